@@ -1,0 +1,3 @@
+export { readZipEntries, unpackZip, type UnpackResult, type ZipSource } from "./safe-unzip";
+export { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from "./unpack-limits";
+export { UploadRejectedError, type UploadRejectedCode } from "./upload-rejected-error";
