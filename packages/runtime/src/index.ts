@@ -1,0 +1,17 @@
+export { createRunnerPool, type RunnerPool, type RunnerPoolOptions } from "./runner-pool";
+export type { InvokeRequest } from "./invoke-request";
+export type {
+  FunctionContext,
+  InvocationError,
+  InvocationResult,
+  LogEntry,
+  LogLevel,
+  Outcome,
+  PlatformSecrets,
+} from "./invocation";
+export { DEFAULT_LIMITS, type RunnerLimits } from "./limits";
+export type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
+export { processRunnerFactory, type ProcessRunnerOptions } from "./process-runner";
+export { ensureRunnerEntries, type RunnerEntries } from "./runner-entries";
+export { RuntimeError, type RuntimeErrorCode } from "./runtime-error";
+export { invokeInProcess } from "./in-process";

@@ -1,0 +1,292 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import type { ChildMessage, InvokeMessage } from "./child-protocol";
+import type { InvocationError, InvocationResult, LogEntry, LogLevel, Outcome } from "./invocation";
+import type { RunnerLimits } from "./limits";
+import { readResidentMemory, resetPeakMemory } from "./process-memory";
+import type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
+import type { RunnerEntries } from "./runner-entries";
+import { RuntimeError } from "./runtime-error";
+
+export interface ProcessRunnerOptions {
+  entries: RunnerEntries;
+  /** Unprivileged identity for the child; undefined keeps the parent's. */
+  runAs: { uid: number; gid: number } | undefined;
+}
+
+const WATCHDOG_INTERVAL_MS = 50;
+const LOG_LEVELS = new Set<LogLevel>(["log", "info", "warn", "error", "debug"]);
+const MB = 1024 * 1024;
+
+export function processRunnerFactory(options: ProcessRunnerOptions): RunnerFactory {
+  return (spec) => new ProcessRunner(spec, options);
+}
+
+interface ActiveInvocation {
+  id: number;
+  limits: RunnerLimits;
+  started: number;
+  logs: LogEntry[];
+  logBytesLeft: number;
+  truncated: boolean;
+  peakRss: number;
+  killedFor?: { outcome: Outcome; error: InvocationError };
+  resolve: (result: InvocationResult) => void;
+  timer: NodeJS.Timeout;
+  watchdog: NodeJS.Timeout;
+}
+
+/**
+ * A pre-spawned Node child running dist/child-entry.cjs under the permission model: reads only
+ * inside the build folder and its own entry files, no child processes, no workers, no writes.
+ * It enforces the wall clock (SIGKILL) and resident memory (watchdog polling /proc) from outside.
+ */
+class ProcessRunner implements Runner {
+  readonly ready: Promise<void>;
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+  private readonly exitListeners: Array<() => void> = [];
+  private alive = true;
+  private clean = true;
+  private stderrTail = "";
+  private active: ActiveInvocation | undefined;
+  private nextId = 1;
+
+  constructor(
+    readonly spec: RunnerSpec,
+    options: ProcessRunnerOptions,
+  ) {
+    const { entries, runAs } = options;
+    this.child = spawn(
+      process.execPath,
+      [
+        "--experimental-permission",
+        `--allow-fs-read=${spec.bundleDir}`,
+        `--allow-fs-read=${entries.entry}`,
+        `--allow-fs-read=${entries.preload}`,
+        "--disable-warning=ExperimentalWarning",
+        `--max-old-space-size=${spec.heapMb}`,
+        "--require",
+        entries.preload,
+        entries.entry,
+        spec.bundleDir,
+        spec.hubspotApiBaseUrl,
+      ],
+      // An empty environment: each invocation sets exactly its own secrets over IPC.
+      { stdio: ["ignore", "pipe", "pipe", "ipc"], env: {}, ...runAs },
+    );
+
+    let started = false;
+    let failStart: (error: Error) => void = () => undefined;
+    this.ready = new Promise<void>((resolve, reject) => {
+      failStart = reject;
+      this.child.once("message", () => {
+        started = true;
+        resolve();
+      });
+    });
+    // Nobody may be waiting on `ready` yet (a warm spare); the failure is reported on first use.
+    this.ready.catch(() => undefined);
+
+    this.child.on("message", (message: ChildMessage) => this.onMessage(message));
+    this.child.stdout!.on("data", (chunk: Buffer) => this.onOutput("log", chunk));
+    this.child.stderr!.on("data", (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096);
+      this.onOutput("error", chunk);
+    });
+    this.exited = new Promise((resolve) => {
+      const onEnd = (code: number | null, signal: NodeJS.Signals | null, spawnError?: Error) => {
+        if (!this.alive) return;
+        this.alive = false;
+        this.clean = false;
+        if (!started) {
+          const detail = spawnError?.message ?? (this.stderrTail.trim() || `exit code ${code}, signal ${signal}`);
+          failStart(new RuntimeError("RUNNER_START_FAILED", `Runner for build ${spec.buildKey} failed to start: ${detail}`));
+        }
+        this.settleOnExit(code, signal);
+        resolve();
+        for (const listener of this.exitListeners) listener();
+      };
+      this.child.on("close", (code, signal) => onEnd(code, signal));
+      this.child.on("error", (error) => onEnd(null, null, error));
+    });
+  }
+
+  get reusable(): boolean {
+    return this.alive && this.clean;
+  }
+
+  onExit(listener: () => void): void {
+    this.exitListeners.push(listener);
+  }
+
+  async invoke(invocation: RunnerInvocation): Promise<InvocationResult> {
+    await this.ready;
+    if (!this.reusable || this.active) throw new Error("invoke() on a runner that is busy or finished");
+    const pid = this.child.pid!;
+    await resetPeakMemory(pid);
+    const { limits } = invocation;
+    const message: InvokeMessage = {
+      type: "invoke",
+      id: this.nextId++,
+      file: invocation.file,
+      env: invocation.env,
+      context: invocation.context,
+      traceparent: invocation.traceparent,
+      logBytes: limits.logBytes,
+      payloadBytes: limits.payloadBytes,
+      reloadModule: invocation.reloadModule,
+    };
+    return new Promise<InvocationResult>((resolve) => {
+      const active: ActiveInvocation = {
+        id: message.id,
+        limits,
+        started: performance.now(),
+        logs: [],
+        logBytesLeft: limits.logBytes,
+        truncated: false,
+        peakRss: 0,
+        resolve,
+        timer: setTimeout(
+          () =>
+            this.kill(active, "TIMEOUT", {
+              type: "TIMEOUT",
+              message: `Task timed out after ${(limits.timeoutMs / 1000).toFixed(2)} seconds`,
+            }),
+          limits.timeoutMs,
+        ),
+        watchdog: setInterval(() => void this.watchMemory(active), WATCHDOG_INTERVAL_MS),
+      };
+      this.active = active;
+      this.child.send(message, (error) => {
+        if (error) this.kill(active, "CRASHED", { type: "CRASHED", message: `Lost the runner's IPC channel: ${error.message}` });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.active) this.kill(this.active, "CRASHED", { type: "CRASHED", message: "The runner was shut down" });
+    else if (this.alive) this.child.kill("SIGKILL");
+    await this.exited;
+  }
+
+  private kill(active: ActiveInvocation, outcome: Outcome, error: InvocationError): void {
+    if (this.active !== active || active.killedFor) return;
+    active.killedFor = { outcome, error };
+    this.clean = false;
+    this.child.kill("SIGKILL");
+  }
+
+  private async watchMemory(active: ActiveInvocation): Promise<void> {
+    const memory = await readResidentMemory(this.child.pid!);
+    if (!memory || this.active !== active) return;
+    active.peakRss = Math.max(active.peakRss, memory.rss, memory.peak);
+    if (memory.rss > active.limits.rssMb * MB) {
+      this.kill(active, "OUT_OF_MEMORY", {
+        type: "OUT_OF_MEMORY",
+        message: `The function used ${Math.round(memory.rss / MB)} MB of resident memory, over the ${active.limits.rssMb} MB limit`,
+      });
+    }
+  }
+
+  private addLog(active: ActiveInvocation, level: LogLevel, message: string, ts: number): void {
+    if (active.logBytesLeft <= 0) {
+      active.truncated = true;
+      return;
+    }
+    const bytes = Buffer.byteLength(message);
+    if (bytes > active.logBytesLeft) {
+      message = Buffer.from(message).subarray(0, active.logBytesLeft).toString();
+      active.truncated = true;
+    }
+    active.logBytesLeft -= Math.min(bytes, active.logBytesLeft);
+    active.logs.push({ level, message, ts });
+  }
+
+  /** Raw writes to stdout/stderr (outside console.*) count as `log`/`error` lines of the current invocation. */
+  private onOutput(level: LogLevel, chunk: Buffer): void {
+    if (this.active) this.addLog(this.active, level, chunk.toString().replace(/\n$/, ""), Date.now());
+  }
+
+  private onMessage(message: ChildMessage): void {
+    if (typeof message !== "object" || message === null) return;
+    const active = this.active;
+    if (message.type === "fault") {
+      // Something the function left behind failed after its invocation: never reuse this process.
+      this.clean = false;
+      if (!active && this.alive) this.child.kill("SIGKILL");
+      return;
+    }
+    if (!active || active.killedFor || message.type === "ready" || message.id !== active.id) return;
+    if (message.type === "log") {
+      const level = LOG_LEVELS.has(message.level) ? message.level : "log";
+      this.addLog(active, level, String(message.message), Number(message.ts) || Date.now());
+      return;
+    }
+    if (message.type !== "result") return;
+    if (message.tainted || message.outcome !== "SUCCESS") this.clean = false;
+    if (message.truncated) active.truncated = true;
+    const base = { outcome: message.outcome, truncated: active.truncated };
+    if (message.outcome !== "SUCCESS") {
+      void this.finish(active, { ...base, error: message.error ?? { type: message.outcome, message: message.outcome } });
+      return;
+    }
+    const json = String(message.json);
+    let value: unknown;
+    try {
+      if (Buffer.byteLength(json) > active.limits.payloadBytes) throw new Error("over the payload limit");
+      value = JSON.parse(json);
+    } catch (error) {
+      this.clean = false;
+      void this.finish(active, {
+        outcome: "INVALID_RESPONSE",
+        truncated: active.truncated,
+        error: { type: "INVALID_RESPONSE", message: `The runner sent an unusable result: ${(error as Error).message}` },
+      });
+      return;
+    }
+    void this.finish(active, { ...base, value });
+  }
+
+  private async finish(
+    active: ActiveInvocation,
+    result: Pick<InvocationResult, "outcome" | "truncated" | "value" | "error">,
+  ): Promise<void> {
+    if (this.active !== active) return;
+    this.active = undefined;
+    clearTimeout(active.timer);
+    clearInterval(active.watchdog);
+    const durationMs = performance.now() - active.started;
+    if (this.alive) {
+      const memory = await readResidentMemory(this.child.pid!);
+      if (memory) active.peakRss = Math.max(active.peakRss, memory.peak);
+    }
+    active.resolve({
+      ...result,
+      durationMs: Math.round(durationMs * 1000) / 1000,
+      peakRssBytes: active.peakRss,
+      logs: active.logs,
+      coldStart: false,
+    });
+  }
+
+  private settleOnExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const active = this.active;
+    if (!active) return;
+    let killed = active.killedFor;
+    if (!killed && /JavaScript heap out of memory/.test(this.stderrTail)) {
+      killed = {
+        outcome: "OUT_OF_MEMORY",
+        error: { type: "OUT_OF_MEMORY", message: `JavaScript heap out of memory (limit ${this.spec.heapMb} MB)` },
+      };
+    }
+    killed ??= {
+      outcome: "CRASHED",
+      error: {
+        type: "CRASHED",
+        message: signal ? `The function's process was killed by signal ${signal}` : `The function's process exited with code ${code}`,
+      },
+    };
+    void this.finish(active, { outcome: killed.outcome, error: killed.error, truncated: active.truncated });
+  }
+}
