@@ -1,0 +1,183 @@
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { BuildError } from "./build-error";
+
+export interface InstallDependenciesOptions {
+  packageJsonPath: string;
+  /** An npm lockfile (package-lock.json or npm-shrinkwrap.json); ignored when the file does not exist. */
+  lockfilePath?: string;
+  /** Shared by all builds; each dependency set gets `<cacheDir>/<key>/node_modules`. */
+  cacheDir: string;
+  npmCommand?: string;
+  timeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface InstalledDependencies {
+  /** null when the package declares no dependencies (nothing to install). */
+  nodeModulesDir: string | null;
+  cacheKey: string;
+  /** True when npm did not run: a cache hit, or nothing to install. */
+  cached: boolean;
+}
+
+const NPM_FLAGS = ["--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--no-update-notifier", "--no-progress", "--loglevel=error"];
+// npm passes its own settings to child processes as npm_config_*; a build started under `npm start` must not inherit
+// e.g. `workspace` or `global`. Only the settings that say how to reach the registry go through.
+const KEPT_NPM_CONFIG = new Set(["registry", "cache", "userconfig", "proxy", "https_proxy", "noproxy", "cafile", "strict_ssl"]);
+const STDERR_TAIL_LINES = 20;
+
+// Builds of the same dependency set in this process wait for one install instead of racing.
+const inFlight = new Map<string, Promise<InstalledDependencies>>();
+
+/**
+ * Installs a package's production dependencies into a content-addressed cache and returns where they are.
+ * Another process installing the same key at the same time is harmless: each installs into its own staging folder
+ * and renames it into place, and whoever renames second keeps the winner's copy.
+ */
+export async function installDependencies(options: InstallDependenciesOptions): Promise<InstalledDependencies> {
+  const manifest = await readPackageJson(options.packageJsonPath);
+  const lockfile = options.lockfilePath === undefined ? null : await readFile(options.lockfilePath).catch(ignoreMissing);
+  const cacheKey = dependencyCacheKey(manifest, lockfile);
+  if (!hasDependencies(manifest)) return { nodeModulesDir: null, cacheKey, cached: true };
+
+  const finalDir = join(options.cacheDir, cacheKey);
+  const nodeModulesDir = join(finalDir, "node_modules");
+  if (await exists(finalDir)) {
+    options.log?.(`Dependencies ${cacheKey.slice(0, 12)} are cached.`);
+    return { nodeModulesDir, cacheKey, cached: true };
+  }
+  const pending = inFlight.get(finalDir);
+  if (pending) return pending;
+  const install = installInto(options, lockfile !== null, finalDir).then(() => ({ nodeModulesDir, cacheKey, cached: false }));
+  inFlight.set(finalDir, install);
+  try {
+    return await install;
+  } finally {
+    inFlight.delete(finalDir);
+  }
+}
+
+async function installInto(options: InstallDependenciesOptions, hasLockfile: boolean, finalDir: string): Promise<void> {
+  await mkdir(options.cacheDir, { recursive: true });
+  const staging = await mkdtemp(join(options.cacheDir, ".installing-"));
+  try {
+    await copyFile(options.packageJsonPath, join(staging, "package.json"));
+    if (hasLockfile) await copyFile(options.lockfilePath!, join(staging, "package-lock.json"));
+    const args = [hasLockfile ? "ci" : "install", ...NPM_FLAGS];
+    options.log?.(`Running npm ${args.join(" ")}`);
+    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000);
+    await rename(staging, finalDir).catch(async (error: NodeJS.ErrnoException) => {
+      // Another process finished the same key first; its copy is as good as ours.
+      if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+      await rm(staging, { recursive: true, force: true });
+    });
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function runNpm(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: npmEnvironment(), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    const collect = (chunk: Buffer) => {
+      output = (output + chunk.toString("utf8")).slice(-64 * 1024);
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    const fail = (why: string) => {
+      const tail = output.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
+      reject(new BuildError("BUILD_DEPENDENCY_INSTALL_FAILED", `npm ${args[0]} ${why}.${tail ? `\n${tail}` : ""}`));
+    };
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      fail(`could not start (${error.message})`);
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else if (signal === "SIGKILL") fail(`did not finish within ${Math.round(timeoutMs / 1000)} s`);
+      else fail(`failed with exit code ${code}`);
+    });
+  });
+}
+
+function npmEnvironment(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    const lower = key.toLowerCase();
+    if (lower.startsWith("npm_lifecycle_") || lower.startsWith("npm_package_")) continue;
+    if (lower.startsWith("npm_config_") && !KEPT_NPM_CONFIG.has(lower.slice("npm_config_".length))) continue;
+    env[key] = value;
+  }
+  return env;
+}
+
+interface PackageManifest {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  overrides?: unknown;
+}
+
+async function readPackageJson(path: string): Promise<PackageManifest> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `Cannot read ${path}: ${(error as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path} must hold a JSON object.`);
+  }
+  const manifest = parsed as Record<string, unknown>;
+  for (const field of ["dependencies", "optionalDependencies"]) {
+    const value = manifest[field];
+    const valid = value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string"));
+    if (!valid) throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path}: "${field}" must map package names to version strings.`);
+  }
+  return manifest as PackageManifest;
+}
+
+function hasDependencies(manifest: PackageManifest): boolean {
+  return Object.keys(manifest.dependencies ?? {}).length + Object.keys(manifest.optionalDependencies ?? {}).length > 0;
+}
+
+/** What decides the installed tree: the declared dependencies (in any order), the lockfile, and Node's major version. */
+function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null): string {
+  const sorted = (deps: Record<string, string> | undefined) => Object.entries(deps ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const material = JSON.stringify({
+    format: 1,
+    node: process.versions.node.split(".")[0],
+    dependencies: sorted(manifest.dependencies),
+    optionalDependencies: sorted(manifest.optionalDependencies),
+    overrides: manifest.overrides ?? null,
+    lockfile: lockfile === null ? null : createHash("sha256").update(lockfile).digest("hex"),
+  });
+  return createHash("sha256").update(material).digest("hex");
+}
+
+function ignoreMissing(error: NodeJS.ErrnoException): null {
+  if (error.code === "ENOENT") return null;
+  throw error;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === "ENOENT") return false;
+      throw error;
+    },
+  );
+}

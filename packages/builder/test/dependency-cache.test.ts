@@ -1,0 +1,118 @@
+import { execFile } from "node:child_process";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BuildError, installDependencies } from "../src/index";
+
+const run = promisify(execFile);
+// Proves a call did not start npm: it would fail to spawn this.
+const NO_NPM = "/nonexistent/npm";
+
+let root: string;
+let cacheDir: string;
+
+async function project(name: string, manifest: object, lockfile?: string): Promise<{ packageJsonPath: string; lockfilePath: string }> {
+  const dir = join(root, name);
+  await mkdir(dir, { recursive: true });
+  const packageJsonPath = join(dir, "package.json");
+  await writeFile(packageJsonPath, JSON.stringify(manifest, null, 2));
+  const lockfilePath = join(dir, "package-lock.json");
+  if (lockfile !== undefined) await writeFile(lockfilePath, lockfile);
+  return { packageJsonPath, lockfilePath };
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "sprocket-deps-"));
+  cacheDir = join(root, "cache");
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("installDependencies", () => {
+  it("installs with npm once, then serves the same dependency set from the cache", async () => {
+    const first = await project("one", { name: "fns", version: "1.0.0", dependencies: { "is-number": "7.0.0" }, devDependencies: { "is-odd": "3.0.1" } });
+    const installed = await installDependencies({ ...first, cacheDir });
+    expect(installed.cached).toBe(false);
+    expect(installed.nodeModulesDir).toBe(join(cacheDir, installed.cacheKey, "node_modules"));
+    const isNumber = JSON.parse(await readFile(join(installed.nodeModulesDir!, "is-number/package.json"), "utf8"));
+    expect(isNumber.version).toBe("7.0.0");
+    expect(await readdir(installed.nodeModulesDir!)).not.toContain("is-odd");
+
+    // Same dependencies, other name, scripts and key order: a hit, and npm is never started.
+    const second = await project("two", { scripts: { build: "x" }, dependencies: { "is-number": "7.0.0" }, name: "renamed" });
+    const hit = await installDependencies({ ...second, cacheDir, npmCommand: NO_NPM });
+    expect(hit).toEqual({ ...installed, cached: true });
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith(".installing-"))).toEqual([]);
+  }, 120_000);
+
+  it("uses npm ci with a lockfile, under a key of its own", async () => {
+    const plain = await project("plain", { name: "fns", dependencies: { "is-number": "7.0.0" } });
+    const withoutLock = await installDependencies({ ...plain, cacheDir });
+    const lockfile = await readFile(join(cacheDir, withoutLock.cacheKey, "package-lock.json"), "utf8");
+    const locked = await project("locked", { name: "fns", dependencies: { "is-number": "7.0.0" } }, lockfile);
+    const installed = await installDependencies({ ...locked, cacheDir });
+    expect(installed.cacheKey).not.toBe(withoutLock.cacheKey);
+    expect(installed.cached).toBe(false);
+    expect(JSON.parse(await readFile(join(installed.nodeModulesDir!, "is-number/package.json"), "utf8")).version).toBe("7.0.0");
+    expect(await installDependencies({ ...locked, cacheDir, npmCommand: NO_NPM })).toEqual({ ...installed, cached: true });
+  }, 120_000);
+
+  it("treats a lockfile path that does not exist as no lockfile", async () => {
+    const spec = await project("nolock", { dependencies: { "is-number": "7.0.0" } });
+    const a = await installDependencies({ packageJsonPath: spec.packageJsonPath, cacheDir, npmCommand: NO_NPM });
+    const b = await installDependencies({ ...spec, cacheDir, npmCommand: NO_NPM });
+    expect(b).toEqual(a);
+  }, 120_000);
+
+  it("does not run npm for a package without dependencies", async () => {
+    const spec = await project("empty", { name: "fns", devDependencies: { vitest: "*" } });
+    const result = await installDependencies({ ...spec, cacheDir: join(root, "unused-cache"), npmCommand: NO_NPM });
+    expect(result).toMatchObject({ nodeModulesDir: null, cached: true });
+    await expect(readdir(join(root, "unused-cache"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("survives two processes installing the same key at once", async () => {
+    const spec = await project("race", { dependencies: { "is-number": "7.0.0", "is-odd": "3.0.1" } });
+    const source = resolve(import.meta.dirname, "../src/index.ts");
+    const script = `import { installDependencies } from ${JSON.stringify(source)};
+      const r = await installDependencies(${JSON.stringify({ packageJsonPath: spec.packageJsonPath, cacheDir })});
+      console.log(r.nodeModulesDir);`;
+    const tsx = resolve(import.meta.dirname, "../../../node_modules/.bin/tsx");
+    const [child, here] = await Promise.all([
+      run(tsx, ["--input-type=module", "-e", script], { cwd: root }),
+      installDependencies({ ...spec, cacheDir }),
+    ]);
+    expect(child.stdout.trim()).toBe(here.nodeModulesDir);
+    expect(await readdir(here.nodeModulesDir!)).toEqual(expect.arrayContaining(["is-number", "is-odd"]));
+    expect((await readdir(cacheDir)).filter((name) => name.startsWith(".installing-"))).toEqual([]);
+  }, 180_000);
+
+  it("reports npm's error when a package does not exist, and caches nothing", async () => {
+    const spec = await project("missing", { dependencies: { "@sprocket-test-nonexistent/no-such-package": "1.0.0" } });
+    const failCache = join(root, "fail-cache");
+    const error = await installDependencies({ ...spec, cacheDir: failCache }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BuildError);
+    expect((error as BuildError).code).toBe("BUILD_DEPENDENCY_INSTALL_FAILED");
+    expect((error as BuildError).message).toMatch(/npm install failed with exit code \d+/);
+    expect((error as BuildError).message).toMatch(/E404|404 Not Found/);
+    expect(await readdir(failCache)).toEqual([]);
+  }, 120_000);
+
+  it("refuses a package.json that is not JSON or has malformed dependencies", async () => {
+    const dir = join(root, "bad");
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "package.json"), "{ not json");
+    await expect(installDependencies({ packageJsonPath: join(dir, "package.json"), cacheDir })).rejects.toMatchObject({
+      code: "BUILD_INVALID_PACKAGE_JSON",
+      message: expect.stringMatching(/is not valid JSON/),
+    });
+    const arrayDeps = await project("bad2", { dependencies: ["is-number"] });
+    await expect(installDependencies({ ...arrayDeps, cacheDir })).rejects.toMatchObject({
+      code: "BUILD_INVALID_PACKAGE_JSON",
+      message: expect.stringMatching(/"dependencies" must map package names to version strings/),
+    });
+  });
+});
