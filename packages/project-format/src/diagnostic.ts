@@ -1,0 +1,65 @@
+export type Severity = "error" | "warning";
+
+/**
+ * One finding about a project. `file` is relative to the project root, `pointer` is a JSON
+ * pointer into that file ("" for the whole file), `line`/`column` are 1-based positions in its text.
+ */
+export interface Diagnostic {
+  severity: Severity;
+  code: DiagnosticCode;
+  file: string;
+  pointer: string;
+  line: number;
+  column: number;
+  message: string;
+  hint?: string;
+}
+
+/** Stable codes: tools and tests match on these, never on the wording. */
+export type DiagnosticCode =
+  | "JSON_SYNTAX"
+  | "JSON_DUPLICATE_KEY"
+  | "FIELD_REQUIRED"
+  | "FIELD_TYPE"
+  | "FIELD_EMPTY"
+  | "FIELD_UNKNOWN"
+  | "FILE_NOT_FOUND"
+  | "FILE_OUTSIDE_APP"
+  | "PROJECT_CONFIG_MISSING"
+  | "PROJECT_SRC_DIR_INVALID"
+  | "PROJECT_SRC_DIR_NOT_FOUND"
+  | "PROJECT_PLATFORM_VERSION_UNKNOWN"
+  | "PROJECT_NO_APPS"
+  | "PROJECT_TOO_MANY_APPS"
+  | "UID_INVALID"
+  | "UID_DUPLICATE"
+  | "APP_SCOPES_EMPTY"
+  | "APP_SCOPE_UNKNOWN"
+  | "APP_SCOPE_DUPLICATE"
+  | "APP_NOT_PRIVATE"
+  | "APP_MISSING"
+  | "CARD_TYPE_INVALID"
+  | "CARD_LOCATION_INVALID"
+  | "CARD_OBJECT_TYPE_UNKNOWN"
+  | "CARD_LEGACY_FETCH"
+  | "FUNCTION_NAME_INVALID"
+  | "FUNCTION_NAME_DUPLICATE"
+  | "FUNCTION_SECRET_INVALID"
+  | "FUNCTION_SECRET_RESERVED"
+  | "FUNCTION_ENDPOINT_INVALID"
+  | "FUNCTION_ENDPOINT_DUPLICATE"
+  | "FUNCTION_RUNTIME_UNKNOWN"
+  | "FUNCTIONS_PACKAGE_JSON_MISSING"
+  | "SERVERLESS_OUTSIDE_APP"
+  | "COMPONENT_TYPE_UNKNOWN"
+  | "COMPONENT_NOT_SUPPORTED"
+  | "COMPONENT_DIRECTORY_INVALID"
+  | "COMPONENT_LOCATION_IGNORED"
+  | "COMPONENT_TOO_MANY"
+  | "COMPONENT_NEEDS_APP"
+  | "COMPONENT_FIELD_UNEXPECTED"
+  | "FORMAT_MISMATCH";
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}

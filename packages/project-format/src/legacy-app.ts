@@ -1,0 +1,139 @@
+import { pointerJoin } from "./json-document";
+import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkScopes, checkSecrets, checkUid } from "./field-checks";
+import type { JsonObject } from "./json-object";
+import type { AppModel, CardModel, FunctionModel } from "./model";
+import { loadJson, rootObject, type ProjectContext } from "./project-context";
+import { dirOf, joinPath, nearestPackageDir } from "./project-paths";
+
+const appFields = ["name", "description", "uid", "scopes", "public", "extensions"];
+
+/** Validates one legacy app folder (its app.json, cards and app.functions). Undefined when it has errors. */
+export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): AppModel | undefined {
+  const doc = loadJson(ctx, appJsonPath);
+  const app = doc && rootObject(ctx, doc, "app.json");
+  if (!app) return undefined;
+  const appDir = dirOf(appJsonPath);
+  const before = ctx.report.diagnostics.length;
+  app.unknownFields(appFields, "app.json");
+  if (app.value("webhooks"))
+    ctx.report.warning("COMPONENT_NOT_SUPPORTED", app.at("webhooks", app.keyNode("webhooks")), "webhooks are not supported yet and will be ignored", "Remove 'webhooks' or handle events another way for now.");
+  const name = app.string("name", { required: true, nonEmpty: true, hint: 'Give the app a display name, e.g. "name": "My app".' });
+  const description = app.string("description", { required: true, hint: 'Describe the app in a sentence, e.g. "description": "Shows deal health on contacts".' });
+  const uid = checkUid(ctx, app, "uid");
+  const scopes = checkScopes(ctx, app, "scopes", true);
+  const isPublic = app.boolean("public", { required: true, hint: 'Private apps must say "public": false.' });
+  if (isPublic === true)
+    ctx.report.error("APP_NOT_PRIVATE", app.at("public"), "public apps are not supported: this platform hosts private apps", 'Set "public": false.');
+
+  const cards = legacyCards(ctx, app, appDir);
+  const functions = legacyFunctions(ctx, appDir);
+  if (ctx.report.diagnostics.slice(before).some((d) => d.severity === "error")) return undefined;
+  return {
+    uid: uid!,
+    name: name!,
+    description: description!,
+    scopes: scopes!,
+    optionalScopes: [],
+    public: false,
+    rootDir: appDir,
+    configFile: appJsonPath,
+    cards,
+    ...functions,
+  };
+}
+
+function legacyCards(ctx: ProjectContext, app: JsonObject, appDir: string): CardModel[] {
+  const extensions = app.object("extensions", { required: false, hint: "" });
+  if (!extensions) return [];
+  extensions.unknownFields(["crm"], "'extensions'");
+  const crm = extensions.object("crm", { required: false, hint: "" });
+  if (!crm) return [];
+  crm.unknownFields(["cards"], "'extensions.crm'");
+  const refs = crm.array("cards", { required: false, hint: 'List card files, e.g. "cards": [{ "file": "extensions/card.json" }].' }) ?? [];
+  const cards: CardModel[] = [];
+  const uids = new Map<string, string>();
+  refs.forEach((node, i) => {
+    const pointer = pointerJoin(crm.pointerOf("cards"), i);
+    const ref = crm.child(node, pointer, `'extensions.crm.cards[${i}]'`);
+    if (!ref) return;
+    ref.unknownFields(["file"], "a card reference");
+    const file = checkFileRef(ctx, ref, "file", { relativeTo: appDir, within: appDir, describe: "card files", hint: 'Give the card JSON path relative to the app folder, e.g. "extensions/card.json".' });
+    const card = file && legacyCard(ctx, file, appDir, uids);
+    if (!card) return;
+    cards.push(card);
+  });
+  return cards;
+}
+
+/** `uids` maps the card uids seen so far in this app to their files: card ids are `${app.uid}::${card.uid}`. */
+function legacyCard(ctx: ProjectContext, file: string, appDir: string, uids: Map<string, string>): CardModel | undefined {
+  const doc = loadJson(ctx, file);
+  const card = doc && rootObject(ctx, doc, "a card file");
+  if (!card) return undefined;
+  const before = ctx.report.diagnostics.length;
+  card.unknownFields(["type", "data"], "a card file");
+  const type = card.string("type", { required: true, hint: 'Cards built with React declare "type": "crm-card".' });
+  if (type !== undefined && type !== "crm-card")
+    ctx.report.error("CARD_TYPE_INVALID", card.at("type"), `card type must be "crm-card", not ${JSON.stringify(type)}`, 'Set "type": "crm-card".');
+  const data = card.object("data", { required: true, hint: 'Put the card settings in "data": { "title", "uid", "location", "module", "objectTypes" }.' });
+  if (!data) return undefined;
+  data.unknownFields(["title", "uid", "location", "module", "objectTypes"], "the card's 'data'");
+  if (data.value("fetch"))
+    ctx.report.error("CARD_LEGACY_FETCH", data.at("fetch", data.keyNode("fetch")), "cards driven by 'data.fetch' (the pre-React card format) are not supported", 'Build the card with React: replace "fetch" with "module": { "file": "Card.jsx" } and "objectTypes".');
+  const title = data.string("title", { required: true, nonEmpty: true, hint: 'Give the card a title, e.g. "title": "Deal health".' });
+  const uid = checkUid(ctx, data, "uid");
+  const first = uid === undefined ? undefined : uids.get(uid);
+  if (first) ctx.report.error("UID_DUPLICATE", data.at("uid"), `card uid '${uid}' is already used by ${first}`, "Card uids must be unique within an app; rename one of them.");
+  else if (uid !== undefined) uids.set(uid, file);
+  const location = checkCardLocation(ctx, data, "location");
+  const module = data.object("module", { required: !data.value("fetch"), hint: 'Name the React entry file, e.g. "module": { "file": "Card.jsx" }.' });
+  module?.unknownFields(["file"], "the card's 'data.module'");
+  const entryFile = module && checkFileRef(ctx, module, "file", { relativeTo: dirOf(file), within: appDir, describe: "card code", hint: 'Give the path relative to the card JSON file, e.g. "Card.jsx".' });
+  const objectTypes = checkObjectTypes(ctx, data, "objectTypes", "plural");
+  if (ctx.report.diagnostics.slice(before).some((d) => d.severity === "error") || !entryFile) return undefined;
+  const packageDir = nearestPackageDir(ctx.files, dirOf(file), appDir);
+  return { uid: uid!, title: title!, location: location!, objectTypes: objectTypes!, entryFile, configFile: file, ...(packageDir !== undefined ? { packageDir } : {}) };
+}
+
+const knownRuntimes = ["nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x"];
+const functionName = /^[A-Za-z0-9_.-]{1,64}$/;
+
+function legacyFunctions(ctx: ProjectContext, appDir: string): Pick<AppModel, "functions" | "functionsDir" | "functionsPackageJson" | "serverlessRuntime"> {
+  const functionsDir = joinPath(appDir, "app.functions");
+  const serverlessPath = `${functionsDir}/serverless.json`;
+  if (!ctx.files.has(serverlessPath)) {
+    if ([...ctx.files.keys()].some((p) => p.startsWith(`${functionsDir}/`)))
+      ctx.report.error("FILE_NOT_FOUND", { file: serverlessPath }, `${functionsDir} has no serverless.json, so its functions cannot be found`, 'Add serverless.json: { "runtime": "nodejs18.x", "version": "1.0", "appFunctions": { "myFunc": { "file": "my-func.js", "secrets": [] } } }.');
+    return { functions: [] };
+  }
+  const doc = loadJson(ctx, serverlessPath);
+  const serverless = doc && rootObject(ctx, doc, "serverless.json");
+  const packageJson = `${functionsDir}/package.json`;
+  if (!ctx.files.has(packageJson))
+    ctx.report.error("FUNCTIONS_PACKAGE_JSON_MISSING", { file: serverlessPath, doc, node: doc?.root }, `${functionsDir} has no package.json`, `Add ${packageJson} listing the functions' dependencies, e.g. { "name": "my-functions", "version": "1.0.0", "dependencies": {} }.`);
+  else {
+    const pkg = loadJson(ctx, packageJson);
+    if (pkg) rootObject(ctx, pkg, "package.json");
+  }
+  if (!serverless) return { functions: [] };
+  serverless.unknownFields(["runtime", "version", "appFunctions"], "serverless.json");
+  const runtime = serverless.string("runtime", { required: true, nonEmpty: true, hint: 'Set the Node.js runtime, e.g. "runtime": "nodejs18.x".' });
+  if (runtime !== undefined && !knownRuntimes.includes(runtime))
+    ctx.report.warning("FUNCTION_RUNTIME_UNKNOWN", serverless.at("runtime"), `unknown runtime ${JSON.stringify(runtime)}; functions run on Node.js 20`, `Use one of ${knownRuntimes.join(", ")}.`);
+  serverless.string("version", { required: true, nonEmpty: true, hint: 'Add "version": "1.0".' });
+  const table = serverless.object("appFunctions", { required: true, hint: 'Declare functions as "appFunctions": { "myFunc": { "file": "my-func.js", "secrets": [] } }.' }, "FUNCTION_NAME_DUPLICATE");
+  const functions: FunctionModel[] = [];
+  for (const name of table?.keys() ?? []) {
+    const pointer = table!.pointerOf(name);
+    if (!functionName.test(name))
+      ctx.report.error("FUNCTION_NAME_INVALID", table!.at(name, table!.keyNode(name)), `function name ${JSON.stringify(name)} is not valid`, "Use 1 to 64 letters, digits, '.', '-' or '_'; the card calls the function by this name.");
+    const fn = table!.child(table!.value(name)!, pointer, `function '${name}'`);
+    if (!fn) continue;
+    fn.unknownFields(["file", "secrets", "endpoint"], `function '${name}'`);
+    const file = checkFileRef(ctx, fn, "file", { relativeTo: functionsDir, within: appDir, describe: "function code", hint: 'Give the path relative to app.functions, e.g. "my-func.js".' });
+    const secrets = checkSecrets(ctx, fn, "secrets");
+    const endpoint = checkEndpoint(ctx, fn, "method");
+    if (file && secrets && endpoint !== undefined) functions.push({ name, file, secrets, ...(endpoint ? { endpoint } : {}) });
+  }
+  return { functions, functionsDir, functionsPackageJson: packageJson, ...(runtime ? { serverlessRuntime: runtime } : {}) };
+}

@@ -1,0 +1,58 @@
+import type { ObjectTypeRef } from "./object-types";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+/**
+ * What the server needs to build and deploy a project. Every path is POSIX and relative to the
+ * project root (so it starts with `srcDir`), whichever file format the project uses.
+ */
+export interface ProjectModel {
+  name: string;
+  platformVersion: string;
+  /** Platform versions before 2025.2 use app.json/card JSON/serverless.json; later ones `*-hsmeta.json`. */
+  legacy: boolean;
+  srcDir: string;
+  apps: AppModel[];
+}
+
+export interface AppModel {
+  uid: string;
+  name: string;
+  description: string;
+  /** Scopes the app's token gets (legacy `scopes`, or `auth.requiredScopes`). */
+  scopes: string[];
+  optionalScopes: string[];
+  public: false;
+  rootDir: string;
+  /** app.json or app-hsmeta.json. */
+  configFile: string;
+  cards: CardModel[];
+  functions: FunctionModel[];
+  /** Folder holding the functions and their package.json (`app.functions` or `app/functions`). */
+  functionsDir?: string;
+  functionsPackageJson?: string;
+  /** serverless.json `runtime`, e.g. nodejs18.x; absent in the hsmeta format. */
+  serverlessRuntime?: string;
+}
+
+export interface CardModel {
+  uid: string;
+  title: string;
+  location: CardLocation;
+  objectTypes: ObjectTypeRef[];
+  entryFile: string;
+  /** Card JSON or card-hsmeta.json. */
+  configFile: string;
+  /** Nearest folder with a package.json between the card and the app root, if any. */
+  packageDir?: string;
+}
+
+export interface FunctionModel {
+  name: string;
+  file: string;
+  secrets: string[];
+  endpoint?: { path: string; methods: HttpMethod[] };
+}
+
+export const cardLocations = ["crm.record.tab", "crm.record.sidebar", "crm.preview", "helpdesk.sidebar"] as const;
+export type CardLocation = (typeof cardLocations)[number];
