@@ -1,0 +1,97 @@
+import { readdir, readFile } from "node:fs/promises";
+import { hasErrors, loadProjectFromDir, validateProject } from "@sprocket/project-format";
+import { describe, expect, it } from "vitest";
+import { fixturesDir } from "./fixture-files";
+
+const expectedCode: Record<string, string> = {
+  "bad-json": "JSON_SYNTAX",
+  "bad-location": "CARD_LOCATION_INVALID",
+  "card-file-missing": "FILE_NOT_FOUND",
+  "function-file-missing": "FILE_NOT_FOUND",
+  "missing-uid": "FIELD_REQUIRED",
+  "unknown-scope": "APP_SCOPE_UNKNOWN",
+};
+
+describe("sample projects", () => {
+  it("accepts seed-example and models its app, card and function", async () => {
+    const result = validateProject(await loadProjectFromDir(`${fixturesDir}/seed-example`));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.project).toEqual({
+      name: "seed-example",
+      platformVersion: "2023.2",
+      legacy: true,
+      srcDir: "src",
+      apps: [
+        {
+          uid: "unique-app-name",
+          name: "Get started App with React",
+          description: expect.stringContaining("private app"),
+          scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+          optionalScopes: [],
+          public: false,
+          rootDir: "src/app",
+          configFile: "src/app/app.json",
+          cards: [
+            {
+              uid: "example-card",
+              title: "Example card",
+              location: "crm.record.tab",
+              objectTypes: [{ name: "contacts", objectTypeId: "0-1" }],
+              entryFile: "src/app/extensions/Example.jsx",
+              configFile: "src/app/extensions/example-card.json",
+              packageDir: "src/app/extensions",
+            },
+          ],
+          functions: [{ name: "myFunc", file: "src/app/app.functions/example-function.js", secrets: [] }],
+          functionsDir: "src/app/app.functions",
+          functionsPackageJson: "src/app/app.functions/package.json",
+          serverlessRuntime: "nodejs18.x",
+        },
+      ],
+    });
+  });
+
+  it("accepts minimal-async (platform 2025.1) with its secret and sidebar card", async () => {
+    const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/minimal-async`));
+    expect(diagnostics).toEqual([]);
+    const app = project!.apps[0]!;
+    expect(app.cards[0]).toMatchObject({ location: "crm.record.sidebar", objectTypes: [{ name: "companies", objectTypeId: "0-2" }], packageDir: "src/app/cards" });
+    expect(app.functions).toEqual([{ name: "summarize", file: "src/app/app.functions/summarize.js", secrets: ["GREETING"] }]);
+  });
+
+  it("refuses seed-verbatim at /scopes/0 of src/app/app.json", async () => {
+    const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/seed-verbatim`));
+    expect(project).toBeUndefined();
+    expect(diagnostics).toEqual([
+      expect.objectContaining({ severity: "error", file: "src/app/app.json", pointer: "/scopes/0", line: 1, column: 263, message: expect.stringContaining("empty string") }),
+    ]);
+  });
+
+  for (const name of Object.keys(expectedCode)) {
+    it(`broken/${name}: says exactly what EXPECTED.txt says`, async () => {
+      const dir = `${fixturesDir}/broken/${name}`;
+      const expected = (await readFile(`${dir}/EXPECTED.txt`, "utf8")).trim();
+      const { project, diagnostics } = validateProject(await loadProjectFromDir(dir));
+      expect(project).toBeUndefined();
+      expect(hasErrors(diagnostics)).toBe(true);
+      expect(diagnostics).toHaveLength(1);
+      const d = diagnostics[0]!;
+      expect(d.code).toBe(expectedCode[name]);
+      expect(d.file).toBe(expected.split(/[\s:]/)[0]);
+      const pointer = /(?<=\s)\/[A-Za-z0-9_/]+/.exec(expected)?.[0];
+      const lineCol = /line (\d+), column (\d+)/.exec(expected);
+      if (pointer) expect(d.pointer).toBe(pointer);
+      if (lineCol) expect([d.line, d.column]).toEqual([Number(lineCol[1]), Number(lineCol[2])]);
+      expect(pointer ?? lineCol).toBeTruthy();
+      // The facts EXPECTED.txt quotes must all be in the message.
+      for (const [, quoted] of expected.matchAll(/'([^']+)'/g)) expect(d.message).toContain(quoted);
+      const gist = /\(([^)]*line \d+[^)]*)\)/.exec(expected)?.[1];
+      if (gist) expect(d.message).toContain(gist);
+      expect(d.hint).toBeTruthy();
+    });
+  }
+
+  it("covers every broken fixture", async () => {
+    expect((await readdir(`${fixturesDir}/broken`)).sort()).toEqual(Object.keys(expectedCode).sort());
+  });
+});
