@@ -24,8 +24,8 @@ export interface RunnerPoolOptions {
 
 export interface RunnerPool {
   invoke(request: InvokeRequest): Promise<InvocationResult>;
-  /** Starts the warm runners for a build ahead of its first call (e.g. right after a deploy). */
-  prewarm(buildKey: string, bundleDir: string): void;
+  /** Starts the warm runners for a build ahead of its first call (e.g. right after a deploy); resolves when they are ready. */
+  prewarm(buildKey: string, bundleDir: string): Promise<void>;
   /** Stops a build's runners (idle ones now, busy ones when their invocation ends). */
   evict(buildKey: string): Promise<void>;
   /** Stops every runner; invocations in flight end as CRASHED. */
@@ -166,9 +166,11 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       }
     },
 
-    prewarm(buildKey, bundleDir) {
+    async prewarm(buildKey, bundleDir) {
       if (closed) throw new RuntimeError("POOL_CLOSED", "The runner pool is closed");
-      refill(buildFor(buildKey, checkBundleDir(bundleDir)));
+      const build = buildFor(buildKey, checkBundleDir(bundleDir));
+      refill(build);
+      await Promise.all(build.idle.map((runner) => runner.ready));
     },
 
     async evict(buildKey) {
