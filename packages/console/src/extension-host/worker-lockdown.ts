@@ -1,0 +1,27 @@
+// A card runs in a worker of the console's origin. Without this, it could fetch the console's API
+// with the user's cookies, read the origin's storage, or talk to other cards. It gets hubspot.fetch instead.
+// (Servers should also send `Content-Security-Policy: connect-src 'none'` with worker.js.)
+
+const removed = [
+  "XMLHttpRequest",
+  "WebSocket",
+  "EventSource",
+  "WebTransport",
+  "importScripts",
+  "indexedDB",
+  "caches",
+  "BroadcastChannel",
+  "Worker",
+  "SharedWorker",
+] as const;
+
+function seal(name: string, value: unknown): void {
+  Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
+}
+
+export function lockDownWorker(): void {
+  for (const name of removed) seal(name, undefined);
+  seal("fetch", async () => {
+    throw new TypeError("fetch is not available in UI extensions: use hubspot.fetch()");
+  });
+}
