@@ -37,6 +37,7 @@ function uploadIgnore(hsignore?: string): Ignore {
 
 /** Reads a project folder, leaving out what HubSpot's CLI would not upload. Symlinks are skipped: uploads refuse them. */
 export async function loadProjectFromDir(dir: string): Promise<Map<string, Uint8Array>> {
+  if (!(await lstat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
   const hsignore = await readFile(join(dir, ".hsignore"), "utf8").catch((e: NodeJS.ErrnoException) => {
     if (e.code === "ENOENT") return undefined;
     throw e;
@@ -54,7 +55,6 @@ export async function loadProjectFromDir(dir: string): Promise<Map<string, Uint8
       }
     }
   };
-  if (!(await lstat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
   await walk("");
   return files;
 }

@@ -1,0 +1,109 @@
+import { validateProject, type Diagnostic, type ProjectFiles } from "@sprocket/project-format";
+import { describe, expect, it } from "vitest";
+import { editJson, withFile } from "./fixture-files";
+import { hsmetaSample } from "./hsmeta-sample";
+
+const sample = hsmetaSample();
+const appMeta = "src/app/app-hsmeta.json";
+const cardMeta = "src/app/cards/deal-card-hsmeta.json";
+const fnMeta = "src/app/functions/quote-hsmeta.json";
+
+function errors(files: ProjectFiles): Diagnostic[] {
+  return validateProject(files).diagnostics.filter((d) => d.severity === "error");
+}
+
+describe("*-hsmeta.json projects (2025.2+)", () => {
+  it("maps app, card and app-function into the same model as legacy projects", () => {
+    const { project, diagnostics } = validateProject(sample);
+    expect(diagnostics).toEqual([]);
+    expect(project).toEqual({
+      name: "meta-demo",
+      platformVersion: "2025.2",
+      legacy: false,
+      srcDir: "src",
+      apps: [
+        {
+          uid: "meta_app",
+          name: "Meta demo",
+          description: "hsmeta sample",
+          scopes: ["crm.objects.deals.read"],
+          optionalScopes: ["crm.objects.deals.write"],
+          public: false,
+          rootDir: "src/app",
+          configFile: appMeta,
+          cards: [
+            {
+              uid: "deal_card",
+              title: "Deal card",
+              location: "crm.record.tab",
+              objectTypes: [{ name: "deals", objectTypeId: "0-3" }, { name: "p_pets" }],
+              entryFile: "src/app/cards/DealCard.jsx",
+              configFile: cardMeta,
+              packageDir: "src/app/cards",
+            },
+          ],
+          functions: [{ name: "fetch_quote", file: "src/app/functions/quote.js", secrets: ["QUOTE_KEY"], endpoint: { path: "quotes/fetch", methods: ["GET", "POST"] } }],
+          functionsDir: "src/app/functions",
+          functionsPackageJson: "src/app/functions/package.json",
+        },
+      ],
+    });
+  });
+
+  it("recognises other component types and says they are not supported yet", () => {
+    const files = withFile(sample, "src/app/webhooks/webhooks-hsmeta.json", JSON.stringify({ uid: "hooks", type: "webhooks", config: {} }));
+    expect(errors(files)).toEqual([expect.objectContaining({ code: "COMPONENT_NOT_SUPPORTED", file: "src/app/webhooks/webhooks-hsmeta.json", pointer: "/type", message: expect.stringContaining("'webhooks' components are not supported yet") })]);
+  });
+
+  it("refuses unknown types with a suggestion", () => {
+    expect(errors(editJson(sample, cardMeta, (j) => (j.type = "cards")))).toEqual([expect.objectContaining({ code: "COMPONENT_TYPE_UNKNOWN", message: expect.stringContaining("did you mean 'card'") })]);
+  });
+
+  it("enforces the directory of each type", () => {
+    const files = withFile(withFile(sample, cardMeta, undefined), "src/app/deal-card-hsmeta.json", sample.get(cardMeta)!);
+    expect(errors(files)).toEqual([expect.objectContaining({ code: "COMPONENT_DIRECTORY_INVALID", file: "src/app/deal-card-hsmeta.json", message: "a 'card' component must be in src/app/cards/, not in src/app/" })]);
+  });
+
+  it("warns about component files too deep to be read", () => {
+    const files = withFile(sample, "src/app/cards/old/x-hsmeta.json", "{}");
+    expect(validateProject(files).diagnostics).toEqual([expect.objectContaining({ severity: "warning", code: "COMPONENT_LOCATION_IGNORED", file: "src/app/cards/old/x-hsmeta.json" })]);
+  });
+
+  it("refuses duplicate uids across components", () => {
+    expect(errors(editJson(sample, fnMeta, (j) => (j.uid = "deal_card")))).toEqual([expect.objectContaining({ code: "UID_DUPLICATE", file: fnMeta, pointer: "/uid", message: expect.stringContaining(cardMeta) })]);
+  });
+
+  it("needs an app for features, and allows only one app", () => {
+    expect(errors(withFile(sample, appMeta, undefined)).map((d) => d.code)).toEqual(["COMPONENT_NEEDS_APP", "COMPONENT_NEEDS_APP"]);
+    const two = editJson(withFile(sample, "src/app/second-hsmeta.json", sample.get(appMeta)!), "src/app/second-hsmeta.json", (j) => (j.uid = "other"));
+    expect(errors(two)).toEqual([expect.objectContaining({ code: "COMPONENT_TOO_MANY", file: "src/app/second-hsmeta.json" })]);
+  });
+
+  it("refuses unexpected top-level fields and permissions before 2026.09", () => {
+    expect(errors(editJson(sample, cardMeta, (j) => (j.name = "x")))).toEqual([expect.objectContaining({ code: "COMPONENT_FIELD_UNEXPECTED", pointer: "/name" })]);
+    expect(errors(editJson(sample, appMeta, (j) => (j.permissions = {})))).toEqual([expect.objectContaining({ code: "COMPONENT_FIELD_UNEXPECTED", pointer: "/permissions", message: expect.stringContaining("2026.09-beta") })]);
+  });
+
+  it("checks required scopes, auth type and distribution", () => {
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.auth.requiredScopes = ["crm.objects.deal.read"])))).toEqual([
+      expect.objectContaining({ code: "APP_SCOPE_UNKNOWN", pointer: "/config/auth/requiredScopes/0", message: expect.stringContaining("did you mean 'crm.objects.deals.read'") }),
+    ]);
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.auth.type = "oauth")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/auth/type" })]);
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.distribution = "marketplace")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/distribution" })]);
+  });
+
+  it("checks card entrypoint, location and object types", () => {
+    expect(errors(editJson(sample, cardMeta, (j) => (j.config.entrypoint = "/app/cards/Missing.jsx")))).toEqual([expect.objectContaining({ code: "FILE_NOT_FOUND", pointer: "/config/entrypoint" })]);
+    expect(errors(editJson(sample, cardMeta, (j) => (j.config.location = "crm.record.tabs")))).toEqual([expect.objectContaining({ code: "CARD_LOCATION_INVALID", message: expect.stringContaining("did you mean 'crm.record.tab'") })]);
+    expect(errors(editJson(sample, cardMeta, (j) => (j.config.objectTypes = ["DEEL"])))[0]).toMatchObject({ code: "CARD_OBJECT_TYPE_UNKNOWN", message: expect.stringContaining("did you mean 'DEAL'") });
+  });
+
+  it("needs app/functions/package.json when there are functions", () => {
+    expect(errors(withFile(sample, "src/app/functions/package.json", undefined))).toEqual([expect.objectContaining({ code: "FUNCTIONS_PACKAGE_JSON_MISSING", file: fnMeta })]);
+  });
+
+  it("warns that app.json is ignored on 2025.2", () => {
+    const files = withFile(sample, "src/app/app.json", "{}");
+    expect(validateProject(files).diagnostics).toEqual([expect.objectContaining({ severity: "warning", code: "FORMAT_MISMATCH", file: "src/app/app.json" })]);
+  });
+});
