@@ -4,3 +4,7 @@ export { UploadRejectedError, type UploadRejectedCode } from "./upload-rejected-
 export { hubspotUploadIgnore, zipDirectory, type IgnoreRule, type ZipDirectoryOptions } from "./zip-project";
 export { BuildError, type BuildErrorCode, type BuildProblem } from "./build-error";
 export { installDependencies, type InstallDependenciesOptions, type InstalledDependencies } from "./dependency-cache";
+export { bundleCard, type BundleCardOptions, type BundledCard, type CardManifest } from "./bundle-card";
+export { bundleFunction, type BundleFunctionOptions, type BundledFunction } from "./bundle-function";
+export { formatProblem } from "./esbuild-run";
+export { HOST_GLOBALS } from "./host-globals-plugin";

@@ -1,0 +1,43 @@
+import { dirname } from "node:path";
+import type { BuildProblem } from "./build-error";
+import { runEsbuild } from "./esbuild-run";
+
+export interface BundleFunctionOptions {
+  /** The function's file (`app.functions/<file>` or a 2025.2 `entrypoint`). */
+  entry: string;
+  /** From installDependencies; null or absent when the package has no dependencies. */
+  nodeModulesDir?: string | null;
+  outFile: string;
+  /** Folder that problem paths are reported relative to; defaults to the entry's folder. */
+  root?: string;
+}
+
+export interface BundledFunction {
+  outFile: string;
+  /** `outFile` + `.map`, linked from the bundle so `node --enable-source-maps` maps stack traces to the sources. */
+  sourceMapFile: string;
+  warnings: BuildProblem[];
+}
+
+/**
+ * Bundles an app function and all its npm dependencies into one CommonJS file for Node 20,
+ * so a runner needs nothing but that file: `require(outFile).main` is the function.
+ */
+export async function bundleFunction(options: BundleFunctionOptions): Promise<BundledFunction> {
+  const { warnings } = await runEsbuild(
+    {
+      entryPoints: [options.entry],
+      outfile: options.outFile,
+      bundle: true,
+      platform: "node",
+      target: "node20",
+      format: "cjs",
+      sourcemap: "linked",
+      // The dependency cache is not an ancestor of the sources, so point module resolution at it.
+      nodePaths: options.nodeModulesDir ? [options.nodeModulesDir] : [],
+    },
+    options.root ?? dirname(options.entry),
+    `Function ${options.entry}`,
+  );
+  return { outFile: options.outFile, sourceMapFile: `${options.outFile}.map`, warnings };
+}
