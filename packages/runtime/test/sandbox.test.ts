@@ -48,6 +48,18 @@ describe("processes", () => {
     expect(result).toMatchObject({ outcome: "ERROR", error: { code: "ERR_ACCESS_DENIED" } });
   });
 
+  it.runIf(process.getuid?.() === 0)("explains a build folder the runner user cannot read", async () => {
+    const privateBuild = readableTempDir("sprocket-private-build-");
+    try {
+      writeFileSync(path.join(privateBuild.dir, "fn.js"), "exports.main = async () => 1;", { mode: 0o600 });
+      const result = await pool.invoke({ ...fixtureRequest("fn.js"), buildKey: "private", bundleDir: privateBuild.dir });
+      expect(result).toMatchObject({ outcome: "INVALID_FUNCTION", error: { code: "EACCES" } });
+      expect(result.error?.message).toMatch(/runs as uid 65534: the build folder must be readable by it\)$/);
+    } finally {
+      privateBuild.remove();
+    }
+  });
+
   it.runIf(process.getuid?.() === 0)("runs as nobody when the platform runs as root", async () => {
     const result = await pool.invoke(fixtureRequest("environment.js"));
     expect(result.value).toMatchObject({ uid: 65534, gid: 65534 });

@@ -108,6 +108,9 @@ async function invoke(message: InvokeMessage): Promise<void> {
   } catch (error) {
     const described: InvocationError = describeError(error);
     described.message = `Could not load ${path.relative(bundleDir, message.file)}: ${described.message}`;
+    if (described.code === "EACCES") {
+      described.message += ` (the runner runs as uid ${process.getuid?.()}: the build folder must be readable by it)`;
+    }
     state.finish({ type: "result", id: message.id, outcome: "INVALID_FUNCTION", error: described, truncated: false, tainted: true });
     return;
   }
