@@ -1,0 +1,85 @@
+import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
+import type { Platform } from "../platform";
+import { ApiError, validationError } from "../http/api-error";
+import { SESSION_COOKIE } from "../http/authenticate";
+import { parseBody } from "../http/parse-body";
+import { accountsOfUser, getAccount } from "./account-service";
+import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessKeys, revokePersonalAccessKey } from "./access-keys";
+import { SESSION_TTL_MS, signIn, signOut, switchAccount } from "./sessions";
+
+const refreshBody = z.object({ encodedOAuthRefreshToken: z.string().min(1) });
+const signInBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
+
+export const accountRoutes =
+  (p: Platform): FastifyPluginAsync =>
+  async (app) => {
+    app.post("/localdevauth/v1/auth/refresh", async (request) => {
+      const body = parseBody(refreshBody, request.body, "the personal access key exchange");
+      const portalId = (request.query as { portalId?: string }).portalId;
+      if (portalId !== undefined && !/^\d+$/.test(portalId)) throw validationError("portalId must be a numeric account id.");
+      return exchangePersonalAccessKey(p, body.encodedOAuthRefreshToken, portalId === undefined ? undefined : Number(portalId));
+    });
+
+    app.get("/localdevauth/v1/auth/enabled-features", { config: { auth: "developer" } }, async () => ({ enabledFeatures: {} }));
+
+    app.get("/api/v1/accounts", { config: { auth: "developer" } }, async (request) => {
+      const dev = request.developer!;
+      const account = await getAccount(p, dev.accountId);
+      return { results: [{ accountId: dev.accountId, name: account?.name ?? "", tier: account?.tier ?? "" }] };
+    });
+
+    // Console sessions.
+    app.post("/api/v1/session", async (request, reply) => {
+      const body = parseBody(signInBody, request.body, "sign-in");
+      const session = await signIn(p, body.email, body.password);
+      if (!session) throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
+      reply.setCookie(SESSION_COOKIE, session.sessionId, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "lax",
+        secure: request.protocol === "https",
+        maxAge: SESSION_TTL_MS / 1000,
+      });
+      return { userId: session.userId, accountId: session.accountId, csrfToken: session.csrfToken };
+    });
+
+    app.get("/api/v1/session", { config: { auth: "session" } }, async (request) => {
+      const s = request.session!;
+      const accounts = await accountsOfUser(p, s.userId);
+      return { userId: s.userId, email: s.email, accountId: s.accountId, role: s.role, csrfToken: s.csrfToken, accounts };
+    });
+
+    app.delete("/api/v1/session", { config: { auth: "session" } }, async (request, reply) => {
+      await signOut(p, request.cookies[SESSION_COOKIE]!);
+      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      return reply.status(204).send();
+    });
+
+    app.put("/api/v1/session/account", { config: { auth: "session" } }, async (request) => {
+      const { accountId } = parseBody(z.object({ accountId: z.number().int() }), request.body, "the account switch");
+      if (!(await switchAccount(p, request.cookies[SESSION_COOKIE]!, accountId))) {
+        throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `You are not a member of account ${accountId}.`);
+      }
+      return { accountId };
+    });
+
+    // Personal access keys of the signed-in user, in the session's account.
+    app.get("/api/v1/personal-access-keys", { config: { auth: "session" } }, async (request) => {
+      const s = request.session!;
+      return { results: await listPersonalAccessKeys(p, s.accountId, s.userId) };
+    });
+    app.post("/api/v1/personal-access-keys", { config: { auth: "session" } }, async (request, reply) => {
+      const s = request.session!;
+      const { name } = parseBody(z.object({ name: z.string().min(1).max(100) }), request.body, "the new key");
+      const created = await createPersonalAccessKey(p, s.accountId, s.userId, name);
+      return reply.status(201).send({ id: created.id, name, personalAccessKey: created.key });
+    });
+    app.delete<{ Params: { id: string } }>("/api/v1/personal-access-keys/:id", { config: { auth: "session" } }, async (request, reply) => {
+      const s = request.session!;
+      if (!(await revokePersonalAccessKey(p, s.accountId, Number(request.params.id)))) {
+        throw new ApiError(404, "OBJECT_NOT_FOUND", `No active personal access key ${request.params.id}.`);
+      }
+      return reply.status(204).send();
+    });
+  };

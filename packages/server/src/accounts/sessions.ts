@@ -1,0 +1,65 @@
+import type { Platform } from "../platform";
+import { randomToken, sha256 } from "../crypto/opaque-token";
+import { verifyPassword } from "../crypto/password";
+import { accountsOfUser, type Role } from "./account-service";
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+export interface SessionPrincipal {
+  userId: number;
+  accountId: number;
+  role: Role;
+  csrfToken: string;
+  email: string;
+}
+
+/** Checks the password and opens a session on the user's first account (the account switcher moves it). */
+export async function signIn(p: Platform, email: string, password: string) {
+  const user = await p.store.db.selectFrom("users").selectAll().where("email", "=", email.toLowerCase()).executeTakeFirst();
+  // Verify against a dummy hash when the user is unknown so timing does not reveal which emails exist.
+  const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+  if (!user || !ok) return undefined;
+  const accounts = await accountsOfUser(p, user.id);
+  const first = accounts[0];
+  if (!first) return undefined;
+  const sessionId = randomToken("");
+  const csrfToken = randomToken("", 24);
+  const now = p.clock.now();
+  await p.store.db
+    .insertInto("sessions")
+    .values({ id_hash: sha256(sessionId), user_id: user.id, account_id: first.id, csrf_token: csrfToken, expires_at: now + SESSION_TTL_MS, created_at: now })
+    .execute();
+  return { sessionId, csrfToken, userId: user.id, accountId: first.id };
+}
+
+const DUMMY_HASH = "scrypt$32768$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+export async function resolveSession(p: Platform, sessionId: string): Promise<SessionPrincipal | undefined> {
+  const row = await p.store.db
+    .selectFrom("sessions")
+    .innerJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "sessions.user_id").onRef("memberships.account_id", "=", "sessions.account_id"))
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.user_id", "sessions.account_id", "sessions.csrf_token", "sessions.expires_at", "memberships.role", "users.email"])
+    .where("sessions.id_hash", "=", sha256(sessionId))
+    .executeTakeFirst();
+  if (!row || row.expires_at <= p.clock.now()) return undefined;
+  return { userId: row.user_id, accountId: row.account_id, role: row.role, csrfToken: row.csrf_token, email: row.email };
+}
+
+export async function switchAccount(p: Platform, sessionId: string, accountId: number): Promise<boolean> {
+  const session = await resolveSession(p, sessionId);
+  if (!session) return false;
+  const member = await p.store.db
+    .selectFrom("memberships")
+    .select("role")
+    .where("user_id", "=", session.userId)
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
+  if (!member) return false;
+  await p.store.db.updateTable("sessions").set({ account_id: accountId }).where("id_hash", "=", sha256(sessionId)).execute();
+  return true;
+}
+
+export async function signOut(p: Platform, sessionId: string): Promise<void> {
+  await p.store.db.deleteFrom("sessions").where("id_hash", "=", sha256(sessionId)).execute();
+}

@@ -1,0 +1,37 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import cookie from "@fastify/cookie";
+import type { Platform } from "./platform";
+import { registerErrorHandling } from "./http/error-handler";
+import { registerJsonParser } from "./http/json-body";
+import { authenticators } from "./http/authenticate";
+import { ApiError } from "./http/api-error";
+import { healthRoutes } from "./health/routes";
+import { accountRoutes } from "./accounts/routes";
+
+/** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
+const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
+
+export async function buildApp(p: Platform): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: p.config.logLevel },
+    bodyLimit: 8 * 1024 * 1024,
+    rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
+    // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.
+    routerOptions: { ignoreTrailingSlash: false },
+  });
+  registerJsonParser(app);
+  registerErrorHandling(app);
+  await app.register(cookie);
+
+  app.addHook("onRequest", async (request, reply) => {
+    const kind = request.routeOptions.config.auth ?? "none";
+    if (kind === "none") return;
+    const authenticate = authenticators[kind];
+    if (!authenticate) throw new ApiError(500, "INTERNAL_ERROR", `No authenticator for ${kind}`);
+    await authenticate(p, request, reply);
+  });
+
+  await app.register(healthRoutes(p));
+  await app.register(accountRoutes(p));
+  return app;
+}

@@ -1,0 +1,75 @@
+import path from "node:path";
+import { z } from "zod";
+
+/** Everything the server can be told, from flags first, then the environment. */
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  secretKey: Buffer | undefined;
+  publicUrl: string | undefined;
+  logLevel: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly setting: string, message: string) {
+    super(`Invalid setting ${setting}: ${message}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface ConfigInput {
+  port?: string | number | undefined;
+  host?: string | undefined;
+  dataDir?: string | undefined;
+  publicUrl?: string | undefined;
+}
+
+const port = z.coerce
+  .number({ message: "must be a number" })
+  .int("must be a whole number")
+  .min(0, "must be between 0 and 65535")
+  .max(65535, "must be between 0 and 65535");
+
+const dbUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite store)");
+const redisUrl = z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL");
+const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+  message: "must be one of fatal, error, warn, info, debug, trace, silent",
+});
+
+function parse<T>(setting: string, schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ConfigError(setting, `${result.error.issues[0]?.message ?? "invalid"} (got ${JSON.stringify(value)})`);
+  return result.data;
+}
+
+/** The secret key encrypts tokens and secrets at rest: exactly 32 bytes, as hex or base64. */
+export function parseSecretKey(value: string): Buffer {
+  const hex = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : undefined;
+  const key = hex ?? Buffer.from(value, "base64");
+  if (key.length !== 32 || (!hex && key.toString("base64").replace(/=+$/, "") !== value.replace(/=+$/, ""))) {
+    throw new ConfigError(
+      "SPROCKET_SECRET_KEY",
+      "must be 32 bytes written as 64 hex characters or as base64 (generate one with `openssl rand -hex 32`)",
+    );
+  }
+  return key;
+}
+
+export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const secret = env.SPROCKET_SECRET_KEY;
+  return {
+    port: parse("--port", port, input.port ?? env.SPROCKET_PORT ?? 3900),
+    host: parse("--host", z.string().min(1, "must not be empty"), input.host ?? env.SPROCKET_HOST ?? "127.0.0.1"),
+    dataDir: path.resolve(input.dataDir ?? env.SPROCKET_DATA_DIR ?? ".sprocket"),
+    databaseUrl: env.SPROCKET_DATABASE_URL ? parse("SPROCKET_DATABASE_URL", dbUrl, env.SPROCKET_DATABASE_URL) : undefined,
+    redisUrl: env.SPROCKET_REDIS_URL ? parse("SPROCKET_REDIS_URL", redisUrl, env.SPROCKET_REDIS_URL) : undefined,
+    secretKey: secret ? parseSecretKey(secret) : undefined,
+    publicUrl: input.publicUrl ?? env.SPROCKET_PUBLIC_URL,
+    logLevel: parse("SPROCKET_LOG_LEVEL", logLevel, env.SPROCKET_LOG_LEVEL ?? "info"),
+  };
+}

@@ -1,0 +1,63 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Platform } from "../platform";
+import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/access-keys";
+import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
+import { ApiError, unauthorized } from "./api-error";
+
+/** Who may call a route. Declared per route in `config.auth`; checked once, in one hook. */
+export type AuthKind = "none" | "developer" | "session" | "app";
+
+export const SESSION_COOKIE = "sprocket_session";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    auth?: AuthKind;
+  }
+  interface FastifyRequest {
+    developer?: DeveloperPrincipal;
+    session?: SessionPrincipal;
+  }
+}
+
+export type Authenticator = (p: Platform, request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+export function bearerToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1];
+}
+
+const developer: Authenticator = async (p, request) => {
+  const token = bearerToken(request);
+  const principal = token ? await resolveDeveloperToken(p, token) : undefined;
+  if (!principal) throw unauthorized();
+  // HubSpot's CLI appends ?portalId= to every call; it must name the token's own account.
+  const portalId = (request.query as Record<string, unknown> | undefined)?.portalId;
+  if (portalId !== undefined && String(portalId) !== String(principal.accountId)) {
+    throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `This token belongs to account ${principal.accountId}, not ${String(portalId)}.`);
+  }
+  request.developer = principal;
+};
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+const session: Authenticator = async (p, request) => {
+  const id = request.cookies[SESSION_COOKIE];
+  const principal = id ? await resolveSession(p, id) : undefined;
+  if (!principal) throw new ApiError(401, "INVALID_AUTHENTICATION", "Sign in to continue.");
+  if (!SAFE_METHODS.has(request.method) && request.headers["x-csrf-token"] !== principal.csrfToken) {
+    throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", "Missing or wrong CSRF token (send the x-csrf-token header from GET /api/v1/session).");
+  }
+  request.session = principal;
+};
+
+export const authenticators: Record<Exclude<AuthKind, "none">, Authenticator | undefined> = {
+  developer,
+  session,
+  app: undefined,
+};
+
+/** Lets a domain plug in the authenticator for its kind (the private-apps domain owns "app"). */
+export function setAuthenticator(kind: Exclude<AuthKind, "none">, fn: Authenticator): void {
+  authenticators[kind] = fn;
+}

@@ -1,0 +1,17 @@
+import type { ServerConfig } from "./config";
+import type { SecretBox } from "./crypto/secret-box";
+import type { Store } from "./store/database";
+
+/** What every domain gets: configuration, the store, the key for data at rest and a clock tests can move. */
+export interface Platform {
+  config: ServerConfig;
+  store: Store;
+  box: SecretBox;
+  clock: Clock;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

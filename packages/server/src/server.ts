@@ -1,0 +1,49 @@
+import type { FastifyInstance } from "fastify";
+import type { ServerConfig } from "./config";
+import { systemClock, type Clock, type Platform } from "./platform";
+import { openStore } from "./store/database";
+import { migrateToLatest } from "./store/migrate";
+import { SecretBox, loadOrCreateKey } from "./crypto/secret-box";
+import { buildApp } from "./app";
+import { ensureBootstrap, type BootstrapInfo } from "./bootstrap";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  platform: Platform;
+  url: string;
+  bootstrap: { info: BootstrapInfo; created: boolean };
+  close(): Promise<void>;
+}
+
+/** Opens the store, migrates it, seeds the demo account on first start and listens. */
+export async function startServer(config: ServerConfig, opts: { clock?: Clock } = {}): Promise<RunningServer> {
+  const store = openStore(config);
+  try {
+    await migrateToLatest(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const platform: Platform = { config, store, box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)), clock: opts.clock ?? systemClock };
+  const app = await buildApp(platform);
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
+  const url = config.publicUrl ?? `http://${host}:${port}`;
+  const bootstrap = await ensureBootstrap(platform, url);
+  let closed = false;
+  return {
+    app,
+    platform,
+    url,
+    bootstrap,
+    async close() {
+      if (closed) return;
+      closed = true;
+      // Fastify's close stops accepting connections and waits for in-flight requests before onClose hooks run.
+      await app.close();
+      await store.close();
+    },
+  };
+}

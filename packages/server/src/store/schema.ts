@@ -1,0 +1,67 @@
+import type { Generated } from "kysely";
+
+/** Epoch milliseconds. */
+export type Millis = number;
+/** 0 or 1: both engines store booleans as integers so one set of queries serves both. */
+export type Flag = number;
+
+export interface AccountsTable {
+  id: number;
+  name: string;
+  tier: string;
+  max_private_apps: number;
+  created_at: Millis;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  email: string;
+  password_hash: string;
+  first_name: string;
+  last_name: string;
+  created_at: Millis;
+}
+
+export interface MembershipsTable {
+  account_id: number;
+  user_id: number;
+  role: "super_admin" | "admin" | "user";
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  account_id: number;
+  csrf_token: string;
+  expires_at: Millis;
+  created_at: Millis;
+}
+
+export interface PersonalAccessKeysTable {
+  id: Generated<number>;
+  account_id: number;
+  user_id: number;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  created_at: Millis;
+  last_used_at: Millis | null;
+  revoked_at: Millis | null;
+}
+
+export interface DeveloperTokensTable {
+  token_hash: string;
+  key_id: number;
+  account_id: number;
+  user_id: number;
+  expires_at: Millis;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  sessions: SessionsTable;
+  personal_access_keys: PersonalAccessKeysTable;
+  developer_tokens: DeveloperTokensTable;
+}

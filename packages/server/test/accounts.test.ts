@@ -1,0 +1,157 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./support/test-server";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function call(method: string, url: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.body !== undefined || opts.raw !== undefined) headers["content-type"] ??= "application/json";
+  const res = await fetch(server.url + url, {
+    method,
+    headers,
+    ...(opts.raw !== undefined ? { body: opts.raw } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+const expectHubSpotError = (body: Record<string, unknown>, category: string) => {
+  expect(body).toMatchObject({ status: "error", category });
+  expect(body.message).toEqual(expect.any(String));
+  expect(body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+};
+
+describe("first start", () => {
+  it("writes bootstrap.json with the demo account, login and key, readable only by its owner", () => {
+    const file = path.join(server.db.dataDir, "bootstrap.json");
+    const info = JSON.parse(fs.readFileSync(file, "utf8"));
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(info).toMatchObject({ accountId: expect.any(Number), consoleUrl: expect.any(String), superAdmin: { email: "admin@sprocket.local" } });
+    expect(info.personalAccessKey).toMatch(/^spk_/);
+    expect(server.bootstrap.created).toBe(true);
+  });
+
+  it("answers health and readiness", async () => {
+    expect((await call("GET", "/healthz")).body).toEqual({ status: "ok" });
+    expect((await call("GET", "/readyz")).body).toMatchObject({ status: "ready", engine: process.env.SPROCKET_TEST_DB ?? "sqlite" });
+  });
+});
+
+describe("personal access keys", () => {
+  it("exchanges a key for a bearer token in HubSpot's shape, which then authenticates", async () => {
+    const key = server.bootstrap.info.personalAccessKey;
+    const res = await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: key } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({
+      hubId: server.bootstrap.info.accountId,
+      oauthAccessToken: expect.stringMatching(/^spt_/),
+      encodedOAuthRefreshToken: key,
+      accountType: "STANDARD",
+    });
+    expect(res.body.expiresAtMillis).toBeGreaterThan(Date.now());
+    const me = await call("GET", "/api/v1/accounts", { headers: { authorization: `Bearer ${res.body.oauthAccessToken}` } });
+    expect(me.body.results[0].accountId).toBe(server.bootstrap.info.accountId);
+    // The /<x>.com prefix that HubSpot's CLI adds is the same API.
+    const prefixed = await call("GET", "/hs.com/api/v1/accounts", { headers: { authorization: `Bearer ${res.body.oauthAccessToken}` } });
+    expect(prefixed.status).toBe(200);
+  });
+
+  it("refuses an unknown key with 401 and HubSpot's error body", async () => {
+    const res = await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: "spk_nope" } });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expectHubSpotError(res.body, "INVALID_AUTHENTICATION");
+  });
+
+  it("refuses a key for another portalId and a bearer token that is missing or wrong", async () => {
+    const key = server.bootstrap.info.personalAccessKey;
+    const other = await call("POST", "/localdevauth/v1/auth/refresh?portalId=1", { body: { encodedOAuthRefreshToken: key } });
+    expect(other.status).toBe(401);
+    const none = await call("GET", "/api/v1/accounts");
+    expectHubSpotError(none.body, "INVALID_AUTHENTICATION");
+    const wrong = await call("GET", "/api/v1/accounts", { headers: { authorization: "Bearer spt_wrong" } });
+    expect(wrong.status).toBe(401);
+  });
+
+  it("revokes a key: the key and the tokens minted from it stop working", async () => {
+    const login = await fetch(server.url + "/api/v1/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(server.bootstrap.info.superAdmin),
+    });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const { csrfToken } = await login.json();
+    const created = await call("POST", "/api/v1/personal-access-keys", { body: { name: "ci" }, headers: { cookie, "x-csrf-token": csrfToken } });
+    expect(created.status).toBe(201);
+    const token = (await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: created.body.personalAccessKey } })).body.oauthAccessToken;
+    const revoked = await call("DELETE", `/api/v1/personal-access-keys/${created.body.id}`, { headers: { cookie, "x-csrf-token": csrfToken } });
+    expect(revoked.status).toBe(204);
+    expect((await call("GET", "/api/v1/accounts", { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
+    const again = await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: created.body.personalAccessKey } });
+    expectHubSpotError(again.body, "INVALID_AUTHENTICATION");
+  });
+});
+
+describe("console sessions", () => {
+  it("refuses a wrong password with 401", async () => {
+    const res = await call("POST", "/api/v1/session", { body: { email: "admin@sprocket.local", password: "wrong" } });
+    expect(res.status).toBe(401);
+    expectHubSpotError(res.body, "INVALID_AUTHENTICATION");
+  });
+
+  it("signs in, needs the CSRF token for changes, and signs out", async () => {
+    const login = await fetch(server.url + "/api/v1/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(server.bootstrap.info.superAdmin),
+    });
+    expect(login.status).toBe(200);
+    const setCookie = login.headers.get("set-cookie")!;
+    expect(setCookie).toMatch(/HttpOnly/i);
+    expect(setCookie).toMatch(/SameSite=Lax/i);
+    const cookie = setCookie.split(";")[0]!;
+    const me = await call("GET", "/api/v1/session", { headers: { cookie } });
+    expect(me.body).toMatchObject({ role: "super_admin", accountId: server.bootstrap.info.accountId });
+    const noCsrf = await call("POST", "/api/v1/personal-access-keys", { body: { name: "x" }, headers: { cookie } });
+    expect(noCsrf.status).toBe(403);
+    const out = await call("DELETE", "/api/v1/session", { headers: { cookie, "x-csrf-token": me.body.csrfToken } });
+    expect(out.status).toBe(204);
+    expect((await call("GET", "/api/v1/session", { headers: { cookie } })).status).toBe(401);
+  });
+});
+
+describe("bad requests", () => {
+  it("names malformed JSON with 400", async () => {
+    const res = await call("POST", "/localdevauth/v1/auth/refresh", { raw: '{"encodedOAuthRefreshToken": ' });
+    expect(res.status).toBe(400);
+    expectHubSpotError(res.body, "VALIDATION_ERROR");
+    expect(res.body.message).toMatch(/Invalid input JSON/);
+  });
+
+  it("names a missing field with 400", async () => {
+    const res = await call("POST", "/localdevauth/v1/auth/refresh", { body: {} });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toContain("encodedOAuthRefreshToken");
+  });
+
+  it("refuses an oversized body with 413", async () => {
+    const res = await call("POST", "/localdevauth/v1/auth/refresh", { raw: JSON.stringify({ encodedOAuthRefreshToken: "x".repeat(9 * 1024 * 1024) }) });
+    expect(res.status).toBe(413);
+    expectHubSpotError(res.body, "PAYLOAD_TOO_LARGE");
+  });
+
+  it("answers an unknown route with a JSON 404", async () => {
+    const res = await call("GET", "/no/such/route");
+    expect(res.status).toBe(404);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expectHubSpotError(res.body, "RESOURCE_NOT_FOUND");
+  });
+});

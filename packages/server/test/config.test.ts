@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../src/config";
+import { startServer } from "../src/server";
+import { createTestDatabase } from "./support/test-database";
+
+describe("configuration", () => {
+  it("has the documented defaults", () => {
+    const c = loadConfig({}, {});
+    expect(c).toMatchObject({ port: 3900, host: "127.0.0.1", databaseUrl: undefined, redisUrl: undefined });
+    expect(c.dataDir).toMatch(/\.sprocket$/);
+  });
+
+  it.each([
+    [{ port: "abc" }, {}, "--port"],
+    [{ port: "70000" }, {}, "--port"],
+    [{}, { SPROCKET_DATABASE_URL: "mysql://x" }, "SPROCKET_DATABASE_URL"],
+    [{}, { SPROCKET_REDIS_URL: "http://x" }, "SPROCKET_REDIS_URL"],
+    [{}, { SPROCKET_SECRET_KEY: "too-short" }, "SPROCKET_SECRET_KEY"],
+    [{}, { SPROCKET_LOG_LEVEL: "loud" }, "SPROCKET_LOG_LEVEL"],
+  ])("refuses %j %j naming %s", (flags, env, setting) => {
+    expect(() => loadConfig(flags, env)).toThrow(ConfigError);
+    expect(() => loadConfig(flags, env)).toThrow(setting);
+  });
+
+  it("accepts a 32-byte secret key as hex or base64", () => {
+    expect(loadConfig({}, { SPROCKET_SECRET_KEY: "ab".repeat(32) }).secretKey?.length).toBe(32);
+    expect(loadConfig({}, { SPROCKET_SECRET_KEY: Buffer.alloc(32, 7).toString("base64") }).secretKey?.length).toBe(32);
+  });
+
+  it("reuses the bootstrap on a second start over the same data", async () => {
+    const db = await createTestDatabase();
+    const env = { SPROCKET_LOG_LEVEL: "silent", ...(db.databaseUrl ? { SPROCKET_DATABASE_URL: db.databaseUrl } : {}) };
+    const first = await startServer(loadConfig({ port: 0, dataDir: db.dataDir }, env));
+    await first.close();
+    const second = await startServer(loadConfig({ port: 0, dataDir: db.dataDir }, env));
+    expect(second.bootstrap.created).toBe(false);
+    expect(second.bootstrap.info.accountId).toBe(first.bootstrap.info.accountId);
+    await second.close();
+    await db.drop();
+  });
+});
