@@ -162,5 +162,5 @@ function functionConfig(ctx: ProjectContext, c: Component): FunctionModel | unde
   const secrets = checkSecrets(ctx, config, "secretKeys");
   const endpoint = checkEndpoint(ctx, config, "methods");
   if (!file || !secrets || endpoint === undefined) return undefined;
-  return { name: c.uid, file, secrets, ...(endpoint ? { endpoint } : {}) };
+  return { name: c.uid, file, configFile: c.file, pointer: "/config", secrets, ...(endpoint ? { endpoint } : {}) };
 }

@@ -133,7 +133,7 @@ function legacyFunctions(ctx: ProjectContext, appDir: string): Pick<AppModel, "f
     const file = checkFileRef(ctx, fn, "file", { relativeTo: functionsDir, within: appDir, describe: "function code", hint: 'Give the path relative to app.functions, e.g. "my-func.js".' });
     const secrets = checkSecrets(ctx, fn, "secrets");
     const endpoint = checkEndpoint(ctx, fn, "method");
-    if (file && secrets && endpoint !== undefined) functions.push({ name, file, secrets, ...(endpoint ? { endpoint } : {}) });
+    if (file && secrets && endpoint !== undefined) functions.push({ name, file, configFile: serverlessPath, pointer, secrets, ...(endpoint ? { endpoint } : {}) });
   }
   return { functions, functionsDir, functionsPackageJson: packageJson, ...(runtime ? { serverlessRuntime: runtime } : {}) };
 }

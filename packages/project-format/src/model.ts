@@ -50,6 +50,10 @@ export interface CardModel {
 export interface FunctionModel {
   name: string;
   file: string;
+  /** serverless.json or the function's *-hsmeta.json. */
+  configFile: string;
+  /** JSON pointer of the function's declaration in configFile. */
+  pointer: string;
   secrets: string[];
   endpoint?: { path: string; methods: HttpMethod[] };
 }

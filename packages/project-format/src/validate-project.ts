@@ -2,7 +2,8 @@ import { posix } from "node:path";
 import type { Diagnostic } from "./diagnostic";
 import { suggestion } from "./did-you-mean";
 import { validateHsmetaApps } from "./hsmeta-project";
-import { JsonObject } from "./json-object";
+import { nodeAtPointer } from "./json-document";
+import type { JsonObject } from "./json-object";
 import { validateLegacyApp } from "./legacy-app";
 import type { AppModel, ProjectModel } from "./model";
 import { isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
@@ -113,10 +114,12 @@ function validateTree(ctx: ProjectContext, name: string, opts: ValidateOptions, 
     );
     apps = appJsons.slice(0, maxApps).flatMap((file) => validateLegacyApp(ctx, file) ?? []);
     checkAppUids(ctx, apps);
+    checkEndpoints(ctx, apps);
   } else {
     for (const file of legacyFiles)
       ctx.report.warning("FORMAT_MISMATCH", { file }, `${posix.basename(file)} is not used on platform version ${ctx.platformVersion} and will be ignored`, "Declare components in *-hsmeta.json files, or set an older platformVersion to keep this format.");
     apps = validateHsmetaApps(ctx, metaFiles);
+    checkEndpoints(ctx, apps);
   }
   if ((legacy ? appJsons : metaFiles).length === 0) {
     const where = ctx.srcDir ? `${ctx.srcDir}/` : "the uploaded files";
@@ -130,14 +133,31 @@ function validateTree(ctx: ProjectContext, name: string, opts: ValidateOptions, 
   return { name, platformVersion: ctx.platformVersion, legacy, srcDir: ctx.srcDir, apps };
 }
 
+/** Endpoints are served per account, so a path and method may belong to one function only. */
+function checkEndpoints(ctx: ProjectContext, apps: AppModel[]): void {
+  const seen = new Map<string, string>();
+  for (const fn of apps.flatMap((a) => a.functions)) {
+    for (const method of fn.endpoint?.methods ?? []) {
+      const key = `${method} ${fn.endpoint!.path}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, fn.name);
+        continue;
+      }
+      const pointer = `${fn.pointer}/endpoint/path`;
+      const doc = ctx.parsed.get(fn.configFile);
+      ctx.report.error("FUNCTION_ENDPOINT_DUPLICATE", { file: fn.configFile, doc, node: nodeAtPointer(doc?.root, pointer), pointer }, `endpoint ${key} is already served by function '${first}'`, "Give each function its own endpoint path.");
+    }
+  }
+}
+
 function checkAppUids(ctx: ProjectContext, apps: AppModel[]): void {
   const seen = new Map<string, string>();
   for (const app of apps) {
     const first = seen.get(app.uid);
     if (first) {
       const doc = ctx.parsed.get(app.configFile);
-      const root = doc && JsonObject.of(doc, doc.root, "", new Report(), "app.json");
-      ctx.report.error("UID_DUPLICATE", root ? root.at("uid") : { file: app.configFile, pointer: "/uid" }, `app uid '${app.uid}' is already used by ${first}`, "Every app in a project needs its own uid; rename one of them.");
+      ctx.report.error("UID_DUPLICATE", { file: app.configFile, doc, node: nodeAtPointer(doc?.root, "/uid"), pointer: "/uid" }, `app uid '${app.uid}' is already used by ${first}`, "Every app in a project needs its own uid; rename one of them.");
     } else seen.set(app.uid, app.configFile);
   }
 }

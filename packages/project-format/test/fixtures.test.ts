@@ -42,7 +42,7 @@ describe("sample projects", () => {
               packageDir: "src/app/extensions",
             },
           ],
-          functions: [{ name: "myFunc", file: "src/app/app.functions/example-function.js", secrets: [] }],
+          functions: [{ name: "myFunc", file: "src/app/app.functions/example-function.js", configFile: "src/app/app.functions/serverless.json", pointer: "/appFunctions/myFunc", secrets: [] }],
           functionsDir: "src/app/app.functions",
           functionsPackageJson: "src/app/app.functions/package.json",
           serverlessRuntime: "nodejs18.x",
@@ -56,7 +56,7 @@ describe("sample projects", () => {
     expect(diagnostics).toEqual([]);
     const app = project!.apps[0]!;
     expect(app.cards[0]).toMatchObject({ location: "crm.record.sidebar", objectTypes: [{ name: "companies", objectTypeId: "0-2" }], packageDir: "src/app/cards" });
-    expect(app.functions).toEqual([{ name: "summarize", file: "src/app/app.functions/summarize.js", secrets: ["GREETING"] }]);
+    expect(app.functions).toEqual([{ name: "summarize", file: "src/app/app.functions/summarize.js", configFile: "src/app/app.functions/serverless.json", pointer: "/appFunctions/summarize", secrets: ["GREETING"] }]);
   });
 
   it("refuses seed-verbatim at /scopes/0 of src/app/app.json", async () => {

@@ -42,7 +42,7 @@ describe("*-hsmeta.json projects (2025.2+)", () => {
               packageDir: "src/app/cards",
             },
           ],
-          functions: [{ name: "fetch_quote", file: "src/app/functions/quote.js", secrets: ["QUOTE_KEY"], endpoint: { path: "quotes/fetch", methods: ["GET", "POST"] } }],
+          functions: [{ name: "fetch_quote", file: "src/app/functions/quote.js", configFile: fnMeta, pointer: "/config", secrets: ["QUOTE_KEY"], endpoint: { path: "quotes/fetch", methods: ["GET", "POST"] } }],
           functionsDir: "src/app/functions",
           functionsPackageJson: "src/app/functions/package.json",
         },

@@ -92,7 +92,7 @@ describe("app.json", () => {
   });
 
   it("allows at most 20 apps in one project", () => {
-    let files = new Map(seed);
+    let files: Map<string, string | Uint8Array> = new Map(seed);
     for (let i = 1; i <= 20; i++) files = editJson(withFile(files, `src/app${i}/app.json`, seed.get(app)!), `src/app${i}/app.json`, (j) => ((j.uid = `app-${i}`), delete j.extensions));
     expect(only(files)).toMatchObject({ code: "PROJECT_TOO_MANY_APPS", file: "src/app9/app.json", message: expect.stringContaining("at most 20 apps") });
   });
@@ -145,7 +145,7 @@ describe("card JSON", () => {
 describe("serverless.json", () => {
   it("models an endpoint and secrets", () => {
     const files = editJson(seed, serverless, (j) => (j.appFunctions.myFunc = { file: "example-function.js", secrets: ["API_KEY"], endpoint: { path: "quotes/fetch", method: "POST" } }));
-    expect(validateProject(files).project?.apps[0]?.functions).toEqual([{ name: "myFunc", file: "src/app/app.functions/example-function.js", secrets: ["API_KEY"], endpoint: { path: "quotes/fetch", methods: ["POST"] } }]);
+    expect(validateProject(files).project?.apps[0]?.functions).toEqual([{ name: "myFunc", file: "src/app/app.functions/example-function.js", configFile: serverless, pointer: "/appFunctions/myFunc", secrets: ["API_KEY"], endpoint: { path: "quotes/fetch", methods: ["POST"] } }]);
   });
 
   it("refuses malformed secret names and warns about platform-provided ones", () => {
@@ -161,6 +161,14 @@ describe("serverless.json", () => {
   it("refuses bad function names and endpoint methods", () => {
     expect(only(editJson(seed, serverless, (j) => (j.appFunctions["my func"] = j.appFunctions.myFunc)))).toMatchObject({ code: "FUNCTION_NAME_INVALID", pointer: "/appFunctions/my func" });
     expect(only(editJson(seed, serverless, (j) => (j.appFunctions.myFunc.endpoint = { path: "x", method: "FETCH" })))).toMatchObject({ code: "FUNCTION_ENDPOINT_INVALID", pointer: "/appFunctions/myFunc/endpoint/method" });
+  });
+
+  it("refuses two functions serving the same endpoint path and method", () => {
+    const files = editJson(seed, serverless, (j) => {
+      j.appFunctions.a = { file: "example-function.js", endpoint: { path: "quotes", method: ["GET", "POST"] } };
+      j.appFunctions.b = { file: "example-function.js", endpoint: { path: "quotes", method: "POST" } };
+    });
+    expect(only(files)).toMatchObject({ code: "FUNCTION_ENDPOINT_DUPLICATE", pointer: "/appFunctions/b/endpoint/path", line: 22, column: 17, message: "endpoint POST quotes is already served by function 'a'" });
   });
 
   it("needs the functions package.json", () => {
