@@ -53,6 +53,10 @@ describe("faults", () => {
     expectError(await invokeFault("exit.js"), "CRASHED", /^The function's process exited with code 1$/);
   });
 
+  it("reports death by a signal as CRASHED", async () => {
+    expectError(await invokeFault("signal.js"), "CRASHED", /^The function's process was killed by signal SIGSEGV$/);
+  });
+
   it("reports a throw as ERROR", async () => {
     expectError(await invokeFault("throws.js"), "ERROR", /^bad input$/);
   });
