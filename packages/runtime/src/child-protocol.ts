@@ -4,6 +4,8 @@ import type { FunctionContext, InvocationError, LogLevel } from "./invocation";
 export interface InvokeMessage {
   type: "invoke";
   id: number;
+  /** Named in load-failure messages. */
+  functionName: string;
   /** Absolute path of the bundle file inside the build directory. */
   file: string;
   /** The whole environment for this invocation: declared secrets, token and HS_* values. */

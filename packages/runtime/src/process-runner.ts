@@ -129,6 +129,7 @@ class ProcessRunner implements Runner {
     const message: InvokeMessage = {
       type: "invoke",
       id: this.nextId++,
+      functionName: invocation.functionName,
       file: invocation.file,
       env: invocation.env,
       context: invocation.context,

@@ -85,7 +85,7 @@ describe("errors from the function", () => {
     const result = await pool.invoke(fixtureRequest("no-main.js"));
     expect(result).toMatchObject({
       outcome: "INVALID_FUNCTION",
-      error: { message: "no-main.js does not export a main function" },
+      error: { message: "The function no-main (no-main.js) does not export a main function" },
     });
   });
 
@@ -93,7 +93,7 @@ describe("errors from the function", () => {
     const broken = await pool.invoke(fixtureRequest("syntax-error.js"));
     expect(broken.outcome).toBe("INVALID_FUNCTION");
     expect(broken.error).toMatchObject({ type: "SyntaxError" });
-    expect(broken.error?.message).toMatch(/^Could not load syntax-error\.js: /);
+    expect(broken.error?.message).toMatch(/^Could not load function syntax-error \(syntax-error\.js\): /);
 
     const missing = await pool.invoke(fixtureRequest("does-not-exist.js"));
     expect(missing.outcome).toBe("INVALID_FUNCTION");

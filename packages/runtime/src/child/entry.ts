@@ -101,13 +101,14 @@ async function invoke(message: InvokeMessage): Promise<void> {
   if (message.reloadModule || (loadedWith.has(message.file) && loadedWith.get(message.file) !== envKey)) {
     forgetBuildModules();
   }
+  const label = `function ${message.functionName} (${path.relative(bundleDir, message.file)})`;
   let main: unknown;
   try {
     main = (require(message.file) as { main?: unknown }).main;
     loadedWith.set(message.file, envKey);
   } catch (error) {
     const described: InvocationError = describeError(error);
-    described.message = `Could not load ${path.relative(bundleDir, message.file)}: ${described.message}`;
+    described.message = `Could not load ${label}: ${described.message}`;
     if (described.code === "EACCES") {
       described.message += ` (the runner runs as uid ${process.getuid?.()}: the build folder must be readable by it)`;
     }
@@ -119,7 +120,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
       type: "result",
       id: message.id,
       outcome: "INVALID_FUNCTION",
-      error: { type: "INVALID_FUNCTION", message: `${path.relative(bundleDir, message.file)} does not export a main function` },
+      error: { type: "INVALID_FUNCTION", message: `The ${label} does not export a main function` },
       truncated: false,
       tainted: false,
     });
