@@ -1,5 +1,5 @@
 export { loadConfig, ConfigError, type ServerConfig, type ConfigInput } from "./config";
-export { startServer, type RunningServer } from "./server";
+export { startServer, openPlatform, type RunningServer } from "./server";
 export { buildApp } from "./app";
 export type { Platform, Clock } from "./platform";
 export { openStore, type Store } from "./store/database";

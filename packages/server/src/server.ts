@@ -15,8 +15,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens the store, migrates it, seeds the demo account on first start and listens. */
-export async function startServer(config: ServerConfig, opts: { clock?: Clock } = {}): Promise<RunningServer> {
+/** The store, migrated, with the key for data at rest: what the server and operator commands both need. */
+export async function openPlatform(config: ServerConfig, clock: Clock = systemClock): Promise<Platform> {
   const store = openStore(config);
   try {
     await migrateToLatest(store);
@@ -24,7 +24,13 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
     await store.close();
     throw e;
   }
-  const platform: Platform = { config, store, box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)), clock: opts.clock ?? systemClock };
+  return { config, store, box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)), clock };
+}
+
+/** Opens the store, migrates it, seeds the demo account on first start and listens. */
+export async function startServer(config: ServerConfig, opts: { clock?: Clock } = {}): Promise<RunningServer> {
+  const platform = await openPlatform(config, opts.clock);
+  const { store } = platform;
   const app = await buildApp(platform);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();

@@ -88,7 +88,7 @@ describe("personal access keys", () => {
       body: JSON.stringify(server.bootstrap.info.superAdmin),
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
-    const { csrfToken } = await login.json();
+    const { csrfToken } = (await login.json()) as { csrfToken: string };
     const created = await call("POST", "/api/v1/personal-access-keys", { body: { name: "ci" }, headers: { cookie, "x-csrf-token": csrfToken } });
     expect(created.status).toBe(201);
     const token = (await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: created.body.personalAccessKey } })).body.oauthAccessToken;

@@ -1,0 +1,88 @@
+import { CliError } from "./cli-error";
+import { readConfig, writeConfig, type AccountEntry } from "./config-file";
+
+/** Refresh the bearer token this long before it expires, as HubSpot's CLI does. */
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+export interface HubSpotErrorBody {
+  message?: string;
+  category?: string;
+  errors?: Array<{ message?: string }>;
+  correlationId?: string;
+}
+
+export class ApiRequestError extends CliError {
+  constructor(readonly status: number, readonly body: HubSpotErrorBody | undefined, fallback: string) {
+    super(formatError(status, body, fallback), 1, body);
+  }
+}
+
+function formatError(status: number, body: HubSpotErrorBody | undefined, fallback: string): string {
+  if (!body?.message) return `${fallback} (HTTP ${status})`;
+  const lines = [body.message, ...(body.errors ?? []).map((e) => `  - ${e.message}`)];
+  return lines.join("\n");
+}
+
+export async function exchangeKey(server: string, key: string) {
+  const res = await request(server, "POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: key } });
+  return res as { hubId: number; oauthAccessToken: string; expiresAtMillis: number; hubName: string };
+}
+
+/** A client for one configured account; it keeps the cached bearer token fresh in the config file. */
+export class SprocketClient {
+  constructor(readonly account: AccountEntry) {}
+
+  private async token(): Promise<string> {
+    const info = this.account.auth?.tokenInfo;
+    if (info && Date.parse(info.expiresAt) - REFRESH_MARGIN_MS > Date.now()) return info.accessToken;
+    const fresh = await exchangeKey(this.account.server, this.account.personalAccessKey);
+    const tokenInfo = { accessToken: fresh.oauthAccessToken, expiresAt: new Date(fresh.expiresAtMillis).toISOString() };
+    this.account.auth = { tokenInfo };
+    const config = readConfig();
+    const entry = config.accounts.find((a) => a.name === this.account.name);
+    if (entry) {
+      entry.auth = { tokenInfo };
+      writeConfig(config);
+    }
+    return fresh.oauthAccessToken;
+  }
+
+  async call<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; query?: Record<string, string | number | undefined>; raw?: boolean } = {}): Promise<T> {
+    return request(this.account.server, method, path, { ...opts, token: await this.token() }) as Promise<T>;
+  }
+}
+
+async function request(
+  server: string,
+  method: string,
+  path: string,
+  opts: { body?: unknown; form?: FormData; token?: string; query?: Record<string, string | number | undefined>; raw?: boolean },
+): Promise<unknown> {
+  const url = new URL(path, server);
+  for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+  const headers: Record<string, string> = { accept: "application/json" };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | FormData | undefined;
+  if (opts.form) body = opts.form;
+  else if (opts.body !== undefined) {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { method, headers, ...(body !== undefined ? { body } : {}) });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    throw new CliError(`Cannot reach the Sprocket server at ${server} (${cause}). Is it running? Start it with \`npm start\`.`);
+  }
+  if (opts.raw && res.ok) return Buffer.from(await res.arrayBuffer());
+  const text = await res.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (!res.ok) throw new ApiRequestError(res.status, parsed as HubSpotErrorBody | undefined, `${method} ${url.pathname} failed`);
+  return parsed;
+}

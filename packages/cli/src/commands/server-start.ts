@@ -1,0 +1,64 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { loadConfig, startServer, type RunningServer } from "@sprocket/server";
+
+interface StartFlags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  publicUrl?: string;
+}
+
+export function registerServer(program: Command): void {
+  const server = program.command("server").description("run the Sprocket platform");
+  server
+    .command("start")
+    .description("start the platform (embedded SQLite by default; PostgreSQL and Redis when SPROCKET_DATABASE_URL / SPROCKET_REDIS_URL are set)")
+    .option("--port <port>", "HTTP port (default 3900, env SPROCKET_PORT)")
+    .option("--host <host>", "address to listen on (default 127.0.0.1, env SPROCKET_HOST)")
+    .option("--data-dir <dir>", "where the embedded store, keys and caches live (default ./.sprocket, env SPROCKET_DATA_DIR)")
+    .option("--public-url <url>", "the URL people reach this server at, when behind a proxy (env SPROCKET_PUBLIC_URL)")
+    .action(async (flags: StartFlags) => {
+      const running = await startServer(loadConfig(flags));
+      printWelcome(running);
+      drainOnSignals(running);
+    });
+}
+
+function printWelcome(s: RunningServer): void {
+  const { info, created } = s.bootstrap;
+  const engine = s.platform.store.engine === "sqlite" ? `SQLite in ${s.platform.config.dataDir}` : "PostgreSQL";
+  const lines = [
+    "",
+    `${pc.bold(pc.green("Sprocket is running"))} ${pc.dim(`(${engine})`)}`,
+    "",
+    `  Console      ${pc.cyan(info.consoleUrl)}`,
+    `  Sign in as   ${info.superAdmin.email} / ${info.superAdmin.password}`,
+    `  Account      ${info.accountId}`,
+    `  CLI key      ${info.personalAccessKey}`,
+    "",
+    `  Next: ${pc.bold(`npx sprocket auth --server ${s.url} --personal-access-key ${info.personalAccessKey}`)}`,
+    created ? pc.dim(`  (first start: these are kept in ${s.platform.config.dataDir}/bootstrap.json)`) : "",
+    "",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** SIGTERM and SIGINT drain in-flight requests and close the store before exiting. */
+function drainOnSignals(s: RunningServer): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: draining requests and closing the store…\n`);
+    s.close().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(e)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}

@@ -1,0 +1,2 @@
+export { CliError } from "./cli-error";
+export { SprocketClient } from "./api-client";

@@ -1,0 +1,16 @@
+import Table from "cli-table3";
+import pc from "picocolors";
+
+/** Scripts get JSON on stdout; people get tables and colour. */
+export function printJson(value: unknown): void {
+  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+}
+
+export function printTable(head: string[], rows: Array<Array<string | number>>): void {
+  const table = new Table({ head: head.map((h) => pc.bold(h)), style: { head: [], border: [] } });
+  table.push(...rows.map((r) => r.map(String)));
+  process.stdout.write(table.toString() + "\n");
+}
+
+export const ok = (message: string) => process.stdout.write(`${pc.green("✔")} ${message}\n`);
+export const info = (message: string) => process.stdout.write(`${message}\n`);
