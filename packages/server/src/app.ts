@@ -7,6 +7,8 @@ import { authenticators } from "./http/authenticate";
 import { ApiError } from "./http/api-error";
 import { healthRoutes } from "./health/routes";
 import { accountRoutes } from "./accounts/routes";
+import { appRoutes } from "./apps/routes";
+import { registerAppAuthenticator } from "./apps/app-auth";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
@@ -33,5 +35,7 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(p));
   await app.register(accountRoutes(p));
+  registerAppAuthenticator();
+  await app.register(appRoutes(p));
   return app;
 }

@@ -8,6 +8,8 @@ export interface ServerConfig {
   dataDir: string;
   databaseUrl: string | undefined;
   redisUrl: string | undefined;
+  /** Namespaces every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisPrefix: string;
   secretKey: Buffer | undefined;
   publicUrl: string | undefined;
   logLevel: string;
@@ -68,6 +70,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     dataDir: path.resolve(input.dataDir ?? env.SPROCKET_DATA_DIR ?? ".sprocket"),
     databaseUrl: env.SPROCKET_DATABASE_URL ? parse("SPROCKET_DATABASE_URL", dbUrl, env.SPROCKET_DATABASE_URL) : undefined,
     redisUrl: env.SPROCKET_REDIS_URL ? parse("SPROCKET_REDIS_URL", redisUrl, env.SPROCKET_REDIS_URL) : undefined,
+    redisPrefix: parse("SPROCKET_REDIS_PREFIX", z.string().regex(/^[\w.:-]+$/, "may hold letters, digits and _ . : - only"), env.SPROCKET_REDIS_PREFIX ?? "sprocket"),
     secretKey: secret ? parseSecretKey(secret) : undefined,
     publicUrl: input.publicUrl ?? env.SPROCKET_PUBLIC_URL,
     logLevel: parse("SPROCKET_LOG_LEVEL", logLevel, env.SPROCKET_LOG_LEVEL ?? "info"),

@@ -4,7 +4,9 @@ import { systemClock, type Clock, type Platform } from "./platform";
 import { openStore } from "./store/database";
 import { migrateToLatest } from "./store/migrate";
 import { SecretBox, loadOrCreateKey } from "./crypto/secret-box";
+import { Redis } from "ioredis";
 import { buildApp } from "./app";
+import { ApiLimits } from "./apps/rate-limits";
 import { ensureBootstrap, type BootstrapInfo } from "./bootstrap";
 
 export interface RunningServer {
@@ -24,7 +26,14 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
     await store.close();
     throw e;
   }
-  return { config, store, box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)), clock };
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  return {
+    config,
+    store: redis ? { ...store, close: async () => void (await Promise.all([store.close(), redis.quit()])) } : store,
+    box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)),
+    clock,
+    limits: new ApiLimits(redis, config.redisPrefix),
+  };
 }
 
 /** Opens the store, migrates it, seeds the demo account on first start and listens. */

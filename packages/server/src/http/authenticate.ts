@@ -5,7 +5,14 @@ import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
 import { ApiError, unauthorized } from "./api-error";
 
 /** Who may call a route. Declared per route in `config.auth`; checked once, in one hook. */
-export type AuthKind = "none" | "developer" | "session" | "app";
+export type AuthKind = "none" | "developer" | "session" | "user" | "app";
+
+/** A person, signed in through the console (session) or the CLI (developer token). */
+export interface UserPrincipal {
+  accountId: number;
+  userId: number;
+  via: "session" | "developer";
+}
 
 export const SESSION_COOKIE = "sprocket_session";
 
@@ -16,6 +23,7 @@ declare module "fastify" {
   interface FastifyRequest {
     developer?: DeveloperPrincipal;
     session?: SessionPrincipal;
+    user?: UserPrincipal;
   }
 }
 
@@ -37,6 +45,7 @@ const developer: Authenticator = async (p, request) => {
     throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `This token belongs to account ${principal.accountId}, not ${String(portalId)}.`);
   }
   request.developer = principal;
+  request.user = { accountId: principal.accountId, userId: principal.userId, via: "developer" };
 };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -49,11 +58,16 @@ const session: Authenticator = async (p, request) => {
     throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", "Missing or wrong CSRF token (send the x-csrf-token header from GET /api/v1/session).");
   }
   request.session = principal;
+  request.user = { accountId: principal.accountId, userId: principal.userId, via: "session" };
 };
+
+/** The CLI's bearer token when there is an Authorization header, else the console's session cookie. */
+const user: Authenticator = async (p, request, reply) => (bearerToken(request) ? developer(p, request, reply) : session(p, request, reply));
 
 export const authenticators: Record<Exclude<AuthKind, "none">, Authenticator | undefined> = {
   developer,
   session,
+  user,
   app: undefined,
 };
 

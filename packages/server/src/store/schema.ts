@@ -1,4 +1,8 @@
 import type { Generated } from "kysely";
+import type { AppTables } from "../apps/tables";
+import type { LogTables } from "../logs/tables";
+import type { ProjectTables } from "../projects/tables";
+import type { JobTables } from "../jobs/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -10,6 +14,9 @@ export interface AccountsTable {
   name: string;
   tier: string;
   max_private_apps: number;
+  api_limit_ten_secondly: Generated<number>;
+  api_limit_daily: Generated<number>;
+  search_limit_secondly: Generated<number>;
   created_at: Millis;
 }
 
@@ -57,7 +64,7 @@ export interface DeveloperTokensTable {
   expires_at: Millis;
 }
 
-export interface Database {
+export interface AccountTables {
   accounts: AccountsTable;
   users: UsersTable;
   memberships: MembershipsTable;
@@ -65,3 +72,6 @@ export interface Database {
   personal_access_keys: PersonalAccessKeysTable;
   developer_tokens: DeveloperTokensTable;
 }
+
+/** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
+export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables {}

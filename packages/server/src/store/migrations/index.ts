@@ -1,8 +1,12 @@
 import type { Migration } from "kysely";
 import type { Engine } from "../database";
 import { accountsMigration } from "./001-accounts";
+import { privateAppsMigration } from "./002-private-apps";
+import { projectsMigration } from "./003-projects";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
   "001-accounts": accountsMigration,
+  "002-private-apps": privateAppsMigration,
+  "003-projects": projectsMigration,
 };

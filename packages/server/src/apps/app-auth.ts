@@ -1,0 +1,70 @@
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Platform } from "../platform";
+import { ApiError, unauthorized } from "../http/api-error";
+import { bearerToken, setAuthenticator } from "../http/authenticate";
+import { resolveAppToken, type AppPrincipal } from "./app-tokens";
+import type { AccountLimits } from "./rate-limits";
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Any one of these scopes unlocks the route (HubSpot's spec security blocks work the same way). */
+    scopes?: readonly string[];
+    /** Which rate-limit bucket the route counts against; search has its own. */
+    rateLimit?: "standard" | "search" | "none";
+  }
+  interface FastifyRequest {
+    app?: AppPrincipal;
+  }
+}
+
+export const SCOPES_DOC = "https://developers.hubspot.com/scopes";
+
+export function missingScopes(required: readonly string[]): ApiError {
+  return new ApiError(
+    403,
+    "MISSING_SCOPES",
+    `This app hasn't been granted all required scopes to make this call. Read more about required scopes here: ${SCOPES_DOC}.`,
+    {
+      errors: [{ message: "One or more of the following scopes are required.", context: { requiredGranularScopes: [...required] } }],
+      links: { scopes: SCOPES_DOC },
+    },
+  );
+}
+
+const LIMITS_CACHE_MS = 5000;
+const limitsCache = new Map<number, { limits: AccountLimits; at: number }>();
+
+async function accountLimits(p: Platform, accountId: number): Promise<AccountLimits> {
+  const now = Date.now();
+  const hit = limitsCache.get(accountId);
+  if (hit && now - hit.at < LIMITS_CACHE_MS) return hit.limits;
+  const row = await p.store.db
+    .selectFrom("accounts")
+    .select(["api_limit_ten_secondly", "api_limit_daily", "search_limit_secondly"])
+    .where("id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  const limits = { tenSecondly: row.api_limit_ten_secondly, daily: row.api_limit_daily, searchSecondly: row.search_limit_secondly };
+  limitsCache.set(accountId, { limits, at: now });
+  return limits;
+}
+
+export function forgetAccountLimits(accountId: number): void {
+  limitsCache.delete(accountId);
+}
+
+/** Token, then scope, then rate limit: one straight line for every CRM call. */
+async function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const token = bearerToken(request);
+  const app = token ? await resolveAppToken(p, token) : undefined;
+  if (!app) throw unauthorized();
+  request.app = app;
+  const { scopes, rateLimit = "standard" } = request.routeOptions.config;
+  if (scopes && scopes.length > 0 && !scopes.some((s) => app.scopes.has(s))) throw missingScopes(scopes);
+  if (rateLimit === "none") return;
+  const headers = await p.limits.consume(rateLimit, app.appId, app.accountId, await accountLimits(p, app.accountId), p.clock.now());
+  reply.headers(headers);
+}
+
+export function registerAppAuthenticator(): void {
+  setAuthenticator("app", authenticateApp);
+}

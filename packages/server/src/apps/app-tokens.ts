@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import type { Platform } from "../platform";
+import { sha256 } from "../crypto/opaque-token";
+
+/** HubSpot's private-app token shape; secret scanners already know it. */
+export const APP_TOKEN_PATTERN = /^pat-[a-z]{2}\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const ROTATE_LATER_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface AppPrincipal {
+  appId: number;
+  accountId: number;
+  tokenId: number;
+  scopes: ReadonlySet<string>;
+}
+
+export async function mintAppToken(db: Kysely<Database>, p: Platform, appId: number, accountId: number): Promise<string> {
+  const token = `pat-na1-${randomUUID()}`;
+  await db
+    .insertInto("app_tokens")
+    .values({ app_id: appId, account_id: accountId, token_hash: sha256(token), token_sealed: p.box.seal(token), created_at: p.clock.now(), expires_at: null, revoked_at: null, last_used_at: null })
+    .execute();
+  tokenCache.clear();
+  return token;
+}
+
+interface CachedToken {
+  principal: AppPrincipal | undefined;
+  expiresAt: number | null;
+  cachedAt: number;
+  lastUsedAt: number | null;
+}
+
+/**
+ * A short cache in front of the token lookup keeps auth off the database on hot paths; one second bounds how long
+ * another node may still honour a token revoked elsewhere (this node clears it at once).
+ */
+const CACHE_MS = 1000;
+const LAST_USED_RESOLUTION_MS = 60_000;
+const tokenCache = new Map<string, CachedToken>();
+
+export function forgetCachedTokens(): void {
+  tokenCache.clear();
+}
+
+export async function resolveAppToken(p: Platform, token: string): Promise<AppPrincipal | undefined> {
+  if (!APP_TOKEN_PATTERN.test(token)) return undefined;
+  const hash = sha256(token);
+  const now = p.clock.now();
+  let entry = tokenCache.get(hash);
+  if (!entry || now - entry.cachedAt > CACHE_MS || now < entry.cachedAt) {
+    const row = await p.store.db
+      .selectFrom("app_tokens")
+      .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
+      .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "private_apps.scopes", "private_apps.deleted_at"])
+      .where("app_tokens.token_hash", "=", hash)
+      .executeTakeFirst();
+    const alive = row && row.revoked_at === null && row.deleted_at === null;
+    entry = {
+      principal: alive ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(row.scopes) as string[]) } : undefined,
+      expiresAt: row?.expires_at ?? null,
+      cachedAt: now,
+      lastUsedAt: row?.last_used_at ?? null,
+    };
+    if (tokenCache.size > 10_000) tokenCache.clear();
+    tokenCache.set(hash, entry);
+  }
+  if (!entry.principal || (entry.expiresAt !== null && entry.expiresAt <= now)) return undefined;
+  if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+    entry.lastUsedAt = now;
+    await p.store.db.updateTable("app_tokens").set({ last_used_at: now }).where("id", "=", entry.principal.tokenId).execute();
+  }
+  return entry.principal;
+}
+
+export interface TokenState {
+  current: { id: number; createdAt: number; lastUsedAt: number | null; masked: string };
+  /** The previous token during a "rotate later" grace period. */
+  previous?: { id: number; expiresAt: number; lastUsedAt: number | null };
+}
+
+const liveTokens = (db: Kysely<Database>, appId: number, now: number) =>
+  db
+    .selectFrom("app_tokens")
+    .selectAll()
+    .where("app_id", "=", appId)
+    .where("revoked_at", "is", null)
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
+    .orderBy("id", "desc")
+    .execute();
+
+export async function tokenState(p: Platform, appId: number): Promise<TokenState | undefined> {
+  const [current, previous] = await liveTokens(p.store.db, appId, p.clock.now());
+  if (!current) return undefined;
+  const plain = p.box.open(current.token_sealed);
+  return {
+    current: { id: current.id, createdAt: current.created_at, lastUsedAt: current.last_used_at, masked: `${plain.slice(0, 12)}…${plain.slice(-4)}` },
+    ...(previous?.expires_at ? { previous: { id: previous.id, expiresAt: previous.expires_at, lastUsedAt: previous.last_used_at } } : {}),
+  };
+}
+
+export async function revealAppToken(p: Platform, appId: number): Promise<string | undefined> {
+  const [current] = await liveTokens(p.store.db, appId, p.clock.now());
+  return current ? p.box.open(current.token_sealed) : undefined;
+}
+
+/** Rotate now: the old token dies at once. Rotate later: it stays valid for seven days. */
+export async function rotateAppToken(db: Kysely<Database>, p: Platform, appId: number, accountId: number, mode: "now" | "later"): Promise<string> {
+  const now = p.clock.now();
+  const old = await liveTokens(db, appId, now);
+  for (const t of old) {
+    if (mode === "now") await db.updateTable("app_tokens").set({ revoked_at: now }).where("id", "=", t.id).execute();
+    else if (t.expires_at === null) await db.updateTable("app_tokens").set({ expires_at: now + ROTATE_LATER_GRACE_MS }).where("id", "=", t.id).execute();
+  }
+  return mintAppToken(db, p, appId, accountId);
+}
+
+/** "Expire now" for the tokens still in their rotate-later grace period. Returns how many died. */
+export async function expireOldTokens(db: Kysely<Database>, p: Platform, appId: number): Promise<number> {
+  const now = p.clock.now();
+  const res = await db
+    .updateTable("app_tokens")
+    .set({ revoked_at: now })
+    .where("app_id", "=", appId)
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now)
+    .executeTakeFirst();
+  tokenCache.clear();
+  return Number(res.numUpdatedRows);
+}

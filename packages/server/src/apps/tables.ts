@@ -1,0 +1,48 @@
+import type { Generated } from "kysely";
+import type { Millis } from "../store/schema";
+
+export interface PrivateAppsTable {
+  id: Generated<number>;
+  account_id: number;
+  uid: string;
+  name: string;
+  description: string;
+  /** JSON array of scope names. */
+  scopes: string;
+  project_id: number | null;
+  active_build_id: number | null;
+  created_at: Millis;
+  updated_at: Millis;
+  deleted_at: Millis | null;
+}
+
+export interface AppTokensTable {
+  id: Generated<number>;
+  app_id: number;
+  account_id: number;
+  token_hash: string;
+  /** The token sealed with the platform key, so a super admin can be shown it again. */
+  token_sealed: string;
+  created_at: Millis;
+  /** Set when a rotation "later" leaves the old token alive for a while. */
+  expires_at: Millis | null;
+  revoked_at: Millis | null;
+  last_used_at: Millis | null;
+}
+
+/** The cards and functions of an app's active build, replaced as a whole on each deploy. */
+export interface AppComponentsTable {
+  app_id: number;
+  kind: "card" | "function";
+  /** Card uid or function name. */
+  name: string;
+  build_id: number;
+  /** JSON: the component's model plus where its bundle lives in the build artifact. */
+  config: string;
+}
+
+export interface AppTables {
+  private_apps: PrivateAppsTable;
+  app_tokens: AppTokensTable;
+  app_components: AppComponentsTable;
+}
