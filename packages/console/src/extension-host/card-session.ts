@@ -81,7 +81,8 @@ export class CardSession {
     this.ready = this.endpoint.call
       .load({ bundleUrl: new URL(options.bundleUrl, location.href).href, context: options.context, channel: this.receiver.receive })
       .then(
-        () => {
+        ({ failure }) => {
+          if (failure) this.fail(failure);
           if (this.state.status === "loading") this.update({ status: "ready" });
           if (this.state.status === "failed") throw this.failureError();
         },

@@ -23,9 +23,9 @@ export interface LoadRequest {
   channel: RemoteChannel;
 }
 
-/** Exposed by the worker. */
+/** Exposed by the worker. A card that fails to load is an answer, not a thrown error. */
 export interface WorkerApi {
-  load(request: LoadRequest): Promise<void>;
+  load(request: LoadRequest): Promise<{ failure?: FailureReport }>;
 }
 
 export interface ServerlessCall {

@@ -46,7 +46,16 @@ scope.addEventListener("unhandledrejection", (event) => {
 
 let loaded = false;
 
-async function load({ bundleUrl, context, channel }: LoadRequest): Promise<void> {
+async function load(request: LoadRequest): Promise<{ failure?: FailureReport }> {
+  try {
+    await run(request);
+    return {};
+  } catch (error) {
+    return { failure: failure(error) };
+  }
+}
+
+async function run({ bundleUrl, context, channel }: LoadRequest): Promise<void> {
   if (loaded) throw new Error("This worker already runs a card");
   loaded = true;
   retain(channel);
