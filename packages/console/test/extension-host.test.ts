@@ -1,7 +1,7 @@
 // The extension host in real Chromium: cards built like HubSpot's builder, one worker each.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -226,7 +226,6 @@ describe("extension host in Chromium", () => {
     expect(await card.getByRole("progressbar", { name: "Progress" }).getAttribute("aria-valuenow")).toBe("40");
     expect(await card.getByRole("switch", { name: "Enabled" }).getAttribute("aria-checked")).toBe("false");
 
-    mkdirSync(resultsDir, { recursive: true });
     await card.screenshot({ path: join(resultsDir, "catalogue.png") });
     await page.close();
   });
@@ -313,6 +312,7 @@ describe("extension host in Chromium", () => {
     expect(text).toContain("indexedDB: undefined");
     expect(text).toContain("BroadcastChannel: undefined");
     expect(text).toContain("importScripts: undefined");
+    expect(text).toContain("inherited: none");
     expect(text).not.toContain("page-secret");
     expect(await page.evaluate(() => document.cookie)).toContain("visible_cookie=page-secret");
     expect(server.secretHits).toEqual([]);

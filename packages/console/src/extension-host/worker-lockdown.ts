@@ -15,7 +15,13 @@ const removed = [
   "SharedWorker",
 ] as const;
 
+/** Some of these live on WorkerGlobalScope.prototype, where `X.prototype.fetch.call(self)` would still reach them. */
 function seal(name: string, value: unknown): void {
+  for (let proto = Object.getPrototypeOf(globalThis); proto; proto = Object.getPrototypeOf(proto)) {
+    if (Object.prototype.hasOwnProperty.call(proto, name) && !Reflect.deleteProperty(proto, name)) {
+      throw new Error(`Cannot remove ${name} from the card worker`);
+    }
+  }
   Object.defineProperty(globalThis, name, { value, writable: false, configurable: false, enumerable: false });
 }
 

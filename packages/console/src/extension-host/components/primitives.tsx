@@ -34,10 +34,11 @@ export function hrefOf(href: unknown): { url: string; external: boolean } | unde
 }
 
 /** Only http(s), mailto and tel links reach the page: a card must not run `javascript:` URLs there. */
-export function safeUrl(url: string | undefined): string | undefined {
+export function safeUrl(url: string | undefined, { image = false } = {}): string | undefined {
   if (!url) return undefined;
   try {
     const parsed = new URL(url, location.href);
+    if (image && parsed.protocol === "data:" && /^data:image\//i.test(url)) return url;
     return ["http:", "https:", "mailto:", "tel:"].includes(parsed.protocol) ? parsed.href : undefined;
   } catch {
     return undefined;

@@ -66,7 +66,7 @@ function Link({ href, variant, onClick, preventDefault, overlay, children }: Rem
 function Image({ src, alt, href, onClick, width, height, overlay }: RemoteProps) {
   const { trigger, rendered } = useOverlayTrigger(overlay, onClick);
   const url = safeUrl(hrefOf(href)?.url);
-  const img = <img className="sx-image" src={safeUrl(src)} alt={alt ?? ""} width={width} height={height} />;
+  const img = <img className="sx-image" src={safeUrl(src, { image: true })} alt={alt ?? ""} width={width} height={height} />;
   let content: ReactNode = img;
   if (url) content = <a href={url} target="_blank" rel="noopener noreferrer">{img}</a>;
   else if (onClick || overlay)
