@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { createAccount, loadConfig, openPlatform } from "@sprocket/server";
 import { ok, printJson } from "../output";
 
 /** Operator commands: they open the server's store directly, so they run where the server's data is. */
@@ -14,6 +13,7 @@ export function registerAdmin(program: Command): void {
     .option("--server <url>", "the server's URL, for the console link", "http://127.0.0.1:3900")
     .option("--json", "print as JSON (the same fields as bootstrap.json)")
     .action(async (flags: { name: string; email?: string; dataDir?: string; server: string; json?: boolean }) => {
+      const { createAccount, loadConfig, openPlatform } = await import("@sprocket/server");
       const platform = await openPlatform(loadConfig({ dataDir: flags.dataDir }));
       try {
         const email = flags.email ?? `admin+${Date.now().toString(36)}@sprocket.local`;

@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { diagnosticsToJson, hasErrors, loadProjectFromDir, renderDiagnostics, validateProject } from "@sprocket/project-format";
 import { CliError } from "../cli-error";
 import { ok, printJson } from "../output";
 
@@ -10,6 +9,7 @@ export function registerProjectValidate(project: Command): void {
     .description("check a project's files and print every problem with its file, line and column")
     .option("--json", "print the diagnostics as JSON")
     .action(async (dir: string | undefined, flags: { json?: boolean }) => {
+      const { diagnosticsToJson, hasErrors, loadProjectFromDir, renderDiagnostics, validateProject } = await import("@sprocket/project-format");
       const root = path.resolve(dir ?? ".");
       const files = await loadProjectFromDir(root).catch((e: Error) => {
         throw new CliError(e.message, 2);

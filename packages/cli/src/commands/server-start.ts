@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import pc from "picocolors";
-import { loadConfig, startServer, type RunningServer } from "@sprocket/server";
+import type { RunningServer } from "@sprocket/server";
 
 interface StartFlags {
   port?: string;
@@ -19,6 +19,8 @@ export function registerServer(program: Command): void {
     .option("--data-dir <dir>", "where the embedded store, keys and caches live (default ./.sprocket, env SPROCKET_DATA_DIR)")
     .option("--public-url <url>", "the URL people reach this server at, when behind a proxy (env SPROCKET_PUBLIC_URL)")
     .action(async (flags: StartFlags) => {
+      // Loaded on use: the platform's modules would slow every other command's start.
+      const { loadConfig, startServer } = await import("@sprocket/server");
       const running = await startServer(loadConfig(flags));
       printWelcome(running);
       drainOnSignals(running);

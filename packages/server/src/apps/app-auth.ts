@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Platform } from "../platform";
 import { ApiError, unauthorized } from "../http/api-error";
-import { bearerToken, setAuthenticator } from "../http/authenticate";
+import { SESSION_COOKIE, authenticators, bearerToken, setAuthenticator } from "../http/authenticate";
 import { resolveAppToken, type AppPrincipal } from "./app-tokens";
 import type { AccountLimits } from "./rate-limits";
 
@@ -52,9 +52,22 @@ export function forgetAccountLimits(accountId: number): void {
   limitsCache.delete(accountId);
 }
 
+/** Every scope: what a signed-in console user acts with on their own account's CRM. */
+const ALL_SCOPES: ReadonlySet<string> = new (class extends Set<string> {
+  override has(): boolean {
+    return true;
+  }
+})();
+
 /** Token, then scope, then rate limit: one straight line for every CRM call. */
 async function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const token = bearerToken(request);
+  if (!token && request.cookies[SESSION_COOKIE]) {
+    // The console reads and edits CRM records through this same API, as the signed-in user (appId 0, no app limits).
+    await authenticators.session!(p, request, reply);
+    request.app = { appId: 0, accountId: request.session!.accountId, tokenId: 0, scopes: ALL_SCOPES };
+    return;
+  }
   const app = token ? await resolveAppToken(p, token) : undefined;
   if (!app) throw unauthorized();
   request.app = app;
