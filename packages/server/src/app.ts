@@ -7,6 +7,7 @@ import { authenticators } from "./http/authenticate";
 import { ApiError } from "./http/api-error";
 import { healthRoutes } from "./health/routes";
 import { accountRoutes } from "./accounts/routes";
+import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
 import { registerAppAuthenticator } from "./apps/app-auth";
 
@@ -35,6 +36,7 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
 
   await app.register(healthRoutes(p));
   await app.register(accountRoutes(p));
+  await app.register(projectsPlugin(p));
   registerAppAuthenticator();
   await app.register(appRoutes(p));
   return app;

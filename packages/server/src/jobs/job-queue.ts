@@ -1,0 +1,33 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+
+export interface JobContext {
+  jobId: number;
+  /** 1 on the first run; more when a worker died or stopped while running it. */
+  attempt: number;
+  /** Aborted when the queue stops; the handler should give up at its next step and will be run again later. */
+  signal: AbortSignal;
+}
+
+export interface JobHandler<P> {
+  run(payload: P, ctx: JobContext): Promise<void>;
+  /** Called once when a job is given up on (its runs kept failing or kept being interrupted). */
+  abandon(payload: P, reason: string): Promise<void>;
+  /** Jobs of this kind run at once in this process (default 1). */
+  concurrency?: number;
+}
+
+/**
+ * Durable background jobs. The SQL implementation works on both engines; scale-out can swap in pg-boss
+ * behind the same interface.
+ */
+export interface JobQueue {
+  /** Adds a job. Pass the surrounding transaction so the job exists only if that change commits; then call `wake`. */
+  enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts?: { maxAttempts?: number }): Promise<number>;
+  handle<P>(kind: string, handler: JobHandler<P>): void;
+  /** Looks for work now instead of at the next poll. */
+  wake(): void;
+  start(): void;
+  /** Stops claiming, interrupts running handlers and hands their jobs back to the queue. */
+  stop(): Promise<void>;
+}

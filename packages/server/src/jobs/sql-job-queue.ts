@@ -1,0 +1,208 @@
+import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import type { Clock } from "../platform";
+import type { JobHandler, JobQueue } from "./job-queue";
+import type { JobsTable } from "./tables";
+
+export interface SqlJobQueueOptions {
+  /** How long a claim lasts without a heartbeat; a worker that dies is replaced after this. */
+  leaseMs: number;
+  pollMs: number;
+  log: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+const DEFAULT_MAX_ATTEMPTS = 3;
+
+type Claimed = Pick<JobsTable, "kind" | "payload" | "attempts" | "max_attempts" | "last_error"> & { id: number };
+
+/**
+ * A job table polled by every worker. A claim is an UPDATE guarded by the attempt count it read, so of two
+ * workers racing for one job exactly one wins, on SQLite and PostgreSQL alike, with no engine-specific locking.
+ */
+export class SqlJobQueue implements JobQueue {
+  private readonly workerId = randomUUID();
+  private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly running = new Map<number, { kind: string; controller: AbortController; done: Promise<void> }>();
+  private timer: NodeJS.Timeout | undefined;
+  private polling: Promise<void> | undefined;
+  private again = false;
+  private started = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    private readonly opts: SqlJobQueueOptions,
+  ) {}
+
+  async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: { maxAttempts?: number } = {}): Promise<number> {
+    const now = this.clock.now();
+    const row = await db
+      .insertInto("jobs")
+      .values({
+        kind,
+        payload: JSON.stringify(payload),
+        status: "queued",
+        attempts: 0,
+        max_attempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+        locked_by: null,
+        lease_until: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    return row.id;
+  }
+
+  handle<P>(kind: string, handler: JobHandler<P>): void {
+    this.handlers.set(kind, handler as JobHandler<unknown>);
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.wake();
+  }
+
+  wake(): void {
+    if (!this.started) return;
+    if (this.polling) {
+      this.again = true;
+      return;
+    }
+    clearTimeout(this.timer);
+    this.polling = this.poll()
+      .catch((err: unknown) => this.opts.log.error({ err }, "job queue poll failed"))
+      .finally(() => {
+        this.polling = undefined;
+        if (!this.started) return;
+        if (this.again) {
+          this.again = false;
+          this.wake();
+        } else this.timer = setTimeout(() => this.wake(), this.opts.pollMs);
+      });
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    clearTimeout(this.timer);
+    await this.polling;
+    const running = [...this.running.values()];
+    for (const r of running) r.controller.abort(new Error("The server is stopping."));
+    await Promise.all(running.map((r) => r.done));
+  }
+
+  private async poll(): Promise<void> {
+    for (const [kind, handler] of this.handlers) {
+      const busy = [...this.running.values()].filter((r) => r.kind === kind).length;
+      for (let free = (handler.concurrency ?? 1) - busy; free > 0 && this.started; free--) {
+        const job = await this.claim(kind);
+        if (!job) break;
+        this.launch(job, handler);
+      }
+    }
+  }
+
+  private async claim(kind: string): Promise<Claimed | undefined> {
+    for (;;) {
+      const now = this.clock.now();
+      const candidate = await this.db
+        .selectFrom("jobs")
+        .select(["id", "kind", "payload", "status", "attempts", "max_attempts", "last_error"])
+        .where("kind", "=", kind)
+        .where((eb) => eb.or([eb("status", "=", "queued"), eb.and([eb("status", "=", "running"), eb("lease_until", "<", now)])]))
+        .orderBy("id")
+        .limit(1)
+        .executeTakeFirst();
+      if (!candidate) return undefined;
+      const res = await this.db
+        .updateTable("jobs")
+        .set({ status: "running", attempts: candidate.attempts + 1, locked_by: this.workerId, lease_until: now + this.opts.leaseMs, updated_at: now })
+        .where("id", "=", candidate.id)
+        .where("status", "=", candidate.status)
+        .where("attempts", "=", candidate.attempts)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 1) {
+        if (candidate.status === "running") this.opts.log.warn({ jobId: candidate.id, kind }, "reclaimed a job whose worker stopped answering");
+        return { ...candidate, attempts: candidate.attempts + 1 };
+      }
+    }
+  }
+
+  private launch(job: Claimed, handler: JobHandler<unknown>): void {
+    const controller = new AbortController();
+    const heartbeat = setInterval(() => void this.extendLease(job.id, controller), Math.max(50, this.opts.leaseMs / 3));
+    const done = this.execute(job, handler, controller.signal)
+      .catch((err: unknown) => this.opts.log.error({ err, jobId: job.id }, "job bookkeeping failed"))
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.running.delete(job.id);
+        this.wake();
+      });
+    this.running.set(job.id, { kind: job.kind, controller, done });
+  }
+
+  private async execute(job: Claimed, handler: JobHandler<unknown>, signal: AbortSignal): Promise<void> {
+    const payload: unknown = JSON.parse(job.payload);
+    if (job.attempts > job.max_attempts) {
+      const reason = `it was interrupted ${job.max_attempts} times${job.last_error ? ` (last error: ${job.last_error})` : " (the server stopped while it ran)"}`;
+      await handler.abandon(payload, reason);
+      await this.finish(job.id, "failed", reason);
+      return;
+    }
+    try {
+      await handler.run(payload, { jobId: job.id, attempt: job.attempts, signal });
+      await this.finish(job.id, "done", null);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (signal.aborted) {
+        // Stopped, not failed: hand it back untouched so the next start runs it at once.
+        await this.release(job.id, job.attempts - 1);
+        return;
+      }
+      this.opts.log.error({ err, jobId: job.id, kind: job.kind }, "job failed");
+      if (job.attempts < job.max_attempts) await this.release(job.id, job.attempts, message);
+      else {
+        await handler.abandon(payload, message);
+        await this.finish(job.id, "failed", message);
+      }
+    }
+  }
+
+  private async extendLease(id: number, controller: AbortController): Promise<void> {
+    const now = this.clock.now();
+    const res = await this.db
+      .updateTable("jobs")
+      .set({ lease_until: now + this.opts.leaseMs, updated_at: now })
+      .where("id", "=", id)
+      .where("locked_by", "=", this.workerId)
+      .where("status", "=", "running")
+      .executeTakeFirst()
+      .catch((err: unknown) => {
+        this.opts.log.error({ err, jobId: id }, "job heartbeat failed");
+        return undefined;
+      });
+    // Someone else holds the job now (this process stalled past its lease): stop working on it.
+    if (res && Number(res.numUpdatedRows) === 0) controller.abort(new Error("The job's lease was lost."));
+  }
+
+  private async finish(id: number, status: "done" | "failed", error: string | null): Promise<void> {
+    await this.db
+      .updateTable("jobs")
+      .set({ status, last_error: error, locked_by: null, lease_until: null, updated_at: this.clock.now() })
+      .where("id", "=", id)
+      .where("locked_by", "=", this.workerId)
+      .execute();
+  }
+
+  private async release(id: number, attempts: number, error?: string): Promise<void> {
+    await this.db
+      .updateTable("jobs")
+      .set({ status: "queued", attempts, locked_by: null, lease_until: null, updated_at: this.clock.now(), ...(error ? { last_error: error } : {}) })
+      .where("id", "=", id)
+      .where("locked_by", "=", this.workerId)
+      .execute();
+  }
+}

@@ -1,0 +1,166 @@
+import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
+import { componentTypes } from "@sprocket/project-format";
+import { notFound, validationError } from "../http/api-error";
+import type { DeployedApp } from "../apps/provision";
+import type { ProjectsContext } from "./projects-context";
+import { acceptUpload } from "./accept-upload";
+import { readMultipartUpload } from "./multipart-upload";
+import { requireProject, type ProjectRow } from "./project-lookup";
+import { buildJson, selectBuildColumns } from "./build-json";
+import { structureOf, type Subtask } from "./subtasks";
+import { archiveFull } from "./archive-full";
+import { requireDeploy } from "./deploy-json";
+
+const developer = { config: { auth: "developer" as const } };
+type BuildParams = { Params: { name: string; id: string } };
+
+const buildNumber = (raw: string) => {
+  if (!/^\d+$/.test(raw)) throw validationError(`Build id must be a positive whole number (got ${JSON.stringify(raw)}).`);
+  return Number(raw);
+};
+
+const uploadRequest = z.object({ projectName: z.string().min(1), buildMessage: z.string().optional(), skipAutoDeploy: z.boolean().optional() });
+
+/** Uploads and builds: `dfs/v1/...` and `project-components-external/...`. */
+export const buildRoutes =
+  (ctx: ProjectsContext): FastifyPluginAsync =>
+  async (app) => {
+    const { p } = ctx;
+    const db = p.store.db;
+    const requireBuild = async (project: ProjectRow, raw: string) => {
+      const n = buildNumber(raw);
+      const build = await selectBuildColumns(db).where("project_id", "=", project.id).where("build_number", "=", n).executeTakeFirst();
+      if (!build) throw notFound(`Project "${project.name}" has no build ${n}.`);
+      return build;
+    };
+
+    // Platform versions up to 2025.1.
+    app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", developer, async (request) => {
+      const { file, fields } = await readMultipartUpload(request, "file");
+      if (!fields.platformVersion) throw validationError('The upload needs a "platformVersion" field (hsproject.json "platformVersion").');
+      const dev = request.developer!;
+      const build = await acceptUpload(ctx, dev, {
+        projectName: request.params.name,
+        zip: file,
+        platformVersion: fields.platformVersion,
+        uploadMessage: fields.uploadMessage ?? "",
+        skipAutoDeploy: fields.skipAutoDeploy === "true",
+      });
+      return {
+        buildId: build.buildNumber,
+        projectTree: null,
+        buildStatusTaskLocator: { id: String(build.buildNumber), links: [{ status: `/dfs/v1/projects/${encodeURIComponent(build.project.name)}/builds/${build.buildNumber}/status` }] },
+      };
+    });
+
+    // 2025.2 and later: the CLI sends its translated components too; Sprocket validates the files itself.
+    app.post("/project-components-external/v3/upload/new-api", developer, async (request) => {
+      const { file, fields } = await readMultipartUpload(request, "projectFilesZip");
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(fields.uploadRequest ?? "");
+      } catch {
+        throw validationError('The upload needs an "uploadRequest" field holding JSON with at least "projectName".');
+      }
+      const req = uploadRequest.safeParse(parsed);
+      if (!req.success) throw validationError(`Invalid uploadRequest: ${req.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
+      if (!fields.platformVersion) throw validationError('The upload needs a "platformVersion" field.');
+      const build = await acceptUpload(ctx, request.developer!, {
+        projectName: req.data.projectName,
+        zip: file,
+        platformVersion: fields.platformVersion,
+        uploadMessage: req.data.buildMessage ?? "",
+        skipAutoDeploy: req.data.skipAutoDeploy === true,
+      });
+      return { createdBuildId: build.buildNumber };
+    });
+
+    app.get<{ Params: { version: string } }>("/project-components-external/project-schemas/v3/:version", developer, async () => {
+      const schemas: Record<string, unknown> = {};
+      for (const t of componentTypes.values()) schemas[internalType(t.type)] = { type: "object" };
+      return schemas;
+    });
+
+    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/v1/projects/:name/builds", developer, async (request) => {
+      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+      const limit = Math.min(Math.max(Number(request.query.limit ?? 20) || 20, 1), 100);
+      const after = request.query.after === undefined ? undefined : buildNumber(request.query.after);
+      let query = selectBuildColumns(db).where("project_id", "=", project.id);
+      if (after !== undefined) query = query.where("build_number", "<", after);
+      const rows = await query.orderBy("build_number", "desc").limit(limit + 1).execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      const next = rows.length > limit && last ? String(last.build_number) : undefined;
+      return {
+        results: page.map((b) => buildJson(project, b)),
+        ...(next ? { paging: { next: { after: next, link: `/dfs/v1/projects/${encodeURIComponent(project.name)}/builds?limit=${limit}&after=${next}` } } } : {}),
+      };
+    });
+
+    for (const url of ["/dfs/v1/projects/:name/builds/:id", "/dfs/v1/projects/:name/builds/:id/status"]) {
+      app.get<BuildParams>(url, developer, async (request) => {
+        const project = await requireProject(db, request.developer!.accountId, request.params.name);
+        return buildJson(project, await requireBuild(project, request.params.id));
+      });
+    }
+
+    app.get<BuildParams>("/dfs/v1/builds/by-project-name/:name/builds/:id/structure", developer, async (request) => {
+      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+      return structureOf(JSON.parse((await requireBuild(project, request.params.id)).subbuilds) as Subtask[]);
+    });
+
+    app.get<BuildParams>("/dfs/v1/projects/:name/builds/:id/archive-full", developer, async (request, reply) => {
+      const zip = await archiveFull(p, request.developer!.accountId, request.params.name, buildNumber(request.params.id));
+      return reply
+        .type("application/zip")
+        .header("content-disposition", `attachment; filename="${request.params.name.replace(/[^A-Za-z0-9._-]/g, "_")}-build-${request.params.id}.zip"`)
+        .send(zip);
+    });
+
+    app.get<{ Params: { name: string; kind: string; id: string } }>("/dfs/logging/v1/logs/projects/:name/:kind/:id/combined/warn", developer, async (request) => {
+      const { name, kind, id } = request.params;
+      const project = await requireProject(db, request.developer!.accountId, name);
+      let subtasks: Subtask[];
+      if (kind === "builds") subtasks = JSON.parse((await requireBuild(project, id)).subbuilds) as Subtask[];
+      else if (kind === "deploys") subtasks = JSON.parse((await requireDeploy(db, project, buildNumber(id))).subdeploys) as Subtask[];
+      else throw notFound(`No logs of kind ${kind}: use builds or deploys.`);
+      const logs = subtasks.flatMap((s) => (s.warnings ?? []).map((message) => ({ message, logLevel: "WARN", lineNumber: 0, timestamp: s.finishedAt ?? 0, pipelineStepId: s.id })));
+      return { logs };
+    });
+
+    app.get<{ Params: { projectId: string } }>("/dfs/v1/projects-deployed-build/:projectId", developer, async (request) => {
+      const project = await db
+        .selectFrom("projects")
+        .selectAll()
+        .where("id", "=", buildNumber(request.params.projectId))
+        .where("account_id", "=", request.developer!.accountId)
+        .executeTakeFirst();
+      if (!project) throw notFound(`No project ${request.params.projectId} in this account.`);
+      if (project.deployed_build_id === null) return { topLevelComponentMetadata: [] };
+      const build = await db.selectFrom("builds").select(["apps"]).where("id", "=", project.deployed_build_id).executeTakeFirstOrThrow();
+      const apps = await db.selectFrom("private_apps").select(["id", "uid"]).where("project_id", "=", project.id).where("deleted_at", "is", null).execute();
+      const appIds = new Map(apps.map((a) => [a.uid, a.id]));
+      return {
+        topLevelComponentMetadata: (JSON.parse(build.apps ?? "[]") as DeployedApp[]).map((a) => ({
+          componentName: a.uid,
+          type: { name: "PRIVATE_APP" },
+          deployOutput: { appId: appIds.get(a.uid) ?? null },
+          featureComponents: [
+            ...a.cards.map((c) => ({ componentName: c.uid, type: { name: "CRM_CARD_V2" }, deployOutput: { appId: appIds.get(a.uid) ?? null, cardId: `${a.uid}::${c.uid}` } })),
+            ...a.functions.map((f) => ({
+              componentName: f.name,
+              type: { name: "APP_FUNCTION" },
+              deployOutput: { appId: appIds.get(a.uid) ?? null, appFunctionName: f.name, ...(f.endpoint ? { endpoint: f.endpoint } : {}) },
+            })),
+          ],
+        })),
+      };
+    });
+  };
+
+/** project-parsing-lib's internal names: upper case with `_`, and a few renamed. */
+function internalType(type: string): string {
+  const renamed: Record<string, string> = { app: "APPLICATION", scim: "SCIM_INTEGRATION", telemetry: "TELEMETRY_CONFIG", "cms-assets": "REACT_THEME", pages: "PAGE", page: "PAGE" };
+  return renamed[type] ?? type.toUpperCase().replace(/-/g, "_");
+}

@@ -1,0 +1,37 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import { notFound } from "../http/api-error";
+import { iso, subtaskJson, type Subtask } from "./subtasks";
+import type { ProjectRow } from "./project-lookup";
+
+export async function requireDeploy(db: Kysely<Database>, project: ProjectRow, deployId: number) {
+  const row = await db
+    .selectFrom("deploys")
+    .innerJoin("builds", "builds.id", "deploys.build_id")
+    .select(["deploys.id", "deploys.status", "deploys.user_id", "deploys.subdeploys", "deploys.error", "deploys.created_at", "deploys.started_at", "deploys.finished_at", "builds.build_number"])
+    .where("deploys.id", "=", deployId)
+    .where("deploys.project_id", "=", project.id)
+    .executeTakeFirst();
+  if (!row) throw notFound(`Project "${project.name}" has no deploy ${deployId}.`);
+  return row;
+}
+
+export type DeployRow = Awaited<ReturnType<typeof requireDeploy>>;
+
+/** HubSpot's Deploy shape. */
+export function deployJson(project: ProjectRow, d: DeployRow) {
+  return {
+    deployId: d.id,
+    buildId: d.build_number,
+    status: d.status,
+    projectName: project.name,
+    portalId: project.account_id,
+    userId: d.user_id,
+    source: d.user_id === null ? "AUTO_DEPLOY" : "HUBSPOT_USER",
+    ...(d.error ? { errorMessage: d.error } : {}),
+    enqueuedAt: iso(d.created_at),
+    startedAt: iso(d.started_at),
+    finishedAt: iso(d.finished_at),
+    subdeployStatuses: (JSON.parse(d.subdeploys) as Subtask[]).map((s) => subtaskJson(s, "deploy")),
+  };
+}

@@ -1,0 +1,65 @@
+import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
+import { parseBody } from "../http/parse-body";
+import { validationError } from "../http/api-error";
+import type { ProjectsContext } from "./projects-context";
+import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
+import { requireProject } from "./project-lookup";
+import { deployJson, requireDeploy } from "./deploy-json";
+import { structureOf, type Subtask } from "./subtasks";
+
+const developer = { config: { auth: "developer" as const } };
+type DeployParams = { Params: { name: string; id: string } };
+
+const deployId = (raw: string) => {
+  if (!/^\d+$/.test(raw)) throw validationError(`Deploy id must be a positive whole number (got ${JSON.stringify(raw)}).`);
+  return Number(raw);
+};
+const statusLink = (name: string, id: number) => `/dfs/deploy/v1/deploy-status/projects/${encodeURIComponent(name)}/deploys/${id}`;
+
+/** Deploy queue (v1 and v3), status and structure: `dfs/deploy/...`. */
+export const deployRoutes =
+  (ctx: ProjectsContext): FastifyPluginAsync =>
+  async (app) => {
+    const db = ctx.p.store.db;
+
+    app.post("/dfs/deploy/v1/deploys/queue/async", developer, async (request) => {
+      const body = parseBody(
+        z.object({ projectName: z.string().min(1), buildId: z.coerce.number().int().positive(), skipRemovalWarning: z.boolean().optional() }),
+        request.body,
+        "the deploy",
+      );
+      const result = await queueDeploy(ctx, request.developer!, { projectName: body.projectName, buildNumber: body.buildId, allowRemovals: body.skipRemovalWarning === true });
+      if (!result.queued) throw removalWarning(result.removals);
+      return { id: result.deployId, links: { status: statusLink(body.projectName, result.deployId) } };
+    });
+
+    app.post("/dfs/deploy/v3/deploys/queue/async", developer, async (request) => {
+      const body = parseBody(
+        z.object({ projectName: z.string().min(1), targetBuildId: z.coerce.number().int().positive(), ignoreWarnings: z.boolean().optional() }),
+        request.body,
+        "the deploy",
+      );
+      const result = await queueDeploy(ctx, request.developer!, { projectName: body.projectName, buildNumber: body.targetBuildId, allowRemovals: body.ignoreWarnings === true });
+      if (result.queued) return { id: String(result.deployId), buildResultType: "DEPLOY_QUEUED", links: { status: statusLink(body.projectName, result.deployId) } };
+      return {
+        buildResultType: "DEPLOY_BLOCKED",
+        issues: result.removals.map((r) => ({
+          uid: r.kind === "app" ? r.uid : r.name,
+          componentTypeName: r.kind === "app" ? "APPLICATION" : r.kind === "card" ? "CARD" : "APP_FUNCTION",
+          errorMessages: [],
+          blockingMessages: [{ message: `This deploy would remove ${describeRemoval(r)}.`, isWarning: true }],
+        })),
+      };
+    });
+
+    app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", developer, async (request) => {
+      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+      return deployJson(project, await requireDeploy(db, project, deployId(request.params.id)));
+    });
+
+    app.get<DeployParams>("/dfs/deploy/v1/deploys/by-project-name/:name/deploys/:id/structure", developer, async (request) => {
+      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+      return structureOf(JSON.parse((await requireDeploy(db, project, deployId(request.params.id))).subdeploys) as Subtask[]);
+    });
+  };

@@ -1,0 +1,29 @@
+import type { FastifyRequest } from "fastify";
+import { DEFAULT_UNPACK_LIMITS } from "@sprocket/builder";
+import { ApiError, validationError } from "../http/api-error";
+
+export const MULTIPART_LIMITS = { fileSize: DEFAULT_UNPACK_LIMITS.maxCompressedBytes, files: 1, fields: 20, fieldSize: 1024 * 1024 };
+
+/** Reads a multipart upload: the one file (named `fileField`) into memory, the text fields by name. */
+export async function readMultipartUpload(request: FastifyRequest, fileField: string): Promise<{ file: Buffer; fields: Record<string, string> }> {
+  if (!request.isMultipart()) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", `Send the project as multipart/form-data with the zip in the "${fileField}" field.`);
+  const fields: Record<string, string> = {};
+  let file: Buffer | undefined;
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === "file") {
+        const bytes = await part.toBuffer();
+        if (part.fieldname === fileField) file = bytes;
+      } else fields[part.fieldname] = String(part.value);
+    }
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "FST_REQ_FILE_TOO_LARGE") {
+      throw new ApiError(413, "PAYLOAD_TOO_LARGE", `The upload is larger than ${MULTIPART_LIMITS.fileSize / 1024 / 1024} MB, the most a project archive may be.`, { subCategory: "UPLOAD_TOO_LARGE" });
+    }
+    if (code === "FST_FILES_LIMIT" || code === "FST_PARTS_LIMIT") throw new ApiError(413, "PAYLOAD_TOO_LARGE", "Send one project archive per upload.");
+    throw e;
+  }
+  if (!file) throw validationError(`The upload has no "${fileField}" file field holding the project zip.`, [{ message: "Missing file", in: fileField }]);
+  return { file, fields };
+}

@@ -1,0 +1,130 @@
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { readZipEntries, unpackZip } from "@sprocket/builder";
+import type { JobHandler } from "../jobs/job-queue";
+import type { ProjectsContext } from "./projects-context";
+import { planBuild, diagnosticError } from "./plan-build";
+import { buildComponents } from "./build-components";
+import { packArtifact } from "./build-artifact";
+import { crashTestPause } from "./crash-test-pause";
+import { fetchGitSource } from "./git-source";
+import { recordDeploy } from "./queue-deploy";
+import type { Subtask } from "./subtasks";
+
+export const BUILD_JOB = "projects.build";
+
+export function buildJobHandler(ctx: ProjectsContext): JobHandler<{ buildId: number }> {
+  return {
+    run: ({ buildId }, job) => runBuild(ctx, buildId, job.signal),
+    abandon: ({ buildId }, reason) => failBuild(ctx, buildId, `The build could not finish: ${reason}. Upload the project again.`),
+  };
+}
+
+/**
+ * The build job: fetch (git builds), unpack, validate, install and bundle each component, store the artifact, and
+ * queue the auto-deploy in the same transaction that marks the build SUCCESS. Running it again after a crash starts
+ * over from the stored source, so a build interrupted anywhere resumes cleanly.
+ */
+export async function runBuild(ctx: ProjectsContext, buildId: number, signal: AbortSignal): Promise<void> {
+  const db = ctx.p.store.db;
+  const now = () => ctx.p.clock.now();
+  const build = await db
+    .selectFrom("builds")
+    .innerJoin("projects", "projects.id", "builds.project_id")
+    .select(["builds.status", "builds.source_zip", "builds.platform_version", "builds.source", "builds.build_number", "builds.started_at", "projects.name", "projects.id as project_id"])
+    .where("builds.id", "=", buildId)
+    .executeTakeFirst();
+  if (!build || build.status === "SUCCESS" || build.status === "FAILURE") return;
+
+  await mkdir(ctx.settings.workDir, { recursive: true });
+  const work = await mkdtemp(join(ctx.settings.workDir, `build-${buildId}-`));
+  try {
+    await db.updateTable("builds").set({ status: "BUILDING", started_at: build.started_at ?? now() }).where("id", "=", buildId).execute();
+    let sourceZip: Buffer;
+    let platformVersion = build.platform_version;
+    if (build.source_zip !== null) sourceZip = Buffer.from(build.source_zip);
+    else {
+      const source = JSON.parse(build.source) as { commitHash: string };
+      const fetched = await fetchGitSource(ctx, build.project_id, source.commitHash, join(work, "git")).catch((e: Error) => e);
+      if (fetched instanceof Error) return failBuild(ctx, buildId, fetched.message);
+      sourceZip = fetched.sourceZip;
+      platformVersion = fetched.platformVersion;
+      await db.updateTable("builds").set({ source_zip: sourceZip, platform_version: platformVersion }).where("id", "=", buildId).execute();
+    }
+    signal.throwIfAborted();
+
+    const plan = planBuild(await readZipEntries(sourceZip), { platformVersion: platformVersion ?? "", projectName: build.name });
+    let subtasks = plan.subtasks;
+    const warnings = plan.diagnostics.filter((d) => d.severity === "warning").map((d) => diagnosticError(d).message);
+    if (!plan.model) {
+      const errors = plan.diagnostics.filter((d) => d.severity === "error").map(diagnosticError);
+      subtasks = subtasks.map((s) => ({ ...s, status: "FAILURE", startedAt: now(), finishedAt: now(), errorMessage: "Project validation failed", subCategory: "BuildPipelineErrorType.PROJECT_VALIDATION_FAILED", errors }));
+      await finishBuild(ctx, buildId, { status: "FAILURE", subtasks, warnings, error: "Project validation failed" });
+      return;
+    }
+    await db.updateTable("builds").set({ subbuilds: JSON.stringify(subtasks) }).where("id", "=", buildId).execute();
+
+    const srcDir = join(work, "src");
+    const outDir = join(work, "out");
+    await unpackZip(sourceZip, srcDir);
+    await crashTestPause("build", ctx.log);
+
+    // Sub-builds finish concurrently; their updates are written one after another from this one list.
+    let saving = Promise.resolve();
+    const update = (id: string, change: Partial<Subtask>) => {
+      subtasks = subtasks.map((s) => (s.id === id ? { ...s, ...change } : s));
+      const snapshot = JSON.stringify(subtasks);
+      saving = saving.then(() => db.updateTable("builds").set({ subbuilds: snapshot }).where("id", "=", buildId).execute().then(() => undefined));
+      return saving;
+    };
+    const apps = await buildComponents(plan.model, { srcDir, outDir, depsCacheDir: ctx.settings.depsCacheDir }, update, now, signal);
+    await saving;
+    if (!apps) {
+      await finishBuild(ctx, buildId, { status: "FAILURE", subtasks, warnings, error: null });
+      return;
+    }
+    const artifact = await packArtifact(outDir, { format: 1, projectName: build.name, buildNumber: build.build_number, platformVersion: plan.model.platformVersion, apps });
+    await finishBuild(ctx, buildId, { status: "SUCCESS", subtasks, warnings, error: null, apps: JSON.stringify(apps), artifact });
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function finishBuild(
+  ctx: ProjectsContext,
+  buildId: number,
+  r: { status: "SUCCESS" | "FAILURE"; subtasks: Subtask[]; warnings: string[]; error: string | null; apps?: string; artifact?: Buffer },
+): Promise<void> {
+  const subtasks = r.subtasks.map((s, i) => (i === 0 && r.warnings.length ? { ...s, warnings: r.warnings } : s));
+  await ctx.p.store.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable("builds")
+      .set({
+        status: r.status,
+        subbuilds: JSON.stringify(subtasks),
+        error: r.error,
+        finished_at: ctx.p.clock.now(),
+        ...(r.apps ? { apps: r.apps } : {}),
+        ...(r.artifact ? { artifact: r.artifact } : {}),
+      })
+      .where("id", "=", buildId)
+      .execute();
+    const build = await trx.selectFrom("builds").select(["project_id", "account_id", "auto_deploy"]).where("id", "=", buildId).executeTakeFirstOrThrow();
+    if (r.status === "SUCCESS" && build.auto_deploy === 1) {
+      const deployId = await recordDeploy(ctx, trx, { projectId: build.project_id, accountId: build.account_id, buildId, userId: null, allowRemovals: false });
+      await trx.updateTable("builds").set({ auto_deploy_id: deployId }).where("id", "=", buildId).execute();
+    }
+  });
+  ctx.queue.wake();
+}
+
+/** Ends a build as FAILURE with one reason, e.g. after its job was given up on. */
+export async function failBuild(ctx: ProjectsContext, buildId: number, reason: string): Promise<void> {
+  const row = await ctx.p.store.db.selectFrom("builds").select(["subbuilds", "status"]).where("id", "=", buildId).executeTakeFirst();
+  if (!row || row.status === "SUCCESS" || row.status === "FAILURE") return;
+  const now = ctx.p.clock.now();
+  const subtasks = (JSON.parse(row.subbuilds) as Subtask[]).map((s) =>
+    s.status === "SUCCESS" ? s : { ...s, status: "FAILURE" as const, finishedAt: now, errorMessage: s.errorMessage || reason, errors: s.errors.length ? s.errors : [{ message: reason }] },
+  );
+  await finishBuild(ctx, buildId, { status: "FAILURE", subtasks, warnings: [], error: reason });
+}

@@ -1,0 +1,86 @@
+import os from "node:os";
+import path from "node:path";
+import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
+
+export const FIXTURES = "/work/shared/fixtures/projects";
+
+/**
+ * One npm dependency cache for every test run on this machine: the builder's cache is content-addressed and
+ * safe to share, so only the first run installs react, @hubspot/ui-extensions and the seed's function packages.
+ */
+export const SHARED_DEPS_CACHE = path.join(os.tmpdir(), "sprocket-test-deps-cache");
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** A developer client over real HTTP: exchanges the key once, then calls with the bearer token. */
+export class ProjectApi {
+  private token: string | undefined;
+  constructor(
+    readonly baseUrl: string,
+    private readonly personalAccessKey: string,
+  ) {}
+
+  async bearer(): Promise<string> {
+    if (!this.token) {
+      const res = await fetch(`${this.baseUrl}/localdevauth/v1/auth/refresh`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ encodedOAuthRefreshToken: this.personalAccessKey }),
+      });
+      this.token = ((await res.json()) as { oauthAccessToken: string }).oauthAccessToken;
+    }
+    return this.token;
+  }
+
+  async call(method: string, url: string, opts: { body?: unknown; form?: FormData; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+    const headers: Record<string, string> = { authorization: `Bearer ${await this.bearer()}`, ...opts.headers };
+    let body: string | FormData | undefined;
+    if (opts.form) body = opts.form;
+    else if (opts.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(opts.body);
+    }
+    const res = await fetch(this.baseUrl + url, { method, headers, ...(body !== undefined ? { body } : {}) });
+    const type = res.headers.get("content-type") ?? "";
+    const parsed = type.includes("json") ? await res.json() : Buffer.from(await res.arrayBuffer());
+    return { status: res.status, headers: res.headers, body: parsed };
+  }
+
+  /** `hs project upload` for platform versions before 2025.2: the zip and the form fields. */
+  upload(name: string, zip: Buffer, fields: { platformVersion: string; uploadMessage?: string; skipAutoDeploy?: boolean }): Promise<ApiResponse> {
+    const form = new FormData();
+    form.set("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), "project.zip");
+    form.set("platformVersion", fields.platformVersion);
+    form.set("uploadMessage", fields.uploadMessage ?? "");
+    if (fields.skipAutoDeploy) form.set("skipAutoDeploy", "true");
+    return this.call("POST", `/dfs/v1/projects/upload/${encodeURIComponent(name)}`, { form });
+  }
+
+  async waitForBuild(name: string, buildId: number, timeoutMs = 180_000): Promise<any> {
+    return this.poll(`/dfs/v1/projects/${encodeURIComponent(name)}/builds/${buildId}/status`, timeoutMs);
+  }
+
+  async waitForDeploy(name: string, deployId: number, timeoutMs = 60_000): Promise<any> {
+    return this.poll(`/dfs/deploy/v1/deploy-status/projects/${encodeURIComponent(name)}/deploys/${deployId}`, timeoutMs);
+  }
+
+  private async poll(url: string, timeoutMs: number): Promise<any> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await this.call("GET", url);
+      if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${JSON.stringify(res.body)}`);
+      if (res.body.status === "SUCCESS" || res.body.status === "FAILURE") return res.body;
+      if (Date.now() > until) throw new Error(`${url} still ${res.body.status} after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** The contents of a fixture's srcDir, zipped as HubSpot's CLI uploads it. */
+export function zipFixtureSource(fixture: string): Promise<Buffer> {
+  return zipDirectory(path.join(FIXTURES, fixture, "src"), { ignore: hubspotUploadIgnore });
+}
