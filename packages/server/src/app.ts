@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
 import cookie from "@fastify/cookie";
 import type { Platform } from "./platform";
 import { registerErrorHandling } from "./http/error-handler";
@@ -17,6 +17,8 @@ const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
 export async function buildApp(p: Platform): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: p.config.logLevel },
+    // Calls are recorded by the API-call log; pino's per-request lines would only repeat them.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
     rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
     // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.
