@@ -28,17 +28,26 @@ export function buildJobHandler(ctx: ProjectsContext): JobHandler<{ buildId: num
 export async function runBuild(ctx: ProjectsContext, buildId: number, signal: AbortSignal): Promise<void> {
   const db = ctx.p.store.db;
   const now = () => ctx.p.clock.now();
-  const build = await db
+  const found = await db
     .selectFrom("builds")
     .innerJoin("projects", "projects.id", "builds.project_id")
     .select(["builds.status", "builds.source_zip", "builds.platform_version", "builds.source", "builds.build_number", "builds.started_at", "projects.name", "projects.id as project_id"])
     .where("builds.id", "=", buildId)
     .executeTakeFirst();
-  if (!build || build.status === "SUCCESS" || build.status === "FAILURE") return;
+  if (!found || found.status === "SUCCESS" || found.status === "FAILURE") return;
 
   await mkdir(ctx.settings.workDir, { recursive: true });
   const work = await mkdtemp(join(ctx.settings.workDir, `build-${buildId}-`));
+  // The outcome is recorded only once the scratch folder is gone, so a finished build never leaves files behind.
+  let outcome: Outcome | undefined;
   try {
+    outcome = await buildIn(work, found);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  if (outcome) await finishBuild(ctx, buildId, outcome);
+
+  async function buildIn(work: string, build: NonNullable<typeof found>): Promise<Outcome | undefined> {
     await db.updateTable("builds").set({ status: "BUILDING", started_at: build.started_at ?? now() }).where("id", "=", buildId).execute();
     let sourceZip: Buffer;
     let platformVersion = build.platform_version;
@@ -46,7 +55,7 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     else {
       const source = JSON.parse(build.source) as { commitHash: string };
       const fetched = await fetchGitSource(ctx, build.project_id, source.commitHash, join(work, "git")).catch((e: Error) => e);
-      if (fetched instanceof Error) return failBuild(ctx, buildId, fetched.message);
+      if (fetched instanceof Error) return failureOf(ctx, buildId, fetched.message);
       sourceZip = fetched.sourceZip;
       platformVersion = fetched.platformVersion;
       await db.updateTable("builds").set({ source_zip: sourceZip, platform_version: platformVersion }).where("id", "=", buildId).execute();
@@ -59,8 +68,7 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     if (!plan.model) {
       const errors = plan.diagnostics.filter((d) => d.severity === "error").map(diagnosticError);
       subtasks = subtasks.map((s) => ({ ...s, status: "FAILURE", startedAt: now(), finishedAt: now(), errorMessage: "Project validation failed", subCategory: "BuildPipelineErrorType.PROJECT_VALIDATION_FAILED", errors }));
-      await finishBuild(ctx, buildId, { status: "FAILURE", subtasks, warnings, error: "Project validation failed" });
-      return;
+      return { status: "FAILURE", subtasks, warnings, error: "Project validation failed" };
     }
     await db.updateTable("builds").set({ subbuilds: JSON.stringify(subtasks) }).where("id", "=", buildId).execute();
 
@@ -79,22 +87,22 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     };
     const apps = await buildComponents(plan.model, { srcDir, outDir, depsCacheDir: ctx.settings.depsCacheDir }, update, now, signal);
     await saving;
-    if (!apps) {
-      await finishBuild(ctx, buildId, { status: "FAILURE", subtasks, warnings, error: null });
-      return;
-    }
+    if (!apps) return { status: "FAILURE", subtasks, warnings, error: null };
     const artifact = await packArtifact(outDir, { format: 1, projectName: build.name, buildNumber: build.build_number, platformVersion: plan.model.platformVersion, apps });
-    await finishBuild(ctx, buildId, { status: "SUCCESS", subtasks, warnings, error: null, apps: JSON.stringify(apps), artifact });
-  } finally {
-    await rm(work, { recursive: true, force: true });
+    return { status: "SUCCESS", subtasks, warnings, error: null, apps: JSON.stringify(apps), artifact };
   }
 }
 
-async function finishBuild(
-  ctx: ProjectsContext,
-  buildId: number,
-  r: { status: "SUCCESS" | "FAILURE"; subtasks: Subtask[]; warnings: string[]; error: string | null; apps?: string; artifact?: Buffer },
-): Promise<void> {
+interface Outcome {
+  status: "SUCCESS" | "FAILURE";
+  subtasks: Subtask[];
+  warnings: string[];
+  error: string | null;
+  apps?: string;
+  artifact?: Buffer;
+}
+
+async function finishBuild(ctx: ProjectsContext, buildId: number, r: Outcome): Promise<void> {
   const subtasks = r.subtasks.map((s, i) => (i === 0 && r.warnings.length ? { ...s, warnings: r.warnings } : s));
   await ctx.p.store.db.transaction().execute(async (trx) => {
     await trx
@@ -120,11 +128,16 @@ async function finishBuild(
 
 /** Ends a build as FAILURE with one reason, e.g. after its job was given up on. */
 export async function failBuild(ctx: ProjectsContext, buildId: number, reason: string): Promise<void> {
+  const outcome = await failureOf(ctx, buildId, reason);
+  if (outcome) await finishBuild(ctx, buildId, outcome);
+}
+
+async function failureOf(ctx: ProjectsContext, buildId: number, reason: string): Promise<Outcome | undefined> {
   const row = await ctx.p.store.db.selectFrom("builds").select(["subbuilds", "status"]).where("id", "=", buildId).executeTakeFirst();
-  if (!row || row.status === "SUCCESS" || row.status === "FAILURE") return;
+  if (!row || row.status === "SUCCESS" || row.status === "FAILURE") return undefined;
   const now = ctx.p.clock.now();
   const subtasks = (JSON.parse(row.subbuilds) as Subtask[]).map((s) =>
     s.status === "SUCCESS" ? s : { ...s, status: "FAILURE" as const, finishedAt: now, errorMessage: s.errorMessage || reason, errors: s.errors.length ? s.errors : [{ message: reason }] },
   );
-  await finishBuild(ctx, buildId, { status: "FAILURE", subtasks, warnings: [], error: reason });
+  return { status: "FAILURE", subtasks, warnings: [], error: reason };
 }

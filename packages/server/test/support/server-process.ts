@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+const CLI = path.resolve(import.meta.dirname, "../../../cli/bin/sprocket.js");
+
+/** A free loopback port, picked by the OS and released for the child to take. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface ServerProcess {
+  child: ChildProcess;
+  url: string;
+  /** Everything the server printed so far. */
+  output(): string;
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** The real `sprocket server start` as a child process, ready when it has printed its banner and /healthz answers. */
+export async function spawnServer(opts: { port: number; dataDir: string; env: NodeJS.ProcessEnv }): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI, "server", "start", "--port", String(opts.port), "--data-dir", opts.dataDir], {
+    env: { ...process.env, ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const url = `http://127.0.0.1:${opts.port}`;
+  const until = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the server exited: ${out}`);
+    // The banner comes after the first-start bootstrap (account and key) is written.
+    const up = out.includes("Sprocket is running") && (await fetch(`${url}/healthz`).then((r) => r.ok, () => false));
+    if (up) break;
+    if (Date.now() > until) throw new Error(`the server did not start: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child,
+    url,
+    output: () => out,
+    async waitForOutput(text, timeoutMs = 120_000) {
+      const end = Date.now() + timeoutMs;
+      while (!out.includes(text)) {
+        if (child.exitCode !== null || Date.now() > end) throw new Error(`"${text}" never appeared: ${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async kill(signal) {
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export const bootstrapKey = (dataDir: string): string =>
+  (JSON.parse(fs.readFileSync(path.join(dataDir, "bootstrap.json"), "utf8")) as { personalAccessKey: string }).personalAccessKey;
