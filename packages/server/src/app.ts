@@ -10,6 +10,7 @@ import { accountRoutes } from "./accounts/routes";
 import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
 import { registerAppAuthenticator } from "./apps/app-auth";
+import { crmRoutes } from "./crm/routes";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
@@ -41,5 +42,6 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
   await app.register(projectsPlugin(p));
   registerAppAuthenticator();
   await app.register(appRoutes(p));
+  await app.register(crmRoutes(p));
   return app;
 }

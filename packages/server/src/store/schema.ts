@@ -3,6 +3,7 @@ import type { AppTables } from "../apps/tables";
 import type { LogTables } from "../logs/tables";
 import type { ProjectTables } from "../projects/tables";
 import type { JobTables } from "../jobs/tables";
+import type { CrmTables } from "../crm/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -74,4 +75,4 @@ export interface AccountTables {
 }
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
-export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables {}
+export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables {}

@@ -3,10 +3,12 @@ import type { Engine } from "../database";
 import { accountsMigration } from "./001-accounts";
 import { privateAppsMigration } from "./002-private-apps";
 import { projectsMigration } from "./003-projects";
+import { crmMigration } from "./004-crm";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
   "001-accounts": accountsMigration,
   "002-private-apps": privateAppsMigration,
   "003-projects": projectsMigration,
+  "004-crm": crmMigration,
 };

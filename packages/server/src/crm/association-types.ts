@@ -1,0 +1,81 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import { objectTypeById } from "./object-types";
+
+export type AssociationCategory = "HUBSPOT_DEFINED" | "USER_DEFINED" | "INTEGRATOR_DEFINED";
+
+export interface AssociationTypeDef {
+  typeId: number;
+  category: AssociationCategory;
+  fromType: string;
+  toType: string;
+  label: string | null;
+  /** The v3 name: "contact_to_company", "contact_to_company_unlabeled", or a label's internal name. */
+  name: string;
+  inverseId: number;
+  /** The plain association every labelled one implies. */
+  unlabeled: boolean;
+}
+
+type Row = [typeId: number, from: string, to: string, label: string | null, inverseId: number, unlabeled: boolean];
+
+/** HubSpot's ids (its SDK's AssociationTypes enum): primary (labelled) and unlabeled types per ordered pair. */
+const BUILT_IN_ROWS: Row[] = [
+  [1, "0-1", "0-2", "Primary", 2, false],
+  [2, "0-2", "0-1", null, 1, false],
+  [279, "0-1", "0-2", null, 280, true],
+  [280, "0-2", "0-1", null, 279, true],
+  [3, "0-3", "0-1", null, 4, true],
+  [4, "0-1", "0-3", null, 3, true],
+  [5, "0-3", "0-2", "Primary", 6, false],
+  [6, "0-2", "0-3", null, 5, false],
+  [341, "0-3", "0-2", null, 342, true],
+  [342, "0-2", "0-3", null, 341, true],
+  [15, "0-1", "0-5", null, 16, true],
+  [16, "0-5", "0-1", null, 15, true],
+  [26, "0-5", "0-2", "Primary", 25, false],
+  [25, "0-2", "0-5", null, 26, false],
+  [339, "0-5", "0-2", null, 340, true],
+  [340, "0-2", "0-5", null, 339, true],
+  [27, "0-3", "0-5", null, 28, true],
+  [28, "0-5", "0-3", null, 27, true],
+  [19, "0-3", "0-8", null, 20, true],
+  [20, "0-8", "0-3", null, 19, true],
+];
+
+const v3Name = (from: string, to: string, unlabeledWithPrimary: boolean) =>
+  `${objectTypeById(from).singular}_to_${objectTypeById(to).singular}${unlabeledWithPrimary ? "_unlabeled" : ""}`;
+
+export const BUILT_IN_TYPES: readonly AssociationTypeDef[] = BUILT_IN_ROWS.map(([typeId, fromType, toType, label, inverseId, unlabeled]) => {
+  const hasPrimary = BUILT_IN_ROWS.some((r) => r[1] === fromType && r[2] === toType && !r[5]);
+  return { typeId, category: "HUBSPOT_DEFINED", fromType, toType, label, name: v3Name(fromType, toType, unlabeled && hasPrimary), inverseId, unlabeled };
+});
+
+/** First id handed to an account's own labels, clear of HubSpot's. */
+const FIRST_USER_TYPE_ID = 1000;
+
+/** Every association type from one object type to another for this account. */
+export async function typesBetween(db: Kysely<Database>, accountId: number, fromType: string, toType: string): Promise<AssociationTypeDef[]> {
+  const rows = await db
+    .selectFrom("crm_association_labels")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where((eb) => eb.or([eb.and([eb("from_type", "=", fromType), eb("to_type", "=", toType)]), eb.and([eb("from_type", "=", toType), eb("to_type", "=", fromType)])]))
+    .execute();
+  const user = rows
+    .filter((r) => r.from_type === fromType && r.to_type === toType)
+    .map((r): AssociationTypeDef => {
+      const inverse = rows.find((x) => x.name === r.name && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id);
+      return { typeId: r.type_id, category: "USER_DEFINED", fromType, toType, label: r.label, name: r.name, inverseId: inverse?.type_id ?? r.type_id, unlabeled: false };
+    });
+  return [...BUILT_IN_TYPES.filter((t) => t.fromType === fromType && t.toType === toType), ...user];
+}
+
+export function unlabeledType(fromType: string, toType: string): AssociationTypeDef | undefined {
+  return BUILT_IN_TYPES.find((t) => t.fromType === fromType && t.toType === toType && t.unlabeled);
+}
+
+export async function nextUserTypeId(db: Kysely<Database>, accountId: number): Promise<number> {
+  const row = await db.selectFrom("crm_association_labels").select((eb) => eb.fn.max("type_id").as("max")).where("account_id", "=", accountId).executeTakeFirst();
+  return Math.max(FIRST_USER_TYPE_ID, Number(row?.max ?? 0) + 1);
+}

@@ -1,0 +1,268 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import { ApiError, validationError } from "../http/api-error";
+import type { ObjectType } from "./object-types";
+import type { PropertyDef } from "./property-definitions";
+import { indexValue } from "./property-values";
+
+type Db = Kysely<Database>;
+
+/** A record as read from crm_objects, its JSON decoded once. */
+export interface StoredObject {
+  id: number;
+  typeId: string;
+  archived: boolean;
+  createdAt: number;
+  updatedAt: number;
+  archivedAt: number | null;
+  properties: Record<string, string>;
+}
+
+/** Who wrote a value, for property history. */
+export interface WriteSource {
+  sourceType: string;
+  sourceId: string | null;
+}
+
+const COLUMNS = ["id", "object_type_id", "archived", "created_at", "updated_at", "archived_at", "properties"] as const;
+
+type Row = { id: number; object_type_id: string; archived: number; created_at: number; updated_at: number; archived_at: number | null; properties: string };
+
+export function decodeRow(r: Row): StoredObject {
+  return {
+    id: Number(r.id),
+    typeId: r.object_type_id,
+    archived: r.archived === 1,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    archivedAt: r.archived_at === null ? null : Number(r.archived_at),
+    properties: JSON.parse(r.properties) as Record<string, string>,
+  };
+}
+
+/** Numeric ids only: anything else cannot name a record (and would trip PostgreSQL's bigint). */
+export function parseObjectId(raw: string): number | undefined {
+  if (!/^\d{1,15}$/.test(raw)) return undefined;
+  return Number(raw);
+}
+
+/** Reads records by id; archived ones only when asked for, live ones otherwise (HubSpot's `archived` switch). */
+export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: readonly number[], archived: boolean): Promise<Map<number, StoredObject>> {
+  const out = new Map<number, StoredObject>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .selectFrom("crm_objects")
+    .select(COLUMNS)
+    .where("account_id", "=", accountId)
+    .where("object_type_id", "=", t.id)
+    .where("archived", "=", archived ? 1 : 0)
+    .where("id", "in", [...new Set(ids)])
+    .execute();
+  for (const r of rows) out.set(Number(r.id), decodeRow(r));
+  return out;
+}
+
+/** Ids of live records holding these values of a unique property (case-insensitive, like HubSpot's email). */
+export async function idsByUniqueValue(db: Db, accountId: number, t: ObjectType, name: string, values: readonly string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (values.length === 0) return out;
+  const rows = await db
+    .selectFrom("crm_property_values")
+    .select(["object_id", "value_text"])
+    .where("account_id", "=", accountId)
+    .where("object_type_id", "=", t.id)
+    .where("name", "=", name)
+    .where("value_text", "in", [...new Set(values.map((v) => v.toLowerCase()))])
+    .execute();
+  for (const r of rows) if (r.value_text !== null) out.set(r.value_text, Number(r.object_id));
+  return out;
+}
+
+/**
+ * Turns `id` + `idProperty` into record ids. `idProperty` must be hs_object_id or a unique property; values that name
+ * nothing map to undefined.
+ */
+export async function resolveIds(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string | undefined): Promise<Array<number | undefined>> {
+  if (!idProperty || idProperty === "hs_object_id") return raw.map(parseObjectId);
+  const def = defs.get(idProperty);
+  if (!def) throw validationError(`Property "${idProperty}" does not exist on ${t.name}.`, [{ message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" }]);
+  if (!def.hasUniqueValue) throw validationError(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [{ message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" }]);
+  const found = await idsByUniqueValue(db, accountId, t, idProperty, raw);
+  return raw.map((v) => found.get(v.toLowerCase()));
+}
+
+/** HubSpot's 409 for a unique value that another record holds. */
+export function uniqueConflict(t: ObjectType, name: string, existingId: number): ApiError {
+  const message = name === "email" && t.id === "0-1" ? `Contact already exists. Existing ID: ${existingId}` : `A ${t.singular} with this ${name} already exists. Existing ID: ${existingId}`;
+  return new ApiError(409, "CONFLICT", message, { context: { id: [String(existingId)], propertyName: [name] } });
+}
+
+/** Throws a 409 if a write would give a unique value to two live records (counting the batch itself). */
+export async function checkUnique(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, writes: ReadonlyArray<{ id?: number; values: Record<string, string | null> }>): Promise<void> {
+  for (const def of defs.values()) {
+    if (!def.hasUniqueValue) continue;
+    const claims = writes.filter((w) => w.values[def.name] != null);
+    if (claims.length === 0) continue;
+    const seen = new Map<string, number | undefined>();
+    for (const w of claims) {
+      const v = w.values[def.name]!.toLowerCase();
+      if (seen.has(v)) throw validationError(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [{ message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" }]);
+      seen.set(v, w.id);
+    }
+    const holders = await idsByUniqueValue(db, accountId, t, def.name, [...seen.keys()]);
+    for (const [v, holder] of holders) if (seen.get(v) !== holder) throw uniqueConflict(t, def.name, holder);
+  }
+}
+
+const CHUNK = 500;
+function chunks<T>(items: readonly T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function writeIndexAndHistory(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  changes: ReadonlyArray<{ id: number; values: Record<string, string | null> }>,
+  now: number,
+  source: WriteSource,
+): Promise<void> {
+  const cleared: Array<{ id: number; name: string }> = [];
+  const index: Database["crm_property_values"][] = [];
+  const history: Array<Omit<Database["crm_property_history"], "id">> = [];
+  for (const { id, values } of changes) {
+    for (const [name, value] of Object.entries(values)) {
+      cleared.push({ id, name });
+      if (value !== null) index.push({ object_id: id, name, account_id: accountId, object_type_id: t.id, ...indexValue(defs.get(name), value) });
+      history.push({ account_id: accountId, object_id: id, name, value, timestamp: now, source_type: source.sourceType, source_id: source.sourceId });
+    }
+  }
+  // One delete per record keeps the statement count at O(records), not O(values).
+  const byId = new Map<number, string[]>();
+  for (const c of cleared) byId.set(c.id, [...(byId.get(c.id) ?? []), c.name]);
+  for (const [id, names] of byId) await db.deleteFrom("crm_property_values").where("object_id", "=", id).where("name", "in", names).execute();
+  for (const part of chunks(index)) await db.insertInto("crm_property_values").values(part).execute();
+  for (const part of chunks(history)) await db.insertInto("crm_property_history").values(part).execute();
+}
+
+/** Inserts records (values already validated); ids come back in input order. Runs inside the caller's transaction. */
+export async function insertObjects(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  inputs: ReadonlyArray<{ values: Record<string, string | null>; createdAt?: number }>,
+  now: number,
+  source: WriteSource,
+  opts: { history?: boolean } = {},
+): Promise<StoredObject[]> {
+  const out: StoredObject[] = [];
+  for (const part of chunks(inputs)) {
+    const rows = part.map((input) => {
+      const properties = Object.fromEntries(Object.entries(input.values).filter((e): e is [string, string] => e[1] !== null));
+      return { account_id: accountId, object_type_id: t.id, archived: 0, created_at: input.createdAt ?? now, updated_at: input.createdAt ?? now, archived_at: null, properties: JSON.stringify(properties) };
+    });
+    const inserted = await db.insertInto("crm_objects").values(rows).returning("id").execute();
+    // A multi-row insert draws its ids in VALUES order on both engines, so sorted ids line up with the inputs.
+    const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
+    part.forEach((input, i) => {
+      const row = rows[i]!;
+      out.push({ id: ids[i]!, typeId: t.id, archived: false, createdAt: row.created_at, updatedAt: row.updated_at, archivedAt: null, properties: JSON.parse(row.properties) as Record<string, string> });
+    });
+  }
+  const changes = out.map((o) => ({ id: o.id, values: o.properties }));
+  if (opts.history === false) {
+    const index = changes.flatMap(({ id, values }) => Object.entries(values).map(([name, v]) => ({ object_id: id, name, account_id: accountId, object_type_id: t.id, ...indexValue(defs.get(name), v) })));
+    for (const part of chunks(index)) await db.insertInto("crm_property_values").values(part).execute();
+  } else {
+    await writeIndexAndHistory(db, accountId, t, defs, changes, now, source);
+  }
+  return out;
+}
+
+/** Applies validated changes to loaded records; only values that differ are written to the index and history. */
+export async function updateObjects(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  updates: ReadonlyArray<{ object: StoredObject; values: Record<string, string | null> }>,
+  now: number,
+  source: WriteSource,
+): Promise<StoredObject[]> {
+  const changes: Array<{ id: number; values: Record<string, string | null> }> = [];
+  const out: StoredObject[] = [];
+  for (const { object, values } of updates) {
+    const changed = Object.fromEntries(Object.entries(values).filter(([k, v]) => (object.properties[k] ?? null) !== v));
+    const properties = { ...object.properties };
+    for (const [k, v] of Object.entries(changed)) {
+      if (v === null) delete properties[k];
+      else properties[k] = v;
+    }
+    await db.updateTable("crm_objects").set({ properties: JSON.stringify(properties), updated_at: now }).where("id", "=", object.id).where("account_id", "=", accountId).execute();
+    changes.push({ id: object.id, values: changed });
+    out.push({ ...object, properties, updatedAt: now });
+  }
+  await writeIndexAndHistory(db, accountId, t, defs, changes, now, source);
+  return out;
+}
+
+/** Archives live records: they leave the search index and lose their associations. Unknown ids are ignored. */
+export async function archiveObjects(db: Db, accountId: number, t: ObjectType, ids: readonly number[], now: number): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const live = await db.selectFrom("crm_objects").select("id").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("archived", "=", 0).where("id", "in", [...new Set(ids)]).execute();
+  const liveIds = live.map((r) => Number(r.id));
+  if (liveIds.length === 0) return [];
+  await db.updateTable("crm_objects").set({ archived: 1, archived_at: now, updated_at: now }).where("id", "in", liveIds).execute();
+  await db.deleteFrom("crm_property_values").where("object_id", "in", liveIds).execute();
+  await dropAssociations(db, accountId, liveIds);
+  return liveIds;
+}
+
+export async function dropAssociations(db: Db, accountId: number, ids: readonly number[]): Promise<void> {
+  await db.deleteFrom("crm_associations").where("account_id", "=", accountId).where((eb) => eb.or([eb("from_id", "in", ids), eb("to_id", "in", ids)])).execute();
+}
+
+/** GDPR delete: the record, its index, its history and its associations are gone for good. */
+export async function purgeObject(db: Db, accountId: number, id: number): Promise<void> {
+  await db.deleteFrom("crm_property_values").where("object_id", "=", id).execute();
+  await db.deleteFrom("crm_property_history").where("object_id", "=", id).where("account_id", "=", accountId).execute();
+  await dropAssociations(db, accountId, [id]);
+  await db.deleteFrom("crm_objects").where("id", "=", id).where("account_id", "=", accountId).execute();
+}
+
+/** Values with their history, newest first, for `propertiesWithHistory`. */
+export async function propertyHistory(db: Db, accountId: number, ids: readonly number[], names: readonly string[]) {
+  if (ids.length === 0 || names.length === 0) return [];
+  return db
+    .selectFrom("crm_property_history")
+    .select(["object_id", "name", "value", "timestamp", "source_type", "source_id"])
+    .where("account_id", "=", accountId)
+    .where("object_id", "in", ids)
+    .where("name", "in", names)
+    .orderBy("object_id")
+    .orderBy("name")
+    .orderBy("timestamp", "desc")
+    .orderBy("id", "desc")
+    .execute();
+}
+
+/** Keyset page of live (or archived) records by id. */
+export async function pageObjects(db: Db, accountId: number, t: ObjectType, opts: { afterId: number; limit: number; archived: boolean }): Promise<StoredObject[]> {
+  const rows = await db
+    .selectFrom("crm_objects")
+    .select(COLUMNS)
+    .where("account_id", "=", accountId)
+    .where("object_type_id", "=", t.id)
+    .where("archived", "=", opts.archived ? 1 : 0)
+    .where("id", ">", opts.afterId)
+    .orderBy("id")
+    .limit(opts.limit)
+    .execute();
+  return rows.map(decodeRow);
+}
+
+export { COLUMNS as OBJECT_COLUMNS };

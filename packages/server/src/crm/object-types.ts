@@ -1,0 +1,137 @@
+import { ApiError } from "../http/api-error";
+
+/** A HubSpot standard object: how it is named on the wire and which scopes open it. */
+export interface ObjectType {
+  id: string;
+  /** Plural path name: "contacts". */
+  name: string;
+  singular: string;
+  /** As in HubSpot's messages: "CONTACT". */
+  upper: string;
+  readScopes: readonly string[];
+  writeScopes: readonly string[];
+  /** Properties API: reading also accepts the object's read scopes; writing needs these. */
+  schemaReadScopes: readonly string[];
+  schemaWriteScopes: readonly string[];
+  /** Returned when a request names no properties (plus createdate, the last-modified date and hs_object_id). */
+  defaultProperties: readonly string[];
+  /** What a search `query` looks in. */
+  searchableProperties: readonly string[];
+  lastModifiedProperty: "lastmodifieddate" | "hs_lastmodifieddate";
+  /** Only these have merge. */
+  mergeable: boolean;
+}
+
+const scopes = (name: string) => ({
+  readScopes: [`crm.objects.${name}.read`],
+  writeScopes: [`crm.objects.${name}.write`],
+  schemaReadScopes: [`crm.schemas.${name}.read`],
+  schemaWriteScopes: [`crm.schemas.${name}.write`],
+});
+
+export const OBJECT_TYPES: readonly ObjectType[] = [
+  {
+    id: "0-1",
+    name: "contacts",
+    singular: "contact",
+    upper: "CONTACT",
+    ...scopes("contacts"),
+    defaultProperties: ["email", "firstname", "lastname"],
+    searchableProperties: ["firstname", "lastname", "email", "phone", "mobilephone", "company", "hs_additional_emails", "fax"],
+    lastModifiedProperty: "lastmodifieddate",
+    mergeable: true,
+  },
+  {
+    id: "0-2",
+    name: "companies",
+    singular: "company",
+    upper: "COMPANY",
+    ...scopes("companies"),
+    defaultProperties: ["domain", "name"],
+    searchableProperties: ["name", "domain", "website", "phone"],
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: true,
+  },
+  {
+    id: "0-3",
+    name: "deals",
+    singular: "deal",
+    upper: "DEAL",
+    ...scopes("deals"),
+    defaultProperties: ["dealname", "amount", "closedate", "pipeline", "dealstage"],
+    searchableProperties: ["dealname", "pipeline", "dealstage", "description", "dealtype"],
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: true,
+  },
+  {
+    id: "0-5",
+    name: "tickets",
+    singular: "ticket",
+    upper: "TICKET",
+    // HubSpot still guards tickets with the legacy scope name.
+    readScopes: ["tickets"],
+    writeScopes: ["tickets"],
+    schemaReadScopes: ["crm.schemas.tickets.read"],
+    schemaWriteScopes: ["crm.schemas.tickets.write"],
+    defaultProperties: ["content", "subject", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_category", "hs_ticket_priority"],
+    searchableProperties: ["subject", "content", "hs_pipeline_stage", "hs_ticket_category"],
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: true,
+  },
+  {
+    id: "0-7",
+    name: "products",
+    singular: "product",
+    upper: "PRODUCT",
+    readScopes: ["crm.objects.products.read", "e-commerce"],
+    writeScopes: ["crm.objects.products.write", "e-commerce"],
+    schemaReadScopes: [],
+    schemaWriteScopes: ["crm.objects.products.write", "e-commerce"],
+    defaultProperties: ["name", "description", "price"],
+    searchableProperties: ["name", "description", "hs_sku"],
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: false,
+  },
+  {
+    id: "0-8",
+    name: "line_items",
+    singular: "line_item",
+    upper: "LINE_ITEM",
+    readScopes: ["crm.objects.line_items.read", "e-commerce"],
+    writeScopes: ["crm.objects.line_items.write", "e-commerce"],
+    schemaReadScopes: [],
+    schemaWriteScopes: ["crm.objects.line_items.write", "e-commerce"],
+    defaultProperties: ["quantity", "amount", "price"],
+    searchableProperties: ["name", "description"],
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: false,
+  },
+];
+
+/** Every spelling a path may use for a type: plural, singular, type id. */
+export function aliasesOf(t: ObjectType): string[] {
+  return [t.name, t.singular, t.id];
+}
+
+const byAlias = new Map<string, ObjectType>(OBJECT_TYPES.flatMap((t) => aliasesOf(t).map((a) => [a, t] as const)));
+
+export function findObjectType(nameOrId: string): ObjectType | undefined {
+  return byAlias.get(nameOrId.toLowerCase());
+}
+
+export function objectTypeById(id: string): ObjectType {
+  const t = byAlias.get(id);
+  if (!t) throw new Error(`Unknown object type id ${id}`);
+  return t;
+}
+
+/** HubSpot's answer to an object type it does not know. */
+export function unknownObjectType(name: string): ApiError {
+  return new ApiError(400, "VALIDATION_ERROR", `Unable to infer object type from: ${name}`);
+}
+
+export function resolveObjectType(nameOrId: string): ObjectType {
+  const t = findObjectType(nameOrId);
+  if (!t) throw unknownObjectType(nameOrId);
+  return t;
+}

@@ -1,0 +1,59 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import type { ObjectType } from "./object-types";
+import type { PropertyDef } from "./property-definitions";
+import { propertyHistory, type StoredObject } from "./object-store";
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Values kept in columns rather than in the JSON document. */
+export function systemValues(t: ObjectType, o: StoredObject): Record<string, string> {
+  return { createdate: iso(o.createdAt), [t.lastModifiedProperty]: iso(o.updatedAt), hs_object_id: String(o.id) };
+}
+
+/**
+ * Which properties a response carries: the requested ones that exist (null when unset), or the type's defaults; the
+ * system three always. `"all"` is every stored value (create and update answers).
+ */
+export function selectProperties(t: ObjectType, defs: Map<string, PropertyDef>, requested: readonly string[] | "all"): readonly string[] | "all" {
+  if (requested === "all") return "all";
+  const names = requested.length > 0 ? requested.filter((n) => defs.has(n)) : t.defaultProperties;
+  return [...new Set([...names, "createdate", t.lastModifiedProperty, "hs_object_id"])];
+}
+
+/** HubSpot's SimplePublicObject; property values are strings or null. */
+export function objectView(t: ObjectType, o: StoredObject, names: readonly string[] | "all"): Record<string, unknown> {
+  const system = systemValues(t, o);
+  let properties: Record<string, string | null>;
+  if (names === "all") properties = { ...o.properties, ...system };
+  else {
+    properties = {};
+    for (const n of names) properties[n] = system[n] ?? o.properties[n] ?? null;
+  }
+  return {
+    id: String(o.id),
+    properties,
+    createdAt: iso(o.createdAt),
+    updatedAt: iso(o.updatedAt),
+    archived: o.archived,
+    ...(o.archivedAt !== null ? { archivedAt: iso(o.archivedAt) } : {}),
+  };
+}
+
+/** Adds `propertiesWithHistory` to views, in one query for all of them. */
+export async function attachHistory(db: Kysely<Database>, accountId: number, defs: Map<string, PropertyDef>, views: Array<Record<string, unknown>>, requested: readonly string[]): Promise<void> {
+  const names = requested.filter((n) => defs.has(n));
+  if (names.length === 0 || views.length === 0) return;
+  const rows = await propertyHistory(db, accountId, views.map((v) => Number(v.id)), names);
+  const byObject = new Map<string, Record<string, unknown[]>>();
+  for (const v of views) byObject.set(v.id as string, Object.fromEntries(names.map((n) => [n, []])));
+  for (const r of rows) {
+    byObject.get(String(r.object_id))?.[r.name]?.push({
+      value: r.value ?? "",
+      timestamp: iso(Number(r.timestamp)),
+      sourceType: r.source_type,
+      ...(r.source_id !== null ? { sourceId: r.source_id } : {}),
+    });
+  }
+  for (const v of views) v.propertiesWithHistory = byObject.get(v.id as string);
+}

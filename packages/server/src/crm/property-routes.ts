@@ -1,0 +1,130 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import type { Platform } from "../platform";
+import { ApiError } from "../http/api-error";
+import { parseBody } from "../http/parse-body";
+import type { ObjectType } from "./object-types";
+import {
+  archiveGroup,
+  archiveProperty,
+  createGroup,
+  createProperty,
+  getGroup,
+  getProperty,
+  groupView,
+  listGroups,
+  listProperties,
+  propertyCreateInput,
+  propertyView,
+  updateGroup,
+  updateProperty,
+  type PropertyDef,
+} from "./property-definitions";
+import { batchResponse, standardError, type StandardError } from "./batch-response";
+import { boolParam } from "./query-params";
+import { checkBatchSize, inTransaction } from "./object-writes";
+import { callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
+
+/** Properties and property groups of one object type under one of its path names. */
+export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: ObjectType, alias: string): void {
+  const base = `/crm/v3/properties/${alias}`;
+  const read = routeConfig([...t.readScopes, ...t.schemaReadScopes, ...t.schemaWriteScopes.filter((s) => !t.readScopes.includes(s))]);
+  const write = routeConfig(t.schemaWriteScopes);
+  const db = p.store.db;
+
+  app.get(base, read, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    const results = await listProperties(db, accountId, t, boolParam(queryOf(request), "archived"));
+    return json(reply, 200, { results: results.map(propertyView) });
+  });
+
+  app.post(base, write, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    const input = parseBody(propertyCreateInput, request.body ?? {}, "PropertyCreate");
+    return json(reply, 201, propertyView(await inTransaction(p, (trx) => createProperty(trx, accountId, t, input, p.clock.now()))));
+  });
+
+  // Groups are registered before /:name so that "groups" is never read as a property name.
+  app.get(`${base}/groups`, read, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    return json(reply, 200, { results: (await listGroups(db, accountId, t, boolParam(queryOf(request), "archived"))).map(groupView) });
+  });
+  app.get<{ Params: { name: string } }>(`${base}/groups/:name`, read, async (request, reply) => {
+    return json(reply, 200, groupView(await getGroup(db, callerOf(request).accountId, t, request.params.name)));
+  });
+  app.post(`${base}/groups`, write, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    return json(reply, 201, groupView(await inTransaction(p, (trx) => createGroup(trx, accountId, t, request.body ?? {}))));
+  });
+  app.patch<{ Params: { name: string } }>(`${base}/groups/:name`, write, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    return json(reply, 200, groupView(await inTransaction(p, (trx) => updateGroup(trx, accountId, t, request.params.name, request.body ?? {}))));
+  });
+  app.delete<{ Params: { name: string } }>(`${base}/groups/:name`, write, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    await inTransaction(p, (trx) => archiveGroup(trx, accountId, t, request.params.name));
+    return noContent(reply);
+  });
+
+  app.post(`${base}/batch/read`, read, async (request, reply) => {
+    const startedAt = Date.now();
+    const { accountId } = callerOf(request);
+    const body = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })), archived: z.boolean().default(false) }), request.body ?? {}, "BatchReadInputPropertyName");
+    const all = await listProperties(db, accountId, t, body.archived);
+    const results: PropertyDef[] = [];
+    const missing: string[] = [];
+    for (const { name } of body.inputs) {
+      const d = all.find((x) => x.name === name);
+      if (d) results.push(d);
+      else missing.push(name);
+    }
+    const errors = missing.length ? [standardError("OBJECT_NOT_FOUND", `Unable to find properties ${missing.join(", ")} for object type ${t.id}.`, { names: missing })] : [];
+    const { status, body: out } = batchResponse(results.map(propertyView), errors, startedAt, 200);
+    return json(reply, status, out);
+  });
+
+  app.post(`${base}/batch/create`, write, async (request, reply) => {
+    const startedAt = Date.now();
+    const { accountId } = callerOf(request);
+    const { inputs } = parseBody(z.object({ inputs: z.array(propertyCreateInput) }), request.body ?? {}, "BatchInputPropertyCreate");
+    checkBatchSize(inputs.length);
+    // Each property stands alone: the ones that can be created are, the others are reported (207).
+    const created: PropertyDef[] = [];
+    const errors: StandardError[] = [];
+    for (const input of inputs) {
+      try {
+        created.push(await inTransaction(p, (trx) => createProperty(trx, accountId, t, input, p.clock.now())));
+      } catch (e) {
+        if (!(e instanceof ApiError)) throw e;
+        errors.push(standardError(e.category, e.message, { name: [input.name] }));
+      }
+    }
+    const { status, body } = batchResponse(created.map(propertyView), errors, startedAt, 201);
+    return json(reply, status, body);
+  });
+
+  app.post(`${base}/batch/archive`, write, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })) }), request.body ?? {}, "BatchInputPropertyName");
+    checkBatchSize(inputs.length);
+    await inTransaction(p, async (trx) => {
+      const live = await listProperties(trx, accountId, t, false);
+      for (const { name } of inputs) if (live.some((d) => d.name === name)) await archiveProperty(trx, accountId, t, name, p.clock.now());
+    });
+    return noContent(reply);
+  });
+
+  app.get<{ Params: { name: string } }>(`${base}/:name`, read, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    return json(reply, 200, propertyView(await getProperty(db, accountId, t, request.params.name, boolParam(queryOf(request), "archived"))));
+  });
+  app.patch<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    return json(reply, 200, propertyView(await inTransaction(p, (trx) => updateProperty(trx, accountId, t, request.params.name, request.body ?? {}, p.clock.now()))));
+  });
+  app.delete<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
+    const { accountId } = callerOf(request);
+    await inTransaction(p, (trx) => archiveProperty(trx, accountId, t, request.params.name, p.clock.now()));
+    return noContent(reply);
+  });
+}

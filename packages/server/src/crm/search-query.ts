@@ -1,0 +1,232 @@
+import { sql, type Kysely, type RawBuilder } from "kysely";
+import { z } from "zod";
+import type { Database } from "../store/schema";
+import { validationError } from "../http/api-error";
+import { parseBody } from "../http/parse-body";
+import { findObjectType, type ObjectType } from "./object-types";
+import type { PropertyDef } from "./property-definitions";
+import { decodeRow, type StoredObject } from "./object-store";
+import { isNumericType, parseInstant } from "./property-values";
+
+/** HubSpot's search limits (2024-08 changelog): groups, filters per group, filters in all, page size, reachable results. */
+export const SEARCH_LIMITS = { groups: 5, filtersPerGroup: 10, filters: 25, pageSize: 200, results: 10_000, queryLength: 3000 };
+
+export const OPERATORS = ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"] as const;
+type Operator = (typeof OPERATORS)[number];
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+const filter = z.object({
+  propertyName: z.string().min(1),
+  operator: z.enum(OPERATORS),
+  value: scalar.optional().nullable(),
+  highValue: scalar.optional().nullable(),
+  values: z.array(scalar).optional().nullable(),
+});
+type Filter = z.infer<typeof filter>;
+
+export const searchRequest = z.object({
+  filterGroups: z.array(z.object({ filters: z.array(filter).default([]) })).default([]),
+  sorts: z.array(z.union([z.string(), z.object({ propertyName: z.string().min(1), direction: z.enum(["ASCENDING", "DESCENDING"]).default("ASCENDING") })])).default([]),
+  query: z.string().optional(),
+  properties: z.array(z.string()).default([]),
+  limit: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]).default(10),
+  after: z.union([z.string(), z.number()]).optional().nullable(),
+});
+export type SearchRequest = z.infer<typeof searchRequest>;
+
+/** Properties that live in crm_objects columns. */
+function columnOf(t: ObjectType, name: string): string | undefined {
+  if (name === "createdate") return "o.created_at";
+  if (name === "hs_object_id") return "o.id";
+  if (name === t.lastModifiedProperty || name === "hs_lastmodifieddate" || name === "lastmodifieddate") return "o.updated_at";
+  return undefined;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+interface Ctx {
+  accountId: number;
+  t: ObjectType;
+  defs: Map<string, PropertyDef>;
+}
+
+function bad(message: string, code: string, context?: Record<string, unknown>) {
+  return validationError(message, [{ message, code, ...(context ? { context } : {}) }]);
+}
+
+function numberOf(f: Filter, raw: unknown, def: PropertyDef | undefined): number {
+  const s = String(raw);
+  const n = def && (def.type === "date" || def.type === "datetime") ? (/^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : parseInstant(s)) : columnDate(def, s);
+  if (n === undefined || !Number.isFinite(n)) throw bad(`Filter on ${f.propertyName}: ${JSON.stringify(raw)} is not a valid ${def?.type ?? "datetime"} value.`, "INVALID_FILTER_VALUE", { propertyName: [f.propertyName] });
+  return n;
+}
+
+/** Column-backed dates take epoch millis or ISO; numbers take numbers. */
+function columnDate(def: PropertyDef | undefined, s: string): number | undefined {
+  if (!def || def.type === "datetime") return parseInstant(s);
+  return /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s) ? Number(s) : undefined;
+}
+
+function needValue(f: Filter, key: "value" | "highValue"): string | number | boolean {
+  const v = f[key];
+  if (v === undefined || v === null) throw bad(`Filter on ${f.propertyName}: operator ${f.operator} needs ${key}.`, "MISSING_FILTER_VALUE", { propertyName: [f.propertyName] });
+  return v;
+}
+
+function needValues(f: Filter): Array<string | number | boolean> {
+  if (!f.values || f.values.length === 0) throw bad(`Filter on ${f.propertyName}: operator ${f.operator} needs a non-empty values array.`, "MISSING_FILTER_VALUE", { propertyName: [f.propertyName] });
+  return f.values;
+}
+
+/** One filter as a SQL condition on `o`. */
+function condition(ctx: Ctx, f: Filter): RawBuilder<unknown> {
+  const { t, defs, accountId } = ctx;
+  const op: Operator = f.operator;
+  if (f.propertyName.startsWith("associations.")) return associationCondition(ctx, f);
+  const column = columnOf(t, f.propertyName);
+  const def = defs.get(f.propertyName);
+  if (!column && !def) throw bad(`Unable to search on property ${f.propertyName}: it does not exist on ${t.name}.`, "PROPERTY_DOESNT_EXIST", { propertyName: [f.propertyName] });
+  const numeric = column !== undefined || isNumericType(def!);
+  const toValue = (raw: unknown) => (numeric ? numberOf(f, raw, def) : String(raw).toLowerCase());
+
+  if (column) {
+    const c = sql.ref(column);
+    switch (op) {
+      case "HAS_PROPERTY":
+        return sql`1 = 1`;
+      case "NOT_HAS_PROPERTY":
+        return sql`1 = 0`;
+      case "CONTAINS_TOKEN":
+      case "NOT_CONTAINS_TOKEN":
+        throw bad(`Operator ${op} does not apply to ${f.propertyName}, which is not text.`, "INVALID_OPERATOR", { propertyName: [f.propertyName] });
+      default:
+        return compare(c, op, f, toValue);
+    }
+  }
+  const col = sql.ref(numeric ? "v.value_num" : "v.value_text");
+  const within = (cond: RawBuilder<unknown>, negate = false) =>
+    sql`o.id ${sql.raw(negate ? "not in" : "in")} (select v.object_id from crm_property_values v where v.account_id = ${accountId} and v.object_type_id = ${t.id} and v.name = ${f.propertyName} and ${cond})`;
+  switch (op) {
+    case "HAS_PROPERTY":
+      return within(sql`1 = 1`);
+    case "NOT_HAS_PROPERTY":
+      return within(sql`1 = 1`, true);
+    case "CONTAINS_TOKEN":
+    case "NOT_CONTAINS_TOKEN": {
+      // Tokens are whitespace-separated words; `*` is a wildcard (`*@acme.com`).
+      const pattern = `% ${escapeLike(String(needValue(f, "value")).toLowerCase()).replace(/\*/g, "%")} %`;
+      return within(sql`(' ' || v.value_text || ' ') like ${pattern} escape '\\'`, op === "NOT_CONTAINS_TOKEN");
+    }
+    case "NEQ":
+      return within(sql`${col} = ${toValue(needValue(f, "value"))}`, true);
+    case "NOT_IN":
+      return within(sql`${col} in (${sql.join(needValues(f).map(toValue))})`, true);
+    default:
+      return within(compare(col, op, f, toValue));
+  }
+}
+
+function compare(col: RawBuilder<unknown> | ReturnType<typeof sql.ref>, op: Operator, f: Filter, toValue: (raw: unknown) => string | number): RawBuilder<unknown> {
+  switch (op) {
+    case "EQ":
+      return sql`${col} = ${toValue(needValue(f, "value"))}`;
+    case "NEQ":
+      return sql`${col} <> ${toValue(needValue(f, "value"))}`;
+    case "LT":
+      return sql`${col} < ${toValue(needValue(f, "value"))}`;
+    case "LTE":
+      return sql`${col} <= ${toValue(needValue(f, "value"))}`;
+    case "GT":
+      return sql`${col} > ${toValue(needValue(f, "value"))}`;
+    case "GTE":
+      return sql`${col} >= ${toValue(needValue(f, "value"))}`;
+    case "BETWEEN":
+      return sql`${col} between ${toValue(needValue(f, "value"))} and ${toValue(needValue(f, "highValue"))}`;
+    case "IN":
+      return sql`${col} in (${sql.join(needValues(f).map(toValue))})`;
+    case "NOT_IN":
+      return sql`${col} not in (${sql.join(needValues(f).map(toValue))})`;
+    default:
+      throw bad(`Operator ${op} does not apply to ${f.propertyName}.`, "INVALID_OPERATOR");
+  }
+}
+
+/** `associations.contact EQ 51`: records associated with that contact. */
+function associationCondition(ctx: Ctx, f: Filter): RawBuilder<unknown> {
+  const target = findObjectType(f.propertyName.slice("associations.".length));
+  if (!target) throw bad(`Unable to search on ${f.propertyName}: unknown object type.`, "PROPERTY_DOESNT_EXIST", { propertyName: [f.propertyName] });
+  if (f.operator !== "EQ" && f.operator !== "IN") throw bad(`Operator ${f.operator} does not apply to ${f.propertyName}: use EQ or IN.`, "INVALID_OPERATOR");
+  const ids = (f.operator === "EQ" ? [needValue(f, "value")] : needValues(f)).map((v) => {
+    if (!/^\d{1,15}$/.test(String(v))) throw bad(`Filter on ${f.propertyName}: ${JSON.stringify(v)} is not a record id.`, "INVALID_FILTER_VALUE");
+    return Number(v);
+  });
+  return sql`o.id in (select a.to_id from crm_associations a where a.account_id = ${ctx.accountId} and a.from_type = ${target.id} and a.from_id in (${sql.join(ids)}) and a.to_type = ${ctx.t.id})`;
+}
+
+function queryCondition(ctx: Ctx, query: string): RawBuilder<unknown>[] {
+  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== "");
+  const names = ctx.t.searchableProperties;
+  return words.map((w) => {
+    const prefix = `${escapeLike(w)}%`;
+    return sql`o.id in (select v.object_id from crm_property_values v where v.account_id = ${ctx.accountId} and v.object_type_id = ${ctx.t.id} and v.name in (${sql.join([...names])}) and (v.value_text like ${prefix} escape '\\' or v.value_text like ${`% ${prefix}`} escape '\\' or v.value_text like ${`%@${prefix}`} escape '\\'))`;
+  });
+}
+
+function orderBy(ctx: Ctx, sorts: SearchRequest["sorts"]): RawBuilder<unknown> {
+  if (sorts.length > 1) throw bad("Only one sort is allowed.", "TOO_MANY_SORTS");
+  const s = sorts[0];
+  if (!s) return sql`o.id asc`;
+  const { propertyName, direction } = typeof s === "string" ? parseSortString(s) : s;
+  const dir = sql.raw(direction === "DESCENDING" ? "desc" : "asc");
+  const column = columnOf(ctx.t, propertyName);
+  if (column) return sql`${sql.ref(column)} ${dir}, o.id asc`;
+  const def = ctx.defs.get(propertyName);
+  if (!def) throw bad(`Unable to sort on property ${propertyName}: it does not exist on ${ctx.t.name}.`, "PROPERTY_DOESNT_EXIST", { propertyName: [propertyName] });
+  const col = sql.ref(isNumericType(def) ? "s.value_num" : "s.value_text");
+  return sql`(select ${col} from crm_property_values s where s.object_id = o.id and s.name = ${propertyName}) ${dir} nulls last, o.id asc`;
+}
+
+/** The SDK types sorts as strings: "createdate" or "-createdate" (descending). */
+function parseSortString(s: string): { propertyName: string; direction: "ASCENDING" | "DESCENDING" } {
+  return s.startsWith("-") ? { propertyName: s.slice(1), direction: "DESCENDING" } : { propertyName: s, direction: "ASCENDING" };
+}
+
+export interface SearchResult {
+  total: number;
+  objects: StoredObject[];
+  offset: number;
+  limit: number;
+}
+
+export function parseSearch(body: unknown): SearchRequest {
+  const req = parseBody(searchRequest, body ?? {}, "PublicObjectSearchRequest");
+  const filters = req.filterGroups.reduce((n, g) => n + g.filters.length, 0);
+  if (req.filterGroups.length > SEARCH_LIMITS.groups) throw bad(`Too many filter groups: ${req.filterGroups.length}; at most ${SEARCH_LIMITS.groups} are allowed.`, "TOO_MANY_FILTER_GROUPS");
+  const crowded = req.filterGroups.find((g) => g.filters.length > SEARCH_LIMITS.filtersPerGroup);
+  if (crowded) throw bad(`Too many filters in a group: ${crowded.filters.length}; at most ${SEARCH_LIMITS.filtersPerGroup} are allowed per group.`, "TOO_MANY_FILTERS");
+  if (filters > SEARCH_LIMITS.filters) throw bad(`Too many filters: ${filters}; at most ${SEARCH_LIMITS.filters} are allowed across all groups.`, "TOO_MANY_FILTERS");
+  if (req.limit < 1 || req.limit > SEARCH_LIMITS.pageSize) throw bad(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${req.limit}).`, "INVALID_LIMIT");
+  if (req.query !== undefined && req.query.length > SEARCH_LIMITS.queryLength) throw bad(`query is longer than ${SEARCH_LIMITS.queryLength} characters.`, "QUERY_TOO_LONG");
+  return req;
+}
+
+/** Runs a search: groups ORed, filters ANDed, over live records only; total plus one page at an offset. */
+export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchRequest): Promise<SearchResult> {
+  const afterRaw = req.after === undefined || req.after === null || req.after === "" ? "0" : String(req.after);
+  if (!/^\d{1,9}$/.test(afterRaw)) throw bad(`Invalid after=${JSON.stringify(req.after)}: pass back paging.next.after from a previous page.`, "INVALID_PAGING_CURSOR");
+  const offset = Number(afterRaw);
+  if (offset + req.limit > SEARCH_LIMITS.results) {
+    throw bad(`Search results are capped at ${SEARCH_LIMITS.results}: after (${offset}) + limit (${req.limit}) goes past it. Narrow the filters instead.`, "RESULT_LIMIT_EXCEEDED");
+  }
+  const groups = req.filterGroups.filter((g) => g.filters.length > 0).map((g) => sql`(${sql.join(g.filters.map((f) => condition(ctx, f)), sql` and `)})`);
+  const parts: RawBuilder<unknown>[] = [sql`o.account_id = ${ctx.accountId}`, sql`o.object_type_id = ${ctx.t.id}`, sql`o.archived = 0`];
+  if (groups.length > 0) parts.push(sql`(${sql.join(groups, sql` or `)})`);
+  if (req.query && req.query.trim() !== "") parts.push(...queryCondition(ctx, req.query));
+  const where = sql.join(parts, sql` and `);
+  const order = orderBy(ctx, req.sorts);
+  const [count, rows] = await Promise.all([
+    sql<{ n: number }>`select count(*) as n from crm_objects o where ${where}`.execute(db),
+    sql<Parameters<typeof decodeRow>[0]>`select o.id, o.object_type_id, o.archived, o.created_at, o.updated_at, o.archived_at, o.properties from crm_objects o where ${where} order by ${order} limit ${req.limit} offset ${offset}`.execute(db),
+  ]);
+  return { total: Number(count.rows[0]?.n ?? 0), objects: rows.rows.map(decodeRow), offset, limit: req.limit };
+}

@@ -1,0 +1,106 @@
+import type { Generated } from "kysely";
+import type { Flag, Millis } from "../store/schema";
+
+/** One CRM record. `properties` is a JSON object of string values: the response is built from it alone. */
+export interface CrmObjectsTable {
+  id: Generated<number>;
+  account_id: number;
+  /** "0-1" contacts, "0-2" companies, … */
+  object_type_id: string;
+  archived: Flag;
+  created_at: Millis;
+  updated_at: Millis;
+  archived_at: Millis | null;
+  properties: string;
+}
+
+/**
+ * The search index: one row per set property of a live record, lower-cased text and a number for numeric and date
+ * types, so filters and sorts are index range scans on both engines. Archived records have no rows here.
+ */
+export interface CrmPropertyValuesTable {
+  object_id: number;
+  name: string;
+  account_id: number;
+  object_type_id: string;
+  value_text: string | null;
+  value_num: number | null;
+}
+
+export interface CrmPropertyHistoryTable {
+  id: Generated<number>;
+  account_id: number;
+  object_id: number;
+  name: string;
+  value: string | null;
+  timestamp: Millis;
+  source_type: string;
+  source_id: string | null;
+}
+
+/** Custom properties, and accounts' changes to HubSpot-defined ones (those live in code). JSON definition. */
+export interface CrmPropertiesTable {
+  account_id: number;
+  object_type_id: string;
+  name: string;
+  definition: string;
+  archived: Flag;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface CrmPropertyGroupsTable {
+  account_id: number;
+  object_type_id: string;
+  name: string;
+  label: string;
+  display_order: number;
+  archived: Flag;
+}
+
+/** Both directions are stored, so every read is by `from_id`. */
+export interface CrmAssociationsTable {
+  account_id: number;
+  from_type: string;
+  from_id: number;
+  to_type: string;
+  to_id: number;
+  type_id: number;
+  category: string;
+}
+
+/** USER_DEFINED association labels, one row per direction. */
+export interface CrmAssociationLabelsTable {
+  account_id: number;
+  from_type: string;
+  to_type: string;
+  type_id: number;
+  label: string;
+  name: string;
+}
+
+export interface CrmOwnersTable {
+  id: Generated<number>;
+  account_id: number;
+  email: string;
+  first_name: string;
+  last_name: string;
+  user_id: number;
+  type: "PERSON" | "QUEUE";
+  /** JSON array of {id, name, primary}. */
+  teams: string;
+  archived: Flag;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface CrmTables {
+  crm_objects: CrmObjectsTable;
+  crm_property_values: CrmPropertyValuesTable;
+  crm_property_history: CrmPropertyHistoryTable;
+  crm_properties: CrmPropertiesTable;
+  crm_property_groups: CrmPropertyGroupsTable;
+  crm_associations: CrmAssociationsTable;
+  crm_association_labels: CrmAssociationLabelsTable;
+  crm_owners: CrmOwnersTable;
+}

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Client } from "@hubspot/api-client";
+import { startTestServer, type TestServer } from "./support/test-server";
+import { crmClient, liftLimits, rawCall } from "./support/crm-client";
+import { createAccount } from "../src/accounts/account-service";
+
+let server: TestServer;
+let client: Client;
+let token: string;
+let accountId: number;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  accountId = (await createAccount(server.platform, { name: "CRM basic", admin: { email: `crm-basic-${Date.now()}@example.com` } })).accountId;
+  await liftLimits(server, accountId);
+  ({ client, token } = await crmClient(server, accountId));
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: Record<string, any> }> {
+  try {
+    await promise;
+  } catch (e) {
+    const err = e as { code: number; body: Record<string, any> };
+    return { code: err.code, body: err.body };
+  }
+  throw new Error("expected the call to fail");
+}
+
+describe("basic API through the official SDK", () => {
+  it("creates (201), reads, updates and archives (204) a contact", async () => {
+    const created = await client.crm.contacts.basicApi.create({ properties: { email: "Ada@Example.com", firstname: "Ada", lastname: "Lovelace" }, associations: [] });
+    expect(created.id).toMatch(/^\d+$/);
+    expect(created.properties).toMatchObject({ email: "Ada@Example.com", firstname: "Ada", hs_object_id: created.id });
+    expect(created.createdAt).toBeInstanceOf(Date);
+
+    const read = await client.crm.contacts.basicApi.getById(created.id, ["email", "phone"]);
+    expect(read.properties).toMatchObject({ email: "Ada@Example.com", phone: null, hs_object_id: created.id });
+    expect(read.properties.createdate).toBe(created.createdAt.toISOString());
+
+    const byEmail = await client.crm.contacts.basicApi.getById("ada@example.com", ["firstname"], undefined, undefined, false, "email");
+    expect(byEmail.id).toBe(created.id);
+
+    const updated = await client.crm.contacts.basicApi.update(created.id, { properties: { firstname: "Augusta", hubspotscore: "42" } });
+    expect(updated.properties).toMatchObject({ firstname: "Augusta", hubspotscore: "42" });
+
+    const history = await client.crm.contacts.basicApi.getById(created.id, undefined, ["firstname"]);
+    expect(history.propertiesWithHistory?.firstname?.map((h) => h.value)).toEqual(["Augusta", "Ada"]);
+    expect(history.propertiesWithHistory?.firstname?.[0]?.timestamp).toBeInstanceOf(Date);
+
+    await client.crm.contacts.basicApi.archive(created.id);
+    const gone = await apiError(client.crm.contacts.basicApi.getById(created.id));
+    expect(gone.code).toBe(404);
+    expect(gone.body).toMatchObject({ status: "error", category: "OBJECT_NOT_FOUND" });
+    const archived = await client.crm.contacts.basicApi.getById(created.id, undefined, undefined, undefined, true);
+    expect(archived.archived).toBe(true);
+    expect(archived.archivedAt).toBeInstanceOf(Date);
+  });
+
+  it("refuses a duplicate email with 409 CONFLICT naming the existing id", async () => {
+    const first = await client.crm.contacts.basicApi.create({ properties: { email: "dup@example.com" }, associations: [] });
+    const err = await apiError(client.crm.contacts.basicApi.create({ properties: { email: "DUP@example.com" }, associations: [] }));
+    expect(err.code).toBe(409);
+    expect(err.body).toMatchObject({ category: "CONFLICT", message: `Contact already exists. Existing ID: ${first.id}` });
+  });
+
+  it("validates typed properties with HubSpot's error body", async () => {
+    const err = await apiError(client.crm.contacts.basicApi.create({ properties: { email: "not-an-email", lifecyclestage: "wizard", hubspotscore: "many", nosuch: "x", hs_email_optout: "maybe" }, associations: [] }));
+    expect(err.code).toBe(400);
+    expect(err.body.category).toBe("VALIDATION_ERROR");
+    expect(err.body.message).toMatch(/^Property values were not valid: \[/);
+    const codes = Object.fromEntries(err.body.errors.map((e: { in: string; code: string }) => [e.in, e.code]));
+    expect(codes).toEqual({ email: "INVALID_EMAIL", lifecyclestage: "INVALID_OPTION", hubspotscore: "INVALID_DECIMAL", nosuch: "PROPERTY_DOESNT_EXIST", hs_email_optout: "INVALID_BOOLEAN" });
+    const readOnly = await apiError(client.crm.contacts.basicApi.create({ properties: { hs_object_id: "5" }, associations: [] }));
+    expect(readOnly.body.errors[0].code).toBe("READ_ONLY_VALUE");
+  });
+
+  it("returns every value as a string, canonicalised by type", async () => {
+    await client.crm.properties.coreApi.create("deals", { name: "renewal_day", label: "Renewal day", type: "date" as never, fieldType: "date" as never, groupName: "dealinformation" });
+    const deal = await client.crm.deals.basicApi.create({ properties: { dealname: "Big", amount: "1500.50", closedate: "2025-03-01T10:00:00Z", renewal_day: "2025-06-01", dealstage: "qualifiedtobuy" }, associations: [] });
+    expect(deal.properties).toMatchObject({ amount: "1500.5", closedate: "2025-03-01T10:00:00.000Z", renewal_day: "2025-06-01", dealstage: "qualifiedtobuy" });
+    const bad = await apiError(client.crm.deals.basicApi.update(deal.id, { properties: { renewal_day: String(Date.UTC(2025, 5, 1, 12)) } }));
+    expect(bad.body.errors[0].code).toBe("INVALID_DATE");
+  });
+
+  it("pages with opaque cursors through getAll", async () => {
+    const inputs = Array.from({ length: 100 }, (_, i) => ({ properties: { name: `Product ${i}`, price: String(i) }, associations: [] }));
+    for (let i = 0; i < 1000; i += 100) await client.crm.products.batchApi.create({ inputs });
+    const all = await client.crm.products.getAll(100);
+    expect(all).toHaveLength(1000);
+    expect(new Set(all.map((p) => p.id)).size).toBe(1000);
+    const page = await client.crm.products.basicApi.getPage(10);
+    expect(page.paging?.next?.after).toMatch(/^[A-Za-z0-9_-]+$/);
+    const bad = await rawCall(server, token, "GET", "/crm/v3/objects/products?after=garbage");
+    expect(bad.status).toBe(400);
+  });
+
+  it("works through the generic objects API with type ids and names", async () => {
+    const t = await client.crm.objects.basicApi.create("0-5", { properties: { subject: "Broken", hs_pipeline: "0", hs_pipeline_stage: "1" }, associations: [] });
+    const again = await client.crm.objects.basicApi.getById("tickets", t.id, ["subject"]);
+    expect(again.properties.subject).toBe("Broken");
+    const unknown = await apiError(client.crm.objects.basicApi.getPage("widgets"));
+    expect(unknown.code).toBe(400);
+    expect(unknown.body.message).toBe("Unable to infer object type from: widgets");
+  });
+});
