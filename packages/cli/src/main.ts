@@ -4,7 +4,18 @@ import { CliError } from "./cli-error";
 import { registerAccounts, registerAuth } from "./commands/auth";
 import { registerAdmin } from "./commands/admin";
 import { registerProjectValidate } from "./commands/project-validate";
+import { registerProjectCreate } from "./commands/project-create";
+import { registerProjectUpload } from "./commands/project-upload";
+import { registerProjectDeploy } from "./commands/project-deploy";
+import { registerProjectListBuilds } from "./commands/project-list-builds";
+import { registerProjectWatch } from "./commands/project-watch";
+import { registerProjectDownload } from "./commands/project-download";
+import { registerProjectDelete } from "./commands/project-delete";
+import { registerProjectOpen } from "./commands/project-open";
 import { registerServer } from "./commands/server-start";
+import { registerApps } from "./commands/apps";
+import { registerSecrets } from "./commands/secrets";
+import { registerFunction } from "./commands/function-run";
 import { version } from "./version";
 
 const program = new Command("sprocket")
@@ -17,8 +28,19 @@ registerServer(program);
 registerAuth(program);
 registerAccounts(program);
 registerAdmin(program);
+registerApps(program);
+registerSecrets(program);
+registerFunction(program);
 const project = program.command("project").description("work with projects: validate, upload, deploy, builds");
 registerProjectValidate(project);
+registerProjectCreate(project);
+registerProjectUpload(project);
+registerProjectDeploy(project);
+registerProjectListBuilds(project);
+registerProjectWatch(project);
+registerProjectDownload(project);
+registerProjectDelete(project);
+registerProjectOpen(project);
 
 try {
   await program.parseAsync(process.argv);

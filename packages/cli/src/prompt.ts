@@ -18,3 +18,11 @@ export async function promptHidden(question: string): Promise<string> {
     });
   });
 }
+
+/** Asks the user to type `expected` back; anything else is a no. */
+export async function confirm(question: string, expected: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+  rl.close();
+  return answer.trim() === expected;
+}

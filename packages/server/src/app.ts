@@ -9,8 +9,10 @@ import { healthRoutes } from "./health/routes";
 import { accountRoutes } from "./accounts/routes";
 import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
+import { functionRoutes } from "./functions/routes";
 import { registerAppAuthenticator } from "./apps/app-auth";
 import { crmRoutes } from "./crm/routes";
+import { logsPlugin } from "./logs/plugin";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
@@ -37,11 +39,14 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
     await authenticate(p, request, reply);
   });
 
+  await app.register(logsPlugin(p));
   await app.register(healthRoutes(p));
   await app.register(accountRoutes(p));
   await app.register(projectsPlugin(p));
   registerAppAuthenticator();
   await app.register(appRoutes(p));
   await app.register(crmRoutes(p));
+  await app.register(functionRoutes(p));
+  await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }

@@ -13,6 +13,8 @@ export interface ServerConfig {
   secretKey: Buffer | undefined;
   publicUrl: string | undefined;
   logLevel: string;
+  /** Overrides of the function runners' limits (timeout, heap, log bytes); unset ones keep the runtime's defaults. */
+  functionLimits: { timeoutMs?: number; heapMb?: number; logBytes?: number };
 }
 
 export class ConfigError extends Error {
@@ -74,5 +76,17 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     secretKey: secret ? parseSecretKey(secret) : undefined,
     publicUrl: input.publicUrl ?? env.SPROCKET_PUBLIC_URL,
     logLevel: parse("SPROCKET_LOG_LEVEL", logLevel, env.SPROCKET_LOG_LEVEL ?? "info"),
+    functionLimits: {
+      ...optionalInt(env, "SPROCKET_FUNCTION_TIMEOUT_MS", "timeoutMs", 100, 15 * 60 * 1000),
+      ...optionalInt(env, "SPROCKET_FUNCTION_MEMORY_MB", "heapMb", 16, 4096),
+      ...optionalInt(env, "SPROCKET_FUNCTION_LOG_BYTES", "logBytes", 1024, 64 * 1024 * 1024),
+    },
   };
+}
+
+function optionalInt<K extends string>(env: NodeJS.ProcessEnv, setting: string, key: K, min: number, max: number): Partial<Record<K, number>> {
+  const raw = env[setting];
+  if (raw === undefined || raw === "") return {};
+  const value = parse(setting, z.coerce.number().int(`must be a whole number from ${min} to ${max}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`), raw);
+  return { [key]: value } as Partial<Record<K, number>>;
 }

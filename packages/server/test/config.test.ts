@@ -17,6 +17,8 @@ describe("configuration", () => {
     [{}, { SPROCKET_REDIS_URL: "http://x" }, "SPROCKET_REDIS_URL"],
     [{}, { SPROCKET_SECRET_KEY: "too-short" }, "SPROCKET_SECRET_KEY"],
     [{}, { SPROCKET_LOG_LEVEL: "loud" }, "SPROCKET_LOG_LEVEL"],
+    [{}, { SPROCKET_FUNCTION_TIMEOUT_MS: "fast" }, "SPROCKET_FUNCTION_TIMEOUT_MS"],
+    [{}, { SPROCKET_FUNCTION_MEMORY_MB: "1" }, "SPROCKET_FUNCTION_MEMORY_MB"],
   ])("refuses %j %j naming %s", (flags, env, setting) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(setting);

@@ -1,9 +1,11 @@
 import type { Command } from "commander";
 import { ok, printJson } from "../output";
+import { registerAdminSeed } from "./admin-seed";
 
 /** Operator commands: they open the server's store directly, so they run where the server's data is. */
 export function registerAdmin(program: Command): void {
   const admin = program.command("admin").description("operator commands, run on the server host");
+  registerAdminSeed(admin);
   admin
     .command("create-account")
     .description("create an account with a super admin and a personal access key")

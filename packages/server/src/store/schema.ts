@@ -4,6 +4,7 @@ import type { LogTables } from "../logs/tables";
 import type { ProjectTables } from "../projects/tables";
 import type { JobTables } from "../jobs/tables";
 import type { CrmTables } from "../crm/tables";
+import type { FunctionTables } from "../functions/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -75,4 +76,4 @@ export interface AccountTables {
 }
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
-export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables {}
+export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables {}

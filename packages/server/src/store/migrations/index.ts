@@ -4,6 +4,8 @@ import { accountsMigration } from "./001-accounts";
 import { privateAppsMigration } from "./002-private-apps";
 import { projectsMigration } from "./003-projects";
 import { crmMigration } from "./004-crm";
+import { logsMigration } from "./005-logs";
+import { functionsMigration } from "./006-functions";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -11,4 +13,6 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "002-private-apps": privateAppsMigration,
   "003-projects": projectsMigration,
   "004-crm": crmMigration,
+  "005-logs": logsMigration,
+  "006-functions": functionsMigration,
 };

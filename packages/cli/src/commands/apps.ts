@@ -1,0 +1,94 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
+import { CliError } from "../cli-error";
+import { ok, printJson, printTable } from "../output";
+import { confirm } from "../prompt";
+
+interface AppView {
+  appId: number;
+  uid: string;
+  name: string;
+  scopes: string[];
+  activeBuildId: number | null;
+  updatedAt: string;
+}
+
+interface Flags {
+  account?: string;
+  json?: boolean;
+}
+
+export function registerApps(program: Command): void {
+  const apps = program.command("apps").description("private apps: list them, manage their access tokens");
+
+  apps
+    .command("list")
+    .description("list the account's private apps")
+    .option(...ACCOUNT_OPTION)
+    .option("--json", "print as JSON")
+    .action(async (flags: Flags) => {
+      const res = await clientFor(flags).call<{ limit: number; count: number; results: AppView[] }>("GET", "/api/v1/private-apps");
+      if (flags.json) return void printJson(res);
+      printTable(
+        ["Id", "Uid", "Name", "Scopes", "Build"],
+        res.results.map((a) => [a.appId, a.uid, a.name, a.scopes.join(", "), a.activeBuildId ?? "-"]),
+      );
+      process.stdout.write(pc.dim(`${res.count} of ${res.limit} private apps\n`));
+    });
+
+  const token = apps.command("token").description("an app's access token");
+  token
+    .command("show <app>")
+    .description("print the app's access token (recorded as a security event)")
+    .option(...ACCOUNT_OPTION)
+    .option("--json", "print as JSON")
+    .action(async (app: string, flags: Flags) => {
+      const res = await clientFor(flags).call<{ token: string }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/reveal`);
+      if (flags.json) printJson(res);
+      else process.stdout.write(`${res.token}\n`);
+    });
+  token
+    .command("rotate <app>")
+    .description("replace the token; the old one dies now, or in 7 days with --later")
+    .option("--later", "keep the old token valid for 7 days")
+    .option(...ACCOUNT_OPTION)
+    .option("--json", "print as JSON")
+    .action(async (app: string, flags: Flags & { later?: boolean }) => {
+      const mode = flags.later ? "later" : "now";
+      const res = await clientFor(flags).call<{ token: string; previous?: { expiresAt: number } }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, { body: { mode } });
+      if (flags.json) return void printJson(res);
+      ok(mode === "now" ? "Rotated: the old token no longer works." : `Rotated: the old token works until ${new Date(res.previous!.expiresAt).toISOString()}.`);
+      process.stdout.write(`${res.token}\n`);
+    });
+  token
+    .command("expire-old <app>")
+    .description("end the grace period of a token rotated with --later")
+    .option(...ACCOUNT_OPTION)
+    .option("--json", "print as JSON")
+    .action(async (app: string, flags: Flags) => {
+      const res = await clientFor(flags).call<{ expired: number }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/expire-old`);
+      if (flags.json) printJson(res);
+      else ok(res.expired ? "The old token no longer works." : "There was no old token in its grace period.");
+    });
+
+  apps
+    .command("delete <app>")
+    .description("delete a private app: its token dies, its logs stay")
+    .option("--force", "do not ask for confirmation")
+    .option(...ACCOUNT_OPTION)
+    .option("--json", "print as JSON")
+    .action(async (app: string, flags: Flags & { force?: boolean }) => {
+      const client = clientFor(flags);
+      const found = await client.call<AppView>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);
+      if (!flags.force) {
+        if (!process.stdin.isTTY) throw new CliError(`Deleting "${found.name}" needs confirmation: run it in a terminal or add --force.`, 2);
+        if (!(await confirm(`Delete private app "${found.name}" (${found.uid})? Its token stops working at once. Type the app's uid to confirm: `, found.uid))) {
+          throw new CliError("Not deleted.");
+        }
+      }
+      await client.call("DELETE", `/api/v1/private-apps/${found.appId}`);
+      if (flags.json) printJson({ deleted: found.appId, uid: found.uid });
+      else ok(`Deleted ${found.name} (${found.uid}).`);
+    });
+}

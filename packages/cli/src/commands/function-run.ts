@@ -1,0 +1,44 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
+import { ApiRequestError } from "../api-client";
+import { CliError } from "../cli-error";
+import { printJson } from "../output";
+
+interface RunReply {
+  traceId: string;
+  response: unknown;
+  durationMs: number;
+  logs: Array<{ level: string; message: string }>;
+}
+
+export function registerFunction(program: Command): void {
+  const fn = program.command("function").description("app functions");
+  fn.command("run <app> <name>")
+    .description("run a deployed app function, as a card would")
+    .option("--params <json>", "the function's context.parameters, as JSON", "{}")
+    .option(...ACCOUNT_OPTION)
+    .option("--json", "print the reply as JSON")
+    .action(async (app: string, name: string, flags: { params: string; account?: string; json?: boolean }) => {
+      let parameters: unknown;
+      try {
+        parameters = JSON.parse(flags.params);
+      } catch (e) {
+        throw new CliError(`--params is not JSON: ${(e as Error).message}`, 2);
+      }
+      const client = clientFor(flags);
+      const { appId } = await client.call<{ appId: number }>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}/functions`);
+      let reply: RunReply;
+      try {
+        reply = await client.call<RunReply>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: name, parameters } });
+      } catch (e) {
+        // The failure message already names the function and carries its trace id for `sprocket logs trace`.
+        if (e instanceof ApiRequestError && flags.json) printJson(e.body);
+        throw e;
+      }
+      if (flags.json) return void printJson(reply);
+      for (const line of reply.logs) process.stderr.write(pc.dim(`[${line.level}] ${line.message}\n`));
+      process.stdout.write(`${typeof reply.response === "string" ? reply.response : JSON.stringify(reply.response, null, 2)}\n`);
+      process.stderr.write(pc.dim(`${reply.durationMs} ms · trace ${reply.traceId}\n`));
+    });
+}

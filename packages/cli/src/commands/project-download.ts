@@ -1,0 +1,27 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { unpackZip } from "@sprocket/builder";
+import { CliError } from "../cli-error";
+import { ok } from "../output";
+import { ACCOUNT_FLAG, PROJECT_FLAG, clientFor, projectName, projectPath } from "./project-session";
+
+export function registerProjectDownload(project: Command): void {
+  project
+    .command("download")
+    .description("download a build's source (hsproject.json and src/) into a new folder")
+    .requiredOption("--build <number>", "the build to download")
+    .option("--dest <dir>", "the folder to create (default ./<project>-build-<N>)")
+    .option(...PROJECT_FLAG)
+    .option(...ACCOUNT_FLAG)
+    .action(async (flags: { build: string; dest?: string; project?: string; account?: string }) => {
+      if (!/^\d+$/.test(flags.build)) throw new CliError(`--build must be a build number (got "${flags.build}").`, 2);
+      const name = projectName(flags);
+      const zip = await clientFor(flags).call<Buffer>("GET", `/dfs/v1/projects/${projectPath(name)}/builds/${flags.build}/archive-full`, { raw: true });
+      const dest = path.resolve(flags.dest ?? `${name}-build-${flags.build}`);
+      // The same checks as an upload: the archive cannot write outside dest.
+      const { files } = await unpackZip(zip, dest).catch((e: Error) => {
+        throw new CliError(`Cannot unpack into ${dest}: ${e.message}`);
+      });
+      ok(`Downloaded build #${flags.build} of ${name} into ${dest} (${files.length} files).`);
+    });
+}

@@ -1,0 +1,33 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { printJson, printTable } from "../output";
+import { ACCOUNT_FLAG, PROJECT_FLAG, clientFor, projectName, projectPath } from "./project-session";
+import type { BuildView } from "./project-pipeline";
+
+export function registerProjectListBuilds(project: Command): void {
+  project
+    .command("list-builds")
+    .description("the project's builds, newest first")
+    .option("--limit <n>", "how many", "20")
+    .option(...PROJECT_FLAG)
+    .option(...ACCOUNT_FLAG)
+    .option("--json", "print as JSON")
+    .action(async (flags: { limit: string; project?: string; account?: string; json?: boolean }) => {
+      const name = projectName(flags);
+      const { results } = await clientFor(flags).call<{ results: BuildView[] }>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: flags.limit } });
+      if (flags.json) return printJson({ results });
+      if (results.length === 0) return void process.stdout.write(`Project "${name}" has no builds yet.\n`);
+      const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(s));
+      printTable(
+        ["Build", "Status", "Deployed", "Source", "Message", "Created"],
+        results.map((b) => [
+          `#${b.buildId}`,
+          colour(b.status),
+          b.isDeployed ? pc.green("live") : "",
+          b.activitySource.type === "GITHUB_USER" ? `git ${b.activitySource.branch}@${b.activitySource.commitHash?.slice(0, 7)}` : "upload",
+          b.uploadMessage,
+          b.createdAt,
+        ]),
+      );
+    });
+}

@@ -1,0 +1,136 @@
+import ora, { type Ora } from "ora";
+import pc from "picocolors";
+import type { SprocketClient } from "../api-client";
+import { ApiRequestError } from "../api-client";
+import { CliError } from "../cli-error";
+import { projectPath } from "./project-session";
+
+interface SubStatus {
+  id: string;
+  buildName?: string;
+  deployName?: string;
+  buildType?: string;
+  deployType?: string;
+  status: string;
+  errorMessage: string;
+  standardError: { subCategory?: string | null; errors: Array<{ message: string }> } | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface BuildView {
+  buildId: number;
+  status: string;
+  isAutoDeployEnabled: boolean;
+  autoDeployId?: number;
+  uploadMessage: string;
+  createdAt: string;
+  isDeployed?: boolean;
+  activitySource: { type: string; commitHash?: string; branch?: string };
+  subbuildStatuses: SubStatus[];
+}
+
+export interface DeployView {
+  deployId: number;
+  buildId: number;
+  status: string;
+  subdeployStatuses: SubStatus[];
+}
+
+/** Progress for people (spinners, colour) or nothing at all (`--json`, which prints the result at the end). */
+export class Progress {
+  private spinner: Ora | undefined;
+  constructor(private readonly quiet: boolean) {}
+  start(text: string): void {
+    if (this.quiet) return;
+    this.spinner = ora({ text, stream: process.stdout }).start();
+  }
+  update(text: string): void {
+    if (this.spinner) this.spinner.text = text;
+  }
+  succeed(text: string): void {
+    this.spinner?.succeed(text);
+    this.spinner = undefined;
+  }
+  fail(text: string): void {
+    this.spinner?.fail(text);
+    this.spinner = undefined;
+  }
+  line(text: string): void {
+    if (this.quiet) return;
+    const spinning = this.spinner?.isSpinning;
+    if (spinning) this.spinner!.clear();
+    process.stdout.write(`${text}\n`);
+    if (spinning) this.spinner!.render();
+  }
+}
+
+const POLL_MS = 250;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const duration = (s: SubStatus) => (s.startedAt && s.finishedAt ? pc.dim(` ${Date.parse(s.finishedAt) - Date.parse(s.startedAt)} ms`) : "");
+
+/** Polls a build, printing each sub-build as it finishes, until SUCCESS or FAILURE. */
+export async function followBuild(client: SprocketClient, name: string, buildId: number, progress: Progress): Promise<BuildView> {
+  progress.start(`Building #${buildId}`);
+  const reported = new Set<string>();
+  for (;;) {
+    const build = await client.call<BuildView>("GET", `/dfs/v1/projects/${projectPath(name)}/builds/${buildId}/status`);
+    for (const s of build.subbuildStatuses) {
+      if (reported.has(s.id) || (s.status !== "SUCCESS" && s.status !== "FAILURE")) continue;
+      reported.add(s.id);
+      progress.line(`  ${s.status === "SUCCESS" ? pc.green("✔") : pc.red("✖")} ${s.buildName} ${pc.dim(`(${s.buildType})`)}${duration(s)}`);
+    }
+    const running = build.subbuildStatuses.filter((s) => s.status === "BUILDING").map((s) => s.buildName);
+    progress.update(`Building #${buildId}${running.length ? `: ${running.join(", ")}` : ` (${build.status.toLowerCase()})`}`);
+    if (build.status === "SUCCESS") {
+      progress.succeed(`Build #${buildId} succeeded`);
+      return build;
+    }
+    if (build.status === "FAILURE") {
+      progress.fail(`Build #${buildId} failed`);
+      return build;
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+export async function followDeploy(client: SprocketClient, name: string, deployId: number, progress: Progress): Promise<DeployView> {
+  progress.start(`Deploying (deploy ${deployId})`);
+  for (;;) {
+    const deploy = await client.call<DeployView>("GET", `/dfs/deploy/v1/deploy-status/projects/${projectPath(name)}/deploys/${deployId}`);
+    if (deploy.status === "SUCCESS") {
+      progress.succeed(`Deployed build #${deploy.buildId} (${deploy.subdeployStatuses.map((s) => `${s.deployName}${s.status === "SUCCESS" ? "" : ` ${s.status}`}`).join(", ")})`);
+      return deploy;
+    }
+    if (deploy.status === "FAILURE") {
+      progress.fail(`Deploy of build #${deploy.buildId} failed`);
+      return deploy;
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+/** The messages of failed sub-tasks, leaving out those that only failed because another did. */
+export function failureMessages(subs: SubStatus[]): string[] {
+  return subs
+    .filter((s) => s.status === "FAILURE" && !/DEPENDENT_SUB(BUILD|DEPLOY)_FAILED$/.test(s.standardError?.subCategory ?? ""))
+    .flatMap((s) => {
+      const errors = s.standardError?.errors.map((e) => e.message) ?? [];
+      return [`${s.buildName ?? s.deployName}: ${s.errorMessage}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${m}`)];
+    });
+}
+
+/** Queues a deploy (v1) and follows it; a removal needs `force`, as with HubSpot's CLI. */
+export async function deployBuild(client: SprocketClient, name: string, buildId: number, force: boolean, progress: Progress): Promise<DeployView> {
+  let queued: { id: number };
+  try {
+    queued = await client.call<{ id: number }>("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId, skipRemovalWarning: force } });
+  } catch (e) {
+    const sub = e instanceof ApiRequestError ? (e.body as { subCategory?: string } | undefined)?.subCategory : undefined;
+    if (sub === "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS") throw new CliError(`${(e as Error).message.split("\n")[0]}\nRun again with --force to deploy anyway.`);
+    throw e;
+  }
+  const deploy = await followDeploy(client, name, queued.id, progress);
+  if (deploy.status === "FAILURE") throw new CliError(["The deploy failed; nothing was changed.", ...failureMessages(deploy.subdeployStatuses)].join("\n"));
+  return deploy;
+}

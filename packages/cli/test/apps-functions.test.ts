@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
+import { ProjectApi, SHARED_DEPS_CACHE } from "../../server/test/support/project-api";
+import { startTestServer, type TestServer } from "../../server/test/support/test-server";
+import { runCli } from "./run-cli";
+
+process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
+const PROJECT = path.resolve(import.meta.dirname, "../../server/test/fixtures/functions-project");
+
+let server: TestServer;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
+  await api.call("POST", "/developer/projects/v1", { body: { name: "functions-suite" } });
+  const upload = await api.upload("functions-suite", await zipDirectory(path.join(PROJECT, "src"), { ignore: hubspotUploadIgnore }), { platformVersion: "2025.1" });
+  const build = await api.waitForBuild("functions-suite", upload.body.buildId);
+  await api.waitForDeploy("functions-suite", Number(build.deployStatusTaskLocator.id));
+  env = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
+  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env);
+  expect(auth.code).toBe(0);
+}, 240_000);
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("sprocket apps, secrets and function run", () => {
+  it("lists apps, shows and rotates a token, and the old token stops working", async () => {
+    const list = JSON.parse((await runCli(["apps", "list", "--json"], env)).stdout);
+    expect(list).toMatchObject({ limit: 20, count: 1, results: [{ uid: "functions-suite" }] });
+    const shown = (await runCli(["apps", "token", "show", "functions-suite"], env)).stdout.trim();
+    expect(shown).toMatch(/^pat-na1-/);
+    const rotated = JSON.parse((await runCli(["apps", "token", "rotate", "functions-suite", "--json"], env)).stdout);
+    expect(rotated.token).not.toBe(shown);
+    const usage = (token: string) => fetch(`${server.url}/account-info/v3/api-usage/daily/private-apps`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await usage(shown)).status).toBe(401);
+    expect((await usage(rotated.token)).status).toBe(200);
+  });
+
+  it("adds a secret from standard input, never echoing it, and the function reads it", async () => {
+    const add = await runCli(["secrets", "add", "GREETING"], env, "Hej\n");
+    expect(add.code).toBe(0);
+    expect(add.stdout + add.stderr).not.toContain("Hej");
+    const list = JSON.parse((await runCli(["secrets", "list", "--json"], env)).stdout);
+    expect(list.results).toEqual(["GREETING"]);
+    const res = await runCli(["function", "run", "functions-suite", "echo", "--params", '{"text":"cli"}', "--json"], env);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(res.stdout).response).toMatchObject({ parameters: { text: "cli" }, greeting: "Hej" });
+  });
+
+  it("prints a failed run's message and trace id and exits 1", async () => {
+    const res = await runCli(["function", "run", "functions-suite", "fail"], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain("the lookup service said no");
+    expect(res.stderr).toMatch(/Trace ID: [0-9a-f]{32}/);
+  });
+
+  it("refuses bad --params with exit 2 and deletes an app only with --force when not interactive", async () => {
+    expect((await runCli(["function", "run", "functions-suite", "echo", "--params", "{nope"], env)).code).toBe(2);
+    expect((await runCli(["apps", "delete", "functions-suite"], env)).code).toBe(2);
+    const deleted = await runCli(["apps", "delete", "functions-suite", "--force", "--json"], env);
+    expect(JSON.parse(deleted.stdout)).toMatchObject({ uid: "functions-suite" });
+    expect((await runCli(["apps", "token", "show", "functions-suite"], env)).code).toBe(1);
+  });
+});

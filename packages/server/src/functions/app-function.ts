@@ -1,0 +1,61 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import type { DeployedFunction } from "../apps/provision";
+import { ApiError } from "../http/api-error";
+
+export interface DeployedAppFunction {
+  appId: number;
+  accountId: number;
+  buildId: number;
+  fn: DeployedFunction;
+  /** Every function bundle of the app's build: they share one runner folder. */
+  bundles: string[];
+}
+
+function functionNotFound(message: string): ApiError {
+  return new ApiError(404, "OBJECT_NOT_FOUND", message, { subCategory: "FUNCTION_NOT_FOUND" });
+}
+
+/** The live function `name` of a live app in the account, from the app's active build. */
+export async function findAppFunction(db: Kysely<Database>, accountId: number, appId: number, name: string): Promise<DeployedAppFunction> {
+  const app = await db
+    .selectFrom("private_apps")
+    .select(["id", "active_build_id"])
+    .where("id", "=", appId)
+    .where("account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .executeTakeFirst();
+  if (!app || app.active_build_id === null) throw functionNotFound(`No deployed private app ${appId} in account ${accountId}.`);
+  const rows = await db.selectFrom("app_components").select(["name", "config"]).where("app_id", "=", appId).where("kind", "=", "function").execute();
+  const fns = rows.map((r) => JSON.parse(r.config) as DeployedFunction);
+  const fn = fns.find((f) => f.name === name);
+  if (!fn) {
+    const known = fns.map((f) => f.name).join(", ") || "none";
+    throw functionNotFound(`App ${appId} has no function "${name}" (its functions: ${known}). Check the name in serverless.json.`);
+  }
+  return { appId, accountId, buildId: app.active_build_id, fn, bundles: fns.map((f) => f.bundle) };
+}
+
+/** Public endpoints (`serverless.json` endpoint) of live apps, matched by path and method. */
+export async function findEndpointFunction(db: Kysely<Database>, path: string, method: string, accountId?: number): Promise<DeployedAppFunction[]> {
+  let q = db
+    .selectFrom("app_components")
+    .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
+    .select(["private_apps.id as app_id", "private_apps.account_id", "private_apps.active_build_id", "app_components.config"])
+    .where("app_components.kind", "=", "function")
+    .where("private_apps.deleted_at", "is", null);
+  if (accountId !== undefined) q = q.where("private_apps.account_id", "=", accountId);
+  const rows = await q.execute();
+  const matches: DeployedAppFunction[] = [];
+  for (const row of rows) {
+    const fn = JSON.parse(row.config) as DeployedFunction;
+    const endpoint = fn.endpoint;
+    if (!endpoint || normalise(endpoint.path) !== normalise(path) || row.active_build_id === null) continue;
+    if (endpoint.methods.length && !endpoint.methods.map((m) => m.toUpperCase()).includes(method)) continue;
+    const all = await db.selectFrom("app_components").select("config").where("app_id", "=", row.app_id).where("kind", "=", "function").execute();
+    matches.push({ appId: row.app_id, accountId: row.account_id, buildId: row.active_build_id, fn, bundles: all.map((r) => (JSON.parse(r.config) as DeployedFunction).bundle) });
+  }
+  return matches;
+}
+
+const normalise = (p: string) => p.replace(/^\/+|\/+$/g, "");

@@ -1,0 +1,56 @@
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Platform } from "../platform";
+import { loadBuildArtifact } from "../projects/build-artifact";
+
+/**
+ * Function bundles are unpacked from the build artifact (in the database) into a node-local cache. It lives outside
+ * the data dir, in a world-traversable folder, because runners run as an unprivileged user who must not reach the
+ * data dir at all.
+ */
+export function functionCacheRoot(p: Platform): string {
+  const tag = crypto.createHash("sha256").update(p.config.dataDir).digest("hex").slice(0, 12);
+  return path.join(os.tmpdir(), `sprocket-functions-${tag}`);
+}
+
+const inflight = new Map<string, Promise<string>>();
+
+/** The folder holding one app's function bundles of one build, unpacked once per node. */
+export function appFunctionDir(p: Platform, accountId: number, buildId: number, bundles: readonly string[]): Promise<string> {
+  const dir = path.join(functionCacheRoot(p), `${accountId}-${buildId}-${crypto.createHash("sha256").update(bundles.join("\n")).digest("hex").slice(0, 12)}`);
+  if (fs.existsSync(dir)) return Promise.resolve(dir);
+  let pending = inflight.get(dir);
+  if (!pending) {
+    pending = unpack(p, accountId, buildId, bundles, dir).finally(() => inflight.delete(dir));
+    inflight.set(dir, pending);
+  }
+  return pending;
+}
+
+async function unpack(p: Platform, accountId: number, buildId: number, bundles: readonly string[], dir: string): Promise<string> {
+  const files = await loadBuildArtifact(p.store.db, accountId, buildId);
+  if (!files) throw new Error(`Build ${buildId} has no artifact`);
+  const root = path.dirname(dir);
+  fs.mkdirSync(root, { recursive: true, mode: 0o755 });
+  fs.chmodSync(root, 0o755);
+  const tmp = fs.mkdtempSync(path.join(root, ".unpack-"));
+  fs.chmodSync(tmp, 0o755);
+  for (const bundle of bundles) {
+    for (const name of [bundle, `${bundle}.map`]) {
+      const data = files.get(name);
+      if (!data) continue;
+      const target = path.join(tmp, name);
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
+      fs.writeFileSync(target, data, { mode: 0o644 });
+    }
+  }
+  try {
+    fs.renameSync(tmp, dir);
+  } catch {
+    // Another invocation unpacked the same build first: theirs is identical.
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return dir;
+}

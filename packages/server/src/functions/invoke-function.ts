@@ -1,0 +1,108 @@
+import type { FastifyInstance } from "fastify";
+import type { InvocationResult } from "@sprocket/runtime";
+import type { Platform } from "../platform";
+import { ApiError } from "../http/api-error";
+import { revealAppToken } from "../apps/app-tokens";
+import { newSpanId, newTraceId, parseTraceparent, traceparent as formatTraceparent } from "../logs/trace-context";
+import { appFunctionDir } from "./build-files";
+import type { DeployedAppFunction } from "./app-function";
+import { secretValues } from "./secret-store";
+import { recordFunctionRun } from "../logs/function-runs";
+
+export interface FunctionCall {
+  target: DeployedAppFunction;
+  parameters?: Record<string, unknown>;
+  /** Names of the record's properties to read for `context.propertiesToSend`. */
+  propertiesToSend?: string[];
+  objectQuery?: { objectId: string | number; objectTypeId: string };
+  event?: { type: string; payload: unknown };
+  /** Fields an endpoint function gets besides HubSpot's card context (`params`, `body`, `headers`, `method`). */
+  extraContext?: Record<string, unknown>;
+  traceparent?: string | undefined;
+  invoker: { userId: number | null; label: string };
+}
+
+export interface FunctionRun {
+  result: InvocationResult;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | null;
+}
+
+/**
+ * Runs one app function the way HubSpot does: the app's token and declared secrets in its environment,
+ * `propertiesToSend` read from the record with the app's own token (so its scopes apply), the caller's trace carried on.
+ */
+export async function invokeAppFunction(p: Platform, http: FastifyInstance, call: FunctionCall): Promise<FunctionRun> {
+  const pool = p.functions;
+  if (!pool) throw new ApiError(503, "INTERNAL_ERROR", "Functions are not running on this node.");
+  const { target } = call;
+  const token = await revealAppToken(p, target.appId);
+  if (!token) throw new ApiError(401, "INVALID_AUTHENTICATION", `App ${target.appId} has no live access token; rotate it in the app's Auth tab.`);
+
+  const parent = parseTraceparent(call.traceparent);
+  const traceId = parent?.traceId ?? newTraceId();
+  const spanId = newSpanId();
+  const [secrets, propertiesToSend, bundleDir] = await Promise.all([
+    secretValues(p, target.accountId, target.fn.secrets),
+    readRecordProperties(http, token, call.objectQuery, call.propertiesToSend ?? [], formatTraceparent(traceId, spanId)),
+    appFunctionDir(p, target.accountId, target.buildId, target.bundles),
+  ]);
+  const result = await pool.invoke({
+    buildKey: `${target.accountId}/${target.appId}/${target.buildId}`,
+    bundleDir,
+    file: target.fn.bundle,
+    functionName: target.fn.name,
+    context: {
+      parameters: call.parameters ?? {},
+      propertiesToSend,
+      event: call.event ?? { type: "SERVERLESS_ACTION_HOOK", payload: {} },
+      secrets: {
+        PRIVATE_APP_ACCESS_TOKEN: token,
+        HS_ENVIRONMENT: "prod",
+        HS_HUBLET: "na1",
+        HS_SERVERLESS_FUNCTION_ID: `${target.appId}-${target.fn.name}`,
+      },
+      accountId: target.accountId,
+      ...call.extraContext,
+    },
+    secrets,
+    traceparent: formatTraceparent(traceId, spanId),
+  });
+  const parentSpanId = parent?.parentId ?? null;
+  recordFunctionRun(p, {
+    accountId: target.accountId,
+    appId: target.appId,
+    buildId: target.buildId,
+    functionName: target.fn.name,
+    outcome: result.outcome,
+    durationMs: result.durationMs,
+    peakRssBytes: result.peakRssBytes,
+    logs: result.logs,
+    error: result.error ?? null,
+    traceId,
+    spanId,
+    parentSpanId,
+    invoker: call.invoker,
+    secretValues: [token, ...Object.values(secrets)],
+  });
+  return { result, traceId, spanId, parentSpanId };
+}
+
+/** Reads the card's record through the CRM API in-process, with the app's token, as HubSpot's executor does. */
+async function readRecordProperties(
+  http: FastifyInstance,
+  token: string,
+  query: FunctionCall["objectQuery"],
+  names: string[],
+  traceparent: string,
+): Promise<Record<string, unknown>> {
+  if (!query || names.length === 0) return {};
+  const url = `/crm/v3/objects/${encodeURIComponent(query.objectTypeId)}/${encodeURIComponent(String(query.objectId))}?${names.map((n) => `properties=${encodeURIComponent(n)}`).join("&")}`;
+  const res = await http.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, traceparent } });
+  const body = res.json() as { properties?: Record<string, unknown>; message?: string };
+  if (res.statusCode !== 200) {
+    throw new ApiError(res.statusCode === 403 ? 403 : 400, res.statusCode === 403 ? "MISSING_SCOPES" : "VALIDATION_ERROR", `Could not read propertiesToSend from ${query.objectTypeId}/${query.objectId}: ${body.message ?? res.statusCode}`);
+  }
+  return Object.fromEntries(names.map((n) => [n, body.properties?.[n] ?? null]));
+}
