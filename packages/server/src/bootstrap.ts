@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Platform } from "./platform";
 import { createAccount, getAccount } from "./accounts/account-service";
+import { seedCrm } from "./crm/seed";
 
 export interface BootstrapInfo {
   accountId: number;
@@ -20,6 +21,7 @@ export async function ensureBootstrap(p: Platform, consoleUrl: string): Promise<
     if (await getAccount(p, info.accountId)) return { info: { ...info, consoleUrl }, created: false };
   }
   const created = await createAccount(p, { name: "Demo account", admin: { email: DEMO_EMAIL, firstName: "Demo", lastName: "Admin" } });
+  await seedCrm(p, created.accountId);
   const info: BootstrapInfo = { accountId: created.accountId, consoleUrl, superAdmin: created.superAdmin, personalAccessKey: created.personalAccessKey };
   fs.mkdirSync(p.config.dataDir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(info, null, 2) + "\n", { mode: 0o600 });

@@ -6,3 +6,4 @@ export { openStore, type Store } from "./store/database";
 export { migrateToLatest } from "./store/migrate";
 export { createAccount, type CreatedAccount } from "./accounts/account-service";
 export type { BootstrapInfo } from "./bootstrap";
+export { seedCrm, type SeedCounts } from "./crm/seed";
