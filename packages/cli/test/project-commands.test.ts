@@ -1,0 +1,112 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../../server/test/support/test-server";
+import { FIXTURES, SHARED_DEPS_CACHE } from "../../server/test/support/project-api";
+import { runCli } from "./run-cli";
+
+process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
+
+let server: TestServer;
+let env: NodeJS.ProcessEnv;
+let work: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-project-"));
+  env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
+  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env);
+  expect(auth.code).toBe(0);
+});
+afterAll(async () => {
+  await server.stop();
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+const db = () => server.platform.store.db;
+
+describe("sprocket project upload / list-builds / deploy / download / open / delete", () => {
+  it("uploads seed-example, creating the project, and ends with a deployed build whose app, card and function are registered", async () => {
+    const res = await runCli(["project", "upload", path.join(FIXTURES, "seed-example"), "-m", "first"], env);
+    expect(res.stderr).toBe("");
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("Created project seed-example");
+    expect(res.stdout).toMatch(/Uploaded [\d.]+ kB/);
+    expect(res.stdout).toMatch(/✔ example-card \(REACT_EXTENSION\)/);
+    expect(res.stdout).toContain("Build #1 succeeded");
+    expect(res.stdout).toContain("Deployed build #1");
+    const app = await db().selectFrom("private_apps").select(["id"]).where("uid", "=", "unique-app-name").where("deleted_at", "is", null).executeTakeFirstOrThrow();
+    const components = await db().selectFrom("app_components").select(["kind", "name"]).where("app_id", "=", app.id).orderBy("kind").execute();
+    expect(components).toEqual([{ kind: "card", name: "example-card" }, { kind: "function", name: "myFunc" }]);
+  });
+
+  it("refuses seed-verbatim locally with the validator's message and uploads nothing", async () => {
+    const res = await runCli(["project", "upload", path.join(FIXTURES, "seed-verbatim")], env);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/src\/app\/app\.json:\d+:\d+ error/);
+    expect(res.stderr).toContain("/scopes/0");
+    expect(res.stderr).toContain("nothing was uploaded");
+    const projects = await db().selectFrom("projects").select("name").execute();
+    expect(projects.map((p) => p.name)).not.toContain("seed-verbatim");
+  });
+
+  it("uploads with --skip-auto-deploy --json, lists builds and deploys build 1 again", async () => {
+    const up = await runCli(["project", "upload", path.join(FIXTURES, "seed-example"), "--skip-auto-deploy", "--json"], env);
+    expect(up.code).toBe(0);
+    const result = JSON.parse(up.stdout);
+    expect(result.build).toMatchObject({ buildId: 2, status: "SUCCESS", autoDeployId: 0 });
+    expect(result.deploy).toBeUndefined();
+
+    const list = await runCli(["project", "list-builds", "--project", "seed-example", "--json"], env);
+    expect(JSON.parse(list.stdout).results.map((b: { buildId: number; isDeployed: boolean }) => [b.buildId, b.isDeployed])).toEqual([[2, false], [1, true]]);
+    const table = await runCli(["project", "list-builds", "--project", "seed-example"], env);
+    expect(table.stdout).toContain("#2");
+    expect(table.stdout).toContain("live");
+
+    const deploy = await runCli(["project", "deploy", "--project", "seed-example", "--build", "2"], env);
+    expect(deploy.code).toBe(0);
+    expect(deploy.stdout).toContain("Deployed build #2");
+    const back = await runCli(["project", "deploy", "--project", "seed-example", "--build", "1", "--json"], env);
+    expect(back.code).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ buildId: 1, status: "SUCCESS" });
+    const missing = await runCli(["project", "deploy", "--project", "seed-example", "--build", "9"], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("has no build 9");
+  });
+
+  it("downloads a build's source and prints the console URL", async () => {
+    const dest = path.join(work, "download");
+    const res = await runCli(["project", "download", "--project", "seed-example", "--build", "1", "--dest", dest], env);
+    expect(res.code).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dest, "hsproject.json"), "utf8"))).toMatchObject({ name: "seed-example", srcDir: "src" });
+    expect(fs.readFileSync(path.join(dest, "src/app/app.json"), "utf8")).toBe(fs.readFileSync(path.join(FIXTURES, "seed-example/src/app/app.json"), "utf8"));
+    const open = await runCli(["project", "open", "--project", "seed-example"], env);
+    expect(open.stdout.trim()).toBe(`${server.url}/developer-projects/${server.bootstrap.info.accountId}/project/seed-example`);
+  });
+
+  it("creates projects from the shipped templates, which upload and deploy", async () => {
+    for (const template of ["getting-started", "minimal-async"]) {
+      const name = `from-${template}`;
+      const created = await runCli(["project", "create", name, "--template", template, "--dest", work], env);
+      expect(created.code).toBe(0);
+      const up = await runCli(["project", "upload", path.join(work, name), "--json"], env);
+      expect(up.stderr).toBe("");
+      expect(JSON.parse(up.stdout).deploy.status).toBe("SUCCESS");
+    }
+    const unknown = await runCli(["project", "create", "x", "--template", "nope", "--dest", work], env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("getting-started, minimal-async");
+  });
+
+  it("deletes a project only with confirmation, and then its apps are gone", async () => {
+    const refused = await runCli(["project", "delete", "--project", "from-minimal-async"], env);
+    expect(refused.code).toBe(2);
+    const res = await runCli(["project", "delete", "--project", "from-minimal-async", "--force"], env);
+    expect(res.code).toBe(0);
+    const app = await db().selectFrom("private_apps").select("deleted_at").where("uid", "=", "from-minimal-async-app").executeTakeFirstOrThrow();
+    expect(app.deleted_at).not.toBeNull();
+    const again = await runCli(["project", "delete", "--project", "from-minimal-async", "--force"], env);
+    expect(again.code).toBe(1);
+  });
+});
