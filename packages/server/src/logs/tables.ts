@@ -27,6 +27,77 @@ export interface SecurityEventsTable {
   created_at: Millis;
 }
 
+/** One call to an `auth: "app"` route made with a private app's token. Bodies are kept for failures only, redacted. */
+export interface ApiCallsTable {
+  id: Generated<number>;
+  account_id: number;
+  app_id: number;
+  token_id: number;
+  method: string;
+  path: string;
+  /** The query string without `?`, redacted; empty when there was none. */
+  query: string;
+  status: number;
+  duration_ms: number;
+  user_agent: string | null;
+  address: string | null;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  /** JSON object of redacted headers, failures only. */
+  request_headers: string | null;
+  request_body: string | null;
+  response_body: string | null;
+  created_at: Millis;
+}
+
+export interface FunctionRunsTable {
+  id: Generated<number>;
+  account_id: number;
+  app_id: number;
+  build_id: number;
+  function_name: string;
+  outcome: string;
+  duration_ms: number;
+  peak_rss_bytes: number | null;
+  /** JSON array of `{level, message, ts}`, redacted. */
+  logs: string;
+  error_type: string | null;
+  error_message: string | null;
+  error_stack: string | null;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  invoker_user_id: number | null;
+  invoker_label: string;
+  created_at: Millis;
+}
+
+export type ExtensionEventKind = "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG";
+export type ExtensionLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+export interface ExtensionEventsTable {
+  id: Generated<number>;
+  account_id: number;
+  app_id: number;
+  user_id: number | null;
+  card_uid: string;
+  location: string;
+  object_type_id: string | null;
+  object_id: string | null;
+  kind: ExtensionEventKind;
+  level: ExtensionLogLevel;
+  message: string;
+  duration_ms: number | null;
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string | null;
+  created_at: Millis;
+}
+
 export interface LogTables {
   security_events: SecurityEventsTable;
+  api_calls: ApiCallsTable;
+  function_runs: FunctionRunsTable;
+  extension_events: ExtensionEventsTable;
 }

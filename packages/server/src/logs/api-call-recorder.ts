@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Platform } from "../platform";
+import { newSpanId, newTraceId, parseTraceparent } from "./trace-context";
+import { redactBody, redactHeaders, redactQuery, redactText } from "./redact";
+
+/** Failed responses' bodies, caught on their way out (onSend) for the onResponse hook to store. */
+const failureBodies = new WeakMap<FastifyRequest, unknown>();
+
+const isRecorded = (request: FastifyRequest) => request.routeOptions.config.auth === "app" && (request.app?.appId ?? 0) > 0;
+
+/**
+ * Records every call a private app makes with its token, after the response is sent. A `traceparent` header (a
+ * function calling back into the API) joins the call to the caller's trace; without one the call starts its own.
+ */
+export function registerApiCallRecorder(app: FastifyInstance, p: Platform): void {
+  app.addHook("onSend", async (request, reply, payload) => {
+    if (reply.statusCode >= 400 && isRecorded(request)) failureBodies.set(request, payload);
+    return payload;
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    if (!isRecorded(request)) return;
+    const principal = request.app!;
+    const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
+    const header = request.headers.traceparent;
+    const parent = parseTraceparent(Array.isArray(header) ? header[0] : header);
+    const failed = reply.statusCode >= 400;
+    const q = request.url.indexOf("?");
+    p.logs.sink.add("api_calls", {
+      account_id: principal.accountId,
+      app_id: principal.appId,
+      token_id: principal.tokenId,
+      method: request.method,
+      path: q < 0 ? request.url : request.url.slice(0, q),
+      query: q < 0 ? "" : redactQuery(request.url.slice(q + 1)),
+      status: reply.statusCode,
+      duration_ms: durationMs,
+      user_agent: request.headers["user-agent"] ? redactText(request.headers["user-agent"]) : null,
+      address: request.ip,
+      trace_id: parent?.traceId ?? newTraceId(),
+      span_id: newSpanId(),
+      parent_span_id: parent?.parentId ?? null,
+      request_headers: failed ? JSON.stringify(redactHeaders(request.headers)) : null,
+      request_body: failed ? redactBody(request.body) : null,
+      response_body: failed ? redactBody(failureBodies.get(request)) : null,
+      created_at: Math.round(p.clock.now() - durationMs),
+    });
+  });
+}

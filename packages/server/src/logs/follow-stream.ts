@@ -1,0 +1,72 @@
+import type { FastifyReply } from "fastify";
+import type { Platform } from "../platform";
+import type { LogEntry, LogKind } from "./log-bus";
+import { securityEventView } from "./log-views";
+
+const HEARTBEAT_MS = 15_000;
+/** Security events are written by other domains inside their transactions, not through the sink: the stream polls them. */
+const SECURITY_POLL_MS = 500;
+
+export interface FollowFilter {
+  accountId: number;
+  kind?: LogKind;
+  appId?: number;
+}
+
+const open = new Set<FastifyReply>();
+
+/** Ends every open stream, so that closing the server does not wait for followers to hang up. */
+export function endFollowStreams(): void {
+  for (const reply of open) reply.raw.end();
+}
+
+/**
+ * Server-sent events: one `event: <kind>` per stored event matching the filter, as soon as the sink has written it. A
+ * comment line goes out first, so a client knows it is subscribed before anything happens.
+ */
+export async function followLogs(p: Platform, reply: FastifyReply, filter: FollowFilter): Promise<void> {
+  reply.hijack();
+  const res = reply.raw;
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+  res.write(": following\n\n");
+  const send = (e: LogEntry) => res.write(`event: ${e.kind}\nid: ${e.kind}-${e.view.id}\ndata: ${JSON.stringify(e.view)}\n\n`);
+  const matches = (e: LogEntry) => e.accountId === filter.accountId && (filter.kind === undefined || e.kind === filter.kind) && (filter.appId === undefined || e.appId === filter.appId);
+
+  const unsubscribe = p.logs.bus.subscribe((e) => {
+    if (matches(e)) send(e);
+  });
+  const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS).unref();
+  let poll: NodeJS.Timeout | undefined;
+  if (filter.kind === undefined || filter.kind === "security") {
+    let lastId = (await latestSecurityId(p, filter.accountId)) ?? 0;
+    let polling = false;
+    poll = setInterval(async () => {
+      if (polling) return;
+      polling = true;
+      try {
+        let q = p.store.db.selectFrom("security_events").selectAll().where("account_id", "=", filter.accountId).where("id", ">", lastId);
+        if (filter.appId !== undefined) q = q.where("app_id", "=", filter.appId);
+        for (const row of await q.orderBy("id").limit(500).execute()) {
+          lastId = Math.max(lastId, row.id);
+          send({ kind: "security", accountId: row.account_id, appId: row.app_id, view: securityEventView(row) });
+        }
+      } catch (e) {
+        p.logs.onError(e, "security follow");
+      } finally {
+        polling = false;
+      }
+    }, SECURITY_POLL_MS).unref();
+  }
+  open.add(reply);
+  res.on("close", () => {
+    open.delete(reply);
+    unsubscribe();
+    clearInterval(heartbeat);
+    clearInterval(poll);
+  });
+}
+
+async function latestSecurityId(p: Platform, accountId: number): Promise<number | undefined> {
+  const row = await p.store.db.selectFrom("security_events").select((eb) => eb.fn.max("id").as("id")).where("account_id", "=", accountId).executeTakeFirst();
+  return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
+}

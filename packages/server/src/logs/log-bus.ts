@@ -1,0 +1,33 @@
+/** What the Logs tabs list, one word per table. */
+export type LogKind = "api-calls" | "functions" | "extensions" | "security";
+export const LOG_KINDS: readonly LogKind[] = ["api-calls", "functions", "extensions", "security"];
+
+/** A stored log event as the API shows it, with what the follow stream filters on. */
+export interface LogEntry {
+  kind: LogKind;
+  accountId: number;
+  appId: number | null;
+  view: { id: number } & Record<string, unknown>;
+}
+
+/**
+ * Fans freshly stored events out to followers. In-process for one node; a Redis pub/sub implementation of the same two
+ * methods lets followers on one node see events stored by another.
+ */
+export interface LogBus {
+  publish(entries: readonly LogEntry[]): void;
+  subscribe(listener: (entry: LogEntry) => void): () => void;
+}
+
+export class InProcessLogBus implements LogBus {
+  private readonly listeners = new Set<(entry: LogEntry) => void>();
+
+  publish(entries: readonly LogEntry[]): void {
+    for (const entry of entries) for (const listener of this.listeners) listener(entry);
+  }
+
+  subscribe(listener: (entry: LogEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,171 @@
+import { sql, type Kysely, type RawBuilder, type Selectable } from "kysely";
+import { z } from "zod";
+import type { Database } from "../store/schema";
+import { notFound, validationError } from "../http/api-error";
+import { parseBody } from "../http/parse-body";
+import type { LogKind } from "./log-bus";
+import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
+import { parseTime } from "./time-range";
+
+const FILTERS_BY_KIND: Record<LogKind, readonly string[]> = {
+  "api-calls": ["status", "method", "q"],
+  functions: ["status", "function", "q"],
+  extensions: ["status", "level", "card", "q"],
+  security: ["q"],
+};
+
+const listQuery = z
+  .object({
+    since: z.string().optional(),
+    until: z.string().optional(),
+    status: z.string().min(1).optional(),
+    level: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "debug", "info", "warn", "error"]).optional(),
+    method: z.string().regex(/^[A-Za-z]+$/, "must be an HTTP method").optional(),
+    function: z.string().min(1).optional(),
+    card: z.string().min(1).optional(),
+    q: z.string().min(1).max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.string().regex(/^\d+\.\d+$/, "must be the paging.next.before value of the previous page").optional(),
+    portalId: z.string().optional(),
+  })
+  .strict();
+
+export interface ListFilter {
+  since?: number;
+  until?: number;
+  status?: string;
+  level?: string;
+  method?: string;
+  function?: string;
+  card?: string;
+  q?: string;
+  limit: number;
+  before?: { at: number; id: number };
+}
+
+/** Reads and checks the query string of a list route: every filter must apply to the kind listed. */
+export function parseListQuery(kind: LogKind, query: unknown, now: number): ListFilter {
+  const parsed = parseBody(listQuery, query, `the ${kind} log query`);
+  for (const name of ["status", "level", "method", "function", "card", "q"] as const) {
+    if (parsed[name] !== undefined && !FILTERS_BY_KIND[kind].includes(name)) {
+      throw validationError(`The filter "${name}" does not apply to ${kind} logs; use ${FILTERS_BY_KIND[kind].join(", ")}.`, [{ message: `${name}: not a ${kind} filter`, in: name }]);
+    }
+  }
+  if (kind === "api-calls" && parsed.status && !/^([1-5]xx|[1-5]\d\d|error|success)$/i.test(parsed.status)) {
+    throw validationError(`status for API calls is a code (404), a class (4xx), "error" (400 and up) or "success"; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
+  }
+  if (kind !== "api-calls" && parsed.status && !/^(success|error|[A-Z_]+)$/.test(parsed.status)) {
+    throw validationError(`status is "success", "error" or an outcome such as TIMEOUT; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
+  }
+  const [at, id] = parsed.before ? parsed.before.split(".").map(Number) : [];
+  return {
+    ...(parsed.since ? { since: parseTime(parsed.since, now, "since") } : {}),
+    ...(parsed.until ? { until: parseTime(parsed.until, now, "until") } : {}),
+    ...(parsed.status ? { status: parsed.status } : {}),
+    ...(parsed.level ? { level: parsed.level.toUpperCase() } : {}),
+    ...(parsed.method ? { method: parsed.method.toUpperCase() } : {}),
+    ...(parsed.function ? { function: parsed.function } : {}),
+    ...(parsed.card ? { card: parsed.card } : {}),
+    ...(parsed.q ? { q: parsed.q } : {}),
+    limit: parsed.limit,
+    ...(at !== undefined && id !== undefined ? { before: { at, id } } : {}),
+  };
+}
+
+const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Case-insensitive "contains" on both engines (PostgreSQL's LIKE is case-sensitive, SQLite's is not). */
+const contains = (column: string, text: string) =>
+  sql<boolean>`lower(${sql.ref(column)}) like lower(${likePattern(text)}) escape '\\'`;
+
+export interface Scope {
+  accountId: number;
+  appId?: number;
+}
+
+export interface Page<T> {
+  results: T[];
+  paging?: { next: { before: string } };
+}
+
+/** Newest first, paged by a (time, id) cursor so that pages stay stable while new events arrive. */
+export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope, f: ListFilter): Promise<Page<Record<string, unknown>>> {
+  const table = TABLE_OF[kind];
+  let q = db.selectFrom(table).selectAll().where("account_id", "=", scope.accountId);
+  if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
+  if (f.since !== undefined) q = q.where("created_at", ">=", f.since);
+  if (f.until !== undefined) q = q.where("created_at", "<", f.until);
+  if (f.before) {
+    const { at, id } = f.before;
+    q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
+  }
+  for (const condition of conditions(kind, f)) q = q.where(condition);
+  const rows = (await q.orderBy("created_at", "desc").orderBy("id", "desc").limit(f.limit + 1).execute()) as Array<Selectable<Database[typeof table]>>;
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  return {
+    results: page.map((r) => viewOf(kind, r, false)),
+    ...(rows.length > f.limit && last ? { paging: { next: { before: `${last.created_at}.${last.id}` } } } : {}),
+  };
+}
+
+function conditions(kind: LogKind, f: ListFilter): Array<RawBuilder<boolean>> {
+  const out: Array<RawBuilder<boolean>> = [];
+  const status = f.status;
+  if (kind === "api-calls") {
+    if (status) {
+      const cls = /^([1-5])xx$/i.exec(status);
+      if (cls) out.push(sql<boolean>`status >= ${Number(cls[1]) * 100} and status < ${Number(cls[1]) * 100 + 100}`);
+      else if (status === "error") out.push(sql<boolean>`status >= 400`);
+      else if (status === "success") out.push(sql<boolean>`status < 400`);
+      else out.push(sql<boolean>`status = ${Number(status)}`);
+    }
+    if (f.method) out.push(sql<boolean>`method = ${f.method}`);
+    if (f.q) out.push(contains("path", f.q));
+  } else if (kind === "functions") {
+    if (status === "success") out.push(sql<boolean>`outcome = 'SUCCESS'`);
+    else if (status === "error") out.push(sql<boolean>`outcome <> 'SUCCESS'`);
+    else if (status) out.push(sql<boolean>`outcome = ${status}`);
+    if (f.function) out.push(sql<boolean>`function_name = ${f.function}`);
+    if (f.q) out.push(sql<boolean>`(${contains("function_name", f.q)} or ${contains("error_message", f.q)} or ${contains("logs", f.q)})`);
+  } else if (kind === "extensions") {
+    if (status === "success") out.push(sql<boolean>`kind = 'RENDER_SUCCESS'`);
+    else if (status === "error") out.push(sql<boolean>`(kind = 'RENDER_FAILURE' or level = 'ERROR')`);
+    else if (status) out.push(sql<boolean>`kind = ${status}`);
+    if (f.level) out.push(sql<boolean>`level = ${f.level}`);
+    if (f.card) out.push(sql<boolean>`card_uid = ${f.card}`);
+    if (f.q) out.push(contains("message", f.q));
+  } else if (f.q) {
+    out.push(sql<boolean>`(${contains("type", f.q)} or ${contains("actor_label", f.q)})`);
+  }
+  return out;
+}
+
+export const TABLE_OF = {
+  "api-calls": "api_calls",
+  functions: "function_runs",
+  extensions: "extension_events",
+  security: "security_events",
+} as const satisfies Record<LogKind, keyof Database>;
+
+type AnyLogRow = Selectable<Database[(typeof TABLE_OF)[LogKind]]>;
+
+export function viewOf(kind: LogKind, row: AnyLogRow, detail: boolean): Record<string, unknown> {
+  switch (kind) {
+    case "api-calls":
+      return apiCallView(row as Selectable<Database["api_calls"]>, detail);
+    case "functions":
+      return functionRunView(row as Selectable<Database["function_runs"]>, detail);
+    case "extensions":
+      return extensionEventView(row as Selectable<Database["extension_events"]>);
+    case "security":
+      return securityEventView(row as Selectable<Database["security_events"]>);
+  }
+}
+
+/** One event with everything stored about it (bodies and headers of failed calls, logs and stack of runs). */
+export async function getLog(db: Kysely<Database>, kind: LogKind, accountId: number, id: number): Promise<Record<string, unknown>> {
+  const row = await db.selectFrom(TABLE_OF[kind]).selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
+  if (!row) throw notFound(`No ${kind} log event ${id} in account ${accountId}.`);
+  return viewOf(kind, row as AnyLogRow, true);
+}

@@ -1,0 +1,93 @@
+import { z } from "zod";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import type { Clock } from "../platform";
+import { ConfigError } from "../config";
+import { InProcessLogBus, type LogBus, type LogEntry } from "./log-bus";
+import { DEFAULT_SINK_OPTIONS, LogSink, type SinkOptions, type StoredRow } from "./log-sink";
+import { apiCallView, extensionEventView, functionRunView } from "./log-views";
+import { OtlpExporter } from "./otlp-export";
+import { pruneLogs } from "./retention";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export interface LogsOptions {
+  retentionDays: number;
+  otlpEndpoint: string | undefined;
+  sink: SinkOptions;
+}
+
+/** `SPROCKET_LOG_RETENTION_DAYS` (default 30) and `SPROCKET_OTLP_ENDPOINT` (a collector's base URL, export off when unset). */
+export function logsOptions(env: NodeJS.ProcessEnv = process.env): LogsOptions {
+  const days = z.coerce.number().int().min(1).max(3650).safeParse(env.SPROCKET_LOG_RETENTION_DAYS ?? 30);
+  if (!days.success) throw new ConfigError("SPROCKET_LOG_RETENTION_DAYS", `must be a whole number of days from 1 to 3650 (got ${JSON.stringify(env.SPROCKET_LOG_RETENTION_DAYS)})`);
+  const endpoint = env.SPROCKET_OTLP_ENDPOINT || undefined;
+  if (endpoint !== undefined && !z.url({ protocol: /^https?$/ }).safeParse(endpoint).success) {
+    throw new ConfigError("SPROCKET_OTLP_ENDPOINT", `must be an http:// or https:// URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (got ${JSON.stringify(endpoint)})`);
+  }
+  return { retentionDays: days.data, otlpEndpoint: endpoint, sink: DEFAULT_SINK_OPTIONS };
+}
+
+const entryOf = ({ table, row }: StoredRow): LogEntry =>
+  table === "api_calls"
+    ? { kind: "api-calls", accountId: row.account_id, appId: row.app_id, view: apiCallView(row) }
+    : table === "function_runs"
+      ? { kind: "functions", accountId: row.account_id, appId: row.app_id, view: functionRunView(row) }
+      : { kind: "extensions", accountId: row.account_id, appId: row.app_id, view: extensionEventView(row) };
+
+/** The log domain's running parts: the sink, the follow bus, the optional OTLP exporter and the retention job. */
+export class Logs {
+  readonly bus: LogBus = new InProcessLogBus();
+  readonly sink: LogSink;
+  readonly exporter: OtlpExporter | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private pruning: Promise<unknown> = Promise.resolve();
+  /** Where background failures (a failed INSERT, an unreachable collector) are reported; the plugin points it at the server log. */
+  onError: (error: unknown, what: string) => void = () => {};
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+    readonly options: LogsOptions,
+  ) {
+    this.exporter = options.otlpEndpoint ? new OtlpExporter(options.otlpEndpoint, (e) => this.onError(e, "OTLP export")) : undefined;
+    this.sink = new LogSink(
+      db,
+      (rows) => {
+        this.bus.publish(rows.map(entryOf));
+        this.exporter?.export(rows);
+      },
+      (e) => this.onError(e, "log write"),
+      options.sink,
+    );
+  }
+
+  /** Prunes now and then every hour. */
+  startRetention(): void {
+    const run = () => void this.prune().catch((e: unknown) => this.onError(e, "log retention"));
+    run();
+    this.pruneTimer = setInterval(run, PRUNE_EVERY_MS).unref();
+  }
+
+  /** Deletes what is older than the retention period; returns the rows deleted per table. */
+  prune(): Promise<Record<string, number>> {
+    const next = this.pruning.then(() => pruneLogs(this.db, this.clock.now() - this.options.retentionDays * DAY_MS));
+    this.pruning = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Everything recorded so far is stored and handed to the exporter. */
+  async flush(): Promise<void> {
+    await this.sink.flush();
+    await this.exporter?.flush();
+  }
+
+  /** Stops the job, writes what is pending and waits for the export: call before the store closes. */
+  async close(): Promise<void> {
+    clearInterval(this.pruneTimer);
+    await this.sink.close();
+    await this.exporter?.flush();
+    await this.pruning;
+  }
+}

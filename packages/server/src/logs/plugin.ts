@@ -1,0 +1,94 @@
+import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { Platform } from "../platform";
+import { forbidden, notFound, validationError } from "../http/api-error";
+import { roleIn } from "../accounts/account-service";
+import { findApp } from "../apps/app-queries";
+import { LOG_KINDS, type LogKind } from "./log-bus";
+import { registerApiCallRecorder } from "./api-call-recorder";
+import { ingestExtensionEvents } from "./extension-events";
+import { endFollowStreams, followLogs } from "./follow-stream";
+import { getLog, listLogs, parseListQuery } from "./log-queries";
+import { appOverview, parseRange } from "./overview";
+import { loadTrace } from "./trace-tree";
+
+function logKind(value: string): LogKind {
+  if ((LOG_KINDS as readonly string[]).includes(value)) return value as LogKind;
+  throw notFound(`No log kind "${value}": use one of ${LOG_KINDS.join(", ")}.`);
+}
+
+type AppParams = { Params: { appId: string } };
+
+/**
+ * The log domain over HTTP: the API-call recorder (hooks on every route, hence not encapsulated), extension-event
+ * ingestion from the console, and the read side for the console and the CLI (super admins only, as in HubSpot).
+ */
+export const logsPlugin = (p: Platform): FastifyPluginAsync => {
+  const plugin: FastifyPluginAsync = async (app) => {
+    p.logs.onError = (error, what) => app.log.warn({ err: error }, `${what} failed`);
+    registerApiCallRecorder(app, p);
+    app.addHook("preClose", async () => endFollowStreams());
+
+    async function superAdmin(request: FastifyRequest) {
+      const user = request.user!;
+      if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin") throw forbidden("Only super admins can read private app logs.");
+      return user;
+    }
+    const appScope = async (request: FastifyRequest<AppParams>) => {
+      const { accountId } = await superAdmin(request);
+      const found = await findApp(p.store.db, accountId, request.params.appId);
+      return { accountId, appId: found.id };
+    };
+    const user = { config: { auth: "user" as const } };
+
+    app.post("/api/v1/extension-events", { config: { auth: "session" } }, async (request, reply) => {
+      const accepted = await ingestExtensionEvents(p, request.user!, request.body);
+      return reply.status(202).send({ accepted });
+    });
+
+    app.get<AppParams & { Params: { kind: string } }>("/api/v1/private-apps/:appId/logs/:kind", user, async (request) => {
+      const kind = logKind(request.params.kind);
+      const scope = await appScope(request);
+      return listLogs(p.store.db, kind, scope, parseListQuery(kind, request.query, p.clock.now()));
+    });
+
+    // Account-wide, for `sprocket logs <kind>` without --app.
+    app.get<{ Params: { kind: string } }>("/api/v1/logs/:kind", user, async (request) => {
+      const kind = logKind(request.params.kind);
+      const { accountId } = await superAdmin(request);
+      return listLogs(p.store.db, kind, { accountId }, parseListQuery(kind, request.query, p.clock.now()));
+    });
+
+    app.get<{ Params: { kind: string; id: string } }>("/api/v1/logs/:kind/:id", user, async (request) => {
+      const kind = logKind(request.params.kind);
+      const { accountId } = await superAdmin(request);
+      if (!/^\d{1,15}$/.test(request.params.id)) throw notFound(`"${request.params.id}" is not a log event ID.`);
+      return getLog(p.store.db, kind, accountId, Number(request.params.id));
+    });
+
+    app.get<AppParams & { Params: { traceId: string } }>("/api/v1/private-apps/:appId/traces/:traceId", user, async (request) => {
+      return loadTrace(p.store.db, request.params.traceId, await appScope(request));
+    });
+
+    app.get<{ Params: { traceId: string } }>("/api/v1/traces/:traceId", user, async (request) => {
+      const { accountId } = await superAdmin(request);
+      return loadTrace(p.store.db, request.params.traceId, { accountId });
+    });
+
+    app.get<AppParams & { Querystring: { range?: string } }>("/api/v1/private-apps/:appId/overview", user, async (request) => {
+      const range = parseRange(request.query.range);
+      return appOverview(p.store.db, await appScope(request), range, p.clock.now());
+    });
+
+    app.get<{ Querystring: { kind?: string; app?: string } }>("/api/v1/logs/stream", user, async (request, reply) => {
+      const { accountId } = await superAdmin(request);
+      const { kind, app: appRef, ...rest } = request.query;
+      const unknown = Object.keys(rest).filter((k) => k !== "portalId");
+      if (unknown.length > 0) throw validationError(`Unknown parameter ${unknown[0]} for the log stream; use kind and app.`);
+      const appId = appRef ? (await findApp(p.store.db, accountId, appRef)).id : undefined;
+      await followLogs(p, reply, { accountId, ...(kind ? { kind: logKind(kind) } : {}), ...(appId !== undefined ? { appId } : {}) });
+    });
+  };
+  // Not encapsulated: the recorder's hooks must see the routes of every other domain.
+  Object.assign(plugin, { [Symbol.for("skip-override")]: true });
+  return plugin;
+};

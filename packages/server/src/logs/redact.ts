@@ -1,0 +1,90 @@
+/**
+ * The one place secrets leave log data. Everything the log domain stores or exports passes through here: headers,
+ * query strings, bodies, function output, extension messages.
+ */
+
+export const REDACTED = "[REDACTED]";
+
+/** Private-app tokens, personal access keys, developer tokens, and bearer credentials written anywhere in text. */
+const TOKEN_PATTERNS: RegExp[] = [
+  /\bpat-[a-z]{2}\d-[0-9a-f-]{8,}/gi,
+  /\bsp[kt]_[A-Za-z0-9_-]+/g,
+  /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi,
+];
+
+/** Field, header and parameter names whose values are credentials, whatever they look like. */
+const SECRET_NAME = /secret|passw(or)?d|token|credential|authori[sz]ation|cookie|signature|key$|^key|apikey/i;
+
+export const isSecretName = (name: string) => SECRET_NAME.test(name);
+
+/** Replaces known token shapes and the given literal secret values (a function's secrets) in free text. */
+export function redactText(text: string, secretValues: readonly string[] = []): string {
+  let out = text;
+  for (const value of secretValues) if (value.length >= 4) out = out.split(value).join(REDACTED);
+  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
+  return out;
+}
+
+/** A JSON value with credential-named fields blanked and token shapes removed from every string. */
+export function redactValue(value: unknown, secretValues: readonly string[] = []): unknown {
+  if (typeof value === "string") return redactText(value, secretValues);
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, secretValues));
+  if (value && typeof value === "object") {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, isSecretName(k) && v !== null && v !== "" ? REDACTED : redactValue(v, secretValues)]),
+    );
+  }
+  return value;
+}
+
+export function redactHeaders(headers: Record<string, string | string[] | number | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const text = Array.isArray(value) ? value.join(", ") : String(value);
+    out[name] = isSecretName(name) ? REDACTED : redactText(text);
+  }
+  return out;
+}
+
+/** `a=1&hapikey=…` with credential-named parameters blanked; the order and the other values are kept. */
+export function redactQuery(query: string): string {
+  if (!query) return "";
+  return query
+    .split("&")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      const name = eq < 0 ? pair : pair.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        // keep the raw name
+      }
+      return eq >= 0 && isSecretName(decoded) ? `${name}=${REDACTED}` : redactText(pair);
+    })
+    .join("&");
+}
+
+export const BODY_LIMIT = 8 * 1024;
+
+/** A request or response body as stored: JSON redacted field by field, anything else as text; then cut to the limit. */
+export function redactBody(body: unknown, limit = BODY_LIMIT): string | null {
+  if (body === undefined || body === null || body === "") return null;
+  let text: string;
+  if (typeof body === "string" || Buffer.isBuffer(body)) {
+    const raw = body.toString();
+    try {
+      text = JSON.stringify(redactValue(JSON.parse(raw)));
+    } catch {
+      text = redactText(raw);
+    }
+  } else {
+    text = JSON.stringify(redactValue(body));
+  }
+  return truncate(text, limit);
+}
+
+export function truncate(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… [truncated ${text.length - limit} characters]`;
+}

@@ -1,0 +1,109 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import { notFound } from "../http/api-error";
+import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
+
+type EventView = ReturnType<typeof apiCallView> | ReturnType<typeof functionRunView> | ReturnType<typeof extensionEventView> | ReturnType<typeof securityEventView>;
+
+/** One span of a trace: a card render, a function run or an API call, with the log lines written inside it. */
+export interface TraceSpan {
+  spanId: string;
+  parentSpanId: string | null;
+  name: string;
+  /** Milliseconds from the start of the trace. */
+  offsetMs: number;
+  durationMs: number;
+  status: "OK" | "ERROR";
+  event: EventView | null;
+  logs: EventView[];
+  children: TraceSpan[];
+}
+
+export interface Trace {
+  traceId: string;
+  startedAt: string;
+  durationMs: number;
+  eventCount: number;
+  spans: TraceSpan[];
+}
+
+const TRACE_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * Every event of a trace, in a tree by span and parent. Events sharing a span (an extension's `logger.*` lines under its
+ * render) are that span's logs; a span whose parent is not stored (or who has none) is a root.
+ */
+export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { accountId: number; appId?: number }): Promise<Trace> {
+  const id = traceId.toLowerCase();
+  if (!TRACE_ID.test(id)) throw notFound(`"${traceId}" is not a trace ID: trace IDs are 32 hexadecimal characters.`);
+  const [calls, runs, extensions, security] = await Promise.all([
+    db.selectFrom("api_calls").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
+    db.selectFrom("function_runs").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
+    db.selectFrom("extension_events").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
+    db.selectFrom("security_events").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
+  ]);
+  const views: EventView[] = [
+    ...calls.map((r) => apiCallView(r, true)),
+    ...runs.map((r) => functionRunView(r, true)),
+    ...extensions.map(extensionEventView),
+    ...security.map(securityEventView),
+  ];
+  if (views.length === 0) throw notFound(`No events with trace ID ${id}. Traces are kept for the retention period (30 days by default).`);
+  const start = Math.min(...views.map((v) => v.timestamp));
+
+  const spans = new Map<string, TraceSpan>();
+  const spanOf = (key: string, parent: string | null): TraceSpan => {
+    let span = spans.get(key);
+    if (!span) {
+      span = { spanId: key, parentSpanId: parent, name: "", offsetMs: Number.POSITIVE_INFINITY, durationMs: 0, status: "OK", event: null, logs: [], children: [] };
+      spans.set(key, span);
+    }
+    return span;
+  };
+  for (const v of [...views].sort((a, b) => a.timestamp - b.timestamp)) {
+    const key = "spanId" in v ? v.spanId : `security-${v.id}`;
+    const parent = "parentSpanId" in v ? v.parentSpanId : null;
+    const span = spanOf(key, parent);
+    span.offsetMs = Math.min(span.offsetMs, v.timestamp - start);
+    const isLogLine = v.kind === "extension-event" && v.eventType === "LOG";
+    if (isLogLine) {
+      span.logs.push(v);
+      if (v.level === "ERROR") span.status = "ERROR";
+      continue;
+    }
+    span.event = v;
+    span.parentSpanId = parent;
+    const described = describe(v);
+    span.name = described.name;
+    span.durationMs = described.durationMs;
+    if (described.failed) span.status = "ERROR";
+  }
+  const roots: TraceSpan[] = [];
+  for (const span of spans.values()) {
+    if (!span.name) span.name = "logs";
+    const parent = span.parentSpanId ? spans.get(span.parentSpanId) : undefined;
+    if (parent && parent !== span) parent.children.push(span);
+    else roots.push(span);
+  }
+  const byOffset = (a: TraceSpan, b: TraceSpan) => a.offsetMs - b.offsetMs;
+  const sortTree = (list: TraceSpan[]) => {
+    list.sort(byOffset);
+    for (const s of list) sortTree(s.children);
+  };
+  sortTree(roots);
+  const end = Math.max(...[...spans.values()].map((s) => s.offsetMs + s.durationMs));
+  return { traceId: id, startedAt: new Date(start).toISOString(), durationMs: end, eventCount: views.length, spans: roots };
+}
+
+function describe(v: EventView): { name: string; durationMs: number; failed: boolean } {
+  switch (v.kind) {
+    case "api-call":
+      return { name: `${v.method} ${v.path}`, durationMs: v.durationMs, failed: v.status >= 400 };
+    case "function-run":
+      return { name: `function ${v.functionName}`, durationMs: v.durationMs, failed: v.outcome !== "SUCCESS" };
+    case "extension-event":
+      return { name: `render ${v.cardUid}`, durationMs: v.durationMs ?? 0, failed: v.eventType === "RENDER_FAILURE" };
+    case "security-event":
+      return { name: `security ${v.type}`, durationMs: 0, failed: false };
+  }
+}

@@ -1,0 +1,442 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app";
+import { createAccount } from "../src/accounts/account-service";
+import { recordFunctionRun } from "../src/logs/function-runs";
+import { newSpanId, newTraceId, traceparent } from "../src/logs/trace-context";
+import { manualClock, startTestServer, type TestServer } from "./support/test-server";
+import { createTestApp } from "./support/test-apps";
+
+const clock = manualClock();
+let server: TestServer;
+let accountId: number;
+let admin: string;
+let app: { appId: number; token: string };
+
+async function call(method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; base?: string } = {}) {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch((opts.base ?? server.url) + url, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+async function developerToken(key: string): Promise<string> {
+  return (await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: key } })).body.oauthAccessToken;
+}
+
+async function signIn(email: string, password: string) {
+  const res = await fetch(`${server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrfToken };
+}
+
+const USAGE = "/account-info/v3/api-usage/daily/private-apps";
+const usage = (token: string, headers: Record<string, string> = {}, query = "") => call("GET", USAGE + query, { token, headers });
+const logs = (appId: number, kind: string, query = "") => call("GET", `/api/v1/private-apps/${appId}/logs/${kind}${query}`, { token: admin });
+
+/** The recorder runs after the response is sent: flush the sink until the expected rows are stored. */
+async function waitForLogs(appId: number, kind: string, count: number, query = "") {
+  for (let i = 0; i < 100; i++) {
+    await server.platform.logs.flush();
+    const res = await logs(appId, kind, query);
+    if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+    if (res.body.results.length >= count) return res.body.results;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`fewer than ${count} ${kind} events for app ${appId}`);
+}
+
+function functionRun(appId: number, overrides: Partial<Parameters<typeof recordFunctionRun>[1]> = {}) {
+  return recordFunctionRun(server.platform, {
+    accountId,
+    appId,
+    buildId: 7,
+    functionName: "get-data",
+    outcome: "SUCCESS",
+    durationMs: 42,
+    peakRssBytes: 50_000_000,
+    logs: [{ level: "info", message: "fetching", ts: clock.now() }],
+    invoker: { userId: 1, label: "admin@sprocket.local via card deal-card" },
+    ...overrides,
+  });
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ clock });
+  accountId = server.bootstrap.info.accountId;
+  admin = await developerToken(server.bootstrap.info.personalAccessKey);
+  app = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read"] });
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("API-call logs", () => {
+  it("records calls made with an app token, joining the caller's trace when a traceparent comes with them", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const traceId = newTraceId();
+    const parent = newSpanId();
+    expect((await usage(token, { traceparent: traceparent(traceId, parent), "user-agent": "hubspot-api-client-nodejs; 13.5.0" })).status).toBe(200);
+    clock.advance(10);
+    expect((await usage(token, {}, "?portalId=1")).status).toBe(200);
+    const [second, first] = await waitForLogs(appId, "api-calls", 2);
+    expect(first).toMatchObject({ appId, accountId, method: "GET", path: USAGE, query: "", status: 200, traceId, parentSpanId: parent, userAgent: "hubspot-api-client-nodejs; 13.5.0", address: "127.0.0.1" });
+    expect(first.tokenId).toBeGreaterThan(0);
+    expect(first.spanId).toMatch(/^[0-9a-f]{16}$/);
+    expect(first.spanId).not.toBe(parent);
+    expect(first.durationMs).toBeGreaterThanOrEqual(0);
+    expect(second).toMatchObject({ query: "portalId=1", parentSpanId: null });
+    expect(second.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(second.traceId).not.toBe(traceId);
+    // A successful call keeps no headers or bodies.
+    const detail = await call("GET", `/api/v1/logs/api-calls/${first.id}`, { token: admin });
+    expect(detail.body).toMatchObject({ id: first.id, requestHeaders: null, requestBody: null, responseBody: null });
+  });
+
+  it("ignores a malformed traceparent and starts a new trace", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    await usage(token, { traceparent: "00-00000000000000000000000000000000-0000000000000000-01" });
+    const [row] = await waitForLogs(appId, "api-calls", 1);
+    expect(row.traceId).not.toBe("00000000000000000000000000000000");
+    expect(row.parentSpanId).toBeNull();
+  });
+
+  it("does not record unauthenticated calls or the console's own calls (app 0)", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    expect((await usage("pat-na1-00000000-0000-0000-0000-000000000000")).status).toBe(401);
+    const { cookie } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
+    expect((await call("GET", USAGE, { headers: { cookie } })).status).toBe(200);
+    await usage(token);
+    await waitForLogs(appId, "api-calls", 1);
+    const all = await server.platform.store.db.selectFrom("api_calls").select(["app_id"]).execute();
+    expect(all.every((r) => r.app_id > 0)).toBe(true);
+  });
+});
+
+describe("secrets never reach a stored log", () => {
+  it("redacts headers, query parameters, bodies, function output and extension messages", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    // A second app instance on the same platform with one extra app route that fails, echoing what it was sent.
+    const echo = await buildApp(server.platform);
+    echo.post("/test/failing-echo", { config: { auth: "app" } }, async (request, reply) => reply.status(400).send({ status: "error", message: "bad", echo: request.body, token }));
+    await echo.listen({ port: 0, host: "127.0.0.1" });
+    const address = echo.server.address();
+    const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+    const pak = server.bootstrap.info.personalAccessKey;
+    try {
+      const res = await call("POST", `/test/failing-echo?hapikey=querysecret1&limit=5&access_token=${token}`, {
+        base,
+        token,
+        headers: { cookie: "sprocket_session=cookiesecret1", "x-note": `see ${pak}` },
+        body: { password: "hunter2hunter2", nested: { apiKey: "nestedkey123", clientSecret: "clientsecret1" }, note: `my token is ${token} and key ${pak} and ${admin}`, name: "kept" },
+      });
+      expect(res.status).toBe(400);
+      const [row] = await waitForLogs(appId, "api-calls", 1);
+      expect(row).toMatchObject({ status: 400, query: "hapikey=[REDACTED]&limit=5&access_token=[REDACTED]" });
+      const detail = (await call("GET", `/api/v1/logs/api-calls/${row.id}`, { token: admin })).body;
+      expect(detail.requestHeaders).toMatchObject({ authorization: "[REDACTED]", cookie: "[REDACTED]", "x-note": "see [REDACTED]" });
+      expect(JSON.parse(detail.requestBody)).toEqual({ password: "[REDACTED]", nested: { apiKey: "[REDACTED]", clientSecret: "[REDACTED]" }, note: "my token is [REDACTED] and key [REDACTED] and [REDACTED]", name: "kept" });
+      expect(JSON.parse(detail.responseBody)).toMatchObject({ message: "bad", token: "[REDACTED]", echo: { password: "[REDACTED]", name: "kept" } });
+    } finally {
+      await echo.close();
+    }
+
+    functionRun(appId, {
+      outcome: "ERROR",
+      logs: [{ level: "info", message: `token ${token}, secret s3cr3t-value-99`, ts: clock.now() }],
+      error: { type: "Error", message: "failed with s3cr3t-value-99", stack: `Error: failed\n    at main (${token})` },
+      secretValues: ["s3cr3t-value-99"],
+    });
+    const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
+    const posted = await call("POST", "/api/v1/extension-events", {
+      headers: { cookie, "x-csrf-token": csrfToken },
+      body: { appId, cardUid: "deal-card", location: "crm.record.tab", kind: "LOG", level: "info", message: `logger.info(${token})`, traceId: newTraceId(), spanId: newSpanId() },
+    });
+    expect(posted.status).toBe(202);
+    await waitForLogs(appId, "functions", 1);
+    await waitForLogs(appId, "extensions", 1);
+
+    const db = server.platform.store.db;
+    const stored = JSON.stringify([
+      await db.selectFrom("api_calls").selectAll().execute(),
+      await db.selectFrom("function_runs").selectAll().execute(),
+      await db.selectFrom("extension_events").selectAll().execute(),
+      await db.selectFrom("security_events").selectAll().execute(),
+    ]);
+    for (const secret of [token, pak, admin, "hunter2hunter2", "nestedkey123", "clientsecret1", "querysecret1", "cookiesecret1", "s3cr3t-value-99"]) {
+      expect(stored).not.toContain(secret);
+    }
+    expect(stored).toContain("[REDACTED]");
+  });
+});
+
+describe("function runs", () => {
+  it("lists runs newest first with function and outcome filters; the detail has logs, error and stack", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    functionRun(appId);
+    clock.advance(5);
+    const failed = functionRun(appId, { functionName: "save", outcome: "TIMEOUT", error: { type: "TIMEOUT", message: "Timed out after 15000 ms", stack: "at main" } });
+    const rows = await waitForLogs(appId, "functions", 2);
+    expect(rows.map((r: { functionName: string }) => r.functionName)).toEqual(["save", "get-data"]);
+    expect(rows[0]).toMatchObject({ outcome: "TIMEOUT", traceId: failed.traceId, spanId: failed.spanId, buildId: 7, peakRssBytes: 50_000_000, invoker: { userId: 1 } });
+    expect((await logs(appId, "functions", "?function=get-data")).body.results).toHaveLength(1);
+    expect((await logs(appId, "functions", "?status=error")).body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["TIMEOUT"]);
+    expect((await logs(appId, "functions", "?status=success")).body.results).toHaveLength(1);
+    expect((await logs(appId, "functions", "?q=timed%20OUT")).body.results).toHaveLength(1);
+    const detail = (await call("GET", `/api/v1/logs/functions/${rows[1].id}`, { token: admin })).body;
+    expect(detail.logs).toEqual([{ level: "info", message: "fetching", ts: expect.any(Number) }]);
+    const failedDetail = (await call("GET", `/api/v1/logs/functions/${rows[0].id}`, { token: admin })).body;
+    expect(failedDetail.error).toEqual({ type: "TIMEOUT", message: "Timed out after 15000 ms", stack: "at main" });
+  });
+});
+
+describe("filters and paging", () => {
+  it("filters API calls by status, method, path text and time, and pages with a stable cursor", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const start = clock.now();
+    for (let i = 0; i < 5; i++) {
+      await usage(token, {}, `?n=${i}`);
+      clock.advance(1000);
+    }
+    await waitForLogs(appId, "api-calls", 5);
+    expect((await logs(appId, "api-calls", "?status=2xx")).body.results).toHaveLength(5);
+    expect((await logs(appId, "api-calls", "?status=200")).body.results).toHaveLength(5);
+    expect((await logs(appId, "api-calls", "?status=error")).body.results).toHaveLength(0);
+    expect((await logs(appId, "api-calls", "?method=post")).body.results).toHaveLength(0);
+    expect((await logs(appId, "api-calls", "?method=get&q=API-USAGE")).body.results).toHaveLength(5);
+    expect((await logs(appId, "api-calls", "?q=contacts")).body.results).toHaveLength(0);
+    const since = (await logs(appId, "api-calls", `?since=${start + 1500}&until=${new Date(start + 3500).toISOString()}`)).body.results;
+    expect(since.map((r: { query: string }) => r.query)).toEqual(["n=3", "n=2"]);
+    const recent = (await logs(appId, "api-calls", "?since=2s")).body.results.map((r: { query: string }) => r.query);
+    expect(recent).toContain("n=4");
+    expect(recent).not.toContain("n=2");
+
+    const first = (await logs(appId, "api-calls", "?limit=2")).body;
+    expect(first.results.map((r: { query: string }) => r.query)).toEqual(["n=4", "n=3"]);
+    await usage(token, {}, "?n=new");
+    await waitForLogs(appId, "api-calls", 6);
+    const second = (await logs(appId, "api-calls", `?limit=2&before=${first.paging.next.before}`)).body;
+    expect(second.results.map((r: { query: string }) => r.query)).toEqual(["n=2", "n=1"]);
+    const third = (await logs(appId, "api-calls", `?limit=2&before=${second.paging.next.before}`)).body;
+    expect(third.results.map((r: { query: string }) => r.query)).toEqual(["n=0"]);
+    expect(third.paging).toBeUndefined();
+    // Account-wide, by app uid, and by kind on the account.
+    expect((await call("GET", "/api/v1/logs/api-calls?limit=200", { token: admin })).body.results.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("rejects bad filters with messages naming them", async () => {
+    const cases: Array<[string, string, string]> = [
+      ["functions", "?method=GET", 'The filter "method" does not apply to functions logs'],
+      ["api-calls", "?since=yesterday", "since must be a duration back from now"],
+      ["api-calls", "?status=abc", "status for API calls is a code"],
+      ["api-calls", "?limit=500", "limit"],
+      ["api-calls", "?before=xyz", "before: must be the paging.next.before value"],
+      ["api-calls", "?colour=red", "colour"],
+      ["security", "?level=ERROR", 'The filter "level" does not apply to security logs'],
+    ];
+    for (const [kind, query, message] of cases) {
+      const res = await logs(app.appId, kind, query);
+      expect(res.status, `${kind}${query}`).toBe(400);
+      expect(res.body.category).toBe("VALIDATION_ERROR");
+      expect(res.body.message).toContain(message);
+    }
+    const unknownKind = await logs(app.appId, "webhooks");
+    expect(unknownKind.status).toBe(404);
+    expect(unknownKind.body.message).toContain("use one of api-calls, functions, extensions, security");
+    expect((await call("GET", "/api/v1/logs/api-calls/abc", { token: admin })).status).toBe(404);
+    expect((await call("GET", "/api/v1/logs/api-calls/999999999", { token: admin })).status).toBe(404);
+    expect((await logs(999_999, "api-calls")).status).toBe(404);
+    expect((await call("GET", `/api/v1/private-apps/${app.appId}/overview?range=1y`, { token: admin })).body.message).toContain("range must be one of 1h, 1d, 1w");
+  });
+
+  it("shows logs to super admins of the account only", async () => {
+    expect((await call("GET", `/api/v1/private-apps/${app.appId}/logs/api-calls`)).status).toBe(401);
+    const other = await createAccount(server.platform, { name: "Other", admin: { email: `other-${Date.now()}@example.com` } });
+    const otherToken = await developerToken(other.personalAccessKey);
+    expect((await call("GET", `/api/v1/private-apps/${app.appId}/logs/api-calls`, { token: otherToken })).status).toBe(404);
+    const user = await server.platform.store.db.selectFrom("users").select("id").where("email", "=", other.superAdmin.email).executeTakeFirstOrThrow();
+    await server.platform.store.db.insertInto("memberships").values({ account_id: accountId, user_id: user.id, role: "user" }).execute();
+    const { cookie } = await signIn(other.superAdmin.email, other.superAdmin.password);
+    const { csrfToken } = (await (await fetch(`${server.url}/api/v1/session`, { headers: { cookie } })).json()) as { csrfToken: string };
+    await fetch(`${server.url}/api/v1/session/account`, { method: "PUT", headers: { cookie, "content-type": "application/json", "x-csrf-token": csrfToken }, body: JSON.stringify({ accountId }) });
+    const denied = await call("GET", `/api/v1/private-apps/${app.appId}/logs/api-calls`, { headers: { cookie } });
+    expect(denied.status).toBe(403);
+    expect(denied.body.message).toContain("Only super admins");
+  });
+});
+
+describe("extension events", () => {
+  it("takes renders and logger lines from a signed-in console user, one or many at a time", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
+    const headers = { cookie, "x-csrf-token": csrfToken };
+    const traceId = newTraceId();
+    const spanId = newSpanId();
+    const base = { appId, cardUid: "deal-card", location: "crm.record.tab", objectTypeId: "0-3", objectId: 123, traceId, spanId };
+    const res = await call("POST", "/api/v1/extension-events", { headers, body: [{ ...base, kind: "RENDER_FAILURE", message: "TypeError: x is undefined", durationMs: 35 }, { ...base, kind: "LOG", level: "warn", message: "slow" }] });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ accepted: 2 });
+    const rows = await waitForLogs(appId, "extensions", 2);
+    expect(rows.find((r: { eventType: string }) => r.eventType === "RENDER_FAILURE")).toMatchObject({ level: "ERROR", cardUid: "deal-card", location: "crm.record.tab", objectTypeId: "0-3", objectId: "123", traceId, durationMs: 35, userId: expect.any(Number) });
+    expect((await logs(appId, "extensions", "?level=warn")).body.results.map((r: { message: string }) => r.message)).toEqual(["slow"]);
+    expect((await logs(appId, "extensions", "?status=error&card=deal-card")).body.results).toHaveLength(1);
+    expect((await logs(appId, "extensions", "?card=other-card")).body.results).toHaveLength(0);
+  });
+
+  it("rejects bad events, unknown apps, missing sessions and missing CSRF tokens", async () => {
+    const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
+    const headers = { cookie, "x-csrf-token": csrfToken };
+    const good = { appId: app.appId, cardUid: "c", location: "crm.record.tab", kind: "LOG", message: "m", traceId: newTraceId(), spanId: newSpanId() };
+    const bad = await call("POST", "/api/v1/extension-events", { headers, body: { ...good, traceId: "abc", kind: "EXPLODED" } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain("Invalid request body for extension events");
+    const unknown = await call("POST", "/api/v1/extension-events", { headers, body: { ...good, appId: 999_999 } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toContain("appId 999999 is not a private app");
+    expect((await call("POST", "/api/v1/extension-events", { headers, body: { ...good, extra: 1 } })).status).toBe(400);
+    expect((await call("POST", "/api/v1/extension-events", { body: good })).status).toBe(401);
+    expect((await call("POST", "/api/v1/extension-events", { headers: { cookie }, body: good })).status).toBe(403);
+  });
+});
+
+describe("traces", () => {
+  it("joins a card render, its logger lines, the function it ran and the function's API call in one tree", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
+    const traceId = newTraceId();
+    const renderSpan = newSpanId();
+    const card = { appId, cardUid: "deal-card", location: "crm.record.tab", traceId, spanId: renderSpan };
+    await call("POST", "/api/v1/extension-events", { headers: { cookie, "x-csrf-token": csrfToken }, body: [{ ...card, kind: "RENDER_SUCCESS", durationMs: 120 }, { ...card, kind: "LOG", level: "INFO", message: "calling get-data" }] });
+    clock.advance(1000);
+    const run = functionRun(appId, { traceId, parentSpanId: renderSpan, durationMs: 80, startedAt: clock.now() });
+    clock.advance(1000);
+    await usage(token, { traceparent: traceparent(traceId, run.spanId) });
+    await waitForLogs(appId, "api-calls", 1);
+    await waitForLogs(appId, "extensions", 2);
+
+    const trace = (await call("GET", `/api/v1/private-apps/${appId}/traces/${traceId}`, { token: admin })).body;
+    expect(trace).toMatchObject({ traceId, eventCount: 4 });
+    expect(trace.spans).toHaveLength(1);
+    const [render] = trace.spans;
+    expect(render).toMatchObject({ spanId: renderSpan, name: "render deal-card", offsetMs: 0, durationMs: 120, status: "OK" });
+    expect(render.logs.map((l: { message: string }) => l.message)).toEqual(["calling get-data"]);
+    expect(render.children).toHaveLength(1);
+    const [fn] = render.children;
+    expect(fn).toMatchObject({ spanId: run.spanId, parentSpanId: renderSpan, name: "function get-data", durationMs: 80 });
+    expect(fn.children).toHaveLength(1);
+    expect(fn.children[0]).toMatchObject({ parentSpanId: run.spanId, name: `GET ${USAGE}`, status: "OK" });
+    expect(fn.children[0].offsetMs).toBeGreaterThanOrEqual(0);
+
+    const accountWide = await call("GET", `/api/v1/traces/${traceId.toUpperCase()}`, { token: admin });
+    expect(accountWide.body.eventCount).toBe(4);
+    expect((await call("GET", `/api/v1/private-apps/${app.appId}/traces/${traceId}`, { token: admin })).status).toBe(404);
+    const malformed = await call("GET", "/api/v1/traces/not-a-trace", { token: admin });
+    expect(malformed.status).toBe(404);
+    expect(malformed.body.message).toContain("32 hexadecimal characters");
+  });
+});
+
+describe("overview", () => {
+  it("counts calls by status class, runs by outcome, renders and errors in time buckets, with p50 and p95", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    await usage(token);
+    await usage(token);
+    functionRun(appId, { durationMs: 10 });
+    functionRun(appId, { durationMs: 30, outcome: "ERROR", error: { type: "Error", message: "boom" } });
+    await waitForLogs(appId, "api-calls", 2);
+    await waitForLogs(appId, "functions", 2);
+    const res = await call("GET", `/api/v1/private-apps/${appId}/overview?range=1h`, { token: admin });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ range: "1h", bucketMs: 300_000, totals: { apiCalls: 2, apiErrors: 0, functionRuns: 2, functionErrors: 1, renders: 0 } });
+    expect(res.body.buckets).toHaveLength(12);
+    const filled = res.body.buckets.filter((b: { apiCalls: { "2xx": number } }) => b.apiCalls["2xx"] > 0);
+    expect(filled).toHaveLength(1);
+    expect(filled[0]).toMatchObject({ apiCalls: { "2xx": 2 }, functionRuns: { SUCCESS: 1, ERROR: 1 }, errors: 1 });
+    expect(res.body.durations.functionRuns).toEqual({ p50: 10, p95: 30 });
+    expect(res.body.durations.apiCalls.p50).toBeGreaterThanOrEqual(0);
+    expect((await call("GET", `/api/v1/private-apps/${appId}/overview`, { token: admin })).body.buckets).toHaveLength(24);
+  });
+});
+
+describe("follow stream", () => {
+  async function follow(query: string) {
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/logs/stream${query}`, { headers: { authorization: `Bearer ${admin}` }, signal: controller.signal });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    return {
+      /** Reads until a chunk holding `text` arrives. */
+      async until(text: string): Promise<string> {
+        while (!buffer.includes(text)) {
+          const { value, done } = await reader.read();
+          if (done) throw new Error(`stream ended before "${text}"`);
+          buffer += value;
+        }
+        return buffer;
+      },
+      close: () => controller.abort(),
+    };
+  }
+
+  it("delivers a new API call to a follower of the app", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const stream = await follow(`?kind=api-calls&app=${appId}`);
+    try {
+      await stream.until(": following");
+      await usage(token, {}, "?followed=1");
+      const text = await stream.until("followed=1");
+      const data = text.split("\n").find((l) => l.startsWith("data: ") && l.includes("followed=1"))!;
+      expect(JSON.parse(data.slice(6))).toMatchObject({ appId, kind: "api-call", query: "followed=1" });
+      expect(text).toContain("event: api-calls");
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("delivers security events recorded by the apps domain", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const stream = await follow(`?kind=security&app=${appId}`);
+    try {
+      await stream.until(": following");
+      expect((await call("POST", `/api/v1/private-apps/${appId}/token/reveal`, { token: admin })).status).toBe(200);
+      const text = await stream.until("TOKEN_VIEWED");
+      expect(text).toContain("event: security");
+    } finally {
+      stream.close();
+    }
+  });
+
+  it("rejects unknown kinds and parameters", async () => {
+    expect((await call("GET", "/api/v1/logs/stream?kind=webhooks", { token: admin })).status).toBe(404);
+    expect((await call("GET", "/api/v1/logs/stream?colour=red", { token: admin })).status).toBe(400);
+    expect((await call("GET", "/api/v1/logs/stream")).status).toBe(401);
+  });
+});
+
+describe("retention", () => {
+  it("prunes events older than 30 days from every log table and keeps newer ones", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    await usage(token);
+    functionRun(appId);
+    await call("POST", `/api/v1/private-apps/${appId}/token/reveal`, { token: admin });
+    await waitForLogs(appId, "api-calls", 1);
+    await waitForLogs(appId, "functions", 1);
+    clock.advance(31 * 24 * 60 * 60 * 1000);
+    admin = await developerToken(server.bootstrap.info.personalAccessKey);
+    const fresh = await createTestApp(server.platform, accountId, { scopes: [] });
+    await usage(fresh.token);
+    await waitForLogs(fresh.appId, "api-calls", 1);
+    const deleted = await server.platform.logs.prune();
+    expect(deleted.api_calls).toBeGreaterThanOrEqual(1);
+    expect(deleted.function_runs).toBeGreaterThanOrEqual(1);
+    expect(deleted.security_events).toBeGreaterThanOrEqual(1);
+    expect((await logs(appId, "api-calls")).body.results).toHaveLength(0);
+    expect((await logs(appId, "functions")).body.results).toHaveLength(0);
+    expect((await logs(appId, "security")).body.results).toHaveLength(0);
+    expect((await logs(fresh.appId, "api-calls")).body.results).toHaveLength(1);
+  });
+});
