@@ -10,6 +10,7 @@ import { accountRoutes } from "./accounts/routes";
 import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
 import { functionRoutes } from "./functions/routes";
+import { extensionRoutes } from "./extensions/routes";
 import { registerAppAuthenticator } from "./apps/app-auth";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
@@ -47,6 +48,7 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
   await app.register(appRoutes(p));
   await app.register(crmRoutes(p));
   await app.register(functionRoutes(p));
+  await app.register(extensionRoutes(p));
   await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }

@@ -1,0 +1,66 @@
+import type { Kysely } from "kysely";
+import { resolveObjectType } from "@sprocket/project-format";
+import type { Database } from "../store/schema";
+import type { DeployedCard } from "../apps/provision";
+
+export interface RecordCard {
+  appId: number;
+  appName: string;
+  appUid: string;
+  buildId: number;
+  cardUid: string;
+  title: string;
+  location: string;
+  objectTypes: string[];
+  bundleUrl: string;
+}
+
+export const bundleUrl = (appId: number, buildId: number, cardUid: string) =>
+  `/api/v1/card-bundles/${appId}/${buildId}/${encodeURIComponent(cardUid)}.js`;
+
+/** The live cards of the account's apps that belong on a record of this object type (by name, singular or id). */
+export async function recordCards(db: Kysely<Database>, accountId: number, objectType: string): Promise<RecordCard[]> {
+  const wanted = resolveObjectType(objectType)?.name ?? objectType;
+  const rows = await db
+    .selectFrom("app_components")
+    .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
+    .select(["private_apps.id as app_id", "private_apps.name as app_name", "private_apps.uid as app_uid", "app_components.build_id", "app_components.config"])
+    .where("private_apps.account_id", "=", accountId)
+    .where("private_apps.deleted_at", "is", null)
+    .where("app_components.kind", "=", "card")
+    .orderBy("private_apps.name")
+    .execute();
+  const cards: RecordCard[] = [];
+  for (const row of rows) {
+    const card = JSON.parse(row.config) as DeployedCard;
+    const types = card.objectTypes.map((t) => resolveObjectType(t)?.name ?? t);
+    if (!types.includes(wanted)) continue;
+    cards.push({
+      appId: row.app_id,
+      appName: row.app_name,
+      appUid: row.app_uid,
+      buildId: row.build_id,
+      cardUid: card.uid,
+      title: card.title,
+      location: card.location,
+      objectTypes: types,
+      bundleUrl: bundleUrl(row.app_id, row.build_id, card.uid),
+    });
+  }
+  return cards;
+}
+
+/** The path of a live card's bundle in its build artifact, if the app still serves that card from that build. */
+export async function cardBundlePath(db: Kysely<Database>, accountId: number, appId: number, buildId: number, cardUid: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom("app_components")
+    .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
+    .select("app_components.config")
+    .where("private_apps.account_id", "=", accountId)
+    .where("app_components.app_id", "=", appId)
+    .where("app_components.build_id", "=", buildId)
+    .where("app_components.kind", "=", "card")
+    .where("app_components.name", "=", cardUid)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.config) as DeployedCard).bundle : undefined;
+}
