@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Client } from "@hubspot/api-client";
+import { startTestServer, type TestServer } from "./support/test-server";
+import { crmClient, liftLimits, rawCall } from "./support/crm-client";
+import { createAccount } from "../src/accounts/account-service";
+
+let server: TestServer;
+let client: Client;
+let token: string;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const { accountId } = await createAccount(server.platform, { name: "CRM search", admin: { email: `crm-search-${Date.now()}@example.com` } });
+  await liftLimits(server, accountId);
+  ({ client, token } = await crmClient(server, accountId));
+  const people = [
+    { email: "ann@acme.com", firstname: "Ann", lastname: "Smith", hubspotscore: "10", lifecyclestage: "lead", city: "Boston" },
+    { email: "bob@acme.com", firstname: "Bob", lastname: "Jones", hubspotscore: "20", lifecyclestage: "customer" },
+    { email: "cy@globex.io", firstname: "Cy", lastname: "Smith Jr", hubspotscore: "30", lifecyclestage: "customer", city: "Austin" },
+    { email: "di@globex.io", firstname: "Di", lastname: "Ng" },
+  ];
+  const res = await client.crm.contacts.batchApi.create({ inputs: people.map((properties) => ({ properties, associations: [] })) });
+  for (const r of res.results) ids[r.properties.firstname!] = r.id;
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function names(filters: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
+  const res = await client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: filters as never }], sorts: ["firstname"], properties: ["firstname"], limit: 100, after: "0", ...extra } as never);
+  return res.results.map((r) => r.properties.firstname);
+}
+
+describe("search through the official SDK", () => {
+  it.each([
+    ["EQ", [{ propertyName: "lastname", operator: "EQ", value: "SMITH" }], ["Ann"]],
+    ["NEQ", [{ propertyName: "lifecyclestage", operator: "NEQ", value: "customer" }], ["Ann", "Di"]],
+    ["LT", [{ propertyName: "hubspotscore", operator: "LT", value: "20" }], ["Ann"]],
+    ["LTE", [{ propertyName: "hubspotscore", operator: "LTE", value: "20" }], ["Ann", "Bob"]],
+    ["GT", [{ propertyName: "hubspotscore", operator: "GT", value: "20" }], ["Cy"]],
+    ["GTE", [{ propertyName: "hubspotscore", operator: "GTE", value: "20" }], ["Bob", "Cy"]],
+    ["BETWEEN", [{ propertyName: "hubspotscore", operator: "BETWEEN", value: "15", highValue: "30" }], ["Bob", "Cy"]],
+    ["IN", [{ propertyName: "firstname", operator: "IN", values: ["ann", "di"] }], ["Ann", "Di"]],
+    ["NOT_IN", [{ propertyName: "firstname", operator: "NOT_IN", values: ["ann", "di"] }], ["Bob", "Cy"]],
+    ["HAS_PROPERTY", [{ propertyName: "city", operator: "HAS_PROPERTY" }], ["Ann", "Cy"]],
+    ["NOT_HAS_PROPERTY", [{ propertyName: "city", operator: "NOT_HAS_PROPERTY" }], ["Bob", "Di"]],
+    ["CONTAINS_TOKEN", [{ propertyName: "email", operator: "CONTAINS_TOKEN", value: "*@globex.io" }], ["Cy", "Di"]],
+    ["NOT_CONTAINS_TOKEN", [{ propertyName: "lastname", operator: "NOT_CONTAINS_TOKEN", value: "smith" }], ["Bob", "Di"]],
+  ])("%s", async (_op, filters, expected) => {
+    expect(await names(filters)).toEqual(expected);
+  });
+
+  it("ANDs filters in a group, ORs groups, sorts, and counts the total", async () => {
+    const res = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [
+        { filters: [{ propertyName: "lifecyclestage", operator: "EQ" as never, value: "customer" }, { propertyName: "hubspotscore", operator: "GT" as never, value: "25" }] },
+        { filters: [{ propertyName: "firstname", operator: "EQ" as never, value: "Di" }] },
+      ],
+      sorts: [{ propertyName: "hubspotscore", direction: "DESCENDING" }] as never,
+      properties: ["firstname"],
+      limit: 10,
+      after: "0",
+    });
+    expect(res.total).toBe(2);
+    expect(res.results.map((r) => r.properties.firstname)).toEqual(["Cy", "Di"]);
+  });
+
+  it("searches default searchable properties with query, and pages by offset", async () => {
+    expect((await names([], { query: "smi", filterGroups: [] })).sort()).toEqual(["Ann", "Cy"]);
+    const first = await client.crm.contacts.searchApi.doSearch({ filterGroups: [], sorts: [], properties: [], limit: 3, after: "0" } as never);
+    expect(first.total).toBe(4);
+    expect(first.paging?.next?.after).toBe("3");
+    const second = await client.crm.contacts.searchApi.doSearch({ filterGroups: [], sorts: [], properties: [], limit: 3, after: first.paging!.next!.after } as never);
+    expect(second.results).toHaveLength(1);
+    expect(second.paging).toBeUndefined();
+    expect(Object.keys(first.results[0]!.properties).sort()).toEqual(["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"]);
+  });
+
+  it("filters by createdate (epoch millis or ISO) and finds nothing archived", async () => {
+    const since = String(Date.now() - 60_000);
+    expect(await names([{ propertyName: "createdate", operator: "GTE", value: since }])).toEqual(["Ann", "Bob", "Cy", "Di"]);
+    await client.crm.contacts.basicApi.archive(ids.Di!);
+    expect(await names([{ propertyName: "createdate", operator: "GTE", value: new Date(Number(since)).toISOString() }])).toEqual(["Ann", "Bob", "Cy"]);
+  });
+
+  it("refuses HubSpot's limits with 400 VALIDATION_ERROR", async () => {
+    const f = { propertyName: "firstname", operator: "EQ", value: "x" };
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ limit: 201 }, /limit must be between 1 and 200/],
+      [{ filterGroups: Array.from({ length: 6 }, () => ({ filters: [f] })) }, /Too many filter groups: 6/],
+      [{ filterGroups: [{ filters: Array.from({ length: 11 }, () => f) }] }, /Too many filters in a group: 11/],
+      [{ filterGroups: Array.from({ length: 5 }, () => ({ filters: Array.from({ length: 6 }, () => f) })) }, /Too many filters: 30/],
+      [{ after: "9950", limit: 100 }, /capped at 10000/],
+      [{ filterGroups: [{ filters: [{ propertyName: "nope", operator: "EQ", value: "1" }] }] }, /property nope/],
+      [{ filterGroups: [{ filters: [{ propertyName: "firstname", operator: "IN" }] }] }, /needs a non-empty values array/],
+      [{ filterGroups: [{ filters: [{ propertyName: "firstname", operator: "LIKE", value: "x" }] }] }, /operator/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await rawCall(server, token, "POST", "/crm/v3/objects/contacts/search", body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      expect(res.body).toMatchObject({ status: "error", category: "VALIDATION_ERROR" });
+      expect(res.body!.message).toMatch(message);
+    }
+  });
+});
