@@ -24,6 +24,7 @@ import { registerServer } from "./commands/server-start";
 import { registerApps } from "./commands/apps";
 import { registerSecrets } from "./commands/secrets";
 import { registerFunction } from "./commands/function-run";
+import { registerLogs } from "./commands/logs";
 import { version } from "./version";
 
 const program = new Command("sprocket")
@@ -39,6 +40,7 @@ registerAdmin(program);
 registerApps(program);
 registerSecrets(program);
 registerFunction(program);
+registerLogs(program);
 const project = program.command("project").description("work with projects: validate, upload, deploy, builds");
 registerProjectValidate(project);
 registerProjectCreate(project);

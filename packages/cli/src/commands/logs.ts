@@ -1,0 +1,229 @@
+import type { Command } from "commander";
+import pc from "picocolors";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
+import { exchangeKey } from "../api-client";
+import { CliError } from "../cli-error";
+import { printJson, printTable } from "../output";
+
+type Kind = "api-calls" | "functions" | "extensions" | "security";
+type Row = Record<string, any>;
+
+interface ListFlags {
+  account?: string;
+  app?: string;
+  function?: string;
+  since?: string;
+  until?: string;
+  status?: string;
+  level?: string;
+  method?: string;
+  card?: string;
+  search?: string;
+  limit?: string;
+  follow?: boolean;
+  json?: boolean;
+}
+
+const time = (row: Row) => pc.dim(String(row.createdAt).replace("T", " ").replace("Z", ""));
+const ms = (n: number | null) => (n === null ? "-" : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`);
+const short = (id: string) => pc.dim(id);
+const clip = (text: string, n = 60) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+
+function status(code: number): string {
+  const text = String(code);
+  return code >= 500 ? pc.red(text) : code >= 400 ? pc.yellow(text) : code >= 300 ? pc.cyan(text) : pc.green(text);
+}
+const outcome = (o: string) => (o === "SUCCESS" ? pc.green(o) : pc.red(o));
+const level = (l: string) => (l === "ERROR" ? pc.red(l) : l === "WARN" ? pc.yellow(l) : l === "DEBUG" ? pc.dim(l) : l);
+
+/** Per kind: the table's columns and one row's cells (the follow stream prints the same cells on one line). */
+const COLUMNS: Record<Kind, { head: string[]; cells(row: Row): string[] }> = {
+  "api-calls": {
+    head: ["Time", "Method", "Status", "Path", "Duration", "Trace"],
+    cells: (r) => [time(r), r.method, status(r.status), clip(r.query ? `${r.path}?${r.query}` : r.path), ms(r.durationMs), short(r.traceId)],
+  },
+  functions: {
+    head: ["Time", "Function", "Outcome", "Duration", "Memory", "Error", "Trace"],
+    cells: (r) => [
+      time(r),
+      r.functionName,
+      outcome(r.outcome),
+      ms(r.durationMs),
+      r.peakRssBytes === null ? "-" : `${Math.round(r.peakRssBytes / 1048576)} MB`,
+      r.error ? pc.red(clip(r.error.message, 40)) : "",
+      short(r.traceId),
+    ],
+  },
+  extensions: {
+    head: ["Time", "Event", "Level", "Card", "Location", "Object", "Message", "Trace"],
+    cells: (r) => [
+      time(r),
+      r.eventType === "RENDER_FAILURE" ? pc.red(r.eventType) : r.eventType,
+      level(r.level),
+      r.cardUid,
+      r.location,
+      r.objectId ? `${r.objectTypeId ?? "?"}/${r.objectId}` : "-",
+      clip(r.message, 40),
+      short(r.traceId),
+    ],
+  },
+  security: {
+    head: ["Time", "Event", "Actor", "Address", "App"],
+    cells: (r) => [time(r), pc.magenta(r.type), r.actor.label, r.actor.address ?? "-", r.appId ?? "-"],
+  },
+};
+
+const SUBCOMMANDS: Array<[string, Kind, string]> = [
+  ["api", "api-calls", "API calls made with private apps' tokens"],
+  ["functions", "functions", "serverless function runs"],
+  ["extensions", "extensions", "UI extension renders and logger lines"],
+  ["security", "security", "token views and rotations, deletions, sign-in failures"],
+];
+
+export function registerLogs(program: Command): void {
+  const logs = program.command("logs").description("read and follow logs: API calls, function runs, extension events, security events, traces");
+  for (const [name, kind, description] of SUBCOMMANDS) {
+    const cmd = logs
+      .command(name)
+      .description(description)
+      .option("--app <app>", "one private app (id or uid); default: every app of the account")
+      .option("--since <when>", "from this time: 30s, 15m, 1h, 7d, 2w, an ISO date or epoch ms")
+      .option("--until <when>", "before this time (same forms as --since)")
+      .option("--search <text>", "text to look for (path, message, error)")
+      .option("--limit <n>", "events to show (1-200)", "50")
+      .option("--follow", "keep printing new events as they happen")
+      .option("--json", "print JSON (one object per line with --follow)")
+      .option(...ACCOUNT_OPTION);
+    if (kind !== "security") cmd.option("--status <status>", kind === "api-calls" ? "200, 4xx, error or success" : "success, error or an outcome (TIMEOUT)");
+    if (kind === "api-calls") cmd.option("--method <method>", "GET, POST, …");
+    if (kind === "functions") cmd.option("--function <name>", "one function");
+    if (kind === "extensions") cmd.option("--level <level>", "DEBUG, INFO, WARN or ERROR").option("--card <uid>", "one card");
+    cmd.action((flags: ListFlags) => listOrFollow(kind, flags));
+  }
+  logs
+    .command("trace <traceId>")
+    .description("every event of a trace as a tree with timings")
+    .option("--app <app>", "look in one private app only")
+    .option("--json", "print as JSON")
+    .option(...ACCOUNT_OPTION)
+    .action(async (traceId: string, flags: { app?: string; json?: boolean; account?: string }) => {
+      const path = flags.app ? `/api/v1/private-apps/${encodeURIComponent(flags.app)}/traces/${encodeURIComponent(traceId)}` : `/api/v1/traces/${encodeURIComponent(traceId)}`;
+      const trace = await clientFor(flags).call<Trace>("GET", path);
+      if (flags.json) return void printJson(trace);
+      process.stdout.write(renderTrace(trace));
+    });
+}
+
+async function listOrFollow(kind: Kind, flags: ListFlags): Promise<void> {
+  const limit = Number(flags.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError(`--limit must be a whole number from 1 to 200 (got "${flags.limit}").`, 2);
+  const client = clientFor(flags);
+  const path = flags.app ? `/api/v1/private-apps/${encodeURIComponent(flags.app)}/logs/${kind}` : `/api/v1/logs/${kind}`;
+  const page = await client.call<{ results: Row[]; paging?: { next: { before: string } } }>("GET", path, {
+    query: { since: flags.since, until: flags.until, status: flags.status, level: flags.level, method: flags.method, function: flags.function, card: flags.card, q: flags.search, limit },
+  });
+  const { head, cells } = COLUMNS[kind];
+  if (!flags.follow) {
+    if (flags.json) return void printJson(page);
+    if (page.results.length === 0) return void process.stdout.write(pc.dim(`No ${kind} events${flags.since ? ` since ${flags.since}` : ""}.\n`));
+    // Oldest first, as in a terminal log; newest at the bottom.
+    printTable(head, [...page.results].reverse().map(cells));
+    if (page.paging) process.stdout.write(pc.dim(`Older events exist: narrow with --since/--until or raise --limit.\n`));
+    return;
+  }
+  for (const row of [...page.results].reverse()) printEvent(row, flags.json, cells);
+  await follow(client.account, kind, flags, (row) => printEvent(row, flags.json, cells));
+}
+
+function printEvent(row: Row, json: boolean | undefined, cells: (row: Row) => string[]): void {
+  process.stdout.write(json ? `${JSON.stringify(row)}\n` : `${cells(row).join("  ")}\n`);
+}
+
+/** Reads the server's event stream until interrupted; events the server cannot filter for us are filtered here. */
+async function follow(account: { server: string; personalAccessKey: string }, kind: Kind, flags: ListFlags, onEvent: (row: Row) => void): Promise<void> {
+  const { oauthAccessToken } = await exchangeKey(account.server, account.personalAccessKey);
+  const url = new URL("/api/v1/logs/stream", account.server);
+  url.searchParams.set("kind", kind);
+  if (flags.app) url.searchParams.set("app", flags.app);
+  const res = await fetch(url, { headers: { authorization: `Bearer ${oauthAccessToken}`, accept: "text/event-stream" } });
+  if (!res.ok || !res.body) {
+    const body = (await res.json().catch(() => undefined)) as { message?: string } | undefined;
+    throw new CliError(body?.message ?? `Cannot follow ${kind} logs (HTTP ${res.status}).`);
+  }
+  const wanted = (row: Row) =>
+    (!flags.function || row.functionName === flags.function) &&
+    (!flags.method || row.method === flags.method.toUpperCase()) &&
+    (!flags.card || row.cardUid === flags.card) &&
+    (!flags.level || row.level === flags.level.toUpperCase());
+  let buffer = "";
+  let announced = false;
+  for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
+    buffer += chunk;
+    let end: number;
+    while ((end = buffer.indexOf("\n\n")) >= 0) {
+      const message = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (!announced) {
+        announced = true;
+        process.stderr.write(pc.dim(`Following ${kind} logs${flags.app ? ` of app ${flags.app}` : ""} (Ctrl+C to stop)\n`));
+      }
+      const data = message
+        .split("\n")
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => l.slice(6))
+        .join("\n");
+      if (!data) continue;
+      const row = JSON.parse(data) as Row;
+      if (wanted(row)) onEvent(row);
+    }
+  }
+  throw new CliError("The server closed the log stream.");
+}
+
+interface TraceSpan {
+  name: string;
+  offsetMs: number;
+  durationMs: number;
+  status: "OK" | "ERROR";
+  event: Row | null;
+  logs: Row[];
+  children: TraceSpan[];
+}
+interface Trace {
+  traceId: string;
+  startedAt: string;
+  durationMs: number;
+  eventCount: number;
+  spans: TraceSpan[];
+}
+
+/** The trace as a tree: offset from the start, duration, a bar of where the span sits in the trace, and its log lines. */
+export function renderTrace(trace: Trace): string {
+  const total = Math.max(trace.durationMs, 1);
+  const BAR = 24;
+  const lines = [`${pc.bold(`Trace ${trace.traceId}`)}  ${pc.dim(`${trace.startedAt} · ${ms(trace.durationMs)} · ${trace.eventCount} events`)}`];
+  const walk = (spans: TraceSpan[], prefix: string) => {
+    spans.forEach((span, i) => {
+      const last = i === spans.length - 1;
+      const from = Math.min(BAR - 1, Math.floor((span.offsetMs / total) * BAR));
+      const width = Math.max(1, Math.round((span.durationMs / total) * BAR));
+      const bar = " ".repeat(from) + "█".repeat(Math.min(width, BAR - from)) + " ".repeat(Math.max(0, BAR - from - width));
+      const mark = span.status === "OK" ? pc.green("✔") : pc.red("✖");
+      const detail = describe(span.event);
+      lines.push(`${prefix}${last ? "└─" : "├─"} ${mark} ${pc.bold(span.name)}${detail ? ` ${detail}` : ""}  ${pc.dim(`+${ms(span.offsetMs)}`)}  ${ms(span.durationMs)}  ${span.status === "OK" ? pc.cyan(bar) : pc.red(bar)}`);
+      const inner = prefix + (last ? "   " : "│  ");
+      for (const log of span.logs) lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${log.message}`);
+      walk(span.children, inner);
+    });
+  };
+  walk(trace.spans, "");
+  return lines.join("\n") + "\n";
+}
+
+function describe(event: Row | null): string {
+  if (!event) return "";
+  if (event.kind === "api-call") return status(event.status);
+  if (event.kind === "function-run") return event.outcome === "SUCCESS" ? "" : `${outcome(event.outcome)}${event.error ? pc.red(`: ${event.error.message}`) : ""}`;
+  if (event.kind === "extension-event") return pc.dim(`${event.location}${event.objectId ? ` ${event.objectTypeId ?? ""}/${event.objectId}` : ""}`) + (event.eventType === "RENDER_FAILURE" ? pc.red(` ${event.message}`) : "");
+  return "";
+}

@@ -1,0 +1,136 @@
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../../server/test/support/test-server";
+import { createTestApp } from "../../server/test/support/test-apps";
+import { recordFunctionRun } from "../../server/src/logs/function-runs";
+import { newTraceId, traceparent } from "../../server/src/logs/trace-context";
+import { runCli } from "./run-cli";
+
+const BIN = path.resolve(import.meta.dirname, "../bin/sprocket.js");
+const USAGE = "/account-info/v3/api-usage/daily/private-apps";
+
+let server: TestServer;
+let env: NodeJS.ProcessEnv;
+let app: { appId: number; token: string };
+const traceId = newTraceId();
+
+const usage = async (token: string, query = "", headers: Record<string, string> = {}) => {
+  const res = await fetch(`${server.url}${USAGE}${query}`, { headers: { authorization: `Bearer ${token}`, ...headers } });
+  await res.arrayBuffer();
+  return res.status;
+};
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-logs-"));
+  env = { SPROCKET_CONFIG_PATH: path.join(dir, "config.yml") };
+  expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env)).code).toBe(0);
+  app = await createTestApp(server.platform, server.bootstrap.info.accountId, { uid: "logs-cli-app", scopes: [] });
+  const run = recordFunctionRun(server.platform, {
+    accountId: server.bootstrap.info.accountId,
+    appId: app.appId,
+    buildId: 3,
+    functionName: "get-data",
+    outcome: "TIMEOUT",
+    durationMs: 15,
+    logs: [{ level: "info", message: "starting", ts: Date.now() }],
+    error: { type: "TIMEOUT", message: "Timed out after 15000 ms" },
+    traceId,
+    invoker: { userId: null, label: "test" },
+  });
+  expect(await usage(app.token, "?from=function", { traceparent: traceparent(traceId, run.spanId) })).toBe(200);
+  expect(await usage(app.token, "?plain=1")).toBe(200);
+  for (let i = 0; i < 100; i++) {
+    await server.platform.logs.flush();
+    if ((await server.platform.store.db.selectFrom("api_calls").select("id").execute()).length >= 2) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("sprocket logs", () => {
+  it("lists API calls of an app as JSON and as a table", async () => {
+    const json = await runCli(["logs", "api", "--app", "logs-cli-app", "--json"], env);
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    const page = JSON.parse(json.stdout);
+    expect(page.results.map((r: { query: string }) => r.query)).toEqual(["plain=1", "from=function"]);
+    const table = await runCli(["logs", "api", "--app", String(app.appId), "--since", "1h"], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain("GET");
+    expect(table.stdout).toContain(`${USAGE}?plain=1`);
+    // Oldest first, like a terminal log.
+    expect(table.stdout.indexOf("from=function")).toBeLessThan(table.stdout.indexOf("plain=1"));
+  });
+
+  it("filters function runs by name and outcome across the account, showing their trace ids", async () => {
+    const res = await runCli(["logs", "functions", "--function", "get-data", "--status", "error"], env);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain("TIMEOUT");
+    expect(res.stdout).toContain(traceId);
+    const none = await runCli(["logs", "functions", "--function", "other", "--json"], env);
+    expect(JSON.parse(none.stdout).results).toEqual([]);
+    const empty = await runCli(["logs", "extensions", "--app", "logs-cli-app"], env);
+    expect(empty.stdout).toContain("No extensions events");
+  });
+
+  it("prints a trace as a tree with the API call under the function that made it", async () => {
+    const res = await runCli(["logs", "trace", traceId], env);
+    expect(res.code).toBe(0);
+    const lines = res.stdout.split("\n");
+    expect(lines[0]).toContain(`Trace ${traceId}`);
+    const fn = lines.findIndex((l) => l.includes("function get-data"));
+    const call = lines.findIndex((l) => l.includes(`GET ${USAGE}`));
+    expect(fn).toBeGreaterThan(0);
+    expect(lines[fn]).toContain("✖");
+    expect(lines[fn]).toContain("Timed out after 15000 ms");
+    expect(call).toBeGreaterThan(fn);
+    expect(lines[call]).toMatch(/^\s+└─ ✔ GET/);
+    const json = JSON.parse((await runCli(["logs", "trace", traceId, "--app", "logs-cli-app", "--json"], env)).stdout);
+    expect(json.spans[0].children[0].name).toBe(`GET ${USAGE}`);
+  });
+
+  it("explains bad input: unknown kinds and traces, bad times and limits", async () => {
+    expect((await runCli(["logs", "webhooks"], env)).code).toBe(2);
+    const limit = await runCli(["logs", "api", "--limit", "1000"], env);
+    expect(limit.code).toBe(2);
+    expect(limit.stderr).toContain("--limit must be a whole number from 1 to 200");
+    const since = await runCli(["logs", "api", "--since", "yesterday"], env);
+    expect(since.code).toBe(1);
+    expect(since.stderr).toContain("since must be a duration back from now");
+    const trace = await runCli(["logs", "trace", "abc"], env);
+    expect(trace.code).toBe(1);
+    expect(trace.stderr).toContain("trace IDs are 32 hexadecimal characters");
+    const noApp = await runCli(["logs", "api", "--app", "nope"], env);
+    expect(noApp.code).toBe(1);
+    expect(noApp.stderr).toContain('No private app "nope"');
+  });
+
+  it("--follow prints an API call made after it started", async () => {
+    const child = spawn(process.execPath, [BIN, "logs", "api", "--app", "logs-cli-app", "--follow", "--json", "--limit", "1"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    let stderr = "";
+    const seen = (pattern: () => boolean) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => pattern() && resolve();
+        child.stdout.on("data", (d) => ((stdout += d), check()));
+        child.stderr.on("data", (d) => ((stderr += d), check()));
+        child.on("exit", (code) => reject(new Error(`sprocket exited ${code}: ${stderr}`)));
+        check();
+      });
+    try {
+      await seen(() => stderr.includes("Following api-calls logs of app logs-cli-app"));
+      expect(await usage(app.token, "?followed=yes")).toBe(200);
+      await seen(() => stdout.includes("followed=yes"));
+      const line = stdout.split("\n").find((l) => l.includes("followed=yes"))!;
+      expect(JSON.parse(line)).toMatchObject({ kind: "api-call", status: 200, path: USAGE, query: "followed=yes" });
+    } finally {
+      child.kill();
+    }
+  });
+});
