@@ -155,7 +155,7 @@ describe("properties and owners", () => {
 
     const updated = await client.crm.properties.coreApi.update("contacts", "tier", { label: "Loyalty tier" });
     expect(updated.label).toBe("Loyalty tier");
-    const batchRead = await client.crm.properties.batchApi.read("contacts", { archived: false, inputs: [{ name: "tier" }, { name: "email" }], properties: [], dataSensitivity: undefined as never });
+    const batchRead = await client.crm.properties.batchApi.read("contacts", { archived: false, inputs: [{ name: "tier" }, { name: "email" }] });
     expect(batchRead.results.map((p) => p.name).sort()).toEqual(["email", "tier"]);
     const batchCreate = await client.crm.properties.batchApi.create("contacts", { inputs: [{ name: "nps", label: "NPS", type: "number" as never, fieldType: "number" as never, groupName: "loyalty" }] });
     expect(batchCreate.results[0]!.name).toBe("nps");

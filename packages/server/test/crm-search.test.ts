@@ -14,7 +14,7 @@ beforeAll(async () => {
   const { accountId } = await createAccount(server.platform, { name: "CRM search", admin: { email: `crm-search-${Date.now()}@example.com` } });
   await liftLimits(server, accountId);
   ({ client, token } = await crmClient(server, accountId));
-  const people = [
+  const people: Array<Record<string, string>> = [
     { email: "ann@acme.com", firstname: "Ann", lastname: "Smith", hubspotscore: "10", lifecyclestage: "lead", city: "Boston" },
     { email: "bob@acme.com", firstname: "Bob", lastname: "Jones", hubspotscore: "20", lifecyclestage: "customer" },
     { email: "cy@globex.io", firstname: "Cy", lastname: "Smith Jr", hubspotscore: "30", lifecyclestage: "customer", city: "Austin" },
