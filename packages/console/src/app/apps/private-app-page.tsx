@@ -1,0 +1,66 @@
+// One private app: Overview, Auth, Logs, Log Traces and Extensions tabs, each at its own URL.
+import { Anchor, Breadcrumbs, Tabs, Text } from "@mantine/core";
+import { useDocumentTitle } from "@mantine/hooks";
+import { useQuery } from "@tanstack/react-query";
+import { Link, useLocation } from "wouter";
+import { api } from "../api-client";
+import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
+import { appTabs, paths, type AppTab } from "../paths";
+import { useSession } from "../session";
+import { AppAuthTab } from "./app-auth-tab";
+import { AppExtensionsTab, AppLogsTab, AppLogTracesTab, AppOverviewTab } from "./app-info-tabs";
+import type { PrivateAppDetail } from "./app-types";
+
+const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions" };
+
+export const appQueryKey = (accountId: number, appId: string) => ["private-app", accountId, appId];
+
+export default function PrivateAppPage({ params }: { params: { appId: string; tab: string } }) {
+  const { accountId } = useSession();
+  const [, navigate] = useLocation();
+  const app = useQuery({
+    queryKey: appQueryKey(accountId, params.appId),
+    queryFn: () => api<PrivateAppDetail>("GET", `/api/v1/private-apps/${encodeURIComponent(params.appId)}`),
+  });
+  const tab = appTabs.find((t) => t === params.tab);
+  useDocumentTitle(`${app.data?.name ?? "Private app"} · ${tab ? tabLabels[tab] : ""} · Sprocket`);
+  if (!tab) return <EmptyState title="No such tab">Tabs are {appTabs.join(", ")}.</EmptyState>;
+  if (app.isPending) return <Loading />;
+  if (app.isError) return <ErrorNotice error={app.error} />;
+  const detail = app.data;
+  return (
+    <>
+      <Breadcrumbs mb="xs" aria-label="Breadcrumb">
+        <Anchor component={Link} href={paths.privateApps(accountId)} size="sm">
+          Private apps
+        </Anchor>
+        <Text size="sm">{detail.name}</Text>
+      </Breadcrumbs>
+      <PageTitle>{detail.name}</PageTitle>
+      <Tabs value={tab} onChange={(value) => value && navigate(paths.privateApp(accountId, detail.appId, value as AppTab))} keepMounted={false}>
+        <Tabs.List mb="md">
+          {appTabs.map((t) => (
+            <Tabs.Tab key={t} value={t}>
+              {tabLabels[t]}
+            </Tabs.Tab>
+          ))}
+        </Tabs.List>
+        <Tabs.Panel value="overview">
+          <AppOverviewTab app={detail} />
+        </Tabs.Panel>
+        <Tabs.Panel value="auth">
+          <AppAuthTab app={detail} />
+        </Tabs.Panel>
+        <Tabs.Panel value="logs">
+          <AppLogsTab app={detail} />
+        </Tabs.Panel>
+        <Tabs.Panel value="log-traces">
+          <AppLogTracesTab />
+        </Tabs.Panel>
+        <Tabs.Panel value="extensions">
+          <AppExtensionsTab app={detail} />
+        </Tabs.Panel>
+      </Tabs>
+    </>
+  );
+}

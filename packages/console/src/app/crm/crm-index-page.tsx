@@ -1,0 +1,213 @@
+// A CRM object's index: server-side search, sort, paging and a column choice kept per object type.
+import { useMemo, useState } from "react";
+import { Anchor, Button, Checkbox, Group, Popover, ScrollArea, Select, Stack, Table, Text, TextInput, UnstyledButton } from "@mantine/core";
+import { useDebouncedValue, useDocumentTitle, useLocalStorage } from "@mantine/hooks";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { Link } from "wouter";
+import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
+import { paths } from "../paths";
+import { useSession } from "../session";
+import { crmApi, type PropertyDefinition } from "./crm-api";
+import { objectTypeById, type CrmObjectType } from "./object-types";
+
+/** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. */
+const SEARCH_WINDOW = 10_000;
+type Sort = { propertyName: string; direction: "ASCENDING" | "DESCENDING" };
+
+export default function CrmIndexPage({ params }: { params: { objectTypeId: string } }) {
+  const type = objectTypeById(params.objectTypeId);
+  useDocumentTitle(`${type?.plural ?? "Records"} · Sprocket`);
+  if (!type) return <EmptyState title="Unknown object type">The console lists contacts (0-1), companies (0-2), deals (0-3) and tickets (0-5).</EmptyState>;
+  // A fresh state per object type.
+  return <CrmIndex key={type.objectTypeId} type={type} />;
+}
+
+function CrmIndex({ type }: { type: CrmObjectType }) {
+  const { accountId } = useSession();
+  const [columns, setColumns] = useLocalStorage<string[]>({ key: `sprocket.columns.${type.objectTypeId}`, defaultValue: type.defaultColumns });
+  const [search, setSearch] = useState("");
+  const [query] = useDebouncedValue(search.trim(), 250);
+  const [sort, setSort] = useState<Sort>();
+  const [pageSize, setPageSize] = useState(25);
+  // Cursors of the pages seen so far: cursors[n] is the `after` that gives page n.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [page, setPage] = useState(0);
+  const restart = () => {
+    setCursors([undefined]);
+    setPage(0);
+  };
+
+  const properties = useQuery({ queryKey: ["crm-properties", accountId, type.name], queryFn: () => crmApi.properties(type.name), staleTime: 300_000 });
+  const byName = useMemo(() => new Map((properties.data ?? []).map((p) => [p.name, p])), [properties.data]);
+  const results = useQuery({
+    queryKey: ["crm-search", accountId, type.name, query, sort, columns, pageSize, cursors[page]],
+    queryFn: ({ signal }) =>
+      crmApi.search(
+        type.name,
+        {
+          ...(query ? { query } : {}),
+          ...(sort ? { sorts: [sort] } : {}),
+          properties: [...new Set([...columns, ...type.defaultColumns])],
+          limit: pageSize,
+          ...(cursors[page] ? { after: cursors[page] } : {}),
+        },
+        signal,
+      ),
+    placeholderData: keepPreviousData,
+  });
+  const next = results.data?.paging?.next?.after;
+  const total = results.data?.total ?? 0;
+  const lastPage = Math.max(0, Math.ceil(Math.min(total, SEARCH_WINDOW) / pageSize) - 1);
+
+  function toggleSort(name: string) {
+    setSort((current) =>
+      current?.propertyName !== name ? { propertyName: name, direction: "ASCENDING" } : current.direction === "ASCENDING" ? { propertyName: name, direction: "DESCENDING" } : undefined,
+    );
+    restart();
+  }
+
+  return (
+    <>
+      <PageTitle>{type.plural}</PageTitle>
+      <Group justify="space-between" mb="sm" wrap="nowrap">
+        <TextInput
+          aria-label={`Search ${type.plural.toLowerCase()}`}
+          placeholder={`Search ${type.plural.toLowerCase()}`}
+          type="search"
+          w={320}
+          value={search}
+          onChange={(event) => {
+            setSearch(event.currentTarget.value);
+            restart();
+          }}
+        />
+        <Group gap="sm" wrap="nowrap">
+          <Text size="sm" c="dimmed" aria-live="polite" data-testid="record-total">
+            {results.data ? `${total.toLocaleString()} ${total === 1 ? type.singular.toLowerCase() : type.plural.toLowerCase()}` : ""}
+          </Text>
+          <ColumnChooser properties={properties.data ?? []} columns={columns} onChange={setColumns} />
+        </Group>
+      </Group>
+      {results.isError ? <ErrorNotice error={results.error} /> : null}
+      {results.isPending ? <Loading /> : null}
+      {results.data ? (
+        <ScrollArea type="auto">
+          <Table striped highlightOnHover aria-label={type.plural} aria-busy={results.isFetching} style={{ opacity: results.isPlaceholderData ? 0.6 : 1 }}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th scope="col">Name</Table.Th>
+                {columns.map((name) => {
+                  const direction = sort?.propertyName === name ? sort.direction : undefined;
+                  return (
+                    <Table.Th key={name} scope="col" aria-sort={direction === "ASCENDING" ? "ascending" : direction === "DESCENDING" ? "descending" : "none"}>
+                      <UnstyledButton onClick={() => toggleSort(name)} fw={700} fz="sm">
+                        {byName.get(name)?.label ?? name}
+                        <span aria-hidden="true">{direction === "ASCENDING" ? " ▲" : direction === "DESCENDING" ? " ▼" : ""}</span>
+                      </UnstyledButton>
+                    </Table.Th>
+                  );
+                })}
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {results.data.results.map((record) => (
+                <Table.Tr key={record.id}>
+                  <Table.Td>
+                    <Anchor component={Link} href={paths.crmRecord(accountId, type.objectTypeId, record.id)}>
+                      {type.displayName(record.properties) || `${type.singular} ${record.id}`}
+                    </Anchor>
+                  </Table.Td>
+                  {columns.map((name) => (
+                    <Table.Td key={name}>{displayValue(byName.get(name), record.properties[name])}</Table.Td>
+                  ))}
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+          {results.data.results.length === 0 ? (
+            <EmptyState title={query ? `No ${type.plural.toLowerCase()} match “${query}”` : `No ${type.plural.toLowerCase()} yet`} />
+          ) : null}
+        </ScrollArea>
+      ) : null}
+      <Group justify="space-between" mt="sm">
+        <Select
+          aria-label="Records per page"
+          size="xs"
+          w={140}
+          data={["25", "50", "100"].map((n) => ({ value: n, label: `${n} per page` }))}
+          value={String(pageSize)}
+          allowDeselect={false}
+          onChange={(value) => {
+            setPageSize(Number(value));
+            restart();
+          }}
+        />
+        <Group gap="xs" component="nav" aria-label="Pagination">
+          <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage(page - 1)}>
+            Previous
+          </Button>
+          <Text size="sm" aria-live="polite">
+            Page {page + 1}
+            {results.data ? ` of ${(lastPage + 1).toLocaleString()}` : ""}
+          </Text>
+          <Button
+            size="xs"
+            variant="default"
+            disabled={!next || page >= lastPage}
+            onClick={() => {
+              setCursors((known) => [...known.slice(0, page + 1), next]);
+              setPage(page + 1);
+            }}
+          >
+            Next
+          </Button>
+        </Group>
+      </Group>
+      {total > SEARCH_WINDOW ? (
+        <Text size="xs" c="dimmed" mt="xs">
+          Search shows the first {SEARCH_WINDOW.toLocaleString()} results; search or sort to reach the others.
+        </Text>
+      ) : null}
+    </>
+  );
+}
+
+export function displayValue(property: PropertyDefinition | undefined, value: string | null | undefined): string {
+  if (value === null || value === undefined || value === "") return "—";
+  if (property?.type === "datetime" || property?.type === "date") return formatDate(value);
+  if (property?.type === "enumeration") return property.options.find((o) => o.value === value)?.label ?? value;
+  if (property?.type === "bool") return value === "true" ? "Yes" : "No";
+  return value;
+}
+
+function ColumnChooser({ properties, columns, onChange }: { properties: PropertyDefinition[]; columns: string[]; onChange: (columns: string[]) => void }) {
+  const [filter, setFilter] = useState("");
+  const visible = properties.filter((p) => !p.hidden && (p.label.toLowerCase().includes(filter.toLowerCase()) || p.name.includes(filter.toLowerCase())));
+  return (
+    <Popover position="bottom-end" width={300} shadow="md" trapFocus>
+      <Popover.Target>
+        <Button size="xs" variant="default">
+          Edit columns
+        </Button>
+      </Popover.Target>
+      <Popover.Dropdown>
+        <Stack gap="xs">
+          <TextInput size="xs" aria-label="Filter properties" placeholder="Filter properties" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+          <ScrollArea.Autosize mah={320}>
+            <Stack gap={6} role="group" aria-label="Columns">
+              {visible.map((p) => (
+                <Checkbox
+                  key={p.name}
+                  size="xs"
+                  label={p.label}
+                  checked={columns.includes(p.name)}
+                  onChange={(e) => onChange(e.currentTarget.checked ? [...columns, p.name] : columns.filter((c) => c !== p.name))}
+                />
+              ))}
+            </Stack>
+          </ScrollArea.Autosize>
+        </Stack>
+      </Popover.Dropdown>
+    </Popover>
+  );
+}

@@ -1,0 +1,83 @@
+// A CRM record: its properties (view and edit), associations, and the app cards for its object type.
+import { lazy, Suspense } from "react";
+import { Anchor, Breadcrumbs, Grid, Paper, Stack, Tabs, Text } from "@mantine/core";
+import { useDocumentTitle } from "@mantine/hooks";
+import { useQuery } from "@tanstack/react-query";
+import { Link } from "wouter";
+import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
+import { paths } from "../paths";
+import { useSession } from "../session";
+import { AssociationsPanel } from "./associations-panel";
+import { crmApi } from "./crm-api";
+import { objectTypeById, type CrmObjectType } from "./object-types";
+import { PropertyPanel } from "./property-panel";
+
+// The extension host (its worker protocol and component set) loads only where cards are shown.
+const RecordCards = lazy(() => import("./record-cards"));
+
+export default function CrmRecordPage({ params }: { params: { objectTypeId: string; objectId: string } }) {
+  const type = objectTypeById(params.objectTypeId);
+  if (!type) return <EmptyState title="Unknown object type">The console shows contacts (0-1), companies (0-2), deals (0-3) and tickets (0-5).</EmptyState>;
+  if (!/^\d+$/.test(params.objectId)) return <EmptyState title="No such record">Record ids are numbers.</EmptyState>;
+  return <CrmRecord key={`${type.objectTypeId}/${params.objectId}`} type={type} id={params.objectId} />;
+}
+
+function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
+  const { accountId } = useSession();
+  const properties = useQuery({ queryKey: ["crm-properties", accountId, type.name], queryFn: () => crmApi.properties(type.name), staleTime: 300_000 });
+  const names = (properties.data ?? []).map((p) => p.name);
+  const record = useQuery({
+    queryKey: ["crm-record", accountId, type.name, id],
+    queryFn: () => crmApi.get(type.name, id, names),
+    enabled: properties.isSuccess,
+  });
+  const title = record.data ? type.displayName(record.data.properties) || `${type.singular} ${id}` : `${type.singular} ${id}`;
+  useDocumentTitle(`${title} · Sprocket`);
+  const recordRef = { objectTypeId: type.objectTypeId, objectId: Number(id) };
+  return (
+    <>
+      <Breadcrumbs mb="xs" aria-label="Breadcrumb">
+        <Anchor component={Link} href={paths.crmIndex(accountId, type.objectTypeId)} size="sm">
+          {type.plural}
+        </Anchor>
+        <Text size="sm">{title}</Text>
+      </Breadcrumbs>
+      <PageTitle>{title}</PageTitle>
+      {properties.isError ? <ErrorNotice error={properties.error} /> : null}
+      {record.isError ? <ErrorNotice error={record.error} /> : null}
+      {record.isPending && !properties.isError ? <Loading /> : null}
+      {record.data && properties.data ? (
+        <Grid gutter="md">
+          <Grid.Col span={{ base: 5, lg: 4 }}>
+            <PropertyPanel type={type} record={record.data} properties={properties.data} onSaved={() => void record.refetch()} />
+          </Grid.Col>
+          <Grid.Col span={{ base: 7, lg: 5 }}>
+            <Tabs defaultValue="overview" keepMounted>
+              <Tabs.List mb="md">
+                <Tabs.Tab value="overview">Overview</Tabs.Tab>
+                <Tabs.Tab value="apps">Apps</Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="overview">
+                <AssociationsPanel type={type} id={id} />
+              </Tabs.Panel>
+              <Tabs.Panel value="apps">
+                <Suspense fallback={<Loading label="Loading cards" />}>
+                  <RecordCards record={recordRef} location="crm.record.tab" version={record.dataUpdatedAt} />
+                </Suspense>
+              </Tabs.Panel>
+            </Tabs>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 3 }}>
+            <Paper withBorder p="md" component="aside" aria-label="App cards in the sidebar">
+              <Stack>
+                <Suspense fallback={<Loading label="Loading cards" />}>
+                  <RecordCards record={recordRef} location="crm.record.sidebar" version={record.dataUpdatedAt} />
+                </Suspense>
+              </Stack>
+            </Paper>
+          </Grid.Col>
+        </Grid>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,34 @@
+// The standard CRM objects the console lists, with HubSpot's ids and default columns.
+
+export interface CrmObjectType {
+  objectTypeId: string;
+  /** The path segment of /crm/v3/objects/{name}. */
+  name: "contacts" | "companies" | "deals" | "tickets";
+  singular: string;
+  plural: string;
+  /** Columns shown until the user picks others (HubSpot's default properties). */
+  defaultColumns: string[];
+  /** How a record is named in titles and association lists. */
+  displayName(properties: Record<string, string | null | undefined>): string;
+}
+
+const named = (...names: string[]) => (properties: Record<string, string | null | undefined>) =>
+  names.map((name) => properties[name]).filter(Boolean).join(" ");
+
+export const crmObjectTypes: CrmObjectType[] = [
+  {
+    objectTypeId: "0-1",
+    name: "contacts",
+    singular: "Contact",
+    plural: "Contacts",
+    defaultColumns: ["firstname", "lastname", "email", "createdate"],
+    displayName: (p) => named("firstname", "lastname")(p) || p.email || "",
+  },
+  { objectTypeId: "0-2", name: "companies", singular: "Company", plural: "Companies", defaultColumns: ["name", "domain", "createdate"], displayName: named("name") },
+  { objectTypeId: "0-3", name: "deals", singular: "Deal", plural: "Deals", defaultColumns: ["dealname", "amount", "dealstage", "closedate"], displayName: named("dealname") },
+  { objectTypeId: "0-5", name: "tickets", singular: "Ticket", plural: "Tickets", defaultColumns: ["subject", "hs_pipeline_stage", "hs_ticket_priority", "createdate"], displayName: named("subject") },
+];
+
+export function objectTypeById(objectTypeId: string): CrmObjectType | undefined {
+  return crmObjectTypes.find((type) => type.objectTypeId === objectTypeId || type.name === objectTypeId);
+}

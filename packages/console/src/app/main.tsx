@@ -1,0 +1,103 @@
+// The console's entry: providers, the session gate and the routes (each page is its own chunk).
+import "@mantine/core/styles.css";
+import { lazy, StrictMode, Suspense, useEffect, type ReactNode } from "react";
+import { createRoot } from "react-dom/client";
+import { MantineProvider } from "@mantine/core";
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { Redirect, Route, Switch, useLocation } from "wouter";
+import { ApiRequestError } from "./api-client";
+import { EmptyState, ErrorNotice, Loading } from "./page-parts";
+import { paths } from "./paths";
+import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
+import { Shell } from "./shell";
+import { SignInPage } from "./sign-in-page";
+
+const CrmIndexPage = lazy(() => import("./crm/crm-index-page"));
+const CrmRecordPage = lazy(() => import("./crm/crm-record-page"));
+const ProjectsPage = lazy(() => import("./projects/projects-page"));
+const ProjectPage = lazy(() => import("./projects/project-page"));
+const BuildPage = lazy(() => import("./projects/build-page"));
+const PrivateAppsPage = lazy(() => import("./apps/private-apps-page"));
+const PrivateAppPage = lazy(() => import("./apps/private-app-page"));
+const SettingsPage = lazy(() => import("./settings/settings-page"));
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      staleTime: 15_000,
+      refetchOnWindowFocus: false,
+      // A 4xx will not change by asking again.
+      retry: (count, error) => count < 2 && !(error instanceof ApiRequestError && error.status < 500),
+    },
+  },
+});
+
+/** Pages carry the account in their URL, as HubSpot's do: follow it, or say why not. */
+function AccountGate({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const { switchAccount } = useSessionActions();
+  const [location] = useLocation();
+  const urlAccount = Number(/^\/[a-z-]+\/(\d+)(\/|$)/.exec(location)?.[1] ?? session.accountId);
+  const member = session.accounts.some((a) => a.id === urlAccount);
+  const mismatch = urlAccount !== session.accountId;
+  useEffect(() => {
+    if (mismatch && member) void switchAccount(urlAccount);
+  }, [mismatch, member, urlAccount]);
+  if (!mismatch) return children;
+  if (!member) return <ErrorNotice title="Not your account" error={new Error(`You are not a member of account ${urlAccount}.`)} />;
+  return <Loading label={`Switching to account ${urlAccount}`} />;
+}
+
+function Pages() {
+  const session = useSession();
+  return (
+    <Suspense fallback={<Loading />}>
+      <Switch>
+        <Route path="/contacts/:accountId/objects/:objectTypeId" component={CrmIndexPage} />
+        <Route path="/contacts/:accountId/record/:objectTypeId/:objectId" component={CrmRecordPage} />
+        <Route path="/developer-projects/:accountId" component={ProjectsPage} />
+        <Route path="/developer-projects/:accountId/project/:name" component={ProjectPage} />
+        <Route path="/developer-projects/:accountId/project/:name/build/:buildId" component={BuildPage} />
+        <Route path="/private-apps/:accountId" component={PrivateAppsPage} />
+        <Route path="/private-apps/:accountId/:appId">{(params) => <Redirect to={`/private-apps/${params.accountId}/${params.appId}/overview`} replace />}</Route>
+        <Route path="/private-apps/:accountId/:appId/:tab" component={PrivateAppPage} />
+        <Route path="/settings/:accountId/:page" component={SettingsPage} />
+        <Route path="/">
+          <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
+        </Route>
+        <Route path="/login">
+          <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
+        </Route>
+        <Route>
+          <EmptyState title="Page not found">There is no console page at this address.</EmptyState>
+        </Route>
+      </Switch>
+    </Suspense>
+  );
+}
+
+function App() {
+  const session = useSessionQuery();
+  if (session.isPending) return <Loading label="Starting" />;
+  if (session.isError) return <ErrorNotice error={session.error} title="Cannot reach the server" />;
+  if (!session.data) return <SignInPage />;
+  return (
+    <SessionProvider session={session.data}>
+      <Shell>
+        <AccountGate>
+          <Pages />
+        </AccountGate>
+      </Shell>
+    </SessionProvider>
+  );
+}
+
+createRoot(document.getElementById("root")!).render(
+  <StrictMode>
+    <MantineProvider>
+      <QueryClientProvider client={queryClient}>
+        <App />
+      </QueryClientProvider>
+    </MantineProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,62 @@
+// Small pieces every page uses: loading, empty and error states.
+import { Alert, Center, Loader, Stack, Text, Title } from "@mantine/core";
+import type { ReactNode } from "react";
+import { ApiRequestError } from "./api-client";
+
+export function Loading({ label = "Loading" }: { label?: string }) {
+  return (
+    <Center py="xl" role="status" aria-live="polite">
+      <Loader size="sm" aria-hidden="true" />
+      <Text size="sm" c="dimmed" ml="sm">
+        {label}…
+      </Text>
+    </Center>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <Stack align="center" gap={4} py="xl" ta="center">
+      <Text fw={600}>{title}</Text>
+      {children ? (
+        <Text size="sm" c="dimmed" maw={520}>
+          {children}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
+
+/** An API failure as the user should see it: the server's message, and the correlation id to quote. */
+export function ErrorNotice({ error, title = "Something went wrong" }: { error: unknown; title?: string }) {
+  const api = error instanceof ApiRequestError ? error : undefined;
+  return (
+    <Alert color="red" title={api?.status === 403 ? "Not allowed" : title} role="alert">
+      <Text size="sm">{error instanceof Error ? error.message : String(error)}</Text>
+      {api?.correlationId ? (
+        <Text size="xs" c="dimmed" mt={4}>
+          Correlation id: {api.correlationId}
+        </Text>
+      ) : null}
+    </Alert>
+  );
+}
+
+export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
+  return (
+    <Stack gap={0} mb="md">
+      <div style={{ display: "flex", alignItems: "center", justifyContent: "space-between", gap: 16, flexWrap: "wrap" }}>
+        <Title order={1} size="h2">
+          {children}
+        </Title>
+        {actions}
+      </div>
+    </Stack>
+  );
+}
+
+export const formatDate = (value: string | number | null | undefined): string => {
+  if (value === null || value === undefined || value === "") return "—";
+  const date = new Date(typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value);
+  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+};

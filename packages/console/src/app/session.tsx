@@ -1,0 +1,72 @@
+// Who is signed in, in which account; sign-in, sign-out and the account switch.
+import { createContext, useContext, useEffect, type ReactNode } from "react";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { api, ApiRequestError, onSignedOut, setCsrfToken } from "./api-client";
+
+export type Role = "super_admin" | "admin" | "user";
+
+export interface SessionInfo {
+  userId: number;
+  email: string;
+  accountId: number;
+  role: Role;
+  csrfToken: string;
+  accounts: { id: number; name: string; tier: string; role: Role }[];
+}
+
+const SessionContext = createContext<SessionInfo | undefined>(undefined);
+const SESSION_KEY = ["session"] as const;
+
+async function fetchSession(): Promise<SessionInfo | null> {
+  try {
+    const session = await api<SessionInfo>("GET", "/api/v1/session");
+    setCsrfToken(session.csrfToken);
+    return session;
+  } catch (error) {
+    if (error instanceof ApiRequestError && error.status === 401) return null;
+    throw error;
+  }
+}
+
+export function useSessionQuery() {
+  const queryClient = useQueryClient();
+  useEffect(() => onSignedOut(() => queryClient.setQueryData(SESSION_KEY, null)), [queryClient]);
+  return useQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: Infinity, retry: false });
+}
+
+export function SessionProvider({ session, children }: { session: SessionInfo; children: ReactNode }) {
+  return <SessionContext.Provider value={session}>{children}</SessionContext.Provider>;
+}
+
+/** The signed-in user; only used below the shell, which renders the sign-in form when there is none. */
+export function useSession(): SessionInfo {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error("useSession outside a signed-in shell");
+  return session;
+}
+
+export const isSuperAdmin = (session: SessionInfo) => session.role === "super_admin";
+
+export function useSessionActions() {
+  const queryClient = useQueryClient();
+  /** Drops everything cached for the previous user or account, then shows the new session. */
+  const replaceSession = (session: SessionInfo | null) => {
+    queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== SESSION_KEY[0] });
+    queryClient.setQueryData(SESSION_KEY, session);
+  };
+  return {
+    async signIn(email: string, password: string) {
+      await api("POST", "/api/v1/session", { email, password });
+      replaceSession(await fetchSession());
+    },
+    async signOut() {
+      await api("DELETE", "/api/v1/session").catch(() => undefined);
+      setCsrfToken(undefined);
+      replaceSession(null);
+    },
+    async switchAccount(accountId: number) {
+      await api("PUT", "/api/v1/session/account", { accountId });
+      replaceSession(await fetchSession());
+    },
+  };
+}

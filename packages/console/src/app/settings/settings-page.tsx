@@ -1,0 +1,25 @@
+// Settings: users and roles, personal access keys, secrets.
+import { useDocumentTitle } from "@mantine/hooks";
+import { EmptyState, PageTitle } from "../page-parts";
+import { PersonalAccessKeys } from "./personal-access-keys";
+import { UsersAndRoles } from "./users-and-roles";
+
+const titles: Record<string, string> = { users: "Users and roles", "personal-access-keys": "Personal access keys", secrets: "Secrets" };
+
+export default function SettingsPage({ params }: { params: { page: string } }) {
+  const title = titles[params.page];
+  useDocumentTitle(`${title ?? "Settings"} · Sprocket`);
+  if (!title) return <EmptyState title="Page not found">Settings pages are users, personal-access-keys and secrets.</EmptyState>;
+  return (
+    <>
+      <PageTitle>{title}</PageTitle>
+      {params.page === "users" ? <UsersAndRoles /> : null}
+      {params.page === "personal-access-keys" ? <PersonalAccessKeys /> : null}
+      {params.page === "secrets" ? (
+        <EmptyState title="No secrets yet">
+          Function secrets are added with <code>sprocket secret add</code>; the server does not list them over HTTP yet.
+        </EmptyState>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,123 @@
+// The frame around every page: navigation, account switcher, sign-out.
+import type { ReactNode } from "react";
+import { AppShell, Button, Group, NavLink, ScrollArea, Select, Text } from "@mantine/core";
+import { Link, useLocation } from "wouter";
+import { crmObjectTypes } from "./crm/object-types";
+import { paths, pathInAccount } from "./paths";
+import { isSuperAdmin, useSession, useSessionActions } from "./session";
+
+interface NavItem {
+  label: string;
+  href: string;
+  /** The URL prefix under which the item is the current page. */
+  match: string;
+}
+
+function navSections(accountId: number, superAdmin: boolean): { label: string; items: NavItem[] }[] {
+  return [
+    {
+      label: "CRM",
+      items: crmObjectTypes.map((type) => ({
+        label: type.plural,
+        href: paths.crmIndex(accountId, type.objectTypeId),
+        match: `/contacts/${accountId}/(objects|record)/${type.objectTypeId}(/|$)`,
+      })),
+    },
+    {
+      label: "Development",
+      items: [
+        { label: "Projects", href: paths.projects(accountId), match: `/developer-projects/${accountId}(/|$)` },
+        ...(superAdmin ? [{ label: "Private apps", href: paths.privateApps(accountId), match: `/private-apps/${accountId}(/|$)` }] : []),
+      ],
+    },
+    {
+      label: "Settings",
+      items: [
+        { label: "Users and roles", href: paths.settings(accountId, "users"), match: `/settings/${accountId}/users` },
+        { label: "Personal access keys", href: paths.settings(accountId, "personal-access-keys"), match: `/settings/${accountId}/personal-access-keys` },
+        { label: "Secrets", href: paths.settings(accountId, "secrets"), match: `/settings/${accountId}/secrets` },
+      ],
+    },
+  ];
+}
+
+function AccountSwitcher() {
+  const session = useSession();
+  const { switchAccount } = useSessionActions();
+  const [location, navigate] = useLocation();
+  if (session.accounts.length < 2) {
+    const account = session.accounts.find((a) => a.id === session.accountId);
+    return (
+      <Text size="sm" c="dimmed">
+        {account?.name ?? "Account"} · {session.accountId}
+      </Text>
+    );
+  }
+  return (
+    <Select
+      aria-label="Account"
+      size="xs"
+      w={260}
+      allowDeselect={false}
+      data={session.accounts.map((a) => ({ value: String(a.id), label: `${a.name} (${a.id})` }))}
+      value={String(session.accountId)}
+      onChange={async (value) => {
+        if (!value) return;
+        await switchAccount(Number(value));
+        navigate(pathInAccount(location, Number(value)));
+      }}
+    />
+  );
+}
+
+export function Shell({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const { signOut } = useSessionActions();
+  const [location, navigate] = useLocation();
+  const sections = navSections(session.accountId, isSuperAdmin(session));
+  return (
+    <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="lg">
+      <AppShell.Header px="md">
+        <Group h="100%" justify="space-between" wrap="nowrap">
+          <Text fw={700} size="lg" component={Link} href="/" c="dark" td="none">
+            Sprocket
+          </Text>
+          <Group gap="sm" wrap="nowrap">
+            <AccountSwitcher />
+            <Text size="sm" data-testid="signed-in-as">
+              {session.email}
+            </Text>
+            <Button
+              variant="default"
+              size="xs"
+              onClick={async () => {
+                await signOut();
+                navigate("/");
+              }}
+            >
+              Sign out
+            </Button>
+          </Group>
+        </Group>
+      </AppShell.Header>
+      <AppShell.Navbar component="nav" aria-label="Main">
+        <ScrollArea py="sm">
+          {sections.map((section) => (
+            <div key={section.label} role="group" aria-labelledby={`nav-${section.label}`}>
+              <Text id={`nav-${section.label}`} size="xs" fw={700} c="dimmed" tt="uppercase" px="md" pt="sm" pb={4}>
+                {section.label}
+              </Text>
+              {section.items.map((item) => {
+                const active = new RegExp(`^${item.match}`).test(location);
+                return (
+                  <NavLink key={item.href} component={Link} href={item.href} label={item.label} active={active} aria-current={active ? "page" : undefined} />
+                );
+              })}
+            </div>
+          ))}
+        </ScrollArea>
+      </AppShell.Navbar>
+      <AppShell.Main>{children}</AppShell.Main>
+    </AppShell>
+  );
+}

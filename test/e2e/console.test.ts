@@ -1,0 +1,242 @@
+// The web console in Debian's Chromium against a real server: sign-in, tokens, roles, CRM edits, projects.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createAccount } from "../../packages/server/src/accounts/account-service";
+import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
+import { createTestApp } from "../../packages/server/test/support/test-apps";
+import { runCli } from "../../packages/cli/test/run-cli";
+
+const screenshots = path.resolve(import.meta.dirname, "../../test-results/console");
+const engine = process.env.SPROCKET_TEST_DB ?? "sqlite";
+let server: TestServer;
+let browser: Browser;
+let accountId: number;
+const admin = { email: "", password: "" };
+const member = { email: "member@example.com", password: "" };
+
+async function call(method: string, url: string, token: string, body?: unknown) {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** A page that fails the test on any console error or uncaught exception. */
+async function openPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, baseURL: server.url });
+  await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(message.text());
+  });
+  page.on("pageerror", (error) => errors.push(error.message));
+  return { context, page, errors };
+}
+
+async function signIn(page: Page, who: { email: string; password: string }, url = "/") {
+  await page.goto(url);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByTestId("signed-in-as").waitFor();
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true });
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  server = await startTestServer();
+  accountId = server.bootstrap.info.accountId;
+  Object.assign(admin, server.bootstrap.info.superAdmin);
+  // A user who is super admin of their own account but only a plain user of the demo account.
+  const other = await createAccount(server.platform, { name: "Member's own account", admin: { email: member.email } });
+  member.password = other.superAdmin.password;
+  const user = await server.platform.store.db.selectFrom("users").select("id").where("email", "=", member.email).executeTakeFirstOrThrow();
+  await server.platform.store.db.insertInto("memberships").values({ account_id: accountId, user_id: user.id, role: "user" }).execute();
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("console", () => {
+  it("serves the SPA with security headers, long-cached assets, and JSON 404s to API clients", async () => {
+    const html = await fetch(`${server.url}/private-apps/${accountId}/1/auth`, { headers: { accept: "text/html" } });
+    expect(html.status).toBe(200);
+    expect(html.headers.get("content-type")).toMatch(/text\/html/);
+    expect(html.headers.get("x-frame-options")).toBe("DENY");
+    expect(html.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    expect(html.headers.get("referrer-policy")).toBe("same-origin");
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(await html.text())?.[1];
+    expect(asset).toBeDefined();
+    const js = await fetch(server.url + asset);
+    expect(js.status).toBe(200);
+    expect(js.headers.get("cache-control")).toContain("immutable");
+    const worker = await fetch(`${server.url}/extension-host/worker.js`);
+    expect(worker.status).toBe(200);
+    expect(worker.headers.get("content-security-policy")).toContain("connect-src 'none'");
+    const api = await fetch(`${server.url}/crm/v3/nothing-here`, { headers: { accept: "text/html" } });
+    expect(api.status).toBe(404);
+    expect(await api.json()).toMatchObject({ status: "error", category: "RESOURCE_NOT_FOUND" });
+    const json = await fetch(`${server.url}/contacts/${accountId}/objects/0-1`, { headers: { accept: "application/json" } });
+    expect(json.status).toBe(404);
+  });
+
+  it("refuses a wrong password and signs in and out", async () => {
+    const { context, page, errors } = await openPage();
+    await page.goto("/");
+    await page.getByLabel("Email").fill(admin.email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.getByText("Wrong email or password.").count()).toBe(1);
+    await shot(page, "sign-in");
+    await page.getByLabel("Password").fill(admin.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByTestId("signed-in-as").waitFor();
+    expect(page.url()).toContain(`/contacts/${accountId}/objects/0-1`);
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.getByLabel("Password").waitFor();
+    // The session is gone on the server too.
+    await page.reload();
+    await page.getByLabel("Password").waitFor();
+    expect(errors.filter((e) => !e.includes("401"))).toEqual([]);
+    await context.close();
+  });
+
+  it("shows, copies and rotates a private app's token, and records it as security events", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { uid: "token-app", scopes: ["crm.objects.contacts.read"] });
+    const { context, page, errors } = await openPage();
+    await signIn(page, admin, `/private-apps/${accountId}`);
+    await expect.poll(() => page.getByTestId("app-count").textContent()).toMatch(/^\d+ of 20 apps$/);
+    await shot(page, "private-apps");
+    await page.getByRole("link", { name: "token-app" }).click();
+    await page.getByRole("tab", { name: "Auth" }).click();
+    expect(page.url()).toContain(`/private-apps/${accountId}/${appId}/auth`);
+    const shown = page.getByTestId("app-token");
+    expect(await shown.textContent()).not.toContain(token);
+    await page.getByRole("button", { name: "Show" }).click();
+    await expect.poll(() => shown.textContent()).toBe(token);
+    await page.getByRole("button", { name: "Copy" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    await shot(page, "app-auth");
+
+    await page.getByRole("button", { name: "Rotate" }).click();
+    await page.getByRole("menuitem", { name: /expire the old token in 7 days/ }).click();
+    await expect.poll(() => shown.textContent()).not.toBe(token);
+    const rotated = (await shown.textContent())!;
+    expect(rotated).toMatch(/^pat-na1-/);
+    await page.getByTestId("previous-token").waitFor();
+    // Both tokens work until the old one is expired.
+    expect((await call("GET", "/crm/v3/objects/contacts?limit=1", token)).status).toBe(200);
+    expect((await call("GET", "/crm/v3/objects/contacts?limit=1", rotated)).status).toBe(200);
+    await page.getByRole("button", { name: "Expire old token now" }).click();
+    await expect.poll(() => page.getByTestId("previous-token").count()).toBe(0);
+    expect((await call("GET", "/crm/v3/objects/contacts?limit=1", token)).status).toBe(401);
+
+    await page.getByRole("button", { name: "Rotate" }).click();
+    await page.getByRole("menuitem", { name: /Rotate now/ }).click();
+    await expect.poll(() => shown.textContent()).not.toBe(rotated);
+    expect((await call("GET", "/crm/v3/objects/contacts?limit=1", rotated)).status).toBe(401);
+
+    await page.getByRole("tab", { name: "Logs" }).click();
+    await page.getByRole("tab", { name: "Security" }).click();
+    for (const type of ["TOKEN_VIEWED", "TOKEN_ROTATED_LATER", "OLD_TOKEN_EXPIRED", "TOKEN_ROTATED"]) await page.getByText(type, { exact: true }).first().waitFor();
+    await shot(page, "app-logs");
+    for (const tab of ["Overview", "Log Traces", "Extensions"]) {
+      await page.getByRole("tab", { name: tab }).click();
+      await shot(page, `app-${tab.toLowerCase().replace(" ", "-")}`);
+    }
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("deletes an app only once its name is typed", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { uid: "doomed-app", scopes: ["crm.objects.contacts.read"] });
+    const { context, page, errors } = await openPage();
+    await signIn(page, admin, `/private-apps/${accountId}/${appId}/auth`);
+    await page.getByRole("button", { name: "Delete app" }).click();
+    const confirm = page.getByRole("button", { name: "Delete permanently" });
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByLabel("App name").fill("doomed");
+    expect(await confirm.isDisabled()).toBe(true);
+    await page.getByLabel("App name").fill("doomed-app");
+    await confirm.click();
+    await page.waitForURL(`**/private-apps/${accountId}`);
+    expect((await call("GET", "/crm/v3/objects/contacts?limit=1", token)).status).toBe(401);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("hides private apps and tokens from a user who is not a super admin", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { uid: "secret-app", scopes: ["crm.objects.contacts.read"] });
+    const { context, page } = await openPage();
+    await signIn(page, member, `/private-apps/${accountId}/${appId}/auth`);
+    await page.getByText("Only super admins can manage private apps and see their tokens.").waitFor();
+    expect(await page.getByTestId("app-token").count()).toBe(0);
+    expect(await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Private apps" }).count()).toBe(0);
+    // The account switcher lists both of the member's accounts.
+    expect(await page.getByRole("textbox", { name: "Account" }).inputValue()).toContain(String(accountId));
+    await shot(page, "not-super-admin");
+    await context.close();
+  });
+
+  it("edits a contact with inline validation errors, and the API sees the change", async () => {
+    const { token } = await createTestApp(server.platform, accountId, { uid: "crm-writer", scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
+    const created = await call("POST", "/crm/v3/objects/contacts", token, { properties: { firstname: "Ada", lastname: "Lovelace", email: "ada@example.com" } });
+    expect(created.status).toBe(201);
+    const { context, page, errors } = await openPage();
+    await signIn(page, admin, `/contacts/${accountId}/objects/0-1`);
+    await page.getByLabel("Search contacts").fill("Lovelace");
+    await page.getByRole("link", { name: "Ada Lovelace" }).click();
+    expect(page.url()).toContain(`/contacts/${accountId}/record/0-1/${created.body.id}`);
+    await page.getByRole("button", { name: "Edit" }).click();
+    await page.getByLabel("Email", { exact: true }).fill("not an email");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("alert").or(page.locator("[id$=-error]")).first().waitFor();
+    await shot(page, "contact-invalid");
+    await page.getByLabel("Email", { exact: true }).fill("ada@engines.example");
+    await page.getByLabel("First name", { exact: true }).fill("Augusta");
+    await page.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("heading", { name: "Augusta Lovelace" }).waitFor();
+    const read = await call("GET", `/crm/v3/objects/contacts/${created.body.id}?properties=firstname&properties=email`, token);
+    expect(read.body.properties).toMatchObject({ firstname: "Augusta", email: "ada@engines.example" });
+    await shot(page, "contact-record");
+    await page.getByRole("link", { name: "Contacts" }).first().click();
+    await page.getByRole("table", { name: "Contacts" }).waitFor();
+    await shot(page, "contacts");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("lists a project uploaded with the CLI, its builds and a build's steps", async () => {
+    const work = mkdtempSync(path.join(tmpdir(), "sprocket-console-cli-"));
+    const env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
+    expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env)).code).toBe(0);
+    const upload = await runCli(["project", "upload", "/work/shared/fixtures/projects/seed-example", "-m", "from the console test"], env);
+    expect(upload.code, upload.stderr).toBe(0);
+    const { context, page, errors } = await openPage();
+    await signIn(page, admin, `/developer-projects/${accountId}`);
+    await shot(page, "projects");
+    await page.getByRole("link", { name: /seed/ }).first().click();
+    await page.getByRole("table", { name: "Build history" }).getByText("from the console test").waitFor();
+    await page.getByText("CLI upload").first().waitFor();
+    await shot(page, "project");
+    await page.getByRole("link", { name: "#1" }).click();
+    await page.getByText("Steps").waitFor();
+    await shot(page, "build");
+    await page.getByRole("link", { name: /seed/ }).first().click();
+    await page.getByRole("tab", { name: "Settings" }).click();
+    await page.getByText("Deploy successful builds automatically").waitFor();
+    await shot(page, "project-settings");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
