@@ -1,5 +1,4 @@
 import { InvalidArgumentError, type Command } from "commander";
-import { loadConfig, openPlatform, seedCrm } from "@sprocket/server";
 import { CliError } from "../cli-error";
 import { ok, printJson } from "../output";
 
@@ -25,6 +24,7 @@ export function registerAdminSeed(admin: Command): void {
     .option("--data-dir <dir>", "the server's data dir (default ./.sprocket)")
     .option("--json", "print the counts as JSON")
     .action(async (flags: { account: number; contacts: number; companies?: number; deals?: number; tickets?: number; seed: number; history: boolean; dataDir?: string; json?: boolean }) => {
+      const { loadConfig, openPlatform, seedCrm } = await import("@sprocket/server");
       const platform = await openPlatform(loadConfig({ dataDir: flags.dataDir }));
       try {
         const account = await platform.store.db.selectFrom("accounts").select("id").where("id", "=", flags.account).executeTakeFirst();

@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { unpackZip } from "@sprocket/builder";
 import { CliError } from "../cli-error";
 import { ok } from "../output";
 import { ACCOUNT_FLAG, PROJECT_FLAG, clientFor, projectName, projectPath } from "./project-session";
@@ -19,6 +18,7 @@ export function registerProjectDownload(project: Command): void {
       const zip = await clientFor(flags).call<Buffer>("GET", `/dfs/v1/projects/${projectPath(name)}/builds/${flags.build}/archive-full`, { raw: true });
       const dest = path.resolve(flags.dest ?? `${name}-build-${flags.build}`);
       // The same checks as an upload: the archive cannot write outside dest.
+      const { unpackZip } = await import("@sprocket/builder");
       const { files } = await unpackZip(zip, dest).catch((e: Error) => {
         throw new CliError(`Cannot unpack into ${dest}: ${e.message}`);
       });

@@ -1,4 +1,4 @@
-import ora, { type Ora } from "ora";
+import type { Ora } from "ora";
 import pc from "picocolors";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
@@ -41,8 +41,9 @@ export interface DeployView {
 export class Progress {
   private spinner: Ora | undefined;
   constructor(private readonly quiet: boolean) {}
-  start(text: string): void {
+  async start(text: string): Promise<void> {
     if (this.quiet) return;
+    const { default: ora } = await import("ora");
     this.spinner = ora({ text, stream: process.stdout }).start();
   }
   update(text: string): void {
@@ -71,7 +72,7 @@ const duration = (s: SubStatus) => (s.startedAt && s.finishedAt ? pc.dim(` ${Dat
 
 /** Polls a build, printing each sub-build as it finishes, until SUCCESS or FAILURE. */
 export async function followBuild(client: SprocketClient, name: string, buildId: number, progress: Progress): Promise<BuildView> {
-  progress.start(`Building #${buildId}`);
+  await progress.start(`Building #${buildId}`);
   const reported = new Set<string>();
   for (;;) {
     const build = await client.call<BuildView>("GET", `/dfs/v1/projects/${projectPath(name)}/builds/${buildId}/status`);
@@ -95,7 +96,7 @@ export async function followBuild(client: SprocketClient, name: string, buildId:
 }
 
 export async function followDeploy(client: SprocketClient, name: string, deployId: number, progress: Progress): Promise<DeployView> {
-  progress.start(`Deploying (deploy ${deployId})`);
+  await progress.start(`Deploying (deploy ${deployId})`);
   for (;;) {
     const deploy = await client.call<DeployView>("GET", `/dfs/deploy/v1/deploy-status/projects/${projectPath(name)}/deploys/${deployId}`);
     if (deploy.status === "SUCCESS") {

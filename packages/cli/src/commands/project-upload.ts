@@ -1,8 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
 import pc from "picocolors";
-import yazl from "yazl";
-import { hasErrors, loadProjectFromDir, renderDiagnostics, validateProject } from "@sprocket/project-format";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
@@ -39,18 +37,20 @@ export interface UploadResult {
 /** Validates locally, zips srcDir's contents (as HubSpot's CLI does), uploads, and follows the build and deploy. */
 export async function uploadProject(client: SprocketClient, local: LocalProject, opts: { message: string; skipAutoDeploy: boolean; progress: Progress }): Promise<UploadResult> {
   const { progress } = opts;
+  // The validator loads on use so that other commands start fast.
+  const { hasErrors, loadProjectFromDir, renderDiagnostics, validateProject } = await import("@sprocket/project-format");
   const files = await loadProjectFromDir(local.dir);
   const { diagnostics, project } = validateProject(files);
   if (hasErrors(diagnostics) || !project) {
     process.stderr.write(renderDiagnostics(diagnostics, files, { color: process.stderr.isTTY === true }) + "\n");
     throw new CliError("Project validation failed; nothing was uploaded.");
   }
-  progress.start("Zipping");
+  await progress.start("Zipping");
   const zip = await zipSource(files, project.srcDir);
   progress.succeed(`Zipped ${project.srcDir}/ (${kb(zip.length)})`);
 
   await ensureRemoteProject(client, project.name, progress);
-  progress.start(`Uploading ${kb(zip.length)}`);
+  await progress.start(`Uploading ${kb(zip.length)}`);
   const started = Date.now();
   const form = new FormData();
   form.set("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), `${path.basename(local.dir)}.zip`);
@@ -94,6 +94,7 @@ async function ensureRemoteProject(client: SprocketClient, name: string, progres
 
 /** The files under srcDir, at the zip root, exactly the set that was validated (upload ignore rules and .hsignore applied). */
 async function zipSource(files: ReadonlyMap<string, string | Uint8Array>, srcDir: string): Promise<Buffer> {
+  const { default: yazl } = await import("yazl");
   const zip = new yazl.ZipFile();
   const prefix = `${srcDir}/`;
   const mtime = new Date(1980, 0, 1);

@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { watch } from "chokidar";
 import pc from "picocolors";
 import { info } from "../output";
 import { ACCOUNT_FLAG, clientFor, findLocalProject } from "./project-session";
@@ -38,6 +37,7 @@ export function registerProjectWatch(project: Command): void {
         timer = setTimeout(() => pending && run(), debounceMs);
       };
       const ignored = (p: string) => /(^|[/\\])(node_modules|\.[^/\\]+)([/\\]|$)/.test(path.relative(local.dir, p));
+      const { watch } = await import("chokidar");
       const watcher = watch(local.dir, { ignoreInitial: true, ignored });
       watcher.on("all", schedule);
       await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
