@@ -31,7 +31,7 @@ export function setCsrfToken(token: string | undefined): void {
 }
 
 const listeners = new Set<() => void>();
-/** Called when the server answers 401: the session is gone, the shell shows the sign-in form. */
+/** Called when the server answers 401: the session may be gone. */
 export function onSignedOut(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);

@@ -6,7 +6,7 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { ApiRequestError } from "./api-client";
-import { EmptyState, ErrorNotice, Loading } from "./page-parts";
+import { EmptyState, ErrorNotice, Loading, PageBoundary } from "./page-parts";
 import { paths } from "./paths";
 import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
 import { Shell } from "./shell";
@@ -50,7 +50,9 @@ function AccountGate({ children }: { children: ReactNode }) {
 
 function Pages() {
   const session = useSession();
+  const [location] = useLocation();
   return (
+    <PageBoundary resetKey={location}>
     <Suspense fallback={<Loading />}>
       <Switch>
         <Route path="/contacts/:accountId/objects/:objectTypeId" component={CrmIndexPage} />
@@ -73,6 +75,7 @@ function Pages() {
         </Route>
       </Switch>
     </Suspense>
+    </PageBoundary>
   );
 }
 

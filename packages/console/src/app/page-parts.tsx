@@ -1,6 +1,6 @@
 // Small pieces every page uses: loading, empty and error states.
 import { Alert, Center, Loader, Stack, Text, Title } from "@mantine/core";
-import type { ReactNode } from "react";
+import { Component, type ReactNode } from "react";
 import { ApiRequestError } from "./api-client";
 
 export function Loading({ label = "Loading" }: { label?: string }) {
@@ -60,3 +60,17 @@ export const formatDate = (value: string | number | null | undefined): string =>
   const date = new Date(typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value);
   return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
 };
+
+/** A page that throws shows its error; the navigation around it keeps working. */
+export class PageBoundary extends Component<{ children: ReactNode; resetKey: string }, { error?: unknown }> {
+  override state: { error?: unknown } = {};
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  override componentDidUpdate(previous: { resetKey: string }) {
+    if (previous.resetKey !== this.props.resetKey && this.state.error) this.setState({ error: undefined });
+  }
+  override render() {
+    return this.state.error ? <ErrorNotice error={this.state.error} title="This page failed" /> : this.props.children;
+  }
+}

@@ -30,7 +30,8 @@ async function fetchSession(): Promise<SessionInfo | null> {
 
 export function useSessionQuery() {
   const queryClient = useQueryClient();
-  useEffect(() => onSignedOut(() => queryClient.setQueryData(SESSION_KEY, null)), [queryClient]);
+  // A 401 from some API: ask whether the session itself is gone (then the sign-in form shows) or only that API refused it.
+  useEffect(() => onSignedOut(() => void queryClient.invalidateQueries({ queryKey: SESSION_KEY })), [queryClient]);
   return useQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: Infinity, retry: false });
 }
 

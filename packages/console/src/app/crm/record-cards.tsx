@@ -73,7 +73,7 @@ export default function RecordCards({ record, location, version }: { record: Crm
     queryKey: ["record-cards", session.accountId, record.objectTypeId],
     queryFn: async () => {
       try {
-        return await api<RecordCard[]>("GET", `/api/v1/record-cards?objectTypeId=${encodeURIComponent(record.objectTypeId)}`);
+        return (await api<{ results: RecordCard[] }>("GET", `/api/v1/record-cards?objectTypeId=${encodeURIComponent(record.objectTypeId)}`)).results;
       } catch (error) {
         // A server without the cards endpoint yet has no cards to show.
         if (error instanceof ApiRequestError && error.status === 404 && error.category === "RESOURCE_NOT_FOUND") return [];
