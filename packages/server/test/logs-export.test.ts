@@ -92,7 +92,9 @@ describe("OTLP export and shutdown", () => {
     expect(() => logsOptions({ SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(/SPROCKET_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
     expect(() => logsOptions({ SPROCKET_LOG_RETENTION_DAYS: "0" })).toThrow(/SPROCKET_LOG_RETENTION_DAYS/);
     expect(() => logsOptions({ SPROCKET_LOG_RETENTION_DAYS: "a month" })).toThrow(/whole number of days/);
-    expect(logsOptions({})).toMatchObject({ retentionDays: 30, otlpEndpoint: undefined });
+    expect(() => logsOptions({ SPROCKET_LOG_API_CALLS: "no" })).toThrow(/SPROCKET_LOG_API_CALLS: must be true or false/);
+    expect(logsOptions({})).toMatchObject({ retentionDays: 30, otlpEndpoint: undefined, recordApiCalls: true });
+    expect(logsOptions({ SPROCKET_LOG_API_CALLS: "false" }).recordApiCalls).toBe(false);
     expect(logsOptions({ SPROCKET_LOG_RETENTION_DAYS: "7", SPROCKET_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toMatchObject({ retentionDays: 7, otlpEndpoint: "http://127.0.0.1:4318" });
   });
 });

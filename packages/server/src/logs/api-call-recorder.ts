@@ -13,6 +13,7 @@ const isRecorded = (request: FastifyRequest) => request.routeOptions.config.auth
  * function calling back into the API) joins the call to the caller's trace; without one the call starts its own.
  */
 export function registerApiCallRecorder(app: FastifyInstance, p: Platform): void {
+  if (!p.logs.options.recordApiCalls) return;
   app.addHook("onSend", async (request, reply, payload) => {
     if (reply.statusCode >= 400 && isRecorded(request)) failureBodies.set(request, payload);
     return payload;

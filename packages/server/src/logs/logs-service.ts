@@ -14,11 +14,16 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export interface LogsOptions {
   retentionDays: number;
+  /** Off only where API calls must not be recorded at all (`SPROCKET_LOG_API_CALLS=false`); the benchmark's baseline. */
+  recordApiCalls: boolean;
   otlpEndpoint: string | undefined;
   sink: SinkOptions;
 }
 
-/** `SPROCKET_LOG_RETENTION_DAYS` (default 30) and `SPROCKET_OTLP_ENDPOINT` (a collector's base URL, export off when unset). */
+/**
+ * `SPROCKET_LOG_RETENTION_DAYS` (default 30), `SPROCKET_OTLP_ENDPOINT` (a collector's base URL, export off when unset) and
+ * `SPROCKET_LOG_API_CALLS` (default true).
+ */
 export function logsOptions(env: NodeJS.ProcessEnv = process.env): LogsOptions {
   const days = z.coerce.number().int().min(1).max(3650).safeParse(env.SPROCKET_LOG_RETENTION_DAYS ?? 30);
   if (!days.success) throw new ConfigError("SPROCKET_LOG_RETENTION_DAYS", `must be a whole number of days from 1 to 3650 (got ${JSON.stringify(env.SPROCKET_LOG_RETENTION_DAYS)})`);
@@ -26,7 +31,9 @@ export function logsOptions(env: NodeJS.ProcessEnv = process.env): LogsOptions {
   if (endpoint !== undefined && !z.url({ protocol: /^https?$/ }).safeParse(endpoint).success) {
     throw new ConfigError("SPROCKET_OTLP_ENDPOINT", `must be an http:// or https:// URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (got ${JSON.stringify(endpoint)})`);
   }
-  return { retentionDays: days.data, otlpEndpoint: endpoint, sink: DEFAULT_SINK_OPTIONS };
+  const apiCalls = env.SPROCKET_LOG_API_CALLS ?? "true";
+  if (apiCalls !== "true" && apiCalls !== "false") throw new ConfigError("SPROCKET_LOG_API_CALLS", `must be true or false (got ${JSON.stringify(apiCalls)})`);
+  return { retentionDays: days.data, recordApiCalls: apiCalls === "true", otlpEndpoint: endpoint, sink: DEFAULT_SINK_OPTIONS };
 }
 
 const entryOf = ({ table, row }: StoredRow): LogEntry =>
@@ -38,7 +45,6 @@ const entryOf = ({ table, row }: StoredRow): LogEntry =>
 
 /** The log domain's running parts: the sink, the follow bus, the optional OTLP exporter and the retention job. */
 export class Logs {
-  readonly bus: LogBus = new InProcessLogBus();
   readonly sink: LogSink;
   readonly exporter: OtlpExporter | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
@@ -50,6 +56,7 @@ export class Logs {
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     readonly options: LogsOptions,
+    readonly bus: LogBus = new InProcessLogBus(),
   ) {
     this.exporter = options.otlpEndpoint ? new OtlpExporter(options.otlpEndpoint, (e) => this.onError(e, "OTLP export")) : undefined;
     this.sink = new LogSink(
