@@ -124,7 +124,7 @@ describe("console", () => {
     await page.getByRole("button", { name: "Show" }).click();
     await expect.poll(() => shown.textContent()).toBe(token);
     await page.getByRole("button", { name: "Copy" }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(token);
+    await expect.poll(() => page.evaluate("navigator.clipboard.readText()")).toBe(token);
     await shot(page, "app-auth");
 
     await page.getByRole("button", { name: "Rotate" }).click();
