@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { componentTypes } from "@sprocket/project-format";
 import { notFound, validationError } from "../http/api-error";
 import type { DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
@@ -12,7 +11,8 @@ import { structureOf, type Subtask } from "./subtasks";
 import { archiveFull } from "./archive-full";
 import { requireDeploy } from "./deploy-json";
 
-const developer = { config: { auth: "developer" as const } };
+// The CLI (bearer token) and the console (session cookie) use the same project API.
+const signedIn = { config: { auth: "user" as const } };
 type BuildParams = { Params: { name: string; id: string } };
 
 const buildNumber = (raw: string) => {
@@ -36,10 +36,10 @@ export const buildRoutes =
     };
 
     // Platform versions up to 2025.1.
-    app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", developer, async (request) => {
+    app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", signedIn, async (request) => {
       const { file, fields } = await readMultipartUpload(request, "file");
       if (!fields.platformVersion) throw validationError('The upload needs a "platformVersion" field (hsproject.json "platformVersion").');
-      const dev = request.developer!;
+      const dev = request.user!;
       const build = await acceptUpload(ctx, dev, {
         projectName: request.params.name,
         zip: file,
@@ -55,7 +55,7 @@ export const buildRoutes =
     });
 
     // 2025.2 and later: the CLI sends its translated components too; Sprocket validates the files itself.
-    app.post("/project-components-external/v3/upload/new-api", developer, async (request) => {
+    app.post("/project-components-external/v3/upload/new-api", signedIn, async (request) => {
       const { file, fields } = await readMultipartUpload(request, "projectFilesZip");
       let parsed: unknown;
       try {
@@ -66,7 +66,7 @@ export const buildRoutes =
       const req = uploadRequest.safeParse(parsed);
       if (!req.success) throw validationError(`Invalid uploadRequest: ${req.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
       if (!fields.platformVersion) throw validationError('The upload needs a "platformVersion" field.');
-      const build = await acceptUpload(ctx, request.developer!, {
+      const build = await acceptUpload(ctx, request.user!, {
         projectName: req.data.projectName,
         zip: file,
         platformVersion: fields.platformVersion,
@@ -76,17 +76,11 @@ export const buildRoutes =
       return { createdBuildId: build.buildNumber };
     });
 
-    app.get<{ Params: { version: string } }>("/project-components-external/project-schemas/v3/:version", developer, async () => {
-      const schemas: Record<string, unknown> = {};
-      for (const t of componentTypes.values()) schemas[internalType(t.type)] = { type: "object" };
-      return schemas;
-    });
-
-    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/v1/projects/:name/builds", developer, async (request) => {
-      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/v1/projects/:name/builds", signedIn, async (request) => {
+      const project = await requireProject(db, request.user!.accountId, request.params.name);
       const limit = Math.min(Math.max(Number(request.query.limit ?? 20) || 20, 1), 100);
       const after = request.query.after === undefined ? undefined : buildNumber(request.query.after);
-      let query = selectBuildColumns(db).where("project_id", "=", project.id);
+      let query = selectBuildColumns(db).where("project_id", "=", project.id).where("status", "!=", "STAGED");
       if (after !== undefined) query = query.where("build_number", "<", after);
       const rows = await query.orderBy("build_number", "desc").limit(limit + 1).execute();
       const page = rows.slice(0, limit);
@@ -99,28 +93,28 @@ export const buildRoutes =
     });
 
     for (const url of ["/dfs/v1/projects/:name/builds/:id", "/dfs/v1/projects/:name/builds/:id/status"]) {
-      app.get<BuildParams>(url, developer, async (request) => {
-        const project = await requireProject(db, request.developer!.accountId, request.params.name);
+      app.get<BuildParams>(url, signedIn, async (request) => {
+        const project = await requireProject(db, request.user!.accountId, request.params.name);
         return buildJson(project, await requireBuild(project, request.params.id));
       });
     }
 
-    app.get<BuildParams>("/dfs/v1/builds/by-project-name/:name/builds/:id/structure", developer, async (request) => {
-      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+    app.get<BuildParams>("/dfs/v1/builds/by-project-name/:name/builds/:id/structure", signedIn, async (request) => {
+      const project = await requireProject(db, request.user!.accountId, request.params.name);
       return structureOf(JSON.parse((await requireBuild(project, request.params.id)).subbuilds) as Subtask[]);
     });
 
-    app.get<BuildParams>("/dfs/v1/projects/:name/builds/:id/archive-full", developer, async (request, reply) => {
-      const zip = await archiveFull(p, request.developer!.accountId, request.params.name, buildNumber(request.params.id));
+    app.get<BuildParams>("/dfs/v1/projects/:name/builds/:id/archive-full", signedIn, async (request, reply) => {
+      const zip = await archiveFull(p, request.user!.accountId, request.params.name, buildNumber(request.params.id));
       return reply
         .type("application/zip")
         .header("content-disposition", `attachment; filename="${request.params.name.replace(/[^A-Za-z0-9._-]/g, "_")}-build-${request.params.id}.zip"`)
         .send(zip);
     });
 
-    app.get<{ Params: { name: string; kind: string; id: string } }>("/dfs/logging/v1/logs/projects/:name/:kind/:id/combined/warn", developer, async (request) => {
+    app.get<{ Params: { name: string; kind: string; id: string } }>("/dfs/logging/v1/logs/projects/:name/:kind/:id/combined/warn", signedIn, async (request) => {
       const { name, kind, id } = request.params;
-      const project = await requireProject(db, request.developer!.accountId, name);
+      const project = await requireProject(db, request.user!.accountId, name);
       let subtasks: Subtask[];
       if (kind === "builds") subtasks = JSON.parse((await requireBuild(project, id)).subbuilds) as Subtask[];
       else if (kind === "deploys") subtasks = JSON.parse((await requireDeploy(db, project, buildNumber(id))).subdeploys) as Subtask[];
@@ -129,12 +123,12 @@ export const buildRoutes =
       return { logs };
     });
 
-    app.get<{ Params: { projectId: string } }>("/dfs/v1/projects-deployed-build/:projectId", developer, async (request) => {
+    app.get<{ Params: { projectId: string } }>("/dfs/v1/projects-deployed-build/:projectId", signedIn, async (request) => {
       const project = await db
         .selectFrom("projects")
         .selectAll()
         .where("id", "=", buildNumber(request.params.projectId))
-        .where("account_id", "=", request.developer!.accountId)
+        .where("account_id", "=", request.user!.accountId)
         .executeTakeFirst();
       if (!project) throw notFound(`No project ${request.params.projectId} in this account.`);
       if (project.deployed_build_id === null) return { topLevelComponentMetadata: [] };
@@ -158,9 +152,3 @@ export const buildRoutes =
       };
     });
   };
-
-/** project-parsing-lib's internal names: upper case with `_`, and a few renamed. */
-function internalType(type: string): string {
-  const renamed: Record<string, string> = { app: "APPLICATION", scim: "SCIM_INTEGRATION", telemetry: "TELEMETRY_CONFIG", "cms-assets": "REACT_THEME", pages: "PAGE", page: "PAGE" };
-  return renamed[type] ?? type.toUpperCase().replace(/-/g, "_");
-}

@@ -8,7 +8,8 @@ import { requireProject } from "./project-lookup";
 import { deployJson, requireDeploy } from "./deploy-json";
 import { structureOf, type Subtask } from "./subtasks";
 
-const developer = { config: { auth: "developer" as const } };
+// The CLI (bearer token) and the console (session cookie) use the same project API.
+const signedIn = { config: { auth: "user" as const } };
 type DeployParams = { Params: { name: string; id: string } };
 
 const deployId = (raw: string) => {
@@ -23,24 +24,24 @@ export const deployRoutes =
   async (app) => {
     const db = ctx.p.store.db;
 
-    app.post("/dfs/deploy/v1/deploys/queue/async", developer, async (request) => {
+    app.post("/dfs/deploy/v1/deploys/queue/async", signedIn, async (request) => {
       const body = parseBody(
         z.object({ projectName: z.string().min(1), buildId: z.coerce.number().int().positive(), skipRemovalWarning: z.boolean().optional() }),
         request.body,
         "the deploy",
       );
-      const result = await queueDeploy(ctx, request.developer!, { projectName: body.projectName, buildNumber: body.buildId, allowRemovals: body.skipRemovalWarning === true });
+      const result = await queueDeploy(ctx, request.user!, { projectName: body.projectName, buildNumber: body.buildId, allowRemovals: body.skipRemovalWarning === true });
       if (!result.queued) throw removalWarning(result.removals);
       return { id: result.deployId, links: { status: statusLink(body.projectName, result.deployId) } };
     });
 
-    app.post("/dfs/deploy/v3/deploys/queue/async", developer, async (request) => {
+    app.post("/dfs/deploy/v3/deploys/queue/async", signedIn, async (request) => {
       const body = parseBody(
         z.object({ projectName: z.string().min(1), targetBuildId: z.coerce.number().int().positive(), ignoreWarnings: z.boolean().optional() }),
         request.body,
         "the deploy",
       );
-      const result = await queueDeploy(ctx, request.developer!, { projectName: body.projectName, buildNumber: body.targetBuildId, allowRemovals: body.ignoreWarnings === true });
+      const result = await queueDeploy(ctx, request.user!, { projectName: body.projectName, buildNumber: body.targetBuildId, allowRemovals: body.ignoreWarnings === true });
       if (result.queued) return { id: String(result.deployId), buildResultType: "DEPLOY_QUEUED", links: { status: statusLink(body.projectName, result.deployId) } };
       return {
         buildResultType: "DEPLOY_BLOCKED",
@@ -53,13 +54,13 @@ export const deployRoutes =
       };
     });
 
-    app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", developer, async (request) => {
-      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+    app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", signedIn, async (request) => {
+      const project = await requireProject(db, request.user!.accountId, request.params.name);
       return deployJson(project, await requireDeploy(db, project, deployId(request.params.id)));
     });
 
-    app.get<DeployParams>("/dfs/deploy/v1/deploys/by-project-name/:name/deploys/:id/structure", developer, async (request) => {
-      const project = await requireProject(db, request.developer!.accountId, request.params.name);
+    app.get<DeployParams>("/dfs/deploy/v1/deploys/by-project-name/:name/deploys/:id/structure", signedIn, async (request) => {
+      const project = await requireProject(db, request.user!.accountId, request.params.name);
       return structureOf(JSON.parse((await requireDeploy(db, project, deployId(request.params.id))).subdeploys) as Subtask[]);
     });
   };

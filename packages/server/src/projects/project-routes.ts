@@ -10,66 +10,67 @@ import { projectJson } from "./project-json";
 import { requireProject } from "./project-lookup";
 import { gitWebhookPath, linkRepository, unlinkRepository } from "./git-link";
 
-const developer = { config: { auth: "developer" as const } };
+// The CLI (bearer token) and the console (session cookie) use the same project API.
+const signedIn = { config: { auth: "user" as const } };
 type Named = { Params: { name: string } };
 
 /** `developer/projects/v1`: projects of the token's account. */
 export const projectRoutes =
   ({ p }: ProjectsContext): FastifyPluginAsync =>
   async (app) => {
-    app.get("/developer/projects/v1", developer, async (request) => {
-      const rows = await p.store.db.selectFrom("projects").selectAll().where("account_id", "=", request.developer!.accountId).orderBy("name").execute();
+    app.get("/developer/projects/v1", signedIn, async (request) => {
+      const rows = await p.store.db.selectFrom("projects").selectAll().where("account_id", "=", request.user!.accountId).orderBy("name").execute();
       return { results: await Promise.all(rows.map((r) => projectJson(p.store.db, r))) };
     });
 
-    app.post("/developer/projects/v1", developer, async (request, reply) => {
+    app.post("/developer/projects/v1", signedIn, async (request, reply) => {
       const { name } = parseBody(z.object({ name: z.string() }), request.body, "the new project");
-      const project = await createProject(p, request.developer!.accountId, name);
+      const project = await createProject(p, request.user!.accountId, name);
       return reply.status(201).send(await projectJson(p.store.db, project));
     });
 
-    app.get("/developer/projects/v1/platformVersion", developer, async () => ({
+    app.get("/developer/projects/v1/platformVersion", signedIn, async () => ({
       defaultPlatformVersion: "2025.2",
       activePlatformVersions: platformVersions.filter((v) => v !== "unstable"),
     }));
 
-    app.get<Named>("/developer/projects/v1/by-name/:name", developer, async (request) =>
-      projectJson(p.store.db, await requireProject(p.store.db, request.developer!.accountId, request.params.name)),
+    app.get<Named>("/developer/projects/v1/by-name/:name", signedIn, async (request) =>
+      projectJson(p.store.db, await requireProject(p.store.db, request.user!.accountId, request.params.name)),
     );
 
-    app.delete<Named>("/developer/projects/v1/:name", developer, async (request, reply) => {
-      await deleteProject(p, request.developer!.accountId, request.params.name);
+    app.delete<Named>("/developer/projects/v1/:name", signedIn, async (request, reply) => {
+      await deleteProject(p, request.user!.accountId, request.params.name);
       return reply.status(204).send();
     });
 
-    app.get<Named>("/developer/projects/v1/:name/settings", developer, async (request) => getProjectSettings(p, request.developer!.accountId, request.params.name));
+    app.get<Named>("/developer/projects/v1/:name/settings", signedIn, async (request) => getProjectSettings(p, request.user!.accountId, request.params.name));
     for (const method of ["PUT", "PATCH"] as const) {
       app.route<Named>({
         method,
         url: "/developer/projects/v1/:name/settings",
-        ...developer,
+        ...signedIn,
         handler: async (request) => {
           const body = parseBody(z.object({ isAutoDeployEnabled: z.boolean() }), request.body, "the project settings");
-          return updateProjectSettings(p, request.developer!.accountId, request.params.name, body);
+          return updateProjectSettings(p, request.user!.accountId, request.params.name, body);
         },
       });
     }
 
     // Sprocket's own: link the project to a git repository (HubSpot does this in its UI only).
-    app.put<Named>("/developer/projects/v1/:name/source-integration", developer, async (request) => {
+    app.put<Named>("/developer/projects/v1/:name/source-integration", signedIn, async (request) => {
       const body = parseBody(
         z.object({ repositoryUrl: z.string().min(1), branch: z.string().min(1).default("main"), webhookSecret: z.string() }),
         request.body,
         "the repository link",
       );
-      const accountId = request.developer!.accountId;
+      const accountId = request.user!.accountId;
       await linkRepository(p, accountId, request.params.name, body);
       const project = await requireProject(p.store.db, accountId, request.params.name);
       const base = p.config.publicUrl ?? `${request.protocol}://${request.host}`;
       return { ...(await projectJson(p.store.db, project)), webhookUrl: `${base}${gitWebhookPath(project.id)}` };
     });
-    app.delete<Named>("/developer/projects/v1/:name/source-integration", developer, async (request, reply) => {
-      await unlinkRepository(p, request.developer!.accountId, request.params.name);
+    app.delete<Named>("/developer/projects/v1/:name/source-integration", signedIn, async (request, reply) => {
+      await unlinkRepository(p, request.user!.accountId, request.params.name);
       return reply.status(204).send();
     });
   };
