@@ -119,12 +119,12 @@ describe("console sessions", () => {
     expect(setCookie).toMatch(/SameSite=Lax/i);
     const cookie = setCookie.split(";")[0]!;
     const me = await call("GET", "/api/v1/session", { headers: { cookie } });
-    expect(me.body).toMatchObject({ role: "super_admin", accountId: server.bootstrap.info.accountId });
+    expect(me.body).toMatchObject({ signedIn: true, role: "super_admin", accountId: server.bootstrap.info.accountId });
     const noCsrf = await call("POST", "/api/v1/personal-access-keys", { body: { name: "x" }, headers: { cookie } });
     expect(noCsrf.status).toBe(403);
     const out = await call("DELETE", "/api/v1/session", { headers: { cookie, "x-csrf-token": me.body.csrfToken } });
     expect(out.status).toBe(204);
-    expect((await call("GET", "/api/v1/session", { headers: { cookie } })).status).toBe(401);
+    expect((await call("GET", "/api/v1/session", { headers: { cookie } })).body).toEqual({ signedIn: false });
   });
 });
 

@@ -1,11 +1,12 @@
 // Who is signed in, in which account; sign-in, sign-out and the account switch.
 import { createContext, useContext, useEffect, type ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { api, ApiRequestError, onSignedOut, setCsrfToken } from "./api-client";
+import { api, onSignedOut, setCsrfToken } from "./api-client";
 
 export type Role = "super_admin" | "admin" | "user";
 
 export interface SessionInfo {
+  signedIn: true;
   userId: number;
   email: string;
   accountId: number;
@@ -18,14 +19,10 @@ const SessionContext = createContext<SessionInfo | undefined>(undefined);
 const SESSION_KEY = ["session"] as const;
 
 async function fetchSession(): Promise<SessionInfo | null> {
-  try {
-    const session = await api<SessionInfo>("GET", "/api/v1/session");
-    setCsrfToken(session.csrfToken);
-    return session;
-  } catch (error) {
-    if (error instanceof ApiRequestError && error.status === 401) return null;
-    throw error;
-  }
+  const session = await api<SessionInfo | { signedIn: false }>("GET", "/api/v1/session");
+  if (!session.signedIn) return null;
+  setCsrfToken(session.csrfToken);
+  return session;
 }
 
 export function useSessionQuery() {

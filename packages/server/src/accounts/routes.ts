@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from "../http/authenticate";
 import { parseBody } from "../http/parse-body";
 import { accountsOfUser, getAccount } from "./account-service";
 import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessKeys, revokePersonalAccessKey } from "./access-keys";
-import { SESSION_TTL_MS, signIn, signOut, switchAccount } from "./sessions";
+import { SESSION_TTL_MS, resolveSession, signIn, signOut, switchAccount } from "./sessions";
 
 const refreshBody = z.object({ encodedOAuthRefreshToken: z.string().min(1) });
 const signInBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
@@ -44,10 +44,13 @@ export const accountRoutes =
       return { userId: session.userId, accountId: session.accountId, csrfToken: session.csrfToken };
     });
 
-    app.get("/api/v1/session", { config: { auth: "session" } }, async (request) => {
-      const s = request.session!;
+    // Answers 200 either way: the console asks this before anyone signs in, and a 401 there is no error.
+    app.get("/api/v1/session", async (request) => {
+      const id = request.cookies[SESSION_COOKIE];
+      const s = id ? await resolveSession(p, id) : undefined;
+      if (!s) return { signedIn: false };
       const accounts = await accountsOfUser(p, s.userId);
-      return { userId: s.userId, email: s.email, accountId: s.accountId, role: s.role, csrfToken: s.csrfToken, accounts };
+      return { signedIn: true, userId: s.userId, email: s.email, accountId: s.accountId, role: s.role, csrfToken: s.csrfToken, accounts };
     });
 
     app.delete("/api/v1/session", { config: { auth: "session" } }, async (request, reply) => {
