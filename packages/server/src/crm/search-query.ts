@@ -78,8 +78,27 @@ function needValues(f: Filter): Array<string | number | boolean> {
   return f.values;
 }
 
+/**
+ * A filter is either a set of record ids from the index (`in`, or `not in` when negated) or a plain condition on a
+ * crm_objects column. The id sets of one group are intersected in a single subquery: planners then build each set
+ * from its index once, instead of probing one set per row of another.
+ */
+type Condition = { ids: RawBuilder<unknown>; negate: boolean } | { where: RawBuilder<unknown> };
+
+function groupCondition(ctx: Ctx, filters: Filter[]): RawBuilder<unknown> {
+  const conds = filters.map((f) => condition(ctx, f));
+  const parts: RawBuilder<unknown>[] = [];
+  const positive = conds.flatMap((c) => ("ids" in c && !c.negate ? [c.ids] : []));
+  if (positive.length > 0) parts.push(sql`o.id in (${sql.join(positive, sql` intersect `)})`);
+  for (const c of conds) {
+    if ("where" in c) parts.push(c.where);
+    else if (c.negate) parts.push(sql`o.id not in (${c.ids})`);
+  }
+  return sql`(${sql.join(parts, sql` and `)})`;
+}
+
 /** One filter as a SQL condition on `o`. */
-function condition(ctx: Ctx, f: Filter): RawBuilder<unknown> {
+function condition(ctx: Ctx, f: Filter): Condition {
   const { t, defs, accountId } = ctx;
   const op: Operator = f.operator;
   if (f.propertyName.startsWith("associations.")) return associationCondition(ctx, f);
@@ -93,19 +112,21 @@ function condition(ctx: Ctx, f: Filter): RawBuilder<unknown> {
     const c = sql.ref(column);
     switch (op) {
       case "HAS_PROPERTY":
-        return sql`1 = 1`;
+        return { where: sql`1 = 1` };
       case "NOT_HAS_PROPERTY":
-        return sql`1 = 0`;
+        return { where: sql`1 = 0` };
       case "CONTAINS_TOKEN":
       case "NOT_CONTAINS_TOKEN":
         throw bad(`Operator ${op} does not apply to ${f.propertyName}, which is not text.`, "INVALID_OPERATOR", { propertyName: [f.propertyName] });
       default:
-        return compare(c, op, f, toValue);
+        return { where: compare(c, op, f, toValue) };
     }
   }
   const col = sql.ref(numeric ? "v.value_num" : "v.value_text");
-  const within = (cond: RawBuilder<unknown>, negate = false) =>
-    sql`o.id ${sql.raw(negate ? "not in" : "in")} (select v.object_id from crm_property_values v where v.account_id = ${accountId} and v.object_type_id = ${t.id} and v.name = ${f.propertyName} and ${cond})`;
+  const within = (cond: RawBuilder<unknown>, negate = false): Condition => ({
+    ids: sql`select v.object_id from crm_property_values v where v.account_id = ${accountId} and v.object_type_id = ${t.id} and v.name = ${f.propertyName} and ${cond}`,
+    negate,
+  });
   switch (op) {
     case "HAS_PROPERTY":
       return within(sql`1 = 1`);
@@ -152,7 +173,7 @@ function compare(col: RawBuilder<unknown> | ReturnType<typeof sql.ref>, op: Oper
 }
 
 /** `associations.contact EQ 51`: records associated with that contact. */
-function associationCondition(ctx: Ctx, f: Filter): RawBuilder<unknown> {
+function associationCondition(ctx: Ctx, f: Filter): Condition {
   const target = findObjectType(f.propertyName.slice("associations.".length));
   if (!target) throw bad(`Unable to search on ${f.propertyName}: unknown object type.`, "PROPERTY_DOESNT_EXIST", { propertyName: [f.propertyName] });
   if (f.operator !== "EQ" && f.operator !== "IN") throw bad(`Operator ${f.operator} does not apply to ${f.propertyName}: use EQ or IN.`, "INVALID_OPERATOR");
@@ -160,7 +181,7 @@ function associationCondition(ctx: Ctx, f: Filter): RawBuilder<unknown> {
     if (!/^\d{1,15}$/.test(String(v))) throw bad(`Filter on ${f.propertyName}: ${JSON.stringify(v)} is not a record id.`, "INVALID_FILTER_VALUE");
     return Number(v);
   });
-  return sql`o.id in (select a.to_id from crm_associations a where a.account_id = ${ctx.accountId} and a.from_type = ${target.id} and a.from_id in (${sql.join(ids)}) and a.to_type = ${ctx.t.id})`;
+  return { ids: sql`select a.to_id from crm_associations a where a.account_id = ${ctx.accountId} and a.from_type = ${target.id} and a.from_id in (${sql.join(ids)}) and a.to_type = ${ctx.t.id}`, negate: false };
 }
 
 function queryCondition(ctx: Ctx, query: string): RawBuilder<unknown>[] {
@@ -218,7 +239,7 @@ export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchReque
   if (offset + req.limit > SEARCH_LIMITS.results) {
     throw bad(`Search results are capped at ${SEARCH_LIMITS.results}: after (${offset}) + limit (${req.limit}) goes past it. Narrow the filters instead.`, "RESULT_LIMIT_EXCEEDED");
   }
-  const groups = req.filterGroups.filter((g) => g.filters.length > 0).map((g) => sql`(${sql.join(g.filters.map((f) => condition(ctx, f)), sql` and `)})`);
+  const groups = req.filterGroups.filter((g) => g.filters.length > 0).map((g) => groupCondition(ctx, g.filters));
   const parts: RawBuilder<unknown>[] = [sql`o.account_id = ${ctx.accountId}`, sql`o.object_type_id = ${ctx.t.id}`, sql`o.archived = 0`];
   if (groups.length > 0) parts.push(sql`(${sql.join(groups, sql` or `)})`);
   if (req.query && req.query.trim() !== "") parts.push(...queryCondition(ctx, req.query));
