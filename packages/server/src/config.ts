@@ -4,6 +4,11 @@ import { z } from "zod";
 /** Everything the server can be told, from flags first, then the environment. */
 export interface ServerConfig {
   port: number;
+  /** A second listener serving the same API over TLS (what HubSpot's CLI needs); unset means HTTP only. */
+  httpsPort: number | undefined;
+  /** The operator's certificate and key for it; unset means a self-signed one generated into `<dataDir>/tls/`. */
+  tlsCertFile: string | undefined;
+  tlsKeyFile: string | undefined;
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
@@ -26,6 +31,9 @@ export class ConfigError extends Error {
 
 export interface ConfigInput {
   port?: string | number | undefined;
+  httpsPort?: string | number | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
   host?: string | undefined;
   dataDir?: string | undefined;
   publicUrl?: string | undefined;
@@ -66,8 +74,20 @@ export function parseSecretKey(value: string): Buffer {
 
 export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const secret = env.SPROCKET_SECRET_KEY;
+  const httpsPort = input.httpsPort ?? env.SPROCKET_HTTPS_PORT;
+  const tlsCertFile = input.tlsCert ?? env.SPROCKET_TLS_CERT;
+  const tlsKeyFile = input.tlsKey ?? env.SPROCKET_TLS_KEY;
+  if (Boolean(tlsCertFile) !== Boolean(tlsKeyFile)) {
+    throw new ConfigError(tlsCertFile ? "--tls-key" : "--tls-cert", "--tls-cert and --tls-key (SPROCKET_TLS_CERT, SPROCKET_TLS_KEY) go together: give both or neither");
+  }
+  if (tlsCertFile && (httpsPort === undefined || httpsPort === "")) {
+    throw new ConfigError("--https-port", "is needed with --tls-cert and --tls-key: they are for the HTTPS listener");
+  }
   return {
     port: parse("--port", port, input.port ?? env.SPROCKET_PORT ?? 3900),
+    httpsPort: httpsPort === undefined || httpsPort === "" ? undefined : parse("--https-port", port, httpsPort),
+    tlsCertFile: tlsCertFile ? path.resolve(tlsCertFile) : undefined,
+    tlsKeyFile: tlsKeyFile ? path.resolve(tlsKeyFile) : undefined,
     host: parse("--host", z.string().min(1, "must not be empty"), input.host ?? env.SPROCKET_HOST ?? "127.0.0.1"),
     dataDir: path.resolve(input.dataDir ?? env.SPROCKET_DATA_DIR ?? ".sprocket"),
     databaseUrl: env.SPROCKET_DATABASE_URL ? parse("SPROCKET_DATABASE_URL", dbUrl, env.SPROCKET_DATABASE_URL) : undefined,

@@ -1,3 +1,5 @@
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import { once } from "node:events";
 import type { FastifyInstance } from "fastify";
 import type { ServerConfig } from "./config";
 import { systemClock, type Clock, type Platform } from "./platform";
@@ -10,11 +12,19 @@ import { buildApp } from "./app";
 import { ApiLimits } from "./apps/rate-limits";
 import { ensureBootstrap, type BootstrapInfo } from "./bootstrap";
 import { Logs, logsOptions } from "./logs/logs-service";
+import { RedisLogBus } from "./logs/redis-log-bus";
+import { ClusterEvents } from "./cluster/cluster-events";
+import { InProcessPubSub } from "./cluster/pub-sub";
+import { RedisPubSub } from "./cluster/redis-pub-sub";
+import { followDeploys } from "./cluster/follow-deploys";
+import { loadOrCreateCertificate } from "./tls/tls-certificate";
 
 export interface RunningServer {
   app: FastifyInstance;
   platform: Platform;
   url: string;
+  /** Set when `httpsPort` is: the same API over TLS, and the certificate clients must trust. */
+  https?: { url: string; port: number; certPath: string; certGenerated: boolean };
   bootstrap: { info: BootstrapInfo; created: boolean };
   close(): Promise<void>;
 }
@@ -30,13 +40,21 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
     throw e;
   }
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+  // Nodes hear of each other's deploys and log events through Redis; a lone node keeps them in-process.
+  const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, (e) => logs.onError(e, "Redis pub/sub")) : new InProcessPubSub();
+  const logs = new Logs(store.db, clock, logOptions, redis ? new RedisLogBus(pubsub, (e) => logs.onError(e, "log stream publish")) : undefined);
+  const close = async () => {
+    await pubsub.close();
+    await Promise.all([store.close(), redis?.quit()]);
+  };
   return {
     config,
-    store: redis ? { ...store, close: async () => void (await Promise.all([store.close(), redis.quit()])) } : store,
+    store: { ...store, close },
     box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)),
     clock,
     limits: new ApiLimits(redis, config.redisPrefix),
-    logs: new Logs(store.db, clock, logOptions),
+    logs,
+    cluster: new ClusterEvents(pubsub),
   };
 }
 
@@ -51,23 +69,49 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
   const url = config.publicUrl ?? `http://${host}:${port}`;
+  const secure =
+    config.httpsPort === undefined
+      ? undefined
+      : await listenHttps(app, config, host).catch(async (e: unknown) => {
+          await app.close();
+          await platform.logs.close();
+          await store.close();
+          throw e;
+        });
   // Functions call the HubSpot API host; their calls come back to this very node over loopback.
   platform.functions = createRunnerPool({ hubspotApiBaseUrl: `http://${host}:${port}`, limits: config.functionLimits });
+  const unfollow = followDeploys(platform, app.log);
   const bootstrap = await ensureBootstrap(platform, url);
   let closed = false;
   return {
     app,
     platform,
     url,
+    ...(secure ? { https: secure.info } : {}),
     bootstrap,
     async close() {
       if (closed) return;
       closed = true;
+      // Stops accepting and waits for in-flight requests (idle keep-alive sockets are closed at once).
+      if (secure) await new Promise((resolve) => secure.server.close(resolve));
       // Fastify's close stops accepting connections and waits for in-flight requests before onClose hooks run.
       await app.close();
+      unfollow();
       await platform.functions?.close();
       await platform.logs.close();
       await store.close();
     },
   };
+}
+
+/** A second listener over TLS, handing every request to the same Fastify router (URL rewriting included). */
+async function listenHttps(app: FastifyInstance, config: ServerConfig, host: string): Promise<{ server: HttpsServer; info: NonNullable<RunningServer["https"]> }> {
+  const specific = config.host !== "0.0.0.0" && config.host !== "::" ? [config.host] : [];
+  const tls = await loadOrCreateCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: specific });
+  const server = createHttpsServer({ cert: tls.cert, key: tls.key }, app.routing);
+  server.listen(config.httpsPort, config.host);
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : config.httpsPort!;
+  return { server, info: { url: `https://${host}:${port}`, port, certPath: tls.certPath, certGenerated: tls.generated } };
 }

@@ -109,13 +109,13 @@ describe("upload → build → auto-deploy of seed-example", () => {
     });
   });
 
-  it("gives back the source as archive-full: hsproject.json and src/", async () => {
+  it("gives back the source as archive-full: hsproject.json and src/ in a folder named for the project", async () => {
     const res = await api.call("GET", "/dfs/v1/projects/seed/builds/1/archive-full");
     expect(res.headers.get("content-type")).toBe("application/zip");
     const files = await readZipEntries(res.body as Buffer);
-    expect(JSON.parse(files.get("hsproject.json")!.toString())).toEqual({ name: "seed", srcDir: "src", platformVersion: "2023.2" });
-    expect([...files.keys()]).toContain("src/app/app.json");
-    expect([...files.keys()]).toContain("src/app/extensions/Example.jsx");
+    expect(JSON.parse(files.get("seed/hsproject.json")!.toString())).toEqual({ name: "seed", srcDir: "src", platformVersion: "2023.2" });
+    expect([...files.keys()]).toContain("seed/src/app/app.json");
+    expect([...files.keys()]).toContain("seed/src/app/extensions/Example.jsx");
   });
 
   it("answers combined/warn with a logs array", async () => {

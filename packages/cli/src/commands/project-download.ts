@@ -1,3 +1,4 @@
+import { readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../cli-error";
@@ -19,9 +20,16 @@ export function registerProjectDownload(project: Command): void {
       const dest = path.resolve(flags.dest ?? `${name}-build-${flags.build}`);
       // The same checks as an upload: the archive cannot write outside dest.
       const { unpackZip } = await import("@sprocket/builder");
-      const { files } = await unpackZip(zip, dest).catch((e: Error) => {
+      // The archive holds one folder named for the project (as HubSpot's does); its contents become dest.
+      const staging = `${dest}.unpacking`;
+      const { files } = await unpackZip(zip, staging).catch((e: Error) => {
         throw new CliError(`Cannot unpack into ${dest}: ${e.message}`);
       });
+      const [root] = await readdir(staging);
+      await rename(path.join(staging, root!), dest).catch((e: Error) => {
+        throw new CliError(`Cannot move the download into ${dest}: ${e.message}`);
+      });
+      await rm(staging, { recursive: true, force: true });
       ok(`Downloaded build #${flags.build} of ${name} into ${dest} (${files.length} files).`);
     });
 }

@@ -4,6 +4,9 @@ import type { RunningServer } from "@sprocket/server";
 
 interface StartFlags {
   port?: string;
+  httpsPort?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   host?: string;
   dataDir?: string;
   publicUrl?: string;
@@ -15,6 +18,9 @@ export function registerServer(program: Command): void {
     .command("start")
     .description("start the platform (embedded SQLite by default; PostgreSQL and Redis when SPROCKET_DATABASE_URL / SPROCKET_REDIS_URL are set)")
     .option("--port <port>", "HTTP port (default 3900, env SPROCKET_PORT)")
+    .option("--https-port <port>", "also serve the API over HTTPS on this port, for HubSpot's `hs` CLI (env SPROCKET_HTTPS_PORT)")
+    .option("--tls-cert <file>", "PEM certificate for --https-port; default: a self-signed one generated into <data-dir>/tls (env SPROCKET_TLS_CERT)")
+    .option("--tls-key <file>", "PEM private key of --tls-cert (env SPROCKET_TLS_KEY)")
     .option("--host <host>", "address to listen on (default 127.0.0.1, env SPROCKET_HOST)")
     .option("--data-dir <dir>", "where the embedded store, keys and caches live (default ./.sprocket, env SPROCKET_DATA_DIR)")
     .option("--public-url <url>", "the URL people reach this server at, when behind a proxy (env SPROCKET_PUBLIC_URL)")
@@ -42,8 +48,27 @@ function printWelcome(s: RunningServer): void {
     `  Next: ${pc.bold(`npx sprocket auth --server ${s.url} --personal-access-key ${info.personalAccessKey}`)}`,
     created ? pc.dim(`  (first start: these are kept in ${s.platform.config.dataDir}/bootstrap.json)`) : "",
     "",
+    ...(s.https ? hubspotCliLines(s.https, info) : []),
   ];
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/**
+ * How to point HubSpot's own CLI here: its API origin is `https://<HUBAPI_DOMAIN_OVERRIDE>.com`, so a path in the
+ * variable makes it `https://127.0.0.1:N/hs.com/...`, a prefix the server strips.
+ */
+function hubspotCliLines(https: NonNullable<RunningServer["https"]>, info: RunningServer["bootstrap"]["info"]): string[] {
+  return [
+    `  HTTPS        ${pc.cyan(https.url)}${https.certGenerated ? pc.dim(" (new self-signed certificate)") : ""}`,
+    "",
+    `  HubSpot's CLI (hs): run it with these settings`,
+    `    export HUBAPI_DOMAIN_OVERRIDE=127.0.0.1:${https.port}/hs`,
+    `    export NODE_EXTRA_CA_CERTS=${https.certPath}`,
+    `    export HUBSPOT_ACCOUNT_ID=${info.accountId} HUBSPOT_PERSONAL_ACCESS_KEY=${info.personalAccessKey}`,
+    `    hs project upload --use-env`,
+    pc.dim(`  (or keep the account in ~/.hscli/config.yml: accountId ${info.accountId}, authType personalaccesskey, personalAccessKey as above)`),
+    "",
+  ];
 }
 
 /** SIGTERM and SIGINT drain in-flight requests and close the store before exiting. */

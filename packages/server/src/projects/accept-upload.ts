@@ -7,6 +7,7 @@ import { planBuild } from "./plan-build";
 import { uploadRejection } from "./upload-rejection";
 import type { Subtask } from "./subtasks";
 import { BUILD_JOB } from "./run-build";
+import { findStagedBuild, projectLocked } from "./project-lock";
 
 export interface UploadInput {
   projectName: string;
@@ -26,26 +27,30 @@ export async function acceptUpload(ctx: ProjectsContext, who: { accountId: numbe
     throw uploadRejection(e);
   });
   const plan = planBuild(entries, { platformVersion: input.platformVersion, projectName: project.name });
-  const build = await ctx.p.store.db.transaction().execute((trx) =>
-    recordBuild(ctx, trx, project, {
+  const build = await ctx.p.store.db.transaction().execute(async (trx) => {
+    if (await findStagedBuild(trx, project.id)) throw projectLocked(project.name);
+    return recordBuild(ctx, trx, project, {
       platformVersion: input.platformVersion,
       uploadMessage: input.uploadMessage,
       source: { type: "HUBSPOT_USER", userId: who.userId },
       skipAutoDeploy: input.skipAutoDeploy,
       sourceZip: input.zip,
       subtasks: plan.subtasks,
-    }),
-  );
+    });
+  });
   ctx.queue.wake();
   return { project, ...build };
 }
 
-/** Inserts a PENDING build with the next number of its project and queues its job; call inside a transaction. */
+/**
+ * Inserts a PENDING build with the next number of its project and queues its job; call inside a transaction.
+ * A STAGED build gets its number but no job: queueing it comes later.
+ */
 export async function recordBuild(
   ctx: ProjectsContext,
   trx: Kysely<Database>,
   project: ProjectRow,
-  b: { platformVersion: string | null; uploadMessage: string; source: Record<string, unknown>; skipAutoDeploy: boolean; sourceZip: Buffer | null; subtasks: Subtask[] },
+  b: { platformVersion: string | null; uploadMessage: string; source: Record<string, unknown>; skipAutoDeploy: boolean; sourceZip: Buffer | null; subtasks: Subtask[]; staged?: boolean },
 ): Promise<{ id: number; buildNumber: number }> {
   const now = ctx.p.clock.now();
   const { last_build_number: buildNumber, auto_deploy: autoDeploy } = await trx
@@ -60,7 +65,7 @@ export async function recordBuild(
       project_id: project.id,
       account_id: project.account_id,
       build_number: buildNumber,
-      status: "PENDING",
+      status: b.staged ? "STAGED" : "PENDING",
       platform_version: b.platformVersion,
       upload_message: b.uploadMessage,
       source: JSON.stringify(b.source),
@@ -78,6 +83,6 @@ export async function recordBuild(
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await ctx.queue.enqueue(trx, BUILD_JOB, { buildId: id });
+  if (!b.staged) await ctx.queue.enqueue(trx, BUILD_JOB, { buildId: id });
   return { id, buildNumber };
 }

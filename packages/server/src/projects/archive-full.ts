@@ -1,10 +1,13 @@
 import { readZipEntries } from "@sprocket/builder";
-import yazl from "yazl";
 import type { Platform } from "../platform";
 import { notFound } from "../http/api-error";
 import { requireProject } from "./project-lookup";
+import { zipBuffer } from "./zip-buffer";
 
-/** What `hs project download` unpacks: hsproject.json and the uploaded source under src/. */
+/**
+ * What `hs project download` unpacks: one root folder named for the project (HubSpot's CLI copies that folder's
+ * contents into the destination) holding hsproject.json and the uploaded source under src/.
+ */
 export async function archiveFull(p: Platform, accountId: number, projectName: string, buildNumber: number): Promise<Buffer> {
   const project = await requireProject(p.store.db, accountId, projectName);
   const build = await p.store.db
@@ -15,12 +18,11 @@ export async function archiveFull(p: Platform, accountId: number, projectName: s
     .executeTakeFirst();
   if (!build) throw notFound(`Project "${project.name}" has no build ${buildNumber}.`);
   if (!build.source_zip) throw notFound(`Build ${buildNumber} of "${project.name}" has no source yet (its commit has not been fetched).`);
-  const zip = new yazl.ZipFile();
+  const root = project.name.replace(/[^A-Za-z0-9._-]/g, "_");
   const hsproject = { name: project.name, srcDir: "src", platformVersion: build.platform_version };
-  zip.addBuffer(Buffer.from(`${JSON.stringify(hsproject, null, 2)}\n`), "hsproject.json");
-  for (const [path, content] of await readZipEntries(Buffer.from(build.source_zip))) zip.addBuffer(content, `src/${path}`);
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  const source = await readZipEntries(Buffer.from(build.source_zip));
+  return zipBuffer([
+    [`${root}/hsproject.json`, Buffer.from(`${JSON.stringify(hsproject, null, 2)}\n`)],
+    ...[...source].map(([path, content]): [string, Buffer] => [`${root}/src/${path}`, content]),
+  ]);
 }

@@ -12,6 +12,7 @@ import { projectRoutes } from "./project-routes";
 import { buildRoutes } from "./build-routes";
 import { deployRoutes } from "./deploy-routes";
 import { gitWebhookRoutes } from "./git-webhook-routes";
+import { hubspotCliRoutes } from "../hubspot-cli/routes";
 
 /**
  * The projects domain: its routes, and the build and deploy workers, which start when the server is ready and
@@ -32,6 +33,7 @@ export const projectsPlugin =
     await app.register(buildRoutes(ctx));
     await app.register(deployRoutes(ctx));
     await app.register(gitWebhookRoutes(ctx));
+    await app.register(hubspotCliRoutes(ctx));
 
     app.addHook("onReady", async () => {
       // Scratch folders of builds this process was running when it died; their jobs start over from the stored source.

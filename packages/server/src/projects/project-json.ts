@@ -3,10 +3,11 @@ import type { Database } from "../store/schema";
 import type { ProjectRow } from "./project-lookup";
 import { iso } from "./subtasks";
 import { buildJson, selectBuildColumns } from "./build-json";
+import { findStagedBuild } from "./project-lock";
 
 /** HubSpot's Project shape, with the latest and the deployed build. */
 export async function projectJson(db: Kysely<Database>, project: ProjectRow) {
-  const latest = await selectBuildColumns(db).where("project_id", "=", project.id).orderBy("build_number", "desc").limit(1).executeTakeFirst();
+  const latest = await selectBuildColumns(db).where("project_id", "=", project.id).where("status", "!=", "STAGED").orderBy("build_number", "desc").limit(1).executeTakeFirst();
   const deployed = project.deployed_build_id === null ? undefined : await selectBuildColumns(db).where("id", "=", project.deployed_build_id).executeTakeFirst();
   return {
     id: project.id,
@@ -15,7 +16,7 @@ export async function projectJson(db: Kysely<Database>, project: ProjectRow) {
     createdAt: project.created_at,
     updatedAt: project.updated_at,
     deletedAt: 0,
-    isLocked: false,
+    isLocked: (await findStagedBuild(db, project.id)) !== undefined,
     ...(latest ? { latestBuild: buildJson(project, latest) } : {}),
     ...(deployed ? { deployedBuild: buildJson(project, deployed), deployedBuildId: deployed.build_number } : {}),
     ...(project.git_url ? { sourceIntegration: sourceIntegrationOf(project) } : {}),

@@ -18,7 +18,8 @@ export interface ProjectsTable {
   updated_at: Millis;
 }
 
-export type BuildStatus = "PENDING" | "BUILDING" | "SUCCESS" | "FAILURE";
+/** STAGED: a watch session's build still being filled file by file; it is neither listed nor built until queued. */
+export type BuildStatus = "STAGED" | "PENDING" | "BUILDING" | "SUCCESS" | "FAILURE";
 export type DeployStatus = "PENDING" | "DEPLOYING" | "SUCCESS" | "FAILURE";
 
 export interface BuildsTable {
