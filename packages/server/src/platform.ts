@@ -4,6 +4,7 @@ import type { Store } from "./store/database";
 import type { ApiLimits } from "./apps/rate-limits";
 import type { RunnerPool } from "@sprocket/runtime";
 import type { Logs } from "./logs/logs-service";
+import type { ClusterEvents } from "./cluster/cluster-events";
 
 /** What every domain gets: configuration, the store, the key for data at rest and a clock tests can move. */
 export interface Platform {
@@ -13,6 +14,8 @@ export interface Platform {
   clock: Clock;
   limits: ApiLimits;
   logs: Logs;
+  /** Messages between the nodes of a deployment (a deploy finished); in-process on a single node. */
+  cluster: ClusterEvents;
   /** Function runners; started once the server knows the URL functions call back to. */
   functions?: RunnerPool;
 }

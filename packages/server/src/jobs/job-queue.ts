@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 
 export interface JobContext {
-  jobId: number;
+  jobId: string;
   /** 1 on the first run; more when a worker died or stopped while running it. */
   attempt: number;
   /** Aborted when the queue stops; the handler should give up at its next step and will be run again later. */
@@ -18,16 +18,17 @@ export interface JobHandler<P> {
 }
 
 /**
- * Durable background jobs. The SQL implementation works on both engines; scale-out can swap in pg-boss
- * behind the same interface.
+ * Durable background jobs: a SQL job table on SQLite (`SqlJobQueue`), pg-boss on PostgreSQL (`PgBossJobQueue`), so
+ * every node of a cluster claims from one queue and a job of a node that died is run again by another.
  */
 export interface JobQueue {
   /** Adds a job. Pass the surrounding transaction so the job exists only if that change commits; then call `wake`. */
-  enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts?: { maxAttempts?: number }): Promise<number>;
+  enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts?: { maxAttempts?: number }): Promise<string>;
   handle<P>(kind: string, handler: JobHandler<P>): void;
   /** Looks for work now instead of at the next poll. */
   wake(): void;
-  start(): void;
+  /** Starts claiming jobs of the kinds handled so far. */
+  start(): Promise<void>;
   /** Stops claiming, interrupts running handlers and hands their jobs back to the queue. */
   stop(): Promise<void>;
 }

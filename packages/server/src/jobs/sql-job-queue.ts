@@ -35,7 +35,7 @@ export class SqlJobQueue implements JobQueue {
     private readonly opts: SqlJobQueueOptions,
   ) {}
 
-  async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: { maxAttempts?: number } = {}): Promise<number> {
+  async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: { maxAttempts?: number } = {}): Promise<string> {
     const now = this.clock.now();
     const row = await db
       .insertInto("jobs")
@@ -53,14 +53,14 @@ export class SqlJobQueue implements JobQueue {
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    return row.id;
+    return String(row.id);
   }
 
   handle<P>(kind: string, handler: JobHandler<P>): void {
     this.handlers.set(kind, handler as JobHandler<unknown>);
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
     this.wake();
@@ -153,7 +153,7 @@ export class SqlJobQueue implements JobQueue {
       return;
     }
     try {
-      await handler.run(payload, { jobId: job.id, attempt: job.attempts, signal });
+      await handler.run(payload, { jobId: String(job.id), attempt: job.attempts, signal });
       await this.finish(job.id, "done", null);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

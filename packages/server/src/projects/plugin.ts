@@ -2,7 +2,8 @@ import { rm } from "node:fs/promises";
 import type { FastifyPluginAsync } from "fastify";
 import multipart from "@fastify/multipart";
 import type { Platform } from "../platform";
-import { SqlJobQueue } from "../jobs/sql-job-queue";
+import { openJobQueue } from "../jobs/open-job-queue";
+import { announceDeploys } from "../cluster/announce-deploys";
 import { buildSettings } from "./build-settings";
 import type { ProjectsContext } from "./projects-context";
 import { MULTIPART_LIMITS } from "./multipart-upload";
@@ -23,10 +24,10 @@ export const projectsPlugin =
   async (app) => {
     const settings = buildSettings(p.config);
     const log = app.log.child({ domain: "projects" });
-    const queue = new SqlJobQueue(p.store.db, p.clock, { leaseMs: settings.jobLeaseMs, pollMs: settings.jobPollMs, log });
+    const queue = openJobQueue(p.store, p.clock, { leaseMs: settings.jobLeaseMs, pollMs: settings.jobPollMs, log });
     const ctx: ProjectsContext = { p, queue, settings, log };
     queue.handle(BUILD_JOB, buildJobHandler(ctx));
-    queue.handle(DEPLOY_JOB, deployJobHandler(ctx));
+    queue.handle(DEPLOY_JOB, announceDeploys(p, deployJobHandler(ctx), log));
 
     await app.register(multipart, { limits: MULTIPART_LIMITS });
     await app.register(projectRoutes(ctx));
@@ -38,7 +39,7 @@ export const projectsPlugin =
     app.addHook("onReady", async () => {
       // Scratch folders of builds this process was running when it died; their jobs start over from the stored source.
       await rm(settings.workDir, { recursive: true, force: true });
-      queue.start();
+      await queue.start();
     });
     app.addHook("onClose", async () => {
       await queue.stop();

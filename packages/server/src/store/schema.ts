@@ -5,6 +5,7 @@ import type { ProjectTables } from "../projects/tables";
 import type { JobTables } from "../jobs/tables";
 import type { CrmTables } from "../crm/tables";
 import type { FunctionTables } from "../functions/tables";
+import type { ClusterTables } from "../cluster/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -76,4 +77,4 @@ export interface AccountTables {
 }
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
-export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables {}
+export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables, ClusterTables {}

@@ -6,6 +6,7 @@ import { projectsMigration } from "./003-projects";
 import { crmMigration } from "./004-crm";
 import { logsMigration } from "./005-logs";
 import { functionsMigration } from "./006-functions";
+import { bootstrapMigration } from "./007-bootstrap";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -15,4 +16,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "004-crm": crmMigration,
   "005-logs": logsMigration,
   "006-functions": functionsMigration,
+  "007-bootstrap": bootstrapMigration,
 };

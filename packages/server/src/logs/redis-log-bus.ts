@@ -1,0 +1,34 @@
+import type { PubSub } from "../cluster/pub-sub";
+import type { LogBus, LogEntry } from "./log-bus";
+
+const CHANNEL = "logs";
+
+/**
+ * The follow bus across nodes: each batch the sink stores is published on the deployment's Redis channel
+ * (`<SPROCKET_REDIS_PREFIX>:events:logs`), and every node hands what it hears to its own followers, so
+ * `logs --follow` on one node sees events stored by any node. Its own events come back the same way, once.
+ */
+export class RedisLogBus implements LogBus {
+  private readonly listeners = new Set<(entry: LogEntry) => void>();
+  private listening = false;
+
+  constructor(
+    private readonly pubsub: PubSub,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  publish(entries: readonly LogEntry[]): void {
+    if (entries.length) this.pubsub.publish(CHANNEL, entries).catch(this.onError);
+  }
+
+  subscribe(listener: (entry: LogEntry) => void): () => void {
+    if (!this.listening) {
+      this.listening = true;
+      this.pubsub.subscribe(CHANNEL, (batch) => {
+        for (const entry of batch as LogEntry[]) for (const l of this.listeners) l(entry);
+      });
+    }
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+}
