@@ -283,6 +283,9 @@ describe("extension events", () => {
     expect((await logs(appId, "extensions", "?level=warn")).body.results.map((r: { message: string }) => r.message)).toEqual(["slow"]);
     expect((await logs(appId, "extensions", "?status=error&card=deal-card")).body.results).toHaveLength(1);
     expect((await logs(appId, "extensions", "?card=other-card")).body.results).toHaveLength(0);
+    // The Extensions tab's per-card counts: the failed render counts as a render; the warning is no error.
+    const overview = await call("GET", `/api/v1/private-apps/${appId}/overview?range=1h`, { token: admin });
+    expect(overview.body.cards).toEqual([{ cardUid: "deal-card", renders: 1, renderFailures: 1, errors: 0, lastRenderAt: expect.any(String) }]);
   });
 
   it("rejects bad events, unknown apps, missing sessions and missing CSRF tokens", async () => {

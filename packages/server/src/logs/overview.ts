@@ -33,7 +33,7 @@ function percentiles(values: number[]): { p50: number | null; p95: number | null
   return { p50: at(0.5), p95: at(0.95) };
 }
 
-/** The Overview tab: counts per time bucket for charts, totals, and p50/p95 durations over the range. */
+/** The Overview tab: counts per time bucket for charts, totals, p50/p95 durations and per-card counts over the range. */
 export async function appOverview(db: Kysely<Database>, scope: { accountId: number; appId: number }, range: OverviewRange, now: number) {
   const { windowMs, bucketMs } = RANGES[range];
   // Buckets line up with multiples of their size, so charts drawn a minute apart show the same buckets.
@@ -49,7 +49,7 @@ export async function appOverview(db: Kysely<Database>, scope: { accountId: numb
       .where("created_at", ">=", start)
       .where("created_at", "<", end);
 
-  const [calls, runs, renders, callDurations, runDurations] = await Promise.all([
+  const [calls, runs, renders, callDurations, runDurations, cards] = await Promise.all([
     callsInRange()
       .select([bucket.as("b"), sql<number>`cast(status / 100 as integer)`.as("cls"), sql<number>`count(*)`.as("n")])
       .groupBy([sql`1`, sql`2`])
@@ -83,6 +83,23 @@ export async function appOverview(db: Kysely<Database>, scope: { accountId: numb
       .select("duration_ms")
       .orderBy("created_at", "desc")
       .limit(PERCENTILE_SAMPLE)
+      .execute(),
+    // Per card, for the Extensions tab: renders, failed renders, logger.error lines and the latest render.
+    db
+      .selectFrom("extension_events")
+      .where("account_id", "=", scope.accountId)
+      .where("app_id", "=", scope.appId)
+      .where("created_at", ">=", start)
+      .where("created_at", "<", end)
+      .select([
+        "card_uid",
+        sql<number>`sum(case when kind <> 'LOG' then 1 else 0 end)`.as("renders"),
+        sql<number>`sum(case when kind = 'RENDER_FAILURE' then 1 else 0 end)`.as("failures"),
+        sql<number>`sum(case when kind = 'LOG' and level = 'ERROR' then 1 else 0 end)`.as("errors"),
+        sql<number | null>`max(case when kind <> 'LOG' then created_at end)`.as("last_render"),
+      ])
+      .groupBy("card_uid")
+      .orderBy("card_uid")
       .execute(),
   ]);
 
@@ -142,5 +159,12 @@ export async function appOverview(db: Kysely<Database>, scope: { accountId: numb
     totals,
     durations: { apiCalls: percentiles(callDurations.map((r) => r.duration_ms)), functionRuns: percentiles(runDurations.map((r) => r.duration_ms)) },
     buckets,
+    cards: cards.map((c) => ({
+      cardUid: c.card_uid,
+      renders: Number(c.renders),
+      renderFailures: Number(c.failures),
+      errors: Number(c.errors),
+      lastRenderAt: c.last_render === null ? null : new Date(Number(c.last_render)).toISOString(),
+    })),
   };
 }
