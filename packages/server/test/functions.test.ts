@@ -10,6 +10,7 @@ const PROJECT = path.join(import.meta.dirname, "fixtures/functions-project");
 let server: TestServer;
 let api: ProjectApi;
 let appId: number;
+let deployId: number;
 
 async function run(name: string, parameters: Record<string, unknown> = {}, headers: Record<string, string> = {}) {
   return api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
@@ -27,7 +28,8 @@ beforeAll(async () => {
   expect(upload.status).toBe(200);
   const build = await api.waitForBuild("functions-suite", upload.body.buildId);
   expect(build.status).toBe("SUCCESS");
-  await api.waitForDeploy("functions-suite", Number(build.deployStatusTaskLocator.id));
+  deployId = Number(build.deployStatusTaskLocator.id);
+  await api.waitForDeploy("functions-suite", deployId);
   const apps = await api.call("GET", "/api/v1/private-apps");
   appId = apps.body.results.find((a: { uid: string }) => a.uid === "functions-suite").appId;
   await api.call("POST", "/cms/v3/functions/secrets", { body: { key: "GREETING", secret: "Bonjour" } });
@@ -109,6 +111,11 @@ describe("public endpoints", () => {
 });
 
 describe("secrets", () => {
+  it("warns at deploy about a listed secret the account does not define yet", async () => {
+    const warn = await api.call("GET", `/dfs/logging/v1/logs/projects/functions-suite/deploys/${deployId}/combined/warn`);
+    expect(warn.body.logs.map((l: { message: string }) => l.message)).toEqual([expect.stringContaining("lists the secret GREETING")]);
+  });
+
   it("adds, lists, updates and deletes secrets without ever returning a value", async () => {
     expect((await api.call("POST", "/cms/v3/functions/secrets", { body: { key: "API_KEY", secret: "s3cr3t-value" } })).status).toBe(201);
     expect((await api.call("POST", "/cms/v3/functions/secrets", { body: { key: "API_KEY", secret: "x" } })).status).toBe(409);

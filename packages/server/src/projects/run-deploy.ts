@@ -3,6 +3,7 @@ import { ApiError } from "../http/api-error";
 import { planAppRemovals, provisionApps, type DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { crashTestPause } from "./crash-test-pause";
+import { missingSecrets } from "../functions/missing-secrets";
 import { appSubdeploy, describeRemoval } from "./queue-deploy";
 import type { Subtask } from "./subtasks";
 
@@ -46,8 +47,9 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
       const result = await provisionApps(trx, ctx.p, { accountId: deploy.account_id, projectId: deploy.project_id, buildId: deploy.build_id, apps });
       await crashTestPause("deploy", ctx.log);
       const finishedAt = now();
+      const secretWarnings = await missingSecrets(trx, deploy.account_id, apps);
       const done = [
-        ...planned.map((s) => ({ ...s, status: "SUCCESS" as const, finishedAt })),
+        ...planned.map((s) => ({ ...s, status: "SUCCESS" as const, finishedAt, ...withWarnings(s, s.parent ? undefined : secretWarnings.get(s.name)) })),
         ...result.removed.map((uid) => ({ ...appSubdeploy(uid, "REMOVE"), status: "SUCCESS" as const, startedAt, finishedAt })),
       ];
       await trx.updateTable("projects").set({ deployed_build_id: deploy.build_id, updated_at: finishedAt }).where("id", "=", deploy.project_id).execute();
@@ -57,6 +59,10 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
     if (!(e instanceof ApiError)) throw e;
     await failDeploy(ctx, deployId, e.message, planned, e.extra.subCategory);
   }
+}
+
+function withWarnings(s: Subtask, extra: string[] | undefined): Pick<Subtask, "warnings"> {
+  return extra ? { warnings: [...(s.warnings ?? []), ...extra] } : {};
 }
 
 async function failDeploy(ctx: ProjectsContext, deployId: number, reason: string, planned: Subtask[], subCategory?: string): Promise<void> {
