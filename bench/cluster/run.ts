@@ -1,0 +1,121 @@
+// Scale-out mode's cost per request: the same server on PostgreSQL + Redis (pg-boss queue, Redis rate limits and
+// pub/sub) against the embedded mode (SQLite, in-process limits), both started in this run, for a CRM read by id and
+// a function invocation (a public endpoint function). Printed as ratios of time per request, scale-out / embedded.
+// Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379. Run: npx tsx bench/cluster/run.ts
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
+import { loadConfig, startServer, type RunningServer } from "@sprocket/server";
+import { ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
+import { fmt, load, type LoadResult } from "../support/load";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const PG_ADMIN = process.env.SPROCKET_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+const FUNCTIONS_PROJECT = path.resolve(import.meta.dirname, "../../packages/server/test/fixtures/functions-project");
+
+process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
+
+interface Mode {
+  name: string;
+  server: RunningServer;
+  stop(): Promise<void>;
+}
+
+async function embedded(): Promise<Mode> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-"));
+  const server = await startServer(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent" }));
+  return {
+    name: "embedded",
+    server,
+    async stop() {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function scaleOut(): Promise<Mode> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-"));
+  const db = `sprocket_bench_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${db}`;
+  const server = await startServer(
+    loadConfig(
+      { port: 0, dataDir },
+      {
+        SPROCKET_LOG_LEVEL: "silent",
+        SPROCKET_DATABASE_URL: url.toString(),
+        SPROCKET_REDIS_URL: REDIS_URL,
+        SPROCKET_REDIS_PREFIX: `sprocket-bench-${randomBytes(4).toString("hex")}`,
+        SPROCKET_SECRET_KEY: randomBytes(32).toString("hex"),
+      },
+    ),
+  );
+  return {
+    name: "PostgreSQL + Redis",
+    server,
+    async stop() {
+      await server.close();
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      await c.end();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Deploys the functions fixture through the API, lifts the account's limits, and returns what the loads call. */
+async function prepare(mode: Mode): Promise<{ crmUrl: string; fnUrl: string; token: string }> {
+  const { server } = mode;
+  const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
+  await api.call("POST", "/developer/projects/v1", { body: { name: "bench" } });
+  const upload = await api.upload("bench", await zipDirectory(path.join(FUNCTIONS_PROJECT, "src"), { ignore: hubspotUploadIgnore }), { platformVersion: "2025.1" });
+  const build = await api.waitForBuild("bench", upload.body.buildId);
+  if (build.status !== "SUCCESS") throw new Error(`the bench build failed: ${JSON.stringify(build)}`);
+  await api.waitForDeploy("bench", Number(build.deployStatusTaskLocator.id));
+  const accountId = server.bootstrap.info.accountId;
+  await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000 }).where("id", "=", accountId).execute();
+  const token = (await api.call("POST", "/api/v1/private-apps/functions-suite/token/reveal")).body.token as string;
+  const contacts = await fetch(`${server.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ results: Array<{ id: string }> }>);
+  return { crmUrl: `${server.url}/crm/v3/objects/contacts/${contacts.results[0]!.id}`, fnUrl: `${server.url}/_hcms/api/hello?portalId=${accountId}&name=bench`, token };
+}
+
+async function measure(mode: Mode): Promise<{ crm: LoadResult; fn: LoadResult }> {
+  const { crmUrl, fnUrl, token } = await prepare(mode);
+  const headers = { authorization: `Bearer ${token}` };
+  // Warm-up: JIT, pools, the function's runners and its unpacked build.
+  await load(crmUrl, { seconds: 1, headers });
+  await load(fnUrl, { seconds: 1, connections: 4 });
+  const crm = await load(crmUrl, { seconds, headers });
+  // As many connections as a build may have runners (4), so the load measures calls, not the wait for a runner.
+  const fn = await load(fnUrl, { seconds, connections: 4 });
+  for (const [what, r] of [["CRM read", crm], ["function", fn]] as const) {
+    if (r.errors || r.non2xx) throw new Error(`${mode.name} ${what}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
+  }
+  return { crm, fn };
+}
+
+// One after the other, so the idle server's pollers do not share the two cores with the measured one.
+const results = [];
+for (const start of [embedded, scaleOut]) {
+  const mode = await start();
+  try {
+    results.push(await measure(mode));
+  } finally {
+    await mode.stop();
+  }
+}
+const [base, out] = results as [Awaited<ReturnType<typeof measure>>, Awaited<ReturnType<typeof measure>>];
+const line = (label: string, a: LoadResult, b: LoadResult) =>
+  `${label}: embedded ${fmt(a.requestsPerSec)} req/s (p50 ${a.p50Ms} ms), PostgreSQL + Redis ${fmt(b.requestsPerSec)} req/s (p50 ${b.p50Ms} ms), time per request ratio ${(a.requestsPerSec / b.requestsPerSec).toFixed(2)}\n`;
+process.stdout.write(line("CRM read by id     ", base.crm, out.crm));
+process.stdout.write(line("function invocation", base.fn, out.fn));
