@@ -247,7 +247,7 @@ export class CardSession {
         const properties = await this.fetchRecordProperties(names);
         return Object.fromEntries(Object.entries(properties).map(([name, value]) => [name, value ?? ""]));
       },
-      refreshObjectProperties: () => void this.refreshProperties(),
+      refreshObjectProperties: () => (services.onRefreshProperties ? services.onRefreshProperties() : void this.refreshProperties()),
       onCrmPropertiesUpdate: (names, callback) => {
         retain(callback);
         this.watches.set(this.nextId++, { names, callback, proxy: callback });

@@ -162,6 +162,8 @@ export interface CardServices {
   /** When given, alerts go here; otherwise the card frame shows them. */
   onAlert?: (alert: CardAlert) => void;
   onReloadPage?: () => void;
+  /** `refreshObjectProperties`: when given, the page reads the record again and then refreshes its cards itself. */
+  onRefreshProperties?: () => void;
   onNavigate?: (target: { to: string; params?: Record<string, string> }) => void;
   /** CrmActionButton / CrmActionLink / CrmCardActions; EXTERNAL_URL opens a tab when this is absent. */
   onCrmAction?: (actionType: string, actionContext: unknown) => void;

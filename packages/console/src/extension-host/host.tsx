@@ -65,6 +65,8 @@ export function CardView({ session }: { session: CardSession }) {
 
 export interface MountedCard {
   traceId: string;
+  /** The span of the card's render, the parent of every call it makes. */
+  renderSpanId: string;
   /** Resolves once the card has rendered; rejects (with `traceId`) if it failed to load. */
   ready: Promise<void>;
   /** Re-reads CRM properties for the card, e.g. after the record was edited. */
@@ -80,6 +82,7 @@ export function mountCard(element: Element, options: CardOptions): MountedCard {
   root.render(<CardView session={session} />);
   return {
     traceId: session.traceId,
+    renderSpanId: session.renderSpanId,
     ready: session.ready,
     refreshProperties: () => session.refreshProperties(),
     unmount() {

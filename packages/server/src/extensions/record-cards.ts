@@ -64,3 +64,24 @@ export async function cardBundlePath(db: Kysely<Database>, accountId: number, ap
     .executeTakeFirst();
   return row ? (JSON.parse(row.config) as DeployedCard).bundle : undefined;
 }
+
+/** Who views the cards, as HubSpot's `context.user` and `context.portal` describe them. */
+export interface CardViewer {
+  user: { id: number; email: string; emails: string[]; firstName: string; lastName: string; roles: string[]; teams: []; permissions: string[] };
+  portal: { id: number; timezone: string };
+}
+
+export async function cardViewer(db: Kysely<Database>, accountId: number, userId: number): Promise<CardViewer> {
+  const user = await db
+    .selectFrom("users")
+    .innerJoin("memberships", "memberships.user_id", "users.id")
+    .select(["users.id", "users.email", "users.first_name", "users.last_name", "memberships.role"])
+    .where("users.id", "=", userId)
+    .where("memberships.account_id", "=", accountId)
+    .executeTakeFirstOrThrow();
+  return {
+    user: { id: user.id, email: user.email, emails: [user.email], firstName: user.first_name, lastName: user.last_name, roles: [user.role], teams: [], permissions: [] },
+    // Accounts have no time zone setting yet: they keep the server's.
+    portal: { id: accountId, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+  };
+}

@@ -1,5 +1,5 @@
 // A CRM record: its properties (view and edit), associations, and the app cards for its object type.
-import { lazy, Suspense } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Anchor, Breadcrumbs, Grid, Paper, Stack, Tabs, Text } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
@@ -9,6 +9,8 @@ import { paths } from "../paths";
 import { useSession } from "../session";
 import { AssociationsPanel } from "./associations-panel";
 import { crmApi } from "./crm-api";
+import { useLiveCardBuilds } from "./live-card-builds";
+import type { RecordPageActions } from "./record-cards";
 import { objectTypeById, type CrmObjectType } from "./object-types";
 import { PropertyPanel } from "./property-panel";
 
@@ -34,6 +36,15 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
   const title = record.data ? type.displayName(record.data.properties) || `${type.singular} ${id}` : `${type.singular} ${id}`;
   useDocumentTitle(`${title} · Sprocket`);
   const recordRef = { objectTypeId: type.objectTypeId, objectId: Number(id) };
+  const [reloads, setReloads] = useState(0);
+  const cardPage: RecordPageActions = {
+    refreshRecord: () => void record.refetch(),
+    reloadPage() {
+      setReloads((n) => n + 1);
+      void record.refetch();
+    },
+  };
+  useLiveCardBuilds(accountId);
   return (
     <>
       <Breadcrumbs mb="xs" aria-label="Breadcrumb">
@@ -62,7 +73,7 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
               </Tabs.Panel>
               <Tabs.Panel value="apps">
                 <Suspense fallback={<Loading label="Loading cards" />}>
-                  <RecordCards record={recordRef} location="crm.record.tab" version={record.dataUpdatedAt} />
+                  <RecordCards record={recordRef} location="crm.record.tab" version={record.dataUpdatedAt} reloads={reloads} page={cardPage} />
                 </Suspense>
               </Tabs.Panel>
             </Tabs>
@@ -71,7 +82,7 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
             <Paper withBorder p="md" component="aside" aria-label="App cards in the sidebar">
               <Stack>
                 <Suspense fallback={<Loading label="Loading cards" />}>
-                  <RecordCards record={recordRef} location="crm.record.sidebar" version={record.dataUpdatedAt} />
+                  <RecordCards record={recordRef} location="crm.record.sidebar" version={record.dataUpdatedAt} reloads={reloads} page={cardPage} />
                 </Suspense>
               </Stack>
             </Paper>

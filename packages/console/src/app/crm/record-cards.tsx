@@ -1,95 +1,173 @@
-// App cards for a record, each run by the extension host in its own worker.
-import { useEffect, useRef } from "react";
-import { Paper, Stack, Text, Title } from "@mantine/core";
+// App cards for a record, each run by the extension host in its own worker and wired to Sprocket's API.
+import { useEffect, useRef, useState } from "react";
+import { Alert, Paper, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { mountCard, type MountedCard } from "../../extension-host";
-import type { CrmRecordRef, ExtensionContext, ExtensionLocation, ServerlessResult } from "../../extension-host";
+import type { AlertType, CardAlert, CardServices, CrmRecordRef, ExtensionContext, ExtensionLocation, ExtensionUser } from "../../extension-host";
 import { api, ApiRequestError } from "../api-client";
 import { EmptyState, ErrorNotice } from "../page-parts";
-import { useSession, type SessionInfo } from "../session";
+import { useSession } from "../session";
 import { cardHostData } from "./card-host-data";
+import { reportExtensionEvent } from "./extension-events";
 
 /** One card of GET /api/v1/record-cards (see docs/console.md). */
 export interface RecordCard {
   appId: number;
   appName: string;
+  buildId: number;
   cardUid: string;
   title: string;
   location: ExtensionLocation;
   bundleUrl: string;
 }
 
+/** GET /api/v1/record-cards: the cards, and the viewer as HubSpot's `context.user` and `context.portal`. */
+export interface RecordCardsAnswer {
+  results: RecordCard[];
+  user: ExtensionUser;
+  portal: { id: number; timezone: string };
+}
+
+/** What the record page does for its cards. */
+export interface RecordPageActions {
+  /** Read the record again (its `dataUpdatedAt` comes back as `version`, and cards then re-read their properties). */
+  refreshRecord(): void;
+  /** `actions.reloadPage()`: read the record again and start every card afresh. */
+  reloadPage(): void;
+}
+
 const WORKER_URL = "/extension-host/worker.js";
 
-function CardFrame({ card, record, session, version }: { card: RecordCard; record: CrmRecordRef; session: SessionInfo; version: number }) {
+const alertColors: Record<AlertType, string> = { info: "blue", success: "green", warning: "yellow", danger: "red", tip: "violet" };
+
+export const recordCardsQueryKey = (accountId: number, objectTypeId: string) => ["record-cards", accountId, objectTypeId] as const;
+
+/** The app function endpoint answers 200 `{response}`, or a HubSpot error whose message names the function and the trace. */
+async function invokeAppFunction(appId: number, ...[request, { traceparent }]: Parameters<CardServices["invoke"]>): Promise<unknown> {
+  const result = await api<{ response: unknown }>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, request, {
+    headers: { traceparent },
+  });
+  return result.response;
+}
+
+interface CardFrameProps {
+  card: RecordCard;
+  record: CrmRecordRef;
+  viewer: Omit<RecordCardsAnswer, "results">;
+  version: number;
+  page: RecordPageActions;
+}
+
+function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
   const element = useRef<HTMLDivElement>(null);
   const mounted = useRef<MountedCard>(undefined);
+  const [alerts, setAlerts] = useState<(CardAlert & { key: number })[]>([]);
+  const pageRef = useRef(page);
+  pageRef.current = page;
   useEffect(() => {
     const context: ExtensionContext = {
       location: card.location,
-      user: { id: session.userId, email: session.email, emails: [session.email], locale: navigator.language },
-      portal: { id: session.accountId, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
+      user: { ...viewer.user, locale: navigator.language, language: navigator.language.split("-")[0] },
+      portal: viewer.portal,
       crm: record,
       extension: { appId: card.appId, appName: card.appName, cardTitle: card.title },
     };
-    mounted.current = mountCard(element.current!, {
+    const where = { appId: card.appId, cardUid: card.cardUid, location: card.location, objectTypeId: record.objectTypeId, objectId: record.objectId };
+    const started = performance.now();
+    let nextAlert = 0;
+    setAlerts([]);
+    const handle = mountCard(element.current!, {
       bundleUrl: card.bundleUrl,
       workerUrl: WORKER_URL,
       cardId: card.cardUid,
       context,
       services: {
-        async invoke(request, { traceparent }) {
-          const result = await api<ServerlessResult>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${card.appId}`, request, {
-            headers: { traceparent },
-          });
-          if (result.status === "ERROR") throw new Error(result.message);
-          return result.response;
-        },
+        invoke: (request, meta) => invokeAppFunction(card.appId, request, meta),
         hostData: cardHostData,
+        onAlert: (alert) => setAlerts((shown) => [...shown, { ...alert, key: nextAlert++ }]),
+        onReloadPage: () => pageRef.current.reloadPage(),
+        onRefreshProperties: () => pageRef.current.refreshRecord(),
+        onLog: (line) => reportExtensionEvent({ ...where, kind: "LOG", level: line.level, message: line.message, traceId: line.traceId, spanId: line.spanId, timestamp: Date.parse(line.time) }),
       },
     });
-    return () => mounted.current?.unmount();
-  }, [card.appId, card.cardUid, card.bundleUrl, record.objectId, record.objectTypeId]);
-  // After an edit on the page, cards read the record again (as HubSpot's refreshObjectProperties).
+    mounted.current = handle;
+    const render = { ...where, traceId: handle.traceId, spanId: handle.renderSpanId };
+    handle.ready.then(
+      () => {
+        const durationMs = Math.round(performance.now() - started);
+        reportExtensionEvent({ ...render, kind: "RENDER_SUCCESS", level: "info", message: `Rendered ${card.title} in ${durationMs} ms`, durationMs, timestamp: Date.now() });
+      },
+      (error: unknown) =>
+        reportExtensionEvent({ ...render, kind: "RENDER_FAILURE", level: "error", message: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started), timestamp: Date.now() }),
+    );
+    return () => handle.unmount();
+  }, [card.appId, card.cardUid, card.bundleUrl, record.objectId, record.objectTypeId, viewer.user.id]);
+  // After the record was read again (an edit, or refreshObjectProperties), cards re-read their properties.
+  const firstVersion = useRef(version);
   useEffect(() => {
-    void mounted.current?.refreshProperties();
+    if (version !== firstVersion.current) void mounted.current?.refreshProperties();
   }, [version]);
   return (
-    <Paper withBorder p="sm" component="section" aria-label={`${card.title} (${card.appName})`}>
+    <Paper withBorder p="sm" component="section" aria-label={`${card.title} (${card.appName})`} data-build-id={card.buildId}>
       <Title order={3} size="h6" mb={4}>
         {card.title}
       </Title>
       <Text size="xs" c="dimmed" mb="xs">
         {card.appName}
       </Text>
+      {alerts.map((alert) => (
+        <Alert
+          key={alert.key}
+          mb="xs"
+          color={alertColors[alert.type ?? "info"] ?? "blue"}
+          title={alert.title}
+          withCloseButton
+          closeButtonLabel="Dismiss"
+          onClose={() => setAlerts((shown) => shown.filter((a) => a.key !== alert.key))}
+          data-alert-type={alert.type ?? "info"}
+        >
+          {alert.message}
+        </Alert>
+      ))}
       <div ref={element} />
     </Paper>
   );
 }
 
-export default function RecordCards({ record, location, version }: { record: CrmRecordRef; location: ExtensionLocation; version: number }) {
+interface RecordCardsProps {
+  record: CrmRecordRef;
+  location: ExtensionLocation;
+  version: number;
+  /** Bumped by `reloadPage`: every card starts afresh. */
+  reloads: number;
+  page: RecordPageActions;
+}
+
+export default function RecordCards({ record, location, version, reloads, page }: RecordCardsProps) {
   const session = useSession();
   const cards = useQuery({
-    queryKey: ["record-cards", session.accountId, record.objectTypeId],
-    queryFn: async () => {
+    queryKey: recordCardsQueryKey(session.accountId, record.objectTypeId),
+    queryFn: async (): Promise<RecordCardsAnswer | null> => {
       try {
-        return (await api<{ results: RecordCard[] }>("GET", `/api/v1/record-cards?objectTypeId=${encodeURIComponent(record.objectTypeId)}`)).results;
+        return await api<RecordCardsAnswer>("GET", `/api/v1/record-cards?objectTypeId=${encodeURIComponent(record.objectTypeId)}`);
       } catch (error) {
         // A server without the cards endpoint yet has no cards to show.
-        if (error instanceof ApiRequestError && error.status === 404 && error.category === "RESOURCE_NOT_FOUND") return [];
+        if (error instanceof ApiRequestError && error.status === 404 && error.category === "RESOURCE_NOT_FOUND") return null;
         throw error;
       }
     },
   });
-  const here = (cards.data ?? []).filter((card) => card.location === location);
+  const here = (cards.data?.results ?? []).filter((card) => card.location === location);
   const where = location === "crm.record.tab" ? "this tab" : "the sidebar";
   if (cards.isError) return <ErrorNotice error={cards.error} title="Cannot list app cards" />;
   if (cards.isSuccess && here.length === 0)
     return <EmptyState title="No app cards">Cards of your private apps for this object show up in {where} once their project is deployed.</EmptyState>;
+  const viewer = cards.data;
+  if (!viewer) return null;
   return (
     <Stack gap="sm">
       {here.map((card) => (
-        <CardFrame key={`${card.appId}:${card.cardUid}`} card={card} record={record} session={session} version={version} />
+        <CardFrame key={`${card.appId}:${card.cardUid}:${reloads}`} card={card} record={record} viewer={viewer} version={version} page={page} />
       ))}
     </Stack>
   );
