@@ -2,6 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./support/test-server";
+import { createAccount } from "../src/accounts/account-service";
+import { listSecurityEvents } from "../src/logs/security-events";
 
 let server: TestServer;
 beforeAll(async () => {
@@ -105,6 +107,26 @@ describe("console sessions", () => {
     const res = await call("POST", "/api/v1/session", { body: { email: "admin@sprocket.local", password: "wrong" } });
     expect(res.status).toBe(401);
     expectHubSpotError(res.body, "INVALID_AUTHENTICATION");
+  });
+
+  it("throttles sign-in after 10 failures per email and address (429, even with the right password) and records each failure", async () => {
+    const email = `throttle-${Date.now()}@example.com`;
+    const { accountId, superAdmin } = await createAccount(server.platform, { name: "Throttled", admin: { email } });
+    for (let i = 0; i < 10; i++) expect((await call("POST", "/api/v1/session", { body: { email, password: `guess-${i}` } })).status).toBe(401);
+    const blocked = await call("POST", "/api/v1/session", { body: { email: email.toUpperCase(), password: superAdmin.password } });
+    expect(blocked.status).toBe(429);
+    expectHubSpotError(blocked.body, "RATE_LIMITS");
+    expect(Number(blocked.headers.get("retry-after"))).toBeGreaterThan(0);
+    const events = (await listSecurityEvents(server.platform.store.db, accountId)).filter((e) => e.type === "SIGN_IN_FAILED");
+    expect(events).toHaveLength(10);
+    expect(events[0]).toMatchObject({ actor_label: email, address: "127.0.0.1" });
+    expect(JSON.stringify(events)).not.toContain("guess-");
+    // Unknown emails are throttled alike, so a 429 does not tell which emails have accounts.
+    const nobody = `nobody-${Date.now()}@example.com`;
+    for (let i = 0; i < 10; i++) await call("POST", "/api/v1/session", { body: { email: nobody, password: "x" } });
+    expect((await call("POST", "/api/v1/session", { body: { email: nobody, password: "x" } })).status).toBe(429);
+    // Another email from the same address is not affected.
+    expect((await call("POST", "/api/v1/session", { body: { email: "admin@sprocket.local", password: server.bootstrap.info.superAdmin.password } })).status).toBe(200);
   });
 
   it("signs in, needs the CSRF token for changes, and signs out", async () => {

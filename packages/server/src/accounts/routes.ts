@@ -6,7 +6,7 @@ import { SESSION_COOKIE } from "../http/authenticate";
 import { parseBody } from "../http/parse-body";
 import { accountsOfUser, getAccount } from "./account-service";
 import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessKeys, revokePersonalAccessKey } from "./access-keys";
-import { SESSION_TTL_MS, resolveSession, signIn, signOut, switchAccount } from "./sessions";
+import { SESSION_TTL_MS, recordSignInFailure, resolveSession, signIn, signOut, switchAccount } from "./sessions";
 
 const refreshBody = z.object({ encodedOAuthRefreshToken: z.string().min(1) });
 const signInBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
@@ -32,8 +32,19 @@ export const accountRoutes =
     // Console sessions.
     app.post("/api/v1/session", async (request, reply) => {
       const body = parseBody(signInBody, request.body, "sign-in");
-      const session = await signIn(p, body.email, body.password);
-      if (!session) throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
+      const email = body.email.toLowerCase();
+      const retryAfter = await p.limits.signInRetryAfter(email, request.ip);
+      if (retryAfter > 0) {
+        throw new ApiError(429, "RATE_LIMITS", `Too many failed sign-ins for this email from this address. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, {
+          headers: { "Retry-After": String(retryAfter) },
+        });
+      }
+      const session = await signIn(p, email, body.password);
+      if (!session) {
+        await p.limits.signInFailed(email, request.ip);
+        await recordSignInFailure(p, email, request.ip);
+        throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
+      }
       reply.setCookie(SESSION_COOKIE, session.sessionId, {
         path: "/",
         httpOnly: true,

@@ -1,6 +1,7 @@
 import type { Platform } from "../platform";
 import { randomToken, sha256 } from "../crypto/opaque-token";
 import { verifyPassword } from "../crypto/password";
+import { recordSecurityEvent } from "../logs/security-events";
 import { accountsOfUser, type Role } from "./account-service";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -30,6 +31,16 @@ export async function signIn(p: Platform, email: string, password: string) {
     .values({ id_hash: sha256(sessionId), user_id: user.id, account_id: first.id, csrf_token: csrfToken, expires_at: now + SESSION_TTL_MS, created_at: now })
     .execute();
   return { sessionId, csrfToken, userId: user.id, accountId: first.id };
+}
+
+/** A SIGN_IN_FAILED event in each account of a known user (the password itself is never recorded); unknown emails have no account to tell. */
+export async function recordSignInFailure(p: Platform, email: string, address: string): Promise<void> {
+  const user = await p.store.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
+  if (!user) return;
+  const now = p.clock.now();
+  for (const account of await accountsOfUser(p, user.id)) {
+    await recordSecurityEvent(p.store.db, now, { accountId: account.id, type: "SIGN_IN_FAILED", actor: { userId: user.id, label: email, address }, details: { email } });
+  }
 }
 
 const DUMMY_HASH = "scrypt$32768$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

@@ -63,6 +63,19 @@ export class ApiLimits {
     return res?.consumedPoints ?? 0;
   }
 
+  /**
+   * Console sign-in failures per email and address (SIGN_IN_LIMIT in SIGN_IN_WINDOW_SEC): the seconds until another
+   * attempt is heard, or 0. Unknown emails count like known ones, so a 429 reveals nothing about who has an account.
+   */
+  async signInRetryAfter(email: string, address: string): Promise<number> {
+    const res = await this.limiter("signin", SIGN_IN_LIMIT, SIGN_IN_WINDOW_SEC).get(`${email}|${address}`);
+    return res && res.consumedPoints >= SIGN_IN_LIMIT ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  }
+
+  async signInFailed(email: string, address: string): Promise<void> {
+    await this.limiter("signin", SIGN_IN_LIMIT, SIGN_IN_WINDOW_SEC).penalty(`${email}|${address}`);
+  }
+
   private async take(limiter: RateLimiterAbstract, key: string, policy: LimitPolicy, appId: number, accountId: number, retryMs?: number): Promise<RateLimiterRes> {
     try {
       return await limiter.consume(key);
@@ -72,6 +85,9 @@ export class ApiLimits {
     }
   }
 }
+
+export const SIGN_IN_LIMIT = 10;
+export const SIGN_IN_WINDOW_SEC = 15 * 60;
 
 export const msUntilUtcMidnight = (now: number) => DAY_MS - (now % DAY_MS);
 
