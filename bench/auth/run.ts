@@ -1,0 +1,65 @@
+// The cost of the private-app gate: a CRM read through token auth, scope check and rate limit, against the very same
+// CRM handler mounted without any of them (its principal fixed), measured in the same run.
+import { randomBytes } from "node:crypto";
+import Fastify from "fastify";
+import { createAccount } from "@sprocket/server";
+import { crmRoutes } from "../../packages/server/src/crm/routes";
+import { registerErrorHandling } from "../../packages/server/src/http/error-handler";
+import { registerJsonParser } from "../../packages/server/src/http/json-body";
+import { provisionApps } from "../../packages/server/src/apps/provision";
+import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
+import type { AppPrincipal } from "../../packages/server/src/apps/app-tokens";
+import { startBenchServer } from "../support/bench-server";
+import { load } from "../support/load";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+// The API-call log has its own benchmark (bench/logs); here it is off so only the gate is measured.
+process.env.SPROCKET_LOG_API_CALLS = "false";
+const server = await startBenchServer();
+const p = server.platform;
+
+const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
+// Limits high enough that the bench measures their bookkeeping, not 429s.
+await p.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000_000, api_limit_daily: 1_000_000_000 }).where("id", "=", accountId).execute();
+const app = { uid: "bench", name: "bench", description: "", scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"], cards: [], functions: [] };
+const { appIds } = await p.store.db.transaction().execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
+const appId = appIds.bench!;
+const token = (await revealAppToken(p, appId))!;
+
+const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
+  method: "POST",
+  headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+  body: JSON.stringify({ properties: { email: "ada@example.com", firstname: "Ada", lastname: "Lovelace" } }),
+});
+const contactId = ((await created.json()) as { id: string }).id;
+
+// The same handler with no gate: every route's auth set to none and the principal fixed.
+const bare = Fastify({ logger: false });
+registerJsonParser(bare);
+registerErrorHandling(bare);
+const principal: AppPrincipal = { appId, accountId, tokenId: 0, scopes: new Set(app.scopes) };
+bare.addHook("onRoute", (route) => {
+  route.config = { ...route.config, auth: "none", rateLimit: "none" };
+});
+bare.addHook("onRequest", async (request) => {
+  request.app = principal;
+});
+await bare.register(crmRoutes(p));
+await bare.listen({ port: 0, host: "127.0.0.1" });
+const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+
+const path = `/crm/v3/objects/contacts/${contactId}`;
+const headers = { authorization: `Bearer ${token}` };
+await load(server.url + path, { seconds: 1, headers });
+await load(bareUrl + path, { seconds: 1 });
+const baseline = await load(bareUrl + path, { seconds });
+const gated = await load(server.url + path, { seconds, headers });
+
+const cost = 1 - gated.requestsPerSec / baseline.requestsPerSec;
+process.stdout.write(
+  `CRM get-by-id: gated ${Math.round(gated.requestsPerSec)} req/s (p99 ${gated.p99Ms} ms), ungated ${Math.round(baseline.requestsPerSec)} req/s (p99 ${baseline.p99Ms} ms); errors ${gated.errors + gated.non2xx + baseline.errors + baseline.non2xx}\n`,
+);
+process.stdout.write(`ratio ${(gated.requestsPerSec / baseline.requestsPerSec).toFixed(2)} (token auth + scope check + rate limit cost ${(cost * 100).toFixed(1)}%)\n`);
+
+await bare.close();
+await server.stop();
