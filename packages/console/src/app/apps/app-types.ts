@@ -28,13 +28,3 @@ export interface PrivateAppDetail extends PrivateAppSummary {
   token?: TokenState;
   components: AppComponent[];
 }
-
-export interface SecurityEvent {
-  id: number;
-  type: string;
-  actor_label: string;
-  address: string | null;
-  trace_id: string;
-  details: Record<string, unknown>;
-  createdAt: string;
-}

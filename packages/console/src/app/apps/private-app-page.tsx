@@ -8,7 +8,10 @@ import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
 import { appTabs, paths, type AppTab } from "../paths";
 import { useSession } from "../session";
 import { AppAuthTab } from "./app-auth-tab";
-import { AppExtensionsTab, AppLogsTab, AppLogTracesTab, AppOverviewTab } from "./app-info-tabs";
+import { AppExtensionsTab } from "./app-extensions-tab";
+import { AppLogsTab } from "./app-logs-tab";
+import { AppLogTracesTab } from "./app-log-traces-tab";
+import { AppOverviewTab } from "./app-overview-tab";
 import type { PrivateAppDetail } from "./app-types";
 
 const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions" };
@@ -55,7 +58,7 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
           <AppLogsTab app={detail} />
         </Tabs.Panel>
         <Tabs.Panel value="log-traces">
-          <AppLogTracesTab />
+          <AppLogTracesTab app={detail} />
         </Tabs.Panel>
         <Tabs.Panel value="extensions">
           <AppExtensionsTab app={detail} />
