@@ -1,4 +1,5 @@
 // Scale-out mode: three real nodes on loopback sharing one PostgreSQL database and one Redis.
+import { randomBytes } from "node:crypto";
 import pg from "pg";
 import yazl from "yazl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -77,6 +78,12 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("three nodes over on
     await client.end();
     expect(accounts.rows[0]!.n).toBe(1);
     for (const n of [n1, n2, n3]) expect((await n.api.call("GET", "/api/v1/private-apps")).status).toBe(200);
+  });
+
+  it("refuses to start a node whose secret key differs from the deployment's, naming the setting", async () => {
+    await expect(cluster.start(["stranger"], { SPROCKET_SECRET_KEY: randomBytes(32).toString("hex") })).rejects.toThrow(
+      "every node must be started with the same SPROCKET_SECRET_KEY",
+    );
   });
 
   it("builds an upload to node 1 on whichever node claims it, and node 3 serves the new function and card as soon as the deploy is done", async () => {

@@ -81,27 +81,25 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
   // Functions call the HubSpot API host; their calls come back to this very node over loopback.
   platform.functions = createRunnerPool({ hubspotApiBaseUrl: `http://${host}:${port}`, limits: config.functionLimits });
   const unfollow = followDeploys(platform, app.log);
-  const bootstrap = await ensureBootstrap(platform, url);
   let closed = false;
-  return {
-    app,
-    platform,
-    url,
-    ...(secure ? { https: secure.info } : {}),
-    bootstrap,
-    async close() {
-      if (closed) return;
-      closed = true;
-      // Stops accepting and waits for in-flight requests (idle keep-alive sockets are closed at once).
-      if (secure) await new Promise((resolve) => secure.server.close(resolve));
-      // Fastify's close stops accepting connections and waits for in-flight requests before onClose hooks run.
-      await app.close();
-      unfollow();
-      await platform.functions?.close();
-      await platform.logs.close();
-      await store.close();
-    },
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    // Stops accepting and waits for in-flight requests (idle keep-alive sockets are closed at once).
+    if (secure) await new Promise((resolve) => secure.server.close(resolve));
+    // Fastify's close stops accepting connections and waits for in-flight requests before onClose hooks run.
+    await app.close();
+    unfollow();
+    await platform.functions?.close();
+    await platform.logs.close();
+    await store.close();
   };
+  // A node that cannot join its deployment (another secret key, say) stops instead of listening half-started.
+  const bootstrap = await ensureBootstrap(platform, url).catch(async (e: unknown) => {
+    await close();
+    throw e;
+  });
+  return { app, platform, url, ...(secure ? { https: secure.info } : {}), bootstrap, close };
 }
 
 /** A second listener over TLS, handing every request to the same Fastify router (URL rewriting included). */

@@ -46,7 +46,10 @@ export class Cluster {
     return Promise.all(
       names.map(async (name) => {
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sprocket-${name}-`));
-        const server = await spawnServer({ port: await freePort(), dataDir, env: { ...this.env, ...env } });
+        const server = await spawnServer({ port: await freePort(), dataDir, env: { ...this.env, ...env } }).catch((e: unknown) => {
+          fs.rmSync(dataDir, { recursive: true, force: true });
+          throw e;
+        });
         const node: ClusterNode = { name, dataDir, server, url: server.url, api: new ProjectApi(server.url, bootstrapInfo(dataDir).personalAccessKey) };
         this.nodes.push(node);
         return node;
