@@ -72,25 +72,26 @@ export class CardSession {
   private readonly worker: Worker;
   private readonly endpoint: Endpoint<WorkerApi>;
   private terminated = false;
+  private rejectReady: ((error: Error) => void) | undefined;
 
   constructor(private readonly options: CardOptions) {
     validateCardOptions(options);
     this.worker = new Worker(options.workerUrl, { name: `card ${options.cardId}` });
     this.endpoint = createEndpoint<WorkerApi>(fromWebWorker(this.worker));
     this.endpoint.expose({ ...this.pageApi() });
-    this.ready = this.endpoint.call
-      .load({ bundleUrl: new URL(options.bundleUrl, location.href).href, context: options.context, channel: this.receiver.receive })
-      .then(
+    this.ready = new Promise<void>((resolve, reject) => {
+      // A failure reported while loading ends the worker, and with it the pending load call: it settles `ready` itself.
+      this.rejectReady = reject;
+      this.endpoint.call.load({ bundleUrl: new URL(options.bundleUrl, location.href).href, context: options.context, channel: this.receiver.receive }).then(
         ({ failure }) => {
           if (failure) this.fail(failure);
           if (this.state.status === "loading") this.update({ status: "ready" });
-          if (this.state.status === "failed") throw this.failureError();
+          if (this.state.status === "failed") reject(this.failureError());
+          else resolve();
         },
-        (error: unknown) => {
-          this.reportHostFailure(error);
-          throw this.failureError();
-        },
+        (error: unknown) => this.reportHostFailure(error),
       );
+    });
     // Callers that never await `ready` still see the failure on screen and in the log sink.
     this.ready.catch(() => {});
   }
@@ -189,6 +190,7 @@ export class CardSession {
     if (this.state.status === "failed") return;
     this.log("error", `Card failed: ${failure.name}: ${failure.message}${failure.stack ? `\n${failure.stack}` : ""}`);
     this.update({ status: "failed", failure });
+    this.rejectReady?.(this.failureError());
     this.terminate();
   }
 

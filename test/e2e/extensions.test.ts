@@ -1,0 +1,183 @@
+// App cards on the console's record pages, in Debian's Chromium against a real server with deployed projects:
+// functions, secrets and propertiesToSend, failures with trace ids, alerts, record refreshes and extension events.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
+import { ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
+import { createTestApp } from "../../packages/server/test/support/test-apps";
+import { deployProject, launchChromium, OWN_PROJECTS, recordPath, SHARED_PROJECTS, signedInPage } from "./fixtures/card-projects";
+
+process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
+
+const screenshots = path.resolve(import.meta.dirname, "../../test-results/extensions");
+const engine = process.env.SPROCKET_TEST_DB ?? "sqlite";
+const TRACE = /Trace ID: ([0-9a-f]{32})/;
+
+let server: TestServer;
+let api: ProjectApi;
+let browser: Browser;
+let accountId: number;
+let login: { email: string; password: string };
+let contactId: string;
+let companyId: string;
+let crmToken: string;
+
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true });
+
+/** The CRM API as a private app calls it. */
+async function crm(method: string, url: string, body?: unknown) {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { authorization: `Bearer ${crmToken}`, "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const parsed = (await res.json()) as any;
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${JSON.stringify(parsed)}`);
+  return parsed;
+}
+
+/** Every event of a trace, from the trace API the console's Log Traces tab reads. */
+async function traceEvents(traceId: string): Promise<any[]> {
+  const res = await api.call("GET", `/api/v1/traces/${traceId}`);
+  if (res.status !== 200) return [];
+  const events: any[] = [];
+  const walk = (spans: any[]) => {
+    for (const span of spans) {
+      if (span.event) events.push(span.event);
+      events.push(...span.logs);
+      walk(span.children);
+    }
+  };
+  walk(res.body.spans);
+  return events;
+}
+
+beforeAll(async () => {
+  mkdirSync(screenshots, { recursive: true });
+  server = await startTestServer();
+  accountId = server.bootstrap.info.accountId;
+  login = server.bootstrap.info.superAdmin;
+  api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
+  for (const dir of [path.join(SHARED_PROJECTS, "seed-example"), path.join(SHARED_PROJECTS, "minimal-async"), path.join(OWN_PROJECTS, "probes")]) await deployProject(api, dir);
+  const secret = await api.call("POST", "/cms/v3/functions/secrets", { body: { key: "GREETING", secret: "Howdy" } });
+  expect(secret.status).toBe(201);
+  crmToken = (await createTestApp(server.platform, accountId, { uid: "crm-writer", scopes: ["crm.objects.contacts.write", "crm.objects.companies.write"] })).token;
+  contactId = (await crm("POST", "/crm/v3/objects/contacts", { properties: { firstname: "Ada", lastname: "Lovelace", email: "ada@engines.example" } })).id;
+  companyId = (await crm("POST", "/crm/v3/objects/companies", { properties: { name: "Analytical Engines", domain: "engines.example" } })).id;
+  browser = await launchChromium();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function openContact() {
+  const opened = await signedInPage(browser, server.url, login);
+  await opened.page.goto(recordPath(accountId, "0-1", contactId));
+  await opened.page.getByRole("tab", { name: "Apps" }).click();
+  return opened;
+}
+
+describe("app cards on record pages", () => {
+  it("runs the seed card on a contact: Send shows the function's answer and a success alert", async () => {
+    const { page, errors, close } = await openContact();
+    const card = page.getByRole("region", { name: "Example card (Get started App with React)" });
+    // context.user comes from the session: the bootstrap admin is Demo Admin.
+    await card.getByText("Hello Demo, send some text to the serverless function.").waitFor();
+    await card.getByLabel("Text").fill("hello from Chromium");
+    await card.getByRole("button", { name: "Send" }).click();
+    await card.getByText("This is coming from a serverless function! You entered: hello from Chromium").waitFor();
+    const alert = card.getByRole("alert").filter({ hasText: "The function answered." });
+    await alert.waitFor();
+    expect(await alert.getAttribute("data-alert-type")).toBe("success");
+    await shot(page, "seed-card");
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("runs the minimal-async card in a company's sidebar with the secret's greeting and the company's properties", async () => {
+    const { page, errors, close } = await signedInPage(browser, server.url, login);
+    await page.goto(recordPath(accountId, "0-2", companyId));
+    const sidebar = page.getByRole("complementary", { name: "App cards in the sidebar" });
+    await sidebar.getByRole("region", { name: "Company summary (Minimal async app)" }).getByText("Howdy: Analytical Engines (engines.example)").waitFor();
+    await shot(page, "company-sidebar");
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("shows a throwing card's trace id while its neighbour keeps working, and stores the failure under that trace", async () => {
+    const { page, close } = await openContact();
+    const thrower = page.getByRole("region", { name: "Throwing card (Probe app)" });
+    const failure = thrower.getByText(/This card failed to load\. Trace ID:/);
+    await failure.waitFor();
+    const traceId = TRACE.exec((await failure.textContent()) ?? "")?.[1];
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    // The neighbour in the same tab still answers.
+    const seed = page.getByRole("region", { name: "Example card (Get started App with React)" });
+    await seed.getByLabel("Text").fill("still alive");
+    await seed.getByRole("button", { name: "Send" }).click();
+    await seed.getByText("You entered: still alive").waitFor();
+    await shot(page, "thrower-and-neighbour");
+    await expect.poll(async () => (await traceEvents(traceId!)).map((e) => e.eventType), { timeout: 10_000 }).toContain("RENDER_FAILURE");
+    const events = await traceEvents(traceId!);
+    expect(events.find((e) => e.eventType === "RENDER_FAILURE")).toMatchObject({ cardUid: "thrower-card", level: "ERROR", objectId: contactId, objectTypeId: "0-1" });
+    expect(events.find((e) => e.eventType === "RENDER_FAILURE").message).toContain(`Thrower cannot render record ${contactId}`);
+    await close();
+  });
+
+  it("shows a failing function's message with its trace id, as HubSpot does", async () => {
+    const { page, close } = await openContact();
+    const probe = page.getByRole("region", { name: "Probe card (Probe app)" });
+    await probe.getByRole("button", { name: "Explode" }).click();
+    const failed = probe.getByText(/^Failed: /);
+    await failed.waitFor();
+    const message = (await failed.textContent())!;
+    expect(message).toContain("The serverless function 'explode' failed to execute: the probe exploded on purpose.");
+    const traceId = TRACE.exec(message)?.[1];
+    // The function ran in the card's trace.
+    expect(traceId).toBe(await probe.locator("[data-trace-id]").getAttribute("data-trace-id"));
+    await close();
+  });
+
+  it("stores RENDER_SUCCESS, logger lines and the function run under the card's trace id", async () => {
+    const { page, close } = await openContact();
+    const seed = page.getByRole("region", { name: "Example card (Get started App with React)" });
+    await seed.getByRole("button", { name: "Send" }).waitFor();
+    const seedTrace = (await seed.locator("[data-trace-id]").getAttribute("data-trace-id"))!;
+    await seed.getByLabel("Text").fill("traced");
+    await seed.getByRole("button", { name: "Send" }).click();
+    await seed.getByText("You entered: traced").waitFor();
+    const probe = page.getByRole("region", { name: "Probe card (Probe app)" });
+    await probe.getByText("First name: Ada").waitFor();
+    const probeTrace = (await probe.locator("[data-trace-id]").getAttribute("data-trace-id"))!;
+
+    await expect.poll(async () => (await traceEvents(seedTrace)).map((e) => e.eventType ?? e.kind), { timeout: 10_000 }).toEqual(expect.arrayContaining(["RENDER_SUCCESS", "LOG", "function-run"]));
+    const seedEvents = await traceEvents(seedTrace);
+    expect(seedEvents.find((e) => e.eventType === "RENDER_SUCCESS")).toMatchObject({ cardUid: "example-card", location: "crm.record.tab", objectId: contactId, traceId: seedTrace });
+    expect(seedEvents.find((e) => e.eventType === "LOG" && e.message === "Running app function myFunc")).toBeDefined();
+    await expect.poll(async () => (await traceEvents(probeTrace)).map((e) => e.message), { timeout: 10_000 }).toContain(`probe rendered for record ${contactId}`);
+    expect((await traceEvents(probeTrace)).find((e) => e.message === `probe rendered for record ${contactId}`)).toMatchObject({ eventType: "LOG", level: "INFO", cardUid: "probe-card", location: "crm.record.sidebar" });
+    await close();
+  });
+
+  it("refreshObjectProperties reads the record again for the page and the card; reloadPage starts the cards afresh", async () => {
+    const { page, errors, close } = await openContact();
+    const probe = page.getByRole("region", { name: "Probe card (Probe app)" });
+    await probe.getByText("First name: Ada").waitFor();
+    await crm("PATCH", `/crm/v3/objects/contacts/${contactId}`, { properties: { firstname: "Augusta" } });
+    await probe.getByRole("button", { name: "Refresh" }).click();
+    await probe.getByText("First name: Augusta").waitFor();
+    await page.getByRole("heading", { name: "Augusta Lovelace" }).waitFor();
+
+    const before = await probe.locator("[data-trace-id]").getAttribute("data-trace-id");
+    await probe.getByRole("button", { name: "Reload" }).click();
+    await expect.poll(() => probe.locator("[data-trace-id]").getAttribute("data-trace-id")).not.toBe(before);
+    await probe.getByText("First name: Augusta").waitFor();
+    expect(errors).toEqual([]);
+    await crm("PATCH", `/crm/v3/objects/contacts/${contactId}`, { properties: { firstname: "Ada" } });
+    await close();
+  });
+});
