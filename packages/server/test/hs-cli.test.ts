@@ -1,0 +1,115 @@
+import path from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./support/test-server";
+import { FIXTURES, ProjectApi, SHARED_DEPS_CACHE } from "./support/project-api";
+import { HsCli } from "./support/hs-cli";
+
+process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
+const HS_2025_2 = path.join(import.meta.dirname, "fixtures/hs-2025-2-project");
+
+// HubSpot's own CLI (@hubspot/cli, run as a child process) against a real server over HTTPS; each call takes seconds.
+describe("HubSpot's hs CLI against Sprocket", { timeout: 240_000 }, () => {
+  let server: TestServer;
+  let hs: HsCli;
+  let api: ProjectApi;
+  let seed: string;
+
+  beforeAll(async () => {
+    server = await startTestServer({ env: { SPROCKET_HTTPS_PORT: "0" } });
+    hs = await HsCli.for(server);
+    api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
+    seed = await hs.copyProject(path.join(FIXTURES, "seed-example"));
+  });
+  afterAll(async () => {
+    await hs?.dispose();
+    await server?.stop();
+  });
+
+  it("uploads seed-example (2023.2): creates the project, builds it and deploys it", async () => {
+    const res = await hs.run(["project", "upload", "--force", "-m", "first upload"], seed);
+    expect(res.code, res.output).toBe(0);
+    expect(res.output).toContain("New project seed-example successfully created");
+    expect(res.output).toContain("Built seed-example #1");
+    expect(res.output).toContain("Deployed build #1 in seed-example");
+    const project = await api.call("GET", "/developer/projects/v1/by-name/seed-example");
+    expect(project.body).toMatchObject({ deployedBuildId: 1, latestBuild: { buildId: 1, status: "SUCCESS", uploadMessage: "first upload" } });
+  });
+
+  it("prints the validator's located message when seed-verbatim is refused", async () => {
+    const dir = await hs.copyProject(path.join(FIXTURES, "seed-verbatim"));
+    const res = await hs.run(["project", "upload", "--force"], dir);
+    expect(res.code).toBe(1);
+    expect(res.output).toContain("Build #1 failed");
+    expect(res.output).toMatch(/app\/app\.json:\d+:\d+ FIELD_EMPTY .*at \/scopes\/0/);
+  });
+
+  it("deploys build 1 again after build 2 went live, and lists both builds", async () => {
+    const second = await hs.run(["project", "upload", "-m", "second upload"], seed);
+    expect(second.code, second.output).toBe(0);
+    expect(second.output).toContain("Deployed build #2 in seed-example");
+
+    const redeploy = await hs.run(["project", "deploy", "--build", "1"], seed);
+    expect(redeploy.code, redeploy.output).toBe(0);
+    expect(redeploy.output).toContain("Deployed build #1 in seed-example");
+    expect((await api.call("GET", "/developer/projects/v1/by-name/seed-example")).body.deployedBuildId).toBe(1);
+
+    const list = await hs.run(["project", "list-builds"], seed);
+    expect(list.code, list.output).toBe(0);
+    expect(list.output).toMatch(/#2\s.*SUCCESS/);
+    expect(list.output).toMatch(/#1 \[deployed\]\s.*SUCCESS/);
+  });
+
+  it("downloads a build into <dest>/<project>", async () => {
+    const res = await hs.run(["project", "download", "--project", "seed-example", "--build", "2", "--dest", path.join(hs.home, "download")], hs.home);
+    expect(res.code, res.output).toBe(0);
+    const dest = path.join(hs.home, "download", "seed-example");
+    const config = JSON.parse(await readFile(path.join(dest, "hsproject.json"), "utf8"));
+    expect(config).toEqual({ name: "seed-example", srcDir: "src", platformVersion: "2023.2" });
+    expect(await readFile(path.join(dest, "src/app/app.json"), "utf8")).toBe(await readFile(path.join(FIXTURES, "seed-example/src/app/app.json"), "utf8"));
+  });
+
+  it("uploads a 2025.2 project (*-hsmeta.json app, card and function) through the new upload API and deploys it", async () => {
+    const dir = await hs.copyProject(HS_2025_2);
+    const res = await hs.run(["project", "upload", "--force"], dir);
+    expect(res.code, res.output).toBe(0);
+    expect(res.output).toContain("Deployed build #1 in hs-2025-2-project");
+    const apps = await api.call("GET", "/api/v1/private-apps");
+    expect(JSON.stringify(apps.body)).toContain("quote_helper");
+  });
+
+  it("checks 2025.2 configs against Sprocket's schemas before uploading", async () => {
+    const dir = await hs.copyProject(HS_2025_2);
+    const cardFile = path.join(dir, "src/app/cards/quote-card-hsmeta.json");
+    const card = JSON.parse(await readFile(cardFile, "utf8"));
+    card.config.location = "crm.record.middle";
+    delete card.config.objectTypes;
+    await writeFile(cardFile, JSON.stringify(card));
+    const res = await hs.run(["project", "upload", "--force"], dir);
+    expect(res.code).toBe(1);
+    expect(res.output).toContain("quote-card-hsmeta.json");
+    expect(res.output).toContain("config.location");
+    expect(res.output).toContain("crm.record.sidebar");
+    expect(res.output).toContain("Missing required field: 'config.objectTypes'");
+  });
+
+  it("deletes a 2025.2 project: removes its deployed components, then the project", async () => {
+    const res = await hs.run(["project", "delete", "--project-name", "hs-2025-2-project", "--force"], hs.home);
+    expect(res.code, res.output).toBe(0);
+    expect(res.output).toMatch(/quote_helper \(App\)/);
+    expect(res.output).toContain("Deleted project hs-2025-2-project");
+    expect((await api.call("GET", "/developer/projects/v1/by-name/hs-2025-2-project")).status).toBe(404);
+    expect(JSON.stringify((await api.call("GET", "/api/v1/private-apps")).body)).not.toContain("quote_helper");
+  });
+
+  it("adds, lists and deletes secrets", async () => {
+    const add = await hs.run(["secrets", "add", "QUOTE_API_KEY"], hs.home, "s3cret\n");
+    expect(add.code, add.output).toBe(0);
+    expect(add.output).toContain('The secret "QUOTE_API_KEY" was added');
+    const list = await hs.run(["secrets", "list"], hs.home);
+    expect(list.output).toContain("QUOTE_API_KEY");
+    const del = await hs.run(["secrets", "delete", "QUOTE_API_KEY", "--force"], hs.home);
+    expect(del.code, del.output).toBe(0);
+    expect((await hs.run(["secrets", "list"], hs.home)).output).not.toContain("QUOTE_API_KEY");
+  });
+});
