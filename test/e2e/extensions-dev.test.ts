@@ -77,13 +77,13 @@ describe("sprocket project dev", () => {
     const card = page.getByRole("region", { name: /^Example card/ });
     await card.getByText("Hello Demo, send some text to the serverless function.").waitFor();
     // Marks this document: it must still be the same one when the new card shows.
-    await page.evaluate(() => ((window as any).beforeTheSave = true));
+    await page.evaluate(() => ((globalThis as any).beforeTheSave = true));
 
     const file = path.join(project, "src/app/extensions/Example.jsx");
     writeFileSync(file, readFileSync(file, "utf8").replace("send some text to the serverless function.", "this text was saved while the page was open."));
     await expect.poll(liveBuilds, { timeout: 120_000, interval: 200 }).toHaveLength(2);
     await card.getByText("Hello Demo, this text was saved while the page was open.").waitFor({ timeout: 10_000 });
-    expect(await page.evaluate(() => (window as any).beforeTheSave)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as any).beforeTheSave)).toBe(true);
     expect(Number(await card.getAttribute("data-build-id"))).toBe(liveBuilds()[1]);
     // The new build still answers.
     await card.getByLabel("Text").fill("after the edit");
