@@ -147,8 +147,8 @@ export async function seedCrm(p: Platform, accountId: number, counts: Partial<Se
     "products",
     Array.from({ length: c.products }, (_, i) => ({ createdAt: past(), values: { name: PRODUCTS[i % PRODUCTS.length]! + (i >= PRODUCTS.length ? ` ${i}` : ""), price: String(50 + Math.floor(rand() * 100) * 10), hs_sku: `SKU-${1000 + i}`, description: "Sold per seat, billed yearly." } })),
   );
-  // A bulk load leaves PostgreSQL's planner statistics empty until autovacuum comes round; searches need them now.
-  if (p.store.engine === "postgres") for (const table of ["crm_objects", "crm_property_values", "crm_associations"]) await sql`analyze ${sql.table(table)}`.execute(p.store.db);
+  // A bulk load leaves the planners' statistics stale (PostgreSQL until autovacuum, SQLite for good); searches need them.
+  for (const table of ["crm_objects", "crm_property_values", "crm_associations"]) await sql`analyze ${sql.table(table)}`.execute(p.store.db);
   return { owners: ownerIds.length, companies: companyIds.length, contacts: contactIds.length, deals: dealIds.length, tickets: ticketIds.length, products: productIds.length };
 }
 
