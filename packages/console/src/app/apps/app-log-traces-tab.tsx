@@ -85,6 +85,7 @@ function Waterfall({ trace, onOpen }: { trace: Trace; onOpen: (e: LogEvent) => v
               key={key}
               data-testid="trace-span"
               data-status={span.status}
+              data-depth={depth}
               tabIndex={event ? 0 : undefined}
               style={event ? { cursor: "pointer" } : undefined}
               onClick={event ? () => onOpen(event) : undefined}

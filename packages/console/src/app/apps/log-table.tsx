@@ -75,8 +75,12 @@ export function LogTable(props: {
 
   const focusRow = (index: number) => {
     if (index < 0 || index >= rows.length) return;
+    const row = () => scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${index}"]`);
     virtualizer.scrollToIndex(index);
-    requestAnimationFrame(() => scrollRef.current?.querySelector<HTMLElement>(`tr[data-index="${index}"]`)?.focus());
+    // A rendered row takes focus at once (so quick key presses follow each other); one scrolled in, once drawn.
+    const now = row();
+    if (now) now.focus({ preventScroll: true });
+    else requestAnimationFrame(() => row()?.focus());
   };
   const cols = columns[kind];
   const padTop = items[0]?.start ?? 0;
