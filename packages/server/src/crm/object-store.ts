@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { PostgresAdapter, sql, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { ApiError, validationError } from "../http/api-error";
 import type { ObjectType } from "./object-types";
@@ -109,8 +109,21 @@ export async function checkUnique(db: Db, accountId: number, t: ObjectType, defs
       if (seen.has(v)) throw validationError(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [{ message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" }]);
       seen.set(v, w.id);
     }
+    await lockUniqueValues(db, accountId, t, def.name, [...seen.keys()]);
     const holders = await idsByUniqueValue(db, accountId, t, def.name, [...seen.keys()]);
     for (const [v, holder] of holders) if (seen.get(v) !== holder) throw uniqueConflict(t, def.name, holder);
+  }
+}
+
+/**
+ * On PostgreSQL two transactions could both see a value free and both claim it (READ COMMITTED); a transaction-scoped
+ * advisory lock per value serialises them. Sorted, so two writers never wait on each other in opposite orders.
+ * SQLite runs one write transaction at a time already.
+ */
+async function lockUniqueValues(db: Db, accountId: number, t: ObjectType, name: string, values: string[]): Promise<void> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+  for (const v of [...values].sort()) {
+    await sql`select pg_advisory_xact_lock(hashtextextended(${`crm-unique:${accountId}:${t.id}:${name}:${v}`}, 0))`.execute(db);
   }
 }
 

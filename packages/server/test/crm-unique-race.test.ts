@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "./support/test-server";
+import { createTestApp } from "./support/test-apps";
+
+let server: TestServer;
+let token: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ({ token } = await createTestApp(server.platform, server.bootstrap.info.accountId, { scopes: ["crm.objects.contacts.write", "crm.objects.contacts.read"] }));
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+describe("unique values under concurrent writes", () => {
+  it("lets exactly one of many simultaneous creates with the same email succeed; the rest get 409 naming it", async () => {
+    const create = () =>
+      fetch(`${server.url}/crm/v3/objects/contacts`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+        body: JSON.stringify({ properties: { email: "race@example.com", firstname: "Race" } }),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { id?: string; message?: string } }));
+    const results = await Promise.all(Array.from({ length: 12 }, create));
+    const created = results.filter((r) => r.status === 201);
+    expect(created).toHaveLength(1);
+    for (const r of results.filter((x) => x.status !== 201)) {
+      expect(r.status).toBe(409);
+      expect(r.body.message).toBe(`Contact already exists. Existing ID: ${created[0]!.body.id}`);
+    }
+  });
+});
