@@ -87,7 +87,7 @@ export function LogTable(props: {
   const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   return (
     <>
-      <div ref={scrollRef} style={{ height: "max(320px, calc(100vh - 360px))", overflow: "auto" }} data-testid="log-scroll">
+      <div ref={scrollRef} style={{ height: "max(320px, calc(100vh - 420px))", overflow: "auto" }} data-testid="log-scroll">
         <Table stickyHeader highlightOnHover style={{ tableLayout: "fixed" }} aria-rowcount={rows.length + 1} data-testid="log-table">
           <Table.Thead>
             <Table.Tr>

@@ -2,7 +2,7 @@
 import "@mantine/charts/styles.css";
 import { BarChart, LineChart } from "@mantine/charts";
 import { Paper, SimpleGrid, Text, Title } from "@mantine/core";
-import type { Overview } from "./log-types";
+import { formatMs, type Overview } from "./log-types";
 
 const outcomeColors: Record<string, string> = { SUCCESS: "teal.6", ERROR: "red.6", TIMEOUT: "orange.6", CRASHED: "grape.6" };
 
@@ -33,10 +33,11 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
     errors: b.errors,
   }));
   const { totals, durations } = overview;
-  const ms = (v: number | null) => (v === null ? "none" : `${v} ms`);
+  const ms = (v: number | null) => (v === null ? "none" : formatMs(v));
+  const round = (v: number | null) => Math.round((v ?? 0) * 10) / 10;
   const percentiles = [
-    { kind: "API calls", p50: durations.apiCalls.p50 ?? 0, p95: durations.apiCalls.p95 ?? 0 },
-    { kind: "Function runs", p50: durations.functionRuns.p50 ?? 0, p95: durations.functionRuns.p95 ?? 0 },
+    { kind: "API calls", p50: round(durations.apiCalls.p50), p95: round(durations.apiCalls.p95) },
+    { kind: "Function runs", p50: round(durations.functionRuns.p50), p95: round(durations.functionRuns.p95) },
   ];
   const common = { h: 180, data, dataKey: "time", tickLine: "y" as const, withTooltip: true, withLegend: true, legendProps: { verticalAlign: "bottom" as const, height: 30 } };
   return (
@@ -67,7 +68,7 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
         />
       </ChartPanel>
       <ChartPanel title="Errors" summary={`${totals.apiErrors + totals.functionErrors + totals.renderFailures + totals.extensionErrors} errors in the range.`}>
-        <LineChart {...common} curveType="linear" series={[{ name: "errors", color: "red.6", label: "Errors" }]} />
+        <LineChart {...common} curveType="linear" withDots={false} series={[{ name: "errors", color: "red.6", label: "Errors" }]} />
       </ChartPanel>
       <ChartPanel
         title="Duration percentiles"
