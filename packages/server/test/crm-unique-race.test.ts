@@ -30,3 +30,19 @@ describe("unique values under concurrent writes", () => {
     }
   });
 });
+
+describe("concurrent updates of one record", () => {
+  it("keeps every property that simultaneous updates set", async () => {
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const created = await fetch(`${server.url}/crm/v3/objects/contacts`, { method: "POST", headers, body: JSON.stringify({ properties: { email: "many@example.com" } }) });
+    const { id } = (await created.json()) as { id: string };
+    const fields = ["firstname", "lastname", "phone", "company", "jobtitle", "city", "state", "zip"];
+    const results = await Promise.all(
+      fields.map((f) => fetch(`${server.url}/crm/v3/objects/contacts/${id}`, { method: "PATCH", headers, body: JSON.stringify({ properties: { [f]: `v-${f}` } }) })),
+    );
+    expect(results.map((r) => r.status)).toEqual(fields.map(() => 200));
+    const read = await fetch(`${server.url}/crm/v3/objects/contacts/${id}?properties=${fields.join(",")}`, { headers });
+    const { properties } = (await read.json()) as { properties: Record<string, string> };
+    for (const f of fields) expect(properties[f]).toBe(`v-${f}`);
+  });
+});

@@ -92,7 +92,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const now = p.clock.now();
     const { results, missing } = await inTransaction(p, async (trx) => {
       const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
-      const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false);
+      const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
       const updates: Array<{ object: StoredObject; values: Record<string, string | null> }> = [];
       const creates: Array<{ values: Record<string, string | null> }> = [];
       const order: Array<{ kind: "update" | "create"; index: number }> = [];

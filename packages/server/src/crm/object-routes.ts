@@ -101,7 +101,7 @@ export function registerObjectRoutes(app: FastifyInstance, p: Platform, t: Objec
       const now = p.clock.now();
       const merged = await inTransaction(p, async (trx) => {
         const ids = await resolveIds(trx, accountId, t, defs, [input.primaryObjectId, input.objectIdToMerge], undefined);
-        const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false);
+        const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
         const primary = ids[0] === undefined ? undefined : found.get(ids[0]);
         const other = ids[1] === undefined ? undefined : found.get(ids[1]);
         if (!primary) throw objectNotFound(t, input.primaryObjectId);

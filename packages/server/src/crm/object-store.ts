@@ -47,9 +47,14 @@ export function parseObjectId(raw: string): number | undefined {
 }
 
 /** Reads records by id; archived ones only when asked for, live ones otherwise (HubSpot's `archived` switch). */
-export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: readonly number[], archived: boolean): Promise<Map<number, StoredObject>> {
+/**
+ * `forUpdate` (inside a write transaction) locks the rows on PostgreSQL, in id order, so two concurrent updates of one
+ * record apply one after the other instead of the second overwriting the first; SQLite writes one at a time anyway.
+ */
+export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: readonly number[], archived: boolean, forUpdate = false): Promise<Map<number, StoredObject>> {
   const out = new Map<number, StoredObject>();
   if (ids.length === 0) return out;
+  const lock = forUpdate && db.getExecutor().adapter instanceof PostgresAdapter;
   const rows = await db
     .selectFrom("crm_objects")
     .select(COLUMNS)
@@ -57,6 +62,7 @@ export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: 
     .where("object_type_id", "=", t.id)
     .where("archived", "=", archived ? 1 : 0)
     .where("id", "in", [...new Set(ids)])
+    .$if(lock, (q) => q.orderBy("id").forUpdate())
     .execute();
   for (const r of rows) out.set(Number(r.id), decodeRow(r));
   return out;

@@ -86,7 +86,7 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
   const now = p.clock.now();
   return inTransaction(p, async (trx) => {
     const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
-    const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false);
+    const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
     const missing: string[] = [];
     const updates: Array<{ object: StoredObject; values: Record<string, string | null> }> = [];
     normalised.forEach((n, i) => {
