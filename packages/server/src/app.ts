@@ -1,7 +1,7 @@
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import cookie from "@fastify/cookie";
 import type { Platform } from "./platform";
-import { registerErrorHandling } from "./http/error-handler";
+import { clientError, frameworkError, registerErrorHandling } from "./http/error-handler";
 import { registerJsonParser } from "./http/json-body";
 import { authenticators } from "./http/authenticate";
 import { ApiError } from "./http/api-error";
@@ -27,6 +27,8 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
     rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
     // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.
     routerOptions: { ignoreTrailingSlash: false },
+    frameworkErrors: frameworkError,
+    clientErrorHandler: clientError,
   });
   registerJsonParser(app);
   registerErrorHandling(app);

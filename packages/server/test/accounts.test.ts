@@ -170,6 +170,20 @@ describe("bad requests", () => {
     expectHubSpotError(res.body, "PAYLOAD_TOO_LARGE");
   });
 
+  it("answers a malformed percent-encoding in the path with HubSpot's 400 body", async () => {
+    const res = await call("GET", "/crm/v3/objects/contacts/%ZZ");
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expectHubSpotError(res.body, "VALIDATION_ERROR");
+  });
+
+  it("answers a URL over Node's 16 KB header cap with HubSpot's 431 body", async () => {
+    const res = await call("GET", `/crm/v3/objects/contacts?after=${"x".repeat(20_000)}`);
+    expect(res.status).toBe(431);
+    expect(res.headers.get("content-type")).toContain("application/json");
+    expectHubSpotError(res.body, "VALIDATION_ERROR");
+  });
+
   it("answers an unknown route with a JSON 404", async () => {
     const res = await call("GET", "/no/such/route");
     expect(res.status).toBe(404);

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { FastifyError, FastifyInstance } from "fastify";
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "./api-error";
 
 /** The one place where errors become HubSpot's error body, with JSON content type on every response. */
@@ -17,6 +19,34 @@ export function registerErrorHandling(app: FastifyInstance): void {
       .type("application/json")
       .send(new ApiError(404, "RESOURCE_NOT_FOUND", `No route matches ${request.method} ${request.url.split("?")[0]}.`).body()),
   );
+}
+
+/**
+ * Errors Fastify raises before routing (a malformed percent-encoding in the path, a parameter over the length cap)
+ * skip the error handler; this gives them HubSpot's body too. Passed as the `frameworkErrors` option.
+ */
+export function frameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
+  void reply.status(status).type("application/json").send(new ApiError(status, "VALIDATION_ERROR", err.message).body());
+}
+
+/**
+ * Requests Node's HTTP parser refuses (headers or URL over 16 KB, malformed lines, a client too slow) never reach
+ * Fastify; they get HubSpot's body as well. Passed as the `clientErrorHandler` option.
+ */
+export function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, category, message] =
+    err.code === "HPE_HEADER_OVERFLOW"
+      ? ([431, "VALIDATION_ERROR", "The request's URL and headers exceed 16 KB."] as const)
+      : err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+        ? ([408, "VALIDATION_ERROR", "The request did not arrive in time."] as const)
+        : ([400, "VALIDATION_ERROR", "The request is not valid HTTP."] as const);
+  const body = JSON.stringify(new ApiError(status, category, message).body());
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 function toApiError(err: FastifyError | ApiError): ApiError {
