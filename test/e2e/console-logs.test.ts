@@ -9,6 +9,8 @@ import { startTestServer, type TestServer } from "../../packages/server/test/sup
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
 import { newSpanId, newTraceId } from "../../packages/server/src/logs/trace-context";
+import { filterQuery, matchesFilters, noFilters, type LogFilters } from "../../packages/console/src/app/apps/log-filters";
+import type { LogEvent, LogKind } from "../../packages/console/src/app/apps/log-types";
 
 process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 const FUNCTIONS_PROJECT = path.resolve(import.meta.dirname, "../../packages/server/test/fixtures/functions-project");
@@ -55,7 +57,7 @@ async function signIn(page: Page, url: string) {
   await page.getByTestId("signed-in-as").waitFor();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true, animations: "disabled" });
 
 async function choose(page: Page, label: string, option: string) {
   await page.getByRole("textbox", { name: label, exact: true }).click();
@@ -274,7 +276,7 @@ describe("private app logs in the console", () => {
     expect(await row.textContent()).toContain("Deal health");
     expect(await row.textContent()).toContain("crm.record.tab");
     expect(await row.textContent()).toContain("deals");
-    await row.getByText("2", { exact: true }).last().waitFor();
+    await row.getByRole("link", { name: "2 errors: open the extension logs" }).waitFor();
     await shot(page, "extensions");
 
     await page.goto(`/private-apps/${accountId}/${appId}/logs?type=extensions`);
@@ -293,6 +295,39 @@ describe("private app logs in the console", () => {
     await shot(page, "trace-render");
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it("filters live events exactly as the server filters pages", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { uid: "filter-app", scopes: ["crm.objects.contacts.read"] });
+    await call("GET", USAGE, token);
+    await call("GET", "/crm/v3/objects/contacts?limit=1", token);
+    await call("GET", "/crm/v3/objects/contacts/999", token);
+    await call("POST", "/crm/v3/objects/contacts/search", token, { filterGroups: 1 });
+    await call("GET", "/crm/v3/objects/companies", token);
+    await runFunction("echo", { n: 1 });
+    await runFunction("fail");
+    await server.platform.logs.flush();
+    const list = async (kind: LogKind, app: number, f: LogFilters) => {
+      const res = await developer.call("GET", `/api/v1/private-apps/${app}/logs/${kind}?limit=200&${filterQuery(kind, f)}`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.results as LogEvent[];
+    };
+    const cases: Array<[LogKind, number, Partial<LogFilters>]> = [
+      ...["success", "error", "2xx", "4xx", "404", "403"].map((status): [LogKind, number, Partial<LogFilters>] => ["api-calls", appId, { status }]),
+      ["api-calls", appId, { method: "POST" }],
+      ["api-calls", appId, { q: "COMPANIES", since: "15m" }],
+      ["api-calls", appId, { status: "error", method: "GET", q: "contacts" }],
+      ...["success", "error", "ERROR"].map((status): [LogKind, number, Partial<LogFilters>] => ["functions", functionsAppId, { status }]),
+      ["functions", functionsAppId, { function: "fail" }],
+      ["functions", functionsAppId, { q: "lookup service" }],
+    ];
+    for (const [kind, app, partial] of cases) {
+      const filters = { ...noFilters, ...partial };
+      const all = await list(kind, app, noFilters);
+      const kept = new Set((await list(kind, app, filters)).map((e) => e.id));
+      expect(kept.size, JSON.stringify(partial)).toBeGreaterThan(0);
+      for (const e of all) expect(matchesFilters(kind, filters, e, Date.now()), `${kind} ${JSON.stringify(partial)} event ${e.id}`).toBe(kept.has(e.id));
+    }
   });
 
   it("scrolls through thousands of events keeping the DOM small, by mouse and keyboard", async () => {
@@ -326,7 +361,7 @@ describe("private app logs in the console", () => {
 
     // Keyboard: back to the top, down two rows, open, close.
     await scroller.evaluate((el) => el.scrollTo(0, 0));
-    await rows(page).first().focus();
+    await page.locator('tr[data-index="0"]').focus();
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");

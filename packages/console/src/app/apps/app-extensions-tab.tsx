@@ -63,7 +63,7 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
                     <Table.Td data-testid="card-renders">{count(s?.renders)}</Table.Td>
                     <Table.Td>
                       {errors > 0 ? (
-                        <Anchor component={Link} href={logsOf("extensions")} size="sm">
+                        <Anchor component={Link} href={logsOf("extensions")} size="sm" aria-label={`${errors} errors: open the extension logs`}>
                           <Badge color="red" variant="light" style={{ cursor: "pointer" }}>
                             {errors}
                           </Badge>

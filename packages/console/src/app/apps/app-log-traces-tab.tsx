@@ -167,7 +167,7 @@ export function AppLogTracesTab({ app }: { app: PrivateAppDetail }) {
             onChange={(e) => setInput(e.currentTarget.value.trim())}
             error={inputError}
             style={{ flex: 1 }}
-            ff="monospace"
+            styles={{ input: { fontFamily: "var(--mantine-font-family-monospace)" } }}
           />
           <Button type="submit" mt={42} disabled={!input || Boolean(inputError)}>
             Show trace
