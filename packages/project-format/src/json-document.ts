@@ -10,6 +10,25 @@ export interface SyntaxProblem extends Position {
   hint: string;
 }
 
+export const MAX_JSON_DEPTH = 512;
+
+/** The offset of the bracket that opens level MAX_JSON_DEPTH + 1, outside strings; undefined when the text is shallower. */
+function offsetTooDeep(text: string): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_JSON_DEPTH) return i;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return undefined;
+}
+
 /** A parsed JSON file that can turn any offset or node into a 1-based line and column. */
 export class JsonDocument {
   readonly root: Node | undefined;
@@ -20,6 +39,17 @@ export class JsonDocument {
     readonly file: string,
     readonly text: string,
   ) {
+    // jsonc-parser recurses once per level: refuse absurd nesting before it overflows the stack.
+    const tooDeep = offsetTooDeep(text);
+    if (tooDeep !== undefined) {
+      this.syntaxError = {
+        ...this.position(tooDeep),
+        message: `JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
+        hint: "Project files are a few levels deep; remove the extra nesting.",
+      };
+      this.root = undefined;
+      return;
+    }
     const errors: ParseError[] = [];
     // Strict: comments and trailing commas are refused, as JSON.parse refuses them.
     const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
