@@ -1,5 +1,5 @@
 // A CRM record: its properties (view and edit), associations, and the app cards for its object type.
-import { lazy, Suspense, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { Anchor, Breadcrumbs, Grid, Paper, Stack, Tabs, Text } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
@@ -11,11 +11,13 @@ import { AssociationsPanel } from "./associations-panel";
 import { crmApi } from "./crm-api";
 import { useLiveCardBuilds } from "./live-card-builds";
 import type { RecordPageActions } from "./record-cards";
+import { recordCardsQuery } from "./record-cards-query";
 import { objectTypeById, type CrmObjectType } from "./object-types";
 import { PropertyPanel } from "./property-panel";
 
 // The extension host (its worker protocol and component set) loads only where cards are shown.
-const RecordCards = lazy(() => import("./record-cards"));
+const loadRecordCards = () => import("./record-cards");
+const RecordCards = lazy(loadRecordCards);
 
 export default function CrmRecordPage({ params }: { params: { objectTypeId: string; objectId: string } }) {
   const type = objectTypeById(params.objectTypeId);
@@ -45,6 +47,9 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
     },
   };
   useLiveCardBuilds(accountId);
+  // Cards need neither the record nor its properties: their list and the host's chunk load alongside them.
+  useQuery(recordCardsQuery(accountId, type.objectTypeId));
+  useEffect(() => void loadRecordCards(), []);
   return (
     <>
       <Breadcrumbs mb="xs" aria-label="Breadcrumb">

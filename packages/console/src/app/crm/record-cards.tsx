@@ -3,30 +3,13 @@ import { useEffect, useRef, useState } from "react";
 import { Alert, Paper, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import { mountCard, type MountedCard } from "../../extension-host";
-import type { AlertType, CardAlert, CardServices, CrmRecordRef, ExtensionContext, ExtensionLocation, ExtensionUser } from "../../extension-host";
-import { api, ApiRequestError } from "../api-client";
+import type { AlertType, CardAlert, CardServices, CrmRecordRef, ExtensionContext, ExtensionLocation } from "../../extension-host";
+import { api } from "../api-client";
 import { EmptyState, ErrorNotice } from "../page-parts";
 import { useSession } from "../session";
 import { cardHostData } from "./card-host-data";
 import { reportExtensionEvent } from "./extension-events";
-
-/** One card of GET /api/v1/record-cards (see docs/console.md). */
-export interface RecordCard {
-  appId: number;
-  appName: string;
-  buildId: number;
-  cardUid: string;
-  title: string;
-  location: ExtensionLocation;
-  bundleUrl: string;
-}
-
-/** GET /api/v1/record-cards: the cards, and the viewer as HubSpot's `context.user` and `context.portal`. */
-export interface RecordCardsAnswer {
-  results: RecordCard[];
-  user: ExtensionUser;
-  portal: { id: number; timezone: string };
-}
+import { recordCardsQuery, type RecordCard, type RecordCardsAnswer } from "./record-cards-query";
 
 /** What the record page does for its cards. */
 export interface RecordPageActions {
@@ -39,8 +22,6 @@ export interface RecordPageActions {
 const WORKER_URL = "/extension-host/worker.js";
 
 const alertColors: Record<AlertType, string> = { info: "blue", success: "green", warning: "yellow", danger: "red", tip: "violet" };
-
-export const recordCardsQueryKey = (accountId: number, objectTypeId: string) => ["record-cards", accountId, objectTypeId] as const;
 
 /** The app function endpoint answers 200 `{response}`, or a HubSpot error whose message names the function and the trace. */
 async function invokeAppFunction(appId: number, ...[request, { traceparent }]: Parameters<CardServices["invoke"]>): Promise<unknown> {
@@ -145,18 +126,7 @@ interface RecordCardsProps {
 
 export default function RecordCards({ record, location, version, reloads, page }: RecordCardsProps) {
   const session = useSession();
-  const cards = useQuery({
-    queryKey: recordCardsQueryKey(session.accountId, record.objectTypeId),
-    queryFn: async (): Promise<RecordCardsAnswer | null> => {
-      try {
-        return await api<RecordCardsAnswer>("GET", `/api/v1/record-cards?objectTypeId=${encodeURIComponent(record.objectTypeId)}`);
-      } catch (error) {
-        // A server without the cards endpoint yet has no cards to show.
-        if (error instanceof ApiRequestError && error.status === 404 && error.category === "RESOURCE_NOT_FOUND") return null;
-        throw error;
-      }
-    },
-  });
+  const cards = useQuery(recordCardsQuery(session.accountId, record.objectTypeId));
   const here = (cards.data?.results ?? []).filter((card) => card.location === location);
   const where = location === "crm.record.tab" ? "this tab" : "the sidebar";
   if (cards.isError) return <ErrorNotice error={cards.error} title="Cannot list app cards" />;
