@@ -5,6 +5,7 @@ const storeSuites = [
   "packages/server/test/**/*.test.ts",
   "packages/cli/test/**/*.test.ts",
   "test/e2e/**/*.test.ts",
+  "test/reliability/**/*.test.ts",
 ];
 
 export default defineConfig({

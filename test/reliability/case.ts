@@ -1,0 +1,60 @@
+/** How hard the suite pushes: `short` is what CI runs on every push, `full` is `npm run reliability`. */
+export interface Profile {
+  name: "short" | "full";
+  /** Random requests per route (and per credential) in the fuzzing groups. */
+  fuzzPerRoute: number;
+  load: { clients: number; seconds: number };
+  /** Crash cases run in the short profile too; `full` repeats each kill this many times at different moments. */
+  crashRounds: number;
+}
+
+export const PROFILES: Record<Profile["name"], Profile> = {
+  short: { name: "short", fuzzPerRoute: 3, load: { clients: 50, seconds: 10 }, crashRounds: 1 },
+  full: { name: "full", fuzzPerRoute: 24, load: { clients: 200, seconds: 60 }, crashRounds: 3 },
+};
+
+/** A case that does not hold: its message is the table's detail. */
+export class CaseFailure extends Error {}
+
+export function check(ok: boolean, detail: string): asserts ok {
+  if (!ok) throw new CaseFailure(detail);
+}
+
+/** One named check. It returns a short detail when it holds and throws (CaseFailure or anything) when it does not. */
+export interface ReliabilityCase<C> {
+  name: string;
+  /** Left out of the short profile (CI) because it takes long; the full run always has it. */
+  fullOnly?: boolean;
+  run(ctx: C, profile: Profile): Promise<string>;
+}
+
+/** Cases sharing one set-up (a server, accounts, tokens), opened before the first and closed after the last. */
+export interface CaseGroup<C> {
+  name: string;
+  open(profile: Profile): Promise<C>;
+  close(ctx: C): Promise<void>;
+  cases: Array<ReliabilityCase<C>>;
+}
+
+export interface CaseResult {
+  group: string;
+  name: string;
+  engine: string;
+  ok: boolean;
+  detail: string;
+  ms: number;
+}
+
+export const casesOf = <C>(group: CaseGroup<C>, profile: Profile) => group.cases.filter((c) => profile.name === "full" || !c.fullOnly);
+
+/** Runs a case and records its outcome, never throwing. */
+export async function runCase<C>(group: CaseGroup<C>, c: ReliabilityCase<C>, ctx: C, profile: Profile, engine: string): Promise<CaseResult> {
+  const started = performance.now();
+  try {
+    const detail = await c.run(ctx, profile);
+    return { group: group.name, name: c.name, engine, ok: true, detail, ms: performance.now() - started };
+  } catch (e) {
+    const detail = e instanceof CaseFailure ? e.message : `${(e as Error).name}: ${(e as Error).message}`;
+    return { group: group.name, name: c.name, engine, ok: false, detail, ms: performance.now() - started };
+  }
+}

@@ -1,0 +1,6 @@
+import type { CaseGroup } from "./case";
+import { fuzzGroup } from "./fuzz";
+import { uploadsGroup } from "./uploads";
+
+/** Every group of cases, in the order they run. */
+export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup];
