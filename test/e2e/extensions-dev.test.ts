@@ -51,6 +51,12 @@ describe("sprocket project dev", () => {
     expect(result.stderr).toContain(`No hsproject.json in ${work} or above`);
   });
 
+  it("keeps the live build stream to signed-in users", async () => {
+    const res = await fetch(`${server.url}/api/v1/record-cards/stream`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toMatchObject({ status: "error", category: "INVALID_AUTHENTICATION" });
+  });
+
   it("refuses a debounce that is not a number", async () => {
     const result = await runCli(["project", "dev", path.join(work, "seed-example"), "--debounce", "soon"], env);
     expect(result.code).toBe(2);
