@@ -1,6 +1,7 @@
 import type { CaseGroup } from "./case";
 import { fuzzGroup } from "./fuzz";
 import { uploadsGroup } from "./uploads";
+import { authzGroup } from "./authz";
 
 /** Every group of cases, in the order they run. */
-export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup];
+export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup];
