@@ -80,6 +80,22 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("three nodes over on
     for (const n of [n1, n2, n3]) expect((await n.api.call("GET", "/api/v1/private-apps")).status).toBe(200);
   });
 
+  it("prunes logs once an hour for the whole cluster: one pg-boss job per hour, run by one node", async () => {
+    const client = new pg.Client({ connectionString: cluster.db.databaseUrl });
+    await client.connect();
+    try {
+      let rows: Array<{ state: string; slot: string }> = [];
+      while (!rows.length || rows.some((r) => r.state !== "completed")) {
+        rows = (await client.query<{ state: string; slot: string }>("SELECT state, singleton_on::text AS slot FROM pgboss.job WHERE name = 'logs.retention'")).rows;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Three nodes offered it at start; an hour's slot holds one job (two only if the nodes started across an hour).
+      expect(new Set(rows.map((r) => r.slot)).size).toBe(rows.length);
+    } finally {
+      await client.end();
+    }
+  });
+
   it("refuses to start a node whose secret key differs from the deployment's, naming the setting", async () => {
     await expect(cluster.start(["stranger"], { SPROCKET_SECRET_KEY: randomBytes(32).toString("hex") })).rejects.toThrow(
       "every node must be started with the same SPROCKET_SECRET_KEY",

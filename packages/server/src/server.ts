@@ -17,6 +17,7 @@ import { ClusterEvents } from "./cluster/cluster-events";
 import { InProcessPubSub } from "./cluster/pub-sub";
 import { RedisPubSub } from "./cluster/redis-pub-sub";
 import { followDeploys } from "./cluster/follow-deploys";
+import { scheduleLogRetention } from "./cluster/log-retention-job";
 import { loadOrCreateCertificate } from "./tls/tls-certificate";
 
 export interface RunningServer {
@@ -63,7 +64,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
   const platform = await openPlatform(config, opts.clock);
   const { store } = platform;
   const app = await buildApp(platform);
-  platform.logs.startRetention();
+  const stopRetention = await scheduleLogRetention(platform, app.log);
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -74,6 +75,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
       ? undefined
       : await listenHttps(app, config, host).catch(async (e: unknown) => {
           await app.close();
+          await stopRetention();
           await platform.logs.close();
           await store.close();
           throw e;
@@ -90,6 +92,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
     // Fastify's close stops accepting connections and waits for in-flight requests before onClose hooks run.
     await app.close();
     unfollow();
+    await stopRetention();
     await platform.functions?.close();
     await platform.logs.close();
     await store.close();

@@ -71,6 +71,14 @@ export class PgBossJobQueue implements JobQueue {
     return id;
   }
 
+  /** Queues one job of `kind` per `seconds`-long time slot for the whole deployment, however many nodes ask (pg-boss throttling). */
+  async enqueueOncePer(kind: string, seconds: number): Promise<void> {
+    if (!this.ready) throw new Error("Start the job queue before queuing jobs.");
+    await this.ready;
+    const id = await this.boss.sendThrottled(kind, {}, { retryLimit: 0, expireInSeconds: this.leaseSec, deadLetter: abandonedQueue(kind) }, seconds);
+    if (id) this.wake();
+  }
+
   handle<P>(kind: string, handler: JobHandler<P>): void {
     this.handlers.set(kind, handler as JobHandler<unknown>);
   }
