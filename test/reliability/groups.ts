@@ -2,6 +2,7 @@ import type { CaseGroup } from "./case";
 import { fuzzGroup } from "./fuzz";
 import { uploadsGroup } from "./uploads";
 import { authzGroup } from "./authz";
+import { consoleSecurityGroup } from "./console-security";
 
 /** Every group of cases, in the order they run. */
-export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup];
+export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup, consoleSecurityGroup];
