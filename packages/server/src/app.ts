@@ -52,6 +52,5 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
   await app.register(functionRoutes(p));
   await app.register(extensionRoutes(p));
   await app.register((await import("./console/plugin")).consolePlugin);
-  await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }
