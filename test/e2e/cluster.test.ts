@@ -187,7 +187,9 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("a node killed in th
     await doomed!.server.kill("SIGKILL");
 
     // Default lease (15 s) and maintenance: the build comes back to the queue and finishes well inside the minute.
-    const build = await heir!.api.waitForBuild("orphaned", 1, 60_000);
+    const build = await heir!.api.waitForBuild("orphaned", 1, 60_000).catch((e: Error) => {
+      throw new Error(`${e.message}; the heir printed: ${heir!.server.output()}`);
+    });
     expect(build.status).toBe("SUCCESS");
     expect((await heir!.api.waitForDeploy("orphaned", build.autoDeployId)).status).toBe("SUCCESS");
     expect((await jobRows(cluster.db.databaseUrl!)).pgBoss).toEqual([

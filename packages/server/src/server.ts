@@ -64,8 +64,13 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
   const platform = await openPlatform(config, opts.clock);
   const { store } = platform;
   const app = await buildApp(platform);
-  const stopRetention = await scheduleLogRetention(platform, app.log);
-  await app.listen({ port: config.port, host: config.host });
+  await app.listen({ port: config.port, host: config.host }).catch(async (e: unknown) => {
+    // A port in use or a job queue that cannot start: close what is open, so the process can exit with the error.
+    await app.close().catch(() => undefined);
+    await platform.logs.close();
+    await store.close();
+    throw e;
+  });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const host = config.host.includes(":") ? `[${config.host}]` : config.host === "0.0.0.0" ? "127.0.0.1" : config.host;
@@ -75,7 +80,6 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
       ? undefined
       : await listenHttps(app, config, host).catch(async (e: unknown) => {
           await app.close();
-          await stopRetention();
           await platform.logs.close();
           await store.close();
           throw e;
@@ -83,6 +87,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
   // Functions call the HubSpot API host; their calls come back to this very node over loopback.
   platform.functions = createRunnerPool({ hubspotApiBaseUrl: `http://${host}:${port}`, limits: config.functionLimits });
   const unfollow = followDeploys(platform, app.log);
+  const stopRetention = await scheduleLogRetention(platform, app.log);
   let closed = false;
   const close = async () => {
     if (closed) return;

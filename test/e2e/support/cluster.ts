@@ -1,10 +1,27 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "../../../packages/server/test/support/test-database";
-import { freePort, spawnServer, type ServerProcess } from "../../../packages/server/test/support/server-process";
+import { spawnServer, type ServerProcess } from "../../../packages/server/test/support/server-process";
 import { ProjectApi, SHARED_DEPS_CACHE } from "../../../packages/server/test/support/project-api";
+
+/**
+ * A free port below the OS's ephemeral range (32768 and up on Linux), where other suites' `freePort()` picks theirs:
+ * a suite that restarts a server on its port leaves it free in between, and a node must not take it then.
+ */
+async function clusterPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const s = net.createServer();
+      s.once("error", () => resolve(false));
+      s.listen(port, "127.0.0.1", () => s.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
 
 export const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
@@ -46,7 +63,7 @@ export class Cluster {
     return Promise.all(
       names.map(async (name) => {
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sprocket-${name}-`));
-        const server = await spawnServer({ port: await freePort(), dataDir, env: { ...this.env, ...env } }).catch((e: unknown) => {
+        const server = await spawnServer({ port: await clusterPort(), dataDir, env: { ...this.env, ...env } }).catch((e: unknown) => {
           fs.rmSync(dataDir, { recursive: true, force: true });
           throw e;
         });

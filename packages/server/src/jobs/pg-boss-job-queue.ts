@@ -85,9 +85,9 @@ export class PgBossJobQueue implements JobQueue {
 
   start(): Promise<void> {
     this.ready ??= (async () => {
-      await this.boss.start();
-      // pg-boss's createQueue is not safe against another node creating the same queue at the same moment.
+      // Neither pg-boss's schema creation nor its createQueue is safe against another node doing the same at the same moment.
       await withAdvisoryLock(this.db, LOCKS.jobQueues, async () => {
+        await this.boss.start();
         for (const kind of this.handlers.keys()) {
           if (await this.boss.getQueue(kind)) continue;
           await this.boss.createQueue(abandonedQueue(kind));
