@@ -184,6 +184,16 @@ describe("bad requests", () => {
     expectHubSpotError(res.body, "VALIDATION_ERROR");
   });
 
+  it("answers ids out of range and NUL characters with a 4xx body on both engines, not a database error", async () => {
+    const token = (await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey } })).body.oauthAccessToken;
+    for (const url of ["/dfs/v1/projects-deployed-build/99999999999999999999999", "/dfs/v1/projects/%00/builds", "/api/v1/private-apps/%00"]) {
+      const res = await call("GET", url, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status, url).toBeGreaterThanOrEqual(400);
+      expect(res.status, url).toBeLessThan(500);
+      expect(res.body.status).toBe("error");
+    }
+  });
+
   it("answers an unknown route with a JSON 404", async () => {
     const res = await call("GET", "/no/such/route");
     expect(res.status).toBe(404);

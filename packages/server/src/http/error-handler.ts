@@ -55,6 +55,11 @@ function toApiError(err: FastifyError | ApiError): ApiError {
   if (code === "FST_ERR_CTP_BODY_TOO_LARGE") return new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than this endpoint accepts.");
   if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", err.message);
   if (code === "FST_ERR_VALIDATION") return new ApiError(400, "VALIDATION_ERROR", err.message);
+  // PostgreSQL's data exceptions (SQLSTATE class 22: a NUL in text, an integer past int8, NaN) come from values in
+  // the request that SQLite would simply not have matched.
+  if (/^22[0-9A-Z]{3}$/.test(code ?? "") && "severity" in err) {
+    return new ApiError(400, "VALIDATION_ERROR", "A value in the request cannot be used: it holds a NUL character or a number out of range.");
+  }
   const status = (err as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) return new ApiError(status, "VALIDATION_ERROR", err.message);
   return new ApiError(500, "INTERNAL_ERROR", "Internal error. The correlation id identifies it in the server log.");
