@@ -120,7 +120,8 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
-    await this.ready?.catch(() => undefined);
+    if (!this.ready) return;
+    await this.ready.catch(() => undefined);
     this.started = false;
     clearTimeout(this.timer);
     await this.polling;

@@ -50,6 +50,9 @@ function withStatementCache(sqlite: SQLite.Database, max = 2000) {
 
 export function openPostgres(url: string, poolSize = 10): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server ends (a restart, a failover, a dropped database) is discarded and replaced on next
+  // use; without a listener its error would be thrown from the pool and kill the node.
+  pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, engine: "postgres", close: () => db.destroy() };
 }
