@@ -1,12 +1,10 @@
 import type { Platform } from "../platform";
 import { forgetCachedTokens } from "../apps/app-tokens";
 import { appComponents } from "../apps/app-queries";
-import { findAppFunction } from "../functions/app-function";
+import { findAppFunction, runnerBuildKey } from "../functions/app-function";
 import { appFunctionDir } from "../functions/build-files";
 import type { DeployNotice } from "./cluster-events";
 
-/** The runner pool's key for one app's build on this node (the functions domain invokes under the same key). */
-export const runnerBuildKey = (accountId: number, appId: number, buildId: number) => `${accountId}/${appId}/${buildId}`;
 
 /**
  * What a node does when it hears of a deploy, on whichever node it ran. Requests already read the active build from

@@ -12,6 +12,9 @@ export interface DeployedAppFunction {
   bundles: string[];
 }
 
+/** The runner pool's key for one app's build on a node: invocations, deploy eviction and prewarming all use it. */
+export const runnerBuildKey = (accountId: number, appId: number, buildId: number) => `${accountId}/${appId}/${buildId}`;
+
 function functionNotFound(message: string): ApiError {
   return new ApiError(404, "OBJECT_NOT_FOUND", message, { subCategory: "FUNCTION_NOT_FOUND" });
 }

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
-import type { InvocationResult, RunnerPool } from "@sprocket/runtime";
+import type { InvocationResult } from "@sprocket/runtime";
 import type { Platform } from "../platform";
 import { ApiError } from "../http/api-error";
 import { revealAppToken } from "../apps/app-tokens";
 import { newSpanId, newTraceId, parseTraceparent, traceparent as formatTraceparent } from "../logs/trace-context";
 import { appFunctionDir } from "./build-files";
-import type { DeployedAppFunction } from "./app-function";
+import { runnerBuildKey, type DeployedAppFunction } from "./app-function";
 import { secretValues } from "./secret-store";
 import { recordFunctionRun } from "../logs/function-runs";
 
@@ -48,8 +48,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
     readRecordProperties(http, token, call.objectQuery, call.propertiesToSend ?? [], formatTraceparent(traceId, spanId)),
     appFunctionDir(p, target.accountId, target.buildId, target.bundles),
   ]);
-  const buildKey = `${target.accountId}/${target.appId}/${target.buildId}`;
-  retireOlderBuild(pool, `${target.accountId}/${target.appId}`, buildKey);
+  const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
   const result = await pool.invoke({
     buildKey,
     bundleDir,
@@ -89,18 +88,6 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
     secretValues: [token, ...Object.values(secrets)],
   });
   return { result, traceId, spanId, parentSpanId };
-}
-
-/** The build each app's runners serve on this node: a deploy moves an app to a new build and its old runners go. */
-const currentBuildKeys = new WeakMap<RunnerPool, Map<string, string>>();
-
-function retireOlderBuild(pool: RunnerPool, app: string, buildKey: string): void {
-  let current = currentBuildKeys.get(pool);
-  if (!current) currentBuildKeys.set(pool, (current = new Map()));
-  const previous = current.get(app);
-  if (previous === buildKey) return;
-  current.set(app, buildKey);
-  if (previous) void pool.evict(previous);
 }
 
 /** Reads the card's record through the CRM API in-process, with the app's token, as HubSpot's executor does. */
