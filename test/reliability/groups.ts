@@ -3,6 +3,8 @@ import { fuzzGroup } from "./fuzz";
 import { uploadsGroup } from "./uploads";
 import { authzGroup } from "./authz";
 import { consoleSecurityGroup } from "./console-security";
+import { crashGroup } from "./crash";
+import { loadGroup } from "./load";
 
 /** Every group of cases, in the order they run. */
-export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup, consoleSecurityGroup];
+export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup, consoleSecurityGroup, crashGroup, loadGroup];

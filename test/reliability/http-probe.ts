@@ -1,5 +1,3 @@
-import { request as httpRequest } from "node:http";
-
 export interface Probe {
   method: string;
   url: string;
@@ -46,25 +44,6 @@ export async function probe(baseUrl: string, p: Probe, timeoutMs = 10_000): Prom
     json = undefined;
   }
   return { status: res.status, headers: res.headers, text, json, ms: performance.now() - started };
-}
-
-/**
- * A request with bytes fetch refuses to send (a raw path, header values outside Latin-1, a lying Content-Length)
- * through node:http, for the cases that fuzz the wire itself.
- */
-export function rawProbe(baseUrl: string, p: { method: string; path: string; headers: Record<string, string>; body?: Buffer }, timeoutMs = 10_000): Promise<{ status: number; contentType: string; text: string }> {
-  const url = new URL(baseUrl);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, method: p.method, path: p.path, headers: p.headers, insecureHTTPParser: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString() }));
-      res.on("error", reject);
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`${p.method} ${p.path}: no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end(p.body);
-  });
 }
 
 /** HubSpot's error body: `status: "error"`, a message and a category (or, on 429s, the errorType the SDK reads). */

@@ -24,7 +24,7 @@ async function runEngine(engine: string): Promise<CaseResult[]> {
   collectRoutes();
   const { GROUPS } = await import("./groups");
   const results: CaseResult[] = [];
-  for (const group of GROUPS.filter((g) => !values.group || g.name.toLowerCase().includes(values.group.toLowerCase()))) {
+  for (const group of GROUPS.filter((g) => !values.group || g.name.toLowerCase().startsWith(values.group.toLowerCase()))) {
     const ctx = await group.open(profile);
     try {
       for (const c of casesOf(group, profile)) {

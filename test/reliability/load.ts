@@ -1,0 +1,124 @@
+import fs from "node:fs";
+import path from "node:path";
+import autocannon from "autocannon";
+import { loadConfig, openPlatform, type BootstrapInfo } from "../../packages/server/src/index";
+import { createAccount } from "../../packages/server/src/accounts/account-service";
+import { createTestApp } from "../../packages/server/test/support/test-apps";
+import { ALL_CRM_SCOPES } from "../../packages/server/test/support/crm-client";
+import { createTestDatabase, type TestDatabase } from "../../packages/server/test/support/test-database";
+import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "../../packages/server/test/support/project-api";
+import { freePort, spawnServer, type ServerProcess } from "../../packages/server/test/support/server-process";
+import { type CaseGroup, type Profile, check } from "./case";
+import { developerToken } from "./world";
+
+interface LoadWorld {
+  db: TestDatabase;
+  server: ServerProcess;
+  token: string;
+  /** A token whose app keeps the default limits (190 per 10 s), to see the 429s. */
+  limitedToken: string;
+  devToken: string;
+  functionAppId: number;
+}
+
+/** The server's resident memory, read from /proc while the load runs. */
+function sampleRss(pid: number): { stop(): number } {
+  let peak = 0;
+  const timer = setInterval(() => {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024);
+  }, 200);
+  return { stop: () => (clearInterval(timer), peak) };
+}
+
+interface Mix {
+  name: string;
+  share: number;
+  requests: autocannon.Request[];
+  headers: Record<string, string>;
+}
+
+async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
+  const { clients, seconds } = profile.load;
+  const json = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
+  let n = 0;
+  const mixes: Mix[] = [
+    { name: "reads", share: 0.35, headers: json(w.token), requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=20&properties=email,firstname" }] },
+    {
+      name: "searches",
+      share: 0.15,
+      headers: json(w.token),
+      requests: [{ method: "POST", path: "/crm/v3/objects/contacts/search", body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: "lastname", operator: "EQ", value: "load" }] }], limit: 10 }) }],
+    },
+    {
+      name: "writes",
+      share: 0.3,
+      headers: json(w.token),
+      requests: [{ method: "POST", path: "/crm/v3/objects/contacts", setupRequest: (req) => ({ ...req, body: JSON.stringify({ properties: { email: `load-${process.pid}-${n++}@x.io`, lastname: "load" } }) }) }],
+    },
+    {
+      name: "functions",
+      share: 0.1,
+      headers: json(w.devToken),
+      requests: [{ method: "POST", path: `/api/crm-extensibility/execution/internal/v3/action/function/${w.functionAppId}`, body: JSON.stringify({ serverlessFunction: "myFunc", parameters: { n: 1 } }) }],
+    },
+    { name: "rate-limited app", share: 0.1, headers: json(w.limitedToken), requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=1" }] },
+  ];
+  const rss = sampleRss(w.server.child.pid!);
+  const results = await Promise.all(
+    mixes.map((m) =>
+      autocannon({ url: w.server.url, connections: Math.max(1, Math.round(clients * m.share)), duration: seconds, timeout: 30, headers: m.headers, requests: m.requests }).then((r) => ({ m, r })),
+    ),
+  );
+  const peak = rss.stop();
+  const problems: string[] = [];
+  const parts: string[] = [];
+  let worstP99 = 0;
+  for (const { m, r } of results) {
+    const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [Number(code), s.count ?? 0] as const);
+    const bad = codes.filter(([code]) => code >= 300 && code !== 429);
+    const limited = codes.find(([code]) => code === 429)?.[1] ?? 0;
+    if (bad.length || r.errors || r.timeouts) problems.push(`${m.name}: ${bad.map(([c, k]) => `${k}×${c}`).join(" ")} errors ${r.errors} timeouts ${r.timeouts}`);
+    if (m.name === "rate-limited app" && limited === 0) problems.push("the app with default limits never got a 429");
+    if (m.name !== "rate-limited app" && limited > 0) problems.push(`${m.name}: ${limited} 429s with limits lifted`);
+    worstP99 = Math.max(worstP99, r.latency.p99);
+    parts.push(`${m.name} ${Math.round(r.requests.average)}/s p99 ${r.latency.p99} ms${limited ? ` (${limited} × 429)` : ""}`);
+  }
+  check(problems.length === 0, problems.join("; "));
+  const p99Bound = 5_000;
+  check(worstP99 < p99Bound, `p99 ${worstP99} ms exceeds ${p99Bound} ms`);
+  check(peak < 1.5 * 1024 ** 3, `server RSS peaked at ${(peak / 1024 ** 2).toFixed(0)} MB`);
+  return `${clients} clients × ${seconds} s: ${parts.join(", ")}; server RSS peak ${(peak / 1024 ** 2).toFixed(0)} MB`;
+}
+
+export const loadGroup: CaseGroup<LoadWorld> = {
+  name: "sustained load",
+  async open() {
+    const db = await createTestDatabase();
+    const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "warn", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, ...(db.databaseUrl ? { SPROCKET_DATABASE_URL: db.databaseUrl } : {}) };
+    const server = await spawnServer({ port: await freePort(), dataDir: db.dataDir, env });
+    const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
+    const platform = await openPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
+    const { token } = await createTestApp(platform, info.accountId, { scopes: ALL_CRM_SCOPES });
+    await platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", info.accountId).execute();
+    // Another account keeps the default limits (190 per 10 s per app): its app must see 429s, and only 429s.
+    const other = await createAccount(platform, { name: "Limited", admin: { email: `limited-${Date.now()}@example.com` } });
+    const { token: limitedToken } = await createTestApp(platform, other.accountId, { scopes: ALL_CRM_SCOPES });
+    await platform.store.close();
+    // A deployed function to invoke: the seed example's myFunc.
+    const api = new ProjectApi(server.url, info.personalAccessKey);
+    await api.call("POST", "/developer/projects/v1", { body: { name: "load" } });
+    const upload = await api.upload("load", await zipFixtureSource("seed-example"), { platformVersion: "2023.2" });
+    const build = await api.waitForBuild("load", upload.body.buildId);
+    await api.waitForDeploy("load", build.autoDeployId);
+    const devToken = await developerToken(server.url, info.personalAccessKey);
+    const apps = await api.call("GET", "/api/v1/private-apps");
+    const functionAppId = (apps.body.results as Array<{ appId: number; projectId: number | null }>).find((a) => a.projectId !== null && a.projectId < 1_000_000)!.appId;
+    return { db, server, token, limitedToken, devToken, functionAppId };
+  },
+  async close(w) {
+    await w.server.kill("SIGTERM");
+    await w.db.drop();
+  },
+  cases: [{ name: "CRM reads, searches, writes and function invocations", run: sustainedLoad }],
+};
