@@ -1,3 +1,5 @@
+import os from "node:os";
+import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 // Suites that touch the store run twice: once on SQLite, once on PostgreSQL.
@@ -10,8 +12,15 @@ const storeSuites = [
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
+    // Real builds install npm packages and real browsers render pages: generous limits, for hangs only.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+    // Most suites wait on servers, browsers and child processes rather than compute: three files at a time keep two
+    // cores busy (vitest's default on two cores is one file at a time).
+    maxWorkers: 3,
+    // One npm dependency cache for every server a test starts: the builder's cache is content-addressed and safe to
+    // share, so each dependency set is installed once per machine, not once per test file.
+    env: { SPROCKET_DEPS_CACHE_DIR: path.join(os.tmpdir(), "sprocket-test-deps-cache") },
     projects: [
       {
         extends: true,

@@ -12,6 +12,8 @@ export interface InstallDependenciesOptions {
   cacheDir: string;
   npmCommand?: string;
   timeoutMs?: number;
+  /** Kills npm when aborted (a server shutting down must not wait for an install). */
+  signal?: AbortSignal;
   log?: (message: string) => void;
 }
 
@@ -68,7 +70,7 @@ async function installInto(options: InstallDependenciesOptions, hasLockfile: boo
     if (hasLockfile) await copyFile(options.lockfilePath!, join(staging, "package-lock.json"));
     const args = [hasLockfile ? "ci" : "install", ...NPM_FLAGS];
     options.log?.(`Running npm ${args.join(" ")}`);
-    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000);
+    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000, options.signal);
     await rename(staging, finalDir).catch(async (error: NodeJS.ErrnoException) => {
       // Another process finished the same key first; its copy is as good as ours.
       if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
@@ -80,9 +82,9 @@ async function installInto(options: InstallDependenciesOptions, hasLockfile: boo
   }
 }
 
-function runNpm(command: string, args: string[], cwd: string, timeoutMs: number): Promise<void> {
+function runNpm(command: string, args: string[], cwd: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: npmEnvironment(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { cwd, env: npmEnvironment(), stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
     let output = "";
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-64 * 1024);
@@ -96,7 +98,8 @@ function runNpm(command: string, args: string[], cwd: string, timeoutMs: number)
     };
     child.on("error", (error) => {
       clearTimeout(timer);
-      fail(`could not start (${error.message})`);
+      if (signal?.aborted) reject(signal.reason);
+      else fail(`could not start (${error.message})`);
     });
     child.on("close", (code, signal) => {
       clearTimeout(timer);

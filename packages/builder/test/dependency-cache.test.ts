@@ -32,6 +32,17 @@ afterAll(async () => {
 });
 
 describe("installDependencies", () => {
+  it("kills npm when its signal aborts (a stopping server) and caches nothing", async () => {
+    const target = await project("aborted", { name: "fns", version: "1.0.0", dependencies: { "is-even": "1.0.0" } });
+    const controller = new AbortController();
+    const stopping = new Error("The server is stopping.");
+    const install = installDependencies({ ...target, cacheDir, signal: controller.signal });
+    setTimeout(() => controller.abort(stopping), 50);
+    await expect(install).rejects.toBe(stopping);
+    const left = await readdir(cacheDir).catch(() => [] as string[]);
+    expect(left.filter((name) => !name.startsWith("."))).toEqual([]);
+  });
+
   it("installs with npm once, then serves the same dependency set from the cache", async () => {
     const first = await project("one", { name: "fns", version: "1.0.0", dependencies: { "is-number": "7.0.0" }, devDependencies: { "is-odd": "3.0.1" } });
     const installed = await installDependencies({ ...first, cacheDir });

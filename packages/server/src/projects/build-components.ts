@@ -45,11 +45,11 @@ export async function buildComponents(model: ProjectModel, paths: ComponentBuild
     model.apps.flatMap((app) => [
       ...app.cards.map((card) =>
         step(app.uid, `card:${app.uid}:${card.uid}`, async () => {
-          const nodeModulesDir = card.packageDir ? await install(paths, card.packageDir) : null;
+          const nodeModulesDir = card.packageDir ? await install(paths, card.packageDir, signal) : null;
           await bundleCard({ entry: join(paths.srcDir, card.entryFile), nodeModulesDir, outFile: join(paths.outDir, cardBundlePath(app.uid, card.uid)), mode: "production", root: paths.srcDir });
         }),
       ),
-      ...(app.functions.length ? [step(app.uid, `functions:${app.uid}`, () => buildFunctions(app, paths))] : []),
+      ...(app.functions.length ? [step(app.uid, `functions:${app.uid}`, () => buildFunctions(app, paths, signal))] : []),
     ]),
   );
   signal.throwIfAborted();
@@ -64,19 +64,19 @@ export async function buildComponents(model: ProjectModel, paths: ComponentBuild
   return failedApps.size === 0 ? model.apps.map(deployedApp) : undefined;
 }
 
-async function buildFunctions(app: AppModel, paths: ComponentBuildPaths): Promise<void> {
+async function buildFunctions(app: AppModel, paths: ComponentBuildPaths, signal: AbortSignal): Promise<void> {
   const dir = app.functionsDir ?? posix.dirname(app.functions[0]!.file);
-  const nodeModulesDir = await install(paths, dir);
+  const nodeModulesDir = await install(paths, dir, signal);
   for (const fn of app.functions) {
     await bundleFunction({ entry: join(paths.srcDir, fn.file), nodeModulesDir, outFile: join(paths.outDir, functionBundlePath(app.uid, fn.name)), root: paths.srcDir });
   }
 }
 
 /** Installs the package.json of a folder, if it has one; returns its node_modules (null when nothing to install). */
-async function install(paths: ComponentBuildPaths, dir: string): Promise<string | null> {
+async function install(paths: ComponentBuildPaths, dir: string, signal: AbortSignal): Promise<string | null> {
   const packageJsonPath = join(paths.srcDir, dir, "package.json");
   if (!(await access(packageJsonPath).then(() => true, () => false))) return null;
-  const installed = await installDependencies({ packageJsonPath, lockfilePath: join(paths.srcDir, dir, "package-lock.json"), cacheDir: paths.depsCacheDir });
+  const installed = await installDependencies({ packageJsonPath, lockfilePath: join(paths.srcDir, dir, "package-lock.json"), cacheDir: paths.depsCacheDir, signal });
   return installed.nodeModulesDir;
 }
 
