@@ -1,7 +1,8 @@
 // The cost of the private-app gate: a CRM read through token auth, scope check and rate limit, against the very same
 // CRM handler mounted without any of them (its principal fixed), measured in the same run.
 import { randomBytes } from "node:crypto";
-import Fastify from "fastify";
+import Fastify, { LogController } from "fastify";
+import cookie from "@fastify/cookie";
 import { createAccount } from "@sprocket/server";
 import { crmRoutes } from "../../packages/server/src/crm/routes";
 import { registerErrorHandling } from "../../packages/server/src/http/error-handler";
@@ -33,10 +34,12 @@ const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
 });
 const contactId = ((await created.json()) as { id: string }).id;
 
-// The same handler with no gate: every route's auth set to none and the principal fixed.
-const bare = Fastify({ logger: false });
+// The same handler with no gate: the server's own Fastify set-up (logger, cookies, parsers, error handling), every
+// route's auth set to none and the principal fixed, so the ratio is the gate's cost alone.
+const bare = Fastify({ logger: { level: "silent" }, logController: new LogController({ disableRequestLogging: true }) });
 registerJsonParser(bare);
 registerErrorHandling(bare);
+await bare.register(cookie);
 const principal: AppPrincipal = { appId, accountId, tokenId: 0, scopes: new Set(app.scopes) };
 bare.addHook("onRoute", (route) => {
   route.config = { ...route.config, auth: "none", rateLimit: "none" };

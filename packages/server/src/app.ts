@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type onRequestAsyncHookHandler } from "fastify";
 import cookie from "@fastify/cookie";
 import type { Platform } from "./platform";
 import { clientError, frameworkError, registerErrorHandling } from "./http/error-handler";
@@ -34,12 +34,17 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
   registerErrorHandling(app);
   await app.register(cookie);
 
-  app.addHook("onRequest", async (request, reply) => {
-    const kind = request.routeOptions.config.auth ?? "none";
+  // The authenticator is attached to the routes that declare one, so public routes (health, the console's files) run
+  // no authentication hook at all.
+  app.addHook("onRoute", (route) => {
+    const kind = route.config?.auth ?? "none";
     if (kind === "none") return;
-    const authenticate = authenticators[kind];
-    if (!authenticate) throw new ApiError(500, "INTERNAL_ERROR", `No authenticator for ${kind}`);
-    await authenticate(p, request, reply);
+    const authenticate: onRequestAsyncHookHandler = async (request, reply) => {
+      const authenticator = authenticators[kind];
+      if (!authenticator) throw new ApiError(500, "INTERNAL_ERROR", `No authenticator for ${kind}`);
+      await authenticator(p, request, reply);
+    };
+    route.onRequest = [authenticate, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
   });
 
   await app.register(logsPlugin(p));
