@@ -4,6 +4,8 @@ import type { Database } from "../store/schema";
 import type { JobHandler, JobQueue } from "./job-queue";
 import type { SqlJobQueueOptions } from "./sql-job-queue";
 import { LOCKS, withAdvisoryLock } from "../cluster/advisory-lock";
+import { PollLoop } from "./poll-loop";
+
 
 /** pg-boss keeps its tables in a schema of its own in the store's database. */
 export const PG_BOSS_SCHEMA = "pgboss";
@@ -34,16 +36,14 @@ export class PgBossJobQueue implements JobQueue {
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly running = new Map<string, { kind: string; controller: AbortController; done: Promise<void> }>();
   private ready: Promise<void> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private again = false;
-  private started = false;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly opts: SqlJobQueueOptions,
   ) {
     this.leaseSec = Math.max(1, Math.ceil(opts.leaseMs / 1000));
+    this.loop = new PollLoop(() => this.poll(), opts.pollMs, opts.log);
     this.boss = new PgBoss({
       db: asPgBossDb(db),
       schema: PG_BOSS_SCHEMA,
@@ -94,37 +94,19 @@ export class PgBossJobQueue implements JobQueue {
           await this.boss.createQueue(kind, { name: kind, deadLetter: abandonedQueue(kind), expireInSeconds: this.leaseSec, retryDelay: 0 });
         }
       });
-      this.started = true;
-      this.wake();
+      this.loop.start();
     })();
     return this.ready;
   }
 
   wake(): void {
-    if (!this.started) return;
-    if (this.polling) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.polling = this.poll()
-      .catch((err: unknown) => this.opts.log.error({ err }, "job queue poll failed"))
-      .finally(() => {
-        this.polling = undefined;
-        if (!this.started) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.timer = setTimeout(() => this.wake(), this.opts.pollMs);
-      });
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
     if (!this.ready) return;
     await this.ready.catch(() => undefined);
-    this.started = false;
-    clearTimeout(this.timer);
-    await this.polling;
+    await this.loop.stop();
     const running = [...this.running.values()];
     for (const r of running) r.controller.abort(new Error("The server is stopping."));
     await Promise.all(running.map((r) => r.done));
@@ -137,7 +119,7 @@ export class PgBossJobQueue implements JobQueue {
         await this.abandon(kind, handler, job);
       }
       const busy = [...this.running.values()].filter((r) => r.kind === kind).length;
-      for (let free = (handler.concurrency ?? 1) - busy; free > 0 && this.started; free--) {
+      for (let free = (handler.concurrency ?? 1) - busy; free > 0 && this.loop.active; free--) {
         const [job] = await this.boss.fetch<unknown>(kind, { includeMetadata: true, batchSize: 1 });
         if (!job) break;
         this.launch(kind, job, handler);
@@ -166,7 +148,7 @@ export class PgBossJobQueue implements JobQueue {
     } catch (err) {
       if (signal.aborted) {
         // Stopping: hand the job back untouched so a node claims it at once. Lease lost: another node has it now.
-        if (!this.started) await this.handBack(kind, job);
+        if (!this.loop.active) await this.handBack(kind, job);
         return;
       }
       const message = err instanceof Error ? err.message : String(err);

@@ -4,6 +4,8 @@ import type { Database } from "../store/schema";
 import type { Clock } from "../platform";
 import type { JobHandler, JobQueue } from "./job-queue";
 import type { JobsTable } from "./tables";
+import { PollLoop } from "./poll-loop";
+
 
 export interface SqlJobQueueOptions {
   /** How long a claim lasts without a heartbeat; a worker that dies is replaced after this. */
@@ -24,16 +26,15 @@ export class SqlJobQueue implements JobQueue {
   private readonly workerId = randomUUID();
   private readonly handlers = new Map<string, JobHandler<unknown>>();
   private readonly running = new Map<number, { kind: string; controller: AbortController; done: Promise<void> }>();
-  private timer: NodeJS.Timeout | undefined;
-  private polling: Promise<void> | undefined;
-  private again = false;
-  private started = false;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     private readonly opts: SqlJobQueueOptions,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.poll(), opts.pollMs, opts.log);
+  }
 
   async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: { maxAttempts?: number } = {}): Promise<string> {
     const now = this.clock.now();
@@ -61,34 +62,15 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async start(): Promise<void> {
-    if (this.started) return;
-    this.started = true;
-    this.wake();
+    this.loop.start();
   }
 
   wake(): void {
-    if (!this.started) return;
-    if (this.polling) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.polling = this.poll()
-      .catch((err: unknown) => this.opts.log.error({ err }, "job queue poll failed"))
-      .finally(() => {
-        this.polling = undefined;
-        if (!this.started) return;
-        if (this.again) {
-          this.again = false;
-          this.wake();
-        } else this.timer = setTimeout(() => this.wake(), this.opts.pollMs);
-      });
+    this.loop.wake();
   }
 
   async stop(): Promise<void> {
-    this.started = false;
-    clearTimeout(this.timer);
-    await this.polling;
+    await this.loop.stop();
     const running = [...this.running.values()];
     for (const r of running) r.controller.abort(new Error("The server is stopping."));
     await Promise.all(running.map((r) => r.done));
@@ -97,7 +79,7 @@ export class SqlJobQueue implements JobQueue {
   private async poll(): Promise<void> {
     for (const [kind, handler] of this.handlers) {
       const busy = [...this.running.values()].filter((r) => r.kind === kind).length;
-      for (let free = (handler.concurrency ?? 1) - busy; free > 0 && this.started; free--) {
+      for (let free = (handler.concurrency ?? 1) - busy; free > 0 && this.loop.active; free--) {
         const job = await this.claim(kind);
         if (!job) break;
         this.launch(job, handler);
