@@ -1,8 +1,23 @@
 import { randomBytes } from "node:crypto";
 
+// Every API call gets a trace and a span id; a 4 KB pool of random bytes makes that one system call per 170 ids
+// instead of two per call (it was 5% of a CRM read's CPU).
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function randomHex(bytes: number): string {
+  if (offset + bytes > pool.length) {
+    pool = randomBytes(4096);
+    offset = 0;
+  }
+  const hex = pool.toString("hex", offset, offset + bytes);
+  offset += bytes;
+  return hex;
+}
+
 /** W3C trace context: `00-<trace id>-<span id>-<flags>`. */
-export const newTraceId = () => randomBytes(16).toString("hex");
-export const newSpanId = () => randomBytes(8).toString("hex");
+export const newTraceId = () => randomHex(16);
+export const newSpanId = () => randomHex(8);
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
