@@ -157,6 +157,27 @@ describe("console", () => {
     await context.close();
   });
 
+  it("adds, replaces and deletes a function secret, never showing its value", async () => {
+    const { page, context, errors } = await openPage();
+    await signIn(page, admin, `/settings/${accountId}/secrets`);
+    await page.getByLabel("Secret name").fill("GREETING");
+    await page.getByLabel("Value").fill("Bonjour-s3cret");
+    await page.getByRole("button", { name: "Add secret" }).click();
+    await page.getByRole("cell", { name: "GREETING", exact: true }).waitFor();
+    await page.getByLabel("Secret name").fill("GREETING");
+    await page.getByLabel("Value").fill("Hej-s3cret");
+    await page.getByRole("button", { name: "Replace value" }).click();
+    await page.getByText("GREETING updated").waitFor();
+    await shot(page, "settings-secrets");
+    expect(await page.content()).not.toContain("s3cret");
+    const stored = await server.platform.store.db.selectFrom("secrets").select("value_sealed").where("account_id", "=", accountId).executeTakeFirstOrThrow();
+    expect(server.platform.box.open(stored.value_sealed)).toBe("Hej-s3cret");
+    await page.getByRole("button", { name: "Delete secret GREETING" }).click();
+    await page.getByText("No secrets yet").waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("deletes an app only once its name is typed", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { uid: "doomed-app", scopes: ["crm.objects.contacts.read"] });
     const { context, page, errors } = await openPage();

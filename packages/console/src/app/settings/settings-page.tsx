@@ -2,6 +2,7 @@
 import { useDocumentTitle } from "@mantine/hooks";
 import { EmptyState, PageTitle } from "../page-parts";
 import { PersonalAccessKeys } from "./personal-access-keys";
+import { Secrets } from "./secrets";
 import { UsersAndRoles } from "./users-and-roles";
 
 const titles: Record<string, string> = { users: "Users and roles", "personal-access-keys": "Personal access keys", secrets: "Secrets" };
@@ -15,11 +16,7 @@ export default function SettingsPage({ params }: { params: { page: string } }) {
       <PageTitle>{title}</PageTitle>
       {params.page === "users" ? <UsersAndRoles /> : null}
       {params.page === "personal-access-keys" ? <PersonalAccessKeys /> : null}
-      {params.page === "secrets" ? (
-        <EmptyState title="No secrets yet">
-          Function secrets are added with <code>sprocket secret add</code>; the server does not list them over HTTP yet.
-        </EmptyState>
-      ) : null}
+      {params.page === "secrets" ? <Secrets /> : null}
     </>
   );
 }

@@ -1,0 +1,95 @@
+// Account secrets for app functions: add or replace a value (never shown again), list names, delete.
+import { useState } from "react";
+import { Alert, Button, Group, PasswordInput, Stack, Table, TextInput } from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../api-client";
+import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
+import { useSession } from "../session";
+
+interface SecretRow {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export function Secrets() {
+  const { accountId } = useSession();
+  const queryClient = useQueryClient();
+  const key = ["secrets", accountId];
+  const [name, setName] = useState("");
+  const [value, setValue] = useState("");
+  const [saved, setSaved] = useState<string>();
+  const secrets = useQuery({ queryKey: key, queryFn: () => api<{ secrets: SecretRow[] }>("GET", "/cms/v3/functions/secrets") });
+  const exists = secrets.data?.secrets.some((s) => s.name === name.trim()) ?? false;
+  const save = useMutation({
+    // HubSpot's API: POST adds, PUT replaces an existing value.
+    mutationFn: () => api(exists ? "PUT" : "POST", "/cms/v3/functions/secrets", { key: name.trim(), secret: value }),
+    onSuccess: async () => {
+      setSaved(`${name.trim()} ${exists ? "updated" : "added"}: functions that list it in serverless.json read it from process.env.`);
+      setName("");
+      setValue("");
+      await queryClient.invalidateQueries({ queryKey: key });
+    },
+  });
+  const remove = useMutation({
+    mutationFn: (secret: string) => api("DELETE", `/cms/v3/functions/secrets/${encodeURIComponent(secret)}`),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: key }),
+  });
+  return (
+    <Stack maw={900}>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          save.mutate();
+        }}
+      >
+        <Group align="flex-end">
+          <TextInput label="Secret name" placeholder="e.g. MAPBOX_ACCESS_TOKEN" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={64} error={save.error?.message} />
+          <PasswordInput label="Value" value={value} onChange={(e) => setValue(e.currentTarget.value)} autoComplete="off" w={320} />
+          <Button type="submit" disabled={!name.trim() || !value} loading={save.isPending}>
+            {exists ? "Replace value" : "Add secret"}
+          </Button>
+        </Group>
+      </form>
+      {saved ? (
+        <Alert color="green" role="status">
+          {saved}
+        </Alert>
+      ) : null}
+      {secrets.isPending ? <Loading /> : null}
+      {secrets.isError ? <ErrorNotice error={secrets.error} /> : null}
+      {remove.error ? <ErrorNotice error={remove.error} /> : null}
+      {secrets.data?.secrets.length === 0 ? <EmptyState title="No secrets yet">Add one here or with `sprocket secrets add NAME`.</EmptyState> : null}
+      {secrets.data && secrets.data.secrets.length > 0 ? (
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Created</Table.Th>
+              <Table.Th>Updated</Table.Th>
+              <Table.Th>
+                <span className="mantine-visually-hidden">Actions</span>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {secrets.data.secrets.map((row) => (
+              <Table.Tr key={row.name}>
+                <Table.Td>
+                  <code>{row.name}</code>
+                </Table.Td>
+                <Table.Td>{formatDate(row.createdAt)}</Table.Td>
+                <Table.Td>{formatDate(row.updatedAt)}</Table.Td>
+                <Table.Td>
+                  <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(row.name)} aria-label={`Delete secret ${row.name}`}>
+                    Delete
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
+    </Stack>
+  );
+}
