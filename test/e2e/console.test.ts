@@ -178,6 +178,25 @@ describe("console", () => {
     await context.close();
   });
 
+  it("lists the account's users and lets a super admin change a role", async () => {
+    const { page, context, errors } = await openPage();
+    await signIn(page, admin, `/settings/${accountId}/users`);
+    const role = page.getByRole("textbox", { name: `Role of ${member.email}` });
+    await role.click();
+    await page.getByRole("option", { name: "Admin", exact: true }).click();
+    await expect
+      .poll(async () => (await server.platform.store.db.selectFrom("memberships").innerJoin("users", "users.id", "memberships.user_id").select("role").where("account_id", "=", accountId).where("email", "=", member.email).executeTakeFirstOrThrow()).role)
+      .toBe("admin");
+    await shot(page, "settings-users");
+    await role.click();
+    await page.getByRole("option", { name: "User", exact: true }).click();
+    await expect
+      .poll(async () => (await server.platform.store.db.selectFrom("memberships").innerJoin("users", "users.id", "memberships.user_id").select("role").where("account_id", "=", accountId).where("email", "=", member.email).executeTakeFirstOrThrow()).role)
+      .toBe("user");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("deletes an app only once its name is typed", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { uid: "doomed-app", scopes: ["crm.objects.contacts.read"] });
     const { context, page, errors } = await openPage();

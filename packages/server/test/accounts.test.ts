@@ -201,3 +201,28 @@ describe("bad requests", () => {
     expectHubSpotError(res.body, "RESOURCE_NOT_FOUND");
   });
 });
+
+describe("members and roles", () => {
+  it("lists the account's members; super admins change roles but never remove the last super admin", async () => {
+    const login = await fetch(server.url + "/api/v1/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(server.bootstrap.info.superAdmin) });
+    const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
+    const { csrfToken, userId } = (await login.json()) as { csrfToken: string; userId: number };
+    const headers = { cookie, "x-csrf-token": csrfToken };
+    const p = server.platform;
+    const member = await p.store.db.insertInto("users").values({ email: "member@x.test", password_hash: "-", first_name: "Mem", last_name: "Ber", created_at: Date.now() }).returning("id").executeTakeFirstOrThrow();
+    await p.store.db.insertInto("memberships").values({ account_id: server.bootstrap.info.accountId, user_id: member.id, role: "user" }).execute();
+
+    const list = await call("GET", "/api/v1/account-users", { headers });
+    expect(list.body.results).toEqual([
+      { userId, email: "admin@sprocket.local", firstName: "Demo", lastName: "Admin", role: "super_admin" },
+      { userId: member.id, email: "member@x.test", firstName: "Mem", lastName: "Ber", role: "user" },
+    ]);
+    const lastSuper = await call("PUT", `/api/v1/account-users/${userId}/role`, { body: { role: "admin" }, headers });
+    expect(lastSuper.status).toBe(400);
+    expect(lastSuper.body.message).toContain("only super admin");
+    expect((await call("PUT", `/api/v1/account-users/${member.id}/role`, { body: { role: "admin" }, headers })).body).toEqual({ userId: member.id, role: "admin" });
+    expect((await call("PUT", `/api/v1/account-users/${member.id}/role`, { body: { role: "owner" }, headers })).status).toBe(400);
+    expect((await call("PUT", "/api/v1/account-users/999999/role", { body: { role: "user" }, headers })).status).toBe(404);
+    expect((await call("PUT", `/api/v1/account-users/${member.id}/role`, { body: { role: "user" } })).status).toBe(401);
+  });
+});

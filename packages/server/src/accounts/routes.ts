@@ -4,7 +4,8 @@ import type { Platform } from "../platform";
 import { ApiError, validationError } from "../http/api-error";
 import { SESSION_COOKIE } from "../http/authenticate";
 import { parseBody } from "../http/parse-body";
-import { accountsOfUser, getAccount } from "./account-service";
+import { accountsOfUser, getAccount, roleIn } from "./account-service";
+import { listMembers, setMemberRole } from "./members";
 import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessKeys, revokePersonalAccessKey } from "./access-keys";
 import { SESSION_TTL_MS, recordSignInFailure, resolveSession, signIn, signOut, switchAccount } from "./sessions";
 
@@ -76,6 +77,18 @@ export const accountRoutes =
         throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `You are not a member of account ${accountId}.`);
       }
       return { accountId };
+    });
+
+    // Members of the session's account and their roles; super admins change roles.
+    app.get("/api/v1/account-users", { config: { auth: "user" } }, async (request) => ({ results: await listMembers(p, request.user!.accountId) }));
+    app.put<{ Params: { userId: string } }>("/api/v1/account-users/:userId/role", { config: { auth: "user" } }, async (request) => {
+      const { accountId, userId } = request.user!;
+      if ((await roleIn(p, accountId, userId)) !== "super_admin") throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", "Only super admins change roles.");
+      const { role } = parseBody(z.object({ role: z.enum(["super_admin", "admin", "user"]) }), request.body, "the role change");
+      const target = Number(request.params.userId);
+      if (!Number.isSafeInteger(target)) throw validationError(`"${request.params.userId}" is not a user id.`);
+      await setMemberRole(p, accountId, target, role);
+      return { userId: target, role };
     });
 
     // Personal access keys of the signed-in user, in the session's account.

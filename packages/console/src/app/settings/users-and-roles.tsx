@@ -1,40 +1,77 @@
-// Your memberships and roles. Listing the other users of an account needs an API the server does not have yet.
-import { Badge, Table, Text } from "@mantine/core";
+// The account's members and their roles; super admins change roles (only super admins see private apps and tokens).
+import { Badge, Select, Table, Text } from "@mantine/core";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../api-client";
+import { ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 
-const roleLabels = { super_admin: "Super admin", admin: "Admin", user: "User" } as const;
+type Role = "super_admin" | "admin" | "user";
+const roleLabels: Record<Role, string> = { super_admin: "Super admin", admin: "Admin", user: "User" };
+const roleOptions = Object.entries(roleLabels).map(([value, label]) => ({ value, label }));
+
+interface Member {
+  userId: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  role: Role;
+}
 
 export function UsersAndRoles() {
   const session = useSession();
+  const queryClient = useQueryClient();
+  const key = ["account-users", session.accountId];
+  const members = useQuery({ queryKey: key, queryFn: () => api<{ results: Member[] }>("GET", "/api/v1/account-users") });
+  const change = useMutation({
+    mutationFn: ({ userId, role }: { userId: number; role: Role }) => api("PUT", `/api/v1/account-users/${userId}/role`, { role }),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
+  });
+  const canChange = session.role === "super_admin";
   return (
     <>
       <Text size="sm" c="dimmed" mb="sm">
-        Signed in as {session.email}. Only super admins can see private apps and their tokens.
+        Signed in as {session.email}. Only super admins can see private apps and their tokens{canChange ? "" : ", and change roles"}.
       </Text>
-      <Table>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Account</Table.Th>
-            <Table.Th>Account ID</Table.Th>
-            <Table.Th>Tier</Table.Th>
-            <Table.Th>Your role</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {session.accounts.map((account) => (
-            <Table.Tr key={account.id} aria-current={account.id === session.accountId ? "true" : undefined}>
-              <Table.Td>{account.name}</Table.Td>
-              <Table.Td>{account.id}</Table.Td>
-              <Table.Td>{account.tier}</Table.Td>
-              <Table.Td>
-                <Badge variant="light" color={account.role === "super_admin" ? "grape" : "gray"}>
-                  {roleLabels[account.role]}
-                </Badge>
-              </Table.Td>
+      {members.isPending ? <Loading /> : null}
+      {members.isError ? <ErrorNotice error={members.error} /> : null}
+      {change.error ? <ErrorNotice error={change.error} /> : null}
+      {members.data ? (
+        <Table>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+          </Table.Thead>
+          <Table.Tbody>
+            {members.data.results.map((m) => (
+              <Table.Tr key={m.userId} aria-current={m.userId === session.userId ? "true" : undefined}>
+                <Table.Td>
+                  {m.firstName} {m.lastName}
+                </Table.Td>
+                <Table.Td>{m.email}</Table.Td>
+                <Table.Td>
+                  {canChange ? (
+                    <Select
+                      aria-label={`Role of ${m.email}`}
+                      data={roleOptions}
+                      value={m.role}
+                      allowDeselect={false}
+                      w={160}
+                      onChange={(role) => role && role !== m.role && change.mutate({ userId: m.userId, role: role as Role })}
+                    />
+                  ) : (
+                    <Badge variant="light" color={m.role === "super_admin" ? "grape" : "gray"}>
+                      {roleLabels[m.role]}
+                    </Badge>
+                  )}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      ) : null}
     </>
   );
 }
