@@ -2,10 +2,14 @@
  * Function runner overhead, baselines measured in the same run:
  * - warm: a trivial function through the pool (sandboxed child, IPC, JSON) vs called in-process;
  * - cold: first call of a new build (spawn + load + call) vs `node -e 0` (empty env: tsx puts
- *   its loader in NODE_OPTIONS, which would slow the baseline).
+ *   its loader in NODE_OPTIONS, which would slow the baseline);
+ * - HubSpot's own local executor (`executeFunction` in @hubspot/ui-extensions-dev-server: unsandboxed, in the caller's
+ *   process, re-requiring the file on every call) on the same function, against Sprocket's sandboxed warm call.
  * Run: npx tsx bench/functions/run.ts
  */
 import { spawn } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
@@ -53,6 +57,25 @@ await time(async () => check(await invokeInProcess(path.join(bundleDir, file), c
 const inProcess = median(await time(async () => check(await invokeInProcess(path.join(bundleDir, file), context)), WARM_CALLS));
 const warm = median(await time(async () => check(await pool.invoke(request)), WARM_CALLS));
 
+// HubSpot's executor reads a 2025.1 app folder: app.functions/serverless.json beside the function file.
+const hubspotApp = mkdtempSync(path.join(tmpdir(), "sprocket-bench-hs-"));
+mkdirSync(path.join(hubspotApp, "app.functions"));
+copyFileSync(path.join(bundleDir, file), path.join(hubspotApp, "app.functions", file));
+writeFileSync(path.join(hubspotApp, "app.functions", "serverless.json"), JSON.stringify({ appFunctions: { hello: { file, secrets: [] } } }));
+const { executeFunction } = (await import(
+  "../../node_modules/@hubspot/ui-extensions-dev-server/dist/lib/serverless/executor.js" as string
+)) as { executeFunction: (config: object, name: string, inputs: object, reply: (result: { message?: string }) => void, tokens: undefined) => Promise<void> };
+const quiet = () => undefined;
+const hubspotConfig = { platformVersion: "2025.1", app: { path: hubspotApp }, accountId: 1, functionTimeoutMs: 15_000, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
+// It hands the function's answer to a callback.
+const viaHubSpot = async () => {
+  let answer: { message?: string } | undefined;
+  await executeFunction(hubspotConfig, "hello", { parameters: context.parameters }, (result) => void (answer = result), undefined);
+  if (answer?.message !== "Hello, bench") throw new Error(`HubSpot's executor answered ${JSON.stringify(answer)}`);
+};
+await time(viaHubSpot, 100);
+const hubspotExecutor = median(await time(viaHubSpot, WARM_CALLS));
+
 const coldSamples: number[] = [];
 for (let i = 0; i < COLD_STARTS; i++) {
   const buildKey = `bench-cold-${i}`;
@@ -75,3 +98,5 @@ console.log(`cold first call of a build   median ${ms(cold)}  (${COLD_STARTS} bu
 console.log(`node -e 0                    median ${ms(bareNode)}`);
 console.log(`warm overhead per call: ${ms(warm - inProcess)}; warm / in-process = ${(warm / inProcess).toFixed(1)}x`);
 console.log(`cold first call / node -e 0 = ${(cold / bareNode).toFixed(2)}x`);
+console.log(`HubSpot's local executor      median ${ms(hubspotExecutor)} (unsandboxed, in-process)`);
+console.log(`Sprocket sandboxed warm call / HubSpot's executor = ${(warm / hubspotExecutor).toFixed(2)}x`);
