@@ -79,7 +79,8 @@ describe("API-call logs", () => {
     const traceId = newTraceId();
     const parent = newSpanId();
     expect((await usage(token, { traceparent: traceparent(traceId, parent), "user-agent": "hubspot-api-client-nodejs; 13.5.0" })).status).toBe(200);
-    clock.advance(10);
+    // A call is stamped with its start (the clock minus its real duration): a minute apart keeps the order under load.
+    clock.advance(60_000);
     expect((await usage(token, {}, "?portalId=1")).status).toBe(200);
     const [second, first] = await waitForLogs(appId, "api-calls", 2);
     expect(first).toMatchObject({ appId, accountId, method: "GET", path: USAGE, query: "", status: 200, traceId, parentSpanId: parent, userAgent: "hubspot-api-client-nodejs; 13.5.0", address: "127.0.0.1" });
