@@ -7,12 +7,11 @@ import path from "node:path";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
-import { ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
+import { ProjectApi } from "../../packages/server/test/support/project-api";
 import { newSpanId, newTraceId } from "../../packages/server/src/logs/trace-context";
 import { filterQuery, matchesFilters, noFilters, type LogFilters } from "../../packages/console/src/app/apps/log-filters";
 import type { LogEvent, LogKind } from "../../packages/console/src/app/apps/log-types";
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 const FUNCTIONS_PROJECT = path.resolve(import.meta.dirname, "../../packages/server/test/fixtures/functions-project");
 const screenshots = path.resolve(import.meta.dirname, "../../test-results/console-logs");
 const engine = process.env.SPROCKET_TEST_DB ?? "sqlite";

@@ -6,12 +6,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
-import { SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { runCli } from "../../packages/cli/test/run-cli";
 import { launchChromium, recordPath, SHARED_PROJECTS, signedInPage } from "./fixtures/card-projects";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 
 const BIN = path.resolve(import.meta.dirname, "../../packages/cli/bin/sprocket.js");
 

@@ -7,12 +7,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildSingleExtension } from "@hubspot/ui-extensions-dev-server/build";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
-import { ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
+import { ProjectApi } from "../../packages/server/test/support/project-api";
 import { startHarnessServer, type HarnessServer } from "../../packages/console/test/harness-server";
 import type { ExtensionContext, ServerlessRequest } from "../../packages/console/src/extension-host/contract";
 import { deployProject, launchChromium, SHARED_PROJECTS } from "./fixtures/card-projects";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 
 const hostDir = path.resolve(import.meta.dirname, "../../packages/console/dist/extension-host");
 const workspaceModules = path.resolve(import.meta.dirname, "../../node_modules");

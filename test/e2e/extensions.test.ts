@@ -5,11 +5,9 @@ import type { Browser, Page } from "playwright-core";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
-import { ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
+import { ProjectApi } from "../../packages/server/test/support/project-api";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { deployProject, launchChromium, OWN_PROJECTS, recordPath, SHARED_PROJECTS, signedInPage } from "./fixtures/card-projects";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 
 const screenshots = path.resolve(import.meta.dirname, "../../test-results/extensions");
 const engine = process.env.SPROCKET_TEST_DB ?? "sqlite";

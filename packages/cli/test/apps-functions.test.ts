@@ -3,11 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
-import { ProjectApi, SHARED_DEPS_CACHE } from "../../server/test/support/project-api";
+import { ProjectApi } from "../../server/test/support/project-api";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
 import { runCli } from "./run-cli";
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 const PROJECT = path.resolve(import.meta.dirname, "../../server/test/fixtures/functions-project");
 
 let server: TestServer;

@@ -3,10 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
-import { FIXTURES, SHARED_DEPS_CACHE } from "../../server/test/support/project-api";
+import { FIXTURES } from "../../server/test/support/project-api";
 import { runCli } from "./run-cli";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 
 let server: TestServer;
 let env: NodeJS.ProcessEnv;

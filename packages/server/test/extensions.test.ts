@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../src/accounts/account-service";
-import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "./support/project-api";
+import { ProjectApi, zipFixtureSource } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 
 let server: TestServer;
 let api: ProjectApi;

@@ -1,10 +1,9 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
-import { ProjectApi, SHARED_DEPS_CACHE } from "./support/project-api";
+import { ProjectApi } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 const PROJECT = path.join(import.meta.dirname, "fixtures/functions-project");
 
 let server: TestServer;

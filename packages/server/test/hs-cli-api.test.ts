@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZipEntries } from "@sprocket/builder";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "./support/project-api";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
+import { ProjectApi, zipFixtureSource } from "./support/project-api";
 
 /** A one-file multipart body, as `hs project watch` sends each changed file. */
 const fileForm = (content: string) => {

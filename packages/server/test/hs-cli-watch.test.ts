@@ -3,10 +3,8 @@ import path from "node:path";
 import { readZipEntries } from "@sprocket/builder";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { FIXTURES, ProjectApi, SHARED_DEPS_CACHE } from "./support/project-api";
+import { FIXTURES, ProjectApi } from "./support/project-api";
 import { HsCli, outputMatching } from "./support/hs-cli";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 
 // `hs project watch` (legacy projects): staged builds filled file by file, queued after the CLI's 2 s debounce.
 describe("hs project watch against Sprocket", { timeout: 180_000 }, () => {

@@ -2,10 +2,9 @@ import path from "node:path";
 import { readFile, writeFile } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { FIXTURES, ProjectApi, SHARED_DEPS_CACHE } from "./support/project-api";
+import { FIXTURES, ProjectApi } from "./support/project-api";
 import { HsCli } from "./support/hs-cli";
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 const HS_2025_2 = path.join(import.meta.dirname, "fixtures/hs-2025-2-project");
 
 // HubSpot's own CLI (@hubspot/cli, run as a child process) against a real server over HTTPS; each call takes seconds.

@@ -4,9 +4,7 @@ import { readZipEntries } from "@sprocket/builder";
 import { rawZip } from "../../builder/test/raw-zip";
 import { loadBuildArtifact } from "../src/projects/build-artifact";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "./support/project-api";
-
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
+import { ProjectApi, zipFixtureSource } from "./support/project-api";
 
 let server: TestServer;
 let api: ProjectApi;

@@ -5,9 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { FIXTURES, ProjectApi, SHARED_DEPS_CACHE } from "./support/project-api";
+import { FIXTURES, ProjectApi } from "./support/project-api";
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 process.env.SPROCKET_ALLOW_FILE_GIT_URLS = "1";
 
 const SECRET = "a-webhook-secret-of-some-length";
