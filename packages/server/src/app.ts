@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type onRequestAsyncHookHandler } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from "fastify";
 import cookie from "@fastify/cookie";
 import type { Platform } from "./platform";
 import { clientError, frameworkError, registerErrorHandling } from "./http/error-handler";
@@ -14,6 +14,7 @@ import { extensionRoutes } from "./extensions/routes";
 import { registerAppAuthenticator } from "./apps/app-auth";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
+import type { MaybePromise } from "./util/maybe-async";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
@@ -35,14 +36,23 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
   await app.register(cookie);
 
   // The authenticator is attached to the routes that declare one, so public routes (health, the console's files) run
-  // no authentication hook at all.
+  // no authentication hook at all. A callback hook, not an async one: a cached private-app token is checked without
+  // a promise (see apps/app-auth.ts).
   app.addHook("onRoute", (route) => {
     const kind = route.config?.auth ?? "none";
     if (kind === "none") return;
-    const authenticate: onRequestAsyncHookHandler = async (request, reply) => {
+    const authenticate: onRequestHookHandler = (request, reply, done) => {
       const authenticator = authenticators[kind];
-      if (!authenticator) throw new ApiError(500, "INTERNAL_ERROR", `No authenticator for ${kind}`);
-      await authenticator(p, request, reply);
+      let pending: MaybePromise<void>;
+      try {
+        if (!authenticator) throw new ApiError(500, "INTERNAL_ERROR", `No authenticator for ${kind}`);
+        pending = authenticator(p, request, reply);
+      } catch (e) {
+        done(e as Error);
+        return;
+      }
+      if (pending instanceof Promise) pending.then(() => done(), done);
+      else done();
     };
     route.onRequest = [authenticate, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
   });

@@ -160,8 +160,15 @@ describe("limits", () => {
       policyName: "TEN_SECONDLY_ROLLING",
       groupName: `publicapi:private_app-api-calls-ten-secondly:${appId}:${other.accountId}`,
     });
-    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(Number(res.headers.get("retry-after"))).toBe(10);
     expect(res.headers.get("x-sprocket-ratelimit-policy")).toBe("TEN_SECONDLY_ROLLING");
+    // One node counts on the platform's clock: the window ends when it says ten seconds have passed.
+    clock.advance(9_999);
+    expect((await usage(token)).status).toBe(429);
+    clock.advance(1);
+    const next = await usage(token);
+    expect(next.status).toBe(200);
+    expect(next.headers.get("x-hubspot-ratelimit-remaining")).toBe("9");
   });
 
   it("answers past the daily budget with the DAILY 429, shared by the account's apps", async () => {

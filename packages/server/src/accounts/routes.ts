@@ -34,7 +34,7 @@ export const accountRoutes =
     app.post("/api/v1/session", async (request, reply) => {
       const body = parseBody(signInBody, request.body, "sign-in");
       const email = body.email.toLowerCase();
-      const retryAfter = await p.limits.signInRetryAfter(email, request.ip);
+      const retryAfter = await p.limits.signInRetryAfter(email, request.ip, p.clock.now());
       if (retryAfter > 0) {
         throw new ApiError(429, "RATE_LIMITS", `Too many failed sign-ins for this email from this address. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, {
           headers: { "Retry-After": String(retryAfter) },
@@ -42,7 +42,7 @@ export const accountRoutes =
       }
       const session = await signIn(p, email, body.password);
       if (!session) {
-        await p.limits.signInFailed(email, request.ip);
+        await p.limits.signInFailed(email, request.ip, p.clock.now());
         await recordSignInFailure(p, email, request.ip);
         throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
       }

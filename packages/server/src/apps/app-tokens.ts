@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Platform } from "../platform";
 import { sha256 } from "../crypto/opaque-token";
+import type { MaybePromise } from "../util/maybe-async";
 
 /** HubSpot's private-app token shape; secret scanners already know it. */
 export const APP_TOKEN_PATTERN = /^pat-[a-z]{2}\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -34,7 +35,8 @@ interface CachedToken {
 
 /**
  * A short cache in front of the token lookup keeps auth off the database on hot paths; one second bounds how long
- * another node may still honour a token revoked elsewhere (this node clears it at once).
+ * another node may still honour a token revoked elsewhere (this node clears it at once). Keyed by the token itself,
+ * so a hit costs no hashing; only the database holds hashes.
  */
 const CACHE_MS = 1000;
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -44,34 +46,45 @@ export function forgetCachedTokens(): void {
   tokenCache.clear();
 }
 
-export async function resolveAppToken(p: Platform, token: string): Promise<AppPrincipal | undefined> {
-  if (!APP_TOKEN_PATTERN.test(token)) return undefined;
-  const hash = sha256(token);
+/** The token's app, at once from the cache, else after one indexed read. */
+export function resolveAppToken(p: Platform, token: string): MaybePromise<AppPrincipal | undefined> {
   const now = p.clock.now();
-  let entry = tokenCache.get(hash);
-  if (!entry || now - entry.cachedAt > CACHE_MS || now < entry.cachedAt) {
-    const row = await p.store.db
-      .selectFrom("app_tokens")
-      .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
-      .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "private_apps.scopes", "private_apps.deleted_at"])
-      .where("app_tokens.token_hash", "=", hash)
-      .executeTakeFirst();
-    const alive = row && row.revoked_at === null && row.deleted_at === null;
-    entry = {
-      principal: alive ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(row.scopes) as string[]) } : undefined,
-      expiresAt: row?.expires_at ?? null,
-      cachedAt: now,
-      lastUsedAt: row?.last_used_at ?? null,
-    };
-    if (tokenCache.size > 10_000) tokenCache.clear();
-    tokenCache.set(hash, entry);
-  }
-  if (!entry.principal || (entry.expiresAt !== null && entry.expiresAt <= now)) return undefined;
-  if (entry.lastUsedAt === null || now - entry.lastUsedAt > LAST_USED_RESOLUTION_MS) {
-    entry.lastUsedAt = now;
-    await p.store.db.updateTable("app_tokens").set({ last_used_at: now }).where("id", "=", entry.principal.tokenId).execute();
-  }
-  return entry.principal;
+  const entry = tokenCache.get(token);
+  if (entry && now - entry.cachedAt <= CACHE_MS && now >= entry.cachedAt) return principalOf(p, entry, now);
+  if (!APP_TOKEN_PATTERN.test(token)) return undefined;
+  return loadToken(p, token, now).then((loaded) => principalOf(p, loaded, now));
+}
+
+async function loadToken(p: Platform, token: string, now: number): Promise<CachedToken> {
+  const row = await p.store.db
+    .selectFrom("app_tokens")
+    .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
+    .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "private_apps.scopes", "private_apps.deleted_at"])
+    .where("app_tokens.token_hash", "=", sha256(token))
+    .executeTakeFirst();
+  const alive = row && row.revoked_at === null && row.deleted_at === null;
+  const entry: CachedToken = {
+    principal: alive ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(row.scopes) as string[]) } : undefined,
+    expiresAt: row?.expires_at ?? null,
+    cachedAt: now,
+    lastUsedAt: row?.last_used_at ?? null,
+  };
+  if (tokenCache.size > 10_000) tokenCache.clear();
+  tokenCache.set(token, entry);
+  return entry;
+}
+
+function principalOf(p: Platform, entry: CachedToken, now: number): MaybePromise<AppPrincipal | undefined> {
+  const { principal } = entry;
+  if (!principal || (entry.expiresAt !== null && entry.expiresAt <= now)) return undefined;
+  if (entry.lastUsedAt !== null && now - entry.lastUsedAt <= LAST_USED_RESOLUTION_MS) return principal;
+  entry.lastUsedAt = now;
+  return p.store.db
+    .updateTable("app_tokens")
+    .set({ last_used_at: now })
+    .where("id", "=", principal.tokenId)
+    .execute()
+    .then(() => principal);
 }
 
 export interface TokenState {

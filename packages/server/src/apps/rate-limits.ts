@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { ApiError } from "../http/api-error";
+import { after, type MaybePromise } from "../util/maybe-async";
+import { LocalWindowCounters, RedisWindowCounters, type WindowCount, type WindowCounters, type WindowSpec } from "./window-counters";
 
 export interface AccountLimits {
   tenSecondly: number;
@@ -13,81 +14,76 @@ export type LimitPolicy = "TEN_SECONDLY_ROLLING" | "DAILY" | "SECONDLY";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+const tenSecondly = (l: AccountLimits): WindowSpec => ({ name: "app10s", points: l.tenSecondly, durationMs: 10_000 });
+const daily = (points: number): WindowSpec => ({ name: "daily", points, durationMs: DAY_MS });
+const searchSecondly = (l: AccountLimits): WindowSpec => ({ name: "search", points: l.searchSecondly, durationMs: 1000 });
+const SIGN_IN: WindowSpec = { name: "signin", points: 10, durationMs: 15 * 60 * 1000 };
+
 /**
  * HubSpot's private-app limits: a 10-second window per app, a daily budget per account shared by its apps, and
  * search at N requests a second per account. Counted in memory on one node, in Redis across nodes.
  */
 export class ApiLimits {
-  private readonly limiters = new Map<string, RateLimiterAbstract>();
+  private readonly counters: WindowCounters;
 
-  constructor(
-    private readonly redis?: Redis,
-    private readonly prefix = "sprocket",
-  ) {}
-
-  private limiter(prefix: string, points: number, durationSec: number): RateLimiterAbstract {
-    const key = `${prefix}:${points}:${durationSec}`;
-    let limiter = this.limiters.get(key);
-    if (!limiter) {
-      const opts = { keyPrefix: `${this.prefix}:rl:${prefix}`, points, duration: durationSec };
-      limiter = this.redis ? new RateLimiterRedis({ ...opts, storeClient: this.redis }) : new RateLimiterMemory(opts);
-      this.limiters.set(key, limiter);
-    }
-    return limiter;
+  constructor(redis?: Redis, prefix = "sprocket") {
+    this.counters = redis ? new RedisWindowCounters(redis, prefix) : new LocalWindowCounters();
   }
 
   /** Counts one call; returns the headers to send, or throws the 429 that HubSpot's SDK knows how to handle. */
-  async consume(kind: "standard" | "search", appId: number, accountId: number, limits: AccountLimits, now = Date.now()): Promise<Record<string, string>> {
+  consume(kind: "standard" | "search", appId: number, accountId: number, limits: AccountLimits, now: number): MaybePromise<Record<string, string>> {
     if (kind === "search") {
-      const search = await this.take(this.limiter("search", limits.searchSecondly, 1), String(accountId), "SECONDLY", appId, accountId);
-      return { "X-HubSpot-RateLimit-Secondly": String(limits.searchSecondly), "X-HubSpot-RateLimit-Secondly-Remaining": String(search.remainingPoints) };
+      const spec = searchSecondly(limits);
+      return after(this.counters.hit(spec, String(accountId), now), (search) => {
+        this.check(spec, search, "SECONDLY", appId, accountId);
+        return { "X-HubSpot-RateLimit-Secondly": String(spec.points), "X-HubSpot-RateLimit-Secondly-Remaining": String(spec.points - search.count) };
+      });
     }
-    const interval = await this.take(this.limiter("app10s", limits.tenSecondly, 10), String(appId), "TEN_SECONDLY_ROLLING", appId, accountId);
-    const day = new Date(now).toISOString().slice(0, 10);
-    const daily = await this.take(this.limiter("daily", limits.daily, DAY_MS / 1000), `${accountId}:${day}`, "DAILY", appId, accountId, msUntilUtcMidnight(now));
-    const secondly = Math.ceil(limits.tenSecondly / 10);
-    return {
-      "X-HubSpot-RateLimit-Daily": String(limits.daily),
-      "X-HubSpot-RateLimit-Daily-Remaining": String(daily.remainingPoints),
-      "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
-      "X-HubSpot-RateLimit-Max": String(limits.tenSecondly),
-      "X-HubSpot-RateLimit-Remaining": String(interval.remainingPoints),
-      "X-HubSpot-RateLimit-Secondly": String(secondly),
-      "X-HubSpot-RateLimit-Secondly-Remaining": String(Math.min(secondly, interval.remainingPoints)),
-    };
+    const intervalSpec = tenSecondly(limits);
+    return after(this.counters.hit(intervalSpec, String(appId), now), (interval) => {
+      this.check(intervalSpec, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
+      const dailySpec = daily(limits.daily);
+      return after(this.counters.hit(dailySpec, dayKey(accountId, now), now), (day) => {
+        this.check(dailySpec, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
+        const remaining = limits.tenSecondly - interval.count;
+        const secondly = Math.ceil(limits.tenSecondly / 10);
+        return {
+          "X-HubSpot-RateLimit-Daily": String(limits.daily),
+          "X-HubSpot-RateLimit-Daily-Remaining": String(limits.daily - day.count),
+          "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
+          "X-HubSpot-RateLimit-Max": String(limits.tenSecondly),
+          "X-HubSpot-RateLimit-Remaining": String(remaining),
+          "X-HubSpot-RateLimit-Secondly": String(secondly),
+          "X-HubSpot-RateLimit-Secondly-Remaining": String(Math.min(secondly, remaining)),
+        };
+      });
+    });
   }
 
   /** Today's count for an account, for the usage endpoint. */
-  async dailyUsage(accountId: number, daily: number, now = Date.now()): Promise<number> {
-    const res = await this.limiter("daily", daily, DAY_MS / 1000).get(`${accountId}:${new Date(now).toISOString().slice(0, 10)}`);
-    return res?.consumedPoints ?? 0;
+  async dailyUsage(accountId: number, dailyLimit: number, now: number): Promise<number> {
+    return (await this.counters.peek(daily(dailyLimit), dayKey(accountId, now), now))?.count ?? 0;
   }
 
   /**
-   * Console sign-in failures per email and address (SIGN_IN_LIMIT in SIGN_IN_WINDOW_SEC): the seconds until another
+   * Console sign-in failures per email and address (10 in 15 minutes): the seconds until another
    * attempt is heard, or 0. Unknown emails count like known ones, so a 429 reveals nothing about who has an account.
    */
-  async signInRetryAfter(email: string, address: string): Promise<number> {
-    const res = await this.limiter("signin", SIGN_IN_LIMIT, SIGN_IN_WINDOW_SEC).get(`${email}|${address}`);
-    return res && res.consumedPoints >= SIGN_IN_LIMIT ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+  async signInRetryAfter(email: string, address: string, now: number): Promise<number> {
+    const w = await this.counters.peek(SIGN_IN, `${email}|${address}`, now);
+    return w && w.count >= SIGN_IN.points ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0;
   }
 
-  async signInFailed(email: string, address: string): Promise<void> {
-    await this.limiter("signin", SIGN_IN_LIMIT, SIGN_IN_WINDOW_SEC).penalty(`${email}|${address}`);
+  async signInFailed(email: string, address: string, now: number): Promise<void> {
+    await this.counters.hit(SIGN_IN, `${email}|${address}`, now);
   }
 
-  private async take(limiter: RateLimiterAbstract, key: string, policy: LimitPolicy, appId: number, accountId: number, retryMs?: number): Promise<RateLimiterRes> {
-    try {
-      return await limiter.consume(key);
-    } catch (e) {
-      if (!(e instanceof RateLimiterRes)) throw e;
-      throw tooManyRequests(policy, retryMs ?? e.msBeforeNext, appId, accountId);
-    }
+  private check(spec: WindowSpec, w: WindowCount, policy: LimitPolicy, appId: number, accountId: number, retryMs = w.msBeforeNext): void {
+    if (w.count > spec.points) throw tooManyRequests(policy, retryMs, appId, accountId);
   }
 }
 
-export const SIGN_IN_LIMIT = 10;
-export const SIGN_IN_WINDOW_SEC = 15 * 60;
+const dayKey = (accountId: number, now: number) => `${accountId}:${new Date(now).toISOString().slice(0, 10)}`;
 
 export const msUntilUtcMidnight = (now: number) => DAY_MS - (now % DAY_MS);
 

@@ -3,6 +3,7 @@ import type { Platform } from "../platform";
 import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/access-keys";
 import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
 import { ApiError, unauthorized } from "./api-error";
+import type { MaybePromise } from "../util/maybe-async";
 
 /** Who may call a route. Declared per route in `config.auth`; checked once, in one hook. */
 export type AuthKind = "none" | "developer" | "session" | "user" | "app";
@@ -27,7 +28,7 @@ declare module "fastify" {
   }
 }
 
-export type Authenticator = (p: Platform, request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+export type Authenticator = (p: Platform, request: FastifyRequest, reply: FastifyReply) => MaybePromise<void>;
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
