@@ -84,11 +84,12 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
     worstP99 = Math.max(worstP99, r.latency.p99);
     parts.push(`${m.name} ${Math.round(r.requests.average)}/s p99 ${r.latency.p99} ms${limited ? ` (${limited} × 429)` : ""}`);
   }
-  check(problems.length === 0, problems.join("; "));
+  const summary = `${clients} clients × ${seconds} s: ${parts.join(", ")}; server RSS peak ${(peak / 1024 ** 2).toFixed(0)} MB`;
+  check(problems.length === 0, `${problems.join("; ")} (${summary})`);
   const p99Bound = 5_000;
-  check(worstP99 < p99Bound, `p99 ${worstP99} ms exceeds ${p99Bound} ms`);
-  check(peak < 1.5 * 1024 ** 3, `server RSS peaked at ${(peak / 1024 ** 2).toFixed(0)} MB`);
-  return `${clients} clients × ${seconds} s: ${parts.join(", ")}; server RSS peak ${(peak / 1024 ** 2).toFixed(0)} MB`;
+  check(worstP99 < p99Bound, `p99 ${worstP99} ms exceeds ${p99Bound} ms (${summary})`);
+  check(peak < 1.5 * 1024 ** 3, `server RSS peaked at ${(peak / 1024 ** 2).toFixed(0)} MB (${summary})`);
+  return summary;
 }
 
 export const loadGroup: CaseGroup<LoadWorld> = {

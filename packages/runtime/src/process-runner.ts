@@ -124,7 +124,7 @@ class ProcessRunner implements Runner {
     await this.ready;
     if (!this.reusable || this.active) throw new Error("invoke() on a runner that is busy or finished");
     const pid = this.child.pid!;
-    await resetPeakMemory(pid);
+    resetPeakMemory(pid);
     const { limits } = invocation;
     const message: InvokeMessage = {
       type: "invoke",
@@ -156,7 +156,7 @@ class ProcessRunner implements Runner {
             }),
           limits.timeoutMs,
         ),
-        watchdog: setInterval(() => void this.watchMemory(active), WATCHDOG_INTERVAL_MS),
+        watchdog: setInterval(() => this.watchMemory(active), WATCHDOG_INTERVAL_MS),
       };
       this.active = active;
       this.child.send(message, (error) => {
@@ -178,8 +178,8 @@ class ProcessRunner implements Runner {
     this.child.kill("SIGKILL");
   }
 
-  private async watchMemory(active: ActiveInvocation): Promise<void> {
-    const memory = await readResidentMemory(this.child.pid!);
+  private watchMemory(active: ActiveInvocation): void {
+    const memory = readResidentMemory(this.child.pid!);
     if (!memory || this.active !== active) return;
     active.peakRss = Math.max(active.peakRss, memory.rss, memory.peak);
     if (memory.rss > active.limits.rssMb * MB) {
@@ -229,7 +229,7 @@ class ProcessRunner implements Runner {
     if (message.truncated) active.truncated = true;
     const base = { outcome: message.outcome, truncated: active.truncated };
     if (message.outcome !== "SUCCESS") {
-      void this.finish(active, { ...base, error: message.error ?? { type: message.outcome, message: message.outcome } });
+      this.finish(active, { ...base, error: message.error ?? { type: message.outcome, message: message.outcome } });
       return;
     }
     const json = String(message.json);
@@ -239,27 +239,24 @@ class ProcessRunner implements Runner {
       value = JSON.parse(json);
     } catch (error) {
       this.clean = false;
-      void this.finish(active, {
+      this.finish(active, {
         outcome: "INVALID_RESPONSE",
         truncated: active.truncated,
         error: { type: "INVALID_RESPONSE", message: `The runner sent an unusable result: ${(error as Error).message}` },
       });
       return;
     }
-    void this.finish(active, { ...base, value });
+    this.finish(active, { ...base, value });
   }
 
-  private async finish(
-    active: ActiveInvocation,
-    result: Pick<InvocationResult, "outcome" | "truncated" | "value" | "error">,
-  ): Promise<void> {
+  private finish(active: ActiveInvocation, result: Pick<InvocationResult, "outcome" | "truncated" | "value" | "error">): void {
     if (this.active !== active) return;
     this.active = undefined;
     clearTimeout(active.timer);
     clearInterval(active.watchdog);
     const durationMs = performance.now() - active.started;
     if (this.alive) {
-      const memory = await readResidentMemory(this.child.pid!);
+      const memory = readResidentMemory(this.child.pid!);
       if (memory) active.peakRss = Math.max(active.peakRss, memory.peak);
     }
     active.resolve({
@@ -288,6 +285,6 @@ class ProcessRunner implements Runner {
         message: signal ? `The function's process was killed by signal ${signal}` : `The function's process exited with code ${code}`,
       },
     };
-    void this.finish(active, { outcome: killed.outcome, error: killed.error, truncated: active.truncated });
+    this.finish(active, { outcome: killed.outcome, error: killed.error, truncated: active.truncated });
   }
 }

@@ -44,7 +44,8 @@ describe("faults", () => {
   });
 
   it("kills off-heap growth with the resident-memory watchdog", async () => {
-    const result = await invokeFault("allocate-buffers.js");
+    // Filling 256 MB can take a while on a busy machine; the pool's 1.5 s timeout must not win the race.
+    const result = await invokeFault("allocate-buffers.js", {}, { limits: { timeoutMs: 20_000 } });
     expectError(result, "OUT_OF_MEMORY", /over the 256 MB limit/);
     expect(result.peakRssBytes).toBeGreaterThan(256 * 1024 * 1024);
   });

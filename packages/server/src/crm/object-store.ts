@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Kysely } from "kysely";
+import { PostgresAdapter, sql, type CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { ApiError, validationError } from "../http/api-error";
 import type { ObjectType } from "./object-types";
@@ -46,8 +46,8 @@ export function parseObjectId(raw: string): number | undefined {
   return Number(raw);
 }
 
-/** Reads records by id; archived ones only when asked for, live ones otherwise (HubSpot's `archived` switch). */
 /**
+ * Reads records by id; archived ones only when asked for, live ones otherwise (HubSpot's `archived` switch).
  * `forUpdate` (inside a write transaction) locks the rows on PostgreSQL, in id order, so two concurrent updates of one
  * record apply one after the other instead of the second overwriting the first; SQLite writes one at a time anyway.
  */
@@ -55,6 +55,11 @@ export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: 
   const out = new Map<number, StoredObject>();
   if (ids.length === 0) return out;
   const lock = forUpdate && db.getExecutor().adapter instanceof PostgresAdapter;
+  if (ids.length === 1 && !lock) {
+    const { rows } = await db.executeQuery<Row>({ ...readOneQuery(db), parameters: [accountId, t.id, archived ? 1 : 0, ids[0]] });
+    for (const r of rows) out.set(Number(r.id), decodeRow(r));
+    return out;
+  }
   const rows = await db
     .selectFrom("crm_objects")
     .select(COLUMNS)
@@ -66,6 +71,21 @@ export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: 
     .execute();
   for (const r of rows) out.set(Number(r.id), decodeRow(r));
   return out;
+}
+
+/**
+ * The single-record read, compiled once per engine: building and compiling it with Kysely took longer than SQLite
+ * takes to run it (9 µs of a CRM get). Its parameters are its `where` values, in order.
+ */
+const readOne = new Map<string, CompiledQuery<Row>>();
+function readOneQuery(db: Db): CompiledQuery<Row> {
+  const engine = db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
+  let query = readOne.get(engine);
+  if (!query) {
+    query = db.selectFrom("crm_objects").select(COLUMNS).where("account_id", "=", 0).where("object_type_id", "=", "").where("archived", "=", 0).where("id", "=", 0).compile();
+    readOne.set(engine, query);
+  }
+  return query;
 }
 
 /** Ids of live records holding these values of a unique property (case-insensitive, like HubSpot's email). */

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Platform } from "../platform";
 import { newSpanId, newTraceId, parseTraceparent } from "./trace-context";
 import { redactBody, redactHeaders, redactQuery, redactText } from "./redact";
@@ -14,37 +14,42 @@ const isRecorded = (request: FastifyRequest) => request.routeOptions.config.auth
  */
 export function registerApiCallRecorder(app: FastifyInstance, p: Platform): void {
   if (!p.logs.options.recordApiCalls) return;
-  app.addHook("onSend", async (request, reply, payload) => {
+  // Callback hooks: an async hook costs a promise and a microtask on every response, recorded or not.
+  app.addHook("onSend", (request, reply, payload, done) => {
     if (reply.statusCode >= 400 && isRecorded(request)) failureBodies.set(request, payload);
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook("onResponse", async (request, reply) => {
-    if (!isRecorded(request)) return;
-    const principal = request.app!;
-    const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
-    const header = request.headers.traceparent;
-    const parent = parseTraceparent(Array.isArray(header) ? header[0] : header);
-    const failed = reply.statusCode >= 400;
-    const q = request.url.indexOf("?");
-    p.logs.sink.add("api_calls", {
-      account_id: principal.accountId,
-      app_id: principal.appId,
-      token_id: principal.tokenId,
-      method: request.method,
-      path: q < 0 ? request.url : request.url.slice(0, q),
-      query: q < 0 ? "" : redactQuery(request.url.slice(q + 1)),
-      status: reply.statusCode,
-      duration_ms: durationMs,
-      user_agent: request.headers["user-agent"] ? redactText(request.headers["user-agent"]) : null,
-      address: request.ip,
-      trace_id: parent?.traceId ?? newTraceId(),
-      span_id: newSpanId(),
-      parent_span_id: parent?.parentId ?? null,
-      request_headers: failed ? JSON.stringify(redactHeaders(request.headers)) : null,
-      request_body: failed ? redactBody(request.body) : null,
-      response_body: failed ? redactBody(failureBodies.get(request)) : null,
-      created_at: Math.round(p.clock.now() - durationMs),
-    });
+  app.addHook("onResponse", (request, reply, done) => {
+    if (isRecorded(request)) record(p, request, reply);
+    done();
+  });
+}
+
+function record(p: Platform, request: FastifyRequest, reply: FastifyReply): void {
+  const principal = request.app!;
+  const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
+  const header = request.headers.traceparent;
+  const parent = parseTraceparent(Array.isArray(header) ? header[0] : header);
+  const failed = reply.statusCode >= 400;
+  const q = request.url.indexOf("?");
+  p.logs.sink.add("api_calls", {
+    account_id: principal.accountId,
+    app_id: principal.appId,
+    token_id: principal.tokenId,
+    method: request.method,
+    path: q < 0 ? request.url : request.url.slice(0, q),
+    query: q < 0 ? "" : redactQuery(request.url.slice(q + 1)),
+    status: reply.statusCode,
+    duration_ms: durationMs,
+    user_agent: request.headers["user-agent"] ? redactText(request.headers["user-agent"]) : null,
+    address: request.ip,
+    trace_id: parent?.traceId ?? newTraceId(),
+    span_id: newSpanId(),
+    parent_span_id: parent?.parentId ?? null,
+    request_headers: failed ? JSON.stringify(redactHeaders(request.headers)) : null,
+    request_body: failed ? redactBody(request.body) : null,
+    response_body: failed ? redactBody(failureBodies.get(request)) : null,
+    created_at: Math.round(p.clock.now() - durationMs),
   });
 }
