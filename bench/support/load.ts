@@ -13,6 +13,7 @@ export async function load(url: string, opts: { seconds?: number; connections?: 
   const result = await autocannon({
     url,
     connections: opts.connections ?? 20,
+    ...(process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {}),
     duration: opts.seconds ?? 5,
     headers: opts.headers ?? {},
     method: opts.method ?? "GET",
@@ -31,4 +32,23 @@ export const fmt = (n: number, digits = 0) => n.toLocaleString("en-US", { maximu
 
 export function printRatio(label: string, ours: number, baseline: number, unit: string): void {
   process.stdout.write(`${label}: ours ${fmt(ours)} ${unit}, baseline ${fmt(baseline)} ${unit}, ratio ${(ours / baseline).toFixed(2)}\n`);
+}
+
+/**
+ * Ours against a baseline in alternating rounds, each side's median round kept: on a shared two-core machine a burst
+ * of noise then lands on both sides instead of skewing one.
+ */
+export async function alternate(
+  ours: () => Promise<LoadResult>,
+  baseline: () => Promise<LoadResult>,
+  rounds = Number(process.env.BENCH_ROUNDS ?? 5),
+): Promise<{ ours: LoadResult; baseline: LoadResult }> {
+  const a: LoadResult[] = [];
+  const b: LoadResult[] = [];
+  for (let i = 0; i < rounds; i++) {
+    b.push(await baseline());
+    a.push(await ours());
+  }
+  const median = (xs: LoadResult[]) => [...xs].sort((x, y) => x.requestsPerSec - y.requestsPerSec)[Math.floor(xs.length / 2)]!;
+  return { ours: median(a), baseline: median(b) };
 }

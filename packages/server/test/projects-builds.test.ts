@@ -267,6 +267,14 @@ describe("upload safety", () => {
     expect(noFile.body.message).toContain('"file"');
     const json = await api.call("POST", "/dfs/v1/projects/upload/safety", { body: { file: "x" } });
     expect(json.status).toBe(415);
+    // Says multipart, but has no boundary: the parser's complaint, as a 400 (it was a 500).
+    const unbounded = await fetch(`${api.baseUrl}/project-components-external/v3/upload/new-api`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await api.bearer()}`, "content-type": "multipart/form-data" },
+      body: "--x\r\n",
+    });
+    expect(unbounded.status).toBe(400);
+    expect(((await unbounded.json()) as { message: string }).message).toContain("Boundary not found");
     expect((await api.upload("no-such-project", seedZip, { platformVersion: "2023.2" })).status).toBe(404);
   });
 

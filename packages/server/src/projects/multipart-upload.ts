@@ -22,7 +22,8 @@ export async function readMultipartUpload(request: FastifyRequest, fileField: st
       throw new ApiError(413, "PAYLOAD_TOO_LARGE", `The upload is larger than ${MULTIPART_LIMITS.fileSize / 1024 / 1024} MB, the most a project archive may be.`, { subCategory: "UPLOAD_TOO_LARGE" });
     }
     if (code === "FST_FILES_LIMIT" || code === "FST_PARTS_LIMIT") throw new ApiError(413, "PAYLOAD_TOO_LARGE", "Send one project archive per upload.");
-    throw e;
+    // Anything else here is the body failing to parse (no boundary, a cut-off part): the sender's mistake.
+    throw validationError(`The multipart body could not be read: ${(e as Error).message}.`, [{ message: (e as Error).message, in: "body" }]);
   }
   if (!file) throw validationError(`The upload has no "${fileField}" file field holding the project zip.`, [{ message: "Missing file", in: fileField }]);
   return { file, fields };
