@@ -1,10 +1,11 @@
 // The cost of the private-app gate: a CRM read through token auth, scope check and rate limit, against the very same
 // CRM handler mounted without any of them (its principal fixed), measured in the same run.
 import { randomBytes } from "node:crypto";
-import Fastify, { LogController } from "fastify";
+import Fastify from "fastify";
 import cookie from "@fastify/cookie";
 import { createAccount } from "@sprocket/server";
 import { crmRoutes } from "../../packages/server/src/crm/routes";
+import { fastifyOptions } from "../../packages/server/src/app";
 import { registerErrorHandling } from "../../packages/server/src/http/error-handler";
 import { registerJsonParser } from "../../packages/server/src/http/json-body";
 import { provisionApps } from "../../packages/server/src/apps/provision";
@@ -34,9 +35,9 @@ const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
 });
 const contactId = ((await created.json()) as { id: string }).id;
 
-// The same handler with no gate: the server's own Fastify set-up (logger, cookies, parsers, error handling), every
+// The same handler with no gate: the server's own Fastify options, cookies, parsers and error handling, every
 // route's auth set to none and the principal fixed, so the ratio is the gate's cost alone.
-const bare = Fastify({ logger: { level: "silent" }, logController: new LogController({ disableRequestLogging: true }) });
+const bare = Fastify(fastifyOptions(p));
 registerJsonParser(bare);
 registerErrorHandling(bare);
 await bare.register(cookie);
