@@ -17,7 +17,16 @@ const routing = require(path.join(__dirname, "hubspot-routing.cjs")) as typeof i
 const [bundleDir, hubspotApiBaseUrl] = process.argv.slice(2) as [string, string];
 routing.configureRouting(hubspotApiBaseUrl);
 
-const send = process.send!.bind(process) as (message: ChildMessage) => boolean;
+const sendOverIpc = process.send!.bind(process) as (message: ChildMessage) => boolean;
+/**
+ * Nothing is sent once the parent is gone: a send on a closed channel raises an error event, which the fault handler
+ * below would report with another send, and so on: an orphaned runner once spun at full CPU that way.
+ */
+const send = (message: ChildMessage): void => {
+  if (process.connected) sendOverIpc(message);
+};
+// The parent died or let go (even by SIGKILL): a runner has no one left to answer.
+process.on("disconnect", () => process.exit(0));
 
 interface Current {
   id: number;
