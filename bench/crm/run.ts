@@ -7,7 +7,7 @@ import pg from "pg";
 import path from "node:path";
 import { createAccount, seedCrm, type RunningServer } from "@sprocket/server";
 import { startBenchServer } from "../support/bench-server";
-import { alternate, fmt, load, printRatio } from "../support/load";
+import { alternate, fmt, load } from "../support/load";
 import { provisionApps } from "../../packages/server/src/apps/provision";
 import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
 
@@ -64,11 +64,13 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
 
   await load(bareUrl, { seconds: 1 });
   await load(oursUrl, { seconds: 1, headers });
-  const { ours, baseline } = await alternate(
+  const { ours, baseline, ratio } = await alternate(
     () => load(oursUrl, { seconds, headers }),
     () => load(bareUrl, { seconds }),
   );
-  printRatio("GET /crm/v3/objects/contacts/{id} throughput", ours.requestsPerSec, baseline.requestsPerSec, "req/s");
+  process.stdout.write(
+    `GET /crm/v3/objects/contacts/{id} throughput: ours ${fmt(ours.requestsPerSec)} req/s, baseline ${fmt(baseline.requestsPerSec)} req/s (median rounds), ratio ${ratio.toFixed(2)} (median of paired rounds)\n`,
+  );
   process.stdout.write(`  p99: ours ${ours.p99Ms} ms, baseline ${baseline.p99Ms} ms; errors ${ours.errors + ours.non2xx}\n`);
 
   // --- 3. batch create of 100 vs 100 single creates, per record ---------------------------------------------------

@@ -13,7 +13,9 @@ export async function load(url: string, opts: { seconds?: number; connections?: 
   const result = await autocannon({
     url,
     connections: opts.connections ?? 20,
-    ...(process.env.BENCH_WORKERS ? { workers: Number(process.env.BENCH_WORKERS) } : {}),
+    // The load generator runs on a thread of its own, so a ratio compares servers, not the generator's parsing of
+    // their answers (autocannon's HTTP parser is JavaScript). BENCH_WORKERS=0 keeps it on this thread.
+    ...(Number(process.env.BENCH_WORKERS ?? 1) > 0 ? { workers: Number(process.env.BENCH_WORKERS ?? 1) } : {}),
     duration: opts.seconds ?? 5,
     headers: opts.headers ?? {},
     method: opts.method ?? "GET",
@@ -35,20 +37,22 @@ export function printRatio(label: string, ours: number, baseline: number, unit: 
 }
 
 /**
- * Ours against a baseline in alternating rounds, each side's median round kept: on a shared two-core machine a burst
- * of noise then lands on both sides instead of skewing one.
+ * Ours against a baseline in alternating rounds. The ratio is the median of each round's pair (baseline, then ours,
+ * back to back): this two-core machine's speed drifts by up to half between moments, and a pair shares its moment.
  */
 export async function alternate(
   ours: () => Promise<LoadResult>,
   baseline: () => Promise<LoadResult>,
-  rounds = Number(process.env.BENCH_ROUNDS ?? 5),
-): Promise<{ ours: LoadResult; baseline: LoadResult }> {
+  rounds = Number(process.env.BENCH_ROUNDS ?? 7),
+): Promise<{ ours: LoadResult; baseline: LoadResult; ratio: number }> {
   const a: LoadResult[] = [];
   const b: LoadResult[] = [];
   for (let i = 0; i < rounds; i++) {
     b.push(await baseline());
     a.push(await ours());
   }
-  const median = (xs: LoadResult[]) => [...xs].sort((x, y) => x.requestsPerSec - y.requestsPerSec)[Math.floor(xs.length / 2)]!;
-  return { ours: median(a), baseline: median(b) };
+  const mid = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((x, y) => by(x) - by(y))[Math.floor(xs.length / 2)]!;
+  const ratios = a.map((r, i) => r.requestsPerSec / b[i]!.requestsPerSec);
+  if (process.env.BENCH_VERBOSE) process.stderr.write(`round ratios: ${ratios.map((r) => r.toFixed(2)).join(" ")}\n`);
+  return { ours: mid(a, (r) => r.requestsPerSec), baseline: mid(b, (r) => r.requestsPerSec), ratio: mid(ratios, (r) => r) };
 }

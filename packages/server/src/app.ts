@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions, type onRequestHookHandler } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from "fastify";
 import cookie from "@fastify/cookie";
 import type { Platform } from "./platform";
 import { clientError, frameworkError, registerErrorHandling } from "./http/error-handler";
@@ -19,23 +19,22 @@ import type { MaybePromise } from "./util/maybe-async";
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
 
-/** The server's Fastify options, shared with the benchmarks' baselines so they differ from the server only in what they measure. */
-export function fastifyOptions(p: Platform) {
-  return {
+/**
+ * `authenticators` replaces the built-in ones for this app only: `bench/auth` measures the private-app gate against
+ * this very server with the gate swapped for a fixed principal.
+ */
+export async function buildApp(p: Platform, opts: { authenticators?: Partial<typeof authenticators> } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
     logger: { level: p.config.logLevel },
     // Calls are recorded by the API-call log; pino's per-request lines would only repeat them.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
-    rewriteUrl: (req: { url?: string }) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
+    rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
     // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.
     routerOptions: { ignoreTrailingSlash: false },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
-  } satisfies FastifyServerOptions;
-}
-
-export async function buildApp(p: Platform): Promise<FastifyInstance> {
-  const app = Fastify(fastifyOptions(p));
+  });
   registerJsonParser(app);
   registerErrorHandling(app);
   await app.register(cookie);
@@ -47,7 +46,7 @@ export async function buildApp(p: Platform): Promise<FastifyInstance> {
     const kind = route.config?.auth ?? "none";
     if (kind === "none") return;
     const authenticate: onRequestHookHandler = (request, reply, done) => {
-      const authenticator = authenticators[kind];
+      const authenticator = opts.authenticators?.[kind] ?? authenticators[kind];
       let pending: MaybePromise<void>;
       try {
         if (!authenticator) throw new ApiError(500, "INTERNAL_ERROR", `No authenticator for ${kind}`);

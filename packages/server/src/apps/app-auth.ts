@@ -3,7 +3,7 @@ import type { Platform } from "../platform";
 import { ApiError, unauthorized } from "../http/api-error";
 import { SESSION_COOKIE, authenticators, bearerToken, setAuthenticator } from "../http/authenticate";
 import { resolveAppToken, type AppPrincipal } from "./app-tokens";
-import type { AccountLimits } from "./rate-limits";
+import { limitPlan, type LimitPlan } from "./rate-limits";
 import { after, type MaybePromise } from "../util/maybe-async";
 
 declare module "fastify" {
@@ -33,21 +33,21 @@ export function missingScopes(required: readonly string[]): ApiError {
 }
 
 const LIMITS_CACHE_MS = 5000;
-const limitsCache = new Map<number, { limits: AccountLimits; at: number }>();
+const limitsCache = new Map<number, { plan: LimitPlan; at: number }>();
 
-function accountLimits(p: Platform, accountId: number): MaybePromise<AccountLimits> {
+function accountLimits(p: Platform, accountId: number): MaybePromise<LimitPlan> {
   const now = Date.now();
   const hit = limitsCache.get(accountId);
-  if (hit && now - hit.at < LIMITS_CACHE_MS) return hit.limits;
+  if (hit && now - hit.at < LIMITS_CACHE_MS) return hit.plan;
   return p.store.db
     .selectFrom("accounts")
     .select(["api_limit_ten_secondly", "api_limit_daily", "search_limit_secondly"])
     .where("id", "=", accountId)
     .executeTakeFirstOrThrow()
     .then((row) => {
-      const limits = { tenSecondly: row.api_limit_ten_secondly, daily: row.api_limit_daily, searchSecondly: row.search_limit_secondly };
-      limitsCache.set(accountId, { limits, at: now });
-      return limits;
+      const plan = limitPlan({ tenSecondly: row.api_limit_ten_secondly, daily: row.api_limit_daily, searchSecondly: row.search_limit_secondly });
+      limitsCache.set(accountId, { plan, at: now });
+      return plan;
     });
 }
 
@@ -64,7 +64,7 @@ const ALL_SCOPES: ReadonlySet<string> = new (class extends Set<string> {
 
 /**
  * Token, then scope, then rate limit: one straight line for every CRM call. With the token and the account's limits
- * cached and the counts in memory it runs without a single await (it is a tenth of a CRM read's budget).
+ * cached and the counts in memory it runs without a promise or a closure (it is on every CRM call's budget).
  */
 function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
   const token = bearerToken(request);
@@ -75,18 +75,28 @@ function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyRep
     });
   }
   if (!token) throw unauthorized();
-  return after(resolveAppToken(p, token), (app) => {
-    if (!app) throw unauthorized();
-    request.app = app;
-    const { scopes, rateLimit = "standard" } = request.routeOptions.config;
-    if (scopes && scopes.length > 0 && !scopes.some((s) => app.scopes.has(s))) throw missingScopes(scopes);
-    if (rateLimit === "none") return;
-    return after(accountLimits(p, app.accountId), (limits) =>
-      after(p.limits.consume(rateLimit, app.appId, app.accountId, limits, p.clock.now()), (headers) => {
-        reply.headers(headers);
-      }),
-    );
-  });
+  const app = resolveAppToken(p, token);
+  return app instanceof Promise ? app.then((a) => admit(p, request, reply, a)) : admit(p, request, reply, app);
+}
+
+function admit(p: Platform, request: FastifyRequest, reply: FastifyReply, app: AppPrincipal | undefined): MaybePromise<void> {
+  if (!app) throw unauthorized();
+  request.app = app;
+  const { scopes, rateLimit = "standard" } = request.routeOptions.config;
+  if (scopes && scopes.length > 0 && !scopes.some((s) => app.scopes.has(s))) throw missingScopes(scopes);
+  if (rateLimit === "none") return;
+  const plan = accountLimits(p, app.accountId);
+  return plan instanceof Promise ? plan.then((l) => count(p, reply, app, rateLimit, l)) : count(p, reply, app, rateLimit, plan);
+}
+
+function count(p: Platform, reply: FastifyReply, app: AppPrincipal, kind: "standard" | "search", plan: LimitPlan): MaybePromise<void> {
+  const headers = p.limits.consume(kind, app.appId, app.accountId, plan, p.clock.now());
+  if (headers instanceof Promise) {
+    return headers.then((h) => {
+      reply.headers(h);
+    });
+  }
+  reply.headers(headers);
 }
 
 export function registerAppAuthenticator(): void {

@@ -14,10 +14,28 @@ export type LimitPolicy = "TEN_SECONDLY_ROLLING" | "DAILY" | "SECONDLY";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const tenSecondly = (l: AccountLimits): WindowSpec => ({ name: "app10s", points: l.tenSecondly, durationMs: 10_000 });
+/** An account's limits as the gate uses them: the windows and the headers that never change, worked out once. */
+export interface LimitPlan {
+  interval: WindowSpec;
+  daily: WindowSpec;
+  search: WindowSpec;
+  secondly: number;
+  fixedHeaders: { daily: string; max: string; secondly: string; search: string };
+}
+
 const daily = (points: number): WindowSpec => ({ name: "daily", points, durationMs: DAY_MS });
-const searchSecondly = (l: AccountLimits): WindowSpec => ({ name: "search", points: l.searchSecondly, durationMs: 1000 });
 const SIGN_IN: WindowSpec = { name: "signin", points: 10, durationMs: 15 * 60 * 1000 };
+
+export function limitPlan(l: AccountLimits): LimitPlan {
+  const secondly = Math.ceil(l.tenSecondly / 10);
+  return {
+    interval: { name: "app10s", points: l.tenSecondly, durationMs: 10_000 },
+    daily: daily(l.daily),
+    search: { name: "search", points: l.searchSecondly, durationMs: 1000 },
+    secondly,
+    fixedHeaders: { daily: String(l.daily), max: String(l.tenSecondly), secondly: String(secondly), search: String(l.searchSecondly) },
+  };
+}
 
 /**
  * HubSpot's private-app limits: a 10-second window per app, a daily budget per account shared by its apps, and
@@ -31,30 +49,27 @@ export class ApiLimits {
   }
 
   /** Counts one call; returns the headers to send, or throws the 429 that HubSpot's SDK knows how to handle. */
-  consume(kind: "standard" | "search", appId: number, accountId: number, limits: AccountLimits, now: number): MaybePromise<Record<string, string>> {
+  consume(kind: "standard" | "search", appId: number, accountId: number, plan: LimitPlan, now: number): MaybePromise<Record<string, string>> {
+    const fixed = plan.fixedHeaders;
     if (kind === "search") {
-      const spec = searchSecondly(limits);
-      return after(this.counters.hit(spec, String(accountId), now), (search) => {
-        this.check(spec, search, "SECONDLY", appId, accountId);
-        return { "X-HubSpot-RateLimit-Secondly": String(spec.points), "X-HubSpot-RateLimit-Secondly-Remaining": String(spec.points - search.count) };
+      return after(this.counters.hit(plan.search, accountId, now), (search) => {
+        this.check(plan.search, search, "SECONDLY", appId, accountId);
+        return { "x-hubspot-ratelimit-secondly": fixed.search, "x-hubspot-ratelimit-secondly-remaining": String(plan.search.points - search.count) };
       });
     }
-    const intervalSpec = tenSecondly(limits);
-    return after(this.counters.hit(intervalSpec, String(appId), now), (interval) => {
-      this.check(intervalSpec, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
-      const dailySpec = daily(limits.daily);
-      return after(this.counters.hit(dailySpec, dayKey(accountId, now), now), (day) => {
-        this.check(dailySpec, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
-        const remaining = limits.tenSecondly - interval.count;
-        const secondly = Math.ceil(limits.tenSecondly / 10);
+    return after(this.counters.hit(plan.interval, appId, now), (interval) => {
+      this.check(plan.interval, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
+      return after(this.counters.hit(plan.daily, dayKey(accountId, now), now), (day) => {
+        this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
+        const remaining = plan.interval.points - interval.count;
         return {
-          "X-HubSpot-RateLimit-Daily": String(limits.daily),
-          "X-HubSpot-RateLimit-Daily-Remaining": String(limits.daily - day.count),
-          "X-HubSpot-RateLimit-Interval-Milliseconds": "10000",
-          "X-HubSpot-RateLimit-Max": String(limits.tenSecondly),
-          "X-HubSpot-RateLimit-Remaining": String(remaining),
-          "X-HubSpot-RateLimit-Secondly": String(secondly),
-          "X-HubSpot-RateLimit-Secondly-Remaining": String(Math.min(secondly, remaining)),
+          "x-hubspot-ratelimit-daily": fixed.daily,
+          "x-hubspot-ratelimit-daily-remaining": String(plan.daily.points - day.count),
+          "x-hubspot-ratelimit-interval-milliseconds": "10000",
+          "x-hubspot-ratelimit-max": fixed.max,
+          "x-hubspot-ratelimit-remaining": String(remaining),
+          "x-hubspot-ratelimit-secondly": fixed.secondly,
+          "x-hubspot-ratelimit-secondly-remaining": remaining < plan.secondly ? String(remaining) : fixed.secondly,
         };
       });
     });
@@ -83,7 +98,17 @@ export class ApiLimits {
   }
 }
 
-const dayKey = (accountId: number, now: number) => `${accountId}:${new Date(now).toISOString().slice(0, 10)}`;
+/** The UTC date, worked out once a day rather than on every call. */
+let today = { from: 0, to: 0, date: "" };
+function utcDate(now: number): string {
+  if (now < today.from || now >= today.to) {
+    const from = now - (now % DAY_MS);
+    today = { from, to: from + DAY_MS, date: new Date(from).toISOString().slice(0, 10) };
+  }
+  return today.date;
+}
+
+const dayKey = (accountId: number, now: number) => `${accountId}:${utcDate(now)}`;
 
 export const msUntilUtcMidnight = (now: number) => DAY_MS - (now % DAY_MS);
 
