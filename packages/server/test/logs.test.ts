@@ -96,6 +96,46 @@ describe("API-call logs", () => {
     expect(detail.body).toMatchObject({ id: first.id, requestHeaders: null, requestBody: null, responseBody: null });
   });
 
+  it("stores a flush of many rows whole, every value in its place, and hands each stored row to followers once", async () => {
+    const seen: number[] = [];
+    const unsubscribe = server.platform.logs.bus.subscribe((entry) => {
+      if (entry.kind === "api-calls" && String(entry.view.path).startsWith("/sink-test/")) seen.push(entry.view.id);
+    });
+    // More rows than one INSERT statement takes, and not a multiple of it; some with a user agent, some without.
+    const n = 137;
+    for (let i = 0; i < n; i++) {
+      server.platform.logs.sink.add("api_calls", {
+        account_id: accountId,
+        app_id: app.appId,
+        token_id: 1,
+        method: i % 2 ? "POST" : "GET",
+        path: `/sink-test/${i}`,
+        query: `i=${i}`,
+        status: 200 + (i % 3),
+        duration_ms: i / 10,
+        user_agent: i % 5 ? `agent-${i}` : null,
+        address: "127.0.0.1",
+        trace_id: newTraceId(),
+        span_id: newSpanId(),
+        parent_span_id: null,
+        request_headers: null,
+        request_body: null,
+        response_body: null,
+        created_at: clock.now(),
+      });
+    }
+    await server.platform.logs.flush();
+    unsubscribe();
+    const rows = await server.platform.store.db.selectFrom("api_calls").selectAll().where("path", "like", "/sink-test/%").execute();
+    expect(rows).toHaveLength(n);
+    for (const row of rows) {
+      const i = Number(row.path.slice("/sink-test/".length));
+      expect(row).toMatchObject({ method: i % 2 ? "POST" : "GET", query: `i=${i}`, status: 200 + (i % 3), duration_ms: i / 10, user_agent: i % 5 ? `agent-${i}` : null });
+    }
+    expect(new Set(seen).size).toBe(n);
+    expect(seen.sort((a, b) => a - b)).toEqual(rows.map((r) => Number(r.id)).sort((a, b) => a - b));
+  });
+
   it("ignores a malformed traceparent and starts a new trace", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
     await usage(token, { traceparent: "00-00000000000000000000000000000000-0000000000000000-01" });

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from "kysely";
+import type { CompiledQuery, Insertable, Kysely, Selectable } from "kysely";
 import type { Database } from "../store/schema";
 import type { ApiCallsTable, ExtensionEventsTable, FunctionRunsTable } from "./tables";
 
@@ -10,6 +10,8 @@ export interface SinkTables {
 }
 export type SinkTable = keyof SinkTables;
 const TABLES: readonly SinkTable[] = ["api_calls", "function_runs", "extension_events"];
+/** Rows per INSERT statement: few statements per flush, and 17 columns stay far below PostgreSQL's 65,535 parameters. */
+const ROWS_PER_STATEMENT = 50;
 
 export type StoredRow = { [T in SinkTable]: { table: T; row: Selectable<SinkTables[T]> } }[SinkTable];
 
@@ -34,6 +36,7 @@ export class LogSink {
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly compiled = new Map<string, CompiledQuery>();
   /** Events refused because too many were waiting, or lost because their INSERT failed. */
   dropped = 0;
 
@@ -72,6 +75,37 @@ export class LogSink {
     await this.flush();
   }
 
+  /**
+   * One chunk in one transaction, as INSERTs of up to ROWS_PER_STATEMENT rows compiled once per shape and reused:
+   * building and compiling a 500-row INSERT (8,500 values) on every flush made Kysely allocate more per logged call
+   * than the call's own handler did.
+   */
+  private insert(table: SinkTable, rows: readonly object[]): Promise<unknown[]> {
+    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+    return this.db.transaction().execute(async (trx) => {
+      const written: unknown[] = [];
+      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+        const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
+        const parameters = slice.flatMap((row) => columns.map((c) => (row as Record<string, unknown>)[c] ?? null));
+        const result = await trx.executeQuery({ ...this.compiledInsert(table, columns, slice.length), parameters });
+        written.push(...result.rows);
+      }
+      return written;
+    });
+  }
+
+  private compiledInsert(table: SinkTable, columns: string[], rowCount: number): CompiledQuery {
+    const key = `${table}|${columns.join(",")}|${rowCount}`;
+    let query = this.compiled.get(key);
+    if (!query) {
+      const blank = Object.fromEntries(columns.map((c) => [c, null]));
+      // The union of three tables is too wide for Kysely's overloads; the columns are those of `table`'s rows.
+      query = this.db.insertInto(table).values(Array.from({ length: rowCount }, () => blank) as never).returningAll().compile();
+      this.compiled.set(key, query);
+    }
+    return query;
+  }
+
   private async write(batch: typeof this.pending): Promise<void> {
     const stored: StoredRow[] = [];
     for (const table of TABLES) {
@@ -79,8 +113,7 @@ export class LogSink {
       for (let i = 0; i < rows.length; i += this.opts.maxBatch) {
         const chunk = rows.slice(i, i + this.opts.maxBatch);
         try {
-          // The union of three tables is too wide for Kysely's overloads; each chunk holds rows of `table` only.
-          const written = await this.db.insertInto(table).values(chunk as never).returningAll().execute();
+          const written = await this.insert(table, chunk);
           for (const row of written) stored.push({ table, row } as StoredRow);
         } catch (e) {
           this.dropped += chunk.length;
