@@ -37,8 +37,15 @@ interface Build {
   bundleDir: string;
   runners: Set<Runner>;
   idle: Runner[];
-  waiters: Array<() => void>;
+  /** Invocations waiting for a runner, first come first served: a released runner goes straight to the first. */
+  waiters: Waiter[];
   evicted: boolean;
+}
+
+interface Waiter {
+  heapMb: number;
+  /** A runner handed over, or nothing: look again (a runner exited, or the pool closed). */
+  wake(runner?: Runner): void;
 }
 
 function count(name: string, value: number, min: number): number {
@@ -93,7 +100,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       build.idle = build.idle.filter((r) => r !== runner);
       // A runner that never started would fail again the same way: do not respawn in a loop.
       if (started.has(runner)) refill(build);
-      build.waiters.shift()?.();
+      build.waiters.shift()?.wake();
     });
     return runner;
   }
@@ -106,33 +113,52 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   }
 
   async function acquire(build: Build, heapMb: number): Promise<{ runner: Runner; cold: boolean }> {
+    // Newcomers queue behind those already waiting instead of taking a runner in between: under load, barging left
+    // some invocations waiting many times longer than the rest.
+    let woken = false;
     for (;;) {
       if (closed) throw new RuntimeError("POOL_CLOSED", "The runner pool is closed");
-      const index = build.idle.findIndex((r) => r.reusable && r.spec.heapMb === heapMb);
-      if (index >= 0) {
-        const [runner] = build.idle.splice(index, 1) as [Runner];
-        return { runner, cold: !started.has(runner) };
+      if (woken || build.waiters.length === 0) {
+        const index = build.idle.findIndex((r) => r.reusable && r.spec.heapMb === heapMb);
+        if (index >= 0) {
+          const [runner] = build.idle.splice(index, 1) as [Runner];
+          return { runner, cold: !started.has(runner) };
+        }
+        // Spares started with another heap size make room for this one.
+        const mismatched = build.idle.shift();
+        if (mismatched) {
+          build.runners.delete(mismatched);
+          void mismatched.close();
+        }
+        if (build.runners.size < maxPerBuild) return { runner: spawnRunner(build, heapMb), cold: true };
       }
-      // Spares started with another heap size make room for this one.
-      const mismatched = build.idle.shift();
-      if (mismatched) {
-        build.runners.delete(mismatched);
-        void mismatched.close();
-      }
-      if (build.runners.size < maxPerBuild) return { runner: spawnRunner(build, heapMb), cold: true };
-      await new Promise<void>((resolve) => build.waiters.push(resolve));
+      const handed = await new Promise<Runner | undefined>((resolve) => {
+        const waiter = { heapMb, wake: resolve };
+        // One who was woken for nothing keeps its place at the front.
+        if (woken) build.waiters.unshift(waiter);
+        else build.waiters.push(waiter);
+      });
+      if (handed) return { runner: handed, cold: false };
+      woken = true;
     }
   }
 
   function release(build: Build, runner: Runner): void {
-    if (runner.reusable && !build.evicted && !closed) {
+    const reusable = runner.reusable && !build.evicted && !closed;
+    const next = build.waiters.shift();
+    if (reusable && next?.heapMb === runner.spec.heapMb) {
+      next.wake(runner);
+      return;
+    }
+    if (reusable && !next) {
       build.idle.push(runner);
     } else {
+      // Spent, or the next in line needs another heap size: this one makes room.
       build.runners.delete(runner);
       void runner.close();
     }
     refill(build);
-    build.waiters.shift()?.();
+    next?.wake();
   }
 
   async function stop(build: Build): Promise<void> {
@@ -183,7 +209,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       const all = [...builds.values()];
       await Promise.all(all.map(stop));
       await Promise.all(all.flatMap((build) => [...build.runners].map((r) => r.close())));
-      for (const build of all) for (const wake of build.waiters.splice(0)) wake();
+      for (const build of all) for (const waiter of build.waiters.splice(0)) waiter.wake();
     },
   };
 }

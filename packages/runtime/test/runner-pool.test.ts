@@ -75,6 +75,17 @@ describe("warm runners", () => {
     expect(new Set(results.map((r) => pidOf(r.value))).size).toBeLessThanOrEqual(2);
   });
 
+  it("serves waiting calls in the order they came, latecomers behind them", async () => {
+    const pool = newPool({ maxPerBuild: 1, warmPerBuild: 1 });
+    const order: number[] = [];
+    const call = (i: number) => pool.invoke(fixtureRequest("hello.js", { name: String(i) }, { buildKey: "fifo" })).then(() => order.push(i));
+    const first = Array.from({ length: 4 }, (_, i) => call(i));
+    // A latecomer arrives as the first call finishes: it must not take the runner ahead of 1, 2 and 3.
+    await first[0];
+    await Promise.all([...first, call(4)]);
+    expect(order).toEqual([0, 1, 2, 3, 4]);
+  });
+
   it("evicts a build: its next call starts fresh", async () => {
     const pool = newPool();
     const first = await pool.invoke(fixtureRequest("counter.js"));
