@@ -15,6 +15,8 @@ export default defineConfig({
     // Real builds install npm packages and real browsers render pages: generous limits, for hangs only.
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // expect.poll waits on the same servers and browsers; its default second lost to a scrypt sign-in once in CI.
+    expect: { poll: { timeout: 15_000 } },
     // Most suites wait on servers, browsers and child processes rather than compute: three files at a time keep two
     // cores busy (vitest's default on two cores is one file at a time).
     maxWorkers: 3,

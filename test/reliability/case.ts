@@ -3,14 +3,15 @@ export interface Profile {
   name: "short" | "full";
   /** Random requests per route (and per credential) in the fuzzing groups. */
   fuzzPerRoute: number;
-  load: { clients: number; seconds: number };
+  /** Clients for `seconds`, measured after `warmupSeconds` of the same load (connections opening, runners starting). */
+  load: { clients: number; seconds: number; warmupSeconds: number };
   /** Crash cases run in the short profile too; `full` repeats each kill this many times at different moments. */
   crashRounds: number;
 }
 
 export const PROFILES: Record<Profile["name"], Profile> = {
-  short: { name: "short", fuzzPerRoute: 3, load: { clients: 50, seconds: 10 }, crashRounds: 1 },
-  full: { name: "full", fuzzPerRoute: 24, load: { clients: 200, seconds: 60 }, crashRounds: 3 },
+  short: { name: "short", fuzzPerRoute: 3, load: { clients: 50, seconds: 10, warmupSeconds: 3 }, crashRounds: 1 },
+  full: { name: "full", fuzzPerRoute: 24, load: { clients: 200, seconds: 60, warmupSeconds: 10 }, crashRounds: 3 },
 };
 
 /** A case that does not hold: its message is the table's detail. */

@@ -39,7 +39,7 @@ interface Mix {
 }
 
 async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
-  const { clients, seconds } = profile.load;
+  const { clients, seconds, warmupSeconds } = profile.load;
   const json = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
   let n = 0;
   const mixes: Mix[] = [
@@ -65,26 +65,45 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
     { name: "rate-limited app", share: 0.1, headers: json(w.limitedToken), requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=1" }] },
   ];
   const rss = sampleRss(w.server.child.pid!);
+  // Latencies are taken from each answer, and only for requests sent after the warm-up: when 200 clients connect at
+  // once to a node already busy with the first of them, the last connections wait seconds to be accepted, and their
+  // first requests with them. That burst is reported on its own; the bound is for the load once it is sustained.
+  const measuredFrom = Date.now() + warmupSeconds * 1000;
   const results = await Promise.all(
-    mixes.map((m) =>
-      autocannon({ url: w.server.url, connections: Math.max(1, Math.round(clients * m.share)), duration: seconds, timeout: 30, headers: m.headers, requests: m.requests }).then((r) => ({ m, r })),
-    ),
+    mixes.map((m) => {
+      const sustained: number[] = [];
+      let burstWorst = 0;
+      return new Promise<{ m: Mix; r: autocannon.Result; sustained: number[]; burstWorst: number }>((resolve, reject) => {
+        const instance = autocannon(
+          { url: w.server.url, connections: Math.max(1, Math.round(clients * m.share)), duration: warmupSeconds + seconds, timeout: 30, headers: m.headers, requests: m.requests },
+          (error, r) => (error ? reject(error) : resolve({ m, r, sustained: sustained.sort((a, b) => a - b), burstWorst })),
+        );
+        instance.on("response", (_client, _status, _bytes, ms) => {
+          if (Date.now() - ms >= measuredFrom) sustained.push(ms);
+          else burstWorst = Math.max(burstWorst, ms);
+        });
+      });
+    }),
   );
   const peak = rss.stop();
   const problems: string[] = [];
   const parts: string[] = [];
   let worstP99 = 0;
-  for (const { m, r } of results) {
+  let worstBurst = 0;
+  for (const { m, r, sustained, burstWorst } of results) {
     const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [Number(code), s.count ?? 0] as const);
     const bad = codes.filter(([code]) => code >= 300 && code !== 429);
     const limited = codes.find(([code]) => code === 429)?.[1] ?? 0;
     if (bad.length || r.errors || r.timeouts) problems.push(`${m.name}: ${bad.map(([c, k]) => `${k}×${c}`).join(" ")} errors ${r.errors} timeouts ${r.timeouts}`);
     if (m.name === "rate-limited app" && limited === 0) problems.push("the app with default limits never got a 429");
     if (m.name !== "rate-limited app" && limited > 0) problems.push(`${m.name}: ${limited} 429s with limits lifted`);
-    worstP99 = Math.max(worstP99, r.latency.p99);
-    parts.push(`${m.name} ${Math.round(r.requests.average)}/s p99 ${r.latency.p99} ms${limited ? ` (${limited} × 429)` : ""}`);
+    if (sustained.length === 0) problems.push(`${m.name}: no answer after the warm-up`);
+    const p99 = sustained[Math.min(sustained.length - 1, Math.floor(sustained.length * 0.99))] ?? 0;
+    worstP99 = Math.max(worstP99, p99);
+    worstBurst = Math.max(worstBurst, burstWorst);
+    parts.push(`${m.name} ${Math.round(sustained.length / seconds)}/s p99 ${Math.round(p99)} ms${limited ? ` (${limited} × 429)` : ""}`);
   }
-  const summary = `${clients} clients × ${seconds} s: ${parts.join(", ")}; server RSS peak ${(peak / 1024 ** 2).toFixed(0)} MB`;
+  const summary = `${clients} clients × ${seconds} s after ${warmupSeconds} s of warm-up: ${parts.join(", ")}; slowest answer during the warm-up ${Math.round(worstBurst)} ms; server RSS peak ${(peak / 1024 ** 2).toFixed(0)} MB`;
   check(problems.length === 0, `${problems.join("; ")} (${summary})`);
   const p99Bound = 5_000;
   check(worstP99 < p99Bound, `p99 ${worstP99} ms exceeds ${p99Bound} ms (${summary})`);
