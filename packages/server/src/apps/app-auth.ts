@@ -64,7 +64,7 @@ const ALL_SCOPES: ReadonlySet<string> = new (class extends Set<string> {
 
 /**
  * Token, then scope, then rate limit: one straight line for every CRM call. With the token and the account's limits
- * cached and the counts in memory it runs without a promise or a closure (it is on every CRM call's budget).
+ * cached and the counts in memory it runs without a promise (it is on every CRM call's budget).
  */
 function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
   const token = bearerToken(request);
@@ -75,8 +75,7 @@ function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyRep
     });
   }
   if (!token) throw unauthorized();
-  const app = resolveAppToken(p, token);
-  return app instanceof Promise ? app.then((a) => admit(p, request, reply, a)) : admit(p, request, reply, app);
+  return after(resolveAppToken(p, token), (app) => admit(p, request, reply, app));
 }
 
 function admit(p: Platform, request: FastifyRequest, reply: FastifyReply, app: AppPrincipal | undefined): MaybePromise<void> {
@@ -85,18 +84,11 @@ function admit(p: Platform, request: FastifyRequest, reply: FastifyReply, app: A
   const { scopes, rateLimit = "standard" } = request.routeOptions.config;
   if (scopes && scopes.length > 0 && !scopes.some((s) => app.scopes.has(s))) throw missingScopes(scopes);
   if (rateLimit === "none") return;
-  const plan = accountLimits(p, app.accountId);
-  return plan instanceof Promise ? plan.then((l) => count(p, reply, app, rateLimit, l)) : count(p, reply, app, rateLimit, plan);
-}
-
-function count(p: Platform, reply: FastifyReply, app: AppPrincipal, kind: "standard" | "search", plan: LimitPlan): MaybePromise<void> {
-  const headers = p.limits.consume(kind, app.appId, app.accountId, plan, p.clock.now());
-  if (headers instanceof Promise) {
-    return headers.then((h) => {
-      reply.headers(h);
-    });
-  }
-  reply.headers(headers);
+  return after(accountLimits(p, app.accountId), (plan) =>
+    after(p.limits.consume(rateLimit, app.appId, app.accountId, plan, p.clock.now()), (headers) => {
+      reply.headers(headers);
+    }),
+  );
 }
 
 export function registerAppAuthenticator(): void {
