@@ -96,10 +96,11 @@ describe("API-call logs", () => {
     expect(detail.body).toMatchObject({ id: first.id, requestHeaders: null, requestBody: null, responseBody: null });
   });
 
-  it("stores a flush of many rows whole, every value in its place, and hands each stored row to followers once", async () => {
-    const seen: number[] = [];
+  it("stores a flush of many rows whole, every value in its place, and hands each stored row to followers once, with its id", async () => {
+    const seen = new Map<string, number[]>();
     const unsubscribe = server.platform.logs.bus.subscribe((entry) => {
-      if (entry.kind === "api-calls" && String(entry.view.path).startsWith("/sink-test/")) seen.push(entry.view.id);
+      const path = String(entry.view.path);
+      if (entry.kind === "api-calls" && path.startsWith("/sink-test/")) seen.set(path, [...(seen.get(path) ?? []), entry.view.id]);
     });
     // More rows than one INSERT statement takes, and not a multiple of it; some with a user agent, some without.
     const n = 137;
@@ -132,8 +133,21 @@ describe("API-call logs", () => {
       const i = Number(row.path.slice("/sink-test/".length));
       expect(row).toMatchObject({ method: i % 2 ? "POST" : "GET", query: `i=${i}`, status: 200 + (i % 3), duration_ms: i / 10, user_agent: i % 5 ? `agent-${i}` : null });
     }
-    expect(new Set(seen).size).toBe(n);
-    expect(seen.sort((a, b) => a - b)).toEqual(rows.map((r) => Number(r.id)).sort((a, b) => a - b));
+    // Each follower entry carries the id its row was stored under (ids come back from the INSERT, not the rows).
+    expect(seen.size).toBe(n);
+    for (const row of rows) expect(seen.get(row.path)).toEqual([Number(row.id)]);
+  });
+
+  it("makes trace ids that start with the time, so the trace-id indexes grow at their end", async () => {
+    const first = newTraceId();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const later = Array.from({ length: 50 }, () => newTraceId());
+    for (const id of [first, ...later]) expect(id).toMatch(/^[0-9a-f]{32}$/);
+    expect(parseInt(first.slice(0, 12), 16)).toBeLessThanOrEqual(Date.now());
+    expect(parseInt(first.slice(0, 12), 16)).toBeGreaterThan(Date.now() - 60_000);
+    for (const id of later) expect(id > first).toBe(true);
+    // The random part differs even within one millisecond.
+    expect(new Set(later.map((id) => id.slice(12))).size).toBe(later.length);
   });
 
   it("ignores a malformed traceparent and starts a new trace", async () => {

@@ -15,8 +15,12 @@ function randomHex(bytes: number): string {
   return hex;
 }
 
-/** W3C trace context: `00-<trace id>-<span id>-<flags>`. */
-export const newTraceId = () => randomHex(16);
+/**
+ * W3C trace context: `00-<trace id>-<span id>-<flags>`. A trace id starts with the time in milliseconds (6 bytes)
+ * and ends with 10 random bytes (Trace Context level 2 asks for the right-most 7 to be random), so the log tables'
+ * trace-id indexes grow at their end: random ids dirtied one index page per logged call and tripled the INSERT's cost.
+ */
+export const newTraceId = () => Date.now().toString(16).padStart(12, "0") + randomHex(10);
 export const newSpanId = () => randomHex(8);
 
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
