@@ -15,15 +15,17 @@ export interface LogEntry {
  * methods lets followers on one node see events stored by another.
  */
 export interface LogBus {
-  publish(entries: readonly LogEntry[]): void;
+  /** `entries` is called only if someone may be listening: building views of every stored row for nobody was waste. */
+  publish(entries: () => readonly LogEntry[]): void;
   subscribe(listener: (entry: LogEntry) => void): () => void;
 }
 
 export class InProcessLogBus implements LogBus {
   private readonly listeners = new Set<(entry: LogEntry) => void>();
 
-  publish(entries: readonly LogEntry[]): void {
-    for (const entry of entries) for (const listener of this.listeners) listener(entry);
+  publish(entries: () => readonly LogEntry[]): void {
+    if (this.listeners.size === 0) return;
+    for (const entry of entries()) for (const listener of this.listeners) listener(entry);
   }
 
   subscribe(listener: (entry: LogEntry) => void): () => void {

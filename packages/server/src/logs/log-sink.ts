@@ -13,6 +13,24 @@ const TABLES: readonly SinkTable[] = ["api_calls", "function_runs", "extension_e
 /** Rows per INSERT statement: few statements per flush, and 17 columns stay far below PostgreSQL's 65,535 parameters. */
 const ROWS_PER_STATEMENT = 50;
 
+/** Every column but the id, per table: the parameter's type makes each list name every column, and only those. */
+const columnsOf = <T extends SinkTable>(names: Record<Exclude<keyof SinkTables[T], "id">, true>) => Object.keys(names) as string[];
+const COLUMNS: Record<SinkTable, readonly string[]> = {
+  api_calls: columnsOf<"api_calls">({
+    account_id: true, app_id: true, token_id: true, method: true, path: true, query: true, status: true, duration_ms: true, user_agent: true,
+    address: true, trace_id: true, span_id: true, parent_span_id: true, request_headers: true, request_body: true, response_body: true, created_at: true,
+  }),
+  function_runs: columnsOf<"function_runs">({
+    account_id: true, app_id: true, build_id: true, function_name: true, outcome: true, duration_ms: true, peak_rss_bytes: true, logs: true,
+    error_type: true, error_message: true, error_stack: true, trace_id: true, span_id: true, parent_span_id: true, invoker_user_id: true,
+    invoker_label: true, created_at: true,
+  }),
+  extension_events: columnsOf<"extension_events">({
+    account_id: true, app_id: true, user_id: true, card_uid: true, location: true, object_type_id: true, object_id: true, kind: true, level: true,
+    message: true, duration_ms: true, trace_id: true, span_id: true, parent_span_id: true, created_at: true,
+  }),
+};
+
 export type StoredRow = { [T in SinkTable]: { table: T; row: Selectable<SinkTables[T]> } }[SinkTable];
 
 export interface SinkOptions {
@@ -28,7 +46,8 @@ export const DEFAULT_SINK_OPTIONS: SinkOptions = { flushMs: 200, maxBatch: 500, 
 
 /**
  * Takes log rows on the request path (an array push), writes them in multi-row INSERTs off it: every `flushMs`, at
- * `maxBatch` rows, and on close. One flush runs at a time, so rows are written in the order they came.
+ * `maxBatch` rows, and on close. One flush runs at a time, so rows are written in the order they came. A row given to
+ * `add` belongs to the sink: it is completed in place into the stored row handed to `onWritten`.
  */
 export class LogSink {
   private pending: { [T in SinkTable]: Array<Insertable<SinkTables[T]>> } = { api_calls: [], function_runs: [], extension_events: [] };
@@ -76,33 +95,33 @@ export class LogSink {
   }
 
   /**
-   * One chunk in one transaction, as INSERTs of up to ROWS_PER_STATEMENT rows compiled once per shape and reused:
+   * One chunk in one transaction, as INSERTs of up to ROWS_PER_STATEMENT rows compiled once per size and reused:
    * building and compiling a 500-row INSERT (8,500 values) on every flush made Kysely allocate more per logged call
    * than the call's own handler did. Only the ids come back (reading back whole rows cost a third of the INSERT); ids
    * are drawn in the order the rows are listed, so the ascending ids pair with the rows in order, whatever order
-   * RETURNING lists them in.
+   * RETURNING lists them in. The rows become the stored rows: absent columns set to null, the id added.
    */
-  private insert(table: SinkTable, rows: readonly object[]): Promise<object[]> {
-    const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  private insert(table: SinkTable, rows: readonly object[]): Promise<void> {
+    const columns = COLUMNS[table];
     return this.db.transaction().execute(async (trx) => {
-      const written: object[] = [];
       for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        const slice = rows.slice(i, i + ROWS_PER_STATEMENT);
-        const parameters = slice.flatMap((row) => columns.map((c) => (row as Record<string, unknown>)[c] ?? null));
-        const result = await trx.executeQuery<{ id: number }>({ ...this.compiledInsert(table, columns, slice.length), parameters });
+        const slice = rows.slice(i, i + ROWS_PER_STATEMENT) as Array<Record<string, unknown>>;
+        const parameters = new Array<unknown>(slice.length * columns.length);
+        let n = 0;
+        for (const row of slice) for (const c of columns) parameters[n++] = row[c] ??= null;
+        const result = await trx.executeQuery<{ id: number }>({ ...this.compiledInsert(table, slice.length), parameters });
         const ids = result.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-        slice.forEach((row, k) => written.push(stored(columns, row, ids[k]!)));
+        slice.forEach((row, k) => (row.id = ids[k]));
       }
-      return written;
     });
   }
 
-  private compiledInsert(table: SinkTable, columns: string[], rowCount: number): CompiledQuery {
-    const key = `${table}|${columns.join(",")}|${rowCount}`;
+  private compiledInsert(table: SinkTable, rowCount: number): CompiledQuery {
+    const key = `${table}|${rowCount}`;
     let query = this.compiled.get(key);
     if (!query) {
-      const blank = Object.fromEntries(columns.map((c) => [c, null]));
-      // The union of three tables is too wide for Kysely's overloads; the columns are those of `table`'s rows.
+      const blank = Object.fromEntries(COLUMNS[table].map((c) => [c, null]));
+      // The union of three tables is too wide for Kysely's overloads; the columns are those of `table`.
       query = this.db.insertInto(table).values(Array.from({ length: rowCount }, () => blank) as never).returning("id").compile();
       this.compiled.set(key, query);
     }
@@ -116,7 +135,8 @@ export class LogSink {
       for (let i = 0; i < rows.length; i += this.opts.maxBatch) {
         const chunk = rows.slice(i, i + this.opts.maxBatch);
         try {
-          for (const row of await this.insert(table, chunk)) written.push({ table, row } as StoredRow);
+          await this.insert(table, chunk);
+          for (const row of chunk) written.push({ table, row } as StoredRow);
         } catch (e) {
           this.dropped += chunk.length;
           this.onError(e);
@@ -132,9 +152,3 @@ export class LogSink {
   }
 }
 
-/** The row as stored: every written column (absent ones are NULL) and its new id. */
-function stored(columns: readonly string[], row: object, id: number): Record<string, unknown> {
-  const out: Record<string, unknown> = { id };
-  for (const c of columns) out[c] = (row as Record<string, unknown>)[c] ?? null;
-  return out;
-}

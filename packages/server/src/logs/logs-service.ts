@@ -62,7 +62,7 @@ export class Logs {
     this.sink = new LogSink(
       db,
       (rows) => {
-        this.bus.publish(rows.map(entryOf));
+        this.bus.publish(() => rows.map(entryOf));
         this.exporter?.export(rows);
       },
       (e) => this.onError(e, "log write"),

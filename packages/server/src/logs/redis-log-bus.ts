@@ -17,8 +17,10 @@ export class RedisLogBus implements LogBus {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  publish(entries: readonly LogEntry[]): void {
-    if (entries.length) this.pubsub.publish(CHANNEL, entries).catch(this.onError);
+  /** Always publishes: followers on other nodes are not known here. */
+  publish(entries: () => readonly LogEntry[]): void {
+    const batch = entries();
+    if (batch.length) this.pubsub.publish(CHANNEL, batch).catch(this.onError);
   }
 
   subscribe(listener: (entry: LogEntry) => void): () => void {
