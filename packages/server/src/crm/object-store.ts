@@ -4,6 +4,8 @@ import { ApiError, validationError } from "../http/api-error";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
+import { readNow } from "../store/sqlite-now";
+import type { MaybePromise } from "../util/maybe-async";
 
 type Db = Kysely<Database>;
 
@@ -56,8 +58,8 @@ export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: 
   if (ids.length === 0) return out;
   const lock = forUpdate && db.getExecutor().adapter instanceof PostgresAdapter;
   if (ids.length === 1 && !lock) {
-    const { rows } = await db.executeQuery<Row>({ ...readOneQuery(db), parameters: [accountId, t.id, archived ? 1 : 0, ids[0]] });
-    for (const r of rows) out.set(Number(r.id), decodeRow(r));
+    const object = await getObject(db, accountId, t, ids[0]!, archived);
+    if (object) out.set(object.id, object);
     return out;
   }
   const rows = await db
@@ -71,6 +73,14 @@ export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: 
     .execute();
   for (const r of rows) out.set(Number(r.id), decodeRow(r));
   return out;
+}
+
+/** One record, read at once when the store allows it (see store/sqlite-now.ts). */
+export function getObject(db: Db, accountId: number, t: ObjectType, id: number, archived: boolean): MaybePromise<StoredObject | undefined> {
+  const query: CompiledQuery<Row> = { ...readOneQuery(db), parameters: [accountId, t.id, archived ? 1 : 0, id] };
+  const decode = (rows: Row[]) => (rows[0] ? decodeRow(rows[0]) : undefined);
+  const now = readNow(db, query);
+  return now ? decode(now) : db.executeQuery(query).then((r) => decode(r.rows));
 }
 
 /**
@@ -108,8 +118,12 @@ export async function idsByUniqueValue(db: Db, accountId: number, t: ObjectType,
  * Turns `id` + `idProperty` into record ids. `idProperty` must be hs_object_id or a unique property; values that name
  * nothing map to undefined.
  */
-export async function resolveIds(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string | undefined): Promise<Array<number | undefined>> {
+export function resolveIds(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string | undefined): MaybePromise<Array<number | undefined>> {
   if (!idProperty || idProperty === "hs_object_id") return raw.map(parseObjectId);
+  return idsByUniqueProperty(db, accountId, t, defs, raw, idProperty);
+}
+
+async function idsByUniqueProperty(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string): Promise<Array<number | undefined>> {
   const def = defs.get(idProperty);
   if (!def) throw validationError(`Property "${idProperty}" does not exist on ${t.name}.`, [{ message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" }]);
   if (!def.hasUniqueValue) throw validationError(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [{ message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" }]);

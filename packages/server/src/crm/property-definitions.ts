@@ -5,6 +5,7 @@ import { ApiError, notFound, validationError } from "../http/api-error";
 import { parseBody } from "../http/parse-body";
 import { DEFAULT_GROUPS, DEFAULT_PROPERTIES, FIELD_TYPES, PROPERTY_TYPES, type FieldType, type GroupSpec, type PropertySpec, type PropertyType } from "./default-properties";
 import type { ObjectType } from "./object-types";
+import { after, type MaybePromise } from "../util/maybe-async";
 
 /** A property as this account sees it: HubSpot's default, possibly changed by the account, or the account's own. */
 export interface PropertyDef extends PropertySpec {
@@ -22,15 +23,16 @@ const HUBSPOT_EPOCH = Date.UTC(2019, 7, 6, 2, 41, 52);
 const CACHE_MS = 1000;
 const cache = new Map<string, { at: number; defs: Map<string, PropertyDef> }>();
 
-/** The live definitions of a type, cached briefly: every object read and write needs them. */
-export async function liveProperties(db: Db, accountId: number, typeId: string, now = Date.now()): Promise<Map<string, PropertyDef>> {
+/** The live definitions of a type, cached briefly (and handed over without a promise): every object read and write needs them. */
+export function liveProperties(db: Db, accountId: number, typeId: string, now = Date.now()): MaybePromise<Map<string, PropertyDef>> {
   const key = `${accountId}:${typeId}`;
   const hit = cache.get(key);
   if (hit && now - hit.at < CACHE_MS && now >= hit.at) return hit.defs;
-  const all = await allProperties(db, accountId, typeId);
-  const defs = new Map([...all].filter(([, d]) => !d.archived));
-  cache.set(key, { at: now, defs });
-  return defs;
+  return after(allProperties(db, accountId, typeId), (all) => {
+    const defs = new Map([...all].filter(([, d]) => !d.archived));
+    cache.set(key, { at: now, defs });
+    return defs;
+  });
 }
 
 function forget(accountId: number, typeId: string): void {

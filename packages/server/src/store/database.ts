@@ -2,7 +2,8 @@ import fs from "node:fs";
 import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
-import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { Kysely, PostgresDialect } from "kysely";
+import { registerReader, sqliteDialect, type StatementCache } from "./sqlite-now";
 import type { Database } from "./schema";
 
 export type Engine = "sqlite" | "postgres";
@@ -24,7 +25,10 @@ export function openSqlite(file: string): Store {
   sqlite.pragma("synchronous = NORMAL");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("busy_timeout = 5000");
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  const statements = withStatementCache(sqlite);
+  const { dialect, driver } = sqliteDialect(statements);
+  const db = new Kysely<Database>({ dialect });
+  registerReader(db, driver, statements);
   return { db, engine: "sqlite", close: () => db.destroy() };
 }
 
@@ -32,7 +36,7 @@ export function openSqlite(file: string): Store {
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was about 5% of a CRM read.
  * Queries are built from a bounded set of shapes (values are parameters), so the cache stays small; the cap guards it.
  */
-function withStatementCache(sqlite: SQLite.Database, max = 2000) {
+function withStatementCache(sqlite: SQLite.Database, max = 2000): StatementCache {
   const statements = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
