@@ -1,5 +1,4 @@
 import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from "fastify";
-import cookie from "@fastify/cookie";
 import type { Platform } from "./platform";
 import { clientError, frameworkError, registerErrorHandling } from "./http/error-handler";
 import { registerJsonParser } from "./http/json-body";
@@ -37,7 +36,6 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
   });
   registerJsonParser(app);
   registerErrorHandling(app);
-  await app.register(cookie);
 
   // The authenticator is attached to the routes that declare one, so public routes (health, the console's files) run
   // no authentication hook at all. A callback hook, not an async one: a cached private-app token is checked without

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import cookie from "@fastify/cookie";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError, validationError } from "../http/api-error";
@@ -15,6 +16,8 @@ const signInBody = z.object({ email: z.string().min(1), password: z.string().min
 export const accountRoutes =
   (p: Platform): FastifyPluginAsync =>
   async (app) => {
+    // Sign-in and sign-out set the session cookie; other routes read it with sessionIdOf (http/authenticate.ts).
+    await app.register(cookie);
     app.post("/localdevauth/v1/auth/refresh", async (request) => {
       const body = parseBody(refreshBody, request.body, "the personal access key exchange");
       const portalId = (request.query as { portalId?: string }).portalId;

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Platform } from "../platform";
 import { ApiError, unauthorized } from "../http/api-error";
-import { SESSION_COOKIE, authenticators, bearerToken, setAuthenticator } from "../http/authenticate";
+import { authenticators, bearerToken, sessionIdOf, setAuthenticator } from "../http/authenticate";
 import { resolveAppToken, type AppPrincipal } from "./app-tokens";
 import { limitPlan, type LimitPlan } from "./rate-limits";
 import { after, type MaybePromise } from "../util/maybe-async";
@@ -68,7 +68,7 @@ const ALL_SCOPES: ReadonlySet<string> = new (class extends Set<string> {
  */
 function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
   const token = bearerToken(request);
-  if (!token && request.cookies[SESSION_COOKIE]) {
+  if (!token && sessionIdOf(request)) {
     // The console reads and edits CRM records through this same API, as the signed-in user (appId 0, no app limits).
     return after(authenticators.session!(p, request, reply), () => {
       request.app = { appId: 0, accountId: request.session!.accountId, tokenId: 0, scopes: ALL_SCOPES };

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
+import cookie from "@fastify/cookie";
 import type { Platform } from "../platform";
 import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/access-keys";
 import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
@@ -16,6 +17,15 @@ export interface UserPrincipal {
 }
 
 export const SESSION_COOKIE = "sprocket_session";
+
+/**
+ * The console's session id from the Cookie header, parsed only when a route asks for it: @fastify/cookie's hooks run
+ * for the routes that set cookies (sign-in, sign-out), not on every API call.
+ */
+export function sessionIdOf(request: FastifyRequest): string | undefined {
+  const header = request.headers.cookie;
+  return header ? cookie.parse(header)[SESSION_COOKIE] : undefined;
+}
 
 declare module "fastify" {
   interface FastifyContextConfig {
@@ -54,7 +64,7 @@ const developer: Authenticator = async (p, request) => {
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 const session: Authenticator = async (p, request) => {
-  const id = request.cookies[SESSION_COOKIE];
+  const id = sessionIdOf(request);
   const principal = id ? await resolveSession(p, id) : undefined;
   if (!principal) throw new ApiError(401, "INVALID_AUTHENTICATION", "Sign in to continue.");
   if (!SAFE_METHODS.has(request.method) && request.headers["x-csrf-token"] !== principal.csrfToken) {
