@@ -30,6 +30,17 @@ const COLUMNS = ["id", "object_type_id", "archived", "created_at", "updated_at",
 
 type Row = { id: number; object_type_id: string; archived: number; created_at: number; updated_at: number; archived_at: number | null; properties: string };
 
+/** A row read as an array, in COLUMNS order. */
+const rowOf = (a: unknown[]): Row => ({
+  id: a[0] as number,
+  object_type_id: a[1] as string,
+  archived: a[2] as number,
+  created_at: a[3] as number,
+  updated_at: a[4] as number,
+  archived_at: a[5] as number | null,
+  properties: a[6] as string,
+});
+
 export function decodeRow(r: Row): StoredObject {
   return {
     id: Number(r.id),
@@ -78,9 +89,9 @@ export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: 
 /** One record, read at once when the store allows it (see store/sqlite-now.ts). */
 export function getObject(db: Db, accountId: number, t: ObjectType, id: number, archived: boolean): MaybePromise<StoredObject | undefined> {
   const query: CompiledQuery<Row> = { ...readOneQuery(db), parameters: [accountId, t.id, archived ? 1 : 0, id] };
-  const decode = (rows: Row[]) => (rows[0] ? decodeRow(rows[0]) : undefined);
   const now = readNow(db, query);
-  return now ? decode(now) : db.executeQuery(query).then((r) => decode(r.rows));
+  if (now) return now[0] ? decodeRow(rowOf(now[0])) : undefined;
+  return db.executeQuery(query).then((r) => (r.rows[0] ? decodeRow(r.rows[0]) : undefined));
 }
 
 /**

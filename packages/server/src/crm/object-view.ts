@@ -6,11 +6,6 @@ import { propertyHistory, type StoredObject } from "./object-store";
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** Values kept in columns rather than in the JSON document. */
-export function systemValues(t: ObjectType, o: StoredObject): Record<string, string> {
-  return { createdate: iso(o.createdAt), [t.lastModifiedProperty]: iso(o.updatedAt), hs_object_id: String(o.id) };
-}
-
 /**
  * Which properties a response carries: the requested ones that exist (null when unset), or the type's defaults; the
  * system three always. `"all"` is every stored value (create and update answers).
@@ -21,23 +16,22 @@ export function selectProperties(t: ObjectType, defs: Map<string, PropertyDef>, 
   return [...new Set([...names, "createdate", t.lastModifiedProperty, "hs_object_id"])];
 }
 
-/** HubSpot's SimplePublicObject; property values are strings or null. */
+/** HubSpot's SimplePublicObject; property values are strings or null. Every record read builds one: dates are formatted once each. */
 export function objectView(t: ObjectType, o: StoredObject, names: readonly string[] | "all"): Record<string, unknown> {
-  const system = systemValues(t, o);
+  const id = String(o.id);
+  const createdAt = iso(o.createdAt);
+  const updatedAt = iso(o.updatedAt);
   let properties: Record<string, string | null>;
-  if (names === "all") properties = { ...o.properties, ...system };
+  if (names === "all") properties = { ...o.properties, createdate: createdAt, [t.lastModifiedProperty]: updatedAt, hs_object_id: id };
   else {
     properties = {};
-    for (const n of names) properties[n] = system[n] ?? o.properties[n] ?? null;
+    for (const n of names) {
+      properties[n] = n === "createdate" ? createdAt : n === t.lastModifiedProperty ? updatedAt : n === "hs_object_id" ? id : (o.properties[n] ?? null);
+    }
   }
-  return {
-    id: String(o.id),
-    properties,
-    createdAt: iso(o.createdAt),
-    updatedAt: iso(o.updatedAt),
-    archived: o.archived,
-    ...(o.archivedAt !== null ? { archivedAt: iso(o.archivedAt) } : {}),
-  };
+  const view: Record<string, unknown> = { id, properties, createdAt, updatedAt, archived: o.archived };
+  if (o.archivedAt !== null) view.archivedAt = iso(o.archivedAt);
+  return view;
 }
 
 /** Adds `propertiesWithHistory` to views, in one query for all of them. */

@@ -34,22 +34,23 @@ export function openSqlite(file: string): Store {
 
 /**
  * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was about 5% of a CRM read.
- * Queries are built from a bounded set of shapes (values are parameters), so the cache stays small; the cap guards it.
+ * Queries are built from a bounded set of shapes (values are parameters), so the caches stay small; the cap guards them.
  */
 function withStatementCache(sqlite: SQLite.Database, max = 2000): StatementCache {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(sql: string) {
+  const cached = (raw: boolean) => {
+    const statements = new Map<string, SQLite.Statement>();
+    return (sql: string) => {
       let statement = statements.get(sql);
       if (!statement) {
         if (statements.size >= max) statements.clear();
         statement = sqlite.prepare(sql);
+        if (raw) statement.raw(true);
         statements.set(sql, statement);
       }
       return statement;
-    },
+    };
   };
+  return { close: () => sqlite.close(), prepare: cached(false), prepareRaw: cached(true) };
 }
 
 export function openPostgres(url: string, poolSize = 10): Store {
