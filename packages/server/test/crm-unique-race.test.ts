@@ -46,3 +46,32 @@ describe("concurrent updates of one record", () => {
     for (const f of fields) expect(properties[f]).toBe(`v-${f}`);
   });
 });
+
+describe("a read while a write transaction is open", () => {
+  it("never sees the transaction's uncommitted change, and sees it once committed", async () => {
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const created = await fetch(`${server.url}/crm/v3/objects/contacts`, { method: "POST", headers, body: JSON.stringify({ properties: { email: "isolation@example.com", firstname: "Before" } }) });
+    const { id } = (await created.json()) as { id: string };
+    const firstname = async () => ((await (await fetch(`${server.url}/crm/v3/objects/contacts/${id}`, { headers })).json()) as { properties: { firstname: string } }).properties.firstname;
+    // A transaction that changes the record, then waits on real I/O (a timer) before it ends: on SQLite the one
+    // connection stays taken meanwhile, so a read must wait for it rather than read through it.
+    const db = server.platform.store.db;
+    const change = (value: string, thenFail: boolean) =>
+      db.transaction().execute(async (trx) => {
+        await trx.updateTable("crm_objects").set({ properties: JSON.stringify({ email: "isolation@example.com", firstname: value }) }).where("id", "=", Number(id)).execute();
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        if (thenFail) throw new Error("rolled back on purpose");
+      });
+    const failing = change("Uncommitted", true).catch((e: Error) => e.message);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await firstname()).toBe("Before");
+    expect(await failing).toBe("rolled back on purpose");
+    const committing = change("After", false);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const during = firstname();
+    await committing;
+    // SQLite: the read waited for the commit. PostgreSQL: it may have read the committed "Before" meanwhile.
+    expect(["Before", "After"]).toContain(await during);
+    expect(await firstname()).toBe("After");
+  });
+});
