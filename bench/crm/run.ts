@@ -64,7 +64,7 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
 
   await load(bareUrl, { seconds: 1 });
   await load(oursUrl, { seconds: 1, headers });
-  const { ours, baseline, ratio } = await alternate(
+  const { ours, baseline, ratio, cpu } = await alternate(
     () => load(oursUrl, { seconds, headers }),
     () => load(bareUrl, { seconds }),
   );
@@ -72,6 +72,7 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
     `GET /crm/v3/objects/contacts/{id} throughput: ours ${fmt(ours.requestsPerSec)} req/s, baseline ${fmt(baseline.requestsPerSec)} req/s (median rounds), ratio ${ratio.toFixed(2)} (median of paired rounds)\n`,
   );
   process.stdout.write(`  p99: ours ${ours.p99Ms} ms, baseline ${baseline.p99Ms} ms; errors ${ours.errors + ours.non2xx}\n`);
+  if (cpu) process.stdout.write(`  server thread CPU per request: ours ${fmt(cpu.ours, 1)} µs, baseline ${fmt(cpu.baseline, 1)} µs (medians), ratio ${cpu.ratio.toFixed(2)} (median of paired rounds)\n`);
 
   // --- 3. batch create of 100 vs 100 single creates, per record ---------------------------------------------------
   let n = 0;

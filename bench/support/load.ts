@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import autocannon from "autocannon";
 
 export interface LoadResult {
@@ -6,10 +7,26 @@ export interface LoadResult {
   p99Ms: number;
   errors: number;
   non2xx: number;
+  /** CPU time of this process's main thread (the servers') per request, in µs; undefined where /proc is missing. */
+  serverCpuUs: number | undefined;
+}
+
+/**
+ * The main thread's CPU time in clock ticks (user + system, 10 ms each), from /proc. Unlike throughput it leaves out
+ * the load generator and the moments the machine gives the thread no CPU, so it is much steadier on a shared machine.
+ */
+function mainThreadTicks(): number | undefined {
+  try {
+    const fields = fs.readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]!.split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A bounded keep-alive load on one URL from this process (loopback only). */
 export async function load(url: string, opts: { seconds?: number; connections?: number; headers?: Record<string, string>; method?: "GET" | "POST"; body?: string } = {}): Promise<LoadResult> {
+  const ticks = mainThreadTicks();
   const result = await autocannon({
     url,
     connections: opts.connections ?? 20,
@@ -21,7 +38,9 @@ export async function load(url: string, opts: { seconds?: number; connections?: 
     method: opts.method ?? "GET",
     ...(opts.body ? { body: opts.body } : {}),
   });
+  const after = mainThreadTicks();
   return {
+    serverCpuUs: ticks === undefined || after === undefined || result.requests.total === 0 ? undefined : ((after - ticks) * 10_000) / result.requests.total,
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -44,7 +63,7 @@ export async function alternate(
   ours: () => Promise<LoadResult>,
   baseline: () => Promise<LoadResult>,
   rounds = Number(process.env.BENCH_ROUNDS ?? 7),
-): Promise<{ ours: LoadResult; baseline: LoadResult; ratio: number }> {
+): Promise<{ ours: LoadResult; baseline: LoadResult; ratio: number; cpu: { ours: number; baseline: number; ratio: number } | undefined }> {
   const a: LoadResult[] = [];
   const b: LoadResult[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -53,6 +72,13 @@ export async function alternate(
   }
   const mid = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((x, y) => by(x) - by(y))[Math.floor(xs.length / 2)]!;
   const ratios = a.map((r, i) => r.requestsPerSec / b[i]!.requestsPerSec);
-  if (process.env.BENCH_VERBOSE) process.stderr.write(`round ratios: ${ratios.map((r) => r.toFixed(2)).join(" ")}\n`);
-  return { ours: mid(a, (r) => r.requestsPerSec), baseline: mid(b, (r) => r.requestsPerSec), ratio: mid(ratios, (r) => r) };
+  // CPU per request, baseline over ours: the share of our server's work per request that the baseline's work is.
+  const cpu = a.map((r, i) => (r.serverCpuUs && b[i]!.serverCpuUs ? b[i]!.serverCpuUs! / r.serverCpuUs : undefined)).filter((x): x is number => x !== undefined);
+  if (process.env.BENCH_VERBOSE) process.stderr.write(`round ratios: ${ratios.map((r) => r.toFixed(2)).join(" ")}; CPU: ${cpu.map((r) => r.toFixed(2)).join(" ")}\n`);
+  return {
+    ours: mid(a, (r) => r.requestsPerSec),
+    baseline: mid(b, (r) => r.requestsPerSec),
+    ratio: mid(ratios, (r) => r),
+    cpu: cpu.length === rounds ? { ours: mid(a, (r) => r.serverCpuUs!).serverCpuUs!, baseline: mid(b, (r) => r.serverCpuUs!).serverCpuUs!, ratio: mid(cpu, (r) => r) } : undefined,
+  };
 }
