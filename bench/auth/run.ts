@@ -46,7 +46,7 @@ const path = `/crm/v3/objects/contacts/${contactId}`;
 const headers = { authorization: `Bearer ${token}` };
 await load(server.url + path, { seconds: 1, headers });
 await load(bareUrl + path, { seconds: 1 });
-const { ours: gated, baseline, ratio } = await alternate(
+const { ours: gated, baseline, ratio, cpu } = await alternate(
   () => load(server.url + path, { seconds, headers }),
   () => load(bareUrl + path, { seconds }),
 );
@@ -56,6 +56,7 @@ process.stdout.write(
   `CRM get-by-id: gated ${Math.round(gated.requestsPerSec)} req/s (p99 ${gated.p99Ms} ms), ungated ${Math.round(baseline.requestsPerSec)} req/s (p99 ${baseline.p99Ms} ms); errors ${gated.errors + gated.non2xx + baseline.errors + baseline.non2xx}\n`,
 );
 process.stdout.write(`ratio ${ratio.toFixed(2)}, median of paired rounds (token auth + scope check + rate limit cost ${(cost * 100).toFixed(1)}%)\n`);
+if (cpu) process.stdout.write(`server thread CPU per request: gated ${cpu.ours.toFixed(1)} µs, ungated ${cpu.baseline.toFixed(1)} µs (medians), ratio ${cpu.ratio.toFixed(2)}\n`);
 
 await bare.close();
 await server.stop();
