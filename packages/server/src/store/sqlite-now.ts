@@ -17,7 +17,7 @@ class TrackedSqliteDriver implements Driver {
   taken = false;
 
   constructor(statements: StatementCache) {
-    this.inner = new SqliteDriver({ database: statements as never });
+    this.inner = new SqliteDriver({ database: statements });
   }
 
   init = () => this.inner.init();
@@ -46,7 +46,7 @@ export function sqliteDialect(statements: StatementCache): { dialect: SqliteDial
     override createDriver(): Driver {
       return driver;
     }
-  })({ database: statements as never });
+  })({ database: statements });
   return { dialect, driver };
 }
 
