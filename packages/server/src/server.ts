@@ -86,7 +86,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
         });
   // Functions call the HubSpot API host; their calls come back to this very node over loopback.
   platform.functions = createRunnerPool({ hubspotApiBaseUrl: `http://${host}:${port}`, limits: config.functionLimits });
-  const unfollow = followDeploys(platform, app.log);
+  const unfollow = await followDeploys(platform, app.log);
   const stopRetention = await scheduleLogRetention(platform, app.log);
   let closed = false;
   const close = async () => {

@@ -98,7 +98,7 @@ describe("API-call logs", () => {
 
   it("stores a flush of many rows whole, every value in its place, and hands each stored row to followers once, with its id", async () => {
     const seen = new Map<string, number[]>();
-    const unsubscribe = server.platform.logs.bus.subscribe((entry) => {
+    const unsubscribe = await server.platform.logs.bus.subscribe((entry) => {
       const path = String(entry.view.path);
       if (entry.kind === "api-calls" && path.startsWith("/sink-test/")) seen.set(path, [...(seen.get(path) ?? []), entry.view.id]);
     });

@@ -18,7 +18,7 @@ export class ClusterEvents {
     return this.pubsub.publish(DEPLOYS, notice);
   }
 
-  onDeploy(listener: (notice: DeployNotice) => void): () => void {
+  onDeploy(listener: (notice: DeployNotice) => void): Promise<() => void> {
     return this.pubsub.subscribe(DEPLOYS, (message) => listener(message as DeployNotice));
   }
 }

@@ -5,14 +5,13 @@ import { findAppFunction, runnerBuildKey } from "../functions/app-function";
 import { appFunctionDir } from "../functions/build-files";
 import type { DeployNotice } from "./cluster-events";
 
-
 /**
  * What a node does when it hears of a deploy, on whichever node it ran. Requests already read the active build from
  * the database, so correctness does not wait for this; it frees the old build's runners at once instead of at the next
  * call, drops cached token answers (a deploy can create or remove apps) and starts a runner of the new build, so the
  * first call after a deploy is warm on every node.
  */
-export function followDeploys(p: Platform, log: { warn(obj: object, msg: string): void }): () => void {
+export function followDeploys(p: Platform, log: { warn(obj: object, msg: string): void }): Promise<() => void> {
   return p.cluster.onDeploy((notice) => void applyDeploy(p, notice).catch((err: unknown) => log.warn({ err, ...notice }, "could not apply a deploy notice")));
 }
 

@@ -4,8 +4,11 @@
  */
 export interface PubSub {
   publish(channel: string, message: unknown): Promise<void>;
-  /** Listens from now on (this node's own messages included); returns the way to stop. */
-  subscribe(channel: string, listener: (message: unknown) => void): () => void;
+  /**
+   * Listens from when the promise resolves (this node's own messages included): a message published after that is
+   * heard. Resolves to the way to stop.
+   */
+  subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 
@@ -18,7 +21,7 @@ export class InProcessPubSub implements PubSub {
     for (const listener of this.listeners.get(channel) ?? []) listener(JSON.parse(json));
   }
 
-  subscribe(channel: string, listener: (message: unknown) => void): () => void {
+  async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {
     let set = this.listeners.get(channel);
     if (!set) this.listeners.set(channel, (set = new Set()));
     set.add(listener);

@@ -8,6 +8,8 @@ import type { PubSub } from "./pub-sub";
 export class RedisPubSub implements PubSub {
   private subscriber: Redis | undefined;
   private readonly listeners = new Map<string, Set<(message: unknown) => void>>();
+  /** One SUBSCRIBE per channel; later listeners wait for the same confirmation. */
+  private readonly subscribed = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly redis: Redis,
@@ -21,13 +23,21 @@ export class RedisPubSub implements PubSub {
     await this.redis.publish(this.channelName(channel), JSON.stringify(message));
   }
 
-  subscribe(channel: string, listener: (message: unknown) => void): () => void {
-    let set = this.listeners.get(this.channelName(channel));
-    if (!set) {
-      this.listeners.set(this.channelName(channel), (set = new Set()));
-      this.subscriberConnection().subscribe(this.channelName(channel)).catch(this.onError);
-    }
+  async subscribe(channel: string, listener: (message: unknown) => void): Promise<() => void> {
+    const name = this.channelName(channel);
+    let set = this.listeners.get(name);
+    if (!set) this.listeners.set(name, (set = new Set()));
     set.add(listener);
+    let confirmed = this.subscribed.get(name);
+    if (!confirmed) this.subscribed.set(name, (confirmed = this.subscriberConnection().subscribe(name)));
+    try {
+      await confirmed;
+    } catch (e) {
+      // A later subscription tries again rather than waiting on a failure for ever.
+      this.subscribed.delete(name);
+      set.delete(listener);
+      throw e;
+    }
     return () => void set.delete(listener);
   }
 

@@ -25,20 +25,22 @@ export function endFollowStreams(): void {
  * comment line goes out first, so a client knows it is subscribed before anything happens.
  */
 export async function followLogs(p: Platform, reply: FastifyReply, filter: FollowFilter): Promise<void> {
-  reply.hijack();
+  const pollSecurity = filter.kind === undefined || filter.kind === "security";
+  // Taken before the comment line goes out: an event stored after a client saw it must come after this id.
+  let lastId = pollSecurity ? ((await latestSecurityId(p, filter.accountId)) ?? 0) : 0;
   const res = reply.raw;
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
-  res.write(": following\n\n");
   const send = (e: LogEntry) => res.write(`event: ${e.kind}\nid: ${e.kind}-${e.view.id}\ndata: ${JSON.stringify(e.view)}\n\n`);
   const matches = (e: LogEntry) => e.accountId === filter.accountId && (filter.kind === undefined || e.kind === filter.kind) && (filter.appId === undefined || e.appId === filter.appId);
-
-  const unsubscribe = p.logs.bus.subscribe((e) => {
+  // Events reach a follower only once the bus listens; the comment line below promises that it does.
+  const unsubscribe = await p.logs.bus.subscribe((e) => {
     if (matches(e)) send(e);
   });
+  reply.hijack();
+  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+  res.write(": following\n\n");
   const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS).unref();
   let poll: NodeJS.Timeout | undefined;
-  if (filter.kind === undefined || filter.kind === "security") {
-    let lastId = (await latestSecurityId(p, filter.accountId)) ?? 0;
+  if (pollSecurity) {
     let polling = false;
     poll = setInterval(async () => {
       if (polling) return;

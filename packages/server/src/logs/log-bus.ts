@@ -17,7 +17,8 @@ export interface LogEntry {
 export interface LogBus {
   /** `entries` is called only if someone may be listening: building views of every stored row for nobody was waste. */
   publish(entries: () => readonly LogEntry[]): void;
-  subscribe(listener: (entry: LogEntry) => void): () => void;
+  /** Resolves once events stored from then on reach `listener`; to the way to stop. */
+  subscribe(listener: (entry: LogEntry) => void): Promise<() => void>;
 }
 
 export class InProcessLogBus implements LogBus {
@@ -28,7 +29,7 @@ export class InProcessLogBus implements LogBus {
     for (const entry of entries()) for (const listener of this.listeners) listener(entry);
   }
 
-  subscribe(listener: (entry: LogEntry) => void): () => void {
+  async subscribe(listener: (entry: LogEntry) => void): Promise<() => void> {
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }

@@ -10,7 +10,7 @@ const CHANNEL = "logs";
  */
 export class RedisLogBus implements LogBus {
   private readonly listeners = new Set<(entry: LogEntry) => void>();
-  private listening = false;
+  private listening: Promise<unknown> | undefined;
 
   constructor(
     private readonly pubsub: PubSub,
@@ -23,13 +23,16 @@ export class RedisLogBus implements LogBus {
     if (batch.length) this.pubsub.publish(CHANNEL, batch).catch(this.onError);
   }
 
-  subscribe(listener: (entry: LogEntry) => void): () => void {
-    if (!this.listening) {
-      this.listening = true;
-      this.pubsub.subscribe(CHANNEL, (batch) => {
+  async subscribe(listener: (entry: LogEntry) => void): Promise<() => void> {
+    this.listening ??= this.pubsub
+      .subscribe(CHANNEL, (batch) => {
         for (const entry of batch as LogEntry[]) for (const l of this.listeners) l(entry);
+      })
+      .catch((e: unknown) => {
+        this.listening = undefined;
+        throw e;
       });
-    }
+    await this.listening;
     this.listeners.add(listener);
     return () => void this.listeners.delete(listener);
   }
