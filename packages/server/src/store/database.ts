@@ -28,7 +28,7 @@ export function openSqlite(file: string): Store {
   const statements = withStatementCache(sqlite);
   const { dialect, driver } = sqliteDialect(statements);
   const db = new Kysely<Database>({ dialect });
-  registerReader(db, driver, statements);
+  registerReader(db, driver);
   return { db, engine: "sqlite", close: () => db.destroy() };
 }
 

@@ -11,18 +11,43 @@ export interface StatementCache {
 /**
  * Kysely's SQLite driver, knowing whether its one connection is taken. While it is free, no transaction is open on
  * it, and a read may run on the spot: better-sqlite3 is synchronous, so nothing can start in between.
+ *
+ * Reads on the spot share one read transaction per turn of the event loop. A read outside a transaction takes and
+ * drops SQLite's locks itself: four fcntl and two stat system calls, about 6.5 of a point read's 8 µs here. The shared
+ * snapshot ends when the turn's I/O callbacks are done (setImmediate), or before anything else takes the connection,
+ * so a write always starts on a fresh snapshot and a read never waits on one. A request whose bytes had arrived when
+ * the turn began sees every write committed before it, from this process or another.
  */
 class TrackedSqliteDriver implements Driver {
   private readonly inner: SqliteDriver;
   taken = false;
+  private snapshot = false;
 
-  constructor(statements: StatementCache) {
+  constructor(private readonly statements: StatementCache) {
     this.inner = new SqliteDriver({ database: statements });
   }
+
+  /** The rows of `query` now, as arrays, or undefined when the connection is taken. */
+  read(query: CompiledQuery): unknown[][] | undefined {
+    if (this.taken) return undefined;
+    if (!this.snapshot) {
+      this.statements.prepare("begin").run();
+      this.snapshot = true;
+      setImmediate(this.endSnapshot);
+    }
+    return this.statements.prepareRaw(query.sql).all(query.parameters as unknown[]) as unknown[][];
+  }
+
+  private readonly endSnapshot = () => {
+    if (!this.snapshot) return;
+    this.snapshot = false;
+    this.statements.prepare("commit").run();
+  };
 
   init = () => this.inner.init();
   async acquireConnection(): Promise<DatabaseConnection> {
     const connection = await this.inner.acquireConnection();
+    this.endSnapshot();
     this.taken = true;
     return connection;
   }
@@ -36,7 +61,10 @@ class TrackedSqliteDriver implements Driver {
   savepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) => this.inner.savepoint(c, name, compile);
   rollbackToSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) => this.inner.rollbackToSavepoint(c, name, compile);
   releaseSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) => this.inner.releaseSavepoint(c, name, compile);
-  destroy = () => this.inner.destroy();
+  destroy = async () => {
+    this.endSnapshot();
+    await this.inner.destroy();
+  };
 }
 
 /** A SQLite dialect whose driver can answer reads at once; `readNow` below uses it. */
@@ -52,8 +80,8 @@ export function sqliteDialect(statements: StatementCache): { dialect: SqliteDial
 
 const readers = new WeakMap<object, (query: CompiledQuery) => unknown[][] | undefined>();
 
-export function registerReader(db: Kysely<any>, driver: TrackedSqliteDriver, statements: StatementCache): void {
-  readers.set(db, (query) => (driver.taken ? undefined : (statements.prepareRaw(query.sql).all(query.parameters as unknown[]) as unknown[][])));
+export function registerReader(db: Kysely<any>, driver: TrackedSqliteDriver): void {
+  readers.set(db, (query) => driver.read(query));
 }
 
 /**
