@@ -10,8 +10,9 @@ const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379
 // Two nodes of one deployment: each has its own connections, as separate processes would.
 const errors: unknown[] = [];
 const prefix = `sprocket-test-${randomBytes(6).toString("hex")}`;
-const clients = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
-const [one, two] = clients.map((redis) => new RedisPubSub(redis, prefix, (e) => errors.push(e)));
+const clients = [new Redis(REDIS_URL), new Redis(REDIS_URL)] as const;
+const one = new RedisPubSub(clients[0], prefix, (e) => errors.push(e));
+const two = new RedisPubSub(clients[1], prefix, (e) => errors.push(e));
 
 afterAll(async () => {
   await Promise.all([one.close(), two.close()]);
