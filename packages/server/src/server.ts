@@ -17,6 +17,7 @@ import { ClusterEvents } from "./cluster/cluster-events";
 import { InProcessPubSub } from "./cluster/pub-sub";
 import { RedisPubSub } from "./cluster/redis-pub-sub";
 import { followDeploys } from "./cluster/follow-deploys";
+import { SqliteLogWriter } from "./logs/sqlite-log-writer";
 import { scheduleLogRetention } from "./cluster/log-retention-job";
 import { loadOrCreateCertificate } from "./tls/tls-certificate";
 
@@ -43,7 +44,8 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
   const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
   // Nodes hear of each other's deploys and log events through Redis; a lone node keeps them in-process.
   const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, (e) => logs.onError(e, "Redis pub/sub")) : new InProcessPubSub();
-  const logs = new Logs(store.db, clock, logOptions, redis ? new RedisLogBus(pubsub, (e) => logs.onError(e, "log stream publish")) : undefined);
+  const bus = redis ? new RedisLogBus(pubsub, (e) => logs.onError(e, "log stream publish")) : undefined;
+  const logs = new Logs(store.db, clock, logOptions, bus, store.file ? new SqliteLogWriter(store.file) : undefined);
   const close = async () => {
     await pubsub.close();
     await Promise.all([store.close(), redis?.quit()]);

@@ -42,6 +42,23 @@ export interface SinkOptions {
   maxPending: number;
 }
 
+/** Runs a flush's INSERTs in one transaction and answers the ids each returned. */
+export interface SinkWriter {
+  write(statements: readonly CompiledQuery[]): Promise<number[][]>;
+  close(): Promise<void>;
+}
+
+/** The writer on the store's own connection (PostgreSQL; SQLite uses a thread of its own, see sqlite-log-writer.ts). */
+export const storeWriter = (db: Kysely<Database>): SinkWriter => ({
+  write: (statements) =>
+    db.transaction().execute(async (trx) => {
+      const ids: number[][] = [];
+      for (const s of statements) ids.push((await trx.executeQuery<{ id: number }>(s)).rows.map((r) => Number(r.id)));
+      return ids;
+    }),
+  close: async () => {},
+});
+
 export const DEFAULT_SINK_OPTIONS: SinkOptions = { flushMs: 200, maxBatch: 500, maxPending: 50_000 };
 
 /**
@@ -61,6 +78,7 @@ export class LogSink {
 
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly writer: SinkWriter,
     private readonly onWritten: (rows: StoredRow[]) => void,
     private readonly onError: (error: unknown) => void,
     private readonly opts: SinkOptions = DEFAULT_SINK_OPTIONS,
@@ -92,6 +110,7 @@ export class LogSink {
   async close(): Promise<void> {
     this.closed = true;
     await this.flush();
+    await this.writer.close();
   }
 
   /**
@@ -101,18 +120,22 @@ export class LogSink {
    * are drawn in the order the rows are listed, so the ascending ids pair with the rows in order, whatever order
    * RETURNING lists them in. The rows become the stored rows: absent columns set to null, the id added.
    */
-  private insert(table: SinkTable, rows: readonly object[]): Promise<void> {
+  private async insert(table: SinkTable, rows: readonly object[]): Promise<void> {
     const columns = COLUMNS[table];
-    return this.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-        const slice = rows.slice(i, i + ROWS_PER_STATEMENT) as Array<Record<string, unknown>>;
-        const parameters = new Array<unknown>(slice.length * columns.length);
-        let n = 0;
-        for (const row of slice) for (const c of columns) parameters[n++] = row[c] ??= null;
-        const result = await trx.executeQuery<{ id: number }>({ ...this.compiledInsert(table, slice.length), parameters });
-        const ids = result.rows.map((r) => Number(r.id)).sort((a, b) => a - b);
-        slice.forEach((row, k) => (row.id = ids[k]));
-      }
+    const slices: Array<Array<Record<string, unknown>>> = [];
+    const statements: CompiledQuery[] = [];
+    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+      const slice = rows.slice(i, i + ROWS_PER_STATEMENT) as Array<Record<string, unknown>>;
+      const parameters = new Array<unknown>(slice.length * columns.length);
+      let n = 0;
+      for (const row of slice) for (const c of columns) parameters[n++] = row[c] ??= null;
+      slices.push(slice);
+      statements.push({ ...this.compiledInsert(table, slice.length), parameters });
+    }
+    const ids = await this.writer.write(statements);
+    slices.forEach((slice, s) => {
+      const sorted = ids[s]!.sort((a, b) => a - b);
+      slice.forEach((row, k) => (row.id = sorted[k]));
     });
   }
 

@@ -4,7 +4,7 @@ import type { Database } from "../store/schema";
 import type { Clock } from "../platform";
 import { ConfigError } from "../config";
 import { InProcessLogBus, type LogBus, type LogEntry } from "./log-bus";
-import { DEFAULT_SINK_OPTIONS, LogSink, type SinkOptions, type StoredRow } from "./log-sink";
+import { DEFAULT_SINK_OPTIONS, LogSink, storeWriter, type SinkOptions, type SinkWriter, type StoredRow } from "./log-sink";
 import { apiCallView, extensionEventView, functionRunView } from "./log-views";
 import { OtlpExporter } from "./otlp-export";
 import { pruneLogs } from "./retention";
@@ -57,10 +57,12 @@ export class Logs {
     private readonly clock: Clock,
     readonly options: LogsOptions,
     readonly bus: LogBus = new InProcessLogBus(),
+    writer: SinkWriter = storeWriter(db),
   ) {
     this.exporter = options.otlpEndpoint ? new OtlpExporter(options.otlpEndpoint, (e) => this.onError(e, "OTLP export")) : undefined;
     this.sink = new LogSink(
       db,
+      writer,
       (rows) => {
         this.bus.publish(() => rows.map(entryOf));
         this.exporter?.export(rows);

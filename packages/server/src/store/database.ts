@@ -12,6 +12,8 @@ export type Engine = "sqlite" | "postgres";
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
+  /** The SQLite file; undefined on PostgreSQL. */
+  file: string | undefined;
   close(): Promise<void>;
 }
 
@@ -29,7 +31,7 @@ export function openSqlite(file: string): Store {
   const { dialect, driver } = sqliteDialect(statements);
   const db = new Kysely<Database>({ dialect });
   registerReader(db, driver);
-  return { db, engine: "sqlite", close: () => db.destroy() };
+  return { db, engine: "sqlite", file, close: () => db.destroy() };
 }
 
 /**
@@ -59,7 +61,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
   // use; without a listener its error would be thrown from the pool and kill the node.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, engine: "postgres", close: () => db.destroy() };
+  return { db, engine: "postgres", file: undefined, close: () => db.destroy() };
 }
 
 export function openStore(opts: { databaseUrl?: string | undefined; dataDir: string }): Store {
