@@ -67,6 +67,21 @@ describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("the SQLite log wri
     expect((await bodies()).slice(-2)).toEqual(["server", "log"]);
   });
 
+  it("never makes a store transaction that read first fail to write because the thread wrote in between", async () => {
+    const w = writer();
+    // With a deferred BEGIN, the transaction's read pins a snapshot; once the thread commits, the transaction can no
+    // longer take the write lock (SQLITE_BUSY_SNAPSHOT) and fails at once. The store's transactions take it up front.
+    let logged: Promise<number[][]> | undefined;
+    await store.db.transaction().execute(async (trx) => {
+      await sql`select count(*) from events`.execute(trx);
+      logged = w.write([insert("between")]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      await sql`insert into events (body) values ('after the read')`.execute(trx);
+    });
+    await logged;
+    expect((await bodies()).slice(-2)).toEqual(["after the read", "between"]);
+  });
+
   it("answers every write with the reason when it cannot open the store", async () => {
     const w = new SqliteLogWriter(path.join(dir, "missing", "store.db"));
     writers.push(w);

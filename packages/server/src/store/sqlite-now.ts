@@ -1,4 +1,4 @@
-import { SqliteDialect, SqliteDriver, type CompiledQuery, type DatabaseConnection, type Driver, type Kysely, type QueryCompiler } from "kysely";
+import { CompiledQuery, SqliteDialect, SqliteDriver, type DatabaseConnection, type Driver, type Kysely, type QueryCompiler } from "kysely";
 import type SQLite from "better-sqlite3";
 
 /** Prepares a statement once per SQL text (see database.ts); `prepareRaw` gives one that returns rows as arrays. */
@@ -55,7 +55,14 @@ class TrackedSqliteDriver implements Driver {
     this.taken = false;
     await this.inner.releaseConnection();
   }
-  beginTransaction = (c: DatabaseConnection) => this.inner.beginTransaction(c);
+  /**
+   * BEGIN IMMEDIATE: the log writer thread writes through a second connection, and a deferred transaction that read
+   * before that thread committed could never take the write lock (SQLITE_BUSY_SNAPSHOT, at once, whatever the busy
+   * timeout). Taking it up front makes the transaction wait its turn instead.
+   */
+  beginTransaction = async (c: DatabaseConnection) => {
+    await c.executeQuery(CompiledQuery.raw("begin immediate"));
+  };
   commitTransaction = (c: DatabaseConnection) => this.inner.commitTransaction(c);
   rollbackTransaction = (c: DatabaseConnection) => this.inner.rollbackTransaction(c);
   savepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) => this.inner.savepoint(c, name, compile);
