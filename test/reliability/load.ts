@@ -95,7 +95,13 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
     const bad = codes.filter(([code]) => code >= 300 && code !== 429);
     const limited = codes.find(([code]) => code === 429)?.[1] ?? 0;
     if (bad.length || r.errors || r.timeouts) problems.push(`${m.name}: ${bad.map(([c, k]) => `${k}×${c}`).join(" ")} errors ${r.errors} timeouts ${r.timeouts}`);
-    if (m.name === "rate-limited app" && limited === 0) problems.push("the app with default limits never got a 429");
+    // Windows are fixed and start at the app's first call: below 190 calls per window a 429 would be wrong. On a
+    // machine too busy to send that many, the case says so instead of failing.
+    const windows = Math.ceil((warmupSeconds + seconds) / 10);
+    if (m.name === "rate-limited app" && limited === 0) {
+      if (r.requests.total > 190 * windows) problems.push(`the app with default limits never got a 429 in ${r.requests.total} calls`);
+      else parts.push(`(the limited app sent only ${r.requests.total} calls, not enough to reach its limit)`);
+    }
     if (m.name !== "rate-limited app" && limited > 0) problems.push(`${m.name}: ${limited} 429s with limits lifted`);
     if (sustained.length === 0) problems.push(`${m.name}: no answer after the warm-up`);
     const p99 = sustained[Math.min(sustained.length - 1, Math.floor(sustained.length * 0.99))] ?? 0;
