@@ -27,6 +27,8 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
     logger: { level: p.config.logLevel },
     // Calls are recorded by the API-call log; pino's per-request lines would only repeat them.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (pino's child() on every call): errors are logged with their correlation id.
+    childLoggerFactory: (logger) => logger,
     bodyLimit: 8 * 1024 * 1024,
     rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
     // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.

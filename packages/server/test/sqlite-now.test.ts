@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { sql, type CompiledQuery } from "kysely";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlite, type Store } from "../src/store/database";
 import { readNow } from "../src/store/sqlite-now";
@@ -29,8 +29,7 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const body: CompiledQuery = { sql: "select body from notes where id = ?", parameters: [1], query: undefined as never, queryId: undefined as never };
-const read = () => readNow(store.db, body)?.[0]?.[0];
+const read = () => readNow(store.db, "select body from notes where id = ?", [1])?.[0]?.[0];
 
 describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("reads on the spot (SQLite)", () => {
   it("see in a new turn what another connection committed, and keep one snapshot within a turn", async () => {
@@ -65,7 +64,7 @@ describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("reads on the spot 
   it("answer nothing while a store transaction holds the connection", async () => {
     let during: unknown = "not read";
     await store.db.transaction().execute(async () => {
-      during = readNow(store.db, body);
+      during = readNow(store.db, "select body from notes where id = ?", [1]);
     });
     expect(during).toBeUndefined();
     expect(read()).toBe("third+mine");

@@ -88,10 +88,11 @@ export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: 
 
 /** One record, read at once when the store allows it (see store/sqlite-now.ts). */
 export function getObject(db: Db, accountId: number, t: ObjectType, id: number, archived: boolean): MaybePromise<StoredObject | undefined> {
-  const query: CompiledQuery<Row> = { ...readOneQuery(db), parameters: [accountId, t.id, archived ? 1 : 0, id] };
-  const now = readNow(db, query);
+  const query = readOneQuery(db);
+  const parameters = [accountId, t.id, archived ? 1 : 0, id];
+  const now = readNow(db, query.sql, parameters);
   if (now) return now[0] ? decodeRow(rowOf(now[0])) : undefined;
-  return db.executeQuery(query).then((r) => (r.rows[0] ? decodeRow(r.rows[0]) : undefined));
+  return db.executeQuery<Row>({ ...query, parameters }).then((r) => (r.rows[0] ? decodeRow(r.rows[0]) : undefined));
 }
 
 /**

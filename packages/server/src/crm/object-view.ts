@@ -12,8 +12,18 @@ const iso = (ms: number) => new Date(ms).toISOString();
  */
 export function selectProperties(t: ObjectType, defs: Map<string, PropertyDef>, requested: readonly string[] | "all"): readonly string[] | "all" {
   if (requested === "all") return "all";
-  const names = requested.length > 0 ? requested.filter((n) => defs.has(n)) : t.defaultProperties;
-  return [...new Set([...names, "createdate", t.lastModifiedProperty, "hs_object_id"])];
+  if (requested.length === 0) return defaultSelection(t);
+  return withSystem(t, requested.filter((n) => defs.has(n)));
+}
+
+const withSystem = (t: ObjectType, names: readonly string[]) => [...new Set([...names, "createdate", t.lastModifiedProperty, "hs_object_id"])];
+
+/** What a read without `properties` answers with: the same for every read of a type, so worked out once. */
+const defaults = new Map<ObjectType, readonly string[]>();
+function defaultSelection(t: ObjectType): readonly string[] {
+  let names = defaults.get(t);
+  if (!names) defaults.set(t, (names = withSystem(t, t.defaultProperties)));
+  return names;
 }
 
 /** HubSpot's SimplePublicObject; property values are strings or null. Every record read builds one: dates are formatted once each. */

@@ -28,14 +28,14 @@ class TrackedSqliteDriver implements Driver {
   }
 
   /** The rows of `query` now, as arrays, or undefined when the connection is taken. */
-  read(query: CompiledQuery): unknown[][] | undefined {
+  read(sql: string, parameters: readonly unknown[]): unknown[][] | undefined {
     if (this.taken) return undefined;
     if (!this.snapshot) {
       this.statements.prepare("begin").run();
       this.snapshot = true;
       setImmediate(this.endSnapshot);
     }
-    return this.statements.prepareRaw(query.sql).all(query.parameters as unknown[]) as unknown[][];
+    return this.statements.prepareRaw(sql).all(parameters as unknown[]) as unknown[][];
   }
 
   private readonly endSnapshot = () => {
@@ -85,10 +85,10 @@ export function sqliteDialect(statements: StatementCache): { dialect: SqliteDial
   return { dialect, driver };
 }
 
-const readers = new WeakMap<object, (query: CompiledQuery) => unknown[][] | undefined>();
+const readers = new WeakMap<object, TrackedSqliteDriver>();
 
 export function registerReader(db: Kysely<any>, driver: TrackedSqliteDriver): void {
-  readers.set(db, (query) => driver.read(query));
+  readers.set(db, driver);
 }
 
 /**
@@ -97,6 +97,6 @@ export function registerReader(db: Kysely<any>, driver: TrackedSqliteDriver): vo
  * Going around Kysely's executor spares a read its connection hand-off, a mutex promise and four async hops; arrays
  * spare better-sqlite3 setting each column on a new object by name through V8's API, which cost more than the query.
  */
-export function readNow(db: object, query: CompiledQuery): unknown[][] | undefined {
-  return readers.get(db)?.(query);
+export function readNow(db: object, sql: string, parameters: readonly unknown[]): unknown[][] | undefined {
+  return readers.get(db)?.read(sql, parameters);
 }
