@@ -7,10 +7,7 @@ import SQLite from "better-sqlite3";
 /** @returns {import("better-sqlite3").Database} */
 function open() {
   const db = new SQLite(workerData.file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  // Off the request thread, waiting for the server's own write transactions costs nobody anything.
-  db.pragma("busy_timeout = 30000");
+  for (const pragma of /** @type {string[]} */ (workerData.pragmas)) db.pragma(pragma);
   return db;
 }
 

@@ -20,13 +20,13 @@ export interface Store {
 // BIGINT columns hold epoch milliseconds and counters, all well inside Number's safe range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
+/** Every connection to the store's file is set up alike: the server's, and the log writer thread's (which waits longer). */
+export const sqlitePragmas = (busyTimeoutMs: number) => ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", `busy_timeout = ${busyTimeoutMs}`];
+
 export function openSqlite(file: string): Store {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
+  for (const pragma of sqlitePragmas(5000)) sqlite.pragma(pragma);
   const statements = withStatementCache(sqlite);
   const { dialect, driver } = sqliteDialect(statements);
   const db = new Kysely<Database>({ dialect });
