@@ -3,12 +3,13 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { PROJECTS_DIR } from "../../fixtures/paths";
 import { performance } from "node:perf_hooks";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { loadProjectFromDir, validateProject } from "@sprocket/project-format";
 import { loadConfig, startServer } from "@sprocket/server";
 
-const SEED = "/work/shared/fixtures/projects/seed-example";
+const SEED = path.join(PROJECTS_DIR, "seed-example");
 const RUNS = 7;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`;

@@ -4,6 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PROJECTS_DIR } from "../../fixtures/paths";
 import { createAccount } from "../../packages/server/src/accounts/account-service";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
@@ -261,7 +262,7 @@ describe("console", () => {
     const work = mkdtempSync(path.join(tmpdir(), "sprocket-console-cli-"));
     const env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
     expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env)).code).toBe(0);
-    const upload = await runCli(["project", "upload", "/work/shared/fixtures/projects/seed-example", "-m", "from the console test"], env);
+    const upload = await runCli(["project", "upload", path.join(PROJECTS_DIR, "seed-example"), "-m", "from the console test"], env);
     expect(upload.code, upload.stderr).toBe(0);
     const { context, page, errors } = await openPage();
     await signIn(page, admin, `/developer-projects/${accountId}`);

@@ -5,6 +5,7 @@ import { authzGroup } from "./authz";
 import { consoleSecurityGroup } from "./console-security";
 import { crashGroup } from "./crash";
 import { loadGroup } from "./load";
+import { attackerGroup } from "./attacker";
 
 /** Every group of cases, in the order they run. */
-export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup, consoleSecurityGroup, crashGroup, loadGroup];
+export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup, consoleSecurityGroup, attackerGroup, crashGroup, loadGroup];

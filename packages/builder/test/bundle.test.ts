@@ -1,23 +1,28 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { PROJECTS_DIR } from "../../../fixtures/paths";
 import { promisify } from "node:util";
 import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildError, bundleCard, bundleFunction, installDependencies } from "../src/index";
 
 const run = promisify(execFile);
-const SEED_SRC = "/work/shared/fixtures/projects/seed-example/src";
-const SEED_APP = join(SEED_SRC, "app");
-
 let work: string;
+// The seed project is copied out of the repository first, as the server unpacks uploads into a scratch folder:
+// esbuild would otherwise find the repository's own tsconfig.json above it.
+let SEED_SRC: string;
+let SEED_APP: string;
 let cardModules: string;
 let functionModules: string;
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "sprocket-bundle-"));
+  SEED_SRC = join(work, "seed-src");
+  SEED_APP = join(SEED_SRC, "app");
+  await cp(join(PROJECTS_DIR, "seed-example/src"), SEED_SRC, { recursive: true });
   const cacheDir = join(work, "cache");
   // Real installs of the seed project's dependencies (react, @hubspot/ui-extensions, @hubspot/api-client 7, axios).
   const [card, fn] = await Promise.all([
@@ -142,7 +147,7 @@ describe("bundleFunction", () => {
     expect(result.warnings).toEqual([]);
     expect(await readFile(outFile, "utf8")).toContain("//# sourceMappingURL=example-function.js.map");
     const [source] = JSON.parse(await readFile(result.sourceMapFile, "utf8")).sources as string[];
-    expect(source).toMatch(/\/seed-example\/src\/app\/app\.functions\/example-function\.js$/);
+    expect(source).toMatch(/\/seed-src\/app\/app\.functions\/example-function\.js$/);
     const answer = await callInChild(
       outFile,
       `return await new Promise((resolve) => fn.main({ parameters: { text: "hi" } }, resolve));`,

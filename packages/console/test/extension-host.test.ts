@@ -6,13 +6,14 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { PROJECTS_DIR } from "../../../fixtures/paths";
 import { buildExtensionHost } from "../src/extension-host/build";
 import type { ExtensionContext, ServerlessRequest } from "../src/extension-host/contract";
 import { registeredComponentNames } from "./registered-components";
 import { buildCard } from "./hubspot-card-build";
 import { startHarnessServer, type HarnessServer } from "./harness-server";
 
-const projects = "/work/shared/fixtures/projects";
+const projects = PROJECTS_DIR;
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const resultsDir = fileURLToPath(new URL("../test-results/", import.meta.url));
 const require = createRequire(import.meta.url);

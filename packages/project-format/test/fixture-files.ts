@@ -1,6 +1,7 @@
 import { loadProjectFromDir, type ProjectFiles } from "@sprocket/project-format";
+import { PROJECTS_DIR } from "../../../fixtures/paths";
 
-export const fixturesDir = "/work/shared/fixtures/projects";
+export const fixturesDir = PROJECTS_DIR;
 
 /** A fixture project as an editable in-memory file set with string contents. */
 export async function fixture(name: string): Promise<Map<string, string>> {

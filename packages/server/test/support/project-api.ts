@@ -1,8 +1,9 @@
 import os from "node:os";
 import path from "node:path";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
+import { PROJECTS_DIR } from "../../../../fixtures/paths";
 
-export const FIXTURES = "/work/shared/fixtures/projects";
+export const FIXTURES = PROJECTS_DIR;
 
 /**
  * One npm dependency cache for every test run on this machine: the builder's cache is content-addressed and
