@@ -40,9 +40,13 @@ export function checkScopes(c: Checker, obj: JsonObject, key: string, atLeastOne
       c.report.error("FIELD_EMPTY", at, `${fieldName(pointer)} is an empty string, not a scope name`, `Replace it with a scope name such as crm.objects.contacts.read, or remove it.`);
       ok = false;
     } else if (!isKnownScope(value)) {
+      // A near miss of a known scope is a typo HubSpot refuses too; anything else may be a scope newer than this
+      // catalogue, so it is granted with a warning rather than refused.
       const guess = suggestScope(value);
-      c.report.error("APP_SCOPE_UNKNOWN", at, `unknown scope '${value}'${guess ? `; did you mean '${guess}'?` : ""}`, guess ? `Replace it with '${guess}'.` : scopeHint);
-      ok = false;
+      if (guess) {
+        c.report.error("APP_SCOPE_UNKNOWN", at, `unknown scope '${value}'; did you mean '${guess}'?`, `Replace it with '${guess}'.`);
+        ok = false;
+      } else c.report.warning("APP_SCOPE_UNKNOWN", at, `scope '${value}' is not in Sprocket's scope catalogue; the app is granted it, but no API here checks it`, scopeHint);
     } else if (seen.has(value)) {
       c.report.warning("APP_SCOPE_DUPLICATE", at, `scope '${value}' is listed twice`, "Remove the repeated entry.");
     }

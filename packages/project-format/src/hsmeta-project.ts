@@ -53,9 +53,9 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
   const functionsDir = joinPath(ctx.srcDir, "app/functions");
   const packageJson = `${functionsDir}/package.json`;
   const firstFn = fnComponents[0];
-  if (firstFn && !ctx.files.has(packageJson))
-    ctx.report.error("FUNCTIONS_PACKAGE_JSON_MISSING", { file: firstFn.file }, `${packageJson} does not exist; app functions need it for their dependencies`, `Add ${packageJson}, e.g. { "name": "my-functions", "version": "1.0.0", "dependencies": {} }.`);
-  else if (firstFn) {
+  // Without a package.json nothing is installed: functions that import no package still build, as on HubSpot.
+  const hasPackageJson = ctx.files.has(packageJson);
+  if (firstFn && hasPackageJson) {
     const pkg = loadJson(ctx, packageJson);
     if (pkg) rootObject(ctx, pkg, "package.json");
   }
@@ -65,7 +65,8 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
       ...app,
       cards: cards as CardModel[],
       functions: functions as FunctionModel[],
-      ...(firstFn ? { functionsDir, functionsPackageJson: packageJson } : {}),
+      ...(firstFn ? { functionsDir } : {}),
+      ...(firstFn && hasPackageJson ? { functionsPackageJson: packageJson } : {}),
     },
   ];
 }

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { pointerJoin } from "./json-document";
 import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkScopes, checkSecrets, checkUid } from "./field-checks";
 import type { JsonObject } from "./json-object";
@@ -81,7 +82,8 @@ function legacyCard(ctx: ProjectContext, file: string, appDir: string, uids: Map
   if (data.value("fetch"))
     ctx.report.error("CARD_LEGACY_FETCH", data.at("fetch", data.keyNode("fetch")), "cards driven by 'data.fetch' (the pre-React card format) are not supported", 'Build the card with React: replace "fetch" with "module": { "file": "Card.jsx" } and "objectTypes".');
   const title = data.string("title", { required: true, nonEmpty: true, hint: 'Give the card a title, e.g. "title": "Deal health".' });
-  const uid = checkUid(ctx, data, "uid");
+  // HubSpot derives a card's uid from its file when data.uid is absent; the same file keeps the same uid across uploads.
+  const uid = data.value("uid") === undefined ? uidFromFile(file) : checkUid(ctx, data, "uid");
   const first = uid === undefined ? undefined : uids.get(uid);
   if (first) ctx.report.error("UID_DUPLICATE", data.at("uid"), `card uid '${uid}' is already used by ${first}`, "Card uids must be unique within an app; rename one of them.");
   else if (uid !== undefined) uids.set(uid, file);
@@ -93,6 +95,12 @@ function legacyCard(ctx: ProjectContext, file: string, appDir: string, uids: Map
   if (ctx.report.diagnostics.slice(before).some((d) => d.severity === "error") || !entryFile) return undefined;
   const packageDir = nearestPackageDir(ctx.files, dirOf(file), appDir);
   return { uid: uid!, title: title!, location: location!, objectTypes: objectTypes!, entryFile, configFile: file, ...(packageDir !== undefined ? { packageDir } : {}) };
+}
+
+/** A stable uid from a card file's name: `extensions/Deal Card.json` → `deal-card`. */
+function uidFromFile(file: string): string {
+  const base = posix.basename(file).replace(/\.json$/i, "");
+  return base.toLowerCase().replace(/[^a-z0-9_-]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 64) || "card";
 }
 
 const knownRuntimes = ["nodejs16.x", "nodejs18.x", "nodejs20.x", "nodejs22.x"];
@@ -108,19 +116,20 @@ function legacyFunctions(ctx: ProjectContext, appDir: string): Pick<AppModel, "f
   }
   const doc = loadJson(ctx, serverlessPath);
   const serverless = doc && rootObject(ctx, doc, "serverless.json");
+  // Without a package.json nothing is installed: functions that import no package still build, as on HubSpot.
   const packageJson = `${functionsDir}/package.json`;
-  if (!ctx.files.has(packageJson))
-    ctx.report.error("FUNCTIONS_PACKAGE_JSON_MISSING", { file: serverlessPath, doc, node: doc?.root }, `${functionsDir} has no package.json`, `Add ${packageJson} listing the functions' dependencies, e.g. { "name": "my-functions", "version": "1.0.0", "dependencies": {} }.`);
-  else {
+  const hasPackageJson = ctx.files.has(packageJson);
+  if (hasPackageJson) {
     const pkg = loadJson(ctx, packageJson);
     if (pkg) rootObject(ctx, pkg, "package.json");
   }
   if (!serverless) return { functions: [] };
   serverless.unknownFields(["runtime", "version", "appFunctions"], "serverless.json");
-  const runtime = serverless.string("runtime", { required: true, nonEmpty: true, hint: 'Set the Node.js runtime, e.g. "runtime": "nodejs18.x".' });
+  // HubSpot treats runtime and version as optional: functions run on the platform's Node.js either way.
+  const runtime = serverless.string("runtime", { required: false, nonEmpty: true, hint: 'Set the Node.js runtime, e.g. "runtime": "nodejs18.x".' });
   if (runtime !== undefined && !knownRuntimes.includes(runtime))
     ctx.report.warning("FUNCTION_RUNTIME_UNKNOWN", serverless.at("runtime"), `unknown runtime ${JSON.stringify(runtime)}; functions run on Node.js 20`, `Use one of ${knownRuntimes.join(", ")}.`);
-  serverless.string("version", { required: true, nonEmpty: true, hint: 'Add "version": "1.0".' });
+  serverless.string("version", { required: false, nonEmpty: true, hint: 'Add "version": "1.0".' });
   const table = serverless.object("appFunctions", { required: true, hint: 'Declare functions as "appFunctions": { "myFunc": { "file": "my-func.js", "secrets": [] } }.' }, "FUNCTION_NAME_DUPLICATE");
   const functions: FunctionModel[] = [];
   for (const name of table?.keys() ?? []) {
@@ -135,5 +144,5 @@ function legacyFunctions(ctx: ProjectContext, appDir: string): Pick<AppModel, "f
     const endpoint = checkEndpoint(ctx, fn, "method");
     if (file && secrets && endpoint !== undefined) functions.push({ name, file, configFile: serverlessPath, pointer, secrets, ...(endpoint ? { endpoint } : {}) });
   }
-  return { functions, functionsDir, functionsPackageJson: packageJson, ...(runtime ? { serverlessRuntime: runtime } : {}) };
+  return { functions, functionsDir, ...(hasPackageJson ? { functionsPackageJson: packageJson } : {}), ...(runtime ? { serverlessRuntime: runtime } : {}) };
 }

@@ -41,7 +41,7 @@ export function validateProject(files: ProjectFiles, opts: ValidateOptions = {})
   config.unknownFields(hsprojectFields, "hsproject.json");
   const name = config.string("name", { required: true, nonEmpty: true, hint: 'Name the project, e.g. "name": "my-project".' });
   const srcDir = checkSrcDir(files, report, config);
-  const platformVersion = checkPlatformVersion(report, config.at("platformVersion"), config.string("platformVersion", { required: true, nonEmpty: true, hint: `Set the platform version, e.g. "platformVersion": "2025.1".` }));
+  const platformVersion = checkPlatformVersion(report, config.at("platformVersion"), config.string("platformVersion", { required: false, nonEmpty: true, hint: `Set the platform version, e.g. "platformVersion": "2025.2".` }));
   if (name === undefined || srcDir === undefined || platformVersion === undefined) return finish(report);
   return finish(report, validateTree(ctx(srcDir, platformVersion), name, opts, config.at("srcDir")));
 }
@@ -62,7 +62,7 @@ export function validateSource(files: ProjectFiles, opts: SourceOptions): Valida
   const srcDir = posix.normalize(opts.srcDir ?? ".").replace(/^\.$/, "").replace(/\/$/, "");
   const mounted: ProjectFiles = srcDir ? new Map([...files].map(([path, content]) => [`${srcDir}/${path}`, content])) : files;
   const where: Where = { file: projectFile, pointer: "/platformVersion" };
-  const version = checkPlatformVersion(report, where, opts.platformVersion);
+  const version = checkPlatformVersion(report, where, opts.platformVersion.trim() === "" ? undefined : opts.platformVersion);
   if (opts.projectName.trim() === "")
     report.error("FIELD_EMPTY", { file: projectFile, pointer: "/name" }, "the project name is empty", "Upload with the project's name (hsproject.json 'name').");
   if (version === undefined || opts.projectName.trim() === "") return finish(report);
@@ -73,20 +73,28 @@ export function validateSource(files: ProjectFiles, opts: SourceOptions): Valida
 function checkSrcDir(files: ProjectFiles, report: Report, config: JsonObject): string | undefined {
   const raw = config.string("srcDir", { required: true, nonEmpty: true, hint: 'Name the folder that holds the apps, e.g. "srcDir": "src".' });
   if (raw === undefined) return undefined;
-  const srcDir = posix.normalize(raw.replace(/\\/g, "/")).replace(/\/$/, "");
-  if (raw.startsWith("/") || /^[a-zA-Z]:/.test(raw) || srcDir === "." || srcDir === ".." || srcDir.startsWith("../")) {
+  const normalised = posix.normalize(raw.replace(/\\/g, "/")).replace(/\/$/, "");
+  if (raw.startsWith("/") || /^[a-zA-Z]:/.test(raw) || normalised === ".." || normalised.startsWith("../")) {
     report.error("PROJECT_SRC_DIR_INVALID", config.at("srcDir"), `invalid srcDir ${JSON.stringify(raw)}: it must be a relative path to a folder under the project root`, 'Use a folder inside the project, e.g. "srcDir": "src".');
     return undefined;
   }
-  if (![...files.keys()].some((p) => isUnder(p, srcDir))) {
+  // "." is the project root itself: its apps sit beside hsproject.json.
+  const srcDir = normalised === "." ? "" : normalised;
+  if (![...files.keys()].some((p) => isUnder(p, srcDir) && p !== projectFile)) {
     report.error("PROJECT_SRC_DIR_NOT_FOUND", config.at("srcDir"), `source folder '${srcDir}' does not exist or is empty`, `Create ${srcDir}/ with an app folder in it, or point srcDir at the folder holding your apps.`);
     return undefined;
   }
   return srcDir;
 }
 
+/** HubSpot reads a project that names no platform version as the oldest one it still builds. */
+export const DEFAULT_PLATFORM_VERSION = "2023.1";
+
 function checkPlatformVersion(report: Report, where: Where, version: string | undefined): string | undefined {
-  if (version === undefined) return undefined;
+  if (version === undefined) {
+    report.warning("PROJECT_PLATFORM_VERSION_MISSING", where, `no platform version is set, so the project is read as ${DEFAULT_PLATFORM_VERSION}, the oldest`, `Set it in hsproject.json, e.g. "platformVersion": "2025.2".`);
+    return DEFAULT_PLATFORM_VERSION;
+  }
   if (isKnownPlatform(version)) return version;
   report.error("PROJECT_PLATFORM_VERSION_UNKNOWN", where, `unknown platform version ${JSON.stringify(version)}${suggestion(version, platformVersions)}`, `Use one of ${platformVersions.join(", ")}.`);
   return undefined;
@@ -121,9 +129,10 @@ function validateTree(ctx: ProjectContext, name: string, opts: ValidateOptions, 
     apps = validateHsmetaApps(ctx, metaFiles);
     checkEndpoints(ctx, apps);
   }
+  // HubSpot builds a project without components to an empty build; it only says so.
   if ((legacy ? appJsons : metaFiles).length === 0) {
     const where = ctx.srcDir ? `${ctx.srcDir}/` : "the uploaded files";
-    ctx.report.error(
+    ctx.report.warning(
       "PROJECT_NO_APPS",
       srcDirWhere,
       legacy ? `no app found: no app.json in ${where}` : `no components found: no *-hsmeta.json file in ${where}`,

@@ -95,3 +95,34 @@ describe("sample projects", () => {
     expect((await readdir(`${fixturesDir}/broken`)).sort()).toEqual(Object.keys(expectedCode).sort());
   });
 });
+
+// What HubSpot accepts and a stricter validator refused, distilled from public HubSpot projects (issue #20).
+describe("projects HubSpot accepts", () => {
+  it("hubspot-lenient: no platformVersion, srcDir ./src, no runtime, no functions package.json, no card uid, a newer scope", async () => {
+    const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/hubspot-lenient`));
+    expect(hasErrors(diagnostics)).toBe(false);
+    expect(diagnostics.map((d) => [d.code, d.file, d.pointer])).toEqual([
+      ["PROJECT_PLATFORM_VERSION_MISSING", "hsproject.json", "/platformVersion"],
+      ["APP_SCOPE_UNKNOWN", "src/app/app.json", "/scopes/1"],
+    ]);
+    expect(project).toMatchObject({ platformVersion: "2023.1", srcDir: "src" });
+    const app = project!.apps[0]!;
+    // The card's uid comes from its file name, so it is the same on every upload.
+    expect(app.cards.map((c) => c.uid)).toEqual(["summary-card"]);
+    expect(app.scopes).toEqual(["crm.objects.companies.read", "crm.objects.future_things.read"]);
+    expect(app.functionsPackageJson).toBeUndefined();
+    expect(app.serverlessRuntime).toBeUndefined();
+  });
+
+  it('src-dot: srcDir "." puts the apps beside hsproject.json', async () => {
+    const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/src-dot`));
+    expect(diagnostics).toEqual([]);
+    expect(project).toMatchObject({ srcDir: "", apps: [{ uid: "src-dot-app", configFile: "app/app.json", cards: [{ entryFile: "app/cards/Summary.jsx" }] }] });
+  });
+
+  it("empty-project: no components is an empty project with a warning", async () => {
+    const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/empty-project`));
+    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", code: "PROJECT_NO_APPS", file: "hsproject.json", pointer: "/srcDir" })]);
+    expect(project?.apps).toEqual([]);
+  });
+});

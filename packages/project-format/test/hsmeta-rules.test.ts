@@ -98,8 +98,10 @@ describe("*-hsmeta.json projects (2025.2+)", () => {
     expect(errors(editJson(sample, cardMeta, (j) => (j.config.objectTypes = ["DEEL"])))[0]).toMatchObject({ code: "CARD_OBJECT_TYPE_UNKNOWN", message: expect.stringContaining("did you mean 'DEAL'") });
   });
 
-  it("needs app/functions/package.json when there are functions", () => {
-    expect(errors(withFile(sample, "src/app/functions/package.json", undefined))).toEqual([expect.objectContaining({ code: "FUNCTIONS_PACKAGE_JSON_MISSING", file: fnMeta })]);
+  it("accepts functions without app/functions/package.json (nothing is installed for them)", () => {
+    const result = validateProject(withFile(sample, "src/app/functions/package.json", undefined));
+    expect(errors(withFile(sample, "src/app/functions/package.json", undefined))).toEqual([]);
+    expect(result.project?.apps[0]?.functionsPackageJson).toBeUndefined();
   });
 
   it("warns that app.json is ignored on 2025.2", () => {

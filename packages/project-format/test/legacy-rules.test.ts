@@ -101,9 +101,10 @@ describe("app.json", () => {
     expect(only(editJson(seed, app, (j) => (j.extensions.crm.cards[0].file = "../../hsproject.json")))).toMatchObject({ code: "FILE_OUTSIDE_APP", pointer: "/extensions/crm/cards/0/file" });
   });
 
-  it("reports a project without apps at srcDir", () => {
+  it("warns about a project without apps at srcDir and models it as an empty project, as HubSpot builds it", () => {
     const files = new Map([...seed].filter(([p]) => !p.startsWith("src/app/app.json") && !p.startsWith("src/app/app.functions")));
-    expect(only(files)).toMatchObject({ code: "PROJECT_NO_APPS", file: "hsproject.json", pointer: "/srcDir", line: 3 });
+    expect(only(files, "warning")).toMatchObject({ code: "PROJECT_NO_APPS", file: "hsproject.json", pointer: "/srcDir", line: 3 });
+    expect(validateProject(files).project?.apps).toEqual([]);
   });
 });
 
@@ -171,8 +172,17 @@ describe("serverless.json", () => {
     expect(only(files)).toMatchObject({ code: "FUNCTION_ENDPOINT_DUPLICATE", pointer: "/appFunctions/b/endpoint/path", line: 22, column: 17, message: "endpoint POST quotes is already served by function 'a'" });
   });
 
-  it("needs the functions package.json", () => {
-    expect(only(withFile(seed, "src/app/app.functions/package.json", undefined))).toMatchObject({ code: "FUNCTIONS_PACKAGE_JSON_MISSING", file: serverless });
+  it("accepts functions without a package.json (nothing is installed for them)", () => {
+    const result = validateProject(withFile(seed, "src/app/app.functions/package.json", undefined));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.project?.apps[0]?.functionsPackageJson).toBeUndefined();
+    expect(result.project?.apps[0]?.functions.map((f) => f.name)).toEqual(["myFunc"]);
+  });
+
+  it("accepts serverless.json without runtime and version, as HubSpot does", () => {
+    const result = validateProject(editJson(seed, serverless, (j) => (delete j.runtime, delete j.version)));
+    expect(result.diagnostics).toEqual([]);
+    expect(result.project?.apps[0]?.serverlessRuntime).toBeUndefined();
   });
 
   it("needs serverless.json when app.functions has files", () => {

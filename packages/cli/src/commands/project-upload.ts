@@ -47,7 +47,7 @@ export async function uploadProject(client: SprocketClient, local: LocalProject,
   }
   await progress.start("Zipping");
   const zip = await zipSource(files, project.srcDir);
-  progress.succeed(`Zipped ${project.srcDir}/ (${kb(zip.length)})`);
+  progress.succeed(`Zipped ${project.srcDir || "."}/ (${kb(zip.length)})`);
 
   await ensureRemoteProject(client, project.name, progress);
   await progress.start(`Uploading ${kb(zip.length)}`);
@@ -96,7 +96,8 @@ async function ensureRemoteProject(client: SprocketClient, name: string, progres
 async function zipSource(files: ReadonlyMap<string, string | Uint8Array>, srcDir: string): Promise<Buffer> {
   const { default: yazl } = await import("yazl");
   const zip = new yazl.ZipFile();
-  const prefix = `${srcDir}/`;
+  // srcDir "." (the project root) is modelled as "": every file is under it.
+  const prefix = srcDir === "" ? "" : `${srcDir}/`;
   const mtime = new Date(1980, 0, 1);
   for (const [file, content] of [...files].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (!file.startsWith(prefix)) continue;

@@ -1,4 +1,5 @@
 import { readZipEntries } from "@sprocket/builder";
+import { DEFAULT_PLATFORM_VERSION } from "@sprocket/project-format";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { ProjectsContext } from "./projects-context";
@@ -30,7 +31,7 @@ export async function acceptUpload(ctx: ProjectsContext, who: { accountId: numbe
   const build = await ctx.p.store.db.transaction().execute(async (trx) => {
     if (await findStagedBuild(trx, project.id)) throw projectLocked(project.name);
     return recordBuild(ctx, trx, project, {
-      platformVersion: input.platformVersion,
+      platformVersion: plan.model?.platformVersion ?? (input.platformVersion || DEFAULT_PLATFORM_VERSION),
       uploadMessage: input.uploadMessage,
       source: { type: "HUBSPOT_USER", userId: who.userId },
       skipAutoDeploy: input.skipAutoDeploy,

@@ -38,12 +38,12 @@ export const buildRoutes =
     // Platform versions up to 2025.1.
     app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", signedIn, async (request) => {
       const { file, fields } = await readMultipartUpload(request, "file");
-      if (!fields.platformVersion) throw validationError('The upload needs a "platformVersion" field (hsproject.json "platformVersion").');
       const dev = request.user!;
       const build = await acceptUpload(ctx, dev, {
         projectName: request.params.name,
         zip: file,
-        platformVersion: fields.platformVersion,
+        // HubSpot's CLI leaves the field out when hsproject.json names no version; the validator then reads the oldest.
+        platformVersion: fields.platformVersion ?? "",
         uploadMessage: fields.uploadMessage ?? "",
         skipAutoDeploy: fields.skipAutoDeploy === "true",
       });

@@ -52,10 +52,11 @@ export class ProjectApi {
   }
 
   /** `hs project upload` for platform versions before 2025.2: the zip and the form fields. */
-  upload(name: string, zip: Buffer, fields: { platformVersion: string; uploadMessage?: string; skipAutoDeploy?: boolean }): Promise<ApiResponse> {
+  upload(name: string, zip: Buffer, fields: { platformVersion: string | undefined; uploadMessage?: string; skipAutoDeploy?: boolean }): Promise<ApiResponse> {
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), "project.zip");
-    form.set("platformVersion", fields.platformVersion);
+    // HubSpot's CLI leaves the field out when hsproject.json names no platform version.
+    if (fields.platformVersion !== undefined) form.set("platformVersion", fields.platformVersion);
     form.set("uploadMessage", fields.uploadMessage ?? "");
     if (fields.skipAutoDeploy) form.set("skipAutoDeploy", "true");
     return this.call("POST", `/dfs/v1/projects/upload/${encodeURIComponent(name)}`, { form });
