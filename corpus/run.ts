@@ -72,6 +72,9 @@ function findProjects(dir: string): string[] {
 /** The first line of each problem a build or deploy reported, as HubSpot's CLI would show it. */
 function firstProblem(status: any): string {
   const subs = [...(status?.subbuildStatuses ?? []), ...(status?.subdeployStatuses ?? [])];
+  // An app's own status only says that one of its components failed: the component's reason comes first.
+  const specificFirst = (s: any) => (s.buildType === "PRIVATE_APP" || s.buildType === "APPLICATION" ? 1 : 0);
+  subs.sort((a, b) => specificFirst(a) - specificFirst(b));
   for (const s of subs) {
     const message = s.standardError?.errors?.[0]?.message ?? s.errorMessage;
     if (s.status === "FAILURE" && message) return String(message).split("\n").slice(0, 2).join(" ");
