@@ -5,6 +5,7 @@ import type { ServerConfig } from "./config";
 import { systemClock, type Clock, type Platform } from "./platform";
 import { openStore } from "./store/database";
 import { migrateToLatest } from "./store/migrate";
+import { checkDatabaseRole } from "./store/database-role";
 import { SecretBox, loadOrCreateKey } from "./crypto/secret-box";
 import { Redis } from "ioredis";
 import { createRunnerPool } from "@sprocket/runtime";
@@ -36,6 +37,7 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
   const logOptions = logsOptions();
   const store = openStore(config);
   try {
+    await checkDatabaseRole(store, config.databaseAllowSuperuser);
     await migrateToLatest(store);
   } catch (e) {
     await store.close();
