@@ -63,8 +63,9 @@ describe("signed cluster messages on Redis", () => {
   it("ignores a deploy notice PUBLISHed raw on the deploys channel (review 2, M2) and hears the next real one", async () => {
     const refused: unknown[] = [];
     const forgedPrefix = `sprocket-test-${randomBytes(6).toString("hex")}`;
-    const node = new RedisPubSub(new Redis(REDIS_URL), forgedPrefix, new MessageSigner(secretKey), (e) => refused.push(e));
-    const peer = new RedisPubSub(new Redis(REDIS_URL), forgedPrefix, new MessageSigner(secretKey), (e) => refused.push(e));
+    const connections = [new Redis(REDIS_URL), new Redis(REDIS_URL)] as const;
+    const node = new RedisPubSub(connections[0], forgedPrefix, new MessageSigner(secretKey), (e) => refused.push(e));
+    const peer = new RedisPubSub(connections[1], forgedPrefix, new MessageSigner(secretKey), (e) => refused.push(e));
     const heard: DeployNotice[] = [];
     await new ClusterEvents(node).onDeploy((n) => heard.push(n));
     // The reviewer's repro, and the same with a signature made under another key (another deployment's).
@@ -82,6 +83,7 @@ describe("signed cluster messages on Redis", () => {
     expect(refused).toHaveLength(1);
     expect(String(refused[0])).toContain(`ignored 1 message(s) on Redis channel ${forgedPrefix}:events:deploys not signed by this deployment (last: unsigned)`);
     await Promise.all([node.close(), peer.close()]);
+    await Promise.all(connections.map((c) => c.quit()));
   });
 
   it("refuses a real message replayed, and one whose time is outside the window", async () => {
