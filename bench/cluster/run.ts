@@ -10,6 +10,7 @@ import pg from "pg";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { loadConfig, startServer, type RunningServer } from "@sprocket/server";
 import { ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
+import { ensureTestRole, TEST_ROLE, testRoleUrl } from "../../packages/server/test/support/test-database";
 import { fmt, load, type LoadResult } from "../support/load";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -43,16 +44,16 @@ async function scaleOut(): Promise<Mode> {
   const db = `sprocket_bench_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: PG_ADMIN });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${db}`);
+  // As the tests do: Sprocket refuses a superuser role, so the database belongs to the unprivileged test role.
+  await ensureTestRole(admin);
+  await admin.query(`CREATE DATABASE ${db} OWNER ${TEST_ROLE.name}`);
   await admin.end();
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${db}`;
   const server = await startServer(
     loadConfig(
       { port: 0, dataDir },
       {
         SPROCKET_LOG_LEVEL: "silent",
-        SPROCKET_DATABASE_URL: url.toString(),
+        SPROCKET_DATABASE_URL: testRoleUrl(db),
         SPROCKET_REDIS_URL: REDIS_URL,
         SPROCKET_REDIS_PREFIX: `sprocket-bench-${randomBytes(4).toString("hex")}`,
         SPROCKET_SECRET_KEY: randomBytes(32).toString("hex"),

@@ -10,6 +10,7 @@ import { startBenchServer } from "../support/bench-server";
 import { alternate, fmt, load } from "../support/load";
 import { provisionApps } from "../../packages/server/src/apps/provision";
 import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
+import { ensureTestRole, TEST_ROLE, testRoleUrl } from "../../packages/server/test/support/test-database";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const searchContacts = Number(process.env.BENCH_CONTACTS ?? 100_000);
@@ -128,10 +129,10 @@ const name = `sprocket_bench_${randomBytes(4).toString("hex")}`;
 const admin = new pg.Client({ connectionString: PG_ADMIN });
 try {
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${name}`;
-  pgMs = await searchLatency("postgres", { SPROCKET_DATABASE_URL: url.toString() });
+  // As the tests do: Sprocket refuses a superuser role, so the database belongs to the unprivileged test role.
+  await ensureTestRole(admin);
+  await admin.query(`CREATE DATABASE ${name} OWNER ${TEST_ROLE.name}`);
+  pgMs = await searchLatency("postgres", { SPROCKET_DATABASE_URL: testRoleUrl(name) });
 } catch (e) {
   process.stdout.write(`  postgres: skipped (${(e as Error).message})\n`);
 } finally {

@@ -5,7 +5,8 @@ import yazl from "yazl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZipEntries } from "@sprocket/builder";
 import { zipFixtureSource, type ProjectApi } from "../../packages/server/test/support/project-api";
-import { bootstrapInfo, Cluster, followLogs, type ClusterNode } from "./support/cluster";
+import { Redis } from "ioredis";
+import { alive, bootstrapInfo, Cluster, followLogs, REDIS_URL, runnersOf, type ClusterNode } from "./support/cluster";
 
 /** seed-example with its function's answer and its card's title changed, as a developer's next upload would be. */
 async function seedExample(version: string): Promise<Buffer> {
@@ -136,6 +137,35 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("three nodes over on
       { name: "projects.build", state: "completed" },
       { name: "projects.deploy", state: "completed" },
     ]);
+  });
+
+  it("ignores a deploy notice PUBLISHed raw on Redis (review 2, M2), and follows a real one from another node", async () => {
+    const appId = await appIdOf(n3.api, "unique-app-name");
+    const { accountId } = bootstrapInfo(n3.dataDir);
+    const [card] = await contactCards(n3.api);
+    const live = card!.buildId;
+    expect((await runFunction(n3.api, appId, "warm")).status).toBe(200);
+    const runners = runnersOf(n3, accountId, live);
+    expect(runners.length).toBeGreaterThan(0);
+
+    // The reviewer's repro: what a function that reached Redis could send, telling every node to retire the live build.
+    const intruder = new Redis(REDIS_URL);
+    try {
+      const notice = { accountId, appId, buildId: null, previousBuildId: live };
+      expect(await intruder.publish(`${cluster.redisPrefix}:events:deploys`, JSON.stringify(notice))).toBeGreaterThanOrEqual(3);
+    } finally {
+      await intruder.quit();
+    }
+    // Each node says it refused the message; then the live build's runners are still there.
+    for (const n of [n1, n2, n3]) await n.server.waitForOutput("not signed by this deployment");
+    expect(alive(runners)).toEqual(runners);
+    expect((await runFunction(n3.api, appId, "still")).body.response).toBe("Version two: You entered: still");
+
+    // A real deploy through node 1: node 3 hears it, retires build 2's runners and warms build 3 without being called.
+    await uploadAndDeploy(n1.api, "clustered", await seedExample("three"), 3);
+    const [card3] = await contactCards(n1.api);
+    await expect.poll(() => alive(runners)).toEqual([]);
+    await expect.poll(() => runnersOf(n3, accountId, card3!.buildId).length).toBeGreaterThan(0);
   });
 
   it("holds an app to 190 requests per 10 seconds in total, whichever nodes the requests reach", async () => {

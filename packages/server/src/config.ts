@@ -12,6 +12,8 @@ export interface ServerConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** SPROCKET_DATABASE_ALLOW_SUPERUSER: the operator accepts a PostgreSQL role that could read every tenant and run programs. */
+  databaseAllowSuperuser: boolean;
   redisUrl: string | undefined;
   /** Namespaces every Redis key, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;
@@ -83,6 +85,10 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (tlsCertFile && (httpsPort === undefined || httpsPort === "")) {
     throw new ConfigError("--https-port", "is needed with --tls-cert and --tls-key: they are for the HTTPS listener");
   }
+  if (env.SPROCKET_REDIS_URL && !secret) {
+    // Nodes sign what they tell each other over Redis with a key derived from it (cluster/signed-messages.ts).
+    throw new ConfigError("SPROCKET_SECRET_KEY", "is required with SPROCKET_REDIS_URL: every node of a deployment must share it (generate one with `openssl rand -hex 32`)");
+  }
   return {
     port: parse("--port", port, input.port ?? env.SPROCKET_PORT ?? 3900),
     httpsPort: httpsPort === undefined || httpsPort === "" ? undefined : parse("--https-port", port, httpsPort),
@@ -91,6 +97,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     host: parse("--host", z.string().min(1, "must not be empty"), input.host ?? env.SPROCKET_HOST ?? "127.0.0.1"),
     dataDir: path.resolve(input.dataDir ?? env.SPROCKET_DATA_DIR ?? ".sprocket"),
     databaseUrl: env.SPROCKET_DATABASE_URL ? parse("SPROCKET_DATABASE_URL", dbUrl, env.SPROCKET_DATABASE_URL) : undefined,
+    databaseAllowSuperuser: parse("SPROCKET_DATABASE_ALLOW_SUPERUSER", z.enum(["true", "false"], { message: "must be true or false" }), env.SPROCKET_DATABASE_ALLOW_SUPERUSER || "false") === "true",
     redisUrl: env.SPROCKET_REDIS_URL ? parse("SPROCKET_REDIS_URL", redisUrl, env.SPROCKET_REDIS_URL) : undefined,
     redisPrefix: parse("SPROCKET_REDIS_PREFIX", z.string().regex(/^[\w.:-]+$/, "may hold letters, digits and _ . : - only"), env.SPROCKET_REDIS_PREFIX ?? "sprocket"),
     secretKey: secret ? parseSecretKey(secret) : undefined,

@@ -5,8 +5,8 @@ import type { ServerConfig } from "./config";
 import { systemClock, type Clock, type Platform } from "./platform";
 import { openStore } from "./store/database";
 import { migrateToLatest } from "./store/migrate";
+import { checkDatabaseRole } from "./store/database-role";
 import { SecretBox, loadOrCreateKey } from "./crypto/secret-box";
-import { Redis } from "ioredis";
 import { createRunnerPool } from "@sprocket/runtime";
 import { buildApp } from "./app";
 import { ApiLimits } from "./apps/rate-limits";
@@ -16,6 +16,9 @@ import { RedisLogBus } from "./logs/redis-log-bus";
 import { ClusterEvents } from "./cluster/cluster-events";
 import { InProcessPubSub } from "./cluster/pub-sub";
 import { RedisPubSub } from "./cluster/redis-pub-sub";
+import { MessageSigner } from "./cluster/signed-messages";
+import { openRedis } from "./cluster/open-redis";
+import type { Redis } from "ioredis";
 import { followDeploys } from "./cluster/follow-deploys";
 import { SqliteLogWriter } from "./logs/sqlite-log-writer";
 import { scheduleLogRetention } from "./cluster/log-retention-job";
@@ -35,15 +38,18 @@ export interface RunningServer {
 export async function openPlatform(config: ServerConfig, clock: Clock = systemClock): Promise<Platform> {
   const logOptions = logsOptions();
   const store = openStore(config);
+  let redis: Redis | undefined;
   try {
+    await checkDatabaseRole(store, config.databaseAllowSuperuser);
     await migrateToLatest(store);
+    if (config.redisUrl) redis = await openRedis(config.redisUrl);
   } catch (e) {
     await store.close();
     throw e;
   }
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
-  // Nodes hear of each other's deploys and log events through Redis; a lone node keeps them in-process.
-  const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, (e) => logs.onError(e, "Redis pub/sub")) : new InProcessPubSub();
+  const key = loadOrCreateKey(config.dataDir, config.secretKey);
+  // Nodes hear of each other's deploys and log events through Redis, signed with the shared key; a lone node keeps them in-process.
+  const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => logs.onError(e, "Redis pub/sub")) : new InProcessPubSub();
   const bus = redis ? new RedisLogBus(pubsub, (e) => logs.onError(e, "log stream publish")) : undefined;
   const logs = new Logs(store.db, clock, logOptions, bus, store.file ? new SqliteLogWriter(store.file) : undefined);
   const close = async () => {
@@ -53,7 +59,7 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
   return {
     config,
     store: { ...store, close },
-    box: new SecretBox(loadOrCreateKey(config.dataDir, config.secretKey)),
+    box: new SecretBox(key),
     clock,
     limits: new ApiLimits(redis, config.redisPrefix),
     logs,

@@ -16,6 +16,9 @@ describe("configuration", () => {
     [{}, { SPROCKET_DATABASE_URL: "mysql://x" }, "SPROCKET_DATABASE_URL"],
     [{}, { SPROCKET_REDIS_URL: "http://x" }, "SPROCKET_REDIS_URL"],
     [{}, { SPROCKET_SECRET_KEY: "too-short" }, "SPROCKET_SECRET_KEY"],
+    // Scale-out nodes sign their Redis messages with a key derived from the shared secret key.
+    [{}, { SPROCKET_REDIS_URL: "redis://127.0.0.1:6379" }, "SPROCKET_SECRET_KEY: is required with SPROCKET_REDIS_URL"],
+    [{}, { SPROCKET_DATABASE_ALLOW_SUPERUSER: "yes" }, "SPROCKET_DATABASE_ALLOW_SUPERUSER"],
     [{}, { SPROCKET_LOG_LEVEL: "loud" }, "SPROCKET_LOG_LEVEL"],
     [{}, { SPROCKET_FUNCTION_TIMEOUT_MS: "fast" }, "SPROCKET_FUNCTION_TIMEOUT_MS"],
     [{}, { SPROCKET_FUNCTION_MEMORY_MB: "1" }, "SPROCKET_FUNCTION_MEMORY_MB"],

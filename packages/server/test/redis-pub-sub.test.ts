@@ -2,6 +2,8 @@ import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisPubSub } from "../src/cluster/redis-pub-sub";
+import { MESSAGE_WINDOW_MS, MessageSigner } from "../src/cluster/signed-messages";
+import { ClusterEvents, type DeployNotice } from "../src/cluster/cluster-events";
 import { RedisLogBus } from "../src/logs/redis-log-bus";
 import type { LogEntry } from "../src/logs/log-bus";
 
@@ -10,13 +12,16 @@ const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379
 // Two nodes of one deployment: each has its own connections, as separate processes would.
 const errors: unknown[] = [];
 const prefix = `sprocket-test-${randomBytes(6).toString("hex")}`;
+const secretKey = randomBytes(32);
 const clients = [new Redis(REDIS_URL), new Redis(REDIS_URL)] as const;
-const one = new RedisPubSub(clients[0], prefix, (e) => errors.push(e));
-const two = new RedisPubSub(clients[1], prefix, (e) => errors.push(e));
+const one = new RedisPubSub(clients[0], prefix, new MessageSigner(secretKey), (e) => errors.push(e));
+const two = new RedisPubSub(clients[1], prefix, new MessageSigner(secretKey), (e) => errors.push(e));
+/** What a function that reached Redis has: a plain connection, no key. */
+const intruder = new Redis(REDIS_URL);
 
 afterAll(async () => {
   await Promise.all([one.close(), two.close()]);
-  await Promise.all(clients.map((c) => c.quit()));
+  await Promise.all([...clients, intruder].map((c) => c.quit()));
 });
 
 describe("Redis pub/sub", () => {
@@ -49,5 +54,68 @@ describe("Redis pub/sub", () => {
     await expect.poll(() => JSON.stringify(marker)).toContain('"id":5');
     expect(heard).toEqual([entry]);
     expect(errors).toEqual([]);
+  });
+});
+
+describe("signed cluster messages on Redis", () => {
+  const notice: DeployNotice = { accountId: 70455023, appId: 1, buildId: null, previousBuildId: 1 };
+
+  it("ignores a deploy notice PUBLISHed raw on the deploys channel (review 2, M2) and hears the next real one", async () => {
+    const refused: unknown[] = [];
+    const forgedPrefix = `sprocket-test-${randomBytes(6).toString("hex")}`;
+    const connections = [new Redis(REDIS_URL), new Redis(REDIS_URL)] as const;
+    const node = new RedisPubSub(connections[0], forgedPrefix, new MessageSigner(secretKey), (e) => refused.push(e));
+    const peer = new RedisPubSub(connections[1], forgedPrefix, new MessageSigner(secretKey), (e) => refused.push(e));
+    const heard: DeployNotice[] = [];
+    await new ClusterEvents(node).onDeploy((n) => heard.push(n));
+    // The reviewer's repro, and the same with a signature made under another key (another deployment's).
+    expect(await intruder.publish(`${forgedPrefix}:events:deploys`, JSON.stringify(notice))).toBe(1);
+    const stranger = new MessageSigner(randomBytes(32));
+    await intruder.publish(`${forgedPrefix}:events:deploys`, stranger.sign(`${forgedPrefix}:events:deploys`, notice));
+    // A message signed for the logs channel is not a deploy notice either.
+    const logsChannelSigned = new MessageSigner(secretKey).sign(`${forgedPrefix}:events:logs`, notice);
+    await intruder.publish(`${forgedPrefix}:events:deploys`, logsChannelSigned);
+    // Messages on one channel arrive in order: once the real notice from another node is heard, the forged ones were refused.
+    const real = { ...notice, buildId: 2 };
+    await new ClusterEvents(peer).announceDeploy(real);
+    await expect.poll(() => heard).toEqual([real]);
+    // Reported once (not three times): a flood of forgeries does not flood the log.
+    expect(refused).toHaveLength(1);
+    expect(String(refused[0])).toContain(`ignored 1 message(s) on Redis channel ${forgedPrefix}:events:deploys not signed by this deployment (last: unsigned)`);
+    await Promise.all([node.close(), peer.close()]);
+    await Promise.all(connections.map((c) => c.quit()));
+  });
+
+  it("refuses a real message replayed, and one whose time is outside the window", async () => {
+    const channel = `${prefix}:events:replay`;
+    const heard: unknown[] = [];
+    await one.subscribe("replay", (m) => heard.push(m));
+    // The intruder records a genuine message as it passes and publishes it again.
+    const recorder = new Redis(REDIS_URL);
+    const recorded: string[] = [];
+    recorder.on("message", (_c: string, text: string) => recorded.push(text));
+    await recorder.subscribe(channel);
+    await two.publish("replay", { n: 1 });
+    await expect.poll(() => recorded.length).toBe(1);
+    await intruder.publish(channel, recorded[0]!);
+    // A node whose clock is two windows behind signs with the right key, but too late.
+    const late = new MessageSigner(secretKey, () => Date.now() - 2 * MESSAGE_WINDOW_MS);
+    await intruder.publish(channel, late.sign(channel, { n: "late" }));
+    await two.publish("replay", { n: 2 });
+    await expect.poll(() => heard).toEqual([{ n: 1 }, { n: 2 }]);
+    await recorder.quit();
+  });
+
+  it("refuses a replay at every moment of the window, and the message itself once the window has passed", () => {
+    let now = 1_000_000;
+    const signer = new MessageSigner(secretKey, () => now);
+    const text = signer.sign("c", { x: 1 });
+    expect(signer.open("c", text)).toEqual({ ok: true, message: { x: 1 } });
+    for (let step = 0; step <= 6; step++) {
+      now += MESSAGE_WINDOW_MS / 6;
+      expect(signer.open("c", text)).toMatchObject({ ok: false, reason: step < 6 ? "replayed" : "stale" });
+    }
+    expect(signer.open("c", "x".repeat(43) + "." + "{}")).toEqual({ ok: false, reason: "bad signature" });
+    expect(signer.open("d", signer.sign("c", 1))).toEqual({ ok: false, reason: "bad signature" });
   });
 });

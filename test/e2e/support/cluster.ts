@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -52,6 +52,11 @@ export class Cluster {
     };
   }
 
+  /** Where the deployment's Redis keys and channels live: `<prefix>:events:deploys` and so on. */
+  get redisPrefix(): string {
+    return this.env.SPROCKET_REDIS_PREFIX!;
+  }
+
   static async create(): Promise<Cluster> {
     const db = await createTestDatabase();
     if (!db.databaseUrl) throw new Error("A cluster needs PostgreSQL: run it under the postgres vitest project.");
@@ -80,6 +85,36 @@ export class Cluster {
     await this.db.drop();
   }
 }
+
+/**
+ * The pids of a node's function runners for one build, found by the build's unpacked folder in their command line
+ * (`sprocket-functions-<hash of the data dir>/<account>-<build>-…`, see functions/build-files.ts).
+ */
+export function runnersOf(node: ClusterNode, accountId: number, buildId: number): number[] {
+  const tag = createHash("sha256").update(node.dataDir).digest("hex").slice(0, 12);
+  const marker = `sprocket-functions-${tag}${path.sep}${accountId}-${buildId}-`;
+  return fs
+    .readdirSync("/proc")
+    .filter((d) => /^\d+$/.test(d))
+    .filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker);
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
+export const alive = (pids: number[]) =>
+  pids.filter((pid) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  });
 
 export const bootstrapInfo = (dataDir: string) =>
   JSON.parse(fs.readFileSync(path.join(dataDir, "bootstrap.json"), "utf8")) as { accountId: number; personalAccessKey: string; superAdmin: { email: string; password: string } };
