@@ -79,6 +79,7 @@ beforeAll(async () => {
     ["Catalogue.js", await buildCard(`${fixtures}Catalogue.jsx`)],
     ["HooksCard.js", await buildCard(`${fixtures}HooksCard.jsx`)],
     ["SandboxProbe.js", await buildCard(`${fixtures}SandboxProbe.jsx`)],
+    ["StorageProbe.js", await buildCard(`${fixtures}StorageProbe.jsx`)],
     ["Thrower.js", await buildCard(`${fixtures}Thrower.jsx`)],
     ["LegacyCard.js", await buildCard(`${fixtures}LegacyCard.jsx`, { legacySdk: true })],
     ["SyntaxError.js", "(function(){ this is not javascript"],
@@ -317,6 +318,17 @@ describe("extension host in Chromium", () => {
     expect(text).not.toContain("page-secret");
     expect(await page.evaluate(() => document.cookie)).toContain("visible_cookie=page-secret");
     expect(server.secretHits).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps origin storage, locks and other origin-wide channels away from a card, prototypes included", async () => {
+    const page = await openRecordPage();
+    await mount(page, "storage", "/cards/StorageProbe.js", contextFor(contact, "Storage"));
+    const card = page.getByRole("region", { name: "storage" });
+    await card.getByText("probe done").waitFor();
+    const lines = (await card.innerText()).split("\n").filter((line) => line.includes(": "));
+    expect(lines).toHaveLength(13);
+    expect(lines.filter((line) => !line.endsWith(": gone"))).toEqual([]);
     await page.close();
   });
 
