@@ -55,7 +55,7 @@ function seal(target: object, name: string, value: unknown, what = name): void {
 
 export function lockDownWorker(): void {
   for (const [constructor, methods] of Object.entries(removedMethods)) {
-    const prototype = (globalThis as Record<string, { prototype?: object } | undefined>)[constructor]?.prototype;
+    const prototype = (globalThis as unknown as Record<string, { prototype?: object } | undefined>)[constructor]?.prototype;
     if (prototype) for (const method of methods) seal(prototype, method, undefined, `${constructor}.prototype.${method}`);
   }
   for (const name of removedFromNavigator) seal(navigator, name, undefined, `navigator.${name}`);
