@@ -1,6 +1,6 @@
-import { terminalText } from "./terminal-text";
 import { CliError } from "./cli-error";
 import { readConfig, writeConfig, type AccountEntry } from "./config-file";
+import { terminalText } from "./terminal-text";
 
 /** Refresh the bearer token this long before it expires, as HubSpot's CLI does. */
 const REFRESH_MARGIN_MS = 5 * 60 * 1000;
@@ -51,12 +51,14 @@ export class SprocketClient {
   }
 
   async call<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; query?: Record<string, string | number | undefined>; raw?: boolean } = {}): Promise<T> {
+    const cached = this.account.auth?.tokenInfo?.accessToken;
+    const token = await this.token();
     try {
-      return (await request(this.account.server, method, path, { ...opts, token: await this.token() })) as T;
+      return (await request(this.account.server, method, path, { ...opts, token })) as T;
     } catch (e) {
       // The cached token was revoked or has expired on the server: exchange the key once more and try again, once.
-      // A second 401 (or the exchange's own, for a revoked key) is the answer.
-      if (!(e instanceof ApiRequestError && e.status === 401)) throw e;
+      // A 401 for a token just exchanged, a second 401, or the exchange's own (a revoked key) is the answer.
+      if (!(e instanceof ApiRequestError && e.status === 401 && token === cached)) throw e;
       return (await request(this.account.server, method, path, { ...opts, token: await this.token(true) })) as T;
     }
   }
