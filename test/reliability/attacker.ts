@@ -3,10 +3,15 @@
 // Cases live in ./attacks/, one file per trust boundary, so each boundary's attacks read together.
 import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
-import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
+import { clientAttacks } from "./attacks/client";
 import { scaleoutAttacks } from "./attacks/scaleout";
+import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
 
-export const ATTACKS: Array<ReliabilityCase<World>> = [...tenantIsolationAttacks, ...scaleoutAttacks];
+export const ATTACKS: Array<ReliabilityCase<World>> = [
+  ...tenantIsolationAttacks,
+  ...clientAttacks,
+  ...scaleoutAttacks,
+];
 
 export const attackerGroup: CaseGroup<World> = {
   name: "attacker",

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,8 +20,10 @@ export interface CliConfig {
   accounts: AccountEntry[];
 }
 
+const defaultDir = () => path.join(os.homedir(), ".sprocket");
+
 export function configPath(): string {
-  return process.env.SPROCKET_CONFIG_PATH ?? path.join(os.homedir(), ".sprocket", "config.yml");
+  return process.env.SPROCKET_CONFIG_PATH ?? path.join(defaultDir(), "config.yml");
 }
 
 export function readConfig(): CliConfig {
@@ -30,11 +33,25 @@ export function readConfig(): CliConfig {
   return { ...parsed, accounts: parsed?.accounts ?? [] };
 }
 
-/** Written with mode 0600: it holds keys. */
+/**
+ * It holds keys and bearer tokens: the file is 0600 whatever was there before (written to a new file, then renamed
+ * over, so no reader ever sees a half-written or looser file), and its folder 0700 when it is ours: ~/.sprocket, or
+ * one we create. A folder the user picked with SPROCKET_CONFIG_PATH that already existed (it may be shared, like
+ * /tmp) keeps its mode.
+ */
 export function writeConfig(config: CliConfig): void {
   const file = configPath();
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, YAML.stringify(config), { mode: 0o600 });
+  const dir = path.dirname(file);
+  const created = fs.mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined;
+  if (created || path.resolve(dir) === defaultDir()) fs.chmodSync(dir, 0o700);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    fs.writeFileSync(temp, YAML.stringify(config), { mode: 0o600, flag: "wx" });
+    fs.renameSync(temp, file);
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    throw e;
+  }
 }
 
 /** The account a command works on: `--account NAME|ID`, else the default. */

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
 import { createTestApp } from "../../server/test/support/test-apps";
 import { recordFunctionRun } from "../../server/src/logs/function-runs";
-import { newTraceId, traceparent } from "../../server/src/logs/trace-context";
+import { ingestExtensionEvents } from "../../server/src/logs/extension-events";
+import { newSpanId, newTraceId, traceparent } from "../../server/src/logs/trace-context";
 import { runCli } from "./run-cli";
 
 const BIN = path.resolve(import.meta.dirname, "../bin/sprocket.js");
@@ -109,6 +110,52 @@ describe("sprocket logs", () => {
     const noApp = await runCli(["logs", "api", "--app", "nope"], env);
     expect(noApp.code).toBe(1);
     expect(noApp.stderr).toContain('No private app "nope"');
+  });
+
+  it("shows control characters from logs as visible stand-ins, in tables, traces and the --follow stream; --json keeps them", async () => {
+    const accountId = server.bootstrap.info.accountId;
+    const escapes = await createTestApp(server.platform, accountId, { uid: "escapes-app", scopes: [] });
+    const user = await server.platform.store.db.selectFrom("users").select("id").executeTakeFirstOrThrow();
+    const forgedTrace = newTraceId();
+    // What review-2 L4 sent: erase the line, forge another, set the window title, ring the bell.
+    const message = "\u001b[1A\u001b[2Kline1\nline2 forged\r\u001b]0;PWNED-TITLE\u0007\u009b31m\u007f";
+    await ingestExtensionEvents(server.platform, { accountId, userId: user.id, via: "session" }, {
+      appId: escapes.appId, cardUid: "evil-card", location: "crm.record.tab", kind: "LOG", level: "warn", message, traceId: forgedTrace, spanId: newSpanId(),
+    });
+    recordFunctionRun(server.platform, {
+      accountId, appId: escapes.appId, buildId: 1, functionName: "forge", outcome: "ERROR", durationMs: 1, logs: [],
+      error: { type: "Error", message: "\u001b[2K\rdeploy succeeded" }, traceId: forgedTrace, invoker: { userId: null, label: "test" },
+    });
+    await server.platform.logs.flush();
+    const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+    const table = await runCli(["logs", "extensions", "--app", "escapes-app"], env);
+    expect(table.code).toBe(0);
+    expect(table.stdout).not.toMatch(raw);
+    expect(table.stdout).toContain("␛[1A␛[2Kline1⏎line2 forged␍␛]0;PWNED-TI…");
+    const functions = await runCli(["logs", "functions", "--app", "escapes-app"], env);
+    expect(functions.stdout).not.toMatch(raw);
+    expect(functions.stdout).toContain("␛[2K␍deploy succeeded");
+    const trace = await runCli(["logs", "trace", forgedTrace], env);
+    expect(trace.stdout).not.toMatch(raw);
+    expect(trace.stdout).toContain("line2 forged␍␛]0;PWNED-TITLE␇\\u{9b}31m␡");
+
+    const json = await runCli(["logs", "extensions", "--app", "escapes-app", "--json"], env);
+    expect(JSON.parse(json.stdout).results[0].message).toBe(message);
+
+    const child = spawn(process.execPath, [BIN, "logs", "extensions", "--app", "escapes-app", "--follow"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+    let stdout = "";
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on("data", (d) => ((stdout += d), stdout.includes("\n") && resolve()));
+        child.on("exit", (code) => reject(new Error(`sprocket exited ${code}`)));
+      });
+    } finally {
+      child.kill();
+    }
+    expect(stdout).not.toMatch(raw);
+    expect(stdout).toContain("evil-card  crm.record.tab");
+    expect(stdout).toContain("␛[1A␛[2Kline1⏎line2 forged␍␛]0;PWNED-TI…");
   });
 
   it("--follow prints an API call made after it started", async () => {

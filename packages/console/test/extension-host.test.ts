@@ -79,6 +79,8 @@ beforeAll(async () => {
     ["Catalogue.js", await buildCard(`${fixtures}Catalogue.jsx`)],
     ["HooksCard.js", await buildCard(`${fixtures}HooksCard.jsx`)],
     ["SandboxProbe.js", await buildCard(`${fixtures}SandboxProbe.jsx`)],
+    ["StorageProbe.js", await buildCard(`${fixtures}StorageProbe.jsx`)],
+    ["NavigateProbe.js", await buildCard(`${fixtures}NavigateProbe.jsx`)],
     ["Thrower.js", await buildCard(`${fixtures}Thrower.jsx`)],
     ["LegacyCard.js", await buildCard(`${fixtures}LegacyCard.jsx`, { legacySdk: true })],
     ["SyntaxError.js", "(function(){ this is not javascript"],
@@ -317,6 +319,51 @@ describe("extension host in Chromium", () => {
     expect(text).not.toContain("page-secret");
     expect(await page.evaluate(() => document.cookie)).toContain("visible_cookie=page-secret");
     expect(server.secretHits).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps origin storage, locks and other origin-wide channels away from a card, prototypes included", async () => {
+    const page = await openRecordPage();
+    await mount(page, "storage", "/cards/StorageProbe.js", contextFor(contact, "Storage"));
+    const card = page.getByRole("region", { name: "storage" });
+    await card.getByText("probe done").waitFor();
+    const lines = (await card.innerText()).split("\n").filter((line) => line.includes(": "));
+    expect(lines).toHaveLength(13);
+    expect(lines.filter((line) => !line.endsWith(": gone"))).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps a card from moving the console tab: console paths go to the router, external pages open in a new tab only after a click", async () => {
+    const page = await openRecordPage();
+    const popups: Page[] = [];
+    page.context().on("page", (popup) => popups.push(popup));
+    const start = page.url();
+    await mount(page, "navigate", "/cards/NavigateProbe.js", contextFor(contact, "Navigate"));
+    const card = page.getByRole("region", { name: "navigate" });
+    await card.getByText("Navigation probe").waitFor();
+    // The card asked for five things at once; the last, a console path, reached the page's router.
+    await expect.poll(() => page.evaluate(() => (window as any).navigations)).toEqual(["/contacts/123/record/0-1/502?from=card"]);
+    const warnings = (await logLines(page)).filter((line) => line.card.extensibleCardId === "navigate" && line.level === "warn").map((line) => line.message);
+    expect(warnings).toEqual([
+      "navigateToPage to https://evil.example/phish refused: external pages open only when the user clicks in the card",
+      "navigateToPage to javascript:parent.document.title='pwned' refused: javascript: URLs cannot be opened",
+      "openIframeModal refused javascript:parent.document.title='pwned': the page must be an https URL",
+      "openIframeModal refused http://evil.example/frame: the page must be an https URL",
+    ]);
+    expect(page.url()).toBe(start);
+    expect(await page.title()).toBe("Record page harness");
+    expect(await page.getByRole("dialog").count()).toBe(0);
+    expect(popups).toEqual([]);
+    expect(server.externalHits).toEqual([]);
+
+    // A click in the card opens the external page in a new tab, with no opener and no referrer.
+    const [popup] = await Promise.all([page.context().waitForEvent("page"), card.getByRole("button", { name: "Open external page" }).click()]);
+    await popup.waitForLoadState();
+    expect(popup.url()).toMatch(/^http:\/\/localhost:\d+\/external\?from=card$/);
+    expect(await popup.evaluate(() => window.opener)).toBeNull();
+    expect(server.externalHits).toEqual([{ url: "/external?from=card", referer: undefined }]);
+    expect(page.url()).toBe(start);
+    await popup.close();
     await page.close();
   });
 

@@ -19,6 +19,7 @@ import { mountCard } from "/host/host.js";
 document.cookie = "visible_cookie=page-secret; path=/";
 window.mountCard = mountCard;
 window.logLines = [];
+window.navigations = [];
 window.cards = {};
 // The CRM data a console page would read from /crm/v3 and /crm/v4 (set by the test).
 window.crm = { records: {}, associations: {} };
@@ -62,6 +63,7 @@ window.mountTestCard = (slot, bundle, context) => {
       invoke: (request, meta) => window.invokeServerless(request, meta),
       hostData,
       onLog: (line) => window.logLines.push(line),
+      onNavigate: (path) => window.navigations.push(path),
     },
   });
   window.cards[slot] = handle;
@@ -76,6 +78,8 @@ export interface HarnessServer {
   url: string;
   /** Paths requested that a card should never reach. */
   secretHits: string[];
+  /** Requests for /external (the "other site" a card opens), with the Referer they carried. */
+  externalHits: { url: string; referer: string | undefined }[];
   close(): Promise<void>;
 }
 
@@ -83,6 +87,7 @@ const types: Record<string, string> = { ".js": "text/javascript", ".css": "text/
 
 export async function startHarnessServer(hostDir: string, cards: Map<string, string>): Promise<HarnessServer> {
   const secretHits: string[] = [];
+  const externalHits: HarnessServer["externalHits"] = [];
   const server = createServer(async (request, response) => {
     const path = new URL(request.url ?? "/", "http://localhost").pathname;
     if (path === "/") {
@@ -107,6 +112,11 @@ export async function startHarnessServer(hostDir: string, cards: Map<string, str
         // falls through to 404
       }
     }
+    if (path === "/external") {
+      externalHits.push({ url: request.url ?? "", referer: request.headers.referer });
+      response.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      return response.end("<!doctype html><title>External page</title><p>Another site</p>");
+    }
     if (path === "/secret") secretHits.push(`${path} cookie=${request.headers.cookie ?? ""}`);
     response.writeHead(404, { "content-type": "text/plain" });
     response.end("not found");
@@ -116,6 +126,7 @@ export async function startHarnessServer(hostDir: string, cards: Map<string, str
   return {
     url: `http://127.0.0.1:${port}`,
     secretHits,
+    externalHits,
     close: () => new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

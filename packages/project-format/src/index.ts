@@ -7,3 +7,4 @@ export { isKnownScope, scopeCatalogue, suggestScope } from "./scope-catalogue";
 export { objectTypeCatalogue, resolveObjectType, type ObjectTypeInfo, type ObjectTypeRef } from "./object-types";
 export { isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
 export { componentTypes, type ComponentType } from "./component-types";
+export { uidProblem } from "./uid";

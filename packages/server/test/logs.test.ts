@@ -343,6 +343,27 @@ describe("extension events", () => {
     expect(overview.body.cards).toEqual([{ cardUid: "deal-card", renders: 1, renderFailures: 1, errors: 0, lastRenderAt: expect.any(String) }]);
   });
 
+  it("refuses card uids and locations outside the uid character set, and stores a message's control characters as given", async () => {
+    const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
+    const headers = { cookie, "x-csrf-token": csrfToken };
+    const good = { appId: app.appId, cardUid: "charset-card", location: "crm.record.tab", kind: "LOG", traceId: newTraceId(), spanId: newSpanId() };
+    const forged = await call("POST", "/api/v1/extension-events", {
+      headers,
+      body: { ...good, cardUid: "evil-card\u001b[2K\r\u001b]0;PWNED\u0007", location: "crm.record.tab\nINJECTED LINE", message: "m" },
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.body.message).toBe(
+      "Invalid request body for extension events: cardUid: should use only letters, numbers, periods, hyphens, and underscores; location: should use only letters, numbers, periods, hyphens, and underscores",
+    );
+    const long = await call("POST", "/api/v1/extension-events", { headers, body: { ...good, cardUid: "c".repeat(65), message: "m" } });
+    expect(long.status).toBe(400);
+    const message = "\u001b[1A\u001b[2Kline1\nline2 forged";
+    expect((await call("POST", "/api/v1/extension-events", { headers, body: { ...good, message } })).status).toBe(202);
+    await server.platform.logs.flush();
+    const rows = (await logs(app.appId, "extensions", "?card=charset-card")).body.results;
+    expect(rows.map((r: { message: string }) => r.message)).toEqual([message]);
+  });
+
   it("rejects bad events, unknown apps, missing sessions and missing CSRF tokens", async () => {
     const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
     const headers = { cookie, "x-csrf-token": csrfToken };

@@ -4,6 +4,7 @@ import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
 import { ok, printJson, printTable } from "../output";
 import { confirm } from "../prompt";
+import { terminalText as text } from "../terminal-text";
 
 interface AppView {
   appId: number;
@@ -32,7 +33,7 @@ export function registerApps(program: Command): void {
       if (flags.json) return void printJson(res);
       printTable(
         ["Id", "Uid", "Name", "Scopes", "Build"],
-        res.results.map((a) => [a.appId, a.uid, a.name, a.scopes.join(", "), a.activeBuildId ?? "-"]),
+        res.results.map((a) => [a.appId, text(a.uid), text(a.name), text(a.scopes.join(", ")), a.activeBuildId ?? "-"]),
       );
       process.stdout.write(pc.dim(`${res.count} of ${res.limit} private apps\n`));
     });
@@ -82,13 +83,13 @@ export function registerApps(program: Command): void {
       const client = clientFor(flags);
       const found = await client.call<AppView>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);
       if (!flags.force) {
-        if (!process.stdin.isTTY) throw new CliError(`Deleting "${found.name}" needs confirmation: run it in a terminal or add --force.`, 2);
-        if (!(await confirm(`Delete private app "${found.name}" (${found.uid})? Its token stops working at once. Type the app's uid to confirm: `, found.uid))) {
+        if (!process.stdin.isTTY) throw new CliError(`Deleting "${text(found.name)}" needs confirmation: run it in a terminal or add --force.`, 2);
+        if (!(await confirm(`Delete private app "${text(found.name)}" (${text(found.uid)})? Its token stops working at once. Type the app's uid to confirm: `, found.uid))) {
           throw new CliError("Not deleted.");
         }
       }
       await client.call("DELETE", `/api/v1/private-apps/${found.appId}`);
       if (flags.json) printJson({ deleted: found.appId, uid: found.uid });
-      else ok(`Deleted ${found.name} (${found.uid}).`);
+      else ok(`Deleted ${text(found.name)} (${text(found.uid)}).`);
     });
 }

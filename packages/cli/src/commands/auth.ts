@@ -4,6 +4,7 @@ import { CliError } from "../cli-error";
 import { configPath, readConfig, selectAccount, writeConfig } from "../config-file";
 import { ok, printJson, printTable } from "../output";
 import { promptHidden } from "../prompt";
+import { terminalText as text } from "../terminal-text";
 
 export function registerAuth(program: Command): void {
   program
@@ -37,7 +38,7 @@ export function registerAuth(program: Command): void {
       config.defaultAccount ??= name;
       writeConfig(config);
       if (flags.json) printJson({ name, accountId: token.hubId, server, configPath: configPath() });
-      else ok(`Signed in to account ${token.hubId} (${token.hubName}) on ${server} as "${name}". Config: ${configPath()}`);
+      else ok(`Signed in to account ${token.hubId} (${text(token.hubName)}) on ${server} as "${name}". Config: ${configPath()}`);
     });
 }
 

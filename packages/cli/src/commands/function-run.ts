@@ -4,6 +4,7 @@ import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
 import { printJson } from "../output";
+import { terminalText as text } from "../terminal-text";
 
 interface RunReply {
   traceId: string;
@@ -37,8 +38,10 @@ export function registerFunction(program: Command): void {
         throw e;
       }
       if (flags.json) return void printJson(reply);
-      for (const line of reply.logs) process.stderr.write(pc.dim(`[${line.level}] ${line.message}\n`));
-      process.stdout.write(`${typeof reply.response === "string" ? reply.response : JSON.stringify(reply.response, null, 2)}\n`);
-      process.stderr.write(pc.dim(`${reply.durationMs} ms · trace ${reply.traceId}\n`));
+      // The function's own output may span lines; nothing it prints may drive the terminal.
+      const shown = (value: unknown) => text(value, { multiline: true });
+      for (const line of reply.logs) process.stderr.write(pc.dim(`[${text(line.level)}] ${shown(line.message)}\n`));
+      process.stdout.write(`${shown(typeof reply.response === "string" ? reply.response : JSON.stringify(reply.response, null, 2))}\n`);
+      process.stderr.write(pc.dim(`${reply.durationMs} ms · trace ${text(reply.traceId)}\n`));
     });
 }

@@ -1,9 +1,10 @@
 import type { Command } from "commander";
 import pc from "picocolors";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
-import { exchangeKey } from "../api-client";
+import { apiFetch, exchangeKey } from "../api-client";
 import { CliError } from "../cli-error";
 import { printJson, printTable } from "../output";
+import { terminalText as text } from "../terminal-text";
 
 type Kind = "api-calls" | "functions" | "extensions" | "security";
 type Row = Record<string, any>;
@@ -24,29 +25,33 @@ interface ListFlags {
   json?: boolean;
 }
 
-const time = (row: Row) => pc.dim(String(row.createdAt).replace("T", " ").replace("Z", ""));
+const time = (row: Row) => pc.dim(text(row.createdAt).replace("T", " ").replace("Z", ""));
 const ms = (n: number | null) => (n === null ? "-" : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`);
-const short = (id: string) => pc.dim(id);
-const clip = (text: string, n = 60) => (text.length > n ? `${text.slice(0, n - 1)}…` : text);
+const short = (id: string) => pc.dim(text(id));
+/** Server text for one cell: control characters made visible (a newline too), then shortened. */
+const clip = (value: unknown, n = 60) => {
+  const shown = text(value);
+  return shown.length > n ? `${shown.slice(0, n - 1)}…` : shown;
+};
 
 function status(code: number): string {
-  const text = String(code);
-  return code >= 500 ? pc.red(text) : code >= 400 ? pc.yellow(text) : code >= 300 ? pc.cyan(text) : pc.green(text);
+  const shown = text(code);
+  return code >= 500 ? pc.red(shown) : code >= 400 ? pc.yellow(shown) : code >= 300 ? pc.cyan(shown) : pc.green(shown);
 }
-const outcome = (o: string) => (o === "SUCCESS" ? pc.green(o) : pc.red(o));
-const level = (l: string) => (l === "ERROR" ? pc.red(l) : l === "WARN" ? pc.yellow(l) : l === "DEBUG" ? pc.dim(l) : l);
+const outcome = (o: string) => (o === "SUCCESS" ? pc.green(text(o)) : pc.red(text(o)));
+const level = (l: string) => (l === "ERROR" ? pc.red(l) : l === "WARN" ? pc.yellow(l) : l === "DEBUG" ? pc.dim(l) : text(l));
 
 /** Per kind: the table's columns and one row's cells (the follow stream prints the same cells on one line). */
 const COLUMNS: Record<Kind, { head: string[]; cells(row: Row): string[] }> = {
   "api-calls": {
     head: ["Time", "Method", "Status", "Path", "Duration", "Trace"],
-    cells: (r) => [time(r), r.method, status(r.status), clip(r.query ? `${r.path}?${r.query}` : r.path), ms(r.durationMs), short(r.traceId)],
+    cells: (r) => [time(r), text(r.method), status(r.status), clip(r.query ? `${r.path}?${r.query}` : r.path), ms(r.durationMs), short(r.traceId)],
   },
   functions: {
     head: ["Time", "Function", "Outcome", "Duration", "Memory", "Error", "Trace"],
     cells: (r) => [
       time(r),
-      r.functionName,
+      text(r.functionName),
       outcome(r.outcome),
       ms(r.durationMs),
       r.peakRssBytes === null ? "-" : `${Math.round(r.peakRssBytes / 1048576)} MB`,
@@ -58,18 +63,18 @@ const COLUMNS: Record<Kind, { head: string[]; cells(row: Row): string[] }> = {
     head: ["Time", "Event", "Level", "Card", "Location", "Object", "Message", "Trace"],
     cells: (r) => [
       time(r),
-      r.eventType === "RENDER_FAILURE" ? pc.red(r.eventType) : r.eventType,
+      r.eventType === "RENDER_FAILURE" ? pc.red(r.eventType) : text(r.eventType),
       level(r.level),
-      r.cardUid,
-      r.location,
-      r.objectId ? `${r.objectTypeId ?? "?"}/${r.objectId}` : "-",
+      text(r.cardUid),
+      text(r.location),
+      r.objectId ? text(`${r.objectTypeId ?? "?"}/${r.objectId}`) : "-",
       clip(r.message, 40),
       short(r.traceId),
     ],
   },
   security: {
     head: ["Time", "Event", "Actor", "Address", "App"],
-    cells: (r) => [time(r), pc.magenta(r.type), r.actor.label, r.actor.address ?? "-", r.appId ?? "-"],
+    cells: (r) => [time(r), pc.magenta(text(r.type)), text(r.actor.label), text(r.actor.address ?? "-"), text(r.appId ?? "-")],
   },
 };
 
@@ -145,10 +150,10 @@ async function follow(account: { server: string; personalAccessKey: string }, ki
   const url = new URL("/api/v1/logs/stream", account.server);
   url.searchParams.set("kind", kind);
   if (flags.app) url.searchParams.set("app", flags.app);
-  const res = await fetch(url, { headers: { authorization: `Bearer ${oauthAccessToken}`, accept: "text/event-stream" } });
+  const res = await apiFetch(account.server, url, { headers: { authorization: `Bearer ${oauthAccessToken}`, accept: "text/event-stream" } });
   if (!res.ok || !res.body) {
     const body = (await res.json().catch(() => undefined)) as { message?: string } | undefined;
-    throw new CliError(body?.message ?? `Cannot follow ${kind} logs (HTTP ${res.status}).`);
+    throw new CliError(body?.message ? text(body.message) : `Cannot follow ${kind} logs (HTTP ${res.status}).`);
   }
   const wanted = (row: Row) =>
     (!flags.function || row.functionName === flags.function) &&
@@ -201,7 +206,7 @@ interface Trace {
 export function renderTrace(trace: Trace): string {
   const total = Math.max(trace.durationMs, 1);
   const BAR = 24;
-  const lines = [`${pc.bold(`Trace ${trace.traceId}`)}  ${pc.dim(`${trace.startedAt} · ${ms(trace.durationMs)} · ${trace.eventCount} events`)}`];
+  const lines = [`${pc.bold(`Trace ${text(trace.traceId)}`)}  ${pc.dim(`${text(trace.startedAt)} · ${ms(trace.durationMs)} · ${trace.eventCount} events`)}`];
   const walk = (spans: TraceSpan[], prefix: string) => {
     spans.forEach((span, i) => {
       const last = i === spans.length - 1;
@@ -210,9 +215,9 @@ export function renderTrace(trace: Trace): string {
       const bar = " ".repeat(from) + "█".repeat(Math.min(width, BAR - from)) + " ".repeat(Math.max(0, BAR - from - width));
       const mark = span.status === "OK" ? pc.green("✔") : pc.red("✖");
       const detail = describe(span.event);
-      lines.push(`${prefix}${last ? "└─" : "├─"} ${mark} ${pc.bold(span.name)}${detail ? ` ${detail}` : ""}  ${pc.dim(`+${ms(span.offsetMs)}`)}  ${ms(span.durationMs)}  ${span.status === "OK" ? pc.cyan(bar) : pc.red(bar)}`);
+      lines.push(`${prefix}${last ? "└─" : "├─"} ${mark} ${pc.bold(text(span.name))}${detail ? ` ${detail}` : ""}  ${pc.dim(`+${ms(span.offsetMs)}`)}  ${ms(span.durationMs)}  ${span.status === "OK" ? pc.cyan(bar) : pc.red(bar)}`);
       const inner = prefix + (last ? "   " : "│  ");
-      for (const log of span.logs) lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${log.message}`);
+      for (const log of span.logs) lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${text(log.message)}`);
       walk(span.children, inner);
     });
   };
@@ -223,7 +228,8 @@ export function renderTrace(trace: Trace): string {
 function describe(event: Row | null): string {
   if (!event) return "";
   if (event.kind === "api-call") return status(event.status);
-  if (event.kind === "function-run") return event.outcome === "SUCCESS" ? "" : `${outcome(event.outcome)}${event.error ? pc.red(`: ${event.error.message}`) : ""}`;
-  if (event.kind === "extension-event") return pc.dim(`${event.location}${event.objectId ? ` ${event.objectTypeId ?? ""}/${event.objectId}` : ""}`) + (event.eventType === "RENDER_FAILURE" ? pc.red(` ${event.message}`) : "");
+  if (event.kind === "function-run") return event.outcome === "SUCCESS" ? "" : `${outcome(event.outcome)}${event.error ? pc.red(`: ${text(event.error.message)}`) : ""}`;
+  if (event.kind === "extension-event")
+    return pc.dim(text(`${event.location}${event.objectId ? ` ${event.objectTypeId ?? ""}/${event.objectId}` : ""}`)) + (event.eventType === "RENDER_FAILURE" ? pc.red(` ${text(event.message)}`) : "");
   return "";
 }

@@ -3,6 +3,7 @@ import pc from "picocolors";
 import { printJson, printTable } from "../output";
 import { ACCOUNT_FLAG, PROJECT_FLAG, clientFor, projectName, projectPath } from "./project-session";
 import type { BuildView } from "./project-pipeline";
+import { terminalText as text } from "../terminal-text";
 
 export function registerProjectListBuilds(project: Command): void {
   project
@@ -17,16 +18,16 @@ export function registerProjectListBuilds(project: Command): void {
       const { results } = await clientFor(flags).call<{ results: BuildView[] }>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: flags.limit } });
       if (flags.json) return printJson({ results });
       if (results.length === 0) return void process.stdout.write(`Project "${name}" has no builds yet.\n`);
-      const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(s));
+      const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(text(s)));
       printTable(
         ["Build", "Status", "Deployed", "Source", "Message", "Created"],
         results.map((b) => [
           `#${b.buildId}`,
           colour(b.status),
           b.isDeployed ? pc.green("live") : "",
-          b.activitySource.type === "GITHUB_USER" ? `git ${b.activitySource.branch}@${b.activitySource.commitHash?.slice(0, 7)}` : "upload",
-          b.uploadMessage,
-          b.createdAt,
+          b.activitySource.type === "GITHUB_USER" ? text(`git ${b.activitySource.branch}@${b.activitySource.commitHash?.slice(0, 7)}`) : "upload",
+          text(b.uploadMessage),
+          text(b.createdAt),
         ]),
       );
     });

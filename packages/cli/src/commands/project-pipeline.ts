@@ -4,6 +4,7 @@ import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
 import { projectPath } from "./project-session";
+import { terminalText as text } from "../terminal-text";
 
 interface SubStatus {
   id: string;
@@ -79,10 +80,10 @@ export async function followBuild(client: SprocketClient, name: string, buildId:
     for (const s of build.subbuildStatuses) {
       if (reported.has(s.id) || (s.status !== "SUCCESS" && s.status !== "FAILURE")) continue;
       reported.add(s.id);
-      progress.line(`  ${s.status === "SUCCESS" ? pc.green("✔") : pc.red("✖")} ${s.buildName} ${pc.dim(`(${s.buildType})`)}${duration(s)}`);
+      progress.line(`  ${s.status === "SUCCESS" ? pc.green("✔") : pc.red("✖")} ${text(s.buildName)} ${pc.dim(`(${text(s.buildType)})`)}${duration(s)}`);
     }
-    const running = build.subbuildStatuses.filter((s) => s.status === "BUILDING").map((s) => s.buildName);
-    progress.update(`Building #${buildId}${running.length ? `: ${running.join(", ")}` : ` (${build.status.toLowerCase()})`}`);
+    const running = build.subbuildStatuses.filter((s) => s.status === "BUILDING").map((s) => text(s.buildName));
+    progress.update(`Building #${buildId}${running.length ? `: ${running.join(", ")}` : ` (${text(build.status.toLowerCase())})`}`);
     if (build.status === "SUCCESS") {
       progress.succeed(`Build #${buildId} succeeded`);
       return build;
@@ -100,7 +101,7 @@ export async function followDeploy(client: SprocketClient, name: string, deployI
   for (;;) {
     const deploy = await client.call<DeployView>("GET", `/dfs/deploy/v1/deploy-status/projects/${projectPath(name)}/deploys/${deployId}`);
     if (deploy.status === "SUCCESS") {
-      progress.succeed(`Deployed build #${deploy.buildId} (${deploy.subdeployStatuses.map((s) => `${s.deployName}${s.status === "SUCCESS" ? "" : ` ${s.status}`}`).join(", ")})`);
+      progress.succeed(`Deployed build #${deploy.buildId} (${deploy.subdeployStatuses.map((s) => text(`${s.deployName}${s.status === "SUCCESS" ? "" : ` ${s.status}`}`)).join(", ")})`);
       return deploy;
     }
     if (deploy.status === "FAILURE") {
@@ -117,7 +118,9 @@ export function failureMessages(subs: SubStatus[]): string[] {
     .filter((s) => s.status === "FAILURE" && !/DEPENDENT_SUB(BUILD|DEPLOY)_FAILED$/.test(s.standardError?.subCategory ?? ""))
     .flatMap((s) => {
       const errors = s.standardError?.errors.map((e) => e.message) ?? [];
-      return [`${s.buildName ?? s.deployName}: ${s.errorMessage}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${m}`)];
+      // Build errors may span lines (a code frame): newlines stay, other control characters do not.
+      const shown = (message: unknown) => text(message, { multiline: true });
+      return [`${text(s.buildName ?? s.deployName)}: ${shown(s.errorMessage)}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${shown(m)}`)];
     });
 }
 

@@ -3,6 +3,7 @@ import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
 import { ok, printJson, printTable } from "../output";
 import { promptHidden } from "../prompt";
+import { terminalText as text } from "../terminal-text";
 
 interface Flags {
   account?: string;
@@ -44,7 +45,7 @@ export function registerSecrets(program: Command): void {
       const res = await clientFor(flags).call<{ results: string[]; secrets: Array<{ name: string; updatedAt: string }> }>("GET", "/cms/v3/functions/secrets");
       if (flags.json) printJson(res);
       else if (res.secrets.length === 0) process.stdout.write("No secrets yet. Add one with `sprocket secrets add NAME`.\n");
-      else printTable(["Name", "Updated"], res.secrets.map((s) => [s.name, s.updatedAt]));
+      else printTable(["Name", "Updated"], res.secrets.map((s) => [text(s.name), text(s.updatedAt)]));
     });
   secrets
     .command("delete <name>")

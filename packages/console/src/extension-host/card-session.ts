@@ -14,6 +14,7 @@ import type {
   ServerlessRequest,
   ServerlessResult,
 } from "./contract";
+import { decideNavigation, GESTURE_WINDOW_MS, iframeModalUrl } from "./card-navigation";
 import { newSpanId, newTraceId, traceparent } from "./trace-context";
 import type { DataAnswer, FailureReport, PageApi, ServerlessCall, WorkerApi } from "./worker-protocol";
 
@@ -72,6 +73,8 @@ export class CardSession {
   private readonly worker: Worker;
   private readonly endpoint: Endpoint<WorkerApi>;
   private terminated = false;
+  /** When the user last clicked inside this card (performance.now()); an external URL may open just after. */
+  private lastGesture = Number.NEGATIVE_INFINITY;
   private rejectReady: ((error: Error) => void) | undefined;
 
   constructor(private readonly options: CardOptions) {
@@ -136,6 +139,27 @@ export class CardSession {
       callQuietly(modal.onClose);
       release(modal.onClose);
     }
+  }
+
+  /** The card frame reports the user's own clicks (trusted events) in the card, its overlays included. */
+  noteUserGesture(event: Event): void {
+    if (event.isTrusted) this.lastGesture = performance.now();
+  }
+
+  /** `navigateToPage` and Link: console paths through the console's router, external URLs in a new tab after a click. */
+  navigate(target: unknown): void {
+    const decision = decideNavigation(target, location.href);
+    const to = (target as { to?: unknown } | undefined)?.to;
+    if (decision.kind === "console") {
+      const onNavigate = this.options.services.onNavigate;
+      return onNavigate ? onNavigate(decision.path) : location.assign(decision.path);
+    }
+    if (decision.kind === "refused") return this.log("warn", `navigateToPage to ${String(to)} refused: ${decision.reason}`);
+    // The page's own transient activation must be live too: a click elsewhere, or long ago, does not count.
+    const clicked = performance.now() - this.lastGesture < GESTURE_WINDOW_MS && navigator.userActivation?.isActive !== false;
+    if (!clicked) return this.log("warn", `navigateToPage to ${decision.url} refused: external pages open only when the user clicks in the card`);
+    this.lastGesture = Number.NEGATIVE_INFINITY;
+    window.open(decision.url, "_blank", "noopener,noreferrer");
   }
 
   /** Re-reads the record's properties for every subscriber, as after an edit on the record page. */
@@ -255,20 +279,17 @@ export class CardSession {
         this.watches.set(this.nextId++, { names, callback, proxy: callback });
       },
       openIframeModal: (request, onClose) => {
+        const uri = iframeModalUrl(request?.uri, location.href);
+        if (!uri) return this.log("warn", `openIframeModal refused ${String(request?.uri)}: the page must be an https URL`);
         if (onClose) retain(onClose);
-        this.update({ iframeModal: { ...request, onClose } });
+        this.update({ iframeModal: { ...request, uri, onClose } });
       },
       closeOverlay: (id) => {
         if (this.state.iframeModal) this.closeIframeModal();
         this.closeOverlayById(id);
       },
       copyTextToClipboard: (text) => navigator.clipboard.writeText(text),
-      navigateToPage: (target) => {
-        if (services.onNavigate) return services.onNavigate(target);
-        const url = new URL(target.to, location.href);
-        for (const [key, value] of Object.entries(target.params ?? {})) url.searchParams.set(key, value);
-        location.assign(url.href);
-      },
+      navigateToPage: (target) => this.navigate(target),
       runServerlessFunction: async (call) => this.runServerless(call),
       hsFetch: async (request) => {
         if (!services.fetchProxy) throw new Error("hubspot.fetch is not available on this page");

@@ -164,7 +164,9 @@ export interface CardServices {
   onReloadPage?: () => void;
   /** `refreshObjectProperties`: when given, the page reads the record again and then refreshes its cards itself. */
   onRefreshProperties?: () => void;
-  onNavigate?: (target: { to: string; params?: Record<string, string> }) => void;
+  /** `navigateToPage` and Link to a same-origin path (with its query and hash): the console's router shows it.
+   * Without it the tab loads the path. External URLs never come here (see card-navigation.ts). */
+  onNavigate?: (path: string) => void;
   /** CrmActionButton / CrmActionLink / CrmCardActions; EXTERNAL_URL opens a tab when this is absent. */
   onCrmAction?: (actionType: string, actionContext: unknown) => void;
 }

@@ -27,7 +27,14 @@ class HostBoundary extends Component<{ session: CardSession; children: ReactNode
 export function CardView({ session }: { session: CardSession }) {
   const state = useSyncExternalStore(session.subscribe, () => session.snapshot);
   return (
-    <div className="sx-root sx-card" data-trace-id={session.traceId} data-status={state.status} aria-busy={state.status === "loading"}>
+    <div
+      className="sx-root sx-card"
+      data-trace-id={session.traceId}
+      data-status={state.status}
+      aria-busy={state.status === "loading"}
+      // React events reach here from the card's portalled overlays too.
+      onClickCapture={(event) => session.noteUserGesture(event.nativeEvent)}
+    >
       {state.alerts.map((alert) => (
         <AlertBox key={alert.key} variant={alert.type ?? "info"} title={alert.title} onDismiss={() => session.dismissAlert(alert.key)}>
           {alert.message}

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { uidProblem } from "@sprocket/project-format";
 import type { Platform } from "../platform";
 import type { UserPrincipal } from "../http/authenticate";
 import { parseBody } from "../http/parse-body";
@@ -9,11 +10,21 @@ import { redactText, truncate } from "./redact";
 const MESSAGE_LIMIT = 8 * 1024;
 const MAX_EVENTS = 100;
 
+/**
+ * A card's uid and location are identifiers (HubSpot's uid rule: letters, digits, ".", "-", "_", at most 64), as the
+ * project's validation made them: nothing else is a card of ours, and names shown in tables and terminals stay plain.
+ * The message is the card's own text: it is stored as given, and each viewer escapes it (the CLI, React).
+ */
+const identifier = z.string().superRefine((value, ctx) => {
+  const problem = uidProblem(value);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
+
 const extensionEvent = z
   .object({
     appId: z.number().int().positive(),
-    cardUid: z.string().min(1).max(200),
-    location: z.string().min(1).max(200),
+    cardUid: identifier,
+    location: identifier,
     objectTypeId: z.string().max(100).nullish(),
     objectId: z.union([z.string().max(100), z.number().int()]).nullish(),
     kind: z.enum(["RENDER_SUCCESS", "RENDER_FAILURE", "LOG"]),

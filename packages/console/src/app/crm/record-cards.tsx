@@ -2,6 +2,7 @@
 import { useEffect, useRef, useState } from "react";
 import { Alert, Paper, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
+import { navigate } from "wouter/use-browser-location";
 import { mountCard, type MountedCard } from "../../extension-host";
 import type { AlertType, CardAlert, CardServices, CrmRecordRef, ExtensionContext, ExtensionLocation } from "../../extension-host";
 import { api } from "../api-client";
@@ -68,6 +69,8 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
         onAlert: (alert) => setAlerts((shown) => [...shown, { ...alert, key: nextAlert++ }]),
         onReloadPage: () => pageRef.current.reloadPage(),
         onRefreshProperties: () => pageRef.current.refreshRecord(),
+        // Only same-origin paths arrive here (the card session opens external URLs in a new tab, after a click).
+        onNavigate: (path) => navigate(path),
         onLog: (line) => reportExtensionEvent({ ...where, kind: "LOG", level: line.level, message: line.message, traceId: line.traceId, spanId: line.spanId, timestamp: Date.parse(line.time) }),
       },
     });

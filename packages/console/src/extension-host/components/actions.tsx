@@ -99,10 +99,8 @@ function PageLink({ to, params, children }: RemoteProps) {
       className="sx-link"
       href={safeUrl(target)}
       onClick={(event) => {
-        const navigate = session.services.onNavigate;
-        if (!navigate) return;
         event.preventDefault();
-        navigate({ to: target, params });
+        session.navigate({ to: target, params });
       }}
     >
       {children}

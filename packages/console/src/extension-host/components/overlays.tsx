@@ -3,7 +3,7 @@
 import { useCallback, useContext, useEffect, useId, useMemo, useRef, useState, type ReactNode } from "react";
 import { createPortal } from "react-dom";
 import { CardSessionContext, OverlayScopeContext, useCardSession } from "./card-scope";
-import { cx, fire, size, type RemoteProps } from "./primitives";
+import { cx, fire, safeUrl, size, type RemoteProps } from "./primitives";
 
 /** Wires an `overlay` prop: returns the click handler and the overlay (rendered only while open). */
 export function useOverlayTrigger(overlay: ReactNode, onClick?: (...args: unknown[]) => unknown) {
@@ -86,7 +86,7 @@ export const overlayComponents = {
   ),
 };
 
-/** `actions.openIframeModal`: the page shows the URL in a sandboxed frame. */
+/** `actions.openIframeModal`: the page shows the URL (https, checked by the card session) in a sandboxed frame. */
 export function IframeModal({ request, onClose }: { request: { uri: string; width: number; height: number; title?: string; flush?: boolean }; onClose: () => void }) {
   const titleId = useId();
   return createPortal(
@@ -100,7 +100,7 @@ export function IframeModal({ request, onClose }: { request: { uri: string; widt
         </header>
         <iframe
           title={request.title ?? "Embedded page"}
-          src={request.uri}
+          src={safeUrl(request.uri)}
           width={request.width}
           height={request.height}
           sandbox="allow-scripts allow-forms allow-popups"
