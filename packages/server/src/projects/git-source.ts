@@ -50,8 +50,8 @@ export async function fetchGitSource(ctx: ProjectsContext, projectId: number, co
     await mkdir(dir);
     const asRoot = process.getuid?.() === 0;
     if (asRoot) for (const d of [scratch, home, dir]) await chown(d, UNPRIVILEGED, UNPRIVILEGED);
-    const git = (...args: string[]) =>
-      run("git", [...GIT_CONFIG, ...args], {
+    const git = (args: string[], config: string[] = []) =>
+      run("git", [...GIT_CONFIG, ...config, ...args], {
         cwd: dir,
         timeout: GIT_TIMEOUT_MS,
         ...(asRoot ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED } : {}),
@@ -68,9 +68,9 @@ export async function fetchGitSource(ctx: ProjectsContext, projectId: number, co
       }).catch((e: Error & { stderr?: string }) => {
         throw new Error(`git ${args[0]} failed: ${(e.stderr || e.message).replaceAll(scratch, ".").trim()}`);
       });
-    await git("init", "-q");
-    await git(...pinned.config, "fetch", "-q", "--no-tags", "--no-recurse-submodules", "--depth", "1", pinned.url, commitHash);
-    await git("checkout", "-q", "FETCH_HEAD");
+    await git(["init", "-q"]);
+    await git(["fetch", "-q", "--no-tags", "--no-recurse-submodules", "--depth", "1", pinned.url, commitHash], pinned.config);
+    await git(["checkout", "-q", "FETCH_HEAD"]);
     return await zipSource(dir, commitHash);
   } finally {
     await rm(scratch, { recursive: true, force: true });
