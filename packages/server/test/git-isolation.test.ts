@@ -189,8 +189,10 @@ describe("by default a repository URL must be a public https, http or git:// add
   });
 
   it("keeps the project unlinked after a refused link", async () => {
-    await link("http://127.0.0.1/evil.git");
-    const project = await api.call("GET", "/developer/projects/v1/linked");
-    expect(JSON.stringify(project.body)).not.toContain("127.0.0.1");
+    expect((await link("http://127.0.0.1/evil.git")).status).toBe(400);
+    const project = await api.call("GET", "/developer/projects/v1/by-name/linked");
+    expect(project.status).toBe(200);
+    expect(project.body.name).toBe("linked");
+    expect(project.body.sourceIntegration).toBeUndefined();
   });
 });
