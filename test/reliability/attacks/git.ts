@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { readZipEntries } from "@sprocket/builder";
 import { ProjectApi } from "../../../packages/server/test/support/project-api";
 import { commitRepository, signedPush, startGitHttpServer } from "../../../packages/server/test/support/git-http-server";
 import { check, type ReliabilityCase } from "../case";
@@ -68,8 +69,9 @@ export const gitAttacks: Array<ReliabilityCase<World>> = [
         const { buildId } = (await (await fetch(link.body.webhookUrl, { method: "POST", headers: push.headers, body: push.body })).json()) as { buildId: number };
         const build = await api.waitForBuild(name, buildId);
         const archive = await api.call("GET", `/dfs/v1/projects/${name}/builds/${buildId}/archive-full`);
-        const text = Buffer.isBuffer(archive.body) ? archive.body.toString("latin1") : JSON.stringify(archive.body);
-        check(!text.includes(hostSecret), `archive-full (${archive.status}) carries the host file`);
+        const files = Buffer.isBuffer(archive.body) ? [...(await readZipEntries(archive.body)).entries()] : [];
+        const leaked = files.filter(([, content]) => content.toString().includes(hostSecret)).map(([file]) => file);
+        check(leaked.length === 0 && !JSON.stringify(archive.body).includes(hostSecret), `archive-full (${archive.status}) carries the host file: ${leaked.join(", ")}`);
         check(build.status === "FAILURE", `build ${build.status}`);
         return `build FAILURE (${build.subbuildStatuses[0]?.errorMessage}); archive-full ${archive.status} without the host file`;
       } finally {
