@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -135,6 +136,39 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
       expect(build.subbuildStatuses[0].errorMessage).toMatch(/^git fetch failed/);
     } finally {
       Object.assign(process.env, saved);
+    }
+  });
+  it("runs git with only its own environment, and as an unprivileged user when the server is root", async () => {
+    const commit = commitRepository(repos, "observed", minimal());
+    // A `git` first on PATH that writes down who runs it and with what environment, then runs the real one.
+    const bin = path.join(tmp, "bin");
+    const log = path.join(tmp, "git-runs.log");
+    fs.mkdirSync(bin, { mode: 0o755 });
+    fs.writeFileSync(log, "", { mode: 0o666 });
+    fs.chmodSync(tmp, 0o755);
+    fs.chmodSync(log, 0o666);
+    const realGit = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
+    fs.writeFileSync(path.join(bin, "git"), `#!/bin/sh\n{ echo "uid=$(id -u) args=$*"; env; echo ---; } >> ${log}\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${bin}:${savedPath}`;
+    process.env.SPROCKET_CANARY = "server-only";
+    try {
+      const { build } = await buildFrom(server, api, "observed", url("observed"), commit);
+      expect(build.status).toBe("SUCCESS");
+    } finally {
+      process.env.PATH = savedPath;
+      delete process.env.SPROCKET_CANARY;
+    }
+    const runs = fs.readFileSync(log, "utf8").split("---\n").filter(Boolean);
+    const command = (run: string) => run.split("\n")[0]!.replace(/^uid=\d+ args=/, "").replace(/^(-c \S+ ?)*/, "").split(" ")[0];
+    expect(runs.map(command)).toEqual(["init", "fetch", "checkout"]);
+    for (const run of runs) {
+      const env = Object.fromEntries(run.split("\n").slice(1).filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+      expect(env).toMatchObject({ GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: "false", GIT_ALLOW_PROTOCOL: "http" });
+      expect(env.HOME).not.toBe(os.homedir());
+      expect(env.SPROCKET_CANARY).toBeUndefined();
+      expect(run).toContain("core.symlinks=false");
+      if (process.getuid?.() === 0) expect(run.split(" ")[0]).toBe("uid=65534");
     }
   });
 });

@@ -17,12 +17,14 @@ export interface GitHttpServer {
 
 export async function startGitHttpServer(root: string): Promise<GitHttpServer> {
   const requests: string[] = [];
+  // Fixed now, so a test that puts a wrapper `git` on PATH for the server under test does not wrap this one.
+  const PATH = process.env.PATH;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://git.test");
     requests.push(url.pathname);
     const cgi = spawn("git", ["http-backend"], {
       env: {
-        PATH: process.env.PATH,
+        PATH,
         GIT_PROJECT_ROOT: root,
         GIT_HTTP_EXPORT_ALL: "1",
         GIT_CONFIG_NOSYSTEM: "1",
