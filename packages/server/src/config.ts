@@ -117,7 +117,7 @@ function parseGitPrivateHosts(raw: string | undefined): "all" | string[] {
   const value = (raw ?? "").trim().toLowerCase();
   if (value === "true") return "all";
   if (value === "" || value === "false") return [];
-  return value.split(",").map((h) => parse("SPROCKET_GIT_ALLOW_PRIVATE_HOSTS", gitHost, h.trim()));
+  return value.split(",").map((h) => parse("SPROCKET_GIT_ALLOW_PRIVATE_HOSTS", gitHost, h.trim()).replace(/\.$/, ""));
 }
 
 function optionalInt<K extends string>(env: NodeJS.ProcessEnv, setting: string, key: K, min: number, max: number): Partial<Record<K, number>> {
