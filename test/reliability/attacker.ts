@@ -4,12 +4,14 @@
 import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
 import { clientAttacks } from "./attacks/client";
+import { gitAttacks } from "./attacks/git";
 import { scaleoutAttacks } from "./attacks/scaleout";
 import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
 
 export const ATTACKS: Array<ReliabilityCase<World>> = [
   ...tenantIsolationAttacks,
   ...clientAttacks,
+  ...gitAttacks,
   ...scaleoutAttacks,
 ];
 

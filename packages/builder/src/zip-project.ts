@@ -1,6 +1,6 @@
-import { createReadStream } from "node:fs";
-import { lstat, readdir } from "node:fs/promises";
-import { join } from "node:path";
+import { constants } from "node:fs";
+import { lstat, open, readdir, realpath } from "node:fs/promises";
+import { join, sep } from "node:path";
 import yazl from "yazl";
 
 /** Says whether a path (relative, `/`-separated) is left out of the archive; a left-out folder is not walked. */
@@ -20,18 +20,51 @@ export const hubspotUploadIgnore: IgnoreRule = (relativePath) => {
 const FIXED_MTIME = new Date(1980, 0, 1);
 const FILE_MODE = 0o100644;
 
-/** Zips a folder's files with paths relative to it, in sorted order, so the same tree always gives the same bytes. */
+/** A path zipDirectory will not put in an archive: a symbolic link, a special file, or one that leads out of the folder. */
+export class UnsafeEntryError extends Error {
+  constructor(
+    /** Relative to the zipped folder, `/`-separated; "" for the folder itself. */
+    readonly relativePath: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "UnsafeEntryError";
+  }
+}
+
+/**
+ * Zips a folder's files with paths relative to it, in sorted order, so the same tree always gives the same bytes.
+ * Only what is inside the folder goes in: the folder itself, and every entry below it, must be a real directory or
+ * regular file (a symbolic link, the root included, is refused, since it could lead anywhere on the host), and each
+ * file must still resolve inside the folder when it is read.
+ */
 export async function zipDirectory(dir: string, options: ZipDirectoryOptions = {}): Promise<Buffer> {
+  const rootInfo = await lstat(dir);
+  if (!rootInfo.isDirectory()) throw new UnsafeEntryError("", `${dir} is ${rootInfo.isSymbolicLink() ? "a symbolic link" : "not a folder"}; only a real folder can be zipped.`);
+  const root = await realpath(dir);
   const zip = new yazl.ZipFile();
-  for (const file of await listFiles(dir, "", options.ignore ?? (() => false))) {
-    zip.addReadStreamLazy(file.path, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, size: file.size }, (done) =>
-      done(null, createReadStream(join(dir, file.path))),
-    );
+  for (const file of await listFiles(root, "", options.ignore ?? (() => false))) {
+    const path = join(root, file.path);
+    // A folder swapped for a link after the walk would lead out: check again right before reading, and never follow
+    // a link in the last step.
+    const real = await realpath(path);
+    if (!real.startsWith(root + sep)) throw new UnsafeEntryError(file.path, `${join(dir, file.path)} leads outside ${dir}; uploads may only contain regular files.`);
+    zip.addReadStreamLazy(file.path, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, size: file.size }, (done) => {
+      open(real, constants.O_RDONLY | constants.O_NOFOLLOW).then(
+        (handle) => done(null, handle.createReadStream()),
+        (e: unknown) => done(e, undefined as unknown as NodeJS.ReadableStream),
+      );
+    });
   }
   zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
+  // A file that cannot be opened or changed size while being read fails the archive (yazl says so on the ZipFile).
+  const failed = new Promise<never>((_, reject) => zip.on("error", reject));
+  const collected = (async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  })();
+  return Promise.race([collected, failed]);
 }
 
 async function listFiles(root: string, prefix: string, ignore: IgnoreRule): Promise<{ path: string; size: number }[]> {
@@ -43,7 +76,7 @@ async function listFiles(root: string, prefix: string, ignore: IgnoreRule): Prom
     if (ignore(path, info.isDirectory())) continue;
     if (info.isDirectory()) files.push(...(await listFiles(root, path, ignore)));
     else if (info.isFile()) files.push({ path, size: info.size });
-    else throw new Error(`${join(root, path)} is a symbolic link or special file; uploads may only contain regular files. Replace it with a copy.`);
+    else throw new UnsafeEntryError(path, `${join(root, path)} is a symbolic link or special file; uploads may only contain regular files. Replace it with a copy.`);
   }
   return files;
 }

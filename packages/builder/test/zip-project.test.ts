@@ -62,3 +62,15 @@ it("refuses a symbolic link with the path to fix", async () => {
   await symlink("/etc/passwd", join(dir, "src/app/passwd"));
   await expect(zipDirectory(dir)).rejects.toThrow(/src\/app\/passwd is a symbolic link/);
 });
+
+it("refuses a folder that is itself a symbolic link, so a link cannot point the archive at a host folder", async () => {
+  const outside = await mkdtemp(join(tmpdir(), "sprocket-host-"));
+  await writeFile(join(outside, "id_rsa"), "host secret");
+  const link = join(dir, "linked-src");
+  await symlink(outside, link);
+  try {
+    await expect(zipDirectory(link)).rejects.toThrow(/linked-src is a symbolic link/);
+  } finally {
+    await rm(outside, { recursive: true, force: true });
+  }
+});

@@ -22,6 +22,11 @@ export interface ServerConfig {
   logLevel: string;
   /** Overrides of the function runners' limits (timeout, heap, log bytes); unset ones keep the runtime's defaults. */
   functionLimits: { timeoutMs?: number; heapMb?: number; logBytes?: number };
+  /**
+   * Repository hosts a git-linked build may fetch from although they resolve to a loopback, private, link-local or
+   * CGNAT address (an internal git server): `"all"`, or host names and IP literals as written in repository URLs.
+   */
+  gitPrivateHosts: "all" | string[];
 }
 
 export class ConfigError extends Error {
@@ -108,7 +113,18 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       ...optionalInt(env, "SPROCKET_FUNCTION_MEMORY_MB", "heapMb", 16, 4096),
       ...optionalInt(env, "SPROCKET_FUNCTION_LOG_BYTES", "logBytes", 1024, 64 * 1024 * 1024),
     },
+    gitPrivateHosts: parseGitPrivateHosts(env.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS),
   };
+}
+
+const gitHost = z.string().regex(/^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])$/, "must be true, false, or a comma-separated list of host names or IP literals (IPv6 in brackets) as written in repository URLs");
+
+/** `true` allows every private host, `false` or unset none, otherwise a list of hosts (compared lower-cased). */
+function parseGitPrivateHosts(raw: string | undefined): "all" | string[] {
+  const value = (raw ?? "").trim().toLowerCase();
+  if (value === "true") return "all";
+  if (value === "" || value === "false") return [];
+  return value.split(",").map((h) => parse("SPROCKET_GIT_ALLOW_PRIVATE_HOSTS", gitHost, h.trim()).replace(/\.$/, ""));
 }
 
 function optionalInt<K extends string>(env: NodeJS.ProcessEnv, setting: string, key: K, min: number, max: number): Partial<Record<K, number>> {

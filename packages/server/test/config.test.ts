@@ -22,9 +22,18 @@ describe("configuration", () => {
     [{}, { SPROCKET_LOG_LEVEL: "loud" }, "SPROCKET_LOG_LEVEL"],
     [{}, { SPROCKET_FUNCTION_TIMEOUT_MS: "fast" }, "SPROCKET_FUNCTION_TIMEOUT_MS"],
     [{}, { SPROCKET_FUNCTION_MEMORY_MB: "1" }, "SPROCKET_FUNCTION_MEMORY_MB"],
+    [{}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "yes please" }, "SPROCKET_GIT_ALLOW_PRIVATE_HOSTS"],
+    [{}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "gitlab.internal,http://10.0.0.5" }, "SPROCKET_GIT_ALLOW_PRIVATE_HOSTS"],
   ])("refuses %j %j naming %s", (flags, env, setting) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(setting);
+  });
+
+  it("reads the private git hosts an operator allows: none by default, all, or a list", () => {
+    expect(loadConfig({}, {}).gitPrivateHosts).toEqual([]);
+    expect(loadConfig({}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "false" }).gitPrivateHosts).toEqual([]);
+    expect(loadConfig({}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "TRUE" }).gitPrivateHosts).toBe("all");
+    expect(loadConfig({}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "GitLab.internal, 10.0.0.5,[fd12::1]" }).gitPrivateHosts).toEqual(["gitlab.internal", "10.0.0.5", "[fd12::1]"]);
   });
 
   it("accepts a 32-byte secret key as hex or base64", () => {

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -6,43 +5,41 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { FIXTURES, ProjectApi } from "./support/project-api";
-
-process.env.SPROCKET_ALLOW_FILE_GIT_URLS = "1";
+import { commitRepository, startGitHttpServer, type GitHttpServer } from "./support/git-http-server";
 
 const SECRET = "a-webhook-secret-of-some-length";
 let server: TestServer;
 let api: ProjectApi;
 let tmp: string;
-let bare: string;
+let gitServer: GitHttpServer;
+let repositoryUrl: string;
 let commit: string;
 let webhookUrl: string;
 
-const git = (cwd: string, ...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8" }).trim();
-
 beforeAll(async () => {
-  server = await startTestServer();
+  // The repository is served on loopback, which the operator allows here (by default the server refuses it).
+  server = await startTestServer({ env: { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "127.0.0.1" } });
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-git-"));
-  bare = path.join(tmp, "crm-app.git");
-  git(tmp, "init", "-q", "--bare", bare);
+  gitServer = await startGitHttpServer(tmp);
+  repositoryUrl = `${gitServer.url}/crm-app.git`;
   // The project lives at the repository root: hsproject.json beside src/.
-  const work = path.join(tmp, "work");
-  fs.cpSync(path.join(FIXTURES, "minimal-async"), work, { recursive: true });
-  fs.writeFileSync(path.join(work, "hsproject.json"), JSON.stringify({ name: "linked", srcDir: "src", platformVersion: "2025.1" }));
-  git(work, "init", "-q", "-b", "main");
-  git(work, "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com", "add", ".");
-  git(work, "-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com", "commit", "-q", "-m", "First version\n\nbody");
-  git(work, "push", "-q", bare, "main");
-  commit = git(work, "rev-parse", "HEAD");
+  commit = commitRepository(
+    tmp,
+    "crm-app",
+    { from: path.join(FIXTURES, "minimal-async"), files: { "hsproject.json": JSON.stringify({ name: "linked", srcDir: "src", platformVersion: "2025.1" }) } },
+    "First version\n\nbody",
+  );
 
   await api.call("POST", "/developer/projects/v1", { body: { name: "linked" } });
-  const link = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl: `file://${bare}`, branch: "main", webhookSecret: SECRET } });
+  const link = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl, branch: "main", webhookSecret: SECRET } });
   expect(link.status).toBe(200);
   expect(link.body.sourceIntegration).toMatchObject({ repositoryName: "crm-app", branch: "main" });
   webhookUrl = link.body.webhookUrl;
 });
 afterAll(async () => {
   await server.stop();
+  await gitServer.close();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -102,7 +99,7 @@ describe("git-linked builds", () => {
     const bad = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl: "ext::sh -c evil", branch: "main", webhookSecret: SECRET } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain("repositoryUrl");
-    const short = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl: `file://${bare}`, branch: "main", webhookSecret: "short" } });
+    const short = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl, branch: "main", webhookSecret: "short" } });
     expect(short.body.message).toContain("at least 16");
     const unknown = await fetch(`${server.url}/git-webhooks/v1/projects/99999`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
     expect(unknown.status).toBe(404);

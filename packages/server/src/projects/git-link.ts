@@ -1,7 +1,7 @@
 import type { Platform } from "../platform";
 import { validationError } from "../http/api-error";
 import { requireProject } from "./project-lookup";
-import { allowedGitProtocols } from "./git-source";
+import { RepositoryUrlError, checkAddresses, parseRepositoryUrl, resolveHost } from "./git-remote";
 
 export interface GitLinkInput {
   repositoryUrl: string;
@@ -12,10 +12,14 @@ export interface GitLinkInput {
 /** Links a project to a branch of a git repository; pushes to it, signed with the secret, build the project. */
 export async function linkRepository(p: Platform, accountId: number, name: string, input: GitLinkInput): Promise<void> {
   const project = await requireProject(p.store.db, accountId, name);
-  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(input.repositoryUrl)?.[1]?.toLowerCase();
-  const allowed = allowedGitProtocols();
-  if (!scheme || !allowed.includes(scheme)) {
-    throw validationError(`repositoryUrl must be a ${allowed.join(", ")} URL such as https://github.com/acme/crm-app.git (got ${JSON.stringify(input.repositoryUrl)}).`, [{ message: "Unsupported repository URL", in: "repositoryUrl" }]);
+  try {
+    const remote = parseRepositoryUrl(input.repositoryUrl);
+    // A host that does not resolve now is let through: the build checks it again, resolved, right before fetching.
+    const addresses = await resolveHost(remote).catch(() => []);
+    checkAddresses(remote, addresses, p.config.gitPrivateHosts);
+  } catch (e) {
+    if (e instanceof RepositoryUrlError) throw validationError(e.message, [{ message: "Unsupported repository URL", in: "repositoryUrl" }]);
+    throw e;
   }
   if (!/^[A-Za-z0-9._/-]+$/.test(input.branch) || input.branch.startsWith("-")) {
     throw validationError(`branch ${JSON.stringify(input.branch)} is not a valid branch name.`, [{ message: "Invalid branch", in: "branch" }]);

@@ -54,7 +54,7 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     if (build.source_zip !== null) sourceZip = Buffer.from(build.source_zip);
     else {
       const source = JSON.parse(build.source) as { commitHash: string };
-      const fetched = await fetchGitSource(ctx, build.project_id, source.commitHash, join(work, "git")).catch((e: Error) => e);
+      const fetched = await fetchGitSource(ctx, build.project_id, source.commitHash).catch((e: Error) => e);
       if (fetched instanceof Error) return failureOf(ctx, buildId, fetched.message);
       sourceZip = fetched.sourceZip;
       platformVersion = fetched.platformVersion;
