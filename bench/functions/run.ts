@@ -44,13 +44,13 @@ async function time(fn: () => Promise<unknown>, count: number): Promise<number[]
 }
 
 const pool = createRunnerPool({ hubspotApiBaseUrl: "http://127.0.0.1:9", warmPerBuild: 1 });
-const request = { buildKey: "bench-warm", bundleDir, file, functionName: "hello", context };
+const request = { buildKey: "bench-warm", accountId: 1, bundleDir, file, functionName: "hello", context };
 const check = (result: { outcome: string }) => {
   if (result.outcome !== "SUCCESS") throw new Error(`benchmark call failed: ${JSON.stringify(result)}`);
 };
 
 // Warm-up both paths (JIT, module cache, started runner).
-await pool.prewarm(request.buildKey, bundleDir);
+await pool.prewarm(request.buildKey, bundleDir, request.accountId);
 await time(async () => check(await pool.invoke(request)), 100);
 await time(async () => check(await invokeInProcess(path.join(bundleDir, file), context)), 100);
 
