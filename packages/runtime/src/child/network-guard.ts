@@ -23,7 +23,6 @@ const apply = Reflect.apply;
 const defineProperty = Object.defineProperty;
 const getPrototypeOf = Object.getPrototypeOf;
 const isArray = Array.isArray;
-const nextTick = process.nextTick;
 const UV_EACCES = -os.constants.errno.EACCES;
 /** c-ares' ARES_EREFUSED: setServers answers with it, and Node then throws ERR_DNS_SET_SERVERS_FAILED. */
 const ARES_EREFUSED = 6;
@@ -62,8 +61,8 @@ function refusal(address: unknown, port: unknown): string | undefined {
   if (includes(policy.api, endpointKey(address, port))) return undefined;
   const range = restrictedRange(address);
   if (range === "not an IP address") return range;
-  if (includes(policy.own, endpointKey(address, 0))) return "this host's own";
-  return policy.allowPrivate ? undefined : range;
+  if (policy.allowPrivate) return undefined;
+  return includes(policy.own, endpointKey(address, 0)) ? "this host's own" : range;
 }
 
 function policyError(syscall: string, target: string, reason: string): NodeJS.ErrnoException {
@@ -214,9 +213,11 @@ function guardSocketConnect(): void {
         }
       }
       if (reason !== undefined) {
+        // Refused the way a failed DNS lookup fails: later, while the socket is connecting, as callers (http2's
+        // session, for one) expect of a connection that does not come about.
         const error = policyError("connect", target, reason);
-        nextTick(() => this.destroy(error));
-        return this;
+        const refused: Lookup = (_hostname, _options, callback) => process.nextTick(() => callback(error));
+        normalized[0] = { ...options, path: undefined, host: "refused.invalid", port: 0, lookup: refused } as NormalizedArgs[0];
       }
       return apply(original, this, [normalized]) as net.Socket;
     },
