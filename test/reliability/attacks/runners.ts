@@ -20,6 +20,8 @@ async function deploy(w: World, who: "a" | "b"): Promise<Deployed> {
   const tenant = w[who];
   const api = new ProjectApi(w.server.url, tenant.personalAccessKey);
   const zip = await zipDirectory(path.join(PROJECT, "src"), { ignore: hubspotUploadIgnore });
+  const project = await api.call("POST", "/developer/projects/v1", { body: { name: "runner-attacks" } });
+  check(project.status < 300, `the project in ${who.toUpperCase()}: ${project.status} ${JSON.stringify(project.body)}`);
   const upload = await api.upload("runner-attacks", zip, { platformVersion: "2025.1" });
   check(upload.status === 200, `upload into ${who.toUpperCase()}: ${upload.status} ${JSON.stringify(upload.body)}`);
   const build = await api.waitForBuild("runner-attacks", upload.body.buildId);
