@@ -221,8 +221,9 @@ function guardSocketConnect(): void {
       }
       return apply(original, this, [normalized]) as net.Socket;
     },
-    writable: false,
-    configurable: false,
+    // Replaceable like the original (instrumentation libraries wrap it): the native methods below are the guard.
+    writable: true,
+    configurable: true,
     enumerable: false,
   });
 }
