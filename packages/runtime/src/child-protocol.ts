@@ -38,7 +38,7 @@ export type ChildMessage =
   /** An uncaught exception or unhandled rejection outside any invocation. */
   | { type: "fault"; error: InvocationError };
 
-/** The largest frame header the parent reads (errors are cut to ERROR_TEXT_BYTES per field by the child). */
+/** The largest frame header the parent reads (the child cuts each field of an error to ERROR_TEXT_BYTES). */
 export const HEADER_BYTES = 64 * 1024;
-/** How much of an error's message and of its stack the child sends. */
+/** How much of each field of an error (type, message, stack, code) the child sends. */
 export const ERROR_TEXT_BYTES = 16 * 1024;

@@ -39,7 +39,8 @@ function cut(text: string | undefined): string | undefined {
 const send = (message: ChildMessage, body?: string): void => {
   if (channel.destroyed || !channel.writable) return;
   if ("error" in message && message.error) {
-    message = { ...message, error: { ...message.error, message: cut(message.error.message)!, stack: cut(message.error.stack) } };
+    const { type, message: text, stack, code } = message.error;
+    message = { ...message, error: { type: cut(type)!, message: cut(text)!, stack: cut(stack), code: cut(code) } };
   }
   channel.write(encodeFrame(message, body));
 };
