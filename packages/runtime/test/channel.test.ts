@@ -18,4 +18,10 @@ describe("the runner's channel to the server", () => {
     const next = await pool.invoke(fixtureRequest("hello.js", { name: "after" }));
     expect(next).toMatchObject({ outcome: "SUCCESS" });
   });
+
+  it("cuts a huge error message rather than stopping the runner for it", async () => {
+    const result = await pool.invoke(fixtureRequest("throws-long.js"));
+    expect(result).toMatchObject({ outcome: "ERROR", error: { type: "Error" } });
+    expect(result.error?.message).toMatch(/^x{16384}… \(cut\)$/);
+  });
 });
