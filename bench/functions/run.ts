@@ -1,6 +1,6 @@
 /**
  * Function runner overhead, baselines measured in the same run:
- * - warm: a trivial function through the pool (sandboxed child, IPC, JSON) vs called in-process;
+ * - warm: a trivial function through the pool (sandboxed child, framed pipe, JSON) vs called in-process;
  * - cold: first call of a new build (spawn + load + call) vs `node -e 0` (empty env: tsx puts
  *   its loader in NODE_OPTIONS, which would slow the baseline);
  * - HubSpot's own local executor (`executeFunction` in @hubspot/ui-extensions-dev-server: unsandboxed, in the caller's
@@ -8,7 +8,7 @@
  * Run: npx tsx bench/functions/run.ts
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -18,7 +18,10 @@ import { createRunnerPool, type FunctionContext, invokeInProcess } from "@sprock
 const WARM_CALLS = 1_000;
 const COLD_STARTS = 20;
 
-const bundleDir = fileURLToPath(new URL("../../packages/runtime/test/fixtures/functions", import.meta.url));
+// A copy: a pool running as root gives the build folder to the account's runner user (runner-identity.ts).
+const bundleDir = path.join(mkdtempSync(path.join(tmpdir(), "sprocket-bench-build-")), "build");
+cpSync(fileURLToPath(new URL("../../packages/runtime/test/fixtures/functions", import.meta.url)), bundleDir, { recursive: true });
+chmodSync(path.dirname(bundleDir), 0o755);
 const file = "hello.js";
 const context: FunctionContext = {
   parameters: { name: "bench" },
@@ -44,13 +47,13 @@ async function time(fn: () => Promise<unknown>, count: number): Promise<number[]
 }
 
 const pool = createRunnerPool({ hubspotApiBaseUrl: "http://127.0.0.1:9", warmPerBuild: 1 });
-const request = { buildKey: "bench-warm", bundleDir, file, functionName: "hello", context };
+const request = { buildKey: "bench-warm", accountId: 1, bundleDir, file, functionName: "hello", context };
 const check = (result: { outcome: string }) => {
   if (result.outcome !== "SUCCESS") throw new Error(`benchmark call failed: ${JSON.stringify(result)}`);
 };
 
 // Warm-up both paths (JIT, module cache, started runner).
-await pool.prewarm(request.buildKey, bundleDir);
+await pool.prewarm(request.buildKey, bundleDir, request.accountId);
 await time(async () => check(await pool.invoke(request)), 100);
 await time(async () => check(await invokeInProcess(path.join(bundleDir, file), context)), 100);
 

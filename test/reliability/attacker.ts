@@ -5,6 +5,7 @@ import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
 import { clientAttacks } from "./attacks/client";
 import { gitAttacks } from "./attacks/git";
+import { runnersAttacks } from "./attacks/runners";
 import { scaleoutAttacks } from "./attacks/scaleout";
 import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
 
@@ -12,6 +13,7 @@ export const ATTACKS: Array<ReliabilityCase<World>> = [
   ...tenantIsolationAttacks,
   ...clientAttacks,
   ...gitAttacks,
+  ...runnersAttacks,
   ...scaleoutAttacks,
 ];
 

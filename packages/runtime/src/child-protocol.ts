@@ -1,6 +1,6 @@
 import type { FunctionContext, InvocationError, LogLevel } from "./invocation";
 
-/** Parent → child over the IPC channel. */
+/** Parent → child, as a frame's header (frames.ts) on the runner's fd 3. */
 export interface InvokeMessage {
   type: "invoke";
   id: number;
@@ -18,15 +18,18 @@ export interface InvokeMessage {
   reloadModule: boolean;
 }
 
-/** Child → parent. The child runs untrusted code, so the parent validates and caps everything it receives. */
+/**
+ * Child → parent, as frame headers; a log's message and a result's JSON travel as the frame's body. The child runs
+ * untrusted code, so the parent validates and caps everything it receives, and a message that breaks the protocol
+ * ends the runner.
+ */
 export type ChildMessage =
   | { type: "ready" }
-  | { type: "log"; id: number; level: LogLevel; message: string; ts: number }
+  | { type: "log"; id: number; level: LogLevel; ts: number }
   | {
       type: "result";
       id: number;
       outcome: "SUCCESS" | "ERROR" | "INVALID_RESPONSE" | "INVALID_FUNCTION";
-      json?: string;
       error?: InvocationError;
       truncated: boolean;
       /** An uncaught exception or unhandled rejection happened: the process must not be reused. */
@@ -34,3 +37,8 @@ export type ChildMessage =
     }
   /** An uncaught exception or unhandled rejection outside any invocation. */
   | { type: "fault"; error: InvocationError };
+
+/** The largest frame header the parent reads (the child cuts each field of an error to ERROR_TEXT_BYTES). */
+export const HEADER_BYTES = 64 * 1024;
+/** How much of each field of an error (type, message, stack, code) the child sends. */
+export const ERROR_TEXT_BYTES = 16 * 1024;

@@ -15,3 +15,4 @@ export { processRunnerFactory, type ProcessRunnerOptions } from "./process-runne
 export { ensureRunnerEntries, type RunnerEntries } from "./runner-entries";
 export { RuntimeError, type RuntimeErrorCode } from "./runtime-error";
 export { invokeInProcess } from "./in-process";
+export { RUNNER_ID_BASE, runnerIdentity } from "./runner-identity";

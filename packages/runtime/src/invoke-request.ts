@@ -2,11 +2,14 @@ import { realpathSync, statSync } from "node:fs";
 import path from "node:path";
 import type { FunctionContext, PlatformSecrets } from "./invocation";
 import type { RunnerLimits } from "./limits";
+import { MAX_RUNNER_ACCOUNT_ID } from "./runner-identity";
 import { RuntimeError } from "./runtime-error";
 
 export interface InvokeRequest {
   /** Identifies one app build of one account; runners are never shared between keys. */
   buildKey: string;
+  /** The account the build belongs to: its runners run as that account's own user (runner-identity.ts). */
+  accountId: number;
   /** Absolute path of the built functions folder. */
   bundleDir: string;
   /** The bundle file, relative to bundleDir. */
@@ -50,12 +53,20 @@ function invalid(message: string): never {
   throw new RuntimeError("INVALID_REQUEST", message);
 }
 
+export function checkAccountId(accountId: unknown): number {
+  if (typeof accountId !== "number" || !Number.isSafeInteger(accountId) || accountId < 1 || accountId > MAX_RUNNER_ACCOUNT_ID) {
+    invalid(`accountId must be an integer from 1 to ${MAX_RUNNER_ACCOUNT_ID}, got ${JSON.stringify(accountId)}`);
+  }
+  return accountId;
+}
+
 /** Checks a request and returns the absolute bundle file and the child's whole environment. */
 export function checkInvokeRequest(
   request: InvokeRequest,
   payloadBytes: number,
 ): { bundleDir: string; file: string; env: Record<string, string> } {
   if (typeof request.buildKey !== "string" || request.buildKey === "") invalid("buildKey must be a non-empty string");
+  checkAccountId(request.accountId);
   if (typeof request.functionName !== "string" || request.functionName === "") {
     invalid("functionName must be a non-empty string");
   }

@@ -1,22 +1,26 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
-import type { ChildMessage, InvokeMessage } from "./child-protocol";
+import type { Socket } from "node:net";
+import { type ChildMessage, HEADER_BYTES, type InvokeMessage } from "./child-protocol";
+import { encodeFrame, FrameReader } from "./frames";
 import type { InvocationError, InvocationResult, LogEntry, LogLevel, Outcome } from "./invocation";
 import type { RunnerLimits } from "./limits";
 import { readResidentMemory, resetPeakMemory } from "./process-memory";
 import type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
 import type { RunnerEntries } from "./runner-entries";
+import { runnerIdentity } from "./runner-identity";
 import { RuntimeError } from "./runtime-error";
 
 export interface ProcessRunnerOptions {
   entries: RunnerEntries;
-  /** Unprivileged identity for the child; undefined keeps the parent's. */
-  runAs: { uid: number; gid: number } | undefined;
+  /** Run each account's runners as its own user (runner-identity.ts; needs root); false keeps the parent's identity. */
+  separateAccounts: boolean;
 }
 
 const WATCHDOG_INTERVAL_MS = 50;
 const LOG_LEVELS = new Set<LogLevel>(["log", "info", "warn", "error", "debug"]);
 const MB = 1024 * 1024;
+const RESULT_OUTCOMES = new Set(["SUCCESS", "ERROR", "INVALID_RESPONSE", "INVALID_FUNCTION"]);
 
 export function processRunnerFactory(options: ProcessRunnerOptions): RunnerFactory {
   return (spec) => new ProcessRunner(spec, options);
@@ -39,11 +43,15 @@ interface ActiveInvocation {
 /**
  * A pre-spawned Node child running dist/child-entry.cjs under the permission model: reads only
  * inside the build folder and its own entry files, no child processes, no workers, no writes.
- * It enforces the wall clock (SIGKILL) and resident memory (watchdog polling /proc) from outside.
+ * It enforces the wall clock (SIGKILL) and resident memory (watchdog polling /proc) from outside, and talks to it
+ * in capped frames on fd 3 (frames.ts): a runner that sends an oversized, malformed or unexpected message is killed.
  */
 class ProcessRunner implements Runner {
   readonly ready: Promise<void>;
   private readonly child: ChildProcess;
+  private readonly channel: Socket;
+  private started = false;
+  private failStart: (error: Error) => void = () => undefined;
   private readonly exited: Promise<void>;
   private readonly exitListeners: Array<() => void> = [];
   private alive = true;
@@ -51,12 +59,15 @@ class ProcessRunner implements Runner {
   private stderrTail = "";
   private active: ActiveInvocation | undefined;
   private nextId = 1;
+  private markReady: () => void = () => undefined;
+  /** Why a runner was stopped before it said it was ready (a protocol violation). */
+  private startFailure: string | undefined;
 
   constructor(
     readonly spec: RunnerSpec,
     options: ProcessRunnerOptions,
   ) {
-    const { entries, runAs } = options;
+    const { entries, separateAccounts } = options;
     this.child = spawn(
       process.execPath,
       [
@@ -71,24 +82,32 @@ class ProcessRunner implements Runner {
         entries.entry,
         spec.bundleDir,
         spec.hubspotApiBaseUrl,
+        spec.allowPrivateNetwork ? "allow-private-network" : "public-network-only",
       ],
-      // An empty environment: each invocation sets exactly its own secrets over IPC.
-      { stdio: ["ignore", "pipe", "pipe", "ipc"], env: {}, ...runAs },
+      // An empty environment: each invocation sets exactly its own secrets over the channel (fd 3).
+      {
+        stdio: ["ignore", "pipe", "pipe", "pipe"],
+        env: {},
+        ...(separateAccounts ? runnerIdentity(spec.accountId) : {}),
+      },
     );
+    this.channel = this.child.stdio[3] as Socket;
 
-    let started = false;
-    let failStart: (error: Error) => void = () => undefined;
     this.ready = new Promise<void>((resolve, reject) => {
-      failStart = reject;
-      this.child.once("message", () => {
-        started = true;
-        resolve();
-      });
+      this.failStart = reject;
+      this.markReady = resolve;
     });
     // Nobody may be waiting on `ready` yet (a warm spare); the failure is reported on first use.
     this.ready.catch(() => undefined);
 
-    this.child.on("message", (message: ChildMessage) => this.onMessage(message));
+    const reader = new FrameReader(
+      () => ({ header: HEADER_BYTES, body: this.active ? Math.max(this.active.limits.payloadBytes, this.active.limits.logBytes) : 0 }),
+      (header, body) => this.onMessage(header, body),
+      (reason) => this.violation(reason),
+    );
+    this.channel.on("data", (chunk: Buffer) => reader.push(chunk));
+    // The child's end of the pipe closing is seen through the process's own exit.
+    this.channel.on("error", () => undefined);
     this.child.stdout!.on("data", (chunk: Buffer) => this.onOutput("log", chunk));
     this.child.stderr!.on("data", (chunk: Buffer) => {
       this.stderrTail = (this.stderrTail + chunk.toString()).slice(-4096);
@@ -99,9 +118,9 @@ class ProcessRunner implements Runner {
         if (!this.alive) return;
         this.alive = false;
         this.clean = false;
-        if (!started) {
-          const detail = spawnError?.message ?? (this.stderrTail.trim() || `exit code ${code}, signal ${signal}`);
-          failStart(new RuntimeError("RUNNER_START_FAILED", `Runner for build ${spec.buildKey} failed to start: ${detail}`));
+        if (!this.started) {
+          const detail = this.startFailure ?? spawnError?.message ?? (this.stderrTail.trim() || `exit code ${code}, signal ${signal}`);
+          this.failStart(new RuntimeError("RUNNER_START_FAILED", `Runner for build ${spec.buildKey} failed to start: ${detail}`));
         }
         this.settleOnExit(code, signal);
         resolve();
@@ -159,8 +178,8 @@ class ProcessRunner implements Runner {
         watchdog: setInterval(() => this.watchMemory(active), WATCHDOG_INTERVAL_MS),
       };
       this.active = active;
-      this.child.send(message, (error) => {
-        if (error) this.kill(active, "CRASHED", { type: "CRASHED", message: `Lost the runner's IPC channel: ${error.message}` });
+      this.channel.write(encodeFrame(message), (error) => {
+        if (error) this.kill(active, "CRASHED", { type: "CRASHED", message: `Lost the runner's channel: ${error.message}` });
       });
     });
   }
@@ -209,34 +228,57 @@ class ProcessRunner implements Runner {
     if (this.active) this.addLog(this.active, level, chunk.toString().replace(/\n$/, ""), Date.now());
   }
 
-  private onMessage(message: ChildMessage): void {
-    if (typeof message !== "object" || message === null) return;
+  /** The runner broke the protocol (frames.ts, child-protocol.ts): it is stopped, and its invocation says why. */
+  private violation(reason: string): void {
+    this.clean = false;
+    this.channel.destroy();
+    const message = `The function's runner sent ${reason} and was stopped`;
+    if (this.active) this.kill(this.active, "CRASHED", { type: "CRASHED", message });
+    else if (this.alive) {
+      if (!this.started) this.startFailure = message;
+      this.child.kill("SIGKILL");
+    }
+  }
+
+  private onMessage(header: unknown, body: Buffer): void {
+    if (typeof header !== "object" || header === null) return this.violation("a message that is not an object");
+    const message = header as ChildMessage;
     const active = this.active;
+    if (message.type === "ready") {
+      if (this.started) return this.violation("a second ready message");
+      this.started = true;
+      this.markReady();
+      return;
+    }
     if (message.type === "fault") {
       // Something the function left behind failed after its invocation: never reuse this process.
       this.clean = false;
       if (!active && this.alive) this.child.kill("SIGKILL");
       return;
     }
-    if (!active || active.killedFor || message.type === "ready" || message.id !== active.id) return;
+    if (message.type !== "log" && message.type !== "result") {
+      return this.violation(`a message of unknown type ${JSON.stringify(String((header as { type?: unknown }).type)).slice(0, 40)}`);
+    }
+    if (!active || message.id !== active.id) return this.violation(`a ${message.type} message for no running invocation`);
+    if (active.killedFor) return;
     if (message.type === "log") {
       const level = LOG_LEVELS.has(message.level) ? message.level : "log";
-      this.addLog(active, level, String(message.message), Number(message.ts) || Date.now());
+      // Only what the log budget can still take is decoded.
+      this.addLog(active, level, body.subarray(0, Math.max(0, active.logBytesLeft) + 1).toString(), Number(message.ts) || Date.now());
       return;
     }
-    if (message.type !== "result") return;
+    if (!RESULT_OUTCOMES.has(message.outcome)) return this.violation(`a result with unknown outcome ${JSON.stringify(String(message.outcome)).slice(0, 40)}`);
     if (message.tainted || message.outcome !== "SUCCESS") this.clean = false;
     if (message.truncated) active.truncated = true;
     const base = { outcome: message.outcome, truncated: active.truncated };
     if (message.outcome !== "SUCCESS") {
-      this.finish(active, { ...base, error: message.error ?? { type: message.outcome, message: message.outcome } });
+      this.finish(active, { ...base, error: invocationError(message.error, message.outcome) });
       return;
     }
-    const json = String(message.json);
     let value: unknown;
     try {
-      if (Buffer.byteLength(json) > active.limits.payloadBytes) throw new Error("over the payload limit");
-      value = JSON.parse(json);
+      if (body.length > active.limits.payloadBytes) throw new Error("over the payload limit");
+      value = JSON.parse(body.toString());
     } catch (error) {
       this.clean = false;
       this.finish(active, {
@@ -287,4 +329,16 @@ class ProcessRunner implements Runner {
     };
     this.finish(active, { outcome: killed.outcome, error: killed.error, truncated: active.truncated });
   }
+}
+
+/** The error a runner reported, reduced to string fields (it comes from untrusted code). */
+function invocationError(value: unknown, outcome: string): InvocationError {
+  const error = (typeof value === "object" && value !== null ? value : {}) as Record<string, unknown>;
+  const text = (field: unknown) => (typeof field === "string" ? field : undefined);
+  const described: InvocationError = { type: text(error.type) ?? outcome, message: text(error.message) ?? outcome };
+  const stack = text(error.stack);
+  const code = text(error.code);
+  if (stack !== undefined) described.stack = stack;
+  if (code !== undefined) described.code = code;
+  return described;
 }

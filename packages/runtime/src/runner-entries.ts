@@ -6,7 +6,7 @@ import { buildSync } from "esbuild";
 export interface RunnerEntries {
   /** The child's main script. */
   entry: string;
-  /** The `--require` preload that routes HubSpot API calls. */
+  /** The `--require` preload that guards the network and routes HubSpot API calls. */
   preload: string;
 }
 
@@ -24,10 +24,10 @@ const distDir = fileURLToPath(new URL("../dist/", import.meta.url));
 export function ensureRunnerEntries(): RunnerEntries {
   const entries: RunnerEntries = {
     entry: path.join(distDir, "child-entry.cjs"),
-    preload: path.join(distDir, "hubspot-routing.cjs"),
+    preload: path.join(distDir, "preload.cjs"),
   };
   const newestSource = Math.max(
-    ...["call-main.ts", "child-protocol.ts", "invocation.ts", ...readdirSync(path.join(sourceDir, "child")).map((f) => `child/${f}`)].map(
+    ...["call-main.ts", "child-protocol.ts", "frames.ts", "invocation.ts", ...readdirSync(path.join(sourceDir, "child")).map((f) => `child/${f}`)].map(
       (file) => statSync(path.join(sourceDir, file)).mtimeMs,
     ),
   );
@@ -41,11 +41,11 @@ export function ensureRunnerEntries(): RunnerEntries {
   if (!stale) return entries;
 
   mkdirSync(distDir, { recursive: true });
-  // The runner user (e.g. nobody) must be able to read these files.
+  // Every account's runner user must be able to read these files (they hold no secret).
   chmodSync(distDir, 0o755);
   for (const [source, outfile] of [
     ["child/entry.ts", entries.entry],
-    ["child/hubspot-routing.ts", entries.preload],
+    ["child/preload.ts", entries.preload],
   ] as const) {
     const result = buildSync({
       entryPoints: [path.join(sourceDir, source)],

@@ -1,9 +1,10 @@
 import type { InvocationResult } from "./invocation";
-import { checkBundleDir, checkInvokeRequest, type InvokeRequest } from "./invoke-request";
+import { checkAccountId, checkBundleDir, checkInvokeRequest, type InvokeRequest } from "./invoke-request";
 import { DEFAULT_LIMITS, type RunnerLimits, resolveLimits } from "./limits";
 import { processRunnerFactory } from "./process-runner";
 import type { Runner, RunnerFactory } from "./runner";
 import { ensureRunnerEntries } from "./runner-entries";
+import { giveBuildDir, runnerIdentity } from "./runner-identity";
 import { RuntimeError } from "./runtime-error";
 
 export interface RunnerPoolOptions {
@@ -16,16 +17,24 @@ export interface RunnerPoolOptions {
   limits?: Partial<RunnerLimits>;
   /** Re-evaluate modules on every call, like HubSpot's local executor (default false: keep them warm). */
   reloadModule?: boolean;
-  /** Identity of runner processes. Default: nobody (65534) when this process is root, else unchanged. */
-  runAs?: { uid: number; gid: number } | null;
+  /**
+   * Run each account's runners as its own user and give each build folder to it (runner-identity.ts). Default: when
+   * this process is root (only root can switch users); false keeps the runners under this process's own identity.
+   */
+  separateAccounts?: boolean;
+  /**
+   * Let functions connect to loopback, private and link-local addresses (SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK).
+   * Default false: only public addresses and the HubSpot API base URL (child/network-guard.ts).
+   */
+  allowPrivateNetwork?: boolean;
   /** Another runner kind (container, microVM); default: sandboxed Node child processes. */
   createRunner?: RunnerFactory;
 }
 
 export interface RunnerPool {
   invoke(request: InvokeRequest): Promise<InvocationResult>;
-  /** Starts the warm runners for a build ahead of its first call (e.g. right after a deploy); resolves when they are ready. */
-  prewarm(buildKey: string, bundleDir: string): Promise<void>;
+  /** Starts the warm runners for an account's build ahead of its first call (e.g. right after a deploy); resolves when they are ready. */
+  prewarm(buildKey: string, bundleDir: string, accountId: number): Promise<void>;
   /** Stops a build's runners (idle ones now, busy ones when their invocation ends). */
   evict(buildKey: string): Promise<void>;
   /** Stops every runner; invocations in flight end as CRASHED. */
@@ -34,6 +43,7 @@ export interface RunnerPool {
 
 interface Build {
   key: string;
+  accountId: number;
   bundleDir: string;
   runners: Set<Runner>;
   idle: Runner[];
@@ -71,28 +81,39 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     throw new RuntimeError("INVALID_REQUEST", `hubspotApiBaseUrl must be http or https, got ${baseUrl.protocol}`);
   }
   const poolLimits = resolveLimits(DEFAULT_LIMITS, options.limits);
-  const runAs =
-    options.runAs === undefined ? (process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined) : (options.runAs ?? undefined);
-  const createRunner = options.createRunner ?? processRunnerFactory({ entries: ensureRunnerEntries(), runAs });
+  const separateAccounts = options.separateAccounts ?? process.getuid?.() === 0;
+  const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
+  const createRunner = options.createRunner ?? processRunnerFactory({ entries: ensureRunnerEntries(), separateAccounts });
 
   const builds = new Map<string, Build>();
   const started = new WeakSet<Runner>();
   let closed = false;
 
-  function buildFor(key: string, bundleDir: string): Build {
+  function buildFor(key: string, bundleDir: string, accountId: number): Build {
     let build = builds.get(key);
     if (build && build.bundleDir !== bundleDir) {
       throw new RuntimeError("INVALID_REQUEST", `build ${key} is already served from ${build.bundleDir}, not ${bundleDir}`);
     }
+    if (build && build.accountId !== accountId) {
+      throw new RuntimeError("INVALID_REQUEST", `build ${key} belongs to account ${build.accountId}, not ${accountId}`);
+    }
     if (!build) {
-      build = { key, bundleDir, runners: new Set(), idle: [], waiters: [], evicted: false };
+      if (separateAccounts) giveBuildDir(bundleDir, runnerIdentity(accountId));
+      build = { key, accountId, bundleDir, runners: new Set(), idle: [], waiters: [], evicted: false };
       builds.set(key, build);
     }
     return build;
   }
 
   function spawnRunner(build: Build, heapMb: number): Runner {
-    const runner = createRunner({ buildKey: build.key, bundleDir: build.bundleDir, heapMb, hubspotApiBaseUrl: baseUrl.href });
+    const runner = createRunner({
+      buildKey: build.key,
+      accountId: build.accountId,
+      bundleDir: build.bundleDir,
+      heapMb,
+      hubspotApiBaseUrl: baseUrl.href,
+      allowPrivateNetwork,
+    });
     build.runners.add(runner);
     runner.ready.then(() => started.add(runner), () => undefined);
     runner.onExit(() => {
@@ -174,7 +195,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       if (closed) throw new RuntimeError("POOL_CLOSED", "The runner pool is closed");
       const limits = resolveLimits(poolLimits, request.limits);
       const { bundleDir, file, env } = checkInvokeRequest(request, limits.payloadBytes);
-      const build = buildFor(request.buildKey, bundleDir);
+      const build = buildFor(request.buildKey, bundleDir, request.accountId);
       const { runner, cold } = await acquire(build, limits.heapMb);
       try {
         const result = await runner.invoke({
@@ -192,9 +213,9 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       }
     },
 
-    async prewarm(buildKey, bundleDir) {
+    async prewarm(buildKey, bundleDir, accountId) {
       if (closed) throw new RuntimeError("POOL_CLOSED", "The runner pool is closed");
-      const build = buildFor(buildKey, checkBundleDir(bundleDir));
+      const build = buildFor(buildKey, checkBundleDir(bundleDir), checkAccountId(accountId));
       refill(build);
       await Promise.all(build.idle.map((runner) => runner.ready));
     },

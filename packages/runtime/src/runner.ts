@@ -4,11 +4,15 @@ import type { RunnerLimits } from "./limits";
 /** What a runner is created for: one app build, never shared across apps or accounts. */
 export interface RunnerSpec {
   buildKey: string;
+  /** The account whose code this is: each account's runners run as its own user (runner-identity.ts). */
+  accountId: number;
   /** Absolute path of the built functions folder (bundles, maybe node_modules). */
   bundleDir: string;
   heapMb: number;
-  /** Where calls to api.hubapi.com go instead, e.g. http://127.0.0.1:3900. */
+  /** Where calls to api.hubapi.com go instead, e.g. http://127.0.0.1:3900; the one local address the runner may reach. */
   hubspotApiBaseUrl: string;
+  /** Let the function reach loopback and private networks too (child/network-guard.ts); false by default. */
+  allowPrivateNetwork: boolean;
 }
 
 export interface RunnerInvocation {

@@ -1,11 +1,34 @@
-import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FunctionContext, InvokeRequest } from "../src/index";
 
+/** The account the fixture builds belong to (as context.accountId says). */
+export const FIXTURE_ACCOUNT = 123;
+
+/** A scratch folder the runner users can reach (mkdtemp creates it 0700); removed when this process exits. */
+export function readableTempDir(prefix: string): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A copy of a fixture build in a scratch folder. A pool running as root gives each build folder to its account's
+ * runner user (runner-identity.ts), which must not happen to the files of the repository.
+ */
+export function copyOfBuild(source: string): string {
+  const scratch = readableTempDir("sprocket-fixture-build-");
+  process.once("exit", scratch.remove);
+  const dir = path.join(scratch.dir, "build");
+  cpSync(source, dir, { recursive: true });
+  return dir;
+}
+
 /** A ready-made "build": plain CommonJS function files, as the builder would emit them. */
-export const functionsDir = fileURLToPath(new URL("./fixtures/functions", import.meta.url));
+export const fixtureSources = fileURLToPath(new URL("./fixtures/functions", import.meta.url));
+export const functionsDir = copyOfBuild(fixtureSources);
 
 export function contextWith(parameters: Record<string, unknown> = {}, token = "pat-na1-test-token"): FunctionContext {
   return {
@@ -18,7 +41,7 @@ export function contextWith(parameters: Record<string, unknown> = {}, token = "p
       HS_HUBLET: "na1",
       HS_SERVERLESS_FUNCTION_ID: "fn-1",
     },
-    accountId: 123,
+    accountId: FIXTURE_ACCOUNT,
   };
 }
 
@@ -30,17 +53,11 @@ export function fixtureRequest(
 ): InvokeRequest {
   return {
     buildKey: "fixtures",
+    accountId: FIXTURE_ACCOUNT,
     bundleDir: functionsDir,
     file,
     functionName: file.replace(/\.js$/, ""),
     context: contextWith(parameters),
     ...extra,
   };
-}
-
-/** A scratch folder the unprivileged runner user can read (mkdtemp creates it 0700). */
-export function readableTempDir(prefix: string): { dir: string; remove: () => void } {
-  const dir = mkdtempSync(path.join(tmpdir(), prefix));
-  chmodSync(dir, 0o755);
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -71,6 +71,7 @@ async function call(parameters: Record<string, unknown>) {
   received.length = 0;
   const result = await pool.invoke({
     buildKey: "routing",
+    accountId: 123,
     bundleDir: buildDir.dir,
     file: "hubspot-calls.js",
     functionName: "hubspotCalls",

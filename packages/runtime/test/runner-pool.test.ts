@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRunnerPool, ensureRunnerEntries, processRunnerFactory, RuntimeError, type RunnerPool } from "../src/index";
-import { contextWith, fixtureRequest, functionsDir, readableTempDir } from "./fixture-builds";
+import { contextWith, FIXTURE_ACCOUNT, fixtureRequest, functionsDir, readableTempDir } from "./fixture-builds";
 
 const limits = { timeoutMs: 5_000, heapMb: 64 };
 const pools: RunnerPool[] = [];
@@ -61,7 +61,7 @@ describe("warm runners", () => {
 
   it("prewarms a build so its first call finds a started runner", async () => {
     const pool = newPool();
-    await pool.prewarm("prewarmed", functionsDir);
+    await pool.prewarm("prewarmed", functionsDir, FIXTURE_ACCOUNT);
     const result = await pool.invoke(fixtureRequest("hello.js", {}, { buildKey: "prewarmed" }));
     expect(result).toMatchObject({ outcome: "SUCCESS", coldStart: false });
   });
@@ -97,7 +97,7 @@ describe("warm runners", () => {
 
   it("ends calls in flight as CRASHED on close, and refuses new ones", async () => {
     const pool = newPool();
-    await pool.prewarm("fixtures", functionsDir);
+    await pool.prewarm("fixtures", functionsDir, FIXTURE_ACCOUNT);
     const inFlight = pool.invoke(fixtureRequest("sleep.js", { ms: 10_000 }));
     await new Promise((resolve) => setTimeout(resolve, 300));
     await pool.close();
@@ -175,7 +175,7 @@ describe("bad input", () => {
   it("reports a runner that cannot start", async () => {
     const { preload } = ensureRunnerEntries();
     const broken = newPool({
-      createRunner: processRunnerFactory({ entries: { entry: "/nonexistent/child-entry.cjs", preload }, runAs: undefined }),
+      createRunner: processRunnerFactory({ entries: { entry: "/nonexistent/child-entry.cjs", preload }, separateAccounts: false }),
     });
     const error = await broken.invoke(fixtureRequest("hello.js")).then(
       () => undefined,

@@ -1,8 +1,8 @@
-import { writeFileSync } from "node:fs";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRunnerPool } from "../src/index";
-import { fixtureRequest, functionsDir, readableTempDir } from "./fixture-builds";
+import { createRunnerPool, RUNNER_ID_BASE, runnerIdentity } from "../src/index";
+import { FIXTURE_ACCOUNT, fixtureRequest, functionsDir, readableTempDir } from "./fixture-builds";
 
 const pool = createRunnerPool({ hubspotApiBaseUrl: "http://127.0.0.1:9", limits: { timeoutMs: 5_000, heapMb: 64 } });
 // Stands for the platform's data folder: world-readable on disk, so only the sandbox keeps it out.
@@ -48,21 +48,27 @@ describe("processes", () => {
     expect(result).toMatchObject({ outcome: "ERROR", error: { code: "ERR_ACCESS_DENIED" } });
   });
 
-  it.runIf(process.getuid?.() === 0)("explains a build folder the runner user cannot read", async () => {
+  it.runIf(process.getuid?.() === 0)("gives the build folder to the account's runner user, and to no one else", async () => {
     const privateBuild = readableTempDir("sprocket-private-build-");
     try {
-      writeFileSync(path.join(privateBuild.dir, "fn.js"), "exports.main = async () => 1;", { mode: 0o600 });
+      mkdirSync(path.join(privateBuild.dir, "lib"));
+      writeFileSync(path.join(privateBuild.dir, "fn.js"), "exports.main = async () => require('./lib/value.js');", { mode: 0o600 });
+      writeFileSync(path.join(privateBuild.dir, "lib", "value.js"), "module.exports = 1;", { mode: 0o644 });
       const result = await pool.invoke({ ...fixtureRequest("fn.js"), buildKey: "private", bundleDir: privateBuild.dir });
-      expect(result).toMatchObject({ outcome: "INVALID_FUNCTION", error: { code: "EACCES" } });
-      expect(result.error?.message).toMatch(/runs as uid 65534: the build folder must be readable by it\)$/);
+      expect(result).toMatchObject({ outcome: "SUCCESS", value: 1 });
+      const owner = runnerIdentity(FIXTURE_ACCOUNT);
+      for (const [entry, mode] of [["", 0o500], ["lib", 0o500], ["fn.js", 0o400], ["lib/value.js", 0o400]] as const) {
+        const stat = statSync(path.join(privateBuild.dir, entry));
+        expect({ entry, uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o777 }).toEqual({ entry, ...owner, mode });
+      }
     } finally {
       privateBuild.remove();
     }
   });
 
-  it.runIf(process.getuid?.() === 0)("runs as nobody when the platform runs as root", async () => {
+  it.runIf(process.getuid?.() === 0)("runs each account as its own user when the platform runs as root", async () => {
     const result = await pool.invoke(fixtureRequest("environment.js"));
-    expect(result.value).toMatchObject({ uid: 65534, gid: 65534 });
+    expect(result.value).toMatchObject({ uid: RUNNER_ID_BASE + FIXTURE_ACCOUNT, gid: RUNNER_ID_BASE + FIXTURE_ACCOUNT });
   });
 });
 

@@ -27,6 +27,8 @@ export interface ServerConfig {
    * CGNAT address (an internal git server): `"all"`, or host names and IP literals as written in repository URLs.
    */
   gitPrivateHosts: "all" | string[];
+  /** Let functions connect to loopback, private and link-local addresses (off: public hosts and this node's API only). */
+  functionAllowPrivateNetwork: boolean;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +58,7 @@ const dbUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite store)");
 const redisUrl = z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL");
+const onOff = z.enum(["true", "false"], { message: "must be true or false" });
 const logLevel = z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
   message: "must be one of fatal, error, warn, info, debug, trace, silent",
 });
@@ -114,6 +117,8 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       ...optionalInt(env, "SPROCKET_FUNCTION_LOG_BYTES", "logBytes", 1024, 64 * 1024 * 1024),
     },
     gitPrivateHosts: parseGitPrivateHosts(env.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS),
+    functionAllowPrivateNetwork:
+      parse("SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK", onOff, env.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK || "false") === "true",
   };
 }
 

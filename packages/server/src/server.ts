@@ -92,8 +92,13 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
           await store.close();
           throw e;
         });
-  // Functions call the HubSpot API host; their calls come back to this very node over loopback.
-  platform.functions = createRunnerPool({ hubspotApiBaseUrl: `http://${host}:${port}`, limits: config.functionLimits });
+  // Functions call the HubSpot API host; their calls come back to this very node over loopback, the one local address
+  // they may reach unless the operator allows private networks (runtime's child/network-guard.ts).
+  platform.functions = createRunnerPool({
+    hubspotApiBaseUrl: `http://${host}:${port}`,
+    limits: config.functionLimits,
+    allowPrivateNetwork: config.functionAllowPrivateNetwork,
+  });
   const unfollow = await followDeploys(platform, app.log);
   const stopRetention = await scheduleLogRetention(platform, app.log);
   let closed = false;

@@ -8,6 +8,8 @@ describe("configuration", () => {
     const c = loadConfig({}, {});
     expect(c).toMatchObject({ port: 3900, host: "127.0.0.1", databaseUrl: undefined, redisUrl: undefined });
     expect(c.dataDir).toMatch(/\.sprocket$/);
+    expect(c.functionAllowPrivateNetwork).toBe(false);
+    expect(loadConfig({}, { SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: "true" }).functionAllowPrivateNetwork).toBe(true);
   });
 
   it.each([
@@ -24,6 +26,7 @@ describe("configuration", () => {
     [{}, { SPROCKET_FUNCTION_MEMORY_MB: "1" }, "SPROCKET_FUNCTION_MEMORY_MB"],
     [{}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "yes please" }, "SPROCKET_GIT_ALLOW_PRIVATE_HOSTS"],
     [{}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "gitlab.internal,http://10.0.0.5" }, "SPROCKET_GIT_ALLOW_PRIVATE_HOSTS"],
+    [{}, { SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: "yes" }, "SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK"],
   ])("refuses %j %j naming %s", (flags, env, setting) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);
     expect(() => loadConfig(flags, env)).toThrow(setting);

@@ -92,6 +92,25 @@ describe("app functions through the execution endpoint", () => {
     expect(res.body.response.body.results[0]).toMatchObject({ name: "private-apps-api-calls-daily", usageLimit: 1_000_000 });
   });
 
+  // C1, M2: a function opened the platform's PostgreSQL as superuser and published to its Redis.
+  it.each([
+    ["PostgreSQL", 5432],
+    ["Redis", 6379],
+  ])("keeps a function off the platform's %s on 127.0.0.1:%i", async (_name, port) => {
+    const res = await run("reach", { host: "127.0.0.1", port });
+    expect(res.body.response).toEqual({ ok: false, code: "EACCES" });
+  });
+
+  // F10: 40 MB messages over the old IPC channel stalled the event loop for up to 1.6 s.
+  it("stops a runner that floods the server with an oversized message, and keeps serving", async () => {
+    const res = await run("flood");
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ subCategory: "ServerlessExecution.CRASHED" });
+    expect(res.body.message).toMatch(/over the \d+-byte limit/);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await run("echo", { after: "flood" })).body.response.parameters).toEqual({ after: "flood" });
+  });
+
   it("says which functions exist when the name is wrong", async () => {
     const res = await run("nope");
     expect(res.status).toBe(404);

@@ -1,39 +1,56 @@
 /**
- * The runner process's main script (compiled to dist/child-entry.cjs; see runner-entries.ts).
- * It loads one build's function files, runs one invocation at a time on request over IPC,
- * and streams console output back with levels. Everything it sends is capped here first so a
- * chatty function does not flood the channel; the parent caps again because this process runs
- * untrusted code.
+ * The runner's main script (compiled to dist/child-entry.cjs; see runner-entries.ts).
+ * It loads one build's function files, runs one invocation at a time on request over its frame channel (fd 3,
+ * frames.ts), and streams console output back with levels. Everything it sends is capped here first so a chatty
+ * function does not flood the channel; the parent caps again because this process runs untrusted code.
  */
+import net from "node:net";
 import path from "node:path";
 import { format } from "node:util";
 import { callMain, describeError, serialiseResult } from "../call-main";
-import type { ChildMessage, InvokeMessage } from "../child-protocol";
+import { type ChildMessage, ERROR_TEXT_BYTES, type InvokeMessage } from "../child-protocol";
+import { encodeFrame, FrameReader } from "../frames";
 import type { InvocationError, LogLevel } from "../invocation";
 
-// The preload is already in require.cache: this returns the instance that patched http/fetch.
-const routing = require(path.join(__dirname, "hubspot-routing.cjs")) as typeof import("./hubspot-routing");
+// The preload is already in require.cache: this returns the instance that guards the network and patched http/fetch.
+const preload = require(path.join(__dirname, "preload.cjs")) as typeof import("./preload");
 
-const [bundleDir, hubspotApiBaseUrl] = process.argv.slice(2) as [string, string];
-routing.configureRouting(hubspotApiBaseUrl);
+const [bundleDir, hubspotApiBaseUrl, network] = process.argv.slice(2) as [string, string, string];
+preload.configureNetwork({ apiBaseUrl: hubspotApiBaseUrl, allowPrivateNetwork: network === "allow-private-network" });
+preload.configureRouting(hubspotApiBaseUrl);
 
-const sendOverIpc = process.send!.bind(process) as (message: ChildMessage) => boolean;
+const channel = new net.Socket({ fd: 3, readable: true, writable: true });
 /**
- * Nothing is sent once the parent is gone: a send on a closed channel raises an error event, which the fault handler
- * below would report with another send, and so on: an orphaned runner once spun at full CPU that way.
+ * The parent died or let go (even by SIGKILL): a runner has no one left to answer. Nothing is sent after that: a
+ * failed send would raise an error the fault handler below would report with another send, and so on (an orphaned
+ * runner once spun at full CPU that way).
  */
-const send = (message: ChildMessage): void => {
-  if (process.connected) sendOverIpc(message);
+const leave = () => process.exit(0);
+channel.on("end", leave);
+channel.on("close", leave);
+channel.on("error", leave);
+
+function cut(text: string | undefined): string | undefined {
+  if (text === undefined || Buffer.byteLength(text) <= ERROR_TEXT_BYTES) return text;
+  return `${Buffer.from(text).subarray(0, ERROR_TEXT_BYTES).toString()}… (cut)`;
+}
+
+/** Sends a message; a log's text or a result's JSON goes as the frame's body. */
+const send = (message: ChildMessage, body?: string): void => {
+  if (channel.destroyed || !channel.writable) return;
+  if ("error" in message && message.error) {
+    const { type, message: text, stack, code } = message.error;
+    message = { ...message, error: { type: cut(type)!, message: cut(text)!, stack: cut(stack), code: cut(code) } };
+  }
+  channel.write(encodeFrame(message, body));
 };
-// The parent died or let go (even by SIGKILL): a runner has no one left to answer.
-process.on("disconnect", () => process.exit(0));
 
 interface Current {
   id: number;
   logBytesLeft: number;
   truncated: boolean;
   tainted: boolean;
-  finish: (message: Extract<ChildMessage, { type: "result" }>) => void;
+  finish: (message: Extract<ChildMessage, { type: "result" }>, json?: string) => void;
 }
 let current: Current | undefined;
 
@@ -49,7 +66,7 @@ function capture(level: LogLevel, args: unknown[]): void {
     current.truncated = true;
   }
   current.logBytesLeft -= Math.min(bytes, current.logBytesLeft);
-  send({ type: "log", id: current.id, level, message, ts: Date.now() });
+  send({ type: "log", id: current.id, level, ts: Date.now() }, message);
 }
 
 for (const level of ["log", "info", "warn", "error", "debug"] as const) {
@@ -93,18 +110,18 @@ async function invoke(message: InvokeMessage): Promise<void> {
     logBytesLeft: message.logBytes,
     truncated: false,
     tainted: false,
-    finish: (result) => {
+    finish: (result, json) => {
       if (done) return;
       done = true;
       current = undefined;
-      routing.setTraceparent(undefined);
+      preload.setTraceparent(undefined);
       setEnv({});
-      send({ ...result, truncated: result.truncated || state.truncated, tainted: result.tainted || state.tainted });
+      send({ ...result, truncated: result.truncated || state.truncated, tainted: result.tainted || state.tainted }, json);
     },
   };
   current = state;
   setEnv(message.env);
-  routing.setTraceparent(message.traceparent);
+  preload.setTraceparent(message.traceparent);
 
   const envKey = JSON.stringify(message.env);
   if (message.reloadModule || (loadedWith.has(message.file) && loadedWith.get(message.file) !== envKey)) {
@@ -142,22 +159,28 @@ async function invoke(message: InvokeMessage): Promise<void> {
     return;
   }
   const serialised = serialiseResult(settlement.value, message.payloadBytes);
-  state.finish(
-    serialised.ok
-      ? { type: "result", id: message.id, outcome: "SUCCESS", json: serialised.json, truncated: false, tainted: false }
-      : {
-          type: "result",
-          id: message.id,
-          outcome: "INVALID_RESPONSE",
-          error: { type: "INVALID_RESPONSE", message: serialised.message },
-          truncated: false,
-          tainted: false,
-        },
-  );
+  if (serialised.ok) {
+    state.finish({ type: "result", id: message.id, outcome: "SUCCESS", truncated: false, tainted: false }, serialised.json);
+    return;
+  }
+  state.finish({
+    type: "result",
+    id: message.id,
+    outcome: "INVALID_RESPONSE",
+    error: { type: "INVALID_RESPONSE", message: serialised.message },
+    truncated: false,
+    tainted: false,
+  });
 }
 
-process.on("message", (message: InvokeMessage) => {
-  if (message.type === "invoke") void invoke(message);
-});
+// The parent is trusted: its frames need no caps.
+const fromParent = new FrameReader(
+  () => ({ header: Infinity, body: Infinity }),
+  (message) => {
+    if ((message as InvokeMessage).type === "invoke") void invoke(message as InvokeMessage);
+  },
+  leave,
+);
+channel.on("data", (chunk: Buffer) => fromParent.push(chunk));
 setEnv({});
 send({ type: "ready" });

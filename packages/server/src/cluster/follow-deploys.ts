@@ -26,5 +26,5 @@ async function applyDeploy(p: Platform, n: DeployNotice): Promise<void> {
   // Resolved exactly as an invocation resolves it, so the warm runner is the one the next call gets.
   const target = await findAppFunction(p.store.db, n.accountId, n.appId, fn.name);
   if (target.buildId !== n.buildId) return;
-  await pool.prewarm(runnerBuildKey(n.accountId, n.appId, n.buildId), await appFunctionDir(p, n.accountId, n.buildId, target.bundles));
+  await pool.prewarm(runnerBuildKey(n.accountId, n.appId, n.buildId), await appFunctionDir(p, n.accountId, n.buildId, target.bundles), n.accountId);
 }

@@ -51,6 +51,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
   const result = await pool.invoke({
     buildKey,
+    accountId: target.accountId,
     bundleDir,
     file: target.fn.bundle,
     functionName: target.fn.name,
