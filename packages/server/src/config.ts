@@ -20,6 +20,17 @@ export interface ServerConfig {
   logLevel: string;
   /** Overrides of the function runners' limits (timeout, heap, log bytes); unset ones keep the runtime's defaults. */
   functionLimits: { timeoutMs?: number; heapMb?: number; logBytes?: number };
+  /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
+  endpoints: EndpointConfig;
+}
+
+export interface EndpointConfig {
+  /** Its own port: endpoint responses are the tenants' content and must never share the console's origin. */
+  port: number;
+  /** The URL people reach it at (another origin than `publicUrl`); unset means `http://host:port`. */
+  publicUrl: string | undefined;
+  /** Anonymous calls one account's endpoints answer per minute, all its endpoints together. */
+  callsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -37,6 +48,8 @@ export interface ConfigInput {
   host?: string | undefined;
   dataDir?: string | undefined;
   publicUrl?: string | undefined;
+  functionsPort?: string | number | undefined;
+  functionsPublicUrl?: string | undefined;
 }
 
 const port = z.coerce
@@ -83,8 +96,9 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (tlsCertFile && (httpsPort === undefined || httpsPort === "")) {
     throw new ConfigError("--https-port", "is needed with --tls-cert and --tls-key: they are for the HTTPS listener");
   }
+  const consolePort = parse("--port", port, input.port ?? env.SPROCKET_PORT ?? 3900);
   return {
-    port: parse("--port", port, input.port ?? env.SPROCKET_PORT ?? 3900),
+    port: consolePort,
     httpsPort: httpsPort === undefined || httpsPort === "" ? undefined : parse("--https-port", port, httpsPort),
     tlsCertFile: tlsCertFile ? path.resolve(tlsCertFile) : undefined,
     tlsKeyFile: tlsKeyFile ? path.resolve(tlsKeyFile) : undefined,
@@ -101,6 +115,30 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       ...optionalInt(env, "SPROCKET_FUNCTION_MEMORY_MB", "heapMb", 16, 4096),
       ...optionalInt(env, "SPROCKET_FUNCTION_LOG_BYTES", "logBytes", 1024, 64 * 1024 * 1024),
     },
+    endpoints: loadEndpointConfig(input, env, consolePort),
+  };
+}
+
+/**
+ * The endpoint listener defaults to the console's port + 1 (a free port when the console's is 0, as in tests). Its
+ * public URL must not be the console's origin: that is the whole point of the second listener.
+ */
+function loadEndpointConfig(input: ConfigInput, env: NodeJS.ProcessEnv, consolePort: number): EndpointConfig {
+  const raw = input.functionsPort ?? env.SPROCKET_FUNCTIONS_PORT;
+  const fallback = consolePort === 0 ? 0 : consolePort + 1;
+  const endpointPort = raw === undefined || raw === "" ? parse("--functions-port", port, fallback) : parse("--functions-port", port, raw);
+  if (endpointPort !== 0 && endpointPort === consolePort) throw new ConfigError("--functions-port", `must differ from the console's port ${consolePort}: endpoint functions get an origin of their own`);
+  const url = input.functionsPublicUrl ?? env.SPROCKET_FUNCTIONS_PUBLIC_URL;
+  const publicUrl = url ? parse("SPROCKET_FUNCTIONS_PUBLIC_URL", z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" }), url).replace(/\/+$/, "") : undefined;
+  const consoleUrl = input.publicUrl ?? env.SPROCKET_PUBLIC_URL;
+  if (publicUrl && consoleUrl && URL.canParse(consoleUrl) && new URL(publicUrl).origin === new URL(consoleUrl).origin) {
+    throw new ConfigError("SPROCKET_FUNCTIONS_PUBLIC_URL", `must be another origin than SPROCKET_PUBLIC_URL (${new URL(consoleUrl).origin}): endpoint functions serve tenants' content`);
+  }
+  const perMinute = env.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE;
+  return {
+    port: endpointPort,
+    publicUrl,
+    callsPerMinute: perMinute === undefined || perMinute === "" ? 600 : parse("SPROCKET_FUNCTIONS_CALLS_PER_MINUTE", z.coerce.number().int("must be a whole number from 1 to 1000000").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000"), perMinute),
   };
 }
 
