@@ -11,6 +11,7 @@ let a: number;
 let b: number;
 let api: ProjectApi;
 
+const json = async (res: Response) => (await res.json()) as Record<string, any>;
 const at = (accountId: number, path: string, query = "") => `${server.functionsUrl}/${accountId}/_hcms/api/${path}${query ? `?${query}` : ""}`;
 
 /** An account with its own key, its own copy of the endpoints project deployed. */
@@ -89,32 +90,32 @@ describe("the endpoint listener's origin", () => {
       expect(res.headers.get("location")).toBeNull();
     }
 
-    const seen = await (await fetch(at(a, "probe"), { headers: { cookie: "sprocket_session=victim" } })).json();
+    const seen = await json(await fetch(at(a, "probe"), { headers: { cookie: "sprocket_session=victim" } }));
     expect(seen).toMatchObject({ accountId: a, cookie: null });
   });
 });
 
 describe("routing per account (F11)", () => {
   it("answers each account's path with its own function, whoever else deploys the same path", async () => {
-    expect((await (await fetch(at(a, "probe"))).json()).accountId).toBe(a);
-    expect((await (await fetch(at(b, "probe"))).json()).accountId).toBe(b);
+    expect((await json(await fetch(at(a, "probe")))).accountId).toBe(a);
+    expect((await json(await fetch(at(b, "probe")))).accountId).toBe(b);
     const byQuery = await fetch(`${server.functionsUrl}/_hcms/api/probe?portalId=${a}`);
-    expect((await byQuery.json()).accountId).toBe(a);
+    expect((await json(byQuery)).accountId).toBe(a);
     const byHeader = await fetch(`${server.functionsUrl}/_hcms/api/probe`, { headers: { "x-hubspot-portal-id": String(b) } });
-    expect((await byHeader.json()).accountId).toBe(b);
+    expect((await json(byHeader)).accountId).toBe(b);
   });
 
   it("refuses a URL that names no account, two accounts or a bad one, and 404s an account without the path", async () => {
     const none = await fetch(`${server.functionsUrl}/_hcms/api/probe`);
     expect(none.status).toBe(400);
-    expect((await none.json()).message).toContain("/<accountId>/_hcms/api/");
+    expect((await json(none)).message).toContain("/<accountId>/_hcms/api/");
     const two = await fetch(at(a, "probe", `portalId=${b}`));
     expect(two.status).toBe(400);
     expect((await fetch(`${server.functionsUrl}/_hcms/api/probe?portalId=abc`)).status).toBe(400);
     expect((await fetch(`${server.functionsUrl}/nope/_hcms/api/probe`)).status).toBe(404);
     const other = await fetch(at(999_999_999, "probe"));
     expect(other.status).toBe(404);
-    expect((await other.json()).category).toBe("OBJECT_NOT_FOUND");
+    expect((await json(other)).category).toBe("OBJECT_NOT_FOUND");
   });
 
   it("shows each endpoint's full URL on the endpoint listener in the app's functions list", async () => {
@@ -139,7 +140,7 @@ describe("bad function output and failures (F9, F16)", () => {
     expect(res.status).toBe(502);
     const traceId = res.headers.get("x-sprocket-trace-id");
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
-    const body = await res.json();
+    const body = await json(res);
     expect(body).toMatchObject({ status: "error", category: "INTERNAL_ERROR", subCategory: "ServerlessExecution.INVALID_RESPONSE", correlationId: expect.any(String) });
     expect(body.message).toContain(traceId);
     expect(res.headers.getSetCookie()).toEqual([]);
@@ -180,7 +181,7 @@ describe("rate limit per account (F16)", () => {
     const retryAfter = Number(res.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await res.json()).toMatchObject({ status: "error", category: "RATE_LIMITS", message: expect.stringContaining("3 calls a minute") });
+    expect(await json(res)).toMatchObject({ status: "error", category: "RATE_LIMITS", message: expect.stringContaining("3 calls a minute") });
     clock.advance(60_000);
     expect((await fetch(url)).status).toBe(200);
   });
