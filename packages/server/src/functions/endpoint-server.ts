@@ -95,7 +95,8 @@ function sendRun(reply: FastifyReply, name: string, run: FunctionRun) {
   const { result, traceId } = run;
   reply.header("x-sprocket-trace-id", traceId);
   if (result.outcome !== "SUCCESS") {
-    const status = result.outcome === "TIMEOUT" ? 504 : 500;
+    // A result the runner could not carry back is bad function output, as a bad status is: HubSpot's 502.
+    const status = result.outcome === "TIMEOUT" ? 504 : result.outcome === "INVALID_RESPONSE" ? 502 : 500;
     return sendError(reply, status, `The serverless function '${name}' failed (${result.outcome}).`, `ServerlessExecution.${result.outcome}`, traceId);
   }
   try {
