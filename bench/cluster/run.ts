@@ -20,6 +20,9 @@ const FUNCTIONS_PROJECT = path.resolve(import.meta.dirname, "../../packages/serv
 
 process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
 
+/** The load measures invocations, not the per-account limit on anonymous endpoint calls. */
+const UNLIMITED_ENDPOINTS = { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "1000000" };
+
 interface Mode {
   name: string;
   server: RunningServer;
@@ -28,7 +31,7 @@ interface Mode {
 
 async function embedded(): Promise<Mode> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-"));
-  const server = await startServer(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent" }));
+  const server = await startServer(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent", ...UNLIMITED_ENDPOINTS }));
   return {
     name: "embedded",
     server,
@@ -53,6 +56,7 @@ async function scaleOut(): Promise<Mode> {
       { port: 0, dataDir },
       {
         SPROCKET_LOG_LEVEL: "silent",
+        ...UNLIMITED_ENDPOINTS,
         SPROCKET_DATABASE_URL: testRoleUrl(db),
         SPROCKET_REDIS_URL: REDIS_URL,
         SPROCKET_REDIS_PREFIX: `sprocket-bench-${randomBytes(4).toString("hex")}`,
@@ -87,7 +91,7 @@ async function prepare(mode: Mode): Promise<{ crmUrl: string; fnUrl: string; tok
   await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000 }).where("id", "=", accountId).execute();
   const token = (await api.call("POST", "/api/v1/private-apps/functions-suite/token/reveal")).body.token as string;
   const contacts = await fetch(`${server.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ results: Array<{ id: string }> }>);
-  return { crmUrl: `${server.url}/crm/v3/objects/contacts/${contacts.results[0]!.id}`, fnUrl: `${server.url}/_hcms/api/hello?portalId=${accountId}&name=bench`, token };
+  return { crmUrl: `${server.url}/crm/v3/objects/contacts/${contacts.results[0]!.id}`, fnUrl: `${server.functionsUrl}/${accountId}/_hcms/api/hello?name=bench`, token };
 }
 
 async function measure(mode: Mode): Promise<{ crm: LoadResult; fn: LoadResult }> {

@@ -249,6 +249,15 @@ describe("private app logs in the console", () => {
     await context.close();
   });
 
+  it("shows an endpoint function's full URL, on the endpoint listener, on the Extensions tab", async () => {
+    const { context, page, errors } = await openPage();
+    await signIn(page, `/private-apps/${accountId}/${functionsAppId}/extensions`);
+    const table = page.getByTestId("extension-functions");
+    await expect.poll(() => table.textContent()).toContain(`GET ${server.functionsUrl}/${accountId}/_hcms/api/hello`);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("shows each card's renders and errors on the Extensions tab and the render's log lines in its trace", async () => {
     const card = { uid: "deal-card", title: "Deal health", location: "crm.record.tab", objectTypes: ["deals"], bundle: "extensions/deal-card.js" };
     const { appId } = await createTestApp(server.platform, accountId, { uid: "cards-app", scopes: ["crm.objects.deals.read"], app: { cards: [card] } });

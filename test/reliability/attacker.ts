@@ -4,6 +4,7 @@
 import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
 import { clientAttacks } from "./attacks/client";
+import { endpointsAttacks } from "./attacks/endpoints";
 import { gitAttacks } from "./attacks/git";
 import { runnersAttacks } from "./attacks/runners";
 import { scaleoutAttacks } from "./attacks/scaleout";
@@ -12,6 +13,7 @@ import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
 export const ATTACKS: Array<ReliabilityCase<World>> = [
   ...tenantIsolationAttacks,
   ...clientAttacks,
+  ...endpointsAttacks,
   ...gitAttacks,
   ...runnersAttacks,
   ...scaleoutAttacks,

@@ -29,6 +29,17 @@ export interface ServerConfig {
   gitPrivateHosts: "all" | string[];
   /** Let functions connect to loopback, private and link-local addresses (off: public hosts and this node's API only). */
   functionAllowPrivateNetwork: boolean;
+  /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
+  endpoints: EndpointConfig;
+}
+
+export interface EndpointConfig {
+  /** Its own port: endpoint responses are the tenants' content and must never share the console's origin. */
+  port: number;
+  /** The URL people reach it at (another origin than `publicUrl`); unset means `http://host:port`. */
+  publicUrl: string | undefined;
+  /** Anonymous calls one account's endpoints answer per minute, all its endpoints together. */
+  callsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -46,6 +57,8 @@ export interface ConfigInput {
   host?: string | undefined;
   dataDir?: string | undefined;
   publicUrl?: string | undefined;
+  functionsPort?: string | number | undefined;
+  functionsPublicUrl?: string | undefined;
 }
 
 const port = z.coerce
@@ -97,8 +110,9 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     // Nodes sign what they tell each other over Redis with a key derived from it (cluster/signed-messages.ts).
     throw new ConfigError("SPROCKET_SECRET_KEY", "is required with SPROCKET_REDIS_URL: every node of a deployment must share it (generate one with `openssl rand -hex 32`)");
   }
+  const consolePort = parse("--port", port, input.port ?? env.SPROCKET_PORT ?? 3900);
   return {
-    port: parse("--port", port, input.port ?? env.SPROCKET_PORT ?? 3900),
+    port: consolePort,
     httpsPort: httpsPort === undefined || httpsPort === "" ? undefined : parse("--https-port", port, httpsPort),
     tlsCertFile: tlsCertFile ? path.resolve(tlsCertFile) : undefined,
     tlsKeyFile: tlsKeyFile ? path.resolve(tlsKeyFile) : undefined,
@@ -119,6 +133,30 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     gitPrivateHosts: parseGitPrivateHosts(env.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS),
     functionAllowPrivateNetwork:
       parse("SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK", onOff, env.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK || "false") === "true",
+    endpoints: loadEndpointConfig(input, env, consolePort),
+  };
+}
+
+/**
+ * The endpoint listener defaults to the console's port + 1 (a free port when the console's is 0, as in tests). Its
+ * public URL must not be the console's origin: that is the whole point of the second listener.
+ */
+function loadEndpointConfig(input: ConfigInput, env: NodeJS.ProcessEnv, consolePort: number): EndpointConfig {
+  const raw = input.functionsPort ?? env.SPROCKET_FUNCTIONS_PORT;
+  const fallback = consolePort === 0 ? 0 : consolePort + 1;
+  const endpointPort = raw === undefined || raw === "" ? parse("--functions-port", port, fallback) : parse("--functions-port", port, raw);
+  if (endpointPort !== 0 && endpointPort === consolePort) throw new ConfigError("--functions-port", `must differ from the console's port ${consolePort}: endpoint functions get an origin of their own`);
+  const url = input.functionsPublicUrl ?? env.SPROCKET_FUNCTIONS_PUBLIC_URL;
+  const publicUrl = url ? parse("SPROCKET_FUNCTIONS_PUBLIC_URL", z.url({ protocol: /^https?$/, message: "must be an http:// or https:// URL" }), url).replace(/\/+$/, "") : undefined;
+  const consoleUrl = input.publicUrl ?? env.SPROCKET_PUBLIC_URL;
+  if (publicUrl && consoleUrl && URL.canParse(consoleUrl) && new URL(publicUrl).origin === new URL(consoleUrl).origin) {
+    throw new ConfigError("SPROCKET_FUNCTIONS_PUBLIC_URL", `must be another origin than SPROCKET_PUBLIC_URL (${new URL(consoleUrl).origin}): endpoint functions serve tenants' content`);
+  }
+  const perMinute = env.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE;
+  return {
+    port: endpointPort,
+    publicUrl,
+    callsPerMinute: perMinute === undefined || perMinute === "" ? 600 : parse("SPROCKET_FUNCTIONS_CALLS_PER_MINUTE", z.coerce.number().int("must be a whole number from 1 to 1000000").min(1, "must be at least 1").max(1_000_000, "must be at most 1000000"), perMinute),
   };
 }
 

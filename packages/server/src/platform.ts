@@ -18,6 +18,8 @@ export interface Platform {
   cluster: ClusterEvents;
   /** Function runners; started once the server knows the URL functions call back to. */
   functions?: RunnerPool;
+  /** The public URL of the endpoint functions' listener, once it listens (functions/endpoint-server.ts). */
+  functionsUrl?: string;
 }
 
 export interface Clock {

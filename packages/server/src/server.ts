@@ -23,11 +23,14 @@ import { followDeploys } from "./cluster/follow-deploys";
 import { SqliteLogWriter } from "./logs/sqlite-log-writer";
 import { scheduleLogRetention } from "./cluster/log-retention-job";
 import { loadOrCreateCertificate } from "./tls/tls-certificate";
+import { listenEndpointServer } from "./functions/endpoint-server";
 
 export interface RunningServer {
   app: FastifyInstance;
   platform: Platform;
   url: string;
+  /** Where public endpoint functions answer: their own listener, another origin than `url`. */
+  functionsUrl: string;
   /** Set when `httpsPort` is: the same API over TLS, and the certificate clients must trust. */
   https?: { url: string; port: number; certPath: string; certGenerated: boolean };
   bootstrap: { info: BootstrapInfo; created: boolean };
@@ -92,6 +95,14 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
           await store.close();
           throw e;
         });
+  const endpoints = await listenEndpointServer(platform, app, host).catch(async (e: unknown) => {
+    if (secure) await new Promise((resolve) => secure.server.close(resolve));
+    await app.close();
+    await platform.logs.close();
+    await store.close();
+    throw e;
+  });
+  platform.functionsUrl = endpoints.url;
   // Functions call the HubSpot API host; their calls come back to this very node over loopback, the one local address
   // they may reach unless the operator allows private networks (runtime's child/network-guard.ts).
   platform.functions = createRunnerPool({
@@ -105,6 +116,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
   const close = async () => {
     if (closed) return;
     closed = true;
+    await endpoints.app.close();
     // Stops accepting and waits for in-flight requests (idle keep-alive sockets are closed at once).
     if (secure) await new Promise((resolve) => secure.server.close(resolve));
     // Fastify's close stops accepting connections and waits for in-flight requests before onClose hooks run.
@@ -120,7 +132,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
     await close();
     throw e;
   });
-  return { app, platform, url, ...(secure ? { https: secure.info } : {}), bootstrap, close };
+  return { app, platform, url, functionsUrl: endpoints.url, ...(secure ? { https: secure.info } : {}), bootstrap, close };
 }
 
 /** A second listener over TLS, handing every request to the same Fastify router (URL rewriting included). */

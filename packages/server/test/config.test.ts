@@ -56,3 +56,24 @@ describe("configuration", () => {
     await db.drop();
   });
 });
+
+describe("the endpoint listener's settings", () => {
+  it("defaults to the console's port + 1, a free port beside port 0, and 600 calls a minute", () => {
+    expect(loadConfig({}, {}).endpoints).toEqual({ port: 3901, publicUrl: undefined, callsPerMinute: 600 });
+    expect(loadConfig({ port: 0 }, {}).endpoints.port).toBe(0);
+    const set = loadConfig({ functionsPort: "4000" }, { SPROCKET_FUNCTIONS_PUBLIC_URL: "https://fn.example.com/", SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "60" });
+    expect(set.endpoints).toEqual({ port: 4000, publicUrl: "https://fn.example.com", callsPerMinute: 60 });
+  });
+
+  it.each([
+    [{ functionsPort: "x" }, {}, "--functions-port"],
+    [{ port: "65535" }, {}, "--functions-port"],
+    [{ port: "4000", functionsPort: "4000" }, {}, "--functions-port"],
+    [{}, { SPROCKET_FUNCTIONS_PUBLIC_URL: "ftp://fn.example.com" }, "SPROCKET_FUNCTIONS_PUBLIC_URL"],
+    [{}, { SPROCKET_PUBLIC_URL: "https://sprocket.example.com", SPROCKET_FUNCTIONS_PUBLIC_URL: "https://sprocket.example.com/fn" }, "SPROCKET_FUNCTIONS_PUBLIC_URL"],
+    [{}, { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "0" }, "SPROCKET_FUNCTIONS_CALLS_PER_MINUTE"],
+  ])("refuses %j %j naming %s", (flags, env, setting) => {
+    expect(() => loadConfig(flags, env)).toThrow(ConfigError);
+    expect(() => loadConfig(flags, env)).toThrow(setting);
+  });
+});

@@ -119,12 +119,13 @@ describe("app functions through the execution endpoint", () => {
 });
 
 describe("public endpoints", () => {
-  it("serves a function's endpoint at /_hcms/api/<path> with its status, headers and body", async () => {
-    const res = await fetch(`${server.url}/_hcms/api/hello?name=Ada`);
+  it("serves a function's endpoint at /<account>/_hcms/api/<path> on the endpoint listener with its status, headers and body", async () => {
+    const endpoint = `${server.functionsUrl}/${server.bootstrap.info.accountId}/_hcms/api/hello`;
+    const res = await fetch(`${endpoint}?name=Ada`);
     expect(res.status).toBe(201);
     expect(res.headers.get("x-greeting")).toBe("hi");
     expect(await res.json()).toEqual({ hello: "Ada", method: "GET" });
-    expect((await fetch(`${server.url}/_hcms/api/hello`, { method: "POST" })).status).toBe(404);
+    expect((await fetch(endpoint, { method: "POST" })).status).toBe(404);
   });
 });
 

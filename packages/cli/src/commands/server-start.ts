@@ -10,6 +10,8 @@ interface StartFlags {
   host?: string;
   dataDir?: string;
   publicUrl?: string;
+  functionsPort?: string;
+  functionsPublicUrl?: string;
 }
 
 export function registerServer(program: Command): void {
@@ -24,6 +26,8 @@ export function registerServer(program: Command): void {
     .option("--host <host>", "address to listen on (default 127.0.0.1, env SPROCKET_HOST)")
     .option("--data-dir <dir>", "where the embedded store, keys and caches live (default ./.sprocket, env SPROCKET_DATA_DIR)")
     .option("--public-url <url>", "the URL people reach this server at, when behind a proxy (env SPROCKET_PUBLIC_URL)")
+    .option("--functions-port <port>", "port of the public endpoint functions (/_hcms/api), an origin apart from the console (default --port + 1, env SPROCKET_FUNCTIONS_PORT)")
+    .option("--functions-public-url <url>", "the URL people reach endpoint functions at; another origin than --public-url (env SPROCKET_FUNCTIONS_PUBLIC_URL)")
     .action(async (flags: StartFlags) => {
       // Loaded on use: the platform's modules would slow every other command's start.
       const { loadConfig, startServer } = await import("@sprocket/server");
@@ -41,6 +45,7 @@ function printWelcome(s: RunningServer): void {
     `${pc.bold(pc.green("Sprocket is running"))} ${pc.dim(`(${engine})`)}`,
     "",
     `  Console      ${pc.cyan(info.consoleUrl)}`,
+    `  Endpoints    ${pc.cyan(`${s.functionsUrl}/<account id>/_hcms/api/<path>`)}`,
     `  Sign in as   ${info.superAdmin.email} / ${info.superAdmin.password}`,
     `  Account      ${info.accountId}`,
     `  CLI key      ${info.personalAccessKey}`,

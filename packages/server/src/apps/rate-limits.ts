@@ -89,6 +89,15 @@ export class ApiLimits {
     return w && w.count >= SIGN_IN.points ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0;
   }
 
+  /**
+   * One anonymous call to an account's public endpoints (all of them together, per minute): the seconds until
+   * another is heard, or 0. Counted before the function runs, so a burst of slow calls cannot all start.
+   */
+  endpointRetryAfter(accountId: number, perMinute: number, now: number): MaybePromise<number> {
+    const spec: WindowSpec = { name: "endpoint", points: perMinute, durationMs: 60_000 };
+    return after(this.counters.hit(spec, accountId, now), (w) => (w.count > perMinute ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0));
+  }
+
   async signInFailed(email: string, address: string, now: number): Promise<void> {
     await this.counters.hit(SIGN_IN, `${email}|${address}`, now);
   }

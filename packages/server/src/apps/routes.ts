@@ -6,6 +6,7 @@ import { parseBody } from "../http/parse-body";
 import { roleIn } from "../accounts/account-service";
 import { recordSecurityEvent, listSecurityEvents, type Actor } from "../logs/security-events";
 import { appComponents, findApp, listApps } from "./app-queries";
+import { withEndpointUrl } from "../functions/endpoint-url";
 import { expireOldTokens, resolveAppToken, revealAppToken, rotateAppToken, tokenState } from "./app-tokens";
 import { deleteApp } from "./provision";
 import { msUntilUtcMidnight } from "./rate-limits";
@@ -86,7 +87,8 @@ export const appRoutes =
     app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", user, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
-      return { ...appView(found), token: await tokenState(p, found.id), components: await appComponents(p.store.db, found.id) };
+      const components = (await appComponents(p.store.db, found.id)).map((c) => (c.kind === "function" ? { ...c, config: withEndpointUrl(p, accountId, c.config) } : c));
+      return { ...appView(found), token: await tokenState(p, found.id), components };
     });
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/reveal", user, async (request) => {

@@ -6,8 +6,11 @@ import { ApiError } from "../http/api-error";
 import { consoleAppDir, ensureConsoleBuilt, extensionHostDir } from "./console-dist";
 import { cardWorkerCsp, consolePageHeaders } from "./security-headers";
 
-/** First path segments that belong to APIs: a browser asking for them gets JSON, never the SPA. */
-const API_PATH = /^\/(api|crm|dfs|developer|oauth|localdevauth|account-info|git-webhooks|project-components-external|filemanager|cms|extension-host|assets|health|[a-z0-9-]+\.com)(\/|$)/;
+/**
+ * First path segments that belong to APIs: a browser asking for them gets JSON, never the SPA. `_hcms` is served on
+ * the endpoint listener only (functions/endpoint-server.ts); here it is a 404.
+ */
+const API_PATH = /^\/(api|_hcms|crm|dfs|developer|oauth|localdevauth|account-info|git-webhooks|project-components-external|filemanager|cms|extension-host|assets|health|[a-z0-9-]+\.com)(\/|$)/;
 
 export const consolePlugin: FastifyPluginAsync = async (app) => {
   const problem = await ensureConsoleBuilt(app.log);

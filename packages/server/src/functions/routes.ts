@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError, forbidden } from "../http/api-error";
@@ -6,7 +6,8 @@ import { parseBody } from "../http/parse-body";
 import { roleIn } from "../accounts/account-service";
 import { recordSecurityEvent } from "../logs/security-events";
 import { findApp } from "../apps/app-queries";
-import { findAppFunction, findEndpointFunction } from "./app-function";
+import { findAppFunction } from "./app-function";
+import { withEndpointUrl } from "./endpoint-url";
 import { invokeAppFunction, type FunctionRun } from "./invoke-function";
 import { deleteSecret, listSecrets, putSecret } from "./secret-store";
 
@@ -67,25 +68,6 @@ export const functionRoutes =
       },
     );
 
-    // serverless.json `endpoint`: the function answers HTTP itself at /_hcms/api/<path>.
-    app.all<{ Params: { "*": string } }>("/_hcms/api/*", { bodyLimit: 6 * 1024 * 1024 }, async (request, reply) => {
-      const path = request.params["*"];
-      const query = request.query as Record<string, unknown>;
-      const portal = query.portalId ?? request.headers["x-hubspot-portal-id"];
-      const accountId = portal === undefined ? undefined : Number(portal);
-      const matches = await findEndpointFunction(p.store.db, path, request.method, accountId);
-      if (matches.length === 0) throw new ApiError(404, "OBJECT_NOT_FOUND", `No function is deployed at /_hcms/api/${path} for ${request.method}.`);
-      if (matches.length > 1) throw new ApiError(400, "VALIDATION_ERROR", `Several accounts serve /_hcms/api/${path}: add ?portalId=<account id>.`);
-      const run = await invokeAppFunction(p, root, {
-        target: matches[0]!,
-        parameters: query,
-        extraContext: { params: query, body: request.body ?? null, headers: redactHeaders(request), method: request.method },
-        traceparent: header(request, "traceparent"),
-        invoker: { userId: null, label: `endpoint ${request.ip}` },
-      });
-      return sendEndpointResult(reply, run);
-    });
-
     // Secrets, at HubSpot's paths so `hs secrets` works too.
     const admins = { config: { auth: "user" as const } };
     async function requireAdmin(request: FastifyRequest) {
@@ -127,33 +109,11 @@ export const functionRoutes =
       const user = request.user!;
       const found = await findApp(p.store.db, user.accountId, request.params.app);
       const rows = await p.store.db.selectFrom("app_components").select(["name", "config"]).where("app_id", "=", found.id).where("kind", "=", "function").execute();
-      return { appId: found.id, uid: found.uid, results: rows.map((r) => JSON.parse(r.config) as unknown) };
+      return { appId: found.id, uid: found.uid, results: rows.map((r) => withEndpointUrl(p, user.accountId, JSON.parse(r.config) as Record<string, unknown>)) };
     });
   };
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function redactHeaders(request: FastifyRequest): Record<string, unknown> {
-  const { authorization: _a, cookie: _c, ...rest } = request.headers;
-  return rest;
-}
-
-/** An endpoint function returns `{statusCode, body, headers}`; anything else is its body with 200. */
-function sendEndpointResult(reply: FastifyReply, run: FunctionRun) {
-  const { result } = run;
-  reply.header("x-sprocket-trace-id", run.traceId);
-  if (result.outcome !== "SUCCESS") {
-    const status = result.outcome === "TIMEOUT" ? 504 : 500;
-    return reply.status(status).type("application/json").send({ status: "error", message: `The function failed: ${result.error?.message ?? result.outcome}`, category: "INTERNAL_ERROR", traceId: run.traceId });
-  }
-  const value = result.value as { statusCode?: unknown; body?: unknown; headers?: unknown } | null;
-  if (value && typeof value === "object" && typeof value.statusCode === "number") {
-    if (value.headers && typeof value.headers === "object") reply.headers(value.headers as Record<string, string>);
-    const body = value.body;
-    return reply.status(value.statusCode).send(typeof body === "string" || body === undefined ? (body ?? "") : body);
-  }
-  return reply.status(200).send(value);
 }

@@ -29,7 +29,8 @@ export interface ServerProcess {
 /** The real `sprocket server start` as a child process, ready when it has printed its banner and /healthz answers. */
 export async function spawnServer(opts: { port: number; dataDir: string; env: NodeJS.ProcessEnv }): Promise<ServerProcess> {
   const child = spawn(process.execPath, [CLI, "server", "start", "--port", String(opts.port), "--data-dir", opts.dataDir], {
-    env: { ...process.env, ...opts.env },
+    // The endpoint listener takes a free port too: port + 1 (its default) may be the next server's, as free ports go.
+    env: { ...process.env, SPROCKET_FUNCTIONS_PORT: "0", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

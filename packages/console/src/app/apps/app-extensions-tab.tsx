@@ -100,7 +100,8 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
             </Table.Thead>
             <Table.Tbody>
               {functions.map((fn) => {
-                const endpoint = fn.config.endpoint as { path: string; methods: string[] } | undefined;
+                // `url` is the endpoint listener's address for this account (another origin than the console's).
+                const endpoint = fn.config.endpoint as { path: string; methods: string[]; url?: string } | undefined;
                 return (
                   <Table.Tr key={fn.name}>
                     <Table.Td>
@@ -108,7 +109,7 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
                         {fn.name}
                       </Anchor>
                     </Table.Td>
-                    <Table.Td>{endpoint ? `${endpoint.methods.join(", ")} /_hcms/api/${endpoint.path}` : "—"}</Table.Td>
+                    <Table.Td>{endpoint ? `${endpoint.methods.join(", ")} ${endpoint.url ?? `/_hcms/api/${endpoint.path}`}` : "—"}</Table.Td>
                     <Table.Td>{list(fn.config.secrets)}</Table.Td>
                     <Table.Td>#{fn.buildId}</Table.Td>
                   </Table.Tr>
