@@ -12,6 +12,7 @@ import { decodeAfter, encodeAfter, nextPaging } from "./paging-cursor";
 import { intParam, stringParam } from "./query-params";
 import { associationSpecInput, checkBatchSize, inTransaction } from "./object-writes";
 import { baseUrlOf, callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
+import { labelInput } from "./property-definitions";
 
 const idInput = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 const objectId = z.object({ id: idInput });
@@ -220,7 +221,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
   app.post<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const input = parseBody(z.object({ label: z.string().min(1), name: z.string().regex(/^[a-z0-9_]+$/i, "letters, digits and underscores only"), inverseLabel: z.string().min(1).optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionCreateRequest");
+    const input = parseBody(z.object({ label: labelInput, name: z.string().regex(/^[a-z0-9_]{1,100}$/i, "letters, digits and underscores only, at most 100"), inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionCreateRequest");
     const created = await inTransaction(p, async (trx) => {
       const existing = await trx.selectFrom("crm_association_labels").select("type_id").where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("name", "=", input.name).executeTakeFirst();
       if (existing) throw new ApiError(409, "CONFLICT", `An association label named ${input.name} already exists from ${from.name} to ${to.name}.`);
@@ -238,7 +239,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
   app.put<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const input = parseBody(z.object({ associationTypeId: z.number().int(), label: z.string().min(1), inverseLabel: z.string().min(1).optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionUpdateRequest");
+    const input = parseBody(z.object({ associationTypeId: z.number().int(), label: labelInput, inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionUpdateRequest");
     await inTransaction(p, async (trx) => {
       const row = await trx.selectFrom("crm_association_labels").selectAll().where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("type_id", "=", input.associationTypeId).executeTakeFirst();
       if (!row) throw notFound(`No USER_DEFINED association type ${input.associationTypeId} from ${from.name} to ${to.name}.`);
