@@ -78,9 +78,9 @@ const propertyNotFound = (t: ObjectType, name: string) => new ApiError(404, "OBJ
 
 /**
  * Definition sizes. Every read and write of a type loads all its definitions, so one oversized definition (100,000
- * options, a 100 KB label) slows every call of the account. 5,000 options per property is HubSpot's documented cap
- * for dropdown, radio and checkbox properties; HubSpot documents no label or description length, so these are
- * Sprocket's own, far above any real label.
+ * options, a 100 KB label) slows every call of the account. 5,000 options per property is the cap HubSpot's
+ * knowledge base gives for dropdown, radio and checkbox properties (its API reference gives none); HubSpot documents
+ * no label or description length, so those are Sprocket's own, far above any real label.
  */
 export const DEFINITION_LIMITS = { optionsPerProperty: 5000, labelLength: 1000, optionValueLength: 1000, descriptionLength: 10_000 };
 
