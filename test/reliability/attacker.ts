@@ -3,6 +3,7 @@
 // Cases live in ./attacks/, one file per trust boundary, so each boundary's attacks read together.
 import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
+import { badinputAttacks } from "./attacks/badinput";
 import { clientAttacks } from "./attacks/client";
 import { endpointsAttacks } from "./attacks/endpoints";
 import { gitAttacks } from "./attacks/git";
@@ -12,6 +13,7 @@ import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
 
 export const ATTACKS: Array<ReliabilityCase<World>> = [
   ...tenantIsolationAttacks,
+  ...badinputAttacks,
   ...clientAttacks,
   ...endpointsAttacks,
   ...gitAttacks,

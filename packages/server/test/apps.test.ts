@@ -101,6 +101,19 @@ describe("provisioning and tokens", () => {
     expect((await usage(second.body.token)).status).toBe(200);
   });
 
+  it("rotating later again revokes the token an earlier rotate-later left pending: never more than the two shown", async () => {
+    const { appId, token: first } = await createTestApp(server.platform, accountId, { scopes: ["tickets"] });
+    const rotate = async () => (await call("POST", `/api/v1/private-apps/${appId}/token/rotate`, { token: await adminToken(), body: { mode: "later" } })).body;
+    const second = await rotate();
+    const third = await rotate();
+    expect((await usage(first)).status).toBe(401);
+    expect((await usage(second.token)).status).toBe(200);
+    expect((await usage(third.token)).status).toBe(200);
+    expect(third.previous.expiresAt).toBe(clock.now() + 7 * 24 * 3600 * 1000);
+    const live = await server.platform.store.db.selectFrom("app_tokens").select("id").where("app_id", "=", appId).where("revoked_at", "is", null).execute();
+    expect(live).toHaveLength(2);
+  });
+
   it("shows a token only to super admins, recording who looked", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: ["tickets"] });
     const shown = await call("POST", `/api/v1/private-apps/${appId}/token/reveal`, { token: await adminToken() });

@@ -227,6 +227,38 @@ describe("secrets never reach a stored log", () => {
   });
 });
 
+describe("encoded secrets never reach a stored log", () => {
+  it("redacts a secret printed as base64 (alone or inside a longer text), base64url, URL-encoded or hex", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const secret = "db pass/w?rd+ü~42";
+    const b64 = (s: string) => Buffer.from(s).toString("base64");
+    const printed = [
+      `plain ${b64(secret)}`,
+      `basic ${b64(`user:${secret}`)}`,
+      `shifted ${b64(`ab${secret}`)} ${b64(`a${secret}`)}`,
+      `url ${Buffer.from(secret).toString("base64url")}`,
+      `query ?p=${encodeURIComponent(secret)} form ${encodeURIComponent(secret).replace(/%20/g, "+")}`,
+      `hex ${Buffer.from(secret).toString("hex")} ${Buffer.from(secret).toString("hex").toUpperCase()}`,
+    ];
+    functionRun(appId, {
+      outcome: "ERROR",
+      logs: printed.map((message) => ({ level: "info", message, ts: clock.now() })),
+      error: { type: "Error", message: `failed: ${b64(secret)}`, stack: `at main (${encodeURIComponent(secret)})` },
+      secretValues: [secret],
+    });
+    await waitForLogs(appId, "functions", 1);
+    const [row] = await server.platform.store.db.selectFrom("function_runs").selectAll().where("app_id", "=", appId).execute();
+    const stored = JSON.stringify(row);
+    // The run of base64 fixed by the secret's own bytes, at each of the three alignments, must be gone.
+    for (const shift of ["", "a", "ab"]) expect(stored).not.toContain(b64(`${shift}${secret}`).slice(shift.length === 0 ? 0 : shift.length + 1, -4));
+    for (const form of [Buffer.from(secret).toString("base64url").slice(0, -3), encodeURIComponent(secret), Buffer.from(secret).toString("hex"), Buffer.from(secret).toString("hex").toUpperCase()]) {
+      expect(stored).not.toContain(form);
+    }
+    expect(stored.match(/\[REDACTED\]/g)?.length).toBeGreaterThanOrEqual(printed.length);
+    expect(stored).toContain("plain [REDACTED]");
+  });
+});
+
 describe("function runs", () => {
   it("lists runs newest first with function and outcome filters; the detail has logs, error and stack", async () => {
     const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });

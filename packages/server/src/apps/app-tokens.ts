@@ -118,13 +118,17 @@ export async function revealAppToken(p: Platform, appId: number): Promise<string
   return current ? p.box.open(current.token_sealed) : undefined;
 }
 
-/** Rotate now: the old token dies at once. Rotate later: it stays valid for seven days. */
+/**
+ * Rotate now: the old token dies at once. Rotate later: it stays valid for seven days. At most one token is ever in
+ * its grace period, the one tokenState shows as `previous`: rotating later again revokes the token an earlier
+ * rotate-later left pending, so no live token is hidden from the owner.
+ */
 export async function rotateAppToken(db: Kysely<Database>, p: Platform, appId: number, accountId: number, mode: "now" | "later"): Promise<string> {
   const now = p.clock.now();
   const old = await liveTokens(db, appId, now);
   for (const t of old) {
-    if (mode === "now") await db.updateTable("app_tokens").set({ revoked_at: now }).where("id", "=", t.id).execute();
-    else if (t.expires_at === null) await db.updateTable("app_tokens").set({ expires_at: now + ROTATE_LATER_GRACE_MS }).where("id", "=", t.id).execute();
+    if (mode === "now" || t.expires_at !== null) await db.updateTable("app_tokens").set({ revoked_at: now }).where("id", "=", t.id).execute();
+    else await db.updateTable("app_tokens").set({ expires_at: now + ROTATE_LATER_GRACE_MS }).where("id", "=", t.id).execute();
   }
   return mintAppToken(db, p, appId, accountId);
 }

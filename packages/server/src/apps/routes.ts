@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError, forbidden } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../http/parse-body";
 import { roleIn } from "../accounts/account-service";
 import { recordSecurityEvent, listSecurityEvents, type Actor } from "../logs/security-events";
 import { appComponents, findApp, listApps } from "./app-queries";
@@ -102,7 +102,7 @@ export const appRoutes =
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", user, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
-      const { mode } = parseBody(z.object({ mode: z.enum(["now", "later"]).default("now") }), request.body ?? {}, "token rotation");
+      const { mode } = parseBody(z.object({ mode: z.enum(["now", "later"]).default("now") }), absentAs(request.body, {}), "token rotation");
       const found = await findApp(p.store.db, accountId, request.params.app);
       const token = await p.store.db.transaction().execute(async (trx) => {
         const fresh = await rotateAppToken(trx, p, found.id, accountId, mode);

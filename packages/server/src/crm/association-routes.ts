@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError, notFound, validationError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../http/parse-body";
 import { resolveObjectType, type ObjectType } from "./object-types";
 import { parseObjectId } from "./object-store";
 import { associate, associatedPage, defaultSpec, dissociate, labelsBetween, requireLive } from "./associations";
@@ -12,6 +12,7 @@ import { decodeAfter, encodeAfter, nextPaging } from "./paging-cursor";
 import { intParam, stringParam } from "./query-params";
 import { associationSpecInput, checkBatchSize, inTransaction } from "./object-writes";
 import { baseUrlOf, callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
+import { labelInput } from "./property-definitions";
 
 const idInput = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 const objectId = z.object({ id: idInput });
@@ -33,7 +34,7 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
   app.put<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const specs = parseBody(z.array(associationSpecInput).min(1), request.body ?? [], "AssociationSpec[]");
+    const specs = parseBody(z.array(associationSpecInput).min(1), absentAs(request.body, []), "AssociationSpec[]");
     const fromId = idOf(from, request.params.objectId);
     const toId = idOf(to, request.params.toObjectId);
     const labels = await inTransaction(p, async (trx) => {
@@ -100,7 +101,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) }), request.body ?? {}, "BatchInputPublicAssociationMultiPost");
+    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) }), absentAs(request.body, {}), "BatchInputPublicAssociationMultiPost");
     checkBatchSize(inputs.length);
     const { results, errors } = await inTransaction(p, async (trx) => {
       const pairs = inputs.map((i) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(i.to.id), specs: i.types, raw: i }));
@@ -120,7 +121,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) }), request.body ?? {}, "BatchInputPublicDefaultAssociationMultiPost");
+    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) }), absentAs(request.body, {}), "BatchInputPublicDefaultAssociationMultiPost");
     checkBatchSize(inputs.length);
     const spec = defaultSpec(from, to);
     const { results, errors } = await inTransaction(p, async (trx) => {
@@ -138,7 +139,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput, after: z.string().optional() })) }), request.body ?? {}, "BatchInputPublicFetchAssociationsBatchRequest");
+    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput, after: z.string().optional() })) }), absentAs(request.body, {}), "BatchInputPublicFetchAssociationsBatchRequest");
     checkBatchSize(inputs.length);
     const db = p.store.db;
     const ids = inputs.map((i) => parseObjectId(i.id));
@@ -165,7 +166,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
   app.post<{ Params: Params }>(`${base}/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(archiveInput, request.body ?? {}, "BatchInputPublicAssociationMultiArchive");
+    const { inputs } = parseBody(archiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiArchive");
     checkBatchSize(inputs.length);
     const pairs = inputs.flatMap((i) => i.to.map((t) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(t.id) }))).filter((x): x is { fromId: number; toId: number } => x.fromId !== undefined && x.toId !== undefined);
     await inTransaction(p, (trx) => dissociate(trx, accountId, from, to, pairs));
@@ -176,7 +177,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
   app.post<{ Params: Params }>(`${base}/labels/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(labelsArchiveInput, request.body ?? {}, "BatchInputPublicAssociationMultiPost");
+    const { inputs } = parseBody(labelsArchiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiPost");
     checkBatchSize(inputs.length);
     await inTransaction(p, async (trx) => {
       for (const i of inputs) {
@@ -220,7 +221,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
   app.post<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const input = parseBody(z.object({ label: z.string().min(1), name: z.string().regex(/^[a-z0-9_]+$/i, "letters, digits and underscores only"), inverseLabel: z.string().min(1).optional() }), request.body ?? {}, "PublicAssociationDefinitionCreateRequest");
+    const input = parseBody(z.object({ label: labelInput, name: z.string().regex(/^[a-z0-9_]{1,100}$/i, "letters, digits and underscores only, at most 100"), inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionCreateRequest");
     const created = await inTransaction(p, async (trx) => {
       const existing = await trx.selectFrom("crm_association_labels").select("type_id").where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("name", "=", input.name).executeTakeFirst();
       if (existing) throw new ApiError(409, "CONFLICT", `An association label named ${input.name} already exists from ${from.name} to ${to.name}.`);
@@ -238,7 +239,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
   app.put<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const input = parseBody(z.object({ associationTypeId: z.number().int(), label: z.string().min(1), inverseLabel: z.string().min(1).optional() }), request.body ?? {}, "PublicAssociationDefinitionUpdateRequest");
+    const input = parseBody(z.object({ associationTypeId: z.number().int(), label: labelInput, inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionUpdateRequest");
     await inTransaction(p, async (trx) => {
       const row = await trx.selectFrom("crm_association_labels").selectAll().where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("type_id", "=", input.associationTypeId).executeTakeFirst();
       if (!row) throw notFound(`No USER_DEFINED association type ${input.associationTypeId} from ${from.name} to ${to.name}.`);

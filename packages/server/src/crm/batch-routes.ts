@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../http/parse-body";
 import type { ObjectType } from "./object-types";
 import { liveProperties } from "./property-definitions";
 import { archiveObjects, checkUnique, getObjects, insertObjects, parseObjectId, updateObjects, type StoredObject } from "./object-store";
@@ -9,7 +9,7 @@ import { attachHistory, objectView, selectProperties } from "./object-view";
 import { normaliseProperties, propertyValuesError } from "./property-values";
 import { batchResponse } from "./batch-response";
 import { boolParam } from "./query-params";
-import { checkBatchSize, createInput, createRecords, inTransaction, notFoundError, resolveInputIds, updateInput, updateRecords } from "./object-writes";
+import { checkBatchSize, createInput, createRecords, inTransaction, notFoundError, refuseDuplicateIds, resolveInputIds, updateInput, updateRecords } from "./object-writes";
 import { callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
 
 const idInput = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
@@ -30,7 +30,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/read`, read, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
-    const body = parseBody(readInput, request.body ?? {}, "BatchReadInputSimplePublicObjectId");
+    const body = parseBody(readInput, absentAs(request.body, {}), "BatchReadInputSimplePublicObjectId");
     checkBatchSize(body.inputs.length);
     const db = p.store.db;
     const defs = await liveProperties(db, accountId, t.id, p.clock.now());
@@ -57,7 +57,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/create`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(createInput) }), request.body ?? {}, "BatchInputSimplePublicObjectInputForCreate");
+    const { inputs } = parseBody(z.object({ inputs: z.array(createInput) }), absentAs(request.body, {}), "BatchInputSimplePublicObjectInputForCreate");
     checkBatchSize(inputs.length);
     // HubSpot reports per-input failures (207) only when every input carries objectWriteTraceId.
     const partial = inputs.length > 0 && inputs.every((i) => i.objectWriteTraceId !== undefined);
@@ -69,7 +69,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/update`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(updateInput) }), request.body ?? {}, "BatchInputSimplePublicObjectBatchInput");
+    const { inputs } = parseBody(z.object({ inputs: z.array(updateInput) }), absentAs(request.body, {}), "BatchInputSimplePublicObjectBatchInput");
     checkBatchSize(inputs.length);
     const { updated, missing } = await updateRecords(p, accountId, t, inputs, source);
     const { status, body } = batchResponse(updated.map((o) => objectView(t, o, "all")), missing.length ? [notFoundError(t, missing)] : [], startedAt, 200);
@@ -79,7 +79,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/upsert`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const { inputs } = parseBody(upsertInput, request.body ?? {}, "BatchInputSimplePublicObjectBatchInputUpsert");
+    const { inputs } = parseBody(upsertInput, absentAs(request.body, {}), "BatchInputSimplePublicObjectBatchInputUpsert");
     checkBatchSize(inputs.length);
     const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
     // A new record gets its idProperty value as a property, so `{id: "a@b.c", idProperty: "email"}` creates that email.
@@ -92,6 +92,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const now = p.clock.now();
     const { results, missing } = await inTransaction(p, async (trx) => {
       const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
+      refuseDuplicateIds(inputs, ids);
       const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
       const updates: Array<{ object: StoredObject; values: Record<string, string | null> }> = [];
       const creates: Array<{ values: Record<string, string | null> }> = [];
@@ -119,7 +120,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
 
   app.post(`${base}/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput })) }), request.body ?? {}, "BatchInputSimplePublicObjectId");
+    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput })) }), absentAs(request.body, {}), "BatchInputSimplePublicObjectId");
     checkBatchSize(inputs.length);
     const ids = inputs.map((i) => parseObjectId(i.id)).filter((x): x is number => x !== undefined);
     await inTransaction(p, (trx) => archiveObjects(trx, accountId, t, ids, p.clock.now()));

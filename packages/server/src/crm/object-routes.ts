@@ -2,11 +2,11 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { notFound, validationError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../http/parse-body";
 import { findObjectType, type ObjectType } from "./object-types";
 import { liveProperties, type PropertyDef } from "./property-definitions";
 import { after, type MaybePromise } from "../util/maybe-async";
-import { archiveObjects, getObject, getObjects, pageObjects, purgeObject, resolveIds, updateObjects, type StoredObject } from "./object-store";
+import { archiveObjects, getObject, getObjects, pageObjects, parseObjectId, purgeObject, resolveIds, updateObjects, type StoredObject } from "./object-store";
 import { attachHistory, objectView, selectProperties } from "./object-view";
 import { v3Associations, associate } from "./associations";
 import { decodeAfter, encodeAfter, nextPaging } from "./paging-cursor";
@@ -49,6 +49,15 @@ async function addExtras(db: Db, accountId: number, t: ObjectType, defs: Map<str
 export const objectNotFound = (t: ObjectType, id: string) => notFound(`Object not found: no ${t.singular} with id ${id} in this account.`);
 
 const mergeInput = z.object({ primaryObjectId: z.union([z.string(), z.number()]).transform(String), objectIdToMerge: z.union([z.string(), z.number()]).transform(String) });
+const selfMerge = (id: string) => validationError(`A record cannot be merged into itself: ${id} names the primary record.`, [{ message: "Same record", in: "objectIdToMerge", code: "MERGE_WITH_SELF" }]);
+
+/** A merge names records by id only (HubSpot's PublicMergeInput has no idProperty); anything else is a 400, not a miss. */
+function mergeId(raw: string, i: number): number {
+  const id = parseObjectId(raw);
+  const field = i === 0 ? "primaryObjectId" : "objectIdToMerge";
+  if (id === undefined) throw validationError(`${field} ${JSON.stringify(raw)} is not a record id: use the record's numeric id.`, [{ message: "Not a record id", in: field, code: "INVALID_OBJECT_ID" }]);
+  return id;
+}
 const gdprInput = z.object({ objectId: z.union([z.string(), z.number()]).transform(String), idProperty: z.string().optional() });
 
 /** Basic CRUD, merge and GDPR delete for one object type under one of its path names. */
@@ -85,14 +94,14 @@ export function registerObjectRoutes(app: FastifyInstance, p: Platform, t: Objec
 
   app.post(base, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const input = parseBody(createInput, request.body ?? {}, "SimplePublicObjectInputForCreate");
+    const input = parseBody(createInput, absentAs(request.body, {}), "SimplePublicObjectInputForCreate");
     const { created } = await createRecords(p, accountId, t, [input], source, false);
     return json(reply, 201, objectView(t, created[0]!, "all"));
   });
 
   app.patch<{ Params: { id: string } }>(`${base}/:id`, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const body = parseBody(z.object({ properties: createInput.shape.properties }), request.body ?? {}, "SimplePublicObjectInput");
+    const body = parseBody(z.object({ properties: createInput.shape.properties }), absentAs(request.body, {}), "SimplePublicObjectInput");
     const idProperty = stringParam(queryOf(request), "idProperty");
     const { updated } = await updateRecords(p, accountId, t, [{ id: request.params.id, ...(idProperty ? { idProperty } : {}), properties: body.properties }], source);
     if (!updated[0]) throw objectNotFound(t, request.params.id);
@@ -111,15 +120,16 @@ export function registerObjectRoutes(app: FastifyInstance, p: Platform, t: Objec
   if (t.mergeable) {
     app.post(`${base}/merge`, write, async (request, reply) => {
       const { accountId, source } = callerOf(request);
-      const input = parseBody(mergeInput, request.body ?? {}, "PublicMergeInput");
-      if (input.primaryObjectId === input.objectIdToMerge) throw validationError("A record cannot be merged into itself.", [{ message: "Same ids", in: "objectIdToMerge" }]);
+      const input = parseBody(mergeInput, absentAs(request.body, {}), "PublicMergeInput");
+      const [primaryId, otherId] = [mergeId(input.primaryObjectId, 0), mergeId(input.objectIdToMerge, 1)];
+      // Compared as record ids, not as strings: "0388" and "388" are one record, which must not be archived as the other.
+      if (primaryId === otherId) throw selfMerge(input.objectIdToMerge);
       const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
       const now = p.clock.now();
       const merged = await inTransaction(p, async (trx) => {
-        const ids = await resolveIds(trx, accountId, t, defs, [input.primaryObjectId, input.objectIdToMerge], undefined);
-        const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
-        const primary = ids[0] === undefined ? undefined : found.get(ids[0]);
-        const other = ids[1] === undefined ? undefined : found.get(ids[1]);
+        const found = await getObjects(trx, accountId, t, [primaryId, otherId], false, true);
+        const primary = found.get(primaryId);
+        const other = found.get(otherId);
         if (!primary) throw objectNotFound(t, input.primaryObjectId);
         if (!other) throw objectNotFound(t, input.objectIdToMerge);
         // The primary's values win; the merged record only fills gaps. Unique values move with it.
@@ -141,7 +151,7 @@ export function registerObjectRoutes(app: FastifyInstance, p: Platform, t: Objec
   if (t.id === "0-1") {
     app.post(`${base}/gdpr-delete`, write, async (request, reply) => {
       const { accountId } = callerOf(request);
-      const input = parseBody(gdprInput, request.body ?? {}, "PublicGdprDeleteInput");
+      const input = parseBody(gdprInput, absentAs(request.body, {}), "PublicGdprDeleteInput");
       const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
       await inTransaction(p, async (trx) => {
         const [id] = await resolveIds(trx, accountId, t, defs, [input.objectId], input.idProperty);

@@ -86,6 +86,7 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
   const now = p.clock.now();
   return inTransaction(p, async (trx) => {
     const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
+    refuseDuplicateIds(inputs, ids);
     const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
     const missing: string[] = [];
     const updates: Array<{ object: StoredObject; values: Record<string, string | null> }> = [];
@@ -112,6 +113,25 @@ export async function resolveInputIds(db: Db, accountId: number, t: ObjectType, 
     indexes.forEach((inputIndex, k) => (out[inputIndex] = ids[k]));
   }
   return out;
+}
+
+/**
+ * HubSpot refuses a batch that names one record twice: by the same id, by two spellings of it ("0388", "388"), or by
+ * its id and by an idProperty value. Two writes of one record in one statement would otherwise collide in the index
+ * (a 500) or let the second silently win. Inputs that name no record count by their raw value.
+ */
+export function refuseDuplicateIds(inputs: ReadonlyArray<{ id: string; idProperty?: string | undefined }>, ids: ReadonlyArray<number | undefined>): void {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  inputs.forEach((input, i) => {
+    const id = ids[i];
+    const key = id !== undefined ? String(id) : `${input.idProperty ?? "hs_object_id"}:${input.id.toLowerCase()}`;
+    if (seen.has(key)) duplicates.add(id !== undefined ? String(id) : input.id);
+    seen.add(key);
+  });
+  if (duplicates.size === 0) return;
+  const list = [...duplicates];
+  throw validationError(`Duplicate IDs found in batch input: [${list.join(", ")}]. IDs must be unique`, undefined, { ids: list });
 }
 
 export const notFoundError = (t: ObjectType, ids: readonly string[]) =>

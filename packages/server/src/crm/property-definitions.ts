@@ -76,22 +76,34 @@ export async function getProperty(db: Db, accountId: number, t: ObjectType, name
 
 const propertyNotFound = (t: ObjectType, name: string) => new ApiError(404, "OBJECT_NOT_FOUND", `Unable to find property ${name} for object type ${t.id}.`);
 
+/**
+ * Definition sizes. Every read and write of a type loads all its definitions, so one oversized definition (100,000
+ * options, a 100 KB label) slows every call of the account. 5,000 options per property is the cap HubSpot's
+ * knowledge base gives for dropdown, radio and checkbox properties (its API reference gives none); HubSpot documents
+ * no label or description length, so those are Sprocket's own, far above any real label.
+ */
+export const DEFINITION_LIMITS = { optionsPerProperty: 5000, labelLength: 1000, optionValueLength: 1000, descriptionLength: 10_000 };
+
+/** A label as every definition takes it: not empty, not longer than DEFINITION_LIMITS.labelLength. */
+export const labelInput = z.string().min(1).max(DEFINITION_LIMITS.labelLength, `at most ${DEFINITION_LIMITS.labelLength} characters`);
+const descriptionInput = z.string().max(DEFINITION_LIMITS.descriptionLength, `at most ${DEFINITION_LIMITS.descriptionLength} characters`);
+
 const optionInput = z.object({
-  label: z.string().min(1),
-  value: z.string().min(1),
+  label: labelInput,
+  value: z.string().min(1).max(DEFINITION_LIMITS.optionValueLength, `at most ${DEFINITION_LIMITS.optionValueLength} characters`),
   displayOrder: z.number().int().optional(),
   hidden: z.boolean().optional(),
-  description: z.string().optional(),
+  description: descriptionInput.optional(),
 });
 
 export const propertyCreateInput = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, "must start with a lowercase letter and hold only lowercase letters, digits and underscores (at most 100)"),
-  label: z.string().min(1),
+  label: labelInput,
   type: z.enum(PROPERTY_TYPES as [PropertyType, ...PropertyType[]]),
   fieldType: z.enum(FIELD_TYPES),
   groupName: z.string().min(1),
-  description: z.string().optional(),
-  options: z.array(optionInput).optional(),
+  description: descriptionInput.optional(),
+  options: z.array(optionInput).max(DEFINITION_LIMITS.optionsPerProperty, `at most ${DEFINITION_LIMITS.optionsPerProperty} options per property`).optional(),
   displayOrder: z.number().int().optional(),
   hasUniqueValue: z.boolean().optional(),
   hidden: z.boolean().optional(),
@@ -221,10 +233,10 @@ export async function getGroup(db: Db, accountId: number, t: ObjectType, name: s
 
 export const groupCreateInput = z.object({
   name: z.string().regex(/^[a-z][a-z0-9_]{0,99}$/, "must start with a lowercase letter and hold only lowercase letters, digits and underscores"),
-  label: z.string().min(1),
+  label: labelInput,
   displayOrder: z.number().int().optional(),
 });
-export const groupUpdateInput = z.object({ label: z.string().min(1).optional(), displayOrder: z.number().int().optional() });
+export const groupUpdateInput = z.object({ label: labelInput.optional(), displayOrder: z.number().int().optional() });
 
 export async function createGroup(db: Db, accountId: number, t: ObjectType, body: unknown): Promise<GroupDef> {
   const input = parseBody(groupCreateInput, body, "PropertyGroupCreate");

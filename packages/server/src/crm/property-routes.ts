@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../http/parse-body";
 import type { ObjectType } from "./object-types";
 import {
   archiveGroup,
@@ -40,7 +40,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
 
   app.post(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const input = parseBody(propertyCreateInput, request.body ?? {}, "PropertyCreate");
+    const input = parseBody(propertyCreateInput, absentAs(request.body, {}), "PropertyCreate");
     return json(reply, 201, propertyView(await inTransaction(p, (trx) => createProperty(trx, accountId, t, input, p.clock.now()))));
   });
 
@@ -54,11 +54,11 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
   });
   app.post(`${base}/groups`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    return json(reply, 201, groupView(await inTransaction(p, (trx) => createGroup(trx, accountId, t, request.body ?? {}))));
+    return json(reply, 201, groupView(await inTransaction(p, (trx) => createGroup(trx, accountId, t, absentAs(request.body, {})))));
   });
   app.patch<{ Params: { name: string } }>(`${base}/groups/:name`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    return json(reply, 200, groupView(await inTransaction(p, (trx) => updateGroup(trx, accountId, t, request.params.name, request.body ?? {}))));
+    return json(reply, 200, groupView(await inTransaction(p, (trx) => updateGroup(trx, accountId, t, request.params.name, absentAs(request.body, {})))));
   });
   app.delete<{ Params: { name: string } }>(`${base}/groups/:name`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
@@ -69,7 +69,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
   app.post(`${base}/batch/read`, read, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
-    const body = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })), archived: z.boolean().default(false) }), request.body ?? {}, "BatchReadInputPropertyName");
+    const body = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })), archived: z.boolean().default(false) }), absentAs(request.body, {}), "BatchReadInputPropertyName");
     const all = await listProperties(db, accountId, t, body.archived);
     const results: PropertyDef[] = [];
     const missing: string[] = [];
@@ -86,7 +86,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
   app.post(`${base}/batch/create`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(propertyCreateInput) }), request.body ?? {}, "BatchInputPropertyCreate");
+    const { inputs } = parseBody(z.object({ inputs: z.array(propertyCreateInput) }), absentAs(request.body, {}), "BatchInputPropertyCreate");
     checkBatchSize(inputs.length);
     // Each property stands alone: the ones that can be created are, the others are reported (207).
     const created: PropertyDef[] = [];
@@ -105,7 +105,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
 
   app.post(`${base}/batch/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })) }), request.body ?? {}, "BatchInputPropertyName");
+    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })) }), absentAs(request.body, {}), "BatchInputPropertyName");
     checkBatchSize(inputs.length);
     await inTransaction(p, async (trx) => {
       const live = await listProperties(trx, accountId, t, false);
@@ -120,7 +120,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
   });
   app.patch<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    return json(reply, 200, propertyView(await inTransaction(p, (trx) => updateProperty(trx, accountId, t, request.params.name, request.body ?? {}, p.clock.now()))));
+    return json(reply, 200, propertyView(await inTransaction(p, (trx) => updateProperty(trx, accountId, t, request.params.name, absentAs(request.body, {}), p.clock.now()))));
   });
   app.delete<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
     const { accountId } = callerOf(request);

@@ -2,14 +2,18 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
 import { validationError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../http/parse-body";
 import { findObjectType, type ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { decodeRow, type StoredObject } from "./object-store";
 import { isNumericType, parseInstant } from "./property-values";
 
-/** HubSpot's search limits (2024-08 changelog): groups, filters per group, filters in all, page size, reachable results. */
-export const SEARCH_LIMITS = { groups: 5, filtersPerGroup: 10, filters: 25, pageSize: 200, results: 10_000, queryLength: 3000 };
+/**
+ * HubSpot's search limits (2024-08 changelog): groups, filters per group, filters in all, page size, reachable results;
+ * and 100 values in one IN / NOT_IN filter (associations.* included), which also keeps every search far below the
+ * engines' bind-parameter caps (SQLite 32,766, PostgreSQL 65,535).
+ */
+export const SEARCH_LIMITS = { groups: 5, filtersPerGroup: 10, filters: 25, valuesPerFilter: 100, pageSize: 200, results: 10_000, queryLength: 3000 };
 
 export const OPERATORS = ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"] as const;
 type Operator = (typeof OPERATORS)[number];
@@ -220,12 +224,16 @@ export interface SearchResult {
 }
 
 export function parseSearch(body: unknown): SearchRequest {
-  const req = parseBody(searchRequest, body ?? {}, "PublicObjectSearchRequest");
+  const req = parseBody(searchRequest, absentAs(body, {}), "PublicObjectSearchRequest");
   const filters = req.filterGroups.reduce((n, g) => n + g.filters.length, 0);
   if (req.filterGroups.length > SEARCH_LIMITS.groups) throw bad(`Too many filter groups: ${req.filterGroups.length}; at most ${SEARCH_LIMITS.groups} are allowed.`, "TOO_MANY_FILTER_GROUPS");
   const crowded = req.filterGroups.find((g) => g.filters.length > SEARCH_LIMITS.filtersPerGroup);
   if (crowded) throw bad(`Too many filters in a group: ${crowded.filters.length}; at most ${SEARCH_LIMITS.filtersPerGroup} are allowed per group.`, "TOO_MANY_FILTERS");
   if (filters > SEARCH_LIMITS.filters) throw bad(`Too many filters: ${filters}; at most ${SEARCH_LIMITS.filters} are allowed across all groups.`, "TOO_MANY_FILTERS");
+  const crammed = req.filterGroups.flatMap((g) => g.filters).find((f) => (f.values?.length ?? 0) > SEARCH_LIMITS.valuesPerFilter);
+  if (crammed) {
+    throw bad(`Too many values in the ${crammed.operator} filter on ${crammed.propertyName}: ${crammed.values!.length}; at most ${SEARCH_LIMITS.valuesPerFilter} are allowed per filter.`, "TOO_MANY_FILTER_VALUES", { propertyName: [crammed.propertyName] });
+  }
   if (req.limit < 1 || req.limit > SEARCH_LIMITS.pageSize) throw bad(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${req.limit}).`, "INVALID_LIMIT");
   if (req.query !== undefined && req.query.length > SEARCH_LIMITS.queryLength) throw bad(`query is longer than ${SEARCH_LIMITS.queryLength} characters.`, "QUERY_TOO_LONG");
   return req;

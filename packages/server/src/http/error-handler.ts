@@ -60,7 +60,26 @@ function toApiError(err: FastifyError | ApiError): ApiError {
   if (/^22[0-9A-Z]{3}$/.test(code ?? "") && "severity" in err) {
     return new ApiError(400, "VALIDATION_ERROR", "A value in the request cannot be used: it holds a NUL character or a number out of range.");
   }
+  if (isEngineLimit(err)) {
+    return new ApiError(400, "VALIDATION_ERROR", "The request holds more values than one database statement can take; send fewer (for example at most 100 values per search filter, 100 inputs per batch).", {
+      errors: [{ message: "Too many values in one request", code: "TOO_MANY_VALUES" }],
+    });
+  }
   const status = (err as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) return new ApiError(status, "VALIDATION_ERROR", err.message);
   return new ApiError(500, "INTERNAL_ERROR", "Internal error. The correlation id identifies it in the server log.");
+}
+
+/**
+ * The engines' own size limits, reached by a request with too many values at once. The routes cap their arrays
+ * (search values, batch inputs); this catches any list that slips past them, as a 400 instead of a 500: SQLite's
+ * bound-variable, compound-select and expression-depth limits, PostgreSQL's program-limit class (54: statement too
+ * complex, too many arguments) and its bind message, whose 16-bit parameter count overflows past 65,535.
+ */
+function isEngineLimit(err: Error & { code?: unknown }): boolean {
+  const code = typeof err.code === "string" ? err.code : "";
+  if (code === "SQLITE_TOOBIG") return true;
+  if (code === "SQLITE_ERROR") return /too many SQL variables|too many terms in compound SELECT|Expression tree is too large/.test(err.message);
+  if (!("severity" in err)) return false;
+  return /^54[0-9A-Z]{3}$/.test(code) || (code === "08P01" && err.message.startsWith("bind message"));
 }

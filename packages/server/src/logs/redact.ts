@@ -17,12 +17,44 @@ const SECRET_NAME = /secret|passw(or)?d|token|credential|authori[sz]ation|cookie
 
 export const isSecretName = (name: string) => SECRET_NAME.test(name);
 
-/** Replaces known token shapes and the given literal secret values (a function's secrets) in free text. */
+/** Replaces known token shapes and the given secret values (a function's secrets), as written or encoded, in free text. */
 export function redactText(text: string, secretValues: readonly string[] = []): string {
   let out = text;
-  for (const value of secretValues) if (value.length >= 4) out = out.split(value).join(REDACTED);
+  for (const form of secretForms(secretValues)) if (out.includes(form)) out = out.split(form).join(REDACTED);
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
   return out;
+}
+
+/** Shorter encoded runs would match unrelated text too often. */
+const MIN_ENCODED_LENGTH = 8;
+
+/**
+ * Each secret as written and in the encodings a function is likely to print it in: URL-encoded (percent and form),
+ * hex, and base64/base64url. Base64 of a secret inside a longer encoded text (`user:secret` in a Basic header)
+ * depends on where the secret starts modulo 3 bytes, so the run fixed by the secret's own bytes is taken for each of
+ * the three alignments. Longest first, so a form that holds another is replaced whole. Worked out once per list.
+ */
+const formsCache = new WeakMap<readonly string[], string[]>();
+function secretForms(values: readonly string[]): readonly string[] {
+  if (values.length === 0) return values;
+  let forms = formsCache.get(values);
+  if (forms) return forms;
+  const all = new Set<string>();
+  for (const value of values) {
+    if (value.length < 4) continue;
+    all.add(value);
+    const bytes = Buffer.from(value, "utf8");
+    const encoded = [encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, "+"), bytes.toString("hex"), bytes.toString("hex").toUpperCase()];
+    for (let shift = 0; shift < 3; shift++) {
+      const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
+      const core = b64.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6));
+      encoded.push(core, core.replace(/\+/g, "-").replace(/\//g, "_"));
+    }
+    for (const form of encoded) if (form !== value && form.length >= MIN_ENCODED_LENGTH) all.add(form);
+  }
+  forms = [...all].sort((a, b) => b.length - a.length);
+  formsCache.set(values, forms);
+  return forms;
 }
 
 /** A JSON value with credential-named fields blanked and token shapes removed from every string. */

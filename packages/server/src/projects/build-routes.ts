@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { notFound, validationError } from "../http/api-error";
+import { ApiError, notFound, validationError } from "../http/api-error";
+import { parseRequestJson } from "../http/json-body";
 import type { DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { acceptUpload } from "./accept-upload";
@@ -59,8 +60,9 @@ export const buildRoutes =
       const { file, fields } = await readMultipartUpload(request, "projectFilesZip");
       let parsed: unknown;
       try {
-        parsed = JSON.parse(fields.uploadRequest ?? "");
-      } catch {
+        parsed = parseRequestJson(fields.uploadRequest ?? "");
+      } catch (e) {
+        if (e instanceof ApiError) throw e;
         throw validationError('The upload needs an "uploadRequest" field holding JSON with at least "projectName".');
       }
       const req = uploadRequest.safeParse(parsed);

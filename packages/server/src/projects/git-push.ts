@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { ApiError, notFound, validationError } from "../http/api-error";
+import { parseRequestJson } from "../http/json-body";
 import type { ProjectsContext } from "./projects-context";
 import { recordBuild } from "./accept-upload";
 import { repositoryParts } from "./project-json";
@@ -33,8 +34,9 @@ export async function handleGitPush(ctx: ProjectsContext, projectId: number, raw
   if (headers.event !== undefined && headers.event !== "push") return { built: false, reason: `${headers.event} events are ignored` };
   let event: PushEvent;
   try {
-    event = JSON.parse(raw.toString("utf8")) as PushEvent;
+    event = parseRequestJson(raw.toString("utf8")) as PushEvent;
   } catch (e) {
+    if (e instanceof ApiError) throw e;
     throw validationError(`The push event is not valid JSON: ${(e as Error).message}`);
   }
   const branch = event.ref?.replace(/^refs\/heads\//, "");
