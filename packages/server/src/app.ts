@@ -14,6 +14,7 @@ import { registerAppAuthenticator } from "./apps/app-auth";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
+import { requirePermission } from "./accounts/permissions";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
@@ -58,7 +59,9 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
       if (pending instanceof Promise) pending.then(() => done(), done);
       else done();
     };
-    route.onRequest = [authenticate, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
+    const permission = route.config?.permission;
+    const permit: onRequestHookHandler[] = permission ? [(request, _reply, done) => void requirePermission(p, request, permission).then(() => done(), done)] : [];
+    route.onRequest = [authenticate, ...permit, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
   });
 
   await app.register(logsPlugin(p));

@@ -5,6 +5,7 @@ import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/acce
 import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
 import { ApiError, unauthorized } from "./api-error";
 import type { MaybePromise } from "../util/maybe-async";
+import type { Permission } from "../accounts/permissions";
 
 /** Who may call a route. Declared per route in `config.auth`; checked once, in one hook. */
 export type AuthKind = "none" | "developer" | "session" | "user" | "app";
@@ -30,6 +31,8 @@ export function sessionIdOf(request: FastifyRequest): string | undefined {
 declare module "fastify" {
   interface FastifyContextConfig {
     auth?: AuthKind;
+    /** Checked after `auth` (accounts/permissions.ts): what the user's role must allow. */
+    permission?: Permission;
   }
   interface FastifyRequest {
     developer?: DeveloperPrincipal;
