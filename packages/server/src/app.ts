@@ -15,9 +15,13 @@ import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
 import { requirePermission } from "./accounts/permissions";
+import type { TrustProxy } from "./http/trust-proxy";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
+
+/** A hop count as the function proxy-addr makes of one (Fastify's types take no number). */
+const fastifyTrustProxy = (t: TrustProxy) => (typeof t === "number" ? (_address: string, hop: number) => hop < t : t);
 
 /**
  * `authenticators` replaces the built-in ones for this app only: `bench/auth` measures the private-app gate against
@@ -31,6 +35,8 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
     // No child logger per request (pino's child() on every call): errors are logged with their correlation id.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 8 * 1024 * 1024,
+    // request.ip and request.protocol come from X-Forwarded-* only for the proxies the operator names (F13).
+    trustProxy: fastifyTrustProxy(p.config.trustProxy),
     rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
     // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.
     routerOptions: { ignoreTrailingSlash: false },

@@ -37,23 +37,20 @@ export const accountRoutes =
     app.post("/api/v1/session", async (request, reply) => {
       const body = parseBody(signInBody, request.body, "sign-in");
       const email = body.email.toLowerCase();
-      const retryAfter = await p.limits.signInRetryAfter(email, request.ip, p.clock.now());
-      if (retryAfter > 0) {
-        throw new ApiError(429, "RATE_LIMITS", `Too many failed sign-ins for this email from this address. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, {
-          headers: { "Retry-After": String(retryAfter) },
-        });
-      }
+      // The attempt is counted before scrypt runs (F6): a burst of parallel guesses gets 429s, not evaluations.
+      const refund = await p.limits.reserveSignIn(email, request.ip, p.clock.now());
       const session = await signIn(p, email, body.password);
       if (!session) {
-        await p.limits.signInFailed(email, request.ip, p.clock.now());
         await recordSignInFailure(p, email, request.ip);
         throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
       }
+      await refund();
       reply.setCookie(SESSION_COOKIE, session.sessionId, {
         path: "/",
         httpOnly: true,
         sameSite: "lax",
-        secure: request.protocol === "https",
+        // Over HTTPS, or behind a TLS proxy: the request's scheme (X-Forwarded-Proto from a trusted proxy) or the public URL's.
+        secure: request.protocol === "https" || p.config.publicUrl?.startsWith("https:") === true,
         maxAge: SESSION_TTL_MS / 1000,
       });
       return { userId: session.userId, accountId: session.accountId, csrfToken: session.csrfToken };
