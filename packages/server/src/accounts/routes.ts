@@ -104,7 +104,7 @@ export const accountRoutes =
     });
     app.delete<{ Params: { id: string } }>("/api/v1/personal-access-keys/:id", { config: { auth: "session" } }, async (request, reply) => {
       const s = request.session!;
-      if (!(await revokePersonalAccessKey(p, s.accountId, Number(request.params.id)))) {
+      if (!(await revokePersonalAccessKey(p, s.accountId, s.userId, Number(request.params.id)))) {
         throw new ApiError(404, "OBJECT_NOT_FOUND", `No active personal access key ${request.params.id}.`);
       }
       return reply.status(204).send();
