@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { createAccount } from "../src/accounts/account-service";
 import { ConfigError, loadConfig } from "../src/config";
+import { Redis } from "ioredis";
+import { ApiLimits } from "../src/apps/rate-limits";
 
 /** F6 (atomic sign-in throttle, per-address cap) and F13 (trustProxy, Secure cookie). */
 const signIn = (server: TestServer, email: string, password: string, headers: Record<string, string> = {}) =>
@@ -36,6 +38,28 @@ describe("sign-in throttle", () => {
     for (let i = 0; i < 3; i++) expect((await signIn(server, email, superAdmin.password)).statusCode).toBe(200);
     expect((await signIn(server, email, "wrong-9")).statusCode).toBe(401);
     expect((await signIn(server, email, superAdmin.password)).statusCode).toBe(429);
+  });
+});
+
+describe("sign-in reservations in Redis (scale-out)", () => {
+  it("admits 10 of 30 parallel attempts across two nodes and gives a slot back on success", async () => {
+    const clients = [new Redis("redis://127.0.0.1:6379"), new Redis("redis://127.0.0.1:6379")];
+    const prefix = `test-signin-${process.pid}-${Date.now()}`;
+    try {
+      const nodes = clients.map((c) => new ApiLimits(c, prefix));
+      const now = Date.now();
+      const tries = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => nodes[i % 2]!.reserveSignIn("who@redis.test", "192.0.2.1", now)));
+      const admitted = tries.filter((t): t is PromiseFulfilledResult<() => Promise<void>> => t.status === "fulfilled");
+      expect(admitted).toHaveLength(10);
+      expect(tries.filter((t) => t.status === "rejected").map((t) => (t as PromiseRejectedResult).reason.statusCode)).toEqual(Array(20).fill(429));
+      await admitted[0]!.value();
+      await expect(nodes[1]!.reserveSignIn("who@redis.test", "192.0.2.1", now)).resolves.toBeTypeOf("function");
+      await expect(nodes[0]!.reserveSignIn("who@redis.test", "192.0.2.1", now)).rejects.toMatchObject({ statusCode: 429 });
+    } finally {
+      const keys = await clients[0]!.keys(`${prefix}:*`);
+      if (keys.length > 0) await clients[0]!.del(...keys);
+      await Promise.all(clients.map((c) => c.quit()));
+    }
   });
 });
 
