@@ -16,6 +16,7 @@ import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
 import { requirePermission } from "./accounts/permissions";
 import type { TrustProxy } from "./http/trust-proxy";
+import { registerHttpsPolicy } from "./http/https-only";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
@@ -27,7 +28,10 @@ const fastifyTrustProxy = (t: TrustProxy) => (typeof t === "number" ? (_address:
  * `authenticators` replaces the built-in ones for this app only: `bench/auth` measures the private-app gate against
  * this very server with the gate swapped for a fixed principal.
  */
-export async function buildApp(p: Platform, opts: { authenticators?: Partial<typeof authenticators> } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  p: Platform,
+  opts: { authenticators?: Partial<typeof authenticators>; httpsPort?: () => number | undefined } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: p.config.logLevel },
     // Calls are recorded by the API-call log; pino's per-request lines would only repeat them.
@@ -45,6 +49,7 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
   });
   registerJsonParser(app);
   registerErrorHandling(app);
+  registerHttpsPolicy(app, p, opts.httpsPort ?? (() => undefined));
 
   // The authenticator is attached to the routes that declare one, so public routes (health, the console's files) run
   // no authentication hook at all. A callback hook, not an async one: a cached private-app token is checked without

@@ -65,7 +65,9 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
 export async function startServer(config: ServerConfig, opts: { clock?: Clock } = {}): Promise<RunningServer> {
   const platform = await openPlatform(config, opts.clock);
   const { store } = platform;
-  const app = await buildApp(platform);
+  // Plain HTTP is redirected to the HTTPS listener once it listens (http/https-only.ts).
+  let httpsPort: number | undefined;
+  const app = await buildApp(platform, { httpsPort: () => httpsPort });
   await app.listen({ port: config.port, host: config.host }).catch(async (e: unknown) => {
     // A port in use or a job queue that cannot start: close what is open, so the process can exit with the error.
     await app.close().catch(() => undefined);
@@ -86,6 +88,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
           await store.close();
           throw e;
         });
+  httpsPort = secure?.info.port;
   // Functions call the HubSpot API host; their calls come back to this very node over loopback.
   platform.functions = createRunnerPool({ hubspotApiBaseUrl: `http://${host}:${port}`, limits: config.functionLimits });
   const unfollow = await followDeploys(platform, app.log);

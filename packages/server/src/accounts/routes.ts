@@ -3,7 +3,7 @@ import cookie from "@fastify/cookie";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError, validationError } from "../http/api-error";
-import { SESSION_COOKIE } from "../http/authenticate";
+import { sessionCookieName, sessionIdOf } from "../http/authenticate";
 import { parseBody } from "../http/parse-body";
 import { accountsOfUser, getAccount, roleIn } from "./account-service";
 import { listMembers, setMemberRole } from "./members";
@@ -45,7 +45,7 @@ export const accountRoutes =
         throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
       }
       await refund();
-      reply.setCookie(SESSION_COOKIE, session.sessionId, {
+      reply.setCookie(sessionCookieName(request), session.sessionId, {
         path: "/",
         httpOnly: true,
         sameSite: "lax",
@@ -58,7 +58,7 @@ export const accountRoutes =
 
     // Answers 200 either way: the console asks this before anyone signs in, and a 401 there is no error.
     app.get("/api/v1/session", async (request) => {
-      const id = request.cookies[SESSION_COOKIE];
+      const id = sessionIdOf(request);
       const s = id ? await resolveSession(p, id) : undefined;
       if (!s) return { signedIn: false };
       const accounts = await accountsOfUser(p, s.userId);
@@ -66,14 +66,14 @@ export const accountRoutes =
     });
 
     app.delete("/api/v1/session", { config: { auth: "session" } }, async (request, reply) => {
-      await signOut(p, request.cookies[SESSION_COOKIE]!);
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      await signOut(p, sessionIdOf(request)!);
+      reply.clearCookie(sessionCookieName(request), { path: "/", ...(request.protocol === "https" ? { secure: true } : {}) });
       return reply.status(204).send();
     });
 
     app.put("/api/v1/session/account", { config: { auth: "session" } }, async (request) => {
       const { accountId } = parseBody(z.object({ accountId: z.number().int() }), request.body, "the account switch");
-      if (!(await switchAccount(p, request.cookies[SESSION_COOKIE]!, accountId))) {
+      if (!(await switchAccount(p, sessionIdOf(request)!, accountId))) {
         throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `You are not a member of account ${accountId}.`);
       }
       return { accountId };
