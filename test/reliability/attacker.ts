@@ -4,8 +4,9 @@
 import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
 import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
+import { accountsAttacks } from "./attacks/accounts";
 
-export const ATTACKS: Array<ReliabilityCase<World>> = [...tenantIsolationAttacks];
+export const ATTACKS: Array<ReliabilityCase<World>> = [...tenantIsolationAttacks, ...accountsAttacks];
 
 export const attackerGroup: CaseGroup<World> = {
   name: "attacker",
