@@ -49,9 +49,11 @@ describe("plain HTTP beside an HTTPS listener", () => {
     expect((await plain("GET", "/crm/v3/objects/contacts", { headers: { cookie: "sprocket_session=x" } })).status).toBe(301);
   });
 
-  it("keeps /healthz and /readyz, and calls that carry a bearer token (functions calling back), on HTTP", async () => {
+  it("keeps /healthz, /readyz, the CLI key exchange and calls that carry a bearer token (functions calling back) on HTTP", async () => {
     expect((await plain("GET", "/healthz")).status).toBe(200);
     expect((await plain("GET", "/readyz")).status).toBe(200);
+    const exchange = await plain("POST", "/localdevauth/v1/auth/refresh", { headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey }) });
+    expect(exchange.status).toBe(200);
     const api = await plain("GET", "/crm/v3/objects/contacts", { headers: { authorization: "Bearer pat-na1-nope" } });
     expect(api.status).toBe(401);
     expect(api.headers.get("strict-transport-security")).toBeNull();

@@ -4,8 +4,12 @@ import type { Platform } from "../platform";
 /** A year, without includeSubDomains: the server's host name may be shared with sites Sprocket knows nothing of. */
 const HSTS = "max-age=31536000";
 
-/** Load balancers and orchestrators probe over plain HTTP; these say nothing secret and must keep answering. */
-const PLAIN_HTTP_PATHS = new Set(["/healthz", "/readyz"]);
+/**
+ * Served on plain HTTP as before: the probes of load balancers and orchestrators (nothing secret), and the CLI's key
+ * exchange, whose caller has already sent its key in the clear by the time a redirect could answer (like a bearer
+ * call, below), and whose CLI may not trust a self-signed certificate.
+ */
+const PLAIN_HTTP_PATHS = new Set(["/healthz", "/readyz", "/localdevauth/v1/auth/refresh"]);
 
 /**
  * With an HTTPS listener (L5): HTTPS responses carry Strict-Transport-Security, and plain-HTTP requests from browsers
