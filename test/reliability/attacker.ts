@@ -3,6 +3,7 @@
 // Cases live in ./attacks/, one file per trust boundary, so each boundary's attacks read together.
 import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
+import { accountsAttacks } from "./attacks/accounts";
 import { badinputAttacks } from "./attacks/badinput";
 import { clientAttacks } from "./attacks/client";
 import { endpointsAttacks } from "./attacks/endpoints";
@@ -13,6 +14,7 @@ import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
 
 export const ATTACKS: Array<ReliabilityCase<World>> = [
   ...tenantIsolationAttacks,
+  ...accountsAttacks,
   ...badinputAttacks,
   ...clientAttacks,
   ...endpointsAttacks,

@@ -14,15 +14,24 @@ import { registerAppAuthenticator } from "./apps/app-auth";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
+import { requirePermission } from "./accounts/permissions";
+import type { TrustProxy } from "./http/trust-proxy";
+import { registerHttpsPolicy } from "./http/https-only";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
+
+/** A hop count as the function proxy-addr makes of one (Fastify's types take no number). */
+const fastifyTrustProxy = (t: TrustProxy) => (typeof t === "number" ? (_address: string, hop: number) => hop < t : t);
 
 /**
  * `authenticators` replaces the built-in ones for this app only: `bench/auth` measures the private-app gate against
  * this very server with the gate swapped for a fixed principal.
  */
-export async function buildApp(p: Platform, opts: { authenticators?: Partial<typeof authenticators> } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  p: Platform,
+  opts: { authenticators?: Partial<typeof authenticators>; httpsPort?: () => number | undefined } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: p.config.logLevel },
     // Calls are recorded by the API-call log; pino's per-request lines would only repeat them.
@@ -30,6 +39,8 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
     // No child logger per request (pino's child() on every call): errors are logged with their correlation id.
     childLoggerFactory: (logger) => logger,
     bodyLimit: 8 * 1024 * 1024,
+    // request.ip and request.protocol come from X-Forwarded-* only for the proxies the operator names (F13).
+    trustProxy: fastifyTrustProxy(p.config.trustProxy),
     rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
     // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.
     routerOptions: { ignoreTrailingSlash: false },
@@ -38,6 +49,7 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
   });
   registerJsonParser(app);
   registerErrorHandling(app);
+  registerHttpsPolicy(app, p, opts.httpsPort ?? (() => undefined));
 
   // The authenticator is attached to the routes that declare one, so public routes (health, the console's files) run
   // no authentication hook at all. A callback hook, not an async one: a cached private-app token is checked without
@@ -58,7 +70,9 @@ export async function buildApp(p: Platform, opts: { authenticators?: Partial<typ
       if (pending instanceof Promise) pending.then(() => done(), done);
       else done();
     };
-    route.onRequest = [authenticate, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
+    const permission = route.config?.permission;
+    const permit: onRequestHookHandler[] = permission ? [(request, _reply, done) => void requirePermission(p, request, permission).then(() => done(), done)] : [];
+    route.onRequest = [authenticate, ...permit, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
   });
 
   await app.register(logsPlugin(p));

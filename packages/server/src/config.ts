@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { trustProxySetting, type TrustProxy } from "./http/trust-proxy";
 
 /** Everything the server can be told, from flags first, then the environment. */
 export interface ServerConfig {
@@ -19,6 +20,8 @@ export interface ServerConfig {
   redisPrefix: string;
   secretKey: Buffer | undefined;
   publicUrl: string | undefined;
+  /** Which proxies' X-Forwarded-* headers to believe (client address, scheme); false unless told. */
+  trustProxy: TrustProxy;
   logLevel: string;
   /** Overrides of the function runners' limits (timeout, heap, log bytes); unset ones keep the runtime's defaults. */
   functionLimits: { timeoutMs?: number; heapMb?: number; logBytes?: number };
@@ -124,6 +127,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     redisPrefix: parse("SPROCKET_REDIS_PREFIX", z.string().regex(/^[\w.:-]+$/, "may hold letters, digits and _ . : - only"), env.SPROCKET_REDIS_PREFIX ?? "sprocket"),
     secretKey: secret ? parseSecretKey(secret) : undefined,
     publicUrl: input.publicUrl ?? env.SPROCKET_PUBLIC_URL,
+    trustProxy: parse("SPROCKET_TRUST_PROXY", trustProxySetting, env.SPROCKET_TRUST_PROXY ?? "false"),
     logLevel: parse("SPROCKET_LOG_LEVEL", logLevel, env.SPROCKET_LOG_LEVEL ?? "info"),
     functionLimits: {
       ...optionalInt(env, "SPROCKET_FUNCTION_TIMEOUT_MS", "timeoutMs", 100, 15 * 60 * 1000),

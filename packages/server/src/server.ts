@@ -74,7 +74,9 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
 export async function startServer(config: ServerConfig, opts: { clock?: Clock } = {}): Promise<RunningServer> {
   const platform = await openPlatform(config, opts.clock);
   const { store } = platform;
-  const app = await buildApp(platform);
+  // Plain HTTP is redirected to the HTTPS listener once it listens (http/https-only.ts).
+  let httpsPort: number | undefined;
+  const app = await buildApp(platform, { httpsPort: () => httpsPort });
   await app.listen({ port: config.port, host: config.host }).catch(async (e: unknown) => {
     // A port in use or a job queue that cannot start: close what is open, so the process can exit with the error.
     await app.close().catch(() => undefined);
@@ -95,6 +97,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
           await store.close();
           throw e;
         });
+  httpsPort = secure?.info.port;
   const endpoints = await listenEndpointServer(platform, app, host).catch(async (e: unknown) => {
     if (secure) await new Promise((resolve) => secure.server.close(resolve));
     await app.close();

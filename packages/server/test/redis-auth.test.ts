@@ -50,9 +50,9 @@ describe("Redis with an ACL user and password", () => {
     try {
       const { limits, cluster, logs } = server.platform;
       const now = Date.now();
-      await limits.signInFailed("someone@example.com", "192.0.2.1", now);
+      const refund = await limits.reserveSignIn("someone@example.com", "192.0.2.1", now);
+      await refund();
       expect(await limits.dailyUsage(1, 100, now)).toBe(0);
-      expect(await limits.signInRetryAfter("someone@example.com", "192.0.2.1", now)).toBe(0);
       const heard: DeployNotice[] = [];
       await cluster.onDeploy((n) => heard.push(n));
       const notice: DeployNotice = { accountId: 1, appId: 2, buildId: 3, previousBuildId: null };

@@ -40,18 +40,24 @@ export async function listPersonalAccessKeys(p: Platform, accountId: number, use
     .execute();
 }
 
-/** Revoking a key also kills every bearer token minted from it. */
-export async function revokePersonalAccessKey(p: Platform, accountId: number, keyId: number): Promise<boolean> {
+/**
+ * Revokes one of the caller's own keys, in the caller's account, and every bearer token minted from it. Another
+ * member's key or another account's is "not found": nobody, super admins included, revokes someone else's key here
+ * (the console lists only one's own keys, and key ids are sequential, so anything wider invites a sweep).
+ */
+export async function revokePersonalAccessKey(p: Platform, accountId: number, userId: number, keyId: number): Promise<boolean> {
   return p.store.db.transaction().execute(async (trx) => {
     const res = await trx
       .updateTable("personal_access_keys")
       .set({ revoked_at: p.clock.now() })
       .where("id", "=", keyId)
       .where("account_id", "=", accountId)
+      .where("user_id", "=", userId)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
-    await trx.deleteFrom("developer_tokens").where("key_id", "=", keyId).execute();
-    return Number(res.numUpdatedRows) > 0;
+    if (Number(res.numUpdatedRows) === 0) return false;
+    await trx.deleteFrom("developer_tokens").where("key_id", "=", keyId).where("account_id", "=", accountId).where("user_id", "=", userId).execute();
+    return true;
   });
 }
 

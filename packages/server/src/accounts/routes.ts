@@ -3,7 +3,7 @@ import cookie from "@fastify/cookie";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError, validationError } from "../http/api-error";
-import { SESSION_COOKIE } from "../http/authenticate";
+import { sessionCookieName, sessionIdOf } from "../http/authenticate";
 import { parseBody } from "../http/parse-body";
 import { accountsOfUser, getAccount, roleIn } from "./account-service";
 import { listMembers, setMemberRole } from "./members";
@@ -37,23 +37,20 @@ export const accountRoutes =
     app.post("/api/v1/session", async (request, reply) => {
       const body = parseBody(signInBody, request.body, "sign-in");
       const email = body.email.toLowerCase();
-      const retryAfter = await p.limits.signInRetryAfter(email, request.ip, p.clock.now());
-      if (retryAfter > 0) {
-        throw new ApiError(429, "RATE_LIMITS", `Too many failed sign-ins for this email from this address. Try again in ${Math.ceil(retryAfter / 60)} minutes.`, {
-          headers: { "Retry-After": String(retryAfter) },
-        });
-      }
+      // The attempt is counted before scrypt runs (F6): a burst of parallel guesses gets 429s, not evaluations.
+      const refund = await p.limits.reserveSignIn(email, request.ip, p.clock.now());
       const session = await signIn(p, email, body.password);
       if (!session) {
-        await p.limits.signInFailed(email, request.ip, p.clock.now());
         await recordSignInFailure(p, email, request.ip);
         throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
       }
-      reply.setCookie(SESSION_COOKIE, session.sessionId, {
+      await refund();
+      reply.setCookie(sessionCookieName(request), session.sessionId, {
         path: "/",
         httpOnly: true,
         sameSite: "lax",
-        secure: request.protocol === "https",
+        // Over HTTPS, or behind a TLS proxy: the request's scheme (X-Forwarded-Proto from a trusted proxy) or the public URL's.
+        secure: request.protocol === "https" || p.config.publicUrl?.startsWith("https:") === true,
         maxAge: SESSION_TTL_MS / 1000,
       });
       return { userId: session.userId, accountId: session.accountId, csrfToken: session.csrfToken };
@@ -61,7 +58,7 @@ export const accountRoutes =
 
     // Answers 200 either way: the console asks this before anyone signs in, and a 401 there is no error.
     app.get("/api/v1/session", async (request) => {
-      const id = request.cookies[SESSION_COOKIE];
+      const id = sessionIdOf(request);
       const s = id ? await resolveSession(p, id) : undefined;
       if (!s) return { signedIn: false };
       const accounts = await accountsOfUser(p, s.userId);
@@ -69,14 +66,14 @@ export const accountRoutes =
     });
 
     app.delete("/api/v1/session", { config: { auth: "session" } }, async (request, reply) => {
-      await signOut(p, request.cookies[SESSION_COOKIE]!);
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      await signOut(p, sessionIdOf(request)!);
+      reply.clearCookie(sessionCookieName(request), { path: "/", ...(request.protocol === "https" ? { secure: true } : {}) });
       return reply.status(204).send();
     });
 
     app.put("/api/v1/session/account", { config: { auth: "session" } }, async (request) => {
       const { accountId } = parseBody(z.object({ accountId: z.number().int() }), request.body, "the account switch");
-      if (!(await switchAccount(p, request.cookies[SESSION_COOKIE]!, accountId))) {
+      if (!(await switchAccount(p, sessionIdOf(request)!, accountId))) {
         throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `You are not a member of account ${accountId}.`);
       }
       return { accountId };
@@ -107,7 +104,7 @@ export const accountRoutes =
     });
     app.delete<{ Params: { id: string } }>("/api/v1/personal-access-keys/:id", { config: { auth: "session" } }, async (request, reply) => {
       const s = request.session!;
-      if (!(await revokePersonalAccessKey(p, s.accountId, Number(request.params.id)))) {
+      if (!(await revokePersonalAccessKey(p, s.accountId, s.userId, Number(request.params.id)))) {
         throw new ApiError(404, "OBJECT_NOT_FOUND", `No active personal access key ${request.params.id}.`);
       }
       return reply.status(204).send();

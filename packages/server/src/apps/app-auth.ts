@@ -69,9 +69,12 @@ const ALL_SCOPES: ReadonlySet<string> = new (class extends Set<string> {
 function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
   const token = bearerToken(request);
   if (!token && sessionIdOf(request)) {
-    // The console reads and edits CRM records through this same API, as the signed-in user (appId 0, no app limits).
+    // The console reads and edits CRM records through this same API, as the signed-in user (appId 0): no app's
+    // limits, but the user's own (F12), so a session cookie is no way around rate limiting.
     return after(authenticators.session!(p, request, reply), () => {
       request.app = { appId: 0, accountId: request.session!.accountId, tokenId: 0, scopes: ALL_SCOPES };
+      const { rateLimit = "standard" } = request.routeOptions.config;
+      if (rateLimit !== "none") return p.limits.consumeUser(rateLimit, request.session!.userId, p.clock.now());
     });
   }
   if (!token) throw unauthorized();

@@ -25,6 +25,14 @@ export interface LimitPlan {
 
 const daily = (points: number): WindowSpec => ({ name: "daily", points, durationMs: DAY_MS });
 const SIGN_IN: WindowSpec = { name: "signin", points: 10, durationMs: 15 * 60 * 1000 };
+/**
+ * The console's CRM calls, per signed-in user (F12): HubSpot's 100 per 10 seconds, and search at 10 a second. More
+ * than a person clicking through records needs, less than a script looping over the API with a session cookie.
+ */
+const USER_INTERVAL: WindowSpec = { name: "user10s", points: 100, durationMs: 10_000 };
+const USER_SEARCH: WindowSpec = { name: "usersearch", points: 10, durationMs: 1000 };
+/** Failed sign-ins from one address across all emails: password spraying meets this one. */
+const SIGN_IN_ADDRESS: WindowSpec = { name: "signin-ip", points: 50, durationMs: 15 * 60 * 1000 };
 
 export function limitPlan(l: AccountLimits): LimitPlan {
   const secondly = Math.ceil(l.tenSecondly / 10);
@@ -75,18 +83,45 @@ export class ApiLimits {
     });
   }
 
+  /** Counts one CRM call made with a console session; throws HubSpot's 429 over the user's limit. */
+  consumeUser(kind: "standard" | "search", userId: number, now: number): MaybePromise<void> {
+    const spec = kind === "search" ? USER_SEARCH : USER_INTERVAL;
+    return after(this.counters.hit(spec, userId, now), (w) => {
+      if (w.count > spec.points) throw userTooManyRequests(kind, w.msBeforeNext, userId);
+    });
+  }
+
   /** Today's count for an account, for the usage endpoint. */
   async dailyUsage(accountId: number, dailyLimit: number, now: number): Promise<number> {
     return (await this.counters.peek(daily(dailyLimit), dayKey(accountId, now), now))?.count ?? 0;
   }
 
   /**
-   * Console sign-in failures per email and address (10 in 15 minutes): the seconds until another
-   * attempt is heard, or 0. Unknown emails count like known ones, so a 429 reveals nothing about who has an account.
+   * Takes one console sign-in attempt before the password is checked: 10 per email and address and 50 per address
+   * in 15 minutes. The count goes up first, atomically (a map on one node, a Lua script in Redis), so parallel
+   * guesses cannot all pass a check made before any of them is counted; over the limit it throws the 429 before any
+   * password hashing. Returns the refund for a sign-in that succeeds, so only failures use the budget.
+   * Unknown emails count like known ones, so a 429 reveals nothing about who has an account.
    */
-  async signInRetryAfter(email: string, address: string, now: number): Promise<number> {
-    const w = await this.counters.peek(SIGN_IN, `${email}|${address}`, now);
-    return w && w.count >= SIGN_IN.points ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0;
+  async reserveSignIn(email: string, address: string, now: number): Promise<() => Promise<void>> {
+    const perEmail = `${email}|${address}`;
+    const emailWindow = await this.counters.hit(SIGN_IN, perEmail, now);
+    // A refused attempt gives its count back: the windows hold admitted attempts only, so a refund after a burst
+    // really frees a slot.
+    if (emailWindow.count > SIGN_IN.points) {
+      await this.counters.refund(SIGN_IN, perEmail, now);
+      throw signInThrottled("for this email from this address", emailWindow);
+    }
+    const addressWindow = await this.counters.hit(SIGN_IN_ADDRESS, address, now);
+    if (addressWindow.count > SIGN_IN_ADDRESS.points) {
+      await this.counters.refund(SIGN_IN_ADDRESS, address, now);
+      await this.counters.refund(SIGN_IN, perEmail, now);
+      throw signInThrottled("from this address", addressWindow);
+    }
+    return async () => {
+      await this.counters.refund(SIGN_IN, perEmail, now);
+      await this.counters.refund(SIGN_IN_ADDRESS, address, now);
+    };
   }
 
   /**
@@ -98,13 +133,16 @@ export class ApiLimits {
     return after(this.counters.hit(spec, accountId, now), (w) => (w.count > perMinute ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0));
   }
 
-  async signInFailed(email: string, address: string, now: number): Promise<void> {
-    await this.counters.hit(SIGN_IN, `${email}|${address}`, now);
-  }
-
   private check(spec: WindowSpec, w: WindowCount, policy: LimitPolicy, appId: number, accountId: number, retryMs = w.msBeforeNext): void {
     if (w.count > spec.points) throw tooManyRequests(policy, retryMs, appId, accountId);
   }
+}
+
+function signInThrottled(scope: string, w: WindowCount): ApiError {
+  const seconds = Math.max(1, Math.ceil(w.msBeforeNext / 1000));
+  return new ApiError(429, "RATE_LIMITS", `Too many failed sign-ins ${scope}. Try again in ${Math.ceil(seconds / 60)} minutes.`, {
+    headers: { "Retry-After": String(seconds) },
+  });
 }
 
 /** The UTC date, worked out once a day rather than on every call. */
@@ -135,6 +173,18 @@ export function tooManyRequests(policy: LimitPolicy, retryMs: number, appId: num
     SECONDLY: { status: "error", message: "You have reached your secondly limit.", errorType: "RATE_LIMIT" },
   };
   return new RateLimitError(bodies[policy], policy, Math.max(1, Math.ceil(retryMs / 1000)));
+}
+
+/** The same bodies as an app's, grouped by the console user instead of an app (HubSpot's SDK retries on them alike). */
+function userTooManyRequests(kind: "standard" | "search", retryMs: number, userId: number): RateLimitError {
+  const [policy, body]: [LimitPolicy, Record<string, unknown>] =
+    kind === "search"
+      ? ["SECONDLY", { status: "error", message: "You have reached your secondly limit.", errorType: "RATE_LIMIT" }]
+      : [
+          "TEN_SECONDLY_ROLLING",
+          { status: "error", message: "You have reached your ten_secondly_rolling limit.", errorType: "RATE_LIMIT", policyName: "TEN_SECONDLY_ROLLING", groupName: `console-user-api-calls-ten-secondly:${userId}` },
+        ];
+  return new RateLimitError(body, policy, Math.max(1, Math.ceil(retryMs / 1000)));
 }
 
 export class RateLimitError extends ApiError {

@@ -21,6 +21,8 @@ export interface WindowCount {
 export interface WindowCounters {
   hit(spec: WindowSpec, key: WindowKey, now: number): WindowCount | Promise<WindowCount>;
   peek(spec: WindowSpec, key: WindowKey, now: number): WindowCount | undefined | Promise<WindowCount | undefined>;
+  /** Gives back one call taken by `hit` in the same window (a reservation that turned out not to count). */
+  refund(spec: WindowSpec, key: WindowKey, now: number): void | Promise<void>;
 }
 
 /** An app or account id as it is, or a composed key; numbers spare the hot path a string per call. */
@@ -56,6 +58,11 @@ export class LocalWindowCounters implements WindowCounters {
   peek(spec: WindowSpec, key: WindowKey, now: number): WindowCount | undefined {
     const w = this.windows.get(spec.name)?.get(key);
     return w && w.endsAt > now ? { count: w.count, msBeforeNext: w.endsAt - now } : undefined;
+  }
+
+  refund(spec: WindowSpec, key: WindowKey, now: number): void {
+    const w = this.windows.get(spec.name)?.get(key);
+    if (w && w.endsAt > now && w.count > 0) w.count--;
   }
 
   /** Ended windows are dropped once a minute, so keys seen once do not accumulate. */
@@ -99,5 +106,9 @@ export class RedisWindowCounters implements WindowCounters {
   async peek(spec: WindowSpec, key: WindowKey): Promise<WindowCount | undefined> {
     const res = await this.limiter(spec).get(String(key));
     return res ? { count: res.consumedPoints, msBeforeNext: res.msBeforeNext } : undefined;
+  }
+
+  async refund(spec: WindowSpec, key: WindowKey): Promise<void> {
+    await this.limiter(spec).reward(String(key), 1);
   }
 }

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { ApiError, forbidden } from "../http/api-error";
+import { ApiError } from "../http/api-error";
 import { parseBody } from "../http/parse-body";
-import { roleIn } from "../accounts/account-service";
 import { recordSecurityEvent } from "../logs/security-events";
 import { findApp } from "../apps/app-queries";
 import { findAppFunction } from "./app-function";
@@ -69,17 +68,11 @@ export const functionRoutes =
     );
 
     // Secrets, at HubSpot's paths so `hs secrets` works too.
-    const admins = { config: { auth: "user" as const } };
-    async function requireAdmin(request: FastifyRequest) {
-      const user = request.user!;
-      const role = await roleIn(p, user.accountId, user.userId);
-      if (role !== "super_admin" && role !== "admin") throw forbidden("Only admins and super admins manage secrets.");
-      return user;
-    }
+    const admins = { config: { auth: "user" as const, permission: "develop" as const } };
     const actor = (request: FastifyRequest) => ({ userId: request.user!.userId, label: request.session?.email ?? `user ${request.user!.userId} (CLI)`, address: request.ip });
 
     app.get("/cms/v3/functions/secrets", admins, async (request) => {
-      const { accountId } = await requireAdmin(request);
+      const { accountId } = request.user!;
       const rows = await listSecrets(p, accountId);
       return { results: rows.map((r) => r.name), secrets: rows.map((r) => ({ name: r.name, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString() })) };
     });
@@ -89,7 +82,7 @@ export const functionRoutes =
         url: "/cms/v3/functions/secrets",
         ...admins,
         handler: async (request, reply) => {
-          const { accountId } = await requireAdmin(request);
+          const { accountId } = request.user!;
           const { key, secret } = parseBody(secretBody, request.body, "the secret");
           const outcome = await putSecret(p, accountId, key, secret, mode);
           await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, type: "SECRET_CHANGED", actor: actor(request), details: { name: key, change: outcome } });
@@ -98,7 +91,7 @@ export const functionRoutes =
       });
     }
     app.delete<{ Params: { key: string } }>("/cms/v3/functions/secrets/:key", admins, async (request, reply) => {
-      const { accountId } = await requireAdmin(request);
+      const { accountId } = request.user!;
       await deleteSecret(p, accountId, request.params.key);
       await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, type: "SECRET_CHANGED", actor: actor(request), details: { name: request.params.key, change: "deleted" } });
       return reply.status(204).send();

@@ -5,6 +5,7 @@ import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/acce
 import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
 import { ApiError, unauthorized } from "./api-error";
 import type { MaybePromise } from "../util/maybe-async";
+import type { Permission } from "../accounts/permissions";
 
 /** Who may call a route. Declared per route in `config.auth`; checked once, in one hook. */
 export type AuthKind = "none" | "developer" | "session" | "user" | "app";
@@ -17,6 +18,15 @@ export interface UserPrincipal {
 }
 
 export const SESSION_COOKIE = "sprocket_session";
+/** Over HTTPS: a browser keeps a `__Host-` cookie only if it is Secure, Path=/ and bound to this very host. */
+export const HTTPS_SESSION_COOKIE = "__Host-sprocket_session";
+
+/**
+ * The session cookie's name on this request's scheme, for setting and for reading alike. Each scheme reads only its
+ * own name: a `sprocket_session` planted by whoever can write into plain-HTTP traffic (browsers send it to the HTTPS
+ * origin too) never signs anyone in over HTTPS (L5).
+ */
+export const sessionCookieName = (request: FastifyRequest): string => (request.protocol === "https" ? HTTPS_SESSION_COOKIE : SESSION_COOKIE);
 
 /**
  * The console's session id from the Cookie header, parsed only when a route asks for it: @fastify/cookie's hooks run
@@ -24,12 +34,14 @@ export const SESSION_COOKIE = "sprocket_session";
  */
 export function sessionIdOf(request: FastifyRequest): string | undefined {
   const header = request.headers.cookie;
-  return header ? cookie.parse(header)[SESSION_COOKIE] : undefined;
+  return header ? cookie.parse(header)[sessionCookieName(request)] : undefined;
 }
 
 declare module "fastify" {
   interface FastifyContextConfig {
     auth?: AuthKind;
+    /** Checked after `auth` (accounts/permissions.ts): what the user's role must allow. */
+    permission?: Permission;
   }
   interface FastifyRequest {
     developer?: DeveloperPrincipal;

@@ -14,6 +14,8 @@ import { requireDeploy } from "./deploy-json";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
 const signedIn = { config: { auth: "user" as const } };
+// Changing what runs needs the develop permission (accounts/permissions.ts): deploying code reads the app's token and secrets.
+const developing = { config: { auth: "user" as const, permission: "develop" as const } };
 type BuildParams = { Params: { name: string; id: string } };
 
 const buildNumber = (raw: string) => {
@@ -37,7 +39,7 @@ export const buildRoutes =
     };
 
     // Platform versions up to 2025.1.
-    app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", signedIn, async (request) => {
+    app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", developing, async (request) => {
       const { file, fields } = await readMultipartUpload(request, "file");
       const dev = request.user!;
       const build = await acceptUpload(ctx, dev, {
@@ -56,7 +58,7 @@ export const buildRoutes =
     });
 
     // 2025.2 and later: the CLI sends its translated components too; Sprocket validates the files itself.
-    app.post("/project-components-external/v3/upload/new-api", signedIn, async (request) => {
+    app.post("/project-components-external/v3/upload/new-api", developing, async (request) => {
       const { file, fields } = await readMultipartUpload(request, "projectFilesZip");
       let parsed: unknown;
       try {

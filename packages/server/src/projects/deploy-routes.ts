@@ -10,6 +10,8 @@ import { structureOf, type Subtask } from "./subtasks";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
 const signedIn = { config: { auth: "user" as const } };
+// Changing what runs needs the develop permission (accounts/permissions.ts): deploying code reads the app's token and secrets.
+const developing = { config: { auth: "user" as const, permission: "develop" as const } };
 type DeployParams = { Params: { name: string; id: string } };
 
 const deployId = (raw: string) => {
@@ -24,7 +26,7 @@ export const deployRoutes =
   async (app) => {
     const db = ctx.p.store.db;
 
-    app.post("/dfs/deploy/v1/deploys/queue/async", signedIn, async (request) => {
+    app.post("/dfs/deploy/v1/deploys/queue/async", developing, async (request) => {
       const body = parseBody(
         z.object({ projectName: z.string().min(1), buildId: z.coerce.number().int().positive(), skipRemovalWarning: z.boolean().optional() }),
         request.body,
@@ -35,7 +37,7 @@ export const deployRoutes =
       return { id: result.deployId, links: { status: statusLink(body.projectName, result.deployId) } };
     });
 
-    app.post("/dfs/deploy/v3/deploys/queue/async", signedIn, async (request) => {
+    app.post("/dfs/deploy/v3/deploys/queue/async", developing, async (request) => {
       const body = parseBody(
         z.object({ projectName: z.string().min(1), targetBuildId: z.coerce.number().int().positive(), ignoreWarnings: z.boolean().optional() }),
         request.body,

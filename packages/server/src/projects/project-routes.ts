@@ -12,6 +12,8 @@ import { gitWebhookPath, linkRepository, unlinkRepository } from "./git-link";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
 const signedIn = { config: { auth: "user" as const } };
+// Changing what runs needs the develop permission (accounts/permissions.ts): deploying code reads the app's token and secrets.
+const developing = { config: { auth: "user" as const, permission: "develop" as const } };
 type Named = { Params: { name: string } };
 
 /** `developer/projects/v1`: projects of the token's account. */
@@ -23,7 +25,7 @@ export const projectRoutes =
       return { results: await Promise.all(rows.map((r) => projectJson(p.store.db, r))) };
     });
 
-    app.post("/developer/projects/v1", signedIn, async (request, reply) => {
+    app.post("/developer/projects/v1", developing, async (request, reply) => {
       const { name } = parseBody(z.object({ name: z.string() }), request.body, "the new project");
       const project = await createProject(p, request.user!.accountId, name);
       return reply.status(201).send(await projectJson(p.store.db, project));
@@ -38,7 +40,7 @@ export const projectRoutes =
       projectJson(p.store.db, await requireProject(p.store.db, request.user!.accountId, request.params.name)),
     );
 
-    app.delete<Named>("/developer/projects/v1/:name", signedIn, async (request, reply) => {
+    app.delete<Named>("/developer/projects/v1/:name", developing, async (request, reply) => {
       await deleteProject(p, request.user!.accountId, request.params.name);
       return reply.status(204).send();
     });
@@ -48,7 +50,7 @@ export const projectRoutes =
       app.route<Named>({
         method,
         url: "/developer/projects/v1/:name/settings",
-        ...signedIn,
+        ...developing,
         handler: async (request) => {
           const body = parseBody(z.object({ isAutoDeployEnabled: z.boolean() }), request.body, "the project settings");
           return updateProjectSettings(p, request.user!.accountId, request.params.name, body);
@@ -57,7 +59,7 @@ export const projectRoutes =
     }
 
     // Sprocket's own: link the project to a git repository (HubSpot does this in its UI only).
-    app.put<Named>("/developer/projects/v1/:name/source-integration", signedIn, async (request) => {
+    app.put<Named>("/developer/projects/v1/:name/source-integration", developing, async (request) => {
       const body = parseBody(
         z.object({ repositoryUrl: z.string().min(1), branch: z.string().min(1).default("main"), webhookSecret: z.string() }),
         request.body,
@@ -69,7 +71,7 @@ export const projectRoutes =
       const base = p.config.publicUrl ?? `${request.protocol}://${request.host}`;
       return { ...(await projectJson(p.store.db, project)), webhookUrl: `${base}${gitWebhookPath(project.id)}` };
     });
-    app.delete<Named>("/developer/projects/v1/:name/source-integration", signedIn, async (request, reply) => {
+    app.delete<Named>("/developer/projects/v1/:name/source-integration", developing, async (request, reply) => {
       await unlinkRepository(p, request.user!.accountId, request.params.name);
       return reply.status(204).send();
     });
