@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Metafile } from "esbuild";
 import type { BuildProblem } from "./build-error";
-import { runEsbuild } from "./esbuild-run";
+import { relativeTo, runEsbuild } from "./esbuild-run";
 import { HOST_GLOBALS, hostGlobalsPlugin } from "./host-globals-plugin";
 
 export interface BundleCardOptions {
@@ -48,8 +48,6 @@ export async function bundleCard(options: BundleCardOptions): Promise<BundledCar
   const production = options.mode === "production";
   const { metafile, warnings } = await runEsbuild(
     {
-      entryPoints: [options.entry],
-      outfile: options.outFile,
       bundle: true,
       platform: "browser",
       format: "iife",
@@ -59,12 +57,16 @@ export async function bundleCard(options: BundleCardOptions): Promise<BundledCar
       jsxFragment: "React.Fragment",
       define: { "process.env.NODE_ENV": JSON.stringify(options.mode) },
       minify: production,
-      sourcemap: production ? false : "inline",
       plugins: [hostGlobalsPlugin],
       nodePaths: options.nodeModulesDir ? [options.nodeModulesDir] : [],
     },
-    root,
-    `Card ${options.entry}`,
+    {
+      entry: options.entry,
+      outfile: options.outFile,
+      scope: { root, nodeModulesDir: options.nodeModulesDir ?? null },
+      sourceMap: production ? "none" : "inline",
+      what: `Card ${relativeTo(root, options.entry)}`,
+    },
   );
   const manifest = await cardManifest(options.entry, root, metafile);
   const manifestFile = join(dirname(options.outFile), `${basename(options.outFile).replace(/\.js$/, "")}-manifest.json`);
