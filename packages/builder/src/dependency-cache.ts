@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { basename, join, relative, sep } from "node:path";
 import { BuildError } from "./build-error";
+import { refuseLocalLockfileEntries, refuseLocalManifestSpecs } from "./local-dependencies";
 
 export interface InstallDependenciesOptions {
   packageJsonPath: string;
@@ -15,6 +16,8 @@ export interface InstallDependenciesOptions {
   /** Kills npm when aborted (a server shutting down must not wait for an install). */
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** The project folder: errors name package.json by its path in it, never by the server's scratch path. */
+  root?: string;
 }
 
 export interface InstalledDependencies {
@@ -40,8 +43,11 @@ const inFlight = new Map<string, Promise<InstalledDependencies>>();
  * and renames it into place, and whoever renames second keeps the winner's copy.
  */
 export async function installDependencies(options: InstallDependenciesOptions): Promise<InstalledDependencies> {
-  const manifest = await readPackageJson(options.packageJsonPath);
+  const shown = (path: string) => (options.root ? relative(options.root, path).split(sep).join("/") : basename(path));
+  const manifest = await readPackageJson(options.packageJsonPath, shown(options.packageJsonPath));
+  refuseLocalManifestSpecs(manifest as Record<string, unknown>, shown(options.packageJsonPath));
   const lockfile = options.lockfilePath === undefined ? null : await readFile(options.lockfilePath).catch(ignoreMissing);
+  if (lockfile !== null) refuseLocalLockfileEntries(lockfile, shown(options.lockfilePath!));
   const cacheKey = dependencyCacheKey(manifest, lockfile);
   if (!hasDependencies(manifest)) return { nodeModulesDir: null, cacheKey, cached: true };
 
@@ -127,27 +133,27 @@ interface PackageManifest {
   overrides?: unknown;
 }
 
-async function readPackageJson(path: string): Promise<PackageManifest> {
+async function readPackageJson(path: string, shown: string): Promise<PackageManifest> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `Cannot read ${path}: ${(error as Error).message}`);
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `Cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path} is not valid JSON: ${(error as Error).message}`);
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path} must hold a JSON object.`);
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} must hold a JSON object.`);
   }
   const manifest = parsed as Record<string, unknown>;
   for (const field of ["dependencies", "optionalDependencies"]) {
     const value = manifest[field];
     const valid = value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string"));
-    if (!valid) throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path}: "${field}" must map package names to version strings.`);
+    if (!valid) throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: "${field}" must map package names to version strings.`);
   }
   return manifest as PackageManifest;
 }

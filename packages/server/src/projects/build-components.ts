@@ -76,7 +76,7 @@ async function buildFunctions(app: AppModel, paths: ComponentBuildPaths, signal:
 async function install(paths: ComponentBuildPaths, dir: string, signal: AbortSignal): Promise<string | null> {
   const packageJsonPath = join(paths.srcDir, dir, "package.json");
   if (!(await access(packageJsonPath).then(() => true, () => false))) return null;
-  const installed = await installDependencies({ packageJsonPath, lockfilePath: join(paths.srcDir, dir, "package-lock.json"), cacheDir: paths.depsCacheDir, signal });
+  const installed = await installDependencies({ packageJsonPath, lockfilePath: join(paths.srcDir, dir, "package-lock.json"), cacheDir: paths.depsCacheDir, signal, root: paths.srcDir });
   return installed.nodeModulesDir;
 }
 
