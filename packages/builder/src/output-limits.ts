@@ -1,3 +1,5 @@
+import { readdir, stat } from "node:fs/promises";
+import { join } from "node:path";
 import { BuildError } from "./build-error";
 
 const MB = 1024 * 1024;
@@ -16,4 +18,13 @@ export function outputTooLarge(what: string, bytes: number, limit: number): Buil
     "BUILD_OUTPUT_TOO_LARGE",
     `${what} is ${(bytes / MB).toFixed(1)} MB, more than the ${limit / MB} MB a build may produce. Bundle fewer or smaller files.`,
   );
+}
+
+/** Throws BUILD_OUTPUT_TOO_LARGE when the files under `dir` (a build's outputs) add up to more than the build cap. */
+export async function checkBuildOutputSize(dir: string): Promise<void> {
+  let total = 0;
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name))).size;
+  }
+  if (total > MAX_BUILD_OUTPUT_BYTES) throw outputTooLarge("The build's output", total, MAX_BUILD_OUTPUT_BYTES);
 }

@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, stat, symlink, truncate, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BuildError, bundleCard, bundleFunction } from "../src/index";
-import { MAX_BUNDLE_BYTES } from "../src/output-limits";
+import { checkBuildOutputSize, MAX_BUNDLE_BYTES } from "../src/output-limits";
 
 // Each case is an escape tried in the 2026-12 security review (F1): a project file that reaches for a file of the
 // server's. A build must fail at the importing line, name it by its project path, and write nothing.
@@ -192,5 +192,21 @@ describe("tsconfig", () => {
       code: "BUILD_BUNDLE_FAILED",
       message: 'tsconfig.json: "extends" points outside the project.',
     });
+  });
+});
+
+describe("a build's total output", () => {
+  it("is capped at 100 MB across its bundles", async () => {
+    const out = join(work, "many-bundles");
+    await mkdir(join(out, "apps", "a"), { recursive: true });
+    // Sparse files: sizes without the bytes.
+    for (const n of [1, 2, 3, 4, 5]) {
+      const bundle = join(out, "apps", "a", `f${n}.js`);
+      await writeFile(bundle, "");
+      await truncate(bundle, MAX_BUNDLE_BYTES - 1);
+    }
+    await expect(checkBuildOutputSize(out)).resolves.toBeUndefined();
+    await writeFile(join(out, "manifest.json"), "x".repeat(1024 * 1024));
+    await expect(checkBuildOutputSize(out)).rejects.toMatchObject({ code: "BUILD_OUTPUT_TOO_LARGE", message: expect.stringMatching(/^The build's output is 101\.0 MB, more than the 100 MB/) });
   });
 });

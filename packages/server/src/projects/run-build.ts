@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { readZipEntries, unpackZip } from "@sprocket/builder";
+import { BuildError, checkBuildOutputSize, readZipEntries, unpackZip } from "@sprocket/builder";
 import type { JobHandler } from "../jobs/job-queue";
 import type { ProjectsContext } from "./projects-context";
 import { planBuild, diagnosticError } from "./plan-build";
@@ -88,6 +88,8 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     const apps = await buildComponents(plan.model, { srcDir, outDir, depsCacheDir: ctx.settings.depsCacheDir }, update, now, signal);
     await saving;
     if (!apps) return { status: "FAILURE", subtasks, warnings, error: null };
+    const tooLarge = await checkBuildOutputSize(outDir).then(() => undefined, (e: unknown) => (e instanceof BuildError ? e : Promise.reject(e)));
+    if (tooLarge) return { status: "FAILURE", subtasks, warnings, error: tooLarge.message };
     const artifact = await packArtifact(outDir, { format: 1, projectName: build.name, buildNumber: build.build_number, platformVersion: plan.model.platformVersion, apps });
     return { status: "SUCCESS", subtasks, warnings, error: null, apps: JSON.stringify(apps), artifact };
   }
