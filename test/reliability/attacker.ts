@@ -4,8 +4,9 @@
 import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
 import { tenantIsolationAttacks } from "./attacks/tenant-isolation";
+import { buildAttacks } from "./attacks/build";
 
-export const ATTACKS: Array<ReliabilityCase<World>> = [...tenantIsolationAttacks];
+export const ATTACKS: Array<ReliabilityCase<World>> = [...tenantIsolationAttacks, ...buildAttacks];
 
 export const attackerGroup: CaseGroup<World> = {
   name: "attacker",
