@@ -20,6 +20,7 @@ import { followDeploys } from "./cluster/follow-deploys";
 import { SqliteLogWriter } from "./logs/sqlite-log-writer";
 import { scheduleLogRetention } from "./cluster/log-retention-job";
 import { loadOrCreateCertificate } from "./tls/tls-certificate";
+import { makeDataDirPrivate } from "./store/private-data-dir";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -35,6 +36,8 @@ export interface RunningServer {
 export async function openPlatform(config: ServerConfig, clock: Clock = systemClock): Promise<Platform> {
   const logOptions = logsOptions();
   const store = openStore(config);
+  // Before anything else is written there; startServer repeats it once bootstrap.json and tls/ exist.
+  makeDataDirPrivate(config.dataDir);
   try {
     await migrateToLatest(store);
   } catch (e) {
@@ -109,6 +112,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
     await close();
     throw e;
   });
+  makeDataDirPrivate(config.dataDir);
   return { app, platform, url, ...(secure ? { https: secure.info } : {}), bootstrap, close };
 }
 
