@@ -81,10 +81,15 @@ export async function confinementPlugin(scope: BuildScope): Promise<Plugin> {
         if (!inside(real)) return { errors: [{ text: `${shown(args.path)} is outside the project: a build may read only the project's own files and its installed npm dependencies.` }] };
         const loader = args.with.type === "json" ? "json" : BUILD_LOADERS[extname(real).toLowerCase()];
         if (!loader) return { errors: [{ text: `${shown(args.path)}: files of type "${extname(real) || "(none)"}" cannot be imported; a build loads ${Object.keys(BUILD_LOADERS).join(" ")} files.` }] };
-        const info = await stat(real);
-        if (!info.isFile()) return { errors: [{ text: `${shown(args.path)} is not a regular file.` }] };
-        if (info.size > MAX_BUNDLE_BYTES) return { errors: [{ text: `${shown(args.path)} is larger than a bundle may be (${MAX_BUNDLE_BYTES / 1024 / 1024} MB).` }] };
-        return { contents: await readFile(real), loader };
+        try {
+          const info = await stat(real);
+          if (!info.isFile()) return { errors: [{ text: `${shown(args.path)} is not a regular file.` }] };
+          if (info.size > MAX_BUNDLE_BYTES) return { errors: [{ text: `${shown(args.path)} is larger than a bundle may be (${MAX_BUNDLE_BYTES / 1024 / 1024} MB).` }] };
+          return { contents: await readFile(real), loader };
+        } catch (error) {
+          // Under the build's own uid, a file private to the server's user (EACCES).
+          return { errors: [{ text: `${shown(args.path)} cannot be read (${(error as NodeJS.ErrnoException).code ?? "unreadable"}).` }] };
+        }
       });
     },
   };

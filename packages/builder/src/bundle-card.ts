@@ -2,6 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Metafile } from "esbuild";
 import type { BuildProblem } from "./build-error";
+import { bundleInSandbox, type BuildIdentity } from "./build-sandbox";
 import { relativeTo, runEsbuild } from "./esbuild-run";
 import { HOST_GLOBALS, hostGlobalsPlugin } from "./host-globals-plugin";
 
@@ -10,6 +11,8 @@ export interface BundleCardOptions {
   entry: string;
   nodeModulesDir?: string | null;
   outFile: string;
+  /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
+  runAs?: BuildIdentity | null;
   /** production: minified, no source map (HubSpot's cloud build); development: readable, inline source map. */
   mode: "production" | "development";
   /** Folder that problem paths and manifest modules are reported relative to; defaults to the entry's folder. */
@@ -44,6 +47,7 @@ export interface BundledCard {
  * Writes `<outFile minus .js>-manifest.json` beside it.
  */
 export async function bundleCard(options: BundleCardOptions): Promise<BundledCard> {
+  if (options.runAs) return bundleInSandbox({ kind: "card", options: { ...options, runAs: null } }, options.runAs);
   const root = options.root ?? dirname(options.entry);
   const production = options.mode === "production";
   const { metafile, warnings } = await runEsbuild(

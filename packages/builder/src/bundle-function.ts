@@ -1,5 +1,6 @@
 import { dirname } from "node:path";
 import type { BuildProblem } from "./build-error";
+import { bundleInSandbox, type BuildIdentity } from "./build-sandbox";
 import { relativeTo, runEsbuild } from "./esbuild-run";
 
 export interface BundleFunctionOptions {
@@ -8,6 +9,8 @@ export interface BundleFunctionOptions {
   /** From installDependencies; null or absent when the package has no dependencies. */
   nodeModulesDir?: string | null;
   outFile: string;
+  /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
+  runAs?: BuildIdentity | null;
   /** Folder that problem paths are reported relative to; defaults to the entry's folder. */
   root?: string;
 }
@@ -27,6 +30,7 @@ export interface BundledFunction {
  * so a runner needs nothing but that file: `require(outFile).main` is the function.
  */
 export async function bundleFunction(options: BundleFunctionOptions): Promise<BundledFunction> {
+  if (options.runAs) return bundleInSandbox({ kind: "function", options: { ...options, runAs: null } }, options.runAs);
   const root = options.root ?? dirname(options.entry);
   const { warnings } = await runEsbuild(
     {

@@ -1,8 +1,9 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
+import { chown, copyFile, lchown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { BuildError } from "./build-error";
+import type { BuildIdentity } from "./build-sandbox";
 import { refuseLocalLockfileEntries, refuseLocalManifestSpecs } from "./local-dependencies";
 
 export interface InstallDependenciesOptions {
@@ -18,6 +19,8 @@ export interface InstallDependenciesOptions {
   log?: (message: string) => void;
   /** The project folder: errors name package.json by its path in it, never by the server's scratch path. */
   root?: string;
+  /** Runs npm under this uid and gid (the server runs as root); the installed tree is handed back to the server. */
+  runAs?: BuildIdentity | null;
 }
 
 export interface InstalledDependencies {
@@ -76,7 +79,18 @@ async function installInto(options: InstallDependenciesOptions, hasLockfile: boo
     if (hasLockfile) await copyFile(options.lockfilePath!, join(staging, "package-lock.json"));
     const args = [hasLockfile ? "ci" : "install", ...NPM_FLAGS];
     options.log?.(`Running npm ${args.join(" ")}`);
-    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000, options.signal);
+    const runAs = options.runAs ?? undefined;
+    let home: string | undefined;
+    if (runAs) {
+      // npm's own cache and config home, the build identity's: it can read nothing of root's (~/.npm, ~/.npmrc).
+      home = join(options.cacheDir, `.npm-home-${runAs.uid}`);
+      await mkdir(home, { recursive: true, mode: 0o700 });
+      await chown(home, runAs.uid, runAs.gid);
+      await chownTree(staging, runAs.uid, runAs.gid);
+    }
+    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000, options.signal, runAs, home);
+    // The build identity installed it; the server owns it from now on, so no later build can change a cached tree.
+    if (runAs) await chownTree(staging, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
     await rename(staging, finalDir).catch(async (error: NodeJS.ErrnoException) => {
       // Another process finished the same key first; its copy is as good as ours.
       if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
@@ -88,9 +102,10 @@ async function installInto(options: InstallDependenciesOptions, hasLockfile: boo
   }
 }
 
-function runNpm(command: string, args: string[], cwd: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+function runNpm(command: string, args: string[], cwd: string, timeoutMs: number, signal: AbortSignal | undefined, runAs: BuildIdentity | undefined, home: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: npmEnvironment(), stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
+    const env = home ? { ...npmEnvironment(), HOME: home, npm_config_cache: join(home, "cache") } : npmEnvironment();
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
     let output = "";
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-64 * 1024);
@@ -174,6 +189,11 @@ function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null):
     lockfile: lockfile === null ? null : createHash("sha256").update(lockfile).digest("hex"),
   });
   return createHash("sha256").update(material).digest("hex");
+}
+
+async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
+  await lchown(dir, uid, gid);
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) await lchown(join(entry.parentPath, entry.name), uid, gid);
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): null {

@@ -9,3 +9,4 @@ export { bundleFunction, type BundleFunctionOptions, type BundledFunction } from
 export { formatProblem } from "./esbuild-run";
 export { HOST_GLOBALS } from "./host-globals-plugin";
 export { checkBuildOutputSize, MAX_BUILD_OUTPUT_BYTES, MAX_BUNDLE_BYTES } from "./output-limits";
+export { type BuildIdentity } from "./build-sandbox";
