@@ -13,8 +13,12 @@ process.stdin.on("end", () => {
   work.then(
     (result) => process.stdout.write(JSON.stringify({ result })),
     (error: unknown) => {
-      if (!(error instanceof BuildError)) throw error;
-      process.stdout.write(JSON.stringify({ error: { code: error.code, message: error.message, problems: error.problems } }));
+      // Anything else (a tsconfig the identity may not read, say) is reported without its server path.
+      const failure =
+        error instanceof BuildError
+          ? { code: error.code, message: error.message, problems: error.problems }
+          : { code: "BUILD_BUNDLE_FAILED", message: `The build could not finish (${(error as NodeJS.ErrnoException).code ?? "internal error"}).`, problems: [] };
+      process.stdout.write(JSON.stringify({ error: failure }));
     },
   );
 });

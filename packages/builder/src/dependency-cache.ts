@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chown, copyFile, lchown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { basename, join, relative, sep } from "node:path";
 import { BuildError } from "./build-error";
 import type { BuildIdentity } from "./build-sandbox";
@@ -57,6 +57,8 @@ export async function installDependencies(options: InstallDependenciesOptions): 
   const finalDir = join(options.cacheDir, cacheKey);
   const nodeModulesDir = join(finalDir, "node_modules");
   if (await exists(finalDir)) {
+    // Entries cached before builds had an identity of their own were 0700 (mkdtemp's mode): open them to it.
+    if (options.runAs) await chmod(finalDir, 0o755);
     options.log?.(`Dependencies ${cacheKey.slice(0, 12)} are cached.`);
     return { nodeModulesDir, cacheKey, cached: true };
   }
@@ -91,6 +93,8 @@ async function installInto(options: InstallDependenciesOptions, hasLockfile: boo
     await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000, options.signal, runAs, home);
     // The build identity installed it; the server owns it from now on, so no later build can change a cached tree.
     if (runAs) await chownTree(staging, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+    // Public npm packages: readable by the build identity that bundles them (mkdtemp made the folder 0700).
+    await chmod(staging, 0o755);
     await rename(staging, finalDir).catch(async (error: NodeJS.ErrnoException) => {
       // Another process finished the same key first; its copy is as good as ours.
       if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;

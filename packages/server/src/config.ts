@@ -20,6 +20,12 @@ export interface ServerConfig {
   logLevel: string;
   /** Overrides of the function runners' limits (timeout, heap, log bytes); unset ones keep the runtime's defaults. */
   functionLimits: { timeoutMs?: number; heapMb?: number; logBytes?: number };
+  /**
+   * Who builds and npm installs run as when the server runs as root: a uid (and gid of the same number) that owns
+   * nothing of the server's, so it cannot read the data dir. Undefined when the server is not root (it cannot switch
+   * users; the builder's confinement plugin still holds).
+   */
+  buildIdentity: { uid: number; gid: number } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -101,7 +107,14 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       ...optionalInt(env, "SPROCKET_FUNCTION_MEMORY_MB", "heapMb", 16, 4096),
       ...optionalInt(env, "SPROCKET_FUNCTION_LOG_BYTES", "logBytes", 1024, 64 * 1024 * 1024),
     },
+    buildIdentity: process.getuid?.() === 0 ? buildIdentity(env) : undefined,
   };
+}
+
+/** The build identity's uid (and gid): SPROCKET_BUILD_UID, by default 64990, a number no distribution hands out. */
+function buildIdentity(env: NodeJS.ProcessEnv): { uid: number; gid: number } {
+  const uid = parse("SPROCKET_BUILD_UID", z.coerce.number().int("must be a whole number").min(1, "must not be 0 (root)").max(2 ** 32 - 2, "must be a valid uid"), env.SPROCKET_BUILD_UID || 64990);
+  return { uid, gid: uid };
 }
 
 function optionalInt<K extends string>(env: NodeJS.ProcessEnv, setting: string, key: K, min: number, max: number): Partial<Record<K, number>> {
