@@ -5,6 +5,7 @@ import type { CaseGroup, ReliabilityCase } from "./case";
 import { openWorld, type World } from "./world";
 import { accountsAttacks } from "./attacks/accounts";
 import { badinputAttacks } from "./attacks/badinput";
+import { buildAttacks } from "./attacks/build";
 import { clientAttacks } from "./attacks/client";
 import { endpointsAttacks } from "./attacks/endpoints";
 import { gitAttacks } from "./attacks/git";
@@ -16,6 +17,7 @@ export const ATTACKS: Array<ReliabilityCase<World>> = [
   ...tenantIsolationAttacks,
   ...accountsAttacks,
   ...badinputAttacks,
+  ...buildAttacks,
   ...clientAttacks,
   ...endpointsAttacks,
   ...gitAttacks,

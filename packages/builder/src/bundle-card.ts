@@ -2,7 +2,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import type { Metafile } from "esbuild";
 import type { BuildProblem } from "./build-error";
-import { runEsbuild } from "./esbuild-run";
+import { bundleInSandbox, type BuildIdentity } from "./build-sandbox";
+import { relativeTo, runEsbuild } from "./esbuild-run";
 import { HOST_GLOBALS, hostGlobalsPlugin } from "./host-globals-plugin";
 
 export interface BundleCardOptions {
@@ -10,6 +11,8 @@ export interface BundleCardOptions {
   entry: string;
   nodeModulesDir?: string | null;
   outFile: string;
+  /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
+  runAs?: BuildIdentity | null;
   /** production: minified, no source map (HubSpot's cloud build); development: readable, inline source map. */
   mode: "production" | "development";
   /** Folder that problem paths and manifest modules are reported relative to; defaults to the entry's folder. */
@@ -44,12 +47,11 @@ export interface BundledCard {
  * Writes `<outFile minus .js>-manifest.json` beside it.
  */
 export async function bundleCard(options: BundleCardOptions): Promise<BundledCard> {
+  if (options.runAs) return bundleInSandbox({ kind: "card", options: { ...options, runAs: null } }, options.runAs);
   const root = options.root ?? dirname(options.entry);
   const production = options.mode === "production";
   const { metafile, warnings } = await runEsbuild(
     {
-      entryPoints: [options.entry],
-      outfile: options.outFile,
       bundle: true,
       platform: "browser",
       format: "iife",
@@ -59,12 +61,16 @@ export async function bundleCard(options: BundleCardOptions): Promise<BundledCar
       jsxFragment: "React.Fragment",
       define: { "process.env.NODE_ENV": JSON.stringify(options.mode) },
       minify: production,
-      sourcemap: production ? false : "inline",
       plugins: [hostGlobalsPlugin],
       nodePaths: options.nodeModulesDir ? [options.nodeModulesDir] : [],
     },
-    root,
-    `Card ${options.entry}`,
+    {
+      entry: options.entry,
+      outfile: options.outFile,
+      scope: { root, nodeModulesDir: options.nodeModulesDir ?? null },
+      sourceMap: production ? "none" : "inline",
+      what: `Card ${relativeTo(root, options.entry)}`,
+    },
   );
   const manifest = await cardManifest(options.entry, root, metafile);
   const manifestFile = join(dirname(options.outFile), `${basename(options.outFile).replace(/\.js$/, "")}-manifest.json`);

@@ -1,6 +1,7 @@
 import { dirname } from "node:path";
 import type { BuildProblem } from "./build-error";
-import { runEsbuild } from "./esbuild-run";
+import { bundleInSandbox, type BuildIdentity } from "./build-sandbox";
+import { relativeTo, runEsbuild } from "./esbuild-run";
 
 export interface BundleFunctionOptions {
   /** The function's file (`app.functions/<file>` or a 2025.2 `entrypoint`). */
@@ -8,13 +9,18 @@ export interface BundleFunctionOptions {
   /** From installDependencies; null or absent when the package has no dependencies. */
   nodeModulesDir?: string | null;
   outFile: string;
+  /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
+  runAs?: BuildIdentity | null;
   /** Folder that problem paths are reported relative to; defaults to the entry's folder. */
   root?: string;
 }
 
 export interface BundledFunction {
   outFile: string;
-  /** `outFile` + `.map`, linked from the bundle so `node --enable-source-maps` maps stack traces to the sources. */
+  /**
+   * `outFile` + `.map`, linked from the bundle so `node --enable-source-maps` maps stack traces to the sources. It names
+   * the project's files by their path in the project and holds only their contents (none of node_modules').
+   */
   sourceMapFile: string;
   warnings: BuildProblem[];
 }
@@ -24,20 +30,24 @@ export interface BundledFunction {
  * so a runner needs nothing but that file: `require(outFile).main` is the function.
  */
 export async function bundleFunction(options: BundleFunctionOptions): Promise<BundledFunction> {
+  if (options.runAs) return bundleInSandbox({ kind: "function", options: { ...options, runAs: null } }, options.runAs);
+  const root = options.root ?? dirname(options.entry);
   const { warnings } = await runEsbuild(
     {
-      entryPoints: [options.entry],
-      outfile: options.outFile,
       bundle: true,
       platform: "node",
       target: "node20",
       format: "cjs",
-      sourcemap: "linked",
       // The dependency cache is not an ancestor of the sources, so point module resolution at it.
       nodePaths: options.nodeModulesDir ? [options.nodeModulesDir] : [],
     },
-    options.root ?? dirname(options.entry),
-    `Function ${options.entry}`,
+    {
+      entry: options.entry,
+      outfile: options.outFile,
+      scope: { root, nodeModulesDir: options.nodeModulesDir ?? null },
+      sourceMap: "linked",
+      what: `Function ${relativeTo(root, options.entry)}`,
+    },
   );
   return { outFile: options.outFile, sourceMapFile: `${options.outFile}.map`, warnings };
 }

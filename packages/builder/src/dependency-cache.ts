@@ -1,8 +1,10 @@
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFile, mkdir, mkdtemp, readFile, rename, rm, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { basename, join, relative, sep } from "node:path";
 import { BuildError } from "./build-error";
+import type { BuildIdentity } from "./build-sandbox";
+import { refuseLocalLockfileEntries, refuseLocalManifestSpecs } from "./local-dependencies";
 
 export interface InstallDependenciesOptions {
   packageJsonPath: string;
@@ -15,6 +17,10 @@ export interface InstallDependenciesOptions {
   /** Kills npm when aborted (a server shutting down must not wait for an install). */
   signal?: AbortSignal;
   log?: (message: string) => void;
+  /** The project folder: errors name package.json by its path in it, never by the server's scratch path. */
+  root?: string;
+  /** Runs npm under this uid and gid (the server runs as root); the installed tree is handed back to the server. */
+  runAs?: BuildIdentity | null;
 }
 
 export interface InstalledDependencies {
@@ -40,14 +46,19 @@ const inFlight = new Map<string, Promise<InstalledDependencies>>();
  * and renames it into place, and whoever renames second keeps the winner's copy.
  */
 export async function installDependencies(options: InstallDependenciesOptions): Promise<InstalledDependencies> {
-  const manifest = await readPackageJson(options.packageJsonPath);
+  const shown = (path: string) => (options.root ? relative(options.root, path).split(sep).join("/") : basename(path));
+  const manifest = await readPackageJson(options.packageJsonPath, shown(options.packageJsonPath));
+  refuseLocalManifestSpecs(manifest as Record<string, unknown>, shown(options.packageJsonPath));
   const lockfile = options.lockfilePath === undefined ? null : await readFile(options.lockfilePath).catch(ignoreMissing);
+  if (lockfile !== null) refuseLocalLockfileEntries(lockfile, shown(options.lockfilePath!));
   const cacheKey = dependencyCacheKey(manifest, lockfile);
   if (!hasDependencies(manifest)) return { nodeModulesDir: null, cacheKey, cached: true };
 
   const finalDir = join(options.cacheDir, cacheKey);
   const nodeModulesDir = join(finalDir, "node_modules");
   if (await exists(finalDir)) {
+    // Entries cached before builds had an identity of their own were 0700 (mkdtemp's mode): open them to it.
+    if (options.runAs) await chmod(finalDir, 0o755);
     options.log?.(`Dependencies ${cacheKey.slice(0, 12)} are cached.`);
     return { nodeModulesDir, cacheKey, cached: true };
   }
@@ -70,7 +81,20 @@ async function installInto(options: InstallDependenciesOptions, hasLockfile: boo
     if (hasLockfile) await copyFile(options.lockfilePath!, join(staging, "package-lock.json"));
     const args = [hasLockfile ? "ci" : "install", ...NPM_FLAGS];
     options.log?.(`Running npm ${args.join(" ")}`);
-    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000, options.signal);
+    const runAs = options.runAs ?? undefined;
+    let home: string | undefined;
+    if (runAs) {
+      // npm's own cache and config home, the build identity's: it can read nothing of root's (~/.npm, ~/.npmrc).
+      home = join(options.cacheDir, `.npm-home-${runAs.uid}`);
+      await mkdir(home, { recursive: true, mode: 0o700 });
+      await chown(home, runAs.uid, runAs.gid);
+      await chownTree(staging, runAs.uid, runAs.gid);
+    }
+    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000, options.signal, runAs, home);
+    // The build identity installed it; the server owns it from now on, so no later build can change a cached tree.
+    if (runAs) await chownTree(staging, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
+    // Public npm packages: readable by the build identity that bundles them (mkdtemp made the folder 0700).
+    await chmod(staging, 0o755);
     await rename(staging, finalDir).catch(async (error: NodeJS.ErrnoException) => {
       // Another process finished the same key first; its copy is as good as ours.
       if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
@@ -82,9 +106,10 @@ async function installInto(options: InstallDependenciesOptions, hasLockfile: boo
   }
 }
 
-function runNpm(command: string, args: string[], cwd: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<void> {
+function runNpm(command: string, args: string[], cwd: string, timeoutMs: number, signal: AbortSignal | undefined, runAs: BuildIdentity | undefined, home: string | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: npmEnvironment(), stdio: ["ignore", "pipe", "pipe"], ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
+    const env = home ? { ...npmEnvironment(), HOME: home, npm_config_cache: join(home, "cache") } : npmEnvironment();
+    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
     let output = "";
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString("utf8")).slice(-64 * 1024);
@@ -127,27 +152,27 @@ interface PackageManifest {
   overrides?: unknown;
 }
 
-async function readPackageJson(path: string): Promise<PackageManifest> {
+async function readPackageJson(path: string, shown: string): Promise<PackageManifest> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (error) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `Cannot read ${path}: ${(error as Error).message}`);
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `Cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path} is not valid JSON: ${(error as Error).message}`);
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} is not valid JSON: ${(error as Error).message}`);
   }
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path} must hold a JSON object.`);
+    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} must hold a JSON object.`);
   }
   const manifest = parsed as Record<string, unknown>;
   for (const field of ["dependencies", "optionalDependencies"]) {
     const value = manifest[field];
     const valid = value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string"));
-    if (!valid) throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${path}: "${field}" must map package names to version strings.`);
+    if (!valid) throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: "${field}" must map package names to version strings.`);
   }
   return manifest as PackageManifest;
 }
@@ -168,6 +193,11 @@ function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null):
     lockfile: lockfile === null ? null : createHash("sha256").update(lockfile).digest("hex"),
   });
   return createHash("sha256").update(material).digest("hex");
+}
+
+async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
+  await lchown(dir, uid, gid);
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) await lchown(join(entry.parentPath, entry.name), uid, gid);
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): null {

@@ -8,3 +8,5 @@ export { bundleCard, type BundleCardOptions, type BundledCard, type CardManifest
 export { bundleFunction, type BundleFunctionOptions, type BundledFunction } from "./bundle-function";
 export { formatProblem } from "./esbuild-run";
 export { HOST_GLOBALS } from "./host-globals-plugin";
+export { checkBuildOutputSize, MAX_BUILD_OUTPUT_BYTES, MAX_BUNDLE_BYTES } from "./output-limits";
+export { type BuildIdentity } from "./build-sandbox";

@@ -126,4 +126,32 @@ describe("installDependencies", () => {
       message: expect.stringMatching(/"dependencies" must map package names to version strings/),
     });
   });
+
+  // F1: npm copies or links a local spec's folder into node_modules, which the bundler may read.
+  it.each([
+    ["a file:", { dependencies: { secrets: "file:../../../../data" } }, 'dependencies "secrets" is "file:../../../../data"'],
+    ["a link:", { dependencies: { secrets: "link:/var/lib/sprocket" } }, 'dependencies "secrets" is "link:/var/lib/sprocket"'],
+    ["a bare path", { optionalDependencies: { secrets: "../data" } }, 'optionalDependencies "secrets" is "../data"'],
+    ["a git+file:", { dependencies: { secrets: "git+file:///var/lib/sprocket/repo" } }, 'dependencies "secrets" is "git+file:'],
+    ["an override", { dependencies: { "is-number": "7.0.0" }, overrides: { "is-number": { ".": "7.0.0", "kind-of": "file:/etc" } } }, 'overrides "is-number > kind-of" is "file:/etc"'],
+  ])("refuses %s dependency before npm runs, naming package.json by its project path", async (_, manifest, says) => {
+    const spec = await project("local-spec", { name: "fns", version: "1.0.0", ...manifest });
+    await expect(installDependencies({ ...spec, cacheDir, npmCommand: NO_NPM, root })).rejects.toMatchObject({
+      code: "BUILD_INVALID_PACKAGE_JSON",
+      message: expect.stringContaining(`local-spec/package.json: ${says}`),
+    });
+  });
+
+  it.each([
+    ["a file: resolved", { "node_modules/secrets": { version: "1.0.0", resolved: "file:../../data" } }, '"node_modules/secrets" resolves to "file:../../data"'],
+    ["a link", { "node_modules/secrets": { resolved: "../data", link: true } }, '"node_modules/secrets" is a link'],
+    ["a package outside node_modules", { "../data": { version: "1.0.0" } }, '"../data" is not under node_modules'],
+  ])("refuses a lockfile with %s before npm runs", async (_, packages, says) => {
+    const lockfile = JSON.stringify({ name: "fns", lockfileVersion: 3, requires: true, packages: { "": { dependencies: { secrets: "1.0.0" } }, ...packages } });
+    const spec = await project("local-lock", { name: "fns", version: "1.0.0", dependencies: { secrets: "1.0.0" } }, lockfile);
+    await expect(installDependencies({ ...spec, cacheDir, npmCommand: NO_NPM, root })).rejects.toMatchObject({
+      code: "BUILD_INVALID_PACKAGE_JSON",
+      message: expect.stringContaining(`local-lock/package-lock.json: ${says}`),
+    });
+  });
 });

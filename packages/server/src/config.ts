@@ -34,6 +34,12 @@ export interface ServerConfig {
   functionAllowPrivateNetwork: boolean;
   /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
   endpoints: EndpointConfig;
+  /**
+   * Who builds and npm installs run as when the server runs as root: a uid (and gid of the same number) that owns
+   * nothing of the server's, so it cannot read the data dir. Undefined when the server is not root (it cannot switch
+   * users; the builder's confinement plugin still holds).
+   */
+  buildIdentity: { uid: number; gid: number } | undefined;
 }
 
 export interface EndpointConfig {
@@ -138,6 +144,7 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     functionAllowPrivateNetwork:
       parse("SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK", onOff, env.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK || "false") === "true",
     endpoints: loadEndpointConfig(input, env, consolePort),
+    buildIdentity: process.getuid?.() === 0 ? buildIdentity(env) : undefined,
   };
 }
 
@@ -172,6 +179,12 @@ function parseGitPrivateHosts(raw: string | undefined): "all" | string[] {
   if (value === "true") return "all";
   if (value === "" || value === "false") return [];
   return value.split(",").map((h) => parse("SPROCKET_GIT_ALLOW_PRIVATE_HOSTS", gitHost, h.trim()).replace(/\.$/, ""));
+}
+
+/** The build identity's uid (and gid): SPROCKET_BUILD_UID, by default 64990, a number no distribution hands out. */
+function buildIdentity(env: NodeJS.ProcessEnv): { uid: number; gid: number } {
+  const uid = parse("SPROCKET_BUILD_UID", z.coerce.number().int("must be a whole number").min(1, "must not be 0 (root)").max(2 ** 32 - 2, "must be a valid uid"), env.SPROCKET_BUILD_UID || 64990);
+  return { uid, gid: uid };
 }
 
 function optionalInt<K extends string>(env: NodeJS.ProcessEnv, setting: string, key: K, min: number, max: number): Partial<Record<K, number>> {

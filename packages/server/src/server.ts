@@ -24,6 +24,7 @@ import { SqliteLogWriter } from "./logs/sqlite-log-writer";
 import { scheduleLogRetention } from "./cluster/log-retention-job";
 import { loadOrCreateCertificate } from "./tls/tls-certificate";
 import { listenEndpointServer } from "./functions/endpoint-server";
+import { makeDataDirPrivate } from "./store/private-data-dir";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -42,6 +43,8 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
   const logOptions = logsOptions();
   const store = openStore(config);
   let redis: Redis | undefined;
+  // Before anything else is written there; startServer repeats it once bootstrap.json and tls/ exist.
+  makeDataDirPrivate(config.dataDir);
   try {
     await checkDatabaseRole(store, config.databaseAllowSuperuser);
     await migrateToLatest(store);
@@ -135,6 +138,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
     await close();
     throw e;
   });
+  makeDataDirPrivate(config.dataDir);
   return { app, platform, url, functionsUrl: endpoints.url, ...(secure ? { https: secure.info } : {}), bootstrap, close };
 }
 

@@ -1,9 +1,9 @@
 import fs from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZipEntries } from "@sprocket/builder";
 import yazl from "yazl";
-import { openStore, type Store } from "../src/index";
+import { loadConfig, openStore, type Store } from "../src/index";
+import { buildSettings } from "../src/projects/build-settings";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "./support/project-api";
 import { bootstrapKey, freePort, spawnServer, type ServerProcess } from "./support/server-process";
@@ -40,7 +40,8 @@ async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   }
 }
 
-const workDir = () => path.join(db.dataDir, "work", "builds");
+// Under root the build scratch lives outside the data dir (builds run as their own uid): ask the settings where.
+const workDir = () => buildSettings(loadConfig({ dataDir: db.dataDir }, {})).workDir;
 
 describe("crash safety (the real server, killed with SIGKILL)", () => {
   let api: ProjectApi;

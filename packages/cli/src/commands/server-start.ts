@@ -38,38 +38,49 @@ export function registerServer(program: Command): void {
 }
 
 function printWelcome(s: RunningServer): void {
+  process.stdout.write(welcomeLines(s).join("\n") + "\n");
+}
+
+/**
+ * What `server start` prints. The super admin's password and the CLI key appear on the first start only: later starts
+ * say where they are kept, so they do not pile up in journald or docker logs (F15 of the 2026-12 review).
+ */
+export function welcomeLines(s: RunningServer): string[] {
   const { info, created } = s.bootstrap;
   const engine = s.platform.store.engine === "sqlite" ? `SQLite in ${s.platform.config.dataDir}` : "PostgreSQL";
-  const lines = [
+  const kept = `${s.platform.config.dataDir}/bootstrap.json`;
+  const key = created ? info.personalAccessKey : "<personalAccessKey from bootstrap.json>";
+  return [
     "",
     `${pc.bold(pc.green("Sprocket is running"))} ${pc.dim(`(${engine})`)}`,
     "",
     `  Console      ${pc.cyan(info.consoleUrl)}`,
     `  Endpoints    ${pc.cyan(`${s.functionsUrl}/<account id>/_hcms/api/<path>`)}`,
-    `  Sign in as   ${info.superAdmin.email} / ${info.superAdmin.password}`,
+    created ? `  Sign in as   ${info.superAdmin.email} / ${info.superAdmin.password}` : `  Sign in as   ${info.superAdmin.email} (password in ${kept})`,
     `  Account      ${info.accountId}`,
-    `  CLI key      ${info.personalAccessKey}`,
+    ...(created ? [`  CLI key      ${info.personalAccessKey}`] : []),
     "",
-    `  Next: ${pc.bold(`npx sprocket auth --server ${s.url} --personal-access-key ${info.personalAccessKey}`)}`,
-    created ? pc.dim(`  (first start: these are kept in ${s.platform.config.dataDir}/bootstrap.json)`) : "",
+    `  Next: ${pc.bold(`npx sprocket auth --server ${s.url} --personal-access-key ${key}`)}`,
+    created
+      ? pc.dim(`  (first start: shown once, and kept in ${kept}, readable by this user only; change the password once signed in)`)
+      : pc.dim(`  (the demo account's password and CLI key are kept in ${kept}, readable by this user only)`),
     "",
-    ...(s.https ? hubspotCliLines(s.https, info) : []),
+    ...(s.https ? hubspotCliLines(s.https, info, key) : []),
   ];
-  process.stdout.write(lines.join("\n") + "\n");
 }
 
 /**
  * How to point HubSpot's own CLI here: its API origin is `https://<HUBAPI_DOMAIN_OVERRIDE>.com`, so a path in the
  * variable makes it `https://127.0.0.1:N/hs.com/...`, a prefix the server strips.
  */
-function hubspotCliLines(https: NonNullable<RunningServer["https"]>, info: RunningServer["bootstrap"]["info"]): string[] {
+function hubspotCliLines(https: NonNullable<RunningServer["https"]>, info: RunningServer["bootstrap"]["info"], key: string): string[] {
   return [
     `  HTTPS        ${pc.cyan(https.url)}${https.certGenerated ? pc.dim(" (new self-signed certificate)") : ""}`,
     "",
     `  HubSpot's CLI (hs): run it with these settings`,
     `    export HUBAPI_DOMAIN_OVERRIDE=127.0.0.1:${https.port}/hs`,
     `    export NODE_EXTRA_CA_CERTS=${https.certPath}`,
-    `    export HUBSPOT_ACCOUNT_ID=${info.accountId} HUBSPOT_PERSONAL_ACCESS_KEY=${info.personalAccessKey}`,
+    `    export HUBSPOT_ACCOUNT_ID=${info.accountId} HUBSPOT_PERSONAL_ACCESS_KEY=${key}`,
     `    hs project upload --use-env`,
     pc.dim(`  (or keep the account in ~/.hscli/config.yml: accountId ${info.accountId}, authType personalaccesskey, personalAccessKey as above)`),
     "",

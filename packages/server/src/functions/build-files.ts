@@ -7,8 +7,10 @@ import { loadBuildArtifact } from "../projects/build-artifact";
 
 /**
  * Function bundles are unpacked from the build artifact (in the database) into a node-local cache. It lives outside
- * the data dir, in a world-traversable folder, because runners run as an unprivileged user who must not reach the
- * data dir at all.
+ * the data dir because runners run as an unprivileged user who must not reach the data dir at all. The cache folder
+ * is 0711: a runner can pass through it to its own folder but cannot list the others. A folder is unpacked readable by
+ * the server only; the runner pool hands it to its account's runner user when it first serves the build
+ * (runtime's runner-identity.ts, giveBuildDir).
  */
 export function functionCacheRoot(p: Platform): string {
   const tag = crypto.createHash("sha256").update(p.config.dataDir).digest("hex").slice(0, 12);
@@ -33,17 +35,16 @@ async function unpack(p: Platform, accountId: number, buildId: number, bundles: 
   const files = await loadBuildArtifact(p.store.db, accountId, buildId);
   if (!files) throw new Error(`Build ${buildId} has no artifact`);
   const root = path.dirname(dir);
-  fs.mkdirSync(root, { recursive: true, mode: 0o755 });
-  fs.chmodSync(root, 0o755);
+  fs.mkdirSync(root, { recursive: true, mode: 0o711 });
+  fs.chmodSync(root, 0o711);
   const tmp = fs.mkdtempSync(path.join(root, ".unpack-"));
-  fs.chmodSync(tmp, 0o755);
   for (const bundle of bundles) {
     for (const name of [bundle, `${bundle}.map`]) {
       const data = files.get(name);
       if (!data) continue;
       const target = path.join(tmp, name);
-      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o755 });
-      fs.writeFileSync(target, data, { mode: 0o644 });
+      fs.mkdirSync(path.dirname(target), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(target, data, { mode: 0o600 });
     }
   }
   try {

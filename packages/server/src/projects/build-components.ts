@@ -1,6 +1,6 @@
 import { access } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { BuildError, bundleCard, bundleFunction, installDependencies } from "@sprocket/builder";
+import { BuildError, bundleCard, bundleFunction, installDependencies, type BuildIdentity } from "@sprocket/builder";
 import type { AppModel, ProjectModel } from "@sprocket/project-format";
 import type { DeployedApp } from "../apps/provision";
 import type { Subtask } from "./subtasks";
@@ -11,6 +11,8 @@ export interface ComponentBuildPaths {
   /** Where bundles go; zipped afterwards into the artifact. */
   outDir: string;
   depsCacheDir: string;
+  /** Who bundles and installs run as; undefined keeps the server's own user. */
+  runAs?: BuildIdentity | undefined;
 }
 
 /** Reports a sub-build's progress; the build job persists each change so status polls see it. */
@@ -46,7 +48,7 @@ export async function buildComponents(model: ProjectModel, paths: ComponentBuild
       ...app.cards.map((card) =>
         step(app.uid, `card:${app.uid}:${card.uid}`, async () => {
           const nodeModulesDir = card.packageDir ? await install(paths, card.packageDir, signal) : null;
-          await bundleCard({ entry: join(paths.srcDir, card.entryFile), nodeModulesDir, outFile: join(paths.outDir, cardBundlePath(app.uid, card.uid)), mode: "production", root: paths.srcDir });
+          await bundleCard({ entry: join(paths.srcDir, card.entryFile), nodeModulesDir, outFile: join(paths.outDir, cardBundlePath(app.uid, card.uid)), mode: "production", root: paths.srcDir, runAs: paths.runAs ?? null });
         }),
       ),
       ...(app.functions.length ? [step(app.uid, `functions:${app.uid}`, () => buildFunctions(app, paths, signal))] : []),
@@ -68,7 +70,7 @@ async function buildFunctions(app: AppModel, paths: ComponentBuildPaths, signal:
   const dir = app.functionsDir ?? posix.dirname(app.functions[0]!.file);
   const nodeModulesDir = await install(paths, dir, signal);
   for (const fn of app.functions) {
-    await bundleFunction({ entry: join(paths.srcDir, fn.file), nodeModulesDir, outFile: join(paths.outDir, functionBundlePath(app.uid, fn.name)), root: paths.srcDir });
+    await bundleFunction({ entry: join(paths.srcDir, fn.file), nodeModulesDir, outFile: join(paths.outDir, functionBundlePath(app.uid, fn.name)), root: paths.srcDir, runAs: paths.runAs ?? null });
   }
 }
 
@@ -76,7 +78,7 @@ async function buildFunctions(app: AppModel, paths: ComponentBuildPaths, signal:
 async function install(paths: ComponentBuildPaths, dir: string, signal: AbortSignal): Promise<string | null> {
   const packageJsonPath = join(paths.srcDir, dir, "package.json");
   if (!(await access(packageJsonPath).then(() => true, () => false))) return null;
-  const installed = await installDependencies({ packageJsonPath, lockfilePath: join(paths.srcDir, dir, "package-lock.json"), cacheDir: paths.depsCacheDir, signal });
+  const installed = await installDependencies({ packageJsonPath, lockfilePath: join(paths.srcDir, dir, "package-lock.json"), cacheDir: paths.depsCacheDir, signal, root: paths.srcDir, runAs: paths.runAs ?? null });
   return installed.nodeModulesDir;
 }
 

@@ -1,4 +1,7 @@
+import crypto from "node:crypto";
+import os from "node:os";
 import path from "node:path";
+import type { BuildIdentity } from "@sprocket/builder";
 import type { ServerConfig } from "../config";
 
 export interface BuildSettings {
@@ -9,13 +12,23 @@ export interface BuildSettings {
   /** Job lease: after a crash, another start picks up the job once this has passed. */
   jobLeaseMs: number;
   jobPollMs: number;
+  /** Who builds and npm installs run as (see ServerConfig.buildIdentity). */
+  runAs: BuildIdentity | undefined;
 }
 
-/** Paths under the data dir; SPROCKET_DEPS_CACHE_DIR lets several servers (or test runs) share one warm cache. */
+/**
+ * Paths under the data dir; SPROCKET_DEPS_CACHE_DIR lets several servers (or test runs) share one warm cache. When
+ * builds run under their own identity (the server is root), the data dir is closed to them (0700), so their scratch
+ * space and the dependency cache live in a folder of their own under the system's temporary folder instead.
+ */
 export function buildSettings(config: ServerConfig, env: NodeJS.ProcessEnv = process.env): BuildSettings {
+  const base = config.buildIdentity
+    ? path.join(os.tmpdir(), `sprocket-build-${crypto.createHash("sha256").update(config.dataDir).digest("hex").slice(0, 12)}`)
+    : config.dataDir;
   return {
-    depsCacheDir: path.resolve(env.SPROCKET_DEPS_CACHE_DIR ?? path.join(config.dataDir, "cache", "deps")),
-    workDir: path.join(config.dataDir, "work", "builds"),
+    depsCacheDir: path.resolve(env.SPROCKET_DEPS_CACHE_DIR ?? path.join(base, "cache", "deps")),
+    workDir: path.join(base, "work", "builds"),
+    runAs: config.buildIdentity,
     jobLeaseMs: positive(env.SPROCKET_JOB_LEASE_MS, 15_000),
     jobPollMs: positive(env.SPROCKET_JOB_POLL_MS, 500),
   };

@@ -1,6 +1,6 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { chmod, chown, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { readZipEntries, unpackZip } from "@sprocket/builder";
+import { BuildError, checkBuildOutputSize, readZipEntries, unpackZip } from "@sprocket/builder";
 import type { JobHandler } from "../jobs/job-queue";
 import type { ProjectsContext } from "./projects-context";
 import { planBuild, diagnosticError } from "./plan-build";
@@ -36,8 +36,10 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     .executeTakeFirst();
   if (!found || found.status === "SUCCESS" || found.status === "FAILURE") return;
 
-  await mkdir(ctx.settings.workDir, { recursive: true });
+  await mkdir(ctx.settings.workDir, { recursive: true, mode: 0o711 });
   const work = await mkdtemp(join(ctx.settings.workDir, `build-${buildId}-`));
+  // The build identity passes through to the sources (world-readable, as unpacked) and writes only the output folder.
+  if (ctx.settings.runAs) await chmod(work, 0o711);
   // The outcome is recorded only once the scratch folder is gone, so a finished build never leaves files behind.
   let outcome: Outcome | undefined;
   try {
@@ -74,7 +76,11 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
 
     const srcDir = join(work, "src");
     const outDir = join(work, "out");
+    await mkdir(outDir, { mode: 0o700 });
+    if (ctx.settings.runAs) await chown(outDir, ctx.settings.runAs.uid, ctx.settings.runAs.gid);
     await unpackZip(sourceZip, srcDir);
+    // unpackZip stages in a 0700 mkdtemp folder; the build identity reads the sources (their files are 0644).
+    if (ctx.settings.runAs) await chmod(srcDir, 0o755);
     await crashTestPause("build", ctx.log);
 
     // Sub-builds finish concurrently; their updates are written one after another from this one list.
@@ -85,9 +91,11 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
       saving = saving.then(() => db.updateTable("builds").set({ subbuilds: snapshot }).where("id", "=", buildId).execute().then(() => undefined));
       return saving;
     };
-    const apps = await buildComponents(plan.model, { srcDir, outDir, depsCacheDir: ctx.settings.depsCacheDir }, update, now, signal);
+    const apps = await buildComponents(plan.model, { srcDir, outDir, depsCacheDir: ctx.settings.depsCacheDir, runAs: ctx.settings.runAs }, update, now, signal);
     await saving;
     if (!apps) return { status: "FAILURE", subtasks, warnings, error: null };
+    const tooLarge = await checkBuildOutputSize(outDir).then(() => undefined, (e: unknown) => (e instanceof BuildError ? e : Promise.reject(e)));
+    if (tooLarge) return { status: "FAILURE", subtasks, warnings, error: tooLarge.message };
     const artifact = await packArtifact(outDir, { format: 1, projectName: build.name, buildNumber: build.build_number, platformVersion: plan.model.platformVersion, apps });
     return { status: "SUCCESS", subtasks, warnings, error: null, apps: JSON.stringify(apps), artifact };
   }
