@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import { createRunnerPool, type InvocationResult, type InvokeRequest } from "../src/index";
 import { fixtureRequest } from "./fixture-builds";
 
@@ -103,7 +103,10 @@ describe("faults", () => {
     const buildKey = "late-throw";
     const first = await pool.invoke(fixtureRequest("late-throw.js", {}, { buildKey }));
     expect(first).toMatchObject({ outcome: "SUCCESS", value: { answered: true } });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The timer throws 50 ms after the answer and the pool kills that runner when it hears of it: wait for the kill,
+    // not for a guess at how long a loaded machine takes (a 200 ms sleep lost that race in a full run).
+    const pid = (first.value as { pid: number }).pid;
+    await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), { timeout: 10_000 });
     const next = await pool.invoke(fixtureRequest("counter.js", {}, { buildKey }));
     expect(next.outcome).toBe("SUCCESS");
     expect((next.value as { pid: number }).pid).not.toBe((first.value as { pid: number }).pid);
