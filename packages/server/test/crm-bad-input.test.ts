@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Fastify from "fastify";
 import type { Client } from "@hubspot/api-client";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { crmClient, liftLimits, rawCall } from "./support/crm-client";
+import { apiError, crmClient, liftLimits, rawCall } from "./support/crm-client";
 import { createAccount } from "../src/accounts/account-service";
 import { registerErrorHandling } from "../src/http/error-handler";
 import { parseRequestJson } from "../src/http/json-body";
@@ -22,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
-
-async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: Record<string, any> }> {
-  try {
-    await promise;
-  } catch (e) {
-    const err = e as { code: number; body: unknown };
-    return { code: err.code, body: (typeof err.body === "string" ? JSON.parse(err.body) : err.body) as Record<string, any> };
-  }
-  throw new Error("the call succeeded");
-}
 
 const contact = async (properties: Record<string, string>) => client.crm.contacts.basicApi.create({ properties, associations: [] });
 const live = (id: string) => rawCall(server, token, "GET", `/crm/v3/objects/contacts/${id}?properties=email,firstname&associations=companies`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Client } from "@hubspot/api-client";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { crmClient, liftLimits, rawCall } from "./support/crm-client";
+import { apiError, crmClient, liftLimits, rawCall } from "./support/crm-client";
 import { createAccount } from "../src/accounts/account-service";
 
 let server: TestServer;
@@ -18,16 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.stop();
 });
-
-async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: Record<string, any> }> {
-  try {
-    await promise;
-  } catch (e) {
-    const err = e as { code: number; body: Record<string, any> };
-    return { code: err.code, body: err.body };
-  }
-  throw new Error("expected the call to fail");
-}
 
 describe("basic API through the official SDK", () => {
   it("creates (201), reads, updates and archives (204) a contact", async () => {

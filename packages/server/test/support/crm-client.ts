@@ -43,3 +43,14 @@ export async function rawCall(server: TestServer, token: string, method: string,
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Record<string, any>) : undefined };
 }
+
+/** The HubSpot error an SDK call failed with: its status and parsed body (throws if the call succeeded). */
+export async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: Record<string, any> }> {
+  try {
+    await promise;
+  } catch (e) {
+    const err = e as { code: number; body: unknown };
+    return { code: err.code, body: (typeof err.body === "string" ? JSON.parse(err.body) : err.body) as Record<string, any> };
+  }
+  throw new Error("the call succeeded");
+}
