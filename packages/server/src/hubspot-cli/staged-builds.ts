@@ -1,6 +1,6 @@
 import { posix } from "node:path";
 import type { Kysely } from "kysely";
-import { readZipEntries } from "@sprocket/builder";
+import { readZipEntries, zipEntries } from "@sprocket/builder";
 import { isKnownPlatform } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
 import { ApiError, validationError } from "../http/api-error";
@@ -10,7 +10,6 @@ import { findStagedBuild, projectLocked } from "../projects/project-lock";
 import { recordBuild } from "../projects/accept-upload";
 import { planBuild } from "../projects/plan-build";
 import { uploadRejection } from "../projects/upload-rejection";
-import { zipBuffer } from "../projects/zip-buffer";
 import { BUILD_JOB } from "../projects/run-build";
 
 /**
@@ -69,7 +68,7 @@ export async function provisionStagedBuild(ctx: ProjectsContext, who: Who, name:
       uploadMessage: "",
       source: { type: "HUBSPOT_USER", userId: who.userId },
       skipAutoDeploy: false,
-      sourceZip: latest?.source_zip ? Buffer.from(latest.source_zip) : await zipBuffer([]),
+      sourceZip: latest?.source_zip ? Buffer.from(latest.source_zip) : await zipEntries([]),
       subtasks: [],
       staged: true,
     });
@@ -86,7 +85,7 @@ export async function changeStagedFile(ctx: ProjectsContext, who: Who, name: str
     const entries = await readZipEntries(Buffer.from(staged.source_zip));
     if (content) entries.set(path, content);
     else for (const key of [...entries.keys()]) if (key === path || key.startsWith(`${path}/`)) entries.delete(key);
-    await trx.updateTable("builds").set({ source_zip: await zipBuffer(entries) }).where("id", "=", staged.id).execute();
+    await trx.updateTable("builds").set({ source_zip: await zipEntries(entries) }).where("id", "=", staged.id).execute();
   });
 }
 
