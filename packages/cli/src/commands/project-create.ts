@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { ok } from "../output";
 
 const TEMPLATES_DIR = path.resolve(import.meta.dirname, "../templates");
@@ -17,6 +18,7 @@ export function registerProjectCreate(project: Command): void {
     .description(`create a project from a template shipped with the CLI (${templateNames().join(", ")})`)
     .option("--template <template>", "the template", "getting-started")
     .option("--dest <dir>", "the parent folder (default: the current one)", ".")
+    .addHelpText("after", examples("sprocket project create my-project", "sprocket project create my-project --template minimal-async --dest ~/code"))
     .action((name: string, flags: { template: string; dest: string }) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new CliError(`Invalid project name "${name}": use letters, digits, dots, dashes and underscores.`, 2);
       if (!templateNames().includes(flags.template)) throw new CliError(`No template "${flags.template}". Templates: ${templateNames().join(", ")}.`, 2);

@@ -1,8 +1,11 @@
 import type { Command } from "commander";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { printJson } from "../output";
-import { ACCOUNT_FLAG, PROJECT_FLAG, clientFor, projectName, projectPath } from "./project-session";
-import { Progress, deployBuild, type BuildView } from "./project-pipeline";
+import { Progress } from "../progress";
+import { deployBuild, type BuildView } from "../services/pipeline";
+import { PROJECT_OPTION, projectName, projectPath } from "../services/session";
 
 export function registerProjectDeploy(project: Command): void {
   project
@@ -10,12 +13,13 @@ export function registerProjectDeploy(project: Command): void {
     .description("deploy a build: the latest successful one, or --build N (an earlier build rolls back to it)")
     .option("--build <number>", "the build to deploy")
     .option("--force", "deploy even when it removes apps, cards or functions")
-    .option(...PROJECT_FLAG)
-    .option(...ACCOUNT_FLAG)
+    .option(...PROJECT_OPTION)
+    .option(...ACCOUNT_OPTION)
     .option("--json", "print the deploy as JSON")
+    .addHelpText("after", examples("sprocket project deploy", "sprocket project deploy --build 3    # roll back to build 3", "sprocket project deploy --project my-project --force --json"))
     .action(async (flags: { build?: string; force?: boolean; project?: string; account?: string; json?: boolean }) => {
       const client = clientFor(flags);
-      const name = projectName(flags);
+      const name = await projectName(flags);
       let buildId: number;
       if (flags.build !== undefined) {
         if (!/^\d+$/.test(flags.build)) throw new CliError(`--build must be a build number (got "${flags.build}").`, 2);

@@ -1,10 +1,10 @@
-import type { Ora } from "ora";
-import pc from "picocolors";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
-import { projectPath } from "./project-session";
+import type { Progress } from "../progress";
+import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
+import { projectPath } from "./session";
 
 interface SubStatus {
   id: string;
@@ -38,35 +38,7 @@ export interface DeployView {
   subdeployStatuses: SubStatus[];
 }
 
-/** Progress for people (spinners, colour) or nothing at all (`--json`, which prints the result at the end). */
-export class Progress {
-  private spinner: Ora | undefined;
-  constructor(private readonly quiet: boolean) {}
-  async start(text: string): Promise<void> {
-    if (this.quiet) return;
-    const { default: ora } = await import("ora");
-    this.spinner = ora({ text, stream: process.stdout }).start();
-  }
-  update(text: string): void {
-    if (this.spinner) this.spinner.text = text;
-  }
-  succeed(text: string): void {
-    this.spinner?.succeed(text);
-    this.spinner = undefined;
-  }
-  fail(text: string): void {
-    this.spinner?.fail(text);
-    this.spinner = undefined;
-  }
-  line(text: string): void {
-    if (this.quiet) return;
-    const spinning = this.spinner?.isSpinning;
-    if (spinning) this.spinner!.clear();
-    process.stdout.write(`${text}\n`);
-    if (spinning) this.spinner!.render();
-  }
-}
-
+// The server streams no build or deploy status (its event streams carry logs and live cards), so the CLI polls.
 const POLL_MS = 250;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const duration = (s: SubStatus) => (s.startedAt && s.finishedAt ? pc.dim(` ${Date.parse(s.finishedAt) - Date.parse(s.startedAt)} ms`) : "");
