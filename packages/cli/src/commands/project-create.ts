@@ -4,13 +4,7 @@ import type { Command } from "commander";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
 import { ok } from "../output";
-
-const TEMPLATES_DIR = path.resolve(import.meta.dirname, "../templates");
-const PLACEHOLDER = /__PROJECT_NAME__/g;
-
-export function templateNames(): string[] {
-  return fs.readdirSync(TEMPLATES_DIR).sort();
-}
+import { createFromTemplate, templateNames } from "../services/templates";
 
 export function registerProjectCreate(project: Command): void {
   project
@@ -24,19 +18,7 @@ export function registerProjectCreate(project: Command): void {
       if (!templateNames().includes(flags.template)) throw new CliError(`No template "${flags.template}". Templates: ${templateNames().join(", ")}.`, 2);
       const target = path.resolve(flags.dest, name);
       if (fs.existsSync(target)) throw new CliError(`${target} already exists; choose another name or --dest.`, 2);
-      copyTemplate(path.join(TEMPLATES_DIR, flags.template), target, name);
+      createFromTemplate(flags.template, target, name);
       ok(`Created ${name} from the ${flags.template} template in ${target}. Next: cd ${path.relative(".", target) || "."} && sprocket project upload`);
     });
-}
-
-/** Copies a template, putting the project's name into hsproject.json and the app's uid. */
-function copyTemplate(from: string, to: string, name: string): void {
-  fs.mkdirSync(to, { recursive: true });
-  for (const entry of fs.readdirSync(from, { withFileTypes: true })) {
-    const source = path.join(from, entry.name);
-    const target = path.join(to, entry.name);
-    if (entry.isDirectory()) copyTemplate(source, target, name);
-    else if (entry.name.endsWith(".json")) fs.writeFileSync(target, fs.readFileSync(source, "utf8").replace(PLACEHOLDER, name));
-    else fs.copyFileSync(source, target);
-  }
 }

@@ -1,11 +1,12 @@
 import type { Command } from "commander";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { examples } from "../examples";
+import { parseDebounce } from "../options";
 import { info } from "../output";
 import { Progress } from "../progress";
 import { findProjectDir } from "../services/session";
 import { uploadProject } from "../services/upload";
-import { parseDebounce, watchProject } from "../services/watch";
+import { watchProject } from "../services/watch";
 import { pc } from "../terminal";
 
 /**

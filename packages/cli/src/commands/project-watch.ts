@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { examples } from "../examples";
+import { parseDebounce } from "../options";
 import { Progress } from "../progress";
 import { findProjectDir } from "../services/session";
 import { uploadProject } from "../services/upload";
-import { parseDebounce, watchProject } from "../services/watch";
+import { watchProject } from "../services/watch";
 
 /** `sprocket project watch`: an upload on every save, deployed as an upload is (unless the project's automatic deploys are off). */
 export function registerProjectWatch(project: Command): void {

@@ -96,6 +96,14 @@ export function failureMessages(subs: SubStatus[]): string[] {
     });
 }
 
+/** The newest build of the project that succeeded: what `project deploy` deploys when given no build. */
+export async function latestSuccessfulBuild(client: SprocketClient, name: string): Promise<number> {
+  const { results } = await client.call<{ results: BuildView[] }>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: 100 } });
+  const latest = results.find((b) => b.status === "SUCCESS");
+  if (!latest) throw new CliError(`Project "${name}" has no successful build to deploy. Run \`sprocket project upload\`.`);
+  return latest.buildId;
+}
+
 /** Queues a deploy (v1) and follows it; a removal needs `force`, as with HubSpot's CLI. */
 export async function deployBuild(client: SprocketClient, name: string, buildId: number, force: boolean, progress: Progress): Promise<DeployView> {
   let queued: { id: number };

@@ -1,14 +1,6 @@
 import path from "node:path";
-import { CliError } from "../cli-error";
 import { info, problem } from "../output";
 import { pc } from "../terminal";
-
-/** `--debounce <ms>`'s parser: a number of milliseconds, 0 or more; anything else is a usage error (exit 2). */
-export function parseDebounce(value: string): number {
-  const ms = Number(value);
-  if (!Number.isFinite(ms) || ms < 0) throw new CliError(`--debounce must be a number of milliseconds (got "${value}").`, 2);
-  return ms;
-}
 
 /**
  * What a change under `dir` is not: dependencies (node_modules), what local tools build (dist), and dotfiles and dot
