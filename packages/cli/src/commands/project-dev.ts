@@ -22,15 +22,15 @@ export function registerProjectDev(project: Command): void {
     .option(...ACCOUNT_OPTION)
     .addHelpText("after", examples("sprocket project dev", "sprocket project dev ./my-project --account staging"))
     .action(async (dir: string | undefined, flags: { debounce: number; account?: string }) => {
-      const local = findProjectDir(dir ?? ".");
+      const projectDir = findProjectDir(dir ?? ".");
       const client = clientFor(flags);
       const { server, accountId } = client.account;
       const progress = new Progress(false);
-      info(`Developing ${pc.bold(local)} on ${server}. Record pages: ${server}/contacts/${accountId}/objects/0-1`);
+      info(`Developing ${pc.bold(projectDir)} on ${server}. Record pages: ${server}/contacts/${accountId}/objects/0-1`);
       await watchProject(
-        local,
+        projectDir,
         async (savedAt) => {
-          const { build } = await uploadProject(client, local, { message: "sprocket project dev", skipAutoDeploy: false, alwaysDeploy: true, progress });
+          const { build } = await uploadProject(client, projectDir, { message: "sprocket project dev", skipAutoDeploy: false, alwaysDeploy: true, progress });
           info(`${pc.green("●")} Build #${build.buildId} is live, ${Date.now() - savedAt} ms after the save. Open record pages reload its cards.`);
         },
         { debounceMs: flags.debounce },

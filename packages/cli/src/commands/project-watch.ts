@@ -16,9 +16,9 @@ export function registerProjectWatch(project: Command): void {
     .option(...ACCOUNT_OPTION)
     .addHelpText("after", examples("sprocket project watch", "sprocket project watch ./my-project --debounce 1000"))
     .action(async (dir: string | undefined, flags: { debounce: number; account?: string }) => {
-      const local = findProjectDir(dir ?? ".");
+      const projectDir = findProjectDir(dir ?? ".");
       const client = clientFor(flags);
       const progress = new Progress(false);
-      await watchProject(local, () => uploadProject(client, local, { message: "sprocket project watch", skipAutoDeploy: false, progress }), { debounceMs: flags.debounce });
+      await watchProject(projectDir, () => uploadProject(client, projectDir, { message: "sprocket project watch", skipAutoDeploy: false, progress }), { debounceMs: flags.debounce });
     });
 }
