@@ -32,8 +32,17 @@ const depthRule = maxDepthRule({
 
 export type Checked = { document: DocumentNode } | { errors: GraphQLError[] };
 
-/** Parses and validates a query against the account's schema, within QUERY_LIMITS; what fails is a 400. */
-export function checkQuery(schema: GraphQLSchema, query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined): Checked {
+/**
+ * Documents that passed validation, per schema (a rebuilt schema starts afresh): a function sends the same query text
+ * on every run, and parsing and validating it against a schema of a thousand filter fields cost more than running it.
+ */
+const VALID_DOCUMENTS_PER_SCHEMA = 100;
+const validDocuments = new WeakMap<GraphQLSchema, Map<string, DocumentNode>>();
+
+function parseAndValidate(schema: GraphQLSchema, query: string): Checked {
+  let known = validDocuments.get(schema);
+  const hit = known?.get(query);
+  if (hit) return { document: hit };
   let document: DocumentNode;
   try {
     document = parse(query, { maxTokens: QUERY_LIMITS.tokens });
@@ -43,6 +52,18 @@ export function checkQuery(schema: GraphQLSchema, query: string, variables: Reco
   }
   const invalid = validate(schema, document, [...specifiedRules, depthRule]);
   if (invalid.length > 0) return { errors: invalid.map((e) => (e.extensions.classification ? e : classified(e, "ValidationError"))) };
+  if (!known) validDocuments.set(schema, (known = new Map()));
+  if (known.size >= VALID_DOCUMENTS_PER_SCHEMA) known.delete(known.keys().next().value!);
+  known.set(query, document);
+  return { document };
+}
+
+/** Parses and validates a query against the account's schema, within QUERY_LIMITS; what fails is a 400. */
+export function checkQuery(schema: GraphQLSchema, query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined): Checked {
+  const valid = parseAndValidate(schema, query);
+  if ("errors" in valid) return valid;
+  const { document } = valid;
+  // Complexity depends on the variables (a `limit: $n`), so it is worked out on every call.
   let complexity: number;
   try {
     complexity = getComplexity({ schema, query: document, estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })], ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) });
