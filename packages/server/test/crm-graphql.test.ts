@@ -41,6 +41,7 @@ beforeAll(async () => {
   token = t;
   ({ client } = await crmClient(server, accountId));
   const acme = await client.crm.companies.basicApi.create({ properties: { name: "Acme", domain: "acme.com" }, associations: [] });
+  const globex = await client.crm.companies.basicApi.create({ properties: { name: "Globex", domain: "globex.io" }, associations: [] });
   ids.Acme = acme.id;
   const people: Array<Record<string, string>> = [
     { email: "ann@acme.com", firstname: "Ann", lastname: "Smith", hubspotscore: "10", city: "Boston" },
@@ -51,7 +52,7 @@ beforeAll(async () => {
   for (const properties of people) {
     const created = await client.crm.contacts.basicApi.create({
       properties,
-      associations: properties.email!.endsWith("@acme.com") ? [{ to: { id: acme.id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 1 }] }] : [],
+      associations: [{ to: { id: properties.email!.endsWith("@acme.com") ? acme.id : globex.id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 1 }] }],
     });
     ids[properties.email!] = created.id;
   }
@@ -129,6 +130,14 @@ describe("POST /collector/graphql", () => {
     });
     const back = await gql(`{ CRM { company_collection(filter: { name__eq: "Acme" }) { items { associations { contact_collection__company_to_contact(limit: 1, offset: 1) { total hasMore items { email } } } } } } }`);
     expect(back.body!.data.CRM.company_collection.items[0].associations.contact_collection__company_to_contact).toEqual({ total: 2, hasMore: false, items: [{ email: "bob@acme.com" }] });
+  });
+
+  it("pages each record's associations on its own when a collection asks for them together", async () => {
+    const res = await gql(`{ CRM { company_collection(orderBy: name__asc) { items { name associations { contact_collection__company_to_contact(limit: 1, offset: 1) { total hasMore items { email } } } } } } }`);
+    expect(res.body!.data.CRM.company_collection.items).toEqual([
+      { name: "Acme", associations: { contact_collection__company_to_contact: { total: 2, hasMore: false, items: [{ email: "bob@acme.com" }] } } },
+      { name: "Globex", associations: { contact_collection__company_to_contact: { total: 2, hasMore: false, items: [{ email: "cy@globex.io" }] } } },
+    ]);
   });
 
   it("carries a property created over REST at once (the cached schema is rebuilt)", async () => {

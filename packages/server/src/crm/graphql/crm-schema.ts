@@ -186,7 +186,7 @@ export function buildCrmSchema(sources: readonly TypeSource[]): GraphQLSchema {
         type: new GraphQLNonNull(type),
         args: pagingArgs,
         extensions: { objectTypeId: target.id, paged: true } satisfies CrmFieldExtensions,
-        resolve: (v, args: { limit: number; offset: number }, ctx) => associated(ctx, s.t, Number(v.id), target, def.typeId, args.limit, args.offset),
+        resolve: (v, args: { limit: number; offset: number }, ctx) => associated(ctx, { from: s.t, to: target, typeId: def.typeId, ...args }, Number(v.id)),
       } satisfies GraphQLFieldConfig<RecordView, GraphqlContext, { limit: number; offset: number }>;
     }
     return fields;

@@ -8,6 +8,7 @@ import { objectTypeById } from "../object-types";
 import { callerOf, json, routeConfig } from "../route-kit";
 import { accountSchema } from "./schema-cache";
 import { checkQuery, queryReach } from "./query-checks";
+import { newContext } from "./crm-reads";
 
 /** HubSpot's private-app scope for running GraphQL queries; introspecting the schema takes the schema scope too. */
 export const GRAPHQL_SCOPES = { execute: "collector.graphql_query.execute", schema: "collector.graphql_schema.read" } as const;
@@ -54,7 +55,7 @@ export function registerGraphqlRoute(app: FastifyInstance, p: Platform): void {
     const checked = checkQuery(schema, body.query, variables, operationName);
     if ("errors" in checked) return json(reply, 400, { errors: checked.errors.map((e) => e.toJSON()) });
     requireScopes(request, queryReach(schema, checked.document));
-    const result = await execute({ schema, document: checked.document, contextValue: { db: p.store.db, accountId, now: p.clock.now() }, variableValues: variables, operationName });
+    const result = await execute({ schema, document: checked.document, contextValue: newContext(p.store.db, accountId, p.clock.now()), variableValues: variables, operationName });
     const errors = result.errors?.map((e) => formatError(request, e));
     if (!("data" in result)) return json(reply, 400, { errors });
     return json(reply, 200, { data: result.data, ...(errors ? { errors } : {}) });
