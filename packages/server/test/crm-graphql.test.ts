@@ -199,6 +199,12 @@ describe("POST /collector/graphql", () => {
     expect(res.body).toEqual({ errors: [{ message: "Query depth limit of 10 exceeded, found 16.", extensions: { classification: "QueryLimitExceeded" } }] });
   });
 
+  it("stops parsing a huge document", async () => {
+    const res = await gql(`{ CRM { contact_collection { items { ${"email ".repeat(12_000)} } } } }`);
+    expect(res.status).toBe(400);
+    expect(res.body!.errors[0]).toMatchObject({ message: expect.stringContaining("10000 tokens. Parsing aborted."), extensions: { classification: "InvalidSyntax" } });
+  });
+
   it("refuses a query that could read too many records", async () => {
     const res = await gql(`{ CRM { contact_collection(limit: 200) { items { associations { deal_collection__contact_to_deal(limit: 200) { items { dealname } } } } } } }`);
     expect(res.status).toBe(400);
