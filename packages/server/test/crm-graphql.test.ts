@@ -111,9 +111,12 @@ describe("POST /collector/graphql", () => {
     expect(second).toEqual({ total: 4, offset: 4, limit: 3, hasMore: false, items: [{ email: "cy@globex.io" }] });
   });
 
-  it("refuses a page past the search limits as a field error", async () => {
+  it("refuses a page past the search limits as a field error, in the query's terms", async () => {
     const res = await gql(`{ CRM { contact_collection(limit: 500) { total } } }`);
-    expect(res.body).toMatchObject({ data: null, errors: [{ message: expect.stringContaining("limit must be between 1 and 200"), extensions: { category: "VALIDATION_ERROR" } }] });
+    expect(res.body).toMatchObject({ data: null, errors: [{ message: "limit must be between 1 and 200 (got 500).", extensions: { category: "VALIDATION_ERROR" } }] });
+    const back = await gql(`{ CRM { contact_collection(offset: -1) { total } } }`);
+    expect(back.body!.errors[0].message).toBe("offset must not be negative (got -1).");
+    expect((await gql(`{ CRM { contact_collection(limit: null) { total } } }`)).status).toBe(400);
   });
 
   it("follows associations by label: the primary company, the contact's deals, and back", async () => {

@@ -65,12 +65,14 @@ export async function collection(
   fields: ReadonlyMap<string, FilterField>,
   args: { filter?: Record<string, unknown> | null; orderBy?: readonly SortChoice[] | null; limit: number; offset: number },
 ): Promise<CollectionPage> {
+  checkPaging(args.limit, args.offset);
   const defs = await liveProperties(ctx.db, ctx.accountId, t.id, ctx.now);
   const req = parseSearch(searchBody(fields, args));
   const r = await runSearch(ctx.db, { accountId: ctx.accountId, t, defs }, req);
   return page(t, r.objects, r.total, r.offset, r.limit);
 }
 
+/** Paging checked in the query's own terms (the search underneath speaks of `after`). */
 function checkPaging(limit: number, offset: number): void {
   if (limit < 1 || limit > SEARCH_LIMITS.pageSize) throw validationError(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${limit}).`, [{ message: "limit out of range", in: "limit", code: "INVALID_LIMIT" }]);
   if (offset < 0) throw validationError(`offset must not be negative (got ${offset}).`, [{ message: "offset out of range", in: "offset", code: "INVALID_PAGING_CURSOR" }]);

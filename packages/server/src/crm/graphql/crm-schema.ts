@@ -118,9 +118,10 @@ function orderByEnum(s: TypeSource): GraphQLEnumType {
   return new GraphQLEnumType({ name: `${s.t.singular}_order_by`, values });
 }
 
+/** Optional, but never null: resolvers always get numbers. */
 const pagingArgs = {
-  limit: { type: GraphQLInt, defaultValue: DEFAULT_LIMIT },
-  offset: { type: GraphQLInt, defaultValue: 0 },
+  limit: { type: new GraphQLNonNull(GraphQLInt), defaultValue: DEFAULT_LIMIT },
+  offset: { type: new GraphQLNonNull(GraphQLInt), defaultValue: 0 },
 };
 
 /**
