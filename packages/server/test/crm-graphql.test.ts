@@ -1,5 +1,6 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { getIntrospectionQuery } from "graphql";
 import type { Client } from "@hubspot/api-client";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { ALL_CRM_SCOPES, crmClient, liftLimits, rawCall } from "./support/crm-client";
@@ -171,11 +172,14 @@ describe("POST /collector/graphql", () => {
     expect(res.body!.errors[0].context.requiredGranularScopes).toEqual(["crm.objects.companies.read"]);
   });
 
-  it("lets only a token with the schema scope introspect", async () => {
+  it("lets only a token with the schema scope introspect, with the full query GraphQL tools send", async () => {
     const { token: queryOnly } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read", "collector.graphql_query.execute"] });
     const denied = await gql(`{ __schema { queryType { name } } }`, undefined, queryOnly);
     expect(denied.status).toBe(403);
     expect(denied.body!.errors[0].context.requiredGranularScopes).toEqual(["collector.graphql_schema.read"]);
+    const full = await gql(getIntrospectionQuery());
+    expect(full.status).toBe(200);
+    expect(full.body!.data.__schema.types.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(["CRM", "contact", "contact_collection", "contact_filter", "company_associations"]));
     const allowed = await gql(`{ __type(name: "contact_filter") { inputFields { name } } }`);
     expect(allowed.body!.data.__type.inputFields.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(["email__eq", "email__not_null", "hubspotscore__gte"]));
   });
