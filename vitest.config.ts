@@ -12,6 +12,10 @@ const clientSuites = ["packages/cli/test/**/*.test.ts", "packages/server/test/hs
 const clusterSuites = ["test/e2e/cluster*.test.ts"];
 
 export default defineConfig({
+  // graphql 16 ships CommonJS (main) and ESM (module) copies of itself. Node (and tsx, which runs the server) loads
+  // the CommonJS one everywhere; Vite would give the server's own source the ESM one while the GraphQL libraries
+  // it uses load the CommonJS one, and graphql refuses schemas built by "another module". One copy, as in production.
+  resolve: { alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }] },
   test: {
     // Real builds install npm packages and real browsers render pages: generous limits, for hangs only.
     testTimeout: 180_000,
