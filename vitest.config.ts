@@ -1,6 +1,10 @@
 import os from "node:os";
 import path from "node:path";
+import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
+
+// Suites import the workspace packages' TypeScript sources, not their compiled dist/ (package.json `exports`).
+const sourceCondition = "sprocket-source";
 
 // The server's own suites and the reliability suite run twice: once on SQLite, once on PostgreSQL.
 const storeSuites = ["packages/server/test/**/*.test.ts", "test/reliability/**/*.test.ts"];
@@ -12,7 +16,11 @@ const clientSuites = ["packages/cli/test/**/*.test.ts", "packages/server/test/hs
 const clusterSuites = ["test/e2e/cluster*.test.ts"];
 
 export default defineConfig({
+  resolve: { conditions: [sourceCondition, ...defaultClientConditions] },
+  ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
   test: {
+    // Compiles the packages from the current sources first, for the processes suites start (see the file).
+    globalSetup: ["test/global-setup.ts"],
     // Real builds install npm packages and real browsers render pages: generous limits, for hangs only.
     testTimeout: 180_000,
     hookTimeout: 180_000,
