@@ -1,5 +1,5 @@
-// `npm run build`'s first half: rolldown.config.ts through rolldown's API, which (unlike its CLI) does not list every
-// module it writes, so `npm install` prints one line.
+// `npm run build:packages` (the first half of `npm run build`): rolldown.config.ts through rolldown's API, which (unlike
+// its CLI) does not list every module it writes, so `npm install` prints one line for it.
 import { build } from "rolldown";
 import { builds } from "../rolldown.config";
 
