@@ -67,11 +67,12 @@ export class SqliteLogWriter implements SinkWriter {
 
 /**
  * Compiled (dist/), the thread runs the .js module beside this one. From the sources (tests, tsx) it runs the .ts, and
- * a worker thread inherits no loader (nor does Node 20 apply `--import tsx` to a worker's entry): a two-line ESM entry
- * registers tsx in the thread first.
+ * a worker thread inherits no loader (nor does Node 20 apply `--import tsx` to a worker's entry): an entry given as
+ * code registers tsx in the thread first.
  */
 function startWorker(workerData: WriterData): Worker {
   if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./sqlite-log-writer.worker.js", import.meta.url), { workerData });
   const source = new URL("./sqlite-log-writer.worker.ts", import.meta.url).href;
-  return new Worker(`const { register } = await import("tsx/esm/api"); register(); await import(${JSON.stringify(source)});`, { eval: true, workerData });
+  // A promise chain: an eval'd entry runs as a script, where top-level await is not allowed.
+  return new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
 }
