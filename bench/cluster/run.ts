@@ -1,7 +1,7 @@
 // Scale-out mode's cost per request: the same server on PostgreSQL + Redis (pg-boss queue, Redis rate limits and
 // pub/sub) against the embedded mode (SQLite, in-process limits), both started in this run, for a CRM read by id and
 // a function invocation (a public endpoint function). Printed as ratios of time per request, scale-out / embedded.
-// Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379. Run: npx tsx bench/cluster/run.ts
+// Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379. Run: npx tsx --conditions=sprocket-source bench/cluster/run.ts
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";

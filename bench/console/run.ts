@@ -3,7 +3,7 @@
  * - the shell's JavaScript (entry + its static imports), gzipped: what every first visit downloads;
  * - time to a usable contacts page (100,000 contacts, signed in, cold cache: navigation → first rows shown)
  *   vs a static HTML page served by the same server (navigation → its element shown).
- * Run: npx tsx bench/console/run.ts   (BENCH_CONTACTS=… to change the data size)
+ * Run: npx tsx --conditions=sprocket-source bench/console/run.ts   (BENCH_CONTACTS=… to change the data size)
  */
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

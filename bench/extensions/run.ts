@@ -3,7 +3,7 @@
  * - navigation → the page's own first render (the record's name in its heading), the baseline;
  * - navigation → the seed card's first rendered text, measured in the same visits;
  * - a deploy finishing → an open page showing the new build of the card (what `sprocket project dev` relies on).
- * Run: npx tsx bench/extensions/run.ts
+ * Run: npx tsx --conditions=sprocket-source bench/extensions/run.ts
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -3,7 +3,7 @@
  * - CRM API throughput (GET /crm/v3/objects/contacts with an app token) with API-call logging on against off
  *   (`SPROCKET_LOG_API_CALLS=false`), alternating rounds so that drift hits both alike; expected ratio >= 0.9.
  * - trace lookup (GET /api/v1/traces/:id over HTTP) with a million stored log events: median latency.
- * Run: npx tsx bench/logs/run.ts   (BENCH_SECONDS=3 per round, BENCH_EVENTS=1000000; SPROCKET_DATABASE_URL for PostgreSQL)
+ * Run: npx tsx --conditions=sprocket-source bench/logs/run.ts   (BENCH_SECONDS=3 per round, BENCH_EVENTS=1000000; SPROCKET_DATABASE_URL for PostgreSQL)
  */
 import { performance } from "node:perf_hooks";
 import { startBenchServer } from "../support/bench-server";
