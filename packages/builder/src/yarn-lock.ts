@@ -22,7 +22,10 @@ const LOCAL_PROTOCOL = /@(file|link|portal|exec):/;
 export function yarnLockPins(text: string, manifest: PackageManifest, shown: string): YarnPins {
   let parsed: Record<string, unknown>;
   try {
-    parsed = parseSyml(text);
+    // yarn's parser reads the classic format only under its "# yarn lockfile v1" header; a file that lost the header
+    // (and is not yarn 2+'s YAML, which starts with __metadata) is still the classic format.
+    const classicWithoutHeader = !/^#\s*yarn\s+lockfile\s+v1\s*$/im.test(text) && !/^__metadata:/m.test(text);
+    parsed = parseSyml(classicWithoutHeader ? `# yarn lockfile v1\n${text}` : text);
   } catch (error) {
     throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} cannot be read: ${(error as Error).message.split("\n")[0]}`);
   }
