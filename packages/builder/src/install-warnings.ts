@@ -1,5 +1,7 @@
 import type { NpmFailure } from "./npm-output";
-import { lockMismatches } from "./npm-output";
+
+// A lock file far out of step lists every missing package; the first few say what happened.
+const SHOWN_MISMATCHES = 3;
 
 /**
  * Why an install did not go exactly as the package's lock file says, kept in the cache entry beside node_modules so a
@@ -13,7 +15,9 @@ export type InstallNote =
   | { kind: "yarn-pin-not-served"; reason: string };
 
 export function outOfStepNote(lockfile: string, failure: NpmFailure): InstallNote {
-  return { kind: "lock-out-of-step", lockfile, mismatches: lockMismatches(failure) };
+  const { mismatches } = failure;
+  const more = mismatches.length - SHOWN_MISMATCHES;
+  return { kind: "lock-out-of-step", lockfile, mismatches: more > 0 ? [...mismatches.slice(0, SHOWN_MISMATCHES), `and ${more} more`] : mismatches };
 }
 
 export function notServedNote(lockfile: string | null, failure: NpmFailure): InstallNote {

@@ -6,8 +6,10 @@
 export interface NpmFailure {
   /** npm's error code (`ETARGET`, `EUSAGE`, `E404`), or "" when it printed none. */
   code: string;
-  /** The reason, one line each, `npm error ` prefix kept so the user sees what npm said. */
+  /** The reason, one line each, `npm error ` prefix kept so the user sees what npm said (at most MAX_REASON_LINES). */
   lines: string[];
+  /** What npm listed as the lock file's mismatches (`Missing: x@1 from lock file`, `Invalid: ...`), all of them. */
+  mismatches: string[];
   /** The reason in one line without npm's prefixes, for a summary. */
   summary: string;
 }
@@ -34,25 +36,21 @@ export function npmFailure(output: string): NpmFailure {
     kept.push(errorLines[i]!.trimEnd());
   }
   const code = /^code (\S+)/.exec(bodies.find((body) => body.startsWith("code ")) ?? "")?.[1] ?? "";
-  const lines = kept.slice(0, MAX_REASON_LINES);
-  const reason = lines.map((line) => line.replace(ERROR_PREFIX, "")).filter((body) => !body.startsWith("code "));
+  const lines = kept.length > MAX_REASON_LINES ? [...kept.slice(0, MAX_REASON_LINES - 1), `npm error ... (${kept.length - MAX_REASON_LINES + 1} more lines)`] : kept;
+  const bodiesKept = kept.map((line) => line.replace(ERROR_PREFIX, ""));
+  const reason = bodiesKept.filter((body) => !body.startsWith("code "));
   const summary = (reason[0] ?? "").replace(/^(notarget|404)\s+/, "").trim();
-  return { code, lines, summary };
+  return { code, lines, mismatches: bodiesKept.filter((body) => /^(Missing|Invalid):/.test(body)), summary };
 }
 
 /** npm ci refused the lock file because it does not match package.json (npm's EUSAGE "in sync" message). */
 export function isLockOutOfStep(failure: NpmFailure): boolean {
-  return failure.code === "EUSAGE" && failure.lines.some((line) => /in sync/.test(line));
+  return failure.code === "EUSAGE" && failure.lines.some((line) => line.includes("in sync"));
 }
 
 /** A version the install asked for is not on the registry: no such version (ETARGET), or no such tarball (E404). */
 export function isNotOnRegistry(failure: NpmFailure): boolean {
   return failure.code === "ETARGET" || failure.code === "E404";
-}
-
-/** What npm listed as the mismatches (`Missing: x@1 from lock file`, `Invalid: ...`), for a warning. */
-export function lockMismatches(failure: NpmFailure): string[] {
-  return failure.lines.map((line) => line.replace(ERROR_PREFIX, "")).filter((body) => /^(Missing|Invalid):/.test(body));
 }
 
 /** Replaces each server path in `text` with what the user knows it as (longest first, so nested paths win). */
