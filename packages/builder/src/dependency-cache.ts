@@ -203,7 +203,8 @@ function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null, 
     node: process.versions.node.split(".")[0],
     ...declared(manifest),
     lockfile: lockfile === null ? null : createHash("sha256").update(lockfile).digest("hex"),
-    workspaces: workspaces.map((w) => ({ name: w.name, folder: w.folder, manifestName: w.manifest.name ?? null, ...declared(w.manifest) })),
+    // npm links a workspace only where its version satisfies the range asking for it; otherwise it fetches one.
+    workspaces: workspaces.map((w) => ({ name: w.name, folder: w.folder, version: w.manifest.version ?? null, ...declared(w.manifest) })),
     yarnPins: yarn ? sorted(yarn.pins) : null,
   });
   return createHash("sha256").update(material).digest("hex");

@@ -3,6 +3,7 @@ import { BuildError } from "./build-error";
 
 export interface PackageManifest {
   name?: string;
+  version?: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   overrides?: unknown;

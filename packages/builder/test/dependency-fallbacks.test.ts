@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECTS_DIR } from "../../../fixtures/paths";
 import { BuildError, bundleFunction, installDependencies } from "../src/index";
+import { isLockOutOfStep, npmFailure } from "../src/npm-output";
 
 const run = promisify(execFile);
 // Proves a call did not start npm: it would fail to spawn this.
@@ -136,6 +137,42 @@ describe("npm workspaces inside a function folder", () => {
 });
 
 describe("a failed install", () => {
+  it("keeps npm's reason from its output, without the usage text that follows it or the debug log's path", () => {
+    // npm 11's output for npm ci over a lock file out of step (the usage text shortened).
+    const output = [
+      "npm error code EUSAGE",
+      "npm error",
+      "npm error `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
+      "npm error",
+      "npm error Missing: is-odd@3.0.1 from lock file",
+      "npm error",
+      "npm error Clean install a project",
+      "npm error",
+      "npm error Usage:",
+      "npm error npm ci",
+      "npm error",
+      "npm error Options:",
+      "npm error [--install-strategy <hoisted|nested|shallow|linked>] [--legacy-bundling]",
+      "npm error",
+      'npm error Run "npm help ci" for more info',
+      "npm error A complete log of this run can be found in: /root/.npm/_logs/2026-12-06T09_06_07_349Z-debug-0.log",
+    ].join("\n");
+    const failure = npmFailure(`npm warn config something\n${output}\n`);
+    expect(failure).toEqual({
+      code: "EUSAGE",
+      lines: [
+        "npm error code EUSAGE",
+        "npm error `npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
+        "npm error Missing: is-odd@3.0.1 from lock file",
+      ],
+      mismatches: ["Missing: is-odd@3.0.1 from lock file"],
+      summary: "`npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
+    });
+    expect(isLockOutOfStep(failure)).toBe(true);
+    // npm 9 and older wrote "npm ERR!".
+    expect(npmFailure("npm ERR! code ETARGET\nnpm ERR! notarget No matching version found for x@9.9.9.\n")).toMatchObject({ code: "ETARGET", summary: "No matching version found for x@9.9.9." });
+  });
+
   it("says npm's reason (not its usage text) with the project folder, and names no server path", async () => {
     const { root, functions } = await source("broken/dependency-not-found");
     const failCache = join(work, "fail-cache");
