@@ -98,7 +98,8 @@ function failure(e: unknown): Partial<Subtask> {
   if (e instanceof BuildError) {
     const errors = e.problems.length
       ? e.problems.map((p) => ({ message: p.file ? `${p.file}:${p.line}:${p.column} ${p.message}` : p.message, file: p.file, line: p.line, column: p.column, code: e.code }))
-      : [{ message: e.message, code: e.code }];
+      : // One error per line: an install's first line says where, then npm's own lines, each an item in the CLI and console.
+        e.message.split("\n").map((message) => ({ message, code: e.code }));
     return { errorMessage: e.message.split("\n")[0] ?? e.message, subCategory: `BuildPipelineErrorType.${e.code}`, errors };
   }
   const message = e instanceof Error ? e.message : String(e);
