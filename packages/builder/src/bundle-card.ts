@@ -10,6 +10,8 @@ export interface BundleCardOptions {
   /** The card's React module (`module.file` or a 2025.2 `entrypoint`). */
   entry: string;
   nodeModulesDir?: string | null;
+  /** From installDependencies: the package's npm workspaces, resolved to their folders in the project. */
+  workspaces?: Record<string, string>;
   outFile: string;
   /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
   runAs?: BuildIdentity | null;
@@ -70,6 +72,7 @@ export async function bundleCard(options: BundleCardOptions): Promise<BundledCar
       scope: { root, nodeModulesDir: options.nodeModulesDir ?? null },
       sourceMap: production ? "none" : "inline",
       what: `Card ${relativeTo(root, options.entry)}`,
+      workspaces: options.workspaces,
     },
   );
   const manifest = await cardManifest(options.entry, root, metafile);

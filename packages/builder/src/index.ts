@@ -10,3 +10,4 @@ export { formatProblem } from "./esbuild-run";
 export { HOST_GLOBALS } from "./host-globals-plugin";
 export { checkBuildOutputSize, MAX_BUILD_OUTPUT_BYTES, MAX_BUNDLE_BYTES } from "./output-limits";
 export { type BuildIdentity } from "./build-sandbox";
+export { withoutServerPaths } from "./npm-output";
