@@ -135,8 +135,13 @@ function runNpm(command: string, args: string[], cwd: string, timeoutMs: number,
   });
 }
 
+/**
+ * npm's own environment: it reads its proxy, registry and cache settings (npm_config_*, HTTPS_PROXY, HOME) from there,
+ * so the operator's npm set-up reaches it; the variables npm sets for a running script are left out.
+ */
 function npmEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
+  // eslint-disable-next-line no-restricted-properties -- the child's own protocol, not a setting of ours
   for (const [key, value] of Object.entries(process.env)) {
     const lower = key.toLowerCase();
     if (lower.startsWith("npm_lifecycle_") || lower.startsWith("npm_package_")) continue;
