@@ -31,7 +31,10 @@ export default tseslint.config(
       // Tests and HubSpot-shaped JSON bodies are read with `any` on purpose; the compiler's strict mode guards the rest.
       "@typescript-eslint/no-explicit-any": "off",
       // `_`-prefixed names are deliberately unused (a handler's fixed signature, a destructured-away field).
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrors: "none", ignoreRestSiblings: true },
+      ],
       // A `let` a closure reads before it is assigned (a listener's port known only once it listens) cannot be const.
       "prefer-const": ["error", { ignoreReadBeforeAssign: true }],
       // Matching control characters is the point where we strip terminal escapes and check zip entry names.
@@ -44,7 +47,14 @@ export default tseslint.config(
     rules: {
       // One place reads settings (packages/server/src/config.ts, packages/cli/src/config-file.ts); a child process's
       // own environment is the exception, disabled on its line with the reason.
-      "no-restricted-properties": ["error", { object: "process", property: "env", message: "Read settings through the config module (packages/server/src/config.ts): one schema, errors that name the setting." }],
+      "no-restricted-properties": [
+        "error",
+        {
+          object: "process",
+          property: "env",
+          message: "Read settings through the config module (packages/server/src/config.ts): one schema, errors that name the setting.",
+        },
+      ],
     },
   },
   {

@@ -27,7 +27,10 @@ const secretKey = z.string().transform((value, ctx) => {
   const hex = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, "hex") : undefined;
   const key = hex ?? Buffer.from(value, "base64");
   if (key.length === 32 && (hex || key.toString("base64").replace(/=+$/, "") === value.replace(/=+$/, ""))) return key;
-  ctx.addIssue({ code: "custom", message: "must be 32 bytes written as 64 hex characters or as base64 (generate one with `openssl rand -hex 32`)" });
+  ctx.addIssue({
+    code: "custom",
+    message: "must be 32 bytes written as 64 hex characters or as base64 (generate one with `openssl rand -hex 32`)",
+  });
   return z.NEVER;
 });
 
@@ -39,7 +42,10 @@ const gitPrivateHosts = z.string().transform((raw, ctx): "all" | string[] => {
   if (value === "false") return [];
   const hosts = value.split(",").map((h) => h.trim());
   if (hosts.every((h) => gitHost.test(h))) return hosts.map((h) => h.replace(/\.$/, ""));
-  ctx.addIssue({ code: "custom", message: "must be true, false, or a comma-separated list of host names or IP literals (IPv6 in brackets) as written in repository URLs" });
+  ctx.addIssue({
+    code: "custom",
+    message: "must be true, false, or a comma-separated list of host names or IP literals (IPv6 in brackets) as written in repository URLs",
+  });
   return z.NEVER;
 });
 
@@ -64,12 +70,20 @@ export const settingsShape = {
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite store)")
     .optional(),
   SPROCKET_DATABASE_ALLOW_SUPERUSER: onOff.default(false),
-  SPROCKET_REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL").optional(),
-  SPROCKET_REDIS_PREFIX: z.string().regex(/^[\w.:-]+$/, "may hold letters, digits and _ . : - only").default("sprocket"),
+  SPROCKET_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
+    .optional(),
+  SPROCKET_REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w.:-]+$/, "may hold letters, digits and _ . : - only")
+    .default("sprocket"),
   SPROCKET_SECRET_KEY: secretKey.optional(),
   // Logs
   SPROCKET_LOG_LEVEL: z
-    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { message: "must be one of fatal, error, warn, info, debug, trace, silent" })
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
+      message: "must be one of fatal, error, warn, info, debug, trace, silent",
+    })
     .default("info"),
   SPROCKET_LOG_RETENTION_DAYS: wholeNumber(1, 3650, " of days").default(30),
   SPROCKET_OTLP_ENDPOINT: httpUrl("must be an http:// or https:// URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318").optional(),
@@ -99,26 +113,36 @@ export type EnvConfig = Omit<ServerConfig, "testHooks" | "logs"> & { logs: Omit<
 export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvConfig => {
   const issue = (setting: SettingName, message: string) => ctx.addIssue({ code: "custom", path: [setting], message });
   if (Boolean(s.SPROCKET_TLS_CERT) !== Boolean(s.SPROCKET_TLS_KEY)) {
-    issue(s.SPROCKET_TLS_CERT ? "SPROCKET_TLS_KEY" : "SPROCKET_TLS_CERT", "--tls-cert and --tls-key (SPROCKET_TLS_CERT, SPROCKET_TLS_KEY) go together: give both or neither");
+    issue(
+      s.SPROCKET_TLS_CERT ? "SPROCKET_TLS_KEY" : "SPROCKET_TLS_CERT",
+      "--tls-cert and --tls-key (SPROCKET_TLS_CERT, SPROCKET_TLS_KEY) go together: give both or neither",
+    );
   }
   if (s.SPROCKET_TLS_CERT && s.SPROCKET_HTTPS_PORT === undefined) {
     issue("SPROCKET_HTTPS_PORT", "is needed with --tls-cert and --tls-key: they are for the HTTPS listener");
   }
   if (s.SPROCKET_REDIS_URL && !s.SPROCKET_SECRET_KEY) {
     // Nodes sign what they tell each other over Redis with a key derived from it (cluster/signed-messages.ts).
-    issue("SPROCKET_SECRET_KEY", "is required with SPROCKET_REDIS_URL: every node of a deployment must share it (generate one with `openssl rand -hex 32`)");
+    issue(
+      "SPROCKET_SECRET_KEY",
+      "is required with SPROCKET_REDIS_URL: every node of a deployment must share it (generate one with `openssl rand -hex 32`)",
+    );
   }
   // The endpoint listener defaults to the console's port + 1 (a free port when the console's is 0, as in tests).
   const consolePort = s.SPROCKET_PORT;
   const endpointPort = s.SPROCKET_FUNCTIONS_PORT ?? (consolePort === 0 ? 0 : consolePort + 1);
-  if (endpointPort > MAX_PORT) issue("SPROCKET_FUNCTIONS_PORT", `must be between 0 and ${MAX_PORT} (by default it is the console's port + 1)`);
+  if (endpointPort > MAX_PORT)
+    issue("SPROCKET_FUNCTIONS_PORT", `must be between 0 and ${MAX_PORT} (by default it is the console's port + 1)`);
   if (endpointPort !== 0 && endpointPort === consolePort) {
     issue("SPROCKET_FUNCTIONS_PORT", `must differ from the console's port ${consolePort}: endpoint functions get an origin of their own`);
   }
   // Its public URL must not be the console's origin: that is the whole point of the second listener.
   const endpointUrl = s.SPROCKET_FUNCTIONS_PUBLIC_URL?.replace(/\/+$/, "");
   if (endpointUrl && s.SPROCKET_PUBLIC_URL && new URL(endpointUrl).origin === new URL(s.SPROCKET_PUBLIC_URL).origin) {
-    issue("SPROCKET_FUNCTIONS_PUBLIC_URL", `must be another origin than SPROCKET_PUBLIC_URL (${new URL(s.SPROCKET_PUBLIC_URL).origin}): endpoint functions serve tenants' content`);
+    issue(
+      "SPROCKET_FUNCTIONS_PUBLIC_URL",
+      `must be another origin than SPROCKET_PUBLIC_URL (${new URL(s.SPROCKET_PUBLIC_URL).origin}): endpoint functions serve tenants' content`,
+    );
   }
   const functionLimits = {
     ...(s.SPROCKET_FUNCTION_TIMEOUT_MS !== undefined && { timeoutMs: s.SPROCKET_FUNCTION_TIMEOUT_MS }),
@@ -147,6 +171,10 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     // Only root can switch users; otherwise the builder's confinement plugin is what holds.
     buildIdentity: process.getuid?.() === 0 ? { uid: s.SPROCKET_BUILD_UID, gid: s.SPROCKET_BUILD_UID } : undefined,
     logs: { retentionDays: s.SPROCKET_LOG_RETENTION_DAYS, otlpEndpoint: s.SPROCKET_OTLP_ENDPOINT },
-    builds: { depsCacheDir: s.SPROCKET_DEPS_CACHE_DIR && path.resolve(s.SPROCKET_DEPS_CACHE_DIR), jobLeaseMs: s.SPROCKET_JOB_LEASE_MS, jobPollMs: s.SPROCKET_JOB_POLL_MS },
+    builds: {
+      depsCacheDir: s.SPROCKET_DEPS_CACHE_DIR && path.resolve(s.SPROCKET_DEPS_CACHE_DIR),
+      jobLeaseMs: s.SPROCKET_JOB_LEASE_MS,
+      jobPollMs: s.SPROCKET_JOB_POLL_MS,
+    },
   };
 });

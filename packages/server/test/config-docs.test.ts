@@ -12,7 +12,10 @@ function tableSettings(file: string, heading: string): Set<string> {
   const start = text.indexOf(`\n${heading}\n`);
   expect(start, `${file} has a "${heading}" section`).toBeGreaterThanOrEqual(0);
   const next = text.indexOf("\n## ", start + heading.length + 1);
-  const rows = text.slice(start, next === -1 ? undefined : next).split("\n").filter((l) => l.startsWith("|"));
+  const rows = text
+    .slice(start, next === -1 ? undefined : next)
+    .split("\n")
+    .filter((l) => l.startsWith("|"));
   return new Set(rows.flatMap((row) => row.match(/SPROCKET_[A-Z_]+/g) ?? []));
 }
 
@@ -29,9 +32,17 @@ describe("the settings documentation", () => {
   });
 
   it("names no setting the server does not read", () => {
-    const docs = ["README.md", ...fs.readdirSync(path.join(ROOT, "docs"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+    const docs = [
+      "README.md",
+      ...fs
+        .readdirSync(path.join(ROOT, "docs"), { recursive: true, encoding: "utf8" })
+        .filter((f) => f.endsWith(".md"))
+        .map((f) => `docs/${f}`),
+    ];
     const known = new Set<string>([...SETTING_NAMES, ...NOT_SERVER_SETTINGS]);
-    const unknown = docs.flatMap((file) => (read(file).match(/SPROCKET_[A-Z_]+/g) ?? []).filter((name) => !known.has(name)).map((name) => `${file}: ${name}`));
+    const unknown = docs.flatMap((file) =>
+      (read(file).match(/SPROCKET_[A-Z_]+/g) ?? []).filter((name) => !known.has(name)).map((name) => `${file}: ${name}`),
+    );
     expect(unknown).toEqual([]);
   });
 });

@@ -49,24 +49,36 @@ describe("every setting", () => {
 
   it("has a value to refuse for each setting, or is a path or name whose empty value means its default", () => {
     expect(SETTING_NAMES.filter((name) => BAD[name] === "")).toEqual(["SPROCKET_HOST", "SPROCKET_DATA_DIR", "SPROCKET_DEPS_CACHE_DIR"]);
-    expect(loadConfig({}, { SPROCKET_HOST: "", SPROCKET_DATA_DIR: "", SPROCKET_DEPS_CACHE_DIR: "" })).toMatchObject({ host: "127.0.0.1", builds: { depsCacheDir: undefined } });
+    expect(loadConfig({}, { SPROCKET_HOST: "", SPROCKET_DATA_DIR: "", SPROCKET_DEPS_CACHE_DIR: "" })).toMatchObject({
+      host: "127.0.0.1",
+      builds: { depsCacheDir: undefined },
+    });
   });
 
   it("names the flag when the value came from one, and never repeats a secret it refuses", () => {
     expect(() => loadConfig({ port: "http" }, { SPROCKET_PORT: "3900" })).toThrow('Invalid setting --port: must be a number (got "http")');
     expect(() => loadConfig({}, { SPROCKET_PORT: "http" })).toThrow('Invalid setting SPROCKET_PORT: must be a number (got "http")');
-    expect(() => loadConfig({}, { SPROCKET_DATABASE_URL: "mysql://root:hunter2@db/sprocket" })).toThrow(/^Invalid setting SPROCKET_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL[^"]*$/);
+    expect(() => loadConfig({}, { SPROCKET_DATABASE_URL: "mysql://root:hunter2@db/sprocket" })).toThrow(
+      /^Invalid setting SPROCKET_DATABASE_URL: must be a postgres:\/\/ or postgresql:\/\/ URL[^"]*$/,
+    );
   });
 
   it("gives no silent fallback: the job lease, poll and cache settings are taken as written or refused", () => {
-    const c = loadConfig({}, { SPROCKET_JOB_LEASE_MS: "1500", SPROCKET_JOB_POLL_MS: "100", SPROCKET_DEPS_CACHE_DIR: "/var/cache/sprocket" });
+    const c = loadConfig(
+      {},
+      { SPROCKET_JOB_LEASE_MS: "1500", SPROCKET_JOB_POLL_MS: "100", SPROCKET_DEPS_CACHE_DIR: "/var/cache/sprocket" },
+    );
     expect(c.builds).toEqual({ jobLeaseMs: 1500, jobPollMs: 100, depsCacheDir: "/var/cache/sprocket" });
     expect(loadConfig({}, {}).builds).toEqual({ jobLeaseMs: 15_000, jobPollMs: 500, depsCacheDir: undefined });
-    expect(() => loadConfig({}, { SPROCKET_JOB_LEASE_MS: "abc" })).toThrow("Invalid setting SPROCKET_JOB_LEASE_MS: must be a whole number from 100 to 86400000");
+    expect(() => loadConfig({}, { SPROCKET_JOB_LEASE_MS: "abc" })).toThrow(
+      "Invalid setting SPROCKET_JOB_LEASE_MS: must be a whole number from 100 to 86400000",
+    );
   });
 
   it("has no test hook a setting can turn on: only code passes them", () => {
     expect(loadConfig({}, { SPROCKET_TEST_PAUSE_AT: "build", SPROCKET_TEST_PAUSE_MS: "1" }).testHooks).toEqual({});
-    expect(loadConfig({ testHooks: { crashPause: { at: "deploy", ms: 5 } } }, {}).testHooks).toEqual({ crashPause: { at: "deploy", ms: 5 } });
+    expect(loadConfig({ testHooks: { crashPause: { at: "deploy", ms: 5 } } }, {}).testHooks).toEqual({
+      crashPause: { at: "deploy", ms: 5 },
+    });
   });
 });

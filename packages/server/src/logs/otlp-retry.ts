@@ -30,7 +30,13 @@ export const isRetryableStatus = (status: number): boolean => RETRYABLE_STATUS.h
  * when it gave one, otherwise exponential back-off with full jitter (a random wait up to the doubled step, so that
  * many nodes do not come back at once); never more than maxMs.
  */
-export function retryDelay(attempt: number, retryAfter: string | null, options: RetryOptions, now = Date.now(), random = Math.random): number {
+export function retryDelay(
+  attempt: number,
+  retryAfter: string | null,
+  options: RetryOptions,
+  now = Date.now(),
+  random = Math.random,
+): number {
   if (retryAfter !== null) {
     const seconds = /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - now;
     if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), options.maxMs);
