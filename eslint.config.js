@@ -1,6 +1,7 @@
 // ESLint 9 flat config: typescript-eslint's recommended rules (not type-aware: see docs/decisions.md for the timing),
 // Prettier owns the layout (eslint-config-prettier turns off the rules that would fight it).
 import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import prettier from "eslint-config-prettier";
 import reactHooks from "eslint-plugin-react-hooks";
 import globals from "globals";
@@ -9,7 +10,7 @@ import tseslint from "typescript-eslint";
 /** The modules allowed to read `process.env`: the server's settings and the CLI's own. */
 const CONFIG_MODULES = ["packages/server/src/config.ts", "packages/cli/src/config-file.ts"];
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: [
       "**/node_modules/**",
@@ -24,7 +25,7 @@ export default tseslint.config(
     ],
   },
   js.configs.recommended,
-  ...tseslint.configs.recommended,
+  tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: "module" },
     rules: {
