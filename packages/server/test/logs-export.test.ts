@@ -161,6 +161,20 @@ describe("OTLP export retries", () => {
     expect(collector.bodies).toEqual([]);
   });
 
+  it("stops waiting when closed: a server shutting down drops what the collector cannot take now, and says so", async () => {
+    const collector = await flakyCollector([503, 503, 503]);
+    const errors: unknown[] = [];
+    // Back-off of a minute: close() must not wait it out.
+    const exporter = new OtlpExporter(collector.url, (e) => errors.push(e), { attempts: 5, baseMs: 60_000, maxMs: 60_000 });
+    exporter.export([apiCallRow("00f067aa0ba902b7")]);
+    await expect.poll(() => collector.requests()).toBe(1);
+    await exporter.close();
+    await collector.close();
+    expect(collector.requests()).toBe(1);
+    expect(exporter.dropped).toBe(1);
+    expect(String(errors[0])).toContain("HTTP 503");
+  });
+
   it("waits what Retry-After asks (seconds or a date), bounded, and otherwise backs off exponentially with jitter", () => {
     const options = { attempts: 5, baseMs: 100, maxMs: 1_000 };
     const now = Date.parse("2026-01-01T00:00:00Z");

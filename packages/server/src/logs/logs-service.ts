@@ -75,7 +75,7 @@ export class Logs {
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
     await this.sink.close();
-    await this.exporter?.flush();
+    await this.exporter?.close();
     await this.pruning;
   }
 }

@@ -1,3 +1,5 @@
+import { setTimeout as sleep } from "node:timers/promises";
+
 /** How hard the OTLP exporter tries before it drops a batch. */
 export interface RetryOptions {
   /** Tries in all, the first included. */
@@ -38,20 +40,25 @@ export function retryDelay(
   random = Math.random,
 ): number {
   if (retryAfter !== null) {
-    const seconds = /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - now;
-    if (Number.isFinite(seconds)) return Math.min(Math.max(seconds, 0), options.maxMs);
+    const ms = /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - now;
+    if (Number.isFinite(ms)) return Math.min(Math.max(ms, 0), options.maxMs);
   }
   return Math.round(random() * Math.min(options.maxMs, options.baseMs * 2 ** attempt));
 }
 
-/** Runs `send` until it succeeds, fails with an error that is not a RetryableError, or the tries run out. */
-export async function withRetry(send: () => Promise<void>, options: RetryOptions): Promise<void> {
+/**
+ * Runs `send` until it succeeds, fails with an error that is not a RetryableError, or the tries run out. Once `stop`
+ * is aborted (the server is closing) it waits no more: the wait under way ends and the last error is thrown.
+ */
+export async function withRetry(send: () => Promise<void>, options: RetryOptions, stop?: AbortSignal): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await send();
     } catch (e) {
-      if (!(e instanceof RetryableError) || attempt + 1 >= options.attempts) throw e;
-      await new Promise((resolve) => setTimeout(resolve, retryDelay(attempt, e.retryAfter, options)));
+      if (!(e instanceof RetryableError) || attempt + 1 >= options.attempts || stop?.aborted) throw e;
+      await sleep(retryDelay(attempt, e.retryAfter, options), undefined, { signal: stop }).catch(() => {
+        throw e;
+      });
     }
   }
 }
