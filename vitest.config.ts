@@ -36,7 +36,8 @@ export default defineConfig({
     // cores busy (vitest's default on two cores is one file at a time).
     maxWorkers: 3,
     // One npm dependency cache for every server a test starts: the builder's cache is content-addressed and safe to
-    // share, so each dependency set is installed once per machine, not once per test file.
+    // share, so each dependency set is installed once per machine, not once per test file. Server processes inherit
+    // it; in-process servers get the same folder from test/support/test-server.ts (SHARED_DEPS_CACHE).
     env: { SPROCKET_DEPS_CACHE_DIR: path.join(os.tmpdir(), "sprocket-test-deps-cache") },
     projects: [
       {

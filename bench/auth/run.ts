@@ -10,8 +10,7 @@ import { alternate, load } from "../support/load";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 // The API-call log has its own benchmark (bench/logs); here it is off so only the gate is measured.
-process.env.SPROCKET_LOG_API_CALLS = "false";
-const server = await startBenchServer();
+const server = await startBenchServer({}, { recordApiCalls: false });
 const p = server.platform;
 
 const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });

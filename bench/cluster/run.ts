@@ -18,10 +18,8 @@ const PG_ADMIN = process.env.SPROCKET_TEST_PG_ADMIN_URL ?? "postgres://postgres@
 const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const FUNCTIONS_PROJECT = path.resolve(import.meta.dirname, "../../packages/server/test/fixtures/functions-project");
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
-
-/** The load measures invocations, not the per-account limit on anonymous endpoint calls. */
-const UNLIMITED_ENDPOINTS = { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "1000000" };
+/** The load measures invocations, not the per-account limit on anonymous endpoint calls; builds share a warm cache. */
+const UNLIMITED_ENDPOINTS = { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "1000000", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE };
 
 interface Mode {
   name: string;

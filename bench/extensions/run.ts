@@ -20,13 +20,11 @@ const CARD_TEXT = "send some text to the serverless function.";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`.padStart(7);
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
-process.env.SPROCKET_JOB_POLL_MS = "50";
 const work = mkdtempSync(path.join(tmpdir(), "sprocket-bench-extensions-"));
 const seed = path.join(work, "seed-example");
 cpSync(path.join(SHARED_PROJECTS, "seed-example"), seed, { recursive: true });
 
-const server = await startBenchServer();
+const server = await startBenchServer({ SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, SPROCKET_JOB_POLL_MS: "50" });
 const browser = await launchChromium();
 try {
   const { accountId, personalAccessKey, superAdmin } = server.bootstrap.info;

@@ -5,6 +5,7 @@ import { createTestDatabase, type TestDatabase } from "../../packages/server/tes
 import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "../../packages/server/test/support/project-api";
 import { bootstrapKey, freePort, spawnServer, type ServerProcess } from "../../packages/server/test/support/server-process";
 import type { BootstrapInfo } from "../../packages/server/src/index";
+import type { TestHooks } from "../../packages/server/src/config";
 import { type CaseGroup, type Profile, check } from "./case";
 import fs from "node:fs";
 import path from "node:path";
@@ -20,9 +21,9 @@ interface CrashWorld {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function restart(w: CrashWorld, env: NodeJS.ProcessEnv = {}): Promise<void> {
+async function restart(w: CrashWorld, testHooks?: TestHooks): Promise<void> {
   if (w.server.child.exitCode === null && w.server.child.signalCode === null) await w.server.kill("SIGKILL");
-  w.server = await spawnServer({ port: w.port, dataDir: w.db.dataDir, env: { ...w.env, ...env } });
+  w.server = await spawnServer({ port: w.port, dataDir: w.db.dataDir, env: w.env, ...(testHooks && { testHooks }) });
 }
 
 /** Work that runs until the server dies under it: each call reports whether the server acknowledged it. */
@@ -103,7 +104,7 @@ async function secretUpdates(w: CrashWorld, profile: Profile): Promise<string> {
 }
 
 async function killDuring(w: CrashWorld, point: "build" | "deploy", project: string): Promise<string> {
-  await restart(w, { SPROCKET_TEST_PAUSE_AT: point, SPROCKET_TEST_PAUSE_MS: "120000" });
+  await restart(w, { crashPause: { at: point, ms: 120_000 } });
   let api = new ProjectApi(w.server.url, bootstrapKey(w.db.dataDir));
   await api.call("POST", "/developer/projects/v1", { body: { name: project } });
   const upload = await api.upload(project, await zipFixtureSource("seed-example"), { platformVersion: "2023.2" });

@@ -38,6 +38,8 @@ export interface WorkerRequest {
 export function bundleInSandbox<T>(request: WorkerRequest, runAs: BuildIdentity): Promise<T> {
   const worker = workerFile();
   return new Promise((resolve, reject) => {
+    // Only PATH of the server's environment passes to the worker (the child's own environment, not a setting).
+    // eslint-disable-next-line no-restricted-properties
     const child = spawn(process.execPath, [worker], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, uid: runAs.uid, gid: runAs.gid });
     let stdout = "";
     let stderr = "";

@@ -54,6 +54,7 @@ export function runNpm(run: NpmRun): Promise<NpmResult> {
 
 function npmEnvironment(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
+  // eslint-disable-next-line no-restricted-properties -- the child's own protocol, not a setting of ours
   for (const [key, value] of Object.entries(process.env)) {
     const lower = key.toLowerCase();
     if (lower.startsWith("npm_lifecycle_") || lower.startsWith("npm_package_")) continue;

@@ -11,7 +11,7 @@ import { createRunnerPool } from "@sprocket/runtime";
 import { buildApp } from "./app";
 import { ApiLimits } from "./apps/rate-limits";
 import { ensureBootstrap, type BootstrapInfo } from "./bootstrap";
-import { Logs, logsOptions } from "./logs/logs-service";
+import { Logs } from "./logs/logs-service";
 import { RedisLogBus } from "./logs/redis-log-bus";
 import { ClusterEvents } from "./cluster/cluster-events";
 import { InProcessPubSub } from "./cluster/pub-sub";
@@ -40,7 +40,6 @@ export interface RunningServer {
 
 /** The store, migrated, with the key for data at rest: what the server and operator commands both need. */
 export async function openPlatform(config: ServerConfig, clock: Clock = systemClock): Promise<Platform> {
-  const logOptions = logsOptions();
   const store = openStore(config);
   let redis: Redis | undefined;
   // Before anything else is written there; startServer repeats it once bootstrap.json and tls/ exist.
@@ -57,7 +56,7 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
   // Nodes hear of each other's deploys and log events through Redis, signed with the shared key; a lone node keeps them in-process.
   const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => logs.onError(e, "Redis pub/sub")) : new InProcessPubSub();
   const bus = redis ? new RedisLogBus(pubsub, (e) => logs.onError(e, "log stream publish")) : undefined;
-  const logs = new Logs(store.db, clock, logOptions, bus, store.file ? new SqliteLogWriter(store.file) : undefined);
+  const logs = new Logs(store.db, clock, config.logs, bus, store.file ? new SqliteLogWriter(store.file) : undefined);
   const close = async () => {
     await pubsub.close();
     await Promise.all([store.close(), redis?.quit()]);

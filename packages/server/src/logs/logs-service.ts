@@ -1,8 +1,7 @@
-import { z } from "zod";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Clock } from "../platform";
-import { ConfigError } from "../config";
+import type { LogsConfig } from "../config";
 import { InProcessLogBus, type LogBus, type LogEntry } from "./log-bus";
 import { DEFAULT_SINK_OPTIONS, LogSink, storeWriter, type SinkOptions, type SinkWriter, type StoredRow } from "./log-sink";
 import { apiCallView, extensionEventView, functionRunView } from "./log-views";
@@ -12,28 +11,8 @@ import { pruneLogs } from "./retention";
 const DAY_MS = 24 * 60 * 60 * 1000;
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
-export interface LogsOptions {
-  retentionDays: number;
-  /** Off only where API calls must not be recorded at all (`SPROCKET_LOG_API_CALLS=false`); the benchmark's baseline. */
-  recordApiCalls: boolean;
-  otlpEndpoint: string | undefined;
-  sink: SinkOptions;
-}
-
-/**
- * `SPROCKET_LOG_RETENTION_DAYS` (default 30), `SPROCKET_OTLP_ENDPOINT` (a collector's base URL, export off when unset) and
- * `SPROCKET_LOG_API_CALLS` (default true).
- */
-export function logsOptions(env: NodeJS.ProcessEnv = process.env): LogsOptions {
-  const days = z.coerce.number().int().min(1).max(3650).safeParse(env.SPROCKET_LOG_RETENTION_DAYS ?? 30);
-  if (!days.success) throw new ConfigError("SPROCKET_LOG_RETENTION_DAYS", `must be a whole number of days from 1 to 3650 (got ${JSON.stringify(env.SPROCKET_LOG_RETENTION_DAYS)})`);
-  const endpoint = env.SPROCKET_OTLP_ENDPOINT || undefined;
-  if (endpoint !== undefined && !z.url({ protocol: /^https?$/ }).safeParse(endpoint).success) {
-    throw new ConfigError("SPROCKET_OTLP_ENDPOINT", `must be an http:// or https:// URL of an OTLP/HTTP collector, e.g. http://127.0.0.1:4318 (got ${JSON.stringify(endpoint)})`);
-  }
-  const apiCalls = env.SPROCKET_LOG_API_CALLS ?? "true";
-  if (apiCalls !== "true" && apiCalls !== "false") throw new ConfigError("SPROCKET_LOG_API_CALLS", `must be true or false (got ${JSON.stringify(apiCalls)})`);
-  return { retentionDays: days.data, recordApiCalls: apiCalls === "true", otlpEndpoint: endpoint, sink: DEFAULT_SINK_OPTIONS };
+export interface LogsOptions extends LogsConfig {
+  sink?: SinkOptions;
 }
 
 const entryOf = ({ table, row }: StoredRow): LogEntry =>
@@ -68,7 +47,7 @@ export class Logs {
         this.exporter?.export(rows);
       },
       (e) => this.onError(e, "log write"),
-      options.sink,
+      options.sink ?? DEFAULT_SINK_OPTIONS,
     );
   }
 
@@ -96,7 +75,7 @@ export class Logs {
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
     await this.sink.close();
-    await this.exporter?.flush();
+    await this.exporter?.close();
     await this.pruning;
   }
 }

@@ -85,7 +85,7 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     await unpackZip(sourceZip, srcDir);
     // unpackZip stages in a 0700 mkdtemp folder; the build identity reads the sources (their files are 0644).
     if (ctx.settings.runAs) await chmod(srcDir, 0o755);
-    await crashTestPause("build", ctx.log);
+    await crashTestPause(ctx.p.config.testHooks, "build", ctx.log);
 
     // Sub-builds finish concurrently; their updates are written one after another from this one list.
     let saving = Promise.resolve();

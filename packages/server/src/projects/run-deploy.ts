@@ -45,7 +45,7 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
   try {
     await db.transaction().execute(async (trx) => {
       const result = await provisionApps(trx, ctx.p, { accountId: deploy.account_id, projectId: deploy.project_id, buildId: deploy.build_id, apps });
-      await crashTestPause("deploy", ctx.log);
+      await crashTestPause(ctx.p.config.testHooks, "deploy", ctx.log);
       const finishedAt = now();
       const secretWarnings = await missingSecrets(trx, deploy.account_id, apps);
       const done = [

@@ -85,6 +85,8 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
         reportExtensionEvent({ ...render, kind: "RENDER_FAILURE", level: "error", message: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started), timestamp: Date.now() }),
     );
     return () => handle.unmount();
+    // Mounted again for another card, record or user only: a re-render with equal values must not reload the card.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [card.appId, card.cardUid, card.bundleUrl, record.objectId, record.objectTypeId, viewer.user.id]);
   // After the record was read again (an edit, or refreshObjectProperties), cards re-read their properties.
   const firstVersion = useRef(version);
