@@ -11,6 +11,7 @@ type Stream = Pick<WriteStream, "isTTY" | "columns">;
  * NO_COLOR (no-color.org) turns colour off and FORCE_COLOR on ("0" and "false" count as off); otherwise only a
  * terminal that is not "dumb" gets colour. Unlike picocolors' own choice, CI does not turn it on for a pipe.
  */
+// eslint-disable-next-line no-restricted-properties -- the terminal's own conventions (NO_COLOR, FORCE_COLOR, TERM, CI), not settings of ours
 export function wantsColour(stream: Stream, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR) return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false";
@@ -18,6 +19,7 @@ export function wantsColour(stream: Stream, env: NodeJS.ProcessEnv = process.env
 }
 
 /** A spinner redraws its line in place: only on a terminal that says how wide it is, and not in a CI log. */
+// eslint-disable-next-line no-restricted-properties -- as above
 export function canAnimate(stream: Stream, env: NodeJS.ProcessEnv = process.env): boolean {
   return stream.isTTY === true && (stream.columns ?? 0) > 0 && env.TERM !== "dumb" && !env.CI;
 }

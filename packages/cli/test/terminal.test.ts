@@ -53,7 +53,7 @@ it("prints plain progress lines into a pipe: no colour codes, no spinner frames"
   expect(res.stdout).not.toMatch(ESCAPE);
   expect(res.stdout).not.toMatch(SPINNER);
   expect(res.stdout).toContain("\n- Building #1\n");
-  expect(res.stdout).toMatch(/^  ✔ example-card \(REACT_EXTENSION\) \d+ ms$/m);
+  expect(res.stdout).toMatch(/^ {2}✔ example-card \(REACT_EXTENSION\) \d+ ms$/m);
   expect(res.stdout).toContain("\n✔ Build #1 succeeded\n- Deploying (deploy 1)\n✔ Deployed build #1");
 
   const table = await runCli(["project", "list-builds", "--project", "seed-example"], env);
