@@ -15,8 +15,8 @@ export function registerAdmin(program: Command): void {
     .option("--server <url>", "the server's URL, for the console link", "http://127.0.0.1:3900")
     .option("--json", "print as JSON (the same fields as bootstrap.json)")
     .action(async (flags: { name: string; email?: string; dataDir?: string; server: string; json?: boolean }) => {
-      const { createAccount, loadConfig, openPlatform } = await import("@sprocket/server");
-      const platform = await openPlatform(loadConfig({ dataDir: flags.dataDir }));
+      const { createAccount, loadConfig, createPlatform } = await import("@sprocket/server");
+      const platform = await createPlatform(loadConfig({ dataDir: flags.dataDir }));
       try {
         const email = flags.email ?? `admin+${Date.now().toString(36)}@sprocket.local`;
         const created = await createAccount(platform, { name: flags.name, admin: { email } });
@@ -24,7 +24,7 @@ export function registerAdmin(program: Command): void {
         if (flags.json) printJson(result);
         else ok(`Account ${created.accountId} "${flags.name}": sign in as ${email} / ${created.superAdmin.password}; CLI key ${created.personalAccessKey}`);
       } finally {
-        await platform.store.close();
+        await platform.close();
       }
     });
 }
