@@ -1,4 +1,5 @@
 import PgBoss from "pg-boss";
+import cronParser from "cron-parser";
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { JobHandler, JobQueue } from "./job-queue";
@@ -86,6 +87,7 @@ export class PgBossJobQueue implements JobQueue {
   }
 
   schedule(kind: string, cron: string): void {
+    cronParser.parseExpression(cron, { tz: "UTC" });
     this.schedules.set(kind, cron);
   }
 

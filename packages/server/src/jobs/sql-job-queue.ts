@@ -84,15 +84,19 @@ export class SqlJobQueue implements JobQueue {
     for (const kind of this.schedules.keys()) this.tick(kind);
   }
 
-  /** Waits for the kind's next cron tick (real time: timers run on it), queues its job and waits for the one after. */
-  private tick(kind: string): void {
-    const next = cronParser.parseExpression(this.schedules.get(kind)!, { tz: "UTC" }).next().getTime();
+  /**
+   * Waits for the kind's next cron tick (in real time: timers run on it), queues its job and waits for the one after.
+   * `after` is the tick just served, so a timer that fires a hair before its time does not serve it twice.
+   */
+  private tick(kind: string, after = 0): void {
+    const currentDate = new Date(Math.max(Date.now(), after + 1));
+    const next = cronParser.parseExpression(this.schedules.get(kind)!, { tz: "UTC", currentDate }).next().getTime();
     const timer = setTimeout(() => {
       this.enqueue(this.db, kind, {}, { maxAttempts: 1 }).then(
         () => this.wake(),
         (err: unknown) => this.opts.log.error({ err, kind }, "could not queue a scheduled job"),
       );
-      if (this.loop.active) this.tick(kind);
+      if (this.loop.active) this.tick(kind, next);
     }, next - Date.now());
     this.ticks.set(kind, timer.unref());
   }
