@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Platform } from "../platform";
 import { ApiError } from "../http/api-error";
-import { forgetCachedTokens, mintAppToken } from "./app-tokens";
+import { mintAppToken } from "./app-tokens";
 
 export interface DeployedCard {
   uid: string;
@@ -39,7 +39,7 @@ export interface Removal {
 const liveAppsOfProject = (db: Kysely<Database>, accountId: number, projectId: number) =>
   db
     .selectFrom("private_apps")
-    .select(["id", "uid", "name"])
+    .select(["id", "uid", "name", "active_build_id"])
     .where("account_id", "=", accountId)
     .where("project_id", "=", projectId)
     .where("deleted_at", "is", null)
@@ -62,6 +62,25 @@ export async function planAppRemovals(db: Kysely<Database>, accountId: number, p
   return removals;
 }
 
+/** An app a change removed, for `appsRemoved` once that change has committed. */
+export interface RemovedApp {
+  accountId: number;
+  appId: number;
+  previousBuildId: number | null;
+}
+
+/**
+ * Once the removal of apps has committed: this node forgets its cached token answers, and every node hears that the
+ * apps' live builds are gone (their runners stop, open record pages drop their cards), as after a deploy that
+ * removed them. The removal stands whether or not the notice gets out.
+ */
+export async function appsRemoved(p: Platform, removed: readonly RemovedApp[]): Promise<void> {
+  p.apps.tokens.invalidate();
+  await Promise.all(removed.map((r) => p.cluster.announceDeploy({ ...r, buildId: null }))).catch((err: unknown) =>
+    p.log.error({ err, appIds: removed.map((r) => r.appId) }, "could not announce the removal of apps"),
+  );
+}
+
 /**
  * Inside the deploy's transaction: create or update each app by uid (a token is minted on create), replace its
  * components, set its active build, and remove the project's apps that are no longer listed.
@@ -70,16 +89,17 @@ export async function provisionApps(
   trx: Kysely<Database>,
   p: Platform,
   input: { accountId: number; projectId: number; buildId: number; apps: DeployedApp[] },
-): Promise<{ appIds: Record<string, number>; created: string[]; updated: string[]; removed: string[] }> {
+): Promise<{ appIds: Record<string, number>; created: string[]; updated: string[]; removed: string[]; removedApps: RemovedApp[] }> {
   const now = p.clock.now();
   const { accountId, projectId, buildId } = input;
-  const result = { appIds: {} as Record<string, number>, created: [] as string[], updated: [] as string[], removed: [] as string[] };
+  const result = { appIds: {} as Record<string, number>, created: [] as string[], updated: [] as string[], removed: [] as string[], removedApps: [] as RemovedApp[] };
 
   const wanted = new Set(input.apps.map((a) => a.uid));
   for (const live of await liveAppsOfProject(trx, accountId, projectId)) {
     if (wanted.has(live.uid)) continue;
     await deleteApp(trx, live.id, now);
     result.removed.push(live.uid);
+    result.removedApps.push({ accountId, appId: live.id, previousBuildId: live.active_build_id });
   }
 
   const existing = await trx
@@ -139,10 +159,9 @@ async function enforceAppLimit(db: Kysely<Database>, accountId: number, live: st
   );
 }
 
-/** Deleting an app kills its tokens and components; its logs stay. */
+/** Deleting an app kills its tokens and components; its logs stay. Invalidate the token cache once this commits. */
 export async function deleteApp(db: Kysely<Database>, appId: number, now: number): Promise<void> {
   await db.updateTable("private_apps").set({ deleted_at: now, active_build_id: null }).where("id", "=", appId).execute();
   await db.updateTable("app_tokens").set({ revoked_at: now }).where("app_id", "=", appId).where("revoked_at", "is", null).execute();
   await db.deleteFrom("app_components").where("app_id", "=", appId).execute();
-  forgetCachedTokens();
 }

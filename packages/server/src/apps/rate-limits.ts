@@ -51,6 +51,8 @@ export function limitPlan(l: AccountLimits): LimitPlan {
  */
 export class ApiLimits {
   private readonly counters: WindowCounters;
+  /** The UTC date, worked out once a day rather than on every call. */
+  private today = { from: 0, to: 0, date: "" };
 
   constructor(redis?: Redis, prefix = "sprocket") {
     this.counters = redis ? new RedisWindowCounters(redis, prefix) : new LocalWindowCounters();
@@ -67,7 +69,7 @@ export class ApiLimits {
     }
     return after(this.counters.hit(plan.interval, appId, now), (interval) => {
       this.check(plan.interval, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return after(this.counters.hit(plan.daily, dayKey(accountId, now), now), (day) => {
+      return after(this.counters.hit(plan.daily, this.dayKey(accountId, now), now), (day) => {
         this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
         const remaining = plan.interval.points - interval.count;
         return {
@@ -93,7 +95,7 @@ export class ApiLimits {
 
   /** Today's count for an account, for the usage endpoint. */
   async dailyUsage(accountId: number, dailyLimit: number, now: number): Promise<number> {
-    return (await this.counters.peek(daily(dailyLimit), dayKey(accountId, now), now))?.count ?? 0;
+    return (await this.counters.peek(daily(dailyLimit), this.dayKey(accountId, now), now))?.count ?? 0;
   }
 
   /**
@@ -133,6 +135,14 @@ export class ApiLimits {
     return after(this.counters.hit(spec, accountId, now), (w) => (w.count > perMinute ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0));
   }
 
+  private dayKey(accountId: number, now: number): string {
+    if (now < this.today.from || now >= this.today.to) {
+      const from = now - (now % DAY_MS);
+      this.today = { from, to: from + DAY_MS, date: new Date(from).toISOString().slice(0, 10) };
+    }
+    return `${accountId}:${this.today.date}`;
+  }
+
   private check(spec: WindowSpec, w: WindowCount, policy: LimitPolicy, appId: number, accountId: number, retryMs = w.msBeforeNext): void {
     if (w.count > spec.points) throw tooManyRequests(policy, retryMs, appId, accountId);
   }
@@ -144,18 +154,6 @@ function signInThrottled(scope: string, w: WindowCount): ApiError {
     headers: { "Retry-After": String(seconds) },
   });
 }
-
-/** The UTC date, worked out once a day rather than on every call. */
-let today = { from: 0, to: 0, date: "" };
-function utcDate(now: number): string {
-  if (now < today.from || now >= today.to) {
-    const from = now - (now % DAY_MS);
-    today = { from, to: from + DAY_MS, date: new Date(from).toISOString().slice(0, 10) };
-  }
-  return today.date;
-}
-
-const dayKey = (accountId: number, now: number) => `${accountId}:${utcDate(now)}`;
 
 export const msUntilUtcMidnight = (now: number) => DAY_MS - (now % DAY_MS);
 

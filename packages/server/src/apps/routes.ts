@@ -7,8 +7,8 @@ import { roleIn } from "../accounts/account-service";
 import { recordSecurityEvent, listSecurityEvents, type Actor } from "../logs/security-events";
 import { appComponents, findApp, listApps } from "./app-queries";
 import { withEndpointUrl } from "../functions/endpoint-url";
-import { expireOldTokens, resolveAppToken, revealAppToken, rotateAppToken, tokenState } from "./app-tokens";
-import { deleteApp } from "./provision";
+import { expireOldTokens, revealAppToken, rotateAppToken, tokenState } from "./app-tokens";
+import { appsRemoved, deleteApp } from "./provision";
 import { msUntilUtcMidnight } from "./rate-limits";
 
 const actorOf = (request: FastifyRequest): Actor => ({
@@ -45,7 +45,7 @@ export const appRoutes =
 
     app.post("/oauth/v2/private-apps/get/access-token-info", async (request) => {
       const { tokenKey } = parseBody(z.object({ tokenKey: z.string().min(1) }), request.body, "token introspection");
-      const principal = await resolveAppToken(p, tokenKey);
+      const principal = await p.apps.tokens.resolve(tokenKey);
       if (!principal) throw new ApiError(401, "INVALID_AUTHENTICATION", "The access token is unknown, expired or revoked.");
       const creator = await p.store.db
         .selectFrom("memberships")
@@ -115,6 +115,7 @@ export const appRoutes =
         });
         return fresh;
       });
+      p.apps.tokens.invalidate();
       return { token, mode, ...(await tokenState(p, found.id)) };
     });
 
@@ -122,6 +123,7 @@ export const appRoutes =
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
       const expired = await expireOldTokens(p.store.db, p, found.id);
+      p.apps.tokens.invalidate();
       if (expired > 0) await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "OLD_TOKEN_EXPIRED", actor: actorOf(request), details: { tokens: expired } });
       return { expired };
     });
@@ -133,6 +135,7 @@ export const appRoutes =
         await deleteApp(trx, found.id, p.clock.now());
         await recordSecurityEvent(trx, p.clock.now(), { accountId, appId: found.id, type: "APP_DELETED", actor: actorOf(request), details: { uid: found.uid, name: found.name } });
       });
+      await appsRemoved(p, [{ accountId, appId: found.id, previousBuildId: found.active_build_id }]);
       return reply.status(204).send();
     });
 

@@ -4,7 +4,6 @@ import type { Platform } from "../platform";
 import { ApiError } from "../http/api-error";
 import { revealAppToken } from "../apps/app-tokens";
 import { newSpanId, newTraceId, parseTraceparent, traceparent as formatTraceparent } from "../logs/trace-context";
-import { appFunctionDir } from "./build-files";
 import { runnerBuildKey, type DeployedAppFunction } from "./app-function";
 import { secretValues } from "./secret-store";
 import { recordFunctionRun } from "../logs/function-runs";
@@ -34,8 +33,8 @@ export interface FunctionRun {
  * `propertiesToSend` read from the record with the app's own token (so its scopes apply), the caller's trace carried on.
  */
 export async function invokeAppFunction(p: Platform, http: FastifyInstance, call: FunctionCall): Promise<FunctionRun> {
-  const pool = p.functions;
-  if (!pool) throw new ApiError(503, "INTERNAL_ERROR", "Functions are not running on this node.");
+  const pool = p.functions.runners;
+  if (!pool.ready) throw new ApiError(503, "INTERNAL_ERROR", "Functions are not running on this node.");
   const { target } = call;
   const token = await revealAppToken(p, target.appId);
   if (!token) throw new ApiError(401, "INVALID_AUTHENTICATION", `App ${target.appId} has no live access token; rotate it in the app's Auth tab.`);
@@ -46,7 +45,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const [secrets, propertiesToSend, bundleDir] = await Promise.all([
     secretValues(p, target.accountId, target.fn.secrets),
     readRecordProperties(http, token, call.objectQuery, call.propertiesToSend ?? [], formatTraceparent(traceId, spanId)),
-    appFunctionDir(p, target.accountId, target.buildId, target.bundles),
+    p.functions.files.appFunctionDir(target.accountId, target.buildId, target.bundles),
   ]);
   const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
   const result = await pool.invoke({

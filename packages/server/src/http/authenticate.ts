@@ -89,14 +89,8 @@ const session: Authenticator = async (p, request) => {
 /** The CLI's bearer token when there is an Authorization header, else the console's session cookie. */
 const user: Authenticator = async (p, request, reply) => (bearerToken(request) ? developer(p, request, reply) : session(p, request, reply));
 
-export const authenticators: Record<Exclude<AuthKind, "none">, Authenticator | undefined> = {
-  developer,
-  session,
-  user,
-  app: undefined,
-};
+/** One authenticator per kind; the platform's map is built at the root (create-platform.ts), the private-apps domain giving "app". */
+export type Authenticators = Record<Exclude<AuthKind, "none">, Authenticator>;
 
-/** Lets a domain plug in the authenticator for its kind (the private-apps domain owns "app"). */
-export function setAuthenticator(kind: Exclude<AuthKind, "none">, fn: Authenticator): void {
-  authenticators[kind] = fn;
-}
+/** The kinds for people; the private-apps domain owns "app". */
+export const userAuthenticators = { developer, session, user } satisfies Omit<Authenticators, "app">;

@@ -1,4 +1,4 @@
-import { provisionApps, type DeployedApp } from "../apps/provision";
+import { appsRemoved, provisionApps, type DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "../projects/projects-context";
 import { requireProject } from "../projects/project-lookup";
 import { appSubdeploy } from "../projects/queue-deploy";
@@ -22,9 +22,9 @@ export async function stageProjectDeletion(ctx: ProjectsContext, who: { accountI
   ]);
   if (dryRun) return { componentsToRemove, hasDeployedComponents: true };
 
-  const deployId = await db.transaction().execute(async (trx) => {
+  const { deployId, removedApps } = await db.transaction().execute(async (trx) => {
     const now = ctx.p.clock.now();
-    const { removed } = await provisionApps(trx, ctx.p, { accountId: who.accountId, projectId: project.id, buildId, apps: [] });
+    const { removed, removedApps } = await provisionApps(trx, ctx.p, { accountId: who.accountId, projectId: project.id, buildId, apps: [] });
     await trx.updateTable("projects").set({ deployed_build_id: null, updated_at: now }).where("id", "=", project.id).execute();
     const subdeploys = removed.map((uid) => ({ ...appSubdeploy(uid, "REMOVE"), status: "SUCCESS" as const, startedAt: now, finishedAt: now }));
     const { id } = await trx
@@ -44,7 +44,8 @@ export async function stageProjectDeletion(ctx: ProjectsContext, who: { accountI
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    return id;
+    return { deployId: id, removedApps };
   });
+  await appsRemoved(ctx.p, removedApps);
   return { deployId, componentsToRemove, hasDeployedComponents: true };
 }

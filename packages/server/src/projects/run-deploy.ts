@@ -55,6 +55,8 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
       await trx.updateTable("projects").set({ deployed_build_id: deploy.build_id, updated_at: finishedAt }).where("id", "=", deploy.project_id).execute();
       await trx.updateTable("deploys").set({ status: "SUCCESS", finished_at: finishedAt, subdeploys: JSON.stringify(done) }).where("id", "=", deployId).execute();
     });
+    // Tokens minted and apps removed are what they are now; every node also drops its cache on the deploy notice.
+    ctx.p.apps.tokens.invalidate();
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
     await failDeploy(ctx, deployId, e.message, planned, e.extra.subCategory);

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Platform } from "../platform";
 import type { JobHandler } from "../jobs/job-queue";
-import type { DeployNotice } from "./cluster-events";
+import type { DeployNotice } from "../cluster/cluster-events";
 
 const projectApps = (db: Kysely<Database>, projectId: number) =>
   db.selectFrom("private_apps").select(["id", "account_id", "active_build_id"]).where("project_id", "=", projectId).execute();
