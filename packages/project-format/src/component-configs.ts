@@ -2,7 +2,7 @@ import { z } from "zod";
 import { cardLocations } from "./model";
 
 /**
- * The `config` block of every `*-hsmeta.json` type, described once: the validator reads the run-less and feature
+ * The `config` block of every `*-hsmeta.json` type, described once: the validator reads the extension and feature
  * types with these (component-config-check.ts), and the JSON Schemas served to HubSpot's CLI are generated from all
  * of them (component-json-schemas.ts). App, card and app-function configs get deeper checks in hsmeta-project.ts
  * (scope catalogue, object types, files that must exist); these fix their shape only.
@@ -129,7 +129,7 @@ const appEvent = z.strictObject({
   properties: z.array(z.looseObject({ name: text, label: text, type: text, options: z.array(option).optional() })).optional(),
 });
 
-/** Types Sprocket does not run: any object is accepted, so projects that hold them still deploy. */
+/** Types Sprocket does not run: any object is accepted (here and by the CLI), so they never fail a build. */
 const notRun = z.looseObject({});
 
 export const componentConfigs = {

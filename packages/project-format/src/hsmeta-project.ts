@@ -44,8 +44,7 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
   }
   const appComponent = components.find((c) => c.kind.type === "app");
   const features = components.filter((c) => c.kind.type !== "app");
-  // Themes and CMS assets stand alone; they are reported as not run and need nothing else.
-  for (const c of features.filter((f) => f.kind.role === "not-run")) checkConfig(ctx.report, c.config, componentConfigs[c.kind.type as keyof typeof componentConfigs], `the ${c.kind.type} config`);
+  // Themes and CMS assets stand alone; every other feature belongs to the app.
   if (!appComponent) {
     for (const f of features.filter((c) => c.kind.needsApp))
       ctx.report.error("COMPONENT_NEEDS_APP", { file: f.file }, `this '${f.kind.type}' component must belong to an app, but no *-hsmeta.json file has type 'app'`, `Add ${joinPath(ctx.srcDir, "app/app-hsmeta.json")} with { "uid": "my-app", "type": "app", "config": { ... } }.`);
