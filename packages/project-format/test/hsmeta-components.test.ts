@@ -101,7 +101,7 @@ describe("2025.2+ component types beyond app, card and app-function", () => {
     expect(errors(withFile(theme, hooks, component("webhooks", "h", {})))).toEqual([expect.objectContaining({ code: "COMPONENT_NEEDS_APP", file: hooks })]);
   });
 
-  it("every platform version HubSpot's CLI knows is read; 2025.1 is deprecated (a warning)", () => {
+  it("every 2025.2+ platform version HubSpot's CLI knows reads the *-hsmeta.json format without a warning", () => {
     for (const v of ["2025.2", "2026.03-beta", "2026.03", "2026.09-beta", "2026.09", "2027.03-beta", "2027.03", "unstable"]) {
       const files = withFile(sample, "hsproject.json", json({ name: "v", srcDir: "src", platformVersion: v }));
       expect(validateProject(files).diagnostics, v).toEqual([]);
