@@ -39,6 +39,8 @@ export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): App
     rootDir: appDir,
     configFile: appJsonPath,
     cards,
+    extensions: [],
+    features: [],
     ...functions,
   };
 }

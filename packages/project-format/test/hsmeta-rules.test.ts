@@ -42,17 +42,14 @@ describe("*-hsmeta.json projects (2025.2+)", () => {
               packageDir: "src/app/cards",
             },
           ],
+          extensions: [],
+          features: [],
           functions: [{ name: "fetch_quote", file: "src/app/functions/quote.js", configFile: fnMeta, pointer: "/config", secrets: ["QUOTE_KEY"], endpoint: { path: "quotes/fetch", methods: ["GET", "POST"] } }],
           functionsDir: "src/app/functions",
           functionsPackageJson: "src/app/functions/package.json",
         },
       ],
     });
-  });
-
-  it("recognises other component types and says they are not supported yet", () => {
-    const files = withFile(sample, "src/app/webhooks/webhooks-hsmeta.json", JSON.stringify({ uid: "hooks", type: "webhooks", config: {} }));
-    expect(errors(files)).toEqual([expect.objectContaining({ code: "COMPONENT_NOT_SUPPORTED", file: "src/app/webhooks/webhooks-hsmeta.json", pointer: "/type", message: expect.stringContaining("'webhooks' components are not supported yet") })]);
   });
 
   it("refuses unknown types with a suggestion", () => {

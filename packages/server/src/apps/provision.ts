@@ -1,5 +1,7 @@
 import type { Kysely } from "kysely";
+import { internalType, type ExtensionModel, type FeatureModel } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
+import type { AppComponentsTable } from "./tables";
 import type { Platform } from "../platform";
 import { ApiError } from "../http/api-error";
 import { mintAppToken } from "./app-tokens";
@@ -21,6 +23,15 @@ export interface DeployedFunction {
   bundle: string;
 }
 
+/** An app page, settings page or bulk action: its checked config and where its bundle lives, for the host to render. */
+export type DeployedExtension = Pick<ExtensionModel, "uid" | "type" | "config"> & {
+  /** Path of the bundle inside the build artifact. */
+  bundle: string;
+};
+
+/** Webhooks, workflow actions, app objects and events: recorded as data; nothing delivers or runs them yet. */
+export type DeployedFeature = Pick<FeatureModel, "uid" | "type" | "config">;
+
 export interface DeployedApp {
   uid: string;
   name: string;
@@ -28,12 +39,32 @@ export interface DeployedApp {
   scopes: string[];
   cards: DeployedCard[];
   functions: DeployedFunction[];
+  /** Absent in builds recorded before 2025.2+ pages and features were read. */
+  extensions?: DeployedExtension[];
+  features?: DeployedFeature[];
 }
 
 export interface Removal {
   uid: string;
-  kind: "app" | "card" | "function";
+  kind: "app" | ComponentKind;
   name: string;
+}
+
+type ComponentKind = AppComponentsTable["kind"];
+
+/** An app's components as app_components rows: kind, name (card uid, function name, component uid) and the config stored. */
+export function appComponentRows(app: DeployedApp): { kind: ComponentKind; name: string; config: object }[] {
+  return [
+    ...app.cards.map((c) => ({ kind: "card" as const, name: c.uid, config: c })),
+    ...app.functions.map((f) => ({ kind: "function" as const, name: f.name, config: f })),
+    ...(app.extensions ?? []).map((e) => ({ kind: e.type, name: e.uid, config: e })),
+    ...(app.features ?? []).map((f) => ({ kind: f.type, name: f.uid, config: f })),
+  ];
+}
+
+/** HubSpot's name for a component kind in build and deploy statuses: CARD, APP_FUNCTION, PAGE, WEBHOOKS, ... */
+export function componentTypeName(kind: "app" | ComponentKind): string {
+  return kind === "function" ? "APP_FUNCTION" : internalType(kind);
 }
 
 const liveAppsOfProject = (db: Kysely<Database>, accountId: number, projectId: number) =>
@@ -55,7 +86,7 @@ export async function planAppRemovals(db: Kysely<Database>, accountId: number, p
       removals.push({ uid: live.uid, kind: "app", name: live.name });
       continue;
     }
-    const keep = new Set([...next.cards.map((c) => `card:${c.uid}`), ...next.functions.map((f) => `function:${f.name}`)]);
+    const keep = new Set(appComponentRows(next).map((c) => `${c.kind}:${c.name}`));
     const components = await db.selectFrom("app_components").select(["kind", "name"]).where("app_id", "=", live.id).execute();
     for (const c of components) if (!keep.has(`${c.kind}:${c.name}`)) removals.push({ uid: live.uid, kind: c.kind, name: c.name });
   }
@@ -138,10 +169,7 @@ export async function provisionApps(
     }
     result.appIds[app.uid] = appId;
     await trx.deleteFrom("app_components").where("app_id", "=", appId).execute();
-    const rows = [
-      ...app.cards.map((c) => ({ app_id: appId, kind: "card" as const, name: c.uid, build_id: buildId, config: JSON.stringify(c) })),
-      ...app.functions.map((f) => ({ app_id: appId, kind: "function" as const, name: f.name, build_id: buildId, config: JSON.stringify(f) })),
-    ];
+    const rows = appComponentRows(app).map((c) => ({ app_id: appId, kind: c.kind, name: c.name, build_id: buildId, config: JSON.stringify(c.config) }));
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
   }
   return result;

@@ -1,3 +1,4 @@
+import type { ExtensionType, FeatureType } from "@sprocket/project-format";
 import type { Generated } from "kysely";
 import type { Millis } from "../store/schema";
 
@@ -30,11 +31,12 @@ export interface AppTokensTable {
   last_used_at: Millis | null;
 }
 
-/** The cards and functions of an app's active build, replaced as a whole on each deploy. */
+/** The components of an app's active build, replaced as a whole on each deploy. */
 export interface AppComponentsTable {
   app_id: number;
-  kind: "card" | "function";
-  /** Card uid or function name. */
+  /** `card`, `function`, or the *-hsmeta.json type of a page, settings page, bulk action or recorded feature. */
+  kind: "card" | "function" | ExtensionType | FeatureType;
+  /** Card uid, function name or component uid. */
   name: string;
   build_id: number;
   /** JSON: the component's model plus where its bundle lives in the build artifact. */

@@ -1,4 +1,4 @@
-import { appsRemoved, provisionApps, type DeployedApp } from "../apps/provision";
+import { appComponentRows, appsRemoved, componentTypeName, provisionApps, type DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "../projects/projects-context";
 import { requireProject } from "../projects/project-lookup";
 import { appSubdeploy } from "../projects/queue-deploy";
@@ -17,8 +17,7 @@ export async function stageProjectDeletion(ctx: ProjectsContext, who: { accountI
   const apps = JSON.parse(build.apps ?? "[]") as DeployedApp[];
   const componentsToRemove = apps.flatMap((a) => [
     { componentId: a.uid, componentType: "APPLICATION" },
-    ...a.cards.map((c) => ({ componentId: c.uid, componentType: "CARD" })),
-    ...a.functions.map((f) => ({ componentId: f.name, componentType: "APP_FUNCTION" })),
+    ...appComponentRows(a).map((c) => ({ componentId: c.name, componentType: componentTypeName(c.kind) })),
   ]);
   if (dryRun) return { componentsToRemove, hasDeployedComponents: true };
 

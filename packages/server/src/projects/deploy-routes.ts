@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseBody } from "../http/parse-body";
 import { validationError } from "../http/api-error";
 import type { ProjectsContext } from "./projects-context";
+import { componentTypeName } from "../apps/provision";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
 import { requireProject } from "./project-lookup";
 import { deployJson, requireDeploy } from "./deploy-json";
@@ -49,7 +50,7 @@ export const deployRoutes =
         buildResultType: "DEPLOY_BLOCKED",
         issues: result.removals.map((r) => ({
           uid: r.kind === "app" ? r.uid : r.name,
-          componentTypeName: r.kind === "app" ? "APPLICATION" : r.kind === "card" ? "CARD" : "APP_FUNCTION",
+          componentTypeName: componentTypeName(r.kind),
           errorMessages: [],
           blockingMessages: [{ message: `This deploy would remove ${describeRemoval(r)}.`, isWarning: true }],
         })),
