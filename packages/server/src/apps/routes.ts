@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { ApiError, forbidden } from "../http/api-error";
+import { DomainError, forbidden } from "../errors/domain-error";
 import { absentAs, parseBody } from "../http/parse-body";
 import { roleIn } from "../accounts/account-service";
 import { recordSecurityEvent, listSecurityEvents, type Actor } from "../logs/security-events";
@@ -46,7 +46,7 @@ export const appRoutes =
     app.post("/oauth/v2/private-apps/get/access-token-info", async (request) => {
       const { tokenKey } = parseBody(z.object({ tokenKey: z.string().min(1) }), request.body, "token introspection");
       const principal = await resolveAppToken(p, tokenKey);
-      if (!principal) throw new ApiError(401, "INVALID_AUTHENTICATION", "The access token is unknown, expired or revoked.");
+      if (!principal) throw new DomainError("unauthenticated", "The access token is unknown, expired or revoked.");
       const creator = await p.store.db
         .selectFrom("memberships")
         .select("user_id")
@@ -95,7 +95,7 @@ export const appRoutes =
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
       const token = await revealAppToken(p, found.id);
-      if (!token) throw new ApiError(404, "OBJECT_NOT_FOUND", "This app has no live token. Rotate it to create one.");
+      if (!token) throw new DomainError("not_found", "This app has no live token. Rotate it to create one.");
       await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "TOKEN_VIEWED", actor: actorOf(request) });
       return { token };
     });

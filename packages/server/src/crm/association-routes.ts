@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { ApiError, notFound, validationError } from "../http/api-error";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
 import { absentAs, parseBody } from "../http/parse-body";
 import { resolveObjectType, type ObjectType } from "./object-types";
 import { parseObjectId } from "./object-store";
@@ -224,7 +224,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
     const input = parseBody(z.object({ label: labelInput, name: z.string().regex(/^[a-z0-9_]{1,100}$/i, "letters, digits and underscores only, at most 100"), inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionCreateRequest");
     const created = await inTransaction(p, async (trx) => {
       const existing = await trx.selectFrom("crm_association_labels").select("type_id").where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("name", "=", input.name).executeTakeFirst();
-      if (existing) throw new ApiError(409, "CONFLICT", `An association label named ${input.name} already exists from ${from.name} to ${to.name}.`);
+      if (existing) throw new DomainError("conflict", `An association label named ${input.name} already exists from ${from.name} to ${to.name}.`);
       const forwardId = await nextUserTypeId(trx, accountId);
       const rows = [
         { account_id: accountId, from_type: from.id, to_type: to.id, type_id: forwardId, label: input.label, name: input.name },
@@ -255,7 +255,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const typeId = Number(request.params.associationTypeId);
-    if (!Number.isInteger(typeId)) throw validationError(`associationTypeId must be an integer (got ${request.params.associationTypeId}).`);
+    if (!Number.isInteger(typeId)) throw invalid(`associationTypeId must be an integer (got ${request.params.associationTypeId}).`);
     await inTransaction(p, async (trx) => {
       const row = await trx.selectFrom("crm_association_labels").selectAll().where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("type_id", "=", typeId).executeTakeFirst();
       if (!row) throw notFound(`No USER_DEFINED association type ${typeId} from ${from.name} to ${to.name}.`);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { notFound, validationError } from "../http/api-error";
+import { invalid, notFound } from "../errors/domain-error";
 import { absentAs, parseBody } from "../http/parse-body";
 import { findObjectType, type ObjectType } from "./object-types";
 import { liveProperties, type PropertyDef } from "./property-definitions";
@@ -49,13 +49,13 @@ async function addExtras(db: Db, accountId: number, t: ObjectType, defs: Map<str
 export const objectNotFound = (t: ObjectType, id: string) => notFound(`Object not found: no ${t.singular} with id ${id} in this account.`);
 
 const mergeInput = z.object({ primaryObjectId: z.union([z.string(), z.number()]).transform(String), objectIdToMerge: z.union([z.string(), z.number()]).transform(String) });
-const selfMerge = (id: string) => validationError(`A record cannot be merged into itself: ${id} names the primary record.`, [{ message: "Same record", in: "objectIdToMerge", code: "MERGE_WITH_SELF" }]);
+const selfMerge = (id: string) => invalid(`A record cannot be merged into itself: ${id} names the primary record.`, [{ message: "Same record", in: "objectIdToMerge", code: "MERGE_WITH_SELF" }]);
 
 /** A merge names records by id only (HubSpot's PublicMergeInput has no idProperty); anything else is a 400, not a miss. */
 function mergeId(raw: string, i: number): number {
   const id = parseObjectId(raw);
   const field = i === 0 ? "primaryObjectId" : "objectIdToMerge";
-  if (id === undefined) throw validationError(`${field} ${JSON.stringify(raw)} is not a record id: use the record's numeric id.`, [{ message: "Not a record id", in: field, code: "INVALID_OBJECT_ID" }]);
+  if (id === undefined) throw invalid(`${field} ${JSON.stringify(raw)} is not a record id: use the record's numeric id.`, [{ message: "Not a record id", in: field, code: "INVALID_OBJECT_ID" }]);
   return id;
 }
 const gdprInput = z.object({ objectId: z.union([z.string(), z.number()]).transform(String), idProperty: z.string().optional() });

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
@@ -137,16 +137,16 @@ export function resolveIds(db: Db, accountId: number, t: ObjectType, defs: Map<s
 
 async function idsByUniqueProperty(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string): Promise<Array<number | undefined>> {
   const def = defs.get(idProperty);
-  if (!def) throw validationError(`Property "${idProperty}" does not exist on ${t.name}.`, [{ message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" }]);
-  if (!def.hasUniqueValue) throw validationError(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [{ message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" }]);
+  if (!def) throw invalid(`Property "${idProperty}" does not exist on ${t.name}.`, [{ message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" }]);
+  if (!def.hasUniqueValue) throw invalid(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [{ message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" }]);
   const found = await idsByUniqueValue(db, accountId, t, idProperty, raw);
   return raw.map((v) => found.get(v.toLowerCase()));
 }
 
 /** HubSpot's 409 for a unique value that another record holds. */
-export function uniqueConflict(t: ObjectType, name: string, existingId: number): ApiError {
+export function uniqueConflict(t: ObjectType, name: string, existingId: number): DomainError {
   const message = name === "email" && t.id === "0-1" ? `Contact already exists. Existing ID: ${existingId}` : `A ${t.singular} with this ${name} already exists. Existing ID: ${existingId}`;
-  return new ApiError(409, "CONFLICT", message, { context: { id: [String(existingId)], propertyName: [name] } });
+  return new DomainError("conflict", message, { context: { id: [String(existingId)], propertyName: [name] } });
 }
 
 /** Throws a 409 if a write would give a unique value to two live records (counting the batch itself). */
@@ -158,7 +158,7 @@ export async function checkUnique(db: Db, accountId: number, t: ObjectType, defs
     const seen = new Map<string, number | undefined>();
     for (const w of claims) {
       const v = w.values[def.name]!.toLowerCase();
-      if (seen.has(v)) throw validationError(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [{ message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" }]);
+      if (seen.has(v)) throw invalid(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [{ message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" }]);
       seen.set(v, w.id);
     }
     await lockUniqueValues(db, accountId, t, def.name, [...seen.keys()]);

@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import type { Database } from "../store/schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
 import { liveProperties, type PropertyDef } from "./property-definitions";
 import { normaliseProperties, propertyValuesError, type PropertyProblem } from "./property-values";
@@ -29,7 +29,7 @@ export type UpdateInput = z.infer<typeof updateInput>;
 export const BATCH_LIMIT = 100;
 
 export function checkBatchSize(n: number): void {
-  if (n > BATCH_LIMIT) throw validationError(`Batch size ${n} is over the limit of ${BATCH_LIMIT} inputs.`, [{ message: "Too many inputs", code: "TOO_MANY_INPUTS", in: "inputs" }]);
+  if (n > BATCH_LIMIT) throw invalid(`Batch size ${n} is over the limit of ${BATCH_LIMIT} inputs.`, [{ message: "Too many inputs", code: "TOO_MANY_INPUTS", in: "inputs" }]);
 }
 
 export type Db = Kysely<Database>;
@@ -71,7 +71,7 @@ async function createAssociations(trx: Db, accountId: number, t: ObjectType, fro
   for (const a of list) {
     const toId = parseObjectId(a.to.id);
     const target = await targetTypeOf(trx, accountId, t, a.types[0]!);
-    if (toId === undefined) throw new ApiError(404, "OBJECT_NOT_FOUND", `No ${target.name} with id ${a.to.id} exists.`);
+    if (toId === undefined) throw new DomainError("not_found", `No ${target.name} with id ${a.to.id} exists.`);
     await requireLive(trx, accountId, target, [toId]);
     await associate(trx, accountId, t, target, [{ fromId, toId, specs: a.types as AssociationSpec[] }]);
   }
@@ -131,7 +131,7 @@ export function refuseDuplicateIds(inputs: ReadonlyArray<{ id: string; idPropert
   });
   if (duplicates.size === 0) return;
   const list = [...duplicates];
-  throw validationError(`Duplicate IDs found in batch input: [${list.join(", ")}]. IDs must be unique`, undefined, { ids: list });
+  throw invalid(`Duplicate IDs found in batch input: [${list.join(", ")}]. IDs must be unique`, undefined, { ids: list });
 }
 
 export const notFoundError = (t: ObjectType, ids: readonly string[]) =>

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 import { absentAs, parseBody } from "../http/parse-body";
 import type { ObjectType } from "./object-types";
 import {
@@ -95,7 +95,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
       try {
         created.push(await inTransaction(p, (trx) => createProperty(trx, accountId, t, input, p.clock.now())));
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
+        if (!(e instanceof DomainError)) throw e;
         errors.push(standardError(e.category, e.message, { name: [input.name] }));
       }
     }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 import { parseBody } from "../http/parse-body";
 import { recordSecurityEvent } from "../logs/security-events";
 import { findApp } from "../apps/app-queries";
@@ -25,11 +25,11 @@ const executionBody = z.object({
 const secretBody = z.object({ key: z.string().min(1), secret: z.string() });
 
 /** HubSpot's executor answers a failed run with 400 VALIDATION_ERROR naming the function; we add the outcome and trace id. */
-function failedRun(name: string, run: FunctionRun): ApiError {
+function failedRun(name: string, run: FunctionRun): DomainError {
   const { result } = run;
   // A timeout names the limit, as HubSpot's does: the measured time also counts how long the kill took.
   const reason = result.error?.message ?? result.outcome;
-  return new ApiError(400, "VALIDATION_ERROR", `The serverless function '${name}' failed to execute: ${reason}. Trace ID: ${run.traceId}`, {
+  return new DomainError("invalid", `The serverless function '${name}' failed to execute: ${reason}. Trace ID: ${run.traceId}`, {
     subCategory: `ServerlessExecution.${result.outcome}`,
     errors: [
       {
@@ -52,7 +52,7 @@ export const functionRoutes =
         const user = request.user!;
         const body = parseBody(executionBody, request.body, "the function execution");
         const appId = Number(request.params.appId);
-        if (!Number.isInteger(appId)) throw new ApiError(400, "VALIDATION_ERROR", `"${request.params.appId}" is not an app id.`);
+        if (!Number.isInteger(appId)) throw new DomainError("invalid", `"${request.params.appId}" is not an app id.`);
         const target = await findAppFunction(p.store.db, user.accountId, appId, body.serverlessFunction);
         const run = await invokeAppFunction(p, root, {
           target,

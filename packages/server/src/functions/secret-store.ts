@@ -1,5 +1,5 @@
 import type { Platform } from "../platform";
-import { ApiError, notFound, validationError } from "../http/api-error";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
 
 /** HubSpot's rule for secret names; they become environment variables. */
 export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
@@ -8,9 +8,9 @@ const MAX_SECRET_BYTES = 64 * 1024;
 
 function checkSecret(name: string, value: string): void {
   if (!SECRET_NAME.test(name)) {
-    throw validationError(`"${name}" is not a valid secret name: use letters, digits and underscores, starting with a letter or underscore (at most 64).`);
+    throw invalid(`"${name}" is not a valid secret name: use letters, digits and underscores, starting with a letter or underscore (at most 64).`);
   }
-  if (Buffer.byteLength(value) > MAX_SECRET_BYTES) throw validationError(`The value of ${name} is larger than 64 KB.`);
+  if (Buffer.byteLength(value) > MAX_SECRET_BYTES) throw invalid(`The value of ${name} is larger than 64 KB.`);
 }
 
 /** Adds a secret, or replaces its value when `mode` is "upsert"; "add" refuses an existing name. */
@@ -19,14 +19,14 @@ export async function putSecret(p: Platform, accountId: number, name: string, va
   const now = p.clock.now();
   return p.store.db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom("secrets").select("name").where("account_id", "=", accountId).where("name", "=", name).executeTakeFirst();
-    if (existing && mode === "add") throw new ApiError(409, "CONFLICT", `The secret ${name} already exists. Use update to change its value.`);
+    if (existing && mode === "add") throw new DomainError("conflict", `The secret ${name} already exists. Use update to change its value.`);
     if (!existing && mode === "update") throw notFound(`No secret named ${name}. Use add to create it.`);
     if (existing) {
       await trx.updateTable("secrets").set({ value_sealed: p.box.seal(value), updated_at: now }).where("account_id", "=", accountId).where("name", "=", name).execute();
       return "updated";
     }
     const count = await trx.selectFrom("secrets").select((eb) => eb.fn.countAll<number>().as("n")).where("account_id", "=", accountId).executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_SECRETS_PER_ACCOUNT) throw validationError(`An account holds at most ${MAX_SECRETS_PER_ACCOUNT} secrets; delete one first.`);
+    if (Number(count.n) >= MAX_SECRETS_PER_ACCOUNT) throw invalid(`An account holds at most ${MAX_SECRETS_PER_ACCOUNT} secrets; delete one first.`);
     await trx.insertInto("secrets").values({ account_id: accountId, name, value_sealed: p.box.seal(value), created_at: now, updated_at: now }).execute();
     return "created";
   });

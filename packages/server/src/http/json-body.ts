@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { ApiError } from "./api-error";
+import { DomainError } from "../errors/domain-error";
 
 /**
  * HubSpot clients send `Content-Type: application/json` with empty bodies (e.g. PUT .../associations/default),
@@ -13,7 +13,7 @@ export function registerJsonParser(app: FastifyInstance): void {
     try {
       done(null, parseRequestJson(text));
     } catch (e) {
-      done(e instanceof ApiError ? e : new ApiError(400, "VALIDATION_ERROR", `Invalid input JSON: ${(e as Error).message}`), undefined);
+      done(e instanceof DomainError ? e : new DomainError("invalid", `Invalid input JSON: ${(e as Error).message}`), undefined);
     }
   });
 }
@@ -27,7 +27,7 @@ const SUSPECT = /__proto__|constructor|\\u/;
  * some later merge (`Object.assign`, a schema library's object building) copies it onto a real object and swaps that
  * object's prototype; the same goes for `constructor.prototype`. Such bodies are refused (400), like Fastify's
  * secure-json-parse with `onProtoPoisoning: "error"` and `onConstructorPoisoning: "error"`, but keeping the
- * parser's own message for malformed JSON. Throws SyntaxError for invalid JSON, ApiError for a poisoned one.
+ * parser's own message for malformed JSON. Throws SyntaxError for invalid JSON, a DomainError for a poisoned one.
  */
 export function parseRequestJson(text: string): unknown {
   const value: unknown = JSON.parse(text);
@@ -55,6 +55,6 @@ function refusePoisonedKeys(root: unknown): void {
 }
 
 const poisoned = (key: string) =>
-  new ApiError(400, "VALIDATION_ERROR", `Invalid input JSON: the body holds a "${key}" key, which is never accepted (it could replace an object's prototype).`, {
+  new DomainError("invalid", `Invalid input JSON: the body holds a "${key}" key, which is never accepted (it could replace an object's prototype).`, {
     errors: [{ message: `"${key}" key in the body`, code: "PROTOTYPE_POISONING", in: key }],
   });

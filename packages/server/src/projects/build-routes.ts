@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { ApiError, notFound, validationError } from "../http/api-error";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
 import { parseRequestJson } from "../http/json-body";
 import type { DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { acceptUpload } from "./accept-upload";
-import { readMultipartUpload } from "./multipart-upload";
+import { readMultipartUpload } from "../http/multipart-upload";
 import { requireProject, type ProjectRow } from "./project-lookup";
 import { buildJson, selectBuildColumns } from "./build-json";
 import { structureOf, type Subtask } from "./subtasks";
@@ -19,7 +19,7 @@ const developing = { config: { auth: "user" as const, permission: "develop" as c
 type BuildParams = { Params: { name: string; id: string } };
 
 const buildNumber = (raw: string) => {
-  if (!/^\d+$/.test(raw)) throw validationError(`Build id must be a positive whole number (got ${JSON.stringify(raw)}).`);
+  if (!/^\d+$/.test(raw)) throw invalid(`Build id must be a positive whole number (got ${JSON.stringify(raw)}).`);
   return Number(raw);
 };
 
@@ -64,12 +64,12 @@ export const buildRoutes =
       try {
         parsed = parseRequestJson(fields.uploadRequest ?? "");
       } catch (e) {
-        if (e instanceof ApiError) throw e;
-        throw validationError('The upload needs an "uploadRequest" field holding JSON with at least "projectName".');
+        if (e instanceof DomainError) throw e;
+        throw invalid('The upload needs an "uploadRequest" field holding JSON with at least "projectName".');
       }
       const req = uploadRequest.safeParse(parsed);
-      if (!req.success) throw validationError(`Invalid uploadRequest: ${req.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
-      if (!fields.platformVersion) throw validationError('The upload needs a "platformVersion" field.');
+      if (!req.success) throw invalid(`Invalid uploadRequest: ${req.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
+      if (!fields.platformVersion) throw invalid('The upload needs a "platformVersion" field.');
       const build = await acceptUpload(ctx, request.user!, {
         projectName: req.data.projectName,
         zip: file,

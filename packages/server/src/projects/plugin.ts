@@ -6,7 +6,7 @@ import { openJobQueue } from "../jobs/open-job-queue";
 import { announceDeploys } from "../cluster/announce-deploys";
 import { buildSettings } from "./build-settings";
 import type { ProjectsContext } from "./projects-context";
-import { MULTIPART_LIMITS } from "./multipart-upload";
+import { MULTIPART_LIMITS } from "../http/multipart-upload";
 import { BUILD_JOB, buildJobHandler } from "./run-build";
 import { DEPLOY_JOB, deployJobHandler } from "./run-deploy";
 import { projectRoutes } from "./project-routes";

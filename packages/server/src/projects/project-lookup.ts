@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../store/schema";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 import type { ProjectsTable } from "./tables";
 
 export type ProjectRow = Selectable<ProjectsTable>;
