@@ -25,6 +25,7 @@ import { scheduleLogRetention } from "./cluster/log-retention-job";
 import { loadOrCreateCertificate } from "./tls/tls-certificate";
 import { listenEndpointServer } from "./functions/endpoint-server";
 import { makeDataDirPrivate } from "./store/private-data-dir";
+import { PropertyDefinitions } from "./crm/property-service";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -70,6 +71,7 @@ export async function openPlatform(config: ServerConfig, clock: Clock = systemCl
     limits: new ApiLimits(redis, config.redisPrefix),
     logs,
     cluster: new ClusterEvents(pubsub),
+    properties: new PropertyDefinitions(store.db, clock),
   };
 }
 

@@ -75,6 +75,11 @@ export async function associate(db: Db, accountId: number, from: ObjectType, to:
   }
 }
 
+/** Every association starting at one record, whatever its target type. */
+export function associationsFrom(db: Db, accountId: number, fromId: number) {
+  return db.selectFrom("crm_associations").selectAll().where("account_id", "=", accountId).where("from_id", "=", fromId).execute();
+}
+
 /** The default (unlabeled) association, as PUT …/associations/default and batch/associate/default make it. */
 export function defaultSpec(from: ObjectType, to: ObjectType): AssociationSpec {
   const plain = unlabeledType(from.id, to.id);

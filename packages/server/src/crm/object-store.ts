@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { DomainError, invalid } from "../errors/domain-error";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
@@ -289,6 +289,14 @@ export async function archiveObjects(db: Db, accountId: number, t: ObjectType, i
 
 export async function dropAssociations(db: Db, accountId: number, ids: readonly number[]): Promise<void> {
   await db.deleteFrom("crm_associations").where("account_id", "=", accountId).where((eb) => eb.or([eb("from_id", "in", ids), eb("to_id", "in", ids)])).execute();
+}
+
+export const objectNotFound = (t: ObjectType, id: string) => notFound(`Object not found: no ${t.singular} with id ${id} in this account.`);
+
+/** Whether the record is stored in this account as this type, live or archived. */
+export async function objectExists(db: Db, accountId: number, t: ObjectType, id: number): Promise<boolean> {
+  const row = await db.selectFrom("crm_objects").select("id").where("id", "=", id).where("account_id", "=", accountId).where("object_type_id", "=", t.id).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** GDPR delete: the record, its index, its history and its associations are gone for good. */

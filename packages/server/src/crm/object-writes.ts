@@ -4,7 +4,7 @@ import type { Platform } from "../platform";
 import type { Database } from "../store/schema";
 import { DomainError, invalid } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
-import { liveProperties, type PropertyDef } from "./property-definitions";
+import type { PropertyDef } from "./property-definitions";
 import { normaliseProperties, propertyValuesError, type PropertyProblem } from "./property-values";
 import { checkUnique, getObjects, insertObjects, parseObjectId, resolveIds, updateObjects, type StoredObject, type WriteSource } from "./object-store";
 import { associate, requireLive, targetTypeOf, type AssociationSpec } from "./associations";
@@ -46,7 +46,7 @@ function traceContext(input: { objectWriteTraceId?: string | undefined }, index:
  * objectWriteTraceId, as HubSpot requires for 207s) invalid inputs become errors and the rest are created.
  */
 export async function createRecords(p: Platform, accountId: number, t: ObjectType, inputs: readonly CreateInput[], source: WriteSource, partial: boolean): Promise<{ created: StoredObject[]; errors: StandardError[] }> {
-  const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
+  const defs = await p.properties.live(accountId, t.id);
   const errors: StandardError[] = [];
   const accepted: Array<{ input: CreateInput; values: Record<string, string | null> }> = [];
   const allProblems: PropertyProblem[] = [];
@@ -79,7 +79,7 @@ async function createAssociations(trx: Db, accountId: number, t: ObjectType, fro
 
 /** Updates records found by id or idProperty; unknown ones are reported, the rest updated atomically. */
 export async function updateRecords(p: Platform, accountId: number, t: ObjectType, inputs: readonly UpdateInput[], source: WriteSource): Promise<{ updated: StoredObject[]; missing: string[] }> {
-  const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
+  const defs = await p.properties.live(accountId, t.id);
   const normalised = inputs.map((input) => ({ input, ...normaliseProperties(defs, input.properties) }));
   const problems = normalised.flatMap((n) => n.problems);
   if (problems.length > 0) throw propertyValuesError(problems, accountId);

@@ -5,7 +5,6 @@ import { DomainError, invalid, notFound } from "../errors/domain-error";
 import { parseBody } from "../http/parse-body";
 import { DEFAULT_GROUPS, DEFAULT_PROPERTIES, FIELD_TYPES, PROPERTY_TYPES, type FieldType, type GroupSpec, type PropertySpec, type PropertyType } from "./default-properties";
 import type { ObjectType } from "./object-types";
-import { after, type MaybePromise } from "../util/maybe-async";
 
 /** A property as this account sees it: HubSpot's default, possibly changed by the account, or the account's own. */
 export interface PropertyDef extends PropertySpec {
@@ -20,26 +19,8 @@ type Db = Kysely<Database>;
 /** When HubSpot-defined properties claim to have been created. */
 const HUBSPOT_EPOCH = Date.UTC(2019, 7, 6, 2, 41, 52);
 
-const CACHE_MS = 1000;
-const cache = new Map<string, { at: number; defs: Map<string, PropertyDef> }>();
-
-/** The live definitions of a type, cached briefly (and handed over without a promise): every object read and write needs them. */
-export function liveProperties(db: Db, accountId: number, typeId: string, now = Date.now()): MaybePromise<Map<string, PropertyDef>> {
-  const key = `${accountId}:${typeId}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < CACHE_MS && now >= hit.at) return hit.defs;
-  return after(allProperties(db, accountId, typeId), (all) => {
-    const defs = new Map([...all].filter(([, d]) => !d.archived));
-    cache.set(key, { at: now, defs });
-    return defs;
-  });
-}
-
-function forget(accountId: number, typeId: string): void {
-  cache.delete(`${accountId}:${typeId}`);
-}
-
-async function allProperties(db: Db, accountId: number, typeId: string): Promise<Map<string, PropertyDef>> {
+/** Every definition of a type, HubSpot's defaults under the account's own, archived ones included. */
+export async function allProperties(db: Db, accountId: number, typeId: string): Promise<Map<string, PropertyDef>> {
   const defs = new Map<string, PropertyDef>();
   for (const spec of DEFAULT_PROPERTIES[typeId] ?? []) defs.set(spec.name, { ...spec, createdAt: HUBSPOT_EPOCH, updatedAt: HUBSPOT_EPOCH, archived: false });
   const rows = await db.selectFrom("crm_properties").selectAll().where("account_id", "=", accountId).where("object_type_id", "=", typeId).execute();
@@ -164,7 +145,7 @@ function specFromCreate(input: PropertyCreateInput): PropertySpec {
   };
 }
 
-/** Creates one property; `db` may be a transaction (batch create). */
+/** Creates one property (through PropertyDefinitions, which drops its cached definitions). */
 export async function createProperty(db: Db, accountId: number, t: ObjectType, input: PropertyCreateInput, now: number): Promise<PropertyDef> {
   const existing = (await allProperties(db, accountId, t.id)).get(input.name);
   if (existing && !existing.archived) throw new DomainError("conflict", `A property named '${input.name}' already exists.`, { context: { name: [input.name] } });
@@ -175,7 +156,6 @@ export async function createProperty(db: Db, accountId: number, t: ObjectType, i
     .insertInto("crm_properties")
     .values({ account_id: accountId, object_type_id: t.id, name: spec.name, definition: JSON.stringify(spec), archived: 0, created_at: now, updated_at: now })
     .execute();
-  forget(accountId, t.id);
   return { ...spec, createdAt: now, updatedAt: now, archived: false };
 }
 
@@ -198,7 +178,6 @@ export async function updateProperty(db: Db, accountId: number, t: ObjectType, n
   if (Number(updated.numUpdatedRows) === 0) {
     await db.insertInto("crm_properties").values({ account_id: accountId, object_type_id: t.id, name, created_at: createdAt, ...row }).execute();
   }
-  forget(accountId, t.id);
   return { ...spec, createdAt, updatedAt: now, archived: false };
 }
 
@@ -208,7 +187,6 @@ export async function archiveProperty(db: Db, accountId: number, t: ObjectType, 
     throw invalid(`Property ${name} is defined by HubSpot and cannot be archived.`, [{ message: "Not archivable", in: name, code: "NOT_ARCHIVABLE" }]);
   }
   await db.updateTable("crm_properties").set({ archived: 1, updated_at: now }).where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("name", "=", name).execute();
-  forget(accountId, t.id);
 }
 
 // Groups ---------------------------------------------------------------------------------------------------------
