@@ -61,3 +61,9 @@ export async function findEndpointFunction(db: Kysely<Database>, path: string, m
   }
   return matches;
 }
+
+/** The serverless.json entries of the functions an app's active build deployed. */
+export async function appFunctionConfigs(db: Kysely<Database>, appId: number): Promise<Array<Record<string, unknown>>> {
+  const rows = await db.selectFrom("app_components").select("config").where("app_id", "=", appId).where("kind", "=", "function").execute();
+  return rows.map((r) => JSON.parse(r.config) as Record<string, unknown>);
+}
