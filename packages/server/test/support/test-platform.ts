@@ -1,0 +1,27 @@
+import { loadConfig, openPlatform } from "../../src/index";
+import type { Clock, Platform } from "../../src/platform";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+export interface TestPlatform {
+  platform: Platform;
+  db: TestDatabase;
+  /** Closes the platform and drops its database. */
+  stop(): Promise<void>;
+}
+
+/** The platform over a fresh store of the engine under test, without an HTTP server: for suites of domain services. */
+export async function openTestPlatform(opts: { clock?: Clock } = {}): Promise<TestPlatform> {
+  const db = await createTestDatabase();
+  const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent" };
+  if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
+  const platform = await openPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env), opts.clock);
+  return {
+    platform,
+    db,
+    async stop() {
+      await platform.logs.close();
+      await platform.store.close();
+      await db.drop();
+    },
+  };
+}
