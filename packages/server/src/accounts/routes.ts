@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Platform } from "../platform";
 import { DomainError, invalid } from "../errors/domain-error";
 import { sessionCookieName, sessionIdOf } from "../http/authenticate";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { accountsOfUser, getAccount, roleIn } from "./account-service";
 import { listMembers, setMemberRole } from "./members";
 import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessKeys, revokePersonalAccessKey } from "./access-keys";

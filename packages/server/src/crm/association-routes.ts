@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { invalid, notFound } from "../errors/domain-error";
-import { absentAs, parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../util/parse-body";
 import { resolveObjectType, type ObjectType } from "./object-types";
 import { parseObjectId } from "./object-store";
 import { associate, associatedPage, defaultSpec, dissociate, labelsBetween, requireLive } from "./associations";

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { absentAs, parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../util/parse-body";
 import type { ObjectType } from "./object-types";
 import { archiveObjects, checkUnique, getObjects, insertObjects, parseObjectId, updateObjects, type StoredObject } from "./object-store";
 import { attachHistory, objectView, selectProperties } from "./object-view";

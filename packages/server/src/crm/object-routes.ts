@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { absentAs, parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../util/parse-body";
 import { findObjectType, type ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { after, type MaybePromise } from "../util/maybe-async";

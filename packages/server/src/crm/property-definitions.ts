@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
 import { DomainError, invalid, notFound } from "../errors/domain-error";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { DEFAULT_GROUPS, DEFAULT_PROPERTIES, FIELD_TYPES, PROPERTY_TYPES, type FieldType, type GroupSpec, type PropertySpec, type PropertyType } from "./default-properties";
 import type { ObjectType } from "./object-types";
 

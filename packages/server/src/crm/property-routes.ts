@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
-import { absentAs, parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../util/parse-body";
 import type { ObjectType } from "./object-types";
 import {
   archiveGroup,

@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
 import { invalid } from "../errors/domain-error";
-import { absentAs, parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../util/parse-body";
 import { findObjectType, type ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { decodeRow, type StoredObject } from "./object-store";

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastif
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { findApp } from "../apps/app-queries";
 import { appFunctionConfigs, findAppFunction } from "./app-function";
 import { withEndpointUrl } from "./endpoint-url";

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from "fastify";
 import { isLegacyPlatform } from "@sprocket/project-format";
 import { z } from "zod";
 import { invalid } from "../errors/domain-error";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import type { ProjectsContext } from "../projects/projects-context";
 import { readMultipartUpload } from "../http/multipart-upload";
 import { componentSchemas } from "./component-schemas";

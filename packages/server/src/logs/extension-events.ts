@@ -2,7 +2,7 @@ import { z } from "zod";
 import { uidProblem } from "@sprocket/project-format";
 import type { Platform } from "../platform";
 import type { UserPrincipal } from "../http/authenticate";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { invalid } from "../errors/domain-error";
 import { findApp } from "../apps/app-queries";
 import { redactText, truncate } from "./redact";

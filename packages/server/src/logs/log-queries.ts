@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder, type Selectable } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
 import { invalid, notFound } from "../errors/domain-error";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import type { LogKind } from "./log-bus";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 import { parseTime } from "./time-range";

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { DomainError, invalid, notFound } from "../errors/domain-error";
-import { parseRequestJson } from "../http/json-body";
+import { parseRequestJson } from "../util/safe-json";
 import type { DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { acceptUpload } from "./accept-upload";

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { invalid } from "../errors/domain-error";
 import type { ProjectsContext } from "./projects-context";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { DomainError, invalid, notFound } from "../errors/domain-error";
-import { parseRequestJson } from "../http/json-body";
+import { parseRequestJson } from "../util/safe-json";
 import type { ProjectsContext } from "./projects-context";
 import { recordBuild } from "./accept-upload";
 import { repositoryParts } from "./project-json";

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { platformVersions } from "@sprocket/project-format";
 import type { ProjectsContext } from "./projects-context";
 import { createProject } from "./create-project";
