@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { DomainError, invalid, notFound } from "../errors/domain-error";
 import { parseRequestJson } from "../util/safe-json";
-import type { DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { acceptUpload } from "./accept-upload";
 import { readMultipartUpload } from "../http/multipart-upload";
@@ -11,6 +10,7 @@ import { buildJson, selectBuildColumns } from "./build-json";
 import { structureOf, type Subtask } from "./subtasks";
 import { archiveFull } from "./archive-full";
 import { requireDeploy } from "./deploy-json";
+import { deployedComponents } from "./deployed-components";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
 const signedIn = { config: { auth: "user" as const } };
@@ -128,31 +128,7 @@ export const buildRoutes =
     });
 
     app.get<{ Params: { projectId: string } }>("/dfs/v1/projects-deployed-build/:projectId", signedIn, async (request) => {
-      const project = await db
-        .selectFrom("projects")
-        .selectAll()
-        .where("id", "=", buildNumber(request.params.projectId))
-        .where("account_id", "=", request.user!.accountId)
-        .executeTakeFirst();
-      if (!project) throw notFound(`No project ${request.params.projectId} in this account.`);
-      if (project.deployed_build_id === null) return { topLevelComponentMetadata: [] };
-      const build = await db.selectFrom("builds").select(["apps"]).where("id", "=", project.deployed_build_id).executeTakeFirstOrThrow();
-      const apps = await db.selectFrom("private_apps").select(["id", "uid"]).where("project_id", "=", project.id).where("deleted_at", "is", null).execute();
-      const appIds = new Map(apps.map((a) => [a.uid, a.id]));
-      return {
-        topLevelComponentMetadata: (JSON.parse(build.apps ?? "[]") as DeployedApp[]).map((a) => ({
-          componentName: a.uid,
-          type: { name: "PRIVATE_APP" },
-          deployOutput: { appId: appIds.get(a.uid) ?? null },
-          featureComponents: [
-            ...a.cards.map((c) => ({ componentName: c.uid, type: { name: "CRM_CARD_V2" }, deployOutput: { appId: appIds.get(a.uid) ?? null, cardId: `${a.uid}::${c.uid}` } })),
-            ...a.functions.map((f) => ({
-              componentName: f.name,
-              type: { name: "APP_FUNCTION" },
-              deployOutput: { appId: appIds.get(a.uid) ?? null, appFunctionName: f.name, ...(f.endpoint ? { endpoint: f.endpoint } : {}) },
-            })),
-          ],
-        })),
-      };
+      buildNumber(request.params.projectId); // refuses a non-numeric id with a 400, as before
+      return deployedComponents(db, request.user!.accountId, request.params.projectId);
     });
   };

@@ -5,6 +5,10 @@ import type { ProjectsTable } from "./tables";
 
 export type ProjectRow = Selectable<ProjectsTable>;
 
+export function listProjects(db: Kysely<Database>, accountId: number): Promise<ProjectRow[]> {
+  return db.selectFrom("projects").selectAll().where("account_id", "=", accountId).orderBy("name").execute();
+}
+
 export function findProject(db: Kysely<Database>, accountId: number, name: string): Promise<ProjectRow | undefined> {
   return db.selectFrom("projects").selectAll().where("account_id", "=", accountId).where("name", "=", name).executeTakeFirst();
 }
