@@ -16,6 +16,8 @@ import { openJobQueue } from "./jobs/open-job-queue";
 import { Addresses } from "./http/addresses";
 import { userAuthenticators } from "./http/authenticate";
 import { Logs } from "./logs/logs-service";
+import { PropertyDefinitions } from "./crm/property-service";
+import { GraphqlSchemas } from "./crm/graphql/schema-cache";
 import { RedisLogBus } from "./logs/redis-log-bus";
 import { SqliteLogWriter } from "./logs/sqlite-log-writer";
 import { pruneLogsAtStart, registerLogRetention } from "./logs/retention-job";
@@ -56,6 +58,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
     throw e;
   }
   const key = loadOrCreateKey(config.dataDir, config.secretKey);
+  const properties = new PropertyDefinitions(store.db, clock);
   const reportFailure = (error: unknown, what: string) => log.warn({ err: error }, `${what} failed`);
   // Nodes hear of each other's deploys and log events through Redis, signed with the shared key; a lone node keeps them in-process.
   const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => reportFailure(e, "Redis pub/sub")) : new InProcessPubSub();
@@ -85,6 +88,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
     authenticators: { ...userAuthenticators, app: authenticateApp },
     builds,
     apps: { tokens: new AppTokens(store.db, clock), limitPlans: new LimitPlans(store.db, clock) },
+    crm: { properties, graphqlSchemas: new GraphqlSchemas(store.db, properties) },
     functions: { runners, files: new FunctionFiles(store.db, config.dataDir) },
     liveBuilds: new LiveBuilds(),
     async start() {

@@ -14,6 +14,8 @@ import type { LimitPlans } from "./apps/limit-plans";
 import type { FunctionRunners } from "./functions/function-runners";
 import type { FunctionFiles } from "./functions/build-files";
 import type { LiveBuilds } from "./extensions/live-builds";
+import type { PropertyDefinitions } from "./crm/property-service";
+import type { GraphqlSchemas } from "./crm/graphql/schema-cache";
 
 /**
  * What every domain gets, built once by `createPlatform` (create-platform.ts) and never changed afterwards: the
@@ -41,6 +43,8 @@ export interface Platform {
   apps: { tokens: AppTokens; limitPlans: LimitPlans };
   functions: { runners: FunctionRunners; files: FunctionFiles };
   liveBuilds: LiveBuilds;
+  /** CRM property definitions, cached for this platform (every object read and write needs them), and the GraphQL schemas built from them. */
+  crm: { properties: PropertyDefinitions; graphqlSchemas: GraphqlSchemas };
   /** Starts the background work: deploy reactions, the job queue and its schedules. Call once the API listens. */
   start(): Promise<void>;
   /** Stops the background work and closes what the platform opened; the HTTP listeners are closed first by their owner. */

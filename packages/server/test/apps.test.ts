@@ -150,7 +150,7 @@ describe("limits", () => {
     const other = await createAccount(server.platform, { name: "Full", admin: { email: `full-${randomBytes(4).toString("hex")}@x.test` } });
     for (let i = 0; i < 20; i++) await createTestApp(server.platform, other.accountId, { uid: `app-${i}`, scopes: ["tickets"] });
     const err = await createTestApp(server.platform, other.accountId, { uid: "app-20", scopes: ["tickets"] }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ statusCode: 400, extra: { subCategory: "PRIVATE_APP_LIMIT" } });
+    expect(err).toMatchObject({ kind: "invalid", category: "VALIDATION_ERROR", details: { subCategory: "PRIVATE_APP_LIMIT" } });
     expect((err as Error).message).toContain("limit of 20");
     expect((err as Error).message).toContain("app-19");
     const count = await server.platform.store.db.selectFrom("private_apps").select((eb) => eb.fn.countAll<number>().as("n")).where("account_id", "=", other.accountId).executeTakeFirstOrThrow();

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Platform } from "../platform";
-import { ApiError, unauthorized } from "../http/api-error";
+import { DomainError, unauthenticated } from "../errors/domain-error";
 import { bearerToken, sessionIdOf, userAuthenticators } from "../http/authenticate";
 import type { AppPrincipal } from "./app-tokens";
 import { after, type MaybePromise } from "../util/maybe-async";
@@ -19,14 +19,14 @@ declare module "fastify" {
 
 export const SCOPES_DOC = "https://developers.hubspot.com/scopes";
 
-export function missingScopes(required: readonly string[]): ApiError {
-  return new ApiError(
-    403,
-    "MISSING_SCOPES",
+export function missingScopes(required: readonly string[]): DomainError {
+  return new DomainError(
+    "forbidden",
     `This app hasn't been granted all required scopes to make this call. Read more about required scopes here: ${SCOPES_DOC}.`,
     {
       errors: [{ message: "One or more of the following scopes are required.", context: { requiredGranularScopes: [...required] } }],
       links: { scopes: SCOPES_DOC },
+      category: "MISSING_SCOPES",
     },
   );
 }
@@ -53,12 +53,12 @@ export function authenticateApp(p: Platform, request: FastifyRequest, reply: Fas
       if (rateLimit !== "none") return p.limits.consumeUser(rateLimit, request.session!.userId, p.clock.now());
     });
   }
-  if (!token) throw unauthorized();
+  if (!token) throw unauthenticated();
   return after(p.apps.tokens.resolve(token), (app) => admit(p, request, reply, app));
 }
 
 function admit(p: Platform, request: FastifyRequest, reply: FastifyReply, app: AppPrincipal | undefined): MaybePromise<void> {
-  if (!app) throw unauthorized();
+  if (!app) throw unauthenticated();
   request.app = app;
   const { scopes, rateLimit = "standard" } = request.routeOptions.config;
   if (scopes && scopes.length > 0 && !scopes.some((s) => app.scopes.has(s))) throw missingScopes(scopes);

@@ -3,7 +3,7 @@ import { internalType, type ExtensionModel, type FeatureModel } from "@sprocket/
 import type { Database } from "../store/schema";
 import type { AppComponentsTable } from "./tables";
 import type { Platform } from "../platform";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
 
 export interface DeployedCard {
@@ -146,7 +146,7 @@ export async function provisionApps(
   for (const app of input.apps) {
     const found = byUid.get(app.uid);
     if (found && found.project_id !== null && found.project_id !== projectId) {
-      throw new ApiError(400, "VALIDATION_ERROR", `The app uid "${app.uid}" already belongs to another project in this account. Choose another uid in app.json.`, {
+      throw new DomainError("invalid", `The app uid "${app.uid}" already belongs to another project in this account. Choose another uid in app.json.`, {
         subCategory: "PRIVATE_APP_UID_TAKEN",
       });
     }
@@ -179,9 +179,8 @@ async function enforceAppLimit(db: Kysely<Database>, accountId: number, live: st
   if (adding.length === 0) return;
   const account = await db.selectFrom("accounts").select("max_private_apps").where("id", "=", accountId).executeTakeFirstOrThrow();
   if (live.length + adding.length <= account.max_private_apps) return;
-  throw new ApiError(
-    400,
-    "VALIDATION_ERROR",
+  throw new DomainError(
+    "invalid",
     `This deploy would create ${adding.length} private app(s) (${adding.join(", ")}), but account ${accountId} already has ${live.length} of its limit of ${account.max_private_apps}: ${live.join(", ")}. Delete an app or raise the account's limit.`,
     { subCategory: "PRIVATE_APP_LIMIT", context: { limit: [String(account.max_private_apps)], existingApps: live, newApps: adding } },
   );

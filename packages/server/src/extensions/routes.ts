@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Platform } from "../platform";
-import { ApiError, notFound } from "../http/api-error";
+import { DomainError, notFound } from "../errors/domain-error";
 import { loadBuildArtifact } from "../projects/build-artifact";
 import { cardBundlePath, cardViewer, recordCards } from "./record-cards";
 import { EventStreams } from "../http/event-stream";
@@ -14,7 +14,7 @@ export const extensionRoutes =
 
     app.get<{ Querystring: { objectTypeId?: string; objectType?: string } }>("/api/v1/record-cards", { config: { auth: "user" } }, async (request) => {
       const type = request.query.objectTypeId ?? request.query.objectType;
-      if (!type) throw new ApiError(400, "VALIDATION_ERROR", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
+      if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
       const { accountId, userId } = request.user!;
       const [results, viewer] = await Promise.all([recordCards(p.store.db, accountId, type), cardViewer(p.store.db, accountId, userId)]);
       return { results, ...viewer };

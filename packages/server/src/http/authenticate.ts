@@ -3,7 +3,7 @@ import cookie from "@fastify/cookie";
 import type { Platform } from "../platform";
 import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/access-keys";
 import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
-import { ApiError, unauthorized } from "./api-error";
+import { DomainError, unauthenticated } from "../errors/domain-error";
 import type { MaybePromise } from "../util/maybe-async";
 import type { Permission } from "../accounts/permissions";
 
@@ -63,11 +63,11 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 const developer: Authenticator = async (p, request) => {
   const token = bearerToken(request);
   const principal = token ? await resolveDeveloperToken(p, token) : undefined;
-  if (!principal) throw unauthorized();
+  if (!principal) throw unauthenticated();
   // HubSpot's CLI appends ?portalId= to every call; it must name the token's own account.
   const portalId = (request.query as Record<string, unknown> | undefined)?.portalId;
   if (portalId !== undefined && String(portalId) !== String(principal.accountId)) {
-    throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `This token belongs to account ${principal.accountId}, not ${String(portalId)}.`);
+    throw new DomainError("forbidden", `This token belongs to account ${principal.accountId}, not ${String(portalId)}.`);
   }
   request.developer = principal;
   request.user = { accountId: principal.accountId, userId: principal.userId, via: "developer" };
@@ -78,9 +78,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const session: Authenticator = async (p, request) => {
   const id = sessionIdOf(request);
   const principal = id ? await resolveSession(p, id) : undefined;
-  if (!principal) throw new ApiError(401, "INVALID_AUTHENTICATION", "Sign in to continue.");
+  if (!principal) throw new DomainError("unauthenticated", "Sign in to continue.");
   if (!SAFE_METHODS.has(request.method) && request.headers["x-csrf-token"] !== principal.csrfToken) {
-    throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", "Missing or wrong CSRF token (send the x-csrf-token header from GET /api/v1/session).");
+    throw new DomainError("forbidden", "Missing or wrong CSRF token (send the x-csrf-token header from GET /api/v1/session).");
   }
   request.session = principal;
   request.user = { accountId: principal.accountId, userId: principal.userId, via: "session" };

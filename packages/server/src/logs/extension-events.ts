@@ -2,8 +2,8 @@ import { z } from "zod";
 import { uidProblem } from "@sprocket/project-format";
 import type { Platform } from "../platform";
 import type { UserPrincipal } from "../http/authenticate";
-import { parseBody } from "../http/parse-body";
-import { validationError } from "../http/api-error";
+import { parseBody } from "../util/parse-body";
+import { invalid } from "../errors/domain-error";
 import { findApp } from "../apps/app-queries";
 import { redactText, truncate } from "./redact";
 
@@ -46,7 +46,7 @@ export async function ingestExtensionEvents(p: Platform, user: UserPrincipal, ra
   const events = Array.isArray(parsed) ? parsed : [parsed];
   for (const appId of new Set(events.map((e) => e.appId))) {
     await findApp(p.store.db, user.accountId, String(appId)).catch(() => {
-      throw validationError(`appId ${appId} is not a private app of account ${user.accountId}.`, [{ message: "appId: unknown app", in: "appId" }]);
+      throw invalid(`appId ${appId} is not a private app of account ${user.accountId}.`, [{ message: "appId: unknown app", in: "appId" }]);
     });
   }
   const now = p.clock.now();

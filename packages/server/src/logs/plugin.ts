@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import fastifyPlugin from "fastify-plugin";
 import type { Platform } from "../platform";
-import { forbidden, notFound, validationError } from "../http/api-error";
+import { invalid, notFound, forbidden } from "../errors/domain-error";
 import { roleIn } from "../accounts/account-service";
 import { findApp } from "../apps/app-queries";
 import { LOG_KINDS, type LogKind } from "./log-bus";
@@ -85,7 +85,7 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       const { accountId } = await superAdmin(request);
       const { kind, app: appRef, ...rest } = request.query;
       const unknown = Object.keys(rest).filter((k) => k !== "portalId");
-      if (unknown.length > 0) throw validationError(`Unknown parameter ${unknown[0]} for the log stream; use kind and app.`);
+      if (unknown.length > 0) throw invalid(`Unknown parameter ${unknown[0]} for the log stream; use kind and app.`);
       const appId = appRef ? (await findApp(p.store.db, accountId, appRef)).id : undefined;
       await followLogs(p, streams, reply, { accountId, ...(kind ? { kind: logKind(kind) } : {}), ...(appId !== undefined ? { appId } : {}) });
     });

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 
 type EventView = ReturnType<typeof apiCallView> | ReturnType<typeof functionRunView> | ReturnType<typeof extensionEventView> | ReturnType<typeof securityEventView>;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { parseBody } from "../http/parse-body";
-import { validationError } from "../http/api-error";
+import { parseBody } from "../util/parse-body";
+import { invalid } from "../errors/domain-error";
 import type { ProjectsContext } from "./projects-context";
 import { componentTypeName } from "../apps/provision";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
@@ -16,7 +16,7 @@ const developing = { config: { auth: "user" as const, permission: "develop" as c
 type DeployParams = { Params: { name: string; id: string } };
 
 const deployId = (raw: string) => {
-  if (!/^\d+$/.test(raw)) throw validationError(`Deploy id must be a positive whole number (got ${JSON.stringify(raw)}).`);
+  if (!/^\d+$/.test(raw)) throw invalid(`Deploy id must be a positive whole number (got ${JSON.stringify(raw)}).`);
   return Number(raw);
 };
 const statusLink = (name: string, id: number) => `/dfs/deploy/v1/deploy-status/projects/${encodeURIComponent(name)}/deploys/${id}`;

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import multipart from "@fastify/multipart";
 import type { Platform } from "../platform";
-import { MULTIPART_LIMITS } from "./multipart-upload";
+import { MULTIPART_LIMITS } from "../http/multipart-upload";
 import { projectsContext } from "./projects-jobs";
 import { projectRoutes } from "./project-routes";
 import { buildRoutes } from "./build-routes";
