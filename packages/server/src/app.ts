@@ -10,6 +10,7 @@ import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
 import { functionRoutes } from "./functions/routes";
 import { extensionRoutes } from "./extensions/routes";
+import { fetchProxyRoutes } from "./extensions/fetch-proxy";
 import { registerAppAuthenticator } from "./apps/app-auth";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
@@ -84,6 +85,7 @@ export async function buildApp(
   await app.register(crmRoutes(p));
   await app.register(functionRoutes(p));
   await app.register(extensionRoutes(p));
+  await app.register(fetchProxyRoutes(p));
   await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }

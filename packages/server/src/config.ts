@@ -32,6 +32,8 @@ export interface ServerConfig {
   gitPrivateHosts: "all" | string[];
   /** Let functions connect to loopback, private and link-local addresses (off: public hosts and this node's API only). */
   functionAllowPrivateNetwork: boolean;
+  /** Let cards' `hubspot.fetch` reach http:// URLs and loopback, private and link-local addresses (off: public https only). */
+  cardFetchAllowPrivateNetwork: boolean;
   /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
   endpoints: EndpointConfig;
   /**
@@ -143,6 +145,8 @@ export function loadConfig(input: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     gitPrivateHosts: parseGitPrivateHosts(env.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS),
     functionAllowPrivateNetwork:
       parse("SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK", onOff, env.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK || "false") === "true",
+    cardFetchAllowPrivateNetwork:
+      parse("SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK", onOff, env.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK || "false") === "true",
     endpoints: loadEndpointConfig(input, env, consolePort),
     buildIdentity: process.getuid?.() === 0 ? buildIdentity(env) : undefined,
   };

@@ -73,7 +73,8 @@ export interface FunctionRunsTable {
   created_at: Millis;
 }
 
-export type ExtensionEventKind = "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG";
+/** FETCH: a `hubspot.fetch` call the server proxied for the card (extensions/fetch-proxy.ts). */
+export type ExtensionEventKind = "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG" | "FETCH";
 export type ExtensionLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
 export interface ExtensionEventsTable {
