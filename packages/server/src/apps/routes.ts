@@ -7,6 +7,7 @@ import { roleIn } from "../accounts/account-service";
 import { recordSecurityEvent, listSecurityEvents, type Actor } from "../logs/security-events";
 import { appComponents, findApp, listApps } from "./app-queries";
 import { withEndpointUrl } from "../functions/endpoint-url";
+import { appClientSecret } from "./client-secret";
 import { expireOldTokens, resolveAppToken, revealAppToken, rotateAppToken, tokenState } from "./app-tokens";
 import { deleteApp } from "./provision";
 import { msUntilUtcMidnight } from "./rate-limits";
@@ -98,6 +99,15 @@ export const appRoutes =
       if (!token) throw new ApiError(404, "OBJECT_NOT_FOUND", "This app has no live token. Rotate it to create one.");
       await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "TOKEN_VIEWED", actor: actorOf(request) });
       return { token };
+    });
+
+    // The key the app's backend checks X-HubSpot-Signature-v3 with (hubspot.fetch requests), as on HubSpot's Auth tab.
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/reveal", user, async (request) => {
+      const { accountId } = await requireSuperAdmin(request);
+      const found = await findApp(p.store.db, accountId, request.params.app);
+      const clientSecret = await appClientSecret(p, found.id);
+      await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "CLIENT_SECRET_VIEWED", actor: actorOf(request) });
+      return { clientSecret };
     });
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", user, async (request) => {

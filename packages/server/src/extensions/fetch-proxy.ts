@@ -79,17 +79,18 @@ export const fetchProxyRoutes =
           });
 
         const target = URL.canParse(input.url) ? new URL(input.url) : undefined;
-        // What the log shows of the URL: never its query (tokens travel there) or user info.
-        const shown = target ? `${input.method} ${target.origin}${target.pathname}` : `${input.method} ${JSON.stringify(input.url)}`;
+        // What answers and logs show of the URL: never its query (tokens travel there) or user info.
+        const where = target ? `${target.origin}${target.pathname}` : JSON.stringify(input.url);
+        const shown = `${input.method} ${where}`;
         const refuse = (refusal: FetchRefused, answer = REFUSAL_STATUS[refusal.kind]) => {
           log(refusal.kind === "not-permitted" || refusal.kind === "address" ? "WARN" : "ERROR", `hubspot.fetch ${shown} refused: ${refusal.message}`);
           const { status, category } = answer;
-          return new ApiError(status, category, refusal.message, { subCategory: `HubSpotFetch.${refusal.kind}`, context: { url: [target ? `${target.origin}${target.pathname}` : input.url] } });
+          return new ApiError(status, category, refusal.message, { subCategory: `HubSpotFetch.${refusal.kind}`, context: { url: [where] } });
         };
         const permitted = JSON.parse(found.permitted_fetch_urls ?? "[]") as string[];
         if (!target || target.username || target.password || !isPermitted(target, permitted)) {
           const listed = permitted.length ? `permittedUrls.fetch lists ${permitted.join(", ")}` : "the app's permittedUrls.fetch is empty";
-          throw refuse(new FetchRefused("not-permitted", `${input.url} is not a URL this app may fetch: ${listed}. Add it to permittedUrls.fetch in ${found.uid}'s app config and deploy.`));
+          throw refuse(new FetchRefused("not-permitted", `${where} is not a URL this app may fetch: ${listed}. Add it to permittedUrls.fetch in ${found.uid}'s app config and deploy.`));
         }
         const body = input.body === undefined ? undefined : typeof input.body === "string" ? input.body : JSON.stringify(input.body);
         if (body !== undefined && Buffer.byteLength(body) > FETCH_MAX_REQUEST_BYTES) {

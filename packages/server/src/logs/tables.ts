@@ -3,6 +3,7 @@ import type { Millis } from "../store/schema";
 
 export type SecurityEventType =
   | "TOKEN_VIEWED"
+  | "CLIENT_SECRET_VIEWED"
   | "TOKEN_ROTATED"
   | "TOKEN_ROTATED_LATER"
   | "OLD_TOKEN_EXPIRED"
