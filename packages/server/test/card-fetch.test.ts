@@ -169,6 +169,14 @@ describe("hubspot.fetch proxy", () => {
     expect(events.map((e) => e.level)).toEqual(["ERROR", "ERROR"]);
   });
 
+  it("shows the client secret to super admins on request, recording that it was viewed", async () => {
+    const res = await server.app.inject({ method: "POST", url: `/api/v1/private-apps/${appId}/client-secret/reveal`, headers: { authorization: `Bearer ${token}` } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().clientSecret).toBe(await appClientSecret(server.platform, appId));
+    const viewed = await server.platform.store.db.selectFrom("security_events").select("type").where("app_id", "=", appId).execute();
+    expect(viewed.map((e) => e.type)).toContain("CLIENT_SECRET_VIEWED");
+  });
+
   it("answers only for deployed cards of the caller's account", async () => {
     expect((await proxy({ url: `${origin}/api/x`, cardUid: "no-such-card" })).statusCode).toBe(404);
     const other = await server.app.inject({ method: "POST", url: `/api/v1/card-fetch/999999`, headers: { authorization: `Bearer ${token}` }, payload: { cardUid: CARD, location: "crm.record.tab", url: `${origin}/api/x` } });
