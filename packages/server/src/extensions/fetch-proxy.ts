@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { ApiError, notFound } from "../http/api-error";
@@ -57,7 +57,8 @@ export const fetchProxyRoutes =
         const card = await p.store.db.selectFrom("app_components").select("name").where("app_id", "=", found.id).where("kind", "=", "card").where("name", "=", input.cardUid).executeTakeFirst();
         if (found.active_build_id === null || !card) throw notFound(`App ${found.id} has no deployed card ${input.cardUid} in account ${accountId}.`);
 
-        const parent = parseTraceparent(headerOf(request, "traceparent"));
+        const header = request.headers.traceparent;
+        const parent = parseTraceparent(Array.isArray(header) ? header[0] : header);
         const started = p.clock.now();
         const log = (level: "INFO" | "WARN" | "ERROR", message: string) =>
           p.logs.sink.add("extension_events", {
@@ -123,8 +124,3 @@ export const fetchProxyRoutes =
       },
     );
   };
-
-function headerOf(request: FastifyRequest, name: string): string | undefined {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
