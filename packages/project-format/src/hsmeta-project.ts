@@ -3,7 +3,7 @@ import { checkConfig } from "./component-config-check";
 import { componentConfigs } from "./component-configs";
 import { componentTypes, type ComponentType } from "./component-types";
 import { suggestion } from "./did-you-mean";
-import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkScopes, checkSecrets, checkUid } from "./field-checks";
+import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkPermittedFetchUrls, checkScopes, checkSecrets, checkUid } from "./field-checks";
 import type { JsonObject } from "./json-object";
 import type { AppModel, CardModel, ExtensionModel, ExtensionType, FeatureModel, FeatureType, FunctionModel } from "./model";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
@@ -137,13 +137,15 @@ function appConfig(ctx: ProjectContext, c: Component): Omit<AppModel, "cards" | 
   const scopes = checkScopes(ctx, auth, "requiredScopes", true);
   const optional = checkScopes(ctx, auth, "optionalScopes", false) ?? [];
   const conditional = checkScopes(ctx, auth, "conditionallyRequiredScopes", false) ?? [];
-  if (name === undefined || !scopes) return undefined;
+  const permittedFetchUrls = checkPermittedFetchUrls(ctx, config);
+  if (name === undefined || !scopes || !permittedFetchUrls) return undefined;
   return {
     uid: c.uid,
     name,
     description,
     scopes,
     optionalScopes: [...new Set([...optional, ...conditional])],
+    permittedFetchUrls,
     public: false,
     rootDir: dirOf(c.file),
     configFile: c.file,

@@ -23,6 +23,8 @@ export interface AppModel {
   /** Scopes the app's token gets (legacy `scopes`, or `auth.requiredScopes`). */
   scopes: string[];
   optionalScopes: string[];
+  /** `permittedUrls.fetch`: the URLs (prefixes) its cards may reach with `hubspot.fetch`. */
+  permittedFetchUrls: string[];
   public: false;
   rootDir: string;
   /** app.json or app-hsmeta.json. */

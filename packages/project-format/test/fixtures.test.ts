@@ -28,6 +28,7 @@ describe("sample projects", () => {
           description: expect.stringContaining("private app"),
           scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
           optionalScopes: [],
+          permittedFetchUrls: [],
           public: false,
           rootDir: "src/app",
           configFile: "src/app/app.json",

@@ -8,6 +8,7 @@ import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
 import { functionRoutes } from "./functions/routes";
 import { extensionRoutes } from "./extensions/routes";
+import { fetchProxyRoutes } from "./extensions/fetch-proxy";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
@@ -73,6 +74,7 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   await app.register(crmRoutes(p));
   await app.register(functionRoutes(p));
   await app.register(extensionRoutes(p));
+  await app.register(fetchProxyRoutes(p));
   await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }

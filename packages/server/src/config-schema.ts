@@ -92,6 +92,7 @@ export const settingsShape = {
   SPROCKET_FUNCTION_MEMORY_MB: wholeNumber(16, 4096).optional(),
   SPROCKET_FUNCTION_LOG_BYTES: wholeNumber(1024, 64 * 1024 * 1024).optional(),
   SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: onOff.default(false),
+  SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTIONS_PORT: port.optional(),
   SPROCKET_FUNCTIONS_PUBLIC_URL: httpUrl("must be an http:// or https:// URL").optional(),
   SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
@@ -167,6 +168,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     functionLimits,
     gitPrivateHosts: s.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS,
     functionAllowPrivateNetwork: s.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK,
+    cardFetchAllowPrivateNetwork: s.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK,
     endpoints: { port: endpointPort, publicUrl: endpointUrl, callsPerMinute: s.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE },
     // Only root can switch users; otherwise the builder's confinement plugin is what holds.
     buildIdentity: process.getuid?.() === 0 ? { uid: s.SPROCKET_BUILD_UID, gid: s.SPROCKET_BUILD_UID } : undefined,

@@ -34,6 +34,8 @@ export interface ServerConfig {
   gitPrivateHosts: "all" | string[];
   /** Let functions connect to loopback, private and link-local addresses (off: public hosts and this node's API only). */
   functionAllowPrivateNetwork: boolean;
+  /** Let cards' `hubspot.fetch` reach http:// URLs and loopback, private and link-local addresses (off: public https only). */
+  cardFetchAllowPrivateNetwork: boolean;
   /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
   endpoints: EndpointConfig;
   /**

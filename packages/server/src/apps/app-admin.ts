@@ -4,6 +4,7 @@ import { recordSecurityEvent, type Actor } from "../logs/security-events";
 import { findApp } from "./app-queries";
 import { expireOldTokens, revealAppToken, rotateAppToken, tokenState } from "./app-tokens";
 import { appsRemoved, deleteApp } from "./provision";
+import { appClientSecret } from "./client-secret";
 import { msUntilUtcMidnight } from "./rate-limits";
 
 /**
@@ -47,6 +48,14 @@ export async function revealToken(p: Platform, accountId: number, ref: string, a
   if (!token) throw new DomainError("not_found", "This app has no live token. Rotate it to create one.");
   await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "TOKEN_VIEWED", actor });
   return token;
+}
+
+/** The key the app's backend checks hubspot.fetch signatures with, shown to `actor` and recorded as seen. */
+export async function revealClientSecret(p: Platform, accountId: number, ref: string, actor: Actor): Promise<string> {
+  const found = await findApp(p.store.db, accountId, ref);
+  const clientSecret = await appClientSecret(p, found.id);
+  await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "CLIENT_SECRET_VIEWED", actor });
+  return clientSecret;
 }
 
 /** A fresh token; with "later" the old one lives on for a grace period. Recorded with the rotation. */

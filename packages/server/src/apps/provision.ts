@@ -37,6 +37,8 @@ export interface DeployedApp {
   name: string;
   description: string;
   scopes: string[];
+  /** `permittedUrls.fetch` (absent in builds made before it was kept): what `hubspot.fetch` may reach. */
+  permittedFetchUrls?: string[];
   cards: DeployedCard[];
   functions: DeployedFunction[];
   /** Absent in builds recorded before 2025.2+ pages and features were read. */
@@ -150,7 +152,7 @@ export async function provisionApps(
         subCategory: "PRIVATE_APP_UID_TAKEN",
       });
     }
-    const values = { name: app.name, description: app.description, scopes: JSON.stringify(app.scopes), project_id: projectId, active_build_id: buildId, updated_at: now };
+    const values = { name: app.name, description: app.description, scopes: JSON.stringify(app.scopes), permitted_fetch_urls: JSON.stringify(app.permittedFetchUrls ?? []), project_id: projectId, active_build_id: buildId, updated_at: now };
     let appId: number;
     if (found) {
       appId = found.id;

@@ -8,7 +8,7 @@ import { listSecurityEvents, type Actor } from "../logs/security-events";
 import { appComponents, findApp, listApps } from "./app-queries";
 import { withEndpointUrl } from "../functions/endpoint-url";
 import { tokenState } from "./app-tokens";
-import { appLimitOf, dailyApiUsage, expireOldToken, introspectToken, removeApp, revealToken, rotateToken } from "./app-admin";
+import { appLimitOf, dailyApiUsage, expireOldToken, introspectToken, removeApp, revealClientSecret, revealToken, rotateToken } from "./app-admin";
 
 const actorOf = (request: FastifyRequest): Actor => ({
   userId: request.user?.userId ?? null,
@@ -82,6 +82,12 @@ export const appRoutes =
       const { accountId } = await requireSuperAdmin(request);
       const token = await revealToken(p, accountId, request.params.app, actorOf(request));
       return { token };
+    });
+
+    // The key the app's backend checks X-HubSpot-Signature-v3 with (hubspot.fetch requests), as on HubSpot's Auth tab.
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/reveal", user, async (request) => {
+      const { accountId } = await requireSuperAdmin(request);
+      return { clientSecret: await revealClientSecret(p, accountId, request.params.app, actorOf(request)) };
     });
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", user, async (request) => {

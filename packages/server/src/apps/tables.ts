@@ -15,6 +15,10 @@ export interface PrivateAppsTable {
   created_at: Millis;
   updated_at: Millis;
   deleted_at: Millis | null;
+  /** JSON array: the app's `permittedUrls.fetch` from its live build (null before the first deploy that kept it). */
+  permitted_fetch_urls: string | null;
+  /** The app's client secret (signs `hubspot.fetch` requests), sealed; made on first use. */
+  client_secret_sealed: string | null;
 }
 
 export interface AppTokensTable {

@@ -15,7 +15,7 @@ const MAX_EVENTS = 100;
  * project's validation made them: nothing else is a card of ours, and names shown in tables and terminals stay plain.
  * The message is the card's own text: it is stored as given, and each viewer escapes it (the CLI, React).
  */
-const identifier = z.string().superRefine((value, ctx) => {
+export const identifier = z.string().superRefine((value, ctx) => {
   const problem = uidProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });

@@ -32,6 +32,15 @@ async function invokeAppFunction(appId: number, ...[request, { traceparent }]: P
   return result.response;
 }
 
+/**
+ * `hubspot.fetch`: the server proxies the card's request (permitted URLs only, signed, limited) and answers with the
+ * backend's status, headers and body; a refused request is an error whose message the card sees.
+ */
+async function proxyCardFetch(card: RecordCard, record: CrmRecordRef, ...[request, { traceparent }]: Parameters<NonNullable<CardServices["fetchProxy"]>>) {
+  const body = { ...request, cardUid: card.cardUid, location: card.location, objectTypeId: record.objectTypeId, objectId: record.objectId };
+  return api<Awaited<ReturnType<NonNullable<CardServices["fetchProxy"]>>>>("POST", `/api/v1/card-fetch/${card.appId}`, body, { headers: { traceparent } });
+}
+
 interface CardFrameProps {
   card: RecordCard;
   record: CrmRecordRef;
@@ -65,6 +74,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
       context,
       services: {
         invoke: (request, meta) => invokeAppFunction(card.appId, request, meta),
+        fetchProxy: (request, meta) => proxyCardFetch(card, record, request, meta),
         hostData: cardHostData,
         onAlert: (alert) => setAlerts((shown) => [...shown, { ...alert, key: nextAlert++ }]),
         onReloadPage: () => pageRef.current.reloadPage(),
