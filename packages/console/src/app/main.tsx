@@ -6,7 +6,7 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { ApiRequestError } from "./api-client";
-import { EmptyState, ErrorNotice, Loading, PageBoundary } from "./page-parts";
+import { ErrorNotice, Loading, NotFound, PageBoundary } from "./page-parts";
 import { paths } from "./paths";
 import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
 import { Shell } from "./shell";
@@ -73,7 +73,9 @@ function Pages() {
           <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
         </Route>
         <Route>
-          <EmptyState title="Page not found">There is no console page at this address.</EmptyState>
+          <NotFound title="Page not found" back={{ href: paths.crmIndex(session.accountId, "0-1"), label: "Back to contacts" }}>
+            There is no console page at {location}.
+          </NotFound>
         </Route>
       </Switch>
     </Suspense>
