@@ -78,7 +78,7 @@ function DeployRow({ deploy, project, accountId }: { deploy: Deploy; project: st
           <DeployStatusBadge status={deploy.status} />
         </Table.Td>
         <Table.Td>
-          <Anchor component={Link} href={paths.build(accountId, project, deploy.buildId)}>
+          <Anchor component={Link} href={paths.build(accountId, project, deploy.buildId)} size="sm">
             Build #{deploy.buildId}
           </Anchor>
         </Table.Td>
