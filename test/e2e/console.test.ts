@@ -365,6 +365,11 @@ describe("console", () => {
     await page.waitForURL(`**/developer-projects/${member.ownAccountId}`);
     await page.goto("/no/such/page");
     await notFound.getByRole("heading", { name: "Page not found" }).waitFor();
+    await page.goto("/contacts/1/objects/0-1");
+    await notFound.getByRole("heading", { name: "Account not found" }).waitFor();
+    await notFound.getByRole("link", { name: /This page in/ }).click();
+    await page.waitForURL(/\/contacts\/\d+\/objects\/0-1$/);
+    expect(page.url()).not.toContain("/contacts/1/");
     // The only errors are the 404 answers the pages were built to explain.
     expect(new Set(errors)).toEqual(new Set(["Failed to load resource: the server responded with a status of 404 (Not Found)"]));
     await context.close();
