@@ -1,4 +1,4 @@
-// A project: its build history, auto-deploy and the git link.
+// A project: its build and deploy history, auto-deploy and the git link.
 import { lazy, Suspense } from "react";
 import { Anchor, Badge, Breadcrumbs, Button, Group, Paper, Stack, Table, Tabs, Text, Title } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
