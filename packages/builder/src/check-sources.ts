@@ -53,6 +53,7 @@ async function checkEntry(root: string, entry: SourceEntry, plugins: Plugin[]): 
       entryPoints: [path],
       bundle: true,
       format: "esm",
+      // Never written (write: false): esbuild only needs a name for the output it returns.
       outfile: join(root, "syntax-check.js"),
       plugins,
       loader: BUILD_LOADERS,
@@ -68,7 +69,7 @@ async function checkEntry(root: string, entry: SourceEntry, plugins: Plugin[]): 
     return { entry, problems: [], code, inputs: Object.keys(result.metafile.inputs).filter((input) => !input.includes(":")) };
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
-    // A tsconfig outside the project or unreadable is the build's concern, reported by projectTsconfig as a BuildError.
+    // Not a compile error: a tsconfig that points outside the project or is not JSON (projectTsconfig's BuildError).
     if (!Array.isArray(errors)) return { entry, problems: [{ file: entry.file, line: 0, column: 0, message: (error as Error).message }], inputs: [] };
     return { entry, problems: errors.map(toProblem), inputs: [] };
   }

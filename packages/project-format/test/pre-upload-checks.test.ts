@@ -1,6 +1,6 @@
 import { calledFunctionNames, checkAccountSecrets, checkCardFunctionCalls, loadProjectFolder, validateProject, type ProjectModel } from "@sprocket/project-format";
 import { describe, expect, it } from "vitest";
-import { fixture, fixturesDir } from "./fixture-files";
+import { editJson, fixture, fixturesDir } from "./fixture-files";
 import { hsmetaSample } from "./hsmeta-sample";
 
 function valid(files: Parameters<typeof validateProject>[0]): ProjectModel {
@@ -33,6 +33,13 @@ describe("hidden folders (the seed guide's `.functions`)", () => {
       { path: ".functions", names: ["serverless.json"] },
     ];
     expect(validateProject(files, { hiddenFolders }).diagnostics).toEqual([]);
+  });
+
+  it("a reference to a hidden file says why it is missing", async () => {
+    const files = editJson(await fixture("seed-example"), "src/app/app.json", (app) => (app.extensions.crm.cards[0].file = "extensions/.example-card.json"));
+    expect(validateProject(files).diagnostics).toEqual([
+      expect.objectContaining({ code: "FILE_NOT_FOUND", file: "src/app/app.json", pointer: "/extensions/crm/cards/0/file", hint: expect.stringContaining(`'.example-card.json' starts with "."`) }),
+    ]);
   });
 
   it("names the 2025.2 folder (functions) for a hidden folder of *-hsmeta.json files", () => {
