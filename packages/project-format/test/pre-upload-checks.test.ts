@@ -57,11 +57,11 @@ describe("function names a card calls", () => {
       // Best effort, as documented: a name after a value nested two levels deep is not seen.
       `call({ parameters: { deep: { x: 1 } }, name: "missedAfterDeepNesting" });`,
       `const { runServerlessFunction: go } = props; go({ name: "destructured" });`,
-      `runServerlessFunction({ name: "direct" }); runServerless({ name: "older" });`,
+      `runServerlessFunction({ name: "direct" }); runServerless({ name: "older" }); actions.runServerlessFunction({ name: "asMember" });`,
       `await hubspot.serverless("meta_fn", { parameters: {} });`,
       `other({ name: "notCalledAsAFunction" }); run({ name: someVariable });`,
     ].join("\n");
-    expect(calledFunctionNames(code).sort()).toEqual(["afterNested", "destructured", "direct", "meta_fn", "older", "viaProp"]);
+    expect(calledFunctionNames(code).sort()).toEqual(["afterNested", "asMember", "destructured", "direct", "meta_fn", "older", "viaProp"]);
   });
 
   it("warns for a name the app does not define, at the name in the card's source, and not for one it defines", async () => {
