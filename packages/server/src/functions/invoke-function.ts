@@ -8,6 +8,7 @@ import { appFunctionDir } from "./build-files";
 import { runnerBuildKey, type DeployedAppFunction } from "./app-function";
 import { secretValues } from "./secret-store";
 import { recordFunctionRun } from "../logs/function-runs";
+import { withProjectStacks } from "./function-stacks";
 
 export interface FunctionCall {
   target: DeployedAppFunction;
@@ -49,7 +50,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
     appFunctionDir(p, target.accountId, target.buildId, target.bundles),
   ]);
   const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
-  const result = await pool.invoke({
+  const ran = await pool.invoke({
     buildKey,
     accountId: target.accountId,
     bundleDir,
@@ -71,6 +72,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
     secrets,
     traceparent: formatTraceparent(traceId, spanId),
   });
+  const result = withProjectStacks(ran, bundleDir);
   const parentSpanId = parent?.parentId ?? null;
   recordFunctionRun(p, {
     accountId: target.accountId,
