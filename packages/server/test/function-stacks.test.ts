@@ -1,3 +1,4 @@
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
@@ -28,13 +29,46 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** What no stack shown to a developer may hold: a server folder or a frame of the runner. */
+function expectNoServerTrace(text: string) {
+  expect(text).not.toContain(os.tmpdir());
+  expect(text).not.toContain(server.db.dataDir);
+  expect(text).not.toMatch(/sprocket-functions-|child-entry|node:internal|packages\/runtime/);
+}
+
+async function runProximity() {
+  return api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+    body: { serverlessFunction: "proximity", parameters: { from: { x: 1 }, to: { x: 2 } } },
+  });
+}
+
 describe("a failed function's stack", () => {
-  it("names the project's files and lines, no server folder and no runtime frames", async () => {
-    const res = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
-      body: { serverlessFunction: "proximity", parameters: { from: { x: 1 }, to: { x: 2 } } },
-    });
+  it("is answered in the project's files and lines, with what the function logged, and no server folder or runtime frame", async () => {
+    const res = await runProximity();
     expect(res.status).toBe(400);
-    const stack: string = res.body.errors[0].context.exception[0];
-    console.log(stack);
+    const { exception, logs } = res.body.errors[0].context;
+    const stack: string = exception[0];
+    const frames = stack.split("\n").filter((line) => line.startsWith("    at "));
+    // lib/distance.js throws at 5:11; proximity.js calls it at 8:14.
+    expect(frames[0]).toMatch(/^    at \S*distance \(app\/app\.functions\/lib\/distance\.js:5:11\)$/);
+    expect(frames[1]).toMatch(/^    at \S*main \(app\/app\.functions\/proximity\.js:8:14\)$/);
+    expect(stack.split("\n")[0]).toBe('Error: No distance between {"x":1} and {"x":2}');
+    expectNoServerTrace(stack);
+    expect(logs).toEqual(['[log] measuring from {"x":1}', '[warn] to {"x":2}']);
+  });
+
+  it("is stored mapped: the run's detail and its trace show the same frames", async () => {
+    const res = await runProximity();
+    const traceId: string = res.body.errors[0].context.traceId[0];
+    // The run is recorded after the reply: flush the log sink before reading it.
+    await server.platform.logs.flush();
+    const trace = await api.call("GET", `/api/v1/traces/${traceId}`);
+    expect(trace.status).toBe(200);
+    const run = trace.body.spans[0].event;
+    expect(run).toMatchObject({ kind: "function-run", outcome: "ERROR", logs: [{ level: "log", message: 'measuring from {"x":1}' }, { level: "warn" }] });
+    expect(run.error.stack).toContain("(app/app.functions/lib/distance.js:5:11)");
+    expectNoServerTrace(run.error.stack);
+    const detail = await api.call("GET", `/api/v1/logs/functions/${run.id}`);
+    expect(detail.body.error.stack).toBe(run.error.stack);
   });
 });

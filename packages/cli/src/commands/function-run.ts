@@ -4,6 +4,7 @@ import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
 import { printJson } from "../output";
+import { failedRunLines } from "../failed-run";
 import { pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
@@ -24,11 +25,7 @@ const shown = (value: unknown) => text(value, { multiline: true });
 
 function printFailedRun(body: FailedRunBody | undefined): void {
   const context = body?.errors?.[0]?.context;
-  for (const line of context?.logs ?? []) process.stderr.write(pcErr.dim(`${shown(line)}\n`));
-  const stack = context?.exception?.[0];
-  // A stack's first lines repeat the message printed below; its frames say where, in the project's files.
-  const frames = stack?.split("\n").filter((line) => /^\s/.test(line)).join("\n");
-  if (frames) process.stderr.write(`${pcErr.red(shown(frames))}\n`);
+  for (const line of failedRunLines({ logs: context?.logs ?? [], stack: context?.exception?.[0] }, pcErr)) process.stderr.write(`${line}\n`);
 }
 
 export function registerFunction(program: Command): void {
