@@ -123,6 +123,10 @@ describe("app cards on record pages", () => {
     const events = await traceEvents(traceId!);
     expect(events.find((e) => e.eventType === "RENDER_FAILURE")).toMatchObject({ cardUid: "thrower-card", level: "ERROR", objectId: contactId, objectTypeId: "0-1" });
     expect(events.find((e) => e.eventType === "RENDER_FAILURE").message).toContain(`Thrower cannot render record ${contactId}`);
+    // The card's stack is stored in the project's file and line (Thrower.jsx throws at 5:35), not the minified bundle's.
+    const stack = events.find((e) => e.eventType === "LOG" && e.message.startsWith("Card failed")).message as string;
+    expect(stack).toMatch(/^ {4}at app\/cards\/Thrower\.jsx:5:35$/m);
+    expect(stack).not.toContain("/api/v1/card-bundles/");
     await close();
   });
 

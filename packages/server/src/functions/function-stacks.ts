@@ -42,7 +42,7 @@ function bundleOf(file: string): StackBundle {
     } catch {
       // A bundle built without a map: its frames are collapsed rather than shown in the bundle's lines.
     }
-    bundle = { map: json === null ? null : parseSourceMap(json) };
+    bundle = { map: json === null ? null : parseSourceMap(json), keepNames: true };
     if (maps.size >= MAPS_KEPT) maps.delete(maps.keys().next().value!);
     maps.set(file, bundle);
   }

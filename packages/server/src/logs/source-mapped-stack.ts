@@ -3,6 +3,8 @@ import { SourceMap, type SourceMapPayload, type SourceOrigin } from "node:module
 /** A bundle of a build that a stack names, and its source map (null when the build kept none). */
 export interface StackBundle {
   map: SourceMap | null;
+  /** False for a minified bundle: its function names are the minifier's, and say nothing to the developer. */
+  keepNames: boolean;
 }
 
 /** What a stack's frames point at, for one build. */
@@ -22,7 +24,8 @@ const FRAME = /^(\s*at )(?:(.+?) \()?(.+?):(\d+):(\d+)(\)?)$/;
  * Rewrites a V8 stack so it points at the developer's code: each frame in a bundle of the build becomes the project
  * file, line and column its source map gives (`app/app.functions/proximity.js:8:11`), and each run of frames of the
  * platform (or of the bundler's glue, which no source line explains) becomes one `… Sprocket runtime frames` line.
- * Frames of node_modules keep their `node_modules/pkg/...` path, as the builder names them in the map.
+ * Frames of node_modules keep their `node_modules/pkg/...` path, as the builder names them in the map. A bundle without
+ * a map (built before builds kept one) keeps its frames as they are: better the bundle's lines than nothing.
  */
 export function mapStack(stack: string, files: StackFiles): string {
   const out: string[] = [];
@@ -45,8 +48,8 @@ export function mapStack(stack: string, files: StackFiles): string {
     if (origin && isOrigin(origin) && !origin.fileName.startsWith("(")) {
       flush();
       const where = `${origin.fileName}:${origin.lineNumber}:${origin.columnNumber}`;
-      out.push(name ? `${at}${name} (${where})` : `${at}${where}`);
-    } else if (bundle || files.isHost(file)) {
+      out.push(name && bundle!.keepNames ? `${at}${name} (${where})` : `${at}${where}`);
+    } else if (bundle?.map || (!bundle && files.isHost(file))) {
       hidden++;
     } else {
       flush();
