@@ -33,7 +33,7 @@ afterAll(async () => {
 function expectNoServerTrace(text: string) {
   expect(text).not.toContain(os.tmpdir());
   expect(text).not.toContain(server.db.dataDir);
-  expect(text).not.toMatch(/sprocket-functions-|child-entry|node:internal|packages\/runtime/);
+  expect(text).not.toMatch(/sprocket-functions-|child-entry|packages\/runtime|\(node:|<anonymous>/);
 }
 
 async function runProximity() {
@@ -50,11 +50,22 @@ describe("a failed function's stack", () => {
     const stack: string = exception[0];
     const frames = stack.split("\n").filter((line) => line.startsWith("    at "));
     // lib/distance.js throws at 5:11; proximity.js calls it at 8:14.
-    expect(frames[0]).toMatch(/^    at \S*distance \(app\/app\.functions\/lib\/distance\.js:5:11\)$/);
-    expect(frames[1]).toMatch(/^    at \S*main \(app\/app\.functions\/proximity\.js:8:14\)$/);
+    expect(frames[0]).toMatch(/^ {4}at \S*distance \(app\/app\.functions\/lib\/distance\.js:5:11\)$/);
+    expect(frames[1]).toMatch(/^ {4}at \S*main \(app\/app\.functions\/proximity\.js:8:14\)$/);
     expect(stack.split("\n")[0]).toBe('Error: No distance between {"x":1} and {"x":2}');
     expectNoServerTrace(stack);
     expect(logs).toEqual(['[log] measuring from {"x":1}', '[warn] to {"x":2}']);
+  });
+
+  it("is mapped in what a function logs too (console.error of an error)", async () => {
+    const res = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: "recover" } });
+    expect(res.status).toBe(200);
+    const [logged] = res.body.logs.map((line: { message: string }) => line.message);
+    expect(logged).toContain("(app/app.functions/lib/distance.js:5:11)");
+    expect(logged).toContain("(app/app.functions/recover.js:5:5)");
+    // Below the function's own frame, the runner's (its socket, its promise) are one line.
+    expect(logged.split("\n").at(-1)).toMatch(/^ {4}… \d+ Sprocket runtime frames?$/);
+    expectNoServerTrace(logged);
   });
 
   it("is stored mapped: the run's detail and its trace show the same frames", async () => {
