@@ -48,7 +48,7 @@ export function CardView({ session }: { session: CardSession }) {
           {state.failure ? (
             <details>
               <summary>Details</summary>
-              <pre>{`${state.failure.name}: ${state.failure.message}`}</pre>
+              <pre>{[`${state.failure.name}: ${state.failure.message}`, ...(state.failureFrames ?? []).map((frame) => `    ${frame}`)].join("\n")}</pre>
             </details>
           ) : null}
         </div>

@@ -1,13 +1,18 @@
 import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
 import type { Platform } from "../platform";
+import { parseBody } from "../http/parse-body";
 import { ApiError, notFound } from "../http/api-error";
 import { loadBuildArtifact } from "../projects/build-artifact";
 import { cardBundlePath, cardViewer, recordCards } from "./record-cards";
+import { mapCardStack } from "./card-stacks";
 import { LiveBuildWatch } from "./live-builds";
 
 /** How often open record pages' apps are checked for a new live build: a deploy shows within about this long. */
 const LIVE_BUILD_POLL_MS = 250;
 const HEARTBEAT_MS = 15_000;
+/** A card's stack as its worker reports it (the console cuts none; 16 KB is far more than V8's ten frames). */
+const cardStack = z.object({ stack: z.string().max(16 * 1024) }).strict();
 
 /** What the console's record pages need to host app cards: which cards, who views them, their bundles, and when they change. */
 export const extensionRoutes =
@@ -45,6 +50,13 @@ export const extensionRoutes =
         clearInterval(heartbeat);
         unsubscribe();
       });
+    });
+
+    // A failed card's stack for its details on the record page, in the project's files (the same mapping as the
+    // Extensions log's copy, see logs/extension-events.ts).
+    app.post("/api/v1/card-stacks", { config: { auth: "session" } }, async (request) => {
+      const { stack } = parseBody(cardStack, request.body, "the card stack");
+      return { stack: await mapCardStack(p, request.user!.accountId, stack) };
     });
 
     app.get<{ Params: { appId: string; buildId: string; card: string } }>(

@@ -71,6 +71,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
         onRefreshProperties: () => pageRef.current.refreshRecord(),
         // Only same-origin paths arrive here (the card session opens external URLs in a new tab, after a click).
         onNavigate: (path) => navigate(path),
+        mapStack: async (stack) => (await api<{ stack: string }>("POST", "/api/v1/card-stacks", { stack })).stack,
         onLog: (line) => reportExtensionEvent({ ...where, kind: "LOG", level: line.level, message: line.message, traceId: line.traceId, spanId: line.spanId, timestamp: Date.parse(line.time) }),
       },
     });
