@@ -4,8 +4,9 @@ import { mapStack, parseSourceMap, type StackBundle } from "../logs/source-mappe
 import { cardBundlePath } from "./record-cards";
 
 // A card runs from its bundle's URL (routes.ts: /api/v1/card-bundles/:appId/:buildId/:card.js), so a frame of the
-// card names its app, build and card: that is all it takes to find the build's source map.
-const CARD_BUNDLE_URL = /\bhttps?:\/\/[^\s()]+?\/api\/v1\/card-bundles\/(\d+)\/(\d+)\/([\w.-]+?)\.js\b/g;
+// card names its app, build and card: that is all it takes to find the build's source map. The origin is bounded so
+// that a long message of URL-like text cannot make the scan quadratic.
+const CARD_BUNDLE_URL = /\bhttps?:\/\/[^\s()]{1,256}?\/api\/v1\/card-bundles\/(\d{1,15})\/(\d{1,15})\/([\w.-]{1,64})\.js\b/g;
 
 /** Parsed maps by account, app, build and card: a build's bundle never changes. */
 const maps = new Map<string, StackBundle>();
@@ -17,6 +18,7 @@ const MAPS_KEPT = 64;
  * console's own frames (the worker, the host's React) collapsed. Only the account's own cards are looked up.
  */
 export async function mapCardStack(p: Platform, accountId: number, text: string): Promise<string> {
+  if (!text.includes("/api/v1/card-bundles/")) return text;
   const bundles = new Map<string, StackBundle>();
   for (const [url, appId, buildId, cardUid] of text.matchAll(CARD_BUNDLE_URL)) {
     if (!bundles.has(url)) bundles.set(url, await cardBundle(p, accountId, Number(appId), Number(buildId), cardUid!));
