@@ -119,10 +119,18 @@ describe("app cards on record pages", () => {
     await seed.getByRole("button", { name: "Send" }).click();
     await seed.getByText("You entered: still alive").waitFor();
     await shot(page, "thrower-and-neighbour");
+    // Its details name the line that threw, in the project's file.
+    await thrower.getByText("Details").click();
+    await expect.poll(() => thrower.locator("pre").textContent()).toContain("at app/cards/Thrower.jsx:5:35");
+    expect(await thrower.locator("pre").textContent()).not.toContain("/api/v1/card-bundles/");
     await expect.poll(async () => (await traceEvents(traceId!)).map((e) => e.eventType), { timeout: 10_000 }).toContain("RENDER_FAILURE");
     const events = await traceEvents(traceId!);
     expect(events.find((e) => e.eventType === "RENDER_FAILURE")).toMatchObject({ cardUid: "thrower-card", level: "ERROR", objectId: contactId, objectTypeId: "0-1" });
     expect(events.find((e) => e.eventType === "RENDER_FAILURE").message).toContain(`Thrower cannot render record ${contactId}`);
+    // The card's stack is stored in the project's file and line (Thrower.jsx throws at 5:35), not the minified bundle's.
+    const stack = events.find((e) => e.eventType === "LOG" && e.message.startsWith("Card failed")).message as string;
+    expect(stack).toMatch(/^ {4}at app\/cards\/Thrower\.jsx:5:35$/m);
+    expect(stack).not.toContain("/api/v1/card-bundles/");
     await close();
   });
 

@@ -17,7 +17,10 @@ export interface BundleCardOptions {
   outFile: string;
   /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
   runAs?: BuildIdentity | null;
-  /** production: minified, no source map (HubSpot's cloud build); development: readable, inline source map. */
+  /**
+   * production: minified (HubSpot's cloud build), with `outFile.map` beside it, unlinked, so the server can map the
+   * card's errors to the project's lines; development: readable, inline source map.
+   */
   mode: "production" | "development";
   /** Folder that problem paths and manifest modules are reported relative to; defaults to the entry's folder. */
   root?: string;
@@ -73,7 +76,7 @@ export async function bundleCard(options: BundleCardOptions): Promise<BundledCar
       entry: options.entry,
       outfile: options.outFile,
       scope: { root, nodeModulesDir: options.nodeModulesDir ?? null },
-      sourceMap: production ? "none" : "inline",
+      sourceMap: production ? "external" : "inline",
       what: `${options.label ?? "Card"} ${relativeTo(root, options.entry)}`,
       workspaces: options.workspaces,
     },

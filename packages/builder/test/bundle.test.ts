@@ -62,6 +62,12 @@ describe("bundleCard", () => {
     expect(code).not.toContain("require(");
     expect(code).not.toMatch(/\bexport\b/);
     expect(card.warnings).toEqual([]);
+    // A map beside the bundle, for the server to map the card's errors; unlinked, so browsers never fetch it.
+    expect(code).not.toContain("sourceMappingURL");
+    const map = JSON.parse(await readFile(`${outFile}.map`, "utf8")) as { sources: string[]; sourcesContent: Array<string | null> };
+    expect(map.sources).toContain("app/extensions/Example.jsx");
+    expect(map.sources.filter((source) => !source.startsWith("app/") && !source.startsWith("node_modules/") && !source.startsWith("sprocket-host-global:"))).toEqual([]);
+    expect(map.sourcesContent[map.sources.indexOf("node_modules/@hubspot/ui-extensions/dist/hubspot.js")]).toBeNull();
 
     expect(card.manifestFile).toBe(join(work, "dist/Example-manifest.json"));
     expect(JSON.parse(await readFile(card.manifestFile, "utf8"))).toEqual(card.manifest);

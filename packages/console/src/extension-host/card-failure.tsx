@@ -3,7 +3,8 @@ import { useState, type MouseEvent } from "react";
 import type { CardSession } from "./card-session";
 import type { FailureReport } from "./worker-protocol";
 
-export function CardFailure({ session, failure }: { session: CardSession; failure: FailureReport | undefined }) {
+/** `frames` are the failure's stack in the project's files, once the page has had it mapped (CardServices.mapStack). */
+export function CardFailure({ session, failure, frames }: { session: CardSession; failure: FailureReport | undefined; frames: string[] | undefined }) {
   const [copied, setCopied] = useState<"yes" | "failed">();
   const traceUrl = session.traceUrl;
   const copy = () =>
@@ -36,7 +37,7 @@ export function CardFailure({ session, failure }: { session: CardSession; failur
       {failure ? (
         <details>
           <summary>Details</summary>
-          <pre>{`${failure.name}: ${failure.message}`}</pre>
+          <pre>{[`${failure.name}: ${failure.message}`, ...(frames ?? []).map((frame) => `    ${frame}`)].join("\n")}</pre>
         </details>
       ) : null}
     </div>

@@ -34,6 +34,8 @@ export type CardStatus = "loading" | "ready" | "failed";
 export interface CardState {
   status: CardStatus;
   failure?: FailureReport;
+  /** The failure's stack frames in the project's files (services.mapStack), once the server has answered. */
+  failureFrames?: string[];
   alerts: (CardAlert & { key: number })[];
   iframeModal?: IframeModalRequest & { onClose?: () => void };
   /** Bumped by refreshObjectProperties so Crm* components read again. */
@@ -228,6 +230,14 @@ export class CardSession {
     this.update({ status: "failed", failure });
     this.rejectReady?.(this.failureError());
     this.terminate();
+    const { mapStack } = this.options.services;
+    if (mapStack && failure.stack) {
+      mapStack(failure.stack).then(
+        (stack) => this.update({ failureFrames: stack.split("\n").filter((line) => /^\s+(at|…) /.test(line)).map((line) => line.trim()) }),
+        // Without the server's answer the details keep the message alone.
+        () => undefined,
+      );
+    }
   }
 
   private update(patch: Partial<CardState>): void {

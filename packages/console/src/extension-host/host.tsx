@@ -42,7 +42,7 @@ export function CardView({ session }: { session: CardSession }) {
         </AlertBox>
       ))}
       {state.status === "failed" ? (
-        <CardFailure session={session} failure={state.failure} />
+        <CardFailure session={session} failure={state.failure} frames={state.failureFrames} />
       ) : (
         <CardSessionContext.Provider value={session}>
           <HostBoundary session={session}>

@@ -1,10 +1,16 @@
 import type { FastifyPluginAsync } from "fastify";
+import { z } from "zod";
 import type { Platform } from "../platform";
 import { DomainError, notFound } from "../errors/domain-error";
+import { parseBody } from "../util/parse-body";
 import { loadBuildArtifact } from "../projects/build-artifact";
 import { cardBundlePath, cardViewer, recordCards } from "./record-cards";
 import { appPages } from "./app-pages";
+import { mapCardStack } from "./card-stacks";
 import { EventStreams } from "../http/event-stream";
+
+/** A card's stack as its worker reports it (the console cuts none; 16 KB is far more than V8's ten frames). */
+const cardStack = z.object({ stack: z.string().max(16 * 1024) }).strict();
 
 /**
  * What the console needs to host app cards, app pages and settings pages: which there are, who views them, their
@@ -40,6 +46,13 @@ export const extensionRoutes =
       // The platform hears every deploy from its start, so the stream's first comment means it is subscribed.
       const stream = streams.start(reply, "watching live builds");
       stream.onClose(p.liveBuilds.subscribe(accountId, (change) => stream.send("build", change)));
+    });
+
+    // A failed card's stack for its details on the record page, in the project's files (the same mapping as the
+    // Extensions log's copy, see logs/extension-events.ts).
+    app.post("/api/v1/card-stacks", { config: { auth: "session" } }, async (request) => {
+      const { stack } = parseBody(cardStack, request.body, "the card stack");
+      return { stack: await mapCardStack(p, request.user!.accountId, stack) };
     });
 
     app.get<{ Params: { appId: string; buildId: string; card: string } }>(

@@ -7,6 +7,7 @@ import { newSpanId, newTraceId, parseTraceparent, traceparent as formatTracepare
 import { runnerBuildKey, type DeployedAppFunction } from "./app-function";
 import { secretValues } from "./secret-store";
 import { recordFunctionRun } from "../logs/function-runs";
+import { withProjectStacks } from "./function-stacks";
 
 export interface FunctionCall {
   target: DeployedAppFunction;
@@ -48,7 +49,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
     p.functions.files.appFunctionDir(target.accountId, target.buildId, target.bundles),
   ]);
   const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
-  const result = await pool.invoke({
+  const ran = await pool.invoke({
     buildKey,
     accountId: target.accountId,
     bundleDir,
@@ -70,6 +71,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
     secrets,
     traceparent: formatTraceparent(traceId, spanId),
   });
+  const result = withProjectStacks(ran, bundleDir);
   const parentSpanId = parent?.parentId ?? null;
   recordFunctionRun(p, {
     accountId: target.accountId,

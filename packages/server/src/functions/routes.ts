@@ -33,7 +33,14 @@ function failedRun(name: string, run: FunctionRun): DomainError {
     errors: [
       {
         message: `The serverless function '${name}' failed to execute: ${reason}.`,
-        context: { exception: [result.error?.stack ?? reason], serverlessFunction: [name], outcome: [result.outcome], traceId: [run.traceId] },
+        // What the function logged before it failed, one `[level] message` string a line: it explains the failure.
+        context: {
+          exception: [result.error?.stack ?? reason],
+          serverlessFunction: [name],
+          outcome: [result.outcome],
+          traceId: [run.traceId],
+          logs: result.logs.map((line) => `[${line.level}] ${line.message}`),
+        },
       },
     ],
   });

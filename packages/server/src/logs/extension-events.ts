@@ -5,6 +5,7 @@ import type { UserPrincipal } from "../http/authenticate";
 import { parseBody } from "../util/parse-body";
 import { invalid } from "../errors/domain-error";
 import { findApp } from "../apps/app-queries";
+import { mapCardStack } from "../extensions/card-stacks";
 import { redactText, truncate } from "./redact";
 
 const MESSAGE_LIMIT = 8 * 1024;
@@ -61,7 +62,8 @@ export async function ingestExtensionEvents(p: Platform, user: UserPrincipal, ra
       object_id: e.objectId === undefined || e.objectId === null ? null : String(e.objectId),
       kind: e.kind,
       level: (e.level?.toUpperCase() ?? (e.kind === "RENDER_FAILURE" ? "ERROR" : "INFO")) as "DEBUG" | "INFO" | "WARN" | "ERROR",
-      message: truncate(redactText(e.message), MESSAGE_LIMIT),
+      // A card's stack names its minified bundle: stored in the project's files and lines instead.
+      message: truncate(redactText(await mapCardStack(p, user.accountId, e.message)), MESSAGE_LIMIT),
       duration_ms: e.durationMs ?? null,
       trace_id: e.traceId,
       span_id: e.spanId,

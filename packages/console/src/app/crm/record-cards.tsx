@@ -4,6 +4,7 @@ import { Paper, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
 import type { MountedCard } from "../../extension-host";
 import type { CrmRecordRef, ExtensionContext, ExtensionLocation } from "../../extension-host";
+import { api } from "../api-client";
 import { EmptyState, ErrorNotice } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
@@ -56,6 +57,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
         onReloadPage: () => pageRef.current.reloadPage(),
         onRefreshProperties: () => pageRef.current.refreshRecord(),
         traceUrl: (traceId) => `${paths.privateApp(viewer.portal.id, card.appId, "log-traces")}?traceId=${traceId}`,
+        mapStack: async (stack) => (await api<{ stack: string }>("POST", "/api/v1/card-stacks", { stack })).stack,
       },
     });
     mounted.current = handle;
