@@ -1,0 +1,58 @@
+/**
+ * What happened to a CRM record, told after the change commits. HubSpot's webhook event kinds; the crm domain only
+ * tells, and whoever cares (webhooks) subscribes at the composition root, so crm depends on no subscriber.
+ */
+export type CrmEvent = {
+  accountId: number;
+  objectTypeId: string;
+  objectId: number;
+  occurredAt: number;
+  /** HubSpot's changeSource: API for the CRM API, CRM_UI for the console, ... */
+  changeSource: string;
+  sourceId: string | null;
+} & (
+  | { kind: "creation" | "deletion" | "restore" }
+  | { kind: "propertyChange"; propertyName: string; propertyValue: string | null }
+  | { kind: "merge"; primaryObjectId: number; mergedObjectIds: number[] }
+);
+
+/** The fields every event of one write shares. */
+export const eventBase = (accountId: number, objectTypeId: string, occurredAt: number, source: { sourceType: string; sourceId: string | null }) => ({
+  accountId,
+  objectTypeId,
+  occurredAt,
+  changeSource: source.sourceType,
+  sourceId: source.sourceId,
+});
+
+/** A propertyChange per value that differs from what the record held (`before`; empty for a new record). */
+export function propertyChanges(base: ReturnType<typeof eventBase>, objectId: number, before: Record<string, string | null | undefined>, after: Record<string, string | null>): CrmEvent[] {
+  return Object.entries(after)
+    .filter(([name, value]) => (before[name] ?? null) !== value)
+    .map(([propertyName, propertyValue]) => ({ ...base, objectId, kind: "propertyChange" as const, propertyName, propertyValue }));
+}
+
+export type CrmEventListener = (events: readonly CrmEvent[]) => void;
+
+/** The platform's one hook for CRM changes; listeners run synchronously and must not throw into the write. */
+export class CrmEvents {
+  private readonly listeners = new Set<CrmEventListener>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void) {}
+
+  subscribe(listener: CrmEventListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  emit(events: readonly CrmEvent[]): void {
+    if (events.length === 0) return;
+    for (const listener of this.listeners) {
+      try {
+        listener(events);
+      } catch (error) {
+        this.onListenerError(error);
+      }
+    }
+  }
+}
