@@ -110,7 +110,10 @@ describe("webhook deliveries", () => {
     expect(delivered!.events[0]!.attemptNumber).toBe(1);
     expect(delivered!.events[0]!.eventId).toBe(failed!.events[0]!.eventId);
     await expectSigned(delivered!);
-    const rows = await server.platform.store.db.selectFrom("webhook_deliveries").selectAll().where("events", "like", `%"objectId":${contact.id},%`).orderBy("id").execute();
+    const logged = () => server.platform.store.db.selectFrom("webhook_deliveries").selectAll().where("events", "like", `%"objectId":${contact.id},%`).orderBy("id").execute();
+    // Each try is logged once its answer is in.
+    await vi.waitFor(async () => expect(await logged()).toHaveLength(2));
+    const rows = await logged();
     expect(rows.map((r) => [r.attempt, r.outcome, r.status])).toEqual([
       [1, "retrying", 500],
       [2, "delivered", 200],
