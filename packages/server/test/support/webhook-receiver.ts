@@ -69,16 +69,22 @@ export class WebhookReceiver {
   }
 }
 
-/** Deploys the `webhooks-app` fixture with its targetUrl pointed at `targetUrl`; answers the deployed app's id. */
-export async function deployWebhooksApp(api: ProjectApi, targetUrl: string, findAppId: (uid: string) => Promise<number>): Promise<number> {
+const WEBHOOK_FIXTURES = {
+  "webhooks-app": { file: "src/app/webhooks/webhooks-hsmeta.json", appUid: "webhooks-app" },
+  "webhooks-legacy": { file: "src/app/webhooks/webhooks.json", appUid: "webhooks-legacy-app" },
+};
+
+/** Deploys a webhooks fixture with its targetUrl pointed at `targetUrl`; answers the deployed app's id. */
+export async function deployWebhooksApp(api: ProjectApi, targetUrl: string, findAppId: (uid: string) => Promise<number>, fixture: keyof typeof WEBHOOK_FIXTURES = "webhooks-app"): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "sprocket-webhooks-app-"));
+  const { file, appUid } = WEBHOOK_FIXTURES[fixture];
   try {
-    cpSync(path.join(FIXTURES, "webhooks-app"), dir, { recursive: true });
-    const file = path.join(dir, "src/app/webhooks/webhooks-hsmeta.json");
-    writeFileSync(file, readFileSync(file, "utf8").replace("https://hooks.example.test/hubspot", targetUrl));
+    cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
+    const config = path.join(dir, file);
+    writeFileSync(config, readFileSync(config, "utf8").replace(/https:\/\/hooks\.example\.test\/\w+/, targetUrl));
     await deployProjectDir(api, dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return findAppId("webhooks-app");
+  return findAppId(appUid);
 }
