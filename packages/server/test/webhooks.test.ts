@@ -90,6 +90,15 @@ describe("webhook deliveries", () => {
     expect(eventsOf(contact.id).some((e) => e.propertyName === "lastname")).toBe(false);
   });
 
+  it("tells merges, and deletions by batch archive", async () => {
+    const [a, b] = await Promise.all(["merge-a", "merge-b"].map((x) => client.crm.contacts.basicApi.create({ properties: { email: `${x}@example.com` }, associations: [] })));
+    await client.crm.contacts.basicApi.merge({ primaryObjectId: a!.id, objectIdToMerge: b!.id });
+    await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("object.merge"));
+    expect(eventsOf(a!.id).find((e) => e.subscriptionType === "object.merge")).toMatchObject({ changeFlag: "MERGED", objectTypeId: "0-1", primaryObjectId: Number(a!.id), mergedObjectIds: [Number(b!.id)], newObjectId: Number(a!.id) });
+    await client.crm.contacts.batchApi.archive({ inputs: [{ id: a!.id }] });
+    await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("contact.deletion"));
+  });
+
   it("batches what happens together: a batch create of three contacts is one request", async () => {
     const res = await client.crm.contacts.batchApi.create({ inputs: ["a", "b", "c"].map((x) => ({ properties: { email: `${x}@batch.example`, firstname: x.toUpperCase() }, associations: [] })) });
     const ids = res.results.map((r) => r.id);

@@ -32,6 +32,11 @@ export function propertyChanges(base: ReturnType<typeof eventBase>, objectId: nu
     .map(([propertyName, propertyValue]) => ({ ...base, objectId, kind: "propertyChange" as const, propertyName, propertyValue }));
 }
 
+export const deletions = (base: ReturnType<typeof eventBase>, ids: readonly number[]): CrmEvent[] => ids.map((objectId) => ({ ...base, objectId, kind: "deletion" as const }));
+
+/** Removal routes do not say who asked; HubSpot's changeSource for an API call. */
+export const REMOVAL_SOURCE = { sourceType: "API", sourceId: null };
+
 export type CrmEventListener = (events: readonly CrmEvent[]) => void;
 
 /** The platform's one hook for CRM changes; listeners run synchronously and must not throw into the write. */

@@ -2,10 +2,7 @@ import type { Platform } from "../platform";
 import type { ObjectType } from "./object-types";
 import { archiveObjects, objectExists, objectNotFound, purgeObject, resolveIds } from "./object-store";
 import { inTransaction } from "./object-writes";
-import { eventBase } from "./crm-events";
-
-/** Removal routes do not say who asked; HubSpot's changeSource for an API call. */
-const REMOVAL_SOURCE = { sourceType: "API", sourceId: null };
+import { REMOVAL_SOURCE, deletions, eventBase } from "./crm-events";
 
 /** Archives the record `rawId` names; a record already gone is no error (HubSpot answers 204 for it). */
 export async function archiveObject(p: Platform, accountId: number, t: ObjectType, rawId: string): Promise<void> {
@@ -13,8 +10,8 @@ export async function archiveObject(p: Platform, accountId: number, t: ObjectTyp
   const [id] = await resolveIds(p.store.db, accountId, t, defs, [rawId], undefined);
   if (id === undefined) return;
   const now = p.clock.now();
-  await inTransaction(p, (trx) => archiveObjects(trx, accountId, t, [id], now));
-  p.crm.events.emit([{ ...eventBase(accountId, t.id, now, REMOVAL_SOURCE), objectId: id, kind: "deletion" }]);
+  const archived = await inTransaction(p, (trx) => archiveObjects(trx, accountId, t, [id], now));
+  p.crm.events.emit(deletions(eventBase(accountId, t.id, now, REMOVAL_SOURCE), archived));
 }
 
 /** GDPR delete: the record `rawId` names (live or archived) goes for good, with its history and associations. */
@@ -26,5 +23,5 @@ export async function gdprDelete(p: Platform, accountId: number, t: ObjectType, 
     await purgeObject(trx, accountId, id);
     return id;
   });
-  p.crm.events.emit([{ ...eventBase(accountId, t.id, p.clock.now(), REMOVAL_SOURCE), objectId: id, kind: "deletion" }]);
+  p.crm.events.emit(deletions(eventBase(accountId, t.id, p.clock.now(), REMOVAL_SOURCE), [id]));
 }

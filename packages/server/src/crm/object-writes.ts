@@ -87,7 +87,7 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
   const problems = normalised.flatMap((n) => n.problems);
   if (problems.length > 0) throw propertyValuesError(problems, accountId);
   const now = p.clock.now();
-  const before = new Map<number, Record<string, string | null>>();
+  const base = eventBase(accountId, t.id, now, source);
   const result = await inTransaction(p, async (trx) => {
     const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
     refuseDuplicateIds(inputs, ids);
@@ -100,11 +100,11 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
       else missing.push(n.input.id);
     });
     await checkUnique(trx, accountId, t, defs, updates.map((u) => ({ id: u.object.id, values: u.values })));
-    for (const u of updates) before.set(u.object.id, { ...u.object.properties });
-    return { updated: await updateObjects(trx, accountId, t, defs, updates, now, source), missing, updates };
+    // Compared before the update, which may complete the records in place.
+    const changes = updates.flatMap((u) => propertyChanges(base, u.object.id, { ...u.object.properties }, u.values));
+    return { updated: await updateObjects(trx, accountId, t, defs, updates, now, source), missing, changes };
   });
-  const base = eventBase(accountId, t.id, now, source);
-  p.crm.events.emit(result.updates.flatMap((u) => propertyChanges(base, u.object.id, before.get(u.object.id)!, u.values)));
+  p.crm.events.emit(result.changes);
   return { updated: result.updated, missing: result.missing };
 }
 
