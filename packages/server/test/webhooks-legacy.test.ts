@@ -10,17 +10,20 @@ import { WebhookReceiver, deployWebhooksApp } from "./support/webhook-receiver";
 let server: TestServer;
 let receiver: WebhookReceiver;
 let appId: number;
+let api: ProjectApi;
+let findAppId: (uid: string) => Promise<number>;
 
 beforeAll(async () => {
   server = await startTestServer({ env: { SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" } });
   receiver = new WebhookReceiver();
   await receiver.listen();
   const { accountId, personalAccessKey } = server.bootstrap.info;
-  const findAppId = async (uid: string) => {
+  findAppId = async (uid: string) => {
     const row = await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", uid).where("account_id", "=", accountId).executeTakeFirstOrThrow();
     return Number(row.id);
   };
-  appId = await deployWebhooksApp(new ProjectApi(server.url, personalAccessKey), `${receiver.origin}/legacy`, findAppId, "webhooks-legacy");
+  api = new ProjectApi(server.url, personalAccessKey);
+  appId = await deployWebhooksApp(api, `${receiver.origin}/legacy`, findAppId, "webhooks-legacy");
 }, 180_000);
 afterAll(async () => {
   await receiver.close();
@@ -49,5 +52,12 @@ describe("legacy webhooks.json", () => {
       signature: String(got!.headers["x-hubspot-signature-v3"]),
     };
     expect(Signature.isValid(check)).toBe(true);
+  });
+
+  it("follows a deploy that moves the targetUrl: the account's subscriptions are read again", async () => {
+    await deployWebhooksApp(api, `${receiver.origin}/moved`, findAppId, "webhooks-legacy");
+    const { client } = await crmClient(server, server.bootstrap.info.accountId);
+    const contact = await client.crm.contacts.basicApi.create({ properties: { email: "moved@example.com" }, associations: [] });
+    await vi.waitFor(() => expect(receiver.received.filter((r) => r.events.some((e) => String(e.objectId) === contact.id)).map((r) => r.url)).toEqual(["/moved"]));
   });
 });
