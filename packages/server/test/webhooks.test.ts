@@ -99,6 +99,19 @@ describe("webhook deliveries", () => {
     await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("contact.deletion"));
   });
 
+  it("tells association changes from the subscribed side, made and removed", async () => {
+    const contact = await client.crm.contacts.basicApi.create({ properties: { email: "assoc@example.com" }, associations: [] });
+    const company = await client.crm.companies.basicApi.create({ properties: { name: "Analytical Engines" }, associations: [] });
+    const changes = () => receiver.events().filter((e) => e.subscriptionType === "contact.associationChange" && String(e.fromObjectId) === contact.id);
+    await client.crm.associations.v4.basicApi.createDefault("contacts", contact.id, "companies", company.id);
+    await vi.waitFor(() => expect(changes()).toHaveLength(1));
+    await client.crm.associations.v4.basicApi.archive("contacts", contact.id, "companies", company.id);
+    await vi.waitFor(() => expect(changes()).toHaveLength(2));
+    const common = { associationType: "CONTACT_TO_COMPANY", fromObjectId: Number(contact.id), toObjectId: Number(company.id), isPrimaryAssociation: false };
+    expect(changes()).toEqual([expect.objectContaining({ ...common, associationRemoved: false }), expect.objectContaining({ ...common, associationRemoved: true })]);
+    expect(changes()[0]!.objectId).toBeUndefined();
+  });
+
   it("batches what happens together: a batch create of three contacts is one request", async () => {
     const res = await client.crm.contacts.batchApi.create({ inputs: ["a", "b", "c"].map((x) => ({ properties: { email: `${x}@batch.example`, firstname: x.toUpperCase() }, associations: [] })) });
     const ids = res.results.map((r) => r.id);

@@ -14,6 +14,8 @@ export type CrmEvent = {
   | { kind: "creation" | "deletion" | "restore" }
   | { kind: "propertyChange"; propertyName: string; propertyValue: string | null }
   | { kind: "merge"; primaryObjectId: number; mergedObjectIds: number[] }
+  /** `objectId` is the association's from side; HubSpot tells both directions. */
+  | { kind: "associationChange"; associationType: string; toObjectTypeId: string; toObjectId: number; associationRemoved: boolean }
 );
 
 /** The fields every event of one write shares. */
@@ -30,6 +32,28 @@ export function propertyChanges(base: ReturnType<typeof eventBase>, objectId: nu
   return Object.entries(after)
     .filter(([name, value]) => (before[name] ?? null) !== value)
     .map(([propertyName, propertyValue]) => ({ ...base, objectId, kind: "propertyChange" as const, propertyName, propertyValue }));
+}
+
+/** Associations made or removed between records of two types, told from each side as HubSpot does (CONTACT_TO_COMPANY and COMPANY_TO_CONTACT). */
+export function associationChanges(
+  accountId: number,
+  from: { id: string; upper: string },
+  to: { id: string; upper: string },
+  pairs: ReadonlyArray<{ fromId: number; toId: number }>,
+  removed: boolean,
+  occurredAt: number,
+  source: { sourceType: string; sourceId: string | null },
+): CrmEvent[] {
+  const side = (a: typeof from, b: typeof to, aId: number, bId: number): CrmEvent => ({
+    ...eventBase(accountId, a.id, occurredAt, source),
+    objectId: aId,
+    kind: "associationChange",
+    associationType: `${a.upper}_TO_${b.upper}`,
+    toObjectTypeId: b.id,
+    toObjectId: bId,
+    associationRemoved: removed,
+  });
+  return pairs.flatMap((x) => [side(from, to, x.fromId, x.toId), side(to, from, x.toId, x.fromId)]);
 }
 
 export const deletions = (base: ReturnType<typeof eventBase>, ids: readonly number[]): CrmEvent[] => ids.map((objectId) => ({ ...base, objectId, kind: "deletion" as const }));

@@ -12,7 +12,8 @@ export interface WebhookEvent {
   subscriptionType: string;
   /** Retries so far: 0 on the first delivery. Set when sent. */
   attemptNumber: number;
-  objectId: number;
+  /** Absent on association changes, which name both sides instead. */
+  objectId?: number;
   objectTypeId?: string;
   changeFlag?: string;
   changeSource: string;
@@ -22,6 +23,11 @@ export interface WebhookEvent {
   primaryObjectId?: number;
   mergedObjectIds?: number[];
   newObjectId?: number;
+  associationType?: string;
+  fromObjectId?: number;
+  toObjectId?: number;
+  associationRemoved?: boolean;
+  isPrimaryAssociation?: boolean;
 }
 
 const CHANGE_FLAGS: Partial<Record<CrmEvent["kind"], string>> = { creation: "CREATED", deletion: "DELETED", merge: "MERGED", restore: "RESTORED" };
@@ -37,7 +43,7 @@ export function webhookEvent(event: CrmEvent, s: Subscription, appId: number): W
     occurredAt: event.occurredAt,
     subscriptionType: s.subscriptionType,
     attemptNumber: 0,
-    objectId: event.objectId,
+    ...(event.kind === "associationChange" ? {} : { objectId: event.objectId }),
     ...(s.generic ? { objectTypeId: event.objectTypeId } : {}),
     ...(flag ? { changeFlag: flag } : {}),
     changeSource: event.changeSource,
@@ -45,5 +51,8 @@ export function webhookEvent(event: CrmEvent, s: Subscription, appId: number): W
     // HubSpot sends an emptied property's value as "".
     ...(event.kind === "propertyChange" ? { propertyName: event.propertyName, propertyValue: event.propertyValue ?? "" } : {}),
     ...(event.kind === "merge" ? { primaryObjectId: event.primaryObjectId, mergedObjectIds: event.mergedObjectIds, newObjectId: event.primaryObjectId } : {}),
+    ...(event.kind === "associationChange"
+      ? { associationType: event.associationType, fromObjectId: event.objectId, toObjectId: event.toObjectId, associationRemoved: event.associationRemoved, isPrimaryAssociation: false }
+      : {}),
   };
 }
