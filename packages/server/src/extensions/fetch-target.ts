@@ -1,4 +1,4 @@
-/** What `hubspot.fetch` may reach; the sending itself is http/outbound-request.ts, shared with webhook deliveries. */
+// What `hubspot.fetch` may reach; the sending itself is http/outbound-request.ts, shared with webhook deliveries.
 /**
  * Whether `permittedUrls.fetch` lets a card call this URL: an entry permits URLs of its origin whose path is its path
  * or below it (`https://api.example.com/v1` permits `/v1` and `/v1/deals`, not `/v10`). Query and fragment of an entry
