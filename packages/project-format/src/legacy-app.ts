@@ -2,11 +2,13 @@ import { posix } from "node:path";
 import { pointerJoin } from "./json-document";
 import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkPermittedFetchUrls, checkScopes, checkSecrets, checkUid } from "./field-checks";
 import type { JsonObject } from "./json-object";
-import type { AppModel, CardModel, FunctionModel } from "./model";
+import type { AppModel, CardModel, FeatureModel, FunctionModel } from "./model";
+import { componentConfigs } from "./component-configs";
+import { checkConfig } from "./component-config-check";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
 import { dirOf, joinPath, nearestPackageDir } from "./project-paths";
 
-const appFields = ["name", "description", "uid", "scopes", "public", "extensions", "permittedUrls"];
+const appFields = ["name", "description", "uid", "scopes", "public", "extensions", "permittedUrls", "webhooks"];
 
 /** Validates one legacy app folder (its app.json, cards and app.functions). Undefined when it has errors. */
 export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): AppModel | undefined {
@@ -16,8 +18,6 @@ export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): App
   const appDir = dirOf(appJsonPath);
   const before = ctx.report.diagnostics.length;
   app.unknownFields(appFields, "app.json");
-  if (app.value("webhooks"))
-    ctx.report.warning("COMPONENT_NOT_SUPPORTED", app.at("webhooks", app.keyNode("webhooks")), "webhooks are not supported yet and will be ignored", "Remove 'webhooks' or handle events another way for now.");
   const name = app.string("name", { required: true, nonEmpty: true, hint: 'Give the app a display name, e.g. "name": "My app".' });
   const description = app.string("description", { required: true, hint: 'Describe the app in a sentence, e.g. "description": "Shows deal health on contacts".' });
   const uid = checkUid(ctx, app, "uid");
@@ -28,6 +28,7 @@ export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): App
     ctx.report.error("APP_NOT_PRIVATE", app.at("public"), "public apps are not supported: this platform hosts private apps", 'Set "public": false.');
 
   const cards = legacyCards(ctx, app, appDir);
+  const webhooks = legacyWebhooks(ctx, app, appDir, uid);
   const functions = legacyFunctions(ctx, appDir);
   if (ctx.report.diagnostics.slice(before).some((d) => d.severity === "error")) return undefined;
   return {
@@ -42,9 +43,22 @@ export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): App
     configFile: appJsonPath,
     cards,
     extensions: [],
-    features: [],
+    features: webhooks,
     ...functions,
   };
+}
+
+/**
+ * `"webhooks": "webhooks/webhooks.json"` (2023.x–2025.1): the same settings and subscriptions as a 2025.2 webhooks
+ * component, recorded on the app as one (uid `<app uid>-webhooks`) so both formats are delivered alike.
+ */
+function legacyWebhooks(ctx: ProjectContext, app: JsonObject, appDir: string, appUid: string | undefined): FeatureModel[] {
+  if (app.value("webhooks") === undefined) return [];
+  const file = checkFileRef(ctx, app, "webhooks", { relativeTo: appDir, within: appDir, describe: "the webhooks file", hint: 'e.g. "webhooks": "webhooks/webhooks.json".' });
+  const doc = file === undefined ? undefined : loadJson(ctx, file);
+  const root = doc && rootObject(ctx, doc, "webhooks.json");
+  const config = root && checkConfig(ctx.report, root, componentConfigs.webhooks, "webhooks.json");
+  return config && file ? [{ uid: `${appUid ?? "app"}-webhooks`, type: "webhooks", config, configFile: file }] : [];
 }
 
 function legacyCards(ctx: ProjectContext, app: JsonObject, appDir: string): CardModel[] {

@@ -34,6 +34,18 @@ const secretKey = z.string().transform((value, ctx) => {
   return z.NEVER;
 });
 
+/**
+ * HubSpot retries a failed webhook delivery up to 10 times over 24 hours, backing off; the default keeps 10 retries
+ * and that spread (the last at about a day), and an operator or a test can shorten it.
+ */
+const DEFAULT_WEBHOOK_RETRY_DELAYS_MS = "60000,300000,900000,1800000,3600000,7200000,10800000,14400000,21600000,28800000";
+const retryDelays = z.string().transform((raw, ctx): number[] => {
+  const parts = raw.split(",").map((x) => x.trim());
+  if (parts.length <= 20 && parts.every((x) => /^\d{1,9}$/.test(x))) return parts.map(Number);
+  ctx.addIssue({ code: "custom", message: "must be a comma-separated list of at most 20 delays in milliseconds, e.g. 1000,5000,30000" });
+  return z.NEVER;
+});
+
 const gitHost = /^([a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[0-9a-f:.]+\])$/;
 /** `true` allows every private host, `false` none, otherwise a list of hosts (compared lower-cased). */
 const gitPrivateHosts = z.string().transform((raw, ctx): "all" | string[] => {
@@ -94,6 +106,10 @@ export const settingsShape = {
   SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTIONS_PORT: port.optional(),
+  // Webhooks
+  SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: onOff.default(false),
+  SPROCKET_WEBHOOK_BATCH_MS: wholeNumber(0, 60_000, " of ms").default(100),
+  SPROCKET_WEBHOOK_RETRY_DELAYS_MS: retryDelays.prefault(DEFAULT_WEBHOOK_RETRY_DELAYS_MS),
   SPROCKET_FUNCTIONS_PUBLIC_URL: httpUrl("must be an http:// or https:// URL").optional(),
   SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
   // Builds
@@ -169,6 +185,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     gitPrivateHosts: s.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS,
     functionAllowPrivateNetwork: s.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK,
     cardFetchAllowPrivateNetwork: s.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK,
+    webhooks: { allowPrivateNetwork: s.SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK, batchMs: s.SPROCKET_WEBHOOK_BATCH_MS, retryDelaysMs: s.SPROCKET_WEBHOOK_RETRY_DELAYS_MS },
     endpoints: { port: endpointPort, publicUrl: endpointUrl, callsPerMinute: s.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE },
     // Only root can switch users; otherwise the builder's confinement plugin is what holds.
     buildIdentity: process.getuid?.() === 0 ? { uid: s.SPROCKET_BUILD_UID, gid: s.SPROCKET_BUILD_UID } : undefined,

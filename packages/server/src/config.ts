@@ -36,6 +36,7 @@ export interface ServerConfig {
   functionAllowPrivateNetwork: boolean;
   /** Let cards' `hubspot.fetch` reach http:// URLs and loopback, private and link-local addresses (off: public https only). */
   cardFetchAllowPrivateNetwork: boolean;
+  webhooks: WebhooksConfig;
   /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
   endpoints: EndpointConfig;
   /**
@@ -47,6 +48,15 @@ export interface ServerConfig {
   logs: LogsConfig;
   builds: BuildsConfig;
   testHooks: TestHooks;
+}
+
+export interface WebhooksConfig {
+  /** Let deliveries reach http:// targets and loopback, private and link-local addresses (off: public https only). */
+  allowPrivateNetwork: boolean;
+  /** How long events wait to be batched into one request (HubSpot sends up to 100 per request). */
+  batchMs: number;
+  /** The wait before each retry of a failed delivery; its length is the number of retries. */
+  retryDelaysMs: number[];
 }
 
 export interface LogsConfig {

@@ -31,6 +31,8 @@ import { followDeploysForRunners } from "./functions/follow-deploys";
 import { LiveBuilds } from "./extensions/live-builds";
 import { buildSettings } from "./projects/build-settings";
 import { clearBuildScratch, registerProjectJobs } from "./projects/projects-jobs";
+import { CrmEvents } from "./crm/crm-events";
+import { followCrmEventsForWebhooks, registerWebhookJobs } from "./webhooks/webhooks-domain";
 
 export interface PlatformOptions {
   clock?: Clock;
@@ -88,7 +90,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
     authenticators: { ...userAuthenticators, app: authenticateApp },
     builds,
     apps: { tokens: new AppTokens(store.db, clock), limitPlans: new LimitPlans(store.db, clock) },
-    crm: { properties, graphqlSchemas: new GraphqlSchemas(store.db, properties) },
+    crm: { properties, graphqlSchemas: new GraphqlSchemas(store.db, properties), events: new CrmEvents((e) => reportFailure(e, "a CRM event listener")) },
     functions: { runners, files: new FunctionFiles(store.db, config.dataDir) },
     liveBuilds: new LiveBuilds(),
     async start() {
@@ -97,6 +99,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
         await platform.cluster.onDeploy(() => platform.apps.tokens.invalidate()),
         await followDeploysForRunners(platform),
         await platform.liveBuilds.follow(platform.cluster),
+        await followCrmEventsForWebhooks(platform),
       );
       await clearBuildScratch(platform);
       await platform.jobs.start();
@@ -118,5 +121,6 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
   // Each domain registers its workers before the queue starts.
   registerProjectJobs(platform);
   registerLogRetention(platform);
+  registerWebhookJobs(platform);
   return platform;
 }

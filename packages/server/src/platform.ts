@@ -16,6 +16,7 @@ import type { FunctionFiles } from "./functions/build-files";
 import type { LiveBuilds } from "./extensions/live-builds";
 import type { PropertyDefinitions } from "./crm/property-service";
 import type { GraphqlSchemas } from "./crm/graphql/schema-cache";
+import type { CrmEvents } from "./crm/crm-events";
 
 /**
  * What every domain gets, built once by `createPlatform` (create-platform.ts) and never changed afterwards: the
@@ -44,7 +45,7 @@ export interface Platform {
   functions: { runners: FunctionRunners; files: FunctionFiles };
   liveBuilds: LiveBuilds;
   /** CRM property definitions, cached for this platform (every object read and write needs them), and the GraphQL schemas built from them. */
-  crm: { properties: PropertyDefinitions; graphqlSchemas: GraphqlSchemas };
+  crm: { properties: PropertyDefinitions; graphqlSchemas: GraphqlSchemas; events: CrmEvents };
   /** Starts the background work: deploy reactions, the job queue and its schedules. Call once the API listens. */
   start(): Promise<void>;
   /** Stops the background work and closes what the platform opened; the HTTP listeners are closed first by their owner. */

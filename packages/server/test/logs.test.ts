@@ -331,7 +331,7 @@ describe("filters and paging", () => {
       expect(res.body.category).toBe("VALIDATION_ERROR");
       expect(res.body.message).toContain(message);
     }
-    const unknownKind = await logs(app.appId, "webhooks");
+    const unknownKind = await logs(app.appId, "workflows");
     expect(unknownKind.status).toBe(404);
     expect(unknownKind.body.message).toContain("use one of api-calls, functions, extensions, security");
     expect((await call("GET", "/api/v1/logs/api-calls/abc", { token: admin })).status).toBe(404);

@@ -29,7 +29,7 @@ export type DeployedExtension = Pick<ExtensionModel, "uid" | "type" | "config"> 
   bundle: string;
 };
 
-/** Webhooks, workflow actions, app objects and events: recorded as data; nothing delivers or runs them yet. */
+/** Webhooks (delivered by the webhooks domain), workflow actions, app objects and events: recorded as data. */
 export type DeployedFeature = Pick<FeatureModel, "uid" | "type" | "config">;
 
 export interface DeployedApp {

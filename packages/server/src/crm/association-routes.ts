@@ -15,6 +15,7 @@ import { intParam, stringParam } from "./query-params";
 import { associationSpecInput, checkBatchSize, inTransaction } from "./object-writes";
 import { baseUrlOf, callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
 import { labelInput } from "./property-definitions";
+import { associationChanges } from "./crm-events";
 
 const idInput = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 const objectId = z.object({ id: idInput });
@@ -34,7 +35,7 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
   type PairParams = { objectId: string; toObjectType: string; toObjectId: string };
 
   app.put<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
-    const { accountId } = callerOf(request);
+    const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const specs = parseBody(z.array(associationSpecInput).min(1), absentAs(request.body, []), "AssociationSpec[]");
     const fromId = idOf(from, request.params.objectId);
@@ -45,21 +46,23 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
       await associate(trx, accountId, from, to, [{ fromId, toId, specs }]);
       return labelsBetween(trx, accountId, from, fromId, to, toId);
     });
+    p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], false, p.clock.now(), source));
     return json(reply, 201, { fromObjectTypeId: from.id, fromObjectId: String(fromId), toObjectTypeId: to.id, toObjectId: String(toId), labels });
   });
 
   app.delete<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
-    const { accountId } = callerOf(request);
+    const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const fromId = idOf(from, request.params.objectId);
     const toId = idOf(to, request.params.toObjectId);
     await inTransaction(p, (trx) => dissociate(trx, accountId, from, to, [{ fromId, toId }]));
+    p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], true, p.clock.now(), source));
     return noContent(reply);
   });
 
   app.put<{ Params: PairParams }>(`/crm/v4/objects/${alias}/:objectId/associations/default/:toObjectType/:toObjectId`, write, async (request, reply) => {
     const startedAt = Date.now();
-    const { accountId } = callerOf(request);
+    const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const fromId = idOf(from, request.params.objectId);
     const toId = idOf(to, request.params.toObjectId);
@@ -69,6 +72,7 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
       await requireLive(trx, accountId, to, [toId]);
       await associate(trx, accountId, from, to, [{ fromId, toId, specs: [spec] }]);
     });
+    p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], false, p.clock.now(), source));
     const results = [
       { from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: spec },
       { from: { id: String(toId) }, to: { id: String(fromId) }, associationSpec: defaultSpec(to, from) },
@@ -101,7 +105,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
 
   app.post<{ Params: Params }>(`${base}/create`, write, async (request, reply) => {
     const startedAt = Date.now();
-    const { accountId } = callerOf(request);
+    const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) }), absentAs(request.body, {}), "BatchInputPublicAssociationMultiPost");
     checkBatchSize(inputs.length);
@@ -115,13 +119,14 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
       }
       return { results, errors };
     });
+    p.crm.events.emit(associationChanges(accountId, from, to, results.map((r) => ({ fromId: Number(r.fromObjectId), toId: Number(r.toObjectId) })), false, p.clock.now(), source));
     const { status, body } = batchResponse(results, errors, startedAt, 201);
     return json(reply, status, body);
   });
 
   app.post<{ Params: Params }>(`${base}/associate/default`, write, async (request, reply) => {
     const startedAt = Date.now();
-    const { accountId } = callerOf(request);
+    const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) }), absentAs(request.body, {}), "BatchInputPublicDefaultAssociationMultiPost");
     checkBatchSize(inputs.length);
@@ -132,6 +137,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
       await associate(trx, accountId, from, to, live.map((x) => ({ fromId: x.fromId!, toId: x.toId!, specs: x.specs })));
       return { results: live.map((x) => ({ from: { id: String(x.fromId) }, to: { id: String(x.toId) }, associationSpec: spec })), errors };
     });
+    p.crm.events.emit(associationChanges(accountId, from, to, results.map((r) => ({ fromId: Number(r.from.id), toId: Number(r.to.id) })), false, p.clock.now(), source));
     const { body } = batchResponse(results, errors, startedAt, 200);
     // The SDK accepts only 200 here, so failures ride along in the body.
     return json(reply, 200, body);
@@ -151,12 +157,13 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
 
   const archiveInput = z.object({ inputs: z.array(z.object({ from: objectId, to: z.array(objectId) })) });
   app.post<{ Params: Params }>(`${base}/archive`, write, async (request, reply) => {
-    const { accountId } = callerOf(request);
+    const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const { inputs } = parseBody(archiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiArchive");
     checkBatchSize(inputs.length);
     const pairs = inputs.flatMap((i) => i.to.map((t) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(t.id) }))).filter((x): x is { fromId: number; toId: number } => x.fromId !== undefined && x.toId !== undefined);
     await inTransaction(p, (trx) => dissociate(trx, accountId, from, to, pairs));
+    p.crm.events.emit(associationChanges(accountId, from, to, pairs, true, p.clock.now(), source));
     return noContent(reply);
   });
 

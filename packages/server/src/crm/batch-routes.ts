@@ -10,6 +10,7 @@ import { batchResponse } from "./batch-response";
 import { boolParam } from "./query-params";
 import { checkBatchSize, createInput, createRecords, inTransaction, notFoundError, refuseDuplicateIds, resolveInputIds, updateInput, updateRecords } from "./object-writes";
 import { callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
+import { REMOVAL_SOURCE, deletions, eventBase, propertyChanges } from "./crm-events";
 
 const idInput = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 const readInput = z.object({
@@ -89,7 +90,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const problems = normalised.flatMap((n) => n.problems);
     if (problems.length > 0) throw propertyValuesError(problems, accountId);
     const now = p.clock.now();
-    const { results, missing } = await inTransaction(p, async (trx) => {
+    const { results, missing, events } = await inTransaction(p, async (trx) => {
       const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
       refuseDuplicateIds(inputs, ids);
       const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
@@ -108,11 +109,15 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
         } else if (parseObjectId(input.id) === undefined || !found.has(parseObjectId(input.id)!)) missing.push(input.id);
       });
       await checkUnique(trx, accountId, t, defs, [...updates.map((u) => ({ id: u.object.id, values: u.values })), ...creates]);
+      const base = eventBase(accountId, t.id, now, source);
+      const changes = updates.flatMap((u) => propertyChanges(base, u.object.id, { ...u.object.properties }, u.values));
       const updated = await updateObjects(trx, accountId, t, defs, updates, now, source);
       const created = await insertObjects(trx, accountId, t, defs, creates, now, source);
+      const events = [...changes, ...created.flatMap((o, i) => [{ ...base, objectId: o.id, kind: "creation" as const }, ...propertyChanges(base, o.id, {}, creates[i]!.values)])];
       const results = order.map((o) => (o.kind === "update" ? { ...objectView(t, updated[o.index]!, "all"), new: false } : { ...objectView(t, created[o.index]!, "all"), new: true }));
-      return { results, missing };
+      return { results, missing, events };
     });
+    p.crm.events.emit(events);
     const { status, body } = batchResponse(results, missing.length ? [notFoundError(t, missing)] : [], startedAt, 200);
     return json(reply, status, body);
   });
@@ -122,7 +127,9 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput })) }), absentAs(request.body, {}), "BatchInputSimplePublicObjectId");
     checkBatchSize(inputs.length);
     const ids = inputs.map((i) => parseObjectId(i.id)).filter((x): x is number => x !== undefined);
-    await inTransaction(p, (trx) => archiveObjects(trx, accountId, t, ids, p.clock.now()));
+    const now = p.clock.now();
+    const archived = await inTransaction(p, (trx) => archiveObjects(trx, accountId, t, ids, now));
+    p.crm.events.emit(deletions(eventBase(accountId, t.id, now, REMOVAL_SOURCE), archived));
     return noContent(reply);
   });
 }

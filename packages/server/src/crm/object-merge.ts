@@ -4,6 +4,7 @@ import { findObjectType, type ObjectType } from "./object-types";
 import { archiveObjects, getObjects, objectNotFound, parseObjectId, updateObjects, type StoredObject, type WriteSource } from "./object-store";
 import { associate, associationsFrom, type AssociationSpec } from "./associations";
 import { inTransaction } from "./object-writes";
+import { eventBase, propertyChanges } from "./crm-events";
 
 /** HubSpot's PublicMergeInput, ids as given. */
 export interface MergeInput {
@@ -31,7 +32,7 @@ export async function mergeObjects(p: Platform, accountId: number, t: ObjectType
   }
   const defs = await p.crm.properties.live(accountId, t.id);
   const now = p.clock.now();
-  return inTransaction(p, async (trx) => {
+  const merged = await inTransaction(p, async (trx) => {
     const found = await getObjects(trx, accountId, t, [primaryId, otherId], false, true);
     const primary = found.get(primaryId);
     const other = found.get(otherId);
@@ -47,6 +48,12 @@ export async function mergeObjects(p: Platform, accountId: number, t: ObjectType
       const spec = { associationCategory: l.category, associationTypeId: l.type_id } as AssociationSpec;
       await associate(trx, accountId, t, findObjectType(l.to_type)!, [{ fromId: primary.id, toId: Number(l.to_id), specs: [spec] }]);
     }
-    return merged!;
+    return { merged: merged!, before: primary.properties, fill };
   });
+  const base = eventBase(accountId, t.id, now, source);
+  p.crm.events.emit([
+    { ...base, objectId: primaryId, kind: "merge", primaryObjectId: primaryId, mergedObjectIds: [otherId] },
+    ...propertyChanges(base, primaryId, merged.before, merged.fill),
+  ]);
+  return merged.merged;
 }

@@ -9,6 +9,7 @@ import { normaliseProperties, propertyValuesError, type PropertyProblem } from "
 import { checkUnique, getObjects, insertObjects, parseObjectId, resolveIds, updateObjects, type StoredObject, type WriteSource } from "./object-store";
 import { associate, requireLive, targetTypeOf, type AssociationSpec } from "./associations";
 import { standardError, type StandardError } from "./batch-response";
+import { eventBase, propertyChanges } from "./crm-events";
 
 const value = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 export const propertiesInput = z.record(z.string(), value);
@@ -64,6 +65,8 @@ export async function createRecords(p: Platform, accountId: number, t: ObjectTyp
     for (const [i, a] of accepted.entries()) await createAssociations(trx, accountId, t, objects[i]!.id, a.input.associations ?? []);
     return objects;
   });
+  const base = eventBase(accountId, t.id, now, source);
+  p.crm.events.emit(created.flatMap((o, i) => [{ ...base, objectId: o.id, kind: "creation" as const }, ...propertyChanges(base, o.id, {}, accepted[i]!.values)]));
   return { created, errors };
 }
 
@@ -84,7 +87,8 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
   const problems = normalised.flatMap((n) => n.problems);
   if (problems.length > 0) throw propertyValuesError(problems, accountId);
   const now = p.clock.now();
-  return inTransaction(p, async (trx) => {
+  const base = eventBase(accountId, t.id, now, source);
+  const result = await inTransaction(p, async (trx) => {
     const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
     refuseDuplicateIds(inputs, ids);
     const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
@@ -96,8 +100,12 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
       else missing.push(n.input.id);
     });
     await checkUnique(trx, accountId, t, defs, updates.map((u) => ({ id: u.object.id, values: u.values })));
-    return { updated: await updateObjects(trx, accountId, t, defs, updates, now, source), missing };
+    // Compared before the update, which may complete the records in place.
+    const changes = updates.flatMap((u) => propertyChanges(base, u.object.id, { ...u.object.properties }, u.values));
+    return { updated: await updateObjects(trx, accountId, t, defs, updates, now, source), missing, changes };
   });
+  p.crm.events.emit(result.changes);
+  return { updated: result.updated, missing: result.missing };
 }
 
 /** Inputs may mix idProperty values; each distinct idProperty is resolved in one query. */

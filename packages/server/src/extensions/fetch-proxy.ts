@@ -10,7 +10,8 @@ import { identifier } from "../logs/extension-events";
 import { newSpanId, newTraceId, parseTraceparent } from "../logs/trace-context";
 import { cardViewer } from "./record-cards";
 import { HOSTED_KINDS } from "./hosted-kinds";
-import { FetchRefused, isPermitted, sendOutbound } from "./fetch-target";
+import { isPermitted } from "./fetch-target";
+import { FetchRefused, sendOutbound } from "../http/outbound-request";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureV3 } from "./request-signature";
 
 /** HubSpot ends a `hubspot.fetch` request after 15 seconds; a card may ask for less. */
@@ -116,7 +117,7 @@ export const fetchProxyRoutes =
         try {
           const response = await sendOutbound(
             { url, method: input.method, headers, body, timeoutMs: Math.min(input.timeoutMs ?? FETCH_TIMEOUT_MS, FETCH_TIMEOUT_MS), maxResponseBytes: FETCH_MAX_RESPONSE_BYTES },
-            { allowPrivateNetwork: p.config.cardFetchAllowPrivateNetwork },
+            { allowPrivateNetwork: p.config.cardFetchAllowPrivateNetwork, sender: "hubspot.fetch", setting: "SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK" },
           );
           log(response.status >= 500 ? "ERROR" : response.status >= 400 ? "WARN" : "INFO", `hubspot.fetch ${shown} → ${response.status}`);
           return response;

@@ -9,6 +9,11 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
+export interface EnqueueOptions {
+  maxAttempts?: number;
+  delayMs?: number;
+}
+
 export interface JobHandler<P> {
   run(payload: P, ctx: JobContext): Promise<void>;
   /** Called once when a job is given up on (its runs kept failing or kept being interrupted). */
@@ -22,8 +27,11 @@ export interface JobHandler<P> {
  * every node of a cluster claims from one queue and a job of a node that died is run again by another.
  */
 export interface JobQueue {
-  /** Adds a job. Pass the surrounding transaction so the job exists only if that change commits; then call `wake`. */
-  enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts?: { maxAttempts?: number }): Promise<string>;
+  /**
+   * Adds a job. Pass the surrounding transaction so the job exists only if that change commits; then call `wake`.
+   * `delayMs` holds it back that long (a retry's back-off).
+   */
+  enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts?: EnqueueOptions): Promise<string>;
   handle<P>(kind: string, handler: JobHandler<P>): void;
   /**
    * Queues a job of `kind` (payload `{}`) at every tick of a cron expression in UTC, one per tick for the whole

@@ -2,7 +2,7 @@ import PgBoss from "pg-boss";
 import cronParser from "cron-parser";
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import type { JobHandler, JobQueue } from "./job-queue";
+import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue";
 import type { SqlJobQueueOptions } from "./sql-job-queue";
 import { LOCKS, withAdvisoryLock } from "../cluster/advisory-lock";
 import { PollLoop } from "./poll-loop";
@@ -59,7 +59,7 @@ export class PgBossJobQueue implements JobQueue {
     this.boss.on("error", (err) => opts.log.error({ err }, "pg-boss failed"));
   }
 
-  async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: { maxAttempts?: number } = {}): Promise<string> {
+  async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
     if (!this.ready) throw new Error("Start the job queue before queuing jobs.");
     await this.ready;
     const id = await this.boss.send(kind, (payload ?? {}) as object, {
@@ -69,6 +69,7 @@ export class PgBossJobQueue implements JobQueue {
       retryDelay: 0,
       expireInSeconds: this.leaseSec,
       deadLetter: abandonedQueue(kind),
+      ...(opts.delayMs ? { startAfter: new Date(Date.now() + opts.delayMs) } : {}),
     });
     if (!id) throw new Error(`No job queue "${kind}": only kinds with a handler can be queued.`);
     return id;

@@ -3,7 +3,7 @@ import cronParser from "cron-parser";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Clock } from "../platform";
-import type { JobHandler, JobQueue } from "./job-queue";
+import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue";
 import type { JobsTable } from "./tables";
 import { PollLoop } from "./poll-loop";
 
@@ -39,7 +39,7 @@ export class SqlJobQueue implements JobQueue {
     this.loop = new PollLoop(() => this.poll(), opts.pollMs, opts.log);
   }
 
-  async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: { maxAttempts?: number } = {}): Promise<string> {
+  async enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts: EnqueueOptions = {}): Promise<string> {
     const now = this.clock.now();
     const row = await db
       .insertInto("jobs")
@@ -52,6 +52,7 @@ export class SqlJobQueue implements JobQueue {
         locked_by: null,
         lease_until: null,
         last_error: null,
+        run_after: opts.delayMs ? now + opts.delayMs : null,
         created_at: now,
         updated_at: now,
       })
@@ -132,7 +133,7 @@ export class SqlJobQueue implements JobQueue {
         .selectFrom("jobs")
         .select(["id", "kind", "payload", "status", "attempts", "max_attempts", "last_error"])
         .where("kind", "=", kind)
-        .where((eb) => eb.or([eb("status", "=", "queued"), eb.and([eb("status", "=", "running"), eb("lease_until", "<", now)])]))
+        .where((eb) => eb.or([eb.and([eb("status", "=", "queued"), eb.or([eb("run_after", "is", null), eb("run_after", "<=", now)])]), eb.and([eb("status", "=", "running"), eb("lease_until", "<", now)])]))
         .orderBy("id")
         .limit(1)
         .executeTakeFirst();

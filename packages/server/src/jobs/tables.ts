@@ -16,6 +16,8 @@ export interface JobsTable {
   locked_by: string | null;
   lease_until: Millis | null;
   last_error: string | null;
+  /** Not claimed before this time (a retry's back-off); null: at once. */
+  run_after: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

@@ -6,6 +6,7 @@ import type { JobTables } from "../jobs/tables";
 import type { CrmTables } from "../crm/tables";
 import type { FunctionTables } from "../functions/tables";
 import type { ClusterTables } from "../cluster/tables";
+import type { WebhookTables } from "../webhooks/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -77,4 +78,4 @@ export interface AccountTables {
 }
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
-export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables, ClusterTables {}
+export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables, ClusterTables, WebhookTables {}
