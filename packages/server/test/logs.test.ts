@@ -68,7 +68,7 @@ function functionRun(appId: number, overrides: Partial<Parameters<typeof recordF
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ demoCrm: false, clock });
   accountId = server.bootstrap.info.accountId;
   admin = await developerToken(server.bootstrap.info.personalAccessKey);
   app = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read"] });
