@@ -19,7 +19,10 @@ export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.Proces
   const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, ...opts.env };
   if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
   const config = loadConfig({ port: 0, dataDir: db.dataDir }, env);
-  const server = await startServer(config, { ...(opts.clock ? { clock: opts.clock } : {}), ...(opts.demoCrm === false ? { bootstrap: { demoCrm: false } } : {}) });
+  const server = await startServer(config, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.demoCrm === false ? { bootstrap: { demoCrm: false } } : {}),
+  });
   return {
     ...server,
     db,
