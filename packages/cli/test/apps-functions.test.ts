@@ -13,7 +13,7 @@ let server: TestServer;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
   const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   await api.call("POST", "/developer/projects/v1", { body: { name: "functions-suite" } });
   const upload = await api.upload("functions-suite", await zipDirectory(path.join(PROJECT, "src"), { ignore: hubspotUploadIgnore }), { platformVersion: "2025.1" });

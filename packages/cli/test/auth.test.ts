@@ -9,7 +9,7 @@ let server: TestServer;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-"));
   env = { SPROCKET_CONFIG_PATH: path.join(dir, "config.yml") };
 });

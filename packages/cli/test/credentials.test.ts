@@ -15,7 +15,7 @@ const mode = (file: string) => fs.statSync(file).mode & 0o777;
 const tempDir = () => fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-cred-"));
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
   key = server.bootstrap.info.personalAccessKey;
 });
 afterAll(async () => {

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
 import { createTestApp } from "../../server/test/support/test-apps";
 import { recordFunctionRun } from "../../server/src/logs/function-runs";
@@ -44,11 +44,11 @@ beforeAll(async () => {
   });
   expect(await usage(app.token, "?from=function", { traceparent: traceparent(traceId, run.spanId) })).toBe(200);
   expect(await usage(app.token, "?plain=1")).toBe(200);
-  for (let i = 0; i < 100; i++) {
+  // The recorder writes after the response is sent: flush until both calls are stored (and fail here if they never are).
+  await vi.waitFor(async () => {
     await server.platform.logs.flush();
-    if ((await server.platform.store.db.selectFrom("api_calls").select("id").execute()).length >= 2) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+    expect((await server.platform.store.db.selectFrom("api_calls").select("id").execute()).length).toBeGreaterThanOrEqual(2);
+  });
 });
 afterAll(async () => {
   await server.stop();

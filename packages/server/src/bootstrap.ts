@@ -12,6 +12,14 @@ export interface BootstrapInfo {
   personalAccessKey: string;
 }
 
+export interface BootstrapOptions {
+  /**
+   * false: the demo account starts with an empty CRM. Test suites that never read the demo records pass it (seeding
+   * is most of a first start); operators always get the data set, so no setting exposes it.
+   */
+  demoCrm?: boolean;
+}
+
 export const DEMO_EMAIL = "admin@sprocket.local";
 
 /**
@@ -19,19 +27,19 @@ export const DEMO_EMAIL = "admin@sprocket.local";
  * deployment finds the same account (the first node creates it; nodes starting at the same moment wait their turn),
  * and in `<data-dir>/bootstrap.json` (0600) for the operator and for later starts.
  */
-export async function ensureBootstrap(p: Platform, consoleUrl: string): Promise<{ info: BootstrapInfo; created: boolean }> {
+export async function ensureBootstrap(p: Platform, consoleUrl: string, opts: BootstrapOptions = {}): Promise<{ info: BootstrapInfo; created: boolean }> {
   const file = path.join(p.config.dataDir, "bootstrap.json");
   if (fs.existsSync(file)) {
     const info = JSON.parse(fs.readFileSync(file, "utf8")) as BootstrapInfo;
     if (await getAccount(p, info.accountId)) return { info: { ...info, consoleUrl }, created: false };
   }
-  const result = p.store.engine === "postgres" ? await withAdvisoryLock(p.store.db, LOCKS.bootstrap, () => bootstrapOnce(p, consoleUrl)) : await bootstrapOnce(p, consoleUrl);
+  const result = p.store.engine === "postgres" ? await withAdvisoryLock(p.store.db, LOCKS.bootstrap, () => bootstrapOnce(p, consoleUrl, opts)) : await bootstrapOnce(p, consoleUrl, opts);
   fs.mkdirSync(p.config.dataDir, { recursive: true });
   fs.writeFileSync(file, JSON.stringify(result.info, null, 2) + "\n", { mode: 0o600 });
   return result;
 }
 
-async function bootstrapOnce(p: Platform, consoleUrl: string): Promise<{ info: BootstrapInfo; created: boolean }> {
+async function bootstrapOnce(p: Platform, consoleUrl: string, opts: BootstrapOptions): Promise<{ info: BootstrapInfo; created: boolean }> {
   const db = p.store.db;
   const row = await db.selectFrom("bootstrap").select("info_sealed").where("id", "=", 1).executeTakeFirst();
   if (row) {
@@ -44,7 +52,7 @@ async function bootstrapOnce(p: Platform, consoleUrl: string): Promise<{ info: B
     if (await getAccount(p, info.accountId)) return { info: { ...info, consoleUrl }, created: false };
   }
   const created = await createAccount(p, { name: "Demo account", admin: { email: DEMO_EMAIL, firstName: "Demo", lastName: "Admin" } });
-  await seedCrm(p, created.accountId);
+  if (opts.demoCrm !== false) await seedCrm(p, created.accountId);
   const info: BootstrapInfo = { accountId: created.accountId, consoleUrl, superAdmin: created.superAdmin, personalAccessKey: created.personalAccessKey };
   const sealed = p.box.seal(JSON.stringify(info));
   await db

@@ -5,7 +5,7 @@ import type { ServerConfig } from "./config";
 import type { Clock, Platform } from "./platform";
 import { createPlatform } from "./create-platform";
 import { buildApp } from "./app";
-import { ensureBootstrap, type BootstrapInfo } from "./bootstrap";
+import { ensureBootstrap, type BootstrapInfo, type BootstrapOptions } from "./bootstrap";
 import { loadOrCreateCertificate } from "./tls/tls-certificate";
 import { listenEndpointServer } from "./functions/endpoint-server";
 import { makeDataDirPrivate } from "./store/private-data-dir";
@@ -23,7 +23,7 @@ export interface RunningServer {
 }
 
 /** Opens the store, migrates it, seeds the demo account on first start and listens. */
-export async function startServer(config: ServerConfig, opts: { clock?: Clock } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, opts: { clock?: Clock; bootstrap?: BootstrapOptions } = {}): Promise<RunningServer> {
   const platform = await createPlatform(config, opts);
   // Plain HTTP is redirected to the HTTPS listener once it listens (http/https-only.ts).
   let httpsPort: number | undefined;
@@ -70,7 +70,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
   // of listening half-started.
   const bootstrap = await platform
     .start()
-    .then(() => ensureBootstrap(platform, url))
+    .then(() => ensureBootstrap(platform, url, opts.bootstrap))
     .catch(async (e: unknown) => {
       await close();
       throw e;

@@ -7,7 +7,7 @@ import { hashPassword } from "../src/crypto/password";
 /** M1: revoking a personal access key touches only the caller's own key in the caller's own account. */
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
 });
 afterAll(async () => {
   await server.stop();

@@ -7,7 +7,7 @@ import { listSecurityEvents } from "../src/logs/security-events";
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
 });
 afterAll(async () => {
   await server.stop();

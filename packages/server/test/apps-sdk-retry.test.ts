@@ -8,7 +8,7 @@ import { createTestApp } from "./support/test-apps";
 let server: TestServer;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
 });
 afterAll(async () => {
   await server.stop();

@@ -28,7 +28,7 @@ const adminToken = () => developerToken(server.bootstrap.info.personalAccessKey)
 const usage = (token: string) => call("GET", "/account-info/v3/api-usage/daily/private-apps", { token });
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ demoCrm: false, clock });
   accountId = server.bootstrap.info.accountId;
 });
 afterAll(async () => {

@@ -55,21 +55,28 @@ describe("a read while a write transaction is open", () => {
     const firstname = async () => ((await (await fetch(`${server.url}/crm/v3/objects/contacts/${id}`, { headers })).json()) as { properties: { firstname: string } }).properties.firstname;
     // A transaction that changes the record, then waits on real I/O (a timer) before it ends: on SQLite the one
     // connection stays taken meanwhile, so a read must wait for it rather than read through it.
+    // `changed` settles once the update ran inside the still-open transaction: the read starts only then.
     const db = server.platform.store.db;
-    const change = (value: string, thenFail: boolean) =>
-      db.transaction().execute(async (trx) => {
+    const change = (value: string, thenFail: boolean) => {
+      let changed!: () => void;
+      const ran = new Promise<void>((resolve) => (changed = resolve));
+      const done = db.transaction().execute(async (trx) => {
         await trx.updateTable("crm_objects").set({ properties: JSON.stringify({ email: "isolation@example.com", firstname: value }) }).where("id", "=", Number(id)).execute();
+        changed();
         await new Promise((resolve) => setTimeout(resolve, 300));
         if (thenFail) throw new Error("rolled back on purpose");
       });
-    const failing = change("Uncommitted", true).catch((e: Error) => e.message);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+      return { changed: ran, done };
+    };
+    const failing = change("Uncommitted", true);
+    const failed = failing.done.catch((e: Error) => e.message);
+    await failing.changed;
     expect(await firstname()).toBe("Before");
-    expect(await failing).toBe("rolled back on purpose");
+    expect(await failed).toBe("rolled back on purpose");
     const committing = change("After", false);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await committing.changed;
     const during = firstname();
-    await committing;
+    await committing.done;
     // SQLite: the read waited for the commit. PostgreSQL: it may have read the committed "Before" meanwhile.
     expect(["Before", "After"]).toContain(await during);
     expect(await firstname()).toBe("After");

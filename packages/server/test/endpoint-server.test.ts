@@ -22,7 +22,7 @@ async function accountWithProject(s: TestServer, name: string): Promise<number> 
 }
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
   a = server.bootstrap.info.accountId;
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   await deployProjectDir(api, ENDPOINTS_PROJECT);
@@ -165,7 +165,7 @@ describe("rate limit per account (F16)", () => {
   const clock = manualClock();
 
   beforeAll(async () => {
-    limited = await startTestServer({ clock, env: { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "3" } });
+    limited = await startTestServer({ demoCrm: false, clock, env: { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "3" } });
     await deployProjectDir(new ProjectApi(limited.url, limited.bootstrap.info.personalAccessKey), ENDPOINTS_PROJECT);
   }, 240_000);
 

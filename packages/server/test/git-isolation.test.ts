@@ -57,7 +57,7 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
   let repos: string;
   beforeAll(async () => {
     // The operator allows the loopback git server by name, as for an internal git host.
-    server = await startTestServer({ env: { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "localhost" } });
+    server = await startTestServer({ demoCrm: false, env: { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "localhost" } });
     api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
     repos = path.join(tmp, "repos");
   });
@@ -177,7 +177,7 @@ describe("by default a repository URL must be a public https, http or git:// add
   let server: TestServer;
   let api: ProjectApi;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ demoCrm: false });
     api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
     await api.call("POST", "/developer/projects/v1", { body: { name: "linked" } });
   });

@@ -19,7 +19,7 @@ describe("HubSpot CLI endpoints", () => {
   const stagedFile = (name: string, file: string) => staged(name, `files/${file}`);
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ demoCrm: false });
     api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
     accountId = server.bootstrap.info.accountId;
     await api.call("POST", "/developer/projects/v1", { body: { name: "watched" } });

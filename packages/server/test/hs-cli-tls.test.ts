@@ -36,7 +36,7 @@ afterAll(async () => {
 describe("the HTTPS listener", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ env: { SPROCKET_HTTPS_PORT: "0" } });
+    server = await startTestServer({ demoCrm: false, env: { SPROCKET_HTTPS_PORT: "0" } });
   });
   afterAll(async () => {
     await server?.stop();
@@ -74,7 +74,7 @@ describe("TLS certificates", () => {
 
   it("serves the operator's certificate and key when given", async () => {
     const given = await loadOrCreateCertificate({ dataDir: await tempDir() });
-    const server = await startTestServer({ env: { SPROCKET_HTTPS_PORT: "0", SPROCKET_TLS_CERT: given.certPath, SPROCKET_TLS_KEY: given.keyPath } });
+    const server = await startTestServer({ demoCrm: false, env: { SPROCKET_HTTPS_PORT: "0", SPROCKET_TLS_CERT: given.certPath, SPROCKET_TLS_KEY: given.keyPath } });
     try {
       expect(server.https).toMatchObject({ certPath: given.certPath, certGenerated: false });
       const res = await httpsGet(`${server.https!.url}/healthz`, given.cert);

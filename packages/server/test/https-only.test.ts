@@ -7,7 +7,7 @@ import { startTestServer, type TestServer } from "./support/test-server";
 let server: TestServer;
 let ca: string;
 beforeAll(async () => {
-  server = await startTestServer({ env: { SPROCKET_HTTPS_PORT: "0" } });
+  server = await startTestServer({ demoCrm: false, env: { SPROCKET_HTTPS_PORT: "0" } });
   ca = await readFile(server.https!.certPath, "utf8");
 });
 afterAll(async () => {

@@ -36,7 +36,7 @@ describe("OTLP export and shutdown", () => {
   let server: TestServer;
 
   it("writes pending events on shutdown and exports them as OTLP JSON spans when SPROCKET_OTLP_ENDPOINT is set", async () => {
-    server = await startTestServer({ env: { SPROCKET_OTLP_ENDPOINT: collectorUrl } });
+    server = await startTestServer({ demoCrm: false, env: { SPROCKET_OTLP_ENDPOINT: collectorUrl } });
     const accountId = server.bootstrap.info.accountId;
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
     const traceId = newTraceId();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sql } from "kysely";
 import { buildApp } from "../src/app";
 import { createAccount } from "../src/accounts/account-service";
@@ -40,14 +40,16 @@ const logs = (appId: number, kind: string, query = "") => call("GET", `/api/v1/p
 
 /** The recorder runs after the response is sent: flush the sink until the expected rows are stored. */
 async function waitForLogs(appId: number, kind: string, count: number, query = "") {
-  for (let i = 0; i < 100; i++) {
-    await server.platform.logs.flush();
-    const res = await logs(appId, kind, query);
-    if (res.status !== 200) throw new Error(JSON.stringify(res.body));
-    if (res.body.results.length >= count) return res.body.results;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`fewer than ${count} ${kind} events for app ${appId}`);
+  return vi.waitFor(
+    async () => {
+      await server.platform.logs.flush();
+      const res = await logs(appId, kind, query);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.results.length, `${kind} events for app ${appId}`).toBeGreaterThanOrEqual(count);
+      return res.body.results;
+    },
+    { timeout: 15_000, interval: 50 },
+  );
 }
 
 function functionRun(appId: number, overrides: Partial<Parameters<typeof recordFunctionRun>[1]> = {}) {
@@ -66,7 +68,7 @@ function functionRun(appId: number, overrides: Partial<Parameters<typeof recordF
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ demoCrm: false, clock });
   accountId = server.bootstrap.info.accountId;
   admin = await developerToken(server.bootstrap.info.personalAccessKey);
   app = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read"] });
@@ -142,7 +144,9 @@ describe("API-call logs", () => {
 
   it("makes trace ids that start with the time, so the trace-id indexes grow at their end", async () => {
     const first = newTraceId();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // The next ids are made in a later millisecond than the first.
+    const madeAt = Date.now();
+    await vi.waitFor(() => expect(Date.now()).toBeGreaterThan(madeAt), { interval: 1 });
     const later = Array.from({ length: 50 }, () => newTraceId());
     for (const id of [first, ...later]) expect(id).toMatch(/^[0-9a-f]{32}$/);
     expect(parseInt(first.slice(0, 12), 16)).toBeLessThanOrEqual(Date.now());

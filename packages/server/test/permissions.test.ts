@@ -50,7 +50,7 @@ const expectRefused = (res: ApiResponse) => {
 };
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
   zip = await zipFixtureSource("minimal-async");
   admin = await member("admin", "admin");
   plain = await member("user", "plain");

@@ -7,7 +7,7 @@ let server: TestServer;
 let api: ProjectApi;
 let other: ProjectApi;
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   const second = await createAccount(server.platform, { name: "Other", admin: { email: "other@sprocket.local" } });
   other = new ProjectApi(server.url, second.personalAccessKey);

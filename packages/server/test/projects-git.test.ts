@@ -18,7 +18,7 @@ let webhookUrl: string;
 
 beforeAll(async () => {
   // The repository is served on loopback, which the operator allows here (by default the server refuses it).
-  server = await startTestServer({ env: { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "127.0.0.1" } });
+  server = await startTestServer({ demoCrm: false, env: { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "127.0.0.1" } });
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-git-"));
   gitServer = await startGitHttpServer(tmp);

@@ -7,7 +7,7 @@ let headers: Record<string, string>;
 const clock = manualClock();
 
 beforeAll(async () => {
-  server = await startTestServer({ clock });
+  server = await startTestServer({ demoCrm: false, clock });
   const { email, password } = server.bootstrap.info.superAdmin;
   const res = await server.app.inject({ method: "POST", url: "/api/v1/session", headers: { "content-type": "application/json" }, payload: JSON.stringify({ email, password }) });
   const cookie = String(res.headers["set-cookie"]).split(";")[0]!;

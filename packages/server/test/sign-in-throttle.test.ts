@@ -12,7 +12,7 @@ const signIn = (server: TestServer, email: string, password: string, headers: Re
 describe("sign-in throttle", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ demoCrm: false });
   });
   afterAll(async () => {
     await server.stop();
@@ -66,7 +66,7 @@ describe("sign-in reservations in Redis (scale-out)", () => {
 describe("behind a trusted proxy", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ env: { SPROCKET_TRUST_PROXY: "127.0.0.1" } });
+    server = await startTestServer({ demoCrm: false, env: { SPROCKET_TRUST_PROXY: "127.0.0.1" } });
   });
   afterAll(async () => {
     await server.stop();
@@ -100,7 +100,7 @@ describe("behind a trusted proxy", () => {
 describe("without proxy trust (the default)", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ demoCrm: false });
   });
   afterAll(async () => {
     await server.stop();
@@ -119,7 +119,7 @@ describe("without proxy trust (the default)", () => {
 describe("an https public URL", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ env: { SPROCKET_PUBLIC_URL: "https://crm.example.com" } });
+    server = await startTestServer({ demoCrm: false, env: { SPROCKET_PUBLIC_URL: "https://crm.example.com" } });
   });
   afterAll(async () => {
     await server.stop();

@@ -9,14 +9,20 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** A real server on a loopback port over the engine under test. */
-export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Promise<TestServer> {
+/**
+ * A real server on a loopback port over the engine under test. `demoCrm: false` leaves the demo account's CRM empty,
+ * for suites that never read the seeded records (seeding is most of a start).
+ */
+export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.ProcessEnv; demoCrm?: boolean } = {}): Promise<TestServer> {
   const db = await createTestDatabase();
   // Builds share one warm dependency cache across suites.
   const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, ...opts.env };
   if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
   const config = loadConfig({ port: 0, dataDir: db.dataDir }, env);
-  const server = await startServer(config, opts.clock ? { clock: opts.clock } : {});
+  const server = await startServer(config, {
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.demoCrm === false ? { bootstrap: { demoCrm: false } } : {}),
+  });
   return {
     ...server,
     db,
