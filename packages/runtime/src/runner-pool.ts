@@ -44,7 +44,7 @@ export interface RunnerPool {
    * exited, so the build's folder can then be removed. A later call of the build starts cold.
    */
   evict(buildKey: string): Promise<void>;
-  /** How many runners are alive (busy or idle), how many idle, and how many builds have any. */
+  /** How many runners are alive (busy or idle), how many of them idle, and the keys of the builds that have any. */
   stats(): RunnerPoolStats;
   /** Stops every runner; invocations in flight end as CRASHED. */
   close(): Promise<void>;
@@ -53,7 +53,7 @@ export interface RunnerPool {
 export interface RunnerPoolStats {
   runners: number;
   idle: number;
-  builds: number;
+  builds: string[];
 }
 
 /** Default idle time: long enough for a card's burst of calls, short enough that a thousand quiet apps cost nothing. */
@@ -292,7 +292,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     },
 
     stats() {
-      return { runners: alive, idle: idleRunners.size, builds: builds.size };
+      return { runners: alive, idle: idleRunners.size, builds: [...builds.keys()] };
     },
 
     async close() {

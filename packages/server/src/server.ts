@@ -114,6 +114,7 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock } 
     hubspotApiBaseUrl: `http://${host}:${port}`,
     limits: config.functionLimits,
     allowPrivateNetwork: config.functionAllowPrivateNetwork,
+    ...config.functionRunners,
   });
   const unfollow = await followDeploys(platform, app.log);
   const stopRetention = await scheduleLogRetention(platform, app.log);

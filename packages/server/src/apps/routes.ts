@@ -10,6 +10,7 @@ import { withEndpointUrl } from "../functions/endpoint-url";
 import { expireOldTokens, resolveAppToken, revealAppToken, rotateAppToken, tokenState } from "./app-tokens";
 import { deleteApp } from "./provision";
 import { msUntilUtcMidnight } from "./rate-limits";
+import { retireDeletedApps } from "../functions/retire-runners";
 
 const actorOf = (request: FastifyRequest): Actor => ({
   userId: request.user?.userId ?? null,
@@ -133,6 +134,7 @@ export const appRoutes =
         await deleteApp(trx, found.id, p.clock.now());
         await recordSecurityEvent(trx, p.clock.now(), { accountId, appId: found.id, type: "APP_DELETED", actor: actorOf(request), details: { uid: found.uid, name: found.name } });
       });
+      await retireDeletedApps(p, [{ accountId, appId: found.id, buildId: found.active_build_id }], request.log);
       return reply.status(204).send();
     });
 

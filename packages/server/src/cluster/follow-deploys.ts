@@ -3,6 +3,7 @@ import { forgetCachedTokens } from "../apps/app-tokens";
 import { appComponents } from "../apps/app-queries";
 import { findAppFunction, runnerBuildKey } from "../functions/app-function";
 import { appFunctionDir } from "../functions/build-files";
+import { retireBuild } from "../functions/retire-runners";
 import type { DeployNotice } from "./cluster-events";
 
 /**
@@ -17,14 +18,18 @@ export function followDeploys(p: Platform, log: { warn(obj: object, msg: string)
 
 async function applyDeploy(p: Platform, n: DeployNotice): Promise<void> {
   forgetCachedTokens();
+  // The old build's busy runners may take up to a function timeout to finish: the new build warms meanwhile.
+  const retiring = n.previousBuildId !== null && n.previousBuildId !== n.buildId ? retireBuild(p, { ...n, buildId: n.previousBuildId }) : undefined;
+  await Promise.all([retiring, prewarm(p, n)]);
+}
+
+async function prewarm(p: Platform, n: DeployNotice): Promise<void> {
   const pool = p.functions;
-  if (!pool) return;
-  if (n.previousBuildId !== null && n.previousBuildId !== n.buildId) await pool.evict(runnerBuildKey(n.accountId, n.appId, n.previousBuildId));
-  if (n.buildId === null) return;
+  if (!pool || n.buildId === null) return;
   const fn = (await appComponents(p.store.db, n.appId)).find((c) => c.kind === "function");
   if (!fn) return;
   // Resolved exactly as an invocation resolves it, so the warm runner is the one the next call gets.
   const target = await findAppFunction(p.store.db, n.accountId, n.appId, fn.name);
   if (target.buildId !== n.buildId) return;
-  await pool.prewarm(runnerBuildKey(n.accountId, n.appId, n.buildId), await appFunctionDir(p, n.accountId, n.buildId, target.bundles), n.accountId);
+  await pool.prewarm(runnerBuildKey(n.accountId, n.appId, n.buildId), await appFunctionDir(p, target), n.accountId);
 }

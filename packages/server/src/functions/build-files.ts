@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Platform } from "../platform";
 import { loadBuildArtifact } from "../projects/build-artifact";
+import type { DeployedAppFunction } from "./app-function";
 
 /**
  * Function bundles are unpacked from the build artifact (in the database) into a node-local cache. It lives outside
@@ -19,13 +20,18 @@ export function functionCacheRoot(p: Platform): string {
 
 const inflight = new Map<string, Promise<string>>();
 
+type AppBuild = Pick<DeployedAppFunction, "accountId" | "appId" | "buildId">;
+
+/** Where one app's function bundles of one build are unpacked (a project build can hold several apps). */
+export const appBuildDir = (p: Platform, b: AppBuild) => path.join(functionCacheRoot(p), `${b.accountId}-${b.appId}-${b.buildId}`);
+
 /** The folder holding one app's function bundles of one build, unpacked once per node. */
-export function appFunctionDir(p: Platform, accountId: number, buildId: number, bundles: readonly string[]): Promise<string> {
-  const dir = path.join(functionCacheRoot(p), `${accountId}-${buildId}-${crypto.createHash("sha256").update(bundles.join("\n")).digest("hex").slice(0, 12)}`);
+export function appFunctionDir(p: Platform, target: AppBuild & { bundles: readonly string[] }): Promise<string> {
+  const dir = appBuildDir(p, target);
   if (fs.existsSync(dir)) return Promise.resolve(dir);
   let pending = inflight.get(dir);
   if (!pending) {
-    pending = unpack(p, accountId, buildId, bundles, dir).finally(() => inflight.delete(dir));
+    pending = unpack(p, target.accountId, target.buildId, target.bundles, dir).finally(() => inflight.delete(dir));
     inflight.set(dir, pending);
   }
   return pending;

@@ -46,7 +46,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const [secrets, propertiesToSend, bundleDir] = await Promise.all([
     secretValues(p, target.accountId, target.fn.secrets),
     readRecordProperties(http, token, call.objectQuery, call.propertiesToSend ?? [], formatTraceparent(traceId, spanId)),
-    appFunctionDir(p, target.accountId, target.buildId, target.bundles),
+    appFunctionDir(p, target),
   ]);
   const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
   const result = await pool.invoke({

@@ -41,7 +41,7 @@ export const projectRoutes =
     );
 
     app.delete<Named>("/developer/projects/v1/:name", developing, async (request, reply) => {
-      await deleteProject(p, request.user!.accountId, request.params.name);
+      await deleteProject(p, request.user!.accountId, request.params.name, request.log);
       return reply.status(204).send();
     });
 
