@@ -4,7 +4,8 @@
  * - the node's resident memory (this process and its runner children, summed from /proc) before the calls, at its
  *   peak during them, and once the idle time has retired every runner;
  * - the most runners alive at once (the idle cap bounds them, whatever the number of apps);
- * - p50/p99 of a first call to an idle app (HTTP, token, runner spawn, module load, call) against `node -e 0`.
+ * - p50/p99 of a first call to an idle app (HTTP, token, runner spawn, module load, call) against `node -e 0`, and of
+ *   the warm call right after it (everything but the runner start).
  * The apps share one real build (one upload, built and deployed as usual) and are provisioned in bulk with the deploy's
  * own provisioning code, so there are N apps with N runner keys and N unpacked folders without N builds.
  * Run: npx tsx --conditions=sprocket-source bench/runners/run.ts   (BENCH_APPS=100 for a quick run; BENCH_IDLE_MS)
@@ -23,7 +24,6 @@ import { fmt } from "../support/load";
 
 const APPS = Number(process.env.BENCH_APPS ?? 1_000);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5_000);
-const SPAWN_BASELINE_RUNS = 30;
 const PROJECT = fileURLToPath(new URL("../../packages/server/test/fixtures/functions-project", import.meta.url));
 
 const percentile = (samples: number[], q: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))]!;
@@ -85,8 +85,6 @@ const ids = apps.map((a) => appIds[a.uid]!);
 
 // The deployed fixture's own runner retires after the idle time: start from a node with none.
 await pool.evict(pool.stats().builds[0] ?? "");
-const spawnBaseline: number[] = [];
-for (let i = 0; i < SPAWN_BASELINE_RUNS; i++) spawnBaseline.push(await spawnEmptyNode());
 const bearer = await api.bearer();
 const call = async (appId: number) => {
   const res = await fetch(`${server.url}/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
@@ -106,13 +104,20 @@ const sample = () => {
   mostRunners = Math.max(mostRunners, pool.stats().runners);
 };
 const sampler = setInterval(sample, 100);
-async function timeCalls(appIds: number[]): Promise<number[]> {
-  const samples: number[] = [];
+/**
+ * Calls each app `times` times in a row, and with `baseline` spawns `node -e 0` after each app's calls: the baseline
+ * interleaved with what it is compared to, as the machine's load varies. Returns the durations per round.
+ */
+async function timeCalls(appIds: number[], times: number, baseline: number[] | undefined): Promise<number[][]> {
+  const samples: number[][] = Array.from({ length: times }, () => []);
   for (const appId of appIds) {
-    const t0 = performance.now();
-    await call(appId);
-    samples.push(performance.now() - t0);
+    for (const round of samples) {
+      const t0 = performance.now();
+      await call(appId);
+      round.push(performance.now() - t0);
+    }
     mostRunners = Math.max(mostRunners, pool.stats().runners);
+    baseline?.push(await spawnEmptyNode());
   }
   return samples;
 }
@@ -122,16 +127,14 @@ const idle = async () => {
 
 // 1. Every app's first call after its deploy: unpacks its folder and starts its runner.
 const started = performance.now();
-const afterDeploy = await timeCalls(ids);
+const [afterDeploy] = (await timeCalls(ids, 1, undefined)) as [number[]];
 const callSeconds = (performance.now() - started) / 1000;
-// 2. A warm call (the overhead besides the runner start): the most recently called apps still have theirs.
-const recent = ids.slice(-Math.min(ids.length, p.config.functionRunners.maxIdle));
-const warm = await timeCalls(recent);
-// 3. All runners retire after the idle time; then a first call to an idle app (folder unpacked, runner cold), on a
-// spread sample of the apps.
+// 2. All runners retire after the idle time; then a first call to an idle app (folder unpacked, runner cold), on a
+// spread sample of the apps, each followed at once by a warm call: the cost of everything besides the runner start.
 await idle();
 const sampled = ids.filter((_, i) => i % Math.max(1, Math.floor(ids.length / 200)) === 0);
-const idleFirst = await timeCalls(sampled);
+const spawnBaseline: number[] = [];
+const [idleFirst, warm] = (await timeCalls(sampled, 2, spawnBaseline)) as [number[], number[]];
 sample();
 clearInterval(sampler);
 await idle();
@@ -143,10 +146,10 @@ const spawnP50 = percentile(spawnBaseline, 0.5);
 process.stdout.write(
   [
     `${fmt(APPS)} apps on one node (${os.cpus().length} cores, Node ${process.version}; idle time ${fmt(IDLE_MS)} ms, idle cap ${p.config.functionRunners.maxIdle})`,
-    `node -e 0 (baseline): p50 ${fmt(spawnP50, 1)} ms`,
+    `node -e 0 (baseline, spawned after each sampled app's calls): p50 ${fmt(spawnP50, 1)} ms`,
     `first call to an idle app (${sampled.length} apps): ${ms(idleFirst)}; p50 / node -e 0 = ${(percentile(idleFirst, 0.5) / spawnP50).toFixed(2)}`,
     `first call after deploy, unpacking the app's folder too (${fmt(APPS)} apps, ${fmt(callSeconds, 1)} s): ${ms(afterDeploy)}`,
-    `warm call (${recent.length} apps): ${ms(warm)}`,
+    `the same apps' second call, warm: ${ms(warm)}`,
     `RSS (node + runners): before ${mb(baselineRss)}, peak ${mb(peakRss)}, after idle ${mb(idleRss)} (${(idleRss / baselineRss).toFixed(2)}× before); most runners alive at once ${mostRunners}`,
   ].join("\n") + "\n",
 );

@@ -117,7 +117,8 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const idleRunners = new Map<Runner, { build: Build; timer: NodeJS.Timeout }>();
   /** Runners stopped on purpose (idle too long, over the cap, evicted): their exit is no reason to start another. */
   const retired = new WeakSet<Runner>();
-  let alive = 0;
+  /** Every runner not yet exited, evicted builds' included. */
+  const living = new Set<Runner>();
   let closed = false;
 
   function buildFor(key: string, bundleDir: string, accountId: number): Build {
@@ -145,12 +146,12 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       hubspotApiBaseUrl: baseUrl.href,
       allowPrivateNetwork,
     });
-    alive++;
+    living.add(runner);
     build.runners.add(runner);
     runner.ready.then(() => started.add(runner), () => undefined);
     const exit = new Promise<void>((resolve) => {
       runner.onExit(() => {
-        alive--;
+        living.delete(runner);
         build.exits.delete(exit);
         build.runners.delete(runner);
         unpark(build, runner);
@@ -292,14 +293,15 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     },
 
     stats() {
-      return { runners: alive, idle: idleRunners.size, builds: [...builds.keys()] };
+      return { runners: living.size, idle: idleRunners.size, builds: [...builds.keys()] };
     },
 
     async close() {
       closed = true;
       const all = [...builds.values()];
       const stopping = Promise.all(all.map(stop));
-      await Promise.all(all.flatMap((build) => [...build.runners].map((r) => r.close())));
+      // Busy runners too, those of builds evicted earlier included: their calls end as CRASHED.
+      await Promise.all([...living].map((r) => r.close()));
       await stopping;
       for (const build of all) for (const waiter of build.waiters.splice(0)) waiter.wake();
     },
