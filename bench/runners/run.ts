@@ -18,6 +18,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { provisionApps, type DeployedApp } from "../../packages/server/src/apps/provision";
 import type { DeployedFunction } from "../../packages/server/src/apps/provision";
+import { functionCacheRoot } from "../../packages/server/src/functions/build-files";
 import { deployProjectDir, ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
 import { startBenchServer } from "../support/bench-server";
 import { fmt } from "../support/load";
@@ -154,3 +155,4 @@ process.stdout.write(
   ].join("\n") + "\n",
 );
 await server.stop();
+fs.rmSync(functionCacheRoot(p), { recursive: true, force: true });
