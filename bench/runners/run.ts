@@ -13,7 +13,6 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
-import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { provisionApps, type DeployedApp } from "../../packages/server/src/apps/provision";
@@ -27,7 +26,8 @@ const APPS = Number(process.env.BENCH_APPS ?? 1_000);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5_000);
 const PROJECT = fileURLToPath(new URL("../../packages/server/test/fixtures/functions-project", import.meta.url));
 
-const percentile = (samples: number[], q: number) => [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))]!;
+const percentile = (samples: number[], q: number) =>
+  [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))]!;
 
 /** Resident bytes of this process and all its descendants, from /proc (statm's resident pages). */
 function treeRss(): number {
@@ -79,9 +79,22 @@ const { buildId } = await deployProjectDir(api, PROJECT);
 // N apps on the real build: the deploy's provisioning code, in one transaction, outside any project's live apps.
 const deployed = await p.store.db.selectFrom("app_components").select("config").where("kind", "=", "function").execute();
 const functions = deployed.map((row) => JSON.parse(row.config) as DeployedFunction);
-await p.store.db.updateTable("accounts").set({ max_private_apps: APPS + 10 }).where("id", "=", accountId).execute();
-const apps: DeployedApp[] = Array.from({ length: APPS }, (_, i) => ({ uid: `bench-${i}`, name: `bench-${i}`, description: "", scopes: [], cards: [], functions }));
-const { appIds } = await p.store.db.transaction().execute((trx) => provisionApps(trx, p, { accountId, projectId: 1_000_000, buildId, apps }));
+await p.store.db
+  .updateTable("accounts")
+  .set({ max_private_apps: APPS + 10 })
+  .where("id", "=", accountId)
+  .execute();
+const apps: DeployedApp[] = Array.from({ length: APPS }, (_, i) => ({
+  uid: `bench-${i}`,
+  name: `bench-${i}`,
+  description: "",
+  scopes: [],
+  cards: [],
+  functions,
+}));
+const { appIds } = await p.store.db
+  .transaction()
+  .execute((trx) => provisionApps(trx, p, { accountId, projectId: 1_000_000, buildId, apps }));
 const ids = apps.map((a) => appIds[a.uid]!);
 
 // The deployed fixture's own runner retires after the idle time: start from a node with none.
@@ -94,7 +107,8 @@ const call = async (appId: number) => {
     body: JSON.stringify({ serverlessFunction: "callback", parameters: { text: String(appId) } }),
   });
   const body = (await res.json()) as { response?: unknown };
-  if (res.status !== 200 || body.response !== `You entered: ${appId}`) throw new Error(`app ${appId} answered ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || body.response !== `You entered: ${appId}`)
+    throw new Error(`app ${appId} answered ${res.status} ${JSON.stringify(body)}`);
 };
 
 const baselineRss = treeRss();

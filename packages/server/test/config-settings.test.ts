@@ -78,7 +78,10 @@ describe("every setting", () => {
   });
 
   it("takes the runners' idle time and idle cap as written, and defaults them to the runtime's", () => {
-    expect(loadConfig({}, { SPROCKET_FUNCTION_RUNNER_IDLE_MS: "250", SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "0" }).functionRunners).toEqual({ idleMs: 250, maxIdle: 0 });
+    expect(loadConfig({}, { SPROCKET_FUNCTION_RUNNER_IDLE_MS: "250", SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "0" }).functionRunners).toEqual({
+      idleMs: 250,
+      maxIdle: 0,
+    });
     expect(loadConfig({}, {}).functionRunners).toEqual({ idleMs: 300_000, maxIdle: 16 });
   });
 

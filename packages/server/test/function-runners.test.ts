@@ -26,9 +26,15 @@ async function deploy(): Promise<number> {
   return upload.body.buildId as number;
 }
 
-const echo = () => api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: "echo", parameters: { n: 1 } } });
+const echo = () =>
+  api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+    body: { serverlessFunction: "echo", parameters: { n: 1 } },
+  });
 const pool = () => server.platform.functions!;
-const appBuilds = () => pool().stats().builds.filter((key) => key.startsWith(`${accountId}/${appId}/`));
+const appBuilds = () =>
+  pool()
+    .stats()
+    .builds.filter((key) => key.startsWith(`${accountId}/${appId}/`));
 const folder = (buildId: number) => appBuildDir(server.platform, { accountId, appId, buildId });
 
 beforeAll(async () => {

@@ -29,7 +29,7 @@ export async function retireDeletedApps(
   log: { warn(obj: object, msg: string): void },
 ): Promise<void> {
   const live = apps.filter((a): a is AppBuild => a.buildId !== null);
-  await Promise.all(live.map((a) => p.cluster.announceDeploy({ accountId: a.accountId, appId: a.appId, buildId: null, previousBuildId: a.buildId }))).catch(
-    (err: unknown) => log.warn({ err, appIds: live.map((a) => a.appId) }, "could not announce deleted apps"),
-  );
+  await Promise.all(
+    live.map((a) => p.cluster.announceDeploy({ accountId: a.accountId, appId: a.appId, buildId: null, previousBuildId: a.buildId })),
+  ).catch((err: unknown) => log.warn({ err, appIds: live.map((a) => a.appId) }, "could not announce deleted apps"));
 }

@@ -4,7 +4,12 @@ import { requireProject } from "./project-lookup";
 import { retireDeletedApps } from "../functions/retire-runners";
 
 /** Deleting a project removes its apps (tokens revoked, components gone) and its whole history, in one transaction. */
-export async function deleteProject(p: Platform, accountId: number, name: string, log: { warn(obj: object, msg: string): void }): Promise<void> {
+export async function deleteProject(
+  p: Platform,
+  accountId: number,
+  name: string,
+  log: { warn(obj: object, msg: string): void },
+): Promise<void> {
   const project = await requireProject(p.store.db, accountId, name);
   const apps = await p.store.db
     .selectFrom("private_apps")
@@ -18,5 +23,9 @@ export async function deleteProject(p: Platform, accountId: number, name: string
     await trx.deleteFrom("builds").where("project_id", "=", project.id).execute();
     await trx.deleteFrom("projects").where("id", "=", project.id).execute();
   });
-  await retireDeletedApps(p, apps.map((a) => ({ ...a, accountId })), log);
+  await retireDeletedApps(
+    p,
+    apps.map((a) => ({ ...a, accountId })),
+    log,
+  );
 }
