@@ -17,7 +17,6 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { provisionApps, type DeployedApp } from "../../packages/server/src/apps/provision";
 import type { DeployedFunction } from "../../packages/server/src/apps/provision";
-import { functionCacheRoot } from "../../packages/server/src/functions/build-files";
 import { deployProjectDir, ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
 import { startBenchServer } from "../support/bench-server";
 import { fmt } from "../support/load";
@@ -71,7 +70,7 @@ const server = await startBenchServer({
   SPROCKET_FUNCTION_RUNNER_IDLE_MS: String(IDLE_MS),
 });
 const p = server.platform;
-const pool = p.functions!;
+const pool = p.functions.runners;
 const { accountId } = server.bootstrap.info;
 const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
 const { buildId } = await deployProjectDir(api, PROJECT);
@@ -169,4 +168,4 @@ process.stdout.write(
   ].join("\n") + "\n",
 );
 await server.stop();
-fs.rmSync(functionCacheRoot(p), { recursive: true, force: true });
+fs.rmSync(p.functions.files.root, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { loadConfig, openPlatform } from "../../packages/server/src/index";
+import { loadConfig, createPlatform } from "../../packages/server/src/index";
 import { secretValues } from "../../packages/server/src/functions/secret-store";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { createTestDatabase, type TestDatabase } from "../../packages/server/test/support/test-database";
@@ -92,13 +92,13 @@ async function secretUpdates(w: CrashWorld, profile: Profile): Promise<string> {
     return ok;
   });
   await restart(w);
-  const platform = await openPlatform(loadConfig({ port: 0, dataDir: w.db.dataDir }, w.env));
+  const platform = await createPlatform(loadConfig({ port: 0, dataDir: w.db.dataDir }, w.env));
   try {
     const values = await secretValues(platform, w.info.accountId, [...lastAcked.keys()]);
     const stale = [...lastAcked].filter(([key, seq]) => values[key] === undefined || Number(values[key]!.slice(1)) < seq);
     check(stale.length === 0, `${stale.length} secrets lost or older than their last acknowledged value: ${stale.slice(0, 3).map(([k, s]) => `${k} acked v${s}, found ${values[k]}`).join(", ")}`);
   } finally {
-    await platform.store.close();
+    await platform.close();
   }
   return `${acked}/${attempted} secret writes acknowledged; ${lastAcked.size} secrets hold their last acknowledged value or a later one`;
 }
@@ -155,10 +155,10 @@ export const crashGroup: CaseGroup<CrashWorld> = {
     const port = await freePort();
     const server = await spawnServer({ port, dataDir: db.dataDir, env });
     const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
-    const platform = await openPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
+    const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
     const { token } = await createTestApp(platform, info.accountId, { scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
     await platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", info.accountId).execute();
-    await platform.store.close();
+    await platform.close();
     return { db, port, env, server, info, token };
   },
   async close(w) {

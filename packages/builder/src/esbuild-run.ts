@@ -17,8 +17,11 @@ export interface EsbuildRun {
   entry: string;
   outfile: string;
   scope: BuildScope;
-  /** linked: `outfile.map` beside the bundle; inline: a data URL at the end of it. */
-  sourceMap: "linked" | "inline" | "none";
+  /**
+   * linked: `outfile.map` beside the bundle, named in it; external: `outfile.map` beside it, not named (the server maps
+   * the stacks, browsers need not fetch it); inline: a data URL at the end of the bundle.
+   */
+  sourceMap: "linked" | "external" | "inline";
   /** Used in the error message: "<what> failed to build". */
   what: string;
   /** The package's npm workspaces (name → folder in the project): imports of them resolve to the project's files. */
@@ -39,7 +42,7 @@ export async function runEsbuild(options: BuildOptions, run: EsbuildRun): Promis
       ...options,
       entryPoints: [run.entry],
       outfile: run.outfile,
-      sourcemap: run.sourceMap === "linked" ? "linked" : run.sourceMap === "inline" ? "external" : false,
+      sourcemap: run.sourceMap === "linked" ? "linked" : "external",
       plugins,
       // npm links workspaces into node_modules; the installed tree holds only their package.json, the project the code.
       ...(run.workspaces && Object.keys(run.workspaces).length ? { alias: run.workspaces } : {}),
@@ -65,7 +68,7 @@ export async function runEsbuild(options: BuildOptions, run: EsbuildRun): Promis
   await mkdir(dirname(run.outfile), { recursive: true });
   for (const output of outputs) {
     if (output === map) {
-      if (run.sourceMap === "linked") await writeFile(output.path, scopedMap!);
+      if (run.sourceMap === "linked" || run.sourceMap === "external") await writeFile(output.path, scopedMap!);
     } else if (output.path === run.outfile && run.sourceMap === "inline" && scopedMap !== undefined) {
       await writeFile(output.path, `${output.text}//# sourceMappingURL=data:application/json;base64,${Buffer.from(scopedMap).toString("base64")}\n`);
     } else {
@@ -85,7 +88,7 @@ export function formatProblem(problem: BuildProblem): string {
   return problem.file === "" ? problem.message : `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
 }
 
-function toProblem(message: Message): BuildProblem {
+export function toProblem(message: Message): BuildProblem {
   const location = message.location;
   // esbuild columns are 0-based; editors and HubSpot's build logs count from 1.
   // A dependency's file is named from node_modules/ on, not by its place in the server's cache.

@@ -62,6 +62,12 @@ describe("bundleCard", () => {
     expect(code).not.toContain("require(");
     expect(code).not.toMatch(/\bexport\b/);
     expect(card.warnings).toEqual([]);
+    // A map beside the bundle, for the server to map the card's errors; unlinked, so browsers never fetch it.
+    expect(code).not.toContain("sourceMappingURL");
+    const map = JSON.parse(await readFile(`${outFile}.map`, "utf8")) as { sources: string[]; sourcesContent: Array<string | null> };
+    expect(map.sources).toContain("app/extensions/Example.jsx");
+    expect(map.sources.filter((source) => !source.startsWith("app/") && !source.startsWith("node_modules/") && !source.startsWith("sprocket-host-global:"))).toEqual([]);
+    expect(map.sourcesContent[map.sources.indexOf("node_modules/@hubspot/ui-extensions/dist/hubspot.js")]).toBeNull();
 
     expect(card.manifestFile).toBe(join(work, "dist/Example-manifest.json"));
     expect(JSON.parse(await readFile(card.manifestFile, "utf8"))).toEqual(card.manifest);
@@ -137,6 +143,15 @@ describe("bundleCard", () => {
       code: "BUILD_BUNDLE_FAILED",
       problems: [{ file: "app/extensions/Missing.jsx", line: 2, column: 19, message: expect.stringContaining('Could not resolve "dayjs"') }],
     });
+  });
+
+  it("bundles an app page like a card, and names it as a page when it fails", async () => {
+    const entry = await writeProjectFile("app/pages/Home.tsx", 'import React from "react";\nhubspot.extend<"home">(() => <Text>Home</Text>);\n');
+    const built = await bundleCard({ entry, label: "Page", nodeModulesDir: cardModules, outFile: join(work, "pages/home.js"), mode: "production", root: join(work, "project") });
+    expect(await readFile(built.outFile, "utf8")).toMatch(/^\(\(\)=>\{/);
+    const broken = await writeProjectFile("app/pages/Broken.tsx", "export const Home = () => <Text>hi</Flex>;\n");
+    const error = await bundleCard({ entry: broken, label: "Page", outFile: join(work, "pages/broken.js"), mode: "production", root: join(work, "project") }).catch((e: unknown) => e);
+    expect((error as BuildError).message).toMatch(/^Page app\/pages\/Broken\.tsx failed to build:/);
   });
 });
 

@@ -23,6 +23,7 @@ export type DiagnosticCode =
   | "FIELD_TYPE"
   | "FIELD_EMPTY"
   | "FIELD_UNKNOWN"
+  | "FIELD_INVALID"
   | "FILE_NOT_FOUND"
   | "FILE_OUTSIDE_APP"
   | "PROJECT_CONFIG_MISSING"
@@ -30,6 +31,7 @@ export type DiagnosticCode =
   | "PROJECT_SRC_DIR_NOT_FOUND"
   | "PROJECT_PLATFORM_VERSION_UNKNOWN"
   | "PROJECT_PLATFORM_VERSION_MISSING"
+  | "PROJECT_PLATFORM_VERSION_DEPRECATED"
   | "PROJECT_NO_APPS"
   | "PROJECT_TOO_MANY_APPS"
   | "UID_INVALID"
@@ -47,18 +49,29 @@ export type DiagnosticCode =
   | "FUNCTION_SECRET_INVALID"
   | "FUNCTION_SECRET_RESERVED"
   | "FUNCTION_ENDPOINT_INVALID"
+  | "PERMITTED_URL_INVALID"
   | "FUNCTION_ENDPOINT_DUPLICATE"
   | "FUNCTION_RUNTIME_UNKNOWN"
   | "SERVERLESS_OUTSIDE_APP"
   | "COMPONENT_TYPE_UNKNOWN"
   | "COMPONENT_NOT_SUPPORTED"
+  | "COMPONENT_NOT_RUN"
   | "COMPONENT_DIRECTORY_INVALID"
   | "COMPONENT_LOCATION_IGNORED"
   | "COMPONENT_TOO_MANY"
   | "COMPONENT_NEEDS_APP"
   | "COMPONENT_FIELD_UNEXPECTED"
-  | "FORMAT_MISMATCH";
+  | "FORMAT_MISMATCH"
+  | "FOLDER_HIDDEN"
+  | "SOURCE_COMPILE_ERROR"
+  | "CARD_FUNCTION_UNKNOWN"
+  | "FUNCTION_SECRET_MISSING";
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
+}
+
+/** By file, then position: the order every report prints in. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }

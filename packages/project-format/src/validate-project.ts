@@ -1,14 +1,15 @@
 import { posix } from "node:path";
-import type { Diagnostic } from "./diagnostic";
+import { sortDiagnostics, type Diagnostic } from "./diagnostic";
 import { suggestion } from "./did-you-mean";
 import { validateHsmetaApps } from "./hsmeta-project";
 import { nodeAtPointer } from "./json-document";
 import type { JsonObject } from "./json-object";
 import { validateLegacyApp } from "./legacy-app";
 import type { AppModel, ProjectModel } from "./model";
-import { isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
+import { deprecatedPlatformVersions, isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
-import type { ProjectFiles } from "./project-files";
+import { checkHiddenFolders } from "./hidden-folders";
+import type { HiddenFolder, ProjectFiles } from "./project-files";
 import { dirOf, isUnder, joinPath } from "./project-paths";
 import { Report, type Where } from "./report";
 
@@ -21,6 +22,8 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** Maximum number of apps in one project (HubSpot: 20). */
   maxApps?: number;
+  /** Hidden folders the loader left out (loadProjectFolder); those that look like project parts are warned about. */
+  hiddenFolders?: readonly HiddenFolder[];
 }
 
 const projectFile = "hsproject.json";
@@ -95,6 +98,8 @@ function checkPlatformVersion(report: Report, where: Where, version: string | un
     report.warning("PROJECT_PLATFORM_VERSION_MISSING", where, `no platform version is set, so the project is read as ${DEFAULT_PLATFORM_VERSION}, the oldest`, `Set it in hsproject.json, e.g. "platformVersion": "2025.2".`);
     return DEFAULT_PLATFORM_VERSION;
   }
+  if (deprecatedPlatformVersions.includes(version))
+    report.warning("PROJECT_PLATFORM_VERSION_DEPRECATED", where, `platform version ${version} is deprecated in HubSpot's CLI; it still builds here`, 'Move to "platformVersion": "2025.2" or later (the *-hsmeta.json format).');
   if (isKnownPlatform(version)) return version;
   report.error("PROJECT_PLATFORM_VERSION_UNKNOWN", where, `unknown platform version ${JSON.stringify(version)}${suggestion(version, platformVersions)}`, `Use one of ${platformVersions.join(", ")}.`);
   return undefined;
@@ -129,6 +134,7 @@ function validateTree(ctx: ProjectContext, name: string, opts: ValidateOptions, 
     apps = validateHsmetaApps(ctx, metaFiles);
     checkEndpoints(ctx, apps);
   }
+  checkHiddenFolders(ctx, opts.hiddenFolders ?? []);
   // HubSpot builds a project without components to an empty build; it only says so.
   if ((legacy ? appJsons : metaFiles).length === 0) {
     const where = ctx.srcDir ? `${ctx.srcDir}/` : "the uploaded files";
@@ -172,6 +178,6 @@ function checkAppUids(ctx: ProjectContext, apps: AppModel[]): void {
 }
 
 function finish(report: Report, project?: ProjectModel): ValidationResult {
-  const diagnostics = report.diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const diagnostics = sortDiagnostics(report.diagnostics);
   return diagnostics.some((d) => d.severity === "error") || !project ? { diagnostics } : { project, diagnostics };
 }

@@ -95,6 +95,7 @@ export const settingsShape = {
   SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTION_RUNNER_IDLE_MS: wholeNumber(100, 24 * 60 * 60 * 1000).default(DEFAULT_RUNNER_IDLE_MS),
   SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: wholeNumber(0, 100_000).default(DEFAULT_MAX_IDLE_RUNNERS),
+  SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTIONS_PORT: port.optional(),
   SPROCKET_FUNCTIONS_PUBLIC_URL: httpUrl("must be an http:// or https:// URL").optional(),
   SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
@@ -171,6 +172,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     gitPrivateHosts: s.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS,
     functionAllowPrivateNetwork: s.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK,
     functionRunners: { idleMs: s.SPROCKET_FUNCTION_RUNNER_IDLE_MS, maxIdle: s.SPROCKET_FUNCTION_MAX_IDLE_RUNNERS },
+    cardFetchAllowPrivateNetwork: s.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK,
     endpoints: { port: endpointPort, publicUrl: endpointUrl, callsPerMinute: s.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE },
     // Only root can switch users; otherwise the builder's confinement plugin is what holds.
     buildIdentity: process.getuid?.() === 0 ? { uid: s.SPROCKET_BUILD_UID, gid: s.SPROCKET_BUILD_UID } : undefined,

@@ -36,6 +36,8 @@ export interface ServerConfig {
   functionAllowPrivateNetwork: boolean;
   /** Idle runners are stopped after `idleMs` unused, and at most `maxIdle` are kept across all apps of the node. */
   functionRunners: { idleMs: number; maxIdle: number };
+  /** Let cards' `hubspot.fetch` reach http:// URLs and loopback, private and link-local addresses (off: public https only). */
+  cardFetchAllowPrivateNetwork: boolean;
   /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
   endpoints: EndpointConfig;
   /**

@@ -2,7 +2,6 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
-import { appBuildDir } from "../src/functions/build-files";
 import { ProjectApi } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
 
@@ -30,12 +29,12 @@ const echo = () =>
   api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
     body: { serverlessFunction: "echo", parameters: { n: 1 } },
   });
-const pool = () => server.platform.functions!;
+const pool = () => server.platform.functions.runners;
 const appBuilds = () =>
   pool()
     .stats()
     .builds.filter((key) => key.startsWith(`${accountId}/${appId}/`));
-const folder = (buildId: number) => appBuildDir(server.platform, { accountId, appId, buildId });
+const folder = (buildId: number) => server.platform.functions.files.dirOf({ accountId, appId, buildId });
 
 beforeAll(async () => {
   server = await startTestServer({ env: { SPROCKET_FUNCTION_RUNNER_IDLE_MS: "300" } });

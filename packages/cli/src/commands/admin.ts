@@ -20,8 +20,8 @@ export function registerAdmin(program: Command): void {
     .option("--json", "print as JSON (the same fields as bootstrap.json)")
     .addHelpText("after", examples('sprocket admin create-account --name "Acme"', 'sprocket admin create-account --name "Acme" --email ops@acme.test --data-dir /var/lib/sprocket --json'))
     .action(async (flags: { name: string; email?: string; dataDir?: string; server: string; json?: boolean }) => {
-      const { createAccount, loadConfig, openPlatform } = await import("@sprocket/server");
-      const platform = await openPlatform(loadConfig({ dataDir: flags.dataDir }));
+      const { createAccount, loadConfig, createPlatform } = await import("@sprocket/server");
+      const platform = await createPlatform(loadConfig({ dataDir: flags.dataDir }));
       try {
         const email = flags.email ?? `admin+${Date.now().toString(36)}@sprocket.local`;
         const created = await createAccount(platform, { name: flags.name, admin: { email } });
@@ -29,7 +29,7 @@ export function registerAdmin(program: Command): void {
         if (flags.json) printJson(result);
         else ok(`Account ${created.accountId} "${flags.name}": sign in as ${email} / ${created.superAdmin.password}; CLI key ${created.personalAccessKey}`);
       } finally {
-        await platform.store.close();
+        await platform.close();
       }
     });
 }

@@ -4,6 +4,7 @@ import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
 import { printJson } from "../output";
+import { failedRunLines } from "../failed-run";
 import { pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
@@ -12,6 +13,19 @@ interface RunReply {
   response: unknown;
   durationMs: number;
   logs: Array<{ level: string; message: string }>;
+}
+
+/** The context HubSpot's error body carries for a failed run (routes.ts of the server's functions). */
+interface FailedRunBody {
+  errors?: Array<{ context?: { exception?: string[]; logs?: string[] } }>;
+}
+
+// The function's own output may span lines; nothing it prints may drive the terminal.
+const shown = (value: unknown) => text(value, { multiline: true });
+
+function printFailedRun(body: FailedRunBody | undefined): void {
+  const context = body?.errors?.[0]?.context;
+  for (const line of failedRunLines({ logs: context?.logs ?? [], stack: context?.exception?.[0] }, pcErr)) process.stderr.write(`${line}\n`);
 }
 
 export function registerFunction(program: Command): void {
@@ -38,13 +52,15 @@ export function registerFunction(program: Command): void {
       try {
         reply = await client.call<RunReply>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: name, parameters } });
       } catch (e) {
-        // The failure message already names the function and carries its trace id for `sprocket logs trace`.
-        if (e instanceof ApiRequestError && flags.json) printJson(e.body);
+        // The failure message already names the function and carries its trace id for `sprocket logs trace`; before it
+        // come what the function logged and where it failed, which explain it.
+        if (e instanceof ApiRequestError) {
+          if (flags.json) printJson(e.body);
+          else printFailedRun(e.body as FailedRunBody | undefined);
+        }
         throw e;
       }
       if (flags.json) return void printJson(reply);
-      // The function's own output may span lines; nothing it prints may drive the terminal.
-      const shown = (value: unknown) => text(value, { multiline: true });
       for (const line of reply.logs) process.stderr.write(pcErr.dim(`[${text(line.level)}] ${shown(line.message)}\n`));
       process.stdout.write(`${shown(typeof reply.response === "string" ? reply.response : JSON.stringify(reply.response, null, 2))}\n`);
       process.stderr.write(pcErr.dim(`${reply.durationMs} ms · trace ${text(reply.traceId)}\n`));

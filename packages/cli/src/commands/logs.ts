@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
-import { apiFetch, exchangeKey } from "../api-client";
+import { apiFetch, exchangeKey, type SprocketClient } from "../api-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
+import { failedRunLines, type FailedRunText } from "../failed-run";
 import { printJson, printTable } from "../output";
 import { pc, pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
@@ -147,10 +148,31 @@ async function listOrFollow(kind: Kind, flags: ListFlags): Promise<void> {
     // Oldest first, as in a terminal log; newest at the bottom.
     printTable(head, [...page.results].reverse().map(cells));
     if (page.paging) process.stdout.write(pc.dim(`Older events exist: narrow with --since/--until or raise --limit.\n`));
+    if (kind === "functions") await printFailures(client, page.results);
     return;
   }
   for (const row of [...page.results].reverse()) printEvent(row, flags.json, cells);
   await follow(client.account, kind, flags, (row) => printEvent(row, flags.json, cells));
+}
+
+/** How many of the listed failed runs `logs functions` explains below its table (newest first). */
+const FAILURES_SHOWN = 5;
+
+/** Below the table, the newest failed runs with what they logged and where they failed (their detail has both). */
+async function printFailures(client: SprocketClient, rows: Row[]): Promise<void> {
+  const failed = rows.filter((r) => r.outcome !== "SUCCESS");
+  const details = await Promise.all(failed.slice(0, FAILURES_SHOWN).map((r) => client.call<Row>("GET", `/api/v1/logs/functions/${encodeURIComponent(r.id)}`)));
+  for (const run of details) {
+    process.stdout.write(`\n${pc.red("✖")} ${pc.bold(text(run.functionName))} ${outcome(run.outcome)}${run.error ? pc.red(`: ${text(run.error.message)}`) : ""}  ${time(run)}  ${short(run.traceId)}\n`);
+    for (const line of failedRunLines(failedRunText(run), pc, "  ")) process.stdout.write(`${line}\n`);
+  }
+  if (failed.length > FAILURES_SHOWN) process.stdout.write(pc.dim(`\n${failed.length - FAILURES_SHOWN} more failed runs: see each with sprocket logs trace <trace>.\n`));
+}
+
+/** A function run's stored log lines and stack, as failedRunLines prints them. */
+function failedRunText(run: Row): FailedRunText {
+  const logs = (run.logs ?? []) as Array<{ level: string; message: string }>;
+  return { logs: logs.map((l) => `[${l.level}] ${l.message}`), stack: run.error?.stack };
 }
 
 function printEvent(row: Row, json: boolean | undefined, cells: (row: Row) => string[]): void {
@@ -231,6 +253,7 @@ export function renderTrace(trace: Trace): string {
       lines.push(`${prefix}${last ? "└─" : "├─"} ${mark} ${pc.bold(text(span.name))}${detail ? ` ${detail}` : ""}  ${pc.dim(`+${ms(span.offsetMs)}`)}  ${ms(span.durationMs)}  ${span.status === "OK" ? pc.cyan(bar) : pc.red(bar)}`);
       const inner = prefix + (last ? "   " : "│  ");
       for (const log of span.logs) lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${text(log.message)}`);
+      if (span.event?.kind === "function-run" && span.event.outcome !== "SUCCESS") lines.push(...failedRunLines(failedRunText(span.event), pc, inner));
       walk(span.children, inner);
     });
   };

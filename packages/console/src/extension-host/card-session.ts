@@ -34,6 +34,8 @@ export type CardStatus = "loading" | "ready" | "failed";
 export interface CardState {
   status: CardStatus;
   failure?: FailureReport;
+  /** The failure's stack frames in the project's files (services.mapStack), once the server has answered. */
+  failureFrames?: string[];
   alerts: (CardAlert & { key: number })[];
   iframeModal?: IframeModalRequest & { onClose?: () => void };
   /** Bumped by refreshObjectProperties so Crm* components read again. */
@@ -205,6 +207,18 @@ export class CardSession {
     });
   }
 
+  /** Where the page shows this card's trace, if it does. */
+  get traceUrl(): string | undefined {
+    return this.options.services.traceUrl?.(this.traceId);
+  }
+
+  /** Opens a same-origin path in the page's router (or loads it when the page has none). */
+  openPath(path: string): void {
+    const onNavigate = this.options.services.onNavigate;
+    if (onNavigate) onNavigate(path);
+    else location.assign(path);
+  }
+
   /** A failure seen on the page side (e.g. a component that cannot render the card's props). */
   reportHostFailure(error: unknown): void {
     this.fail({ name: (error as Error)?.name ?? "Error", message: errorMessage(error), stack: (error as Error)?.stack });
@@ -216,6 +230,14 @@ export class CardSession {
     this.update({ status: "failed", failure });
     this.rejectReady?.(this.failureError());
     this.terminate();
+    const { mapStack } = this.options.services;
+    if (mapStack && failure.stack) {
+      mapStack(failure.stack).then(
+        (stack) => this.update({ failureFrames: stack.split("\n").filter((line) => /^\s+(at|…) /.test(line)).map((line) => line.trim()) }),
+        // Without the server's answer the details keep the message alone.
+        () => undefined,
+      );
+    }
   }
 
   private update(patch: Partial<CardState>): void {
@@ -291,12 +313,14 @@ export class CardSession {
       copyTextToClipboard: (text) => navigator.clipboard.writeText(text),
       navigateToPage: (target) => this.navigate(target),
       runServerlessFunction: async (call) => this.runServerless(call),
-      hsFetch: async (request) => {
-        if (!services.fetchProxy) throw new Error("hubspot.fetch is not available on this page");
-        const spanId = newSpanId();
-        this.log("debug", `hubspot.fetch ${request.method} ${request.url}`, spanId);
-        return services.fetchProxy(request, { traceparent: traceparent(this.traceId, spanId) });
-      },
+      // A refusal is an answer, not a rejection: remote-ui rethrows rejections on this side, as page errors.
+      hsFetch: (request) =>
+        this.dataAnswer(() => {
+          if (!services.fetchProxy) throw new Error("hubspot.fetch is not available on this page");
+          const spanId = newSpanId();
+          this.log("debug", `hubspot.fetch ${request.method} ${request.url}`, spanId);
+          return services.fetchProxy(request, { traceparent: traceparent(this.traceId, spanId) });
+        }),
       fetchCrmProperties: async (names, onUpdate) => {
         const answer = await this.dataAnswer(() => this.fetchRecordProperties(names));
         if (answer.error) return answer;

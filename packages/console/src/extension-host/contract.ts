@@ -169,4 +169,9 @@ export interface CardServices {
   onNavigate?: (path: string) => void;
   /** CrmActionButton / CrmActionLink / CrmCardActions; EXTERNAL_URL opens a tab when this is absent. */
   onCrmAction?: (actionType: string, actionContext: unknown) => void;
+  /** The same-origin path where the page shows a trace: a card that failed links its trace id there. */
+  traceUrl?: (traceId: string) => string;
+  /** A failed card's stack in the project's files and lines (the server maps it with the build's source map); without
+   * it, the failure's details show its message only, since the raw stack names only the minified bundle. */
+  mapStack?: (stack: string) => Promise<string>;
 }

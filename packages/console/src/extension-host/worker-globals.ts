@@ -75,13 +75,14 @@ export function workerGlobals({ page, RemoteUI, onExtendV2, onExtendLegacy }: Wo
       return result.response;
     },
     hsFetch: async (url: string, options: { method?: string; timeout?: number; body?: unknown; headers?: Record<string, string> } = {}) => {
-      const reply = await page.hsFetch({
+      const { data: reply, error } = await page.hsFetch({
         url,
         method: options.method ?? "GET",
         timeoutMs: options.timeout,
         body: options.body,
         headers: options.headers,
       });
+      if (!reply) throw new Error(error);
       return new Response(reply.status === 204 || reply.status === 304 ? null : reply.body, {
         status: reply.status,
         headers: reply.headers,

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 
 /** An app named by its numeric id or its uid, live, in the caller's account. */
 export async function findApp(db: Kysely<Database>, accountId: number, ref: string) {

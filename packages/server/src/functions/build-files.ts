@@ -2,9 +2,12 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Platform } from "../platform";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
 import { loadBuildArtifact } from "../projects/build-artifact";
 import type { DeployedAppFunction } from "./app-function";
+
+type AppBuild = Pick<DeployedAppFunction, "accountId" | "appId" | "buildId">;
 
 /**
  * Function bundles are unpacked from the build artifact (in the database) into a node-local cache. It lives outside
@@ -13,32 +16,50 @@ import type { DeployedAppFunction } from "./app-function";
  * the server only; the runner pool hands it to its account's runner user when it first serves the build
  * (runtime's runner-identity.ts, giveBuildDir).
  */
-export function functionCacheRoot(p: Platform): string {
-  const tag = crypto.createHash("sha256").update(p.config.dataDir).digest("hex").slice(0, 12);
-  return path.join(os.tmpdir(), `sprocket-functions-${tag}`);
-}
+export class FunctionFiles {
+  /** Unpacks under way, so that concurrent calls of one build unpack it once. */
+  private readonly inflight = new Map<string, Promise<string>>();
+  /** The node's cache folder, one per data dir so that servers sharing a machine keep apart. */
+  readonly root: string;
 
-const inflight = new Map<string, Promise<string>>();
-
-type AppBuild = Pick<DeployedAppFunction, "accountId" | "appId" | "buildId">;
-
-/** Where one app's function bundles of one build are unpacked (a project build can hold several apps). */
-export const appBuildDir = (p: Platform, b: AppBuild) => path.join(functionCacheRoot(p), `${b.accountId}-${b.appId}-${b.buildId}`);
-
-/** The folder holding one app's function bundles of one build, unpacked once per node. */
-export function appFunctionDir(p: Platform, target: AppBuild & { bundles: readonly string[] }): Promise<string> {
-  const dir = appBuildDir(p, target);
-  if (fs.existsSync(dir)) return Promise.resolve(dir);
-  let pending = inflight.get(dir);
-  if (!pending) {
-    pending = unpack(p, target.accountId, target.buildId, target.bundles, dir).finally(() => inflight.delete(dir));
-    inflight.set(dir, pending);
+  constructor(
+    private readonly db: Kysely<Database>,
+    dataDir: string,
+  ) {
+    const tag = crypto.createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
+    this.root = path.join(os.tmpdir(), `sprocket-functions-${tag}`);
   }
-  return pending;
+
+  /** Where one app's function bundles of one build are unpacked: per app, as a project build can hold several apps. */
+  dirOf(build: AppBuild): string {
+    return path.join(this.root, `${build.accountId}-${build.appId}-${build.buildId}`);
+  }
+
+  /** The folder holding one app's function bundles of one build, unpacked once per node. */
+  appFunctionDir(target: AppBuild & { bundles: readonly string[] }): Promise<string> {
+    const dir = this.dirOf(target);
+    if (fs.existsSync(dir)) return Promise.resolve(dir);
+    let pending = this.inflight.get(dir);
+    if (!pending) {
+      pending = unpack(this.db, target.accountId, target.buildId, target.bundles, dir).finally(() => this.inflight.delete(dir));
+      this.inflight.set(dir, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Removes an app build's folder once it is no longer live and its runners have exited. An unpack under way finishes
+   * first, so that its rename cannot put the folder back afterwards.
+   */
+  async remove(build: AppBuild): Promise<void> {
+    const dir = this.dirOf(build);
+    await this.inflight.get(dir)?.catch(() => undefined);
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
 }
 
-async function unpack(p: Platform, accountId: number, buildId: number, bundles: readonly string[], dir: string): Promise<string> {
-  const files = await loadBuildArtifact(p.store.db, accountId, buildId);
+async function unpack(db: Kysely<Database>, accountId: number, buildId: number, bundles: readonly string[], dir: string): Promise<string> {
+  const files = await loadBuildArtifact(db, accountId, buildId);
   if (!files) throw new Error(`Build ${buildId} has no artifact`);
   const root = path.dirname(dir);
   fs.mkdirSync(root, { recursive: true, mode: 0o711 });

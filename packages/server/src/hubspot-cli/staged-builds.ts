@@ -3,7 +3,7 @@ import type { Kysely } from "kysely";
 import { readZipEntries, zipEntries } from "@sprocket/builder";
 import { isKnownPlatform } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import type { ProjectsContext } from "../projects/projects-context";
 import { requireProject, type ProjectRow } from "../projects/project-lookup";
 import { findStagedBuild, projectLocked } from "../projects/project-lock";
@@ -19,13 +19,13 @@ import { BUILD_JOB } from "../projects/run-build";
 type Who = { accountId: number; userId: number };
 
 const notProvisioned = (name: string) =>
-  new ApiError(400, "VALIDATION_ERROR", `Project "${name}" has no staged build. Provision one first (POST …/builds/staged/provision).`, {
+  new DomainError("invalid", `Project "${name}" has no staged build. Provision one first (POST …/builds/staged/provision).`, {
     subCategory: "BuildPipelineErrorType.MISSING_PROJECT_PROVISION",
   });
 
 export function checkPlatformVersion(version: string | undefined): string {
-  if (!version) throw validationError('Give the platform version as ?platformVersion= (hsproject.json "platformVersion").');
-  if (!isKnownPlatform(version)) throw validationError(`Unknown platform version ${JSON.stringify(version)}.`, [{ message: "Unknown platform version", in: "platformVersion" }]);
+  if (!version) throw invalid('Give the platform version as ?platformVersion= (hsproject.json "platformVersion").');
+  if (!isKnownPlatform(version)) throw invalid(`Unknown platform version ${JSON.stringify(version)}.`, [{ message: "Unknown platform version", in: "platformVersion" }]);
   return version;
 }
 
@@ -34,7 +34,7 @@ export function checkStagedPath(raw: string): string {
   const path = raw.replace(/\\/g, "/");
   const normal = posix.normalize(path);
   if (path === "" || normal !== path || path.startsWith("/") || normal === ".." || normal.startsWith("../") || path.endsWith("/")) {
-    throw validationError(`Invalid file path ${JSON.stringify(raw)}: give a path relative to the project's source folder, without "..".`, [{ message: "Invalid path", in: "path" }]);
+    throw invalid(`Invalid file path ${JSON.stringify(raw)}: give a path relative to the project's source folder, without "..".`, [{ message: "Invalid path", in: "path" }]);
   }
   return path;
 }
@@ -116,7 +116,7 @@ export async function cancelStagedBuild(ctx: ProjectsContext, who: Who, name: st
   await withProjectLocked(ctx, who, name, async (trx, project) => {
     const staged = await findStagedBuild(trx, project.id);
     if (!staged) {
-      throw new ApiError(400, "VALIDATION_ERROR", `Project "${project.name}" has no staged build to cancel.`, { subCategory: "BuildPipelineErrorType.BUILD_NOT_IN_PROGRESS" });
+      throw new DomainError("invalid", `Project "${project.name}" has no staged build to cancel.`, { subCategory: "BuildPipelineErrorType.BUILD_NOT_IN_PROGRESS" });
     }
     await trx.deleteFrom("builds").where("id", "=", staged.id).execute();
     await trx

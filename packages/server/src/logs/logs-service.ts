@@ -9,7 +9,6 @@ import { OtlpExporter } from "./otlp-export";
 import { pruneLogs } from "./retention";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
 export interface LogsOptions extends LogsConfig {
   sink?: SinkOptions;
@@ -22,19 +21,18 @@ const entryOf = ({ table, row }: StoredRow): LogEntry =>
       ? { kind: "functions", accountId: row.account_id, appId: row.app_id, view: functionRunView(row) }
       : { kind: "extensions", accountId: row.account_id, appId: row.app_id, view: extensionEventView(row) };
 
-/** The log domain's running parts: the sink, the follow bus, the optional OTLP exporter and the retention job. */
+/** The log domain's running parts: the sink, the follow bus, the optional OTLP exporter and pruning (logs/retention-job.ts runs it). */
 export class Logs {
   readonly sink: LogSink;
   readonly exporter: OtlpExporter | undefined;
-  private pruneTimer: NodeJS.Timeout | undefined;
   private pruning: Promise<unknown> = Promise.resolve();
-  /** Where background failures (a failed INSERT, an unreachable collector) are reported; the plugin points it at the server log. */
-  onError: (error: unknown, what: string) => void = () => {};
 
+  /** `onError` is where background failures (a failed INSERT, an unreachable collector) are reported: the server log. */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
     readonly options: LogsOptions,
+    readonly onError: (error: unknown, what: string) => void,
     readonly bus: LogBus = new InProcessLogBus(),
     writer: SinkWriter = storeWriter(db),
   ) {
@@ -51,13 +49,6 @@ export class Logs {
     );
   }
 
-  /** Prunes now and then every hour. */
-  startRetention(): void {
-    const run = () => void this.prune().catch((e: unknown) => this.onError(e, "log retention"));
-    run();
-    this.pruneTimer = setInterval(run, PRUNE_EVERY_MS).unref();
-  }
-
   /** Deletes what is older than the retention period; returns the rows deleted per table. */
   prune(): Promise<Record<string, number>> {
     const next = this.pruning.then(() => pruneLogs(this.db, this.clock.now() - this.options.retentionDays * DAY_MS));
@@ -71,9 +62,8 @@ export class Logs {
     await this.exporter?.flush();
   }
 
-  /** Stops the job, writes what is pending and waits for the export: call before the store closes. */
+  /** Writes what is pending and waits for the export and a prune under way: call before the store closes. */
   async close(): Promise<void> {
-    clearInterval(this.pruneTimer);
     await this.sink.close();
     await this.exporter?.close();
     await this.pruning;

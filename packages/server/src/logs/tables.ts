@@ -3,6 +3,7 @@ import type { Millis } from "../store/schema";
 
 export type SecurityEventType =
   | "TOKEN_VIEWED"
+  | "CLIENT_SECRET_VIEWED"
   | "TOKEN_ROTATED"
   | "TOKEN_ROTATED_LATER"
   | "OLD_TOKEN_EXPIRED"
@@ -73,7 +74,8 @@ export interface FunctionRunsTable {
   created_at: Millis;
 }
 
-export type ExtensionEventKind = "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG";
+/** FETCH: a `hubspot.fetch` call the server proxied for the card (extensions/fetch-proxy.ts). */
+export type ExtensionEventKind = "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG" | "FETCH";
 export type ExtensionLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
 export interface ExtensionEventsTable {

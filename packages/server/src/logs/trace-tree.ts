@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 
 type EventView = ReturnType<typeof apiCallView> | ReturnType<typeof functionRunView> | ReturnType<typeof extensionEventView> | ReturnType<typeof securityEventView>;
@@ -102,6 +102,7 @@ function describe(v: EventView): { name: string; durationMs: number; failed: boo
     case "function-run":
       return { name: `function ${v.functionName}`, durationMs: v.durationMs, failed: v.outcome !== "SUCCESS" };
     case "extension-event":
+      if (v.eventType === "FETCH") return { name: v.message, durationMs: v.durationMs ?? 0, failed: v.level === "ERROR" };
       return { name: `render ${v.cardUid}`, durationMs: v.durationMs ?? 0, failed: v.eventType === "RENDER_FAILURE" };
     case "security-event":
       return { name: `security ${v.type}`, durationMs: 0, failed: false };

@@ -1,6 +1,6 @@
 import { readZipEntries, zipEntries } from "@sprocket/builder";
 import type { Platform } from "../platform";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 import { requireProject } from "./project-lookup";
 
 /**

@@ -1,7 +1,7 @@
 import { access } from "node:fs/promises";
 import { join, posix } from "node:path";
 import { BuildError, bundleCard, bundleFunction, installDependencies, type BuildIdentity, type InstalledDependencies } from "@sprocket/builder";
-import type { AppModel, ProjectModel } from "@sprocket/project-format";
+import type { AppModel, ExtensionType, ProjectModel } from "@sprocket/project-format";
 import type { DeployedApp } from "../apps/provision";
 import type { Subtask } from "./subtasks";
 
@@ -21,6 +21,8 @@ export type SubtaskUpdate = (id: string, change: Partial<Subtask>) => Promise<vo
 /** Where each bundle lives in the artifact; the deployer and the function runner read these paths. */
 export const cardBundlePath = (appUid: string, cardUid: string) => `apps/${appUid}/cards/${cardUid}.js`;
 export const functionBundlePath = (appUid: string, name: string) => `apps/${appUid}/functions/${name}.js`;
+/** App pages, settings pages and bulk actions: React like cards, kept apart so a card and a page may share a uid. */
+export const extensionBundlePath = (appUid: string, uid: string) => `apps/${appUid}/extensions/${uid}.js`;
 
 /**
  * Installs each card's and function package's dependencies (from the shared cache when it has them) and bundles
@@ -46,14 +48,15 @@ export async function buildComponents(model: ProjectModel, paths: ComponentBuild
   for (const app of model.apps) {
     await update(`app:${app.uid}`, { status: "BUILDING", startedAt: now() });
   }
+  // Pages, settings and bulk actions are React UI extensions like cards: the same install and bundle.
+  const bundleUi = (ui: { entryFile: string; packageDir?: string }, outPath: string, label?: string) => async (warn: (messages: string[]) => void) => {
+    const { nodeModulesDir, workspaces } = ui.packageDir ? await install(paths, ui.packageDir, signal, warn) : NOTHING_INSTALLED;
+    await bundleCard({ entry: join(paths.srcDir, ui.entryFile), ...(label ? { label } : {}), nodeModulesDir, workspaces, outFile: join(paths.outDir, outPath), mode: "production", root: paths.srcDir, runAs: paths.runAs ?? null });
+  };
   await Promise.all(
     model.apps.flatMap((app) => [
-      ...app.cards.map((card) =>
-        step(app.uid, `card:${app.uid}:${card.uid}`, async (warn) => {
-          const { nodeModulesDir, workspaces } = card.packageDir ? await install(paths, card.packageDir, signal, warn) : NOTHING_INSTALLED;
-          await bundleCard({ entry: join(paths.srcDir, card.entryFile), nodeModulesDir, workspaces, outFile: join(paths.outDir, cardBundlePath(app.uid, card.uid)), mode: "production", root: paths.srcDir, runAs: paths.runAs ?? null });
-        }),
-      ),
+      ...app.cards.map((card) => step(app.uid, `card:${app.uid}:${card.uid}`, bundleUi(card, cardBundlePath(app.uid, card.uid)))),
+      ...app.extensions.map((ext) => step(app.uid, `extension:${app.uid}:${ext.uid}`, bundleUi(ext, extensionBundlePath(app.uid, ext.uid), extensionLabels[ext.type]))),
       ...(app.functions.length ? [step(app.uid, `functions:${app.uid}`, (warn) => buildFunctions(app, paths, signal, warn))] : []),
     ]),
   );
@@ -76,6 +79,8 @@ async function buildFunctions(app: AppModel, paths: ComponentBuildPaths, signal:
     await bundleFunction({ entry: join(paths.srcDir, fn.file), nodeModulesDir, workspaces, outFile: join(paths.outDir, functionBundlePath(app.uid, fn.name)), root: paths.srcDir, runAs: paths.runAs ?? null });
   }
 }
+
+const extensionLabels: Record<ExtensionType, string> = { page: "Page", pages: "Pages", settings: "Settings page", "crm-bulk-action": "Bulk action" };
 
 type Installed = Pick<InstalledDependencies, "nodeModulesDir" | "workspaces">;
 const NOTHING_INSTALLED: Installed = { nodeModulesDir: null, workspaces: {} };
@@ -112,6 +117,7 @@ export function deployedApp(app: AppModel): DeployedApp {
     name: app.name,
     description: app.description,
     scopes: app.scopes,
+    permittedFetchUrls: app.permittedFetchUrls,
     cards: app.cards.map((c) => ({ uid: c.uid, title: c.title, location: c.location, objectTypes: c.objectTypes.map((o) => o.name), bundle: cardBundlePath(app.uid, c.uid) })),
     functions: app.functions.map((f) => ({
       name: f.name,
@@ -119,5 +125,7 @@ export function deployedApp(app: AppModel): DeployedApp {
       ...(f.endpoint ? { endpoint: { path: f.endpoint.path, methods: [...f.endpoint.methods] } } : {}),
       bundle: functionBundlePath(app.uid, f.name),
     })),
+    extensions: app.extensions.map((e) => ({ uid: e.uid, type: e.type, config: e.config, bundle: extensionBundlePath(app.uid, e.uid) })),
+    features: app.features.map((f) => ({ uid: f.uid, type: f.type, config: f.config })),
   };
 }

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { parseBody } from "../http/parse-body";
-import { validationError } from "../http/api-error";
+import { parseBody } from "../util/parse-body";
+import { invalid } from "../errors/domain-error";
 import type { ProjectsContext } from "./projects-context";
+import { componentTypeName } from "../apps/provision";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
 import { requireProject } from "./project-lookup";
-import { deployJson, requireDeploy } from "./deploy-json";
+import { deployJson, requireDeploy, selectDeploys } from "./deploy-json";
 import { structureOf, type Subtask } from "./subtasks";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
@@ -15,7 +16,7 @@ const developing = { config: { auth: "user" as const, permission: "develop" as c
 type DeployParams = { Params: { name: string; id: string } };
 
 const deployId = (raw: string) => {
-  if (!/^\d+$/.test(raw)) throw validationError(`Deploy id must be a positive whole number (got ${JSON.stringify(raw)}).`);
+  if (!/^\d+$/.test(raw)) throw invalid(`Deploy id must be a positive whole number (got ${JSON.stringify(raw)}).`);
   return Number(raw);
 };
 const statusLink = (name: string, id: number) => `/dfs/deploy/v1/deploy-status/projects/${encodeURIComponent(name)}/deploys/${id}`;
@@ -49,11 +50,23 @@ export const deployRoutes =
         buildResultType: "DEPLOY_BLOCKED",
         issues: result.removals.map((r) => ({
           uid: r.kind === "app" ? r.uid : r.name,
-          componentTypeName: r.kind === "app" ? "APPLICATION" : r.kind === "card" ? "CARD" : "APP_FUNCTION",
+          componentTypeName: componentTypeName(r.kind),
           errorMessages: [],
           blockingMessages: [{ message: `This deploy would remove ${describeRemoval(r)}.`, isWarning: true }],
         })),
       };
+    });
+
+    // Sprocket's addition (HubSpot has no deploy list): the console's deploy history, newest first, paged like builds.
+    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/deploy/v1/deploys/by-project-name/:name/deploys", signedIn, async (request) => {
+      const project = await requireProject(db, request.user!.accountId, request.params.name);
+      const limit = Math.min(Math.max(Number(request.query.limit ?? 20) || 20, 1), 100);
+      let query = selectDeploys(db, project);
+      if (request.query.after !== undefined) query = query.where("deploys.id", "<", deployId(request.query.after));
+      const rows = await query.orderBy("deploys.id", "desc").limit(limit + 1).execute();
+      const page = rows.slice(0, limit);
+      const next = rows.length > limit ? String(page[page.length - 1]!.id) : undefined;
+      return { results: page.map((d) => deployJson(project, d)), ...(next ? { paging: { next: { after: next } } } : {}) };
     });
 
     app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", signedIn, async (request) => {

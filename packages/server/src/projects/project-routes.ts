@@ -1,13 +1,13 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { platformVersions } from "@sprocket/project-format";
 import type { ProjectsContext } from "./projects-context";
 import { createProject } from "./create-project";
 import { deleteProject } from "./delete-project";
 import { getProjectSettings, updateProjectSettings } from "./project-settings";
 import { projectJson } from "./project-json";
-import { requireProject } from "./project-lookup";
+import { listProjects, requireProject } from "./project-lookup";
 import { gitWebhookPath, linkRepository, unlinkRepository } from "./git-link";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
@@ -21,7 +21,7 @@ export const projectRoutes =
   ({ p }: ProjectsContext): FastifyPluginAsync =>
   async (app) => {
     app.get("/developer/projects/v1", signedIn, async (request) => {
-      const rows = await p.store.db.selectFrom("projects").selectAll().where("account_id", "=", request.user!.accountId).orderBy("name").execute();
+      const rows = await listProjects(p.store.db, request.user!.accountId);
       return { results: await Promise.all(rows.map((r) => projectJson(p.store.db, r))) };
     });
 
@@ -41,7 +41,7 @@ export const projectRoutes =
     );
 
     app.delete<Named>("/developer/projects/v1/:name", developing, async (request, reply) => {
-      await deleteProject(p, request.user!.accountId, request.params.name, request.log);
+      await deleteProject(p, request.user!.accountId, request.params.name);
       return reply.status(204).send();
     });
 

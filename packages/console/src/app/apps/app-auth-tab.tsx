@@ -1,4 +1,4 @@
-// Auth tab: scopes, the access token (show, copy, rotate, expire the old one) and deleting the app.
+// Auth tab: scopes, the access token, the client secret (show, copy, rotate, expire the old one) and deleting the app.
 import { useState } from "react";
 import { Alert, Badge, Button, Code, Group, Menu, Modal, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -8,6 +8,7 @@ import { ErrorNotice, formatDate } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import type { PrivateAppDetail } from "./app-types";
+import { AppClientSecret } from "./app-client-secret";
 
 export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const { accountId } = useSession();
@@ -72,7 +73,7 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
                   Hide
                 </Button>
               ) : (
-                <Button variant="default" size="xs" loading={reveal.isPending} onClick={() => reveal.mutate()}>
+                <Button variant="default" size="xs" loading={reveal.isPending} onClick={() => reveal.mutate()} aria-label="Show access token">
                   Show
                 </Button>
               )}
@@ -124,6 +125,8 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
           </Stack>
         ) : null}
       </Paper>
+
+      <AppClientSecret appId={app.appId} />
 
       <Paper withBorder p="md" component="section" aria-labelledby="scopes-title">
         <Title order={2} size="h4" id="scopes-title" mb="xs">

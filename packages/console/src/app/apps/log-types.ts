@@ -58,7 +58,8 @@ export interface ExtensionEvent extends EventBase {
   kind: "extension-event";
   appId: number;
   userId: number | null;
-  eventType: "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG";
+  /** FETCH: a `hubspot.fetch` call the server proxied for the card. */
+  eventType: "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG" | "FETCH";
   level: "DEBUG" | "INFO" | "WARN" | "ERROR";
   cardUid: string;
   location: string;

@@ -4,17 +4,19 @@ import { useDocumentTitle } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "wouter";
 import { api } from "../api-client";
-import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
+import { ErrorNotice, isNotFound, Loading, NotFound, PageTitle } from "../page-parts";
 import { appTabs, paths, type AppTab } from "../paths";
 import { useSession } from "../session";
 import { AppAuthTab } from "./app-auth-tab";
+import { AppHomeLink } from "./app-home-link";
 import { AppExtensionsTab } from "./app-extensions-tab";
 import { AppLogsTab } from "./app-logs-tab";
 import { AppLogTracesTab } from "./app-log-traces-tab";
 import { AppOverviewTab } from "./app-overview-tab";
+import { AppSettingsTab } from "./app-settings-tab";
 import type { PrivateAppDetail } from "./app-types";
 
-const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions" };
+const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions", settings: "Settings" };
 
 export const appQueryKey = (accountId: number, appId: string) => ["private-app", accountId, appId];
 
@@ -27,7 +29,19 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
   });
   const tab = appTabs.find((t) => t === params.tab);
   useDocumentTitle(`${app.data?.name ?? "Private app"} · ${tab ? tabLabels[tab] : ""} · Sprocket`);
-  if (!tab) return <EmptyState title="No such tab">Tabs are {appTabs.join(", ")}.</EmptyState>;
+  const back = { href: paths.privateApps(accountId), label: "All private apps" };
+  if (isNotFound(app.error))
+    return (
+      <NotFound title="Private app not found" back={back}>
+        This account has no private app with id “{params.appId}”. It may have been deleted, or removed by a deploy.
+      </NotFound>
+    );
+  if (!tab)
+    return (
+      <NotFound title="Page not found" back={{ href: paths.privateApp(accountId, Number(params.appId)), label: "App overview" }}>
+        A private app has no “{params.tab}” tab; its tabs are {appTabs.map((t) => tabLabels[t]).join(", ")}.
+      </NotFound>
+    );
   if (app.isPending) return <Loading />;
   if (app.isError) return <ErrorNotice error={app.error} />;
   const detail = app.data;
@@ -39,7 +53,7 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
         </Anchor>
         <Text size="sm">{detail.name}</Text>
       </Breadcrumbs>
-      <PageTitle>{detail.name}</PageTitle>
+      <PageTitle actions={<AppHomeLink appId={detail.appId} appName={detail.name} />}>{detail.name}</PageTitle>
       <Tabs value={tab} onChange={(value) => value && navigate(paths.privateApp(accountId, detail.appId, value as AppTab))} keepMounted={false}>
         <Tabs.List mb="md">
           {appTabs.map((t) => (
@@ -62,6 +76,9 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
         </Tabs.Panel>
         <Tabs.Panel value="extensions">
           <AppExtensionsTab app={detail} />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings">
+          <AppSettingsTab app={detail} />
         </Tabs.Panel>
       </Tabs>
     </>

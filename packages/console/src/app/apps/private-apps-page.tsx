@@ -7,6 +7,7 @@ import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
+import { AppHomeLink } from "./app-home-link";
 import type { PrivateAppSummary } from "./app-types";
 
 export default function PrivateAppsPage() {
@@ -53,7 +54,8 @@ export default function PrivateAppsPage() {
                 <Table.Td>
                   <Anchor component={Link} href={paths.privateApp(accountId, app.appId)}>
                     {app.name}
-                  </Anchor>
+                  </Anchor>{" "}
+                  <AppHomeLink appId={app.appId} appName={app.name} />
                   {app.description ? (
                     <Text size="xs" c="dimmed" lineClamp={1}>
                       {app.description}

@@ -37,6 +37,25 @@ export interface Build {
   activitySource: { type?: string; userId?: number; commitHash?: string; branch?: string; authorName?: string; repositoryName?: string; owner?: string };
 }
 
+export type DeployStatus = "PENDING" | "DEPLOYING" | "SUCCESS" | "FAILURE" | string;
+
+/** HubSpot's Deploy shape, with Sprocket's `userEmail` (who deployed; absent for an auto-deploy). */
+export interface Deploy {
+  deployId: number;
+  buildId: number;
+  status: DeployStatus;
+  projectName: string;
+  userId: number | null;
+  userEmail?: string;
+  source: "AUTO_DEPLOY" | "HUBSPOT_USER" | string;
+  errorMessage?: string;
+  enqueuedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export const isFinished = (status: BuildStatus | DeployStatus) => status === "SUCCESS" || status === "FAILURE";
+
 export interface Project {
   id: number;
   name: string;
@@ -59,6 +78,12 @@ export const projectsApi = {
   build: (project: string, buildId: number) => api<Build>("GET", `/dfs/v1/projects/${name(project)}/builds/${buildId}/status`),
   deploy: (project: string, buildId: number, skipRemovalWarning: boolean) =>
     api<{ id: number }>("POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: project, buildId, skipRemovalWarning }),
+  deploys: (project: string, limit: number, after?: string) =>
+    api<{ results: Deploy[]; paging?: { next?: { after: string } } }>(
+      "GET",
+      `/dfs/deploy/v1/deploys/by-project-name/${name(project)}/deploys?limit=${limit}${after ? `&after=${after}` : ""}`,
+    ),
+  deployStatus: (project: string, deployId: number) => api<Deploy>("GET", `/dfs/deploy/v1/deploy-status/projects/${name(project)}/deploys/${deployId}`),
   settings: (project: string) => api<{ isAutoDeployEnabled: boolean }>("GET", `/developer/projects/v1/${name(project)}/settings`),
   setAutoDeploy: (project: string, isAutoDeployEnabled: boolean) =>
     api<{ isAutoDeployEnabled: boolean }>("PUT", `/developer/projects/v1/${name(project)}/settings`, { isAutoDeployEnabled }),
@@ -88,4 +113,7 @@ export function durationMs(from: string | null, to: string | null): number | und
 
 export const formatDuration = (ms: number | undefined) => (ms === undefined ? "—" : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-export const statusColor = (status: BuildStatus) => (status === "SUCCESS" ? "green" : status === "FAILURE" ? "red" : "blue");
+export const statusColor = (status: BuildStatus | DeployStatus) => (status === "SUCCESS" ? "green" : status === "FAILURE" ? "red" : "blue");
+
+/** A deploy's status as people say it: a refused or broken deploy reads FAILED. */
+export const deployStatusLabel = (status: DeployStatus) => (status === "FAILURE" ? "FAILED" : status === "SUCCESS" ? "DEPLOYED" : status);

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from "kysely";
 import DataLoader from "dataloader";
 import type { Database } from "../../store/schema";
-import { validationError } from "../../http/api-error";
+import { invalid } from "../../errors/domain-error";
 import type { ObjectType } from "../object-types";
-import { liveProperties } from "../property-definitions";
+import type { PropertyDefinitions } from "../property-service";
 import { getObject, getObjects, resolveIds, type StoredObject } from "../object-store";
 import { objectView } from "../object-view";
 import { parseSearch, runSearch, SEARCH_LIMITS } from "../search-query";
@@ -12,13 +12,13 @@ import { searchBody, type FilterField, type SortChoice } from "./collection-args
 /** What every resolver of one GraphQL request works in. */
 export interface GraphqlContext {
   db: Kysely<Database>;
+  properties: PropertyDefinitions;
   accountId: number;
-  now: number;
   /** One loader per association field and page: the items of a collection ask for their associations together. */
   associationLoaders: Map<string, DataLoader<number, CollectionPage>>;
 }
 
-export const newContext = (db: Kysely<Database>, accountId: number, now: number): GraphqlContext => ({ db, accountId, now, associationLoaders: new Map() });
+export const newContext = (db: Kysely<Database>, properties: PropertyDefinitions, accountId: number): GraphqlContext => ({ db, properties, accountId, associationLoaders: new Map() });
 
 /** A record as the REST API shows it with every property: GraphQL fields read their values off it. */
 export interface RecordView {
@@ -50,7 +50,7 @@ function page(t: ObjectType, objects: readonly StoredObject[], total: number, of
 
 /** `contact(uniqueIdentifier: "email", uniqueIdentifierValue: …)`: by id, or by a unique property; null when none. */
 export async function findOne(ctx: GraphqlContext, t: ObjectType, uniqueIdentifier: string, value: string): Promise<RecordView | null> {
-  const defs = await liveProperties(ctx.db, ctx.accountId, t.id, ctx.now);
+  const defs = await ctx.properties.live(ctx.accountId, t.id);
   const idProperty = uniqueIdentifier === "id" ? undefined : uniqueIdentifier;
   const [id] = await resolveIds(ctx.db, ctx.accountId, t, defs, [value], idProperty);
   if (id === undefined) return null;
@@ -66,7 +66,7 @@ export async function collection(
   args: { filter?: Record<string, unknown> | null; orderBy?: readonly SortChoice[] | null; limit: number; offset: number },
 ): Promise<CollectionPage> {
   checkPaging(args.limit, args.offset);
-  const defs = await liveProperties(ctx.db, ctx.accountId, t.id, ctx.now);
+  const defs = await ctx.properties.live(ctx.accountId, t.id);
   const req = parseSearch(searchBody(fields, args));
   const r = await runSearch(ctx.db, { accountId: ctx.accountId, t, defs }, req);
   return page(t, r.objects, r.total, r.offset, r.limit);
@@ -74,8 +74,8 @@ export async function collection(
 
 /** Paging checked in the query's own terms (the search underneath speaks of `after`). */
 function checkPaging(limit: number, offset: number): void {
-  if (limit < 1 || limit > SEARCH_LIMITS.pageSize) throw validationError(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${limit}).`, [{ message: "limit out of range", in: "limit", code: "INVALID_LIMIT" }]);
-  if (offset < 0) throw validationError(`offset must not be negative (got ${offset}).`, [{ message: "offset out of range", in: "offset", code: "INVALID_PAGING_CURSOR" }]);
+  if (limit < 1 || limit > SEARCH_LIMITS.pageSize) throw invalid(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${limit}).`, [{ message: "limit out of range", in: "limit", code: "INVALID_LIMIT" }]);
+  if (offset < 0) throw invalid(`offset must not be negative (got ${offset}).`, [{ message: "offset out of range", in: "offset", code: "INVALID_PAGING_CURSOR" }]);
 }
 
 /** Record ids per query: far below the engines' bind-parameter caps (SQLite 32,766). */

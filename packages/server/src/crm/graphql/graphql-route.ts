@@ -3,10 +3,9 @@ import { execute, GraphQLError, type GraphQLFormattedError } from "graphql";
 import { z } from "zod";
 import type { Platform } from "../../platform";
 import { missingScopes } from "../../apps/app-auth";
-import { absentAs, parseBody } from "../../http/parse-body";
+import { absentAs, parseBody } from "../../util/parse-body";
 import { objectTypeById } from "../object-types";
 import { callerOf, json, routeConfig } from "../route-kit";
-import { accountSchema } from "./schema-cache";
 import { checkQuery, queryReach } from "./query-checks";
 import { newContext } from "./crm-reads";
 
@@ -51,11 +50,11 @@ export function registerGraphqlRoute(app: FastifyInstance, p: Platform): void {
     const body = parseBody(graphqlRequest, absentAs(request.body, {}), "GraphQL request");
     const variables = body.variables ?? undefined;
     const operationName = body.operationName ?? undefined;
-    const schema = await accountSchema(p.store.db, accountId, p.clock.now());
+    const schema = await p.crm.graphqlSchemas.forAccount(accountId);
     const checked = checkQuery(schema, body.query, variables, operationName);
     if ("errors" in checked) return json(reply, 400, { errors: checked.errors.map((e) => e.toJSON()) });
     requireScopes(request, queryReach(schema, checked.document));
-    const result = await execute({ schema, document: checked.document, contextValue: newContext(p.store.db, accountId, p.clock.now()), variableValues: variables, operationName });
+    const result = await execute({ schema, document: checked.document, contextValue: newContext(p.store.db, p.crm.properties, accountId), variableValues: variables, operationName });
     const errors = result.errors?.map((e) => formatError(request, e));
     if (!("data" in result)) return json(reply, 400, { errors });
     return json(reply, 200, { data: result.data, ...(errors ? { errors } : {}) });
