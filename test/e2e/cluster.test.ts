@@ -145,7 +145,7 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("three nodes over on
     const [card] = await contactCards(n3.api);
     const live = card!.buildId;
     expect((await runFunction(n3.api, appId, "warm")).status).toBe(200);
-    const runners = runnersOf(n3, accountId, live);
+    const runners = runnersOf(n3, { accountId, appId, buildId: live });
     expect(runners.length).toBeGreaterThan(0);
 
     // The reviewer's repro: what a function that reached Redis could send, telling every node to retire the live build.
@@ -165,7 +165,7 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("three nodes over on
     await uploadAndDeploy(n1.api, "clustered", await seedExample("three"), 3);
     const [card3] = await contactCards(n1.api);
     await expect.poll(() => alive(runners)).toEqual([]);
-    await expect.poll(() => runnersOf(n3, accountId, card3!.buildId).length).toBeGreaterThan(0);
+    await expect.poll(() => runnersOf(n3, { accountId, appId, buildId: card3!.buildId }).length).toBeGreaterThan(0);
   });
 
   it("holds an app to 190 requests per 10 seconds in total, whichever nodes the requests reach", async () => {

@@ -1,4 +1,11 @@
-export { createRunnerPool, type RunnerPool, type RunnerPoolOptions } from "./runner-pool";
+export {
+  createRunnerPool,
+  DEFAULT_MAX_IDLE_RUNNERS,
+  DEFAULT_RUNNER_IDLE_MS,
+  type RunnerPool,
+  type RunnerPoolOptions,
+  type RunnerPoolStats,
+} from "./runner-pool";
 export type { InvokeRequest } from "./invoke-request";
 export type {
   FunctionContext,

@@ -14,6 +14,10 @@ export interface RunnerPoolOptions {
   warmPerBuild?: number;
   /** Most runners alive per build; further invocations wait (default 4). */
   maxPerBuild?: number;
+  /** An idle runner is stopped after this long unused (default 5 minutes), and not replaced until its build is called. */
+  idleMs?: number;
+  /** Most idle runners kept across all builds; past it the least recently used idle runner is stopped (default 16). */
+  maxIdle?: number;
   limits?: Partial<RunnerLimits>;
   /** Re-evaluate modules on every call, like HubSpot's local executor (default false: keep them warm). */
   reloadModule?: boolean;
@@ -35,18 +39,37 @@ export interface RunnerPool {
   invoke(request: InvokeRequest): Promise<InvocationResult>;
   /** Starts the warm runners for an account's build ahead of its first call (e.g. right after a deploy); resolves when they are ready. */
   prewarm(buildKey: string, bundleDir: string, accountId: number): Promise<void>;
-  /** Stops a build's runners (idle ones now, busy ones when their invocation ends). */
+  /**
+   * Stops a build's runners (idle ones now, busy ones when their invocation ends); resolves once all of them have
+   * exited, so the build's folder can then be removed. A later call of the build starts cold.
+   */
   evict(buildKey: string): Promise<void>;
+  /** How many runners are alive (busy or idle), how many of them idle, and the keys of the builds that have any. */
+  stats(): RunnerPoolStats;
   /** Stops every runner; invocations in flight end as CRASHED. */
   close(): Promise<void>;
 }
+
+export interface RunnerPoolStats {
+  runners: number;
+  idle: number;
+  builds: string[];
+}
+
+/** Default idle time: long enough for a card's burst of calls, short enough that a thousand quiet apps cost nothing. */
+export const DEFAULT_RUNNER_IDLE_MS = 5 * 60_000;
+/** Default cap on idle runners: about 16 × 45 MB of warm processes, whatever the number of apps on the node. */
+export const DEFAULT_MAX_IDLE_RUNNERS = 16;
 
 interface Build {
   key: string;
   accountId: number;
   bundleDir: string;
   runners: Set<Runner>;
+  /** Idle runners, oldest first; each is also in the pool's LRU list of idle runners. */
   idle: Runner[];
+  /** Until each runner of the build (including those already let go) has exited. */
+  exits: Set<Promise<void>>;
   /** Invocations waiting for a runner, first come first served: a released runner goes straight to the first. */
   waiters: Waiter[];
   evicted: boolean;
@@ -68,6 +91,9 @@ function count(name: string, value: number, min: number): number {
 export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const warmPerBuild = count("warmPerBuild", options.warmPerBuild ?? 1, 0);
   const maxPerBuild = count("maxPerBuild", options.maxPerBuild ?? 4, 1);
+  const idleMs = count("idleMs", options.idleMs ?? DEFAULT_RUNNER_IDLE_MS, 1);
+  const maxIdle = count("maxIdle", options.maxIdle ?? DEFAULT_MAX_IDLE_RUNNERS, 0);
+  const spares = Math.min(warmPerBuild, maxIdle);
   if (warmPerBuild > maxPerBuild) {
     throw new RuntimeError("INVALID_REQUEST", `warmPerBuild (${warmPerBuild}) exceeds maxPerBuild (${maxPerBuild})`);
   }
@@ -87,6 +113,12 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
 
   const builds = new Map<string, Build>();
   const started = new WeakSet<Runner>();
+  /** Every idle runner of every build, least recently used first (a Map keeps insertion order), with its idle timer. */
+  const idleRunners = new Map<Runner, { build: Build; timer: NodeJS.Timeout }>();
+  /** Runners stopped on purpose (idle too long, over the cap, evicted): their exit is no reason to start another. */
+  const retired = new WeakSet<Runner>();
+  /** Every runner not yet exited, evicted builds' included. */
+  const living = new Set<Runner>();
   let closed = false;
 
   function buildFor(key: string, bundleDir: string, accountId: number): Build {
@@ -99,7 +131,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     }
     if (!build) {
       if (separateAccounts) giveBuildDir(bundleDir, runnerIdentity(accountId));
-      build = { key, accountId, bundleDir, runners: new Set(), idle: [], waiters: [], evicted: false };
+      build = { key, accountId, bundleDir, runners: new Set(), idle: [], exits: new Set(), waiters: [], evicted: false };
       builds.set(key, build);
     }
     return build;
@@ -114,22 +146,60 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       hubspotApiBaseUrl: baseUrl.href,
       allowPrivateNetwork,
     });
+    living.add(runner);
     build.runners.add(runner);
     runner.ready.then(() => started.add(runner), () => undefined);
-    runner.onExit(() => {
-      build.runners.delete(runner);
-      build.idle = build.idle.filter((r) => r !== runner);
-      // A runner that never started would fail again the same way: do not respawn in a loop.
-      if (started.has(runner)) refill(build);
-      build.waiters.shift()?.wake();
+    const exit = new Promise<void>((resolve) => {
+      runner.onExit(() => {
+        living.delete(runner);
+        build.exits.delete(exit);
+        build.runners.delete(runner);
+        unpark(build, runner);
+        // A runner that never started would fail again the same way: do not respawn in a loop.
+        if (started.has(runner) && !retired.has(runner)) refill(build);
+        build.waiters.shift()?.wake();
+        // A build with nothing running is forgotten; its next call sets it up again and starts cold.
+        if (build.runners.size === 0 && build.waiters.length === 0 && builds.get(build.key) === build) builds.delete(build.key);
+        resolve();
+      });
     });
+    build.exits.add(exit);
     return runner;
   }
 
-  /** Keeps warmPerBuild started-or-starting spares for a live build. */
+  /** Makes a runner idle: the most recently used of all, stopped after idleMs unused or when over the cap. */
+  function park(build: Build, runner: Runner): void {
+    build.idle.push(runner);
+    // Unref'd: an idle runner's timer must not keep the server process alive.
+    const timer = setTimeout(() => retire(runner), idleMs).unref();
+    idleRunners.set(runner, { build, timer });
+    while (idleRunners.size > maxIdle) retire(idleRunners.keys().next().value as Runner);
+  }
+
+  /** Takes a runner out of the idle lists (to use it, or because it is gone). */
+  function unpark(build: Build, runner: Runner): void {
+    const index = build.idle.indexOf(runner);
+    if (index >= 0) build.idle.splice(index, 1);
+    const entry = idleRunners.get(runner);
+    if (!entry) return;
+    clearTimeout(entry.timer);
+    idleRunners.delete(runner);
+  }
+
+  /** Stops an idle runner for good, without starting a spare in its place. */
+  function retire(runner: Runner): void {
+    const entry = idleRunners.get(runner);
+    if (!entry) return;
+    unpark(entry.build, runner);
+    entry.build.runners.delete(runner);
+    retired.add(runner);
+    void runner.close();
+  }
+
+  /** Keeps warmPerBuild started-or-starting spares for a live build (never more than the pool may keep idle). */
   function refill(build: Build): void {
-    while (!closed && !build.evicted && build.idle.length < warmPerBuild && build.runners.size < maxPerBuild) {
-      build.idle.push(spawnRunner(build, poolLimits.heapMb));
+    while (!closed && !build.evicted && build.idle.length < spares && build.runners.size < maxPerBuild) {
+      park(build, spawnRunner(build, poolLimits.heapMb));
     }
   }
 
@@ -140,17 +210,14 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     for (;;) {
       if (closed) throw new RuntimeError("POOL_CLOSED", "The runner pool is closed");
       if (woken || build.waiters.length === 0) {
-        const index = build.idle.findIndex((r) => r.reusable && r.spec.heapMb === heapMb);
-        if (index >= 0) {
-          const [runner] = build.idle.splice(index, 1) as [Runner];
+        const runner = build.idle.find((r) => r.reusable && r.spec.heapMb === heapMb);
+        if (runner) {
+          unpark(build, runner);
           return { runner, cold: !started.has(runner) };
         }
         // Spares started with another heap size make room for this one.
-        const mismatched = build.idle.shift();
-        if (mismatched) {
-          build.runners.delete(mismatched);
-          void mismatched.close();
-        }
+        const mismatched = build.idle[0];
+        if (mismatched) retire(mismatched);
         if (build.runners.size < maxPerBuild) return { runner: spawnRunner(build, heapMb), cold: true };
       }
       const handed = await new Promise<Runner | undefined>((resolve) => {
@@ -172,7 +239,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       return;
     }
     if (reusable && !next) {
-      build.idle.push(runner);
+      park(build, runner);
     } else {
       // Spent, or the next in line needs another heap size: this one makes room.
       build.runners.delete(runner);
@@ -182,12 +249,12 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     next?.wake();
   }
 
+  /** Stops a build's idle runners now; resolves when its busy ones have ended too. */
   async function stop(build: Build): Promise<void> {
     build.evicted = true;
-    builds.delete(build.key);
-    const idle = build.idle.splice(0);
-    for (const runner of idle) build.runners.delete(runner);
-    await Promise.all(idle.map((r) => r.close()));
+    if (builds.get(build.key) === build) builds.delete(build.key);
+    for (const runner of [...build.idle]) retire(runner);
+    await Promise.all(build.exits);
   }
 
   return {
@@ -225,11 +292,17 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       if (build) await stop(build);
     },
 
+    stats() {
+      return { runners: living.size, idle: idleRunners.size, builds: [...builds.keys()] };
+    },
+
     async close() {
       closed = true;
       const all = [...builds.values()];
-      await Promise.all(all.map(stop));
-      await Promise.all(all.flatMap((build) => [...build.runners].map((r) => r.close())));
+      const stopping = Promise.all(all.map(stop));
+      // Busy runners too, those of builds evicted earlier included: their calls end as CRASHED.
+      await Promise.all([...living].map((r) => r.close()));
+      await stopping;
       for (const build of all) for (const waiter of build.waiters.splice(0)) waiter.wake();
     },
   };

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
+import { DEFAULT_MAX_IDLE_RUNNERS, DEFAULT_RUNNER_IDLE_MS } from "@sprocket/runtime";
 import { trustProxySetting } from "./http/trust-proxy";
 import type { ServerConfig } from "./config";
 
@@ -104,6 +105,8 @@ export const settingsShape = {
   SPROCKET_FUNCTION_MEMORY_MB: wholeNumber(16, 4096).optional(),
   SPROCKET_FUNCTION_LOG_BYTES: wholeNumber(1024, 64 * 1024 * 1024).optional(),
   SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: onOff.default(false),
+  SPROCKET_FUNCTION_RUNNER_IDLE_MS: wholeNumber(100, 24 * 60 * 60 * 1000).default(DEFAULT_RUNNER_IDLE_MS),
+  SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: wholeNumber(0, 100_000).default(DEFAULT_MAX_IDLE_RUNNERS),
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTIONS_PORT: port.optional(),
   // Webhooks
@@ -184,6 +187,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     functionLimits,
     gitPrivateHosts: s.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS,
     functionAllowPrivateNetwork: s.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK,
+    functionRunners: { idleMs: s.SPROCKET_FUNCTION_RUNNER_IDLE_MS, maxIdle: s.SPROCKET_FUNCTION_MAX_IDLE_RUNNERS },
     cardFetchAllowPrivateNetwork: s.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK,
     webhooks: { allowPrivateNetwork: s.SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK, batchMs: s.SPROCKET_WEBHOOK_BATCH_MS, retryDelaysMs: s.SPROCKET_WEBHOOK_RETRY_DELAYS_MS },
     endpoints: { port: endpointPort, publicUrl: endpointUrl, callsPerMinute: s.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE },

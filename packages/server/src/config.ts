@@ -34,6 +34,8 @@ export interface ServerConfig {
   gitPrivateHosts: "all" | string[];
   /** Let functions connect to loopback, private and link-local addresses (off: public hosts and this node's API only). */
   functionAllowPrivateNetwork: boolean;
+  /** Idle runners are stopped after `idleMs` unused, and at most `maxIdle` are kept across all apps of the node. */
+  functionRunners: { idleMs: number; maxIdle: number };
   /** Let cards' `hubspot.fetch` reach http:// URLs and loopback, private and link-local addresses (off: public https only). */
   cardFetchAllowPrivateNetwork: boolean;
   webhooks: WebhooksConfig;

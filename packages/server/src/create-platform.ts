@@ -69,9 +69,12 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
   const builds = buildSettings(config);
   const addresses = new Addresses();
   // Functions call the HubSpot API host; their calls come back to this very node over loopback, the one local address
-  // they may reach unless the operator allows private networks (runtime's child/network-guard.ts).
+  // they may reach unless the operator allows private networks (runtime's child/network-guard.ts). Idle runners retire
+  // after the operator's idle time and past the idle cap.
   const runners = new FunctionRunners(() =>
-    addresses.api === undefined ? undefined : { hubspotApiBaseUrl: addresses.api, limits: config.functionLimits, allowPrivateNetwork: config.functionAllowPrivateNetwork },
+    addresses.api === undefined
+      ? undefined
+      : { hubspotApiBaseUrl: addresses.api, limits: config.functionLimits, allowPrivateNetwork: config.functionAllowPrivateNetwork, ...config.functionRunners },
   );
   const stopFollowing: Array<() => void> = [];
   let closing: Promise<void> | undefined;

@@ -24,6 +24,8 @@ const BAD: Record<SettingName, string> = {
   SPROCKET_FUNCTION_MEMORY_MB: "1",
   SPROCKET_FUNCTION_LOG_BYTES: "1e12",
   SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: "on",
+  SPROCKET_FUNCTION_RUNNER_IDLE_MS: "10",
+  SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "-1",
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: "on",
   SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "yes",
   SPROCKET_WEBHOOK_BATCH_MS: "soon",
@@ -77,6 +79,14 @@ describe("every setting", () => {
     expect(() => loadConfig({}, { SPROCKET_JOB_LEASE_MS: "abc" })).toThrow(
       "Invalid setting SPROCKET_JOB_LEASE_MS: must be a whole number from 100 to 86400000",
     );
+  });
+
+  it("takes the runners' idle time and idle cap as written, and defaults them to the runtime's", () => {
+    expect(loadConfig({}, { SPROCKET_FUNCTION_RUNNER_IDLE_MS: "250", SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "0" }).functionRunners).toEqual({
+      idleMs: 250,
+      maxIdle: 0,
+    });
+    expect(loadConfig({}, {}).functionRunners).toEqual({ idleMs: 300_000, maxIdle: 16 });
   });
 
   it("has no test hook a setting can turn on: only code passes them", () => {

@@ -88,12 +88,13 @@ export class Cluster {
 }
 
 /**
- * The pids of a node's function runners for one build, found by the build's unpacked folder in their command line
- * (`sprocket-functions-<hash of the data dir>/<account>-<build>-…`, see functions/build-files.ts).
+ * The pids of a node's function runners for one app's build, found by its unpacked folder in their command line
+ * (`sprocket-functions-<hash of the data dir>/<account>-<app>-<build>`, see functions/build-files.ts).
  */
-export function runnersOf(node: ClusterNode, accountId: number, buildId: number): number[] {
+export function runnersOf(node: ClusterNode, build: { accountId: number; appId: number; buildId: number }): number[] {
   const tag = createHash("sha256").update(node.dataDir).digest("hex").slice(0, 12);
-  const marker = `sprocket-functions-${tag}${path.sep}${accountId}-${buildId}-`;
+  // cmdline separates arguments with NUL: the folder ends there, so build 1 does not match build 12.
+  const marker = `sprocket-functions-${tag}${path.sep}${build.accountId}-${build.appId}-${build.buildId}\0`;
   return fs
     .readdirSync("/proc")
     .filter((d) => /^\d+$/.test(d))

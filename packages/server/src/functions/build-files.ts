@@ -5,6 +5,9 @@ import path from "node:path";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { loadBuildArtifact } from "../projects/build-artifact";
+import type { DeployedAppFunction } from "./app-function";
+
+type AppBuild = Pick<DeployedAppFunction, "accountId" | "appId" | "buildId">;
 
 /**
  * Function bundles are unpacked from the build artifact (in the database) into a node-local cache. It lives outside
@@ -16,7 +19,8 @@ import { loadBuildArtifact } from "../projects/build-artifact";
 export class FunctionFiles {
   /** Unpacks under way, so that concurrent calls of one build unpack it once. */
   private readonly inflight = new Map<string, Promise<string>>();
-  private readonly root: string;
+  /** The node's cache folder, one per data dir so that servers sharing a machine keep apart. */
+  readonly root: string;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -26,16 +30,31 @@ export class FunctionFiles {
     this.root = path.join(os.tmpdir(), `sprocket-functions-${tag}`);
   }
 
+  /** Where one app's function bundles of one build are unpacked: per app, as a project build can hold several apps. */
+  dirOf(build: AppBuild): string {
+    return path.join(this.root, `${build.accountId}-${build.appId}-${build.buildId}`);
+  }
+
   /** The folder holding one app's function bundles of one build, unpacked once per node. */
-  appFunctionDir(accountId: number, buildId: number, bundles: readonly string[]): Promise<string> {
-    const dir = path.join(this.root, `${accountId}-${buildId}-${crypto.createHash("sha256").update(bundles.join("\n")).digest("hex").slice(0, 12)}`);
+  appFunctionDir(target: AppBuild & { bundles: readonly string[] }): Promise<string> {
+    const dir = this.dirOf(target);
     if (fs.existsSync(dir)) return Promise.resolve(dir);
     let pending = this.inflight.get(dir);
     if (!pending) {
-      pending = unpack(this.db, accountId, buildId, bundles, dir).finally(() => this.inflight.delete(dir));
+      pending = unpack(this.db, target.accountId, target.buildId, target.bundles, dir).finally(() => this.inflight.delete(dir));
       this.inflight.set(dir, pending);
     }
     return pending;
+  }
+
+  /**
+   * Removes an app build's folder once it is no longer live and its runners have exited. An unpack under way finishes
+   * first, so that its rename cannot put the folder back afterwards.
+   */
+  async remove(build: AppBuild): Promise<void> {
+    const dir = this.dirOf(build);
+    await this.inflight.get(dir)?.catch(() => undefined);
+    await fs.promises.rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,4 +1,4 @@
-import { createRunnerPool, type InvocationResult, type InvokeRequest, type RunnerPool, type RunnerPoolOptions } from "@sprocket/runtime";
+import { createRunnerPool, type InvocationResult, type InvokeRequest, type RunnerPool, type RunnerPoolOptions, type RunnerPoolStats } from "@sprocket/runtime";
 
 /**
  * The node's function runner pool. Functions call HubSpot's API host back through this node's API, whose address is
@@ -33,6 +33,10 @@ export class FunctionRunners implements RunnerPool {
 
   async evict(buildKey: string): Promise<void> {
     await this.pool?.evict(buildKey);
+  }
+
+  stats(): RunnerPoolStats {
+    return this.pool?.stats() ?? { runners: 0, idle: 0, builds: [] };
   }
 
   async close(): Promise<void> {

@@ -46,7 +46,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const [secrets, propertiesToSend, bundleDir] = await Promise.all([
     secretValues(p, target.accountId, target.fn.secrets),
     readRecordProperties(http, token, call.objectQuery, call.propertiesToSend ?? [], formatTraceparent(traceId, spanId)),
-    p.functions.files.appFunctionDir(target.accountId, target.buildId, target.bundles),
+    p.functions.files.appFunctionDir(target),
   ]);
   const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
   const ran = await pool.invoke({
