@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { oldTokensExpired, privateAppDetail, privateAppList, tokenReveal, tokenRotation, tokenRotationRequest, type PrivateAppSummary } from "@sprocket/contract";
 import type { Platform } from "../platform";
+import { responds } from "../http/response-schema";
 import { ApiError, forbidden } from "../http/api-error";
 import { absentAs, parseBody } from "../http/parse-body";
 import { roleIn } from "../accounts/account-service";
@@ -17,7 +19,7 @@ const actorOf = (request: FastifyRequest): Actor => ({
   address: request.ip,
 });
 
-function appView(app: { id: number; uid: string; name: string; description: string; scopes: string; project_id: number | null; active_build_id: number | null; created_at: number; updated_at: number }) {
+function appView(app: { id: number; uid: string; name: string; description: string; scopes: string; project_id: number | null; active_build_id: number | null; created_at: number; updated_at: number }): PrivateAppSummary {
   return {
     appId: app.id,
     uid: app.uid,
@@ -77,21 +79,21 @@ export const appRoutes =
 
     const user = { config: { auth: "user" as const } };
 
-    app.get("/api/v1/private-apps", user, async (request) => {
+    app.get("/api/v1/private-apps", { ...user, ...responds(privateAppList) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const account = await p.store.db.selectFrom("accounts").select("max_private_apps").where("id", "=", accountId).executeTakeFirstOrThrow();
       const apps = await listApps(p.store.db, accountId);
       return { limit: account.max_private_apps, count: apps.length, results: apps.map(appView) };
     });
 
-    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", user, async (request) => {
+    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", { ...user, ...responds(privateAppDetail) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
       const components = (await appComponents(p.store.db, found.id)).map((c) => (c.kind === "function" ? { ...c, config: withEndpointUrl(p, accountId, c.config) } : c));
       return { ...appView(found), token: await tokenState(p, found.id), components };
     });
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/reveal", user, async (request) => {
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/reveal", { ...user, ...responds(tokenReveal) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
       const token = await revealAppToken(p, found.id);
@@ -100,9 +102,9 @@ export const appRoutes =
       return { token };
     });
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", user, async (request) => {
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", { ...user, ...responds(tokenRotation) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
-      const { mode } = parseBody(z.object({ mode: z.enum(["now", "later"]).default("now") }), absentAs(request.body, {}), "token rotation");
+      const { mode } = parseBody(tokenRotationRequest, absentAs(request.body, {}), "token rotation");
       const found = await findApp(p.store.db, accountId, request.params.app);
       const token = await p.store.db.transaction().execute(async (trx) => {
         const fresh = await rotateAppToken(trx, p, found.id, accountId, mode);
@@ -118,7 +120,7 @@ export const appRoutes =
       return { token, mode, ...(await tokenState(p, found.id)) };
     });
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/expire-old", user, async (request) => {
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/expire-old", { ...user, ...responds(oldTokensExpired) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
       const expired = await expireOldTokens(p.store.db, p, found.id);

@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { appFunctions } from "@sprocket/contract";
 import type { Platform } from "../platform";
+import { responds } from "../http/response-schema";
 import { ApiError } from "../http/api-error";
 import { parseBody } from "../http/parse-body";
 import { recordSecurityEvent } from "../logs/security-events";
@@ -98,7 +100,7 @@ export const functionRoutes =
     });
 
     /** The CLI names an app by uid or id; this resolves it for `sprocket function run`. */
-    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app/functions", { config: { auth: "user" } }, async (request) => {
+    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app/functions", { config: { auth: "user" }, ...responds(appFunctions) }, async (request) => {
       const user = request.user!;
       const found = await findApp(p.store.db, user.accountId, request.params.app);
       const rows = await p.store.db.selectFrom("app_components").select(["name", "config"]).where("app_id", "=", found.id).where("kind", "=", "function").execute();

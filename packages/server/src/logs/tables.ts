@@ -1,17 +1,6 @@
 import type { Generated } from "kysely";
+import type { EXTENSION_EVENT_TYPES, EXTENSION_LOG_LEVELS, SecurityEventType } from "@sprocket/contract";
 import type { Millis } from "../store/schema";
-
-export type SecurityEventType =
-  | "TOKEN_VIEWED"
-  | "TOKEN_ROTATED"
-  | "TOKEN_ROTATED_LATER"
-  | "OLD_TOKEN_EXPIRED"
-  | "TOKEN_REVOKED"
-  | "APP_DELETED"
-  | "SECRET_CHANGED"
-  | "KEY_CREATED"
-  | "KEY_REVOKED"
-  | "SIGN_IN_FAILED";
 
 export interface SecurityEventsTable {
   id: Generated<number>;
@@ -73,8 +62,8 @@ export interface FunctionRunsTable {
   created_at: Millis;
 }
 
-export type ExtensionEventKind = "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG";
-export type ExtensionLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+export type ExtensionEventKind = (typeof EXTENSION_EVENT_TYPES)[number];
+export type ExtensionLogLevel = (typeof EXTENSION_LOG_LEVELS)[number];
 
 export interface ExtensionEventsTable {
   id: Generated<number>;

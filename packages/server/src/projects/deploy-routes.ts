@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
+import { deploy, deployRequest, queuedDeploy } from "@sprocket/contract";
 import { parseBody } from "../http/parse-body";
+import { responds } from "../http/response-schema";
 import { validationError } from "../http/api-error";
 import type { ProjectsContext } from "./projects-context";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
@@ -26,12 +28,8 @@ export const deployRoutes =
   async (app) => {
     const db = ctx.p.store.db;
 
-    app.post("/dfs/deploy/v1/deploys/queue/async", developing, async (request) => {
-      const body = parseBody(
-        z.object({ projectName: z.string().min(1), buildId: z.coerce.number().int().positive(), skipRemovalWarning: z.boolean().optional() }),
-        request.body,
-        "the deploy",
-      );
+    app.post("/dfs/deploy/v1/deploys/queue/async", { ...developing, ...responds(queuedDeploy) }, async (request) => {
+      const body = parseBody(deployRequest, request.body, "the deploy");
       const result = await queueDeploy(ctx, request.user!, { projectName: body.projectName, buildNumber: body.buildId, allowRemovals: body.skipRemovalWarning === true });
       if (!result.queued) throw removalWarning(result.removals);
       return { id: result.deployId, links: { status: statusLink(body.projectName, result.deployId) } };
@@ -56,7 +54,7 @@ export const deployRoutes =
       };
     });
 
-    app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", signedIn, async (request) => {
+    app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", { ...signedIn, ...responds(deploy) }, async (request) => {
       const project = await requireProject(db, request.user!.accountId, request.params.name);
       return deployJson(project, await requireDeploy(db, project, deployId(request.params.id)));
     });
