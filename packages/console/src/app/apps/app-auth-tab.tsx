@@ -7,7 +7,7 @@ import { api, errorText } from "../api-client";
 import { ErrorNotice, formatDate } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import type { PrivateAppDetail } from "./app-types";
+import type { PrivateAppDetail } from "@sprocket/contract";
 
 export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const { accountId } = useSession();

@@ -12,7 +12,7 @@ import { AppExtensionsTab } from "./app-extensions-tab";
 import { AppLogsTab } from "./app-logs-tab";
 import { AppLogTracesTab } from "./app-log-traces-tab";
 import { AppOverviewTab } from "./app-overview-tab";
-import type { PrivateAppDetail } from "./app-types";
+import type { PrivateAppDetail } from "@sprocket/contract";
 
 const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions" };
 

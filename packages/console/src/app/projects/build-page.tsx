@@ -7,7 +7,8 @@ import { ApiRequestError } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor, type BuildError, type SubBuild } from "./project-types";
+import type { BuildError, SubBuild } from "@sprocket/contract";
+import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
 import { loadSourceFiles, type SourceFiles } from "./source-lines";
 
 function ErrorLocation({ error, files }: { error: BuildError; files: SourceFiles | undefined }) {

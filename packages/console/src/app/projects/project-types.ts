@@ -1,69 +1,22 @@
-// HubSpot's developer-projects shapes (reference/cli-and-upload-protocol.md §3–4) as Sprocket serves them.
+// The developer-projects API as the console calls it, and how it shows builds (the shapes are @sprocket/contract's).
+import type { Build, BuildPage, DeployRequest, LinkedProject, Project, ProjectList, ProjectSettings, QueuedDeploy } from "@sprocket/contract";
 import { api } from "../api-client";
-
-export type BuildStatus = "PENDING" | "BUILDING" | "SUCCESS" | "FAILURE" | string;
-
-export interface BuildError {
-  message: string;
-  context?: { message?: string; file?: string; line?: number; column?: number; code?: string };
-}
-
-export interface SubBuild {
-  id: string;
-  buildName: string;
-  buildType: string;
-  status: BuildStatus;
-  errorMessage: string;
-  standardError: { subCategory: string | null; errors: BuildError[] } | null;
-  rootPath: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface Build {
-  buildId: number;
-  status: BuildStatus;
-  projectName: string;
-  platformVersion: string | null;
-  isAutoDeployEnabled: boolean;
-  autoDeployId?: number;
-  uploadMessage: string;
-  subbuildStatuses: SubBuild[];
-  errorMessage?: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  isDeployed: boolean;
-  activitySource: { type?: string; userId?: number; commitHash?: string; branch?: string; authorName?: string; repositoryName?: string; owner?: string };
-}
-
-export interface Project {
-  id: number;
-  name: string;
-  portalId: number;
-  createdAt: number;
-  updatedAt: number;
-  latestBuild?: Build;
-  deployedBuild?: Build;
-  deployedBuildId?: number;
-  sourceIntegration?: { source: string; url: string; owner: string; repositoryName: string; branch: string };
-}
 
 const name = (project: string) => encodeURIComponent(project);
 
 export const projectsApi = {
-  list: () => api<{ results: Project[] }>("GET", "/developer/projects/v1").then((r) => r.results),
+  list: () => api<ProjectList>("GET", "/developer/projects/v1").then((r) => r.results),
   get: (project: string) => api<Project>("GET", `/developer/projects/v1/by-name/${name(project)}`),
   builds: (project: string, limit: number, after?: string) =>
-    api<{ results: Build[]; paging?: { next?: { after: string } } }>("GET", `/dfs/v1/projects/${name(project)}/builds?limit=${limit}${after ? `&after=${after}` : ""}`),
+    api<BuildPage>("GET", `/dfs/v1/projects/${name(project)}/builds?limit=${limit}${after ? `&after=${after}` : ""}`),
   build: (project: string, buildId: number) => api<Build>("GET", `/dfs/v1/projects/${name(project)}/builds/${buildId}/status`),
   deploy: (project: string, buildId: number, skipRemovalWarning: boolean) =>
-    api<{ id: number }>("POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: project, buildId, skipRemovalWarning }),
-  settings: (project: string) => api<{ isAutoDeployEnabled: boolean }>("GET", `/developer/projects/v1/${name(project)}/settings`),
+    api<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: project, buildId, skipRemovalWarning } satisfies DeployRequest),
+  settings: (project: string) => api<ProjectSettings>("GET", `/developer/projects/v1/${name(project)}/settings`),
   setAutoDeploy: (project: string, isAutoDeployEnabled: boolean) =>
-    api<{ isAutoDeployEnabled: boolean }>("PUT", `/developer/projects/v1/${name(project)}/settings`, { isAutoDeployEnabled }),
+    api<ProjectSettings>("PUT", `/developer/projects/v1/${name(project)}/settings`, { isAutoDeployEnabled }),
   linkRepository: (project: string, link: { repositoryUrl: string; branch: string; webhookSecret: string }) =>
-    api<Project & { webhookUrl: string }>("PUT", `/developer/projects/v1/${name(project)}/source-integration`, link),
+    api<LinkedProject>("PUT", `/developer/projects/v1/${name(project)}/source-integration`, link),
   unlinkRepository: (project: string) => api("DELETE", `/developer/projects/v1/${name(project)}/source-integration`),
 };
 
@@ -88,4 +41,4 @@ export function durationMs(from: string | null, to: string | null): number | und
 
 export const formatDuration = (ms: number | undefined) => (ms === undefined ? "—" : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-export const statusColor = (status: BuildStatus) => (status === "SUCCESS" ? "green" : status === "FAILURE" ? "red" : "blue");
+export const statusColor = (status: string) => (status === "SUCCESS" ? "green" : status === "FAILURE" ? "red" : "blue");
