@@ -110,3 +110,11 @@ export type ExtensionEvent = z.infer<typeof extensionEvent>;
 export type SecurityEvent = z.infer<typeof securityEvent>;
 export type LogEvent = z.infer<typeof logEvent>;
 export type LogPage = z.infer<typeof logPage>;
+
+/** The event each `/api/v1/logs/:kind` lists. */
+export interface LogEventOfKind {
+  "api-calls": ApiCallEvent;
+  functions: FunctionRunEvent;
+  extensions: ExtensionEvent;
+  security: SecurityEvent;
+}

@@ -1,19 +1,11 @@
 import type { Command } from "commander";
+import type { OldTokensExpired, PrivateAppList, PrivateAppSummary, TokenReveal, TokenRotation } from "@sprocket/contract";
 import pc from "picocolors";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
 import { ok, printJson, printTable } from "../output";
 import { confirm } from "../prompt";
 import { terminalText as text } from "../terminal-text";
-
-interface AppView {
-  appId: number;
-  uid: string;
-  name: string;
-  scopes: string[];
-  activeBuildId: number | null;
-  updatedAt: string;
-}
 
 interface Flags {
   account?: string;
@@ -29,7 +21,7 @@ export function registerApps(program: Command): void {
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
     .action(async (flags: Flags) => {
-      const res = await clientFor(flags).call<{ limit: number; count: number; results: AppView[] }>("GET", "/api/v1/private-apps");
+      const res = await clientFor(flags).call<PrivateAppList>("GET", "/api/v1/private-apps");
       if (flags.json) return void printJson(res);
       printTable(
         ["Id", "Uid", "Name", "Scopes", "Build"],
@@ -45,7 +37,7 @@ export function registerApps(program: Command): void {
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
     .action(async (app: string, flags: Flags) => {
-      const res = await clientFor(flags).call<{ token: string }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/reveal`);
+      const res = await clientFor(flags).call<TokenReveal>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/reveal`);
       if (flags.json) printJson(res);
       else process.stdout.write(`${res.token}\n`);
     });
@@ -57,7 +49,7 @@ export function registerApps(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (app: string, flags: Flags & { later?: boolean }) => {
       const mode = flags.later ? "later" : "now";
-      const res = await clientFor(flags).call<{ token: string; previous?: { expiresAt: number } }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, { body: { mode } });
+      const res = await clientFor(flags).call<TokenRotation>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, { body: { mode } });
       if (flags.json) return void printJson(res);
       ok(mode === "now" ? "Rotated: the old token no longer works." : `Rotated: the old token works until ${new Date(res.previous!.expiresAt).toISOString()}.`);
       process.stdout.write(`${res.token}\n`);
@@ -68,7 +60,7 @@ export function registerApps(program: Command): void {
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
     .action(async (app: string, flags: Flags) => {
-      const res = await clientFor(flags).call<{ expired: number }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/expire-old`);
+      const res = await clientFor(flags).call<OldTokensExpired>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/expire-old`);
       if (flags.json) printJson(res);
       else ok(res.expired ? "The old token no longer works." : "There was no old token in its grace period.");
     });
@@ -81,7 +73,7 @@ export function registerApps(program: Command): void {
     .option("--json", "print as JSON")
     .action(async (app: string, flags: Flags & { force?: boolean }) => {
       const client = clientFor(flags);
-      const found = await client.call<AppView>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);
+      const found = await client.call<PrivateAppSummary>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);
       if (!flags.force) {
         if (!process.stdin.isTTY) throw new CliError(`Deleting "${text(found.name)}" needs confirmation: run it in a terminal or add --force.`, 2);
         if (!(await confirm(`Delete private app "${text(found.name)}" (${text(found.uid)})? Its token stops working at once. Type the app's uid to confirm: `, found.uid))) {

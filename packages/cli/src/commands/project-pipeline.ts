@@ -1,4 +1,5 @@
 import type { Ora } from "ora";
+import type { Build, Deploy, QueuedDeploy, SubBuild, SubDeploy } from "@sprocket/contract";
 import pc from "picocolors";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
@@ -6,37 +7,10 @@ import { CliError } from "../cli-error";
 import { projectPath } from "./project-session";
 import { terminalText as text } from "../terminal-text";
 
-interface SubStatus {
-  id: string;
-  buildName?: string;
-  deployName?: string;
-  buildType?: string;
-  deployType?: string;
-  status: string;
-  errorMessage: string;
-  standardError: { subCategory?: string | null; errors: Array<{ message: string }> } | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface BuildView {
-  buildId: number;
-  status: string;
-  isAutoDeployEnabled: boolean;
-  autoDeployId?: number;
-  uploadMessage: string;
-  createdAt: string;
-  isDeployed?: boolean;
-  activitySource: { type: string; commitHash?: string; branch?: string };
-  subbuildStatuses: SubStatus[];
-}
-
-export interface DeployView {
-  deployId: number;
-  buildId: number;
-  status: string;
-  subdeployStatuses: SubStatus[];
-}
+type SubStatus = SubBuild | SubDeploy;
+// The names the project commands know them by.
+export type BuildView = Build;
+export type DeployView = Deploy;
 
 /** Progress for people (spinners, colour) or nothing at all (`--json`, which prints the result at the end). */
 export class Progress {
@@ -120,15 +94,15 @@ export function failureMessages(subs: SubStatus[]): string[] {
       const errors = s.standardError?.errors.map((e) => e.message) ?? [];
       // Build errors may span lines (a code frame): newlines stay, other control characters do not.
       const shown = (message: unknown) => text(message, { multiline: true });
-      return [`${text(s.buildName ?? s.deployName)}: ${shown(s.errorMessage)}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${shown(m)}`)];
+      return [`${text("buildName" in s ? s.buildName : s.deployName)}: ${shown(s.errorMessage)}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${shown(m)}`)];
     });
 }
 
 /** Queues a deploy (v1) and follows it; a removal needs `force`, as with HubSpot's CLI. */
 export async function deployBuild(client: SprocketClient, name: string, buildId: number, force: boolean, progress: Progress): Promise<DeployView> {
-  let queued: { id: number };
+  let queued: QueuedDeploy;
   try {
-    queued = await client.call<{ id: number }>("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId, skipRemovalWarning: force } });
+    queued = await client.call<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId, skipRemovalWarning: force } });
   } catch (e) {
     const sub = e instanceof ApiRequestError ? (e.body as { subCategory?: string } | undefined)?.subCategory : undefined;
     if (sub === "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS") throw new CliError(`${(e as Error).message.split("\n")[0]}\nRun again with --force to deploy anyway.`);

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { Command } from "commander";
+import type { UploadResult as UploadAnswer } from "@sprocket/contract";
 import pc from "picocolors";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
@@ -59,7 +60,7 @@ export async function uploadProject(client: SprocketClient, local: LocalProject,
   if (opts.skipAutoDeploy) form.set("skipAutoDeploy", "true");
   let uploaded: { buildId: number };
   try {
-    uploaded = await client.call<{ buildId: number }>("POST", `/dfs/v1/projects/upload/${projectPath(project.name)}`, { form });
+    uploaded = await client.call<UploadAnswer>("POST", `/dfs/v1/projects/upload/${projectPath(project.name)}`, { form });
   } catch (e) {
     progress.fail("Upload refused");
     throw e;
