@@ -7,3 +7,4 @@ export * from "./overview";
 export * from "./apps";
 export * from "./projects";
 export * from "./sessions";
+export * from "./secrets";

@@ -75,7 +75,7 @@ afterAll(async () => {
 });
 
 /** Calls a route, checks the body against the schema and against what the handler returned; gives the body. */
-async function read<S extends z.ZodType>(schema: S, url: string, opts: { method?: "GET" | "POST"; session?: boolean; status?: number; body?: unknown } = {}): Promise<z.infer<S>> {
+async function read<S extends z.ZodType>(schema: S, url: string, opts: { method?: "GET" | "POST" | "PUT"; session?: boolean; status?: number; body?: unknown } = {}): Promise<z.infer<S>> {
   const res = await inspected.inject({
     method: opts.method ?? "GET",
     url,
@@ -145,5 +145,12 @@ describe("the wire contract", () => {
     await read(contract.memberList, "/api/v1/account-users", { session: true });
     await read(contract.personalAccessKeyList, "/api/v1/personal-access-keys", { session: true });
     await read(contract.accountList, "/api/v1/accounts");
+  });
+
+  it("covers the account's secrets, which `hs secrets` reads too", async () => {
+    const secret = { key: "CONTRACT_SECRET", secret: "s3cret" };
+    expect(await read(contract.secretChange, "/cms/v3/functions/secrets", { method: "POST", body: secret, status: 201 })).toEqual({ name: secret.key, status: "created" });
+    expect(await read(contract.secretChange, "/cms/v3/functions/secrets", { method: "PUT", body: secret })).toEqual({ name: secret.key, status: "updated" });
+    expect((await read(contract.secretList, "/cms/v3/functions/secrets")).results).toContain(secret.key);
   });
 });

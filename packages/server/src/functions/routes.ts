@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { appFunctions } from "@sprocket/contract";
+import { appFunctions, secretChange, secretList, secretRequest } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
 import { ApiError } from "../http/api-error";
@@ -23,8 +23,6 @@ const executionBody = z.object({
   parameters: z.record(z.string(), z.unknown()).optional(),
   event: z.object({ type: z.string(), payload: z.unknown() }).optional(),
 });
-
-const secretBody = z.object({ key: z.string().min(1), secret: z.string() });
 
 /** HubSpot's executor answers a failed run with 400 VALIDATION_ERROR naming the function; we add the outcome and trace id. */
 function failedRun(name: string, run: FunctionRun): ApiError {
@@ -73,7 +71,7 @@ export const functionRoutes =
     const admins = { config: { auth: "user" as const, permission: "develop" as const } };
     const actor = (request: FastifyRequest) => ({ userId: request.user!.userId, label: request.session?.email ?? `user ${request.user!.userId} (CLI)`, address: request.ip });
 
-    app.get("/cms/v3/functions/secrets", admins, async (request) => {
+    app.get("/cms/v3/functions/secrets", { ...admins, ...responds(secretList) }, async (request) => {
       const { accountId } = request.user!;
       const rows = await listSecrets(p, accountId);
       return { results: rows.map((r) => r.name), secrets: rows.map((r) => ({ name: r.name, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString() })) };
@@ -83,9 +81,10 @@ export const functionRoutes =
         method,
         url: "/cms/v3/functions/secrets",
         ...admins,
+        ...responds(secretChange, 200, 201),
         handler: async (request, reply) => {
           const { accountId } = request.user!;
-          const { key, secret } = parseBody(secretBody, request.body, "the secret");
+          const { key, secret } = parseBody(secretRequest, request.body, "the secret");
           const outcome = await putSecret(p, accountId, key, secret, mode);
           await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, type: "SECRET_CHANGED", actor: actor(request), details: { name: key, change: outcome } });
           return reply.status(outcome === "created" ? 201 : 200).send({ name: key, status: outcome });

@@ -11,5 +11,7 @@ export function registerResponseSchemas(app: FastifyInstance): void {
   app.setSerializerCompiler(serializerCompiler);
 }
 
-/** Route options declaring the body of a successful answer (`status`, 200 unless told). */
-export const responds = (schema: z.ZodType, status = 200) => ({ schema: { response: { [status]: schema } } });
+/** Route options declaring the body of a successful answer, for each of `statuses` (200 unless told). */
+export const responds = (schema: z.ZodType, ...statuses: number[]) => ({
+  schema: { response: Object.fromEntries((statuses.length ? statuses : [200]).map((status) => [status, schema])) },
+});
