@@ -1,6 +1,10 @@
 import os from "node:os";
 import path from "node:path";
+import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
+
+// Suites import the workspace packages' TypeScript sources, not their compiled dist/ (package.json `exports`).
+const sourceCondition = "sprocket-source";
 
 // The server's own suites and the reliability suite run twice: once on SQLite, once on PostgreSQL.
 const storeSuites = ["packages/server/test/**/*.test.ts", "test/reliability/**/*.test.ts"];
@@ -12,7 +16,17 @@ const clientSuites = ["packages/cli/test/**/*.test.ts", "packages/server/test/hs
 const clusterSuites = ["test/e2e/cluster*.test.ts"];
 
 export default defineConfig({
+  // graphql 16 ships CommonJS (main) and ESM (module) copies of itself. Node loads
+  // the CommonJS one everywhere; Vite would give the server's own source the ESM one while the GraphQL libraries
+  // it uses load the CommonJS one, and graphql refuses schemas built by "another module". One copy, as in production.
+  resolve: {
+    alias: [{ find: /^graphql$/, replacement: "graphql/index.js" }],
+    conditions: [sourceCondition, ...defaultClientConditions],
+  },
+  ssr: { resolve: { conditions: [sourceCondition, ...defaultServerConditions] } },
   test: {
+    // Compiles the packages from the current sources first, for the processes suites start (see the file).
+    globalSetup: ["test/global-setup.ts"],
     // Real builds install npm packages and real browsers render pages: generous limits, for hangs only.
     testTimeout: 180_000,
     hookTimeout: 180_000,
@@ -22,7 +36,8 @@ export default defineConfig({
     // cores busy (vitest's default on two cores is one file at a time).
     maxWorkers: 3,
     // One npm dependency cache for every server a test starts: the builder's cache is content-addressed and safe to
-    // share, so each dependency set is installed once per machine, not once per test file.
+    // share, so each dependency set is installed once per machine, not once per test file. Server processes inherit
+    // it; in-process servers get the same folder from test/support/test-server.ts (SHARED_DEPS_CACHE).
     env: { SPROCKET_DEPS_CACHE_DIR: path.join(os.tmpdir(), "sprocket-test-deps-cache") },
     projects: [
       {

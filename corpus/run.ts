@@ -51,7 +51,7 @@ if (roots.length === 0) {
 }
 
 // Dependency installs are content-addressed: a second corpus run installs nothing.
-process.env.SPROCKET_DEPS_CACHE_DIR ??= path.join(os.tmpdir(), "sprocket-corpus-deps-cache");
+const depsCacheDir = process.env.SPROCKET_DEPS_CACHE_DIR ?? path.join(os.tmpdir(), "sprocket-corpus-deps-cache");
 
 function findProjects(dir: string): string[] {
   const found: string[] = [];
@@ -104,7 +104,7 @@ async function runProject(dir: string, browser: Browser, label: string): Promise
   if (!config.name) return row("refused", "hsproject.json has no name (HubSpot's CLI refuses it too)");
   if (!existsSync(srcDir) || !statSync(srcDir).isDirectory()) return row("refused", `srcDir ${config.srcDir ?? "src"} is not a folder of the project`);
 
-  const server = await startBenchServer();
+  const server = await startBenchServer({ SPROCKET_DEPS_CACHE_DIR: depsCacheDir });
   try {
     const { accountId, personalAccessKey, superAdmin } = server.bootstrap.info;
     const db = server.platform.store.db;

@@ -1,7 +1,7 @@
 // The cost of the private-app gate: a CRM read through token auth, scope check and rate limit, against the very same
 // server and handler without any of them (its principal fixed), measured in the same run, in alternating rounds.
 import { randomBytes } from "node:crypto";
-import { buildApp, createAccount } from "@sprocket/server";
+import { buildApp, createAccount, type Platform } from "@sprocket/server";
 import { provisionApps } from "../../packages/server/src/apps/provision";
 import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
 import type { AppPrincipal } from "../../packages/server/src/apps/app-tokens";
@@ -10,8 +10,7 @@ import { alternate, load } from "../support/load";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 // The API-call log has its own benchmark (bench/logs); here it is off so only the gate is measured.
-process.env.SPROCKET_LOG_API_CALLS = "false";
-const server = await startBenchServer();
+const server = await startBenchServer({}, { recordApiCalls: false });
 const p = server.platform;
 
 const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
@@ -29,16 +28,19 @@ const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
 });
 const contactId = ((await created.json()) as { id: string }).id;
 
-// The ungated side is this very server (buildApp on the same platform: options, hooks, routes, handler), with the
-// private-app authenticator swapped for one that only sets the principal: the ratio is the gate's cost alone.
+// The ungated side is this very server (buildApp on the same platform's parts: options, hooks, routes, handler), its
+// authenticator map giving "app" one that only sets the principal: the ratio is the gate's cost alone.
 const principal: AppPrincipal = { appId, accountId, tokenId: 0, scopes: new Set(app.scopes) };
-const bare = await buildApp(p, {
+const ungated: Platform = {
+  ...p,
   authenticators: {
+    ...p.authenticators,
     app: (_p, request) => {
       request.app = principal;
     },
   },
-});
+};
+const bare = await buildApp(ungated);
 await bare.listen({ port: 0, host: "127.0.0.1" });
 const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
 

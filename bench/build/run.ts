@@ -16,9 +16,7 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 async function pipeline(depsCacheDir: string, runs: number): Promise<number[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-build-"));
-  process.env.SPROCKET_DEPS_CACHE_DIR = depsCacheDir;
-  process.env.SPROCKET_JOB_POLL_MS = "50";
-  const server = await startServer(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent" }));
+  const server = await startServer(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DEPS_CACHE_DIR: depsCacheDir, SPROCKET_JOB_POLL_MS: "50" }));
   try {
     const auth = await (await fetch(`${server.url}/localdevauth/v1/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey }) })).json() as { oauthAccessToken: string };
     const headers = { authorization: `Bearer ${auth.oauthAccessToken}` };

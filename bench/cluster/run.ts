@@ -1,7 +1,7 @@
 // Scale-out mode's cost per request: the same server on PostgreSQL + Redis (pg-boss queue, Redis rate limits and
 // pub/sub) against the embedded mode (SQLite, in-process limits), both started in this run, for a CRM read by id and
 // a function invocation (a public endpoint function). Printed as ratios of time per request, scale-out / embedded.
-// Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379. Run: npx tsx bench/cluster/run.ts
+// Needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379. Run: npx tsx --conditions=sprocket-source bench/cluster/run.ts
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
@@ -18,10 +18,8 @@ const PG_ADMIN = process.env.SPROCKET_TEST_PG_ADMIN_URL ?? "postgres://postgres@
 const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const FUNCTIONS_PROJECT = path.resolve(import.meta.dirname, "../../packages/server/test/fixtures/functions-project");
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
-
-/** The load measures invocations, not the per-account limit on anonymous endpoint calls. */
-const UNLIMITED_ENDPOINTS = { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "1000000" };
+/** The load measures invocations, not the per-account limit on anonymous endpoint calls; builds share a warm cache. */
+const UNLIMITED_ENDPOINTS = { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "1000000", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE };
 
 interface Mode {
   name: string;

@@ -3,7 +3,7 @@
  * - the shell's JavaScript (entry + its static imports), gzipped: what every first visit downloads;
  * - time to a usable contacts page (100,000 contacts, signed in, cold cache: navigation → first rows shown)
  *   vs a static HTML page served by the same server (navigation → its element shown).
- * Run: npx tsx bench/console/run.ts   (BENCH_CONTACTS=… to change the data size)
+ * Run: npx tsx --conditions=sprocket-source bench/console/run.ts   (BENCH_CONTACTS=… to change the data size)
  */
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import { chromium, type Browser } from "playwright-core";
-import { buildApp, createAccount, loadConfig, openPlatform, seedCrm } from "@sprocket/server";
+import { buildApp, createAccount, loadConfig, createPlatform, seedCrm } from "@sprocket/server";
 
 const CONTACTS = Number(process.env.BENCH_CONTACTS ?? 100_000);
 const RUNS = 7;
@@ -48,7 +48,7 @@ async function timeVisits(browser: Browser, base: string, login: { email: string
 }
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "sprocket-bench-console-"));
-const platform = await openPlatform(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent" }));
+const platform = await createPlatform(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent" }));
 const app = await buildApp(platform);
 const staticPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Static</title></head><body><table><tr><td id="ready">ready</td></tr></table></body></html>`;
 app.get("/bench/static.html", async (_request, reply) => reply.type("text/html").send(staticPage));
@@ -72,6 +72,6 @@ try {
 } finally {
   await browser.close();
   await app.close();
-  await platform.store.close();
+  await platform.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

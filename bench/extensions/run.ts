@@ -3,7 +3,7 @@
  * - navigation → the page's own first render (the record's name in its heading), the baseline;
  * - navigation → the seed card's first rendered text, measured in the same visits;
  * - a deploy finishing → an open page showing the new build of the card (what `sprocket project dev` relies on).
- * Run: npx tsx bench/extensions/run.ts
+ * Run: npx tsx --conditions=sprocket-source bench/extensions/run.ts
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,13 +20,11 @@ const CARD_TEXT = "send some text to the serverless function.";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(0)} ms`.padStart(7);
 
-process.env.SPROCKET_DEPS_CACHE_DIR = SHARED_DEPS_CACHE;
-process.env.SPROCKET_JOB_POLL_MS = "50";
 const work = mkdtempSync(path.join(tmpdir(), "sprocket-bench-extensions-"));
 const seed = path.join(work, "seed-example");
 cpSync(path.join(SHARED_PROJECTS, "seed-example"), seed, { recursive: true });
 
-const server = await startBenchServer();
+const server = await startBenchServer({ SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, SPROCKET_JOB_POLL_MS: "50" });
 const browser = await launchChromium();
 try {
   const { accountId, personalAccessKey, superAdmin } = server.bootstrap.info;

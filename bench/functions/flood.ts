@@ -2,7 +2,7 @@
  * F10: what a runner flooding its channel to the server costs the server. A function sends a 40 MB message 12 times
  * (the review's attack; the runner's own memory limits are raised so that it can) and the server's event-loop delay and
  * resident-memory high-water are measured around it.
- * Run: npx tsx bench/functions/flood.ts
+ * Run: npx tsx --conditions=sprocket-source bench/functions/flood.ts
  */
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -5,7 +5,7 @@
  *   its loader in NODE_OPTIONS, which would slow the baseline);
  * - HubSpot's own local executor (`executeFunction` in @hubspot/ui-extensions-dev-server: unsandboxed, in the caller's
  *   process, re-requiring the file on every call) on the same function, against Sprocket's sandboxed warm call.
- * Run: npx tsx bench/functions/run.ts
+ * Run: npx tsx --conditions=sprocket-source bench/functions/run.ts
  */
 import { spawn } from "node:child_process";
 import { chmodSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";

@@ -1,9 +1,9 @@
 /**
  * Observability costs, baselines measured in the same run:
  * - CRM API throughput (GET /crm/v3/objects/contacts with an app token) with API-call logging on against off
- *   (`SPROCKET_LOG_API_CALLS=false`), alternating rounds so that drift hits both alike; expected ratio >= 0.9.
+ *   (`recordApiCalls: false`), alternating rounds so that drift hits both alike; expected ratio >= 0.9.
  * - trace lookup (GET /api/v1/traces/:id over HTTP) with a million stored log events: median latency.
- * Run: npx tsx bench/logs/run.ts   (BENCH_SECONDS=3 per round, BENCH_EVENTS=1000000; SPROCKET_DATABASE_URL for PostgreSQL)
+ * Run: npx tsx --conditions=sprocket-source bench/logs/run.ts   (BENCH_SECONDS=3 per round, BENCH_EVENTS=1000000; SPROCKET_DATABASE_URL for PostgreSQL)
  */
 import { performance } from "node:perf_hooks";
 import { startBenchServer } from "../support/bench-server";
@@ -19,9 +19,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 /** A server whose app may call without hitting HubSpot's rate limits, with a few contacts to read. */
 async function crmServer(logApiCalls: boolean) {
-  process.env.SPROCKET_LOG_API_CALLS = String(logApiCalls);
-  const server = await startBenchServer(dbEnv);
-  delete process.env.SPROCKET_LOG_API_CALLS;
+  const server = await startBenchServer(dbEnv, { recordApiCalls: logApiCalls });
   const accountId = server.bootstrap.info.accountId;
   await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1e9, api_limit_daily: 1e12 }).where("id", "=", accountId).execute();
   const { token } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });

@@ -1,6 +1,6 @@
 // Time to validate the seed-example project, against a baseline measured in the same run:
 // decoding and JSON.parse-ing the same JSON files (the least any validator must do).
-// Run: node --import tsx bench/validate/run.ts
+// Run: node --conditions=sprocket-source --import tsx bench/validate/run.ts
 import path from "node:path";
 import { PROJECTS_DIR } from "../../fixtures/paths";
 import { hasErrors, loadProjectFromDir, validateProject, type ProjectFiles } from "@sprocket/project-format";

@@ -209,7 +209,7 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("a node killed in th
 
   it("is replaced by another node, which finishes the build and its deploy within a minute", async () => {
     // The doomed node runs alone until it holds the build, so it is the one that claims it.
-    const [doomed] = await cluster.start(["doomed"], { SPROCKET_TEST_PAUSE_AT: "build", SPROCKET_TEST_PAUSE_MS: "600000" });
+    const [doomed] = await cluster.start(["doomed"], {}, { crashPause: { at: "build", ms: 600_000 } });
     await doomed!.api.call("POST", "/developer/projects/v1", { body: { name: "orphaned" } });
     expect((await doomed!.api.upload("orphaned", await seedExample("one"), { platformVersion: "2023.2" })).status).toBe(200);
     await doomed!.server.waitForOutput("crash-test pause");

@@ -178,4 +178,28 @@ describe("app cards on record pages", () => {
     await crm("PATCH", `/crm/v3/objects/contacts/${contactId}`, { properties: { firstname: "Ada" } });
     await close();
   });
+
+  // HubSpot's flex-and-box example shows an https image; the console's CSP used to allow only 'self' and data: images.
+  it("shows a card's Image from a data: URL and from an https origin, while scripts and connections stay same-origin", async () => {
+    const html = await fetch(server.url + recordPath(accountId, "0-1", contactId), { headers: { accept: "text/html" } });
+    const csp = (html.headers.get("content-security-policy") ?? "").split(/;\s*/);
+    expect(csp).toEqual(expect.arrayContaining(["img-src 'self' data: https:", "script-src 'self'", "connect-src 'self'", "worker-src 'self'", "default-src 'self'"]));
+
+    const { page, errors, close } = await openContact();
+    // Served here, at the network layer: a request the CSP blocks never gets this far, and the image stays empty.
+    const pixel = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
+    await page.route("https://images.probe.example/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: pixel }));
+    const probe = page.getByRole("region", { name: "Probe card (Probe app)" });
+    await probe.getByRole("button", { name: "Show images" }).click();
+    for (const name of ["Inline pixel", "Remote pixel"]) {
+      const image = probe.getByRole("img", { name });
+      await expect.poll(() => image.evaluate((img) => {
+          // The test's TypeScript has no DOM library; these are HTMLImageElement's.
+          const { complete, naturalWidth } = img as unknown as { complete: boolean; naturalWidth: number };
+          return complete && naturalWidth;
+        })).toBe(1);
+    }
+    expect(errors).toEqual([]);
+    await close();
+  });
 });

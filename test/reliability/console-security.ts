@@ -1,4 +1,4 @@
-import { loadConfig, openPlatform } from "../../packages/server/src/index";
+import { loadConfig, createPlatform } from "../../packages/server/src/index";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { createTestDatabase, type TestDatabase } from "../../packages/server/test/support/test-database";
 import { freePort, spawnServer, type ServerProcess } from "../../packages/server/test/support/server-process";
@@ -43,9 +43,9 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
     const server = await spawnServer({ port, dataDir: db.dataDir, env });
     const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
     // A private app provisioned the way a deploy does, from this process, on the store the server uses.
-    const platform = await openPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
+    const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
     const { appId, token } = await createTestApp(platform, info.accountId, { scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
-    await platform.store.close();
+    await platform.close();
     const admin = await signInSession(server.url, info.superAdmin.email, info.superAdmin.password);
     return { db, server, info, admin, appId, secrets: new Set([token, info.superAdmin.password, info.personalAccessKey, admin.cookie.split("=")[1]!]), seen: [], logFrom: server.output().length };
   },

@@ -1,10 +1,11 @@
-import { loadConfig, openPlatform } from "../../packages/server/src/index";
+import { loadConfig, createPlatform } from "../../packages/server/src/index";
 import { secretValues } from "../../packages/server/src/functions/secret-store";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { createTestDatabase, type TestDatabase } from "../../packages/server/test/support/test-database";
 import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "../../packages/server/test/support/project-api";
 import { bootstrapKey, freePort, spawnServer, type ServerProcess } from "../../packages/server/test/support/server-process";
 import type { BootstrapInfo } from "../../packages/server/src/index";
+import type { TestHooks } from "../../packages/server/src/config";
 import { type CaseGroup, type Profile, check } from "./case";
 import fs from "node:fs";
 import path from "node:path";
@@ -20,9 +21,9 @@ interface CrashWorld {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function restart(w: CrashWorld, env: NodeJS.ProcessEnv = {}): Promise<void> {
+async function restart(w: CrashWorld, testHooks?: TestHooks): Promise<void> {
   if (w.server.child.exitCode === null && w.server.child.signalCode === null) await w.server.kill("SIGKILL");
-  w.server = await spawnServer({ port: w.port, dataDir: w.db.dataDir, env: { ...w.env, ...env } });
+  w.server = await spawnServer({ port: w.port, dataDir: w.db.dataDir, env: w.env, ...(testHooks && { testHooks }) });
 }
 
 /** Work that runs until the server dies under it: each call reports whether the server acknowledged it. */
@@ -91,19 +92,19 @@ async function secretUpdates(w: CrashWorld, profile: Profile): Promise<string> {
     return ok;
   });
   await restart(w);
-  const platform = await openPlatform(loadConfig({ port: 0, dataDir: w.db.dataDir }, w.env));
+  const platform = await createPlatform(loadConfig({ port: 0, dataDir: w.db.dataDir }, w.env));
   try {
     const values = await secretValues(platform, w.info.accountId, [...lastAcked.keys()]);
     const stale = [...lastAcked].filter(([key, seq]) => values[key] === undefined || Number(values[key]!.slice(1)) < seq);
     check(stale.length === 0, `${stale.length} secrets lost or older than their last acknowledged value: ${stale.slice(0, 3).map(([k, s]) => `${k} acked v${s}, found ${values[k]}`).join(", ")}`);
   } finally {
-    await platform.store.close();
+    await platform.close();
   }
   return `${acked}/${attempted} secret writes acknowledged; ${lastAcked.size} secrets hold their last acknowledged value or a later one`;
 }
 
 async function killDuring(w: CrashWorld, point: "build" | "deploy", project: string): Promise<string> {
-  await restart(w, { SPROCKET_TEST_PAUSE_AT: point, SPROCKET_TEST_PAUSE_MS: "120000" });
+  await restart(w, { crashPause: { at: point, ms: 120_000 } });
   let api = new ProjectApi(w.server.url, bootstrapKey(w.db.dataDir));
   await api.call("POST", "/developer/projects/v1", { body: { name: project } });
   const upload = await api.upload(project, await zipFixtureSource("seed-example"), { platformVersion: "2023.2" });
@@ -154,10 +155,10 @@ export const crashGroup: CaseGroup<CrashWorld> = {
     const port = await freePort();
     const server = await spawnServer({ port, dataDir: db.dataDir, env });
     const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
-    const platform = await openPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
+    const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
     const { token } = await createTestApp(platform, info.accountId, { scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
     await platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", info.accountId).execute();
-    await platform.store.close();
+    await platform.close();
     return { db, port, env, server, info, token };
   },
   async close(w) {

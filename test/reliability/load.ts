@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
-import { loadConfig, openPlatform, type BootstrapInfo } from "../../packages/server/src/index";
+import { loadConfig, createPlatform, type BootstrapInfo } from "../../packages/server/src/index";
 import { createAccount } from "../../packages/server/src/accounts/account-service";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { ALL_CRM_SCOPES } from "../../packages/server/test/support/crm-client";
@@ -124,13 +124,13 @@ export const loadGroup: CaseGroup<LoadWorld> = {
     const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "warn", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, ...(db.databaseUrl ? { SPROCKET_DATABASE_URL: db.databaseUrl } : {}) };
     const server = await spawnServer({ port: await freePort(), dataDir: db.dataDir, env });
     const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
-    const platform = await openPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
+    const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
     const { token } = await createTestApp(platform, info.accountId, { scopes: ALL_CRM_SCOPES });
     await platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", info.accountId).execute();
     // Another account keeps the default limits (190 per 10 s per app): its app must see 429s, and only 429s.
     const other = await createAccount(platform, { name: "Limited", admin: { email: `limited-${Date.now()}@example.com` } });
     const { token: limitedToken } = await createTestApp(platform, other.accountId, { scopes: ALL_CRM_SCOPES });
-    await platform.store.close();
+    await platform.close();
     // A deployed function to invoke: the seed example's myFunc.
     const api = new ProjectApi(server.url, info.personalAccessKey);
     await api.call("POST", "/developer/projects/v1", { body: { name: "load" } });

@@ -1,5 +1,5 @@
 // `npm run reliability`: every case on both engines, against real servers, as a table. Exits 1 if any case fails.
-//   tsx test/reliability/run.ts [--profile short|full] [--engine sqlite|postgres] [--group <text>]
+//   tsx --conditions=sprocket-source test/reliability/run.ts [--profile short|full] [--engine sqlite|postgres] [--group <text>]
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";

@@ -1,8 +1,6 @@
 import { spawn } from "node:child_process";
-import { chmodSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
 import { BuildError, type BuildProblem } from "./build-error";
 
 /**
@@ -16,31 +14,15 @@ export interface BuildIdentity {
 }
 
 /**
- * Compiles the bundle worker to plain CommonJS in packages/builder/dist (git-ignored) when it is missing or older than
- * its sources, as the runtime does for its runners: the worker runs under the build's uid and must not need tsx.
- * esbuild stays external (its binary is found beside its package). Written to a temporary name and renamed, so a
- * parallel server never runs a half-written file.
+ * The bundle worker, compiled to plain CommonJS in packages/builder/dist by `npm run build` (which `npm install` runs,
+ * and the test run before its suites; see rolldown.config.ts), as the runtime's runner scripts are: the worker runs
+ * under the build's uid and must not need tsx. esbuild stays external (its binary is found beside its package).
  */
-function ensureWorker(): string {
+function workerFile(): string {
   // Resolved here, not at load: the worker itself is this module compiled to CommonJS, where import.meta is empty.
-  const sourceDir = fileURLToPath(new URL(".", import.meta.url));
-  const workerFile = fileURLToPath(new URL("../dist/bundle-worker.cjs", import.meta.url));
-  const newest = Math.max(...["bundle-worker.ts", "bundle-function.ts", "bundle-card.ts", "esbuild-run.ts", "build-confinement.ts", "project-tsconfig.ts", "source-map-scope.ts", "output-limits.ts", "host-globals-plugin.ts", "build-error.ts"].map((f) => statSync(path.join(sourceDir, f)).mtimeMs));
-  const current = (() => {
-    try {
-      return statSync(workerFile).mtimeMs >= newest;
-    } catch {
-      return false;
-    }
-  })();
-  if (current) return workerFile;
-  mkdirSync(path.dirname(workerFile), { recursive: true });
-  chmodSync(path.dirname(workerFile), 0o755);
-  const result = buildSync({ entryPoints: [path.join(sourceDir, "bundle-worker.ts")], bundle: true, platform: "node", format: "cjs", target: "node20", external: ["esbuild"], write: false, logLevel: "silent" });
-  const temporary = `${workerFile}.${process.pid}.tmp`;
-  writeFileSync(temporary, result.outputFiles[0]!.contents, { mode: 0o644 });
-  renameSync(temporary, workerFile);
-  return workerFile;
+  const file = fileURLToPath(new URL("../dist/bundle-worker.cjs", import.meta.url));
+  if (!existsSync(file)) throw new Error(`The build worker ${file} is missing: run \`npm run build\` (npm install does).`);
+  return file;
 }
 
 /** What the worker is asked to do: bundleFunction's or bundleCard's options, without runAs. */
@@ -54,8 +36,10 @@ export interface WorkerRequest {
  * rejects with the same BuildError it would have thrown.
  */
 export function bundleInSandbox<T>(request: WorkerRequest, runAs: BuildIdentity): Promise<T> {
-  const worker = ensureWorker();
+  const worker = workerFile();
   return new Promise((resolve, reject) => {
+    // Only PATH of the server's environment passes to the worker (the child's own environment, not a setting).
+    // eslint-disable-next-line no-restricted-properties
     const child = spawn(process.execPath, [worker], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, uid: runAs.uid, gid: runAs.gid });
     let stdout = "";
     let stderr = "";

@@ -7,9 +7,13 @@ import { relativeTo, runEsbuild } from "./esbuild-run";
 import { HOST_GLOBALS, hostGlobalsPlugin } from "./host-globals-plugin";
 
 export interface BundleCardOptions {
-  /** The card's React module (`module.file` or a 2025.2 `entrypoint`). */
+  /** The card's React module (`module.file` or a 2025.2 `entrypoint`), or an app page's, settings page's or bulk action's. */
   entry: string;
+  /** What the bundle is called in build errors, e.g. "Settings page"; "Card" when absent. */
+  label?: string;
   nodeModulesDir?: string | null;
+  /** From installDependencies: the package's npm workspaces, resolved to their folders in the project. */
+  workspaces?: Record<string, string>;
   outFile: string;
   /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
   runAs?: BuildIdentity | null;
@@ -42,7 +46,8 @@ export interface BundledCard {
 }
 
 /**
- * Bundles a UI extension card the way HubSpot's builder does: one classic-script IIFE with no exports,
+ * Bundles a UI extension (a card, app page, settings page or bulk action: all are React run by the host) the way
+ * HubSpot's builder does: one classic-script IIFE with no exports,
  * classic JSX (`React.createElement`), the host's React and remote-ui read from globals, everything else bundled.
  * Writes `<outFile minus .js>-manifest.json` beside it.
  */
@@ -69,7 +74,8 @@ export async function bundleCard(options: BundleCardOptions): Promise<BundledCar
       outfile: options.outFile,
       scope: { root, nodeModulesDir: options.nodeModulesDir ?? null },
       sourceMap: production ? "none" : "inline",
-      what: `Card ${relativeTo(root, options.entry)}`,
+      what: `${options.label ?? "Card"} ${relativeTo(root, options.entry)}`,
+      workspaces: options.workspaces,
     },
   );
   const manifest = await cardManifest(options.entry, root, metafile);

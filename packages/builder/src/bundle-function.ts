@@ -8,6 +8,8 @@ export interface BundleFunctionOptions {
   entry: string;
   /** From installDependencies; null or absent when the package has no dependencies. */
   nodeModulesDir?: string | null;
+  /** From installDependencies: the package's npm workspaces, resolved to their folders in the project. */
+  workspaces?: Record<string, string>;
   outFile: string;
   /** Runs the bundle in a child process under this uid and gid (the server runs as root); see build-sandbox.ts. */
   runAs?: BuildIdentity | null;
@@ -47,6 +49,7 @@ export async function bundleFunction(options: BundleFunctionOptions): Promise<Bu
       scope: { root, nodeModulesDir: options.nodeModulesDir ?? null },
       sourceMap: "linked",
       what: `Function ${relativeTo(root, options.entry)}`,
+      workspaces: options.workspaces,
     },
   );
   return { outFile: options.outFile, sourceMapFile: `${options.outFile}.map`, warnings };

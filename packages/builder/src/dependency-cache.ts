@@ -1,23 +1,31 @@
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
-import { basename, join, relative, sep } from "node:path";
+import { chmod, chown, copyFile, lchown, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, sep } from "node:path";
 import { BuildError } from "./build-error";
 import type { BuildIdentity } from "./build-sandbox";
+import { notServedNote, outOfStepNote, warningText, type InstallNote } from "./install-warnings";
 import { refuseLocalLockfileEntries, refuseLocalManifestSpecs } from "./local-dependencies";
+import { isLockOutOfStep, isNotOnRegistry, npmFailure, withoutServerPaths, type NpmFailure } from "./npm-output";
+import { hasDependencies, readPackageJson, type PackageManifest } from "./package-manifest";
+import { NPM_FLAGS, runNpm } from "./run-npm";
+import { findWorkspaces, type Workspace } from "./workspaces";
+import { pinnedManifest, yarnLockPins, type YarnPins } from "./yarn-lock";
 
 export interface InstallDependenciesOptions {
   packageJsonPath: string;
   /** An npm lockfile (package-lock.json or npm-shrinkwrap.json); ignored when the file does not exist. */
   lockfilePath?: string;
+  /** A yarn.lock, read when there is no npm lockfile; ignored when the file does not exist. */
+  yarnLockPath?: string;
   /** Shared by all builds; each dependency set gets `<cacheDir>/<key>/node_modules`. */
   cacheDir: string;
   npmCommand?: string;
+  /** Per npm run (an install that falls back to `npm install` runs npm twice). */
   timeoutMs?: number;
   /** Kills npm when aborted (a server shutting down must not wait for an install). */
   signal?: AbortSignal;
   log?: (message: string) => void;
-  /** The project folder: errors name package.json by its path in it, never by the server's scratch path. */
+  /** The project folder: messages name files by their path in it, never by the server's scratch path. */
   root?: string;
   /** Runs npm under this uid and gid (the server runs as root); the installed tree is handed back to the server. */
   runAs?: BuildIdentity | null;
@@ -29,168 +37,175 @@ export interface InstalledDependencies {
   cacheKey: string;
   /** True when npm did not run: a cache hit, or nothing to install. */
   cached: boolean;
+  /** Why the install did not follow the lock file exactly (out of step, a pinned version gone, a yarn.lock), for the build. */
+  warnings: string[];
+  /** The package's npm workspaces: name → folder in the project. Bundles resolve them there (`workspaces` option). */
+  workspaces: Record<string, string>;
 }
 
-const NPM_FLAGS = ["--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--no-update-notifier", "--no-progress", "--loglevel=error"];
-// npm passes its own settings to child processes as npm_config_*; a build started under `npm start` must not inherit
-// e.g. `workspace` or `global`. Only the settings that say how to reach the registry go through.
-const KEPT_NPM_CONFIG = new Set(["registry", "cache", "userconfig", "proxy", "https_proxy", "noproxy", "cafile", "strict_ssl"]);
-const STDERR_TAIL_LINES = 20;
+/** Beside node_modules in a cache entry: what the install had to do differently, so a cache hit warns the same. */
+const NOTES_FILE = "sprocket-install.json";
 
 // Builds of the same dependency set in this process wait for one install instead of racing.
-const inFlight = new Map<string, Promise<InstalledDependencies>>();
+const inFlight = new Map<string, Promise<InstallNote[]>>();
 
 /**
- * Installs a package's production dependencies into a content-addressed cache and returns where they are.
- * Another process installing the same key at the same time is harmless: each installs into its own staging folder
- * and renames it into place, and whoever renames second keeps the winner's copy.
+ * Installs a package's production dependencies into a content-addressed cache and returns where they are. An npm lock
+ * file in step with package.json is installed with `npm ci`; one out of step, or pinning a version the registry does not
+ * serve, falls back to `npm install` within package.json's ranges, with a warning naming the cause (what a user running
+ * npm by hand would do). A yarn.lock alone is read for its direct versions (yarn-lock.ts). Another process installing
+ * the same key at the same time is harmless: each installs into its own staging folder and renames it into place, and
+ * whoever renames second keeps the winner's copy.
  */
 export async function installDependencies(options: InstallDependenciesOptions): Promise<InstalledDependencies> {
-  const shown = (path: string) => (options.root ? relative(options.root, path).split(sep).join("/") : basename(path));
-  const manifest = await readPackageJson(options.packageJsonPath, shown(options.packageJsonPath));
-  refuseLocalManifestSpecs(manifest as Record<string, unknown>, shown(options.packageJsonPath));
+  const packageDir = dirname(options.packageJsonPath);
+  const folder = options.root ? relative(options.root, packageDir).split(sep).join("/") : basename(packageDir);
+  const shown = (file: string) => (folder === "" ? file : `${folder}/${file}`);
+  const manifest = await readPackageJson(options.packageJsonPath, shown("package.json"));
+  refuseLocalManifestSpecs(manifest as Record<string, unknown>, shown("package.json"));
+  const workspaces = await findWorkspaces(packageDir, manifest, folder);
+  const workspaceDirs = Object.fromEntries(workspaces.map((w) => [w.name, join(packageDir, w.folder)]));
   const lockfile = options.lockfilePath === undefined ? null : await readFile(options.lockfilePath).catch(ignoreMissing);
-  if (lockfile !== null) refuseLocalLockfileEntries(lockfile, shown(options.lockfilePath!));
-  const cacheKey = dependencyCacheKey(manifest, lockfile);
-  if (!hasDependencies(manifest)) return { nodeModulesDir: null, cacheKey, cached: true };
+  const lockfileName = options.lockfilePath === undefined ? "package-lock.json" : basename(options.lockfilePath);
+  if (lockfile !== null) refuseLocalLockfileEntries(lockfile, shown(lockfileName), workspaces.map((w) => w.folder));
+  const yarnLock = lockfile !== null || options.yarnLockPath === undefined ? null : await readFile(options.yarnLockPath, "utf8").catch(ignoreMissing);
+  const yarn = yarnLock === null ? null : yarnLockPins(yarnLock, manifest, shown("yarn.lock"));
+  const cacheKey = dependencyCacheKey(manifest, lockfile, workspaces, yarn);
+  if (!hasDependencies(manifest) && !workspaces.some((w) => hasDependencies(w.manifest))) return { nodeModulesDir: null, cacheKey, cached: true, warnings: [], workspaces: workspaceDirs };
 
   const finalDir = join(options.cacheDir, cacheKey);
   const nodeModulesDir = join(finalDir, "node_modules");
+  const result = (notes: InstallNote[], cached: boolean): InstalledDependencies => ({ nodeModulesDir, cacheKey, cached, warnings: notes.map((n) => warningText(n, folder)), workspaces: workspaceDirs });
   if (await exists(finalDir)) {
     // Entries cached before builds had an identity of their own were 0700 (mkdtemp's mode): open them to it.
     if (options.runAs) await chmod(finalDir, 0o755);
     options.log?.(`Dependencies ${cacheKey.slice(0, 12)} are cached.`);
-    return { nodeModulesDir, cacheKey, cached: true };
+    return result(await readNotes(finalDir), true);
   }
-  const pending = inFlight.get(finalDir);
-  if (pending) return pending;
-  const install = installInto(options, lockfile !== null, finalDir).then(() => ({ nodeModulesDir, cacheKey, cached: false }));
-  inFlight.set(finalDir, install);
-  try {
-    return await install;
-  } finally {
-    inFlight.delete(finalDir);
+  let install = inFlight.get(finalDir);
+  if (!install) {
+    install = installInto({ options, manifest, lockfile: lockfile && lockfileName, workspaces, yarn, folder, finalDir });
+    inFlight.set(finalDir, install);
+    install.finally(() => inFlight.delete(finalDir)).catch(() => undefined);
   }
+  return result(await install, false);
 }
 
-async function installInto(options: InstallDependenciesOptions, hasLockfile: boolean, finalDir: string): Promise<void> {
+interface InstallJob {
+  options: InstallDependenciesOptions;
+  manifest: PackageManifest;
+  /** The npm lock file's name when there is one. */
+  lockfile: string | null;
+  workspaces: Workspace[];
+  yarn: YarnPins | null;
+  folder: string;
+  finalDir: string;
+}
+
+async function installInto(job: InstallJob): Promise<InstallNote[]> {
+  const { options } = job;
   await mkdir(options.cacheDir, { recursive: true });
   const staging = await mkdtemp(join(options.cacheDir, ".installing-"));
+  const runAs = options.runAs ?? undefined;
+  const owner = async (path: string) => {
+    if (runAs) await chown(path, runAs.uid, runAs.gid);
+  };
   try {
-    await copyFile(options.packageJsonPath, join(staging, "package.json"));
-    if (hasLockfile) await copyFile(options.lockfilePath!, join(staging, "package-lock.json"));
-    const args = [hasLockfile ? "ci" : "install", ...NPM_FLAGS];
-    options.log?.(`Running npm ${args.join(" ")}`);
-    const runAs = options.runAs ?? undefined;
+    const pinned = job.yarn !== null && Object.keys(job.yarn.pins).length > 0;
+    await writeFile(join(staging, "package.json"), JSON.stringify(pinned ? pinnedManifest(job.manifest, job.yarn!.pins) : job.manifest, null, 2));
+    if (job.lockfile) await copyFile(options.lockfilePath!, join(staging, job.lockfile));
+    // npm links each workspace from node_modules and installs its dependencies: it needs their package.json files.
+    for (const workspace of job.workspaces) {
+      await mkdir(join(staging, workspace.folder), { recursive: true });
+      await writeFile(join(staging, workspace.folder, "package.json"), JSON.stringify(workspace.manifest, null, 2));
+    }
     let home: string | undefined;
     if (runAs) {
       // npm's own cache and config home, the build identity's: it can read nothing of root's (~/.npm, ~/.npmrc).
       home = join(options.cacheDir, `.npm-home-${runAs.uid}`);
       await mkdir(home, { recursive: true, mode: 0o700 });
-      await chown(home, runAs.uid, runAs.gid);
+      await owner(home);
       await chownTree(staging, runAs.uid, runAs.gid);
     }
-    await runNpm(options.npmCommand ?? "npm", args, staging, options.timeoutMs ?? 300_000, options.signal, runAs, home);
+    const serverPaths: Array<[string, string]> = [[staging, job.folder || "."], [options.cacheDir, "(dependency cache)"], ...(home ? [[home, "(npm home)"] as [string, string]] : [])];
+    const notes: InstallNote[] = job.yarn ? [{ kind: "yarn-lock-read", pinned: Object.keys(job.yarn.pins).length }] : [];
+    let command: "ci" | "install" = job.lockfile ? "ci" : "install";
+    let lockfile = job.lockfile;
+    let yarnPinned = pinned;
+    for (;;) {
+      const args = [command, ...NPM_FLAGS];
+      options.log?.(`Running npm ${args.join(" ")}`);
+      const ran = await runNpm({ command: options.npmCommand ?? "npm", args, cwd: staging, timeoutMs: options.timeoutMs ?? 300_000, signal: options.signal, runAs, home });
+      if (ran.ok) break;
+      const failure = npmFailure(withoutServerPaths(ran.output, serverPaths));
+      if (command === "ci" && isLockOutOfStep(failure)) {
+        notes.push(outOfStepNote(lockfile!, failure));
+        command = "install";
+      } else if (isNotOnRegistry(failure) && (lockfile || yarnPinned)) {
+        notes.push(notServedNote(lockfile, failure));
+        // From package.json's own ranges: the lock file (or the yarn.lock versions) is what named the missing version.
+        if (lockfile) await rm(join(staging, lockfile), { force: true });
+        await writeFile(join(staging, "package.json"), JSON.stringify(job.manifest, null, 2));
+        await owner(join(staging, "package.json"));
+        await rm(join(staging, "package-lock.json"), { force: true });
+        lockfile = null;
+        yarnPinned = false;
+        command = "install";
+      } else {
+        throw installFailed(command, job.folder, ran.failed, failure, withoutServerPaths(ran.output, serverPaths));
+      }
+    }
+    await writeFile(join(staging, NOTES_FILE), JSON.stringify({ notes }));
     // The build identity installed it; the server owns it from now on, so no later build can change a cached tree.
     if (runAs) await chownTree(staging, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
     // Public npm packages: readable by the build identity that bundles them (mkdtemp made the folder 0700).
     await chmod(staging, 0o755);
-    await rename(staging, finalDir).catch(async (error: NodeJS.ErrnoException) => {
+    await rename(staging, job.finalDir).catch(async (error: NodeJS.ErrnoException) => {
       // Another process finished the same key first; its copy is as good as ours.
       if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
       await rm(staging, { recursive: true, force: true });
     });
+    return notes;
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
 }
 
-function runNpm(command: string, args: string[], cwd: string, timeoutMs: number, signal: AbortSignal | undefined, runAs: BuildIdentity | undefined, home: string | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const env = home ? { ...npmEnvironment(), HOME: home, npm_config_cache: join(home, "cache") } : npmEnvironment();
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"], ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
-    let output = "";
-    const collect = (chunk: Buffer) => {
-      output = (output + chunk.toString("utf8")).slice(-64 * 1024);
-    };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    const fail = (why: string) => {
-      const tail = output.trimEnd().split("\n").slice(-STDERR_TAIL_LINES).join("\n");
-      reject(new BuildError("BUILD_DEPENDENCY_INSTALL_FAILED", `npm ${args[0]} ${why}.${tail ? `\n${tail}` : ""}`));
-    };
-    child.on("error", (error) => {
-      clearTimeout(timer);
-      if (signal?.aborted) reject(signal.reason);
-      else fail(`could not start (${error.message})`);
-    });
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else if (signal === "SIGKILL") fail(`did not finish within ${Math.round(timeoutMs / 1000)} s`);
-      else fail(`failed with exit code ${code}`);
-    });
-  });
+/**
+ * npm's failure as the user should read it: the first line says what failed where (`npm ci failed in
+ * app/app.functions: ...`), then npm's own error lines (`npm error code ETARGET`, ...). Without any (npm timed out or
+ * did not start), the end of its output instead.
+ */
+function installFailed(command: string, folder: string, failed: string, failure: NpmFailure, output: string): BuildError {
+  const where = folder || ".";
+  if (failure.lines.length === 0) {
+    const tail = output.trimEnd().split("\n").slice(-20).join("\n");
+    return new BuildError("BUILD_DEPENDENCY_INSTALL_FAILED", `npm ${command} ${failed} in ${where}.${tail ? `\n${tail}` : ""}`);
+  }
+  return new BuildError("BUILD_DEPENDENCY_INSTALL_FAILED", `npm ${command} ${failed} in ${where}${failure.summary ? `: ${failure.summary}` : "."}\n${failure.lines.join("\n")}`);
 }
 
-function npmEnvironment(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    const lower = key.toLowerCase();
-    if (lower.startsWith("npm_lifecycle_") || lower.startsWith("npm_package_")) continue;
-    if (lower.startsWith("npm_config_") && !KEPT_NPM_CONFIG.has(lower.slice("npm_config_".length))) continue;
-    env[key] = value;
-  }
-  return env;
+async function readNotes(finalDir: string): Promise<InstallNote[]> {
+  const text = await readFile(join(finalDir, NOTES_FILE), "utf8").catch(ignoreMissing);
+  return text === null ? [] : ((JSON.parse(text) as { notes: InstallNote[] }).notes ?? []);
 }
 
-interface PackageManifest {
-  dependencies?: Record<string, string>;
-  optionalDependencies?: Record<string, string>;
-  overrides?: unknown;
-}
-
-async function readPackageJson(path: string, shown: string): Promise<PackageManifest> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `Cannot read ${shown}: ${(error as NodeJS.ErrnoException).code ?? "unreadable"}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (error) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} is not valid JSON: ${(error as Error).message}`);
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} must hold a JSON object.`);
-  }
-  const manifest = parsed as Record<string, unknown>;
-  for (const field of ["dependencies", "optionalDependencies"]) {
-    const value = manifest[field];
-    const valid = value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string"));
-    if (!valid) throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: "${field}" must map package names to version strings.`);
-  }
-  return manifest as PackageManifest;
-}
-
-function hasDependencies(manifest: PackageManifest): boolean {
-  return Object.keys(manifest.dependencies ?? {}).length + Object.keys(manifest.optionalDependencies ?? {}).length > 0;
-}
-
-/** What decides the installed tree: the declared dependencies (in any order), the lockfile, and Node's major version. */
-function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null): string {
+/**
+ * What decides the installed tree: the declared dependencies (in any order), the lockfile, the workspaces' names,
+ * folders and dependencies, the yarn.lock versions used, and Node's major version.
+ */
+function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null, workspaces: Workspace[], yarn: YarnPins | null): string {
   const sorted = (deps: Record<string, string> | undefined) => Object.entries(deps ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+  const declared = (m: PackageManifest) => ({ dependencies: sorted(m.dependencies), optionalDependencies: sorted(m.optionalDependencies), overrides: m.overrides ?? null });
   const material = JSON.stringify({
-    format: 1,
+    format: 2,
     node: process.versions.node.split(".")[0],
-    dependencies: sorted(manifest.dependencies),
-    optionalDependencies: sorted(manifest.optionalDependencies),
-    overrides: manifest.overrides ?? null,
+    ...declared(manifest),
     lockfile: lockfile === null ? null : createHash("sha256").update(lockfile).digest("hex"),
+    // npm links a workspace only where its version satisfies the range asking for it; otherwise it fetches one.
+    workspaces: workspaces.map((w) => ({ name: w.name, folder: w.folder, version: w.manifest.version ?? null, ...declared(w.manifest) })),
+    yarnPins: yarn ? sorted(yarn.pins) : null,
   });
   return createHash("sha256").update(material).digest("hex");
 }

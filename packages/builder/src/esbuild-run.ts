@@ -21,6 +21,8 @@ export interface EsbuildRun {
   sourceMap: "linked" | "inline" | "none";
   /** Used in the error message: "<what> failed to build". */
   what: string;
+  /** The package's npm workspaces (name → folder in the project): imports of them resolve to the project's files. */
+  workspaces?: Record<string, string> | undefined;
 }
 
 /**
@@ -39,6 +41,8 @@ export async function runEsbuild(options: BuildOptions, run: EsbuildRun): Promis
       outfile: run.outfile,
       sourcemap: run.sourceMap === "linked" ? "linked" : run.sourceMap === "inline" ? "external" : false,
       plugins,
+      // npm links workspaces into node_modules; the installed tree holds only their package.json, the project the code.
+      ...(run.workspaces && Object.keys(run.workspaces).length ? { alias: run.workspaces } : {}),
       loader: BUILD_LOADERS,
       tsconfigRaw: await projectTsconfig(run.entry, scope.root),
       absWorkingDir: scope.root,

@@ -1,7 +1,7 @@
 export { readZipEntries, unpackZip, type UnpackResult, type ZipSource } from "./safe-unzip";
 export { DEFAULT_UNPACK_LIMITS, type UnpackLimits } from "./unpack-limits";
 export { UploadRejectedError, type UploadRejectedCode } from "./upload-rejected-error";
-export { UnsafeEntryError, hubspotUploadIgnore, zipDirectory, type IgnoreRule, type ZipDirectoryOptions } from "./zip-project";
+export { UnsafeEntryError, hubspotUploadIgnore, zipDirectory, zipEntries, type IgnoreRule, type ZipDirectoryOptions } from "./zip-project";
 export { BuildError, type BuildErrorCode, type BuildProblem } from "./build-error";
 export { installDependencies, type InstallDependenciesOptions, type InstalledDependencies } from "./dependency-cache";
 export { bundleCard, type BundleCardOptions, type BundledCard, type CardManifest } from "./bundle-card";
@@ -10,3 +10,4 @@ export { formatProblem } from "./esbuild-run";
 export { HOST_GLOBALS } from "./host-globals-plugin";
 export { checkBuildOutputSize, MAX_BUILD_OUTPUT_BYTES, MAX_BUNDLE_BYTES } from "./output-limits";
 export { type BuildIdentity } from "./build-sandbox";
+export { withoutServerPaths } from "./npm-output";

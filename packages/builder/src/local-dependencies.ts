@@ -20,9 +20,11 @@ export function refuseLocalManifestSpecs(manifest: Record<string, unknown>, show
 
 /**
  * Refuses a lockfile entry that npm ci would take from disk: a `link`, a package outside node_modules/, or a
- * `resolved` (or v1 `version`) that is not an http(s) tarball URL.
+ * `resolved` (or v1 `version`) that is not an http(s) tarball URL. The package's own npm workspaces (`workspaceFolders`,
+ * folders inside it that findWorkspaces checked) are the exception: npm records each as a package at its folder and a
+ * link to it from node_modules.
  */
-export function refuseLocalLockfileEntries(lockfile: Buffer, shown: string): void {
+export function refuseLocalLockfileEntries(lockfile: Buffer, shown: string, workspaceFolders: readonly string[] = []): void {
   let parsed: { packages?: Record<string, LockEntry>; dependencies?: Record<string, LockEntry> };
   try {
     parsed = JSON.parse(lockfile.toString("utf8")) as typeof parsed;
@@ -32,10 +34,17 @@ export function refuseLocalLockfileEntries(lockfile: Buffer, shown: string): voi
   const refuse = (where: string, what: string) => {
     throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: "${where}" ${what}, a package on the server's disk. Lock only packages from the npm registry.`);
   };
+  const workspace = new Set(workspaceFolders);
   for (const [key, entry] of Object.entries(parsed.packages ?? {})) {
     if (key === "") continue;
+    // A workspace's own entry (its folder) has no `resolved`; checkEntry still refuses one that claims a link or file.
+    if (workspace.has(key)) {
+      checkEntry(key, entry, refuse);
+      continue;
+    }
     if (!/^(.*\/)?node_modules\//.test(key) || key.split("/").includes("..")) refuse(key, "is not under node_modules");
-    checkEntry(key, entry, refuse);
+    const workspaceLink = typeof entry === "object" && entry !== null && entry.link === true && typeof entry.resolved === "string" && workspace.has(entry.resolved);
+    if (!workspaceLink) checkEntry(key, entry, refuse);
   }
   const walk = (deps: Record<string, LockEntry> | undefined, path: string[]) => {
     for (const [name, entry] of Object.entries(deps ?? {})) {

@@ -17,8 +17,8 @@ export const hubspotUploadIgnore: IgnoreRule = (relativePath) => {
 };
 
 // A fixed local time and mode make the archive a function of the file contents alone.
-const FIXED_MTIME = new Date(1980, 0, 1);
-const FILE_MODE = 0o100644;
+const ENTRY_OPTIONS = { mtime: new Date(1980, 0, 1), mode: 0o100644, forceDosTimestamp: true };
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A path zipDirectory will not put in an archive: a symbolic link, a special file, or one that leads out of the folder. */
 export class UnsafeEntryError extends Error {
@@ -49,13 +49,31 @@ export async function zipDirectory(dir: string, options: ZipDirectoryOptions = {
     // a link in the last step.
     const real = await realpath(path);
     if (!real.startsWith(root + sep)) throw new UnsafeEntryError(file.path, `${join(dir, file.path)} leads outside ${dir}; uploads may only contain regular files.`);
-    zip.addReadStreamLazy(file.path, { mtime: FIXED_MTIME, mode: FILE_MODE, forceDosTimestamp: true, size: file.size }, (done) => {
+    zip.addReadStreamLazy(file.path, { ...ENTRY_OPTIONS, size: file.size }, (done) => {
       open(real, constants.O_RDONLY | constants.O_NOFOLLOW).then(
         (handle) => done(null, handle.createReadStream()),
         (e: unknown) => done(e, undefined as unknown as NodeJS.ReadableStream),
       );
     });
   }
+  return finish(zip);
+}
+
+/**
+ * Zips files held in memory (path → content) the way zipDirectory zips a folder: sorted, with a fixed time and mode,
+ * so the same entries always give the same bytes.
+ */
+export async function zipEntries(entries: Iterable<readonly [string, string | Uint8Array]>): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [path, content] of [...entries].sort(([a], [b]) => byPath(a, b))) {
+    const bytes = typeof content === "string" ? Buffer.from(content) : Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+    zip.addBuffer(bytes, path, ENTRY_OPTIONS);
+  }
+  return finish(zip);
+}
+
+/** Ends the archive and collects it into one buffer. */
+async function finish(zip: yazl.ZipFile): Promise<Buffer> {
   zip.end();
   // A file that cannot be opened or changed size while being read fails the archive (yazl says so on the ZipFile).
   const failed = new Promise<never>((_, reject) => zip.on("error", reject));
@@ -68,7 +86,7 @@ export async function zipDirectory(dir: string, options: ZipDirectoryOptions = {
 }
 
 async function listFiles(root: string, prefix: string, ignore: IgnoreRule): Promise<{ path: string; size: number }[]> {
-  const names = (await readdir(join(root, prefix))).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = (await readdir(join(root, prefix))).sort(byPath);
   const files: { path: string; size: number }[] = [];
   for (const name of names) {
     const path = prefix === "" ? name : `${prefix}/${name}`;

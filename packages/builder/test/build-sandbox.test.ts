@@ -1,9 +1,10 @@
 import { execFile } from "node:child_process";
-import { chmod, chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECTS_DIR } from "../../../fixtures/paths";
 import { BuildError, bundleFunction, installDependencies } from "../src/index";
 
 // F1's third fix: where the server runs as root, builds run under a uid of their own, which cannot read what is
@@ -60,5 +61,26 @@ describe.runIf(process.getuid?.() === 0)("a build under its own uid", () => {
     expect(info.uid).toBe(0);
     // npm's cache is the build identity's, not root's ~/.npm.
     expect((await stat(join(cacheDir, `.npm-home-${BUILD.uid}`))).uid).toBe(BUILD.uid);
+  }, 120_000);
+
+  it("falls back from npm ci to npm install as the build identity, and bundles an npm workspace from the project", async () => {
+    const project = join(work, "fallback");
+    await cp(join(PROJECTS_DIR, "deps-lock-out-of-step", "src"), join(project, "out-of-step"), { recursive: true });
+    await cp(join(PROJECTS_DIR, "deps-npm-workspace", "src"), join(project, "workspace"), { recursive: true });
+    // A cache of its own: the shared one may already hold these dependency sets, and then npm would not run.
+    const cacheDir = join(work, "fallback-cache");
+    const functions = (name: string) => join(project, name, "app", "app.functions");
+    const install = (name: string) => installDependencies({ packageJsonPath: join(functions(name), "package.json"), lockfilePath: join(functions(name), "package-lock.json"), cacheDir, root: join(project, name), runAs: BUILD });
+    const outOfStep = await install("out-of-step");
+    expect(outOfStep).toMatchObject({ cached: false, warnings: [expect.stringContaining("package-lock.json is out of step")] });
+    expect((await stat(join(outOfStep.nodeModulesDir!, "is-odd", "package.json"))).uid).toBe(0);
+
+    const workspace = await install("workspace");
+    const out = join(work, "fallback-out");
+    await mkdir(out);
+    await chown(out, BUILD.uid, BUILD.gid);
+    const bundled = await bundleFunction({ entry: join(functions("workspace"), "check.js"), nodeModulesDir: workspace.nodeModulesDir, workspaces: workspace.workspaces, outFile: join(out, "check.js"), root: join(project, "workspace"), runAs: BUILD });
+    const { stdout } = await run(process.execPath, ["-e", "require(process.argv[1]).main({ parameters: { value: 2 } }).then((r) => console.log(r.greeting))", bundled.outFile]);
+    expect(stdout.trim()).toBe("Hello, number 2");
   }, 120_000);
 });

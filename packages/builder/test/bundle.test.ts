@@ -138,6 +138,15 @@ describe("bundleCard", () => {
       problems: [{ file: "app/extensions/Missing.jsx", line: 2, column: 19, message: expect.stringContaining('Could not resolve "dayjs"') }],
     });
   });
+
+  it("bundles an app page like a card, and names it as a page when it fails", async () => {
+    const entry = await writeProjectFile("app/pages/Home.tsx", 'import React from "react";\nhubspot.extend<"home">(() => <Text>Home</Text>);\n');
+    const built = await bundleCard({ entry, label: "Page", nodeModulesDir: cardModules, outFile: join(work, "pages/home.js"), mode: "production", root: join(work, "project") });
+    expect(await readFile(built.outFile, "utf8")).toMatch(/^\(\(\)=>\{/);
+    const broken = await writeProjectFile("app/pages/Broken.tsx", "export const Home = () => <Text>hi</Flex>;\n");
+    const error = await bundleCard({ entry: broken, label: "Page", outFile: join(work, "pages/broken.js"), mode: "production", root: join(work, "project") }).catch((e: unknown) => e);
+    expect((error as BuildError).message).toMatch(/^Page app\/pages\/Broken\.tsx failed to build:/);
+  });
 });
 
 describe("bundleFunction", () => {

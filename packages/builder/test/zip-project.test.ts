@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, symlink, utimes, writeFile } from "node:fs/promises
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { hubspotUploadIgnore, readZipEntries, zipDirectory } from "../src/index";
+import { hubspotUploadIgnore, readZipEntries, zipDirectory, zipEntries } from "../src/index";
 
 let dir: string;
 
@@ -73,4 +73,13 @@ it("refuses a folder that is itself a symbolic link, so a link cannot point the 
   } finally {
     await rm(outside, { recursive: true, force: true });
   }
+});
+
+it("zips entries held in memory in sorted order, to the same bytes whatever their order or form", async () => {
+  const files = await readZipEntries(await zipDirectory(dir, { ignore: hubspotUploadIgnore }));
+  const zip = await zipEntries(files);
+  expect(await readZipEntries(zip)).toEqual(files);
+  const asText = [...files].map(([path, content]): [string, string] => [path, content.toString()]).reverse();
+  expect((await zipEntries(asText)).equals(zip)).toBe(true);
+  expect((await readZipEntries(await zipEntries([]))).size).toBe(0);
 });

@@ -1,5 +1,5 @@
 import Table from "cli-table3";
-import pc from "picocolors";
+import { pc, pcErr } from "./terminal";
 
 /** Scripts get JSON on stdout; people get tables and colour. */
 export function printJson(value: unknown): void {
@@ -14,3 +14,5 @@ export function printTable(head: string[], rows: Array<Array<string | number>>):
 
 export const ok = (message: string) => process.stdout.write(`${pc.green("✔")} ${message}\n`);
 export const info = (message: string) => process.stdout.write(`${message}\n`);
+/** A failure, on standard error. */
+export const problem = (message: string) => process.stderr.write(`${pcErr.red("✖")} ${message}\n`);

@@ -20,8 +20,26 @@ export const privateAppList = z.object({
   results: z.array(privateAppSummary),
 });
 
+/**
+ * `card`, `function`, or the *-hsmeta.json type of a 2025.2+ component: a page, settings page or bulk action (UI
+ * extensions), or a recorded feature (webhooks, workflow actions, app objects and events).
+ */
+export const APP_COMPONENT_KINDS = [
+  "card",
+  "function",
+  "page",
+  "pages",
+  "settings",
+  "crm-bulk-action",
+  "webhooks",
+  "workflow-action",
+  "app-object",
+  "app-object-association",
+  "app-event",
+] as const;
+
 export const appComponent = z.object({
-  kind: z.enum(["card", "function"]),
+  kind: z.enum(APP_COMPONENT_KINDS),
   name: z.string(),
   buildId: z.number(),
   config: z.record(z.string(), z.unknown()),
@@ -42,6 +60,8 @@ export const privateAppDetail = privateAppSummary.extend({
 export const tokenReveal = z.object({ token: z.string() });
 export const tokenRotation = z.object({ token: z.string(), mode: z.enum(["now", "later"]) }).extend(tokenState.shape);
 export const tokenRotationRequest = z.object({ mode: z.enum(["now", "later"]).default("now") });
+/** The key the app's backend checks hubspot.fetch requests' X-HubSpot-Signature-v3 with. */
+export const clientSecretReveal = z.object({ clientSecret: z.string() });
 export const oldTokensExpired = z.object({ expired: z.number() });
 
 /** `sprocket function run` resolves an app (uid or id) to its id and its functions' configurations. */
@@ -54,5 +74,7 @@ export type TokenState = z.infer<typeof tokenState>;
 export type PrivateAppDetail = z.infer<typeof privateAppDetail>;
 export type TokenReveal = z.infer<typeof tokenReveal>;
 export type TokenRotation = z.infer<typeof tokenRotation>;
+export type ClientSecretReveal = z.infer<typeof clientSecretReveal>;
+export type AppComponentKind = (typeof APP_COMPONENT_KINDS)[number];
 export type OldTokensExpired = z.infer<typeof oldTokensExpired>;
 export type AppFunctions = z.infer<typeof appFunctions>;

@@ -17,11 +17,13 @@ export const FILTERS_BY_KIND: Readonly<Record<LogKind, readonly LogFilterName[]>
 export const OVERVIEW_RANGES = ["1h", "1d", "1w"] as const;
 export type OverviewRange = (typeof OVERVIEW_RANGES)[number];
 
-export const EXTENSION_EVENT_TYPES = ["RENDER_SUCCESS", "RENDER_FAILURE", "LOG"] as const;
+/** FETCH: a `hubspot.fetch` call the server proxied for a card. */
+export const EXTENSION_EVENT_TYPES = ["RENDER_SUCCESS", "RENDER_FAILURE", "LOG", "FETCH"] as const;
 export const EXTENSION_LOG_LEVELS = ["DEBUG", "INFO", "WARN", "ERROR"] as const;
 
 export const SECURITY_EVENT_TYPES = [
   "TOKEN_VIEWED",
+  "CLIENT_SECRET_VIEWED",
   "TOKEN_ROTATED",
   "TOKEN_ROTATED_LATER",
   "OLD_TOKEN_EXPIRED",

@@ -155,6 +155,25 @@ export function checkSecrets(c: Checker, obj: JsonObject, key: string): string[]
   return ok ? out : undefined;
 }
 
+/**
+ * `permittedUrls: { fetch, iframe, img }`: only `fetch` is enforced here (by the server's `hubspot.fetch` proxy); each
+ * entry is an absolute http(s) URL, a prefix of the URLs cards may call.
+ */
+export function checkPermittedFetchUrls(c: Checker, obj: JsonObject): string[] | undefined {
+  const permitted = obj.object("permittedUrls", { required: false, hint: 'e.g. "permittedUrls": { "fetch": ["https://api.example.com"] }' });
+  if (!permitted) return obj.value("permittedUrls") ? undefined : [];
+  permitted.unknownFields(["fetch", "iframe", "img"], "'permittedUrls'");
+  const items = permitted.strings("fetch", { required: false, hint: 'List URLs, e.g. "fetch": ["https://api.example.com"].' });
+  if (!items) return permitted.value("fetch") ? undefined : [];
+  let ok = true;
+  for (const { value, node, pointer } of items) {
+    if (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)) continue;
+    c.report.error("PERMITTED_URL_INVALID", { file: obj.doc.file, doc: obj.doc, node, pointer }, `permitted fetch URL ${JSON.stringify(value)} is not an absolute https:// (or http://) URL`, 'Write the full URL your cards call, e.g. "https://api.example.com/v1".');
+    ok = false;
+  }
+  return ok ? items.map((i) => i.value) : undefined;
+}
+
 const httpMethods: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /** `endpoint: {path, method | methods}`; `method` may be one name or a list. */

@@ -1,9 +1,11 @@
 import { posix } from "node:path";
+import { checkConfig } from "./component-config-check";
+import { componentConfigs } from "./component-configs";
 import { componentTypes, type ComponentType } from "./component-types";
 import { suggestion } from "./did-you-mean";
-import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkScopes, checkSecrets, checkUid } from "./field-checks";
+import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkPermittedFetchUrls, checkScopes, checkSecrets, checkUid } from "./field-checks";
 import type { JsonObject } from "./json-object";
-import type { AppModel, CardModel, FunctionModel } from "./model";
+import type { AppModel, CardModel, ExtensionModel, ExtensionType, FeatureModel, FeatureType, FunctionModel } from "./model";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
 import { dirOf, joinPath, nearestPackageDir } from "./project-paths";
 
@@ -30,18 +32,21 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
     }
     const component = readComponent(ctx, file, rel, uids);
     if (!component) continue;
-    const count = (counts.get(component.kind.type) ?? 0) + 1;
-    counts.set(component.kind.type, count);
-    if (component.kind.single && count > 1) {
-      ctx.report.error("COMPONENT_TOO_MANY", { file, pointer: "/type" }, `only one '${component.kind.type}' component is allowed in a project`, "Merge the components into one file or remove the extra one.");
+    const single = component.kind.single;
+    const count = single ? (counts.get(single) ?? 0) + 1 : 0;
+    if (single) counts.set(single, count);
+    if (count > 1) {
+      const also = component.kind.type === "page" || component.kind.type === "pages" ? " ('page' and 'pages' count together)" : "";
+      ctx.report.error("COMPONENT_TOO_MANY", { file, pointer: "/type" }, `only one '${component.kind.type}' component is allowed in a project${also}`, "Merge the components into one file or remove the extra one.");
       continue;
     }
     components.push(component);
   }
   const appComponent = components.find((c) => c.kind.type === "app");
   const features = components.filter((c) => c.kind.type !== "app");
+  // Themes and CMS assets stand alone; every other feature belongs to the app.
   if (!appComponent) {
-    for (const f of features)
+    for (const f of features.filter((c) => c.kind.needsApp))
       ctx.report.error("COMPONENT_NEEDS_APP", { file: f.file }, `this '${f.kind.type}' component must belong to an app, but no *-hsmeta.json file has type 'app'`, `Add ${joinPath(ctx.srcDir, "app/app-hsmeta.json")} with { "uid": "my-app", "type": "app", "config": { ... } }.`);
     return [];
   }
@@ -50,6 +55,8 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
   const cards = features.filter((c) => c.kind.type === "card").map((c) => cardConfig(ctx, c));
   const fnComponents = features.filter((c) => c.kind.type === "app-function");
   const functions = fnComponents.map((c) => functionConfig(ctx, c));
+  const extensions = features.filter((c) => c.kind.role === "extension").map((c) => extensionConfig(ctx, c));
+  const recorded = features.filter((c) => c.kind.role === "feature").map((c) => featureConfig(ctx, c));
   const functionsDir = joinPath(ctx.srcDir, "app/functions");
   const packageJson = `${functionsDir}/package.json`;
   const firstFn = fnComponents[0];
@@ -65,6 +72,8 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
       ...app,
       cards: cards as CardModel[],
       functions: functions as FunctionModel[],
+      extensions: extensions as ExtensionModel[],
+      features: recorded as FeatureModel[],
       ...(firstFn ? { functionsDir } : {}),
       ...(firstFn && hasPackageJson ? { functionsPackageJson: packageJson } : {}),
     },
@@ -94,10 +103,8 @@ function readComponent(ctx: ProjectContext, file: string, rel: string, uids: Map
     ctx.report.error("COMPONENT_DIRECTORY_INVALID", meta.at("type"), `a '${type}' component must be in ${joinPath(ctx.srcDir, kind.dir)}/, not in ${joinPath(ctx.srcDir, dir)}/`, `Move ${posix.basename(file)} to ${joinPath(ctx.srcDir, kind.dir)}/.`);
     return undefined;
   }
-  if (!kind.supported) {
-    ctx.report.error("COMPONENT_NOT_SUPPORTED", meta.at("type"), `'${type}' components are not supported yet; only app, card and app-function are`, "Remove this component (or move it out of the source folder) to deploy the rest of the project.");
-    return undefined;
-  }
+  if (kind.role === "not-run")
+    ctx.report.warning("COMPONENT_NOT_RUN", meta.at("type"), `'${type}' components are accepted but not run by Sprocket: this one is checked and left out of the deployed app`, "Nothing to do for the rest of the project to deploy; use HubSpot itself to try this component.");
   if (uid === undefined || !config) return undefined;
   const first = uids.get(uid);
   if (first) {
@@ -113,7 +120,7 @@ function platformBefore(version: string, than: string): boolean {
   return version !== "unstable" && version.replace(/-beta$/, "") < than;
 }
 
-function appConfig(ctx: ProjectContext, c: Component): Omit<AppModel, "cards" | "functions"> | undefined {
+function appConfig(ctx: ProjectContext, c: Component): Omit<AppModel, "cards" | "functions" | "extensions" | "features"> | undefined {
   const config = c.config;
   config.unknownFields(["name", "description", "distribution", "auth", "permittedUrls", "support", "logo"], "the app's config");
   const name = config.string("name", { required: true, nonEmpty: true, hint: 'Give the app a display name, e.g. "name": "My app".' });
@@ -130,13 +137,15 @@ function appConfig(ctx: ProjectContext, c: Component): Omit<AppModel, "cards" | 
   const scopes = checkScopes(ctx, auth, "requiredScopes", true);
   const optional = checkScopes(ctx, auth, "optionalScopes", false) ?? [];
   const conditional = checkScopes(ctx, auth, "conditionallyRequiredScopes", false) ?? [];
-  if (name === undefined || !scopes) return undefined;
+  const permittedFetchUrls = checkPermittedFetchUrls(ctx, config);
+  if (name === undefined || !scopes || !permittedFetchUrls) return undefined;
   return {
     uid: c.uid,
     name,
     description,
     scopes,
     optionalScopes: [...new Set([...optional, ...conditional])],
+    permittedFetchUrls,
     public: false,
     rootDir: dirOf(c.file),
     configFile: c.file,
@@ -164,4 +173,24 @@ function functionConfig(ctx: ProjectContext, c: Component): FunctionModel | unde
   const endpoint = checkEndpoint(ctx, config, "methods");
   if (!file || !secrets || endpoint === undefined) return undefined;
   return { name: c.uid, file, configFile: c.file, pointer: "/config", secrets, ...(endpoint ? { endpoint } : {}) };
+}
+
+/** Pages, settings and bulk actions: the config's shape, then the React entry file like a card's. */
+function extensionConfig(ctx: ProjectContext, c: Component): ExtensionModel | undefined {
+  const type = c.kind.type as ExtensionType;
+  const config = checkConfig(ctx.report, c.config, componentConfigs[type], `the ${type} config`);
+  if (!config) return undefined;
+  const appDir = joinPath(ctx.srcDir, "app");
+  const entryFile = checkFileRef(ctx, c.config, "entrypoint", { relativeTo: ctx.srcDir, within: appDir, rootRelative: true, describe: `${type} code`, hint: `Give the path from the source folder, e.g. "/${c.kind.dir}/Page.tsx".` });
+  if (!entryFile) return undefined;
+  const packageDir = nearestPackageDir(ctx.files, dirOf(entryFile), appDir);
+  // The union's members differ only in `type` and `config`, which the schema lookup above keeps paired.
+  return { uid: c.uid, type, config, entryFile, configFile: c.file, ...(packageDir !== undefined ? { packageDir } : {}) } as ExtensionModel;
+}
+
+/** Webhooks, workflow actions, app objects and events: recorded as checked data. */
+function featureConfig(ctx: ProjectContext, c: Component): FeatureModel | undefined {
+  const type = c.kind.type as FeatureType;
+  const config = checkConfig(ctx.report, c.config, componentConfigs[type], `the ${type} config`);
+  return config ? ({ uid: c.uid, type, config, configFile: c.file } as FeatureModel) : undefined;
 }

@@ -2,9 +2,10 @@ export { hasErrors, type Diagnostic, type DiagnosticCode, type Severity } from "
 export { DEFAULT_PLATFORM_VERSION, validateProject, validateSource, type SourceOptions, type ValidateOptions, type ValidationResult } from "./validate-project";
 export { fileText, loadProjectFromDir, projectFilesFromEntries, type ProjectFiles } from "./project-files";
 export { diagnosticsToJson, renderDiagnostics, type RenderOptions } from "./render-diagnostics";
-export { cardLocations, type AppModel, type CardLocation, type CardModel, type FunctionModel, type HttpMethod, type ProjectModel } from "./model";
+export { cardLocations, type AppModel, type CardLocation, type CardModel, type ExtensionModel, type ExtensionType, type FeatureModel, type FeatureType, type FunctionModel, type HttpMethod, type ProjectModel } from "./model";
 export { isKnownScope, scopeCatalogue, suggestScope } from "./scope-catalogue";
 export { objectTypeCatalogue, resolveObjectType, type ObjectTypeInfo, type ObjectTypeRef } from "./object-types";
-export { isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
-export { componentTypes, type ComponentType } from "./component-types";
+export { deprecatedPlatformVersions, isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
+export { componentTypes, internalType, type ComponentRole, type ComponentType } from "./component-types";
+export { componentJsonSchemas } from "./component-json-schemas";
 export { uidProblem } from "./uid";

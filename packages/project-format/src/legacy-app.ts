@@ -1,12 +1,12 @@
 import { posix } from "node:path";
 import { pointerJoin } from "./json-document";
-import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkScopes, checkSecrets, checkUid } from "./field-checks";
+import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkPermittedFetchUrls, checkScopes, checkSecrets, checkUid } from "./field-checks";
 import type { JsonObject } from "./json-object";
 import type { AppModel, CardModel, FunctionModel } from "./model";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
 import { dirOf, joinPath, nearestPackageDir } from "./project-paths";
 
-const appFields = ["name", "description", "uid", "scopes", "public", "extensions"];
+const appFields = ["name", "description", "uid", "scopes", "public", "extensions", "permittedUrls"];
 
 /** Validates one legacy app folder (its app.json, cards and app.functions). Undefined when it has errors. */
 export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): AppModel | undefined {
@@ -22,6 +22,7 @@ export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): App
   const description = app.string("description", { required: true, hint: 'Describe the app in a sentence, e.g. "description": "Shows deal health on contacts".' });
   const uid = checkUid(ctx, app, "uid");
   const scopes = checkScopes(ctx, app, "scopes", true);
+  const permittedFetchUrls = checkPermittedFetchUrls(ctx, app);
   const isPublic = app.boolean("public", { required: true, hint: 'Private apps must say "public": false.' });
   if (isPublic === true)
     ctx.report.error("APP_NOT_PRIVATE", app.at("public"), "public apps are not supported: this platform hosts private apps", 'Set "public": false.');
@@ -35,10 +36,13 @@ export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): App
     description: description!,
     scopes: scopes!,
     optionalScopes: [],
+    permittedFetchUrls: permittedFetchUrls!,
     public: false,
     rootDir: appDir,
     configFile: appJsonPath,
     cards,
+    extensions: [],
+    features: [],
     ...functions,
   };
 }

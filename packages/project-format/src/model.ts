@@ -1,3 +1,4 @@
+import type { AppEventConfig, AppObjectAssociationConfig, AppObjectConfig, BulkActionConfig, PageConfig, SettingsConfig, WebhooksConfig, WorkflowActionConfig } from "./component-configs";
 import type { ObjectTypeRef } from "./object-types";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -22,12 +23,18 @@ export interface AppModel {
   /** Scopes the app's token gets (legacy `scopes`, or `auth.requiredScopes`). */
   scopes: string[];
   optionalScopes: string[];
+  /** `permittedUrls.fetch`: the URLs (prefixes) its cards may reach with `hubspot.fetch`. */
+  permittedFetchUrls: string[];
   public: false;
   rootDir: string;
   /** app.json or app-hsmeta.json. */
   configFile: string;
   cards: CardModel[];
   functions: FunctionModel[];
+  /** React UI extensions other than cards (app pages, settings, bulk actions), bundled like cards. */
+  extensions: ExtensionModel[];
+  /** Configs Sprocket records on the deployed app for later steps but does not run (webhooks, workflow actions, ...). */
+  features: FeatureModel[];
   /** Folder holding the functions and their package.json (`app.functions` or `app/functions`). */
   functionsDir?: string;
   functionsPackageJson?: string;
@@ -60,3 +67,29 @@ export interface FunctionModel {
 
 export const cardLocations = ["crm.record.tab", "crm.record.sidebar", "crm.preview", "helpdesk.sidebar"] as const;
 export type CardLocation = (typeof cardLocations)[number];
+
+interface ExtensionBase {
+  uid: string;
+  entryFile: string;
+  /** The component's *-hsmeta.json. */
+  configFile: string;
+  /** Nearest folder with a package.json between the entry and the app root, if any. */
+  packageDir?: string;
+}
+
+/** `page` (the app home page with `location: "home"`), `pages`, `settings` or `crm-bulk-action`. */
+export type ExtensionModel =
+  | (ExtensionBase & { type: "page" | "pages"; config: PageConfig })
+  | (ExtensionBase & { type: "settings"; config: SettingsConfig })
+  | (ExtensionBase & { type: "crm-bulk-action"; config: BulkActionConfig });
+
+export type FeatureModel = { uid: string; configFile: string } & (
+  | { type: "webhooks"; config: WebhooksConfig }
+  | { type: "workflow-action"; config: WorkflowActionConfig }
+  | { type: "app-object"; config: AppObjectConfig }
+  | { type: "app-object-association"; config: AppObjectAssociationConfig }
+  | { type: "app-event"; config: AppEventConfig }
+);
+
+export type ExtensionType = ExtensionModel["type"];
+export type FeatureType = FeatureModel["type"];

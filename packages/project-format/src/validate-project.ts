@@ -6,7 +6,7 @@ import { nodeAtPointer } from "./json-document";
 import type { JsonObject } from "./json-object";
 import { validateLegacyApp } from "./legacy-app";
 import type { AppModel, ProjectModel } from "./model";
-import { isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
+import { deprecatedPlatformVersions, isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
 import type { ProjectFiles } from "./project-files";
 import { dirOf, isUnder, joinPath } from "./project-paths";
@@ -95,6 +95,8 @@ function checkPlatformVersion(report: Report, where: Where, version: string | un
     report.warning("PROJECT_PLATFORM_VERSION_MISSING", where, `no platform version is set, so the project is read as ${DEFAULT_PLATFORM_VERSION}, the oldest`, `Set it in hsproject.json, e.g. "platformVersion": "2025.2".`);
     return DEFAULT_PLATFORM_VERSION;
   }
+  if (deprecatedPlatformVersions.includes(version))
+    report.warning("PROJECT_PLATFORM_VERSION_DEPRECATED", where, `platform version ${version} is deprecated in HubSpot's CLI; it still builds here`, 'Move to "platformVersion": "2025.2" or later (the *-hsmeta.json format).');
   if (isKnownPlatform(version)) return version;
   report.error("PROJECT_PLATFORM_VERSION_UNKNOWN", where, `unknown platform version ${JSON.stringify(version)}${suggestion(version, platformVersions)}`, `Use one of ${platformVersions.join(", ")}.`);
   return undefined;

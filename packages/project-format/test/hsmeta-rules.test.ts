@@ -28,6 +28,7 @@ describe("*-hsmeta.json projects (2025.2+)", () => {
           description: "hsmeta sample",
           scopes: ["crm.objects.deals.read"],
           optionalScopes: ["crm.objects.deals.write"],
+          permittedFetchUrls: ["https://api.example.com/v1"],
           public: false,
           rootDir: "src/app",
           configFile: appMeta,
@@ -42,17 +43,14 @@ describe("*-hsmeta.json projects (2025.2+)", () => {
               packageDir: "src/app/cards",
             },
           ],
+          extensions: [],
+          features: [],
           functions: [{ name: "fetch_quote", file: "src/app/functions/quote.js", configFile: fnMeta, pointer: "/config", secrets: ["QUOTE_KEY"], endpoint: { path: "quotes/fetch", methods: ["GET", "POST"] } }],
           functionsDir: "src/app/functions",
           functionsPackageJson: "src/app/functions/package.json",
         },
       ],
     });
-  });
-
-  it("recognises other component types and says they are not supported yet", () => {
-    const files = withFile(sample, "src/app/webhooks/webhooks-hsmeta.json", JSON.stringify({ uid: "hooks", type: "webhooks", config: {} }));
-    expect(errors(files)).toEqual([expect.objectContaining({ code: "COMPONENT_NOT_SUPPORTED", file: "src/app/webhooks/webhooks-hsmeta.json", pointer: "/type", message: expect.stringContaining("'webhooks' components are not supported yet") })]);
   });
 
   it("refuses unknown types with a suggestion", () => {
@@ -90,6 +88,14 @@ describe("*-hsmeta.json projects (2025.2+)", () => {
     ]);
     expect(errors(editJson(sample, appMeta, (j) => (j.config.auth.type = "oauth")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/auth/type" })]);
     expect(errors(editJson(sample, appMeta, (j) => (j.config.distribution = "marketplace")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/distribution" })]);
+  });
+
+  it("checks permittedUrls.fetch: absolute http(s) URLs", () => {
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.permittedUrls.fetch = ["https://api.example.com", "/relative", "ftp://files.example.com"])))).toEqual([
+      expect.objectContaining({ code: "PERMITTED_URL_INVALID", pointer: "/config/permittedUrls/fetch/1", message: expect.stringContaining('"/relative"') }),
+      expect.objectContaining({ code: "PERMITTED_URL_INVALID", pointer: "/config/permittedUrls/fetch/2" }),
+    ]);
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.permittedUrls = "https://api.example.com")))).toEqual([expect.objectContaining({ code: "FIELD_TYPE", pointer: "/config/permittedUrls" })]);
   });
 
   it("checks card entrypoint, location and object types", () => {

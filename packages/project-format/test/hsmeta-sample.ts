@@ -13,6 +13,7 @@ export function hsmetaSample(): Map<string, string> {
           description: "hsmeta sample",
           distribution: "private",
           auth: { type: "static", requiredScopes: ["crm.objects.deals.read"], optionalScopes: ["crm.objects.deals.write"] },
+          permittedUrls: { fetch: ["https://api.example.com/v1"], iframe: [], img: [] },
         },
       }),
     ],

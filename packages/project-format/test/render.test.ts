@@ -38,7 +38,7 @@ describe("renderDiagnostics", () => {
 
   it("renders a diagnostic about a file that does not exist without a source line", () => {
     const diagnostics = validateProject(new Map()).diagnostics;
-    expect(renderDiagnostics(diagnostics, new Map())).toMatch(/^hsproject\.json:1:1 error PROJECT_CONFIG_MISSING .*\n  hint: Create hsproject\.json/);
+    expect(renderDiagnostics(diagnostics, new Map())).toMatch(/^hsproject\.json:1:1 error PROJECT_CONFIG_MISSING .*\n {2}hint: Create hsproject\.json/);
   });
 
   it("says so when there is nothing to report", () => {

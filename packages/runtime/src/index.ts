@@ -12,7 +12,7 @@ export type {
 export { DEFAULT_LIMITS, type RunnerLimits } from "./limits";
 export type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
 export { processRunnerFactory, type ProcessRunnerOptions } from "./process-runner";
-export { ensureRunnerEntries, type RunnerEntries } from "./runner-entries";
+export { runnerEntries, type RunnerEntries } from "./runner-entries";
 export { RuntimeError, type RuntimeErrorCode } from "./runtime-error";
 export { invokeInProcess } from "./in-process";
 export { RUNNER_ID_BASE, runnerIdentity } from "./runner-identity";

@@ -1,7 +1,5 @@
-import { chmodSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import path from "node:path";
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { buildSync } from "esbuild";
 
 export interface RunnerEntries {
   /** The child's main script. */
@@ -10,55 +8,19 @@ export interface RunnerEntries {
   preload: string;
 }
 
-const sourceDir = fileURLToPath(new URL(".", import.meta.url));
-const distDir = fileURLToPath(new URL("../dist/", import.meta.url));
-
 /**
- * Compiles the child scripts to plain CommonJS in packages/runtime/dist (git-ignored) when they
- * are missing or older than their sources. The child must not go through tsx: a runner starts
- * cold for every new build and after every failure, and tsx's loader would add its own startup
- * time and need read access to node_modules outside the build folder (which the permission
- * model forbids). Output is written to a temporary name and renamed, so parallel pools in
- * other processes never see a half-written file.
+ * The child scripts, compiled from child/ to plain CommonJS in packages/runtime/dist by `npm run build` (which
+ * `npm install` runs, and the test run before its suites; see rolldown.config.ts). The child must not go through tsx: a
+ * runner starts cold for every new build and after every failure, and tsx's loader would add its own startup time and
+ * need read access to node_modules outside dist/ (which the permission model forbids). The path holds from src/ and
+ * from dist/ alike.
  */
-export function ensureRunnerEntries(): RunnerEntries {
+export function runnerEntries(): RunnerEntries {
   const entries: RunnerEntries = {
-    entry: path.join(distDir, "child-entry.cjs"),
-    preload: path.join(distDir, "preload.cjs"),
+    entry: fileURLToPath(new URL("../dist/child-entry.cjs", import.meta.url)),
+    preload: fileURLToPath(new URL("../dist/preload.cjs", import.meta.url)),
   };
-  const newestSource = Math.max(
-    ...["call-main.ts", "child-protocol.ts", "frames.ts", "invocation.ts", ...readdirSync(path.join(sourceDir, "child")).map((f) => `child/${f}`)].map(
-      (file) => statSync(path.join(sourceDir, file)).mtimeMs,
-    ),
-  );
-  const stale = Object.values(entries).some((file) => {
-    try {
-      return statSync(file).mtimeMs < newestSource;
-    } catch {
-      return true;
-    }
-  });
-  if (!stale) return entries;
-
-  mkdirSync(distDir, { recursive: true });
-  // Every account's runner user must be able to read these files (they hold no secret).
-  chmodSync(distDir, 0o755);
-  for (const [source, outfile] of [
-    ["child/entry.ts", entries.entry],
-    ["child/preload.ts", entries.preload],
-  ] as const) {
-    const result = buildSync({
-      entryPoints: [path.join(sourceDir, source)],
-      bundle: true,
-      platform: "node",
-      format: "cjs",
-      target: "node20",
-      write: false,
-      logLevel: "silent",
-    });
-    const temporary = `${outfile}.${process.pid}.tmp`;
-    writeFileSync(temporary, result.outputFiles[0]!.contents, { mode: 0o644 });
-    renameSync(temporary, outfile);
-  }
+  const missing = Object.values(entries).find((file) => !existsSync(file));
+  if (missing) throw new Error(`The function runner's script ${missing} is missing: run \`npm run build\` (npm install does).`);
   return entries;
 }

@@ -3,7 +3,7 @@ import { checkAccountId, checkBundleDir, checkInvokeRequest, type InvokeRequest 
 import { DEFAULT_LIMITS, type RunnerLimits, resolveLimits } from "./limits";
 import { processRunnerFactory } from "./process-runner";
 import type { Runner, RunnerFactory } from "./runner";
-import { ensureRunnerEntries } from "./runner-entries";
+import { runnerEntries } from "./runner-entries";
 import { giveBuildDir, runnerIdentity } from "./runner-identity";
 import { RuntimeError } from "./runtime-error";
 
@@ -83,7 +83,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const poolLimits = resolveLimits(DEFAULT_LIMITS, options.limits);
   const separateAccounts = options.separateAccounts ?? process.getuid?.() === 0;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
-  const createRunner = options.createRunner ?? processRunnerFactory({ entries: ensureRunnerEntries(), separateAccounts });
+  const createRunner = options.createRunner ?? processRunnerFactory({ entries: runnerEntries(), separateAccounts });
 
   const builds = new Map<string, Build>();
   const started = new WeakSet<Runner>();

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createRunnerPool, ensureRunnerEntries, processRunnerFactory, RuntimeError, type RunnerPool } from "../src/index";
+import { createRunnerPool, runnerEntries, processRunnerFactory, RuntimeError, type RunnerPool } from "../src/index";
 import { contextWith, FIXTURE_ACCOUNT, fixtureRequest, functionsDir, readableTempDir } from "./fixture-builds";
 
 const limits = { timeoutMs: 5_000, heapMb: 64 };
@@ -173,7 +173,7 @@ describe("bad input", () => {
   });
 
   it("reports a runner that cannot start", async () => {
-    const { preload } = ensureRunnerEntries();
+    const { preload } = runnerEntries();
     const broken = newPool({
       createRunner: processRunnerFactory({ entries: { entry: "/nonexistent/child-entry.cjs", preload }, separateAccounts: false }),
     });

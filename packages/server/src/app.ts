@@ -2,15 +2,13 @@ import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler
 import type { Platform } from "./platform";
 import { clientError, frameworkError, registerErrorHandling } from "./http/error-handler";
 import { registerJsonParser } from "./http/json-body";
-import { authenticators } from "./http/authenticate";
-import { ApiError } from "./http/api-error";
 import { healthRoutes } from "./health/routes";
 import { accountRoutes } from "./accounts/routes";
 import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
 import { functionRoutes } from "./functions/routes";
 import { extensionRoutes } from "./extensions/routes";
-import { registerAppAuthenticator } from "./apps/app-auth";
+import { fetchProxyRoutes } from "./extensions/fetch-proxy";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
@@ -25,16 +23,10 @@ const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
 /** A hop count as the function proxy-addr makes of one (Fastify's types take no number). */
 const fastifyTrustProxy = (t: TrustProxy) => (typeof t === "number" ? (_address: string, hop: number) => hop < t : t);
 
-/**
- * `authenticators` replaces the built-in ones for this app only: `bench/auth` measures the private-app gate against
- * this very server with the gate swapped for a fixed principal.
- */
-export async function buildApp(
-  p: Platform,
-  opts: { authenticators?: Partial<typeof authenticators>; httpsPort?: () => number | undefined } = {},
-): Promise<FastifyInstance> {
+/** The API, the console and the CRM on one Fastify instance; every long-lived part comes from the platform. */
+export async function buildApp(p: Platform, opts: { httpsPort?: () => number | undefined } = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: p.config.logLevel },
+    loggerInstance: p.log,
     // Calls are recorded by the API-call log; pino's per-request lines would only repeat them.
     logController: new LogController({ disableRequestLogging: true }),
     // No child logger per request (pino's child() on every call): errors are logged with their correlation id.
@@ -59,12 +51,11 @@ export async function buildApp(
   app.addHook("onRoute", (route) => {
     const kind = route.config?.auth ?? "none";
     if (kind === "none") return;
-    const authenticate: onRequestHookHandler = (request, reply, done) => {
-      const authenticator = opts.authenticators?.[kind] ?? authenticators[kind];
+    const authenticate = p.authenticators[kind];
+    const gate: onRequestHookHandler = (request, reply, done) => {
       let pending: MaybePromise<void>;
       try {
-        if (!authenticator) throw new ApiError(500, "INTERNAL_ERROR", `No authenticator for ${kind}`);
-        pending = authenticator(p, request, reply);
+        pending = authenticate(p, request, reply);
       } catch (e) {
         done(e as Error);
         return;
@@ -74,18 +65,18 @@ export async function buildApp(
     };
     const permission = route.config?.permission;
     const permit: onRequestHookHandler[] = permission ? [(request, _reply, done) => void requirePermission(p, request, permission).then(() => done(), done)] : [];
-    route.onRequest = [authenticate, ...permit, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
+    route.onRequest = [gate, ...permit, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
   });
 
   await app.register(logsPlugin(p));
   await app.register(healthRoutes(p));
   await app.register(accountRoutes(p));
   await app.register(projectsPlugin(p));
-  registerAppAuthenticator();
   await app.register(appRoutes(p));
   await app.register(crmRoutes(p));
   await app.register(functionRoutes(p));
   await app.register(extensionRoutes(p));
+  await app.register(fetchProxyRoutes(p));
   await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }

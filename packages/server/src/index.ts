@@ -1,5 +1,6 @@
 export { loadConfig, ConfigError, type ServerConfig, type ConfigInput } from "./config";
-export { startServer, openPlatform, type RunningServer } from "./server";
+export { startServer, type RunningServer } from "./server";
+export { createPlatform, type PlatformOptions } from "./create-platform";
 export { buildApp } from "./app";
 export type { Platform, Clock } from "./platform";
 export { openStore, type Store } from "./store/database";

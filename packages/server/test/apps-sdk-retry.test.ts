@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { Client } from "@hubspot/api-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../src/accounts/account-service";
-import { forgetAccountLimits } from "../src/apps/app-auth";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { createTestApp } from "./support/test-apps";
 
@@ -19,7 +18,7 @@ afterAll(async () => {
 async function limitedClient(limits: { api_limit_ten_secondly?: number; api_limit_daily?: number }) {
   const { accountId } = await createAccount(server.platform, { name: "Limited", admin: { email: `limited-${randomBytes(4).toString("hex")}@x.test` } });
   await server.platform.store.db.updateTable("accounts").set(limits).where("id", "=", accountId).execute();
-  forgetAccountLimits(accountId);
+  server.platform.apps.limitPlans.forget(accountId);
   const { appId, token } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read"] });
   return { appId, client: new Client({ accessToken: token, basePath: server.url, numberOfApiCallRetries: 3 }) };
 }

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../src/accounts/account-service";
 import { createPersonalAccessKey } from "../src/accounts/access-keys";
-import { forgetAccountLimits } from "../src/apps/app-auth";
 import { manualClock, startTestServer, type TestServer } from "./support/test-server";
 import { createTestApp } from "./support/test-apps";
 
@@ -151,7 +150,7 @@ describe("limits", () => {
     const other = await createAccount(server.platform, { name: "Full", admin: { email: `full-${randomBytes(4).toString("hex")}@x.test` } });
     for (let i = 0; i < 20; i++) await createTestApp(server.platform, other.accountId, { uid: `app-${i}`, scopes: ["tickets"] });
     const err = await createTestApp(server.platform, other.accountId, { uid: "app-20", scopes: ["tickets"] }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ statusCode: 400, extra: { subCategory: "PRIVATE_APP_LIMIT" } });
+    expect(err).toMatchObject({ kind: "invalid", category: "VALIDATION_ERROR", details: { subCategory: "PRIVATE_APP_LIMIT" } });
     expect((err as Error).message).toContain("limit of 20");
     expect((err as Error).message).toContain("app-19");
     const count = await server.platform.store.db.selectFrom("private_apps").select((eb) => eb.fn.countAll<number>().as("n")).where("account_id", "=", other.accountId).executeTakeFirstOrThrow();
@@ -161,7 +160,7 @@ describe("limits", () => {
   it("answers the 11th call in ten seconds with HubSpot's TEN_SECONDLY_ROLLING 429", async () => {
     const other = await createAccount(server.platform, { name: "Small", admin: { email: `small-${randomBytes(4).toString("hex")}@x.test` } });
     await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 10 }).where("id", "=", other.accountId).execute();
-    forgetAccountLimits(other.accountId);
+    server.platform.apps.limitPlans.forget(other.accountId);
     const { appId, token } = await createTestApp(server.platform, other.accountId, { scopes: ["tickets"] });
     for (let i = 0; i < 10; i++) expect((await usage(token)).status).toBe(200);
     const res = await usage(token);
@@ -187,7 +186,7 @@ describe("limits", () => {
   it("answers past the daily budget with the DAILY 429, shared by the account's apps", async () => {
     const other = await createAccount(server.platform, { name: "Daily", admin: { email: `daily-${randomBytes(4).toString("hex")}@x.test` } });
     await server.platform.store.db.updateTable("accounts").set({ api_limit_daily: 3 }).where("id", "=", other.accountId).execute();
-    forgetAccountLimits(other.accountId);
+    server.platform.apps.limitPlans.forget(other.accountId);
     const a = await createTestApp(server.platform, other.accountId, { scopes: ["tickets"] });
     const b = await createTestApp(server.platform, other.accountId, { scopes: ["tickets"] });
     expect((await usage(a.token)).status).toBe(200);

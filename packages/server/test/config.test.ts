@@ -10,6 +10,9 @@ describe("configuration", () => {
     expect(c.dataDir).toMatch(/\.sprocket$/);
     expect(c.functionAllowPrivateNetwork).toBe(false);
     expect(loadConfig({}, { SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: "true" }).functionAllowPrivateNetwork).toBe(true);
+    expect(c.cardFetchAllowPrivateNetwork).toBe(false);
+    expect(loadConfig({}, { SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: "true" }).cardFetchAllowPrivateNetwork).toBe(true);
+    expect(() => loadConfig({}, { SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: "yes" })).toThrow(/SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK/);
   });
 
   it.each([

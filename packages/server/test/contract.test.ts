@@ -9,6 +9,7 @@ import * as contract from "@sprocket/contract";
 import { buildApp } from "../src/app";
 import { newSpanId, newTraceId } from "../src/logs/trace-context";
 import { deployProjectDir, ProjectApi } from "./support/project-api";
+import { createTestApp } from "./support/test-apps";
 import { startTestServer, type TestServer } from "./support/test-server";
 
 const PROJECT = path.join(import.meta.dirname, "fixtures/functions-project");
@@ -22,6 +23,8 @@ const returned = new Map<string, unknown>();
 let bearer: string;
 let cookie: string;
 let appId: number;
+/** An app with a card, a 2025.2+ settings page and a webhooks feature: the component kinds beyond cards and functions. */
+let cardAppId: number;
 let traceId: string;
 
 beforeAll(async () => {
@@ -58,6 +61,23 @@ beforeAll(async () => {
     ]),
   });
   expect(events.status).toBe(202);
+
+  // A hubspot.fetch the proxy refuses (the app permits no URL) is still a FETCH event of the card.
+  ({ appId: cardAppId } = await createTestApp(server.platform, server.bootstrap.info.accountId, {
+    scopes: [],
+    app: {
+      cards: [{ uid: "fetch-card", title: "Fetch card", location: "crm.record.tab", objectTypes: ["contacts"], bundle: "cards/fetch-card.js" }],
+      extensions: [{ uid: "app-settings", type: "settings", config: { entrypoint: "/app/settings/Settings.tsx" }, bundle: "settings/app-settings.js" }],
+      features: [{ uid: "deal-hooks", type: "webhooks", config: { settings: { targetUrl: "https://example.com/hooks", maxConcurrentRequests: 5 }, subscriptions: {} } }],
+    },
+  }));
+  const refused = await api.call("POST", `/api/v1/card-fetch/${cardAppId}`, {
+    body: { cardUid: "fetch-card", location: "crm.record.tab", url: "https://example.com/api", method: "GET" },
+    headers: { traceparent },
+  });
+  expect(refused.status).toBe(400);
+  // Viewing the client secret is a security event of its own.
+  expect((await api.call("POST", `/api/v1/private-apps/${cardAppId}/client-secret/reveal`)).status).toBe(200);
   await server.platform.logs.flush();
 
   // The same platform behind a second app whose handlers' return values are kept for comparison.
@@ -108,6 +128,11 @@ describe("the wire contract", () => {
     const runs = await read(contract.logPage, "/api/v1/logs/functions?status=error");
     expect(await read(contract.logEvent, `/api/v1/logs/functions/${runs.results[0]!.id}`)).toMatchObject({ kind: "function-run", error: { message: expect.any(String) }, logs: expect.any(Array) });
 
+    const fetches = await read(contract.logPage, `/api/v1/private-apps/${cardAppId}/logs/extensions`);
+    expect(fetches.results).toContainEqual(expect.objectContaining({ eventType: "FETCH", level: "WARN" }));
+    const security = await read(contract.logPage, `/api/v1/private-apps/${cardAppId}/logs/security`);
+    expect(security.results).toContainEqual(expect.objectContaining({ type: "CLIENT_SECRET_VIEWED" }));
+
     const trace = await read(contract.trace, `/api/v1/traces/${traceId}`);
     expect(trace.eventCount).toBeGreaterThanOrEqual(5);
     await read(contract.trace, `/api/v1/private-apps/${appId}/traces/${traceId}`);
@@ -124,6 +149,8 @@ describe("the wire contract", () => {
     await read(contract.tokenReveal, `/api/v1/private-apps/${appId}/token/reveal`, { method: "POST" });
     await read(contract.tokenRotation, `/api/v1/private-apps/${appId}/token/rotate`, { method: "POST", body: { mode: "later" } });
     await read(contract.oldTokensExpired, `/api/v1/private-apps/${appId}/token/expire-old`, { method: "POST" });
+    expect((await read(contract.privateAppDetail, `/api/v1/private-apps/${cardAppId}`)).components.map((c) => c.kind).sort()).toEqual(["card", "settings", "webhooks"]);
+    await read(contract.clientSecretReveal, `/api/v1/private-apps/${cardAppId}/client-secret/reveal`, { method: "POST" });
   });
 
   it("covers projects, builds and deploys as HubSpot's CLI and ours read them", async () => {

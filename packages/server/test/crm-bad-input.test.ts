@@ -5,7 +5,7 @@ import { startTestServer, type TestServer } from "./support/test-server";
 import { apiError, crmClient, liftLimits, rawCall } from "./support/crm-client";
 import { createAccount } from "../src/accounts/account-service";
 import { registerErrorHandling } from "../src/http/error-handler";
-import { parseRequestJson } from "../src/http/json-body";
+import { parseRequestJson } from "../src/util/safe-json";
 
 // Bad input on the CRM API is a 4xx in HubSpot's body and changes nothing (security review F8, F9, F16).
 

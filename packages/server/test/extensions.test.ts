@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../src/accounts/account-service";
 import { ProjectApi, zipFixtureSource } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
+import { createTestApp } from "./support/test-apps";
+import { openEventStream } from "./support/event-stream";
 
 let server: TestServer;
 let api: ProjectApi;
@@ -48,5 +50,27 @@ describe("record cards", () => {
     expect((await otherApi.call("GET", card.bundleUrl)).status).toBe(404);
     expect((await otherApi.call("GET", "/api/v1/record-cards?objectTypeId=0-1")).body.results).toEqual([]);
     expect((await fetch(server.url + card.bundleUrl)).status).toBe(401);
+  });
+
+  it("tells an open record page when an app of its account goes live with another build or goes away", async () => {
+    const { accountId } = server.bootstrap.info;
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const stream = await openEventStream(`${server.url}/api/v1/record-cards/stream`, { authorization: `Bearer ${await api.bearer()}` });
+    try {
+      await stream.until(": watching live builds");
+      // Another account's deploy is not this page's business; this account's is, as is the app's removal.
+      await server.platform.cluster.announceDeploy({ accountId: accountId + 1000, appId, buildId: 7, previousBuildId: 1 });
+      await server.platform.cluster.announceDeploy({ accountId, appId, buildId: 2, previousBuildId: 1 });
+      expect((await api.call("DELETE", `/api/v1/private-apps/${appId}`)).status).toBe(204);
+      const text = await stream.until(`"buildId":null`);
+      const events = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)));
+      expect(events).toEqual([
+        { appId, buildId: 2, previousBuildId: 1 },
+        { appId, buildId: null, previousBuildId: 1 },
+      ]);
+      expect(text).toContain("event: build");
+    } finally {
+      stream.close();
+    }
   });
 });

@@ -45,9 +45,17 @@ describe("HubSpot CLI endpoints", () => {
     expect(res.body.message).toBe(`This token belongs to account ${accountId}, not ${accountId + 1}.`);
   });
 
-  it("serves JSON Schemas of the component types Sprocket builds, and none for legacy or unknown versions", async () => {
+  it("serves JSON Schemas of every component type HubSpot's CLI knows, and none for legacy or unknown versions", async () => {
     const res = await api.call("GET", "/project-components-external/project-schemas/v3/2025.2");
-    expect(Object.keys(res.body).sort()).toEqual(["APPLICATION", "APP_FUNCTION", "CARD", "SERVERLESS_PACKAGE"]);
+    expect(Object.keys(res.body).sort()).toEqual(
+      [
+        "APPLICATION", "API_CLIENT", "APP_EVENT", "APP_FUNCTION", "APP_OBJECT", "APP_OBJECT_ASSOCIATION", "CALLING", "CARD", "CRM_BULK_ACTION", "MARKETING_EVENT",
+        "MCP_CLIENT", "MCP_SERVER", "MEDIA_BRIDGE", "PAGE", "REACT_THEME", "SCIM_INTEGRATION", "SERVERLESS_PACKAGE", "SETTINGS", "TELEMETRY_CONFIG", "THEME",
+        "VIDEO_CONFERENCING", "WEBHOOKS", "WEBHOOKS_JOURNAL", "WORKFLOW_ACTION",
+      ].sort(),
+    );
+    expect(res.body.PAGE).toMatchObject({ required: ["entrypoint"] });
+    expect(res.body.WEBHOOKS).toMatchObject({ required: ["settings", "subscriptions"] });
     expect(res.body.CARD).toMatchObject({ required: ["name", "location", "entrypoint", "objectTypes"], properties: { location: { enum: expect.arrayContaining(["crm.record.tab"]) } } });
     expect(res.body.APPLICATION.required).toEqual(["name", "auth"]);
     const legacy = await api.call("GET", "/project-components-external/project-schemas/v3/2023.2");

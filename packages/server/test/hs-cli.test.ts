@@ -77,6 +77,13 @@ describe("HubSpot's hs CLI against Sprocket", { timeout: 240_000 }, () => {
     expect(JSON.stringify(apps.body)).toContain("quote_helper");
   });
 
+  it("uploads a 2025.2 project with an app home page, settings, webhooks, a workflow action and scim: its Ajv check passes on the served schemas", async () => {
+    const dir = await hs.copyProject(path.join(FIXTURES, "hsmeta-features"));
+    const res = await hs.run(["project", "upload", "--force"], dir);
+    expect(res.code, res.output).toBe(0);
+    expect(res.output).toContain("Deployed build #1 in hsmeta-features");
+  });
+
   it("checks 2025.2 configs against Sprocket's schemas before uploading", async () => {
     const dir = await hs.copyProject(HS_2025_2);
     const cardFile = path.join(dir, "src/app/cards/quote-card-hsmeta.json");

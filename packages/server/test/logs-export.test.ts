@@ -1,8 +1,10 @@
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../src/store/database";
-import { ConfigError } from "../src/config";
-import { logsOptions } from "../src/logs/logs-service";
+import { ConfigError, loadConfig } from "../src/config";
+import { OtlpExporter } from "../src/logs/otlp-export";
+import { retryDelay } from "../src/logs/otlp-retry";
+import type { StoredRow } from "../src/logs/log-sink";
 import { recordFunctionRun } from "../src/logs/function-runs";
 import { newSpanId, newTraceId, traceparent } from "../src/logs/trace-context";
 import { startTestServer, type TestServer } from "./support/test-server";
@@ -34,12 +36,7 @@ describe("OTLP export and shutdown", () => {
   let server: TestServer;
 
   it("writes pending events on shutdown and exports them as OTLP JSON spans when SPROCKET_OTLP_ENDPOINT is set", async () => {
-    process.env.SPROCKET_OTLP_ENDPOINT = collectorUrl;
-    try {
-      server = await startTestServer();
-    } finally {
-      delete process.env.SPROCKET_OTLP_ENDPOINT;
-    }
+    server = await startTestServer({ env: { SPROCKET_OTLP_ENDPOINT: collectorUrl } });
     const accountId = server.bootstrap.info.accountId;
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
     const traceId = newTraceId();
@@ -88,13 +85,105 @@ describe("OTLP export and shutdown", () => {
   });
 
   it("refuses a bad endpoint or retention setting with the setting's name", () => {
-    expect(() => logsOptions({ SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(ConfigError);
-    expect(() => logsOptions({ SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(/SPROCKET_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
-    expect(() => logsOptions({ SPROCKET_LOG_RETENTION_DAYS: "0" })).toThrow(/SPROCKET_LOG_RETENTION_DAYS/);
-    expect(() => logsOptions({ SPROCKET_LOG_RETENTION_DAYS: "a month" })).toThrow(/whole number of days/);
-    expect(() => logsOptions({ SPROCKET_LOG_API_CALLS: "no" })).toThrow(/SPROCKET_LOG_API_CALLS: must be true or false/);
-    expect(logsOptions({})).toMatchObject({ retentionDays: 30, otlpEndpoint: undefined, recordApiCalls: true });
-    expect(logsOptions({ SPROCKET_LOG_API_CALLS: "false" }).recordApiCalls).toBe(false);
-    expect(logsOptions({ SPROCKET_LOG_RETENTION_DAYS: "7", SPROCKET_OTLP_ENDPOINT: "http://127.0.0.1:4318" })).toMatchObject({ retentionDays: 7, otlpEndpoint: "http://127.0.0.1:4318" });
+    expect(() => loadConfig({}, { SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(ConfigError);
+    expect(() => loadConfig({}, { SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(/SPROCKET_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig({}, { SPROCKET_LOG_RETENTION_DAYS: "0" })).toThrow(/SPROCKET_LOG_RETENTION_DAYS/);
+    expect(() => loadConfig({}, { SPROCKET_LOG_RETENTION_DAYS: "a month" })).toThrow(/whole number of days/);
+    expect(loadConfig({}, {}).logs).toEqual({ retentionDays: 30, otlpEndpoint: undefined, recordApiCalls: true });
+    expect(loadConfig({ recordApiCalls: false }, {}).logs.recordApiCalls).toBe(false);
+    expect(loadConfig({}, { SPROCKET_LOG_RETENTION_DAYS: "7", SPROCKET_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).logs).toMatchObject({ retentionDays: 7, otlpEndpoint: "http://127.0.0.1:4318" });
+  });
+});
+
+/** One stored API call, as the sink hands it to the exporter. */
+const apiCallRow = (spanId: string): StoredRow =>
+  ({
+    table: "api_calls",
+    row: { trace_id: newTraceId(), span_id: spanId, parent_span_id: null, method: "GET", path: "/x", query: "", status: 200, created_at: Date.now(), duration_ms: 1, user_agent: null, address: null, account_id: 1, app_id: null, token_id: null },
+  }) as unknown as StoredRow;
+
+/** A collector that answers each request with the next of `replies` (then 200): a status, or "reset" to drop the connection. */
+async function flakyCollector(replies: Array<number | "reset" | { status: number; retryAfter: string }>) {
+  const bodies: string[] = [];
+  let requests = 0;
+  const server = http.createServer((req, res) => {
+    let text = "";
+    req.on("data", (c) => (text += c));
+    req.on("end", () => {
+      const reply = replies[requests++] ?? 200;
+      if (reply === "reset") return void req.socket.destroy();
+      const status = typeof reply === "number" ? reply : reply.status;
+      if (status === 200) bodies.push(text);
+      res.writeHead(status, typeof reply === "object" ? { "retry-after": reply.retryAfter } : {}).end(status === 200 ? "{}" : "busy");
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    bodies,
+    requests: () => requests,
+    close: () => new Promise((r) => server.close(r)),
+  };
+}
+
+describe("OTLP export retries", () => {
+  const fast = { attempts: 5, baseMs: 1, maxMs: 5 };
+
+  it("tries again after 503, 429 with Retry-After, 502, 504 and a dropped connection, and delivers the batch once", async () => {
+    const collector = await flakyCollector([503, { status: 429, retryAfter: "0" }, 502, "reset"]);
+    const errors: unknown[] = [];
+    const exporter = new OtlpExporter(collector.url, (e) => errors.push(e), fast);
+    exporter.export([apiCallRow("00f067aa0ba902b7")]);
+    await exporter.flush();
+    await collector.close();
+    expect(errors).toEqual([]);
+    expect(exporter.dropped).toBe(0);
+    expect(collector.requests()).toBe(5);
+    expect(collector.bodies).toHaveLength(1);
+    expect(JSON.parse(collector.bodies[0]!).resourceSpans[0].scopeSpans[0].spans[0].spanId).toBe("00f067aa0ba902b7");
+  });
+
+  it("gives up after its tries, and at once on an answer that will not change (400), dropping and counting the batch", async () => {
+    const collector = await flakyCollector([503, 503, 503, 400]);
+    const errors: unknown[] = [];
+    const exporter = new OtlpExporter(collector.url, (e) => errors.push(e), { ...fast, attempts: 3 });
+    exporter.export([apiCallRow("00f067aa0ba902b7")]);
+    await exporter.flush();
+    expect(collector.requests()).toBe(3);
+    expect(exporter.dropped).toBe(1);
+    expect(String(errors[0])).toContain("HTTP 503");
+    exporter.export([apiCallRow("00f067aa0ba902b8")]);
+    await exporter.flush();
+    await collector.close();
+    expect(collector.requests()).toBe(4);
+    expect(exporter.dropped).toBe(2);
+    expect(String(errors[1])).toContain("HTTP 400");
+    expect(collector.bodies).toEqual([]);
+  });
+
+  it("stops waiting when closed: a server shutting down drops what the collector cannot take now, and says so", async () => {
+    const collector = await flakyCollector([503, 503, 503]);
+    const errors: unknown[] = [];
+    // Back-off of a minute: close() must not wait it out.
+    const exporter = new OtlpExporter(collector.url, (e) => errors.push(e), { attempts: 5, baseMs: 60_000, maxMs: 60_000 });
+    exporter.export([apiCallRow("00f067aa0ba902b7")]);
+    await expect.poll(() => collector.requests()).toBe(1);
+    await exporter.close();
+    await collector.close();
+    expect(collector.requests()).toBe(1);
+    expect(exporter.dropped).toBe(1);
+    expect(String(errors[0])).toContain("HTTP 503");
+  });
+
+  it("waits what Retry-After asks (seconds or a date), bounded, and otherwise backs off exponentially with jitter", () => {
+    const options = { attempts: 5, baseMs: 100, maxMs: 1_000 };
+    const now = Date.parse("2026-01-01T00:00:00Z");
+    expect(retryDelay(0, "0", options, now)).toBe(0);
+    expect(retryDelay(0, "1", options, now)).toBe(1_000);
+    expect(retryDelay(0, "120", options, now)).toBe(1_000);
+    expect(retryDelay(0, "Thu, 01 Jan 2026 00:00:00 GMT", options, now - 500)).toBe(500);
+    expect(retryDelay(0, "soon", options, now, () => 1)).toBe(100);
+    expect([0, 1, 2, 3, 4].map((attempt) => retryDelay(attempt, null, options, now, () => 1))).toEqual([100, 200, 400, 800, 1_000]);
+    expect(retryDelay(3, null, options, now, () => 0.5)).toBe(400);
   });
 });

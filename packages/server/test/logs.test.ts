@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "kysely";
 import { buildApp } from "../src/app";
 import { createAccount } from "../src/accounts/account-service";
 import { recordFunctionRun } from "../src/logs/function-runs";
 import { newSpanId, newTraceId, traceparent } from "../src/logs/trace-context";
 import { manualClock, startTestServer, type TestServer } from "./support/test-server";
 import { createTestApp } from "./support/test-apps";
+import { openEventStream } from "./support/event-stream";
 
 const clock = manualClock();
 let server: TestServer;
@@ -472,26 +474,7 @@ describe("overview", () => {
 });
 
 describe("follow stream", () => {
-  async function follow(query: string) {
-    const controller = new AbortController();
-    const res = await fetch(`${server.url}/api/v1/logs/stream${query}`, { headers: { authorization: `Bearer ${admin}` }, signal: controller.signal });
-    expect(res.status).toBe(200);
-    expect(res.headers.get("content-type")).toContain("text/event-stream");
-    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    return {
-      /** Reads until a chunk holding `text` arrives. */
-      async until(text: string): Promise<string> {
-        while (!buffer.includes(text)) {
-          const { value, done } = await reader.read();
-          if (done) throw new Error(`stream ended before "${text}"`);
-          buffer += value;
-        }
-        return buffer;
-      },
-      close: () => controller.abort(),
-    };
-  }
+  const follow = (query: string) => openEventStream(`${server.url}/api/v1/logs/stream${query}`, { authorization: `Bearer ${admin}` });
 
   it("delivers a new API call to a follower of the app", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
@@ -521,6 +504,21 @@ describe("follow stream", () => {
     }
   });
 
+  it("keeps following when another app instance on the same platform closes: streams belong to their instance", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const stream = await follow(`?kind=api-calls&app=${appId}`);
+    try {
+      await stream.until(": following");
+      const other = await buildApp(server.platform);
+      await other.ready();
+      await other.close();
+      await usage(token, {}, "?after-other-closed=1");
+      expect(await stream.until("after-other-closed=1")).toContain("event: api-calls");
+    } finally {
+      stream.close();
+    }
+  });
+
   it("rejects unknown kinds and parameters", async () => {
     expect((await call("GET", "/api/v1/logs/stream?kind=webhooks", { token: admin })).status).toBe(404);
     expect((await call("GET", "/api/v1/logs/stream?colour=red", { token: admin })).status).toBe(400);
@@ -529,6 +527,17 @@ describe("follow stream", () => {
 });
 
 describe("retention", () => {
+  it("runs through the one job queue: scheduled hourly, and once at start", async () => {
+    const db = server.platform.store.db;
+    if (server.platform.store.engine === "postgres") {
+      const schedule = await sql<{ cron: string }>`SELECT cron FROM pgboss.schedule WHERE name = 'logs.retention'`.execute(db);
+      expect(schedule.rows).toEqual([{ cron: "0 * * * *" }]);
+      await expect.poll(async () => (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = 'logs.retention'`.execute(db)).rows).toEqual([{ state: "completed" }]);
+    } else {
+      await expect.poll(() => db.selectFrom("jobs").select("status").where("kind", "=", "logs.retention").execute()).toEqual([{ status: "done" }]);
+    }
+  });
+
   it("prunes events older than 30 days from every log table and keeps newer ones", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
     await usage(token);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readZipEntries } from "@sprocket/builder";
 import yazl from "yazl";
 import { loadConfig, openStore, type Store } from "../src/index";
+import type { TestHooks } from "../src/config";
 import { buildSettings } from "../src/projects/build-settings";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
 import { ProjectApi, SHARED_DEPS_CACHE, zipFixtureSource } from "./support/project-api";
@@ -19,7 +20,7 @@ const baseEnv = () => ({
   SPROCKET_JOB_POLL_MS: "100",
   ...(db.databaseUrl ? { SPROCKET_DATABASE_URL: db.databaseUrl } : {}),
 });
-const start = async (env: NodeJS.ProcessEnv = {}) => (running = await spawnServer({ port, dataDir: db.dataDir, env: { ...baseEnv(), ...env } }));
+const start = async (testHooks?: TestHooks) => (running = await spawnServer({ port, dataDir: db.dataDir, env: baseEnv(), ...(testHooks && { testHooks }) }));
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -47,7 +48,7 @@ describe("crash safety (the real server, killed with SIGKILL)", () => {
   let api: ProjectApi;
 
   it("resumes a build whose server died mid-build, and leaves no temporary files", async () => {
-    let server = await start({ SPROCKET_TEST_PAUSE_AT: "build", SPROCKET_TEST_PAUSE_MS: "120000" });
+    let server = await start({ crashPause: { at: "build", ms: 120_000 } });
     api = new ProjectApi(server.url, bootstrapKey(db.dataDir));
     await api.call("POST", "/developer/projects/v1", { body: { name: "crashy" } });
     const upload = await api.upload("crashy", await zipFixtureSource("seed-example"), { platformVersion: "2023.2" });
@@ -67,7 +68,7 @@ describe("crash safety (the real server, killed with SIGKILL)", () => {
   });
 
   it("keeps the old build live, entirely, when the server dies inside a deploy; the deploy completes after restart", async () => {
-    const server = await start({ SPROCKET_TEST_PAUSE_AT: "deploy", SPROCKET_TEST_PAUSE_MS: "120000" });
+    const server = await start({ crashPause: { at: "deploy", ms: 120_000 } });
     api = new ProjectApi(server.url, bootstrapKey(db.dataDir));
     // Build 2 changes the app's scopes and drops nothing.
     const entries = await readZipEntries(await zipFixtureSource("seed-example"));

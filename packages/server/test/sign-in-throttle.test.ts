@@ -51,10 +51,10 @@ describe("sign-in reservations in Redis (scale-out)", () => {
       const tries = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => nodes[i % 2]!.reserveSignIn("who@redis.test", "192.0.2.1", now)));
       const admitted = tries.filter((t): t is PromiseFulfilledResult<() => Promise<void>> => t.status === "fulfilled");
       expect(admitted).toHaveLength(10);
-      expect(tries.filter((t) => t.status === "rejected").map((t) => (t as PromiseRejectedResult).reason.statusCode)).toEqual(Array(20).fill(429));
+      expect(tries.filter((t) => t.status === "rejected").map((t) => (t as PromiseRejectedResult).reason.kind)).toEqual(Array(20).fill("limit"));
       await admitted[0]!.value();
       await expect(nodes[1]!.reserveSignIn("who@redis.test", "192.0.2.1", now)).resolves.toBeTypeOf("function");
-      await expect(nodes[0]!.reserveSignIn("who@redis.test", "192.0.2.1", now)).rejects.toMatchObject({ statusCode: 429 });
+      await expect(nodes[0]!.reserveSignIn("who@redis.test", "192.0.2.1", now)).rejects.toMatchObject({ kind: "limit" });
     } finally {
       const keys = await clients[0]!.keys(`${prefix}:*`);
       if (keys.length > 0) await clients[0]!.del(...keys);

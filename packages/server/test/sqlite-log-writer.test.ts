@@ -89,17 +89,18 @@ describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("the SQLite log wri
     await expect(w.write([insert("lost too")])).rejects.toThrow(/cannot open/);
   });
 
-  it("does not keep a process alive once its writes are done", async () => {
-    // A process that writes and never closes the writer must still end by itself.
+  it("does not keep a process alive once its writes are done, compiled as the server runs it", async () => {
+    // A process that writes and never closes the writer must still end by itself. It runs the compiled module (the
+    // test run builds dist/ first) under plain Node, as a server does: its thread is the compiled one too.
     const script = `
-      import { SqliteLogWriter } from ${JSON.stringify(path.resolve("packages/server/src/logs/sqlite-log-writer.ts"))};
+      import { SqliteLogWriter } from ${JSON.stringify(path.resolve("packages/server/dist/logs/sqlite-log-writer.js"))};
       const w = new SqliteLogWriter(${JSON.stringify(file)});
       const ids = await w.write([{ sql: "insert into events (body) values (?) returning id", parameters: ["from a child"] }]);
       console.log(JSON.stringify(ids));
     `;
-    const entry = path.join(dir, "child.mts");
+    const entry = path.join(dir, "child.mjs");
     fs.writeFileSync(entry, script);
-    const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", entry], { timeout: 20_000 });
+    const { stdout } = await promisify(execFile)(process.execPath, [entry], { timeout: 20_000 });
     expect(JSON.parse(stdout)).toHaveLength(1);
     expect((await bodies()).at(-1)).toBe("from a child");
   });

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createTestDatabase, type TestDatabase } from "../../../packages/server/test/support/test-database";
 import { spawnServer, type ServerProcess } from "../../../packages/server/test/support/server-process";
+import type { TestHooks } from "../../../packages/server/src/config";
 import { ProjectApi, SHARED_DEPS_CACHE } from "../../../packages/server/test/support/project-api";
 
 /**
@@ -64,11 +65,11 @@ export class Cluster {
   }
 
   /** Starts nodes together (so their first-start bootstraps race, as they would in production). */
-  async start(names: string[], env: NodeJS.ProcessEnv = {}): Promise<ClusterNode[]> {
+  async start(names: string[], env: NodeJS.ProcessEnv = {}, testHooks?: TestHooks): Promise<ClusterNode[]> {
     return Promise.all(
       names.map(async (name) => {
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sprocket-${name}-`));
-        const server = await spawnServer({ port: await clusterPort(), dataDir, env: { ...this.env, ...env } }).catch((e: unknown) => {
+        const server = await spawnServer({ port: await clusterPort(), dataDir, env: { ...this.env, ...env }, ...(testHooks && { testHooks }) }).catch((e: unknown) => {
           fs.rmSync(dataDir, { recursive: true, force: true });
           throw e;
         });

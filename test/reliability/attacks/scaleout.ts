@@ -49,7 +49,7 @@ export const scaleoutAttacks: Array<ReliabilityCase<World>> = [
   {
     name: "M2: a deploy notice PUBLISHed raw to <prefix>:events:deploys reaches no node; a signed one does",
     run: async () => {
-      // Two nodes' pub/sub over the real Redis, as openPlatform builds them, on a prefix of this case's own.
+      // Two nodes' pub/sub over the real Redis, as createPlatform builds them, on a prefix of this case's own.
       const prefix = `sprocket-attack-${randomBytes(6).toString("hex")}`;
       const key = randomBytes(32);
       const refused: unknown[] = [];

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from "commander";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { ok, printJson } from "../output";
 
 const wholeNumber = (max: number) => (value: string): number => {
@@ -23,9 +24,10 @@ export function registerAdminSeed(admin: Command): void {
     .option("--no-history", "skip property history rows (faster for large sets)")
     .option("--data-dir <dir>", "the server's data dir (default ./.sprocket)")
     .option("--json", "print the counts as JSON")
+    .addHelpText("after", examples("sprocket admin seed --account 2", "sprocket admin seed --account 2 --contacts 100000 --no-history --seed 7"))
     .action(async (flags: { account: number; contacts: number; companies?: number; deals?: number; tickets?: number; seed: number; history: boolean; dataDir?: string; json?: boolean }) => {
-      const { loadConfig, openPlatform, seedCrm } = await import("@sprocket/server");
-      const platform = await openPlatform(loadConfig({ dataDir: flags.dataDir }));
+      const { loadConfig, createPlatform, seedCrm } = await import("@sprocket/server");
+      const platform = await createPlatform(loadConfig({ dataDir: flags.dataDir }));
       try {
         const account = await platform.store.db.selectFrom("accounts").select("id").where("id", "=", flags.account).executeTakeFirst();
         if (!account) throw new CliError(`Account ${flags.account} does not exist on this server (see sprocket admin create-account).`, 1);
@@ -44,7 +46,7 @@ export function registerAdminSeed(admin: Command): void {
         if (flags.json) printJson({ accountId: flags.account, created, ms: Date.now() - started });
         else ok(`Account ${flags.account}: ${Object.entries(created).map(([k, v]) => `${v} ${k}`).join(", ")} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       } finally {
-        await platform.store.close();
+        await platform.close();
       }
     });
 }

@@ -1,10 +1,14 @@
 import type { Command } from "commander";
+import { examples } from "../examples";
 import { ok, printJson } from "../output";
 import { registerAdminSeed } from "./admin-seed";
 
 /** Operator commands: they open the server's store directly, so they run where the server's data is. */
 export function registerAdmin(program: Command): void {
-  const admin = program.command("admin").description("operator commands, run on the server host");
+  const admin = program
+    .command("admin")
+    .description("operator commands, run on the server host")
+    .addHelpText("after", examples('sprocket admin create-account --name "Acme"', "sprocket admin seed --account 2 --contacts 1000"));
   registerAdminSeed(admin);
   admin
     .command("create-account")
@@ -14,9 +18,10 @@ export function registerAdmin(program: Command): void {
     .option("--data-dir <dir>", "the server's data dir (default ./.sprocket)")
     .option("--server <url>", "the server's URL, for the console link", "http://127.0.0.1:3900")
     .option("--json", "print as JSON (the same fields as bootstrap.json)")
+    .addHelpText("after", examples('sprocket admin create-account --name "Acme"', 'sprocket admin create-account --name "Acme" --email ops@acme.test --data-dir /var/lib/sprocket --json'))
     .action(async (flags: { name: string; email?: string; dataDir?: string; server: string; json?: boolean }) => {
-      const { createAccount, loadConfig, openPlatform } = await import("@sprocket/server");
-      const platform = await openPlatform(loadConfig({ dataDir: flags.dataDir }));
+      const { createAccount, loadConfig, createPlatform } = await import("@sprocket/server");
+      const platform = await createPlatform(loadConfig({ dataDir: flags.dataDir }));
       try {
         const email = flags.email ?? `admin+${Date.now().toString(36)}@sprocket.local`;
         const created = await createAccount(platform, { name: flags.name, admin: { email } });
@@ -24,7 +29,7 @@ export function registerAdmin(program: Command): void {
         if (flags.json) printJson(result);
         else ok(`Account ${created.accountId} "${flags.name}": sign in as ${email} / ${created.superAdmin.password}; CLI key ${created.personalAccessKey}`);
       } finally {
-        await platform.store.close();
+        await platform.close();
       }
     });
 }

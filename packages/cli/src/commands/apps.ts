@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import type { OldTokensExpired, PrivateAppList, PrivateAppSummary, TokenReveal, TokenRotation } from "@sprocket/contract";
-import pc from "picocolors";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { ok, printJson, printTable } from "../output";
 import { confirm } from "../prompt";
+import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
 interface Flags {
@@ -13,13 +14,17 @@ interface Flags {
 }
 
 export function registerApps(program: Command): void {
-  const apps = program.command("apps").description("private apps: list them, manage their access tokens");
+  const apps = program
+    .command("apps")
+    .description("private apps: list them, manage their access tokens")
+    .addHelpText("after", examples("sprocket apps list", "sprocket apps token show my-app"));
 
   apps
     .command("list")
     .description("list the account's private apps")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket apps list", "sprocket apps list --account staging --json"))
     .action(async (flags: Flags) => {
       const res = await clientFor(flags).call<PrivateAppList>("GET", "/api/v1/private-apps");
       if (flags.json) return void printJson(res);
@@ -30,12 +35,16 @@ export function registerApps(program: Command): void {
       process.stdout.write(pc.dim(`${res.count} of ${res.limit} private apps\n`));
     });
 
-  const token = apps.command("token").description("an app's access token");
+  const token = apps
+    .command("token")
+    .description("an app's access token")
+    .addHelpText("after", examples("sprocket apps token show my-app", "sprocket apps token rotate my-app --later"));
   token
     .command("show <app>")
     .description("print the app's access token (recorded as a security event)")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket apps token show my-app", "sprocket apps token show 12 --json"))
     .action(async (app: string, flags: Flags) => {
       const res = await clientFor(flags).call<TokenReveal>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/reveal`);
       if (flags.json) printJson(res);
@@ -47,6 +56,7 @@ export function registerApps(program: Command): void {
     .option("--later", "keep the old token valid for 7 days")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket apps token rotate my-app", "sprocket apps token rotate my-app --later    # the old token works for 7 more days"))
     .action(async (app: string, flags: Flags & { later?: boolean }) => {
       const mode = flags.later ? "later" : "now";
       const res = await clientFor(flags).call<TokenRotation>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, { body: { mode } });
@@ -59,6 +69,7 @@ export function registerApps(program: Command): void {
     .description("end the grace period of a token rotated with --later")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket apps token expire-old my-app"))
     .action(async (app: string, flags: Flags) => {
       const res = await clientFor(flags).call<OldTokensExpired>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/expire-old`);
       if (flags.json) printJson(res);
@@ -71,6 +82,7 @@ export function registerApps(program: Command): void {
     .option("--force", "do not ask for confirmation")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket apps delete my-app", "sprocket apps delete my-app --force --json"))
     .action(async (app: string, flags: Flags & { force?: boolean }) => {
       const client = clientFor(flags);
       const found = await client.call<PrivateAppSummary>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { exchangeKey } from "../api-client";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { configPath, readConfig, selectAccount, writeConfig } from "../config-file";
 import { ok, printJson, printTable } from "../output";
 import { promptHidden } from "../prompt";
@@ -14,6 +15,7 @@ export function registerAuth(program: Command): void {
     .option("--personal-access-key <key>", "the key (asked for when not given)")
     .option("--name <name>", "a name for this account in the config (default: the account id)")
     .option("--json", "print the result as JSON")
+    .addHelpText("after", examples("sprocket auth --server http://127.0.0.1:3900    # asks for the key", "sprocket auth --server https://sprocket.example.com --personal-access-key KEY --name prod"))
     .action(async (flags: { server: string; personalAccessKey?: string; name?: string; json?: boolean }) => {
       let server: string;
       try {
@@ -43,11 +45,15 @@ export function registerAuth(program: Command): void {
 }
 
 export function registerAccounts(program: Command): void {
-  const accounts = program.command("accounts").description("the accounts this CLI is signed in to");
+  const accounts = program
+    .command("accounts")
+    .description("the accounts this CLI is signed in to")
+    .addHelpText("after", examples("sprocket accounts list", "sprocket accounts use prod"));
   accounts
     .command("list")
     .description("list the configured accounts")
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket accounts list", "sprocket accounts list --json"))
     .action((flags: { json?: boolean }) => {
       const config = readConfig();
       const rows = config.accounts.map((a) => ({ name: a.name, accountId: a.accountId, server: a.server, default: a.name === (config.defaultAccount ?? config.accounts[0]?.name) }));
@@ -58,6 +64,7 @@ export function registerAccounts(program: Command): void {
   accounts
     .command("use <account>")
     .description("make an account (name or id) the default")
+    .addHelpText("after", examples("sprocket accounts use prod", "sprocket accounts use 12345"))
     .action((wanted: string) => {
       const config = readConfig();
       const account = selectAccount(config, wanted);

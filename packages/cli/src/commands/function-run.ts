@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import type { AppFunctions } from "@sprocket/contract";
-import pc from "picocolors";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { printJson } from "../output";
+import { pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
 interface RunReply {
@@ -15,12 +16,16 @@ interface RunReply {
 }
 
 export function registerFunction(program: Command): void {
-  const fn = program.command("function").description("app functions");
+  const fn = program
+    .command("function")
+    .description("app functions")
+    .addHelpText("after", examples("sprocket function run my-app myFunc"));
   fn.command("run <app> <name>")
     .description("run a deployed app function, as a card would")
     .option("--params <json>", "the function's context.parameters, as JSON", "{}")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print the reply as JSON")
+    .addHelpText("after", examples("sprocket function run my-app myFunc", `sprocket function run my-app myFunc --params '{"text":"hi"}' --json`))
     .action(async (app: string, name: string, flags: { params: string; account?: string; json?: boolean }) => {
       let parameters: unknown;
       try {
@@ -41,8 +46,8 @@ export function registerFunction(program: Command): void {
       if (flags.json) return void printJson(reply);
       // The function's own output may span lines; nothing it prints may drive the terminal.
       const shown = (value: unknown) => text(value, { multiline: true });
-      for (const line of reply.logs) process.stderr.write(pc.dim(`[${text(line.level)}] ${shown(line.message)}\n`));
+      for (const line of reply.logs) process.stderr.write(pcErr.dim(`[${text(line.level)}] ${shown(line.message)}\n`));
       process.stdout.write(`${shown(typeof reply.response === "string" ? reply.response : JSON.stringify(reply.response, null, 2))}\n`);
-      process.stderr.write(pc.dim(`${reply.durationMs} ms · trace ${text(reply.traceId)}\n`));
+      process.stderr.write(pcErr.dim(`${reply.durationMs} ms · trace ${text(reply.traceId)}\n`));
     });
 }

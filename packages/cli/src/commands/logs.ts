@@ -1,10 +1,11 @@
 import type { Command } from "commander";
 import type { LogEvent, LogEventOfKind, LogKind as Kind, LogPage, Trace, TraceSpan } from "@sprocket/contract";
-import pc from "picocolors";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { apiFetch, exchangeKey } from "../api-client";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { printJson, printTable } from "../output";
+import { pc, pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
 
@@ -84,8 +85,18 @@ const SUBCOMMANDS: Array<[string, Kind, string]> = [
   ["security", "security", "token views and rotations, deletions, sign-in failures"],
 ];
 
+const LOG_EXAMPLES: Record<Kind, string[]> = {
+  "api-calls": ["sprocket logs api --since 15m --status 4xx", "sprocket logs api --app my-app --method POST --follow"],
+  functions: ["sprocket logs functions --status error --since 1d", "sprocket logs functions --function myFunc --follow --json"],
+  extensions: ["sprocket logs extensions --level ERROR", "sprocket logs extensions --card example-card --follow"],
+  security: ["sprocket logs security --since 7d", "sprocket logs security --app my-app --json"],
+};
+
 export function registerLogs(program: Command): void {
-  const logs = program.command("logs").description("read and follow logs: API calls, function runs, extension events, security events, traces");
+  const logs = program
+    .command("logs")
+    .description("read and follow logs: API calls, function runs, extension events, security events, traces")
+    .addHelpText("after", examples("sprocket logs api --since 1h", "sprocket logs functions --follow", "sprocket logs trace TRACE_ID"));
   for (const [name, kind, description] of SUBCOMMANDS) {
     const cmd = logs
       .command(name)
@@ -97,7 +108,8 @@ export function registerLogs(program: Command): void {
       .option("--limit <n>", "events to show (1-200)", "50")
       .option("--follow", "keep printing new events as they happen")
       .option("--json", "print JSON (one object per line with --follow)")
-      .option(...ACCOUNT_OPTION);
+      .option(...ACCOUNT_OPTION)
+      .addHelpText("after", examples(...LOG_EXAMPLES[kind]));
     if (kind !== "security") cmd.option("--status <status>", kind === "api-calls" ? "200, 4xx, error or success" : "success, error or an outcome (TIMEOUT)");
     if (kind === "api-calls") cmd.option("--method <method>", "GET, POST, …");
     if (kind === "functions") cmd.option("--function <name>", "one function");
@@ -110,6 +122,7 @@ export function registerLogs(program: Command): void {
     .option("--app <app>", "look in one private app only")
     .option("--json", "print as JSON")
     .option(...ACCOUNT_OPTION)
+    .addHelpText("after", examples("sprocket logs trace 4bf92f3577b34da6a3ce929d0e0e4736", "sprocket logs trace 4bf92f3577b34da6a3ce929d0e0e4736 --app my-app --json"))
     .action(async (traceId: string, flags: { app?: string; json?: boolean; account?: string }) => {
       const path = flags.app ? `/api/v1/private-apps/${encodeURIComponent(flags.app)}/traces/${encodeURIComponent(traceId)}` : `/api/v1/traces/${encodeURIComponent(traceId)}`;
       const trace = await clientFor(flags).call<Trace>("GET", path);
@@ -169,7 +182,7 @@ async function follow<K extends Kind>(account: { server: string; personalAccessK
       buffer = buffer.slice(end + 2);
       if (!announced) {
         announced = true;
-        process.stderr.write(pc.dim(`Following ${kind} logs${flags.app ? ` of app ${flags.app}` : ""} (Ctrl+C to stop)\n`));
+        process.stderr.write(pcErr.dim(`Following ${kind} logs${flags.app ? ` of app ${flags.app}` : ""} (Ctrl+C to stop)\n`));
       }
       const data = message
         .split("\n")

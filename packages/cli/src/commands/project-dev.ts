@@ -1,11 +1,13 @@
-import path from "node:path";
 import type { Command } from "commander";
-import pc from "picocolors";
-import { CliError } from "../cli-error";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
+import { examples } from "../examples";
+import { parseDebounce } from "../options";
 import { info } from "../output";
-import { ACCOUNT_FLAG, clientFor, findLocalProject } from "./project-session";
-import { Progress, deployBuild } from "./project-pipeline";
-import { uploadProject } from "./project-upload";
+import { Progress } from "../progress";
+import { findProjectDir } from "../services/session";
+import { uploadProject } from "../services/upload";
+import { watchProject } from "../services/watch";
+import { pc } from "../terminal";
 
 /**
  * `sprocket project dev`: every save is validated, built and deployed, and record pages open in the console mount the
@@ -16,54 +18,22 @@ export function registerProjectDev(project: Command): void {
   project
     .command("dev [dir]")
     .description("build and deploy on every save; open record pages reload the changed cards (Ctrl-C to stop)")
-    .option("--debounce <ms>", "wait this long after the last change", "100")
-    .option(...ACCOUNT_FLAG)
-    .action(async (dir: string | undefined, flags: { debounce: string; account?: string }) => {
-      const local = findLocalProject(dir ?? ".");
+    .option("--debounce <ms>", "wait this long after the last change", parseDebounce, 100)
+    .option(...ACCOUNT_OPTION)
+    .addHelpText("after", examples("sprocket project dev", "sprocket project dev ./my-project --account staging"))
+    .action(async (dir: string | undefined, flags: { debounce: number; account?: string }) => {
+      const projectDir = findProjectDir(dir ?? ".");
       const client = clientFor(flags);
-      const debounceMs = Number(flags.debounce);
-      if (!Number.isFinite(debounceMs) || debounceMs < 0) throw new CliError(`--debounce must be a number of milliseconds (got "${flags.debounce}").`, 2);
+      const { server, accountId } = client.account;
       const progress = new Progress(false);
-      let timer: NodeJS.Timeout | undefined;
-      let running: Promise<void> = Promise.resolve();
-      let queued = false;
-
-      const deploy = async (savedAt: number) => {
-        try {
-          const { build, deploy } = await uploadProject(client, local, { message: "sprocket project dev", skipAutoDeploy: false, progress });
-          // Automatic deploys are off for this project (or were skipped): dev deploys anyway.
-          if (!deploy) await deployBuild(client, local.name, build.buildId, false, progress);
+      info(`Developing ${pc.bold(projectDir)} on ${server}. Record pages: ${server}/contacts/${accountId}/objects/0-1`);
+      await watchProject(
+        projectDir,
+        async (savedAt) => {
+          const { build } = await uploadProject(client, projectDir, { message: "sprocket project dev", skipAutoDeploy: false, alwaysDeploy: true, progress });
           info(`${pc.green("●")} Build #${build.buildId} is live, ${Date.now() - savedAt} ms after the save. Open record pages reload its cards.`);
-        } catch (e) {
-          process.stderr.write(`${pc.red("✖")} ${(e as Error).message}\n`);
-        }
-        info(pc.dim(`Watching ${local.dir} for changes…`));
-      };
-      // One deploy at a time; saves during a deploy lead to exactly one more.
-      const run = (savedAt: number) => {
-        queued = false;
-        running = running.then(() => deploy(savedAt));
-      };
-      const schedule = () => {
-        const savedAt = Date.now();
-        queued = true;
-        clearTimeout(timer);
-        timer = setTimeout(() => queued && run(savedAt), debounceMs);
-      };
-
-      const ignored = (p: string) => /(^|[/\\])(node_modules|dist|\.[^/\\]+)([/\\]|$)/.test(path.relative(local.dir, p));
-      const { watch } = await import("chokidar");
-      const watcher = watch(local.dir, { ignoreInitial: true, ignored });
-      watcher.on("all", schedule);
-      await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
-      info(`Developing ${pc.bold(local.name)} on ${client.account.server}. Record pages: ${client.account.server}/contacts/${client.account.accountId}/objects/0-1`);
-      run(Date.now());
-      await new Promise<void>((resolve) => {
-        process.once("SIGINT", resolve);
-        process.once("SIGTERM", resolve);
-      });
-      clearTimeout(timer);
-      await watcher.close();
-      await running;
+        },
+        { debounceMs: flags.debounce },
+      );
     });
 }

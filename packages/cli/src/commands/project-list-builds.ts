@@ -1,8 +1,10 @@
 import type { Command } from "commander";
-import pc from "picocolors";
+import type { BuildPage } from "@sprocket/contract";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
+import { examples } from "../examples";
 import { printJson, printTable } from "../output";
-import { ACCOUNT_FLAG, PROJECT_FLAG, clientFor, projectName, projectPath } from "./project-session";
-import type { BuildView } from "./project-pipeline";
+import { PROJECT_OPTION, projectName, projectPath } from "../services/session";
+import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
 export function registerProjectListBuilds(project: Command): void {
@@ -10,12 +12,13 @@ export function registerProjectListBuilds(project: Command): void {
     .command("list-builds")
     .description("the project's builds, newest first")
     .option("--limit <n>", "how many", "20")
-    .option(...PROJECT_FLAG)
-    .option(...ACCOUNT_FLAG)
+    .option(...PROJECT_OPTION)
+    .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket project list-builds", "sprocket project list-builds --project my-project --limit 5 --json"))
     .action(async (flags: { limit: string; project?: string; account?: string; json?: boolean }) => {
-      const name = projectName(flags);
-      const { results } = await clientFor(flags).call<{ results: BuildView[] }>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: flags.limit } });
+      const name = await projectName(flags);
+      const { results } = await clientFor(flags).call<BuildPage>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: flags.limit } });
       if (flags.json) return printJson({ results });
       if (results.length === 0) return void process.stdout.write(`Project "${name}" has no builds yet.\n`);
       const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(text(s)));

@@ -1,16 +1,18 @@
 import type { Command } from "commander";
-import { readConfig, selectAccount } from "../config-file";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
+import { examples } from "../examples";
 import { info } from "../output";
-import { ACCOUNT_FLAG, PROJECT_FLAG, projectName, projectPath } from "./project-session";
+import { PROJECT_OPTION, projectName, projectPath } from "../services/session";
 
 export function registerProjectOpen(project: Command): void {
   project
     .command("open")
     .description("print the project's page in the console")
-    .option(...PROJECT_FLAG)
-    .option(...ACCOUNT_FLAG)
-    .action((flags: { project?: string; account?: string }) => {
-      const account = selectAccount(readConfig(), flags.account);
-      info(`${account.server}/developer-projects/${account.accountId}/project/${projectPath(projectName(flags))}`);
+    .option(...PROJECT_OPTION)
+    .option(...ACCOUNT_OPTION)
+    .addHelpText("after", examples("sprocket project open", "sprocket project open --project my-project --account staging"))
+    .action(async (flags: { project?: string; account?: string }) => {
+      const { account } = clientFor(flags);
+      info(`${account.server}/developer-projects/${account.accountId}/project/${projectPath(await projectName(flags))}`);
     });
 }

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import type { SecretChange, SecretList } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
+import { examples } from "../examples";
 import { ok, printJson, printTable } from "../output";
 import { promptHidden } from "../prompt";
 import { terminalText as text } from "../terminal-text";
@@ -19,7 +20,10 @@ async function readValue(name: string): Promise<string> {
 }
 
 export function registerSecrets(program: Command): void {
-  const secrets = program.command("secrets").description("account secrets for functions (values are never printed)");
+  const secrets = program
+    .command("secrets")
+    .description("account secrets for functions (values are never printed)")
+    .addHelpText("after", examples("sprocket secrets add API_KEY", "sprocket secrets list"));
   for (const [verb, method, description] of [
     ["add", "POST", "add a secret"],
     ["update", "PUT", "change a secret's value"],
@@ -29,6 +33,7 @@ export function registerSecrets(program: Command): void {
       .description(`${description} (value from a hidden prompt or standard input)`)
       .option(...ACCOUNT_OPTION)
       .option("--json", "print as JSON")
+      .addHelpText("after", examples(`sprocket secrets ${verb} API_KEY`, `printf %s "$API_KEY" | sprocket secrets ${verb} API_KEY --json`))
       .action(async (name: string, flags: Flags) => {
         const client = clientFor(flags);
         const secret = await readValue(name);
@@ -42,6 +47,7 @@ export function registerSecrets(program: Command): void {
     .description("list the secrets' names")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket secrets list", "sprocket secrets list --account staging --json"))
     .action(async (flags: Flags) => {
       const res = await clientFor(flags).call<SecretList>("GET", "/cms/v3/functions/secrets");
       if (flags.json) printJson(res);
@@ -53,6 +59,7 @@ export function registerSecrets(program: Command): void {
     .description("delete a secret")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket secrets delete API_KEY"))
     .action(async (name: string, flags: Flags) => {
       await clientFor(flags).call("DELETE", `/cms/v3/functions/secrets/${encodeURIComponent(name)}`);
       if (flags.json) printJson({ deleted: name });

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
-import pc from "picocolors";
 import type { RunningServer } from "@sprocket/server";
+import { examples } from "../examples";
+import { pc } from "../terminal";
 
 interface StartFlags {
   port?: string;
@@ -15,7 +16,10 @@ interface StartFlags {
 }
 
 export function registerServer(program: Command): void {
-  const server = program.command("server").description("run the Sprocket platform");
+  const server = program
+    .command("server")
+    .description("run the Sprocket platform")
+    .addHelpText("after", examples("sprocket server start"));
   server
     .command("start")
     .description("start the platform (embedded SQLite by default; PostgreSQL and Redis when SPROCKET_DATABASE_URL / SPROCKET_REDIS_URL are set)")
@@ -28,6 +32,7 @@ export function registerServer(program: Command): void {
     .option("--public-url <url>", "the URL people reach this server at, when behind a proxy (env SPROCKET_PUBLIC_URL)")
     .option("--functions-port <port>", "port of the public endpoint functions (/_hcms/api), an origin apart from the console (default --port + 1, env SPROCKET_FUNCTIONS_PORT)")
     .option("--functions-public-url <url>", "the URL people reach endpoint functions at; another origin than --public-url (env SPROCKET_FUNCTIONS_PUBLIC_URL)")
+    .addHelpText("after", examples("sprocket server start", "sprocket server start --host 0.0.0.0 --public-url https://sprocket.example.com", "SPROCKET_DATABASE_URL=postgres://sprocket@db/sprocket sprocket server start"))
     .action(async (flags: StartFlags) => {
       // Loaded on use: the platform's modules would slow every other command's start.
       const { loadConfig, startServer } = await import("@sprocket/server");

@@ -42,6 +42,8 @@ function AccountGate({ children }: { children: ReactNode }) {
   const mismatch = urlAccount !== session.accountId;
   useEffect(() => {
     if (mismatch && member) void switchAccount(urlAccount);
+    // switchAccount is a new function on each render; the switch depends on the URL and the session only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mismatch, member, urlAccount]);
   if (!mismatch) return children;
   if (!member) return <ErrorNotice title="Not your account" error={new Error(`You are not a member of account ${urlAccount}.`)} />;

@@ -291,12 +291,14 @@ export class CardSession {
       copyTextToClipboard: (text) => navigator.clipboard.writeText(text),
       navigateToPage: (target) => this.navigate(target),
       runServerlessFunction: async (call) => this.runServerless(call),
-      hsFetch: async (request) => {
-        if (!services.fetchProxy) throw new Error("hubspot.fetch is not available on this page");
-        const spanId = newSpanId();
-        this.log("debug", `hubspot.fetch ${request.method} ${request.url}`, spanId);
-        return services.fetchProxy(request, { traceparent: traceparent(this.traceId, spanId) });
-      },
+      // A refusal is an answer, not a rejection: remote-ui rethrows rejections on this side, as page errors.
+      hsFetch: (request) =>
+        this.dataAnswer(() => {
+          if (!services.fetchProxy) throw new Error("hubspot.fetch is not available on this page");
+          const spanId = newSpanId();
+          this.log("debug", `hubspot.fetch ${request.method} ${request.url}`, spanId);
+          return services.fetchProxy(request, { traceparent: traceparent(this.traceId, spanId) });
+        }),
       fetchCrmProperties: async (names, onUpdate) => {
         const answer = await this.dataAnswer(() => this.fetchRecordProperties(names));
         if (answer.error) return answer;

@@ -53,7 +53,6 @@ export function createExtensionApi(page: Page, context: ExtensionContext): Exten
 
 export interface WorkerGlobalsOptions {
   page: Page;
-  api: ExtensionApi;
   RemoteUI: unknown;
   /** `extend_V2(cb)`: cb(api) returns the element the host renders. */
   onExtendV2: (render: (api: ExtensionApi) => ReactNode) => void;
@@ -61,7 +60,7 @@ export interface WorkerGlobalsOptions {
   onExtendLegacy: (render: (root: unknown, api: ExtensionApi) => void) => void;
 }
 
-export function workerGlobals({ page, api, RemoteUI, onExtendV2, onExtendLegacy }: WorkerGlobalsOptions) {
+export function workerGlobals({ page, RemoteUI, onExtendV2, onExtendLegacy }: WorkerGlobalsOptions) {
   const log = (level: LogLevel) => (data: unknown) => void page.log(level, describe(data));
   return {
     React,
@@ -76,13 +75,14 @@ export function workerGlobals({ page, api, RemoteUI, onExtendV2, onExtendLegacy 
       return result.response;
     },
     hsFetch: async (url: string, options: { method?: string; timeout?: number; body?: unknown; headers?: Record<string, string> } = {}) => {
-      const reply = await page.hsFetch({
+      const { data: reply, error } = await page.hsFetch({
         url,
         method: options.method ?? "GET",
         timeoutMs: options.timeout,
         body: options.body,
         headers: options.headers,
       });
+      if (!reply) throw new Error(error);
       return new Response(reply.status === 204 || reply.status === 304 ? null : reply.body, {
         status: reply.status,
         headers: reply.headers,

@@ -61,7 +61,7 @@ export interface PageApi {
   copyTextToClipboard(text: string): Promise<void>;
   navigateToPage(target: { to: string; params?: Record<string, string> }): void;
   runServerlessFunction(call: ServerlessCall): Promise<ServerlessResult>;
-  hsFetch(request: ProxiedFetchRequest): Promise<ProxiedFetchResponse>;
+  hsFetch(request: ProxiedFetchRequest): Promise<DataAnswer<ProxiedFetchResponse>>;
   fetchCrmProperties(names: string[], onUpdate: (properties: CrmProperties) => void): Promise<DataAnswer<CrmProperties> & { subscription?: number }>;
   unsubscribe(subscription: number): void;
   fetchAssociations(request: AssociationsRequest): Promise<DataAnswer<AssociationsPage>>;

@@ -75,7 +75,6 @@ async function run({ bundleUrl, context, channel }: LoadRequest): Promise<void> 
     scope,
     workerGlobals({
       page,
-      api,
       RemoteUI,
       onExtendV2: (callback: (api: ExtensionApi) => ReactNode) =>
         schedule(async () => {

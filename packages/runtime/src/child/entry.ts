@@ -13,6 +13,7 @@ import { encodeFrame, FrameReader } from "../frames";
 import type { InvocationError, LogLevel } from "../invocation";
 
 // The preload is already in require.cache: this returns the instance that guards the network and patched http/fetch.
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the same CommonJS instance, not a new ES module
 const preload = require(path.join(__dirname, "preload.cjs")) as typeof import("./preload");
 
 const [bundleDir, hubspotApiBaseUrl, network] = process.argv.slice(2) as [string, string, string];
@@ -98,9 +99,15 @@ function forgetBuildModules(): void {
   loadedWith.clear();
 }
 
+/**
+ * The child's environment is its function's interface (HubSpot functions read secrets from `process.env`): the parent
+ * sends it with each invocation (invoke-request.ts) and it replaces whatever was there.
+ */
 function setEnv(env: Record<string, string>): void {
+  /* eslint-disable no-restricted-properties -- the function's own process.env, not a setting of ours */
   for (const key of Object.keys(process.env)) delete process.env[key];
   Object.assign(process.env, env);
+  /* eslint-enable no-restricted-properties */
 }
 
 async function invoke(message: InvokeMessage): Promise<void> {
@@ -130,6 +137,7 @@ async function invoke(message: InvokeMessage): Promise<void> {
   const label = `function ${message.functionName} (${path.relative(bundleDir, message.file)})`;
   let main: unknown;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- functions are CommonJS, loaded (and reloaded) through require.cache
     main = (require(message.file) as { main?: unknown }).main;
     loadedWith.set(message.file, envKey);
   } catch (error) {

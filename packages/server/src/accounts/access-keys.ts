@@ -1,6 +1,6 @@
 import type { Platform } from "../platform";
 import { randomToken, sha256 } from "../crypto/opaque-token";
-import { unauthorized } from "../http/api-error";
+import { unauthenticated } from "../errors/domain-error";
 
 /** Developer bearer tokens live 30 minutes, like HubSpot's; the CLI refreshes them 5 minutes before expiry. */
 export const DEVELOPER_TOKEN_TTL_MS = 30 * 60 * 1000;
@@ -76,9 +76,9 @@ export async function exchangePersonalAccessKey(p: Platform, key: string, portal
     ])
     .where("key_hash", "=", sha256(key))
     .executeTakeFirst();
-  if (!row || row.revoked_at !== null) throw unauthorized("The personal access key is unknown or has been revoked. Create a new one in Settings → Personal access keys.");
+  if (!row || row.revoked_at !== null) throw unauthenticated("The personal access key is unknown or has been revoked. Create a new one in Settings → Personal access keys.");
   if (portalId !== undefined && portalId !== row.account_id) {
-    throw unauthorized(`The personal access key belongs to account ${row.account_id}, not ${portalId}.`);
+    throw unauthenticated(`The personal access key belongs to account ${row.account_id}, not ${portalId}.`);
   }
   const token = randomToken("spt_");
   const expiresAt = now + DEVELOPER_TOKEN_TTL_MS;

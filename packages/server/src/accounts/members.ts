@@ -1,5 +1,5 @@
 import type { Platform } from "../platform";
-import { ApiError, notFound } from "../http/api-error";
+import { DomainError, notFound } from "../errors/domain-error";
 import type { Role } from "./account-service";
 
 export async function listMembers(p: Platform, accountId: number) {
@@ -20,7 +20,7 @@ export async function setMemberRole(p: Platform, accountId: number, userId: numb
     if (!member) throw notFound(`User ${userId} is not a member of account ${accountId}.`);
     if (member.role === "super_admin" && role !== "super_admin") {
       const supers = await trx.selectFrom("memberships").select("user_id").where("account_id", "=", accountId).where("role", "=", "super_admin").execute();
-      if (supers.length <= 1) throw new ApiError(400, "VALIDATION_ERROR", "This is the account's only super admin: make someone else super admin first.");
+      if (supers.length <= 1) throw new DomainError("invalid", "This is the account's only super admin: make someone else super admin first.");
     }
     await trx.updateTable("memberships").set({ role }).where("account_id", "=", accountId).where("user_id", "=", userId).execute();
   });

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from "fastify";
 import type { Platform } from "../platform";
-import { forbidden } from "../http/api-error";
+import { forbidden } from "../errors/domain-error";
 import { roleIn, type Role } from "./account-service";
 
 /**

@@ -4,9 +4,9 @@ import { z } from "zod";
 import { accountList, createdPersonalAccessKey, memberList, personalAccessKeyList, sessionState, signInRequest, signInResult } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import { sessionCookieName, sessionIdOf } from "../http/authenticate";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { accountsOfUser, getAccount, roleIn } from "./account-service";
 import { listMembers, setMemberRole } from "./members";
 import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessKeys, revokePersonalAccessKey } from "./access-keys";
@@ -22,7 +22,7 @@ export const accountRoutes =
     app.post("/localdevauth/v1/auth/refresh", async (request) => {
       const body = parseBody(refreshBody, request.body, "the personal access key exchange");
       const portalId = (request.query as { portalId?: string }).portalId;
-      if (portalId !== undefined && !/^\d+$/.test(portalId)) throw validationError("portalId must be a numeric account id.");
+      if (portalId !== undefined && !/^\d+$/.test(portalId)) throw invalid("portalId must be a numeric account id.");
       return exchangePersonalAccessKey(p, body.encodedOAuthRefreshToken, portalId === undefined ? undefined : Number(portalId));
     });
 
@@ -43,7 +43,7 @@ export const accountRoutes =
       const session = await signIn(p, email, body.password);
       if (!session) {
         await recordSignInFailure(p, email, request.ip);
-        throw new ApiError(401, "INVALID_AUTHENTICATION", "Wrong email or password.");
+        throw new DomainError("unauthenticated", "Wrong email or password.");
       }
       await refund();
       reply.setCookie(sessionCookieName(request), session.sessionId, {
@@ -75,7 +75,7 @@ export const accountRoutes =
     app.put("/api/v1/session/account", { config: { auth: "session" } }, async (request) => {
       const { accountId } = parseBody(z.object({ accountId: z.number().int() }), request.body, "the account switch");
       if (!(await switchAccount(p, sessionIdOf(request)!, accountId))) {
-        throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `You are not a member of account ${accountId}.`);
+        throw new DomainError("forbidden", `You are not a member of account ${accountId}.`);
       }
       return { accountId };
     });
@@ -84,10 +84,10 @@ export const accountRoutes =
     app.get("/api/v1/account-users", { config: { auth: "user" }, ...responds(memberList) }, async (request) => ({ results: await listMembers(p, request.user!.accountId) }));
     app.put<{ Params: { userId: string } }>("/api/v1/account-users/:userId/role", { config: { auth: "user" } }, async (request) => {
       const { accountId, userId } = request.user!;
-      if ((await roleIn(p, accountId, userId)) !== "super_admin") throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", "Only super admins change roles.");
+      if ((await roleIn(p, accountId, userId)) !== "super_admin") throw new DomainError("forbidden", "Only super admins change roles.");
       const { role } = parseBody(z.object({ role: z.enum(["super_admin", "admin", "user"]) }), request.body, "the role change");
       const target = Number(request.params.userId);
-      if (!Number.isSafeInteger(target)) throw validationError(`"${request.params.userId}" is not a user id.`);
+      if (!Number.isSafeInteger(target)) throw invalid(`"${request.params.userId}" is not a user id.`);
       await setMemberRole(p, accountId, target, role);
       return { userId: target, role };
     });
@@ -106,7 +106,7 @@ export const accountRoutes =
     app.delete<{ Params: { id: string } }>("/api/v1/personal-access-keys/:id", { config: { auth: "session" } }, async (request, reply) => {
       const s = request.session!;
       if (!(await revokePersonalAccessKey(p, s.accountId, s.userId, Number(request.params.id)))) {
-        throw new ApiError(404, "OBJECT_NOT_FOUND", `No active personal access key ${request.params.id}.`);
+        throw new DomainError("not_found", `No active personal access key ${request.params.id}.`);
       }
       return reply.status(204).send();
     });

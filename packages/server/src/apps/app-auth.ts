@@ -1,9 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Platform } from "../platform";
-import { ApiError, unauthorized } from "../http/api-error";
-import { authenticators, bearerToken, sessionIdOf, setAuthenticator } from "../http/authenticate";
-import { resolveAppToken, type AppPrincipal } from "./app-tokens";
-import { limitPlan, type LimitPlan } from "./rate-limits";
+import { DomainError, unauthenticated } from "../errors/domain-error";
+import { bearerToken, sessionIdOf, userAuthenticators } from "../http/authenticate";
+import type { AppPrincipal } from "./app-tokens";
 import { after, type MaybePromise } from "../util/maybe-async";
 
 declare module "fastify" {
@@ -20,39 +19,16 @@ declare module "fastify" {
 
 export const SCOPES_DOC = "https://developers.hubspot.com/scopes";
 
-export function missingScopes(required: readonly string[]): ApiError {
-  return new ApiError(
-    403,
-    "MISSING_SCOPES",
+export function missingScopes(required: readonly string[]): DomainError {
+  return new DomainError(
+    "forbidden",
     `This app hasn't been granted all required scopes to make this call. Read more about required scopes here: ${SCOPES_DOC}.`,
     {
       errors: [{ message: "One or more of the following scopes are required.", context: { requiredGranularScopes: [...required] } }],
       links: { scopes: SCOPES_DOC },
+      category: "MISSING_SCOPES",
     },
   );
-}
-
-const LIMITS_CACHE_MS = 5000;
-const limitsCache = new Map<number, { plan: LimitPlan; at: number }>();
-
-function accountLimits(p: Platform, accountId: number): MaybePromise<LimitPlan> {
-  const now = Date.now();
-  const hit = limitsCache.get(accountId);
-  if (hit && now - hit.at < LIMITS_CACHE_MS) return hit.plan;
-  return p.store.db
-    .selectFrom("accounts")
-    .select(["api_limit_ten_secondly", "api_limit_daily", "search_limit_secondly"])
-    .where("id", "=", accountId)
-    .executeTakeFirstOrThrow()
-    .then((row) => {
-      const plan = limitPlan({ tenSecondly: row.api_limit_ten_secondly, daily: row.api_limit_daily, searchSecondly: row.search_limit_secondly });
-      limitsCache.set(accountId, { plan, at: now });
-      return plan;
-    });
-}
-
-export function forgetAccountLimits(accountId: number): void {
-  limitsCache.delete(accountId);
 }
 
 /** Every scope: what a signed-in console user acts with on their own account's CRM. */
@@ -66,34 +42,30 @@ const ALL_SCOPES: ReadonlySet<string> = new (class extends Set<string> {
  * Token, then scope, then rate limit: one straight line for every CRM call. With the token and the account's limits
  * cached and the counts in memory it runs without a promise (it is on every CRM call's budget).
  */
-function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
+export function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
   const token = bearerToken(request);
   if (!token && sessionIdOf(request)) {
     // The console reads and edits CRM records through this same API, as the signed-in user (appId 0): no app's
     // limits, but the user's own (F12), so a session cookie is no way around rate limiting.
-    return after(authenticators.session!(p, request, reply), () => {
+    return after(userAuthenticators.session(p, request, reply), () => {
       request.app = { appId: 0, accountId: request.session!.accountId, tokenId: 0, scopes: ALL_SCOPES };
       const { rateLimit = "standard" } = request.routeOptions.config;
       if (rateLimit !== "none") return p.limits.consumeUser(rateLimit, request.session!.userId, p.clock.now());
     });
   }
-  if (!token) throw unauthorized();
-  return after(resolveAppToken(p, token), (app) => admit(p, request, reply, app));
+  if (!token) throw unauthenticated();
+  return after(p.apps.tokens.resolve(token), (app) => admit(p, request, reply, app));
 }
 
 function admit(p: Platform, request: FastifyRequest, reply: FastifyReply, app: AppPrincipal | undefined): MaybePromise<void> {
-  if (!app) throw unauthorized();
+  if (!app) throw unauthenticated();
   request.app = app;
   const { scopes, rateLimit = "standard" } = request.routeOptions.config;
   if (scopes && scopes.length > 0 && !scopes.some((s) => app.scopes.has(s))) throw missingScopes(scopes);
   if (rateLimit === "none") return;
-  return after(accountLimits(p, app.accountId), (plan) =>
+  return after(p.apps.limitPlans.of(app.accountId), (plan) =>
     after(p.limits.consume(rateLimit, app.appId, app.accountId, plan, p.clock.now()), (headers) => {
       reply.headers(headers);
     }),
   );
-}
-
-export function registerAppAuthenticator(): void {
-  setAuthenticator("app", authenticateApp);
 }

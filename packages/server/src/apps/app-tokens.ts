@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import type { Platform } from "../platform";
+import type { Clock, Platform } from "../platform";
 import { sha256 } from "../crypto/opaque-token";
 import type { MaybePromise } from "../util/maybe-async";
 
@@ -16,13 +16,13 @@ export interface AppPrincipal {
   scopes: ReadonlySet<string>;
 }
 
+/** A new token for the app; the caller invalidates `p.apps.tokens` once its transaction commits. */
 export async function mintAppToken(db: Kysely<Database>, p: Platform, appId: number, accountId: number): Promise<string> {
   const token = `pat-na1-${randomUUID()}`;
   await db
     .insertInto("app_tokens")
     .values({ app_id: appId, account_id: accountId, token_hash: sha256(token), token_sealed: p.box.seal(token), created_at: p.clock.now(), expires_at: null, revoked_at: null, last_used_at: null })
     .execute();
-  tokenCache.clear();
   return token;
 }
 
@@ -40,51 +40,65 @@ interface CachedToken {
  */
 const CACHE_MS = 1000;
 const LAST_USED_RESOLUTION_MS = 60_000;
-const tokenCache = new Map<string, CachedToken>();
+const MAX_CACHED = 10_000;
 
-export function forgetCachedTokens(): void {
-  tokenCache.clear();
-}
+/** Private-app tokens as the auth gate sees them: resolved through this node's cache. */
+export class AppTokens {
+  private readonly cache = new Map<string, CachedToken>();
 
-/** The token's app, at once from the cache, else after one indexed read. */
-export function resolveAppToken(p: Platform, token: string): MaybePromise<AppPrincipal | undefined> {
-  const now = p.clock.now();
-  const entry = tokenCache.get(token);
-  if (entry && now - entry.cachedAt <= CACHE_MS && now >= entry.cachedAt) return principalOf(p, entry, now);
-  if (!APP_TOKEN_PATTERN.test(token)) return undefined;
-  return loadToken(p, token, now).then((loaded) => principalOf(p, loaded, now));
-}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
 
-async function loadToken(p: Platform, token: string, now: number): Promise<CachedToken> {
-  const row = await p.store.db
-    .selectFrom("app_tokens")
-    .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
-    .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "private_apps.scopes", "private_apps.deleted_at"])
-    .where("app_tokens.token_hash", "=", sha256(token))
-    .executeTakeFirst();
-  const alive = row && row.revoked_at === null && row.deleted_at === null;
-  const entry: CachedToken = {
-    principal: alive ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(row.scopes) as string[]) } : undefined,
-    expiresAt: row?.expires_at ?? null,
-    cachedAt: now,
-    lastUsedAt: row?.last_used_at ?? null,
-  };
-  if (tokenCache.size > 10_000) tokenCache.clear();
-  tokenCache.set(token, entry);
-  return entry;
-}
+  /**
+   * Forgets every cached answer. Call it once a change to tokens or apps has committed: cleared any earlier, a request
+   * between the clearing and the commit would cache the old answer again.
+   */
+  invalidate(): void {
+    this.cache.clear();
+  }
 
-function principalOf(p: Platform, entry: CachedToken, now: number): MaybePromise<AppPrincipal | undefined> {
-  const { principal } = entry;
-  if (!principal || (entry.expiresAt !== null && entry.expiresAt <= now)) return undefined;
-  if (entry.lastUsedAt !== null && now - entry.lastUsedAt <= LAST_USED_RESOLUTION_MS) return principal;
-  entry.lastUsedAt = now;
-  return p.store.db
-    .updateTable("app_tokens")
-    .set({ last_used_at: now })
-    .where("id", "=", principal.tokenId)
-    .execute()
-    .then(() => principal);
+  /** The token's app, at once from the cache, else after one indexed read. */
+  resolve(token: string): MaybePromise<AppPrincipal | undefined> {
+    const now = this.clock.now();
+    const entry = this.cache.get(token);
+    if (entry && now - entry.cachedAt <= CACHE_MS && now >= entry.cachedAt) return this.principalOf(entry, now);
+    if (!APP_TOKEN_PATTERN.test(token)) return undefined;
+    return this.load(token, now).then((loaded) => this.principalOf(loaded, now));
+  }
+
+  private async load(token: string, now: number): Promise<CachedToken> {
+    const row = await this.db
+      .selectFrom("app_tokens")
+      .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
+      .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "private_apps.scopes", "private_apps.deleted_at"])
+      .where("app_tokens.token_hash", "=", sha256(token))
+      .executeTakeFirst();
+    const alive = row && row.revoked_at === null && row.deleted_at === null;
+    const entry: CachedToken = {
+      principal: alive ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(row.scopes) as string[]) } : undefined,
+      expiresAt: row?.expires_at ?? null,
+      cachedAt: now,
+      lastUsedAt: row?.last_used_at ?? null,
+    };
+    if (this.cache.size > MAX_CACHED) this.cache.clear();
+    this.cache.set(token, entry);
+    return entry;
+  }
+
+  private principalOf(entry: CachedToken, now: number): MaybePromise<AppPrincipal | undefined> {
+    const { principal } = entry;
+    if (!principal || (entry.expiresAt !== null && entry.expiresAt <= now)) return undefined;
+    if (entry.lastUsedAt !== null && now - entry.lastUsedAt <= LAST_USED_RESOLUTION_MS) return principal;
+    entry.lastUsedAt = now;
+    return this.db
+      .updateTable("app_tokens")
+      .set({ last_used_at: now })
+      .where("id", "=", principal.tokenId)
+      .execute()
+      .then(() => principal);
+  }
 }
 
 export interface TokenState {
@@ -143,6 +157,5 @@ export async function expireOldTokens(db: Kysely<Database>, p: Platform, appId: 
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now)
     .executeTakeFirst();
-  tokenCache.clear();
   return Number(res.numUpdatedRows);
 }

@@ -1,6 +1,5 @@
-import { randomUUID } from "node:crypto";
 import type { Redis } from "ioredis";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 import { after, type MaybePromise } from "../util/maybe-async";
 import { LocalWindowCounters, RedisWindowCounters, type WindowCount, type WindowCounters, type WindowSpec } from "./window-counters";
 
@@ -51,6 +50,8 @@ export function limitPlan(l: AccountLimits): LimitPlan {
  */
 export class ApiLimits {
   private readonly counters: WindowCounters;
+  /** The UTC date, worked out once a day rather than on every call. */
+  private today = { from: 0, to: 0, date: "" };
 
   constructor(redis?: Redis, prefix = "sprocket") {
     this.counters = redis ? new RedisWindowCounters(redis, prefix) : new LocalWindowCounters();
@@ -67,7 +68,7 @@ export class ApiLimits {
     }
     return after(this.counters.hit(plan.interval, appId, now), (interval) => {
       this.check(plan.interval, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return after(this.counters.hit(plan.daily, dayKey(accountId, now), now), (day) => {
+      return after(this.counters.hit(plan.daily, this.dayKey(accountId, now), now), (day) => {
         this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
         const remaining = plan.interval.points - interval.count;
         return {
@@ -93,7 +94,7 @@ export class ApiLimits {
 
   /** Today's count for an account, for the usage endpoint. */
   async dailyUsage(accountId: number, dailyLimit: number, now: number): Promise<number> {
-    return (await this.counters.peek(daily(dailyLimit), dayKey(accountId, now), now))?.count ?? 0;
+    return (await this.counters.peek(daily(dailyLimit), this.dayKey(accountId, now), now))?.count ?? 0;
   }
 
   /**
@@ -133,34 +134,28 @@ export class ApiLimits {
     return after(this.counters.hit(spec, accountId, now), (w) => (w.count > perMinute ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0));
   }
 
+  private dayKey(accountId: number, now: number): string {
+    if (now < this.today.from || now >= this.today.to) {
+      const from = now - (now % DAY_MS);
+      this.today = { from, to: from + DAY_MS, date: new Date(from).toISOString().slice(0, 10) };
+    }
+    return `${accountId}:${this.today.date}`;
+  }
+
   private check(spec: WindowSpec, w: WindowCount, policy: LimitPolicy, appId: number, accountId: number, retryMs = w.msBeforeNext): void {
     if (w.count > spec.points) throw tooManyRequests(policy, retryMs, appId, accountId);
   }
 }
 
-function signInThrottled(scope: string, w: WindowCount): ApiError {
+function signInThrottled(scope: string, w: WindowCount): DomainError {
   const seconds = Math.max(1, Math.ceil(w.msBeforeNext / 1000));
-  return new ApiError(429, "RATE_LIMITS", `Too many failed sign-ins ${scope}. Try again in ${Math.ceil(seconds / 60)} minutes.`, {
-    headers: { "Retry-After": String(seconds) },
-  });
+  return new DomainError("limit", `Too many failed sign-ins ${scope}. Try again in ${Math.ceil(seconds / 60)} minutes.`, { retry: { afterSeconds: seconds } });
 }
-
-/** The UTC date, worked out once a day rather than on every call. */
-let today = { from: 0, to: 0, date: "" };
-function utcDate(now: number): string {
-  if (now < today.from || now >= today.to) {
-    const from = now - (now % DAY_MS);
-    today = { from, to: from + DAY_MS, date: new Date(from).toISOString().slice(0, 10) };
-  }
-  return today.date;
-}
-
-const dayKey = (accountId: number, now: number) => `${accountId}:${utcDate(now)}`;
 
 export const msUntilUtcMidnight = (now: number) => DAY_MS - (now % DAY_MS);
 
 /** The 429 bodies are HubSpot's exactly: the SDK retries on `policyName` TEN_SECONDLY_ROLLING and on the secondly message. */
-export function tooManyRequests(policy: LimitPolicy, retryMs: number, appId: number, accountId: number): ApiError {
+export function tooManyRequests(policy: LimitPolicy, retryMs: number, appId: number, accountId: number): DomainError {
   const bodies: Record<LimitPolicy, Record<string, unknown>> = {
     TEN_SECONDLY_ROLLING: {
       status: "error",
@@ -172,11 +167,11 @@ export function tooManyRequests(policy: LimitPolicy, retryMs: number, appId: num
     DAILY: { status: "error", message: "You have reached your daily limit.", errorType: "RATE_LIMIT", policyName: "DAILY" },
     SECONDLY: { status: "error", message: "You have reached your secondly limit.", errorType: "RATE_LIMIT" },
   };
-  return new RateLimitError(bodies[policy], policy, Math.max(1, Math.ceil(retryMs / 1000)));
+  return rateLimited(bodies[policy], policy, retryMs);
 }
 
 /** The same bodies as an app's, grouped by the console user instead of an app (HubSpot's SDK retries on them alike). */
-function userTooManyRequests(kind: "standard" | "search", retryMs: number, userId: number): RateLimitError {
+function userTooManyRequests(kind: "standard" | "search", retryMs: number, userId: number): DomainError {
   const [policy, body]: [LimitPolicy, Record<string, unknown>] =
     kind === "search"
       ? ["SECONDLY", { status: "error", message: "You have reached your secondly limit.", errorType: "RATE_LIMIT" }]
@@ -184,15 +179,9 @@ function userTooManyRequests(kind: "standard" | "search", retryMs: number, userI
           "TEN_SECONDLY_ROLLING",
           { status: "error", message: "You have reached your ten_secondly_rolling limit.", errorType: "RATE_LIMIT", policyName: "TEN_SECONDLY_ROLLING", groupName: `console-user-api-calls-ten-secondly:${userId}` },
         ];
-  return new RateLimitError(body, policy, Math.max(1, Math.ceil(retryMs / 1000)));
+  return rateLimited(body, policy, retryMs);
 }
 
-export class RateLimitError extends ApiError {
-  constructor(private readonly raw: Record<string, unknown>, policy: LimitPolicy, retryAfterSec: number) {
-    super(429, "RATE_LIMITS", String(raw.message), { headers: { "Retry-After": String(retryAfterSec), "X-Sprocket-RateLimit-Policy": policy } });
-  }
-
-  override body(correlationId: string = randomUUID()): Record<string, unknown> {
-    return { ...this.raw, correlationId, requestId: randomUUID() };
-  }
+function rateLimited(body: Record<string, unknown>, policy: LimitPolicy, retryMs: number): DomainError {
+  return new DomainError("limit", String(body.message), { hubspotBody: body, retry: { afterSeconds: Math.max(1, Math.ceil(retryMs / 1000)), policy } });
 }

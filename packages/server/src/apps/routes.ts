@@ -1,17 +1,16 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { oldTokensExpired, privateAppDetail, privateAppList, tokenReveal, tokenRotation, tokenRotationRequest, type PrivateAppSummary } from "@sprocket/contract";
+import { clientSecretReveal, oldTokensExpired, privateAppDetail, privateAppList, tokenReveal, tokenRotation, tokenRotationRequest, type PrivateAppSummary } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
-import { ApiError, forbidden } from "../http/api-error";
-import { absentAs, parseBody } from "../http/parse-body";
+import { forbidden } from "../errors/domain-error";
+import { absentAs, parseBody } from "../util/parse-body";
 import { roleIn } from "../accounts/account-service";
-import { recordSecurityEvent, listSecurityEvents, type Actor } from "../logs/security-events";
+import { listSecurityEvents, type Actor } from "../logs/security-events";
 import { appComponents, findApp, listApps } from "./app-queries";
 import { withEndpointUrl } from "../functions/endpoint-url";
-import { expireOldTokens, resolveAppToken, revealAppToken, rotateAppToken, tokenState } from "./app-tokens";
-import { deleteApp } from "./provision";
-import { msUntilUtcMidnight } from "./rate-limits";
+import { tokenState } from "./app-tokens";
+import { appLimitOf, dailyApiUsage, expireOldToken, introspectToken, removeApp, revealClientSecret, revealToken, rotateToken } from "./app-admin";
 
 const actorOf = (request: FastifyRequest): Actor => ({
   userId: request.user?.userId ?? null,
@@ -47,31 +46,20 @@ export const appRoutes =
 
     app.post("/oauth/v2/private-apps/get/access-token-info", async (request) => {
       const { tokenKey } = parseBody(z.object({ tokenKey: z.string().min(1) }), request.body, "token introspection");
-      const principal = await resolveAppToken(p, tokenKey);
-      if (!principal) throw new ApiError(401, "INVALID_AUTHENTICATION", "The access token is unknown, expired or revoked.");
-      const creator = await p.store.db
-        .selectFrom("memberships")
-        .select("user_id")
-        .where("account_id", "=", principal.accountId)
-        .where("role", "=", "super_admin")
-        .orderBy("user_id")
-        .executeTakeFirst();
-      return { userId: creator?.user_id ?? 0, hubId: principal.accountId, appId: principal.appId, scopes: [...principal.scopes] };
+      return introspectToken(p, tokenKey);
     });
 
     app.get("/account-info/v3/api-usage/daily/private-apps", { config: { auth: "app" } }, async (request) => {
-      const accountId = request.app!.accountId;
-      const account = await p.store.db.selectFrom("accounts").select("api_limit_daily").where("id", "=", accountId).executeTakeFirstOrThrow();
-      const now = p.clock.now();
+      const usage = await dailyApiUsage(p, request.app!.accountId);
       return {
         results: [
           {
             name: "private-apps-api-calls-daily",
-            usageLimit: account.api_limit_daily,
-            currentUsage: await p.limits.dailyUsage(accountId, account.api_limit_daily, now),
-            collectedAt: new Date(now).toISOString(),
+            usageLimit: usage.usageLimit,
+            currentUsage: usage.currentUsage,
+            collectedAt: new Date(usage.collectedAt).toISOString(),
             fetchStatus: "SUCCESS",
-            resetsAt: new Date(now + msUntilUtcMidnight(now)).toISOString(),
+            resetsAt: new Date(usage.resetsAt).toISOString(),
           },
         ],
       };
@@ -81,9 +69,8 @@ export const appRoutes =
 
     app.get("/api/v1/private-apps", { ...user, ...responds(privateAppList) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
-      const account = await p.store.db.selectFrom("accounts").select("max_private_apps").where("id", "=", accountId).executeTakeFirstOrThrow();
       const apps = await listApps(p.store.db, accountId);
-      return { limit: account.max_private_apps, count: apps.length, results: apps.map(appView) };
+      return { limit: await appLimitOf(p, accountId), count: apps.length, results: apps.map(appView) };
     });
 
     app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", { ...user, ...responds(privateAppDetail) }, async (request) => {
@@ -95,46 +82,32 @@ export const appRoutes =
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/reveal", { ...user, ...responds(tokenReveal) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
-      const found = await findApp(p.store.db, accountId, request.params.app);
-      const token = await revealAppToken(p, found.id);
-      if (!token) throw new ApiError(404, "OBJECT_NOT_FOUND", "This app has no live token. Rotate it to create one.");
-      await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "TOKEN_VIEWED", actor: actorOf(request) });
+      const token = await revealToken(p, accountId, request.params.app, actorOf(request));
       return { token };
+    });
+
+    // The key the app's backend checks X-HubSpot-Signature-v3 with (hubspot.fetch requests), as on HubSpot's Auth tab.
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/reveal", { ...user, ...responds(clientSecretReveal) }, async (request) => {
+      const { accountId } = await requireSuperAdmin(request);
+      return { clientSecret: await revealClientSecret(p, accountId, request.params.app, actorOf(request)) };
     });
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", { ...user, ...responds(tokenRotation) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const { mode } = parseBody(tokenRotationRequest, absentAs(request.body, {}), "token rotation");
-      const found = await findApp(p.store.db, accountId, request.params.app);
-      const token = await p.store.db.transaction().execute(async (trx) => {
-        const fresh = await rotateAppToken(trx, p, found.id, accountId, mode);
-        await recordSecurityEvent(trx, p.clock.now(), {
-          accountId,
-          appId: found.id,
-          type: mode === "now" ? "TOKEN_ROTATED" : "TOKEN_ROTATED_LATER",
-          actor: actorOf(request),
-          details: mode === "later" ? { oldTokenValidForDays: 7 } : {},
-        });
-        return fresh;
-      });
-      return { token, mode, ...(await tokenState(p, found.id)) };
+      const { token, state } = await rotateToken(p, accountId, request.params.app, mode, actorOf(request));
+      return { token, mode, ...state };
     });
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/expire-old", { ...user, ...responds(oldTokensExpired) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
-      const found = await findApp(p.store.db, accountId, request.params.app);
-      const expired = await expireOldTokens(p.store.db, p, found.id);
-      if (expired > 0) await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "OLD_TOKEN_EXPIRED", actor: actorOf(request), details: { tokens: expired } });
+      const expired = await expireOldToken(p, accountId, request.params.app, actorOf(request));
       return { expired };
     });
 
     app.delete<{ Params: { app: string } }>("/api/v1/private-apps/:app", user, async (request, reply) => {
       const { accountId } = await requireSuperAdmin(request);
-      const found = await findApp(p.store.db, accountId, request.params.app);
-      await p.store.db.transaction().execute(async (trx) => {
-        await deleteApp(trx, found.id, p.clock.now());
-        await recordSecurityEvent(trx, p.clock.now(), { accountId, appId: found.id, type: "APP_DELETED", actor: actorOf(request), details: { uid: found.uid, name: found.name } });
-      });
+      await removeApp(p, accountId, request.params.app, actorOf(request));
       return reply.status(204).send();
     });
 

@@ -1,3 +1,4 @@
+import type { ExtensionType, FeatureType } from "@sprocket/project-format";
 import type { Generated } from "kysely";
 import type { Millis } from "../store/schema";
 
@@ -14,6 +15,10 @@ export interface PrivateAppsTable {
   created_at: Millis;
   updated_at: Millis;
   deleted_at: Millis | null;
+  /** JSON array: the app's `permittedUrls.fetch` from its live build (null before the first deploy that kept it). */
+  permitted_fetch_urls: string | null;
+  /** The app's client secret (signs `hubspot.fetch` requests), sealed; made on first use. */
+  client_secret_sealed: string | null;
 }
 
 export interface AppTokensTable {
@@ -30,11 +35,12 @@ export interface AppTokensTable {
   last_used_at: Millis | null;
 }
 
-/** The cards and functions of an app's active build, replaced as a whole on each deploy. */
+/** The components of an app's active build, replaced as a whole on each deploy. */
 export interface AppComponentsTable {
   app_id: number;
-  kind: "card" | "function";
-  /** Card uid or function name. */
+  /** `card`, `function`, or the *-hsmeta.json type of a page, settings page, bulk action or recorded feature. */
+  kind: "card" | "function" | ExtensionType | FeatureType;
+  /** Card uid, function name or component uid. */
   name: string;
   build_id: number;
   /** JSON: the component's model plus where its bundle lives in the build artifact. */

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import type { FastifyPluginAsync } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { ApiError } from "../http/api-error";
-import { consoleAppDir, ensureConsoleBuilt, extensionHostDir } from "./console-dist";
+import { consoleAppDir, consoleBuildProblem, extensionHostDir } from "./console-dist";
 import { cardWorkerCsp, consolePageHeaders } from "./security-headers";
 
 /**
@@ -13,7 +13,8 @@ import { cardWorkerCsp, consolePageHeaders } from "./security-headers";
 const API_PATH = /^\/(api|_hcms|crm|dfs|developer|oauth|localdevauth|account-info|git-webhooks|project-components-external|filemanager|cms|extension-host|assets|health|[a-z0-9-]+\.com)(\/|$)/;
 
 export const consolePlugin: FastifyPluginAsync = async (app) => {
-  const problem = await ensureConsoleBuilt(app.log);
+  const problem = consoleBuildProblem();
+  if (problem) app.log.error(problem);
   const indexHtml = problem ? undefined : await readFile(`${consoleAppDir}index.html`);
 
   if (!problem) {

@@ -1,11 +1,16 @@
 // Headers for the console's pages and the card worker.
 
-/** The page: scripts and workers from here only; Mantine sets inline styles; card iframes (openIframeModal) may be any https page. */
+/**
+ * The page: scripts and workers from here only; Mantine sets inline styles; card iframes (openIframeModal) may be any
+ * https page. Images may also come from any https origin: cards render HubSpot's Image component with an app's own
+ * https URLs (logos, product shots), as HubSpot shows them. An image runs no script and reads nothing back into the
+ * page; the trade-off (a card can make the browser fetch a tracking pixel) is in docs/security/client.md.
+ */
 export const consolePageCsp = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
+  "img-src 'self' data: https:",
   "font-src 'self' data:",
   "connect-src 'self'",
   "worker-src 'self'",

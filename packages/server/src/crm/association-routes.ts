@@ -1,13 +1,15 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { ApiError, notFound, validationError } from "../http/api-error";
-import { absentAs, parseBody } from "../http/parse-body";
+import { invalid, notFound } from "../errors/domain-error";
+import { absentAs, parseBody } from "../util/parse-body";
 import { resolveObjectType, type ObjectType } from "./object-types";
 import { parseObjectId } from "./object-store";
 import { associate, associatedPage, defaultSpec, dissociate, labelsBetween, requireLive } from "./associations";
-import { nextUserTypeId, typesBetween } from "./association-types";
-import { batchResponse, standardError, type StandardError } from "./batch-response";
+import { typesBetween } from "./association-types";
+import { readAssociationPages, splitLive } from "./association-batch";
+import { createAssociationLabel, deleteAssociationLabel, updateAssociationLabel } from "./association-labels";
+import { batchResponse, standardError } from "./batch-response";
 import { decodeAfter, encodeAfter, nextPaging } from "./paging-cursor";
 import { intParam, stringParam } from "./query-params";
 import { associationSpecInput, checkBatchSize, inTransaction } from "./object-writes";
@@ -141,22 +143,7 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const to = resolveObjectType(request.params.toObjectType);
     const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput, after: z.string().optional() })) }), absentAs(request.body, {}), "BatchInputPublicFetchAssociationsBatchRequest");
     checkBatchSize(inputs.length);
-    const db = p.store.db;
-    const ids = inputs.map((i) => parseObjectId(i.id));
-    const liveRows = await db.selectFrom("crm_objects").select("id").where("account_id", "=", accountId).where("object_type_id", "=", from.id).where("archived", "=", 0).where("id", "in", ids.filter((x): x is number => x !== undefined).concat(-1)).execute();
-    const live = new Set(liveRows.map((r) => Number(r.id)));
-    const results = [];
-    const missing: string[] = [];
-    for (const [i, input] of inputs.entries()) {
-      const id = ids[i];
-      if (id === undefined || !live.has(id)) {
-        missing.push(input.id);
-        continue;
-      }
-      const page = (await associatedPage(db, accountId, from, to, [id], decodeAfter(input.after), 500)).get(id)!;
-      const last = page.results[page.results.length - 1];
-      results.push({ from: { id: String(id) }, to: page.results, ...(page.more && last ? { paging: { next: { after: encodeAfter(Number(last.toObjectId)) } } } : {}) });
-    }
+    const { results, missing } = await readAssociationPages(p.store.db, accountId, from, to, inputs);
     const errors = missing.length ? [standardError("OBJECT_NOT_FOUND", `No ${from.name} with ids ${missing.join(", ")} exist.`, { ids: missing })] : [];
     const { status, body } = batchResponse(results, errors, startedAt, 200);
     return json(reply, status, body);
@@ -190,20 +177,6 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
   });
 }
 
-/** Splits batch pairs into those whose both ends are live records of this account and errors for the rest. */
-async function splitLive<T extends { fromId: number | undefined; toId: number | undefined }>(db: Parameters<typeof requireLive>[0], accountId: number, from: ObjectType, to: ObjectType, pairs: T[]): Promise<{ live: T[]; errors: StandardError[] }> {
-  const liveIds = async (t: ObjectType, ids: number[]) =>
-    new Set((await db.selectFrom("crm_objects").select("id").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("archived", "=", 0).where("id", "in", ids.concat(-1)).execute()).map((r) => Number(r.id)));
-  const fromLive = await liveIds(from, pairs.map((x) => x.fromId).filter((x): x is number => x !== undefined));
-  const toLive = await liveIds(to, pairs.map((x) => x.toId).filter((x): x is number => x !== undefined));
-  const live = pairs.filter((x) => x.fromId !== undefined && x.toId !== undefined && fromLive.has(x.fromId) && toLive.has(x.toId));
-  const dead = pairs.filter((x) => !live.includes(x));
-  const errors = dead.length
-    ? [standardError("OBJECT_NOT_FOUND", `Some records do not exist: ${dead.map((x) => `${from.name} ${x.fromId ?? "?"} → ${to.name} ${x.toId ?? "?"}`).join(", ")}.`, { fromIds: dead.map((x) => String(x.fromId ?? "")), toIds: dead.map((x) => String(x.toId ?? "")) })]
-    : [];
-  return { live, errors };
-}
-
 /** USER_DEFINED association labels between two object types. */
 function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType, alias: string): void {
   const read = routeConfig(from.readScopes);
@@ -222,17 +195,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const input = parseBody(z.object({ label: labelInput, name: z.string().regex(/^[a-z0-9_]{1,100}$/i, "letters, digits and underscores only, at most 100"), inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionCreateRequest");
-    const created = await inTransaction(p, async (trx) => {
-      const existing = await trx.selectFrom("crm_association_labels").select("type_id").where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("name", "=", input.name).executeTakeFirst();
-      if (existing) throw new ApiError(409, "CONFLICT", `An association label named ${input.name} already exists from ${from.name} to ${to.name}.`);
-      const forwardId = await nextUserTypeId(trx, accountId);
-      const rows = [
-        { account_id: accountId, from_type: from.id, to_type: to.id, type_id: forwardId, label: input.label, name: input.name },
-        { account_id: accountId, from_type: to.id, to_type: from.id, type_id: forwardId + 1, label: input.inverseLabel ?? input.label, name: input.name },
-      ];
-      await trx.insertInto("crm_association_labels").values(rows).execute();
-      return rows;
-    });
+    const created = await createAssociationLabel(p, accountId, from, to, input);
     return json(reply, 200, { results: created.map((r) => ({ category: "USER_DEFINED", typeId: r.type_id, label: r.label })) });
   });
 
@@ -240,14 +203,7 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const input = parseBody(z.object({ associationTypeId: z.number().int(), label: labelInput, inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionUpdateRequest");
-    await inTransaction(p, async (trx) => {
-      const row = await trx.selectFrom("crm_association_labels").selectAll().where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("type_id", "=", input.associationTypeId).executeTakeFirst();
-      if (!row) throw notFound(`No USER_DEFINED association type ${input.associationTypeId} from ${from.name} to ${to.name}.`);
-      await trx.updateTable("crm_association_labels").set({ label: input.label }).where("account_id", "=", accountId).where("type_id", "=", row.type_id).where("from_type", "=", from.id).execute();
-      if (input.inverseLabel) {
-        await trx.updateTable("crm_association_labels").set({ label: input.inverseLabel }).where("account_id", "=", accountId).where("name", "=", row.name).where("from_type", "=", to.id).where("to_type", "=", from.id).where("type_id", "<>", row.type_id).execute();
-      }
-    });
+    await updateAssociationLabel(p, accountId, from, to, input);
     return noContent(reply);
   });
 
@@ -255,16 +211,8 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
     const typeId = Number(request.params.associationTypeId);
-    if (!Number.isInteger(typeId)) throw validationError(`associationTypeId must be an integer (got ${request.params.associationTypeId}).`);
-    await inTransaction(p, async (trx) => {
-      const row = await trx.selectFrom("crm_association_labels").selectAll().where("account_id", "=", accountId).where("from_type", "=", from.id).where("to_type", "=", to.id).where("type_id", "=", typeId).executeTakeFirst();
-      if (!row) throw notFound(`No USER_DEFINED association type ${typeId} from ${from.name} to ${to.name}.`);
-      const pair = await trx.selectFrom("crm_association_labels").select(["type_id", "from_type"]).where("account_id", "=", accountId).where("name", "=", row.name).where((eb) => eb.or([eb.and([eb("from_type", "=", from.id), eb("to_type", "=", to.id)]), eb.and([eb("from_type", "=", to.id), eb("to_type", "=", from.id)])])).execute();
-      for (const r of pair) {
-        await trx.deleteFrom("crm_associations").where("account_id", "=", accountId).where("from_type", "=", r.from_type).where("type_id", "=", r.type_id).where("category", "=", "USER_DEFINED").execute();
-        await trx.deleteFrom("crm_association_labels").where("account_id", "=", accountId).where("from_type", "=", r.from_type).where("type_id", "=", r.type_id).execute();
-      }
-    });
+    if (!Number.isInteger(typeId)) throw invalid(`associationTypeId must be an integer (got ${request.params.associationTypeId}).`);
+    await deleteAssociationLabel(p, accountId, from, to, typeId);
     return noContent(reply);
   });
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import { objectTypeById, type ObjectType } from "./object-types";
 import { BUILT_IN_TYPES, typesBetween, unlabeledType, type AssociationCategory, type AssociationTypeDef } from "./association-types";
 
@@ -24,7 +24,7 @@ export async function requireLive(db: Db, accountId: number, t: ObjectType, ids:
   const found = new Set(rows.map((r) => Number(r.id)));
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    throw new ApiError(404, "OBJECT_NOT_FOUND", `No ${t.name} with id${missing.length > 1 ? "s" : ""} ${missing.join(", ")} exist${missing.length > 1 ? "" : "s"}.`, { context: { ids: missing.map(String) } });
+    throw new DomainError("not_found", `No ${t.name} with id${missing.length > 1 ? "s" : ""} ${missing.join(", ")} exist${missing.length > 1 ? "" : "s"}.`, { context: { ids: missing.map(String) } });
   }
 }
 
@@ -32,7 +32,7 @@ export async function requireLive(db: Db, accountId: number, t: ObjectType, ids:
 function pickType(types: readonly AssociationTypeDef[], spec: AssociationSpec, from: ObjectType, to: ObjectType): AssociationTypeDef {
   const def = types.find((x) => x.typeId === spec.associationTypeId && x.category === spec.associationCategory);
   if (!def) {
-    throw validationError(
+    throw invalid(
       `${spec.associationCategory} association type ${spec.associationTypeId} does not exist from ${from.name} to ${to.name}.`,
       [{ message: "Unknown association type", code: "INVALID_ASSOCIATION_TYPE", context: { associationTypeId: [String(spec.associationTypeId)] } }],
     );
@@ -46,7 +46,7 @@ export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, 
   if (builtIn && spec.associationCategory === "HUBSPOT_DEFINED") return objectTypeById(builtIn.toType);
   const user = await db.selectFrom("crm_association_labels").select("to_type").where("account_id", "=", accountId).where("from_type", "=", from.id).where("type_id", "=", spec.associationTypeId).executeTakeFirst();
   if (user && spec.associationCategory === "USER_DEFINED") return objectTypeById(user.to_type);
-  throw validationError(`${spec.associationCategory} association type ${spec.associationTypeId} does not start at ${from.name}.`, [
+  throw invalid(`${spec.associationCategory} association type ${spec.associationTypeId} does not start at ${from.name}.`, [
     { message: "Unknown association type", code: "INVALID_ASSOCIATION_TYPE", context: { associationTypeId: [String(spec.associationTypeId)] } },
   ]);
 }
@@ -75,10 +75,15 @@ export async function associate(db: Db, accountId: number, from: ObjectType, to:
   }
 }
 
+/** Every association starting at one record, whatever its target type. */
+export function associationsFrom(db: Db, accountId: number, fromId: number) {
+  return db.selectFrom("crm_associations").selectAll().where("account_id", "=", accountId).where("from_id", "=", fromId).execute();
+}
+
 /** The default (unlabeled) association, as PUT …/associations/default and batch/associate/default make it. */
 export function defaultSpec(from: ObjectType, to: ObjectType): AssociationSpec {
   const plain = unlabeledType(from.id, to.id);
-  if (!plain) throw validationError(`${from.name} and ${to.name} have no default association type.`, [{ message: "No default association", code: "INVALID_ASSOCIATION_TYPE" }]);
+  if (!plain) throw invalid(`${from.name} and ${to.name} have no default association type.`, [{ message: "No default association", code: "INVALID_ASSOCIATION_TYPE" }]);
   return { associationCategory: plain.category, associationTypeId: plain.typeId };
 }
 

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { absentAs, parseBody } from "../http/parse-body";
+import { absentAs, parseBody } from "../util/parse-body";
 import type { ObjectType } from "./object-types";
-import { liveProperties } from "./property-definitions";
 import { archiveObjects, checkUnique, getObjects, insertObjects, parseObjectId, updateObjects, type StoredObject } from "./object-store";
 import { attachHistory, objectView, selectProperties } from "./object-view";
 import { normaliseProperties, propertyValuesError } from "./property-values";
@@ -33,7 +32,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const body = parseBody(readInput, absentAs(request.body, {}), "BatchReadInputSimplePublicObjectId");
     checkBatchSize(body.inputs.length);
     const db = p.store.db;
-    const defs = await liveProperties(db, accountId, t.id, p.clock.now());
+    const defs = await p.crm.properties.live(accountId, t.id);
     const ids = await resolveInputIds(db, accountId, t, defs, body.inputs.map((i) => ({ id: i.id, ...(body.idProperty ? { idProperty: body.idProperty } : {}) })));
     const found = await getObjects(db, accountId, t, ids.filter((x): x is number => x !== undefined), boolParam(queryOf(request), "archived"));
     const objects: StoredObject[] = [];
@@ -81,7 +80,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const { accountId, source } = callerOf(request);
     const { inputs } = parseBody(upsertInput, absentAs(request.body, {}), "BatchInputSimplePublicObjectBatchInputUpsert");
     checkBatchSize(inputs.length);
-    const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
+    const defs = await p.crm.properties.live(accountId, t.id);
     // A new record gets its idProperty value as a property, so `{id: "a@b.c", idProperty: "email"}` creates that email.
     const normalised = inputs.map((input) => {
       const withKey = input.idProperty && input.idProperty !== "hs_object_id" ? { ...input.properties, [input.idProperty]: input.id } : input.properties;

@@ -1,6 +1,6 @@
 import { PostgresAdapter, sql, type CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
@@ -137,16 +137,16 @@ export function resolveIds(db: Db, accountId: number, t: ObjectType, defs: Map<s
 
 async function idsByUniqueProperty(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string): Promise<Array<number | undefined>> {
   const def = defs.get(idProperty);
-  if (!def) throw validationError(`Property "${idProperty}" does not exist on ${t.name}.`, [{ message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" }]);
-  if (!def.hasUniqueValue) throw validationError(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [{ message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" }]);
+  if (!def) throw invalid(`Property "${idProperty}" does not exist on ${t.name}.`, [{ message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" }]);
+  if (!def.hasUniqueValue) throw invalid(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [{ message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" }]);
   const found = await idsByUniqueValue(db, accountId, t, idProperty, raw);
   return raw.map((v) => found.get(v.toLowerCase()));
 }
 
 /** HubSpot's 409 for a unique value that another record holds. */
-export function uniqueConflict(t: ObjectType, name: string, existingId: number): ApiError {
+export function uniqueConflict(t: ObjectType, name: string, existingId: number): DomainError {
   const message = name === "email" && t.id === "0-1" ? `Contact already exists. Existing ID: ${existingId}` : `A ${t.singular} with this ${name} already exists. Existing ID: ${existingId}`;
-  return new ApiError(409, "CONFLICT", message, { context: { id: [String(existingId)], propertyName: [name] } });
+  return new DomainError("conflict", message, { context: { id: [String(existingId)], propertyName: [name] } });
 }
 
 /** Throws a 409 if a write would give a unique value to two live records (counting the batch itself). */
@@ -158,7 +158,7 @@ export async function checkUnique(db: Db, accountId: number, t: ObjectType, defs
     const seen = new Map<string, number | undefined>();
     for (const w of claims) {
       const v = w.values[def.name]!.toLowerCase();
-      if (seen.has(v)) throw validationError(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [{ message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" }]);
+      if (seen.has(v)) throw invalid(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [{ message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" }]);
       seen.set(v, w.id);
     }
     await lockUniqueValues(db, accountId, t, def.name, [...seen.keys()]);
@@ -289,6 +289,14 @@ export async function archiveObjects(db: Db, accountId: number, t: ObjectType, i
 
 export async function dropAssociations(db: Db, accountId: number, ids: readonly number[]): Promise<void> {
   await db.deleteFrom("crm_associations").where("account_id", "=", accountId).where((eb) => eb.or([eb("from_id", "in", ids), eb("to_id", "in", ids)])).execute();
+}
+
+export const objectNotFound = (t: ObjectType, id: string) => notFound(`Object not found: no ${t.singular} with id ${id} in this account.`);
+
+/** Whether the record is stored in this account as this type, live or archived. */
+export async function objectExists(db: Db, accountId: number, t: ObjectType, id: number): Promise<boolean> {
+  const row = await db.selectFrom("crm_objects").select("id").where("id", "=", id).where("account_id", "=", accountId).where("object_type_id", "=", t.id).executeTakeFirst();
+  return row !== undefined;
 }
 
 /** GDPR delete: the record, its index, its history and its associations are gone for good. */

@@ -1,4 +1,4 @@
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 
 /** A HubSpot standard object: how it is named on the wire and which scopes open it. */
 export interface ObjectType {
@@ -126,8 +126,8 @@ export function objectTypeById(id: string): ObjectType {
 }
 
 /** HubSpot's answer to an object type it does not know. */
-export function unknownObjectType(name: string): ApiError {
-  return new ApiError(400, "VALIDATION_ERROR", `Unable to infer object type from: ${name}`);
+export function unknownObjectType(name: string): DomainError {
+  return new DomainError("invalid", `Unable to infer object type from: ${name}`);
 }
 
 export function resolveObjectType(nameOrId: string): ObjectType {

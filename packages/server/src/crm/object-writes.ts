@@ -2,9 +2,9 @@ import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import type { Database } from "../store/schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
-import { liveProperties, type PropertyDef } from "./property-definitions";
+import type { PropertyDef } from "./property-definitions";
 import { normaliseProperties, propertyValuesError, type PropertyProblem } from "./property-values";
 import { checkUnique, getObjects, insertObjects, parseObjectId, resolveIds, updateObjects, type StoredObject, type WriteSource } from "./object-store";
 import { associate, requireLive, targetTypeOf, type AssociationSpec } from "./associations";
@@ -29,7 +29,7 @@ export type UpdateInput = z.infer<typeof updateInput>;
 export const BATCH_LIMIT = 100;
 
 export function checkBatchSize(n: number): void {
-  if (n > BATCH_LIMIT) throw validationError(`Batch size ${n} is over the limit of ${BATCH_LIMIT} inputs.`, [{ message: "Too many inputs", code: "TOO_MANY_INPUTS", in: "inputs" }]);
+  if (n > BATCH_LIMIT) throw invalid(`Batch size ${n} is over the limit of ${BATCH_LIMIT} inputs.`, [{ message: "Too many inputs", code: "TOO_MANY_INPUTS", in: "inputs" }]);
 }
 
 export type Db = Kysely<Database>;
@@ -46,7 +46,7 @@ function traceContext(input: { objectWriteTraceId?: string | undefined }, index:
  * objectWriteTraceId, as HubSpot requires for 207s) invalid inputs become errors and the rest are created.
  */
 export async function createRecords(p: Platform, accountId: number, t: ObjectType, inputs: readonly CreateInput[], source: WriteSource, partial: boolean): Promise<{ created: StoredObject[]; errors: StandardError[] }> {
-  const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
+  const defs = await p.crm.properties.live(accountId, t.id);
   const errors: StandardError[] = [];
   const accepted: Array<{ input: CreateInput; values: Record<string, string | null> }> = [];
   const allProblems: PropertyProblem[] = [];
@@ -71,7 +71,7 @@ async function createAssociations(trx: Db, accountId: number, t: ObjectType, fro
   for (const a of list) {
     const toId = parseObjectId(a.to.id);
     const target = await targetTypeOf(trx, accountId, t, a.types[0]!);
-    if (toId === undefined) throw new ApiError(404, "OBJECT_NOT_FOUND", `No ${target.name} with id ${a.to.id} exists.`);
+    if (toId === undefined) throw new DomainError("not_found", `No ${target.name} with id ${a.to.id} exists.`);
     await requireLive(trx, accountId, target, [toId]);
     await associate(trx, accountId, t, target, [{ fromId, toId, specs: a.types as AssociationSpec[] }]);
   }
@@ -79,7 +79,7 @@ async function createAssociations(trx: Db, accountId: number, t: ObjectType, fro
 
 /** Updates records found by id or idProperty; unknown ones are reported, the rest updated atomically. */
 export async function updateRecords(p: Platform, accountId: number, t: ObjectType, inputs: readonly UpdateInput[], source: WriteSource): Promise<{ updated: StoredObject[]; missing: string[] }> {
-  const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
+  const defs = await p.crm.properties.live(accountId, t.id);
   const normalised = inputs.map((input) => ({ input, ...normaliseProperties(defs, input.properties) }));
   const problems = normalised.flatMap((n) => n.problems);
   if (problems.length > 0) throw propertyValuesError(problems, accountId);
@@ -131,7 +131,7 @@ export function refuseDuplicateIds(inputs: ReadonlyArray<{ id: string; idPropert
   });
   if (duplicates.size === 0) return;
   const list = [...duplicates];
-  throw validationError(`Duplicate IDs found in batch input: [${list.join(", ")}]. IDs must be unique`, undefined, { ids: list });
+  throw invalid(`Duplicate IDs found in batch input: [${list.join(", ")}]. IDs must be unique`, undefined, { ids: list });
 }
 
 export const notFoundError = (t: ObjectType, ids: readonly string[]) =>

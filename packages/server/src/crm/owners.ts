@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { notFound, validationError } from "../http/api-error";
+import { invalid, notFound } from "../errors/domain-error";
 
 type Db = Kysely<Database>;
 type OwnerRow = Database["crm_owners"] & { id: number };
@@ -65,7 +65,7 @@ export async function pageOwners(db: Db, accountId: number, opts: { email?: stri
 /** By owner id, or by the user id behind it (`idProperty=userId`). */
 export async function getOwner(db: Db, accountId: number, rawId: string, idProperty: string | undefined, archived: boolean): Promise<OwnerRow> {
   const by = idProperty ?? "id";
-  if (by !== "id" && by !== "userId") throw validationError(`idProperty must be id or userId (got ${JSON.stringify(by)}).`, [{ message: "Invalid idProperty", in: "idProperty" }]);
+  if (by !== "id" && by !== "userId") throw invalid(`idProperty must be id or userId (got ${JSON.stringify(by)}).`, [{ message: "Invalid idProperty", in: "idProperty" }]);
   const missing = notFound(`Owner ${rawId} does not exist.`);
   if (!/^\d{1,15}$/.test(rawId)) throw missing;
   const row = await db

@@ -1,11 +1,10 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
-import { ApiError, notFound, validationError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
+import { parseBody } from "../util/parse-body";
 import { DEFAULT_GROUPS, DEFAULT_PROPERTIES, FIELD_TYPES, PROPERTY_TYPES, type FieldType, type GroupSpec, type PropertySpec, type PropertyType } from "./default-properties";
 import type { ObjectType } from "./object-types";
-import { after, type MaybePromise } from "../util/maybe-async";
 
 /** A property as this account sees it: HubSpot's default, possibly changed by the account, or the account's own. */
 export interface PropertyDef extends PropertySpec {
@@ -20,26 +19,8 @@ type Db = Kysely<Database>;
 /** When HubSpot-defined properties claim to have been created. */
 const HUBSPOT_EPOCH = Date.UTC(2019, 7, 6, 2, 41, 52);
 
-const CACHE_MS = 1000;
-const cache = new Map<string, { at: number; defs: Map<string, PropertyDef> }>();
-
-/** The live definitions of a type, cached briefly (and handed over without a promise): every object read and write needs them. */
-export function liveProperties(db: Db, accountId: number, typeId: string, now = Date.now()): MaybePromise<Map<string, PropertyDef>> {
-  const key = `${accountId}:${typeId}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < CACHE_MS && now >= hit.at) return hit.defs;
-  return after(allProperties(db, accountId, typeId), (all) => {
-    const defs = new Map([...all].filter(([, d]) => !d.archived));
-    cache.set(key, { at: now, defs });
-    return defs;
-  });
-}
-
-function forget(accountId: number, typeId: string): void {
-  cache.delete(`${accountId}:${typeId}`);
-}
-
-async function allProperties(db: Db, accountId: number, typeId: string): Promise<Map<string, PropertyDef>> {
+/** Every definition of a type, HubSpot's defaults under the account's own, archived ones included. */
+export async function allProperties(db: Db, accountId: number, typeId: string): Promise<Map<string, PropertyDef>> {
   const defs = new Map<string, PropertyDef>();
   for (const spec of DEFAULT_PROPERTIES[typeId] ?? []) defs.set(spec.name, { ...spec, createdAt: HUBSPOT_EPOCH, updatedAt: HUBSPOT_EPOCH, archived: false });
   const rows = await db.selectFrom("crm_properties").selectAll().where("account_id", "=", accountId).where("object_type_id", "=", typeId).execute();
@@ -74,7 +55,7 @@ export async function getProperty(db: Db, accountId: number, t: ObjectType, name
   return d;
 }
 
-const propertyNotFound = (t: ObjectType, name: string) => new ApiError(404, "OBJECT_NOT_FOUND", `Unable to find property ${name} for object type ${t.id}.`);
+const propertyNotFound = (t: ObjectType, name: string) => new DomainError("not_found", `Unable to find property ${name} for object type ${t.id}.`);
 
 /**
  * Definition sizes. Every read and write of a type loads all its definitions, so one oversized definition (100,000
@@ -127,17 +108,17 @@ const FIELD_TYPES_OF: Record<PropertyType, readonly FieldType[]> = {
 
 async function checkSpec(db: Db, accountId: number, t: ObjectType, spec: PropertySpec): Promise<void> {
   if (!FIELD_TYPES_OF[spec.type].includes(spec.fieldType)) {
-    throw validationError(`Property ${spec.name}: fieldType "${spec.fieldType}" does not fit type "${spec.type}" (use one of ${FIELD_TYPES_OF[spec.type].join(", ")}).`, [{ message: "Invalid fieldType for type", in: "fieldType", code: "INVALID_FIELD_TYPE" }]);
+    throw invalid(`Property ${spec.name}: fieldType "${spec.fieldType}" does not fit type "${spec.type}" (use one of ${FIELD_TYPES_OF[spec.type].join(", ")}).`, [{ message: "Invalid fieldType for type", in: "fieldType", code: "INVALID_FIELD_TYPE" }]);
   }
   if (spec.type === "enumeration" && !spec.externalOptions && spec.options.length === 0) {
-    throw validationError(`Property ${spec.name}: an enumeration needs at least one option.`, [{ message: "Options required", in: "options", code: "OPTIONS_REQUIRED" }]);
+    throw invalid(`Property ${spec.name}: an enumeration needs at least one option.`, [{ message: "Options required", in: "options", code: "OPTIONS_REQUIRED" }]);
   }
   const values = spec.options.map((o) => o.value);
   const dup = values.find((v, i) => values.indexOf(v) !== i);
-  if (dup !== undefined) throw validationError(`Property ${spec.name}: option value "${dup}" is used twice.`, [{ message: "Duplicate option value", in: "options", code: "DUPLICATE_OPTION" }]);
+  if (dup !== undefined) throw invalid(`Property ${spec.name}: option value "${dup}" is used twice.`, [{ message: "Duplicate option value", in: "options", code: "DUPLICATE_OPTION" }]);
   const groups = await listGroups(db, accountId, t, false);
   if (!groups.some((g) => g.name === spec.groupName)) {
-    throw validationError(`Property group ${spec.groupName} does not exist for object type ${t.id}.`, [{ message: "Unknown property group", in: "groupName", code: "GROUP_DOESNT_EXIST" }]);
+    throw invalid(`Property group ${spec.groupName} does not exist for object type ${t.id}.`, [{ message: "Unknown property group", in: "groupName", code: "GROUP_DOESNT_EXIST" }]);
   }
 }
 
@@ -164,10 +145,10 @@ function specFromCreate(input: PropertyCreateInput): PropertySpec {
   };
 }
 
-/** Creates one property; `db` may be a transaction (batch create). */
+/** Creates one property (through PropertyDefinitions, which drops its cached definitions). */
 export async function createProperty(db: Db, accountId: number, t: ObjectType, input: PropertyCreateInput, now: number): Promise<PropertyDef> {
   const existing = (await allProperties(db, accountId, t.id)).get(input.name);
-  if (existing && !existing.archived) throw new ApiError(409, "CONFLICT", `A property named '${input.name}' already exists.`, { context: { name: [input.name] } });
+  if (existing && !existing.archived) throw new DomainError("conflict", `A property named '${input.name}' already exists.`, { context: { name: [input.name] } });
   const spec = specFromCreate(input);
   await checkSpec(db, accountId, t, spec);
   await db.deleteFrom("crm_properties").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("name", "=", input.name).execute();
@@ -175,7 +156,6 @@ export async function createProperty(db: Db, accountId: number, t: ObjectType, i
     .insertInto("crm_properties")
     .values({ account_id: accountId, object_type_id: t.id, name: spec.name, definition: JSON.stringify(spec), archived: 0, created_at: now, updated_at: now })
     .execute();
-  forget(accountId, t.id);
   return { ...spec, createdAt: now, updatedAt: now, archived: false };
 }
 
@@ -183,7 +163,7 @@ export async function updateProperty(db: Db, accountId: number, t: ObjectType, n
   const input = parseBody(propertyUpdateInput, body, "PropertyUpdate");
   const current = await getProperty(db, accountId, t, name, false);
   if (current.hubspotDefined && (input.type !== undefined || input.fieldType !== undefined)) {
-    throw validationError(`Property ${name} is defined by HubSpot: its type and fieldType cannot change.`, [{ message: "Read-only definition", in: "type", code: "READ_ONLY_DEFINITION" }]);
+    throw invalid(`Property ${name} is defined by HubSpot: its type and fieldType cannot change.`, [{ message: "Read-only definition", in: "type", code: "READ_ONLY_DEFINITION" }]);
   }
   const { options, ...rest } = input;
   const { createdAt, updatedAt, archived, archivedAt, ...currentSpec } = current;
@@ -198,17 +178,15 @@ export async function updateProperty(db: Db, accountId: number, t: ObjectType, n
   if (Number(updated.numUpdatedRows) === 0) {
     await db.insertInto("crm_properties").values({ account_id: accountId, object_type_id: t.id, name, created_at: createdAt, ...row }).execute();
   }
-  forget(accountId, t.id);
   return { ...spec, createdAt, updatedAt: now, archived: false };
 }
 
 export async function archiveProperty(db: Db, accountId: number, t: ObjectType, name: string, now: number): Promise<void> {
   const current = await getProperty(db, accountId, t, name, false);
   if (current.hubspotDefined) {
-    throw validationError(`Property ${name} is defined by HubSpot and cannot be archived.`, [{ message: "Not archivable", in: name, code: "NOT_ARCHIVABLE" }]);
+    throw invalid(`Property ${name} is defined by HubSpot and cannot be archived.`, [{ message: "Not archivable", in: name, code: "NOT_ARCHIVABLE" }]);
   }
   await db.updateTable("crm_properties").set({ archived: 1, updated_at: now }).where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("name", "=", name).execute();
-  forget(accountId, t.id);
 }
 
 // Groups ---------------------------------------------------------------------------------------------------------
@@ -241,7 +219,7 @@ export const groupUpdateInput = z.object({ label: labelInput.optional(), display
 export async function createGroup(db: Db, accountId: number, t: ObjectType, body: unknown): Promise<GroupDef> {
   const input = parseBody(groupCreateInput, body, "PropertyGroupCreate");
   if ((await listGroups(db, accountId, t, false)).some((g) => g.name === input.name)) {
-    throw new ApiError(409, "CONFLICT", `A property group named '${input.name}' already exists.`);
+    throw new DomainError("conflict", `A property group named '${input.name}' already exists.`);
   }
   const row = { account_id: accountId, object_type_id: t.id, name: input.name, label: input.label, display_order: input.displayOrder ?? -1, archived: 0 };
   await db.deleteFrom("crm_property_groups").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("name", "=", input.name).execute();
@@ -260,9 +238,9 @@ export async function updateGroup(db: Db, accountId: number, t: ObjectType, name
 
 export async function archiveGroup(db: Db, accountId: number, t: ObjectType, name: string): Promise<void> {
   const g = await getGroup(db, accountId, t, name);
-  if ((DEFAULT_GROUPS[t.id] ?? []).some((d) => d.name === name)) throw validationError(`Property group ${name} is defined by HubSpot and cannot be archived.`);
+  if ((DEFAULT_GROUPS[t.id] ?? []).some((d) => d.name === name)) throw invalid(`Property group ${name} is defined by HubSpot and cannot be archived.`);
   const inUse = (await listProperties(db, accountId, t, false)).find((p) => p.groupName === name);
-  if (inUse) throw validationError(`Property group ${name} still holds property ${inUse.name}; move or archive its properties first.`);
+  if (inUse) throw invalid(`Property group ${name} still holds property ${inUse.name}; move or archive its properties first.`);
   await db.deleteFrom("crm_property_groups").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("name", "=", name).execute();
   await db.insertInto("crm_property_groups").values({ account_id: accountId, object_type_id: t.id, name, label: g.label, display_order: g.displayOrder, archived: 1 }).execute();
 }

@@ -1,14 +1,12 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
-import { ApiError } from "../http/api-error";
-import { absentAs, parseBody } from "../http/parse-body";
+import { DomainError } from "../errors/domain-error";
+import { absentAs, parseBody } from "../util/parse-body";
 import type { ObjectType } from "./object-types";
 import {
   archiveGroup,
-  archiveProperty,
   createGroup,
-  createProperty,
   getGroup,
   getProperty,
   groupView,
@@ -17,7 +15,6 @@ import {
   propertyCreateInput,
   propertyView,
   updateGroup,
-  updateProperty,
   type PropertyDef,
 } from "./property-definitions";
 import { batchResponse, standardError, type StandardError } from "./batch-response";
@@ -41,7 +38,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
   app.post(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const input = parseBody(propertyCreateInput, absentAs(request.body, {}), "PropertyCreate");
-    return json(reply, 201, propertyView(await inTransaction(p, (trx) => createProperty(trx, accountId, t, input, p.clock.now()))));
+    return json(reply, 201, propertyView(await inTransaction(p, (trx) => p.crm.properties.create(trx, accountId, t, input))));
   });
 
   // Groups are registered before /:name so that "groups" is never read as a property name.
@@ -93,9 +90,9 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
     const errors: StandardError[] = [];
     for (const input of inputs) {
       try {
-        created.push(await inTransaction(p, (trx) => createProperty(trx, accountId, t, input, p.clock.now())));
+        created.push(await inTransaction(p, (trx) => p.crm.properties.create(trx, accountId, t, input)));
       } catch (e) {
-        if (!(e instanceof ApiError)) throw e;
+        if (!(e instanceof DomainError)) throw e;
         errors.push(standardError(e.category, e.message, { name: [input.name] }));
       }
     }
@@ -109,7 +106,7 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
     checkBatchSize(inputs.length);
     await inTransaction(p, async (trx) => {
       const live = await listProperties(trx, accountId, t, false);
-      for (const { name } of inputs) if (live.some((d) => d.name === name)) await archiveProperty(trx, accountId, t, name, p.clock.now());
+      for (const { name } of inputs) if (live.some((d) => d.name === name)) await p.crm.properties.archive(trx, accountId, t, name);
     });
     return noContent(reply);
   });
@@ -120,11 +117,11 @@ export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: Obj
   });
   app.patch<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    return json(reply, 200, propertyView(await inTransaction(p, (trx) => updateProperty(trx, accountId, t, request.params.name, absentAs(request.body, {}), p.clock.now()))));
+    return json(reply, 200, propertyView(await inTransaction(p, (trx) => p.crm.properties.update(trx, accountId, t, request.params.name, absentAs(request.body, {})))));
   });
   app.delete<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    await inTransaction(p, (trx) => archiveProperty(trx, accountId, t, request.params.name, p.clock.now()));
+    await inTransaction(p, (trx) => p.crm.properties.archive(trx, accountId, t, request.params.name));
     return noContent(reply);
   });
 }

@@ -1,4 +1,4 @@
-import { ApiError, type ErrorDetail } from "../http/api-error";
+import { DomainError, type ErrorDetail } from "../errors/domain-error";
 import type { PropertyDef } from "./property-definitions";
 
 /** A value as a client may send it; HubSpot's SDK sends strings, hand-written clients numbers and booleans too. */
@@ -94,10 +94,10 @@ export function normaliseProperties(defs: Map<string, PropertyDef>, input: Recor
 }
 
 /** HubSpot's 400 for bad property values: the message embeds the list, `errors` has one entry per property. */
-export function propertyValuesError(problems: PropertyProblem[], accountId: number): ApiError {
+export function propertyValuesError(problems: PropertyProblem[], accountId: number): DomainError {
   const listed = problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name, localizedErrorMessage: p.message, portalId: accountId }));
   const errors: ErrorDetail[] = problems.map((p) => ({ message: p.message, code: p.error, in: p.name, context: { propertyName: [p.name] } }));
-  return new ApiError(400, "VALIDATION_ERROR", `Property values were not valid: ${JSON.stringify(listed)}`, {
+  return new DomainError("invalid", `Property values were not valid: ${JSON.stringify(listed)}`, {
     errors,
     context: { propertyName: [...new Set(problems.map((p) => p.name))] },
   });

@@ -1,4 +1,4 @@
-import { validationError } from "../http/api-error";
+import { invalid } from "../errors/domain-error";
 
 export type Query = Record<string, string | string[] | undefined>;
 
@@ -18,13 +18,13 @@ export function boolParam(q: Query, name: string): boolean {
   const raw = stringParam(q, name);
   if (raw === undefined || raw === "") return false;
   if (raw === "true" || raw === "false") return raw === "true";
-  throw validationError(`Query parameter ${name} must be true or false (got ${JSON.stringify(raw)}).`, [{ message: "Invalid boolean", in: name }]);
+  throw invalid(`Query parameter ${name} must be true or false (got ${JSON.stringify(raw)}).`, [{ message: "Invalid boolean", in: name }]);
 }
 
 export function intParam(q: Query, name: string, dflt: number, max: number): number {
   const raw = stringParam(q, name);
   if (raw === undefined || raw === "") return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw validationError(`Query parameter ${name} must be a positive integer (got ${JSON.stringify(raw)}).`, [{ message: "Invalid integer", in: name }]);
+  if (!Number.isInteger(n) || n < 1) throw invalid(`Query parameter ${name} must be a positive integer (got ${JSON.stringify(raw)}).`, [{ message: "Invalid integer", in: name }]);
   return Math.min(n, max);
 }

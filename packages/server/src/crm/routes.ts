@@ -7,6 +7,7 @@ import { registerSearchRoute } from "./search-routes";
 import { registerPropertyRoutes } from "./property-routes";
 import { registerAssociationRoutes } from "./association-routes";
 import { registerOwnerRoutes } from "./owner-routes";
+import { registerGraphqlRoute } from "./graphql/graphql-route";
 
 /**
  * The CRM API. Each object type gets concrete routes under each of its path names (contacts, contact, 0-1) so that
@@ -24,6 +25,7 @@ export function crmRoutes(p: Platform): FastifyPluginAsync {
       }
     }
     registerOwnerRoutes(app, p);
+    registerGraphqlRoute(app, p);
     const unknown = async (request: { params: unknown }) => {
       throw unknownObjectType((request.params as { objectType: string }).objectType);
     };

@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
-import { validationError } from "../http/api-error";
-import { absentAs, parseBody } from "../http/parse-body";
+import { invalid } from "../errors/domain-error";
+import { absentAs, parseBody } from "../util/parse-body";
 import { findObjectType, type ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { decodeRow, type StoredObject } from "./object-store";
@@ -55,7 +55,7 @@ interface Ctx {
 }
 
 function bad(message: string, code: string, context?: Record<string, unknown>) {
-  return validationError(message, [{ message, code, ...(context ? { context } : {}) }]);
+  return invalid(message, [{ message, code, ...(context ? { context } : {}) }]);
 }
 
 function numberOf(f: Filter, raw: unknown, def: PropertyDef | undefined): number {

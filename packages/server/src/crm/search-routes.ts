@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Platform } from "../platform";
 import type { ObjectType } from "./object-types";
-import { liveProperties } from "./property-definitions";
 import { objectView, selectProperties } from "./object-view";
 import { parseSearch, runSearch, SEARCH_LIMITS } from "./search-query";
 import { callerOf, json, routeConfig } from "./route-kit";
@@ -11,7 +10,7 @@ export function registerSearchRoute(app: FastifyInstance, p: Platform, t: Object
   app.post(`/crm/v3/objects/${alias}/search`, routeConfig(t.readScopes, "search"), async (request, reply) => {
     const { accountId } = callerOf(request);
     const req = parseSearch(request.body);
-    const defs = await liveProperties(p.store.db, accountId, t.id, p.clock.now());
+    const defs = await p.crm.properties.live(accountId, t.id);
     const { total, objects, offset, limit } = await runSearch(p.store.db, { accountId, t, defs }, req);
     const names = selectProperties(t, defs, req.properties);
     const next = offset + objects.length;

@@ -1,7 +1,6 @@
 import { sql } from "kysely";
 import type { Platform } from "../platform";
 import { objectTypeById } from "./object-types";
-import { liveProperties } from "./property-definitions";
 import { insertObjects, type WriteSource } from "./object-store";
 import { associate } from "./associations";
 import { createOwners } from "./owners";
@@ -56,7 +55,7 @@ export async function seedCrm(p: Platform, accountId: number, counts: Partial<Se
   const past = () => now - Math.floor(rand() * 365 * DAY);
   const history = opts.history ?? true;
   const types = { contacts: objectTypeById("0-1"), companies: objectTypeById("0-2"), deals: objectTypeById("0-3"), tickets: objectTypeById("0-5"), products: objectTypeById("0-7") };
-  const defs = Object.fromEntries(await Promise.all(Object.entries(types).map(async ([k, t]) => [k, await liveProperties(p.store.db, accountId, t.id, now)] as const)));
+  const defs = Object.fromEntries(await Promise.all(Object.entries(types).map(async ([k, t]) => [k, await p.crm.properties.live(accountId, t.id)] as const)));
 
   const ownerIds = await createOwners(
     p.store.db,

@@ -1,28 +1,20 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Platform } from "../platform";
-import { ApiError, notFound } from "../http/api-error";
+import { DomainError, notFound } from "../errors/domain-error";
 import { loadBuildArtifact } from "../projects/build-artifact";
 import { cardBundlePath, cardViewer, recordCards } from "./record-cards";
-import { LiveBuildWatch } from "./live-builds";
-
-/** How often open record pages' apps are checked for a new live build: a deploy shows within about this long. */
-const LIVE_BUILD_POLL_MS = 250;
-const HEARTBEAT_MS = 15_000;
+import { EventStreams } from "../http/event-stream";
 
 /** What the console's record pages need to host app cards: which cards, who views them, their bundles, and when they change. */
 export const extensionRoutes =
   (p: Platform): FastifyPluginAsync =>
   async (app) => {
-    const liveBuilds = new LiveBuildWatch(p.store.db, LIVE_BUILD_POLL_MS, (error) => app.log.error({ err: error }, "live build watch"));
-    const streams = new Set<() => void>();
-    app.addHook("preClose", async () => {
-      for (const end of streams) end();
-      liveBuilds.stop();
-    });
+    const streams = new EventStreams();
+    app.addHook("preClose", async () => streams.endAll());
 
     app.get<{ Querystring: { objectTypeId?: string; objectType?: string } }>("/api/v1/record-cards", { config: { auth: "user" } }, async (request) => {
       const type = request.query.objectTypeId ?? request.query.objectType;
-      if (!type) throw new ApiError(400, "VALIDATION_ERROR", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
+      if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
       const { accountId, userId } = request.user!;
       const [results, viewer] = await Promise.all([recordCards(p.store.db, accountId, type), cardViewer(p.store.db, accountId, userId)]);
       return { results, ...viewer };
@@ -32,19 +24,9 @@ export const extensionRoutes =
     // with another build (or goes away). A comment goes out first, so the page knows it is subscribed.
     app.get("/api/v1/record-cards/stream", { config: { auth: "user" } }, async (request, reply) => {
       const { accountId } = request.user!;
-      const unsubscribe = await liveBuilds.subscribe(accountId, (change) => res.write(`event: build\ndata: ${JSON.stringify(change)}\n\n`));
-      reply.hijack();
-      const res = reply.raw;
-      res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
-      res.write(": watching live builds\n\n");
-      const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS).unref();
-      const end = () => res.end();
-      streams.add(end);
-      res.on("close", () => {
-        streams.delete(end);
-        clearInterval(heartbeat);
-        unsubscribe();
-      });
+      // The platform hears every deploy from its start, so the stream's first comment means it is subscribed.
+      const stream = streams.start(reply, "watching live builds");
+      stream.onClose(p.liveBuilds.subscribe(accountId, (change) => stream.send("build", change)));
     });
 
     app.get<{ Params: { appId: string; buildId: string; card: string } }>(

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { DeployedFunction } from "../apps/provision";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 import { endpointPath } from "./endpoint-url";
 
 export interface DeployedAppFunction {
@@ -16,8 +16,8 @@ export interface DeployedAppFunction {
 /** The runner pool's key for one app's build on a node: invocations, deploy eviction and prewarming all use it. */
 export const runnerBuildKey = (accountId: number, appId: number, buildId: number) => `${accountId}/${appId}/${buildId}`;
 
-function functionNotFound(message: string): ApiError {
-  return new ApiError(404, "OBJECT_NOT_FOUND", message, { subCategory: "FUNCTION_NOT_FOUND" });
+function functionNotFound(message: string): DomainError {
+  return new DomainError("not_found", message, { subCategory: "FUNCTION_NOT_FOUND" });
 }
 
 /** The live function `name` of a live app in the account, from the app's active build. */
@@ -60,4 +60,10 @@ export async function findEndpointFunction(db: Kysely<Database>, path: string, m
     matches.push({ appId: row.app_id, accountId: row.account_id, buildId: row.active_build_id, fn, bundles: all.map((r) => (JSON.parse(r.config) as DeployedFunction).bundle) });
   }
   return matches;
+}
+
+/** The serverless.json entries of the functions an app's active build deployed. */
+export async function appFunctionConfigs(db: Kysely<Database>, appId: number): Promise<Array<Record<string, unknown>>> {
+  const rows = await db.selectFrom("app_components").select("config").where("app_id", "=", appId).where("kind", "=", "function").execute();
+  return rows.map((r) => JSON.parse(r.config) as Record<string, unknown>);
 }

@@ -2,7 +2,8 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { Platform } from "../platform";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
 import { loadBuildArtifact } from "../projects/build-artifact";
 
 /**
@@ -12,27 +13,34 @@ import { loadBuildArtifact } from "../projects/build-artifact";
  * the server only; the runner pool hands it to its account's runner user when it first serves the build
  * (runtime's runner-identity.ts, giveBuildDir).
  */
-export function functionCacheRoot(p: Platform): string {
-  const tag = crypto.createHash("sha256").update(p.config.dataDir).digest("hex").slice(0, 12);
-  return path.join(os.tmpdir(), `sprocket-functions-${tag}`);
-}
+export class FunctionFiles {
+  /** Unpacks under way, so that concurrent calls of one build unpack it once. */
+  private readonly inflight = new Map<string, Promise<string>>();
+  private readonly root: string;
 
-const inflight = new Map<string, Promise<string>>();
-
-/** The folder holding one app's function bundles of one build, unpacked once per node. */
-export function appFunctionDir(p: Platform, accountId: number, buildId: number, bundles: readonly string[]): Promise<string> {
-  const dir = path.join(functionCacheRoot(p), `${accountId}-${buildId}-${crypto.createHash("sha256").update(bundles.join("\n")).digest("hex").slice(0, 12)}`);
-  if (fs.existsSync(dir)) return Promise.resolve(dir);
-  let pending = inflight.get(dir);
-  if (!pending) {
-    pending = unpack(p, accountId, buildId, bundles, dir).finally(() => inflight.delete(dir));
-    inflight.set(dir, pending);
+  constructor(
+    private readonly db: Kysely<Database>,
+    dataDir: string,
+  ) {
+    const tag = crypto.createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
+    this.root = path.join(os.tmpdir(), `sprocket-functions-${tag}`);
   }
-  return pending;
+
+  /** The folder holding one app's function bundles of one build, unpacked once per node. */
+  appFunctionDir(accountId: number, buildId: number, bundles: readonly string[]): Promise<string> {
+    const dir = path.join(this.root, `${accountId}-${buildId}-${crypto.createHash("sha256").update(bundles.join("\n")).digest("hex").slice(0, 12)}`);
+    if (fs.existsSync(dir)) return Promise.resolve(dir);
+    let pending = this.inflight.get(dir);
+    if (!pending) {
+      pending = unpack(this.db, accountId, buildId, bundles, dir).finally(() => this.inflight.delete(dir));
+      this.inflight.set(dir, pending);
+    }
+    return pending;
+  }
 }
 
-async function unpack(p: Platform, accountId: number, buildId: number, bundles: readonly string[], dir: string): Promise<string> {
-  const files = await loadBuildArtifact(p.store.db, accountId, buildId);
+async function unpack(db: Kysely<Database>, accountId: number, buildId: number, bundles: readonly string[], dir: string): Promise<string> {
+  const files = await loadBuildArtifact(db, accountId, buildId);
   if (!files) throw new Error(`Build ${buildId} has no artifact`);
   const root = path.dirname(dir);
   fs.mkdirSync(root, { recursive: true, mode: 0o711 });

@@ -29,7 +29,7 @@ const BODY_LIMIT = 6 * 1024 * 1024;
  */
 export async function buildEndpointServer(p: Platform, api: FastifyInstance): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: p.config.logLevel },
+    loggerInstance: p.log,
     logController: new LogController({ disableRequestLogging: true }),
     childLoggerFactory: (logger) => logger,
     bodyLimit: BODY_LIMIT,

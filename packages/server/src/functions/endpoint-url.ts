@@ -12,6 +12,7 @@ export const endpointUrl = (base: string, accountId: number, path: string) => `$
 /** A function's deployed config, with `endpoint.url` when it has an endpoint, for the console and the CLI to show. */
 export function withEndpointUrl(p: Platform, accountId: number, config: Record<string, unknown>): Record<string, unknown> {
   const endpoint = config.endpoint as { path: string } | undefined;
-  if (!endpoint || !p.functionsUrl) return config;
-  return { ...config, endpoint: { ...endpoint, url: endpointUrl(p.functionsUrl, accountId, endpoint.path) } };
+  const base = p.addresses.functions;
+  if (!endpoint || !base) return config;
+  return { ...config, endpoint: { ...endpoint, url: endpointUrl(base, accountId, endpoint.path) } };
 }

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { InvocationResult } from "@sprocket/runtime";
 import type { Platform } from "../platform";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 import { revealAppToken } from "../apps/app-tokens";
 import { newSpanId, newTraceId, parseTraceparent, traceparent as formatTraceparent } from "../logs/trace-context";
-import { appFunctionDir } from "./build-files";
 import { runnerBuildKey, type DeployedAppFunction } from "./app-function";
 import { secretValues } from "./secret-store";
 import { recordFunctionRun } from "../logs/function-runs";
@@ -34,11 +33,11 @@ export interface FunctionRun {
  * `propertiesToSend` read from the record with the app's own token (so its scopes apply), the caller's trace carried on.
  */
 export async function invokeAppFunction(p: Platform, http: FastifyInstance, call: FunctionCall): Promise<FunctionRun> {
-  const pool = p.functions;
-  if (!pool) throw new ApiError(503, "INTERNAL_ERROR", "Functions are not running on this node.");
+  const pool = p.functions.runners;
+  if (!pool.ready) throw new DomainError("unavailable", "Functions are not running on this node.");
   const { target } = call;
   const token = await revealAppToken(p, target.appId);
-  if (!token) throw new ApiError(401, "INVALID_AUTHENTICATION", `App ${target.appId} has no live access token; rotate it in the app's Auth tab.`);
+  if (!token) throw new DomainError("unauthenticated", `App ${target.appId} has no live access token; rotate it in the app's Auth tab.`);
 
   const parent = parseTraceparent(call.traceparent);
   const traceId = parent?.traceId ?? newTraceId();
@@ -46,7 +45,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const [secrets, propertiesToSend, bundleDir] = await Promise.all([
     secretValues(p, target.accountId, target.fn.secrets),
     readRecordProperties(http, token, call.objectQuery, call.propertiesToSend ?? [], formatTraceparent(traceId, spanId)),
-    appFunctionDir(p, target.accountId, target.buildId, target.bundles),
+    p.functions.files.appFunctionDir(target.accountId, target.buildId, target.bundles),
   ]);
   const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
   const result = await pool.invoke({
@@ -104,7 +103,8 @@ async function readRecordProperties(
   const res = await http.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}`, traceparent } });
   const body = res.json() as { properties?: Record<string, unknown>; message?: string };
   if (res.statusCode !== 200) {
-    throw new ApiError(res.statusCode === 403 ? 403 : 400, res.statusCode === 403 ? "MISSING_SCOPES" : "VALIDATION_ERROR", `Could not read propertiesToSend from ${query.objectTypeId}/${query.objectId}: ${body.message ?? res.statusCode}`);
+    const message = `Could not read propertiesToSend from ${query.objectTypeId}/${query.objectId}: ${body.message ?? res.statusCode}`;
+    throw res.statusCode === 403 ? new DomainError("forbidden", message, { category: "MISSING_SCOPES" }) : new DomainError("invalid", message);
   }
   return Object.fromEntries(names.map((n) => [n, body.properties?.[n] ?? null]));
 }

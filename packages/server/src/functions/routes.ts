@@ -3,11 +3,10 @@ import { z } from "zod";
 import { appFunctions, secretChange, secretList, secretRequest } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
-import { ApiError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
-import { recordSecurityEvent } from "../logs/security-events";
+import { DomainError } from "../errors/domain-error";
+import { parseBody } from "../util/parse-body";
 import { findApp } from "../apps/app-queries";
-import { findAppFunction } from "./app-function";
+import { appFunctionConfigs, findAppFunction } from "./app-function";
 import { withEndpointUrl } from "./endpoint-url";
 import { invokeAppFunction, type FunctionRun } from "./invoke-function";
 import { deleteSecret, listSecrets, putSecret } from "./secret-store";
@@ -25,11 +24,11 @@ const executionBody = z.object({
 });
 
 /** HubSpot's executor answers a failed run with 400 VALIDATION_ERROR naming the function; we add the outcome and trace id. */
-function failedRun(name: string, run: FunctionRun): ApiError {
+function failedRun(name: string, run: FunctionRun): DomainError {
   const { result } = run;
   // A timeout names the limit, as HubSpot's does: the measured time also counts how long the kill took.
   const reason = result.error?.message ?? result.outcome;
-  return new ApiError(400, "VALIDATION_ERROR", `The serverless function '${name}' failed to execute: ${reason}. Trace ID: ${run.traceId}`, {
+  return new DomainError("invalid", `The serverless function '${name}' failed to execute: ${reason}. Trace ID: ${run.traceId}`, {
     subCategory: `ServerlessExecution.${result.outcome}`,
     errors: [
       {
@@ -52,7 +51,7 @@ export const functionRoutes =
         const user = request.user!;
         const body = parseBody(executionBody, request.body, "the function execution");
         const appId = Number(request.params.appId);
-        if (!Number.isInteger(appId)) throw new ApiError(400, "VALIDATION_ERROR", `"${request.params.appId}" is not an app id.`);
+        if (!Number.isInteger(appId)) throw new DomainError("invalid", `"${request.params.appId}" is not an app id.`);
         const target = await findAppFunction(p.store.db, user.accountId, appId, body.serverlessFunction);
         const run = await invokeAppFunction(p, root, {
           target,
@@ -85,16 +84,13 @@ export const functionRoutes =
         handler: async (request, reply) => {
           const { accountId } = request.user!;
           const { key, secret } = parseBody(secretRequest, request.body, "the secret");
-          const outcome = await putSecret(p, accountId, key, secret, mode);
-          await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, type: "SECRET_CHANGED", actor: actor(request), details: { name: key, change: outcome } });
+          const outcome = await putSecret(p, accountId, key, secret, mode, actor(request));
           return reply.status(outcome === "created" ? 201 : 200).send({ name: key, status: outcome });
         },
       });
     }
     app.delete<{ Params: { key: string } }>("/cms/v3/functions/secrets/:key", admins, async (request, reply) => {
-      const { accountId } = request.user!;
-      await deleteSecret(p, accountId, request.params.key);
-      await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, type: "SECRET_CHANGED", actor: actor(request), details: { name: request.params.key, change: "deleted" } });
+      await deleteSecret(p, request.user!.accountId, request.params.key, actor(request));
       return reply.status(204).send();
     });
 
@@ -102,8 +98,8 @@ export const functionRoutes =
     app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app/functions", { config: { auth: "user" }, ...responds(appFunctions) }, async (request) => {
       const user = request.user!;
       const found = await findApp(p.store.db, user.accountId, request.params.app);
-      const rows = await p.store.db.selectFrom("app_components").select(["name", "config"]).where("app_id", "=", found.id).where("kind", "=", "function").execute();
-      return { appId: found.id, uid: found.uid, results: rows.map((r) => withEndpointUrl(p, user.accountId, JSON.parse(r.config) as Record<string, unknown>)) };
+      const configs = await appFunctionConfigs(p.store.db, found.id);
+      return { appId: found.id, uid: found.uid, results: configs.map((c) => withEndpointUrl(p, user.accountId, c)) };
     });
   };
 

@@ -1,30 +1,12 @@
 import { randomUUID } from "node:crypto";
+import type { ErrorCategory, ErrorDetail } from "../errors/domain-error";
 
-/** HubSpot's error categories that Sprocket emits. */
-export type ErrorCategory =
-  | "VALIDATION_ERROR"
-  | "INVALID_AUTHENTICATION"
-  | "EXPIRED_AUTHENTICATION"
-  | "MISSING_SCOPES"
-  | "USER_DOES_NOT_HAVE_PERMISSIONS"
-  | "OBJECT_NOT_FOUND"
-  | "RESOURCE_NOT_FOUND"
-  | "CONFLICT"
-  | "RATE_LIMITS"
-  | "PAYLOAD_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE"
-  | "INTERNAL_ERROR"
-  | "GATED";
+export type { ErrorCategory, ErrorDetail } from "../errors/domain-error";
 
-export interface ErrorDetail {
-  message: string;
-  code?: string;
-  in?: string;
-  subCategory?: string;
-  context?: Record<string, unknown>;
-}
-
-/** A domain error with a stable category; one place (the error handler) turns it into HubSpot's body. */
+/**
+ * An error as HubSpot sends it: a status and its body. Only the HTTP edge makes these (routes, http/); domains throw
+ * DomainError, which the error handler turns into one of these.
+ */
 export class ApiError extends Error {
   constructor(
     readonly statusCode: number,
@@ -36,6 +18,8 @@ export class ApiError extends Error {
       context?: Record<string, unknown>;
       links?: Record<string, string>;
       headers?: Record<string, string>;
+      /** A body sent as it is (with fresh ids) instead of the standard one: HubSpot's rate-limit bodies. */
+      hubspotBody?: Record<string, unknown>;
     } = {},
   ) {
     super(message);
@@ -43,7 +27,8 @@ export class ApiError extends Error {
   }
 
   body(correlationId: string = randomUUID()): Record<string, unknown> {
-    const { subCategory, errors, context, links } = this.extra;
+    const { subCategory, errors, context, links, hubspotBody } = this.extra;
+    if (hubspotBody) return { ...hubspotBody, correlationId, requestId: randomUUID() };
     return {
       status: "error",
       message: this.message,
@@ -56,16 +41,3 @@ export class ApiError extends Error {
     };
   }
 }
-
-export const unauthorized = (message = "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview") =>
-  new ApiError(401, "INVALID_AUTHENTICATION", message);
-
-export const notFound = (message: string) => new ApiError(404, "OBJECT_NOT_FOUND", message);
-
-export const validationError = (message: string, errors?: ErrorDetail[], context?: Record<string, unknown>) =>
-  new ApiError(400, "VALIDATION_ERROR", message, {
-    ...(errors ? { errors } : {}),
-    ...(context ? { context } : {}),
-  });
-
-export const forbidden = (message: string) => new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", message);

@@ -3,7 +3,7 @@ import cookie from "@fastify/cookie";
 import type { Platform } from "../platform";
 import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/access-keys";
 import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
-import { ApiError, unauthorized } from "./api-error";
+import { DomainError, unauthenticated } from "../errors/domain-error";
 import type { MaybePromise } from "../util/maybe-async";
 import type { Permission } from "../accounts/permissions";
 
@@ -63,11 +63,11 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 const developer: Authenticator = async (p, request) => {
   const token = bearerToken(request);
   const principal = token ? await resolveDeveloperToken(p, token) : undefined;
-  if (!principal) throw unauthorized();
+  if (!principal) throw unauthenticated();
   // HubSpot's CLI appends ?portalId= to every call; it must name the token's own account.
   const portalId = (request.query as Record<string, unknown> | undefined)?.portalId;
   if (portalId !== undefined && String(portalId) !== String(principal.accountId)) {
-    throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", `This token belongs to account ${principal.accountId}, not ${String(portalId)}.`);
+    throw new DomainError("forbidden", `This token belongs to account ${principal.accountId}, not ${String(portalId)}.`);
   }
   request.developer = principal;
   request.user = { accountId: principal.accountId, userId: principal.userId, via: "developer" };
@@ -78,9 +78,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const session: Authenticator = async (p, request) => {
   const id = sessionIdOf(request);
   const principal = id ? await resolveSession(p, id) : undefined;
-  if (!principal) throw new ApiError(401, "INVALID_AUTHENTICATION", "Sign in to continue.");
+  if (!principal) throw new DomainError("unauthenticated", "Sign in to continue.");
   if (!SAFE_METHODS.has(request.method) && request.headers["x-csrf-token"] !== principal.csrfToken) {
-    throw new ApiError(403, "USER_DOES_NOT_HAVE_PERMISSIONS", "Missing or wrong CSRF token (send the x-csrf-token header from GET /api/v1/session).");
+    throw new DomainError("forbidden", "Missing or wrong CSRF token (send the x-csrf-token header from GET /api/v1/session).");
   }
   request.session = principal;
   request.user = { accountId: principal.accountId, userId: principal.userId, via: "session" };
@@ -89,14 +89,8 @@ const session: Authenticator = async (p, request) => {
 /** The CLI's bearer token when there is an Authorization header, else the console's session cookie. */
 const user: Authenticator = async (p, request, reply) => (bearerToken(request) ? developer(p, request, reply) : session(p, request, reply));
 
-export const authenticators: Record<Exclude<AuthKind, "none">, Authenticator | undefined> = {
-  developer,
-  session,
-  user,
-  app: undefined,
-};
+/** One authenticator per kind; the platform's map is built at the root (create-platform.ts), the private-apps domain giving "app". */
+export type Authenticators = Record<Exclude<AuthKind, "none">, Authenticator>;
 
-/** Lets a domain plug in the authenticator for its kind (the private-apps domain owns "app"). */
-export function setAuthenticator(kind: Exclude<AuthKind, "none">, fn: Authenticator): void {
-  authenticators[kind] = fn;
-}
+/** The kinds for people; the private-apps domain owns "app". */
+export const userAuthenticators = { developer, session, user } satisfies Omit<Authenticators, "app">;

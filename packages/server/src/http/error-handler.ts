@@ -3,10 +3,11 @@ import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "./api-error";
+import { DomainError, type ErrorKind } from "../errors/domain-error";
 
 /** The one place where errors become HubSpot's error body, with JSON content type on every response. */
 export function registerErrorHandling(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError | ApiError, request, reply) => {
+  app.setErrorHandler((err: FastifyError | ApiError | DomainError, request, reply) => {
     const correlationId = randomUUID();
     const apiError = toApiError(err);
     if (apiError.statusCode >= 500) request.log.error({ err, correlationId }, "request failed");
@@ -49,8 +50,27 @@ export function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
   socket.destroy(err);
 }
 
-function toApiError(err: FastifyError | ApiError): ApiError {
+/** The status each kind of domain error answers with; the category and details are the domain's. */
+const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  limit: 429,
+  unavailable: 503,
+};
+
+function fromDomainError(e: DomainError): ApiError {
+  const { subCategory, errors, context, links, retry, hubspotBody } = e.details;
+  const headers = retry ? { "Retry-After": String(retry.afterSeconds), ...(retry.policy ? { "X-Sprocket-RateLimit-Policy": retry.policy } : {}) } : undefined;
+  return new ApiError(STATUS_OF[e.kind], e.category, e.message, { subCategory, errors, context, links, headers, hubspotBody });
+}
+
+function toApiError(err: FastifyError | ApiError | DomainError): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof DomainError) return fromDomainError(err);
   const code = (err as FastifyError).code;
   if (code === "FST_ERR_CTP_BODY_TOO_LARGE") return new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than this endpoint accepts.");
   if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", err.message);

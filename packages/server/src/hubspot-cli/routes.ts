@@ -1,10 +1,10 @@
 import type { FastifyPluginAsync } from "fastify";
 import { isLegacyPlatform } from "@sprocket/project-format";
 import { z } from "zod";
-import { validationError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { invalid } from "../errors/domain-error";
+import { parseBody } from "../util/parse-body";
 import type { ProjectsContext } from "../projects/projects-context";
-import { readMultipartUpload } from "../projects/multipart-upload";
+import { readMultipartUpload } from "../http/multipart-upload";
 import { componentSchemas } from "./component-schemas";
 import { stageProjectDeletion } from "./stage-deletion";
 import { cancelStagedBuild, changeStagedFile, checkPlatformVersion, provisionStagedBuild, queueStagedBuild } from "./staged-builds";
@@ -28,7 +28,7 @@ export const hubspotCliRoutes =
 
     app.get<{ Params: { version: string } }>("/project-components-external/project-schemas/v3/:version", developer, async (request) => {
       const version = checkPlatformVersion(request.params.version);
-      if (isLegacyPlatform(version)) throw validationError(`Platform version ${version} has no component schemas: its projects use app.json, card JSON and serverless.json.`);
+      if (isLegacyPlatform(version)) throw invalid(`Platform version ${version} has no component schemas: its projects use app.json, card JSON and serverless.json.`);
       return componentSchemas;
     });
 

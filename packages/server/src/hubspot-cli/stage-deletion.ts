@@ -1,4 +1,4 @@
-import { provisionApps, type DeployedApp } from "../apps/provision";
+import { appComponentRows, appsRemoved, componentTypeName, provisionApps, type DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "../projects/projects-context";
 import { requireProject } from "../projects/project-lookup";
 import { appSubdeploy } from "../projects/queue-deploy";
@@ -17,14 +17,13 @@ export async function stageProjectDeletion(ctx: ProjectsContext, who: { accountI
   const apps = JSON.parse(build.apps ?? "[]") as DeployedApp[];
   const componentsToRemove = apps.flatMap((a) => [
     { componentId: a.uid, componentType: "APPLICATION" },
-    ...a.cards.map((c) => ({ componentId: c.uid, componentType: "CARD" })),
-    ...a.functions.map((f) => ({ componentId: f.name, componentType: "APP_FUNCTION" })),
+    ...appComponentRows(a).map((c) => ({ componentId: c.name, componentType: componentTypeName(c.kind) })),
   ]);
   if (dryRun) return { componentsToRemove, hasDeployedComponents: true };
 
-  const deployId = await db.transaction().execute(async (trx) => {
+  const { deployId, removedApps } = await db.transaction().execute(async (trx) => {
     const now = ctx.p.clock.now();
-    const { removed } = await provisionApps(trx, ctx.p, { accountId: who.accountId, projectId: project.id, buildId, apps: [] });
+    const { removed, removedApps } = await provisionApps(trx, ctx.p, { accountId: who.accountId, projectId: project.id, buildId, apps: [] });
     await trx.updateTable("projects").set({ deployed_build_id: null, updated_at: now }).where("id", "=", project.id).execute();
     const subdeploys = removed.map((uid) => ({ ...appSubdeploy(uid, "REMOVE"), status: "SUCCESS" as const, startedAt: now, finishedAt: now }));
     const { id } = await trx
@@ -44,7 +43,8 @@ export async function stageProjectDeletion(ctx: ProjectsContext, who: { accountI
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    return id;
+    return { deployId: id, removedApps };
   });
+  await appsRemoved(ctx.p, removedApps);
   return { deployId, componentsToRemove, hasDeployedComponents: true };
 }

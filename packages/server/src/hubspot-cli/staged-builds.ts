@@ -1,16 +1,15 @@
 import { posix } from "node:path";
 import type { Kysely } from "kysely";
-import { readZipEntries } from "@sprocket/builder";
+import { readZipEntries, zipEntries } from "@sprocket/builder";
 import { isKnownPlatform } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import type { ProjectsContext } from "../projects/projects-context";
 import { requireProject, type ProjectRow } from "../projects/project-lookup";
 import { findStagedBuild, projectLocked } from "../projects/project-lock";
 import { recordBuild } from "../projects/accept-upload";
 import { planBuild } from "../projects/plan-build";
 import { uploadRejection } from "../projects/upload-rejection";
-import { zipBuffer } from "../projects/zip-buffer";
 import { BUILD_JOB } from "../projects/run-build";
 
 /**
@@ -20,13 +19,13 @@ import { BUILD_JOB } from "../projects/run-build";
 type Who = { accountId: number; userId: number };
 
 const notProvisioned = (name: string) =>
-  new ApiError(400, "VALIDATION_ERROR", `Project "${name}" has no staged build. Provision one first (POST …/builds/staged/provision).`, {
+  new DomainError("invalid", `Project "${name}" has no staged build. Provision one first (POST …/builds/staged/provision).`, {
     subCategory: "BuildPipelineErrorType.MISSING_PROJECT_PROVISION",
   });
 
 export function checkPlatformVersion(version: string | undefined): string {
-  if (!version) throw validationError('Give the platform version as ?platformVersion= (hsproject.json "platformVersion").');
-  if (!isKnownPlatform(version)) throw validationError(`Unknown platform version ${JSON.stringify(version)}.`, [{ message: "Unknown platform version", in: "platformVersion" }]);
+  if (!version) throw invalid('Give the platform version as ?platformVersion= (hsproject.json "platformVersion").');
+  if (!isKnownPlatform(version)) throw invalid(`Unknown platform version ${JSON.stringify(version)}.`, [{ message: "Unknown platform version", in: "platformVersion" }]);
   return version;
 }
 
@@ -35,7 +34,7 @@ export function checkStagedPath(raw: string): string {
   const path = raw.replace(/\\/g, "/");
   const normal = posix.normalize(path);
   if (path === "" || normal !== path || path.startsWith("/") || normal === ".." || normal.startsWith("../") || path.endsWith("/")) {
-    throw validationError(`Invalid file path ${JSON.stringify(raw)}: give a path relative to the project's source folder, without "..".`, [{ message: "Invalid path", in: "path" }]);
+    throw invalid(`Invalid file path ${JSON.stringify(raw)}: give a path relative to the project's source folder, without "..".`, [{ message: "Invalid path", in: "path" }]);
   }
   return path;
 }
@@ -69,7 +68,7 @@ export async function provisionStagedBuild(ctx: ProjectsContext, who: Who, name:
       uploadMessage: "",
       source: { type: "HUBSPOT_USER", userId: who.userId },
       skipAutoDeploy: false,
-      sourceZip: latest?.source_zip ? Buffer.from(latest.source_zip) : await zipBuffer([]),
+      sourceZip: latest?.source_zip ? Buffer.from(latest.source_zip) : await zipEntries([]),
       subtasks: [],
       staged: true,
     });
@@ -86,7 +85,7 @@ export async function changeStagedFile(ctx: ProjectsContext, who: Who, name: str
     const entries = await readZipEntries(Buffer.from(staged.source_zip));
     if (content) entries.set(path, content);
     else for (const key of [...entries.keys()]) if (key === path || key.startsWith(`${path}/`)) entries.delete(key);
-    await trx.updateTable("builds").set({ source_zip: await zipBuffer(entries) }).where("id", "=", staged.id).execute();
+    await trx.updateTable("builds").set({ source_zip: await zipEntries(entries) }).where("id", "=", staged.id).execute();
   });
 }
 
@@ -117,7 +116,7 @@ export async function cancelStagedBuild(ctx: ProjectsContext, who: Who, name: st
   await withProjectLocked(ctx, who, name, async (trx, project) => {
     const staged = await findStagedBuild(trx, project.id);
     if (!staged) {
-      throw new ApiError(400, "VALIDATION_ERROR", `Project "${project.name}" has no staged build to cancel.`, { subCategory: "BuildPipelineErrorType.BUILD_NOT_IN_PROGRESS" });
+      throw new DomainError("invalid", `Project "${project.name}" has no staged build to cancel.`, { subCategory: "BuildPipelineErrorType.BUILD_NOT_IN_PROGRESS" });
     }
     await trx.deleteFrom("builds").where("id", "=", staged.id).execute();
     await trx

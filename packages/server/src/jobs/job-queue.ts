@@ -25,6 +25,13 @@ export interface JobQueue {
   /** Adds a job. Pass the surrounding transaction so the job exists only if that change commits; then call `wake`. */
   enqueue(db: Kysely<Database>, kind: string, payload: unknown, opts?: { maxAttempts?: number }): Promise<string>;
   handle<P>(kind: string, handler: JobHandler<P>): void;
+  /**
+   * Queues a job of `kind` (payload `{}`) at every tick of a cron expression in UTC, one per tick for the whole
+   * deployment however many nodes run. Register it with its handler, before `start`.
+   */
+  schedule(kind: string, cron: string): void;
+  /** Queues one job of `kind` (payload `{}`, run once) per `seconds`-long time slot for the whole deployment, however many nodes ask. */
+  enqueueOncePer(kind: string, seconds: number): Promise<void>;
   /** Looks for work now instead of at the next poll. */
   wake(): void;
   /** Starts claiming jobs of the kinds handled so far. */

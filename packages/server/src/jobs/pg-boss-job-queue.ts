@@ -1,4 +1,5 @@
 import PgBoss from "pg-boss";
+import cronParser from "cron-parser";
 import { CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { JobHandler, JobQueue } from "./job-queue";
@@ -34,6 +35,7 @@ export class PgBossJobQueue implements JobQueue {
   private readonly boss: PgBoss;
   private readonly leaseSec: number;
   private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly schedules = new Map<string, string>();
   private readonly running = new Map<string, { kind: string; controller: AbortController; done: Promise<void> }>();
   private ready: Promise<void> | undefined;
   private readonly loop: PollLoop;
@@ -49,7 +51,8 @@ export class PgBossJobQueue implements JobQueue {
       schema: PG_BOSS_SCHEMA,
       migrate: true,
       supervise: true,
-      schedule: false,
+      // Cron schedules (`schedule`): pg-boss's timekeeper queues each tick's job once for all nodes.
+      schedule: true,
       // Expiry is how a dead node's job comes back, so maintenance runs about once a lease (one node at a time).
       maintenanceIntervalSeconds: Math.min(this.leaseSec, 60),
     });
@@ -71,7 +74,7 @@ export class PgBossJobQueue implements JobQueue {
     return id;
   }
 
-  /** Queues one job of `kind` per `seconds`-long time slot for the whole deployment, however many nodes ask (pg-boss throttling). */
+  /** pg-boss throttling: a second offer in the same slot is dropped. */
   async enqueueOncePer(kind: string, seconds: number): Promise<void> {
     if (!this.ready) throw new Error("Start the job queue before queuing jobs.");
     await this.ready;
@@ -81,6 +84,11 @@ export class PgBossJobQueue implements JobQueue {
 
   handle<P>(kind: string, handler: JobHandler<P>): void {
     this.handlers.set(kind, handler as JobHandler<unknown>);
+  }
+
+  schedule(kind: string, cron: string): void {
+    cronParser.parseExpression(cron, { tz: "UTC" });
+    this.schedules.set(kind, cron);
   }
 
   start(): Promise<void> {
@@ -93,6 +101,7 @@ export class PgBossJobQueue implements JobQueue {
           await this.boss.createQueue(abandonedQueue(kind));
           await this.boss.createQueue(kind, { name: kind, deadLetter: abandonedQueue(kind), expireInSeconds: this.leaseSec, retryDelay: 0 });
         }
+        for (const [kind, cron] of this.schedules) await this.boss.schedule(kind, cron, {}, { tz: "UTC", retryLimit: 0 });
       });
       this.loop.start();
     })();

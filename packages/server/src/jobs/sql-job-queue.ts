@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import cronParser from "cron-parser";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Clock } from "../platform";
@@ -25,6 +26,8 @@ type Claimed = Pick<JobsTable, "kind" | "payload" | "attempts" | "max_attempts" 
 export class SqlJobQueue implements JobQueue {
   private readonly workerId = randomUUID();
   private readonly handlers = new Map<string, JobHandler<unknown>>();
+  private readonly schedules = new Map<string, string>();
+  private readonly ticks = new Map<string, NodeJS.Timeout>();
   private readonly running = new Map<number, { kind: string; controller: AbortController; done: Promise<void> }>();
   private readonly loop: PollLoop;
 
@@ -61,8 +64,41 @@ export class SqlJobQueue implements JobQueue {
     this.handlers.set(kind, handler as JobHandler<unknown>);
   }
 
+  schedule(kind: string, cron: string): void {
+    cronParser.parseExpression(cron, { tz: "UTC" });
+    this.schedules.set(kind, cron);
+  }
+
+  /** The embedded store has one node: a job of the kind created in this slot is the slot's job. */
+  async enqueueOncePer(kind: string, seconds: number): Promise<void> {
+    const now = this.clock.now();
+    const slot = now - (now % (seconds * 1000));
+    const queued = await this.db.selectFrom("jobs").select("id").where("kind", "=", kind).where("created_at", ">=", slot).executeTakeFirst();
+    if (queued) return;
+    await this.enqueue(this.db, kind, {}, { maxAttempts: 1 });
+    this.wake();
+  }
+
   async start(): Promise<void> {
     this.loop.start();
+    for (const kind of this.schedules.keys()) this.tick(kind);
+  }
+
+  /**
+   * Waits for the kind's next cron tick (in real time: timers run on it), queues its job and waits for the one after.
+   * `after` is the tick just served, so a timer that fires a hair before its time does not serve it twice.
+   */
+  private tick(kind: string, after = 0): void {
+    const currentDate = new Date(Math.max(Date.now(), after + 1));
+    const next = cronParser.parseExpression(this.schedules.get(kind)!, { tz: "UTC", currentDate }).next().getTime();
+    const timer = setTimeout(() => {
+      this.enqueue(this.db, kind, {}, { maxAttempts: 1 }).then(
+        () => this.wake(),
+        (err: unknown) => this.opts.log.error({ err, kind }, "could not queue a scheduled job"),
+      );
+      if (this.loop.active) this.tick(kind, next);
+    }, next - Date.now());
+    this.ticks.set(kind, timer.unref());
   }
 
   wake(): void {
@@ -70,6 +106,8 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.ticks.values()) clearTimeout(timer);
+    this.ticks.clear();
     await this.loop.stop();
     const running = [...this.running.values()];
     for (const r of running) r.controller.abort(new Error("The server is stopping."));

@@ -2,8 +2,8 @@ import { z } from "zod";
 import { uidProblem } from "@sprocket/project-format";
 import type { Platform } from "../platform";
 import type { UserPrincipal } from "../http/authenticate";
-import { parseBody } from "../http/parse-body";
-import { validationError } from "../http/api-error";
+import { parseBody } from "../util/parse-body";
+import { invalid } from "../errors/domain-error";
 import { findApp } from "../apps/app-queries";
 import { redactText, truncate } from "./redact";
 
@@ -15,7 +15,7 @@ const MAX_EVENTS = 100;
  * project's validation made them: nothing else is a card of ours, and names shown in tables and terminals stay plain.
  * The message is the card's own text: it is stored as given, and each viewer escapes it (the CLI, React).
  */
-const identifier = z.string().superRefine((value, ctx) => {
+export const identifier = z.string().superRefine((value, ctx) => {
   const problem = uidProblem(value);
   if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
@@ -46,7 +46,7 @@ export async function ingestExtensionEvents(p: Platform, user: UserPrincipal, ra
   const events = Array.isArray(parsed) ? parsed : [parsed];
   for (const appId of new Set(events.map((e) => e.appId))) {
     await findApp(p.store.db, user.accountId, String(appId)).catch(() => {
-      throw validationError(`appId ${appId} is not a private app of account ${user.accountId}.`, [{ message: "appId: unknown app", in: "appId" }]);
+      throw invalid(`appId ${appId} is not a private app of account ${user.accountId}.`, [{ message: "appId: unknown app", in: "appId" }]);
     });
   }
   const now = p.clock.now();

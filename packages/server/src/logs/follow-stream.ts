@@ -1,9 +1,9 @@
 import type { FastifyReply } from "fastify";
 import type { Platform } from "../platform";
+import type { EventStream, EventStreams } from "../http/event-stream";
 import type { LogEntry, LogKind } from "./log-bus";
 import { securityEventView } from "./log-views";
 
-const HEARTBEAT_MS = 15_000;
 /** Security events are written by other domains inside their transactions, not through the sink: the stream polls them. */
 const SECURITY_POLL_MS = 500;
 
@@ -13,32 +13,22 @@ export interface FollowFilter {
   appId?: number;
 }
 
-const open = new Set<FastifyReply>();
-
-/** Ends every open stream, so that closing the server does not wait for followers to hang up. */
-export function endFollowStreams(): void {
-  for (const reply of open) reply.raw.end();
-}
-
 /**
  * Server-sent events: one `event: <kind>` per stored event matching the filter, as soon as the sink has written it. A
  * comment line goes out first, so a client knows it is subscribed before anything happens.
  */
-export async function followLogs(p: Platform, reply: FastifyReply, filter: FollowFilter): Promise<void> {
+export async function followLogs(p: Platform, streams: EventStreams, reply: FastifyReply, filter: FollowFilter): Promise<void> {
   const pollSecurity = filter.kind === undefined || filter.kind === "security";
   // Taken before the comment line goes out: an event stored after a client saw it must come after this id.
   let lastId = pollSecurity ? ((await latestSecurityId(p, filter.accountId)) ?? 0) : 0;
-  const res = reply.raw;
-  const send = (e: LogEntry) => res.write(`event: ${e.kind}\nid: ${e.kind}-${e.view.id}\ndata: ${JSON.stringify(e.view)}\n\n`);
+  let stream: EventStream | undefined;
+  const send = (e: LogEntry) => stream?.send(e.kind, e.view, `${e.kind}-${e.view.id}`);
   const matches = (e: LogEntry) => e.accountId === filter.accountId && (filter.kind === undefined || e.kind === filter.kind) && (filter.appId === undefined || e.appId === filter.appId);
-  // Events reach a follower only once the bus listens; the comment line below promises that it does.
+  // Events reach a follower only once the bus listens; the comment line the stream starts with promises that it does.
   const unsubscribe = await p.logs.bus.subscribe((e) => {
     if (matches(e)) send(e);
   });
-  reply.hijack();
-  res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
-  res.write(": following\n\n");
-  const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS).unref();
+  stream = streams.start(reply, "following");
   let poll: NodeJS.Timeout | undefined;
   if (pollSecurity) {
     let polling = false;
@@ -59,15 +49,11 @@ export async function followLogs(p: Platform, reply: FastifyReply, filter: Follo
       }
     }, SECURITY_POLL_MS).unref();
   }
-  open.add(reply);
-  res.on("close", () => {
-    open.delete(reply);
+  stream.onClose(() => {
     unsubscribe();
-    clearInterval(heartbeat);
     clearInterval(poll);
   });
 }
-
 async function latestSecurityId(p: Platform, accountId: number): Promise<number | undefined> {
   const row = await p.store.db.selectFrom("security_events").select((eb) => eb.fn.max("id").as("id")).where("account_id", "=", accountId).executeTakeFirst();
   return row?.id === null || row?.id === undefined ? undefined : Number(row.id);

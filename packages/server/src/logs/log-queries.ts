@@ -1,8 +1,8 @@
 import { sql, type Kysely, type RawBuilder, type Selectable } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
-import { notFound, validationError } from "../http/api-error";
-import { parseBody } from "../http/parse-body";
+import { invalid, notFound } from "../errors/domain-error";
+import { parseBody } from "../util/parse-body";
 import { FILTERS_BY_KIND, type LogEvent, type LogKind, type LogPage } from "@sprocket/contract";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 import { parseTime } from "./time-range";
@@ -41,14 +41,14 @@ export function parseListQuery(kind: LogKind, query: unknown, now: number): List
   const parsed = parseBody(listQuery, query, `the ${kind} log query`);
   for (const name of ["status", "level", "method", "function", "card", "q"] as const) {
     if (parsed[name] !== undefined && !FILTERS_BY_KIND[kind].includes(name)) {
-      throw validationError(`The filter "${name}" does not apply to ${kind} logs; use ${FILTERS_BY_KIND[kind].join(", ")}.`, [{ message: `${name}: not a ${kind} filter`, in: name }]);
+      throw invalid(`The filter "${name}" does not apply to ${kind} logs; use ${FILTERS_BY_KIND[kind].join(", ")}.`, [{ message: `${name}: not a ${kind} filter`, in: name }]);
     }
   }
   if (kind === "api-calls" && parsed.status && !/^([1-5]xx|[1-5]\d\d|error|success)$/i.test(parsed.status)) {
-    throw validationError(`status for API calls is a code (404), a class (4xx), "error" (400 and up) or "success"; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
+    throw invalid(`status for API calls is a code (404), a class (4xx), "error" (400 and up) or "success"; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
   }
   if (kind !== "api-calls" && parsed.status && !/^(success|error|[A-Z_]+)$/.test(parsed.status)) {
-    throw validationError(`status is "success", "error" or an outcome such as TIMEOUT; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
+    throw invalid(`status is "success", "error" or an outcome such as TIMEOUT; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
   }
   const [at, id] = parsed.before ? parsed.before.split(".").map(Number) : [];
   return {

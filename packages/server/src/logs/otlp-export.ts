@@ -1,4 +1,5 @@
 import type { StoredRow } from "./log-sink";
+import { DEFAULT_RETRY, RetryableError, isRetryableStatus, withRetry, type RetryOptions } from "./otlp-retry";
 
 type Attr = { key: string; value: { stringValue: string } | { intValue: string } | { doubleValue: number } | { boolValue: boolean } };
 type AttrInput = string | number | boolean | null | undefined;
@@ -136,11 +137,14 @@ const MAX_QUEUED = 20;
 
 /**
  * Sends what the sink stored to an OpenTelemetry collector over OTLP/HTTP with JSON bodies (`/v1/traces`, `/v1/logs`).
- * One request at a time; when the collector falls behind, whole batches are dropped and counted.
+ * One request at a time; a request the collector throttles or cannot take now (429, 502, 503, 504, or no answer) is
+ * tried again with back-off (otlp-retry.ts). When the collector falls behind or the tries run out, whole batches are
+ * dropped and counted.
  */
 export class OtlpExporter {
   private queue: Promise<void> = Promise.resolve();
   private queued = 0;
+  private readonly stopping = new AbortController();
   dropped = 0;
   readonly tracesUrl: string;
   readonly logsUrl: string;
@@ -148,6 +152,7 @@ export class OtlpExporter {
   constructor(
     endpoint: string,
     private readonly onError: (error: unknown) => void,
+    private readonly retry: RetryOptions = DEFAULT_RETRY,
   ) {
     const base = endpoint.replace(/\/+$/, "").replace(/\/v1\/(traces|logs)$/, "");
     this.tracesUrl = `${base}/v1/traces`;
@@ -168,6 +173,12 @@ export class OtlpExporter {
     return this.queue;
   }
 
+  /** Sends what is queued with one try per batch, ending a wait under way: a closing server does not wait out a back-off. */
+  close(): Promise<void> {
+    this.stopping.abort();
+    return this.queue;
+  }
+
   private async send(rows: readonly StoredRow[]): Promise<void> {
     const { spans, logs } = toOtlp(rows);
     const resource = { attributes: attributes({ "service.name": "sprocket" }) };
@@ -181,9 +192,16 @@ export class OtlpExporter {
     }
   }
 
-  private async post(url: string, body: unknown): Promise<void> {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) });
-    if (!res.ok) throw new Error(`OTLP export to ${url} failed: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
-    await res.arrayBuffer();
+  private post(url: string, body: unknown): Promise<void> {
+    const json = JSON.stringify(body);
+    return withRetry(async () => {
+      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: json, signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => {
+        // No answer (refused, reset, timed out): the collector may be restarting.
+        throw new RetryableError(`OTLP export to ${url} failed: ${e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)}`);
+      });
+      if (res.ok) return void (await res.arrayBuffer());
+      const message = `OTLP export to ${url} failed: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`;
+      throw isRetryableStatus(res.status) ? new RetryableError(message, res.headers.get("retry-after")) : new Error(message);
+    }, this.retry, this.stopping.signal);
   }
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Overview, OverviewBucket, OverviewRange } from "@sprocket/contract";
-import { validationError } from "../http/api-error";
+import { invalid } from "../errors/domain-error";
 
 const RANGES = {
   "1h": { windowMs: 3_600_000, bucketMs: 300_000 },
@@ -15,7 +15,7 @@ const PERCENTILE_SAMPLE = 50_000;
 export function parseRange(value: unknown): OverviewRange {
   const range = value ?? "1d";
   if (typeof range === "string" && range in RANGES) return range as OverviewRange;
-  throw validationError(`range must be one of 1h, 1d, 1w; got ${JSON.stringify(range)}.`, [{ message: "range: not a range", in: "range" }]);
+  throw invalid(`range must be one of 1h, 1d, 1w; got ${JSON.stringify(range)}.`, [{ message: "range: not a range", in: "range" }]);
 }
 
 function percentiles(values: number[]): { p50: number | null; p95: number | null } {

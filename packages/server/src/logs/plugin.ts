@@ -1,13 +1,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
+import fastifyPlugin from "fastify-plugin";
 import type { Platform } from "../platform";
-import { forbidden, notFound, validationError } from "../http/api-error";
+import { invalid, notFound, forbidden } from "../errors/domain-error";
 import { roleIn } from "../accounts/account-service";
 import { findApp } from "../apps/app-queries";
 import { LOG_KINDS, logEvent, logPage, overview, trace, type LogKind } from "@sprocket/contract";
 import { responds } from "../http/response-schema";
 import { registerApiCallRecorder } from "./api-call-recorder";
 import { ingestExtensionEvents } from "./extension-events";
-import { endFollowStreams, followLogs } from "./follow-stream";
+import { followLogs } from "./follow-stream";
+import { EventStreams } from "../http/event-stream";
 import { getLog, listLogs, parseListQuery } from "./log-queries";
 import { appOverview, parseRange } from "./overview";
 import { loadTrace } from "./trace-tree";
@@ -25,9 +27,9 @@ type AppParams = { Params: { appId: string } };
  */
 export const logsPlugin = (p: Platform): FastifyPluginAsync => {
   const plugin: FastifyPluginAsync = async (app) => {
-    p.logs.onError = (error, what) => app.log.warn({ err: error }, `${what} failed`);
     registerApiCallRecorder(app, p);
-    app.addHook("preClose", async () => endFollowStreams());
+    const streams = new EventStreams();
+    app.addHook("preClose", async () => streams.endAll());
 
     async function superAdmin(request: FastifyRequest) {
       const user = request.user!;
@@ -84,12 +86,11 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       const { accountId } = await superAdmin(request);
       const { kind, app: appRef, ...rest } = request.query;
       const unknown = Object.keys(rest).filter((k) => k !== "portalId");
-      if (unknown.length > 0) throw validationError(`Unknown parameter ${unknown[0]} for the log stream; use kind and app.`);
+      if (unknown.length > 0) throw invalid(`Unknown parameter ${unknown[0]} for the log stream; use kind and app.`);
       const appId = appRef ? (await findApp(p.store.db, accountId, appRef)).id : undefined;
-      await followLogs(p, reply, { accountId, ...(kind ? { kind: logKind(kind) } : {}), ...(appId !== undefined ? { appId } : {}) });
+      await followLogs(p, streams, reply, { accountId, ...(kind ? { kind: logKind(kind) } : {}), ...(appId !== undefined ? { appId } : {}) });
     });
   };
   // Not encapsulated: the recorder's hooks must see the routes of every other domain.
-  Object.assign(plugin, { [Symbol.for("skip-override")]: true });
-  return plugin;
+  return fastifyPlugin(plugin, { name: "sprocket-logs" });
 };

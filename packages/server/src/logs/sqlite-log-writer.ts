@@ -2,8 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { CompiledQuery } from "kysely";
 import type { SinkWriter } from "./log-sink";
 import { sqlitePragmas } from "../store/database";
-
-type Reply = { id: number; ids?: number[][]; error?: string; closed?: true };
+import type { WriteReply as Reply, WriteRequest, WriterData } from "./sqlite-log-writer.worker";
 
 /**
  * Writes the log sink's INSERTs on a thread of its own, through a second connection to the store's SQLite file. On
@@ -33,21 +32,21 @@ export class SqliteLogWriter implements SinkWriter {
     await worker.terminate();
   }
 
-  private send(batch: Array<{ sql: string; parameters: readonly unknown[] }> | undefined): Promise<Reply> {
+  private send(batch: WriteRequest["batch"]): Promise<Reply> {
     const worker = (this.worker ??= this.start());
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
       // Referenced while a write is out, so that an exiting server still waits for its last flush.
       worker.ref();
-      worker.postMessage({ id, batch });
+      worker.postMessage({ id, batch } satisfies WriteRequest);
     });
   }
 
   private start(): Worker {
     // Off the request thread, waiting for the server's own write transactions costs nobody anything: 30 s.
-    const workerData = { file: this.file, pragmas: sqlitePragmas(30_000) };
-    const worker = new Worker(new URL("./sqlite-log-writer.worker.mjs", import.meta.url), { workerData });
+    const workerData: WriterData = { file: this.file, pragmas: sqlitePragmas(30_000) };
+    const worker = startWorker(workerData);
     worker.on("message", (reply: Reply) => {
       const pending = this.waiting.get(reply.id);
       this.waiting.delete(reply.id);
@@ -64,4 +63,16 @@ export class SqliteLogWriter implements SinkWriter {
     worker.on("exit", (code) => fail(new Error(`The log writer thread exited (code ${code})`)));
     return worker;
   }
+}
+
+/**
+ * Compiled (dist/), the thread runs the .js module beside this one. From the sources (tests, tsx) it runs the .ts, and
+ * a worker thread inherits no loader (nor does Node 20 apply `--import tsx` to a worker's entry): an entry given as
+ * code registers tsx in the thread first.
+ */
+function startWorker(workerData: WriterData): Worker {
+  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./sqlite-log-writer.worker.js", import.meta.url), { workerData });
+  const source = new URL("./sqlite-log-writer.worker.ts", import.meta.url).href;
+  // A promise chain: an eval'd entry runs as a script, where top-level await is not allowed.
+  return new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
 }

@@ -62,6 +62,7 @@ export interface FunctionRunsTable {
   created_at: Millis;
 }
 
+/** FETCH: a `hubspot.fetch` call the server proxied for the card (extensions/fetch-proxy.ts). */
 export type ExtensionEventKind = (typeof EXTENSION_EVENT_TYPES)[number];
 export type ExtensionLogLevel = (typeof EXTENSION_LOG_LEVELS)[number];
 

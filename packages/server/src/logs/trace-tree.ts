@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 import type { LogEvent, Trace, TraceSpan } from "@sprocket/contract";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 
@@ -80,6 +80,7 @@ function describe(v: LogEvent): { name: string; durationMs: number; failed: bool
     case "function-run":
       return { name: `function ${v.functionName}`, durationMs: v.durationMs, failed: v.outcome !== "SUCCESS" };
     case "extension-event":
+      if (v.eventType === "FETCH") return { name: v.message, durationMs: v.durationMs ?? 0, failed: v.level === "ERROR" };
       return { name: `render ${v.cardUid}`, durationMs: v.durationMs ?? 0, failed: v.eventType === "RENDER_FAILURE" };
     case "security-event":
       return { name: `security ${v.type}`, durationMs: 0, failed: false };

@@ -1,8 +1,7 @@
-import { readZipEntries } from "@sprocket/builder";
+import { readZipEntries, zipEntries } from "@sprocket/builder";
 import type { Platform } from "../platform";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 import { requireProject } from "./project-lookup";
-import { zipBuffer } from "./zip-buffer";
 
 /**
  * What `hs project download` unpacks: one root folder named for the project (HubSpot's CLI copies that folder's
@@ -21,7 +20,7 @@ export async function archiveFull(p: Platform, accountId: number, projectName: s
   const root = project.name.replace(/[^A-Za-z0-9._-]/g, "_");
   const hsproject = { name: project.name, srcDir: "src", platformVersion: build.platform_version };
   const source = await readZipEntries(Buffer.from(build.source_zip));
-  return zipBuffer([
+  return zipEntries([
     [`${root}/hsproject.json`, Buffer.from(`${JSON.stringify(hsproject, null, 2)}\n`)],
     ...[...source].map(([path, content]): [string, Buffer] => [`${root}/src/${path}`, content]),
   ]);

@@ -1,18 +1,18 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { build as buildSchema, buildPage, uploadResult } from "@sprocket/contract";
-import { ApiError, notFound, validationError } from "../http/api-error";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
+import { parseRequestJson } from "../util/safe-json";
 import { responds } from "../http/response-schema";
-import { parseRequestJson } from "../http/json-body";
-import type { DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { acceptUpload } from "./accept-upload";
-import { readMultipartUpload } from "./multipart-upload";
+import { readMultipartUpload } from "../http/multipart-upload";
 import { requireProject, type ProjectRow } from "./project-lookup";
 import { buildJson, selectBuildColumns } from "./build-json";
 import { structureOf, type Subtask } from "./subtasks";
 import { archiveFull } from "./archive-full";
 import { requireDeploy } from "./deploy-json";
+import { deployedComponents } from "./deployed-components";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
 const signedIn = { config: { auth: "user" as const } };
@@ -21,7 +21,7 @@ const developing = { config: { auth: "user" as const, permission: "develop" as c
 type BuildParams = { Params: { name: string; id: string } };
 
 const buildNumber = (raw: string) => {
-  if (!/^\d+$/.test(raw)) throw validationError(`Build id must be a positive whole number (got ${JSON.stringify(raw)}).`);
+  if (!/^\d+$/.test(raw)) throw invalid(`Build id must be a positive whole number (got ${JSON.stringify(raw)}).`);
   return Number(raw);
 };
 
@@ -66,12 +66,12 @@ export const buildRoutes =
       try {
         parsed = parseRequestJson(fields.uploadRequest ?? "");
       } catch (e) {
-        if (e instanceof ApiError) throw e;
-        throw validationError('The upload needs an "uploadRequest" field holding JSON with at least "projectName".');
+        if (e instanceof DomainError) throw e;
+        throw invalid('The upload needs an "uploadRequest" field holding JSON with at least "projectName".');
       }
       const req = uploadRequest.safeParse(parsed);
-      if (!req.success) throw validationError(`Invalid uploadRequest: ${req.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
-      if (!fields.platformVersion) throw validationError('The upload needs a "platformVersion" field.');
+      if (!req.success) throw invalid(`Invalid uploadRequest: ${req.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; ")}`);
+      if (!fields.platformVersion) throw invalid('The upload needs a "platformVersion" field.');
       const build = await acceptUpload(ctx, request.user!, {
         projectName: req.data.projectName,
         zip: file,
@@ -130,31 +130,7 @@ export const buildRoutes =
     });
 
     app.get<{ Params: { projectId: string } }>("/dfs/v1/projects-deployed-build/:projectId", signedIn, async (request) => {
-      const project = await db
-        .selectFrom("projects")
-        .selectAll()
-        .where("id", "=", buildNumber(request.params.projectId))
-        .where("account_id", "=", request.user!.accountId)
-        .executeTakeFirst();
-      if (!project) throw notFound(`No project ${request.params.projectId} in this account.`);
-      if (project.deployed_build_id === null) return { topLevelComponentMetadata: [] };
-      const build = await db.selectFrom("builds").select(["apps"]).where("id", "=", project.deployed_build_id).executeTakeFirstOrThrow();
-      const apps = await db.selectFrom("private_apps").select(["id", "uid"]).where("project_id", "=", project.id).where("deleted_at", "is", null).execute();
-      const appIds = new Map(apps.map((a) => [a.uid, a.id]));
-      return {
-        topLevelComponentMetadata: (JSON.parse(build.apps ?? "[]") as DeployedApp[]).map((a) => ({
-          componentName: a.uid,
-          type: { name: "PRIVATE_APP" },
-          deployOutput: { appId: appIds.get(a.uid) ?? null },
-          featureComponents: [
-            ...a.cards.map((c) => ({ componentName: c.uid, type: { name: "CRM_CARD_V2" }, deployOutput: { appId: appIds.get(a.uid) ?? null, cardId: `${a.uid}::${c.uid}` } })),
-            ...a.functions.map((f) => ({
-              componentName: f.name,
-              type: { name: "APP_FUNCTION" },
-              deployOutput: { appId: appIds.get(a.uid) ?? null, appFunctionName: f.name, ...(f.endpoint ? { endpoint: f.endpoint } : {}) },
-            })),
-          ],
-        })),
-      };
+      buildNumber(request.params.projectId); // refuses a non-numeric id with a 400, as before
+      return deployedComponents(db, request.user!.accountId, request.params.projectId);
     });
   };

@@ -17,24 +17,20 @@ export interface BuildSettings {
 }
 
 /**
- * Paths under the data dir; SPROCKET_DEPS_CACHE_DIR lets several servers (or test runs) share one warm cache. When
- * builds run under their own identity (the server is root), the data dir is closed to them (0700), so their scratch
- * space and the dependency cache live in a folder of their own under the system's temporary folder instead.
+ * Paths under the data dir; SPROCKET_DEPS_CACHE_DIR (config.builds.depsCacheDir) lets several servers (or test runs)
+ * share one warm cache. When builds run under their own identity (the server is root), the data dir is closed to them
+ * (0700), so their scratch space and the dependency cache live in a folder of their own under the system's temporary
+ * folder instead.
  */
-export function buildSettings(config: ServerConfig, env: NodeJS.ProcessEnv = process.env): BuildSettings {
+export function buildSettings(config: ServerConfig): BuildSettings {
   const base = config.buildIdentity
     ? path.join(os.tmpdir(), `sprocket-build-${crypto.createHash("sha256").update(config.dataDir).digest("hex").slice(0, 12)}`)
     : config.dataDir;
   return {
-    depsCacheDir: path.resolve(env.SPROCKET_DEPS_CACHE_DIR ?? path.join(base, "cache", "deps")),
+    depsCacheDir: config.builds.depsCacheDir ?? path.join(base, "cache", "deps"),
     workDir: path.join(base, "work", "builds"),
     runAs: config.buildIdentity,
-    jobLeaseMs: positive(env.SPROCKET_JOB_LEASE_MS, 15_000),
-    jobPollMs: positive(env.SPROCKET_JOB_POLL_MS, 500),
+    jobLeaseMs: config.builds.jobLeaseMs,
+    jobPollMs: config.builds.jobPollMs,
   };
-}
-
-function positive(value: string | undefined, fallback: number): number {
-  const n = Number(value);
-  return value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
 }

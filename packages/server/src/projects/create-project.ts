@@ -1,5 +1,5 @@
 import type { Platform } from "../platform";
-import { ApiError, validationError } from "../http/api-error";
+import { DomainError, invalid } from "../errors/domain-error";
 import { findProject, type ProjectRow } from "./project-lookup";
 
 /** Letters, digits, spaces, dots, dashes and underscores; it names a folder and appears in URLs. */
@@ -7,7 +7,7 @@ const PROJECT_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
 
 export function checkProjectName(name: string): void {
   if (!PROJECT_NAME.test(name)) {
-    throw validationError(
+    throw invalid(
       `Invalid project name ${JSON.stringify(name)}: use 1 to 100 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.`,
       [{ message: "Invalid project name", in: "name" }],
     );
@@ -17,7 +17,7 @@ export function checkProjectName(name: string): void {
 export async function createProject(p: Platform, accountId: number, name: string): Promise<ProjectRow> {
   checkProjectName(name);
   if (await findProject(p.store.db, accountId, name)) {
-    throw new ApiError(409, "CONFLICT", `A project named "${name}" already exists in account ${accountId}.`);
+    throw new DomainError("conflict", `A project named "${name}" already exists in account ${accountId}.`);
   }
   const now = p.clock.now();
   return p.store.db

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { notFound } from "../http/api-error";
+import { notFound } from "../errors/domain-error";
 import { iso, subtaskJson, type Subtask } from "./subtasks";
 import type { ProjectRow } from "./project-lookup";
 

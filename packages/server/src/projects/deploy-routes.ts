@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { deploy, deployRequest, queuedDeploy } from "@sprocket/contract";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
+import { invalid } from "../errors/domain-error";
 import { responds } from "../http/response-schema";
-import { validationError } from "../http/api-error";
 import type { ProjectsContext } from "./projects-context";
+import { componentTypeName } from "../apps/provision";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
 import { requireProject } from "./project-lookup";
 import { deployJson, requireDeploy } from "./deploy-json";
@@ -17,7 +18,7 @@ const developing = { config: { auth: "user" as const, permission: "develop" as c
 type DeployParams = { Params: { name: string; id: string } };
 
 const deployId = (raw: string) => {
-  if (!/^\d+$/.test(raw)) throw validationError(`Deploy id must be a positive whole number (got ${JSON.stringify(raw)}).`);
+  if (!/^\d+$/.test(raw)) throw invalid(`Deploy id must be a positive whole number (got ${JSON.stringify(raw)}).`);
   return Number(raw);
 };
 const statusLink = (name: string, id: number) => `/dfs/deploy/v1/deploy-status/projects/${encodeURIComponent(name)}/deploys/${id}`;
@@ -47,7 +48,7 @@ export const deployRoutes =
         buildResultType: "DEPLOY_BLOCKED",
         issues: result.removals.map((r) => ({
           uid: r.kind === "app" ? r.uid : r.name,
-          componentTypeName: r.kind === "app" ? "APPLICATION" : r.kind === "card" ? "CARD" : "APP_FUNCTION",
+          componentTypeName: componentTypeName(r.kind),
           errorMessages: [],
           blockingMessages: [{ message: `This deploy would remove ${describeRemoval(r)}.`, isWarning: true }],
         })),

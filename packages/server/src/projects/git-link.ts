@@ -1,5 +1,5 @@
 import type { Platform } from "../platform";
-import { validationError } from "../http/api-error";
+import { invalid } from "../errors/domain-error";
 import { requireProject } from "./project-lookup";
 import { RepositoryUrlError, checkAddresses, parseRepositoryUrl, resolveHost } from "./git-remote";
 
@@ -18,14 +18,14 @@ export async function linkRepository(p: Platform, accountId: number, name: strin
     const addresses = await resolveHost(remote).catch(() => []);
     checkAddresses(remote, addresses, p.config.gitPrivateHosts);
   } catch (e) {
-    if (e instanceof RepositoryUrlError) throw validationError(e.message, [{ message: "Unsupported repository URL", in: "repositoryUrl" }]);
+    if (e instanceof RepositoryUrlError) throw invalid(e.message, [{ message: "Unsupported repository URL", in: "repositoryUrl" }]);
     throw e;
   }
   if (!/^[A-Za-z0-9._/-]+$/.test(input.branch) || input.branch.startsWith("-")) {
-    throw validationError(`branch ${JSON.stringify(input.branch)} is not a valid branch name.`, [{ message: "Invalid branch", in: "branch" }]);
+    throw invalid(`branch ${JSON.stringify(input.branch)} is not a valid branch name.`, [{ message: "Invalid branch", in: "branch" }]);
   }
   if (input.webhookSecret.length < 16) {
-    throw validationError("webhookSecret must be at least 16 characters: it is what proves a push event comes from your git host.", [{ message: "Secret too short", in: "webhookSecret" }]);
+    throw invalid("webhookSecret must be at least 16 characters: it is what proves a push event comes from your git host.", [{ message: "Secret too short", in: "webhookSecret" }]);
   }
   await p.store.db
     .updateTable("projects")

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { ApiError, notFound, validationError } from "../http/api-error";
-import { parseRequestJson } from "../http/json-body";
+import { DomainError, invalid, notFound } from "../errors/domain-error";
+import { parseRequestJson } from "../util/safe-json";
 import type { ProjectsContext } from "./projects-context";
 import { recordBuild } from "./accept-upload";
 import { repositoryParts } from "./project-json";
@@ -28,7 +28,7 @@ export async function handleGitPush(ctx: ProjectsContext, projectId: number, raw
   const expected = `sha256=${createHmac("sha256", ctx.p.box.open(project.git_secret_sealed)).update(raw).digest("hex")}`;
   const given = headers.signature ?? "";
   if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
-    throw new ApiError(401, "INVALID_AUTHENTICATION", "The X-Hub-Signature-256 header is missing or does not match the webhook secret.");
+    throw new DomainError("unauthenticated", "The X-Hub-Signature-256 header is missing or does not match the webhook secret.");
   }
   if (headers.event === "ping") return { built: false, reason: "ping" };
   if (headers.event !== undefined && headers.event !== "push") return { built: false, reason: `${headers.event} events are ignored` };
@@ -36,8 +36,8 @@ export async function handleGitPush(ctx: ProjectsContext, projectId: number, raw
   try {
     event = parseRequestJson(raw.toString("utf8")) as PushEvent;
   } catch (e) {
-    if (e instanceof ApiError) throw e;
-    throw validationError(`The push event is not valid JSON: ${(e as Error).message}`);
+    if (e instanceof DomainError) throw e;
+    throw invalid(`The push event is not valid JSON: ${(e as Error).message}`);
   }
   const branch = event.ref?.replace(/^refs\/heads\//, "");
   if (branch !== project.git_branch) return { built: false, reason: `push to ${event.ref ?? "an unknown ref"}, not to the linked branch ${project.git_branch}` };

@@ -56,6 +56,8 @@ export async function fetchGitSource(ctx: ProjectsContext, projectId: number, co
         timeout: GIT_TIMEOUT_MS,
         ...(asRoot ? { uid: UNPRIVILEGED, gid: UNPRIVILEGED } : {}),
         env: {
+          // git finds its helpers (git-remote-http) on the server's PATH; nothing else of the server's environment passes.
+          // eslint-disable-next-line no-restricted-properties -- the child's own environment, not a setting
           PATH: process.env.PATH,
           HOME: home,
           XDG_CONFIG_HOME: home,

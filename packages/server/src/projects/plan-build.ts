@@ -1,11 +1,11 @@
 import { posix } from "node:path";
-import { hasErrors, projectFilesFromEntries, validateSource, type Diagnostic, type ProjectModel } from "@sprocket/project-format";
+import { hasErrors, internalType, projectFilesFromEntries, validateSource, type Diagnostic, type ProjectModel } from "@sprocket/project-format";
 import type { Subtask } from "./subtasks";
 
 export interface BuildPlan {
   model?: ProjectModel;
   diagnostics: Diagnostic[];
-  /** One per component: each app, each card, each app's function package. */
+  /** One per component: each app, each card, page, settings page and bulk action, each app's function package. */
   subtasks: Subtask[];
 }
 
@@ -25,6 +25,9 @@ export function planBuild(entries: Map<string, Buffer>, opts: { platformVersion:
     subtasks.push(subtask({ id: appId, name: app.uid, type: model.legacy ? "PRIVATE_APP" : "APPLICATION", rootPath: app.rootDir }));
     for (const card of app.cards) {
       subtasks.push(subtask({ id: `card:${app.uid}:${card.uid}`, name: card.uid, type: model.legacy ? "REACT_EXTENSION" : "CARD", rootPath: posix.dirname(card.configFile), parent: appId }));
+    }
+    for (const ext of app.extensions) {
+      subtasks.push(subtask({ id: `extension:${app.uid}:${ext.uid}`, name: ext.uid, type: internalType(ext.type), rootPath: posix.dirname(ext.configFile), parent: appId }));
     }
     if (app.functions.length > 0) {
       const dir = app.functionsDir ?? posix.dirname(app.functions[0]!.file);

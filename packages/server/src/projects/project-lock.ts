@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 
 /**
  * A staged build (what `hs project watch` fills file by file) locks its project: until it is queued or cancelled,
@@ -12,6 +12,6 @@ export function findStagedBuild(db: Kysely<Database>, projectId: number) {
 
 /** HubSpot's error for a locked project; the CLI recognises the subCategory (and `hs project watch` offers to cancel). */
 export const projectLocked = (name: string) =>
-  new ApiError(409, "CONFLICT", `Project "${name}" is locked by a staged build (hs project watch). Finish or cancel it first (POST …/builds/staged/cancel, or quit the watch).`, {
+  new DomainError("conflict", `Project "${name}" is locked by a staged build (hs project watch). Finish or cancel it first (POST …/builds/staged/cancel, or quit the watch).`, {
     subCategory: "BuildPipelineErrorType.PROJECT_LOCKED",
   });

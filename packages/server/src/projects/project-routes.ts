@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
 import { linkedProject, project as projectSchema, projectList, projectSettings } from "@sprocket/contract";
-import { parseBody } from "../http/parse-body";
+import { parseBody } from "../util/parse-body";
 import { responds } from "../http/response-schema";
 import { platformVersions } from "@sprocket/project-format";
 import type { ProjectsContext } from "./projects-context";
@@ -9,7 +9,7 @@ import { createProject } from "./create-project";
 import { deleteProject } from "./delete-project";
 import { getProjectSettings, updateProjectSettings } from "./project-settings";
 import { projectJson } from "./project-json";
-import { requireProject } from "./project-lookup";
+import { listProjects, requireProject } from "./project-lookup";
 import { gitWebhookPath, linkRepository, unlinkRepository } from "./git-link";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
@@ -23,7 +23,7 @@ export const projectRoutes =
   ({ p }: ProjectsContext): FastifyPluginAsync =>
   async (app) => {
     app.get("/developer/projects/v1", { ...signedIn, ...responds(projectList) }, async (request) => {
-      const rows = await p.store.db.selectFrom("projects").selectAll().where("account_id", "=", request.user!.accountId).orderBy("name").execute();
+      const rows = await listProjects(p.store.db, request.user!.accountId);
       return { results: await Promise.all(rows.map((r) => projectJson(p.store.db, r))) };
     });
 

@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { ApiError, notFound } from "../http/api-error";
+import { DomainError, notFound } from "../errors/domain-error";
 import { planAppRemovals, type DeployedApp, type Removal } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { requireProject } from "./project-lookup";
@@ -28,7 +28,7 @@ export async function queueDeploy(
     .executeTakeFirst();
   if (!build) throw notFound(`Project "${project.name}" has no build ${input.buildNumber}.`);
   if (build.status !== "SUCCESS" || build.apps === null) {
-    throw new ApiError(400, "VALIDATION_ERROR", `Build ${input.buildNumber} of "${project.name}" is ${build.status}; only a successful build can be deployed.`, {
+    throw new DomainError("invalid", `Build ${input.buildNumber} of "${project.name}" is ${build.status}; only a successful build can be deployed.`, {
       subCategory: "DeployPipelineErrorType.BUILD_NOT_DEPLOYABLE",
     });
   }
@@ -42,9 +42,9 @@ export async function queueDeploy(
 }
 
 /** The v1 answer to a deploy that would remove components: HubSpot's warning error, which the CLI recognises. */
-export function removalWarning(removals: Removal[]): ApiError {
+export function removalWarning(removals: Removal[]): DomainError {
   const names = removals.map(describeRemoval);
-  return new ApiError(400, "VALIDATION_ERROR", `This deploy would remove ${names.join(", ")}. Deploy again with skipRemovalWarning (sprocket project deploy --force) to confirm.`, {
+  return new DomainError("invalid", `This deploy would remove ${names.join(", ")}. Deploy again with skipRemovalWarning (sprocket project deploy --force) to confirm.`, {
     subCategory: "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS",
     context: { COMPONENT_NAME: names },
     errors: names.map((n) => ({ message: `${n} will be removed`, context: { COMPONENT_NAME: [n] } })),

@@ -5,6 +5,7 @@ import type { JobHandler } from "../jobs/job-queue";
 import type { ProjectsContext } from "./projects-context";
 import { planBuild, diagnosticError } from "./plan-build";
 import { buildComponents } from "./build-components";
+import { withoutBuildPaths } from "./build-messages";
 import { packArtifact } from "./build-artifact";
 import { crashTestPause } from "./crash-test-pause";
 import { fetchGitSource } from "./git-source";
@@ -47,7 +48,10 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  if (outcome) await finishBuild(ctx, buildId, outcome);
+  if (outcome) {
+    const folders = { srcDir: join(work, "src"), work, workDir: ctx.settings.workDir, depsCacheDir: ctx.settings.depsCacheDir, dataDir: ctx.p.config.dataDir };
+    await finishBuild(ctx, buildId, { ...outcome, ...withoutBuildPaths(outcome.subtasks, outcome.warnings, outcome.error, folders) });
+  }
 
   async function buildIn(work: string, build: NonNullable<typeof found>): Promise<Outcome | undefined> {
     await db.updateTable("builds").set({ status: "BUILDING", started_at: build.started_at ?? now() }).where("id", "=", buildId).execute();
@@ -81,7 +85,7 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     await unpackZip(sourceZip, srcDir);
     // unpackZip stages in a 0700 mkdtemp folder; the build identity reads the sources (their files are 0644).
     if (ctx.settings.runAs) await chmod(srcDir, 0o755);
-    await crashTestPause("build", ctx.log);
+    await crashTestPause(ctx.p.config.testHooks, "build", ctx.log);
 
     // Sub-builds finish concurrently; their updates are written one after another from this one list.
     let saving = Promise.resolve();
@@ -111,7 +115,8 @@ interface Outcome {
 }
 
 async function finishBuild(ctx: ProjectsContext, buildId: number, r: Outcome): Promise<void> {
-  const subtasks = r.subtasks.map((s, i) => (i === 0 && r.warnings.length ? { ...s, warnings: r.warnings } : s));
+  // The project's warnings go with the first sub-build, beside any of its own (an install's).
+  const subtasks = r.subtasks.map((s, i) => (i === 0 && r.warnings.length ? { ...s, warnings: [...r.warnings, ...(s.warnings ?? [])] } : s));
   await ctx.p.store.db.transaction().execute(async (trx) => {
     await trx
       .updateTable("builds")

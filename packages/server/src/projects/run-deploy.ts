@@ -1,5 +1,5 @@
 import type { JobHandler } from "../jobs/job-queue";
-import { ApiError } from "../http/api-error";
+import { DomainError } from "../errors/domain-error";
 import { planAppRemovals, provisionApps, type DeployedApp } from "../apps/provision";
 import type { ProjectsContext } from "./projects-context";
 import { crashTestPause } from "./crash-test-pause";
@@ -45,7 +45,7 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
   try {
     await db.transaction().execute(async (trx) => {
       const result = await provisionApps(trx, ctx.p, { accountId: deploy.account_id, projectId: deploy.project_id, buildId: deploy.build_id, apps });
-      await crashTestPause("deploy", ctx.log);
+      await crashTestPause(ctx.p.config.testHooks, "deploy", ctx.log);
       const finishedAt = now();
       const secretWarnings = await missingSecrets(trx, deploy.account_id, apps);
       const done = [
@@ -55,9 +55,13 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
       await trx.updateTable("projects").set({ deployed_build_id: deploy.build_id, updated_at: finishedAt }).where("id", "=", deploy.project_id).execute();
       await trx.updateTable("deploys").set({ status: "SUCCESS", finished_at: finishedAt, subdeploys: JSON.stringify(done) }).where("id", "=", deployId).execute();
     });
+    // Tokens minted and apps removed are what they are now; every node also drops its cache on the deploy notice.
+    ctx.p.apps.tokens.invalidate();
   } catch (e) {
-    if (!(e instanceof ApiError)) throw e;
-    await failDeploy(ctx, deployId, e.message, planned, e.extra.subCategory);
+    // A domain's refusal (an app uid taken, the app limit reached) fails the deploy for good; anything else (the
+    // store gone, a crash) and a service that is merely unavailable leave it to the job queue's retry.
+    if (!(e instanceof DomainError) || e.kind === "unavailable") throw e;
+    await failDeploy(ctx, deployId, e.message, planned, e.details.subCategory);
   }
 }
 

@@ -3,7 +3,8 @@ import path from "node:path";
 import SQLite from "better-sqlite3";
 import pg from "pg";
 import { Kysely, PostgresDialect } from "kysely";
-import { registerReader, sqliteDialect, type StatementCache } from "./sqlite-now";
+import { registerReader, sqliteDialect } from "./sqlite-now";
+import { withStatementCache } from "./statement-cache";
 import type { Database } from "./schema";
 
 export type Engine = "sqlite" | "postgres";
@@ -32,27 +33,6 @@ export function openSqlite(file: string): Store {
   const db = new Kysely<Database>({ dialect });
   registerReader(db, driver);
   return { db, engine: "sqlite", file, close: () => db.destroy() };
-}
-
-/**
- * Kysely prepares every query anew; better-sqlite3 statements are reusable, and preparing was about 5% of a CRM read.
- * Queries are built from a bounded set of shapes (values are parameters), so the caches stay small; the cap guards them.
- */
-function withStatementCache(sqlite: SQLite.Database, max = 2000): StatementCache {
-  const cached = (raw: boolean) => {
-    const statements = new Map<string, SQLite.Statement>();
-    return (sql: string) => {
-      let statement = statements.get(sql);
-      if (!statement) {
-        if (statements.size >= max) statements.clear();
-        statement = sqlite.prepare(sql);
-        if (raw) statement.raw(true);
-        statements.set(sql, statement);
-      }
-      return statement;
-    };
-  };
-  return { close: () => sqlite.close(), prepare: cached(false), prepareRaw: cached(true) };
 }
 
 export function openPostgres(url: string, poolSize = 10): Store {

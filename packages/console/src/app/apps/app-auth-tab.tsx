@@ -1,4 +1,4 @@
-// Auth tab: scopes, the access token (show, copy, rotate, expire the old one) and deleting the app.
+// Auth tab: scopes, the access token, the client secret (show, copy, rotate, expire the old one) and deleting the app.
 import { useState } from "react";
 import { Alert, Badge, Button, Code, Group, Menu, Modal, Paper, Stack, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -7,7 +7,8 @@ import { api, errorText } from "../api-client";
 import { ErrorNotice, formatDate } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import type { PrivateAppDetail } from "@sprocket/contract";
+import type { PrivateAppDetail, TokenReveal, TokenRotation } from "@sprocket/contract";
+import { AppClientSecret } from "./app-client-secret";
 
 export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const { accountId } = useSession();
@@ -21,11 +22,11 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["private-app", accountId] });
 
   const reveal = useMutation({
-    mutationFn: () => api<{ token: string }>("POST", `${base}/token/reveal`),
+    mutationFn: () => api<TokenReveal>("POST", `${base}/token/reveal`),
     onSuccess: ({ token }) => setRevealed(token),
   });
   const rotate = useMutation({
-    mutationFn: (mode: "now" | "later") => api<{ token: string }>("POST", `${base}/token/rotate`, { mode }),
+    mutationFn: (mode: "now" | "later") => api<TokenRotation>("POST", `${base}/token/rotate`, { mode }),
     onSuccess: async ({ token }) => {
       setRevealed(token);
       await refresh();
@@ -124,6 +125,8 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
           </Stack>
         ) : null}
       </Paper>
+
+      <AppClientSecret appId={app.appId} />
 
       <Paper withBorder p="md" component="section" aria-labelledby="scopes-title">
         <Title order={2} size="h4" id="scopes-title" mb="xs">

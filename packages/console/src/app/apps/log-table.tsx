@@ -40,7 +40,7 @@ const columns: Record<LogKind, Column[]> = {
   ],
   extensions: [
     { header: "Time", width: 150, cell: time },
-    { header: "Event", width: 150, cell: (e) => (e.kind === "extension-event" ? <Badge color={e.eventType === "RENDER_FAILURE" ? "red" : e.eventType === "LOG" ? "gray" : "teal"} variant="light">{e.eventType}</Badge> : null) },
+    { header: "Event", width: 150, cell: (e) => (e.kind === "extension-event" ? <Badge color={e.eventType === "RENDER_FAILURE" ? "red" : e.eventType === "LOG" ? "gray" : e.eventType === "FETCH" ? "blue" : "teal"} variant="light">{e.eventType}</Badge> : null) },
     { header: "Level", width: 80, cell: (e) => (e.kind === "extension-event" ? <Badge color={levelColors[e.level]} variant="dot">{e.level}</Badge> : null) },
     { header: "Card", width: 130, cell: (e) => (e.kind === "extension-event" ? clip(e.cardUid) : null) },
     { header: "Message", cell: (e) => (e.kind === "extension-event" ? clip(e.message) : null) },

@@ -32,6 +32,15 @@ async function invokeAppFunction(appId: number, ...[request, { traceparent }]: P
   return result.response;
 }
 
+/**
+ * `hubspot.fetch`: the server proxies the card's request (permitted URLs only, signed, limited) and answers with the
+ * backend's status, headers and body; a refused request is an error whose message the card sees.
+ */
+async function proxyCardFetch(card: RecordCard, record: CrmRecordRef, ...[request, { traceparent }]: Parameters<NonNullable<CardServices["fetchProxy"]>>) {
+  const body = { ...request, cardUid: card.cardUid, location: card.location, objectTypeId: record.objectTypeId, objectId: record.objectId };
+  return api<Awaited<ReturnType<NonNullable<CardServices["fetchProxy"]>>>>("POST", `/api/v1/card-fetch/${card.appId}`, body, { headers: { traceparent } });
+}
+
 interface CardFrameProps {
   card: RecordCard;
   record: CrmRecordRef;
@@ -65,6 +74,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
       context,
       services: {
         invoke: (request, meta) => invokeAppFunction(card.appId, request, meta),
+        fetchProxy: (request, meta) => proxyCardFetch(card, record, request, meta),
         hostData: cardHostData,
         onAlert: (alert) => setAlerts((shown) => [...shown, { ...alert, key: nextAlert++ }]),
         onReloadPage: () => pageRef.current.reloadPage(),
@@ -85,6 +95,8 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
         reportExtensionEvent({ ...render, kind: "RENDER_FAILURE", level: "error", message: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started), timestamp: Date.now() }),
     );
     return () => handle.unmount();
+    // Mounted again for another card, record or user only: a re-render with equal values must not reload the card.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [card.appId, card.cardUid, card.bundleUrl, record.objectId, record.objectTypeId, viewer.user.id]);
   // After the record was read again (an edit, or refreshObjectProperties), cards re-read their properties.
   const firstVersion = useRef(version);

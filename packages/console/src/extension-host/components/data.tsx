@@ -219,6 +219,8 @@ function Tab({ tabId, title, disabled, children }: RemoteProps) {
   const tabs = useContext(TabsContext);
   const key = useId();
   const id: string | number = tabId ?? key;
+  // Registered once per tab (key is stable, the Tabs context too); only its own props re-register it.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   useLayoutEffect(() => tabs?.register({ id, title: title ?? String(id), disabled: Boolean(disabled), key }), [id, title, disabled]);
   if (!tabs) return <div>{children}</div>;
   return (

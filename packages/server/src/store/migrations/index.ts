@@ -7,6 +7,7 @@ import { crmMigration } from "./004-crm";
 import { logsMigration } from "./005-logs";
 import { functionsMigration } from "./006-functions";
 import { bootstrapMigration } from "./007-bootstrap";
+import { appFetchMigration } from "./008-app-fetch";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -17,4 +18,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "005-logs": logsMigration,
   "006-functions": functionsMigration,
   "007-bootstrap": bootstrapMigration,
+  "008-app-fetch": appFetchMigration,
 };

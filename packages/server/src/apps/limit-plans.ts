@@ -1,0 +1,39 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import type { Clock } from "../platform";
+import { limitPlan, type LimitPlan } from "./rate-limits";
+import type { MaybePromise } from "../util/maybe-async";
+
+/** How long an account's limits are taken as read: a change made in the database applies within this long. */
+const LIMITS_CACHE_MS = 5000;
+
+/** Each account's rate-limit plan, read from its row and kept a few seconds, so a cached call checks limits without a promise. */
+export class LimitPlans {
+  private readonly cache = new Map<number, { plan: LimitPlan; at: number }>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  of(accountId: number): MaybePromise<LimitPlan> {
+    const now = this.clock.now();
+    const hit = this.cache.get(accountId);
+    if (hit && now - hit.at < LIMITS_CACHE_MS && now >= hit.at) return hit.plan;
+    return this.db
+      .selectFrom("accounts")
+      .select(["api_limit_ten_secondly", "api_limit_daily", "search_limit_secondly"])
+      .where("id", "=", accountId)
+      .executeTakeFirstOrThrow()
+      .then((row) => {
+        const plan = limitPlan({ tenSecondly: row.api_limit_ten_secondly, daily: row.api_limit_daily, searchSecondly: row.search_limit_secondly });
+        this.cache.set(accountId, { plan, at: now });
+        return plan;
+      });
+  }
+
+  /** Reads the account's limits again at its next call (after they were changed). */
+  forget(accountId: number): void {
+    this.cache.delete(accountId);
+  }
+}

@@ -1,0 +1,122 @@
+import { pino } from "pino";
+import type { Redis } from "ioredis";
+import type { ServerConfig } from "./config";
+import { systemClock, type Clock, type Platform } from "./platform";
+import { openStore } from "./store/database";
+import { migrateToLatest } from "./store/migrate";
+import { checkDatabaseRole } from "./store/database-role";
+import { makeDataDirPrivate } from "./store/private-data-dir";
+import { SecretBox, loadOrCreateKey } from "./crypto/secret-box";
+import { openRedis } from "./cluster/open-redis";
+import { InProcessPubSub } from "./cluster/pub-sub";
+import { RedisPubSub } from "./cluster/redis-pub-sub";
+import { MessageSigner } from "./cluster/signed-messages";
+import { ClusterEvents } from "./cluster/cluster-events";
+import { openJobQueue } from "./jobs/open-job-queue";
+import { Addresses } from "./http/addresses";
+import { userAuthenticators } from "./http/authenticate";
+import { Logs } from "./logs/logs-service";
+import { PropertyDefinitions } from "./crm/property-service";
+import { GraphqlSchemas } from "./crm/graphql/schema-cache";
+import { RedisLogBus } from "./logs/redis-log-bus";
+import { SqliteLogWriter } from "./logs/sqlite-log-writer";
+import { pruneLogsAtStart, registerLogRetention } from "./logs/retention-job";
+import { ApiLimits } from "./apps/rate-limits";
+import { AppTokens } from "./apps/app-tokens";
+import { LimitPlans } from "./apps/limit-plans";
+import { authenticateApp } from "./apps/app-auth";
+import { FunctionRunners } from "./functions/function-runners";
+import { FunctionFiles } from "./functions/build-files";
+import { followDeploysForRunners } from "./functions/follow-deploys";
+import { LiveBuilds } from "./extensions/live-builds";
+import { buildSettings } from "./projects/build-settings";
+import { clearBuildScratch, registerProjectJobs } from "./projects/projects-jobs";
+
+export interface PlatformOptions {
+  clock?: Clock;
+}
+
+/**
+ * The composition root: opens the store (migrated), Redis when configured, and builds every long-lived part of a node
+ * once, each domain's caches with it. Operator commands use it as built; the server also calls `start` once it
+ * listens. Nothing is assigned onto the platform afterwards: what is known only later (the listening addresses) is
+ * asked of `addresses` when needed.
+ */
+export async function createPlatform(config: ServerConfig, opts: PlatformOptions = {}): Promise<Platform> {
+  const clock = opts.clock ?? systemClock;
+  const log = pino({ level: config.logLevel });
+  const store = openStore(config);
+  let redis: Redis | undefined;
+  // Before anything else is written there; startServer repeats it once bootstrap.json and tls/ exist.
+  makeDataDirPrivate(config.dataDir);
+  try {
+    await checkDatabaseRole(store, config.databaseAllowSuperuser);
+    await migrateToLatest(store);
+    if (config.redisUrl) redis = await openRedis(config.redisUrl);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const key = loadOrCreateKey(config.dataDir, config.secretKey);
+  const properties = new PropertyDefinitions(store.db, clock);
+  const reportFailure = (error: unknown, what: string) => log.warn({ err: error }, `${what} failed`);
+  // Nodes hear of each other's deploys and log events through Redis, signed with the shared key; a lone node keeps them in-process.
+  const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => reportFailure(e, "Redis pub/sub")) : new InProcessPubSub();
+  const bus = redis ? new RedisLogBus(pubsub, (e) => reportFailure(e, "log stream publish")) : undefined;
+  const logs = new Logs(store.db, clock, config.logs, reportFailure, bus, store.file ? new SqliteLogWriter(store.file) : undefined);
+  const builds = buildSettings(config);
+  const addresses = new Addresses();
+  // Functions call the HubSpot API host; their calls come back to this very node over loopback, the one local address
+  // they may reach unless the operator allows private networks (runtime's child/network-guard.ts).
+  const runners = new FunctionRunners(() =>
+    addresses.api === undefined ? undefined : { hubspotApiBaseUrl: addresses.api, limits: config.functionLimits, allowPrivateNetwork: config.functionAllowPrivateNetwork },
+  );
+  const stopFollowing: Array<() => void> = [];
+  let closing: Promise<void> | undefined;
+
+  const platform: Platform = {
+    config,
+    store,
+    box: new SecretBox(key),
+    clock,
+    log,
+    limits: new ApiLimits(redis, config.redisPrefix),
+    logs,
+    cluster: new ClusterEvents(pubsub),
+    jobs: openJobQueue(store, clock, { leaseMs: builds.jobLeaseMs, pollMs: builds.jobPollMs, log: log.child({ domain: "jobs" }) }),
+    addresses,
+    authenticators: { ...userAuthenticators, app: authenticateApp },
+    builds,
+    apps: { tokens: new AppTokens(store.db, clock), limitPlans: new LimitPlans(store.db, clock) },
+    crm: { properties, graphqlSchemas: new GraphqlSchemas(store.db, properties) },
+    functions: { runners, files: new FunctionFiles(store.db, config.dataDir) },
+    liveBuilds: new LiveBuilds(),
+    async start() {
+      // What each domain does when an app's live build changes, on whichever node the deploy ran.
+      stopFollowing.push(
+        await platform.cluster.onDeploy(() => platform.apps.tokens.invalidate()),
+        await followDeploysForRunners(platform),
+        await platform.liveBuilds.follow(platform.cluster),
+      );
+      await clearBuildScratch(platform);
+      await platform.jobs.start();
+      await pruneLogsAtStart(platform);
+    },
+    close() {
+      closing ??= (async () => {
+        for (const stop of stopFollowing) stop();
+        // Unfinished jobs go back to the queue; then the runners, the log's pending writes, and what holds connections.
+        await platform.jobs.stop();
+        await runners.close();
+        await logs.close();
+        await pubsub.close();
+        await Promise.all([store.close(), redis?.quit()]);
+      })();
+      return closing;
+    },
+  };
+  // Each domain registers its workers before the queue starts.
+  registerProjectJobs(platform);
+  registerLogRetention(platform);
+  return platform;
+}

@@ -1,0 +1,64 @@
+import type { Platform } from "../platform";
+import { after, type MaybePromise } from "../util/maybe-async";
+import { findObjectType, type ObjectType } from "./object-types";
+import type { PropertyDef } from "./property-definitions";
+import { getObject, objectNotFound, pageObjects, resolveIds, type StoredObject } from "./object-store";
+import { attachHistory, objectView, selectProperties } from "./object-view";
+import { v3Associations } from "./associations";
+import type { Db } from "./object-writes";
+
+/** What a list or get asks to see of each record: HubSpot's `properties`, `propertiesWithHistory`, `associations`. */
+export interface ViewOptions {
+  properties: string[];
+  propertiesWithHistory: string[];
+  /** Object type names; unknown ones are ignored, as HubSpot does. */
+  associations: string[];
+}
+
+type View = Record<string, unknown>;
+
+/**
+ * Builds list/get answers: properties, history and v3 associations, each fetched once for the whole page. Without
+ * history or associations asked for, the answer is built without a promise (a cached get runs start to end at once).
+ */
+function viewsOf(p: Platform, accountId: number, t: ObjectType, objects: StoredObject[], opts: ViewOptions): MaybePromise<View[]> {
+  return after(p.crm.properties.live(accountId, t.id), (defs) => {
+    const names = selectProperties(t, defs, opts.properties);
+    const views = objects.map((o) => objectView(t, o, names));
+    const targets = [...new Set(opts.associations.map((n) => findObjectType(n)).filter((x): x is ObjectType => !!x))];
+    return opts.propertiesWithHistory.length === 0 && targets.length === 0 ? views : addExtras(p.store.db, accountId, t, defs, objects, views, opts.propertiesWithHistory, targets);
+  });
+}
+
+async function addExtras(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, objects: StoredObject[], views: View[], history: string[], targets: ObjectType[]) {
+  await attachHistory(db, accountId, defs, views, history);
+  if (targets.length > 0) {
+    const assoc = await v3Associations(db, accountId, t, targets, objects.map((o) => o.id));
+    views.forEach((v, i) => {
+      const a = assoc.get(objects[i]!.id);
+      if (a) v.associations = a;
+    });
+  }
+  return views;
+}
+
+/** One page of records in id order after `afterId`; `lastId` is where the next page starts when there is one. */
+export async function listObjects(p: Platform, accountId: number, t: ObjectType, page: { afterId: number; limit: number; archived: boolean }, opts: ViewOptions): Promise<{ views: View[]; lastId?: number }> {
+  const objects = await pageObjects(p.store.db, accountId, t, { ...page, limit: page.limit + 1 });
+  const shown = objects.slice(0, page.limit);
+  const views = await viewsOf(p, accountId, t, shown, opts);
+  return objects.length > page.limit ? { views, lastId: shown[shown.length - 1]!.id } : { views };
+}
+
+/** One record named by id or `idProperty`; a cached read answers without a promise (the CRM's hot path). */
+export function readObject(p: Platform, accountId: number, t: ObjectType, rawId: string, by: { idProperty: string | undefined; archived: boolean }, opts: ViewOptions): MaybePromise<View> {
+  const db = p.store.db;
+  return after(p.crm.properties.live(accountId, t.id), (defs) =>
+    after(resolveIds(db, accountId, t, defs, [rawId], by.idProperty), ([id]) =>
+      after(id === undefined ? undefined : getObject(db, accountId, t, id, by.archived), (object) => {
+        if (!object) throw objectNotFound(t, rawId);
+        return after(viewsOf(p, accountId, t, [object], opts), ([view]) => view!);
+      }),
+    ),
+  );
+}

@@ -1,0 +1,56 @@
+import type { Clock } from "../platform";
+import { after, type MaybePromise } from "../util/maybe-async";
+import type { ObjectType } from "./object-types";
+import { allProperties, archiveProperty, createProperty, updateProperty, type PropertyCreateInput, type PropertyDef } from "./property-definitions";
+import type { Db } from "./object-writes";
+
+/** How long a type's definitions are served from memory: a change made through another node shows within this. */
+const CACHE_MS = 1000;
+
+/**
+ * The property definitions one platform serves. Every object read and write needs its type's live definitions, so
+ * they are kept briefly per account and type, timed by the platform's clock, and dropped whenever they change here.
+ */
+export class PropertyDefinitions {
+  private readonly cache = new Map<string, { at: number; defs: Map<string, PropertyDef> }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The live (unarchived) definitions of a type; a cached answer comes without a promise (the get-by-id hot path). */
+  live(accountId: number, typeId: string): MaybePromise<Map<string, PropertyDef>> {
+    const now = this.clock.now();
+    const key = `${accountId}:${typeId}`;
+    const hit = this.cache.get(key);
+    if (hit && now - hit.at < CACHE_MS && now >= hit.at) return hit.defs;
+    return after(allProperties(this.db, accountId, typeId), (all) => {
+      const defs = new Map([...all].filter(([, d]) => !d.archived));
+      this.cache.set(key, { at: now, defs });
+      return defs;
+    });
+  }
+
+  invalidate(accountId: number, typeId: string): void {
+    this.cache.delete(`${accountId}:${typeId}`);
+  }
+
+  /** Creates one property; `trx` may be the transaction of a larger write (batch create). */
+  async create(trx: Db, accountId: number, t: ObjectType, input: PropertyCreateInput): Promise<PropertyDef> {
+    const def = await createProperty(trx, accountId, t, input, this.clock.now());
+    this.invalidate(accountId, t.id);
+    return def;
+  }
+
+  async update(trx: Db, accountId: number, t: ObjectType, name: string, body: unknown): Promise<PropertyDef> {
+    const def = await updateProperty(trx, accountId, t, name, body, this.clock.now());
+    this.invalidate(accountId, t.id);
+    return def;
+  }
+
+  async archive(trx: Db, accountId: number, t: ObjectType, name: string): Promise<void> {
+    await archiveProperty(trx, accountId, t, name, this.clock.now());
+    this.invalidate(accountId, t.id);
+  }
+}

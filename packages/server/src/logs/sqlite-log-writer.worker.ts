@@ -1,0 +1,57 @@
+// The log sink's SQLite writer thread (see sqlite-log-writer.ts): it runs each batch of INSERTs in one transaction.
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
+import SQLite from "better-sqlite3";
+import { withStatementCache } from "../store/statement-cache";
+
+export interface WriterData {
+  file: string;
+  pragmas: string[];
+}
+export interface WriteRequest {
+  id: number;
+  /** The statements of one flush; undefined asks the thread to close its connection. */
+  batch?: Array<{ sql: string; parameters: readonly unknown[] }>;
+}
+export type WriteReply = { id: number; ids?: number[][]; error?: string; closed?: true };
+
+const { file, pragmas } = workerData as WriterData;
+
+function open(): SQLite.Database {
+  const db = new SQLite(file);
+  for (const pragma of pragmas) db.pragma(pragma);
+  return db;
+}
+
+let db: SQLite.Database | undefined;
+/** Why the store could not be opened: every write is answered with it. */
+let openError = "";
+try {
+  db = open();
+} catch (e) {
+  openError = `cannot open ${file}: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+const statements = db && withStatementCache(db);
+/** Each statement's first column of every row (the ids an INSERT ... RETURNING id gives back), all in one transaction. */
+const run = db?.transaction((batch: NonNullable<WriteRequest["batch"]>) =>
+  batch.map(({ sql, parameters }) => (statements!.prepareRaw(sql).all(parameters) as number[][]).map((row) => row[0]!)),
+);
+
+const port = parentPort as MessagePort;
+const reply = (message: WriteReply) => port.postMessage(message);
+port.on("message", (message: WriteRequest) => {
+  if (!message.batch) {
+    db?.close();
+    reply({ id: message.id, closed: true });
+    return;
+  }
+  if (!run) {
+    reply({ id: message.id, error: openError });
+    return;
+  }
+  try {
+    reply({ id: message.id, ids: run(message.batch) });
+  } catch (e) {
+    reply({ id: message.id, error: e instanceof Error ? e.message : String(e) });
+  }
+});

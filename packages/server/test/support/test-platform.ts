@@ -1,0 +1,26 @@
+import { createPlatform, loadConfig } from "../../src/index";
+import type { Clock, Platform } from "../../src/platform";
+import { createTestDatabase, type TestDatabase } from "./test-database";
+
+export interface TestPlatform {
+  platform: Platform;
+  db: TestDatabase;
+  /** Closes the platform and drops its database. */
+  stop(): Promise<void>;
+}
+
+/** The platform over a fresh store of the engine under test, without an HTTP server: for suites of domain services. */
+export async function openTestPlatform(opts: { clock?: Clock } = {}): Promise<TestPlatform> {
+  const db = await createTestDatabase();
+  const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent" };
+  if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
+  const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env), opts);
+  return {
+    platform,
+    db,
+    async stop() {
+      await platform.close();
+      await db.drop();
+    },
+  };
+}
