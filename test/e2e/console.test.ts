@@ -9,6 +9,7 @@ import { createAccount } from "../../packages/server/src/accounts/account-servic
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { runCli } from "../../packages/cli/test/run-cli";
+import { ProjectApi, zipFixtureSource } from "../../packages/server/test/support/project-api";
 
 const screenshots = path.resolve(import.meta.dirname, "../../test-results/console");
 const engine = process.env.SPROCKET_TEST_DB ?? "sqlite";
@@ -16,7 +17,7 @@ let server: TestServer;
 let browser: Browser;
 let accountId: number;
 const admin = { email: "", password: "" };
-const member = { email: "member@example.com", password: "" };
+const member = { email: "member@example.com", password: "", ownAccountId: 0 };
 
 async function call(method: string, url: string, token: string, body?: unknown) {
   const res = await fetch(server.url + url, {
@@ -57,6 +58,7 @@ beforeAll(async () => {
   // A user who is super admin of their own account but only a plain user of the demo account.
   const other = await createAccount(server.platform, { name: "Member's own account", admin: { email: member.email } });
   member.password = other.superAdmin.password;
+  member.ownAccountId = other.accountId;
   const user = await server.platform.store.db.selectFrom("users").select("id").where("email", "=", member.email).executeTakeFirstOrThrow();
   await server.platform.store.db.insertInto("memberships").values({ account_id: accountId, user_id: user.id, role: "user" }).execute();
   browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
@@ -279,6 +281,97 @@ describe("console", () => {
     await page.getByText("Deploy successful builds automatically").waitFor();
     await shot(page, "project-settings");
     expect(errors).toEqual([]);
+    await context.close();
+  });
+  it("follows a deploy the app limit refuses to FAILED with its reason, and lists deploys with who, when and build", async () => {
+    const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
+    expect((await api.call("POST", "/developer/projects/v1", { body: { name: "minimal-async" } })).status).toBeLessThan(300);
+    const upload = await api.upload("minimal-async", await zipFixtureSource("minimal-async"), { platformVersion: "2025.1", uploadMessage: "over the limit", skipAutoDeploy: true });
+    const buildId = upload.body.buildId as number;
+    expect((await api.waitForBuild("minimal-async", buildId)).status).toBe("SUCCESS");
+    const accounts = server.platform.store.db.updateTable("accounts").where("id", "=", accountId);
+    const { max_private_apps: limit } = await server.platform.store.db.selectFrom("accounts").select("max_private_apps").where("id", "=", accountId).executeTakeFirstOrThrow();
+    // A full account: the deploy is queued, then refused when it would create one app too many.
+    await accounts.set({ max_private_apps: 0 }).execute();
+    try {
+      const { context, page, errors } = await openPage();
+      await signIn(page, admin, `/developer-projects/${accountId}/project/minimal-async/build/${buildId}`);
+      await page.getByRole("button", { name: "Deploy this build" }).click();
+      const progress = page.getByTestId("deploy-progress");
+      await expect.poll(() => progress.getAttribute("data-status")).toBe("FAILURE");
+      expect(await progress.textContent()).toMatch(/Deploy #\d+ failed.*would create 1 private app.*limit of 0/);
+      await shot(page, "deploy-failed");
+      await progress.getByRole("link", { name: "Deploy history" }).click();
+      const history = page.getByRole("table", { name: "Deploy history" });
+      await history.waitFor();
+      const row = history.locator("tr[data-status=FAILURE]").first();
+      expect(await row.textContent()).toMatch(new RegExp(`FAILED.*Build #${buildId}.*${admin.email.replace(/[.+]/g, "\\$&")}`));
+      // When: a date, not the placeholder.
+      expect(await row.locator("td").nth(4).textContent()).not.toBe("—");
+      await row.getByRole("link", { name: `Build #${buildId}` }).waitFor();
+      expect(await history.getByText(/would create 1 private app/).count()).toBe(1);
+      await shot(page, "deploy-history");
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await accounts.set({ max_private_apps: limit }).execute();
+    }
+  });
+
+  it("creates a contact in the console, lists it and deletes it after a confirmation", async () => {
+    const { context, page, errors } = await openPage();
+    await signIn(page, admin, `/contacts/${accountId}/objects/0-1`);
+    await page.getByRole("button", { name: "Create contact" }).click();
+    const form = page.getByRole("dialog", { name: "Create contact" });
+    await form.getByLabel("First Name", { exact: true }).fill("Hypatia");
+    await form.getByLabel("Last Name", { exact: true }).fill("Alexandrova");
+    await form.getByLabel("Email", { exact: true }).fill("hypatia@library.example");
+    await shot(page, "contact-create");
+    await form.getByRole("button", { name: "Create", exact: true }).click();
+    await form.waitFor({ state: "hidden" });
+    await page.getByLabel("Search contacts").fill("Alexandrova");
+    await page.getByRole("link", { name: "Hypatia Alexandrova" }).click();
+    const id = /\/record\/0-1\/(\d+)$/.exec(page.url())?.[1];
+    expect(id).toBeDefined();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.getByRole("dialog", { name: "Delete Hypatia Alexandrova?" }).getByRole("button", { name: "Delete contact" }).click();
+    await page.waitForURL(`**/contacts/${accountId}/objects/0-1`);
+    await page.getByLabel("Search contacts").fill("Alexandrova");
+    await page.getByText("No contacts match “Alexandrova”").waitFor();
+    const { token } = await createTestApp(server.platform, accountId, { uid: "crm-reader", scopes: ["crm.objects.contacts.read"] });
+    expect((await call("GET", `/crm/v3/objects/contacts/${id}`, token)).status).toBe(404);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("says how to add records to an account without any, and what was not found with a way back", async () => {
+    const { context, page, errors } = await openPage();
+    await signIn(page, member, `/contacts/${member.ownAccountId}/objects/0-1`);
+    await page.getByText("No contacts yet").waitFor();
+    await page.getByText(`sprocket admin seed --account ${member.ownAccountId}`).waitFor();
+    await shot(page, "contacts-empty");
+    await page.goto(`/contacts/${member.ownAccountId}/record/0-1/987654321`);
+    const notFound = page.getByTestId("not-found");
+    await notFound.getByRole("heading", { name: "Contact not found" }).waitFor();
+    expect(await notFound.textContent()).toContain("no contact with id “987654321”");
+    expect(await page.getByRole("alert").count()).toBe(0);
+    await shot(page, "record-not-found");
+    await notFound.getByRole("link", { name: /All contacts/ }).click();
+    await page.waitForURL(`**/contacts/${member.ownAccountId}/objects/0-1`);
+    await page.goto(`/developer-projects/${member.ownAccountId}/project/no-such-project`);
+    await notFound.getByRole("heading", { name: "Project not found" }).waitFor();
+    expect(await notFound.textContent()).not.toContain("sprocket project upload");
+    await notFound.getByRole("link", { name: /All projects/ }).click();
+    await page.waitForURL(`**/developer-projects/${member.ownAccountId}`);
+    await page.goto("/no/such/page");
+    await notFound.getByRole("heading", { name: "Page not found" }).waitFor();
+    await page.goto("/contacts/1/objects/0-1");
+    await notFound.getByRole("heading", { name: "Account not found" }).waitFor();
+    await notFound.getByRole("link", { name: /This page in/ }).click();
+    await page.waitForURL(/\/contacts\/\d+\/objects\/0-1$/);
+    expect(page.url()).not.toContain("/contacts/1/");
+    // The only errors are the 404 answers the pages were built to explain.
+    expect(new Set(errors)).toEqual(new Set(["Failed to load resource: the server responded with a status of 404 (Not Found)"]));
     await context.close();
   });
 });

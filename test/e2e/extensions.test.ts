@@ -126,6 +126,40 @@ describe("app cards on record pages", () => {
     await close();
   });
 
+  it("shows a failed card's whole trace id inside its card, copies it and links to the trace", async () => {
+    const { page, close, errors } = await openContact();
+    // Narrow enough that the 32 characters of the id would overflow the card if they did not wrap.
+    await page.setViewportSize({ width: 700, height: 900 });
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
+    const thrower = page.getByRole("region", { name: "Throwing card (Probe app)" });
+    const id = thrower.locator("code.sx-card__trace");
+    await id.waitFor();
+    const traceId = (await id.textContent())!;
+    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(await thrower.locator("[data-trace-id]").getAttribute("data-trace-id")).toBe(traceId);
+    const widths = await thrower.evaluate((card) => {
+      const box = card.getBoundingClientRect();
+      const failure = card.querySelector(".sx-card__failure")!;
+      const trace = card.querySelector("code.sx-card__trace")!.getBoundingClientRect();
+      return { card: [box.left, box.right], failure: [failure.scrollWidth, failure.clientWidth], trace: [trace.left, trace.right], cardScroll: [card.scrollWidth, card.clientWidth] };
+    });
+    expect(widths.failure[0]).toBeLessThanOrEqual(widths.failure[1]);
+    expect(widths.cardScroll[0]).toBeLessThanOrEqual(widths.cardScroll[1]);
+    expect(widths.trace[0]).toBeGreaterThanOrEqual(widths.card[0]);
+    expect(widths.trace[1]).toBeLessThanOrEqual(widths.card[1]);
+    await thrower.getByRole("button", { name: "Copy trace ID" }).click();
+    await thrower.getByRole("button", { name: "Copied" }).waitFor();
+    expect(await page.evaluate("navigator.clipboard.readText()")).toBe(traceId);
+    await shot(page, "thrower-narrow");
+    // The link opens the app's Log Traces tab on this trace, once the render failure is stored.
+    await expect.poll(async () => (await traceEvents(traceId)).map((e) => e.eventType), { timeout: 10_000 }).toContain("RENDER_FAILURE");
+    await thrower.getByRole("link", { name: "View trace" }).click();
+    await page.waitForURL(`**/log-traces?traceId=${traceId}`);
+    await page.getByTestId("trace-tree").getByText("render thrower-card").first().waitFor();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
   it("shows a failing function's message with its trace id, as HubSpot does", async () => {
     const { page, close } = await openContact();
     const probe = page.getByRole("region", { name: "Probe card (Probe app)" });

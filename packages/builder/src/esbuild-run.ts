@@ -85,7 +85,7 @@ export function formatProblem(problem: BuildProblem): string {
   return problem.file === "" ? problem.message : `${problem.file}:${problem.line}:${problem.column}: ${problem.message}`;
 }
 
-function toProblem(message: Message): BuildProblem {
+export function toProblem(message: Message): BuildProblem {
   const location = message.location;
   // esbuild columns are 0-based; editors and HubSpot's build logs count from 1.
   // A dependency's file is named from node_modules/ on, not by its place in the server's cache.

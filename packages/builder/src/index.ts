@@ -7,6 +7,7 @@ export { installDependencies, type InstallDependenciesOptions, type InstalledDep
 export { bundleCard, type BundleCardOptions, type BundledCard, type CardManifest } from "./bundle-card";
 export { bundleFunction, type BundleFunctionOptions, type BundledFunction } from "./bundle-function";
 export { formatProblem } from "./esbuild-run";
+export { checkSources, type SourceCheck, type SourceCheckOptions, type SourceEntry } from "./check-sources";
 export { HOST_GLOBALS } from "./host-globals-plugin";
 export { checkBuildOutputSize, MAX_BUILD_OUTPUT_BYTES, MAX_BUNDLE_BYTES } from "./output-limits";
 export { type BuildIdentity } from "./build-sandbox";

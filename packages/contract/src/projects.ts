@@ -74,7 +74,7 @@ export const buildPage = z.object({
   paging: z.object({ next: z.object({ after: z.string(), link: z.string() }) }).optional(),
 });
 
-/** HubSpot's Deploy. */
+/** HubSpot's Deploy, with Sprocket's `userEmail` (who deployed; absent for an auto-deploy). */
 export const deploy = z.object({
   deployId: z.number(),
   buildId: z.number(),
@@ -82,12 +82,19 @@ export const deploy = z.object({
   projectName: z.string(),
   portalId: z.number(),
   userId: z.number().nullable(),
+  userEmail: z.string().optional(),
   source: z.enum(["AUTO_DEPLOY", "HUBSPOT_USER"]),
   errorMessage: z.string().optional(),
   enqueuedAt: isoTime,
   startedAt: maybeTime,
   finishedAt: maybeTime,
   subdeployStatuses: z.array(subDeploy),
+});
+
+/** `/dfs/deploy/v1/deploys/by-project-name/:name/deploys` (Sprocket's addition): the deploy history, newest first. */
+export const deployPage = z.object({
+  results: z.array(deploy),
+  paging: z.object({ next: z.object({ after: z.string() }) }).optional(),
 });
 
 /** A project's link to a git repository; pushes to `branch` build it. */
@@ -137,6 +144,7 @@ export type ActivitySource = z.infer<typeof activitySource>;
 export type Build = z.infer<typeof build>;
 export type BuildPage = z.infer<typeof buildPage>;
 export type Deploy = z.infer<typeof deploy>;
+export type DeployPage = z.infer<typeof deployPage>;
 export type SourceIntegration = z.infer<typeof sourceIntegration>;
 export type Project = z.infer<typeof project>;
 export type ProjectList = z.infer<typeof projectList>;

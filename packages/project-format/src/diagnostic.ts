@@ -61,8 +61,17 @@ export type DiagnosticCode =
   | "COMPONENT_TOO_MANY"
   | "COMPONENT_NEEDS_APP"
   | "COMPONENT_FIELD_UNEXPECTED"
-  | "FORMAT_MISMATCH";
+  | "FORMAT_MISMATCH"
+  | "FOLDER_HIDDEN"
+  | "SOURCE_COMPILE_ERROR"
+  | "CARD_FUNCTION_UNKNOWN"
+  | "FUNCTION_SECRET_MISSING";
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
+}
+
+/** By file, then position: the order every report prints in. */
+export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }

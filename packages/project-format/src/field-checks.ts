@@ -127,7 +127,12 @@ export function checkFileRef(
     return undefined;
   }
   if (!c.files.has(path)) {
-    c.report.error("FILE_NOT_FOUND", obj.at(key), `file '${rel}' does not exist in ${opts.relativeTo || "the project source"}`, `Create ${path}, or fix the path (relative to ${opts.relativeTo || "the source folder"}; names are case-sensitive).`);
+    // A name starting with "." may well exist on disk: the upload leaves it out, so for the build it does not.
+    const hidden = path.split("/").find((part) => part.startsWith("."));
+    const hint = hidden
+      ? `'${hidden}' starts with ".", so uploads leave it out (as HubSpot's CLI does): rename it without the leading ".".`
+      : `Create ${path}, or fix the path (relative to ${opts.relativeTo || "the source folder"}; names are case-sensitive).`;
+    c.report.error("FILE_NOT_FOUND", obj.at(key), `file '${rel}' does not exist in ${opts.relativeTo || "the project source"}`, hint);
     return undefined;
   }
   return path;

@@ -1,6 +1,8 @@
-export { hasErrors, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostic";
+export { hasErrors, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostic";
 export { DEFAULT_PLATFORM_VERSION, validateProject, validateSource, type SourceOptions, type ValidateOptions, type ValidationResult } from "./validate-project";
-export { fileText, loadProjectFromDir, projectFilesFromEntries, type ProjectFiles } from "./project-files";
+export { fileText, loadProjectFolder, loadProjectFromDir, projectFilesFromEntries, type HiddenFolder, type LoadedFolder, type ProjectFiles } from "./project-files";
+export { calledFunctionNames, checkCardFunctionCalls, type CompiledCard } from "./card-function-calls";
+export { checkAccountSecrets } from "./account-secrets";
 export { diagnosticsToJson, renderDiagnostics, type RenderOptions } from "./render-diagnostics";
 export { cardLocations, type AppModel, type CardLocation, type CardModel, type ExtensionModel, type ExtensionType, type FeatureModel, type FeatureType, type FunctionModel, type HttpMethod, type ProjectModel } from "./model";
 export { isKnownScope, scopeCatalogue, suggestScope } from "./scope-catalogue";

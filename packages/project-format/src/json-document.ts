@@ -189,3 +189,9 @@ function controlChar(text: string, offset: number): number {
   for (let i = offset + 1; i < text.length; i++) if (text.charCodeAt(i) < 32) return i;
   return offset;
 }
+
+/** The 1-based line and column of `offset` in any text (a card's source, say), counting line breaks as the renderer does. */
+export function textPosition(text: string, offset: number): Position {
+  const lines = text.slice(0, offset).split(/\r\n|\r|\n/);
+  return { line: lines.length, column: lines[lines.length - 1]!.length + 1 };
+}

@@ -35,8 +35,25 @@ function uploadIgnore(hsignore?: string): Ignore {
   return hsignore ? rules.add(hsignore) : rules;
 }
 
+/** A folder the upload leaves out because its name starts with "." (e.g. `.functions`), and the names directly in it. */
+export interface HiddenFolder {
+  path: string;
+  names: string[];
+}
+
+export interface LoadedFolder {
+  files: Map<string, Uint8Array>;
+  /** So that validation can say what a hidden folder held: the upload drops it without a word. */
+  hiddenFolders: HiddenFolder[];
+}
+
 /** Reads a project folder, leaving out what HubSpot's CLI would not upload. Symlinks are skipped: uploads refuse them. */
 export async function loadProjectFromDir(dir: string): Promise<Map<string, Uint8Array>> {
+  return (await loadProjectFolder(dir)).files;
+}
+
+/** loadProjectFromDir, and the hidden folders it left out. */
+export async function loadProjectFolder(dir: string): Promise<LoadedFolder> {
   if (!(await lstat(dir)).isDirectory()) throw new Error(`${dir} is not a folder`);
   const hsignore = await readFile(join(dir, ".hsignore"), "utf8").catch((e: NodeJS.ErrnoException) => {
     if (e.code === "ENOENT") return undefined;
@@ -44,19 +61,21 @@ export async function loadProjectFromDir(dir: string): Promise<Map<string, Uint8
   });
   const rules = uploadIgnore(hsignore);
   const files = new Map<string, Uint8Array>();
+  const hiddenFolders: HiddenFolder[] = [];
   const walk = async (rel: string): Promise<void> => {
     const entries = await readdir(join(dir, rel), { withFileTypes: true });
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const path = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!rules.ignores(`${path}/`)) await walk(path);
+        else if (entry.name.startsWith(".")) hiddenFolders.push({ path, names: (await readdir(join(dir, path))).sort() });
       } else if (entry.isFile() && !rules.ignores(path)) {
         files.set(path, await readFile(join(dir, path)));
       }
     }
   };
   await walk("");
-  return files;
+  return { files, hiddenFolders };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { Diagnostic } from "./diagnostic";
+import { sortDiagnostics, type Diagnostic } from "./diagnostic";
 import { suggestion } from "./did-you-mean";
 import { validateHsmetaApps } from "./hsmeta-project";
 import { nodeAtPointer } from "./json-document";
@@ -8,7 +8,8 @@ import { validateLegacyApp } from "./legacy-app";
 import type { AppModel, ProjectModel } from "./model";
 import { deprecatedPlatformVersions, isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
-import type { ProjectFiles } from "./project-files";
+import { checkHiddenFolders } from "./hidden-folders";
+import type { HiddenFolder, ProjectFiles } from "./project-files";
 import { dirOf, isUnder, joinPath } from "./project-paths";
 import { Report, type Where } from "./report";
 
@@ -21,6 +22,8 @@ export interface ValidationResult {
 export interface ValidateOptions {
   /** Maximum number of apps in one project (HubSpot: 20). */
   maxApps?: number;
+  /** Hidden folders the loader left out (loadProjectFolder); those that look like project parts are warned about. */
+  hiddenFolders?: readonly HiddenFolder[];
 }
 
 const projectFile = "hsproject.json";
@@ -131,6 +134,7 @@ function validateTree(ctx: ProjectContext, name: string, opts: ValidateOptions, 
     apps = validateHsmetaApps(ctx, metaFiles);
     checkEndpoints(ctx, apps);
   }
+  checkHiddenFolders(ctx, opts.hiddenFolders ?? []);
   // HubSpot builds a project without components to an empty build; it only says so.
   if ((legacy ? appJsons : metaFiles).length === 0) {
     const where = ctx.srcDir ? `${ctx.srcDir}/` : "the uploaded files";
@@ -174,6 +178,6 @@ function checkAppUids(ctx: ProjectContext, apps: AppModel[]): void {
 }
 
 function finish(report: Report, project?: ProjectModel): ValidationResult {
-  const diagnostics = report.diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  const diagnostics = sortDiagnostics(report.diagnostics);
   return diagnostics.some((d) => d.severity === "error") || !project ? { diagnostics } : { project, diagnostics };
 }

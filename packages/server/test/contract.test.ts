@@ -162,6 +162,8 @@ describe("the wire contract", () => {
     const build = await read(contract.build, `/dfs/v1/projects/${NAME}/builds/${builds.results[0]!.buildId}/status`);
     expect(build.subbuildStatuses.length).toBeGreaterThan(0);
     await read(contract.deploy, `/dfs/deploy/v1/deploy-status/projects/${NAME}/deploys/${build.autoDeployId}`);
+    const deploys = await read(contract.deployPage, `/dfs/deploy/v1/deploys/by-project-name/${NAME}/deploys?limit=1`);
+    expect(deploys.results[0]).toMatchObject({ deployId: build.autoDeployId, source: "AUTO_DEPLOY" });
     await read(contract.projectSettings, `/developer/projects/v1/${NAME}/settings`);
   });
 

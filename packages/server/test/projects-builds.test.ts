@@ -186,6 +186,27 @@ describe("history, manual deploys, removals and rollback", () => {
     expect(second.body.paging).toBeUndefined();
   });
 
+  it("lists deploys newest first with who deployed, why one failed, and cursor paging", async () => {
+    const all = await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys`);
+    expect(all.status).toBe(200);
+    const email = server.bootstrap.info.superAdmin.email;
+    // Manual deploy of build 1, the refused auto-deploy of build 2, its confirmed deploy, then the rollback to build 1.
+    expect(all.body.results.map((d: any) => [d.buildId, d.status, d.source, d.userEmail])).toEqual([
+      [1, "SUCCESS", "HUBSPOT_USER", email],
+      [2, "SUCCESS", "HUBSPOT_USER", email],
+      [2, "FAILURE", "AUTO_DEPLOY", undefined],
+      [1, "SUCCESS", "HUBSPOT_USER", email],
+    ]);
+    expect(all.body.results[2].errorMessage).toContain('card "example-card"');
+    expect(all.body.paging).toBeUndefined();
+    const first = await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys?limit=3`);
+    expect(first.body.paging.next.after).toBe(String(first.body.results[2].deployId));
+    const rest = await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys?limit=3&after=${first.body.paging.next.after}`);
+    expect(rest.body.results.map((d: any) => d.deployId)).toEqual([all.body.results[3].deployId]);
+    expect((await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys?after=x`)).status).toBe(400);
+    expect((await api.call("GET", "/dfs/deploy/v1/deploys/by-project-name/nope/deploys")).status).toBe(404);
+  });
+
   it("refuses to deploy a build that does not exist or did not succeed", async () => {
     const missing = await api.call("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId: 99 } });
     expect(missing.status).toBe(404);

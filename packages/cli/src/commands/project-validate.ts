@@ -1,19 +1,29 @@
 import path from "node:path";
 import type { Command } from "commander";
+import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { examples } from "../examples";
 import { ok, printJson } from "../output";
 import { readLocalProject } from "../services/session";
-import { pc } from "../terminal";
+import { checkSecretsOnServer } from "../services/source-checks";
+import { pc, pcErr } from "../terminal";
 
 export function registerProjectValidate(project: Command): void {
   project
     .command("validate [dir]")
-    .description("check a project's files and print every problem with its file, line and column")
+    .description("check a project's files and code and print every problem with its file, line and column")
+    .option(...ACCOUNT_OPTION)
     .option("--json", "print the diagnostics as JSON")
-    .addHelpText("after", examples("sprocket project validate", "sprocket project validate ./my-project --json"))
-    .action(async (dir: string | undefined, flags: { json?: boolean }) => {
-      const { diagnosticsToJson, hasErrors, renderDiagnostics } = await import("@sprocket/project-format");
-      const { diagnostics, files, model } = await readLocalProject(path.resolve(dir ?? "."));
+    .addHelpText(
+      "after",
+      "\nWhen signed in, it also asks the account for its secrets' names and warns about declared secrets it lacks.\n" + examples("sprocket project validate", "sprocket project validate ./my-project --json"),
+    )
+    .action(async (dir: string | undefined, flags: { account?: string; json?: boolean }) => {
+      const { diagnosticsToJson, hasErrors, renderDiagnostics, sortDiagnostics } = await import("@sprocket/project-format");
+      const local = await readLocalProject(path.resolve(dir ?? "."), { code: true });
+      const { files, model } = local;
+      const secrets = model ? await checkSecretsOnServer(() => clientFor(flags), files, model) : [];
+      if (!Array.isArray(secrets)) process.stderr.write(pcErr.dim(`Secrets not checked against the account: ${secrets.skipped}`) + "\n");
+      const diagnostics = sortDiagnostics([...local.diagnostics, ...(Array.isArray(secrets) ? secrets : [])]);
       if (flags.json) printJson(diagnosticsToJson(diagnostics));
       else if (diagnostics.length) process.stdout.write(renderDiagnostics(diagnostics, files, { color: pc.isColorSupported }) + "\n");
       if (hasErrors(diagnostics)) process.exitCode = 1;

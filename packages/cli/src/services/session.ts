@@ -3,6 +3,7 @@ import path from "node:path";
 import type { Diagnostic, ProjectModel } from "@sprocket/project-format";
 import { CliError } from "../cli-error";
 import { pcErr } from "../terminal";
+import { checkProjectSources } from "./source-checks";
 
 /** A project folder as an upload reads it: project-format's loader and validator, nothing parsed on the side. */
 export interface LocalProject {
@@ -27,20 +28,27 @@ export function findProjectDir(start = "."): string {
   }
 }
 
-/** Reads and checks the project in `dir`; a folder that cannot be read is a usage error. */
-export async function readLocalProject(dir: string): Promise<LocalProject> {
+export interface ReadOptions {
+  /** Also compile the cards' and functions' code (when the files hold no errors): what validate and upload check. */
+  code?: boolean;
+}
+
+/** Reads and checks the project in `dir`, its files as the upload sees them. A folder that cannot be read is a usage error. */
+export async function readLocalProject(dir: string, opts: ReadOptions = {}): Promise<LocalProject> {
   // The validator loads on use so that other commands start fast.
-  const { loadProjectFromDir, validateProject } = await import("@sprocket/project-format");
-  const files = await loadProjectFromDir(dir).catch((e: Error) => {
+  const { hasErrors, loadProjectFolder, sortDiagnostics, validateProject } = await import("@sprocket/project-format");
+  const { files, hiddenFolders } = await loadProjectFolder(dir).catch((e: Error) => {
     throw new CliError(e.message, 2);
   });
-  const { diagnostics, project: model } = validateProject(files);
-  return { dir, files, diagnostics, ...(model ? { model } : {}) };
+  const { diagnostics, project: model } = validateProject(files, { hiddenFolders });
+  if (!model || !opts.code) return { dir, files, diagnostics, ...(model ? { model } : {}) };
+  const all = sortDiagnostics([...diagnostics, ...(await checkProjectSources(dir, files, model))]);
+  return { dir, files, diagnostics: all, ...(hasErrors(all) ? {} : { model }) };
 }
 
 /** The project in `dir` when it has no errors; else its problems go to standard error and `consequence` ends the failure. */
-export async function validLocalProject(dir: string, consequence: string): Promise<LocalProject & { model: ProjectModel }> {
-  const local = await readLocalProject(dir);
+export async function validLocalProject(dir: string, consequence: string, opts: ReadOptions = {}): Promise<LocalProject & { model: ProjectModel }> {
+  const local = await readLocalProject(dir, opts);
   if (!local.model) {
     const { renderDiagnostics } = await import("@sprocket/project-format");
     process.stderr.write(renderDiagnostics(local.diagnostics, local.files, { color: pcErr.isColorSupported }) + "\n");

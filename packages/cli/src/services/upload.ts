@@ -1,12 +1,14 @@
 import path from "node:path";
 import type { UploadResult as UploadAnswer } from "@sprocket/contract";
+import type { Diagnostic, ProjectFiles, ProjectModel } from "@sprocket/project-format";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
 import type { Progress } from "../progress";
-import { pc } from "../terminal";
+import { pc, pcErr } from "../terminal";
 import { deployBuild, failureMessages, followBuild, followDeploy, type BuildView, type DeployView } from "./pipeline";
 import { projectPath, validLocalProject } from "./session";
+import { checkSecretsOnServer } from "./source-checks";
 
 export interface UploadOptions {
   message: string;
@@ -24,7 +26,8 @@ export interface UploadResult {
 /** Validates locally, zips srcDir's contents (as HubSpot's CLI does), uploads, and follows the build and deploy. */
 export async function uploadProject(client: SprocketClient, dir: string, opts: UploadOptions): Promise<UploadResult> {
   const { progress } = opts;
-  const { files, model: project } = await validLocalProject(dir, "nothing was uploaded");
+  const { files, model: project, diagnostics } = await validLocalProject(dir, "nothing was uploaded", { code: true });
+  await printWarnings([...diagnostics, ...(await accountSecretWarnings(client, files, project))], files);
   await progress.start("Zipping");
   const zip = await zipSource(files, project.srcDir);
   progress.succeed(`Zipped ${project.srcDir || "."}/ (${kb(zip.length)})`);
@@ -79,6 +82,19 @@ async function zipSource(files: ReadonlyMap<string, Uint8Array>, srcDir: string)
   // srcDir "." (the project root) is modelled as "": every file is under it.
   const prefix = srcDir === "" ? "" : `${srcDir}/`;
   return zipEntries([...files].filter(([file]) => file.startsWith(prefix)).map(([file, content]) => [file.slice(prefix.length), content] as const));
+}
+
+/** Secrets the account lacks; the upload needs the server anyway, so a failure here shows up on the upload's own call. */
+async function accountSecretWarnings(client: SprocketClient, files: ProjectFiles, project: ProjectModel): Promise<Diagnostic[]> {
+  const checked = await checkSecretsOnServer(() => client, files, project);
+  return Array.isArray(checked) ? checked : [];
+}
+
+/** A valid project's warnings (a hidden folder, an unknown function name) go to standard error before the upload. */
+async function printWarnings(diagnostics: Diagnostic[], files: ProjectFiles): Promise<void> {
+  if (diagnostics.length === 0) return;
+  const { renderDiagnostics, sortDiagnostics } = await import("@sprocket/project-format");
+  process.stderr.write(renderDiagnostics(sortDiagnostics(diagnostics), files, { color: pcErr.isColorSupported }) + "\n");
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;

@@ -6,8 +6,8 @@ import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { ApiRequestError } from "./api-client";
-import { EmptyState, ErrorNotice, Loading, PageBoundary } from "./page-parts";
-import { paths } from "./paths";
+import { ErrorNotice, Loading, NotFound, PageBoundary } from "./page-parts";
+import { pathInAccount, paths } from "./paths";
 import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
 import { Shell } from "./shell";
 import { SignInPage } from "./sign-in-page";
@@ -46,7 +46,12 @@ function AccountGate({ children }: { children: ReactNode }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mismatch, member, urlAccount]);
   if (!mismatch) return children;
-  if (!member) return <ErrorNotice title="Not your account" error={new Error(`You are not a member of account ${urlAccount}.`)} />;
+  if (!member)
+    return (
+      <NotFound title="Account not found" back={{ href: pathInAccount(location, session.accountId), label: `This page in ${session.accounts.find((a) => a.id === session.accountId)?.name ?? "your account"}` }}>
+        Account {urlAccount} does not exist, or you are not one of its users.
+      </NotFound>
+    );
   return <Loading label={`Switching to account ${urlAccount}`} />;
 }
 
@@ -73,7 +78,9 @@ function Pages() {
           <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
         </Route>
         <Route>
-          <EmptyState title="Page not found">There is no console page at this address.</EmptyState>
+          <NotFound title="Page not found" back={{ href: paths.crmIndex(session.accountId, "0-1"), label: "Back to contacts" }}>
+            There is no console page at {location}.
+          </NotFound>
         </Route>
       </Switch>
     </Suspense>

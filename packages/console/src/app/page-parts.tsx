@@ -1,6 +1,7 @@
 // Small pieces every page uses: loading, empty and error states.
-import { Alert, Center, Loader, Stack, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Center, Loader, Stack, Text, Title } from "@mantine/core";
 import { Component, type ReactNode } from "react";
+import { Link } from "wouter";
 import { ApiRequestError } from "./api-client";
 
 export function Loading({ label = "Loading" }: { label?: string }) {
@@ -23,6 +24,25 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
           {children}
         </Text>
       ) : null}
+    </Stack>
+  );
+}
+
+export const isNotFound = (error: unknown) => error instanceof ApiRequestError && error.status === 404;
+
+/** Something the URL names does not exist: say what, and offer the way back (the API's 404 speaks to CLI users). */
+export function NotFound({ title, children, back }: { title: string; children: ReactNode; back: { href: string; label: string } }) {
+  return (
+    <Stack align="center" gap="xs" py="xl" ta="center" data-testid="not-found">
+      <Title order={1} size="h3">
+        {title}
+      </Title>
+      <Text size="sm" c="dimmed" maw={520}>
+        {children}
+      </Text>
+      <Anchor component={Link} href={back.href}>
+        ← {back.label}
+      </Anchor>
     </Stack>
   );
 }

@@ -205,6 +205,18 @@ export class CardSession {
     });
   }
 
+  /** Where the page shows this card's trace, if it does. */
+  get traceUrl(): string | undefined {
+    return this.options.services.traceUrl?.(this.traceId);
+  }
+
+  /** Opens a same-origin path in the page's router (or loads it when the page has none). */
+  openPath(path: string): void {
+    const onNavigate = this.options.services.onNavigate;
+    if (onNavigate) onNavigate(path);
+    else location.assign(path);
+  }
+
   /** A failure seen on the page side (e.g. a component that cannot render the card's props). */
   reportHostFailure(error: unknown): void {
     this.fail({ name: (error as Error)?.name ?? "Error", message: errorMessage(error), stack: (error as Error)?.stack });

@@ -169,4 +169,6 @@ export interface CardServices {
   onNavigate?: (path: string) => void;
   /** CrmActionButton / CrmActionLink / CrmCardActions; EXTERNAL_URL opens a tab when this is absent. */
   onCrmAction?: (actionType: string, actionContext: unknown) => void;
+  /** The same-origin path where the page shows a trace: a card that failed links its trace id there. */
+  traceUrl?: (traceId: string) => string;
 }

@@ -5,6 +5,7 @@ import { createController, RemoteRenderer } from "@remote-ui/react/host";
 import { CardSession, type CardOptions } from "./card-session";
 import { componentMap } from "./component-map";
 import { CardSessionContext } from "./components/card-scope";
+import { CardFailure } from "./card-failure";
 import { AlertBox } from "./components/feedback";
 import { IframeModal } from "./components/overlays";
 import "./styles.css";
@@ -41,17 +42,7 @@ export function CardView({ session }: { session: CardSession }) {
         </AlertBox>
       ))}
       {state.status === "failed" ? (
-        <div className="sx-card__failure" role="alert">
-          <p>
-            This card failed to load. Trace ID: <code className="sx-card__trace">{session.traceId}</code>
-          </p>
-          {state.failure ? (
-            <details>
-              <summary>Details</summary>
-              <pre>{`${state.failure.name}: ${state.failure.message}`}</pre>
-            </details>
-          ) : null}
-        </div>
+        <CardFailure session={session} failure={state.failure} />
       ) : (
         <CardSessionContext.Provider value={session}>
           <HostBoundary session={session}>

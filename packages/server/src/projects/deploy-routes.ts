@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
-import { deploy, deployRequest, queuedDeploy } from "@sprocket/contract";
+import { deploy, deployPage, deployRequest, queuedDeploy } from "@sprocket/contract";
 import { parseBody } from "../util/parse-body";
 import { invalid } from "../errors/domain-error";
 import { responds } from "../http/response-schema";
@@ -8,7 +8,7 @@ import type { ProjectsContext } from "./projects-context";
 import { componentTypeName } from "../apps/provision";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
 import { requireProject } from "./project-lookup";
-import { deployJson, requireDeploy } from "./deploy-json";
+import { deployJson, requireDeploy, selectDeploys } from "./deploy-json";
 import { structureOf, type Subtask } from "./subtasks";
 
 // The CLI (bearer token) and the console (session cookie) use the same project API.
@@ -53,6 +53,18 @@ export const deployRoutes =
           blockingMessages: [{ message: `This deploy would remove ${describeRemoval(r)}.`, isWarning: true }],
         })),
       };
+    });
+
+    // Sprocket's addition (HubSpot has no deploy list): the console's deploy history, newest first, paged like builds.
+    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/deploy/v1/deploys/by-project-name/:name/deploys", { ...signedIn, ...responds(deployPage) }, async (request) => {
+      const project = await requireProject(db, request.user!.accountId, request.params.name);
+      const limit = Math.min(Math.max(Number(request.query.limit ?? 20) || 20, 1), 100);
+      let query = selectDeploys(db, project);
+      if (request.query.after !== undefined) query = query.where("deploys.id", "<", deployId(request.query.after));
+      const rows = await query.orderBy("deploys.id", "desc").limit(limit + 1).execute();
+      const page = rows.slice(0, limit);
+      const next = rows.length > limit ? String(page[page.length - 1]!.id) : undefined;
+      return { results: page.map((d) => deployJson(project, d)), ...(next ? { paging: { next: { after: next } } } : {}) };
     });
 
     app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", { ...signedIn, ...responds(deploy) }, async (request) => {

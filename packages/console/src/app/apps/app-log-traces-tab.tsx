@@ -5,7 +5,8 @@ import { Badge, Box, Button, Code, Group, Stack, Table, Text, TextInput, Tooltip
 import { useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "wouter";
 import { api } from "../api-client";
-import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
+import { EmptyState, ErrorNotice, formatDate, isNotFound, Loading, NotFound } from "../page-parts";
+import { paths } from "../paths";
 import { useSession } from "../session";
 import type { LogEvent, PrivateAppDetail, Trace, TraceSpan } from "@sprocket/contract";
 import { levelColors, LogDetailDrawer } from "./log-detail-drawer";
@@ -178,6 +179,11 @@ export function AppLogTracesTab({ app }: { app: PrivateAppDetail }) {
         <EmptyState title="No trace chosen">Enter a trace ID, or open one from the Logs tab with "View log trace".</EmptyState>
       ) : trace.isPending ? (
         <Loading label="Loading trace" />
+      ) : isNotFound(trace.error) ? (
+        <NotFound title="Trace not found" back={{ href: paths.privateApp(accountId, app.appId, "logs"), label: `${app.name}'s logs` }}>
+          {app.name} has no events with trace ID {traceId}. Traces are kept as long as the app's logs; the events of a trace that just happened
+          may take a moment to arrive.
+        </NotFound>
       ) : trace.isError ? (
         <ErrorNotice error={trace.error} title="No trace" />
       ) : (

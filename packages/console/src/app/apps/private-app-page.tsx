@@ -4,7 +4,7 @@ import { useDocumentTitle } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useLocation } from "wouter";
 import { api } from "../api-client";
-import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
+import { ErrorNotice, isNotFound, Loading, NotFound, PageTitle } from "../page-parts";
 import { appTabs, paths, type AppTab } from "../paths";
 import { useSession } from "../session";
 import { AppAuthTab } from "./app-auth-tab";
@@ -27,7 +27,19 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
   });
   const tab = appTabs.find((t) => t === params.tab);
   useDocumentTitle(`${app.data?.name ?? "Private app"} · ${tab ? tabLabels[tab] : ""} · Sprocket`);
-  if (!tab) return <EmptyState title="No such tab">Tabs are {appTabs.join(", ")}.</EmptyState>;
+  const back = { href: paths.privateApps(accountId), label: "All private apps" };
+  if (isNotFound(app.error))
+    return (
+      <NotFound title="Private app not found" back={back}>
+        This account has no private app with id “{params.appId}”. It may have been deleted, or removed by a deploy.
+      </NotFound>
+    );
+  if (!tab)
+    return (
+      <NotFound title="Page not found" back={{ href: paths.privateApp(accountId, Number(params.appId)), label: "App overview" }}>
+        A private app has no “{params.tab}” tab; its tabs are {appTabs.map((t) => tabLabels[t]).join(", ")}.
+      </NotFound>
+    );
   if (app.isPending) return <Loading />;
   if (app.isError) return <ErrorNotice error={app.error} />;
   const detail = app.data;

@@ -51,6 +51,8 @@ export const crmApi = {
     api<SearchPage>("POST", `/crm/v3/objects/${objectType}/search`, request, signal ? { signal } : {}),
   get: (objectType: string, id: string, properties: string[]) =>
     api<CrmRecord>("GET", `/crm/v3/objects/${objectType}/${encodeURIComponent(id)}?${query(properties)}`),
+  create: (objectType: string, properties: Record<string, string>) => api<CrmRecord>("POST", `/crm/v3/objects/${objectType}`, { properties }),
+  archive: (objectType: string, id: string) => api<void>("DELETE", `/crm/v3/objects/${objectType}/${encodeURIComponent(id)}`),
   update: (objectType: string, id: string, properties: Record<string, string>) =>
     api<CrmRecord>("PATCH", `/crm/v3/objects/${objectType}/${encodeURIComponent(id)}`, { properties }),
   batchRead: (objectType: string, ids: string[], properties: string[]) =>

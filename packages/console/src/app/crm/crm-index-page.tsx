@@ -1,6 +1,6 @@
 // A CRM object's index: server-side search, sort, paging and a column choice kept per object type.
 import { useMemo, useState } from "react";
-import { Anchor, Button, Checkbox, Group, Popover, ScrollArea, Select, Stack, Table, Text, TextInput, UnstyledButton } from "@mantine/core";
+import { Anchor, Button, Checkbox, Code, Group, Popover, ScrollArea, Select, Stack, Table, Text, TextInput, UnstyledButton } from "@mantine/core";
 import { useDebouncedValue, useDocumentTitle, useLocalStorage } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
@@ -8,6 +8,8 @@ import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { crmApi, type PropertyDefinition } from "./crm-api";
+import { CreateRecordModal } from "./create-record";
+import { UnknownObjectType } from "./crm-not-found";
 import { objectTypeById, type CrmObjectType } from "./object-types";
 
 /** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. */
@@ -17,7 +19,7 @@ type Sort = { propertyName: string; direction: "ASCENDING" | "DESCENDING" };
 export default function CrmIndexPage({ params }: { params: { objectTypeId: string } }) {
   const type = objectTypeById(params.objectTypeId);
   useDocumentTitle(`${type?.plural ?? "Records"} · Sprocket`);
-  if (!type) return <EmptyState title="Unknown object type">The console lists contacts (0-1), companies (0-2), deals (0-3) and tickets (0-5).</EmptyState>;
+  if (!type) return <UnknownObjectType objectTypeId={params.objectTypeId} />;
   // A fresh state per object type.
   return <CrmIndex key={type.objectTypeId} type={type} />;
 }
@@ -32,6 +34,7 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
   // Cursors of the pages seen so far: cursors[n] is the `after` that gives page n.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState(0);
+  const [creating, setCreating] = useState(false);
   const restart = () => {
     setCursors([undefined]);
     setPage(0);
@@ -68,7 +71,18 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
 
   return (
     <>
-      <PageTitle>{type.plural}</PageTitle>
+      <PageTitle
+        actions={
+          <Button onClick={() => setCreating(true)} disabled={!properties.data}>
+            Create {type.singular.toLowerCase()}
+          </Button>
+        }
+      >
+        {type.plural}
+      </PageTitle>
+      {properties.data ? (
+        <CreateRecordModal type={type} properties={properties.data} opened={creating} onClose={() => setCreating(false)} onCreated={() => setCreating(false)} />
+      ) : null}
       <Group justify="space-between" mb="sm" wrap="nowrap">
         <TextInput
           aria-label={`Search ${type.plural.toLowerCase()}`}
@@ -125,7 +139,14 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
             </Table.Tbody>
           </Table>
           {results.data.results.length === 0 ? (
-            <EmptyState title={query ? `No ${type.plural.toLowerCase()} match “${query}”` : `No ${type.plural.toLowerCase()} yet`} />
+            query ? (
+              <EmptyState title={`No ${type.plural.toLowerCase()} match “${query}”`} />
+            ) : (
+              <EmptyState title={`No ${type.plural.toLowerCase()} yet`}>
+                Add one with “Create {type.singular.toLowerCase()}”, write them with a private app through the CRM API, or fill this account with
+                sample contacts, companies, deals and tickets: <Code>sprocket admin seed --account {accountId}</Code> on the server.
+              </EmptyState>
+            )
           ) : null}
         </ScrollArea>
       ) : null}

@@ -4,11 +4,13 @@ import { Anchor, Breadcrumbs, Grid, Paper, Stack, Tabs, Text } from "@mantine/co
 import { useDocumentTitle } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
+import { ErrorNotice, isNotFound, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { AssociationsPanel } from "./associations-panel";
 import { crmApi } from "./crm-api";
+import { RecordNotFound, UnknownObjectType } from "./crm-not-found";
+import { DeleteRecordButton } from "./delete-record";
 import { useLiveCardBuilds } from "./live-card-builds";
 import type { RecordPageActions } from "./record-cards";
 import { recordCardsQuery } from "./record-cards-query";
@@ -21,8 +23,8 @@ const RecordCards = lazy(loadRecordCards);
 
 export default function CrmRecordPage({ params }: { params: { objectTypeId: string; objectId: string } }) {
   const type = objectTypeById(params.objectTypeId);
-  if (!type) return <EmptyState title="Unknown object type">The console shows contacts (0-1), companies (0-2), deals (0-3) and tickets (0-5).</EmptyState>;
-  if (!/^\d+$/.test(params.objectId)) return <EmptyState title="No such record">Record ids are numbers.</EmptyState>;
+  if (!type) return <UnknownObjectType objectTypeId={params.objectTypeId} />;
+  if (!/^\d+$/.test(params.objectId)) return <RecordNotFound type={type} id={params.objectId} />;
   return <CrmRecord key={`${type.objectTypeId}/${params.objectId}`} type={type} id={params.objectId} />;
 }
 
@@ -50,6 +52,7 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
   // Cards need neither the record nor its properties: their list and the host's chunk load alongside them.
   useQuery(recordCardsQuery(accountId, type.objectTypeId));
   useEffect(() => void loadRecordCards(), []);
+  if (isNotFound(record.error)) return <RecordNotFound type={type} id={id} />;
   return (
     <>
       <Breadcrumbs mb="xs" aria-label="Breadcrumb">
@@ -58,7 +61,7 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
         </Anchor>
         <Text size="sm">{title}</Text>
       </Breadcrumbs>
-      <PageTitle>{title}</PageTitle>
+      <PageTitle actions={record.data ? <DeleteRecordButton type={type} id={id} title={title} /> : null}>{title}</PageTitle>
       {properties.isError ? <ErrorNotice error={properties.error} /> : null}
       {record.isError ? <ErrorNotice error={record.error} /> : null}
       {record.isPending && !properties.isError ? <Loading /> : null}

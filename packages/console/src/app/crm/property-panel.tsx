@@ -21,7 +21,7 @@ export function fieldErrors(error: unknown): Record<string, string> {
   return byField;
 }
 
-function PropertyInput({ property, value, error, onChange }: { property: PropertyDefinition; value: string; error?: string; onChange: (value: string) => void }) {
+export function PropertyInput({ property, value, error, onChange }: { property: PropertyDefinition; value: string; error?: string; onChange: (value: string) => void }) {
   const common = { label: property.label, error, description: property.description || undefined };
   if (property.type === "enumeration" || property.type === "bool") {
     const options =

@@ -7,6 +7,7 @@ import { mountCard, type MountedCard } from "../../extension-host";
 import type { AlertType, CardAlert, CardServices, CrmRecordRef, ExtensionContext, ExtensionLocation } from "../../extension-host";
 import { api } from "../api-client";
 import { EmptyState, ErrorNotice } from "../page-parts";
+import { paths } from "../paths";
 import { useSession } from "../session";
 import { cardHostData } from "./card-host-data";
 import { reportExtensionEvent } from "./extension-events";
@@ -81,6 +82,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
         onRefreshProperties: () => pageRef.current.refreshRecord(),
         // Only same-origin paths arrive here (the card session opens external URLs in a new tab, after a click).
         onNavigate: (path) => navigate(path),
+        traceUrl: (traceId) => `${paths.privateApp(viewer.portal.id, card.appId, "log-traces")}?traceId=${traceId}`,
         onLog: (line) => reportExtensionEvent({ ...where, kind: "LOG", level: line.level, message: line.message, traceId: line.traceId, spanId: line.spanId, timestamp: Date.parse(line.time) }),
       },
     });
@@ -104,7 +106,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
     if (version !== firstVersion.current) void mounted.current?.refreshProperties();
   }, [version]);
   return (
-    <Paper withBorder p="sm" component="section" aria-label={`${card.title} (${card.appName})`} data-build-id={card.buildId}>
+    <Paper withBorder p="sm" miw={0} component="section" aria-label={`${card.title} (${card.appName})`} data-build-id={card.buildId}>
       <Title order={3} size="h6" mb={4}>
         {card.title}
       </Title>

@@ -4,11 +4,12 @@ import { useDocumentTitle } from "@mantine/hooks";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "wouter";
 import { ApiRequestError } from "../api-client";
-import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
+import { ErrorNotice, formatDate, isNotFound, Loading, NotFound, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import type { BuildError, SubBuild } from "@sprocket/contract";
 import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
+import { DeployProgress } from "./deploy-progress";
 import { loadSourceFiles, type SourceFiles } from "./source-lines";
 
 function ErrorLocation({ error, files }: { error: BuildError; files: SourceFiles | undefined }) {
@@ -89,9 +90,15 @@ export default function BuildPage({ params }: { params: { name: string; buildId:
   const files = useQuery({ queryKey: ["build-source", accountId, name, buildId], queryFn: () => loadSourceFiles(name, buildId), enabled: !!hasLocatedErrors, staleTime: Infinity });
   const deploy = useMutation({
     mutationFn: (skipRemovalWarning: boolean) => projectsApi.deploy(name, buildId, skipRemovalWarning),
-    onSuccess: () => queryClient.invalidateQueries({ predicate: (q) => ["project", "project-builds", "build"].includes(String(q.queryKey[0])) }),
+    // The deploy starts now; DeployProgress follows it and refreshes what it changes.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["project-deploys", accountId, name] }),
   });
-  if (!Number.isInteger(buildId)) return <EmptyState title="No such build">Build ids are numbers.</EmptyState>;
+  if (!Number.isInteger(buildId) || isNotFound(build.error))
+    return (
+      <NotFound title="Build not found" back={{ href: paths.project(accountId, name), label: `Back to ${name}` }}>
+        Project “{name}” has no build “{params.buildId}” in this account.
+      </NotFound>
+    );
   if (build.isPending) return <Loading />;
   if (build.isError) return <ErrorNotice error={build.error} />;
   const b = build.data;
@@ -123,11 +130,7 @@ export default function BuildPage({ params }: { params: { name: string; buildId:
         {b.uploadMessage || "No message"} · {buildSource(b)} · by {buildAuthor(b, session)} · {formatDate(b.createdAt)} · took{" "}
         {formatDuration(durationMs(b.startedAt, b.finishedAt))} · platform {b.platformVersion ?? "—"}
       </Text>
-      {deploy.isSuccess ? (
-        <Alert color="green" mb="md" role="status">
-          Deploy #{deploy.data.id} queued.
-        </Alert>
-      ) : null}
+      {deploy.isSuccess ? <DeployProgress project={name} deployId={deploy.data.id} /> : null}
       {removalWarning ? (
         <Alert color="yellow" mb="md" title="This deploy removes components">
           <Text size="sm">{deploy.error?.message}</Text>

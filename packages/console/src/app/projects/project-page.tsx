@@ -1,12 +1,13 @@
-// A project: its build history, auto-deploy and the git link.
-import { lazy, Suspense, useState } from "react";
+// A project: its build and deploy history, auto-deploy and the git link.
+import { lazy, Suspense } from "react";
 import { Anchor, Badge, Breadcrumbs, Button, Group, Paper, Stack, Table, Tabs, Text, Title } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { Link } from "wouter";
-import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
+import { Link, useSearchParams } from "wouter";
+import { EmptyState, ErrorNotice, formatDate, isNotFound, Loading, NotFound, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
+import { DeployHistory } from "./deploy-history";
 import { ProjectSettings } from "./project-settings";
 import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
 
@@ -19,7 +20,9 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
   useDocumentTitle(`${name} · Projects · Sprocket`);
   const session = useSession();
   const { accountId } = session;
-  const [tab, setTab] = useState<string | null>("builds");
+  // The tab is in the URL, so a deploy's result can link to the deploy history.
+  const [search, setSearch] = useSearchParams();
+  const tab = search.get("tab") ?? "builds";
   const project = useQuery({ queryKey: ["project", accountId, name], queryFn: () => projectsApi.get(name) });
   const builds = useInfiniteQuery({
     queryKey: ["project-builds", accountId, name],
@@ -32,7 +35,14 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
   });
   const rows = builds.data?.pages.flatMap((page) => page.results) ?? [];
   if (project.isPending) return <Loading />;
-  if (project.isError) return <ErrorNotice error={project.error} />;
+  if (project.isError)
+    return isNotFound(project.error) ? (
+      <NotFound title="Project not found" back={{ href: paths.projects(accountId), label: "All projects" }}>
+        This account has no project named “{name}”.
+      </NotFound>
+    ) : (
+      <ErrorNotice error={project.error} />
+    );
   return (
     <>
       <Breadcrumbs mb="xs" aria-label="Breadcrumb">
@@ -50,9 +60,10 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
       >
         {name}
       </PageTitle>
-      <Tabs value={tab} onChange={setTab} keepMounted={false}>
+      <Tabs value={tab} onChange={(value) => setSearch(value && value !== "builds" ? { tab: value } : {}, { replace: true })} keepMounted={false}>
         <Tabs.List mb="md">
           <Tabs.Tab value="builds">Builds</Tabs.Tab>
+          <Tabs.Tab value="deploys">Deploys</Tabs.Tab>
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="builds">
@@ -123,6 +134,9 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
               </Button>
             </Group>
           ) : null}
+        </Tabs.Panel>
+        <Tabs.Panel value="deploys">
+          <DeployHistory project={name} />
         </Tabs.Panel>
         <Tabs.Panel value="settings">
           <Stack>

@@ -1,6 +1,8 @@
 // The developer-projects API as the console calls it, and how it shows builds (the shapes are @sprocket/contract's).
-import type { Build, BuildPage, DeployRequest, LinkedProject, Project, ProjectList, ProjectSettings, QueuedDeploy } from "@sprocket/contract";
+import type { Build, BuildPage, BuildStatus, Deploy, DeployPage, DeployRequest, DeployStatus, LinkedProject, Project, ProjectList, ProjectSettings, QueuedDeploy } from "@sprocket/contract";
 import { api } from "../api-client";
+
+export const isFinished = (status: BuildStatus | DeployStatus) => status === "SUCCESS" || status === "FAILURE";
 
 const name = (project: string) => encodeURIComponent(project);
 
@@ -12,6 +14,9 @@ export const projectsApi = {
   build: (project: string, buildId: number) => api<Build>("GET", `/dfs/v1/projects/${name(project)}/builds/${buildId}/status`),
   deploy: (project: string, buildId: number, skipRemovalWarning: boolean) =>
     api<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: project, buildId, skipRemovalWarning } satisfies DeployRequest),
+  deploys: (project: string, limit: number, after?: string) =>
+    api<DeployPage>("GET", `/dfs/deploy/v1/deploys/by-project-name/${name(project)}/deploys?limit=${limit}${after ? `&after=${after}` : ""}`),
+  deployStatus: (project: string, deployId: number) => api<Deploy>("GET", `/dfs/deploy/v1/deploy-status/projects/${name(project)}/deploys/${deployId}`),
   settings: (project: string) => api<ProjectSettings>("GET", `/developer/projects/v1/${name(project)}/settings`),
   setAutoDeploy: (project: string, isAutoDeployEnabled: boolean) =>
     api<ProjectSettings>("PUT", `/developer/projects/v1/${name(project)}/settings`, { isAutoDeployEnabled }),
@@ -41,4 +46,7 @@ export function durationMs(from: string | null, to: string | null): number | und
 
 export const formatDuration = (ms: number | undefined) => (ms === undefined ? "—" : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
-export const statusColor = (status: string) => (status === "SUCCESS" ? "green" : status === "FAILURE" ? "red" : "blue");
+export const statusColor = (status: BuildStatus | DeployStatus) => (status === "SUCCESS" ? "green" : status === "FAILURE" ? "red" : "blue");
+
+/** A deploy's status as people say it: a refused or broken deploy reads FAILED. */
+export const deployStatusLabel = (status: DeployStatus) => (status === "FAILURE" ? "FAILED" : status === "SUCCESS" ? "DEPLOYED" : status);
