@@ -124,7 +124,7 @@ describe("console", () => {
     expect(page.url()).toContain(`/private-apps/${accountId}/${appId}/auth`);
     const shown = page.getByTestId("app-token");
     expect(await shown.textContent()).not.toContain(token);
-    await page.getByRole("button", { name: "Show" }).click();
+    await page.getByRole("button", { name: "Show access token" }).click();
     await expect.poll(() => shown.textContent()).toBe(token);
     await page.getByRole("button", { name: "Copy" }).click();
     await expect.poll(() => page.evaluate("navigator.clipboard.readText()")).toBe(token);

@@ -19,6 +19,7 @@ const ProjectPage = lazy(() => import("./projects/project-page"));
 const BuildPage = lazy(() => import("./projects/build-page"));
 const PrivateAppsPage = lazy(() => import("./apps/private-apps-page"));
 const PrivateAppPage = lazy(() => import("./apps/private-app-page"));
+const AppHomePage = lazy(() => import("./apps/app-home-page"));
 const SettingsPage = lazy(() => import("./settings/settings-page"));
 
 const queryClient = new QueryClient({
@@ -70,6 +71,7 @@ function Pages() {
         <Route path="/private-apps/:accountId" component={PrivateAppsPage} />
         <Route path="/private-apps/:accountId/:appId">{(params) => <Redirect to={`/private-apps/${params.accountId}/${params.appId}/overview`} replace />}</Route>
         <Route path="/private-apps/:accountId/:appId/:tab" component={PrivateAppPage} />
+        <Route path="/app/:accountId/:appId" component={AppHomePage} />
         <Route path="/settings/:accountId/:page" component={SettingsPage} />
         <Route path="/">
           <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />

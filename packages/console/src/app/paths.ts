@@ -8,10 +8,11 @@ export const paths = {
   build: (accountId: number, name: string, buildId: number) => `/developer-projects/${accountId}/project/${encodeURIComponent(name)}/build/${buildId}`,
   privateApps: (accountId: number) => `/private-apps/${accountId}`,
   privateApp: (accountId: number, appId: number, tab: AppTab = "overview") => `/private-apps/${accountId}/${appId}/${tab}`,
+  appHome: (accountId: number, appId: number) => `/app/${accountId}/${appId}`,
   settings: (accountId: number, page: SettingsPage) => `/settings/${accountId}/${page}`,
 };
 
-export const appTabs = ["overview", "auth", "logs", "log-traces", "extensions"] as const;
+export const appTabs = ["overview", "auth", "logs", "log-traces", "extensions", "settings"] as const;
 export type AppTab = (typeof appTabs)[number];
 
 export const settingsPages = ["users", "personal-access-keys", "secrets"] as const;

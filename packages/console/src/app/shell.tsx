@@ -2,6 +2,7 @@
 import type { ReactNode } from "react";
 import { AppShell, Button, Group, NavLink, ScrollArea, Select, Text } from "@mantine/core";
 import { Link, useLocation } from "wouter";
+import { AppHomeNav } from "./apps/app-home-nav";
 import { crmObjectTypes } from "./crm/object-types";
 import { paths, pathInAccount } from "./paths";
 import { isSuperAdmin, useSession, useSessionActions } from "./session";
@@ -115,6 +116,7 @@ export function Shell({ children }: { children: ReactNode }) {
               })}
             </div>
           ))}
+          <AppHomeNav />
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>{children}</AppShell.Main>

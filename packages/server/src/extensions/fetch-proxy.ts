@@ -9,6 +9,7 @@ import { appClientSecret } from "../apps/client-secret";
 import { identifier } from "../logs/extension-events";
 import { newSpanId, newTraceId, parseTraceparent } from "../logs/trace-context";
 import { cardViewer } from "./record-cards";
+import { HOSTED_KINDS } from "./hosted-kinds";
 import { FetchRefused, isPermitted, sendOutbound } from "./fetch-target";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureV3 } from "./request-signature";
 
@@ -55,8 +56,9 @@ export const fetchProxyRoutes =
         const { accountId, userId } = request.user!;
         const input = parseBody(fetchBody, request.body, "the hubspot.fetch request");
         const found = await findApp(p.store.db, accountId, request.params.appId);
-        const card = await p.store.db.selectFrom("app_components").select("name").where("app_id", "=", found.id).where("kind", "=", "card").where("name", "=", input.cardUid).executeTakeFirst();
-        if (found.active_build_id === null || !card) throw notFound(`App ${found.id} has no deployed card ${input.cardUid} in account ${accountId}.`);
+        // Cards, app pages and settings pages all call hubspot.fetch; `cardUid` names whichever is asking.
+        const card = await p.store.db.selectFrom("app_components").select("name").where("app_id", "=", found.id).where("kind", "in", HOSTED_KINDS).where("name", "=", input.cardUid).executeTakeFirst();
+        if (found.active_build_id === null || !card) throw notFound(`App ${found.id} has no deployed card or page ${input.cardUid} in account ${accountId}.`);
 
         const header = request.headers.traceparent;
         const parent = parseTraceparent(Array.isArray(header) ? header[0] : header);

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import { resolveObjectType } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
-import type { DeployedCard } from "../apps/provision";
+import type { DeployedCard, DeployedExtension } from "../apps/provision";
+import { HOSTED_KINDS } from "./hosted-kinds";
 
 export interface RecordCard {
   appId: number;
@@ -50,7 +51,7 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
   return cards;
 }
 
-/** The path of a live card's bundle in its build artifact, if the app still serves that card from that build. */
+/** The path of a live card's (or app page's) bundle in its build artifact, if the app still serves it from that build. */
 export async function cardBundlePath(db: Kysely<Database>, accountId: number, appId: number, buildId: number, cardUid: string): Promise<string | undefined> {
   const row = await db
     .selectFrom("app_components")
@@ -59,10 +60,10 @@ export async function cardBundlePath(db: Kysely<Database>, accountId: number, ap
     .where("private_apps.account_id", "=", accountId)
     .where("app_components.app_id", "=", appId)
     .where("app_components.build_id", "=", buildId)
-    .where("app_components.kind", "=", "card")
+    .where("app_components.kind", "in", HOSTED_KINDS)
     .where("app_components.name", "=", cardUid)
     .executeTakeFirst();
-  return row ? (JSON.parse(row.config) as DeployedCard).bundle : undefined;
+  return row ? (JSON.parse(row.config) as DeployedCard | DeployedExtension).bundle : undefined;
 }
 
 /** Who views the cards, as HubSpot's `context.user` and `context.portal` describe them. */

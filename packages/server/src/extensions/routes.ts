@@ -3,9 +3,13 @@ import type { Platform } from "../platform";
 import { DomainError, notFound } from "../errors/domain-error";
 import { loadBuildArtifact } from "../projects/build-artifact";
 import { cardBundlePath, cardViewer, recordCards } from "./record-cards";
+import { appPages } from "./app-pages";
 import { EventStreams } from "../http/event-stream";
 
-/** What the console's record pages need to host app cards: which cards, who views them, their bundles, and when they change. */
+/**
+ * What the console needs to host app cards, app pages and settings pages: which there are, who views them, their
+ * bundles, and when they change.
+ */
 export const extensionRoutes =
   (p: Platform): FastifyPluginAsync =>
   async (app) => {
@@ -17,6 +21,15 @@ export const extensionRoutes =
       if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
       const { accountId, userId } = request.user!;
       const [results, viewer] = await Promise.all([recordCards(p.store.db, accountId, type), cardViewer(p.store.db, accountId, userId)]);
+      return { results, ...viewer };
+    });
+
+    // App home pages and settings pages of the account's apps (or of one, `?appId=`), with who views them.
+    app.get<{ Querystring: { appId?: string } }>("/api/v1/app-pages", { config: { auth: "user" } }, async (request) => {
+      const { appId } = request.query;
+      if (appId !== undefined && !/^\d+$/.test(appId)) throw new DomainError("invalid", `"${appId}" is not an app id: give the number from the app list.`);
+      const { accountId, userId } = request.user!;
+      const [results, viewer] = await Promise.all([appPages(p.store.db, accountId, appId === undefined ? undefined : Number(appId)), cardViewer(p.store.db, accountId, userId)]);
       return { results, ...viewer };
     });
 
@@ -39,7 +52,7 @@ export const extensionRoutes =
         const buildId = Number(request.params.buildId);
         const path = Number.isInteger(appId) && Number.isInteger(buildId) ? await cardBundlePath(p.store.db, accountId, appId, buildId, cardUid) : undefined;
         const source = path ? (await loadBuildArtifact(p.store.db, accountId, buildId))?.get(path) : undefined;
-        if (!source) throw notFound(`No live card ${cardUid} in build ${request.params.buildId} of app ${request.params.appId}.`);
+        if (!source) throw notFound(`No live card or page ${cardUid} in build ${request.params.buildId} of app ${request.params.appId}.`);
         // A build's bundle never changes: the URL names the build.
         return reply.type("text/javascript; charset=utf-8").header("cache-control", "private, max-age=31536000, immutable").header("x-content-type-options", "nosniff").send(source);
       },

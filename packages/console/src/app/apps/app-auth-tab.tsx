@@ -73,7 +73,7 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
                   Hide
                 </Button>
               ) : (
-                <Button variant="default" size="xs" loading={reveal.isPending} onClick={() => reveal.mutate()}>
+                <Button variant="default" size="xs" loading={reveal.isPending} onClick={() => reveal.mutate()} aria-label="Show access token">
                   Show
                 </Button>
               )}

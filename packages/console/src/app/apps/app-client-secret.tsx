@@ -30,7 +30,7 @@ export function AppClientSecret({ appId }: { appId: number }) {
             Hide
           </Button>
         ) : (
-          <Button variant="default" size="xs" loading={reveal.isPending} onClick={() => reveal.mutate()}>
+          <Button variant="default" size="xs" loading={reveal.isPending} onClick={() => reveal.mutate()} aria-label="Show client secret">
             Show
           </Button>
         )}

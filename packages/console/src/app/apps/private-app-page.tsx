@@ -8,13 +8,15 @@ import { ErrorNotice, isNotFound, Loading, NotFound, PageTitle } from "../page-p
 import { appTabs, paths, type AppTab } from "../paths";
 import { useSession } from "../session";
 import { AppAuthTab } from "./app-auth-tab";
+import { AppHomeLink } from "./app-home-link";
 import { AppExtensionsTab } from "./app-extensions-tab";
 import { AppLogsTab } from "./app-logs-tab";
 import { AppLogTracesTab } from "./app-log-traces-tab";
 import { AppOverviewTab } from "./app-overview-tab";
 import type { PrivateAppDetail } from "@sprocket/contract";
+import { AppSettingsTab } from "./app-settings-tab";
 
-const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions" };
+const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions", settings: "Settings" };
 
 export const appQueryKey = (accountId: number, appId: string) => ["private-app", accountId, appId];
 
@@ -51,7 +53,7 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
         </Anchor>
         <Text size="sm">{detail.name}</Text>
       </Breadcrumbs>
-      <PageTitle>{detail.name}</PageTitle>
+      <PageTitle actions={<AppHomeLink appId={detail.appId} appName={detail.name} />}>{detail.name}</PageTitle>
       <Tabs value={tab} onChange={(value) => value && navigate(paths.privateApp(accountId, detail.appId, value as AppTab))} keepMounted={false}>
         <Tabs.List mb="md">
           {appTabs.map((t) => (
@@ -74,6 +76,9 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
         </Tabs.Panel>
         <Tabs.Panel value="extensions">
           <AppExtensionsTab app={detail} />
+        </Tabs.Panel>
+        <Tabs.Panel value="settings">
+          <AppSettingsTab app={detail} />
         </Tabs.Panel>
       </Tabs>
     </>

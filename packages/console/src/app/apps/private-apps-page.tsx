@@ -7,7 +7,8 @@ import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import type { PrivateAppList } from "@sprocket/contract";
+import type { PrivateAppList, PrivateAppSummary } from "@sprocket/contract";
+import { AppHomeLink } from "./app-home-link";
 
 export default function PrivateAppsPage() {
   useDocumentTitle("Private apps · Sprocket");
@@ -53,7 +54,8 @@ export default function PrivateAppsPage() {
                 <Table.Td>
                   <Anchor component={Link} href={paths.privateApp(accountId, app.appId)}>
                     {app.name}
-                  </Anchor>
+                  </Anchor>{" "}
+                  <AppHomeLink appId={app.appId} appName={app.name} />
                   {app.description ? (
                     <Text size="xs" c="dimmed" lineClamp={1}>
                       {app.description}

@@ -1,16 +1,15 @@
 // App cards for a record, each run by the extension host in its own worker and wired to Sprocket's API.
 import { useEffect, useRef, useState } from "react";
-import { Alert, Paper, Stack, Text, Title } from "@mantine/core";
+import { Paper, Stack, Text, Title } from "@mantine/core";
 import { useQuery } from "@tanstack/react-query";
-import { navigate } from "wouter/use-browser-location";
-import { mountCard, type MountedCard } from "../../extension-host";
-import type { AlertType, CardAlert, CardServices, CrmRecordRef, ExtensionContext, ExtensionLocation } from "../../extension-host";
-import { api } from "../api-client";
+import type { MountedCard } from "../../extension-host";
+import type { CrmRecordRef, ExtensionContext, ExtensionLocation } from "../../extension-host";
 import { EmptyState, ErrorNotice } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { cardHostData } from "./card-host-data";
-import { reportExtensionEvent } from "./extension-events";
+import { ExtensionAlerts, type ShownAlert } from "./extension-alerts";
+import { mountHostedExtension } from "./hosted-extension";
 import { recordCardsQuery, type RecordCard, type RecordCardsAnswer } from "./record-cards-query";
 
 /** What the record page does for its cards. */
@@ -21,26 +20,6 @@ export interface RecordPageActions {
   reloadPage(): void;
 }
 
-const WORKER_URL = "/extension-host/worker.js";
-
-const alertColors: Record<AlertType, string> = { info: "blue", success: "green", warning: "yellow", danger: "red", tip: "violet" };
-
-/** The app function endpoint answers 200 `{response}`, or a HubSpot error whose message names the function and the trace. */
-async function invokeAppFunction(appId: number, ...[request, { traceparent }]: Parameters<CardServices["invoke"]>): Promise<unknown> {
-  const result = await api<{ response: unknown }>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, request, {
-    headers: { traceparent },
-  });
-  return result.response;
-}
-
-/**
- * `hubspot.fetch`: the server proxies the card's request (permitted URLs only, signed, limited) and answers with the
- * backend's status, headers and body; a refused request is an error whose message the card sees.
- */
-async function proxyCardFetch(card: RecordCard, record: CrmRecordRef, ...[request, { traceparent }]: Parameters<NonNullable<CardServices["fetchProxy"]>>) {
-  const body = { ...request, cardUid: card.cardUid, location: card.location, objectTypeId: record.objectTypeId, objectId: record.objectId };
-  return api<Awaited<ReturnType<NonNullable<CardServices["fetchProxy"]>>>>("POST", `/api/v1/card-fetch/${card.appId}`, body, { headers: { traceparent } });
-}
 
 interface CardFrameProps {
   card: RecordCard;
@@ -53,7 +32,7 @@ interface CardFrameProps {
 function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
   const element = useRef<HTMLDivElement>(null);
   const mounted = useRef<MountedCard>(undefined);
-  const [alerts, setAlerts] = useState<(CardAlert & { key: number })[]>([]);
+  const [alerts, setAlerts] = useState<ShownAlert[]>([]);
   const pageRef = useRef(page);
   pageRef.current = page;
   useEffect(() => {
@@ -64,38 +43,22 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
       crm: record,
       extension: { appId: card.appId, appName: card.appName, cardTitle: card.title },
     };
-    const where = { appId: card.appId, cardUid: card.cardUid, location: card.location, objectTypeId: record.objectTypeId, objectId: record.objectId };
-    const started = performance.now();
     let nextAlert = 0;
     setAlerts([]);
-    const handle = mountCard(element.current!, {
+    const handle = mountHostedExtension(element.current!, {
+      place: { appId: card.appId, cardUid: card.cardUid, location: card.location, objectTypeId: record.objectTypeId, objectId: record.objectId },
+      title: card.title,
       bundleUrl: card.bundleUrl,
-      workerUrl: WORKER_URL,
-      cardId: card.cardUid,
       context,
       services: {
-        invoke: (request, meta) => invokeAppFunction(card.appId, request, meta),
-        fetchProxy: (request, meta) => proxyCardFetch(card, record, request, meta),
         hostData: cardHostData,
         onAlert: (alert) => setAlerts((shown) => [...shown, { ...alert, key: nextAlert++ }]),
         onReloadPage: () => pageRef.current.reloadPage(),
         onRefreshProperties: () => pageRef.current.refreshRecord(),
-        // Only same-origin paths arrive here (the card session opens external URLs in a new tab, after a click).
-        onNavigate: (path) => navigate(path),
         traceUrl: (traceId) => `${paths.privateApp(viewer.portal.id, card.appId, "log-traces")}?traceId=${traceId}`,
-        onLog: (line) => reportExtensionEvent({ ...where, kind: "LOG", level: line.level, message: line.message, traceId: line.traceId, spanId: line.spanId, timestamp: Date.parse(line.time) }),
       },
     });
     mounted.current = handle;
-    const render = { ...where, traceId: handle.traceId, spanId: handle.renderSpanId };
-    handle.ready.then(
-      () => {
-        const durationMs = Math.round(performance.now() - started);
-        reportExtensionEvent({ ...render, kind: "RENDER_SUCCESS", level: "info", message: `Rendered ${card.title} in ${durationMs} ms`, durationMs, timestamp: Date.now() });
-      },
-      (error: unknown) =>
-        reportExtensionEvent({ ...render, kind: "RENDER_FAILURE", level: "error", message: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started), timestamp: Date.now() }),
-    );
     return () => handle.unmount();
     // Mounted again for another card, record or user only: a re-render with equal values must not reload the card.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -113,20 +76,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
       <Text size="xs" c="dimmed" mb="xs">
         {card.appName}
       </Text>
-      {alerts.map((alert) => (
-        <Alert
-          key={alert.key}
-          mb="xs"
-          color={alertColors[alert.type ?? "info"] ?? "blue"}
-          title={alert.title}
-          withCloseButton
-          closeButtonLabel="Dismiss"
-          onClose={() => setAlerts((shown) => shown.filter((a) => a.key !== alert.key))}
-          data-alert-type={alert.type ?? "info"}
-        >
-          {alert.message}
-        </Alert>
-      ))}
+      <ExtensionAlerts alerts={alerts} onDismiss={(key) => setAlerts((shown) => shown.filter((a) => a.key !== key))} />
       <div ref={element} />
     </Paper>
   );

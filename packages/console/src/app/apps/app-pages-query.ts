@@ -1,0 +1,30 @@
+// GET /api/v1/app-pages as a query: the app home pages and settings pages of the account's live builds, and who views
+// them (HubSpot's `context.user` and `context.portal`).
+import type { ExtensionUser } from "../../extension-host/contract";
+import { api } from "../api-client";
+
+export interface AppPage {
+  appId: number;
+  appName: string;
+  appUid: string;
+  buildId: number;
+  uid: string;
+  type: "page" | "pages" | "settings";
+  location: "home" | "settings";
+  bundleUrl: string;
+}
+
+export interface AppPagesAnswer {
+  results: AppPage[];
+  user: ExtensionUser;
+  portal: { id: number; timezone: string };
+}
+
+/** All the account's app pages, or one app's. */
+export const appPagesQuery = (accountId: number, appId?: number) => ({
+  queryKey: appId === undefined ? (["app-pages", accountId] as const) : (["app-pages", accountId, appId] as const),
+  queryFn: () => api<AppPagesAnswer>("GET", appId === undefined ? "/api/v1/app-pages" : `/api/v1/app-pages?appId=${appId}`),
+});
+
+/** The app's home page: a `page` in location home, or its `pages` component. */
+export const homePageOf = (answer: AppPagesAnswer | undefined, appId: number) => answer?.results.find((page) => page.appId === appId && page.location === "home");

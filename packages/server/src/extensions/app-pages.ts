@@ -1,0 +1,45 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import type { DeployedExtension } from "../apps/provision";
+import { bundleUrl } from "./record-cards";
+import { PAGE_KINDS } from "./hosted-kinds";
+
+export interface AppPage {
+  appId: number;
+  appName: string;
+  appUid: string;
+  buildId: number;
+  uid: string;
+  type: (typeof PAGE_KINDS)[number];
+  /** HubSpot's extension point: `home` for app pages, `settings` for the settings page. */
+  location: "home" | "settings";
+  bundleUrl: string;
+}
+
+/** The app pages and settings pages of the account's live builds (of one app, if given), apps by name. */
+export async function appPages(db: Kysely<Database>, accountId: number, appId?: number): Promise<AppPage[]> {
+  let query = db
+    .selectFrom("app_components")
+    .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
+    .select(["private_apps.id as app_id", "private_apps.name as app_name", "private_apps.uid as app_uid", "app_components.build_id", "app_components.config"])
+    .where("private_apps.account_id", "=", accountId)
+    .where("private_apps.deleted_at", "is", null)
+    .where("app_components.kind", "in", PAGE_KINDS)
+    .orderBy("private_apps.name")
+    .orderBy("app_components.name");
+  if (appId !== undefined) query = query.where("private_apps.id", "=", appId);
+  const rows = await query.execute();
+  return rows.map((row) => {
+    const page = JSON.parse(row.config) as DeployedExtension & { type: AppPage["type"] };
+    return {
+      appId: row.app_id,
+      appName: row.app_name,
+      appUid: row.app_uid,
+      buildId: row.build_id,
+      uid: page.uid,
+      type: page.type,
+      location: page.type === "settings" ? "settings" : "home",
+      bundleUrl: bundleUrl(row.app_id, row.build_id, page.uid),
+    };
+  });
+}
