@@ -8,3 +8,4 @@ export * from "./apps";
 export * from "./projects";
 export * from "./sessions";
 export * from "./secrets";
+export * from "./app-pages";

@@ -151,6 +151,8 @@ describe("the wire contract", () => {
     await read(contract.oldTokensExpired, `/api/v1/private-apps/${appId}/token/expire-old`, { method: "POST" });
     expect((await read(contract.privateAppDetail, `/api/v1/private-apps/${cardAppId}`)).components.map((c) => c.kind).sort()).toEqual(["card", "settings", "webhooks"]);
     await read(contract.clientSecretReveal, `/api/v1/private-apps/${cardAppId}/client-secret/reveal`, { method: "POST" });
+    const pages = await read(contract.appPagesAnswer, `/api/v1/app-pages?appId=${cardAppId}`, { session: true });
+    expect(pages.results).toEqual([expect.objectContaining({ uid: "app-settings", type: "settings", location: "settings" })]);
   });
 
   it("covers projects, builds and deploys as HubSpot's CLI and ours read them", async () => {

@@ -7,7 +7,7 @@ import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import type { PrivateAppList, PrivateAppSummary } from "@sprocket/contract";
+import type { PrivateAppList } from "@sprocket/contract";
 import { AppHomeLink } from "./app-home-link";
 
 export default function PrivateAppsPage() {
