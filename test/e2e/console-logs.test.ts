@@ -10,7 +10,7 @@ import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { ProjectApi } from "../../packages/server/test/support/project-api";
 import { newSpanId, newTraceId } from "../../packages/server/src/logs/trace-context";
 import { filterQuery, matchesFilters, noFilters, type LogFilters } from "../../packages/console/src/app/apps/log-filters";
-import type { LogEvent, LogKind } from "../../packages/console/src/app/apps/log-types";
+import type { LogEvent, LogKind } from "@sprocket/contract";
 
 const FUNCTIONS_PROJECT = path.resolve(import.meta.dirname, "../../packages/server/test/fixtures/functions-project");
 const screenshots = path.resolve(import.meta.dirname, "../../test-results/console-logs");

@@ -16,6 +16,7 @@ import type { MaybePromise } from "./util/maybe-async";
 import { requirePermission } from "./accounts/permissions";
 import type { TrustProxy } from "./http/trust-proxy";
 import { registerHttpsPolicy } from "./http/https-only";
+import { registerResponseSchemas } from "./http/response-schema";
 
 /** `/hs.com/...` (and `/hsqa.com/...`): what HubSpot's CLI sends when HUBAPI_DOMAIN_OVERRIDE carries a path. */
 const DOMAIN_PREFIX = /^\/[a-z0-9-]+\.com(?=\/)/i;
@@ -42,6 +43,7 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   });
   registerJsonParser(app);
   registerErrorHandling(app);
+  registerResponseSchemas(app);
   registerHttpsPolicy(app, p, opts.httpsPort ?? (() => undefined));
 
   // The authenticator is attached to the routes that declare one, so public routes (health, the console's files) run

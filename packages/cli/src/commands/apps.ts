@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { OldTokensExpired, PrivateAppList, PrivateAppSummary, TokenReveal, TokenRotation } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
@@ -6,15 +7,6 @@ import { ok, printJson, printTable } from "../output";
 import { confirm } from "../prompt";
 import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
-
-interface AppView {
-  appId: number;
-  uid: string;
-  name: string;
-  scopes: string[];
-  activeBuildId: number | null;
-  updatedAt: string;
-}
 
 interface Flags {
   account?: string;
@@ -34,7 +26,7 @@ export function registerApps(program: Command): void {
     .option("--json", "print as JSON")
     .addHelpText("after", examples("sprocket apps list", "sprocket apps list --account staging --json"))
     .action(async (flags: Flags) => {
-      const res = await clientFor(flags).call<{ limit: number; count: number; results: AppView[] }>("GET", "/api/v1/private-apps");
+      const res = await clientFor(flags).call<PrivateAppList>("GET", "/api/v1/private-apps");
       if (flags.json) return void printJson(res);
       printTable(
         ["Id", "Uid", "Name", "Scopes", "Build"],
@@ -54,7 +46,7 @@ export function registerApps(program: Command): void {
     .option("--json", "print as JSON")
     .addHelpText("after", examples("sprocket apps token show my-app", "sprocket apps token show 12 --json"))
     .action(async (app: string, flags: Flags) => {
-      const res = await clientFor(flags).call<{ token: string }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/reveal`);
+      const res = await clientFor(flags).call<TokenReveal>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/reveal`);
       if (flags.json) printJson(res);
       else process.stdout.write(`${res.token}\n`);
     });
@@ -67,7 +59,7 @@ export function registerApps(program: Command): void {
     .addHelpText("after", examples("sprocket apps token rotate my-app", "sprocket apps token rotate my-app --later    # the old token works for 7 more days"))
     .action(async (app: string, flags: Flags & { later?: boolean }) => {
       const mode = flags.later ? "later" : "now";
-      const res = await clientFor(flags).call<{ token: string; previous?: { expiresAt: number } }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, { body: { mode } });
+      const res = await clientFor(flags).call<TokenRotation>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, { body: { mode } });
       if (flags.json) return void printJson(res);
       ok(mode === "now" ? "Rotated: the old token no longer works." : `Rotated: the old token works until ${new Date(res.previous!.expiresAt).toISOString()}.`);
       process.stdout.write(`${res.token}\n`);
@@ -79,7 +71,7 @@ export function registerApps(program: Command): void {
     .option("--json", "print as JSON")
     .addHelpText("after", examples("sprocket apps token expire-old my-app"))
     .action(async (app: string, flags: Flags) => {
-      const res = await clientFor(flags).call<{ expired: number }>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/expire-old`);
+      const res = await clientFor(flags).call<OldTokensExpired>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/expire-old`);
       if (flags.json) printJson(res);
       else ok(res.expired ? "The old token no longer works." : "There was no old token in its grace period.");
     });
@@ -93,7 +85,7 @@ export function registerApps(program: Command): void {
     .addHelpText("after", examples("sprocket apps delete my-app", "sprocket apps delete my-app --force --json"))
     .action(async (app: string, flags: Flags & { force?: boolean }) => {
       const client = clientFor(flags);
-      const found = await client.call<AppView>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);
+      const found = await client.call<PrivateAppSummary>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);
       if (!flags.force) {
         if (!process.stdin.isTTY) throw new CliError(`Deleting "${text(found.name)}" needs confirmation: run it in a terminal or add --force.`, 2);
         if (!(await confirm(`Delete private app "${text(found.name)}" (${text(found.uid)})? Its token stops working at once. Type the app's uid to confirm: `, found.uid))) {

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { AppFunctions } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
@@ -47,7 +48,7 @@ export function registerFunction(program: Command): void {
         throw new CliError(`--params is not JSON: ${(e as Error).message}`, 2);
       }
       const client = clientFor(flags);
-      const { appId } = await client.call<{ appId: number }>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}/functions`);
+      const { appId } = await client.call<AppFunctions>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}/functions`);
       let reply: RunReply;
       try {
         reply = await client.call<RunReply>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: name, parameters } });

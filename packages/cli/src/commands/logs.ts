@@ -1,15 +1,16 @@
 import type { Command } from "commander";
+import type { LogEvent, LogEventOfKind, LogKind as Kind, LogPage, Trace, TraceSpan } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { apiFetch, exchangeKey, type SprocketClient } from "../api-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
 import { failedRunLines, type FailedRunText } from "../failed-run";
+
+type FunctionRunEvent = LogEventOfKind["functions"];
 import { printJson, printTable } from "../output";
 import { pc, pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
-type Kind = "api-calls" | "functions" | "extensions" | "security";
-type Row = Record<string, any>;
 
 interface ListFlags {
   account?: string;
@@ -27,7 +28,7 @@ interface ListFlags {
   json?: boolean;
 }
 
-const time = (row: Row) => pc.dim(text(row.createdAt).replace("T", " ").replace("Z", ""));
+const time = (row: LogEvent) => pc.dim(text(row.createdAt).replace("T", " ").replace("Z", ""));
 const ms = (n: number | null) => (n === null ? "-" : `${n < 10 ? n.toFixed(1) : Math.round(n)} ms`);
 const short = (id: string) => pc.dim(text(id));
 /** Server text for one cell: control characters made visible (a newline too), then shortened. */
@@ -44,7 +45,7 @@ const outcome = (o: string) => (o === "SUCCESS" ? pc.green(text(o)) : pc.red(tex
 const level = (l: string) => (l === "ERROR" ? pc.red(l) : l === "WARN" ? pc.yellow(l) : l === "DEBUG" ? pc.dim(l) : text(l));
 
 /** Per kind: the table's columns and one row's cells (the follow stream prints the same cells on one line). */
-const COLUMNS: Record<Kind, { head: string[]; cells(row: Row): string[] }> = {
+const COLUMNS: { [K in Kind]: { head: string[]; cells(row: LogEventOfKind[K]): string[] } } = {
   "api-calls": {
     head: ["Time", "Method", "Status", "Path", "Duration", "Trace"],
     cells: (r) => [time(r), text(r.method), status(r.status), clip(r.query ? `${r.path}?${r.query}` : r.path), ms(r.durationMs), short(r.traceId)],
@@ -133,12 +134,12 @@ export function registerLogs(program: Command): void {
     });
 }
 
-async function listOrFollow(kind: Kind, flags: ListFlags): Promise<void> {
+async function listOrFollow<K extends Kind>(kind: K, flags: ListFlags): Promise<void> {
   const limit = Number(flags.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError(`--limit must be a whole number from 1 to 200 (got "${flags.limit}").`, 2);
   const client = clientFor(flags);
   const path = flags.app ? `/api/v1/private-apps/${encodeURIComponent(flags.app)}/logs/${kind}` : `/api/v1/logs/${kind}`;
-  const page = await client.call<{ results: Row[]; paging?: { next: { before: string } } }>("GET", path, {
+  const page = await client.call<LogPage & { results: Array<LogEventOfKind[K]> }>("GET", path, {
     query: { since: flags.since, until: flags.until, status: flags.status, level: flags.level, method: flags.method, function: flags.function, card: flags.card, q: flags.search, limit },
   });
   const { head, cells } = COLUMNS[kind];
@@ -148,7 +149,7 @@ async function listOrFollow(kind: Kind, flags: ListFlags): Promise<void> {
     // Oldest first, as in a terminal log; newest at the bottom.
     printTable(head, [...page.results].reverse().map(cells));
     if (page.paging) process.stdout.write(pc.dim(`Older events exist: narrow with --since/--until or raise --limit.\n`));
-    if (kind === "functions") await printFailures(client, page.results);
+    if (kind === "functions") await printFailures(client, page.results as FunctionRunEvent[]);
     return;
   }
   for (const row of [...page.results].reverse()) printEvent(row, flags.json, cells);
@@ -159,9 +160,9 @@ async function listOrFollow(kind: Kind, flags: ListFlags): Promise<void> {
 const FAILURES_SHOWN = 5;
 
 /** Below the table, the newest failed runs with what they logged and where they failed (their detail has both). */
-async function printFailures(client: SprocketClient, rows: Row[]): Promise<void> {
+async function printFailures(client: SprocketClient, rows: FunctionRunEvent[]): Promise<void> {
   const failed = rows.filter((r) => r.outcome !== "SUCCESS");
-  const details = await Promise.all(failed.slice(0, FAILURES_SHOWN).map((r) => client.call<Row>("GET", `/api/v1/logs/functions/${encodeURIComponent(r.id)}`)));
+  const details = await Promise.all(failed.slice(0, FAILURES_SHOWN).map((r) => client.call<FunctionRunEvent>("GET", `/api/v1/logs/functions/${encodeURIComponent(r.id)}`)));
   for (const run of details) {
     process.stdout.write(`\n${pc.red("✖")} ${pc.bold(text(run.functionName))} ${outcome(run.outcome)}${run.error ? pc.red(`: ${text(run.error.message)}`) : ""}  ${time(run)}  ${short(run.traceId)}\n`);
     for (const line of failedRunLines(failedRunText(run), pc, "  ")) process.stdout.write(`${line}\n`);
@@ -170,17 +171,16 @@ async function printFailures(client: SprocketClient, rows: Row[]): Promise<void>
 }
 
 /** A function run's stored log lines and stack, as failedRunLines prints them. */
-function failedRunText(run: Row): FailedRunText {
-  const logs = (run.logs ?? []) as Array<{ level: string; message: string }>;
-  return { logs: logs.map((l) => `[${l.level}] ${l.message}`), stack: run.error?.stack };
+function failedRunText(run: FunctionRunEvent): FailedRunText {
+  return { logs: (run.logs ?? []).map((l) => `[${l.level}] ${l.message}`), stack: run.error?.stack ?? undefined };
 }
 
-function printEvent(row: Row, json: boolean | undefined, cells: (row: Row) => string[]): void {
+function printEvent<E extends LogEvent>(row: E, json: boolean | undefined, cells: (row: E) => string[]): void {
   process.stdout.write(json ? `${JSON.stringify(row)}\n` : `${cells(row).join("  ")}\n`);
 }
 
 /** Reads the server's event stream until interrupted; events the server cannot filter for us are filtered here. */
-async function follow(account: { server: string; personalAccessKey: string }, kind: Kind, flags: ListFlags, onEvent: (row: Row) => void): Promise<void> {
+async function follow<K extends Kind>(account: { server: string; personalAccessKey: string }, kind: K, flags: ListFlags, onEvent: (row: LogEventOfKind[K]) => void): Promise<void> {
   const { oauthAccessToken } = await exchangeKey(account.server, account.personalAccessKey);
   const url = new URL("/api/v1/logs/stream", account.server);
   url.searchParams.set("kind", kind);
@@ -190,11 +190,11 @@ async function follow(account: { server: string; personalAccessKey: string }, ki
     const body = (await res.json().catch(() => undefined)) as { message?: string } | undefined;
     throw new CliError(body?.message ? text(body.message) : `Cannot follow ${kind} logs (HTTP ${res.status}).`);
   }
-  const wanted = (row: Row) =>
-    (!flags.function || row.functionName === flags.function) &&
-    (!flags.method || row.method === flags.method.toUpperCase()) &&
-    (!flags.card || row.cardUid === flags.card) &&
-    (!flags.level || row.level === flags.level.toUpperCase());
+  const wanted = (row: LogEvent) =>
+    (!flags.function || (row.kind === "function-run" && row.functionName === flags.function)) &&
+    (!flags.method || (row.kind === "api-call" && row.method === flags.method.toUpperCase())) &&
+    (!flags.card || (row.kind === "extension-event" && row.cardUid === flags.card)) &&
+    (!flags.level || (row.kind === "extension-event" && row.level === flags.level.toUpperCase()));
   let buffer = "";
   let announced = false;
   for await (const chunk of res.body.pipeThrough(new TextDecoderStream())) {
@@ -213,28 +213,11 @@ async function follow(account: { server: string; personalAccessKey: string }, ki
         .map((l) => l.slice(6))
         .join("\n");
       if (!data) continue;
-      const row = JSON.parse(data) as Row;
+      const row = JSON.parse(data) as LogEventOfKind[K];
       if (wanted(row)) onEvent(row);
     }
   }
   throw new CliError("The server closed the log stream.");
-}
-
-interface TraceSpan {
-  name: string;
-  offsetMs: number;
-  durationMs: number;
-  status: "OK" | "ERROR";
-  event: Row | null;
-  logs: Row[];
-  children: TraceSpan[];
-}
-interface Trace {
-  traceId: string;
-  startedAt: string;
-  durationMs: number;
-  eventCount: number;
-  spans: TraceSpan[];
 }
 
 /** The trace as a tree: offset from the start, duration, a bar of where the span sits in the trace, and its log lines. */
@@ -252,7 +235,7 @@ export function renderTrace(trace: Trace): string {
       const detail = describe(span.event);
       lines.push(`${prefix}${last ? "└─" : "├─"} ${mark} ${pc.bold(text(span.name))}${detail ? ` ${detail}` : ""}  ${pc.dim(`+${ms(span.offsetMs)}`)}  ${ms(span.durationMs)}  ${span.status === "OK" ? pc.cyan(bar) : pc.red(bar)}`);
       const inner = prefix + (last ? "   " : "│  ");
-      for (const log of span.logs) lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${text(log.message)}`);
+      for (const log of span.logs) if (log.kind === "extension-event") lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${text(log.message)}`);
       if (span.event?.kind === "function-run" && span.event.outcome !== "SUCCESS") lines.push(...failedRunLines(failedRunText(span.event), pc, inner));
       walk(span.children, inner);
     });
@@ -261,7 +244,7 @@ export function renderTrace(trace: Trace): string {
   return lines.join("\n") + "\n";
 }
 
-function describe(event: Row | null): string {
+function describe(event: LogEvent | null): string {
   if (!event) return "";
   if (event.kind === "api-call") return status(event.status);
   if (event.kind === "function-run") return event.outcome === "SUCCESS" ? "" : `${outcome(event.outcome)}${event.error ? pc.red(`: ${text(event.error.message)}`) : ""}`;

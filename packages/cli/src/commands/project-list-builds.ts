@@ -1,8 +1,8 @@
 import type { Command } from "commander";
+import type { BuildPage } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { examples } from "../examples";
 import { printJson, printTable } from "../output";
-import type { BuildView } from "../services/pipeline";
 import { PROJECT_OPTION, projectName, projectPath } from "../services/session";
 import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
@@ -18,7 +18,7 @@ export function registerProjectListBuilds(project: Command): void {
     .addHelpText("after", examples("sprocket project list-builds", "sprocket project list-builds --project my-project --limit 5 --json"))
     .action(async (flags: { limit: string; project?: string; account?: string; json?: boolean }) => {
       const name = await projectName(flags);
-      const { results } = await clientFor(flags).call<{ results: BuildView[] }>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: flags.limit } });
+      const { results } = await clientFor(flags).call<BuildPage>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: flags.limit } });
       if (flags.json) return printJson({ results });
       if (results.length === 0) return void process.stdout.write(`Project "${name}" has no builds yet.\n`);
       const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(text(s)));

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import type { SecretChange, SecretList } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
@@ -36,7 +37,7 @@ export function registerSecrets(program: Command): void {
       .action(async (name: string, flags: Flags) => {
         const client = clientFor(flags);
         const secret = await readValue(name);
-        const res = await client.call<{ name: string; status: string }>(method, "/cms/v3/functions/secrets", { body: { key: name, secret } });
+        const res = await client.call<SecretChange>(method, "/cms/v3/functions/secrets", { body: { key: name, secret } });
         if (flags.json) printJson(res);
         else ok(`Secret ${name} ${res.status}.`);
       });
@@ -48,7 +49,7 @@ export function registerSecrets(program: Command): void {
     .option("--json", "print as JSON")
     .addHelpText("after", examples("sprocket secrets list", "sprocket secrets list --account staging --json"))
     .action(async (flags: Flags) => {
-      const res = await clientFor(flags).call<{ results: string[]; secrets: Array<{ name: string; updatedAt: string }> }>("GET", "/cms/v3/functions/secrets");
+      const res = await clientFor(flags).call<SecretList>("GET", "/cms/v3/functions/secrets");
       if (flags.json) printJson(res);
       else if (res.secrets.length === 0) process.stdout.write("No secrets yet. Add one with `sprocket secrets add NAME`.\n");
       else printTable(["Name", "Updated"], res.secrets.map((s) => [text(s.name), text(s.updatedAt)]));

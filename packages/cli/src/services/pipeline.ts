@@ -1,3 +1,4 @@
+import type { Build, BuildPage, Deploy, QueuedDeploy, SubBuild, SubDeploy } from "@sprocket/contract";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
 import { CliError } from "../cli-error";
@@ -6,37 +7,10 @@ import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 import { projectPath } from "./session";
 
-interface SubStatus {
-  id: string;
-  buildName?: string;
-  deployName?: string;
-  buildType?: string;
-  deployType?: string;
-  status: string;
-  errorMessage: string;
-  standardError: { subCategory?: string | null; errors: Array<{ message: string }> } | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface BuildView {
-  buildId: number;
-  status: string;
-  isAutoDeployEnabled: boolean;
-  autoDeployId?: number;
-  uploadMessage: string;
-  createdAt: string;
-  isDeployed?: boolean;
-  activitySource: { type: string; commitHash?: string; branch?: string };
-  subbuildStatuses: SubStatus[];
-}
-
-export interface DeployView {
-  deployId: number;
-  buildId: number;
-  status: string;
-  subdeployStatuses: SubStatus[];
-}
+type SubStatus = SubBuild | SubDeploy;
+// The names the project commands know them by.
+export type BuildView = Build;
+export type DeployView = Deploy;
 
 // The server streams no build or deploy status (its event streams carry logs and live cards), so the CLI polls.
 const POLL_MS = 250;
@@ -92,13 +66,13 @@ export function failureMessages(subs: SubStatus[]): string[] {
       const errors = s.standardError?.errors.map((e) => e.message) ?? [];
       // Build errors may span lines (a code frame): newlines stay, other control characters do not.
       const shown = (message: unknown) => text(message, { multiline: true });
-      return [`${text(s.buildName ?? s.deployName)}: ${shown(s.errorMessage)}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${shown(m)}`)];
+      return [`${text("buildName" in s ? s.buildName : s.deployName)}: ${shown(s.errorMessage)}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${shown(m)}`)];
     });
 }
 
 /** The newest build of the project that succeeded: what `project deploy` deploys when given no build. */
 export async function latestSuccessfulBuild(client: SprocketClient, name: string): Promise<number> {
-  const { results } = await client.call<{ results: BuildView[] }>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: 100 } });
+  const { results } = await client.call<BuildPage>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: 100 } });
   const latest = results.find((b) => b.status === "SUCCESS");
   if (!latest) throw new CliError(`Project "${name}" has no successful build to deploy. Run \`sprocket project upload\`.`);
   return latest.buildId;
@@ -106,9 +80,9 @@ export async function latestSuccessfulBuild(client: SprocketClient, name: string
 
 /** Queues a deploy (v1) and follows it; a removal needs `force`, as with HubSpot's CLI. */
 export async function deployBuild(client: SprocketClient, name: string, buildId: number, force: boolean, progress: Progress): Promise<DeployView> {
-  let queued: { id: number };
+  let queued: QueuedDeploy;
   try {
-    queued = await client.call<{ id: number }>("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId, skipRemovalWarning: force } });
+    queued = await client.call<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId, skipRemovalWarning: force } });
   } catch (e) {
     const sub = e instanceof ApiRequestError ? (e.body as { subCategory?: string } | undefined)?.subCategory : undefined;
     if (sub === "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS") throw new CliError(`${(e as Error).message.split("\n")[0]}\nRun again with --force to deploy anyway.`);

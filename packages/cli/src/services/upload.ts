@@ -1,4 +1,5 @@
 import path from "node:path";
+import type { UploadResult as UploadAnswer } from "@sprocket/contract";
 import type { Diagnostic, ProjectFiles, ProjectModel } from "@sprocket/project-format";
 import type { SprocketClient } from "../api-client";
 import { ApiRequestError } from "../api-client";
@@ -39,9 +40,9 @@ export async function uploadProject(client: SprocketClient, dir: string, opts: U
   form.set("uploadMessage", opts.message);
   form.set("platformVersion", project.platformVersion);
   if (opts.skipAutoDeploy) form.set("skipAutoDeploy", "true");
-  let uploaded: { buildId: number };
+  let uploaded: UploadAnswer;
   try {
-    uploaded = await client.call<{ buildId: number }>("POST", `/dfs/v1/projects/upload/${projectPath(project.name)}`, { form });
+    uploaded = await client.call<UploadAnswer>("POST", `/dfs/v1/projects/upload/${projectPath(project.name)}`, { form });
   } catch (e) {
     progress.fail("Upload refused");
     throw e;

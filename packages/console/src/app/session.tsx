@@ -1,25 +1,14 @@
 // Who is signed in, in which account; sign-in, sign-out and the account switch.
 import { createContext, useContext, useEffect, type ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import type { SessionInfo, SessionState } from "@sprocket/contract";
 import { api, onSignedOut, setCsrfToken } from "./api-client";
-
-export type Role = "super_admin" | "admin" | "user";
-
-export interface SessionInfo {
-  signedIn: true;
-  userId: number;
-  email: string;
-  accountId: number;
-  role: Role;
-  csrfToken: string;
-  accounts: { id: number; name: string; tier: string; role: Role }[];
-}
 
 const SessionContext = createContext<SessionInfo | undefined>(undefined);
 const SESSION_KEY = ["session"] as const;
 
 async function fetchSession(): Promise<SessionInfo | null> {
-  const session = await api<SessionInfo | { signedIn: false }>("GET", "/api/v1/session");
+  const session = await api<SessionState>("GET", "/api/v1/session");
   if (!session.signedIn) return null;
   setCsrfToken(session.csrfToken);
   return session;

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from "fastify";
 import cookie from "@fastify/cookie";
 import { z } from "zod";
+import { accountList, createdPersonalAccessKey, memberList, personalAccessKeyList, sessionState, signInRequest, signInResult } from "@sprocket/contract";
 import type { Platform } from "../platform";
+import { responds } from "../http/response-schema";
 import { DomainError, invalid } from "../errors/domain-error";
 import { sessionCookieName, sessionIdOf } from "../http/authenticate";
 import { parseBody } from "../util/parse-body";
@@ -11,7 +13,6 @@ import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessK
 import { SESSION_TTL_MS, recordSignInFailure, resolveSession, signIn, signOut, switchAccount } from "./sessions";
 
 const refreshBody = z.object({ encodedOAuthRefreshToken: z.string().min(1) });
-const signInBody = z.object({ email: z.string().min(1), password: z.string().min(1) });
 
 export const accountRoutes =
   (p: Platform): FastifyPluginAsync =>
@@ -27,15 +28,15 @@ export const accountRoutes =
 
     app.get("/localdevauth/v1/auth/enabled-features", { config: { auth: "developer" } }, async () => ({ enabledFeatures: {} }));
 
-    app.get("/api/v1/accounts", { config: { auth: "developer" } }, async (request) => {
+    app.get("/api/v1/accounts", { config: { auth: "developer" }, ...responds(accountList) }, async (request) => {
       const dev = request.developer!;
       const account = await getAccount(p, dev.accountId);
       return { results: [{ accountId: dev.accountId, name: account?.name ?? "", tier: account?.tier ?? "" }] };
     });
 
     // Console sessions.
-    app.post("/api/v1/session", async (request, reply) => {
-      const body = parseBody(signInBody, request.body, "sign-in");
+    app.post("/api/v1/session", responds(signInResult), async (request, reply) => {
+      const body = parseBody(signInRequest, request.body, "sign-in");
       const email = body.email.toLowerCase();
       // The attempt is counted before scrypt runs (F6): a burst of parallel guesses gets 429s, not evaluations.
       const refund = await p.limits.reserveSignIn(email, request.ip, p.clock.now());
@@ -57,7 +58,7 @@ export const accountRoutes =
     });
 
     // Answers 200 either way: the console asks this before anyone signs in, and a 401 there is no error.
-    app.get("/api/v1/session", async (request) => {
+    app.get("/api/v1/session", responds(sessionState), async (request) => {
       const id = sessionIdOf(request);
       const s = id ? await resolveSession(p, id) : undefined;
       if (!s) return { signedIn: false };
@@ -80,7 +81,7 @@ export const accountRoutes =
     });
 
     // Members of the session's account and their roles; super admins change roles.
-    app.get("/api/v1/account-users", { config: { auth: "user" } }, async (request) => ({ results: await listMembers(p, request.user!.accountId) }));
+    app.get("/api/v1/account-users", { config: { auth: "user" }, ...responds(memberList) }, async (request) => ({ results: await listMembers(p, request.user!.accountId) }));
     app.put<{ Params: { userId: string } }>("/api/v1/account-users/:userId/role", { config: { auth: "user" } }, async (request) => {
       const { accountId, userId } = request.user!;
       if ((await roleIn(p, accountId, userId)) !== "super_admin") throw new DomainError("forbidden", "Only super admins change roles.");
@@ -92,11 +93,11 @@ export const accountRoutes =
     });
 
     // Personal access keys of the signed-in user, in the session's account.
-    app.get("/api/v1/personal-access-keys", { config: { auth: "session" } }, async (request) => {
+    app.get("/api/v1/personal-access-keys", { config: { auth: "session" }, ...responds(personalAccessKeyList) }, async (request) => {
       const s = request.session!;
       return { results: await listPersonalAccessKeys(p, s.accountId, s.userId) };
     });
-    app.post("/api/v1/personal-access-keys", { config: { auth: "session" } }, async (request, reply) => {
+    app.post("/api/v1/personal-access-keys", { config: { auth: "session" }, ...responds(createdPersonalAccessKey, 201) }, async (request, reply) => {
       const s = request.session!;
       const { name } = parseBody(z.object({ name: z.string().min(1).max(100) }), request.body, "the new key");
       const created = await createPersonalAccessKey(p, s.accountId, s.userId, name);

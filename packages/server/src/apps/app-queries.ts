@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import type { AppComponent } from "@sprocket/contract";
 import type { Database } from "../store/schema";
 import { notFound } from "../errors/domain-error";
 
@@ -15,7 +16,8 @@ export async function listApps(db: Kysely<Database>, accountId: number) {
   return db.selectFrom("private_apps").selectAll().where("account_id", "=", accountId).where("deleted_at", "is", null).orderBy("name").execute();
 }
 
-export async function appComponents(db: Kysely<Database>, appId: number) {
+/** Typed by the contract: a component kind the server adds and the contract does not name fails to compile here. */
+export async function appComponents(db: Kysely<Database>, appId: number): Promise<AppComponent[]> {
   const rows = await db.selectFrom("app_components").selectAll().where("app_id", "=", appId).orderBy("kind").orderBy("name").execute();
   return rows.map((r) => ({ kind: r.kind, name: r.name, buildId: r.build_id, config: JSON.parse(r.config) as Record<string, unknown> }));
 }

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { clientSecretReveal, oldTokensExpired, privateAppDetail, privateAppList, tokenReveal, tokenRotation, tokenRotationRequest, type PrivateAppSummary } from "@sprocket/contract";
 import type { Platform } from "../platform";
+import { responds } from "../http/response-schema";
 import { forbidden } from "../errors/domain-error";
 import { absentAs, parseBody } from "../util/parse-body";
 import { roleIn } from "../accounts/account-service";
@@ -16,7 +18,7 @@ const actorOf = (request: FastifyRequest): Actor => ({
   address: request.ip,
 });
 
-function appView(app: { id: number; uid: string; name: string; description: string; scopes: string; project_id: number | null; active_build_id: number | null; created_at: number; updated_at: number }) {
+function appView(app: { id: number; uid: string; name: string; description: string; scopes: string; project_id: number | null; active_build_id: number | null; created_at: number; updated_at: number }): PrivateAppSummary {
   return {
     appId: app.id,
     uid: app.uid,
@@ -65,39 +67,39 @@ export const appRoutes =
 
     const user = { config: { auth: "user" as const } };
 
-    app.get("/api/v1/private-apps", user, async (request) => {
+    app.get("/api/v1/private-apps", { ...user, ...responds(privateAppList) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const apps = await listApps(p.store.db, accountId);
       return { limit: await appLimitOf(p, accountId), count: apps.length, results: apps.map(appView) };
     });
 
-    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", user, async (request) => {
+    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", { ...user, ...responds(privateAppDetail) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
       const components = (await appComponents(p.store.db, found.id)).map((c) => (c.kind === "function" ? { ...c, config: withEndpointUrl(p, accountId, c.config) } : c));
       return { ...appView(found), token: await tokenState(p, found.id), components };
     });
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/reveal", user, async (request) => {
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/reveal", { ...user, ...responds(tokenReveal) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const token = await revealToken(p, accountId, request.params.app, actorOf(request));
       return { token };
     });
 
     // The key the app's backend checks X-HubSpot-Signature-v3 with (hubspot.fetch requests), as on HubSpot's Auth tab.
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/reveal", user, async (request) => {
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/reveal", { ...user, ...responds(clientSecretReveal) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       return { clientSecret: await revealClientSecret(p, accountId, request.params.app, actorOf(request)) };
     });
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", user, async (request) => {
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", { ...user, ...responds(tokenRotation) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
-      const { mode } = parseBody(z.object({ mode: z.enum(["now", "later"]).default("now") }), absentAs(request.body, {}), "token rotation");
+      const { mode } = parseBody(tokenRotationRequest, absentAs(request.body, {}), "token rotation");
       const { token, state } = await rotateToken(p, accountId, request.params.app, mode, actorOf(request));
       return { token, mode, ...state };
     });
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/expire-old", user, async (request) => {
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/expire-old", { ...user, ...responds(oldTokensExpired) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const expired = await expireOldToken(p, accountId, request.params.app, actorOf(request));
       return { expired };

@@ -1,20 +1,9 @@
 import type { Kysely } from "kysely";
+import type { AppPage } from "@sprocket/contract";
 import type { Database } from "../store/schema";
 import type { DeployedExtension } from "../apps/provision";
 import { bundleUrl } from "./record-cards";
 import { PAGE_KINDS } from "./hosted-kinds";
-
-export interface AppPage {
-  appId: number;
-  appName: string;
-  appUid: string;
-  buildId: number;
-  uid: string;
-  type: (typeof PAGE_KINDS)[number];
-  /** HubSpot's extension point: `home` for app pages, `settings` for the settings page. */
-  location: "home" | "settings";
-  bundleUrl: string;
-}
 
 /** The app pages and settings pages of the account's live builds (of one app, if given), apps by name. */
 export async function appPages(db: Kysely<Database>, accountId: number, appId?: number): Promise<AppPage[]> {

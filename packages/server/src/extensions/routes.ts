@@ -5,6 +5,8 @@ import { DomainError, notFound } from "../errors/domain-error";
 import { parseBody } from "../util/parse-body";
 import { loadBuildArtifact } from "../projects/build-artifact";
 import { cardBundlePath, cardViewer, recordCards } from "./record-cards";
+import { appPagesAnswer } from "@sprocket/contract";
+import { responds } from "../http/response-schema";
 import { appPages } from "./app-pages";
 import { mapCardStack } from "./card-stacks";
 import { EventStreams } from "../http/event-stream";
@@ -31,7 +33,7 @@ export const extensionRoutes =
     });
 
     // App home pages and settings pages of the account's apps (or of one, `?appId=`), with who views them.
-    app.get<{ Querystring: { appId?: string } }>("/api/v1/app-pages", { config: { auth: "user" } }, async (request) => {
+    app.get<{ Querystring: { appId?: string } }>("/api/v1/app-pages", { config: { auth: "user" }, ...responds(appPagesAnswer) }, async (request) => {
       const { appId } = request.query;
       if (appId !== undefined && !/^\d+$/.test(appId)) throw new DomainError("invalid", `"${appId}" is not an app id: give the number from the app list.`);
       const { accountId, userId } = request.user!;

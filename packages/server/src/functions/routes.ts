@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { appFunctions, secretChange, secretList, secretRequest } from "@sprocket/contract";
 import type { Platform } from "../platform";
+import { responds } from "../http/response-schema";
 import { DomainError } from "../errors/domain-error";
 import { parseBody } from "../util/parse-body";
 import { findApp } from "../apps/app-queries";
@@ -20,8 +22,6 @@ const executionBody = z.object({
   parameters: z.record(z.string(), z.unknown()).optional(),
   event: z.object({ type: z.string(), payload: z.unknown() }).optional(),
 });
-
-const secretBody = z.object({ key: z.string().min(1), secret: z.string() });
 
 /** HubSpot's executor answers a failed run with 400 VALIDATION_ERROR naming the function; we add the outcome and trace id. */
 function failedRun(name: string, run: FunctionRun): DomainError {
@@ -77,7 +77,7 @@ export const functionRoutes =
     const admins = { config: { auth: "user" as const, permission: "develop" as const } };
     const actor = (request: FastifyRequest) => ({ userId: request.user!.userId, label: request.session?.email ?? `user ${request.user!.userId} (CLI)`, address: request.ip });
 
-    app.get("/cms/v3/functions/secrets", admins, async (request) => {
+    app.get("/cms/v3/functions/secrets", { ...admins, ...responds(secretList) }, async (request) => {
       const { accountId } = request.user!;
       const rows = await listSecrets(p, accountId);
       return { results: rows.map((r) => r.name), secrets: rows.map((r) => ({ name: r.name, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString() })) };
@@ -87,9 +87,10 @@ export const functionRoutes =
         method,
         url: "/cms/v3/functions/secrets",
         ...admins,
+        ...responds(secretChange, 200, 201),
         handler: async (request, reply) => {
           const { accountId } = request.user!;
-          const { key, secret } = parseBody(secretBody, request.body, "the secret");
+          const { key, secret } = parseBody(secretRequest, request.body, "the secret");
           const outcome = await putSecret(p, accountId, key, secret, mode, actor(request));
           return reply.status(outcome === "created" ? 201 : 200).send({ name: key, status: outcome });
         },
@@ -101,7 +102,7 @@ export const functionRoutes =
     });
 
     /** The CLI names an app by uid or id; this resolves it for `sprocket function run`. */
-    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app/functions", { config: { auth: "user" } }, async (request) => {
+    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app/functions", { config: { auth: "user" }, ...responds(appFunctions) }, async (request) => {
       const user = request.user!;
       const found = await findApp(p.store.db, user.accountId, request.params.app);
       const configs = await appFunctionConfigs(p.store.db, found.id);

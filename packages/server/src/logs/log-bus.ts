@@ -1,6 +1,6 @@
-/** What the Logs tabs list, one word per table. */
-export type LogKind = "api-calls" | "functions" | "extensions" | "security";
-export const LOG_KINDS: readonly LogKind[] = ["api-calls", "functions", "extensions", "security"];
+import type { LogKind } from "@sprocket/contract";
+
+export type { LogKind };
 
 /** A stored log event as the API shows it, with what the follow stream filters on. */
 export interface LogEntry {

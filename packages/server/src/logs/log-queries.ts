@@ -3,16 +3,9 @@ import { z } from "zod";
 import type { Database } from "../store/schema";
 import { invalid, notFound } from "../errors/domain-error";
 import { parseBody } from "../util/parse-body";
-import type { LogKind } from "./log-bus";
+import { FILTERS_BY_KIND, type LogEvent, type LogKind, type LogPage } from "@sprocket/contract";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 import { parseTime } from "./time-range";
-
-const FILTERS_BY_KIND: Record<LogKind, readonly string[]> = {
-  "api-calls": ["status", "method", "q"],
-  functions: ["status", "function", "q"],
-  extensions: ["status", "level", "card", "q"],
-  security: ["q"],
-};
 
 const listQuery = z
   .object({
@@ -83,13 +76,8 @@ export interface Scope {
   appId?: number;
 }
 
-export interface Page<T> {
-  results: T[];
-  paging?: { next: { before: string } };
-}
-
 /** Newest first, paged by a (time, id) cursor so that pages stay stable while new events arrive. */
-export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope, f: ListFilter): Promise<Page<Record<string, unknown>>> {
+export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope, f: ListFilter): Promise<LogPage> {
   const table = TABLE_OF[kind];
   let q = db.selectFrom(table).selectAll().where("account_id", "=", scope.accountId);
   if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
@@ -150,7 +138,7 @@ export const TABLE_OF = {
 
 type AnyLogRow = Selectable<Database[(typeof TABLE_OF)[LogKind]]>;
 
-export function viewOf(kind: LogKind, row: AnyLogRow, detail: boolean): Record<string, unknown> {
+export function viewOf(kind: LogKind, row: AnyLogRow, detail: boolean): LogEvent {
   switch (kind) {
     case "api-calls":
       return apiCallView(row as Selectable<Database["api_calls"]>, detail);
@@ -164,7 +152,7 @@ export function viewOf(kind: LogKind, row: AnyLogRow, detail: boolean): Record<s
 }
 
 /** One event with everything stored about it (bodies and headers of failed calls, logs and stack of runs). */
-export async function getLog(db: Kysely<Database>, kind: LogKind, accountId: number, id: number): Promise<Record<string, unknown>> {
+export async function getLog(db: Kysely<Database>, kind: LogKind, accountId: number, id: number): Promise<LogEvent> {
   const row = await db.selectFrom(TABLE_OF[kind]).selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
   if (!row) throw notFound(`No ${kind} log event ${id} in account ${accountId}.`);
   return viewOf(kind, row as AnyLogRow, true);

@@ -1,14 +1,15 @@
 import type { Selectable } from "kysely";
+import type { ApiCallEvent, ExtensionEvent, FunctionLogLine, FunctionRunEvent, SecurityEvent } from "@sprocket/contract";
 import type { ApiCallsTable, ExtensionEventsTable, FunctionRunsTable, SecurityEventsTable } from "./tables";
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const json = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+const json = <T>(text: string | null): T | null => (text === null ? null : (JSON.parse(text) as T));
 
-/** The row as the API and the follow stream show it; `detail` adds the headers and bodies of failures. */
-export function apiCallView(r: Selectable<ApiCallsTable>, detail = false) {
+/** The row as the API and the follow stream show it (@sprocket/contract); `detail` adds the headers and bodies of failures. */
+export function apiCallView(r: Selectable<ApiCallsTable>, detail = false): ApiCallEvent {
   return {
     id: r.id,
-    kind: "api-call" as const,
+    kind: "api-call",
     accountId: r.account_id,
     appId: r.app_id,
     tokenId: r.token_id,
@@ -24,14 +25,14 @@ export function apiCallView(r: Selectable<ApiCallsTable>, detail = false) {
     parentSpanId: r.parent_span_id,
     timestamp: r.created_at,
     createdAt: iso(r.created_at),
-    ...(detail ? { requestHeaders: json(r.request_headers), requestBody: r.request_body, responseBody: r.response_body } : {}),
+    ...(detail ? { requestHeaders: json<Record<string, string>>(r.request_headers), requestBody: r.request_body, responseBody: r.response_body } : {}),
   };
 }
 
-export function functionRunView(r: Selectable<FunctionRunsTable>, detail = false) {
+export function functionRunView(r: Selectable<FunctionRunsTable>, detail = false): FunctionRunEvent {
   return {
     id: r.id,
-    kind: "function-run" as const,
+    kind: "function-run",
     accountId: r.account_id,
     appId: r.app_id,
     buildId: r.build_id,
@@ -46,14 +47,14 @@ export function functionRunView(r: Selectable<FunctionRunsTable>, detail = false
     parentSpanId: r.parent_span_id,
     timestamp: r.created_at,
     createdAt: iso(r.created_at),
-    ...(detail ? { logs: json(r.logs) } : {}),
+    ...(detail ? { logs: JSON.parse(r.logs) as FunctionLogLine[] } : {}),
   };
 }
 
-export function extensionEventView(r: Selectable<ExtensionEventsTable>) {
+export function extensionEventView(r: Selectable<ExtensionEventsTable>): ExtensionEvent {
   return {
     id: r.id,
-    kind: "extension-event" as const,
+    kind: "extension-event",
     accountId: r.account_id,
     appId: r.app_id,
     userId: r.user_id,
@@ -73,22 +74,17 @@ export function extensionEventView(r: Selectable<ExtensionEventsTable>) {
   };
 }
 
-export function securityEventView(r: Selectable<SecurityEventsTable>) {
+export function securityEventView(r: Selectable<SecurityEventsTable>): SecurityEvent {
   return {
     id: r.id,
-    kind: "security-event" as const,
+    kind: "security-event",
     accountId: r.account_id,
     appId: r.app_id,
     type: r.type,
     actor: { userId: r.actor_user_id, label: r.actor_label, address: r.address },
-    details: json(r.details),
+    details: JSON.parse(r.details) as Record<string, unknown>,
     traceId: r.trace_id,
     timestamp: r.created_at,
     createdAt: iso(r.created_at),
   };
 }
-
-export type ApiCallView = ReturnType<typeof apiCallView>;
-export type FunctionRunView = ReturnType<typeof functionRunView>;
-export type ExtensionEventView = ReturnType<typeof extensionEventView>;
-export type SecurityEventView = ReturnType<typeof securityEventView>;

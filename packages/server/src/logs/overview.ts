@@ -1,24 +1,16 @@
 import { sql, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
+import type { Overview, OverviewBucket, OverviewRange } from "@sprocket/contract";
 import { invalid } from "../errors/domain-error";
 
 const RANGES = {
   "1h": { windowMs: 3_600_000, bucketMs: 300_000 },
   "1d": { windowMs: 86_400_000, bucketMs: 3_600_000 },
   "1w": { windowMs: 604_800_000, bucketMs: 21_600_000 },
-} as const;
-export type OverviewRange = keyof typeof RANGES;
+} as const satisfies Record<OverviewRange, { windowMs: number; bucketMs: number }>;
 
 /** Percentiles come from the newest rows of the range, at most this many: exact for most apps, a sample for the busiest. */
 const PERCENTILE_SAMPLE = 50_000;
-
-interface Bucket {
-  start: string;
-  apiCalls: { "2xx": number; "3xx": number; "4xx": number; "5xx": number };
-  functionRuns: Record<string, number>;
-  renders: { success: number; failure: number };
-  errors: number;
-}
 
 export function parseRange(value: unknown): OverviewRange {
   const range = value ?? "1d";
@@ -34,7 +26,7 @@ function percentiles(values: number[]): { p50: number | null; p95: number | null
 }
 
 /** The Overview tab: counts per time bucket for charts, totals, p50/p95 durations and per-card counts over the range. */
-export async function appOverview(db: Kysely<Database>, scope: { accountId: number; appId: number }, range: OverviewRange, now: number) {
+export async function appOverview(db: Kysely<Database>, scope: { accountId: number; appId: number }, range: OverviewRange, now: number): Promise<Overview> {
   const { windowMs, bucketMs } = RANGES[range];
   // Buckets line up with multiples of their size, so charts drawn a minute apart show the same buckets.
   const end = Math.floor(now / bucketMs) * bucketMs + bucketMs;
@@ -103,7 +95,7 @@ export async function appOverview(db: Kysely<Database>, scope: { accountId: numb
       .execute(),
   ]);
 
-  const buckets: Bucket[] = Array.from({ length: windowMs / bucketMs }, (_, i) => ({
+  const buckets: OverviewBucket[] = Array.from({ length: windowMs / bucketMs }, (_, i) => ({
     start: new Date(start + i * bucketMs).toISOString(),
     apiCalls: { "2xx": 0, "3xx": 0, "4xx": 0, "5xx": 0 },
     functionRuns: {},
@@ -114,7 +106,7 @@ export async function appOverview(db: Kysely<Database>, scope: { accountId: numb
   for (const r of calls) {
     const b = buckets[Number(r.b)];
     const n = Number(r.n);
-    const cls = `${Number(r.cls)}xx` as keyof Bucket["apiCalls"];
+    const cls = `${Number(r.cls)}xx` as keyof OverviewBucket["apiCalls"];
     if (!b || !(cls in b.apiCalls)) continue;
     b.apiCalls[cls] += n;
     totals.apiCalls += n;

@@ -4,7 +4,8 @@ import type { Platform } from "../platform";
 import { invalid, notFound, forbidden } from "../errors/domain-error";
 import { roleIn } from "../accounts/account-service";
 import { findApp } from "../apps/app-queries";
-import { LOG_KINDS, type LogKind } from "./log-bus";
+import { LOG_KINDS, logEvent, logPage, overview, trace, type LogKind } from "@sprocket/contract";
+import { responds } from "../http/response-schema";
 import { registerApiCallRecorder } from "./api-call-recorder";
 import { ingestExtensionEvents } from "./extension-events";
 import { followLogs } from "./follow-stream";
@@ -47,36 +48,36 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       return reply.status(202).send({ accepted });
     });
 
-    app.get<AppParams & { Params: { kind: string } }>("/api/v1/private-apps/:appId/logs/:kind", user, async (request) => {
+    app.get<AppParams & { Params: { kind: string } }>("/api/v1/private-apps/:appId/logs/:kind", { ...user, ...responds(logPage) }, async (request) => {
       const kind = logKind(request.params.kind);
       const scope = await appScope(request);
       return listLogs(p.store.db, kind, scope, parseListQuery(kind, request.query, p.clock.now()));
     });
 
     // Account-wide, for `sprocket logs <kind>` without --app.
-    app.get<{ Params: { kind: string } }>("/api/v1/logs/:kind", user, async (request) => {
+    app.get<{ Params: { kind: string } }>("/api/v1/logs/:kind", { ...user, ...responds(logPage) }, async (request) => {
       const kind = logKind(request.params.kind);
       const { accountId } = await superAdmin(request);
       return listLogs(p.store.db, kind, { accountId }, parseListQuery(kind, request.query, p.clock.now()));
     });
 
-    app.get<{ Params: { kind: string; id: string } }>("/api/v1/logs/:kind/:id", user, async (request) => {
+    app.get<{ Params: { kind: string; id: string } }>("/api/v1/logs/:kind/:id", { ...user, ...responds(logEvent) }, async (request) => {
       const kind = logKind(request.params.kind);
       const { accountId } = await superAdmin(request);
       if (!/^\d{1,15}$/.test(request.params.id)) throw notFound(`"${request.params.id}" is not a log event ID.`);
       return getLog(p.store.db, kind, accountId, Number(request.params.id));
     });
 
-    app.get<AppParams & { Params: { traceId: string } }>("/api/v1/private-apps/:appId/traces/:traceId", user, async (request) => {
+    app.get<AppParams & { Params: { traceId: string } }>("/api/v1/private-apps/:appId/traces/:traceId", { ...user, ...responds(trace) }, async (request) => {
       return loadTrace(p.store.db, request.params.traceId, await appScope(request));
     });
 
-    app.get<{ Params: { traceId: string } }>("/api/v1/traces/:traceId", user, async (request) => {
+    app.get<{ Params: { traceId: string } }>("/api/v1/traces/:traceId", { ...user, ...responds(trace) }, async (request) => {
       const { accountId } = await superAdmin(request);
       return loadTrace(p.store.db, request.params.traceId, { accountId });
     });
 
-    app.get<AppParams & { Querystring: { range?: string } }>("/api/v1/private-apps/:appId/overview", user, async (request) => {
+    app.get<AppParams & { Querystring: { range?: string } }>("/api/v1/private-apps/:appId/overview", { ...user, ...responds(overview) }, async (request) => {
       const range = parseRange(request.query.range);
       return appOverview(p.store.db, await appScope(request), range, p.clock.now());
     });

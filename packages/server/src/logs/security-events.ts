@@ -1,6 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import type { SecurityEventType } from "./tables";
+import type { SecurityEventType } from "@sprocket/contract";
 import { newTraceId } from "./trace-context";
 
 export interface Actor {

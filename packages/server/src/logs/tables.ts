@@ -1,18 +1,6 @@
 import type { Generated } from "kysely";
+import type { EXTENSION_EVENT_TYPES, EXTENSION_LOG_LEVELS, SecurityEventType } from "@sprocket/contract";
 import type { Millis } from "../store/schema";
-
-export type SecurityEventType =
-  | "TOKEN_VIEWED"
-  | "CLIENT_SECRET_VIEWED"
-  | "TOKEN_ROTATED"
-  | "TOKEN_ROTATED_LATER"
-  | "OLD_TOKEN_EXPIRED"
-  | "TOKEN_REVOKED"
-  | "APP_DELETED"
-  | "SECRET_CHANGED"
-  | "KEY_CREATED"
-  | "KEY_REVOKED"
-  | "SIGN_IN_FAILED";
 
 export interface SecurityEventsTable {
   id: Generated<number>;
@@ -75,8 +63,8 @@ export interface FunctionRunsTable {
 }
 
 /** FETCH: a `hubspot.fetch` call the server proxied for the card (extensions/fetch-proxy.ts). */
-export type ExtensionEventKind = "RENDER_SUCCESS" | "RENDER_FAILURE" | "LOG" | "FETCH";
-export type ExtensionLogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+export type ExtensionEventKind = (typeof EXTENSION_EVENT_TYPES)[number];
+export type ExtensionLogLevel = (typeof EXTENSION_LOG_LEVELS)[number];
 
 export interface ExtensionEventsTable {
   id: Generated<number>;

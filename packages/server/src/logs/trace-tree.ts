@@ -1,37 +1,15 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { notFound } from "../errors/domain-error";
+import type { LogEvent, Trace, TraceSpan } from "@sprocket/contract";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
-
-type EventView = ReturnType<typeof apiCallView> | ReturnType<typeof functionRunView> | ReturnType<typeof extensionEventView> | ReturnType<typeof securityEventView>;
-
-/** One span of a trace: a card render, a function run or an API call, with the log lines written inside it. */
-export interface TraceSpan {
-  spanId: string;
-  parentSpanId: string | null;
-  name: string;
-  /** Milliseconds from the start of the trace. */
-  offsetMs: number;
-  durationMs: number;
-  status: "OK" | "ERROR";
-  event: EventView | null;
-  logs: EventView[];
-  children: TraceSpan[];
-}
-
-export interface Trace {
-  traceId: string;
-  startedAt: string;
-  durationMs: number;
-  eventCount: number;
-  spans: TraceSpan[];
-}
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
 
 /**
- * Every event of a trace, in a tree by span and parent. Events sharing a span (an extension's `logger.*` lines under its
- * render) are that span's logs; a span whose parent is not stored (or who has none) is a root.
+ * Every event of a trace, in a tree by span and parent (@sprocket/contract's Trace). Events sharing a span (an
+ * extension's `logger.*` lines under its render) are that span's logs; a span whose parent is not stored (or who has
+ * none) is a root.
  */
 export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { accountId: number; appId?: number }): Promise<Trace> {
   const id = traceId.toLowerCase();
@@ -42,7 +20,7 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
     db.selectFrom("extension_events").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
     db.selectFrom("security_events").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
   ]);
-  const views: EventView[] = [
+  const views: LogEvent[] = [
     ...calls.map((r) => apiCallView(r, true)),
     ...runs.map((r) => functionRunView(r, true)),
     ...extensions.map(extensionEventView),
@@ -95,7 +73,7 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
   return { traceId: id, startedAt: new Date(start).toISOString(), durationMs: end, eventCount: views.length, spans: roots };
 }
 
-function describe(v: EventView): { name: string; durationMs: number; failed: boolean } {
+function describe(v: LogEvent): { name: string; durationMs: number; failed: boolean } {
   switch (v.kind) {
     case "api-call":
       return { name: `${v.method} ${v.path}`, durationMs: v.durationMs, failed: v.status >= 400 };

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
+import { build as buildSchema, buildPage, uploadResult } from "@sprocket/contract";
 import { DomainError, invalid, notFound } from "../errors/domain-error";
 import { parseRequestJson } from "../util/safe-json";
+import { responds } from "../http/response-schema";
 import type { ProjectsContext } from "./projects-context";
 import { acceptUpload } from "./accept-upload";
 import { readMultipartUpload } from "../http/multipart-upload";
@@ -39,7 +41,7 @@ export const buildRoutes =
     };
 
     // Platform versions up to 2025.1.
-    app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", developing, async (request) => {
+    app.post<{ Params: { name: string } }>("/dfs/v1/projects/upload/:name", { ...developing, ...responds(uploadResult) }, async (request) => {
       const { file, fields } = await readMultipartUpload(request, "file");
       const dev = request.user!;
       const build = await acceptUpload(ctx, dev, {
@@ -80,7 +82,7 @@ export const buildRoutes =
       return { createdBuildId: build.buildNumber };
     });
 
-    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/v1/projects/:name/builds", signedIn, async (request) => {
+    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/v1/projects/:name/builds", { ...signedIn, ...responds(buildPage) }, async (request) => {
       const project = await requireProject(db, request.user!.accountId, request.params.name);
       const limit = Math.min(Math.max(Number(request.query.limit ?? 20) || 20, 1), 100);
       const after = request.query.after === undefined ? undefined : buildNumber(request.query.after);
@@ -97,7 +99,7 @@ export const buildRoutes =
     });
 
     for (const url of ["/dfs/v1/projects/:name/builds/:id", "/dfs/v1/projects/:name/builds/:id/status"]) {
-      app.get<BuildParams>(url, signedIn, async (request) => {
+      app.get<BuildParams>(url, { ...signedIn, ...responds(buildSchema) }, async (request) => {
         const project = await requireProject(db, request.user!.accountId, request.params.name);
         return buildJson(project, await requireBuild(project, request.params.id));
       });

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
+import { deploy, deployPage, deployRequest, queuedDeploy } from "@sprocket/contract";
 import { parseBody } from "../util/parse-body";
 import { invalid } from "../errors/domain-error";
+import { responds } from "../http/response-schema";
 import type { ProjectsContext } from "./projects-context";
 import { componentTypeName } from "../apps/provision";
 import { describeRemoval, queueDeploy, removalWarning } from "./queue-deploy";
@@ -27,12 +29,8 @@ export const deployRoutes =
   async (app) => {
     const db = ctx.p.store.db;
 
-    app.post("/dfs/deploy/v1/deploys/queue/async", developing, async (request) => {
-      const body = parseBody(
-        z.object({ projectName: z.string().min(1), buildId: z.coerce.number().int().positive(), skipRemovalWarning: z.boolean().optional() }),
-        request.body,
-        "the deploy",
-      );
+    app.post("/dfs/deploy/v1/deploys/queue/async", { ...developing, ...responds(queuedDeploy) }, async (request) => {
+      const body = parseBody(deployRequest, request.body, "the deploy");
       const result = await queueDeploy(ctx, request.user!, { projectName: body.projectName, buildNumber: body.buildId, allowRemovals: body.skipRemovalWarning === true });
       if (!result.queued) throw removalWarning(result.removals);
       return { id: result.deployId, links: { status: statusLink(body.projectName, result.deployId) } };
@@ -58,7 +56,7 @@ export const deployRoutes =
     });
 
     // Sprocket's addition (HubSpot has no deploy list): the console's deploy history, newest first, paged like builds.
-    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/deploy/v1/deploys/by-project-name/:name/deploys", signedIn, async (request) => {
+    app.get<{ Params: { name: string }; Querystring: { limit?: string; after?: string } }>("/dfs/deploy/v1/deploys/by-project-name/:name/deploys", { ...signedIn, ...responds(deployPage) }, async (request) => {
       const project = await requireProject(db, request.user!.accountId, request.params.name);
       const limit = Math.min(Math.max(Number(request.query.limit ?? 20) || 20, 1), 100);
       let query = selectDeploys(db, project);
@@ -69,7 +67,7 @@ export const deployRoutes =
       return { results: page.map((d) => deployJson(project, d)), ...(next ? { paging: { next: { after: next } } } : {}) };
     });
 
-    app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", signedIn, async (request) => {
+    app.get<DeployParams>("/dfs/deploy/v1/deploy-status/projects/:name/deploys/:id", { ...signedIn, ...responds(deploy) }, async (request) => {
       const project = await requireProject(db, request.user!.accountId, request.params.name);
       return deployJson(project, await requireDeploy(db, project, deployId(request.params.id)));
     });

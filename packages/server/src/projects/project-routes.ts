@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from "fastify";
 import { z } from "zod";
+import { linkedProject, project as projectSchema, projectList, projectSettings } from "@sprocket/contract";
 import { parseBody } from "../util/parse-body";
+import { responds } from "../http/response-schema";
 import { platformVersions } from "@sprocket/project-format";
 import type { ProjectsContext } from "./projects-context";
 import { createProject } from "./create-project";
@@ -20,12 +22,12 @@ type Named = { Params: { name: string } };
 export const projectRoutes =
   ({ p }: ProjectsContext): FastifyPluginAsync =>
   async (app) => {
-    app.get("/developer/projects/v1", signedIn, async (request) => {
+    app.get("/developer/projects/v1", { ...signedIn, ...responds(projectList) }, async (request) => {
       const rows = await listProjects(p.store.db, request.user!.accountId);
       return { results: await Promise.all(rows.map((r) => projectJson(p.store.db, r))) };
     });
 
-    app.post("/developer/projects/v1", developing, async (request, reply) => {
+    app.post("/developer/projects/v1", { ...developing, ...responds(projectSchema, 201) }, async (request, reply) => {
       const { name } = parseBody(z.object({ name: z.string() }), request.body, "the new project");
       const project = await createProject(p, request.user!.accountId, name);
       return reply.status(201).send(await projectJson(p.store.db, project));
@@ -36,7 +38,7 @@ export const projectRoutes =
       activePlatformVersions: platformVersions.filter((v) => v !== "unstable"),
     }));
 
-    app.get<Named>("/developer/projects/v1/by-name/:name", signedIn, async (request) =>
+    app.get<Named>("/developer/projects/v1/by-name/:name", { ...signedIn, ...responds(projectSchema) }, async (request) =>
       projectJson(p.store.db, await requireProject(p.store.db, request.user!.accountId, request.params.name)),
     );
 
@@ -45,21 +47,22 @@ export const projectRoutes =
       return reply.status(204).send();
     });
 
-    app.get<Named>("/developer/projects/v1/:name/settings", signedIn, async (request) => getProjectSettings(p, request.user!.accountId, request.params.name));
+    app.get<Named>("/developer/projects/v1/:name/settings", { ...signedIn, ...responds(projectSettings) }, async (request) => getProjectSettings(p, request.user!.accountId, request.params.name));
     for (const method of ["PUT", "PATCH"] as const) {
       app.route<Named>({
         method,
         url: "/developer/projects/v1/:name/settings",
         ...developing,
+        ...responds(projectSettings),
         handler: async (request) => {
-          const body = parseBody(z.object({ isAutoDeployEnabled: z.boolean() }), request.body, "the project settings");
+          const body = parseBody(projectSettings, request.body, "the project settings");
           return updateProjectSettings(p, request.user!.accountId, request.params.name, body);
         },
       });
     }
 
     // Sprocket's own: link the project to a git repository (HubSpot does this in its UI only).
-    app.put<Named>("/developer/projects/v1/:name/source-integration", developing, async (request) => {
+    app.put<Named>("/developer/projects/v1/:name/source-integration", { ...developing, ...responds(linkedProject) }, async (request) => {
       const body = parseBody(
         z.object({ repositoryUrl: z.string().min(1), branch: z.string().min(1).default("main"), webhookSecret: z.string() }),
         request.body,

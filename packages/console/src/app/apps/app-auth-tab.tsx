@@ -7,7 +7,7 @@ import { api, errorText } from "../api-client";
 import { ErrorNotice, formatDate } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import type { PrivateAppDetail } from "./app-types";
+import type { PrivateAppDetail, TokenReveal, TokenRotation } from "@sprocket/contract";
 import { AppClientSecret } from "./app-client-secret";
 
 export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
@@ -22,11 +22,11 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const refresh = () => queryClient.invalidateQueries({ queryKey: ["private-app", accountId] });
 
   const reveal = useMutation({
-    mutationFn: () => api<{ token: string }>("POST", `${base}/token/reveal`),
+    mutationFn: () => api<TokenReveal>("POST", `${base}/token/reveal`),
     onSuccess: ({ token }) => setRevealed(token),
   });
   const rotate = useMutation({
-    mutationFn: (mode: "now" | "later") => api<{ token: string }>("POST", `${base}/token/rotate`, { mode }),
+    mutationFn: (mode: "now" | "later") => api<TokenRotation>("POST", `${base}/token/rotate`, { mode }),
     onSuccess: async ({ token }) => {
       setRevealed(token);
       await refresh();

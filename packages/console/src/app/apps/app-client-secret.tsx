@@ -1,5 +1,6 @@
 // Auth tab: the app's client secret, which signs the requests cards send with hubspot.fetch (X-HubSpot-Signature-v3).
 import { useState } from "react";
+import type { ClientSecretReveal } from "@sprocket/contract";
 import { Button, Code, Group, Paper, Text, Title } from "@mantine/core";
 import { useMutation } from "@tanstack/react-query";
 import { api } from "../api-client";
@@ -8,7 +9,7 @@ import { ErrorNotice } from "../page-parts";
 export function AppClientSecret({ appId }: { appId: number }) {
   const [shown, setShown] = useState<string>();
   const reveal = useMutation({
-    mutationFn: () => api<{ clientSecret: string }>("POST", `/api/v1/private-apps/${appId}/client-secret/reveal`),
+    mutationFn: () => api<ClientSecretReveal>("POST", `/api/v1/private-apps/${appId}/client-secret/reveal`),
     onSuccess: ({ clientSecret }) => setShown(clientSecret),
   });
   return (

@@ -6,7 +6,7 @@ import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { useOverview } from "./app-overview-tab";
-import type { PrivateAppDetail } from "./app-types";
+import type { PrivateAppDetail } from "@sprocket/contract";
 
 const list = (value: unknown) => (Array.isArray(value) && value.length ? value.map(String).join(", ") : "—");
 

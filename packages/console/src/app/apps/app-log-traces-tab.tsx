@@ -8,9 +8,9 @@ import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, isNotFound, Loading, NotFound } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import type { PrivateAppDetail } from "./app-types";
+import type { LogEvent, PrivateAppDetail, Trace, TraceSpan } from "@sprocket/contract";
 import { levelColors, LogDetailDrawer } from "./log-detail-drawer";
-import { formatMs, type LogEvent, type Trace, type TraceSpan } from "./log-types";
+import { formatMs } from "./log-types";
 
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 

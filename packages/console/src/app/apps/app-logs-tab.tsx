@@ -8,12 +8,12 @@ import { useSearchParams } from "wouter";
 import { api } from "../api-client";
 import { EmptyState, ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
-import type { PrivateAppDetail } from "./app-types";
+import { FILTERS_BY_KIND, LOG_KINDS, type LogEvent, type LogKind, type LogPage, type PrivateAppDetail } from "@sprocket/contract";
 import { LogDetailDrawer } from "./log-detail-drawer";
-import { filterQuery, filtersByKind, levels, matchesFilters, methods, noFilters, searchHints, sinceOptions, statusOptions, type LogFilters } from "./log-filters";
+import { filterQuery, levels, matchesFilters, methods, noFilters, searchHints, sinceOptions, statusOptions, type LogFilters } from "./log-filters";
 import { useLogStream, type StreamState } from "./log-stream";
 import { LogTable } from "./log-table";
-import { logKindLabels, logKinds, type LogEvent, type LogKind, type LogPage } from "./log-types";
+import { logKindLabels } from "./log-types";
 
 const PAGE_SIZE = 100;
 /** Select options cannot be empty strings; this stands for "no filter". */
@@ -84,7 +84,7 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
 
   const { fetchNextPage } = list;
   const loadMore = useCallback(() => void fetchNextPage(), [fetchNextPage]);
-  const applies = filtersByKind[kind];
+  const applies = FILTERS_BY_KIND[kind];
   const functions = app.components.filter((c) => c.kind === "function").map((c) => ({ value: c.name, label: c.name }));
   const cards = app.components.filter((c) => c.kind === "card").map((c) => ({ value: c.name, label: String(c.config.title ?? c.name) }));
   const filtered = query !== "";
@@ -134,17 +134,17 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
 
 export function AppLogsTab({ app }: { app: PrivateAppDetail }) {
   const [params, setParams] = useSearchParams();
-  const kind = logKinds.find((k) => k === params.get("type")) ?? "api-calls";
+  const kind = LOG_KINDS.find((k) => k === params.get("type")) ?? "api-calls";
   return (
     <Tabs value={kind} onChange={(value) => value && setParams({ type: value }, { replace: true })} variant="pills" keepMounted={false}>
       <Tabs.List mb="md" aria-label="Log types">
-        {logKinds.map((k) => (
+        {LOG_KINDS.map((k) => (
           <Tabs.Tab key={k} value={k}>
             {logKindLabels[k]}
           </Tabs.Tab>
         ))}
       </Tabs.List>
-      {logKinds.map((k) => (
+      {LOG_KINDS.map((k) => (
         <Tabs.Panel key={k} value={k}>
           <LogList app={app} kind={k} />
         </Tabs.Panel>

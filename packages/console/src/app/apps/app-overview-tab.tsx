@@ -5,8 +5,8 @@ import { useQuery } from "@tanstack/react-query";
 import { api } from "../api-client";
 import { ErrorNotice, formatDate, Loading } from "../page-parts";
 import { useSession } from "../session";
-import type { PrivateAppDetail } from "./app-types";
-import { formatMs, overviewRanges, type Overview, type OverviewRange } from "./log-types";
+import { OVERVIEW_RANGES, type Overview, type OverviewRange, type PrivateAppDetail } from "@sprocket/contract";
+import { formatMs } from "./log-types";
 
 // A lazy chunk: it carries the chart library.
 const OverviewCharts = lazy(() => import("./overview-charts"));
@@ -82,7 +82,7 @@ export function AppOverviewTab({ app }: { app: PrivateAppDetail }) {
           aria-label="Time range"
           value={range}
           onChange={(value) => setRange(value as OverviewRange)}
-          data={overviewRanges.map((r) => ({ value: r, label: rangeLabels[r] }))}
+          data={OVERVIEW_RANGES.map((r) => ({ value: r, label: rangeLabels[r] }))}
         />
       </Group>
       {overview.isPending ? (

@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from "react";
 import type { ExtensionContext } from "../../extension-host";
 import { ExtensionAlerts, type ShownAlert } from "../crm/extension-alerts";
 import { mountHostedExtension } from "../crm/hosted-extension";
-import type { AppPage, AppPagesAnswer } from "./app-pages-query";
+import type { AppPage, AppPagesAnswer } from "@sprocket/contract";
 
 export function AppPageFrame({ page, viewer, label }: { page: AppPage; viewer: Omit<AppPagesAnswer, "results">; label: string }) {
   const element = useRef<HTMLDivElement>(null);

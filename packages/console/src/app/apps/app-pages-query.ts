@@ -1,24 +1,7 @@
 // GET /api/v1/app-pages as a query: the app home pages and settings pages of the account's live builds, and who views
 // them (HubSpot's `context.user` and `context.portal`).
-import type { ExtensionUser } from "../../extension-host/contract";
+import type { AppPagesAnswer } from "@sprocket/contract";
 import { api } from "../api-client";
-
-export interface AppPage {
-  appId: number;
-  appName: string;
-  appUid: string;
-  buildId: number;
-  uid: string;
-  type: "page" | "pages" | "settings";
-  location: "home" | "settings";
-  bundleUrl: string;
-}
-
-export interface AppPagesAnswer {
-  results: AppPage[];
-  user: ExtensionUser;
-  portal: { id: number; timezone: string };
-}
 
 /** All the account's app pages, or one app's. */
 export const appPagesQuery = (accountId: number, appId?: number) => ({

@@ -4,7 +4,7 @@ import { EmptyState, ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 import { AppPageFrame } from "./app-page-frame";
 import { appPagesQuery } from "./app-pages-query";
-import type { PrivateAppDetail } from "./app-types";
+import type { PrivateAppDetail } from "@sprocket/contract";
 
 export function AppSettingsTab({ app }: { app: PrivateAppDetail }) {
   const { accountId } = useSession();

@@ -6,7 +6,8 @@ import { api } from "../api-client";
 import { ErrorNotice, formatDate, Loading } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import { failed, formatMs, type ApiCallEvent, type ExtensionEvent, type FunctionRunEvent, type LogEvent, type LogKind, type SecurityEvent } from "./log-types";
+import type { ApiCallEvent, ExtensionEvent, FunctionRunEvent, LogEvent, LogKind, SecurityEvent } from "@sprocket/contract";
+import { failed, formatMs } from "./log-types";
 
 const kindOfEvent: Record<LogEvent["kind"], LogKind> = { "api-call": "api-calls", "function-run": "functions", "extension-event": "extensions", "security-event": "security" };
 export const logKindOf = (e: LogEvent): LogKind => kindOfEvent[e.kind];

@@ -1,6 +1,6 @@
 // The Logs tab's filters: which apply to each kind, the query string they make, and the same test applied to the
 // events that arrive live (the server filters pages; live events are filtered here, by the same rules).
-import type { LogEvent, LogKind } from "./log-types";
+import { FILTERS_BY_KIND, type LogEvent, type LogKind } from "@sprocket/contract";
 
 export interface LogFilters {
   /** A duration back from now (15m, 1h, 1d, 7d) or "" for the whole retention period. */
@@ -14,16 +14,6 @@ export interface LogFilters {
 }
 
 export const noFilters: LogFilters = { since: "", status: "", level: "", method: "", function: "", card: "", q: "" };
-
-type FilterName = Exclude<keyof LogFilters, "since">;
-
-/** As the server's FILTERS_BY_KIND (packages/server/src/logs/log-queries.ts): a filter that does not apply is a 400. */
-export const filtersByKind: Record<LogKind, readonly FilterName[]> = {
-  "api-calls": ["status", "method", "q"],
-  functions: ["status", "function", "q"],
-  extensions: ["status", "level", "card", "q"],
-  security: ["q"],
-};
 
 export const sinceOptions = [
   { value: "", label: "Any time" },
@@ -80,7 +70,7 @@ export const searchHints: Record<LogKind, string> = {
 export function filterQuery(kind: LogKind, f: LogFilters): URLSearchParams {
   const params = new URLSearchParams();
   if (f.since) params.set("since", f.since);
-  for (const name of filtersByKind[kind]) if (f[name]) params.set(name, f[name]);
+  for (const name of FILTERS_BY_KIND[kind]) if (f[name]) params.set(name, f[name]);
   return params;
 }
 
@@ -121,7 +111,7 @@ function searchMatches(e: LogEvent, q: string): boolean {
 export function matchesFilters(kind: LogKind, f: LogFilters, e: LogEvent, now: number): boolean {
   const since = /^(\d+)([mhd])$/.exec(f.since);
   if (since && e.timestamp < now - Number(since[1]) * UNITS[since[2]!]!) return false;
-  const applies = filtersByKind[kind];
+  const applies = FILTERS_BY_KIND[kind];
   if (applies.includes("status") && f.status && !statusMatches(kind, f.status, e)) return false;
   if (applies.includes("method") && f.method && e.kind === "api-call" && e.method !== f.method) return false;
   if (applies.includes("function") && f.function && e.kind === "function-run" && e.functionName !== f.function) return false;

@@ -1,6 +1,6 @@
 // Follows new log events of one kind and app over the server-sent events stream while `enabled`.
 import { useEffect, useRef, useState } from "react";
-import type { LogEvent, LogKind } from "./log-types";
+import type { LogEvent, LogKind } from "@sprocket/contract";
 
 export type StreamState = "off" | "connecting" | "following" | "reconnecting";
 

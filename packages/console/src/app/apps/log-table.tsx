@@ -4,7 +4,8 @@ import { useEffect, useRef } from "react";
 import { Badge, Button, Center, Code, Table, Text } from "@mantine/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { levelColors, statusColor } from "./log-detail-drawer";
-import { formatMs, type LogEvent, type LogKind } from "./log-types";
+import type { LogEvent, LogKind } from "@sprocket/contract";
+import { formatMs } from "./log-types";
 
 interface Column {
   header: string;

@@ -2,7 +2,8 @@
 import "@mantine/charts/styles.css";
 import { BarChart, LineChart } from "@mantine/charts";
 import { Paper, SimpleGrid, Text, Title } from "@mantine/core";
-import { formatMs, type Overview } from "./log-types";
+import type { Overview } from "@sprocket/contract";
+import { formatMs } from "./log-types";
 
 const outcomeColors: Record<string, string> = { SUCCESS: "teal.6", ERROR: "red.6", TIMEOUT: "orange.6", CRASHED: "grape.6" };
 

@@ -13,8 +13,8 @@ import { AppExtensionsTab } from "./app-extensions-tab";
 import { AppLogsTab } from "./app-logs-tab";
 import { AppLogTracesTab } from "./app-log-traces-tab";
 import { AppOverviewTab } from "./app-overview-tab";
+import type { PrivateAppDetail } from "@sprocket/contract";
 import { AppSettingsTab } from "./app-settings-tab";
-import type { PrivateAppDetail } from "./app-types";
 
 const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions", settings: "Settings" };
 

@@ -7,15 +7,15 @@ import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
+import type { PrivateAppList } from "@sprocket/contract";
 import { AppHomeLink } from "./app-home-link";
-import type { PrivateAppSummary } from "./app-types";
 
 export default function PrivateAppsPage() {
   useDocumentTitle("Private apps · Sprocket");
   const { accountId } = useSession();
   const apps = useQuery({
     queryKey: ["private-apps", accountId],
-    queryFn: () => api<{ limit: number; count: number; results: PrivateAppSummary[] }>("GET", "/api/v1/private-apps"),
+    queryFn: () => api<PrivateAppList>("GET", "/api/v1/private-apps"),
   });
   return (
     <>

@@ -1,7 +1,8 @@
 // Build durations over the builds listed, oldest first (a lazy chunk: it carries the chart library).
 import "@mantine/charts/styles.css";
 import { BarChart } from "@mantine/charts";
-import { durationMs, type Build } from "./project-types";
+import type { Build } from "@sprocket/contract";
+import { durationMs } from "./project-types";
 
 export default function BuildDurationChart({ builds }: { builds: Build[] }) {
   const data = builds

@@ -7,7 +7,8 @@ import { ApiRequestError } from "../api-client";
 import { ErrorNotice, formatDate, isNotFound, Loading, NotFound, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor, type BuildError, type SubBuild } from "./project-types";
+import type { BuildError, SubBuild } from "@sprocket/contract";
+import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
 import { DeployProgress } from "./deploy-progress";
 import { loadSourceFiles, type SourceFiles } from "./source-lines";
 

@@ -5,7 +5,8 @@ import { Link } from "wouter";
 import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import { deployStatusLabel, durationMs, formatDuration, isFinished, projectsApi, statusColor, type Deploy } from "./project-types";
+import type { Deploy, DeployStatus } from "@sprocket/contract";
+import { deployStatusLabel, durationMs, formatDuration, isFinished, projectsApi, statusColor } from "./project-types";
 
 const PAGE = 20;
 
@@ -15,7 +16,7 @@ export function deployActor(deploy: Deploy): string {
   return deploy.source === "AUTO_DEPLOY" ? "Auto-deploy" : deploy.userId === null ? "—" : `user ${deploy.userId}`;
 }
 
-export function DeployStatusBadge({ status, size = "sm" }: { status: string; size?: "sm" | "lg" }) {
+export function DeployStatusBadge({ status, size = "sm" }: { status: DeployStatus; size?: "sm" | "lg" }) {
   return (
     <Badge size={size} variant="light" color={statusColor(status)}>
       {deployStatusLabel(status)}

@@ -5,7 +5,8 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 import { fieldErrors } from "../crm/property-panel";
-import { projectsApi, type Project } from "./project-types";
+import type { Project } from "@sprocket/contract";
+import { projectsApi } from "./project-types";
 
 /** 32 random bytes as hex: a webhook secret nobody has to invent. */
 function randomSecret(): string {

@@ -1,94 +1,27 @@
-// HubSpot's developer-projects shapes (reference/cli-and-upload-protocol.md §3–4) as Sprocket serves them.
+// The developer-projects API as the console calls it, and how it shows builds (the shapes are @sprocket/contract's).
+import type { Build, BuildPage, BuildStatus, Deploy, DeployPage, DeployRequest, DeployStatus, LinkedProject, Project, ProjectList, ProjectSettings, QueuedDeploy } from "@sprocket/contract";
 import { api } from "../api-client";
 
-export type BuildStatus = "PENDING" | "BUILDING" | "SUCCESS" | "FAILURE" | string;
-
-export interface BuildError {
-  message: string;
-  context?: { message?: string; file?: string; line?: number; column?: number; code?: string };
-}
-
-export interface SubBuild {
-  id: string;
-  buildName: string;
-  buildType: string;
-  status: BuildStatus;
-  errorMessage: string;
-  standardError: { subCategory: string | null; errors: BuildError[] } | null;
-  rootPath: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
-export interface Build {
-  buildId: number;
-  status: BuildStatus;
-  projectName: string;
-  platformVersion: string | null;
-  isAutoDeployEnabled: boolean;
-  autoDeployId?: number;
-  uploadMessage: string;
-  subbuildStatuses: SubBuild[];
-  errorMessage?: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  isDeployed: boolean;
-  activitySource: { type?: string; userId?: number; commitHash?: string; branch?: string; authorName?: string; repositoryName?: string; owner?: string };
-}
-
-export type DeployStatus = "PENDING" | "DEPLOYING" | "SUCCESS" | "FAILURE" | string;
-
-/** HubSpot's Deploy shape, with Sprocket's `userEmail` (who deployed; absent for an auto-deploy). */
-export interface Deploy {
-  deployId: number;
-  buildId: number;
-  status: DeployStatus;
-  projectName: string;
-  userId: number | null;
-  userEmail?: string;
-  source: "AUTO_DEPLOY" | "HUBSPOT_USER" | string;
-  errorMessage?: string;
-  enqueuedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
-
 export const isFinished = (status: BuildStatus | DeployStatus) => status === "SUCCESS" || status === "FAILURE";
-
-export interface Project {
-  id: number;
-  name: string;
-  portalId: number;
-  createdAt: number;
-  updatedAt: number;
-  latestBuild?: Build;
-  deployedBuild?: Build;
-  deployedBuildId?: number;
-  sourceIntegration?: { source: string; url: string; owner: string; repositoryName: string; branch: string };
-}
 
 const name = (project: string) => encodeURIComponent(project);
 
 export const projectsApi = {
-  list: () => api<{ results: Project[] }>("GET", "/developer/projects/v1").then((r) => r.results),
+  list: () => api<ProjectList>("GET", "/developer/projects/v1").then((r) => r.results),
   get: (project: string) => api<Project>("GET", `/developer/projects/v1/by-name/${name(project)}`),
   builds: (project: string, limit: number, after?: string) =>
-    api<{ results: Build[]; paging?: { next?: { after: string } } }>("GET", `/dfs/v1/projects/${name(project)}/builds?limit=${limit}${after ? `&after=${after}` : ""}`),
+    api<BuildPage>("GET", `/dfs/v1/projects/${name(project)}/builds?limit=${limit}${after ? `&after=${after}` : ""}`),
   build: (project: string, buildId: number) => api<Build>("GET", `/dfs/v1/projects/${name(project)}/builds/${buildId}/status`),
   deploy: (project: string, buildId: number, skipRemovalWarning: boolean) =>
-    api<{ id: number }>("POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: project, buildId, skipRemovalWarning }),
+    api<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: project, buildId, skipRemovalWarning } satisfies DeployRequest),
   deploys: (project: string, limit: number, after?: string) =>
-    api<{ results: Deploy[]; paging?: { next?: { after: string } } }>(
-      "GET",
-      `/dfs/deploy/v1/deploys/by-project-name/${name(project)}/deploys?limit=${limit}${after ? `&after=${after}` : ""}`,
-    ),
+    api<DeployPage>("GET", `/dfs/deploy/v1/deploys/by-project-name/${name(project)}/deploys?limit=${limit}${after ? `&after=${after}` : ""}`),
   deployStatus: (project: string, deployId: number) => api<Deploy>("GET", `/dfs/deploy/v1/deploy-status/projects/${name(project)}/deploys/${deployId}`),
-  settings: (project: string) => api<{ isAutoDeployEnabled: boolean }>("GET", `/developer/projects/v1/${name(project)}/settings`),
+  settings: (project: string) => api<ProjectSettings>("GET", `/developer/projects/v1/${name(project)}/settings`),
   setAutoDeploy: (project: string, isAutoDeployEnabled: boolean) =>
-    api<{ isAutoDeployEnabled: boolean }>("PUT", `/developer/projects/v1/${name(project)}/settings`, { isAutoDeployEnabled }),
+    api<ProjectSettings>("PUT", `/developer/projects/v1/${name(project)}/settings`, { isAutoDeployEnabled }),
   linkRepository: (project: string, link: { repositoryUrl: string; branch: string; webhookSecret: string }) =>
-    api<Project & { webhookUrl: string }>("PUT", `/developer/projects/v1/${name(project)}/source-integration`, link),
+    api<LinkedProject>("PUT", `/developer/projects/v1/${name(project)}/source-integration`, link),
   unlinkRepository: (project: string) => api("DELETE", `/developer/projects/v1/${name(project)}/source-integration`),
 };
 

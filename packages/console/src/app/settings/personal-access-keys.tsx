@@ -2,19 +2,10 @@
 import { useState } from "react";
 import { Alert, Button, Code, Group, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { CreatedPersonalAccessKey, PersonalAccessKey } from "@sprocket/contract";
 import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { useSession } from "../session";
-
-/** A row of GET /api/v1/personal-access-keys (revoked keys included). */
-interface KeyRow {
-  id: number;
-  name: string;
-  key_prefix: string;
-  created_at: number;
-  last_used_at: number | null;
-  revoked_at: number | null;
-}
 
 export function PersonalAccessKeys() {
   const { accountId } = useSession();
@@ -22,9 +13,9 @@ export function PersonalAccessKeys() {
   const key = ["personal-access-keys", accountId];
   const [name, setName] = useState("");
   const [created, setCreated] = useState<{ name: string; personalAccessKey: string }>();
-  const keys = useQuery({ queryKey: key, queryFn: () => api<{ results: KeyRow[] }>("GET", "/api/v1/personal-access-keys") });
+  const keys = useQuery({ queryKey: key, queryFn: () => api<{ results: PersonalAccessKey[] }>("GET", "/api/v1/personal-access-keys") });
   const create = useMutation({
-    mutationFn: () => api<{ id: number; name: string; personalAccessKey: string }>("POST", "/api/v1/personal-access-keys", { name }),
+    mutationFn: () => api<CreatedPersonalAccessKey>("POST", "/api/v1/personal-access-keys", { name }),
     onSuccess: async (result) => {
       setCreated(result);
       setName("");

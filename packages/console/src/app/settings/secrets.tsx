@@ -2,15 +2,10 @@
 import { useState } from "react";
 import { Alert, Button, Group, PasswordInput, Stack, Table, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { SecretList, SecretRequest } from "@sprocket/contract";
 import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { useSession } from "../session";
-
-interface SecretRow {
-  name: string;
-  createdAt: string;
-  updatedAt: string;
-}
 
 export function Secrets() {
   const { accountId } = useSession();
@@ -19,11 +14,11 @@ export function Secrets() {
   const [name, setName] = useState("");
   const [value, setValue] = useState("");
   const [saved, setSaved] = useState<string>();
-  const secrets = useQuery({ queryKey: key, queryFn: () => api<{ secrets: SecretRow[] }>("GET", "/cms/v3/functions/secrets") });
+  const secrets = useQuery({ queryKey: key, queryFn: () => api<SecretList>("GET", "/cms/v3/functions/secrets") });
   const exists = secrets.data?.secrets.some((s) => s.name === name.trim()) ?? false;
   const save = useMutation({
     // HubSpot's API: POST adds, PUT replaces an existing value.
-    mutationFn: () => api(exists ? "PUT" : "POST", "/cms/v3/functions/secrets", { key: name.trim(), secret: value }),
+    mutationFn: () => api(exists ? "PUT" : "POST", "/cms/v3/functions/secrets", { key: name.trim(), secret: value } satisfies SecretRequest),
     onSuccess: async () => {
       setSaved(`${name.trim()} ${exists ? "updated" : "added"}: functions that list it in serverless.json read it from process.env.`);
       setName("");

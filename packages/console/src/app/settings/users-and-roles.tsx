@@ -1,21 +1,13 @@
 // The account's members and their roles; super admins change roles (only super admins see private apps and tokens).
 import { Badge, Select, Table, Text } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { Member, Role } from "@sprocket/contract";
 import { api } from "../api-client";
 import { ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 
-type Role = "super_admin" | "admin" | "user";
 const roleLabels: Record<Role, string> = { super_admin: "Super admin", admin: "Admin", user: "User" };
 const roleOptions = Object.entries(roleLabels).map(([value, label]) => ({ value, label }));
-
-interface Member {
-  userId: number;
-  email: string;
-  firstName: string;
-  lastName: string;
-  role: Role;
-}
 
 export function UsersAndRoles() {
   const session = useSession();

@@ -1,0 +1,80 @@
+// `/api/v1/private-apps/...`: the account's private apps, their components and their access tokens.
+import { z } from "zod";
+
+export const privateAppSummary = z.object({
+  appId: z.number(),
+  uid: z.string(),
+  name: z.string(),
+  description: z.string(),
+  scopes: z.array(z.string()),
+  projectId: z.number().nullable(),
+  activeBuildId: z.number().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const privateAppList = z.object({
+  /** How many private apps the account may have. */
+  limit: z.number(),
+  count: z.number(),
+  results: z.array(privateAppSummary),
+});
+
+/**
+ * `card`, `function`, or the *-hsmeta.json type of a 2025.2+ component: a page, settings page or bulk action (UI
+ * extensions), or a recorded feature (webhooks, workflow actions, app objects and events).
+ */
+export const APP_COMPONENT_KINDS = [
+  "card",
+  "function",
+  "page",
+  "pages",
+  "settings",
+  "crm-bulk-action",
+  "webhooks",
+  "workflow-action",
+  "app-object",
+  "app-object-association",
+  "app-event",
+] as const;
+
+export const appComponent = z.object({
+  kind: z.enum(APP_COMPONENT_KINDS),
+  name: z.string(),
+  buildId: z.number(),
+  config: z.record(z.string(), z.unknown()),
+});
+
+/** The live token, masked, and the one a rotate-later left valid until `expiresAt` (epoch milliseconds). */
+export const tokenState = z.object({
+  current: z.object({ id: z.number(), createdAt: z.number(), lastUsedAt: z.number().nullable(), masked: z.string() }),
+  previous: z.object({ id: z.number(), expiresAt: z.number(), lastUsedAt: z.number().nullable() }).optional(),
+});
+
+export const privateAppDetail = privateAppSummary.extend({
+  /** Absent when the app has no live token. */
+  token: tokenState.optional(),
+  components: z.array(appComponent),
+});
+
+export const tokenReveal = z.object({ token: z.string() });
+export const tokenRotation = z.object({ token: z.string(), mode: z.enum(["now", "later"]) }).extend(tokenState.shape);
+export const tokenRotationRequest = z.object({ mode: z.enum(["now", "later"]).default("now") });
+/** The key the app's backend checks hubspot.fetch requests' X-HubSpot-Signature-v3 with. */
+export const clientSecretReveal = z.object({ clientSecret: z.string() });
+export const oldTokensExpired = z.object({ expired: z.number() });
+
+/** `sprocket function run` resolves an app (uid or id) to its id and its functions' configurations. */
+export const appFunctions = z.object({ appId: z.number(), uid: z.string(), results: z.array(z.record(z.string(), z.unknown())) });
+
+export type PrivateAppSummary = z.infer<typeof privateAppSummary>;
+export type PrivateAppList = z.infer<typeof privateAppList>;
+export type AppComponent = z.infer<typeof appComponent>;
+export type TokenState = z.infer<typeof tokenState>;
+export type PrivateAppDetail = z.infer<typeof privateAppDetail>;
+export type TokenReveal = z.infer<typeof tokenReveal>;
+export type TokenRotation = z.infer<typeof tokenRotation>;
+export type ClientSecretReveal = z.infer<typeof clientSecretReveal>;
+export type AppComponentKind = (typeof APP_COMPONENT_KINDS)[number];
+export type OldTokensExpired = z.infer<typeof oldTokensExpired>;
+export type AppFunctions = z.infer<typeof appFunctions>;
