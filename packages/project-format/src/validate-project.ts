@@ -34,7 +34,7 @@ export function validateProject(files: ProjectFiles, opts: ValidateOptions = {})
   const report = new Report();
   const ctx = (srcDir: string, platformVersion: string): ProjectContext => ({ files, report, srcDir, platformVersion, projectFile, parsed: new Map() });
   if (!files.has(projectFile)) {
-    report.error("PROJECT_CONFIG_MISSING", { file: projectFile }, "hsproject.json is missing: this folder is not a project", 'Create hsproject.json at the project root: { "name": "my-project", "srcDir": "src", "platformVersion": "2025.1" }.');
+    report.error("PROJECT_CONFIG_MISSING", { file: projectFile }, "hsproject.json is missing: this folder is not a project", 'Create hsproject.json at the project root: { "name": "my-project", "srcDir": "src", "platformVersion": "2023.2" }.');
     return finish(report);
   }
   const bootstrap = ctx("", "");
