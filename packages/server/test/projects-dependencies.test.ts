@@ -23,7 +23,7 @@ afterAll(async () => {
 async function build(fixture: string) {
   const name = path.basename(fixture);
   if ((await api.call("GET", `/developer/projects/v1/by-name/${name}`)).status === 404) await api.call("POST", "/developer/projects/v1", { body: { name } });
-  const upload = await api.upload(name, await zipFixtureSource(fixture), { platformVersion: "2025.1" });
+  const upload = await api.upload(name, await zipFixtureSource(fixture), { platformVersion: "2023.2" });
   expect(upload.status, JSON.stringify(upload.body)).toBe(200);
   const done = await api.waitForBuild(name, upload.body.buildId);
   const warn = await api.call("GET", `/dfs/logging/v1/logs/projects/${name}/builds/${upload.body.buildId}/combined/warn`);
