@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { recordSecurityEvent, type Actor } from "../logs/security-events";
@@ -56,6 +57,17 @@ export async function revealClientSecret(p: Platform, accountId: number, ref: st
   const clientSecret = await appClientSecret(p, found.id);
   await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "CLIENT_SECRET_VIEWED", actor });
   return clientSecret;
+}
+
+/** A new client secret; the old one stops signing and authenticating at once. Recorded, never with the value. */
+export async function rotateClientSecret(p: Platform, accountId: number, ref: string, actor: Actor): Promise<string> {
+  const found = await findApp(p.store.db, accountId, ref);
+  const secret = randomUUID();
+  await p.store.db.transaction().execute(async (trx) => {
+    await trx.updateTable("private_apps").set({ client_secret_sealed: p.box.seal(secret) }).where("id", "=", found.id).execute();
+    await recordSecurityEvent(trx, p.clock.now(), { accountId, appId: found.id, type: "CLIENT_SECRET_ROTATED", actor });
+  });
+  return secret;
 }
 
 /** A fresh token; with "later" the old one lives on for a grace period. Recorded with the rotation. */

@@ -12,7 +12,10 @@ export type SecurityEventType =
   | "SECRET_CHANGED"
   | "KEY_CREATED"
   | "KEY_REVOKED"
-  | "SIGN_IN_FAILED";
+  | "SIGN_IN_FAILED"
+  | "CLIENT_SECRET_ROTATED"
+  | "APP_INSTALLED"
+  | "APP_UNINSTALLED";
 
 export interface SecurityEventsTable {
   id: Generated<number>;
