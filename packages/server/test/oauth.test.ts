@@ -99,6 +99,7 @@ describe("an OAuth app deployed from its developer account", () => {
     });
     expect(app.body.token).toBeUndefined();
     expect((await api.call("POST", "/api/v1/private-apps/contact_sync_oauth/token/reveal")).status).toBe(404);
+    expect((await api.call("POST", "/api/v1/private-apps/contact_sync_oauth/token/rotate")).body).toMatchObject({ subCategory: "OAUTH_APP_HAS_NO_STATIC_TOKEN" });
   });
 
   it("deploys a legacy public-app.json as an OAuth app too", async () => {

@@ -73,6 +73,8 @@ export async function rotateClientSecret(p: Platform, accountId: number, ref: st
 /** A fresh token; with "later" the old one lives on for a grace period. Recorded with the rotation. */
 export async function rotateToken(p: Platform, accountId: number, ref: string, mode: "now" | "later", actor: Actor) {
   const found = await findApp(p.store.db, accountId, ref);
+  if (found.auth_type === "oauth")
+    throw new DomainError("invalid", `${found.name} is an OAuth app: it has no static token. Accounts install it through /oauth/authorize and its backend gets tokens from /oauth/v1/token.`, { subCategory: "OAUTH_APP_HAS_NO_STATIC_TOKEN" });
   const token = await p.store.db.transaction().execute(async (trx) => {
     const fresh = await rotateAppToken(trx, p, found.id, accountId, mode);
     await recordSecurityEvent(trx, p.clock.now(), {

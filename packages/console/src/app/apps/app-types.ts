@@ -10,7 +10,14 @@ export interface PrivateAppSummary {
   activeBuildId: number | null;
   createdAt: string;
   updatedAt: string;
+  /** Absent from servers before OAuth apps. */
+  auth?: AppAuth;
 }
+
+/** The app's Auth data: a static token for its own account, or OAuth installs into many accounts. */
+export type AppAuth =
+  | { type: "static"; requiredScopes: string[] }
+  | { type: "oauth"; clientId: string; distribution: "private" | "marketplace"; redirectUrls: string[]; requiredScopes: string[]; optionalScopes: string[] };
 
 export interface AppComponent {
   kind: "card" | "function";
