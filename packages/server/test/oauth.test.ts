@@ -183,8 +183,10 @@ describe("hostile cases", () => {
     expect(await apiError(exchange(code, REDIRECT, "not-the-secret"))).toMatchObject({ code: 400, body: { status: "BAD_CLIENT_SECRET", correlationId: expect.any(String) } });
     expect((await tokenCall({ grant_type: "authorization_code", client_id: "nope", client_secret: clientSecret, redirect_uri: REDIRECT, code })).body).toMatchObject({ status: "BAD_CLIENT_ID" });
     expect((await apiError(exchange(code, OTHER_REDIRECT))).body).toMatchObject({ status: "MISMATCH_REDIRECT_URI_AUTH_CODE" });
-    await exchange(code);
+    const first = await exchange(code);
     expect((await apiError(exchange(code))).body).toMatchObject({ status: "BAD_AUTH_CODE" });
+    // The replay also kills what the first exchange issued.
+    expect((await tokenCall({ grant_type: "refresh_token", client_id: clientId, client_secret: clientSecret, refresh_token: first.refreshToken })).body).toMatchObject({ status: "BAD_REFRESH_TOKEN" });
     expect((await tokenCall({ grant_type: "password", client_id: clientId, client_secret: clientSecret })).body).toMatchObject({ status: "BAD_GRANT_TYPE" });
   });
 

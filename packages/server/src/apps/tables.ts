@@ -49,6 +49,8 @@ export interface OAuthCodesTable {
   redirect_uri: string;
   expires_at: Millis;
   used_at: Millis | null;
+  /** The refresh token the code's exchange issued: revoked if the code is ever presented again. */
+  refresh_token_id: number | null;
 }
 
 export interface AppTokensTable {

@@ -109,7 +109,7 @@ export async function grantInstall(p: Platform, checked: CheckedAuthorize, accou
       const values = { app_id: checked.app.id, account_id: accountId, scopes, installed_at: now, installed_by: actor.userId, uninstalled_at: null };
       installId = (await trx.insertInto("app_installs").values(values).returning("id").executeTakeFirstOrThrow()).id;
     }
-    await trx.insertInto("oauth_codes").values({ code_hash: sha256(code), app_id: checked.app.id, install_id: installId, redirect_uri: checked.redirectUri, expires_at: now + CODE_TTL_MS, used_at: null }).execute();
+    await trx.insertInto("oauth_codes").values({ code_hash: sha256(code), app_id: checked.app.id, install_id: installId, redirect_uri: checked.redirectUri, expires_at: now + CODE_TTL_MS, used_at: null, refresh_token_id: null }).execute();
     await recordSecurityEvent(trx, now, { accountId, appId: checked.app.id, type: "APP_INSTALLED", actor, details: { app: checked.app.name, installId, scopes: checked.scopes, reinstall: Boolean(live) } });
   });
   // A re-install may have narrowed the scopes that cached tokens carry.
@@ -155,6 +155,10 @@ async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest): Prom
   const row = req.code
     ? await p.store.db.selectFrom("oauth_codes").selectAll().where("code_hash", "=", sha256(req.code)).where("app_id", "=", app.id).executeTakeFirst()
     : undefined;
+  if (row?.used_at != null && row.refresh_token_id !== null) {
+    // A code presented twice may have been stolen: what its first exchange issued dies too (OAuth 2.1, 4.1.3).
+    await p.store.db.updateTable("app_tokens").set({ revoked_at: now }).where("id", "=", row.refresh_token_id).where("revoked_at", "is", null).execute();
+  }
   if (!row || row.used_at !== null || row.expires_at <= now) throw oauthError("BAD_AUTH_CODE", "missing, unknown, expired or already used code");
   if (row.redirect_uri !== req.redirect_uri) throw oauthError("MISMATCH_REDIRECT_URI_AUTH_CODE", "redirect_uri does not match the redirect_uri the code was issued for");
   return p.store.db.transaction().execute(async (trx) => {
@@ -164,7 +168,8 @@ async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest): Prom
     const install = await liveInstall(trx, row.install_id);
     if (!install) throw oauthError("BAD_AUTH_CODE", "the app was uninstalled since this code was issued");
     const refresh = `na1-${randomUUID()}`;
-    await insertToken(trx, p, { appId: app.id, installId: install.id, accountId: install.account_id, token: refresh, kind: "refresh", expiresAt: null });
+    const refreshId = await insertToken(trx, p, { appId: app.id, installId: install.id, accountId: install.account_id, token: refresh, kind: "refresh", expiresAt: null });
+    await trx.updateTable("oauth_codes").set({ refresh_token_id: refreshId }).where("code_hash", "=", row.code_hash).execute();
     return { token_type: "bearer", refresh_token: refresh, access_token: await mintAccessToken(trx, p, app.id, install), expires_in: ACCESS_TOKEN_SECONDS };
   });
 }
@@ -186,11 +191,13 @@ async function mintAccessToken(db: Kysely<Database>, p: Platform, appId: number,
   return token;
 }
 
-async function insertToken(db: Kysely<Database>, p: Platform, t: { appId: number; installId: number; accountId: number; token: string; kind: "access" | "refresh"; expiresAt: number | null }) {
-  await db
+async function insertToken(db: Kysely<Database>, p: Platform, t: { appId: number; installId: number; accountId: number; token: string; kind: "access" | "refresh"; expiresAt: number | null }): Promise<number> {
+  const row = await db
     .insertInto("app_tokens")
     .values({ app_id: t.appId, account_id: t.accountId, install_id: t.installId, kind: t.kind, token_hash: sha256(t.token), token_sealed: p.box.seal(t.token), created_at: p.clock.now(), expires_at: t.expiresAt, revoked_at: null, last_used_at: null })
-    .execute();
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
 }
 
 /** A token of a live install of a live app, with what introspection tells about it. */

@@ -40,6 +40,7 @@ export function oauthMigration(engine: Engine): Migration {
         .addColumn("redirect_uri", "text", notNull)
         .addColumn("expires_at", "bigint", notNull)
         .addColumn("used_at", "bigint")
+        .addColumn("refresh_token_id", "bigint")
         .execute();
     },
   };
