@@ -48,13 +48,10 @@ export async function probe(baseUrl: string, p: Probe, timeoutMs = 10_000): Prom
 
 /** HubSpot's error body: `status: "error"`, a message and a category (or, on 429s, the errorType the SDK reads). */
 export function isHubSpotError(json: any): boolean {
-  return (
-    typeof json === "object" &&
-    json !== null &&
-    json.status === "error" &&
-    typeof json.message === "string" &&
-    (typeof json.category === "string" || typeof json.errorType === "string")
-  );
+  if (typeof json !== "object" || json === null || typeof json.message !== "string") return false;
+  // HubSpot's OAuth endpoints name the error in `status` itself: { status: "BAD_CLIENT_ID", message, correlationId }.
+  if (typeof json.status === "string" && /^[A-Z][A-Z_]+$/.test(json.status)) return typeof json.correlationId === "string";
+  return json.status === "error" && (typeof json.category === "string" || typeof json.errorType === "string");
 }
 
 /** What a fuzzed or unauthorised call must look like: below 500, JSON, and HubSpot's body on an error. */

@@ -1,6 +1,20 @@
 // `/api/v1/private-apps/...`: the account's private apps, their components and their access tokens.
 import { z } from "zod";
 
+/** The app's Auth data: a static token for its own account, or OAuth installs into many accounts. */
+export const appAuth = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("static"), requiredScopes: z.array(z.string()) }),
+  z.object({
+    type: z.literal("oauth"),
+    // Set by the deploy that made the app an OAuth app; null only for a row written before that deploy finished.
+    clientId: z.string().nullable(),
+    distribution: z.enum(["private", "marketplace"]).nullable(),
+    redirectUrls: z.array(z.string()),
+    requiredScopes: z.array(z.string()),
+    optionalScopes: z.array(z.string()),
+  }),
+]);
+
 export const privateAppSummary = z.object({
   appId: z.number(),
   uid: z.string(),
@@ -11,6 +25,7 @@ export const privateAppSummary = z.object({
   activeBuildId: z.number().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  auth: appAuth,
 });
 
 export const privateAppList = z.object({
@@ -67,6 +82,7 @@ export const oldTokensExpired = z.object({ expired: z.number() });
 /** `sprocket function run` resolves an app (uid or id) to its id and its functions' configurations. */
 export const appFunctions = z.object({ appId: z.number(), uid: z.string(), results: z.array(z.record(z.string(), z.unknown())) });
 
+export type AppAuth = z.infer<typeof appAuth>;
 export type PrivateAppSummary = z.infer<typeof privateAppSummary>;
 export type PrivateAppList = z.infer<typeof privateAppList>;
 export type AppComponent = z.infer<typeof appComponent>;

@@ -33,5 +33,8 @@ export const SECURITY_EVENT_TYPES = [
   "KEY_CREATED",
   "KEY_REVOKED",
   "SIGN_IN_FAILED",
+  "CLIENT_SECRET_ROTATED",
+  "APP_INSTALLED",
+  "APP_UNINSTALLED",
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { checkRedirectUrls } from "./app-auth";
 import { checkConfig } from "./component-config-check";
 import { componentConfigs } from "./component-configs";
 import { componentTypes, type ComponentType } from "./component-types";
@@ -125,20 +126,24 @@ function appConfig(ctx: ProjectContext, c: Component): Omit<AppModel, "cards" | 
   config.unknownFields(["name", "description", "distribution", "auth", "permittedUrls", "support", "logo"], "the app's config");
   const name = config.string("name", { required: true, nonEmpty: true, hint: 'Give the app a display name, e.g. "name": "My app".' });
   const description = config.string("description", { required: false, hint: 'Describe the app, e.g. "description": "Shows deal health".' }) ?? "";
-  const distribution = config.string("distribution", { required: false, hint: 'Use "distribution": "private".' });
-  if (distribution !== undefined && distribution !== "private")
-    ctx.report.error("APP_NOT_PRIVATE", config.at("distribution"), `distribution ${JSON.stringify(distribution)} is not supported: this platform hosts private apps`, 'Set "distribution": "private".');
+  const distribution = config.string("distribution", { required: false, hint: 'Use "distribution": "private" or "marketplace".' }) ?? "private";
+  if (distribution !== "private" && distribution !== "marketplace")
+    ctx.report.error("APP_NOT_PRIVATE", config.at("distribution"), `distribution ${JSON.stringify(distribution)} is not known`, 'Set "distribution": "private" or "marketplace".');
   const auth = config.object("auth", { required: true, hint: 'Declare access, e.g. "auth": { "type": "static", "requiredScopes": ["crm.objects.contacts.read"] }.' });
   if (!auth) return undefined;
-  auth.unknownFields(["type", "requiredScopes", "optionalScopes", "conditionallyRequiredScopes"], "'config.auth'");
-  const authType = auth.string("type", { required: false, hint: 'Private apps use "type": "static".' });
-  if (authType !== undefined && authType !== "static")
-    ctx.report.error("APP_NOT_PRIVATE", auth.at("type"), `auth type ${JSON.stringify(authType)} is not supported: private apps use a static token`, 'Set "type": "static".');
+  auth.unknownFields(["type", "redirectUrls", "requiredScopes", "optionalScopes", "conditionallyRequiredScopes"], "'config.auth'");
+  const authType = auth.string("type", { required: false, hint: 'Use "type": "static" (one token) or "oauth" (installed through OAuth).' }) ?? "static";
+  if (authType !== "static" && authType !== "oauth")
+    ctx.report.error("APP_NOT_PRIVATE", auth.at("type"), `auth type ${JSON.stringify(authType)} is not known`, 'Set "type": "static" or "oauth".');
+  // Marketplace apps are installed into other accounts, which only OAuth allows.
+  if (authType === "static" && distribution === "marketplace")
+    ctx.report.error("APP_NOT_PRIVATE", auth.at("type"), 'a marketplace app must use "type": "oauth"; a static token serves one account only', 'Set "type": "oauth" with "redirectUrls", or "distribution": "private".');
+  const redirectUrls = authType === "oauth" ? checkRedirectUrls(ctx, auth) : [];
   const scopes = checkScopes(ctx, auth, "requiredScopes", true);
   const optional = checkScopes(ctx, auth, "optionalScopes", false) ?? [];
   const conditional = checkScopes(ctx, auth, "conditionallyRequiredScopes", false) ?? [];
   const permittedFetchUrls = checkPermittedFetchUrls(ctx, config);
-  if (name === undefined || !scopes || !permittedFetchUrls) return undefined;
+  if (name === undefined || !scopes || !permittedFetchUrls || !redirectUrls) return undefined;
   return {
     uid: c.uid,
     name,
@@ -146,7 +151,8 @@ function appConfig(ctx: ProjectContext, c: Component): Omit<AppModel, "cards" | 
     scopes,
     optionalScopes: [...new Set([...optional, ...conditional])],
     permittedFetchUrls,
-    public: false,
+    public: distribution === "marketplace",
+    ...(authType === "oauth" ? { oauth: { distribution: distribution === "marketplace" ? "marketplace" : "private", redirectUrls } } : {}),
     rootDir: dirOf(c.file),
     configFile: c.file,
   };

@@ -4,7 +4,7 @@ export { fileText, loadProjectFolder, loadProjectFromDir, projectFilesFromEntrie
 export { calledFunctionNames, checkCardFunctionCalls, type CompiledCard } from "./card-function-calls";
 export { checkAccountSecrets } from "./account-secrets";
 export { diagnosticsToJson, renderDiagnostics, type RenderOptions } from "./render-diagnostics";
-export { cardLocations, type AppModel, type CardLocation, type CardModel, type ExtensionModel, type ExtensionType, type FeatureModel, type FeatureType, type FunctionModel, type HttpMethod, type ProjectModel } from "./model";
+export { cardLocations, type AppModel, type CardLocation, type CardModel, type ExtensionModel, type ExtensionType, type FeatureModel, type FeatureType, type FunctionModel, type HttpMethod, type OAuthModel, type ProjectModel } from "./model";
 export { isKnownScope, scopeCatalogue, suggestScope } from "./scope-catalogue";
 export { objectTypeCatalogue, resolveObjectType, type ObjectTypeInfo, type ObjectTypeRef } from "./object-types";
 export { deprecatedPlatformVersions, isKnownPlatform, isLegacyPlatform, platformVersions } from "./platform-versions";

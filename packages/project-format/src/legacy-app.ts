@@ -1,4 +1,5 @@
 import { posix } from "node:path";
+import { checkRedirectUrls } from "./app-auth";
 import { pointerJoin } from "./json-document";
 import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkPermittedFetchUrls, checkScopes, checkSecrets, checkUid } from "./field-checks";
 import type { JsonObject } from "./json-object";
@@ -9,36 +10,65 @@ import { loadJson, rootObject, type ProjectContext } from "./project-context";
 import { dirOf, joinPath, nearestPackageDir } from "./project-paths";
 
 const appFields = ["name", "description", "uid", "scopes", "public", "extensions", "permittedUrls", "webhooks"];
+const publicAppFields = ["name", "description", "uid", "allowedUrls", "auth", "support", "extensions", "webhooks"];
 
-/** Validates one legacy app folder (its app.json, cards and app.functions). Undefined when it has errors. */
+type Access = Pick<AppModel, "scopes" | "optionalScopes" | "permittedFetchUrls" | "public" | "oauth">;
+
+/** app.json: `scopes` and `"public": false`, the app's one static token. */
+function privateAppAccess(ctx: ProjectContext, app: JsonObject): Access | undefined {
+  const scopes = checkScopes(ctx, app, "scopes", true);
+  const permittedFetchUrls = checkPermittedFetchUrls(ctx, app);
+  const isPublic = app.boolean("public", { required: true, hint: 'Private apps must say "public": false; public apps use public-app.json.' });
+  if (isPublic === true)
+    ctx.report.error("APP_NOT_PRIVATE", app.at("public"), 'app.json holds private apps; a public app is declared in public-app.json', 'Set "public": false, or move the app to public-app.json with "auth": { "redirectUrls", "requiredScopes" }.');
+  if (!scopes || !permittedFetchUrls) return undefined;
+  return { scopes, optionalScopes: [], permittedFetchUrls, public: false };
+}
+
+/** public-app.json: `auth` with redirect URLs and scopes; accounts install it through OAuth. */
+function publicAppAuth(ctx: ProjectContext, app: JsonObject): Access | undefined {
+  const auth = app.object("auth", { required: true, hint: 'Declare "auth": { "redirectUrls": ["https://example.com/oauth-callback"], "requiredScopes": ["crm.objects.contacts.read"] }.' });
+  // allowedUrls is public-app.json's name for the URLs hubspot.fetch may reach.
+  const allowed = app.strings("allowedUrls", { required: false, hint: 'List URLs, e.g. "allowedUrls": ["https://api.example.com"].' });
+  if (!auth) return undefined;
+  auth.unknownFields(["redirectUrls", "requiredScopes", "optionalScopes", "conditionallyRequiredScopes"], "'auth'");
+  const redirectUrls = checkRedirectUrls(ctx, auth);
+  const scopes = checkScopes(ctx, auth, "requiredScopes", true);
+  const optional = checkScopes(ctx, auth, "optionalScopes", false) ?? [];
+  const conditional = checkScopes(ctx, auth, "conditionallyRequiredScopes", false) ?? [];
+  if (!redirectUrls || !scopes) return undefined;
+  return {
+    scopes,
+    optionalScopes: [...new Set([...optional, ...conditional])],
+    permittedFetchUrls: (allowed ?? []).map((a) => a.value),
+    public: true,
+    oauth: { distribution: "marketplace", redirectUrls },
+  };
+}
+
+/** Validates one legacy app folder (its app.json or public-app.json, cards and app.functions). Undefined when it has errors. */
 export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): AppModel | undefined {
+  const isPublic = posix.basename(appJsonPath) === "public-app.json";
+  const fileName = posix.basename(appJsonPath);
   const doc = loadJson(ctx, appJsonPath);
-  const app = doc && rootObject(ctx, doc, "app.json");
+  const app = doc && rootObject(ctx, doc, fileName);
   if (!app) return undefined;
   const appDir = dirOf(appJsonPath);
   const before = ctx.report.diagnostics.length;
-  app.unknownFields(appFields, "app.json");
+  app.unknownFields(isPublic ? publicAppFields : appFields, fileName);
   const name = app.string("name", { required: true, nonEmpty: true, hint: 'Give the app a display name, e.g. "name": "My app".' });
   const description = app.string("description", { required: true, hint: 'Describe the app in a sentence, e.g. "description": "Shows deal health on contacts".' });
   const uid = checkUid(ctx, app, "uid");
-  const scopes = checkScopes(ctx, app, "scopes", true);
-  const permittedFetchUrls = checkPermittedFetchUrls(ctx, app);
-  const isPublic = app.boolean("public", { required: true, hint: 'Private apps must say "public": false.' });
-  if (isPublic === true)
-    ctx.report.error("APP_NOT_PRIVATE", app.at("public"), "public apps are not supported: this platform hosts private apps", 'Set "public": false.');
-
+  const access = isPublic ? publicAppAuth(ctx, app) : privateAppAccess(ctx, app);
   const cards = legacyCards(ctx, app, appDir);
   const webhooks = legacyWebhooks(ctx, app, appDir, uid);
   const functions = legacyFunctions(ctx, appDir);
-  if (ctx.report.diagnostics.slice(before).some((d) => d.severity === "error")) return undefined;
+  if (ctx.report.diagnostics.slice(before).some((d) => d.severity === "error") || !access) return undefined;
   return {
     uid: uid!,
     name: name!,
     description: description!,
-    scopes: scopes!,
-    optionalScopes: [],
-    permittedFetchUrls: permittedFetchUrls!,
-    public: false,
+    ...access,
     rootDir: appDir,
     configFile: appJsonPath,
     cards,

@@ -25,7 +25,10 @@ export interface AppModel {
   optionalScopes: string[];
   /** `permittedUrls.fetch`: the URLs (prefixes) its cards may reach with `hubspot.fetch`. */
   permittedFetchUrls: string[];
-  public: false;
+  /** True for apps installed into many accounts (legacy public-app.json, or 2025.2 `distribution: "marketplace"`). */
+  public: boolean;
+  /** Present for apps with `auth.type: "oauth"` (and every public-app.json): accounts install them through OAuth. */
+  oauth?: OAuthModel;
   rootDir: string;
   /** app.json or app-hsmeta.json. */
   configFile: string;
@@ -40,6 +43,12 @@ export interface AppModel {
   functionsPackageJson?: string;
   /** serverless.json `runtime`, e.g. nodejs18.x; absent in the hsmeta format. */
   serverlessRuntime?: string;
+}
+
+export interface OAuthModel {
+  distribution: "private" | "marketplace";
+  /** Where the install flow may return the code; the token endpoint matches them exactly. */
+  redirectUrls: string[];
 }
 
 export interface CardModel {

@@ -110,17 +110,16 @@ function validateTree(ctx: ProjectContext, name: string, opts: ValidateOptions, 
   const legacy = isLegacyPlatform(ctx.platformVersion);
   const paths = [...ctx.files.keys()].filter((p) => isUnder(p, ctx.srcDir)).sort();
   const named = (base: string) => paths.filter((p) => posix.basename(p) === base);
-  const appJsons = named("app.json");
+  // A legacy app folder holds app.json (a private app) or public-app.json (an OAuth app installed into many accounts).
+  const appJsons = [...named("app.json"), ...named("public-app.json")].sort();
   const metaFiles = paths.filter((p) => p.endsWith("-hsmeta.json"));
-  const legacyFiles = [...appJsons, ...named("serverless.json"), ...named("public-app.json")];
+  const legacyFiles = [...appJsons, ...named("serverless.json")];
   let apps: AppModel[];
   if (legacy) {
     for (const file of metaFiles)
       ctx.report.error("FORMAT_MISMATCH", { file }, `*-hsmeta.json components need platform version 2025.2 or later; this project uses ${ctx.platformVersion}`, 'Either raise "platformVersion" in hsproject.json and move to the *-hsmeta.json format, or remove this file.');
-    for (const file of named("public-app.json"))
-      ctx.report.error("COMPONENT_NOT_SUPPORTED", { file }, "public apps are not supported: this platform hosts private apps", "Use app.json with \"public\": false.");
     for (const file of named("serverless.json"))
-      if (posix.basename(dirOf(file)) !== "app.functions" || !ctx.files.has(joinPath(dirOf(dirOf(file)), "app.json")))
+      if (posix.basename(dirOf(file)) !== "app.functions" || !["app.json", "public-app.json"].some((f) => ctx.files.has(joinPath(dirOf(dirOf(file)), f))))
         ctx.report.error("SERVERLESS_OUTSIDE_APP", { file }, `${file} is not read: serverless.json belongs in an app's app.functions folder, next to app.json`, "Move it to <app folder>/app.functions/serverless.json.");
     appJsons.slice(maxApps).forEach((file) =>
       ctx.report.error("PROJECT_TOO_MANY_APPS", { file }, `a project holds at most ${maxApps} apps; this is app number ${appJsons.indexOf(file) + 1}`, "Split the apps across several projects."),

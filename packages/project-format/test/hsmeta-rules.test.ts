@@ -86,8 +86,23 @@ describe("*-hsmeta.json projects (2025.2+)", () => {
     expect(errors(editJson(sample, appMeta, (j) => (j.config.auth.requiredScopes = ["crm.objects.deal.read"])))).toEqual([
       expect.objectContaining({ code: "APP_SCOPE_UNKNOWN", pointer: "/config/auth/requiredScopes/0", message: expect.stringContaining("did you mean 'crm.objects.deals.read'") }),
     ]);
-    expect(errors(editJson(sample, appMeta, (j) => (j.config.auth.type = "oauth")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/auth/type" })]);
-    expect(errors(editJson(sample, appMeta, (j) => (j.config.distribution = "marketplace")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/distribution" })]);
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.auth.type = "token")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/auth/type" })]);
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.distribution = "store")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/distribution" })]);
+    // A static token serves one account; an app for the marketplace is installed through OAuth.
+    expect(errors(editJson(sample, appMeta, (j) => (j.config.distribution = "marketplace")))).toEqual([expect.objectContaining({ code: "APP_NOT_PRIVATE", pointer: "/config/auth/type" })]);
+  });
+
+  it("reads an OAuth app: redirect URLs required, absolute, https unless localhost", () => {
+    const oauth = (change: (auth: any) => void) => editJson(sample, appMeta, (j) => { j.config.auth.type = "oauth"; j.config.distribution = "marketplace"; change(j.config.auth); });
+    const { project, diagnostics } = validateProject(oauth((a) => (a.redirectUrls = ["http://localhost:3000/cb", "https://example.com/cb"])));
+    expect(diagnostics).toEqual([]);
+    expect(project!.apps[0]).toMatchObject({ public: true, oauth: { distribution: "marketplace", redirectUrls: ["http://localhost:3000/cb", "https://example.com/cb"] } });
+    expect(errors(oauth(() => undefined))).toEqual([expect.objectContaining({ code: "FIELD_REQUIRED", pointer: "/config/auth/redirectUrls" })]);
+    expect(errors(oauth((a) => (a.redirectUrls = [])))).toEqual([expect.objectContaining({ code: "APP_REDIRECT_URL_INVALID", pointer: "/config/auth/redirectUrls" })]);
+    expect(errors(oauth((a) => (a.redirectUrls = ["http://example.com/cb", "/cb"])))).toEqual([
+      expect.objectContaining({ code: "APP_REDIRECT_URL_INVALID", pointer: "/config/auth/redirectUrls/0" }),
+      expect.objectContaining({ code: "APP_REDIRECT_URL_INVALID", pointer: "/config/auth/redirectUrls/1" }),
+    ]);
   });
 
   it("checks permittedUrls.fetch: absolute http(s) URLs", () => {

@@ -74,7 +74,25 @@ describe("app.json", () => {
     expect(validateProject(editJson(seed, app, (j) => (j.scopes = scopes))).diagnostics).toEqual([]);
   });
 
-  it("refuses public apps", () => {
+  it("reads public-app.json as an OAuth app: auth.redirectUrls and requiredScopes, allowedUrls for hubspot.fetch", async () => {
+    const { project, diagnostics } = validateProject(await fixture("public-app-legacy"));
+    expect(diagnostics).toEqual([]);
+    expect(project!.apps).toEqual([
+      expect.objectContaining({
+        uid: "deal-notes-public",
+        configFile: "src/app/public-app.json",
+        scopes: ["crm.objects.deals.read"],
+        permittedFetchUrls: ["https://notes.example.com"],
+        public: true,
+        oauth: { distribution: "marketplace", redirectUrls: ["http://localhost:3000/oauth-callback"] },
+      }),
+    ]);
+    const file = "src/app/public-app.json";
+    expect(only(editJson(await fixture("public-app-legacy"), file, (j) => delete j.auth.redirectUrls))).toMatchObject({ code: "FIELD_REQUIRED", file, pointer: "/auth/redirectUrls" });
+    expect(only(editJson(await fixture("public-app-legacy"), file, (j) => (j.auth.redirectUrls = ["ftp://x"])))).toMatchObject({ code: "APP_REDIRECT_URL_INVALID", pointer: "/auth/redirectUrls/0" });
+  });
+
+  it("refuses public apps in app.json", () => {
     expect(only(editJson(seed, app, (j) => (j.public = true)))).toMatchObject({ code: "APP_NOT_PRIVATE", pointer: "/public" });
     expect(only(editJson(seed, app, (j) => (j.public = "false")))).toMatchObject({ code: "FIELD_TYPE", message: expect.stringContaining('not the string "false"') });
   });

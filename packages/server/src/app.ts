@@ -6,6 +6,7 @@ import { healthRoutes } from "./health/routes";
 import { accountRoutes } from "./accounts/routes";
 import { projectsPlugin } from "./projects/plugin";
 import { appRoutes } from "./apps/routes";
+import { oauthRoutes } from "./oauth/routes";
 import { functionRoutes } from "./functions/routes";
 import { extensionRoutes } from "./extensions/routes";
 import { fetchProxyRoutes } from "./extensions/fetch-proxy";
@@ -74,6 +75,7 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   await app.register(accountRoutes(p));
   await app.register(projectsPlugin(p));
   await app.register(appRoutes(p));
+  await app.register(oauthRoutes(p));
   await app.register(crmRoutes(p));
   await app.register(functionRoutes(p));
   await app.register(extensionRoutes(p));

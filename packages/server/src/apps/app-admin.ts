@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { recordSecurityEvent, type Actor } from "../logs/security-events";
@@ -58,9 +59,22 @@ export async function revealClientSecret(p: Platform, accountId: number, ref: st
   return clientSecret;
 }
 
+/** A new client secret; the old one stops signing and authenticating at once. Recorded, never with the value. */
+export async function rotateClientSecret(p: Platform, accountId: number, ref: string, actor: Actor): Promise<string> {
+  const found = await findApp(p.store.db, accountId, ref);
+  const secret = randomUUID();
+  await p.store.db.transaction().execute(async (trx) => {
+    await trx.updateTable("private_apps").set({ client_secret_sealed: p.box.seal(secret) }).where("id", "=", found.id).execute();
+    await recordSecurityEvent(trx, p.clock.now(), { accountId, appId: found.id, type: "CLIENT_SECRET_ROTATED", actor });
+  });
+  return secret;
+}
+
 /** A fresh token; with "later" the old one lives on for a grace period. Recorded with the rotation. */
 export async function rotateToken(p: Platform, accountId: number, ref: string, mode: "now" | "later", actor: Actor) {
   const found = await findApp(p.store.db, accountId, ref);
+  if (found.auth_type === "oauth")
+    throw new DomainError("invalid", `${found.name} is an OAuth app: it has no static token. Accounts install it through /oauth/authorize and its backend gets tokens from /oauth/v1/token.`, { subCategory: "OAUTH_APP_HAS_NO_STATIC_TOKEN" });
   const token = await p.store.db.transaction().execute(async (trx) => {
     const fresh = await rotateAppToken(trx, p, found.id, accountId, mode);
     await recordSecurityEvent(trx, p.clock.now(), {

@@ -9,11 +9,18 @@ import type { MaybePromise } from "../util/maybe-async";
 export const APP_TOKEN_PATTERN = /^pat-[a-z]{2}\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const ROTATE_LATER_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
 
+/** HubSpot's OAuth access tokens are opaque; ours are "C" and 64 base64url characters (see oauth/oauth-tokens.ts). */
+export const OAUTH_ACCESS_TOKEN_PATTERN = /^C[A-Za-z0-9_-]{64}$/;
+
 export interface AppPrincipal {
   appId: number;
+  /** The account the call acts on: the app's own for a private-app token, the installed account for an OAuth token. */
   accountId: number;
   tokenId: number;
+  /** The app's scopes, or for an OAuth token those its install was granted. */
   scopes: ReadonlySet<string>;
+  /** Set for OAuth access tokens: the install they belong to. */
+  installId?: number;
 }
 
 /** A new token for the app; the caller invalidates `p.apps.tokens` once its transaction commits. */
@@ -21,7 +28,7 @@ export async function mintAppToken(db: Kysely<Database>, p: Platform, appId: num
   const token = `pat-na1-${randomUUID()}`;
   await db
     .insertInto("app_tokens")
-    .values({ app_id: appId, account_id: accountId, token_hash: sha256(token), token_sealed: p.box.seal(token), created_at: p.clock.now(), expires_at: null, revoked_at: null, last_used_at: null })
+    .values({ app_id: appId, account_id: accountId, token_hash: sha256(token), token_sealed: p.box.seal(token), created_at: p.clock.now(), expires_at: null, revoked_at: null, last_used_at: null, install_id: null })
     .execute();
   return token;
 }
@@ -42,7 +49,10 @@ const CACHE_MS = 1000;
 const LAST_USED_RESOLUTION_MS = 60_000;
 const MAX_CACHED = 10_000;
 
-/** Private-app tokens as the auth gate sees them: resolved through this node's cache. */
+/**
+ * Private-app tokens and OAuth access tokens as the auth gate sees them: resolved through this node's cache. An OAuth
+ * token acts on its install's account with the scopes granted there, and dies with the install.
+ */
 export class AppTokens {
   private readonly cache = new Map<string, CachedToken>();
 
@@ -64,7 +74,7 @@ export class AppTokens {
     const now = this.clock.now();
     const entry = this.cache.get(token);
     if (entry && now - entry.cachedAt <= CACHE_MS && now >= entry.cachedAt) return this.principalOf(entry, now);
-    if (!APP_TOKEN_PATTERN.test(token)) return undefined;
+    if (!APP_TOKEN_PATTERN.test(token) && !OAUTH_ACCESS_TOKEN_PATTERN.test(token)) return undefined;
     return this.load(token, now).then((loaded) => this.principalOf(loaded, now));
   }
 
@@ -72,12 +82,19 @@ export class AppTokens {
     const row = await this.db
       .selectFrom("app_tokens")
       .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
-      .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "private_apps.scopes", "private_apps.deleted_at"])
+      .leftJoin("app_installs", "app_installs.id", "app_tokens.install_id")
+      .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "app_tokens.install_id", "private_apps.scopes", "private_apps.deleted_at"])
+      .select(["app_installs.scopes as granted_scopes", "app_installs.uninstalled_at"])
       .where("app_tokens.token_hash", "=", sha256(token))
+      // A refresh token only mints access tokens at /oauth/v1/token; it never authenticates a call.
+      .where("app_tokens.kind", "!=", "refresh")
       .executeTakeFirst();
-    const alive = row && row.revoked_at === null && row.deleted_at === null;
+    const alive = row && row.revoked_at === null && row.deleted_at === null && row.uninstalled_at === null;
+    const scopes = row?.install_id != null ? row.granted_scopes : row?.scopes;
     const entry: CachedToken = {
-      principal: alive ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(row.scopes) as string[]) } : undefined,
+      principal: alive
+        ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(scopes!) as string[]), ...(row.install_id != null ? { installId: row.install_id } : {}) }
+        : undefined,
       expiresAt: row?.expires_at ?? null,
       cachedAt: now,
       lastUsedAt: row?.last_used_at ?? null,
@@ -112,6 +129,7 @@ const liveTokens = (db: Kysely<Database>, appId: number, now: number) =>
     .selectFrom("app_tokens")
     .selectAll()
     .where("app_id", "=", appId)
+    .where("kind", "=", "static")
     .where("revoked_at", "is", null)
     .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
     .orderBy("id", "desc")
@@ -154,6 +172,7 @@ export async function expireOldTokens(db: Kysely<Database>, p: Platform, appId: 
     .updateTable("app_tokens")
     .set({ revoked_at: now })
     .where("app_id", "=", appId)
+    .where("kind", "=", "static")
     .where("revoked_at", "is", null)
     .where("expires_at", ">", now)
     .executeTakeFirst();

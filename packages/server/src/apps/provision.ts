@@ -5,6 +5,7 @@ import type { AppComponentsTable } from "./tables";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
+import { authColumns, becameOAuthApp } from "../oauth/oauth-apps";
 
 export interface DeployedCard {
   uid: string;
@@ -37,6 +38,10 @@ export interface DeployedApp {
   name: string;
   description: string;
   scopes: string[];
+  /** OAuth apps only: scopes an install may add to `scopes` (absent in builds made before OAuth apps). */
+  optionalScopes?: string[];
+  /** Present for OAuth apps, installed into accounts through /oauth/authorize. */
+  oauth?: { distribution: "private" | "marketplace"; redirectUrls: string[] };
   /** `permittedUrls.fetch` (absent in builds made before it was kept): what `hubspot.fetch` may reach. */
   permittedFetchUrls?: string[];
   cards: DeployedCard[];
@@ -152,7 +157,16 @@ export async function provisionApps(
         subCategory: "PRIVATE_APP_UID_TAKEN",
       });
     }
-    const values = { name: app.name, description: app.description, scopes: JSON.stringify(app.scopes), permitted_fetch_urls: JSON.stringify(app.permittedFetchUrls ?? []), project_id: projectId, active_build_id: buildId, updated_at: now };
+    const values = {
+      name: app.name,
+      description: app.description,
+      scopes: JSON.stringify(app.scopes),
+      permitted_fetch_urls: JSON.stringify(app.permittedFetchUrls ?? []),
+      project_id: projectId,
+      active_build_id: buildId,
+      updated_at: now,
+      ...authColumns(app),
+    };
     let appId: number;
     if (found) {
       appId = found.id;
@@ -166,9 +180,10 @@ export async function provisionApps(
           .returning("id")
           .executeTakeFirstOrThrow()
       ).id;
-      await mintAppToken(trx, p, appId, accountId);
+      if (!app.oauth) await mintAppToken(trx, p, appId, accountId);
       result.created.push(app.uid);
     }
+    if (app.oauth) await becameOAuthApp(trx, appId, now);
     result.appIds[app.uid] = appId;
     await trx.deleteFrom("app_components").where("app_id", "=", appId).execute();
     const rows = appComponentRows(app).map((c) => ({ app_id: appId, kind: c.kind, name: c.name, build_id: buildId, config: JSON.stringify(c.config) }));
@@ -188,7 +203,7 @@ async function enforceAppLimit(db: Kysely<Database>, accountId: number, live: st
   );
 }
 
-/** Deleting an app kills its tokens and components; its logs stay. Invalidate the token cache once this commits. */
+/** Deleting an app kills its tokens (OAuth installs' included) and components; its logs stay. Invalidate the token cache once this commits. */
 export async function deleteApp(db: Kysely<Database>, appId: number, now: number): Promise<void> {
   await db.updateTable("private_apps").set({ deleted_at: now, active_build_id: null }).where("id", "=", appId).execute();
   await db.updateTable("app_tokens").set({ revoked_at: now }).where("app_id", "=", appId).where("revoked_at", "is", null).execute();

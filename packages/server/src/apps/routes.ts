@@ -10,15 +10,18 @@ import { listSecurityEvents, type Actor } from "../logs/security-events";
 import { appComponents, findApp, listApps } from "./app-queries";
 import { withEndpointUrl } from "../functions/endpoint-url";
 import { tokenState } from "./app-tokens";
-import { appLimitOf, dailyApiUsage, expireOldToken, introspectToken, removeApp, revealClientSecret, revealToken, rotateToken } from "./app-admin";
+import type { Selectable } from "kysely";
+import type { PrivateAppsTable } from "./tables";
+import { authView } from "../oauth/auth-view";
+import { appLimitOf, dailyApiUsage, expireOldToken, introspectToken, removeApp, revealClientSecret, revealToken, rotateClientSecret, rotateToken } from "./app-admin";
 
-const actorOf = (request: FastifyRequest): Actor => ({
+export const actorOf = (request: FastifyRequest): Actor => ({
   userId: request.user?.userId ?? null,
   label: request.session?.email ?? (request.user ? `user ${request.user.userId} (CLI)` : "unknown"),
   address: request.ip,
 });
 
-function appView(app: { id: number; uid: string; name: string; description: string; scopes: string; project_id: number | null; active_build_id: number | null; created_at: number; updated_at: number }): PrivateAppSummary {
+function appView(app: Selectable<PrivateAppsTable>): PrivateAppSummary {
   return {
     appId: app.id,
     uid: app.uid,
@@ -29,6 +32,7 @@ function appView(app: { id: number; uid: string; name: string; description: stri
     activeBuildId: app.active_build_id,
     createdAt: new Date(app.created_at).toISOString(),
     updatedAt: new Date(app.updated_at).toISOString(),
+    auth: authView(app),
   };
 }
 
@@ -90,6 +94,12 @@ export const appRoutes =
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/reveal", { ...user, ...responds(clientSecretReveal) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       return { clientSecret: await revealClientSecret(p, accountId, request.params.app, actorOf(request)) };
+    });
+
+    // OAuth apps' backends authenticate to /oauth/v1/token with it: rotating it stops the old one at once.
+    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/rotate", { ...user, ...responds(clientSecretReveal) }, async (request) => {
+      const { accountId } = await requireSuperAdmin(request);
+      return { clientSecret: await rotateClientSecret(p, accountId, request.params.app, actorOf(request)) };
     });
 
     app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", { ...user, ...responds(tokenRotation) }, async (request) => {

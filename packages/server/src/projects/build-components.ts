@@ -118,6 +118,7 @@ export function deployedApp(app: AppModel): DeployedApp {
     description: app.description,
     scopes: app.scopes,
     permittedFetchUrls: app.permittedFetchUrls,
+    ...(app.oauth ? { oauth: app.oauth, optionalScopes: app.optionalScopes } : {}),
     cards: app.cards.map((c) => ({ uid: c.uid, title: c.title, location: c.location, objectTypes: c.objectTypes.map((o) => o.name), bundle: cardBundlePath(app.uid, c.uid) })),
     functions: app.functions.map((f) => ({
       name: f.name,

@@ -9,6 +9,7 @@ import { paths } from "../paths";
 import { useSession } from "../session";
 import type { PrivateAppDetail, TokenReveal, TokenRotation } from "@sprocket/contract";
 import { AppClientSecret } from "./app-client-secret";
+import { AppOAuthDetails } from "./app-oauth-details";
 
 export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const { accountId } = useSession();
@@ -55,7 +56,9 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const failure = reveal.error ?? rotate.error ?? expireOld.error;
   return (
     <Stack gap="lg" maw={900}>
-      <Paper withBorder p="md" component="section" aria-labelledby="token-title">
+      {/* An OAuth app has no static token: accounts install it and its backend gets tokens from /oauth/v1/token. */}
+      {app.auth?.type === "oauth" ? <AppOAuthDetails auth={app.auth} /> : null}
+      <Paper withBorder p="md" component="section" aria-labelledby="token-title" display={app.auth?.type === "oauth" ? "none" : undefined}>
         <Title order={2} size="h4" id="token-title" mb="xs">
           Access token
         </Title>

@@ -9,6 +9,7 @@ import { functionsMigration } from "./006-functions";
 import { bootstrapMigration } from "./007-bootstrap";
 import { appFetchMigration } from "./008-app-fetch";
 import { webhooksMigration } from "./009-webhooks";
+import { oauthMigration } from "./010-oauth";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -21,4 +22,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "007-bootstrap": bootstrapMigration,
   "008-app-fetch": appFetchMigration,
   "009-webhooks": webhooksMigration,
+  "010-oauth": oauthMigration,
 };
