@@ -8,6 +8,8 @@ import { registerPropertyRoutes } from "./property-routes";
 import { registerAssociationRoutes } from "./association-routes";
 import { registerOwnerRoutes } from "./owner-routes";
 import { registerGraphqlRoute } from "./graphql/graphql-route";
+import { registerPipelineRoutes } from "./pipeline-routes";
+import { PIPELINE_OBJECT_TYPES } from "./pipelines";
 
 /**
  * The CRM API. Each object type gets concrete routes under each of its path names (contacts, contact, 0-1) so that
@@ -22,6 +24,7 @@ export function crmRoutes(p: Platform): FastifyPluginAsync {
         registerSearchRoute(app, p, t, alias);
         registerPropertyRoutes(app, p, t, alias);
         registerAssociationRoutes(app, p, t, alias);
+        if (PIPELINE_OBJECT_TYPES.includes(t.id)) registerPipelineRoutes(app, t, alias);
       }
     }
     registerOwnerRoutes(app, p);
@@ -37,6 +40,8 @@ export function crmRoutes(p: Platform): FastifyPluginAsync {
       "/crm/v3/properties/:objectType/*",
       "/crm/v4/objects/:objectType/*",
       "/crm/v4/associations/:objectType/*",
+      "/crm/v3/pipelines/:objectType",
+      "/crm/v3/pipelines/:objectType/*",
     ]) {
       app.route({ method: ["GET", "POST", "PATCH", "PUT", "DELETE"], url, ...config, handler: unknown });
     }
