@@ -22,7 +22,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-const toOne = (id: string, associationTypeId: number) => [{ to: { id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as const, associationTypeId }] }];
+const toOne = (id: string, associationTypeId: number) => [{ to: { id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId }] }];
 
 describe("engagements (activities) through the official SDK", () => {
   it("creates a note on a contact, reads it with its association, updates and archives it", async () => {

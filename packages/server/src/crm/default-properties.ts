@@ -253,3 +253,12 @@ export const DEFAULT_GROUPS: Record<string, GroupSpec[]> = {
   "0-49": [{ name: "emailinformation", label: "Email information", displayOrder: 0 }],
   "0-47": [{ name: "meetinginformation", label: "Meeting information", displayOrder: 0 }],
 };
+
+/** Custom objects (type ids "2-<n>") start with HubSpot's system properties and one group for their own. */
+const CUSTOM_PROPERTIES = specs("custom_object_information", system("hs_lastmodifieddate"));
+export const CUSTOM_GROUP = "custom_object_information";
+const CUSTOM_GROUPS: GroupSpec[] = [{ name: CUSTOM_GROUP, label: "Custom object information", displayOrder: 0 }];
+const isCustom = (typeId: string) => typeId.startsWith("2-");
+
+export const defaultPropertiesOf = (typeId: string): PropertySpec[] => DEFAULT_PROPERTIES[typeId] ?? (isCustom(typeId) ? CUSTOM_PROPERTIES : []);
+export const defaultGroupsOf = (typeId: string): GroupSpec[] => DEFAULT_GROUPS[typeId] ?? (isCustom(typeId) ? CUSTOM_GROUPS : []);

@@ -8,6 +8,7 @@ import { logsMigration } from "./005-logs";
 import { functionsMigration } from "./006-functions";
 import { bootstrapMigration } from "./007-bootstrap";
 import { appFetchMigration } from "./008-app-fetch";
+import { crmObjectSchemasMigration } from "./009-crm-object-schemas";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -19,4 +20,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "006-functions": functionsMigration,
   "007-bootstrap": bootstrapMigration,
   "008-app-fetch": appFetchMigration,
+  "009-crm-object-schemas": crmObjectSchemasMigration,
 };
