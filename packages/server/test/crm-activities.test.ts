@@ -120,7 +120,7 @@ describe("pipelines", () => {
 
   it("has the ticket pipeline with ticket states, and 404s an unknown pipeline", async () => {
     const pipeline = await client.crm.pipelines.pipelinesApi.getById("tickets", "0");
-    expect(pipeline.stages.map((s) => [s.id, s.metadata.ticketState])).toEqual([["1", "OPEN"], ["2", "OPEN"], ["3", "OPEN"], ["4", "CLOSED"]]);
+    expect(pipeline.stages.map((s) => [s.id, s.metadata?.ticketState])).toEqual([["1", "OPEN"], ["2", "OPEN"], ["3", "OPEN"], ["4", "CLOSED"]]);
     const tickets = await client.crm.tickets.basicApi.getPage(100, undefined, ["hs_pipeline_stage"]);
     for (const t of tickets.results) expect(["1", "2", "3", "4"]).toContain(t.properties.hs_pipeline_stage);
 

@@ -10,6 +10,8 @@ import { registerOwnerRoutes } from "./owner-routes";
 import { registerGraphqlRoute } from "./graphql/graphql-route";
 import { registerPipelineRoutes } from "./pipeline-routes";
 import { PIPELINE_OBJECT_TYPES } from "./pipelines";
+import { registerCustomObjectRoutes } from "./custom-object-routes";
+import { registerSchemaRoutes } from "./schema-routes";
 
 /**
  * The CRM API. Each object type gets concrete routes under each of its path names (contacts, contact, 0-1) so that
@@ -27,14 +29,18 @@ export function crmRoutes(p: Platform): FastifyPluginAsync {
         if (PIPELINE_OBJECT_TYPES.includes(t.id)) registerPipelineRoutes(app, t, alias);
       }
     }
+    registerCustomObjectRoutes(app, p);
+    registerSchemaRoutes(app, p);
     registerOwnerRoutes(app, p);
     registerGraphqlRoute(app, p);
     const unknown = async (request: { params: unknown }) => {
       throw unknownObjectType((request.params as { objectType: string }).objectType);
     };
     const config = { config: { auth: "app" as const, rateLimit: "standard" as const } };
+    // Custom objects own GET/POST on the collection and GET/PATCH/DELETE on a record (registerCustomObjectRoutes).
+    app.route({ method: ["PATCH", "PUT", "DELETE"], url: "/crm/v3/objects/:objectType", ...config, handler: unknown });
+    app.route({ method: ["POST", "PUT"], url: "/crm/v3/objects/:objectType/:id", ...config, handler: unknown });
     for (const url of [
-      "/crm/v3/objects/:objectType",
       "/crm/v3/objects/:objectType/*",
       "/crm/v3/properties/:objectType",
       "/crm/v3/properties/:objectType/*",

@@ -1,0 +1,26 @@
+import type { FastifyInstance } from "fastify";
+import type { Platform } from "../platform";
+import { missingScopes } from "../apps/app-auth";
+import { after } from "../util/maybe-async";
+import { registerCrud, type TypeOf } from "./object-routes";
+import { callerOf, routeConfig } from "./route-kit";
+
+/**
+ * A type named by a path segment the standard routes do not claim (p_<name>, 2-<n>, p<portal>_<name>): looked up in
+ * the caller's account (so another account's custom types stay unknown), then its scopes are checked, which a route's
+ * static config cannot do for a type that only exists per account.
+ */
+function customTypeOf(p: Platform): TypeOf {
+  return (request, access) =>
+    after(p.crm.types.resolve(callerOf(request).accountId, (request.params as { objectType: string }).objectType), (t) => {
+      const scopes = access === "read" ? t.readScopes : t.writeScopes;
+      if (!scopes.some((s) => request.app!.scopes.has(s))) throw missingScopes(scopes);
+      return t;
+    });
+}
+
+/** Basic CRUD on custom objects through the generic objects API (HubSpot's `client.crm.objects.basicApi`). */
+export function registerCustomObjectRoutes(app: FastifyInstance, p: Platform): void {
+  const authOnly = routeConfig([]);
+  registerCrud(app, p, "/crm/v3/objects/:objectType", customTypeOf(p), authOnly, authOnly);
+}
