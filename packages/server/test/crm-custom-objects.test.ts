@@ -56,7 +56,7 @@ describe("custom objects: schemas API and the generic objects API", () => {
     expect(again.code).toBe(409);
   });
 
-  it("creates, reads, updates, lists and archives records as p_<name> and 2-<n>", async () => {
+  it("creates, reads, updates, lists, searches and archives records as p_<name> and 2-<n>", async () => {
     const car = await client.crm.objects.basicApi.create("p_cars", { properties: { model: "Model T", vin: "V1", year: "1908" }, associations: [] });
     expect(car.properties).toMatchObject({ model: "Model T", year: "1908", hs_object_id: car.id });
 
@@ -71,6 +71,9 @@ describe("custom objects: schemas API and the generic objects API", () => {
     expect(updated.properties.year).toBe("1909");
     const page = await client.crm.objects.basicApi.getPage("p_cars", 10, undefined, ["model"]);
     expect(page.results.map((r) => r.id)).toEqual([car.id]);
+
+    const found = await client.crm.objects.searchApi.doSearch("p_cars", { query: "model", filterGroups: [{ filters: [{ propertyName: "year", operator: "GT" as never, value: "1900" }] }], properties: ["model"], limit: 10, after: "0", sorts: [] });
+    expect(found.results.map((r) => [r.id, r.properties.model])).toEqual([[car.id, "Model T"]]);
 
     const bad = await apiError(client.crm.objects.basicApi.create("p_cars", { properties: { year: "soon" }, associations: [] }));
     expect(bad.code).toBe(400);

@@ -3,6 +3,7 @@ import type { Platform } from "../platform";
 import { missingScopes } from "../apps/app-auth";
 import { after } from "../util/maybe-async";
 import { registerCrud, type TypeOf } from "./object-routes";
+import { registerSearch } from "./search-routes";
 import { callerOf, routeConfig } from "./route-kit";
 
 /**
@@ -19,8 +20,10 @@ function customTypeOf(p: Platform): TypeOf {
     });
 }
 
-/** Basic CRUD on custom objects through the generic objects API (HubSpot's `client.crm.objects.basicApi`). */
+/** Basic CRUD and search on custom objects through the generic objects API (HubSpot's `client.crm.objects`). */
 export function registerCustomObjectRoutes(app: FastifyInstance, p: Platform): void {
   const authOnly = routeConfig([]);
-  registerCrud(app, p, "/crm/v3/objects/:objectType", customTypeOf(p), authOnly, authOnly);
+  const typeOf = customTypeOf(p);
+  registerCrud(app, p, "/crm/v3/objects/:objectType", typeOf, authOnly, authOnly);
+  registerSearch(app, p, "/crm/v3/objects/:objectType/search", typeOf, routeConfig([], "search"));
 }
