@@ -82,6 +82,16 @@ describe("custom objects: schemas API and the generic objects API", () => {
     expect((await apiError(client.crm.objects.basicApi.getById(typeId, car.id))).code).toBe(404);
   });
 
+  it("serves the properties API on the custom type", async () => {
+    const created = await client.crm.properties.coreApi.create("p_cars", { name: "colour", label: "Colour", type: "string" as never, fieldType: "text" as never, groupName: "custom_object_information" });
+    expect(created.name).toBe("colour");
+    const all = await client.crm.properties.coreApi.getAll(typeId);
+    expect(all.results.map((x) => x.name)).toEqual(expect.arrayContaining(["model", "vin", "year", "colour", "hs_object_id", "createdate"]));
+    expect((await client.crm.properties.coreApi.getByName("p_cars", "vin")).hasUniqueValue).toBe(true);
+    const car = await client.crm.objects.basicApi.create("p_cars", { properties: { model: "Beetle", colour: "yellow" }, associations: [] });
+    expect(car.properties.colour).toBe("yellow");
+  });
+
   it("keeps a custom type to its account", async () => {
     const other = (await createAccount(server.platform, { name: "Other", admin: { email: `crm-custom-other-${Date.now()}@example.com` } })).accountId;
     const { client: otherClient, token: otherToken } = await crmClient(server, other, [...ALL_CRM_SCOPES, ...CUSTOM_SCOPES]);

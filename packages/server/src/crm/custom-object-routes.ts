@@ -4,6 +4,8 @@ import { missingScopes } from "../apps/app-auth";
 import { after } from "../util/maybe-async";
 import { registerCrud, type TypeOf } from "./object-routes";
 import { registerSearch } from "./search-routes";
+import { registerProperties } from "./property-routes";
+import { scopesFor } from "./object-types";
 import { callerOf, routeConfig } from "./route-kit";
 
 /**
@@ -14,16 +16,17 @@ import { callerOf, routeConfig } from "./route-kit";
 function customTypeOf(p: Platform): TypeOf {
   return (request, access) =>
     after(p.crm.types.resolve(callerOf(request).accountId, (request.params as { objectType: string }).objectType), (t) => {
-      const scopes = access === "read" ? t.readScopes : t.writeScopes;
+      const scopes = scopesFor(t, access);
       if (!scopes.some((s) => request.app!.scopes.has(s))) throw missingScopes(scopes);
       return t;
     });
 }
 
-/** Basic CRUD and search on custom objects through the generic objects API (HubSpot's `client.crm.objects`). */
+/** Basic CRUD, search and the properties API on custom objects (HubSpot's `client.crm.objects`, `client.crm.properties`). */
 export function registerCustomObjectRoutes(app: FastifyInstance, p: Platform): void {
   const authOnly = routeConfig([]);
   const typeOf = customTypeOf(p);
   registerCrud(app, p, "/crm/v3/objects/:objectType", typeOf, authOnly, authOnly);
   registerSearch(app, p, "/crm/v3/objects/:objectType/search", typeOf, routeConfig([], "search"));
+  registerProperties(app, p, "/crm/v3/properties/:objectType", typeOf, authOnly, authOnly);
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { Platform } from "../platform";
 import { absentAs, parseBody } from "../util/parse-body";
-import type { ObjectType } from "./object-types";
+import type { Access, ObjectType } from "./object-types";
 import { after, type MaybePromise } from "../util/maybe-async";
 import { objectNotFound } from "./object-store";
 import { objectView } from "./object-view";
@@ -20,7 +20,7 @@ const mergeInput = z.object({ primaryObjectId: z.union([z.string(), z.number()])
 const gdprInput = z.object({ objectId: z.union([z.string(), z.number()]).transform(String), idProperty: z.string().optional() });
 
 /** The type a request is about, with its scopes checked: fixed for a standard type's routes, looked up for custom ones. */
-export type TypeOf = (request: FastifyRequest, access: "read" | "write") => MaybePromise<ObjectType>;
+export type TypeOf = (request: FastifyRequest, access: Access) => MaybePromise<ObjectType>;
 
 /** Basic CRUD, merge and GDPR delete for one standard object type under one of its path names. */
 export function registerObjectRoutes(app: FastifyInstance, p: Platform, t: ObjectType, alias: string): void {

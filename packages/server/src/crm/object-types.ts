@@ -148,6 +148,16 @@ export const OBJECT_TYPES: readonly ObjectType[] = [
   engagement("0-47", "meetings", "meeting", ["hs_meeting_title", "hs_meeting_body"]),
 ];
 
+export type Access = "read" | "write" | "schemaRead" | "schemaWrite";
+
+/** The scopes (any one) an access to a type needs; reading its properties also takes its read and schema-write scopes. */
+export function scopesFor(t: ObjectType, access: Access): readonly string[] {
+  if (access === "read") return t.readScopes;
+  if (access === "write") return t.writeScopes;
+  if (access === "schemaWrite") return t.schemaWriteScopes;
+  return [...t.readScopes, ...t.schemaReadScopes, ...t.schemaWriteScopes.filter((s) => !t.readScopes.includes(s))];
+}
+
 /** Every spelling a path may use for a type: plural, singular, type id. */
 export function aliasesOf(t: ObjectType): string[] {
   return [t.name, t.singular, t.id];

@@ -37,12 +37,13 @@ export function crmRoutes(p: Platform): FastifyPluginAsync {
       throw unknownObjectType((request.params as { objectType: string }).objectType);
     };
     const config = { config: { auth: "app" as const, rateLimit: "standard" as const } };
-    // Custom objects own GET/POST on the collection and GET/PATCH/DELETE on a record (registerCustomObjectRoutes).
-    app.route({ method: ["PATCH", "PUT", "DELETE"], url: "/crm/v3/objects/:objectType", ...config, handler: unknown });
-    app.route({ method: ["POST", "PUT"], url: "/crm/v3/objects/:objectType/:id", ...config, handler: unknown });
+    // Custom objects own GET/POST on the collections, and GET/PATCH/DELETE on a record or property (registerCustomObjectRoutes).
+    for (const kind of ["objects", "properties"]) {
+      app.route({ method: ["PATCH", "PUT", "DELETE"], url: `/crm/v3/${kind}/:objectType`, ...config, handler: unknown });
+      app.route({ method: ["POST", "PUT"], url: `/crm/v3/${kind}/:objectType/:id`, ...config, handler: unknown });
+    }
     for (const url of [
       "/crm/v3/objects/:objectType/*",
-      "/crm/v3/properties/:objectType",
       "/crm/v3/properties/:objectType/*",
       "/crm/v4/objects/:objectType/*",
       "/crm/v4/associations/:objectType/*",
