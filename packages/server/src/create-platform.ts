@@ -17,6 +17,7 @@ import { Addresses } from "./http/addresses";
 import { userAuthenticators } from "./http/authenticate";
 import { Logs } from "./logs/logs-service";
 import { PropertyDefinitions } from "./crm/property-service";
+import { ObjectTypeRegistry } from "./crm/object-type-registry";
 import { GraphqlSchemas } from "./crm/graphql/schema-cache";
 import { RedisLogBus } from "./logs/redis-log-bus";
 import { SqliteLogWriter } from "./logs/sqlite-log-writer";
@@ -93,7 +94,12 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
     authenticators: { ...userAuthenticators, app: authenticateApp },
     builds,
     apps: { tokens: new AppTokens(store.db, clock), limitPlans: new LimitPlans(store.db, clock) },
-    crm: { properties, graphqlSchemas: new GraphqlSchemas(store.db, properties), events: new CrmEvents((e) => reportFailure(e, "a CRM event listener")) },
+    crm: {
+      properties,
+      graphqlSchemas: new GraphqlSchemas(store.db, properties),
+      events: new CrmEvents((e) => reportFailure(e, "a CRM event listener")),
+      types: new ObjectTypeRegistry(store.db, clock),
+    },
     functions: { runners, files: new FunctionFiles(store.db, config.dataDir) },
     liveBuilds: new LiveBuilds(),
     async start() {

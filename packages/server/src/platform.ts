@@ -1,3 +1,4 @@
+import type { ObjectTypeRegistry } from "./crm/object-type-registry";
 import type { FastifyBaseLogger } from "fastify";
 import type { ServerConfig } from "./config";
 import type { SecretBox } from "./crypto/secret-box";
@@ -44,8 +45,12 @@ export interface Platform {
   apps: { tokens: AppTokens; limitPlans: LimitPlans };
   functions: { runners: FunctionRunners; files: FunctionFiles };
   liveBuilds: LiveBuilds;
-  /** CRM property definitions, cached for this platform (every object read and write needs them), and the GraphQL schemas built from them. */
-  crm: { properties: PropertyDefinitions; graphqlSchemas: GraphqlSchemas; events: CrmEvents };
+  /**
+   * CRM property definitions, cached for this platform (every object read and write needs them), the GraphQL schemas
+   * built from them, the object types each account has (standard and custom, likewise cached), and the events CRM
+   * writes announce after their commit (webhooks listen).
+   */
+  crm: { properties: PropertyDefinitions; graphqlSchemas: GraphqlSchemas; events: CrmEvents; types: ObjectTypeRegistry };
   /** Starts the background work: deploy reactions, the job queue and its schedules. Call once the API listens. */
   start(): Promise<void>;
   /** Stops the background work and closes what the platform opened; the HTTP listeners are closed first by their owner. */

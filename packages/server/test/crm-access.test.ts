@@ -30,6 +30,7 @@ const TYPES: Array<[string, string[], string[], string[]]> = [
   ["tickets", ["tickets"], ["tickets"], ["crm.schemas.tickets.write"]],
   ["products", ["crm.objects.products.read", "e-commerce"], ["crm.objects.products.write", "e-commerce"], ["crm.objects.products.write", "e-commerce"]],
   ["line_items", ["crm.objects.line_items.read", "e-commerce"], ["crm.objects.line_items.write", "e-commerce"], ["crm.objects.line_items.write", "e-commerce"]],
+  ["quotes", ["crm.objects.quotes.read"], ["crm.objects.quotes.write"], ["crm.schemas.quotes.write"]],
 ];
 const SCHEMA_READ: Record<string, string[]> = {
   contacts: ["crm.objects.contacts.read", "crm.schemas.contacts.read", "crm.schemas.contacts.write"],
@@ -38,6 +39,7 @@ const SCHEMA_READ: Record<string, string[]> = {
   tickets: ["tickets", "crm.schemas.tickets.read", "crm.schemas.tickets.write"],
   products: ["crm.objects.products.read", "e-commerce", "crm.objects.products.write"],
   line_items: ["crm.objects.line_items.read", "e-commerce", "crm.objects.line_items.write"],
+  quotes: ["crm.objects.quotes.read", "crm.schemas.quotes.read", "crm.schemas.quotes.write"],
 };
 
 type Route = [method: string, path: string, scopes: string[], body?: unknown];
@@ -67,7 +69,7 @@ for (const [t, read, write, schemaWrite] of TYPES) {
     ["POST", `/crm/v4/associations/${t}/companies/batch/create`, write, { inputs: [] }],
     ["GET", `/crm/v4/associations/${t}/companies/labels`, read],
   );
-  if (t !== "products" && t !== "line_items") routes.push(["POST", `${o}/merge`, write, {}]);
+  if (["contacts", "companies", "deals", "tickets"].includes(t)) routes.push(["POST", `${o}/merge`, write, {}]);
 }
 routes.push(["POST", "/crm/v3/objects/contacts/gdpr-delete", ["crm.objects.contacts.write"], {}]);
 

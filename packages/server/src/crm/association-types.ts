@@ -20,6 +20,24 @@ export interface AssociationTypeDef {
 type Row = [typeId: number, from: string, to: string, label: string | null, inverseId: number, unlabeled: boolean];
 
 /** HubSpot's ids (its SDK's AssociationTypes enum): primary (labelled) and unlabeled types per ordered pair. */
+/**
+ * Activities to contacts, companies, deals and tickets. HubSpot's ids, per activity: [to contact, to company, to deal,
+ * to ticket], each inverse being one less (contactToNote 201 / noteToContact 202, …).
+ */
+const ENGAGEMENT_IDS: Record<string, [number, number, number, number]> = {
+  "0-46": [202, 190, 214, 228],
+  "0-27": [204, 192, 216, 230],
+  "0-48": [194, 182, 206, 220],
+  "0-49": [198, 186, 210, 224],
+  "0-47": [200, 188, 212, 226],
+};
+const ENGAGEMENT_ROWS: Row[] = Object.entries(ENGAGEMENT_IDS).flatMap(([activity, ids]) =>
+  (["0-1", "0-2", "0-3", "0-5"] as const).flatMap((record, i): Row[] => [
+    [ids[i]!, activity, record, null, ids[i]! - 1, true],
+    [ids[i]! - 1, record, activity, null, ids[i]!, true],
+  ]),
+);
+
 const BUILT_IN_ROWS: Row[] = [
   [1, "0-1", "0-2", "Primary", 2, false],
   [2, "0-2", "0-1", null, 1, false],
@@ -41,6 +59,15 @@ const BUILT_IN_ROWS: Row[] = [
   [28, "0-5", "0-3", null, 27, true],
   [19, "0-3", "0-8", null, 20, true],
   [20, "0-8", "0-3", null, 19, true],
+  [64, "0-14", "0-3", null, 63, true],
+  [63, "0-3", "0-14", null, 64, true],
+  [67, "0-14", "0-8", null, 68, true],
+  [68, "0-8", "0-14", null, 67, true],
+  [69, "0-14", "0-1", null, 70, true],
+  [70, "0-1", "0-14", null, 69, true],
+  [71, "0-14", "0-2", null, 72, true],
+  [72, "0-2", "0-14", null, 71, true],
+  ...ENGAGEMENT_ROWS,
 ];
 
 const v3Name = (from: string, to: string, unlabeledWithPrimary: boolean) =>

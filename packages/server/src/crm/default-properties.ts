@@ -87,6 +87,10 @@ const lifecycle = options(
   ["other", "Other"],
 );
 
+/** An activity's properties: when it happened and whose it is, then its own fields (in "<name>information"). */
+const activity = (singular: string, own: Short[]): PropertySpec[] =>
+  specs(`${singular}information`, [["hs_timestamp", "Activity date", "datetime", "date"], ...own, owner, ...system("hs_lastmodifieddate")]);
+
 export const DEAL_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"];
 export const INDUSTRIES = ["COMPUTER_SOFTWARE", "INFORMATION_TECHNOLOGY_AND_SERVICES", "FINANCIAL_SERVICES", "HOSPITAL_HEALTH_CARE", "RETAIL", "MARKETING_AND_ADVERTISING", "EDUCATION_MANAGEMENT", "CONSTRUCTION"];
 
@@ -178,6 +182,61 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
     ["hs_sku", "SKU", "string", "text"],
     ...system("hs_lastmodifieddate"),
   ]),
+  "0-14": specs("quoteinformation", [
+    ["hs_title", "Quote Name", "string", "text"],
+    ["hs_expiration_date", "Expiration Date", "datetime", "date"],
+    ["hs_status", "Quote approval status", "enumeration", "select", { options: options("DRAFT", "APPROVAL_NOT_NEEDED", "PENDING_APPROVAL", "APPROVED", "REJECTED") }],
+    ["hs_currency", "Currency", "string", "text"],
+    ["hs_language", "Language", "string", "text"],
+    ["hs_locale", "Locale", "string", "text"],
+    ["hs_quote_amount", "Quote Amount", "number", "number"],
+    ["hs_sender_firstname", "Sender First Name", "string", "text"],
+    ["hs_sender_lastname", "Sender Last Name", "string", "text"],
+    ["hs_sender_email", "Sender Email", "string", "text"],
+    ["hs_esign_enabled", "E-Sign Enabled", "bool", "booleancheckbox", { options: options(["true", "True"], ["false", "False"]) }],
+    owner,
+    ...system("hs_lastmodifieddate"),
+  ]),
+  "0-46": activity("note", [
+    ["hs_note_body", "Note Body", "string", "html"],
+    ["hs_attachment_ids", "Attachment IDs", "enumeration", "checkbox", { externalOptions: true }],
+  ]),
+  "0-27": activity("task", [
+    ["hs_task_subject", "Task Title", "string", "text"],
+    ["hs_task_body", "Task Notes", "string", "html"],
+    ["hs_task_status", "Task Status", "enumeration", "select", { options: options("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED") }],
+    ["hs_task_priority", "Priority", "enumeration", "select", { options: options("NONE", "LOW", "MEDIUM", "HIGH") }],
+    ["hs_task_type", "Task Type", "enumeration", "select", { options: options("TODO", "CALL", "EMAIL") }],
+  ]),
+  "0-48": activity("call", [
+    ["hs_call_title", "Call Title", "string", "text"],
+    ["hs_call_body", "Call Notes", "string", "html"],
+    ["hs_call_duration", "Call Duration", "number", "number"],
+    ["hs_call_direction", "Call Direction", "enumeration", "select", { options: options("INBOUND", "OUTBOUND") }],
+    ["hs_call_disposition", "Call Outcome", "string", "text"],
+    ["hs_call_status", "Call Status", "enumeration", "select", { options: options("BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "IN_PROGRESS", "NO_ANSWER", "QUEUED", "RINGING") }],
+    ["hs_call_from_number", "From Number", "string", "phonenumber"],
+    ["hs_call_to_number", "To Number", "string", "phonenumber"],
+    ["hs_call_recording_url", "Recording URL", "string", "text"],
+  ]),
+  "0-49": activity("email", [
+    ["hs_email_subject", "Email Subject", "string", "text"],
+    ["hs_email_text", "Email Body", "string", "textarea"],
+    ["hs_email_html", "Email HTML Body", "string", "html"],
+    ["hs_email_direction", "Email Direction", "enumeration", "select", { options: options("EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL") }],
+    ["hs_email_status", "Email Send Status", "enumeration", "select", { options: options("BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT") }],
+    ["hs_email_headers", "Email Headers", "string", "textarea"],
+  ]),
+  "0-47": activity("meeting", [
+    ["hs_meeting_title", "Meeting Name", "string", "text"],
+    ["hs_meeting_body", "Meeting Description", "string", "html"],
+    ["hs_internal_meeting_notes", "Internal Meeting Notes", "string", "html"],
+    ["hs_meeting_external_url", "External URL", "string", "text"],
+    ["hs_meeting_location", "Meeting Location", "string", "text"],
+    ["hs_meeting_start_time", "Meeting Start Time", "datetime", "date"],
+    ["hs_meeting_end_time", "Meeting End Time", "datetime", "date"],
+    ["hs_meeting_outcome", "Meeting Outcome", "enumeration", "select", { options: options("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED") }],
+  ]),
 };
 
 export const DEFAULT_GROUPS: Record<string, GroupSpec[]> = {
@@ -187,4 +246,19 @@ export const DEFAULT_GROUPS: Record<string, GroupSpec[]> = {
   "0-5": [{ name: "ticketinformation", label: "Ticket information", displayOrder: 0 }],
   "0-7": [{ name: "productinformation", label: "Product information", displayOrder: 0 }],
   "0-8": [{ name: "lineiteminformation", label: "Line item information", displayOrder: 0 }],
+  "0-14": [{ name: "quoteinformation", label: "Quote information", displayOrder: 0 }],
+  "0-46": [{ name: "noteinformation", label: "Note information", displayOrder: 0 }],
+  "0-27": [{ name: "taskinformation", label: "Task information", displayOrder: 0 }],
+  "0-48": [{ name: "callinformation", label: "Call information", displayOrder: 0 }],
+  "0-49": [{ name: "emailinformation", label: "Email information", displayOrder: 0 }],
+  "0-47": [{ name: "meetinginformation", label: "Meeting information", displayOrder: 0 }],
 };
+
+/** Custom objects (type ids "2-<n>") start with HubSpot's system properties and one group for their own. */
+const CUSTOM_PROPERTIES = specs("custom_object_information", system("hs_lastmodifieddate"));
+export const CUSTOM_GROUP = "custom_object_information";
+const CUSTOM_GROUPS: GroupSpec[] = [{ name: CUSTOM_GROUP, label: "Custom object information", displayOrder: 0 }];
+const isCustom = (typeId: string) => typeId.startsWith("2-");
+
+export const defaultPropertiesOf = (typeId: string): PropertySpec[] => DEFAULT_PROPERTIES[typeId] ?? (isCustom(typeId) ? CUSTOM_PROPERTIES : []);
+export const defaultGroupsOf = (typeId: string): GroupSpec[] => DEFAULT_GROUPS[typeId] ?? (isCustom(typeId) ? CUSTOM_GROUPS : []);

@@ -29,6 +29,30 @@ const scopes = (name: string) => ({
   schemaWriteScopes: [`crm.schemas.${name}.write`],
 });
 
+/**
+ * An activity (engagement) object. HubSpot documents the contacts scopes for all of them; the newer per-activity
+ * scopes open them too.
+ */
+function engagement(id: string, name: string, singular: string, searchableProperties: string[]): ObjectType {
+  const read = ["crm.objects.contacts.read", `crm.objects.${name}.read`];
+  const write = ["crm.objects.contacts.write", `crm.objects.${name}.write`];
+  return {
+    id,
+    name,
+    singular,
+    upper: singular.toUpperCase(),
+    readScopes: read,
+    writeScopes: write,
+    schemaReadScopes: [],
+    schemaWriteScopes: write,
+    // HubSpot returns only its system dates and id for an activity read without `properties`.
+    defaultProperties: ["hs_timestamp"],
+    searchableProperties,
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: false,
+  };
+}
+
 export const OBJECT_TYPES: readonly ObjectType[] = [
   {
     id: "0-1",
@@ -106,7 +130,33 @@ export const OBJECT_TYPES: readonly ObjectType[] = [
     lastModifiedProperty: "hs_lastmodifieddate",
     mergeable: false,
   },
+  {
+    id: "0-14",
+    name: "quotes",
+    singular: "quote",
+    upper: "QUOTE",
+    ...scopes("quotes"),
+    defaultProperties: ["hs_title", "hs_expiration_date", "hs_status"],
+    searchableProperties: ["hs_title"],
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: false,
+  },
+  engagement("0-46", "notes", "note", ["hs_note_body"]),
+  engagement("0-27", "tasks", "task", ["hs_task_subject", "hs_task_body"]),
+  engagement("0-48", "calls", "call", ["hs_call_title", "hs_call_body"]),
+  engagement("0-49", "emails", "email", ["hs_email_subject", "hs_email_text"]),
+  engagement("0-47", "meetings", "meeting", ["hs_meeting_title", "hs_meeting_body"]),
 ];
+
+export type Access = "read" | "write" | "schemaRead" | "schemaWrite";
+
+/** The scopes (any one) an access to a type needs; reading its properties also takes its read and schema-write scopes. */
+export function scopesFor(t: ObjectType, access: Access): readonly string[] {
+  if (access === "read") return t.readScopes;
+  if (access === "write") return t.writeScopes;
+  if (access === "schemaWrite") return t.schemaWriteScopes;
+  return [...t.readScopes, ...t.schemaReadScopes, ...t.schemaWriteScopes.filter((s) => !t.readScopes.includes(s))];
+}
 
 /** Every spelling a path may use for a type: plural, singular, type id. */
 export function aliasesOf(t: ObjectType): string[] {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Database } from "../store/schema";
 import { DomainError, invalid, notFound } from "../errors/domain-error";
 import { parseBody } from "../util/parse-body";
-import { DEFAULT_GROUPS, DEFAULT_PROPERTIES, FIELD_TYPES, PROPERTY_TYPES, type FieldType, type GroupSpec, type PropertySpec, type PropertyType } from "./default-properties";
+import { defaultGroupsOf, defaultPropertiesOf, FIELD_TYPES, PROPERTY_TYPES, type FieldType, type GroupSpec, type PropertySpec, type PropertyType } from "./default-properties";
 import type { ObjectType } from "./object-types";
 
 /** A property as this account sees it: HubSpot's default, possibly changed by the account, or the account's own. */
@@ -22,7 +22,7 @@ const HUBSPOT_EPOCH = Date.UTC(2019, 7, 6, 2, 41, 52);
 /** Every definition of a type, HubSpot's defaults under the account's own, archived ones included. */
 export async function allProperties(db: Db, accountId: number, typeId: string): Promise<Map<string, PropertyDef>> {
   const defs = new Map<string, PropertyDef>();
-  for (const spec of DEFAULT_PROPERTIES[typeId] ?? []) defs.set(spec.name, { ...spec, createdAt: HUBSPOT_EPOCH, updatedAt: HUBSPOT_EPOCH, archived: false });
+  for (const spec of defaultPropertiesOf(typeId)) defs.set(spec.name, { ...spec, createdAt: HUBSPOT_EPOCH, updatedAt: HUBSPOT_EPOCH, archived: false });
   const rows = await db.selectFrom("crm_properties").selectAll().where("account_id", "=", accountId).where("object_type_id", "=", typeId).execute();
   for (const row of rows) {
     const spec = JSON.parse(row.definition) as PropertySpec;
@@ -197,7 +197,7 @@ export interface GroupDef extends GroupSpec {
 
 export async function listGroups(db: Db, accountId: number, t: ObjectType, archived: boolean): Promise<GroupDef[]> {
   const groups = new Map<string, GroupDef>();
-  for (const g of DEFAULT_GROUPS[t.id] ?? []) groups.set(g.name, { ...g, archived: false });
+  for (const g of defaultGroupsOf(t.id)) groups.set(g.name, { ...g, archived: false });
   const rows = await db.selectFrom("crm_property_groups").selectAll().where("account_id", "=", accountId).where("object_type_id", "=", t.id).execute();
   for (const r of rows) groups.set(r.name, { name: r.name, label: r.label, displayOrder: r.display_order, archived: r.archived === 1 });
   return [...groups.values()].filter((g) => g.archived === archived);
@@ -238,7 +238,7 @@ export async function updateGroup(db: Db, accountId: number, t: ObjectType, name
 
 export async function archiveGroup(db: Db, accountId: number, t: ObjectType, name: string): Promise<void> {
   const g = await getGroup(db, accountId, t, name);
-  if ((DEFAULT_GROUPS[t.id] ?? []).some((d) => d.name === name)) throw invalid(`Property group ${name} is defined by HubSpot and cannot be archived.`);
+  if ((defaultGroupsOf(t.id)).some((d) => d.name === name)) throw invalid(`Property group ${name} is defined by HubSpot and cannot be archived.`);
   const inUse = (await listProperties(db, accountId, t, false)).find((p) => p.groupName === name);
   if (inUse) throw invalid(`Property group ${name} still holds property ${inUse.name}; move or archive its properties first.`);
   await db.deleteFrom("crm_property_groups").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("name", "=", name).execute();

@@ -22,3 +22,5 @@ export const json = (reply: FastifyReply, status: number, body: unknown) => repl
 export function routeConfig(scopes: readonly string[], rateLimit: "standard" | "search" = "standard") {
   return { config: { auth: "app" as const, scopes, rateLimit } };
 }
+
+export type RouteConfig = ReturnType<typeof routeConfig>;

@@ -94,6 +94,17 @@ export interface CrmOwnersTable {
   updated_at: Millis;
 }
 
+/** A custom object type; `definition` is the JSON of its labels, display and required properties, associated objects. */
+export interface CrmObjectSchemasTable {
+  id: Generated<number>;
+  account_id: number;
+  name: string;
+  definition: string;
+  archived: Flag;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
 export interface CrmTables {
   crm_objects: CrmObjectsTable;
   crm_property_values: CrmPropertyValuesTable;
@@ -103,4 +114,5 @@ export interface CrmTables {
   crm_associations: CrmAssociationsTable;
   crm_association_labels: CrmAssociationLabelsTable;
   crm_owners: CrmOwnersTable;
+  crm_object_schemas: CrmObjectSchemasTable;
 }

@@ -10,6 +10,7 @@ import { bootstrapMigration } from "./007-bootstrap";
 import { appFetchMigration } from "./008-app-fetch";
 import { webhooksMigration } from "./009-webhooks";
 import { oauthMigration } from "./010-oauth";
+import { crmObjectSchemasMigration } from "./011-crm-object-schemas";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -23,4 +24,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "008-app-fetch": appFetchMigration,
   "009-webhooks": webhooksMigration,
   "010-oauth": oauthMigration,
+  "011-crm-object-schemas": crmObjectSchemasMigration,
 };

@@ -1,0 +1,48 @@
+import type { ObjectType } from "./object-types";
+
+/** What a schemas API create stores beside the name (crm_object_schemas.definition). */
+export interface SchemaDefinition {
+  labels: { singular: string; plural: string };
+  description?: string;
+  primaryDisplayProperty: string;
+  secondaryDisplayProperties: string[];
+  requiredProperties: string[];
+  searchableProperties: string[];
+  associatedObjects: string[];
+}
+
+export interface CustomObjectSchema {
+  /** The `<n>` of "2-<n>". */
+  id: number;
+  accountId: number;
+  name: string;
+  definition: SchemaDefinition;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const CUSTOM_READ_SCOPES = ["crm.objects.custom.read"];
+export const CUSTOM_WRITE_SCOPES = ["crm.objects.custom.write"];
+
+/** HubSpot's name for a custom object across portals: p<portalId>_<name>. */
+export const fullyQualifiedName = (s: CustomObjectSchema) => `p${s.accountId}_${s.name}`;
+
+/** A custom object type as the CRM routes and services see any type; a path may name it p_<name>, 2-<n> or its fqn. */
+export function customObjectType(s: CustomObjectSchema): ObjectType & { aliases: string[] } {
+  const id = `2-${s.id}`;
+  return {
+    id,
+    name: `p_${s.name}`,
+    singular: s.name,
+    upper: s.name.toUpperCase(),
+    readScopes: CUSTOM_READ_SCOPES,
+    writeScopes: CUSTOM_WRITE_SCOPES,
+    schemaReadScopes: ["crm.schemas.custom.read"],
+    schemaWriteScopes: ["crm.schemas.custom.write"],
+    defaultProperties: [s.definition.primaryDisplayProperty, ...s.definition.secondaryDisplayProperties],
+    searchableProperties: s.definition.searchableProperties.length > 0 ? s.definition.searchableProperties : [s.definition.primaryDisplayProperty],
+    lastModifiedProperty: "hs_lastmodifieddate",
+    mergeable: false,
+    aliases: [`p_${s.name}`, id, fullyQualifiedName(s)].map((a) => a.toLowerCase()),
+  };
+}

@@ -1,0 +1,133 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AssociationTypes, type Client } from "@hubspot/api-client";
+import { startTestServer, type TestServer } from "./support/test-server";
+import { ALL_CRM_SCOPES, apiError, crmClient, liftLimits, rawCall } from "./support/crm-client";
+import { createAccount } from "../src/accounts/account-service";
+import { seedCrm } from "../src/crm/seed";
+
+let server: TestServer;
+let client: Client;
+let token: string;
+let accountId: number;
+
+const ACTIVITY_SCOPES = ["crm.objects.quotes.read", "crm.objects.quotes.write"];
+
+beforeAll(async () => {
+  server = await startTestServer();
+  accountId = (await createAccount(server.platform, { name: "CRM activities", admin: { email: `crm-activities-${Date.now()}@example.com` } })).accountId;
+  await liftLimits(server, accountId);
+  ({ client, token } = await crmClient(server, accountId, [...ALL_CRM_SCOPES, ...ACTIVITY_SCOPES]));
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+const toOne = (id: string, associationTypeId: number) => [{ to: { id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId }] }];
+
+describe("engagements (activities) through the official SDK", () => {
+  it("creates a note on a contact, reads it with its association, updates and archives it", async () => {
+    const contact = await client.crm.contacts.basicApi.create({ properties: { email: "note-target@example.com" }, associations: [] });
+    const note = await client.crm.objects.notes.basicApi.create({
+      properties: { hs_timestamp: "2026-01-02T03:04:05.000Z", hs_note_body: "Spoke about renewal" },
+      associations: toOne(contact.id, AssociationTypes.noteToContact),
+    });
+    expect(note.properties).toMatchObject({ hs_note_body: "Spoke about renewal", hs_timestamp: "2026-01-02T03:04:05.000Z", hs_object_id: note.id });
+
+    const read = await client.crm.objects.notes.basicApi.getById(note.id, ["hs_note_body"], undefined, ["contacts"]);
+    expect(read.properties.hs_note_body).toBe("Spoke about renewal");
+    expect(read.associations?.contacts?.results).toEqual([{ id: contact.id, type: "note_to_contact" }]);
+
+    const fromContact = await client.crm.associations.v4.basicApi.getPage("contacts", contact.id, "notes");
+    expect(fromContact.results).toEqual([{ toObjectId: note.id, associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: AssociationTypes.contactToNote, label: null }] }]);
+
+    const updated = await client.crm.objects.notes.basicApi.update(note.id, { properties: { hs_note_body: "Renewal agreed" } });
+    expect(updated.properties.hs_note_body).toBe("Renewal agreed");
+    await client.crm.objects.notes.basicApi.archive(note.id);
+    expect((await apiError(client.crm.objects.notes.basicApi.getById(note.id))).code).toBe(404);
+  });
+
+  it("keeps tasks, calls, emails and meetings with their own properties and association types", async () => {
+    const deal = await client.crm.deals.basicApi.create({ properties: { dealname: "Activities" }, associations: [] });
+    const task = await client.crm.objects.tasks.basicApi.create({
+      properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_task_subject: "Send proposal", hs_task_status: "NOT_STARTED", hs_task_priority: "HIGH" },
+      associations: toOne(deal.id, AssociationTypes.taskToDeal),
+    });
+    const call = await client.crm.objects.calls.basicApi.create({ properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_call_title: "Intro", hs_call_direction: "OUTBOUND", hs_call_duration: "60000" }, associations: toOne(deal.id, AssociationTypes.callToDeal) });
+    const email = await client.crm.objects.emails.basicApi.create({ properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_email_subject: "Hello", hs_email_direction: "EMAIL", hs_email_status: "SENT" }, associations: toOne(deal.id, AssociationTypes.emailToDeal) });
+    const meeting = await client.crm.objects.meetings.basicApi.create({ properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_meeting_title: "Demo", hs_meeting_outcome: "SCHEDULED" }, associations: toOne(deal.id, AssociationTypes.meetingToDeal) });
+
+    expect(task.properties).toMatchObject({ hs_task_subject: "Send proposal", hs_task_priority: "HIGH" });
+    expect(call.properties).toMatchObject({ hs_call_title: "Intro", hs_call_duration: "60000" });
+    const read = await client.crm.deals.basicApi.getById(deal.id, undefined, undefined, ["tasks", "calls", "emails", "meetings"]);
+    expect(read.associations?.tasks?.results).toEqual([{ id: task.id, type: "deal_to_task" }]);
+    expect(read.associations?.calls?.results).toEqual([{ id: call.id, type: "deal_to_call" }]);
+    expect(read.associations?.emails?.results).toEqual([{ id: email.id, type: "deal_to_email" }]);
+    expect(read.associations?.meetings?.results).toEqual([{ id: meeting.id, type: "deal_to_meeting" }]);
+
+    const bad = await apiError(client.crm.objects.tasks.basicApi.create({ properties: { hs_task_status: "SOMEDAY" }, associations: [] }));
+    expect(bad.code).toBe(400);
+    expect(bad.body.category).toBe("VALIDATION_ERROR");
+  });
+
+  it("answers an app with no contacts scope HubSpot's 403 on notes", async () => {
+    const { token: narrow } = await crmClient(server, accountId, ["crm.objects.deals.read"]);
+    const res = await rawCall(server, narrow, "GET", "/crm/v3/objects/notes");
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ status: "error", category: "MISSING_SCOPES" });
+  });
+});
+
+describe("quotes", () => {
+  it("creates a quote on a deal the way HubSpot's generate-quotes example does, with line items", async () => {
+    const deal = await client.crm.deals.basicApi.create({ properties: { dealname: "Bus rental" }, associations: [] });
+    const quote = await client.crm.quotes.basicApi.create({
+      properties: { hs_title: "Rental", hs_expiration_date: String(Date.UTC(2026, 0, 8)), hs_status: "DRAFT", hs_currency: "USD", hs_language: "en", hs_locale: "en-us" },
+      associations: toOne(deal.id, AssociationTypes.quoteToDeal),
+    });
+    await client.crm.lineItems.basicApi.create({ properties: { quantity: "3", name: "Bus" }, associations: toOne(quote.id, AssociationTypes.lineItemToQuote) });
+
+    const read = await client.crm.quotes.basicApi.getById(quote.id, undefined, undefined, ["deals", "line_items"]);
+    expect(read.properties).toMatchObject({ hs_title: "Rental", hs_status: "DRAFT" });
+    expect(read.associations?.deals?.results).toEqual([{ id: deal.id, type: "quote_to_deal" }]);
+    expect(read.associations?.line_items?.results).toHaveLength(1);
+    const page = await client.crm.quotes.basicApi.getPage(10);
+    expect(page.results.map((q) => q.id)).toContain(quote.id);
+  });
+
+  it("needs the quotes scopes", async () => {
+    const res = await rawCall(server, (await crmClient(server, accountId, ["crm.objects.deals.read"])).token, "GET", "/crm/v3/objects/quotes");
+    expect(res.status).toBe(403);
+    expect(res.body?.category).toBe("MISSING_SCOPES");
+  });
+});
+
+describe("pipelines", () => {
+  it("lists the deal pipeline whose stage ids the seeded deals hold, with probabilities", async () => {
+    await seedCrm(server.platform, accountId, { contacts: 0, companies: 0, deals: 20, tickets: 10, products: 0, owners: 1 }, { seed: 3, history: false });
+    const { results } = await client.crm.pipelines.pipelinesApi.getAll("deals");
+    expect(results.map((p) => p.id)).toEqual(["default"]);
+    const stageIds = results[0]!.stages.map((s) => s.id);
+    expect(stageIds).toEqual(["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"]);
+    expect(results[0]!.stages.find((s) => s.id === "closedwon")).toMatchObject({ label: "Closed Won", metadata: { isClosed: "true", probability: "1.0" }, archived: false });
+
+    const deals = await client.crm.deals.basicApi.getPage(100, undefined, ["dealstage", "pipeline"]);
+    expect(deals.results.length).toBeGreaterThan(0);
+    for (const d of deals.results.filter((x) => x.properties.pipeline === "default")) expect(stageIds).toContain(d.properties.dealstage);
+
+    const one = await client.crm.pipelines.pipelineStagesApi.getById("deals", "default", "contractsent");
+    expect(one).toMatchObject({ id: "contractsent", displayOrder: 4, metadata: { probability: "0.9" } });
+  });
+
+  it("has the ticket pipeline with ticket states, and 404s an unknown pipeline", async () => {
+    const pipeline = await client.crm.pipelines.pipelinesApi.getById("tickets", "0");
+    expect(pipeline.stages.map((s) => [s.id, s.metadata?.ticketState])).toEqual([["1", "OPEN"], ["2", "OPEN"], ["3", "OPEN"], ["4", "CLOSED"]]);
+    const tickets = await client.crm.tickets.basicApi.getPage(100, undefined, ["hs_pipeline_stage"]);
+    for (const t of tickets.results) expect(["1", "2", "3", "4"]).toContain(t.properties.hs_pipeline_stage);
+
+    const missing = await apiError(client.crm.pipelines.pipelinesApi.getById("deals", "nope"));
+    expect(missing.code).toBe(404);
+    expect(missing.body.category).toBe("OBJECT_NOT_FOUND");
+    const unknown = await rawCall(server, token, "GET", "/crm/v3/pipelines/widgets");
+    expect(unknown.status).toBe(400);
+  });
+});
