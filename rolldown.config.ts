@@ -28,7 +28,14 @@ function packageModules(dir: string): BuildOptions {
     transform: { target: "node20" },
     tsconfig: path.join(root, "tsconfig.base.json"),
     plugins: [copyAssets(src)],
-    output: { dir: path.join(dir, "dist"), format: "esm", preserveModules: true, preserveModulesRoot: src, entryFileNames: "[name].js", chunkFileNames: "[name].js" },
+    output: {
+      dir: path.join(dir, "dist"),
+      format: "esm",
+      preserveModules: true,
+      preserveModulesRoot: src,
+      entryFileNames: "[name].js",
+      chunkFileNames: "[name].js",
+    },
   };
 }
 
@@ -77,7 +84,9 @@ function sandboxScript(pkg: string, source: string, file: string, keep: string[]
   };
 }
 
-const workspaces = (readJson(path.join(root, "package.json")).workspaces ?? []).filter((dir) => !readJson(path.join(root, dir, "package.json")).scripts?.build);
+const workspaces = (readJson(path.join(root, "package.json")).workspaces ?? []).filter(
+  (dir) => !readJson(path.join(root, dir, "package.json")).scripts?.build,
+);
 
 /** Everything `npm run build` compiles but the console. */
 export const builds: BuildOptions[] = [...workspaces.map((dir) => packageModules(path.join(root, dir))), ...sandboxScripts];

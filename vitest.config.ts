@@ -11,7 +11,12 @@ const storeSuites = ["packages/server/test/**/*.test.ts", "test/reliability/**/*
 // Suites whose subject is a client of the server (the sprocket CLI, HubSpot's hs CLI, the console in Chromium) run on
 // the embedded store only: the store under them is the one the suites above already hold on both engines, and running
 // them twice cost CI a third of its time.
-const clientSuites = ["packages/cli/test/**/*.test.ts", "packages/server/test/hs-cli.test.ts", "packages/server/test/hs-cli-watch.test.ts", "test/e2e/**/*.test.ts"];
+const clientSuites = [
+  "packages/cli/test/**/*.test.ts",
+  "packages/server/test/hs-cli.test.ts",
+  "packages/server/test/hs-cli-watch.test.ts",
+  "test/e2e/**/*.test.ts",
+];
 // Several nodes over one PostgreSQL and one Redis: scale-out mode only.
 const clusterSuites = ["test/e2e/cluster*.test.ts"];
 
@@ -47,10 +52,18 @@ export default defineConfig({
           include: ["packages/{project-format,builder,runtime,console}/test/**/*.test.ts"],
         },
       },
-      { extends: true, test: { name: "sqlite", include: [...storeSuites, ...clientSuites], exclude: clusterSuites, env: { SPROCKET_TEST_DB: "sqlite" } } },
       {
         extends: true,
-        test: { name: "postgres", include: [...storeSuites, ...clusterSuites], exclude: clientSuites.filter((g) => g.startsWith("packages/server")), env: { SPROCKET_TEST_DB: "postgres" } },
+        test: { name: "sqlite", include: [...storeSuites, ...clientSuites], exclude: clusterSuites, env: { SPROCKET_TEST_DB: "sqlite" } },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: [...storeSuites, ...clusterSuites],
+          exclude: clientSuites.filter((g) => g.startsWith("packages/server")),
+          env: { SPROCKET_TEST_DB: "postgres" },
+        },
       },
     ],
   },

@@ -15,7 +15,9 @@ const benches = fs
 let failed = 0;
 for (const name of benches) {
   process.stdout.write(`\n== bench/${name}\n`);
-  const res = spawnSync(process.execPath, ["--conditions=sprocket-source", "--import", "tsx", path.join(root, name, "run.ts")], { stdio: "inherit" });
+  const res = spawnSync(process.execPath, ["--conditions=sprocket-source", "--import", "tsx", path.join(root, name, "run.ts")], {
+    stdio: "inherit",
+  });
   if (res.status !== 0) failed++;
 }
 process.exit(failed ? 1 : 0);

@@ -102,13 +102,18 @@ async function runProject(dir: string, browser: Browser, label: string): Promise
   }
   const srcDir = path.join(dir, config.srcDir ?? "src");
   if (!config.name) return row("refused", "hsproject.json has no name (HubSpot's CLI refuses it too)");
-  if (!existsSync(srcDir) || !statSync(srcDir).isDirectory()) return row("refused", `srcDir ${config.srcDir ?? "src"} is not a folder of the project`);
+  if (!existsSync(srcDir) || !statSync(srcDir).isDirectory())
+    return row("refused", `srcDir ${config.srcDir ?? "src"} is not a folder of the project`);
 
   const server = await startBenchServer({ SPROCKET_DEPS_CACHE_DIR: depsCacheDir });
   try {
     const { accountId, personalAccessKey, superAdmin } = server.bootstrap.info;
     const db = server.platform.store.db;
-    await db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", accountId).execute();
+    await db
+      .updateTable("accounts")
+      .set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 })
+      .where("id", "=", accountId)
+      .execute();
     const api = new ProjectApi(server.url, personalAccessKey);
     await api.call("POST", "/developer/projects/v1", { body: { name: config.name } });
     const zip = await zipDirectory(srcDir, { ignore: hubspotUploadIgnore });
@@ -117,7 +122,8 @@ async function runProject(dir: string, browser: Browser, label: string): Promise
     if (config.platformVersion !== undefined) form.set("platformVersion", config.platformVersion);
     form.set("uploadMessage", "corpus");
     const upload = await api.call("POST", `/dfs/v1/projects/upload/${encodeURIComponent(config.name)}`, { form });
-    if (typeof upload.body?.buildId !== "number") return row("refused", `upload ${upload.status}: ${upload.body?.message ?? JSON.stringify(upload.body)}`);
+    if (typeof upload.body?.buildId !== "number")
+      return row("refused", `upload ${upload.status}: ${upload.body?.message ?? JSON.stringify(upload.body)}`);
     const build = await api.waitForBuild(config.name, upload.body.buildId, 600_000);
     if (build.status !== "SUCCESS") return row("build failed", firstProblem(build));
     const deployId = Number(build.deployStatusTaskLocator?.id);
@@ -155,7 +161,11 @@ async function runProject(dir: string, browser: Browser, label: string): Promise
         // Tab cards render once the Apps tab is open; sidebar cards render at once.
         const appsTab = opened.page.getByRole("tab", { name: "Apps" });
         if (targeting.some((c) => c.location === "crm.record.tab") && (await appsTab.count()) > 0) await appsTab.click();
-        const outcomes = await awaitRenders(api, record.id, targeting.map((c) => c.uid));
+        const outcomes = await awaitRenders(
+          api,
+          record.id,
+          targeting.map((c) => c.uid),
+        );
         for (const [uid, outcome] of outcomes) {
           if (outcome === "RENDER_SUCCESS") rendered.add(`${uid}@${typeName}`);
           else cardErrors.push(`${uid} on ${typeName}: ${outcome}`);
@@ -185,7 +195,12 @@ async function awaitRenders(api: ProjectApi, objectId: string, uids: string[]): 
   const until = Date.now() + RENDER_WAIT_MS;
   while (outcomes.size < uids.length && Date.now() < until) {
     const res = await api.call("GET", "/api/v1/logs/extensions?limit=100");
-    for (const e of (res.body?.results ?? []) as Array<{ eventType: string; cardUid: string; objectId: string | null; message: string | null }>) {
+    for (const e of (res.body?.results ?? []) as Array<{
+      eventType: string;
+      cardUid: string;
+      objectId: string | null;
+      message: string | null;
+    }>) {
       if (e.objectId !== objectId || !uids.includes(e.cardUid) || outcomes.has(e.cardUid)) continue;
       if (e.eventType === "RENDER_SUCCESS") outcomes.set(e.cardUid, "RENDER_SUCCESS");
       if (e.eventType === "RENDER_FAILURE") outcomes.set(e.cardUid, `RENDER_FAILURE ${(e.message ?? "").slice(0, 160)}`);
@@ -196,7 +211,9 @@ async function awaitRenders(api: ProjectApi, objectId: string, uids: string[]): 
   return outcomes;
 }
 
-const projects = roots.flatMap((root) => findProjects(root).map((dir) => ({ dir, label: path.relative(path.dirname(path.resolve(root)), dir) })));
+const projects = roots.flatMap((root) =>
+  findProjects(root).map((dir) => ({ dir, label: path.relative(path.dirname(path.resolve(root)), dir) })),
+);
 const browser = await launchChromium();
 const rows: CorpusRow[] = [];
 try {

@@ -15,9 +15,22 @@ const p = server.platform;
 
 const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
 // Limits high enough that the bench measures their bookkeeping, not 429s.
-await p.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000_000, api_limit_daily: 1_000_000_000 }).where("id", "=", accountId).execute();
-const app = { uid: "bench", name: "bench", description: "", scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"], cards: [], functions: [] };
-const { appIds } = await p.store.db.transaction().execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
+await p.store.db
+  .updateTable("accounts")
+  .set({ api_limit_ten_secondly: 1_000_000_000, api_limit_daily: 1_000_000_000 })
+  .where("id", "=", accountId)
+  .execute();
+const app = {
+  uid: "bench",
+  name: "bench",
+  description: "",
+  scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+  cards: [],
+  functions: [],
+};
+const { appIds } = await p.store.db
+  .transaction()
+  .execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
 const appId = appIds.bench!;
 const token = (await revealAppToken(p, appId))!;
 
@@ -48,7 +61,12 @@ const path = `/crm/v3/objects/contacts/${contactId}`;
 const headers = { authorization: `Bearer ${token}` };
 await load(server.url + path, { seconds: 1, headers });
 await load(bareUrl + path, { seconds: 1 });
-const { ours: gated, baseline, ratio, cpu } = await alternate(
+const {
+  ours: gated,
+  baseline,
+  ratio,
+  cpu,
+} = await alternate(
   () => load(server.url + path, { seconds, headers }),
   () => load(bareUrl + path, { seconds }),
 );
@@ -57,8 +75,13 @@ const cost = 1 - ratio;
 process.stdout.write(
   `CRM get-by-id: gated ${Math.round(gated.requestsPerSec)} req/s (p99 ${gated.p99Ms} ms), ungated ${Math.round(baseline.requestsPerSec)} req/s (p99 ${baseline.p99Ms} ms); errors ${gated.errors + gated.non2xx + baseline.errors + baseline.non2xx}\n`,
 );
-process.stdout.write(`ratio ${ratio.toFixed(2)}, median of paired rounds (token auth + scope check + rate limit cost ${(cost * 100).toFixed(1)}%)\n`);
-if (cpu) process.stdout.write(`server thread CPU per request: gated ${cpu.ours.toFixed(1)} µs, ungated ${cpu.baseline.toFixed(1)} µs (medians), ratio ${cpu.ratio.toFixed(2)}\n`);
+process.stdout.write(
+  `ratio ${ratio.toFixed(2)}, median of paired rounds (token auth + scope check + rate limit cost ${(cost * 100).toFixed(1)}%)\n`,
+);
+if (cpu)
+  process.stdout.write(
+    `server thread CPU per request: gated ${cpu.ours.toFixed(1)} µs, ungated ${cpu.baseline.toFixed(1)} µs (medians), ratio ${cpu.ratio.toFixed(2)}\n`,
+  );
 
 await bare.close();
 await server.stop();

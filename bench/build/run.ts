@@ -16,12 +16,23 @@ const ms = (x: number) => `${x.toFixed(0)} ms`;
 
 async function pipeline(depsCacheDir: string, runs: number): Promise<number[]> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-build-"));
-  const server = await startServer(loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DEPS_CACHE_DIR: depsCacheDir, SPROCKET_JOB_POLL_MS: "50" }));
+  const server = await startServer(
+    loadConfig({ port: 0, dataDir }, { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DEPS_CACHE_DIR: depsCacheDir, SPROCKET_JOB_POLL_MS: "50" }),
+  );
   try {
-    const auth = await (await fetch(`${server.url}/localdevauth/v1/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey }) })).json() as { oauthAccessToken: string };
+    const auth = (await (
+      await fetch(`${server.url}/localdevauth/v1/auth/refresh`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey }),
+      })
+    ).json()) as { oauthAccessToken: string };
     const headers = { authorization: `Bearer ${auth.oauthAccessToken}` };
     const call = async (method: string, url: string, body?: FormData | object) => {
-      const init: RequestInit = { method, headers: { ...headers, ...(body && !(body instanceof FormData) ? { "content-type": "application/json" } : {}) } };
+      const init: RequestInit = {
+        method,
+        headers: { ...headers, ...(body && !(body instanceof FormData) ? { "content-type": "application/json" } : {}) },
+      };
       if (body) init.body = body instanceof FormData ? body : JSON.stringify(body);
       return (await fetch(server.url + url, init)).json() as Promise<any>;
     };
@@ -66,6 +77,8 @@ const [cold] = await pipeline(coldCache, 1);
 fs.rmSync(coldCache, { recursive: true, force: true });
 
 console.log(`validation alone (load + validate seed-example), median of ${RUNS}: ${ms(median(validation))}`);
-console.log(`upload → deployed, warm dependency cache, median of ${RUNS}:    ${ms(median(warm))}  (runs: ${warm.map((t) => t.toFixed(0)).join(", ")})`);
+console.log(
+  `upload → deployed, warm dependency cache, median of ${RUNS}:    ${ms(median(warm))}  (runs: ${warm.map((t) => t.toFixed(0)).join(", ")})`,
+);
 console.log(`upload → deployed, cold dependency cache (npm installs), once:  ${ms(cold!)}`);
 console.log(`ratio warm pipeline / validation alone: ${(median(warm) / median(validation)).toFixed(1)}x`);

@@ -81,15 +81,27 @@ async function prepare(mode: Mode): Promise<{ crmUrl: string; fnUrl: string; tok
   const { server } = mode;
   const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   await api.call("POST", "/developer/projects/v1", { body: { name: "bench" } });
-  const upload = await api.upload("bench", await zipDirectory(path.join(FUNCTIONS_PROJECT, "src"), { ignore: hubspotUploadIgnore }), { platformVersion: "2025.1" });
+  const upload = await api.upload("bench", await zipDirectory(path.join(FUNCTIONS_PROJECT, "src"), { ignore: hubspotUploadIgnore }), {
+    platformVersion: "2025.1",
+  });
   const build = await api.waitForBuild("bench", upload.body.buildId);
   if (build.status !== "SUCCESS") throw new Error(`the bench build failed: ${JSON.stringify(build)}`);
   await api.waitForDeploy("bench", Number(build.deployStatusTaskLocator.id));
   const accountId = server.bootstrap.info.accountId;
-  await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000 }).where("id", "=", accountId).execute();
+  await server.platform.store.db
+    .updateTable("accounts")
+    .set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000 })
+    .where("id", "=", accountId)
+    .execute();
   const token = (await api.call("POST", "/api/v1/private-apps/functions-suite/token/reveal")).body.token as string;
-  const contacts = await fetch(`${server.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json() as Promise<{ results: Array<{ id: string }> }>);
-  return { crmUrl: `${server.url}/crm/v3/objects/contacts/${contacts.results[0]!.id}`, fnUrl: `${server.functionsUrl}/${accountId}/_hcms/api/hello?name=bench`, token };
+  const contacts = await fetch(`${server.url}/crm/v3/objects/contacts?limit=1`, { headers: { authorization: `Bearer ${token}` } }).then(
+    (r) => r.json() as Promise<{ results: Array<{ id: string }> }>,
+  );
+  return {
+    crmUrl: `${server.url}/crm/v3/objects/contacts/${contacts.results[0]!.id}`,
+    fnUrl: `${server.functionsUrl}/${accountId}/_hcms/api/hello?name=bench`,
+    token,
+  };
 }
 
 async function measure(mode: Mode): Promise<{ crm: LoadResult; fn: LoadResult }> {
@@ -101,7 +113,10 @@ async function measure(mode: Mode): Promise<{ crm: LoadResult; fn: LoadResult }>
   const crm = await load(crmUrl, { seconds, headers });
   // As many connections as a build may have runners (4), so the load measures calls, not the wait for a runner.
   const fn = await load(fnUrl, { seconds, connections: 4 });
-  for (const [what, r] of [["CRM read", crm], ["function", fn]] as const) {
+  for (const [what, r] of [
+    ["CRM read", crm],
+    ["function", fn],
+  ] as const) {
     if (r.errors || r.non2xx) throw new Error(`${mode.name} ${what}: ${r.errors} errors, ${r.non2xx} non-2xx answers`);
   }
   return { crm, fn };

@@ -32,7 +32,13 @@ function shellBytes(): { files: number; raw: number; gzipped: number } {
 
 const median = (samples: number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 
-async function timeVisits(browser: Browser, base: string, login: { email: string; password: string } | undefined, url: string, ready: string): Promise<number> {
+async function timeVisits(
+  browser: Browser,
+  base: string,
+  login: { email: string; password: string } | undefined,
+  url: string,
+  ready: string,
+): Promise<number> {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base });
@@ -57,15 +63,31 @@ const address = app.server.address();
 const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
 const account = await createAccount(platform, { name: "Bench", admin: { email: "bench@example.com" } });
 const seedStart = performance.now();
-await seedCrm(platform, account.accountId, { contacts: CONTACTS, companies: 1000, deals: 0, tickets: 0, products: 0, owners: 5 }, { history: false });
+await seedCrm(
+  platform,
+  account.accountId,
+  { contacts: CONTACTS, companies: 1000, deals: 0, tickets: 0, products: 0, owners: 5 },
+  { history: false },
+);
 console.log(`seeded ${CONTACTS.toLocaleString()} contacts in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
 try {
   const shell = shellBytes();
   const staticMs = await timeVisits(browser, base, undefined, "/bench/static.html", "#ready");
-  const contactsMs = await timeVisits(browser, base, account.superAdmin, `/contacts/${account.accountId}/objects/0-1`, "table[aria-label=Contacts] tbody tr a");
-  console.log(`shell JavaScript: ${shell.files} files, ${(shell.raw / 1024).toFixed(1)} KiB, ${(shell.gzipped / 1024).toFixed(1)} KiB gzipped`);
+  const contactsMs = await timeVisits(
+    browser,
+    base,
+    account.superAdmin,
+    `/contacts/${account.accountId}/objects/0-1`,
+    "table[aria-label=Contacts] tbody tr a",
+  );
+  console.log(
+    `shell JavaScript: ${shell.files} files, ${(shell.raw / 1024).toFixed(1)} KiB, ${(shell.gzipped / 1024).toFixed(1)} KiB gzipped`,
+  );
   console.log(`static HTML page:        ${staticMs.toFixed(0)} ms (median of ${RUNS})`);
   console.log(`usable contacts page:    ${contactsMs.toFixed(0)} ms (median of ${RUNS}, ${CONTACTS.toLocaleString()} contacts)`);
   console.log(`ratio contacts/static:   ${(contactsMs / staticMs).toFixed(1)}x`);

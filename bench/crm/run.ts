@@ -22,14 +22,24 @@ const SCOPES = ["crm.objects.contacts.read", "crm.objects.contacts.write"];
 async function appToken(server: RunningServer): Promise<{ accountId: number; token: string }> {
   const p = server.platform;
   const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
-  await p.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000, search_limit_secondly: 1_000_000 }).where("id", "=", accountId).execute();
+  await p.store.db
+    .updateTable("accounts")
+    .set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000, search_limit_secondly: 1_000_000 })
+    .where("id", "=", accountId)
+    .execute();
   const app = { uid: "bench", name: "bench", description: "", scopes: SCOPES, cards: [], functions: [] };
-  const { appIds } = await p.store.db.transaction().execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
+  const { appIds } = await p.store.db
+    .transaction()
+    .execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
   return { accountId, token: (await revealAppToken(p, appIds.bench!))! };
 }
 
 async function call(url: string, token: string, method = "GET", body?: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
@@ -50,14 +60,18 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
 {
   const server = await startBenchServer();
   const { token } = await appToken(server);
-  const created = await call(`${server.url}/crm/v3/objects/contacts`, token, "POST", { properties: { email: "bench@example.com", firstname: "Bench", lastname: "Mark" } });
+  const created = await call(`${server.url}/crm/v3/objects/contacts`, token, "POST", {
+    properties: { email: "bench@example.com", firstname: "Bench", lastname: "Mark" },
+  });
   const id = created.json.id as string;
 
   // Baseline: the same row from the same SQLite file, one prepared statement, no auth, no limits, no view.
   const file = new SQLite(path.join(server.platform.config.dataDir, "sprocket.db"), { readonly: true });
   const stmt = file.prepare("select properties from crm_objects where id = ?");
   const bare = Fastify({ logger: false });
-  bare.get<{ Params: { id: string } }>("/doc/:id", async (req, reply) => reply.type("application/json").send((stmt.get(Number(req.params.id)) as { properties: string }).properties));
+  bare.get<{ Params: { id: string } }>("/doc/:id", async (req, reply) =>
+    reply.type("application/json").send((stmt.get(Number(req.params.id)) as { properties: string }).properties),
+  );
   await bare.listen({ port: 0, host: "127.0.0.1" });
   const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/doc/${id}`;
   const oursUrl = `${server.url}/crm/v3/objects/contacts/${id}`;
@@ -73,18 +87,34 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
     `GET /crm/v3/objects/contacts/{id} throughput: ours ${fmt(ours.requestsPerSec)} req/s, baseline ${fmt(baseline.requestsPerSec)} req/s (median rounds), ratio ${ratio.toFixed(2)} (median of paired rounds)\n`,
   );
   process.stdout.write(`  p99: ours ${ours.p99Ms} ms, baseline ${baseline.p99Ms} ms; errors ${ours.errors + ours.non2xx}\n`);
-  if (cpu) process.stdout.write(`  server thread CPU per request: ours ${fmt(cpu.ours, 1)} µs, baseline ${fmt(cpu.baseline, 1)} µs (medians), ratio ${cpu.ratio.toFixed(2)} (median of paired rounds)\n`);
+  if (cpu)
+    process.stdout.write(
+      `  server thread CPU per request: ours ${fmt(cpu.ours, 1)} µs, baseline ${fmt(cpu.baseline, 1)} µs (medians), ratio ${cpu.ratio.toFixed(2)} (median of paired rounds)\n`,
+    );
 
   // --- 3. batch create of 100 vs 100 single creates, per record ---------------------------------------------------
   let n = 0;
   const batch = await timed(
-    () => call(`${server.url}/crm/v3/objects/contacts/batch/create`, token, "POST", { inputs: Array.from({ length: 100 }, () => ({ properties: { email: `b${n++}@bench.io`, firstname: "B", lastname: "C", lifecyclestage: "lead" } })) }),
+    () =>
+      call(`${server.url}/crm/v3/objects/contacts/batch/create`, token, "POST", {
+        inputs: Array.from({ length: 100 }, () => ({
+          properties: { email: `b${n++}@bench.io`, firstname: "B", lastname: "C", lifecyclestage: "lead" },
+        })),
+      }),
     20,
   );
-  const single = await timed(() => call(`${server.url}/crm/v3/objects/contacts`, token, "POST", { properties: { email: `s${n++}@bench.io`, firstname: "S", lastname: "C", lifecyclestage: "lead" } }), 300);
+  const single = await timed(
+    () =>
+      call(`${server.url}/crm/v3/objects/contacts`, token, "POST", {
+        properties: { email: `s${n++}@bench.io`, firstname: "S", lastname: "C", lifecyclestage: "lead" },
+      }),
+    300,
+  );
   const perRecordBatch = median(batch) / 100;
   const perRecordSingle = median(single);
-  process.stdout.write(`batch create (100 records): ${fmt(perRecordBatch, 3)} ms per record, single create ${fmt(perRecordSingle, 3)} ms per record, ratio ${(perRecordSingle / perRecordBatch).toFixed(2)} (times faster per record)\n`);
+  process.stdout.write(
+    `batch create (100 records): ${fmt(perRecordBatch, 3)} ms per record, single create ${fmt(perRecordSingle, 3)} ms per record, ratio ${(perRecordSingle / perRecordBatch).toFixed(2)} (times faster per record)\n`,
+  );
 
   file.close();
   await bare.close();
@@ -93,7 +123,14 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
 
 // --- 2. search with two filters and a sort over 100,000 contacts, on each engine ------------------------------------
 const searchBody = {
-  filterGroups: [{ filters: [{ propertyName: "lastname", operator: "EQ", value: "Smith" }, { propertyName: "lifecyclestage", operator: "IN", values: ["lead", "customer"] }] }],
+  filterGroups: [
+    {
+      filters: [
+        { propertyName: "lastname", operator: "EQ", value: "Smith" },
+        { propertyName: "lifecyclestage", operator: "IN", values: ["lead", "customer"] },
+      ],
+    },
+  ],
   sorts: [{ propertyName: "createdate", direction: "DESCENDING" }],
   properties: ["email", "firstname", "lastname", "lifecyclestage"],
   limit: 100,
@@ -104,7 +141,12 @@ async function searchLatency(label: string, env: NodeJS.ProcessEnv): Promise<num
   try {
     const { accountId, token } = await appToken(server);
     const t = performance.now();
-    await seedCrm(server.platform, accountId, { contacts: searchContacts, companies: 0, deals: 0, tickets: 0, products: 0, owners: 0 }, { history: false });
+    await seedCrm(
+      server.platform,
+      accountId,
+      { contacts: searchContacts, companies: 0, deals: 0, tickets: 0, products: 0, owners: 0 },
+      { history: false },
+    );
     process.stdout.write(`  ${label}: seeded ${fmt(searchContacts)} contacts in ${fmt((performance.now() - t) / 1000, 1)} s\n`);
     const url = `${server.url}/crm/v3/objects/contacts/search`;
     const first = await call(url, token, "POST", searchBody);
@@ -112,9 +154,16 @@ async function searchLatency(label: string, env: NodeJS.ProcessEnv): Promise<num
     await timed(() => call(url, token, "POST", searchBody), 10);
     const runs = await timed(() => call(url, token, "POST", searchBody), 60);
     const ms = median(runs);
-    process.stdout.write(`  ${label}: total ${fmt(first.json.total)} matches, median ${fmt(ms, 2)} ms over ${runs.length} searches (target < 20 ms)\n`);
+    process.stdout.write(
+      `  ${label}: total ${fmt(first.json.total)} matches, median ${fmt(ms, 2)} ms over ${runs.length} searches (target < 20 ms)\n`,
+    );
     // A plain sorted page of the same size, as the in-run baseline for the search's cost.
-    const page = median(await timed(() => call(`${server.url}/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,lifecyclestage`, token), 60));
+    const page = median(
+      await timed(
+        () => call(`${server.url}/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname,lifecyclestage`, token),
+        60,
+      ),
+    );
     process.stdout.write(`  ${label}: search vs plain page of 100: ratio ${(ms / page).toFixed(2)} (${fmt(page, 2)} ms)\n`);
     return ms;
   } finally {
@@ -139,4 +188,6 @@ try {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   await admin.end().catch(() => undefined);
 }
-process.stdout.write(`search median vs 20 ms target: sqlite ratio ${(sqliteMs / 20).toFixed(2)}${pgMs !== undefined ? `, postgres ratio ${(pgMs / 20).toFixed(2)}` : ""}\n`);
+process.stdout.write(
+  `search median vs 20 ms target: sqlite ratio ${(sqliteMs / 20).toFixed(2)}${pgMs !== undefined ? `, postgres ratio ${(pgMs / 20).toFixed(2)}` : ""}\n`,
+);

@@ -44,8 +44,14 @@ try {
     const start = performance.now();
     const navigation = target.goto(url);
     const [pageMs, cardMs] = await Promise.all([
-      target.getByRole("heading", { name: "Ada Lovelace" }).waitFor().then(() => performance.now() - start),
-      target.getByText(CARD_TEXT, { exact: false }).waitFor({ state: "attached" }).then(() => performance.now() - start),
+      target
+        .getByRole("heading", { name: "Ada Lovelace" })
+        .waitFor()
+        .then(() => performance.now() - start),
+      target
+        .getByText(CARD_TEXT, { exact: false })
+        .waitFor({ state: "attached" })
+        .then(() => performance.now() - start),
       navigation,
     ]);
     return { pageMs, cardMs };
@@ -74,7 +80,9 @@ try {
   console.log(`record page, warm, median of ${RUNS} visits:`);
   console.log(`  page's own first render (heading):  ${ms(pageMs)}`);
   console.log(`  seed card's first rendered text:    ${ms(cardMs)}`);
-  console.log(`deploy seen by the CLI → open page shows the new card: ${reloads.map((x) => `${x.toFixed(0)} ms`).join(", ")} (the deploy status is polled every 100 ms)`);
+  console.log(
+    `deploy seen by the CLI → open page shows the new card: ${reloads.map((x) => `${x.toFixed(0)} ms`).join(", ")} (the deploy status is polled every 100 ms)`,
+  );
   console.log(`ratio card/page first render: ${(cardMs / pageMs).toFixed(2)}x`);
 } finally {
   await browser.close();

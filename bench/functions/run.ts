@@ -64,12 +64,29 @@ const warm = median(await time(async () => check(await pool.invoke(request)), WA
 const hubspotApp = mkdtempSync(path.join(tmpdir(), "sprocket-bench-hs-"));
 mkdirSync(path.join(hubspotApp, "app.functions"));
 copyFileSync(path.join(bundleDir, file), path.join(hubspotApp, "app.functions", file));
-writeFileSync(path.join(hubspotApp, "app.functions", "serverless.json"), JSON.stringify({ appFunctions: { hello: { file, secrets: [] } } }));
+writeFileSync(
+  path.join(hubspotApp, "app.functions", "serverless.json"),
+  JSON.stringify({ appFunctions: { hello: { file, secrets: [] } } }),
+);
 const { executeFunction } = (await import(
   "../../node_modules/@hubspot/ui-extensions-dev-server/dist/lib/serverless/executor.js" as string
-)) as { executeFunction: (config: object, name: string, inputs: object, reply: (result: { message?: string }) => void, tokens: undefined) => Promise<void> };
+)) as {
+  executeFunction: (
+    config: object,
+    name: string,
+    inputs: object,
+    reply: (result: { message?: string }) => void,
+    tokens: undefined,
+  ) => Promise<void>;
+};
 const quiet = () => undefined;
-const hubspotConfig = { platformVersion: "2025.1", app: { path: hubspotApp }, accountId: 1, functionTimeoutMs: 15_000, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet } };
+const hubspotConfig = {
+  platformVersion: "2025.1",
+  app: { path: hubspotApp },
+  accountId: 1,
+  functionTimeoutMs: 15_000,
+  logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+};
 // It hands the function's answer to a callback.
 const viaHubSpot = async () => {
   let answer: { message?: string } | undefined;

@@ -21,8 +21,14 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function crmServer(logApiCalls: boolean) {
   const server = await startBenchServer(dbEnv, { recordApiCalls: logApiCalls });
   const accountId = server.bootstrap.info.accountId;
-  await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1e9, api_limit_daily: 1e12 }).where("id", "=", accountId).execute();
-  const { token } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
+  await server.platform.store.db
+    .updateTable("accounts")
+    .set({ api_limit_ten_secondly: 1e9, api_limit_daily: 1e12 })
+    .where("id", "=", accountId)
+    .execute();
+  const { token } = await createTestApp(server.platform, accountId, {
+    scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+  });
   for (let i = 0; i < 10; i++) {
     const res = await fetch(`${server.url}/crm/v3/objects/contacts`, {
       method: "POST",
@@ -56,8 +62,13 @@ for (let round = 0; round < ROUNDS; round++) {
   ratios.push(pair.on! / pair.off!);
 }
 await on.server.platform.logs.flush();
-const logged = await on.server.platform.store.db.selectFrom("api_calls").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
-process.stdout.write(`  pairs on/off: ${ratios.map((r) => r.toFixed(2)).join(", ")}; failed requests ${failures}; API calls logged ${fmt(Number(logged.n))}\n`);
+const logged = await on.server.platform.store.db
+  .selectFrom("api_calls")
+  .select((eb) => eb.fn.countAll().as("n"))
+  .executeTakeFirstOrThrow();
+process.stdout.write(
+  `  pairs on/off: ${ratios.map((r) => r.toFixed(2)).join(", ")}; failed requests ${failures}; API calls logged ${fmt(Number(logged.n))}\n`,
+);
 printRatio("CRM API throughput, logging on vs off (median of pairs)", median(rates.on), median(rates.off), "req/s");
 process.stdout.write(`  median pair ratio ${median(ratios).toFixed(2)} (expected >= 0.9)\n`);
 await off.server.stop();
@@ -83,32 +94,85 @@ for (let first = 0; first < traces; first += BATCH) {
       .values(
         ids.flatMap((i) =>
           (["RENDER_SUCCESS", "LOG"] as const).map((kind) => ({
-            account_id: accountId, app_id: appId, user_id: 1, card_uid: "deal-card", location: "crm.record.tab", object_type_id: "0-3", object_id: String(i),
-            kind, level: "INFO" as const, message: kind === "LOG" ? "loading" : "", duration_ms: 120, trace_id: traceOf(i), span_id: hex(i, 16), parent_span_id: null, created_at: at(i),
+            account_id: accountId,
+            app_id: appId,
+            user_id: 1,
+            card_uid: "deal-card",
+            location: "crm.record.tab",
+            object_type_id: "0-3",
+            object_id: String(i),
+            kind,
+            level: "INFO" as const,
+            message: kind === "LOG" ? "loading" : "",
+            duration_ms: 120,
+            trace_id: traceOf(i),
+            span_id: hex(i, 16),
+            parent_span_id: null,
+            created_at: at(i),
           })),
         ),
       )
       .execute();
     await trx
       .insertInto("function_runs")
-      .values(ids.map((i) => ({
-        account_id: accountId, app_id: appId, build_id: 1, function_name: "get-data", outcome: "SUCCESS", duration_ms: 80, peak_rss_bytes: 5e7, logs: "[]",
-        error_type: null, error_message: null, error_stack: null, trace_id: traceOf(i), span_id: hex(i + 1e9, 16), parent_span_id: hex(i, 16), invoker_user_id: 1, invoker_label: "bench", created_at: at(i) + 10,
-      })))
+      .values(
+        ids.map((i) => ({
+          account_id: accountId,
+          app_id: appId,
+          build_id: 1,
+          function_name: "get-data",
+          outcome: "SUCCESS",
+          duration_ms: 80,
+          peak_rss_bytes: 5e7,
+          logs: "[]",
+          error_type: null,
+          error_message: null,
+          error_stack: null,
+          trace_id: traceOf(i),
+          span_id: hex(i + 1e9, 16),
+          parent_span_id: hex(i, 16),
+          invoker_user_id: 1,
+          invoker_label: "bench",
+          created_at: at(i) + 10,
+        })),
+      )
       .execute();
     await trx
       .insertInto("api_calls")
-      .values(ids.map((i) => ({
-        account_id: accountId, app_id: appId, token_id: 1, method: "GET", path: "/crm/v3/objects/deals", query: "", status: 200, duration_ms: 12, user_agent: null, address: "127.0.0.1",
-        trace_id: traceOf(i), span_id: hex(i + 2e9, 16), parent_span_id: hex(i + 1e9, 16), request_headers: null, request_body: null, response_body: null, created_at: at(i) + 20,
-      })))
+      .values(
+        ids.map((i) => ({
+          account_id: accountId,
+          app_id: appId,
+          token_id: 1,
+          method: "GET",
+          path: "/crm/v3/objects/deals",
+          query: "",
+          status: 200,
+          duration_ms: 12,
+          user_agent: null,
+          address: "127.0.0.1",
+          trace_id: traceOf(i),
+          span_id: hex(i + 2e9, 16),
+          parent_span_id: hex(i + 1e9, 16),
+          request_headers: null,
+          request_body: null,
+          response_body: null,
+          created_at: at(i) + 20,
+        })),
+      )
       .execute();
   });
 }
 const fillSeconds = (performance.now() - fillStarted) / 1000;
 
 const key = server.bootstrap.info.personalAccessKey;
-const auth = await (await fetch(`${server.url}/localdevauth/v1/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: key }) })).json() as { oauthAccessToken: string };
+const auth = (await (
+  await fetch(`${server.url}/localdevauth/v1/auth/refresh`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ encodedOAuthRefreshToken: key }),
+  })
+).json()) as { oauthAccessToken: string };
 const headers = { authorization: `Bearer ${auth.oauthAccessToken}` };
 const samples: number[] = [];
 for (let n = 0; n < LOOKUPS + 20; n++) {
@@ -121,5 +185,7 @@ for (let n = 0; n < LOOKUPS + 20; n++) {
   if (n >= 20) samples.push(elapsed);
 }
 process.stdout.write(`  stored ${fmt(traces * 4)} events in ${fmt(fillSeconds, 1)} s (${server.platform.store.engine})\n`);
-process.stdout.write(`Trace lookup with ${fmt(traces * 4)} stored events: median ${fmt(median(samples), 2)} ms, p95 ${fmt([...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.95)]!, 2)} ms over ${LOOKUPS} lookups\n`);
+process.stdout.write(
+  `Trace lookup with ${fmt(traces * 4)} stored events: median ${fmt(median(samples), 2)} ms, p95 ${fmt([...samples].sort((a, b) => a - b)[Math.floor(samples.length * 0.95)]!, 2)} ms over ${LOOKUPS} lookups\n`,
+);
 await server.stop();

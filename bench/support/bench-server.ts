@@ -7,7 +7,10 @@ import { loadConfig, startServer, type ConfigInput, type RunningServer } from "@
  * A real Sprocket server on an embedded store in a temp dir, quiet, for one benchmark run: `env` holds its settings,
  * `options` what only code can pass (a baseline without API-call logging).
  */
-export async function startBenchServer(env: NodeJS.ProcessEnv = {}, options: Pick<ConfigInput, "recordApiCalls"> = {}): Promise<RunningServer & { stop(): Promise<void> }> {
+export async function startBenchServer(
+  env: NodeJS.ProcessEnv = {},
+  options: Pick<ConfigInput, "recordApiCalls"> = {},
+): Promise<RunningServer & { stop(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-"));
   const server = await startServer(loadConfig({ port: 0, dataDir, ...options }, { SPROCKET_LOG_LEVEL: "silent", ...env }));
   return {

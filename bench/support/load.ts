@@ -25,7 +25,10 @@ function mainThreadTicks(): number | undefined {
 }
 
 /** A bounded keep-alive load on one URL from this process (loopback only). */
-export async function load(url: string, opts: { seconds?: number; connections?: number; headers?: Record<string, string>; method?: "GET" | "POST"; body?: string } = {}): Promise<LoadResult> {
+export async function load(
+  url: string,
+  opts: { seconds?: number; connections?: number; headers?: Record<string, string>; method?: "GET" | "POST"; body?: string } = {},
+): Promise<LoadResult> {
   const ticks = mainThreadTicks();
   const result = await autocannon({
     url,
@@ -40,7 +43,10 @@ export async function load(url: string, opts: { seconds?: number; connections?: 
   });
   const after = mainThreadTicks();
   return {
-    serverCpuUs: ticks === undefined || after === undefined || result.requests.total === 0 ? undefined : ((after - ticks) * 10_000) / result.requests.total,
+    serverCpuUs:
+      ticks === undefined || after === undefined || result.requests.total === 0
+        ? undefined
+        : ((after - ticks) * 10_000) / result.requests.total,
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
@@ -73,12 +79,22 @@ export async function alternate(
   const mid = <T>(xs: T[], by: (x: T) => number) => [...xs].sort((x, y) => by(x) - by(y))[Math.floor(xs.length / 2)]!;
   const ratios = a.map((r, i) => r.requestsPerSec / b[i]!.requestsPerSec);
   // CPU per request, baseline over ours: the share of our server's work per request that the baseline's work is.
-  const cpu = a.map((r, i) => (r.serverCpuUs && b[i]!.serverCpuUs ? b[i]!.serverCpuUs! / r.serverCpuUs : undefined)).filter((x): x is number => x !== undefined);
-  if (process.env.BENCH_VERBOSE) process.stderr.write(`round ratios: ${ratios.map((r) => r.toFixed(2)).join(" ")}; CPU: ${cpu.map((r) => r.toFixed(2)).join(" ")}\n`);
+  const cpu = a
+    .map((r, i) => (r.serverCpuUs && b[i]!.serverCpuUs ? b[i]!.serverCpuUs! / r.serverCpuUs : undefined))
+    .filter((x): x is number => x !== undefined);
+  if (process.env.BENCH_VERBOSE)
+    process.stderr.write(`round ratios: ${ratios.map((r) => r.toFixed(2)).join(" ")}; CPU: ${cpu.map((r) => r.toFixed(2)).join(" ")}\n`);
   return {
     ours: mid(a, (r) => r.requestsPerSec),
     baseline: mid(b, (r) => r.requestsPerSec),
     ratio: mid(ratios, (r) => r),
-    cpu: cpu.length === rounds ? { ours: mid(a, (r) => r.serverCpuUs!).serverCpuUs!, baseline: mid(b, (r) => r.serverCpuUs!).serverCpuUs!, ratio: mid(cpu, (r) => r) } : undefined,
+    cpu:
+      cpu.length === rounds
+        ? {
+            ours: mid(a, (r) => r.serverCpuUs!).serverCpuUs!,
+            baseline: mid(b, (r) => r.serverCpuUs!).serverCpuUs!,
+            ratio: mid(cpu, (r) => r),
+          }
+        : undefined,
   };
 }

@@ -48,5 +48,7 @@ const baselineUs = measure(baseline, files);
 
 console.log(`seed-example: ${files.size} files, ${jsonFiles} JSON; ${rounds} rounds x ${iterations} iterations, median round`);
 console.log(`baseline (decode + JSON.parse of the JSON files): ${baselineUs.toFixed(1)} µs`);
-console.log(`validateProject:                                  ${validateUs.toFixed(1)} µs per validation (${(validateUs / 1000).toFixed(3)} ms; target < 2 ms)`);
+console.log(
+  `validateProject:                                  ${validateUs.toFixed(1)} µs per validation (${(validateUs / 1000).toFixed(3)} ms; target < 2 ms)`,
+);
 console.log(`ratio validate / baseline: ${(validateUs / baselineUs).toFixed(2)}x`);

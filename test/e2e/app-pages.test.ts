@@ -29,7 +29,9 @@ beforeAll(async () => {
     req.on("end", () => {
       const url = new URL(req.url!, `http://${req.headers.host}`);
       asked.push({ path: url.pathname, body: Buffer.concat(chunks).toString("utf8"), params: Object.fromEntries(url.searchParams) });
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ status: `all good for ${url.searchParams.get("userEmail")}` }));
+      res
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ status: `all good for ${url.searchParams.get("userEmail")}` }));
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -42,7 +44,8 @@ beforeAll(async () => {
     writeFileSync(at, readFileSync(at, "utf8").replaceAll("https://backend.example", origin));
   }
   await deployProject(new ProjectApi(server.url, server.bootstrap.info.personalAccessKey), workDir);
-  appId = (await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", "pages-app").executeTakeFirstOrThrow()).id;
+  appId = (await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", "pages-app").executeTakeFirstOrThrow())
+    .id;
   browser = await launchChromium();
 }, 600_000);
 
@@ -67,13 +70,25 @@ describe("app home and settings pages", () => {
     await home.getByText(`Backend status: all good for ${superAdmin.email}`).waitFor();
     expect(errors).toEqual([]);
     await close();
-    expect(asked).toEqual([{ path: "/api/status", body: JSON.stringify({ page: "home" }), params: expect.objectContaining({ appId: String(appId), portalId: String(accountId) }) }]);
+    expect(asked).toEqual([
+      {
+        path: "/api/status",
+        body: JSON.stringify({ page: "home" }),
+        params: expect.objectContaining({ appId: String(appId), portalId: String(accountId) }),
+      },
+    ]);
 
     // The call is a FETCH event of the home page, in location home, with no record.
     await expect
       .poll(async () => {
         await server.platform.logs.flush();
-        return server.platform.store.db.selectFrom("extension_events").select(["kind", "location", "object_id"]).where("card_uid", "=", "pages-home").where("kind", "in", ["FETCH", "RENDER_SUCCESS"]).orderBy("kind").execute();
+        return server.platform.store.db
+          .selectFrom("extension_events")
+          .select(["kind", "location", "object_id"])
+          .where("card_uid", "=", "pages-home")
+          .where("kind", "in", ["FETCH", "RENDER_SUCCESS"])
+          .orderBy("kind")
+          .execute();
       })
       .toEqual([
         { kind: "FETCH", location: "home", object_id: null },

@@ -41,7 +41,9 @@ beforeAll(async () => {
       });
       const params = Object.fromEntries(new URL(url).searchParams);
       checks.push({ url, body, valid, params });
-      res.writeHead(valid ? 200 : 401, { "content-type": "application/json" }).end(JSON.stringify({ greeting: `hello ${params.userEmail} about ${JSON.parse(body).contactId}`, verified: valid }));
+      res
+        .writeHead(valid ? 200 : 401, { "content-type": "application/json" })
+        .end(JSON.stringify({ greeting: `hello ${params.userEmail} about ${JSON.parse(body).contactId}`, verified: valid }));
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
@@ -55,7 +57,11 @@ beforeAll(async () => {
   }
   const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   await deployProject(api, workDir);
-  const app = await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", "fetch-app").executeTakeFirstOrThrow();
+  const app = await server.platform.store.db
+    .selectFrom("private_apps")
+    .select("id")
+    .where("uid", "=", "fetch-app")
+    .executeTakeFirstOrThrow();
   clientSecret = await appClientSecret(server.platform, app.id);
   browser = await launchChromium();
 }, 600_000);
@@ -91,13 +97,21 @@ describe("hubspot.fetch from a card", () => {
     await close();
 
     expect(checks).toHaveLength(1);
-    expect(checks[0]).toMatchObject({ valid: true, body: JSON.stringify({ contactId: Number(contactId) }), params: { userEmail: superAdmin.email, portalId: String(accountId) } });
+    expect(checks[0]).toMatchObject({
+      valid: true,
+      body: JSON.stringify({ contactId: Number(contactId) }),
+      params: { userEmail: superAdmin.email, portalId: String(accountId) },
+    });
 
     // Both calls are FETCH events of the card, in the trace of the render that made them, each a child of the span
     // the extension host logged the call under.
     const events = async () => {
       await server.platform.logs.flush();
-      return server.platform.store.db.selectFrom("extension_events").select(["kind", "level", "message", "trace_id", "span_id", "parent_span_id"]).where("card_uid", "=", "backend-card").execute();
+      return server.platform.store.db
+        .selectFrom("extension_events")
+        .select(["kind", "level", "message", "trace_id", "span_id", "parent_span_id"])
+        .where("card_uid", "=", "backend-card")
+        .execute();
     };
     await expect.poll(async () => (await events()).map((e) => e.kind).sort()).toEqual(["FETCH", "FETCH", "LOG", "LOG", "RENDER_SUCCESS"]);
     const all = await events();

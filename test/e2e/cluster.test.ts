@@ -33,9 +33,17 @@ async function uploadAndDeploy(api: ProjectApi, project: string, zip: Buffer, bu
 }
 
 const runFunction = (api: ProjectApi, appId: number, text: string) =>
-  api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: "myFunc", parameters: { text } } });
+  api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+    body: { serverlessFunction: "myFunc", parameters: { text } },
+  });
 
-const contactCards = async (api: ProjectApi) => (await api.call("GET", "/api/v1/record-cards?objectType=contacts")).body.results as Array<{ appId: number; buildId: number; title: string; bundleUrl: string }>;
+const contactCards = async (api: ProjectApi) =>
+  (await api.call("GET", "/api/v1/record-cards?objectType=contacts")).body.results as Array<{
+    appId: number;
+    buildId: number;
+    title: string;
+    bundleUrl: string;
+  }>;
 
 async function appIdOf(api: ProjectApi, uid: string): Promise<number> {
   const res = await api.call("GET", `/api/v1/private-apps/${uid}`);
@@ -47,7 +55,9 @@ async function jobRows(databaseUrl: string): Promise<{ pgBoss: Array<{ name: str
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const boss = await client.query<{ name: string; state: string }>("SELECT name, state FROM pgboss.job WHERE name LIKE 'projects.%' ORDER BY created_on");
+    const boss = await client.query<{ name: string; state: string }>(
+      "SELECT name, state FROM pgboss.job WHERE name LIKE 'projects.%' ORDER BY created_on",
+    );
     const sql = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs");
     return { pgBoss: boss.rows, sqlJobs: sql.rows[0]!.n };
   } finally {
@@ -87,7 +97,11 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("three nodes over on
     try {
       let rows: Array<{ state: string; slot: string }> = [];
       while (!rows.length || rows.some((r) => r.state !== "completed")) {
-        rows = (await client.query<{ state: string; slot: string }>("SELECT state, singleton_on::text AS slot FROM pgboss.job WHERE name = 'logs.retention'")).rows;
+        rows = (
+          await client.query<{ state: string; slot: string }>(
+            "SELECT state, singleton_on::text AS slot FROM pgboss.job WHERE name = 'logs.retention'",
+          )
+        ).rows;
         await new Promise((r) => setTimeout(r, 100));
       }
       // Three nodes offered it at start; an hour's slot holds one job (two only if the nodes started across an hour).

@@ -27,7 +27,11 @@ const admin = { email: "", password: "" };
 async function call(method: string, url: string, token: string, body?: unknown) {
   const res = await fetch(server.url + url, {
     method,
-    headers: { authorization: `Bearer ${token}`, "user-agent": "console-logs-test/1.0", ...(body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      "user-agent": "console-logs-test/1.0",
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   return { status: res.status, body: (await res.json()) as any };
@@ -35,7 +39,9 @@ async function call(method: string, url: string, token: string, body?: unknown) 
 
 /** Runs an app function as a card would, through the execution endpoint. */
 const runFunction = (name: string, parameters: Record<string, unknown> = {}) =>
-  developer.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${functionsAppId}`, { body: { serverlessFunction: name, parameters } });
+  developer.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${functionsAppId}`, {
+    body: { serverlessFunction: name, parameters },
+  });
 
 /** A page that fails the test on any console error or uncaught exception; 1024 px wide, the narrowest supported. */
 async function openPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
@@ -56,7 +62,8 @@ async function signIn(page: Page, url: string) {
   await page.getByTestId("signed-in-as").waitFor();
 }
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true, animations: "disabled" });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true, animations: "disabled" });
 
 async function choose(page: Page, label: string, option: string) {
   await page.getByRole("textbox", { name: label, exact: true }).click();
@@ -64,7 +71,8 @@ async function choose(page: Page, label: string, option: string) {
 }
 
 const rows = (page: Page) => page.getByTestId("log-row");
-const noHorizontalScroll = (page: Page) => page.evaluate<boolean>("document.documentElement.scrollWidth <= document.documentElement.clientWidth");
+const noHorizontalScroll = (page: Page) =>
+  page.evaluate<boolean>("document.documentElement.scrollWidth <= document.documentElement.clientWidth");
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
@@ -81,7 +89,10 @@ beforeAll(async () => {
   await developer.waitForDeploy("functions-suite", Number(build.deployStatusTaskLocator.id));
   const apps = await developer.call("GET", "/api/v1/private-apps");
   functionsAppId = apps.body.results.find((a: { uid: string }) => a.uid === "functions-suite").appId;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -105,7 +116,9 @@ describe("private app logs in the console", () => {
     await expect.poll(() => page.getByTestId("total-api-calls").textContent()).toBe("7");
     await page.getByText("3 failed").first().waitFor();
     await page.getByRole("heading", { name: "API calls by status" }).waitFor();
-    expect(await page.getByRole("figure", { name: "API calls by status" }).getByText("7 calls, 3 with status 400 or above.").count()).toBe(1);
+    expect(await page.getByRole("figure", { name: "API calls by status" }).getByText("7 calls, 3 with status 400 or above.").count()).toBe(
+      1,
+    );
     await page.getByText("Last week", { exact: true }).click();
     await expect.poll(() => page.getByTestId("total-api-calls").textContent()).toBe("7");
     expect(await noHorizontalScroll(page)).toBe(true);
@@ -133,7 +146,10 @@ describe("private app logs in the console", () => {
     await detail.waitFor();
     await page.getByRole("dialog", { name: "POST /crm/v3/objects/contacts/search" }).waitFor();
     await detail.getByText("console-logs-test/1.0", { exact: true }).waitFor();
-    await detail.getByLabel("Response body").getByText(/VALIDATION_ERROR/).waitFor();
+    await detail
+      .getByLabel("Response body")
+      .getByText(/VALIDATION_ERROR/)
+      .waitFor();
     expect(await detail.getByLabel("Request body").textContent()).toContain("nope@example.com");
     expect(await detail.getByLabel("Request headers").textContent()).toContain("[REDACTED]");
     expect(await detail.textContent()).not.toContain(token);
@@ -184,8 +200,15 @@ describe("private app logs in the console", () => {
     await rows(page).first().click();
     const detail = page.getByTestId("log-detail");
     await detail.getByText("the lookup service said no").first().waitFor();
-    await detail.getByLabel("Stack").getByText(/fail\.js/).waitFor();
-    await detail.getByText(admin.email).or(detail.getByText(/\(CLI\)/)).first().waitFor();
+    await detail
+      .getByLabel("Stack")
+      .getByText(/fail\.js/)
+      .waitFor();
+    await detail
+      .getByText(admin.email)
+      .or(detail.getByText(/\(CLI\)/))
+      .first()
+      .waitFor();
     await shot(page, "function-error");
     await page.keyboard.press("Escape");
     await detail.waitFor({ state: "detached" });
@@ -196,7 +219,10 @@ describe("private app logs in the console", () => {
     // The keyboard opens a row too.
     await rows(page).first().focus();
     await page.keyboard.press("Enter");
-    await detail.getByLabel("Function logs").getByText(/echoing .*hello from the test/).waitFor();
+    await detail
+      .getByLabel("Function logs")
+      .getByText(/echoing .*hello from the test/)
+      .waitFor();
     await detail.getByText("MB peak").waitFor();
     await page.keyboard.press("Escape");
 
@@ -214,7 +240,10 @@ describe("private app logs in the console", () => {
     // The API call sits under the run that made it.
     expect(await run!.getAttribute("data-depth")).toBe("0");
     expect(await apiCall!.getAttribute("data-depth")).toBe("1");
-    await page.getByTestId("trace-summary").getByText(/^2 events/).waitFor();
+    await page
+      .getByTestId("trace-summary")
+      .getByText(/^2 events/)
+      .waitFor();
     // A span opens its event's details.
     await apiCall!.click();
     await page.getByRole("dialog", { name: `GET ${USAGE}` }).waitFor();
@@ -259,8 +288,18 @@ describe("private app logs in the console", () => {
   });
 
   it("shows each card's renders and errors on the Extensions tab and the render's log lines in its trace", async () => {
-    const card = { uid: "deal-card", title: "Deal health", location: "crm.record.tab", objectTypes: ["deals"], bundle: "extensions/deal-card.js" };
-    const { appId } = await createTestApp(server.platform, accountId, { uid: "cards-app", scopes: ["crm.objects.deals.read"], app: { cards: [card] } });
+    const card = {
+      uid: "deal-card",
+      title: "Deal health",
+      location: "crm.record.tab",
+      objectTypes: ["deals"],
+      bundle: "extensions/deal-card.js",
+    };
+    const { appId } = await createTestApp(server.platform, accountId, {
+      uid: "cards-app",
+      scopes: ["crm.objects.deals.read"],
+      app: { cards: [card] },
+    });
     const { context, page, errors } = await openPage();
     await signIn(page, `/private-apps/${accountId}/${appId}/extensions`);
     const { csrfToken } = (await (await page.context().request.get("/api/v1/session")).json()) as { csrfToken: string };
@@ -321,7 +360,11 @@ describe("private app logs in the console", () => {
       return res.body.results as LogEvent[];
     };
     const cases: Array<[LogKind, number, Partial<LogFilters>]> = [
-      ...["success", "error", "2xx", "4xx", "404", "403"].map((status): [LogKind, number, Partial<LogFilters>] => ["api-calls", appId, { status }]),
+      ...["success", "error", "2xx", "4xx", "404", "403"].map((status): [LogKind, number, Partial<LogFilters>] => [
+        "api-calls",
+        appId,
+        { status },
+      ]),
       ["api-calls", appId, { method: "POST" }],
       ["api-calls", appId, { q: "COMPANIES", since: "15m" }],
       ["api-calls", appId, { status: "error", method: "GET", q: "contacts" }],
@@ -334,7 +377,8 @@ describe("private app logs in the console", () => {
       const all = await list(kind, app, noFilters);
       const kept = new Set((await list(kind, app, filters)).map((e) => e.id));
       expect(kept.size, JSON.stringify(partial)).toBeGreaterThan(0);
-      for (const e of all) expect(matchesFilters(kind, filters, e, Date.now()), `${kind} ${JSON.stringify(partial)} event ${e.id}`).toBe(kept.has(e.id));
+      for (const e of all)
+        expect(matchesFilters(kind, filters, e, Date.now()), `${kind} ${JSON.stringify(partial)} event ${e.id}`).toBe(kept.has(e.id));
     }
   });
 
@@ -346,7 +390,14 @@ describe("private app logs in the console", () => {
     // History older than the request above, stored as the recorder stores calls.
     const { id: _id, ...template } = stored!;
     for (let i = 1; i <= 2500; i++) {
-      server.platform.logs.sink.add("api_calls", { ...template, path: `/crm/v3/objects/contacts/${i}`, status: i % 10 === 0 ? 404 : 200, trace_id: newTraceId(), span_id: newSpanId(), created_at: template.created_at - i * 1000 });
+      server.platform.logs.sink.add("api_calls", {
+        ...template,
+        path: `/crm/v3/objects/contacts/${i}`,
+        status: i % 10 === 0 ? 404 : 200,
+        trace_id: newTraceId(),
+        span_id: newSpanId(),
+        created_at: template.created_at - i * 1000,
+      });
     }
     await server.platform.logs.flush();
 

@@ -61,7 +61,10 @@ beforeAll(async () => {
   member.ownAccountId = other.accountId;
   const user = await server.platform.store.db.selectFrom("users").select("id").where("email", "=", member.email).executeTakeFirstOrThrow();
   await server.platform.store.db.insertInto("memberships").values({ account_id: accountId, user_id: user.id, role: "user" }).execute();
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 });
 
 afterAll(async () => {
@@ -150,7 +153,8 @@ describe("console", () => {
 
     await page.getByRole("tab", { name: "Logs" }).click();
     await page.getByRole("tab", { name: "Security" }).click();
-    for (const type of ["TOKEN_VIEWED", "TOKEN_ROTATED_LATER", "OLD_TOKEN_EXPIRED", "TOKEN_ROTATED"]) await page.getByText(type, { exact: true }).first().waitFor();
+    for (const type of ["TOKEN_VIEWED", "TOKEN_ROTATED_LATER", "OLD_TOKEN_EXPIRED", "TOKEN_ROTATED"])
+      await page.getByText(type, { exact: true }).first().waitFor();
     await shot(page, "app-logs");
     for (const tab of ["Overview", "Log Traces", "Extensions"]) {
       await page.getByRole("tab", { name: tab }).click();
@@ -173,7 +177,11 @@ describe("console", () => {
     await page.getByText("GREETING updated").waitFor();
     await shot(page, "settings-secrets");
     expect(await page.content()).not.toContain("s3cret");
-    const stored = await server.platform.store.db.selectFrom("secrets").select("value_sealed").where("account_id", "=", accountId).executeTakeFirstOrThrow();
+    const stored = await server.platform.store.db
+      .selectFrom("secrets")
+      .select("value_sealed")
+      .where("account_id", "=", accountId)
+      .executeTakeFirstOrThrow();
     expect(server.platform.box.open(stored.value_sealed)).toBe("Hej-s3cret");
     await page.getByRole("button", { name: "Delete secret GREETING" }).click();
     await page.getByText("No secrets yet").waitFor();
@@ -188,13 +196,35 @@ describe("console", () => {
     await role.click();
     await page.getByRole("option", { name: "Admin", exact: true }).click();
     await expect
-      .poll(async () => (await server.platform.store.db.selectFrom("memberships").innerJoin("users", "users.id", "memberships.user_id").select("role").where("account_id", "=", accountId).where("email", "=", member.email).executeTakeFirstOrThrow()).role)
+      .poll(
+        async () =>
+          (
+            await server.platform.store.db
+              .selectFrom("memberships")
+              .innerJoin("users", "users.id", "memberships.user_id")
+              .select("role")
+              .where("account_id", "=", accountId)
+              .where("email", "=", member.email)
+              .executeTakeFirstOrThrow()
+          ).role,
+      )
       .toBe("admin");
     await shot(page, "settings-users");
     await role.click();
     await page.getByRole("option", { name: "User", exact: true }).click();
     await expect
-      .poll(async () => (await server.platform.store.db.selectFrom("memberships").innerJoin("users", "users.id", "memberships.user_id").select("role").where("account_id", "=", accountId).where("email", "=", member.email).executeTakeFirstOrThrow()).role)
+      .poll(
+        async () =>
+          (
+            await server.platform.store.db
+              .selectFrom("memberships")
+              .innerJoin("users", "users.id", "memberships.user_id")
+              .select("role")
+              .where("account_id", "=", accountId)
+              .where("email", "=", member.email)
+              .executeTakeFirstOrThrow()
+          ).role,
+      )
       .toBe("user");
     expect(errors).toEqual([]);
     await context.close();
@@ -231,8 +261,13 @@ describe("console", () => {
   });
 
   it("edits a contact with inline validation errors, and the API sees the change", async () => {
-    const { token } = await createTestApp(server.platform, accountId, { uid: "crm-writer", scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
-    const created = await call("POST", "/crm/v3/objects/contacts", token, { properties: { firstname: "Ada", lastname: "Lovelace", email: "ada@example.com" } });
+    const { token } = await createTestApp(server.platform, accountId, {
+      uid: "crm-writer",
+      scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+    });
+    const created = await call("POST", "/crm/v3/objects/contacts", token, {
+      properties: { firstname: "Ada", lastname: "Lovelace", email: "ada@example.com" },
+    });
     expect(created.status).toBe(201);
     const { context, page, errors } = await openPage();
     await signIn(page, admin, `/contacts/${accountId}/objects/0-1`);
@@ -263,7 +298,14 @@ describe("console", () => {
   it("lists a project uploaded with the CLI, its builds and a build's steps", async () => {
     const work = mkdtempSync(path.join(tmpdir(), "sprocket-console-cli-"));
     const env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
-    expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env)).code).toBe(0);
+    expect(
+      (
+        await runCli(
+          ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
+          env,
+        )
+      ).code,
+    ).toBe(0);
     const upload = await runCli(["project", "upload", path.join(PROJECTS_DIR, "seed-example"), "-m", "from the console test"], env);
     expect(upload.code, upload.stderr).toBe(0);
     const { context, page, errors } = await openPage();
@@ -286,11 +328,19 @@ describe("console", () => {
   it("follows a deploy the app limit refuses to FAILED with its reason, and lists deploys with who, when and build", async () => {
     const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
     expect((await api.call("POST", "/developer/projects/v1", { body: { name: "minimal-async" } })).status).toBeLessThan(300);
-    const upload = await api.upload("minimal-async", await zipFixtureSource("minimal-async"), { platformVersion: "2025.1", uploadMessage: "over the limit", skipAutoDeploy: true });
+    const upload = await api.upload("minimal-async", await zipFixtureSource("minimal-async"), {
+      platformVersion: "2025.1",
+      uploadMessage: "over the limit",
+      skipAutoDeploy: true,
+    });
     const buildId = upload.body.buildId as number;
     expect((await api.waitForBuild("minimal-async", buildId)).status).toBe("SUCCESS");
     const accounts = server.platform.store.db.updateTable("accounts").where("id", "=", accountId);
-    const { max_private_apps: limit } = await server.platform.store.db.selectFrom("accounts").select("max_private_apps").where("id", "=", accountId).executeTakeFirstOrThrow();
+    const { max_private_apps: limit } = await server.platform.store.db
+      .selectFrom("accounts")
+      .select("max_private_apps")
+      .where("id", "=", accountId)
+      .executeTakeFirstOrThrow();
     // A full account: the deploy is queued, then refused when it would create one app too many.
     await accounts.set({ max_private_apps: 0 }).execute();
     try {

@@ -26,7 +26,10 @@ beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), "sprocket-dev-"));
   cpSync(path.join(SHARED_PROJECTS, "seed-example"), path.join(work, "seed-example"), { recursive: true });
   env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
-  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env);
+  const auth = await runCli(
+    ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
+    env,
+  );
   expect(auth.code, auth.stderr).toBe(0);
   browser = await launchChromium();
 }, 120_000);
@@ -67,7 +70,10 @@ describe("sprocket project dev", () => {
     dev.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     await expect.poll(liveBuilds, { timeout: 120_000, interval: 200 }).toHaveLength(1);
 
-    const { token } = await createTestApp(server.platform, server.bootstrap.info.accountId, { uid: "crm-writer", scopes: ["crm.objects.contacts.write"] });
+    const { token } = await createTestApp(server.platform, server.bootstrap.info.accountId, {
+      uid: "crm-writer",
+      scopes: ["crm.objects.contacts.write"],
+    });
     const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -83,7 +89,10 @@ describe("sprocket project dev", () => {
     await page.evaluate(() => ((globalThis as any).beforeTheSave = true));
 
     const file = path.join(project, "src/app/extensions/Example.jsx");
-    writeFileSync(file, readFileSync(file, "utf8").replace("send some text to the serverless function.", "this text was saved while the page was open."));
+    writeFileSync(
+      file,
+      readFileSync(file, "utf8").replace("send some text to the serverless function.", "this text was saved while the page was open."),
+    );
     await expect.poll(liveBuilds, { timeout: 120_000, interval: 200 }).toHaveLength(2);
     await card.getByText("Hello Demo, this text was saved while the page was open.").waitFor({ timeout: 10_000 });
     expect(await page.evaluate(() => (globalThis as any).beforeTheSave)).toBe(true);

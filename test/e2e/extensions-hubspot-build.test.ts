@@ -44,7 +44,13 @@ beforeAll(async () => {
   appId = card.appId;
   bundles.sprocket = (await api.call("GET", card.bundleUrl)).body.toString("utf8");
   bundles.hubspot = await hubspotBuild();
-  harness = await startHarnessServer(hostDir, new Map([["sprocket.js", bundles.sprocket], ["hubspot.js", bundles.hubspot]]));
+  harness = await startHarnessServer(
+    hostDir,
+    new Map([
+      ["sprocket.js", bundles.sprocket],
+      ["hubspot.js", bundles.hubspot],
+    ]),
+  );
   browser = await launchChromium();
 }, 300_000);
 
@@ -57,7 +63,16 @@ afterAll(async () => {
 
 const context: ExtensionContext = {
   location: "crm.record.tab",
-  user: { id: 1, email: "ada@example.com", emails: ["ada@example.com"], firstName: "Ada", lastName: "Lovelace", teams: [], roles: [], permissions: [] },
+  user: {
+    id: 1,
+    email: "ada@example.com",
+    emails: ["ada@example.com"],
+    firstName: "Ada",
+    lastName: "Lovelace",
+    teams: [],
+    roles: [],
+    permissions: [],
+  },
   portal: { id: 1, timezone: "Europe/London" },
   crm: { objectTypeId: "0-1", objectId: 1 },
   extension: { appId: 1, appName: "Get started App with React", cardTitle: "Example card" },
@@ -91,7 +106,10 @@ describe("cards built by HubSpot's builder", () => {
     page.on("pageerror", (error) => errors.push(error.message));
     // The harness's function runner is the real execution endpoint of the deployed seed app.
     await page.exposeFunction("invokeServerless", async (request: ServerlessRequest, meta: { traceparent: string }) => {
-      const res = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: request, headers: { traceparent: meta.traceparent } });
+      const res = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+        body: request,
+        headers: { traceparent: meta.traceparent },
+      });
       if (res.status !== 200) throw new Error(res.body.message);
       return res.body.response;
     });
@@ -99,7 +117,10 @@ describe("cards built by HubSpot's builder", () => {
     await page.waitForFunction(() => typeof (globalThis as any).mountTestCard === "function");
     const trees: { sprocket: string[]; hubspot: string[] } = { sprocket: [], hubspot: [] };
     for (const slot of ["sprocket", "hubspot"] as const) {
-      await page.evaluate(([slot, context]) => (globalThis as any).mountTestCard(slot, `/cards/${slot}.js`, context), [slot, context] as const);
+      await page.evaluate(([slot, context]) => (globalThis as any).mountTestCard(slot, `/cards/${slot}.js`, context), [
+        slot,
+        context,
+      ] as const);
       const card = page.getByRole("region", { name: slot });
       await card.getByText("Hello Ada, send some text to the serverless function.").waitFor();
       trees[slot].push(await renderedTree(page, slot));

@@ -58,12 +58,25 @@ beforeAll(async () => {
   accountId = server.bootstrap.info.accountId;
   login = server.bootstrap.info.superAdmin;
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
-  for (const dir of [path.join(SHARED_PROJECTS, "seed-example"), path.join(SHARED_PROJECTS, "minimal-async"), path.join(OWN_PROJECTS, "probes")]) await deployProject(api, dir);
+  for (const dir of [
+    path.join(SHARED_PROJECTS, "seed-example"),
+    path.join(SHARED_PROJECTS, "minimal-async"),
+    path.join(OWN_PROJECTS, "probes"),
+  ])
+    await deployProject(api, dir);
   const secret = await api.call("POST", "/cms/v3/functions/secrets", { body: { key: "GREETING", secret: "Howdy" } });
   expect(secret.status).toBe(201);
-  crmToken = (await createTestApp(server.platform, accountId, { uid: "crm-writer", scopes: ["crm.objects.contacts.write", "crm.objects.companies.write"] })).token;
-  contactId = (await crm("POST", "/crm/v3/objects/contacts", { properties: { firstname: "Ada", lastname: "Lovelace", email: "ada@engines.example" } })).id;
-  companyId = (await crm("POST", "/crm/v3/objects/companies", { properties: { name: "Analytical Engines", domain: "engines.example" } })).id;
+  crmToken = (
+    await createTestApp(server.platform, accountId, {
+      uid: "crm-writer",
+      scopes: ["crm.objects.contacts.write", "crm.objects.companies.write"],
+    })
+  ).token;
+  contactId = (
+    await crm("POST", "/crm/v3/objects/contacts", { properties: { firstname: "Ada", lastname: "Lovelace", email: "ada@engines.example" } })
+  ).id;
+  companyId = (await crm("POST", "/crm/v3/objects/companies", { properties: { name: "Analytical Engines", domain: "engines.example" } }))
+    .id;
   browser = await launchChromium();
 }, 600_000);
 
@@ -100,7 +113,10 @@ describe("app cards on record pages", () => {
     const { page, errors, close } = await signedInPage(browser, server.url, login);
     await page.goto(recordPath(accountId, "0-2", companyId));
     const sidebar = page.getByRole("complementary", { name: "App cards in the sidebar" });
-    await sidebar.getByRole("region", { name: "Company summary (Minimal async app)" }).getByText("Howdy: Analytical Engines (engines.example)").waitFor();
+    await sidebar
+      .getByRole("region", { name: "Company summary (Minimal async app)" })
+      .getByText("Howdy: Analytical Engines (engines.example)")
+      .waitFor();
     await shot(page, "company-sidebar");
     expect(errors).toEqual([]);
     await close();
@@ -125,7 +141,12 @@ describe("app cards on record pages", () => {
     expect(await thrower.locator("pre").textContent()).not.toContain("/api/v1/card-bundles/");
     await expect.poll(async () => (await traceEvents(traceId!)).map((e) => e.eventType), { timeout: 10_000 }).toContain("RENDER_FAILURE");
     const events = await traceEvents(traceId!);
-    expect(events.find((e) => e.eventType === "RENDER_FAILURE")).toMatchObject({ cardUid: "thrower-card", level: "ERROR", objectId: contactId, objectTypeId: "0-1" });
+    expect(events.find((e) => e.eventType === "RENDER_FAILURE")).toMatchObject({
+      cardUid: "thrower-card",
+      level: "ERROR",
+      objectId: contactId,
+      objectTypeId: "0-1",
+    });
     expect(events.find((e) => e.eventType === "RENDER_FAILURE").message).toContain(`Thrower cannot render record ${contactId}`);
     // The card's stack is stored in the project's file and line (Thrower.jsx throws at 5:35), not the minified bundle's.
     const stack = events.find((e) => e.eventType === "LOG" && e.message.startsWith("Card failed")).message as string;
@@ -149,7 +170,12 @@ describe("app cards on record pages", () => {
       const box = card.getBoundingClientRect();
       const failure = card.querySelector(".sx-card__failure")!;
       const trace = card.querySelector("code.sx-card__trace")!.getBoundingClientRect();
-      return { card: [box.left, box.right], failure: [failure.scrollWidth, failure.clientWidth], trace: [trace.left, trace.right], cardScroll: [card.scrollWidth, card.clientWidth] };
+      return {
+        card: [box.left, box.right],
+        failure: [failure.scrollWidth, failure.clientWidth],
+        trace: [trace.left, trace.right],
+        cardScroll: [card.scrollWidth, card.clientWidth],
+      };
     });
     expect(widths.failure[0]).toBeLessThanOrEqual(widths.failure[1]);
     expect(widths.cardScroll[0]).toBeLessThanOrEqual(widths.cardScroll[1]);
@@ -194,12 +220,26 @@ describe("app cards on record pages", () => {
     await probe.getByText("First name: Ada").waitFor();
     const probeTrace = (await probe.locator("[data-trace-id]").getAttribute("data-trace-id"))!;
 
-    await expect.poll(async () => (await traceEvents(seedTrace)).map((e) => e.eventType ?? e.kind), { timeout: 10_000 }).toEqual(expect.arrayContaining(["RENDER_SUCCESS", "LOG", "function-run"]));
+    await expect
+      .poll(async () => (await traceEvents(seedTrace)).map((e) => e.eventType ?? e.kind), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining(["RENDER_SUCCESS", "LOG", "function-run"]));
     const seedEvents = await traceEvents(seedTrace);
-    expect(seedEvents.find((e) => e.eventType === "RENDER_SUCCESS")).toMatchObject({ cardUid: "example-card", location: "crm.record.tab", objectId: contactId, traceId: seedTrace });
+    expect(seedEvents.find((e) => e.eventType === "RENDER_SUCCESS")).toMatchObject({
+      cardUid: "example-card",
+      location: "crm.record.tab",
+      objectId: contactId,
+      traceId: seedTrace,
+    });
     expect(seedEvents.find((e) => e.eventType === "LOG" && e.message === "Running app function myFunc")).toBeDefined();
-    await expect.poll(async () => (await traceEvents(probeTrace)).map((e) => e.message), { timeout: 10_000 }).toContain(`probe rendered for record ${contactId}`);
-    expect((await traceEvents(probeTrace)).find((e) => e.message === `probe rendered for record ${contactId}`)).toMatchObject({ eventType: "LOG", level: "INFO", cardUid: "probe-card", location: "crm.record.sidebar" });
+    await expect
+      .poll(async () => (await traceEvents(probeTrace)).map((e) => e.message), { timeout: 10_000 })
+      .toContain(`probe rendered for record ${contactId}`);
+    expect((await traceEvents(probeTrace)).find((e) => e.message === `probe rendered for record ${contactId}`)).toMatchObject({
+      eventType: "LOG",
+      level: "INFO",
+      cardUid: "probe-card",
+      location: "crm.record.sidebar",
+    });
     await close();
   });
 
@@ -225,7 +265,15 @@ describe("app cards on record pages", () => {
   it("shows a card's Image from a data: URL and from an https origin, while scripts and connections stay same-origin", async () => {
     const html = await fetch(server.url + recordPath(accountId, "0-1", contactId), { headers: { accept: "text/html" } });
     const csp = (html.headers.get("content-security-policy") ?? "").split(/;\s*/);
-    expect(csp).toEqual(expect.arrayContaining(["img-src 'self' data: https:", "script-src 'self'", "connect-src 'self'", "worker-src 'self'", "default-src 'self'"]));
+    expect(csp).toEqual(
+      expect.arrayContaining([
+        "img-src 'self' data: https:",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "default-src 'self'",
+      ]),
+    );
 
     const { page, errors, close } = await openContact();
     // Served here, at the network layer: a request the CSP blocks never gets this far, and the image stays empty.
@@ -235,11 +283,15 @@ describe("app cards on record pages", () => {
     await probe.getByRole("button", { name: "Show images" }).click();
     for (const name of ["Inline pixel", "Remote pixel"]) {
       const image = probe.getByRole("img", { name });
-      await expect.poll(() => image.evaluate((img) => {
-          // The test's TypeScript has no DOM library; these are HTMLImageElement's.
-          const { complete, naturalWidth } = img as unknown as { complete: boolean; naturalWidth: number };
-          return complete && naturalWidth;
-        })).toBe(1);
+      await expect
+        .poll(() =>
+          image.evaluate((img) => {
+            // The test's TypeScript has no DOM library; these are HTMLImageElement's.
+            const { complete, naturalWidth } = img as unknown as { complete: boolean; naturalWidth: number };
+            return complete && naturalWidth;
+          }),
+        )
+        .toBe(1);
     }
     expect(errors).toEqual([]);
     await close();

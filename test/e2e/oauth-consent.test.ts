@@ -14,7 +14,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -43,7 +46,10 @@ describe("OAuth install in a browser", () => {
     expect(await page.getByTestId("app-token").count()).toBe(0);
 
     // A customer's super admin, in a browser of their own.
-    const customer = await createAccount(server.platform, { name: "Customer", admin: { email: "owner@customer.example", password: "customer-password-1" } });
+    const customer = await createAccount(server.platform, {
+      name: "Customer",
+      admin: { email: "owner@customer.example", password: "customer-password-1" },
+    });
     const theirs = await browser.newContext({ baseURL: server.url });
     expect((await theirs.request.post("/api/v1/session", { data: customer.superAdmin })).status()).toBe(200);
     const consent = await theirs.newPage();
@@ -61,7 +67,13 @@ describe("OAuth install in a browser", () => {
     await expect.poll(() => landed?.searchParams.get("state")).toBe("browser-state");
 
     const client = new Client({ basePath: server.url });
-    const tokens = await client.oauth.tokensApi.create("authorization_code", landed!.searchParams.get("code")!, REDIRECT, clientId, await appClientSecret(server.platform, appId));
+    const tokens = await client.oauth.tokensApi.create(
+      "authorization_code",
+      landed!.searchParams.get("code")!,
+      REDIRECT,
+      clientId,
+      await appClientSecret(server.platform, appId),
+    );
     expect((await client.oauth.accessTokensApi.get(tokens.accessToken)).hubId).toBe(customer.accountId);
     expect(errors).toEqual([]);
     await context.close();

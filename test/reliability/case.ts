@@ -49,7 +49,13 @@ export interface CaseResult {
 export const casesOf = <C>(group: CaseGroup<C>, profile: Profile) => group.cases.filter((c) => profile.name === "full" || !c.fullOnly);
 
 /** Runs a case and records its outcome, never throwing. */
-export async function runCase<C>(group: CaseGroup<C>, c: ReliabilityCase<C>, ctx: C, profile: Profile, engine: string): Promise<CaseResult> {
+export async function runCase<C>(
+  group: CaseGroup<C>,
+  c: ReliabilityCase<C>,
+  ctx: C,
+  profile: Profile,
+  engine: string,
+): Promise<CaseResult> {
   const started = performance.now();
   try {
     const detail = await c.run(ctx, profile);

@@ -30,7 +30,10 @@ const call = async (w: ConsoleWorld, p: Probe, returnsSecret = false) => {
   if (!returnsSecret) w.seen.push(`${p.method} ${p.url.split("?")[0]} → ${res.status} ${res.text}`);
   return res;
 };
-const json = (s: Session, body: unknown) => ({ headers: { cookie: s.cookie, "x-csrf-token": s.csrf, "content-type": "application/json" }, body: JSON.stringify(body) });
+const json = (s: Session, body: unknown) => ({
+  headers: { cookie: s.cookie, "x-csrf-token": s.csrf, "content-type": "application/json" },
+  body: JSON.stringify(body),
+});
 
 export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
   name: "console security",
@@ -44,10 +47,21 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
     const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
     // A private app provisioned the way a deploy does, from this process, on the store the server uses.
     const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
-    const { appId, token } = await createTestApp(platform, info.accountId, { scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
+    const { appId, token } = await createTestApp(platform, info.accountId, {
+      scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+    });
     await platform.close();
     const admin = await signInSession(server.url, info.superAdmin.email, info.superAdmin.password);
-    return { db, server, info, admin, appId, secrets: new Set([token, info.superAdmin.password, info.personalAccessKey, admin.cookie.split("=")[1]!]), seen: [], logFrom: server.output().length };
+    return {
+      db,
+      server,
+      info,
+      admin,
+      appId,
+      secrets: new Set([token, info.superAdmin.password, info.personalAccessKey, admin.cookie.split("=")[1]!]),
+      seen: [],
+      logFrom: server.output().length,
+    };
   },
   async close(w) {
     await w.server.kill("SIGTERM");
@@ -60,7 +74,8 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
         const res = await call(w, { method: "GET", url: "/apps", headers: { accept: "text/html" } });
         check(res.status === 200, `GET /apps as a browser: ${res.status} ${res.text.slice(0, 100)}`);
         const csp = res.headers.get("content-security-policy") ?? "";
-        for (const directive of ["frame-ancestors 'none'", "script-src 'self'", "object-src 'none'", "base-uri 'self'"]) check(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
+        for (const directive of ["frame-ancestors 'none'", "script-src 'self'", "object-src 'none'", "base-uri 'self'"])
+          check(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
         check(!/script-src[^;]*unsafe/.test(csp), `CSP allows unsafe scripts: ${csp}`);
         check(res.headers.get("x-frame-options") === "DENY", `x-frame-options: ${res.headers.get("x-frame-options")}`);
         check(res.headers.get("x-content-type-options") === "nosniff", "no nosniff");
@@ -72,14 +87,22 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
       run: async (w) => {
         // The routes are those of this process's own server build: the same code the child runs.
         const local = await startTestServer();
-        const routes = routeCatalogue(local.app).filter((r) => ["session", "user", "app"].includes(r.auth) && !["GET", "TRACE"].includes(r.method));
+        const routes = routeCatalogue(local.app).filter(
+          (r) => ["session", "user", "app"].includes(r.auth) && !["GET", "TRACE"].includes(r.method),
+        );
         await local.stop();
         const misses: string[] = [];
         for (const r of routes) {
           const url = r.url.replace(/:[A-Za-z]+/g, String(w.appId)).replace("*", "x");
           for (const csrf of [undefined, "wrong"]) {
-            const res = await call(w, { method: r.method, url, headers: { cookie: w.admin.cookie, "content-type": "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) }, body: "{}" });
-            if (res.status !== 403 || !isHubSpotError(res.json)) misses.push(`${r.method} ${r.url} (${csrf ?? "no token"}) → ${res.status}`);
+            const res = await call(w, {
+              method: r.method,
+              url,
+              headers: { cookie: w.admin.cookie, "content-type": "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
+              body: "{}",
+            });
+            if (res.status !== 403 || !isHubSpotError(res.json))
+              misses.push(`${r.method} ${r.url} (${csrf ?? "no token"}) → ${res.status}`);
           }
         }
         check(misses.length === 0, `${misses.length} requests went through without the CSRF token: ${misses.slice(0, 4).join(" | ")}`);
@@ -90,7 +113,11 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
       name: "session cookie: HttpOnly, SameSite=Lax, Path=/, no Secure over plain HTTP",
       run: async (w) => {
         const body = JSON.stringify({ email: w.info.superAdmin.email, password: w.info.superAdmin.password });
-        const plain = await fetch(`${w.server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body });
+        const plain = await fetch(`${w.server.url}/api/v1/session`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body,
+        });
         const cookie = plain.headers.getSetCookie()[0] ?? "";
         w.secrets.add(cookie.split(";")[0]!.split("=")[1]!);
         for (const attr of ["HttpOnly", "SameSite=Lax", "Path=/"]) check(cookie.includes(attr), `the cookie lacks ${attr}: ${cookie}`);
@@ -102,11 +129,24 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
       name: "sign-in throttling: 429 after 10 failures, each one a security event",
       run: async (w) => {
         for (let i = 0; i < 10; i++) {
-          const res = await call(w, { method: "POST", url: "/api/v1/session", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: w.info.superAdmin.email, password: `wrong-${i}` }) });
+          const res = await call(w, {
+            method: "POST",
+            url: "/api/v1/session",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ email: w.info.superAdmin.email, password: `wrong-${i}` }),
+          });
           check(res.status === 401, `failure ${i + 1}: ${res.status}`);
         }
-        const blocked = await call(w, { method: "POST", url: "/api/v1/session", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: w.info.superAdmin.email, password: w.info.superAdmin.password }) });
-        check(blocked.status === 429 && isHubSpotError(blocked.json) && Number(blocked.headers.get("retry-after")) > 0, `the 11th attempt: ${blocked.status}`);
+        const blocked = await call(w, {
+          method: "POST",
+          url: "/api/v1/session",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: w.info.superAdmin.email, password: w.info.superAdmin.password }),
+        });
+        check(
+          blocked.status === 429 && isHubSpotError(blocked.json) && Number(blocked.headers.get("retry-after")) > 0,
+          `the 11th attempt: ${blocked.status}`,
+        );
         const events = await call(w, { method: "GET", url: "/api/v1/logs/security?limit=100", headers: { cookie: w.admin.cookie } });
         const failures = JSON.stringify(events.json).match(/SIGN_IN_FAILED/g)?.length ?? 0;
         check(failures >= 10, `${failures} SIGN_IN_FAILED events in the security log: ${events.status} ${events.text.slice(0, 200)}`);
@@ -117,29 +157,75 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
       name: "no token or secret in any log, error, URL or page after use",
       run: async (w) => {
         const revealed = await call(w, { method: "POST", url: `/api/v1/private-apps/${w.appId}/token/reveal`, ...json(w.admin, {}) }, true);
-        const rotated = await call(w, { method: "POST", url: `/api/v1/private-apps/${w.appId}/token/rotate`, ...json(w.admin, { mode: "now" }) }, true);
+        const rotated = await call(
+          w,
+          { method: "POST", url: `/api/v1/private-apps/${w.appId}/token/rotate`, ...json(w.admin, { mode: "now" }) },
+          true,
+        );
         const key = await call(w, { method: "POST", url: "/api/v1/personal-access-keys", ...json(w.admin, { name: "leak-check" }) }, true);
         const secret = `s3cr3t-${Math.random().toString(36).slice(2)}`;
         for (const s of [revealed.json.token, rotated.json.token, key.json.personalAccessKey, secret]) w.secrets.add(s);
-        const exchanged = await call(w, { method: "POST", url: "/localdevauth/v1/auth/refresh", headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: key.json.personalAccessKey }) }, true);
+        const exchanged = await call(
+          w,
+          {
+            method: "POST",
+            url: "/localdevauth/v1/auth/refresh",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify({ encodedOAuthRefreshToken: key.json.personalAccessKey }),
+          },
+          true,
+        );
         w.secrets.add(exchanged.json.oauthAccessToken);
         // Use each one, rightly and wrongly, and in the places leaks happen: errors, query strings, failed bodies.
         await call(w, { method: "POST", url: "/cms/v3/functions/secrets", ...json(w.admin, { key: "API_KEY", secret }) });
-        await call(w, { method: "GET", url: "/crm/v3/objects/contacts?limit=1", headers: { authorization: `Bearer ${rotated.json.token}` } });
-        await call(w, { method: "GET", url: "/crm/v3/objects/contacts?limit=1", headers: { authorization: `Bearer ${revealed.json.token}` } });
-        await call(w, { method: "GET", url: `/crm/v3/objects/contacts?hapikey=${rotated.json.token}&access_token=${rotated.json.token}&limit=-1`, headers: { authorization: `Bearer ${rotated.json.token}` } });
-        await call(w, { method: "POST", url: "/crm/v3/objects/contacts", headers: { authorization: `Bearer ${rotated.json.token}`, "content-type": "application/json" }, body: JSON.stringify({ properties: 5, token: rotated.json.token, password: secret }) });
-        await call(w, { method: "POST", url: "/oauth/v2/private-apps/get/access-token-info", headers: { "content-type": "application/json" }, body: JSON.stringify({ tokenKey: revealed.json.token }) });
+        await call(w, {
+          method: "GET",
+          url: "/crm/v3/objects/contacts?limit=1",
+          headers: { authorization: `Bearer ${rotated.json.token}` },
+        });
+        await call(w, {
+          method: "GET",
+          url: "/crm/v3/objects/contacts?limit=1",
+          headers: { authorization: `Bearer ${revealed.json.token}` },
+        });
+        await call(w, {
+          method: "GET",
+          url: `/crm/v3/objects/contacts?hapikey=${rotated.json.token}&access_token=${rotated.json.token}&limit=-1`,
+          headers: { authorization: `Bearer ${rotated.json.token}` },
+        });
+        await call(w, {
+          method: "POST",
+          url: "/crm/v3/objects/contacts",
+          headers: { authorization: `Bearer ${rotated.json.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ properties: 5, token: rotated.json.token, password: secret }),
+        });
+        await call(w, {
+          method: "POST",
+          url: "/oauth/v2/private-apps/get/access-token-info",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ tokenKey: revealed.json.token }),
+        });
         await call(w, { method: "GET", url: "/api/v1/accounts", headers: { authorization: `Bearer ${exchanged.json.oauthAccessToken}x` } });
-        await call(w, { method: "POST", url: "/localdevauth/v1/auth/refresh", headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: `${key.json.personalAccessKey}x` }) });
+        await call(w, {
+          method: "POST",
+          url: "/localdevauth/v1/auth/refresh",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ encodedOAuthRefreshToken: `${key.json.personalAccessKey}x` }),
+        });
         await call(w, { method: "GET", url: "/apps", headers: { accept: "text/html" } });
-        for (const kind of ["api", "security", "functions"]) await call(w, { method: "GET", url: `/api/v1/logs/${kind}?limit=200`, headers: { cookie: w.admin.cookie } });
+        for (const kind of ["api", "security", "functions"])
+          await call(w, { method: "GET", url: `/api/v1/logs/${kind}?limit=200`, headers: { cookie: w.admin.cookie } });
         // The server's own log, everything it printed at debug level: stopping it flushes all of it, shutdown included
         // (this is the group's last case for that reason; close() then finds the process already gone).
         await w.server.kill("SIGTERM");
-        const places: Array<[string, string]> = [["server log", w.server.output().slice(w.logFrom)], ...w.seen.map((s, i) => [`response ${i}`, s] as [string, string])];
+        const places: Array<[string, string]> = [
+          ["server log", w.server.output().slice(w.logFrom)],
+          ...w.seen.map((s, i) => [`response ${i}`, s] as [string, string]),
+        ];
         const leaks: string[] = [];
-        for (const [where, text] of places) for (const s of w.secrets) if (s && text.includes(s)) leaks.push(`${where}: …${text.slice(Math.max(0, text.indexOf(s) - 60), text.indexOf(s) + 10)}…`);
+        for (const [where, text] of places)
+          for (const s of w.secrets)
+            if (s && text.includes(s)) leaks.push(`${where}: …${text.slice(Math.max(0, text.indexOf(s) - 60), text.indexOf(s) + 10)}…`);
         check(leaks.length === 0, `${leaks.length} leaks: ${leaks.slice(0, 3).join(" | ")}`);
         return `${w.secrets.size} secrets (tokens, keys, password, session id, function secret) absent from ${w.seen.length} responses, the API/security/function logs and ${Math.round(w.server.output().length / 1024)} KB of debug log`;
       },

@@ -27,7 +27,12 @@ async function restart(w: CrashWorld, testHooks?: TestHooks): Promise<void> {
 }
 
 /** Work that runs until the server dies under it: each call reports whether the server acknowledged it. */
-async function untilKilled(w: CrashWorld, writers: number, killAfterMs: number, step: (writer: number, seq: number) => Promise<boolean>): Promise<{ acked: number; attempted: number }> {
+async function untilKilled(
+  w: CrashWorld,
+  writers: number,
+  killAfterMs: number,
+  step: (writer: number, seq: number) => Promise<boolean>,
+): Promise<{ acked: number; attempted: number }> {
   let dead = false;
   let acked = 0;
   let attempted = 0;
@@ -45,7 +50,11 @@ async function untilKilled(w: CrashWorld, writers: number, killAfterMs: number, 
 }
 
 const post = (w: CrashWorld, url: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(w.server.url + url, { method: "POST", headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  fetch(w.server.url + url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${w.token}`, "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 async function batchCreates(w: CrashWorld, profile: Profile): Promise<string> {
   const details: string[] = [];
@@ -55,7 +64,9 @@ async function batchCreates(w: CrashWorld, profile: Profile): Promise<string> {
     const run = await untilKilled(w, 8, 800 + round * 700, async (writer, seq) => {
       const tag = `r${round}w${writer}s${seq}`;
       attempted.push(tag);
-      const res = await post(w, "/crm/v3/objects/contacts/batch/create", { inputs: Array.from({ length: 50 }, (_, i) => ({ properties: { firstname: tag, lastname: String(i) } })) });
+      const res = await post(w, "/crm/v3/objects/contacts/batch/create", {
+        inputs: Array.from({ length: 50 }, (_, i) => ({ properties: { firstname: tag, lastname: String(i) } })),
+      });
       if (res.status === 201) acked.add(tag);
       return res.status === 201;
     });
@@ -63,19 +74,29 @@ async function batchCreates(w: CrashWorld, profile: Profile): Promise<string> {
     let partial = 0;
     let lost = 0;
     for (const tag of attempted) {
-      const res = await post(w, "/crm/v3/objects/contacts/search", { filterGroups: [{ filters: [{ propertyName: "firstname", operator: "EQ", value: tag }] }], limit: 1 });
+      const res = await post(w, "/crm/v3/objects/contacts/search", {
+        filterGroups: [{ filters: [{ propertyName: "firstname", operator: "EQ", value: tag }] }],
+        limit: 1,
+      });
       const total = ((await res.json()) as { total: number }).total;
       if (total !== 0 && total !== 50) partial++;
       if (acked.has(tag) && total !== 50) lost++;
     }
-    check(lost === 0 && partial === 0, `round ${round + 1}: ${lost} acknowledged batches lost, ${partial} partly visible (of ${attempted.length})`);
+    check(
+      lost === 0 && partial === 0,
+      `round ${round + 1}: ${lost} acknowledged batches lost, ${partial} partly visible (of ${attempted.length})`,
+    );
     details.push(`${run.acked}/${run.attempted} batches acknowledged, all present`);
   }
   return `${details.join("; ")}; none partial`;
 }
 
 async function secretUpdates(w: CrashWorld, profile: Profile): Promise<string> {
-  const session = await fetch(`${w.server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email: w.info.superAdmin.email, password: w.info.superAdmin.password }) });
+  const session = await fetch(`${w.server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: w.info.superAdmin.email, password: w.info.superAdmin.password }),
+  });
   const cookie = session.headers.getSetCookie()[0]!.split(";")[0]!;
   const csrf = ((await session.json()) as { csrfToken: string }).csrfToken;
   const lastAcked = new Map<string, number>();
@@ -87,7 +108,16 @@ async function secretUpdates(w: CrashWorld, profile: Profile): Promise<string> {
       body: JSON.stringify({ key, secret: `v${seq}` }),
     });
     // PUT on a name not there yet is refused: add it first.
-    const ok = res.ok || (res.status === 404 && (await fetch(`${w.server.url}/cms/v3/functions/secrets`, { method: "POST", headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" }, body: JSON.stringify({ key, secret: `v${seq}` }) })).ok);
+    const ok =
+      res.ok ||
+      (res.status === 404 &&
+        (
+          await fetch(`${w.server.url}/cms/v3/functions/secrets`, {
+            method: "POST",
+            headers: { cookie, "x-csrf-token": csrf, "content-type": "application/json" },
+            body: JSON.stringify({ key, secret: `v${seq}` }),
+          })
+        ).ok);
     if (ok) lastAcked.set(key, seq);
     return ok;
   });
@@ -96,7 +126,13 @@ async function secretUpdates(w: CrashWorld, profile: Profile): Promise<string> {
   try {
     const values = await secretValues(platform, w.info.accountId, [...lastAcked.keys()]);
     const stale = [...lastAcked].filter(([key, seq]) => values[key] === undefined || Number(values[key]!.slice(1)) < seq);
-    check(stale.length === 0, `${stale.length} secrets lost or older than their last acknowledged value: ${stale.slice(0, 3).map(([k, s]) => `${k} acked v${s}, found ${values[k]}`).join(", ")}`);
+    check(
+      stale.length === 0,
+      `${stale.length} secrets lost or older than their last acknowledged value: ${stale
+        .slice(0, 3)
+        .map(([k, s]) => `${k} acked v${s}, found ${values[k]}`)
+        .join(", ")}`,
+    );
   } finally {
     await platform.close();
   }
@@ -156,8 +192,14 @@ export const crashGroup: CaseGroup<CrashWorld> = {
     const server = await spawnServer({ port, dataDir: db.dataDir, env });
     const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
     const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
-    const { token } = await createTestApp(platform, info.accountId, { scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"] });
-    await platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", info.accountId).execute();
+    const { token } = await createTestApp(platform, info.accountId, {
+      scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+    });
+    await platform.store.db
+      .updateTable("accounts")
+      .set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 })
+      .where("id", "=", info.accountId)
+      .execute();
     await platform.close();
     return { db, port, env, server, info, token };
   },

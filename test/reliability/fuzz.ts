@@ -43,7 +43,10 @@ async function heal(world: World): Promise<void> {
     const app = await createTestApp(server.platform, a.accountId, { scopes: [...ALL_CRM_SCOPES, "e-commerce"] });
     Object.assign(a, { appId: app.appId, appToken: app.token });
   }
-  const me = (await (await fetch(`${server.url}/api/v1/session`, { headers: { cookie: a.admin.cookie } })).json()) as { signedIn: boolean; accountId?: number };
+  const me = (await (await fetch(`${server.url}/api/v1/session`, { headers: { cookie: a.admin.cookie } })).json()) as {
+    signedIn: boolean;
+    accountId?: number;
+  };
   if (!me.signedIn || me.accountId !== a.accountId) a.admin = await signInSession(server.url, a.email, a.password);
   if (!(await ok("/api/v1/accounts", { authorization: `Bearer ${a.developerToken}` }))) {
     let token = await developerToken(server.url, a.personalAccessKey);
@@ -92,11 +95,19 @@ async function fuzzRoutes(world: World, profile: Profile, select: (r: RouteEntry
     if (changed) await heal(world);
   }
   check(failures.length === 0, `${failures.length} of ${requests} requests failed (seed ${SEED}): ${failures.slice(0, 3).join(" | ")}`);
-  const byClass = [...statuses].reduce<Record<string, number>>((acc, [s, n]) => ((acc[`${String(s)[0]}xx`] = (acc[`${String(s)[0]}xx`] ?? 0) + n), acc), {});
-  return `${routes.length} routes, ${requests} requests (${Object.entries(byClass).map(([k, n]) => `${k} ${n}`).join(", ")}), slowest ${Math.round(slowest)} ms`;
+  const byClass = [...statuses].reduce<Record<string, number>>(
+    (acc, [s, n]) => ((acc[`${String(s)[0]}xx`] = (acc[`${String(s)[0]}xx`] ?? 0) + n), acc),
+    {},
+  );
+  return `${routes.length} routes, ${requests} requests (${Object.entries(byClass)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(", ")}), slowest ${Math.round(slowest)} ms`;
 }
 
-const under = (...prefixes: string[]) => (r: RouteEntry) => prefixes.some((p) => r.url.startsWith(p));
+const under =
+  (...prefixes: string[]) =>
+  (r: RouteEntry) =>
+    prefixes.some((p) => r.url.startsWith(p));
 
 export const fuzzGroup: CaseGroup<World> = {
   name: "API fuzzing",
@@ -108,12 +119,22 @@ export const fuzzGroup: CaseGroup<World> = {
     { name: "CRM associations (/crm/v4)", run: (w, p) => fuzzRoutes(w, p, under("/crm/v4")) },
     {
       name: "projects, builds and deploys",
-      run: (w, p) => fuzzRoutes(w, p, under("/developer/", "/dfs/", "/project-components-external/", "/git-webhooks/", "/firealarm/", "/apps-dev/", "/content/")),
+      run: (w, p) =>
+        fuzzRoutes(
+          w,
+          p,
+          under("/developer/", "/dfs/", "/project-components-external/", "/git-webhooks/", "/firealarm/", "/apps-dev/", "/content/"),
+        ),
     },
     { name: "console API (/api/v1) and sessions", run: (w, p) => fuzzRoutes(w, p, under("/api/v1/")) },
     {
       name: "functions, secrets, tokens and the rest",
-      run: (w, p) => fuzzRoutes(w, p, (r) => !/^\/(crm|developer|dfs|project-components-external|git-webhooks|firealarm|apps-dev|content|api\/v1)\//.test(r.url)),
+      run: (w, p) =>
+        fuzzRoutes(
+          w,
+          p,
+          (r) => !/^\/(crm|developer|dfs|project-components-external|git-webhooks|firealarm|apps-dev|content|api\/v1)\//.test(r.url),
+        ),
     },
   ],
 };

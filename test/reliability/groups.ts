@@ -8,4 +8,12 @@ import { loadGroup } from "./load";
 import { attackerGroup } from "./attacker";
 
 /** Every group of cases, in the order they run. */
-export const GROUPS: Array<CaseGroup<any>> = [uploadsGroup, fuzzGroup, authzGroup, consoleSecurityGroup, attackerGroup, crashGroup, loadGroup];
+export const GROUPS: Array<CaseGroup<any>> = [
+  uploadsGroup,
+  fuzzGroup,
+  authzGroup,
+  consoleSecurityGroup,
+  attackerGroup,
+  crashGroup,
+  loadGroup,
+];

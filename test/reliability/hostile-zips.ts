@@ -58,12 +58,20 @@ export async function hostileZips(marker: string): Promise<Array<{ name: string;
   const zeros = Buffer.alloc(30 * 1024 * 1024);
   const mb = Buffer.alloc(1024 * 1024);
   const lying = declareSize(await zipOf([{ name: "app/big.txt", data: Buffer.alloc(512 * 1024) }]), 1000);
-  const valid = await zipOf([{ name: "app/a.txt", data: randomBytes(64 * 1024), compress: false }, { name: "app/b.txt", data: randomBytes(64 * 1024), compress: false }]);
+  const valid = await zipOf([
+    { name: "app/a.txt", data: randomBytes(64 * 1024), compress: false },
+    { name: "app/b.txt", data: randomBytes(64 * 1024), compress: false },
+  ]);
   return [
     { name: "zip slip (../../)", zip: slip, code: "UPLOAD_ZIP_SLIP", status: 400 },
     { name: "absolute path (/tmp/…)", zip: absolute, code: "UPLOAD_ZIP_SLIP", status: 400 },
     { name: "backslash traversal (..\\)", zip: backslash, code: "UPLOAD_ZIP_SLIP", status: 400 },
-    { name: "zip bomb by ratio (30 MB of zeros)", zip: await zipOf([{ name: "app/zeros.bin", data: zeros }]), code: "UPLOAD_ZIP_BOMB", status: 413 },
+    {
+      name: "zip bomb by ratio (30 MB of zeros)",
+      zip: await zipOf([{ name: "app/zeros.bin", data: zeros }]),
+      code: "UPLOAD_ZIP_BOMB",
+      status: 413,
+    },
     {
       name: "zip bomb by total (250 × 1 MB, each under the ratio floor)",
       zip: await zipOf(Array.from({ length: 250 }, (_, i) => ({ name: `app/part-${i}.bin`, data: mb }))),
@@ -71,19 +79,55 @@ export async function hostileZips(marker: string): Promise<Array<{ name: string;
       status: 413,
     },
     { name: "header declares less than it inflates to", zip: lying, code: "UPLOAD_ZIP_BOMB", status: 413 },
-    { name: "symbolic link", zip: await zipOf([{ name: "app/link", data: Buffer.from("/etc/passwd"), mode: 0o120777 }]), code: "UPLOAD_SYMLINK", status: 400 },
+    {
+      name: "symbolic link",
+      zip: await zipOf([{ name: "app/link", data: Buffer.from("/etc/passwd"), mode: 0o120777 }]),
+      code: "UPLOAD_SYMLINK",
+      status: 400,
+    },
     {
       name: "100,000 entries",
       zip: await zipOf(Array.from({ length: 100_000 }, (_, i) => ({ name: `f/${i}`, data: Buffer.alloc(0), compress: false }))),
       code: "UPLOAD_TOO_MANY_ENTRIES",
       status: 413,
     },
-    { name: "invalid UTF-8 name", zip: renameRaw(await zipOf([{ name: "app/zz.txt", data: small }]), "zz", Buffer.from([0xff, 0xfe])), code: "UPLOAD_INVALID_NAME", status: 400 },
-    { name: "duplicate entries", zip: await zipOf([{ name: "app/a.json", data: small }, { name: "app/a.json", data: small }]), code: "UPLOAD_DUPLICATE_ENTRY", status: 400 },
-    { name: "duplicates by case (A.json, a.json)", zip: await zipOf([{ name: "app/A.json", data: small }, { name: "app/a.json", data: small }]), code: "UPLOAD_DUPLICATE_ENTRY", status: 400 },
-    { name: "nested 40 folders deep", zip: await zipOf([{ name: `${"d/".repeat(40)}x.txt`, data: small }]), code: "UPLOAD_PATH_TOO_DEEP", status: 400 },
+    {
+      name: "invalid UTF-8 name",
+      zip: renameRaw(await zipOf([{ name: "app/zz.txt", data: small }]), "zz", Buffer.from([0xff, 0xfe])),
+      code: "UPLOAD_INVALID_NAME",
+      status: 400,
+    },
+    {
+      name: "duplicate entries",
+      zip: await zipOf([
+        { name: "app/a.json", data: small },
+        { name: "app/a.json", data: small },
+      ]),
+      code: "UPLOAD_DUPLICATE_ENTRY",
+      status: 400,
+    },
+    {
+      name: "duplicates by case (A.json, a.json)",
+      zip: await zipOf([
+        { name: "app/A.json", data: small },
+        { name: "app/a.json", data: small },
+      ]),
+      code: "UPLOAD_DUPLICATE_ENTRY",
+      status: 400,
+    },
+    {
+      name: "nested 40 folders deep",
+      zip: await zipOf([{ name: `${"d/".repeat(40)}x.txt`, data: small }]),
+      code: "UPLOAD_PATH_TOO_DEEP",
+      status: 400,
+    },
     { name: "truncated archive (first 60%)", zip: valid.subarray(0, Math.floor(valid.length * 0.6)), code: "UPLOAD_CORRUPT", status: 400 },
-    { name: "truncated entry data", zip: Buffer.concat([valid.subarray(0, 40_000), valid.subarray(valid.length - 200)]), code: "UPLOAD_CORRUPT", status: 400 },
+    {
+      name: "truncated entry data",
+      zip: Buffer.concat([valid.subarray(0, 40_000), valid.subarray(valid.length - 200)]),
+      code: "UPLOAD_CORRUPT",
+      status: 400,
+    },
     { name: "not a zip at all", zip: randomBytes(4096), code: "UPLOAD_CORRUPT", status: 400 },
   ];
 }

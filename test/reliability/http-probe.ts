@@ -20,7 +20,12 @@ export async function probe(baseUrl: string, p: Probe, timeoutMs = 10_000): Prom
   const signal = AbortSignal.timeout(timeoutMs);
   let res: Response;
   try {
-    res = await fetch(baseUrl + p.url, { method: p.method, headers: p.headers ?? {}, signal, ...(p.body !== undefined ? { body: p.body } : {}) });
+    res = await fetch(baseUrl + p.url, {
+      method: p.method,
+      headers: p.headers ?? {},
+      signal,
+      ...(p.body !== undefined ? { body: p.body } : {}),
+    });
   } catch (e) {
     if (signal.aborted) throw new Error(`${p.method} ${p.url}: no answer within ${timeoutMs} ms`);
     throw e;

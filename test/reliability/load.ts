@@ -43,26 +43,57 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
   const json = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
   let n = 0;
   const mixes: Mix[] = [
-    { name: "reads", share: 0.35, headers: json(w.token), requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=20&properties=email,firstname" }] },
+    {
+      name: "reads",
+      share: 0.35,
+      headers: json(w.token),
+      requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=20&properties=email,firstname" }],
+    },
     {
       name: "searches",
       share: 0.15,
       headers: json(w.token),
-      requests: [{ method: "POST", path: "/crm/v3/objects/contacts/search", body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: "lastname", operator: "EQ", value: "load" }] }], limit: 10 }) }],
+      requests: [
+        {
+          method: "POST",
+          path: "/crm/v3/objects/contacts/search",
+          body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: "lastname", operator: "EQ", value: "load" }] }], limit: 10 }),
+        },
+      ],
     },
     {
       name: "writes",
       share: 0.3,
       headers: json(w.token),
-      requests: [{ method: "POST", path: "/crm/v3/objects/contacts", setupRequest: (req) => ({ ...req, body: JSON.stringify({ properties: { email: `load-${process.pid}-${n++}@x.io`, lastname: "load" } }) }) }],
+      requests: [
+        {
+          method: "POST",
+          path: "/crm/v3/objects/contacts",
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ properties: { email: `load-${process.pid}-${n++}@x.io`, lastname: "load" } }),
+          }),
+        },
+      ],
     },
     {
       name: "functions",
       share: 0.1,
       headers: json(w.devToken),
-      requests: [{ method: "POST", path: `/api/crm-extensibility/execution/internal/v3/action/function/${w.functionAppId}`, body: JSON.stringify({ serverlessFunction: "myFunc", parameters: { n: 1 } }) }],
+      requests: [
+        {
+          method: "POST",
+          path: `/api/crm-extensibility/execution/internal/v3/action/function/${w.functionAppId}`,
+          body: JSON.stringify({ serverlessFunction: "myFunc", parameters: { n: 1 } }),
+        },
+      ],
     },
-    { name: "rate-limited app", share: 0.1, headers: json(w.limitedToken), requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=1" }] },
+    {
+      name: "rate-limited app",
+      share: 0.1,
+      headers: json(w.limitedToken),
+      requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=1" }],
+    },
   ];
   const rss = sampleRss(w.server.child.pid!);
   // Latencies are taken from each answer, and only for requests sent after the warm-up: when 200 clients connect at
@@ -75,7 +106,14 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
       let burstWorst = 0;
       return new Promise<{ m: Mix; r: autocannon.Result; sustained: number[]; burstWorst: number }>((resolve, reject) => {
         const instance = autocannon(
-          { url: w.server.url, connections: Math.max(1, Math.round(clients * m.share)), duration: warmupSeconds + seconds, timeout: 30, headers: m.headers, requests: m.requests },
+          {
+            url: w.server.url,
+            connections: Math.max(1, Math.round(clients * m.share)),
+            duration: warmupSeconds + seconds,
+            timeout: 30,
+            headers: m.headers,
+            requests: m.requests,
+          },
           (error, r) => (error ? reject(error) : resolve({ m, r, sustained: sustained.sort((a, b) => a - b), burstWorst })),
         );
         instance.on("response", (_client, _status, _bytes, ms) => {
@@ -94,7 +132,8 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
     const codes = Object.entries(r.statusCodeStats ?? {}).map(([code, s]) => [Number(code), s.count ?? 0] as const);
     const bad = codes.filter(([code]) => code >= 300 && code !== 429);
     const limited = codes.find(([code]) => code === 429)?.[1] ?? 0;
-    if (bad.length || r.errors || r.timeouts) problems.push(`${m.name}: ${bad.map(([c, k]) => `${k}×${c}`).join(" ")} errors ${r.errors} timeouts ${r.timeouts}`);
+    if (bad.length || r.errors || r.timeouts)
+      problems.push(`${m.name}: ${bad.map(([c, k]) => `${k}×${c}`).join(" ")} errors ${r.errors} timeouts ${r.timeouts}`);
     // Windows are fixed and start at the app's first call: below 190 calls per window a 429 would be wrong. On a
     // machine too busy to send that many, the case says so instead of failing.
     const windows = Math.ceil((warmupSeconds + seconds) / 10);
@@ -121,12 +160,20 @@ export const loadGroup: CaseGroup<LoadWorld> = {
   name: "sustained load",
   async open() {
     const db = await createTestDatabase();
-    const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "warn", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, ...(db.databaseUrl ? { SPROCKET_DATABASE_URL: db.databaseUrl } : {}) };
+    const env: NodeJS.ProcessEnv = {
+      SPROCKET_LOG_LEVEL: "warn",
+      SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE,
+      ...(db.databaseUrl ? { SPROCKET_DATABASE_URL: db.databaseUrl } : {}),
+    };
     const server = await spawnServer({ port: await freePort(), dataDir: db.dataDir, env });
     const info = JSON.parse(fs.readFileSync(path.join(db.dataDir, "bootstrap.json"), "utf8")) as BootstrapInfo;
     const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env));
     const { token } = await createTestApp(platform, info.accountId, { scopes: ALL_CRM_SCOPES });
-    await platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", info.accountId).execute();
+    await platform.store.db
+      .updateTable("accounts")
+      .set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 })
+      .where("id", "=", info.accountId)
+      .execute();
     // Another account keeps the default limits (190 per 10 s per app): its app must see 429s, and only 429s.
     const other = await createAccount(platform, { name: "Limited", admin: { email: `limited-${Date.now()}@example.com` } });
     const { token: limitedToken } = await createTestApp(platform, other.accountId, { scopes: ALL_CRM_SCOPES });
@@ -139,7 +186,9 @@ export const loadGroup: CaseGroup<LoadWorld> = {
     await api.waitForDeploy("load", build.autoDeployId);
     const devToken = await developerToken(server.url, info.personalAccessKey);
     const apps = await api.call("GET", "/api/v1/private-apps");
-    const functionAppId = (apps.body.results as Array<{ appId: number; projectId: number | null }>).find((a) => a.projectId !== null && a.projectId < 1_000_000)!.appId;
+    const functionAppId = (apps.body.results as Array<{ appId: number; projectId: number | null }>).find(
+      (a) => a.projectId !== null && a.projectId < 1_000_000,
+    )!.appId;
     return { db, server, token, limitedToken, devToken, functionAppId };
   },
   async close(w) {

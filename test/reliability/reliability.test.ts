@@ -19,10 +19,14 @@ for (const group of GROUPS) {
       if (ctx !== undefined) await group.close(ctx);
     });
     for (const c of casesOf(group, profile)) {
-      it(c.name, async () => {
-        const result = await runCase(group, c, ctx, profile, testEngine);
-        expect(result.ok, result.detail).toBe(true);
-      }, 300_000);
+      it(
+        c.name,
+        async () => {
+          const result = await runCase(group, c, ctx, profile, testEngine);
+          expect(result.ok, result.detail).toBe(true);
+        },
+        300_000,
+      );
     }
   });
 }

@@ -25,7 +25,8 @@ export function collectRoutes(): void {
     app.addHook("onRoute", (r: RouteOptions) => {
       const config = (r.config ?? {}) as { auth?: string; scopes?: string[] };
       // HEAD routes are Fastify's automatic twins of GETs.
-      for (const method of [r.method].flat()) if (method !== "HEAD") routes.push({ method, url: r.url, auth: config.auth ?? "none", scopes: config.scopes ?? [] });
+      for (const method of [r.method].flat())
+        if (method !== "HEAD") routes.push({ method, url: r.url, auth: config.auth ?? "none", scopes: config.scopes ?? [] });
     });
   });
 }

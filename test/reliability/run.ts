@@ -29,7 +29,9 @@ async function runEngine(engine: string): Promise<CaseResult[]> {
     try {
       for (const c of casesOf(group, profile)) {
         const result = await runCase(group, c, ctx, profile, engine);
-        console.error(`${result.ok ? pc.green("pass") : pc.red("FAIL")} ${engine} ${group.name} › ${c.name} (${(result.ms / 1000).toFixed(1)} s)${result.ok ? "" : `: ${result.detail}`}`);
+        console.error(
+          `${result.ok ? pc.green("pass") : pc.red("FAIL")} ${engine} ${group.name} › ${c.name} (${(result.ms / 1000).toFixed(1)} s)${result.ok ? "" : `: ${result.detail}`}`,
+        );
         results.push(result);
       }
     } finally {
@@ -42,25 +44,47 @@ async function runEngine(engine: string): Promise<CaseResult[]> {
 /** Each engine in a child process of its own: a clean module state, and memory figures that are that engine's alone. */
 function runChild(engine: string): Promise<CaseResult[]> {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-reliability-")), "results.json");
-  const args = [...process.execArgv, import.meta.filename, "--profile", profile.name, "--engine", engine, "--out", out, ...(values.group ? ["--group", values.group] : [])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, SPROCKET_TEST_DB: engine } });
+  const args = [
+    ...process.execArgv,
+    import.meta.filename,
+    "--profile",
+    profile.name,
+    "--engine",
+    engine,
+    "--out",
+    out,
+    ...(values.group ? ["--group", values.group] : []),
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, SPROCKET_TEST_DB: engine },
+  });
   return new Promise((resolve) => {
     child.on("exit", (code) => {
       const results = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, "utf8")) as CaseResult[]) : [];
-      if (code !== 0 && results.length === 0) results.push({ group: "runner", name: "run the suite", engine, ok: false, detail: `the ${engine} run exited with ${code}`, ms: 0 });
+      if (code !== 0 && results.length === 0)
+        results.push({ group: "runner", name: "run the suite", engine, ok: false, detail: `the ${engine} run exited with ${code}`, ms: 0 });
       resolve(results);
     });
   });
 }
 
 function printTable(results: CaseResult[]): void {
-  const table = new Table({ head: ["group", "case", "engine", "outcome", "detail", "time"].map((h) => pc.bold(h)), colWidths: [18, 44, 10, 9, 70, 9], wordWrap: true });
+  const table = new Table({
+    head: ["group", "case", "engine", "outcome", "detail", "time"].map((h) => pc.bold(h)),
+    colWidths: [18, 44, 10, 9, 70, 9],
+    wordWrap: true,
+  });
   for (const r of results) {
     table.push([r.group, r.name, r.engine, r.ok ? pc.green("pass") : pc.red("FAIL"), r.detail, `${(r.ms / 1000).toFixed(1)} s`]);
   }
   console.log(table.toString());
   const failed = results.filter((r) => !r.ok).length;
-  console.log(failed === 0 ? pc.green(`All ${results.length} cases hold (profile ${profile.name}).`) : pc.red(`${failed} of ${results.length} cases failed (profile ${profile.name}).`));
+  console.log(
+    failed === 0
+      ? pc.green(`All ${results.length} cases hold (profile ${profile.name}).`)
+      : pc.red(`${failed} of ${results.length} cases failed (profile ${profile.name}).`),
+  );
 }
 
 if (values.engine) {

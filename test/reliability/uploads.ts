@@ -101,7 +101,15 @@ export const uploadsGroup: CaseGroup<UploadWorld> = {
     for (const name of ["hostile", "hostile-json"]) await api.call("POST", "/developer/projects/v1", { body: { name } });
     const marker = `sprocket-escape-${randomBytes(4).toString("hex")}`;
     const zips = await hostileZips(marker);
-    const w: UploadWorld = { server, api, marker, zips, peakRss: 0, baseRss: process.memoryUsage().rss, sampler: setInterval(() => (w.peakRss = Math.max(w.peakRss, process.memoryUsage().rss)), 20) };
+    const w: UploadWorld = {
+      server,
+      api,
+      marker,
+      zips,
+      peakRss: 0,
+      baseRss: process.memoryUsage().rss,
+      sampler: setInterval(() => (w.peakRss = Math.max(w.peakRss, process.memoryUsage().rss)), 20),
+    };
     return w;
   },
   async close(w) {
@@ -118,17 +126,25 @@ export const uploadsGroup: CaseGroup<UploadWorld> = {
         return `413 ${res.body.subCategory ?? res.body.category}`;
       },
     },
-    { name: "deeply nested JSON (100,000 levels)", run: (w) => jsonCase(w, "100k-deep app.json", `{"name":${"[".repeat(100_000)}${"]".repeat(100_000)}}`) },
+    {
+      name: "deeply nested JSON (100,000 levels)",
+      run: (w) => jsonCase(w, "100k-deep app.json", `{"name":${"[".repeat(100_000)}${"]".repeat(100_000)}}`),
+    },
     {
       name: "huge JSON string (20 MB)",
-      run: (w) => jsonCase(w, "20 MB string in app.json", JSON.stringify({ name: "x", description: randomBytes(15 * MB).toString("base64") })),
+      run: (w) =>
+        jsonCase(w, "20 MB string in app.json", JSON.stringify({ name: "x", description: randomBytes(15 * MB).toString("base64") })),
     },
     {
       name: "nothing stored, nothing written outside, memory bounded",
       run: async (w) => {
         const escaped = escapedFiles(w);
         check(escaped.length === 0, `files escaped: ${escaped.join(", ")}`);
-        const project = await w.server.platform.store.db.selectFrom("projects").select("id").where("name", "=", "hostile").executeTakeFirstOrThrow();
+        const project = await w.server.platform.store.db
+          .selectFrom("projects")
+          .select("id")
+          .where("name", "=", "hostile")
+          .executeTakeFirstOrThrow();
         const builds = await w.server.platform.store.db.selectFrom("builds").select("id").where("project_id", "=", project.id).execute();
         check(builds.length === 0, `${builds.length} builds were recorded for refused uploads`);
         const growth = (w.peakRss - w.baseRss) / MB;

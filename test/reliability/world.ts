@@ -34,14 +34,25 @@ export interface World {
 }
 
 export async function signInSession(baseUrl: string, email: string, password: string): Promise<Session> {
-  const res = await fetch(`${baseUrl}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${baseUrl}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   if (res.status !== 200) throw new Error(`sign-in as ${email}: ${res.status} ${await res.text()}`);
-  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
 export async function developerToken(baseUrl: string, key: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/localdevauth/v1/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: key }) });
+  const res = await fetch(`${baseUrl}/localdevauth/v1/auth/refresh`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ encodedOAuthRefreshToken: key }),
+  });
   return ((await res.json()) as { oauthAccessToken: string }).oauthAccessToken;
 }
 
@@ -54,7 +65,13 @@ async function tenant(server: TestServer, label: string): Promise<Tenant> {
   const memberPassword = "member-password-1";
   const { id: memberId } = await p.store.db
     .insertInto("users")
-    .values({ email: memberEmail, password_hash: await hashPassword(memberPassword), first_name: "Plain", last_name: "User", created_at: p.clock.now() })
+    .values({
+      email: memberEmail,
+      password_hash: await hashPassword(memberPassword),
+      first_name: "Plain",
+      last_name: "User",
+      created_at: p.clock.now(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   await p.store.db.insertInto("memberships").values({ account_id: created.accountId, user_id: memberId, role: "user" }).execute();

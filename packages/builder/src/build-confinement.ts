@@ -63,7 +63,13 @@ export async function confinementPlugin(scope: BuildScope): Promise<Plugin> {
         // esbuild's own resolution fails the same way and knows when that is only a warning (a require in a try).
         if (resolved.errors.length > 0) return undefined;
         if (resolved.namespace === "file" && !resolved.external && !(await realInside(resolved.path))) {
-          return { errors: [{ text: `"${args.path}" is outside the project: a build may read only the project's own files and its installed npm dependencies.` }] };
+          return {
+            errors: [
+              {
+                text: `"${args.path}" is outside the project: a build may read only the project's own files and its installed npm dependencies.`,
+              },
+            ],
+          };
         }
         return {
           path: resolved.path,
@@ -78,13 +84,28 @@ export async function confinementPlugin(scope: BuildScope): Promise<Plugin> {
 
       build.onLoad({ filter: /.*/, namespace: "file" }, async (args): Promise<OnLoadResult> => {
         const real = await realpath(args.path).catch(() => "");
-        if (!inside(real)) return { errors: [{ text: `${shown(args.path)} is outside the project: a build may read only the project's own files and its installed npm dependencies.` }] };
+        if (!inside(real))
+          return {
+            errors: [
+              {
+                text: `${shown(args.path)} is outside the project: a build may read only the project's own files and its installed npm dependencies.`,
+              },
+            ],
+          };
         const loader = args.with.type === "json" ? "json" : BUILD_LOADERS[extname(real).toLowerCase()];
-        if (!loader) return { errors: [{ text: `${shown(args.path)}: files of type "${extname(real) || "(none)"}" cannot be imported; a build loads ${Object.keys(BUILD_LOADERS).join(" ")} files.` }] };
+        if (!loader)
+          return {
+            errors: [
+              {
+                text: `${shown(args.path)}: files of type "${extname(real) || "(none)"}" cannot be imported; a build loads ${Object.keys(BUILD_LOADERS).join(" ")} files.`,
+              },
+            ],
+          };
         try {
           const info = await stat(real);
           if (!info.isFile()) return { errors: [{ text: `${shown(args.path)} is not a regular file.` }] };
-          if (info.size > MAX_BUNDLE_BYTES) return { errors: [{ text: `${shown(args.path)} is larger than a bundle may be (${MAX_BUNDLE_BYTES / 1024 / 1024} MB).` }] };
+          if (info.size > MAX_BUNDLE_BYTES)
+            return { errors: [{ text: `${shown(args.path)} is larger than a bundle may be (${MAX_BUNDLE_BYTES / 1024 / 1024} MB).` }] };
           return { contents: await readFile(real), loader };
         } catch (error) {
           // Under the build's own uid, a file private to the server's user (EACCES).

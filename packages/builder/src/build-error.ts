@@ -1,5 +1,6 @@
 /** Stable codes for a build step that failed because of the project; the server puts them in the build's sub-status. */
-export type BuildErrorCode = "BUILD_INVALID_PACKAGE_JSON" | "BUILD_DEPENDENCY_INSTALL_FAILED" | "BUILD_BUNDLE_FAILED" | "BUILD_OUTPUT_TOO_LARGE";
+export type BuildErrorCode =
+  "BUILD_INVALID_PACKAGE_JSON" | "BUILD_DEPENDENCY_INSTALL_FAILED" | "BUILD_BUNDLE_FAILED" | "BUILD_OUTPUT_TOO_LARGE";
 
 /** One compiler message, located in the project. */
 export interface BuildProblem {

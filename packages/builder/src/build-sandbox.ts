@@ -39,8 +39,13 @@ export function bundleInSandbox<T>(request: WorkerRequest, runAs: BuildIdentity)
   const worker = workerFile();
   return new Promise((resolve, reject) => {
     // Only PATH of the server's environment passes to the worker (the child's own environment, not a setting).
-    // eslint-disable-next-line no-restricted-properties
-    const child = spawn(process.execPath, [worker], { stdio: ["pipe", "pipe", "pipe"], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, uid: runAs.uid, gid: runAs.gid });
+    const child = spawn(process.execPath, [worker], {
+      stdio: ["pipe", "pipe", "pipe"],
+      // eslint-disable-next-line no-restricted-properties -- the child's own environment, as above
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+      uid: runAs.uid,
+      gid: runAs.gid,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
@@ -51,7 +56,9 @@ export function bundleInSandbox<T>(request: WorkerRequest, runAs: BuildIdentity)
       try {
         answer = JSON.parse(stdout) as typeof answer;
       } catch {
-        reject(new Error(`The build worker (uid ${runAs.uid}) exited with code ${code}: ${stderr.trim().split("\n").slice(-5).join("\n")}`));
+        reject(
+          new Error(`The build worker (uid ${runAs.uid}) exited with code ${code}: ${stderr.trim().split("\n").slice(-5).join("\n")}`),
+        );
         return;
       }
       if (answer.error) reject(new BuildError(answer.error.code, answer.error.message, answer.error.problems));

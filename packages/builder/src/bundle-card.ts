@@ -88,7 +88,11 @@ export async function bundleCard(options: BundleCardOptions): Promise<BundledCar
 }
 
 async function cardManifest(entry: string, root: string, metafile: Metafile): Promise<CardManifest> {
-  const manifest: CardManifest = { entry: basename(entry), modules: { internal: [], external: [], globals: [] }, installedSdkVersion: null };
+  const manifest: CardManifest = {
+    entry: basename(entry),
+    modules: { internal: [], external: [], globals: [] },
+    installedSdkVersion: null,
+  };
   let sdkRoot: string | null = null;
   for (const input of Object.keys(metafile.inputs)) {
     const [namespace, global] = input.split(":");

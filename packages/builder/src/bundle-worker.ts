@@ -9,7 +9,10 @@ let input = "";
 process.stdin.on("data", (chunk: Buffer) => (input += chunk.toString("utf8")));
 process.stdin.on("end", () => {
   const request = JSON.parse(input) as WorkerRequest;
-  const work = request.kind === "function" ? bundleFunction(request.options as unknown as BundleFunctionOptions) : bundleCard(request.options as unknown as BundleCardOptions);
+  const work =
+    request.kind === "function"
+      ? bundleFunction(request.options as unknown as BundleFunctionOptions)
+      : bundleCard(request.options as unknown as BundleCardOptions);
   work.then(
     (result) => process.stdout.write(JSON.stringify({ result })),
     (error: unknown) => {
@@ -17,7 +20,11 @@ process.stdin.on("end", () => {
       const failure =
         error instanceof BuildError
           ? { code: error.code, message: error.message, problems: error.problems }
-          : { code: "BUILD_BUNDLE_FAILED", message: `The build could not finish (${(error as NodeJS.ErrnoException).code ?? "internal error"}).`, problems: [] };
+          : {
+              code: "BUILD_BUNDLE_FAILED",
+              message: `The build could not finish (${(error as NodeJS.ErrnoException).code ?? "internal error"}).`,
+              problems: [],
+            };
       process.stdout.write(JSON.stringify({ error: failure }));
     },
   );

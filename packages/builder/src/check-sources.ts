@@ -36,7 +36,11 @@ export interface SourceCheck {
  * load) in milliseconds, before an upload; what only the installed packages can tell is left to the build.
  */
 export async function checkSources(options: SourceCheckOptions): Promise<SourceCheck[]> {
-  const plugins = [packagesExternal, ...(options.uploaded ? [uploadedOnly(options.root, options.uploaded)] : []), await confinementPlugin({ root: options.root, nodeModulesDir: null })];
+  const plugins = [
+    packagesExternal,
+    ...(options.uploaded ? [uploadedOnly(options.root, options.uploaded)] : []),
+    await confinementPlugin({ root: options.root, nodeModulesDir: null }),
+  ];
   return Promise.all(options.entries.map((entry) => checkEntry(options.root, entry, plugins)));
 }
 
@@ -70,7 +74,8 @@ async function checkEntry(root: string, entry: SourceEntry, plugins: Plugin[]): 
   } catch (error) {
     const errors = (error as { errors?: Message[] }).errors;
     // Not a compile error: a tsconfig that points outside the project or is not JSON (projectTsconfig's BuildError).
-    if (!Array.isArray(errors)) return { entry, problems: [{ file: entry.file, line: 0, column: 0, message: (error as Error).message }], inputs: [] };
+    if (!Array.isArray(errors))
+      return { entry, problems: [{ file: entry.file, line: 0, column: 0, message: (error as Error).message }], inputs: [] };
     return { entry, problems: errors.map(toProblem), inputs: [] };
   }
 }
@@ -91,7 +96,9 @@ function uploadedOnly(root: string, uploaded: ReadonlySet<string>): Plugin {
       b.onLoad({ filter: /.*/, namespace: "file" }, (args) => {
         const file = relativeTo(root, args.path);
         if (uploaded.has(file) || file.startsWith("../")) return undefined;
-        return { errors: [{ text: `${file} is not uploaded (its name starts with "." or .hsignore lists it), so a build cannot import it.` }] };
+        return {
+          errors: [{ text: `${file} is not uploaded (its name starts with "." or .hsignore lists it), so a build cannot import it.` }],
+        };
       });
     },
   };

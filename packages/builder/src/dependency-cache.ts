@@ -67,15 +67,28 @@ export async function installDependencies(options: InstallDependenciesOptions): 
   const workspaceDirs = Object.fromEntries(workspaces.map((w) => [w.name, join(packageDir, w.folder)]));
   const lockfile = options.lockfilePath === undefined ? null : await readFile(options.lockfilePath).catch(ignoreMissing);
   const lockfileName = options.lockfilePath === undefined ? "package-lock.json" : basename(options.lockfilePath);
-  if (lockfile !== null) refuseLocalLockfileEntries(lockfile, shown(lockfileName), workspaces.map((w) => w.folder));
-  const yarnLock = lockfile !== null || options.yarnLockPath === undefined ? null : await readFile(options.yarnLockPath, "utf8").catch(ignoreMissing);
+  if (lockfile !== null)
+    refuseLocalLockfileEntries(
+      lockfile,
+      shown(lockfileName),
+      workspaces.map((w) => w.folder),
+    );
+  const yarnLock =
+    lockfile !== null || options.yarnLockPath === undefined ? null : await readFile(options.yarnLockPath, "utf8").catch(ignoreMissing);
   const yarn = yarnLock === null ? null : yarnLockPins(yarnLock, manifest, shown("yarn.lock"));
   const cacheKey = dependencyCacheKey(manifest, lockfile, workspaces, yarn);
-  if (!hasDependencies(manifest) && !workspaces.some((w) => hasDependencies(w.manifest))) return { nodeModulesDir: null, cacheKey, cached: true, warnings: [], workspaces: workspaceDirs };
+  if (!hasDependencies(manifest) && !workspaces.some((w) => hasDependencies(w.manifest)))
+    return { nodeModulesDir: null, cacheKey, cached: true, warnings: [], workspaces: workspaceDirs };
 
   const finalDir = join(options.cacheDir, cacheKey);
   const nodeModulesDir = join(finalDir, "node_modules");
-  const result = (notes: InstallNote[], cached: boolean): InstalledDependencies => ({ nodeModulesDir, cacheKey, cached, warnings: notes.map((n) => warningText(n, folder)), workspaces: workspaceDirs });
+  const result = (notes: InstallNote[], cached: boolean): InstalledDependencies => ({
+    nodeModulesDir,
+    cacheKey,
+    cached,
+    warnings: notes.map((n) => warningText(n, folder)),
+    workspaces: workspaceDirs,
+  });
   if (await exists(finalDir)) {
     // Entries cached before builds had an identity of their own were 0700 (mkdtemp's mode): open them to it.
     if (options.runAs) await chmod(finalDir, 0o755);
@@ -112,7 +125,10 @@ async function installInto(job: InstallJob): Promise<InstallNote[]> {
   };
   try {
     const pinned = job.yarn !== null && Object.keys(job.yarn.pins).length > 0;
-    await writeFile(join(staging, "package.json"), JSON.stringify(pinned ? pinnedManifest(job.manifest, job.yarn!.pins) : job.manifest, null, 2));
+    await writeFile(
+      join(staging, "package.json"),
+      JSON.stringify(pinned ? pinnedManifest(job.manifest, job.yarn!.pins) : job.manifest, null, 2),
+    );
     if (job.lockfile) await copyFile(options.lockfilePath!, join(staging, job.lockfile));
     // npm links each workspace from node_modules and installs its dependencies: it needs their package.json files.
     for (const workspace of job.workspaces) {
@@ -127,7 +143,11 @@ async function installInto(job: InstallJob): Promise<InstallNote[]> {
       await owner(home);
       await chownTree(staging, runAs.uid, runAs.gid);
     }
-    const serverPaths: Array<[string, string]> = [[staging, job.folder || "."], [options.cacheDir, "(dependency cache)"], ...(home ? [[home, "(npm home)"] as [string, string]] : [])];
+    const serverPaths: Array<[string, string]> = [
+      [staging, job.folder || "."],
+      [options.cacheDir, "(dependency cache)"],
+      ...(home ? [[home, "(npm home)"] as [string, string]] : []),
+    ];
     const notes: InstallNote[] = job.yarn ? [{ kind: "yarn-lock-read", pinned: Object.keys(job.yarn.pins).length }] : [];
     let command: "ci" | "install" = job.lockfile ? "ci" : "install";
     let lockfile = job.lockfile;
@@ -135,7 +155,15 @@ async function installInto(job: InstallJob): Promise<InstallNote[]> {
     for (;;) {
       const args = [command, ...NPM_FLAGS];
       options.log?.(`Running npm ${args.join(" ")}`);
-      const ran = await runNpm({ command: options.npmCommand ?? "npm", args, cwd: staging, timeoutMs: options.timeoutMs ?? 300_000, signal: options.signal, runAs, home });
+      const ran = await runNpm({
+        command: options.npmCommand ?? "npm",
+        args,
+        cwd: staging,
+        timeoutMs: options.timeoutMs ?? 300_000,
+        signal: options.signal,
+        runAs,
+        home,
+      });
       if (ran.ok) break;
       const failure = npmFailure(withoutServerPaths(ran.output, serverPaths));
       if (command === "ci" && isLockOutOfStep(failure)) {
@@ -183,7 +211,10 @@ function installFailed(command: string, folder: string, failed: string, failure:
     const tail = output.trimEnd().split("\n").slice(-20).join("\n");
     return new BuildError("BUILD_DEPENDENCY_INSTALL_FAILED", `npm ${command} ${failed} in ${where}.${tail ? `\n${tail}` : ""}`);
   }
-  return new BuildError("BUILD_DEPENDENCY_INSTALL_FAILED", `npm ${command} ${failed} in ${where}${failure.summary ? `: ${failure.summary}` : "."}\n${failure.lines.join("\n")}`);
+  return new BuildError(
+    "BUILD_DEPENDENCY_INSTALL_FAILED",
+    `npm ${command} ${failed} in ${where}${failure.summary ? `: ${failure.summary}` : "."}\n${failure.lines.join("\n")}`,
+  );
 }
 
 async function readNotes(finalDir: string): Promise<InstallNote[]> {
@@ -197,7 +228,11 @@ async function readNotes(finalDir: string): Promise<InstallNote[]> {
  */
 function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null, workspaces: Workspace[], yarn: YarnPins | null): string {
   const sorted = (deps: Record<string, string> | undefined) => Object.entries(deps ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
-  const declared = (m: PackageManifest) => ({ dependencies: sorted(m.dependencies), optionalDependencies: sorted(m.optionalDependencies), overrides: m.overrides ?? null });
+  const declared = (m: PackageManifest) => ({
+    dependencies: sorted(m.dependencies),
+    optionalDependencies: sorted(m.optionalDependencies),
+    overrides: m.overrides ?? null,
+  });
   const material = JSON.stringify({
     format: 2,
     node: process.versions.node.split(".")[0],
@@ -212,7 +247,8 @@ function dependencyCacheKey(manifest: PackageManifest, lockfile: Buffer | null, 
 
 async function chownTree(dir: string, uid: number, gid: number): Promise<void> {
   await lchown(dir, uid, gid);
-  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) await lchown(join(entry.parentPath, entry.name), uid, gid);
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true }))
+    await lchown(join(entry.parentPath, entry.name), uid, gid);
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): null {

@@ -61,7 +61,8 @@ export async function runEsbuild(options: BuildOptions, run: EsbuildRun): Promis
   }
   const outputs = result.outputFiles;
   for (const output of outputs) {
-    if (output.contents.length > MAX_BUNDLE_BYTES) throw outputTooLarge(`${run.what}: ${basename(output.path)}`, output.contents.length, MAX_BUNDLE_BYTES);
+    if (output.contents.length > MAX_BUNDLE_BYTES)
+      throw outputTooLarge(`${run.what}: ${basename(output.path)}`, output.contents.length, MAX_BUNDLE_BYTES);
   }
   const map = outputs.find((output) => output.path.endsWith(".map"));
   const scopedMap = map ? scopeSourceMap(map.text, dirname(map.path), scope) : undefined;
@@ -70,7 +71,10 @@ export async function runEsbuild(options: BuildOptions, run: EsbuildRun): Promis
     if (output === map) {
       if (run.sourceMap === "linked" || run.sourceMap === "external") await writeFile(output.path, scopedMap!);
     } else if (output.path === run.outfile && run.sourceMap === "inline" && scopedMap !== undefined) {
-      await writeFile(output.path, `${output.text}//# sourceMappingURL=data:application/json;base64,${Buffer.from(scopedMap).toString("base64")}\n`);
+      await writeFile(
+        output.path,
+        `${output.text}//# sourceMappingURL=data:application/json;base64,${Buffer.from(scopedMap).toString("base64")}\n`,
+      );
     } else {
       await mkdir(dirname(output.path), { recursive: true });
       await writeFile(output.path, output.contents);

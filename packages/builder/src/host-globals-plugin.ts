@@ -20,6 +20,9 @@ export const hostGlobalsPlugin: Plugin = {
   name: "sprocket-host-globals",
   setup(build) {
     build.onResolve({ filter: /^(react|react-dom|@remote-ui\/react)$/ }, (args) => ({ path: args.path, namespace: NAMESPACE }));
-    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({ contents: `module.exports = ${HOST_GLOBALS[args.path]};`, loader: "js" }));
+    build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => ({
+      contents: `module.exports = ${HOST_GLOBALS[args.path]};`,
+      loader: "js",
+    }));
   },
 };

@@ -17,11 +17,17 @@ export type InstallNote =
 export function outOfStepNote(lockfile: string, failure: NpmFailure): InstallNote {
   const { mismatches } = failure;
   const more = mismatches.length - SHOWN_MISMATCHES;
-  return { kind: "lock-out-of-step", lockfile, mismatches: more > 0 ? [...mismatches.slice(0, SHOWN_MISMATCHES), `and ${more} more`] : mismatches };
+  return {
+    kind: "lock-out-of-step",
+    lockfile,
+    mismatches: more > 0 ? [...mismatches.slice(0, SHOWN_MISMATCHES), `and ${more} more`] : mismatches,
+  };
 }
 
 export function notServedNote(lockfile: string | null, failure: NpmFailure): InstallNote {
-  return lockfile === null ? { kind: "yarn-pin-not-served", reason: failure.summary } : { kind: "lock-not-served", lockfile, reason: failure.summary };
+  return lockfile === null
+    ? { kind: "yarn-pin-not-served", reason: failure.summary }
+    : { kind: "lock-not-served", lockfile, reason: failure.summary };
 }
 
 /** The build warning for a note, naming the package folder by its path in the project. */

@@ -12,7 +12,10 @@ export function refuseLocalManifestSpecs(manifest: Record<string, unknown>, show
   for (const field of ["dependencies", "optionalDependencies", "overrides"]) {
     for (const [name, spec] of specsIn(manifest[field], [])) {
       if (LOCAL_SPEC.test(spec.replace(/^npm:(@[^/]+\/)?[^@]+@/, ""))) {
-        throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: ${field} "${name.join(" > ")}" is "${spec}", a package on the server's disk. Use a version from the npm registry.`);
+        throw new BuildError(
+          "BUILD_INVALID_PACKAGE_JSON",
+          `${shown}: ${field} "${name.join(" > ")}" is "${spec}", a package on the server's disk. Use a version from the npm registry.`,
+        );
       }
     }
   }
@@ -32,7 +35,10 @@ export function refuseLocalLockfileEntries(lockfile: Buffer, shown: string, work
     throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown} is not valid JSON: ${(error as Error).message}`);
   }
   const refuse = (where: string, what: string) => {
-    throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: "${where}" ${what}, a package on the server's disk. Lock only packages from the npm registry.`);
+    throw new BuildError(
+      "BUILD_INVALID_PACKAGE_JSON",
+      `${shown}: "${where}" ${what}, a package on the server's disk. Lock only packages from the npm registry.`,
+    );
   };
   const workspace = new Set(workspaceFolders);
   for (const [key, entry] of Object.entries(parsed.packages ?? {})) {
@@ -43,7 +49,12 @@ export function refuseLocalLockfileEntries(lockfile: Buffer, shown: string, work
       continue;
     }
     if (!/^(.*\/)?node_modules\//.test(key) || key.split("/").includes("..")) refuse(key, "is not under node_modules");
-    const workspaceLink = typeof entry === "object" && entry !== null && entry.link === true && typeof entry.resolved === "string" && workspace.has(entry.resolved);
+    const workspaceLink =
+      typeof entry === "object" &&
+      entry !== null &&
+      entry.link === true &&
+      typeof entry.resolved === "string" &&
+      workspace.has(entry.resolved);
     if (!workspaceLink) checkEntry(key, entry, refuse);
   }
   const walk = (deps: Record<string, LockEntry> | undefined, path: string[]) => {

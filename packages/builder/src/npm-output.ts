@@ -32,11 +32,15 @@ export function npmFailure(output: string): NpmFailure {
   for (let i = 0; i < end; i++) {
     const body = bodies[i]!;
     // The debug log's path is the server's (npm's home), and the user cannot read it anyway.
-    if (body === "" || body.startsWith("A complete log of this run can be found in") || body.startsWith("Log files were not written")) continue;
+    if (body === "" || body.startsWith("A complete log of this run can be found in") || body.startsWith("Log files were not written"))
+      continue;
     kept.push(errorLines[i]!.trimEnd());
   }
   const code = /^code (\S+)/.exec(bodies.find((body) => body.startsWith("code ")) ?? "")?.[1] ?? "";
-  const lines = kept.length > MAX_REASON_LINES ? [...kept.slice(0, MAX_REASON_LINES - 1), `npm error ... (${kept.length - MAX_REASON_LINES + 1} more lines)`] : kept;
+  const lines =
+    kept.length > MAX_REASON_LINES
+      ? [...kept.slice(0, MAX_REASON_LINES - 1), `npm error ... (${kept.length - MAX_REASON_LINES + 1} more lines)`]
+      : kept;
   const bodiesKept = kept.map((line) => line.replace(ERROR_PREFIX, ""));
   const reason = bodiesKept.filter((body) => !body.startsWith("code "));
   const summary = (reason[0] ?? "").replace(/^(notarget|404)\s+/, "").trim();

@@ -30,7 +30,9 @@ export async function readPackageJson(path: string, shown: string): Promise<Pack
   const manifest = parsed as Record<string, unknown>;
   for (const field of ["dependencies", "optionalDependencies"]) {
     const value = manifest[field];
-    const valid = value === undefined || (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string"));
+    const valid =
+      value === undefined ||
+      (typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string"));
     if (!valid) throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: "${field}" must map package names to version strings.`);
   }
   return manifest as PackageManifest;

@@ -61,7 +61,8 @@ async function readCompilerOptions(file: string, root: string, seen: Set<string>
   if (typeof config.extends === "string" && config.extends.startsWith(".") && !seen.has(real)) {
     seen.add(real);
     const base = resolve(dirname(file), config.extends.endsWith(".json") ? config.extends : `${config.extends}.json`);
-    if (base !== root && !base.startsWith(root + sep)) throw new BuildError("BUILD_BUNDLE_FAILED", `${shown}: "extends" points outside the project.`);
+    if (base !== root && !base.startsWith(root + sep))
+      throw new BuildError("BUILD_BUNDLE_FAILED", `${shown}: "extends" points outside the project.`);
     options = (await readCompilerOptions(base, root, seen)) ?? {};
   }
   const own = config.compilerOptions ?? {};

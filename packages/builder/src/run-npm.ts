@@ -2,7 +2,15 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { BuildIdentity } from "./build-sandbox";
 
-export const NPM_FLAGS = ["--omit=dev", "--ignore-scripts", "--no-audit", "--no-fund", "--no-update-notifier", "--no-progress", "--loglevel=error"];
+export const NPM_FLAGS = [
+  "--omit=dev",
+  "--ignore-scripts",
+  "--no-audit",
+  "--no-fund",
+  "--no-update-notifier",
+  "--no-progress",
+  "--loglevel=error",
+];
 // npm passes its own settings to child processes as npm_config_*; a build started under `npm start` must not inherit
 // e.g. `workspace` or `global`. Only the settings that say how to reach the registry go through.
 const KEPT_NPM_CONFIG = new Set(["registry", "cache", "userconfig", "proxy", "https_proxy", "noproxy", "cafile", "strict_ssl"]);
@@ -27,7 +35,13 @@ export function runNpm(run: NpmRun): Promise<NpmResult> {
   return new Promise((resolve, reject) => {
     const env = run.home ? { ...npmEnvironment(), HOME: run.home, npm_config_cache: join(run.home, "cache") } : npmEnvironment();
     const { signal, runAs } = run;
-    const child = spawn(run.command, run.args, { cwd: run.cwd, env, stdio: ["ignore", "pipe", "pipe"], ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}), ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}) });
+    const child = spawn(run.command, run.args, {
+      cwd: run.cwd,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      ...(runAs ? { uid: runAs.uid, gid: runAs.gid } : {}),
+      ...(signal ? { signal, killSignal: "SIGKILL" as const } : {}),
+    });
     // npm's reason comes first and its usage text after it: keep the head, and the tail once that is too long.
     let output = "";
     const collect = (chunk: Buffer) => {
@@ -46,7 +60,8 @@ export function runNpm(run: NpmRun): Promise<NpmResult> {
       clearTimeout(timer);
       if (signal?.aborted) reject(signal.reason);
       else if (code === 0) resolve({ ok: true });
-      else if (killedBy === "SIGKILL") resolve({ ok: false, failed: `did not finish within ${Math.round(run.timeoutMs / 1000)} s`, output });
+      else if (killedBy === "SIGKILL")
+        resolve({ ok: false, failed: `did not finish within ${Math.round(run.timeoutMs / 1000)} s`, output });
       else resolve({ ok: false, failed: `failed with exit code ${code}`, output });
     });
   });

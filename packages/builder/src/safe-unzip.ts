@@ -136,14 +136,26 @@ async function scanEntries(zip: yauzl.ZipFile, archiveSize: number, limits: Unpa
       const shown = JSON.stringify(name.path);
       const type = (entry.externalFileAttributes >>> 16) & S_IFMT;
       if (type === S_IFLNK) {
-        throw new UploadRejectedError("UPLOAD_SYMLINK", `Zip entry ${shown} is a symbolic link. Replace it with the file it points to.`, name.path);
+        throw new UploadRejectedError(
+          "UPLOAD_SYMLINK",
+          `Zip entry ${shown} is a symbolic link. Replace it with the file it points to.`,
+          name.path,
+        );
       }
       if (type !== 0 && type !== S_IFREG && type !== S_IFDIR) {
-        throw new UploadRejectedError("UPLOAD_SPECIAL_FILE", `Zip entry ${shown} is not a regular file or folder (a device, pipe or socket).`, name.path);
+        throw new UploadRejectedError(
+          "UPLOAD_SPECIAL_FILE",
+          `Zip entry ${shown} is not a regular file or folder (a device, pipe or socket).`,
+          name.path,
+        );
       }
       if (type === S_IFDIR) name.isDirectory = true;
       if (entry.isEncrypted()) {
-        throw new UploadRejectedError("UPLOAD_UNSUPPORTED", `Zip entry ${shown} is encrypted. Upload an archive without a password.`, name.path);
+        throw new UploadRejectedError(
+          "UPLOAD_UNSUPPORTED",
+          `Zip entry ${shown} is encrypted. Upload an archive without a password.`,
+          name.path,
+        );
       }
       if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
         throw new UploadRejectedError(
@@ -152,16 +164,27 @@ async function scanEntries(zip: yauzl.ZipFile, archiveSize: number, limits: Unpa
           name.path,
         );
       }
-      if ((name.isDirectory && entry.uncompressedSize > 0) || (entry.compressionMethod === STORED && entry.compressedSize !== entry.uncompressedSize)) {
+      if (
+        (name.isDirectory && entry.uncompressedSize > 0) ||
+        (entry.compressionMethod === STORED && entry.compressedSize !== entry.uncompressedSize)
+      ) {
         throw new UploadRejectedError("UPLOAD_CORRUPT", `Zip entry ${shown} has inconsistent sizes in its header.`, name.path);
       }
       if (entry.relativeOffsetOfLocalHeader + entry.compressedSize > archiveSize) {
-        throw new UploadRejectedError("UPLOAD_CORRUPT", `Zip entry ${shown} points past the end of the archive; the upload is truncated or damaged.`, name.path);
+        throw new UploadRejectedError(
+          "UPLOAD_CORRUPT",
+          `Zip entry ${shown} points past the end of the archive; the upload is truncated or damaged.`,
+          name.path,
+        );
       }
       // Entries sharing data (the "overlapping files" bomb) reuse offsets or claim more bytes than the archive has.
       compressedTotal += entry.compressedSize;
       if (offsets.has(entry.relativeOffsetOfLocalHeader) || compressedTotal > archiveSize) {
-        throw new UploadRejectedError("UPLOAD_ZIP_BOMB", `Zip entry ${shown} overlaps another entry's data, a zip-bomb construction.`, name.path);
+        throw new UploadRejectedError(
+          "UPLOAD_ZIP_BOMB",
+          `Zip entry ${shown} overlaps another entry's data, a zip-bomb construction.`,
+          name.path,
+        );
       }
       offsets.add(entry.relativeOffsetOfLocalHeader);
       if (entry.uncompressedSize > limits.ratioFloorBytes && entry.uncompressedSize > limits.maxRatio * entry.compressedSize) {
@@ -191,7 +214,11 @@ async function scanEntries(zip: yauzl.ZipFile, archiveSize: number, limits: Unpa
 
 function claimPath(occupied: Map<string, "file" | "dir" | "implied-dir">, name: EntryName): void {
   const duplicate = (why: string) =>
-    new UploadRejectedError("UPLOAD_DUPLICATE_ENTRY", `Zip entry ${JSON.stringify(name.path)} ${why}. Each path may appear once.`, name.path);
+    new UploadRejectedError(
+      "UPLOAD_DUPLICATE_ENTRY",
+      `Zip entry ${JSON.stringify(name.path)} ${why}. Each path may appear once.`,
+      name.path,
+    );
   const parts = name.collisionKey.split("/");
   for (let i = 1; i < parts.length; i++) {
     const ancestor = parts.slice(0, i).join("/");
@@ -239,7 +266,11 @@ async function* checkedChunks(zip: yauzl.ZipFile, entry: yauzl.Entry, name: Entr
     throw new UploadRejectedError("UPLOAD_CORRUPT", `Zip entry ${shown} cannot be read (${(error as Error).message}).`, name.path);
   }
   if (actual !== entry.uncompressedSize) {
-    throw new UploadRejectedError("UPLOAD_CORRUPT", `Zip entry ${shown} is truncated: ${actual} of ${entry.uncompressedSize} bytes.`, name.path);
+    throw new UploadRejectedError(
+      "UPLOAD_CORRUPT",
+      `Zip entry ${shown} is truncated: ${actual} of ${entry.uncompressedSize} bytes.`,
+      name.path,
+    );
   }
   if (checksum !== entry.crc32) {
     throw new UploadRejectedError("UPLOAD_CORRUPT", `Zip entry ${shown} fails its CRC-32 check; the upload is damaged.`, name.path);

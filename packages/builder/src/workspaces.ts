@@ -24,15 +24,24 @@ export async function findWorkspaces(packageDir: string, manifest: PackageManife
   try {
     found = await mapWorkspaces({ cwd: packageDir, pkg: { workspaces: manifest.workspaces } });
   } catch (error) {
-    const reason = (error as Error).message.split(packageDir + sep).join("").split(packageDir).join(".");
+    const reason = (error as Error).message
+      .split(packageDir + sep)
+      .join("")
+      .split(packageDir)
+      .join(".");
     throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}/package.json: "workspaces" cannot be read: ${reason}`);
   }
   const base = await realpath(packageDir);
   const workspaces: Workspace[] = [];
   for (const [name, dir] of found) {
-    const folder = relative(base, await realpath(dir).catch(() => dir)).split(sep).join("/");
+    const folder = relative(base, await realpath(dir).catch(() => dir))
+      .split(sep)
+      .join("/");
     if (folder === "" || folder === ".." || folder.startsWith("../") || folder.startsWith("/")) {
-      throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}/package.json: workspace "${name}" is not a folder inside ${shown}. Workspaces must live in the package's own folder.`);
+      throw new BuildError(
+        "BUILD_INVALID_PACKAGE_JSON",
+        `${shown}/package.json: workspace "${name}" is not a folder inside ${shown}. Workspaces must live in the package's own folder.`,
+      );
     }
     const manifestShown = `${shown}/${folder}/package.json`;
     const workspaceManifest = await readPackageJson(join(base, folder, "package.json"), manifestShown);

@@ -35,7 +35,10 @@ export function yarnLockPins(text: string, manifest: PackageManifest, shown: str
     if (key === "__metadata" || typeof value !== "object" || value === null) continue;
     const entry = value as { version?: unknown; resolved?: unknown; resolution?: unknown };
     const refuse = (what: string) => {
-      throw new BuildError("BUILD_INVALID_PACKAGE_JSON", `${shown}: "${key}" ${what}, a package on the server's disk. Lock only packages from the npm registry.`);
+      throw new BuildError(
+        "BUILD_INVALID_PACKAGE_JSON",
+        `${shown}: "${key}" ${what}, a package on the server's disk. Lock only packages from the npm registry.`,
+      );
     };
     if (typeof entry.resolved === "string" && !/^https?:\/\//i.test(entry.resolved)) refuse(`resolves to "${entry.resolved}"`);
     if (typeof entry.resolution === "string" && LOCAL_PROTOCOL.test(entry.resolution)) refuse(`resolves to "${entry.resolution}"`);
@@ -57,6 +60,7 @@ export function yarnLockPins(text: string, manifest: PackageManifest, shown: str
 
 /** The manifest with its direct dependencies pinned to yarn.lock's versions. */
 export function pinnedManifest(manifest: PackageManifest, pins: Record<string, string>): PackageManifest {
-  const pin = (deps: Record<string, string> | undefined) => (deps ? Object.fromEntries(Object.entries(deps).map(([name, range]) => [name, pins[name] ?? range])) : undefined);
+  const pin = (deps: Record<string, string> | undefined) =>
+    deps ? Object.fromEntries(Object.entries(deps).map(([name, range]) => [name, pins[name] ?? range])) : undefined;
   return { ...manifest, dependencies: pin(manifest.dependencies), optionalDependencies: pin(manifest.optionalDependencies) };
 }

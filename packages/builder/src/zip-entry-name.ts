@@ -29,23 +29,39 @@ export function parseEntryName(raw: Buffer, maxPathDepth: number): EntryName {
     );
   }
   if (/[\u0000-\u001f\u007f]/.test(name)) {
-    throw new UploadRejectedError("UPLOAD_INVALID_NAME", `Zip entry ${JSON.stringify(name)} has control characters in its name. Rename the file.`, name);
+    throw new UploadRejectedError(
+      "UPLOAD_INVALID_NAME",
+      `Zip entry ${JSON.stringify(name)} has control characters in its name. Rename the file.`,
+      name,
+    );
   }
   // Windows tools sometimes write `\` as the separator; treat it as one, so `..\x` is caught below.
   const slashed = name.replaceAll("\\", "/");
   if (slashed.startsWith("/") || /^[A-Za-z]:/.test(slashed)) {
-    throw new UploadRejectedError("UPLOAD_ZIP_SLIP", `Zip entry ${JSON.stringify(name)} is an absolute path. Archive entries must be relative to the project folder.`, name);
+    throw new UploadRejectedError(
+      "UPLOAD_ZIP_SLIP",
+      `Zip entry ${JSON.stringify(name)} is an absolute path. Archive entries must be relative to the project folder.`,
+      name,
+    );
   }
   const segments = slashed.split("/").filter((segment) => segment !== "" && segment !== ".");
   if (segments.includes("..")) {
-    throw new UploadRejectedError("UPLOAD_ZIP_SLIP", `Zip entry ${JSON.stringify(name)} contains a ".." segment, which could write outside the project folder. Remove it from the archive.`, name);
+    throw new UploadRejectedError(
+      "UPLOAD_ZIP_SLIP",
+      `Zip entry ${JSON.stringify(name)} contains a ".." segment, which could write outside the project folder. Remove it from the archive.`,
+      name,
+    );
   }
   if (segments.length === 0) {
     throw new UploadRejectedError("UPLOAD_INVALID_NAME", `Zip entry ${JSON.stringify(name)} has an empty name.`, name);
   }
   const longSegment = segments.find((segment) => Buffer.byteLength(segment) > 255);
   if (longSegment !== undefined) {
-    throw new UploadRejectedError("UPLOAD_INVALID_NAME", `Zip entry ${JSON.stringify(name)} has a path segment longer than 255 bytes. Shorten the name.`, name);
+    throw new UploadRejectedError(
+      "UPLOAD_INVALID_NAME",
+      `Zip entry ${JSON.stringify(name)} has a path segment longer than 255 bytes. Shorten the name.`,
+      name,
+    );
   }
   if (segments.length > maxPathDepth) {
     throw new UploadRejectedError(

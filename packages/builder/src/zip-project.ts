@@ -40,7 +40,11 @@ export class UnsafeEntryError extends Error {
  */
 export async function zipDirectory(dir: string, options: ZipDirectoryOptions = {}): Promise<Buffer> {
   const rootInfo = await lstat(dir);
-  if (!rootInfo.isDirectory()) throw new UnsafeEntryError("", `${dir} is ${rootInfo.isSymbolicLink() ? "a symbolic link" : "not a folder"}; only a real folder can be zipped.`);
+  if (!rootInfo.isDirectory())
+    throw new UnsafeEntryError(
+      "",
+      `${dir} is ${rootInfo.isSymbolicLink() ? "a symbolic link" : "not a folder"}; only a real folder can be zipped.`,
+    );
   const root = await realpath(dir);
   const zip = new yazl.ZipFile();
   for (const file of await listFiles(root, "", options.ignore ?? (() => false))) {
@@ -48,7 +52,8 @@ export async function zipDirectory(dir: string, options: ZipDirectoryOptions = {
     // A folder swapped for a link after the walk would lead out: check again right before reading, and never follow
     // a link in the last step.
     const real = await realpath(path);
-    if (!real.startsWith(root + sep)) throw new UnsafeEntryError(file.path, `${join(dir, file.path)} leads outside ${dir}; uploads may only contain regular files.`);
+    if (!real.startsWith(root + sep))
+      throw new UnsafeEntryError(file.path, `${join(dir, file.path)} leads outside ${dir}; uploads may only contain regular files.`);
     zip.addReadStreamLazy(file.path, { ...ENTRY_OPTIONS, size: file.size }, (done) => {
       open(real, constants.O_RDONLY | constants.O_NOFOLLOW).then(
         (handle) => done(null, handle.createReadStream()),
@@ -94,7 +99,11 @@ async function listFiles(root: string, prefix: string, ignore: IgnoreRule): Prom
     if (ignore(path, info.isDirectory())) continue;
     if (info.isDirectory()) files.push(...(await listFiles(root, path, ignore)));
     else if (info.isFile()) files.push({ path, size: info.size });
-    else throw new UnsafeEntryError(path, `${join(root, path)} is a symbolic link or special file; uploads may only contain regular files. Replace it with a copy.`);
+    else
+      throw new UnsafeEntryError(
+        path,
+        `${join(root, path)} is a symbolic link or special file; uploads may only contain regular files. Replace it with a copy.`,
+      );
   }
   return files;
 }

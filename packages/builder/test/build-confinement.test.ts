@@ -62,7 +62,9 @@ describe("a build reads only the project and its node_modules", () => {
   it("refuses an absolute import, at the importing file and line", async () => {
     const error = await refused("absolute", `import boot from "${secretJson}";\nexport const main = async () => boot;\n`);
     expect(error.code).toBe("BUILD_BUNDLE_FAILED");
-    expect(error.problems).toEqual([expect.objectContaining({ file: "src/absolute.js", line: 1, column: 18, message: expect.stringContaining("outside the project") })]);
+    expect(error.problems).toEqual([
+      expect.objectContaining({ file: "src/absolute.js", line: 1, column: 18, message: expect.stringContaining("outside the project") }),
+    ]);
     expect(error.message).toContain("src/absolute.js:1:18: ");
   });
 
@@ -73,7 +75,12 @@ describe("a build reads only the project and its node_modules", () => {
 
   it("refuses a ../ path out of the project", async () => {
     const error = await refused("dotdot", `const boot = require("../../data/bootstrap.json");\nexports.main = async () => boot;\n`);
-    expect(error.problems[0]).toMatchObject({ file: "src/dotdot.js", line: 1, column: 22, message: expect.stringContaining("outside the project") });
+    expect(error.problems[0]).toMatchObject({
+      file: "src/dotdot.js",
+      line: 1,
+      column: 22,
+      message: expect.stringContaining("outside the project"),
+    });
   });
 
   it("refuses a symlink in the project that points out of it, to a file or a folder", async () => {
@@ -97,7 +104,10 @@ describe("a build reads only the project and its node_modules", () => {
 
   it.each(["text", "bytes", "file"])('refuses an import with { type: "%s" }, even of a project file', async (type) => {
     await projectFile("src/notes.txt", "inside the project");
-    const error = await refused(`attr-${type}`, `import key from "${secretText}" with { type: "${type}" };\nimport notes from "./notes.txt" with { type: "${type}" };\nexport const main = () => [key, notes];\n`);
+    const error = await refused(
+      `attr-${type}`,
+      `import key from "${secretText}" with { type: "${type}" };\nimport notes from "./notes.txt" with { type: "${type}" };\nexport const main = () => [key, notes];\n`,
+    );
     expect(error.problems.map((p) => [p.file, p.line])).toEqual([
       [`src/attr-${type}.js`, 1],
       [`src/attr-${type}.js`, 2],
@@ -118,10 +128,17 @@ describe("a build reads only the project and its node_modules", () => {
   });
 
   it("applies to cards too", async () => {
-    const entry = await projectFile("src/Card.jsx", `import React from "react";\nimport boot from "${secretJson}";\nexport default () => <p>{boot.password}</p>;\n`);
+    const entry = await projectFile(
+      "src/Card.jsx",
+      `import React from "react";\nimport boot from "${secretJson}";\nexport default () => <p>{boot.password}</p>;\n`,
+    );
     const outFile = join(work, "out", "Card.js");
     const error = await bundleCard({ entry, outFile, root: project, mode: "production" }).catch((e: unknown) => e);
-    expect((error as BuildError).problems[0]).toMatchObject({ file: "src/Card.jsx", line: 2, message: expect.stringContaining("outside the project") });
+    expect((error as BuildError).problems[0]).toMatchObject({
+      file: "src/Card.jsx",
+      line: 2,
+      message: expect.stringContaining("outside the project"),
+    });
     expect(await stat(outFile).catch(() => null)).toBeNull();
   });
 });
@@ -131,15 +148,24 @@ describe("what a build writes", () => {
     // Each file is under the cap; the bundle of all three is not.
     const chunk = "x".repeat(Math.ceil(MAX_BUNDLE_BYTES / 3));
     for (const n of [1, 2, 3]) await projectFile(`big/part${n}.json`, JSON.stringify(`${n}${chunk}`));
-    const entry = await projectFile("src/Big.jsx", `import React from "react";\nconst parts = [1, 2, 3].map((n) => require("../big/part" + n + ".json"));\nexport default () => <p>{parts.join("")}</p>;\n`);
+    const entry = await projectFile(
+      "src/Big.jsx",
+      `import React from "react";\nconst parts = [1, 2, 3].map((n) => require("../big/part" + n + ".json"));\nexport default () => <p>{parts.join("")}</p>;\n`,
+    );
     const outFile = join(work, "out", "Big.js");
     const error = await bundleCard({ entry, outFile, root: project, mode: "production" }).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: "BUILD_OUTPUT_TOO_LARGE", message: expect.stringMatching(/^Card src\/Big\.jsx: Big\.js is 2\d\.\d MB, more than the 20 MB a build may produce/) });
+    expect(error).toMatchObject({
+      code: "BUILD_OUTPUT_TOO_LARGE",
+      message: expect.stringMatching(/^Card src\/Big\.jsx: Big\.js is 2\d\.\d MB, more than the 20 MB a build may produce/),
+    });
     expect(await stat(outFile).catch(() => null)).toBeNull();
   });
 
   it("writes source maps that name only project paths and carry only the project's sources", async () => {
-    const entry = await projectFile("src/app.functions/mapped.js", `const { greet } = require("greeting");\nexports.main = () => greet("map");\n`);
+    const entry = await projectFile(
+      "src/app.functions/mapped.js",
+      `const { greet } = require("greeting");\nexports.main = () => greet("map");\n`,
+    );
     const outFile = join(work, "out", "mapped.js");
     const result = await bundleFunction({ entry, outFile, root: project, nodeModulesDir: nodeModules });
     const mapText = await readFile(result.sourceMapFile, "utf8");
@@ -152,13 +178,19 @@ describe("what a build writes", () => {
   });
 
   it("does the same for a card's inline source map", async () => {
-    const entry = await projectFile("src/Dev.jsx", `import React from "react";\nimport { greet } from "greeting";\nexport default () => <p>{greet("card")}</p>;\n`);
+    const entry = await projectFile(
+      "src/Dev.jsx",
+      `import React from "react";\nimport { greet } from "greeting";\nexport default () => <p>{greet("card")}</p>;\n`,
+    );
     const outFile = join(work, "out", "Dev.js");
     await bundleCard({ entry, outFile, root: project, nodeModulesDir: nodeModules, mode: "development" });
     const code = await readFile(outFile, "utf8");
     const inline = /\/\/# sourceMappingURL=data:application\/json;base64,(\S+)\n$/.exec(code);
     expect(inline).not.toBeNull();
-    const map = JSON.parse(Buffer.from(inline![1]!, "base64").toString("utf8")) as { sources: string[]; sourcesContent: Array<string | null> };
+    const map = JSON.parse(Buffer.from(inline![1]!, "base64").toString("utf8")) as {
+      sources: string[];
+      sourcesContent: Array<string | null>;
+    };
     expect(map.sources).toContain("src/Dev.jsx");
     expect(map.sources).toContain("node_modules/greeting/index.js");
     expect(map.sourcesContent[map.sources.indexOf("node_modules/greeting/index.js")]).toBeNull();
@@ -207,6 +239,9 @@ describe("a build's total output", () => {
     }
     await expect(checkBuildOutputSize(out)).resolves.toBeUndefined();
     await writeFile(join(out, "manifest.json"), "x".repeat(1024 * 1024));
-    await expect(checkBuildOutputSize(out)).rejects.toMatchObject({ code: "BUILD_OUTPUT_TOO_LARGE", message: expect.stringMatching(/^The build's output is 101\.0 MB, more than the 100 MB/) });
+    await expect(checkBuildOutputSize(out)).rejects.toMatchObject({
+      code: "BUILD_OUTPUT_TOO_LARGE",
+      message: expect.stringMatching(/^The build's output is 101\.0 MB, more than the 100 MB/),
+    });
   });
 });

@@ -43,7 +43,12 @@ describe.runIf(process.getuid?.() === 0)("a build under its own uid", () => {
     const out = join(work, "private-out");
     await mkdir(out);
     await chown(out, BUILD.uid, BUILD.gid);
-    const error = await bundleFunction({ entry: join(project, "src", "fn.js"), outFile: join(out, "fn.js"), root: project, runAs: BUILD }).catch((e: unknown) => e);
+    const error = await bundleFunction({
+      entry: join(project, "src", "fn.js"),
+      outFile: join(out, "fn.js"),
+      root: project,
+      runAs: BUILD,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildError);
     expect((error as BuildError).problems[0]).toMatchObject({ file: "src/fn.js", line: 1 });
     expect((error as BuildError).message).not.toContain("ROOT-ONLY");
@@ -70,7 +75,14 @@ describe.runIf(process.getuid?.() === 0)("a build under its own uid", () => {
     // A cache of its own: the shared one may already hold these dependency sets, and then npm would not run.
     const cacheDir = join(work, "fallback-cache");
     const functions = (name: string) => join(project, name, "app", "app.functions");
-    const install = (name: string) => installDependencies({ packageJsonPath: join(functions(name), "package.json"), lockfilePath: join(functions(name), "package-lock.json"), cacheDir, root: join(project, name), runAs: BUILD });
+    const install = (name: string) =>
+      installDependencies({
+        packageJsonPath: join(functions(name), "package.json"),
+        lockfilePath: join(functions(name), "package-lock.json"),
+        cacheDir,
+        root: join(project, name),
+        runAs: BUILD,
+      });
     const outOfStep = await install("out-of-step");
     expect(outOfStep).toMatchObject({ cached: false, warnings: [expect.stringContaining("package-lock.json is out of step")] });
     expect((await stat(join(outOfStep.nodeModulesDir!, "is-odd", "package.json"))).uid).toBe(0);
@@ -79,8 +91,19 @@ describe.runIf(process.getuid?.() === 0)("a build under its own uid", () => {
     const out = join(work, "fallback-out");
     await mkdir(out);
     await chown(out, BUILD.uid, BUILD.gid);
-    const bundled = await bundleFunction({ entry: join(functions("workspace"), "check.js"), nodeModulesDir: workspace.nodeModulesDir, workspaces: workspace.workspaces, outFile: join(out, "check.js"), root: join(project, "workspace"), runAs: BUILD });
-    const { stdout } = await run(process.execPath, ["-e", "require(process.argv[1]).main({ parameters: { value: 2 } }).then((r) => console.log(r.greeting))", bundled.outFile]);
+    const bundled = await bundleFunction({
+      entry: join(functions("workspace"), "check.js"),
+      nodeModulesDir: workspace.nodeModulesDir,
+      workspaces: workspace.workspaces,
+      outFile: join(out, "check.js"),
+      root: join(project, "workspace"),
+      runAs: BUILD,
+    });
+    const { stdout } = await run(process.execPath, [
+      "-e",
+      "require(process.argv[1]).main({ parameters: { value: 2 } }).then((r) => console.log(r.greeting))",
+      bundled.outFile,
+    ]);
     expect(stdout.trim()).toBe("Hello, number 2");
   }, 120_000);
 });

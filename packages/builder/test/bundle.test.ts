@@ -53,7 +53,13 @@ async function writeProjectFile(relativePath: string, content: string): Promise<
 describe("bundleCard", () => {
   it("builds the seed card as HubSpot does: a minified IIFE on the host's React and RemoteUI globals", async () => {
     const outFile = join(work, "dist/Example.js");
-    const card = await bundleCard({ entry: join(SEED_APP, "extensions/Example.jsx"), nodeModulesDir: cardModules, outFile, mode: "production", root: SEED_SRC });
+    const card = await bundleCard({
+      entry: join(SEED_APP, "extensions/Example.jsx"),
+      nodeModulesDir: cardModules,
+      outFile,
+      mode: "production",
+      root: SEED_SRC,
+    });
     const code = await readFile(outFile, "utf8");
     // One arrow IIFE, optionally followed by esbuild's collected license comments.
     expect(code).toMatch(/^\(\(\)=>\{[\s\S]*\}\)\(\);\n(\/\*![\s\S]*\*\/\n)?$/);
@@ -66,7 +72,11 @@ describe("bundleCard", () => {
     expect(code).not.toContain("sourceMappingURL");
     const map = JSON.parse(await readFile(`${outFile}.map`, "utf8")) as { sources: string[]; sourcesContent: Array<string | null> };
     expect(map.sources).toContain("app/extensions/Example.jsx");
-    expect(map.sources.filter((source) => !source.startsWith("app/") && !source.startsWith("node_modules/") && !source.startsWith("sprocket-host-global:"))).toEqual([]);
+    expect(
+      map.sources.filter(
+        (source) => !source.startsWith("app/") && !source.startsWith("node_modules/") && !source.startsWith("sprocket-host-global:"),
+      ),
+    ).toEqual([]);
     expect(map.sourcesContent[map.sources.indexOf("node_modules/@hubspot/ui-extensions/dist/hubspot.js")]).toBeNull();
 
     expect(card.manifestFile).toBe(join(work, "dist/Example-manifest.json"));
@@ -113,7 +123,12 @@ describe("bundleCard", () => {
 
   it("builds a readable development bundle with an inline source map", async () => {
     const outFile = join(work, "dev/Example.js");
-    const card = await bundleCard({ entry: join(SEED_APP, "extensions/Example.jsx"), nodeModulesDir: cardModules, outFile, mode: "development" });
+    const card = await bundleCard({
+      entry: join(SEED_APP, "extensions/Example.jsx"),
+      nodeModulesDir: cardModules,
+      outFile,
+      mode: "development",
+    });
     const code = await readFile(outFile, "utf8");
     expect(code).toContain("module.exports = React;");
     expect(code).toContain("//# sourceMappingURL=data:application/json;base64,");
@@ -128,7 +143,12 @@ describe("bundleCard", () => {
       "app/extensions/Broken.jsx",
       'import React from "react";\n\nexport const Card = () => <Flex><Text>hi</Flex>;\n',
     );
-    const error = await bundleCard({ entry, outFile: join(work, "broken/Broken.js"), mode: "production", root: join(work, "project") }).catch((e: unknown) => e);
+    const error = await bundleCard({
+      entry,
+      outFile: join(work, "broken/Broken.js"),
+      mode: "production",
+      root: join(work, "project"),
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BuildError);
     const { code, problems, message } = error as BuildError;
     expect(code).toBe("BUILD_BUNDLE_FAILED");
@@ -138,19 +158,42 @@ describe("bundleCard", () => {
   });
 
   it("reports an import that is not installed where it is written", async () => {
-    const entry = await writeProjectFile("app/extensions/Missing.jsx", 'import React from "react";\nimport dayjs from "dayjs";\nexport default dayjs;\n');
-    await expect(bundleCard({ entry, outFile: join(work, "missing/Missing.js"), mode: "production", root: join(work, "project") })).rejects.toMatchObject({
+    const entry = await writeProjectFile(
+      "app/extensions/Missing.jsx",
+      'import React from "react";\nimport dayjs from "dayjs";\nexport default dayjs;\n',
+    );
+    await expect(
+      bundleCard({ entry, outFile: join(work, "missing/Missing.js"), mode: "production", root: join(work, "project") }),
+    ).rejects.toMatchObject({
       code: "BUILD_BUNDLE_FAILED",
-      problems: [{ file: "app/extensions/Missing.jsx", line: 2, column: 19, message: expect.stringContaining('Could not resolve "dayjs"') }],
+      problems: [
+        { file: "app/extensions/Missing.jsx", line: 2, column: 19, message: expect.stringContaining('Could not resolve "dayjs"') },
+      ],
     });
   });
 
   it("bundles an app page like a card, and names it as a page when it fails", async () => {
-    const entry = await writeProjectFile("app/pages/Home.tsx", 'import React from "react";\nhubspot.extend<"home">(() => <Text>Home</Text>);\n');
-    const built = await bundleCard({ entry, label: "Page", nodeModulesDir: cardModules, outFile: join(work, "pages/home.js"), mode: "production", root: join(work, "project") });
+    const entry = await writeProjectFile(
+      "app/pages/Home.tsx",
+      'import React from "react";\nhubspot.extend<"home">(() => <Text>Home</Text>);\n',
+    );
+    const built = await bundleCard({
+      entry,
+      label: "Page",
+      nodeModulesDir: cardModules,
+      outFile: join(work, "pages/home.js"),
+      mode: "production",
+      root: join(work, "project"),
+    });
     expect(await readFile(built.outFile, "utf8")).toMatch(/^\(\(\)=>\{/);
     const broken = await writeProjectFile("app/pages/Broken.tsx", "export const Home = () => <Text>hi</Flex>;\n");
-    const error = await bundleCard({ entry: broken, label: "Page", outFile: join(work, "pages/broken.js"), mode: "production", root: join(work, "project") }).catch((e: unknown) => e);
+    const error = await bundleCard({
+      entry: broken,
+      label: "Page",
+      outFile: join(work, "pages/broken.js"),
+      mode: "production",
+      root: join(work, "project"),
+    }).catch((e: unknown) => e);
     expect((error as BuildError).message).toMatch(/^Page app\/pages\/Broken\.tsx failed to build:/);
   });
 });
@@ -158,16 +201,17 @@ describe("bundleCard", () => {
 describe("bundleFunction", () => {
   it("bundles the seed function into one CommonJS file whose main answers", async () => {
     const outFile = join(work, "fn/example-function.js");
-    const result = await bundleFunction({ entry: join(SEED_APP, "app.functions/example-function.js"), nodeModulesDir: functionModules, outFile });
+    const result = await bundleFunction({
+      entry: join(SEED_APP, "app.functions/example-function.js"),
+      nodeModulesDir: functionModules,
+      outFile,
+    });
     expect(result.warnings).toEqual([]);
     expect(await readFile(outFile, "utf8")).toContain("//# sourceMappingURL=example-function.js.map");
     // Named by its path in the project (the root defaults to the entry's folder), never by a server path.
     const [source] = JSON.parse(await readFile(result.sourceMapFile, "utf8")).sources as string[];
     expect(source).toBe("example-function.js");
-    const answer = await callInChild(
-      outFile,
-      `return await new Promise((resolve) => fn.main({ parameters: { text: "hi" } }, resolve));`,
-    );
+    const answer = await callInChild(outFile, `return await new Promise((resolve) => fn.main({ parameters: { text: "hi" } }, resolve));`);
     expect(answer).toBe("This is coming from a serverless function! You entered: hi");
   });
 
@@ -188,7 +232,10 @@ exports.main = async () => ({
   }, 120_000);
 
   it("turns an ES module function into CommonJS with exports.main", async () => {
-    const entry = await writeProjectFile("app/app.functions/esm.mjs", "export async function main(context) { return { echo: context.parameters.v }; }\n");
+    const entry = await writeProjectFile(
+      "app/app.functions/esm.mjs",
+      "export async function main(context) { return { echo: context.parameters.v }; }\n",
+    );
     const outFile = join(work, "fn/esm.js");
     await bundleFunction({ entry, outFile });
     expect(await callInChild(outFile, "return await fn.main({ parameters: { v: 7 } });")).toEqual({ echo: 7 });

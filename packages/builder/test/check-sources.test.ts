@@ -47,13 +47,23 @@ describe("checkSources: the project's own code compiled without installing anyth
   });
 
   it("refuses an import of a file the upload leaves out, and one that does not exist, as the build would", async () => {
-    const [hidden, missing] = await check({ file: "src/app/cards/Hidden.jsx", kind: "card" }, { file: "src/app/cards/Missing.jsx", kind: "card" });
-    expect(hidden!.problems).toEqual([expect.objectContaining({ message: expect.stringContaining("src/app/cards/.secret.js is not uploaded") })]);
-    expect(missing!.problems).toEqual([expect.objectContaining({ file: "src/app/cards/Missing.jsx", line: 1, column: 25, message: 'Could not resolve "./nothing"' })]);
+    const [hidden, missing] = await check(
+      { file: "src/app/cards/Hidden.jsx", kind: "card" },
+      { file: "src/app/cards/Missing.jsx", kind: "card" },
+    );
+    expect(hidden!.problems).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("src/app/cards/.secret.js is not uploaded") }),
+    ]);
+    expect(missing!.problems).toEqual([
+      expect.objectContaining({ file: "src/app/cards/Missing.jsx", line: 1, column: 25, message: 'Could not resolve "./nothing"' }),
+    ]);
   });
 
   it("checks functions as Node code: require of packages and built-ins is fine, a syntax error is located", async () => {
-    const [good, bad] = await check({ file: "src/app/app.functions/fn.js", kind: "function" }, { file: "src/app/app.functions/bad.js", kind: "function" });
+    const [good, bad] = await check(
+      { file: "src/app/app.functions/fn.js", kind: "function" },
+      { file: "src/app/app.functions/bad.js", kind: "function" },
+    );
     expect(good!.problems).toEqual([]);
     expect(bad!.problems).toEqual([{ file: "src/app/app.functions/bad.js", line: 2, column: 20, message: 'Expected "}" but found ";"' }]);
   });

@@ -44,7 +44,12 @@ describe("installDependencies", () => {
   });
 
   it("installs with npm once, then serves the same dependency set from the cache", async () => {
-    const first = await project("one", { name: "fns", version: "1.0.0", dependencies: { "is-number": "7.0.0" }, devDependencies: { "is-odd": "3.0.1" } });
+    const first = await project("one", {
+      name: "fns",
+      version: "1.0.0",
+      dependencies: { "is-number": "7.0.0" },
+      devDependencies: { "is-odd": "3.0.1" },
+    });
     const installed = await installDependencies({ ...first, cacheDir });
     expect(installed.cached).toBe(false);
     expect(installed.nodeModulesDir).toBe(join(cacheDir, installed.cacheKey, "node_modules"));
@@ -133,7 +138,11 @@ describe("installDependencies", () => {
     ["a link:", { dependencies: { secrets: "link:/var/lib/sprocket" } }, 'dependencies "secrets" is "link:/var/lib/sprocket"'],
     ["a bare path", { optionalDependencies: { secrets: "../data" } }, 'optionalDependencies "secrets" is "../data"'],
     ["a git+file:", { dependencies: { secrets: "git+file:///var/lib/sprocket/repo" } }, 'dependencies "secrets" is "git+file:'],
-    ["an override", { dependencies: { "is-number": "7.0.0" }, overrides: { "is-number": { ".": "7.0.0", "kind-of": "file:/etc" } } }, 'overrides "is-number > kind-of" is "file:/etc"'],
+    [
+      "an override",
+      { dependencies: { "is-number": "7.0.0" }, overrides: { "is-number": { ".": "7.0.0", "kind-of": "file:/etc" } } },
+      'overrides "is-number > kind-of" is "file:/etc"',
+    ],
   ])("refuses %s dependency before npm runs, naming package.json by its project path", async (_, manifest, says) => {
     const spec = await project("local-spec", { name: "fns", version: "1.0.0", ...manifest });
     await expect(installDependencies({ ...spec, cacheDir, npmCommand: NO_NPM, root })).rejects.toMatchObject({
@@ -143,11 +152,20 @@ describe("installDependencies", () => {
   });
 
   it.each([
-    ["a file: resolved", { "node_modules/secrets": { version: "1.0.0", resolved: "file:../../data" } }, '"node_modules/secrets" resolves to "file:../../data"'],
+    [
+      "a file: resolved",
+      { "node_modules/secrets": { version: "1.0.0", resolved: "file:../../data" } },
+      '"node_modules/secrets" resolves to "file:../../data"',
+    ],
     ["a link", { "node_modules/secrets": { resolved: "../data", link: true } }, '"node_modules/secrets" is a link'],
     ["a package outside node_modules", { "../data": { version: "1.0.0" } }, '"../data" is not under node_modules'],
   ])("refuses a lockfile with %s before npm runs", async (_, packages, says) => {
-    const lockfile = JSON.stringify({ name: "fns", lockfileVersion: 3, requires: true, packages: { "": { dependencies: { secrets: "1.0.0" } }, ...packages } });
+    const lockfile = JSON.stringify({
+      name: "fns",
+      lockfileVersion: 3,
+      requires: true,
+      packages: { "": { dependencies: { secrets: "1.0.0" } }, ...packages },
+    });
     const spec = await project("local-lock", { name: "fns", version: "1.0.0", dependencies: { secrets: "1.0.0" } }, lockfile);
     await expect(installDependencies({ ...spec, cacheDir, npmCommand: NO_NPM, root })).rejects.toMatchObject({
       code: "BUILD_INVALID_PACKAGE_JSON",

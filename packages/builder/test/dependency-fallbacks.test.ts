@@ -34,16 +34,26 @@ async function source(fixture: string): Promise<{ root: string; functions: strin
 }
 
 const installIn = (root: string, dir: string, extra: { npmCommand?: string; cacheDir?: string } = {}) =>
-  installDependencies({ packageJsonPath: join(dir, "package.json"), lockfilePath: join(dir, "package-lock.json"), yarnLockPath: join(dir, "yarn.lock"), cacheDir, root, ...extra });
+  installDependencies({
+    packageJsonPath: join(dir, "package.json"),
+    lockfilePath: join(dir, "package-lock.json"),
+    yarnLockPath: join(dir, "yarn.lock"),
+    cacheDir,
+    root,
+    ...extra,
+  });
 
-const versionOf = async (nodeModulesDir: string, name: string) => JSON.parse(await readFile(join(nodeModulesDir, name, "package.json"), "utf8")).version as string;
+const versionOf = async (nodeModulesDir: string, name: string) =>
+  JSON.parse(await readFile(join(nodeModulesDir, name, "package.json"), "utf8")).version as string;
 
 describe("installing a lock file that does not match", () => {
   it("falls back to npm install when package-lock.json is out of step, warning with npm's mismatch; a cache hit warns the same", async () => {
     const { root, functions } = await source("deps-lock-out-of-step");
     const installed = await installIn(root, functions);
     expect(installed.warnings).toHaveLength(1);
-    expect(installed.warnings[0]).toMatch(/^app\/app\.functions\/package-lock\.json is out of step with app\/app\.functions\/package\.json, so npm ci refused it \(Missing: is-odd@/);
+    expect(installed.warnings[0]).toMatch(
+      /^app\/app\.functions\/package-lock\.json is out of step with app\/app\.functions\/package\.json, so npm ci refused it \(Missing: is-odd@/,
+    );
     expect(installed.warnings[0]).toContain("Installed with npm install within package.json's ranges");
     expect(await versionOf(installed.nodeModulesDir!, "is-number")).toBe("7.0.0");
     expect(await versionOf(installed.nodeModulesDir!, "is-odd")).toMatch(/^3\./);
@@ -55,7 +65,11 @@ describe("installing a lock file that does not match", () => {
   it("falls back when package-lock.json pins is-number 99.0.0 against package.json's ^7.0.0, naming the pin", async () => {
     const { root, functions } = await source("deps-lock-version-gone");
     const installed = await installIn(root, functions);
-    expect(installed.warnings).toEqual([expect.stringMatching(/^app\/app\.functions\/package-lock\.json is out of step .*Invalid: lock file's is-number@99\.0\.0 does not satisfy/)]);
+    expect(installed.warnings).toEqual([
+      expect.stringMatching(
+        /^app\/app\.functions\/package-lock\.json is out of step .*Invalid: lock file's is-number@99\.0\.0 does not satisfy/,
+      ),
+    ]);
     expect(await versionOf(installed.nodeModulesDir!, "is-number")).toMatch(/^7\./);
   });
 
@@ -63,7 +77,16 @@ describe("installing a lock file that does not match", () => {
     const dir = join(work, "gone-in-range", "app.functions");
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, "package.json"), JSON.stringify({ name: "fns", version: "1.0.0", dependencies: { "is-number": "^7.0.0" } }));
-    const lock = { name: "fns", version: "1.0.0", lockfileVersion: 3, requires: true, packages: { "": { name: "fns", version: "1.0.0", dependencies: { "is-number": "^7.0.0" } }, "node_modules/is-number": { version: "7.0.99" } } };
+    const lock = {
+      name: "fns",
+      version: "1.0.0",
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        "": { name: "fns", version: "1.0.0", dependencies: { "is-number": "^7.0.0" } },
+        "node_modules/is-number": { version: "7.0.99" },
+      },
+    };
     await writeFile(join(dir, "package-lock.json"), JSON.stringify(lock));
     const installed = await installIn(join(work, "gone-in-range"), dir);
     expect(installed.warnings).toEqual([
@@ -80,12 +103,22 @@ describe("a yarn.lock without a package-lock.json", () => {
     // 3.0.1 is the newest ^3.0.0; yarn.lock holds 3.0.0.
     expect(await versionOf(installed.nodeModulesDir!, "is-odd")).toBe("3.0.0");
     expect(await versionOf(installed.nodeModulesDir!, "is-number")).toBe("7.0.0");
-    expect(installed.warnings).toEqual([expect.stringMatching(/^app\/app\.functions\/yarn\.lock: dependencies are installed with npm, not yarn\. The 2 direct dependencies/)]);
+    expect(installed.warnings).toEqual([
+      expect.stringMatching(/^app\/app\.functions\/yarn\.lock: dependencies are installed with npm, not yarn\. The 2 direct dependencies/),
+    ]);
   });
 
   it.each([
-    ["a file: tarball (yarn 1)", 'secret@^1.0.0:\n  version "1.0.0"\n  resolved "file:../../data/secret.tgz"\n', '"secret@^1.0.0" resolves to "file:../../data/secret.tgz"'],
-    ["a portal: resolution (yarn 2+)", '__metadata:\n  version: 6\n\n"secret@portal:../../data":\n  version: 0.0.0-use.local\n  resolution: "secret@portal:../../data::locator=fns%40workspace%3A."\n', '"secret@portal:../../data" resolves to "secret@portal:'],
+    [
+      "a file: tarball (yarn 1)",
+      'secret@^1.0.0:\n  version "1.0.0"\n  resolved "file:../../data/secret.tgz"\n',
+      '"secret@^1.0.0" resolves to "file:../../data/secret.tgz"',
+    ],
+    [
+      "a portal: resolution (yarn 2+)",
+      '__metadata:\n  version: 6\n\n"secret@portal:../../data":\n  version: 0.0.0-use.local\n  resolution: "secret@portal:../../data::locator=fns%40workspace%3A."\n',
+      '"secret@portal:../../data" resolves to "secret@portal:',
+    ],
   ])("refuses %s before npm runs", async (_, yarnLock, says) => {
     const dir = join(work, "yarn-local", "fns");
     await mkdir(dir, { recursive: true });
@@ -107,10 +140,22 @@ describe("npm workspaces inside a function folder", () => {
     expect(await versionOf(installed.nodeModulesDir!, "is-number")).toBe("7.0.0");
 
     const outFile = join(work, "workspace-out", "check.js");
-    const bundled = await bundleFunction({ entry: join(functions, "check.js"), nodeModulesDir: installed.nodeModulesDir, workspaces: installed.workspaces, outFile, root });
+    const bundled = await bundleFunction({
+      entry: join(functions, "check.js"),
+      nodeModulesDir: installed.nodeModulesDir,
+      workspaces: installed.workspaces,
+      outFile,
+      root,
+    });
     const map = JSON.parse(await readFile(bundled.sourceMapFile, "utf8")) as { sources: string[] };
-    expect(map.sources).toEqual(expect.arrayContaining(["app/app.functions/packages/greeting/index.js", "node_modules/is-number/index.js"]));
-    const { stdout } = await run(process.execPath, ["-e", "require(process.argv[1]).main({ parameters: { value: 5 } }).then((r) => console.log(r.greeting))", outFile]);
+    expect(map.sources).toEqual(
+      expect.arrayContaining(["app/app.functions/packages/greeting/index.js", "node_modules/is-number/index.js"]),
+    );
+    const { stdout } = await run(process.execPath, [
+      "-e",
+      "require(process.argv[1]).main({ parameters: { value: 5 } }).then((r) => console.log(r.greeting))",
+      outFile,
+    ]);
     expect(stdout.trim()).toBe("Hello, number 5");
   });
 
@@ -127,7 +172,15 @@ describe("npm workspaces inside a function folder", () => {
     });
 
     await writeFile(join(dir, "package.json"), JSON.stringify({ name: "fns", workspaces: ["packages/*"], dependencies: { inner: "*" } }));
-    const lock = { name: "fns", lockfileVersion: 3, packages: { "": { workspaces: ["packages/*"] }, "node_modules/inner": { resolved: "../outside", link: true }, "packages/inner": { name: "inner" } } };
+    const lock = {
+      name: "fns",
+      lockfileVersion: 3,
+      packages: {
+        "": { workspaces: ["packages/*"] },
+        "node_modules/inner": { resolved: "../outside", link: true },
+        "packages/inner": { name: "inner" },
+      },
+    };
     await writeFile(join(dir, "package-lock.json"), JSON.stringify(lock));
     await expect(installIn(join(work, "ws-out"), dir, { npmCommand: NO_NPM })).rejects.toMatchObject({
       code: "BUILD_INVALID_PACKAGE_JSON",
@@ -166,11 +219,15 @@ describe("a failed install", () => {
         "npm error Missing: is-odd@3.0.1 from lock file",
       ],
       mismatches: ["Missing: is-odd@3.0.1 from lock file"],
-      summary: "`npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
+      summary:
+        "`npm ci` can only install packages when your package.json and package-lock.json or npm-shrinkwrap.json are in sync. Please update your lock file with `npm install` before continuing.",
     });
     expect(isLockOutOfStep(failure)).toBe(true);
     // npm 9 and older wrote "npm ERR!".
-    expect(npmFailure("npm ERR! code ETARGET\nnpm ERR! notarget No matching version found for x@9.9.9.\n")).toMatchObject({ code: "ETARGET", summary: "No matching version found for x@9.9.9." });
+    expect(npmFailure("npm ERR! code ETARGET\nnpm ERR! notarget No matching version found for x@9.9.9.\n")).toMatchObject({
+      code: "ETARGET",
+      summary: "No matching version found for x@9.9.9.",
+    });
   });
 
   it("says npm's reason (not its usage text) with the project folder, and names no server path", async () => {
@@ -180,7 +237,9 @@ describe("a failed install", () => {
     expect(error).toBeInstanceOf(BuildError);
     const message = (error as BuildError).message;
     expect((error as BuildError).code).toBe("BUILD_DEPENDENCY_INSTALL_FAILED");
-    expect(message.split("\n")[0]).toBe("npm install failed with exit code 1 in app/app.functions: No matching version found for is-number@99.0.0.");
+    expect(message.split("\n")[0]).toBe(
+      "npm install failed with exit code 1 in app/app.functions: No matching version found for is-number@99.0.0.",
+    );
     expect(message).toContain("\nnpm error code ETARGET\n");
     expect(message).toContain("npm error notarget No matching version found for is-number@99.0.0.");
     expect(message).not.toContain("Usage:");

@@ -74,7 +74,10 @@ describe("unpackZip and readZipEntries on well-formed archives", () => {
   });
 
   it("reads Windows-style backslash separators that stay inside the folder", async () => {
-    const zip = rawZip([{ name: "app\\cards\\Card.jsx", data: text("x") }, { name: "./app/app.json", data: text("{}") }]);
+    const zip = rawZip([
+      { name: "app\\cards\\Card.jsx", data: text("x") },
+      { name: "./app/app.json", data: text("{}") },
+    ]);
     await unpackZip(zip, dest);
     expect(await readFile(join(dest, "app/cards/Card.jsx"), "utf8")).toBe("x");
     expect(await readFile(join(dest, "app/app.json"), "utf8")).toBe("{}");
@@ -98,10 +101,42 @@ describe("hostile archives are refused before anything is written", () => {
     ["a drive letter", [{ name: "C:\\evil.txt", data: text("x") }], "UPLOAD_ZIP_SLIP", "C:\\evil.txt"],
     ["a symlink", [{ name: "link", data: text("/etc/passwd"), unixMode: 0o120777 }], "UPLOAD_SYMLINK", "link"],
     ["a FIFO", [{ name: "pipe", unixMode: 0o010644 }], "UPLOAD_SPECIAL_FILE", "pipe"],
-    ["a duplicate name", [{ name: "a.txt", data: text("1") }, { name: "a.txt", data: text("2") }], "UPLOAD_DUPLICATE_ENTRY", "a.txt"],
-    ["names equal ignoring case", [{ name: "README.md", data: text("1") }, { name: "readme.md", data: text("2") }], "UPLOAD_DUPLICATE_ENTRY", "readme.md"],
-    ["a file that is also a folder", [{ name: "app", data: text("1") }, { name: "app/x.js", data: text("2") }], "UPLOAD_DUPLICATE_ENTRY", "app/x.js"],
-    ["a folder that is also a file", [{ name: "app/x.js", data: text("1") }, { name: "App", data: text("2") }], "UPLOAD_DUPLICATE_ENTRY", "App"],
+    [
+      "a duplicate name",
+      [
+        { name: "a.txt", data: text("1") },
+        { name: "a.txt", data: text("2") },
+      ],
+      "UPLOAD_DUPLICATE_ENTRY",
+      "a.txt",
+    ],
+    [
+      "names equal ignoring case",
+      [
+        { name: "README.md", data: text("1") },
+        { name: "readme.md", data: text("2") },
+      ],
+      "UPLOAD_DUPLICATE_ENTRY",
+      "readme.md",
+    ],
+    [
+      "a file that is also a folder",
+      [
+        { name: "app", data: text("1") },
+        { name: "app/x.js", data: text("2") },
+      ],
+      "UPLOAD_DUPLICATE_ENTRY",
+      "app/x.js",
+    ],
+    [
+      "a folder that is also a file",
+      [
+        { name: "app/x.js", data: text("1") },
+        { name: "App", data: text("2") },
+      ],
+      "UPLOAD_DUPLICATE_ENTRY",
+      "App",
+    ],
     ["control characters", [{ name: "a\u0000b", data: text("x") }], "UPLOAD_INVALID_NAME", "a\u0000b"],
     ["an encrypted entry", [{ name: "secret.txt", data: text("x"), flags: 0x801 }], "UPLOAD_UNSUPPORTED", "secret.txt"],
     ["an unknown compression method", [{ name: "a.txt", data: text("x"), method: 14 }], "UPLOAD_UNSUPPORTED", "a.txt"],
@@ -112,7 +147,10 @@ describe("hostile archives are refused before anything is written", () => {
   });
 
   it("refuses names that are not valid UTF-8", async () => {
-    const error = await expectRejected(rawZip([{ name: Buffer.from([0x61, 0xff, 0xfe, 0x2e, 0x6a, 0x73]), data: text("x") }]), "UPLOAD_INVALID_NAME");
+    const error = await expectRejected(
+      rawZip([{ name: Buffer.from([0x61, 0xff, 0xfe, 0x2e, 0x6a, 0x73]), data: text("x") }]),
+      "UPLOAD_INVALID_NAME",
+    );
     expect(error.message).toMatch(/not valid UTF-8/);
   });
 
@@ -128,7 +166,10 @@ describe("hostile archives are refused before anything is written", () => {
   });
 
   it("refuses declared sizes above the uncompressed cap", async () => {
-    const zip = rawZip([{ name: "a.bin", data: Buffer.alloc(600, 1) }, { name: "b.bin", data: Buffer.alloc(600, 2) }]);
+    const zip = rawZip([
+      { name: "a.bin", data: Buffer.alloc(600, 1) },
+      { name: "b.bin", data: Buffer.alloc(600, 2) },
+    ]);
     await expectRejected(zip, "UPLOAD_TOO_LARGE", "b.bin", { maxUncompressedBytes: 1000 });
   });
 
@@ -140,13 +181,20 @@ describe("hostile archives are refused before anything is written", () => {
 
   it("refuses central records that share one entry's data", async () => {
     const data = Buffer.alloc(64 * 1024, 3);
-    const zip = rawZip([{ name: "a.bin", data }, { name: "b.bin", data, sharesDataWith: 0 }, { name: "c.bin", data, sharesDataWith: 0 }]);
+    const zip = rawZip([
+      { name: "a.bin", data },
+      { name: "b.bin", data, sharesDataWith: 0 },
+      { name: "c.bin", data, sharesDataWith: 0 },
+    ]);
     await expectRejected(zip, "UPLOAD_ZIP_BOMB", "b.bin");
   });
 
   it("refuses bytes that are not a zip, and a truncated zip", async () => {
     await expectRejected(Buffer.from("this is not a zip file at all, just text"), "UPLOAD_CORRUPT");
-    const zip = rawZip([{ name: "a.txt", data: Buffer.alloc(10_000, 5), method: 0 }, { name: "b.txt", data: text("b") }]);
+    const zip = rawZip([
+      { name: "a.txt", data: Buffer.alloc(10_000, 5), method: 0 },
+      { name: "b.txt", data: text("b") },
+    ]);
     await expectRejected(zip.subarray(0, zip.length - 30), "UPLOAD_CORRUPT");
     await expectRejected(zip.subarray(5000), "UPLOAD_CORRUPT");
   });
@@ -164,6 +212,13 @@ describe("lying headers are caught while writing, and the partial output is remo
 
   it("refuses an entry shorter than declared, or one that fails its checksum", async () => {
     await expectRejected(rawZip([{ name: "short.txt", data: text("abc"), declaredSize: 10 }]), "UPLOAD_CORRUPT", "short.txt");
-    await expectRejected(rawZip([{ name: "first.txt", data: text("ok") }, { name: "crc.txt", data: text("abc"), crc: 1234 }]), "UPLOAD_CORRUPT", "crc.txt");
+    await expectRejected(
+      rawZip([
+        { name: "first.txt", data: text("ok") },
+        { name: "crc.txt", data: text("abc"), crc: 1234 },
+      ]),
+      "UPLOAD_CORRUPT",
+      "crc.txt",
+    );
   });
 });

@@ -46,7 +46,13 @@ it("zips every file in sorted order with paths relative to the folder", async ()
 
 it("leaves out what hs project upload leaves out", async () => {
   const entries = await readZipEntries(await zipDirectory(dir, { ignore: hubspotUploadIgnore }));
-  expect([...entries.keys()]).toEqual(["B.txt", "hsproject.json", "src/app/app.functions/fn.js", "src/app/app.json", "src/app/extensions/Card.jsx"]);
+  expect([...entries.keys()]).toEqual([
+    "B.txt",
+    "hsproject.json",
+    "src/app/app.functions/fn.js",
+    "src/app/app.json",
+    "src/app/extensions/Card.jsx",
+  ]);
 });
 
 it("gives the same bytes for the same tree, whatever the files' times", async () => {

@@ -13,7 +13,11 @@ export interface HubSpotErrorBody {
 }
 
 export class ApiRequestError extends CliError {
-  constructor(readonly status: number, readonly body: HubSpotErrorBody | undefined, fallback: string) {
+  constructor(
+    readonly status: number,
+    readonly body: HubSpotErrorBody | undefined,
+    fallback: string,
+  ) {
     super(formatError(status, body, fallback), 1, body);
   }
 }
@@ -50,7 +54,11 @@ export class SprocketClient {
     return exchanged.oauthAccessToken;
   }
 
-  async call<T>(method: string, path: string, opts: { body?: unknown; form?: FormData; query?: Record<string, string | number | undefined>; raw?: boolean } = {}): Promise<T> {
+  async call<T>(
+    method: string,
+    path: string,
+    opts: { body?: unknown; form?: FormData; query?: Record<string, string | number | undefined>; raw?: boolean } = {},
+  ): Promise<T> {
     const cached = this.account.auth?.tokenInfo?.accessToken;
     const token = await this.token();
     try {

@@ -57,9 +57,7 @@ export function writeConfig(config: CliConfig): void {
 /** The account a command works on: `--account NAME|ID`, else the default. */
 export function selectAccount(config: CliConfig, wanted?: string): AccountEntry {
   const name = wanted ?? process.env.SPROCKET_ACCOUNT ?? config.defaultAccount;
-  const account = name
-    ? config.accounts.find((a) => a.name === name || String(a.accountId) === name)
-    : config.accounts[0];
+  const account = name ? config.accounts.find((a) => a.name === name || String(a.accountId) === name) : config.accounts[0];
   if (!account) {
     throw new CliError(
       name

@@ -26,7 +26,14 @@ export function createProgram(): Command {
     .version(version, "-v, --version")
     .showHelpAfterError()
     .exitOverride()
-    .addHelpText("after", examples("sprocket server start", "sprocket auth --server http://127.0.0.1:3900", "sprocket project create my-project && cd my-project && sprocket project dev"));
+    .addHelpText(
+      "after",
+      examples(
+        "sprocket server start",
+        "sprocket auth --server http://127.0.0.1:3900",
+        "sprocket project create my-project && cd my-project && sprocket project dev",
+      ),
+    );
 
   registerServer(program);
   registerAuth(program);

@@ -16,7 +16,9 @@ beforeAll(async () => {
   server = await startTestServer({ demoCrm: false });
   const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   await api.call("POST", "/developer/projects/v1", { body: { name: "functions-suite" } });
-  const upload = await api.upload("functions-suite", await zipDirectory(path.join(PROJECT, "src"), { ignore: hubspotUploadIgnore }), { platformVersion: "2025.1" });
+  const upload = await api.upload("functions-suite", await zipDirectory(path.join(PROJECT, "src"), { ignore: hubspotUploadIgnore }), {
+    platformVersion: "2025.1",
+  });
   const build = await api.waitForBuild("functions-suite", upload.body.buildId);
   await api.waitForDeploy("functions-suite", Number(build.deployStatusTaskLocator.id));
   env = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
@@ -35,7 +37,8 @@ describe("sprocket apps, secrets and function run", () => {
     expect(shown).toMatch(/^pat-na1-/);
     const rotated = JSON.parse((await runCli(["apps", "token", "rotate", "functions-suite", "--json"], env)).stdout);
     expect(rotated.token).not.toBe(shown);
-    const usage = (token: string) => fetch(`${server.url}/account-info/v3/api-usage/daily/private-apps`, { headers: { authorization: `Bearer ${token}` } });
+    const usage = (token: string) =>
+      fetch(`${server.url}/account-info/v3/api-usage/daily/private-apps`, { headers: { authorization: `Bearer ${token}` } });
     expect((await usage(shown)).status).toBe(401);
     expect((await usage(rotated.token)).status).toBe(200);
   });

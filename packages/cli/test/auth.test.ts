@@ -37,7 +37,11 @@ describe("sprocket auth and accounts", () => {
   });
 
   it("reads the key from standard input when it is not given", async () => {
-    const res = await runCli(["auth", "--server", server.url, "--name", "piped", "--json"], env, server.bootstrap.info.personalAccessKey + "\n");
+    const res = await runCli(
+      ["auth", "--server", server.url, "--name", "piped", "--json"],
+      env,
+      server.bootstrap.info.personalAccessKey + "\n",
+    );
     expect(res.code).toBe(0);
     const use = await runCli(["accounts", "use", "piped"], env);
     expect(use.code).toBe(0);
@@ -70,7 +74,11 @@ describe("sprocket auth and accounts", () => {
     });
     expect(res.stderr).toBe("");
     const created = JSON.parse(res.stdout);
-    expect(created).toMatchObject({ accountId: expect.any(Number), consoleUrl: expect.any(String), superAdmin: { email: expect.any(String), password: expect.any(String) } });
+    expect(created).toMatchObject({
+      accountId: expect.any(Number),
+      consoleUrl: expect.any(String),
+      superAdmin: { email: expect.any(String), password: expect.any(String) },
+    });
     const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", created.personalAccessKey, "--json"], env);
     expect(JSON.parse(auth.stdout).accountId).toBe(created.accountId);
   });

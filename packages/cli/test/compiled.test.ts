@@ -8,7 +8,8 @@ import { runCli } from "./run-cli";
 // which `npm install` builds and the test run rebuilds first), never TypeScript through tsx.
 const trace = `--import=${path.resolve(import.meta.dirname, "fixtures/trace-loads.mjs")}`;
 const loaded = (output: string) => [...output.matchAll(/^loaded (file:\S+)$/gm)].map((m) => m[1]!);
-const fromSourcesOrTsx = (urls: string[]) => urls.filter((url) => url.includes("/node_modules/tsx/") || /\/packages\/[^/]+\/src\//.test(url));
+const fromSourcesOrTsx = (urls: string[]) =>
+  urls.filter((url) => url.includes("/node_modules/tsx/") || /\/packages\/[^/]+\/src\//.test(url));
 
 it("the sprocket binary runs the compiled CLI", async () => {
   const { code, stdout, stderr } = await runCli(["--version"], { NODE_OPTIONS: trace });

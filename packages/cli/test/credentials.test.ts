@@ -30,7 +30,9 @@ describe("the config file", () => {
     fs.chmodSync(path.dirname(preexisting), 0o755);
     fs.writeFileSync(preexisting, "accounts: []\n", { mode: 0o644 });
     fs.chmodSync(preexisting, 0o644);
-    const res = await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: preexisting });
+    const res = await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], {
+      SPROCKET_CONFIG_PATH: preexisting,
+    });
     expect(res.stderr).toBe("");
     expect(mode(preexisting)).toBe(0o600);
     expect(YAML.parse(fs.readFileSync(preexisting, "utf8")).accounts[0].personalAccessKey).toBe(key);
@@ -39,7 +41,10 @@ describe("the config file", () => {
     expect(fs.readdirSync(path.dirname(preexisting))).toEqual(["config.yml"]);
 
     const created = path.join(dir, "new", "nested", "config.yml");
-    expect((await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: created })).code).toBe(0);
+    expect(
+      (await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: created }))
+        .code,
+    ).toBe(0);
     expect(mode(created)).toBe(0o600);
     expect(mode(path.dirname(created))).toBe(0o700);
     expect(mode(path.join(dir, "new"))).toBe(0o700);
@@ -52,7 +57,10 @@ describe("the config file", () => {
     fs.chmodSync(folder, 0o755);
     fs.writeFileSync(path.join(folder, "config.yml"), "accounts: []\n", { mode: 0o644 });
     fs.chmodSync(path.join(folder, "config.yml"), 0o644);
-    const res = await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { HOME: home, SPROCKET_CONFIG_PATH: undefined });
+    const res = await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], {
+      HOME: home,
+      SPROCKET_CONFIG_PATH: undefined,
+    });
     expect(res.stderr).toBe("");
     expect(mode(folder)).toBe(0o700);
     expect(mode(path.join(folder, "config.yml"))).toBe(0o600);
@@ -65,7 +73,9 @@ interface Listener {
   requests: { method: string; url: string; body: string }[];
 }
 
-async function listen(answer: (request: IncomingMessage, body: string) => { status: number; headers?: Record<string, string>; body?: string }): Promise<Listener> {
+async function listen(
+  answer: (request: IncomingMessage, body: string) => { status: number; headers?: Record<string, string>; body?: string },
+): Promise<Listener> {
   const requests: Listener["requests"] = [];
   const http = createServer((request, response) => {
     let body = "";
@@ -88,9 +98,13 @@ describe("redirects", () => {
     const redirecting = await listen((request) => ({ status: 307, headers: { location: `${elsewhere.url}${request.url}` } }));
     try {
       const config = path.join(tempDir(), "config.yml");
-      const res = await runCli(["auth", "--server", redirecting.url, "--personal-access-key", "spk_SECRET_redirected"], { SPROCKET_CONFIG_PATH: config });
+      const res = await runCli(["auth", "--server", redirecting.url, "--personal-access-key", "spk_SECRET_redirected"], {
+        SPROCKET_CONFIG_PATH: config,
+      });
       expect(res.code).toBe(1);
-      expect(res.stderr).toContain(`The server at ${redirecting.url} redirected POST /localdevauth/v1/auth/refresh (HTTP 307) to ${elsewhere.url}/localdevauth/v1/auth/refresh.`);
+      expect(res.stderr).toContain(
+        `The server at ${redirecting.url} redirected POST /localdevauth/v1/auth/refresh (HTTP 307) to ${elsewhere.url}/localdevauth/v1/auth/refresh.`,
+      );
       expect(redirecting.requests).toHaveLength(1);
       expect(elsewhere.requests).toEqual([]);
       expect(fs.existsSync(config)).toBe(false);
@@ -104,7 +118,10 @@ describe("redirects", () => {
 describe("a revoked bearer token", () => {
   it("is exchanged again once, and the command succeeds", async () => {
     const config = path.join(tempDir(), "config.yml");
-    expect((await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: config })).code).toBe(0);
+    expect(
+      (await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: config }))
+        .code,
+    ).toBe(0);
     const cached = YAML.parse(fs.readFileSync(config, "utf8")).accounts[0].auth.tokenInfo.accessToken as string;
     // As when another session revoked the key's tokens (review-2 M1): the cached token answers 401 from now on.
     await server.platform.store.db.deleteFrom("developer_tokens").execute();
@@ -119,7 +136,10 @@ describe("a revoked bearer token", () => {
 
   it("reports the second 401: a revoked key is not exchanged again and again", async () => {
     const config = path.join(tempDir(), "config.yml");
-    expect((await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: config })).code).toBe(0);
+    expect(
+      (await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: config }))
+        .code,
+    ).toBe(0);
     const [row] = await server.platform.store.db.selectFrom("personal_access_keys").select("id").where("revoked_at", "is", null).execute();
     await server.platform.store.db.updateTable("personal_access_keys").set({ revoked_at: Date.now() }).where("id", "=", row!.id).execute();
     await server.platform.store.db.deleteFrom("developer_tokens").execute();

@@ -20,7 +20,9 @@ beforeAll(async () => {
   const build = await api.waitForBuild("function-throws", upload.body.buildId);
   await api.waitForDeploy("function-throws", Number(build.deployStatusTaskLocator.id));
   env = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
-  expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env)).code).toBe(0);
+  expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env)).code).toBe(
+    0,
+  );
 }, 240_000);
 afterAll(async () => {
   await server.stop();

@@ -27,7 +27,10 @@ it("ends every command's --help with examples of that command", () => {
     // Command lines as typed, at least one of them running this very command (for a group, one of its commands).
     const lines = examples.split("\n").slice(1).filter(Boolean);
     for (const line of lines) expect(line, path.join(" ")).toMatch(/^ {2}\$ \S/);
-    expect(lines.some((line) => `${line} `.includes(`${path.join(" ")} `)), path.join(" ")).toBe(true);
+    expect(
+      lines.some((line) => `${line} `.includes(`${path.join(" ")} `)),
+      path.join(" "),
+    ).toBe(true);
   }
 });
 

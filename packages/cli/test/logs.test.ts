@@ -28,7 +28,14 @@ beforeAll(async () => {
   server = await startTestServer();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-logs-"));
   env = { SPROCKET_CONFIG_PATH: path.join(dir, "config.yml") };
-  expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env)).code).toBe(0);
+  expect(
+    (
+      await runCli(
+        ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
+        env,
+      )
+    ).code,
+  ).toBe(0);
   app = await createTestApp(server.platform, server.bootstrap.info.accountId, { uid: "logs-cli-app", scopes: [] });
   const run = recordFunctionRun(server.platform, {
     accountId: server.bootstrap.info.accountId,
@@ -119,12 +126,31 @@ describe("sprocket logs", () => {
     const forgedTrace = newTraceId();
     // What review-2 L4 sent: erase the line, forge another, set the window title, ring the bell.
     const message = "\u001b[1A\u001b[2Kline1\nline2 forged\r\u001b]0;PWNED-TITLE\u0007\u009b31m\u007f";
-    await ingestExtensionEvents(server.platform, { accountId, userId: user.id, via: "session" }, {
-      appId: escapes.appId, cardUid: "evil-card", location: "crm.record.tab", kind: "LOG", level: "warn", message, traceId: forgedTrace, spanId: newSpanId(),
-    });
+    await ingestExtensionEvents(
+      server.platform,
+      { accountId, userId: user.id, via: "session" },
+      {
+        appId: escapes.appId,
+        cardUid: "evil-card",
+        location: "crm.record.tab",
+        kind: "LOG",
+        level: "warn",
+        message,
+        traceId: forgedTrace,
+        spanId: newSpanId(),
+      },
+    );
     recordFunctionRun(server.platform, {
-      accountId, appId: escapes.appId, buildId: 1, functionName: "forge", outcome: "ERROR", durationMs: 1, logs: [],
-      error: { type: "Error", message: "\u001b[2K\rdeploy succeeded" }, traceId: forgedTrace, invoker: { userId: null, label: "test" },
+      accountId,
+      appId: escapes.appId,
+      buildId: 1,
+      functionName: "forge",
+      outcome: "ERROR",
+      durationMs: 1,
+      logs: [],
+      error: { type: "Error", message: "\u001b[2K\rdeploy succeeded" },
+      traceId: forgedTrace,
+      invoker: { userId: null, label: "test" },
     });
     await server.platform.logs.flush();
     const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
@@ -143,7 +169,9 @@ describe("sprocket logs", () => {
     const json = await runCli(["logs", "extensions", "--app", "escapes-app", "--json"], env);
     expect(JSON.parse(json.stdout).results[0].message).toBe(message);
 
-    const child = spawn(process.execPath, [BIN, "logs", "extensions", "--app", "escapes-app", "--follow"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+    const child = spawn(process.execPath, [BIN, "logs", "extensions", "--app", "escapes-app", "--follow"], {
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
     let stdout = "";
     try {
       await new Promise<void>((resolve, reject) => {
@@ -159,7 +187,9 @@ describe("sprocket logs", () => {
   });
 
   it("--follow prints an API call made after it started", async () => {
-    const child = spawn(process.execPath, [BIN, "logs", "api", "--app", "logs-cli-app", "--follow", "--json", "--limit", "1"], { env: { ...process.env, NO_COLOR: "1", ...env } });
+    const child = spawn(process.execPath, [BIN, "logs", "api", "--app", "logs-cli-app", "--follow", "--json", "--limit", "1"], {
+      env: { ...process.env, NO_COLOR: "1", ...env },
+    });
     let stdout = "";
     let stderr = "";
     const seen = (pattern: () => boolean) =>

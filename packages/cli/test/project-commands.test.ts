@@ -14,7 +14,10 @@ beforeAll(async () => {
   server = await startTestServer();
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-project-"));
   env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
-  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env);
+  const auth = await runCli(
+    ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
+    env,
+  );
   expect(auth.code).toBe(0);
 });
 afterAll(async () => {
@@ -34,9 +37,22 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
     expect(res.stdout).toMatch(/✔ example-card \(REACT_EXTENSION\)/);
     expect(res.stdout).toContain("Build #1 succeeded");
     expect(res.stdout).toContain("Deployed build #1");
-    const app = await db().selectFrom("private_apps").select(["id"]).where("uid", "=", "unique-app-name").where("deleted_at", "is", null).executeTakeFirstOrThrow();
-    const components = await db().selectFrom("app_components").select(["kind", "name"]).where("app_id", "=", app.id).orderBy("kind").execute();
-    expect(components).toEqual([{ kind: "card", name: "example-card" }, { kind: "function", name: "myFunc" }]);
+    const app = await db()
+      .selectFrom("private_apps")
+      .select(["id"])
+      .where("uid", "=", "unique-app-name")
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow();
+    const components = await db()
+      .selectFrom("app_components")
+      .select(["kind", "name"])
+      .where("app_id", "=", app.id)
+      .orderBy("kind")
+      .execute();
+    expect(components).toEqual([
+      { kind: "card", name: "example-card" },
+      { kind: "function", name: "myFunc" },
+    ]);
   });
 
   it("refuses seed-verbatim locally with the validator's message and uploads nothing", async () => {
@@ -57,7 +73,10 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
     expect(result.deploy).toBeUndefined();
 
     const list = await runCli(["project", "list-builds", "--project", "seed-example", "--json"], env);
-    expect(JSON.parse(list.stdout).results.map((b: { buildId: number; isDeployed: boolean }) => [b.buildId, b.isDeployed])).toEqual([[2, false], [1, true]]);
+    expect(JSON.parse(list.stdout).results.map((b: { buildId: number; isDeployed: boolean }) => [b.buildId, b.isDeployed])).toEqual([
+      [2, false],
+      [1, true],
+    ]);
     const table = await runCli(["project", "list-builds", "--project", "seed-example"], env);
     expect(table.stdout).toContain("#2");
     expect(table.stdout).toContain("live");
@@ -78,7 +97,9 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
     const res = await runCli(["project", "download", "--project", "seed-example", "--build", "1", "--dest", dest], env);
     expect(res.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(dest, "hsproject.json"), "utf8"))).toMatchObject({ name: "seed-example", srcDir: "src" });
-    expect(fs.readFileSync(path.join(dest, "src/app/app.json"), "utf8")).toBe(fs.readFileSync(path.join(FIXTURES, "seed-example/src/app/app.json"), "utf8"));
+    expect(fs.readFileSync(path.join(dest, "src/app/app.json"), "utf8")).toBe(
+      fs.readFileSync(path.join(FIXTURES, "seed-example/src/app/app.json"), "utf8"),
+    );
     const open = await runCli(["project", "open", "--project", "seed-example"], env);
     expect(open.stdout.trim()).toBe(`${server.url}/developer-projects/${server.bootstrap.info.accountId}/project/seed-example`);
   });
@@ -90,7 +111,9 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
       expect(created.code).toBe(0);
       const up = await runCli(["project", "upload", path.join(work, name), "--json"], env);
       // The minimal-async template's function reads the secret GREETING, which this account does not have yet.
-      expect(up.stderr.match(/ (?:error|warning) [A-Z_]+/g) ?? []).toEqual(template === "minimal-async" ? [" warning FUNCTION_SECRET_MISSING"] : []);
+      expect(up.stderr.match(/ (?:error|warning) [A-Z_]+/g) ?? []).toEqual(
+        template === "minimal-async" ? [" warning FUNCTION_SECRET_MISSING"] : [],
+      );
       expect(JSON.parse(up.stdout).deploy.status).toBe("SUCCESS");
     }
     const unknown = await runCli(["project", "create", "x", "--template", "nope", "--dest", work], env);
@@ -103,7 +126,11 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
     expect(refused.code).toBe(2);
     const res = await runCli(["project", "delete", "--project", "from-minimal-async", "--force"], env);
     expect(res.code).toBe(0);
-    const app = await db().selectFrom("private_apps").select("deleted_at").where("uid", "=", "from-minimal-async-app").executeTakeFirstOrThrow();
+    const app = await db()
+      .selectFrom("private_apps")
+      .select("deleted_at")
+      .where("uid", "=", "from-minimal-async-app")
+      .executeTakeFirstOrThrow();
     expect(app.deleted_at).not.toBeNull();
     const again = await runCli(["project", "delete", "--project", "from-minimal-async", "--force"], env);
     expect(again.code).toBe(1);

@@ -16,7 +16,10 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-validate-"));
   env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
   signedOut = { SPROCKET_CONFIG_PATH: path.join(work, "nobody.yml") };
-  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env);
+  const auth = await runCli(
+    ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
+    env,
+  );
   expect(auth.code).toBe(0);
 });
 afterAll(async () => {
@@ -38,7 +41,9 @@ describe("sprocket project validate: what a build would refuse or a card would t
   it("warns that the seed guide's hidden .functions folder is not uploaded, and that the card's function is then undefined", async () => {
     const res = await validate("hidden-functions-folder");
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain('src/app/.functions:1:1 warning FOLDER_HIDDEN src/app/.functions is hidden (its name starts with "."), so uploads leave it out');
+    expect(res.stdout).toContain(
+      'src/app/.functions:1:1 warning FOLDER_HIDDEN src/app/.functions is hidden (its name starts with "."), so uploads leave it out',
+    );
     expect(res.stdout).toContain("hint: Rename it to src/app/app.functions;");
     expect(res.stdout).toMatch(/src\/app\/extensions\/Example\.jsx:15:38 warning CARD_FUNCTION_UNKNOWN the card calls function 'myFunc'/);
     expect(res.stdout).toContain("0 errors, 2 warnings");
@@ -61,7 +66,14 @@ describe("sprocket project validate: what a build would refuse or a card would t
       errors: 1,
       warnings: 0,
       diagnostics: [
-        expect.objectContaining({ severity: "error", code: "SOURCE_COMPILE_ERROR", file: "src/app/app.functions/example-function.js", line: 3, column: 36, message: 'Expected "}" but found ";"' }),
+        expect.objectContaining({
+          severity: "error",
+          code: "SOURCE_COMPILE_ERROR",
+          file: "src/app/app.functions/example-function.js",
+          line: 3,
+          column: 36,
+          message: 'Expected "}" but found ";"',
+        }),
       ],
     });
   });
@@ -69,14 +81,18 @@ describe("sprocket project validate: what a build would refuse or a card would t
   it("warns about a card calling a function name its app does not define, naming the ones it does", async () => {
     const res = await validate("card-calls-unknown-function");
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain("src/app/extensions/Example.jsx:15:38 warning CARD_FUNCTION_UNKNOWN the card calls function 'myFunction', which its app does not define");
+    expect(res.stdout).toContain(
+      "src/app/extensions/Example.jsx:15:38 warning CARD_FUNCTION_UNKNOWN the card calls function 'myFunction', which its app does not define",
+    );
     expect(res.stdout).toContain("The app defines 'myFunc'");
   });
 
   it("warns about a declared secret the account lacks, and stops once the account has it", async () => {
     const before = await validate("missing-secret");
     expect(before.code).toBe(0);
-    expect(before.stdout).toContain("src/app/app.functions/serverless.json:7:19 warning FUNCTION_SECRET_MISSING function 'myFunc' declares secret 'GREETING_PREFIX'");
+    expect(before.stdout).toContain(
+      "src/app/app.functions/serverless.json:7:19 warning FUNCTION_SECRET_MISSING function 'myFunc' declares secret 'GREETING_PREFIX'",
+    );
     expect(before.stdout).toContain("sprocket secrets add GREETING_PREFIX");
     expect((await runCli(["secrets", "add", "GREETING_PREFIX"], env, "Hello!\n")).code).toBe(0);
     const after = await validate("missing-secret");
@@ -108,7 +124,12 @@ describe("sprocket project upload runs the same checks", () => {
     expect(res.stderr).toContain("src/app/.functions:1:1 warning FOLDER_HIDDEN");
     expect(res.stderr).toContain("warning CARD_FUNCTION_UNKNOWN");
     expect(res.stdout).toContain("Deployed build #1");
-    const app = await db().selectFrom("private_apps").select(["id"]).where("uid", "=", "unique-app-name").where("deleted_at", "is", null).executeTakeFirstOrThrow();
+    const app = await db()
+      .selectFrom("private_apps")
+      .select(["id"])
+      .where("uid", "=", "unique-app-name")
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow();
     const components = await db().selectFrom("app_components").select(["kind", "name"]).where("app_id", "=", app.id).execute();
     expect(components).toEqual([{ kind: "card", name: "example-card" }]);
   });

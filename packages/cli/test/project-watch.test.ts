@@ -22,7 +22,10 @@ beforeAll(async () => {
   project = path.join(work, "seed-example");
   fs.cpSync(path.join(FIXTURES, "seed-example"), project, { recursive: true });
   env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
-  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env);
+  const auth = await runCli(
+    ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
+    env,
+  );
   expect(auth.code, auth.stderr).toBe(0);
 });
 afterAll(async () => {
@@ -37,7 +40,14 @@ afterAll(async () => {
 describe("sprocket project watch and dev share one watcher", () => {
   it("leaves dependencies, build output and dotfiles alone, and watches the rest", () => {
     const ignored = ignoredByWatch(project);
-    for (const file of ["node_modules/react/index.js", "src/app/extensions/node_modules/x.js", "dist/main.js", "src/app/dist/card.js", ".git/HEAD", "src/app/.Example.jsx.swp"]) {
+    for (const file of [
+      "node_modules/react/index.js",
+      "src/app/extensions/node_modules/x.js",
+      "dist/main.js",
+      "src/app/dist/card.js",
+      ".git/HEAD",
+      "src/app/.Example.jsx.swp",
+    ]) {
       expect(ignored(path.join(project, file)), file).toBe(true);
     }
     for (const file of ["", "hsproject.json", "src/app/app.json", "src/app/extensions/Example.jsx", "src/app/distribution.json"]) {
@@ -55,7 +65,9 @@ describe("sprocket project watch and dev share one watcher", () => {
 
   it("uploads at start and after each save, and on SIGTERM stops once the upload under way is done", async () => {
     let output = "";
-    watcher = spawn(process.execPath, [BIN, "project", "watch", project, "--debounce", "50"], { env: { ...process.env, ...env, NO_COLOR: "1" } });
+    watcher = spawn(process.execPath, [BIN, "project", "watch", project, "--debounce", "50"], {
+      env: { ...process.env, ...env, NO_COLOR: "1" },
+    });
     watcher.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     watcher.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const watching = () => output.split("Watching").length - 1;

@@ -24,8 +24,17 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   server = await startTestServer();
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-terminal-"));
-  env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml"), NO_COLOR: undefined, FORCE_COLOR: undefined, CI: "1", TERM: "xterm-256color" };
-  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"], env);
+  env = {
+    SPROCKET_CONFIG_PATH: path.join(work, "config.yml"),
+    NO_COLOR: undefined,
+    FORCE_COLOR: undefined,
+    CI: "1",
+    TERM: "xterm-256color",
+  };
+  const auth = await runCli(
+    ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
+    env,
+  );
   expect(auth.code, auth.stderr).toBe(0);
 });
 afterAll(async () => {
@@ -40,9 +49,14 @@ afterAll(async () => {
 function runInZeroColumnTerminal(args: string[]): Promise<CliResult> {
   const quoted = [process.execPath, BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
   return new Promise((resolve) => {
-    const child = execFile("script", ["-qec", `stty cols 0 rows 0 && stty size && ${quoted}`, "/dev/null"], { env: { ...process.env, ...env, CI: undefined } }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
-    });
+    const child = execFile(
+      "script",
+      ["-qec", `stty cols 0 rows 0 && stty size && ${quoted}`, "/dev/null"],
+      { env: { ...process.env, ...env, CI: undefined } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === "number" ? err.code : 1) : 0, stdout, stderr });
+      },
+    );
     child.stdin?.end();
   });
 }

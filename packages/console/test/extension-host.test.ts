@@ -30,7 +30,16 @@ const associations = { "0-1/501": { "0-2": [9001, 9002] } };
 function contextFor(record: { objectTypeId: string; objectId: number }, cardTitle: string): ExtensionContext {
   return {
     location: "crm.record.tab",
-    user: { id: 11, email: "ada@example.com", emails: ["ada@example.com"], firstName: "Ada", lastName: "Lovelace", teams: [], roles: [], permissions: [] },
+    user: {
+      id: 11,
+      email: "ada@example.com",
+      emails: ["ada@example.com"],
+      firstName: "Ada",
+      lastName: "Lovelace",
+      teams: [],
+      roles: [],
+      permissions: [],
+    },
     portal: { id: 123, timezone: "Europe/Paris" },
     crm: record,
     extension: { appId: 7, appName: "Test app", cardTitle },
@@ -55,7 +64,7 @@ async function invokeServerless(request: ServerlessRequest, meta: { traceparent:
   const file = functions.get(request.serverlessFunction);
   if (!file) throw new Error(`The serverless function '${request.serverlessFunction}' was not found`);
   const query = request.objectQuery;
-  const record = query ? records[`${query.objectTypeId}/${query.objectId}`] ?? {} : {};
+  const record = query ? (records[`${query.objectTypeId}/${query.objectId}`] ?? {}) : {};
   const propertiesToSend = Object.fromEntries((query?.objectPropertyNames ?? []).map((name) => [name, record[name]]));
   const { main } = require(file) as { main: (context: unknown, callback: (value: unknown) => void) => unknown };
   const context = { parameters: request.parameters, propertiesToSend, event: request.event, secrets: {} };
@@ -112,7 +121,10 @@ async function openRecordPage(): Promise<Page> {
   await page.exposeFunction("invokeServerless", invokeServerless);
   await page.goto(server.url);
   await page.waitForFunction(() => typeof (window as any).mountTestCard === "function");
-  await page.evaluate(({ records, associations }) => Object.assign((window as any).crm, { records, associations }), { records, associations });
+  await page.evaluate(({ records, associations }) => Object.assign((window as any).crm, { records, associations }), {
+    records,
+    associations,
+  });
   return page;
 }
 
@@ -120,7 +132,11 @@ function mount(page: Page, slot: string, bundle: string, context: ExtensionConte
   return page.evaluate(([slot, bundle, context]) => (window as any).mountTestCard(slot, bundle, context), [slot, bundle, context] as const);
 }
 
-const logLines = (page: Page) => page.evaluate(() => (window as any).logLines as { level: string; message: string; traceId: string; spanId: string; card: { extensibleCardId: string } }[]);
+const logLines = (page: Page) =>
+  page.evaluate(
+    () =>
+      (window as any).logLines as { level: string; message: string; traceId: string; spanId: string; card: { extensibleCardId: string } }[],
+  );
 
 describe("extension host in Chromium", () => {
   it("runs the seed example card: typing and Send call the app function, show its answer and a success alert", async () => {
@@ -185,7 +201,10 @@ describe("extension host in Chromium", () => {
     });
     await page.exposeFunction("invokeServerless", invokeServerless);
     await page.goto(server.url);
-    await page.evaluate(({ records, associations }) => Object.assign((window as any).crm, { records, associations }), { records, associations });
+    await page.evaluate(({ records, associations }) => Object.assign((window as any).crm, { records, associations }), {
+      records,
+      associations,
+    });
     await mount(page, "catalogue", "/cards/Catalogue.js", contextFor(contact, "Catalogue"));
     const card = page.getByRole("region", { name: "catalogue" });
     await card.getByRole("heading", { name: "Component catalogue" }).waitFor();
@@ -255,7 +274,10 @@ describe("extension host in Chromium", () => {
 
     for (const [slot, traceId] of Object.entries(failing)) {
       const card = page.getByRole("region", { name: slot });
-      await card.getByRole("alert").filter({ hasText: `This card failed to load. Trace ID: ${traceId}` }).waitFor();
+      await card
+        .getByRole("alert")
+        .filter({ hasText: `This card failed to load. Trace ID: ${traceId}` })
+        .waitFor();
     }
     const details = async (slot: string) => page.getByRole("region", { name: slot }).locator("pre").textContent();
     expect(await details("thrower")).toContain("kaboom while rendering");
@@ -343,7 +365,9 @@ describe("extension host in Chromium", () => {
     await card.getByText("Navigation probe").waitFor();
     // The card asked for five things at once; the last, a console path, reached the page's router.
     await expect.poll(() => page.evaluate(() => (window as any).navigations)).toEqual(["/contacts/123/record/0-1/502?from=card"]);
-    const warnings = (await logLines(page)).filter((line) => line.card.extensibleCardId === "navigate" && line.level === "warn").map((line) => line.message);
+    const warnings = (await logLines(page))
+      .filter((line) => line.card.extensibleCardId === "navigate" && line.level === "warn")
+      .map((line) => line.message);
     expect(warnings).toEqual([
       "navigateToPage to https://evil.example/phish refused: external pages open only when the user clicks in the card",
       "navigateToPage to javascript:parent.document.title='pwned' refused: javascript: URLs cannot be opened",
@@ -357,7 +381,10 @@ describe("extension host in Chromium", () => {
     expect(server.externalHits).toEqual([]);
 
     // A click in the card opens the external page in a new tab, with no opener and no referrer.
-    const [popup] = await Promise.all([page.context().waitForEvent("page"), card.getByRole("button", { name: "Open external page" }).click()]);
+    const [popup] = await Promise.all([
+      page.context().waitForEvent("page"),
+      card.getByRole("button", { name: "Open external page" }).click(),
+    ]);
     await popup.waitForLoadState();
     expect(popup.url()).toMatch(/^http:\/\/localhost:\d+\/external\?from=card$/);
     expect(await popup.evaluate(() => window.opener)).toBeNull();

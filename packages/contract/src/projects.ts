@@ -14,7 +14,13 @@ const maybeTime = z.string().nullable();
 /** A problem found in one component, where the user's files put it. */
 export const buildError = z.object({
   message: z.string(),
-  context: z.object({ message: z.string(), file: z.string().optional(), line: z.number().optional(), column: z.number().optional(), code: z.string().optional() }),
+  context: z.object({
+    message: z.string(),
+    file: z.string().optional(),
+    line: z.number().optional(),
+    column: z.number().optional(),
+    code: z.string().optional(),
+  }),
 });
 
 const subtaskFields = {
@@ -134,7 +140,11 @@ export const uploadResult = z.object({
   buildStatusTaskLocator: z.object({ id: z.string(), links: z.array(z.object({ status: z.string() })) }),
 });
 
-export const deployRequest = z.object({ projectName: z.string().min(1), buildId: z.coerce.number().int().positive(), skipRemovalWarning: z.boolean().optional() });
+export const deployRequest = z.object({
+  projectName: z.string().min(1),
+  buildId: z.coerce.number().int().positive(),
+  skipRemovalWarning: z.boolean().optional(),
+});
 export const queuedDeploy = z.object({ id: z.number(), links: z.object({ status: z.string() }) });
 
 export type BuildError = z.infer<typeof buildError>;

@@ -28,4 +28,3 @@ export function checkRedirectUrls(c: Checker, auth: JsonObject): string[] | unde
   }
   return ok ? items.map((i) => i.value) : undefined;
 }
-

@@ -16,7 +16,10 @@ const identifier = String.raw`[A-Za-z_$][\w$]*`;
 const literal = String.raw`(["'\`])([^"'\`$\\]+)\1`;
 // What receives runServerlessFunction under another name: a JSX prop (compiled to `run: runServerlessFunction`),
 // `const run = runServerlessFunction`, or destructuring `{ runServerlessFunction: run }`.
-const aliasPatterns = [new RegExp(String.raw`(${identifier})\s*[:=]\s*(?:\w+\.)?runServerlessFunction\b`, "g"), new RegExp(String.raw`\brunServerlessFunction\s*:\s*(${identifier})`, "g")];
+const aliasPatterns = [
+  new RegExp(String.raw`(${identifier})\s*[:=]\s*(?:\w+\.)?runServerlessFunction\b`, "g"),
+  new RegExp(String.raw`\brunServerlessFunction\s*:\s*(${identifier})`, "g"),
+];
 // `f({ …, name: "x", … })` with f one of the callers; nested objects (parameters) are skipped over, one level deep.
 const callArgument = (callers: string) => new RegExp(String.raw`(?:^|[^\w$])(?:${callers})\s*\(\s*\{((?:[^{}]|\{[^{}]*\})*)\}`, "g");
 const nameField = new RegExp(String.raw`(?:^|[,\s])name\s*:\s*${literal}`);
@@ -42,7 +45,11 @@ export function calledFunctionNames(code: string): string[] {
 }
 
 /** A warning for each function name a card calls that its app does not define: the call would fail at run time. */
-export function checkCardFunctionCalls(project: ProjectModel, files: ProjectFiles, compiled: (card: CardModel) => CompiledCard | undefined): Diagnostic[] {
+export function checkCardFunctionCalls(
+  project: ProjectModel,
+  files: ProjectFiles,
+  compiled: (card: CardModel) => CompiledCard | undefined,
+): Diagnostic[] {
   const report = new Report();
   for (const app of project.apps) {
     const defined = app.functions.map((fn) => fn.name);
@@ -50,8 +57,12 @@ export function checkCardFunctionCalls(project: ProjectModel, files: ProjectFile
       const cardCode = compiled(card);
       if (!cardCode) continue;
       for (const name of calledFunctionNames(cardCode.code).filter((n) => !defined.includes(n))) {
-        const where = locate(files, [card.entryFile, ...cardCode.inputs.filter((f) => f !== card.entryFile)], name) ?? { file: card.entryFile };
-        const declared = project.legacy ? `${app.functionsDir ?? `${app.rootDir}/app.functions`}/serverless.json` : "a function's *-hsmeta.json";
+        const where = locate(files, [card.entryFile, ...cardCode.inputs.filter((f) => f !== card.entryFile)], name) ?? {
+          file: card.entryFile,
+        };
+        const declared = project.legacy
+          ? `${app.functionsDir ?? `${app.rootDir}/app.functions`}/serverless.json`
+          : "a function's *-hsmeta.json";
         warnUnknown(report, where, name, defined, declared);
       }
     }
@@ -61,7 +72,9 @@ export function checkCardFunctionCalls(project: ProjectModel, files: ProjectFile
 
 function warnUnknown(report: Report, where: Where, name: string, defined: string[], declared: string): void {
   const near = didYouMean(name, defined);
-  const known = defined.length ? `The app defines ${defined.map((n) => `'${n}'`).join(", ")}: call one of them, or declare '${name}'` : `The app defines no functions: declare '${name}'`;
+  const known = defined.length
+    ? `The app defines ${defined.map((n) => `'${n}'`).join(", ")}: call one of them, or declare '${name}'`
+    : `The app defines no functions: declare '${name}'`;
   report.warning(
     "CARD_FUNCTION_UNKNOWN",
     where,

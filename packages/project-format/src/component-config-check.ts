@@ -20,7 +20,12 @@ export function checkConfig<S extends z.ZodType>(report: Report, config: JsonObj
       for (const key of issue.keys) {
         const pointer = pointerJoin(parent, key);
         const node = nodeAtPointer(config.doc.root, pointer);
-        report.warning("FIELD_UNKNOWN", where(config, pointer, node?.parent?.children?.[0] ?? node), `unknown field '${fieldName(pointer)}' in ${what}`, "Unknown fields are ignored; check the spelling against HubSpot's reference for this type.");
+        report.warning(
+          "FIELD_UNKNOWN",
+          where(config, pointer, node?.parent?.children?.[0] ?? node),
+          `unknown field '${fieldName(pointer)}' in ${what}`,
+          "Unknown fields are ignored; check the spelling against HubSpot's reference for this type.",
+        );
       }
       continue;
     }
@@ -29,9 +34,19 @@ export function checkConfig<S extends z.ZodType>(report: Report, config: JsonObj
     const name = `'${fieldName(parent)}'`;
     if (issue.code === "invalid_type" && !node) {
       const owner = parent.slice(0, parent.lastIndexOf("/"));
-      report.error("FIELD_REQUIRED", where(config, parent, nodeAtPointer(config.doc.root, owner)), `required field ${name} is missing`, `Add ${name} (${issue.expected}) to ${what}.`);
+      report.error(
+        "FIELD_REQUIRED",
+        where(config, parent, nodeAtPointer(config.doc.root, owner)),
+        `required field ${name} is missing`,
+        `Add ${name} (${issue.expected}) to ${what}.`,
+      );
     } else if (issue.code === "invalid_type") {
-      report.error("FIELD_TYPE", where(config, parent, node), `${name} must be ${article(issue.expected)}, not ${node ? describeType(node) : "absent"}`, `Write ${name} as ${article(issue.expected)}.`);
+      report.error(
+        "FIELD_TYPE",
+        where(config, parent, node),
+        `${name} must be ${article(issue.expected)}, not ${node ? describeType(node) : "absent"}`,
+        `Write ${name} as ${article(issue.expected)}.`,
+      );
     } else if (issue.code === "too_small" && issue.origin === "string") {
       report.error("FIELD_EMPTY", where(config, parent, node), `${name} must not be empty`, `Give ${name} a value.`);
     } else {

@@ -41,7 +41,10 @@ const card = z.strictObject({
 
 const appFunction = z.strictObject({
   entrypoint: entrypoint("/app/functions/fn.js"),
-  secretKeys: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/)).optional().meta({ description: "Names of the account secrets the function reads." }),
+  secretKeys: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/))
+    .optional()
+    .meta({ description: "Names of the account secrets the function reads." }),
   endpoint: z
     .looseObject({
       path: z.string().regex(/^\/?[A-Za-z0-9_\-./]+$/),
@@ -66,7 +69,12 @@ const bulkAction = z.strictObject({
   icon: z.string().optional(),
 });
 
-const subscription = z.looseObject({ subscriptionType: text, objectType: z.string().optional(), propertyName: z.string().optional(), active: z.boolean().optional() });
+const subscription = z.looseObject({
+  subscriptionType: text,
+  objectType: z.string().optional(),
+  propertyName: z.string().optional(),
+  active: z.boolean().optional(),
+});
 
 const webhooks = z.strictObject({
   settings: z.looseObject({
@@ -98,12 +106,20 @@ const workflowAction = z.strictObject({
   outputFields: z.array(z.looseObject({ typeDefinition: z.looseObject({ name: text, type: text }) })).optional(),
   inputFieldDependencies: z.array(z.looseObject({})).optional(),
   executionRules: z.array(z.looseObject({})).optional(),
-  labels: z.record(z.string(), z.looseObject({ actionName: text })).meta({ description: 'Labels per language, e.g. { "en": { "actionName": "Notify" } }.' }),
+  labels: z
+    .record(z.string(), z.looseObject({ actionName: text }))
+    .meta({ description: 'Labels per language, e.g. { "en": { "actionName": "Notify" } }.' }),
   objectTypes: z.array(text).optional(),
   functions: z.array(z.looseObject({})).optional(),
 });
 
-const objectProperty = z.looseObject({ name: text, label: text, type: text, fieldType: z.string().optional(), options: z.array(option).optional() });
+const objectProperty = z.looseObject({
+  name: text,
+  label: text,
+  type: text,
+  fieldType: z.string().optional(),
+  options: z.array(option).optional(),
+});
 
 const appObject = z.strictObject({
   name: text,

@@ -51,7 +51,13 @@ const features: [string, string, boolean, ComponentRole][] = [
 ];
 
 // USER_FACING_TO_INTERNAL_TYPE; the rest are upper-cased with '-' → '_'.
-const internalNames: Record<string, string> = { app: "APPLICATION", scim: "SCIM_INTEGRATION", telemetry: "TELEMETRY_CONFIG", "cms-assets": "REACT_THEME", pages: "PAGE" };
+const internalNames: Record<string, string> = {
+  app: "APPLICATION",
+  scim: "SCIM_INTEGRATION",
+  telemetry: "TELEMETRY_CONFIG",
+  "cms-assets": "REACT_THEME",
+  pages: "PAGE",
+};
 
 /** HubSpot's internal type name of a user-facing component type, e.g. `workflow-action` → `WORKFLOW_ACTION`. */
 export function internalType(type: string): string {

@@ -27,17 +27,30 @@ const scopeHint = "Use scope names as shown in HubSpot's private app settings, f
 
 /** Scope names checked against the catalogue. `atLeastOne` makes an empty list an error. */
 export function checkScopes(c: Checker, obj: JsonObject, key: string, atLeastOne: boolean): string[] | undefined {
-  const items = obj.strings(key, { required: atLeastOne, hint: `List the scopes the app needs, e.g. "${key}": ["crm.objects.contacts.read"].` });
+  const items = obj.strings(key, {
+    required: atLeastOne,
+    hint: `List the scopes the app needs, e.g. "${key}": ["crm.objects.contacts.read"].`,
+  });
   if (!items) return undefined;
   if (atLeastOne && items.length === 0 && obj.value(key)?.children?.length === 0) {
-    c.report.error("APP_SCOPES_EMPTY", obj.at(key), `'${fieldName(obj.pointerOf(key))}' must list at least one scope`, `A private app needs at least one scope, e.g. ["crm.objects.contacts.read"].`);
+    c.report.error(
+      "APP_SCOPES_EMPTY",
+      obj.at(key),
+      `'${fieldName(obj.pointerOf(key))}' must list at least one scope`,
+      `A private app needs at least one scope, e.g. ["crm.objects.contacts.read"].`,
+    );
   }
   const seen = new Set<string>();
   let ok = true;
   for (const { value, node, pointer } of items) {
     const at = { file: obj.doc.file, doc: obj.doc, node, pointer };
     if (value.trim() === "") {
-      c.report.error("FIELD_EMPTY", at, `${fieldName(pointer)} is an empty string, not a scope name`, `Replace it with a scope name such as crm.objects.contacts.read, or remove it.`);
+      c.report.error(
+        "FIELD_EMPTY",
+        at,
+        `${fieldName(pointer)} is an empty string, not a scope name`,
+        `Replace it with a scope name such as crm.objects.contacts.read, or remove it.`,
+      );
       ok = false;
     } else if (!isKnownScope(value)) {
       // A near miss of a known scope is a typo HubSpot refuses too; anything else may be a scope newer than this
@@ -46,7 +59,13 @@ export function checkScopes(c: Checker, obj: JsonObject, key: string, atLeastOne
       if (guess) {
         c.report.error("APP_SCOPE_UNKNOWN", at, `unknown scope '${value}'; did you mean '${guess}'?`, `Replace it with '${guess}'.`);
         ok = false;
-      } else c.report.warning("APP_SCOPE_UNKNOWN", at, `scope '${value}' is not in Sprocket's scope catalogue; the app is granted it, but no API here checks it`, scopeHint);
+      } else
+        c.report.warning(
+          "APP_SCOPE_UNKNOWN",
+          at,
+          `scope '${value}' is not in Sprocket's scope catalogue; the app is granted it, but no API here checks it`,
+          scopeHint,
+        );
     } else if (seen.has(value)) {
       c.report.warning("APP_SCOPE_DUPLICATE", at, `scope '${value}' is listed twice`, "Remove the repeated entry.");
     }
@@ -60,7 +79,12 @@ export function checkCardLocation(c: Checker, obj: JsonObject, key: string): Car
   const location = obj.string(key, { required: true, hint });
   if (location === undefined) return undefined;
   if ((cardLocations as readonly string[]).includes(location)) return location as CardLocation;
-  c.report.error("CARD_LOCATION_INVALID", obj.at(key), `'${location}' is not a card location; expected one of ${cardLocations.join(", ")}${suggestion(location, cardLocations)}`, hint);
+  c.report.error(
+    "CARD_LOCATION_INVALID",
+    obj.at(key),
+    `'${location}' is not a card location; expected one of ${cardLocations.join(", ")}${suggestion(location, cardLocations)}`,
+    hint,
+  );
   return undefined;
 }
 
@@ -87,7 +111,12 @@ export function checkObjectTypes(c: Checker, obj: JsonObject, key: string, style
       nameNode = entry.value("name");
       namePointer = entry.pointerOf("name");
     } else if (item.type !== "string") {
-      c.report.error("FIELD_TYPE", { file: obj.doc.file, doc: obj.doc, node: item, pointer }, `'${fieldName(pointer)}' must be a string, not ${describeType(item)}`, hint);
+      c.report.error(
+        "FIELD_TYPE",
+        { file: obj.doc.file, doc: obj.doc, node: item, pointer },
+        `'${fieldName(pointer)}' must be a string, not ${describeType(item)}`,
+        hint,
+      );
       return;
     }
     const name = nameNode!.value as string;
@@ -123,7 +152,12 @@ export function checkFileRef(
   if (rel === undefined) return undefined;
   const path = resolveRelative(opts.relativeTo, opts.rootRelative ? rel.replace(/^\//, "") : rel);
   if (!path || !isUnder(path, opts.within)) {
-    c.report.error("FILE_OUTSIDE_APP", obj.at(key), `'${rel}' points outside ${opts.within || "the project source"}`, `Keep ${opts.describe} inside ${opts.within || "the source folder"}. ${opts.hint}`);
+    c.report.error(
+      "FILE_OUTSIDE_APP",
+      obj.at(key),
+      `'${rel}' points outside ${opts.within || "the project source"}`,
+      `Keep ${opts.describe} inside ${opts.within || "the source folder"}. ${opts.hint}`,
+    );
     return undefined;
   }
   if (!c.files.has(path)) {
@@ -149,10 +183,20 @@ export function checkSecrets(c: Checker, obj: JsonObject, key: string): string[]
   for (const { value, node, pointer } of items) {
     const at = { file: obj.doc.file, doc: obj.doc, node, pointer };
     if (!secretName.test(value)) {
-      c.report.error("FUNCTION_SECRET_INVALID", at, `secret name ${JSON.stringify(value)} is not valid`, "Secret names are environment variable names: letters, digits and underscores, not starting with a digit, e.g. MY_API_KEY.");
+      c.report.error(
+        "FUNCTION_SECRET_INVALID",
+        at,
+        `secret name ${JSON.stringify(value)} is not valid`,
+        "Secret names are environment variable names: letters, digits and underscores, not starting with a digit, e.g. MY_API_KEY.",
+      );
       ok = false;
     } else if (providedSecrets.has(value)) {
-      c.report.warning("FUNCTION_SECRET_RESERVED", at, `secret '${value}' is provided by the platform and need not be declared`, "Remove it from the list; functions always receive it.");
+      c.report.warning(
+        "FUNCTION_SECRET_RESERVED",
+        at,
+        `secret '${value}' is provided by the platform and need not be declared`,
+        "Remove it from the list; functions always receive it.",
+      );
     } else if (out.includes(value)) {
       c.report.warning("JSON_DUPLICATE_KEY", at, `secret '${value}' is listed twice`, "Remove the repeated entry.");
     } else out.push(value);
@@ -165,7 +209,10 @@ export function checkSecrets(c: Checker, obj: JsonObject, key: string): string[]
  * entry is an absolute http(s) URL, a prefix of the URLs cards may call.
  */
 export function checkPermittedFetchUrls(c: Checker, obj: JsonObject): string[] | undefined {
-  const permitted = obj.object("permittedUrls", { required: false, hint: 'e.g. "permittedUrls": { "fetch": ["https://api.example.com"] }' });
+  const permitted = obj.object("permittedUrls", {
+    required: false,
+    hint: 'e.g. "permittedUrls": { "fetch": ["https://api.example.com"] }',
+  });
   if (!permitted) return obj.value("permittedUrls") ? undefined : [];
   permitted.unknownFields(["fetch", "iframe", "img"], "'permittedUrls'");
   const items = permitted.strings("fetch", { required: false, hint: 'List URLs, e.g. "fetch": ["https://api.example.com"].' });
@@ -173,7 +220,12 @@ export function checkPermittedFetchUrls(c: Checker, obj: JsonObject): string[] |
   let ok = true;
   for (const { value, node, pointer } of items) {
     if (URL.canParse(value) && /^https?:$/.test(new URL(value).protocol)) continue;
-    c.report.error("PERMITTED_URL_INVALID", { file: obj.doc.file, doc: obj.doc, node, pointer }, `permitted fetch URL ${JSON.stringify(value)} is not an absolute https:// (or http://) URL`, 'Write the full URL your cards call, e.g. "https://api.example.com/v1".');
+    c.report.error(
+      "PERMITTED_URL_INVALID",
+      { file: obj.doc.file, doc: obj.doc, node, pointer },
+      `permitted fetch URL ${JSON.stringify(value)} is not an absolute https:// (or http://) URL`,
+      'Write the full URL your cards call, e.g. "https://api.example.com/v1".',
+    );
     ok = false;
   }
   return ok ? items.map((i) => i.value) : undefined;
@@ -182,14 +234,23 @@ export function checkPermittedFetchUrls(c: Checker, obj: JsonObject): string[] |
 const httpMethods: readonly HttpMethod[] = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
 /** `endpoint: {path, method | methods}`; `method` may be one name or a list. */
-export function checkEndpoint(c: Checker, fn: JsonObject, methodsKey: "method" | "methods"): { path: string; methods: HttpMethod[] } | null | undefined {
+export function checkEndpoint(
+  c: Checker,
+  fn: JsonObject,
+  methodsKey: "method" | "methods",
+): { path: string; methods: HttpMethod[] } | null | undefined {
   const endpoint = fn.object("endpoint", { required: false, hint: "" });
   if (!endpoint) return fn.value("endpoint") ? undefined : null;
   endpoint.unknownFields(["path", methodsKey], "an endpoint");
   const hint = `Write it as "endpoint": { "path": "my-endpoint", "${methodsKey}": ${methodsKey === "method" ? '"GET"' : '["GET"]'} }.`;
   const path = endpoint.string("path", { required: true, nonEmpty: true, hint });
   if (path !== undefined && !/^\/?[A-Za-z0-9_\-./]+$/.test(path)) {
-    c.report.error("FUNCTION_ENDPOINT_INVALID", endpoint.at("path"), `endpoint path ${JSON.stringify(path)} is not valid`, "Use letters, digits, '-', '_', '.' and '/' only, e.g. \"quotes/fetch\".");
+    c.report.error(
+      "FUNCTION_ENDPOINT_INVALID",
+      endpoint.at("path"),
+      `endpoint path ${JSON.stringify(path)} is not valid`,
+      "Use letters, digits, '-', '_', '.' and '/' only, e.g. \"quotes/fetch\".",
+    );
     return undefined;
   }
   const node = endpoint.value(methodsKey);
@@ -198,8 +259,16 @@ export function checkEndpoint(c: Checker, fn: JsonObject, methodsKey: "method" |
     return undefined;
   }
   const list = node.type === "array" ? (node.children ?? []) : [node];
-  if ((node.type === "array" && list.length === 0) || list.some((m) => m.type !== "string" || !httpMethods.includes(m.value as HttpMethod))) {
-    c.report.error("FUNCTION_ENDPOINT_INVALID", endpoint.at(methodsKey), `'${fieldName(endpoint.pointerOf(methodsKey))}' must name HTTP methods among ${httpMethods.join(", ")}, not ${describeType(node)}`, hint);
+  if (
+    (node.type === "array" && list.length === 0) ||
+    list.some((m) => m.type !== "string" || !httpMethods.includes(m.value as HttpMethod))
+  ) {
+    c.report.error(
+      "FUNCTION_ENDPOINT_INVALID",
+      endpoint.at(methodsKey),
+      `'${fieldName(endpoint.pointerOf(methodsKey))}' must name HTTP methods among ${httpMethods.join(", ")}, not ${describeType(node)}`,
+      hint,
+    );
     return undefined;
   }
   return path === undefined ? undefined : { path: path.replace(/^\//, ""), methods: [...new Set(list.map((m) => m.value as HttpMethod))] };

@@ -20,8 +20,11 @@ export function checkHiddenFolders(ctx: ProjectContext, folders: readonly Hidden
     const base = posix.basename(folder.path);
     const configs = folder.names.filter(isProjectConfig);
     if (!base.endsWith(".functions") && configs.length === 0) continue;
-    const visible = base === ".functions" ? (isLegacyPlatform(ctx.platformVersion) ? "app.functions" : "functions") : base.replace(/^\.+/, "");
-    const held = configs.length ? `its ${configs.join(", ")} and the rest of it never reach the server` : "nothing in it reaches the server";
+    const visible =
+      base === ".functions" ? (isLegacyPlatform(ctx.platformVersion) ? "app.functions" : "functions") : base.replace(/^\.+/, "");
+    const held = configs.length
+      ? `its ${configs.join(", ")} and the rest of it never reach the server`
+      : "nothing in it reaches the server";
     ctx.report.warning(
       "FOLDER_HIDDEN",
       { file: folder.path },

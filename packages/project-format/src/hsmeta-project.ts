@@ -4,7 +4,16 @@ import { checkConfig } from "./component-config-check";
 import { componentConfigs } from "./component-configs";
 import { componentTypes, type ComponentType } from "./component-types";
 import { suggestion } from "./did-you-mean";
-import { checkCardLocation, checkEndpoint, checkFileRef, checkObjectTypes, checkPermittedFetchUrls, checkScopes, checkSecrets, checkUid } from "./field-checks";
+import {
+  checkCardLocation,
+  checkEndpoint,
+  checkFileRef,
+  checkObjectTypes,
+  checkPermittedFetchUrls,
+  checkScopes,
+  checkSecrets,
+  checkUid,
+} from "./field-checks";
 import type { JsonObject } from "./json-object";
 import type { AppModel, CardModel, ExtensionModel, ExtensionType, FeatureModel, FeatureType, FunctionModel } from "./model";
 import { loadJson, rootObject, type ProjectContext } from "./project-context";
@@ -28,7 +37,12 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
     const rel = ctx.srcDir ? file.slice(ctx.srcDir.length + 1) : file;
     const depth = rel.split("/").length;
     if (depth < 2 || depth > 3) {
-      ctx.report.warning("COMPONENT_LOCATION_IGNORED", { file }, `${file} is not read: component files must be in ${joinPath(ctx.srcDir, "<component>")}/ or one folder below it`, "Move it to app/ (the app) or app/<feature folder>/, e.g. app/cards/.");
+      ctx.report.warning(
+        "COMPONENT_LOCATION_IGNORED",
+        { file },
+        `${file} is not read: component files must be in ${joinPath(ctx.srcDir, "<component>")}/ or one folder below it`,
+        "Move it to app/ (the app) or app/<feature folder>/, e.g. app/cards/.",
+      );
       continue;
     }
     const component = readComponent(ctx, file, rel, uids);
@@ -38,7 +52,12 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
     if (single) counts.set(single, count);
     if (count > 1) {
       const also = component.kind.type === "page" || component.kind.type === "pages" ? " ('page' and 'pages' count together)" : "";
-      ctx.report.error("COMPONENT_TOO_MANY", { file, pointer: "/type" }, `only one '${component.kind.type}' component is allowed in a project${also}`, "Merge the components into one file or remove the extra one.");
+      ctx.report.error(
+        "COMPONENT_TOO_MANY",
+        { file, pointer: "/type" },
+        `only one '${component.kind.type}' component is allowed in a project${also}`,
+        "Merge the components into one file or remove the extra one.",
+      );
       continue;
     }
     components.push(component);
@@ -48,7 +67,12 @@ export function validateHsmetaApps(ctx: ProjectContext, metaFiles: string[]): Ap
   // Themes and CMS assets stand alone; every other feature belongs to the app.
   if (!appComponent) {
     for (const f of features.filter((c) => c.kind.needsApp))
-      ctx.report.error("COMPONENT_NEEDS_APP", { file: f.file }, `this '${f.kind.type}' component must belong to an app, but no *-hsmeta.json file has type 'app'`, `Add ${joinPath(ctx.srcDir, "app/app-hsmeta.json")} with { "uid": "my-app", "type": "app", "config": { ... } }.`);
+      ctx.report.error(
+        "COMPONENT_NEEDS_APP",
+        { file: f.file },
+        `this '${f.kind.type}' component must belong to an app, but no *-hsmeta.json file has type 'app'`,
+        `Add ${joinPath(ctx.srcDir, "app/app-hsmeta.json")} with { "uid": "my-app", "type": "app", "config": { ... } }.`,
+      );
     return [];
   }
   const before = ctx.report.diagnostics.length;
@@ -87,29 +111,59 @@ function readComponent(ctx: ProjectContext, file: string, rel: string, uids: Map
   if (!meta) return undefined;
   for (const key of meta.keys())
     if (!topLevelFields.includes(key))
-      ctx.report.error("COMPONENT_FIELD_UNEXPECTED", meta.at(key, meta.keyNode(key)), `unexpected top-level field '${key}'${suggestion(key, topLevelFields)}`, `A component file holds only ${topLevelFields.join(", ")}; settings go inside "config".`);
+      ctx.report.error(
+        "COMPONENT_FIELD_UNEXPECTED",
+        meta.at(key, meta.keyNode(key)),
+        `unexpected top-level field '${key}'${suggestion(key, topLevelFields)}`,
+        `A component file holds only ${topLevelFields.join(", ")}; settings go inside "config".`,
+      );
   if (meta.value("permissions") && platformBefore(ctx.platformVersion, "2026.09"))
-    ctx.report.error("COMPONENT_FIELD_UNEXPECTED", meta.at("permissions", meta.keyNode("permissions")), `'permissions' needs platform version 2026.09-beta or later (this project uses ${ctx.platformVersion})`, "Remove 'permissions' or raise platformVersion in hsproject.json.");
+    ctx.report.error(
+      "COMPONENT_FIELD_UNEXPECTED",
+      meta.at("permissions", meta.keyNode("permissions")),
+      `'permissions' needs platform version 2026.09-beta or later (this project uses ${ctx.platformVersion})`,
+      "Remove 'permissions' or raise platformVersion in hsproject.json.",
+    );
   const type = meta.string("type", { required: true, nonEmpty: true, hint: 'Say what this file declares, e.g. "type": "card".' });
   const uid = checkUid(ctx, meta, "uid");
   const config = meta.object("config", { required: true, hint: 'Put the component settings in "config": { ... }.' });
   if (type === undefined) return undefined;
   const kind = componentTypes.get(type);
   if (!kind) {
-    ctx.report.error("COMPONENT_TYPE_UNKNOWN", meta.at("type"), `unknown component type '${type}'${suggestion(type, [...componentTypes.keys()])}`, `Known types: ${[...componentTypes.keys()].join(", ")}.`);
+    ctx.report.error(
+      "COMPONENT_TYPE_UNKNOWN",
+      meta.at("type"),
+      `unknown component type '${type}'${suggestion(type, [...componentTypes.keys()])}`,
+      `Known types: ${[...componentTypes.keys()].join(", ")}.`,
+    );
     return undefined;
   }
   const dir = dirOf(rel);
   if (dir !== kind.dir) {
-    ctx.report.error("COMPONENT_DIRECTORY_INVALID", meta.at("type"), `a '${type}' component must be in ${joinPath(ctx.srcDir, kind.dir)}/, not in ${joinPath(ctx.srcDir, dir)}/`, `Move ${posix.basename(file)} to ${joinPath(ctx.srcDir, kind.dir)}/.`);
+    ctx.report.error(
+      "COMPONENT_DIRECTORY_INVALID",
+      meta.at("type"),
+      `a '${type}' component must be in ${joinPath(ctx.srcDir, kind.dir)}/, not in ${joinPath(ctx.srcDir, dir)}/`,
+      `Move ${posix.basename(file)} to ${joinPath(ctx.srcDir, kind.dir)}/.`,
+    );
     return undefined;
   }
   if (kind.role === "not-run")
-    ctx.report.warning("COMPONENT_NOT_RUN", meta.at("type"), `'${type}' components are accepted but not run by Sprocket: this one is checked and left out of the deployed app`, "Nothing to do for the rest of the project to deploy; use HubSpot itself to try this component.");
+    ctx.report.warning(
+      "COMPONENT_NOT_RUN",
+      meta.at("type"),
+      `'${type}' components are accepted but not run by Sprocket: this one is checked and left out of the deployed app`,
+      "Nothing to do for the rest of the project to deploy; use HubSpot itself to try this component.",
+    );
   if (uid === undefined || !config) return undefined;
   const first = uids.get(uid);
   if (first) {
-    ctx.report.error("UID_DUPLICATE", meta.at("uid"), `uid '${uid}' is already used by ${first}`, "Every component in a project needs its own uid; rename one of them.");
+    ctx.report.error(
+      "UID_DUPLICATE",
+      meta.at("uid"),
+      `uid '${uid}' is already used by ${first}`,
+      "Every component in a project needs its own uid; rename one of them.",
+    );
     return undefined;
   }
   uids.set(uid, file);
@@ -125,19 +179,40 @@ function appConfig(ctx: ProjectContext, c: Component): Omit<AppModel, "cards" | 
   const config = c.config;
   config.unknownFields(["name", "description", "distribution", "auth", "permittedUrls", "support", "logo"], "the app's config");
   const name = config.string("name", { required: true, nonEmpty: true, hint: 'Give the app a display name, e.g. "name": "My app".' });
-  const description = config.string("description", { required: false, hint: 'Describe the app, e.g. "description": "Shows deal health".' }) ?? "";
-  const distribution = config.string("distribution", { required: false, hint: 'Use "distribution": "private" or "marketplace".' }) ?? "private";
+  const description =
+    config.string("description", { required: false, hint: 'Describe the app, e.g. "description": "Shows deal health".' }) ?? "";
+  const distribution =
+    config.string("distribution", { required: false, hint: 'Use "distribution": "private" or "marketplace".' }) ?? "private";
   if (distribution !== "private" && distribution !== "marketplace")
-    ctx.report.error("APP_NOT_PRIVATE", config.at("distribution"), `distribution ${JSON.stringify(distribution)} is not known`, 'Set "distribution": "private" or "marketplace".');
-  const auth = config.object("auth", { required: true, hint: 'Declare access, e.g. "auth": { "type": "static", "requiredScopes": ["crm.objects.contacts.read"] }.' });
+    ctx.report.error(
+      "APP_NOT_PRIVATE",
+      config.at("distribution"),
+      `distribution ${JSON.stringify(distribution)} is not known`,
+      'Set "distribution": "private" or "marketplace".',
+    );
+  const auth = config.object("auth", {
+    required: true,
+    hint: 'Declare access, e.g. "auth": { "type": "static", "requiredScopes": ["crm.objects.contacts.read"] }.',
+  });
   if (!auth) return undefined;
   auth.unknownFields(["type", "redirectUrls", "requiredScopes", "optionalScopes", "conditionallyRequiredScopes"], "'config.auth'");
-  const authType = auth.string("type", { required: false, hint: 'Use "type": "static" (one token) or "oauth" (installed through OAuth).' }) ?? "static";
+  const authType =
+    auth.string("type", { required: false, hint: 'Use "type": "static" (one token) or "oauth" (installed through OAuth).' }) ?? "static";
   if (authType !== "static" && authType !== "oauth")
-    ctx.report.error("APP_NOT_PRIVATE", auth.at("type"), `auth type ${JSON.stringify(authType)} is not known`, 'Set "type": "static" or "oauth".');
+    ctx.report.error(
+      "APP_NOT_PRIVATE",
+      auth.at("type"),
+      `auth type ${JSON.stringify(authType)} is not known`,
+      'Set "type": "static" or "oauth".',
+    );
   // Marketplace apps are installed into other accounts, which only OAuth allows.
   if (authType === "static" && distribution === "marketplace")
-    ctx.report.error("APP_NOT_PRIVATE", auth.at("type"), 'a marketplace app must use "type": "oauth"; a static token serves one account only', 'Set "type": "oauth" with "redirectUrls", or "distribution": "private".');
+    ctx.report.error(
+      "APP_NOT_PRIVATE",
+      auth.at("type"),
+      'a marketplace app must use "type": "oauth"; a static token serves one account only',
+      'Set "type": "oauth" with "redirectUrls", or "distribution": "private".',
+    );
   const redirectUrls = authType === "oauth" ? checkRedirectUrls(ctx, auth) : [];
   const scopes = checkScopes(ctx, auth, "requiredScopes", true);
   const optional = checkScopes(ctx, auth, "optionalScopes", false) ?? [];
@@ -164,7 +239,13 @@ function cardConfig(ctx: ProjectContext, c: Component): CardModel | undefined {
   const appDir = joinPath(ctx.srcDir, "app");
   const title = config.string("name", { required: true, nonEmpty: true, hint: 'Give the card a title, e.g. "name": "Deal health".' });
   const location = checkCardLocation(ctx, config, "location");
-  const entryFile = checkFileRef(ctx, config, "entrypoint", { relativeTo: ctx.srcDir, within: appDir, rootRelative: true, describe: "card code", hint: 'Give the path from the source folder, e.g. "/app/cards/Card.tsx".' });
+  const entryFile = checkFileRef(ctx, config, "entrypoint", {
+    relativeTo: ctx.srcDir,
+    within: appDir,
+    rootRelative: true,
+    describe: "card code",
+    hint: 'Give the path from the source folder, e.g. "/app/cards/Card.tsx".',
+  });
   const objectTypes = checkObjectTypes(ctx, config, "objectTypes", "singular");
   if (title === undefined || !location || !entryFile || !objectTypes) return undefined;
   const packageDir = nearestPackageDir(ctx.files, dirOf(entryFile), appDir);
@@ -174,7 +255,13 @@ function cardConfig(ctx: ProjectContext, c: Component): CardModel | undefined {
 function functionConfig(ctx: ProjectContext, c: Component): FunctionModel | undefined {
   const config = c.config;
   config.unknownFields(["entrypoint", "secretKeys", "endpoint"], "the function's config");
-  const file = checkFileRef(ctx, config, "entrypoint", { relativeTo: ctx.srcDir, within: joinPath(ctx.srcDir, "app"), rootRelative: true, describe: "function code", hint: 'Give the path from the source folder, e.g. "/app/functions/my-func.js".' });
+  const file = checkFileRef(ctx, config, "entrypoint", {
+    relativeTo: ctx.srcDir,
+    within: joinPath(ctx.srcDir, "app"),
+    rootRelative: true,
+    describe: "function code",
+    hint: 'Give the path from the source folder, e.g. "/app/functions/my-func.js".',
+  });
   const secrets = checkSecrets(ctx, config, "secretKeys");
   const endpoint = checkEndpoint(ctx, config, "methods");
   if (!file || !secrets || endpoint === undefined) return undefined;
@@ -187,7 +274,13 @@ function extensionConfig(ctx: ProjectContext, c: Component): ExtensionModel | un
   const config = checkConfig(ctx.report, c.config, componentConfigs[type], `the ${type} config`);
   if (!config) return undefined;
   const appDir = joinPath(ctx.srcDir, "app");
-  const entryFile = checkFileRef(ctx, c.config, "entrypoint", { relativeTo: ctx.srcDir, within: appDir, rootRelative: true, describe: `${type} code`, hint: `Give the path from the source folder, e.g. "/${c.kind.dir}/Page.tsx".` });
+  const entryFile = checkFileRef(ctx, c.config, "entrypoint", {
+    relativeTo: ctx.srcDir,
+    within: appDir,
+    rootRelative: true,
+    describe: `${type} code`,
+    hint: `Give the path from the source folder, e.g. "/${c.kind.dir}/Page.tsx".`,
+  });
   if (!entryFile) return undefined;
   const packageDir = nearestPackageDir(ctx.files, dirOf(entryFile), appDir);
   // The union's members differ only in `type` and `config`, which the schema lookup above keeps paired.

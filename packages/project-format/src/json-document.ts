@@ -83,27 +83,59 @@ export class JsonDocument {
         const prevLine = this.position(before).line;
         const here = this.position(error.offset).line;
         const where = prevLine === here ? "before this value" : `after line ${prevLine}`;
-        return at(error.offset, `JSON syntax error: a comma is missing ${where}`, "Separate the members of an object or array with commas.");
+        return at(
+          error.offset,
+          `JSON syntax error: a comma is missing ${where}`,
+          "Separate the members of an object or array with commas.",
+        );
       }
       case "PropertyNameExpected":
       case "ValueExpected":
         if (prevChar === ",")
           return at(before, "JSON syntax error: trailing comma", "JSON does not allow a comma after the last member; remove it.");
         if (error.offset >= text.length)
-          return at(error.offset, "JSON syntax error: the file ends where a value was expected", "Complete the JSON value or restore the missing end of the file.");
+          return at(
+            error.offset,
+            "JSON syntax error: the file ends where a value was expected",
+            "Complete the JSON value or restore the missing end of the file.",
+          );
         return code === "PropertyNameExpected"
-          ? at(error.offset, `JSON syntax error: expected a property name in double quotes, found ${found}`, 'Property names must be strings in double quotes, e.g. "name": "value".')
-          : at(error.offset, `JSON syntax error: expected a value, found ${found}`, "A value is a string in double quotes, a number, true, false, null, an object or an array.");
+          ? at(
+              error.offset,
+              `JSON syntax error: expected a property name in double quotes, found ${found}`,
+              'Property names must be strings in double quotes, e.g. "name": "value".',
+            )
+          : at(
+              error.offset,
+              `JSON syntax error: expected a value, found ${found}`,
+              "A value is a string in double quotes, a number, true, false, null, an object or an array.",
+            );
       case "InvalidSymbol":
         return at(error.offset, `JSON syntax error: unexpected ${found}`, symbolHint(text[error.offset]));
       case "ColonExpected":
-        return at(error.offset, `JSON syntax error: expected ':' after the property name, found ${found}`, 'Write each member as "name": value.');
+        return at(
+          error.offset,
+          `JSON syntax error: expected ':' after the property name, found ${found}`,
+          'Write each member as "name": value.',
+        );
       case "CloseBraceExpected":
-        return at(error.offset, `JSON syntax error: expected ',' or '}', found ${found}`, "An object member is not followed by a comma, or the object is not closed with '}'.");
+        return at(
+          error.offset,
+          `JSON syntax error: expected ',' or '}', found ${found}`,
+          "An object member is not followed by a comma, or the object is not closed with '}'.",
+        );
       case "CloseBracketExpected":
-        return at(error.offset, `JSON syntax error: expected ',' or ']', found ${found}`, "An array element is not followed by a comma, or the array is not closed with ']'.");
+        return at(
+          error.offset,
+          `JSON syntax error: expected ',' or ']', found ${found}`,
+          "An array element is not followed by a comma, or the array is not closed with ']'.",
+        );
       case "EndOfFileExpected":
-        return at(error.offset, `JSON syntax error: unexpected ${found} after the end of the JSON value`, "A JSON file holds exactly one value; remove what follows it or wrap the values in an array.");
+        return at(
+          error.offset,
+          `JSON syntax error: unexpected ${found} after the end of the JSON value`,
+          "A JSON file holds exactly one value; remove what follows it or wrap the values in an array.",
+        );
       case "InvalidCommentToken":
         return at(error.offset, "JSON syntax error: comments are not allowed in JSON", "Remove the comment; JSON has no comment syntax.");
       case "UnexpectedEndOfComment":
@@ -114,11 +146,23 @@ export class JsonDocument {
       case "InvalidNumberFormat":
         return at(error.offset, "JSON syntax error: malformed number", "Numbers need digits after '.', 'e' or '-', e.g. 1.5, 2e3, -4.");
       case "InvalidUnicode":
-        return at(indexFrom(text, error.offset, "\\u"), "JSON syntax error: invalid \\u escape", "A \\u escape needs exactly four hexadecimal digits, e.g. \\u00e9.");
+        return at(
+          indexFrom(text, error.offset, "\\u"),
+          "JSON syntax error: invalid \\u escape",
+          "A \\u escape needs exactly four hexadecimal digits, e.g. \\u00e9.",
+        );
       case "InvalidEscapeCharacter":
-        return at(badEscape(text, error.offset), "JSON syntax error: invalid escape sequence in string", 'Valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\.');
+        return at(
+          badEscape(text, error.offset),
+          "JSON syntax error: invalid escape sequence in string",
+          'Valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t and \\uXXXX; write a backslash as \\\\.',
+        );
       case "InvalidCharacter":
-        return at(controlChar(text, error.offset), "JSON syntax error: unescaped control character in string", "Write line breaks and tabs inside strings as \\n and \\t.");
+        return at(
+          controlChar(text, error.offset),
+          "JSON syntax error: unescaped control character in string",
+          "Write line breaks and tabs inside strings as \\n and \\t.",
+        );
       default:
         return at(error.offset, `JSON syntax error: unexpected ${found}`, "Check the JSON near this position.");
     }
@@ -133,7 +177,10 @@ export function nodeAtPointer(root: Node | undefined, pointer: string): Node | u
     .slice(1)
     .split("/")
     .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-  return findNodeAtLocation(root, segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)));
+  return findNodeAtLocation(
+    root,
+    segments.map((s) => (/^\d+$/.test(s) ? Number(s) : s)),
+  );
 }
 
 export function pointerJoin(pointer: string, key: string | number): string {

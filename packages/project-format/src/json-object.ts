@@ -57,17 +57,35 @@ export class JsonObject {
       const name = String(key.value);
       if (this.members.has(name)) {
         const error = duplicateCode !== "JSON_DUPLICATE_KEY";
-        report.add(error ? "error" : "warning", duplicateCode, this.at(name, key), `'${fieldName(pointerJoin(pointer, name))}' appears twice in this object`, error ? "Give each entry its own name." : "Only the last occurrence counts; remove the other one.");
+        report.add(
+          error ? "error" : "warning",
+          duplicateCode,
+          this.at(name, key),
+          `'${fieldName(pointerJoin(pointer, name))}' appears twice in this object`,
+          error ? "Give each entry its own name." : "Only the last occurrence counts; remove the other one.",
+        );
       }
       this.members.set(name, { key, value });
     }
   }
 
   /** Wraps `node` if it is an object, else reports it. `what` names the value for the message. */
-  static of(doc: JsonDocument, node: Node | undefined, pointer: string, report: Report, what: string, duplicateCode?: DiagnosticCode): JsonObject | undefined {
+  static of(
+    doc: JsonDocument,
+    node: Node | undefined,
+    pointer: string,
+    report: Report,
+    what: string,
+    duplicateCode?: DiagnosticCode,
+  ): JsonObject | undefined {
     if (!node) return undefined;
     if (node.type !== "object") {
-      report.error("FIELD_TYPE", { file: doc.file, doc, node, pointer }, `${what} must be a JSON object, not ${describeType(node)}`, "Wrap the fields in { }.");
+      report.error(
+        "FIELD_TYPE",
+        { file: doc.file, doc, node, pointer },
+        `${what} must be a JSON object, not ${describeType(node)}`,
+        "Wrap the fields in { }.",
+      );
       return undefined;
     }
     return new JsonObject(doc, node, pointer, report, duplicateCode);
@@ -111,7 +129,12 @@ export class JsonObject {
       return undefined;
     }
     if (node.type !== "string") {
-      this.report.error("FIELD_TYPE", this.at(key), `'${fieldName(this.pointerOf(key))}' must be a string, not ${describeType(node)}`, opts.hint);
+      this.report.error(
+        "FIELD_TYPE",
+        this.at(key),
+        `'${fieldName(this.pointerOf(key))}' must be a string, not ${describeType(node)}`,
+        opts.hint,
+      );
       return undefined;
     }
     const value = node.value as string;
@@ -129,7 +152,12 @@ export class JsonObject {
       return undefined;
     }
     if (node.type !== "boolean") {
-      this.report.error("FIELD_TYPE", this.at(key), `'${fieldName(this.pointerOf(key))}' must be true or false, not ${describeType(node)}`, opts.hint);
+      this.report.error(
+        "FIELD_TYPE",
+        this.at(key),
+        `'${fieldName(this.pointerOf(key))}' must be true or false, not ${describeType(node)}`,
+        opts.hint,
+      );
       return undefined;
     }
     return node.value as boolean;
@@ -151,7 +179,12 @@ export class JsonObject {
       return undefined;
     }
     if (node.type !== "array") {
-      this.report.error("FIELD_TYPE", this.at(key), `'${fieldName(this.pointerOf(key))}' must be an array, not ${describeType(node)}`, opts.hint);
+      this.report.error(
+        "FIELD_TYPE",
+        this.at(key),
+        `'${fieldName(this.pointerOf(key))}' must be an array, not ${describeType(node)}`,
+        opts.hint,
+      );
       return undefined;
     }
     return node.children ?? [];
@@ -165,7 +198,13 @@ export class JsonObject {
     items.forEach((node, i) => {
       const pointer = pointerJoin(this.pointerOf(key), i);
       if (node.type === "string") out.push({ value: node.value as string, node, pointer });
-      else this.report.error("FIELD_TYPE", { file: this.doc.file, doc: this.doc, node, pointer }, `'${fieldName(pointer)}' must be a string, not ${describeType(node)}`, opts.hint);
+      else
+        this.report.error(
+          "FIELD_TYPE",
+          { file: this.doc.file, doc: this.doc, node, pointer },
+          `'${fieldName(pointer)}' must be a string, not ${describeType(node)}`,
+          opts.hint,
+        );
     });
     return out;
   }

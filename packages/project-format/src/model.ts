@@ -1,4 +1,13 @@
-import type { AppEventConfig, AppObjectAssociationConfig, AppObjectConfig, BulkActionConfig, PageConfig, SettingsConfig, WebhooksConfig, WorkflowActionConfig } from "./component-configs";
+import type {
+  AppEventConfig,
+  AppObjectAssociationConfig,
+  AppObjectConfig,
+  BulkActionConfig,
+  PageConfig,
+  SettingsConfig,
+  WebhooksConfig,
+  WorkflowActionConfig,
+} from "./component-configs";
 import type { ObjectTypeRef } from "./object-types";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";

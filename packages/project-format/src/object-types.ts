@@ -25,8 +25,7 @@ export interface ObjectTypeRef {
 }
 
 const byAlias = new Map<string, ObjectTypeInfo>();
-for (const t of objectTypeCatalogue)
-  for (const alias of [t.name, t.singular, t.objectTypeId]) byAlias.set(alias.toLowerCase(), t);
+for (const t of objectTypeCatalogue) for (const alias of [t.name, t.singular, t.objectTypeId]) byAlias.set(alias.toLowerCase(), t);
 
 const customName = /^p_[a-z0-9_]+$/i;
 

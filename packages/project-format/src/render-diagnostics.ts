@@ -27,7 +27,10 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], files: Pro
     if (source !== undefined) {
       const { text, caret } = clip(source.replace(/\t/g, " "), d.column - 1);
       const gutter = String(d.line);
-      lines.push(`${paint("dim", ` ${gutter} |`)} ${text}`, `${paint("dim", ` ${" ".repeat(gutter.length)} |`)} ${" ".repeat(caret)}${paint(["bold", "red"], "^")}`);
+      lines.push(
+        `${paint("dim", ` ${gutter} |`)} ${text}`,
+        `${paint("dim", ` ${" ".repeat(gutter.length)} |`)} ${" ".repeat(caret)}${paint(["bold", "red"], "^")}`,
+      );
     }
     if (d.pointer) lines.push(`  at ${d.pointer}`);
     if (d.hint) lines.push(`  ${paint("cyan", "hint:")} ${d.hint}`);
@@ -40,7 +43,12 @@ export function renderDiagnostics(diagnostics: readonly Diagnostic[], files: Pro
 }
 
 /** The machine form: stable field names, for `--json` and the server's error bodies. */
-export function diagnosticsToJson(diagnostics: readonly Diagnostic[]): { ok: boolean; errors: number; warnings: number; diagnostics: Diagnostic[] } {
+export function diagnosticsToJson(diagnostics: readonly Diagnostic[]): {
+  ok: boolean;
+  errors: number;
+  warnings: number;
+  diagnostics: Diagnostic[];
+} {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   return { ok: errors === 0, errors, warnings: diagnostics.length - errors, diagnostics: [...diagnostics] };
 }

@@ -15,16 +15,19 @@ export interface Where {
 export class Report {
   readonly diagnostics: Diagnostic[] = [];
 
-  add(
-    severity: Severity,
-    code: DiagnosticCode,
-    where: Where,
-    message: string,
-    hint?: string,
-  ): void {
+  add(severity: Severity, code: DiagnosticCode, where: Where, message: string, hint?: string): void {
     // A file that is absent or was not parsed has no positions: point at its start.
     const pos = where.position ?? (where.doc && where.node ? where.doc.position(where.node.offset) : { line: 1, column: 1 });
-    this.diagnostics.push({ severity, code, file: where.file, pointer: where.pointer ?? "", line: pos.line, column: pos.column, message, ...(hint ? { hint } : {}) });
+    this.diagnostics.push({
+      severity,
+      code,
+      file: where.file,
+      pointer: where.pointer ?? "",
+      line: pos.line,
+      column: pos.column,
+      message,
+      ...(hint ? { hint } : {}),
+    });
   }
 
   error(code: DiagnosticCode, where: Where, message: string, hint?: string): void {

@@ -9,5 +9,6 @@ export function uidProblem(uid: string): string | undefined {
   return undefined;
 }
 
-export const uidHint = 'Add a stable identifier, e.g. "uid": "my-app": 1 to 64 letters, digits, ".", "-" or "_". Keep it unchanged across deploys: it identifies the component.';
+export const uidHint =
+  'Add a stable identifier, e.g. "uid": "my-app": 1 to 64 letters, digits, ".", "-" or "_". Keep it unchanged across deploys: it identifies the component.';
 export const uidFixHint = 'Use only letters, digits, ".", "-" or "_", at most 64 characters, e.g. "my-app_1.2".';

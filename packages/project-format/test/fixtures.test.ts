@@ -47,7 +47,15 @@ describe("sample projects", () => {
           ],
           extensions: [],
           features: [],
-          functions: [{ name: "myFunc", file: "src/app/app.functions/example-function.js", configFile: "src/app/app.functions/serverless.json", pointer: "/appFunctions/myFunc", secrets: [] }],
+          functions: [
+            {
+              name: "myFunc",
+              file: "src/app/app.functions/example-function.js",
+              configFile: "src/app/app.functions/serverless.json",
+              pointer: "/appFunctions/myFunc",
+              secrets: [],
+            },
+          ],
           functionsDir: "src/app/app.functions",
           functionsPackageJson: "src/app/app.functions/package.json",
           serverlessRuntime: "nodejs18.x",
@@ -58,17 +66,44 @@ describe("sample projects", () => {
 
   it("accepts minimal-async (platform 2025.1, deprecated: a warning) with its secret and sidebar card", async () => {
     const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/minimal-async`));
-    expect(diagnostics).toEqual([expect.objectContaining({ severity: "warning", code: "PROJECT_PLATFORM_VERSION_DEPRECATED", file: "hsproject.json", pointer: "/platformVersion", line: 1 })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        severity: "warning",
+        code: "PROJECT_PLATFORM_VERSION_DEPRECATED",
+        file: "hsproject.json",
+        pointer: "/platformVersion",
+        line: 1,
+      }),
+    ]);
     const app = project!.apps[0]!;
-    expect(app.cards[0]).toMatchObject({ location: "crm.record.sidebar", objectTypes: [{ name: "companies", objectTypeId: "0-2" }], packageDir: "src/app/cards" });
-    expect(app.functions).toEqual([{ name: "summarize", file: "src/app/app.functions/summarize.js", configFile: "src/app/app.functions/serverless.json", pointer: "/appFunctions/summarize", secrets: ["GREETING"] }]);
+    expect(app.cards[0]).toMatchObject({
+      location: "crm.record.sidebar",
+      objectTypes: [{ name: "companies", objectTypeId: "0-2" }],
+      packageDir: "src/app/cards",
+    });
+    expect(app.functions).toEqual([
+      {
+        name: "summarize",
+        file: "src/app/app.functions/summarize.js",
+        configFile: "src/app/app.functions/serverless.json",
+        pointer: "/appFunctions/summarize",
+        secrets: ["GREETING"],
+      },
+    ]);
   });
 
   it("refuses seed-verbatim at /scopes/0 of src/app/app.json", async () => {
     const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/seed-verbatim`));
     expect(project).toBeUndefined();
     expect(diagnostics).toEqual([
-      expect.objectContaining({ severity: "error", file: "src/app/app.json", pointer: "/scopes/0", line: 1, column: 263, message: expect.stringContaining("empty string") }),
+      expect.objectContaining({
+        severity: "error",
+        file: "src/app/app.json",
+        pointer: "/scopes/0",
+        line: 1,
+        column: 263,
+        message: expect.stringContaining("empty string"),
+      }),
     ]);
   });
 
@@ -128,14 +163,22 @@ describe("projects HubSpot accepts", () => {
   it('src-dot: srcDir "." puts the apps beside hsproject.json', async () => {
     const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/src-dot`));
     expect(diagnostics.map((d) => d.code)).toEqual(["PROJECT_PLATFORM_VERSION_DEPRECATED"]);
-    expect(project).toMatchObject({ srcDir: "", apps: [{ uid: "src-dot-app", configFile: "app/app.json", cards: [{ entryFile: "app/cards/Summary.jsx" }] }] });
+    expect(project).toMatchObject({
+      srcDir: "",
+      apps: [{ uid: "src-dot-app", configFile: "app/app.json", cards: [{ entryFile: "app/cards/Summary.jsx" }] }],
+    });
   });
 
   it("empty-project: no components is an empty project with a warning", async () => {
     const { project, diagnostics } = validateProject(await loadProjectFromDir(`${fixturesDir}/empty-project`));
     expect(diagnostics).toEqual([
       expect.objectContaining({ severity: "warning", code: "PROJECT_NO_APPS", file: "hsproject.json", pointer: "/srcDir" }),
-      expect.objectContaining({ severity: "warning", code: "PROJECT_PLATFORM_VERSION_DEPRECATED", file: "hsproject.json", pointer: "/platformVersion" }),
+      expect.objectContaining({
+        severity: "warning",
+        code: "PROJECT_PLATFORM_VERSION_DEPRECATED",
+        file: "hsproject.json",
+        pointer: "/platformVersion",
+      }),
     ]);
     expect(project?.apps).toEqual([]);
   });

@@ -19,13 +19,25 @@ export function hsmetaSample(): Map<string, string> {
     ],
     [
       "src/app/cards/deal-card-hsmeta.json",
-      json({ uid: "deal_card", type: "card", config: { name: "Deal card", location: "crm.record.tab", entrypoint: "/app/cards/DealCard.jsx", objectTypes: ["DEAL", "p_pets"] } }),
+      json({
+        uid: "deal_card",
+        type: "card",
+        config: { name: "Deal card", location: "crm.record.tab", entrypoint: "/app/cards/DealCard.jsx", objectTypes: ["DEAL", "p_pets"] },
+      }),
     ],
     ["src/app/cards/DealCard.jsx", "export default null;\n"],
     ["src/app/cards/package.json", json({ name: "cards", dependencies: {} })],
     [
       "src/app/functions/quote-hsmeta.json",
-      json({ uid: "fetch_quote", type: "app-function", config: { entrypoint: "/app/functions/quote.js", secretKeys: ["QUOTE_KEY"], endpoint: { path: "quotes/fetch", methods: ["GET", "POST"] } } }),
+      json({
+        uid: "fetch_quote",
+        type: "app-function",
+        config: {
+          entrypoint: "/app/functions/quote.js",
+          secretKeys: ["QUOTE_KEY"],
+          endpoint: { path: "quotes/fetch", methods: ["GET", "POST"] },
+        },
+      }),
     ],
     ["src/app/functions/quote.js", "exports.main = async () => ({});\n"],
     ["src/app/functions/package.json", json({ name: "fns", dependencies: {} })],

@@ -16,7 +16,12 @@ const config = {
     legacyCrmObjects: [{ subscriptionType: "contact.deletion", active: true }],
   },
 };
-const withHooks = (content: unknown) => withFile(editJson(seed, app, (a) => void (a.webhooks = "webhooks/webhooks.json")), hooks, JSON.stringify(content, null, 2));
+const withHooks = (content: unknown) =>
+  withFile(
+    editJson(seed, app, (a) => void (a.webhooks = "webhooks/webhooks.json")),
+    hooks,
+    JSON.stringify(content, null, 2),
+  );
 
 describe("webhooks.json of a 2023.x–2025.1 app", () => {
   it("is recorded on the app as a webhooks component, as a 2025.2 one is", () => {
@@ -27,9 +32,13 @@ describe("webhooks.json of a 2023.x–2025.1 app", () => {
   });
 
   it("refuses a missing file at the app.json field, and a bad targetUrl at its pointer in webhooks.json", () => {
-    const missing = validateProject(editJson(seed, app, (a) => void (a.webhooks = "webhooks/nope.json"))).diagnostics.filter((d) => d.severity === "error");
+    const missing = validateProject(editJson(seed, app, (a) => void (a.webhooks = "webhooks/nope.json"))).diagnostics.filter(
+      (d) => d.severity === "error",
+    );
     expect(missing).toEqual([expect.objectContaining({ code: "FILE_NOT_FOUND", file: app, pointer: "/webhooks" })]);
-    const bad = validateProject(withHooks({ ...config, settings: { ...config.settings, targetUrl: "not a url" } })).diagnostics.filter((d) => d.severity === "error");
+    const bad = validateProject(withHooks({ ...config, settings: { ...config.settings, targetUrl: "not a url" } })).diagnostics.filter(
+      (d) => d.severity === "error",
+    );
     expect(bad).toEqual([expect.objectContaining({ file: hooks, pointer: "/settings/targetUrl" })]);
   });
 });

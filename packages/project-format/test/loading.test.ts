@@ -70,7 +70,11 @@ describe("validateSource (an uploaded zip: srcDir contents, no hsproject.json)",
     const seed = await fixture("seed-example");
     const zip = new Map([...seed].filter(([p]) => p.startsWith("src/")).map(([p, c]) => [p.slice(4), c]));
     const { project } = validateSource(zip, { platformVersion: "2023.2", projectName: "seed-example" });
-    expect(project).toMatchObject({ name: "seed-example", srcDir: "", apps: [{ rootDir: "app", cards: [{ entryFile: "app/extensions/Example.jsx" }] }] });
+    expect(project).toMatchObject({
+      name: "seed-example",
+      srcDir: "",
+      apps: [{ rootDir: "app", cards: [{ entryFile: "app/extensions/Example.jsx" }] }],
+    });
   });
 
   it("refuses JSON nested 100,000 levels deep with a syntax diagnostic instead of overflowing the stack", async () => {
@@ -78,12 +82,26 @@ describe("validateSource (an uploaded zip: srcDir contents, no hsproject.json)",
     const zip = new Map([...seed].filter(([p]) => p.startsWith("src/")).map(([p, c]) => [p.slice(4), c]));
     zip.set("app/app.json", `{"name": ${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
     const { diagnostics } = validateSource(zip, { platformVersion: "2023.2", projectName: "deep" });
-    expect(diagnostics).toEqual([expect.objectContaining({ code: "JSON_SYNTAX", file: "app/app.json", line: 1, column: 521, message: expect.stringContaining("nested more than 512 levels") })]);
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: "JSON_SYNTAX",
+        file: "app/app.json",
+        line: 1,
+        column: 521,
+        message: expect.stringContaining("nested more than 512 levels"),
+      }),
+    ]);
   });
 
   it("refuses an unknown platform version, an empty name and an empty upload", () => {
-    expect(validateSource(new Map(), { platformVersion: "2024.1", projectName: "x" }).diagnostics).toEqual([expect.objectContaining({ code: "PROJECT_PLATFORM_VERSION_UNKNOWN", file: "hsproject.json" })]);
-    expect(validateSource(new Map(), { platformVersion: "2023.2", projectName: " " }).diagnostics).toEqual([expect.objectContaining({ code: "FIELD_EMPTY", pointer: "/name" })]);
-    expect(validateSource(new Map(), { platformVersion: "2025.2", projectName: "x" }).diagnostics).toEqual([expect.objectContaining({ code: "PROJECT_NO_APPS", message: expect.stringContaining("*-hsmeta.json") })]);
+    expect(validateSource(new Map(), { platformVersion: "2024.1", projectName: "x" }).diagnostics).toEqual([
+      expect.objectContaining({ code: "PROJECT_PLATFORM_VERSION_UNKNOWN", file: "hsproject.json" }),
+    ]);
+    expect(validateSource(new Map(), { platformVersion: "2023.2", projectName: " " }).diagnostics).toEqual([
+      expect.objectContaining({ code: "FIELD_EMPTY", pointer: "/name" }),
+    ]);
+    expect(validateSource(new Map(), { platformVersion: "2025.2", projectName: "x" }).diagnostics).toEqual([
+      expect.objectContaining({ code: "PROJECT_NO_APPS", message: expect.stringContaining("*-hsmeta.json") }),
+    ]);
   });
 });

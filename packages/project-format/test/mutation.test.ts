@@ -1,4 +1,11 @@
-import { hasErrors, validateProject, validateSource, type Diagnostic, type ProjectFiles, type ProjectModel } from "@sprocket/project-format";
+import {
+  hasErrors,
+  validateProject,
+  validateSource,
+  type Diagnostic,
+  type ProjectFiles,
+  type ProjectModel,
+} from "@sprocket/project-format";
 import { unsafeUniformIntDistribution, xoroshiro128plus, type RandomGenerator } from "pure-rand";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fixture } from "./fixture-files";
@@ -24,9 +31,70 @@ class Random {
   }
 }
 
-const oddValues: Json[] = [null, true, false, 0, -1.5, 1e308, "", " ", "x", "crm.objects.contacts.read", "../../../etc/passwd", "/abs/path.js", "a b", "💥", "x".repeat(80), "p_thing", "CONTACT", "GET", [], {}, [1, "a", null], { a: 1 }, [{}], [""], ["crm.record.tab"]];
-const renames = (key: string): string[] => [`${key}s`, key.toUpperCase(), key.slice(1), `_${key}`, "", "uid", "type", "data", "config", "file"];
-const corruptChars = ['{', '}', '[', ']', ',', ':', '"', "\\", " ", "\n", "\t", "'", "/", "*", "a", "0", "-", ".", "e", "\u0000", "\u00a0", "\uFEFF", "é"];
+const oddValues: Json[] = [
+  null,
+  true,
+  false,
+  0,
+  -1.5,
+  1e308,
+  "",
+  " ",
+  "x",
+  "crm.objects.contacts.read",
+  "../../../etc/passwd",
+  "/abs/path.js",
+  "a b",
+  "💥",
+  "x".repeat(80),
+  "p_thing",
+  "CONTACT",
+  "GET",
+  [],
+  {},
+  [1, "a", null],
+  { a: 1 },
+  [{}],
+  [""],
+  ["crm.record.tab"],
+];
+const renames = (key: string): string[] => [
+  `${key}s`,
+  key.toUpperCase(),
+  key.slice(1),
+  `_${key}`,
+  "",
+  "uid",
+  "type",
+  "data",
+  "config",
+  "file",
+];
+const corruptChars = [
+  "{",
+  "}",
+  "[",
+  "]",
+  ",",
+  ":",
+  '"',
+  "\\",
+  " ",
+  "\n",
+  "\t",
+  "'",
+  "/",
+  "*",
+  "a",
+  "0",
+  "-",
+  ".",
+  "e",
+  "\u0000",
+  "\u00a0",
+  "\uFEFF",
+  "é",
+];
 
 function paths(value: Json, prefix: Path = []): Path[] {
   if (value === null || typeof value !== "object") return [];
@@ -80,7 +148,9 @@ function mutate(files: Map<string, string | Uint8Array>, r: Random): { what: str
     parent[key] = structuredClone(r.pick(oddValues));
   }
   files.set(file, JSON.stringify(json, null, r.int(2) ? 2 : 0));
-  return { what: `${["", "", "", "delete", "delete", "retype", "retype", "retype", "rename", "rename"][op]} ${file} ${JSON.stringify(path)}` };
+  return {
+    what: `${["", "", "", "delete", "delete", "retype", "retype", "retype", "rename", "rename"][op]} ${file} ${JSON.stringify(path)}`,
+  };
 }
 
 function locationProblems(d: Diagnostic, files: ProjectFiles): string | undefined {
@@ -97,7 +167,12 @@ function locationProblems(d: Diagnostic, files: ProjectFiles): string | undefine
 }
 
 function modelPaths(project: ProjectModel): string[] {
-  return project.apps.flatMap((a) => [a.configFile, ...a.cards.flatMap((c) => [c.entryFile, c.configFile]), ...a.functions.map((f) => f.file), ...(a.functionsPackageJson ? [a.functionsPackageJson] : [])]);
+  return project.apps.flatMap((a) => [
+    a.configFile,
+    ...a.cards.flatMap((c) => [c.entryFile, c.configFile]),
+    ...a.functions.map((f) => f.file),
+    ...(a.functionsPackageJson ? [a.functionsPackageJson] : []),
+  ]);
 }
 
 function jsonParses(text: string): boolean {
@@ -112,7 +187,11 @@ function jsonParses(text: string): boolean {
 describe("mutation test", () => {
   const bases: [string, Map<string, string>][] = [];
   beforeAll(async () => {
-    bases.push(["seed-example", await fixture("seed-example")], ["minimal-async", await fixture("minimal-async")], ["hsmeta", hsmetaSample()]);
+    bases.push(
+      ["seed-example", await fixture("seed-example")],
+      ["minimal-async", await fixture("minimal-async")],
+      ["hsmeta", hsmetaSample()],
+    );
   });
 
   it(`${runs} random mutations of valid projects never throw and every diagnostic is located (seed ${seed})`, () => {
@@ -128,7 +207,11 @@ describe("mutation test", () => {
       let result;
       try {
         result = asUpload
-          ? validateSource(new Map([...files].filter(([p]) => p.startsWith("src/")).map(([p, c]) => [p.slice(4), c])), { platformVersion: base === "hsmeta" ? "2025.2" : "2023.2", projectName: base, srcDir: "src" })
+          ? validateSource(new Map([...files].filter(([p]) => p.startsWith("src/")).map(([p, c]) => [p.slice(4), c])), {
+              platformVersion: base === "hsmeta" ? "2025.2" : "2023.2",
+              projectName: base,
+              srcDir: "src",
+            })
           : validateProject(files);
       } catch (error) {
         throw new Error(`${context}: threw ${(error as Error).stack}`);
@@ -138,7 +221,8 @@ describe("mutation test", () => {
         if (problem) throw new Error(`${context}: ${problem} in ${JSON.stringify(d)}`);
       }
       expect(result.project === undefined, context).toBe(hasErrors(result.diagnostics));
-      if (result.project) for (const p of modelPaths(result.project)) expect(files.has(p), `${context}: model names missing ${p}`).toBe(true);
+      if (result.project)
+        for (const p of modelPaths(result.project)) expect(files.has(p), `${context}: model names missing ${p}`).toBe(true);
       // Our strict parser must agree with JSON.parse on the files that are always read.
       if (!asUpload && (mutation.corrupted === "hsproject.json" || mutation.corrupted?.endsWith("/app.json"))) {
         const refused = result.diagnostics.some((d) => d.code === "JSON_SYNTAX" && d.file === mutation.corrupted);

@@ -1,4 +1,11 @@
-import { calledFunctionNames, checkAccountSecrets, checkCardFunctionCalls, loadProjectFolder, validateProject, type ProjectModel } from "@sprocket/project-format";
+import {
+  calledFunctionNames,
+  checkAccountSecrets,
+  checkCardFunctionCalls,
+  loadProjectFolder,
+  validateProject,
+  type ProjectModel,
+} from "@sprocket/project-format";
 import { describe, expect, it } from "vitest";
 import { editJson, fixture, fixturesDir } from "./fixture-files";
 import { hsmetaSample } from "./hsmeta-sample";
@@ -20,7 +27,15 @@ describe("hidden folders (the seed guide's `.functions`)", () => {
     const { files, hiddenFolders } = await loadProjectFolder(`${fixturesDir}/hidden-functions-folder`);
     const { project, diagnostics } = validateProject(files, { hiddenFolders });
     expect(diagnostics).toEqual([
-      expect.objectContaining({ severity: "warning", code: "FOLDER_HIDDEN", file: "src/app/.functions", line: 1, column: 1, message: expect.stringContaining("serverless.json"), hint: expect.stringContaining("src/app/app.functions") }),
+      expect.objectContaining({
+        severity: "warning",
+        code: "FOLDER_HIDDEN",
+        file: "src/app/.functions",
+        line: 1,
+        column: 1,
+        message: expect.stringContaining("serverless.json"),
+        hint: expect.stringContaining("src/app/app.functions"),
+      }),
     ]);
     expect(project?.apps[0]?.functions).toEqual([]);
   });
@@ -36,15 +51,32 @@ describe("hidden folders (the seed guide's `.functions`)", () => {
   });
 
   it("a reference to a hidden file says why it is missing", async () => {
-    const files = editJson(await fixture("seed-example"), "src/app/app.json", (app) => (app.extensions.crm.cards[0].file = "extensions/.example-card.json"));
+    const files = editJson(
+      await fixture("seed-example"),
+      "src/app/app.json",
+      (app) => (app.extensions.crm.cards[0].file = "extensions/.example-card.json"),
+    );
     expect(validateProject(files).diagnostics).toEqual([
-      expect.objectContaining({ code: "FILE_NOT_FOUND", file: "src/app/app.json", pointer: "/extensions/crm/cards/0/file", hint: expect.stringContaining(`'.example-card.json' starts with "."`) }),
+      expect.objectContaining({
+        code: "FILE_NOT_FOUND",
+        file: "src/app/app.json",
+        pointer: "/extensions/crm/cards/0/file",
+        hint: expect.stringContaining(`'.example-card.json' starts with "."`),
+      }),
     ]);
   });
 
   it("names the 2025.2 folder (functions) for a hidden folder of *-hsmeta.json files", () => {
-    const { diagnostics } = validateProject(hsmetaSample(), { hiddenFolders: [{ path: "src/app/.functions", names: ["other-hsmeta.json", "other.js"] }] });
-    expect(diagnostics).toEqual([expect.objectContaining({ code: "FOLDER_HIDDEN", message: expect.stringContaining("other-hsmeta.json"), hint: expect.stringContaining("Rename it to src/app/functions;") })]);
+    const { diagnostics } = validateProject(hsmetaSample(), {
+      hiddenFolders: [{ path: "src/app/.functions", names: ["other-hsmeta.json", "other.js"] }],
+    });
+    expect(diagnostics).toEqual([
+      expect.objectContaining({
+        code: "FOLDER_HIDDEN",
+        message: expect.stringContaining("other-hsmeta.json"),
+        hint: expect.stringContaining("Rename it to src/app/functions;"),
+      }),
+    ]);
   });
 });
 
@@ -69,7 +101,9 @@ describe("function names a card calls", () => {
     const model = valid(files);
     const card = model.apps[0]!.cards[0]!;
     const compiled = `var Greeter = ({ run }) => { run({ name: "myFunction" }); run({ name: "myFunc" }); }; x({ run: runServerlessFunction });`;
-    const diagnostics = checkCardFunctionCalls(model, files, (c) => (c === card ? { code: compiled, inputs: [card.entryFile] } : undefined));
+    const diagnostics = checkCardFunctionCalls(model, files, (c) =>
+      c === card ? { code: compiled, inputs: [card.entryFile] } : undefined,
+    );
     expect(diagnostics).toEqual([
       expect.objectContaining({
         severity: "warning",
@@ -89,7 +123,15 @@ describe("declared secrets the account lacks", () => {
     const files = await fixture("missing-secret");
     const model = valid(files);
     expect(checkAccountSecrets(model, files, new Set(["OTHER"]))).toEqual([
-      expect.objectContaining({ severity: "warning", code: "FUNCTION_SECRET_MISSING", file: "src/app/app.functions/serverless.json", pointer: "/appFunctions/myFunc/secrets/0", line: 7, column: 19, hint: expect.stringContaining("sprocket secrets add GREETING_PREFIX") }),
+      expect.objectContaining({
+        severity: "warning",
+        code: "FUNCTION_SECRET_MISSING",
+        file: "src/app/app.functions/serverless.json",
+        pointer: "/appFunctions/myFunc/secrets/0",
+        line: 7,
+        column: 19,
+        hint: expect.stringContaining("sprocket secrets add GREETING_PREFIX"),
+      }),
     ]);
     expect(checkAccountSecrets(model, files, new Set(["GREETING_PREFIX"]))).toEqual([]);
   });
@@ -97,7 +139,12 @@ describe("declared secrets the account lacks", () => {
   it("points into secretKeys in the 2025.2 format", () => {
     const files = hsmetaSample();
     expect(checkAccountSecrets(valid(files), files, new Set())).toEqual([
-      expect.objectContaining({ code: "FUNCTION_SECRET_MISSING", file: "src/app/functions/quote-hsmeta.json", pointer: "/config/secretKeys/0", message: expect.stringContaining("'QUOTE_KEY'") }),
+      expect.objectContaining({
+        code: "FUNCTION_SECRET_MISSING",
+        file: "src/app/functions/quote-hsmeta.json",
+        pointer: "/config/secretKeys/0",
+        message: expect.stringContaining("'QUOTE_KEY'"),
+      }),
     ]);
   });
 });

@@ -22,7 +22,9 @@ describe("renderDiagnostics", () => {
   it("cuts long lines around the column and keeps the caret under it", async () => {
     const files = await loadProjectFromDir(`${fixturesDir}/broken/unknown-scope`);
     const lines = renderDiagnostics(validateProject(files).diagnostics, files).split("\n");
-    expect(lines[0]).toBe("src/app/app.json:1:76 error APP_SCOPE_UNKNOWN unknown scope 'crm.objects.contact.read'; did you mean 'crm.objects.contacts.read'?");
+    expect(lines[0]).toBe(
+      "src/app/app.json:1:76 error APP_SCOPE_UNKNOWN unknown scope 'crm.objects.contact.read'; did you mean 'crm.objects.contacts.read'?",
+    );
     expect(lines[1]!.length).toBeLessThan(110);
     const caret = lines[2]!.indexOf("^");
     expect(lines[1]!.slice(caret)).toMatch(/^"crm\.objects\.contact\.read"/);
@@ -38,7 +40,9 @@ describe("renderDiagnostics", () => {
 
   it("renders a diagnostic about a file that does not exist without a source line", () => {
     const diagnostics = validateProject(new Map()).diagnostics;
-    expect(renderDiagnostics(diagnostics, new Map())).toMatch(/^hsproject\.json:1:1 error PROJECT_CONFIG_MISSING .*\n {2}hint: Create hsproject\.json/);
+    expect(renderDiagnostics(diagnostics, new Map())).toMatch(
+      /^hsproject\.json:1:1 error PROJECT_CONFIG_MISSING .*\n {2}hint: Create hsproject\.json/,
+    );
   });
 
   it("says so when there is nothing to report", () => {
@@ -51,7 +55,23 @@ describe("diagnosticsToJson and hasErrors", () => {
     const files = await loadProjectFromDir(`${fixturesDir}/broken/bad-location`);
     const { diagnostics } = validateProject(files);
     const json = JSON.parse(JSON.stringify(diagnosticsToJson(diagnostics)));
-    expect(json).toEqual({ ok: false, errors: 1, warnings: 0, diagnostics: [{ severity: "error", code: "CARD_LOCATION_INVALID", file: "src/app/extensions/card.json", pointer: "/data/location", line: 1, column: 77, message: expect.any(String), hint: expect.any(String) }] });
+    expect(json).toEqual({
+      ok: false,
+      errors: 1,
+      warnings: 0,
+      diagnostics: [
+        {
+          severity: "error",
+          code: "CARD_LOCATION_INVALID",
+          file: "src/app/extensions/card.json",
+          pointer: "/data/location",
+          line: 1,
+          column: 77,
+          message: expect.any(String),
+          hint: expect.any(String),
+        },
+      ],
+    });
     expect(hasErrors(diagnostics)).toBe(true);
     expect(hasErrors([{ ...diagnostics[0]!, severity: "warning" }])).toBe(false);
   });

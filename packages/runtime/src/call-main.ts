@@ -91,8 +91,6 @@ function isError(value: unknown): value is Error {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
+    (typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function"
   );
 }

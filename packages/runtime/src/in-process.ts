@@ -18,7 +18,11 @@ export async function invokeInProcess(
   const elapsed = () => performance.now() - started;
   const main = (requireModule(file) as { main?: unknown }).main;
   if (typeof main !== "function") {
-    return { outcome: "INVALID_FUNCTION", error: { type: "INVALID_FUNCTION", message: `${file} does not export a main function` }, durationMs: elapsed() };
+    return {
+      outcome: "INVALID_FUNCTION",
+      error: { type: "INVALID_FUNCTION", message: `${file} does not export a main function` },
+      durationMs: elapsed(),
+    };
   }
   const settlement = await callMain(main as (...args: unknown[]) => unknown, context);
   if (!settlement.ok) return { outcome: "ERROR", error: describeError(settlement.error), durationMs: elapsed() };

@@ -7,15 +7,7 @@ export {
   type RunnerPoolStats,
 } from "./runner-pool";
 export type { InvokeRequest } from "./invoke-request";
-export type {
-  FunctionContext,
-  InvocationError,
-  InvocationResult,
-  LogEntry,
-  LogLevel,
-  Outcome,
-  PlatformSecrets,
-} from "./invocation";
+export type { FunctionContext, InvocationError, InvocationResult, LogEntry, LogLevel, Outcome, PlatformSecrets } from "./invocation";
 export { DEFAULT_LIMITS, type RunnerLimits } from "./limits";
 export type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
 export { processRunnerFactory, type ProcessRunnerOptions } from "./process-runner";

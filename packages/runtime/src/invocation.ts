@@ -24,14 +24,7 @@ export interface PlatformSecrets {
  * INVALID_FUNCTION: the file could not be loaded or has no `main` function.
  * CRASHED: the process ended on its own (process.exit, a signal, a lost IPC channel).
  */
-export type Outcome =
-  | "SUCCESS"
-  | "ERROR"
-  | "TIMEOUT"
-  | "OUT_OF_MEMORY"
-  | "INVALID_RESPONSE"
-  | "INVALID_FUNCTION"
-  | "CRASHED";
+export type Outcome = "SUCCESS" | "ERROR" | "TIMEOUT" | "OUT_OF_MEMORY" | "INVALID_RESPONSE" | "INVALID_FUNCTION" | "CRASHED";
 
 export type LogLevel = "log" | "info" | "warn" | "error" | "debug";
 

@@ -267,7 +267,8 @@ class ProcessRunner implements Runner {
       this.addLog(active, level, body.subarray(0, Math.max(0, active.logBytesLeft) + 1).toString(), Number(message.ts) || Date.now());
       return;
     }
-    if (!RESULT_OUTCOMES.has(message.outcome)) return this.violation(`a result with unknown outcome ${JSON.stringify(String(message.outcome)).slice(0, 40)}`);
+    if (!RESULT_OUTCOMES.has(message.outcome))
+      return this.violation(`a result with unknown outcome ${JSON.stringify(String(message.outcome)).slice(0, 40)}`);
     if (message.tainted || message.outcome !== "SUCCESS") this.clean = false;
     if (message.truncated) active.truncated = true;
     const base = { outcome: message.outcome, truncated: active.truncated };

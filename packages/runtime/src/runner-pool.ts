@@ -148,7 +148,10 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     });
     living.add(runner);
     build.runners.add(runner);
-    runner.ready.then(() => started.add(runner), () => undefined);
+    runner.ready.then(
+      () => started.add(runner),
+      () => undefined,
+    );
     const exit = new Promise<void>((resolve) => {
       runner.onExit(() => {
         living.delete(runner);

@@ -46,11 +46,7 @@ export function contextWith(parameters: Record<string, unknown> = {}, token = "p
 }
 
 /** An invocation of a fixture in `functionsDir`; the build key defaults to one build per test file. */
-export function fixtureRequest(
-  file: string,
-  parameters: Record<string, unknown> = {},
-  extra: Partial<InvokeRequest> = {},
-): InvokeRequest {
+export function fixtureRequest(file: string, parameters: Record<string, unknown> = {}, extra: Partial<InvokeRequest> = {}): InvokeRequest {
   return {
     buildKey: "fixtures",
     accountId: FIXTURE_ACCOUNT,

@@ -81,12 +81,20 @@ describe("outbound connections from functions", () => {
     },
   );
 
-  it.each(["::1", "::ffff:127.0.0.1", "10.0.0.5", "172.16.0.1", "192.168.1.1", "100.64.0.1", "169.254.169.254", "0.0.0.0", "fd00::2", "fe80::1"])(
-    "refuses %s",
-    async (host) => {
-      expect(await attempt({ via: "net", host, port: 5432 })).toMatchObject({ ok: false, code: "EACCES" });
-    },
-  );
+  it.each([
+    "::1",
+    "::ffff:127.0.0.1",
+    "10.0.0.5",
+    "172.16.0.1",
+    "192.168.1.1",
+    "100.64.0.1",
+    "169.254.169.254",
+    "0.0.0.0",
+    "fd00::2",
+    "fe80::1",
+  ])("refuses %s", async (host) => {
+    expect(await attempt({ via: "net", host, port: 5432 })).toMatchObject({ ok: false, code: "EACCES" });
+  });
 
   it("refuses UDP datagrams and connections to loopback", async () => {
     expect(await attempt({ via: "dgram", host: "127.0.0.1", port: udpPort })).toMatchObject({ ok: false, code: "EACCES" });
@@ -102,7 +110,10 @@ describe("outbound connections from functions", () => {
   });
 
   it("refuses DNS servers on private addresses (c-ares would talk to them directly)", async () => {
-    expect(await attempt({ via: "dns-servers", host: "127.0.0.1", port: 6379 })).toMatchObject({ ok: false, code: "ERR_DNS_SET_SERVERS_FAILED" });
+    expect(await attempt({ via: "dns-servers", host: "127.0.0.1", port: 6379 })).toMatchObject({
+      ok: false,
+      code: "ERR_DNS_SET_SERVERS_FAILED",
+    });
   });
 
   it("still reaches Sprocket's API, directly and as api.hubapi.com", async () => {
@@ -126,7 +137,8 @@ describe("listening", () => {
     ["TCP", "listen"],
     ["UDP", "udp-bind"],
   ])("refuses a %s listener on a port, even where private networks are allowed", async (_name, via) => {
-    for (const on of [pool, relaxed]) expect(await attempt({ via, host: "0.0.0.0", port: 39123 }, on)).toMatchObject({ ok: false, code: "EACCES" });
+    for (const on of [pool, relaxed])
+      expect(await attempt({ via, host: "0.0.0.0", port: 39123 }, on)).toMatchObject({ ok: false, code: "EACCES" });
   });
 
   it("refuses a TCP listener on an ephemeral port too", async () => {
@@ -159,7 +171,10 @@ describe("the address policy", () => {
     expect(restrictedRange(address)).toBe(range);
   });
 
-  it.each(["8.8.8.8", "172.32.0.1", "100.128.0.1", "::ffff:8.8.8.8", "2606:4700::1111", "64:ff9b::808:808"])("lets %s through", (address) => {
-    expect(restrictedRange(address)).toBeUndefined();
-  });
+  it.each(["8.8.8.8", "172.32.0.1", "100.128.0.1", "::ffff:8.8.8.8", "2606:4700::1111", "64:ff9b::808:808"])(
+    "lets %s through",
+    (address) => {
+      expect(restrictedRange(address)).toBeUndefined();
+    },
+  );
 });

@@ -13,7 +13,9 @@ const alive = (pid: number) => {
   }
 };
 
-async function runHost(mode: "warm" | "starting"): Promise<{ host: ReturnType<typeof spawn>; report: { outcome?: string; runners: number[] } }> {
+async function runHost(
+  mode: "warm" | "starting",
+): Promise<{ host: ReturnType<typeof spawn>; report: { outcome?: string; runners: number[] } }> {
   const child = spawn(process.execPath, ["--import", "tsx", host, mode], { stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(chunk.toString())));
   return { host: child, report: JSON.parse(line) as { outcome?: string; runners: number[] } };

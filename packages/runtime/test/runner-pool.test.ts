@@ -68,9 +68,7 @@ describe("warm runners", () => {
 
   it("queues calls beyond maxPerBuild and runs them all", async () => {
     const pool = newPool({ maxPerBuild: 2 });
-    const results = await Promise.all(
-      Array.from({ length: 5 }, () => pool.invoke(fixtureRequest("sleep.js", { ms: 100 }))),
-    );
+    const results = await Promise.all(Array.from({ length: 5 }, () => pool.invoke(fixtureRequest("sleep.js", { ms: 100 }))));
     expect(results.map((r) => r.outcome)).toEqual(Array(5).fill("SUCCESS"));
     expect(new Set(results.map((r) => pidOf(r.value))).size).toBeLessThanOrEqual(2);
   });
@@ -78,7 +76,8 @@ describe("warm runners", () => {
   it("serves waiting calls in the order they came, latecomers behind them", async () => {
     const pool = newPool({ maxPerBuild: 1, warmPerBuild: 1 });
     const order: number[] = [];
-    const call = (i: number) => pool.invoke(fixtureRequest("hello.js", { name: String(i) }, { buildKey: "fifo" })).then(() => order.push(i));
+    const call = (i: number) =>
+      pool.invoke(fixtureRequest("hello.js", { name: String(i) }, { buildKey: "fifo" })).then(() => order.push(i));
     const first = Array.from({ length: 4 }, (_, i) => call(i));
     // A latecomer arrives as the first call finishes: it must not take the runner ahead of 1, 2 and 3.
     await first[0];

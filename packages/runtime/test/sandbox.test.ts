@@ -57,7 +57,12 @@ describe("processes", () => {
       const result = await pool.invoke({ ...fixtureRequest("fn.js"), buildKey: "private", bundleDir: privateBuild.dir });
       expect(result).toMatchObject({ outcome: "SUCCESS", value: 1 });
       const owner = runnerIdentity(FIXTURE_ACCOUNT);
-      for (const [entry, mode] of [["", 0o500], ["lib", 0o500], ["fn.js", 0o400], ["lib/value.js", 0o400]] as const) {
+      for (const [entry, mode] of [
+        ["", 0o500],
+        ["lib", 0o500],
+        ["fn.js", 0o400],
+        ["lib/value.js", 0o400],
+      ] as const) {
         const stat = statSync(path.join(privateBuild.dir, entry));
         expect({ entry, uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o777 }).toEqual({ entry, ...owner, mode });
       }

@@ -66,7 +66,9 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
       else done();
     };
     const permission = route.config?.permission;
-    const permit: onRequestHookHandler[] = permission ? [(request, _reply, done) => void requirePermission(p, request, permission).then(() => done(), done)] : [];
+    const permit: onRequestHookHandler[] = permission
+      ? [(request, _reply, done) => void requirePermission(p, request, permission).then(() => done(), done)]
+      : [];
     route.onRequest = [gate, ...permit, ...(Array.isArray(route.onRequest) ? route.onRequest : route.onRequest ? [route.onRequest] : [])];
   });
 

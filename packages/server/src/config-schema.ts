@@ -189,7 +189,11 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     functionAllowPrivateNetwork: s.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK,
     functionRunners: { idleMs: s.SPROCKET_FUNCTION_RUNNER_IDLE_MS, maxIdle: s.SPROCKET_FUNCTION_MAX_IDLE_RUNNERS },
     cardFetchAllowPrivateNetwork: s.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK,
-    webhooks: { allowPrivateNetwork: s.SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK, batchMs: s.SPROCKET_WEBHOOK_BATCH_MS, retryDelaysMs: s.SPROCKET_WEBHOOK_RETRY_DELAYS_MS },
+    webhooks: {
+      allowPrivateNetwork: s.SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK,
+      batchMs: s.SPROCKET_WEBHOOK_BATCH_MS,
+      retryDelaysMs: s.SPROCKET_WEBHOOK_RETRY_DELAYS_MS,
+    },
     endpoints: { port: endpointPort, publicUrl: endpointUrl, callsPerMinute: s.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE },
     // Only root can switch users; otherwise the builder's confinement plugin is what holds.
     buildIdentity: process.getuid?.() === 0 ? { uid: s.SPROCKET_BUILD_UID, gid: s.SPROCKET_BUILD_UID } : undefined,

@@ -64,7 +64,9 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
   const properties = new PropertyDefinitions(store.db, clock);
   const reportFailure = (error: unknown, what: string) => log.warn({ err: error }, `${what} failed`);
   // Nodes hear of each other's deploys and log events through Redis, signed with the shared key; a lone node keeps them in-process.
-  const pubsub = redis ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => reportFailure(e, "Redis pub/sub")) : new InProcessPubSub();
+  const pubsub = redis
+    ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => reportFailure(e, "Redis pub/sub"))
+    : new InProcessPubSub();
   const bus = redis ? new RedisLogBus(pubsub, (e) => reportFailure(e, "log stream publish")) : undefined;
   const logs = new Logs(store.db, clock, config.logs, reportFailure, bus, store.file ? new SqliteLogWriter(store.file) : undefined);
   const builds = buildSettings(config);
@@ -75,7 +77,12 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
   const runners = new FunctionRunners(() =>
     addresses.api === undefined
       ? undefined
-      : { hubspotApiBaseUrl: addresses.api, limits: config.functionLimits, allowPrivateNetwork: config.functionAllowPrivateNetwork, ...config.functionRunners },
+      : {
+          hubspotApiBaseUrl: addresses.api,
+          limits: config.functionLimits,
+          allowPrivateNetwork: config.functionAllowPrivateNetwork,
+          ...config.functionRunners,
+        },
   );
   const stopFollowing: Array<() => void> = [];
   let closing: Promise<void> | undefined;

@@ -23,7 +23,10 @@ export interface RunningServer {
 }
 
 /** Opens the store, migrates it, seeds the demo account on first start and listens. */
-export async function startServer(config: ServerConfig, opts: { clock?: Clock; bootstrap?: BootstrapOptions } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  opts: { clock?: Clock; bootstrap?: BootstrapOptions } = {},
+): Promise<RunningServer> {
   const platform = await createPlatform(config, opts);
   // Plain HTTP is redirected to the HTTPS listener once it listens (http/https-only.ts).
   let httpsPort: number | undefined;
@@ -80,9 +83,18 @@ export async function startServer(config: ServerConfig, opts: { clock?: Clock; b
 }
 
 /** A second listener over TLS, handing every request to the same Fastify router (URL rewriting included). */
-async function listenHttps(app: FastifyInstance, config: ServerConfig, host: string): Promise<{ server: HttpsServer; info: NonNullable<RunningServer["https"]> }> {
+async function listenHttps(
+  app: FastifyInstance,
+  config: ServerConfig,
+  host: string,
+): Promise<{ server: HttpsServer; info: NonNullable<RunningServer["https"]> }> {
   const specific = config.host !== "0.0.0.0" && config.host !== "::" ? [config.host] : [];
-  const tls = await loadOrCreateCertificate({ dataDir: config.dataDir, certFile: config.tlsCertFile, keyFile: config.tlsKeyFile, hosts: specific });
+  const tls = await loadOrCreateCertificate({
+    dataDir: config.dataDir,
+    certFile: config.tlsCertFile,
+    keyFile: config.tlsKeyFile,
+    hosts: specific,
+  });
   const server = createHttpsServer({ cert: tls.cert, key: tls.key }, app.routing);
   server.listen(config.httpsPort, config.host);
   await once(server, "listening");

@@ -14,24 +14,37 @@ afterAll(async () => {
 });
 
 async function session(email: string, password: string) {
-  const res = await fetch(`${server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   expect(res.status).toBe(200);
   return { cookie: res.headers.getSetCookie()[0]!.split(";")[0]!, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
 async function bearerFor(key: string): Promise<string> {
-  const res = await fetch(`${server.url}/localdevauth/v1/auth/refresh`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: key }) });
+  const res = await fetch(`${server.url}/localdevauth/v1/auth/refresh`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ encodedOAuthRefreshToken: key }),
+  });
   return ((await res.json()) as { oauthAccessToken: string }).oauthAccessToken;
 }
 
-const accounts = (token: string) => fetch(`${server.url}/api/v1/accounts`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+const accounts = (token: string) =>
+  fetch(`${server.url}/api/v1/accounts`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
 const revoke = (s: { cookie: string; csrf: string }, keyId: number) =>
   fetch(`${server.url}/api/v1/personal-access-keys/${keyId}`, { method: "DELETE", headers: { cookie: s.cookie, "x-csrf-token": s.csrf } });
 
 describe("revoking a personal access key", () => {
   it("from another account's session is a 404 that leaves the victim's CLI token working", async () => {
     const victim = await createAccount(server.platform, { name: "Victim", admin: { email: `victim-${Date.now()}@m1.test` } });
-    const key = await server.platform.store.db.selectFrom("personal_access_keys").select("id").where("account_id", "=", victim.accountId).executeTakeFirstOrThrow();
+    const key = await server.platform.store.db
+      .selectFrom("personal_access_keys")
+      .select("id")
+      .where("account_id", "=", victim.accountId)
+      .executeTakeFirstOrThrow();
     const token = await bearerFor(victim.personalAccessKey);
     expect(await accounts(token)).toBe(200);
 
@@ -57,7 +70,12 @@ describe("revoking a personal access key", () => {
     const memberToken = await bearerFor(memberKey.key);
 
     const admin = server.bootstrap.info.superAdmin;
-    const adminKey = await createPersonalAccessKey(p, accountId, (await p.store.db.selectFrom("users").select("id").where("email", "=", admin.email).executeTakeFirstOrThrow()).id, "admin cli");
+    const adminKey = await createPersonalAccessKey(
+      p,
+      accountId,
+      (await p.store.db.selectFrom("users").select("id").where("email", "=", admin.email).executeTakeFirstOrThrow()).id,
+      "admin cli",
+    );
     const adminToken = await bearerFor(adminKey.key);
 
     const member = await session(email, "member-pw-1");

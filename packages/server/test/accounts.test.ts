@@ -36,7 +36,11 @@ describe("first start", () => {
     const file = path.join(server.db.dataDir, "bootstrap.json");
     const info = JSON.parse(fs.readFileSync(file, "utf8"));
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    expect(info).toMatchObject({ accountId: expect.any(Number), consoleUrl: expect.any(String), superAdmin: { email: "admin@sprocket.local" } });
+    expect(info).toMatchObject({
+      accountId: expect.any(Number),
+      consoleUrl: expect.any(String),
+      superAdmin: { email: "admin@sprocket.local" },
+    });
     expect(info.personalAccessKey).toMatch(/^spk_/);
     expect(server.bootstrap.created).toBe(true);
   });
@@ -91,13 +95,22 @@ describe("personal access keys", () => {
     });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const created = await call("POST", "/api/v1/personal-access-keys", { body: { name: "ci" }, headers: { cookie, "x-csrf-token": csrfToken } });
+    const created = await call("POST", "/api/v1/personal-access-keys", {
+      body: { name: "ci" },
+      headers: { cookie, "x-csrf-token": csrfToken },
+    });
     expect(created.status).toBe(201);
-    const token = (await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: created.body.personalAccessKey } })).body.oauthAccessToken;
-    const revoked = await call("DELETE", `/api/v1/personal-access-keys/${created.body.id}`, { headers: { cookie, "x-csrf-token": csrfToken } });
+    const token = (
+      await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: created.body.personalAccessKey } })
+    ).body.oauthAccessToken;
+    const revoked = await call("DELETE", `/api/v1/personal-access-keys/${created.body.id}`, {
+      headers: { cookie, "x-csrf-token": csrfToken },
+    });
     expect(revoked.status).toBe(204);
     expect((await call("GET", "/api/v1/accounts", { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
-    const again = await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: created.body.personalAccessKey } });
+    const again = await call("POST", "/localdevauth/v1/auth/refresh", {
+      body: { encodedOAuthRefreshToken: created.body.personalAccessKey },
+    });
     expectHubSpotError(again.body, "INVALID_AUTHENTICATION");
   });
 });
@@ -112,7 +125,8 @@ describe("console sessions", () => {
   it("throttles sign-in after 10 failures per email and address (429, even with the right password) and records each failure", async () => {
     const email = `throttle-${Date.now()}@example.com`;
     const { accountId, superAdmin } = await createAccount(server.platform, { name: "Throttled", admin: { email } });
-    for (let i = 0; i < 10; i++) expect((await call("POST", "/api/v1/session", { body: { email, password: `guess-${i}` } })).status).toBe(401);
+    for (let i = 0; i < 10; i++)
+      expect((await call("POST", "/api/v1/session", { body: { email, password: `guess-${i}` } })).status).toBe(401);
     const blocked = await call("POST", "/api/v1/session", { body: { email: email.toUpperCase(), password: superAdmin.password } });
     expect(blocked.status).toBe(429);
     expectHubSpotError(blocked.body, "RATE_LIMITS");
@@ -126,7 +140,13 @@ describe("console sessions", () => {
     for (let i = 0; i < 10; i++) await call("POST", "/api/v1/session", { body: { email: nobody, password: "x" } });
     expect((await call("POST", "/api/v1/session", { body: { email: nobody, password: "x" } })).status).toBe(429);
     // Another email from the same address is not affected.
-    expect((await call("POST", "/api/v1/session", { body: { email: "admin@sprocket.local", password: server.bootstrap.info.superAdmin.password } })).status).toBe(200);
+    expect(
+      (
+        await call("POST", "/api/v1/session", {
+          body: { email: "admin@sprocket.local", password: server.bootstrap.info.superAdmin.password },
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it("signs in, needs the CSRF token for changes, and signs out", async () => {
@@ -165,7 +185,9 @@ describe("bad requests", () => {
   });
 
   it("refuses an oversized body with 413", async () => {
-    const res = await call("POST", "/localdevauth/v1/auth/refresh", { raw: JSON.stringify({ encodedOAuthRefreshToken: "x".repeat(9 * 1024 * 1024) }) });
+    const res = await call("POST", "/localdevauth/v1/auth/refresh", {
+      raw: JSON.stringify({ encodedOAuthRefreshToken: "x".repeat(9 * 1024 * 1024) }),
+    });
     expect(res.status).toBe(413);
     expectHubSpotError(res.body, "PAYLOAD_TOO_LARGE");
   });
@@ -185,8 +207,14 @@ describe("bad requests", () => {
   });
 
   it("answers ids out of range and NUL characters with a 4xx body on both engines, not a database error", async () => {
-    const token = (await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey } })).body.oauthAccessToken;
-    for (const url of ["/dfs/v1/projects-deployed-build/99999999999999999999999", "/dfs/v1/projects/%00/builds", "/api/v1/private-apps/%00"]) {
+    const token = (
+      await call("POST", "/localdevauth/v1/auth/refresh", { body: { encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey } })
+    ).body.oauthAccessToken;
+    for (const url of [
+      "/dfs/v1/projects-deployed-build/99999999999999999999999",
+      "/dfs/v1/projects/%00/builds",
+      "/api/v1/private-apps/%00",
+    ]) {
       const res = await call("GET", url, { headers: { authorization: `Bearer ${token}` } });
       expect(res.status, url).toBeGreaterThanOrEqual(400);
       expect(res.status, url).toBeLessThan(500);
@@ -204,13 +232,24 @@ describe("bad requests", () => {
 
 describe("members and roles", () => {
   it("lists the account's members; super admins change roles but never remove the last super admin", async () => {
-    const login = await fetch(server.url + "/api/v1/session", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(server.bootstrap.info.superAdmin) });
+    const login = await fetch(server.url + "/api/v1/session", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(server.bootstrap.info.superAdmin),
+    });
     const cookie = login.headers.get("set-cookie")!.split(";")[0]!;
     const { csrfToken, userId } = (await login.json()) as { csrfToken: string; userId: number };
     const headers = { cookie, "x-csrf-token": csrfToken };
     const p = server.platform;
-    const member = await p.store.db.insertInto("users").values({ email: "member@x.test", password_hash: "-", first_name: "Mem", last_name: "Ber", created_at: Date.now() }).returning("id").executeTakeFirstOrThrow();
-    await p.store.db.insertInto("memberships").values({ account_id: server.bootstrap.info.accountId, user_id: member.id, role: "user" }).execute();
+    const member = await p.store.db
+      .insertInto("users")
+      .values({ email: "member@x.test", password_hash: "-", first_name: "Mem", last_name: "Ber", created_at: Date.now() })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await p.store.db
+      .insertInto("memberships")
+      .values({ account_id: server.bootstrap.info.accountId, user_id: member.id, role: "user" })
+      .execute();
 
     const list = await call("GET", "/api/v1/account-users", { headers });
     expect(list.body.results).toEqual([
@@ -220,7 +259,10 @@ describe("members and roles", () => {
     const lastSuper = await call("PUT", `/api/v1/account-users/${userId}/role`, { body: { role: "admin" }, headers });
     expect(lastSuper.status).toBe(400);
     expect(lastSuper.body.message).toContain("only super admin");
-    expect((await call("PUT", `/api/v1/account-users/${member.id}/role`, { body: { role: "admin" }, headers })).body).toEqual({ userId: member.id, role: "admin" });
+    expect((await call("PUT", `/api/v1/account-users/${member.id}/role`, { body: { role: "admin" }, headers })).body).toEqual({
+      userId: member.id,
+      role: "admin",
+    });
     expect((await call("PUT", `/api/v1/account-users/${member.id}/role`, { body: { role: "owner" }, headers })).status).toBe(400);
     expect((await call("PUT", "/api/v1/account-users/999999/role", { body: { role: "user" }, headers })).status).toBe(404);
     expect((await call("PUT", `/api/v1/account-users/${member.id}/role`, { body: { role: "user" } })).status).toBe(401);

@@ -15,7 +15,8 @@ beforeAll(async () => {
   server = await startTestServer();
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   await deployProjectDir(api, path.join(PROJECTS_DIR, "app-pages"));
-  appId = (await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", "pages-app").executeTakeFirstOrThrow()).id;
+  appId = (await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", "pages-app").executeTakeFirstOrThrow())
+    .id;
 }, 240_000);
 afterAll(async () => {
   await server.stop();
@@ -28,8 +29,26 @@ describe("app pages", () => {
     expect(res.status).toBe(200);
     const build = res.body.results[0].buildId;
     expect(res.body.results).toEqual([
-      { appId, appName: "Pages app", appUid: "pages-app", buildId: build, uid: "pages-home", type: "page", location: "home", bundleUrl: `/api/v1/card-bundles/${appId}/${build}/pages-home.js` },
-      { appId, appName: "Pages app", appUid: "pages-app", buildId: build, uid: "pages-settings", type: "settings", location: "settings", bundleUrl: `/api/v1/card-bundles/${appId}/${build}/pages-settings.js` },
+      {
+        appId,
+        appName: "Pages app",
+        appUid: "pages-app",
+        buildId: build,
+        uid: "pages-home",
+        type: "page",
+        location: "home",
+        bundleUrl: `/api/v1/card-bundles/${appId}/${build}/pages-home.js`,
+      },
+      {
+        appId,
+        appName: "Pages app",
+        appUid: "pages-app",
+        buildId: build,
+        uid: "pages-settings",
+        type: "settings",
+        location: "settings",
+        bundleUrl: `/api/v1/card-bundles/${appId}/${build}/pages-settings.js`,
+      },
     ]);
     expect(res.body.user).toMatchObject({ email: superAdmin.email });
     expect(res.body.portal).toMatchObject({ id: accountId });
@@ -65,12 +84,19 @@ describe("app pages", () => {
 
   it("takes hubspot.fetch from a page or settings uid of the app, and no other", async () => {
     // A URL outside permittedUrls.fetch: the proxy got as far as the app's list, so it knew the page.
-    for (const [cardUid, location] of [["pages-home", "home"], ["pages-settings", "settings"]]) {
-      const res = await api.call("POST", `/api/v1/card-fetch/${appId}`, { body: { cardUid, location, url: "https://elsewhere.example/x" } });
+    for (const [cardUid, location] of [
+      ["pages-home", "home"],
+      ["pages-settings", "settings"],
+    ]) {
+      const res = await api.call("POST", `/api/v1/card-fetch/${appId}`, {
+        body: { cardUid, location, url: "https://elsewhere.example/x" },
+      });
       expect(res.status).toBe(400);
       expect(res.body.message).toContain("permittedUrls.fetch lists https://backend.example/api");
     }
-    const unknown = await api.call("POST", `/api/v1/card-fetch/${appId}`, { body: { cardUid: "no-such-page", location: "home", url: "https://backend.example/api/status" } });
+    const unknown = await api.call("POST", `/api/v1/card-fetch/${appId}`, {
+      body: { cardUid: "no-such-page", location: "home", url: "https://backend.example/api/status" },
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toContain("no deployed card or page no-such-page");
   });

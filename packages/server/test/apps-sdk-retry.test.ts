@@ -16,7 +16,10 @@ afterAll(async () => {
 
 /** An app in an account of its own with the given limits, and the official SDK pointed at Sprocket. */
 async function limitedClient(limits: { api_limit_ten_secondly?: number; api_limit_daily?: number }) {
-  const { accountId } = await createAccount(server.platform, { name: "Limited", admin: { email: `limited-${randomBytes(4).toString("hex")}@x.test` } });
+  const { accountId } = await createAccount(server.platform, {
+    name: "Limited",
+    admin: { email: `limited-${randomBytes(4).toString("hex")}@x.test` },
+  });
   await server.platform.store.db.updateTable("accounts").set(limits).where("id", "=", accountId).execute();
   server.platform.apps.limitPlans.forget(accountId);
   const { appId, token } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read"] });

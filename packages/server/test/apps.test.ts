@@ -62,7 +62,12 @@ describe("provisioning and tokens", () => {
 
   it("keeps an app's identity and token when it is renamed", async () => {
     const first = await createTestApp(server.platform, accountId, { uid: "renamed-app", scopes: ["tickets"] });
-    const again = await createTestApp(server.platform, accountId, { uid: "renamed-app", scopes: ["tickets", "crm.objects.deals.read"], projectId: first.projectId, app: { name: "New name" } });
+    const again = await createTestApp(server.platform, accountId, {
+      uid: "renamed-app",
+      scopes: ["tickets", "crm.objects.deals.read"],
+      projectId: first.projectId,
+      app: { name: "New name" },
+    });
     expect(again.appId).toBe(first.appId);
     expect(again.token).toBe(first.token);
     const info = await call("POST", "/oauth/v2/private-apps/get/access-token-info", { body: { tokenKey: first.token } });
@@ -83,7 +88,10 @@ describe("provisioning and tokens", () => {
 
   it("rotates later: the old token lives seven days, or until expired now", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: ["tickets"] });
-    const rotated = await call("POST", `/api/v1/private-apps/${appId}/token/rotate`, { token: await adminToken(), body: { mode: "later" } });
+    const rotated = await call("POST", `/api/v1/private-apps/${appId}/token/rotate`, {
+      token: await adminToken(),
+      body: { mode: "later" },
+    });
     expect(rotated.body.previous.expiresAt).toBe(clock.now() + 7 * 24 * 3600 * 1000);
     expect((await usage(token)).status).toBe(200);
     clock.advance(6 * 24 * 3600 * 1000);
@@ -102,14 +110,20 @@ describe("provisioning and tokens", () => {
 
   it("rotating later again revokes the token an earlier rotate-later left pending: never more than the two shown", async () => {
     const { appId, token: first } = await createTestApp(server.platform, accountId, { scopes: ["tickets"] });
-    const rotate = async () => (await call("POST", `/api/v1/private-apps/${appId}/token/rotate`, { token: await adminToken(), body: { mode: "later" } })).body;
+    const rotate = async () =>
+      (await call("POST", `/api/v1/private-apps/${appId}/token/rotate`, { token: await adminToken(), body: { mode: "later" } })).body;
     const second = await rotate();
     const third = await rotate();
     expect((await usage(first)).status).toBe(401);
     expect((await usage(second.token)).status).toBe(200);
     expect((await usage(third.token)).status).toBe(200);
     expect(third.previous.expiresAt).toBe(clock.now() + 7 * 24 * 3600 * 1000);
-    const live = await server.platform.store.db.selectFrom("app_tokens").select("id").where("app_id", "=", appId).where("revoked_at", "is", null).execute();
+    const live = await server.platform.store.db
+      .selectFrom("app_tokens")
+      .select("id")
+      .where("app_id", "=", appId)
+      .where("revoked_at", "is", null)
+      .execute();
     expect(live).toHaveLength(2);
   });
 
@@ -119,13 +133,23 @@ describe("provisioning and tokens", () => {
     expect(shown.body.token).toBe(token);
     const user = await server.platform.store.db
       .insertInto("users")
-      .values({ email: `user-${randomBytes(4).toString("hex")}@x.test`, password_hash: "-", first_name: "U", last_name: "Ser", created_at: clock.now() })
+      .values({
+        email: `user-${randomBytes(4).toString("hex")}@x.test`,
+        password_hash: "-",
+        first_name: "U",
+        last_name: "Ser",
+        created_at: clock.now(),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await server.platform.store.db.insertInto("memberships").values({ account_id: accountId, user_id: user.id, role: "user" }).execute();
     const key = await createPersonalAccessKey(server.platform, accountId, user.id, "plain user");
     const plain = await developerToken(key.key);
-    for (const [method, path] of [["POST", `/api/v1/private-apps/${appId}/token/reveal`], ["GET", `/api/v1/private-apps`], ["DELETE", `/api/v1/private-apps/${appId}`]] as const) {
+    for (const [method, path] of [
+      ["POST", `/api/v1/private-apps/${appId}/token/reveal`],
+      ["GET", `/api/v1/private-apps`],
+      ["DELETE", `/api/v1/private-apps/${appId}`],
+    ] as const) {
       const res = await call(method, path, { token: plain });
       expect(res.status).toBe(403);
       expect(res.body.category).toBe("USER_DOES_NOT_HAVE_PERMISSIONS");
@@ -153,12 +177,19 @@ describe("limits", () => {
     expect(err).toMatchObject({ kind: "invalid", category: "VALIDATION_ERROR", details: { subCategory: "PRIVATE_APP_LIMIT" } });
     expect((err as Error).message).toContain("limit of 20");
     expect((err as Error).message).toContain("app-19");
-    const count = await server.platform.store.db.selectFrom("private_apps").select((eb) => eb.fn.countAll<number>().as("n")).where("account_id", "=", other.accountId).executeTakeFirstOrThrow();
+    const count = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("account_id", "=", other.accountId)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(20);
   });
 
   it("answers the 11th call in ten seconds with HubSpot's TEN_SECONDLY_ROLLING 429", async () => {
-    const other = await createAccount(server.platform, { name: "Small", admin: { email: `small-${randomBytes(4).toString("hex")}@x.test` } });
+    const other = await createAccount(server.platform, {
+      name: "Small",
+      admin: { email: `small-${randomBytes(4).toString("hex")}@x.test` },
+    });
     await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 10 }).where("id", "=", other.accountId).execute();
     server.platform.apps.limitPlans.forget(other.accountId);
     const { appId, token } = await createTestApp(server.platform, other.accountId, { scopes: ["tickets"] });
@@ -184,7 +215,10 @@ describe("limits", () => {
   });
 
   it("answers past the daily budget with the DAILY 429, shared by the account's apps", async () => {
-    const other = await createAccount(server.platform, { name: "Daily", admin: { email: `daily-${randomBytes(4).toString("hex")}@x.test` } });
+    const other = await createAccount(server.platform, {
+      name: "Daily",
+      admin: { email: `daily-${randomBytes(4).toString("hex")}@x.test` },
+    });
     await server.platform.store.db.updateTable("accounts").set({ api_limit_daily: 3 }).where("id", "=", other.accountId).execute();
     server.platform.apps.limitPlans.forget(other.accountId);
     const a = await createTestApp(server.platform, other.accountId, { scopes: ["tickets"] });

@@ -48,7 +48,11 @@ beforeAll(async () => {
       cards: [{ uid: CARD, title: "Fetch card", location: "crm.record.tab", objectTypes: ["contacts"], bundle: "cards/fetch-card.js" }],
     },
   }));
-  const auth = await server.app.inject({ method: "POST", url: "/localdevauth/v1/auth/refresh", payload: { encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey } });
+  const auth = await server.app.inject({
+    method: "POST",
+    url: "/localdevauth/v1/auth/refresh",
+    payload: { encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey },
+  });
   token = auth.json().oauthAccessToken;
 });
 afterAll(async () => {
@@ -74,7 +78,15 @@ describe("hubspot.fetch proxy", () => {
   it("sends a permitted request signed with the app's client secret, naming user, app and portal, and logs it in the card's trace", async () => {
     const traceId = newTraceId();
     const parent = newSpanId();
-    const res = await proxy({ url: `${origin}/api/deals?stage=won`, method: "POST", body: { amount: 5 }, headers: { Authorization: "Bearer backend-key", "X-Other": "dropped" } }, { traceparent: traceparent(traceId, parent) });
+    const res = await proxy(
+      {
+        url: `${origin}/api/deals?stage=won`,
+        method: "POST",
+        body: { amount: 5 },
+        headers: { Authorization: "Bearer backend-key", "X-Other": "dropped" },
+      },
+      { traceparent: traceparent(traceId, parent) },
+    );
     expect(res.statusCode).toBe(200);
     const answer = res.json();
     expect(answer.status).toBe(200);
@@ -85,7 +97,13 @@ describe("hubspot.fetch proxy", () => {
     const got = received.at(-1)!;
     const url = new URL(got.url, origin);
     const { accountId, superAdmin } = server.bootstrap.info;
-    expect(Object.fromEntries(url.searchParams)).toEqual({ stage: "won", userId: expect.stringMatching(/^\d+$/), userEmail: superAdmin.email, appId: String(appId), portalId: String(accountId) });
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      stage: "won",
+      userId: expect.stringMatching(/^\d+$/),
+      userEmail: superAdmin.email,
+      appId: String(appId),
+      portalId: String(accountId),
+    });
     expect(got.body).toBe('{"amount":5}');
     expect(got.headers["content-type"]).toBe("application/json");
     expect(got.headers.authorization).toBe("Bearer backend-key");
@@ -93,12 +111,28 @@ describe("hubspot.fetch proxy", () => {
     // The receiver's check, with HubSpot's own client.
     const clientSecret = await appClientSecret(server.platform, appId);
     expect(clientSecret).toMatch(/^[0-9a-f-]{36}$/);
-    const check = { signatureVersion: "v3", clientSecret, method: "POST", url: url.href, requestBody: got.body, timestamp: Number(got.headers["x-hubspot-request-timestamp"]), signature: String(got.headers["x-hubspot-signature-v3"]) };
+    const check = {
+      signatureVersion: "v3",
+      clientSecret,
+      method: "POST",
+      url: url.href,
+      requestBody: got.body,
+      timestamp: Number(got.headers["x-hubspot-request-timestamp"]),
+      signature: String(got.headers["x-hubspot-signature-v3"]),
+    };
     expect(Signature.isValid(check)).toBe(true);
     expect(Signature.isValid({ ...check, clientSecret: "another-secret" })).toBe(false);
 
     const [event] = await fetchEvents(traceId);
-    expect(event).toMatchObject({ app_id: appId, card_uid: CARD, kind: "FETCH", level: "INFO", parent_span_id: parent, object_type_id: "0-1", object_id: "51" });
+    expect(event).toMatchObject({
+      app_id: appId,
+      card_uid: CARD,
+      kind: "FETCH",
+      level: "INFO",
+      parent_span_id: parent,
+      object_type_id: "0-1",
+      object_id: "51",
+    });
     expect(event!.message).toBe(`hubspot.fetch POST ${origin}/api/deals → 200`);
     expect(event!.message).not.toContain("userEmail");
   });
@@ -112,7 +146,13 @@ describe("hubspot.fetch proxy", () => {
   it("refuses URLs the app does not permit, before sending anything, and logs the refusal", async () => {
     const before = received.length;
     const traceId = newTraceId();
-    for (const url of [`${origin}/apix`, `${origin}/other`, "http://127.0.0.2/api", "not a url", `http://user:pw@127.0.0.1:${new URL(origin).port}/api`]) {
+    for (const url of [
+      `${origin}/apix`,
+      `${origin}/other`,
+      "http://127.0.0.2/api",
+      "not a url",
+      `http://user:pw@127.0.0.1:${new URL(origin).port}/api`,
+    ]) {
       const res = await proxy({ url }, { traceparent: traceparent(traceId, newSpanId()) });
       expect(res.statusCode, url).toBe(400);
       expect(res.json()).toMatchObject({ status: "error", category: "VALIDATION_ERROR", subCategory: "HubSpotFetch.not-permitted" });
@@ -137,15 +177,28 @@ describe("hubspot.fetch proxy", () => {
     // Even when allowed, the cloud metadata address is never called.
     const { appId: metaApp } = await createTestApp(server.platform, server.bootstrap.info.accountId, {
       scopes: [],
-      app: { permittedFetchUrls: ["http://169.254.169.254/latest", "https://127.0.0.1/"], cards: [{ uid: CARD, title: "t", location: "crm.record.tab", objectTypes: ["contacts"], bundle: "b.js" }] },
+      app: {
+        permittedFetchUrls: ["http://169.254.169.254/latest", "https://127.0.0.1/"],
+        cards: [{ uid: CARD, title: "t", location: "crm.record.tab", objectTypes: ["contacts"], bundle: "b.js" }],
+      },
     });
-    const meta = await server.app.inject({ method: "POST", url: `/api/v1/card-fetch/${metaApp}`, headers: { authorization: `Bearer ${token}` }, payload: { cardUid: CARD, location: "crm.record.tab", url: "http://169.254.169.254/latest/meta-data" } });
+    const meta = await server.app.inject({
+      method: "POST",
+      url: `/api/v1/card-fetch/${metaApp}`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { cardUid: CARD, location: "crm.record.tab", url: "http://169.254.169.254/latest/meta-data" },
+    });
     expect(meta.statusCode).toBe(400);
     expect(meta.json()).toMatchObject({ subCategory: "HubSpotFetch.address" });
     expect(meta.json().message).toContain("cloud metadata");
     config.cardFetchAllowPrivateNetwork = false;
     try {
-      const loopback = await server.app.inject({ method: "POST", url: `/api/v1/card-fetch/${metaApp}`, headers: { authorization: `Bearer ${token}` }, payload: { cardUid: CARD, location: "crm.record.tab", url: "https://127.0.0.1/x" } });
+      const loopback = await server.app.inject({
+        method: "POST",
+        url: `/api/v1/card-fetch/${metaApp}`,
+        headers: { authorization: `Bearer ${token}` },
+        payload: { cardUid: CARD, location: "crm.record.tab", url: "https://127.0.0.1/x" },
+      });
       expect(loopback.statusCode).toBe(400);
       expect(loopback.json().message).toMatch(/127\.0\.0\.1 is a loopback address.*SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK/);
     } finally {
@@ -170,7 +223,11 @@ describe("hubspot.fetch proxy", () => {
   });
 
   it("shows the client secret to super admins on request, recording that it was viewed", async () => {
-    const res = await server.app.inject({ method: "POST", url: `/api/v1/private-apps/${appId}/client-secret/reveal`, headers: { authorization: `Bearer ${token}` } });
+    const res = await server.app.inject({
+      method: "POST",
+      url: `/api/v1/private-apps/${appId}/client-secret/reveal`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json().clientSecret).toBe(await appClientSecret(server.platform, appId));
     const viewed = await server.platform.store.db.selectFrom("security_events").select("type").where("app_id", "=", appId).execute();
@@ -179,9 +236,22 @@ describe("hubspot.fetch proxy", () => {
 
   it("answers only for deployed cards of the caller's account", async () => {
     expect((await proxy({ url: `${origin}/api/x`, cardUid: "no-such-card" })).statusCode).toBe(404);
-    const other = await server.app.inject({ method: "POST", url: `/api/v1/card-fetch/999999`, headers: { authorization: `Bearer ${token}` }, payload: { cardUid: CARD, location: "crm.record.tab", url: `${origin}/api/x` } });
+    const other = await server.app.inject({
+      method: "POST",
+      url: `/api/v1/card-fetch/999999`,
+      headers: { authorization: `Bearer ${token}` },
+      payload: { cardUid: CARD, location: "crm.record.tab", url: `${origin}/api/x` },
+    });
     expect(other.statusCode).toBe(404);
-    expect((await server.app.inject({ method: "POST", url: `/api/v1/card-fetch/${appId}`, payload: { cardUid: CARD, location: "crm.record.tab", url: `${origin}/api/x` } })).statusCode).toBe(401);
+    expect(
+      (
+        await server.app.inject({
+          method: "POST",
+          url: `/api/v1/card-fetch/${appId}`,
+          payload: { cardUid: CARD, location: "crm.record.tab", url: `${origin}/api/x` },
+        })
+      ).statusCode,
+    ).toBe(401);
     const bad = await proxy({ url: `${origin}/api/x`, method: "TRACE" });
     expect(bad.statusCode).toBe(400);
   });

@@ -39,7 +39,11 @@ describe("configuration", () => {
     expect(loadConfig({}, {}).gitPrivateHosts).toEqual([]);
     expect(loadConfig({}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "false" }).gitPrivateHosts).toEqual([]);
     expect(loadConfig({}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "TRUE" }).gitPrivateHosts).toBe("all");
-    expect(loadConfig({}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "GitLab.internal, 10.0.0.5,[fd12::1]" }).gitPrivateHosts).toEqual(["gitlab.internal", "10.0.0.5", "[fd12::1]"]);
+    expect(loadConfig({}, { SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: "GitLab.internal, 10.0.0.5,[fd12::1]" }).gitPrivateHosts).toEqual([
+      "gitlab.internal",
+      "10.0.0.5",
+      "[fd12::1]",
+    ]);
   });
 
   it("accepts a 32-byte secret key as hex or base64", () => {
@@ -64,7 +68,10 @@ describe("the endpoint listener's settings", () => {
   it("defaults to the console's port + 1, a free port beside port 0, and 600 calls a minute", () => {
     expect(loadConfig({}, {}).endpoints).toEqual({ port: 3901, publicUrl: undefined, callsPerMinute: 600 });
     expect(loadConfig({ port: 0 }, {}).endpoints.port).toBe(0);
-    const set = loadConfig({ functionsPort: "4000" }, { SPROCKET_FUNCTIONS_PUBLIC_URL: "https://fn.example.com/", SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "60" });
+    const set = loadConfig(
+      { functionsPort: "4000" },
+      { SPROCKET_FUNCTIONS_PUBLIC_URL: "https://fn.example.com/", SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "60" },
+    );
     expect(set.endpoints).toEqual({ port: 4000, publicUrl: "https://fn.example.com", callsPerMinute: 60 });
   });
 
@@ -73,7 +80,11 @@ describe("the endpoint listener's settings", () => {
     [{ port: "65535" }, {}, "--functions-port"],
     [{ port: "4000", functionsPort: "4000" }, {}, "--functions-port"],
     [{}, { SPROCKET_FUNCTIONS_PUBLIC_URL: "ftp://fn.example.com" }, "SPROCKET_FUNCTIONS_PUBLIC_URL"],
-    [{}, { SPROCKET_PUBLIC_URL: "https://sprocket.example.com", SPROCKET_FUNCTIONS_PUBLIC_URL: "https://sprocket.example.com/fn" }, "SPROCKET_FUNCTIONS_PUBLIC_URL"],
+    [
+      {},
+      { SPROCKET_PUBLIC_URL: "https://sprocket.example.com", SPROCKET_FUNCTIONS_PUBLIC_URL: "https://sprocket.example.com/fn" },
+      "SPROCKET_FUNCTIONS_PUBLIC_URL",
+    ],
     [{}, { SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: "0" }, "SPROCKET_FUNCTIONS_CALLS_PER_MINUTE"],
   ])("refuses %j %j naming %s", (flags, env, setting) => {
     expect(() => loadConfig(flags, env)).toThrow(ConfigError);

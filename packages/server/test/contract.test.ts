@@ -33,14 +33,21 @@ beforeAll(async () => {
   bearer = await api.bearer();
   await deployProjectDir(api, PROJECT);
   appId = (await api.call("GET", `/api/v1/private-apps/${NAME}`)).body.appId;
-  await server.platform.store.db.updateTable("projects").set({ git_url: "https://github.com/acme/functions-suite.git", git_branch: "main" }).where("name", "=", NAME).execute();
+  await server.platform.store.db
+    .updateTable("projects")
+    .set({ git_url: "https://github.com/acme/functions-suite.git", git_branch: "main" })
+    .where("name", "=", NAME)
+    .execute();
 
   // One event of every kind, some of them failures (whose detail holds more), on one trace where they can be.
   traceId = newTraceId();
   const span = newSpanId();
   const traceparent = `00-${traceId}-${span}-01`;
   const run = (name: string) =>
-    api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: name, parameters: {} }, headers: { traceparent } });
+    api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+      body: { serverlessFunction: name, parameters: {} },
+      headers: { traceparent },
+    });
   expect((await run("echo")).status).toBe(200);
   expect((await run("fail")).status).toBe(400);
   const { token } = (await api.call("POST", `/api/v1/private-apps/${appId}/token/reveal`)).body as { token: string };
@@ -48,10 +55,24 @@ beforeAll(async () => {
   expect((await api.call("POST", `/api/v1/private-apps/${appId}/token/rotate`, { body: { mode: "later" } })).status).toBe(200);
 
   const { email, password } = server.bootstrap.info.superAdmin;
-  const signIn = await fetch(`${server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const signIn = await fetch(`${server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   cookie = signIn.headers.get("set-cookie")!.split(";")[0]!;
   const { csrfToken } = (await signIn.json()) as { csrfToken: string };
-  const event = { appId, cardUid: "deal-card", location: "crm.record.tab", objectTypeId: "0-3", objectId: 7, traceId, spanId: newSpanId(), parentSpanId: span, timestamp: Date.now() };
+  const event = {
+    appId,
+    cardUid: "deal-card",
+    location: "crm.record.tab",
+    objectTypeId: "0-3",
+    objectId: 7,
+    traceId,
+    spanId: newSpanId(),
+    parentSpanId: span,
+    timestamp: Date.now(),
+  };
   const events = await fetch(`${server.url}/api/v1/extension-events`, {
     method: "POST",
     headers: { "content-type": "application/json", cookie, "x-csrf-token": csrfToken },
@@ -66,9 +87,19 @@ beforeAll(async () => {
   ({ appId: cardAppId } = await createTestApp(server.platform, server.bootstrap.info.accountId, {
     scopes: [],
     app: {
-      cards: [{ uid: "fetch-card", title: "Fetch card", location: "crm.record.tab", objectTypes: ["contacts"], bundle: "cards/fetch-card.js" }],
-      extensions: [{ uid: "app-settings", type: "settings", config: { entrypoint: "/app/settings/Settings.tsx" }, bundle: "settings/app-settings.js" }],
-      features: [{ uid: "deal-hooks", type: "webhooks", config: { settings: { targetUrl: "https://example.com/hooks", maxConcurrentRequests: 5 }, subscriptions: {} } }],
+      cards: [
+        { uid: "fetch-card", title: "Fetch card", location: "crm.record.tab", objectTypes: ["contacts"], bundle: "cards/fetch-card.js" },
+      ],
+      extensions: [
+        { uid: "app-settings", type: "settings", config: { entrypoint: "/app/settings/Settings.tsx" }, bundle: "settings/app-settings.js" },
+      ],
+      features: [
+        {
+          uid: "deal-hooks",
+          type: "webhooks",
+          config: { settings: { targetUrl: "https://example.com/hooks", maxConcurrentRequests: 5 }, subscriptions: {} },
+        },
+      ],
     },
   }));
   const refused = await api.call("POST", `/api/v1/card-fetch/${cardAppId}`, {
@@ -95,7 +126,11 @@ afterAll(async () => {
 });
 
 /** Calls a route, checks the body against the schema and against what the handler returned; gives the body. */
-async function read<S extends z.ZodType>(schema: S, url: string, opts: { method?: "GET" | "POST" | "PUT"; session?: boolean; status?: number; body?: unknown } = {}): Promise<z.infer<S>> {
+async function read<S extends z.ZodType>(
+  schema: S,
+  url: string,
+  opts: { method?: "GET" | "POST" | "PUT"; session?: boolean; status?: number; body?: unknown } = {},
+): Promise<z.infer<S>> {
   const res = await inspected.inject({
     method: opts.method ?? "GET",
     url,
@@ -126,7 +161,11 @@ describe("the wire contract", () => {
     const failedCall = await read(contract.logEvent, `/api/v1/logs/api-calls/${apiCalls.results[0]!.id}`);
     expect(failedCall).toMatchObject({ kind: "api-call", status: 404, requestHeaders: expect.any(Object) });
     const runs = await read(contract.logPage, "/api/v1/logs/functions?status=error");
-    expect(await read(contract.logEvent, `/api/v1/logs/functions/${runs.results[0]!.id}`)).toMatchObject({ kind: "function-run", error: { message: expect.any(String) }, logs: expect.any(Array) });
+    expect(await read(contract.logEvent, `/api/v1/logs/functions/${runs.results[0]!.id}`)).toMatchObject({
+      kind: "function-run",
+      error: { message: expect.any(String) },
+      logs: expect.any(Array),
+    });
 
     const fetches = await read(contract.logPage, `/api/v1/private-apps/${cardAppId}/logs/extensions`);
     expect(fetches.results).toContainEqual(expect.objectContaining({ eventType: "FETCH", level: "WARN" }));
@@ -149,7 +188,11 @@ describe("the wire contract", () => {
     await read(contract.tokenReveal, `/api/v1/private-apps/${appId}/token/reveal`, { method: "POST" });
     await read(contract.tokenRotation, `/api/v1/private-apps/${appId}/token/rotate`, { method: "POST", body: { mode: "later" } });
     await read(contract.oldTokensExpired, `/api/v1/private-apps/${appId}/token/expire-old`, { method: "POST" });
-    expect((await read(contract.privateAppDetail, `/api/v1/private-apps/${cardAppId}`)).components.map((c) => c.kind).sort()).toEqual(["card", "settings", "webhooks"]);
+    expect((await read(contract.privateAppDetail, `/api/v1/private-apps/${cardAppId}`)).components.map((c) => c.kind).sort()).toEqual([
+      "card",
+      "settings",
+      "webhooks",
+    ]);
     await read(contract.clientSecretReveal, `/api/v1/private-apps/${cardAppId}/client-secret/reveal`, { method: "POST" });
     const pages = await read(contract.appPagesAnswer, `/api/v1/app-pages?appId=${cardAppId}`, { session: true });
     expect(pages.results).toEqual([expect.objectContaining({ uid: "app-settings", type: "settings", location: "settings" })]);
@@ -180,8 +223,14 @@ describe("the wire contract", () => {
 
   it("covers the account's secrets, which `hs secrets` reads too", async () => {
     const secret = { key: "CONTRACT_SECRET", secret: "s3cret" };
-    expect(await read(contract.secretChange, "/cms/v3/functions/secrets", { method: "POST", body: secret, status: 201 })).toEqual({ name: secret.key, status: "created" });
-    expect(await read(contract.secretChange, "/cms/v3/functions/secrets", { method: "PUT", body: secret })).toEqual({ name: secret.key, status: "updated" });
+    expect(await read(contract.secretChange, "/cms/v3/functions/secrets", { method: "POST", body: secret, status: 201 })).toEqual({
+      name: secret.key,
+      status: "created",
+    });
+    expect(await read(contract.secretChange, "/cms/v3/functions/secrets", { method: "PUT", body: secret })).toEqual({
+      name: secret.key,
+      status: "updated",
+    });
     expect((await read(contract.secretList, "/cms/v3/functions/secrets")).results).toContain(secret.key);
   });
 });

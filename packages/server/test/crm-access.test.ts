@@ -28,8 +28,18 @@ const TYPES: Array<[string, string[], string[], string[]]> = [
   ["companies", ["crm.objects.companies.read"], ["crm.objects.companies.write"], ["crm.schemas.companies.write"]],
   ["deals", ["crm.objects.deals.read"], ["crm.objects.deals.write"], ["crm.schemas.deals.write"]],
   ["tickets", ["tickets"], ["tickets"], ["crm.schemas.tickets.write"]],
-  ["products", ["crm.objects.products.read", "e-commerce"], ["crm.objects.products.write", "e-commerce"], ["crm.objects.products.write", "e-commerce"]],
-  ["line_items", ["crm.objects.line_items.read", "e-commerce"], ["crm.objects.line_items.write", "e-commerce"], ["crm.objects.line_items.write", "e-commerce"]],
+  [
+    "products",
+    ["crm.objects.products.read", "e-commerce"],
+    ["crm.objects.products.write", "e-commerce"],
+    ["crm.objects.products.write", "e-commerce"],
+  ],
+  [
+    "line_items",
+    ["crm.objects.line_items.read", "e-commerce"],
+    ["crm.objects.line_items.write", "e-commerce"],
+    ["crm.objects.line_items.write", "e-commerce"],
+  ],
   ["quotes", ["crm.objects.quotes.read"], ["crm.objects.quotes.write"], ["crm.schemas.quotes.write"]],
 ];
 const SCHEMA_READ: Record<string, string[]> = {
@@ -43,7 +53,11 @@ const SCHEMA_READ: Record<string, string[]> = {
 };
 
 type Route = [method: string, path: string, scopes: string[], body?: unknown];
-const routes: Route[] = [["GET", "/crm/v3/owners/", ["crm.objects.owners.read"]], ["GET", "/crm/v3/owners", ["crm.objects.owners.read"]], ["GET", "/crm/v3/owners/1", ["crm.objects.owners.read"]]];
+const routes: Route[] = [
+  ["GET", "/crm/v3/owners/", ["crm.objects.owners.read"]],
+  ["GET", "/crm/v3/owners", ["crm.objects.owners.read"]],
+  ["GET", "/crm/v3/owners/1", ["crm.objects.owners.read"]],
+];
 for (const [t, read, write, schemaWrite] of TYPES) {
   const o = `/crm/v3/objects/${t}`;
   routes.push(
@@ -81,7 +95,11 @@ describe("scopes", () => {
       const res = await rawCall(server, none, method, path, body);
       expect(res.status, `${method} ${path}`).toBe(403);
       expect(res.headers.get("content-type")).toContain("application/json");
-      expect(res.body).toMatchObject({ status: "error", category: "MISSING_SCOPES", errors: [{ context: { requiredGranularScopes: scopes } }] });
+      expect(res.body).toMatchObject({
+        status: "error",
+        category: "MISSING_SCOPES",
+        errors: [{ context: { requiredGranularScopes: scopes } }],
+      });
       const scope = scopes[scopes.length - 1]!;
       if (!granted.has(scope)) granted.set(scope, (await createTestApp(server.platform, accountA, { scopes: [scope] })).token);
       const ok = await rawCall(server, granted.get(scope)!, method, path, body);
@@ -106,7 +124,9 @@ describe("isolation and wire details", () => {
     expect((await rawCall(server, tokenB, "PATCH", `/crm/v3/objects/contacts/${id}`, { properties: { firstname: "x" } })).status).toBe(404);
     expect((await rawCall(server, tokenB, "GET", `/crm/v3/objects/contacts/only-a%40x.io?idProperty=email`)).status).toBe(404);
     expect((await rawCall(server, tokenB, "POST", "/crm/v3/objects/contacts/batch/read", { inputs: [{ id }] })).status).toBe(207);
-    const search = await rawCall(server, tokenB, "POST", "/crm/v3/objects/contacts/search", { filterGroups: [{ filters: [{ propertyName: "hs_object_id", operator: "EQ", value: id }] }] });
+    const search = await rawCall(server, tokenB, "POST", "/crm/v3/objects/contacts/search", {
+      filterGroups: [{ filters: [{ propertyName: "hs_object_id", operator: "EQ", value: id }] }],
+    });
     expect(search.body!.total).toBe(0);
     expect((await rawCall(server, tokenB, "GET", `/crm/v4/objects/contacts/${id}/associations/companies`)).status).toBe(404);
     // The same email is free in another account.
@@ -116,11 +136,29 @@ describe("isolation and wire details", () => {
   });
 
   it("takes repeated and comma-separated list parameters and URL-encoded ids, and answers JSON with exact codes", async () => {
-    const created = await rawCall(server, tokenA, "POST", "/crm/v3/objects/contacts", { properties: { email: "wire+1@x.io", firstname: "W", lastname: "R", city: "Rome" } });
+    const created = await rawCall(server, tokenA, "POST", "/crm/v3/objects/contacts", {
+      properties: { email: "wire+1@x.io", firstname: "W", lastname: "R", city: "Rome" },
+    });
     expect(created.status).toBe(201);
-    const repeated = await rawCall(server, tokenA, "GET", `/crm/v3/objects/contacts/${created.body!.id}?properties=firstname&properties=lastname`);
-    const comma = await rawCall(server, tokenA, "GET", `/crm/v3/objects/contacts/wire%2B1%40x.io?idProperty=email&properties=firstname,lastname,city`);
-    expect(Object.keys(repeated.body!.properties).sort()).toEqual(["createdate", "firstname", "hs_object_id", "lastmodifieddate", "lastname"]);
+    const repeated = await rawCall(
+      server,
+      tokenA,
+      "GET",
+      `/crm/v3/objects/contacts/${created.body!.id}?properties=firstname&properties=lastname`,
+    );
+    const comma = await rawCall(
+      server,
+      tokenA,
+      "GET",
+      `/crm/v3/objects/contacts/wire%2B1%40x.io?idProperty=email&properties=firstname,lastname,city`,
+    );
+    expect(Object.keys(repeated.body!.properties).sort()).toEqual([
+      "createdate",
+      "firstname",
+      "hs_object_id",
+      "lastmodifieddate",
+      "lastname",
+    ]);
     expect(comma.body!.properties).toMatchObject({ firstname: "W", lastname: "R", city: "Rome" });
     const del = await rawCall(server, tokenA, "DELETE", `/crm/v3/objects/contacts/${created.body!.id}`);
     expect(del.status).toBe(204);

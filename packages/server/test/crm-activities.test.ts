@@ -14,7 +14,9 @@ const ACTIVITY_SCOPES = ["crm.objects.quotes.read", "crm.objects.quotes.write"];
 
 beforeAll(async () => {
   server = await startTestServer();
-  accountId = (await createAccount(server.platform, { name: "CRM activities", admin: { email: `crm-activities-${Date.now()}@example.com` } })).accountId;
+  accountId = (
+    await createAccount(server.platform, { name: "CRM activities", admin: { email: `crm-activities-${Date.now()}@example.com` } })
+  ).accountId;
   await liftLimits(server, accountId);
   ({ client, token } = await crmClient(server, accountId, [...ALL_CRM_SCOPES, ...ACTIVITY_SCOPES]));
 });
@@ -22,7 +24,9 @@ afterAll(async () => {
   await server.stop();
 });
 
-const toOne = (id: string, associationTypeId: number) => [{ to: { id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId }] }];
+const toOne = (id: string, associationTypeId: number) => [
+  { to: { id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId }] },
+];
 
 describe("engagements (activities) through the official SDK", () => {
   it("creates a note on a contact, reads it with its association, updates and archives it", async () => {
@@ -31,14 +35,20 @@ describe("engagements (activities) through the official SDK", () => {
       properties: { hs_timestamp: "2026-01-02T03:04:05.000Z", hs_note_body: "Spoke about renewal" },
       associations: toOne(contact.id, AssociationTypes.noteToContact),
     });
-    expect(note.properties).toMatchObject({ hs_note_body: "Spoke about renewal", hs_timestamp: "2026-01-02T03:04:05.000Z", hs_object_id: note.id });
+    expect(note.properties).toMatchObject({
+      hs_note_body: "Spoke about renewal",
+      hs_timestamp: "2026-01-02T03:04:05.000Z",
+      hs_object_id: note.id,
+    });
 
     const read = await client.crm.objects.notes.basicApi.getById(note.id, ["hs_note_body"], undefined, ["contacts"]);
     expect(read.properties.hs_note_body).toBe("Spoke about renewal");
     expect(read.associations?.contacts?.results).toEqual([{ id: contact.id, type: "note_to_contact" }]);
 
     const fromContact = await client.crm.associations.v4.basicApi.getPage("contacts", contact.id, "notes");
-    expect(fromContact.results).toEqual([{ toObjectId: note.id, associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: AssociationTypes.contactToNote, label: null }] }]);
+    expect(fromContact.results).toEqual([
+      { toObjectId: note.id, associationTypes: [{ category: "HUBSPOT_DEFINED", typeId: AssociationTypes.contactToNote, label: null }] },
+    ]);
 
     const updated = await client.crm.objects.notes.basicApi.update(note.id, { properties: { hs_note_body: "Renewal agreed" } });
     expect(updated.properties.hs_note_body).toBe("Renewal agreed");
@@ -49,12 +59,36 @@ describe("engagements (activities) through the official SDK", () => {
   it("keeps tasks, calls, emails and meetings with their own properties and association types", async () => {
     const deal = await client.crm.deals.basicApi.create({ properties: { dealname: "Activities" }, associations: [] });
     const task = await client.crm.objects.tasks.basicApi.create({
-      properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_task_subject: "Send proposal", hs_task_status: "NOT_STARTED", hs_task_priority: "HIGH" },
+      properties: {
+        hs_timestamp: "2026-02-01T00:00:00.000Z",
+        hs_task_subject: "Send proposal",
+        hs_task_status: "NOT_STARTED",
+        hs_task_priority: "HIGH",
+      },
       associations: toOne(deal.id, AssociationTypes.taskToDeal),
     });
-    const call = await client.crm.objects.calls.basicApi.create({ properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_call_title: "Intro", hs_call_direction: "OUTBOUND", hs_call_duration: "60000" }, associations: toOne(deal.id, AssociationTypes.callToDeal) });
-    const email = await client.crm.objects.emails.basicApi.create({ properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_email_subject: "Hello", hs_email_direction: "EMAIL", hs_email_status: "SENT" }, associations: toOne(deal.id, AssociationTypes.emailToDeal) });
-    const meeting = await client.crm.objects.meetings.basicApi.create({ properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_meeting_title: "Demo", hs_meeting_outcome: "SCHEDULED" }, associations: toOne(deal.id, AssociationTypes.meetingToDeal) });
+    const call = await client.crm.objects.calls.basicApi.create({
+      properties: {
+        hs_timestamp: "2026-02-01T00:00:00.000Z",
+        hs_call_title: "Intro",
+        hs_call_direction: "OUTBOUND",
+        hs_call_duration: "60000",
+      },
+      associations: toOne(deal.id, AssociationTypes.callToDeal),
+    });
+    const email = await client.crm.objects.emails.basicApi.create({
+      properties: {
+        hs_timestamp: "2026-02-01T00:00:00.000Z",
+        hs_email_subject: "Hello",
+        hs_email_direction: "EMAIL",
+        hs_email_status: "SENT",
+      },
+      associations: toOne(deal.id, AssociationTypes.emailToDeal),
+    });
+    const meeting = await client.crm.objects.meetings.basicApi.create({
+      properties: { hs_timestamp: "2026-02-01T00:00:00.000Z", hs_meeting_title: "Demo", hs_meeting_outcome: "SCHEDULED" },
+      associations: toOne(deal.id, AssociationTypes.meetingToDeal),
+    });
 
     expect(task.properties).toMatchObject({ hs_task_subject: "Send proposal", hs_task_priority: "HIGH" });
     expect(call.properties).toMatchObject({ hs_call_title: "Intro", hs_call_duration: "60000" });
@@ -81,10 +115,20 @@ describe("quotes", () => {
   it("creates a quote on a deal the way HubSpot's generate-quotes example does, with line items", async () => {
     const deal = await client.crm.deals.basicApi.create({ properties: { dealname: "Bus rental" }, associations: [] });
     const quote = await client.crm.quotes.basicApi.create({
-      properties: { hs_title: "Rental", hs_expiration_date: String(Date.UTC(2026, 0, 8)), hs_status: "DRAFT", hs_currency: "USD", hs_language: "en", hs_locale: "en-us" },
+      properties: {
+        hs_title: "Rental",
+        hs_expiration_date: String(Date.UTC(2026, 0, 8)),
+        hs_status: "DRAFT",
+        hs_currency: "USD",
+        hs_language: "en",
+        hs_locale: "en-us",
+      },
       associations: toOne(deal.id, AssociationTypes.quoteToDeal),
     });
-    await client.crm.lineItems.basicApi.create({ properties: { quantity: "3", name: "Bus" }, associations: toOne(quote.id, AssociationTypes.lineItemToQuote) });
+    await client.crm.lineItems.basicApi.create({
+      properties: { quantity: "3", name: "Bus" },
+      associations: toOne(quote.id, AssociationTypes.lineItemToQuote),
+    });
 
     const read = await client.crm.quotes.basicApi.getById(quote.id, undefined, undefined, ["deals", "line_items"]);
     expect(read.properties).toMatchObject({ hs_title: "Rental", hs_status: "DRAFT" });
@@ -95,7 +139,12 @@ describe("quotes", () => {
   });
 
   it("needs the quotes scopes", async () => {
-    const res = await rawCall(server, (await crmClient(server, accountId, ["crm.objects.deals.read"])).token, "GET", "/crm/v3/objects/quotes");
+    const res = await rawCall(
+      server,
+      (await crmClient(server, accountId, ["crm.objects.deals.read"])).token,
+      "GET",
+      "/crm/v3/objects/quotes",
+    );
     expect(res.status).toBe(403);
     expect(res.body?.category).toBe("MISSING_SCOPES");
   });
@@ -103,12 +152,29 @@ describe("quotes", () => {
 
 describe("pipelines", () => {
   it("lists the deal pipeline whose stage ids the seeded deals hold, with probabilities", async () => {
-    await seedCrm(server.platform, accountId, { contacts: 0, companies: 0, deals: 20, tickets: 10, products: 0, owners: 1 }, { seed: 3, history: false });
+    await seedCrm(
+      server.platform,
+      accountId,
+      { contacts: 0, companies: 0, deals: 20, tickets: 10, products: 0, owners: 1 },
+      { seed: 3, history: false },
+    );
     const { results } = await client.crm.pipelines.pipelinesApi.getAll("deals");
     expect(results.map((p) => p.id)).toEqual(["default"]);
     const stageIds = results[0]!.stages.map((s) => s.id);
-    expect(stageIds).toEqual(["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"]);
-    expect(results[0]!.stages.find((s) => s.id === "closedwon")).toMatchObject({ label: "Closed Won", metadata: { isClosed: "true", probability: "1.0" }, archived: false });
+    expect(stageIds).toEqual([
+      "appointmentscheduled",
+      "qualifiedtobuy",
+      "presentationscheduled",
+      "decisionmakerboughtin",
+      "contractsent",
+      "closedwon",
+      "closedlost",
+    ]);
+    expect(results[0]!.stages.find((s) => s.id === "closedwon")).toMatchObject({
+      label: "Closed Won",
+      metadata: { isClosed: "true", probability: "1.0" },
+      archived: false,
+    });
 
     const deals = await client.crm.deals.basicApi.getPage(100, undefined, ["dealstage", "pipeline"]);
     expect(deals.results.length).toBeGreaterThan(0);
@@ -120,7 +186,12 @@ describe("pipelines", () => {
 
   it("has the ticket pipeline with ticket states, and 404s an unknown pipeline", async () => {
     const pipeline = await client.crm.pipelines.pipelinesApi.getById("tickets", "0");
-    expect(pipeline.stages.map((s) => [s.id, s.metadata?.ticketState])).toEqual([["1", "OPEN"], ["2", "OPEN"], ["3", "OPEN"], ["4", "CLOSED"]]);
+    expect(pipeline.stages.map((s) => [s.id, s.metadata?.ticketState])).toEqual([
+      ["1", "OPEN"],
+      ["2", "OPEN"],
+      ["3", "OPEN"],
+      ["4", "CLOSED"],
+    ]);
     const tickets = await client.crm.tickets.basicApi.getPage(100, undefined, ["hs_pipeline_stage"]);
     for (const t of tickets.results) expect(["1", "2", "3", "4"]).toContain(t.properties.hs_pipeline_stage);
 

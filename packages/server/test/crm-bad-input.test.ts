@@ -15,7 +15,10 @@ let token: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  const { accountId } = await createAccount(server.platform, { name: "CRM bad input", admin: { email: `crm-bad-input-${Date.now()}@example.com` } });
+  const { accountId } = await createAccount(server.platform, {
+    name: "CRM bad input",
+    admin: { email: `crm-bad-input-${Date.now()}@example.com` },
+  });
   await liftLimits(server, accountId);
   ({ client, token } = await crmClient(server, accountId));
 });
@@ -24,8 +27,10 @@ afterAll(async () => {
 });
 
 const contact = async (properties: Record<string, string>) => client.crm.contacts.basicApi.create({ properties, associations: [] });
-const live = (id: string) => rawCall(server, token, "GET", `/crm/v3/objects/contacts/${id}?properties=email,firstname&associations=companies`);
-const countContacts = async () => (await rawCall(server, token, "POST", "/crm/v3/objects/contacts/search", { limit: 1 })).body!.total as number;
+const live = (id: string) =>
+  rawCall(server, token, "GET", `/crm/v3/objects/contacts/${id}?properties=email,firstname&associations=companies`);
+const countContacts = async () =>
+  (await rawCall(server, token, "POST", "/crm/v3/objects/contacts/search", { limit: 1 })).body!.total as number;
 
 describe("merge with itself (F8)", () => {
   it("is a 400 whatever form the id takes, and the record stays live with its values and associations", async () => {
@@ -37,7 +42,11 @@ describe("merge with itself (F8)", () => {
     for (const other of [`0${c.id}`, `00${c.id}`, c.id]) {
       const err = await apiError(client.crm.contacts.basicApi.merge({ primaryObjectId: c.id, objectIdToMerge: other }));
       expect(err.code).toBe(400);
-      expect(err.body).toMatchObject({ status: "error", category: "VALIDATION_ERROR", errors: [{ code: "MERGE_WITH_SELF", in: "objectIdToMerge" }] });
+      expect(err.body).toMatchObject({
+        status: "error",
+        category: "VALIDATION_ERROR",
+        errors: [{ code: "MERGE_WITH_SELF", in: "objectIdToMerge" }],
+      });
     }
     const swapped = await apiError(client.crm.contacts.basicApi.merge({ primaryObjectId: `0${c.id}`, objectIdToMerge: c.id }));
     expect(swapped.code).toBe(400);
@@ -47,7 +56,10 @@ describe("merge with itself (F8)", () => {
       expect(err.code).toBe(400);
       expect(err.body.errors[0]).toMatchObject({ code: "INVALID_OBJECT_ID", in: "objectIdToMerge" });
     }
-    const numeric = await rawCall(server, token, "POST", "/crm/v3/objects/contacts/merge", { primaryObjectId: Number(c.id), objectIdToMerge: `0${c.id}` });
+    const numeric = await rawCall(server, token, "POST", "/crm/v3/objects/contacts/merge", {
+      primaryObjectId: Number(c.id),
+      objectIdToMerge: `0${c.id}`,
+    });
     expect(numeric.status).toBe(400);
 
     const after = await live(c.id);
@@ -72,13 +84,27 @@ describe("duplicate ids in a batch (F9)", () => {
     const email = `dup-${Date.now()}@x.io`;
     const c = await contact({ email, firstname: "Before" });
     for (const inputs of [
-      [{ id: c.id, properties: { firstname: "a" } }, { id: c.id, properties: { firstname: "b" } }],
-      [{ id: c.id, properties: { firstname: "a" } }, { id: `0${c.id}`, properties: { firstname: "b" } }],
-      [{ id: c.id, properties: { firstname: "a" } }, { id: email.toUpperCase(), idProperty: "email", properties: { firstname: "b" } }],
+      [
+        { id: c.id, properties: { firstname: "a" } },
+        { id: c.id, properties: { firstname: "b" } },
+      ],
+      [
+        { id: c.id, properties: { firstname: "a" } },
+        { id: `0${c.id}`, properties: { firstname: "b" } },
+      ],
+      [
+        { id: c.id, properties: { firstname: "a" } },
+        { id: email.toUpperCase(), idProperty: "email", properties: { firstname: "b" } },
+      ],
     ]) {
       const err = await apiError(client.crm.contacts.batchApi.update({ inputs }));
       expect(err.code).toBe(400);
-      expect(err.body).toMatchObject({ status: "error", category: "VALIDATION_ERROR", message: `Duplicate IDs found in batch input: [${c.id}]. IDs must be unique`, context: { ids: [c.id] } });
+      expect(err.body).toMatchObject({
+        status: "error",
+        category: "VALIDATION_ERROR",
+        message: `Duplicate IDs found in batch input: [${c.id}]. IDs must be unique`,
+        context: { ids: [c.id] },
+      });
     }
     expect((await live(c.id)).body!.properties.firstname).toBe("Before");
     const history = await client.crm.contacts.basicApi.getById(c.id, undefined, ["firstname"]);
@@ -89,17 +115,29 @@ describe("duplicate ids in a batch (F9)", () => {
     const email = `dup-up-${Date.now()}@x.io`;
     const c = await contact({ email, firstname: "Before" });
     const err = await apiError(
-      client.crm.contacts.batchApi.upsert({ inputs: [{ id: email, idProperty: "email", properties: { firstname: "a" } }, { id: email.toUpperCase(), idProperty: "email", properties: { firstname: "b" } }] }),
+      client.crm.contacts.batchApi.upsert({
+        inputs: [
+          { id: email, idProperty: "email", properties: { firstname: "a" } },
+          { id: email.toUpperCase(), idProperty: "email", properties: { firstname: "b" } },
+        ],
+      }),
     );
     expect(err.code).toBe(400);
     expect(err.body.context).toEqual({ ids: [c.id] });
     const mixed = await rawCall(server, token, "POST", "/crm/v3/objects/contacts/batch/upsert", {
-      inputs: [{ id: c.id, properties: { firstname: "a" } }, { id: email, idProperty: "email", properties: { firstname: "b" } }],
+      inputs: [
+        { id: c.id, properties: { firstname: "a" } },
+        { id: email, idProperty: "email", properties: { firstname: "b" } },
+      ],
     });
     expect(mixed.status).toBe(400);
     expect((await live(c.id)).body!.properties.firstname).toBe("Before");
 
-    const read = await client.crm.contacts.batchApi.read({ inputs: [{ id: c.id }, { id: `0${c.id}` }], properties: ["email"], propertiesWithHistory: [] });
+    const read = await client.crm.contacts.batchApi.read({
+      inputs: [{ id: c.id }, { id: `0${c.id}` }],
+      properties: ["email"],
+      propertiesWithHistory: [],
+    });
     expect(read.results.map((r) => r.id)).toEqual([c.id]);
     await client.crm.contacts.batchApi.archive({ inputs: [{ id: c.id }, { id: c.id }] });
     expect((await live(c.id)).status).toBe(404);
@@ -107,13 +145,20 @@ describe("duplicate ids in a batch (F9)", () => {
 });
 
 describe("search filters with too many values (F9)", () => {
-  const search = (filter: Record<string, unknown>) => rawCall(server, token, "POST", "/crm/v3/objects/contacts/search", { filterGroups: [{ filters: [filter] }] });
+  const search = (filter: Record<string, unknown>) =>
+    rawCall(server, token, "POST", "/crm/v3/objects/contacts/search", { filterGroups: [{ filters: [filter] }] });
   const many = (n: number, f: (i: number) => string) => Array.from({ length: n }, (_, i) => f(i));
 
   it("takes 100 values in an IN filter and refuses 101 or 40,000 with a 400 naming the limit", async () => {
-    const ok = await client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: "email", operator: "IN" as never, values: many(100, (i) => `v${i}@x.io`) }] }] });
+    const ok = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [{ filters: [{ propertyName: "email", operator: "IN" as never, values: many(100, (i) => `v${i}@x.io`) }] }],
+    });
     expect(ok.total).toBe(0);
-    const over = await apiError(client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: [{ propertyName: "email", operator: "IN" as never, values: many(101, (i) => `v${i}@x.io`) }] }] }));
+    const over = await apiError(
+      client.crm.contacts.searchApi.doSearch({
+        filterGroups: [{ filters: [{ propertyName: "email", operator: "IN" as never, values: many(101, (i) => `v${i}@x.io`) }] }],
+      }),
+    );
     expect(over.code).toBe(400);
     expect(over.body).toMatchObject({ category: "VALIDATION_ERROR", errors: [{ code: "TOO_MANY_FILTER_VALUES" }] });
     expect(over.body.message).toContain("at most 100");
@@ -134,7 +179,17 @@ describe("search filters with too many values (F9)", () => {
     // A route outside the CRM's caps, on the server's real store, with the server's error handling.
     const probe = Fastify();
     registerErrorHandling(probe);
-    probe.get("/too-many", async () => server.platform.store.db.selectFrom("crm_objects").select("id").where("id", "in", Array.from({ length: 70_000 }, (_, i) => i + 1)).execute());
+    probe.get("/too-many", async () =>
+      server.platform.store.db
+        .selectFrom("crm_objects")
+        .select("id")
+        .where(
+          "id",
+          "in",
+          Array.from({ length: 70_000 }, (_, i) => i + 1),
+        )
+        .execute(),
+    );
     try {
       const res = await probe.inject({ method: "GET", url: "/too-many" });
       expect(res.statusCode).toBe(400);
@@ -191,7 +246,10 @@ describe("JSON bodies", () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await countContacts()).toBe(before);
     // Ordinary text that merely mentions the words, and \u escapes, are untouched.
-    const fine = await post("/crm/v3/objects/contacts", '{"properties":{"email":"fine-proto@x.io","firstname":"__proto__ constructor \\u00e9"}}');
+    const fine = await post(
+      "/crm/v3/objects/contacts",
+      '{"properties":{"email":"fine-proto@x.io","firstname":"__proto__ constructor \\u00e9"}}',
+    );
     expect(fine.status).toBe(201);
     expect(fine.body!.properties.firstname).toBe("__proto__ constructor é");
   });
@@ -207,7 +265,14 @@ describe("JSON bodies", () => {
 });
 
 describe("definition sizes (F16)", () => {
-  const property = (over: Record<string, unknown>) => ({ name: `p_${Date.now()}_${Math.floor(Math.random() * 1e6)}`, label: "P", type: "enumeration", fieldType: "select", groupName: "contactinformation", ...over });
+  const property = (over: Record<string, unknown>) => ({
+    name: `p_${Date.now()}_${Math.floor(Math.random() * 1e6)}`,
+    label: "P",
+    type: "enumeration",
+    fieldType: "select",
+    groupName: "contactinformation",
+    ...over,
+  });
   const options = (n: number) => Array.from({ length: n }, (_, i) => ({ label: `O${i}`, value: `o${i}` }));
 
   it("caps options per property at HubSpot's 5,000 and labels at 1,000 characters, with a 400 naming the field", async () => {
@@ -215,26 +280,54 @@ describe("definition sizes (F16)", () => {
     const tooMany = await rawCall(server, token, "POST", "/crm/v3/properties/contacts", property({ options: options(5001) }));
     expect(tooMany.status).toBe(400);
     expect(tooMany.body!.message).toContain("at most 5000 options");
-    const longLabel = await rawCall(server, token, "POST", "/crm/v3/properties/contacts", property({ label: "L".repeat(100_000), options: options(1) }));
+    const longLabel = await rawCall(
+      server,
+      token,
+      "POST",
+      "/crm/v3/properties/contacts",
+      property({ label: "L".repeat(100_000), options: options(1) }),
+    );
     expect(longLabel.status).toBe(400);
     expect(longLabel.body!.errors[0].in).toBe("label");
-    const longOption = await rawCall(server, token, "POST", "/crm/v3/properties/contacts", property({ options: [{ label: "L".repeat(1001), value: "v" }] }));
+    const longOption = await rawCall(
+      server,
+      token,
+      "POST",
+      "/crm/v3/properties/contacts",
+      property({ options: [{ label: "L".repeat(1001), value: "v" }] }),
+    );
     expect(longOption.status).toBe(400);
     const made = await rawCall(server, token, "POST", "/crm/v3/properties/contacts", property({ options: options(1) }));
     const patched = await rawCall(server, token, "PATCH", `/crm/v3/properties/contacts/${made.body!.name}`, { options: options(5001) });
     expect(patched.status).toBe(400);
-    const group = await rawCall(server, token, "POST", "/crm/v3/properties/contacts/groups", { name: "big_group", label: "G".repeat(1001) });
+    const group = await rawCall(server, token, "POST", "/crm/v3/properties/contacts/groups", {
+      name: "big_group",
+      label: "G".repeat(1001),
+    });
     expect(group.status).toBe(400);
   });
 
   it("caps association label lengths (100 KB labels were accepted)", async () => {
-    const big = await rawCall(server, token, "POST", "/crm/v4/associations/contacts/companies/labels", { label: "L".repeat(100_000), name: "big_label" });
+    const big = await rawCall(server, token, "POST", "/crm/v4/associations/contacts/companies/labels", {
+      label: "L".repeat(100_000),
+      name: "big_label",
+    });
     expect(big.status).toBe(400);
-    const inverse = await rawCall(server, token, "POST", "/crm/v4/associations/contacts/companies/labels", { label: "Boss", inverseLabel: "I".repeat(1001), name: "boss_label" });
+    const inverse = await rawCall(server, token, "POST", "/crm/v4/associations/contacts/companies/labels", {
+      label: "Boss",
+      inverseLabel: "I".repeat(1001),
+      name: "boss_label",
+    });
     expect(inverse.status).toBe(400);
-    const longName = await rawCall(server, token, "POST", "/crm/v4/associations/contacts/companies/labels", { label: "Boss", name: "n".repeat(101) });
+    const longName = await rawCall(server, token, "POST", "/crm/v4/associations/contacts/companies/labels", {
+      label: "Boss",
+      name: "n".repeat(101),
+    });
     expect(longName.status).toBe(400);
-    const ok = await client.crm.associations.v4.schema.definitionsApi.create("contacts", "companies", { label: "L".repeat(1000), name: "long_ok" });
+    const ok = await client.crm.associations.v4.schema.definitionsApi.create("contacts", "companies", {
+      label: "L".repeat(1000),
+      name: "long_ok",
+    });
     expect(ok.results[0]!.label).toHaveLength(1000);
   });
 });

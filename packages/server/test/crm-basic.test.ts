@@ -11,7 +11,8 @@ let accountId: number;
 
 beforeAll(async () => {
   server = await startTestServer();
-  accountId = (await createAccount(server.platform, { name: "CRM basic", admin: { email: `crm-basic-${Date.now()}@example.com` } })).accountId;
+  accountId = (await createAccount(server.platform, { name: "CRM basic", admin: { email: `crm-basic-${Date.now()}@example.com` } }))
+    .accountId;
   await liftLimits(server, accountId);
   ({ client, token } = await crmClient(server, accountId));
 });
@@ -21,7 +22,10 @@ afterAll(async () => {
 
 describe("basic API through the official SDK", () => {
   it("creates (201), reads, updates and archives (204) a contact", async () => {
-    const created = await client.crm.contacts.basicApi.create({ properties: { email: "Ada@Example.com", firstname: "Ada", lastname: "Lovelace" }, associations: [] });
+    const created = await client.crm.contacts.basicApi.create({
+      properties: { email: "Ada@Example.com", firstname: "Ada", lastname: "Lovelace" },
+      associations: [],
+    });
     expect(created.id).toMatch(/^\d+$/);
     expect(created.properties).toMatchObject({ email: "Ada@Example.com", firstname: "Ada", hs_object_id: created.id });
     expect(created.createdAt).toBeInstanceOf(Date);
@@ -57,21 +61,54 @@ describe("basic API through the official SDK", () => {
   });
 
   it("validates typed properties with HubSpot's error body", async () => {
-    const err = await apiError(client.crm.contacts.basicApi.create({ properties: { email: "not-an-email", lifecyclestage: "wizard", hubspotscore: "many", nosuch: "x", hs_email_optout: "maybe" }, associations: [] }));
+    const err = await apiError(
+      client.crm.contacts.basicApi.create({
+        properties: { email: "not-an-email", lifecyclestage: "wizard", hubspotscore: "many", nosuch: "x", hs_email_optout: "maybe" },
+        associations: [],
+      }),
+    );
     expect(err.code).toBe(400);
     expect(err.body.category).toBe("VALIDATION_ERROR");
     expect(err.body.message).toMatch(/^Property values were not valid: \[/);
     const codes = Object.fromEntries(err.body.errors.map((e: { in: string; code: string }) => [e.in, e.code]));
-    expect(codes).toEqual({ email: "INVALID_EMAIL", lifecyclestage: "INVALID_OPTION", hubspotscore: "INVALID_DECIMAL", nosuch: "PROPERTY_DOESNT_EXIST", hs_email_optout: "INVALID_BOOLEAN" });
+    expect(codes).toEqual({
+      email: "INVALID_EMAIL",
+      lifecyclestage: "INVALID_OPTION",
+      hubspotscore: "INVALID_DECIMAL",
+      nosuch: "PROPERTY_DOESNT_EXIST",
+      hs_email_optout: "INVALID_BOOLEAN",
+    });
     const readOnly = await apiError(client.crm.contacts.basicApi.create({ properties: { hs_object_id: "5" }, associations: [] }));
     expect(readOnly.body.errors[0].code).toBe("READ_ONLY_VALUE");
   });
 
   it("returns every value as a string, canonicalised by type", async () => {
-    await client.crm.properties.coreApi.create("deals", { name: "renewal_day", label: "Renewal day", type: "date" as never, fieldType: "date" as never, groupName: "dealinformation" });
-    const deal = await client.crm.deals.basicApi.create({ properties: { dealname: "Big", amount: "1500.50", closedate: "2025-03-01T10:00:00Z", renewal_day: "2025-06-01", dealstage: "qualifiedtobuy" }, associations: [] });
-    expect(deal.properties).toMatchObject({ amount: "1500.5", closedate: "2025-03-01T10:00:00.000Z", renewal_day: "2025-06-01", dealstage: "qualifiedtobuy" });
-    const bad = await apiError(client.crm.deals.basicApi.update(deal.id, { properties: { renewal_day: String(Date.UTC(2025, 5, 1, 12)) } }));
+    await client.crm.properties.coreApi.create("deals", {
+      name: "renewal_day",
+      label: "Renewal day",
+      type: "date" as never,
+      fieldType: "date" as never,
+      groupName: "dealinformation",
+    });
+    const deal = await client.crm.deals.basicApi.create({
+      properties: {
+        dealname: "Big",
+        amount: "1500.50",
+        closedate: "2025-03-01T10:00:00Z",
+        renewal_day: "2025-06-01",
+        dealstage: "qualifiedtobuy",
+      },
+      associations: [],
+    });
+    expect(deal.properties).toMatchObject({
+      amount: "1500.5",
+      closedate: "2025-03-01T10:00:00.000Z",
+      renewal_day: "2025-06-01",
+      dealstage: "qualifiedtobuy",
+    });
+    const bad = await apiError(
+      client.crm.deals.basicApi.update(deal.id, { properties: { renewal_day: String(Date.UTC(2025, 5, 1, 12)) } }),
+    );
     expect(bad.body.errors[0].code).toBe("INVALID_DATE");
   });
 
@@ -88,7 +125,10 @@ describe("basic API through the official SDK", () => {
   });
 
   it("works through the generic objects API with type ids and names", async () => {
-    const t = await client.crm.objects.basicApi.create("0-5", { properties: { subject: "Broken", hs_pipeline: "0", hs_pipeline_stage: "1" }, associations: [] });
+    const t = await client.crm.objects.basicApi.create("0-5", {
+      properties: { subject: "Broken", hs_pipeline: "0", hs_pipeline_stage: "1" },
+      associations: [],
+    });
     const again = await client.crm.objects.basicApi.getById("tickets", t.id, ["subject"]);
     expect(again.properties.subject).toBe("Broken");
     const unknown = await apiError(client.crm.objects.basicApi.getPage("widgets"));

@@ -23,7 +23,8 @@ const DUPLICATES = `query data($firstname: String!, $lastname: String!, $email: 
   CRM { contact_collection(filter: { firstname__eq: $firstname, lastname__eq: $lastname, email__neq: $email }) { items { hs_object_id firstname lastname email } } }
 }`;
 
-const gql = (query: string, variables?: Record<string, unknown>, as = token) => rawCall(server, as, "POST", "/collector/graphql", { query, ...(variables ? { variables } : {}) });
+const gql = (query: string, variables?: Record<string, unknown>, as = token) =>
+  rawCall(server, as, "POST", "/collector/graphql", { query, ...(variables ? { variables } : {}) });
 
 /** First names of the contacts a collection filter finds, in id order. */
 async function names(filter: string): Promise<string[]> {
@@ -35,7 +36,10 @@ async function names(filter: string): Promise<string[]> {
 beforeAll(async () => {
   server = await startTestServer();
   // An account of its own: the bootstrap account holds the seed's sample records.
-  ({ accountId, personalAccessKey } = await createAccount(server.platform, { name: "CRM GraphQL", admin: { email: `crm-graphql-${Date.now()}@example.com` } }));
+  ({ accountId, personalAccessKey } = await createAccount(server.platform, {
+    name: "CRM GraphQL",
+    admin: { email: `crm-graphql-${Date.now()}@example.com` },
+  }));
   await liftLimits(server, accountId);
   const { appId: id, token: t } = await createTestApp(server.platform, accountId, { scopes: [...ALL_CRM_SCOPES, ...GRAPHQL] });
   appId = id;
@@ -53,13 +57,20 @@ beforeAll(async () => {
   for (const properties of people) {
     const created = await client.crm.contacts.basicApi.create({
       properties,
-      associations: [{ to: { id: properties.email!.endsWith("@acme.com") ? acme.id : globex.id }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 1 }] }],
+      associations: [
+        {
+          to: { id: properties.email!.endsWith("@acme.com") ? acme.id : globex.id },
+          types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 1 }],
+        },
+      ],
     });
     ids[properties.email!] = created.id;
   }
   const deal = await client.crm.deals.basicApi.create({
     properties: { dealname: "Anvils", amount: "500" },
-    associations: [{ to: { id: ids["ann@acme.com"]! }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 3 }] }],
+    associations: [
+      { to: { id: ids["ann@acme.com"]! }, types: [{ associationCategory: "HUBSPOT_DEFINED" as never, associationTypeId: 3 }] },
+    ],
   });
   ids.Anvils = deal.id;
 });
@@ -69,9 +80,15 @@ afterAll(async () => {
 
 describe("POST /collector/graphql", () => {
   it("answers HubSpot's contact-duplicate query over HTTP with a private-app token", async () => {
-    const res = await rawCall(server, token, "POST", "/collector/graphql", { operationName: "data", query: DUPLICATES, variables: { email: "ann@acme.com", firstname: "Ann", lastname: "Smith" } });
+    const res = await rawCall(server, token, "POST", "/collector/graphql", {
+      operationName: "data",
+      query: DUPLICATES,
+      variables: { email: "ann@acme.com", firstname: "Ann", lastname: "Smith" },
+    });
     expect(res.status).toBe(200);
-    expect(res.body!.data.CRM.contact_collection.items).toEqual([{ hs_object_id: Number(ids["ann.smith@globex.io"]), firstname: "Ann", lastname: "Smith", email: "ann.smith@globex.io" }]);
+    expect(res.body!.data.CRM.contact_collection.items).toEqual([
+      { hs_object_id: Number(ids["ann.smith@globex.io"]), firstname: "Ann", lastname: "Smith", email: "ann.smith@globex.io" },
+    ]);
   });
 
   it("finds one record by id and by a unique property, and null for none", async () => {
@@ -87,7 +104,16 @@ describe("POST /collector/graphql", () => {
   it("reports a lookup by a property that is not unique as a field error, in the CRM's words", async () => {
     const res = await gql(`{ CRM { contact(uniqueIdentifier: "firstname", uniqueIdentifierValue: "Ann") { email } } }`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ data: { CRM: { contact: null } }, errors: [{ message: expect.stringContaining("not a unique property"), path: ["CRM", "contact"], extensions: { category: "VALIDATION_ERROR" } }] });
+    expect(res.body).toMatchObject({
+      data: { CRM: { contact: null } },
+      errors: [
+        {
+          message: expect.stringContaining("not a unique property"),
+          path: ["CRM", "contact"],
+          extensions: { category: "VALIDATION_ERROR" },
+        },
+      ],
+    });
   });
 
   it.each([
@@ -105,16 +131,28 @@ describe("POST /collector/graphql", () => {
   });
 
   it("pages with limit and offset, sorts with orderBy, and counts the total", async () => {
-    const page = (offset: number) => gql(`{ CRM { contact_collection(limit: 3, offset: ${offset}, orderBy: hubspotscore__desc) { total offset limit hasMore items { email } } } }`);
+    const page = (offset: number) =>
+      gql(
+        `{ CRM { contact_collection(limit: 3, offset: ${offset}, orderBy: hubspotscore__desc) { total offset limit hasMore items { email } } } }`,
+      );
     const first = (await page(0)).body!.data.CRM.contact_collection;
-    expect(first).toEqual({ total: 4, offset: 3, limit: 3, hasMore: true, items: [{ email: "bob@acme.com" }, { email: "ann.smith@globex.io" }, { email: "ann@acme.com" }] });
+    expect(first).toEqual({
+      total: 4,
+      offset: 3,
+      limit: 3,
+      hasMore: true,
+      items: [{ email: "bob@acme.com" }, { email: "ann.smith@globex.io" }, { email: "ann@acme.com" }],
+    });
     const second = (await page(first.offset)).body!.data.CRM.contact_collection;
     expect(second).toEqual({ total: 4, offset: 4, limit: 3, hasMore: false, items: [{ email: "cy@globex.io" }] });
   });
 
   it("refuses a page past the search limits as a field error, in the query's terms", async () => {
     const res = await gql(`{ CRM { contact_collection(limit: 500) { total } } }`);
-    expect(res.body).toMatchObject({ data: null, errors: [{ message: "limit must be between 1 and 200 (got 500).", extensions: { category: "VALIDATION_ERROR" } }] });
+    expect(res.body).toMatchObject({
+      data: null,
+      errors: [{ message: "limit must be between 1 and 200 (got 500).", extensions: { category: "VALIDATION_ERROR" } }],
+    });
     const back = await gql(`{ CRM { contact_collection(offset: -1) { total } } }`);
     expect(back.body!.errors[0].message).toBe("offset must not be negative (got -1).");
     expect((await gql(`{ CRM { contact_collection(limit: null) { total } } }`)).status).toBe(400);
@@ -132,22 +170,42 @@ describe("POST /collector/graphql", () => {
       company_collection__primary: { total: 1, items: [{ name: "Acme", domain: "acme.com", hs_object_id: Number(ids.Acme) }] },
       deal_collection__contact_to_deal: { total: 1, items: [{ dealname: "Anvils", amount: 500 }] },
     });
-    const back = await gql(`{ CRM { company_collection(filter: { name__eq: "Acme" }) { items { associations { contact_collection__company_to_contact(limit: 1, offset: 1) { total hasMore items { email } } } } } } }`);
-    expect(back.body!.data.CRM.company_collection.items[0].associations.contact_collection__company_to_contact).toEqual({ total: 2, hasMore: false, items: [{ email: "bob@acme.com" }] });
+    const back = await gql(
+      `{ CRM { company_collection(filter: { name__eq: "Acme" }) { items { associations { contact_collection__company_to_contact(limit: 1, offset: 1) { total hasMore items { email } } } } } } }`,
+    );
+    expect(back.body!.data.CRM.company_collection.items[0].associations.contact_collection__company_to_contact).toEqual({
+      total: 2,
+      hasMore: false,
+      items: [{ email: "bob@acme.com" }],
+    });
   });
 
   it("pages each record's associations on its own when a collection asks for them together", async () => {
-    const res = await gql(`{ CRM { company_collection(orderBy: name__asc) { items { name associations { contact_collection__company_to_contact(limit: 1, offset: 1) { total hasMore items { email } } } } } } }`);
+    const res = await gql(
+      `{ CRM { company_collection(orderBy: name__asc) { items { name associations { contact_collection__company_to_contact(limit: 1, offset: 1) { total hasMore items { email } } } } } } }`,
+    );
     expect(res.body!.data.CRM.company_collection.items).toEqual([
-      { name: "Acme", associations: { contact_collection__company_to_contact: { total: 2, hasMore: false, items: [{ email: "bob@acme.com" }] } } },
-      { name: "Globex", associations: { contact_collection__company_to_contact: { total: 2, hasMore: false, items: [{ email: "cy@globex.io" }] } } },
+      {
+        name: "Acme",
+        associations: { contact_collection__company_to_contact: { total: 2, hasMore: false, items: [{ email: "bob@acme.com" }] } },
+      },
+      {
+        name: "Globex",
+        associations: { contact_collection__company_to_contact: { total: 2, hasMore: false, items: [{ email: "cy@globex.io" }] } },
+      },
     ]);
   });
 
   it("carries a property created over REST at once (the cached schema is rebuilt)", async () => {
     const before = await gql(`{ CRM { contact_collection { items { favourite_tool } } } }`);
     expect(before.status).toBe(400);
-    await client.crm.properties.coreApi.create("contacts", { name: "favourite_tool", label: "Favourite tool", type: "string" as never, fieldType: "text" as never, groupName: "contactinformation" });
+    await client.crm.properties.coreApi.create("contacts", {
+      name: "favourite_tool",
+      label: "Favourite tool",
+      type: "string" as never,
+      fieldType: "text" as never,
+      groupName: "contactinformation",
+    });
     await client.crm.contacts.basicApi.update(ids["cy@globex.io"]!, { properties: { favourite_tool: "anvil" } });
     expect(await names(`favourite_tool__eq: "anvil"`)).toEqual(["Cy"]);
   });
@@ -160,62 +218,99 @@ describe("POST /collector/graphql", () => {
       status: "error",
       category: "MISSING_SCOPES",
       message: expect.stringContaining("hasn't been granted all required scopes"),
-      errors: [{ message: "One or more of the following scopes are required.", context: { requiredGranularScopes: ["collector.graphql_query.execute"] } }],
+      errors: [
+        {
+          message: "One or more of the following scopes are required.",
+          context: { requiredGranularScopes: ["collector.graphql_query.execute"] },
+        },
+      ],
     });
   });
 
   it("asks for the read scope of every object type the query reads, as REST would", async () => {
     const { token: contactsOnly } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read", ...GRAPHQL] });
     expect((await gql(`{ CRM { contact_collection { total } } }`, undefined, contactsOnly)).status).toBe(200);
-    const res = await gql(`{ CRM { contact_collection { items { associations { company_collection__primary { total } } } } } }`, undefined, contactsOnly);
+    const res = await gql(
+      `{ CRM { contact_collection { items { associations { company_collection__primary { total } } } } } }`,
+      undefined,
+      contactsOnly,
+    );
     expect(res.status).toBe(403);
     expect(res.body!.errors[0].context.requiredGranularScopes).toEqual(["crm.objects.companies.read"]);
   });
 
   it("lets only a token with the schema scope introspect, with the full query GraphQL tools send", async () => {
-    const { token: queryOnly } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read", "collector.graphql_query.execute"] });
+    const { token: queryOnly } = await createTestApp(server.platform, accountId, {
+      scopes: ["crm.objects.contacts.read", "collector.graphql_query.execute"],
+    });
     const denied = await gql(`{ __schema { queryType { name } } }`, undefined, queryOnly);
     expect(denied.status).toBe(403);
     expect(denied.body!.errors[0].context.requiredGranularScopes).toEqual(["collector.graphql_schema.read"]);
     const full = await gql(getIntrospectionQuery());
     expect(full.status).toBe(200);
-    expect(full.body!.data.__schema.types.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(["CRM", "contact", "contact_collection", "contact_filter", "company_associations"]));
+    expect(full.body!.data.__schema.types.map((t: { name: string }) => t.name)).toEqual(
+      expect.arrayContaining(["CRM", "contact", "contact_collection", "contact_filter", "company_associations"]),
+    );
     const allowed = await gql(`{ __type(name: "contact_filter") { inputFields { name } } }`);
-    expect(allowed.body!.data.__type.inputFields.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(["email__eq", "email__not_null", "hubspotscore__gte"]));
+    expect(allowed.body!.data.__type.inputFields.map((f: { name: string }) => f.name)).toEqual(
+      expect.arrayContaining(["email__eq", "email__not_null", "hubspotscore__gte"]),
+    );
   });
 
   it("answers a syntax error with 400 and GraphQL's message", async () => {
     const res = await gql(`{ CRM { contact_collection { items { email } }`);
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: "Syntax Error: Expected Name, found <EOF>.", locations: [{ line: 1, column: 47 }], extensions: { classification: "InvalidSyntax" } }] });
+    expect(res.body).toEqual({
+      errors: [
+        {
+          message: "Syntax Error: Expected Name, found <EOF>.",
+          locations: [{ line: 1, column: 47 }],
+          extensions: { classification: "InvalidSyntax" },
+        },
+      ],
+    });
   });
 
   it("answers an unknown field and a bad variable with 400", async () => {
     const unknown = await gql(`{ CRM { contact_collection { items { no_such_property } } } }`);
     expect(unknown.status).toBe(400);
-    expect(unknown.body!.errors[0]).toMatchObject({ message: 'Cannot query field "no_such_property" on type "contact".', extensions: { classification: "ValidationError" } });
+    expect(unknown.body!.errors[0]).toMatchObject({
+      message: 'Cannot query field "no_such_property" on type "contact".',
+      extensions: { classification: "ValidationError" },
+    });
     const variable = await gql(DUPLICATES, { firstname: "Ann", lastname: "Smith" });
     expect(variable.status).toBe(400);
     expect(variable.body!.errors[0].message).toContain('Variable "$email" of required type "String!" was not provided.');
   });
 
   it("refuses an over-deep query before running it", async () => {
-    const hop = (inner: string) => `associations { company_collection__primary { items { associations { contact_collection__company_to_contact { items { ${inner} } } } } } }`;
+    const hop = (inner: string) =>
+      `associations { company_collection__primary { items { associations { contact_collection__company_to_contact { items { ${inner} } } } } } }`;
     const res = await gql(`{ CRM { contact_collection { items { ${hop(hop("email"))} } } } }`);
     expect(res.status).toBe(400);
-    expect(res.body).toEqual({ errors: [{ message: "Query depth limit of 10 exceeded, found 16.", extensions: { classification: "QueryLimitExceeded" } }] });
+    expect(res.body).toEqual({
+      errors: [{ message: "Query depth limit of 10 exceeded, found 16.", extensions: { classification: "QueryLimitExceeded" } }],
+    });
   });
 
   it("stops parsing a huge document", async () => {
     const res = await gql(`{ CRM { contact_collection { items { ${"email ".repeat(12_000)} } } } }`);
     expect(res.status).toBe(400);
-    expect(res.body!.errors[0]).toMatchObject({ message: expect.stringContaining("10000 tokens. Parsing aborted."), extensions: { classification: "InvalidSyntax" } });
+    expect(res.body!.errors[0]).toMatchObject({
+      message: expect.stringContaining("10000 tokens. Parsing aborted."),
+      extensions: { classification: "InvalidSyntax" },
+    });
   });
 
   it("refuses a query that could read too many records", async () => {
-    const res = await gql(`{ CRM { contact_collection(limit: 200) { items { associations { deal_collection__contact_to_deal(limit: 200) { items { dealname } } } } } } }`);
+    const res = await gql(
+      `{ CRM { contact_collection(limit: 200) { items { associations { deal_collection__contact_to_deal(limit: 200) { items { dealname } } } } } } }`,
+    );
     expect(res.status).toBe(400);
-    expect(res.body!.errors[0]).toMatchObject({ message: expect.stringMatching(/^Query complexity \d+ exceeds the limit of 30000/), extensions: { classification: "QueryLimitExceeded" } });
+    expect(res.body!.errors[0]).toMatchObject({
+      message: expect.stringMatching(/^Query complexity \d+ exceeds the limit of 30000/),
+      extensions: { classification: "QueryLimitExceeded" },
+    });
   });
 
   it("refuses a body without a query in HubSpot's error shape", async () => {
@@ -228,7 +323,13 @@ describe("POST /collector/graphql", () => {
     await gql(`{ CRM { contact_collection { total } } }`);
     await gql(`{ CRM {`);
     await server.platform.logs.sink.flush();
-    const rows = await server.platform.store.db.selectFrom("api_calls").select(["method", "path", "status", "response_body"]).where("app_id", "=", appId).orderBy("id", "desc").limit(2).execute();
+    const rows = await server.platform.store.db
+      .selectFrom("api_calls")
+      .select(["method", "path", "status", "response_body"])
+      .where("app_id", "=", appId)
+      .orderBy("id", "desc")
+      .limit(2)
+      .execute();
     expect(rows.map((r) => [r.method, r.path, r.status])).toEqual([
       ["POST", "/collector/graphql", 400],
       ["POST", "/collector/graphql", 200],
@@ -253,7 +354,13 @@ describe("a deployed function calling /collector/graphql", () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.response).toEqual([
-      { hs_object_id: Number(ids["ann@acme.com"]), firstname: "Ann", lastname: "Smith", email: "ann@acme.com", associations: { company_collection__primary: { items: [{ name: "Acme" }] } } },
+      {
+        hs_object_id: Number(ids["ann@acme.com"]),
+        firstname: "Ann",
+        lastname: "Smith",
+        email: "ann@acme.com",
+        associations: { company_collection__primary: { items: [{ name: "Acme" }] } },
+      },
     ]);
   }, 240_000);
 });

@@ -11,7 +11,10 @@ const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
-  const { accountId } = await createAccount(server.platform, { name: "CRM search", admin: { email: `crm-search-${Date.now()}@example.com` } });
+  const { accountId } = await createAccount(server.platform, {
+    name: "CRM search",
+    admin: { email: `crm-search-${Date.now()}@example.com` },
+  });
   await liftLimits(server, accountId);
   ({ client, token } = await crmClient(server, accountId));
   const people: Array<Record<string, string>> = [
@@ -28,7 +31,14 @@ afterAll(async () => {
 });
 
 async function names(filters: Array<Record<string, unknown>>, extra: Record<string, unknown> = {}) {
-  const res = await client.crm.contacts.searchApi.doSearch({ filterGroups: [{ filters: filters as never }], sorts: ["firstname"], properties: ["firstname"], limit: 100, after: "0", ...extra } as never);
+  const res = await client.crm.contacts.searchApi.doSearch({
+    filterGroups: [{ filters: filters as never }],
+    sorts: ["firstname"],
+    properties: ["firstname"],
+    limit: 100,
+    after: "0",
+    ...extra,
+  } as never);
   return res.results.map((r) => r.properties.firstname);
 }
 
@@ -54,7 +64,12 @@ describe("search through the official SDK", () => {
   it("ANDs filters in a group, ORs groups, sorts, and counts the total", async () => {
     const res = await client.crm.contacts.searchApi.doSearch({
       filterGroups: [
-        { filters: [{ propertyName: "lifecyclestage", operator: "EQ" as never, value: "customer" }, { propertyName: "hubspotscore", operator: "GT" as never, value: "25" }] },
+        {
+          filters: [
+            { propertyName: "lifecyclestage", operator: "EQ" as never, value: "customer" },
+            { propertyName: "hubspotscore", operator: "GT" as never, value: "25" },
+          ],
+        },
         { filters: [{ propertyName: "firstname", operator: "EQ" as never, value: "Di" }] },
       ],
       sorts: [{ propertyName: "hubspotscore", direction: "DESCENDING" }] as never,
@@ -68,20 +83,43 @@ describe("search through the official SDK", () => {
 
   it("searches default searchable properties with query, and pages by offset", async () => {
     expect((await names([], { query: "smi", filterGroups: [] })).sort()).toEqual(["Ann", "Cy"]);
-    const first = await client.crm.contacts.searchApi.doSearch({ filterGroups: [], sorts: [], properties: [], limit: 3, after: "0" } as never);
+    const first = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [],
+      sorts: [],
+      properties: [],
+      limit: 3,
+      after: "0",
+    } as never);
     expect(first.total).toBe(4);
     expect(first.paging?.next?.after).toBe("3");
-    const second = await client.crm.contacts.searchApi.doSearch({ filterGroups: [], sorts: [], properties: [], limit: 3, after: first.paging!.next!.after } as never);
+    const second = await client.crm.contacts.searchApi.doSearch({
+      filterGroups: [],
+      sorts: [],
+      properties: [],
+      limit: 3,
+      after: first.paging!.next!.after,
+    } as never);
     expect(second.results).toHaveLength(1);
     expect(second.paging).toBeUndefined();
-    expect(Object.keys(first.results[0]!.properties).sort()).toEqual(["createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"]);
+    expect(Object.keys(first.results[0]!.properties).sort()).toEqual([
+      "createdate",
+      "email",
+      "firstname",
+      "hs_object_id",
+      "lastmodifieddate",
+      "lastname",
+    ]);
   });
 
   it("filters by createdate (epoch millis or ISO) and finds nothing archived", async () => {
     const since = String(Date.now() - 60_000);
     expect(await names([{ propertyName: "createdate", operator: "GTE", value: since }])).toEqual(["Ann", "Bob", "Cy", "Di"]);
     await client.crm.contacts.basicApi.archive(ids.Di!);
-    expect(await names([{ propertyName: "createdate", operator: "GTE", value: new Date(Number(since)).toISOString() }])).toEqual(["Ann", "Bob", "Cy"]);
+    expect(await names([{ propertyName: "createdate", operator: "GTE", value: new Date(Number(since)).toISOString() }])).toEqual([
+      "Ann",
+      "Bob",
+      "Cy",
+    ]);
   });
 
   it("refuses HubSpot's limits with 400 VALIDATION_ERROR", async () => {

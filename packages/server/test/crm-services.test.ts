@@ -52,29 +52,45 @@ describe("mergeObjects", () => {
     const primary = await create(contacts, { email: "merge-primary@example.com", firstname: "Ada" });
     const other = await create(contacts, { email: "merge-other@example.com", firstname: "Augusta", lastname: "King", phone: "+44 20" });
     const company = await create(companies, { name: "Analytical Engines" });
-    await associate(p.store.db, accountId, contacts, companies, [{ fromId: other, toId: company, specs: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 279 }] }]);
+    await associate(p.store.db, accountId, contacts, companies, [
+      { fromId: other, toId: company, specs: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 279 }] },
+    ]);
 
     const merged = await mergeObjects(p, accountId, contacts, { primaryObjectId: String(primary), objectIdToMerge: String(other) }, source);
 
     expect(merged.id).toBe(primary);
     expect(merged.properties).toMatchObject({ email: "merge-primary@example.com", firstname: "Ada", lastname: "King", phone: "+44 20" });
     expect((await getObjects(p.store.db, accountId, contacts, [other], true)).get(other)?.archived).toBe(true);
-    expect((await associationsFrom(p.store.db, accountId, primary)).map((a) => [a.to_type, Number(a.to_id), a.type_id])).toEqual([["0-2", company, 279]]);
+    expect((await associationsFrom(p.store.db, accountId, primary)).map((a) => [a.to_type, Number(a.to_id), a.type_id])).toEqual([
+      ["0-2", company, 279],
+    ]);
     expect(await associationsFrom(p.store.db, accountId, other)).toEqual([]);
   });
 
   it("refuses a record merged into itself, however its id is spelt, and changes nothing", async () => {
     const id = await create(contacts, { email: "merge-self@example.com" });
     const e = await domainError(mergeObjects(p, accountId, contacts, { primaryObjectId: String(id), objectIdToMerge: `00${id}` }, source));
-    expect(e).toMatchObject({ kind: "invalid", category: "VALIDATION_ERROR", details: { errors: [{ code: "MERGE_WITH_SELF", in: "objectIdToMerge" }] } });
+    expect(e).toMatchObject({
+      kind: "invalid",
+      category: "VALIDATION_ERROR",
+      details: { errors: [{ code: "MERGE_WITH_SELF", in: "objectIdToMerge" }] },
+    });
     expect((await getObjects(p.store.db, accountId, contacts, [id], false)).has(id)).toBe(true);
   });
 
   it("names a missing record as not found and a non-id as invalid", async () => {
     const id = await create(contacts, { email: "merge-missing@example.com" });
-    const missing = await domainError(mergeObjects(p, accountId, contacts, { primaryObjectId: String(id), objectIdToMerge: "999999999" }, source));
-    expect(missing).toMatchObject({ kind: "not_found", category: "OBJECT_NOT_FOUND", message: "Object not found: no contact with id 999999999 in this account." });
-    const notAnId = await domainError(mergeObjects(p, accountId, contacts, { primaryObjectId: "ada@example.com", objectIdToMerge: String(id) }, source));
+    const missing = await domainError(
+      mergeObjects(p, accountId, contacts, { primaryObjectId: String(id), objectIdToMerge: "999999999" }, source),
+    );
+    expect(missing).toMatchObject({
+      kind: "not_found",
+      category: "OBJECT_NOT_FOUND",
+      message: "Object not found: no contact with id 999999999 in this account.",
+    });
+    const notAnId = await domainError(
+      mergeObjects(p, accountId, contacts, { primaryObjectId: "ada@example.com", objectIdToMerge: String(id) }, source),
+    );
     expect(notAnId).toMatchObject({ kind: "invalid", details: { errors: [{ code: "INVALID_OBJECT_ID", in: "primaryObjectId" }] } });
     expect((await getObjects(p.store.db, accountId, contacts, [id], false)).has(id)).toBe(true);
   });
@@ -85,7 +101,9 @@ describe("gdprDelete", () => {
     const byId = await create(contacts, { email: "gdpr-id@example.com" });
     const byEmail = await create(contacts, { email: "gdpr-email@example.com" });
     const company = await create(companies, { name: "Forgotten Ltd" });
-    await associate(p.store.db, accountId, contacts, companies, [{ fromId: byEmail, toId: company, specs: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 279 }] }]);
+    await associate(p.store.db, accountId, contacts, companies, [
+      { fromId: byEmail, toId: company, specs: [{ associationCategory: "HUBSPOT_DEFINED", associationTypeId: 279 }] },
+    ]);
 
     await gdprDelete(p, accountId, contacts, String(byId), undefined);
     await gdprDelete(p, accountId, contacts, "GDPR-Email@example.com", "email");
@@ -93,7 +111,11 @@ describe("gdprDelete", () => {
     expect(await objectExists(p.store.db, accountId, contacts, byId)).toBe(false);
     expect(await objectExists(p.store.db, accountId, contacts, byEmail)).toBe(false);
     expect(await associationsFrom(p.store.db, accountId, company)).toEqual([]);
-    const history = await p.store.db.selectFrom("crm_property_history").select("object_id").where("object_id", "in", [byId, byEmail]).execute();
+    const history = await p.store.db
+      .selectFrom("crm_property_history")
+      .select("object_id")
+      .where("object_id", "in", [byId, byEmail])
+      .execute();
     expect(history).toEqual([]);
   });
 
@@ -102,7 +124,10 @@ describe("gdprDelete", () => {
     const { created } = await createRecords(p, other, contacts, [{ properties: { email: "theirs@example.com" } }], source, false);
     const theirs = created[0]!.id;
     for (const raw of [String(theirs), "999999999"]) {
-      expect(await domainError(gdprDelete(p, accountId, contacts, raw, undefined))).toMatchObject({ kind: "not_found", message: `Object not found: no contact with id ${raw} in this account.` });
+      expect(await domainError(gdprDelete(p, accountId, contacts, raw, undefined))).toMatchObject({
+        kind: "not_found",
+        message: `Object not found: no contact with id ${raw} in this account.`,
+      });
     }
     expect(await objectExists(p.store.db, other, contacts, theirs)).toBe(true);
   });
@@ -112,13 +137,20 @@ describe("deleteAssociationLabel", () => {
   it("deletes the label and its inverse with every labelled association, leaving the plain association", async () => {
     const contact = await create(contacts, { email: "label-delete@example.com" });
     const company = await create(companies, { name: "Labelled Inc" });
-    const [forward, inverse] = await createAssociationLabel(p, accountId, contacts, companies, { name: "billing_contact", label: "Billing contact", inverseLabel: "Billed company" });
-    await associate(p.store.db, accountId, contacts, companies, [{ fromId: contact, toId: company, specs: [{ associationCategory: "USER_DEFINED", associationTypeId: forward!.type_id }] }]);
+    const [forward, inverse] = await createAssociationLabel(p, accountId, contacts, companies, {
+      name: "billing_contact",
+      label: "Billing contact",
+      inverseLabel: "Billed company",
+    });
+    await associate(p.store.db, accountId, contacts, companies, [
+      { fromId: contact, toId: company, specs: [{ associationCategory: "USER_DEFINED", associationTypeId: forward!.type_id }] },
+    ]);
     expect(await labelsBetween(p.store.db, accountId, contacts, contact, companies, company)).toContain("Billing contact");
 
     await deleteAssociationLabel(p, accountId, contacts, companies, forward!.type_id);
 
-    const userTypes = async (from: string, to: string) => (await typesBetween(p.store.db, accountId, from, to)).filter((t) => t.category === "USER_DEFINED").map((t) => t.typeId);
+    const userTypes = async (from: string, to: string) =>
+      (await typesBetween(p.store.db, accountId, from, to)).filter((t) => t.category === "USER_DEFINED").map((t) => t.typeId);
     expect(await userTypes("0-1", "0-2")).not.toContain(forward!.type_id);
     expect(await userTypes("0-2", "0-1")).not.toContain(inverse!.type_id);
     const left = [...(await associationsFrom(p.store.db, accountId, contact)), ...(await associationsFrom(p.store.db, accountId, company))];
@@ -131,7 +163,10 @@ describe("deleteAssociationLabel", () => {
   it("is not found for a type that is not a label between the two types", async () => {
     const [forward] = await createAssociationLabel(p, accountId, contacts, companies, { name: "other_pair", label: "Other pair" });
     const e = await domainError(deleteAssociationLabel(p, accountId, companies, contacts, forward!.type_id));
-    expect(e).toMatchObject({ kind: "not_found", message: `No USER_DEFINED association type ${forward!.type_id} from companies to contacts.` });
+    expect(e).toMatchObject({
+      kind: "not_found",
+      message: `No USER_DEFINED association type ${forward!.type_id} from companies to contacts.`,
+    });
     expect((await typesBetween(p.store.db, accountId, "0-1", "0-2")).some((t) => t.typeId === forward!.type_id)).toBe(true);
   });
 });
@@ -147,7 +182,15 @@ describe("PropertyDefinitions", () => {
     clock.advance(1000);
     expect(p.crm.properties.live(accountId, contacts.id)).toBeInstanceOf(Promise);
 
-    await p.store.db.transaction().execute((trx) => p.crm.properties.create(trx, accountId, contacts, { name: "favourite_engine", label: "Favourite engine", type: "string", fieldType: "text", groupName: "contactinformation" }));
+    await p.store.db.transaction().execute((trx) =>
+      p.crm.properties.create(trx, accountId, contacts, {
+        name: "favourite_engine",
+        label: "Favourite engine",
+        type: "string",
+        fieldType: "text",
+        groupName: "contactinformation",
+      }),
+    );
     const after = await p.crm.properties.live(accountId, contacts.id);
     expect(after.has("favourite_engine")).toBe(true);
   });
@@ -155,7 +198,15 @@ describe("PropertyDefinitions", () => {
   it("belongs to one platform: another over the same store keeps its own cache", async () => {
     const own = new PropertyDefinitions(p.store.db, clock);
     const before = await own.live(accountId, companies.id);
-    await p.store.db.transaction().execute((trx) => p.crm.properties.create(trx, accountId, companies, { name: "founded_by", label: "Founded by", type: "string", fieldType: "text", groupName: "companyinformation" }));
+    await p.store.db.transaction().execute((trx) =>
+      p.crm.properties.create(trx, accountId, companies, {
+        name: "founded_by",
+        label: "Founded by",
+        type: "string",
+        fieldType: "text",
+        groupName: "companyinformation",
+      }),
+    );
     expect((own.live(accountId, companies.id) as Map<string, unknown>).has("founded_by")).toBe(false);
     expect(before.has("founded_by")).toBe(false);
     own.invalidate(accountId, companies.id);

@@ -7,7 +7,9 @@ let token: string;
 
 beforeAll(async () => {
   server = await startTestServer();
-  ({ token } = await createTestApp(server.platform, server.bootstrap.info.accountId, { scopes: ["crm.objects.contacts.write", "crm.objects.contacts.read"] }));
+  ({ token } = await createTestApp(server.platform, server.bootstrap.info.accountId, {
+    scopes: ["crm.objects.contacts.write", "crm.objects.contacts.read"],
+  }));
 });
 afterAll(async () => {
   await server.stop();
@@ -34,11 +36,21 @@ describe("unique values under concurrent writes", () => {
 describe("concurrent updates of one record", () => {
   it("keeps every property that simultaneous updates set", async () => {
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    const created = await fetch(`${server.url}/crm/v3/objects/contacts`, { method: "POST", headers, body: JSON.stringify({ properties: { email: "many@example.com" } }) });
+    const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ properties: { email: "many@example.com" } }),
+    });
     const { id } = (await created.json()) as { id: string };
     const fields = ["firstname", "lastname", "phone", "company", "jobtitle", "city", "state", "zip"];
     const results = await Promise.all(
-      fields.map((f) => fetch(`${server.url}/crm/v3/objects/contacts/${id}`, { method: "PATCH", headers, body: JSON.stringify({ properties: { [f]: `v-${f}` } }) })),
+      fields.map((f) =>
+        fetch(`${server.url}/crm/v3/objects/contacts/${id}`, {
+          method: "PATCH",
+          headers,
+          body: JSON.stringify({ properties: { [f]: `v-${f}` } }),
+        }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(fields.map(() => 200));
     const read = await fetch(`${server.url}/crm/v3/objects/contacts/${id}?properties=${fields.join(",")}`, { headers });
@@ -50,9 +62,15 @@ describe("concurrent updates of one record", () => {
 describe("a read while a write transaction is open", () => {
   it("never sees the transaction's uncommitted change, and sees it once committed", async () => {
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-    const created = await fetch(`${server.url}/crm/v3/objects/contacts`, { method: "POST", headers, body: JSON.stringify({ properties: { email: "isolation@example.com", firstname: "Before" } }) });
+    const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ properties: { email: "isolation@example.com", firstname: "Before" } }),
+    });
     const { id } = (await created.json()) as { id: string };
-    const firstname = async () => ((await (await fetch(`${server.url}/crm/v3/objects/contacts/${id}`, { headers })).json()) as { properties: { firstname: string } }).properties.firstname;
+    const firstname = async () =>
+      ((await (await fetch(`${server.url}/crm/v3/objects/contacts/${id}`, { headers })).json()) as { properties: { firstname: string } })
+        .properties.firstname;
     // A transaction that changes the record, then waits on real I/O (a timer) before it ends: on SQLite the one
     // connection stays taken meanwhile, so a read must wait for it rather than read through it.
     // `changed` settles once the update ran inside the still-open transaction: the read starts only then.
@@ -61,7 +79,11 @@ describe("a read while a write transaction is open", () => {
       let changed!: () => void;
       const ran = new Promise<void>((resolve) => (changed = resolve));
       const done = db.transaction().execute(async (trx) => {
-        await trx.updateTable("crm_objects").set({ properties: JSON.stringify({ email: "isolation@example.com", firstname: value }) }).where("id", "=", Number(id)).execute();
+        await trx
+          .updateTable("crm_objects")
+          .set({ properties: JSON.stringify({ email: "isolation@example.com", firstname: value }) })
+          .where("id", "=", Number(id))
+          .execute();
         changed();
         await new Promise((resolve) => setTimeout(resolve, 300));
         if (thenFail) throw new Error("rolled back on purpose");

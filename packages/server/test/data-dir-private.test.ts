@@ -26,9 +26,17 @@ it("keeps the data dir 0700 and every file in it 0600 under a 0022 umask, and cl
   const previous = process.umask(0o022);
   try {
     const first = await start();
-    const files = ["secret.key", "bootstrap.json", ...(testEngine === "sqlite" ? ["sprocket.db", "sprocket.db-wal", "sprocket.db-shm"] : [])];
+    const files = [
+      "secret.key",
+      "bootstrap.json",
+      ...(testEngine === "sqlite" ? ["sprocket.db", "sprocket.db-wal", "sprocket.db-shm"] : []),
+    ];
     for (const file of files) expect(fs.existsSync(path.join(db.dataDir, file)), file).toBe(true);
-    expect(Object.entries(modes(db.dataDir)).filter(([name, m]) => m !== (name === "." || fs.statSync(path.join(db.dataDir, name)).isDirectory() ? "700" : "600"))).toEqual([]);
+    expect(
+      Object.entries(modes(db.dataDir)).filter(
+        ([name, m]) => m !== (name === "." || fs.statSync(path.join(db.dataDir, name)).isDirectory() ? "700" : "600"),
+      ),
+    ).toEqual([]);
     await first.close();
 
     // As an older version left it: everything readable by anyone.

@@ -21,7 +21,10 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("the PostgreSQL role
   });
 
   it("refuses to start as a superuser, naming SPROCKET_DATABASE_URL and how to make a role of its own", async () => {
-    const config = loadConfig({ port: 0, dataDir: db.dataDir }, { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DATABASE_URL: asSuperuser(db.databaseUrl!) });
+    const config = loadConfig(
+      { port: 0, dataDir: db.dataDir },
+      { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DATABASE_URL: asSuperuser(db.databaseUrl!) },
+    );
     const started = startServer(config);
     await expect(started).rejects.toThrow(ConfigError);
     await expect(started).rejects.toThrow(/SPROCKET_DATABASE_URL: connects as PostgreSQL role "postgres", which is a superuser/);
@@ -30,7 +33,11 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("the PostgreSQL role
   });
 
   it("starts as a superuser when the operator allows it", async () => {
-    const env = { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DATABASE_URL: asSuperuser(db.databaseUrl!), SPROCKET_DATABASE_ALLOW_SUPERUSER: "true" };
+    const env = {
+      SPROCKET_LOG_LEVEL: "silent",
+      SPROCKET_DATABASE_URL: asSuperuser(db.databaseUrl!),
+      SPROCKET_DATABASE_ALLOW_SUPERUSER: "true",
+    };
     const server = await startServer(loadConfig({ port: 0, dataDir: db.dataDir }, env));
     await server.close();
   });
@@ -39,7 +46,9 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("the PostgreSQL role
     // A database of its own: the one above now holds tables the superuser created.
     const own = await createTestDatabase();
     expect(new URL(own.databaseUrl!).username).toBe(TEST_ROLE.name);
-    const server = await startServer(loadConfig({ port: 0, dataDir: own.dataDir }, { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DATABASE_URL: own.databaseUrl }));
+    const server = await startServer(
+      loadConfig({ port: 0, dataDir: own.dataDir }, { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DATABASE_URL: own.databaseUrl }),
+    );
     try {
       const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
       expect((await api.call("POST", "/developer/projects/v1", { body: { name: "least-privilege" } })).status).toBe(201);

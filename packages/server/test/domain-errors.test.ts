@@ -56,12 +56,19 @@ describe("the edge's mapping of domain errors", () => {
     const res = await answer("scopes", e);
     expect(res.status).toBe(403);
     expect(Object.keys(res.body)).toEqual(["status", "message", "correlationId", "category", "subCategory", "errors", "context", "links"]);
-    expect(res.body).toMatchObject({ category: "MISSING_SCOPES", subCategory: "SCOPES", links: { scopes: "https://developers.hubspot.com/scopes" } });
+    expect(res.body).toMatchObject({
+      category: "MISSING_SCOPES",
+      subCategory: "SCOPES",
+      links: { scopes: "https://developers.hubspot.com/scopes" },
+    });
   });
 
   it("sends a rate limit's own HubSpot body with its retry headers", async () => {
     const body = { status: "error", message: "You have reached your secondly limit.", errorType: "RATE_LIMIT" };
-    const res = await answer("limit-body", new DomainError("limit", body.message, { hubspotBody: body, retry: { afterSeconds: 3, policy: "SECONDLY" } }));
+    const res = await answer(
+      "limit-body",
+      new DomainError("limit", body.message, { hubspotBody: body, retry: { afterSeconds: 3, policy: "SECONDLY" } }),
+    );
     expect(res.status).toBe(429);
     expect(res.headers).toMatchObject({ "retry-after": "3", "x-sprocket-ratelimit-policy": "SECONDLY" });
     expect(Object.keys(res.body)).toEqual(["status", "message", "errorType", "correlationId", "requestId"]);

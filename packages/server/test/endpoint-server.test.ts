@@ -12,7 +12,8 @@ let b: number;
 let api: ProjectApi;
 
 const json = async (res: Response) => (await res.json()) as Record<string, any>;
-const at = (accountId: number, path: string, query = "") => `${server.functionsUrl}/${accountId}/_hcms/api/${path}${query ? `?${query}` : ""}`;
+const at = (accountId: number, path: string, query = "") =>
+  `${server.functionsUrl}/${accountId}/_hcms/api/${path}${query ? `?${query}` : ""}`;
 
 /** An account with its own key, its own copy of the endpoints project deployed. */
 async function accountWithProject(s: TestServer, name: string): Promise<number> {
@@ -78,11 +79,13 @@ describe("the endpoint listener's origin", () => {
     expect(res.headers.get("cache-control")).toBe("no-store");
     expect(res.headers.get("x-custom")).toBe("kept");
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
-    for (const dropped of ["access-control-allow-credentials", "www-authenticate", "x-sendfile"]) expect(res.headers.get(dropped)).toBeNull();
+    for (const dropped of ["access-control-allow-credentials", "www-authenticate", "x-sendfile"])
+      expect(res.headers.get(dropped)).toBeNull();
     expect(res.headers.get("x-sprocket-trace-id")).toMatch(/^[0-9a-f]{32}$/);
     expect(res.headers.get("content-security-policy")).toBe("sandbox; default-src 'none'");
 
-    const redirect = (location: string) => fetch(at(a, "probe", respondWith({ statusCode: 302, headers: { location } })), { redirect: "manual" });
+    const redirect = (location: string) =>
+      fetch(at(a, "probe", respondWith({ statusCode: 302, headers: { location } })), { redirect: "manual" });
     expect((await redirect("https://example.com/next?x=1")).headers.get("location")).toBe("https://example.com/next?x=1");
     for (const refused of ["/\\evil.example/", "//evil.example/", "javascript:alert(1)", "/relative"]) {
       const res = await redirect(refused);
@@ -141,7 +144,12 @@ describe("bad function output and failures (F9, F16)", () => {
     const traceId = res.headers.get("x-sprocket-trace-id");
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     const body = await json(res);
-    expect(body).toMatchObject({ status: "error", category: "INTERNAL_ERROR", subCategory: "ServerlessExecution.INVALID_RESPONSE", correlationId: expect.any(String) });
+    expect(body).toMatchObject({
+      status: "error",
+      category: "INTERNAL_ERROR",
+      subCategory: "ServerlessExecution.INVALID_RESPONSE",
+      correlationId: expect.any(String),
+    });
     expect(body.message).toContain(traceId);
     expect(res.headers.getSetCookie()).toEqual([]);
     expect((await fetch(at(a, "probe"))).status).toBe(200);
@@ -181,7 +189,11 @@ describe("rate limit per account (F16)", () => {
     const retryAfter = Number(res.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    expect(await json(res)).toMatchObject({ status: "error", category: "RATE_LIMITS", message: expect.stringContaining("3 calls a minute") });
+    expect(await json(res)).toMatchObject({
+      status: "error",
+      category: "RATE_LIMITS",
+      message: expect.stringContaining("3 calls a minute"),
+    });
     clock.advance(60_000);
     expect((await fetch(url)).status).toBe(200);
   });

@@ -25,7 +25,13 @@ describe("record cards", () => {
   it("lists the seed's card on contacts, by type id or name, and not on companies", async () => {
     const byId = await api.call("GET", "/api/v1/record-cards?objectTypeId=0-1");
     expect(byId.body.results).toEqual([
-      expect.objectContaining({ appUid: "unique-app-name", cardUid: "example-card", title: "Example card", location: "crm.record.tab", objectTypes: ["contacts"] }),
+      expect.objectContaining({
+        appUid: "unique-app-name",
+        cardUid: "example-card",
+        title: "Example card",
+        location: "crm.record.tab",
+        objectTypes: ["contacts"],
+      }),
     ]);
     expect((await api.call("GET", "/api/v1/record-cards?objectType=CONTACT")).body.results).toHaveLength(1);
     expect((await api.call("GET", "/api/v1/record-cards?objectTypeId=0-2")).body.results).toEqual([]);
@@ -63,7 +69,10 @@ describe("record cards", () => {
       await server.platform.cluster.announceDeploy({ accountId, appId, buildId: 2, previousBuildId: 1 });
       expect((await api.call("DELETE", `/api/v1/private-apps/${appId}`)).status).toBe(204);
       const text = await stream.until(`"buildId":null`);
-      const events = text.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)));
+      const events = text
+        .split("\n")
+        .filter((l) => l.startsWith("data: "))
+        .map((l) => JSON.parse(l.slice(6)));
       expect(events).toEqual([
         { appId, buildId: 2, previousBuildId: 1 },
         { appId, buildId: null, previousBuildId: 1 },

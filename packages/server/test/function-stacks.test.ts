@@ -58,7 +58,9 @@ describe("a failed function's stack", () => {
   });
 
   it("is mapped in what a function logs too (console.error of an error)", async () => {
-    const res = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: "recover" } });
+    const res = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+      body: { serverlessFunction: "recover" },
+    });
     expect(res.status).toBe(200);
     const [logged] = res.body.logs.map((line: { message: string }) => line.message);
     expect(logged).toContain("(app/app.functions/lib/distance.js:5:11)");
@@ -76,7 +78,11 @@ describe("a failed function's stack", () => {
     const trace = await api.call("GET", `/api/v1/traces/${traceId}`);
     expect(trace.status).toBe(200);
     const run = trace.body.spans[0].event;
-    expect(run).toMatchObject({ kind: "function-run", outcome: "ERROR", logs: [{ level: "log", message: 'measuring from {"x":1}' }, { level: "warn" }] });
+    expect(run).toMatchObject({
+      kind: "function-run",
+      outcome: "ERROR",
+      logs: [{ level: "log", message: 'measuring from {"x":1}' }, { level: "warn" }],
+    });
     expect(run.error.stack).toContain("(app/app.functions/lib/distance.js:5:11)");
     expectNoServerTrace(run.error.stack);
     const detail = await api.call("GET", `/api/v1/logs/functions/${run.id}`);

@@ -45,7 +45,12 @@ describe("app functions through the execution endpoint", () => {
     expect(res.body).toMatchObject({
       logId: expect.any(String),
       traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
-      response: { parameters: { text: "hi" }, greeting: "Bonjour", accountId: server.bootstrap.info.accountId, event: { type: "SERVERLESS_ACTION_HOOK" } },
+      response: {
+        parameters: { text: "hi" },
+        greeting: "Bonjour",
+        accountId: server.bootstrap.info.accountId,
+        event: { type: "SERVERLESS_ACTION_HOOK" },
+      },
     });
     expect(res.body.logs.map((l: { message: string }) => l.message)).toEqual(['echoing {"text":"hi"}']);
   });

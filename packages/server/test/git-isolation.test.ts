@@ -15,7 +15,10 @@ const HOST_SECRET = `root-only-secret-${process.pid}`;
 let tmp: string;
 let hostDir: string;
 let gitServer: GitHttpServer;
-const minimal = (srcDir = "src") => ({ from: path.join(FIXTURES, "minimal-async"), files: { "hsproject.json": JSON.stringify({ name: "gitproj", srcDir, platformVersion: "2025.1" }) } });
+const minimal = (srcDir = "src") => ({
+  from: path.join(FIXTURES, "minimal-async"),
+  files: { "hsproject.json": JSON.stringify({ name: "gitproj", srcDir, platformVersion: "2025.1" }) },
+});
 
 beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-git-iso-"));
@@ -34,7 +37,9 @@ afterAll(async () => {
 /** Links a new project to `repositoryUrl`, pushes `commit` and waits for the build. */
 async function buildFrom(server: TestServer, api: ProjectApi, name: string, repositoryUrl: string, commit: string) {
   await api.call("POST", "/developer/projects/v1", { body: { name } });
-  const link = await api.call("PUT", `/developer/projects/v1/${name}/source-integration`, { body: { repositoryUrl, branch: "main", webhookSecret: SECRET } });
+  const link = await api.call("PUT", `/developer/projects/v1/${name}/source-integration`, {
+    body: { repositoryUrl, branch: "main", webhookSecret: SECRET },
+  });
   expect(link.status, JSON.stringify(link.body)).toBe(200);
   const push = signedPush(commit, SECRET);
   const res = await fetch(link.body.webhookUrl, { method: "POST", headers: push.headers, body: push.body });
@@ -65,7 +70,10 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
   const url = (name: string) => `http://localhost:${gitServer.port}/${name}.git`;
 
   it("fails a srcDir that is a symbolic link to a host folder, and archive-full has no host file", async () => {
-    const commit = commitRepository(repos, "evil", { files: { "hsproject.json": JSON.stringify({ name: "gitproj", srcDir: "src", platformVersion: "2025.1" }) }, links: { src: hostDir } });
+    const commit = commitRepository(repos, "evil", {
+      files: { "hsproject.json": JSON.stringify({ name: "gitproj", srcDir: "src", platformVersion: "2025.1" }) },
+      links: { src: hostDir },
+    });
     const { build, archive } = await buildFrom(server, api, "evil", url("evil"), commit);
     expect(await archiveText(archive)).not.toContain(HOST_SECRET);
     expect(build.status).toBe("FAILURE");
@@ -75,7 +83,10 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
 
   it("keeps a symbolic link inside srcDir as a plain file holding the link's text, never the file it points at", async () => {
     const tree = minimal();
-    const commit = commitRepository(repos, "inner", { ...tree, links: { "src/leak.txt": path.join(hostDir, "id_rsa"), "src/app/leak-dir": hostDir } });
+    const commit = commitRepository(repos, "inner", {
+      ...tree,
+      links: { "src/leak.txt": path.join(hostDir, "id_rsa"), "src/app/leak-dir": hostDir },
+    });
     const { archive } = await buildFrom(server, api, "inner", url("inner"), commit);
     expect(archive.status).toBe(200);
     const entries = await readZipEntries(archive.body as Buffer);
@@ -109,12 +120,20 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
   it("checks the host again right before fetching, so a link that has since become private is not fetched", async () => {
     const commit = commitRepository(repos, "later", minimal());
     await api.call("POST", "/developer/projects/v1", { body: { name: "later" } });
-    const link = await api.call("PUT", "/developer/projects/v1/later/source-integration", { body: { repositoryUrl: url("later"), branch: "main", webhookSecret: SECRET } });
+    const link = await api.call("PUT", "/developer/projects/v1/later/source-integration", {
+      body: { repositoryUrl: url("later"), branch: "main", webhookSecret: SECRET },
+    });
     // What a DNS answer that changed after linking amounts to: the stored URL now leads to a host nobody allowed.
-    await server.platform.store.db.updateTable("projects").set({ git_url: `http://127.0.0.1:${gitServer.port}/later.git` }).where("name", "=", "later").execute();
+    await server.platform.store.db
+      .updateTable("projects")
+      .set({ git_url: `http://127.0.0.1:${gitServer.port}/later.git` })
+      .where("name", "=", "later")
+      .execute();
     const before = gitServer.requests.length;
     const push = signedPush(commit, SECRET);
-    const { buildId } = (await (await fetch(link.body.webhookUrl, { method: "POST", headers: push.headers, body: push.body })).json()) as { buildId: number };
+    const { buildId } = (await (await fetch(link.body.webhookUrl, { method: "POST", headers: push.headers, body: push.body })).json()) as {
+      buildId: number;
+    };
     const build = await api.waitForBuild("later", buildId);
     expect(build.status).toBe("FAILURE");
     expect(build.subbuildStatuses[0].errorMessage).toMatch(/127\.0\.0\.1 is a loopback address.*SPROCKET_GIT_ALLOW_PRIVATE_HOSTS/);
@@ -148,7 +167,11 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
     fs.chmodSync(tmp, 0o755);
     fs.chmodSync(log, 0o666);
     const realGit = execFileSync("sh", ["-c", "command -v git"], { encoding: "utf8" }).trim();
-    fs.writeFileSync(path.join(bin, "git"), `#!/bin/sh\n{ echo "uid=$(id -u) args=$*"; env; echo ---; } >> ${log}\nexec ${realGit} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, "git"),
+      `#!/bin/sh\n{ echo "uid=$(id -u) args=$*"; env; echo ---; } >> ${log}\nexec ${realGit} "$@"\n`,
+      { mode: 0o755 },
+    );
     const savedPath = process.env.PATH;
     process.env.PATH = `${bin}:${savedPath}`;
     process.env.SPROCKET_CANARY = "server-only";
@@ -160,11 +183,28 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
       delete process.env.SPROCKET_CANARY;
     }
     const runs = fs.readFileSync(log, "utf8").split("---\n").filter(Boolean);
-    const command = (run: string) => run.split("\n")[0]!.replace(/^uid=\d+ args=/, "").replace(/^(-c \S+ ?)*/, "").split(" ")[0];
+    const command = (run: string) =>
+      run
+        .split("\n")[0]!
+        .replace(/^uid=\d+ args=/, "")
+        .replace(/^(-c \S+ ?)*/, "")
+        .split(" ")[0];
     expect(runs.map(command)).toEqual(["init", "fetch", "checkout"]);
     for (const run of runs) {
-      const env = Object.fromEntries(run.split("\n").slice(1).filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
-      expect(env).toMatchObject({ GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null", GIT_TERMINAL_PROMPT: "0", GIT_SSH_COMMAND: "false", GIT_ALLOW_PROTOCOL: "http" });
+      const env = Object.fromEntries(
+        run
+          .split("\n")
+          .slice(1)
+          .filter(Boolean)
+          .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+      );
+      expect(env).toMatchObject({
+        GIT_CONFIG_NOSYSTEM: "1",
+        GIT_CONFIG_GLOBAL: "/dev/null",
+        GIT_TERMINAL_PROMPT: "0",
+        GIT_SSH_COMMAND: "false",
+        GIT_ALLOW_PROTOCOL: "http",
+      });
       expect(env.HOME).not.toBe(os.homedir());
       expect(env.SPROCKET_CANARY).toBeUndefined();
       expect(run).toContain("core.symlinks=false");
@@ -182,7 +222,8 @@ describe("by default a repository URL must be a public https, http or git:// add
     await api.call("POST", "/developer/projects/v1", { body: { name: "linked" } });
   });
   afterAll(() => server.stop());
-  const link = (repositoryUrl: string) => api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl, branch: "main", webhookSecret: SECRET } });
+  const link = (repositoryUrl: string) =>
+    api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl, branch: "main", webhookSecret: SECRET } });
 
   it.each([
     ["http://127.0.0.1:9419/evil.git", "loopback"],
@@ -205,11 +246,14 @@ describe("by default a repository URL must be a public https, http or git:// add
     expect(res.body.errors[0]).toMatchObject({ in: "repositoryUrl" });
   });
 
-  it.each(["http://169.254.169.254/latest/meta-data.git", "https://[fd00:ec2::254]/x.git"])("refuses the metadata address %s", async (url) => {
-    const res = await link(url);
-    expect(res.status).toBe(400);
-    expect(res.body.message).toContain("cloud metadata address");
-  });
+  it.each(["http://169.254.169.254/latest/meta-data.git", "https://[fd00:ec2::254]/x.git"])(
+    "refuses the metadata address %s",
+    async (url) => {
+      const res = await link(url);
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain("cloud metadata address");
+    },
+  );
 
   it.each([
     "file:///var/lib/sprocket/repo.git",

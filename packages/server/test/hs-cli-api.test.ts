@@ -34,8 +34,14 @@ describe("HubSpot CLI endpoints", () => {
     const alarms = await api.call("GET", `/hs.com/firealarm/v4/alarm/hubspot-cli/${accountId}?portalId=${accountId}`);
     expect(alarms).toMatchObject({ status: 200, body: [] });
     const usage = { accountId, eventName: "cli-interaction", eventClass: "INTERACTION", meta: {} };
-    expect((await api.call("POST", `/hs.com/content/filemapper/v1/cms-cli-usage/authenticated?portalId=${accountId}`, { body: usage })).status).toBe(204);
-    const anonymous = await fetch(`${server.url}/hsqa.com/content/filemapper/v1/cms-cli-usage`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(usage) });
+    expect(
+      (await api.call("POST", `/hs.com/content/filemapper/v1/cms-cli-usage/authenticated?portalId=${accountId}`, { body: usage })).status,
+    ).toBe(204);
+    const anonymous = await fetch(`${server.url}/hsqa.com/content/filemapper/v1/cms-cli-usage`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(usage),
+    });
     expect(anonymous.status).toBe(204);
   });
 
@@ -49,33 +55,67 @@ describe("HubSpot CLI endpoints", () => {
     const res = await api.call("GET", "/project-components-external/project-schemas/v3/2025.2");
     expect(Object.keys(res.body).sort()).toEqual(
       [
-        "APPLICATION", "API_CLIENT", "APP_EVENT", "APP_FUNCTION", "APP_OBJECT", "APP_OBJECT_ASSOCIATION", "CALLING", "CARD", "CRM_BULK_ACTION", "MARKETING_EVENT",
-        "MCP_CLIENT", "MCP_SERVER", "MEDIA_BRIDGE", "PAGE", "REACT_THEME", "SCIM_INTEGRATION", "SERVERLESS_PACKAGE", "SETTINGS", "TELEMETRY_CONFIG", "THEME",
-        "VIDEO_CONFERENCING", "WEBHOOKS", "WEBHOOKS_JOURNAL", "WORKFLOW_ACTION",
+        "APPLICATION",
+        "API_CLIENT",
+        "APP_EVENT",
+        "APP_FUNCTION",
+        "APP_OBJECT",
+        "APP_OBJECT_ASSOCIATION",
+        "CALLING",
+        "CARD",
+        "CRM_BULK_ACTION",
+        "MARKETING_EVENT",
+        "MCP_CLIENT",
+        "MCP_SERVER",
+        "MEDIA_BRIDGE",
+        "PAGE",
+        "REACT_THEME",
+        "SCIM_INTEGRATION",
+        "SERVERLESS_PACKAGE",
+        "SETTINGS",
+        "TELEMETRY_CONFIG",
+        "THEME",
+        "VIDEO_CONFERENCING",
+        "WEBHOOKS",
+        "WEBHOOKS_JOURNAL",
+        "WORKFLOW_ACTION",
       ].sort(),
     );
     expect(res.body.PAGE).toMatchObject({ required: ["entrypoint"] });
     expect(res.body.WEBHOOKS).toMatchObject({ required: ["settings", "subscriptions"] });
-    expect(res.body.CARD).toMatchObject({ required: ["name", "location", "entrypoint", "objectTypes"], properties: { location: { enum: expect.arrayContaining(["crm.record.tab"]) } } });
+    expect(res.body.CARD).toMatchObject({
+      required: ["name", "location", "entrypoint", "objectTypes"],
+      properties: { location: { enum: expect.arrayContaining(["crm.record.tab"]) } },
+    });
     expect(res.body.APPLICATION.required).toEqual(["name", "auth"]);
     const legacy = await api.call("GET", "/project-components-external/project-schemas/v3/2023.2");
-    expect(legacy).toMatchObject({ status: 400, body: { message: "Platform version 2023.2 has no component schemas: its projects use app.json, card JSON and serverless.json." } });
+    expect(legacy).toMatchObject({
+      status: 400,
+      body: { message: "Platform version 2023.2 has no component schemas: its projects use app.json, card JSON and serverless.json." },
+    });
     const unknown = await api.call("GET", "/project-components-external/project-schemas/v3/2031.01");
     expect(unknown).toMatchObject({ status: 400, body: { message: 'Unknown platform version "2031.01".' } });
   });
 
   it("stages a build from the latest source, changes files in it and queues it; the project is locked meanwhile", async () => {
-    expect((await api.call("POST", staged("watched", "provision"))).body.message).toBe('Give the platform version as ?platformVersion= (hsproject.json "platformVersion").');
+    expect((await api.call("POST", staged("watched", "provision"))).body.message).toBe(
+      'Give the platform version as ?platformVersion= (hsproject.json "platformVersion").',
+    );
     const provisioned = await api.call("POST", staged("watched", "provision?platformVersion=2023.2"));
     expect(provisioned).toMatchObject({ status: 200, body: { buildId: 2 } });
-    expect((await api.call("GET", "/developer/projects/v1/by-name/watched")).body).toMatchObject({ isLocked: true, latestBuild: { buildId: 1 } });
+    expect((await api.call("GET", "/developer/projects/v1/by-name/watched")).body).toMatchObject({
+      isLocked: true,
+      latestBuild: { buildId: 1 },
+    });
 
     const again = await api.call("POST", staged("watched", "provision?platformVersion=2023.2"));
     expect(again).toMatchObject({ status: 409, body: { subCategory: "BuildPipelineErrorType.PROJECT_LOCKED" } });
     const upload = await api.upload("watched", await zipFixtureSource("seed-example"), { platformVersion: "2023.2" });
     expect(upload).toMatchObject({ status: 409, body: { subCategory: "BuildPipelineErrorType.PROJECT_LOCKED" } });
 
-    const put = await api.call("PUT", stagedFile("watched", encodeURIComponent("app/app.functions/extra.js")), { form: fileForm("exports.main = async () => 1;\n") });
+    const put = await api.call("PUT", stagedFile("watched", encodeURIComponent("app/app.functions/extra.js")), {
+      form: fileForm("exports.main = async () => 1;\n"),
+    });
     expect(put.status, JSON.stringify(put.body)).toBe(204);
     expect((await api.call("PUT", stagedFile("watched", "app/notes/readme.txt"), { form: fileForm("nested path") })).status).toBe(204);
     expect((await api.call("DELETE", stagedFile("watched", encodeURIComponent("app/notes")))).status).toBe(204);
@@ -96,11 +136,15 @@ describe("HubSpot CLI endpoints", () => {
     for (const bad of ["../escape.js", "/etc/passwd", "app/../../x.js"]) {
       const res = await api.call("PUT", stagedFile("watched", encodeURIComponent(bad)), { form: fileForm("x") });
       expect(res.status, bad).toBe(400);
-      expect(res.body.message).toBe(`Invalid file path ${JSON.stringify(bad)}: give a path relative to the project's source folder, without "..".`);
+      expect(res.body.message).toBe(
+        `Invalid file path ${JSON.stringify(bad)}: give a path relative to the project's source folder, without "..".`,
+      );
     }
     const empty = new FormData();
     empty.set("note", "no file");
-    expect((await api.call("PUT", stagedFile("watched", "app/a.js"), { form: empty })).body.message).toBe('The upload has no "file" file field holding the project zip.');
+    expect((await api.call("PUT", stagedFile("watched", "app/a.js"), { form: empty })).body.message).toBe(
+      'The upload has no "file" file field holding the project zip.',
+    );
     expect((await api.call("POST", staged("watched", "cancel"))).status).toBe(204);
   });
 
@@ -121,7 +165,9 @@ describe("HubSpot CLI endpoints", () => {
 
   it("stages a deletion (v3): a dry run lists what is live, the real one removes it and records a finished deploy", async () => {
     await api.call("POST", "/developer/projects/v1", { body: { name: "never-deployed" } });
-    expect((await api.call("POST", "/dfs/deploy/v3/deploys/delete", { body: { projectName: "never-deployed", dryRun: true } })).body).toEqual({ componentsToRemove: [], hasDeployedComponents: false });
+    expect(
+      (await api.call("POST", "/dfs/deploy/v3/deploys/delete", { body: { projectName: "never-deployed", dryRun: true } })).body,
+    ).toEqual({ componentsToRemove: [], hasDeployedComponents: false });
     // The staged build went live through auto-deploy.
     const build = await api.waitForBuild("watched", 2);
     expect(await api.waitForDeploy("watched", build.autoDeployId)).toMatchObject({ status: "SUCCESS" });
@@ -139,7 +185,10 @@ describe("HubSpot CLI endpoints", () => {
     const real = await api.call("POST", "/dfs/deploy/v3/deploys/delete", { body: { projectName: "watched", dryRun: false } });
     expect(real.body).toMatchObject({ deployId: expect.any(Number), hasDeployedComponents: true });
     const status = await api.call("GET", `/dfs/deploy/v1/deploy-status/projects/watched/deploys/${real.body.deployId}`);
-    expect(status.body).toMatchObject({ status: "SUCCESS", subdeployStatuses: [{ deployName: "unique-app-name", action: "REMOVE", status: "SUCCESS" }] });
+    expect(status.body).toMatchObject({
+      status: "SUCCESS",
+      subdeployStatuses: [{ deployName: "unique-app-name", action: "REMOVE", status: "SUCCESS" }],
+    });
     expect((await api.call("GET", "/api/v1/private-apps")).body.results).toHaveLength(0);
     expect((await api.call("GET", "/developer/projects/v1/by-name/watched")).body.deployedBuildId).toBeUndefined();
 

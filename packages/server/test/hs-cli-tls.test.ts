@@ -43,7 +43,11 @@ describe("the HTTPS listener", () => {
   });
 
   it("serves the same API over TLS with a certificate generated into <dataDir>/tls, the key readable by its owner only", async () => {
-    expect(server.https).toMatchObject({ url: `https://127.0.0.1:${server.https!.port}`, certPath: path.join(server.platform.config.dataDir, "tls", "cert.pem"), certGenerated: true });
+    expect(server.https).toMatchObject({
+      url: `https://127.0.0.1:${server.https!.port}`,
+      certPath: path.join(server.platform.config.dataDir, "tls", "cert.pem"),
+      certGenerated: true,
+    });
     const cert = await readFile(server.https!.certPath, "utf8");
     const res = await httpsGet(`${server.https!.url}/healthz`, cert);
     expect(res).toMatchObject({ status: 200, body: JSON.stringify({ status: "ok" }) });
@@ -74,7 +78,10 @@ describe("TLS certificates", () => {
 
   it("serves the operator's certificate and key when given", async () => {
     const given = await loadOrCreateCertificate({ dataDir: await tempDir() });
-    const server = await startTestServer({ demoCrm: false, env: { SPROCKET_HTTPS_PORT: "0", SPROCKET_TLS_CERT: given.certPath, SPROCKET_TLS_KEY: given.keyPath } });
+    const server = await startTestServer({
+      demoCrm: false,
+      env: { SPROCKET_HTTPS_PORT: "0", SPROCKET_TLS_CERT: given.certPath, SPROCKET_TLS_KEY: given.keyPath },
+    });
     try {
       expect(server.https).toMatchObject({ certPath: given.certPath, certGenerated: false });
       const res = await httpsGet(`${server.https!.url}/healthz`, given.cert);
@@ -87,17 +94,29 @@ describe("TLS certificates", () => {
   it("refuses a key that does not belong to the certificate, a file that is not PEM, and a missing file", async () => {
     const a = await loadOrCreateCertificate({ dataDir: await tempDir() });
     const b = await loadOrCreateCertificate({ dataDir: await tempDir() });
-    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: a.certPath, keyFile: b.keyPath })).rejects.toThrow(`The TLS key ${b.keyPath} does not belong to the certificate ${a.certPath}.`);
+    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: a.certPath, keyFile: b.keyPath })).rejects.toThrow(
+      `The TLS key ${b.keyPath} does not belong to the certificate ${a.certPath}.`,
+    );
     const junk = path.join(await tempDir(), "junk.pem");
     await writeFile(junk, "not a certificate");
-    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: junk, keyFile: a.keyPath })).rejects.toThrow(`The TLS certificate ${junk} is not a PEM certificate.`);
-    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: a.certPath, keyFile: junk })).rejects.toThrow(`The TLS key ${junk} is not an unencrypted PEM private key.`);
-    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: "/nowhere/cert.pem", keyFile: a.keyPath })).rejects.toThrow("Cannot read the TLS certificate /nowhere/cert.pem: no such file");
+    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: junk, keyFile: a.keyPath })).rejects.toThrow(
+      `The TLS certificate ${junk} is not a PEM certificate.`,
+    );
+    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: a.certPath, keyFile: junk })).rejects.toThrow(
+      `The TLS key ${junk} is not an unencrypted PEM private key.`,
+    );
+    await expect(loadOrCreateCertificate({ dataDir: "/unused", certFile: "/nowhere/cert.pem", keyFile: a.keyPath })).rejects.toThrow(
+      "Cannot read the TLS certificate /nowhere/cert.pem: no such file",
+    );
   });
 
   it("rejects TLS settings that cannot work", () => {
-    expect(() => loadConfig({ httpsPort: 8443, tlsCert: "cert.pem" }, {})).toThrow("Invalid setting --tls-key: --tls-cert and --tls-key (SPROCKET_TLS_CERT, SPROCKET_TLS_KEY) go together: give both or neither");
-    expect(() => loadConfig({}, { SPROCKET_TLS_CERT: "c.pem", SPROCKET_TLS_KEY: "k.pem" })).toThrow("Invalid setting --https-port: is needed with --tls-cert and --tls-key");
+    expect(() => loadConfig({ httpsPort: 8443, tlsCert: "cert.pem" }, {})).toThrow(
+      "Invalid setting --tls-key: --tls-cert and --tls-key (SPROCKET_TLS_CERT, SPROCKET_TLS_KEY) go together: give both or neither",
+    );
+    expect(() => loadConfig({}, { SPROCKET_TLS_CERT: "c.pem", SPROCKET_TLS_KEY: "k.pem" })).toThrow(
+      "Invalid setting --https-port: is needed with --tls-cert and --tls-key",
+    );
     expect(() => loadConfig({ httpsPort: "https" }, {})).toThrow('Invalid setting --https-port: must be a number (got "https")');
     expect(loadConfig({}, { SPROCKET_HTTPS_PORT: "8443", SPROCKET_TLS_CERT: "c.pem", SPROCKET_TLS_KEY: "k.pem" })).toMatchObject({
       httpsPort: 8443,

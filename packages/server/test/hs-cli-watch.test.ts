@@ -45,6 +45,8 @@ describe("hs project watch against Sprocket", { timeout: 180_000 }, () => {
     expect(await new Promise((resolve) => watch.on("close", resolve))).toBe(0);
     const after = await api.call("GET", "/developer/projects/v1/by-name/seed-example");
     expect(after.body).toMatchObject({ isLocked: false, latestBuild: { buildId: 2 } });
-    expect((await api.call("GET", "/dfs/v1/projects/seed-example/builds")).body.results.map((b: { buildId: number }) => b.buildId)).toEqual([2, 1]);
+    expect((await api.call("GET", "/dfs/v1/projects/seed-example/builds")).body.results.map((b: { buildId: number }) => b.buildId)).toEqual(
+      [2, 1],
+    );
   });
 });

@@ -32,7 +32,10 @@ describe("HubSpot's hs CLI against Sprocket", { timeout: 240_000 }, () => {
     expect(res.output).toContain("Built seed-example #1");
     expect(res.output).toContain("Deployed build #1 in seed-example");
     const project = await api.call("GET", "/developer/projects/v1/by-name/seed-example");
-    expect(project.body).toMatchObject({ deployedBuildId: 1, latestBuild: { buildId: 1, status: "SUCCESS", uploadMessage: "first upload" } });
+    expect(project.body).toMatchObject({
+      deployedBuildId: 1,
+      latestBuild: { buildId: 1, status: "SUCCESS", uploadMessage: "first upload" },
+    });
   });
 
   it("prints the validator's located message when seed-verbatim is refused", async () => {
@@ -60,12 +63,17 @@ describe("HubSpot's hs CLI against Sprocket", { timeout: 240_000 }, () => {
   });
 
   it("downloads a build into <dest>/<project>", async () => {
-    const res = await hs.run(["project", "download", "--project", "seed-example", "--build", "2", "--dest", path.join(hs.home, "download")], hs.home);
+    const res = await hs.run(
+      ["project", "download", "--project", "seed-example", "--build", "2", "--dest", path.join(hs.home, "download")],
+      hs.home,
+    );
     expect(res.code, res.output).toBe(0);
     const dest = path.join(hs.home, "download", "seed-example");
     const config = JSON.parse(await readFile(path.join(dest, "hsproject.json"), "utf8"));
     expect(config).toEqual({ name: "seed-example", srcDir: "src", platformVersion: "2023.2" });
-    expect(await readFile(path.join(dest, "src/app/app.json"), "utf8")).toBe(await readFile(path.join(FIXTURES, "seed-example/src/app/app.json"), "utf8"));
+    expect(await readFile(path.join(dest, "src/app/app.json"), "utf8")).toBe(
+      await readFile(path.join(FIXTURES, "seed-example/src/app/app.json"), "utf8"),
+    );
   });
 
   it("uploads a 2025.2 project (*-hsmeta.json app, card and function) through the new upload API and deploys it", async () => {

@@ -22,19 +22,24 @@ interface Answer {
 
 function overTls(method: string, path: string, opts: { body?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = httpsRequest(`${server.https!.url}${path}`, { method, ca, headers: { "content-type": "application/json", ...opts.headers } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => (body += chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
+    const req = httpsRequest(
+      `${server.https!.url}${path}`,
+      { method, ca, headers: { "content-type": "application/json", ...opts.headers } },
+      (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
     req.on("error", reject);
     req.end(opts.body);
   });
 }
 
 const plain = (method: string, path: string, init: RequestInit = {}) => fetch(server.url + path, { method, redirect: "manual", ...init });
-const credentials = () => JSON.stringify({ email: server.bootstrap.info.superAdmin.email, password: server.bootstrap.info.superAdmin.password });
+const credentials = () =>
+  JSON.stringify({ email: server.bootstrap.info.superAdmin.email, password: server.bootstrap.info.superAdmin.password });
 
 describe("plain HTTP beside an HTTPS listener", () => {
   it("redirects the console (301) and the session API (308, method kept) to the same path over HTTPS", async () => {
@@ -52,7 +57,10 @@ describe("plain HTTP beside an HTTPS listener", () => {
   it("keeps /healthz, /readyz, the CLI key exchange and calls that carry a bearer token (functions calling back) on HTTP", async () => {
     expect((await plain("GET", "/healthz")).status).toBe(200);
     expect((await plain("GET", "/readyz")).status).toBe(200);
-    const exchange = await plain("POST", "/localdevauth/v1/auth/refresh", { headers: { "content-type": "application/json" }, body: JSON.stringify({ encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey }) });
+    const exchange = await plain("POST", "/localdevauth/v1/auth/refresh", {
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ encodedOAuthRefreshToken: server.bootstrap.info.personalAccessKey }),
+    });
     expect(exchange.status).toBe(200);
     const api = await plain("GET", "/crm/v3/objects/contacts", { headers: { authorization: "Bearer pat-na1-nope" } });
     expect(api.status).toBe(401);

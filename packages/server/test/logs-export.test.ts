@@ -53,7 +53,9 @@ describe("OTLP export and shutdown", () => {
       parentSpanId: newSpanId(),
       invoker: { userId: null, label: "cli" },
     });
-    const res = await fetch(`${server.url}/account-info/v3/api-usage/daily/private-apps`, { headers: { authorization: `Bearer ${token}`, traceparent: traceparent(traceId, run.spanId) } });
+    const res = await fetch(`${server.url}/account-info/v3/api-usage/daily/private-apps`, {
+      headers: { authorization: `Bearer ${token}`, traceparent: traceparent(traceId, run.spanId) },
+    });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
     // No flush: closing the server must write and export what is pending.
@@ -86,12 +88,17 @@ describe("OTLP export and shutdown", () => {
 
   it("refuses a bad endpoint or retention setting with the setting's name", () => {
     expect(() => loadConfig({}, { SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(ConfigError);
-    expect(() => loadConfig({}, { SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(/SPROCKET_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig({}, { SPROCKET_OTLP_ENDPOINT: "collector:4318" })).toThrow(
+      /SPROCKET_OTLP_ENDPOINT: must be an http:\/\/ or https:\/\/ URL/,
+    );
     expect(() => loadConfig({}, { SPROCKET_LOG_RETENTION_DAYS: "0" })).toThrow(/SPROCKET_LOG_RETENTION_DAYS/);
     expect(() => loadConfig({}, { SPROCKET_LOG_RETENTION_DAYS: "a month" })).toThrow(/whole number of days/);
     expect(loadConfig({}, {}).logs).toEqual({ retentionDays: 30, otlpEndpoint: undefined, recordApiCalls: true });
     expect(loadConfig({ recordApiCalls: false }, {}).logs.recordApiCalls).toBe(false);
-    expect(loadConfig({}, { SPROCKET_LOG_RETENTION_DAYS: "7", SPROCKET_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).logs).toMatchObject({ retentionDays: 7, otlpEndpoint: "http://127.0.0.1:4318" });
+    expect(loadConfig({}, { SPROCKET_LOG_RETENTION_DAYS: "7", SPROCKET_OTLP_ENDPOINT: "http://127.0.0.1:4318" }).logs).toMatchObject({
+      retentionDays: 7,
+      otlpEndpoint: "http://127.0.0.1:4318",
+    });
   });
 });
 
@@ -99,7 +106,22 @@ describe("OTLP export and shutdown", () => {
 const apiCallRow = (spanId: string): StoredRow =>
   ({
     table: "api_calls",
-    row: { trace_id: newTraceId(), span_id: spanId, parent_span_id: null, method: "GET", path: "/x", query: "", status: 200, created_at: Date.now(), duration_ms: 1, user_agent: null, address: null, account_id: 1, app_id: null, token_id: null },
+    row: {
+      trace_id: newTraceId(),
+      span_id: spanId,
+      parent_span_id: null,
+      method: "GET",
+      path: "/x",
+      query: "",
+      status: 200,
+      created_at: Date.now(),
+      duration_ms: 1,
+      user_agent: null,
+      address: null,
+      account_id: 1,
+      app_id: null,
+      token_id: null,
+    },
   }) as unknown as StoredRow;
 
 /** A collector that answers each request with the next of `replies` (then 200): a status, or "reset" to drop the connection. */

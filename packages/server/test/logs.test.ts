@@ -14,11 +14,19 @@ let accountId: number;
 let admin: string;
 let app: { appId: number; token: string };
 
-async function call(method: string, url: string, opts: { token?: string; body?: unknown; headers?: Record<string, string>; base?: string } = {}) {
+async function call(
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string>; base?: string } = {},
+) {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   if (opts.body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch((opts.base ?? server.url) + url, { method, headers, ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+  const res = await fetch((opts.base ?? server.url) + url, {
+    method,
+    headers,
+    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
 }
@@ -28,7 +36,11 @@ async function developerToken(key: string): Promise<string> {
 }
 
 async function signIn(email: string, password: string) {
-  const res = await fetch(`${server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   const cookie = res.headers.get("set-cookie")!.split(";")[0]!;
   const { csrfToken } = (await res.json()) as { csrfToken: string };
   return { cookie, csrfToken };
@@ -36,7 +48,8 @@ async function signIn(email: string, password: string) {
 
 const USAGE = "/account-info/v3/api-usage/daily/private-apps";
 const usage = (token: string, headers: Record<string, string> = {}, query = "") => call("GET", USAGE + query, { token, headers });
-const logs = (appId: number, kind: string, query = "") => call("GET", `/api/v1/private-apps/${appId}/logs/${kind}${query}`, { token: admin });
+const logs = (appId: number, kind: string, query = "") =>
+  call("GET", `/api/v1/private-apps/${appId}/logs/${kind}${query}`, { token: admin });
 
 /** The recorder runs after the response is sent: flush the sink until the expected rows are stored. */
 async function waitForLogs(appId: number, kind: string, count: number, query = "") {
@@ -82,12 +95,25 @@ describe("API-call logs", () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
     const traceId = newTraceId();
     const parent = newSpanId();
-    expect((await usage(token, { traceparent: traceparent(traceId, parent), "user-agent": "hubspot-api-client-nodejs; 13.5.0" })).status).toBe(200);
+    expect(
+      (await usage(token, { traceparent: traceparent(traceId, parent), "user-agent": "hubspot-api-client-nodejs; 13.5.0" })).status,
+    ).toBe(200);
     // A call is stamped with its start (the clock minus its real duration): a minute apart keeps the order under load.
     clock.advance(60_000);
     expect((await usage(token, {}, "?portalId=1")).status).toBe(200);
     const [second, first] = await waitForLogs(appId, "api-calls", 2);
-    expect(first).toMatchObject({ appId, accountId, method: "GET", path: USAGE, query: "", status: 200, traceId, parentSpanId: parent, userAgent: "hubspot-api-client-nodejs; 13.5.0", address: "127.0.0.1" });
+    expect(first).toMatchObject({
+      appId,
+      accountId,
+      method: "GET",
+      path: USAGE,
+      query: "",
+      status: 200,
+      traceId,
+      parentSpanId: parent,
+      userAgent: "hubspot-api-client-nodejs; 13.5.0",
+      address: "127.0.0.1",
+    });
     expect(first.tokenId).toBeGreaterThan(0);
     expect(first.spanId).toMatch(/^[0-9a-f]{16}$/);
     expect(first.spanId).not.toBe(parent);
@@ -135,7 +161,13 @@ describe("API-call logs", () => {
     expect(rows).toHaveLength(n);
     for (const row of rows) {
       const i = Number(row.path.slice("/sink-test/".length));
-      expect(row).toMatchObject({ method: i % 2 ? "POST" : "GET", query: `i=${i}`, status: 200 + (i % 3), duration_ms: i / 10, user_agent: i % 5 ? `agent-${i}` : null });
+      expect(row).toMatchObject({
+        method: i % 2 ? "POST" : "GET",
+        query: `i=${i}`,
+        status: 200 + (i % 3),
+        duration_ms: i / 10,
+        user_agent: i % 5 ? `agent-${i}` : null,
+      });
     }
     // Each follower entry carries the id its row was stored under (ids come back from the INSERT, not the rows).
     expect(seen.size).toBe(n);
@@ -181,7 +213,9 @@ describe("secrets never reach a stored log", () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: [] });
     // A second app instance on the same platform with one extra app route that fails, echoing what it was sent.
     const echo = await buildApp(server.platform);
-    echo.post("/test/failing-echo", { config: { auth: "app" } }, async (request, reply) => reply.status(400).send({ status: "error", message: "bad", echo: request.body, token }));
+    echo.post("/test/failing-echo", { config: { auth: "app" } }, async (request, reply) =>
+      reply.status(400).send({ status: "error", message: "bad", echo: request.body, token }),
+    );
     await echo.listen({ port: 0, host: "127.0.0.1" });
     const address = echo.server.address();
     const base = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
@@ -191,15 +225,29 @@ describe("secrets never reach a stored log", () => {
         base,
         token,
         headers: { cookie: "sprocket_session=cookiesecret1", "x-note": `see ${pak}` },
-        body: { password: "hunter2hunter2", nested: { apiKey: "nestedkey123", clientSecret: "clientsecret1" }, note: `my token is ${token} and key ${pak} and ${admin}`, name: "kept" },
+        body: {
+          password: "hunter2hunter2",
+          nested: { apiKey: "nestedkey123", clientSecret: "clientsecret1" },
+          note: `my token is ${token} and key ${pak} and ${admin}`,
+          name: "kept",
+        },
       });
       expect(res.status).toBe(400);
       const [row] = await waitForLogs(appId, "api-calls", 1);
       expect(row).toMatchObject({ status: 400, query: "hapikey=[REDACTED]&limit=5&access_token=[REDACTED]" });
       const detail = (await call("GET", `/api/v1/logs/api-calls/${row.id}`, { token: admin })).body;
       expect(detail.requestHeaders).toMatchObject({ authorization: "[REDACTED]", cookie: "[REDACTED]", "x-note": "see [REDACTED]" });
-      expect(JSON.parse(detail.requestBody)).toEqual({ password: "[REDACTED]", nested: { apiKey: "[REDACTED]", clientSecret: "[REDACTED]" }, note: "my token is [REDACTED] and key [REDACTED] and [REDACTED]", name: "kept" });
-      expect(JSON.parse(detail.responseBody)).toMatchObject({ message: "bad", token: "[REDACTED]", echo: { password: "[REDACTED]", name: "kept" } });
+      expect(JSON.parse(detail.requestBody)).toEqual({
+        password: "[REDACTED]",
+        nested: { apiKey: "[REDACTED]", clientSecret: "[REDACTED]" },
+        note: "my token is [REDACTED] and key [REDACTED] and [REDACTED]",
+        name: "kept",
+      });
+      expect(JSON.parse(detail.responseBody)).toMatchObject({
+        message: "bad",
+        token: "[REDACTED]",
+        echo: { password: "[REDACTED]", name: "kept" },
+      });
     } finally {
       await echo.close();
     }
@@ -213,7 +261,16 @@ describe("secrets never reach a stored log", () => {
     const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
     const posted = await call("POST", "/api/v1/extension-events", {
       headers: { cookie, "x-csrf-token": csrfToken },
-      body: { appId, cardUid: "deal-card", location: "crm.record.tab", kind: "LOG", level: "info", message: `logger.info(${token})`, traceId: newTraceId(), spanId: newSpanId() },
+      body: {
+        appId,
+        cardUid: "deal-card",
+        location: "crm.record.tab",
+        kind: "LOG",
+        level: "info",
+        message: `logger.info(${token})`,
+        traceId: newTraceId(),
+        spanId: newSpanId(),
+      },
     });
     expect(posted.status).toBe(202);
     await waitForLogs(appId, "functions", 1);
@@ -226,7 +283,17 @@ describe("secrets never reach a stored log", () => {
       await db.selectFrom("extension_events").selectAll().execute(),
       await db.selectFrom("security_events").selectAll().execute(),
     ]);
-    for (const secret of [token, pak, admin, "hunter2hunter2", "nestedkey123", "clientsecret1", "querysecret1", "cookiesecret1", "s3cr3t-value-99"]) {
+    for (const secret of [
+      token,
+      pak,
+      admin,
+      "hunter2hunter2",
+      "nestedkey123",
+      "clientsecret1",
+      "querysecret1",
+      "cookiesecret1",
+      "s3cr3t-value-99",
+    ]) {
       expect(stored).not.toContain(secret);
     }
     expect(stored).toContain("[REDACTED]");
@@ -256,8 +323,14 @@ describe("encoded secrets never reach a stored log", () => {
     const [row] = await server.platform.store.db.selectFrom("function_runs").selectAll().where("app_id", "=", appId).execute();
     const stored = JSON.stringify(row);
     // The run of base64 fixed by the secret's own bytes, at each of the three alignments, must be gone.
-    for (const shift of ["", "a", "ab"]) expect(stored).not.toContain(b64(`${shift}${secret}`).slice(shift.length === 0 ? 0 : shift.length + 1, -4));
-    for (const form of [Buffer.from(secret).toString("base64url").slice(0, -3), encodeURIComponent(secret), Buffer.from(secret).toString("hex"), Buffer.from(secret).toString("hex").toUpperCase()]) {
+    for (const shift of ["", "a", "ab"])
+      expect(stored).not.toContain(b64(`${shift}${secret}`).slice(shift.length === 0 ? 0 : shift.length + 1, -4));
+    for (const form of [
+      Buffer.from(secret).toString("base64url").slice(0, -3),
+      encodeURIComponent(secret),
+      Buffer.from(secret).toString("hex"),
+      Buffer.from(secret).toString("hex").toUpperCase(),
+    ]) {
       expect(stored).not.toContain(form);
     }
     expect(stored.match(/\[REDACTED\]/g)?.length).toBeGreaterThanOrEqual(printed.length);
@@ -270,10 +343,21 @@ describe("function runs", () => {
     const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
     functionRun(appId);
     clock.advance(5);
-    const failed = functionRun(appId, { functionName: "save", outcome: "TIMEOUT", error: { type: "TIMEOUT", message: "Timed out after 15000 ms", stack: "at main" } });
+    const failed = functionRun(appId, {
+      functionName: "save",
+      outcome: "TIMEOUT",
+      error: { type: "TIMEOUT", message: "Timed out after 15000 ms", stack: "at main" },
+    });
     const rows = await waitForLogs(appId, "functions", 2);
     expect(rows.map((r: { functionName: string }) => r.functionName)).toEqual(["save", "get-data"]);
-    expect(rows[0]).toMatchObject({ outcome: "TIMEOUT", traceId: failed.traceId, spanId: failed.spanId, buildId: 7, peakRssBytes: 50_000_000, invoker: { userId: 1 } });
+    expect(rows[0]).toMatchObject({
+      outcome: "TIMEOUT",
+      traceId: failed.traceId,
+      spanId: failed.spanId,
+      buildId: 7,
+      peakRssBytes: 50_000_000,
+      invoker: { userId: 1 },
+    });
     expect((await logs(appId, "functions", "?function=get-data")).body.results).toHaveLength(1);
     expect((await logs(appId, "functions", "?status=error")).body.results.map((r: { outcome: string }) => r.outcome)).toEqual(["TIMEOUT"]);
     expect((await logs(appId, "functions", "?status=success")).body.results).toHaveLength(1);
@@ -341,7 +425,9 @@ describe("filters and paging", () => {
     expect((await call("GET", "/api/v1/logs/api-calls/abc", { token: admin })).status).toBe(404);
     expect((await call("GET", "/api/v1/logs/api-calls/999999999", { token: admin })).status).toBe(404);
     expect((await logs(999_999, "api-calls")).status).toBe(404);
-    expect((await call("GET", `/api/v1/private-apps/${app.appId}/overview?range=1y`, { token: admin })).body.message).toContain("range must be one of 1h, 1d, 1w");
+    expect((await call("GET", `/api/v1/private-apps/${app.appId}/overview?range=1y`, { token: admin })).body.message).toContain(
+      "range must be one of 1h, 1d, 1w",
+    );
   });
 
   it("shows logs to super admins of the account only", async () => {
@@ -349,11 +435,19 @@ describe("filters and paging", () => {
     const other = await createAccount(server.platform, { name: "Other", admin: { email: `other-${Date.now()}@example.com` } });
     const otherToken = await developerToken(other.personalAccessKey);
     expect((await call("GET", `/api/v1/private-apps/${app.appId}/logs/api-calls`, { token: otherToken })).status).toBe(404);
-    const user = await server.platform.store.db.selectFrom("users").select("id").where("email", "=", other.superAdmin.email).executeTakeFirstOrThrow();
+    const user = await server.platform.store.db
+      .selectFrom("users")
+      .select("id")
+      .where("email", "=", other.superAdmin.email)
+      .executeTakeFirstOrThrow();
     await server.platform.store.db.insertInto("memberships").values({ account_id: accountId, user_id: user.id, role: "user" }).execute();
     const { cookie } = await signIn(other.superAdmin.email, other.superAdmin.password);
     const { csrfToken } = (await (await fetch(`${server.url}/api/v1/session`, { headers: { cookie } })).json()) as { csrfToken: string };
-    await fetch(`${server.url}/api/v1/session/account`, { method: "PUT", headers: { cookie, "content-type": "application/json", "x-csrf-token": csrfToken }, body: JSON.stringify({ accountId }) });
+    await fetch(`${server.url}/api/v1/session/account`, {
+      method: "PUT",
+      headers: { cookie, "content-type": "application/json", "x-csrf-token": csrfToken },
+      body: JSON.stringify({ accountId }),
+    });
     const denied = await call("GET", `/api/v1/private-apps/${app.appId}/logs/api-calls`, { headers: { cookie } });
     expect(denied.status).toBe(403);
     expect(denied.body.message).toContain("Only super admins");
@@ -368,23 +462,47 @@ describe("extension events", () => {
     const traceId = newTraceId();
     const spanId = newSpanId();
     const base = { appId, cardUid: "deal-card", location: "crm.record.tab", objectTypeId: "0-3", objectId: 123, traceId, spanId };
-    const res = await call("POST", "/api/v1/extension-events", { headers, body: [{ ...base, kind: "RENDER_FAILURE", message: "TypeError: x is undefined", durationMs: 35 }, { ...base, kind: "LOG", level: "warn", message: "slow" }] });
+    const res = await call("POST", "/api/v1/extension-events", {
+      headers,
+      body: [
+        { ...base, kind: "RENDER_FAILURE", message: "TypeError: x is undefined", durationMs: 35 },
+        { ...base, kind: "LOG", level: "warn", message: "slow" },
+      ],
+    });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ accepted: 2 });
     const rows = await waitForLogs(appId, "extensions", 2);
-    expect(rows.find((r: { eventType: string }) => r.eventType === "RENDER_FAILURE")).toMatchObject({ level: "ERROR", cardUid: "deal-card", location: "crm.record.tab", objectTypeId: "0-3", objectId: "123", traceId, durationMs: 35, userId: expect.any(Number) });
+    expect(rows.find((r: { eventType: string }) => r.eventType === "RENDER_FAILURE")).toMatchObject({
+      level: "ERROR",
+      cardUid: "deal-card",
+      location: "crm.record.tab",
+      objectTypeId: "0-3",
+      objectId: "123",
+      traceId,
+      durationMs: 35,
+      userId: expect.any(Number),
+    });
     expect((await logs(appId, "extensions", "?level=warn")).body.results.map((r: { message: string }) => r.message)).toEqual(["slow"]);
     expect((await logs(appId, "extensions", "?status=error&card=deal-card")).body.results).toHaveLength(1);
     expect((await logs(appId, "extensions", "?card=other-card")).body.results).toHaveLength(0);
     // The Extensions tab's per-card counts: the failed render counts as a render; the warning is no error.
     const overview = await call("GET", `/api/v1/private-apps/${appId}/overview?range=1h`, { token: admin });
-    expect(overview.body.cards).toEqual([{ cardUid: "deal-card", renders: 1, renderFailures: 1, errors: 0, lastRenderAt: expect.any(String) }]);
+    expect(overview.body.cards).toEqual([
+      { cardUid: "deal-card", renders: 1, renderFailures: 1, errors: 0, lastRenderAt: expect.any(String) },
+    ]);
   });
 
   it("refuses card uids and locations outside the uid character set, and stores a message's control characters as given", async () => {
     const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
     const headers = { cookie, "x-csrf-token": csrfToken };
-    const good = { appId: app.appId, cardUid: "charset-card", location: "crm.record.tab", kind: "LOG", traceId: newTraceId(), spanId: newSpanId() };
+    const good = {
+      appId: app.appId,
+      cardUid: "charset-card",
+      location: "crm.record.tab",
+      kind: "LOG",
+      traceId: newTraceId(),
+      spanId: newSpanId(),
+    };
     const forged = await call("POST", "/api/v1/extension-events", {
       headers,
       body: { ...good, cardUid: "evil-card\u001b[2K\r\u001b]0;PWNED\u0007", location: "crm.record.tab\nINJECTED LINE", message: "m" },
@@ -405,7 +523,15 @@ describe("extension events", () => {
   it("rejects bad events, unknown apps, missing sessions and missing CSRF tokens", async () => {
     const { cookie, csrfToken } = await signIn(server.bootstrap.info.superAdmin.email, server.bootstrap.info.superAdmin.password);
     const headers = { cookie, "x-csrf-token": csrfToken };
-    const good = { appId: app.appId, cardUid: "c", location: "crm.record.tab", kind: "LOG", message: "m", traceId: newTraceId(), spanId: newSpanId() };
+    const good = {
+      appId: app.appId,
+      cardUid: "c",
+      location: "crm.record.tab",
+      kind: "LOG",
+      message: "m",
+      traceId: newTraceId(),
+      spanId: newSpanId(),
+    };
     const bad = await call("POST", "/api/v1/extension-events", { headers, body: { ...good, traceId: "abc", kind: "EXPLODED" } });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain("Invalid request body for extension events");
@@ -425,7 +551,13 @@ describe("traces", () => {
     const traceId = newTraceId();
     const renderSpan = newSpanId();
     const card = { appId, cardUid: "deal-card", location: "crm.record.tab", traceId, spanId: renderSpan };
-    await call("POST", "/api/v1/extension-events", { headers: { cookie, "x-csrf-token": csrfToken }, body: [{ ...card, kind: "RENDER_SUCCESS", durationMs: 120 }, { ...card, kind: "LOG", level: "INFO", message: "calling get-data" }] });
+    await call("POST", "/api/v1/extension-events", {
+      headers: { cookie, "x-csrf-token": csrfToken },
+      body: [
+        { ...card, kind: "RENDER_SUCCESS", durationMs: 120 },
+        { ...card, kind: "LOG", level: "INFO", message: "calling get-data" },
+      ],
+    });
     clock.advance(1000);
     const run = functionRun(appId, { traceId, parentSpanId: renderSpan, durationMs: 80, startedAt: clock.now() });
     clock.advance(1000);
@@ -466,7 +598,11 @@ describe("overview", () => {
     await waitForLogs(appId, "functions", 2);
     const res = await call("GET", `/api/v1/private-apps/${appId}/overview?range=1h`, { token: admin });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ range: "1h", bucketMs: 300_000, totals: { apiCalls: 2, apiErrors: 0, functionRuns: 2, functionErrors: 1, renders: 0 } });
+    expect(res.body).toMatchObject({
+      range: "1h",
+      bucketMs: 300_000,
+      totals: { apiCalls: 2, apiErrors: 0, functionRuns: 2, functionErrors: 1, renders: 0 },
+    });
     expect(res.body.buckets).toHaveLength(12);
     const filled = res.body.buckets.filter((b: { apiCalls: { "2xx": number } }) => b.apiCalls["2xx"] > 0);
     expect(filled).toHaveLength(1);
@@ -536,9 +672,13 @@ describe("retention", () => {
     if (server.platform.store.engine === "postgres") {
       const schedule = await sql<{ cron: string }>`SELECT cron FROM pgboss.schedule WHERE name = 'logs.retention'`.execute(db);
       expect(schedule.rows).toEqual([{ cron: "0 * * * *" }]);
-      await expect.poll(async () => (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = 'logs.retention'`.execute(db)).rows).toEqual([{ state: "completed" }]);
+      await expect
+        .poll(async () => (await sql<{ state: string }>`SELECT state FROM pgboss.job WHERE name = 'logs.retention'`.execute(db)).rows)
+        .toEqual([{ state: "completed" }]);
     } else {
-      await expect.poll(() => db.selectFrom("jobs").select("status").where("kind", "=", "logs.retention").execute()).toEqual([{ status: "done" }]);
+      await expect
+        .poll(() => db.selectFrom("jobs").select("status").where("kind", "=", "logs.retention").execute())
+        .toEqual([{ status: "done" }]);
     }
   });
 

@@ -27,12 +27,17 @@ interface Session {
 }
 
 async function signIn(who: { email: string; password: string }): Promise<Session> {
-  const res = await fetch(`${server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(who) });
+  const res = await fetch(`${server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(who),
+  });
   expect(res.status).toBe(200);
   return { cookie: res.headers.get("set-cookie")!.split(";")[0]!, csrfToken: ((await res.json()) as { csrfToken: string }).csrfToken };
 }
 
-const installUrl = (params: Record<string, string>) => `${server.url}/oauth/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, scope: SCOPE, ...params })}`;
+const installUrl = (params: Record<string, string>) =>
+  `${server.url}/oauth/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, scope: SCOPE, ...params })}`;
 
 async function consentPage(session: Session | undefined, params: Record<string, string> = {}) {
   const res = await fetch(installUrl(params), { headers: session ? { cookie: session.cookie } : {} });
@@ -41,10 +46,27 @@ async function consentPage(session: Session | undefined, params: Record<string, 
 
 /** The consent page's form post, as the browser sends it: the page's fields plus the chosen account. */
 async function consent(session: Session, accountId: number, params: Record<string, string> = {}) {
-  const form = new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, scope: SCOPE, state: "st-1", csrf_token: session.csrfToken, account_id: String(accountId), ...params });
-  const res = await fetch(`${server.url}/oauth/authorize`, { method: "POST", headers: { cookie: session.cookie, "content-type": "application/x-www-form-urlencoded" }, body: form, redirect: "manual" });
+  const form = new URLSearchParams({
+    client_id: clientId,
+    redirect_uri: REDIRECT,
+    scope: SCOPE,
+    state: "st-1",
+    csrf_token: session.csrfToken,
+    account_id: String(accountId),
+    ...params,
+  });
+  const res = await fetch(`${server.url}/oauth/authorize`, {
+    method: "POST",
+    headers: { cookie: session.cookie, "content-type": "application/x-www-form-urlencoded" },
+    body: form,
+    redirect: "manual",
+  });
   const text = await res.text();
-  return { status: res.status, location: res.headers.get("location"), body: text.startsWith("{") ? (JSON.parse(text) as Record<string, any>) : text };
+  return {
+    status: res.status,
+    location: res.headers.get("location"),
+    body: text.startsWith("{") ? (JSON.parse(text) as Record<string, any>) : text,
+  };
 }
 
 async function codeFor(session: Session, params: Record<string, string> = {}): Promise<string> {
@@ -54,10 +76,15 @@ async function codeFor(session: Session, params: Record<string, string> = {}): P
 }
 
 const oauthClient = () => new Client({ basePath: server.url });
-const exchange = (code: string, redirect = REDIRECT, secret = clientSecret) => oauthClient().oauth.tokensApi.create("authorization_code", code, redirect, clientId, secret);
+const exchange = (code: string, redirect = REDIRECT, secret = clientSecret) =>
+  oauthClient().oauth.tokensApi.create("authorization_code", code, redirect, clientId, secret);
 
 async function tokenCall(form: Record<string, string>) {
-  const res = await fetch(`${server.url}/oauth/v1/token`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
+  const res = await fetch(`${server.url}/oauth/v1/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(form),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -77,7 +104,13 @@ beforeAll(async () => {
   const db = server.platform.store.db;
   const user = await db
     .insertInto("users")
-    .values({ email: plainUserB.email, password_hash: await hashPassword(plainUserB.password), first_name: "Plain", last_name: "User", created_at: clock.now() })
+    .values({
+      email: plainUserB.email,
+      password_hash: await hashPassword(plainUserB.password),
+      first_name: "Plain",
+      last_name: "User",
+      created_at: clock.now(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   await db.insertInto("memberships").values({ account_id: accountB, user_id: user.id, role: "user" }).execute();
@@ -99,13 +132,20 @@ describe("an OAuth app deployed from its developer account", () => {
     });
     expect(app.body.token).toBeUndefined();
     expect((await api.call("POST", "/api/v1/private-apps/contact_sync_oauth/token/reveal")).status).toBe(404);
-    expect((await api.call("POST", "/api/v1/private-apps/contact_sync_oauth/token/rotate")).body).toMatchObject({ subCategory: "OAUTH_APP_HAS_NO_STATIC_TOKEN" });
+    expect((await api.call("POST", "/api/v1/private-apps/contact_sync_oauth/token/rotate")).body).toMatchObject({
+      subCategory: "OAUTH_APP_HAS_NO_STATIC_TOKEN",
+    });
   });
 
   it("deploys a legacy public-app.json as an OAuth app too", async () => {
     await deployProjectDir(api, path.join(FIXTURES, "public-app-legacy"));
     const app = await api.call("GET", "/api/v1/private-apps/deal-notes-public");
-    expect(app.body.auth).toMatchObject({ type: "oauth", distribution: "marketplace", redirectUrls: [REDIRECT], requiredScopes: ["crm.objects.deals.read"] });
+    expect(app.body.auth).toMatchObject({
+      type: "oauth",
+      distribution: "marketplace",
+      redirectUrls: [REDIRECT],
+      requiredScopes: ["crm.objects.deals.read"],
+    });
   }, 240_000);
 });
 
@@ -128,7 +168,12 @@ describe("install into another account, HubSpot's OAuth 2.0 endpoints, the app t
     expect(back.searchParams.get("state")).toBe("st-1");
 
     const tokens = await exchange(back.searchParams.get("code")!);
-    expect(tokens).toMatchObject({ tokenType: "bearer", expiresIn: 1800, accessToken: expect.any(String), refreshToken: expect.stringMatching(/^na1-/) });
+    expect(tokens).toMatchObject({
+      tokenType: "bearer",
+      expiresIn: 1800,
+      accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^na1-/),
+    });
 
     const asApp = new Client({ accessToken: tokens.accessToken, basePath: server.url });
     const contacts = await asApp.crm.contacts.basicApi.getPage(10, undefined, ["email"]);
@@ -138,29 +183,66 @@ describe("install into another account, HubSpot's OAuth 2.0 endpoints, the app t
 
     // The call is logged with the app and the account it acted on.
     await server.platform.logs.flush();
-    const logged = await server.platform.store.db.selectFrom("api_calls").select(["app_id", "account_id"]).where("app_id", "=", appId).execute();
+    const logged = await server.platform.store.db
+      .selectFrom("api_calls")
+      .select(["app_id", "account_id"])
+      .where("app_id", "=", appId)
+      .execute();
     expect(logged.length).toBeGreaterThan(0);
     expect(new Set(logged.map((l) => l.account_id))).toEqual(new Set([accountB]));
 
-    const refreshed = await oauthClient().oauth.tokensApi.create("refresh_token", undefined, undefined, clientId, clientSecret, tokens.refreshToken);
+    const refreshed = await oauthClient().oauth.tokensApi.create(
+      "refresh_token",
+      undefined,
+      undefined,
+      clientId,
+      clientSecret,
+      tokens.refreshToken,
+    );
     expect(refreshed.accessToken).not.toBe(tokens.accessToken);
-    expect((await new Client({ accessToken: refreshed.accessToken, basePath: server.url }).crm.contacts.basicApi.getPage(1)).results).toHaveLength(1);
+    expect(
+      (await new Client({ accessToken: refreshed.accessToken, basePath: server.url }).crm.contacts.basicApi.getPage(1)).results,
+    ).toHaveLength(1);
 
     const info = await oauthClient().oauth.accessTokensApi.get(refreshed.accessToken);
     expect(info).toMatchObject({ hubId: accountB, appId, tokenType: "access", user: superAdminB.email, expiresIn: 1800 });
     expect([...info.scopes].sort()).toEqual(["crm.objects.contacts.read", "crm.objects.contacts.write", "oauth"]);
-    expect(await oauthClient().oauth.refreshTokensApi.get(tokens.refreshToken)).toMatchObject({ hubId: accountB, clientId, tokenType: "refresh" });
+    expect(await oauthClient().oauth.refreshTokensApi.get(tokens.refreshToken)).toMatchObject({
+      hubId: accountB,
+      clientId,
+      tokenType: "refresh",
+    });
 
-    const installs = await fetch(`${server.url}/api/v1/app-installs`, { headers: { cookie: owner.cookie } }).then((r) => r.json() as Promise<{ results: any[] }>);
+    const installs = await fetch(`${server.url}/api/v1/app-installs`, { headers: { cookie: owner.cookie } }).then(
+      (r) => r.json() as Promise<{ results: any[] }>,
+    );
     expect(installs.results).toEqual([expect.objectContaining({ appId, appName: "Contact sync (OAuth)", developerAccountId: accountA })]);
-    const removed = await fetch(`${server.url}/api/v1/app-installs/${installs.results[0].installId}`, { method: "DELETE", headers: { cookie: owner.cookie, "x-csrf-token": owner.csrfToken } });
+    const removed = await fetch(`${server.url}/api/v1/app-installs/${installs.results[0].installId}`, {
+      method: "DELETE",
+      headers: { cookie: owner.cookie, "x-csrf-token": owner.csrfToken },
+    });
     expect(removed.status).toBe(204);
 
     expect((await apiError(asApp.crm.contacts.basicApi.getPage(1))).code).toBe(401);
     expect((await rawCall(server, refreshed.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(401);
-    expect((await tokenCall({ grant_type: "refresh_token", client_id: clientId, client_secret: clientSecret, refresh_token: tokens.refreshToken })).body).toMatchObject({ status: "BAD_REFRESH_TOKEN" });
+    expect(
+      (
+        await tokenCall({
+          grant_type: "refresh_token",
+          client_id: clientId,
+          client_secret: clientSecret,
+          refresh_token: tokens.refreshToken,
+        })
+      ).body,
+    ).toMatchObject({ status: "BAD_REFRESH_TOKEN" });
 
-    const events = await server.platform.store.db.selectFrom("security_events").select("type").where("account_id", "=", accountB).where("app_id", "=", appId).orderBy("id").execute();
+    const events = await server.platform.store.db
+      .selectFrom("security_events")
+      .select("type")
+      .where("account_id", "=", accountB)
+      .where("app_id", "=", appId)
+      .orderBy("id")
+      .execute();
     expect(events.map((e) => e.type)).toEqual(["APP_INSTALLED", "APP_UNINSTALLED"]);
   });
 
@@ -171,7 +253,14 @@ describe("install into another account, HubSpot's OAuth 2.0 endpoints, the app t
     clock.advance(30 * 60 * 1000 + 1);
     expect((await rawCall(server, tokens.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(401);
     expect((await apiError(exchange(stale))).body).toMatchObject({ status: "BAD_AUTH_CODE" });
-    const again = await oauthClient().oauth.tokensApi.create("refresh_token", undefined, undefined, clientId, clientSecret, tokens.refreshToken);
+    const again = await oauthClient().oauth.tokensApi.create(
+      "refresh_token",
+      undefined,
+      undefined,
+      clientId,
+      clientSecret,
+      tokens.refreshToken,
+    );
     expect((await rawCall(server, again.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(200);
   });
 });
@@ -180,14 +269,31 @@ describe("hostile cases", () => {
   it("refuses a wrong client secret, a reused code and a redirect URI other than the code's", async () => {
     const owner = await signIn(superAdminB);
     const code = await codeFor(owner);
-    expect(await apiError(exchange(code, REDIRECT, "not-the-secret"))).toMatchObject({ code: 400, body: { status: "BAD_CLIENT_SECRET", correlationId: expect.any(String) } });
-    expect((await tokenCall({ grant_type: "authorization_code", client_id: "nope", client_secret: clientSecret, redirect_uri: REDIRECT, code })).body).toMatchObject({ status: "BAD_CLIENT_ID" });
+    expect(await apiError(exchange(code, REDIRECT, "not-the-secret"))).toMatchObject({
+      code: 400,
+      body: { status: "BAD_CLIENT_SECRET", correlationId: expect.any(String) },
+    });
+    expect(
+      (await tokenCall({ grant_type: "authorization_code", client_id: "nope", client_secret: clientSecret, redirect_uri: REDIRECT, code }))
+        .body,
+    ).toMatchObject({ status: "BAD_CLIENT_ID" });
     expect((await apiError(exchange(code, OTHER_REDIRECT))).body).toMatchObject({ status: "MISMATCH_REDIRECT_URI_AUTH_CODE" });
     const first = await exchange(code);
     expect((await apiError(exchange(code))).body).toMatchObject({ status: "BAD_AUTH_CODE" });
     // The replay also kills what the first exchange issued.
-    expect((await tokenCall({ grant_type: "refresh_token", client_id: clientId, client_secret: clientSecret, refresh_token: first.refreshToken })).body).toMatchObject({ status: "BAD_REFRESH_TOKEN" });
-    expect((await tokenCall({ grant_type: "password", client_id: clientId, client_secret: clientSecret })).body).toMatchObject({ status: "BAD_GRANT_TYPE" });
+    expect(
+      (
+        await tokenCall({
+          grant_type: "refresh_token",
+          client_id: clientId,
+          client_secret: clientSecret,
+          refresh_token: first.refreshToken,
+        })
+      ).body,
+    ).toMatchObject({ status: "BAD_REFRESH_TOKEN" });
+    expect((await tokenCall({ grant_type: "password", client_id: clientId, client_secret: clientSecret })).body).toMatchObject({
+      status: "BAD_GRANT_TYPE",
+    });
   });
 
   it("refuses install URLs with an unlisted redirect URI or an undeclared scope, before any consent", async () => {
@@ -198,10 +304,18 @@ describe("hostile cases", () => {
     // Exact match: a longer path on a listed URL is another URL.
     expect((await consentPage(owner, { redirect_uri: `${REDIRECT}/x` })).status).toBe(400);
     const undeclared = await consentPage(owner, { scope: `${SCOPE} crm.objects.companies.read` });
-    expect(JSON.parse(undeclared.text)).toMatchObject({ status: "BAD_SCOPES", message: expect.stringContaining("crm.objects.companies.read") });
-    expect(JSON.parse((await consentPage(owner, { scope: "oauth" })).text)).toMatchObject({ status: "BAD_SCOPES", message: expect.stringContaining("missing: crm.objects.contacts.read") });
+    expect(JSON.parse(undeclared.text)).toMatchObject({
+      status: "BAD_SCOPES",
+      message: expect.stringContaining("crm.objects.companies.read"),
+    });
+    expect(JSON.parse((await consentPage(owner, { scope: "oauth" })).text)).toMatchObject({
+      status: "BAD_SCOPES",
+      message: expect.stringContaining("missing: crm.objects.contacts.read"),
+    });
     expect((await consent(owner, accountB, { scope: `${SCOPE} crm.objects.companies.read` })).body).toMatchObject({ status: "BAD_SCOPES" });
-    expect(JSON.parse((await consentPage(owner, { client_id: "00000000-0000-0000-0000-000000000000" })).text)).toMatchObject({ status: "BAD_CLIENT_ID" });
+    expect(JSON.parse((await consentPage(owner, { client_id: "00000000-0000-0000-0000-000000000000" })).text)).toMatchObject({
+      status: "BAD_CLIENT_ID",
+    });
   });
 
   it("lets only a super admin install, with the console's CSRF token", async () => {
@@ -241,7 +355,12 @@ describe("hostile cases", () => {
     expect((await apiError(exchange(code))).body).toMatchObject({ status: "BAD_CLIENT_SECRET" });
     expect((await exchange(code, REDIRECT, rotated)).tokenType).toBe("bearer");
     clientSecret = rotated;
-    const events = await server.platform.store.db.selectFrom("security_events").select("type").where("account_id", "=", accountA).where("app_id", "=", appId).execute();
+    const events = await server.platform.store.db
+      .selectFrom("security_events")
+      .select("type")
+      .where("account_id", "=", accountA)
+      .where("app_id", "=", appId)
+      .execute();
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["CLIENT_SECRET_VIEWED", "CLIENT_SECRET_ROTATED"]));
   });
 });

@@ -28,15 +28,26 @@ async function member(role: Role, label: string): Promise<Member> {
     .executeTakeFirstOrThrow();
   await p.store.db.insertInto("memberships").values({ account_id: accountId, user_id: id, role }).execute();
   const key = await createPersonalAccessKey(p, accountId, id, "cli");
-  const res = await fetch(`${server.url}/api/v1/session`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   const body = (await res.json()) as { csrfToken: string };
-  return { api: new ProjectApi(server.url, key.key), session: { cookie: res.headers.getSetCookie()[0]!.split(";")[0]!, csrf: body.csrfToken } };
+  return {
+    api: new ProjectApi(server.url, key.key),
+    session: { cookie: res.headers.getSetCookie()[0]!.split(";")[0]!, csrf: body.csrfToken },
+  };
 }
 
 async function viaSession(m: Member, method: string, url: string, body?: unknown): Promise<ApiResponse> {
   const res = await fetch(server.url + url, {
     method,
-    headers: { cookie: m.session.cookie, "x-csrf-token": m.session.csrf, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    headers: {
+      cookie: m.session.cookie,
+      "x-csrf-token": m.session.csrf,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await res.text();
@@ -45,7 +56,11 @@ async function viaSession(m: Member, method: string, url: string, body?: unknown
 
 const expectRefused = (res: ApiResponse) => {
   expect(res.status, JSON.stringify(res.body)).toBe(403);
-  expect(res.body).toMatchObject({ status: "error", category: "USER_DOES_NOT_HAVE_PERMISSIONS", message: expect.stringContaining("Only admins") });
+  expect(res.body).toMatchObject({
+    status: "error",
+    category: "USER_DOES_NOT_HAVE_PERMISSIONS",
+    message: expect.stringContaining("Only admins"),
+  });
   expect(res.body.correlationId).toMatch(/^[0-9a-f-]{36}$/);
 };
 
@@ -72,7 +87,9 @@ describe("the develop permission", () => {
 
   it("refuses a `user` deploy (v1 and v3, CLI and console) while an admin's deploy goes through", async () => {
     expectRefused(await plain.api.call("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: "perm-app", buildId: 1 } }));
-    expectRefused(await plain.api.call("POST", "/dfs/deploy/v3/deploys/queue/async", { body: { projectName: "perm-app", targetBuildId: 1 } }));
+    expectRefused(
+      await plain.api.call("POST", "/dfs/deploy/v3/deploys/queue/async", { body: { projectName: "perm-app", targetBuildId: 1 } }),
+    );
     expectRefused(await viaSession(plain, "POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: "perm-app", buildId: 1 }));
     const deploy = await admin.api.call("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: "perm-app", buildId: 1 } });
     expect(deploy.status, JSON.stringify(deploy.body)).toBe(200);

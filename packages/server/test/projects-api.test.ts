@@ -20,7 +20,12 @@ describe("developer/projects/v1", () => {
   it("creates a project and returns HubSpot's Project shape, by name and in the list", async () => {
     const created = await api.call("POST", "/developer/projects/v1", { body: { name: "crm-tools" } });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ id: expect.any(Number), name: "crm-tools", portalId: server.bootstrap.info.accountId, isLocked: false });
+    expect(created.body).toMatchObject({
+      id: expect.any(Number),
+      name: "crm-tools",
+      portalId: server.bootstrap.info.accountId,
+      isLocked: false,
+    });
     expect(created.body.latestBuild).toBeUndefined();
     const byName = await api.call("GET", "/developer/projects/v1/by-name/crm-tools");
     expect(byName.body).toMatchObject({ id: created.body.id, name: "crm-tools" });

@@ -55,7 +55,14 @@ describe("upload → build → auto-deploy of seed-example", () => {
   }, 300_000);
 
   it("builds one sub-build per component, each with its status and timings", () => {
-    expect(build).toMatchObject({ buildId: 1, status: "SUCCESS", projectName: "seed", platformVersion: "2023.2", uploadMessage: "first", isAutoDeployEnabled: true });
+    expect(build).toMatchObject({
+      buildId: 1,
+      status: "SUCCESS",
+      projectName: "seed",
+      platformVersion: "2023.2",
+      uploadMessage: "first",
+      isAutoDeployEnabled: true,
+    });
     expect(build.activitySource).toMatchObject({ type: "HUBSPOT_USER", userId: expect.any(Number) });
     const subs = build.subbuildStatuses.map((s: any) => [s.buildName, s.buildType, s.status, s.visible]);
     expect(subs).toEqual([
@@ -68,11 +75,18 @@ describe("upload → build → auto-deploy of seed-example", () => {
 
   it("serves the structure that ties sub-builds to their app", async () => {
     const res = await api.call("GET", "/dfs/v1/builds/by-project-name/seed/builds/1/structure");
-    expect(res.body).toEqual({ topLevelComponentsWithChildren: { "app:unique-app-name": ["card:unique-app-name:example-card", "functions:unique-app-name"] } });
+    expect(res.body).toEqual({
+      topLevelComponentsWithChildren: { "app:unique-app-name": ["card:unique-app-name:example-card", "functions:unique-app-name"] },
+    });
   });
 
   it("stores the artifact: a card IIFE, a CommonJS function bundle and the manifest", async () => {
-    const row = await db().selectFrom("builds").select(["id", "account_id"]).where("project_id", "=", project.id).where("build_number", "=", 1).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom("builds")
+      .select(["id", "account_id"])
+      .where("project_id", "=", project.id)
+      .where("build_number", "=", 1)
+      .executeTakeFirstOrThrow();
     const files = await loadBuildArtifact(db(), row.account_id, row.id);
     expect(files).toBeDefined();
     const manifest = JSON.parse(files!.get("manifest.json")!.toString());
@@ -90,20 +104,38 @@ describe("upload → build → auto-deploy of seed-example", () => {
     expect(build.deployStatusTaskLocator).toMatchObject({ id: String(build.autoDeployId) });
     const deploy = await api.waitForDeploy("seed", build.autoDeployId);
     expect(deploy).toMatchObject({ deployId: build.autoDeployId, buildId: 1, status: "SUCCESS", projectName: "seed" });
-    expect(deploy.subdeployStatuses).toEqual([expect.objectContaining({ deployName: "unique-app-name", deployType: "PRIVATE_APP", status: "SUCCESS", action: "INSTALL" })]);
+    expect(deploy.subdeployStatuses).toEqual([
+      expect.objectContaining({ deployName: "unique-app-name", deployType: "PRIVATE_APP", status: "SUCCESS", action: "INSTALL" }),
+    ]);
     const structure = await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/seed/deploys/${build.autoDeployId}/structure`);
     expect(structure.body).toEqual({ topLevelComponentsWithChildren: { "app:unique-app-name": [] } });
-    const app = await db().selectFrom("private_apps").selectAll().where("project_id", "=", project.id).where("deleted_at", "is", null).executeTakeFirstOrThrow();
+    const app = await db()
+      .selectFrom("private_apps")
+      .selectAll()
+      .where("project_id", "=", project.id)
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow();
     expect(app).toMatchObject({ uid: "unique-app-name", name: "Get started App with React" });
-    const components = await db().selectFrom("app_components").select(["kind", "name"]).where("app_id", "=", app.id).orderBy("kind").execute();
-    expect(components).toEqual([{ kind: "card", name: "example-card" }, { kind: "function", name: "myFunc" }]);
+    const components = await db()
+      .selectFrom("app_components")
+      .select(["kind", "name"])
+      .where("app_id", "=", app.id)
+      .orderBy("kind")
+      .execute();
+    expect(components).toEqual([
+      { kind: "card", name: "example-card" },
+      { kind: "function", name: "myFunc" },
+    ]);
     const p = await api.call("GET", "/developer/projects/v1/by-name/seed");
     expect(p.body).toMatchObject({ deployedBuildId: 1, latestBuild: { buildId: 1, isDeployed: true } });
     const deployed = await api.call("GET", `/dfs/v1/projects-deployed-build/${project.id}`);
     expect(deployed.body.topLevelComponentMetadata[0]).toMatchObject({
       componentName: "unique-app-name",
       deployOutput: { appId: app.id },
-      featureComponents: [{ componentName: "example-card", type: { name: "CRM_CARD_V2" } }, { componentName: "myFunc", type: { name: "APP_FUNCTION" } }],
+      featureComponents: [
+        { componentName: "example-card", type: { name: "CRM_CARD_V2" } },
+        { componentName: "myFunc", type: { name: "APP_FUNCTION" } },
+      ],
     });
   });
 
@@ -118,7 +150,9 @@ describe("upload → build → auto-deploy of seed-example", () => {
 
   it("answers combined/warn with a logs array", async () => {
     expect((await api.call("GET", "/dfs/logging/v1/logs/projects/seed/builds/1/combined/warn")).body).toEqual({ logs: [] });
-    expect((await api.call("GET", `/dfs/logging/v1/logs/projects/seed/deploys/${build.autoDeployId}/combined/warn`)).body).toEqual({ logs: [] });
+    expect((await api.call("GET", `/dfs/logging/v1/logs/projects/seed/deploys/${build.autoDeployId}/combined/warn`)).body).toEqual({
+      logs: [],
+    });
   });
 });
 
@@ -144,7 +178,13 @@ describe("history, manual deploys, removals and rollback", () => {
   it("warns before a deploy that removes a card (v1 error, v3 DEPLOY_BLOCKED), deploys once confirmed, and rolls back", async () => {
     // Build 2: the same app without its card. Its auto-deploy must not remove the card on its own.
     const noCard = await seedVariant({
-      "app/app.json": JSON.stringify({ name: "Get started App with React", description: "d", scopes: ["crm.objects.contacts.read"], uid: "history-app", public: false }),
+      "app/app.json": JSON.stringify({
+        name: "Get started App with React",
+        description: "d",
+        scopes: ["crm.objects.contacts.read"],
+        uid: "history-app",
+        public: false,
+      }),
     });
     const upload = await api.upload(name, noCard, { platformVersion: "2023.2" });
     const build2 = await api.waitForBuild(name, upload.body.buildId);
@@ -156,25 +196,45 @@ describe("history, manual deploys, removals and rollback", () => {
 
     const v1 = await api.call("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId: 2 } });
     expect(v1.status).toBe(400);
-    expect(v1.body).toMatchObject({ category: "VALIDATION_ERROR", subCategory: "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS" });
+    expect(v1.body).toMatchObject({
+      category: "VALIDATION_ERROR",
+      subCategory: "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS",
+    });
     expect(v1.body.context.COMPONENT_NAME[0]).toContain("example-card");
     const v3 = await api.call("POST", "/dfs/deploy/v3/deploys/queue/async", { body: { projectName: name, targetBuildId: 2 } });
-    expect(v3.body).toMatchObject({ buildResultType: "DEPLOY_BLOCKED", issues: [{ uid: "example-card", componentTypeName: "CARD", blockingMessages: [{ isWarning: true }] }] });
+    expect(v3.body).toMatchObject({
+      buildResultType: "DEPLOY_BLOCKED",
+      issues: [{ uid: "example-card", componentTypeName: "CARD", blockingMessages: [{ isWarning: true }] }],
+    });
 
-    const confirmed = await api.call("POST", "/dfs/deploy/v3/deploys/queue/async", { body: { projectName: name, targetBuildId: 2, ignoreWarnings: true } });
+    const confirmed = await api.call("POST", "/dfs/deploy/v3/deploys/queue/async", {
+      body: { projectName: name, targetBuildId: 2, ignoreWarnings: true },
+    });
     expect(confirmed.body).toMatchObject({ buildResultType: "DEPLOY_QUEUED", id: expect.any(String) });
     expect((await api.waitForDeploy(name, Number(confirmed.body.id))).status).toBe("SUCCESS");
-    const app = await db().selectFrom("private_apps").selectAll().where("uid", "=", "history-app").where("deleted_at", "is", null).executeTakeFirstOrThrow();
+    const app = await db()
+      .selectFrom("private_apps")
+      .selectAll()
+      .where("uid", "=", "history-app")
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(app.scopes)).toEqual(["crm.objects.contacts.read"]);
-    expect((await db().selectFrom("app_components").select("name").where("app_id", "=", app.id).execute()).map((c) => c.name)).toEqual(["myFunc"]);
+    expect((await db().selectFrom("app_components").select("name").where("app_id", "=", app.id).execute()).map((c) => c.name)).toEqual([
+      "myFunc",
+    ]);
 
     // Rollback to build 1 restores its card and scopes.
     const back = await api.call("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId: 1 } });
     expect((await api.waitForDeploy(name, back.body.id)).status).toBe("SUCCESS");
     const restored = await db().selectFrom("private_apps").selectAll().where("id", "=", app.id).executeTakeFirstOrThrow();
     expect(JSON.parse(restored.scopes)).toEqual(["crm.objects.contacts.read", "crm.objects.contacts.write"]);
-    expect((await db().selectFrom("app_components").select("name").where("app_id", "=", app.id).orderBy("name").execute()).map((c) => c.name)).toEqual(["example-card", "myFunc"]);
-    expect((await api.call("GET", `/developer/projects/v1/by-name/${name}`)).body).toMatchObject({ deployedBuildId: 1, latestBuild: { buildId: 2 } });
+    expect(
+      (await db().selectFrom("app_components").select("name").where("app_id", "=", app.id).orderBy("name").execute()).map((c) => c.name),
+    ).toEqual(["example-card", "myFunc"]);
+    expect((await api.call("GET", `/developer/projects/v1/by-name/${name}`)).body).toMatchObject({
+      deployedBuildId: 1,
+      latestBuild: { buildId: 2 },
+    });
   });
 
   it("lists builds newest first with cursor paging", async () => {
@@ -201,7 +261,10 @@ describe("history, manual deploys, removals and rollback", () => {
     expect(all.body.paging).toBeUndefined();
     const first = await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys?limit=3`);
     expect(first.body.paging.next.after).toBe(String(first.body.results[2].deployId));
-    const rest = await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys?limit=3&after=${first.body.paging.next.after}`);
+    const rest = await api.call(
+      "GET",
+      `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys?limit=3&after=${first.body.paging.next.after}`,
+    );
     expect(rest.body.results.map((d: any) => d.deployId)).toEqual([all.body.results[3].deployId]);
     expect((await api.call("GET", `/dfs/deploy/v1/deploys/by-project-name/${name}/deploys?after=x`)).status).toBe(400);
     expect((await api.call("GET", "/dfs/deploy/v1/deploys/by-project-name/nope/deploys")).status).toBe(404);
@@ -213,7 +276,9 @@ describe("history, manual deploys, removals and rollback", () => {
     const broken = await seedVariant({ "app/extensions/Example.jsx": "export default (" }, "history-app");
     const upload = await api.upload(name, broken, { platformVersion: "2023.2" });
     await api.waitForBuild(name, upload.body.buildId);
-    const failed = await api.call("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId: upload.body.buildId } });
+    const failed = await api.call("POST", "/dfs/deploy/v1/deploys/queue/async", {
+      body: { projectName: name, buildId: upload.body.buildId },
+    });
     expect(failed.status).toBe(400);
     expect(failed.body.message).toContain("only a successful build can be deployed");
   });
@@ -245,7 +310,10 @@ describe("failed builds", () => {
     expect(byName["example-card"].status).toBe("FAILURE");
     expect(byName["example-card"].standardError.errors[0].message).toMatch(/^app\/extensions\/Example\.jsx:2:\d+ /);
     expect(byName["app.functions"].status).toBe("SUCCESS");
-    expect(byName["fails-app"]).toMatchObject({ status: "FAILURE", standardError: { subCategory: "BuildPipelineErrorType.DEPENDENT_SUBBUILD_FAILED" } });
+    expect(byName["fails-app"]).toMatchObject({
+      status: "FAILURE",
+      standardError: { subCategory: "BuildPipelineErrorType.DEPENDENT_SUBBUILD_FAILED" },
+    });
   });
 });
 
@@ -260,7 +328,14 @@ describe("upload safety", () => {
     ["a path with ..", [{ name: "../evil.js", data: Buffer.from("x") }], "UPLOAD_ZIP_SLIP"],
     ["an absolute path", [{ name: "/etc/evil.js", data: Buffer.from("x") }], "UPLOAD_ZIP_SLIP"],
     ["a symlink", [{ name: "link", data: Buffer.from("/etc/passwd"), unixMode: 0o120777 }], "UPLOAD_SYMLINK"],
-    ["a duplicate entry", [{ name: "a.js", data: Buffer.from("1") }, { name: "a.js", data: Buffer.from("2") }], "UPLOAD_DUPLICATE_ENTRY"],
+    [
+      "a duplicate entry",
+      [
+        { name: "a.js", data: Buffer.from("1") },
+        { name: "a.js", data: Buffer.from("2") },
+      ],
+      "UPLOAD_DUPLICATE_ENTRY",
+    ],
   ])("refuses %s with 400 before storing anything", async (_what, entries, code) => {
     const res = await upload(rawZip(entries));
     expect(res.status).toBe(400);

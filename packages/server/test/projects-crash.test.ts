@@ -20,7 +20,8 @@ const baseEnv = () => ({
   SPROCKET_JOB_POLL_MS: "100",
   ...(db.databaseUrl ? { SPROCKET_DATABASE_URL: db.databaseUrl } : {}),
 });
-const start = async (testHooks?: TestHooks) => (running = await spawnServer({ port, dataDir: db.dataDir, env: baseEnv(), ...(testHooks && { testHooks }) }));
+const start = async (testHooks?: TestHooks) =>
+  (running = await spawnServer({ port, dataDir: db.dataDir, env: baseEnv(), ...(testHooks && { testHooks }) }));
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -85,11 +86,29 @@ describe("crash safety (the real server, killed with SIGKILL)", () => {
 
     const live = () =>
       withStore(async (store) => {
-        const project = await store.db.selectFrom("projects").select(["id", "deployed_build_id"]).where("name", "=", "crashy").executeTakeFirstOrThrow();
-        const deployed = await store.db.selectFrom("builds").select("build_number").where("id", "=", project.deployed_build_id!).executeTakeFirstOrThrow();
-        const app = await store.db.selectFrom("private_apps").select(["id", "scopes", "active_build_id"]).where("project_id", "=", project.id).where("deleted_at", "is", null).executeTakeFirstOrThrow();
+        const project = await store.db
+          .selectFrom("projects")
+          .select(["id", "deployed_build_id"])
+          .where("name", "=", "crashy")
+          .executeTakeFirstOrThrow();
+        const deployed = await store.db
+          .selectFrom("builds")
+          .select("build_number")
+          .where("id", "=", project.deployed_build_id!)
+          .executeTakeFirstOrThrow();
+        const app = await store.db
+          .selectFrom("private_apps")
+          .select(["id", "scopes", "active_build_id"])
+          .where("project_id", "=", project.id)
+          .where("deleted_at", "is", null)
+          .executeTakeFirstOrThrow();
         const components = await store.db.selectFrom("app_components").select("build_id").where("app_id", "=", app.id).execute();
-        return { build: deployed.build_number, buildId: project.deployed_build_id, app, componentBuilds: [...new Set(components.map((c) => c.build_id))] };
+        return {
+          build: deployed.build_number,
+          buildId: project.deployed_build_id,
+          app,
+          componentBuilds: [...new Set(components.map((c) => c.build_id))],
+        };
       });
     const before = await live();
     expect(before.build).toBe(1);

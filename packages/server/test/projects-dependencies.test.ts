@@ -22,7 +22,8 @@ afterAll(async () => {
 /** Uploads a fixture's src/ and waits for its build; answers the build and its warnings (`combined/warn`). */
 async function build(fixture: string) {
   const name = path.basename(fixture);
-  if ((await api.call("GET", `/developer/projects/v1/by-name/${name}`)).status === 404) await api.call("POST", "/developer/projects/v1", { body: { name } });
+  if ((await api.call("GET", `/developer/projects/v1/by-name/${name}`)).status === 404)
+    await api.call("POST", "/developer/projects/v1", { body: { name } });
   const upload = await api.upload(name, await zipFixtureSource(fixture), { platformVersion: "2023.2" });
   expect(upload.status, JSON.stringify(upload.body)).toBe(200);
   const done = await api.waitForBuild(name, upload.body.buildId);
@@ -34,7 +35,9 @@ async function build(fixture: string) {
 async function callFunction(appUid: string, parameters: object) {
   const apps = await api.call("GET", "/api/v1/private-apps");
   const appId = apps.body.results.find((a: { uid: string }) => a.uid === appUid).appId;
-  const run = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: "check", parameters } });
+  const run = await api.call("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+    body: { serverlessFunction: "check", parameters },
+  });
   expect(run.status, JSON.stringify(run.body)).toBe(200);
   return run.body.response;
 }
@@ -43,7 +46,11 @@ describe("dependencies install like a user expects", () => {
   it("a package-lock.json out of step builds with npm install, warning with npm's mismatch, and the function runs", async () => {
     const { done, warnings } = await build("deps-lock-out-of-step");
     expect(done.status).toBe("SUCCESS");
-    expect(warnings).toEqual([expect.stringMatching(/^app\/app\.functions\/package-lock\.json is out of step with app\/app\.functions\/package\.json, so npm ci refused it \(Missing: is-odd@/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^app\/app\.functions\/package-lock\.json is out of step with app\/app\.functions\/package\.json, so npm ci refused it \(Missing: is-odd@/,
+      ),
+    ]);
     await api.waitForDeploy("deps-lock-out-of-step", Number(done.deployStatusTaskLocator.id));
     expect(await callFunction("deps-lock-out-of-step-app", { value: 3 })).toEqual({ isNumber: true, isOdd: true });
   });
@@ -77,11 +84,18 @@ describe("dependencies install like a user expects", () => {
       standardError: { subCategory: "BuildPipelineErrorType.BUILD_DEPENDENCY_INSTALL_FAILED" },
     });
     const reason = functions.standardError.errors.map((e: { message: string }) => e.message);
-    expect(reason).toEqual(expect.arrayContaining([functions.errorMessage, "npm error code ETARGET", "npm error notarget No matching version found for is-number@99.0.0."]));
+    expect(reason).toEqual(
+      expect.arrayContaining([
+        functions.errorMessage,
+        "npm error code ETARGET",
+        "npm error notarget No matching version found for is-number@99.0.0.",
+      ]),
+    );
     expect(reason.join("\n")).not.toContain("Usage:");
 
     const settings = buildSettings(server.platform.config);
     const everything = JSON.stringify(done);
-    for (const serverPath of [server.platform.config.dataDir, settings.workDir, settings.depsCacheDir, ".installing-", ".npm-home-"]) expect(everything).not.toContain(serverPath);
+    for (const serverPath of [server.platform.config.dataDir, settings.workDir, settings.depsCacheDir, ".installing-", ".npm-home-"])
+      expect(everything).not.toContain(serverPath);
   });
 });

@@ -27,12 +27,17 @@ beforeAll(async () => {
   commit = commitRepository(
     tmp,
     "crm-app",
-    { from: path.join(FIXTURES, "minimal-async"), files: { "hsproject.json": JSON.stringify({ name: "linked", srcDir: "src", platformVersion: "2025.1" }) } },
+    {
+      from: path.join(FIXTURES, "minimal-async"),
+      files: { "hsproject.json": JSON.stringify({ name: "linked", srcDir: "src", platformVersion: "2025.1" }) },
+    },
     "First version\n\nbody",
   );
 
   await api.call("POST", "/developer/projects/v1", { body: { name: "linked" } });
-  const link = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl, branch: "main", webhookSecret: SECRET } });
+  const link = await api.call("PUT", "/developer/projects/v1/linked/source-integration", {
+    body: { repositoryUrl, branch: "main", webhookSecret: SECRET },
+  });
   expect(link.status).toBe(200);
   expect(link.body.sourceIntegration).toMatchObject({ repositoryName: "crm-app", branch: "main" });
   webhookUrl = link.body.webhookUrl;
@@ -54,7 +59,11 @@ function pushEvent(ref = "refs/heads/main") {
 }
 const sign = (body: string, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
 const post = (body: string, signature: string | undefined, event = "push") =>
-  fetch(webhookUrl, { method: "POST", headers: { "content-type": "application/json", "x-github-event": event, ...(signature ? { "x-hub-signature-256": signature } : {}) }, body });
+  fetch(webhookUrl, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-github-event": event, ...(signature ? { "x-hub-signature-256": signature } : {}) },
+    body,
+  });
 
 describe("git-linked builds", () => {
   it("refuses a push with a wrong or missing signature with 401 and builds nothing", async () => {
@@ -81,9 +90,21 @@ describe("git-linked builds", () => {
     expect(await res.json()).toEqual({ built: true, buildId: 1 });
     const build = await api.waitForBuild("linked", 1);
     expect(build).toMatchObject({ status: "SUCCESS", platformVersion: "2025.1", uploadMessage: "First version" });
-    expect(build.activitySource).toEqual({ type: "GITHUB_USER", commitHash: commit, branch: "main", authorName: "Ada Lovelace", repositoryName: "crm-app", owner: "acme" });
+    expect(build.activitySource).toEqual({
+      type: "GITHUB_USER",
+      commitHash: commit,
+      branch: "main",
+      authorName: "Ada Lovelace",
+      repositoryName: "crm-app",
+      owner: "acme",
+    });
     expect((await api.waitForDeploy("linked", build.autoDeployId)).status).toBe("SUCCESS");
-    const app = await server.platform.store.db.selectFrom("private_apps").select(["uid"]).where("uid", "=", "minimal-async-app").where("deleted_at", "is", null).executeTakeFirst();
+    const app = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select(["uid"])
+      .where("uid", "=", "minimal-async-app")
+      .where("deleted_at", "is", null)
+      .executeTakeFirst();
     expect(app).toBeDefined();
   });
 
@@ -96,12 +117,20 @@ describe("git-linked builds", () => {
   });
 
   it("checks the link's URL, branch and secret", async () => {
-    const bad = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl: "ext::sh -c evil", branch: "main", webhookSecret: SECRET } });
+    const bad = await api.call("PUT", "/developer/projects/v1/linked/source-integration", {
+      body: { repositoryUrl: "ext::sh -c evil", branch: "main", webhookSecret: SECRET },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain("repositoryUrl");
-    const short = await api.call("PUT", "/developer/projects/v1/linked/source-integration", { body: { repositoryUrl, branch: "main", webhookSecret: "short" } });
+    const short = await api.call("PUT", "/developer/projects/v1/linked/source-integration", {
+      body: { repositoryUrl, branch: "main", webhookSecret: "short" },
+    });
     expect(short.body.message).toContain("at least 16");
-    const unknown = await fetch(`${server.url}/git-webhooks/v1/projects/99999`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    const unknown = await fetch(`${server.url}/git-webhooks/v1/projects/99999`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
     expect(unknown.status).toBe(404);
   });
 });

@@ -28,23 +28,42 @@ describe("2025.2 project with pages, settings, webhooks, a workflow action and a
     expect(upload.status, JSON.stringify(upload.body)).toBe(200);
     const build = await api.waitForBuild(name, upload.body.buildId);
     expect(build.status, JSON.stringify(build)).toBe("SUCCESS");
-    expect(build.subbuildStatuses.map((s: { buildName: string; buildType: string; status: string }) => [s.buildName, s.buildType, s.status])).toEqual([
+    expect(
+      build.subbuildStatuses.map((s: { buildName: string; buildType: string; status: string }) => [s.buildName, s.buildType, s.status]),
+    ).toEqual([
       ["features-app", "APPLICATION", "SUCCESS"],
       ["features-home", "PAGE", "SUCCESS"],
       ["features-settings", "SETTINGS", "SUCCESS"],
     ]);
 
     const warn = await api.call("GET", `/dfs/logging/v1/logs/projects/${name}/builds/${upload.body.buildId}/combined/warn`);
-    expect(warn.body.logs.map((l: { message: string }) => l.message)).toEqual([expect.stringMatching(/^app\/scim\/scim-hsmeta\.json:3:11 COMPONENT_NOT_RUN 'scim' components are accepted but not run/)]);
+    expect(warn.body.logs.map((l: { message: string }) => l.message)).toEqual([
+      expect.stringMatching(/^app\/scim\/scim-hsmeta\.json:3:11 COMPONENT_NOT_RUN 'scim' components are accepted but not run/),
+    ]);
 
     const db = server.platform.store.db;
-    const row = await db.selectFrom("builds").innerJoin("projects", "projects.id", "builds.project_id").select(["builds.id", "builds.account_id"]).where("projects.name", "=", name).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom("builds")
+      .innerJoin("projects", "projects.id", "builds.project_id")
+      .select(["builds.id", "builds.account_id"])
+      .where("projects.name", "=", name)
+      .executeTakeFirstOrThrow();
     const files = (await loadBuildArtifact(db, row.account_id, row.id))!;
     const manifest = JSON.parse(files.get("manifest.json")!.toString());
     const app = manifest.apps[0];
     expect(app.extensions).toEqual([
-      { uid: "features-home", type: "page", config: { entrypoint: "/app/pages/Home.tsx", location: "home" }, bundle: "apps/features-app/extensions/features-home.js" },
-      { uid: "features-settings", type: "settings", config: { entrypoint: "/app/settings/Settings.tsx" }, bundle: "apps/features-app/extensions/features-settings.js" },
+      {
+        uid: "features-home",
+        type: "page",
+        config: { entrypoint: "/app/pages/Home.tsx", location: "home" },
+        bundle: "apps/features-app/extensions/features-home.js",
+      },
+      {
+        uid: "features-settings",
+        type: "settings",
+        config: { entrypoint: "/app/settings/Settings.tsx" },
+        bundle: "apps/features-app/extensions/features-settings.js",
+      },
     ]);
     // Bundled as cards are: one classic-script IIFE reading the host's React, with @hubspot/ui-extensions inside.
     for (const ext of app.extensions) expect(files.get(ext.bundle)!.toString()).toMatch(/^\(\(\)=>\{/);
@@ -74,6 +93,12 @@ describe("2025.2 project with pages, settings, webhooks, a workflow action and a
 
     // hs project delete lists every component it would remove, by HubSpot's type names.
     const dry = await api.call("POST", "/dfs/deploy/v3/deploys/delete", { body: { projectName: name, dryRun: true } });
-    expect(dry.body.componentsToRemove.map((c: { componentType: string }) => c.componentType)).toEqual(["APPLICATION", "PAGE", "SETTINGS", "WEBHOOKS", "WORKFLOW_ACTION"]);
+    expect(dry.body.componentsToRemove.map((c: { componentType: string }) => c.componentType)).toEqual([
+      "APPLICATION",
+      "PAGE",
+      "SETTINGS",
+      "WEBHOOKS",
+      "WORKFLOW_ACTION",
+    ]);
   }, 300_000);
 });

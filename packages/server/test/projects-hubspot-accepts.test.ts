@@ -19,7 +19,8 @@ afterAll(async () => {
 
 /** Uploads `fixture`'s srcDir (".": the project folder itself) the way `hs project upload` does and waits for the build. */
 async function upload(fixture: string, srcDir: string, platformVersion: string | undefined) {
-  if ((await api.call("GET", `/developer/projects/v1/by-name/${fixture}`)).status === 404) await api.call("POST", "/developer/projects/v1", { body: { name: fixture } });
+  if ((await api.call("GET", `/developer/projects/v1/by-name/${fixture}`)).status === 404)
+    await api.call("POST", "/developer/projects/v1", { body: { name: fixture } });
   const zip = await zipDirectory(path.join(FIXTURES, fixture, srcDir), { ignore: hubspotUploadIgnore });
   const res = await api.upload(fixture, zip, { platformVersion });
   expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -12,8 +12,30 @@ const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379
  * The ACL docs/operations.md gives an operator, word for word (with its prefix): only the deployment's keys and
  * channels, and only the commands Sprocket sends. A test that passes here proves the documented rule is enough.
  */
-const documentedAcl = (prefix: string, password: string) =>
-  ["on", `>${password}`, "resetkeys", `~${prefix}:*`, "resetchannels", `&${prefix}:*`, "-@all", "+ping", "+info", "+get", "+set", "+del", "+incrby", "+pttl", "+eval", "+evalsha", "+multi", "+exec", "+discard", "+publish", "+subscribe", "+unsubscribe"];
+const documentedAcl = (prefix: string, password: string) => [
+  "on",
+  `>${password}`,
+  "resetkeys",
+  `~${prefix}:*`,
+  "resetchannels",
+  `&${prefix}:*`,
+  "-@all",
+  "+ping",
+  "+info",
+  "+get",
+  "+set",
+  "+del",
+  "+incrby",
+  "+pttl",
+  "+eval",
+  "+evalsha",
+  "+multi",
+  "+exec",
+  "+discard",
+  "+publish",
+  "+subscribe",
+  "+unsubscribe",
+];
 
 describe("Redis with an ACL user and password", () => {
   const admin = new Redis(REDIS_URL);

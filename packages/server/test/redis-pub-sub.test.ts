@@ -81,7 +81,9 @@ describe("signed cluster messages on Redis", () => {
     await expect.poll(() => heard).toEqual([real]);
     // Reported once (not three times): a flood of forgeries does not flood the log.
     expect(refused).toHaveLength(1);
-    expect(String(refused[0])).toContain(`ignored 1 message(s) on Redis channel ${forgedPrefix}:events:deploys not signed by this deployment (last: unsigned)`);
+    expect(String(refused[0])).toContain(
+      `ignored 1 message(s) on Redis channel ${forgedPrefix}:events:deploys not signed by this deployment (last: unsigned)`,
+    );
     await Promise.all([node.close(), peer.close()]);
     await Promise.all(connections.map((c) => c.quit()));
   });

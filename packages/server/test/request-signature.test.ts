@@ -15,7 +15,9 @@ describe("X-HubSpot-Signature-v3", () => {
       const timestamp = Date.now();
       const signature = signatureV3({ clientSecret, method, uri, body, timestamp });
       expect(signature).toBe(Signature.getSignature(method, "v3", { signature: "", clientSecret, url: uri, requestBody: body, timestamp }));
-      expect(Signature.isValid({ signatureVersion: "v3", signature, clientSecret, method, url: uri, requestBody: body, timestamp })).toBe(true);
+      expect(Signature.isValid({ signatureVersion: "v3", signature, clientSecret, method, url: uri, requestBody: body, timestamp })).toBe(
+        true,
+      );
     }
   });
 
@@ -23,7 +25,13 @@ describe("X-HubSpot-Signature-v3", () => {
     const base = { clientSecret, method: "POST", uri: "https://a.example/x", body: "{}", timestamp: 1_700_000_000_000 };
     const signature = signatureV3(base);
     expect(signature).toMatch(/^[A-Za-z0-9+/]{43}=$/);
-    for (const changed of [{ method: "PUT" }, { uri: "https://a.example/y" }, { body: "{ }" }, { timestamp: base.timestamp + 1 }, { clientSecret: "other" }]) {
+    for (const changed of [
+      { method: "PUT" },
+      { uri: "https://a.example/y" },
+      { body: "{ }" },
+      { timestamp: base.timestamp + 1 },
+      { clientSecret: "other" },
+    ]) {
       expect(signatureV3({ ...base, ...changed })).not.toBe(signature);
     }
   });

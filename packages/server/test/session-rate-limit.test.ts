@@ -9,7 +9,12 @@ const clock = manualClock();
 beforeAll(async () => {
   server = await startTestServer({ demoCrm: false, clock });
   const { email, password } = server.bootstrap.info.superAdmin;
-  const res = await server.app.inject({ method: "POST", url: "/api/v1/session", headers: { "content-type": "application/json" }, payload: JSON.stringify({ email, password }) });
+  const res = await server.app.inject({
+    method: "POST",
+    url: "/api/v1/session",
+    headers: { "content-type": "application/json" },
+    payload: JSON.stringify({ email, password }),
+  });
   const cookie = String(res.headers["set-cookie"]).split(";")[0]!;
   headers = { cookie, "x-csrf-token": res.json().csrfToken, "content-type": "application/json" };
 });
@@ -26,7 +31,8 @@ const expectHubSpot429 = (res: { statusCode: number; headers: Record<string, unk
 
 describe("console session rate limits", () => {
   it("answers 429 after 100 CRM calls in 10 seconds, with HubSpot's body and Retry-After", async () => {
-    for (let i = 0; i < 100; i++) expect((await server.app.inject({ method: "GET", url: "/crm/v3/objects/contacts?limit=1", headers })).statusCode).toBe(200);
+    for (let i = 0; i < 100; i++)
+      expect((await server.app.inject({ method: "GET", url: "/crm/v3/objects/contacts?limit=1", headers })).statusCode).toBe(200);
     const over = await server.app.inject({ method: "GET", url: "/crm/v3/objects/contacts?limit=1", headers });
     expectHubSpot429(over, "TEN_SECONDLY_ROLLING");
     expect(over.json()).toMatchObject({ policyName: "TEN_SECONDLY_ROLLING", message: "You have reached your ten_secondly_rolling limit." });
@@ -35,7 +41,8 @@ describe("console session rate limits", () => {
   });
 
   it("holds search to 10 a second", async () => {
-    const search = () => server.app.inject({ method: "POST", url: "/crm/v3/objects/contacts/search", headers, payload: JSON.stringify({ limit: 1 }) });
+    const search = () =>
+      server.app.inject({ method: "POST", url: "/crm/v3/objects/contacts/search", headers, payload: JSON.stringify({ limit: 1 }) });
     for (let i = 0; i < 10; i++) expect((await search()).statusCode).toBe(200);
     expectHubSpot429(await search(), "SECONDLY");
     clock.advance(1001);

@@ -7,7 +7,12 @@ import { ApiLimits } from "../src/apps/rate-limits";
 
 /** F6 (atomic sign-in throttle, per-address cap) and F13 (trustProxy, Secure cookie). */
 const signIn = (server: TestServer, email: string, password: string, headers: Record<string, string> = {}) =>
-  server.app.inject({ method: "POST", url: "/api/v1/session", headers: { "content-type": "application/json", ...headers }, payload: JSON.stringify({ email, password }) });
+  server.app.inject({
+    method: "POST",
+    url: "/api/v1/session",
+    headers: { "content-type": "application/json", ...headers },
+    payload: JSON.stringify({ email, password }),
+  });
 
 describe("sign-in throttle", () => {
   let server: TestServer;
@@ -21,7 +26,9 @@ describe("sign-in throttle", () => {
   it("evaluates at most 10 of 30 parallel wrong passwords; the other 20 are 429 before any hashing", async () => {
     const email = `burst-${Date.now()}@throttle.test`;
     const { superAdmin } = await createAccount(server.platform, { name: "Burst", admin: { email } });
-    const attempts = await Promise.all(Array.from({ length: 30 }, (_, i) => signIn(server, email, i === 29 ? superAdmin.password : `guess-${i}`)));
+    const attempts = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => signIn(server, email, i === 29 ? superAdmin.password : `guess-${i}`)),
+    );
     const statuses = attempts.map((r) => r.statusCode);
     // The right password, sent last in the burst, is among the refused: a 429 means the password was never checked.
     expect(statuses.filter((s) => s === 401).length + statuses.filter((s) => s === 200).length).toBe(10);
@@ -48,10 +55,14 @@ describe("sign-in reservations in Redis (scale-out)", () => {
     try {
       const nodes = clients.map((c) => new ApiLimits(c, prefix));
       const now = Date.now();
-      const tries = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => nodes[i % 2]!.reserveSignIn("who@redis.test", "192.0.2.1", now)));
+      const tries = await Promise.allSettled(
+        Array.from({ length: 30 }, (_, i) => nodes[i % 2]!.reserveSignIn("who@redis.test", "192.0.2.1", now)),
+      );
       const admitted = tries.filter((t): t is PromiseFulfilledResult<() => Promise<void>> => t.status === "fulfilled");
       expect(admitted).toHaveLength(10);
-      expect(tries.filter((t) => t.status === "rejected").map((t) => (t as PromiseRejectedResult).reason.kind)).toEqual(Array(20).fill("limit"));
+      expect(tries.filter((t) => t.status === "rejected").map((t) => (t as PromiseRejectedResult).reason.kind)).toEqual(
+        Array(20).fill("limit"),
+      );
       await admitted[0]!.value();
       await expect(nodes[1]!.reserveSignIn("who@redis.test", "192.0.2.1", now)).resolves.toBeTypeOf("function");
       await expect(nodes[0]!.reserveSignIn("who@redis.test", "192.0.2.1", now)).rejects.toMatchObject({ kind: "limit" });
@@ -75,24 +86,39 @@ describe("behind a trusted proxy", () => {
   it("caps one address at 50 failures across emails (password spraying), other addresses unaffected", async () => {
     const from = { "x-forwarded-for": "203.0.113.7" };
     const stamp = Date.now();
-    const sprayed = await Promise.all(Array.from({ length: 60 }, (_, i) => signIn(server, `spray-${stamp}-${i}@throttle.test`, "Winter2026!", from)));
+    const sprayed = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => signIn(server, `spray-${stamp}-${i}@throttle.test`, "Winter2026!", from)),
+    );
     expect(sprayed.filter((r) => r.statusCode === 401)).toHaveLength(50);
     expect(sprayed.filter((r) => r.statusCode === 429)).toHaveLength(10);
     const blocked = await signIn(server, `spray-${stamp}-fresh@throttle.test`, "Winter2026!", from);
     expect(blocked.statusCode).toBe(429);
-    expect(blocked.json()).toMatchObject({ status: "error", category: "RATE_LIMITS", message: expect.stringContaining("from this address") });
+    expect(blocked.json()).toMatchObject({
+      status: "error",
+      category: "RATE_LIMITS",
+      message: expect.stringContaining("from this address"),
+    });
     // The operator's own sign-in from another address still works.
     const info = server.bootstrap.info;
-    expect((await signIn(server, info.superAdmin.email, info.superAdmin.password, { "x-forwarded-for": "198.51.100.1" })).statusCode).toBe(200);
+    expect((await signIn(server, info.superAdmin.email, info.superAdmin.password, { "x-forwarded-for": "198.51.100.1" })).statusCode).toBe(
+      200,
+    );
   });
 
   it("takes the client address and the scheme from the proxy's headers: security events and a Secure cookie", async () => {
     const info = server.bootstrap.info;
-    const res = await signIn(server, info.superAdmin.email, info.superAdmin.password, { "x-forwarded-for": "198.51.100.9", "x-forwarded-proto": "https" });
+    const res = await signIn(server, info.superAdmin.email, info.superAdmin.password, {
+      "x-forwarded-for": "198.51.100.9",
+      "x-forwarded-proto": "https",
+    });
     expect(res.statusCode).toBe(200);
     expect(String(res.headers["set-cookie"])).toMatch(/;\s*Secure/i);
     await signIn(server, info.superAdmin.email, "wrong", { "x-forwarded-for": "198.51.100.9" });
-    const events = await server.platform.store.db.selectFrom("security_events").select("address").where("type", "=", "SIGN_IN_FAILED").execute();
+    const events = await server.platform.store.db
+      .selectFrom("security_events")
+      .select("address")
+      .where("type", "=", "SIGN_IN_FAILED")
+      .execute();
     expect(events.map((e) => e.address)).toContain("198.51.100.9");
   });
 });
@@ -108,10 +134,17 @@ describe("without proxy trust (the default)", () => {
 
   it("ignores X-Forwarded-For and -Proto: the socket's peer is the client, no Secure over plain HTTP", async () => {
     const info = server.bootstrap.info;
-    const res = await signIn(server, info.superAdmin.email, info.superAdmin.password, { "x-forwarded-for": "198.51.100.9", "x-forwarded-proto": "https" });
+    const res = await signIn(server, info.superAdmin.email, info.superAdmin.password, {
+      "x-forwarded-for": "198.51.100.9",
+      "x-forwarded-proto": "https",
+    });
     expect(String(res.headers["set-cookie"])).not.toMatch(/;\s*Secure/i);
     await signIn(server, info.superAdmin.email, "wrong", { "x-forwarded-for": "198.51.100.9" });
-    const events = await server.platform.store.db.selectFrom("security_events").select("address").where("type", "=", "SIGN_IN_FAILED").execute();
+    const events = await server.platform.store.db
+      .selectFrom("security_events")
+      .select("address")
+      .where("type", "=", "SIGN_IN_FAILED")
+      .execute();
     expect(events.map((e) => e.address)).toEqual(["127.0.0.1"]);
   });
 });

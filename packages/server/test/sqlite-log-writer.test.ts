@@ -49,7 +49,9 @@ describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("the SQLite log wri
   it("writes nothing of a batch whose statement fails, says why, and keeps writing after it", async () => {
     const w = writer();
     const before = await bodies();
-    await expect(w.write([insert("kept?"), { ...insert("x"), sql: "insert into nowhere (body) values (?) returning id" }])).rejects.toThrow(/Log write failed: no such table: nowhere/);
+    await expect(w.write([insert("kept?"), { ...insert("x"), sql: "insert into nowhere (body) values (?) returning id" }])).rejects.toThrow(
+      /Log write failed: no such table: nowhere/,
+    );
     expect(await bodies()).toEqual(before);
     await w.write([insert("after")]);
     expect((await bodies()).at(-1)).toBe("after");
@@ -85,7 +87,9 @@ describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("the SQLite log wri
   it("answers every write with the reason when it cannot open the store", async () => {
     const w = new SqliteLogWriter(path.join(dir, "missing", "store.db"));
     writers.push(w);
-    await expect(w.write([insert("lost")])).rejects.toThrow(/Log write failed: cannot open .*missing.*store\.db: .*(unable to open|directory does not exist)/);
+    await expect(w.write([insert("lost")])).rejects.toThrow(
+      /Log write failed: cannot open .*missing.*store\.db: .*(unable to open|directory does not exist)/,
+    );
     await expect(w.write([insert("lost too")])).rejects.toThrow(/cannot open/);
   });
 

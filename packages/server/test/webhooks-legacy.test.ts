@@ -19,7 +19,12 @@ beforeAll(async () => {
   await receiver.listen();
   const { accountId, personalAccessKey } = server.bootstrap.info;
   findAppId = async (uid: string) => {
-    const row = await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", uid).where("account_id", "=", accountId).executeTakeFirstOrThrow();
+    const row = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select("id")
+      .where("uid", "=", uid)
+      .where("account_id", "=", accountId)
+      .executeTakeFirstOrThrow();
     return Number(row.id);
   };
   api = new ProjectApi(server.url, personalAccessKey);
@@ -33,13 +38,27 @@ afterAll(async () => {
 describe("legacy webhooks.json", () => {
   it("delivers a contact's creation (generic form) and its lastname change (legacy form), signed", async () => {
     const { client } = await crmClient(server, server.bootstrap.info.accountId);
-    const contact = await client.crm.contacts.basicApi.create({ properties: { email: "legacy@example.com", lastname: "Babbage", firstname: "Charles" }, associations: [] });
+    const contact = await client.crm.contacts.basicApi.create({
+      properties: { email: "legacy@example.com", lastname: "Babbage", firstname: "Charles" },
+      associations: [],
+    });
     await vi.waitFor(() => expect(receiver.events()).toHaveLength(2));
     const [got] = receiver.received;
     expect(got!.url).toBe("/legacy");
     expect(got!.events).toEqual([
-      expect.objectContaining({ subscriptionType: "object.creation", objectTypeId: "0-1", objectId: Number(contact.id), appId, portalId: server.bootstrap.info.accountId }),
-      expect.objectContaining({ subscriptionType: "contact.propertyChange", propertyName: "lastname", propertyValue: "Babbage", objectId: Number(contact.id) }),
+      expect.objectContaining({
+        subscriptionType: "object.creation",
+        objectTypeId: "0-1",
+        objectId: Number(contact.id),
+        appId,
+        portalId: server.bootstrap.info.accountId,
+      }),
+      expect.objectContaining({
+        subscriptionType: "contact.propertyChange",
+        propertyName: "lastname",
+        propertyValue: "Babbage",
+        objectId: Number(contact.id),
+      }),
     ]);
     expect(got!.events[1]!.objectTypeId).toBeUndefined();
     const check = {
@@ -58,6 +77,10 @@ describe("legacy webhooks.json", () => {
     await deployWebhooksApp(api, `${receiver.origin}/moved`, findAppId, "webhooks-legacy");
     const { client } = await crmClient(server, server.bootstrap.info.accountId);
     const contact = await client.crm.contacts.basicApi.create({ properties: { email: "moved@example.com" }, associations: [] });
-    await vi.waitFor(() => expect(receiver.received.filter((r) => r.events.some((e) => String(e.objectId) === contact.id)).map((r) => r.url)).toEqual(["/moved"]));
+    await vi.waitFor(() =>
+      expect(receiver.received.filter((r) => r.events.some((e) => String(e.objectId) === contact.id)).map((r) => r.url)).toEqual([
+        "/moved",
+      ]),
+    );
   });
 });

@@ -18,7 +18,12 @@ beforeAll(async () => {
   // https, so what is refused is the address, not the scheme.
   const target = receiver.origin.replace("http:", "https:");
   appId = await deployWebhooksApp(new ProjectApi(server.url, personalAccessKey), `${target}/hooks`, async (uid) => {
-    const row = await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", uid).where("account_id", "=", accountId).executeTakeFirstOrThrow();
+    const row = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select("id")
+      .where("uid", "=", uid)
+      .where("account_id", "=", accountId)
+      .executeTakeFirstOrThrow();
     return Number(row.id);
   });
 }, 180_000);
@@ -31,11 +36,19 @@ describe("a webhooks targetUrl on a private address", () => {
   it("is refused without the operator's setting, logged as a failed delivery naming the setting, and not retried", async () => {
     const { client } = await crmClient(server, server.bootstrap.info.accountId);
     const contact = await client.crm.contacts.basicApi.create({ properties: { email: "private@example.com" }, associations: [] });
-    const rows = () => server.platform.store.db.selectFrom("webhook_deliveries").selectAll().where("app_id", "=", appId).where("events", "like", `%"objectId":${contact.id},%`).execute();
+    const rows = () =>
+      server.platform.store.db
+        .selectFrom("webhook_deliveries")
+        .selectAll()
+        .where("app_id", "=", appId)
+        .where("events", "like", `%"objectId":${contact.id},%`)
+        .execute();
     await vi.waitFor(async () => expect(await rows()).toHaveLength(1));
     const [row] = await rows();
     expect(row).toMatchObject({ attempt: 1, outcome: "failed", status: null });
-    expect(row!.error).toMatch(/127\.0\.0\.1 is a loopback address: Webhook delivery calls public addresses only\. .*SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK/);
+    expect(row!.error).toMatch(
+      /127\.0\.0\.1 is a loopback address: Webhook delivery calls public addresses only\. .*SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK/,
+    );
     expect(receiver.received).toEqual([]);
   });
 });

@@ -25,7 +25,13 @@ beforeAll(async () => {
   await liftLimits(server, accountId);
   const api = new ProjectApi(server.url, personalAccessKey);
   appId = await deployWebhooksApp(api, `${receiver.origin}${TARGET_PATH}`, async (uid) => {
-    const row = await server.platform.store.db.selectFrom("private_apps").select("id").where("uid", "=", uid).where("account_id", "=", accountId).where("deleted_at", "is", null).executeTakeFirstOrThrow();
+    const row = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select("id")
+      .where("uid", "=", uid)
+      .where("account_id", "=", accountId)
+      .where("deleted_at", "is", null)
+      .executeTakeFirstOrThrow();
     return Number(row.id);
   });
   ({ client } = await crmClient(server, accountId));
@@ -57,7 +63,10 @@ async function expectSigned(got: ReceivedDelivery) {
 describe("webhook deliveries", () => {
   it("delivers a contact's creation and its subscribed property, signed as HubSpot signs, in one request", async () => {
     const started = Date.now();
-    const contact = await client.crm.contacts.basicApi.create({ properties: { email: "ada@example.com", firstname: "Ada", lastname: "Lovelace" }, associations: [] });
+    const contact = await client.crm.contacts.basicApi.create({
+      properties: { email: "ada@example.com", firstname: "Ada", lastname: "Lovelace" },
+      associations: [],
+    });
     await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(2), { timeout: 10_000, interval: 10 });
     console.log(`webhook delivered ${Date.now() - started} ms after the contact was created`);
     const [got] = deliveriesOf(contact.id);
@@ -66,10 +75,34 @@ describe("webhook deliveries", () => {
     expect(got!.headers["x-hubspot-signature-version"]).toBe("v3");
     await expectSigned(got!);
     const { accountId } = server.bootstrap.info;
-    const common = { portalId: accountId, appId, attemptNumber: 0, objectId: Number(contact.id), objectTypeId: "0-1", changeSource: "INTEGRATION" };
+    const common = {
+      portalId: accountId,
+      appId,
+      attemptNumber: 0,
+      objectId: Number(contact.id),
+      objectTypeId: "0-1",
+      changeSource: "INTEGRATION",
+    };
     const [creation, change] = got!.events;
-    expect(creation).toEqual({ ...common, eventId: expect.any(Number), subscriptionId: expect.any(Number), occurredAt: expect.any(Number), subscriptionType: "object.creation", changeFlag: "CREATED", sourceId: expect.any(String) });
-    expect(change).toEqual({ ...common, eventId: expect.any(Number), subscriptionId: expect.any(Number), occurredAt: creation!.occurredAt, subscriptionType: "object.propertyChange", propertyName: "firstname", propertyValue: "Ada", sourceId: expect.any(String) });
+    expect(creation).toEqual({
+      ...common,
+      eventId: expect.any(Number),
+      subscriptionId: expect.any(Number),
+      occurredAt: expect.any(Number),
+      subscriptionType: "object.creation",
+      changeFlag: "CREATED",
+      sourceId: expect.any(String),
+    });
+    expect(change).toEqual({
+      ...common,
+      eventId: expect.any(Number),
+      subscriptionId: expect.any(Number),
+      occurredAt: creation!.occurredAt,
+      subscriptionType: "object.propertyChange",
+      propertyName: "firstname",
+      propertyValue: "Ada",
+      sourceId: expect.any(String),
+    });
     expect(change!.subscriptionId).not.toBe(creation!.subscriptionId);
     expect(Math.abs(creation!.occurredAt - Date.parse(contact.createdAt.toISOString()))).toBeLessThan(1000);
   });
@@ -79,7 +112,11 @@ describe("webhook deliveries", () => {
     await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(1));
     await client.crm.contacts.basicApi.update(contact.id, { properties: { lastname: "Hopper", firstname: "Grace" } });
     await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(2));
-    expect(eventsOf(contact.id)[1]).toMatchObject({ subscriptionType: "object.propertyChange", propertyName: "firstname", propertyValue: "Grace" });
+    expect(eventsOf(contact.id)[1]).toMatchObject({
+      subscriptionType: "object.propertyChange",
+      propertyName: "firstname",
+      propertyValue: "Grace",
+    });
 
     await client.crm.contacts.basicApi.archive(contact.id);
     await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(3));
@@ -91,10 +128,20 @@ describe("webhook deliveries", () => {
   });
 
   it("tells merges, and deletions by batch archive", async () => {
-    const [a, b] = await Promise.all(["merge-a", "merge-b"].map((x) => client.crm.contacts.basicApi.create({ properties: { email: `${x}@example.com` }, associations: [] })));
+    const [a, b] = await Promise.all(
+      ["merge-a", "merge-b"].map((x) =>
+        client.crm.contacts.basicApi.create({ properties: { email: `${x}@example.com` }, associations: [] }),
+      ),
+    );
     await client.crm.contacts.basicApi.merge({ primaryObjectId: a!.id, objectIdToMerge: b!.id });
     await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("object.merge"));
-    expect(eventsOf(a!.id).find((e) => e.subscriptionType === "object.merge")).toMatchObject({ changeFlag: "MERGED", objectTypeId: "0-1", primaryObjectId: Number(a!.id), mergedObjectIds: [Number(b!.id)], newObjectId: Number(a!.id) });
+    expect(eventsOf(a!.id).find((e) => e.subscriptionType === "object.merge")).toMatchObject({
+      changeFlag: "MERGED",
+      objectTypeId: "0-1",
+      primaryObjectId: Number(a!.id),
+      mergedObjectIds: [Number(b!.id)],
+      newObjectId: Number(a!.id),
+    });
     await client.crm.contacts.batchApi.archive({ inputs: [{ id: a!.id }] });
     await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("contact.deletion"));
   });
@@ -102,24 +149,40 @@ describe("webhook deliveries", () => {
   it("tells association changes from the subscribed side, made and removed", async () => {
     const contact = await client.crm.contacts.basicApi.create({ properties: { email: "assoc@example.com" }, associations: [] });
     const company = await client.crm.companies.basicApi.create({ properties: { name: "Analytical Engines" }, associations: [] });
-    const changes = () => receiver.events().filter((e) => e.subscriptionType === "contact.associationChange" && String(e.fromObjectId) === contact.id);
+    const changes = () =>
+      receiver.events().filter((e) => e.subscriptionType === "contact.associationChange" && String(e.fromObjectId) === contact.id);
     await client.crm.associations.v4.basicApi.createDefault("contacts", contact.id, "companies", company.id);
     await vi.waitFor(() => expect(changes()).toHaveLength(1));
     await client.crm.associations.v4.basicApi.archive("contacts", contact.id, "companies", company.id);
     await vi.waitFor(() => expect(changes()).toHaveLength(2));
-    const common = { associationType: "CONTACT_TO_COMPANY", fromObjectId: Number(contact.id), toObjectId: Number(company.id), isPrimaryAssociation: false };
-    expect(changes()).toEqual([expect.objectContaining({ ...common, associationRemoved: false }), expect.objectContaining({ ...common, associationRemoved: true })]);
+    const common = {
+      associationType: "CONTACT_TO_COMPANY",
+      fromObjectId: Number(contact.id),
+      toObjectId: Number(company.id),
+      isPrimaryAssociation: false,
+    };
+    expect(changes()).toEqual([
+      expect.objectContaining({ ...common, associationRemoved: false }),
+      expect.objectContaining({ ...common, associationRemoved: true }),
+    ]);
     expect(changes()[0]!.objectId).toBeUndefined();
   });
 
   it("batches what happens together: a batch create of three contacts is one request", async () => {
-    const res = await client.crm.contacts.batchApi.create({ inputs: ["a", "b", "c"].map((x) => ({ properties: { email: `${x}@batch.example`, firstname: x.toUpperCase() }, associations: [] })) });
+    const res = await client.crm.contacts.batchApi.create({
+      inputs: ["a", "b", "c"].map((x) => ({ properties: { email: `${x}@batch.example`, firstname: x.toUpperCase() }, associations: [] })),
+    });
     const ids = res.results.map((r) => r.id);
     await vi.waitFor(() => expect(ids.flatMap(eventsOf)).toHaveLength(6));
     const requests = new Set(ids.flatMap((id) => deliveriesOf(id)));
     expect(requests.size).toBe(1);
     const [request] = [...requests];
-    expect(request!.events.filter((e) => e.subscriptionType === "object.creation").map((e) => String(e.objectId)).sort()).toEqual([...ids].sort());
+    expect(
+      request!.events
+        .filter((e) => e.subscriptionType === "object.creation")
+        .map((e) => String(e.objectId))
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(new Set(request!.events.map((e) => e.eventId)).size).toBe(6);
   });
 
@@ -132,7 +195,13 @@ describe("webhook deliveries", () => {
     expect(delivered!.events[0]!.attemptNumber).toBe(1);
     expect(delivered!.events[0]!.eventId).toBe(failed!.events[0]!.eventId);
     await expectSigned(delivered!);
-    const logged = () => server.platform.store.db.selectFrom("webhook_deliveries").selectAll().where("events", "like", `%"objectId":${contact.id},%`).orderBy("id").execute();
+    const logged = () =>
+      server.platform.store.db
+        .selectFrom("webhook_deliveries")
+        .selectAll()
+        .where("events", "like", `%"objectId":${contact.id},%`)
+        .orderBy("id")
+        .execute();
     // Each try is logged once its answer is in.
     await vi.waitFor(async () => expect(await logged()).toHaveLength(2));
     const rows = await logged();
@@ -149,7 +218,12 @@ describe("webhook deliveries", () => {
     const created: string[] = [];
     // Each batch create makes 200 events, two requests' worth: six requests queued, two (the app's cap) sent at once.
     for (const round of [1, 2, 3]) {
-      const res = await client.crm.contacts.batchApi.create({ inputs: Array.from({ length: 100 }, (_, i) => ({ properties: { email: `c${round}-${i}@cap.example`, firstname: `C${i}` }, associations: [] })) });
+      const res = await client.crm.contacts.batchApi.create({
+        inputs: Array.from({ length: 100 }, (_, i) => ({
+          properties: { email: `c${round}-${i}@cap.example`, firstname: `C${i}` },
+          associations: [],
+        })),
+      });
       created.push(...res.results.map((r) => r.id));
     }
     await vi.waitFor(() => expect(receiver.heldCount()).toBe(2));
@@ -160,19 +234,33 @@ describe("webhook deliveries", () => {
   });
 
   it("lists every try in the app's Webhooks log with its status, latency and trace", async () => {
-    const list = () => server.app.inject({ method: "GET", url: `/api/v1/private-apps/${appId}/logs/webhooks?limit=200`, headers: { authorization: `Bearer ${adminToken}` } });
+    const list = () =>
+      server.app.inject({
+        method: "GET",
+        url: `/api/v1/private-apps/${appId}/logs/webhooks?limit=200`,
+        headers: { authorization: `Bearer ${adminToken}` },
+      });
     // A try is logged once its answer is in: the last may still be on its way to the store.
     await vi.waitFor(async () => expect((await list()).json().results).toHaveLength(receiver.received.length));
     const res = await list();
     expect(res.statusCode).toBe(200);
     const results = res.json().results as Array<Record<string, any>>;
-    expect(results.find((r) => r.status === 500)).toMatchObject({ outcome: "retrying", attempt: 1, targetUrl: `${receiver.origin}/hubspot/events`, error: expect.stringContaining("answered 500") });
+    expect(results.find((r) => r.status === 500)).toMatchObject({
+      outcome: "retrying",
+      attempt: 1,
+      targetUrl: `${receiver.origin}/hubspot/events`,
+      error: expect.stringContaining("answered 500"),
+    });
     for (const r of results) {
       expect(r.latencyMs).toEqual(expect.any(Number));
       expect(r.traceId).toMatch(/^[0-9a-f]{32}$/);
       expect(r.eventCount).toBe(r.events.length);
     }
-    const badFilter = await server.app.inject({ method: "GET", url: `/api/v1/private-apps/${appId}/logs/webhooks?outcome=nope`, headers: { authorization: `Bearer ${adminToken}` } });
+    const badFilter = await server.app.inject({
+      method: "GET",
+      url: `/api/v1/private-apps/${appId}/logs/webhooks?outcome=nope`,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(badFilter.statusCode).toBe(400);
   });
 });

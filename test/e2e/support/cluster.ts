@@ -69,11 +69,22 @@ export class Cluster {
     return Promise.all(
       names.map(async (name) => {
         const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sprocket-${name}-`));
-        const server = await spawnServer({ port: await clusterPort(), dataDir, env: { ...this.env, ...env }, ...(testHooks && { testHooks }) }).catch((e: unknown) => {
+        const server = await spawnServer({
+          port: await clusterPort(),
+          dataDir,
+          env: { ...this.env, ...env },
+          ...(testHooks && { testHooks }),
+        }).catch((e: unknown) => {
           fs.rmSync(dataDir, { recursive: true, force: true });
           throw e;
         });
-        const node: ClusterNode = { name, dataDir, server, url: server.url, api: new ProjectApi(server.url, bootstrapInfo(dataDir).personalAccessKey) };
+        const node: ClusterNode = {
+          name,
+          dataDir,
+          server,
+          url: server.url,
+          api: new ProjectApi(server.url, bootstrapInfo(dataDir).personalAccessKey),
+        };
         this.nodes.push(node);
         return node;
       }),
@@ -81,7 +92,11 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => (n.server.child.exitCode === null && n.server.child.signalCode === null ? n.server.kill("SIGTERM") : undefined)));
+    await Promise.all(
+      this.nodes.map((n) =>
+        n.server.child.exitCode === null && n.server.child.signalCode === null ? n.server.kill("SIGTERM") : undefined,
+      ),
+    );
     for (const n of this.nodes) fs.rmSync(n.dataDir, { recursive: true, force: true });
     await this.db.drop();
   }
@@ -119,12 +134,22 @@ export const alive = (pids: number[]) =>
   });
 
 export const bootstrapInfo = (dataDir: string) =>
-  JSON.parse(fs.readFileSync(path.join(dataDir, "bootstrap.json"), "utf8")) as { accountId: number; personalAccessKey: string; superAdmin: { email: string; password: string } };
+  JSON.parse(fs.readFileSync(path.join(dataDir, "bootstrap.json"), "utf8")) as {
+    accountId: number;
+    personalAccessKey: string;
+    superAdmin: { email: string; password: string };
+  };
 
 /** `logs --follow` as the CLI does it: the server-sent event stream, read as it arrives. */
-export async function followLogs(api: ProjectApi, query: string): Promise<{ next(match: (e: { event: string; data: any }) => boolean): Promise<{ event: string; data: any }>; close(): void }> {
+export async function followLogs(
+  api: ProjectApi,
+  query: string,
+): Promise<{ next(match: (e: { event: string; data: any }) => boolean): Promise<{ event: string; data: any }>; close(): void }> {
   const controller = new AbortController();
-  const res = await fetch(`${api.baseUrl}/api/v1/logs/stream?${query}`, { headers: { authorization: `Bearer ${await api.bearer()}` }, signal: controller.signal });
+  const res = await fetch(`${api.baseUrl}/api/v1/logs/stream?${query}`, {
+    headers: { authorization: `Bearer ${await api.bearer()}` },
+    signal: controller.signal,
+  });
   if (res.status !== 200 || !res.body) throw new Error(`log stream: ${res.status} ${await res.text()}`);
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";

@@ -6,15 +6,26 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}`, "content-
 
 /** B's own contact, made for an attack on it. */
 async function contactOf(w: World, properties: Record<string, string>): Promise<string> {
-  const created = await probe(w.server.url, { method: "POST", url: "/crm/v3/objects/contacts", headers: bearer(w.b.appToken), body: JSON.stringify({ properties }) });
+  const created = await probe(w.server.url, {
+    method: "POST",
+    url: "/crm/v3/objects/contacts",
+    headers: bearer(w.b.appToken),
+    body: JSON.stringify({ properties }),
+  });
   check(created.status === 201, `B could not create its contact: ${created.status}`);
   return created.json.id as string;
 }
 
-const read = (w: World, id: string) => probe(w.server.url, { method: "GET", url: `/crm/v3/objects/contacts/${id}?properties=firstname`, headers: bearer(w.b.appToken) });
+const read = (w: World, id: string) =>
+  probe(w.server.url, { method: "GET", url: `/crm/v3/objects/contacts/${id}?properties=firstname`, headers: bearer(w.b.appToken) });
 
 const contactCount = async (w: World) => {
-  const res = await probe(w.server.url, { method: "POST", url: "/crm/v3/objects/contacts/search", headers: bearer(w.b.appToken), body: JSON.stringify({ limit: 1 }) });
+  const res = await probe(w.server.url, {
+    method: "POST",
+    url: "/crm/v3/objects/contacts/search",
+    headers: bearer(w.b.appToken),
+    body: JSON.stringify({ limit: 1 }),
+  });
   check(res.status === 200, `search for the count answered ${res.status}`);
   return res.json.total as number;
 };
@@ -26,13 +37,21 @@ const contactCount = async (w: World) => {
  */
 export const badinputAttacks: Array<ReliabilityCase<World>> = [
   {
-    name: "F8: merging a contact with itself as \"0<id>\" is a 400 and the contact stays live",
+    name: 'F8: merging a contact with itself as "0<id>" is a 400 and the contact stays live',
     run: async (w) => {
       const id = await contactOf(w, { email: `self-merge-${Date.now()}@b.example`, firstname: "Self" });
-      const merge = await probe(w.server.url, { method: "POST", url: "/crm/v3/objects/contacts/merge", headers: bearer(w.b.appToken), body: JSON.stringify({ primaryObjectId: id, objectIdToMerge: `0${id}` }) });
+      const merge = await probe(w.server.url, {
+        method: "POST",
+        url: "/crm/v3/objects/contacts/merge",
+        headers: bearer(w.b.appToken),
+        body: JSON.stringify({ primaryObjectId: id, objectIdToMerge: `0${id}` }),
+      });
       const after = await read(w, id);
       check(merge.status === 400, `merge answered ${merge.status} (expected 400)`);
-      check(after.status === 200 && after.json.archived === false && after.json.properties.firstname === "Self", `the contact after the merge: ${after.status} ${after.text.slice(0, 200)}`);
+      check(
+        after.status === 200 && after.json.archived === false && after.json.properties.firstname === "Self",
+        `the contact after the merge: ${after.status} ${after.text.slice(0, 200)}`,
+      );
       return "400; the contact is live and unchanged";
     },
   },
@@ -47,10 +66,18 @@ export const badinputAttacks: Array<ReliabilityCase<World>> = [
           method: "POST",
           url: "/crm/v3/objects/contacts/batch/update",
           headers: bearer(w.b.appToken),
-          body: JSON.stringify({ inputs: [{ id, properties: { firstname: "a" } }, { ...second, properties: { firstname: "b" } }] }),
+          body: JSON.stringify({
+            inputs: [
+              { id, properties: { firstname: "a" } },
+              { ...second, properties: { firstname: "b" } },
+            ],
+          }),
         });
         statuses.push(res.status);
-        check(res.status === 400 && String(res.json?.message).includes("Duplicate IDs found in batch input"), `answered ${res.status}: ${res.text.slice(0, 200)}`);
+        check(
+          res.status === 400 && String(res.json?.message).includes("Duplicate IDs found in batch input"),
+          `answered ${res.status}: ${res.text.slice(0, 200)}`,
+        );
       }
       const after = await read(w, id);
       check(after.json?.properties?.firstname === "Before", `the contact changed: ${after.text.slice(0, 200)}`);
@@ -69,9 +96,17 @@ export const badinputAttacks: Array<ReliabilityCase<World>> = [
       ];
       const statuses: number[] = [];
       for (const filter of filters) {
-        const res = await probe(w.server.url, { method: "POST", url: "/crm/v3/objects/contacts/search", headers: bearer(w.b.appToken), body: JSON.stringify({ filterGroups: [{ filters: [filter] }] }) });
+        const res = await probe(w.server.url, {
+          method: "POST",
+          url: "/crm/v3/objects/contacts/search",
+          headers: bearer(w.b.appToken),
+          body: JSON.stringify({ filterGroups: [{ filters: [filter] }] }),
+        });
         statuses.push(res.status);
-        check(res.status === 400 && res.json?.category === "VALIDATION_ERROR", `${filter.propertyName} ${filter.operator}: ${res.status} ${res.text.slice(0, 200)}`);
+        check(
+          res.status === 400 && res.json?.category === "VALIDATION_ERROR",
+          `${filter.propertyName} ${filter.operator}: ${res.status} ${res.text.slice(0, 200)}`,
+        );
       }
       return `${statuses.join(", ")} (at most 100 values per filter)`;
     },
@@ -80,7 +115,12 @@ export const badinputAttacks: Array<ReliabilityCase<World>> = [
     name: "a JSON null body is a 400, not an empty contact",
     run: async (w) => {
       const before = await contactCount(w);
-      const res = await probe(w.server.url, { method: "POST", url: "/crm/v3/objects/contacts", headers: bearer(w.b.appToken), body: "null" });
+      const res = await probe(w.server.url, {
+        method: "POST",
+        url: "/crm/v3/objects/contacts",
+        headers: bearer(w.b.appToken),
+        body: "null",
+      });
       const after = await contactCount(w);
       check(res.status === 400, `answered ${res.status}: ${res.text.slice(0, 200)}`);
       check(after === before, `contacts went from ${before} to ${after}`);

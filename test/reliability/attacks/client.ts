@@ -13,7 +13,17 @@ import type { Session, World } from "../world";
 
 const asSession = (s: Session) => ({ cookie: s.cookie, "x-csrf-token": s.csrf, "content-type": "application/json" });
 const event = (appId: number, fields: Record<string, unknown>) =>
-  JSON.stringify({ appId, cardUid: "attack-card", location: "crm.record.tab", kind: "LOG", level: "warn", message: "m", traceId: newTraceId(), spanId: newSpanId(), ...fields });
+  JSON.stringify({
+    appId,
+    cardUid: "attack-card",
+    location: "crm.record.tab",
+    kind: "LOG",
+    level: "warn",
+    message: "m",
+    traceId: newTraceId(),
+    spanId: newSpanId(),
+    ...fields,
+  });
 /** Raw C0 (newline aside), DEL and C1: what must never reach a terminal from `sprocket logs`. */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
@@ -33,11 +43,21 @@ export const clientAttacks: Array<ReliabilityCase<World>> = [
         method: "POST",
         url: "/api/v1/extension-events",
         headers: asSession(w.a.member),
-        body: event(w.a.appId, { cardUid: "evil-card\u001b[2K\r\u001b]0;PWNED-TITLE\u0007", location: "crm.record.tab\nINJECTED LINE: deploy succeeded" }),
+        body: event(w.a.appId, {
+          cardUid: "evil-card\u001b[2K\r\u001b]0;PWNED-TITLE\u0007",
+          location: "crm.record.tab\nINJECTED LINE: deploy succeeded",
+        }),
       });
       check(forged.status === 400, `forged card uid/location answered ${forged.status} (expected 400)`);
-      const listed = await probe(w.server.url, { method: "GET", url: `/api/v1/private-apps/${w.a.appId}/logs/extensions?limit=200`, headers: { authorization: `Bearer ${w.a.developerToken}` } });
-      const planted = (listed.json?.results ?? []).filter((r: { cardUid: string; location: string }) => RAW_CONTROL.test(r.cardUid) || RAW_CONTROL.test(r.location) || /\n/.test(r.cardUid + r.location));
+      const listed = await probe(w.server.url, {
+        method: "GET",
+        url: `/api/v1/private-apps/${w.a.appId}/logs/extensions?limit=200`,
+        headers: { authorization: `Bearer ${w.a.developerToken}` },
+      });
+      const planted = (listed.json?.results ?? []).filter(
+        (r: { cardUid: string; location: string }) =>
+          RAW_CONTROL.test(r.cardUid) || RAW_CONTROL.test(r.location) || /\n/.test(r.cardUid + r.location),
+      );
       check(planted.length === 0, `stored card uids/locations with control characters: ${JSON.stringify(planted)}`);
       return "400 naming cardUid and location; nothing stored";
     },
@@ -46,12 +66,20 @@ export const clientAttacks: Array<ReliabilityCase<World>> = [
     name: "review-2 L4: escapes in an extension event's message reach `sprocket logs extensions` only as visible stand-ins",
     run: async (w) => {
       const message = "\u001b[1A\u001b[2Kline1\nline2 forged\u001b]0;PWNED-TITLE\u0007";
-      const sent = await probe(w.server.url, { method: "POST", url: "/api/v1/extension-events", headers: asSession(w.a.member), body: event(w.a.appId, { cardUid: "escape-card", message }) });
+      const sent = await probe(w.server.url, {
+        method: "POST",
+        url: "/api/v1/extension-events",
+        headers: asSession(w.a.member),
+        body: event(w.a.appId, { cardUid: "escape-card", message }),
+      });
       check(sent.status === 202, `the member's event answered ${sent.status} (expected 202)`);
       await w.server.platform.logs.flush();
       const env = await signedInCli(w);
       const table = await runCli(["logs", "extensions", "--card", "escape-card"], env);
-      check(table.code === 0 && table.stdout.includes("escape-card"), `sprocket logs extensions failed or missed the event: ${table.stderr}`);
+      check(
+        table.code === 0 && table.stdout.includes("escape-card"),
+        `sprocket logs extensions failed or missed the event: ${table.stderr}`,
+      );
       check(!RAW_CONTROL.test(table.stdout), `raw control characters reached the terminal: ${JSON.stringify(table.stdout)}`);
       check(table.stdout.includes("␛[1A␛[2Kline1⏎line2"), `the message's stand-ins are missing: ${JSON.stringify(table.stdout)}`);
       return "printed as ␛[1A␛[2Kline1⏎line2…";
@@ -60,7 +88,12 @@ export const clientAttacks: Array<ReliabilityCase<World>> = [
   {
     name: "B cannot log extension events against A's app",
     run: async (w) => {
-      const res = await probe(w.server.url, { method: "POST", url: "/api/v1/extension-events", headers: asSession(w.b.admin), body: event(w.a.appId, { cardUid: "b-into-a" }) });
+      const res = await probe(w.server.url, {
+        method: "POST",
+        url: "/api/v1/extension-events",
+        headers: asSession(w.b.admin),
+        body: event(w.a.appId, { cardUid: "b-into-a" }),
+      });
       check(res.status === 400, `B's event for A's app answered ${res.status} (expected 400)`);
       return "400: not a private app of B's account";
     },

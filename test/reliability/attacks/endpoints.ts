@@ -30,14 +30,28 @@ export const endpointsAttacks: Array<ReliabilityCase<World>> = [
     name: "F2: B's endpoint HTML is not served on the console origin, and where it is served it is sandboxed and plants no cookie",
     run: async (w) => {
       await withProjects(w);
-      const onConsole = await probe(w.server.url, { method: "GET", url: `/_hcms/api/atk/page?portalId=${w.b.accountId}`, headers: { accept: "text/html", cookie: w.a.admin.cookie } });
-      check(onConsole.status === 404 && !(onConsole.headers.get("content-type") ?? "").includes("text/html"), `the console origin answered B's page: ${onConsole.status} ${onConsole.headers.get("content-type")}`);
+      const onConsole = await probe(w.server.url, {
+        method: "GET",
+        url: `/_hcms/api/atk/page?portalId=${w.b.accountId}`,
+        headers: { accept: "text/html", cookie: w.a.admin.cookie },
+      });
+      check(
+        onConsole.status === 404 && !(onConsole.headers.get("content-type") ?? "").includes("text/html"),
+        `the console origin answered B's page: ${onConsole.status} ${onConsole.headers.get("content-type")}`,
+      );
       const consoleOrigin = new URL(w.server.url).origin;
       check(new URL(w.server.functionsUrl).origin !== consoleOrigin, `endpoints share the console's origin ${consoleOrigin}`);
-      const page = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.b.accountId, "atk/page"), headers: { accept: "text/html", cookie: w.a.admin.cookie } });
+      const page = await probe(w.server.functionsUrl, {
+        method: "GET",
+        url: endpoint(w, w.b.accountId, "atk/page"),
+        headers: { accept: "text/html", cookie: w.a.admin.cookie },
+      });
       check(page.status === 200, `B's page on the endpoint listener: ${page.status}`);
       const csp = page.headers.get("content-security-policy") ?? "";
-      check(/(^|;)\s*sandbox\s*(;|$)/.test(csp) && csp.includes("default-src 'none'"), `no CSP sandbox on B's HTML: ${JSON.stringify(csp)}`);
+      check(
+        /(^|;)\s*sandbox\s*(;|$)/.test(csp) && csp.includes("default-src 'none'"),
+        `no CSP sandbox on B's HTML: ${JSON.stringify(csp)}`,
+      );
       check(page.headers.get("x-content-type-options") === "nosniff", "no nosniff on B's HTML");
       check(page.headers.getSetCookie().length === 0, `B's page set cookies: ${page.headers.getSetCookie().join(" | ")}`);
       check(page.headers.get("x-accel-redirect") === null, "B's X-Accel-Redirect reached the proxy");
@@ -50,8 +64,16 @@ export const endpointsAttacks: Array<ReliabilityCase<World>> = [
     run: async (w) => {
       await withProjects(w);
       const refused: string[] = [];
-      for (const location of ["//evil.example/phish", "/\\evil.example/phish", "javascript:alert(document.domain)", "data:text/html,<script>alert(1)</script>"]) {
-        const res = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.b.accountId, "probe", respondWith({ statusCode: 302, headers: { location } })) });
+      for (const location of [
+        "//evil.example/phish",
+        "/\\evil.example/phish",
+        "javascript:alert(document.domain)",
+        "data:text/html,<script>alert(1)</script>",
+      ]) {
+        const res = await probe(w.server.functionsUrl, {
+          method: "GET",
+          url: endpoint(w, w.b.accountId, "probe", respondWith({ statusCode: 302, headers: { location } })),
+        });
         if (res.headers.get("location") !== null) refused.push(`${location} → ${res.headers.get("location")}`);
       }
       check(refused.length === 0, `locations passed on: ${refused.join(", ")}`);
@@ -63,10 +85,19 @@ export const endpointsAttacks: Array<ReliabilityCase<World>> = [
     run: async (w) => {
       await withProjects(w);
       const viaPath = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.a.accountId, "probe") });
-      check(viaPath.status === 200 && viaPath.json?.accountId === w.a.accountId, `A's URL: ${viaPath.status} ${viaPath.text.slice(0, 120)}`);
+      check(
+        viaPath.status === 200 && viaPath.json?.accountId === w.a.accountId,
+        `A's URL: ${viaPath.status} ${viaPath.text.slice(0, 120)}`,
+      );
       const viaPortal = await probe(w.server.functionsUrl, { method: "GET", url: `/_hcms/api/probe?portalId=${w.a.accountId}` });
-      check(viaPortal.status === 200 && viaPortal.json?.accountId === w.a.accountId, `A's ?portalId= URL: ${viaPortal.status} ${viaPortal.text.slice(0, 120)}`);
-      const mixed = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.a.accountId, "probe", `portalId=${w.b.accountId}`) });
+      check(
+        viaPortal.status === 200 && viaPortal.json?.accountId === w.a.accountId,
+        `A's ?portalId= URL: ${viaPortal.status} ${viaPortal.text.slice(0, 120)}`,
+      );
+      const mixed = await probe(w.server.functionsUrl, {
+        method: "GET",
+        url: endpoint(w, w.a.accountId, "probe", `portalId=${w.b.accountId}`),
+      });
       check(mixed.status === 400, `A's URL naming B too: ${mixed.status} ${mixed.text.slice(0, 120)}`);
       return "A's URL (path and ?portalId=) answered by A's function; a URL naming both accounts is a 400";
     },
@@ -76,10 +107,22 @@ export const endpointsAttacks: Array<ReliabilityCase<World>> = [
     run: async (w) => {
       await withProjects(w);
       const wrong: string[] = [];
-      for (const value of [{ statusCode: 1000 }, { statusCode: 99 }, { statusCode: 200, headers: { "x-a": "1\r\nSet-Cookie: planted=1" } }, { statusCode: 200, headers: { "bad name": "x" } }]) {
+      for (const value of [
+        { statusCode: 1000 },
+        { statusCode: 99 },
+        { statusCode: 200, headers: { "x-a": "1\r\nSet-Cookie: planted=1" } },
+        { statusCode: 200, headers: { "bad name": "x" } },
+      ]) {
         const res = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.b.accountId, "probe", respondWith(value)) });
         const traceId = res.headers.get("x-sprocket-trace-id") ?? "";
-        if (res.status !== 502 || res.json?.status !== "error" || !traceId || !String(res.json?.message).includes(traceId) || res.headers.getSetCookie().length) wrong.push(`${JSON.stringify(value)} → ${res.status}`);
+        if (
+          res.status !== 502 ||
+          res.json?.status !== "error" ||
+          !traceId ||
+          !String(res.json?.message).includes(traceId) ||
+          res.headers.getSetCookie().length
+        )
+          wrong.push(`${JSON.stringify(value)} → ${res.status}`);
       }
       check(wrong.length === 0, `not a clean 502: ${wrong.join(", ")}`);
       const after = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.a.accountId, "probe") });
@@ -91,7 +134,10 @@ export const endpointsAttacks: Array<ReliabilityCase<World>> = [
     name: "F16: a function's exception text is not returned to an anonymous caller",
     run: async (w) => {
       await withProjects(w);
-      const res = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.a.accountId, "probe", "throw=db password is hunter2 at 10.0.0.5") });
+      const res = await probe(w.server.functionsUrl, {
+        method: "GET",
+        url: endpoint(w, w.a.accountId, "probe", "throw=db password is hunter2 at 10.0.0.5"),
+      });
       check(res.status === 500, `a throwing function: ${res.status}`);
       check(!res.text.includes("hunter2") && !res.text.includes("10.0.0.5"), `exception text returned: ${res.text.slice(0, 200)}`);
       check(/[0-9a-f]{32}/.test(res.json?.message ?? ""), `no trace id in ${res.text.slice(0, 200)}`);
@@ -111,7 +157,10 @@ export const endpointsAttacks: Array<ReliabilityCase<World>> = [
         limited = batch.find((r) => r.status === 429);
       }
       check(limited !== undefined, `no 429 after ${limit + 10} calls a minute`);
-      check(Number(limited.headers.get("retry-after")) >= 1 && limited.json?.category === "RATE_LIMITS", `429 without Retry-After or HubSpot's body: ${limited.headers.get("retry-after")} ${limited.text.slice(0, 120)}`);
+      check(
+        Number(limited.headers.get("retry-after")) >= 1 && limited.json?.category === "RATE_LIMITS",
+        `429 without Retry-After or HubSpot's body: ${limited.headers.get("retry-after")} ${limited.text.slice(0, 120)}`,
+      );
       const other = await probe(w.server.functionsUrl, { method: "GET", url: endpoint(w, w.a.accountId, "probe") });
       check(other.status === 200, `another account's endpoint during B's flood: ${other.status}`);
       return `429 with Retry-After ${limited.headers.get("retry-after")} s past ${limit} calls a minute; A's endpoint still 200`;

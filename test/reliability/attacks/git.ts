@@ -33,7 +33,9 @@ export const gitAttacks: Array<ReliabilityCase<World>> = [
       ];
       const through: string[] = [];
       for (const repositoryUrl of urls) {
-        const res = await api.call("PUT", `/developer/projects/v1/${name}/source-integration`, { body: { repositoryUrl, branch: "main", webhookSecret: SECRET } });
+        const res = await api.call("PUT", `/developer/projects/v1/${name}/source-integration`, {
+          body: { repositoryUrl, branch: "main", webhookSecret: SECRET },
+        });
         if (res.status !== 400) through.push(`${repositoryUrl} → ${res.status}`);
       }
       check(through.length === 0, `linked: ${through.join(", ")}`);
@@ -57,7 +59,10 @@ export const gitAttacks: Array<ReliabilityCase<World>> = [
       const allowed = config.gitPrivateHosts;
       config.gitPrivateHosts = ["localhost"];
       try {
-        const commit = commitRepository(repos, "evil", { files: { "hsproject.json": JSON.stringify({ name: "gitproj", srcDir: "src", platformVersion: "2025.1" }) }, links: { src: hostDir } });
+        const commit = commitRepository(repos, "evil", {
+          files: { "hsproject.json": JSON.stringify({ name: "gitproj", srcDir: "src", platformVersion: "2025.1" }) },
+          links: { src: hostDir },
+        });
         const api = new ProjectApi(w.server.url, w.b.personalAccessKey);
         const name = `gitproj-${Date.now()}`;
         await api.call("POST", "/developer/projects/v1", { body: { name } });
@@ -66,12 +71,17 @@ export const gitAttacks: Array<ReliabilityCase<World>> = [
         });
         check(link.status === 200, `link: ${link.status} ${JSON.stringify(link.body)}`);
         const push = signedPush(commit, SECRET);
-        const { buildId } = (await (await fetch(link.body.webhookUrl, { method: "POST", headers: push.headers, body: push.body })).json()) as { buildId: number };
+        const { buildId } = (await (
+          await fetch(link.body.webhookUrl, { method: "POST", headers: push.headers, body: push.body })
+        ).json()) as { buildId: number };
         const build = await api.waitForBuild(name, buildId);
         const archive = await api.call("GET", `/dfs/v1/projects/${name}/builds/${buildId}/archive-full`);
         const files = Buffer.isBuffer(archive.body) ? [...(await readZipEntries(archive.body)).entries()] : [];
         const leaked = files.filter(([, content]) => content.toString().includes(hostSecret)).map(([file]) => file);
-        check(leaked.length === 0 && !JSON.stringify(archive.body).includes(hostSecret), `archive-full (${archive.status}) carries the host file: ${leaked.join(", ")}`);
+        check(
+          leaked.length === 0 && !JSON.stringify(archive.body).includes(hostSecret),
+          `archive-full (${archive.status}) carries the host file: ${leaked.join(", ")}`,
+        );
         check(build.status === "FAILURE", `build ${build.status}`);
         return `build FAILURE (${build.subbuildStatuses[0]?.errorMessage}); archive-full ${archive.status} without the host file`;
       } finally {

@@ -58,7 +58,10 @@ export const runnersAttacks: Array<ReliabilityCase<World>> = [
       for (const port of [5432, 6379]) {
         const res = await run(a, "reach", { host: "127.0.0.1", port });
         check(res.status === 200, `reach ${port}: ${res.status} ${JSON.stringify(res.body)}`);
-        check(res.body.response?.ok === false && res.body.response.code === "EACCES", `127.0.0.1:${port} answered the function: ${JSON.stringify(res.body.response)}`);
+        check(
+          res.body.response?.ok === false && res.body.response.code === "EACCES",
+          `127.0.0.1:${port} answered the function: ${JSON.stringify(res.body.response)}`,
+        );
         seen.push(`${port}: ${res.body.response.code}`);
       }
       return `refused (${seen.join(", ")})`;
@@ -78,7 +81,10 @@ export const runnersAttacks: Array<ReliabilityCase<World>> = [
           method: "POST",
           url: "/crm/v3/objects/contacts/search",
           headers: bearer,
-          body: JSON.stringify({ filterGroups: [{ filters: [{ propertyName: "email", operator: "EQ", value: `${marker}@a.example` }] }], properties: ["firstname"] }),
+          body: JSON.stringify({
+            filterGroups: [{ filters: [{ propertyName: "email", operator: "EQ", value: `${marker}@a.example` }] }],
+            properties: ["firstname"],
+          }),
         });
         contact = found.json?.results?.[0];
         if (!contact) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -87,11 +93,22 @@ export const runnersAttacks: Array<ReliabilityCase<World>> = [
       const pid = Number(contact.properties.firstname);
       const kill = await run(b, "kill", { pid, signal: "SIGKILL" });
       const stop = await run(b, "kill", { pid, signal: "SIGSTOP" });
-      await probe(w.server.url, { method: "PATCH", url: `/crm/v3/objects/contacts/${contact.id}`, headers: bearer, body: JSON.stringify({ properties: { lastname: "go" } }) });
+      await probe(w.server.url, {
+        method: "PATCH",
+        url: `/crm/v3/objects/contacts/${contact.id}`,
+        headers: bearer,
+        body: JSON.stringify({ properties: { lastname: "go" } }),
+      });
       const result = await victim;
-      check(kill.body.response?.killed === false && kill.body.response.code === "EPERM", `B's SIGKILL of pid ${pid}: ${JSON.stringify(kill.body.response)}`);
+      check(
+        kill.body.response?.killed === false && kill.body.response.code === "EPERM",
+        `B's SIGKILL of pid ${pid}: ${JSON.stringify(kill.body.response)}`,
+      );
       check(stop.body.response?.killed === false, `B's SIGSTOP of pid ${pid}: ${JSON.stringify(stop.body.response)}`);
-      check(result.status === 200 && result.body.response?.survived === true, `A's run: ${result.status} ${JSON.stringify(result.body).slice(0, 300)}`);
+      check(
+        result.status === 200 && result.body.response?.survived === true,
+        `A's run: ${result.status} ${JSON.stringify(result.body).slice(0, 300)}`,
+      );
       return `EPERM for SIGKILL and SIGSTOP; A's run finished`;
     },
   },
@@ -100,7 +117,10 @@ export const runnersAttacks: Array<ReliabilityCase<World>> = [
     run: async (w) => {
       const a = await hostile(w, "a");
       const [flood, health] = await Promise.all([run(a, "flood"), probe(w.server.url, { method: "GET", url: "/healthz" })]);
-      check(flood.status === 400 && flood.body.subCategory === "ServerlessExecution.CRASHED", `flood: ${flood.status} ${JSON.stringify(flood.body).slice(0, 300)}`);
+      check(
+        flood.status === 400 && flood.body.subCategory === "ServerlessExecution.CRASHED",
+        `flood: ${flood.status} ${JSON.stringify(flood.body).slice(0, 300)}`,
+      );
       check(/over the \d+-byte limit/.test(String(flood.body.message)), `flood's message: ${flood.body.message}`);
       check(health.status === 200, `/healthz during the flood: ${health.status}`);
       const after = await run(a, "reach", { host: "203.0.113.10", port: 1 });

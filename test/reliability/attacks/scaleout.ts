@@ -32,12 +32,20 @@ export const scaleoutAttacks: Array<ReliabilityCase<World>> = [
       const client = new pg.Client({ connectionString: url });
       await client.connect();
       try {
-        const role = (await client.query<{ rolsuper: boolean; rolcreaterole: boolean }>("SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user")).rows[0]!;
+        const role = (
+          await client.query<{ rolsuper: boolean; rolcreaterole: boolean }>(
+            "SELECT rolsuper, rolcreaterole FROM pg_roles WHERE rolname = current_user",
+          )
+        ).rows[0]!;
         check(!role.rolsuper && !role.rolcreaterole, `the server's role is ${JSON.stringify(role)}`);
         const program = await attempt(client, "COPY (SELECT 1) TO PROGRAM 'true'");
         const file = await attempt(client, "SELECT pg_read_file('/etc/hostname')");
         const newRole = await attempt(client, `CREATE ROLE intruder_${randomBytes(4).toString("hex")} SUPERUSER LOGIN`);
-        for (const [what, answer] of [["COPY TO PROGRAM", program], ["pg_read_file", file], ["CREATE ROLE", newRole]] as const) {
+        for (const [what, answer] of [
+          ["COPY TO PROGRAM", program],
+          ["pg_read_file", file],
+          ["CREATE ROLE", newRole],
+        ] as const) {
           check(/permission denied|must be superuser|only superusers|not allowed/i.test(answer), `${what}: ${answer}`);
         }
         return "not a superuser; COPY TO PROGRAM, pg_read_file and CREATE ROLE refused";
@@ -70,7 +78,9 @@ export const scaleoutAttacks: Array<ReliabilityCase<World>> = [
         const real: DeployNotice = { ...forged, buildId: 2 };
         await new ClusterEvents(peer).announceDeploy(real);
         // Redis delivers one channel's messages in order: once the real notice is heard, the forged one was handled.
-        const gaveUp = new Promise<void>((_, reject) => setTimeout(() => reject(new CaseFailure("the signed notice never arrived")), 15_000).unref());
+        const gaveUp = new Promise<void>((_, reject) =>
+          setTimeout(() => reject(new CaseFailure("the signed notice never arrived")), 15_000).unref(),
+        );
         await Promise.race([signedArrived, gaveUp]);
         check(JSON.stringify(heard) === JSON.stringify([real]), `the node heard ${JSON.stringify(heard)}`);
         check(refused.length === 1, `refusals reported: ${refused.length}`);

@@ -56,12 +56,21 @@ export function registerApps(program: Command): void {
     .option("--later", "keep the old token valid for 7 days")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
-    .addHelpText("after", examples("sprocket apps token rotate my-app", "sprocket apps token rotate my-app --later    # the old token works for 7 more days"))
+    .addHelpText(
+      "after",
+      examples("sprocket apps token rotate my-app", "sprocket apps token rotate my-app --later    # the old token works for 7 more days"),
+    )
     .action(async (app: string, flags: Flags & { later?: boolean }) => {
       const mode = flags.later ? "later" : "now";
-      const res = await clientFor(flags).call<TokenRotation>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, { body: { mode } });
+      const res = await clientFor(flags).call<TokenRotation>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/rotate`, {
+        body: { mode },
+      });
       if (flags.json) return void printJson(res);
-      ok(mode === "now" ? "Rotated: the old token no longer works." : `Rotated: the old token works until ${new Date(res.previous!.expiresAt).toISOString()}.`);
+      ok(
+        mode === "now"
+          ? "Rotated: the old token no longer works."
+          : `Rotated: the old token works until ${new Date(res.previous!.expiresAt).toISOString()}.`,
+      );
       process.stdout.write(`${res.token}\n`);
     });
   token
@@ -87,8 +96,14 @@ export function registerApps(program: Command): void {
       const client = clientFor(flags);
       const found = await client.call<PrivateAppSummary>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}`);
       if (!flags.force) {
-        if (!process.stdin.isTTY) throw new CliError(`Deleting "${text(found.name)}" needs confirmation: run it in a terminal or add --force.`, 2);
-        if (!(await confirm(`Delete private app "${text(found.name)}" (${text(found.uid)})? Its token stops working at once. Type the app's uid to confirm: `, found.uid))) {
+        if (!process.stdin.isTTY)
+          throw new CliError(`Deleting "${text(found.name)}" needs confirmation: run it in a terminal or add --force.`, 2);
+        if (
+          !(await confirm(
+            `Delete private app "${text(found.name)}" (${text(found.uid)})? Its token stops working at once. Type the app's uid to confirm: `,
+            found.uid,
+          ))
+        ) {
           throw new CliError("Not deleted.");
         }
       }

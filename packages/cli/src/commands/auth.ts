@@ -15,7 +15,13 @@ export function registerAuth(program: Command): void {
     .option("--personal-access-key <key>", "the key (asked for when not given)")
     .option("--name <name>", "a name for this account in the config (default: the account id)")
     .option("--json", "print the result as JSON")
-    .addHelpText("after", examples("sprocket auth --server http://127.0.0.1:3900    # asks for the key", "sprocket auth --server https://sprocket.example.com --personal-access-key KEY --name prod"))
+    .addHelpText(
+      "after",
+      examples(
+        "sprocket auth --server http://127.0.0.1:3900    # asks for the key",
+        "sprocket auth --server https://sprocket.example.com --personal-access-key KEY --name prod",
+      ),
+    )
     .action(async (flags: { server: string; personalAccessKey?: string; name?: string; json?: boolean }) => {
       let server: string;
       try {
@@ -56,10 +62,19 @@ export function registerAccounts(program: Command): void {
     .addHelpText("after", examples("sprocket accounts list", "sprocket accounts list --json"))
     .action((flags: { json?: boolean }) => {
       const config = readConfig();
-      const rows = config.accounts.map((a) => ({ name: a.name, accountId: a.accountId, server: a.server, default: a.name === (config.defaultAccount ?? config.accounts[0]?.name) }));
+      const rows = config.accounts.map((a) => ({
+        name: a.name,
+        accountId: a.accountId,
+        server: a.server,
+        default: a.name === (config.defaultAccount ?? config.accounts[0]?.name),
+      }));
       if (flags.json) printJson({ defaultAccount: config.defaultAccount ?? null, accounts: rows });
       else if (rows.length === 0) process.stdout.write("No accounts yet. Run `sprocket auth --server URL`.\n");
-      else printTable(["", "Name", "Account", "Server"], rows.map((r) => [r.default ? "*" : "", r.name, r.accountId, r.server]));
+      else
+        printTable(
+          ["", "Name", "Account", "Server"],
+          rows.map((r) => [r.default ? "*" : "", r.name, r.accountId, r.server]),
+        );
     });
   accounts
     .command("use <account>")

@@ -26,20 +26,21 @@ const shown = (value: unknown) => text(value, { multiline: true });
 
 function printFailedRun(body: FailedRunBody | undefined): void {
   const context = body?.errors?.[0]?.context;
-  for (const line of failedRunLines({ logs: context?.logs ?? [], stack: context?.exception?.[0] }, pcErr)) process.stderr.write(`${line}\n`);
+  for (const line of failedRunLines({ logs: context?.logs ?? [], stack: context?.exception?.[0] }, pcErr))
+    process.stderr.write(`${line}\n`);
 }
 
 export function registerFunction(program: Command): void {
-  const fn = program
-    .command("function")
-    .description("app functions")
-    .addHelpText("after", examples("sprocket function run my-app myFunc"));
+  const fn = program.command("function").description("app functions").addHelpText("after", examples("sprocket function run my-app myFunc"));
   fn.command("run <app> <name>")
     .description("run a deployed app function, as a card would")
     .option("--params <json>", "the function's context.parameters, as JSON", "{}")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print the reply as JSON")
-    .addHelpText("after", examples("sprocket function run my-app myFunc", `sprocket function run my-app myFunc --params '{"text":"hi"}' --json`))
+    .addHelpText(
+      "after",
+      examples("sprocket function run my-app myFunc", `sprocket function run my-app myFunc --params '{"text":"hi"}' --json`),
+    )
     .action(async (app: string, name: string, flags: { params: string; account?: string; json?: boolean }) => {
       let parameters: unknown;
       try {
@@ -51,7 +52,9 @@ export function registerFunction(program: Command): void {
       const { appId } = await client.call<AppFunctions>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}/functions`);
       let reply: RunReply;
       try {
-        reply = await client.call<RunReply>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, { body: { serverlessFunction: name, parameters } });
+        reply = await client.call<RunReply>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+          body: { serverlessFunction: name, parameters },
+        });
       } catch (e) {
         // The failure message already names the function and carries its trace id for `sprocket logs trace`; before it
         // come what the function logged and where it failed, which explain it.

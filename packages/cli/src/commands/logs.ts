@@ -11,7 +11,6 @@ import { printJson, printTable } from "../output";
 import { pc, pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 
-
 interface ListFlags {
   account?: string;
   app?: string;
@@ -48,7 +47,14 @@ const level = (l: string) => (l === "ERROR" ? pc.red(l) : l === "WARN" ? pc.yell
 const COLUMNS: { [K in Kind]: { head: string[]; cells(row: LogEventOfKind[K]): string[] } } = {
   "api-calls": {
     head: ["Time", "Method", "Status", "Path", "Duration", "Trace"],
-    cells: (r) => [time(r), text(r.method), status(r.status), clip(r.query ? `${r.path}?${r.query}` : r.path), ms(r.durationMs), short(r.traceId)],
+    cells: (r) => [
+      time(r),
+      text(r.method),
+      status(r.status),
+      clip(r.query ? `${r.path}?${r.query}` : r.path),
+      ms(r.durationMs),
+      short(r.traceId),
+    ],
   },
   functions: {
     head: ["Time", "Function", "Outcome", "Duration", "Memory", "Error", "Trace"],
@@ -113,7 +119,8 @@ export function registerLogs(program: Command): void {
       .option("--json", "print JSON (one object per line with --follow)")
       .option(...ACCOUNT_OPTION)
       .addHelpText("after", examples(...LOG_EXAMPLES[kind]));
-    if (kind !== "security") cmd.option("--status <status>", kind === "api-calls" ? "200, 4xx, error or success" : "success, error or an outcome (TIMEOUT)");
+    if (kind !== "security")
+      cmd.option("--status <status>", kind === "api-calls" ? "200, 4xx, error or success" : "success, error or an outcome (TIMEOUT)");
     if (kind === "api-calls") cmd.option("--method <method>", "GET, POST, …");
     if (kind === "functions") cmd.option("--function <name>", "one function");
     if (kind === "extensions") cmd.option("--level <level>", "DEBUG, INFO, WARN or ERROR").option("--card <uid>", "one card");
@@ -125,9 +132,17 @@ export function registerLogs(program: Command): void {
     .option("--app <app>", "look in one private app only")
     .option("--json", "print as JSON")
     .option(...ACCOUNT_OPTION)
-    .addHelpText("after", examples("sprocket logs trace 4bf92f3577b34da6a3ce929d0e0e4736", "sprocket logs trace 4bf92f3577b34da6a3ce929d0e0e4736 --app my-app --json"))
+    .addHelpText(
+      "after",
+      examples(
+        "sprocket logs trace 4bf92f3577b34da6a3ce929d0e0e4736",
+        "sprocket logs trace 4bf92f3577b34da6a3ce929d0e0e4736 --app my-app --json",
+      ),
+    )
     .action(async (traceId: string, flags: { app?: string; json?: boolean; account?: string }) => {
-      const path = flags.app ? `/api/v1/private-apps/${encodeURIComponent(flags.app)}/traces/${encodeURIComponent(traceId)}` : `/api/v1/traces/${encodeURIComponent(traceId)}`;
+      const path = flags.app
+        ? `/api/v1/private-apps/${encodeURIComponent(flags.app)}/traces/${encodeURIComponent(traceId)}`
+        : `/api/v1/traces/${encodeURIComponent(traceId)}`;
       const trace = await clientFor(flags).call<Trace>("GET", path);
       if (flags.json) return void printJson(trace);
       process.stdout.write(renderTrace(trace));
@@ -136,16 +151,28 @@ export function registerLogs(program: Command): void {
 
 async function listOrFollow<K extends Kind>(kind: K, flags: ListFlags): Promise<void> {
   const limit = Number(flags.limit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 200) throw new CliError(`--limit must be a whole number from 1 to 200 (got "${flags.limit}").`, 2);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+    throw new CliError(`--limit must be a whole number from 1 to 200 (got "${flags.limit}").`, 2);
   const client = clientFor(flags);
   const path = flags.app ? `/api/v1/private-apps/${encodeURIComponent(flags.app)}/logs/${kind}` : `/api/v1/logs/${kind}`;
   const page = await client.call<LogPage & { results: Array<LogEventOfKind[K]> }>("GET", path, {
-    query: { since: flags.since, until: flags.until, status: flags.status, level: flags.level, method: flags.method, function: flags.function, card: flags.card, q: flags.search, limit },
+    query: {
+      since: flags.since,
+      until: flags.until,
+      status: flags.status,
+      level: flags.level,
+      method: flags.method,
+      function: flags.function,
+      card: flags.card,
+      q: flags.search,
+      limit,
+    },
   });
   const { head, cells } = COLUMNS[kind];
   if (!flags.follow) {
     if (flags.json) return void printJson(page);
-    if (page.results.length === 0) return void process.stdout.write(pc.dim(`No ${kind} events${flags.since ? ` since ${flags.since}` : ""}.\n`));
+    if (page.results.length === 0)
+      return void process.stdout.write(pc.dim(`No ${kind} events${flags.since ? ` since ${flags.since}` : ""}.\n`));
     // Oldest first, as in a terminal log; newest at the bottom.
     printTable(head, [...page.results].reverse().map(cells));
     if (page.paging) process.stdout.write(pc.dim(`Older events exist: narrow with --since/--until or raise --limit.\n`));
@@ -162,12 +189,17 @@ const FAILURES_SHOWN = 5;
 /** Below the table, the newest failed runs with what they logged and where they failed (their detail has both). */
 async function printFailures(client: SprocketClient, rows: FunctionRunEvent[]): Promise<void> {
   const failed = rows.filter((r) => r.outcome !== "SUCCESS");
-  const details = await Promise.all(failed.slice(0, FAILURES_SHOWN).map((r) => client.call<FunctionRunEvent>("GET", `/api/v1/logs/functions/${encodeURIComponent(r.id)}`)));
+  const details = await Promise.all(
+    failed.slice(0, FAILURES_SHOWN).map((r) => client.call<FunctionRunEvent>("GET", `/api/v1/logs/functions/${encodeURIComponent(r.id)}`)),
+  );
   for (const run of details) {
-    process.stdout.write(`\n${pc.red("✖")} ${pc.bold(text(run.functionName))} ${outcome(run.outcome)}${run.error ? pc.red(`: ${text(run.error.message)}`) : ""}  ${time(run)}  ${short(run.traceId)}\n`);
+    process.stdout.write(
+      `\n${pc.red("✖")} ${pc.bold(text(run.functionName))} ${outcome(run.outcome)}${run.error ? pc.red(`: ${text(run.error.message)}`) : ""}  ${time(run)}  ${short(run.traceId)}\n`,
+    );
     for (const line of failedRunLines(failedRunText(run), pc, "  ")) process.stdout.write(`${line}\n`);
   }
-  if (failed.length > FAILURES_SHOWN) process.stdout.write(pc.dim(`\n${failed.length - FAILURES_SHOWN} more failed runs: see each with sprocket logs trace <trace>.\n`));
+  if (failed.length > FAILURES_SHOWN)
+    process.stdout.write(pc.dim(`\n${failed.length - FAILURES_SHOWN} more failed runs: see each with sprocket logs trace <trace>.\n`));
 }
 
 /** A function run's stored log lines and stack, as failedRunLines prints them. */
@@ -180,12 +212,19 @@ function printEvent<E extends LogEvent>(row: E, json: boolean | undefined, cells
 }
 
 /** Reads the server's event stream until interrupted; events the server cannot filter for us are filtered here. */
-async function follow<K extends Kind>(account: { server: string; personalAccessKey: string }, kind: K, flags: ListFlags, onEvent: (row: LogEventOfKind[K]) => void): Promise<void> {
+async function follow<K extends Kind>(
+  account: { server: string; personalAccessKey: string },
+  kind: K,
+  flags: ListFlags,
+  onEvent: (row: LogEventOfKind[K]) => void,
+): Promise<void> {
   const { oauthAccessToken } = await exchangeKey(account.server, account.personalAccessKey);
   const url = new URL("/api/v1/logs/stream", account.server);
   url.searchParams.set("kind", kind);
   if (flags.app) url.searchParams.set("app", flags.app);
-  const res = await apiFetch(account.server, url, { headers: { authorization: `Bearer ${oauthAccessToken}`, accept: "text/event-stream" } });
+  const res = await apiFetch(account.server, url, {
+    headers: { authorization: `Bearer ${oauthAccessToken}`, accept: "text/event-stream" },
+  });
   if (!res.ok || !res.body) {
     const body = (await res.json().catch(() => undefined)) as { message?: string } | undefined;
     throw new CliError(body?.message ? text(body.message) : `Cannot follow ${kind} logs (HTTP ${res.status}).`);
@@ -224,7 +263,9 @@ async function follow<K extends Kind>(account: { server: string; personalAccessK
 export function renderTrace(trace: Trace): string {
   const total = Math.max(trace.durationMs, 1);
   const BAR = 24;
-  const lines = [`${pc.bold(`Trace ${text(trace.traceId)}`)}  ${pc.dim(`${text(trace.startedAt)} · ${ms(trace.durationMs)} · ${trace.eventCount} events`)}`];
+  const lines = [
+    `${pc.bold(`Trace ${text(trace.traceId)}`)}  ${pc.dim(`${text(trace.startedAt)} · ${ms(trace.durationMs)} · ${trace.eventCount} events`)}`,
+  ];
   const walk = (spans: TraceSpan[], prefix: string) => {
     spans.forEach((span, i) => {
       const last = i === spans.length - 1;
@@ -233,10 +274,14 @@ export function renderTrace(trace: Trace): string {
       const bar = " ".repeat(from) + "█".repeat(Math.min(width, BAR - from)) + " ".repeat(Math.max(0, BAR - from - width));
       const mark = span.status === "OK" ? pc.green("✔") : pc.red("✖");
       const detail = describe(span.event);
-      lines.push(`${prefix}${last ? "└─" : "├─"} ${mark} ${pc.bold(text(span.name))}${detail ? ` ${detail}` : ""}  ${pc.dim(`+${ms(span.offsetMs)}`)}  ${ms(span.durationMs)}  ${span.status === "OK" ? pc.cyan(bar) : pc.red(bar)}`);
+      lines.push(
+        `${prefix}${last ? "└─" : "├─"} ${mark} ${pc.bold(text(span.name))}${detail ? ` ${detail}` : ""}  ${pc.dim(`+${ms(span.offsetMs)}`)}  ${ms(span.durationMs)}  ${span.status === "OK" ? pc.cyan(bar) : pc.red(bar)}`,
+      );
       const inner = prefix + (last ? "   " : "│  ");
-      for (const log of span.logs) if (log.kind === "extension-event") lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${text(log.message)}`);
-      if (span.event?.kind === "function-run" && span.event.outcome !== "SUCCESS") lines.push(...failedRunLines(failedRunText(span.event), pc, inner));
+      for (const log of span.logs)
+        if (log.kind === "extension-event") lines.push(`${inner}${pc.dim("·")} ${level(log.level)} ${text(log.message)}`);
+      if (span.event?.kind === "function-run" && span.event.outcome !== "SUCCESS")
+        lines.push(...failedRunLines(failedRunText(span.event), pc, inner));
       walk(span.children, inner);
     });
   };
@@ -247,8 +292,12 @@ export function renderTrace(trace: Trace): string {
 function describe(event: LogEvent | null): string {
   if (!event) return "";
   if (event.kind === "api-call") return status(event.status);
-  if (event.kind === "function-run") return event.outcome === "SUCCESS" ? "" : `${outcome(event.outcome)}${event.error ? pc.red(`: ${text(event.error.message)}`) : ""}`;
+  if (event.kind === "function-run")
+    return event.outcome === "SUCCESS" ? "" : `${outcome(event.outcome)}${event.error ? pc.red(`: ${text(event.error.message)}`) : ""}`;
   if (event.kind === "extension-event")
-    return pc.dim(text(`${event.location}${event.objectId ? ` ${event.objectTypeId ?? ""}/${event.objectId}` : ""}`)) + (event.eventType === "RENDER_FAILURE" ? pc.red(` ${text(event.message)}`) : "");
+    return (
+      pc.dim(text(`${event.location}${event.objectId ? ` ${event.objectTypeId ?? ""}/${event.objectId}` : ""}`)) +
+      (event.eventType === "RENDER_FAILURE" ? pc.red(` ${text(event.message)}`) : "")
+    );
   return "";
 }

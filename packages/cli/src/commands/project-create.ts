@@ -12,13 +12,20 @@ export function registerProjectCreate(project: Command): void {
     .description(`create a project from a template shipped with the CLI (${templateNames().join(", ")})`)
     .option("--template <template>", "the template", "getting-started")
     .option("--dest <dir>", "the parent folder (default: the current one)", ".")
-    .addHelpText("after", examples("sprocket project create my-project", "sprocket project create my-project --template minimal-async --dest ~/code"))
+    .addHelpText(
+      "after",
+      examples("sprocket project create my-project", "sprocket project create my-project --template minimal-async --dest ~/code"),
+    )
     .action((name: string, flags: { template: string; dest: string }) => {
-      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name)) throw new CliError(`Invalid project name "${name}": use letters, digits, dots, dashes and underscores.`, 2);
-      if (!templateNames().includes(flags.template)) throw new CliError(`No template "${flags.template}". Templates: ${templateNames().join(", ")}.`, 2);
+      if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))
+        throw new CliError(`Invalid project name "${name}": use letters, digits, dots, dashes and underscores.`, 2);
+      if (!templateNames().includes(flags.template))
+        throw new CliError(`No template "${flags.template}". Templates: ${templateNames().join(", ")}.`, 2);
       const target = path.resolve(flags.dest, name);
       if (fs.existsSync(target)) throw new CliError(`${target} already exists; choose another name or --dest.`, 2);
       createFromTemplate(flags.template, target, name);
-      ok(`Created ${name} from the ${flags.template} template in ${target}. Next: cd ${path.relative(".", target) || "."} && sprocket project upload`);
+      ok(
+        `Created ${name} from the ${flags.template} template in ${target}. Next: cd ${path.relative(".", target) || "."} && sprocket project upload`,
+      );
     });
 }

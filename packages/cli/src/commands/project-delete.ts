@@ -17,7 +17,8 @@ export function registerProjectDelete(project: Command): void {
     .action(async (flags: { force?: boolean; project?: string; account?: string }) => {
       const name = await projectName(flags);
       if (!flags.force) {
-        if (!process.stdin.isTTY) throw new CliError("Deleting a project removes its apps. Pass --force to confirm when not running interactively.", 2);
+        if (!process.stdin.isTTY)
+          throw new CliError("Deleting a project removes its apps. Pass --force to confirm when not running interactively.", 2);
         if (!(await confirm(`Type the project's name (${name}) to delete it and its apps: `, name))) throw new CliError("Not deleted.");
       }
       await clientFor(flags).call("DELETE", `/developer/projects/v1/${projectPath(name)}`);

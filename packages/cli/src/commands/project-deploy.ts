@@ -16,7 +16,14 @@ export function registerProjectDeploy(project: Command): void {
     .option(...PROJECT_OPTION)
     .option(...ACCOUNT_OPTION)
     .option("--json", "print the deploy as JSON")
-    .addHelpText("after", examples("sprocket project deploy", "sprocket project deploy --build 3    # roll back to build 3", "sprocket project deploy --project my-project --force --json"))
+    .addHelpText(
+      "after",
+      examples(
+        "sprocket project deploy",
+        "sprocket project deploy --build 3    # roll back to build 3",
+        "sprocket project deploy --project my-project --force --json",
+      ),
+    )
     .action(async (flags: { build?: number; force?: boolean; project?: string; account?: string; json?: boolean }) => {
       const client = clientFor(flags);
       const name = await projectName(flags);

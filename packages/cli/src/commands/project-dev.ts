@@ -30,8 +30,15 @@ export function registerProjectDev(project: Command): void {
       await watchProject(
         projectDir,
         async (savedAt) => {
-          const { build } = await uploadProject(client, projectDir, { message: "sprocket project dev", skipAutoDeploy: false, alwaysDeploy: true, progress });
-          info(`${pc.green("●")} Build #${build.buildId} is live, ${Date.now() - savedAt} ms after the save. Open record pages reload its cards.`);
+          const { build } = await uploadProject(client, projectDir, {
+            message: "sprocket project dev",
+            skipAutoDeploy: false,
+            alwaysDeploy: true,
+            progress,
+          });
+          info(
+            `${pc.green("●")} Build #${build.buildId} is live, ${Date.now() - savedAt} ms after the save. Open record pages reload its cards.`,
+          );
         },
         { debounceMs: flags.debounce },
       );

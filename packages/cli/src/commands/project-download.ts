@@ -15,7 +15,10 @@ export function registerProjectDownload(project: Command): void {
     .option("--dest <dir>", "the folder to create (default ./<project>-build-<N>)")
     .option(...PROJECT_OPTION)
     .option(...ACCOUNT_OPTION)
-    .addHelpText("after", examples("sprocket project download --build 2", "sprocket project download --project my-project --build 2 --dest ./restored"))
+    .addHelpText(
+      "after",
+      examples("sprocket project download --build 2", "sprocket project download --project my-project --build 2 --dest ./restored"),
+    )
     .action(async (flags: { build: number; dest?: string; project?: string; account?: string }) => {
       const name = await projectName(flags);
       const dest = path.resolve(flags.dest ?? `${name}-build-${flags.build}`);

@@ -18,7 +18,9 @@ export function registerProjectListBuilds(project: Command): void {
     .addHelpText("after", examples("sprocket project list-builds", "sprocket project list-builds --project my-project --limit 5 --json"))
     .action(async (flags: { limit: string; project?: string; account?: string; json?: boolean }) => {
       const name = await projectName(flags);
-      const { results } = await clientFor(flags).call<BuildPage>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, { query: { limit: flags.limit } });
+      const { results } = await clientFor(flags).call<BuildPage>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, {
+        query: { limit: flags.limit },
+      });
       if (flags.json) return printJson({ results });
       if (results.length === 0) return void process.stdout.write(`Project "${name}" has no builds yet.\n`);
       const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(text(s)));
@@ -28,7 +30,9 @@ export function registerProjectListBuilds(project: Command): void {
           `#${b.buildId}`,
           colour(b.status),
           b.isDeployed ? pc.green("live") : "",
-          b.activitySource.type === "GITHUB_USER" ? text(`git ${b.activitySource.branch}@${b.activitySource.commitHash?.slice(0, 7)}`) : "upload",
+          b.activitySource.type === "GITHUB_USER"
+            ? text(`git ${b.activitySource.branch}@${b.activitySource.commitHash?.slice(0, 7)}`)
+            : "upload",
           text(b.uploadMessage),
           text(b.createdAt),
         ]),

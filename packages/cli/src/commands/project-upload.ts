@@ -14,7 +14,14 @@ export function registerProjectUpload(project: Command): void {
     .option("--skip-auto-deploy", "build without deploying this once")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print the build (and deploy) as JSON")
-    .addHelpText("after", examples('sprocket project upload -m "new card"', "sprocket project upload ./my-project --skip-auto-deploy", "sprocket project upload --json > build.json"))
+    .addHelpText(
+      "after",
+      examples(
+        'sprocket project upload -m "new card"',
+        "sprocket project upload ./my-project --skip-auto-deploy",
+        "sprocket project upload --json > build.json",
+      ),
+    )
     .action(async (dir: string | undefined, flags: { account?: string; message: string; skipAutoDeploy?: boolean; json?: boolean }) => {
       const result = await uploadProject(clientFor(flags), findProjectDir(dir ?? "."), {
         message: flags.message,

@@ -15,7 +15,8 @@ export function registerProjectValidate(project: Command): void {
     .option("--json", "print the diagnostics as JSON")
     .addHelpText(
       "after",
-      "\nWhen signed in, it also asks the account for its secrets' names and warns about declared secrets it lacks.\n" + examples("sprocket project validate", "sprocket project validate ./my-project --json"),
+      "\nWhen signed in, it also asks the account for its secrets' names and warns about declared secrets it lacks.\n" +
+        examples("sprocket project validate", "sprocket project validate ./my-project --json"),
     )
     .action(async (dir: string | undefined, flags: { account?: string; json?: boolean }) => {
       const { diagnosticsToJson, hasErrors, renderDiagnostics, sortDiagnostics } = await import("@sprocket/project-format");
@@ -27,6 +28,7 @@ export function registerProjectValidate(project: Command): void {
       if (flags.json) printJson(diagnosticsToJson(diagnostics));
       else if (diagnostics.length) process.stdout.write(renderDiagnostics(diagnostics, files, { color: pc.isColorSupported }) + "\n");
       if (hasErrors(diagnostics)) process.exitCode = 1;
-      else if (!flags.json) ok(`${model?.name ?? "project"} is valid (${model?.apps.length ?? 0} app(s), platform ${model?.platformVersion}).`);
+      else if (!flags.json)
+        ok(`${model?.name ?? "project"} is valid (${model?.apps.length ?? 0} app(s), platform ${model?.platformVersion}).`);
     });
 }

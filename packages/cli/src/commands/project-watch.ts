@@ -19,6 +19,10 @@ export function registerProjectWatch(project: Command): void {
       const projectDir = findProjectDir(dir ?? ".");
       const client = clientFor(flags);
       const progress = new Progress(false);
-      await watchProject(projectDir, () => uploadProject(client, projectDir, { message: "sprocket project watch", skipAutoDeploy: false, progress }), { debounceMs: flags.debounce });
+      await watchProject(
+        projectDir,
+        () => uploadProject(client, projectDir, { message: "sprocket project watch", skipAutoDeploy: false, progress }),
+        { debounceMs: flags.debounce },
+      );
     });
 }

@@ -52,7 +52,11 @@ export function registerSecrets(program: Command): void {
       const res = await clientFor(flags).call<SecretList>("GET", "/cms/v3/functions/secrets");
       if (flags.json) printJson(res);
       else if (res.secrets.length === 0) process.stdout.write("No secrets yet. Add one with `sprocket secrets add NAME`.\n");
-      else printTable(["Name", "Updated"], res.secrets.map((s) => [text(s.name), text(s.updatedAt)]));
+      else
+        printTable(
+          ["Name", "Updated"],
+          res.secrets.map((s) => [text(s.name), text(s.updatedAt)]),
+        );
     });
   secrets
     .command("delete <name>")

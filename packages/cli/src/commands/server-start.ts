@@ -16,23 +16,38 @@ interface StartFlags {
 }
 
 export function registerServer(program: Command): void {
-  const server = program
-    .command("server")
-    .description("run the Sprocket platform")
-    .addHelpText("after", examples("sprocket server start"));
+  const server = program.command("server").description("run the Sprocket platform").addHelpText("after", examples("sprocket server start"));
   server
     .command("start")
-    .description("start the platform (embedded SQLite by default; PostgreSQL and Redis when SPROCKET_DATABASE_URL / SPROCKET_REDIS_URL are set)")
+    .description(
+      "start the platform (embedded SQLite by default; PostgreSQL and Redis when SPROCKET_DATABASE_URL / SPROCKET_REDIS_URL are set)",
+    )
     .option("--port <port>", "HTTP port (default 3900, env SPROCKET_PORT)")
     .option("--https-port <port>", "also serve the API over HTTPS on this port, for HubSpot's `hs` CLI (env SPROCKET_HTTPS_PORT)")
-    .option("--tls-cert <file>", "PEM certificate for --https-port; default: a self-signed one generated into <data-dir>/tls (env SPROCKET_TLS_CERT)")
+    .option(
+      "--tls-cert <file>",
+      "PEM certificate for --https-port; default: a self-signed one generated into <data-dir>/tls (env SPROCKET_TLS_CERT)",
+    )
     .option("--tls-key <file>", "PEM private key of --tls-cert (env SPROCKET_TLS_KEY)")
     .option("--host <host>", "address to listen on (default 127.0.0.1, env SPROCKET_HOST)")
     .option("--data-dir <dir>", "where the embedded store, keys and caches live (default ./.sprocket, env SPROCKET_DATA_DIR)")
     .option("--public-url <url>", "the URL people reach this server at, when behind a proxy (env SPROCKET_PUBLIC_URL)")
-    .option("--functions-port <port>", "port of the public endpoint functions (/_hcms/api), an origin apart from the console (default --port + 1, env SPROCKET_FUNCTIONS_PORT)")
-    .option("--functions-public-url <url>", "the URL people reach endpoint functions at; another origin than --public-url (env SPROCKET_FUNCTIONS_PUBLIC_URL)")
-    .addHelpText("after", examples("sprocket server start", "sprocket server start --host 0.0.0.0 --public-url https://sprocket.example.com", "SPROCKET_DATABASE_URL=postgres://sprocket@db/sprocket sprocket server start"))
+    .option(
+      "--functions-port <port>",
+      "port of the public endpoint functions (/_hcms/api), an origin apart from the console (default --port + 1, env SPROCKET_FUNCTIONS_PORT)",
+    )
+    .option(
+      "--functions-public-url <url>",
+      "the URL people reach endpoint functions at; another origin than --public-url (env SPROCKET_FUNCTIONS_PUBLIC_URL)",
+    )
+    .addHelpText(
+      "after",
+      examples(
+        "sprocket server start",
+        "sprocket server start --host 0.0.0.0 --public-url https://sprocket.example.com",
+        "SPROCKET_DATABASE_URL=postgres://sprocket@db/sprocket sprocket server start",
+      ),
+    )
     .action(async (flags: StartFlags) => {
       // Loaded on use: the platform's modules would slow every other command's start.
       const { loadConfig, startServer } = await import("@sprocket/server");
@@ -61,7 +76,9 @@ export function welcomeLines(s: RunningServer): string[] {
     "",
     `  Console      ${pc.cyan(info.consoleUrl)}`,
     `  Endpoints    ${pc.cyan(`${s.functionsUrl}/<account id>/_hcms/api/<path>`)}`,
-    created ? `  Sign in as   ${info.superAdmin.email} / ${info.superAdmin.password}` : `  Sign in as   ${info.superAdmin.email} (password in ${kept})`,
+    created
+      ? `  Sign in as   ${info.superAdmin.email} / ${info.superAdmin.password}`
+      : `  Sign in as   ${info.superAdmin.email} (password in ${kept})`,
     `  Account      ${info.accountId}`,
     ...(created ? [`  CLI key      ${info.personalAccessKey}`] : []),
     "",
@@ -87,7 +104,9 @@ function hubspotCliLines(https: NonNullable<RunningServer["https"]>, info: Runni
     `    export NODE_EXTRA_CA_CERTS=${https.certPath}`,
     `    export HUBSPOT_ACCOUNT_ID=${info.accountId} HUBSPOT_PERSONAL_ACCESS_KEY=${key}`,
     `    hs project upload --use-env`,
-    pc.dim(`  (or keep the account in ~/.hscli/config.yml: accountId ${info.accountId}, authType personalaccesskey, personalAccessKey as above)`),
+    pc.dim(
+      `  (or keep the account in ~/.hscli/config.yml: accountId ${info.accountId}, authType personalaccesskey, personalAccessKey as above)`,
+    ),
     "",
   ];
 }

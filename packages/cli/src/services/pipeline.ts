@@ -26,7 +26,9 @@ export async function followBuild(client: SprocketClient, name: string, buildId:
     for (const s of build.subbuildStatuses) {
       if (reported.has(s.id) || (s.status !== "SUCCESS" && s.status !== "FAILURE")) continue;
       reported.add(s.id);
-      progress.line(`  ${s.status === "SUCCESS" ? pc.green("✔") : pc.red("✖")} ${text(s.buildName)} ${pc.dim(`(${text(s.buildType)})`)}${duration(s)}`);
+      progress.line(
+        `  ${s.status === "SUCCESS" ? pc.green("✔") : pc.red("✖")} ${text(s.buildName)} ${pc.dim(`(${text(s.buildType)})`)}${duration(s)}`,
+      );
     }
     const running = build.subbuildStatuses.filter((s) => s.status === "BUILDING").map((s) => text(s.buildName));
     progress.update(`Building #${buildId}${running.length ? `: ${running.join(", ")}` : ` (${text(build.status.toLowerCase())})`}`);
@@ -47,7 +49,9 @@ export async function followDeploy(client: SprocketClient, name: string, deployI
   for (;;) {
     const deploy = await client.call<DeployView>("GET", `/dfs/deploy/v1/deploy-status/projects/${projectPath(name)}/deploys/${deployId}`);
     if (deploy.status === "SUCCESS") {
-      progress.succeed(`Deployed build #${deploy.buildId} (${deploy.subdeployStatuses.map((s) => text(`${s.deployName}${s.status === "SUCCESS" ? "" : ` ${s.status}`}`)).join(", ")})`);
+      progress.succeed(
+        `Deployed build #${deploy.buildId} (${deploy.subdeployStatuses.map((s) => text(`${s.deployName}${s.status === "SUCCESS" ? "" : ` ${s.status}`}`)).join(", ")})`,
+      );
       return deploy;
     }
     if (deploy.status === "FAILURE") {
@@ -66,7 +70,10 @@ export function failureMessages(subs: SubStatus[]): string[] {
       const errors = s.standardError?.errors.map((e) => e.message) ?? [];
       // Build errors may span lines (a code frame): newlines stay, other control characters do not.
       const shown = (message: unknown) => text(message, { multiline: true });
-      return [`${text("buildName" in s ? s.buildName : s.deployName)}: ${shown(s.errorMessage)}`, ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${shown(m)}`)];
+      return [
+        `${text("buildName" in s ? s.buildName : s.deployName)}: ${shown(s.errorMessage)}`,
+        ...errors.filter((m) => m !== s.errorMessage).map((m) => `  - ${shown(m)}`),
+      ];
     });
 }
 
@@ -79,16 +86,26 @@ export async function latestSuccessfulBuild(client: SprocketClient, name: string
 }
 
 /** Queues a deploy (v1) and follows it; a removal needs `force`, as with HubSpot's CLI. */
-export async function deployBuild(client: SprocketClient, name: string, buildId: number, force: boolean, progress: Progress): Promise<DeployView> {
+export async function deployBuild(
+  client: SprocketClient,
+  name: string,
+  buildId: number,
+  force: boolean,
+  progress: Progress,
+): Promise<DeployView> {
   let queued: QueuedDeploy;
   try {
-    queued = await client.call<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", { body: { projectName: name, buildId, skipRemovalWarning: force } });
+    queued = await client.call<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", {
+      body: { projectName: name, buildId, skipRemovalWarning: force },
+    });
   } catch (e) {
     const sub = e instanceof ApiRequestError ? (e.body as { subCategory?: string } | undefined)?.subCategory : undefined;
-    if (sub === "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS") throw new CliError(`${(e as Error).message.split("\n")[0]}\nRun again with --force to deploy anyway.`);
+    if (sub === "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS")
+      throw new CliError(`${(e as Error).message.split("\n")[0]}\nRun again with --force to deploy anyway.`);
     throw e;
   }
   const deploy = await followDeploy(client, name, queued.id, progress);
-  if (deploy.status === "FAILURE") throw new CliError(["The deploy failed; nothing was changed.", ...failureMessages(deploy.subdeployStatuses)].join("\n"));
+  if (deploy.status === "FAILURE")
+    throw new CliError(["The deploy failed; nothing was changed.", ...failureMessages(deploy.subdeployStatuses)].join("\n"));
   return deploy;
 }

@@ -23,7 +23,11 @@ export function findProjectDir(start = "."): string {
   for (;;) {
     if (fs.existsSync(path.join(dir, "hsproject.json"))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) throw new CliError(`No hsproject.json in ${path.resolve(start)} or above. Run this inside a project, or create one with \`sprocket project create\`.`, 2);
+    if (parent === dir)
+      throw new CliError(
+        `No hsproject.json in ${path.resolve(start)} or above. Run this inside a project, or create one with \`sprocket project create\`.`,
+        2,
+      );
     dir = parent;
   }
 }
@@ -47,7 +51,11 @@ export async function readLocalProject(dir: string, opts: ReadOptions = {}): Pro
 }
 
 /** The project in `dir` when it has no errors; else its problems go to standard error and `consequence` ends the failure. */
-export async function validLocalProject(dir: string, consequence: string, opts: ReadOptions = {}): Promise<LocalProject & { model: ProjectModel }> {
+export async function validLocalProject(
+  dir: string,
+  consequence: string,
+  opts: ReadOptions = {},
+): Promise<LocalProject & { model: ProjectModel }> {
   const local = await readLocalProject(dir, opts);
   if (!local.model) {
     const { renderDiagnostics } = await import("@sprocket/project-format");

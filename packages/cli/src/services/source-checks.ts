@@ -9,7 +9,10 @@ import { CliError } from "../cli-error";
  * function names the app does not define (warnings).
  */
 export async function checkProjectSources(dir: string, files: ProjectFiles, model: ProjectModel): Promise<Diagnostic[]> {
-  const [{ checkSources }, { checkCardFunctionCalls }] = await Promise.all([import("@sprocket/builder"), import("@sprocket/project-format")]);
+  const [{ checkSources }, { checkCardFunctionCalls }] = await Promise.all([
+    import("@sprocket/builder"),
+    import("@sprocket/project-format"),
+  ]);
   const entries = new Map<string, SourceEntry>();
   for (const app of model.apps) {
     for (const card of app.cards) entries.set(card.entryFile, { file: card.entryFile, kind: "card" });
@@ -17,11 +20,13 @@ export async function checkProjectSources(dir: string, files: ProjectFiles, mode
   }
   const checks = await checkSources({ root: dir, entries: [...entries.values()], uploaded: new Set(files.keys()) });
   const seen = new Set<string>();
-  const errors = checks.flatMap((check) => check.problems.map((problem) => compileError(check, problem))).filter((d) => {
-    // A file two entries import is reported once.
-    const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
-    return !seen.has(key) && seen.add(key);
-  });
+  const errors = checks
+    .flatMap((check) => check.problems.map((problem) => compileError(check, problem)))
+    .filter((d) => {
+      // A file two entries import is reported once.
+      const key = `${d.file}:${d.line}:${d.column}:${d.message}`;
+      return !seen.has(key) && seen.add(key);
+    });
   const compiled = new Map(checks.filter((c) => c.code !== undefined).map((c) => [c.entry.file, { code: c.code!, inputs: c.inputs }]));
   return [...errors, ...checkCardFunctionCalls(model, files, (card: CardModel) => compiled.get(card.entryFile))];
 }
@@ -45,7 +50,11 @@ function compileError(check: SourceCheck, problem: SourceCheck["problems"][numbe
  * Warnings for declared secrets the account lacks, from the secrets API (`sprocket secrets list`). The check needs the
  * server: without an account or a reachable server it is skipped, and the reason comes back instead of diagnostics.
  */
-export async function checkSecretsOnServer(client: () => SprocketClient, files: ProjectFiles, model: ProjectModel): Promise<Diagnostic[] | { skipped: string }> {
+export async function checkSecretsOnServer(
+  client: () => SprocketClient,
+  files: ProjectFiles,
+  model: ProjectModel,
+): Promise<Diagnostic[] | { skipped: string }> {
   if (!model.apps.some((app) => app.functions.some((fn) => fn.secrets.length > 0))) return [];
   const { checkAccountSecrets } = await import("@sprocket/project-format");
   try {

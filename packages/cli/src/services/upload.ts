@@ -50,7 +50,8 @@ export async function uploadProject(client: SprocketClient, dir: string, opts: U
   progress.succeed(`Uploaded ${kb(zip.length)} in ${Date.now() - started} ms`);
 
   const build = await followBuild(client, project.name, uploaded.buildId, progress);
-  if (build.status === "FAILURE") throw new CliError([`Build #${build.buildId} failed:`, ...failureMessages(build.subbuildStatuses)].join("\n"));
+  if (build.status === "FAILURE")
+    throw new CliError([`Build #${build.buildId} failed:`, ...failureMessages(build.subbuildStatuses)].join("\n"));
   if (!build.autoDeployId) {
     if (opts.alwaysDeploy) return { build, deploy: await deployBuild(client, project.name, build.buildId, false, progress) };
     progress.line(
@@ -61,7 +62,8 @@ export async function uploadProject(client: SprocketClient, dir: string, opts: U
     return { build };
   }
   const deploy = await followDeploy(client, project.name, build.autoDeployId, progress);
-  if (deploy.status === "FAILURE") throw new CliError(["The deploy failed; the previous build stays live.", ...failureMessages(deploy.subdeployStatuses)].join("\n"));
+  if (deploy.status === "FAILURE")
+    throw new CliError(["The deploy failed; the previous build stays live.", ...failureMessages(deploy.subdeployStatuses)].join("\n"));
   return { build, deploy };
 }
 
@@ -81,7 +83,9 @@ async function zipSource(files: ReadonlyMap<string, Uint8Array>, srcDir: string)
   const { zipEntries } = await import("@sprocket/builder");
   // srcDir "." (the project root) is modelled as "": every file is under it.
   const prefix = srcDir === "" ? "" : `${srcDir}/`;
-  return zipEntries([...files].filter(([file]) => file.startsWith(prefix)).map(([file, content]) => [file.slice(prefix.length), content] as const));
+  return zipEntries(
+    [...files].filter(([file]) => file.startsWith(prefix)).map(([file, content]) => [file.slice(prefix.length), content] as const),
+  );
 }
 
 /** Secrets the account lacks; the upload needs the server anyway, so a failure here shows up on the upload's own call. */

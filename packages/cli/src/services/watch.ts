@@ -15,7 +15,11 @@ export function ignoredByWatch(dir: string): (file: string) => boolean {
  * last change), with the time of that last change. One run at a time: changes during a run lead to exactly one more.
  * A run that throws is reported and watching goes on. Returns on SIGINT or SIGTERM, once the run under way is done.
  */
-export async function watchProject(dir: string, onChange: (changedAt: number) => Promise<unknown>, opts: { debounceMs: number }): Promise<void> {
+export async function watchProject(
+  dir: string,
+  onChange: (changedAt: number) => Promise<unknown>,
+  opts: { debounceMs: number },
+): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   /** When the change still waiting for a run happened. */
   let waiting: number | undefined;

@@ -37,7 +37,12 @@ export function onSignedOut(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, opts: { signal?: AbortSignal; headers?: Record<string, string> } = {}): Promise<T> {
+export async function api<T>(
+  method: string,
+  path: string,
+  body?: unknown,
+  opts: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: "application/json", ...opts.headers };
   if (body !== undefined) headers["content-type"] = "application/json";
   if (method !== "GET" && csrfToken) headers["x-csrf-token"] = csrfToken;
@@ -56,7 +61,14 @@ export async function api<T>(method: string, path: string, body?: unknown, opts:
     parsed = undefined;
   }
   if (!response.ok) {
-    const error = (parsed ?? {}) as { message?: string; category?: string; errorType?: string; correlationId?: string; errors?: ApiErrorDetail[]; context?: Record<string, unknown> };
+    const error = (parsed ?? {}) as {
+      message?: string;
+      category?: string;
+      errorType?: string;
+      correlationId?: string;
+      errors?: ApiErrorDetail[];
+      context?: Record<string, unknown>;
+    };
     if (response.status === 401 && path !== "/api/v1/session") for (const listener of listeners) listener();
     throw new ApiRequestError(
       response.status,

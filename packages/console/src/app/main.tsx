@@ -49,7 +49,13 @@ function AccountGate({ children }: { children: ReactNode }) {
   if (!mismatch) return children;
   if (!member)
     return (
-      <NotFound title="Account not found" back={{ href: pathInAccount(location, session.accountId), label: `This page in ${session.accounts.find((a) => a.id === session.accountId)?.name ?? "your account"}` }}>
+      <NotFound
+        title="Account not found"
+        back={{
+          href: pathInAccount(location, session.accountId),
+          label: `This page in ${session.accounts.find((a) => a.id === session.accountId)?.name ?? "your account"}`,
+        }}
+      >
         Account {urlAccount} does not exist, or you are not one of its users.
       </NotFound>
     );
@@ -61,31 +67,33 @@ function Pages() {
   const [location] = useLocation();
   return (
     <PageBoundary resetKey={location}>
-    <Suspense fallback={<Loading />}>
-      <Switch>
-        <Route path="/contacts/:accountId/objects/:objectTypeId" component={CrmIndexPage} />
-        <Route path="/contacts/:accountId/record/:objectTypeId/:objectId" component={CrmRecordPage} />
-        <Route path="/developer-projects/:accountId" component={ProjectsPage} />
-        <Route path="/developer-projects/:accountId/project/:name" component={ProjectPage} />
-        <Route path="/developer-projects/:accountId/project/:name/build/:buildId" component={BuildPage} />
-        <Route path="/private-apps/:accountId" component={PrivateAppsPage} />
-        <Route path="/private-apps/:accountId/:appId">{(params) => <Redirect to={`/private-apps/${params.accountId}/${params.appId}/overview`} replace />}</Route>
-        <Route path="/private-apps/:accountId/:appId/:tab" component={PrivateAppPage} />
-        <Route path="/app/:accountId/:appId" component={AppHomePage} />
-        <Route path="/settings/:accountId/:page" component={SettingsPage} />
-        <Route path="/">
-          <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
-        </Route>
-        <Route path="/login">
-          <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
-        </Route>
-        <Route>
-          <NotFound title="Page not found" back={{ href: paths.crmIndex(session.accountId, "0-1"), label: "Back to contacts" }}>
-            There is no console page at {location}.
-          </NotFound>
-        </Route>
-      </Switch>
-    </Suspense>
+      <Suspense fallback={<Loading />}>
+        <Switch>
+          <Route path="/contacts/:accountId/objects/:objectTypeId" component={CrmIndexPage} />
+          <Route path="/contacts/:accountId/record/:objectTypeId/:objectId" component={CrmRecordPage} />
+          <Route path="/developer-projects/:accountId" component={ProjectsPage} />
+          <Route path="/developer-projects/:accountId/project/:name" component={ProjectPage} />
+          <Route path="/developer-projects/:accountId/project/:name/build/:buildId" component={BuildPage} />
+          <Route path="/private-apps/:accountId" component={PrivateAppsPage} />
+          <Route path="/private-apps/:accountId/:appId">
+            {(params) => <Redirect to={`/private-apps/${params.accountId}/${params.appId}/overview`} replace />}
+          </Route>
+          <Route path="/private-apps/:accountId/:appId/:tab" component={PrivateAppPage} />
+          <Route path="/app/:accountId/:appId" component={AppHomePage} />
+          <Route path="/settings/:accountId/:page" component={SettingsPage} />
+          <Route path="/">
+            <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
+          </Route>
+          <Route path="/login">
+            <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
+          </Route>
+          <Route>
+            <NotFound title="Page not found" back={{ href: paths.crmIndex(session.accountId, "0-1"), label: "Back to contacts" }}>
+              There is no console page at {location}.
+            </NotFound>
+          </Route>
+        </Switch>
+      </Suspense>
     </PageBoundary>
   );
 }

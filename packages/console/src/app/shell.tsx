@@ -35,7 +35,11 @@ function navSections(accountId: number, superAdmin: boolean): { label: string; i
       label: "Settings",
       items: [
         { label: "Users and roles", href: paths.settings(accountId, "users"), match: `/settings/${accountId}/users` },
-        { label: "Personal access keys", href: paths.settings(accountId, "personal-access-keys"), match: `/settings/${accountId}/personal-access-keys` },
+        {
+          label: "Personal access keys",
+          href: paths.settings(accountId, "personal-access-keys"),
+          match: `/settings/${accountId}/personal-access-keys`,
+        },
         { label: "Secrets", href: paths.settings(accountId, "secrets"), match: `/settings/${accountId}/secrets` },
       ],
     },
@@ -111,7 +115,14 @@ export function Shell({ children }: { children: ReactNode }) {
               {section.items.map((item) => {
                 const active = new RegExp(`^${item.match}`).test(location);
                 return (
-                  <NavLink key={item.href} component={Link} href={item.href} label={item.label} active={active} aria-current={active ? "page" : undefined} />
+                  <NavLink
+                    key={item.href}
+                    component={Link}
+                    href={item.href}
+                    label={item.label}
+                    active={active}
+                    aria-current={active ? "page" : undefined}
+                  />
                 );
               })}
             </div>

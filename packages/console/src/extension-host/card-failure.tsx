@@ -4,7 +4,15 @@ import type { CardSession } from "./card-session";
 import type { FailureReport } from "./worker-protocol";
 
 /** `frames` are the failure's stack in the project's files, once the page has had it mapped (CardServices.mapStack). */
-export function CardFailure({ session, failure, frames }: { session: CardSession; failure: FailureReport | undefined; frames: string[] | undefined }) {
+export function CardFailure({
+  session,
+  failure,
+  frames,
+}: {
+  session: CardSession;
+  failure: FailureReport | undefined;
+  frames: string[] | undefined;
+}) {
   const [copied, setCopied] = useState<"yes" | "failed">();
   const traceUrl = session.traceUrl;
   const copy = () =>

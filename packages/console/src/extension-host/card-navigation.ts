@@ -9,9 +9,7 @@
 export const GESTURE_WINDOW_MS = 5000;
 
 export type NavigationDecision =
-  | { kind: "console"; path: string }
-  | { kind: "external"; url: string }
-  | { kind: "refused"; reason: string };
+  { kind: "console"; path: string } | { kind: "external"; url: string } | { kind: "refused"; reason: string };
 
 /** `actions.navigateToPage({ to, params })` and the Link component's target, decided against the page's origin. */
 export function decideNavigation(target: unknown, base: string): NavigationDecision {

@@ -87,15 +87,17 @@ export class CardSession {
     this.ready = new Promise<void>((resolve, reject) => {
       // A failure reported while loading ends the worker, and with it the pending load call: it settles `ready` itself.
       this.rejectReady = reject;
-      this.endpoint.call.load({ bundleUrl: new URL(options.bundleUrl, location.href).href, context: options.context, channel: this.receiver.receive }).then(
-        ({ failure }) => {
-          if (failure) this.fail(failure);
-          if (this.state.status === "loading") this.update({ status: "ready" });
-          if (this.state.status === "failed") reject(this.failureError());
-          else resolve();
-        },
-        (error: unknown) => this.reportHostFailure(error),
-      );
+      this.endpoint.call
+        .load({ bundleUrl: new URL(options.bundleUrl, location.href).href, context: options.context, channel: this.receiver.receive })
+        .then(
+          ({ failure }) => {
+            if (failure) this.fail(failure);
+            if (this.state.status === "loading") this.update({ status: "ready" });
+            if (this.state.status === "failed") reject(this.failureError());
+            else resolve();
+          },
+          (error: unknown) => this.reportHostFailure(error),
+        );
     });
     // Callers that never await `ready` still see the failure on screen and in the log sink.
     this.ready.catch(() => {});
@@ -159,7 +161,8 @@ export class CardSession {
     if (decision.kind === "refused") return this.log("warn", `navigateToPage to ${String(to)} refused: ${decision.reason}`);
     // The page's own transient activation must be live too: a click elsewhere, or long ago, does not count.
     const clicked = performance.now() - this.lastGesture < GESTURE_WINDOW_MS && navigator.userActivation?.isActive !== false;
-    if (!clicked) return this.log("warn", `navigateToPage to ${decision.url} refused: external pages open only when the user clicks in the card`);
+    if (!clicked)
+      return this.log("warn", `navigateToPage to ${decision.url} refused: external pages open only when the user clicks in the card`);
     this.lastGesture = Number.NEGATIVE_INFINITY;
     window.open(decision.url, "_blank", "noopener,noreferrer");
   }
@@ -233,7 +236,13 @@ export class CardSession {
     const { mapStack } = this.options.services;
     if (mapStack && failure.stack) {
       mapStack(failure.stack).then(
-        (stack) => this.update({ failureFrames: stack.split("\n").filter((line) => /^\s+(at|…) /.test(line)).map((line) => line.trim()) }),
+        (stack) =>
+          this.update({
+            failureFrames: stack
+              .split("\n")
+              .filter((line) => /^\s+(at|…) /.test(line))
+              .map((line) => line.trim()),
+          }),
         // Without the server's answer the details keep the message alone.
         () => undefined,
       );

@@ -2,14 +2,7 @@
 // The console wires these services to Sprocket's HTTP API; tests wire them in the page.
 
 export type ExtensionLocation =
-  | "crm.record.tab"
-  | "crm.record.sidebar"
-  | "crm.preview"
-  | "helpdesk.sidebar"
-  | "settings"
-  | "home"
-  | "pages"
-  | "crm.bulkActions";
+  "crm.record.tab" | "crm.record.sidebar" | "crm.preview" | "helpdesk.sidebar" | "settings" | "home" | "pages" | "crm.bulkActions";
 
 export interface ExtensionUser {
   id: number;

@@ -29,7 +29,7 @@ function answer<T>(body: T, ok = true) {
   return { ok, status: ok ? 200 : 500, json: async () => body };
 }
 
-const describe = (data: unknown): string => (typeof data === "string" ? data : JSON.stringify(data) ?? String(data));
+const describe = (data: unknown): string => (typeof data === "string" ? data : (JSON.stringify(data) ?? String(data)));
 
 export function createExtensionApi(page: Page, context: ExtensionContext): ExtensionApi {
   return {

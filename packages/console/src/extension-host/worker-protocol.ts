@@ -62,7 +62,10 @@ export interface PageApi {
   navigateToPage(target: { to: string; params?: Record<string, string> }): void;
   runServerlessFunction(call: ServerlessCall): Promise<ServerlessResult>;
   hsFetch(request: ProxiedFetchRequest): Promise<DataAnswer<ProxiedFetchResponse>>;
-  fetchCrmProperties(names: string[], onUpdate: (properties: CrmProperties) => void): Promise<DataAnswer<CrmProperties> & { subscription?: number }>;
+  fetchCrmProperties(
+    names: string[],
+    onUpdate: (properties: CrmProperties) => void,
+  ): Promise<DataAnswer<CrmProperties> & { subscription?: number }>;
   unsubscribe(subscription: number): void;
   fetchAssociations(request: AssociationsRequest): Promise<DataAnswer<AssociationsPage>>;
   fetchCrmSearch(request: CrmSearchRequest): Promise<DataAnswer<CrmSearchPage>>;

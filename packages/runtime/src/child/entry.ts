@@ -163,7 +163,14 @@ async function invoke(message: InvokeMessage): Promise<void> {
 
   const settlement = await callMain(main as (...args: unknown[]) => unknown, message.context);
   if (!settlement.ok) {
-    state.finish({ type: "result", id: message.id, outcome: "ERROR", error: describeError(settlement.error), truncated: false, tainted: false });
+    state.finish({
+      type: "result",
+      id: message.id,
+      outcome: "ERROR",
+      error: describeError(settlement.error),
+      truncated: false,
+      tainted: false,
+    });
     return;
   }
   const serialised = serialiseResult(settlement.value, message.payloadBytes);

@@ -107,7 +107,8 @@ function nativeClasses(): { TCP: object; Pipe: object; UDP: object; ChannelWrap:
   tcp.destroy();
   // The runner's stdout is a pipe (process-runner.ts): its handle is a Pipe, and reaching it costs no system call.
   const Pipe = getPrototypeOf((process.stdout as unknown as { _handle: object })._handle) as object;
-  if ((Pipe as { constructor?: { name?: string } }).constructor?.name !== "Pipe") throw new Error("The network guard needs stdout to be a pipe");
+  if ((Pipe as { constructor?: { name?: string } }).constructor?.name !== "Pipe")
+    throw new Error("The network guard needs stdout to be a pipe");
   const udp = dgram.createSocket("udp4");
   const state = Object.getOwnPropertySymbols(udp)
     .map((key) => (udp as unknown as Record<symbol, { handle?: object }>)[key])

@@ -56,7 +56,12 @@ export async function revokePersonalAccessKey(p: Platform, accountId: number, us
       .where("revoked_at", "is", null)
       .executeTakeFirst();
     if (Number(res.numUpdatedRows) === 0) return false;
-    await trx.deleteFrom("developer_tokens").where("key_id", "=", keyId).where("account_id", "=", accountId).where("user_id", "=", userId).execute();
+    await trx
+      .deleteFrom("developer_tokens")
+      .where("key_id", "=", keyId)
+      .where("account_id", "=", accountId)
+      .where("user_id", "=", userId)
+      .execute();
     return true;
   });
 }
@@ -76,7 +81,8 @@ export async function exchangePersonalAccessKey(p: Platform, key: string, portal
     ])
     .where("key_hash", "=", sha256(key))
     .executeTakeFirst();
-  if (!row || row.revoked_at !== null) throw unauthenticated("The personal access key is unknown or has been revoked. Create a new one in Settings → Personal access keys.");
+  if (!row || row.revoked_at !== null)
+    throw unauthenticated("The personal access key is unknown or has been revoked. Create a new one in Settings → Personal access keys.");
   if (portalId !== undefined && portalId !== row.account_id) {
     throw unauthenticated(`The personal access key belongs to account ${row.account_id}, not ${portalId}.`);
   }

@@ -16,11 +16,22 @@ export async function listMembers(p: Platform, accountId: number) {
 /** Changes a member's role; an account always keeps at least one super admin (else nobody could manage its apps). */
 export async function setMemberRole(p: Platform, accountId: number, userId: number, role: Role): Promise<void> {
   await p.store.db.transaction().execute(async (trx) => {
-    const member = await trx.selectFrom("memberships").select("role").where("account_id", "=", accountId).where("user_id", "=", userId).executeTakeFirst();
+    const member = await trx
+      .selectFrom("memberships")
+      .select("role")
+      .where("account_id", "=", accountId)
+      .where("user_id", "=", userId)
+      .executeTakeFirst();
     if (!member) throw notFound(`User ${userId} is not a member of account ${accountId}.`);
     if (member.role === "super_admin" && role !== "super_admin") {
-      const supers = await trx.selectFrom("memberships").select("user_id").where("account_id", "=", accountId).where("role", "=", "super_admin").execute();
-      if (supers.length <= 1) throw new DomainError("invalid", "This is the account's only super admin: make someone else super admin first.");
+      const supers = await trx
+        .selectFrom("memberships")
+        .select("user_id")
+        .where("account_id", "=", accountId)
+        .where("role", "=", "super_admin")
+        .execute();
+      if (supers.length <= 1)
+        throw new DomainError("invalid", "This is the account's only super admin: make someone else super admin first.");
     }
     await trx.updateTable("memberships").set({ role }).where("account_id", "=", accountId).where("user_id", "=", userId).execute();
   });

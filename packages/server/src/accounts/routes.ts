@@ -1,7 +1,15 @@
 import type { FastifyPluginAsync } from "fastify";
 import cookie from "@fastify/cookie";
 import { z } from "zod";
-import { accountList, createdPersonalAccessKey, memberList, personalAccessKeyList, sessionState, signInRequest, signInResult } from "@sprocket/contract";
+import {
+  accountList,
+  createdPersonalAccessKey,
+  memberList,
+  personalAccessKeyList,
+  sessionState,
+  signInRequest,
+  signInResult,
+} from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
 import { DomainError, invalid } from "../errors/domain-error";
@@ -81,7 +89,9 @@ export const accountRoutes =
     });
 
     // Members of the session's account and their roles; super admins change roles.
-    app.get("/api/v1/account-users", { config: { auth: "user" }, ...responds(memberList) }, async (request) => ({ results: await listMembers(p, request.user!.accountId) }));
+    app.get("/api/v1/account-users", { config: { auth: "user" }, ...responds(memberList) }, async (request) => ({
+      results: await listMembers(p, request.user!.accountId),
+    }));
     app.put<{ Params: { userId: string } }>("/api/v1/account-users/:userId/role", { config: { auth: "user" } }, async (request) => {
       const { accountId, userId } = request.user!;
       if ((await roleIn(p, accountId, userId)) !== "super_admin") throw new DomainError("forbidden", "Only super admins change roles.");
@@ -97,12 +107,16 @@ export const accountRoutes =
       const s = request.session!;
       return { results: await listPersonalAccessKeys(p, s.accountId, s.userId) };
     });
-    app.post("/api/v1/personal-access-keys", { config: { auth: "session" }, ...responds(createdPersonalAccessKey, 201) }, async (request, reply) => {
-      const s = request.session!;
-      const { name } = parseBody(z.object({ name: z.string().min(1).max(100) }), request.body, "the new key");
-      const created = await createPersonalAccessKey(p, s.accountId, s.userId, name);
-      return reply.status(201).send({ id: created.id, name, personalAccessKey: created.key });
-    });
+    app.post(
+      "/api/v1/personal-access-keys",
+      { config: { auth: "session" }, ...responds(createdPersonalAccessKey, 201) },
+      async (request, reply) => {
+        const s = request.session!;
+        const { name } = parseBody(z.object({ name: z.string().min(1).max(100) }), request.body, "the new key");
+        const created = await createPersonalAccessKey(p, s.accountId, s.userId, name);
+        return reply.status(201).send({ id: created.id, name, personalAccessKey: created.key });
+      },
+    );
     app.delete<{ Params: { id: string } }>("/api/v1/personal-access-keys/:id", { config: { auth: "session" } }, async (request, reply) => {
       const s = request.session!;
       if (!(await revokePersonalAccessKey(p, s.accountId, s.userId, Number(request.params.id)))) {

@@ -28,7 +28,14 @@ export async function signIn(p: Platform, email: string, password: string) {
   const now = p.clock.now();
   await p.store.db
     .insertInto("sessions")
-    .values({ id_hash: sha256(sessionId), user_id: user.id, account_id: first.id, csrf_token: csrfToken, expires_at: now + SESSION_TTL_MS, created_at: now })
+    .values({
+      id_hash: sha256(sessionId),
+      user_id: user.id,
+      account_id: first.id,
+      csrf_token: csrfToken,
+      expires_at: now + SESSION_TTL_MS,
+      created_at: now,
+    })
     .execute();
   return { sessionId, csrfToken, userId: user.id, accountId: first.id };
 }
@@ -39,7 +46,12 @@ export async function recordSignInFailure(p: Platform, email: string, address: s
   if (!user) return;
   const now = p.clock.now();
   for (const account of await accountsOfUser(p, user.id)) {
-    await recordSecurityEvent(p.store.db, now, { accountId: account.id, type: "SIGN_IN_FAILED", actor: { userId: user.id, label: email, address }, details: { email } });
+    await recordSecurityEvent(p.store.db, now, {
+      accountId: account.id,
+      type: "SIGN_IN_FAILED",
+      actor: { userId: user.id, label: email, address },
+      details: { email },
+    });
   }
 }
 
@@ -48,7 +60,9 @@ const DUMMY_HASH = "scrypt$32768$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAA
 export async function resolveSession(p: Platform, sessionId: string): Promise<SessionPrincipal | undefined> {
   const row = await p.store.db
     .selectFrom("sessions")
-    .innerJoin("memberships", (j) => j.onRef("memberships.user_id", "=", "sessions.user_id").onRef("memberships.account_id", "=", "sessions.account_id"))
+    .innerJoin("memberships", (j) =>
+      j.onRef("memberships.user_id", "=", "sessions.user_id").onRef("memberships.account_id", "=", "sessions.account_id"),
+    )
     .innerJoin("users", "users.id", "sessions.user_id")
     .select(["sessions.user_id", "sessions.account_id", "sessions.csrf_token", "sessions.expires_at", "memberships.role", "users.email"])
     .where("sessions.id_hash", "=", sha256(sessionId))

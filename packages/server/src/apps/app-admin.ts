@@ -39,7 +39,8 @@ export async function dailyApiUsage(p: Platform, accountId: number) {
 
 /** How many private apps the account may hold. */
 export async function appLimitOf(p: Platform, accountId: number): Promise<number> {
-  return (await p.store.db.selectFrom("accounts").select("max_private_apps").where("id", "=", accountId).executeTakeFirstOrThrow()).max_private_apps;
+  return (await p.store.db.selectFrom("accounts").select("max_private_apps").where("id", "=", accountId).executeTakeFirstOrThrow())
+    .max_private_apps;
 }
 
 /** The app's live token, shown to `actor` and recorded as seen. */
@@ -64,7 +65,11 @@ export async function rotateClientSecret(p: Platform, accountId: number, ref: st
   const found = await findApp(p.store.db, accountId, ref);
   const secret = randomUUID();
   await p.store.db.transaction().execute(async (trx) => {
-    await trx.updateTable("private_apps").set({ client_secret_sealed: p.box.seal(secret) }).where("id", "=", found.id).execute();
+    await trx
+      .updateTable("private_apps")
+      .set({ client_secret_sealed: p.box.seal(secret) })
+      .where("id", "=", found.id)
+      .execute();
     await recordSecurityEvent(trx, p.clock.now(), { accountId, appId: found.id, type: "CLIENT_SECRET_ROTATED", actor });
   });
   return secret;
@@ -74,7 +79,11 @@ export async function rotateClientSecret(p: Platform, accountId: number, ref: st
 export async function rotateToken(p: Platform, accountId: number, ref: string, mode: "now" | "later", actor: Actor) {
   const found = await findApp(p.store.db, accountId, ref);
   if (found.auth_type === "oauth")
-    throw new DomainError("invalid", `${found.name} is an OAuth app: it has no static token. Accounts install it through /oauth/authorize and its backend gets tokens from /oauth/v1/token.`, { subCategory: "OAUTH_APP_HAS_NO_STATIC_TOKEN" });
+    throw new DomainError(
+      "invalid",
+      `${found.name} is an OAuth app: it has no static token. Accounts install it through /oauth/authorize and its backend gets tokens from /oauth/v1/token.`,
+      { subCategory: "OAUTH_APP_HAS_NO_STATIC_TOKEN" },
+    );
   const token = await p.store.db.transaction().execute(async (trx) => {
     const fresh = await rotateAppToken(trx, p, found.id, accountId, mode);
     await recordSecurityEvent(trx, p.clock.now(), {
@@ -96,7 +105,14 @@ export async function expireOldToken(p: Platform, accountId: number, ref: string
   const found = await findApp(p.store.db, accountId, ref);
   const expired = await expireOldTokens(p.store.db, p, found.id);
   p.apps.tokens.invalidate();
-  if (expired > 0) await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, appId: found.id, type: "OLD_TOKEN_EXPIRED", actor, details: { tokens: expired } });
+  if (expired > 0)
+    await recordSecurityEvent(p.store.db, p.clock.now(), {
+      accountId,
+      appId: found.id,
+      type: "OLD_TOKEN_EXPIRED",
+      actor,
+      details: { tokens: expired },
+    });
   return expired;
 }
 
@@ -105,7 +121,13 @@ export async function removeApp(p: Platform, accountId: number, ref: string, act
   const found = await findApp(p.store.db, accountId, ref);
   await p.store.db.transaction().execute(async (trx) => {
     await deleteApp(trx, found.id, p.clock.now());
-    await recordSecurityEvent(trx, p.clock.now(), { accountId, appId: found.id, type: "APP_DELETED", actor, details: { uid: found.uid, name: found.name } });
+    await recordSecurityEvent(trx, p.clock.now(), {
+      accountId,
+      appId: found.id,
+      type: "APP_DELETED",
+      actor,
+      details: { uid: found.uid, name: found.name },
+    });
   });
   await appsRemoved(p, [{ accountId, appId: found.id, previousBuildId: found.active_build_id }]);
 }

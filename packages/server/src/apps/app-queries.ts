@@ -13,7 +13,13 @@ export async function findApp(db: Kysely<Database>, accountId: number, ref: stri
 }
 
 export async function listApps(db: Kysely<Database>, accountId: number) {
-  return db.selectFrom("private_apps").selectAll().where("account_id", "=", accountId).where("deleted_at", "is", null).orderBy("name").execute();
+  return db
+    .selectFrom("private_apps")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .orderBy("name")
+    .execute();
 }
 
 /** Typed by the contract: a component kind the server adds and the contract does not name fails to compile here. */

@@ -28,7 +28,17 @@ export async function mintAppToken(db: Kysely<Database>, p: Platform, appId: num
   const token = `pat-na1-${randomUUID()}`;
   await db
     .insertInto("app_tokens")
-    .values({ app_id: appId, account_id: accountId, token_hash: sha256(token), token_sealed: p.box.seal(token), created_at: p.clock.now(), expires_at: null, revoked_at: null, last_used_at: null, install_id: null })
+    .values({
+      app_id: appId,
+      account_id: accountId,
+      token_hash: sha256(token),
+      token_sealed: p.box.seal(token),
+      created_at: p.clock.now(),
+      expires_at: null,
+      revoked_at: null,
+      last_used_at: null,
+      install_id: null,
+    })
     .execute();
   return token;
 }
@@ -83,7 +93,17 @@ export class AppTokens {
       .selectFrom("app_tokens")
       .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
       .leftJoin("app_installs", "app_installs.id", "app_tokens.install_id")
-      .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.account_id", "app_tokens.expires_at", "app_tokens.revoked_at", "app_tokens.last_used_at", "app_tokens.install_id", "private_apps.scopes", "private_apps.deleted_at"])
+      .select([
+        "app_tokens.id",
+        "app_tokens.app_id",
+        "app_tokens.account_id",
+        "app_tokens.expires_at",
+        "app_tokens.revoked_at",
+        "app_tokens.last_used_at",
+        "app_tokens.install_id",
+        "private_apps.scopes",
+        "private_apps.deleted_at",
+      ])
       .select(["app_installs.scopes as granted_scopes", "app_installs.uninstalled_at"])
       .where("app_tokens.token_hash", "=", sha256(token))
       // A refresh token only mints access tokens at /oauth/v1/token; it never authenticates a call.
@@ -93,7 +113,13 @@ export class AppTokens {
     const scopes = row?.install_id != null ? row.granted_scopes : row?.scopes;
     const entry: CachedToken = {
       principal: alive
-        ? { appId: row.app_id, accountId: row.account_id, tokenId: row.id, scopes: new Set(JSON.parse(scopes!) as string[]), ...(row.install_id != null ? { installId: row.install_id } : {}) }
+        ? {
+            appId: row.app_id,
+            accountId: row.account_id,
+            tokenId: row.id,
+            scopes: new Set(JSON.parse(scopes!) as string[]),
+            ...(row.install_id != null ? { installId: row.install_id } : {}),
+          }
         : undefined,
       expiresAt: row?.expires_at ?? null,
       cachedAt: now,
@@ -140,7 +166,12 @@ export async function tokenState(p: Platform, appId: number): Promise<TokenState
   if (!current) return undefined;
   const plain = p.box.open(current.token_sealed);
   return {
-    current: { id: current.id, createdAt: current.created_at, lastUsedAt: current.last_used_at, masked: `${plain.slice(0, 12)}…${plain.slice(-4)}` },
+    current: {
+      id: current.id,
+      createdAt: current.created_at,
+      lastUsedAt: current.last_used_at,
+      masked: `${plain.slice(0, 12)}…${plain.slice(-4)}`,
+    },
     ...(previous?.expires_at ? { previous: { id: previous.id, expiresAt: previous.expires_at, lastUsedAt: previous.last_used_at } } : {}),
   };
 }
@@ -155,12 +186,24 @@ export async function revealAppToken(p: Platform, appId: number): Promise<string
  * its grace period, the one tokenState shows as `previous`: rotating later again revokes the token an earlier
  * rotate-later left pending, so no live token is hidden from the owner.
  */
-export async function rotateAppToken(db: Kysely<Database>, p: Platform, appId: number, accountId: number, mode: "now" | "later"): Promise<string> {
+export async function rotateAppToken(
+  db: Kysely<Database>,
+  p: Platform,
+  appId: number,
+  accountId: number,
+  mode: "now" | "later",
+): Promise<string> {
   const now = p.clock.now();
   const old = await liveTokens(db, appId, now);
   for (const t of old) {
-    if (mode === "now" || t.expires_at !== null) await db.updateTable("app_tokens").set({ revoked_at: now }).where("id", "=", t.id).execute();
-    else await db.updateTable("app_tokens").set({ expires_at: now + ROTATE_LATER_GRACE_MS }).where("id", "=", t.id).execute();
+    if (mode === "now" || t.expires_at !== null)
+      await db.updateTable("app_tokens").set({ revoked_at: now }).where("id", "=", t.id).execute();
+    else
+      await db
+        .updateTable("app_tokens")
+        .set({ expires_at: now + ROTATE_LATER_GRACE_MS })
+        .where("id", "=", t.id)
+        .execute();
   }
   return mintAppToken(db, p, appId, accountId);
 }

@@ -11,6 +11,11 @@ export async function appClientSecret(p: Platform, appId: number): Promise<strin
   const row = await read();
   if (row.client_secret_sealed) return p.box.open(row.client_secret_sealed);
   // Two first uses at once: the first write wins and both read it back.
-  await p.store.db.updateTable("private_apps").set({ client_secret_sealed: p.box.seal(randomUUID()) }).where("id", "=", appId).where("client_secret_sealed", "is", null).execute();
+  await p.store.db
+    .updateTable("private_apps")
+    .set({ client_secret_sealed: p.box.seal(randomUUID()) })
+    .where("id", "=", appId)
+    .where("client_secret_sealed", "is", null)
+    .execute();
   return p.box.open((await read()).client_secret_sealed!);
 }

@@ -26,7 +26,11 @@ export class LimitPlans {
       .where("id", "=", accountId)
       .executeTakeFirstOrThrow()
       .then((row) => {
-        const plan = limitPlan({ tenSecondly: row.api_limit_ten_secondly, daily: row.api_limit_daily, searchSecondly: row.search_limit_secondly });
+        const plan = limitPlan({
+          tenSecondly: row.api_limit_ten_secondly,
+          daily: row.api_limit_daily,
+          searchSecondly: row.search_limit_secondly,
+        });
         this.cache.set(accountId, { plan, at: now });
         return plan;
       });

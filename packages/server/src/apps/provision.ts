@@ -130,7 +130,13 @@ export async function provisionApps(
 ): Promise<{ appIds: Record<string, number>; created: string[]; updated: string[]; removed: string[]; removedApps: RemovedApp[] }> {
   const now = p.clock.now();
   const { accountId, projectId, buildId } = input;
-  const result = { appIds: {} as Record<string, number>, created: [] as string[], updated: [] as string[], removed: [] as string[], removedApps: [] as RemovedApp[] };
+  const result = {
+    appIds: {} as Record<string, number>,
+    created: [] as string[],
+    updated: [] as string[],
+    removed: [] as string[],
+    removedApps: [] as RemovedApp[],
+  };
 
   const wanted = new Set(input.apps.map((a) => a.uid));
   for (const live of await liveAppsOfProject(trx, accountId, projectId)) {
@@ -148,14 +154,23 @@ export async function provisionApps(
     .execute();
   const byUid = new Map(existing.map((a) => [a.uid, a]));
   const newOnes = input.apps.filter((a) => !byUid.has(a.uid));
-  await enforceAppLimit(trx, accountId, existing.map((a) => a.uid), newOnes.map((a) => a.uid));
+  await enforceAppLimit(
+    trx,
+    accountId,
+    existing.map((a) => a.uid),
+    newOnes.map((a) => a.uid),
+  );
 
   for (const app of input.apps) {
     const found = byUid.get(app.uid);
     if (found && found.project_id !== null && found.project_id !== projectId) {
-      throw new DomainError("invalid", `The app uid "${app.uid}" already belongs to another project in this account. Choose another uid in app.json.`, {
-        subCategory: "PRIVATE_APP_UID_TAKEN",
-      });
+      throw new DomainError(
+        "invalid",
+        `The app uid "${app.uid}" already belongs to another project in this account. Choose another uid in app.json.`,
+        {
+          subCategory: "PRIVATE_APP_UID_TAKEN",
+        },
+      );
     }
     const values = {
       name: app.name,
@@ -186,7 +201,13 @@ export async function provisionApps(
     if (app.oauth) await becameOAuthApp(trx, appId, now);
     result.appIds[app.uid] = appId;
     await trx.deleteFrom("app_components").where("app_id", "=", appId).execute();
-    const rows = appComponentRows(app).map((c) => ({ app_id: appId, kind: c.kind, name: c.name, build_id: buildId, config: JSON.stringify(c.config) }));
+    const rows = appComponentRows(app).map((c) => ({
+      app_id: appId,
+      kind: c.kind,
+      name: c.name,
+      build_id: buildId,
+      config: JSON.stringify(c.config),
+    }));
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
   }
   return result;

@@ -58,12 +58,21 @@ export class ApiLimits {
   }
 
   /** Counts one call; returns the headers to send, or throws the 429 that HubSpot's SDK knows how to handle. */
-  consume(kind: "standard" | "search", appId: number, accountId: number, plan: LimitPlan, now: number): MaybePromise<Record<string, string>> {
+  consume(
+    kind: "standard" | "search",
+    appId: number,
+    accountId: number,
+    plan: LimitPlan,
+    now: number,
+  ): MaybePromise<Record<string, string>> {
     const fixed = plan.fixedHeaders;
     if (kind === "search") {
       return after(this.counters.hit(plan.search, accountId, now), (search) => {
         this.check(plan.search, search, "SECONDLY", appId, accountId);
-        return { "x-hubspot-ratelimit-secondly": fixed.search, "x-hubspot-ratelimit-secondly-remaining": String(plan.search.points - search.count) };
+        return {
+          "x-hubspot-ratelimit-secondly": fixed.search,
+          "x-hubspot-ratelimit-secondly-remaining": String(plan.search.points - search.count),
+        };
       });
     }
     return after(this.counters.hit(plan.interval, appId, now), (interval) => {
@@ -149,7 +158,9 @@ export class ApiLimits {
 
 function signInThrottled(scope: string, w: WindowCount): DomainError {
   const seconds = Math.max(1, Math.ceil(w.msBeforeNext / 1000));
-  return new DomainError("limit", `Too many failed sign-ins ${scope}. Try again in ${Math.ceil(seconds / 60)} minutes.`, { retry: { afterSeconds: seconds } });
+  return new DomainError("limit", `Too many failed sign-ins ${scope}. Try again in ${Math.ceil(seconds / 60)} minutes.`, {
+    retry: { afterSeconds: seconds },
+  });
 }
 
 export const msUntilUtcMidnight = (now: number) => DAY_MS - (now % DAY_MS);
@@ -177,11 +188,20 @@ function userTooManyRequests(kind: "standard" | "search", retryMs: number, userI
       ? ["SECONDLY", { status: "error", message: "You have reached your secondly limit.", errorType: "RATE_LIMIT" }]
       : [
           "TEN_SECONDLY_ROLLING",
-          { status: "error", message: "You have reached your ten_secondly_rolling limit.", errorType: "RATE_LIMIT", policyName: "TEN_SECONDLY_ROLLING", groupName: `console-user-api-calls-ten-secondly:${userId}` },
+          {
+            status: "error",
+            message: "You have reached your ten_secondly_rolling limit.",
+            errorType: "RATE_LIMIT",
+            policyName: "TEN_SECONDLY_ROLLING",
+            groupName: `console-user-api-calls-ten-secondly:${userId}`,
+          },
         ];
   return rateLimited(body, policy, retryMs);
 }
 
 function rateLimited(body: Record<string, unknown>, policy: LimitPolicy, retryMs: number): DomainError {
-  return new DomainError("limit", String(body.message), { hubspotBody: body, retry: { afterSeconds: Math.max(1, Math.ceil(retryMs / 1000)), policy } });
+  return new DomainError("limit", String(body.message), {
+    hubspotBody: body,
+    retry: { afterSeconds: Math.max(1, Math.ceil(retryMs / 1000)), policy },
+  });
 }

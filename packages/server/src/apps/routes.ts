@@ -1,6 +1,15 @@
 import type { FastifyPluginAsync, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { clientSecretReveal, oldTokensExpired, privateAppDetail, privateAppList, tokenReveal, tokenRotation, tokenRotationRequest, type PrivateAppSummary } from "@sprocket/contract";
+import {
+  clientSecretReveal,
+  oldTokensExpired,
+  privateAppDetail,
+  privateAppList,
+  tokenReveal,
+  tokenRotation,
+  tokenRotationRequest,
+  type PrivateAppSummary,
+} from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
 import { forbidden } from "../errors/domain-error";
@@ -13,7 +22,17 @@ import { tokenState } from "./app-tokens";
 import type { Selectable } from "kysely";
 import type { PrivateAppsTable } from "./tables";
 import { authView } from "../oauth/auth-view";
-import { appLimitOf, dailyApiUsage, expireOldToken, introspectToken, removeApp, revealClientSecret, revealToken, rotateClientSecret, rotateToken } from "./app-admin";
+import {
+  appLimitOf,
+  dailyApiUsage,
+  expireOldToken,
+  introspectToken,
+  removeApp,
+  revealClientSecret,
+  revealToken,
+  rotateClientSecret,
+  rotateToken,
+} from "./app-admin";
 
 export const actorOf = (request: FastifyRequest): Actor => ({
   userId: request.user?.userId ?? null,
@@ -80,40 +99,62 @@ export const appRoutes =
     app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", { ...user, ...responds(privateAppDetail) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
-      const components = (await appComponents(p.store.db, found.id)).map((c) => (c.kind === "function" ? { ...c, config: withEndpointUrl(p, accountId, c.config) } : c));
+      const components = (await appComponents(p.store.db, found.id)).map((c) =>
+        c.kind === "function" ? { ...c, config: withEndpointUrl(p, accountId, c.config) } : c,
+      );
       return { ...appView(found), token: await tokenState(p, found.id), components };
     });
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/reveal", { ...user, ...responds(tokenReveal) }, async (request) => {
-      const { accountId } = await requireSuperAdmin(request);
-      const token = await revealToken(p, accountId, request.params.app, actorOf(request));
-      return { token };
-    });
+    app.post<{ Params: { app: string } }>(
+      "/api/v1/private-apps/:app/token/reveal",
+      { ...user, ...responds(tokenReveal) },
+      async (request) => {
+        const { accountId } = await requireSuperAdmin(request);
+        const token = await revealToken(p, accountId, request.params.app, actorOf(request));
+        return { token };
+      },
+    );
 
     // The key the app's backend checks X-HubSpot-Signature-v3 with (hubspot.fetch requests), as on HubSpot's Auth tab.
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/reveal", { ...user, ...responds(clientSecretReveal) }, async (request) => {
-      const { accountId } = await requireSuperAdmin(request);
-      return { clientSecret: await revealClientSecret(p, accountId, request.params.app, actorOf(request)) };
-    });
+    app.post<{ Params: { app: string } }>(
+      "/api/v1/private-apps/:app/client-secret/reveal",
+      { ...user, ...responds(clientSecretReveal) },
+      async (request) => {
+        const { accountId } = await requireSuperAdmin(request);
+        return { clientSecret: await revealClientSecret(p, accountId, request.params.app, actorOf(request)) };
+      },
+    );
 
     // OAuth apps' backends authenticate to /oauth/v1/token with it: rotating it stops the old one at once.
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/client-secret/rotate", { ...user, ...responds(clientSecretReveal) }, async (request) => {
-      const { accountId } = await requireSuperAdmin(request);
-      return { clientSecret: await rotateClientSecret(p, accountId, request.params.app, actorOf(request)) };
-    });
+    app.post<{ Params: { app: string } }>(
+      "/api/v1/private-apps/:app/client-secret/rotate",
+      { ...user, ...responds(clientSecretReveal) },
+      async (request) => {
+        const { accountId } = await requireSuperAdmin(request);
+        return { clientSecret: await rotateClientSecret(p, accountId, request.params.app, actorOf(request)) };
+      },
+    );
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/rotate", { ...user, ...responds(tokenRotation) }, async (request) => {
-      const { accountId } = await requireSuperAdmin(request);
-      const { mode } = parseBody(tokenRotationRequest, absentAs(request.body, {}), "token rotation");
-      const { token, state } = await rotateToken(p, accountId, request.params.app, mode, actorOf(request));
-      return { token, mode, ...state };
-    });
+    app.post<{ Params: { app: string } }>(
+      "/api/v1/private-apps/:app/token/rotate",
+      { ...user, ...responds(tokenRotation) },
+      async (request) => {
+        const { accountId } = await requireSuperAdmin(request);
+        const { mode } = parseBody(tokenRotationRequest, absentAs(request.body, {}), "token rotation");
+        const { token, state } = await rotateToken(p, accountId, request.params.app, mode, actorOf(request));
+        return { token, mode, ...state };
+      },
+    );
 
-    app.post<{ Params: { app: string } }>("/api/v1/private-apps/:app/token/expire-old", { ...user, ...responds(oldTokensExpired) }, async (request) => {
-      const { accountId } = await requireSuperAdmin(request);
-      const expired = await expireOldToken(p, accountId, request.params.app, actorOf(request));
-      return { expired };
-    });
+    app.post<{ Params: { app: string } }>(
+      "/api/v1/private-apps/:app/token/expire-old",
+      { ...user, ...responds(oldTokensExpired) },
+      async (request) => {
+        const { accountId } = await requireSuperAdmin(request);
+        const expired = await expireOldToken(p, accountId, request.params.app, actorOf(request));
+        return { expired };
+      },
+    );
 
     app.delete<{ Params: { app: string } }>("/api/v1/private-apps/:app", user, async (request, reply) => {
       const { accountId } = await requireSuperAdmin(request);
@@ -125,6 +166,8 @@ export const appRoutes =
       const { accountId } = await requireSuperAdmin(request);
       const found = await findApp(p.store.db, accountId, request.params.app);
       const rows = await listSecurityEvents(p.store.db, accountId, { appId: found.id });
-      return { results: rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown, createdAt: new Date(r.created_at).toISOString() })) };
+      return {
+        results: rows.map((r) => ({ ...r, details: JSON.parse(r.details) as unknown, createdAt: new Date(r.created_at).toISOString() })),
+      };
     });
   };

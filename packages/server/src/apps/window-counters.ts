@@ -85,7 +85,12 @@ export class RedisWindowCounters implements WindowCounters {
     const id = `${spec.name}:${spec.points}:${spec.durationMs}`;
     let limiter = this.limiters.get(id);
     if (!limiter) {
-      limiter = new RateLimiterRedis({ storeClient: this.redis, keyPrefix: `${this.prefix}:rl:${spec.name}`, points: spec.points, duration: spec.durationMs / 1000 });
+      limiter = new RateLimiterRedis({
+        storeClient: this.redis,
+        keyPrefix: `${this.prefix}:rl:${spec.name}`,
+        points: spec.points,
+        duration: spec.durationMs / 1000,
+      });
       this.limiters.set(id, limiter);
     }
     return limiter;

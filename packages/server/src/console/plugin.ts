@@ -10,7 +10,8 @@ import { cardWorkerCsp, consolePageHeaders } from "./security-headers";
  * First path segments that belong to APIs: a browser asking for them gets JSON, never the SPA. `_hcms` is served on
  * the endpoint listener only (functions/endpoint-server.ts); here it is a 404.
  */
-const API_PATH = /^\/(api|_hcms|crm|dfs|developer|oauth|localdevauth|account-info|git-webhooks|project-components-external|filemanager|cms|extension-host|assets|health|[a-z0-9-]+\.com)(\/|$)/;
+const API_PATH =
+  /^\/(api|_hcms|crm|dfs|developer|oauth|localdevauth|account-info|git-webhooks|project-components-external|filemanager|cms|extension-host|assets|health|[a-z0-9-]+\.com)(\/|$)/;
 
 export const consolePlugin: FastifyPluginAsync = async (app) => {
   const problem = consoleBuildProblem();
@@ -19,7 +20,14 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
 
   if (!problem) {
     // Vite names assets by content hash: cache them for a year.
-    await app.register(fastifyStatic, { root: `${consoleAppDir}assets`, prefix: "/assets/", decorateReply: false, index: false, immutable: true, maxAge: "365d" });
+    await app.register(fastifyStatic, {
+      root: `${consoleAppDir}assets`,
+      prefix: "/assets/",
+      decorateReply: false,
+      index: false,
+      immutable: true,
+      maxAge: "365d",
+    });
     // host.js and worker.js keep their names across builds: revalidate them.
     await app.register(fastifyStatic, {
       root: extensionHostDir,
@@ -41,6 +49,9 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
     const wantsHtml = request.headers.accept?.includes("text/html") ?? false;
     if (!wantsHtml || API_PATH.test(path)) throw new ApiError(404, "RESOURCE_NOT_FOUND", `No route matches GET ${path}.`);
     if (!indexHtml) throw new ApiError(503, "INTERNAL_ERROR", problem ?? "The web console is not built.");
-    return reply.headers({ ...consolePageHeaders, "cache-control": "no-cache" }).type("text/html; charset=utf-8").send(indexHtml);
+    return reply
+      .headers({ ...consolePageHeaders, "cache-control": "no-cache" })
+      .type("text/html; charset=utf-8")
+      .send(indexHtml);
   });
 };

@@ -47,7 +47,13 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
       return labelsBetween(trx, accountId, from, fromId, to, toId);
     });
     p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], false, p.clock.now(), source));
-    return json(reply, 201, { fromObjectTypeId: from.id, fromObjectId: String(fromId), toObjectTypeId: to.id, toObjectId: String(toId), labels });
+    return json(reply, 201, {
+      fromObjectTypeId: from.id,
+      fromObjectId: String(fromId),
+      toObjectTypeId: to.id,
+      toObjectId: String(toId),
+      labels,
+    });
   });
 
   app.delete<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
@@ -60,25 +66,29 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
     return noContent(reply);
   });
 
-  app.put<{ Params: PairParams }>(`/crm/v4/objects/${alias}/:objectId/associations/default/:toObjectType/:toObjectId`, write, async (request, reply) => {
-    const startedAt = Date.now();
-    const { accountId, source } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
-    const fromId = idOf(from, request.params.objectId);
-    const toId = idOf(to, request.params.toObjectId);
-    const spec = defaultSpec(from, to);
-    await inTransaction(p, async (trx) => {
-      await requireLive(trx, accountId, from, [fromId]);
-      await requireLive(trx, accountId, to, [toId]);
-      await associate(trx, accountId, from, to, [{ fromId, toId, specs: [spec] }]);
-    });
-    p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], false, p.clock.now(), source));
-    const results = [
-      { from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: spec },
-      { from: { id: String(toId) }, to: { id: String(fromId) }, associationSpec: defaultSpec(to, from) },
-    ];
-    return json(reply, 200, batchResponse(results, [], startedAt, 200).body);
-  });
+  app.put<{ Params: PairParams }>(
+    `/crm/v4/objects/${alias}/:objectId/associations/default/:toObjectType/:toObjectId`,
+    write,
+    async (request, reply) => {
+      const startedAt = Date.now();
+      const { accountId, source } = callerOf(request);
+      const to = resolveObjectType(request.params.toObjectType);
+      const fromId = idOf(from, request.params.objectId);
+      const toId = idOf(to, request.params.toObjectId);
+      const spec = defaultSpec(from, to);
+      await inTransaction(p, async (trx) => {
+        await requireLive(trx, accountId, from, [fromId]);
+        await requireLive(trx, accountId, to, [toId]);
+        await associate(trx, accountId, from, to, [{ fromId, toId, specs: [spec] }]);
+      });
+      p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], false, p.clock.now(), source));
+      const results = [
+        { from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: spec },
+        { from: { id: String(toId) }, to: { id: String(fromId) }, associationSpec: defaultSpec(to, from) },
+      ];
+      return json(reply, 200, batchResponse(results, [], startedAt, 200).body);
+    },
+  );
 
   app.get<{ Params: { objectId: string; toObjectType: string } }>(`${objectBase}/:toObjectType`, read, async (request, reply) => {
     const { accountId } = callerOf(request);
@@ -90,7 +100,10 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
     const page = (await associatedPage(db, accountId, from, to, [fromId], decodeAfter(stringParam(q, "after")), limit)).get(fromId)!;
     const last = page.results[page.results.length - 1];
     const path = `/crm/v4/objects/${alias}/${fromId}/associations/${request.params.toObjectType}`;
-    return json(reply, 200, { results: page.results, ...(page.more && last ? { paging: nextPaging(baseUrlOf(p, request), path, encodeAfter(Number(last.toObjectId))) } : {}) });
+    return json(reply, 200, {
+      results: page.results,
+      ...(page.more && last ? { paging: nextPaging(baseUrlOf(p, request), path, encodeAfter(Number(last.toObjectId))) } : {}),
+    });
   });
 
   registerBatchAssociationRoutes(app, p, from, alias);
@@ -107,19 +120,45 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) }), absentAs(request.body, {}), "BatchInputPublicAssociationMultiPost");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) }),
+      absentAs(request.body, {}),
+      "BatchInputPublicAssociationMultiPost",
+    );
     checkBatchSize(inputs.length);
     const { results, errors } = await inTransaction(p, async (trx) => {
       const pairs = inputs.map((i) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(i.to.id), specs: i.types, raw: i }));
       const { live, errors } = await splitLive(trx, accountId, from, to, pairs);
-      await associate(trx, accountId, from, to, live.map((x) => ({ fromId: x.fromId!, toId: x.toId!, specs: x.specs })));
+      await associate(
+        trx,
+        accountId,
+        from,
+        to,
+        live.map((x) => ({ fromId: x.fromId!, toId: x.toId!, specs: x.specs })),
+      );
       const results = [];
       for (const x of live) {
-        results.push({ fromObjectTypeId: from.id, fromObjectId: String(x.fromId), toObjectTypeId: to.id, toObjectId: String(x.toId), labels: await labelsBetween(trx, accountId, from, x.fromId!, to, x.toId!) });
+        results.push({
+          fromObjectTypeId: from.id,
+          fromObjectId: String(x.fromId),
+          toObjectTypeId: to.id,
+          toObjectId: String(x.toId),
+          labels: await labelsBetween(trx, accountId, from, x.fromId!, to, x.toId!),
+        });
       }
       return { results, errors };
     });
-    p.crm.events.emit(associationChanges(accountId, from, to, results.map((r) => ({ fromId: Number(r.fromObjectId), toId: Number(r.toObjectId) })), false, p.clock.now(), source));
+    p.crm.events.emit(
+      associationChanges(
+        accountId,
+        from,
+        to,
+        results.map((r) => ({ fromId: Number(r.fromObjectId), toId: Number(r.toObjectId) })),
+        false,
+        p.clock.now(),
+        source,
+      ),
+    );
     const { status, body } = batchResponse(results, errors, startedAt, 201);
     return json(reply, status, body);
   });
@@ -128,16 +167,36 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) }), absentAs(request.body, {}), "BatchInputPublicDefaultAssociationMultiPost");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) }),
+      absentAs(request.body, {}),
+      "BatchInputPublicDefaultAssociationMultiPost",
+    );
     checkBatchSize(inputs.length);
     const spec = defaultSpec(from, to);
     const { results, errors } = await inTransaction(p, async (trx) => {
       const pairs = inputs.map((i) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(i.to.id), specs: [spec] }));
       const { live, errors } = await splitLive(trx, accountId, from, to, pairs);
-      await associate(trx, accountId, from, to, live.map((x) => ({ fromId: x.fromId!, toId: x.toId!, specs: x.specs })));
+      await associate(
+        trx,
+        accountId,
+        from,
+        to,
+        live.map((x) => ({ fromId: x.fromId!, toId: x.toId!, specs: x.specs })),
+      );
       return { results: live.map((x) => ({ from: { id: String(x.fromId) }, to: { id: String(x.toId) }, associationSpec: spec })), errors };
     });
-    p.crm.events.emit(associationChanges(accountId, from, to, results.map((r) => ({ fromId: Number(r.from.id), toId: Number(r.to.id) })), false, p.clock.now(), source));
+    p.crm.events.emit(
+      associationChanges(
+        accountId,
+        from,
+        to,
+        results.map((r) => ({ fromId: Number(r.from.id), toId: Number(r.to.id) })),
+        false,
+        p.clock.now(),
+        source,
+      ),
+    );
     const { body } = batchResponse(results, errors, startedAt, 200);
     // The SDK accepts only 200 here, so failures ride along in the body.
     return json(reply, 200, body);
@@ -147,10 +206,16 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput, after: z.string().optional() })) }), absentAs(request.body, {}), "BatchInputPublicFetchAssociationsBatchRequest");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(z.object({ id: idInput, after: z.string().optional() })) }),
+      absentAs(request.body, {}),
+      "BatchInputPublicFetchAssociationsBatchRequest",
+    );
     checkBatchSize(inputs.length);
     const { results, missing } = await readAssociationPages(p.store.db, accountId, from, to, inputs);
-    const errors = missing.length ? [standardError("OBJECT_NOT_FOUND", `No ${from.name} with ids ${missing.join(", ")} exist.`, { ids: missing })] : [];
+    const errors = missing.length
+      ? [standardError("OBJECT_NOT_FOUND", `No ${from.name} with ids ${missing.join(", ")} exist.`, { ids: missing })]
+      : [];
     const { status, body } = batchResponse(results, errors, startedAt, 200);
     return json(reply, status, body);
   });
@@ -161,13 +226,17 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
     const to = resolveObjectType(request.params.toObjectType);
     const { inputs } = parseBody(archiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiArchive");
     checkBatchSize(inputs.length);
-    const pairs = inputs.flatMap((i) => i.to.map((t) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(t.id) }))).filter((x): x is { fromId: number; toId: number } => x.fromId !== undefined && x.toId !== undefined);
+    const pairs = inputs
+      .flatMap((i) => i.to.map((t) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(t.id) })))
+      .filter((x): x is { fromId: number; toId: number } => x.fromId !== undefined && x.toId !== undefined);
     await inTransaction(p, (trx) => dissociate(trx, accountId, from, to, pairs));
     p.crm.events.emit(associationChanges(accountId, from, to, pairs, true, p.clock.now(), source));
     return noContent(reply);
   });
 
-  const labelsArchiveInput = z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) });
+  const labelsArchiveInput = z.object({
+    inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })),
+  });
   app.post<{ Params: Params }>(`${base}/labels/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
@@ -190,7 +259,11 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
   const write = routeConfig(from.writeScopes);
   const base = `/crm/v4/associations/${alias}/:toObjectType/labels`;
   type Params = { toObjectType: string };
-  const specView = (d: { category: string; typeId: number; label: string | null }) => ({ category: d.category, typeId: d.typeId, ...(d.label !== null ? { label: d.label } : {}) });
+  const specView = (d: { category: string; typeId: number; label: string | null }) => ({
+    category: d.category,
+    typeId: d.typeId,
+    ...(d.label !== null ? { label: d.label } : {}),
+  });
 
   app.get<{ Params: Params }>(base, read, async (request, reply) => {
     const { accountId } = callerOf(request);
@@ -201,7 +274,15 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
   app.post<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const input = parseBody(z.object({ label: labelInput, name: z.string().regex(/^[a-z0-9_]{1,100}$/i, "letters, digits and underscores only, at most 100"), inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionCreateRequest");
+    const input = parseBody(
+      z.object({
+        label: labelInput,
+        name: z.string().regex(/^[a-z0-9_]{1,100}$/i, "letters, digits and underscores only, at most 100"),
+        inverseLabel: labelInput.optional(),
+      }),
+      absentAs(request.body, {}),
+      "PublicAssociationDefinitionCreateRequest",
+    );
     const created = await createAssociationLabel(p, accountId, from, to, input);
     return json(reply, 200, { results: created.map((r) => ({ category: "USER_DEFINED", typeId: r.type_id, label: r.label })) });
   });
@@ -209,7 +290,11 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
   app.put<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
     const to = resolveObjectType(request.params.toObjectType);
-    const input = parseBody(z.object({ associationTypeId: z.number().int(), label: labelInput, inverseLabel: labelInput.optional() }), absentAs(request.body, {}), "PublicAssociationDefinitionUpdateRequest");
+    const input = parseBody(
+      z.object({ associationTypeId: z.number().int(), label: labelInput, inverseLabel: labelInput.optional() }),
+      absentAs(request.body, {}),
+      "PublicAssociationDefinitionUpdateRequest",
+    );
     await updateAssociationLabel(p, accountId, from, to, input);
     return noContent(reply);
   });

@@ -73,27 +73,57 @@ const BUILT_IN_ROWS: Row[] = [
 const v3Name = (from: string, to: string, unlabeledWithPrimary: boolean) =>
   `${objectTypeById(from).singular}_to_${objectTypeById(to).singular}${unlabeledWithPrimary ? "_unlabeled" : ""}`;
 
-export const BUILT_IN_TYPES: readonly AssociationTypeDef[] = BUILT_IN_ROWS.map(([typeId, fromType, toType, label, inverseId, unlabeled]) => {
-  const hasPrimary = BUILT_IN_ROWS.some((r) => r[1] === fromType && r[2] === toType && !r[5]);
-  return { typeId, category: "HUBSPOT_DEFINED", fromType, toType, label, name: v3Name(fromType, toType, unlabeled && hasPrimary), inverseId, unlabeled };
-});
+export const BUILT_IN_TYPES: readonly AssociationTypeDef[] = BUILT_IN_ROWS.map(
+  ([typeId, fromType, toType, label, inverseId, unlabeled]) => {
+    const hasPrimary = BUILT_IN_ROWS.some((r) => r[1] === fromType && r[2] === toType && !r[5]);
+    return {
+      typeId,
+      category: "HUBSPOT_DEFINED",
+      fromType,
+      toType,
+      label,
+      name: v3Name(fromType, toType, unlabeled && hasPrimary),
+      inverseId,
+      unlabeled,
+    };
+  },
+);
 
 /** First id handed to an account's own labels, clear of HubSpot's. */
 const FIRST_USER_TYPE_ID = 1000;
 
 /** Every association type from one object type to another for this account. */
-export async function typesBetween(db: Kysely<Database>, accountId: number, fromType: string, toType: string): Promise<AssociationTypeDef[]> {
+export async function typesBetween(
+  db: Kysely<Database>,
+  accountId: number,
+  fromType: string,
+  toType: string,
+): Promise<AssociationTypeDef[]> {
   const rows = await db
     .selectFrom("crm_association_labels")
     .selectAll()
     .where("account_id", "=", accountId)
-    .where((eb) => eb.or([eb.and([eb("from_type", "=", fromType), eb("to_type", "=", toType)]), eb.and([eb("from_type", "=", toType), eb("to_type", "=", fromType)])]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("from_type", "=", fromType), eb("to_type", "=", toType)]),
+        eb.and([eb("from_type", "=", toType), eb("to_type", "=", fromType)]),
+      ]),
+    )
     .execute();
   const user = rows
     .filter((r) => r.from_type === fromType && r.to_type === toType)
     .map((r): AssociationTypeDef => {
       const inverse = rows.find((x) => x.name === r.name && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id);
-      return { typeId: r.type_id, category: "USER_DEFINED", fromType, toType, label: r.label, name: r.name, inverseId: inverse?.type_id ?? r.type_id, unlabeled: false };
+      return {
+        typeId: r.type_id,
+        category: "USER_DEFINED",
+        fromType,
+        toType,
+        label: r.label,
+        name: r.name,
+        inverseId: inverse?.type_id ?? r.type_id,
+        unlabeled: false,
+      };
     });
   return [...BUILT_IN_TYPES.filter((t) => t.fromType === fromType && t.toType === toType), ...user];
 }
@@ -103,6 +133,10 @@ export function unlabeledType(fromType: string, toType: string): AssociationType
 }
 
 export async function nextUserTypeId(db: Kysely<Database>, accountId: number): Promise<number> {
-  const row = await db.selectFrom("crm_association_labels").select((eb) => eb.fn.max("type_id").as("max")).where("account_id", "=", accountId).executeTakeFirst();
+  const row = await db
+    .selectFrom("crm_association_labels")
+    .select((eb) => eb.fn.max("type_id").as("max"))
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
   return Math.max(FIRST_USER_TYPE_ID, Number(row?.max ?? 0) + 1);
 }

@@ -20,11 +20,22 @@ export interface Endpoint {
 export async function requireLive(db: Db, accountId: number, t: ObjectType, ids: readonly number[]): Promise<void> {
   if (ids.length === 0) return;
   const unique = [...new Set(ids)];
-  const rows = await db.selectFrom("crm_objects").select("id").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("archived", "=", 0).where("id", "in", unique).execute();
+  const rows = await db
+    .selectFrom("crm_objects")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("object_type_id", "=", t.id)
+    .where("archived", "=", 0)
+    .where("id", "in", unique)
+    .execute();
   const found = new Set(rows.map((r) => Number(r.id)));
   const missing = unique.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    throw new DomainError("not_found", `No ${t.name} with id${missing.length > 1 ? "s" : ""} ${missing.join(", ")} exist${missing.length > 1 ? "" : "s"}.`, { context: { ids: missing.map(String) } });
+    throw new DomainError(
+      "not_found",
+      `No ${t.name} with id${missing.length > 1 ? "s" : ""} ${missing.join(", ")} exist${missing.length > 1 ? "" : "s"}.`,
+      { context: { ids: missing.map(String) } },
+    );
   }
 }
 
@@ -34,7 +45,13 @@ function pickType(types: readonly AssociationTypeDef[], spec: AssociationSpec, f
   if (!def) {
     throw invalid(
       `${spec.associationCategory} association type ${spec.associationTypeId} does not exist from ${from.name} to ${to.name}.`,
-      [{ message: "Unknown association type", code: "INVALID_ASSOCIATION_TYPE", context: { associationTypeId: [String(spec.associationTypeId)] } }],
+      [
+        {
+          message: "Unknown association type",
+          code: "INVALID_ASSOCIATION_TYPE",
+          context: { associationTypeId: [String(spec.associationTypeId)] },
+        },
+      ],
     );
   }
   return def;
@@ -44,10 +61,20 @@ function pickType(types: readonly AssociationTypeDef[], spec: AssociationSpec, f
 export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, spec: AssociationSpec): Promise<ObjectType> {
   const builtIn = BUILT_IN_TYPES.find((x) => x.typeId === spec.associationTypeId && x.fromType === from.id);
   if (builtIn && spec.associationCategory === "HUBSPOT_DEFINED") return objectTypeById(builtIn.toType);
-  const user = await db.selectFrom("crm_association_labels").select("to_type").where("account_id", "=", accountId).where("from_type", "=", from.id).where("type_id", "=", spec.associationTypeId).executeTakeFirst();
+  const user = await db
+    .selectFrom("crm_association_labels")
+    .select("to_type")
+    .where("account_id", "=", accountId)
+    .where("from_type", "=", from.id)
+    .where("type_id", "=", spec.associationTypeId)
+    .executeTakeFirst();
   if (user && spec.associationCategory === "USER_DEFINED") return objectTypeById(user.to_type);
   throw invalid(`${spec.associationCategory} association type ${spec.associationTypeId} does not start at ${from.name}.`, [
-    { message: "Unknown association type", code: "INVALID_ASSOCIATION_TYPE", context: { associationTypeId: [String(spec.associationTypeId)] } },
+    {
+      message: "Unknown association type",
+      code: "INVALID_ASSOCIATION_TYPE",
+      context: { associationTypeId: [String(spec.associationTypeId)] },
+    },
   ]);
 }
 
@@ -55,7 +82,13 @@ export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, 
  * Associates pairs with the given types (each with its inverse, and the plain association every label implies).
  * Records must already be checked live. Existing associations are left as they are.
  */
-export async function associate(db: Db, accountId: number, from: ObjectType, to: ObjectType, pairs: ReadonlyArray<{ fromId: number; toId: number; specs: readonly AssociationSpec[] }>): Promise<void> {
+export async function associate(
+  db: Db,
+  accountId: number,
+  from: ObjectType,
+  to: ObjectType,
+  pairs: ReadonlyArray<{ fromId: number; toId: number; specs: readonly AssociationSpec[] }>,
+): Promise<void> {
   if (pairs.length === 0) return;
   const forward = await typesBetween(db, accountId, from.id, to.id);
   const backward = await typesBetween(db, accountId, to.id, from.id);
@@ -65,13 +98,34 @@ export async function associate(db: Db, accountId: number, from: ObjectType, to:
     const defs = specs.map((s) => pickType(forward, s, from, to));
     if (plain && !defs.some((d) => d.typeId === plain.typeId)) defs.push(plain);
     for (const def of defs) {
-      rows.push({ account_id: accountId, from_type: from.id, from_id: fromId, to_type: to.id, to_id: toId, type_id: def.typeId, category: def.category });
+      rows.push({
+        account_id: accountId,
+        from_type: from.id,
+        from_id: fromId,
+        to_type: to.id,
+        to_id: toId,
+        type_id: def.typeId,
+        category: def.category,
+      });
       const inverse = backward.find((b) => b.typeId === def.inverseId);
-      if (inverse) rows.push({ account_id: accountId, from_type: to.id, from_id: toId, to_type: from.id, to_id: fromId, type_id: inverse.typeId, category: inverse.category });
+      if (inverse)
+        rows.push({
+          account_id: accountId,
+          from_type: to.id,
+          from_id: toId,
+          to_type: from.id,
+          to_id: fromId,
+          type_id: inverse.typeId,
+          category: inverse.category,
+        });
     }
   }
   for (let i = 0; i < rows.length; i += 500) {
-    await db.insertInto("crm_associations").values(rows.slice(i, i + 500)).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .insertInto("crm_associations")
+      .values(rows.slice(i, i + 500))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }
 
@@ -83,20 +137,40 @@ export function associationsFrom(db: Db, accountId: number, fromId: number) {
 /** The default (unlabeled) association, as PUT …/associations/default and batch/associate/default make it. */
 export function defaultSpec(from: ObjectType, to: ObjectType): AssociationSpec {
   const plain = unlabeledType(from.id, to.id);
-  if (!plain) throw invalid(`${from.name} and ${to.name} have no default association type.`, [{ message: "No default association", code: "INVALID_ASSOCIATION_TYPE" }]);
+  if (!plain)
+    throw invalid(`${from.name} and ${to.name} have no default association type.`, [
+      { message: "No default association", code: "INVALID_ASSOCIATION_TYPE" },
+    ]);
   return { associationCategory: plain.category, associationTypeId: plain.typeId };
 }
 
 /** Deletes associations between pairs: all types, or only the given ones (and their inverses). */
-export async function dissociate(db: Db, accountId: number, from: ObjectType, to: ObjectType, pairs: ReadonlyArray<{ fromId: number; toId: number }>, specs?: readonly AssociationSpec[]): Promise<void> {
+export async function dissociate(
+  db: Db,
+  accountId: number,
+  from: ObjectType,
+  to: ObjectType,
+  pairs: ReadonlyArray<{ fromId: number; toId: number }>,
+  specs?: readonly AssociationSpec[],
+): Promise<void> {
   const forward = specs ? await typesBetween(db, accountId, from.id, to.id) : [];
   const typeIds = specs?.map((s) => pickType(forward, s, from, to).typeId);
   const inverseIds = specs ? forward.filter((f) => typeIds!.includes(f.typeId)).map((f) => f.inverseId) : undefined;
   for (const { fromId, toId } of pairs) {
-    let q = db.deleteFrom("crm_associations").where("account_id", "=", accountId).where("from_id", "=", fromId).where("to_type", "=", to.id).where("to_id", "=", toId);
+    let q = db
+      .deleteFrom("crm_associations")
+      .where("account_id", "=", accountId)
+      .where("from_id", "=", fromId)
+      .where("to_type", "=", to.id)
+      .where("to_id", "=", toId);
     if (typeIds) q = q.where("type_id", "in", typeIds);
     await q.execute();
-    let back = db.deleteFrom("crm_associations").where("account_id", "=", accountId).where("from_id", "=", toId).where("to_type", "=", from.id).where("to_id", "=", fromId);
+    let back = db
+      .deleteFrom("crm_associations")
+      .where("account_id", "=", accountId)
+      .where("from_id", "=", toId)
+      .where("to_type", "=", from.id)
+      .where("to_id", "=", fromId);
     if (inverseIds) back = back.where("type_id", "in", inverseIds.length ? inverseIds : [-1]);
     await back.execute();
   }
@@ -111,7 +185,15 @@ export interface AssociatedObject {
  * A page of the records associated with each of `fromIds`, by target id ascending, with every type that links them.
  * Returns up to `limit` targets per source and whether more follow.
  */
-export async function associatedPage(db: Db, accountId: number, from: ObjectType, to: ObjectType, fromIds: readonly number[], afterToId: number, limit: number): Promise<Map<number, { results: AssociatedObject[]; more: boolean }>> {
+export async function associatedPage(
+  db: Db,
+  accountId: number,
+  from: ObjectType,
+  to: ObjectType,
+  fromIds: readonly number[],
+  afterToId: number,
+  limit: number,
+): Promise<Map<number, { results: AssociatedObject[]; more: boolean }>> {
   const out = new Map<number, { results: AssociatedObject[]; more: boolean }>();
   for (const id of fromIds) out.set(id, { results: [], more: false });
   if (fromIds.length === 0) return out;
@@ -146,7 +228,13 @@ export async function associatedPage(db: Db, accountId: number, from: ObjectType
 }
 
 /** v3 `associations` on an object: `{companies: {results: [{id, type}]}}`, one entry per target and type. */
-export async function v3Associations(db: Db, accountId: number, from: ObjectType, targets: readonly ObjectType[], fromIds: readonly number[]): Promise<Map<number, Record<string, { results: Array<{ id: string; type: string }> }>>> {
+export async function v3Associations(
+  db: Db,
+  accountId: number,
+  from: ObjectType,
+  targets: readonly ObjectType[],
+  fromIds: readonly number[],
+): Promise<Map<number, Record<string, { results: Array<{ id: string; type: string }> }>>> {
   const out = new Map<number, Record<string, { results: Array<{ id: string; type: string }> }>>();
   if (targets.length === 0 || fromIds.length === 0) return out;
   const rows = await db
@@ -154,7 +242,11 @@ export async function v3Associations(db: Db, accountId: number, from: ObjectType
     .select(["from_id", "to_type", "to_id", "type_id"])
     .where("account_id", "=", accountId)
     .where("from_id", "in", [...fromIds])
-    .where("to_type", "in", targets.map((t) => t.id))
+    .where(
+      "to_type",
+      "in",
+      targets.map((t) => t.id),
+    )
     .orderBy("from_id")
     .orderBy("to_id")
     .orderBy("type_id")
@@ -166,14 +258,31 @@ export async function v3Associations(db: Db, accountId: number, from: ObjectType
     const def = typeCache.get(r.to_type)?.find((d) => d.typeId === r.type_id);
     const byType = out.get(Number(r.from_id)) ?? {};
     out.set(Number(r.from_id), byType);
-    (byType[target.name] ??= { results: [] }).results.push({ id: String(r.to_id), type: def?.name ?? `${from.singular}_to_${target.singular}` });
+    (byType[target.name] ??= { results: [] }).results.push({
+      id: String(r.to_id),
+      type: def?.name ?? `${from.singular}_to_${target.singular}`,
+    });
   }
   return out;
 }
 
 /** The labels now linking one pair, for LabelsBetweenObjectPair. */
-export async function labelsBetween(db: Db, accountId: number, from: ObjectType, fromId: number, to: ObjectType, toId: number): Promise<string[]> {
-  const rows = await db.selectFrom("crm_associations").select("type_id").where("account_id", "=", accountId).where("from_id", "=", fromId).where("to_type", "=", to.id).where("to_id", "=", toId).execute();
+export async function labelsBetween(
+  db: Db,
+  accountId: number,
+  from: ObjectType,
+  fromId: number,
+  to: ObjectType,
+  toId: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom("crm_associations")
+    .select("type_id")
+    .where("account_id", "=", accountId)
+    .where("from_id", "=", fromId)
+    .where("to_type", "=", to.id)
+    .where("to_id", "=", toId)
+    .execute();
   const types = await typesBetween(db, accountId, from.id, to.id);
   return rows.map((r) => types.find((t) => t.typeId === r.type_id)?.label).filter((l): l is string => !!l);
 }

@@ -14,7 +14,12 @@ export function standardError(category: string, message: string, context: Record
 }
 
 /** A batch answer: `okStatus` when everything worked, 207 with `errors` when some inputs failed. */
-export function batchResponse(results: unknown[], errors: StandardError[], startedAt: number, okStatus: 200 | 201): { status: number; body: Record<string, unknown> } {
+export function batchResponse(
+  results: unknown[],
+  errors: StandardError[],
+  startedAt: number,
+  okStatus: 200 | 201,
+): { status: number; body: Record<string, unknown> } {
   const body: Record<string, unknown> = {
     status: "COMPLETE",
     results,

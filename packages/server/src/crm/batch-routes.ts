@@ -8,7 +8,17 @@ import { attachHistory, objectView, selectProperties } from "./object-view";
 import { normaliseProperties, propertyValuesError } from "./property-values";
 import { batchResponse } from "./batch-response";
 import { boolParam } from "./query-params";
-import { checkBatchSize, createInput, createRecords, inTransaction, notFoundError, refuseDuplicateIds, resolveInputIds, updateInput, updateRecords } from "./object-writes";
+import {
+  checkBatchSize,
+  createInput,
+  createRecords,
+  inTransaction,
+  notFoundError,
+  refuseDuplicateIds,
+  resolveInputIds,
+  updateInput,
+  updateRecords,
+} from "./object-writes";
 import { callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
 import { REMOVAL_SOURCE, deletions, eventBase, propertyChanges } from "./crm-events";
 
@@ -34,8 +44,20 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     checkBatchSize(body.inputs.length);
     const db = p.store.db;
     const defs = await p.crm.properties.live(accountId, t.id);
-    const ids = await resolveInputIds(db, accountId, t, defs, body.inputs.map((i) => ({ id: i.id, ...(body.idProperty ? { idProperty: body.idProperty } : {}) })));
-    const found = await getObjects(db, accountId, t, ids.filter((x): x is number => x !== undefined), boolParam(queryOf(request), "archived"));
+    const ids = await resolveInputIds(
+      db,
+      accountId,
+      t,
+      defs,
+      body.inputs.map((i) => ({ id: i.id, ...(body.idProperty ? { idProperty: body.idProperty } : {}) })),
+    );
+    const found = await getObjects(
+      db,
+      accountId,
+      t,
+      ids.filter((x): x is number => x !== undefined),
+      boolParam(queryOf(request), "archived"),
+    );
     const objects: StoredObject[] = [];
     const missing: string[] = [];
     const seen = new Set<number>();
@@ -57,22 +79,40 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/create`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(createInput) }), absentAs(request.body, {}), "BatchInputSimplePublicObjectInputForCreate");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(createInput) }),
+      absentAs(request.body, {}),
+      "BatchInputSimplePublicObjectInputForCreate",
+    );
     checkBatchSize(inputs.length);
     // HubSpot reports per-input failures (207) only when every input carries objectWriteTraceId.
     const partial = inputs.length > 0 && inputs.every((i) => i.objectWriteTraceId !== undefined);
     const { created, errors } = await createRecords(p, accountId, t, inputs, source, partial);
-    const { status, body } = batchResponse(created.map((o) => objectView(t, o, "all")), errors, startedAt, 201);
+    const { status, body } = batchResponse(
+      created.map((o) => objectView(t, o, "all")),
+      errors,
+      startedAt,
+      201,
+    );
     return json(reply, status, body);
   });
 
   app.post(`${base}/update`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(updateInput) }), absentAs(request.body, {}), "BatchInputSimplePublicObjectBatchInput");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(updateInput) }),
+      absentAs(request.body, {}),
+      "BatchInputSimplePublicObjectBatchInput",
+    );
     checkBatchSize(inputs.length);
     const { updated, missing } = await updateRecords(p, accountId, t, inputs, source);
-    const { status, body } = batchResponse(updated.map((o) => objectView(t, o, "all")), missing.length ? [notFoundError(t, missing)] : [], startedAt, 200);
+    const { status, body } = batchResponse(
+      updated.map((o) => objectView(t, o, "all")),
+      missing.length ? [notFoundError(t, missing)] : [],
+      startedAt,
+      200,
+    );
     return json(reply, status, body);
   });
 
@@ -84,7 +124,8 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const defs = await p.crm.properties.live(accountId, t.id);
     // A new record gets its idProperty value as a property, so `{id: "a@b.c", idProperty: "email"}` creates that email.
     const normalised = inputs.map((input) => {
-      const withKey = input.idProperty && input.idProperty !== "hs_object_id" ? { ...input.properties, [input.idProperty]: input.id } : input.properties;
+      const withKey =
+        input.idProperty && input.idProperty !== "hs_object_id" ? { ...input.properties, [input.idProperty]: input.id } : input.properties;
       return normaliseProperties(defs, withKey);
     });
     const problems = normalised.flatMap((n) => n.problems);
@@ -93,7 +134,14 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
     const { results, missing, events } = await inTransaction(p, async (trx) => {
       const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
       refuseDuplicateIds(inputs, ids);
-      const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
+      const found = await getObjects(
+        trx,
+        accountId,
+        t,
+        ids.filter((x): x is number => x !== undefined),
+        false,
+        true,
+      );
       const updates: Array<{ object: StoredObject; values: Record<string, string | null> }> = [];
       const creates: Array<{ values: Record<string, string | null> }> = [];
       const order: Array<{ kind: "update" | "create"; index: number }> = [];
@@ -113,8 +161,18 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
       const changes = updates.flatMap((u) => propertyChanges(base, u.object.id, { ...u.object.properties }, u.values));
       const updated = await updateObjects(trx, accountId, t, defs, updates, now, source);
       const created = await insertObjects(trx, accountId, t, defs, creates, now, source);
-      const events = [...changes, ...created.flatMap((o, i) => [{ ...base, objectId: o.id, kind: "creation" as const }, ...propertyChanges(base, o.id, {}, creates[i]!.values)])];
-      const results = order.map((o) => (o.kind === "update" ? { ...objectView(t, updated[o.index]!, "all"), new: false } : { ...objectView(t, created[o.index]!, "all"), new: true }));
+      const events = [
+        ...changes,
+        ...created.flatMap((o, i) => [
+          { ...base, objectId: o.id, kind: "creation" as const },
+          ...propertyChanges(base, o.id, {}, creates[i]!.values),
+        ]),
+      ];
+      const results = order.map((o) =>
+        o.kind === "update"
+          ? { ...objectView(t, updated[o.index]!, "all"), new: false }
+          : { ...objectView(t, created[o.index]!, "all"), new: true },
+      );
       return { results, missing, events };
     });
     p.crm.events.emit(events);
@@ -124,7 +182,11 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
 
   app.post(`${base}/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ id: idInput })) }), absentAs(request.body, {}), "BatchInputSimplePublicObjectId");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(z.object({ id: idInput })) }),
+      absentAs(request.body, {}),
+      "BatchInputSimplePublicObjectId",
+    );
     checkBatchSize(inputs.length);
     const ids = inputs.map((i) => parseObjectId(i.id)).filter((x): x is number => x !== undefined);
     const now = p.clock.now();

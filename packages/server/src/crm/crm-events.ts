@@ -19,7 +19,12 @@ export type CrmEvent = {
 );
 
 /** The fields every event of one write shares. */
-export const eventBase = (accountId: number, objectTypeId: string, occurredAt: number, source: { sourceType: string; sourceId: string | null }) => ({
+export const eventBase = (
+  accountId: number,
+  objectTypeId: string,
+  occurredAt: number,
+  source: { sourceType: string; sourceId: string | null },
+) => ({
   accountId,
   objectTypeId,
   occurredAt,
@@ -28,7 +33,12 @@ export const eventBase = (accountId: number, objectTypeId: string, occurredAt: n
 });
 
 /** A propertyChange per value that differs from what the record held (`before`; empty for a new record). */
-export function propertyChanges(base: ReturnType<typeof eventBase>, objectId: number, before: Record<string, string | null | undefined>, after: Record<string, string | null>): CrmEvent[] {
+export function propertyChanges(
+  base: ReturnType<typeof eventBase>,
+  objectId: number,
+  before: Record<string, string | null | undefined>,
+  after: Record<string, string | null>,
+): CrmEvent[] {
   return Object.entries(after)
     .filter(([name, value]) => (before[name] ?? null) !== value)
     .map(([propertyName, propertyValue]) => ({ ...base, objectId, kind: "propertyChange" as const, propertyName, propertyValue }));
@@ -56,7 +66,8 @@ export function associationChanges(
   return pairs.flatMap((x) => [side(from, to, x.fromId, x.toId), side(to, from, x.toId, x.fromId)]);
 }
 
-export const deletions = (base: ReturnType<typeof eventBase>, ids: readonly number[]): CrmEvent[] => ids.map((objectId) => ({ ...base, objectId, kind: "deletion" as const }));
+export const deletions = (base: ReturnType<typeof eventBase>, ids: readonly number[]): CrmEvent[] =>
+  ids.map((objectId) => ({ ...base, objectId, kind: "deletion" as const }));
 
 /** Removal routes do not say who asked; HubSpot's changeSource for an API call. */
 export const REMOVAL_SOURCE = { sourceType: "API", sourceId: null };

@@ -40,7 +40,8 @@ export function customObjectType(s: CustomObjectSchema): ObjectType & { aliases:
     schemaReadScopes: ["crm.schemas.custom.read"],
     schemaWriteScopes: ["crm.schemas.custom.write"],
     defaultProperties: [s.definition.primaryDisplayProperty, ...s.definition.secondaryDisplayProperties],
-    searchableProperties: s.definition.searchableProperties.length > 0 ? s.definition.searchableProperties : [s.definition.primaryDisplayProperty],
+    searchableProperties:
+      s.definition.searchableProperties.length > 0 ? s.definition.searchableProperties : [s.definition.primaryDisplayProperty],
     lastModifiedProperty: "hs_lastmodifieddate",
     mergeable: false,
     aliases: [`p_${s.name}`, id, fullyQualifiedName(s)].map((a) => a.toLowerCase()),

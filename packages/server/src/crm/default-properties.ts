@@ -4,7 +4,20 @@
  */
 export type PropertyType = "string" | "number" | "date" | "datetime" | "enumeration" | "bool";
 export const PROPERTY_TYPES: readonly PropertyType[] = ["string", "number", "date", "datetime", "enumeration", "bool"];
-export const FIELD_TYPES = ["textarea", "text", "date", "file", "number", "select", "radio", "checkbox", "booleancheckbox", "calculation_equation", "phonenumber", "html"] as const;
+export const FIELD_TYPES = [
+  "textarea",
+  "text",
+  "date",
+  "file",
+  "number",
+  "select",
+  "radio",
+  "checkbox",
+  "booleancheckbox",
+  "calculation_equation",
+  "phonenumber",
+  "html",
+] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
 export interface PropertyOption {
@@ -91,8 +104,25 @@ const lifecycle = options(
 const activity = (singular: string, own: Short[]): PropertySpec[] =>
   specs(`${singular}information`, [["hs_timestamp", "Activity date", "datetime", "date"], ...own, owner, ...system("hs_lastmodifieddate")]);
 
-export const DEAL_STAGES = ["appointmentscheduled", "qualifiedtobuy", "presentationscheduled", "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"];
-export const INDUSTRIES = ["COMPUTER_SOFTWARE", "INFORMATION_TECHNOLOGY_AND_SERVICES", "FINANCIAL_SERVICES", "HOSPITAL_HEALTH_CARE", "RETAIL", "MARKETING_AND_ADVERTISING", "EDUCATION_MANAGEMENT", "CONSTRUCTION"];
+export const DEAL_STAGES = [
+  "appointmentscheduled",
+  "qualifiedtobuy",
+  "presentationscheduled",
+  "decisionmakerboughtin",
+  "contractsent",
+  "closedwon",
+  "closedlost",
+];
+export const INDUSTRIES = [
+  "COMPUTER_SOFTWARE",
+  "INFORMATION_TECHNOLOGY_AND_SERVICES",
+  "FINANCIAL_SERVICES",
+  "HOSPITAL_HEALTH_CARE",
+  "RETAIL",
+  "MARKETING_AND_ADVERTISING",
+  "EDUCATION_MANAGEMENT",
+  "CONSTRUCTION",
+];
 
 export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
   "0-1": specs("contactinformation", [
@@ -112,9 +142,21 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
     ["country", "Country/Region", "string", "text"],
     ["hs_additional_emails", "Additional email addresses", "enumeration", "checkbox", { externalOptions: true }],
     ["lifecyclestage", "Lifecycle Stage", "enumeration", "radio", { options: lifecycle }],
-    ["hs_lead_status", "Lead Status", "enumeration", "radio", { options: options("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING") }],
+    [
+      "hs_lead_status",
+      "Lead Status",
+      "enumeration",
+      "radio",
+      { options: options("NEW", "OPEN", "IN_PROGRESS", "OPEN_DEAL", "UNQUALIFIED", "ATTEMPTED_TO_CONTACT", "CONNECTED", "BAD_TIMING") },
+    ],
     ["hubspotscore", "HubSpot Score", "number", "number"],
-    ["hs_email_optout", "Unsubscribed from all email", "bool", "booleancheckbox", { options: options(["true", "True"], ["false", "False"]) }],
+    [
+      "hs_email_optout",
+      "Unsubscribed from all email",
+      "bool",
+      "booleancheckbox",
+      { options: options(["true", "True"], ["false", "False"]) },
+    ],
     ["closedate", "Close Date", "datetime", "date"],
     owner,
     ...system("lastmodifieddate"),
@@ -145,7 +187,13 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
     ["closedate", "Close Date", "datetime", "date"],
     ["pipeline", "Pipeline", "enumeration", "select", { options: options(["default", "Sales Pipeline"]) }],
     ["dealstage", "Deal Stage", "enumeration", "radio", { options: options(...DEAL_STAGES) }],
-    ["dealtype", "Deal Type", "enumeration", "radio", { options: options(["newbusiness", "New Business"], ["existingbusiness", "Existing Business"]) }],
+    [
+      "dealtype",
+      "Deal Type",
+      "enumeration",
+      "radio",
+      { options: options(["newbusiness", "New Business"], ["existingbusiness", "Existing Business"]) },
+    ],
     ["description", "Deal Description", "string", "textarea"],
     ["hs_priority", "Priority", "enumeration", "radio", { options: options("low", "medium", "high") }],
     owner,
@@ -155,8 +203,20 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
     ["subject", "Ticket name", "string", "text"],
     ["content", "Ticket description", "string", "textarea"],
     ["hs_pipeline", "Pipeline", "enumeration", "select", { options: options(["0", "Support Pipeline"]) }],
-    ["hs_pipeline_stage", "Ticket status", "enumeration", "radio", { options: options(["1", "New"], ["2", "Waiting on contact"], ["3", "Waiting on us"], ["4", "Closed"]) }],
-    ["hs_ticket_category", "Category", "enumeration", "checkbox", { options: options("PRODUCT_ISSUE", "BILLING_ISSUE", "FEATURE_REQUEST", "GENERAL_INQUIRY") }],
+    [
+      "hs_pipeline_stage",
+      "Ticket status",
+      "enumeration",
+      "radio",
+      { options: options(["1", "New"], ["2", "Waiting on contact"], ["3", "Waiting on us"], ["4", "Closed"]) },
+    ],
+    [
+      "hs_ticket_category",
+      "Category",
+      "enumeration",
+      "checkbox",
+      { options: options("PRODUCT_ISSUE", "BILLING_ISSUE", "FEATURE_REQUEST", "GENERAL_INQUIRY") },
+    ],
     ["hs_ticket_priority", "Priority", "enumeration", "select", { options: options("LOW", "MEDIUM", "HIGH", "URGENT") }],
     ["source_type", "Source", "enumeration", "select", { options: options("CHAT", "EMAIL", "FORM", "PHONE") }],
     ["closed_date", "Close date", "datetime", "date"],
@@ -185,7 +245,13 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
   "0-14": specs("quoteinformation", [
     ["hs_title", "Quote Name", "string", "text"],
     ["hs_expiration_date", "Expiration Date", "datetime", "date"],
-    ["hs_status", "Quote approval status", "enumeration", "select", { options: options("DRAFT", "APPROVAL_NOT_NEEDED", "PENDING_APPROVAL", "APPROVED", "REJECTED") }],
+    [
+      "hs_status",
+      "Quote approval status",
+      "enumeration",
+      "select",
+      { options: options("DRAFT", "APPROVAL_NOT_NEEDED", "PENDING_APPROVAL", "APPROVED", "REJECTED") },
+    ],
     ["hs_currency", "Currency", "string", "text"],
     ["hs_language", "Language", "string", "text"],
     ["hs_locale", "Locale", "string", "text"],
@@ -204,7 +270,13 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
   "0-27": activity("task", [
     ["hs_task_subject", "Task Title", "string", "text"],
     ["hs_task_body", "Task Notes", "string", "html"],
-    ["hs_task_status", "Task Status", "enumeration", "select", { options: options("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED") }],
+    [
+      "hs_task_status",
+      "Task Status",
+      "enumeration",
+      "select",
+      { options: options("NOT_STARTED", "IN_PROGRESS", "WAITING", "COMPLETED", "DEFERRED") },
+    ],
     ["hs_task_priority", "Priority", "enumeration", "select", { options: options("NONE", "LOW", "MEDIUM", "HIGH") }],
     ["hs_task_type", "Task Type", "enumeration", "select", { options: options("TODO", "CALL", "EMAIL") }],
   ]),
@@ -214,7 +286,26 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
     ["hs_call_duration", "Call Duration", "number", "number"],
     ["hs_call_direction", "Call Direction", "enumeration", "select", { options: options("INBOUND", "OUTBOUND") }],
     ["hs_call_disposition", "Call Outcome", "string", "text"],
-    ["hs_call_status", "Call Status", "enumeration", "select", { options: options("BUSY", "CALLING_CRM_USER", "CANCELED", "COMPLETED", "CONNECTING", "FAILED", "IN_PROGRESS", "NO_ANSWER", "QUEUED", "RINGING") }],
+    [
+      "hs_call_status",
+      "Call Status",
+      "enumeration",
+      "select",
+      {
+        options: options(
+          "BUSY",
+          "CALLING_CRM_USER",
+          "CANCELED",
+          "COMPLETED",
+          "CONNECTING",
+          "FAILED",
+          "IN_PROGRESS",
+          "NO_ANSWER",
+          "QUEUED",
+          "RINGING",
+        ),
+      },
+    ],
     ["hs_call_from_number", "From Number", "string", "phonenumber"],
     ["hs_call_to_number", "To Number", "string", "phonenumber"],
     ["hs_call_recording_url", "Recording URL", "string", "text"],
@@ -224,7 +315,13 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
     ["hs_email_text", "Email Body", "string", "textarea"],
     ["hs_email_html", "Email HTML Body", "string", "html"],
     ["hs_email_direction", "Email Direction", "enumeration", "select", { options: options("EMAIL", "INCOMING_EMAIL", "FORWARDED_EMAIL") }],
-    ["hs_email_status", "Email Send Status", "enumeration", "select", { options: options("BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT") }],
+    [
+      "hs_email_status",
+      "Email Send Status",
+      "enumeration",
+      "select",
+      { options: options("BOUNCED", "FAILED", "SCHEDULED", "SENDING", "SENT") },
+    ],
     ["hs_email_headers", "Email Headers", "string", "textarea"],
   ]),
   "0-47": activity("meeting", [
@@ -235,7 +332,13 @@ export const DEFAULT_PROPERTIES: Record<string, PropertySpec[]> = {
     ["hs_meeting_location", "Meeting Location", "string", "text"],
     ["hs_meeting_start_time", "Meeting Start Time", "datetime", "date"],
     ["hs_meeting_end_time", "Meeting End Time", "datetime", "date"],
-    ["hs_meeting_outcome", "Meeting Outcome", "enumeration", "select", { options: options("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED") }],
+    [
+      "hs_meeting_outcome",
+      "Meeting Outcome",
+      "enumeration",
+      "select",
+      { options: options("SCHEDULED", "COMPLETED", "RESCHEDULED", "NO_SHOW", "CANCELED") },
+    ],
   ]),
 };
 
@@ -260,5 +363,6 @@ export const CUSTOM_GROUP = "custom_object_information";
 const CUSTOM_GROUPS: GroupSpec[] = [{ name: CUSTOM_GROUP, label: "Custom object information", displayOrder: 0 }];
 const isCustom = (typeId: string) => typeId.startsWith("2-");
 
-export const defaultPropertiesOf = (typeId: string): PropertySpec[] => DEFAULT_PROPERTIES[typeId] ?? (isCustom(typeId) ? CUSTOM_PROPERTIES : []);
+export const defaultPropertiesOf = (typeId: string): PropertySpec[] =>
+  DEFAULT_PROPERTIES[typeId] ?? (isCustom(typeId) ? CUSTOM_PROPERTIES : []);
 export const defaultGroupsOf = (typeId: string): GroupSpec[] => DEFAULT_GROUPS[typeId] ?? (isCustom(typeId) ? CUSTOM_GROUPS : []);

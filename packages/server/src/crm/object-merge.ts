@@ -1,7 +1,15 @@
 import type { Platform } from "../platform";
 import { invalid } from "../errors/domain-error";
 import { findObjectType, type ObjectType } from "./object-types";
-import { archiveObjects, getObjects, objectNotFound, parseObjectId, updateObjects, type StoredObject, type WriteSource } from "./object-store";
+import {
+  archiveObjects,
+  getObjects,
+  objectNotFound,
+  parseObjectId,
+  updateObjects,
+  type StoredObject,
+  type WriteSource,
+} from "./object-store";
 import { associate, associationsFrom, type AssociationSpec } from "./associations";
 import { inTransaction } from "./object-writes";
 import { eventBase, propertyChanges } from "./crm-events";
@@ -15,7 +23,10 @@ export interface MergeInput {
 /** A merge names records by id only (HubSpot's PublicMergeInput has no idProperty); anything else is a 400, not a miss. */
 function mergeId(raw: string, field: keyof MergeInput): number {
   const id = parseObjectId(raw);
-  if (id === undefined) throw invalid(`${field} ${JSON.stringify(raw)} is not a record id: use the record's numeric id.`, [{ message: "Not a record id", in: field, code: "INVALID_OBJECT_ID" }]);
+  if (id === undefined)
+    throw invalid(`${field} ${JSON.stringify(raw)} is not a record id: use the record's numeric id.`, [
+      { message: "Not a record id", in: field, code: "INVALID_OBJECT_ID" },
+    ]);
   return id;
 }
 
@@ -23,12 +34,20 @@ function mergeId(raw: string, field: keyof MergeInput): number {
  * Merges `objectIdToMerge` into `primaryObjectId`, atomically: the primary's values win and the merged record only
  * fills its gaps (unique values move with it), the merged record is archived and its associations move to the primary.
  */
-export async function mergeObjects(p: Platform, accountId: number, t: ObjectType, input: MergeInput, source: WriteSource): Promise<StoredObject> {
+export async function mergeObjects(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  input: MergeInput,
+  source: WriteSource,
+): Promise<StoredObject> {
   const primaryId = mergeId(input.primaryObjectId, "primaryObjectId");
   const otherId = mergeId(input.objectIdToMerge, "objectIdToMerge");
   // Compared as record ids, not as strings: "0388" and "388" are one record, which must not be archived as the other.
   if (primaryId === otherId) {
-    throw invalid(`A record cannot be merged into itself: ${input.objectIdToMerge} names the primary record.`, [{ message: "Same record", in: "objectIdToMerge", code: "MERGE_WITH_SELF" }]);
+    throw invalid(`A record cannot be merged into itself: ${input.objectIdToMerge} names the primary record.`, [
+      { message: "Same record", in: "objectIdToMerge", code: "MERGE_WITH_SELF" },
+    ]);
   }
   const defs = await p.crm.properties.live(accountId, t.id);
   const now = p.clock.now();

@@ -26,14 +26,31 @@ function viewsOf(p: Platform, accountId: number, t: ObjectType, objects: StoredO
     const names = selectProperties(t, defs, opts.properties);
     const views = objects.map((o) => objectView(t, o, names));
     const targets = [...new Set(opts.associations.map((n) => findObjectType(n)).filter((x): x is ObjectType => !!x))];
-    return opts.propertiesWithHistory.length === 0 && targets.length === 0 ? views : addExtras(p.store.db, accountId, t, defs, objects, views, opts.propertiesWithHistory, targets);
+    return opts.propertiesWithHistory.length === 0 && targets.length === 0
+      ? views
+      : addExtras(p.store.db, accountId, t, defs, objects, views, opts.propertiesWithHistory, targets);
   });
 }
 
-async function addExtras(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, objects: StoredObject[], views: View[], history: string[], targets: ObjectType[]) {
+async function addExtras(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  objects: StoredObject[],
+  views: View[],
+  history: string[],
+  targets: ObjectType[],
+) {
   await attachHistory(db, accountId, defs, views, history);
   if (targets.length > 0) {
-    const assoc = await v3Associations(db, accountId, t, targets, objects.map((o) => o.id));
+    const assoc = await v3Associations(
+      db,
+      accountId,
+      t,
+      targets,
+      objects.map((o) => o.id),
+    );
     views.forEach((v, i) => {
       const a = assoc.get(objects[i]!.id);
       if (a) v.associations = a;
@@ -43,7 +60,13 @@ async function addExtras(db: Db, accountId: number, t: ObjectType, defs: Map<str
 }
 
 /** One page of records in id order after `afterId`; `lastId` is where the next page starts when there is one. */
-export async function listObjects(p: Platform, accountId: number, t: ObjectType, page: { afterId: number; limit: number; archived: boolean }, opts: ViewOptions): Promise<{ views: View[]; lastId?: number }> {
+export async function listObjects(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  page: { afterId: number; limit: number; archived: boolean },
+  opts: ViewOptions,
+): Promise<{ views: View[]; lastId?: number }> {
   const objects = await pageObjects(p.store.db, accountId, t, { ...page, limit: page.limit + 1 });
   const shown = objects.slice(0, page.limit);
   const views = await viewsOf(p, accountId, t, shown, opts);
@@ -51,7 +74,14 @@ export async function listObjects(p: Platform, accountId: number, t: ObjectType,
 }
 
 /** One record named by id or `idProperty`; a cached read answers without a promise (the CRM's hot path). */
-export function readObject(p: Platform, accountId: number, t: ObjectType, rawId: string, by: { idProperty: string | undefined; archived: boolean }, opts: ViewOptions): MaybePromise<View> {
+export function readObject(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  rawId: string,
+  by: { idProperty: string | undefined; archived: boolean },
+  opts: ViewOptions,
+): MaybePromise<View> {
   const db = p.store.db;
   return after(p.crm.properties.live(accountId, t.id), (defs) =>
     after(resolveIds(db, accountId, t, defs, [rawId], by.idProperty), ([id]) =>

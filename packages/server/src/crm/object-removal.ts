@@ -15,7 +15,13 @@ export async function archiveObject(p: Platform, accountId: number, t: ObjectTyp
 }
 
 /** GDPR delete: the record `rawId` names (live or archived) goes for good, with its history and associations. */
-export async function gdprDelete(p: Platform, accountId: number, t: ObjectType, rawId: string, idProperty: string | undefined): Promise<void> {
+export async function gdprDelete(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  rawId: string,
+  idProperty: string | undefined,
+): Promise<void> {
   const defs = await p.crm.properties.live(accountId, t.id);
   const id = await inTransaction(p, async (trx) => {
     const [id] = await resolveIds(trx, accountId, t, defs, [rawId], idProperty);

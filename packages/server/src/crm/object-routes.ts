@@ -14,9 +14,16 @@ import { mergeObjects } from "./object-merge";
 import { archiveObject, gdprDelete } from "./object-removal";
 import { baseUrlOf, callerOf, json, noContent, queryOf, routeConfig, type RouteConfig } from "./route-kit";
 
-const viewOptions = (q: Query): ViewOptions => ({ properties: listParam(q, "properties"), propertiesWithHistory: listParam(q, "propertiesWithHistory"), associations: listParam(q, "associations") });
+const viewOptions = (q: Query): ViewOptions => ({
+  properties: listParam(q, "properties"),
+  propertiesWithHistory: listParam(q, "propertiesWithHistory"),
+  associations: listParam(q, "associations"),
+});
 
-const mergeInput = z.object({ primaryObjectId: z.union([z.string(), z.number()]).transform(String), objectIdToMerge: z.union([z.string(), z.number()]).transform(String) });
+const mergeInput = z.object({
+  primaryObjectId: z.union([z.string(), z.number()]).transform(String),
+  objectIdToMerge: z.union([z.string(), z.number()]).transform(String),
+});
 const gdprInput = z.object({ objectId: z.union([z.string(), z.number()]).transform(String), idProperty: z.string().optional() });
 
 /** The type a request is about, with its scopes checked: fixed for a standard type's routes, looked up for custom ones. */
@@ -54,7 +61,10 @@ export function registerCrud(app: FastifyInstance, p: Platform, base: string, ty
     const limit = intParam(q, "limit", 10, 100);
     const page = { afterId: decodeAfter(stringParam(q, "after")), limit, archived: boolParam(q, "archived") };
     const { views, lastId } = await listObjects(p, accountId, t, page, viewOptions(q));
-    return json(reply, 200, { results: views, ...(lastId !== undefined ? { paging: nextPaging(baseUrlOf(p, request), request.url.split("?")[0]!, encodeAfter(lastId)) } : {}) });
+    return json(reply, 200, {
+      results: views,
+      ...(lastId !== undefined ? { paging: nextPaging(baseUrlOf(p, request), request.url.split("?")[0]!, encodeAfter(lastId)) } : {}),
+    });
   });
 
   // Not an async function: a cached read answers without a promise (Fastify takes a thrown error or a rejection alike).
@@ -62,7 +72,9 @@ export function registerCrud(app: FastifyInstance, p: Platform, base: string, ty
     const q = queryOf(request);
     const by = { idProperty: stringParam(q, "idProperty"), archived: boolParam(q, "archived") };
     const { accountId } = callerOf(request);
-    return after(typeOf(request, "read"), (t) => after(readObject(p, accountId, t, request.params.id, by, viewOptions(q)), (view) => void json(reply, 200, view)));
+    return after(typeOf(request, "read"), (t) =>
+      after(readObject(p, accountId, t, request.params.id, by, viewOptions(q)), (view) => void json(reply, 200, view)),
+    );
   });
 
   app.post(base, write, async (request, reply) => {
@@ -78,7 +90,13 @@ export function registerCrud(app: FastifyInstance, p: Platform, base: string, ty
     const t = await typeOf(request, "write");
     const body = parseBody(z.object({ properties: createInput.shape.properties }), absentAs(request.body, {}), "SimplePublicObjectInput");
     const idProperty = stringParam(queryOf(request), "idProperty");
-    const { updated } = await updateRecords(p, accountId, t, [{ id: request.params.id, ...(idProperty ? { idProperty } : {}), properties: body.properties }], source);
+    const { updated } = await updateRecords(
+      p,
+      accountId,
+      t,
+      [{ id: request.params.id, ...(idProperty ? { idProperty } : {}), properties: body.properties }],
+      source,
+    );
     if (!updated[0]) throw objectNotFound(t, request.params.id);
     return json(reply, 200, objectView(t, updated[0], "all"));
   });

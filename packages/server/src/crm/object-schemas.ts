@@ -27,7 +27,12 @@ export async function createSchema(p: Platform, accountId: number, body: unknown
   const input = parseBody(schemaInput, body, "ObjectSchemaEgg");
   const names = new Set(input.properties.map((x) => x.name));
   const primaryDisplayProperty = input.primaryDisplayProperty ?? input.properties[0]!.name;
-  for (const [field, list] of [["primaryDisplayProperty", [primaryDisplayProperty]], ["requiredProperties", input.requiredProperties], ["searchableProperties", input.searchableProperties ?? []], ["secondaryDisplayProperties", input.secondaryDisplayProperties ?? []]] as const) {
+  for (const [field, list] of [
+    ["primaryDisplayProperty", [primaryDisplayProperty]],
+    ["requiredProperties", input.requiredProperties],
+    ["searchableProperties", input.searchableProperties ?? []],
+    ["secondaryDisplayProperties", input.secondaryDisplayProperties ?? []],
+  ] as const) {
     const missing = list.find((n) => !names.has(n));
     if (missing !== undefined) throw invalid(`${field} names ${missing}, which is not one of the schema's properties.`);
   }
@@ -48,7 +53,12 @@ export async function createSchema(p: Platform, accountId: number, body: unknown
   const now = p.clock.now();
   const name = input.name.toLowerCase();
   const schema = await p.store.db.transaction().execute(async (trx) => {
-    const taken = await trx.selectFrom("crm_object_schemas").select("id").where("account_id", "=", accountId).where("name", "=", name).executeTakeFirst();
+    const taken = await trx
+      .selectFrom("crm_object_schemas")
+      .select("id")
+      .where("account_id", "=", accountId)
+      .where("name", "=", name)
+      .executeTakeFirst();
     if (taken) throw new DomainError("conflict", `Object type with name ${name} already exists.`);
     const row = await trx
       .insertInto("crm_object_schemas")
@@ -57,7 +67,8 @@ export async function createSchema(p: Platform, accountId: number, body: unknown
       .executeTakeFirstOrThrow();
     const s: CustomObjectSchema = { id: Number(row.id), accountId, name, definition, createdAt: now, updatedAt: now };
     const t = customObjectType(s);
-    for (const prop of input.properties) await p.crm.properties.create(trx, accountId, t, { ...prop, groupName: prop.groupName ?? CUSTOM_GROUP });
+    for (const prop of input.properties)
+      await p.crm.properties.create(trx, accountId, t, { ...prop, groupName: prop.groupName ?? CUSTOM_GROUP });
     return s;
   });
   p.crm.types.invalidate(accountId);

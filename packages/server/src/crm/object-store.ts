@@ -28,7 +28,15 @@ export interface WriteSource {
 
 const COLUMNS = ["id", "object_type_id", "archived", "created_at", "updated_at", "archived_at", "properties"] as const;
 
-type Row = { id: number; object_type_id: string; archived: number; created_at: number; updated_at: number; archived_at: number | null; properties: string };
+type Row = {
+  id: number;
+  object_type_id: string;
+  archived: number;
+  created_at: number;
+  updated_at: number;
+  archived_at: number | null;
+  properties: string;
+};
 
 /** A row read as an array, in COLUMNS order. */
 const rowOf = (a: unknown[]): Row => ({
@@ -64,7 +72,14 @@ export function parseObjectId(raw: string): number | undefined {
  * `forUpdate` (inside a write transaction) locks the rows on PostgreSQL, in id order, so two concurrent updates of one
  * record apply one after the other instead of the second overwriting the first; SQLite writes one at a time anyway.
  */
-export async function getObjects(db: Db, accountId: number, t: ObjectType, ids: readonly number[], archived: boolean, forUpdate = false): Promise<Map<number, StoredObject>> {
+export async function getObjects(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  ids: readonly number[],
+  archived: boolean,
+  forUpdate = false,
+): Promise<Map<number, StoredObject>> {
   const out = new Map<number, StoredObject>();
   if (ids.length === 0) return out;
   const lock = forUpdate && db.getExecutor().adapter instanceof PostgresAdapter;
@@ -104,14 +119,27 @@ function readOneQuery(db: Db): CompiledQuery<Row> {
   const engine = db.getExecutor().adapter instanceof PostgresAdapter ? "postgres" : "sqlite";
   let query = readOne.get(engine);
   if (!query) {
-    query = db.selectFrom("crm_objects").select(COLUMNS).where("account_id", "=", 0).where("object_type_id", "=", "").where("archived", "=", 0).where("id", "=", 0).compile();
+    query = db
+      .selectFrom("crm_objects")
+      .select(COLUMNS)
+      .where("account_id", "=", 0)
+      .where("object_type_id", "=", "")
+      .where("archived", "=", 0)
+      .where("id", "=", 0)
+      .compile();
     readOne.set(engine, query);
   }
   return query;
 }
 
 /** Ids of live records holding these values of a unique property (case-insensitive, like HubSpot's email). */
-export async function idsByUniqueValue(db: Db, accountId: number, t: ObjectType, name: string, values: readonly string[]): Promise<Map<string, number>> {
+export async function idsByUniqueValue(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  name: string,
+  values: readonly string[],
+): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (values.length === 0) return out;
   const rows = await db
@@ -130,27 +158,56 @@ export async function idsByUniqueValue(db: Db, accountId: number, t: ObjectType,
  * Turns `id` + `idProperty` into record ids. `idProperty` must be hs_object_id or a unique property; values that name
  * nothing map to undefined.
  */
-export function resolveIds(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string | undefined): MaybePromise<Array<number | undefined>> {
+export function resolveIds(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  raw: readonly string[],
+  idProperty: string | undefined,
+): MaybePromise<Array<number | undefined>> {
   if (!idProperty || idProperty === "hs_object_id") return raw.map(parseObjectId);
   return idsByUniqueProperty(db, accountId, t, defs, raw, idProperty);
 }
 
-async function idsByUniqueProperty(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, raw: readonly string[], idProperty: string): Promise<Array<number | undefined>> {
+async function idsByUniqueProperty(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  raw: readonly string[],
+  idProperty: string,
+): Promise<Array<number | undefined>> {
   const def = defs.get(idProperty);
-  if (!def) throw invalid(`Property "${idProperty}" does not exist on ${t.name}.`, [{ message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" }]);
-  if (!def.hasUniqueValue) throw invalid(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [{ message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" }]);
+  if (!def)
+    throw invalid(`Property "${idProperty}" does not exist on ${t.name}.`, [
+      { message: "Unknown idProperty", in: "idProperty", code: "PROPERTY_DOESNT_EXIST" },
+    ]);
+  if (!def.hasUniqueValue)
+    throw invalid(`Property "${idProperty}" is not a unique property, so it cannot be used as idProperty.`, [
+      { message: "Not a unique property", in: "idProperty", code: "INVALID_ID_PROPERTY" },
+    ]);
   const found = await idsByUniqueValue(db, accountId, t, idProperty, raw);
   return raw.map((v) => found.get(v.toLowerCase()));
 }
 
 /** HubSpot's 409 for a unique value that another record holds. */
 export function uniqueConflict(t: ObjectType, name: string, existingId: number): DomainError {
-  const message = name === "email" && t.id === "0-1" ? `Contact already exists. Existing ID: ${existingId}` : `A ${t.singular} with this ${name} already exists. Existing ID: ${existingId}`;
+  const message =
+    name === "email" && t.id === "0-1"
+      ? `Contact already exists. Existing ID: ${existingId}`
+      : `A ${t.singular} with this ${name} already exists. Existing ID: ${existingId}`;
   return new DomainError("conflict", message, { context: { id: [String(existingId)], propertyName: [name] } });
 }
 
 /** Throws a 409 if a write would give a unique value to two live records (counting the batch itself). */
-export async function checkUnique(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, writes: ReadonlyArray<{ id?: number; values: Record<string, string | null> }>): Promise<void> {
+export async function checkUnique(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  writes: ReadonlyArray<{ id?: number; values: Record<string, string | null> }>,
+): Promise<void> {
   for (const def of defs.values()) {
     if (!def.hasUniqueValue) continue;
     const claims = writes.filter((w) => w.values[def.name] != null);
@@ -158,7 +215,10 @@ export async function checkUnique(db: Db, accountId: number, t: ObjectType, defs
     const seen = new Map<string, number | undefined>();
     for (const w of claims) {
       const v = w.values[def.name]!.toLowerCase();
-      if (seen.has(v)) throw invalid(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [{ message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" }]);
+      if (seen.has(v))
+        throw invalid(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [
+          { message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" },
+        ]);
       seen.set(v, w.id);
     }
     await lockUniqueValues(db, accountId, t, def.name, [...seen.keys()]);
@@ -201,14 +261,24 @@ async function writeIndexAndHistory(
   for (const { id, values } of changes) {
     for (const [name, value] of Object.entries(values)) {
       cleared.push({ id, name });
-      if (value !== null) index.push({ object_id: id, name, account_id: accountId, object_type_id: t.id, ...indexValue(defs.get(name), value) });
-      history.push({ account_id: accountId, object_id: id, name, value, timestamp: now, source_type: source.sourceType, source_id: source.sourceId });
+      if (value !== null)
+        index.push({ object_id: id, name, account_id: accountId, object_type_id: t.id, ...indexValue(defs.get(name), value) });
+      history.push({
+        account_id: accountId,
+        object_id: id,
+        name,
+        value,
+        timestamp: now,
+        source_type: source.sourceType,
+        source_id: source.sourceId,
+      });
     }
   }
   // One delete per record keeps the statement count at O(records), not O(values).
   const byId = new Map<number, string[]>();
   for (const c of cleared) byId.set(c.id, [...(byId.get(c.id) ?? []), c.name]);
-  for (const [id, names] of byId) await db.deleteFrom("crm_property_values").where("object_id", "=", id).where("name", "in", names).execute();
+  for (const [id, names] of byId)
+    await db.deleteFrom("crm_property_values").where("object_id", "=", id).where("name", "in", names).execute();
   for (const part of chunks(index)) await db.insertInto("crm_property_values").values(part).execute();
   for (const part of chunks(history)) await db.insertInto("crm_property_history").values(part).execute();
 }
@@ -228,19 +298,43 @@ export async function insertObjects(
   for (const part of chunks(inputs)) {
     const rows = part.map((input) => {
       const properties = Object.fromEntries(Object.entries(input.values).filter((e): e is [string, string] => e[1] !== null));
-      return { account_id: accountId, object_type_id: t.id, archived: 0, created_at: input.createdAt ?? now, updated_at: input.createdAt ?? now, archived_at: null, properties: JSON.stringify(properties) };
+      return {
+        account_id: accountId,
+        object_type_id: t.id,
+        archived: 0,
+        created_at: input.createdAt ?? now,
+        updated_at: input.createdAt ?? now,
+        archived_at: null,
+        properties: JSON.stringify(properties),
+      };
     });
     const inserted = await db.insertInto("crm_objects").values(rows).returning("id").execute();
     // A multi-row insert draws its ids in VALUES order on both engines, so sorted ids line up with the inputs.
     const ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
     part.forEach((input, i) => {
       const row = rows[i]!;
-      out.push({ id: ids[i]!, typeId: t.id, archived: false, createdAt: row.created_at, updatedAt: row.updated_at, archivedAt: null, properties: JSON.parse(row.properties) as Record<string, string> });
+      out.push({
+        id: ids[i]!,
+        typeId: t.id,
+        archived: false,
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        archivedAt: null,
+        properties: JSON.parse(row.properties) as Record<string, string>,
+      });
     });
   }
   const changes = out.map((o) => ({ id: o.id, values: o.properties }));
   if (opts.history === false) {
-    const index = changes.flatMap(({ id, values }) => Object.entries(values).map(([name, v]) => ({ object_id: id, name, account_id: accountId, object_type_id: t.id, ...indexValue(defs.get(name), v) })));
+    const index = changes.flatMap(({ id, values }) =>
+      Object.entries(values).map(([name, v]) => ({
+        object_id: id,
+        name,
+        account_id: accountId,
+        object_type_id: t.id,
+        ...indexValue(defs.get(name), v),
+      })),
+    );
     for (const part of chunks(index)) await db.insertInto("crm_property_values").values(part).execute();
   } else {
     await writeIndexAndHistory(db, accountId, t, defs, changes, now, source);
@@ -267,7 +361,12 @@ export async function updateObjects(
       if (v === null) delete properties[k];
       else properties[k] = v;
     }
-    await db.updateTable("crm_objects").set({ properties: JSON.stringify(properties), updated_at: now }).where("id", "=", object.id).where("account_id", "=", accountId).execute();
+    await db
+      .updateTable("crm_objects")
+      .set({ properties: JSON.stringify(properties), updated_at: now })
+      .where("id", "=", object.id)
+      .where("account_id", "=", accountId)
+      .execute();
     changes.push({ id: object.id, values: changed });
     out.push({ ...object, properties, updatedAt: now });
   }
@@ -278,7 +377,14 @@ export async function updateObjects(
 /** Archives live records: they leave the search index and lose their associations. Unknown ids are ignored. */
 export async function archiveObjects(db: Db, accountId: number, t: ObjectType, ids: readonly number[], now: number): Promise<number[]> {
   if (ids.length === 0) return [];
-  const live = await db.selectFrom("crm_objects").select("id").where("account_id", "=", accountId).where("object_type_id", "=", t.id).where("archived", "=", 0).where("id", "in", [...new Set(ids)]).execute();
+  const live = await db
+    .selectFrom("crm_objects")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("object_type_id", "=", t.id)
+    .where("archived", "=", 0)
+    .where("id", "in", [...new Set(ids)])
+    .execute();
   const liveIds = live.map((r) => Number(r.id));
   if (liveIds.length === 0) return [];
   await db.updateTable("crm_objects").set({ archived: 1, archived_at: now, updated_at: now }).where("id", "in", liveIds).execute();
@@ -288,14 +394,24 @@ export async function archiveObjects(db: Db, accountId: number, t: ObjectType, i
 }
 
 export async function dropAssociations(db: Db, accountId: number, ids: readonly number[]): Promise<void> {
-  await db.deleteFrom("crm_associations").where("account_id", "=", accountId).where((eb) => eb.or([eb("from_id", "in", ids), eb("to_id", "in", ids)])).execute();
+  await db
+    .deleteFrom("crm_associations")
+    .where("account_id", "=", accountId)
+    .where((eb) => eb.or([eb("from_id", "in", ids), eb("to_id", "in", ids)]))
+    .execute();
 }
 
 export const objectNotFound = (t: ObjectType, id: string) => notFound(`Object not found: no ${t.singular} with id ${id} in this account.`);
 
 /** Whether the record is stored in this account as this type, live or archived. */
 export async function objectExists(db: Db, accountId: number, t: ObjectType, id: number): Promise<boolean> {
-  const row = await db.selectFrom("crm_objects").select("id").where("id", "=", id).where("account_id", "=", accountId).where("object_type_id", "=", t.id).executeTakeFirst();
+  const row = await db
+    .selectFrom("crm_objects")
+    .select("id")
+    .where("id", "=", id)
+    .where("account_id", "=", accountId)
+    .where("object_type_id", "=", t.id)
+    .executeTakeFirst();
   return row !== undefined;
 }
 
@@ -324,7 +440,12 @@ export async function propertyHistory(db: Db, accountId: number, ids: readonly n
 }
 
 /** Keyset page of live (or archived) records by id. */
-export async function pageObjects(db: Db, accountId: number, t: ObjectType, opts: { afterId: number; limit: number; archived: boolean }): Promise<StoredObject[]> {
+export async function pageObjects(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  opts: { afterId: number; limit: number; archived: boolean },
+): Promise<StoredObject[]> {
   const rows = await db
     .selectFrom("crm_objects")
     .select(COLUMNS)

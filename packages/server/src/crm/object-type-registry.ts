@@ -63,7 +63,20 @@ export class ObjectTypeRegistry {
   }
 
   private async load(accountId: number): Promise<CustomObjectSchema[]> {
-    const rows = await this.db.selectFrom("crm_object_schemas").selectAll().where("account_id", "=", accountId).where("archived", "=", 0).orderBy("id").execute();
-    return rows.map((r) => ({ id: Number(r.id), accountId, name: r.name, definition: JSON.parse(r.definition) as SchemaDefinition, createdAt: Number(r.created_at), updatedAt: Number(r.updated_at) }));
+    const rows = await this.db
+      .selectFrom("crm_object_schemas")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .where("archived", "=", 0)
+      .orderBy("id")
+      .execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      accountId,
+      name: r.name,
+      definition: JSON.parse(r.definition) as SchemaDefinition,
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
+    }));
   }
 }

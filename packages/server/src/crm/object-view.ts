@@ -10,13 +10,22 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * Which properties a response carries: the requested ones that exist (null when unset), or the type's defaults; the
  * system three always. `"all"` is every stored value (create and update answers).
  */
-export function selectProperties(t: ObjectType, defs: Map<string, PropertyDef>, requested: readonly string[] | "all"): readonly string[] | "all" {
+export function selectProperties(
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  requested: readonly string[] | "all",
+): readonly string[] | "all" {
   if (requested === "all") return "all";
   if (requested.length === 0) return defaultSelection(t);
-  return withSystem(t, requested.filter((n) => defs.has(n)));
+  return withSystem(
+    t,
+    requested.filter((n) => defs.has(n)),
+  );
 }
 
-const withSystem = (t: ObjectType, names: readonly string[]) => [...new Set([...names, "createdate", t.lastModifiedProperty, "hs_object_id"])];
+const withSystem = (t: ObjectType, names: readonly string[]) => [
+  ...new Set([...names, "createdate", t.lastModifiedProperty, "hs_object_id"]),
+];
 
 /** What a read without `properties` answers with: the same for every read of a type, so worked out once. */
 const defaults = new Map<ObjectType, readonly string[]>();
@@ -36,7 +45,8 @@ export function objectView(t: ObjectType, o: StoredObject, names: readonly strin
   else {
     properties = {};
     for (const n of names) {
-      properties[n] = n === "createdate" ? createdAt : n === t.lastModifiedProperty ? updatedAt : n === "hs_object_id" ? id : (o.properties[n] ?? null);
+      properties[n] =
+        n === "createdate" ? createdAt : n === t.lastModifiedProperty ? updatedAt : n === "hs_object_id" ? id : (o.properties[n] ?? null);
     }
   }
   const view: Record<string, unknown> = { id, properties, createdAt, updatedAt, archived: o.archived };
@@ -45,10 +55,21 @@ export function objectView(t: ObjectType, o: StoredObject, names: readonly strin
 }
 
 /** Adds `propertiesWithHistory` to views, in one query for all of them. */
-export async function attachHistory(db: Kysely<Database>, accountId: number, defs: Map<string, PropertyDef>, views: Array<Record<string, unknown>>, requested: readonly string[]): Promise<void> {
+export async function attachHistory(
+  db: Kysely<Database>,
+  accountId: number,
+  defs: Map<string, PropertyDef>,
+  views: Array<Record<string, unknown>>,
+  requested: readonly string[],
+): Promise<void> {
   const names = requested.filter((n) => defs.has(n));
   if (names.length === 0 || views.length === 0) return;
-  const rows = await propertyHistory(db, accountId, views.map((v) => Number(v.id)), names);
+  const rows = await propertyHistory(
+    db,
+    accountId,
+    views.map((v) => Number(v.id)),
+    names,
+  );
   const byObject = new Map<string, Record<string, unknown[]>>();
   for (const v of views) byObject.set(v.id as string, Object.fromEntries(names.map((n) => [n, []])));
   for (const r of rows) {

@@ -6,7 +6,16 @@ import { DomainError, invalid } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { normaliseProperties, propertyValuesError, type PropertyProblem } from "./property-values";
-import { checkUnique, getObjects, insertObjects, parseObjectId, resolveIds, updateObjects, type StoredObject, type WriteSource } from "./object-store";
+import {
+  checkUnique,
+  getObjects,
+  insertObjects,
+  parseObjectId,
+  resolveIds,
+  updateObjects,
+  type StoredObject,
+  type WriteSource,
+} from "./object-store";
 import { associate, requireLive, targetTypeOf, type AssociationSpec } from "./associations";
 import { standardError, type StandardError } from "./batch-response";
 import { eventBase, propertyChanges } from "./crm-events";
@@ -24,13 +33,21 @@ export const createInput = z.object({
   objectWriteTraceId: z.string().optional(),
 });
 export type CreateInput = z.infer<typeof createInput>;
-export const updateInput = z.object({ id: idInput, idProperty: z.string().optional(), properties: propertiesInput, objectWriteTraceId: z.string().optional() });
+export const updateInput = z.object({
+  id: idInput,
+  idProperty: z.string().optional(),
+  properties: propertiesInput,
+  objectWriteTraceId: z.string().optional(),
+});
 export type UpdateInput = z.infer<typeof updateInput>;
 
 export const BATCH_LIMIT = 100;
 
 export function checkBatchSize(n: number): void {
-  if (n > BATCH_LIMIT) throw invalid(`Batch size ${n} is over the limit of ${BATCH_LIMIT} inputs.`, [{ message: "Too many inputs", code: "TOO_MANY_INPUTS", in: "inputs" }]);
+  if (n > BATCH_LIMIT)
+    throw invalid(`Batch size ${n} is over the limit of ${BATCH_LIMIT} inputs.`, [
+      { message: "Too many inputs", code: "TOO_MANY_INPUTS", in: "inputs" },
+    ]);
 }
 
 export type Db = Kysely<Database>;
@@ -46,7 +63,14 @@ function traceContext(input: { objectWriteTraceId?: string | undefined }, index:
  * Creates records with their associations, atomically. With `partial` (batch inputs that all carry
  * objectWriteTraceId, as HubSpot requires for 207s) invalid inputs become errors and the rest are created.
  */
-export async function createRecords(p: Platform, accountId: number, t: ObjectType, inputs: readonly CreateInput[], source: WriteSource, partial: boolean): Promise<{ created: StoredObject[]; errors: StandardError[] }> {
+export async function createRecords(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  inputs: readonly CreateInput[],
+  source: WriteSource,
+  partial: boolean,
+): Promise<{ created: StoredObject[]; errors: StandardError[] }> {
   const defs = await p.crm.properties.live(accountId, t.id);
   const errors: StandardError[] = [];
   const accepted: Array<{ input: CreateInput; values: Record<string, string | null> }> = [];
@@ -54,23 +78,54 @@ export async function createRecords(p: Platform, accountId: number, t: ObjectTyp
   inputs.forEach((input, i) => {
     const { values, problems } = normaliseProperties(defs, input.properties);
     if (problems.length === 0) accepted.push({ input, values });
-    else if (partial) errors.push(standardError("VALIDATION_ERROR", propertyValuesError(problems, accountId).message, { ...traceContext(input, i), propertyName: problems.map((x) => x.name) }));
+    else if (partial)
+      errors.push(
+        standardError("VALIDATION_ERROR", propertyValuesError(problems, accountId).message, {
+          ...traceContext(input, i),
+          propertyName: problems.map((x) => x.name),
+        }),
+      );
     else allProblems.push(...problems);
   });
   if (allProblems.length > 0) throw propertyValuesError(allProblems, accountId);
   const now = p.clock.now();
   const created = await inTransaction(p, async (trx) => {
-    await checkUnique(trx, accountId, t, defs, accepted.map((a) => ({ values: a.values })));
-    const objects = await insertObjects(trx, accountId, t, defs, accepted.map((a) => ({ values: a.values })), now, source);
+    await checkUnique(
+      trx,
+      accountId,
+      t,
+      defs,
+      accepted.map((a) => ({ values: a.values })),
+    );
+    const objects = await insertObjects(
+      trx,
+      accountId,
+      t,
+      defs,
+      accepted.map((a) => ({ values: a.values })),
+      now,
+      source,
+    );
     for (const [i, a] of accepted.entries()) await createAssociations(trx, accountId, t, objects[i]!.id, a.input.associations ?? []);
     return objects;
   });
   const base = eventBase(accountId, t.id, now, source);
-  p.crm.events.emit(created.flatMap((o, i) => [{ ...base, objectId: o.id, kind: "creation" as const }, ...propertyChanges(base, o.id, {}, accepted[i]!.values)]));
+  p.crm.events.emit(
+    created.flatMap((o, i) => [
+      { ...base, objectId: o.id, kind: "creation" as const },
+      ...propertyChanges(base, o.id, {}, accepted[i]!.values),
+    ]),
+  );
   return { created, errors };
 }
 
-async function createAssociations(trx: Db, accountId: number, t: ObjectType, fromId: number, list: NonNullable<CreateInput["associations"]>): Promise<void> {
+async function createAssociations(
+  trx: Db,
+  accountId: number,
+  t: ObjectType,
+  fromId: number,
+  list: NonNullable<CreateInput["associations"]>,
+): Promise<void> {
   for (const a of list) {
     const toId = parseObjectId(a.to.id);
     const target = await targetTypeOf(trx, accountId, t, a.types[0]!);
@@ -81,7 +136,13 @@ async function createAssociations(trx: Db, accountId: number, t: ObjectType, fro
 }
 
 /** Updates records found by id or idProperty; unknown ones are reported, the rest updated atomically. */
-export async function updateRecords(p: Platform, accountId: number, t: ObjectType, inputs: readonly UpdateInput[], source: WriteSource): Promise<{ updated: StoredObject[]; missing: string[] }> {
+export async function updateRecords(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  inputs: readonly UpdateInput[],
+  source: WriteSource,
+): Promise<{ updated: StoredObject[]; missing: string[] }> {
   const defs = await p.crm.properties.live(accountId, t.id);
   const normalised = inputs.map((input) => ({ input, ...normaliseProperties(defs, input.properties) }));
   const problems = normalised.flatMap((n) => n.problems);
@@ -91,7 +152,14 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
   const result = await inTransaction(p, async (trx) => {
     const ids = await resolveInputIds(trx, accountId, t, defs, inputs);
     refuseDuplicateIds(inputs, ids);
-    const found = await getObjects(trx, accountId, t, ids.filter((x): x is number => x !== undefined), false, true);
+    const found = await getObjects(
+      trx,
+      accountId,
+      t,
+      ids.filter((x): x is number => x !== undefined),
+      false,
+      true,
+    );
     const missing: string[] = [];
     const updates: Array<{ object: StoredObject; values: Record<string, string | null> }> = [];
     normalised.forEach((n, i) => {
@@ -99,7 +167,13 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
       if (object) updates.push({ object, values: n.values });
       else missing.push(n.input.id);
     });
-    await checkUnique(trx, accountId, t, defs, updates.map((u) => ({ id: u.object.id, values: u.values })));
+    await checkUnique(
+      trx,
+      accountId,
+      t,
+      defs,
+      updates.map((u) => ({ id: u.object.id, values: u.values })),
+    );
     // Compared before the update, which may complete the records in place.
     const changes = updates.flatMap((u) => propertyChanges(base, u.object.id, { ...u.object.properties }, u.values));
     return { updated: await updateObjects(trx, accountId, t, defs, updates, now, source), missing, changes };
@@ -109,7 +183,13 @@ export async function updateRecords(p: Platform, accountId: number, t: ObjectTyp
 }
 
 /** Inputs may mix idProperty values; each distinct idProperty is resolved in one query. */
-export async function resolveInputIds(db: Db, accountId: number, t: ObjectType, defs: Map<string, PropertyDef>, inputs: ReadonlyArray<{ id: string; idProperty?: string | undefined }>): Promise<Array<number | undefined>> {
+export async function resolveInputIds(
+  db: Db,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  inputs: ReadonlyArray<{ id: string; idProperty?: string | undefined }>,
+): Promise<Array<number | undefined>> {
   const out: Array<number | undefined> = new Array(inputs.length);
   const byProp = new Map<string, number[]>();
   inputs.forEach((input, i) => {
@@ -117,7 +197,14 @@ export async function resolveInputIds(db: Db, accountId: number, t: ObjectType, 
     byProp.set(key, [...(byProp.get(key) ?? []), i]);
   });
   for (const [prop, indexes] of byProp) {
-    const ids = await resolveIds(db, accountId, t, defs, indexes.map((i) => inputs[i]!.id), prop);
+    const ids = await resolveIds(
+      db,
+      accountId,
+      t,
+      defs,
+      indexes.map((i) => inputs[i]!.id),
+      prop,
+    );
     indexes.forEach((inputIndex, k) => (out[inputIndex] = ids[k]));
   }
   return out;
@@ -128,7 +215,10 @@ export async function resolveInputIds(db: Db, accountId: number, t: ObjectType, 
  * its id and by an idProperty value. Two writes of one record in one statement would otherwise collide in the index
  * (a 500) or let the second silently win. Inputs that name no record count by their raw value.
  */
-export function refuseDuplicateIds(inputs: ReadonlyArray<{ id: string; idProperty?: string | undefined }>, ids: ReadonlyArray<number | undefined>): void {
+export function refuseDuplicateIds(
+  inputs: ReadonlyArray<{ id: string; idProperty?: string | undefined }>,
+  ids: ReadonlyArray<number | undefined>,
+): void {
   const seen = new Set<string>();
   const duplicates = new Set<string>();
   inputs.forEach((input, i) => {
@@ -143,4 +233,6 @@ export function refuseDuplicateIds(inputs: ReadonlyArray<{ id: string; idPropert
 }
 
 export const notFoundError = (t: ObjectType, ids: readonly string[]) =>
-  standardError("OBJECT_NOT_FOUND", `Could not get some ${t.upper} objects, they may be deleted or not exist. Check that ids are valid.`, { ids: [...ids] });
+  standardError("OBJECT_NOT_FOUND", `Could not get some ${t.upper} objects, they may be deleted or not exist. Check that ids are valid.`, {
+    ids: [...ids],
+  });

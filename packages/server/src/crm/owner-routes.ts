@@ -16,15 +16,27 @@ export function registerOwnerRoutes(app: FastifyInstance, p: Platform): void {
       const q = queryOf(request);
       const limit = intParam(q, "limit", 100, 500);
       const email = stringParam(q, "email");
-      const rows = await pageOwners(p.store.db, accountId, { ...(email ? { email } : {}), afterId: decodeAfter(stringParam(q, "after")), limit: limit + 1, archived: boolParam(q, "archived") });
+      const rows = await pageOwners(p.store.db, accountId, {
+        ...(email ? { email } : {}),
+        afterId: decodeAfter(stringParam(q, "after")),
+        limit: limit + 1,
+        archived: boolParam(q, "archived"),
+      });
       const page = rows.slice(0, limit);
       const more = rows.length > limit;
-      return json(reply, 200, { results: page.map(ownerView), ...(more ? { paging: nextPaging(baseUrlOf(p, request), "/crm/v3/owners/", encodeAfter(page[page.length - 1]!.id)) } : {}) });
+      return json(reply, 200, {
+        results: page.map(ownerView),
+        ...(more ? { paging: nextPaging(baseUrlOf(p, request), "/crm/v3/owners/", encodeAfter(page[page.length - 1]!.id)) } : {}),
+      });
     });
   }
   app.get<{ Params: { ownerId: string } }>("/crm/v3/owners/:ownerId", config, async (request, reply) => {
     const { accountId } = callerOf(request);
     const q = queryOf(request);
-    return json(reply, 200, ownerView(await getOwner(p.store.db, accountId, request.params.ownerId, stringParam(q, "idProperty"), boolParam(q, "archived"))));
+    return json(
+      reply,
+      200,
+      ownerView(await getOwner(p.store.db, accountId, request.params.ownerId, stringParam(q, "idProperty"), boolParam(q, "archived"))),
+    );
   });
 }

@@ -51,7 +51,11 @@ export async function createOwners(db: Db, accountId: number, owners: readonly N
   return ids.map((r) => Number(r.id)).sort((a, b) => a - b);
 }
 
-export async function pageOwners(db: Db, accountId: number, opts: { email?: string; afterId: number; limit: number; archived: boolean }): Promise<OwnerRow[]> {
+export async function pageOwners(
+  db: Db,
+  accountId: number,
+  opts: { email?: string; afterId: number; limit: number; archived: boolean },
+): Promise<OwnerRow[]> {
   let q = db
     .selectFrom("crm_owners")
     .selectAll()
@@ -63,9 +67,16 @@ export async function pageOwners(db: Db, accountId: number, opts: { email?: stri
 }
 
 /** By owner id, or by the user id behind it (`idProperty=userId`). */
-export async function getOwner(db: Db, accountId: number, rawId: string, idProperty: string | undefined, archived: boolean): Promise<OwnerRow> {
+export async function getOwner(
+  db: Db,
+  accountId: number,
+  rawId: string,
+  idProperty: string | undefined,
+  archived: boolean,
+): Promise<OwnerRow> {
   const by = idProperty ?? "id";
-  if (by !== "id" && by !== "userId") throw invalid(`idProperty must be id or userId (got ${JSON.stringify(by)}).`, [{ message: "Invalid idProperty", in: "idProperty" }]);
+  if (by !== "id" && by !== "userId")
+    throw invalid(`idProperty must be id or userId (got ${JSON.stringify(by)}).`, [{ message: "Invalid idProperty", in: "idProperty" }]);
   const missing = notFound(`Owner ${rawId} does not exist.`);
   if (!/^\d{1,15}$/.test(rawId)) throw missing;
   const row = await db

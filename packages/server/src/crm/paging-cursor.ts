@@ -12,7 +12,10 @@ export function decodeAfter(after: string | undefined): number {
   if (after === undefined || after === "") return 0;
   const text = Buffer.from(after, "base64url").toString("utf8");
   const match = /^k(\d{1,15})$/.exec(text);
-  if (!match) throw invalid(`Invalid paging cursor after=${JSON.stringify(after)}: pass back paging.next.after from a previous page.`, [{ message: "Invalid after", in: "after", code: "INVALID_PAGING_CURSOR" }]);
+  if (!match)
+    throw invalid(`Invalid paging cursor after=${JSON.stringify(after)}: pass back paging.next.after from a previous page.`, [
+      { message: "Invalid after", in: "after", code: "INVALID_PAGING_CURSOR" },
+    ]);
   return Number(match[1]);
 }
 

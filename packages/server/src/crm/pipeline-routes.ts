@@ -10,8 +10,12 @@ export function registerPipelineRoutes(app: FastifyInstance, t: ObjectType, alia
   const base = `/crm/v3/pipelines/${alias}`;
   const read = routeConfig(t.readScopes);
   app.get(base, read, async (_request, reply) => json(reply, 200, { results: pipelinesOf(t.id) }));
-  app.get<{ Params: Params }>(`${base}/:pipelineId`, read, async (request, reply) => json(reply, 200, pipelineById(t.id, request.params.pipelineId)));
-  app.get<{ Params: Params }>(`${base}/:pipelineId/stages`, read, async (request, reply) => json(reply, 200, { results: pipelineById(t.id, request.params.pipelineId).stages }));
+  app.get<{ Params: Params }>(`${base}/:pipelineId`, read, async (request, reply) =>
+    json(reply, 200, pipelineById(t.id, request.params.pipelineId)),
+  );
+  app.get<{ Params: Params }>(`${base}/:pipelineId/stages`, read, async (request, reply) =>
+    json(reply, 200, { results: pipelineById(t.id, request.params.pipelineId).stages }),
+  );
   app.get<{ Params: Params }>(`${base}/:pipelineId/stages/:stageId`, read, async (request, reply) =>
     json(reply, 200, stageById(t.id, request.params.pipelineId, request.params.stageId)),
   );

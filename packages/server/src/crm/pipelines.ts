@@ -37,9 +37,25 @@ const stage = (id: string, label: string, displayOrder: number, metadata: Record
   writePermissions: "CRM_PERMISSIONS_ENFORCEMENT",
 });
 
-const pipeline = (id: string, label: string, stages: PipelineStage[]): Pipeline => ({ id, label, displayOrder: 0, stages, createdAt: BUILT_IN_AT, updatedAt: BUILT_IN_AT, archived: false });
+const pipeline = (id: string, label: string, stages: PipelineStage[]): Pipeline => ({
+  id,
+  label,
+  displayOrder: 0,
+  stages,
+  createdAt: BUILT_IN_AT,
+  updatedAt: BUILT_IN_AT,
+  archived: false,
+});
 
-const DEAL_STAGE_LABELS = ["Appointment Scheduled", "Qualified To Buy", "Presentation Scheduled", "Decision Maker Bought-In", "Contract Sent", "Closed Won", "Closed Lost"];
+const DEAL_STAGE_LABELS = [
+  "Appointment Scheduled",
+  "Qualified To Buy",
+  "Presentation Scheduled",
+  "Decision Maker Bought-In",
+  "Contract Sent",
+  "Closed Won",
+  "Closed Lost",
+];
 const DEAL_PROBABILITIES = ["0.2", "0.4", "0.6", "0.8", "0.9", "1.0", "0.0"];
 
 const TICKET_STAGES: Array<[id: string, label: string, state: "OPEN" | "CLOSED"]> = [
@@ -58,10 +74,18 @@ const BUILT_IN_PIPELINES: Record<string, Pipeline[]> = {
     pipeline(
       "default",
       "Sales Pipeline",
-      DEAL_STAGES.map((id, i) => stage(id, DEAL_STAGE_LABELS[i]!, i, { isClosed: String(id.startsWith("closed")), probability: DEAL_PROBABILITIES[i]! })),
+      DEAL_STAGES.map((id, i) =>
+        stage(id, DEAL_STAGE_LABELS[i]!, i, { isClosed: String(id.startsWith("closed")), probability: DEAL_PROBABILITIES[i]! }),
+      ),
     ),
   ],
-  "0-5": [pipeline("0", "Support Pipeline", TICKET_STAGES.map(([id, label, state], i) => stage(id, label, i, { ticketState: state, isClosed: String(state === "CLOSED") })))],
+  "0-5": [
+    pipeline(
+      "0",
+      "Support Pipeline",
+      TICKET_STAGES.map(([id, label, state], i) => stage(id, label, i, { ticketState: state, isClosed: String(state === "CLOSED") })),
+    ),
+  ],
 };
 
 /** Object types that have pipelines. */

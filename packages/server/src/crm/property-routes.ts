@@ -25,11 +25,25 @@ import type { TypeOf } from "./object-routes";
 
 /** Properties and property groups of one standard object type under one of its path names. */
 export function registerPropertyRoutes(app: FastifyInstance, p: Platform, t: ObjectType, alias: string): void {
-  registerProperties(app, p, `/crm/v3/properties/${alias}`, () => t, routeConfig(scopesFor(t, "schemaRead")), routeConfig(scopesFor(t, "schemaWrite")));
+  registerProperties(
+    app,
+    p,
+    `/crm/v3/properties/${alias}`,
+    () => t,
+    routeConfig(scopesFor(t, "schemaRead")),
+    routeConfig(scopesFor(t, "schemaWrite")),
+  );
 }
 
 /** The properties API; `base` may hold an `:objectType` parameter that `typeOf` resolves. */
-export function registerProperties(app: FastifyInstance, p: Platform, base: string, typeOf: TypeOf, read: RouteConfig, write: RouteConfig): void {
+export function registerProperties(
+  app: FastifyInstance,
+  p: Platform,
+  base: string,
+  typeOf: TypeOf,
+  read: RouteConfig,
+  write: RouteConfig,
+): void {
   const db = p.store.db;
 
   app.get(base, read, async (request, reply) => {
@@ -64,7 +78,11 @@ export function registerProperties(app: FastifyInstance, p: Platform, base: stri
   app.patch<{ Params: { name: string } }>(`${base}/groups/:name`, write, async (request, reply) => {
     const t = await typeOf(request, "schemaWrite");
     const { accountId } = callerOf(request);
-    return json(reply, 200, groupView(await inTransaction(p, (trx) => updateGroup(trx, accountId, t, request.params.name, absentAs(request.body, {})))));
+    return json(
+      reply,
+      200,
+      groupView(await inTransaction(p, (trx) => updateGroup(trx, accountId, t, request.params.name, absentAs(request.body, {})))),
+    );
   });
   app.delete<{ Params: { name: string } }>(`${base}/groups/:name`, write, async (request, reply) => {
     const t = await typeOf(request, "schemaWrite");
@@ -77,7 +95,11 @@ export function registerProperties(app: FastifyInstance, p: Platform, base: stri
     const t = await typeOf(request, "schemaRead");
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
-    const body = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })), archived: z.boolean().default(false) }), absentAs(request.body, {}), "BatchReadInputPropertyName");
+    const body = parseBody(
+      z.object({ inputs: z.array(z.object({ name: z.string() })), archived: z.boolean().default(false) }),
+      absentAs(request.body, {}),
+      "BatchReadInputPropertyName",
+    );
     const all = await listProperties(db, accountId, t, body.archived);
     const results: PropertyDef[] = [];
     const missing: string[] = [];
@@ -86,7 +108,9 @@ export function registerProperties(app: FastifyInstance, p: Platform, base: stri
       if (d) results.push(d);
       else missing.push(name);
     }
-    const errors = missing.length ? [standardError("OBJECT_NOT_FOUND", `Unable to find properties ${missing.join(", ")} for object type ${t.id}.`, { names: missing })] : [];
+    const errors = missing.length
+      ? [standardError("OBJECT_NOT_FOUND", `Unable to find properties ${missing.join(", ")} for object type ${t.id}.`, { names: missing })]
+      : [];
     const { status, body: out } = batchResponse(results.map(propertyView), errors, startedAt, 200);
     return json(reply, status, out);
   });
@@ -95,7 +119,11 @@ export function registerProperties(app: FastifyInstance, p: Platform, base: stri
     const t = await typeOf(request, "schemaWrite");
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(propertyCreateInput) }), absentAs(request.body, {}), "BatchInputPropertyCreate");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(propertyCreateInput) }),
+      absentAs(request.body, {}),
+      "BatchInputPropertyCreate",
+    );
     checkBatchSize(inputs.length);
     // Each property stands alone: the ones that can be created are, the others are reported (207).
     const created: PropertyDef[] = [];
@@ -115,7 +143,11 @@ export function registerProperties(app: FastifyInstance, p: Platform, base: stri
   app.post(`${base}/batch/archive`, write, async (request, reply) => {
     const t = await typeOf(request, "schemaWrite");
     const { accountId } = callerOf(request);
-    const { inputs } = parseBody(z.object({ inputs: z.array(z.object({ name: z.string() })) }), absentAs(request.body, {}), "BatchInputPropertyName");
+    const { inputs } = parseBody(
+      z.object({ inputs: z.array(z.object({ name: z.string() })) }),
+      absentAs(request.body, {}),
+      "BatchInputPropertyName",
+    );
     checkBatchSize(inputs.length);
     await inTransaction(p, async (trx) => {
       const live = await listProperties(trx, accountId, t, false);
@@ -127,12 +159,22 @@ export function registerProperties(app: FastifyInstance, p: Platform, base: stri
   app.get<{ Params: { name: string } }>(`${base}/:name`, read, async (request, reply) => {
     const t = await typeOf(request, "schemaRead");
     const { accountId } = callerOf(request);
-    return json(reply, 200, propertyView(await getProperty(db, accountId, t, request.params.name, boolParam(queryOf(request), "archived"))));
+    return json(
+      reply,
+      200,
+      propertyView(await getProperty(db, accountId, t, request.params.name, boolParam(queryOf(request), "archived"))),
+    );
   });
   app.patch<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
     const t = await typeOf(request, "schemaWrite");
     const { accountId } = callerOf(request);
-    return json(reply, 200, propertyView(await inTransaction(p, (trx) => p.crm.properties.update(trx, accountId, t, request.params.name, absentAs(request.body, {})))));
+    return json(
+      reply,
+      200,
+      propertyView(
+        await inTransaction(p, (trx) => p.crm.properties.update(trx, accountId, t, request.params.name, absentAs(request.body, {}))),
+      ),
+    );
   });
   app.delete<{ Params: { name: string } }>(`${base}/:name`, write, async (request, reply) => {
     const t = await typeOf(request, "schemaWrite");

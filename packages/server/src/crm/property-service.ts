@@ -1,7 +1,14 @@
 import type { Clock } from "../platform";
 import { after, type MaybePromise } from "../util/maybe-async";
 import type { ObjectType } from "./object-types";
-import { allProperties, archiveProperty, createProperty, updateProperty, type PropertyCreateInput, type PropertyDef } from "./property-definitions";
+import {
+  allProperties,
+  archiveProperty,
+  createProperty,
+  updateProperty,
+  type PropertyCreateInput,
+  type PropertyDef,
+} from "./property-definitions";
 import type { Db } from "./object-writes";
 
 /** How long a type's definitions are served from memory: a change made through another node shows within this. */

@@ -39,13 +39,16 @@ function normaliseOne(def: PropertyDef, value: InputValue): { value: string | nu
       return { value: String(Number(raw)) };
     case "date": {
       const ms = DATE_ONLY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : parseInstant(raw);
-      if (ms === undefined || Number.isNaN(ms)) return bad("INVALID_DATE", `${JSON.stringify(raw)} is not a valid date: use YYYY-MM-DD or epoch milliseconds at midnight UTC.`);
-      if (ms % 86_400_000 !== 0) return bad("INVALID_DATE", `${JSON.stringify(raw)} is not midnight UTC: a date property holds whole days.`);
+      if (ms === undefined || Number.isNaN(ms))
+        return bad("INVALID_DATE", `${JSON.stringify(raw)} is not a valid date: use YYYY-MM-DD or epoch milliseconds at midnight UTC.`);
+      if (ms % 86_400_000 !== 0)
+        return bad("INVALID_DATE", `${JSON.stringify(raw)} is not midnight UTC: a date property holds whole days.`);
       return { value: new Date(ms).toISOString().slice(0, 10) };
     }
     case "datetime": {
       const ms = parseInstant(raw);
-      if (ms === undefined) return bad("INVALID_DATETIME", `${JSON.stringify(raw)} is not a valid datetime: use ISO-8601 or epoch milliseconds.`);
+      if (ms === undefined)
+        return bad("INVALID_DATETIME", `${JSON.stringify(raw)} is not a valid datetime: use ISO-8601 or epoch milliseconds.`);
       return { value: new Date(ms).toISOString() };
     }
     case "bool": {
@@ -58,7 +61,10 @@ function normaliseOne(def: PropertyDef, value: InputValue): { value: string | nu
       const chosen = def.fieldType === "checkbox" ? raw.split(";").filter((v) => v !== "") : [raw];
       const wrong = chosen.find((v) => !def.options.some((o) => o.value === v));
       if (wrong !== undefined) {
-        return bad("INVALID_OPTION", `${JSON.stringify(wrong)} was not one of the allowed options: [${def.options.map((o) => o.value).join(", ")}]`);
+        return bad(
+          "INVALID_OPTION",
+          `${JSON.stringify(wrong)} was not one of the allowed options: [${def.options.map((o) => o.value).join(", ")}]`,
+        );
       }
       return { value: chosen.join(";") };
     }
@@ -95,8 +101,20 @@ export function normaliseProperties(defs: Map<string, PropertyDef>, input: Recor
 
 /** HubSpot's 400 for bad property values: the message embeds the list, `errors` has one entry per property. */
 export function propertyValuesError(problems: PropertyProblem[], accountId: number): DomainError {
-  const listed = problems.map((p) => ({ isValid: false, message: p.message, error: p.error, name: p.name, localizedErrorMessage: p.message, portalId: accountId }));
-  const errors: ErrorDetail[] = problems.map((p) => ({ message: p.message, code: p.error, in: p.name, context: { propertyName: [p.name] } }));
+  const listed = problems.map((p) => ({
+    isValid: false,
+    message: p.message,
+    error: p.error,
+    name: p.name,
+    localizedErrorMessage: p.message,
+    portalId: accountId,
+  }));
+  const errors: ErrorDetail[] = problems.map((p) => ({
+    message: p.message,
+    code: p.error,
+    in: p.name,
+    context: { propertyName: [p.name] },
+  }));
   return new DomainError("invalid", `Property values were not valid: ${JSON.stringify(listed)}`, {
     errors,
     context: { propertyName: [...new Set(problems.map((p) => p.name))] },

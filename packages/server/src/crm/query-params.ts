@@ -6,7 +6,10 @@ export type Query = Record<string, string | string[] | undefined>;
 export function listParam(q: Query, name: string): string[] {
   const raw = q[name];
   if (raw === undefined) return [];
-  return (Array.isArray(raw) ? raw : [raw]).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "");
+  return (Array.isArray(raw) ? raw : [raw])
+    .flatMap((v) => v.split(","))
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 export function stringParam(q: Query, name: string): string | undefined {
@@ -25,6 +28,9 @@ export function intParam(q: Query, name: string, dflt: number, max: number): num
   const raw = stringParam(q, name);
   if (raw === undefined || raw === "") return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw invalid(`Query parameter ${name} must be a positive integer (got ${JSON.stringify(raw)}).`, [{ message: "Invalid integer", in: name }]);
+  if (!Number.isInteger(n) || n < 1)
+    throw invalid(`Query parameter ${name} must be a positive integer (got ${JSON.stringify(raw)}).`, [
+      { message: "Invalid integer", in: name },
+    ]);
   return Math.min(n, max);
 }

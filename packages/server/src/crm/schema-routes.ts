@@ -25,5 +25,7 @@ function registerUnder(app: FastifyInstance, p: Platform, base: string): void {
     json(reply, 200, await schemaView(p, await getSchema(p, callerOf(request).accountId, request.params.objectType))),
   );
 
-  app.post(base, write, async (request, reply) => json(reply, 201, await schemaView(p, await createSchema(p, callerOf(request).accountId, absentAs(request.body, {})))));
+  app.post(base, write, async (request, reply) =>
+    json(reply, 201, await schemaView(p, await createSchema(p, callerOf(request).accountId, absentAs(request.body, {})))),
+  );
 }

@@ -13,9 +13,31 @@ import { isNumericType, parseInstant } from "./property-values";
  * and 100 values in one IN / NOT_IN filter (associations.* included), which also keeps every search far below the
  * engines' bind-parameter caps (SQLite 32,766, PostgreSQL 65,535).
  */
-export const SEARCH_LIMITS = { groups: 5, filtersPerGroup: 10, filters: 25, valuesPerFilter: 100, pageSize: 200, results: 10_000, queryLength: 3000 };
+export const SEARCH_LIMITS = {
+  groups: 5,
+  filtersPerGroup: 10,
+  filters: 25,
+  valuesPerFilter: 100,
+  pageSize: 200,
+  results: 10_000,
+  queryLength: 3000,
+};
 
-export const OPERATORS = ["EQ", "NEQ", "LT", "LTE", "GT", "GTE", "BETWEEN", "IN", "NOT_IN", "HAS_PROPERTY", "NOT_HAS_PROPERTY", "CONTAINS_TOKEN", "NOT_CONTAINS_TOKEN"] as const;
+export const OPERATORS = [
+  "EQ",
+  "NEQ",
+  "LT",
+  "LTE",
+  "GT",
+  "GTE",
+  "BETWEEN",
+  "IN",
+  "NOT_IN",
+  "HAS_PROPERTY",
+  "NOT_HAS_PROPERTY",
+  "CONTAINS_TOKEN",
+  "NOT_CONTAINS_TOKEN",
+] as const;
 type Operator = (typeof OPERATORS)[number];
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
@@ -30,7 +52,14 @@ type Filter = z.infer<typeof filter>;
 
 export const searchRequest = z.object({
   filterGroups: z.array(z.object({ filters: z.array(filter).default([]) })).default([]),
-  sorts: z.array(z.union([z.string(), z.object({ propertyName: z.string().min(1), direction: z.enum(["ASCENDING", "DESCENDING"]).default("ASCENDING") })])).default([]),
+  sorts: z
+    .array(
+      z.union([
+        z.string(),
+        z.object({ propertyName: z.string().min(1), direction: z.enum(["ASCENDING", "DESCENDING"]).default("ASCENDING") }),
+      ]),
+    )
+    .default([]),
   query: z.string().optional(),
   properties: z.array(z.string()).default([]),
   limit: z.union([z.number().int(), z.string().regex(/^\d+$/).transform(Number)]).default(10),
@@ -60,8 +89,18 @@ function bad(message: string, code: string, context?: Record<string, unknown>) {
 
 function numberOf(f: Filter, raw: unknown, def: PropertyDef | undefined): number {
   const s = String(raw);
-  const n = def && (def.type === "date" || def.type === "datetime") ? (/^\d{4}-\d{2}-\d{2}$/.test(s) ? Date.parse(`${s}T00:00:00Z`) : parseInstant(s)) : columnDate(def, s);
-  if (n === undefined || !Number.isFinite(n)) throw bad(`Filter on ${f.propertyName}: ${JSON.stringify(raw)} is not a valid ${def?.type ?? "datetime"} value.`, "INVALID_FILTER_VALUE", { propertyName: [f.propertyName] });
+  const n =
+    def && (def.type === "date" || def.type === "datetime")
+      ? /^\d{4}-\d{2}-\d{2}$/.test(s)
+        ? Date.parse(`${s}T00:00:00Z`)
+        : parseInstant(s)
+      : columnDate(def, s);
+  if (n === undefined || !Number.isFinite(n))
+    throw bad(
+      `Filter on ${f.propertyName}: ${JSON.stringify(raw)} is not a valid ${def?.type ?? "datetime"} value.`,
+      "INVALID_FILTER_VALUE",
+      { propertyName: [f.propertyName] },
+    );
   return n;
 }
 
@@ -73,12 +112,18 @@ function columnDate(def: PropertyDef | undefined, s: string): number | undefined
 
 function needValue(f: Filter, key: "value" | "highValue"): string | number | boolean {
   const v = f[key];
-  if (v === undefined || v === null) throw bad(`Filter on ${f.propertyName}: operator ${f.operator} needs ${key}.`, "MISSING_FILTER_VALUE", { propertyName: [f.propertyName] });
+  if (v === undefined || v === null)
+    throw bad(`Filter on ${f.propertyName}: operator ${f.operator} needs ${key}.`, "MISSING_FILTER_VALUE", {
+      propertyName: [f.propertyName],
+    });
   return v;
 }
 
 function needValues(f: Filter): Array<string | number | boolean> {
-  if (!f.values || f.values.length === 0) throw bad(`Filter on ${f.propertyName}: operator ${f.operator} needs a non-empty values array.`, "MISSING_FILTER_VALUE", { propertyName: [f.propertyName] });
+  if (!f.values || f.values.length === 0)
+    throw bad(`Filter on ${f.propertyName}: operator ${f.operator} needs a non-empty values array.`, "MISSING_FILTER_VALUE", {
+      propertyName: [f.propertyName],
+    });
   return f.values;
 }
 
@@ -108,7 +153,10 @@ function condition(ctx: Ctx, f: Filter): Condition {
   if (f.propertyName.startsWith("associations.")) return associationCondition(ctx, f);
   const column = columnOf(t, f.propertyName);
   const def = defs.get(f.propertyName);
-  if (!column && !def) throw bad(`Unable to search on property ${f.propertyName}: it does not exist on ${t.name}.`, "PROPERTY_DOESNT_EXIST", { propertyName: [f.propertyName] });
+  if (!column && !def)
+    throw bad(`Unable to search on property ${f.propertyName}: it does not exist on ${t.name}.`, "PROPERTY_DOESNT_EXIST", {
+      propertyName: [f.propertyName],
+    });
   const numeric = column !== undefined || isNumericType(def!);
   const toValue = (raw: unknown) => (numeric ? numberOf(f, raw, def) : String(raw).toLowerCase());
 
@@ -121,7 +169,9 @@ function condition(ctx: Ctx, f: Filter): Condition {
         return { where: sql`1 = 0` };
       case "CONTAINS_TOKEN":
       case "NOT_CONTAINS_TOKEN":
-        throw bad(`Operator ${op} does not apply to ${f.propertyName}, which is not text.`, "INVALID_OPERATOR", { propertyName: [f.propertyName] });
+        throw bad(`Operator ${op} does not apply to ${f.propertyName}, which is not text.`, "INVALID_OPERATOR", {
+          propertyName: [f.propertyName],
+        });
       default:
         return { where: compare(c, op, f, toValue) };
     }
@@ -151,7 +201,12 @@ function condition(ctx: Ctx, f: Filter): Condition {
   }
 }
 
-function compare(col: RawBuilder<unknown> | ReturnType<typeof sql.ref>, op: Operator, f: Filter, toValue: (raw: unknown) => string | number): RawBuilder<unknown> {
+function compare(
+  col: RawBuilder<unknown> | ReturnType<typeof sql.ref>,
+  op: Operator,
+  f: Filter,
+  toValue: (raw: unknown) => string | number,
+): RawBuilder<unknown> {
   switch (op) {
     case "EQ":
       return sql`${col} = ${toValue(needValue(f, "value"))}`;
@@ -179,17 +234,26 @@ function compare(col: RawBuilder<unknown> | ReturnType<typeof sql.ref>, op: Oper
 /** `associations.contact EQ 51`: records associated with that contact. */
 function associationCondition(ctx: Ctx, f: Filter): Condition {
   const target = findObjectType(f.propertyName.slice("associations.".length));
-  if (!target) throw bad(`Unable to search on ${f.propertyName}: unknown object type.`, "PROPERTY_DOESNT_EXIST", { propertyName: [f.propertyName] });
-  if (f.operator !== "EQ" && f.operator !== "IN") throw bad(`Operator ${f.operator} does not apply to ${f.propertyName}: use EQ or IN.`, "INVALID_OPERATOR");
+  if (!target)
+    throw bad(`Unable to search on ${f.propertyName}: unknown object type.`, "PROPERTY_DOESNT_EXIST", { propertyName: [f.propertyName] });
+  if (f.operator !== "EQ" && f.operator !== "IN")
+    throw bad(`Operator ${f.operator} does not apply to ${f.propertyName}: use EQ or IN.`, "INVALID_OPERATOR");
   const ids = (f.operator === "EQ" ? [needValue(f, "value")] : needValues(f)).map((v) => {
-    if (!/^\d{1,15}$/.test(String(v))) throw bad(`Filter on ${f.propertyName}: ${JSON.stringify(v)} is not a record id.`, "INVALID_FILTER_VALUE");
+    if (!/^\d{1,15}$/.test(String(v)))
+      throw bad(`Filter on ${f.propertyName}: ${JSON.stringify(v)} is not a record id.`, "INVALID_FILTER_VALUE");
     return Number(v);
   });
-  return { ids: sql`select a.to_id from crm_associations a where a.account_id = ${ctx.accountId} and a.from_type = ${target.id} and a.from_id in (${sql.join(ids)}) and a.to_type = ${ctx.t.id}`, negate: false };
+  return {
+    ids: sql`select a.to_id from crm_associations a where a.account_id = ${ctx.accountId} and a.from_type = ${target.id} and a.from_id in (${sql.join(ids)}) and a.to_type = ${ctx.t.id}`,
+    negate: false,
+  };
 }
 
 function queryCondition(ctx: Ctx, query: string): RawBuilder<unknown>[] {
-  const words = query.toLowerCase().split(/\s+/).filter((w) => w !== "");
+  const words = query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== "");
   const names = ctx.t.searchableProperties;
   return words.map((w) => {
     const prefix = `${escapeLike(w)}%`;
@@ -206,7 +270,10 @@ function orderBy(ctx: Ctx, sorts: SearchRequest["sorts"]): RawBuilder<unknown> {
   const column = columnOf(ctx.t, propertyName);
   if (column) return sql`${sql.ref(column)} ${dir}, o.id asc`;
   const def = ctx.defs.get(propertyName);
-  if (!def) throw bad(`Unable to sort on property ${propertyName}: it does not exist on ${ctx.t.name}.`, "PROPERTY_DOESNT_EXIST", { propertyName: [propertyName] });
+  if (!def)
+    throw bad(`Unable to sort on property ${propertyName}: it does not exist on ${ctx.t.name}.`, "PROPERTY_DOESNT_EXIST", {
+      propertyName: [propertyName],
+    });
   const col = sql.ref(isNumericType(def) ? "s.value_num" : "s.value_text");
   return sql`(select ${col} from crm_property_values s where s.object_id = o.id and s.name = ${propertyName}) ${dir} nulls last, o.id asc`;
 }
@@ -226,26 +293,42 @@ export interface SearchResult {
 export function parseSearch(body: unknown): SearchRequest {
   const req = parseBody(searchRequest, absentAs(body, {}), "PublicObjectSearchRequest");
   const filters = req.filterGroups.reduce((n, g) => n + g.filters.length, 0);
-  if (req.filterGroups.length > SEARCH_LIMITS.groups) throw bad(`Too many filter groups: ${req.filterGroups.length}; at most ${SEARCH_LIMITS.groups} are allowed.`, "TOO_MANY_FILTER_GROUPS");
+  if (req.filterGroups.length > SEARCH_LIMITS.groups)
+    throw bad(`Too many filter groups: ${req.filterGroups.length}; at most ${SEARCH_LIMITS.groups} are allowed.`, "TOO_MANY_FILTER_GROUPS");
   const crowded = req.filterGroups.find((g) => g.filters.length > SEARCH_LIMITS.filtersPerGroup);
-  if (crowded) throw bad(`Too many filters in a group: ${crowded.filters.length}; at most ${SEARCH_LIMITS.filtersPerGroup} are allowed per group.`, "TOO_MANY_FILTERS");
-  if (filters > SEARCH_LIMITS.filters) throw bad(`Too many filters: ${filters}; at most ${SEARCH_LIMITS.filters} are allowed across all groups.`, "TOO_MANY_FILTERS");
+  if (crowded)
+    throw bad(
+      `Too many filters in a group: ${crowded.filters.length}; at most ${SEARCH_LIMITS.filtersPerGroup} are allowed per group.`,
+      "TOO_MANY_FILTERS",
+    );
+  if (filters > SEARCH_LIMITS.filters)
+    throw bad(`Too many filters: ${filters}; at most ${SEARCH_LIMITS.filters} are allowed across all groups.`, "TOO_MANY_FILTERS");
   const crammed = req.filterGroups.flatMap((g) => g.filters).find((f) => (f.values?.length ?? 0) > SEARCH_LIMITS.valuesPerFilter);
   if (crammed) {
-    throw bad(`Too many values in the ${crammed.operator} filter on ${crammed.propertyName}: ${crammed.values!.length}; at most ${SEARCH_LIMITS.valuesPerFilter} are allowed per filter.`, "TOO_MANY_FILTER_VALUES", { propertyName: [crammed.propertyName] });
+    throw bad(
+      `Too many values in the ${crammed.operator} filter on ${crammed.propertyName}: ${crammed.values!.length}; at most ${SEARCH_LIMITS.valuesPerFilter} are allowed per filter.`,
+      "TOO_MANY_FILTER_VALUES",
+      { propertyName: [crammed.propertyName] },
+    );
   }
-  if (req.limit < 1 || req.limit > SEARCH_LIMITS.pageSize) throw bad(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${req.limit}).`, "INVALID_LIMIT");
-  if (req.query !== undefined && req.query.length > SEARCH_LIMITS.queryLength) throw bad(`query is longer than ${SEARCH_LIMITS.queryLength} characters.`, "QUERY_TOO_LONG");
+  if (req.limit < 1 || req.limit > SEARCH_LIMITS.pageSize)
+    throw bad(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${req.limit}).`, "INVALID_LIMIT");
+  if (req.query !== undefined && req.query.length > SEARCH_LIMITS.queryLength)
+    throw bad(`query is longer than ${SEARCH_LIMITS.queryLength} characters.`, "QUERY_TOO_LONG");
   return req;
 }
 
 /** Runs a search: groups ORed, filters ANDed, over live records only; total plus one page at an offset. */
 export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchRequest): Promise<SearchResult> {
   const afterRaw = req.after === undefined || req.after === null || req.after === "" ? "0" : String(req.after);
-  if (!/^\d{1,9}$/.test(afterRaw)) throw bad(`Invalid after=${JSON.stringify(req.after)}: pass back paging.next.after from a previous page.`, "INVALID_PAGING_CURSOR");
+  if (!/^\d{1,9}$/.test(afterRaw))
+    throw bad(`Invalid after=${JSON.stringify(req.after)}: pass back paging.next.after from a previous page.`, "INVALID_PAGING_CURSOR");
   const offset = Number(afterRaw);
   if (offset + req.limit > SEARCH_LIMITS.results) {
-    throw bad(`Search results are capped at ${SEARCH_LIMITS.results}: after (${offset}) + limit (${req.limit}) goes past it. Narrow the filters instead.`, "RESULT_LIMIT_EXCEEDED");
+    throw bad(
+      `Search results are capped at ${SEARCH_LIMITS.results}: after (${offset}) + limit (${req.limit}) goes past it. Narrow the filters instead.`,
+      "RESULT_LIMIT_EXCEEDED",
+    );
   }
   const groups = req.filterGroups.filter((g) => g.filters.length > 0).map((g) => groupCondition(ctx, g.filters));
   const parts: RawBuilder<unknown>[] = [sql`o.account_id = ${ctx.accountId}`, sql`o.object_type_id = ${ctx.t.id}`, sql`o.archived = 0`];
@@ -255,7 +338,11 @@ export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchReque
   const order = orderBy(ctx, req.sorts);
   const [count, rows] = await Promise.all([
     sql<{ n: number }>`select count(*) as n from crm_objects o where ${where}`.execute(db),
-    sql<Parameters<typeof decodeRow>[0]>`select o.id, o.object_type_id, o.archived, o.created_at, o.updated_at, o.archived_at, o.properties from crm_objects o where ${where} order by ${order} limit ${req.limit} offset ${offset}`.execute(db),
+    sql<
+      Parameters<typeof decodeRow>[0]
+    >`select o.id, o.object_type_id, o.archived, o.created_at, o.updated_at, o.archived_at, o.properties from crm_objects o where ${where} order by ${order} limit ${req.limit} offset ${offset}`.execute(
+      db,
+    ),
   ]);
   return { total: Number(count.rows[0]?.n ?? 0), objects: rows.rows.map(decodeRow), offset, limit: req.limit };
 }

@@ -22,6 +22,10 @@ export function registerSearch(app: FastifyInstance, p: Platform, url: string, t
     const names = selectProperties(t, defs, req.properties);
     const next = offset + objects.length;
     const more = next < total && next < SEARCH_LIMITS.results && objects.length === limit;
-    return json(reply, 200, { total, results: objects.map((o) => objectView(t, o, names)), ...(more ? { paging: { next: { after: String(next) } } } : {}) });
+    return json(reply, 200, {
+      total,
+      results: objects.map((o) => objectView(t, o, names)),
+      ...(more ? { paging: { next: { after: String(next) } } } : {}),
+    });
   });
 }

@@ -10,7 +10,13 @@ export async function appPages(db: Kysely<Database>, accountId: number, appId?: 
   let query = db
     .selectFrom("app_components")
     .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
-    .select(["private_apps.id as app_id", "private_apps.name as app_name", "private_apps.uid as app_uid", "app_components.build_id", "app_components.config"])
+    .select([
+      "private_apps.id as app_id",
+      "private_apps.name as app_name",
+      "private_apps.uid as app_uid",
+      "app_components.build_id",
+      "app_components.config",
+    ])
     .where("private_apps.account_id", "=", accountId)
     .where("private_apps.deleted_at", "is", null)
     .where("app_components.kind", "in", PAGE_KINDS)

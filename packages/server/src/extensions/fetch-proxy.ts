@@ -33,7 +33,10 @@ const fetchBody = z.object({
   headers: z.record(z.string(), z.string()).optional(),
 });
 
-const REFUSAL_STATUS: Record<FetchRefused["kind"], { status: number; category: "VALIDATION_ERROR" | "PAYLOAD_TOO_LARGE" | "INTERNAL_ERROR" }> = {
+const REFUSAL_STATUS: Record<
+  FetchRefused["kind"],
+  { status: number; category: "VALIDATION_ERROR" | "PAYLOAD_TOO_LARGE" | "INTERNAL_ERROR" }
+> = {
   "not-permitted": { status: 400, category: "VALIDATION_ERROR" },
   address: { status: 400, category: "VALIDATION_ERROR" },
   timeout: { status: 504, category: "INTERNAL_ERROR" },
@@ -58,8 +61,15 @@ export const fetchProxyRoutes =
         const input = parseBody(fetchBody, request.body, "the hubspot.fetch request");
         const found = await findApp(p.store.db, accountId, request.params.appId);
         // Cards, app pages and settings pages all call hubspot.fetch; `cardUid` names whichever is asking.
-        const card = await p.store.db.selectFrom("app_components").select("name").where("app_id", "=", found.id).where("kind", "in", HOSTED_KINDS).where("name", "=", input.cardUid).executeTakeFirst();
-        if (found.active_build_id === null || !card) throw notFound(`App ${found.id} has no deployed card or page ${input.cardUid} in account ${accountId}.`);
+        const card = await p.store.db
+          .selectFrom("app_components")
+          .select("name")
+          .where("app_id", "=", found.id)
+          .where("kind", "in", HOSTED_KINDS)
+          .where("name", "=", input.cardUid)
+          .executeTakeFirst();
+        if (found.active_build_id === null || !card)
+          throw notFound(`App ${found.id} has no deployed card or page ${input.cardUid} in account ${accountId}.`);
 
         const header = request.headers.traceparent;
         const parent = parseTraceparent(Array.isArray(header) ? header[0] : header);
@@ -88,36 +98,75 @@ export const fetchProxyRoutes =
         const where = target ? `${target.origin}${target.pathname}` : JSON.stringify(input.url);
         const shown = `${input.method} ${where}`;
         const refuse = (refusal: FetchRefused, answer = REFUSAL_STATUS[refusal.kind]) => {
-          log(refusal.kind === "not-permitted" || refusal.kind === "address" ? "WARN" : "ERROR", `hubspot.fetch ${shown} refused: ${refusal.message}`);
+          log(
+            refusal.kind === "not-permitted" || refusal.kind === "address" ? "WARN" : "ERROR",
+            `hubspot.fetch ${shown} refused: ${refusal.message}`,
+          );
           const { status, category } = answer;
-          return new ApiError(status, category, refusal.message, { subCategory: `HubSpotFetch.${refusal.kind}`, context: { url: [where] } });
+          return new ApiError(status, category, refusal.message, {
+            subCategory: `HubSpotFetch.${refusal.kind}`,
+            context: { url: [where] },
+          });
         };
         const permitted = JSON.parse(found.permitted_fetch_urls ?? "[]") as string[];
         if (!target || target.username || target.password || !isPermitted(target, permitted)) {
           const listed = permitted.length ? `permittedUrls.fetch lists ${permitted.join(", ")}` : "the app's permittedUrls.fetch is empty";
-          throw refuse(new FetchRefused("not-permitted", `${where} is not a URL this app may fetch: ${listed}. Add it to permittedUrls.fetch in ${found.uid}'s app config and deploy.`));
+          throw refuse(
+            new FetchRefused(
+              "not-permitted",
+              `${where} is not a URL this app may fetch: ${listed}. Add it to permittedUrls.fetch in ${found.uid}'s app config and deploy.`,
+            ),
+          );
         }
         const body = input.body === undefined ? undefined : typeof input.body === "string" ? input.body : JSON.stringify(input.body);
         if (body !== undefined && Buffer.byteLength(body) > FETCH_MAX_REQUEST_BYTES) {
-          throw refuse(new FetchRefused("too-large", `The request body is larger than ${FETCH_MAX_REQUEST_BYTES} bytes, the hubspot.fetch limit.`), { status: 413, category: "PAYLOAD_TOO_LARGE" });
+          throw refuse(
+            new FetchRefused("too-large", `The request body is larger than ${FETCH_MAX_REQUEST_BYTES} bytes, the hubspot.fetch limit.`),
+            { status: 413, category: "PAYLOAD_TOO_LARGE" },
+          );
         }
 
         const viewer = await cardViewer(p.store.db, accountId, userId);
         const url = new URL(target);
-        for (const [name, value] of [["userId", userId], ["userEmail", viewer.user.email], ["appId", found.id], ["portalId", accountId]] as const) url.searchParams.set(name, String(value));
+        for (const [name, value] of [
+          ["userId", userId],
+          ["userEmail", viewer.user.email],
+          ["appId", found.id],
+          ["portalId", accountId],
+        ] as const)
+          url.searchParams.set(name, String(value));
         const timestamp = Date.now();
         const authorization = Object.entries(input.headers ?? {}).find(([name]) => name.toLowerCase() === "authorization")?.[1];
         const headers: Record<string, string> = {
           [TIMESTAMP_HEADER]: String(timestamp),
-          [SIGNATURE_HEADER]: signatureV3({ clientSecret: await appClientSecret(p, found.id), method: input.method, uri: url.href, body: body ?? "", timestamp }),
+          [SIGNATURE_HEADER]: signatureV3({
+            clientSecret: await appClientSecret(p, found.id),
+            method: input.method,
+            uri: url.href,
+            body: body ?? "",
+            timestamp,
+          }),
           "user-agent": "Sprocket-hubspot.fetch",
-          ...(body === undefined ? {} : { "content-type": typeof input.body === "string" ? "text/plain; charset=utf-8" : "application/json" }),
+          ...(body === undefined
+            ? {}
+            : { "content-type": typeof input.body === "string" ? "text/plain; charset=utf-8" : "application/json" }),
           ...(authorization ? { authorization } : {}),
         };
         try {
           const response = await sendOutbound(
-            { url, method: input.method, headers, body, timeoutMs: Math.min(input.timeoutMs ?? FETCH_TIMEOUT_MS, FETCH_TIMEOUT_MS), maxResponseBytes: FETCH_MAX_RESPONSE_BYTES },
-            { allowPrivateNetwork: p.config.cardFetchAllowPrivateNetwork, sender: "hubspot.fetch", setting: "SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK" },
+            {
+              url,
+              method: input.method,
+              headers,
+              body,
+              timeoutMs: Math.min(input.timeoutMs ?? FETCH_TIMEOUT_MS, FETCH_TIMEOUT_MS),
+              maxResponseBytes: FETCH_MAX_RESPONSE_BYTES,
+            },
+            {
+              allowPrivateNetwork: p.config.cardFetchAllowPrivateNetwork,
+              sender: "hubspot.fetch",
+              setting: "SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK",
+            },
           );
           log(response.status >= 500 ? "ERROR" : response.status >= 400 ? "WARN" : "INFO", `hubspot.fetch ${shown} → ${response.status}`);
           return response;

@@ -25,7 +25,13 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
   const rows = await db
     .selectFrom("app_components")
     .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
-    .select(["private_apps.id as app_id", "private_apps.name as app_name", "private_apps.uid as app_uid", "app_components.build_id", "app_components.config"])
+    .select([
+      "private_apps.id as app_id",
+      "private_apps.name as app_name",
+      "private_apps.uid as app_uid",
+      "app_components.build_id",
+      "app_components.config",
+    ])
     .where("private_apps.account_id", "=", accountId)
     .where("private_apps.deleted_at", "is", null)
     .where("app_components.kind", "=", "card")
@@ -52,7 +58,13 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
 }
 
 /** The path of a live card's (or app page's) bundle in its build artifact, if the app still serves it from that build. */
-export async function cardBundlePath(db: Kysely<Database>, accountId: number, appId: number, buildId: number, cardUid: string): Promise<string | undefined> {
+export async function cardBundlePath(
+  db: Kysely<Database>,
+  accountId: number,
+  appId: number,
+  buildId: number,
+  cardUid: string,
+): Promise<string | undefined> {
   const row = await db
     .selectFrom("app_components")
     .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
@@ -68,7 +80,16 @@ export async function cardBundlePath(db: Kysely<Database>, accountId: number, ap
 
 /** Who views the cards, as HubSpot's `context.user` and `context.portal` describe them. */
 export interface CardViewer {
-  user: { id: number; email: string; emails: string[]; firstName: string; lastName: string; roles: string[]; teams: []; permissions: string[] };
+  user: {
+    id: number;
+    email: string;
+    emails: string[];
+    firstName: string;
+    lastName: string;
+    roles: string[];
+    teams: [];
+    permissions: string[];
+  };
   portal: { id: number; timezone: string };
 }
 
@@ -81,7 +102,16 @@ export async function cardViewer(db: Kysely<Database>, accountId: number, userId
     .where("memberships.account_id", "=", accountId)
     .executeTakeFirstOrThrow();
   return {
-    user: { id: user.id, email: user.email, emails: [user.email], firstName: user.first_name, lastName: user.last_name, roles: [user.role], teams: [], permissions: [] },
+    user: {
+      id: user.id,
+      email: user.email,
+      emails: [user.email],
+      firstName: user.first_name,
+      lastName: user.last_name,
+      roles: [user.role],
+      teams: [],
+      permissions: [],
+    },
     // Accounts have no time zone setting yet: they keep the server's.
     portal: { id: accountId, timezone: Intl.DateTimeFormat().resolvedOptions().timeZone },
   };

@@ -11,5 +11,7 @@ export const TIMESTAMP_HEADER = "X-HubSpot-Request-Timestamp";
  * older than five minutes.
  */
 export function signatureV3(input: { clientSecret: string; method: string; uri: string; body: string; timestamp: number }): string {
-  return createHmac("sha256", input.clientSecret).update(`${input.method}${input.uri}${input.body}${input.timestamp}`, "utf8").digest("base64");
+  return createHmac("sha256", input.clientSecret)
+    .update(`${input.method}${input.uri}${input.body}${input.timestamp}`, "utf8")
+    .digest("base64");
 }

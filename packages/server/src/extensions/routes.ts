@@ -24,22 +24,34 @@ export const extensionRoutes =
     const streams = new EventStreams();
     app.addHook("preClose", async () => streams.endAll());
 
-    app.get<{ Querystring: { objectTypeId?: string; objectType?: string } }>("/api/v1/record-cards", { config: { auth: "user" } }, async (request) => {
-      const type = request.query.objectTypeId ?? request.query.objectType;
-      if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
-      const { accountId, userId } = request.user!;
-      const [results, viewer] = await Promise.all([recordCards(p.store.db, accountId, type), cardViewer(p.store.db, accountId, userId)]);
-      return { results, ...viewer };
-    });
+    app.get<{ Querystring: { objectTypeId?: string; objectType?: string } }>(
+      "/api/v1/record-cards",
+      { config: { auth: "user" } },
+      async (request) => {
+        const type = request.query.objectTypeId ?? request.query.objectType;
+        if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
+        const { accountId, userId } = request.user!;
+        const [results, viewer] = await Promise.all([recordCards(p.store.db, accountId, type), cardViewer(p.store.db, accountId, userId)]);
+        return { results, ...viewer };
+      },
+    );
 
     // App home pages and settings pages of the account's apps (or of one, `?appId=`), with who views them.
-    app.get<{ Querystring: { appId?: string } }>("/api/v1/app-pages", { config: { auth: "user" }, ...responds(appPagesAnswer) }, async (request) => {
-      const { appId } = request.query;
-      if (appId !== undefined && !/^\d+$/.test(appId)) throw new DomainError("invalid", `"${appId}" is not an app id: give the number from the app list.`);
-      const { accountId, userId } = request.user!;
-      const [results, viewer] = await Promise.all([appPages(p.store.db, accountId, appId === undefined ? undefined : Number(appId)), cardViewer(p.store.db, accountId, userId)]);
-      return { results, ...viewer };
-    });
+    app.get<{ Querystring: { appId?: string } }>(
+      "/api/v1/app-pages",
+      { config: { auth: "user" }, ...responds(appPagesAnswer) },
+      async (request) => {
+        const { appId } = request.query;
+        if (appId !== undefined && !/^\d+$/.test(appId))
+          throw new DomainError("invalid", `"${appId}" is not an app id: give the number from the app list.`);
+        const { accountId, userId } = request.user!;
+        const [results, viewer] = await Promise.all([
+          appPages(p.store.db, accountId, appId === undefined ? undefined : Number(appId)),
+          cardViewer(p.store.db, accountId, userId),
+        ]);
+        return { results, ...viewer };
+      },
+    );
 
     // Server-sent events: `event: build` with {appId, buildId, previousBuildId} whenever an app of the account goes live
     // with another build (or goes away). A comment goes out first, so the page knows it is subscribed.
@@ -65,11 +77,18 @@ export const extensionRoutes =
         const cardUid = request.params.card.replace(/\.js$/, "");
         const appId = Number(request.params.appId);
         const buildId = Number(request.params.buildId);
-        const path = Number.isInteger(appId) && Number.isInteger(buildId) ? await cardBundlePath(p.store.db, accountId, appId, buildId, cardUid) : undefined;
+        const path =
+          Number.isInteger(appId) && Number.isInteger(buildId)
+            ? await cardBundlePath(p.store.db, accountId, appId, buildId, cardUid)
+            : undefined;
         const source = path ? (await loadBuildArtifact(p.store.db, accountId, buildId))?.get(path) : undefined;
         if (!source) throw notFound(`No live card or page ${cardUid} in build ${request.params.buildId} of app ${request.params.appId}.`);
         // A build's bundle never changes: the URL names the build.
-        return reply.type("text/javascript; charset=utf-8").header("cache-control", "private, max-age=31536000, immutable").header("x-content-type-options", "nosniff").send(source);
+        return reply
+          .type("text/javascript; charset=utf-8")
+          .header("cache-control", "private, max-age=31536000, immutable")
+          .header("x-content-type-options", "nosniff")
+          .send(source);
       },
     );
   };

@@ -30,7 +30,12 @@ export async function findAppFunction(db: Kysely<Database>, accountId: number, a
     .where("deleted_at", "is", null)
     .executeTakeFirst();
   if (!app || app.active_build_id === null) throw functionNotFound(`No deployed private app ${appId} in account ${accountId}.`);
-  const rows = await db.selectFrom("app_components").select(["name", "config"]).where("app_id", "=", appId).where("kind", "=", "function").execute();
+  const rows = await db
+    .selectFrom("app_components")
+    .select(["name", "config"])
+    .where("app_id", "=", appId)
+    .where("kind", "=", "function")
+    .execute();
   const fns = rows.map((r) => JSON.parse(r.config) as DeployedFunction);
   const fn = fns.find((f) => f.name === name);
   if (!fn) {
@@ -41,7 +46,12 @@ export async function findAppFunction(db: Kysely<Database>, accountId: number, a
 }
 
 /** Public endpoints (`serverless.json` endpoint) of one account's live apps, matched by path and method. */
-export async function findEndpointFunction(db: Kysely<Database>, path: string, method: string, accountId: number): Promise<DeployedAppFunction[]> {
+export async function findEndpointFunction(
+  db: Kysely<Database>,
+  path: string,
+  method: string,
+  accountId: number,
+): Promise<DeployedAppFunction[]> {
   const rows = await db
     .selectFrom("app_components")
     .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
@@ -56,8 +66,19 @@ export async function findEndpointFunction(db: Kysely<Database>, path: string, m
     const endpoint = fn.endpoint;
     if (!endpoint || endpointPath(endpoint.path) !== endpointPath(path) || row.active_build_id === null) continue;
     if (endpoint.methods.length && !endpoint.methods.map((m) => m.toUpperCase()).includes(method)) continue;
-    const all = await db.selectFrom("app_components").select("config").where("app_id", "=", row.app_id).where("kind", "=", "function").execute();
-    matches.push({ appId: row.app_id, accountId: row.account_id, buildId: row.active_build_id, fn, bundles: all.map((r) => (JSON.parse(r.config) as DeployedFunction).bundle) });
+    const all = await db
+      .selectFrom("app_components")
+      .select("config")
+      .where("app_id", "=", row.app_id)
+      .where("kind", "=", "function")
+      .execute();
+    matches.push({
+      appId: row.app_id,
+      accountId: row.account_id,
+      buildId: row.active_build_id,
+      fn,
+      bundles: all.map((r) => (JSON.parse(r.config) as DeployedFunction).bundle),
+    });
   }
   return matches;
 }

@@ -61,7 +61,9 @@ export function endpointResponse(value: unknown): EndpointResponse {
   const status = shaped.statusCode;
   // 1xx are interim responses, never a final one; Node would hang the exchange or close it.
   if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {
-    throw new BadFunctionOutput(`statusCode must be a whole number from 200 to 599 (got ${typeof status === "number" ? status : typeof status})`);
+    throw new BadFunctionOutput(
+      `statusCode must be a whole number from 200 to 599 (got ${typeof status === "number" ? status : typeof status})`,
+    );
   }
   const headers = allowedHeaders(shaped.headers);
   const { body } = shaped;
@@ -79,7 +81,8 @@ function allowedHeaders(raw: unknown): Record<string, string | string[]> {
     if (!TOKEN.test(name)) throw new BadFunctionOutput(`header name ${JSON.stringify(name.slice(0, 40))} is not a valid HTTP token`);
     if (value === undefined || value === null) continue;
     const values = (Array.isArray(value) ? value : [value]).map((v) => {
-      if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean") throw new BadFunctionOutput(`header ${name} must be a string or a number`);
+      if (typeof v !== "string" && typeof v !== "number" && typeof v !== "boolean")
+        throw new BadFunctionOutput(`header ${name} must be a string or a number`);
       const text = String(v);
       if (BAD_VALUE.test(text)) throw new BadFunctionOutput(`header ${name} holds a line break or another character HTTP does not allow`);
       return text;

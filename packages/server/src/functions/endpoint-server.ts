@@ -49,13 +49,28 @@ export async function buildEndpointServer(p: Platform, api: FastifyInstance): Pr
     const path = request.params["*"];
     const accountId = accountOf(request);
     const matches = await findEndpointFunction(p.store.db, path, request.method, accountId);
-    if (matches.length === 0) throw new ApiError(404, "OBJECT_NOT_FOUND", `No function is deployed at /_hcms/api/${path} for ${request.method} in account ${accountId}.`);
-    if (matches.length > 1) throw new ApiError(409, "CONFLICT", `Several apps of account ${accountId} serve ${request.method} /_hcms/api/${path}: keep the endpoint in one app's serverless.json.`);
+    if (matches.length === 0)
+      throw new ApiError(
+        404,
+        "OBJECT_NOT_FOUND",
+        `No function is deployed at /_hcms/api/${path} for ${request.method} in account ${accountId}.`,
+      );
+    if (matches.length > 1)
+      throw new ApiError(
+        409,
+        "CONFLICT",
+        `Several apps of account ${accountId} serve ${request.method} /_hcms/api/${path}: keep the endpoint in one app's serverless.json.`,
+      );
     const retryAfter = await p.limits.endpointRetryAfter(accountId, p.config.endpoints.callsPerMinute, p.clock.now());
     if (retryAfter > 0) {
-      throw new ApiError(429, "RATE_LIMITS", `Account ${accountId}'s endpoints have reached their limit of ${p.config.endpoints.callsPerMinute} calls a minute.`, {
-        headers: { "retry-after": String(retryAfter) },
-      });
+      throw new ApiError(
+        429,
+        "RATE_LIMITS",
+        `Account ${accountId}'s endpoints have reached their limit of ${p.config.endpoints.callsPerMinute} calls a minute.`,
+        {
+          headers: { "retry-after": String(retryAfter) },
+        },
+      );
     }
     const query = request.query as Record<string, unknown>;
     const run = await invokeAppFunction(p, api, {
@@ -75,13 +90,17 @@ export async function buildEndpointServer(p: Platform, api: FastifyInstance): Pr
 /** The account the URL names; every way of naming it must agree, so a URL never means two accounts. */
 function accountOf(request: FastifyRequest<{ Params: { accountId?: string } }>): number {
   const fromPath = request.params.accountId;
-  if (fromPath !== undefined && !/^\d{1,15}$/.test(fromPath)) throw new ApiError(404, "RESOURCE_NOT_FOUND", `No route matches ${request.method} ${request.url.split("?")[0]}.`);
+  if (fromPath !== undefined && !/^\d{1,15}$/.test(fromPath))
+    throw new ApiError(404, "RESOURCE_NOT_FOUND", `No route matches ${request.method} ${request.url.split("?")[0]}.`);
   const portalId = (request.query as Record<string, unknown>).portalId;
-  const named = [fromPath, ...(Array.isArray(portalId) ? portalId : [portalId]), ...[request.headers["x-hubspot-portal-id"]].flat()]
-    .filter((v): v is string => typeof v === "string" && v !== "");
+  const named = [fromPath, ...(Array.isArray(portalId) ? portalId : [portalId]), ...[request.headers["x-hubspot-portal-id"]].flat()].filter(
+    (v): v is string => typeof v === "string" && v !== "",
+  );
   const distinct = [...new Set(named)];
-  if (distinct.length === 0) throw new ApiError(400, "VALIDATION_ERROR", "Name the account: call /<accountId>/_hcms/api/<path>, or add ?portalId=<accountId>.");
-  if (distinct.length > 1) throw new ApiError(400, "VALIDATION_ERROR", `The request names several accounts (${distinct.join(", ")}): name one.`);
+  if (distinct.length === 0)
+    throw new ApiError(400, "VALIDATION_ERROR", "Name the account: call /<accountId>/_hcms/api/<path>, or add ?portalId=<accountId>.");
+  if (distinct.length > 1)
+    throw new ApiError(400, "VALIDATION_ERROR", `The request names several accounts (${distinct.join(", ")}): name one.`);
   const id = distinct[0]!;
   if (!/^\d{1,15}$/.test(id)) throw new ApiError(400, "VALIDATION_ERROR", `${JSON.stringify(id.slice(0, 40))} is not an account id.`);
   return Number(id);
@@ -97,14 +116,26 @@ function sendRun(reply: FastifyReply, name: string, run: FunctionRun) {
   if (result.outcome !== "SUCCESS") {
     // A result the runner could not carry back is bad function output, as a bad status is: HubSpot's 502.
     const status = result.outcome === "TIMEOUT" ? 504 : result.outcome === "INVALID_RESPONSE" ? 502 : 500;
-    return sendError(reply, status, `The serverless function '${name}' failed (${result.outcome}).`, `ServerlessExecution.${result.outcome}`, traceId);
+    return sendError(
+      reply,
+      status,
+      `The serverless function '${name}' failed (${result.outcome}).`,
+      `ServerlessExecution.${result.outcome}`,
+      traceId,
+    );
   }
   try {
     const response = endpointResponse(result.value);
     return reply.status(response.status).headers(response.headers).send(response.body);
   } catch (e) {
     if (!(e instanceof BadFunctionOutput)) throw e;
-    return sendError(reply, 502, `The serverless function '${name}' returned an invalid response: ${e.message}.`, "ServerlessExecution.INVALID_RESPONSE", traceId);
+    return sendError(
+      reply,
+      502,
+      `The serverless function '${name}' returned an invalid response: ${e.message}.`,
+      "ServerlessExecution.INVALID_RESPONSE",
+      traceId,
+    );
   }
 }
 
@@ -125,7 +156,11 @@ function forwardedHeaders(request: FastifyRequest): Record<string, unknown> {
 }
 
 /** Builds the endpoint listener and listens on `config.endpoints.port`; `host` is how the console's URL names this host. */
-export async function listenEndpointServer(p: Platform, api: FastifyInstance, host: string): Promise<{ app: FastifyInstance; url: string }> {
+export async function listenEndpointServer(
+  p: Platform,
+  api: FastifyInstance,
+  host: string,
+): Promise<{ app: FastifyInstance; url: string }> {
   const app = await buildEndpointServer(p, api);
   try {
     await app.listen({ port: p.config.endpoints.port, host: p.config.host });

@@ -13,12 +13,17 @@ type AppBuild = { accountId: number; appId: number; buildId: number };
  * (apps/provision.ts, appsRemoved). Resolves to the way to stop.
  */
 export function followDeploysForRunners(p: Platform): Promise<() => void> {
-  return p.cluster.onDeploy((notice) => void applyDeploy(p, notice).catch((err: unknown) => p.log.warn({ err, ...notice }, "could not apply a deploy notice")));
+  return p.cluster.onDeploy(
+    (notice) => void applyDeploy(p, notice).catch((err: unknown) => p.log.warn({ err, ...notice }, "could not apply a deploy notice")),
+  );
 }
 
 async function applyDeploy(p: Platform, n: DeployNotice): Promise<void> {
   // The old build's busy runners may take up to a function timeout to finish: the new build warms meanwhile.
-  const retiring = n.previousBuildId !== null && n.previousBuildId !== n.buildId ? retireBuild(p, { accountId: n.accountId, appId: n.appId, buildId: n.previousBuildId }) : undefined;
+  const retiring =
+    n.previousBuildId !== null && n.previousBuildId !== n.buildId
+      ? retireBuild(p, { accountId: n.accountId, appId: n.appId, buildId: n.previousBuildId })
+      : undefined;
   await Promise.all([retiring, prewarm(p, n)]);
 }
 

@@ -1,4 +1,11 @@
-import { createRunnerPool, type InvocationResult, type InvokeRequest, type RunnerPool, type RunnerPoolOptions, type RunnerPoolStats } from "@sprocket/runtime";
+import {
+  createRunnerPool,
+  type InvocationResult,
+  type InvokeRequest,
+  type RunnerPool,
+  type RunnerPoolOptions,
+  type RunnerPoolStats,
+} from "@sprocket/runtime";
 
 /**
  * The node's function runner pool. Functions call HubSpot's API host back through this node's API, whose address is

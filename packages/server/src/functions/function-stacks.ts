@@ -19,7 +19,13 @@ export function withProjectStacks(result: InvocationResult, bundleDir: string): 
     ...result,
     logs: result.logs.map((line) => ({ ...line, message: map(line.message) })),
     ...(result.error
-      ? { error: { ...result.error, message: files.clean(result.error.message), ...(result.error.stack ? { stack: map(result.error.stack) } : {}) } }
+      ? {
+          error: {
+            ...result.error,
+            message: files.clean(result.error.message),
+            ...(result.error.stack ? { stack: map(result.error.stack) } : {}),
+          },
+        }
       : {}),
   };
 }

@@ -106,7 +106,9 @@ async function readRecordProperties(
   const body = res.json() as { properties?: Record<string, unknown>; message?: string };
   if (res.statusCode !== 200) {
     const message = `Could not read propertiesToSend from ${query.objectTypeId}/${query.objectId}: ${body.message ?? res.statusCode}`;
-    throw res.statusCode === 403 ? new DomainError("forbidden", message, { category: "MISSING_SCOPES" }) : new DomainError("invalid", message);
+    throw res.statusCode === 403
+      ? new DomainError("forbidden", message, { category: "MISSING_SCOPES" })
+      : new DomainError("invalid", message);
   }
   return Object.fromEntries(names.map((n) => [n, body.properties?.[n] ?? null]));
 }

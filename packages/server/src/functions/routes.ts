@@ -17,7 +17,11 @@ const executionBody = z.object({
   serverlessFunction: z.string().min(1),
   location: z.string().optional(),
   objectQuery: z
-    .object({ objectId: z.union([z.number(), z.string()]), objectTypeId: z.string().min(1), objectPropertyNames: z.array(z.string()).optional() })
+    .object({
+      objectId: z.union([z.number(), z.string()]),
+      objectTypeId: z.string().min(1),
+      objectPropertyNames: z.array(z.string()).optional(),
+    })
     .optional(),
   parameters: z.record(z.string(), z.unknown()).optional(),
   event: z.object({ type: z.string(), payload: z.unknown() }).optional(),
@@ -69,20 +73,40 @@ export const functionRoutes =
           invoker: { userId: user.userId, label: request.session?.email ?? `user ${user.userId} (CLI)` },
         });
         if (run.result.outcome !== "SUCCESS") throw failedRun(body.serverlessFunction, run);
-        return { logId: run.spanId, traceId: run.traceId, response: run.result.value ?? null, durationMs: run.result.durationMs, logs: run.result.logs };
+        return {
+          logId: run.spanId,
+          traceId: run.traceId,
+          response: run.result.value ?? null,
+          durationMs: run.result.durationMs,
+          logs: run.result.logs,
+        };
       },
     );
 
     // Secrets, at HubSpot's paths so `hs secrets` works too.
     const admins = { config: { auth: "user" as const, permission: "develop" as const } };
-    const actor = (request: FastifyRequest) => ({ userId: request.user!.userId, label: request.session?.email ?? `user ${request.user!.userId} (CLI)`, address: request.ip });
+    const actor = (request: FastifyRequest) => ({
+      userId: request.user!.userId,
+      label: request.session?.email ?? `user ${request.user!.userId} (CLI)`,
+      address: request.ip,
+    });
 
     app.get("/cms/v3/functions/secrets", { ...admins, ...responds(secretList) }, async (request) => {
       const { accountId } = request.user!;
       const rows = await listSecrets(p, accountId);
-      return { results: rows.map((r) => r.name), secrets: rows.map((r) => ({ name: r.name, createdAt: new Date(r.created_at).toISOString(), updatedAt: new Date(r.updated_at).toISOString() })) };
+      return {
+        results: rows.map((r) => r.name),
+        secrets: rows.map((r) => ({
+          name: r.name,
+          createdAt: new Date(r.created_at).toISOString(),
+          updatedAt: new Date(r.updated_at).toISOString(),
+        })),
+      };
     });
-    for (const [method, mode] of [["POST", "add"], ["PUT", "update"]] as const) {
+    for (const [method, mode] of [
+      ["POST", "add"],
+      ["PUT", "update"],
+    ] as const) {
       app.route({
         method,
         url: "/cms/v3/functions/secrets",
@@ -102,12 +126,16 @@ export const functionRoutes =
     });
 
     /** The CLI names an app by uid or id; this resolves it for `sprocket function run`. */
-    app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app/functions", { config: { auth: "user" }, ...responds(appFunctions) }, async (request) => {
-      const user = request.user!;
-      const found = await findApp(p.store.db, user.accountId, request.params.app);
-      const configs = await appFunctionConfigs(p.store.db, found.id);
-      return { appId: found.id, uid: found.uid, results: configs.map((c) => withEndpointUrl(p, user.accountId, c)) };
-    });
+    app.get<{ Params: { app: string } }>(
+      "/api/v1/private-apps/:app/functions",
+      { config: { auth: "user" }, ...responds(appFunctions) },
+      async (request) => {
+        const user = request.user!;
+        const found = await findApp(p.store.db, user.accountId, request.params.app);
+        const configs = await appFunctionConfigs(p.store.db, found.id);
+        return { appId: found.id, uid: found.uid, results: configs.map((c) => withEndpointUrl(p, user.accountId, c)) };
+      },
+    );
   };
 
 function header(request: FastifyRequest, name: string): string | undefined {

@@ -9,26 +9,53 @@ const MAX_SECRET_BYTES = 64 * 1024;
 
 function checkSecret(name: string, value: string): void {
   if (!SECRET_NAME.test(name)) {
-    throw invalid(`"${name}" is not a valid secret name: use letters, digits and underscores, starting with a letter or underscore (at most 64).`);
+    throw invalid(
+      `"${name}" is not a valid secret name: use letters, digits and underscores, starting with a letter or underscore (at most 64).`,
+    );
   }
   if (Buffer.byteLength(value) > MAX_SECRET_BYTES) throw invalid(`The value of ${name} is larger than 64 KB.`);
 }
 
 /** Adds a secret, or replaces its value when `mode` is "upsert"; "add" refuses an existing name. Recorded as `actor`'s change. */
-export async function putSecret(p: Platform, accountId: number, name: string, value: string, mode: "add" | "update" | "upsert", actor: Actor): Promise<"created" | "updated"> {
+export async function putSecret(
+  p: Platform,
+  accountId: number,
+  name: string,
+  value: string,
+  mode: "add" | "update" | "upsert",
+  actor: Actor,
+): Promise<"created" | "updated"> {
   checkSecret(name, value);
   const now = p.clock.now();
   const outcome = await p.store.db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom("secrets").select("name").where("account_id", "=", accountId).where("name", "=", name).executeTakeFirst();
+    const existing = await trx
+      .selectFrom("secrets")
+      .select("name")
+      .where("account_id", "=", accountId)
+      .where("name", "=", name)
+      .executeTakeFirst();
     if (existing && mode === "add") throw new DomainError("conflict", `The secret ${name} already exists. Use update to change its value.`);
     if (!existing && mode === "update") throw notFound(`No secret named ${name}. Use add to create it.`);
     if (existing) {
-      await trx.updateTable("secrets").set({ value_sealed: p.box.seal(value), updated_at: now }).where("account_id", "=", accountId).where("name", "=", name).execute();
+      await trx
+        .updateTable("secrets")
+        .set({ value_sealed: p.box.seal(value), updated_at: now })
+        .where("account_id", "=", accountId)
+        .where("name", "=", name)
+        .execute();
       return "updated";
     }
-    const count = await trx.selectFrom("secrets").select((eb) => eb.fn.countAll<number>().as("n")).where("account_id", "=", accountId).executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_SECRETS_PER_ACCOUNT) throw invalid(`An account holds at most ${MAX_SECRETS_PER_ACCOUNT} secrets; delete one first.`);
-    await trx.insertInto("secrets").values({ account_id: accountId, name, value_sealed: p.box.seal(value), created_at: now, updated_at: now }).execute();
+    const count = await trx
+      .selectFrom("secrets")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("account_id", "=", accountId)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) >= MAX_SECRETS_PER_ACCOUNT)
+      throw invalid(`An account holds at most ${MAX_SECRETS_PER_ACCOUNT} secrets; delete one first.`);
+    await trx
+      .insertInto("secrets")
+      .values({ account_id: accountId, name, value_sealed: p.box.seal(value), created_at: now, updated_at: now })
+      .execute();
     return "created";
   });
   await recordSecurityEvent(p.store.db, p.clock.now(), { accountId, type: "SECRET_CHANGED", actor, details: { name, change: outcome } });
@@ -36,7 +63,12 @@ export async function putSecret(p: Platform, accountId: number, name: string, va
 }
 
 export async function listSecrets(p: Platform, accountId: number) {
-  return p.store.db.selectFrom("secrets").select(["name", "created_at", "updated_at"]).where("account_id", "=", accountId).orderBy("name").execute();
+  return p.store.db
+    .selectFrom("secrets")
+    .select(["name", "created_at", "updated_at"])
+    .where("account_id", "=", accountId)
+    .orderBy("name")
+    .execute();
 }
 
 export async function deleteSecret(p: Platform, accountId: number, name: string, actor: Actor): Promise<void> {
@@ -48,6 +80,11 @@ export async function deleteSecret(p: Platform, accountId: number, name: string,
 /** The values of the named secrets that exist; a function gets only the ones its serverless.json lists. */
 export async function secretValues(p: Platform, accountId: number, names: readonly string[]): Promise<Record<string, string>> {
   if (names.length === 0) return {};
-  const rows = await p.store.db.selectFrom("secrets").select(["name", "value_sealed"]).where("account_id", "=", accountId).where("name", "in", [...names]).execute();
+  const rows = await p.store.db
+    .selectFrom("secrets")
+    .select(["name", "value_sealed"])
+    .where("account_id", "=", accountId)
+    .where("name", "in", [...names])
+    .execute();
   return Object.fromEntries(rows.map((r) => [r.name, p.box.open(r.value_sealed)]));
 }

@@ -13,7 +13,9 @@ export const healthRoutes =
         await sql`select 1`.execute(p.store.db);
         return { status: "ready", engine: p.store.engine };
       } catch (e) {
-        return reply.status(503).send({ status: "error", message: `Store unavailable: ${(e as Error).message}`, category: "INTERNAL_ERROR" });
+        return reply
+          .status(503)
+          .send({ status: "error", message: `Store unavailable: ${(e as Error).message}`, category: "INTERNAL_ERROR" });
       }
     });
   };

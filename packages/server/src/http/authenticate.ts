@@ -26,7 +26,8 @@ export const HTTPS_SESSION_COOKIE = "__Host-sprocket_session";
  * own name: a `sprocket_session` planted by whoever can write into plain-HTTP traffic (browsers send it to the HTTPS
  * origin too) never signs anyone in over HTTPS (L5).
  */
-export const sessionCookieName = (request: FastifyRequest): string => (request.protocol === "https" ? HTTPS_SESSION_COOKIE : SESSION_COOKIE);
+export const sessionCookieName = (request: FastifyRequest): string =>
+  request.protocol === "https" ? HTTPS_SESSION_COOKIE : SESSION_COOKIE;
 
 /**
  * The console's session id from the Cookie header, parsed only when a route asks for it: @fastify/cookie's hooks run

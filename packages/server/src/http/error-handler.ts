@@ -28,7 +28,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
  */
 export function frameworkError(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400;
-  void reply.status(status).type("application/json").send(new ApiError(status, "VALIDATION_ERROR", err.message).body());
+  void reply
+    .status(status)
+    .type("application/json")
+    .send(new ApiError(status, "VALIDATION_ERROR", err.message).body());
 }
 
 /**
@@ -45,7 +48,9 @@ export function clientError(err: NodeJS.ErrnoException, socket: Socket): void {
         : ([400, "VALIDATION_ERROR", "The request is not valid HTTP."] as const);
   const body = JSON.stringify(new ApiError(status, category, message).body());
   if (socket.writable) {
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
   }
   socket.destroy(err);
 }
@@ -64,7 +69,9 @@ const STATUS_OF: Record<ErrorKind, number> = {
 
 function fromDomainError(e: DomainError): ApiError {
   const { subCategory, errors, context, links, retry, hubspotBody } = e.details;
-  const headers = retry ? { "Retry-After": String(retry.afterSeconds), ...(retry.policy ? { "X-Sprocket-RateLimit-Policy": retry.policy } : {}) } : undefined;
+  const headers = retry
+    ? { "Retry-After": String(retry.afterSeconds), ...(retry.policy ? { "X-Sprocket-RateLimit-Policy": retry.policy } : {}) }
+    : undefined;
   return new ApiError(STATUS_OF[e.kind], e.category, e.message, { subCategory, errors, context, links, headers, hubspotBody });
 }
 
@@ -72,18 +79,28 @@ function toApiError(err: FastifyError | ApiError | DomainError): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof DomainError) return fromDomainError(err);
   const code = (err as FastifyError).code;
-  if (code === "FST_ERR_CTP_BODY_TOO_LARGE") return new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than this endpoint accepts.");
+  if (code === "FST_ERR_CTP_BODY_TOO_LARGE")
+    return new ApiError(413, "PAYLOAD_TOO_LARGE", "The request body is larger than this endpoint accepts.");
   if (code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", err.message);
   if (code === "FST_ERR_VALIDATION") return new ApiError(400, "VALIDATION_ERROR", err.message);
   // PostgreSQL's data exceptions (SQLSTATE class 22: a NUL in text, an integer past int8, NaN) come from values in
   // the request that SQLite would simply not have matched.
   if (/^22[0-9A-Z]{3}$/.test(code ?? "") && "severity" in err) {
-    return new ApiError(400, "VALIDATION_ERROR", "A value in the request cannot be used: it holds a NUL character or a number out of range.");
+    return new ApiError(
+      400,
+      "VALIDATION_ERROR",
+      "A value in the request cannot be used: it holds a NUL character or a number out of range.",
+    );
   }
   if (isEngineLimit(err)) {
-    return new ApiError(400, "VALIDATION_ERROR", "The request holds more values than one database statement can take; send fewer (for example at most 100 values per search filter, 100 inputs per batch).", {
-      errors: [{ message: "Too many values in one request", code: "TOO_MANY_VALUES" }],
-    });
+    return new ApiError(
+      400,
+      "VALIDATION_ERROR",
+      "The request holds more values than one database statement can take; send fewer (for example at most 100 values per search filter, 100 inputs per batch).",
+      {
+        errors: [{ message: "Too many values in one request", code: "TOO_MANY_VALUES" }],
+      },
+    );
   }
   const status = (err as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) return new ApiError(status, "VALIDATION_ERROR", err.message);
@@ -99,7 +116,8 @@ function toApiError(err: FastifyError | ApiError | DomainError): ApiError {
 function isEngineLimit(err: Error & { code?: unknown }): boolean {
   const code = typeof err.code === "string" ? err.code : "";
   if (code === "SQLITE_TOOBIG") return true;
-  if (code === "SQLITE_ERROR") return /too many SQL variables|too many terms in compound SELECT|Expression tree is too large/.test(err.message);
+  if (code === "SQLITE_ERROR")
+    return /too many SQL variables|too many terms in compound SELECT|Expression tree is too large/.test(err.message);
   if (!("severity" in err)) return false;
   return /^54[0-9A-Z]{3}$/.test(code) || (code === "08P01" && err.message.startsWith("bind message"));
 }

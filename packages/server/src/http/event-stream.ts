@@ -21,7 +21,12 @@ export class EventStreams {
   start(reply: FastifyReply, comment: string): EventStream {
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
+    res.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      connection: "keep-alive",
+      "x-accel-buffering": "no",
+    });
     res.write(`: ${comment}\n\n`);
     const heartbeat = setInterval(() => res.write(": ping\n\n"), HEARTBEAT_MS).unref();
     this.open.add(res);
@@ -30,7 +35,8 @@ export class EventStreams {
       clearInterval(heartbeat);
     });
     return {
-      send: (event, data, id) => void res.write(`event: ${event}\n${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`),
+      send: (event, data, id) =>
+        void res.write(`event: ${event}\n${id === undefined ? "" : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`),
       onClose: (cleanup) => void res.on("close", cleanup),
     };
   }

@@ -49,7 +49,17 @@ export interface OutboundResponse {
 }
 
 // Hop-by-hop and framing headers belong to our connection, cookies to a browser session the card does not have.
-const DROPPED_RESPONSE_HEADERS = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding", "set-cookie", "proxy-authenticate", "trailer", "upgrade"]);
+const DROPPED_RESPONSE_HEADERS = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "content-length",
+  "content-encoding",
+  "set-cookie",
+  "proxy-authenticate",
+  "trailer",
+  "upgrade",
+]);
 
 /**
  * Sends one request to an app's backend. The host's addresses are checked in the connection's own DNS lookup, so the
@@ -59,7 +69,9 @@ export function sendOutbound(request: OutboundRequest, policy: TargetPolicy): Pr
   const { url } = request;
   const host = url.hostname.replace(/^\[|\]$/g, "");
   if (url.protocol !== "https:" && !(url.protocol === "http:" && policy.allowPrivateNetwork)) {
-    return Promise.reject(new FetchRefused("not-permitted", `${policy.sender} calls https:// URLs only (got ${url.protocol}//${url.host}).`));
+    return Promise.reject(
+      new FetchRefused("not-permitted", `${policy.sender} calls https:// URLs only (got ${url.protocol}//${url.host}).`),
+    );
   }
   // An IP literal is connected to without a lookup: check it here.
   const literal = isIP(host) ? addressProblem(host, host, policy) : undefined;
@@ -80,7 +92,11 @@ export function sendOutbound(request: OutboundRequest, policy: TargetPolicy): Pr
 
   return new Promise((resolve, reject) => {
     const send = url.protocol === "https:" ? https.request : http.request;
-    const headers = { ...request.headers, "accept-encoding": "identity", ...(request.body === undefined ? {} : { "content-length": String(Buffer.byteLength(request.body)) }) };
+    const headers = {
+      ...request.headers,
+      "accept-encoding": "identity",
+      ...(request.body === undefined ? {} : { "content-length": String(Buffer.byteLength(request.body)) }),
+    };
     const req = send(url, { method: request.method, headers, lookup: guardedLookup as never, agent: false });
     // The first reason to stop wins: destroying the request also fails the response stream with a generic error.
     let stopped: FetchRefused | undefined;
@@ -88,10 +104,22 @@ export function sendOutbound(request: OutboundRequest, policy: TargetPolicy): Pr
       stopped ??= refusal;
       req.destroy(refusal);
     };
-    const timer = setTimeout(() => stop(new FetchRefused("timeout", `${request.method} ${url.origin}${url.pathname} did not answer within ${request.timeoutMs} ms.`)), request.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        stop(new FetchRefused("timeout", `${request.method} ${url.origin}${url.pathname} did not answer within ${request.timeoutMs} ms.`)),
+      request.timeoutMs,
+    );
     const fail = (error: Error) => {
       clearTimeout(timer);
-      reject(stopped ?? (error instanceof FetchRefused ? error : new FetchRefused("unreachable", `${request.method} ${url.origin}${url.pathname} failed: ${(error as NodeJS.ErrnoException).code ?? error.message}.`)));
+      reject(
+        stopped ??
+          (error instanceof FetchRefused
+            ? error
+            : new FetchRefused(
+                "unreachable",
+                `${request.method} ${url.origin}${url.pathname} failed: ${(error as NodeJS.ErrnoException).code ?? error.message}.`,
+              )),
+      );
     };
     req.on("error", fail);
     req.on("response", (res) => {
@@ -99,7 +127,13 @@ export function sendOutbound(request: OutboundRequest, policy: TargetPolicy): Pr
       let size = 0;
       res.on("data", (chunk: Buffer) => {
         size += chunk.length;
-        if (size > request.maxResponseBytes) return stop(new FetchRefused("too-large", `The response of ${url.origin}${url.pathname} is larger than ${request.maxResponseBytes} bytes, the ${policy.sender} limit.`));
+        if (size > request.maxResponseBytes)
+          return stop(
+            new FetchRefused(
+              "too-large",
+              `The response of ${url.origin}${url.pathname} is larger than ${request.maxResponseBytes} bytes, the ${policy.sender} limit.`,
+            ),
+          );
         chunks.push(chunk);
       });
       res.on("error", fail);

@@ -29,7 +29,10 @@ export const trustProxySetting = z.string().transform((raw, ctx): TrustProxy => 
   const entries = value.split(",").map((e) => e.trim());
   const bad = entries.find((e) => !isAddressOrRange(e));
   if (bad !== undefined) {
-    ctx.addIssue({ code: "custom", message: `must be true, false, a hop count or a comma list of addresses and CIDR ranges; "${bad}" is none of these` });
+    ctx.addIssue({
+      code: "custom",
+      message: `must be true, false, a hop count or a comma list of addresses and CIDR ranges; "${bad}" is none of these`,
+    });
     return z.NEVER;
   }
   return entries;

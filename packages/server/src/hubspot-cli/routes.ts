@@ -28,7 +28,8 @@ export const hubspotCliRoutes =
 
     app.get<{ Params: { version: string } }>("/project-components-external/project-schemas/v3/:version", developer, async (request) => {
       const version = checkPlatformVersion(request.params.version);
-      if (isLegacyPlatform(version)) throw invalid(`Platform version ${version} has no component schemas: its projects use app.json, card JSON and serverless.json.`);
+      if (isLegacyPlatform(version))
+        throw invalid(`Platform version ${version} has no component schemas: its projects use app.json, card JSON and serverless.json.`);
       return componentSchemas;
     });
 
@@ -36,7 +37,11 @@ export const hubspotCliRoutes =
     app.get("/apps-dev/external/public/v3/full/portal", developer, async () => ({ results: [] }));
 
     app.post("/dfs/deploy/v3/deploys/delete", developing, async (request) => {
-      const body = parseBody(z.object({ projectName: z.string().min(1), dryRun: z.boolean().default(false) }), request.body, "the deletion");
+      const body = parseBody(
+        z.object({ projectName: z.string().min(1), dryRun: z.boolean().default(false) }),
+        request.body,
+        "the deletion",
+      );
       return stageProjectDeletion(ctx, request.developer!, body.projectName, body.dryRun);
     });
 

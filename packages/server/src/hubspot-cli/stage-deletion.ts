@@ -8,7 +8,12 @@ import { appSubdeploy } from "../projects/queue-deploy";
  * a dry run lists the live components; otherwise they are removed at once, in one transaction, and recorded as a
  * finished deploy whose status the CLI then reads.
  */
-export async function stageProjectDeletion(ctx: ProjectsContext, who: { accountId: number; userId: number }, projectName: string, dryRun: boolean) {
+export async function stageProjectDeletion(
+  ctx: ProjectsContext,
+  who: { accountId: number; userId: number },
+  projectName: string,
+  dryRun: boolean,
+) {
   const db = ctx.p.store.db;
   const project = await requireProject(db, who.accountId, projectName);
   if (project.deployed_build_id === null) return { componentsToRemove: [], hasDeployedComponents: false };
@@ -23,9 +28,19 @@ export async function stageProjectDeletion(ctx: ProjectsContext, who: { accountI
 
   const { deployId, removedApps } = await db.transaction().execute(async (trx) => {
     const now = ctx.p.clock.now();
-    const { removed, removedApps } = await provisionApps(trx, ctx.p, { accountId: who.accountId, projectId: project.id, buildId, apps: [] });
+    const { removed, removedApps } = await provisionApps(trx, ctx.p, {
+      accountId: who.accountId,
+      projectId: project.id,
+      buildId,
+      apps: [],
+    });
     await trx.updateTable("projects").set({ deployed_build_id: null, updated_at: now }).where("id", "=", project.id).execute();
-    const subdeploys = removed.map((uid) => ({ ...appSubdeploy(uid, "REMOVE"), status: "SUCCESS" as const, startedAt: now, finishedAt: now }));
+    const subdeploys = removed.map((uid) => ({
+      ...appSubdeploy(uid, "REMOVE"),
+      status: "SUCCESS" as const,
+      startedAt: now,
+      finishedAt: now,
+    }));
     const { id } = await trx
       .insertInto("deploys")
       .values({

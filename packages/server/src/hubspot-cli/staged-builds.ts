@@ -25,7 +25,8 @@ const notProvisioned = (name: string) =>
 
 export function checkPlatformVersion(version: string | undefined): string {
   if (!version) throw invalid('Give the platform version as ?platformVersion= (hsproject.json "platformVersion").');
-  if (!isKnownPlatform(version)) throw invalid(`Unknown platform version ${JSON.stringify(version)}.`, [{ message: "Unknown platform version", in: "platformVersion" }]);
+  if (!isKnownPlatform(version))
+    throw invalid(`Unknown platform version ${JSON.stringify(version)}.`, [{ message: "Unknown platform version", in: "platformVersion" }]);
   return version;
 }
 
@@ -34,17 +35,29 @@ export function checkStagedPath(raw: string): string {
   const path = raw.replace(/\\/g, "/");
   const normal = posix.normalize(path);
   if (path === "" || normal !== path || path.startsWith("/") || normal === ".." || normal.startsWith("../") || path.endsWith("/")) {
-    throw invalid(`Invalid file path ${JSON.stringify(raw)}: give a path relative to the project's source folder, without "..".`, [{ message: "Invalid path", in: "path" }]);
+    throw invalid(`Invalid file path ${JSON.stringify(raw)}: give a path relative to the project's source folder, without "..".`, [
+      { message: "Invalid path", in: "path" },
+    ]);
   }
   return path;
 }
 
 /** The open staged build of a project, with its files so far. */
 const stagedBuild = (trx: Kysely<Database>, projectId: number) =>
-  trx.selectFrom("builds").select(["id", "build_number", "source_zip", "platform_version"]).where("project_id", "=", projectId).where("status", "=", "STAGED").executeTakeFirst();
+  trx
+    .selectFrom("builds")
+    .select(["id", "build_number", "source_zip", "platform_version"])
+    .where("project_id", "=", projectId)
+    .where("status", "=", "STAGED")
+    .executeTakeFirst();
 
 /** Runs `change` on the project's staged build inside one transaction; the project row is written first, which locks it on PostgreSQL. */
-async function withProjectLocked<T>(ctx: ProjectsContext, who: Who, name: string, change: (trx: Kysely<Database>, project: ProjectRow) => Promise<T>): Promise<T> {
+async function withProjectLocked<T>(
+  ctx: ProjectsContext,
+  who: Who,
+  name: string,
+  change: (trx: Kysely<Database>, project: ProjectRow) => Promise<T>,
+): Promise<T> {
   const project = await requireProject(ctx.p.store.db, who.accountId, name);
   return ctx.p.store.db.transaction().execute(async (trx) => {
     await trx.updateTable("projects").set({ updated_at: ctx.p.clock.now() }).where("id", "=", project.id).execute();
@@ -52,7 +65,12 @@ async function withProjectLocked<T>(ctx: ProjectsContext, who: Who, name: string
   });
 }
 
-export async function provisionStagedBuild(ctx: ProjectsContext, who: Who, name: string, platformVersion: string): Promise<{ buildId: number }> {
+export async function provisionStagedBuild(
+  ctx: ProjectsContext,
+  who: Who,
+  name: string,
+  platformVersion: string,
+): Promise<{ buildId: number }> {
   return withProjectLocked(ctx, who, name, async (trx, project) => {
     if (await findStagedBuild(trx, project.id)) throw projectLocked(project.name);
     const latest = await trx
@@ -77,7 +95,13 @@ export async function provisionStagedBuild(ctx: ProjectsContext, who: Who, name:
 }
 
 /** Writes one file into the staged build (`content`), or removes a file or a whole folder (`undefined`). */
-export async function changeStagedFile(ctx: ProjectsContext, who: Who, name: string, rawPath: string, content: Buffer | undefined): Promise<void> {
+export async function changeStagedFile(
+  ctx: ProjectsContext,
+  who: Who,
+  name: string,
+  rawPath: string,
+  content: Buffer | undefined,
+): Promise<void> {
   const path = checkStagedPath(rawPath);
   await withProjectLocked(ctx, who, name, async (trx, project) => {
     const staged = await stagedBuild(trx, project.id);
@@ -85,12 +109,21 @@ export async function changeStagedFile(ctx: ProjectsContext, who: Who, name: str
     const entries = await readZipEntries(Buffer.from(staged.source_zip));
     if (content) entries.set(path, content);
     else for (const key of [...entries.keys()]) if (key === path || key.startsWith(`${path}/`)) entries.delete(key);
-    await trx.updateTable("builds").set({ source_zip: await zipEntries(entries) }).where("id", "=", staged.id).execute();
+    await trx
+      .updateTable("builds")
+      .set({ source_zip: await zipEntries(entries) })
+      .where("id", "=", staged.id)
+      .execute();
   });
 }
 
 /** Turns the staged build into an ordinary one: its files are checked and planned like an upload's, and its job queued. */
-export async function queueStagedBuild(ctx: ProjectsContext, who: Who, name: string, platformVersion: string | undefined): Promise<{ buildId: number }> {
+export async function queueStagedBuild(
+  ctx: ProjectsContext,
+  who: Who,
+  name: string,
+  platformVersion: string | undefined,
+): Promise<{ buildId: number }> {
   const result = await withProjectLocked(ctx, who, name, async (trx, project) => {
     const staged = await stagedBuild(trx, project.id);
     if (!staged?.source_zip) throw notProvisioned(project.name);
@@ -116,7 +149,9 @@ export async function cancelStagedBuild(ctx: ProjectsContext, who: Who, name: st
   await withProjectLocked(ctx, who, name, async (trx, project) => {
     const staged = await findStagedBuild(trx, project.id);
     if (!staged) {
-      throw new DomainError("invalid", `Project "${project.name}" has no staged build to cancel.`, { subCategory: "BuildPipelineErrorType.BUILD_NOT_IN_PROGRESS" });
+      throw new DomainError("invalid", `Project "${project.name}" has no staged build to cancel.`, {
+        subCategory: "BuildPipelineErrorType.BUILD_NOT_IN_PROGRESS",
+      });
     }
     await trx.deleteFrom("builds").where("id", "=", staged.id).execute();
     await trx

@@ -7,7 +7,6 @@ import type { SqlJobQueueOptions } from "./sql-job-queue";
 import { LOCKS, withAdvisoryLock } from "../cluster/advisory-lock";
 import { PollLoop } from "./poll-loop";
 
-
 /** pg-boss keeps its tables in a schema of its own in the store's database. */
 export const PG_BOSS_SCHEMA = "pgboss";
 const DEFAULT_MAX_ATTEMPTS = 3;
@@ -18,7 +17,9 @@ export const abandonedQueue = (kind: string) => `${kind}.abandoned`;
 
 /** pg-boss's view of a Kysely connection: the pool, or a transaction so a job exists only if the change queuing it commits. */
 const asPgBossDb = (db: Kysely<Database>): PgBoss.Db => ({
-  executeSql: async (text, values) => ({ rows: (await db.executeQuery(CompiledQuery.raw(text, values ?? []))).rows as unknown[] as never[] }),
+  executeSql: async (text, values) => ({
+    rows: (await db.executeQuery(CompiledQuery.raw(text, values ?? []))).rows as unknown[] as never[],
+  }),
 });
 
 type Claimed = PgBoss.JobWithMetadata<unknown>;
@@ -79,7 +80,12 @@ export class PgBossJobQueue implements JobQueue {
   async enqueueOncePer(kind: string, seconds: number): Promise<void> {
     if (!this.ready) throw new Error("Start the job queue before queuing jobs.");
     await this.ready;
-    const id = await this.boss.sendThrottled(kind, {}, { retryLimit: 0, expireInSeconds: this.leaseSec, deadLetter: abandonedQueue(kind) }, seconds);
+    const id = await this.boss.sendThrottled(
+      kind,
+      {},
+      { retryLimit: 0, expireInSeconds: this.leaseSec, deadLetter: abandonedQueue(kind) },
+      seconds,
+    );
     if (id) this.wake();
   }
 
@@ -100,7 +106,12 @@ export class PgBossJobQueue implements JobQueue {
         for (const kind of this.handlers.keys()) {
           if (await this.boss.getQueue(kind)) continue;
           await this.boss.createQueue(abandonedQueue(kind));
-          await this.boss.createQueue(kind, { name: kind, deadLetter: abandonedQueue(kind), expireInSeconds: this.leaseSec, retryDelay: 0 });
+          await this.boss.createQueue(kind, {
+            name: kind,
+            deadLetter: abandonedQueue(kind),
+            expireInSeconds: this.leaseSec,
+            retryDelay: 0,
+          });
         }
         for (const [kind, cron] of this.schedules) await this.boss.schedule(kind, cron, {}, { tz: "UTC", retryLimit: 0 });
       });

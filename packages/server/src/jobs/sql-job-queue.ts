@@ -7,7 +7,6 @@ import type { EnqueueOptions, JobHandler, JobQueue } from "./job-queue";
 import type { JobsTable } from "./tables";
 import { PollLoop } from "./poll-loop";
 
-
 export interface SqlJobQueueOptions {
   /** How long a claim lasts without a heartbeat; a worker that dies is replaced after this. */
   leaseMs: number;
@@ -74,7 +73,12 @@ export class SqlJobQueue implements JobQueue {
   async enqueueOncePer(kind: string, seconds: number): Promise<void> {
     const now = this.clock.now();
     const slot = now - (now % (seconds * 1000));
-    const queued = await this.db.selectFrom("jobs").select("id").where("kind", "=", kind).where("created_at", ">=", slot).executeTakeFirst();
+    const queued = await this.db
+      .selectFrom("jobs")
+      .select("id")
+      .where("kind", "=", kind)
+      .where("created_at", ">=", slot)
+      .executeTakeFirst();
     if (queued) return;
     await this.enqueue(this.db, kind, {}, { maxAttempts: 1 });
     this.wake();
@@ -133,20 +137,32 @@ export class SqlJobQueue implements JobQueue {
         .selectFrom("jobs")
         .select(["id", "kind", "payload", "status", "attempts", "max_attempts", "last_error"])
         .where("kind", "=", kind)
-        .where((eb) => eb.or([eb.and([eb("status", "=", "queued"), eb.or([eb("run_after", "is", null), eb("run_after", "<=", now)])]), eb.and([eb("status", "=", "running"), eb("lease_until", "<", now)])]))
+        .where((eb) =>
+          eb.or([
+            eb.and([eb("status", "=", "queued"), eb.or([eb("run_after", "is", null), eb("run_after", "<=", now)])]),
+            eb.and([eb("status", "=", "running"), eb("lease_until", "<", now)]),
+          ]),
+        )
         .orderBy("id")
         .limit(1)
         .executeTakeFirst();
       if (!candidate) return undefined;
       const res = await this.db
         .updateTable("jobs")
-        .set({ status: "running", attempts: candidate.attempts + 1, locked_by: this.workerId, lease_until: now + this.opts.leaseMs, updated_at: now })
+        .set({
+          status: "running",
+          attempts: candidate.attempts + 1,
+          locked_by: this.workerId,
+          lease_until: now + this.opts.leaseMs,
+          updated_at: now,
+        })
         .where("id", "=", candidate.id)
         .where("status", "=", candidate.status)
         .where("attempts", "=", candidate.attempts)
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 1) {
-        if (candidate.status === "running") this.opts.log.warn({ jobId: candidate.id, kind }, "reclaimed a job whose worker stopped answering");
+        if (candidate.status === "running")
+          this.opts.log.warn({ jobId: candidate.id, kind }, "reclaimed a job whose worker stopped answering");
         return { ...candidate, attempts: candidate.attempts + 1 };
       }
     }
@@ -221,7 +237,14 @@ export class SqlJobQueue implements JobQueue {
   private async release(id: number, attempts: number, error?: string): Promise<void> {
     await this.db
       .updateTable("jobs")
-      .set({ status: "queued", attempts, locked_by: null, lease_until: null, updated_at: this.clock.now(), ...(error ? { last_error: error } : {}) })
+      .set({
+        status: "queued",
+        attempts,
+        locked_by: null,
+        lease_until: null,
+        updated_at: this.clock.now(),
+        ...(error ? { last_error: error } : {}),
+      })
       .where("id", "=", id)
       .where("locked_by", "=", this.workerId)
       .execute();

@@ -33,7 +33,10 @@ const extensionEvent = z
     message: z.string().default(""),
     traceId: z.string().regex(/^[0-9a-f]{32}$/, "must be 32 lowercase hexadecimal characters (a W3C trace ID)"),
     spanId: z.string().regex(/^[0-9a-f]{16}$/, "must be 16 lowercase hexadecimal characters (a W3C span ID)"),
-    parentSpanId: z.string().regex(/^[0-9a-f]{16}$/, "must be 16 lowercase hexadecimal characters").nullish(),
+    parentSpanId: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/, "must be 16 lowercase hexadecimal characters")
+      .nullish(),
     durationMs: z.number().min(0).max(3_600_000).nullish(),
     timestamp: z.number().int().positive().optional(),
   })

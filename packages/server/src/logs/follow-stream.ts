@@ -23,7 +23,10 @@ export async function followLogs(p: Platform, streams: EventStreams, reply: Fast
   let lastId = pollSecurity ? ((await latestSecurityId(p, filter.accountId)) ?? 0) : 0;
   let stream: EventStream | undefined;
   const send = (e: LogEntry) => stream?.send(e.kind, e.view, `${e.kind}-${e.view.id}`);
-  const matches = (e: LogEntry) => e.accountId === filter.accountId && (filter.kind === undefined || e.kind === filter.kind) && (filter.appId === undefined || e.appId === filter.appId);
+  const matches = (e: LogEntry) =>
+    e.accountId === filter.accountId &&
+    (filter.kind === undefined || e.kind === filter.kind) &&
+    (filter.appId === undefined || e.appId === filter.appId);
   // Events reach a follower only once the bus listens; the comment line the stream starts with promises that it does.
   const unsubscribe = await p.logs.bus.subscribe((e) => {
     if (matches(e)) send(e);
@@ -55,6 +58,10 @@ export async function followLogs(p: Platform, streams: EventStreams, reply: Fast
   });
 }
 async function latestSecurityId(p: Platform, accountId: number): Promise<number | undefined> {
-  const row = await p.store.db.selectFrom("security_events").select((eb) => eb.fn.max("id").as("id")).where("account_id", "=", accountId).executeTakeFirst();
+  const row = await p.store.db
+    .selectFrom("security_events")
+    .select((eb) => eb.fn.max("id").as("id"))
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
   return row?.id === null || row?.id === undefined ? undefined : Number(row.id);
 }

@@ -35,7 +35,10 @@ export function recordFunctionRun(p: Platform, run: FunctionRun): { traceId: str
   const traceId = run.traceId ?? newTraceId();
   const spanId = run.spanId ?? newSpanId();
   const secrets = run.secretValues ?? [];
-  const lines = redactValue(run.logs.map((l) => ({ level: l.level, message: l.message, ts: l.ts })), secrets);
+  const lines = redactValue(
+    run.logs.map((l) => ({ level: l.level, message: l.message, ts: l.ts })),
+    secrets,
+  );
   const clip = (text: string | undefined) => (text === undefined ? null : truncate(redactText(text, secrets), ERROR_LIMIT));
   p.logs.sink.add("function_runs", {
     account_id: run.accountId,

@@ -13,12 +13,18 @@ const listQuery = z
     until: z.string().optional(),
     status: z.string().min(1).optional(),
     level: z.enum(["DEBUG", "INFO", "WARN", "ERROR", "debug", "info", "warn", "error"]).optional(),
-    method: z.string().regex(/^[A-Za-z]+$/, "must be an HTTP method").optional(),
+    method: z
+      .string()
+      .regex(/^[A-Za-z]+$/, "must be an HTTP method")
+      .optional(),
     function: z.string().min(1).optional(),
     card: z.string().min(1).optional(),
     q: z.string().min(1).max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    before: z.string().regex(/^\d+\.\d+$/, "must be the paging.next.before value of the previous page").optional(),
+    before: z
+      .string()
+      .regex(/^\d+\.\d+$/, "must be the paging.next.before value of the previous page")
+      .optional(),
     portalId: z.string().optional(),
   })
   .strict();
@@ -41,14 +47,20 @@ export function parseListQuery(kind: LogKind, query: unknown, now: number): List
   const parsed = parseBody(listQuery, query, `the ${kind} log query`);
   for (const name of ["status", "level", "method", "function", "card", "q"] as const) {
     if (parsed[name] !== undefined && !FILTERS_BY_KIND[kind].includes(name)) {
-      throw invalid(`The filter "${name}" does not apply to ${kind} logs; use ${FILTERS_BY_KIND[kind].join(", ")}.`, [{ message: `${name}: not a ${kind} filter`, in: name }]);
+      throw invalid(`The filter "${name}" does not apply to ${kind} logs; use ${FILTERS_BY_KIND[kind].join(", ")}.`, [
+        { message: `${name}: not a ${kind} filter`, in: name },
+      ]);
     }
   }
   if (kind === "api-calls" && parsed.status && !/^([1-5]xx|[1-5]\d\d|error|success)$/i.test(parsed.status)) {
-    throw invalid(`status for API calls is a code (404), a class (4xx), "error" (400 and up) or "success"; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
+    throw invalid(`status for API calls is a code (404), a class (4xx), "error" (400 and up) or "success"; got "${parsed.status}".`, [
+      { message: "status: not a status", in: "status" },
+    ]);
   }
   if (kind !== "api-calls" && parsed.status && !/^(success|error|[A-Z_]+)$/.test(parsed.status)) {
-    throw invalid(`status is "success", "error" or an outcome such as TIMEOUT; got "${parsed.status}".`, [{ message: "status: not a status", in: "status" }]);
+    throw invalid(`status is "success", "error" or an outcome such as TIMEOUT; got "${parsed.status}".`, [
+      { message: "status: not a status", in: "status" },
+    ]);
   }
   const [at, id] = parsed.before ? parsed.before.split(".").map(Number) : [];
   return {
@@ -68,8 +80,7 @@ export function parseListQuery(kind: LogKind, query: unknown, now: number): List
 const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** Case-insensitive "contains" on both engines (PostgreSQL's LIKE is case-sensitive, SQLite's is not). */
-const contains = (column: string, text: string) =>
-  sql<boolean>`lower(${sql.ref(column)}) like lower(${likePattern(text)}) escape '\\'`;
+const contains = (column: string, text: string) => sql<boolean>`lower(${sql.ref(column)}) like lower(${likePattern(text)}) escape '\\'`;
 
 export interface Scope {
   accountId: number;
@@ -88,7 +99,11 @@ export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope
     q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
   }
   for (const condition of conditions(kind, f)) q = q.where(condition);
-  const rows = (await q.orderBy("created_at", "desc").orderBy("id", "desc").limit(f.limit + 1).execute()) as Array<Selectable<Database[typeof table]>>;
+  const rows = (await q
+    .orderBy("created_at", "desc")
+    .orderBy("id", "desc")
+    .limit(f.limit + 1)
+    .execute()) as Array<Selectable<Database[typeof table]>>;
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {

@@ -17,17 +17,59 @@ const ROWS_PER_STATEMENT = 50;
 const columnsOf = <T extends SinkTable>(names: Record<Exclude<keyof SinkTables[T], "id">, true>) => Object.keys(names) as string[];
 const COLUMNS: Record<SinkTable, readonly string[]> = {
   api_calls: columnsOf<"api_calls">({
-    account_id: true, app_id: true, token_id: true, method: true, path: true, query: true, status: true, duration_ms: true, user_agent: true,
-    address: true, trace_id: true, span_id: true, parent_span_id: true, request_headers: true, request_body: true, response_body: true, created_at: true,
+    account_id: true,
+    app_id: true,
+    token_id: true,
+    method: true,
+    path: true,
+    query: true,
+    status: true,
+    duration_ms: true,
+    user_agent: true,
+    address: true,
+    trace_id: true,
+    span_id: true,
+    parent_span_id: true,
+    request_headers: true,
+    request_body: true,
+    response_body: true,
+    created_at: true,
   }),
   function_runs: columnsOf<"function_runs">({
-    account_id: true, app_id: true, build_id: true, function_name: true, outcome: true, duration_ms: true, peak_rss_bytes: true, logs: true,
-    error_type: true, error_message: true, error_stack: true, trace_id: true, span_id: true, parent_span_id: true, invoker_user_id: true,
-    invoker_label: true, created_at: true,
+    account_id: true,
+    app_id: true,
+    build_id: true,
+    function_name: true,
+    outcome: true,
+    duration_ms: true,
+    peak_rss_bytes: true,
+    logs: true,
+    error_type: true,
+    error_message: true,
+    error_stack: true,
+    trace_id: true,
+    span_id: true,
+    parent_span_id: true,
+    invoker_user_id: true,
+    invoker_label: true,
+    created_at: true,
   }),
   extension_events: columnsOf<"extension_events">({
-    account_id: true, app_id: true, user_id: true, card_uid: true, location: true, object_type_id: true, object_id: true, kind: true, level: true,
-    message: true, duration_ms: true, trace_id: true, span_id: true, parent_span_id: true, created_at: true,
+    account_id: true,
+    app_id: true,
+    user_id: true,
+    card_uid: true,
+    location: true,
+    object_type_id: true,
+    object_id: true,
+    kind: true,
+    level: true,
+    message: true,
+    duration_ms: true,
+    trace_id: true,
+    span_id: true,
+    parent_span_id: true,
+    created_at: true,
   }),
 };
 
@@ -145,7 +187,11 @@ export class LogSink {
     if (!query) {
       const blank = Object.fromEntries(COLUMNS[table].map((c) => [c, null]));
       // The union of three tables is too wide for Kysely's overloads; the columns are those of `table`.
-      query = this.db.insertInto(table).values(Array.from({ length: rowCount }, () => blank) as never).returning("id").compile();
+      query = this.db
+        .insertInto(table)
+        .values(Array.from({ length: rowCount }, () => blank) as never)
+        .returning("id")
+        .compile();
       this.compiled.set(key, query);
     }
     return query;
@@ -174,4 +220,3 @@ export class LogSink {
     }
   }
 }
-

@@ -25,7 +25,9 @@ export function apiCallView(r: Selectable<ApiCallsTable>, detail = false): ApiCa
     parentSpanId: r.parent_span_id,
     timestamp: r.created_at,
     createdAt: iso(r.created_at),
-    ...(detail ? { requestHeaders: json<Record<string, string>>(r.request_headers), requestBody: r.request_body, responseBody: r.response_body } : {}),
+    ...(detail
+      ? { requestHeaders: json<Record<string, string>>(r.request_headers), requestBody: r.request_body, responseBody: r.response_body }
+      : {}),
   };
 }
 

@@ -96,7 +96,11 @@ export function toOtlp(rows: readonly StoredRow[]): { spans: Span[]; logs: LogRe
           "exception.message": row.error_message,
           "exception.stacktrace": row.error_stack,
         }),
-        events: lines.map((l) => ({ timeUnixNano: nanos(l.ts), name: "log", attributes: attributes({ "log.severity": l.level, "log.message": l.message }) })),
+        events: lines.map((l) => ({
+          timeUnixNano: nanos(l.ts),
+          name: "log",
+          attributes: attributes({ "log.severity": l.level, "log.message": l.message }),
+        })),
         status: row.outcome === "SUCCESS" ? { code: STATUS_OK } : { code: STATUS_ERROR, message: row.error_message ?? row.outcome },
       });
     } else if (row.kind === "LOG") {
@@ -107,7 +111,12 @@ export function toOtlp(rows: readonly StoredRow[]): { spans: Span[]; logs: LogRe
         body: { stringValue: row.message },
         traceId: row.trace_id,
         spanId: row.span_id,
-        attributes: attributes({ "sprocket.app_id": row.app_id, "sprocket.card": row.card_uid, "sprocket.location": row.location, "enduser.id": row.user_id === null ? null : String(row.user_id) }),
+        attributes: attributes({
+          "sprocket.app_id": row.app_id,
+          "sprocket.card": row.card_uid,
+          "sprocket.location": row.location,
+          "enduser.id": row.user_id === null ? null : String(row.user_id),
+        }),
       });
     } else {
       spans.push({
@@ -194,14 +203,25 @@ export class OtlpExporter {
 
   private post(url: string, body: unknown): Promise<void> {
     const json = JSON.stringify(body);
-    return withRetry(async () => {
-      const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: json, signal: AbortSignal.timeout(10_000) }).catch((e: unknown) => {
-        // No answer (refused, reset, timed out): the collector may be restarting.
-        throw new RetryableError(`OTLP export to ${url} failed: ${e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)}`);
-      });
-      if (res.ok) return void (await res.arrayBuffer());
-      const message = `OTLP export to ${url} failed: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`;
-      throw isRetryableStatus(res.status) ? new RetryableError(message, res.headers.get("retry-after")) : new Error(message);
-    }, this.retry, this.stopping.signal);
+    return withRetry(
+      async () => {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: json,
+          signal: AbortSignal.timeout(10_000),
+        }).catch((e: unknown) => {
+          // No answer (refused, reset, timed out): the collector may be restarting.
+          throw new RetryableError(
+            `OTLP export to ${url} failed: ${e instanceof Error ? ((e.cause as Error | undefined)?.message ?? e.message) : String(e)}`,
+          );
+        });
+        if (res.ok) return void (await res.arrayBuffer());
+        const message = `OTLP export to ${url} failed: HTTP ${res.status} ${(await res.text()).slice(0, 200)}`;
+        throw isRetryableStatus(res.status) ? new RetryableError(message, res.headers.get("retry-after")) : new Error(message);
+      },
+      this.retry,
+      this.stopping.signal,
+    );
   }
 }

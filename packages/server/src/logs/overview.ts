@@ -26,7 +26,12 @@ function percentiles(values: number[]): { p50: number | null; p95: number | null
 }
 
 /** The Overview tab: counts per time bucket for charts, totals, p50/p95 durations and per-card counts over the range. */
-export async function appOverview(db: Kysely<Database>, scope: { accountId: number; appId: number }, range: OverviewRange, now: number): Promise<Overview> {
+export async function appOverview(
+  db: Kysely<Database>,
+  scope: { accountId: number; appId: number },
+  range: OverviewRange,
+  now: number,
+): Promise<Overview> {
   const { windowMs, bucketMs } = RANGES[range];
   // Buckets line up with multiples of their size, so charts drawn a minute apart show the same buckets.
   const end = Math.floor(now / bucketMs) * bucketMs + bucketMs;
@@ -149,7 +154,10 @@ export async function appOverview(db: Kysely<Database>, scope: { accountId: numb
     start: new Date(start).toISOString(),
     end: new Date(end).toISOString(),
     totals,
-    durations: { apiCalls: percentiles(callDurations.map((r) => r.duration_ms)), functionRuns: percentiles(runDurations.map((r) => r.duration_ms)) },
+    durations: {
+      apiCalls: percentiles(callDurations.map((r) => r.duration_ms)),
+      functionRuns: percentiles(runDurations.map((r) => r.duration_ms)),
+    },
     buckets,
     cards: cards.map((c) => ({
       cardUid: c.card_uid,

@@ -48,11 +48,15 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       return reply.status(202).send({ accepted });
     });
 
-    app.get<AppParams & { Params: { kind: string } }>("/api/v1/private-apps/:appId/logs/:kind", { ...user, ...responds(logPage) }, async (request) => {
-      const kind = logKind(request.params.kind);
-      const scope = await appScope(request);
-      return listLogs(p.store.db, kind, scope, parseListQuery(kind, request.query, p.clock.now()));
-    });
+    app.get<AppParams & { Params: { kind: string } }>(
+      "/api/v1/private-apps/:appId/logs/:kind",
+      { ...user, ...responds(logPage) },
+      async (request) => {
+        const kind = logKind(request.params.kind);
+        const scope = await appScope(request);
+        return listLogs(p.store.db, kind, scope, parseListQuery(kind, request.query, p.clock.now()));
+      },
+    );
 
     // Account-wide, for `sprocket logs <kind>` without --app.
     app.get<{ Params: { kind: string } }>("/api/v1/logs/:kind", { ...user, ...responds(logPage) }, async (request) => {
@@ -68,19 +72,27 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       return getLog(p.store.db, kind, accountId, Number(request.params.id));
     });
 
-    app.get<AppParams & { Params: { traceId: string } }>("/api/v1/private-apps/:appId/traces/:traceId", { ...user, ...responds(trace) }, async (request) => {
-      return loadTrace(p.store.db, request.params.traceId, await appScope(request));
-    });
+    app.get<AppParams & { Params: { traceId: string } }>(
+      "/api/v1/private-apps/:appId/traces/:traceId",
+      { ...user, ...responds(trace) },
+      async (request) => {
+        return loadTrace(p.store.db, request.params.traceId, await appScope(request));
+      },
+    );
 
     app.get<{ Params: { traceId: string } }>("/api/v1/traces/:traceId", { ...user, ...responds(trace) }, async (request) => {
       const { accountId } = await superAdmin(request);
       return loadTrace(p.store.db, request.params.traceId, { accountId });
     });
 
-    app.get<AppParams & { Querystring: { range?: string } }>("/api/v1/private-apps/:appId/overview", { ...user, ...responds(overview) }, async (request) => {
-      const range = parseRange(request.query.range);
-      return appOverview(p.store.db, await appScope(request), range, p.clock.now());
-    });
+    app.get<AppParams & { Querystring: { range?: string } }>(
+      "/api/v1/private-apps/:appId/overview",
+      { ...user, ...responds(overview) },
+      async (request) => {
+        const range = parseRange(request.query.range);
+        return appOverview(p.store.db, await appScope(request), range, p.clock.now());
+      },
+    );
 
     app.get<{ Querystring: { kind?: string; app?: string } }>("/api/v1/logs/stream", user, async (request, reply) => {
       const { accountId } = await superAdmin(request);
@@ -88,7 +100,11 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       const unknown = Object.keys(rest).filter((k) => k !== "portalId");
       if (unknown.length > 0) throw invalid(`Unknown parameter ${unknown[0]} for the log stream; use kind and app.`);
       const appId = appRef ? (await findApp(p.store.db, accountId, appRef)).id : undefined;
-      await followLogs(p, streams, reply, { accountId, ...(kind ? { kind: logKind(kind) } : {}), ...(appId !== undefined ? { appId } : {}) });
+      await followLogs(p, streams, reply, {
+        accountId,
+        ...(kind ? { kind: logKind(kind) } : {}),
+        ...(appId !== undefined ? { appId } : {}),
+      });
     });
   };
   // Not encapsulated: the recorder's hooks must see the routes of every other domain.

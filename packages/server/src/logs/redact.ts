@@ -44,7 +44,12 @@ function secretForms(values: readonly string[]): readonly string[] {
     if (value.length < 4) continue;
     all.add(value);
     const bytes = Buffer.from(value, "utf8");
-    const encoded = [encodeURIComponent(value), encodeURIComponent(value).replace(/%20/g, "+"), bytes.toString("hex"), bytes.toString("hex").toUpperCase()];
+    const encoded = [
+      encodeURIComponent(value),
+      encodeURIComponent(value).replace(/%20/g, "+"),
+      bytes.toString("hex"),
+      bytes.toString("hex").toUpperCase(),
+    ];
     for (let shift = 0; shift < 3; shift++) {
       const b64 = Buffer.concat([Buffer.alloc(shift), bytes]).toString("base64");
       const core = b64.slice(Math.ceil((shift * 8) / 6), Math.floor(((shift + bytes.length) * 8) / 6));

@@ -12,7 +12,14 @@ export interface Actor {
 export async function recordSecurityEvent(
   db: Kysely<Database>,
   now: number,
-  e: { accountId: number; appId?: number | null; type: SecurityEventType; actor: Actor; details?: Record<string, unknown>; traceId?: string },
+  e: {
+    accountId: number;
+    appId?: number | null;
+    type: SecurityEventType;
+    actor: Actor;
+    details?: Record<string, unknown>;
+    traceId?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto("security_events")
@@ -33,5 +40,8 @@ export async function recordSecurityEvent(
 export async function listSecurityEvents(db: Kysely<Database>, accountId: number, opts: { appId?: number; limit?: number } = {}) {
   let q = db.selectFrom("security_events").selectAll().where("account_id", "=", accountId);
   if (opts.appId !== undefined) q = q.where("app_id", "=", opts.appId);
-  return q.orderBy("id", "desc").limit(opts.limit ?? 100).execute();
+  return q
+    .orderBy("id", "desc")
+    .limit(opts.limit ?? 100)
+    .execute();
 }

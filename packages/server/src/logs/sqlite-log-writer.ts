@@ -74,5 +74,8 @@ function startWorker(workerData: WriterData): Worker {
   if (!import.meta.url.endsWith(".ts")) return new Worker(new URL("./sqlite-log-writer.worker.js", import.meta.url), { workerData });
   const source = new URL("./sqlite-log-writer.worker.ts", import.meta.url).href;
   // A promise chain: an eval'd entry runs as a script, where top-level await is not allowed.
-  return new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, { eval: true, workerData });
+  return new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, {
+    eval: true,
+    workerData,
+  });
 }

@@ -15,10 +15,34 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
   const id = traceId.toLowerCase();
   if (!TRACE_ID.test(id)) throw notFound(`"${traceId}" is not a trace ID: trace IDs are 32 hexadecimal characters.`);
   const [calls, runs, extensions, security] = await Promise.all([
-    db.selectFrom("api_calls").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
-    db.selectFrom("function_runs").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
-    db.selectFrom("extension_events").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
-    db.selectFrom("security_events").selectAll().where("trace_id", "=", id).where("account_id", "=", scope.accountId).$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!)).execute(),
+    db
+      .selectFrom("api_calls")
+      .selectAll()
+      .where("trace_id", "=", id)
+      .where("account_id", "=", scope.accountId)
+      .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
+      .execute(),
+    db
+      .selectFrom("function_runs")
+      .selectAll()
+      .where("trace_id", "=", id)
+      .where("account_id", "=", scope.accountId)
+      .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
+      .execute(),
+    db
+      .selectFrom("extension_events")
+      .selectAll()
+      .where("trace_id", "=", id)
+      .where("account_id", "=", scope.accountId)
+      .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
+      .execute(),
+    db
+      .selectFrom("security_events")
+      .selectAll()
+      .where("trace_id", "=", id)
+      .where("account_id", "=", scope.accountId)
+      .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
+      .execute(),
   ]);
   const views: LogEvent[] = [
     ...calls.map((r) => apiCallView(r, true)),
@@ -33,7 +57,17 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
   const spanOf = (key: string, parent: string | null): TraceSpan => {
     let span = spans.get(key);
     if (!span) {
-      span = { spanId: key, parentSpanId: parent, name: "", offsetMs: Number.POSITIVE_INFINITY, durationMs: 0, status: "OK", event: null, logs: [], children: [] };
+      span = {
+        spanId: key,
+        parentSpanId: parent,
+        name: "",
+        offsetMs: Number.POSITIVE_INFINITY,
+        durationMs: 0,
+        status: "OK",
+        event: null,
+        logs: [],
+        children: [],
+      };
       spans.set(key, span);
     }
     return span;

@@ -21,5 +21,11 @@ export function authColumns(app: DeployedApp) {
  */
 export async function becameOAuthApp(trx: Kysely<Database>, appId: number, now: number): Promise<void> {
   await trx.updateTable("private_apps").set({ client_id: randomUUID() }).where("id", "=", appId).where("client_id", "is", null).execute();
-  await trx.updateTable("app_tokens").set({ revoked_at: now }).where("app_id", "=", appId).where("kind", "=", "static").where("revoked_at", "is", null).execute();
+  await trx
+    .updateTable("app_tokens")
+    .set({ revoked_at: now })
+    .where("app_id", "=", appId)
+    .where("kind", "=", "static")
+    .where("revoked_at", "is", null)
+    .execute();
 }

@@ -70,7 +70,10 @@ export async function checkAuthorize(p: Platform, req: AuthorizeRequest): Promis
   const app = req.clientId ? await findOAuthApp(p.store.db, req.clientId) : undefined;
   if (!app) throw oauthError("BAD_CLIENT_ID", `No OAuth app has the client id ${JSON.stringify(req.clientId)}.`);
   if (!app.redirectUrls.includes(req.redirectUri))
-    throw oauthError("BAD_REDIRECT_URI", `The redirect_uri ${JSON.stringify(req.redirectUri)} is not one of the app's redirect URLs (auth.redirectUrls): ${app.redirectUrls.join(", ")}.`);
+    throw oauthError(
+      "BAD_REDIRECT_URI",
+      `The redirect_uri ${JSON.stringify(req.redirectUri)} is not one of the app's redirect URLs (auth.redirectUrls): ${app.redirectUrls.join(", ")}.`,
+    );
   const scope = scopeList(req.scope);
   const optional = scopeList(req.optionalScope);
   const missing = app.requiredScopes.filter((s) => !scope.includes(s));
@@ -81,7 +84,9 @@ export async function checkAuthorize(p: Platform, req: AuthorizeRequest): Promis
       "BAD_SCOPES",
       [
         missing.length ? `The install URL's scope must list every required scope of the app; missing: ${missing.join(", ")}.` : "",
-        undeclared.length ? `The app does not declare these scopes in auth.requiredScopes or auth.optionalScopes: ${undeclared.join(", ")}.` : "",
+        undeclared.length
+          ? `The app does not declare these scopes in auth.requiredScopes or auth.optionalScopes: ${undeclared.join(", ")}.`
+          : "",
       ]
         .filter(Boolean)
         .join(" "),
@@ -93,24 +98,59 @@ export async function checkAuthorize(p: Platform, req: AuthorizeRequest): Promis
  * The signed-in user grants the app into one of their accounts: only a super admin may (as in HubSpot). The install is
  * made (or its scopes replaced on a re-install) and a single-use code is returned for the redirect.
  */
-export async function grantInstall(p: Platform, checked: CheckedAuthorize, accountId: number, actor: Actor & { userId: number }): Promise<string> {
+export async function grantInstall(
+  p: Platform,
+  checked: CheckedAuthorize,
+  accountId: number,
+  actor: Actor & { userId: number },
+): Promise<string> {
   if ((await roleIn(p, accountId, actor.userId)) !== "super_admin")
     throw oauthError("NOT_SUPER_ADMIN", `Only a super admin of account ${accountId} can install apps into it.`, "forbidden");
   const now = p.clock.now();
   const code = randomToken("", 32);
   await p.store.db.transaction().execute(async (trx) => {
-    const live = await trx.selectFrom("app_installs").select("id").where("app_id", "=", checked.app.id).where("account_id", "=", accountId).where("uninstalled_at", "is", null).executeTakeFirst();
+    const live = await trx
+      .selectFrom("app_installs")
+      .select("id")
+      .where("app_id", "=", checked.app.id)
+      .where("account_id", "=", accountId)
+      .where("uninstalled_at", "is", null)
+      .executeTakeFirst();
     const scopes = JSON.stringify(checked.scopes);
     let installId: number;
     if (live) {
       installId = live.id;
       await trx.updateTable("app_installs").set({ scopes }).where("id", "=", installId).execute();
     } else {
-      const values = { app_id: checked.app.id, account_id: accountId, scopes, installed_at: now, installed_by: actor.userId, uninstalled_at: null };
+      const values = {
+        app_id: checked.app.id,
+        account_id: accountId,
+        scopes,
+        installed_at: now,
+        installed_by: actor.userId,
+        uninstalled_at: null,
+      };
       installId = (await trx.insertInto("app_installs").values(values).returning("id").executeTakeFirstOrThrow()).id;
     }
-    await trx.insertInto("oauth_codes").values({ code_hash: sha256(code), app_id: checked.app.id, install_id: installId, redirect_uri: checked.redirectUri, expires_at: now + CODE_TTL_MS, used_at: null, refresh_token_id: null }).execute();
-    await recordSecurityEvent(trx, now, { accountId, appId: checked.app.id, type: "APP_INSTALLED", actor, details: { app: checked.app.name, installId, scopes: checked.scopes, reinstall: Boolean(live) } });
+    await trx
+      .insertInto("oauth_codes")
+      .values({
+        code_hash: sha256(code),
+        app_id: checked.app.id,
+        install_id: installId,
+        redirect_uri: checked.redirectUri,
+        expires_at: now + CODE_TTL_MS,
+        used_at: null,
+        refresh_token_id: null,
+      })
+      .execute();
+    await recordSecurityEvent(trx, now, {
+      accountId,
+      appId: checked.app.id,
+      type: "APP_INSTALLED",
+      actor,
+      details: { app: checked.app.name, installId, scopes: checked.scopes, reinstall: Boolean(live) },
+    });
   });
   // A re-install may have narrowed the scopes that cached tokens carry.
   p.apps.tokens.invalidate();
@@ -136,7 +176,10 @@ export interface TokenResponse {
 /** POST /oauth/v1/token: a code or a refresh token for a fresh 30-minute access token. */
 export async function issueTokens(p: Platform, req: TokenRequest): Promise<TokenResponse> {
   if (req.grant_type !== "authorization_code" && req.grant_type !== "refresh_token")
-    throw oauthError("BAD_GRANT_TYPE", `grant_type must be "authorization_code" or "refresh_token", not ${JSON.stringify(req.grant_type ?? null)}.`);
+    throw oauthError(
+      "BAD_GRANT_TYPE",
+      `grant_type must be "authorization_code" or "refresh_token", not ${JSON.stringify(req.grant_type ?? null)}.`,
+    );
   const app = await authenticateClient(p, req);
   return req.grant_type === "authorization_code" ? exchangeCode(p, app, req) : refreshAccess(p, app, req);
 }
@@ -146,31 +189,61 @@ async function authenticateClient(p: Platform, req: TokenRequest): Promise<OAuth
   if (!app) throw oauthError("BAD_CLIENT_ID", "missing or unknown client_id");
   const secret = Buffer.from(await appClientSecret(p, app.id));
   const given = Buffer.from(req.client_secret ?? "");
-  if (given.length !== secret.length || !timingSafeEqual(given, secret)) throw oauthError("BAD_CLIENT_SECRET", "missing or wrong client_secret for this client_id");
+  if (given.length !== secret.length || !timingSafeEqual(given, secret))
+    throw oauthError("BAD_CLIENT_SECRET", "missing or wrong client_secret for this client_id");
   return app;
 }
 
 async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest): Promise<TokenResponse> {
   const now = p.clock.now();
   const row = req.code
-    ? await p.store.db.selectFrom("oauth_codes").selectAll().where("code_hash", "=", sha256(req.code)).where("app_id", "=", app.id).executeTakeFirst()
+    ? await p.store.db
+        .selectFrom("oauth_codes")
+        .selectAll()
+        .where("code_hash", "=", sha256(req.code))
+        .where("app_id", "=", app.id)
+        .executeTakeFirst()
     : undefined;
   if (row?.used_at != null && row.refresh_token_id !== null) {
     // A code presented twice may have been stolen: what its first exchange issued dies too (OAuth 2.1, 4.1.3).
-    await p.store.db.updateTable("app_tokens").set({ revoked_at: now }).where("id", "=", row.refresh_token_id).where("revoked_at", "is", null).execute();
+    await p.store.db
+      .updateTable("app_tokens")
+      .set({ revoked_at: now })
+      .where("id", "=", row.refresh_token_id)
+      .where("revoked_at", "is", null)
+      .execute();
   }
-  if (!row || row.used_at !== null || row.expires_at <= now) throw oauthError("BAD_AUTH_CODE", "missing, unknown, expired or already used code");
-  if (row.redirect_uri !== req.redirect_uri) throw oauthError("MISMATCH_REDIRECT_URI_AUTH_CODE", "redirect_uri does not match the redirect_uri the code was issued for");
+  if (!row || row.used_at !== null || row.expires_at <= now)
+    throw oauthError("BAD_AUTH_CODE", "missing, unknown, expired or already used code");
+  if (row.redirect_uri !== req.redirect_uri)
+    throw oauthError("MISMATCH_REDIRECT_URI_AUTH_CODE", "redirect_uri does not match the redirect_uri the code was issued for");
   return p.store.db.transaction().execute(async (trx) => {
     // Single use, even when two exchanges race: only one update finds the code unused.
-    const used = await trx.updateTable("oauth_codes").set({ used_at: now }).where("code_hash", "=", row.code_hash).where("used_at", "is", null).executeTakeFirst();
+    const used = await trx
+      .updateTable("oauth_codes")
+      .set({ used_at: now })
+      .where("code_hash", "=", row.code_hash)
+      .where("used_at", "is", null)
+      .executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) throw oauthError("BAD_AUTH_CODE", "missing, unknown, expired or already used code");
     const install = await liveInstall(trx, row.install_id);
     if (!install) throw oauthError("BAD_AUTH_CODE", "the app was uninstalled since this code was issued");
     const refresh = `na1-${randomUUID()}`;
-    const refreshId = await insertToken(trx, p, { appId: app.id, installId: install.id, accountId: install.account_id, token: refresh, kind: "refresh", expiresAt: null });
+    const refreshId = await insertToken(trx, p, {
+      appId: app.id,
+      installId: install.id,
+      accountId: install.account_id,
+      token: refresh,
+      kind: "refresh",
+      expiresAt: null,
+    });
     await trx.updateTable("oauth_codes").set({ refresh_token_id: refreshId }).where("code_hash", "=", row.code_hash).execute();
-    return { token_type: "bearer", refresh_token: refresh, access_token: await mintAccessToken(trx, p, app.id, install), expires_in: ACCESS_TOKEN_SECONDS };
+    return {
+      token_type: "bearer",
+      refresh_token: refresh,
+      access_token: await mintAccessToken(trx, p, app.id, install),
+      expires_in: ACCESS_TOKEN_SECONDS,
+    };
   });
 }
 
@@ -178,23 +251,55 @@ async function refreshAccess(p: Platform, app: OAuthApp, req: TokenRequest): Pro
   const row = req.refresh_token ? await liveRefreshToken(p.store.db, req.refresh_token) : undefined;
   if (!row || row.app_id !== app.id) throw oauthError("BAD_REFRESH_TOKEN", "missing, unknown or revoked refresh token");
   const install = (await liveInstall(p.store.db, row.install_id!))!;
-  return { token_type: "bearer", refresh_token: req.refresh_token!, access_token: await mintAccessToken(p.store.db, p, app.id, install), expires_in: ACCESS_TOKEN_SECONDS };
+  return {
+    token_type: "bearer",
+    refresh_token: req.refresh_token!,
+    access_token: await mintAccessToken(p.store.db, p, app.id, install),
+    expires_in: ACCESS_TOKEN_SECONDS,
+  };
 }
 
 const liveInstall = (db: Kysely<Database>, installId: number) =>
   db.selectFrom("app_installs").selectAll().where("id", "=", installId).where("uninstalled_at", "is", null).executeTakeFirst();
 
-async function mintAccessToken(db: Kysely<Database>, p: Platform, appId: number, install: { id: number; account_id: number }): Promise<string> {
+async function mintAccessToken(
+  db: Kysely<Database>,
+  p: Platform,
+  appId: number,
+  install: { id: number; account_id: number },
+): Promise<string> {
   // "C" and 64 base64url characters: opaque like HubSpot's, and told apart from pat- tokens without a lookup.
   const token = randomToken("C", 48);
-  await insertToken(db, p, { appId, installId: install.id, accountId: install.account_id, token, kind: "access", expiresAt: p.clock.now() + ACCESS_TOKEN_SECONDS * 1000 });
+  await insertToken(db, p, {
+    appId,
+    installId: install.id,
+    accountId: install.account_id,
+    token,
+    kind: "access",
+    expiresAt: p.clock.now() + ACCESS_TOKEN_SECONDS * 1000,
+  });
   return token;
 }
 
-async function insertToken(db: Kysely<Database>, p: Platform, t: { appId: number; installId: number; accountId: number; token: string; kind: "access" | "refresh"; expiresAt: number | null }): Promise<number> {
+async function insertToken(
+  db: Kysely<Database>,
+  p: Platform,
+  t: { appId: number; installId: number; accountId: number; token: string; kind: "access" | "refresh"; expiresAt: number | null },
+): Promise<number> {
   const row = await db
     .insertInto("app_tokens")
-    .values({ app_id: t.appId, account_id: t.accountId, install_id: t.installId, kind: t.kind, token_hash: sha256(t.token), token_sealed: p.box.seal(t.token), created_at: p.clock.now(), expires_at: t.expiresAt, revoked_at: null, last_used_at: null })
+    .values({
+      app_id: t.appId,
+      account_id: t.accountId,
+      install_id: t.installId,
+      kind: t.kind,
+      token_hash: sha256(t.token),
+      token_sealed: p.box.seal(t.token),
+      created_at: p.clock.now(),
+      expires_at: t.expiresAt,
+      revoked_at: null,
+      last_used_at: null,
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
@@ -208,7 +313,19 @@ async function liveInstallToken(db: Kysely<Database>, token: string, kind: "acce
     .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
     .innerJoin("accounts", "accounts.id", "app_installs.account_id")
     .innerJoin("users", "users.id", "app_installs.installed_by")
-    .select(["app_tokens.id", "app_tokens.app_id", "app_tokens.install_id", "app_tokens.expires_at", "app_installs.scopes", "app_installs.account_id", "app_installs.installed_by", "accounts.name as account_name", "users.email", "private_apps.client_id", "private_apps.distribution"])
+    .select([
+      "app_tokens.id",
+      "app_tokens.app_id",
+      "app_tokens.install_id",
+      "app_tokens.expires_at",
+      "app_installs.scopes",
+      "app_installs.account_id",
+      "app_installs.installed_by",
+      "accounts.name as account_name",
+      "users.email",
+      "private_apps.client_id",
+      "private_apps.distribution",
+    ])
     .where("app_tokens.token_hash", "=", sha256(token))
     .where("app_tokens.kind", "=", kind)
     .where("app_tokens.revoked_at", "is", null)
@@ -243,7 +360,16 @@ export async function accessTokenInfo(p: Platform, token: string) {
 export async function refreshTokenInfo(p: Platform, token: string) {
   const row = await liveRefreshToken(p.store.db, token);
   if (!row) throw new DomainError("not_found", "The refresh token is unknown or revoked.");
-  return { token, user: row.email, hub_domain: row.account_name, scopes: JSON.parse(row.scopes) as string[], hub_id: row.account_id, client_id: row.client_id!, user_id: row.installed_by, token_type: "refresh" };
+  return {
+    token,
+    user: row.email,
+    hub_domain: row.account_name,
+    scopes: JSON.parse(row.scopes) as string[],
+    hub_id: row.account_id,
+    client_id: row.client_id!,
+    user_id: row.installed_by,
+    token_type: "refresh",
+  };
 }
 
 /** DELETE /oauth/v1/refresh-tokens/{token}: the refresh token dies; access tokens already minted live out their 30 minutes. */
@@ -258,7 +384,15 @@ export async function listInstalls(p: Platform, accountId: number) {
   const rows = await p.store.db
     .selectFrom("app_installs")
     .innerJoin("private_apps", "private_apps.id", "app_installs.app_id")
-    .select(["app_installs.id", "app_installs.app_id", "app_installs.scopes", "app_installs.installed_at", "app_installs.installed_by", "private_apps.name", "private_apps.account_id as developer_account_id"])
+    .select([
+      "app_installs.id",
+      "app_installs.app_id",
+      "app_installs.scopes",
+      "app_installs.installed_at",
+      "app_installs.installed_by",
+      "private_apps.name",
+      "private_apps.account_id as developer_account_id",
+    ])
     .where("app_installs.account_id", "=", accountId)
     .where("app_installs.uninstalled_at", "is", null)
     .where("private_apps.deleted_at", "is", null)
@@ -279,10 +413,21 @@ export async function listInstalls(p: Platform, accountId: number) {
 export async function uninstall(p: Platform, accountId: number, installId: number, actor: Actor): Promise<void> {
   const now = p.clock.now();
   await p.store.db.transaction().execute(async (trx) => {
-    const install = await trx.selectFrom("app_installs").select(["id", "app_id"]).where("id", "=", installId).where("account_id", "=", accountId).where("uninstalled_at", "is", null).executeTakeFirst();
+    const install = await trx
+      .selectFrom("app_installs")
+      .select(["id", "app_id"])
+      .where("id", "=", installId)
+      .where("account_id", "=", accountId)
+      .where("uninstalled_at", "is", null)
+      .executeTakeFirst();
     if (!install) throw new DomainError("not_found", `No app install ${installId} in account ${accountId}.`);
     await trx.updateTable("app_installs").set({ uninstalled_at: now }).where("id", "=", installId).execute();
-    await trx.updateTable("app_tokens").set({ revoked_at: now }).where("install_id", "=", installId).where("revoked_at", "is", null).execute();
+    await trx
+      .updateTable("app_tokens")
+      .set({ revoked_at: now })
+      .where("install_id", "=", installId)
+      .where("revoked_at", "is", null)
+      .execute();
     await recordSecurityEvent(trx, now, { accountId, appId: install.app_id, type: "APP_UNINSTALLED", actor, details: { installId } });
   });
   p.apps.tokens.invalidate();

@@ -8,7 +8,17 @@ import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
 import { accountsOfUser, roleIn } from "../accounts/account-service";
 import { actorOf } from "../apps/routes";
 import { consentPage } from "./consent-page";
-import { accessTokenInfo, checkAuthorize, grantInstall, issueTokens, listInstalls, refreshTokenInfo, revokeRefreshToken, uninstall, type TokenRequest } from "./oauth-service";
+import {
+  accessTokenInfo,
+  checkAuthorize,
+  grantInstall,
+  issueTokens,
+  listInstalls,
+  refreshTokenInfo,
+  revokeRefreshToken,
+  uninstall,
+  type TokenRequest,
+} from "./oauth-service";
 
 const authorizeQuery = z.object({
   client_id: z.string().default(""),
@@ -21,7 +31,12 @@ type AuthorizeQuery = z.infer<typeof authorizeQuery>;
 
 const consentForm = authorizeQuery.extend({ csrf_token: z.string(), account_id: z.coerce.number().int().positive() });
 
-const authorizeRequest = (q: AuthorizeQuery) => ({ clientId: q.client_id, redirectUri: q.redirect_uri, scope: q.scope, ...(q.optional_scope !== undefined ? { optionalScope: q.optional_scope } : {}) });
+const authorizeRequest = (q: AuthorizeQuery) => ({
+  clientId: q.client_id,
+  redirectUri: q.redirect_uri,
+  scope: q.scope,
+  ...(q.optional_scope !== undefined ? { optionalScope: q.optional_scope } : {}),
+});
 
 /** The consent page's form is a plain HTML post: no x-csrf-token header, so the session's token travels as a field. */
 async function signedInUser(p: Platform, request: FastifyRequest): Promise<SessionPrincipal> {
@@ -62,17 +77,27 @@ export const oauthRoutes =
       const id = sessionIdOf(request);
       const session = id ? await resolveSession(p, id) : undefined;
       if (!session) {
-        return html(reply, 401, `<!doctype html><title>Sign in</title><p>Sign in to the <a href="/">console</a> first, then open this install link again.</p>`);
+        return html(
+          reply,
+          401,
+          `<!doctype html><title>Sign in</title><p>Sign in to the <a href="/">console</a> first, then open this install link again.</p>`,
+        );
       }
       const accounts = (await accountsOfUser(p, session.userId)).filter((a) => a.role === "super_admin");
       const params = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>;
-      return html(reply, accounts.length ? 200 : 403, consentPage({ checked, params, csrfToken: session.csrfToken, email: session.email, accounts }), checked.redirectUri);
+      return html(
+        reply,
+        accounts.length ? 200 : 403,
+        consentPage({ checked, params, csrfToken: session.csrfToken, email: session.email, accounts }),
+        checked.redirectUri,
+      );
     });
 
     app.post("/oauth/authorize", async (request, reply) => {
       const form = parseBody(consentForm, request.body, "the consent form");
       const session = await signedInUser(p, request);
-      if (form.csrf_token !== session.csrfToken) throw forbidden("The consent form is stale or was not sent by this console; open the install link again.");
+      if (form.csrf_token !== session.csrfToken)
+        throw forbidden("The consent form is stale or was not sent by this console; open the install link again.");
       const checked = await checkAuthorize(p, authorizeRequest(form));
       const code = await grantInstall(p, checked, form.account_id, { ...actorOf(request), userId: session.userId, label: session.email });
       const target = new URL(checked.redirectUri);
@@ -81,7 +106,9 @@ export const oauthRoutes =
       return reply.redirect(target.toString(), 302);
     });
 
-    app.post("/oauth/v1/token", async (request) => issueTokens(p, parseBody(z.record(z.string(), z.string()), request.body ?? {}, "the token request") as TokenRequest));
+    app.post("/oauth/v1/token", async (request) =>
+      issueTokens(p, parseBody(z.record(z.string(), z.string()), request.body ?? {}, "the token request") as TokenRequest),
+    );
 
     app.get<{ Params: { token: string } }>("/oauth/v1/access-tokens/:token", async (request) => accessTokenInfo(p, request.params.token));
     app.get<{ Params: { token: string } }>("/oauth/v1/refresh-tokens/:token", async (request) => refreshTokenInfo(p, request.params.token));
@@ -92,7 +119,8 @@ export const oauthRoutes =
 
     const superAdmin = async (request: FastifyRequest) => {
       const user = request.user!;
-      if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin") throw forbidden("Only super admins can see and uninstall the apps installed into this account.");
+      if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin")
+        throw forbidden("Only super admins can see and uninstall the apps installed into this account.");
       return user;
     };
 
@@ -101,9 +129,13 @@ export const oauthRoutes =
       return { results: await listInstalls(p, accountId) };
     });
 
-    app.delete<{ Params: { installId: string } }>("/api/v1/app-installs/:installId", { config: { auth: "user" } }, async (request, reply) => {
-      const { accountId } = await superAdmin(request);
-      await uninstall(p, accountId, Number(request.params.installId), actorOf(request));
-      return reply.status(204).send();
-    });
+    app.delete<{ Params: { installId: string } }>(
+      "/api/v1/app-installs/:installId",
+      { config: { auth: "user" } },
+      async (request, reply) => {
+        const { accountId } = await superAdmin(request);
+        await uninstall(p, accountId, Number(request.params.installId), actorOf(request));
+        return reply.status(204).send();
+      },
+    );
   };

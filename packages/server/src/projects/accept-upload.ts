@@ -51,7 +51,15 @@ export async function recordBuild(
   ctx: ProjectsContext,
   trx: Kysely<Database>,
   project: ProjectRow,
-  b: { platformVersion: string | null; uploadMessage: string; source: Record<string, unknown>; skipAutoDeploy: boolean; sourceZip: Buffer | null; subtasks: Subtask[]; staged?: boolean },
+  b: {
+    platformVersion: string | null;
+    uploadMessage: string;
+    source: Record<string, unknown>;
+    skipAutoDeploy: boolean;
+    sourceZip: Buffer | null;
+    subtasks: Subtask[];
+    staged?: boolean;
+  },
 ): Promise<{ id: number; buildNumber: number }> {
   const now = ctx.p.clock.now();
   const { last_build_number: buildNumber, auto_deploy: autoDeploy } = await trx

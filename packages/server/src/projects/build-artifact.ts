@@ -24,8 +24,20 @@ export async function packArtifact(outDir: string, manifest: ArtifactManifest): 
  * The files of a build's artifact (bundles by the paths in its DeployedApp entries, card manifests, manifest.json),
  * for whoever runs or serves them. Undefined when the build does not exist in that account or has no artifact.
  */
-export async function loadBuildArtifact(db: Kysely<Database>, accountId: number, buildId: number): Promise<Map<string, Buffer> | undefined> {
-  const row = await db.selectFrom("builds").select("artifact").where("id", "=", buildId).where("account_id", "=", accountId).executeTakeFirst();
+export async function loadBuildArtifact(
+  db: Kysely<Database>,
+  accountId: number,
+  buildId: number,
+): Promise<Map<string, Buffer> | undefined> {
+  const row = await db
+    .selectFrom("builds")
+    .select("artifact")
+    .where("id", "=", buildId)
+    .where("account_id", "=", accountId)
+    .executeTakeFirst();
   if (!row?.artifact) return undefined;
-  return readZipEntries(Buffer.from(row.artifact), { maxCompressedBytes: Number.MAX_SAFE_INTEGER, maxUncompressedBytes: Number.MAX_SAFE_INTEGER });
+  return readZipEntries(Buffer.from(row.artifact), {
+    maxCompressedBytes: Number.MAX_SAFE_INTEGER,
+    maxUncompressedBytes: Number.MAX_SAFE_INTEGER,
+  });
 }

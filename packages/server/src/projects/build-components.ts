@@ -1,6 +1,13 @@
 import { access } from "node:fs/promises";
 import { join, posix } from "node:path";
-import { BuildError, bundleCard, bundleFunction, installDependencies, type BuildIdentity, type InstalledDependencies } from "@sprocket/builder";
+import {
+  BuildError,
+  bundleCard,
+  bundleFunction,
+  installDependencies,
+  type BuildIdentity,
+  type InstalledDependencies,
+} from "@sprocket/builder";
 import type { AppModel, ExtensionType, ProjectModel } from "@sprocket/project-format";
 import type { DeployedApp } from "../apps/provision";
 import type { Subtask } from "./subtasks";
@@ -28,7 +35,13 @@ export const extensionBundlePath = (appUid: string, uid: string) => `apps/${appU
  * Installs each card's and function package's dependencies (from the shared cache when it has them) and bundles
  * them, one sub-build each, concurrently. Returns the deployable apps when every sub-build succeeded.
  */
-export async function buildComponents(model: ProjectModel, paths: ComponentBuildPaths, update: SubtaskUpdate, now: () => number, signal: AbortSignal): Promise<DeployedApp[] | undefined> {
+export async function buildComponents(
+  model: ProjectModel,
+  paths: ComponentBuildPaths,
+  update: SubtaskUpdate,
+  now: () => number,
+  signal: AbortSignal,
+): Promise<DeployedApp[] | undefined> {
   const failedApps = new Set<string>();
   // An install's warnings (a lock file out of step, say) stay with the component whether or not its bundle builds.
   const step = async (appUid: string, id: string, work: (warn: (messages: string[]) => void) => Promise<void>) => {
@@ -49,14 +62,26 @@ export async function buildComponents(model: ProjectModel, paths: ComponentBuild
     await update(`app:${app.uid}`, { status: "BUILDING", startedAt: now() });
   }
   // Pages, settings and bulk actions are React UI extensions like cards: the same install and bundle.
-  const bundleUi = (ui: { entryFile: string; packageDir?: string }, outPath: string, label?: string) => async (warn: (messages: string[]) => void) => {
-    const { nodeModulesDir, workspaces } = ui.packageDir ? await install(paths, ui.packageDir, signal, warn) : NOTHING_INSTALLED;
-    await bundleCard({ entry: join(paths.srcDir, ui.entryFile), ...(label ? { label } : {}), nodeModulesDir, workspaces, outFile: join(paths.outDir, outPath), mode: "production", root: paths.srcDir, runAs: paths.runAs ?? null });
-  };
+  const bundleUi =
+    (ui: { entryFile: string; packageDir?: string }, outPath: string, label?: string) => async (warn: (messages: string[]) => void) => {
+      const { nodeModulesDir, workspaces } = ui.packageDir ? await install(paths, ui.packageDir, signal, warn) : NOTHING_INSTALLED;
+      await bundleCard({
+        entry: join(paths.srcDir, ui.entryFile),
+        ...(label ? { label } : {}),
+        nodeModulesDir,
+        workspaces,
+        outFile: join(paths.outDir, outPath),
+        mode: "production",
+        root: paths.srcDir,
+        runAs: paths.runAs ?? null,
+      });
+    };
   await Promise.all(
     model.apps.flatMap((app) => [
       ...app.cards.map((card) => step(app.uid, `card:${app.uid}:${card.uid}`, bundleUi(card, cardBundlePath(app.uid, card.uid)))),
-      ...app.extensions.map((ext) => step(app.uid, `extension:${app.uid}:${ext.uid}`, bundleUi(ext, extensionBundlePath(app.uid, ext.uid), extensionLabels[ext.type]))),
+      ...app.extensions.map((ext) =>
+        step(app.uid, `extension:${app.uid}:${ext.uid}`, bundleUi(ext, extensionBundlePath(app.uid, ext.uid), extensionLabels[ext.type])),
+      ),
       ...(app.functions.length ? [step(app.uid, `functions:${app.uid}`, (warn) => buildFunctions(app, paths, signal, warn))] : []),
     ]),
   );
@@ -66,21 +91,40 @@ export async function buildComponents(model: ProjectModel, paths: ComponentBuild
     await update(`app:${app.uid}`, {
       status: failed ? "FAILURE" : "SUCCESS",
       finishedAt: now(),
-      ...(failed ? { errorMessage: "A component of this app failed to build.", subCategory: "BuildPipelineErrorType.DEPENDENT_SUBBUILD_FAILED" } : {}),
+      ...(failed
+        ? { errorMessage: "A component of this app failed to build.", subCategory: "BuildPipelineErrorType.DEPENDENT_SUBBUILD_FAILED" }
+        : {}),
     });
   }
   return failedApps.size === 0 ? model.apps.map(deployedApp) : undefined;
 }
 
-async function buildFunctions(app: AppModel, paths: ComponentBuildPaths, signal: AbortSignal, warn: (messages: string[]) => void): Promise<void> {
+async function buildFunctions(
+  app: AppModel,
+  paths: ComponentBuildPaths,
+  signal: AbortSignal,
+  warn: (messages: string[]) => void,
+): Promise<void> {
   const dir = app.functionsDir ?? posix.dirname(app.functions[0]!.file);
   const { nodeModulesDir, workspaces } = await install(paths, dir, signal, warn);
   for (const fn of app.functions) {
-    await bundleFunction({ entry: join(paths.srcDir, fn.file), nodeModulesDir, workspaces, outFile: join(paths.outDir, functionBundlePath(app.uid, fn.name)), root: paths.srcDir, runAs: paths.runAs ?? null });
+    await bundleFunction({
+      entry: join(paths.srcDir, fn.file),
+      nodeModulesDir,
+      workspaces,
+      outFile: join(paths.outDir, functionBundlePath(app.uid, fn.name)),
+      root: paths.srcDir,
+      runAs: paths.runAs ?? null,
+    });
   }
 }
 
-const extensionLabels: Record<ExtensionType, string> = { page: "Page", pages: "Pages", settings: "Settings page", "crm-bulk-action": "Bulk action" };
+const extensionLabels: Record<ExtensionType, string> = {
+  page: "Page",
+  pages: "Pages",
+  settings: "Settings page",
+  "crm-bulk-action": "Bulk action",
+};
 
 type Installed = Pick<InstalledDependencies, "nodeModulesDir" | "workspaces">;
 const NOTHING_INSTALLED: Installed = { nodeModulesDir: null, workspaces: {} };
@@ -89,12 +133,29 @@ const NOTHING_INSTALLED: Installed = { nodeModulesDir: null, workspaces: {} };
  * Installs the package.json of a folder, if it has one, from its npm lock file (npm-shrinkwrap.json before
  * package-lock.json, as npm reads them) or else its yarn.lock; hands the install's warnings to `warn`.
  */
-async function install(paths: ComponentBuildPaths, dir: string, signal: AbortSignal, warn: (messages: string[]) => void): Promise<Installed> {
+async function install(
+  paths: ComponentBuildPaths,
+  dir: string,
+  signal: AbortSignal,
+  warn: (messages: string[]) => void,
+): Promise<Installed> {
   const inDir = (file: string) => join(paths.srcDir, dir, file);
-  const present = (path: string) => access(path).then(() => true, () => false);
+  const present = (path: string) =>
+    access(path).then(
+      () => true,
+      () => false,
+    );
   if (!(await present(inDir("package.json")))) return NOTHING_INSTALLED;
   const lockfilePath = (await present(inDir("npm-shrinkwrap.json"))) ? inDir("npm-shrinkwrap.json") : inDir("package-lock.json");
-  const installed = await installDependencies({ packageJsonPath: inDir("package.json"), lockfilePath, yarnLockPath: inDir("yarn.lock"), cacheDir: paths.depsCacheDir, signal, root: paths.srcDir, runAs: paths.runAs ?? null });
+  const installed = await installDependencies({
+    packageJsonPath: inDir("package.json"),
+    lockfilePath,
+    yarnLockPath: inDir("yarn.lock"),
+    cacheDir: paths.depsCacheDir,
+    signal,
+    root: paths.srcDir,
+    runAs: paths.runAs ?? null,
+  });
   warn(installed.warnings);
   return installed;
 }
@@ -102,7 +163,13 @@ async function install(paths: ComponentBuildPaths, dir: string, signal: AbortSig
 function failure(e: unknown): Partial<Subtask> {
   if (e instanceof BuildError) {
     const errors = e.problems.length
-      ? e.problems.map((p) => ({ message: p.file ? `${p.file}:${p.line}:${p.column} ${p.message}` : p.message, file: p.file, line: p.line, column: p.column, code: e.code }))
+      ? e.problems.map((p) => ({
+          message: p.file ? `${p.file}:${p.line}:${p.column} ${p.message}` : p.message,
+          file: p.file,
+          line: p.line,
+          column: p.column,
+          code: e.code,
+        }))
       : // One error per line: an install's first line says where, then npm's own lines, each an item in the CLI and console.
         e.message.split("\n").map((message) => ({ message, code: e.code }));
     return { errorMessage: e.message.split("\n")[0] ?? e.message, subCategory: `BuildPipelineErrorType.${e.code}`, errors };
@@ -119,7 +186,13 @@ export function deployedApp(app: AppModel): DeployedApp {
     scopes: app.scopes,
     permittedFetchUrls: app.permittedFetchUrls,
     ...(app.oauth ? { oauth: app.oauth, optionalScopes: app.optionalScopes } : {}),
-    cards: app.cards.map((c) => ({ uid: c.uid, title: c.title, location: c.location, objectTypes: c.objectTypes.map((o) => o.name), bundle: cardBundlePath(app.uid, c.uid) })),
+    cards: app.cards.map((c) => ({
+      uid: c.uid,
+      title: c.title,
+      location: c.location,
+      objectTypes: c.objectTypes.map((o) => o.name),
+      bundle: cardBundlePath(app.uid, c.uid),
+    })),
     functions: app.functions.map((f) => ({
       name: f.name,
       secrets: f.secrets,

@@ -10,7 +10,18 @@ export const selectDeploys = (db: Kysely<Database>, project: ProjectRow) =>
     .selectFrom("deploys")
     .innerJoin("builds", "builds.id", "deploys.build_id")
     .leftJoin("users", "users.id", "deploys.user_id")
-    .select(["deploys.id", "deploys.status", "deploys.user_id", "deploys.subdeploys", "deploys.error", "deploys.created_at", "deploys.started_at", "deploys.finished_at", "builds.build_number", "users.email"])
+    .select([
+      "deploys.id",
+      "deploys.status",
+      "deploys.user_id",
+      "deploys.subdeploys",
+      "deploys.error",
+      "deploys.created_at",
+      "deploys.started_at",
+      "deploys.finished_at",
+      "builds.build_number",
+      "users.email",
+    ])
     .where("deploys.project_id", "=", project.id);
 
 export async function requireDeploy(db: Kysely<Database>, project: ProjectRow, deployId: number) {

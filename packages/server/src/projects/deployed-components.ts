@@ -15,7 +15,12 @@ export async function deployedComponents(db: Kysely<Database>, accountId: number
   if (!project) throw notFound(`No project ${projectId} in this account.`);
   if (project.deployed_build_id === null) return { topLevelComponentMetadata: [] };
   const build = await db.selectFrom("builds").select(["apps"]).where("id", "=", project.deployed_build_id).executeTakeFirstOrThrow();
-  const apps = await db.selectFrom("private_apps").select(["id", "uid"]).where("project_id", "=", project.id).where("deleted_at", "is", null).execute();
+  const apps = await db
+    .selectFrom("private_apps")
+    .select(["id", "uid"])
+    .where("project_id", "=", project.id)
+    .where("deleted_at", "is", null)
+    .execute();
   const appIds = new Map(apps.map((a) => [a.uid, a.id]));
   return {
     topLevelComponentMetadata: (JSON.parse(build.apps ?? "[]") as DeployedApp[]).map((a) => ({
@@ -23,7 +28,11 @@ export async function deployedComponents(db: Kysely<Database>, accountId: number
       type: { name: "PRIVATE_APP" },
       deployOutput: { appId: appIds.get(a.uid) ?? null },
       featureComponents: [
-        ...a.cards.map((c) => ({ componentName: c.uid, type: { name: "CRM_CARD_V2" }, deployOutput: { appId: appIds.get(a.uid) ?? null, cardId: `${a.uid}::${c.uid}` } })),
+        ...a.cards.map((c) => ({
+          componentName: c.uid,
+          type: { name: "CRM_CARD_V2" },
+          deployOutput: { appId: appIds.get(a.uid) ?? null, cardId: `${a.uid}::${c.uid}` },
+        })),
         ...a.functions.map((f) => ({
           componentName: f.name,
           type: { name: "APP_FUNCTION" },

@@ -25,18 +25,29 @@ export async function linkRepository(p: Platform, accountId: number, name: strin
     throw invalid(`branch ${JSON.stringify(input.branch)} is not a valid branch name.`, [{ message: "Invalid branch", in: "branch" }]);
   }
   if (input.webhookSecret.length < 16) {
-    throw invalid("webhookSecret must be at least 16 characters: it is what proves a push event comes from your git host.", [{ message: "Secret too short", in: "webhookSecret" }]);
+    throw invalid("webhookSecret must be at least 16 characters: it is what proves a push event comes from your git host.", [
+      { message: "Secret too short", in: "webhookSecret" },
+    ]);
   }
   await p.store.db
     .updateTable("projects")
-    .set({ git_url: input.repositoryUrl, git_branch: input.branch, git_secret_sealed: p.box.seal(input.webhookSecret), updated_at: p.clock.now() })
+    .set({
+      git_url: input.repositoryUrl,
+      git_branch: input.branch,
+      git_secret_sealed: p.box.seal(input.webhookSecret),
+      updated_at: p.clock.now(),
+    })
     .where("id", "=", project.id)
     .execute();
 }
 
 export async function unlinkRepository(p: Platform, accountId: number, name: string): Promise<void> {
   const project = await requireProject(p.store.db, accountId, name);
-  await p.store.db.updateTable("projects").set({ git_url: null, git_branch: null, git_secret_sealed: null, updated_at: p.clock.now() }).where("id", "=", project.id).execute();
+  await p.store.db
+    .updateTable("projects")
+    .set({ git_url: null, git_branch: null, git_secret_sealed: null, updated_at: p.clock.now() })
+    .where("id", "=", project.id)
+    .execute();
 }
 
 export const gitWebhookPath = (projectId: number) => `/git-webhooks/v1/projects/${projectId}`;

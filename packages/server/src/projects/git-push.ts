@@ -21,7 +21,12 @@ export type PushOutcome = { built: true; buildNumber: number } | { built: false;
  * with the webhook secret) is checked before anything else is read; a push to the linked branch queues a build of
  * its head commit, fetched by the build job.
  */
-export async function handleGitPush(ctx: ProjectsContext, projectId: number, raw: Buffer, headers: { signature?: string; event?: string }): Promise<PushOutcome> {
+export async function handleGitPush(
+  ctx: ProjectsContext,
+  projectId: number,
+  raw: Buffer,
+  headers: { signature?: string; event?: string },
+): Promise<PushOutcome> {
   const db = ctx.p.store.db;
   const project = await db.selectFrom("projects").selectAll().where("id", "=", projectId).executeTakeFirst();
   if (!project?.git_secret_sealed) throw notFound(`No project ${projectId} is linked to a git repository.`);
@@ -40,9 +45,11 @@ export async function handleGitPush(ctx: ProjectsContext, projectId: number, raw
     throw invalid(`The push event is not valid JSON: ${(e as Error).message}`);
   }
   const branch = event.ref?.replace(/^refs\/heads\//, "");
-  if (branch !== project.git_branch) return { built: false, reason: `push to ${event.ref ?? "an unknown ref"}, not to the linked branch ${project.git_branch}` };
+  if (branch !== project.git_branch)
+    return { built: false, reason: `push to ${event.ref ?? "an unknown ref"}, not to the linked branch ${project.git_branch}` };
   const commitHash = event.head_commit?.id ?? event.after ?? "";
-  if (event.deleted || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commitHash) || /^0+$/.test(commitHash)) return { built: false, reason: "the push has no head commit" };
+  if (event.deleted || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(commitHash) || /^0+$/.test(commitHash))
+    return { built: false, reason: "the push has no head commit" };
 
   const parts = repositoryParts(project.git_url!);
   const source = {
@@ -61,7 +68,19 @@ export async function handleGitPush(ctx: ProjectsContext, projectId: number, raw
       source,
       skipAutoDeploy: false,
       sourceZip: null,
-      subtasks: [{ id: "source", name: `${source.repositoryName}@${commitHash.slice(0, 7)}`, type: "GIT_SOURCE", rootPath: "", status: "PENDING", startedAt: null, finishedAt: null, errorMessage: "", errors: [] }],
+      subtasks: [
+        {
+          id: "source",
+          name: `${source.repositoryName}@${commitHash.slice(0, 7)}`,
+          type: "GIT_SOURCE",
+          rootPath: "",
+          status: "PENDING",
+          startedAt: null,
+          finishedAt: null,
+          errorMessage: "",
+          errors: [],
+        },
+      ],
     }),
   );
   ctx.queue.wake();

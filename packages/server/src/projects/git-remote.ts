@@ -29,20 +29,33 @@ export interface GitRemote {
 const LABEL = "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?";
 // One strict shape, so that this parser, curl's and git's cannot disagree on the host: no backslashes, spaces,
 // control characters, `@` in the user part, or percent-encoded hosts.
-const URL_SHAPE = new RegExp(`^(https?|git)://(?:([^@/?#\\s\\\\]+)@)?(\\[[0-9a-f:.]+\\]|${LABEL}(?:\\.${LABEL})*\\.?)(?::(\\d{1,5}))?(/[^\\s\\\\\\x00-\\x1f\\x7f]+)$`, "i");
+const URL_SHAPE = new RegExp(
+  `^(https?|git)://(?:([^@/?#\\s\\\\]+)@)?(\\[[0-9a-f:.]+\\]|${LABEL}(?:\\.${LABEL})*\\.?)(?::(\\d{1,5}))?(/[^\\s\\\\\\x00-\\x1f\\x7f]+)$`,
+  "i",
+);
 const DEFAULT_PORT: Record<GitProtocol, number> = { https: 443, http: 80, git: 9418 };
 
 export function parseRepositoryUrl(raw: string): GitRemote {
   const m = URL_SHAPE.exec(raw);
   const refuse = (why: string) =>
-    new RepositoryUrlError(`repositoryUrl must be an https://, http:// or git:// URL such as https://github.com/acme/crm-app.git${why} (got ${JSON.stringify(raw)}).`);
+    new RepositoryUrlError(
+      `repositoryUrl must be an https://, http:// or git:// URL such as https://github.com/acme/crm-app.git${why} (got ${JSON.stringify(raw)}).`,
+    );
   if (!m) throw refuse("; ssh://, file:// and other transports are not fetched by the server");
-  const [, protocol, userinfo, hostText, portText, path] = m as unknown as [string, string, string | undefined, string, string | undefined, string];
+  const [, protocol, userinfo, hostText, portText, path] = m as unknown as [
+    string,
+    string,
+    string | undefined,
+    string,
+    string | undefined,
+    string,
+  ];
   const host = hostText.toLowerCase().replace(/\.$/, "");
   const bare = host.replace(/^\[|\]$/g, "");
   if (host.startsWith("[") && isIP(bare) !== 6) throw refuse(": the host is not an IPv6 address");
   // Numeric hosts other than a plain dotted quad (2130706433, 0x7f.1, 127.1) mean different addresses to different parsers.
-  if (!host.startsWith("[") && /^(0x[0-9a-f]*|\d+)$/.test(host.slice(host.lastIndexOf(".") + 1)) && isIP(host) !== 4) throw refuse(": the host is neither a name nor a dotted IPv4 address");
+  if (!host.startsWith("[") && /^(0x[0-9a-f]*|\d+)$/.test(host.slice(host.lastIndexOf(".") + 1)) && isIP(host) !== 4)
+    throw refuse(": the host is neither a name nor a dotted IPv4 address");
   const port = portText === undefined ? DEFAULT_PORT[protocol.toLowerCase() as GitProtocol] : Number(portText);
   if (port < 1 || port > 65535) throw refuse(": the port is out of range");
   return { protocol: protocol.toLowerCase() as GitProtocol, userinfo, host, port, path };
@@ -56,9 +69,17 @@ export function checkAddresses(remote: GitRemote, addresses: string[], allowed: 
     const cls = classifyAddress(address);
     if (cls === undefined) continue;
     const shown = remote.host === address || remote.host === `[${address}]` ? remote.host : `${remote.host} (${address})`;
-    if (cls === "metadata") throw new RepositoryUrlError(`repositoryUrl's host ${shown} is a cloud metadata address; the server never fetches from it.`);
+    if (cls === "metadata")
+      throw new RepositoryUrlError(`repositoryUrl's host ${shown} is a cloud metadata address; the server never fetches from it.`);
     if (allowed === "all" || allowed.includes(remote.host)) continue;
-    const what = cls === "CGNAT" ? "a carrier-grade NAT" : cls === "unspecified" ? "an unspecified" : cls === "reserved" ? "a reserved (non-public)" : `a ${cls}`;
+    const what =
+      cls === "CGNAT"
+        ? "a carrier-grade NAT"
+        : cls === "unspecified"
+          ? "an unspecified"
+          : cls === "reserved"
+            ? "a reserved (non-public)"
+            : `a ${cls}`;
     throw new RepositoryUrlError(
       `repositoryUrl's host ${shown} is ${what} address: the server fetches repositories from public addresses only. An operator can allow this host with the ${PRIVATE_HOSTS_SETTING} setting.`,
     );

@@ -35,7 +35,11 @@ const GIT_CONFIG = [
  * hsproject.json (at the repository root) for the srcDir and platform version. The host is checked (and pinned) right
  * before the fetch, and nothing outside the checkout can reach the zip.
  */
-export async function fetchGitSource(ctx: ProjectsContext, projectId: number, commitHash: string): Promise<{ sourceZip: Buffer; platformVersion: string }> {
+export async function fetchGitSource(
+  ctx: ProjectsContext,
+  projectId: number,
+  commitHash: string,
+): Promise<{ sourceZip: Buffer; platformVersion: string }> {
   const project = await ctx.p.store.db.selectFrom("projects").select(["git_url"]).where("id", "=", projectId).executeTakeFirstOrThrow();
   if (!project.git_url) throw new Error("The project is no longer linked to a git repository.");
   const remote = parseRepositoryUrl(project.git_url);
@@ -99,11 +103,14 @@ async function zipSource(dir: string, commitHash: string): Promise<{ sourceZip: 
   const source = await realpath(join(root, srcDir)).catch(() => undefined);
   if (source === undefined) throw new Error(`hsproject.json: srcDir ${JSON.stringify(srcDir)} does not exist in commit ${commit}.`);
   if (source !== root && !source.startsWith(root + sep)) throw outside;
-  if (!(await lstat(source)).isDirectory()) throw new Error(`hsproject.json: srcDir ${JSON.stringify(srcDir)} is not a folder in commit ${commit}.`);
+  if (!(await lstat(source)).isDirectory())
+    throw new Error(`hsproject.json: srcDir ${JSON.stringify(srcDir)} is not a folder in commit ${commit}.`);
 
   const sourceZip = await zipDirectory(source, { ignore: hubspotUploadIgnore }).catch((e: unknown) => {
     if (!(e instanceof UnsafeEntryError)) throw e;
-    throw new Error(`The repository's ${posix.join(srcDir, e.relativePath)} is a symbolic link or special file; a project may only contain regular files.`);
+    throw new Error(
+      `The repository's ${posix.join(srcDir, e.relativePath)} is a symbolic link or special file; a project may only contain regular files.`,
+    );
   });
   // The same caps as an upload.
   await readZipEntries(sourceZip).catch((e: unknown) => {

@@ -20,6 +20,8 @@ export const gitWebhookRoutes =
         signature: header("x-hub-signature-256"),
         event: header("x-github-event"),
       });
-      return reply.status(202).send(outcome.built ? { built: true, buildId: outcome.buildNumber } : { built: false, reason: outcome.reason });
+      return reply
+        .status(202)
+        .send(outcome.built ? { built: true, buildId: outcome.buildNumber } : { built: false, reason: outcome.reason });
     });
   };

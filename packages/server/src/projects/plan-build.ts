@@ -1,5 +1,12 @@
 import { posix } from "node:path";
-import { hasErrors, internalType, projectFilesFromEntries, validateSource, type Diagnostic, type ProjectModel } from "@sprocket/project-format";
+import {
+  hasErrors,
+  internalType,
+  projectFilesFromEntries,
+  validateSource,
+  type Diagnostic,
+  type ProjectModel,
+} from "@sprocket/project-format";
 import type { Subtask } from "./subtasks";
 
 export interface BuildPlan {
@@ -24,14 +31,38 @@ export function planBuild(entries: Map<string, Buffer>, opts: { platformVersion:
     const appId = `app:${app.uid}`;
     subtasks.push(subtask({ id: appId, name: app.uid, type: model.legacy ? "PRIVATE_APP" : "APPLICATION", rootPath: app.rootDir }));
     for (const card of app.cards) {
-      subtasks.push(subtask({ id: `card:${app.uid}:${card.uid}`, name: card.uid, type: model.legacy ? "REACT_EXTENSION" : "CARD", rootPath: posix.dirname(card.configFile), parent: appId }));
+      subtasks.push(
+        subtask({
+          id: `card:${app.uid}:${card.uid}`,
+          name: card.uid,
+          type: model.legacy ? "REACT_EXTENSION" : "CARD",
+          rootPath: posix.dirname(card.configFile),
+          parent: appId,
+        }),
+      );
     }
     for (const ext of app.extensions) {
-      subtasks.push(subtask({ id: `extension:${app.uid}:${ext.uid}`, name: ext.uid, type: internalType(ext.type), rootPath: posix.dirname(ext.configFile), parent: appId }));
+      subtasks.push(
+        subtask({
+          id: `extension:${app.uid}:${ext.uid}`,
+          name: ext.uid,
+          type: internalType(ext.type),
+          rootPath: posix.dirname(ext.configFile),
+          parent: appId,
+        }),
+      );
     }
     if (app.functions.length > 0) {
       const dir = app.functionsDir ?? posix.dirname(app.functions[0]!.file);
-      subtasks.push(subtask({ id: `functions:${app.uid}`, name: posix.basename(dir), type: model.legacy ? "SERVERLESS_PKG" : "SERVERLESS_PACKAGE", rootPath: dir, parent: appId }));
+      subtasks.push(
+        subtask({
+          id: `functions:${app.uid}`,
+          name: posix.basename(dir),
+          type: model.legacy ? "SERVERLESS_PKG" : "SERVERLESS_PACKAGE",
+          rootPath: dir,
+          parent: appId,
+        }),
+      );
     }
   }
   return { model, diagnostics, subtasks };
@@ -45,5 +76,11 @@ function subtask(s: Pick<Subtask, "id" | "name" | "type" | "rootPath" | "parent"
 export function diagnosticError(d: Diagnostic) {
   const where = `${d.file}:${d.line}:${d.column}`;
   const at = d.pointer ? ` at ${d.pointer}` : "";
-  return { message: `${where} ${d.code} ${d.message}${at}${d.hint ? ` (hint: ${d.hint})` : ""}`, file: d.file, line: d.line, column: d.column, code: d.code };
+  return {
+    message: `${where} ${d.code} ${d.message}${at}${d.hint ? ` (hint: ${d.hint})` : ""}`,
+    file: d.file,
+    line: d.line,
+    column: d.column,
+    code: d.code,
+  };
 }

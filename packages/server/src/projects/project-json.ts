@@ -7,8 +7,16 @@ import { findStagedBuild } from "./project-lock";
 
 /** HubSpot's Project shape, with the latest and the deployed build. */
 export async function projectJson(db: Kysely<Database>, project: ProjectRow) {
-  const latest = await selectBuildColumns(db).where("project_id", "=", project.id).where("status", "!=", "STAGED").orderBy("build_number", "desc").limit(1).executeTakeFirst();
-  const deployed = project.deployed_build_id === null ? undefined : await selectBuildColumns(db).where("id", "=", project.deployed_build_id).executeTakeFirst();
+  const latest = await selectBuildColumns(db)
+    .where("project_id", "=", project.id)
+    .where("status", "!=", "STAGED")
+    .orderBy("build_number", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const deployed =
+    project.deployed_build_id === null
+      ? undefined
+      : await selectBuildColumns(db).where("id", "=", project.deployed_build_id).executeTakeFirst();
   return {
     id: project.id,
     name: project.name,
@@ -30,6 +38,9 @@ function sourceIntegrationOf(project: ProjectRow) {
 
 /** `https://github.com/acme/crm-app.git` → acme / crm-app; a local path gives its last two segments. */
 export function repositoryParts(url: string): { owner: string; repositoryName: string } {
-  const parts = url.replace(/\.git\/?$/, "").split(/[/:]/).filter(Boolean);
+  const parts = url
+    .replace(/\.git\/?$/, "")
+    .split(/[/:]/)
+    .filter(Boolean);
   return { repositoryName: parts.at(-1) ?? "", owner: parts.at(-2) ?? "" };
 }

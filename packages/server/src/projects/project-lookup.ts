@@ -15,6 +15,7 @@ export function findProject(db: Kysely<Database>, accountId: number, name: strin
 
 export async function requireProject(db: Kysely<Database>, accountId: number, name: string): Promise<ProjectRow> {
   const project = await findProject(db, accountId, name);
-  if (!project) throw notFound(`Project "${name}" does not exist in account ${accountId}. Upload it with \`sprocket project upload\` to create it.`);
+  if (!project)
+    throw notFound(`Project "${name}" does not exist in account ${accountId}. Upload it with \`sprocket project upload\` to create it.`);
   return project;
 }

@@ -47,7 +47,9 @@ export const projectRoutes =
       return reply.status(204).send();
     });
 
-    app.get<Named>("/developer/projects/v1/:name/settings", { ...signedIn, ...responds(projectSettings) }, async (request) => getProjectSettings(p, request.user!.accountId, request.params.name));
+    app.get<Named>("/developer/projects/v1/:name/settings", { ...signedIn, ...responds(projectSettings) }, async (request) =>
+      getProjectSettings(p, request.user!.accountId, request.params.name),
+    );
     for (const method of ["PUT", "PATCH"] as const) {
       app.route<Named>({
         method,

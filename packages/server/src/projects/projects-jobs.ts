@@ -6,7 +6,12 @@ import { DEPLOY_JOB, deployJobHandler } from "./run-deploy";
 import { announceDeploys } from "./announce-deploys";
 
 /** What the projects domain's routes and workers share, from the platform's parts. */
-export const projectsContext = (p: Platform): ProjectsContext => ({ p, queue: p.jobs, settings: p.builds, log: p.log.child({ domain: "projects" }) });
+export const projectsContext = (p: Platform): ProjectsContext => ({
+  p,
+  queue: p.jobs,
+  settings: p.builds,
+  log: p.log.child({ domain: "projects" }),
+});
 
 /** The build and deploy workers, registered on the platform's job queue at the root; a deploy that commits is announced to every node. */
 export function registerProjectJobs(p: Platform): void {

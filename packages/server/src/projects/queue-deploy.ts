@@ -28,14 +28,24 @@ export async function queueDeploy(
     .executeTakeFirst();
   if (!build) throw notFound(`Project "${project.name}" has no build ${input.buildNumber}.`);
   if (build.status !== "SUCCESS" || build.apps === null) {
-    throw new DomainError("invalid", `Build ${input.buildNumber} of "${project.name}" is ${build.status}; only a successful build can be deployed.`, {
-      subCategory: "DeployPipelineErrorType.BUILD_NOT_DEPLOYABLE",
-    });
+    throw new DomainError(
+      "invalid",
+      `Build ${input.buildNumber} of "${project.name}" is ${build.status}; only a successful build can be deployed.`,
+      {
+        subCategory: "DeployPipelineErrorType.BUILD_NOT_DEPLOYABLE",
+      },
+    );
   }
   const removals = await planAppRemovals(db, who.accountId, project.id, JSON.parse(build.apps) as DeployedApp[]);
   if (removals.length && !input.allowRemovals) return { queued: false, removals };
   const deployId = await db.transaction().execute((trx) =>
-    recordDeploy(ctx, trx, { projectId: project.id, accountId: who.accountId, buildId: build.id, userId: who.userId, allowRemovals: true }),
+    recordDeploy(ctx, trx, {
+      projectId: project.id,
+      accountId: who.accountId,
+      buildId: build.id,
+      userId: who.userId,
+      allowRemovals: true,
+    }),
   );
   ctx.queue.wake();
   return { queued: true, deployId };
@@ -44,11 +54,15 @@ export async function queueDeploy(
 /** The v1 answer to a deploy that would remove components: HubSpot's warning error, which the CLI recognises. */
 export function removalWarning(removals: Removal[]): DomainError {
   const names = removals.map(describeRemoval);
-  return new DomainError("invalid", `This deploy would remove ${names.join(", ")}. Deploy again with skipRemovalWarning (sprocket project deploy --force) to confirm.`, {
-    subCategory: "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS",
-    context: { COMPONENT_NAME: names },
-    errors: names.map((n) => ({ message: `${n} will be removed`, context: { COMPONENT_NAME: [n] } })),
-  });
+  return new DomainError(
+    "invalid",
+    `This deploy would remove ${names.join(", ")}. Deploy again with skipRemovalWarning (sprocket project deploy --force) to confirm.`,
+    {
+      subCategory: "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS",
+      context: { COMPONENT_NAME: names },
+      errors: names.map((n) => ({ message: `${n} will be removed`, context: { COMPONENT_NAME: [n] } })),
+    },
+  );
 }
 
 export function describeRemoval(r: Removal): string {
@@ -85,5 +99,16 @@ export async function recordDeploy(
 }
 
 export function appSubdeploy(uid: string, action: "INSTALL" | "REMOVE"): Subtask {
-  return { id: `app:${uid}`, name: uid, type: "PRIVATE_APP", rootPath: "", status: "PENDING", action, startedAt: null, finishedAt: null, errorMessage: "", errors: [] };
+  return {
+    id: `app:${uid}`,
+    name: uid,
+    type: "PRIVATE_APP",
+    rootPath: "",
+    status: "PENDING",
+    action,
+    startedAt: null,
+    finishedAt: null,
+    errorMessage: "",
+    errors: [],
+  };
 }

@@ -32,7 +32,16 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
   const found = await db
     .selectFrom("builds")
     .innerJoin("projects", "projects.id", "builds.project_id")
-    .select(["builds.status", "builds.source_zip", "builds.platform_version", "builds.source", "builds.build_number", "builds.started_at", "projects.name", "projects.id as project_id"])
+    .select([
+      "builds.status",
+      "builds.source_zip",
+      "builds.platform_version",
+      "builds.source",
+      "builds.build_number",
+      "builds.started_at",
+      "projects.name",
+      "projects.id as project_id",
+    ])
     .where("builds.id", "=", buildId)
     .executeTakeFirst();
   if (!found || found.status === "SUCCESS" || found.status === "FAILURE") return;
@@ -49,12 +58,22 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     await rm(work, { recursive: true, force: true });
   }
   if (outcome) {
-    const folders = { srcDir: join(work, "src"), work, workDir: ctx.settings.workDir, depsCacheDir: ctx.settings.depsCacheDir, dataDir: ctx.p.config.dataDir };
+    const folders = {
+      srcDir: join(work, "src"),
+      work,
+      workDir: ctx.settings.workDir,
+      depsCacheDir: ctx.settings.depsCacheDir,
+      dataDir: ctx.p.config.dataDir,
+    };
     await finishBuild(ctx, buildId, { ...outcome, ...withoutBuildPaths(outcome.subtasks, outcome.warnings, outcome.error, folders) });
   }
 
   async function buildIn(work: string, build: NonNullable<typeof found>): Promise<Outcome | undefined> {
-    await db.updateTable("builds").set({ status: "BUILDING", started_at: build.started_at ?? now() }).where("id", "=", buildId).execute();
+    await db
+      .updateTable("builds")
+      .set({ status: "BUILDING", started_at: build.started_at ?? now() })
+      .where("id", "=", buildId)
+      .execute();
     let sourceZip: Buffer;
     let platformVersion = build.platform_version;
     if (build.source_zip !== null) sourceZip = Buffer.from(build.source_zip);
@@ -73,10 +92,22 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     const warnings = plan.diagnostics.filter((d) => d.severity === "warning").map((d) => diagnosticError(d).message);
     if (!plan.model) {
       const errors = plan.diagnostics.filter((d) => d.severity === "error").map(diagnosticError);
-      subtasks = subtasks.map((s) => ({ ...s, status: "FAILURE", startedAt: now(), finishedAt: now(), errorMessage: "Project validation failed", subCategory: "BuildPipelineErrorType.PROJECT_VALIDATION_FAILED", errors }));
+      subtasks = subtasks.map((s) => ({
+        ...s,
+        status: "FAILURE",
+        startedAt: now(),
+        finishedAt: now(),
+        errorMessage: "Project validation failed",
+        subCategory: "BuildPipelineErrorType.PROJECT_VALIDATION_FAILED",
+        errors,
+      }));
       return { status: "FAILURE", subtasks, warnings, error: "Project validation failed" };
     }
-    await db.updateTable("builds").set({ subbuilds: JSON.stringify(subtasks) }).where("id", "=", buildId).execute();
+    await db
+      .updateTable("builds")
+      .set({ subbuilds: JSON.stringify(subtasks) })
+      .where("id", "=", buildId)
+      .execute();
 
     const srcDir = join(work, "src");
     const outDir = join(work, "out");
@@ -92,15 +123,37 @@ export async function runBuild(ctx: ProjectsContext, buildId: number, signal: Ab
     const update = (id: string, change: Partial<Subtask>) => {
       subtasks = subtasks.map((s) => (s.id === id ? { ...s, ...change } : s));
       const snapshot = JSON.stringify(subtasks);
-      saving = saving.then(() => db.updateTable("builds").set({ subbuilds: snapshot }).where("id", "=", buildId).execute().then(() => undefined));
+      saving = saving.then(() =>
+        db
+          .updateTable("builds")
+          .set({ subbuilds: snapshot })
+          .where("id", "=", buildId)
+          .execute()
+          .then(() => undefined),
+      );
       return saving;
     };
-    const apps = await buildComponents(plan.model, { srcDir, outDir, depsCacheDir: ctx.settings.depsCacheDir, runAs: ctx.settings.runAs }, update, now, signal);
+    const apps = await buildComponents(
+      plan.model,
+      { srcDir, outDir, depsCacheDir: ctx.settings.depsCacheDir, runAs: ctx.settings.runAs },
+      update,
+      now,
+      signal,
+    );
     await saving;
     if (!apps) return { status: "FAILURE", subtasks, warnings, error: null };
-    const tooLarge = await checkBuildOutputSize(outDir).then(() => undefined, (e: unknown) => (e instanceof BuildError ? e : Promise.reject(e)));
+    const tooLarge = await checkBuildOutputSize(outDir).then(
+      () => undefined,
+      (e: unknown) => (e instanceof BuildError ? e : Promise.reject(e)),
+    );
     if (tooLarge) return { status: "FAILURE", subtasks, warnings, error: tooLarge.message };
-    const artifact = await packArtifact(outDir, { format: 1, projectName: build.name, buildNumber: build.build_number, platformVersion: plan.model.platformVersion, apps });
+    const artifact = await packArtifact(outDir, {
+      format: 1,
+      projectName: build.name,
+      buildNumber: build.build_number,
+      platformVersion: plan.model.platformVersion,
+      apps,
+    });
     return { status: "SUCCESS", subtasks, warnings, error: null, apps: JSON.stringify(apps), artifact };
   }
 }
@@ -116,7 +169,9 @@ interface Outcome {
 
 async function finishBuild(ctx: ProjectsContext, buildId: number, r: Outcome): Promise<void> {
   // The project's warnings go with the first sub-build, beside any of its own (an install's).
-  const subtasks = r.subtasks.map((s, i) => (i === 0 && r.warnings.length ? { ...s, warnings: [...r.warnings, ...(s.warnings ?? [])] } : s));
+  const subtasks = r.subtasks.map((s, i) =>
+    i === 0 && r.warnings.length ? { ...s, warnings: [...r.warnings, ...(s.warnings ?? [])] } : s,
+  );
   await ctx.p.store.db.transaction().execute(async (trx) => {
     await trx
       .updateTable("builds")
@@ -130,9 +185,19 @@ async function finishBuild(ctx: ProjectsContext, buildId: number, r: Outcome): P
       })
       .where("id", "=", buildId)
       .execute();
-    const build = await trx.selectFrom("builds").select(["project_id", "account_id", "auto_deploy"]).where("id", "=", buildId).executeTakeFirstOrThrow();
+    const build = await trx
+      .selectFrom("builds")
+      .select(["project_id", "account_id", "auto_deploy"])
+      .where("id", "=", buildId)
+      .executeTakeFirstOrThrow();
     if (r.status === "SUCCESS" && build.auto_deploy === 1) {
-      const deployId = await recordDeploy(ctx, trx, { projectId: build.project_id, accountId: build.account_id, buildId, userId: null, allowRemovals: false });
+      const deployId = await recordDeploy(ctx, trx, {
+        projectId: build.project_id,
+        accountId: build.account_id,
+        buildId,
+        userId: null,
+        allowRemovals: false,
+      });
       await trx.updateTable("builds").set({ auto_deploy_id: deployId }).where("id", "=", buildId).execute();
     }
   });
@@ -150,7 +215,15 @@ async function failureOf(ctx: ProjectsContext, buildId: number, reason: string):
   if (!row || row.status === "SUCCESS" || row.status === "FAILURE") return undefined;
   const now = ctx.p.clock.now();
   const subtasks = (JSON.parse(row.subbuilds) as Subtask[]).map((s) =>
-    s.status === "SUCCESS" ? s : { ...s, status: "FAILURE" as const, finishedAt: now, errorMessage: s.errorMessage || reason, errors: s.errors.length ? s.errors : [{ message: reason }] },
+    s.status === "SUCCESS"
+      ? s
+      : {
+          ...s,
+          status: "FAILURE" as const,
+          finishedAt: now,
+          errorMessage: s.errorMessage || reason,
+          errors: s.errors.length ? s.errors : [{ message: reason }],
+        },
   );
   return { status: "FAILURE", subtasks, warnings: [], error: reason };
 }

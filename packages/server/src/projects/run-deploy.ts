@@ -26,34 +26,71 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
   const deploy = await db
     .selectFrom("deploys")
     .innerJoin("builds", "builds.id", "deploys.build_id")
-    .select(["deploys.status", "deploys.account_id", "deploys.project_id", "deploys.build_id", "deploys.allow_removals", "deploys.subdeploys", "deploys.started_at", "builds.apps"])
+    .select([
+      "deploys.status",
+      "deploys.account_id",
+      "deploys.project_id",
+      "deploys.build_id",
+      "deploys.allow_removals",
+      "deploys.subdeploys",
+      "deploys.started_at",
+      "builds.apps",
+    ])
     .where("deploys.id", "=", deployId)
     .executeTakeFirst();
   if (!deploy || deploy.status === "SUCCESS" || deploy.status === "FAILURE") return;
   const startedAt = deploy.started_at ?? now();
   const planned = (JSON.parse(deploy.subdeploys) as Subtask[]).map((s) => ({ ...s, status: "DEPLOYING" as const, startedAt }));
-  await db.updateTable("deploys").set({ status: "DEPLOYING", started_at: startedAt, subdeploys: JSON.stringify(planned) }).where("id", "=", deployId).execute();
+  await db
+    .updateTable("deploys")
+    .set({ status: "DEPLOYING", started_at: startedAt, subdeploys: JSON.stringify(planned) })
+    .where("id", "=", deployId)
+    .execute();
 
   const apps = JSON.parse(deploy.apps ?? "[]") as DeployedApp[];
   if (deploy.allow_removals === 0) {
     const removals = await planAppRemovals(db, deploy.account_id, deploy.project_id, apps);
     if (removals.length) {
       const names = removals.map(describeRemoval).join(", ");
-      return failDeploy(ctx, deployId, `Not deployed automatically: this build would remove ${names}. Deploy it explicitly to confirm (sprocket project deploy --build N --force).`, planned, "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS");
+      return failDeploy(
+        ctx,
+        deployId,
+        `Not deployed automatically: this build would remove ${names}. Deploy it explicitly to confirm (sprocket project deploy --build N --force).`,
+        planned,
+        "DeployPipelineErrorType.WARNING_DEPLOY_CONTAINS_REMOVALS",
+      );
     }
   }
   try {
     await db.transaction().execute(async (trx) => {
-      const result = await provisionApps(trx, ctx.p, { accountId: deploy.account_id, projectId: deploy.project_id, buildId: deploy.build_id, apps });
+      const result = await provisionApps(trx, ctx.p, {
+        accountId: deploy.account_id,
+        projectId: deploy.project_id,
+        buildId: deploy.build_id,
+        apps,
+      });
       await crashTestPause(ctx.p.config.testHooks, "deploy", ctx.log);
       const finishedAt = now();
       const secretWarnings = await missingSecrets(trx, deploy.account_id, apps);
       const done = [
-        ...planned.map((s) => ({ ...s, status: "SUCCESS" as const, finishedAt, ...withWarnings(s, s.parent ? undefined : secretWarnings.get(s.name)) })),
+        ...planned.map((s) => ({
+          ...s,
+          status: "SUCCESS" as const,
+          finishedAt,
+          ...withWarnings(s, s.parent ? undefined : secretWarnings.get(s.name)),
+        })),
         ...result.removed.map((uid) => ({ ...appSubdeploy(uid, "REMOVE"), status: "SUCCESS" as const, startedAt, finishedAt })),
       ];
-      await trx.updateTable("projects").set({ deployed_build_id: deploy.build_id, updated_at: finishedAt }).where("id", "=", deploy.project_id).execute();
-      await trx.updateTable("deploys").set({ status: "SUCCESS", finished_at: finishedAt, subdeploys: JSON.stringify(done) }).where("id", "=", deployId).execute();
+      await trx
+        .updateTable("projects")
+        .set({ deployed_build_id: deploy.build_id, updated_at: finishedAt })
+        .where("id", "=", deploy.project_id)
+        .execute();
+      await trx
+        .updateTable("deploys")
+        .set({ status: "SUCCESS", finished_at: finishedAt, subdeploys: JSON.stringify(done) })
+        .where("id", "=", deployId)
+        .execute();
     });
     // Tokens minted and apps removed are what they are now; every node also drops its cache on the deploy notice.
     ctx.p.apps.tokens.invalidate();

@@ -39,7 +39,10 @@ export function subtaskJson(s: Subtask, kind: "build" | "deploy") {
     visible: true,
     ...(s.action ? { action: s.action } : {}),
     errorMessage: s.errorMessage,
-    standardError: s.errors.length || s.subCategory ? { subCategory: s.subCategory ?? null, errors: s.errors.map((e) => ({ message: e.message, context: e })) } : null,
+    standardError:
+      s.errors.length || s.subCategory
+        ? { subCategory: s.subCategory ?? null, errors: s.errors.map((e) => ({ message: e.message, context: e })) }
+        : null,
     rootPath: s.rootPath,
     startedAt: iso(s.startedAt),
     finishedAt: iso(s.finishedAt),

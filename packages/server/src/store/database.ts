@@ -22,7 +22,12 @@ export interface Store {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 /** Every connection to the store's file is set up alike: the server's, and the log writer thread's (which waits longer). */
-export const sqlitePragmas = (busyTimeoutMs: number) => ["journal_mode = WAL", "synchronous = NORMAL", "foreign_keys = ON", `busy_timeout = ${busyTimeoutMs}`];
+export const sqlitePragmas = (busyTimeoutMs: number) => [
+  "journal_mode = WAL",
+  "synchronous = NORMAL",
+  "foreign_keys = ON",
+  `busy_timeout = ${busyTimeoutMs}`,
+];
 
 export function openSqlite(file: string): Store {
   fs.mkdirSync(path.dirname(file), { recursive: true });

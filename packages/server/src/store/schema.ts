@@ -78,4 +78,5 @@ export interface AccountTables {
 }
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
-export interface Database extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables, ClusterTables, WebhookTables {}
+export interface Database
+  extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables, ClusterTables, WebhookTables {}

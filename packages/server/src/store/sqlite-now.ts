@@ -66,8 +66,10 @@ class TrackedSqliteDriver implements Driver {
   commitTransaction = (c: DatabaseConnection) => this.inner.commitTransaction(c);
   rollbackTransaction = (c: DatabaseConnection) => this.inner.rollbackTransaction(c);
   savepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) => this.inner.savepoint(c, name, compile);
-  rollbackToSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) => this.inner.rollbackToSavepoint(c, name, compile);
-  releaseSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) => this.inner.releaseSavepoint(c, name, compile);
+  rollbackToSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) =>
+    this.inner.rollbackToSavepoint(c, name, compile);
+  releaseSavepoint = (c: DatabaseConnection, name: string, compile: QueryCompiler["compileQuery"]) =>
+    this.inner.releaseSavepoint(c, name, compile);
   destroy = async () => {
     this.endSnapshot();
     await this.inner.destroy();

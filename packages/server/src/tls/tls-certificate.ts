@@ -32,7 +32,12 @@ const RENEW_BEFORE_MS = 24 * 60 * 60 * 1000;
  * certificate kept in `<dataDir>/tls/` and reused across starts. It is made anew when missing, about to expire, or
  * not covering one of `hosts`.
  */
-export async function loadOrCreateCertificate(opts: { dataDir: string; certFile?: string | undefined; keyFile?: string | undefined; hosts?: string[] }): Promise<TlsMaterial> {
+export async function loadOrCreateCertificate(opts: {
+  dataDir: string;
+  certFile?: string | undefined;
+  keyFile?: string | undefined;
+  hosts?: string[];
+}): Promise<TlsMaterial> {
   if (opts.certFile && opts.keyFile) return readOperatorCertificate(path.resolve(opts.certFile), path.resolve(opts.keyFile));
   const dir = path.join(opts.dataDir, "tls");
   const certPath = path.join(dir, "cert.pem");

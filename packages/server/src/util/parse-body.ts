@@ -3,7 +3,10 @@ import { invalid } from "../errors/domain-error";
 
 /** Validates a request body and names every field that is wrong. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  if (body === null) throw invalid(`Invalid request body for ${what}: the body is JSON null; send a JSON object.`, [{ message: "body: null", in: "body", code: "NULL_BODY" }]);
+  if (body === null)
+    throw invalid(`Invalid request body for ${what}: the body is JSON null; send a JSON object.`, [
+      { message: "body: null", in: "body", code: "NULL_BODY" },
+    ]);
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const errors = result.error.issues.map((i) => ({

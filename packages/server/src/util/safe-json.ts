@@ -37,6 +37,10 @@ function refusePoisonedKeys(root: unknown): void {
 }
 
 const poisoned = (key: string) =>
-  new DomainError("invalid", `Invalid input JSON: the body holds a "${key}" key, which is never accepted (it could replace an object's prototype).`, {
-    errors: [{ message: `"${key}" key in the body`, code: "PROTOTYPE_POISONING", in: key }],
-  });
+  new DomainError(
+    "invalid",
+    `Invalid input JSON: the body holds a "${key}" key, which is never accepted (it could replace an object's prototype).`,
+    {
+      errors: [{ message: `"${key}" key in the body`, code: "PROTOTYPE_POISONING", in: key }],
+    },
+  );

@@ -62,7 +62,13 @@ export function deliveryJobHandler(p: Platform): JobHandler<DeliveryJob> {
       "content-type": "application/json",
       "user-agent": "Sprocket-Webhooks",
       [TIMESTAMP_HEADER]: String(timestamp),
-      [SIGNATURE_HEADER]: signatureV3({ clientSecret: await appClientSecret(p, job.appId), method: "POST", uri: url.href, body, timestamp }),
+      [SIGNATURE_HEADER]: signatureV3({
+        clientSecret: await appClientSecret(p, job.appId),
+        method: "POST",
+        uri: url.href,
+        body,
+        timestamp,
+      }),
       "X-HubSpot-Signature-Version": "v3",
       "X-HubSpot-Timeout-Millis": String(DELIVERY_TIMEOUT_MS),
     };

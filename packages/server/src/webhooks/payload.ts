@@ -30,7 +30,12 @@ export interface WebhookEvent {
   isPrimaryAssociation?: boolean;
 }
 
-const CHANGE_FLAGS: Partial<Record<CrmEvent["kind"], string>> = { creation: "CREATED", deletion: "DELETED", merge: "MERGED", restore: "RESTORED" };
+const CHANGE_FLAGS: Partial<Record<CrmEvent["kind"], string>> = {
+  creation: "CREATED",
+  deletion: "DELETED",
+  merge: "MERGED",
+  restore: "RESTORED",
+};
 
 /** The event as HubSpot words it for this subscription: generic subscriptions name the object type in `objectTypeId`. */
 export function webhookEvent(event: CrmEvent, s: Subscription, appId: number): WebhookEvent {
@@ -50,9 +55,17 @@ export function webhookEvent(event: CrmEvent, s: Subscription, appId: number): W
     ...(event.sourceId ? { sourceId: event.sourceId } : {}),
     // HubSpot sends an emptied property's value as "".
     ...(event.kind === "propertyChange" ? { propertyName: event.propertyName, propertyValue: event.propertyValue ?? "" } : {}),
-    ...(event.kind === "merge" ? { primaryObjectId: event.primaryObjectId, mergedObjectIds: event.mergedObjectIds, newObjectId: event.primaryObjectId } : {}),
+    ...(event.kind === "merge"
+      ? { primaryObjectId: event.primaryObjectId, mergedObjectIds: event.mergedObjectIds, newObjectId: event.primaryObjectId }
+      : {}),
     ...(event.kind === "associationChange"
-      ? { associationType: event.associationType, fromObjectId: event.objectId, toObjectId: event.toObjectId, associationRemoved: event.associationRemoved, isPrimaryAssociation: false }
+      ? {
+          associationType: event.associationType,
+          fromObjectId: event.objectId,
+          toObjectId: event.toObjectId,
+          associationRemoved: event.associationRemoved,
+          isPrimaryAssociation: false,
+        }
       : {}),
   };
 }

@@ -27,7 +27,10 @@ export const webhookRoutes =
       let q = p.store.db.selectFrom("webhook_deliveries").selectAll().where("app_id", "=", found.id).where("account_id", "=", accountId);
       if (query.outcome) q = q.where("outcome", "=", query.outcome);
       if (query.before) q = q.where("id", "<", query.before);
-      const rows = await q.orderBy("id", "desc").limit(query.limit + 1).execute();
+      const rows = await q
+        .orderBy("id", "desc")
+        .limit(query.limit + 1)
+        .execute();
       const page = rows.slice(0, query.limit);
       return {
         results: page.map((r) => ({

@@ -53,7 +53,14 @@ function toSubscription(appId: number, uid: string, list: string, index: number,
   const generic = prefix === "object";
   const type = findObjectType(generic ? (s.objectType ?? s.objectName ?? "") : prefix);
   if (!type) return undefined;
-  return { id: subscriptionId(appId, uid, list, index), subscriptionType: s.subscriptionType, kind, objectTypeId: type.id, propertyName: s.propertyName, generic };
+  return {
+    id: subscriptionId(appId, uid, list, index),
+    subscriptionType: s.subscriptionType,
+    kind,
+    objectTypeId: type.id,
+    propertyName: s.propertyName,
+    generic,
+  };
 }
 
 export function parseComponent(appId: number, stored: StoredComponent): AppWebhooks {

@@ -33,8 +33,9 @@ export async function followCrmEventsForWebhooks(p: Platform): Promise<() => voi
     await p.jobs.enqueue(p.store.db, DELIVERY_JOB, job);
     p.jobs.wake();
   };
-  const batcher = new EventBatcher(p.config.webhooks.batchMs, (batch) =>
-    void queue(batch).catch((err: unknown) => log.error({ err, appId: batch.app.appId }, "could not queue a webhook delivery")),
+  const batcher = new EventBatcher(
+    p.config.webhooks.batchMs,
+    (batch) => void queue(batch).catch((err: unknown) => log.error({ err, appId: batch.app.appId }, "could not queue a webhook delivery")),
   );
   const route = async (events: readonly CrmEvent[]) => {
     const apps = await subscriptions.of(events[0]!.accountId);
@@ -45,7 +46,9 @@ export async function followCrmEventsForWebhooks(p: Platform): Promise<() => voi
     }
   };
   const stopDeploys = await p.cluster.onDeploy((notice) => subscriptions.invalidate(notice.accountId));
-  const stopEvents = p.crm.events.subscribe((events) => void route(events).catch((err: unknown) => log.error({ err }, "could not match CRM events to webhook subscriptions")));
+  const stopEvents = p.crm.events.subscribe(
+    (events) => void route(events).catch((err: unknown) => log.error({ err }, "could not match CRM events to webhook subscriptions")),
+  );
   return () => {
     stopEvents();
     stopDeploys();

@@ -24,11 +24,19 @@ export const ALL_CRM_SCOPES = [
 
 /** Lifts an account's API limits so suites that make hundreds of calls are not throttled. */
 export async function liftLimits(server: TestServer, accountId: number): Promise<void> {
-  await server.platform.store.db.updateTable("accounts").set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 }).where("id", "=", accountId).execute();
+  await server.platform.store.db
+    .updateTable("accounts")
+    .set({ api_limit_ten_secondly: 1_000_000, search_limit_secondly: 100_000 })
+    .where("id", "=", accountId)
+    .execute();
 }
 
 /** The official SDK pointed at the test server with a real private-app token. */
-export async function crmClient(server: TestServer, accountId: number, scopes: string[] = ALL_CRM_SCOPES): Promise<{ client: Client; token: string }> {
+export async function crmClient(
+  server: TestServer,
+  accountId: number,
+  scopes: string[] = ALL_CRM_SCOPES,
+): Promise<{ client: Client; token: string }> {
   const { token } = await createTestApp(server.platform, accountId, { scopes });
   return { client: new Client({ accessToken: token, basePath: server.url }), token };
 }

@@ -67,13 +67,22 @@ export async function startGitHttpServer(root: string): Promise<GitHttpServer> {
 }
 
 const git = (cwd: string, ...args: string[]) =>
-  execFileSync("git", ["-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com", ...args], { cwd, encoding: "utf8", env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" } }).trim();
+  execFileSync("git", ["-c", "user.name=Ada Lovelace", "-c", "user.email=ada@example.com", ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" },
+  }).trim();
 
 /**
  * Makes `<root>/<name>.git` from a working tree: `files` (path → content) and `links` (path → symbolic link target),
  * committed on main with `message`. Returns the commit's hash; the bare repository serves any commit by hash.
  */
-export function commitRepository(root: string, name: string, tree: { files: Record<string, string>; links?: Record<string, string>; from?: string }, message = "First version"): string {
+export function commitRepository(
+  root: string,
+  name: string,
+  tree: { files: Record<string, string>; links?: Record<string, string>; from?: string },
+  message = "First version",
+): string {
   const work = fs.mkdtempSync(path.join(root, `${name}-work-`));
   if (tree.from) fs.cpSync(tree.from, work, { recursive: true });
   for (const [file, content] of Object.entries(tree.files)) {
@@ -112,7 +121,12 @@ export async function startRedirectServer(target: string): Promise<GitHttpServer
 
 /** A GitHub-format push event for `commit` on main, and its X-Hub-Signature-256 header for `secret`. */
 export function signedPush(commit: string, secret: string): { body: string; headers: Record<string, string> } {
-  const body = JSON.stringify({ ref: "refs/heads/main", after: commit, repository: { name: "repo", owner: { login: "acme" } }, head_commit: { id: commit, message: "push" } });
+  const body = JSON.stringify({
+    ref: "refs/heads/main",
+    after: commit,
+    repository: { name: "repo", owner: { login: "acme" } },
+    head_commit: { id: commit, message: "push" },
+  });
   const signature = `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
   return { body, headers: { "content-type": "application/json", "x-github-event": "push", "x-hub-signature-256": signature } };
 }

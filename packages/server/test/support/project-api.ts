@@ -38,7 +38,11 @@ export class ProjectApi {
     return this.token;
   }
 
-  async call(method: string, url: string, opts: { body?: unknown; form?: FormData; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+  async call(
+    method: string,
+    url: string,
+    opts: { body?: unknown; form?: FormData; headers?: Record<string, string> } = {},
+  ): Promise<ApiResponse> {
     const headers: Record<string, string> = { authorization: `Bearer ${await this.bearer()}`, ...opts.headers };
     let body: string | FormData | undefined;
     if (opts.form) body = opts.form;
@@ -53,7 +57,11 @@ export class ProjectApi {
   }
 
   /** `hs project upload` for platform versions before 2025.2: the zip and the form fields. */
-  upload(name: string, zip: Buffer, fields: { platformVersion: string | undefined; uploadMessage?: string; skipAutoDeploy?: boolean }): Promise<ApiResponse> {
+  upload(
+    name: string,
+    zip: Buffer,
+    fields: { platformVersion: string | undefined; uploadMessage?: string; skipAutoDeploy?: boolean },
+  ): Promise<ApiResponse> {
     const form = new FormData();
     form.set("file", new Blob([new Uint8Array(zip)], { type: "application/zip" }), "project.zip");
     // HubSpot's CLI leaves the field out when hsproject.json names no platform version.
@@ -90,7 +98,11 @@ export function zipFixtureSource(fixture: string): Promise<Buffer> {
 
 /** Uploads a project folder (with hsproject.json) as HubSpot's CLI does and waits until its build is live. */
 export async function deployProjectDir(api: ProjectApi, dir: string): Promise<{ buildId: number }> {
-  const config = JSON.parse(readFileSync(path.join(dir, "hsproject.json"), "utf8")) as { name: string; srcDir: string; platformVersion: string };
+  const config = JSON.parse(readFileSync(path.join(dir, "hsproject.json"), "utf8")) as {
+    name: string;
+    srcDir: string;
+    platformVersion: string;
+  };
   const existing = await api.call("GET", `/developer/projects/v1/by-name/${encodeURIComponent(config.name)}`);
   if (existing.status === 404) await api.call("POST", "/developer/projects/v1", { body: { name: config.name } });
   const zip = await zipDirectory(path.join(dir, config.srcDir), { ignore: hubspotUploadIgnore });

@@ -33,7 +33,12 @@ export interface ServerProcess {
  * The real `sprocket server start` as a child process, ready when it has printed its banner and /healthz answers; with
  * test hooks, the same start through server-with-hooks.ts (no flag or setting of the CLI can turn a hook on).
  */
-export async function spawnServer(opts: { port: number; dataDir: string; env: NodeJS.ProcessEnv; testHooks?: TestHooks }): Promise<ServerProcess> {
+export async function spawnServer(opts: {
+  port: number;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  testHooks?: TestHooks;
+}): Promise<ServerProcess> {
   const args = opts.testHooks
     ? ["--import", "tsx", WITH_HOOKS, String(opts.port), opts.dataDir, JSON.stringify(opts.testHooks)]
     : [CLI, "server", "start", "--port", String(opts.port), "--data-dir", opts.dataDir];
@@ -51,7 +56,12 @@ export async function spawnServer(opts: { port: number; dataDir: string; env: No
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited: ${out}`);
     // The banner comes after the first-start bootstrap (account and key) is written.
-    const up = out.includes("Sprocket is running") && (await fetch(`${url}/healthz`).then((r) => r.ok, () => false));
+    const up =
+      out.includes("Sprocket is running") &&
+      (await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
     if (up) break;
     if (Date.now() > until) throw new Error(`the server did not start: ${out}`);
     await new Promise((r) => setTimeout(r, 100));

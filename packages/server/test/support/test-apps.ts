@@ -13,7 +13,9 @@ export async function createTestApp(
   const uid = opts.uid ?? `test-app-${Math.random().toString(36).slice(2, 10)}`;
   const projectId = opts.projectId ?? nextProject++;
   const app: DeployedApp = { uid, name: uid, description: "", scopes: opts.scopes, cards: [], functions: [], ...opts.app };
-  const { appIds } = await p.store.db.transaction().execute((trx) => provisionApps(trx, p, { accountId, projectId, buildId: 1, apps: [app] }));
+  const { appIds } = await p.store.db
+    .transaction()
+    .execute((trx) => provisionApps(trx, p, { accountId, projectId, buildId: 1, apps: [app] }));
   const appId = appIds[uid]!;
   return { appId, token: (await revealAppToken(p, appId))!, projectId };
 }

@@ -75,7 +75,12 @@ const WEBHOOK_FIXTURES = {
 };
 
 /** Deploys a webhooks fixture with its targetUrl pointed at `targetUrl`; answers the deployed app's id. */
-export async function deployWebhooksApp(api: ProjectApi, targetUrl: string, findAppId: (uid: string) => Promise<number>, fixture: keyof typeof WEBHOOK_FIXTURES = "webhooks-app"): Promise<number> {
+export async function deployWebhooksApp(
+  api: ProjectApi,
+  targetUrl: string,
+  findAppId: (uid: string) => Promise<number>,
+  fixture: keyof typeof WEBHOOK_FIXTURES = "webhooks-app",
+): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "sprocket-webhooks-app-"));
   const { file, appUid } = WEBHOOK_FIXTURES[fixture];
   try {

@@ -68,7 +68,12 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
         {token ? (
           <Stack gap="xs">
             <Group gap="sm" wrap="nowrap">
-              <Code data-testid="app-token" fz="sm" style={{ wordBreak: "break-all" }} aria-label={revealed ? "Access token" : "Access token (hidden)"}>
+              <Code
+                data-testid="app-token"
+                fz="sm"
+                style={{ wordBreak: "break-all" }}
+                aria-label={revealed ? "Access token" : "Access token (hidden)"}
+              >
                 {revealed ?? token.current.masked}
               </Code>
               {revealed ? (
@@ -76,7 +81,13 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
                   Hide
                 </Button>
               ) : (
-                <Button variant="default" size="xs" loading={reveal.isPending} onClick={() => reveal.mutate()} aria-label="Show access token">
+                <Button
+                  variant="default"
+                  size="xs"
+                  loading={reveal.isPending}
+                  onClick={() => reveal.mutate()}
+                  aria-label="Show access token"
+                >
                   Show
                 </Button>
               )}
@@ -172,7 +183,13 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
             <Text size="sm">
               Type <b>{app.name}</b> to confirm.
             </Text>
-            <TextInput label="App name" value={typedName} onChange={(e) => setTypedName(e.currentTarget.value)} data-autofocus autoComplete="off" />
+            <TextInput
+              label="App name"
+              value={typedName}
+              onChange={(e) => setTypedName(e.currentTarget.value)}
+              data-autofocus
+              autoComplete="off"
+            />
             {remove.error ? <ErrorNotice error={remove.error} /> : null}
             <Group justify="flex-end">
               <Button variant="default" onClick={() => setConfirmDelete(false)}>

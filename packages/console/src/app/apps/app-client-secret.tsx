@@ -18,8 +18,8 @@ export function AppClientSecret({ appId }: { appId: number }) {
         Client secret
       </Title>
       <Text size="sm" c="dimmed" mb="sm">
-        Requests your cards send with hubspot.fetch carry an X-HubSpot-Signature-v3 header made with this secret: check it in
-        your backend to know they come from this app. Viewing it is recorded in the app's security log.
+        Requests your cards send with hubspot.fetch carry an X-HubSpot-Signature-v3 header made with this secret: check it in your backend
+        to know they come from this app. Viewing it is recorded in the app's security log.
       </Text>
       <Group gap="sm" wrap="nowrap">
         <Code data-testid="app-client-secret" fz="sm" aria-label={shown ? "Client secret" : "Client secret (hidden)"}>

@@ -15,7 +15,8 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
   const overview = useOverview(app.appId, "1w");
   const cards = app.components.filter((c) => c.kind === "card");
   const functions = app.components.filter((c) => c.kind === "function");
-  if (cards.length === 0 && functions.length === 0) return <EmptyState title="No extensions">This app's build holds no cards or functions.</EmptyState>;
+  if (cards.length === 0 && functions.length === 0)
+    return <EmptyState title="No extensions">This app's build holds no cards or functions.</EmptyState>;
   const stats = new Map((overview.data?.cards ?? []).map((c) => [c.cardUid, c]));
   const logsOf = (type: string) => `${paths.privateApp(accountId, app.appId, "logs")}?type=${type}`;
   const count = (n: number | undefined) => (overview.isPending ? "…" : String(n ?? 0));
@@ -63,7 +64,12 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
                     <Table.Td data-testid="card-renders">{count(s?.renders)}</Table.Td>
                     <Table.Td>
                       {errors > 0 ? (
-                        <Anchor component={Link} href={logsOf("extensions")} size="sm" aria-label={`${errors} errors: open the extension logs`}>
+                        <Anchor
+                          component={Link}
+                          href={logsOf("extensions")}
+                          size="sm"
+                          aria-label={`${errors} errors: open the extension logs`}
+                        >
                           <Badge color="red" variant="light" style={{ cursor: "pointer" }}>
                             {errors}
                           </Badge>
@@ -72,7 +78,9 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
                         count(errors)
                       )}
                     </Table.Td>
-                    <Table.Td>{s?.lastRenderAt ? formatDate(s.lastRenderAt) : overview.isPending ? <Loading label="" /> : "None this week"}</Table.Td>
+                    <Table.Td>
+                      {s?.lastRenderAt ? formatDate(s.lastRenderAt) : overview.isPending ? <Loading label="" /> : "None this week"}
+                    </Table.Td>
                   </Table.Tr>
                 );
               })}
@@ -109,7 +117,9 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
                         {fn.name}
                       </Anchor>
                     </Table.Td>
-                    <Table.Td>{endpoint ? `${endpoint.methods.join(", ")} ${endpoint.url ?? `/_hcms/api/${endpoint.path}`}` : "—"}</Table.Td>
+                    <Table.Td>
+                      {endpoint ? `${endpoint.methods.join(", ")} ${endpoint.url ?? `/_hcms/api/${endpoint.path}`}` : "—"}
+                    </Table.Td>
                     <Table.Td>{list(fn.config.secrets)}</Table.Td>
                     <Table.Td>#{fn.buildId}</Table.Td>
                   </Table.Tr>

@@ -20,7 +20,16 @@ export function AppHomeNav() {
       {homes.map((home) => {
         const href = paths.appHome(accountId, home.appId);
         const active = location === href;
-        return <NavLink key={home.appId} component={Link} href={href} label={home.appName} active={active} aria-current={active ? "page" : undefined} />;
+        return (
+          <NavLink
+            key={home.appId}
+            component={Link}
+            href={href}
+            label={home.appName}
+            active={active}
+            aria-current={active ? "page" : undefined}
+          />
+        );
       })}
     </div>
   );

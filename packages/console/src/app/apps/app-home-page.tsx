@@ -21,7 +21,8 @@ export default function AppHomePage({ params }: { params: { appId: string } }) {
   if (!home)
     return (
       <EmptyState title="No app home page">
-        App {appId} has no home page in its live build. A 2025.2 project gives it one with a <code>page</code> component in location <code>home</code>.
+        App {appId} has no home page in its live build. A 2025.2 project gives it one with a <code>page</code> component in location{" "}
+        <code>home</code>.
       </EmptyState>
     );
   return (

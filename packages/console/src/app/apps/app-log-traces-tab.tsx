@@ -22,7 +22,12 @@ interface Row {
   line?: { level: string; message: string };
 }
 
-const kindColor: Record<LogEvent["kind"], string> = { "extension-event": "violet", "function-run": "blue", "api-call": "cyan", "security-event": "gray" };
+const kindColor: Record<LogEvent["kind"], string> = {
+  "extension-event": "violet",
+  "function-run": "blue",
+  "api-call": "cyan",
+  "security-event": "gray",
+};
 
 /** The tree, depth first, with each span's log lines under it. */
 function flatten(spans: TraceSpan[], depth = 0, out: Row[] = []): Row[] {
@@ -30,7 +35,9 @@ function flatten(spans: TraceSpan[], depth = 0, out: Row[] = []): Row[] {
     out.push({ key: span.spanId, depth, span });
     const lines = [
       ...span.logs.flatMap((l) => (l.kind === "extension-event" ? [{ level: l.level, message: l.message }] : [])),
-      ...(span.event?.kind === "function-run" ? (span.event.logs ?? []).map((l) => ({ level: l.level.toUpperCase(), message: l.message })) : []),
+      ...(span.event?.kind === "function-run"
+        ? (span.event.logs ?? []).map((l) => ({ level: l.level.toUpperCase(), message: l.message }))
+        : []),
     ];
     lines.forEach((line, i) => out.push({ key: `${span.spanId}-log-${i}`, depth: depth + 1, span, line }));
     flatten(span.children, depth + 1, out);
@@ -41,10 +48,21 @@ function flatten(spans: TraceSpan[], depth = 0, out: Row[] = []): Row[] {
 function Bar({ span, total }: { span: TraceSpan; total: number }) {
   const left = total > 0 ? (span.offsetMs / total) * 100 : 0;
   const width = total > 0 ? Math.max((span.durationMs / total) * 100, 0.6) : 100;
-  const color = span.status === "ERROR" ? "var(--mantine-color-red-6)" : `var(--mantine-color-${span.event ? kindColor[span.event.kind] : "gray"}-6)`;
+  const color =
+    span.status === "ERROR" ? "var(--mantine-color-red-6)" : `var(--mantine-color-${span.event ? kindColor[span.event.kind] : "gray"}-6)`;
   return (
     <Box pos="relative" h={14} bg="var(--mantine-color-gray-1)" style={{ borderRadius: 3 }} aria-hidden="true">
-      <Box pos="absolute" top={0} h={14} style={{ left: `${Math.min(left, 99.4)}%`, width: `${Math.min(width, 100 - Math.min(left, 99.4))}%`, background: color, borderRadius: 3 }} />
+      <Box
+        pos="absolute"
+        top={0}
+        h={14}
+        style={{
+          left: `${Math.min(left, 99.4)}%`,
+          width: `${Math.min(width, 100 - Math.min(left, 99.4))}%`,
+          background: color,
+          borderRadius: 3,
+        }}
+      />
     </Box>
   );
 }
@@ -181,8 +199,8 @@ export function AppLogTracesTab({ app }: { app: PrivateAppDetail }) {
         <Loading label="Loading trace" />
       ) : isNotFound(trace.error) ? (
         <NotFound title="Trace not found" back={{ href: paths.privateApp(accountId, app.appId, "logs"), label: `${app.name}'s logs` }}>
-          {app.name} has no events with trace ID {traceId}. Traces are kept as long as the app's logs; the events of a trace that just happened
-          may take a moment to arrive.
+          {app.name} has no events with trace ID {traceId}. Traces are kept as long as the app's logs; the events of a trace that just
+          happened may take a moment to arrive.
         </NotFound>
       ) : trace.isError ? (
         <ErrorNotice error={trace.error} title="No trace" />
@@ -193,7 +211,8 @@ export function AppLogTracesTab({ app }: { app: PrivateAppDetail }) {
               Trace <Code>{trace.data.traceId}</Code>
             </Text>
             <Text size="sm" data-testid="trace-summary">
-              {trace.data.eventCount} {trace.data.eventCount === 1 ? "event" : "events"} over {formatMs(trace.data.durationMs)}, started {formatDate(trace.data.startedAt)}
+              {trace.data.eventCount} {trace.data.eventCount === 1 ? "event" : "events"} over {formatMs(trace.data.durationMs)}, started{" "}
+              {formatDate(trace.data.startedAt)}
             </Text>
           </Group>
           <Waterfall trace={trace.data} onOpen={setOpen} />

@@ -10,7 +10,17 @@ import { EmptyState, ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 import { FILTERS_BY_KIND, LOG_KINDS, type LogEvent, type LogKind, type LogPage, type PrivateAppDetail } from "@sprocket/contract";
 import { LogDetailDrawer } from "./log-detail-drawer";
-import { filterQuery, levels, matchesFilters, methods, noFilters, searchHints, sinceOptions, statusOptions, type LogFilters } from "./log-filters";
+import {
+  filterQuery,
+  levels,
+  matchesFilters,
+  methods,
+  noFilters,
+  searchHints,
+  sinceOptions,
+  statusOptions,
+  type LogFilters,
+} from "./log-filters";
 import { useLogStream, type StreamState } from "./log-stream";
 import { LogTable } from "./log-table";
 import { logKindLabels } from "./log-types";
@@ -19,7 +29,13 @@ const PAGE_SIZE = 100;
 /** Select options cannot be empty strings; this stands for "no filter". */
 const ANY = "any";
 
-function FilterSelect(props: { label: string; value: string; options: Array<{ value: string; label: string }>; onChange: (value: string) => void; w?: number }) {
+function FilterSelect(props: {
+  label: string;
+  value: string;
+  options: Array<{ value: string; label: string }>;
+  onChange: (value: string) => void;
+  w?: number;
+}) {
   return (
     <Select
       label={props.label}
@@ -34,7 +50,12 @@ function FilterSelect(props: { label: string; value: string; options: Array<{ va
   );
 }
 
-const liveLabels: Record<StreamState, string> = { off: "", connecting: "Connecting…", following: "Following new events", reconnecting: "Reconnecting…" };
+const liveLabels: Record<StreamState, string> = {
+  off: "",
+  connecting: "Connecting…",
+  following: "Following new events",
+  reconnecting: "Reconnecting…",
+};
 
 function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
   const { accountId } = useSession();
@@ -93,12 +114,52 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
     <Stack gap="sm">
       <Group gap="sm" align="flex-end" role="search" aria-label={`Filter ${logKindLabels[kind]} logs`}>
         <FilterSelect label="Time" value={filters.since} options={sinceOptions} onChange={set("since")} />
-        {applies.includes("status") ? <FilterSelect label={kind === "api-calls" ? "Status" : kind === "functions" ? "Outcome" : "Event"} value={filters.status} options={statusOptions[kind]} onChange={set("status")} /> : null}
-        {applies.includes("method") ? <FilterSelect label="Method" w={110} value={filters.method} options={[{ value: "", label: "Any method" }, ...methods.map((m) => ({ value: m, label: m }))]} onChange={set("method")} /> : null}
-        {applies.includes("function") ? <FilterSelect label="Function" value={filters.function} options={[{ value: "", label: "Any function" }, ...functions]} onChange={set("function")} /> : null}
-        {applies.includes("level") ? <FilterSelect label="Level" w={110} value={filters.level} options={[{ value: "", label: "Any level" }, ...levels.map((l) => ({ value: l, label: l }))]} onChange={set("level")} /> : null}
-        {applies.includes("card") ? <FilterSelect label="Card" value={filters.card} options={[{ value: "", label: "Any card" }, ...cards]} onChange={set("card")} /> : null}
-        <TextInput label="Search" size="xs" placeholder={searchHints[kind]} value={search} onChange={(e) => setSearch(e.currentTarget.value)} style={{ flex: 1, minWidth: 160 }} type="search" />
+        {applies.includes("status") ? (
+          <FilterSelect
+            label={kind === "api-calls" ? "Status" : kind === "functions" ? "Outcome" : "Event"}
+            value={filters.status}
+            options={statusOptions[kind]}
+            onChange={set("status")}
+          />
+        ) : null}
+        {applies.includes("method") ? (
+          <FilterSelect
+            label="Method"
+            w={110}
+            value={filters.method}
+            options={[{ value: "", label: "Any method" }, ...methods.map((m) => ({ value: m, label: m }))]}
+            onChange={set("method")}
+          />
+        ) : null}
+        {applies.includes("function") ? (
+          <FilterSelect
+            label="Function"
+            value={filters.function}
+            options={[{ value: "", label: "Any function" }, ...functions]}
+            onChange={set("function")}
+          />
+        ) : null}
+        {applies.includes("level") ? (
+          <FilterSelect
+            label="Level"
+            w={110}
+            value={filters.level}
+            options={[{ value: "", label: "Any level" }, ...levels.map((l) => ({ value: l, label: l }))]}
+            onChange={set("level")}
+          />
+        ) : null}
+        {applies.includes("card") ? (
+          <FilterSelect label="Card" value={filters.card} options={[{ value: "", label: "Any card" }, ...cards]} onChange={set("card")} />
+        ) : null}
+        <TextInput
+          label="Search"
+          size="xs"
+          placeholder={searchHints[kind]}
+          value={search}
+          onChange={(e) => setSearch(e.currentTarget.value)}
+          style={{ flex: 1, minWidth: 160 }}
+          type="search"
+        />
         <Switch label="Live" checked={liveOn} onChange={(e) => setLiveOn(e.currentTarget.checked)} mb={6} />
       </Group>
       <Group gap="xs" aria-live="polite" mih={20}>
@@ -125,7 +186,14 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
           <EmptyState title="No events yet">Events appear here once the app is used.</EmptyState>
         )
       ) : (
-        <LogTable kind={kind} rows={rows} onOpen={setOpen} hasMore={list.hasNextPage} loadingMore={list.isFetchingNextPage} loadMore={loadMore} />
+        <LogTable
+          kind={kind}
+          rows={rows}
+          onOpen={setOpen}
+          hasMore={list.hasNextPage}
+          loadingMore={list.isFetchingNextPage}
+          loadMore={loadMore}
+        />
       )}
       <LogDetailDrawer event={open} appId={app.appId} onClose={() => setOpen(null)} />
     </Stack>

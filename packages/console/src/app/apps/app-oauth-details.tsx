@@ -4,7 +4,11 @@ import type { AppAuth } from "@sprocket/contract";
 
 /** HubSpot's install URL for the app: the first redirect URL, the required scopes, the optional ones apart. */
 function installUrl(auth: Extract<AppAuth, { type: "oauth" }>): string {
-  const params = new URLSearchParams({ client_id: auth.clientId ?? "", redirect_uri: auth.redirectUrls[0] ?? "", scope: auth.requiredScopes.join(" ") });
+  const params = new URLSearchParams({
+    client_id: auth.clientId ?? "",
+    redirect_uri: auth.redirectUrls[0] ?? "",
+    scope: auth.requiredScopes.join(" "),
+  });
   if (auth.optionalScopes.length) params.set("optional_scope", auth.optionalScopes.join(" "));
   return `${window.location.origin}/oauth/authorize?${params}`;
 }
@@ -17,8 +21,8 @@ export function AppOAuthDetails({ auth }: { auth: Extract<AppAuth, { type: "oaut
       </Title>
       <Stack gap="xs">
         <Text size="sm">
-          Accounts install this app ({auth.distribution} distribution); its backend exchanges the code at <Code>POST /oauth/v1/token</Code> with the client id and
-          the client secret below.
+          Accounts install this app ({auth.distribution} distribution); its backend exchanges the code at <Code>POST /oauth/v1/token</Code>{" "}
+          with the client id and the client secret below.
         </Text>
         <Text size="sm">
           Client id <Code data-testid="app-client-id">{auth.clientId}</Code>

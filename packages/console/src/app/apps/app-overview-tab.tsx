@@ -13,7 +13,13 @@ const OverviewCharts = lazy(() => import("./overview-charts"));
 
 const rangeLabels: Record<OverviewRange, string> = { "1h": "Last hour", "1d": "Last day", "1w": "Last week" };
 
-export const overviewQueryKey = (accountId: number, appId: number, range: OverviewRange) => ["private-app", accountId, String(appId), "overview", range];
+export const overviewQueryKey = (accountId: number, appId: number, range: OverviewRange) => [
+  "private-app",
+  accountId,
+  String(appId),
+  "overview",
+  range,
+];
 
 export function useOverview(appId: number, range: OverviewRange) {
   const { accountId } = useSession();
@@ -92,7 +98,12 @@ export function AppOverviewTab({ app }: { app: PrivateAppDetail }) {
       ) : (
         <>
           <SimpleGrid cols={{ base: 2, md: 4 }}>
-            <Stat testId="total-api-calls" label="API calls" value={count(overview.data.totals.apiCalls)} detail={`${count(overview.data.totals.apiErrors)} failed`} />
+            <Stat
+              testId="total-api-calls"
+              label="API calls"
+              value={count(overview.data.totals.apiCalls)}
+              detail={`${count(overview.data.totals.apiErrors)} failed`}
+            />
             <Stat
               testId="total-function-runs"
               label="Function runs"
@@ -108,10 +119,20 @@ export function AppOverviewTab({ app }: { app: PrivateAppDetail }) {
             <Stat
               testId="total-errors"
               label="Errors"
-              value={count(overview.data.totals.apiErrors + overview.data.totals.functionErrors + overview.data.totals.renderFailures + overview.data.totals.extensionErrors)}
+              value={count(
+                overview.data.totals.apiErrors +
+                  overview.data.totals.functionErrors +
+                  overview.data.totals.renderFailures +
+                  overview.data.totals.extensionErrors,
+              )}
               detail="API calls ≥ 400, failed runs and renders"
             />
-            <Stat testId="api-p50" label="API call p50" value={formatMs(overview.data.durations.apiCalls.p50)} detail={`p95 ${formatMs(overview.data.durations.apiCalls.p95)}`} />
+            <Stat
+              testId="api-p50"
+              label="API call p50"
+              value={formatMs(overview.data.durations.apiCalls.p50)}
+              detail={`p95 ${formatMs(overview.data.durations.apiCalls.p95)}`}
+            />
             <Stat
               testId="function-p50"
               label="Function run p50"

@@ -10,4 +10,5 @@ export const appPagesQuery = (accountId: number, appId?: number) => ({
 });
 
 /** The app's home page: a `page` in location home, or its `pages` component. */
-export const homePageOf = (answer: AppPagesAnswer | undefined, appId: number) => answer?.results.find((page) => page.appId === appId && page.location === "home");
+export const homePageOf = (answer: AppPagesAnswer | undefined, appId: number) =>
+  answer?.results.find((page) => page.appId === appId && page.location === "home");

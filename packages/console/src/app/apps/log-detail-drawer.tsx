@@ -9,13 +9,19 @@ import { useSession } from "../session";
 import type { ApiCallEvent, ExtensionEvent, FunctionRunEvent, LogEvent, LogKind, SecurityEvent } from "@sprocket/contract";
 import { failed, formatMs } from "./log-types";
 
-const kindOfEvent: Record<LogEvent["kind"], LogKind> = { "api-call": "api-calls", "function-run": "functions", "extension-event": "extensions", "security-event": "security" };
+const kindOfEvent: Record<LogEvent["kind"], LogKind> = {
+  "api-call": "api-calls",
+  "function-run": "functions",
+  "extension-event": "extensions",
+  "security-event": "security",
+};
 export const logKindOf = (e: LogEvent): LogKind => kindOfEvent[e.kind];
 
 export const levelColors: Record<string, string> = { DEBUG: "gray", INFO: "blue", WARN: "yellow", ERROR: "red" };
 export const statusColor = (status: number) => (status >= 500 ? "red" : status >= 400 ? "orange" : status >= 300 ? "blue" : "teal");
 
-export const tracePath = (accountId: number, appId: number, traceId: string) => `${paths.privateApp(accountId, appId, "log-traces")}?traceId=${traceId}`;
+export const tracePath = (accountId: number, appId: number, traceId: string) =>
+  `${paths.privateApp(accountId, appId, "log-traces")}?traceId=${traceId}`;
 
 export function eventTitle(e: LogEvent): string {
   switch (e.kind) {
@@ -249,12 +255,29 @@ function useEventDetail(event: LogEvent | null) {
   });
 }
 
-export function LogDetailDrawer({ event, appId, onClose, showTraceLink = true }: { event: LogEvent | null; appId: number; onClose: () => void; showTraceLink?: boolean }) {
+export function LogDetailDrawer({
+  event,
+  appId,
+  onClose,
+  showTraceLink = true,
+}: {
+  event: LogEvent | null;
+  appId: number;
+  onClose: () => void;
+  showTraceLink?: boolean;
+}) {
   const { accountId } = useSession();
   const detail = useEventDetail(event);
   const shown = detail.data ?? event;
   return (
-    <Drawer opened={event !== null} onClose={onClose} position="right" size="lg" title={shown ? <Text fw={600}>{eventTitle(shown)}</Text> : null} closeButtonProps={{ "aria-label": "Close details" }}>
+    <Drawer
+      opened={event !== null}
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={shown ? <Text fw={600}>{eventTitle(shown)}</Text> : null}
+      closeButtonProps={{ "aria-label": "Close details" }}
+    >
       {shown ? (
         <Stack gap="md" data-testid="log-detail">
           <Group gap="xs">

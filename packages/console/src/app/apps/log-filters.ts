@@ -85,7 +85,8 @@ function statusMatches(kind: LogKind, status: string, e: LogEvent): boolean {
     if (status === "success") return e.status < 400;
     return e.status === Number(status);
   }
-  if (e.kind === "function-run") return status === "success" ? e.outcome === "SUCCESS" : status === "error" ? e.outcome !== "SUCCESS" : e.outcome === status;
+  if (e.kind === "function-run")
+    return status === "success" ? e.outcome === "SUCCESS" : status === "error" ? e.outcome !== "SUCCESS" : e.outcome === status;
   if (e.kind === "extension-event") {
     if (status === "success") return e.eventType === "RENDER_SUCCESS";
     if (status === "error") return e.eventType === "RENDER_FAILURE" || e.level === "ERROR";

@@ -13,7 +13,14 @@ interface Column {
   cell: (e: LogEvent) => React.ReactNode;
 }
 
-const time = (e: LogEvent) => new Date(e.timestamp).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+const time = (e: LogEvent) =>
+  new Date(e.timestamp).toLocaleString(undefined, {
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  });
 const shortTrace = (e: LogEvent) => <Code>{e.traceId.slice(0, 8)}</Code>;
 const clip = (text: string) => (
   <Text size="sm" truncate="end" title={text}>
@@ -24,7 +31,16 @@ const clip = (text: string) => (
 const columns: Record<LogKind, Column[]> = {
   "api-calls": [
     { header: "Time", width: 150, cell: time },
-    { header: "Status", width: 80, cell: (e) => (e.kind === "api-call" ? <Badge color={statusColor(e.status)} variant="light">{e.status}</Badge> : null) },
+    {
+      header: "Status",
+      width: 80,
+      cell: (e) =>
+        e.kind === "api-call" ? (
+          <Badge color={statusColor(e.status)} variant="light">
+            {e.status}
+          </Badge>
+        ) : null,
+    },
     { header: "Method", width: 80, cell: (e) => (e.kind === "api-call" ? e.method : null) },
     { header: "Path", cell: (e) => (e.kind === "api-call" ? clip(e.query ? `${e.path}?${e.query}` : e.path) : null) },
     { header: "Duration", width: 90, cell: (e) => (e.kind === "api-call" ? formatMs(e.durationMs) : null) },
@@ -32,7 +48,16 @@ const columns: Record<LogKind, Column[]> = {
   ],
   functions: [
     { header: "Time", width: 150, cell: time },
-    { header: "Outcome", width: 110, cell: (e) => (e.kind === "function-run" ? <Badge color={e.outcome === "SUCCESS" ? "teal" : "red"} variant="light">{e.outcome}</Badge> : null) },
+    {
+      header: "Outcome",
+      width: 110,
+      cell: (e) =>
+        e.kind === "function-run" ? (
+          <Badge color={e.outcome === "SUCCESS" ? "teal" : "red"} variant="light">
+            {e.outcome}
+          </Badge>
+        ) : null,
+    },
     { header: "Function", width: 150, cell: (e) => (e.kind === "function-run" ? clip(e.functionName) : null) },
     { header: "Error", cell: (e) => (e.kind === "function-run" ? clip(e.error?.message ?? "") : null) },
     { header: "Duration", width: 90, cell: (e) => (e.kind === "function-run" ? formatMs(e.durationMs) : null) },
@@ -40,17 +65,47 @@ const columns: Record<LogKind, Column[]> = {
   ],
   extensions: [
     { header: "Time", width: 150, cell: time },
-    { header: "Event", width: 150, cell: (e) => (e.kind === "extension-event" ? <Badge color={e.eventType === "RENDER_FAILURE" ? "red" : e.eventType === "LOG" ? "gray" : e.eventType === "FETCH" ? "blue" : "teal"} variant="light">{e.eventType}</Badge> : null) },
-    { header: "Level", width: 80, cell: (e) => (e.kind === "extension-event" ? <Badge color={levelColors[e.level]} variant="dot">{e.level}</Badge> : null) },
+    {
+      header: "Event",
+      width: 150,
+      cell: (e) =>
+        e.kind === "extension-event" ? (
+          <Badge
+            color={e.eventType === "RENDER_FAILURE" ? "red" : e.eventType === "LOG" ? "gray" : e.eventType === "FETCH" ? "blue" : "teal"}
+            variant="light"
+          >
+            {e.eventType}
+          </Badge>
+        ) : null,
+    },
+    {
+      header: "Level",
+      width: 80,
+      cell: (e) =>
+        e.kind === "extension-event" ? (
+          <Badge color={levelColors[e.level]} variant="dot">
+            {e.level}
+          </Badge>
+        ) : null,
+    },
     { header: "Card", width: 130, cell: (e) => (e.kind === "extension-event" ? clip(e.cardUid) : null) },
     { header: "Message", cell: (e) => (e.kind === "extension-event" ? clip(e.message) : null) },
     { header: "Trace", width: 100, cell: shortTrace },
   ],
   security: [
     { header: "Time", width: 150, cell: time },
-    { header: "Event", width: 200, cell: (e) => (e.kind === "security-event" ? <Badge variant="light" tt="none">{e.type}</Badge> : null) },
+    {
+      header: "Event",
+      width: 200,
+      cell: (e) =>
+        e.kind === "security-event" ? (
+          <Badge variant="light" tt="none">
+            {e.type}
+          </Badge>
+        ) : null,
+    },
     { header: "By", cell: (e) => (e.kind === "security-event" ? clip(e.actor.label) : null) },
-    { header: "From", width: 130, cell: (e) => (e.kind === "security-event" ? e.actor.address ?? "—" : null) },
+    { header: "From", width: 130, cell: (e) => (e.kind === "security-event" ? (e.actor.address ?? "—") : null) },
     { header: "Trace", width: 100, cell: shortTrace },
   ],
 };
@@ -67,7 +122,12 @@ export function LogTable(props: {
 }) {
   const { kind, rows, onOpen, hasMore, loadingMore, loadMore } = props;
   const scrollRef = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 10 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
   const items = virtualizer.getVirtualItems();
   const lastShown = items[items.length - 1]?.index ?? -1;
   useEffect(() => {

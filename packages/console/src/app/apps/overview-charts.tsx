@@ -23,7 +23,8 @@ function ChartPanel({ title, summary, children }: { title: string; summary: stri
 }
 
 export default function OverviewCharts({ overview }: { overview: Overview }) {
-  const format: Intl.DateTimeFormatOptions = overview.range === "1w" ? { weekday: "short", hour: "2-digit", minute: "2-digit" } : { hour: "2-digit", minute: "2-digit" };
+  const format: Intl.DateTimeFormatOptions =
+    overview.range === "1w" ? { weekday: "short", hour: "2-digit", minute: "2-digit" } : { hour: "2-digit", minute: "2-digit" };
   const outcomes = [...new Set(overview.buckets.flatMap((b) => Object.keys(b.functionRuns)))].sort();
   const data = overview.buckets.map((b) => ({
     time: new Date(b.start).toLocaleString(undefined, format),
@@ -40,7 +41,15 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
     { kind: "API calls", p50: round(durations.apiCalls.p50), p95: round(durations.apiCalls.p95) },
     { kind: "Function runs", p50: round(durations.functionRuns.p50), p95: round(durations.functionRuns.p95) },
   ];
-  const common = { h: 180, data, dataKey: "time", tickLine: "y" as const, withTooltip: true, withLegend: true, legendProps: { verticalAlign: "bottom" as const, height: 30 } };
+  const common = {
+    h: 180,
+    data,
+    dataKey: "time",
+    tickLine: "y" as const,
+    withTooltip: true,
+    withLegend: true,
+    legendProps: { verticalAlign: "bottom" as const, height: 30 },
+  };
   return (
     <SimpleGrid cols={2}>
       <ChartPanel title="API calls by status" summary={`${totals.apiCalls} calls, ${totals.apiErrors} with status 400 or above.`}>
@@ -56,9 +65,16 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
         />
       </ChartPanel>
       <ChartPanel title="Function runs by outcome" summary={`${totals.functionRuns} runs, ${totals.functionErrors} not successful.`}>
-        <BarChart {...common} type="stacked" series={(outcomes.length ? outcomes : ["SUCCESS"]).map((o) => ({ name: o, color: outcomeColors[o] ?? "gray.6" }))} />
+        <BarChart
+          {...common}
+          type="stacked"
+          series={(outcomes.length ? outcomes : ["SUCCESS"]).map((o) => ({ name: o, color: outcomeColors[o] ?? "gray.6" }))}
+        />
       </ChartPanel>
-      <ChartPanel title="Extension renders" summary={`${totals.renders} renders, ${totals.renderFailures} failed; ${totals.extensionErrors} logger errors.`}>
+      <ChartPanel
+        title="Extension renders"
+        summary={`${totals.renders} renders, ${totals.renderFailures} failed; ${totals.extensionErrors} logger errors.`}
+      >
         <BarChart
           {...common}
           type="stacked"
@@ -68,7 +84,10 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
           ]}
         />
       </ChartPanel>
-      <ChartPanel title="Errors" summary={`${totals.apiErrors + totals.functionErrors + totals.renderFailures + totals.extensionErrors} errors in the range.`}>
+      <ChartPanel
+        title="Errors"
+        summary={`${totals.apiErrors + totals.functionErrors + totals.renderFailures + totals.extensionErrors} errors in the range.`}
+      >
         <LineChart {...common} curveType="linear" withDots={false} series={[{ name: "errors", color: "red.6", label: "Errors" }]} />
       </ChartPanel>
       <ChartPanel

@@ -16,7 +16,14 @@ import { AppOverviewTab } from "./app-overview-tab";
 import type { PrivateAppDetail } from "@sprocket/contract";
 import { AppSettingsTab } from "./app-settings-tab";
 
-const tabLabels: Record<AppTab, string> = { overview: "Overview", auth: "Auth", logs: "Logs", "log-traces": "Log Traces", extensions: "Extensions", settings: "Settings" };
+const tabLabels: Record<AppTab, string> = {
+  overview: "Overview",
+  auth: "Auth",
+  logs: "Logs",
+  "log-traces": "Log Traces",
+  extensions: "Extensions",
+  settings: "Settings",
+};
 
 export const appQueryKey = (accountId: number, appId: string) => ["private-app", accountId, appId];
 
@@ -54,7 +61,11 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
         <Text size="sm">{detail.name}</Text>
       </Breadcrumbs>
       <PageTitle actions={<AppHomeLink appId={detail.appId} appName={detail.name} />}>{detail.name}</PageTitle>
-      <Tabs value={tab} onChange={(value) => value && navigate(paths.privateApp(accountId, detail.appId, value as AppTab))} keepMounted={false}>
+      <Tabs
+        value={tab}
+        onChange={(value) => value && navigate(paths.privateApp(accountId, detail.appId, value as AppTab))}
+        keepMounted={false}
+      >
         <Tabs.List mb="md">
           {appTabs.map((t) => (
             <Tabs.Tab key={t} value={t}>

@@ -26,7 +26,12 @@ export default function PrivateAppsPage() {
               <Text size="sm" data-testid="app-count">
                 {apps.data.count} of {apps.data.limit} apps
               </Text>
-              <Progress value={(apps.data.count / apps.data.limit) * 100} flex={1} aria-hidden="true" color={apps.data.count >= apps.data.limit ? "red" : "blue"} />
+              <Progress
+                value={(apps.data.count / apps.data.limit) * 100}
+                flex={1}
+                aria-hidden="true"
+                color={apps.data.count >= apps.data.limit ? "red" : "blue"}
+              />
             </Group>
           ) : null
         }
@@ -36,7 +41,9 @@ export default function PrivateAppsPage() {
       {apps.isPending ? <Loading /> : null}
       {apps.isError ? <ErrorNotice error={apps.error} /> : null}
       {apps.data && apps.data.results.length === 0 ? (
-        <EmptyState title="No private apps yet">Private apps are created by deploying a project that holds an app (sprocket project upload).</EmptyState>
+        <EmptyState title="No private apps yet">
+          Private apps are created by deploying a project that holds an app (sprocket project upload).
+        </EmptyState>
       ) : null}
       {apps.data && apps.data.results.length > 0 ? (
         <Table striped highlightOnHover>

@@ -19,7 +19,11 @@ function AssociatedType({ from, id, to }: { from: CrmObjectType; id: string; to:
       const ids = results.slice(0, SHOWN).map((r) => String(r.toObjectId));
       const records = ids.length ? await crmApi.batchRead(to.name, ids, to.defaultColumns) : [];
       const names = new Map(records.map((r) => [r.id, to.displayName(r.properties)]));
-      return { more: results.length > SHOWN || !!paging?.next, count: results.length, items: ids.map((toId) => ({ id: toId, name: names.get(toId) || `${to.singular} ${toId}` })) };
+      return {
+        more: results.length > SHOWN || !!paging?.next,
+        count: results.length,
+        items: ids.map((toId) => ({ id: toId, name: names.get(toId) || `${to.singular} ${toId}` })),
+      };
     },
   });
   const headingId = `assoc-${to.name}`;

@@ -21,7 +21,13 @@ export const cardHostData: CrmHostData = {
     const offset = request.offset ?? 0;
     const { results } = await crmApi.associations(typeName(record.objectTypeId), String(record.objectId), to, 500);
     const page = results.slice(offset, offset + pageLength);
-    const records = page.length ? await crmApi.batchRead(to, page.map((r) => String(r.toObjectId)), request.properties ?? []) : [];
+    const records = page.length
+      ? await crmApi.batchRead(
+          to,
+          page.map((r) => String(r.toObjectId)),
+          request.properties ?? [],
+        )
+      : [];
     const byId = new Map(records.map((r) => [r.id, r.properties]));
     return {
       results: page.map((r) => ({

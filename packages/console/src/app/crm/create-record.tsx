@@ -20,7 +20,9 @@ export function CreateRecordModal({ type, properties, opened, onClose, onCreated
   const { accountId } = useSession();
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Record<string, string>>({});
-  const fields = type.createFields.map((name) => properties.find((p) => p.name === name)).filter((p): p is PropertyDefinition => !!p && isEditable(p));
+  const fields = type.createFields
+    .map((name) => properties.find((p) => p.name === name))
+    .filter((p): p is PropertyDefinition => !!p && isEditable(p));
   const create = useMutation({
     mutationFn: () => crmApi.create(type.name, Object.fromEntries(Object.entries(draft).filter(([, value]) => value !== ""))),
     onSuccess: async (record) => {

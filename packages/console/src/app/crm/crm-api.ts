@@ -46,17 +46,22 @@ export interface AssociationRow {
 const query = (names: string[]) => names.map((name) => `properties=${encodeURIComponent(name)}`).join("&");
 
 export const crmApi = {
-  properties: (objectType: string) => api<{ results: PropertyDefinition[] }>("GET", `/crm/v3/properties/${objectType}`).then((r) => r.results),
+  properties: (objectType: string) =>
+    api<{ results: PropertyDefinition[] }>("GET", `/crm/v3/properties/${objectType}`).then((r) => r.results),
   search: (objectType: string, request: SearchRequest, signal?: AbortSignal) =>
     api<SearchPage>("POST", `/crm/v3/objects/${objectType}/search`, request, signal ? { signal } : {}),
   get: (objectType: string, id: string, properties: string[]) =>
     api<CrmRecord>("GET", `/crm/v3/objects/${objectType}/${encodeURIComponent(id)}?${query(properties)}`),
-  create: (objectType: string, properties: Record<string, string>) => api<CrmRecord>("POST", `/crm/v3/objects/${objectType}`, { properties }),
+  create: (objectType: string, properties: Record<string, string>) =>
+    api<CrmRecord>("POST", `/crm/v3/objects/${objectType}`, { properties }),
   archive: (objectType: string, id: string) => api<void>("DELETE", `/crm/v3/objects/${objectType}/${encodeURIComponent(id)}`),
   update: (objectType: string, id: string, properties: Record<string, string>) =>
     api<CrmRecord>("PATCH", `/crm/v3/objects/${objectType}/${encodeURIComponent(id)}`, { properties }),
   batchRead: (objectType: string, ids: string[], properties: string[]) =>
-    api<{ results: CrmRecord[] }>("POST", `/crm/v3/objects/${objectType}/batch/read`, { inputs: ids.map((id) => ({ id })), properties }).then((r) => r.results),
+    api<{ results: CrmRecord[] }>("POST", `/crm/v3/objects/${objectType}/batch/read`, {
+      inputs: ids.map((id) => ({ id })),
+      properties,
+    }).then((r) => r.results),
   associations: (fromType: string, id: string, toType: string, limit = 100) =>
     api<{ results: AssociationRow[]; paging?: { next?: { after: string } } }>(
       "GET",

@@ -1,6 +1,20 @@
 // A CRM object's index: server-side search, sort, paging and a column choice kept per object type.
 import { useMemo, useState } from "react";
-import { Anchor, Button, Checkbox, Code, Group, Popover, ScrollArea, Select, Stack, Table, Text, TextInput, UnstyledButton } from "@mantine/core";
+import {
+  Anchor,
+  Button,
+  Checkbox,
+  Code,
+  Group,
+  Popover,
+  ScrollArea,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  UnstyledButton,
+} from "@mantine/core";
 import { useDebouncedValue, useDocumentTitle, useLocalStorage } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
@@ -26,7 +40,10 @@ export default function CrmIndexPage({ params }: { params: { objectTypeId: strin
 
 function CrmIndex({ type }: { type: CrmObjectType }) {
   const { accountId } = useSession();
-  const [columns, setColumns] = useLocalStorage<string[]>({ key: `sprocket.columns.${type.objectTypeId}`, defaultValue: type.defaultColumns });
+  const [columns, setColumns] = useLocalStorage<string[]>({
+    key: `sprocket.columns.${type.objectTypeId}`,
+    defaultValue: type.defaultColumns,
+  });
   const [search, setSearch] = useState("");
   const [query] = useDebouncedValue(search.trim(), 250);
   const [sort, setSort] = useState<Sort>();
@@ -40,7 +57,11 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
     setPage(0);
   };
 
-  const properties = useQuery({ queryKey: ["crm-properties", accountId, type.name], queryFn: () => crmApi.properties(type.name), staleTime: 300_000 });
+  const properties = useQuery({
+    queryKey: ["crm-properties", accountId, type.name],
+    queryFn: () => crmApi.properties(type.name),
+    staleTime: 300_000,
+  });
   const byName = useMemo(() => new Map((properties.data ?? []).map((p) => [p.name, p])), [properties.data]);
   const results = useQuery({
     queryKey: ["crm-search", accountId, type.name, query, sort, columns, pageSize, cursors[page]],
@@ -64,7 +85,11 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
 
   function toggleSort(name: string) {
     setSort((current) =>
-      current?.propertyName !== name ? { propertyName: name, direction: "ASCENDING" } : current.direction === "ASCENDING" ? { propertyName: name, direction: "DESCENDING" } : undefined,
+      current?.propertyName !== name
+        ? { propertyName: name, direction: "ASCENDING" }
+        : current.direction === "ASCENDING"
+          ? { propertyName: name, direction: "DESCENDING" }
+          : undefined,
     );
     restart();
   }
@@ -81,7 +106,13 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
         {type.plural}
       </PageTitle>
       {properties.data ? (
-        <CreateRecordModal type={type} properties={properties.data} opened={creating} onClose={() => setCreating(false)} onCreated={() => setCreating(false)} />
+        <CreateRecordModal
+          type={type}
+          properties={properties.data}
+          opened={creating}
+          onClose={() => setCreating(false)}
+          onCreated={() => setCreating(false)}
+        />
       ) : null}
       <Group justify="space-between" mb="sm" wrap="nowrap">
         <TextInput
@@ -106,14 +137,24 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
       {results.isPending ? <Loading /> : null}
       {results.data ? (
         <ScrollArea type="auto">
-          <Table striped highlightOnHover aria-label={type.plural} aria-busy={results.isFetching} style={{ opacity: results.isPlaceholderData ? 0.6 : 1 }}>
+          <Table
+            striped
+            highlightOnHover
+            aria-label={type.plural}
+            aria-busy={results.isFetching}
+            style={{ opacity: results.isPlaceholderData ? 0.6 : 1 }}
+          >
             <Table.Thead>
               <Table.Tr>
                 <Table.Th scope="col">Name</Table.Th>
                 {columns.map((name) => {
                   const direction = sort?.propertyName === name ? sort.direction : undefined;
                   return (
-                    <Table.Th key={name} scope="col" aria-sort={direction === "ASCENDING" ? "ascending" : direction === "DESCENDING" ? "descending" : "none"}>
+                    <Table.Th
+                      key={name}
+                      scope="col"
+                      aria-sort={direction === "ASCENDING" ? "ascending" : direction === "DESCENDING" ? "descending" : "none"}
+                    >
                       <UnstyledButton onClick={() => toggleSort(name)} fw={700} fz="sm">
                         {byName.get(name)?.label ?? name}
                         <span aria-hidden="true">{direction === "ASCENDING" ? " ▲" : direction === "DESCENDING" ? " ▼" : ""}</span>
@@ -143,8 +184,8 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
               <EmptyState title={`No ${type.plural.toLowerCase()} match “${query}”`} />
             ) : (
               <EmptyState title={`No ${type.plural.toLowerCase()} yet`}>
-                Add one with “Create {type.singular.toLowerCase()}”, write them with a private app through the CRM API, or fill this account with
-                sample contacts, companies, deals and tickets: <Code>sprocket admin seed --account {accountId}</Code> on the server.
+                Add one with “Create {type.singular.toLowerCase()}”, write them with a private app through the CRM API, or fill this account
+                with sample contacts, companies, deals and tickets: <Code>sprocket admin seed --account {accountId}</Code> on the server.
               </EmptyState>
             )
           ) : null}
@@ -201,9 +242,19 @@ export function displayValue(property: PropertyDefinition | undefined, value: st
   return value;
 }
 
-function ColumnChooser({ properties, columns, onChange }: { properties: PropertyDefinition[]; columns: string[]; onChange: (columns: string[]) => void }) {
+function ColumnChooser({
+  properties,
+  columns,
+  onChange,
+}: {
+  properties: PropertyDefinition[];
+  columns: string[];
+  onChange: (columns: string[]) => void;
+}) {
   const [filter, setFilter] = useState("");
-  const visible = properties.filter((p) => !p.hidden && (p.label.toLowerCase().includes(filter.toLowerCase()) || p.name.includes(filter.toLowerCase())));
+  const visible = properties.filter(
+    (p) => !p.hidden && (p.label.toLowerCase().includes(filter.toLowerCase()) || p.name.includes(filter.toLowerCase())),
+  );
   return (
     <Popover position="bottom-end" width={300} shadow="md" trapFocus>
       <Popover.Target>
@@ -213,7 +264,13 @@ function ColumnChooser({ properties, columns, onChange }: { properties: Property
       </Popover.Target>
       <Popover.Dropdown>
         <Stack gap="xs">
-          <TextInput size="xs" aria-label="Filter properties" placeholder="Filter properties" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+          <TextInput
+            size="xs"
+            aria-label="Filter properties"
+            placeholder="Filter properties"
+            value={filter}
+            onChange={(e) => setFilter(e.currentTarget.value)}
+          />
           <ScrollArea.Autosize mah={320}>
             <Stack gap={6} role="group" aria-label="Columns">
               {visible.map((p) => (

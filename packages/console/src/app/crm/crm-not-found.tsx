@@ -8,7 +8,8 @@ export function UnknownObjectType({ objectTypeId }: { objectTypeId: string }) {
   const { accountId } = useSession();
   return (
     <NotFound title="Object type not found" back={{ href: paths.crmIndex(accountId, "0-1"), label: "Back to contacts" }}>
-      The console has no object type “{objectTypeId}”. It shows {crmObjectTypes.map((t) => `${t.plural.toLowerCase()} (${t.objectTypeId})`).join(", ")}.
+      The console has no object type “{objectTypeId}”. It shows{" "}
+      {crmObjectTypes.map((t) => `${t.plural.toLowerCase()} (${t.objectTypeId})`).join(", ")}.
     </NotFound>
   );
 }
@@ -16,7 +17,10 @@ export function UnknownObjectType({ objectTypeId }: { objectTypeId: string }) {
 export function RecordNotFound({ type, id }: { type: CrmObjectType; id: string }) {
   const { accountId } = useSession();
   return (
-    <NotFound title={`${type.singular} not found`} back={{ href: paths.crmIndex(accountId, type.objectTypeId), label: `All ${type.plural.toLowerCase()}` }}>
+    <NotFound
+      title={`${type.singular} not found`}
+      back={{ href: paths.crmIndex(accountId, type.objectTypeId), label: `All ${type.plural.toLowerCase()}` }}
+    >
       There is no {type.singular.toLowerCase()} with id “{id}” in this account. It may have been deleted.
     </NotFound>
   );

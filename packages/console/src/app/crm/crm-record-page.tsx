@@ -30,7 +30,11 @@ export default function CrmRecordPage({ params }: { params: { objectTypeId: stri
 
 function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
   const { accountId } = useSession();
-  const properties = useQuery({ queryKey: ["crm-properties", accountId, type.name], queryFn: () => crmApi.properties(type.name), staleTime: 300_000 });
+  const properties = useQuery({
+    queryKey: ["crm-properties", accountId, type.name],
+    queryFn: () => crmApi.properties(type.name),
+    staleTime: 300_000,
+  });
   const names = (properties.data ?? []).map((p) => p.name);
   const record = useQuery({
     queryKey: ["crm-record", accountId, type.name, id],
@@ -81,7 +85,13 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
               </Tabs.Panel>
               <Tabs.Panel value="apps">
                 <Suspense fallback={<Loading label="Loading cards" />}>
-                  <RecordCards record={recordRef} location="crm.record.tab" version={record.dataUpdatedAt} reloads={reloads} page={cardPage} />
+                  <RecordCards
+                    record={recordRef}
+                    location="crm.record.tab"
+                    version={record.dataUpdatedAt}
+                    reloads={reloads}
+                    page={cardPage}
+                  />
                 </Suspense>
               </Tabs.Panel>
             </Tabs>
@@ -90,7 +100,13 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
             <Paper withBorder p="md" component="aside" aria-label="App cards in the sidebar">
               <Stack>
                 <Suspense fallback={<Loading label="Loading cards" />}>
-                  <RecordCards record={recordRef} location="crm.record.sidebar" version={record.dataUpdatedAt} reloads={reloads} page={cardPage} />
+                  <RecordCards
+                    record={recordRef}
+                    location="crm.record.sidebar"
+                    version={record.dataUpdatedAt}
+                    reloads={reloads}
+                    page={cardPage}
+                  />
                 </Suspense>
               </Stack>
             </Paper>

@@ -29,9 +29,7 @@ export function DeleteRecordButton({ type, id, title }: { type: CrmObjectType; i
       </Button>
       <Modal opened={confirming} onClose={() => setConfirming(false)} title={`Delete ${title}?`}>
         <Stack>
-          <Text size="sm">
-            The {noun} is archived, as HubSpot does: it leaves lists and searches, for people and apps alike.
-          </Text>
+          <Text size="sm">The {noun} is archived, as HubSpot does: it leaves lists and searches, for people and apps alike.</Text>
           {remove.isError ? <ErrorNotice error={remove.error} title={`The ${noun} was not deleted`} /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={() => setConfirming(false)}>

@@ -28,9 +28,14 @@ export interface HostedExtension {
 
 /** The app function endpoint answers 200 `{response}`, or a HubSpot error whose message names the function and the trace. */
 async function invokeAppFunction(appId: number, ...[request, { traceparent }]: Parameters<CardServices["invoke"]>): Promise<unknown> {
-  const result = await api<{ response: unknown }>("POST", `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, request, {
-    headers: { traceparent },
-  });
+  const result = await api<{ response: unknown }>(
+    "POST",
+    `/api/crm-extensibility/execution/internal/v3/action/function/${appId}`,
+    request,
+    {
+      headers: { traceparent },
+    },
+  );
   return result.response;
 }
 
@@ -40,7 +45,12 @@ async function invokeAppFunction(appId: number, ...[request, { traceparent }]: P
  */
 async function proxyFetch(place: ExtensionPlace, ...[request, { traceparent }]: Parameters<NonNullable<CardServices["fetchProxy"]>>) {
   const { appId, ...where } = place;
-  return api<Awaited<ReturnType<NonNullable<CardServices["fetchProxy"]>>>>("POST", `/api/v1/card-fetch/${appId}`, { ...request, ...where }, { headers: { traceparent } });
+  return api<Awaited<ReturnType<NonNullable<CardServices["fetchProxy"]>>>>(
+    "POST",
+    `/api/v1/card-fetch/${appId}`,
+    { ...request, ...where },
+    { headers: { traceparent } },
+  );
 }
 
 /** Runs the extension in its own worker inside `element`, and reports its render (success or failure) and its logs. */
@@ -56,7 +66,16 @@ export function mountHostedExtension(element: Element, { place, title, bundleUrl
       fetchProxy: (request, meta) => proxyFetch(place, request, meta),
       // Only same-origin paths arrive here (the card session opens external URLs in a new tab, after a click).
       onNavigate: (path) => navigate(path),
-      onLog: (line) => reportExtensionEvent({ ...place, kind: "LOG", level: line.level, message: line.message, traceId: line.traceId, spanId: line.spanId, timestamp: Date.parse(line.time) }),
+      onLog: (line) =>
+        reportExtensionEvent({
+          ...place,
+          kind: "LOG",
+          level: line.level,
+          message: line.message,
+          traceId: line.traceId,
+          spanId: line.spanId,
+          timestamp: Date.parse(line.time),
+        }),
       ...services,
     },
   });
@@ -64,10 +83,24 @@ export function mountHostedExtension(element: Element, { place, title, bundleUrl
   handle.ready.then(
     () => {
       const durationMs = Math.round(performance.now() - started);
-      reportExtensionEvent({ ...render, kind: "RENDER_SUCCESS", level: "info", message: `Rendered ${title} in ${durationMs} ms`, durationMs, timestamp: Date.now() });
+      reportExtensionEvent({
+        ...render,
+        kind: "RENDER_SUCCESS",
+        level: "info",
+        message: `Rendered ${title} in ${durationMs} ms`,
+        durationMs,
+        timestamp: Date.now(),
+      });
     },
     (error: unknown) =>
-      reportExtensionEvent({ ...render, kind: "RENDER_FAILURE", level: "error", message: error instanceof Error ? error.message : String(error), durationMs: Math.round(performance.now() - started), timestamp: Date.now() }),
+      reportExtensionEvent({
+        ...render,
+        kind: "RENDER_FAILURE",
+        level: "error",
+        message: error instanceof Error ? error.message : String(error),
+        durationMs: Math.round(performance.now() - started),
+        timestamp: Date.now(),
+      }),
   );
   return handle;
 }

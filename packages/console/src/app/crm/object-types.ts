@@ -14,8 +14,13 @@ export interface CrmObjectType {
   displayName(properties: Record<string, string | null | undefined>): string;
 }
 
-const named = (...names: string[]) => (properties: Record<string, string | null | undefined>) =>
-  names.map((name) => properties[name]).filter(Boolean).join(" ");
+const named =
+  (...names: string[]) =>
+  (properties: Record<string, string | null | undefined>) =>
+    names
+      .map((name) => properties[name])
+      .filter(Boolean)
+      .join(" ");
 
 export const crmObjectTypes: CrmObjectType[] = [
   {
@@ -27,9 +32,33 @@ export const crmObjectTypes: CrmObjectType[] = [
     createFields: ["email", "firstname", "lastname", "phone", "company"],
     displayName: (p) => named("firstname", "lastname")(p) || p.email || "",
   },
-  { objectTypeId: "0-2", name: "companies", singular: "Company", plural: "Companies", defaultColumns: ["name", "domain", "createdate"], createFields: ["name", "domain", "city", "industry"], displayName: named("name") },
-  { objectTypeId: "0-3", name: "deals", singular: "Deal", plural: "Deals", defaultColumns: ["dealname", "amount", "dealstage", "closedate"], createFields: ["dealname", "pipeline", "dealstage", "amount", "closedate"], displayName: named("dealname") },
-  { objectTypeId: "0-5", name: "tickets", singular: "Ticket", plural: "Tickets", defaultColumns: ["subject", "hs_pipeline_stage", "hs_ticket_priority", "createdate"], createFields: ["subject", "content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority"], displayName: named("subject") },
+  {
+    objectTypeId: "0-2",
+    name: "companies",
+    singular: "Company",
+    plural: "Companies",
+    defaultColumns: ["name", "domain", "createdate"],
+    createFields: ["name", "domain", "city", "industry"],
+    displayName: named("name"),
+  },
+  {
+    objectTypeId: "0-3",
+    name: "deals",
+    singular: "Deal",
+    plural: "Deals",
+    defaultColumns: ["dealname", "amount", "dealstage", "closedate"],
+    createFields: ["dealname", "pipeline", "dealstage", "amount", "closedate"],
+    displayName: named("dealname"),
+  },
+  {
+    objectTypeId: "0-5",
+    name: "tickets",
+    singular: "Ticket",
+    plural: "Tickets",
+    defaultColumns: ["subject", "hs_pipeline_stage", "hs_ticket_priority", "createdate"],
+    createFields: ["subject", "content", "hs_pipeline", "hs_pipeline_stage", "hs_ticket_priority"],
+    displayName: named("subject"),
+  },
 ];
 
 export function objectTypeById(objectTypeId: string): CrmObjectType | undefined {

@@ -13,7 +13,10 @@ export function fieldErrors(error: unknown): Record<string, string> {
   if (!(error instanceof ApiRequestError)) return {};
   const byField: Record<string, string> = {};
   for (const detail of error.errors) {
-    const names = [detail.in, ...(Array.isArray(detail.context?.propertyName) ? detail.context.propertyName : [detail.context?.propertyName])];
+    const names = [
+      detail.in,
+      ...(Array.isArray(detail.context?.propertyName) ? detail.context.propertyName : [detail.context?.propertyName]),
+    ];
     for (const name of names) if (typeof name === "string" && name) byField[name] ??= detail.message;
   }
   const contextNames = error.context?.propertyName;
@@ -21,7 +24,17 @@ export function fieldErrors(error: unknown): Record<string, string> {
   return byField;
 }
 
-export function PropertyInput({ property, value, error, onChange }: { property: PropertyDefinition; value: string; error?: string; onChange: (value: string) => void }) {
+export function PropertyInput({
+  property,
+  value,
+  error,
+  onChange,
+}: {
+  property: PropertyDefinition;
+  value: string;
+  error?: string;
+  onChange: (value: string) => void;
+}) {
   const common = { label: property.label, error, description: property.description || undefined };
   if (property.type === "enumeration" || property.type === "bool") {
     const options =
@@ -33,12 +46,31 @@ export function PropertyInput({ property, value, error, onChange }: { property: 
         : property.options.filter((o) => !o.hidden).map((o) => ({ value: o.value, label: o.label }));
     return <Select {...common} data={options} value={value || null} onChange={(v) => onChange(v ?? "")} clearable />;
   }
-  if (property.fieldType === "textarea") return <Textarea {...common} autosize minRows={2} value={value} onChange={(e) => onChange(e.currentTarget.value)} />;
-  if (property.type === "date") return <TextInput {...common} type="date" value={value.slice(0, 10)} onChange={(e) => onChange(e.currentTarget.value)} />;
-  return <TextInput {...common} inputMode={property.type === "number" ? "decimal" : undefined} value={value} onChange={(e) => onChange(e.currentTarget.value)} />;
+  if (property.fieldType === "textarea")
+    return <Textarea {...common} autosize minRows={2} value={value} onChange={(e) => onChange(e.currentTarget.value)} />;
+  if (property.type === "date")
+    return <TextInput {...common} type="date" value={value.slice(0, 10)} onChange={(e) => onChange(e.currentTarget.value)} />;
+  return (
+    <TextInput
+      {...common}
+      inputMode={property.type === "number" ? "decimal" : undefined}
+      value={value}
+      onChange={(e) => onChange(e.currentTarget.value)}
+    />
+  );
 }
 
-export function PropertyPanel({ type, record, properties, onSaved }: { type: CrmObjectType; record: CrmRecord; properties: PropertyDefinition[]; onSaved: () => void }) {
+export function PropertyPanel({
+  type,
+  record,
+  properties,
+  onSaved,
+}: {
+  type: CrmObjectType;
+  record: CrmRecord;
+  properties: PropertyDefinition[];
+  onSaved: () => void;
+}) {
   const queryClient = useQueryClient();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState<Record<string, string>>({});
@@ -78,7 +110,14 @@ export function PropertyPanel({ type, record, properties, onSaved }: { type: Crm
           </Button>
         ) : null}
       </Group>
-      <TextInput size="xs" mb="sm" aria-label="Search properties" placeholder="Search properties" value={filter} onChange={(e) => setFilter(e.currentTarget.value)} />
+      <TextInput
+        size="xs"
+        mb="sm"
+        aria-label="Search properties"
+        placeholder="Search properties"
+        value={filter}
+        onChange={(e) => setFilter(e.currentTarget.value)}
+      />
       {editing ? (
         <form
           onSubmit={(event) => {

@@ -21,7 +21,6 @@ export interface RecordPageActions {
   reloadPage(): void;
 }
 
-
 interface CardFrameProps {
   card: RecordCard;
   record: CrmRecordRef;
@@ -47,7 +46,13 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
     let nextAlert = 0;
     setAlerts([]);
     const handle = mountHostedExtension(element.current!, {
-      place: { appId: card.appId, cardUid: card.cardUid, location: card.location, objectTypeId: record.objectTypeId, objectId: record.objectId },
+      place: {
+        appId: card.appId,
+        cardUid: card.cardUid,
+        location: card.location,
+        objectTypeId: record.objectTypeId,
+        objectId: record.objectId,
+      },
       title: card.title,
       bundleUrl: card.bundleUrl,
       context,
@@ -100,13 +105,24 @@ export default function RecordCards({ record, location, version, reloads, page }
   const where = location === "crm.record.tab" ? "this tab" : "the sidebar";
   if (cards.isError) return <ErrorNotice error={cards.error} title="Cannot list app cards" />;
   if (cards.isSuccess && here.length === 0)
-    return <EmptyState title="No app cards">Cards of your private apps for this object show up in {where} once their project is deployed.</EmptyState>;
+    return (
+      <EmptyState title="No app cards">
+        Cards of your private apps for this object show up in {where} once their project is deployed.
+      </EmptyState>
+    );
   const viewer = cards.data;
   if (!viewer) return null;
   return (
     <Stack gap="sm">
       {here.map((card) => (
-        <CardFrame key={`${card.appId}:${card.cardUid}:${reloads}`} card={card} record={record} viewer={viewer} version={version} page={page} />
+        <CardFrame
+          key={`${card.appId}:${card.cardUid}:${reloads}`}
+          card={card}
+          record={record}
+          viewer={viewer}
+          version={version}
+          page={page}
+        />
       ))}
     </Stack>
   );

@@ -87,7 +87,12 @@ export default function BuildPage({ params }: { params: { name: string; buildId:
     refetchInterval: (query) => (query.state.data && ["PENDING", "BUILDING"].includes(query.state.data.status) ? 1500 : false),
   });
   const hasLocatedErrors = build.data?.subbuildStatuses.some((s) => s.standardError?.errors.some((e) => e.context?.file && e.context.line));
-  const files = useQuery({ queryKey: ["build-source", accountId, name, buildId], queryFn: () => loadSourceFiles(name, buildId), enabled: !!hasLocatedErrors, staleTime: Infinity });
+  const files = useQuery({
+    queryKey: ["build-source", accountId, name, buildId],
+    queryFn: () => loadSourceFiles(name, buildId),
+    enabled: !!hasLocatedErrors,
+    staleTime: Infinity,
+  });
   const deploy = useMutation({
     mutationFn: (skipRemovalWarning: boolean) => projectsApi.deploy(name, buildId, skipRemovalWarning),
     // The deploy starts now; DeployProgress follows it and refreshes what it changes.

@@ -39,7 +39,8 @@ export function DeployHistory({ project }: { project: string }) {
   const rows = deploys.data?.pages.flatMap((page) => page.results) ?? [];
   if (deploys.isError) return <ErrorNotice error={deploys.error} />;
   if (deploys.isPending) return <Loading />;
-  if (rows.length === 0) return <EmptyState title="No deploys yet">Deploy a successful build from its page, or turn on auto-deploy in Settings.</EmptyState>;
+  if (rows.length === 0)
+    return <EmptyState title="No deploys yet">Deploy a successful build from its page, or turn on auto-deploy in Settings.</EmptyState>;
   return (
     <>
       <Table aria-label="Deploy history">

@@ -60,7 +60,11 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
       >
         {name}
       </PageTitle>
-      <Tabs value={tab} onChange={(value) => setSearch(value && value !== "builds" ? { tab: value } : {}, { replace: true })} keepMounted={false}>
+      <Tabs
+        value={tab}
+        onChange={(value) => setSearch(value && value !== "builds" ? { tab: value } : {}, { replace: true })}
+        keepMounted={false}
+      >
         <Tabs.List mb="md">
           <Tabs.Tab value="builds">Builds</Tabs.Tab>
           <Tabs.Tab value="deploys">Deploys</Tabs.Tab>
@@ -69,7 +73,9 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
         <Tabs.Panel value="builds">
           {builds.isError ? <ErrorNotice error={builds.error} /> : null}
           {builds.isPending ? <Loading /> : null}
-          {builds.isSuccess && rows.length === 0 ? <EmptyState title="No builds yet">Upload the project to start its first build.</EmptyState> : null}
+          {builds.isSuccess && rows.length === 0 ? (
+            <EmptyState title="No builds yet">Upload the project to start its first build.</EmptyState>
+          ) : null}
           {rows.length > 1 ? (
             <Paper withBorder p="md" mb="md" component="section" aria-labelledby="durations-title">
               <Title order={2} size="h5" id="durations-title" mb="xs">

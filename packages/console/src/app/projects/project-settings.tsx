@@ -75,7 +75,14 @@ export function ProjectSettings({ project }: { project: Project }) {
           }}
         >
           <Stack gap="sm" maw={640}>
-            <TextInput label="Repository URL" placeholder="https://github.com/acme/crm-app.git" required value={repositoryUrl} onChange={(e) => setRepositoryUrl(e.currentTarget.value)} error={errors.repositoryUrl} />
+            <TextInput
+              label="Repository URL"
+              placeholder="https://github.com/acme/crm-app.git"
+              required
+              value={repositoryUrl}
+              onChange={(e) => setRepositoryUrl(e.currentTarget.value)}
+              error={errors.repositoryUrl}
+            />
             <TextInput label="Branch" required value={branch} onChange={(e) => setBranch(e.currentTarget.value)} error={errors.branch} />
             <Group align="flex-end" wrap="nowrap">
               <TextInput

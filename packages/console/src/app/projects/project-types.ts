@@ -1,5 +1,18 @@
 // The developer-projects API as the console calls it, and how it shows builds (the shapes are @sprocket/contract's).
-import type { Build, BuildPage, BuildStatus, Deploy, DeployPage, DeployRequest, DeployStatus, LinkedProject, Project, ProjectList, ProjectSettings, QueuedDeploy } from "@sprocket/contract";
+import type {
+  Build,
+  BuildPage,
+  BuildStatus,
+  Deploy,
+  DeployPage,
+  DeployRequest,
+  DeployStatus,
+  LinkedProject,
+  Project,
+  ProjectList,
+  ProjectSettings,
+  QueuedDeploy,
+} from "@sprocket/contract";
 import { api } from "../api-client";
 
 export const isFinished = (status: BuildStatus | DeployStatus) => status === "SUCCESS" || status === "FAILURE";
@@ -13,10 +26,18 @@ export const projectsApi = {
     api<BuildPage>("GET", `/dfs/v1/projects/${name(project)}/builds?limit=${limit}${after ? `&after=${after}` : ""}`),
   build: (project: string, buildId: number) => api<Build>("GET", `/dfs/v1/projects/${name(project)}/builds/${buildId}/status`),
   deploy: (project: string, buildId: number, skipRemovalWarning: boolean) =>
-    api<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", { projectName: project, buildId, skipRemovalWarning } satisfies DeployRequest),
+    api<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", {
+      projectName: project,
+      buildId,
+      skipRemovalWarning,
+    } satisfies DeployRequest),
   deploys: (project: string, limit: number, after?: string) =>
-    api<DeployPage>("GET", `/dfs/deploy/v1/deploys/by-project-name/${name(project)}/deploys?limit=${limit}${after ? `&after=${after}` : ""}`),
-  deployStatus: (project: string, deployId: number) => api<Deploy>("GET", `/dfs/deploy/v1/deploy-status/projects/${name(project)}/deploys/${deployId}`),
+    api<DeployPage>(
+      "GET",
+      `/dfs/deploy/v1/deploys/by-project-name/${name(project)}/deploys?limit=${limit}${after ? `&after=${after}` : ""}`,
+    ),
+  deployStatus: (project: string, deployId: number) =>
+    api<Deploy>("GET", `/dfs/deploy/v1/deploy-status/projects/${name(project)}/deploys/${deployId}`),
   settings: (project: string) => api<ProjectSettings>("GET", `/developer/projects/v1/${name(project)}/settings`),
   setAutoDeploy: (project: string, isAutoDeployEnabled: boolean) =>
     api<ProjectSettings>("PUT", `/developer/projects/v1/${name(project)}/settings`, { isAutoDeployEnabled }),

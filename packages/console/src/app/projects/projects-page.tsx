@@ -55,7 +55,9 @@ export default function ProjectsPage() {
                 </Table.Td>
                 <Table.Td>{project.deployedBuildId ? `#${project.deployedBuildId}` : "—"}</Table.Td>
                 <Table.Td>
-                  <Text size="sm">{project.sourceIntegration ? `${project.sourceIntegration.owner}/${project.sourceIntegration.repositoryName}` : "CLI"}</Text>
+                  <Text size="sm">
+                    {project.sourceIntegration ? `${project.sourceIntegration.owner}/${project.sourceIntegration.repositoryName}` : "CLI"}
+                  </Text>
                 </Table.Td>
                 <Table.Td>{formatDate(project.updatedAt)}</Table.Td>
               </Table.Tr>

@@ -35,7 +35,14 @@ export function PersonalAccessKeys() {
         }}
       >
         <Group align="flex-end">
-          <TextInput label="Key name" placeholder="e.g. laptop" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={100} error={create.error?.message} />
+          <TextInput
+            label="Key name"
+            placeholder="e.g. laptop"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={100}
+            error={create.error?.message}
+          />
           <Button type="submit" disabled={!name.trim()} loading={create.isPending}>
             Create key
           </Button>
@@ -52,7 +59,9 @@ export function PersonalAccessKeys() {
       {keys.isPending ? <Loading /> : null}
       {keys.isError ? <ErrorNotice error={keys.error} /> : null}
       {revoke.error ? <ErrorNotice error={revoke.error} /> : null}
-      {keys.data?.results.length === 0 ? <EmptyState title="No personal access keys">Create one to sign in with the CLI.</EmptyState> : null}
+      {keys.data?.results.length === 0 ? (
+        <EmptyState title="No personal access keys">Create one to sign in with the CLI.</EmptyState>
+      ) : null}
       {keys.data && keys.data.results.length > 0 ? (
         <Table>
           <Table.Thead>
@@ -81,9 +90,15 @@ export function PersonalAccessKeys() {
                       Revoked {formatDate(row.revoked_at)}
                     </Text>
                   ) : (
-                  <Button size="xs" variant="subtle" color="red" onClick={() => revoke.mutate(row.id)} aria-label={`Revoke key ${row.name}`}>
-                    Revoke
-                  </Button>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      onClick={() => revoke.mutate(row.id)}
+                      aria-label={`Revoke key ${row.name}`}
+                    >
+                      Revoke
+                    </Button>
                   )}
                 </Table.Td>
               </Table.Tr>

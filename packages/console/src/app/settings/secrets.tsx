@@ -18,7 +18,8 @@ export function Secrets() {
   const exists = secrets.data?.secrets.some((s) => s.name === name.trim()) ?? false;
   const save = useMutation({
     // HubSpot's API: POST adds, PUT replaces an existing value.
-    mutationFn: () => api(exists ? "PUT" : "POST", "/cms/v3/functions/secrets", { key: name.trim(), secret: value } satisfies SecretRequest),
+    mutationFn: () =>
+      api(exists ? "PUT" : "POST", "/cms/v3/functions/secrets", { key: name.trim(), secret: value } satisfies SecretRequest),
     onSuccess: async () => {
       setSaved(`${name.trim()} ${exists ? "updated" : "added"}: functions that list it in serverless.json read it from process.env.`);
       setName("");
@@ -39,7 +40,14 @@ export function Secrets() {
         }}
       >
         <Group align="flex-end">
-          <TextInput label="Secret name" placeholder="e.g. MAPBOX_ACCESS_TOKEN" value={name} onChange={(e) => setName(e.currentTarget.value)} maxLength={64} error={save.error?.message} />
+          <TextInput
+            label="Secret name"
+            placeholder="e.g. MAPBOX_ACCESS_TOKEN"
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            maxLength={64}
+            error={save.error?.message}
+          />
           <PasswordInput label="Value" value={value} onChange={(e) => setValue(e.currentTarget.value)} autoComplete="off" w={320} />
           <Button type="submit" disabled={!name.trim() || !value} loading={save.isPending}>
             {exists ? "Replace value" : "Add secret"}
@@ -54,7 +62,9 @@ export function Secrets() {
       {secrets.isPending ? <Loading /> : null}
       {secrets.isError ? <ErrorNotice error={secrets.error} /> : null}
       {remove.error ? <ErrorNotice error={remove.error} /> : null}
-      {secrets.data?.secrets.length === 0 ? <EmptyState title="No secrets yet">Add one here or with `sprocket secrets add NAME`.</EmptyState> : null}
+      {secrets.data?.secrets.length === 0 ? (
+        <EmptyState title="No secrets yet">Add one here or with `sprocket secrets add NAME`.</EmptyState>
+      ) : null}
       {secrets.data && secrets.data.secrets.length > 0 ? (
         <Table>
           <Table.Thead>
@@ -76,7 +86,13 @@ export function Secrets() {
                 <Table.Td>{formatDate(row.createdAt)}</Table.Td>
                 <Table.Td>{formatDate(row.updatedAt)}</Table.Td>
                 <Table.Td>
-                  <Button size="xs" variant="subtle" color="red" onClick={() => remove.mutate(row.name)} aria-label={`Delete secret ${row.name}`}>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    color="red"
+                    onClick={() => remove.mutate(row.name)}
+                    aria-label={`Delete secret ${row.name}`}
+                  >
                     Delete
                   </Button>
                 </Table.Td>

@@ -19,7 +19,14 @@ function Button(props: RemoteProps) {
   return (
     <>
       {url && !disabled ? (
-        <a className={className} href={url} target="_blank" rel="noopener noreferrer" style={spacingStyle(props)} onClick={() => onClick && trigger(extensionEvent("click"))}>
+        <a
+          className={className}
+          href={url}
+          target="_blank"
+          rel="noopener noreferrer"
+          style={spacingStyle(props)}
+          onClick={() => onClick && trigger(extensionEvent("click"))}
+        >
           {content}
         </a>
       ) : (
@@ -40,7 +47,11 @@ function Button(props: RemoteProps) {
 }
 
 function ButtonRow({ children, ...props }: RemoteProps) {
-  return <div className="sx-button-row" role="group" style={spacingStyle(props)}>{children}</div>;
+  return (
+    <div className="sx-button-row" role="group" style={spacingStyle(props)}>
+      {children}
+    </div>
+  );
 }
 
 function Dropdown({ options, variant = "secondary", buttonText = "More", buttonSize, disabled, children }: RemoteProps) {
@@ -67,7 +78,13 @@ function Dropdown({ options, variant = "secondary", buttonText = "More", buttonS
         {buttonText} <span aria-hidden="true">▾</span>
       </button>
       {/* Kept mounted while hidden so an item's overlay survives the menu closing. */}
-      <div id={menuId} role="menu" className="sx-dropdown__menu" hidden={!open} onClick={(event) => (event.target as HTMLElement).closest("[role=menuitem]") && setOpen(false)}>
+      <div
+        id={menuId}
+        role="menu"
+        className="sx-dropdown__menu"
+        hidden={!open}
+        onClick={(event) => (event.target as HTMLElement).closest("[role=menuitem]") && setOpen(false)}
+      >
         {items.map((item, index) => (
           <button key={index} type="button" role="menuitem" className="sx-dropdown__item" onClick={() => fire(item.onClick)}>
             {item.label}
@@ -111,7 +128,11 @@ function PageLink({ to, params, children }: RemoteProps) {
 function PageBreadcrumbs({ children }: RemoteProps) {
   return (
     <nav aria-label="Breadcrumb" className="sx-breadcrumbs">
-      <ol>{Children.map(children, (child: ReactNode) => <li>{child}</li>)}</ol>
+      <ol>
+        {Children.map(children, (child: ReactNode) => (
+          <li>{child}</li>
+        ))}
+      </ol>
     </nav>
   );
 }
@@ -125,7 +146,11 @@ export const actionComponents = {
   ExperimentalButtonRow: ButtonRow,
   Dropdown,
   DropdownButtonItem,
-  HeaderActions: ({ children }: RemoteProps) => <div className="sx-header-actions" role="group" aria-label="Page actions">{children}</div>,
+  HeaderActions: ({ children }: RemoteProps) => (
+    <div className="sx-header-actions" role="group" aria-label="Page actions">
+      {children}
+    </div>
+  ),
   PrimaryHeaderActionButton: (props: RemoteProps) => <Button {...props} variant="primary" />,
   SecondaryHeaderActionButton: (props: RemoteProps) => <Button {...props} variant="secondary" />,
   PageHeader: ({ children }: RemoteProps) => <header className="sx-page-header">{children}</header>,

@@ -34,7 +34,8 @@ function hostData(session: CardSession) {
 }
 
 function targetRecord(session: CardSession, props: RemoteProps): CrmRecordRef {
-  if (typeof props.objectId === "number" && typeof props.objectTypeId === "string") return { objectId: props.objectId, objectTypeId: props.objectTypeId };
+  if (typeof props.objectId === "number" && typeof props.objectTypeId === "string")
+    return { objectId: props.objectId, objectTypeId: props.objectTypeId };
   if (!session.record) throw new Error("This card is not on a CRM record");
   return session.record;
 }
@@ -49,7 +50,12 @@ function Loading<T>({ state, label, children }: { state: Loaded<T>; label: strin
         <span className="sx-visually-hidden">Loading {label}</span>
       </div>
     );
-  if (state.status === "error") return <AlertBox variant="danger" title={`Could not load ${label}`}>{state.message}</AlertBox>;
+  if (state.status === "error")
+    return (
+      <AlertBox variant="danger" title={`Could not load ${label}`}>
+        {state.message}
+      </AlertBox>
+    );
   return <>{children(state.data)}</>;
 }
 
@@ -67,12 +73,16 @@ function PropertyList({ properties, values, direction }: { properties: string[];
 }
 
 function useRecordProperties(props: RemoteProps, list: string[]) {
-  return useCrmRead((session) => hostData(session).fetchProperties(targetRecord(session, props), list), [props.objectId, props.objectTypeId, list]);
+  return useCrmRead(
+    (session) => hostData(session).fetchProperties(targetRecord(session, props), list),
+    [props.objectId, props.objectTypeId, list],
+  );
 }
 
 function useAssociations(props: RemoteProps, properties: string[], pageLength = 100, offset = 0) {
   return useCrmRead(
-    (session) => hostData(session).fetchAssociations(targetRecord(session, {}), { toObjectType: props.objectTypeId, properties, pageLength, offset }),
+    (session) =>
+      hostData(session).fetchAssociations(targetRecord(session, {}), { toObjectType: props.objectTypeId, properties, pageLength, offset }),
     [props.objectTypeId, properties, pageLength, offset],
   );
 }
@@ -80,7 +90,11 @@ function useAssociations(props: RemoteProps, properties: string[], pageLength = 
 function CrmPropertyList(props: RemoteProps) {
   const list = names(props.properties);
   const state = useRecordProperties(props, list);
-  return <Loading state={state} label="properties">{(values) => <PropertyList properties={list} values={values} direction={props.direction} />}</Loading>;
+  return (
+    <Loading state={state} label="properties">
+      {(values) => <PropertyList properties={list} values={values} direction={props.direction} />}
+    </Loading>
+  );
 }
 
 function CrmDataHighlight(props: RemoteProps) {
@@ -136,10 +150,19 @@ function CrmSimpleDeadline(props: RemoteProps) {
         const percent = known ? Math.round(Math.min(1, Math.max(0, (Date.now() - start) / (end - start))) * 100) : 0;
         return (
           <div>
-            <div role="progressbar" aria-label="Time elapsed until the deadline" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} className="sx-progress__track">
+            <div
+              role="progressbar"
+              aria-label="Time elapsed until the deadline"
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={percent}
+              className="sx-progress__track"
+            >
               <div className="sx-progress__fill" style={{ width: `${percent}%` }} />
             </div>
-            <p className="sx-text sx-text--micro">{known ? `${percent}% of the time until ${new Date(end).toLocaleDateString()} has passed` : "No deadline set"}</p>
+            <p className="sx-text sx-text--micro">
+              {known ? `${percent}% of the time until ${new Date(end).toLocaleDateString()} has passed` : "No deadline set"}
+            </p>
             {props.showProperties !== false ? <PropertyList properties={list} values={values} /> : null}
           </div>
         );
@@ -161,7 +184,9 @@ function CrmAssociationTable(props: RemoteProps) {
             <thead>
               <tr>
                 {columns.map((name) => (
-                  <th scope="col" key={name}>{name}</th>
+                  <th scope="col" key={name}>
+                    {name}
+                  </th>
                 ))}
               </tr>
             </thead>
@@ -183,10 +208,20 @@ function CrmAssociationTable(props: RemoteProps) {
           </table>
           {props.pagination !== false && (offset > 0 || page.hasMore) ? (
             <nav className="sx-pagination" aria-label="Associated records pages">
-              <button type="button" className="sx-button sx-button--transparent sx-button--sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - pageSize))}>
+              <button
+                type="button"
+                className="sx-button sx-button--transparent sx-button--sm"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - pageSize))}
+              >
                 ‹ Prev
               </button>
-              <button type="button" className="sx-button sx-button--transparent sx-button--sm" disabled={!page.hasMore} onClick={() => setOffset(page.nextOffset)}>
+              <button
+                type="button"
+                className="sx-button sx-button--transparent sx-button--sm"
+                disabled={!page.hasMore}
+                onClick={() => setOffset(page.nextOffset)}
+              >
                 Next ›
               </button>
             </nav>
@@ -199,7 +234,8 @@ function CrmAssociationTable(props: RemoteProps) {
 
 const labelOf = (row: AssociationsPage["results"][number]) => row.associationTypes[0]?.label || "Unlabeled";
 const titleOf = (row: AssociationsPage["results"][number]) =>
-  row.properties.name ?? ([row.properties.firstname, row.properties.lastname].filter(Boolean).join(" ") || row.properties.dealname || `Record ${row.toObjectId}`);
+  row.properties.name ??
+  ([row.properties.firstname, row.properties.lastname].filter(Boolean).join(" ") || row.properties.dealname || `Record ${row.toObjectId}`);
 
 function CrmAssociationPivot(props: RemoteProps) {
   const state = useAssociations(props, ["name", "firstname", "lastname", "dealname", "email"], props.maxAssociations ?? 100);
@@ -240,7 +276,13 @@ function CrmAssociationPropertyList(props: RemoteProps) {
   const state = useAssociations(props, list, 1);
   return (
     <Loading state={state} label="associated record">
-      {(page: AssociationsPage) => (page.results[0] ? <PropertyList properties={list} values={page.results[0].properties} /> : <p className="sx-text">No associated record</p>)}
+      {(page: AssociationsPage) =>
+        page.results[0] ? (
+          <PropertyList properties={list} values={page.results[0].properties} />
+        ) : (
+          <p className="sx-text">No associated record</p>
+        )
+      }
     </Loading>
   );
 }
@@ -254,7 +296,10 @@ function CrmAssociationStageTracker(props: RemoteProps) {
         <ul className="sx-list sx-list--unordered-styled">
           {page.results.map((row) => (
             <li key={row.toObjectId}>
-              {titleOf(row)}: <span className="sx-status sx-status--info">{stageProperties.map((name) => row.properties[name]).find(Boolean) ?? "none"}</span>
+              {titleOf(row)}:{" "}
+              <span className="sx-status sx-status--info">
+                {stageProperties.map((name) => row.properties[name]).find(Boolean) ?? "none"}
+              </span>
               {props.showProperties ? <PropertyList properties={list} values={row.properties} /> : null}
             </li>
           ))}
@@ -287,7 +332,9 @@ function statistic(type: string, values: number[], count: number, percentile?: n
 }
 
 function CrmStatistics(props: RemoteProps) {
-  const items: { label: string; statisticType: string; propertyName: string; percentile?: number }[] = Array.isArray(props.statistics) ? props.statistics : [];
+  const items: { label: string; statisticType: string; propertyName: string; percentile?: number }[] = Array.isArray(props.statistics)
+    ? props.statistics
+    : [];
   const state = useAssociations(props, [...new Set(items.map((item) => item.propertyName))]);
   return (
     <Loading state={state} label="statistics">
@@ -355,12 +402,18 @@ function CrmActionLink({ actionType, actionContext, onError, onClick, variant, c
 
 function CrmCardActions({ actionConfigs, onError }: RemoteProps) {
   const session = useCardSession();
-  const configs: { type: string; label?: string; actionType?: string; actionContext?: unknown; disabled?: boolean; options?: { label?: string; actionType: string; actionContext: unknown }[] }[] =
-    Array.isArray(actionConfigs) ? actionConfigs : [];
+  const configs: {
+    type: string;
+    label?: string;
+    actionType?: string;
+    actionContext?: unknown;
+    disabled?: boolean;
+    options?: { label?: string; actionType: string; actionContext: unknown }[];
+  }[] = Array.isArray(actionConfigs) ? actionConfigs : [];
   return (
     <div className="sx-button-row" role="group" aria-label="Card actions">
       {configs.flatMap((config, index) =>
-        (config.type === "dropdown" ? config.options ?? [] : [config]).map((action, inner) => (
+        (config.type === "dropdown" ? (config.options ?? []) : [config]).map((action, inner) => (
           <button
             key={`${index}-${inner}`}
             type="button"

@@ -2,7 +2,17 @@
 import { createContext, useContext, useEffect, useId, useLayoutEffect, useState, type ReactNode } from "react";
 import { cx, fire, safeUrl, size, type RemoteProps } from "./primitives";
 
-function Table({ bordered = true, flush, density = "default", paginated, pageCount, page, onPageChange, showButtonLabels = true, children }: RemoteProps) {
+function Table({
+  bordered = true,
+  flush,
+  density = "default",
+  paginated,
+  pageCount,
+  page,
+  onPageChange,
+  showButtonLabels = true,
+  children,
+}: RemoteProps) {
   const [current, setCurrent] = useState<number>(page ?? 1);
   useEffect(() => {
     if (typeof page === "number") setCurrent(page);
@@ -17,15 +27,33 @@ function Table({ bordered = true, flush, density = "default", paginated, pageCou
       <table className={cx("sx-table", bordered && "sx-table--bordered", `sx-table--${density}`)}>{children}</table>
       {paginated ? (
         <nav className="sx-pagination" aria-label="Pagination">
-          <button type="button" className="sx-button sx-button--transparent sx-button--sm" disabled={current <= 1} onClick={() => go(current - 1)} aria-label="Previous page">
+          <button
+            type="button"
+            className="sx-button sx-button--transparent sx-button--sm"
+            disabled={current <= 1}
+            onClick={() => go(current - 1)}
+            aria-label="Previous page"
+          >
             ‹{showButtonLabels ? " Prev" : ""}
           </button>
           {Array.from({ length: pages }, (_, index) => index + 1).map((n) => (
-            <button key={n} type="button" className={cx("sx-pagination__page", n === current && "sx-pagination__page--current")} aria-current={n === current ? "page" : undefined} onClick={() => go(n)}>
+            <button
+              key={n}
+              type="button"
+              className={cx("sx-pagination__page", n === current && "sx-pagination__page--current")}
+              aria-current={n === current ? "page" : undefined}
+              onClick={() => go(n)}
+            >
               {n}
             </button>
           ))}
-          <button type="button" className="sx-button sx-button--transparent sx-button--sm" disabled={current >= pages} onClick={() => go(current + 1)} aria-label="Next page">
+          <button
+            type="button"
+            className="sx-button sx-button--transparent sx-button--sm"
+            disabled={current >= pages}
+            onClick={() => go(current + 1)}
+            aria-label="Next page"
+          >
             {showButtonLabels ? "Next " : ""}›
           </button>
         </nav>
@@ -101,7 +129,13 @@ function Chart({ data, axes, options, kind }: RemoteProps & { kind: "bar" | "lin
           : groups.map((name, g) => {
               const points = rows.map((row, index) => [row, index] as const).filter(([row]) => !group || String(row[group]) === name);
               return (
-                <polyline key={g} fill="none" strokeWidth="2" stroke={palette[g % palette.length]} points={points.map(([row, index]) => point(row, index).join(",")).join(" ")} />
+                <polyline
+                  key={g}
+                  fill="none"
+                  strokeWidth="2"
+                  stroke={palette[g % palette.length]}
+                  points={points.map(([row, index]) => point(row, index).join(",")).join(" ")}
+                />
               );
             })}
       </svg>
@@ -172,7 +206,11 @@ interface TabEntry {
   disabled: boolean;
   key: string;
 }
-const TabsContext = createContext<{ selected: string | number | undefined; register: (tab: TabEntry) => () => void; baseId: string } | null>(null);
+const TabsContext = createContext<{
+  selected: string | number | undefined;
+  register: (tab: TabEntry) => () => void;
+  baseId: string;
+} | null>(null);
 
 function Tabs({ selected, defaultSelected, onSelectedChange, variant, fill, children }: RemoteProps) {
   const [tabs, setTabs] = useState<TabEntry[]>([]);
@@ -224,7 +262,13 @@ function Tab({ tabId, title, disabled, children }: RemoteProps) {
   useLayoutEffect(() => tabs?.register({ id, title: title ?? String(id), disabled: Boolean(disabled), key }), [id, title, disabled]);
   if (!tabs) return <div>{children}</div>;
   return (
-    <div role="tabpanel" id={`${tabs.baseId}-panel-${id}`} aria-labelledby={`${tabs.baseId}-tab-${id}`} hidden={tabs.selected !== id} className="sx-tabs__panel">
+    <div
+      role="tabpanel"
+      id={`${tabs.baseId}-panel-${id}`}
+      aria-labelledby={`${tabs.baseId}-tab-${id}`}
+      hidden={tabs.selected !== id}
+      className="sx-tabs__panel"
+    >
       {tabs.selected === id ? children : null}
     </div>
   );
@@ -249,8 +293,14 @@ export const dataComponents = {
   TableFooter: ({ children }: RemoteProps) => <tfoot>{children}</tfoot>,
   TableRow: ({ children }: RemoteProps) => <tr>{children}</tr>,
   TableHeader,
-  TableCell: ({ colSpan, align, width, children }: RemoteProps) => <td colSpan={colSpan} style={{ textAlign: align, width: widthOf(width) }}>{children}</td>,
-  DescriptionList: ({ direction, children }: RemoteProps) => <dl className={cx("sx-dl", direction === "row" && "sx-dl--row")}>{children}</dl>,
+  TableCell: ({ colSpan, align, width, children }: RemoteProps) => (
+    <td colSpan={colSpan} style={{ textAlign: align, width: widthOf(width) }}>
+      {children}
+    </td>
+  ),
+  DescriptionList: ({ direction, children }: RemoteProps) => (
+    <dl className={cx("sx-dl", direction === "row" && "sx-dl--row")}>{children}</dl>
+  ),
   DescriptionListItem: ({ label, children }: RemoteProps) => (
     <div className="sx-dl__item">
       <dt>{label}</dt>
@@ -266,13 +316,27 @@ export const dataComponents = {
   Tabs,
   Tab,
   Iframe: ({ src, height }: RemoteProps) => (
-    <iframe title="Embedded content" className="sx-iframe" src={safeUrl(src)} height={iframeHeights[size(height, "md")]} sandbox="allow-scripts allow-forms allow-popups" />
+    <iframe
+      title="Embedded content"
+      className="sx-iframe"
+      src={safeUrl(src)}
+      height={iframeHeights[size(height, "md")]}
+      sandbox="allow-scripts allow-forms allow-popups"
+    />
   ),
   FileViewer: ({ fileIds, source }: RemoteProps) => {
     const ids: ReactNode[] = Array.isArray(fileIds) ? fileIds : [];
     return (
       <div className="sx-files" role="group" aria-label="Files">
-        {ids.length ? <ul>{ids.map((id, index) => <li key={index}>File {id}</li>)}</ul> : <p className="sx-text sx-text--micro">No files{source ? ` in ${JSON.stringify(source)}` : ""}.</p>}
+        {ids.length ? (
+          <ul>
+            {ids.map((id, index) => (
+              <li key={index}>File {id}</li>
+            ))}
+          </ul>
+        ) : (
+          <p className="sx-text sx-text--micro">No files{source ? ` in ${JSON.stringify(source)}` : ""}.</p>
+        )}
       </div>
     );
   },

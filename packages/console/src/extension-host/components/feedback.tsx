@@ -61,7 +61,12 @@ function ScoreCircle({ score }: RemoteProps) {
   const value = Math.min(Math.max(Number(score) || 0, 0), 100);
   const tone = value >= 70 ? "success" : value >= 40 ? "warning" : "danger";
   return (
-    <div className={cx("sx-score", `sx-score--${tone}`)} role="img" aria-label={`Score ${value} out of 100`} style={{ ["--sx-score" as string]: `${value}%` }}>
+    <div
+      className={cx("sx-score", `sx-score--${tone}`)}
+      role="img"
+      aria-label={`Score ${value} out of 100`}
+      style={{ ["--sx-score" as string]: `${value}%` }}
+    >
       <span aria-hidden="true">{value}</span>
     </div>
   );
@@ -75,13 +80,25 @@ function StepIndicator({ stepNames, currentStep = 0, direction, onClick }: Remot
         const state = index < currentStep ? "done" : index === currentStep ? "current" : "todo";
         const label = (
           <>
-            <span className="sx-steps__marker" aria-hidden="true">{state === "done" ? "✓" : index + 1}</span>
+            <span className="sx-steps__marker" aria-hidden="true">
+              {state === "done" ? "✓" : index + 1}
+            </span>
             <span>{name}</span>
           </>
         );
         return (
-          <li key={index} className={cx("sx-steps__step", `sx-steps__step--${state}`)} aria-current={state === "current" ? "step" : undefined}>
-            {onClick ? <button type="button" className="sx-steps__button" onClick={() => fire(onClick, index)}>{label}</button> : label}
+          <li
+            key={index}
+            className={cx("sx-steps__step", `sx-steps__step--${state}`)}
+            aria-current={state === "current" ? "step" : undefined}
+          >
+            {onClick ? (
+              <button type="button" className="sx-steps__button" onClick={() => fire(onClick, index)}>
+                {label}
+              </button>
+            ) : (
+              label
+            )}
           </li>
         );
       })}
@@ -92,7 +109,9 @@ function StepIndicator({ stepNames, currentStep = 0, direction, onClick }: Remot
 function StateBlock({ title, children, kind, layout, flush }: RemoteProps & { kind: string }) {
   return (
     <div className={cx("sx-state", `sx-state--${kind}`, layout === "horizontal" && "sx-state--horizontal", flush && "sx-state--flush")}>
-      <div className="sx-state__art" aria-hidden="true">{kind === "error" ? "!" : kind === "lock" ? "🔒" : "∅"}</div>
+      <div className="sx-state__art" aria-hidden="true">
+        {kind === "error" ? "!" : kind === "lock" ? "🔒" : "∅"}
+      </div>
       <div>
         {title ? <h3 className="sx-heading">{title}</h3> : null}
         <div>{children}</div>

@@ -48,9 +48,20 @@ function TextInput(props: RemoteProps & { multiline?: boolean; kind?: string }) 
           fire(onInput, next);
         };
         return multiline ? (
-          <textarea {...common} rows={props.rows} cols={props.cols} maxLength={props.maxLength} style={{ ...common.style, resize: props.resize }} onChange={(event) => input(event.target.value)} />
+          <textarea
+            {...common}
+            rows={props.rows}
+            cols={props.cols}
+            maxLength={props.maxLength}
+            style={{ ...common.style, resize: props.resize }}
+            onChange={(event) => input(event.target.value)}
+          />
         ) : (
-          <input {...common} type={props.kind ?? (props.type === "password" ? "password" : "text")} onChange={(event) => input(event.target.value)} />
+          <input
+            {...common}
+            type={props.kind ?? (props.type === "password" ? "password" : "text")}
+            onChange={(event) => input(event.target.value)}
+          />
         );
       }}
     </Field>
@@ -70,9 +81,19 @@ function NumberField(props: RemoteProps & { stepper?: boolean; currency?: string
     <Field {...props}>
       {({ inputId, describedBy, invalid }) => (
         <div className="sx-number">
-          {props.currency ? <span className="sx-number__affix" aria-hidden="true">{props.currency}</span> : null}
+          {props.currency ? (
+            <span className="sx-number__affix" aria-hidden="true">
+              {props.currency}
+            </span>
+          ) : null}
           {props.stepper ? (
-            <button type="button" className="sx-button sx-button--secondary sx-button--sm" aria-label="Decrease" disabled={readOnly} onClick={() => commit(clamp(Number(value || 0) - Number(props.stepSize ?? 1)))}>
+            <button
+              type="button"
+              className="sx-button sx-button--secondary sx-button--sm"
+              aria-label="Decrease"
+              disabled={readOnly}
+              onClick={() => commit(clamp(Number(value || 0) - Number(props.stepSize ?? 1)))}
+            >
               −
             </button>
           ) : null}
@@ -102,9 +123,19 @@ function NumberField(props: RemoteProps & { stepper?: boolean; currency?: string
               fire(onBlur, value);
             }}
           />
-          {props.formatStyle === "percentage" ? <span className="sx-number__affix" aria-hidden="true">%</span> : null}
+          {props.formatStyle === "percentage" ? (
+            <span className="sx-number__affix" aria-hidden="true">
+              %
+            </span>
+          ) : null}
           {props.stepper ? (
-            <button type="button" className="sx-button sx-button--secondary sx-button--sm" aria-label="Increase" disabled={readOnly} onClick={() => commit(clamp(Number(value || 0) + Number(props.stepSize ?? 1)))}>
+            <button
+              type="button"
+              className="sx-button sx-button--secondary sx-button--sm"
+              aria-label="Increase"
+              disabled={readOnly}
+              onClick={() => commit(clamp(Number(value || 0) + Number(props.stepSize ?? 1)))}
+            >
               +
             </button>
           ) : null}
@@ -116,14 +147,18 @@ function NumberField(props: RemoteProps & { stepper?: boolean; currency?: string
 
 type BaseDate = { year: number; month: number; date: number };
 const pad = (n: number) => String(n).padStart(2, "0");
-const dateText = (d: BaseDate | null | undefined) => (d && typeof d.year === "number" ? `${d.year}-${pad(d.month + 1)}-${pad(d.date)}` : "");
+const dateText = (d: BaseDate | null | undefined) =>
+  d && typeof d.year === "number" ? `${d.year}-${pad(d.month + 1)}-${pad(d.date)}` : "";
 function parseDate(text: string): (BaseDate & { formattedDate: string }) | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
   return match ? { year: Number(match[1]), month: Number(match[2]) - 1, date: Number(match[3]), formattedDate: text } : null;
 }
 
 function DateInput(props: RemoteProps) {
-  const [value, setValue] = useLocalValue<string>(props.value === undefined ? undefined : dateText(props.value), dateText(props.defaultValue));
+  const [value, setValue] = useLocalValue<string>(
+    props.value === undefined ? undefined : dateText(props.value),
+    dateText(props.defaultValue),
+  );
   return (
     <Field {...props}>
       {({ inputId, describedBy, invalid }) => (
@@ -160,7 +195,10 @@ const parseTime = (text: string): BaseTime | null => {
 };
 
 function TimeInput(props: RemoteProps) {
-  const [value, setValue] = useLocalValue<string>(props.value === undefined ? undefined : timeText(props.value), timeText(props.defaultValue));
+  const [value, setValue] = useLocalValue<string>(
+    props.value === undefined ? undefined : timeText(props.value),
+    timeText(props.defaultValue),
+  );
   return (
     <Field {...props}>
       {({ inputId, describedBy, invalid }) => (
@@ -230,7 +268,15 @@ function Select(props: RemoteProps) {
   );
 }
 
-function ChoiceList({ legend, type, name, options, selected, onToggle, props }: {
+function ChoiceList({
+  legend,
+  type,
+  name,
+  options,
+  selected,
+  onToggle,
+  props,
+}: {
   legend?: string;
   type: "checkbox" | "radio";
   name: string;
@@ -241,11 +287,20 @@ function ChoiceList({ legend, type, name, options, selected, onToggle, props }: 
 }) {
   const id = useId();
   return (
-    <fieldset className={cx("sx-choices", props.inline && "sx-choices--inline")} aria-invalid={props.error || undefined} style={spacingStyle(props)}>
+    <fieldset
+      className={cx("sx-choices", props.inline && "sx-choices--inline")}
+      aria-invalid={props.error || undefined}
+      style={spacingStyle(props)}
+    >
       {legend ? (
         <legend className="sx-field__label">
           {legend}
-          {props.required ? <span aria-hidden="true" className="sx-field__required"> *</span> : null}
+          {props.required ? (
+            <span aria-hidden="true" className="sx-field__required">
+              {" "}
+              *
+            </span>
+          ) : null}
         </legend>
       ) : null}
       {props.description ? <div className="sx-field__description">{props.description}</div> : null}
@@ -266,7 +321,9 @@ function ChoiceList({ legend, type, name, options, selected, onToggle, props }: 
           </span>
         </label>
       ))}
-      {props.validationMessage ? <div className={cx("sx-field__message", props.error && "sx-field__message--error")}>{props.validationMessage}</div> : null}
+      {props.validationMessage ? (
+        <div className={cx("sx-field__message", props.error && "sx-field__message--error")}>{props.validationMessage}</div>
+      ) : null}
     </fieldset>
   );
 }
@@ -292,7 +349,9 @@ function MultiSelect(props: RemoteProps) {
 
 function ToggleGroup(props: RemoteProps) {
   const radio = props.toggleType === "radioButtonList";
-  const initial = optionsOf(props.options).filter((o) => (o as { initialIsChecked?: boolean }).initialIsChecked).map((o) => o.value);
+  const initial = optionsOf(props.options)
+    .filter((o) => (o as { initialIsChecked?: boolean }).initialIsChecked)
+    .map((o) => o.value);
   const [value, setValue] = useLocalValue<unknown>(props.value, radio ? initial[0] : initial);
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
   return (
@@ -360,7 +419,9 @@ function Toggle(props: RemoteProps) {
       >
         <span className="sx-toggle__knob" aria-hidden="true" />
       </button>
-      {props.textChecked || props.textUnchecked ? <span className="sx-text sx-text--micro">{checked ? props.textChecked : props.textUnchecked}</span> : null}
+      {props.textChecked || props.textUnchecked ? (
+        <span className="sx-text sx-text--micro">{checked ? props.textChecked : props.textUnchecked}</span>
+      ) : null}
     </div>
   );
 }
@@ -394,8 +455,20 @@ function SettingsView({ children, saveBarVisible, numberOfSettingsChanged, onSav
       {saveBarVisible ? (
         <div className="sx-settings__bar" role="region" aria-label="Unsaved changes">
           <span>{numberOfSettingsChanged ? `${numberOfSettingsChanged} unsaved changes` : "Unsaved changes"}</span>
-          <button type="button" className="sx-button sx-button--secondary sx-button--md" onClick={() => fire(onCancel, extensionEvent("click"))}>Cancel</button>
-          <button type="button" className="sx-button sx-button--primary sx-button--md" onClick={() => fire(onSave, extensionEvent("click"))}>Save</button>
+          <button
+            type="button"
+            className="sx-button sx-button--secondary sx-button--md"
+            onClick={() => fire(onCancel, extensionEvent("click"))}
+          >
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="sx-button sx-button--primary sx-button--md"
+            onClick={() => fire(onSave, extensionEvent("click"))}
+          >
+            Save
+          </button>
         </div>
       ) : null}
     </div>

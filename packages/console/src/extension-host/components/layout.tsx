@@ -2,8 +2,21 @@
 import type { CSSProperties } from "react";
 import { cx, size, spacingStyle, type RemoteProps } from "./primitives";
 
-const justifyMap: Record<string, string> = { start: "flex-start", end: "flex-end", center: "center", around: "space-around", between: "space-between" };
-const alignMap: Record<string, string> = { start: "flex-start", end: "flex-end", center: "center", baseline: "baseline", stretch: "stretch", auto: "auto" };
+const justifyMap: Record<string, string> = {
+  start: "flex-start",
+  end: "flex-end",
+  center: "center",
+  around: "space-around",
+  between: "space-between",
+};
+const alignMap: Record<string, string> = {
+  start: "flex-start",
+  end: "flex-end",
+  center: "center",
+  baseline: "baseline",
+  stretch: "stretch",
+  auto: "auto",
+};
 const gap = (value: unknown, fallback = "flush") => `var(--sx-space-${size(value, fallback)})`;
 
 function Flex(props: RemoteProps) {
@@ -17,12 +30,21 @@ function Flex(props: RemoteProps) {
     gap: gap(props.gap ?? props.distance),
     ...spacingStyle(props),
   };
-  return <div className="sx-flex" style={style}>{children}</div>;
+  return (
+    <div className="sx-flex" style={style}>
+      {children}
+    </div>
+  );
 }
 
 function Box(props: RemoteProps) {
-  const flex = typeof props.flex === "number" ? props.flex : props.flex === "auto" ? "1 1 auto" : props.flex === "none" ? "none" : undefined;
-  return <div className="sx-box" style={{ alignSelf: alignMap[props.alignSelf], flex, ...spacingStyle(props) }}>{props.children}</div>;
+  const flex =
+    typeof props.flex === "number" ? props.flex : props.flex === "auto" ? "1 1 auto" : props.flex === "none" ? "none" : undefined;
+  return (
+    <div className="sx-box" style={{ alignSelf: alignMap[props.alignSelf], flex, ...spacingStyle(props) }}>
+      {props.children}
+    </div>
+  );
 }
 
 function Inline(props: RemoteProps) {
@@ -36,7 +58,11 @@ function AutoGrid(props: RemoteProps) {
     gap: gap(props.gap, "sm"),
     ...spacingStyle(props),
   };
-  return <div className="sx-grid" style={style}>{props.children}</div>;
+  return (
+    <div className="sx-grid" style={style}>
+      {props.children}
+    </div>
+  );
 }
 
 function Grid(props: RemoteProps) {
@@ -47,7 +73,11 @@ function Grid(props: RemoteProps) {
     justifyItems: alignMap[props.justify],
     alignItems: alignMap[props.align],
   };
-  return <div className="sx-grid" style={style}>{props.children}</div>;
+  return (
+    <div className="sx-grid" style={style}>
+      {props.children}
+    </div>
+  );
 }
 
 function GridItem({ size: span, offset, children }: RemoteProps) {
@@ -64,12 +94,20 @@ export const layoutComponents = {
   ExperimentalInline: Inline,
   AutoGrid,
   ExperimentalAutoGrid: AutoGrid,
-  Stack: (props: RemoteProps) => <Flex direction={props.direction ?? "column"} gap={props.distance ?? "sm"} justify={props.justify} align={props.align}>{props.children}</Flex>,
+  Stack: (props: RemoteProps) => (
+    <Flex direction={props.direction ?? "column"} gap={props.distance ?? "sm"} justify={props.justify} align={props.align}>
+      {props.children}
+    </Flex>
+  ),
   Stack2: (props: RemoteProps) => (
-    <Flex direction="column" gap={props.gap ?? "sm"} align={props.align}>{props.children}</Flex>
+    <Flex direction="column" gap={props.gap ?? "sm"} align={props.align}>
+      {props.children}
+    </Flex>
   ),
   Center: ({ children, maxContentSize, gutter }: RemoteProps) => (
-    <div className="sx-center" style={{ maxWidth: maxContentSize, paddingInline: gap(gutter) }}>{children}</div>
+    <div className="sx-center" style={{ maxWidth: maxContentSize, paddingInline: gap(gutter) }}>
+      {children}
+    </div>
   ),
   Grid,
   GridItem,
@@ -80,7 +118,10 @@ export const layoutComponents = {
   Divider: (props: RemoteProps) => <hr className="sx-divider" style={{ marginBlock: gap(props.distance ?? props.size, "sm") }} />,
   Spacer: (props: RemoteProps) => <div aria-hidden="true" style={{ height: gap(props.size, "md") }} />,
   MediaObject: ({ itemLeft, itemRight, children, align, spacing }: RemoteProps) => (
-    <div className="sx-media" style={{ alignItems: alignMap[align] ?? "flex-start", gap: gap(spacing === "none" ? "flush" : spacing, "sm") }}>
+    <div
+      className="sx-media"
+      style={{ alignItems: alignMap[align] ?? "flex-start", gap: gap(spacing === "none" ? "flush" : spacing, "sm") }}
+    >
       {itemLeft ? <div className="sx-media__item">{itemLeft}</div> : null}
       <div className="sx-media__body">{children}</div>
       {itemRight ? <div className="sx-media__item">{itemRight}</div> : null}

@@ -56,13 +56,19 @@ function OverlayFrame({ kind, props }: { kind: "modal" | "panel"; props: RemoteP
         role="dialog"
         aria-modal="true"
         aria-labelledby={title ? titleId : undefined}
-        aria-label={title ? undefined : props["aria-label"] ?? kind}
+        aria-label={title ? undefined : (props["aria-label"] ?? kind)}
         tabIndex={-1}
         className={cx(`sx-${kind}`, `sx-${kind}--${size(width, "md")}`, variant && `sx-${kind}--${variant}`)}
         onKeyDown={(event) => event.key === "Escape" && close()}
       >
         <header className="sx-overlay__header">
-          {title ? <h2 id={titleId} className="sx-overlay__title">{title}</h2> : <span />}
+          {title ? (
+            <h2 id={titleId} className="sx-overlay__title">
+              {title}
+            </h2>
+          ) : (
+            <span />
+          )}
           <button type="button" className="sx-overlay__close" aria-label="Close" onClick={close}>
             ×
           </button>
@@ -87,13 +93,27 @@ export const overlayComponents = {
 };
 
 /** `actions.openIframeModal`: the page shows the URL (https, checked by the card session) in a sandboxed frame. */
-export function IframeModal({ request, onClose }: { request: { uri: string; width: number; height: number; title?: string; flush?: boolean }; onClose: () => void }) {
+export function IframeModal({
+  request,
+  onClose,
+}: {
+  request: { uri: string; width: number; height: number; title?: string; flush?: boolean };
+  onClose: () => void;
+}) {
   const titleId = useId();
   return createPortal(
     <div className="sx-root sx-backdrop" onClick={(event) => event.target === event.currentTarget && onClose()}>
-      <div role="dialog" aria-modal="true" aria-labelledby={titleId} className="sx-modal sx-modal--iframe" onKeyDown={(event) => event.key === "Escape" && onClose()}>
+      <div
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={titleId}
+        className="sx-modal sx-modal--iframe"
+        onKeyDown={(event) => event.key === "Escape" && onClose()}
+      >
         <header className="sx-overlay__header">
-          <h2 id={titleId} className="sx-overlay__title">{request.title ?? "Embedded page"}</h2>
+          <h2 id={titleId} className="sx-overlay__title">
+            {request.title ?? "Embedded page"}
+          </h2>
           <button type="button" className="sx-overlay__close" aria-label="Close" onClick={onClose}>
             ×
           </button>

@@ -82,10 +82,19 @@ export function Field({ label, description, tooltip, required, error, validation
       {label ? (
         <label htmlFor={inputId} className={cx("sx-field__label", hiddenLabel && "sx-visually-hidden")} title={tooltip}>
           {label}
-          {required ? <span aria-hidden="true" className="sx-field__required"> *</span> : null}
+          {required ? (
+            <span aria-hidden="true" className="sx-field__required">
+              {" "}
+              *
+            </span>
+          ) : null}
         </label>
       ) : null}
-      {description ? <div id={descriptionId} className="sx-field__description">{description}</div> : null}
+      {description ? (
+        <div id={descriptionId} className="sx-field__description">
+          {description}
+        </div>
+      ) : null}
       {children({ inputId, describedBy, invalid })}
       {validationMessage ? (
         <div id={messageId} className={cx("sx-field__message", invalid && "sx-field__message--error")} role={invalid ? "alert" : undefined}>

@@ -68,9 +68,18 @@ function Image({ src, alt, href, onClick, width, height, overlay }: RemoteProps)
   const url = safeUrl(hrefOf(href)?.url);
   const img = <img className="sx-image" src={safeUrl(src, { image: true })} alt={alt ?? ""} width={width} height={height} />;
   let content: ReactNode = img;
-  if (url) content = <a href={url} target="_blank" rel="noopener noreferrer">{img}</a>;
+  if (url)
+    content = (
+      <a href={url} target="_blank" rel="noopener noreferrer">
+        {img}
+      </a>
+    );
   else if (onClick || overlay)
-    content = <button type="button" className="sx-image-button" onClick={() => trigger(extensionEvent("click"))}>{img}</button>;
+    content = (
+      <button type="button" className="sx-image-button" onClick={() => trigger(extensionEvent("click"))}>
+        {img}
+      </button>
+    );
   return (
     <>
       {content}
@@ -80,9 +89,32 @@ function Image({ src, alt, href, onClick, width, height, overlay }: RemoteProps)
 }
 
 const iconGlyphs: Record<string, string> = {
-  add: "+", remove: "−", delete: "🗑", success: "✓", warning: "⚠", error: "✕", info: "ℹ", email: "✉", calling: "☎",
-  calendar: "📅", search: "🔍", settings: "⚙", edit: "✎", copy: "⧉", star: "★", upCarat: "▲", downCarat: "▼",
-  left: "←", right: "→", upload: "⤒", download: "⤓", link: "🔗", lock: "🔒", unlock: "🔓", refresh: "↻", home: "⌂",
+  add: "+",
+  remove: "−",
+  delete: "🗑",
+  success: "✓",
+  warning: "⚠",
+  error: "✕",
+  info: "ℹ",
+  email: "✉",
+  calling: "☎",
+  calendar: "📅",
+  search: "🔍",
+  settings: "⚙",
+  edit: "✎",
+  copy: "⧉",
+  star: "★",
+  upCarat: "▲",
+  downCarat: "▼",
+  left: "←",
+  right: "→",
+  upload: "⤒",
+  download: "⤓",
+  link: "🔗",
+  lock: "🔒",
+  unlock: "🔓",
+  refresh: "↻",
+  home: "⌂",
 };
 const iconColors: Record<string, string> = { alert: "var(--sx-danger)", warning: "var(--sx-warning)", success: "var(--sx-success)" };
 
@@ -103,7 +135,15 @@ function Icon({ name, size: iconSize, color, screenReaderText }: RemoteProps) {
 
 function Illustration({ name, alt, width, height }: RemoteProps) {
   return (
-    <svg className="sx-illustration" role="img" aria-label={alt} width={width ?? 120} height={height ?? 90} viewBox="0 0 120 90" data-illustration={name}>
+    <svg
+      className="sx-illustration"
+      role="img"
+      aria-label={alt}
+      width={width ?? 120}
+      height={height ?? 90}
+      viewBox="0 0 120 90"
+      data-illustration={name}
+    >
       <rect x="10" y="20" width="100" height="60" rx="8" fill="var(--sx-accent-soft)" />
       <circle cx="60" cy="35" r="18" fill="var(--sx-accent)" opacity="0.7" />
       <rect x="30" y="62" width="60" height="8" rx="4" fill="var(--sx-accent)" opacity="0.4" />
@@ -115,7 +155,9 @@ function List({ variant = "unordered", children }: RemoteProps) {
   const Tag = String(variant).startsWith("ordered") ? "ol" : "ul";
   return (
     <Tag className={cx("sx-list", `sx-list--${variant}`)}>
-      {Children.map(children, (child) => <li>{child}</li>)}
+      {Children.map(children, (child) => (
+        <li>{child}</li>
+      ))}
     </Tag>
   );
 }
@@ -126,7 +168,9 @@ function Tag({ variant = "default", onClick, overlay, children }: RemoteProps) {
   return (
     <>
       {onClick || overlay ? (
-        <button type="button" className={className} onClick={() => trigger(extensionEvent("click"))}>{children}</button>
+        <button type="button" className={className} onClick={() => trigger(extensionEvent("click"))}>
+          {children}
+        </button>
       ) : (
         <span className={className}>{children}</span>
       )}
@@ -144,7 +188,13 @@ function StatusTag({ variant = "default", hollow, onClick, showRemoveIcon, onRem
   );
   return (
     <span className={cx("sx-status", `sx-status--${variant}`)}>
-      {onClick ? <button type="button" className="sx-status__button" onClick={() => fire(onClick)}>{content}</button> : content}
+      {onClick ? (
+        <button type="button" className="sx-status__button" onClick={() => fire(onClick)}>
+          {content}
+        </button>
+      ) : (
+        content
+      )}
       {showRemoveIcon ? (
         <button type="button" className="sx-status__remove" aria-label="Remove" onClick={() => fire(onRemoveClick)}>
           ×
@@ -156,15 +206,27 @@ function StatusTag({ variant = "default", hollow, onClick, showRemoveIcon, onRem
 
 function Tooltip({ children }: RemoteProps) {
   // HubSpot attaches a Tooltip to the component it is passed to; on its own it is a hint text.
-  return <span role="tooltip" className="sx-tooltip">{children}</span>;
+  return (
+    <span role="tooltip" className="sx-tooltip">
+      {children}
+    </span>
+  );
 }
 
-function ExpandableText({ children, maxHeight = 100, expandButtonText = "Show more", collapseButtonText = "Show less", expanded }: RemoteProps) {
+function ExpandableText({
+  children,
+  maxHeight = 100,
+  expandButtonText = "Show more",
+  collapseButtonText = "Show less",
+  expanded,
+}: RemoteProps) {
   const [open, setOpen] = useState(Boolean(expanded));
   const id = useId();
   return (
     <div className="sx-expandable">
-      <div id={id} style={open ? undefined : { maxHeight, overflow: "hidden" }}>{children}</div>
+      <div id={id} style={open ? undefined : { maxHeight, overflow: "hidden" }}>
+        {children}
+      </div>
       <button type="button" className="sx-link sx-link--button" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
         {open ? collapseButtonText : expandButtonText}
       </button>
@@ -174,7 +236,8 @@ function ExpandableText({ children, maxHeight = 100, expandButtonText = "Show mo
 
 export const textComponents = {
   Text,
-  Heading: ({ children, inline }: RemoteProps) => (inline ? <span className="sx-heading sx-heading--inline">{children}</span> : <h3 className="sx-heading">{children}</h3>),
+  Heading: ({ children, inline }: RemoteProps) =>
+    inline ? <span className="sx-heading sx-heading--inline">{children}</span> : <h3 className="sx-heading">{children}</h3>,
   Link,
   Image,
   Icon,

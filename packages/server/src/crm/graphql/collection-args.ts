@@ -1,7 +1,20 @@
 import type { SearchRequest } from "../search-query";
 
 /** The filter suffixes HubSpot's GraphQL schema offers, as CRM search operators. */
-export const FILTER_SUFFIXES = ["eq", "neq", "lt", "lte", "gt", "gte", "in", "not_in", "contains", "not_contains", "null", "not_null"] as const;
+export const FILTER_SUFFIXES = [
+  "eq",
+  "neq",
+  "lt",
+  "lte",
+  "gt",
+  "gte",
+  "in",
+  "not_in",
+  "contains",
+  "not_contains",
+  "null",
+  "not_null",
+] as const;
 export type FilterSuffix = (typeof FILTER_SUFFIXES)[number];
 
 /** What one field of a `<type>_filter` input stands for. */
@@ -29,7 +42,8 @@ function toSearchFilter(f: FilterField, value: unknown): SearchFilter {
   const { propertyName, suffix } = f;
   const single = SINGLE[suffix];
   if (single) return { propertyName, operator: single, value: value as Scalar };
-  if (suffix === "in" || suffix === "not_in") return { propertyName, operator: suffix === "in" ? "IN" : "NOT_IN", values: value as Scalar[] };
+  if (suffix === "in" || suffix === "not_in")
+    return { propertyName, operator: suffix === "in" ? "IN" : "NOT_IN", values: value as Scalar[] };
   const wantsNull = (suffix === "null") === (value === true);
   return { propertyName, operator: wantsNull ? "NOT_HAS_PROPERTY" : "HAS_PROPERTY" };
 }
@@ -40,9 +54,18 @@ export interface SortChoice {
 }
 
 /** A collection's arguments as the body of a CRM search (ANDed filters in one group), for parseSearch to check. */
-export function searchBody(fields: ReadonlyMap<string, FilterField>, args: { filter?: Record<string, unknown> | null; orderBy?: readonly SortChoice[] | null; limit: number; offset: number }) {
+export function searchBody(
+  fields: ReadonlyMap<string, FilterField>,
+  args: { filter?: Record<string, unknown> | null; orderBy?: readonly SortChoice[] | null; limit: number; offset: number },
+) {
   const filters = Object.entries(args.filter ?? {})
     .filter(([, v]) => v !== null && v !== undefined)
     .map(([name, v]) => toSearchFilter(fields.get(name)!, v));
-  return { filterGroups: filters.length > 0 ? [{ filters }] : [], sorts: [...(args.orderBy ?? [])], limit: args.limit, after: String(args.offset), properties: [] };
+  return {
+    filterGroups: filters.length > 0 ? [{ filters }] : [],
+    sorts: [...(args.orderBy ?? [])],
+    limit: args.limit,
+    after: String(args.offset),
+    properties: [],
+  };
 }

@@ -18,7 +18,12 @@ export interface GraphqlContext {
   associationLoaders: Map<string, DataLoader<number, CollectionPage>>;
 }
 
-export const newContext = (db: Kysely<Database>, properties: PropertyDefinitions, accountId: number): GraphqlContext => ({ db, properties, accountId, associationLoaders: new Map() });
+export const newContext = (db: Kysely<Database>, properties: PropertyDefinitions, accountId: number): GraphqlContext => ({
+  db,
+  properties,
+  accountId,
+  associationLoaders: new Map(),
+});
 
 /** A record as the REST API shows it with every property: GraphQL fields read their values off it. */
 export interface RecordView {
@@ -74,8 +79,14 @@ export async function collection(
 
 /** Paging checked in the query's own terms (the search underneath speaks of `after`). */
 function checkPaging(limit: number, offset: number): void {
-  if (limit < 1 || limit > SEARCH_LIMITS.pageSize) throw invalid(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${limit}).`, [{ message: "limit out of range", in: "limit", code: "INVALID_LIMIT" }]);
-  if (offset < 0) throw invalid(`offset must not be negative (got ${offset}).`, [{ message: "offset out of range", in: "offset", code: "INVALID_PAGING_CURSOR" }]);
+  if (limit < 1 || limit > SEARCH_LIMITS.pageSize)
+    throw invalid(`limit must be between 1 and ${SEARCH_LIMITS.pageSize} (got ${limit}).`, [
+      { message: "limit out of range", in: "limit", code: "INVALID_LIMIT" },
+    ]);
+  if (offset < 0)
+    throw invalid(`offset must not be negative (got ${offset}).`, [
+      { message: "offset out of range", in: "offset", code: "INVALID_PAGING_CURSOR" },
+    ]);
 }
 
 /** Record ids per query: far below the engines' bind-parameter caps (SQLite 32,766). */
@@ -103,10 +114,24 @@ async function associatedPages(ctx: GraphqlContext, spec: LinkSpec, fromIds: rea
     .where("a.to_type", "=", spec.to.id)
     .where("a.type_id", "=", spec.typeId)
     .where("o.archived", "=", 0);
-  const ranked = links.select(["a.from_id", "a.to_id", sql<number>`row_number() over (partition by a.from_id order by a.to_id)`.as("rank")]);
+  const ranked = links.select([
+    "a.from_id",
+    "a.to_id",
+    sql<number>`row_number() over (partition by a.from_id order by a.to_id)`.as("rank"),
+  ]);
   const [counts, rows] = await Promise.all([
-    links.select(["a.from_id", (eb) => eb.fn.countAll().as("n")]).groupBy("a.from_id").execute(),
-    ctx.db.selectFrom(ranked.as("r")).select(["r.from_id", "r.to_id"]).where("r.rank", ">", spec.offset).where("r.rank", "<=", spec.offset + spec.limit).orderBy("r.from_id").orderBy("r.to_id").execute(),
+    links
+      .select(["a.from_id", (eb) => eb.fn.countAll().as("n")])
+      .groupBy("a.from_id")
+      .execute(),
+    ctx.db
+      .selectFrom(ranked.as("r"))
+      .select(["r.from_id", "r.to_id"])
+      .where("r.rank", ">", spec.offset)
+      .where("r.rank", "<=", spec.offset + spec.limit)
+      .orderBy("r.from_id")
+      .orderBy("r.to_id")
+      .execute(),
   ]);
   const totals = new Map(counts.map((c) => [Number(c.from_id), Number(c.n)]));
   const pageIds = new Map<number, number[]>();
@@ -131,6 +156,10 @@ export function associated(ctx: GraphqlContext, spec: LinkSpec, fromId: number):
   checkPaging(spec.limit, spec.offset);
   const key = `${spec.from.id}:${spec.to.id}:${spec.typeId}:${spec.limit}:${spec.offset}`;
   let loader = ctx.associationLoaders.get(key);
-  if (!loader) ctx.associationLoaders.set(key, (loader = new DataLoader((ids: readonly number[]) => associatedPages(ctx, spec, ids), { maxBatchSize: IDS_PER_QUERY })));
+  if (!loader)
+    ctx.associationLoaders.set(
+      key,
+      (loader = new DataLoader((ids: readonly number[]) => associatedPages(ctx, spec, ids), { maxBatchSize: IDS_PER_QUERY })),
+    );
   return loader.load(fromId);
 }

@@ -75,7 +75,8 @@ function kindOf(def: PropertyDef): { type: GraphQLOutputType & GraphQLInputType;
   return { type: GraphQLString, value: (raw) => raw };
 }
 
-const named = (defs: ReadonlyMap<string, PropertyDef>) => [...defs.values()].filter((d) => isGraphqlName(d.name) && d.name !== "associations");
+const named = (defs: ReadonlyMap<string, PropertyDef>) =>
+  [...defs.values()].filter((d) => isGraphqlName(d.name) && d.name !== "associations");
 
 function propertyFields(s: TypeSource): GraphQLFieldConfigMap<RecordView, GraphqlContext> {
   const fields: GraphQLFieldConfigMap<RecordView, GraphqlContext> = {};
@@ -102,7 +103,12 @@ function filterInput(s: TypeSource): { input: GraphQLInputObjectType; fields: Ma
     for (const suffix of FILTER_SUFFIXES) {
       const name = `${def.name}__${suffix}`;
       fields.set(name, { propertyName: def.name, suffix });
-      const valueType = suffix === "null" || suffix === "not_null" ? GraphQLBoolean : suffix === "contains" || suffix === "not_contains" ? GraphQLString : type;
+      const valueType =
+        suffix === "null" || suffix === "not_null"
+          ? GraphQLBoolean
+          : suffix === "contains" || suffix === "not_contains"
+            ? GraphQLString
+            : type;
       config[name] = { type: suffix === "in" || suffix === "not_in" ? new GraphQLList(new GraphQLNonNull(valueType)) : valueType };
     }
   }
@@ -165,16 +171,25 @@ export function buildCrmSchema(sources: readonly TypeSource[]): GraphQLSchema {
     const extensions: CrmFieldExtensions = { objectTypeId: t.id };
     root[t.singular] = {
       type: record,
-      args: { uniqueIdentifier: { type: GraphQLString, defaultValue: "id" }, uniqueIdentifierValue: { type: new GraphQLNonNull(GraphQLString) } },
+      args: {
+        uniqueIdentifier: { type: GraphQLString, defaultValue: "id" },
+        uniqueIdentifierValue: { type: new GraphQLNonNull(GraphQLString) },
+      },
       extensions,
-      resolve: (_src, args: { uniqueIdentifier: string; uniqueIdentifierValue: string }, ctx) => findOne(ctx, t, args.uniqueIdentifier, args.uniqueIdentifierValue),
+      resolve: (_src, args: { uniqueIdentifier: string; uniqueIdentifierValue: string }, ctx) =>
+        findOne(ctx, t, args.uniqueIdentifier, args.uniqueIdentifierValue),
     } satisfies GraphQLFieldConfig<unknown, GraphqlContext, { uniqueIdentifier: string; uniqueIdentifierValue: string }>;
     root[`${t.singular}_collection`] = {
       type: new GraphQLNonNull(pages.get(t.id)!),
       args: { filter: { type: input }, orderBy: { type: new GraphQLList(new GraphQLNonNull(orderByEnum(s))) }, ...pagingArgs },
       extensions: { ...extensions, paged: true } satisfies CrmFieldExtensions,
-      resolve: (_src, args: { filter?: Record<string, unknown>; orderBy?: SortChoice[]; limit: number; offset: number }, ctx) => collection(ctx, t, fields, args),
-    } satisfies GraphQLFieldConfig<unknown, GraphqlContext, { filter?: Record<string, unknown>; orderBy?: SortChoice[]; limit: number; offset: number }>;
+      resolve: (_src, args: { filter?: Record<string, unknown>; orderBy?: SortChoice[]; limit: number; offset: number }, ctx) =>
+        collection(ctx, t, fields, args),
+    } satisfies GraphQLFieldConfig<
+      unknown,
+      GraphqlContext,
+      { filter?: Record<string, unknown>; orderBy?: SortChoice[]; limit: number; offset: number }
+    >;
   }
 
   function associationFields(s: TypeSource): GraphQLFieldConfigMap<RecordView, GraphqlContext> {
@@ -187,7 +202,8 @@ export function buildCrmSchema(sources: readonly TypeSource[]): GraphQLSchema {
         type: new GraphQLNonNull(type),
         args: pagingArgs,
         extensions: { objectTypeId: target.id, paged: true } satisfies CrmFieldExtensions,
-        resolve: (v, args: { limit: number; offset: number }, ctx) => associated(ctx, { from: s.t, to: target, typeId: def.typeId, ...args }, Number(v.id)),
+        resolve: (v, args: { limit: number; offset: number }, ctx) =>
+          associated(ctx, { from: s.t, to: target, typeId: def.typeId, ...args }, Number(v.id)),
       } satisfies GraphQLFieldConfig<RecordView, GraphqlContext, { limit: number; offset: number }>;
     }
     return fields;

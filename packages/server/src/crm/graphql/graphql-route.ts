@@ -36,7 +36,12 @@ function formatError(request: FastifyRequest, e: GraphQLError): GraphQLFormatted
     return { ...e.toJSON(), extensions: { classification: "DataFetchingException", category: original.category } };
   }
   request.log.error({ err: original, path: e.path }, "GraphQL resolver failed");
-  return { message: "Internal error while fetching this field.", ...(e.locations ? { locations: e.locations } : {}), ...(e.path ? { path: e.path } : {}), extensions: { classification: "DataFetchingException" } };
+  return {
+    message: "Internal error while fetching this field.",
+    ...(e.locations ? { locations: e.locations } : {}),
+    ...(e.path ? { path: e.path } : {}),
+    extensions: { classification: "DataFetchingException" },
+  };
 }
 
 /**
@@ -54,7 +59,13 @@ export function registerGraphqlRoute(app: FastifyInstance, p: Platform): void {
     const checked = checkQuery(schema, body.query, variables, operationName);
     if ("errors" in checked) return json(reply, 400, { errors: checked.errors.map((e) => e.toJSON()) });
     requireScopes(request, queryReach(schema, checked.document));
-    const result = await execute({ schema, document: checked.document, contextValue: newContext(p.store.db, p.crm.properties, accountId), variableValues: variables, operationName });
+    const result = await execute({
+      schema,
+      document: checked.document,
+      contextValue: newContext(p.store.db, p.crm.properties, accountId),
+      variableValues: variables,
+      operationName,
+    });
     const errors = result.errors?.map((e) => formatError(request, e));
     if (!("data" in result)) return json(reply, 400, { errors });
     return json(reply, 200, { data: result.data, ...(errors ? { errors } : {}) });

@@ -9,6 +9,13 @@ export const isGraphqlName = (name: string) => /^[A-Za-z][A-Za-z0-9_]*$/.test(na
  * custom label lower-cased with underscores between its words, and the type's own name (`contact_to_deal`) otherwise.
  */
 export function associationFieldName(target: ObjectType, def: AssociationTypeDef): string {
-  const suffix = def.label === null ? def.name : def.label.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join("_") || def.name;
+  const suffix =
+    def.label === null
+      ? def.name
+      : def.label
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean)
+          .join("_") || def.name;
   return `${target.singular}_collection__${suffix}`;
 }

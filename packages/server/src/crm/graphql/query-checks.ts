@@ -1,4 +1,15 @@
-import { GraphQLError, TypeInfo, parse, specifiedRules, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type ValidationContext } from "graphql";
+import {
+  GraphQLError,
+  TypeInfo,
+  parse,
+  specifiedRules,
+  validate,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationContext,
+} from "graphql";
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from "graphql-query-complexity";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import type { CrmFieldExtensions } from "./crm-schema";
@@ -15,7 +26,11 @@ export const QUERY_LIMITS = { tokens: 10_000, depth: 10, complexity: 30_000 };
 type Classification = "InvalidSyntax" | "ValidationError" | "QueryLimitExceeded";
 
 const classified = (e: GraphQLError, classification: Classification) =>
-  new GraphQLError(e.message, { ...(e.source ? { source: e.source } : {}), ...(e.positions ? { positions: e.positions } : {}), extensions: { ...e.extensions, classification } });
+  new GraphQLError(e.message, {
+    ...(e.source ? { source: e.source } : {}),
+    ...(e.positions ? { positions: e.positions } : {}),
+    extensions: { ...e.extensions, classification },
+  });
 
 /** A paged field costs its selection once per record it may return. */
 const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
@@ -27,7 +42,12 @@ const pagedEstimator: ComplexityEstimator = ({ field, args, childComplexity }) =
 const depthRule = maxDepthRule({
   n: QUERY_LIMITS.depth,
   propagateOnRejection: false,
-  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ""), { extensions: { classification: "QueryLimitExceeded" } }))],
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(
+        new GraphQLError(error.message.replace(/^Syntax Error: /, ""), { extensions: { classification: "QueryLimitExceeded" } }),
+      ),
+  ],
 });
 
 export type Checked = { document: DocumentNode } | { errors: GraphQLError[] };
@@ -59,14 +79,25 @@ function parseAndValidate(schema: GraphQLSchema, query: string): Checked {
 }
 
 /** Parses and validates a query against the account's schema, within QUERY_LIMITS; what fails is a 400. */
-export function checkQuery(schema: GraphQLSchema, query: string, variables: Record<string, unknown> | undefined, operationName: string | undefined): Checked {
+export function checkQuery(
+  schema: GraphQLSchema,
+  query: string,
+  variables: Record<string, unknown> | undefined,
+  operationName: string | undefined,
+): Checked {
   const valid = parseAndValidate(schema, query);
   if ("errors" in valid) return valid;
   const { document } = valid;
   // Complexity depends on the variables (a `limit: $n`), so it is worked out on every call.
   let complexity: number;
   try {
-    complexity = getComplexity({ schema, query: document, estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })], ...(variables ? { variables } : {}), ...(operationName ? { operationName } : {}) });
+    complexity = getComplexity({
+      schema,
+      query: document,
+      estimators: [pagedEstimator, simpleEstimator({ defaultComplexity: 1 })],
+      ...(variables ? { variables } : {}),
+      ...(operationName ? { operationName } : {}),
+    });
   } catch (e) {
     // Variables that do not fit their declared types; execute would refuse them the same way.
     if (e instanceof GraphQLError) return { errors: [classified(e, "ValidationError")] };
@@ -74,7 +105,11 @@ export function checkQuery(schema: GraphQLSchema, query: string, variables: Reco
   }
   if (complexity > QUERY_LIMITS.complexity) {
     const message = `Query complexity ${complexity} exceeds the limit of ${QUERY_LIMITS.complexity}: ask for fewer records (a lower limit), fewer fields or fewer nested associations.`;
-    return { errors: [new GraphQLError(message, { extensions: { classification: "QueryLimitExceeded", complexity, limit: QUERY_LIMITS.complexity } })] };
+    return {
+      errors: [
+        new GraphQLError(message, { extensions: { classification: "QueryLimitExceeded", complexity, limit: QUERY_LIMITS.complexity } }),
+      ],
+    };
   }
   return { document };
 }

@@ -30,7 +30,12 @@ export class GraphqlSchemas {
   async forAccount(accountId: number): Promise<GraphQLSchema> {
     const { db } = this;
     const defs = await Promise.all(OBJECT_TYPES.map((t) => this.properties.live(accountId, t.id)));
-    const labels = await db.selectFrom("crm_association_labels").select(["type_id", "label", "name"]).where("account_id", "=", accountId).orderBy("type_id").execute();
+    const labels = await db
+      .selectFrom("crm_association_labels")
+      .select(["type_id", "label", "name"])
+      .where("account_id", "=", accountId)
+      .orderBy("type_id")
+      .execute();
     const version = [...defs.map((d) => this.fingerprint(d)), labels.map((l) => `${l.type_id}:${l.label}:${l.name}`).join(",")].join("|");
     const hit = this.built.get(accountId);
     if (hit && hit.version === version) return hit.schema;

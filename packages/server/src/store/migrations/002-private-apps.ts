@@ -6,9 +6,18 @@ export function privateAppsMigration(engine: Engine): Migration {
   return {
     async up(db: Kysely<unknown>) {
       // Per-account API limits (HubSpot's tiers: 100 or 190 per 10 s, 250k to 1M per day, search 5/s).
-      await db.schema.alterTable("accounts").addColumn("api_limit_ten_secondly", "integer", (c) => c.notNull().defaultTo(190)).execute();
-      await db.schema.alterTable("accounts").addColumn("api_limit_daily", "bigint", (c) => c.notNull().defaultTo(1_000_000)).execute();
-      await db.schema.alterTable("accounts").addColumn("search_limit_secondly", "integer", (c) => c.notNull().defaultTo(5)).execute();
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("api_limit_ten_secondly", "integer", (c) => c.notNull().defaultTo(190))
+        .execute();
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("api_limit_daily", "bigint", (c) => c.notNull().defaultTo(1_000_000))
+        .execute();
+      await db.schema
+        .alterTable("accounts")
+        .addColumn("search_limit_secondly", "integer", (c) => c.notNull().defaultTo(5))
+        .execute();
 
       await withId(db.schema.createTable("private_apps"), engine)
         .addColumn("account_id", "bigint", (c) => c.notNull().references("accounts.id").onDelete("cascade"))

@@ -17,7 +17,11 @@ export function crmMigration(engine: Engine): Migration {
         .execute();
       // Paging by id, and the sorts and filters on createdate / lastmodifieddate, which are columns.
       for (const col of ["id", "created_at", "updated_at"]) {
-        await db.schema.createIndex(`crm_objects_by_${col}`).on("crm_objects").columns(["account_id", "object_type_id", "archived", col]).execute();
+        await db.schema
+          .createIndex(`crm_objects_by_${col}`)
+          .on("crm_objects")
+          .columns(["account_id", "object_type_id", "archived", col])
+          .execute();
       }
 
       await db.schema
@@ -31,8 +35,16 @@ export function crmMigration(engine: Engine): Migration {
         .addPrimaryKeyConstraint("crm_property_values_pk", ["object_id", "name"])
         .execute();
       // object_id last: the filter subqueries are answered from the index alone.
-      await db.schema.createIndex("crm_values_text").on("crm_property_values").columns(["account_id", "object_type_id", "name", "value_text", "object_id"]).execute();
-      await db.schema.createIndex("crm_values_num").on("crm_property_values").columns(["account_id", "object_type_id", "name", "value_num", "object_id"]).execute();
+      await db.schema
+        .createIndex("crm_values_text")
+        .on("crm_property_values")
+        .columns(["account_id", "object_type_id", "name", "value_text", "object_id"])
+        .execute();
+      await db.schema
+        .createIndex("crm_values_num")
+        .on("crm_property_values")
+        .columns(["account_id", "object_type_id", "name", "value_num", "object_id"])
+        .execute();
 
       await withId(db.schema.createTable("crm_property_history"), engine)
         .addColumn("account_id", "bigint", notNull)

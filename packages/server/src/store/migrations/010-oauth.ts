@@ -10,7 +10,10 @@ import { notNull, withId } from "./columns";
 export function oauthMigration(engine: Engine): Migration {
   return {
     async up(db: Kysely<unknown>) {
-      await db.schema.alterTable("private_apps").addColumn("auth_type", "text", (c) => c.notNull().defaultTo("static")).execute();
+      await db.schema
+        .alterTable("private_apps")
+        .addColumn("auth_type", "text", (c) => c.notNull().defaultTo("static"))
+        .execute();
       await db.schema.alterTable("private_apps").addColumn("client_id", "text").execute();
       await db.schema.alterTable("private_apps").addColumn("redirect_urls", "text").execute();
       await db.schema.alterTable("private_apps").addColumn("optional_scopes", "text").execute();
@@ -29,7 +32,10 @@ export function oauthMigration(engine: Engine): Migration {
 
       // "access" tokens authenticate API calls; "refresh" tokens only mint access tokens. Private-app tokens: "static".
       await db.schema.alterTable("app_tokens").addColumn("install_id", "bigint").execute();
-      await db.schema.alterTable("app_tokens").addColumn("kind", "text", (c) => c.notNull().defaultTo("static")).execute();
+      await db.schema
+        .alterTable("app_tokens")
+        .addColumn("kind", "text", (c) => c.notNull().defaultTo("static"))
+        .execute();
       await db.schema.createIndex("app_tokens_install").on("app_tokens").column("install_id").execute();
 
       await db.schema

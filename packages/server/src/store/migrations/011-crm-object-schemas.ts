@@ -14,7 +14,12 @@ export function crmObjectSchemasMigration(engine: Engine): Migration {
         .addColumn("created_at", "bigint", notNull)
         .addColumn("updated_at", "bigint", notNull)
         .execute();
-      await db.schema.createIndex("crm_object_schemas_account_name").on("crm_object_schemas").columns(["account_id", "name"]).unique().execute();
+      await db.schema
+        .createIndex("crm_object_schemas_account_name")
+        .on("crm_object_schemas")
+        .columns(["account_id", "name"])
+        .unique()
+        .execute();
     },
   };
 }
