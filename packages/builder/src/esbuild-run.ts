@@ -60,7 +60,9 @@ export async function runEsbuild(options: BuildOptions, run: EsbuildRun): Promis
     throw new BuildError("BUILD_BUNDLE_FAILED", `${run.what} failed to build:\n${problems.map(formatProblem).join("\n")}`, problems);
   }
   const outputs = result.outputFiles;
-  for (const output of outputs) {
+  // The bundle before its source map: an oversized bundle is what the developer has to change, and its map (larger
+  // still) would otherwise be named first.
+  for (const output of [...outputs].sort((a, b) => Number(a.path.endsWith(".map")) - Number(b.path.endsWith(".map")))) {
     if (output.contents.length > MAX_BUNDLE_BYTES)
       throw outputTooLarge(`${run.what}: ${basename(output.path)}`, output.contents.length, MAX_BUNDLE_BYTES);
   }
