@@ -2,26 +2,12 @@ import type { Kysely } from "kysely";
 import type { AppPage } from "@sprocket/contract";
 import type { Database } from "../store/schema";
 import type { DeployedExtension } from "../apps/provision";
-import { bundleUrl } from "./record-cards";
+import { bundleUrl, liveComponents } from "./record-cards";
 import { PAGE_KINDS } from "./hosted-kinds";
 
 /** The app pages and settings pages of the account's live builds (of one app, if given), apps by name. */
 export async function appPages(db: Kysely<Database>, accountId: number, appId?: number): Promise<AppPage[]> {
-  let query = db
-    .selectFrom("app_components")
-    .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
-    .select([
-      "private_apps.id as app_id",
-      "private_apps.name as app_name",
-      "private_apps.uid as app_uid",
-      "app_components.build_id",
-      "app_components.config",
-    ])
-    .where("private_apps.account_id", "=", accountId)
-    .where("private_apps.deleted_at", "is", null)
-    .where("app_components.kind", "in", PAGE_KINDS)
-    .orderBy("private_apps.name")
-    .orderBy("app_components.name");
+  let query = liveComponents(db, accountId, PAGE_KINDS).orderBy("app_components.name");
   if (appId !== undefined) query = query.where("private_apps.id", "=", appId);
   const rows = await query.execute();
   return rows.map((row) => {

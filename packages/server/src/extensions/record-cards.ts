@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { resolveObjectType } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
 import type { DeployedCard, DeployedExtension } from "../apps/provision";
+import type { AppComponentsTable } from "../apps/tables";
 import { HOSTED_KINDS } from "./hosted-kinds";
 
 export interface RecordCard {
@@ -19,10 +20,9 @@ export interface RecordCard {
 export const bundleUrl = (appId: number, buildId: number, cardUid: string) =>
   `/api/v1/card-bundles/${appId}/${buildId}/${encodeURIComponent(cardUid)}.js`;
 
-/** The live cards of the account's apps that belong on a record of this object type (by name, singular or id). */
-export async function recordCards(db: Kysely<Database>, accountId: number, objectType: string): Promise<RecordCard[]> {
-  const wanted = resolveObjectType(objectType)?.name ?? objectType;
-  const rows = await db
+/** The components of the given kinds in the account's live apps, with their app, apps by name. */
+export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: readonly AppComponentsTable["kind"][]) =>
+  db
     .selectFrom("app_components")
     .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
     .select([
@@ -34,9 +34,13 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
     ])
     .where("private_apps.account_id", "=", accountId)
     .where("private_apps.deleted_at", "is", null)
-    .where("app_components.kind", "=", "card")
-    .orderBy("private_apps.name")
-    .execute();
+    .where("app_components.kind", "in", kinds)
+    .orderBy("private_apps.name");
+
+/** The live cards of the account's apps that belong on a record of this object type (by name, singular or id). */
+export async function recordCards(db: Kysely<Database>, accountId: number, objectType: string): Promise<RecordCard[]> {
+  const wanted = resolveObjectType(objectType)?.name ?? objectType;
+  const rows = await liveComponents(db, accountId, ["card"]).execute();
   const cards: RecordCard[] = [];
   for (const row of rows) {
     const card = JSON.parse(row.config) as DeployedCard;
