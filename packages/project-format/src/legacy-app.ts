@@ -102,17 +102,26 @@ export function validateLegacyApp(ctx: ProjectContext, appJsonPath: string): App
 }
 
 /**
- * `"webhooks": "webhooks/webhooks.json"` (2023.x–2025.1): the same settings and subscriptions as a 2025.2 webhooks
- * component, recorded on the app as one (uid `<app uid>-webhooks`) so both formats are delivered alike.
+ * `"webhooks": { "file": "./webhooks/webhooks.json" }` (2023.x–2025.1; HubSpot's templates write it so, as cards are
+ * referenced) or the bare path: the same settings and subscriptions as a 2025.2 webhooks component, recorded on the
+ * app as one (uid `<app uid>-webhooks`) so both formats are delivered alike.
  */
 function legacyWebhooks(ctx: ProjectContext, app: JsonObject, appDir: string, appUid: string | undefined): FeatureModel[] {
-  if (app.value("webhooks") === undefined) return [];
-  const file = checkFileRef(ctx, app, "webhooks", {
+  const value = app.value("webhooks");
+  if (value === undefined) return [];
+  const refOpts = {
     relativeTo: appDir,
     within: appDir,
     describe: "the webhooks file",
-    hint: 'e.g. "webhooks": "webhooks/webhooks.json".',
-  });
+    hint: 'e.g. "webhooks": { "file": "./webhooks/webhooks.json" }.',
+  };
+  let file: string | undefined;
+  if (value.type !== "object") file = checkFileRef(ctx, app, "webhooks", refOpts);
+  else {
+    const ref = app.object("webhooks", { required: true, hint: refOpts.hint });
+    ref?.unknownFields(["file"], "'webhooks'");
+    file = ref && checkFileRef(ctx, ref, "file", refOpts);
+  }
   const doc = file === undefined ? undefined : loadJson(ctx, file);
   const root = doc && rootObject(ctx, doc, "webhooks.json");
   const config = root && checkConfig(ctx.report, root, componentConfigs.webhooks, "webhooks.json");

@@ -41,4 +41,23 @@ describe("webhooks.json of a 2023.x–2025.1 app", () => {
     );
     expect(bad).toEqual([expect.objectContaining({ file: hooks, pointer: "/settings/targetUrl" })]);
   });
+
+  it('takes HubSpot\'s own form, "webhooks": { "file": "./webhooks/webhooks.json" }, with hubEvents beside the CRM subscriptions', () => {
+    const withHubEvents = {
+      ...config,
+      subscriptions: { ...config.subscriptions, hubEvents: [{ subscriptionType: "contact.privacyDeletion", active: false }] },
+    };
+    const files = withFile(
+      editJson(seed, app, (a) => void (a.webhooks = { file: "./webhooks/webhooks.json" })),
+      hooks,
+      JSON.stringify(withHubEvents, null, 2),
+    );
+    const { project, diagnostics } = validateProject(files);
+    expect(diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    expect(project!.apps[0]!.features).toEqual([expect.objectContaining({ type: "webhooks", configFile: hooks })]);
+    const missing = validateProject(editJson(seed, app, (a) => void (a.webhooks = { file: "webhooks/nope.json" }))).diagnostics.filter(
+      (d) => d.severity === "error",
+    );
+    expect(missing).toEqual([expect.objectContaining({ code: "FILE_NOT_FOUND", file: app, pointer: "/webhooks/file" })]);
+  });
 });
