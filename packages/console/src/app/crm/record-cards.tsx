@@ -91,6 +91,7 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
 
 interface RecordCardsProps {
   record: CrmRecordRef;
+  /** Where on the page: the Apps tab or the sidebar. */
   location: ExtensionLocation;
   version: number;
   /** Bumped by `reloadPage`: every card starts afresh. */
@@ -101,7 +102,10 @@ interface RecordCardsProps {
 export default function RecordCards({ record, location, version, reloads, page }: RecordCardsProps) {
   const session = useSession();
   const cards = useQuery(recordCardsQuery(session.accountId, record.objectTypeId));
-  const here = (cards.data?.results ?? []).filter((card) => card.location === location);
+  // The console has no help desk workspace: a ticket's help desk sidebar cards show in its record sidebar, the place
+  // nearest to it (they keep their own location in their context).
+  const shown = location === "crm.record.sidebar" ? ["crm.record.sidebar", "helpdesk.sidebar"] : [location];
+  const here = (cards.data?.results ?? []).filter((card) => shown.includes(card.location));
   const where = location === "crm.record.tab" ? "this tab" : "the sidebar";
   if (cards.isError) return <ErrorNotice error={cards.error} title="Cannot list app cards" />;
   if (cards.isSuccess && here.length === 0)
