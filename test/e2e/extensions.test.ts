@@ -69,7 +69,7 @@ beforeAll(async () => {
   crmToken = (
     await createTestApp(server.platform, accountId, {
       uid: "crm-writer",
-      scopes: ["crm.objects.contacts.write", "crm.objects.companies.write"],
+      scopes: ["crm.objects.contacts.write", "crm.objects.companies.write", "tickets"],
     })
   ).token;
   contactId = (
@@ -118,6 +118,20 @@ describe("app cards on record pages", () => {
       .getByText("Howdy: Analytical Engines (engines.example)")
       .waitFor();
     await shot(page, "company-sidebar");
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("shows a ticket's help desk sidebar card in the record sidebar, where it still knows its own location", async () => {
+    const ticketId = (await crm("POST", "/crm/v3/objects/tickets", { properties: { subject: "Printer on fire", hs_pipeline_stage: "1" } }))
+      .id;
+    const { page, errors, close } = await signedInPage(browser, server.url, login);
+    await page.goto(recordPath(accountId, "0-5", ticketId));
+    const sidebar = page.getByRole("complementary", { name: "App cards in the sidebar" });
+    await sidebar
+      .getByRole("region", { name: "Help desk card (Probe app)" })
+      .getByText(`helpdesk.sidebar card on ticket ${ticketId}`)
+      .waitFor();
     expect(errors).toEqual([]);
     await close();
   });
