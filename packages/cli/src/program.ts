@@ -16,6 +16,7 @@ import { registerApps } from "./commands/apps";
 import { registerSecrets } from "./commands/secrets";
 import { registerFunction } from "./commands/function-run";
 import { registerLogs } from "./commands/logs";
+import { registerWorkflows } from "./commands/workflows";
 import { examples } from "./examples";
 import { version } from "./version";
 
@@ -43,6 +44,7 @@ export function createProgram(): Command {
   registerSecrets(program);
   registerFunction(program);
   registerLogs(program);
+  registerWorkflows(program);
   const project = program
     .command("project")
     .description("work with projects: validate, upload, deploy, builds")

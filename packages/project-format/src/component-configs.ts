@@ -110,6 +110,10 @@ const workflowAction = z.strictObject({
     .record(z.string(), z.looseObject({ actionName: text }))
     .meta({ description: 'Labels per language, e.g. { "en": { "actionName": "Notify" } }.' }),
   objectTypes: z.array(text).optional(),
+  objectRequestOptions: z
+    .looseObject({ properties: stringList })
+    .optional()
+    .meta({ description: "Properties of the enrolled record sent with each execution, in object.properties." }),
   functions: z.array(z.looseObject({})).optional(),
 });
 

@@ -7,6 +7,7 @@ import { ok, printJson, printTable } from "../output";
 import { confirm } from "../prompt";
 import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
+import { registerAppActions } from "./workflows";
 
 interface Flags {
   account?: string;
@@ -84,6 +85,8 @@ export function registerApps(program: Command): void {
       if (flags.json) printJson(res);
       else ok(res.expired ? "The old token no longer works." : "There was no old token in its grace period.");
     });
+
+  registerAppActions(apps);
 
   apps
     .command("delete <app>")

@@ -6,6 +6,7 @@ import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
 import { authColumns, becameOAuthApp } from "../oauth/oauth-apps";
+import { registerWorkflowActions, removeWorkflowActionsOf } from "../workflows/action-registry";
 
 export interface DeployedCard {
   uid: string;
@@ -209,6 +210,7 @@ export async function provisionApps(
       config: JSON.stringify(c.config),
     }));
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
+    await registerWorkflowActions(trx, accountId, appId, buildId, app.features ?? [], now);
   }
   return result;
 }
@@ -229,4 +231,5 @@ export async function deleteApp(db: Kysely<Database>, appId: number, now: number
   await db.updateTable("private_apps").set({ deleted_at: now, active_build_id: null }).where("id", "=", appId).execute();
   await db.updateTable("app_tokens").set({ revoked_at: now }).where("app_id", "=", appId).where("revoked_at", "is", null).execute();
   await db.deleteFrom("app_components").where("app_id", "=", appId).execute();
+  await removeWorkflowActionsOf(db, appId, now);
 }
