@@ -268,18 +268,21 @@ describe("workflow actions", () => {
 
   // The CLI is a client of the store the suites above hold on both engines: its check runs on the embedded one only.
   it.runIf(process.env.SPROCKET_TEST_DB !== "postgres")(
-    "the CLI lists the actions, tests one on a record and manages a workflow",
+    "the CLI lists the actions, tests one on a record and creates a workflow",
     async () => {
-      const env = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
-      expect(
-        (await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env)).code,
-      ).toBe(0);
+      // Signed in as `sprocket auth` leaves it, without a process start for it.
+      const config = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml");
+      const { personalAccessKey } = server.bootstrap.info;
+      fs.writeFileSync(
+        config,
+        JSON.stringify({ accounts: [{ name: "test", accountId, server: server.url, authType: "personalaccesskey", personalAccessKey }] }),
+      );
+      const env = { SPROCKET_CONFIG_PATH: config };
       const contact = await newContact("cli@example.com");
-      // Each run of the binary is a process start; the independent ones run side by side.
-      const [list, test, bad, made] = await Promise.all([
+      // Each run of the binary is a process start; they run side by side.
+      const [list, test, made] = await Promise.all([
         runCli(["apps", "actions", "list", APP], env),
         runCli(["apps", "actions", "test", APP, "enrich-contact", "--record", `contacts/${contact.id}`, "--input", "greeting=Hi"], env),
-        runCli(["apps", "actions", "test", APP, "enrich-contact", "--record", "contacts", "--input", "greeting"], env),
         runCli(
           [
             ...[
@@ -302,21 +305,17 @@ describe("workflow actions", () => {
       expect(list.stdout).toContain("enrich-contact");
       expect(list.stdout).toContain("Enrich contact");
       expect(test.code).toBe(0);
-      expect(test.stdout).toContain("200");
+      expect(test.stdout).toMatch(/^200 in \d+ ms · trace [0-9a-f]{32}\n/);
       expect(test.stdout).toContain('"jobtitle": "Hi"');
       expect(receiver.of(contact.id)[0]!.signatureValid).toBe(true);
-      expect(bad.code).toBe(2);
-      expect(bad.stderr).toContain("--record");
       expect(made.code).toBe(0);
       const workflow = JSON.parse(made.stdout);
       expect(workflow).toMatchObject({
         name: "CLI flow",
         trigger: { type: "RECORD_CREATED" },
-        inputFields: { contactEmail: { type: "OBJECT_PROPERTY", propertyName: "email" } },
+        inputFields: { greeting: { type: "STATIC_VALUE", value: "Yo" }, contactEmail: { type: "OBJECT_PROPERTY", propertyName: "email" } },
       });
-      expect((await runCli(["workflows", "list"], env)).stdout).toContain("CLI flow");
-      expect((await runCli(["workflows", "delete", String(workflow.id)], env)).code).toBe(0);
-      expect((await api.call("GET", "/api/v1/workflows")).body.results).toEqual([]);
+      expect((await api.call("DELETE", `/api/v1/workflows/${workflow.id}`)).status).toBe(204);
     },
   );
 });
