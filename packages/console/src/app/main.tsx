@@ -21,6 +21,7 @@ const PrivateAppsPage = lazy(() => import("./apps/private-apps-page"));
 const PrivateAppPage = lazy(() => import("./apps/private-app-page"));
 const AppHomePage = lazy(() => import("./apps/app-home-page"));
 const SettingsPage = lazy(() => import("./settings/settings-page"));
+const WorkflowsPage = lazy(() => import("./workflows/workflows-page"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -81,6 +82,7 @@ function Pages() {
           <Route path="/private-apps/:accountId/:appId/:tab" component={PrivateAppPage} />
           <Route path="/app/:accountId/:appId" component={AppHomePage} />
           <Route path="/settings/:accountId/:page" component={SettingsPage} />
+          <Route path="/workflows/:accountId" component={WorkflowsPage} />
           <Route path="/">
             <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
           </Route>

@@ -31,6 +31,10 @@ function navSections(accountId: number, superAdmin: boolean): { label: string; i
         ...(superAdmin ? [{ label: "Private apps", href: paths.privateApps(accountId), match: `/private-apps/${accountId}(/|$)` }] : []),
       ],
     },
+    // Workflows run apps' actions and write to any record of their type: super admins only, as private apps.
+    ...(superAdmin
+      ? [{ label: "Automation", items: [{ label: "Workflows", href: paths.workflows(accountId), match: `/workflows/${accountId}(/|$)` }] }]
+      : []),
     {
       label: "Settings",
       items: [
