@@ -10,6 +10,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CrmEvent } from "../src/crm/crm-events";
 import { appClientSecret } from "../src/apps/client-secret";
 import { enrols } from "../src/workflows/workflow-runner";
+import { findAction } from "../src/workflows/action-registry";
+import { callActionUrl } from "../src/workflows/action-call";
+import { objectTypeById } from "../src/crm/object-types";
+import { getObject } from "../src/crm/object-store";
 import { runCli } from "../../cli/test/run-cli";
 import { crmClient, liftLimits } from "./support/crm-client";
 import { ProjectApi } from "./support/project-api";
@@ -264,6 +268,37 @@ describe("workflow actions", () => {
     expect(type.status).toBe(400);
     expect(type.body.message).toBe("Workflow action enrich-contact is for CONTACT records, not companies.");
     expect((await api.call("GET", "/api/v1/workflows")).body.results).toEqual([]);
+  });
+
+  it("refuses an actionUrl on a private address without the operator's setting, naming it, and does not retry", async () => {
+    const contact = await newContact("private-action@example.com");
+    const p = server.platform;
+    // This node allows private networks for its receiver; the same platform without the setting, as by default.
+    const strict = { ...p, config: { ...p.config, webhooks: { ...p.config.webhooks, allowPrivateNetwork: false } } };
+    const action = await findAction(p.store.db, accountId, { id: actionId });
+    const config = JSON.parse(action.config);
+    // https, so what is refused is the address, not the scheme.
+    const onLoopback = {
+      ...action,
+      config: JSON.stringify({ ...config, actionUrl: `${receiver.origin.replace("http:", "https:")}/enrich` }),
+    };
+    const t = objectTypeById("0-1");
+    const answer = await callActionUrl(strict, {
+      action: onLoopback,
+      accountId,
+      workflowId: null,
+      objectType: t,
+      record: (await getObject(p.store.db, accountId, t, Number(contact.id), false))!,
+      inputFields: { greeting: "x" },
+      callbackId: "ap-test",
+      attempt: 1,
+      traceId: "0".repeat(32),
+    });
+    expect(answer).toMatchObject({ status: null, retryable: false, outputFields: null });
+    expect(answer.error).toMatch(
+      /127\.0\.0\.1 is a loopback address: A workflow action calls public addresses only\. .*SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK/,
+    );
+    expect(receiver.of(contact.id)).toEqual([]);
   });
 
   // The CLI is a client of the store the suites above hold on both engines: its check runs on the embedded one only.
