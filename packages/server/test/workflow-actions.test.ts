@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CrmEvent } from "../src/crm/crm-events";
 import { appClientSecret } from "../src/apps/client-secret";
 import { enrols } from "../src/workflows/workflow-runner";
-import { findAction } from "../src/workflows/action-registry";
+import { findAction, registerWorkflowActions } from "../src/workflows/action-registry";
 import { callActionUrl } from "../src/workflows/action-call";
 import { objectTypeById } from "../src/crm/object-types";
 import { getObject } from "../src/crm/object-store";
@@ -353,4 +353,20 @@ describe("workflow actions", () => {
       expect((await api.call("DELETE", `/api/v1/workflows/${workflow.id}`)).status).toBe(204);
     },
   );
+
+  it("keeps the action's id across deploys, moves its version when the config changes, and retires it when dropped", async () => {
+    const db = server.platform.store.db;
+    const action = await findAction(db, accountId, { id: actionId });
+    const appId = Number(action.app_id);
+    const config = JSON.parse(action.config);
+    const deploy = (features: Parameters<typeof registerWorkflowActions>[4]) =>
+      db.transaction().execute((trx) => registerWorkflowActions(trx, accountId, appId, Number(action.build_id), features, Date.now()));
+    await deploy([{ uid: "enrich-contact", type: "workflow-action", config }]);
+    expect(await findAction(db, accountId, { id: actionId })).toMatchObject({ version: 1 });
+    await deploy([{ uid: "enrich-contact", type: "workflow-action", config: { ...config, actionUrl: "https://actions.example.test/v2" } }]);
+    expect(await findAction(db, accountId, { id: actionId })).toMatchObject({ version: 2 });
+    await deploy([]);
+    await expect(findAction(db, accountId, { id: actionId })).rejects.toThrow(/No deployed workflow action/);
+    expect((await api.call("GET", `/api/v1/private-apps/${APP}/workflow-actions`)).body.results).toEqual([]);
+  });
 });
