@@ -101,6 +101,14 @@ export function registerAppActions(apps: Command): void {
     });
 }
 
+/** `--on created` or `--on changed:<property>`. */
+function triggerOf(on: string): WorkflowInput["trigger"] {
+  if (on === "created") return { type: "RECORD_CREATED" };
+  const property = /^changed:(.+)$/.exec(on)?.[1];
+  if (property) return { type: "PROPERTY_CHANGED", propertyName: property };
+  throw new CliError(`--on "${on}" is not "created" or "changed:<property>".`, 2);
+}
+
 const triggerText = (w: Workflow) => (w.trigger.type === "RECORD_CREATED" ? "record created" : `${w.trigger.propertyName} changed`);
 
 /** `sprocket workflows ...`: the account's workflows (one trigger, one app action). */
@@ -148,14 +156,7 @@ export function registerWorkflows(program: Command): void {
     )
     .action(
       async (flags: Flags & { name: string; object: string; on: string; action: string; input: string[]; inputProperty: string[] }) => {
-        const trigger: WorkflowInput["trigger"] =
-          flags.on === "created"
-            ? { type: "RECORD_CREATED" }
-            : flags.on.startsWith("changed:") && flags.on.length > "changed:".length
-              ? { type: "PROPERTY_CHANGED", propertyName: flags.on.slice("changed:".length) }
-              : (() => {
-                  throw new CliError(`--on "${flags.on}" is not "created" or "changed:<property>".`, 2);
-                })();
+        const trigger = triggerOf(flags.on);
         const slash = flags.action.lastIndexOf("/");
         if (slash < 1) throw new CliError(`--action "${flags.action}" is not <app>/<action>, e.g. my-app/enrich-contact.`, 2);
         const [app, uid] = [flags.action.slice(0, slash), flags.action.slice(slash + 1)];

@@ -22,6 +22,7 @@ import { newTraceId } from "../logs/trace-context";
 import { actionView, findAction, listActions } from "./action-registry";
 import { callActionUrl, recordCall, type ActionExecution } from "./action-call";
 import { checkInputs, createWorkflow, deleteWorkflow, listWorkflows } from "./workflow-service";
+import { callbackIdFor } from "./workflow-runner";
 import type { WorkflowActionCallsTable } from "./tables";
 
 const logQuery = z
@@ -103,6 +104,7 @@ export const workflowRoutes =
           Object.fromEntries(Object.entries(body.inputFields).map(([name, value]) => [name, { type: "STATIC_VALUE" as const, value }])),
           undefined,
           t,
+          { typedByHand: true },
         );
         const objectId = parseObjectId(body.objectId);
         const record = objectId === undefined ? undefined : await getObject(p.store.db, accountId, t, objectId, false);
@@ -114,7 +116,7 @@ export const workflowRoutes =
           objectType: t,
           record,
           inputFields: body.inputFields,
-          callbackId: `ap-${accountId}-test-${Date.now()}-0`,
+          callbackId: callbackIdFor(accountId),
           attempt: 1,
           traceId: newTraceId(),
         };

@@ -38,7 +38,7 @@ interface LiveWorkflow {
 }
 
 /** An enrolled record's callbackId, in HubSpot's shape: ap-<portalId>-<enrollment>-<action index>-<attempt>. */
-const callbackIdFor = (accountId: number) => `ap-${accountId}-${randomInt(1, 2 ** 47)}-1-0`;
+export const callbackIdFor = (accountId: number) => `ap-${accountId}-${randomInt(1, 2 ** 47)}-1-0`;
 
 /** Whether an event enrols a record: its type and trigger, and never the workflow's own write-back (the loop guard). */
 export function enrols(w: LiveWorkflow, event: CrmEvent): boolean {
@@ -168,7 +168,14 @@ export function executionJobHandler(p: Platform): JobHandler<ExecutionJob> {
       );
       return;
     }
-    const t = await p.crm.types.resolve(job.accountId, job.objectTypeId);
+    let t;
+    try {
+      t = await p.crm.types.resolve(job.accountId, job.objectTypeId);
+    } catch (error) {
+      // A custom object type deleted since the record enrolled: nothing left to run on.
+      if (error instanceof DomainError) return;
+      throw error;
+    }
     const record = await getObject(p.store.db, job.accountId, t, job.objectId, false);
     // The record was deleted or merged away since it enrolled: HubSpot unenrols it.
     if (!record) return;

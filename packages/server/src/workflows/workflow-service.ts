@@ -39,6 +39,7 @@ export function checkInputs(
   inputs: Record<string, InputMapping>,
   properties: ReadonlyMap<string, unknown> | undefined,
   t: ObjectType,
+  { typedByHand = false } = {},
 ): void {
   const fields = inputFieldsOf(action);
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -49,7 +50,8 @@ export function checkInputs(
       problems.push(`"${name}" is not an input field of ${action.uid} (it has ${fields.map((f) => f.name).join(", ") || "none"})`);
       continue;
     }
-    if (!field.supported.includes(mapping.type)) problems.push(`"${name}" takes ${field.supported.join(" or ")}, not ${mapping.type}`);
+    if (!typedByHand && !field.supported.includes(mapping.type))
+      problems.push(`"${name}" takes ${field.supported.join(" or ")}, not ${mapping.type}`);
     if (mapping.type === "STATIC_VALUE" && field.options && !field.options.includes(mapping.value))
       problems.push(`"${name}" must be one of ${field.options.join(", ")}, not "${mapping.value}"`);
     if (mapping.type === "OBJECT_PROPERTY" && properties && !properties.has(mapping.propertyName))
