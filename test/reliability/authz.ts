@@ -41,6 +41,10 @@ const ADMIN_ONLY: Array<[string, (w: World) => string]> = [
   ["POST", (w) => `/api/v1/private-apps/${w.a.appId}/token/reveal`],
   ["POST", (w) => `/api/v1/private-apps/${w.a.appId}/token/expire-old`],
   ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/security-events`],
+  ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/workflow-actions`],
+  ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/logs/workflow-actions`],
+  ["GET", () => "/api/v1/workflow-actions"],
+  ["GET", () => "/api/v1/workflows"],
   ["GET", () => "/cms/v3/functions/secrets"],
 ];
 
