@@ -1,5 +1,13 @@
 import type { Command } from "commander";
-import type { ActionCall, InputMapping, Workflow, WorkflowActionList, WorkflowInput, WorkflowList } from "@sprocket/contract";
+import type {
+  ActionCall,
+  ActionTestRequest,
+  InputMapping,
+  Workflow,
+  WorkflowActionList,
+  WorkflowInput,
+  WorkflowList,
+} from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
@@ -89,7 +97,7 @@ export function registerAppActions(apps: Command): void {
       ),
     )
     .action(async (app: string, action: string, flags: Flags & { record: string; input: string[] }) => {
-      const body = { ...recordRef(flags.record), inputFields: Object.fromEntries(pairs(flags.input, "--input")) };
+      const body: ActionTestRequest = { ...recordRef(flags.record), inputFields: Object.fromEntries(pairs(flags.input, "--input")) };
       const call = await clientFor(flags).call<ActionCall>(
         "POST",
         `/api/v1/private-apps/${encodeURIComponent(app)}/workflow-actions/${encodeURIComponent(action)}/test`,

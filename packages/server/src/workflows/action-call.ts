@@ -11,7 +11,7 @@ import { actionConfig, type ActionRow } from "./action-registry";
 import type { ActionCallOutcome } from "./tables";
 
 /** Sprocket's deadline for an actionUrl, as for a webhook target. */
-export const ACTION_TIMEOUT_MS = 5_000;
+const ACTION_TIMEOUT_MS = 5_000;
 const MAX_RESPONSE_BYTES = 64 * 1024;
 const KEPT_RESPONSE_CHARS = 2_000;
 

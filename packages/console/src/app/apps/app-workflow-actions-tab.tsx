@@ -3,7 +3,7 @@
 import { useState } from "react";
 import { Alert, Badge, Button, Code, Group, Paper, Select, Stack, Table, Text, TextInput, Title } from "@mantine/core";
 import { useMutation, useQuery } from "@tanstack/react-query";
-import type { ActionCall, PrivateAppDetail, WorkflowAction, WorkflowActionList } from "@sprocket/contract";
+import type { ActionCall, ActionTestRequest, PrivateAppDetail, WorkflowAction, WorkflowActionList } from "@sprocket/contract";
 import { api, errorText } from "../api-client";
 import { crmObjectTypes } from "../crm/object-types";
 import { EmptyState, ErrorNotice, Loading } from "../page-parts";
@@ -62,7 +62,7 @@ function TestAction({ app, action }: { app: PrivateAppDetail; action: WorkflowAc
         objectId,
         // Fields left empty are not sent, so a required one left empty is named by the server.
         inputFields: Object.fromEntries(Object.entries(inputs).filter(([, v]) => v !== "")),
-      }),
+      } satisfies ActionTestRequest),
   });
   return (
     <Stack gap="xs" component="form" onSubmit={(e) => (e.preventDefault(), test.mutate())} aria-label={`Test ${action.name}`}>
