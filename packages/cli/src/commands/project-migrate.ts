@@ -28,9 +28,13 @@ interface Flags {
 export function registerProjectMigrate(project: Command): void {
   project
     .command("migrate [dir]")
-    .description("rewrite a 2023.x/2025.1 project (app.json, card JSON, serverless.json, webhooks.json) as 2025.2+ *-hsmeta.json components")
+    .description(
+      "rewrite a 2023.x/2025.1 project (app.json, card JSON, serverless.json, webhooks.json) as 2025.2+ *-hsmeta.json components",
+    )
     .addOption(
-      new Option("--platform-version <version>", "the platform version to migrate to").choices(MIGRATION_TARGETS).default(DEFAULT_MIGRATION_TARGET),
+      new Option("--platform-version <version>", "the platform version to migrate to")
+        .choices(MIGRATION_TARGETS)
+        .default(DEFAULT_MIGRATION_TARGET),
     )
     .option("--dry-run", "print what would be written and moved, and write nothing")
     .option("--out <dir>", "write the migrated project into this new folder and leave the project as it is")
@@ -38,7 +42,7 @@ export function registerProjectMigrate(project: Command): void {
     .option("--json", "print the plan as JSON")
     .addHelpText(
       "after",
-      "\nIn place, the old source folder moves to archive/ (to <project>-archive beside the project when srcDir is \".\"), as\n" +
+      '\nIn place, the old source folder moves to archive/ (to <project>-archive beside the project when srcDir is "."), as\n' +
         "HubSpot's `hs project migrate` does, and the new one is written. The result is validated and must deploy the same\n" +
         "app: same uids, cards, functions, scopes and webhooks. Serverless functions need 2026.03 (the default).\n" +
         examples(
@@ -69,23 +73,31 @@ export function registerProjectMigrate(project: Command): void {
       const checked = validateProject(plan.files);
       const same = checked.project && isDeepStrictEqual(deployedShape(checked.project), deployedShape(local.model));
       if (!checked.project || !same) {
-        if (!checked.project) process.stderr.write(renderDiagnostics(checked.diagnostics, plan.files, { color: pcErr.isColorSupported }) + "\n");
+        if (!checked.project)
+          process.stderr.write(renderDiagnostics(checked.diagnostics, plan.files, { color: pcErr.isColorSupported }) + "\n");
         throw new CliError(
           `The migrated project would ${checked.project ? "not deploy the same app" : "not validate"}; this is a Sprocket bug worth reporting. Nothing was changed.`,
         );
       }
-      for (const c of plan.components) progress.line(`  ${pc.cyan(c.type.padEnd(12))} ${c.uid.padEnd(24)} ${c.file}  ${pc.dim(`← ${c.from}`)}`);
+      for (const c of plan.components)
+        progress.line(`  ${pc.cyan(c.type.padEnd(12))} ${c.uid.padEnd(24)} ${c.file}  ${pc.dim(`← ${c.from}`)}`);
       if (plan.moved.length) progress.line(`  ${plan.moved.length} code and asset file(s) move: ${summariseMoves(plan)}`);
       for (const note of plan.notes) progress.line(`  ${pc.yellow("note")} ${note}`);
 
-      const where = flags.dryRun ? undefined : flags.out ? writeOut(projectDir, plan, path.resolve(flags.out), flags.force) : writeInPlace(projectDir, plan, flags.force);
+      const where = flags.dryRun
+        ? undefined
+        : flags.out
+          ? writeOut(projectDir, plan, path.resolve(flags.out), flags.force)
+          : writeInPlace(projectDir, plan, flags.force);
       if (where) {
         await progress.start("Validating the migrated project");
         const result = await readLocalProject(where.projectDir, { code: true });
         if (hasErrors(result.diagnostics)) {
           progress.fail("The migrated project has errors");
           process.stderr.write(renderDiagnostics(result.diagnostics, result.files, { color: pcErr.isColorSupported }) + "\n");
-          throw new CliError(`Migrated files are in ${where.projectDir} but do not validate${where.archive ? `; the old source is in ${where.archive}` : ""}.`);
+          throw new CliError(
+            `Migrated files are in ${where.projectDir} but do not validate${where.archive ? `; the old source is in ${where.archive}` : ""}.`,
+          );
         }
         progress.succeed("The migrated project validates");
       }
@@ -153,7 +165,8 @@ function writeInPlace(projectDir: string, plan: MigrationPlan, force: boolean | 
   const archive = plan.srcDir ? path.join(projectDir, "archive") : `${projectDir}-archive`;
   if (plan.srcDir === "archive") throw new CliError('srcDir is "archive", where the old source would go; use --out.', 2);
   if (fs.existsSync(archive)) {
-    if (!force) throw new CliError(`${archive} already exists (an earlier migration?); move it away, add --force to replace it, or use --out.`, 2);
+    if (!force)
+      throw new CliError(`${archive} already exists (an earlier migration?); move it away, add --force to replace it, or use --out.`, 2);
     fs.rmSync(archive, { recursive: true });
   }
   const srcPath = path.join(projectDir, plan.srcDir);

@@ -46,7 +46,9 @@ export class MigrationRefused extends Error {
 
 /** platformVersion ordering as HubSpot's parser compares them (YYYY.MM, a beta before its release, unstable last). */
 function versionKey(v: string): string {
-  return v === "unstable" ? "9999.99" : v.replace(/^(\d{4})\.(\d)(?!\d)/, "$1.0$2").replace(/-beta$/, "-0") + (v.endsWith("-beta") ? "" : "-1");
+  return v === "unstable"
+    ? "9999.99"
+    : v.replace(/^(\d{4})\.(\d)(?!\d)/, "$1.0$2").replace(/-beta$/, "-0") + (v.endsWith("-beta") ? "" : "-1");
 }
 
 /** Serverless functions in the hsmeta format need 2026.03 (HubSpot: "serverless function support for apps with static auth"). */
@@ -72,7 +74,8 @@ export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: Pro
     out.set("hsproject.json", jsonBytes({ ...readJson(files, "hsproject.json"), platformVersion: to }));
     return { from: model.platformVersion, to, srcDir: model.srcDir, files: out, components: [], moved: [], replaced: [], notes };
   }
-  if (model.apps.length === 0) throw new MigrationRefused([`${model.name} has no app (no app.json under ${model.srcDir || "."}/) to migrate.`]);
+  if (model.apps.length === 0)
+    throw new MigrationRefused([`${model.name} has no app (no app.json under ${model.srcDir || "."}/) to migrate.`]);
   if (model.apps.length > 1)
     throw new MigrationRefused([
       `${model.name} holds ${model.apps.length} apps (${model.apps.map((a) => a.configFile).join(", ")}); platform version ${to} allows one app per project. Split the apps into projects of their own first.`,
@@ -99,7 +102,10 @@ export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: Pro
     put(c.file, jsonBytes({ uid: c.uid, type: c.type, config }), c.from);
   };
 
-  component({ type: "app", uid: app.uid, file: `${newApp}/app-hsmeta.json`, from: app.configFile }, appConfig(readJson(files, app.configFile), app));
+  component(
+    { type: "app", uid: app.uid, file: `${newApp}/app-hsmeta.json`, from: app.configFile },
+    appConfig(readJson(files, app.configFile), app),
+  );
 
   // Card code moves from its folder (extensions/ in HubSpot's templates) to app/cards/, keeping its layout there.
   // A card folder inside another (extensions/deals/ in extensions/) moves with the outer one.
@@ -114,7 +120,8 @@ export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: Pro
   const uids = new Map<string, string>();
   const claim = (uid: string, what: string) => {
     const first = uids.get(uid);
-    if (first) problems.push(`${what} and ${first} both use the uid '${uid}', and 2025.2+ uids are unique in the whole project; rename one first.`);
+    if (first)
+      problems.push(`${what} and ${first} both use the uid '${uid}', and 2025.2+ uids are unique in the whole project; rename one first.`);
     else uids.set(uid, what);
   };
   claim(app.uid, `the app (${app.configFile})`);
@@ -132,7 +139,9 @@ export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: Pro
     if (data.uid === undefined) notes.push(`${card.configFile} names no uid: the card keeps '${card.uid}', the one its file name gave it.`);
     const objectTypes = (data.objectTypes as Json[]).map((t) => t.name as string);
     if ((data.objectTypes as Json[]).some((t) => t.propertiesToSend !== undefined))
-      notes.push(`${card.configFile}: 'propertiesToSend' has no place in a card component; the card's functions name the properties they need.`);
+      notes.push(
+        `${card.configFile}: 'propertiesToSend' has no place in a card component; the card's functions name the properties they need.`,
+      );
     component(
       { type: "card", uid: card.uid, file: `${newApp}/cards/${card.uid}-hsmeta.json`, from: card.configFile },
       { name: card.title, location: card.location, entrypoint: `/app/cards/${relTo(dir, card.entryFile)}`, objectTypes },
@@ -152,7 +161,9 @@ export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: Pro
     const serverless = readJson(files, serverlessPath);
     consumed.add(serverlessPath);
     if (serverless.runtime !== undefined)
-      notes.push(`${serverlessPath}: "runtime": ${JSON.stringify(serverless.runtime)} has no place in a function component; functions run on the platform's Node.js.`);
+      notes.push(
+        `${serverlessPath}: "runtime": ${JSON.stringify(serverless.runtime)} has no place in a function component; functions run on the platform's Node.js.`,
+      );
     const table = serverless.appFunctions as Record<string, Json>;
     for (const fn of app.functions) {
       claim(fn.name, `function '${fn.name}' (${serverlessPath})`);
@@ -200,7 +211,9 @@ export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: Pro
 
 /** app.json (a static token) or public-app.json (OAuth, installed into other accounts) as an app component's config. */
 function appConfig(raw: Json, app: AppModel): Json {
-  const permittedUrls = app.oauth ? { fetch: (raw.allowedUrls as string[] | undefined) ?? [] } : ((raw.permittedUrls as Json | undefined) ?? { fetch: [] });
+  const permittedUrls = app.oauth
+    ? { fetch: (raw.allowedUrls as string[] | undefined) ?? [] }
+    : ((raw.permittedUrls as Json | undefined) ?? { fetch: [] });
   const auth = raw.auth as Json | undefined;
   return {
     name: app.name,
@@ -246,6 +259,10 @@ export function deployedShape(model: ProjectModel): unknown {
     functions: a.functions
       .map((f) => ({ name: f.name, secrets: f.secrets, endpoint: f.endpoint ?? null }))
       .sort((x, y) => x.name.localeCompare(y.name)),
-    features: a.features.map((f) => ({ uid: f.uid, type: f.type, config: f.type === "webhooks" ? webhooksConfig(f.config as Json) : f.config })),
+    features: a.features.map((f) => ({
+      uid: f.uid,
+      type: f.type,
+      config: f.type === "webhooks" ? webhooksConfig(f.config as Json) : f.config,
+    })),
   }));
 }
