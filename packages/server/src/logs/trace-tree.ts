@@ -57,7 +57,8 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
     ...extensions.map(extensionEventView),
     ...security.map(securityEventView),
   ];
-  if (views.length + deliveries.length === 0) throw notFound(`No events with trace ID ${id}. Traces are kept for the retention period (30 days by default).`);
+  if (views.length + deliveries.length === 0)
+    throw notFound(`No events with trace ID ${id}. Traces are kept for the retention period (30 days by default).`);
   const start = Math.min(...views.map((v) => v.timestamp), ...deliveries.map((d) => Number(d.created_at)));
 
   const spans = new Map<string, TraceSpan>();
@@ -119,7 +120,13 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
   };
   sortTree(roots);
   const end = Math.max(...[...spans.values()].map((s) => s.offsetMs + s.durationMs));
-  return { traceId: id, startedAt: new Date(start).toISOString(), durationMs: end, eventCount: views.length + deliveries.length, spans: roots };
+  return {
+    traceId: id,
+    startedAt: new Date(start).toISOString(),
+    durationMs: end,
+    eventCount: views.length + deliveries.length,
+    spans: roots,
+  };
 }
 
 function describe(v: LogEvent): { name: string; durationMs: number; failed: boolean } {

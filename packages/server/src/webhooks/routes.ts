@@ -76,41 +76,45 @@ export const webhookRoutes =
     );
 
     // Server-sent events: `event: webhook` per try stored after the comment line that starts the stream.
-    app.get<{ Params: { appId: string } }>("/api/v1/private-apps/:appId/logs/webhooks/stream", { config: { auth: "user" } }, async (request, reply) => {
-      const { accountId, userId } = request.user!;
-      const found = await appOf(accountId, userId, request.params.appId);
-      const newer = (after: number) =>
-        p.store.db
+    app.get<{ Params: { appId: string } }>(
+      "/api/v1/private-apps/:appId/logs/webhooks/stream",
+      { config: { auth: "user" } },
+      async (request, reply) => {
+        const { accountId, userId } = request.user!;
+        const found = await appOf(accountId, userId, request.params.appId);
+        const newer = (after: number) =>
+          p.store.db
+            .selectFrom("webhook_deliveries")
+            .selectAll()
+            .where("app_id", "=", found.id)
+            .where("account_id", "=", accountId)
+            .where("id", ">", after)
+            .orderBy("id")
+            .limit(500);
+        // Taken before the comment line goes out: a try stored after a client saw it must come after this id.
+        const latest = await p.store.db
           .selectFrom("webhook_deliveries")
-          .selectAll()
+          .select((eb) => eb.fn.max("id").as("id"))
           .where("app_id", "=", found.id)
-          .where("account_id", "=", accountId)
-          .where("id", ">", after)
-          .orderBy("id")
-          .limit(500);
-      // Taken before the comment line goes out: a try stored after a client saw it must come after this id.
-      const latest = await p.store.db
-        .selectFrom("webhook_deliveries")
-        .select((eb) => eb.fn.max("id").as("id"))
-        .where("app_id", "=", found.id)
-        .executeTakeFirst();
-      let lastId = Number(latest?.id ?? 0);
-      const stream = streams.start(reply, "following");
-      let polling = false;
-      const poll = setInterval(async () => {
-        if (polling) return;
-        polling = true;
-        try {
-          for (const row of await newer(lastId).execute()) {
-            lastId = Math.max(lastId, row.id);
-            stream.send("webhook", deliveryView(row), String(row.id));
+          .executeTakeFirst();
+        let lastId = Number(latest?.id ?? 0);
+        const stream = streams.start(reply, "following");
+        let polling = false;
+        const poll = setInterval(async () => {
+          if (polling) return;
+          polling = true;
+          try {
+            for (const row of await newer(lastId).execute()) {
+              lastId = Math.max(lastId, row.id);
+              stream.send("webhook", deliveryView(row), String(row.id));
+            }
+          } catch (e) {
+            p.logs.onError(e, "webhooks follow");
+          } finally {
+            polling = false;
           }
-        } catch (e) {
-          p.logs.onError(e, "webhooks follow");
-        } finally {
-          polling = false;
-        }
-      }, FOLLOW_POLL_MS).unref();
-      stream.onClose(() => clearInterval(poll));
-    });
+        }, FOLLOW_POLL_MS).unref();
+        stream.onClose(() => clearInterval(poll));
+      },
+    );
   };
