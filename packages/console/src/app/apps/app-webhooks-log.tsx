@@ -113,11 +113,11 @@ export function WebhooksLog({ app }: { app: PrivateAppDetail }) {
           <Table.Thead>
             <Table.Tr>
               <Table.Th w={150}>Time</Table.Th>
-              <Table.Th w={100}>Outcome</Table.Th>
+              <Table.Th w={125}>Outcome</Table.Th>
               <Table.Th w={80}>Status</Table.Th>
               <Table.Th w={90}>Latency</Table.Th>
-              <Table.Th w={70}>Try</Table.Th>
-              <Table.Th w={70}>Events</Table.Th>
+              <Table.Th w={50}>Try</Table.Th>
+              <Table.Th w={65}>Events</Table.Th>
               <Table.Th>Target</Table.Th>
               <Table.Th w={100}>Trace</Table.Th>
             </Table.Tr>
@@ -164,7 +164,8 @@ export function WebhooksLog({ app }: { app: PrivateAppDetail }) {
                     href={tracePath(accountId, app.appId, d.traceId)}
                     onClick={(e: React.MouseEvent) => e.stopPropagation()}
                   >
-                    <Code>{d.traceId.slice(0, 8)}</Code>
+                    {/* The end of the id: its first 12 characters are the time, alike for tries made together. */}
+                    <Code>{d.traceId.slice(-8)}</Code>
                   </Anchor>
                 </Table.Td>
               </Table.Tr>
