@@ -65,7 +65,9 @@ export function registerProjectMigrate(project: Command): void {
       progress.succeed(`Read ${local.model.name} (platform version ${local.model.platformVersion}, ${local.files.size} files)`);
       let plan: MigrationPlan;
       try {
-        plan = planMigration(local.files, local.model, flags.platformVersion);
+        const unread = leftOut(projectDir, local.model.srcDir, local.files);
+        const extra = new Map(unread.map((rel) => [rel, new Uint8Array(fs.readFileSync(path.join(projectDir, ...rel.split("/"))))]));
+        plan = planMigration(local.files, local.model, flags.platformVersion, extra);
       } catch (error) {
         if (!(error instanceof MigrationRefused)) throw error;
         throw new CliError(`Cannot migrate ${local.model.name}:\n  - ${error.problems.join("\n  - ")}\nNothing was changed.`);
@@ -148,8 +150,31 @@ function writeOut(projectDir: string, plan: MigrationPlan, out: string, force: b
     if (!force) throw new CliError(`${out} exists and is not empty; choose another --out, or add --force to replace it.`, 2);
     fs.rmSync(out, { recursive: true });
   }
+  // What uploads leave out beside the source (.hsignore, .gitignore, a README's images) belongs to the project too.
+  const src = path.join(projectDir, plan.srcDir);
+  fs.cpSync(projectDir, out, {
+    recursive: true,
+    filter: (from) =>
+      !["node_modules", ".git"].includes(path.basename(from)) &&
+      (plan.srcDir === "" ? path.dirname(from) === projectDir || from === projectDir : !from.startsWith(src + path.sep) && from !== src),
+  });
   writeFiles(out, plan.files);
   return { projectDir: out };
+}
+
+/** Files under srcDir the upload leaves out (dotfiles, .hsignore's): not validated, but moved with the rest. node_modules aside. */
+function leftOut(projectDir: string, srcDir: string, read: ReadonlyMap<string, unknown>): string[] {
+  const found: string[] = [];
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(projectDir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.name === "node_modules" || (rel === "" && entry.name === ".git")) continue;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile() && !read.has(child) && child !== ".hsignore") found.push(child);
+    }
+  };
+  walk(srcDir);
+  return found.sort();
 }
 
 /**

@@ -63,14 +63,20 @@ export function supportsFunctions(version: string): boolean {
  * the new platformVersion in hsproject.json. Component uids are kept (a card without one gets the uid its file name
  * gave it), so the deployed app keeps its identity. Pure: the caller writes the files.
  */
-export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: ProjectModel, to: string): MigrationPlan {
+export function planMigration(
+  files: ReadonlyMap<string, Uint8Array>,
+  model: ProjectModel,
+  to: string,
+  /** Files under srcDir that uploads leave out (dotfiles, .hsignore's): they move like the others. */
+  unuploaded: ReadonlyMap<string, Uint8Array> = new Map(),
+): MigrationPlan {
   const problems: string[] = [];
   const notes: string[] = [];
   if (!model.legacy) {
     if (versionKey(model.platformVersion) >= versionKey(to))
       throw new MigrationRefused([`${model.name} is already on platform version ${model.platformVersion}: nothing to migrate.`]);
     // Already in the hsmeta format: HubSpot's guide only raises platformVersion.
-    const out = new Map(files);
+    const out = new Map([...files, ...unuploaded]);
     out.set("hsproject.json", jsonBytes({ ...readJson(files, "hsproject.json"), platformVersion: to }));
     return { from: model.platformVersion, to, srcDir: model.srcDir, files: out, components: [], moved: [], replaced: [], notes };
   }
@@ -192,7 +198,7 @@ export function planMigration(files: ReadonlyMap<string, Uint8Array>, model: Pro
 
   // Everything else keeps its place: card and function folders' other files move with their code, the app folder's
   // files go to app/, and what lies beside the app (or outside srcDir) stays where it is.
-  for (const [path, content] of files) {
+  for (const [path, content] of [...files, ...unuploaded]) {
     if (consumed.has(path)) continue;
     const cardDir = cardDirOf(path);
     let target: string;
