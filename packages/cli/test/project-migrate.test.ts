@@ -64,6 +64,8 @@ describe("sprocket project migrate", () => {
     const before = await deployedApp("unique-app-name");
     expect(before.components.map((c) => `${c.kind}:${c.name}`)).toEqual(["card:example-card", "function:myFunc"]);
 
+    // A file uploads leave out is the project's all the same: it moves with its folder.
+    fs.writeFileSync(path.join(dir, "src/app/extensions/.env"), "LOCAL=1\n");
     const res = await runCli(["project", "migrate", dir], env);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/app +unique-app-name +src\/app\/app-hsmeta\.json +← src\/app\/app\.json/);
@@ -88,6 +90,7 @@ describe("sprocket project migrate", () => {
       config: { entrypoint: "/app/functions/example-function.js", secretKeys: [] },
     });
     expect(fs.existsSync(path.join(dir, "src/app/app.json"))).toBe(false);
+    expect(fs.readFileSync(path.join(dir, "src/app/cards/.env"), "utf8")).toBe("LOCAL=1\n");
 
     await upload(dir);
     expect(await deployedApp("unique-app-name")).toEqual(before);
