@@ -52,7 +52,7 @@ function versionKey(v: string): string {
 }
 
 /** Serverless functions in the hsmeta format need 2026.03 (HubSpot: "serverless function support for apps with static auth"). */
-export function supportsFunctions(version: string): boolean {
+function supportsFunctions(version: string): boolean {
   return versionKey(version) >= versionKey("2026.03-beta");
 }
 
