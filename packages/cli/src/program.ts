@@ -3,6 +3,7 @@ import { registerAccounts, registerAuth } from "./commands/auth";
 import { registerAdmin } from "./commands/admin";
 import { registerProjectValidate } from "./commands/project-validate";
 import { registerProjectCreate } from "./commands/project-create";
+import { registerProjectMigrate } from "./commands/project-migrate";
 import { registerProjectUpload } from "./commands/project-upload";
 import { registerProjectDeploy } from "./commands/project-deploy";
 import { registerProjectListBuilds } from "./commands/project-list-builds";
@@ -51,6 +52,7 @@ export function createProgram(): Command {
     .addHelpText("after", examples("sprocket project upload", "sprocket project list-builds", "sprocket project deploy --build 3"));
   registerProjectValidate(project);
   registerProjectCreate(project);
+  registerProjectMigrate(project);
   registerProjectUpload(project);
   registerProjectDeploy(project);
   registerProjectListBuilds(project);

@@ -10,3 +10,4 @@ export * from "./sessions";
 export * from "./secrets";
 export * from "./app-pages";
 export * from "./workflows";
+export * from "./webhooks";
