@@ -11,6 +11,7 @@ import { functionRoutes } from "./functions/routes";
 import { extensionRoutes } from "./extensions/routes";
 import { fetchProxyRoutes } from "./extensions/fetch-proxy";
 import { webhookRoutes } from "./webhooks/routes";
+import { timelineRoutes } from "./timeline/routes";
 import { crmRoutes } from "./crm/routes";
 import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
@@ -83,6 +84,7 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   await app.register(extensionRoutes(p));
   await app.register(fetchProxyRoutes(p));
   await app.register(webhookRoutes(p));
+  await app.register(timelineRoutes(p));
   await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }

@@ -6,6 +6,8 @@ import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
 import { authColumns, becameOAuthApp } from "../oauth/oauth-apps";
+import { provisionAppObjects } from "../crm/app-objects";
+import { provisionEventTemplates } from "../timeline/event-templates";
 
 export interface DeployedCard {
   uid: string;
@@ -121,7 +123,8 @@ export async function appsRemoved(p: Platform, removed: readonly RemovedApp[]): 
 
 /**
  * Inside the deploy's transaction: create or update each app by uid (a token is minted on create), replace its
- * components, set its active build, and remove the project's apps that are no longer listed.
+ * components, create or update its app objects, their association types and its event templates, set its active
+ * build, and remove the project's apps that are no longer listed.
  */
 export async function provisionApps(
   trx: Kysely<Database>,
@@ -209,6 +212,9 @@ export async function provisionApps(
       config: JSON.stringify(c.config),
     }));
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
+    const features = app.features ?? [];
+    const appObjects = await provisionAppObjects(trx, p, { accountId, appId, features });
+    await provisionEventTemplates(trx, p, { appId, features, appObjects });
   }
   return result;
 }

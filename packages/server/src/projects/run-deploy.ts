@@ -92,8 +92,10 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
         .where("id", "=", deployId)
         .execute();
     });
-    // Tokens minted and apps removed are what they are now; every node also drops its cache on the deploy notice.
+    // Tokens minted, apps removed and app objects made are what they are now; every node also drops its token cache
+    // on the deploy notice (and its object types within a second).
     ctx.p.apps.tokens.invalidate();
+    ctx.p.crm.types.invalidate(deploy.account_id);
   } catch (e) {
     // A domain's refusal (an app uid taken, the app limit reached) fails the deploy for good; anything else (the
     // store gone, a crash) and a service that is merely unavailable leave it to the job queue's retry.
