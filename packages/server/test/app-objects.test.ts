@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@hubspot/api-client";
 import { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/associations/v4/models/AssociationSpec";
 import { revealAppToken } from "../src/apps/app-tokens";
-import { provisionApps, type DeployedApp } from "../src/apps/provision";
+import type { AppObjectConfig } from "@sprocket/project-format";
+import { provisionApps, type DeployedApp, type DeployedFeature } from "../src/apps/provision";
 import { FIXTURES, ProjectApi, deployProjectDir } from "./support/project-api";
 import { apiError, crmClient, liftLimits, rawCall } from "./support/crm-client";
 import { startTestServer, type TestServer } from "./support/test-server";
@@ -73,13 +74,17 @@ describe("an app object deployed from a 2025.2 project", () => {
     carId = created.id;
     const read = await client.crm.objects.basicApi.getById(typeId, carId, [prop("model"), prop("year")]);
     expect(read.properties).toMatchObject({ [prop("model")]: "Model 3", [prop("year")]: "2024" });
-    const bad = await apiError(client.crm.objects.basicApi.create(fqn, { properties: { [prop("condition")]: "wrecked" }, associations: [] }));
+    const bad = await apiError(
+      client.crm.objects.basicApi.create(fqn, { properties: { [prop("condition")]: "wrecked" }, associations: [] }),
+    );
     expect(bad.code).toBe(400);
     expect(bad.body.message).toContain("wrecked");
   });
 
   it("associates cars and contacts through the v4 API with the app's INTEGRATOR_DEFINED type", async () => {
-    contactId = (await client.crm.contacts.basicApi.create({ properties: { email: "buyer@example.com", firstname: "Bo" }, associations: [] })).id;
+    contactId = (
+      await client.crm.contacts.basicApi.create({ properties: { email: "buyer@example.com", firstname: "Bo" }, associations: [] })
+    ).id;
     await client.crm.associations.v4.basicApi.createDefault(fqn, carId, "contacts", contactId);
     const fromContact = await client.crm.associations.v4.basicApi.getPage("contacts", contactId, fqn);
     expect(fromContact.results).toHaveLength(1);
@@ -131,13 +136,20 @@ describe("an app event deployed from a 2025.2 project", () => {
     const read = await client.crm.timeline.eventsApi.getById(templateId, "sale-1");
     expect(read.tokens).toEqual({ model: "Model 3", price: "45000", payment: "card" });
     expect(read.extraData).toEqual({ note: "Delivered on Friday" });
-    expect((await apiError(client.crm.timeline.eventsApi.create({ id: "sale-1", eventTemplateId: templateId, objectId: contactId, tokens: {} }))).code).toBe(
-      409,
-    );
+    expect(
+      (await apiError(client.crm.timeline.eventsApi.create({ id: "sale-1", eventTemplateId: templateId, objectId: contactId, tokens: {} })))
+        .code,
+    ).toBe(409);
 
     const batch = await rawCall(server, token, "POST", "/integrators/timeline/v3/events/batch/create", {
       inputs: [
-        { id: "sale-2", eventTemplateId: templateId, email: "BUYER@example.com", tokens: { model: "Model Y", payment: "cash" }, timestamp: "2026-01-02T03:04:05Z" },
+        {
+          id: "sale-2",
+          eventTemplateId: templateId,
+          email: "BUYER@example.com",
+          tokens: { model: "Model Y", payment: "cash" },
+          timestamp: "2026-01-02T03:04:05Z",
+        },
         { id: "sale-3", eventTemplateId: templateId, objectId: contactId, tokens: { payment: "cheque" } },
         { id: "sale-4", eventTemplateId: templateId, objectId: contactId, tokens: { colour: "red" } },
       ],
@@ -153,7 +165,14 @@ describe("an app event deployed from a 2025.2 project", () => {
   it("shows on the record's timeline, rendered by its template, newest first", async () => {
     const res = await api.call("GET", `/api/v1/timeline?objectTypeId=0-1&objectId=${contactId}`);
     expect(res.status).toBe(200);
-    expect(res.body.results.map((e: { eventId: string; header: string; detail: string; appName: string }) => [e.eventId, e.header, e.detail, e.appName])).toEqual([
+    expect(
+      res.body.results.map((e: { eventId: string; header: string; detail: string; appName: string }) => [
+        e.eventId,
+        e.header,
+        e.detail,
+        e.appName,
+      ]),
+    ).toEqual([
       ["sale-1", "Bought a **Model 3** for 45000 EUR", "Paid by card. Note: Delivered on Friday", "Garage app"],
       ["sale-2", "Bought a **Model Y** for  EUR", "Paid by cash.", "Garage app"],
     ]);
@@ -163,7 +182,9 @@ describe("an app event deployed from a 2025.2 project", () => {
 describe("scopes and redeploys", () => {
   it("refuses a token without the timeline or custom object scopes with 403", async () => {
     const { client: contactsOnly } = await crmClient(server, accountId, ["crm.objects.contacts.read"]);
-    const event = await apiError(contactsOnly.crm.timeline.eventsApi.create({ eventTemplateId: templateId, objectId: contactId, tokens: {} }));
+    const event = await apiError(
+      contactsOnly.crm.timeline.eventsApi.create({ eventTemplateId: templateId, objectId: contactId, tokens: {} }),
+    );
     expect(event.code).toBe(403);
     expect(event.body.errors[0].context.requiredGranularScopes).toEqual(["timeline"]);
     expect((await apiError(contactsOnly.crm.objects.basicApi.getById(fqn, carId))).code).toBe(403);
@@ -179,19 +200,29 @@ describe("scopes and redeploys", () => {
       .executeTakeFirstOrThrow();
     const app = (JSON.parse(live.apps!) as DeployedApp[])[0]!;
     // The next version of the project: a new property and another label on the object, another header on the event.
-    const features = app.features!.map((f) => {
+    const features = app.features!.map((f): DeployedFeature => {
       if (f.type === "app-object") {
-        const config = f.config as { properties: object[]; pluralForm: string };
-        return { ...f, config: { ...config, pluralForm: "Vehicles", properties: [...config.properties, { name: "vin", label: "VIN", type: "string" }] } };
+        const config = f.config as AppObjectConfig;
+        return {
+          ...f,
+          config: { ...config, pluralForm: "Vehicles", properties: [...config.properties, { name: "vin", label: "VIN", type: "string" }] },
+        };
       }
       return f.type === "app-event" ? { ...f, config: { ...f.config, headerTemplate: "Sold {{model}}" } } : f;
     });
-    const project = await server.platform.store.db.selectFrom("private_apps").select(["project_id", "active_build_id"]).where("id", "=", appId).executeTakeFirstOrThrow();
-    await server.platform.store.db
-      .transaction()
-      .execute((trx) =>
-        provisionApps(trx, server.platform, { accountId, projectId: project.project_id!, buildId: project.active_build_id!, apps: [{ ...app, features }] }),
-      );
+    const project = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select(["project_id", "active_build_id"])
+      .where("id", "=", appId)
+      .executeTakeFirstOrThrow();
+    await server.platform.store.db.transaction().execute((trx) =>
+      provisionApps(trx, server.platform, {
+        accountId,
+        projectId: project.project_id!,
+        buildId: project.active_build_id!,
+        apps: [{ ...app, features }],
+      }),
+    );
     server.platform.crm.types.invalidate(accountId);
 
     const car = await client.crm.objects.basicApi.getById(fqn, carId, [prop("model"), prop("vin")]);
@@ -202,6 +233,9 @@ describe("scopes and redeploys", () => {
     expect(schema.labels.plural).toBe("Garage Vehicles");
     expect((await client.crm.associations.v4.basicApi.getPage(fqn, carId, "contacts")).results).toHaveLength(1);
     const timeline = await api.call("GET", `/api/v1/timeline?objectTypeId=0-1&objectId=${contactId}`);
-    expect(timeline.body.results.map((e: { eventTemplateId: string; header: string }) => [e.eventTemplateId, e.header])[0]).toEqual([templateId, "Sold Model 3"]);
+    expect(timeline.body.results.map((e: { eventTemplateId: string; header: string }) => [e.eventTemplateId, e.header])[0]).toEqual([
+      templateId,
+      "Sold Model 3",
+    ]);
   });
 });

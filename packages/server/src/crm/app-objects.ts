@@ -52,7 +52,11 @@ export async function provisionAppObjects(
 }
 
 /** The standard objects an app object's association components pair it with, as HubSpot's schema lists them. */
-function associatedObjects(objects: readonly DeployedFeature[], associations: readonly DeployedFeature[], object: DeployedFeature): string[] {
+function associatedObjects(
+  objects: readonly DeployedFeature[],
+  associations: readonly DeployedFeature[],
+  object: DeployedFeature,
+): string[] {
   const names = new Set([object.uid, (object.config as AppObjectConfig).name].map((n) => n.toLowerCase()));
   const found: string[] = [];
   for (const a of associations) {
@@ -111,7 +115,10 @@ async function upsertSchema(
   let schema: CustomObjectSchema;
   if (existing) {
     if (existing.name !== name)
-      throw componentError(uid, `its name is ${existing.name.slice(prefix.length).toUpperCase()} since its first deploy and cannot change.`);
+      throw componentError(
+        uid,
+        `its name is ${existing.name.slice(prefix.length).toUpperCase()} since its first deploy and cannot change.`,
+      );
     await trx
       .updateTable("crm_object_schemas")
       .set({ definition: JSON.stringify(definition), archived: 0, updated_at: now })

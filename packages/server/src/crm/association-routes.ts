@@ -124,7 +124,14 @@ export function registerAssociationRoutes(
   registerLabelRoutes(app, p, alias, typeOf, read, write);
 }
 
-function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, alias: string, typeOf: TypeOf, read: RouteConfig, write: RouteConfig): void {
+function registerBatchAssociationRoutes(
+  app: FastifyInstance,
+  p: Platform,
+  alias: string,
+  typeOf: TypeOf,
+  read: RouteConfig,
+  write: RouteConfig,
+): void {
   const base = `/crm/v4/associations/${alias}/:toObjectType/batch`;
   type Params = { toObjectType: string };
 
@@ -271,7 +278,14 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, alias
 }
 
 /** USER_DEFINED association labels between two object types. */
-function registerLabelRoutes(app: FastifyInstance, p: Platform, alias: string, typeOf: TypeOf, read: RouteConfig, write: RouteConfig): void {
+function registerLabelRoutes(
+  app: FastifyInstance,
+  p: Platform,
+  alias: string,
+  typeOf: TypeOf,
+  read: RouteConfig,
+  write: RouteConfig,
+): void {
   const base = `/crm/v4/associations/${alias}/:toObjectType/labels`;
   type Params = { toObjectType: string };
   const specView = (d: { category: string; typeId: number; label: string | null }) => ({

@@ -114,7 +114,8 @@ export async function typesBetween(
     .filter((r) => r.from_type === fromType && r.to_type === toType)
     .map((r): AssociationTypeDef => {
       const inverse = rows.find(
-        (x) => x.name === r.name && x.category === r.category && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id,
+        (x) =>
+          x.name === r.name && x.category === r.category && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id,
       );
       const unlabeled = r.unlabeled === 1;
       return {

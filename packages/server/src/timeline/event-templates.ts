@@ -89,7 +89,8 @@ export async function provisionEventTemplates(
         .execute();
       continue;
     }
-    if (existing.name !== config.name) throw componentError(feature.uid, `its name is "${existing.name}" since its first deploy and cannot change.`);
+    if (existing.name !== config.name)
+      throw componentError(feature.uid, `its name is "${existing.name}" since its first deploy and cannot change.`);
     if (existing.object_type !== t.id)
       throw componentError(feature.uid, `its objectType cannot change once deployed (it attaches events to ${existing.object_type}).`);
     await trx.updateTable("timeline_event_templates").set(values).where("id", "=", existing.id).execute();

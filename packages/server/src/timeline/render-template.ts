@@ -8,7 +8,9 @@ export function renderTemplate(template: string, data: Record<string, unknown>):
 }
 
 const lookup = (data: Record<string, unknown>, path: string): unknown =>
-  path.split(".").reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), data);
+  path
+    .split(".")
+    .reduce<unknown>((at, key) => (at !== null && typeof at === "object" ? (at as Record<string, unknown>)[key] : undefined), data);
 
 const text = (value: unknown): string => {
   if (value === undefined || value === null) return "";

@@ -15,7 +15,10 @@ const tokenValue = z.union([z.string(), z.number(), z.boolean()]);
 export const timelineEventInput = z.object({
   id: z.string().min(1).max(200).optional(),
   eventTemplateId: z.union([z.string().min(1), z.number().int()]).transform(String),
-  objectId: z.union([z.string().min(1), z.number().int()]).transform(String).optional(),
+  objectId: z
+    .union([z.string().min(1), z.number().int()])
+    .transform(String)
+    .optional(),
   email: z.string().min(1).optional(),
   utk: z.string().optional(),
   domain: z.string().optional(),
@@ -104,7 +107,11 @@ export async function createEvent(p: Platform, app: AppPrincipal, input: Timelin
     const token = defined.get(name);
     if (!token)
       throw invalid(`Token ${name} is not defined on event template ${template.id} (${template.name}).`, [
-        { message: `tokens.${name}: not one of ${[...defined.keys()].join(", ") || "no tokens"}`, in: `tokens.${name}`, code: "UNKNOWN_TOKEN" },
+        {
+          message: `tokens.${name}: not one of ${[...defined.keys()].join(", ") || "no tokens"}`,
+          in: `tokens.${name}`,
+          code: "UNKNOWN_TOKEN",
+        },
       ]);
     tokens[name] = tokenString(token, raw);
   }
@@ -219,7 +226,11 @@ export async function recordTimeline(db: Db, accountId: number, objectTypeId: st
     .execute();
   return rows.map((r) => {
     const template = templateOf({ ...r, tokens: r.template_tokens });
-    const rendered = renderEvent(template, JSON.parse(r.tokens) as Record<string, string>, r.extra_data === null ? undefined : JSON.parse(r.extra_data));
+    const rendered = renderEvent(
+      template,
+      JSON.parse(r.tokens) as Record<string, string>,
+      r.extra_data === null ? undefined : JSON.parse(r.extra_data),
+    );
     return {
       eventId: r.event_id,
       eventTemplateId: String(template.id),

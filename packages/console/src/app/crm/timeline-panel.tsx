@@ -13,7 +13,10 @@ export function TimelinePanel({ type, id }: { type: CrmObjectType; id: string })
   const events = useQuery({
     queryKey: ["crm-timeline", accountId, type.objectTypeId, id],
     queryFn: () =>
-      api<TimelineAnswer>("GET", `/api/v1/timeline?objectTypeId=${encodeURIComponent(type.objectTypeId)}&objectId=${encodeURIComponent(id)}`),
+      api<TimelineAnswer>(
+        "GET",
+        `/api/v1/timeline?objectTypeId=${encodeURIComponent(type.objectTypeId)}&objectId=${encodeURIComponent(id)}`,
+      ),
   });
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="timeline-title">
