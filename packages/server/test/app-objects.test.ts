@@ -215,15 +215,24 @@ describe("scopes and redeploys", () => {
       .select(["project_id", "active_build_id"])
       .where("id", "=", appId)
       .executeTakeFirstOrThrow();
-    await server.platform.store.db.transaction().execute((trx) =>
-      provisionApps(trx, server.platform, {
-        accountId,
-        projectId: project.project_id!,
-        buildId: project.active_build_id!,
-        apps: [{ ...app, features }],
-      }),
+    const provision = (next: DeployedFeature[]) =>
+      server.platform.store.db.transaction().execute((trx) =>
+        provisionApps(trx, server.platform, {
+          accountId,
+          projectId: project.project_id!,
+          buildId: project.active_build_id!,
+          apps: [{ ...app, features: next }],
+        }),
+      );
+    // HubSpot's app object names are permanent: a rename fails the deploy and changes nothing.
+    const renamed = features.map((f) =>
+      f.type === "app-object" ? { ...f, config: { ...(f.config as AppObjectConfig), name: "TRUCK" } } : f,
     );
+    await expect(provision(renamed)).rejects.toThrow("app-object 'car-object': its name is CAR since its first deploy and cannot change.");
+    const { appObjectTypeIds } = await provision(features);
+    expect(appObjectTypeIds).toEqual([typeId]);
     server.platform.crm.types.invalidate(accountId);
+    server.platform.crm.properties.invalidate(accountId, typeId);
 
     const car = await client.crm.objects.basicApi.getById(fqn, carId, [prop("model"), prop("vin")]);
     expect(car.properties).toMatchObject({ [prop("model")]: "Model 3", [prop("vin")]: null });

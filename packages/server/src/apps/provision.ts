@@ -130,7 +130,15 @@ export async function provisionApps(
   trx: Kysely<Database>,
   p: Platform,
   input: { accountId: number; projectId: number; buildId: number; apps: DeployedApp[] },
-): Promise<{ appIds: Record<string, number>; created: string[]; updated: string[]; removed: string[]; removedApps: RemovedApp[] }> {
+): Promise<{
+  appIds: Record<string, number>;
+  created: string[];
+  updated: string[];
+  removed: string[];
+  removedApps: RemovedApp[];
+  /** The app objects' type ids (2-<n>), whose cached types and properties to drop once this commits. */
+  appObjectTypeIds: string[];
+}> {
   const now = p.clock.now();
   const { accountId, projectId, buildId } = input;
   const result = {
@@ -139,6 +147,7 @@ export async function provisionApps(
     updated: [] as string[],
     removed: [] as string[],
     removedApps: [] as RemovedApp[],
+    appObjectTypeIds: [] as string[],
   };
 
   const wanted = new Set(input.apps.map((a) => a.uid));
@@ -214,6 +223,7 @@ export async function provisionApps(
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
     const features = app.features ?? [];
     const appObjects = await provisionAppObjects(trx, p, { accountId, appId, features });
+    result.appObjectTypeIds.push(...[...appObjects.values()].map((t) => t.id));
     await provisionEventTemplates(trx, p, { appId, features, appObjects });
   }
   return result;

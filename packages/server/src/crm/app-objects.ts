@@ -46,7 +46,6 @@ export async function provisionAppObjects(
     const schema = await upsertSchema(trx, p, accountId, appId, feature.uid, config, associatedObjects(objects, associations, feature));
     types.set(feature.uid, customObjectType(schema));
   }
-  if (objects.length > 0) p.crm.types.invalidate(accountId);
   for (const feature of associations) await provisionAssociation(trx, accountId, appId, feature, types, objects);
   return types;
 }
