@@ -29,7 +29,7 @@ beforeAll(async () => {
   contactId = (await call("/crm/v3/objects/contacts", { properties: { email: "buyer@example.com", firstname: "Bo" } })).id;
   const templates = await rawCall(server, token, "GET", `/integrators/timeline/v3/${appId}/event-templates`);
   await call("/integrators/timeline/v3/events", {
-    eventTemplateId: templates.body!.results[0].id,
+    eventTemplateId: templates.body!.results.find((t: { name: string }) => t.name === "Car sold").id,
     objectId: contactId,
     tokens: { model: "Model 3", price: 45000, payment: "card" },
   });

@@ -10,6 +10,9 @@ import type { AppObjectConfig } from "@sprocket/project-format";
 import { provisionApps, type DeployedApp, type DeployedFeature } from "../src/apps/provision";
 import { FIXTURES, ProjectApi, deployProjectDir } from "./support/project-api";
 import { apiError, crmClient, liftLimits, rawCall } from "./support/crm-client";
+import { createAccount } from "../src/accounts/account-service";
+import { appClientSecret } from "../src/apps/client-secret";
+import { findOAuthApp, grantInstall, issueTokens } from "../src/oauth/oauth-service";
 import { startTestServer, type TestServer } from "./support/test-server";
 
 let server: TestServer;
@@ -109,6 +112,7 @@ describe("an app event deployed from a 2025.2 project", () => {
     const res = await rawCall(server, token, "GET", `/integrators/timeline/v3/${appId}/event-templates`);
     expect(res.status).toBe(200);
     expect(res.body!.results).toEqual([
+      expect.objectContaining({ name: "Car serviced", objectType: fqn, headerTemplate: "Serviced at {{mileage}} km" }),
       expect.objectContaining({
         name: "Car sold",
         objectType: "contacts",
@@ -120,7 +124,7 @@ describe("an app event deployed from a 2025.2 project", () => {
         ],
       }),
     ]);
-    templateId = res.body!.results[0].id;
+    templateId = res.body!.results.find((t: { name: string }) => t.name === "Car sold").id;
     expect((await rawCall(server, token, "GET", `/integrators/timeline/v3/${appId + 1000}/event-templates`)).status).toBe(404);
   });
 
@@ -179,6 +183,30 @@ describe("an app event deployed from a 2025.2 project", () => {
   });
 });
 
+/** The fixture's app as its live build holds it, and that build. */
+async function liveApp(): Promise<{ app: DeployedApp; buildId: number }> {
+  const live = await server.platform.store.db
+    .selectFrom("builds")
+    .innerJoin("private_apps", "private_apps.active_build_id", "builds.id")
+    .select(["builds.apps", "builds.id"])
+    .where("private_apps.id", "=", appId)
+    .executeTakeFirstOrThrow();
+  return { app: (JSON.parse(live.apps!) as DeployedApp[])[0]!, buildId: Number(live.id) };
+}
+
+/** The next version of the project: a new property and another label on the object, another header on the events. */
+const nextVersion = (features: DeployedFeature[]) =>
+  features.map((f): DeployedFeature => {
+    if (f.type === "app-object") {
+      const config = f.config as AppObjectConfig;
+      return {
+        ...f,
+        config: { ...config, pluralForm: "Vehicles", properties: [...config.properties, { name: "vin", label: "VIN", type: "string" }] },
+      };
+    }
+    return f.type === "app-event" ? { ...f, config: { ...f.config, headerTemplate: "Sold {{model}}" } } : f;
+  });
+
 describe("scopes and redeploys", () => {
   it("refuses a token without the timeline or custom object scopes with 403", async () => {
     const { client: contactsOnly } = await crmClient(server, accountId, ["crm.objects.contacts.read"]);
@@ -192,24 +220,8 @@ describe("scopes and redeploys", () => {
 
   it("keeps records, associations, templates and events through a redeploy, and updates the definitions", async () => {
     await deployFixture();
-    const live = await server.platform.store.db
-      .selectFrom("builds")
-      .innerJoin("private_apps", "private_apps.active_build_id", "builds.id")
-      .select("builds.apps")
-      .where("private_apps.id", "=", appId)
-      .executeTakeFirstOrThrow();
-    const app = (JSON.parse(live.apps!) as DeployedApp[])[0]!;
-    // The next version of the project: a new property and another label on the object, another header on the event.
-    const features = app.features!.map((f): DeployedFeature => {
-      if (f.type === "app-object") {
-        const config = f.config as AppObjectConfig;
-        return {
-          ...f,
-          config: { ...config, pluralForm: "Vehicles", properties: [...config.properties, { name: "vin", label: "VIN", type: "string" }] },
-        };
-      }
-      return f.type === "app-event" ? { ...f, config: { ...f.config, headerTemplate: "Sold {{model}}" } } : f;
-    });
+    const { app } = await liveApp();
+    const features = nextVersion(app.features!);
     const project = await server.platform.store.db
       .selectFrom("private_apps")
       .select(["project_id", "active_build_id"])
@@ -229,8 +241,8 @@ describe("scopes and redeploys", () => {
       f.type === "app-object" ? { ...f, config: { ...(f.config as AppObjectConfig), name: "TRUCK" } } : f,
     );
     await expect(provision(renamed)).rejects.toThrow("app-object 'car-object': its name is CAR since its first deploy and cannot change.");
-    const { appObjectTypeIds } = await provision(features);
-    expect(appObjectTypeIds).toEqual([typeId]);
+    const { appObjectTypes } = await provision(features);
+    expect(appObjectTypes).toEqual([{ accountId, typeId }]);
     server.platform.crm.types.invalidate(accountId);
     server.platform.crm.properties.invalidate(accountId, typeId);
 
@@ -246,5 +258,76 @@ describe("scopes and redeploys", () => {
       templateId,
       "Sold Model 3",
     ]);
+  });
+
+  it("makes an OAuth app's app objects in each account that installs it, where its events attach to them, and updates them on redeploys", async () => {
+    const db = server.platform.store.db;
+    const { app, buildId } = await liveApp();
+    const redirect = "http://localhost:3000/oauth-callback";
+    // The fixture's components in a marketplace OAuth app of the same account (HubSpot's app objects are for those).
+    const deployOAuth = (features: DeployedFeature[]) =>
+      db.transaction().execute((trx) =>
+        provisionApps(trx, server.platform, {
+          accountId,
+          projectId: 2_000_000,
+          buildId,
+          apps: [
+            {
+              ...app,
+              uid: "garage-oauth",
+              name: "Garage OAuth",
+              scopes: [...app.scopes, "oauth"],
+              oauth: { distribution: "marketplace", redirectUrls: [redirect] },
+              features,
+            },
+          ],
+        }),
+      );
+    const oauthAppId = (await deployOAuth(app.features!)).appIds["garage-oauth"]!;
+    const installer = await createAccount(server.platform, { name: "Installer", admin: { email: "installer@example.com" } });
+    await liftLimits(server, installer.accountId);
+    const user = await db.selectFrom("users").select("id").where("email", "=", "installer@example.com").executeTakeFirstOrThrow();
+    const clientId = (await db.selectFrom("private_apps").select("client_id").where("id", "=", oauthAppId).executeTakeFirstOrThrow())
+      .client_id!;
+    const checked = (await findOAuthApp(db, clientId))!;
+    const actor = { userId: Number(user.id), label: "installer@example.com", address: null };
+    const code = await grantInstall(
+      server.platform,
+      { app: checked, redirectUri: redirect, scopes: checked.requiredScopes },
+      installer.accountId,
+      actor,
+    );
+    const { access_token } = await issueTokens(server.platform, {
+      grant_type: "authorization_code",
+      client_id: clientId,
+      client_secret: await appClientSecret(server.platform, oauthAppId),
+      redirect_uri: redirect,
+      code,
+    });
+    const installed = new Client({ accessToken: access_token, basePath: server.url });
+    const carType = `a${oauthAppId}_car`;
+    const car = await installed.crm.objects.basicApi.create(carType, {
+      properties: { [`a${oauthAppId}_model`]: "Kangoo" },
+      associations: [],
+    });
+
+    const templates = await rawCall(server, access_token, "GET", `/integrators/timeline/v3/${oauthAppId}/event-templates`);
+    const serviced = templates.body!.results.find((t: { name: string }) => t.name === "Car serviced");
+    expect(serviced.objectType).toBe(carType);
+    const event = await installed.crm.timeline.eventsApi.create({
+      eventTemplateId: serviced.id,
+      objectId: car.id,
+      tokens: { mileage: "120000" },
+    });
+    expect(event).toMatchObject({ objectId: car.id, objectType: carType });
+
+    const { appObjectTypes } = await deployOAuth(nextVersion(app.features!));
+    expect(appObjectTypes.map((t) => t.accountId).sort()).toEqual([accountId, installer.accountId].sort());
+    for (const t of appObjectTypes) server.platform.crm.properties.invalidate(t.accountId, t.typeId);
+    const withVin = await installed.crm.objects.basicApi.create(carType, {
+      properties: { [`a${oauthAppId}_vin`]: "VF1" },
+      associations: [],
+    });
+    expect(withVin.properties[`a${oauthAppId}_vin`]).toBe("VF1");
   });
 });

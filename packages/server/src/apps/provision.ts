@@ -6,7 +6,7 @@ import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
 import { authColumns, becameOAuthApp } from "../oauth/oauth-apps";
-import { provisionAppObjects } from "../crm/app-objects";
+import { installAccounts, provisionAppObjects } from "../crm/app-objects";
 import { provisionEventTemplates } from "../timeline/event-templates";
 
 export interface DeployedCard {
@@ -123,8 +123,9 @@ export async function appsRemoved(p: Platform, removed: readonly RemovedApp[]): 
 
 /**
  * Inside the deploy's transaction: create or update each app by uid (a token is minted on create), replace its
- * components, create or update its app objects, their association types and its event templates, set its active
- * build, and remove the project's apps that are no longer listed.
+ * components, create or update its app objects and their association types (in its account and every account it is
+ * installed into) and its event templates, set its active build, and remove the project's apps that are no longer
+ * listed.
  */
 export async function provisionApps(
   trx: Kysely<Database>,
@@ -136,8 +137,8 @@ export async function provisionApps(
   updated: string[];
   removed: string[];
   removedApps: RemovedApp[];
-  /** The app objects' type ids (2-<n>), whose cached types and properties to drop once this commits. */
-  appObjectTypeIds: string[];
+  /** The app objects made or updated, per account, whose cached types and properties to drop once this commits. */
+  appObjectTypes: { accountId: number; typeId: string }[];
 }> {
   const now = p.clock.now();
   const { accountId, projectId, buildId } = input;
@@ -147,7 +148,7 @@ export async function provisionApps(
     updated: [] as string[],
     removed: [] as string[],
     removedApps: [] as RemovedApp[],
-    appObjectTypeIds: [] as string[],
+    appObjectTypes: [] as { accountId: number; typeId: string }[],
   };
 
   const wanted = new Set(input.apps.map((a) => a.uid));
@@ -223,8 +224,12 @@ export async function provisionApps(
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
     const features = app.features ?? [];
     const appObjects = await provisionAppObjects(trx, p, { accountId, appId, features });
-    result.appObjectTypeIds.push(...[...appObjects.values()].map((t) => t.id));
     await provisionEventTemplates(trx, p, { appId, features, appObjects });
+    result.appObjectTypes.push(...[...appObjects.values()].map((t) => ({ accountId, typeId: t.id })));
+    for (const installed of await installAccounts(trx, appId, accountId)) {
+      const types = await provisionAppObjects(trx, p, { accountId: installed, appId, features });
+      result.appObjectTypes.push(...[...types.values()].map((t) => ({ accountId: installed, typeId: t.id })));
+    }
   }
   return result;
 }

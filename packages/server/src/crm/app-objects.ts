@@ -28,8 +28,8 @@ const FIELD_TYPE_OF: Record<string, string> = {
 const componentError = (uid: string, message: string) => new DomainError("invalid", `app-object '${uid}': ${message}`);
 
 /**
- * Inside the deploy's transaction: creates each `app-object` component's custom object type in the app's account,
- * or brings it up to date on a redeploy (labels, display properties, new and changed properties). Nothing is ever
+ * Inside the deploy's transaction: creates each `app-object` component's custom object type in an account (the app's
+ * own, and each account the app is installed into), or brings it up to date on a redeploy (labels, display properties, new and changed properties). Nothing is ever
  * archived: records and properties a project no longer lists stay, as on HubSpot, where both are permanent.
  */
 export async function provisionAppObjects(
@@ -123,7 +123,16 @@ async function upsertSchema(
       .set({ definition: JSON.stringify(definition), archived: 0, updated_at: now })
       .where("id", "=", existing.id)
       .execute();
-    schema = { id: Number(existing.id), accountId, name, appId, definition, createdAt: Number(existing.created_at), updatedAt: now };
+    schema = {
+      id: Number(existing.id),
+      accountId,
+      name,
+      appId,
+      componentUid: uid,
+      definition,
+      createdAt: Number(existing.created_at),
+      updatedAt: now,
+    };
   } else {
     const row = await trx
       .insertInto("crm_object_schemas")
@@ -139,7 +148,7 @@ async function upsertSchema(
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    schema = { id: Number(row.id), accountId, name, appId, definition, createdAt: now, updatedAt: now };
+    schema = { id: Number(row.id), accountId, name, appId, componentUid: uid, definition, createdAt: now, updatedAt: now };
   }
   const t = customObjectType(schema);
   const live = await allProperties(trx, accountId, t.id);
@@ -211,4 +220,34 @@ async function provisionAssociation(
     .insertInto("crm_association_labels")
     .values([row(from.id, to.id, forwardId), row(to.id, from.id, forwardId + 1)])
     .execute();
+}
+
+/** The kinds of app component `provisionAppObjects` reads. */
+const OBJECT_KINDS = ["app-object", "app-object-association"] as const;
+
+/**
+ * Inside an install's transaction: the app objects of the app's live build, made in the account it is being installed
+ * into (HubSpot creates an app's objects in every installing account). Returns their types.
+ */
+export async function provisionInstalledAppObjects(trx: Db, p: Platform, appId: number, accountId: number): Promise<AppObjectTypes> {
+  const rows = await trx
+    .selectFrom("app_components")
+    .select("config")
+    .where("app_id", "=", appId)
+    .where("kind", "in", OBJECT_KINDS)
+    .execute();
+  const features = rows.map((r) => JSON.parse(r.config) as DeployedFeature);
+  return provisionAppObjects(trx, p, { accountId, appId, features });
+}
+
+/** The accounts the app is installed into besides its own, where its app objects must exist too. */
+export async function installAccounts(trx: Db, appId: number, ownAccountId: number): Promise<number[]> {
+  const rows = await trx
+    .selectFrom("app_installs")
+    .select("account_id")
+    .where("app_id", "=", appId)
+    .where("uninstalled_at", "is", null)
+    .where("account_id", "<>", ownAccountId)
+    .execute();
+  return rows.map((r) => Number(r.account_id));
 }

@@ -17,8 +17,9 @@ export interface CustomObjectSchema {
   accountId: number;
   /** The schemas API's name; an app object's is its fully qualified name, a<appId>_<name>. */
   name: string;
-  /** The app that owns an app object (null for a schema made through the schemas API). */
+  /** The app that owns an app object, and its `app-object` component's uid (both null for a schemas API schema). */
   appId: number | null;
+  componentUid: string | null;
   definition: SchemaDefinition;
   createdAt: number;
   updatedAt: number;

@@ -74,7 +74,16 @@ export async function createSchema(p: Platform, accountId: number, body: unknown
       })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const s: CustomObjectSchema = { id: Number(row.id), accountId, name, appId: null, definition, createdAt: now, updatedAt: now };
+    const s: CustomObjectSchema = {
+      id: Number(row.id),
+      accountId,
+      name,
+      appId: null,
+      componentUid: null,
+      definition,
+      createdAt: now,
+      updatedAt: now,
+    };
     const t = customObjectType(s);
     for (const prop of input.properties)
       await p.crm.properties.create(trx, accountId, t, { ...prop, groupName: prop.groupName ?? CUSTOM_GROUP });

@@ -93,11 +93,14 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
         .execute();
       return result;
     });
-    // Tokens minted, apps removed and app objects made are what they are now; every node also drops its token cache
-    // on the deploy notice (and its object types within a second).
+    // Tokens minted, apps removed and app objects made (here and in the apps' installs) are what they are now; every
+    // node also drops its token cache on the deploy notice (and its object types within a second).
     ctx.p.apps.tokens.invalidate();
     ctx.p.crm.types.invalidate(deploy.account_id);
-    for (const typeId of provisioned.appObjectTypeIds) ctx.p.crm.properties.invalidate(deploy.account_id, typeId);
+    for (const { accountId, typeId } of provisioned.appObjectTypes) {
+      ctx.p.crm.types.invalidate(accountId);
+      ctx.p.crm.properties.invalidate(accountId, typeId);
+    }
   } catch (e) {
     // A domain's refusal (an app uid taken, the app limit reached) fails the deploy for good; anything else (the
     // store gone, a crash) and a service that is merely unavailable leave it to the job queue's retry.

@@ -5,6 +5,7 @@ import type { AppObjectTypes } from "../crm/app-objects";
 import type { Db } from "../crm/object-writes";
 import { DomainError, notFound } from "../errors/domain-error";
 import { findObjectType, type ObjectType } from "../crm/object-types";
+import { customObjectType } from "../crm/custom-object-types";
 
 /** A token of a template (HubSpot's TimelineEventTemplateToken without its dates), from an `app-event`'s properties. */
 export interface TemplateToken {
@@ -19,8 +20,8 @@ export interface EventTemplate {
   appId: number;
   uid: string;
   name: string;
-  /** The object type id its events attach to. */
-  objectTypeId: string;
+  /** What its events attach to: a standard type's id ("0-1"), or `app-object:<uid>` for one of the app's app objects. */
+  objectType: string;
   headerTemplate: string | null;
   detailTemplate: string | null;
   tokens: TemplateToken[];
@@ -31,16 +32,24 @@ export interface EventTemplate {
 const componentError = (uid: string, message: string) => new DomainError("invalid", `app-event '${uid}': ${message}`);
 
 /**
+ * How a template names one of its app's app objects: by component uid, since the object's type id differs in each
+ * account the app is installed into.
+ */
+const APP_OBJECT_REF = "app-object:";
+
+/**
  * The object type an `app-event` names: CONTACT, COMPANY, DEAL, TICKET (any standard name), APP_OBJECT when the app
  * has exactly one app object, or one of the app's app objects by uid, name or fully qualified name.
  */
-function templateObjectType(uid: string, objectType: string, appObjects: AppObjectTypes): ObjectType {
+function templateObjectType(uid: string, objectType: string, appObjects: AppObjectTypes): string {
   const standard = findObjectType(objectType);
-  if (standard) return standard;
-  if (objectType.toUpperCase() === "APP_OBJECT" && appObjects.size === 1) return [...appObjects.values()][0]!;
+  if (standard) return standard.id;
+  const own = [...appObjects.keys()];
+  if (objectType.toUpperCase() === "APP_OBJECT" && own.length === 1) return `${APP_OBJECT_REF}${own[0]!}`;
   const wanted = objectType.toLowerCase();
   for (const [objectUid, t] of appObjects) {
-    if (objectUid.toLowerCase() === wanted || t.name.toLowerCase() === wanted || t.name.toLowerCase().endsWith(`_${wanted}`)) return t;
+    const name = t.name.toLowerCase();
+    if (objectUid.toLowerCase() === wanted || name === wanted || name.endsWith(`_${wanted}`)) return `${APP_OBJECT_REF}${objectUid}`;
   }
   const hint =
     objectType.toUpperCase() === "APP_OBJECT"
@@ -62,7 +71,7 @@ export async function provisionEventTemplates(
   const now = p.clock.now();
   for (const feature of input.features.filter((f) => f.type === "app-event")) {
     const config = feature.config as AppEventConfig;
-    const t = templateObjectType(feature.uid, config.objectType, input.appObjects);
+    const objectType = templateObjectType(feature.uid, config.objectType, input.appObjects);
     const tokens: TemplateToken[] = (config.properties ?? []).map((x) => ({
       name: x.name,
       label: x.label,
@@ -85,13 +94,13 @@ export async function provisionEventTemplates(
     if (!existing) {
       await trx
         .insertInto("timeline_event_templates")
-        .values({ ...values, app_id: input.appId, component_uid: feature.uid, name: config.name, object_type: t.id, created_at: now })
+        .values({ ...values, app_id: input.appId, component_uid: feature.uid, name: config.name, object_type: objectType, created_at: now })
         .execute();
       continue;
     }
     if (existing.name !== config.name)
       throw componentError(feature.uid, `its name is "${existing.name}" since its first deploy and cannot change.`);
-    if (existing.object_type !== t.id)
+    if (existing.object_type !== objectType)
       throw componentError(feature.uid, `its objectType cannot change once deployed (it attaches events to ${existing.object_type}).`);
     await trx.updateTable("timeline_event_templates").set(values).where("id", "=", existing.id).execute();
   }
@@ -115,7 +124,7 @@ export const templateOf = (r: TemplateRow): EventTemplate => ({
   appId: Number(r.app_id),
   uid: r.component_uid,
   name: r.name,
-  objectTypeId: r.object_type,
+  objectType: r.object_type,
   headerTemplate: r.header_template,
   detailTemplate: r.detail_template,
   tokens: JSON.parse(r.tokens) as TemplateToken[],
@@ -151,6 +160,15 @@ export async function appTemplate(db: Db, appId: number, rawId: string): Promise
   const row = id === undefined ? undefined : await templates(db).where("id", "=", id).where("app_id", "=", appId).executeTakeFirst();
   if (!row) throw notFound(`No event template ${rawId} for app ${appId}.`);
   return templateOf(row);
+}
+
+/** The type a template's events attach to in this account (an app object: the app's object made in the account). */
+export async function templateType(p: Platform, accountId: number, t: EventTemplate): Promise<ObjectType> {
+  if (!t.objectType.startsWith(APP_OBJECT_REF)) return p.crm.types.resolve(accountId, t.objectType);
+  const uid = t.objectType.slice(APP_OBJECT_REF.length);
+  const schema = (await p.crm.types.customSchemas(accountId)).find((s) => s.appId === t.appId && s.componentUid === uid);
+  if (!schema) throw notFound(`Event template ${t.id} attaches to the app object '${uid}', which account ${accountId} does not have.`);
+  return customObjectType(schema);
 }
 
 /** HubSpot's TimelineEventTemplate body. */

@@ -8,7 +8,7 @@ import { responds } from "../http/response-schema";
 import { json, routeConfig } from "../crm/route-kit";
 import { batchResponse, standardError, type StandardError } from "../crm/batch-response";
 import { checkBatchSize } from "../crm/object-writes";
-import { appTemplate, appTemplates, templateView, type EventTemplate } from "./event-templates";
+import { appTemplate, appTemplates, templateType, templateView, type EventTemplate } from "./event-templates";
 import { createEvent, eventView, getEvent, recordTimeline, renderEvent, timelineEventInput } from "./timeline-events";
 
 /** HubSpot's scope for sending and reading timeline events. */
@@ -112,5 +112,5 @@ async function ownApp(p: Platform, request: FastifyRequest, raw: string): Promis
 }
 
 async function view(p: Platform, request: FastifyRequest, t: EventTemplate) {
-  return templateView(t, await p.crm.types.resolve(request.app!.accountId, t.objectTypeId));
+  return templateView(t, await templateType(p, request.app!.accountId, t));
 }

@@ -6,7 +6,7 @@ import type { Db } from "../crm/object-writes";
 import type { ObjectType } from "../crm/object-types";
 import { conflict, invalid, notFound } from "../errors/domain-error";
 import { idsByUniqueValue, objectExists, parseObjectId } from "../crm/object-store";
-import { appTemplate, templateOf, type EventTemplate, type TemplateToken } from "./event-templates";
+import { appTemplate, templateOf, templateType, type EventTemplate, type TemplateToken } from "./event-templates";
 import { renderTemplate } from "./render-template";
 
 const tokenValue = z.union([z.string(), z.number(), z.boolean()]);
@@ -100,7 +100,7 @@ async function recordOf(db: Db, accountId: number, t: ObjectType, input: Timelin
 export async function createEvent(p: Platform, app: AppPrincipal, input: TimelineEventInput): Promise<StoredEvent> {
   const db = p.store.db;
   const template = await appTemplate(db, app.appId, input.eventTemplateId);
-  const objectType = await p.crm.types.resolve(app.accountId, template.objectTypeId);
+  const objectType = await templateType(p, app.accountId, template);
   const defined = new Map(template.tokens.map((k) => [k.name, k]));
   const tokens: Record<string, string> = {};
   for (const [name, raw] of Object.entries(input.tokens)) {
