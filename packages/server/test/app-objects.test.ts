@@ -95,6 +95,10 @@ describe("an app object deployed from a 2025.2 project", () => {
     expect(fromContact.results[0]!.associationTypes).toEqual([{ category: "INTEGRATOR_DEFINED", typeId: expect.any(Number), label: null }]);
     const definitions = await client.crm.associations.v4.schema.definitionsApi.getAll(fqn, "contacts");
     expect(definitions.results).toEqual([{ category: "INTEGRATOR_DEFINED", typeId: expect.any(Number) }]);
+    // The app's type changes only with its deploys, not through the labels API.
+    expect(
+      (await apiError(client.crm.associations.v4.schema.definitionsApi.remove(fqn, "contacts", definitions.results[0]!.typeId))).code,
+    ).toBe(404);
 
     await client.crm.associations.v4.basicApi.archive(fqn, carId, "contacts", contactId);
     expect((await client.crm.associations.v4.basicApi.getPage("contacts", contactId, fqn)).results).toEqual([]);
