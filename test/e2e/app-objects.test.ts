@@ -42,12 +42,14 @@ afterAll(async () => {
 });
 
 describe("app objects and app events in the console", () => {
-  it("lists the app object in the navigation and shows the app event on the contact's timeline", async () => {
+  it("lists the app object in the navigation with its records, and shows the app event on the contact's timeline", async () => {
     const { accountId, superAdmin } = server.bootstrap.info;
     const { page, errors, close } = await signedInPage(browser, server.url, superAdmin);
     await page.goto(`/contacts/${accountId}/objects/0-1`);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Garage Cars" }).click();
-    await page.getByRole("link", { name: "Model 3" }).waitFor();
+    await page.getByRole("link", { name: "Model 3" }).click();
+    await page.getByRole("heading", { name: "Model 3" }).waitFor();
+    await page.getByRole("region", { name: "Timeline" }).getByText("No app events on this garage car yet.").waitFor();
 
     await page.goto(recordPath(accountId, "0-1", contactId));
     const timeline = page.getByRole("region", { name: "Timeline" });
