@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Client } from "@hubspot/api-client";
 import { AssociationSpecAssociationCategoryEnum } from "@hubspot/api-client/lib/codegen/crm/associations/v4/models/AssociationSpec";
 import { revealAppToken } from "../src/apps/app-tokens";
-import type { AppObjectConfig } from "@sprocket/project-format";
+import type { AppEventConfig, AppObjectConfig } from "@sprocket/project-format";
 import { provisionApps, type DeployedApp, type DeployedFeature } from "../src/apps/provision";
 import { FIXTURES, ProjectApi, deployProjectDir } from "./support/project-api";
 import { apiError, crmClient, liftLimits, rawCall } from "./support/crm-client";
@@ -245,6 +245,12 @@ describe("scopes and redeploys", () => {
       f.type === "app-object" ? { ...f, config: { ...(f.config as AppObjectConfig), name: "TRUCK" } } : f,
     );
     await expect(provision(renamed)).rejects.toThrow("app-object 'car-object': its name is CAR since its first deploy and cannot change.");
+    const truckEvents = features.map((f) =>
+      f.type === "app-event" ? { ...f, config: { ...(f.config as AppEventConfig), objectType: "TRUCK" } } : f,
+    );
+    await expect(provision(truckEvents)).rejects.toThrow(
+      /^app-event 'car-s\w+': objectType "TRUCK" is not an object type events can attach to/,
+    );
     const { appObjectTypes } = await provision(features);
     expect(appObjectTypes).toEqual([{ accountId, typeId }]);
     server.platform.crm.types.invalidate(accountId);
