@@ -11,3 +11,4 @@ export * from "./secrets";
 export * from "./app-pages";
 export * from "./workflows";
 export * from "./webhooks";
+export * from "./timeline";

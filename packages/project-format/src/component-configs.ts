@@ -139,7 +139,14 @@ const appObject = z.strictObject({
   settings: z.looseObject({}).optional(),
 });
 
-const appObjectAssociation = z.strictObject({ firstObjectType: text, secondObjectType: text, labels: z.looseObject({}).optional() });
+const appObjectAssociation = z.strictObject({
+  firstObjectType: text,
+  secondObjectType: text,
+  // How many records one record may be associated with, each way (HubSpot's generated projects write them).
+  firstToSecondBaseLimit: z.number().int().positive().optional(),
+  secondToFirstBaseLimit: z.number().int().positive().optional(),
+  labels: z.looseObject({}).optional(),
+});
 
 const appEvent = z.strictObject({
   name: text,

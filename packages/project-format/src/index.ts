@@ -40,3 +40,4 @@ export { componentTypes, internalType, type ComponentRole, type ComponentType } 
 export { componentJsonSchemas } from "./component-json-schemas";
 export { uidProblem } from "./uid";
 export type { WorkflowActionConfig } from "./component-configs";
+export type { AppEventConfig, AppObjectAssociationConfig, AppObjectConfig } from "./component-configs";

@@ -7,6 +7,8 @@ import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
 import { authColumns, becameOAuthApp } from "../oauth/oauth-apps";
 import { registerWorkflowActions, removeWorkflowActionsOf } from "../workflows/action-registry";
+import { installAccounts, provisionAppObjects } from "../crm/app-objects";
+import { provisionEventTemplates } from "../timeline/event-templates";
 
 export interface DeployedCard {
   uid: string;
@@ -122,13 +124,23 @@ export async function appsRemoved(p: Platform, removed: readonly RemovedApp[]): 
 
 /**
  * Inside the deploy's transaction: create or update each app by uid (a token is minted on create), replace its
- * components, set its active build, and remove the project's apps that are no longer listed.
+ * components, create or update its app objects and their association types (in its account and every account it is
+ * installed into) and its event templates, set its active build, and remove the project's apps that are no longer
+ * listed.
  */
 export async function provisionApps(
   trx: Kysely<Database>,
   p: Platform,
   input: { accountId: number; projectId: number; buildId: number; apps: DeployedApp[] },
-): Promise<{ appIds: Record<string, number>; created: string[]; updated: string[]; removed: string[]; removedApps: RemovedApp[] }> {
+): Promise<{
+  appIds: Record<string, number>;
+  created: string[];
+  updated: string[];
+  removed: string[];
+  removedApps: RemovedApp[];
+  /** The app objects made or updated, per account, whose cached types and properties to drop once this commits. */
+  appObjectTypes: { accountId: number; typeId: string }[];
+}> {
   const now = p.clock.now();
   const { accountId, projectId, buildId } = input;
   const result = {
@@ -137,6 +149,7 @@ export async function provisionApps(
     updated: [] as string[],
     removed: [] as string[],
     removedApps: [] as RemovedApp[],
+    appObjectTypes: [] as { accountId: number; typeId: string }[],
   };
 
   const wanted = new Set(input.apps.map((a) => a.uid));
@@ -210,7 +223,15 @@ export async function provisionApps(
       config: JSON.stringify(c.config),
     }));
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
-    await registerWorkflowActions(trx, accountId, appId, buildId, app.features ?? [], now);
+    const features = app.features ?? [];
+    await registerWorkflowActions(trx, accountId, appId, buildId, features, now);
+    const appObjects = await provisionAppObjects(trx, p, { accountId, appId, features });
+    await provisionEventTemplates(trx, p, { appId, features, appObjects });
+    result.appObjectTypes.push(...[...appObjects.values()].map((t) => ({ accountId, typeId: t.id })));
+    for (const installed of await installAccounts(trx, appId, accountId)) {
+      const types = await provisionAppObjects(trx, p, { accountId: installed, appId, features });
+      result.appObjectTypes.push(...[...types.values()].map((t) => ({ accountId: installed, typeId: t.id })));
+    }
   }
   return result;
 }

@@ -113,23 +113,34 @@ export async function typesBetween(
   const user = rows
     .filter((r) => r.from_type === fromType && r.to_type === toType)
     .map((r): AssociationTypeDef => {
-      const inverse = rows.find((x) => x.name === r.name && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id);
+      const inverse = rows.find(
+        (x) =>
+          x.name === r.name && x.category === r.category && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id,
+      );
+      const unlabeled = r.unlabeled === 1;
       return {
         typeId: r.type_id,
-        category: "USER_DEFINED",
+        category: r.category as AssociationCategory,
         fromType,
         toType,
-        label: r.label,
+        label: unlabeled ? null : r.label,
         name: r.name,
         inverseId: inverse?.type_id ?? r.type_id,
-        unlabeled: false,
+        unlabeled,
       };
     });
   return [...BUILT_IN_TYPES.filter((t) => t.fromType === fromType && t.toType === toType), ...user];
 }
 
-export function unlabeledType(fromType: string, toType: string): AssociationTypeDef | undefined {
-  return BUILT_IN_TYPES.find((t) => t.fromType === fromType && t.toType === toType && t.unlabeled);
+/** The plain type between two object types: HubSpot's for standard pairs, an app's for pairs with an app object. */
+export async function unlabeledType(
+  db: Kysely<Database>,
+  accountId: number,
+  fromType: string,
+  toType: string,
+): Promise<AssociationTypeDef | undefined> {
+  const builtIn = BUILT_IN_TYPES.find((t) => t.fromType === fromType && t.toType === toType && t.unlabeled);
+  return builtIn ?? (await typesBetween(db, accountId, fromType, toType)).find((t) => t.unlabeled);
 }
 
 export async function nextUserTypeId(db: Kysely<Database>, accountId: number): Promise<number> {

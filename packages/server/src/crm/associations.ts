@@ -92,7 +92,7 @@ export async function associate(
   if (pairs.length === 0) return;
   const forward = await typesBetween(db, accountId, from.id, to.id);
   const backward = await typesBetween(db, accountId, to.id, from.id);
-  const plain = unlabeledType(from.id, to.id);
+  const plain = forward.find((t) => t.unlabeled);
   const rows: Database["crm_associations"][] = [];
   for (const { fromId, toId, specs } of pairs) {
     const defs = specs.map((s) => pickType(forward, s, from, to));
@@ -135,8 +135,8 @@ export function associationsFrom(db: Db, accountId: number, fromId: number) {
 }
 
 /** The default (unlabeled) association, as PUT …/associations/default and batch/associate/default make it. */
-export function defaultSpec(from: ObjectType, to: ObjectType): AssociationSpec {
-  const plain = unlabeledType(from.id, to.id);
+export async function defaultSpec(db: Db, accountId: number, from: ObjectType, to: ObjectType): Promise<AssociationSpec> {
+  const plain = await unlabeledType(db, accountId, from.id, to.id);
   if (!plain)
     throw invalid(`${from.name} and ${to.name} have no default association type.`, [
       { message: "No default association", code: "INVALID_ASSOCIATION_TYPE" },
@@ -254,7 +254,7 @@ export async function v3Associations(
   const typeCache = new Map<string, AssociationTypeDef[]>();
   for (const t of targets) typeCache.set(t.id, await typesBetween(db, accountId, from.id, t.id));
   for (const r of rows) {
-    const target = objectTypeById(r.to_type);
+    const target = targets.find((t) => t.id === r.to_type)!;
     const def = typeCache.get(r.to_type)?.find((d) => d.typeId === r.type_id);
     const byType = out.get(Number(r.from_id)) ?? {};
     out.set(Number(r.from_id), byType);

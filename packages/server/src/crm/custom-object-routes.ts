@@ -5,6 +5,7 @@ import { after } from "../util/maybe-async";
 import { registerCrud, type TypeOf } from "./object-routes";
 import { registerSearch } from "./search-routes";
 import { registerProperties } from "./property-routes";
+import { registerAssociationRoutes } from "./association-routes";
 import { scopesFor } from "./object-types";
 import { callerOf, routeConfig } from "./route-kit";
 
@@ -22,11 +23,15 @@ function customTypeOf(p: Platform): TypeOf {
     });
 }
 
-/** Basic CRUD, search and the properties API on custom objects (HubSpot's `client.crm.objects`, `client.crm.properties`). */
+/**
+ * Basic CRUD, search, the properties API and v4 associations on custom objects (HubSpot's `client.crm.objects`,
+ * `client.crm.properties`, `client.crm.associations.v4`).
+ */
 export function registerCustomObjectRoutes(app: FastifyInstance, p: Platform): void {
   const authOnly = routeConfig([]);
   const typeOf = customTypeOf(p);
   registerCrud(app, p, "/crm/v3/objects/:objectType", typeOf, authOnly, authOnly);
   registerSearch(app, p, "/crm/v3/objects/:objectType/search", typeOf, routeConfig([], "search"));
   registerProperties(app, p, "/crm/v3/properties/:objectType", typeOf, authOnly, authOnly);
+  registerAssociationRoutes(app, p, ":objectType", typeOf, authOnly, authOnly);
 }

@@ -62,10 +62,28 @@ export async function createSchema(p: Platform, accountId: number, body: unknown
     if (taken) throw new DomainError("conflict", `Object type with name ${name} already exists.`);
     const row = await trx
       .insertInto("crm_object_schemas")
-      .values({ account_id: accountId, name, definition: JSON.stringify(definition), archived: 0, created_at: now, updated_at: now })
+      .values({
+        account_id: accountId,
+        name,
+        app_id: null,
+        component_uid: null,
+        definition: JSON.stringify(definition),
+        archived: 0,
+        created_at: now,
+        updated_at: now,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const s: CustomObjectSchema = { id: Number(row.id), accountId, name, definition, createdAt: now, updatedAt: now };
+    const s: CustomObjectSchema = {
+      id: Number(row.id),
+      accountId,
+      name,
+      appId: null,
+      componentUid: null,
+      definition,
+      createdAt: now,
+      updatedAt: now,
+    };
     const t = customObjectType(s);
     for (const prop of input.properties)
       await p.crm.properties.create(trx, accountId, t, { ...prop, groupName: prop.groupName ?? CUSTOM_GROUP });

@@ -8,6 +8,7 @@ import { recordSecurityEvent, type Actor } from "../logs/security-events";
 import { appClientSecret } from "../apps/client-secret";
 import { oauthError } from "./oauth-errors";
 import { DomainError } from "../errors/domain-error";
+import { provisionInstalledAppObjects } from "../crm/app-objects";
 
 /** HubSpot's lifetimes: access tokens 30 minutes; codes are for one exchange, soon after consent. */
 export const ACCESS_TOKEN_SECONDS = 1800;
@@ -96,7 +97,8 @@ export async function checkAuthorize(p: Platform, req: AuthorizeRequest): Promis
 
 /**
  * The signed-in user grants the app into one of their accounts: only a super admin may (as in HubSpot). The install is
- * made (or its scopes replaced on a re-install) and a single-use code is returned for the redirect.
+ * made (or its scopes replaced on a re-install), the app's app objects are made in the account, and a single-use code
+ * is returned for the redirect.
  */
 export async function grantInstall(
   p: Platform,
@@ -108,7 +110,7 @@ export async function grantInstall(
     throw oauthError("NOT_SUPER_ADMIN", `Only a super admin of account ${accountId} can install apps into it.`, "forbidden");
   const now = p.clock.now();
   const code = randomToken("", 32);
-  await p.store.db.transaction().execute(async (trx) => {
+  const appObjects = await p.store.db.transaction().execute(async (trx) => {
     const live = await trx
       .selectFrom("app_installs")
       .select("id")
@@ -151,9 +153,12 @@ export async function grantInstall(
       actor,
       details: { app: checked.app.name, installId, scopes: checked.scopes, reinstall: Boolean(live) },
     });
+    return provisionInstalledAppObjects(trx, p, checked.app.id, accountId);
   });
-  // A re-install may have narrowed the scopes that cached tokens carry.
+  // A re-install may have narrowed the scopes that cached tokens carry; the app's objects are new to the account.
   p.apps.tokens.invalidate();
+  p.crm.types.invalidate(accountId);
+  for (const t of appObjects.values()) p.crm.properties.invalidate(accountId, t.id);
   return code;
 }
 

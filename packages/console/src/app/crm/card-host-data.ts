@@ -5,8 +5,10 @@ import { objectTypeById } from "./object-types";
 
 function typeName(objectTypeId: string): string {
   const type = objectTypeById(objectTypeId);
-  if (!type) throw new Error(`Unsupported object type ${objectTypeId}`);
-  return type.name;
+  if (type) return type.name;
+  // Custom and app objects: the CRM API takes their type id (2-<n>) as the path segment.
+  if (/^2-\d+$/.test(objectTypeId)) return objectTypeId;
+  throw new Error(`Unsupported object type ${objectTypeId}`);
 }
 
 export const cardHostData: CrmHostData = {

@@ -14,15 +14,17 @@ import { DeleteRecordButton } from "./delete-record";
 import { useLiveCardBuilds } from "./live-card-builds";
 import type { RecordPageActions } from "./record-cards";
 import { recordCardsQuery } from "./record-cards-query";
-import { objectTypeById, type CrmObjectType } from "./object-types";
+import { useObjectType, type CrmObjectType } from "./object-types";
 import { PropertyPanel } from "./property-panel";
+import { TimelinePanel } from "./timeline-panel";
 
 // The extension host (its worker protocol and component set) loads only where cards are shown.
 const loadRecordCards = () => import("./record-cards");
 const RecordCards = lazy(loadRecordCards);
 
 export default function CrmRecordPage({ params }: { params: { objectTypeId: string; objectId: string } }) {
-  const type = objectTypeById(params.objectTypeId);
+  const { type, pending } = useObjectType(params.objectTypeId);
+  if (!type && pending) return <Loading />;
   if (!type) return <UnknownObjectType objectTypeId={params.objectTypeId} />;
   if (!/^\d+$/.test(params.objectId)) return <RecordNotFound type={type} id={params.objectId} />;
   return <CrmRecord key={`${type.objectTypeId}/${params.objectId}`} type={type} id={params.objectId} />;
@@ -81,7 +83,10 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
                 <Tabs.Tab value="apps">Apps</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="overview">
-                <AssociationsPanel type={type} id={id} />
+                <Stack gap="md">
+                  <TimelinePanel type={type} id={id} />
+                  <AssociationsPanel type={type} id={id} />
+                </Stack>
               </Tabs.Panel>
               <Tabs.Panel value="apps">
                 <Suspense fallback={<Loading label="Loading cards" />}>

@@ -1,9 +1,13 @@
-// The standard CRM objects the console lists, with HubSpot's ids and default columns.
+// The CRM objects the console lists: HubSpot's standard ones, with their ids and default columns, and the account's
+// custom objects and app objects, read from the schemas API.
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api-client";
+import { useSession } from "../session";
 
 export interface CrmObjectType {
   objectTypeId: string;
-  /** The path segment of /crm/v3/objects/{name}. */
-  name: "contacts" | "companies" | "deals" | "tickets";
+  /** The path segment of /crm/v3/objects/{name}: the plural name of a standard type, the type id of a custom one. */
+  name: string;
   singular: string;
   plural: string;
   /** Columns shown until the user picks others (HubSpot's default properties). */
@@ -61,6 +65,45 @@ export const crmObjectTypes: CrmObjectType[] = [
   },
 ];
 
+/** What the console reads of HubSpot's ObjectSchema. */
+interface SchemaSummary {
+  objectTypeId: string;
+  labels: { singular: string; plural: string };
+  primaryDisplayProperty: string;
+  secondaryDisplayProperties: string[];
+}
+
+function customObjectType(schema: SchemaSummary): CrmObjectType {
+  const shown = [schema.primaryDisplayProperty, ...schema.secondaryDisplayProperties];
+  return {
+    objectTypeId: schema.objectTypeId,
+    name: schema.objectTypeId,
+    singular: schema.labels.singular,
+    plural: schema.labels.plural,
+    defaultColumns: [...shown, "createdate"],
+    createFields: shown,
+    displayName: named(schema.primaryDisplayProperty),
+  };
+}
+
+/** The standard types, then the account's custom and app objects (oldest first) once the schemas API has answered. */
+export function useCrmObjectTypes(): { types: CrmObjectType[]; pending: boolean } {
+  const { accountId } = useSession();
+  const schemas = useQuery({
+    queryKey: ["crm-schemas", accountId],
+    queryFn: () => api<{ results: SchemaSummary[] }>("GET", "/crm/v3/schemas").then((r) => r.results.map(customObjectType)),
+    staleTime: 60_000,
+  });
+  return { types: [...crmObjectTypes, ...(schemas.data ?? [])], pending: schemas.isPending };
+}
+
+/** The type a URL names (id, or a standard type's plural name), and whether the custom types are still loading. */
+export function useObjectType(objectTypeId: string): { type: CrmObjectType | undefined; pending: boolean } {
+  const { types, pending } = useCrmObjectTypes();
+  return { type: types.find((type) => type.objectTypeId === objectTypeId || type.name === objectTypeId), pending };
+}
+
+/** A standard type by id or name; a custom type's id is its own path segment, so cards on custom objects read it as is. */
 export function objectTypeById(objectTypeId: string): CrmObjectType | undefined {
   return crmObjectTypes.find((type) => type.objectTypeId === objectTypeId || type.name === objectTypeId);
 }
