@@ -8,4 +8,5 @@ export * from "./apps";
 export * from "./projects";
 export * from "./sessions";
 export * from "./secrets";
+export * from "./secret-names";
 export * from "./app-pages";

@@ -70,7 +70,7 @@ export const functionRoutes =
           ...(body.objectQuery ? { objectQuery: body.objectQuery, propertiesToSend: body.objectQuery.objectPropertyNames ?? [] } : {}),
           ...(body.event ? { event: body.event } : {}),
           traceparent: header(request, "traceparent"),
-          invoker: { userId: user.userId, label: request.session?.email ?? `user ${user.userId} (CLI)` },
+          invoker: { userId: user.userId, label: user.email },
         });
         if (run.result.outcome !== "SUCCESS") throw failedRun(body.serverlessFunction, run);
         return {
@@ -87,7 +87,7 @@ export const functionRoutes =
     const admins = { config: { auth: "user" as const, permission: "develop" as const } };
     const actor = (request: FastifyRequest) => ({
       userId: request.user!.userId,
-      label: request.session?.email ?? `user ${request.user!.userId} (CLI)`,
+      label: request.user!.email,
       address: request.ip,
     });
 
