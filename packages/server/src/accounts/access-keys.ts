@@ -113,7 +113,13 @@ export async function resolveDeveloperToken(p: Platform, token: string): Promise
   const row = await p.store.db
     .selectFrom("developer_tokens")
     .innerJoin("users", "users.id", "developer_tokens.user_id")
-    .select(["developer_tokens.key_id", "developer_tokens.account_id", "developer_tokens.user_id", "developer_tokens.expires_at", "users.email"])
+    .select([
+      "developer_tokens.key_id",
+      "developer_tokens.account_id",
+      "developer_tokens.user_id",
+      "developer_tokens.expires_at",
+      "users.email",
+    ])
     .where("developer_tokens.token_hash", "=", sha256(token))
     .executeTakeFirst();
   if (!row || row.expires_at <= p.clock.now()) return undefined;

@@ -12,8 +12,7 @@ export const INVITE_TTL_MS = 3 * 24 * 60 * 60 * 1000;
 /** A new user's password: the only rule, since no mail server can send a reset link. */
 const MIN_PASSWORD_LENGTH = 8;
 
-const gone = () =>
-  notFound("This invite link is unknown, already used or expired. Ask a super admin of the account for a new one.");
+const gone = () => notFound("This invite link is unknown, already used or expired. Ask a super admin of the account for a new one.");
 
 /** Records the invitation and returns its one-time token (only its hash is stored). Inviting the same email again replaces the older link. */
 export async function createInvite(p: Platform, accountId: number, input: { email: string; role: Role }, actor: Actor) {

@@ -51,7 +51,8 @@ export const accountRoutes =
 
     async function requireSuperAdmin(request: FastifyRequest, what: string) {
       const user = request.user!;
-      if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin") throw new DomainError("forbidden", `Only super admins ${what}.`);
+      if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin")
+        throw new DomainError("forbidden", `Only super admins ${what}.`);
       return user;
     }
     app.post("/localdevauth/v1/auth/refresh", async (request) => {
@@ -112,7 +113,7 @@ export const accountRoutes =
       results: await listMembers(p, request.user!.accountId),
     }));
     app.put<{ Params: { userId: string } }>("/api/v1/account-users/:userId/role", { config: { auth: "user" } }, async (request) => {
-      const { accountId, userId } = request.user!;
+      const { accountId } = request.user!;
       await requireSuperAdmin(request, "change roles");
       const { role } = parseBody(z.object({ role: z.enum(["super_admin", "admin", "user"]) }), request.body, "the role change");
       const target = Number(request.params.userId);
@@ -171,4 +172,3 @@ export const accountRoutes =
       return reply.status(204).send();
     });
   };
-

@@ -16,7 +16,12 @@ export async function findApp(db: Kysely<Database>, accountId: number, ref: stri
 const byName = new Intl.Collator("en", { numeric: true, sensitivity: "base" });
 
 export async function listApps(db: Kysely<Database>, accountId: number) {
-  const apps = await db.selectFrom("private_apps").selectAll().where("account_id", "=", accountId).where("deleted_at", "is", null).execute();
+  const apps = await db
+    .selectFrom("private_apps")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("deleted_at", "is", null)
+    .execute();
   return apps.sort((a, b) => byName.compare(a.name, b.name) || a.id - b.id);
 }
 
