@@ -61,7 +61,7 @@ const tokenOf = (url: unknown) => /\/invite\/(inv_[\w-]+)$/.exec(String(url))![1
 async function invite(email: string, role: string, session = admin) {
   const res = await call("POST", "/api/v1/account-invites", { session, body: { email, role } });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
-  return { ...res.body, token: tokenOf(res.body.url) };
+  return { ...(res.body as { email: string; role: string; expiresAt: number; url: string }), token: tokenOf(res.body.url) };
 }
 
 describe("invitations", () => {

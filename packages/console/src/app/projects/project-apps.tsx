@@ -19,10 +19,17 @@ export function ProjectApps({ project }: { project: string }) {
         {mine.length === 0 ? "No private app deployed from this project." : mine.length === 1 ? "App:" : "Apps:"}
       </Text>
       {mine.map((a) => (
-        <Anchor key={a.appId} component={Link} href={paths.privateApp(accountId, a.appId)} size="sm">
-          {a.name}
-          {a.activeBuildNumber === null ? "" : ` (build #${a.activeBuildNumber})`}
-        </Anchor>
+        <Text key={a.appId} span size="sm">
+          <Anchor component={Link} href={paths.privateApp(accountId, a.appId)} size="sm">
+            {a.name}
+          </Anchor>
+          {a.activeBuildNumber === null ? null : (
+            <Text span size="sm" c="dimmed">
+              {" "}
+              (live build #{a.activeBuildNumber})
+            </Text>
+          )}
+        </Text>
       ))}
     </Group>
   );
