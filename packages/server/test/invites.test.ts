@@ -167,7 +167,7 @@ describe("invitations", () => {
     });
     expect(viaCli.status).toBe(201);
     const [latest] = await listSecurityEvents(server.platform.store.db, accountId, { limit: 1 });
-    expect(latest).toMatchObject({ type: "USER_INVITED", actor_label: "admin@sprocket.local" });
+    expect(latest).toMatchObject({ type: "USER_INVITED", actor_label: "admin@sprocket.local (CLI)" });
   });
 });
 

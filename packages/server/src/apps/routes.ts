@@ -12,6 +12,7 @@ import {
 } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
+import { actorLabel } from "../http/authenticate";
 import { forbidden } from "../errors/domain-error";
 import { absentAs, parseBody } from "../util/parse-body";
 import { roleIn } from "../accounts/account-service";
@@ -36,7 +37,7 @@ import {
 
 export const actorOf = (request: FastifyRequest): Actor => ({
   userId: request.user?.userId ?? null,
-  label: request.user?.email ?? "unknown",
+  label: request.user ? actorLabel(request.user) : "unknown",
   address: request.ip,
 });
 

@@ -19,6 +19,9 @@ export interface UserPrincipal {
   via: "session" | "developer";
 }
 
+/** How logs and security events name a person: their email, marked when the call came from the CLI (a developer token). */
+export const actorLabel = (user: UserPrincipal): string => (user.via === "developer" ? `${user.email} (CLI)` : user.email);
+
 export const SESSION_COOKIE = "sprocket_session";
 /** Over HTTPS: a browser keeps a `__Host-` cookie only if it is Secure, Path=/ and bound to this very host. */
 export const HTTPS_SESSION_COOKIE = "__Host-sprocket_session";
