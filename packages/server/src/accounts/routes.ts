@@ -131,7 +131,9 @@ export const accountRoutes =
       const { accountId } = await requireSuperAdmin(request, "invite people");
       const body = parseBody(inviteRequest, request.body, "the invitation");
       const invite = await createInvite(p, accountId, body, actorOf(request));
-      const url = `${p.config.publicUrl ?? `${request.protocol}://${request.host}`}/invite/${invite.token}`;
+      // On the public URL (behind a proxy, maybe under a path), else the address the admin reached.
+      const base = (p.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
+      const url = `${base}/invite/${invite.token}`;
       // There is no mail server: the server log is where an operator finds a link the admin did not copy.
       request.log.info({ accountId, email: invite.email, role: invite.role, url }, `Invite link for ${invite.email}: ${url}`);
       return reply.status(201).send({ id: invite.id, email: invite.email, role: invite.role, expiresAt: invite.expiresAt, url });
