@@ -212,12 +212,25 @@ describe("console UX", () => {
 
   it("stays usable 390 px wide: the navigation folds behind a menu button and nothing widens the page", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, baseURL: server.url });
-    expect((await context.request.post("/api/v1/session", { data: admin })).status()).toBe(200);
+    const signIn = await context.request.post("/api/v1/session", { data: admin });
+    expect(signIn.status()).toBe(200);
+    // A contact to open: the record page was the one unusable on a phone.
+    const contact = await context.request.post("/crm/v3/objects/contacts", {
+      headers: { "x-csrf-token": ((await signIn.json()) as { csrfToken: string }).csrfToken },
+      data: { properties: { email: "narrow@example.com", firstname: "Narrow", lastname: "Screen" } },
+    });
+    expect(contact.status()).toBe(201);
+    const contactId = ((await contact.json()) as { id: string }).id;
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     const pageWidth = () => page.evaluate<number>("document.documentElement.scrollWidth");
+    await page.goto(`/contacts/${accountId}/record/0-1/${contactId}`);
+    await page.getByText("narrow@example.com").first().waitFor();
+    expect(await pageWidth(), "record page").toBeLessThanOrEqual(390);
+    await shot(page, "narrow-record");
     for (const url of [
+      `/contacts/${accountId}/objects/0-1`,
       `/private-apps/${accountId}`,
       `/private-apps/${accountId}/${appId}/logs?type=extensions`,
       `/settings/${accountId}/users`,

@@ -113,6 +113,7 @@ export function Shell({ children }: { children: ReactNode }) {
             <Button
               variant="default"
               size="xs"
+              style={{ flexShrink: 0 }}
               onClick={async () => {
                 await signOut();
                 navigate("/");
