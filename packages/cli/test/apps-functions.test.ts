@@ -32,7 +32,14 @@ afterAll(async () => {
 describe("sprocket apps, secrets and function run", () => {
   it("lists apps, shows and rotates a token, and the old token stops working", async () => {
     const list = JSON.parse((await runCli(["apps", "list", "--json"], env)).stdout);
-    expect(list).toMatchObject({ limit: 20, count: 1, results: [{ uid: "functions-suite" }] });
+    expect(list).toMatchObject({
+      limit: 20,
+      count: 1,
+      results: [{ uid: "functions-suite", projectName: "functions-suite", activeBuildNumber: 1 }],
+    });
+    // The table names the project and its build number, as `project list-builds` does.
+    const table = (await runCli(["apps", "list"], env)).stdout;
+    expect(table).toMatch(/│ functions-suite\s+│ Functions suite\s+│ functions-suite\s+│ #1\s+│/);
     const shown = (await runCli(["apps", "token", "show", "functions-suite"], env)).stdout.trim();
     expect(shown).toMatch(/^pat-na1-/);
     const rotated = JSON.parse((await runCli(["apps", "token", "rotate", "functions-suite", "--json"], env)).stdout);

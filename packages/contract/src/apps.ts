@@ -22,7 +22,11 @@ export const privateAppSummary = z.object({
   description: z.string(),
   scopes: z.array(z.string()),
   projectId: z.number().nullable(),
+  /** The project that made the app; null when that project was deleted. */
+  projectName: z.string().nullable(),
+  /** Sprocket's internal build id; people know the build by `activeBuildNumber`, its number in the project (`#N`). */
   activeBuildId: z.number().nullable(),
+  activeBuildNumber: z.number().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   auth: appAuth,
@@ -57,6 +61,8 @@ export const appComponent = z.object({
   kind: z.enum(APP_COMPONENT_KINDS),
   name: z.string(),
   buildId: z.number(),
+  /** The build's number in its project, as the project page and `hs` name it. */
+  buildNumber: z.number().nullable(),
   config: z.record(z.string(), z.unknown()),
 });
 
@@ -70,6 +76,8 @@ export const privateAppDetail = privateAppSummary.extend({
   /** Absent when the app has no live token. */
   token: tokenState.optional(),
   components: z.array(appComponent),
+  /** The number in the project of each of its builds, by internal id: log events (function runs) name builds by id. */
+  builds: z.array(z.object({ buildId: z.number(), number: z.number() })),
 });
 
 export const tokenReveal = z.object({ token: z.string() });

@@ -8,6 +8,7 @@ export * from "./apps";
 export * from "./projects";
 export * from "./sessions";
 export * from "./secrets";
+export * from "./secret-names";
 export * from "./app-pages";
 export * from "./workflows";
 export * from "./webhooks";

@@ -30,8 +30,16 @@ export function registerApps(program: Command): void {
       const res = await clientFor(flags).call<PrivateAppList>("GET", "/api/v1/private-apps");
       if (flags.json) return void printJson(res);
       printTable(
-        ["Id", "Uid", "Name", "Scopes", "Build"],
-        res.results.map((a) => [a.appId, text(a.uid), text(a.name), text(a.scopes.join(", ")), a.activeBuildId ?? "-"]),
+        ["Id", "Uid", "Name", "Project", "Build", "Scopes"],
+        res.results.map((a) => [
+          a.appId,
+          text(a.uid),
+          text(a.name),
+          text(a.projectName ?? "-"),
+          // The project's build number, as `project list-builds` and the console name it (not the internal id).
+          a.activeBuildNumber === null ? "-" : `#${a.activeBuildNumber}`,
+          text(a.scopes.join(", ")),
+        ]),
       );
       process.stdout.write(pc.dim(`${res.count} of ${res.limit} private apps\n`));
     });

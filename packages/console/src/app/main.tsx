@@ -1,5 +1,6 @@
 // The console's entry: providers, the session gate and the routes (each page is its own chunk).
 import "@mantine/core/styles.css";
+import "./console.css";
 import { lazy, StrictMode, Suspense, useEffect, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { MantineProvider } from "@mantine/core";
@@ -11,6 +12,7 @@ import { pathInAccount, paths } from "./paths";
 import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
 import { Shell } from "./shell";
 import { SignInPage } from "./sign-in-page";
+import { InvitePage } from "./invite-page";
 
 const CrmIndexPage = lazy(() => import("./crm/crm-index-page"));
 const CrmRecordPage = lazy(() => import("./crm/crm-record-page"));
@@ -102,6 +104,10 @@ function Pages() {
 
 function App() {
   const session = useSessionQuery();
+  const [location] = useLocation();
+  // An invite link works whoever is signed in, or nobody: accepting it signs the invitee in.
+  const invite = /^\/invite\/([^/]+)$/.exec(location);
+  if (invite) return <InvitePage token={decodeURIComponent(invite[1]!)} />;
   if (session.isPending) return <Loading label="Starting" />;
   if (session.isError) return <ErrorNotice error={session.error} title="Cannot reach the server" />;
   if (!session.data) return <SignInPage />;

@@ -69,6 +69,21 @@ export interface DeveloperTokensTable {
   expires_at: Millis;
 }
 
+export interface AccountInvitesTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Lower-cased. */
+  email: string;
+  role: "super_admin" | "admin" | "user";
+  /** sha256 of the one-time link's token. */
+  token_hash: string;
+  invited_by: number | null;
+  created_at: Millis;
+  expires_at: Millis;
+  /** Set when the link was used; a used link opens nothing again. */
+  accepted_at: Millis | null;
+}
+
 export interface AccountTables {
   accounts: AccountsTable;
   users: UsersTable;
@@ -76,6 +91,7 @@ export interface AccountTables {
   sessions: SessionsTable;
   personal_access_keys: PersonalAccessKeysTable;
   developer_tokens: DeveloperTokensTable;
+  account_invites: AccountInvitesTable;
 }
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */

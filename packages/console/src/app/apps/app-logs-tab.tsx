@@ -189,7 +189,7 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
           loadMore={loadMore}
         />
       )}
-      <LogDetailDrawer event={open} appId={app.appId} onClose={() => setOpen(null)} />
+      <LogDetailDrawer event={open} app={app} onClose={() => setOpen(null)} />
     </Stack>
   );
 }

@@ -73,10 +73,10 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
       {record.isPending && !properties.isError ? <Loading /> : null}
       {record.data && properties.data ? (
         <Grid gutter="md">
-          <Grid.Col span={{ base: 5, lg: 4 }}>
+          <Grid.Col span={{ base: 12, sm: 5, lg: 4 }}>
             <PropertyPanel type={type} record={record.data} properties={properties.data} onSaved={() => void record.refetch()} />
           </Grid.Col>
-          <Grid.Col span={{ base: 7, lg: 5 }}>
+          <Grid.Col span={{ base: 12, sm: 7, lg: 5 }}>
             <Tabs defaultValue="overview" keepMounted>
               <Tabs.List mb="md">
                 <Tabs.Tab value="overview">Overview</Tabs.Tab>

@@ -53,11 +53,10 @@ export function buildSource(build: Build): string {
   return s.type === "HUBSPOT_USER" ? "CLI upload" : (s.type ?? "—");
 }
 
-export function buildAuthor(build: Build, me: { userId: number; email: string }): string {
+/** Who started a build: a git commit's author, or the uploading user by email (`emailOf` from useMemberEmail). */
+export function buildAuthor(build: Build, emailOf: (userId: number | undefined) => string): string {
   const s = build.activitySource;
-  if (s.authorName) return s.authorName;
-  if (s.userId === undefined) return "—";
-  return s.userId === me.userId ? me.email : `user ${s.userId}`;
+  return s.authorName ?? emailOf(s.userId);
 }
 
 export function durationMs(from: string | null, to: string | null): number | undefined {

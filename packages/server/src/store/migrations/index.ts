@@ -13,6 +13,7 @@ import { oauthMigration } from "./010-oauth";
 import { crmObjectSchemasMigration } from "./011-crm-object-schemas";
 import { workflowActionsMigration } from "./012-workflow-actions";
 import { appObjectsEventsMigration } from "./013-app-objects-events";
+import { accountInvitesMigration } from "./014-account-invites";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -29,4 +30,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "011-crm-object-schemas": crmObjectSchemasMigration,
   "012-workflow-actions": workflowActionsMigration,
   "013-app-objects-events": appObjectsEventsMigration,
+  "014-account-invites": accountInvitesMigration,
 };
