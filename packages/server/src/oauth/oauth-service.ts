@@ -154,7 +154,26 @@ export async function grantInstall(
   });
   // A re-install may have narrowed the scopes that cached tokens carry.
   p.apps.tokens.invalidate();
+  await announceInstallChange(p, checked.app.id, accountId, "installed");
   return code;
+}
+
+/**
+ * To every node, as a deploy into the installed account: the app's build went live there (its cards appear on open
+ * record pages, its webhooks start) or went away (its cards, runners, webhooks and cached tokens go at once). The
+ * change stands whether or not the notice gets out: requests read installs from the store.
+ */
+async function announceInstallChange(p: Platform, appId: number, accountId: number, change: "installed" | "uninstalled"): Promise<void> {
+  const app = await p.store.db.selectFrom("private_apps").select("active_build_id").where("id", "=", appId).executeTakeFirst();
+  const live = app?.active_build_id ?? null;
+  await p.cluster
+    .announceDeploy({
+      accountId,
+      appId,
+      buildId: change === "installed" ? live : null,
+      previousBuildId: change === "installed" ? null : live,
+    })
+    .catch((err: unknown) => p.log.error({ err, appId, accountId }, `could not announce that an app was ${change}`));
 }
 
 export interface TokenRequest {
@@ -257,6 +276,31 @@ async function refreshAccess(p: Platform, app: OAuthApp, req: TokenRequest): Pro
     access_token: await mintAccessToken(p.store.db, p, app.id, install),
     expires_in: ACCESS_TOKEN_SECONDS,
   };
+}
+
+/** A function run may take the function timeout (15 s at most): a token left with less than this is not handed out. */
+const FUNCTION_TOKEN_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * An access token of a live install for the app's functions in the installed account (their
+ * `PRIVATE_APP_ACCESS_TOKEN`): the install's newest access token while it has five minutes left, else a fresh one, so
+ * that runs do not mint a token each. Undefined once the install is gone.
+ */
+export async function installAccessToken(p: Platform, appId: number, installId: number): Promise<string | undefined> {
+  const db = p.store.db;
+  const install = await liveInstall(db, installId);
+  if (!install || install.app_id !== appId) return undefined;
+  const now = p.clock.now();
+  const current = await db
+    .selectFrom("app_tokens")
+    .select("token_sealed")
+    .where("install_id", "=", installId)
+    .where("kind", "=", "access")
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now + FUNCTION_TOKEN_MARGIN_MS)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return current ? p.box.open(current.token_sealed) : mintAccessToken(db, p, appId, install);
 }
 
 const liveInstall = (db: Kysely<Database>, installId: number) =>
@@ -412,7 +456,7 @@ export async function listInstalls(p: Platform, accountId: number) {
 /** Uninstalls at once: every token of the install dies on this node now, on others within the token cache's second. */
 export async function uninstall(p: Platform, accountId: number, installId: number, actor: Actor): Promise<void> {
   const now = p.clock.now();
-  await p.store.db.transaction().execute(async (trx) => {
+  const appId = await p.store.db.transaction().execute(async (trx) => {
     const install = await trx
       .selectFrom("app_installs")
       .select(["id", "app_id"])
@@ -429,6 +473,8 @@ export async function uninstall(p: Platform, accountId: number, installId: numbe
       .where("revoked_at", "is", null)
       .execute();
     await recordSecurityEvent(trx, now, { accountId, appId: install.app_id, type: "APP_UNINSTALLED", actor, details: { installId } });
+    return install.app_id;
   });
   p.apps.tokens.invalidate();
+  await announceInstallChange(p, appId, accountId, "uninstalled");
 }
