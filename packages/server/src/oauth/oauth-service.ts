@@ -8,6 +8,7 @@ import { recordSecurityEvent, type Actor } from "../logs/security-events";
 import { appClientSecret } from "../apps/client-secret";
 import { oauthError } from "./oauth-errors";
 import { DomainError } from "../errors/domain-error";
+import type { AppInstall, ConnectedApp } from "@sprocket/contract";
 
 /** HubSpot's lifetimes: access tokens 30 minutes; codes are for one exchange, soon after consent. */
 export const ACCESS_TOKEN_SECONDS = 1800;
@@ -424,16 +425,17 @@ export async function revokeRefreshToken(p: Platform, token: string): Promise<vo
 }
 
 /** The OAuth apps installed into an account. */
-export async function listInstalls(p: Platform, accountId: number) {
+export async function listInstalls(p: Platform, accountId: number): Promise<ConnectedApp[]> {
   const rows = await p.store.db
     .selectFrom("app_installs")
     .innerJoin("private_apps", "private_apps.id", "app_installs.app_id")
+    .innerJoin("users", "users.id", "app_installs.installed_by")
     .select([
       "app_installs.id",
       "app_installs.app_id",
       "app_installs.scopes",
       "app_installs.installed_at",
-      "app_installs.installed_by",
+      "users.email",
       "private_apps.name",
       "private_apps.account_id as developer_account_id",
     ])
@@ -449,7 +451,26 @@ export async function listInstalls(p: Platform, accountId: number) {
     developerAccountId: r.developer_account_id,
     scopes: JSON.parse(r.scopes) as string[],
     installedAt: new Date(r.installed_at).toISOString(),
-    installedBy: r.installed_by,
+    installedBy: r.email,
+  }));
+}
+
+/** The live installs of one of the developer account's OAuth apps: where it runs, since when, with which scopes. */
+export async function installsOfApp(p: Platform, appId: number): Promise<AppInstall[]> {
+  const rows = await p.store.db
+    .selectFrom("app_installs")
+    .innerJoin("accounts", "accounts.id", "app_installs.account_id")
+    .select(["app_installs.id", "app_installs.account_id", "accounts.name", "app_installs.scopes", "app_installs.installed_at"])
+    .where("app_installs.app_id", "=", appId)
+    .where("app_installs.uninstalled_at", "is", null)
+    .orderBy("app_installs.id")
+    .execute();
+  return rows.map((r) => ({
+    installId: r.id,
+    accountId: r.account_id,
+    accountName: r.name,
+    scopes: JSON.parse(r.scopes) as string[],
+    installedAt: new Date(r.installed_at).toISOString(),
   }));
 }
 
