@@ -78,9 +78,17 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await card
       .getByText(`Account ${b.accountId} (viewed in ${b.accountId}): grace@customer-b.example read back as grace@customer-b.example`)
       .waitFor();
-    // A, which has not installed it, shows no card of it.
+    // A, which has not installed it, shows no card of it; A's developer sees the install on the app's Auth tab.
     const inA = await api.call("GET", "/api/v1/record-cards?objectTypeId=0-1");
     expect(inA.body.results.map((c: { appId: number }) => c.appId)).not.toContain(app.appId);
+    const developer = await browser.newContext({ baseURL: server.url });
+    expect((await developer.request.post("/api/v1/session", { data: server.bootstrap.info.superAdmin })).status()).toBe(200);
+    const authTab = await developer.newPage();
+    authTab.on("pageerror", (error) => errors.push(error.message));
+    await authTab.goto(`/private-apps/${server.bootstrap.info.accountId}/${app.appId}/auth`);
+    const install = authTab.getByRole("table", { name: "Installs" }).getByRole("row", { name: new RegExp(`Customer B \\(${b.accountId}\\)`) });
+    await expect.poll(() => install.textContent()).toContain("crm.objects.contacts.write");
+    await developer.close();
 
     // Settings › Connected apps, in a second tab: uninstall, confirmed; the record page drops the card by itself.
     const settings = await context.newPage();
