@@ -1,14 +1,15 @@
 // Issue #22's "done means", on both engines: a public-app.json project uploaded to developer account A is installed
 // into customer account B through the consent page in Chromium; the SDK exchanges and refreshes its tokens and reads
-// B's contacts; its card shows on a B contact, its function answering with B's data through the install's token; B's
-// super admin uninstalls it in Settings › Connected apps; the card leaves the open record page and the tokens are refused.
-import path from "node:path";
+// B's contacts; B's contact creation reaches the app's webhook with B's portalId; its card shows on a B contact, its
+// function answering with B's data through the install's token; B's super admin uninstalls it in Settings › Connected
+// apps; the card leaves the open record page and the tokens are refused.
 import { Client } from "@hubspot/api-client";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAccount } from "../src/accounts/account-service";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { FIXTURES, ProjectApi, deployProjectDir } from "./support/project-api";
+import { ProjectApi } from "./support/project-api";
+import { WebhookReceiver, deployWebhooksApp } from "./support/webhook-receiver";
 import { crmClient, rawCall } from "./support/crm-client";
 
 const REDIRECT = "http://localhost:3000/oauth-callback";
@@ -19,9 +20,12 @@ const customer = { email: "owner@customer-b.example", password: "customer-b-pass
 let server: TestServer;
 let browser: Browser;
 let api: ProjectApi;
+let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ env: { SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" } });
+  receiver = new WebhookReceiver();
+  await receiver.listen();
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
@@ -30,13 +34,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  await receiver?.close();
   await server?.stop();
 });
 
 describe("a public app uploaded to account A, installed into account B", () => {
   it("installs through the consent page, works on B's data with B's tokens, and stops everywhere on uninstall", async () => {
-    await deployProjectDir(api, path.join(FIXTURES, "public-app-getting-started"));
-    const app = (await api.call("GET", "/api/v1/private-apps/getting-started-public-app")).body;
+    const appId = await deployWebhooksApp(
+      api,
+      `${receiver.origin}/installed`,
+      async () => (await api.call("GET", "/api/v1/private-apps/getting-started-public-app")).body.appId as number,
+      "public-app-getting-started",
+    );
+    const app = (await api.call("GET", `/api/v1/private-apps/${appId}`)).body;
     expect(app.auth).toMatchObject({ type: "oauth", redirectUrls: [REDIRECT] });
     const clientId = app.auth.clientId as string;
     const clientSecret = (await api.call("POST", "/api/v1/private-apps/getting-started-public-app/client-secret/reveal")).body
@@ -44,7 +54,6 @@ describe("a public app uploaded to account A, installed into account B", () => {
 
     const b = await createAccount(server.platform, { name: "Customer B", admin: customer });
     const { client: bAdmin } = await crmClient(server, b.accountId, ["crm.objects.contacts.write"]);
-    const contact = await bAdmin.crm.contacts.basicApi.create({ properties: { email: "grace@customer-b.example" }, associations: [] });
 
     // B's super admin, in a browser of their own, follows the install link.
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
@@ -61,6 +70,15 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await page.getByLabel("Install into account").selectOption(String(b.accountId));
     await page.getByRole("button", { name: "Connect app" }).click();
     await expect.poll(() => landed?.searchParams.get("state")).toBe("s-22");
+
+    // Installed, its webhook hears B's contacts (and never A's, where it is not installed).
+    const { client: aAdmin } = await crmClient(server, server.bootstrap.info.accountId, ["crm.objects.contacts.write"]);
+    await aAdmin.crm.contacts.basicApi.create({ properties: { email: "not-installed@developer-a.example" }, associations: [] });
+    const contact = await bAdmin.crm.contacts.basicApi.create({ properties: { email: "grace@customer-b.example" }, associations: [] });
+    await expect.poll(() => receiver.events().map((e) => e.objectId)).toContain(Number(contact.id));
+    expect(receiver.events()).toEqual([
+      expect.objectContaining({ subscriptionType: "object.creation", portalId: b.accountId, appId, objectId: Number(contact.id) }),
+    ]);
 
     const oauth = new Client({ basePath: server.url }).oauth;
     const tokens = await oauth.tokensApi.create("authorization_code", landed!.searchParams.get("code")!, REDIRECT, clientId, clientSecret);
