@@ -105,8 +105,20 @@ export async function grantInstall(
   accountId: number,
   actor: Actor & { userId: number },
 ): Promise<string> {
-  if ((await roleIn(p, accountId, actor.userId)) !== "super_admin")
+  const role = await roleIn(p, accountId, actor.userId);
+  if (role !== "super_admin") {
+    // A member trying to grant an app access goes on the account's record; a stranger naming someone else's
+    // account does not get to write into its log.
+    if (role)
+      await recordSecurityEvent(p.store.db, p.clock.now(), {
+        accountId,
+        appId: checked.app.id,
+        type: "APP_INSTALL_REFUSED",
+        actor,
+        details: { app: checked.app.name, role, scopes: checked.scopes },
+      });
     throw oauthError("NOT_SUPER_ADMIN", `Only a super admin of account ${accountId} can install apps into it.`, "forbidden");
+  }
   const now = p.clock.now();
   const code = randomToken("", 32);
   await p.store.db.transaction().execute(async (trx) => {
@@ -193,15 +205,15 @@ export interface TokenResponse {
   expires_in: number;
 }
 
-/** POST /oauth/v1/token: a code or a refresh token for a fresh 30-minute access token. */
-export async function issueTokens(p: Platform, req: TokenRequest): Promise<TokenResponse> {
+/** POST /oauth/v1/token: a code or a refresh token for a fresh 30-minute access token. `address`: the caller's. */
+export async function issueTokens(p: Platform, req: TokenRequest, address: string | null): Promise<TokenResponse> {
   if (req.grant_type !== "authorization_code" && req.grant_type !== "refresh_token")
     throw oauthError(
       "BAD_GRANT_TYPE",
       `grant_type must be "authorization_code" or "refresh_token", not ${JSON.stringify(req.grant_type ?? null)}.`,
     );
   const app = await authenticateClient(p, req);
-  return req.grant_type === "authorization_code" ? exchangeCode(p, app, req) : refreshAccess(p, app, req);
+  return req.grant_type === "authorization_code" ? exchangeCode(p, app, req, address) : refreshAccess(p, app, req);
 }
 
 async function authenticateClient(p: Platform, req: TokenRequest): Promise<OAuthApp> {
@@ -214,7 +226,7 @@ async function authenticateClient(p: Platform, req: TokenRequest): Promise<OAuth
   return app;
 }
 
-async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest): Promise<TokenResponse> {
+async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest, address: string | null): Promise<TokenResponse> {
   const now = p.clock.now();
   const row = req.code
     ? await p.store.db
@@ -225,16 +237,29 @@ async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest): Prom
         .executeTakeFirst()
     : undefined;
   if (row?.used_at != null && row.refresh_token_id !== null) {
-    // A code presented twice may have been stolen: what its first exchange issued dies too (OAuth 2.1, 4.1.3).
-    await p.store.db
-      .updateTable("app_tokens")
-      .set({ revoked_at: now })
-      .where("id", "=", row.refresh_token_id)
-      .where("revoked_at", "is", null)
-      .execute();
+    // A code presented twice may have been stolen: what its first exchange issued dies too (OAuth 2.1, 4.1.3), and
+    // the installed account's super admins see it happened.
+    const refreshTokenId = row.refresh_token_id;
+    await p.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("app_tokens")
+        .set({ revoked_at: now })
+        .where("id", "=", refreshTokenId)
+        .where("revoked_at", "is", null)
+        .execute();
+      const install = await trx.selectFrom("app_installs").select("account_id").where("id", "=", row.install_id).executeTakeFirstOrThrow();
+      await recordSecurityEvent(trx, now, {
+        accountId: install.account_id,
+        appId: app.id,
+        type: "OAUTH_CODE_REUSED",
+        actor: { userId: null, label: `OAuth client ${app.clientId}`, address },
+        details: { app: app.name, installId: row.install_id, revokedRefreshTokenId: refreshTokenId },
+      });
+    });
   }
-  if (!row || row.used_at !== null || row.expires_at <= now)
-    throw oauthError("BAD_AUTH_CODE", "missing, unknown, expired or already used code");
+  if (!row || row.used_at !== null) throw oauthError("BAD_AUTH_CODE", "missing, unknown or already used code");
+  // HubSpot tells an expired code apart (its SDK users report EXPIRED_AUTH_CODE): the app should start the install again.
+  if (row.expires_at <= now) throw oauthError("EXPIRED_AUTH_CODE", "the code expired: codes are good for 10 minutes after consent");
   if (row.redirect_uri !== req.redirect_uri)
     throw oauthError("MISMATCH_REDIRECT_URI_AUTH_CODE", "redirect_uri does not match the redirect_uri the code was issued for");
   return p.store.db.transaction().execute(async (trx) => {

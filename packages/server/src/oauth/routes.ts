@@ -112,7 +112,7 @@ export const oauthRoutes =
     });
 
     app.post("/oauth/v1/token", async (request) =>
-      issueTokens(p, parseBody(z.record(z.string(), z.string()), request.body ?? {}, "the token request") as TokenRequest),
+      issueTokens(p, parseBody(z.record(z.string(), z.string()), request.body ?? {}, "the token request") as TokenRequest, request.ip),
     );
 
     app.get<{ Params: { token: string } }>("/oauth/v1/access-tokens/:token", async (request) => accessTokenInfo(p, request.params.token));
