@@ -84,7 +84,11 @@ describe("sprocket apps installs and connected-apps", () => {
       name: "CLI customer",
       admin: { email: "owner@cli-customer.example", password: "cli-customer-password-1" },
     });
-    const row = await server.platform.store.db.selectFrom("private_apps").select("client_id").where("id", "=", appId).executeTakeFirstOrThrow();
+    const row = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select("client_id")
+      .where("id", "=", appId)
+      .executeTakeFirstOrThrow();
     const checked = await checkAuthorize(server.platform, {
       clientId: row.client_id!,
       redirectUri: "http://localhost:3000/cb",

@@ -66,7 +66,9 @@ describe("a public app uploaded to account A, installed into account B", () => {
       landed = new URL(route.request().url());
       await route.fulfill({ status: 200, contentType: "text/plain", body: "installed" });
     });
-    await page.goto(`/oauth/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, scope: SCOPES, state: "s-22" })}`);
+    await page.goto(
+      `/oauth/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, scope: SCOPES, state: "s-22" })}`,
+    );
     await page.getByLabel("Install into account").selectOption(String(b.accountId));
     await page.getByRole("button", { name: "Connect app" }).click();
     await expect.poll(() => landed?.searchParams.get("state")).toBe("s-22");
@@ -104,7 +106,9 @@ describe("a public app uploaded to account A, installed into account B", () => {
     const authTab = await developer.newPage();
     authTab.on("pageerror", (error) => errors.push(error.message));
     await authTab.goto(`/private-apps/${server.bootstrap.info.accountId}/${app.appId}/auth`);
-    const install = authTab.getByRole("table", { name: "Installs" }).getByRole("row", { name: new RegExp(`Customer B \\(${b.accountId}\\)`) });
+    const install = authTab
+      .getByRole("table", { name: "Installs" })
+      .getByRole("row", { name: new RegExp(`Customer B \\(${b.accountId}\\)`) });
     await expect.poll(() => install.textContent()).toContain("crm.objects.contacts.write");
     await developer.close();
 
@@ -123,7 +127,12 @@ describe("a public app uploaded to account A, installed into account B", () => {
     const again = await fetch(`${server.url}/oauth/v1/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "refresh_token", client_id: clientId, client_secret: clientSecret, refresh_token: tokens.refreshToken }),
+      body: new URLSearchParams({
+        grant_type: "refresh_token",
+        client_id: clientId,
+        client_secret: clientSecret,
+        refresh_token: tokens.refreshToken,
+      }),
     });
     expect(again.status).toBe(400);
     expect(await again.json()).toMatchObject({ status: "BAD_REFRESH_TOKEN" });

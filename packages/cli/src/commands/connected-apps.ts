@@ -48,7 +48,10 @@ export function registerConnectedApps(program: Command): void {
     .option("--force", "do not ask for confirmation")
     .option(...ACCOUNT_OPTION)
     .option("--json", "print as JSON")
-    .addHelpText("after", examples("sprocket connected-apps uninstall 42", 'sprocket connected-apps uninstall "Contact sync" --force --json'))
+    .addHelpText(
+      "after",
+      examples("sprocket connected-apps uninstall 42", 'sprocket connected-apps uninstall "Contact sync" --force --json'),
+    )
     .action(async (app: string, flags: Flags & { force?: boolean }) => {
       const client = clientFor(flags);
       const installs = (await client.call<ConnectedAppList>("GET", "/api/v1/app-installs")).results;

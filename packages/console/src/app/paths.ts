@@ -22,8 +22,9 @@ export type SettingsPage = (typeof settingsPages)[number];
 
 /** The same page in another account (for the account switcher), or the account's home when the page is account-specific. */
 export function pathInAccount(pathname: string, accountId: number): string {
-  const match = /^\/(contacts|developer-projects|private-apps|settings)\/\d+(\/(objects\/[^/]+|users|personal-access-keys|secrets|connected-apps))?/.exec(
-    pathname,
-  );
+  const match =
+    /^\/(contacts|developer-projects|private-apps|settings)\/\d+(\/(objects\/[^/]+|users|personal-access-keys|secrets|connected-apps))?/.exec(
+      pathname,
+    );
   return match ? `/${match[1]}/${accountId}${match[2] ?? ""}` : paths.crmIndex(accountId, "0-1");
 }

@@ -68,7 +68,8 @@ export async function findReachingApp(db: Kysely<Database>, accountId: number, r
         : eb.and([eb("uid", "=", ref), eb("account_id", "=", accountId)]),
     )
     .executeTakeFirst();
-  if (!app) throw notFound(`No app "${ref}" is deployed in or installed into account ${accountId}. Run \`sprocket apps list\` to see the apps.`);
+  if (!app)
+    throw notFound(`No app "${ref}" is deployed in or installed into account ${accountId}. Run \`sprocket apps list\` to see the apps.`);
   return app;
 }
 

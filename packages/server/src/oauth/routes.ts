@@ -142,9 +142,13 @@ export const oauthRoutes =
         const { accountId } = await superAdmin(request);
         const found = await findApp(p.store.db, accountId, request.params.app);
         if (found.auth_type !== "oauth")
-          throw new DomainError("invalid", `${found.uid} is a private app with a static token: only OAuth apps are installed into accounts.`, {
-            subCategory: "NOT_AN_OAUTH_APP",
-          });
+          throw new DomainError(
+            "invalid",
+            `${found.uid} is a private app with a static token: only OAuth apps are installed into accounts.`,
+            {
+              subCategory: "NOT_AN_OAUTH_APP",
+            },
+          );
         return { results: await installsOfApp(p, found.id) };
       },
     );

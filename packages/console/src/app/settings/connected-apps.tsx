@@ -23,13 +23,15 @@ export function ConnectedApps() {
   return (
     <Stack maw={1000}>
       <Text size="sm" c="dimmed">
-        Apps from other accounts that a super admin installed here through OAuth. They read and change this account&apos;s data within
-        their scopes, and their cards show on its records.
+        Apps from other accounts that a super admin installed here through OAuth. They read and change this account&apos;s data within their
+        scopes, and their cards show on its records.
       </Text>
       {installs.isPending ? <Loading /> : null}
       {installs.isError ? <ErrorNotice error={installs.error} /> : null}
       {installs.data?.results.length === 0 ? (
-        <EmptyState title="No apps are installed in this account.">An app is installed by opening its install link as a super admin.</EmptyState>
+        <EmptyState title="No apps are installed in this account.">
+          An app is installed by opening its install link as a super admin.
+        </EmptyState>
       ) : null}
       {installs.data && installs.data.results.length > 0 ? (
         <Table>

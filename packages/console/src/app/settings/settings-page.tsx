@@ -16,7 +16,8 @@ const titles: Record<string, string> = {
 export default function SettingsPage({ params }: { params: { page: string } }) {
   const title = titles[params.page];
   useDocumentTitle(`${title ?? "Settings"} · Sprocket`);
-  if (!title) return <EmptyState title="Page not found">Settings pages are users, personal-access-keys, secrets and connected-apps.</EmptyState>;
+  if (!title)
+    return <EmptyState title="Page not found">Settings pages are users, personal-access-keys, secrets and connected-apps.</EmptyState>;
   return (
     <>
       <PageTitle>{title}</PageTitle>
