@@ -58,7 +58,9 @@ describe("a public app uploaded to account A, installed into account B", () => {
     // B's super admin, in a browser of their own, follows the install link.
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
-    expect((await context.request.post("/api/v1/session", { data: customer })).status()).toBe(200);
+    const signedIn = await context.request.post("/api/v1/session", { data: customer });
+    expect(signedIn.status()).toBe(200);
+    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
     const page = await context.newPage();
     page.on("pageerror", (error) => errors.push(error.message));
     let landed: URL | undefined;
@@ -124,6 +126,13 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await expect.poll(() => card.count()).toBe(0);
 
     expect((await rawCall(server, refreshed.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(401);
+    // The card's function, called as the card calls it, no longer runs in B.
+    const call = await context.request.post(`/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
+      headers: { "x-csrf-token": csrfToken },
+      data: { serverlessFunction: "lookup", parameters: { contactId: contact.id } },
+    });
+    expect(call.status()).toBe(404);
+    expect(await call.json()).toMatchObject({ subCategory: "FUNCTION_NOT_FOUND" });
     const again = await fetch(`${server.url}/oauth/v1/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
