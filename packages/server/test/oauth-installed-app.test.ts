@@ -10,6 +10,8 @@ import { createAccount } from "../src/accounts/account-service";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { ProjectApi } from "./support/project-api";
 import { WebhookReceiver, deployWebhooksApp } from "./support/webhook-receiver";
+import { deliveryJobHandler, type DeliveryJob } from "../src/webhooks/delivery-job";
+import type { WebhookEvent } from "../src/webhooks/payload";
 import { crmClient, rawCall } from "./support/crm-client";
 
 const REDIRECT = "http://localhost:3000/oauth-callback";
@@ -83,6 +85,21 @@ describe("a public app uploaded to account A, installed into account B", () => {
     expect(receiver.events()).toEqual([
       expect.objectContaining({ subscriptionType: "object.creation", portalId: b.accountId, appId, objectId: Number(contact.id) }),
     ]);
+    // A retry of that delivery, as the queue would run it: sent while installed (and again below, after the uninstall).
+    const deliveries = deliveryJobHandler(server.platform);
+    const retry: DeliveryJob = {
+      accountId: b.accountId,
+      appId,
+      componentUid: "getting-started-public-app-webhooks",
+      targetUrl: `${receiver.origin}/installed`,
+      maxConcurrentRequests: 1,
+      events: receiver.events() as WebhookEvent[],
+      attempt: 2,
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+    };
+    const runRetry = () => deliveries.run(retry, { jobId: "retry", attempt: 1, signal: new AbortController().signal });
+    await runRetry();
+    expect(receiver.received).toHaveLength(2);
 
     const oauth = new Client({ basePath: server.url }).oauth;
     const tokens = await oauth.tokensApi.create("authorization_code", landed!.searchParams.get("code")!, REDIRECT, clientId, clientSecret);
@@ -126,6 +143,9 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await expect.poll(() => card.count()).toBe(0);
 
     expect((await rawCall(server, refreshed.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(401);
+    // A delivery still queued for B is dropped, not sent.
+    await runRetry();
+    expect(receiver.received).toHaveLength(2);
     // The card's function, called as the card calls it, no longer runs in B.
     const call = await context.request.post(`/api/crm-extensibility/execution/internal/v3/action/function/${appId}`, {
       headers: { "x-csrf-token": csrfToken },
