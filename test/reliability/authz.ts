@@ -41,6 +41,7 @@ const ADMIN_ONLY: Array<[string, (w: World) => string]> = [
   ["POST", (w) => `/api/v1/private-apps/${w.a.appId}/token/reveal`],
   ["POST", (w) => `/api/v1/private-apps/${w.a.appId}/token/expire-old`],
   ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/security-events`],
+  ["GET", () => "/api/v1/app-installs"],
   ["GET", () => "/cms/v3/functions/secrets"],
 ];
 
