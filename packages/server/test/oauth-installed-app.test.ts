@@ -117,6 +117,13 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await card
       .getByText(`Account ${b.accountId} (viewed in ${b.accountId}): grace@customer-b.example read back as grace@customer-b.example`)
       .waitFor();
+    // hubspot.fetch from the card in B is the app's (allowedUrls is empty: refused by the app's own list, not unknown).
+    const cardFetch = () =>
+      context.request.post(`/api/v1/card-fetch/${appId}`, {
+        headers: { "x-csrf-token": csrfToken },
+        data: { cardUid: "getting-started-card", location: "crm.record.tab", url: "https://backend.example/api" },
+      });
+    expect(await (await cardFetch()).json()).toMatchObject({ subCategory: "HubSpotFetch.not-permitted" });
     // A, which has not installed it, shows no card of it; A's developer sees the install on the app's Auth tab.
     const inA = await api.call("GET", "/api/v1/record-cards?objectTypeId=0-1");
     expect(inA.body.results.map((c: { appId: number }) => c.appId)).not.toContain(app.appId);
@@ -143,6 +150,7 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await expect.poll(() => card.count()).toBe(0);
 
     expect((await rawCall(server, refreshed.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(401);
+    expect((await cardFetch()).status()).toBe(404);
     // A delivery still queued for B is dropped, not sent.
     await runRetry();
     expect(receiver.received).toHaveLength(2);
