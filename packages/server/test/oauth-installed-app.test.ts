@@ -60,9 +60,6 @@ describe("a public app uploaded to account A, installed into account B", () => {
     // B's super admin, in a browser of their own, follows the install link.
     const context = await browser.newContext({ baseURL: server.url, viewport: { width: 1280, height: 900 } });
     const errors: string[] = [];
-    const signedIn = await context.request.post("/api/v1/session", { data: customer });
-    expect(signedIn.status()).toBe(200);
-    const { csrfToken } = (await signedIn.json()) as { csrfToken: string };
     const page = await context.newPage();
     page.on("pageerror", (error) => errors.push(error.message));
     let landed: URL | undefined;
@@ -70,9 +67,13 @@ describe("a public app uploaded to account A, installed into account B", () => {
       landed = new URL(route.request().url());
       await route.fulfill({ status: 200, contentType: "text/plain", body: "installed" });
     });
+    // Signed out, the install link goes through the console's sign-in and back.
     await page.goto(
       `/oauth/authorize?${new URLSearchParams({ client_id: clientId, redirect_uri: REDIRECT, scope: SCOPES, state: "s-22" })}`,
     );
+    await page.getByLabel("Email").fill(customer.email);
+    await page.getByLabel("Password").fill(customer.password);
+    await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByLabel("Install into account").selectOption(String(b.accountId));
     await page.getByRole("button", { name: "Connect app" }).click();
     await expect.poll(() => landed?.searchParams.get("state")).toBe("s-22");
@@ -101,6 +102,7 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await runRetry();
     expect(receiver.received).toHaveLength(2);
 
+    const { csrfToken } = (await (await context.request.get("/api/v1/session")).json()) as { csrfToken: string };
     const oauth = new Client({ basePath: server.url }).oauth;
     const tokens = await oauth.tokensApi.create("authorization_code", landed!.searchParams.get("code")!, REDIRECT, clientId, clientSecret);
     const asApp = new Client({ accessToken: tokens.accessToken, basePath: server.url });

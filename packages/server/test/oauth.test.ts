@@ -343,7 +343,12 @@ describe("hostile cases", () => {
     expect((await consent({ ...owner, csrfToken: "forged" }, accountB)).status).toBe(403);
     // B's owner is no member of A at all.
     expect((await consent(owner, accountA)).body).toMatchObject({ status: "NOT_SUPER_ADMIN" });
-    expect((await consentPage(undefined)).status).toBe(401);
+    // Signed out: to the console's sign-in, which sends the browser back to this install link.
+    const signedOut = await fetch(installUrl({}), { redirect: "manual" });
+    expect(signedOut.status).toBe(302);
+    const login = new URL(signedOut.headers.get("location")!, server.url);
+    expect(login.pathname).toBe("/login");
+    expect(new URL(login.searchParams.get("next")!, server.url).searchParams.get("client_id")).toBe(clientId);
   });
 
   it("A's own tokens cannot read B's data: without an install there is no way in", async () => {

@@ -81,13 +81,8 @@ export const oauthRoutes =
       const checked = await checkAuthorize(p, authorizeRequest(q));
       const id = sessionIdOf(request);
       const session = id ? await resolveSession(p, id) : undefined;
-      if (!session) {
-        return html(
-          reply,
-          401,
-          `<!doctype html><title>Sign in</title><p>Sign in to the <a href="/">console</a> first, then open this install link again.</p>`,
-        );
-      }
+      // As on HubSpot: sign in first, then back to this very install link (the console only follows /oauth/authorize?…).
+      if (!session) return reply.redirect(`/login?${new URLSearchParams({ next: request.url })}`, 302);
       const accounts = (await accountsOfUser(p, session.userId)).filter((a) => a.role === "super_admin");
       const params = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>;
       return html(
