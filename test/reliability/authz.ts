@@ -45,6 +45,7 @@ const ADMIN_ONLY: Array<[string, (w: World) => string]> = [
   ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/logs/workflow-actions`],
   ["GET", () => "/api/v1/workflow-actions"],
   ["GET", () => "/api/v1/workflows"],
+  ["GET", () => "/api/v1/app-installs"],
   ["GET", () => "/cms/v3/functions/secrets"],
 ];
 

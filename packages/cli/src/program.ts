@@ -15,6 +15,7 @@ import { registerProjectOpen } from "./commands/project-open";
 import { registerServer } from "./commands/server-start";
 import { registerApps } from "./commands/apps";
 import { registerSecrets } from "./commands/secrets";
+import { registerConnectedApps } from "./commands/connected-apps";
 import { registerFunction } from "./commands/function-run";
 import { registerLogs } from "./commands/logs";
 import { registerWorkflows } from "./commands/workflows";
@@ -42,6 +43,7 @@ export function createProgram(): Command {
   registerAccounts(program);
   registerAdmin(program);
   registerApps(program);
+  registerConnectedApps(program);
   registerSecrets(program);
   registerFunction(program);
   registerLogs(program);

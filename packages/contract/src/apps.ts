@@ -102,3 +102,32 @@ export type ClientSecretReveal = z.infer<typeof clientSecretReveal>;
 export type AppComponentKind = (typeof APP_COMPONENT_KINDS)[number];
 export type OldTokensExpired = z.infer<typeof oldTokensExpired>;
 export type AppFunctions = z.infer<typeof appFunctions>;
+
+/** An OAuth app installed into the caller's account (Settings › Connected apps, `sprocket account apps`). */
+export const connectedApp = z.object({
+  installId: z.number(),
+  appId: z.number(),
+  appName: z.string(),
+  /** The account the app was uploaded to. */
+  developerAccountId: z.number(),
+  scopes: z.array(z.string()),
+  installedAt: z.string(),
+  /** The email of the super admin who installed it. */
+  installedBy: z.string(),
+});
+export const connectedAppList = z.object({ results: z.array(connectedApp) });
+
+/** One live install of the caller's OAuth app, for its developer (the app's Auth tab, `sprocket apps installs`). */
+export const appInstall = z.object({
+  installId: z.number(),
+  accountId: z.number(),
+  accountName: z.string(),
+  scopes: z.array(z.string()),
+  installedAt: z.string(),
+});
+export const appInstallList = z.object({ results: z.array(appInstall) });
+
+export type ConnectedApp = z.infer<typeof connectedApp>;
+export type ConnectedAppList = z.infer<typeof connectedAppList>;
+export type AppInstall = z.infer<typeof appInstall>;
+export type AppInstallList = z.infer<typeof appInstallList>;

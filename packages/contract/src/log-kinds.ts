@@ -38,5 +38,7 @@ export const SECURITY_EVENT_TYPES = [
   "APP_UNINSTALLED",
   "USER_INVITED",
   "INVITE_ACCEPTED",
+  "APP_INSTALL_REFUSED",
+  "OAUTH_CODE_REUSED",
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

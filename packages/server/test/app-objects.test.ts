@@ -307,13 +307,17 @@ describe("scopes and redeploys", () => {
       installer.accountId,
       actor,
     );
-    const { access_token } = await issueTokens(server.platform, {
-      grant_type: "authorization_code",
-      client_id: clientId,
-      client_secret: await appClientSecret(server.platform, oauthAppId),
-      redirect_uri: redirect,
-      code,
-    });
+    const { access_token } = await issueTokens(
+      server.platform,
+      {
+        grant_type: "authorization_code",
+        client_id: clientId,
+        client_secret: await appClientSecret(server.platform, oauthAppId),
+        redirect_uri: redirect,
+        code,
+      },
+      null,
+    );
     const installed = new Client({ accessToken: access_token, basePath: server.url });
     const carType = `a${oauthAppId}_car`;
     const car = await installed.crm.objects.basicApi.create(carType, {

@@ -65,6 +65,18 @@ function AccountGate({ children }: { children: ReactNode }) {
   return <Loading label={`Switching to account ${urlAccount}`} />;
 }
 
+/** Where `/login?next=` may send the browser once signed in: only an app's install link (a server page: a full load). */
+const INSTALL_LINK = /^\/oauth\/authorize\?[^#\\]*$/;
+
+function AfterSignIn({ fallback }: { fallback: string }) {
+  const next = new URLSearchParams(window.location.search).get("next");
+  const install = next !== null && INSTALL_LINK.test(next) ? next : undefined;
+  useEffect(() => {
+    if (install) window.location.replace(install);
+  }, [install]);
+  return install ? <Loading label="Back to the app install" /> : <Redirect to={fallback} replace />;
+}
+
 function Pages() {
   const session = useSession();
   const [location] = useLocation();
@@ -89,7 +101,7 @@ function Pages() {
             <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
           </Route>
           <Route path="/login">
-            <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
+            <AfterSignIn fallback={paths.crmIndex(session.accountId, "0-1")} />
           </Route>
           <Route>
             <NotFound title="Page not found" back={{ href: paths.crmIndex(session.accountId, "0-1"), label: "Back to contacts" }}>

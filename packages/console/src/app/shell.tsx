@@ -46,6 +46,9 @@ function navSections(accountId: number, superAdmin: boolean, crmTypes: CrmObject
           match: `/settings/${accountId}/personal-access-keys`,
         },
         { label: "Secrets", href: paths.settings(accountId, "secrets"), match: `/settings/${accountId}/secrets` },
+        ...(superAdmin
+          ? [{ label: "Connected apps", href: paths.settings(accountId, "connected-apps"), match: `/settings/${accountId}/connected-apps` }]
+          : []),
       ],
     },
   ];

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import { internalType, type ExtensionModel, type FeatureModel } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
 import type { AppComponentsTable } from "./tables";
+import { noticesForInstalls } from "./app-reach";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
@@ -117,9 +118,12 @@ export interface RemovedApp {
  */
 export async function appsRemoved(p: Platform, removed: readonly RemovedApp[]): Promise<void> {
   p.apps.tokens.invalidate();
-  await Promise.all(removed.map((r) => p.cluster.announceDeploy({ ...r, buildId: null }))).catch((err: unknown) =>
-    p.log.error({ err, appIds: removed.map((r) => r.appId) }, "could not announce the removal of apps"),
-  );
+  await noticesForInstalls(
+    p.store.db,
+    removed.map((r) => ({ ...r, buildId: null })),
+  )
+    .then((notices) => Promise.all(notices.map((n) => p.cluster.announceDeploy(n))))
+    .catch((err: unknown) => p.log.error({ err, appIds: removed.map((r) => r.appId) }, "could not announce the removal of apps"));
 }
 
 /**

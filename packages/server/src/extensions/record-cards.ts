@@ -4,6 +4,7 @@ import type { Database } from "../store/schema";
 import type { DeployedCard, DeployedExtension } from "../apps/provision";
 import type { AppComponentsTable } from "../apps/tables";
 import { HOSTED_KINDS } from "./hosted-kinds";
+import { appReaches } from "../apps/app-reach";
 
 export interface RecordCard {
   appId: number;
@@ -20,7 +21,7 @@ export interface RecordCard {
 export const bundleUrl = (appId: number, buildId: number, cardUid: string) =>
   `/api/v1/card-bundles/${appId}/${buildId}/${encodeURIComponent(cardUid)}.js`;
 
-/** The components of the given kinds in the account's live apps, with their app, apps by name. */
+/** The components of the given kinds in the live apps that reach the account (its own, and OAuth apps installed there), apps by name. */
 export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: readonly AppComponentsTable["kind"][]) =>
   db
     .selectFrom("app_components")
@@ -32,7 +33,7 @@ export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: r
       "app_components.build_id",
       "app_components.config",
     ])
-    .where("private_apps.account_id", "=", accountId)
+    .where(appReaches(accountId))
     .where("private_apps.deleted_at", "is", null)
     .where("app_components.kind", "in", kinds)
     .orderBy("private_apps.name");
@@ -61,25 +62,28 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
   return cards;
 }
 
-/** The path of a live card's (or app page's) bundle in its build artifact, if the app still serves it from that build. */
+/**
+ * Where a live card's (or app page's) bundle is: its path in the build artifact and the account that owns the build
+ * (the developer account, for an OAuth app installed into this one), if the app still serves it from that build here.
+ */
 export async function cardBundlePath(
   db: Kysely<Database>,
   accountId: number,
   appId: number,
   buildId: number,
   cardUid: string,
-): Promise<string | undefined> {
+): Promise<{ path: string; ownerAccountId: number } | undefined> {
   const row = await db
     .selectFrom("app_components")
     .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
-    .select("app_components.config")
-    .where("private_apps.account_id", "=", accountId)
+    .select(["app_components.config", "private_apps.account_id"])
+    .where(appReaches(accountId))
     .where("app_components.app_id", "=", appId)
     .where("app_components.build_id", "=", buildId)
     .where("app_components.kind", "in", HOSTED_KINDS)
     .where("app_components.name", "=", cardUid)
     .executeTakeFirst();
-  return row ? (JSON.parse(row.config) as DeployedCard | DeployedExtension).bundle : undefined;
+  return row ? { path: (JSON.parse(row.config) as DeployedCard | DeployedExtension).bundle, ownerAccountId: row.account_id } : undefined;
 }
 
 /** Who views the cards, as HubSpot's `context.user` and `context.portal` describe them. */

@@ -77,11 +77,11 @@ export const extensionRoutes =
         const cardUid = request.params.card.replace(/\.js$/, "");
         const appId = Number(request.params.appId);
         const buildId = Number(request.params.buildId);
-        const path =
+        const found =
           Number.isInteger(appId) && Number.isInteger(buildId)
             ? await cardBundlePath(p.store.db, accountId, appId, buildId, cardUid)
             : undefined;
-        const source = path ? (await loadBuildArtifact(p.store.db, accountId, buildId))?.get(path) : undefined;
+        const source = found ? (await loadBuildArtifact(p.store.db, found.ownerAccountId, buildId))?.get(found.path) : undefined;
         if (!source) throw notFound(`No live card or page ${cardUid} in build ${request.params.buildId} of app ${request.params.appId}.`);
         // A build's bundle never changes: the URL names the build.
         return reply
