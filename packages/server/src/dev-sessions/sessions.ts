@@ -1,0 +1,140 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
+import { conflict, notFound } from "../errors/domain-error";
+import type { DevSessionKind } from "./tables";
+
+/**
+ * How long a dev session lives after its last heartbeat or push. `hs project dev` beats every 30 s and gives up after
+ * three failed beats; `sprocket project dev` beats as often. Two minutes outlasts three missed beats, and a session
+ * whose CLI was killed stops serving its bundles by then.
+ */
+export const DEV_SESSION_TTL_MS = 120_000;
+
+export interface DevSessionOwner {
+  accountId: number;
+  userId: number;
+}
+
+export interface OpenedSession {
+  sessionId: number;
+  expiresAt: number;
+}
+
+export async function openDevSession(
+  db: Kysely<Database>,
+  who: DevSessionOwner,
+  s: { kind: DevSessionKind; projectId: number | null; ports: { serverId: string; port: number }[]; now: number },
+): Promise<OpenedSession> {
+  const expiresAt = s.now + DEV_SESSION_TTL_MS;
+  const row = await db
+    .insertInto("dev_sessions")
+    .values({
+      account_id: who.accountId,
+      project_id: s.projectId,
+      user_id: who.userId,
+      kind: s.kind,
+      ports: JSON.stringify(s.ports),
+      opened_at: s.now,
+      expires_at: expiresAt,
+      closed_at: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return { sessionId: Number(row.id), expiresAt };
+}
+
+/** The caller's own open session, or a 404 (another person's session is not theirs to see) or a 409 (it ended). */
+export async function ownSession(db: Kysely<Database>, who: DevSessionOwner, sessionId: number, now: number) {
+  const row = await db
+    .selectFrom("dev_sessions")
+    .selectAll()
+    .where("id", "=", sessionId)
+    .where("account_id", "=", who.accountId)
+    .where("user_id", "=", who.userId)
+    .executeTakeFirst();
+  if (!row) throw notFound(`No dev session ${sessionId} of yours in account ${who.accountId}.`);
+  if (row.closed_at !== null || row.expires_at <= now)
+    throw conflict(`Dev session ${sessionId} has ended (closed, or no heartbeat for ${DEV_SESSION_TTL_MS / 1000} s). Start the dev command again.`);
+  return row;
+}
+
+/** Keeps the session alive for another TTL. */
+export async function heartbeat(db: Kysely<Database>, who: DevSessionOwner, sessionId: number, now: number): Promise<OpenedSession> {
+  await ownSession(db, who, sessionId, now);
+  const expiresAt = now + DEV_SESSION_TTL_MS;
+  await db.updateTable("dev_sessions").set({ expires_at: expiresAt }).where("id", "=", sessionId).execute();
+  return { sessionId, expiresAt };
+}
+
+/** Ends the session; returns the apps it served bundles for, whose pages go back to their live build. */
+export async function closeDevSession(db: Kysely<Database>, who: DevSessionOwner, sessionId: number, now: number): Promise<number[]> {
+  const row = await db
+    .selectFrom("dev_sessions")
+    .select(["closed_at"])
+    .where("id", "=", sessionId)
+    .where("account_id", "=", who.accountId)
+    .where("user_id", "=", who.userId)
+    .executeTakeFirst();
+  if (!row) throw notFound(`No dev session ${sessionId} of yours in account ${who.accountId}.`);
+  if (row.closed_at !== null) return [];
+  return db.transaction().execute(async (trx) => {
+    await trx.updateTable("dev_sessions").set({ closed_at: now }).where("id", "=", sessionId).execute();
+    const apps = await trx.selectFrom("dev_session_bundles").select("app_id").distinct().where("session_id", "=", sessionId).execute();
+    // The bundles are only ever served while the session is open.
+    await trx.deleteFrom("dev_session_bundles").where("session_id", "=", sessionId).execute();
+    return apps.map((a) => Number(a.app_id));
+  });
+}
+
+export const devBundleUrl = (sessionId: number, appId: number, uid: string, version: number) =>
+  `/api/v1/dev-session-bundles/${sessionId}/${appId}/${encodeURIComponent(uid)}/${version}.js`;
+
+export interface DevBundleRef {
+  sessionId: number;
+  bundleUrl: string;
+}
+
+/**
+ * The bundles open sessions of the account serve, by `appId:uid`; when two sessions serve one component, the newer
+ * session's bundle wins.
+ */
+export async function servedDevBundles(db: Kysely<Database>, accountId: number, now: number): Promise<Map<string, DevBundleRef>> {
+  const rows = await db
+    .selectFrom("dev_session_bundles")
+    .innerJoin("dev_sessions", "dev_sessions.id", "dev_session_bundles.session_id")
+    .select(["dev_sessions.id as session_id", "dev_session_bundles.app_id", "dev_session_bundles.component_uid", "dev_session_bundles.version"])
+    .where("dev_sessions.account_id", "=", accountId)
+    .where("dev_sessions.closed_at", "is", null)
+    .where("dev_sessions.expires_at", ">", now)
+    .orderBy("dev_sessions.id")
+    .execute();
+  const served = new Map<string, DevBundleRef>();
+  for (const r of rows) {
+    const sessionId = Number(r.session_id);
+    const appId = Number(r.app_id);
+    served.set(`${appId}:${r.component_uid}`, { sessionId, bundleUrl: devBundleUrl(sessionId, appId, r.component_uid, r.version) });
+  }
+  return served;
+}
+
+/** A served bundle's source, while its session is open. */
+export async function devBundleSource(
+  db: Kysely<Database>,
+  accountId: number,
+  ref: { sessionId: number; appId: number; uid: string; version: number },
+  now: number,
+): Promise<Buffer | undefined> {
+  const row = await db
+    .selectFrom("dev_session_bundles")
+    .innerJoin("dev_sessions", "dev_sessions.id", "dev_session_bundles.session_id")
+    .select("dev_session_bundles.source")
+    .where("dev_sessions.id", "=", ref.sessionId)
+    .where("dev_sessions.account_id", "=", accountId)
+    .where("dev_sessions.closed_at", "is", null)
+    .where("dev_sessions.expires_at", ">", now)
+    .where("dev_session_bundles.app_id", "=", ref.appId)
+    .where("dev_session_bundles.component_uid", "=", ref.uid)
+    .where("dev_session_bundles.version", "=", ref.version)
+    .executeTakeFirst();
+  return row ? Buffer.from(row.source) : undefined;
+}
