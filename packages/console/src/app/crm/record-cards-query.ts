@@ -12,6 +12,8 @@ export interface RecordCard {
   title: string;
   location: ExtensionLocation;
   bundleUrl: string;
+  /** Set while an open dev session serves this card (`bundleUrl` is then the session's). */
+  devSessionId?: number;
 }
 
 /** The cards, and the viewer as HubSpot's `context.user` and `context.portal`. */

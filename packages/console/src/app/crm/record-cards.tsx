@@ -76,12 +76,13 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
     if (version !== firstVersion.current) void mounted.current?.refreshProperties();
   }, [version]);
   return (
-    <Paper withBorder p="sm" miw={0} component="section" aria-label={`${card.title} (${card.appName})`} data-build-id={card.buildId}>
+    <Paper withBorder p="sm" miw={0} component="section" aria-label={`${card.title} (${card.appName})`} data-build-id={card.buildId} data-dev-session={card.devSessionId}>
       <Title order={3} size="h6" mb={4}>
         {card.title}
       </Title>
       <Text size="xs" c="dimmed" mb="xs">
         {card.appName}
+        {card.devSessionId === undefined ? "" : ` · from dev session ${card.devSessionId}`}
       </Text>
       <ExtensionAlerts alerts={alerts} onDismiss={(key) => setAlerts((shown) => shown.filter((a) => a.key !== key))} />
       <div ref={element} />
