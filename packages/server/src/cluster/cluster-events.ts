@@ -14,7 +14,8 @@ export interface DeployNotice {
  */
 export interface DevSessionNotice {
   accountId: number;
-  appId: number;
+  /** Null for an `hs project dev` session starting or ending: its local dev server decides which apps it serves. */
+  appId: number | null;
   sessionId: number;
 }
 

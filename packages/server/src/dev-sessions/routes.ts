@@ -36,8 +36,10 @@ export const devSessionRoutes =
       userId: request.developer!.userId,
     });
     const close = async (who: DevSessionOwner, id: number) => {
-      for (const appId of await closeDevSession(db, who, id, now()))
-        await ctx.p.cluster.announceDevSession({ accountId: who.accountId, appId, sessionId: id });
+      const closed = await closeDevSession(db, who, id, now());
+      if (!closed) return;
+      const apps = closed.kind === "hubspot" ? [null] : closed.apps;
+      for (const appId of apps) await ctx.p.cluster.announceDevSession({ accountId: who.accountId, appId, sessionId: id });
     };
 
     app.post<{ Params: { name: string } }>("/api/v1/projects/:name/dev-sessions", developing, async (request, reply) => {
@@ -101,7 +103,10 @@ export const devSessionRoutes =
 
     app.post("/projects-localdev/2025-09/dev-sessions/register", developing, async (request) => {
       const { ports } = parseBody(hsRegistration, request.body, "the dev session registration");
-      const opened = await openDevSession(db, owner(request), { kind: "hubspot", projectId: null, ports, now: now() });
+      const who = owner(request);
+      const opened = await openDevSession(db, who, { kind: "hubspot", projectId: null, ports, now: now() });
+      // The developer's open record pages learn of the local dev server and load its bundles.
+      await ctx.p.cluster.announceDevSession({ accountId: who.accountId, appId: null, sessionId: opened.sessionId });
       return { sessionId: opened.sessionId };
     });
     app.post<Session>("/projects-localdev/2025-09/dev-sessions/:id/heartbeat", developing, async (request) => {

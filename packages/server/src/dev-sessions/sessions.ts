@@ -66,23 +66,31 @@ export async function heartbeat(db: Kysely<Database>, who: DevSessionOwner, sess
   return { sessionId, expiresAt };
 }
 
-/** Ends the session; returns the apps it served bundles for, whose pages go back to their live build. */
-export async function closeDevSession(db: Kysely<Database>, who: DevSessionOwner, sessionId: number, now: number): Promise<number[]> {
+/**
+ * Ends the session; returns its kind and the apps it served bundles for, whose pages go back to their live build
+ * (undefined when it had already ended).
+ */
+export async function closeDevSession(
+  db: Kysely<Database>,
+  who: DevSessionOwner,
+  sessionId: number,
+  now: number,
+): Promise<{ kind: DevSessionKind; apps: number[] } | undefined> {
   const row = await db
     .selectFrom("dev_sessions")
-    .select(["closed_at"])
+    .select(["closed_at", "kind"])
     .where("id", "=", sessionId)
     .where("account_id", "=", who.accountId)
     .where("user_id", "=", who.userId)
     .executeTakeFirst();
   if (!row) throw notFound(`No dev session ${sessionId} of yours in account ${who.accountId}.`);
-  if (row.closed_at !== null) return [];
+  if (row.closed_at !== null) return undefined;
   return db.transaction().execute(async (trx) => {
     await trx.updateTable("dev_sessions").set({ closed_at: now }).where("id", "=", sessionId).execute();
     const apps = await trx.selectFrom("dev_session_bundles").select("app_id").distinct().where("session_id", "=", sessionId).execute();
     // The bundles are only ever served while the session is open.
     await trx.deleteFrom("dev_session_bundles").where("session_id", "=", sessionId).execute();
-    return apps.map((a) => Number(a.app_id));
+    return { kind: row.kind, apps: apps.map((a) => Number(a.app_id)) };
   });
 }
 
@@ -137,4 +145,36 @@ export async function devBundleSource(
     .where("dev_session_bundles.version", "=", ref.version)
     .executeTakeFirst();
   return row ? Buffer.from(row.source) : undefined;
+}
+
+/** A local dev server of `hs project dev` (HubSpot's ui-extensions-dev-server), on the developer's own machine. */
+export interface LocalDevServer {
+  sessionId: number;
+  /** Where the viewer's browser reaches it: `GET <url>/extensions` lists its bundles and its websocket. */
+  url: string;
+}
+
+/** The id HubSpot's CLI registers its ui-extensions dev server's port under. */
+const UI_EXTENSIONS_SERVER = "ui-extensions-dev-server";
+
+/**
+ * The viewer's own open `hs project dev` sessions' extension servers. They listen on the developer's machine, so only
+ * the developer's browser can reach them, and only the developer's pages are told about them (as HubSpot does).
+ */
+export async function localDevServers(db: Kysely<Database>, accountId: number, userId: number, now: number): Promise<LocalDevServer[]> {
+  const rows = await db
+    .selectFrom("dev_sessions")
+    .select(["id", "ports"])
+    .where("account_id", "=", accountId)
+    .where("user_id", "=", userId)
+    .where("kind", "=", "hubspot")
+    .where("closed_at", "is", null)
+    .where("expires_at", ">", now)
+    .orderBy("id")
+    .execute();
+  return rows.flatMap((row) =>
+    (JSON.parse(row.ports) as { serverId: string; port: number }[])
+      .filter((p) => p.serverId === UI_EXTENSIONS_SERVER)
+      .map((p) => ({ sessionId: Number(row.id), url: `http://localhost:${p.port}` })),
+  );
 }

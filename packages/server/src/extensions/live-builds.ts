@@ -9,7 +9,7 @@ export interface LiveBuildChange {
 
 /** An app of the account whose cards or pages a dev session now serves differently (a save, or the session's start or end). */
 export interface DevBundleChange {
-  appId: number;
+  appId: number | null;
   sessionId: number;
 }
 

@@ -10,6 +10,7 @@ import { responds } from "../http/response-schema";
 import { appPages } from "./app-pages";
 import { mapCardStack } from "./card-stacks";
 import { EventStreams } from "../http/event-stream";
+import { localDevServers } from "../dev-sessions/sessions";
 
 /** A card's stack as its worker reports it (the console cuts none; 16 KB is far more than V8's ten frames). */
 const cardStack = z.object({ stack: z.string().max(16 * 1024) }).strict();
@@ -31,8 +32,13 @@ export const extensionRoutes =
         const type = request.query.objectTypeId ?? request.query.objectType;
         if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
         const { accountId, userId } = request.user!;
-        const [results, viewer] = await Promise.all([recordCards(p.store.db, accountId, type, p.clock.now()), cardViewer(p.store.db, accountId, userId)]);
-        return { results, ...viewer };
+        const now = p.clock.now();
+        const [results, viewer, devServers] = await Promise.all([
+          recordCards(p.store.db, accountId, type, now),
+          cardViewer(p.store.db, accountId, userId),
+          localDevServers(p.store.db, accountId, userId, now),
+        ]);
+        return { results, ...viewer, localDevServers: devServers };
       },
     );
 
