@@ -62,7 +62,9 @@ describe("hs project dev against Sprocket", { timeout: 300_000 }, () => {
       // HubSpot's dev server takes websocket connections from localhost and hubspot.com pages only: the developer
       // opens the console at localhost, as they would a local Sprocket (over HTTPS: the server has a TLS listener).
       const consoleUrl = `https://localhost:${server.https!.port}`;
-      const { page, errors, close } = await signedInPage(browser, consoleUrl, server.bootstrap.info.superAdmin, { ignoreHTTPSErrors: true });
+      const { page, errors, close } = await signedInPage(browser, consoleUrl, server.bootstrap.info.superAdmin, {
+        ignoreHTTPSErrors: true,
+      });
       await page.goto(recordPath(server.bootstrap.info.accountId, "0-1", contactId));
       await page.getByRole("tab", { name: "Apps" }).click();
       const card = page.getByRole("region", { name: /^Greeting/ });

@@ -38,7 +38,11 @@ beforeAll(async () => {
   const src = path.join(PROJECT, "src");
   const files = (await readdir(src, { recursive: true, withFileTypes: true })).filter((f) => f.isFile());
   sources = new Map(
-    await Promise.all(files.map(async (f) => [path.relative(src, path.join(f.parentPath, f.name)), await readFile(path.join(f.parentPath, f.name))] as const)),
+    await Promise.all(
+      files.map(
+        async (f) => [path.relative(src, path.join(f.parentPath, f.name)), await readFile(path.join(f.parentPath, f.name))] as const,
+      ),
+    ),
   );
 }, 240_000);
 afterAll(async () => {
@@ -74,7 +78,9 @@ describe("sprocket dev sessions", () => {
     const [saved] = (await contactCards()).results;
     expect(saved.bundleUrl).toMatch(/\/greeting_card\/2\.js$/);
     expect((await api.call("GET", saved.bundleUrl)).body.toString("utf8")).toContain("from the session.");
-    expect((await api.call("GET", "/dfs/v1/projects/hs-dev-card/builds")).body.results.map((b: { buildId: number }) => b.buildId)).toEqual([1]);
+    expect((await api.call("GET", "/dfs/v1/projects/hs-dev-card/builds")).body.results.map((b: { buildId: number }) => b.buildId)).toEqual([
+      1,
+    ]);
 
     // A save that does not compile is refused in the project's terms; the session keeps serving the last good bundle.
     const broken = await push(sessionId, await zipSources((s) => s.replace("<Text>", "<Text")), [CARD]);
@@ -131,13 +137,18 @@ describe("hs project dev's calls", () => {
       api.call("POST", "/localdevauth/v1/auth/install-info", {
         body: { portalId: 1, projectId: project.id, sourceId: "dev_loop_app", requiredScopeGroups: scopes, optionalScopeGroups: [] },
       });
-    expect((await installed(["crm.objects.contacts.read"])).body).toEqual({ isInstalledWithScopeGroups: true, previouslyAuthorizedScopeGroups: [] });
+    expect((await installed(["crm.objects.contacts.read"])).body).toEqual({
+      isInstalledWithScopeGroups: true,
+      previouslyAuthorizedScopeGroups: [],
+    });
     expect((await installed(["crm.objects.contacts.write"])).body).toEqual({
       isInstalledWithScopeGroups: false,
       previouslyAuthorizedScopeGroups: ["crm.objects.contacts.read"],
     });
 
-    expect((await api.call("POST", "/projects-localdev/2025-09/dev-sessions/register", { body: { ports: [{ port: "x" }] } })).status).toBe(400);
+    expect((await api.call("POST", "/projects-localdev/2025-09/dev-sessions/register", { body: { ports: [{ port: "x" }] } })).status).toBe(
+      400,
+    );
     const registered = await api.call("POST", "/projects-localdev/2025-09/dev-sessions/register", {
       body: {
         ports: [

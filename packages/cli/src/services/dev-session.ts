@@ -37,11 +37,18 @@ export async function openDevSession(client: SprocketClient, dir: string, progre
   const deployed = await deployedBuildOf(client, model.name);
   if (deployed === null) {
     progress.line(`Project ${model.name} has no deployed build yet: uploading and deploying it once.`);
-    await uploadProject(client, dir, { message: "sprocket project dev (first deploy)", skipAutoDeploy: false, alwaysDeploy: true, progress });
+    await uploadProject(client, dir, {
+      message: "sprocket project dev (first deploy)",
+      skipAutoDeploy: false,
+      alwaysDeploy: true,
+      progress,
+    });
   }
   const { sessionId } = await client.call<{ sessionId: number }>("POST", `/api/v1/projects/${projectPath(model.name)}/dev-sessions`);
   const beat = setInterval(() => {
-    client.call("POST", `/api/v1/dev-sessions/${sessionId}/heartbeat`).catch((e: unknown) => progress.line(`Dev session heartbeat failed: ${(e as Error).message}`));
+    client
+      .call("POST", `/api/v1/dev-sessions/${sessionId}/heartbeat`)
+      .catch((e: unknown) => progress.line(`Dev session heartbeat failed: ${(e as Error).message}`));
   }, HEARTBEAT_MS);
   beat.unref();
   return {
@@ -81,7 +88,9 @@ export async function pushToSession(
   form.set("file", new Blob([new Uint8Array(await zipSource(files, model.srcDir))], { type: "application/zip" }), "src.zip");
   form.set("platformVersion", model.platformVersion);
   if (changedFiles) {
-    const relative = changedFiles.map((f) => path.relative(srcRoot, path.resolve(f)).split(path.sep).join("/")).filter((f) => !f.startsWith(".."));
+    const relative = changedFiles
+      .map((f) => path.relative(srcRoot, path.resolve(f)).split(path.sep).join("/"))
+      .filter((f) => !f.startsWith(".."));
     form.set("changed", JSON.stringify(relative));
   }
   return client.call<PushAnswer>("POST", `/api/v1/dev-sessions/${session.sessionId}/sources`, { form });

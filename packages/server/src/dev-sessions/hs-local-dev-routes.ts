@@ -44,7 +44,9 @@ export const hsLocalDevRoutes =
     );
 
     // Private apps have no marketplace installs to warn about.
-    app.get("/apps-dev/external/public/v3/:appId/install-counts-without-test-portals", developer, async () => ({ uniquePortalInstallCount: 0 }));
+    app.get("/apps-dev/external/public/v3/:appId/install-counts-without-test-portals", developer, async () => ({
+      uniquePortalInstallCount: 0,
+    }));
 
     app.post("/localdevauth/v1/auth/install-info", developer, async (request) => {
       const body = parseBody(installInfo, request.body, "the install check");

@@ -125,10 +125,21 @@ export async function pushSources(ctx: ProjectsContext, who: DevSessionOwner, se
             return { job, source: await readFile(outFile), inputs: manifest.modules.internal.map((m) => m.module) };
           } catch (e) {
             if (!(e instanceof BuildError)) throw e;
-            const folders = { srcDir, work, workDir: ctx.settings.workDir, depsCacheDir: ctx.settings.depsCacheDir, dataDir: ctx.p.config.dataDir };
-            const messages = e.problems.length ? e.problems.map((p) => (p.file ? `${p.file}:${p.line}:${p.column} ${p.message}` : p.message)) : [e.message];
+            const folders = {
+              srcDir,
+              work,
+              workDir: ctx.settings.workDir,
+              depsCacheDir: ctx.settings.depsCacheDir,
+              dataDir: ctx.p.config.dataDir,
+            };
+            const messages = e.problems.length
+              ? e.problems.map((p) => (p.file ? `${p.file}:${p.line}:${p.column} ${p.message}` : p.message))
+              : [e.message];
             const { error } = withoutBuildPaths([], [], messages.join("\n"), folders);
-            throw invalid(error ?? e.message, (error ?? e.message).split("\n").map((message) => ({ message })));
+            throw invalid(
+              error ?? e.message,
+              (error ?? e.message).split("\n").map((message) => ({ message })),
+            );
           }
         }),
       );
@@ -150,12 +161,28 @@ export async function pushSources(ctx: ProjectsContext, who: DevSessionOwner, se
           else
             await trx
               .insertInto("dev_session_bundles")
-              .values({ session_id: sessionId, app_id: job.appId, component_uid: job.uid, version, source, inputs: JSON.stringify(inputs), updated_at: now })
+              .values({
+                session_id: sessionId,
+                app_id: job.appId,
+                component_uid: job.uid,
+                version,
+                source,
+                inputs: JSON.stringify(inputs),
+                updated_at: now,
+              })
               .execute();
         }
-        await trx.updateTable("dev_sessions").set({ expires_at: now + DEV_SESSION_TTL_MS }).where("id", "=", sessionId).execute();
+        await trx
+          .updateTable("dev_sessions")
+          .set({ expires_at: now + DEV_SESSION_TTL_MS })
+          .where("id", "=", sessionId)
+          .execute();
       });
-      const changedApps = new Set(built.filter(({ job }) => bundles.some((b) => b.changed && b.uid === job.uid && b.appUid === job.appUid)).map(({ job }) => job.appId));
+      const changedApps = new Set(
+        built
+          .filter(({ job }) => bundles.some((b) => b.changed && b.uid === job.uid && b.appUid === job.appUid))
+          .map(({ job }) => job.appId),
+      );
       for (const appId of changedApps) await ctx.p.cluster.announceDevSession({ accountId: who.accountId, appId, sessionId });
     } finally {
       await rm(work, { recursive: true, force: true });

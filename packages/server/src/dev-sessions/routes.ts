@@ -46,7 +46,9 @@ export const devSessionRoutes =
       const who = owner(request);
       const project = await requireProject(db, who.accountId, request.params.name);
       if (project.deployed_build_id === null)
-        throw invalid(`Project "${project.name}" has no deployed build: deploy it once (\`sprocket project upload\`), then start the dev session.`);
+        throw invalid(
+          `Project "${project.name}" has no deployed build: deploy it once (\`sprocket project upload\`), then start the dev session.`,
+        );
       return reply.status(201).send(await openDevSession(db, who, { kind: "sprocket", projectId: project.id, ports: [], now: now() }));
     });
 
@@ -86,7 +88,12 @@ export const devSessionRoutes =
         const { sessionId: s, appId, uid, version } = request.params;
         const numbers = [s, appId, version.replace(/\.js$/, "")].map(Number);
         const source = numbers.every(Number.isInteger)
-          ? await devBundleSource(db, request.user!.accountId, { sessionId: numbers[0]!, appId: numbers[1]!, uid, version: numbers[2]! }, now())
+          ? await devBundleSource(
+              db,
+              request.user!.accountId,
+              { sessionId: numbers[0]!, appId: numbers[1]!, uid, version: numbers[2]! },
+              now(),
+            )
           : undefined;
         if (!source) throw notFound(`No bundle ${uid} version ${version} in an open dev session ${s} of app ${appId}.`);
         // A version's bytes never change: the URL names the version.
@@ -99,7 +106,11 @@ export const devSessionRoutes =
     );
 
     // HubSpot's CLI: `hs project dev` asks this before anything else and stops when it is not true.
-    app.get("/developer-tooling/external/developer-portal/has-unified-dev-platform-access", { config: { auth: "developer" } }, async () => true);
+    app.get(
+      "/developer-tooling/external/developer-portal/has-unified-dev-platform-access",
+      { config: { auth: "developer" } },
+      async () => true,
+    );
 
     app.post("/projects-localdev/2025-09/dev-sessions/register", developing, async (request) => {
       const { ports } = parseBody(hsRegistration, request.body, "the dev session registration");

@@ -54,7 +54,9 @@ export async function ownSession(db: Kysely<Database>, who: DevSessionOwner, ses
     .executeTakeFirst();
   if (!row) throw notFound(`No dev session ${sessionId} of yours in account ${who.accountId}.`);
   if (row.closed_at !== null || row.expires_at <= now)
-    throw conflict(`Dev session ${sessionId} has ended (closed, or no heartbeat for ${DEV_SESSION_TTL_MS / 1000} s). Start the dev command again.`);
+    throw conflict(
+      `Dev session ${sessionId} has ended (closed, or no heartbeat for ${DEV_SESSION_TTL_MS / 1000} s). Start the dev command again.`,
+    );
   return row;
 }
 
@@ -110,7 +112,12 @@ export async function servedDevBundles(db: Kysely<Database>, accountId: number, 
   const rows = await db
     .selectFrom("dev_session_bundles")
     .innerJoin("dev_sessions", "dev_sessions.id", "dev_session_bundles.session_id")
-    .select(["dev_sessions.id as session_id", "dev_session_bundles.app_id", "dev_session_bundles.component_uid", "dev_session_bundles.version"])
+    .select([
+      "dev_sessions.id as session_id",
+      "dev_session_bundles.app_id",
+      "dev_session_bundles.component_uid",
+      "dev_session_bundles.version",
+    ])
     .where("dev_sessions.account_id", "=", accountId)
     .where("dev_sessions.closed_at", "is", null)
     .where("dev_sessions.expires_at", ">", now)

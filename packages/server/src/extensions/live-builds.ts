@@ -27,7 +27,10 @@ export class LiveBuilds {
 
   /** Starts hearing the deployment's notices; resolves to the way to stop. */
   async follow(cluster: ClusterEvents): Promise<() => void> {
-    const stops = [await cluster.onDeploy((notice) => this.tellDeploy(notice)), await cluster.onDevSession((notice) => this.tellDev(notice))];
+    const stops = [
+      await cluster.onDeploy((notice) => this.tellDeploy(notice)),
+      await cluster.onDevSession((notice) => this.tellDev(notice)),
+    ];
     return () => stops.forEach((stop) => stop());
   }
 

@@ -80,4 +80,14 @@ export interface AccountTables {
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
 export interface Database
-  extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables, ClusterTables, WebhookTables, DevSessionTables {}
+  extends
+    AccountTables,
+    AppTables,
+    LogTables,
+    ProjectTables,
+    JobTables,
+    CrmTables,
+    FunctionTables,
+    ClusterTables,
+    WebhookTables,
+    DevSessionTables {}

@@ -38,7 +38,8 @@ export function useLocalDevBundles(servers: LocalDevServer[] | undefined): Map<s
     const publish = () => {
       if (stopped) return;
       const next = new Map<string, LocalBundle>();
-      for (const [sourceId, s] of served) next.set(sourceId, { sessionId: s.sessionId, bundleUrl: `${s.url}?rebuild=${rebuilds.get(sourceId) ?? 0}` });
+      for (const [sourceId, s] of served)
+        next.set(sourceId, { sessionId: s.sessionId, bundleUrl: `${s.url}?rebuild=${rebuilds.get(sourceId) ?? 0}` });
       setBundles(next);
     };
     for (const server of list) {

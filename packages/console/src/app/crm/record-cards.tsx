@@ -77,7 +77,15 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
     if (version !== firstVersion.current) void mounted.current?.refreshProperties();
   }, [version]);
   return (
-    <Paper withBorder p="sm" miw={0} component="section" aria-label={`${card.title} (${card.appName})`} data-build-id={card.buildId} data-dev-session={card.devSessionId}>
+    <Paper
+      withBorder
+      p="sm"
+      miw={0}
+      component="section"
+      aria-label={`${card.title} (${card.appName})`}
+      data-build-id={card.buildId}
+      data-dev-session={card.devSessionId}
+    >
       <Title order={3} size="h6" mb={4}>
         {card.title}
       </Title>
