@@ -107,6 +107,8 @@ describe("sprocket project dev", () => {
     expect(Number(await card.getAttribute("data-build-id"))).toBe(1);
     const builds = await runCli(["project", "list-builds", "--project", "seed-example", "--json"], env);
     expect(JSON.parse(builds.stdout).results.map((b: { buildId: number }) => b.buildId)).toEqual([1]);
+    const history = await runCli(["project", "list-builds", "--project", "seed-example"], env);
+    expect(history.stdout).toContain(`Dev session ${sessionId} open: 2 saves shown`);
     // The card's function runs from the deployed build.
     await card.getByLabel("Text").fill("after the edit");
     await card.getByRole("button", { name: "Send" }).click();

@@ -9,3 +9,4 @@ export * from "./projects";
 export * from "./sessions";
 export * from "./secrets";
 export * from "./app-pages";
+export * from "./dev-sessions";

@@ -103,6 +103,11 @@ describe("sprocket dev sessions", () => {
     const late = await push(sessionId, await zipSources(), [CARD]);
     expect(late.status).toBe(409);
     expect(late.body.message).toContain("has ended");
+    // The build history's one entry for the session: two pushes changed the card (the first one and the save).
+    const history = await api.call("GET", "/api/v1/projects/hs-dev-card/dev-sessions");
+    expect(history.body.results).toEqual([
+      expect.objectContaining({ sessionId, status: "ENDED", saves: 2, userEmail: server.bootstrap.info.superAdmin.email }),
+    ]);
   });
 
   it("stop serving once no heartbeat came for two minutes", async () => {

@@ -174,15 +174,11 @@ export async function pushSources(ctx: ProjectsContext, who: DevSessionOwner, se
         }
         await trx
           .updateTable("dev_sessions")
-          .set({ expires_at: now + DEV_SESSION_TTL_MS })
+          .set((eb) => ({ expires_at: now + DEV_SESSION_TTL_MS, saves: eb("saves", "+", bundles.some((b) => b.changed) ? 1 : 0) }))
           .where("id", "=", sessionId)
           .execute();
       });
-      const changedApps = new Set(
-        built
-          .filter(({ job }) => bundles.some((b) => b.changed && b.uid === job.uid && b.appUid === job.appUid))
-          .map(({ job }) => job.appId),
-      );
+      const changedApps = new Set(built.filter((_, i) => bundles[i]!.changed).map(({ job }) => job.appId));
       for (const appId of changedApps) await ctx.p.cluster.announceDevSession({ accountId: who.accountId, appId, sessionId });
     } finally {
       await rm(work, { recursive: true, force: true });

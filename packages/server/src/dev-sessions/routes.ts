@@ -5,7 +5,9 @@ import { readMultipartUpload } from "../http/multipart-upload";
 import type { ProjectsContext } from "../projects/projects-context";
 import { requireProject } from "../projects/project-lookup";
 import { parseBody } from "../util/parse-body";
-import { closeDevSession, devBundleSource, heartbeat, openDevSession, type DevSessionOwner } from "./sessions";
+import { devSessionList } from "@sprocket/contract";
+import { responds } from "../http/response-schema";
+import { closeDevSession, devBundleSource, heartbeat, openDevSession, projectDevSessions, type DevSessionOwner } from "./sessions";
 import { pushSources } from "./push-sources";
 
 const developing = { config: { auth: "developer" as const, permission: "develop" as const } };
@@ -51,6 +53,16 @@ export const devSessionRoutes =
         );
       return reply.status(201).send(await openDevSession(db, who, { kind: "sprocket", projectId: project.id, ports: [], now: now() }));
     });
+
+    // The build history's dev session entries: one per session, not one per save.
+    app.get<{ Params: { name: string } }>(
+      "/api/v1/projects/:name/dev-sessions",
+      { config: { auth: "user" }, ...responds(devSessionList) },
+      async (request) => {
+        const project = await requireProject(db, request.user!.accountId, request.params.name);
+        return { results: await projectDevSessions(db, project.id, now(), 20) };
+      },
+    );
 
     app.post<Session>("/api/v1/dev-sessions/:id/heartbeat", developing, async (request) =>
       heartbeat(db, owner(request), sessionId(request.params.id), now()),

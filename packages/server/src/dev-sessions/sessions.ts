@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { conflict, notFound } from "../errors/domain-error";
+import type { DevSessionEntry } from "@sprocket/contract";
 import type { DevSessionKind } from "./tables";
 
 /**
@@ -184,4 +185,34 @@ export async function localDevServers(db: Kysely<Database>, accountId: number, u
       .filter((p) => p.serverId === UI_EXTENSIONS_SERVER)
       .map((p) => ({ sessionId: Number(row.id), url: `http://localhost:${p.port}` })),
   );
+}
+
+/** The project's dev sessions, newest first: its build history shows each as one entry. */
+export async function projectDevSessions(db: Kysely<Database>, projectId: number, now: number, limit: number): Promise<DevSessionEntry[]> {
+  const rows = await db
+    .selectFrom("dev_sessions")
+    .leftJoin("users", "users.id", "dev_sessions.user_id")
+    .select([
+      "dev_sessions.id",
+      "dev_sessions.opened_at",
+      "dev_sessions.expires_at",
+      "dev_sessions.closed_at",
+      "dev_sessions.saves",
+      "users.email",
+    ])
+    .where("dev_sessions.project_id", "=", projectId)
+    .orderBy("dev_sessions.id", "desc")
+    .limit(limit)
+    .execute();
+  return rows.map((r) => {
+    const open = r.closed_at === null && r.expires_at > now;
+    return {
+      sessionId: Number(r.id),
+      status: open ? "OPEN" : "ENDED",
+      userEmail: r.email ?? null,
+      openedAt: new Date(r.opened_at).toISOString(),
+      endedAt: open ? null : new Date(r.closed_at ?? r.expires_at).toISOString(),
+      saves: Number(r.saves),
+    };
+  });
 }

@@ -20,6 +20,8 @@ export interface DevSessionsTable {
   /** Moved on by every heartbeat or push; a session past it serves nothing. */
   expires_at: Millis;
   closed_at: Millis | null;
+  /** Pushes that changed a bundle (each would have been a build before dev sessions). */
+  saves: Generated<number>;
 }
 
 export interface DevSessionBundlesTable {

@@ -8,6 +8,7 @@ import { EmptyState, ErrorNotice, formatDate, isNotFound, Loading, NotFound, Pag
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { DeployHistory } from "./deploy-history";
+import { DevSessions } from "./dev-sessions";
 import { ProjectSettings } from "./project-settings";
 import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
 
@@ -71,6 +72,7 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="builds">
+          <DevSessions project={name} />
           {builds.isError ? <ErrorNotice error={builds.error} /> : null}
           {builds.isPending ? <Loading /> : null}
           {builds.isSuccess && rows.length === 0 ? (

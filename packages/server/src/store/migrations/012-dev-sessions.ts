@@ -16,6 +16,7 @@ export function devSessionsMigration(engine: Engine): Migration {
         .addColumn("opened_at", "bigint", notNull)
         .addColumn("expires_at", "bigint", notNull)
         .addColumn("closed_at", "bigint")
+        .addColumn("saves", "integer", (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex("dev_sessions_account").on("dev_sessions").columns(["account_id", "closed_at"]).execute();
       await db.schema
