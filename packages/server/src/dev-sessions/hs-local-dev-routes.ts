@@ -6,7 +6,7 @@ import { parseBody } from "../util/parse-body";
 
 const developer = { config: { auth: "developer" as const } };
 const installInfo = z.object({
-  projectId: z.union([z.number(), z.string()]),
+  projectId: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().regex(/^\d{1,15}$/)]),
   sourceId: z.string().min(1),
   requiredScopeGroups: z.array(z.string()).default([]),
   optionalScopeGroups: z.array(z.string()).default([]),
@@ -37,7 +37,7 @@ export const hsLocalDevRoutes =
       developer,
       async (request) => {
         const { projectId, uid } = request.params;
-        const found = /^\d+$/.test(projectId) ? await deployedApp(request.developer!.accountId, Number(projectId), uid) : undefined;
+        const found = /^\d{1,15}$/.test(projectId) ? await deployedApp(request.developer!.accountId, Number(projectId), uid) : undefined;
         if (!found) throw notFound(`Project ${projectId} has no deployed app "${uid}": upload and deploy the project first.`);
         return { id: Number(found.id), clientId: found.client_id, name: found.name, scopeGroupIds: [] };
       },

@@ -13,8 +13,10 @@ import { pushSources } from "./push-sources";
 const developing = { config: { auth: "developer" as const, permission: "develop" as const } };
 type Session = { Params: { id: string } };
 
+/** Ids as the URL carries them: digits, short enough for every engine's integer columns. */
+const ID = /^\d{1,15}$/;
 const sessionId = (raw: string) => {
-  if (!/^\d{1,15}$/.test(raw)) throw invalid(`"${raw}" is not a dev session id: give the number the session was opened with.`);
+  if (!ID.test(raw)) throw invalid(`"${raw}" is not a dev session id: give the number the session was opened with.`);
   return Number(raw);
 };
 
@@ -98,12 +100,12 @@ export const devSessionRoutes =
       { config: { auth: "user" } },
       async (request, reply) => {
         const { sessionId: s, appId, uid, version } = request.params;
-        const numbers = [s, appId, version.replace(/\.js$/, "")].map(Number);
-        const source = numbers.every(Number.isInteger)
+        const numbers = [s, appId, version.replace(/\.js$/, "")];
+        const source = numbers.every((n) => ID.test(n))
           ? await devBundleSource(
               db,
               request.user!.accountId,
-              { sessionId: numbers[0]!, appId: numbers[1]!, uid, version: numbers[2]! },
+              { sessionId: Number(numbers[0]), appId: Number(numbers[1]), uid, version: Number(numbers[2]) },
               now(),
             )
           : undefined;
