@@ -22,7 +22,7 @@ let env: NodeJS.ProcessEnv;
 
 /** The versions of the example card the dev session has shown, one per push that changed it. */
 const shownVersions = () =>
-  [...output.matchAll(/example-card v(\d+) showing on open pages, (\d+) ms after the save/g)].map((m) => Number(m[1]));
+  [...output.matchAll(/example-card v(\d+) showing on open pages, \d+ ms after the (start|save)/g)].map((m) => Number(m[1]));
 
 beforeAll(async () => {
   server = await startTestServer();

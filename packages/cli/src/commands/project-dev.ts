@@ -39,7 +39,8 @@ export function registerProjectDev(project: Command): void {
             const shown = pushed.bundles.filter((b) => b.changed);
             for (const app of pushed.skippedApps)
               info(pc.yellow(`App ${app} is not deployed: its cards and pages show after \`sprocket project upload\`.`));
-            const took = `${Date.now() - savedAt} ms after the save (server build ${pushed.buildMs} ms)`;
+            const ms = Date.now() - savedAt;
+            const took = `${changedFiles ? `${ms} ms after the save` : `${ms} ms after the start`} (server build ${pushed.buildMs} ms)`;
             info(
               shown.length
                 ? `${pc.green("●")} ${shown.map((b) => `${b.uid} v${b.version}`).join(", ")} showing on open pages, ${took}.`
