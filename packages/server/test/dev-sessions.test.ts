@@ -120,6 +120,11 @@ describe("sprocket dev sessions", () => {
     clock.advance(2_000);
     expect((await contactCards()).results[0].devSessionId).toBeUndefined();
     expect((await api.call("POST", `/api/v1/dev-sessions/${sessionId}/heartbeat`)).status).toBe(409);
+    // The next session of the account clears the expired one's bundles.
+    const next = (await api.call("POST", "/api/v1/projects/hs-dev-card/dev-sessions")).body.sessionId;
+    const left = await server.platform.store.db.selectFrom("dev_session_bundles").select("session_id").execute();
+    expect(left.map((b) => Number(b.session_id))).not.toContain(sessionId);
+    expect((await api.call("DELETE", `/api/v1/dev-sessions/${next}`)).status).toBe(204);
   });
 
   it("refuse a project that was never deployed, and a session id that is not a number", async () => {

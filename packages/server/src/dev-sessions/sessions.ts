@@ -27,6 +27,7 @@ export async function openDevSession(
   s: { kind: DevSessionKind; projectId: number | null; ports: { serverId: string; port: number }[]; now: number },
 ): Promise<OpenedSession> {
   const expiresAt = s.now + DEV_SESSION_TTL_MS;
+  await endExpiredSessions(db, who.accountId, s.now);
   const row = await db
     .insertInto("dev_sessions")
     .values({
@@ -42,6 +43,29 @@ export async function openDevSession(
     .returning("id")
     .executeTakeFirstOrThrow();
   return { sessionId: Number(row.id), expiresAt };
+}
+
+/**
+ * Sessions whose CLI went away without closing them serve nothing once expired; their bundles go when the account opens
+ * its next session, so they do not stay in the store.
+ */
+async function endExpiredSessions(db: Kysely<Database>, accountId: number, now: number): Promise<void> {
+  const expired = db
+    .selectFrom("dev_sessions")
+    .select("id")
+    .where("account_id", "=", accountId)
+    .where("closed_at", "is", null)
+    .where("expires_at", "<=", now);
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom("dev_session_bundles").where("session_id", "in", expired).execute();
+    await trx
+      .updateTable("dev_sessions")
+      .set((eb) => ({ closed_at: eb.ref("expires_at") }))
+      .where("account_id", "=", accountId)
+      .where("closed_at", "is", null)
+      .where("expires_at", "<=", now)
+      .execute();
+  });
 }
 
 /** The caller's own open session, or a 404 (another person's session is not theirs to see) or a 409 (it ended). */
