@@ -13,3 +13,4 @@ export * from "./app-pages";
 export * from "./workflows";
 export * from "./webhooks";
 export * from "./timeline";
+export * from "./dev-sessions";

@@ -5,6 +5,7 @@ import type { DeployedCard, DeployedExtension } from "../apps/provision";
 import type { AppComponentsTable } from "../apps/tables";
 import { HOSTED_KINDS } from "./hosted-kinds";
 import { appReaches } from "../apps/app-reach";
+import { servedDevBundles } from "../dev-sessions/sessions";
 
 export interface RecordCard {
   appId: number;
@@ -16,6 +17,8 @@ export interface RecordCard {
   location: string;
   objectTypes: string[];
   bundleUrl: string;
+  /** Set when an open dev session serves this card: `bundleUrl` is then the session's bundle, not the build's. */
+  devSessionId?: number;
 }
 
 export const bundleUrl = (appId: number, buildId: number, cardUid: string) =>
@@ -38,15 +41,19 @@ export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: r
     .where("app_components.kind", "in", kinds)
     .orderBy("private_apps.name");
 
-/** The live cards of the account's apps that belong on a record of this object type (by name, singular or id). */
-export async function recordCards(db: Kysely<Database>, accountId: number, objectType: string): Promise<RecordCard[]> {
+/**
+ * The live cards of the account's apps that belong on a record of this object type (by name, singular or id), each
+ * from an open dev session's bundle when one serves it.
+ */
+export async function recordCards(db: Kysely<Database>, accountId: number, objectType: string, now: number): Promise<RecordCard[]> {
   const wanted = resolveObjectType(objectType)?.name ?? objectType;
-  const rows = await liveComponents(db, accountId, ["card"]).execute();
+  const [rows, dev] = await Promise.all([liveComponents(db, accountId, ["card"]).execute(), servedDevBundles(db, accountId, now)]);
   const cards: RecordCard[] = [];
   for (const row of rows) {
     const card = JSON.parse(row.config) as DeployedCard;
     const types = card.objectTypes.map((t) => resolveObjectType(t)?.name ?? t);
     if (!types.includes(wanted)) continue;
+    const served = dev.get(`${row.app_id}:${card.uid}`);
     cards.push({
       appId: row.app_id,
       appName: row.app_name,
@@ -56,7 +63,8 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
       title: card.title,
       location: card.location,
       objectTypes: types,
-      bundleUrl: bundleUrl(row.app_id, row.build_id, card.uid),
+      bundleUrl: served?.bundleUrl ?? bundleUrl(row.app_id, row.build_id, card.uid),
+      ...(served ? { devSessionId: served.sessionId } : {}),
     });
   }
   return cards;

@@ -8,6 +8,7 @@ import type { FunctionTables } from "../functions/tables";
 import type { ClusterTables } from "../cluster/tables";
 import type { WebhookTables } from "../webhooks/tables";
 import type { WorkflowTables } from "../workflows/tables";
+import type { DevSessionTables } from "../dev-sessions/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -106,4 +107,5 @@ export interface Database
     FunctionTables,
     ClusterTables,
     WebhookTables,
-    WorkflowTables {}
+    WorkflowTables,
+    DevSessionTables {}

@@ -10,6 +10,7 @@ import { isSuperAdmin, useSession } from "../session";
 import { useMemberEmail } from "../member-emails";
 import { ProjectApps } from "./project-apps";
 import { DeployHistory } from "./deploy-history";
+import { DevSessions } from "./dev-sessions";
 import { ProjectSettings } from "./project-settings";
 import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
 
@@ -75,6 +76,7 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="builds">
+          <DevSessions project={name} />
           {builds.isError ? <ErrorNotice error={builds.error} /> : null}
           {builds.isPending ? <Loading /> : null}
           {builds.isSuccess && rows.length === 0 ? (

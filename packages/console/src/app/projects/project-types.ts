@@ -7,6 +7,7 @@ import type {
   DeployPage,
   DeployRequest,
   DeployStatus,
+  DevSessionList,
   LinkedProject,
   Project,
   ProjectList,
@@ -24,6 +25,7 @@ export const projectsApi = {
   get: (project: string) => api<Project>("GET", `/developer/projects/v1/by-name/${name(project)}`),
   builds: (project: string, limit: number, after?: string) =>
     api<BuildPage>("GET", `/dfs/v1/projects/${name(project)}/builds?limit=${limit}${after ? `&after=${after}` : ""}`),
+  devSessions: (project: string) => api<DevSessionList>("GET", `/api/v1/projects/${name(project)}/dev-sessions`).then((r) => r.results),
   build: (project: string, buildId: number) => api<Build>("GET", `/dfs/v1/projects/${name(project)}/builds/${buildId}/status`),
   deploy: (project: string, buildId: number, skipRemovalWarning: boolean) =>
     api<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", {

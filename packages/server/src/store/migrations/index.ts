@@ -14,6 +14,7 @@ import { crmObjectSchemasMigration } from "./011-crm-object-schemas";
 import { workflowActionsMigration } from "./012-workflow-actions";
 import { appObjectsEventsMigration } from "./013-app-objects-events";
 import { accountInvitesMigration } from "./014-account-invites";
+import { devSessionsMigration } from "./015-dev-sessions";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -31,4 +32,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "012-workflow-actions": workflowActionsMigration,
   "013-app-objects-events": appObjectsEventsMigration,
   "014-account-invites": accountInvitesMigration,
+  "015-dev-sessions": devSessionsMigration,
 };
