@@ -98,7 +98,16 @@ export async function installDependencies(options: InstallDependenciesOptions): 
   }
   let install = inFlight.get(finalDir);
   if (!install) {
-    install = installInto({ options, manifest, lockfile: lockfile && lockfileName, lockfileBytes: lockfile, workspaces, yarn, folder, finalDir });
+    install = installInto({
+      options,
+      manifest,
+      lockfile: lockfile && lockfileName,
+      lockfileBytes: lockfile,
+      workspaces,
+      yarn,
+      folder,
+      finalDir,
+    });
     inFlight.set(finalDir, install);
     install.finally(() => inFlight.delete(finalDir)).catch(() => undefined);
   }
@@ -212,7 +221,9 @@ async function fromStore(job: InstallJob, staging: string): Promise<boolean> {
     return false;
   }
   await placeFromStore(staging, plan.placements);
-  options.log?.(`Installed ${plan.placements.length} packages from the shared package store (lock file ${job.lockfile}), without the registry.`);
+  options.log?.(
+    `Installed ${plan.placements.length} packages from the shared package store (lock file ${job.lockfile}), without the registry.`,
+  );
   return true;
 }
 

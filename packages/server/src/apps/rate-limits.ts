@@ -75,21 +75,23 @@ export class ApiLimits {
         };
       });
     }
-    return after(this.counters.hit(plan.interval, appId, now), (interval) => {
-      this.check(plan.interval, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return after(this.counters.hit(plan.daily, this.dayKey(accountId, now), now), (day) => {
-        this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
-        const remaining = plan.interval.points - interval.count;
-        return {
-          "x-hubspot-ratelimit-daily": fixed.daily,
-          "x-hubspot-ratelimit-daily-remaining": String(plan.daily.points - day.count),
-          "x-hubspot-ratelimit-interval-milliseconds": "10000",
-          "x-hubspot-ratelimit-max": fixed.max,
-          "x-hubspot-ratelimit-remaining": String(remaining),
-          "x-hubspot-ratelimit-secondly": fixed.secondly,
-          "x-hubspot-ratelimit-secondly-remaining": remaining < plan.secondly ? String(remaining) : fixed.secondly,
-        };
-      });
+    const links = [
+      [plan.interval, appId],
+      [plan.daily, this.dayKey(accountId, now)],
+    ] as const;
+    return after(this.counters.hitChain(links, now), ([interval, day]) => {
+      this.check(plan.interval, interval!, "TEN_SECONDLY_ROLLING", appId, accountId);
+      this.check(plan.daily, day!, "DAILY", appId, accountId, msUntilUtcMidnight(now));
+      const remaining = plan.interval.points - interval!.count;
+      return {
+        "x-hubspot-ratelimit-daily": fixed.daily,
+        "x-hubspot-ratelimit-daily-remaining": String(plan.daily.points - day!.count),
+        "x-hubspot-ratelimit-interval-milliseconds": "10000",
+        "x-hubspot-ratelimit-max": fixed.max,
+        "x-hubspot-ratelimit-remaining": String(remaining),
+        "x-hubspot-ratelimit-secondly": fixed.secondly,
+        "x-hubspot-ratelimit-secondly-remaining": remaining < plan.secondly ? String(remaining) : fixed.secondly,
+      };
     });
   }
 

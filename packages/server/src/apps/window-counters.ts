@@ -20,6 +20,11 @@ export interface WindowCount {
  */
 export interface WindowCounters {
   hit(spec: WindowSpec, key: WindowKey, now: number): WindowCount | Promise<WindowCount>;
+  /**
+   * Counts one call against windows in turn, stopping after the first one it takes over its points (a call refused by
+   * its app's 10-second window does not use the account's daily budget): the counts of the windows it reached.
+   */
+  hitChain(links: readonly WindowLink[], now: number): WindowCount[] | Promise<WindowCount[]>;
   peek(spec: WindowSpec, key: WindowKey, now: number): WindowCount | undefined | Promise<WindowCount | undefined>;
   /** Gives back one call taken by `hit` in the same window (a reservation that turned out not to count). */
   refund(spec: WindowSpec, key: WindowKey, now: number): void | Promise<void>;
@@ -27,6 +32,9 @@ export interface WindowCounters {
 
 /** An app or account id as it is, or a composed key; numbers spare the hot path a string per call. */
 export type WindowKey = string | number;
+
+/** One window of a chain, and the key counted in it. */
+export type WindowLink = readonly [WindowSpec, WindowKey];
 
 const SWEEP_EVERY_MS = 60_000;
 
@@ -55,6 +63,16 @@ export class LocalWindowCounters implements WindowCounters {
     return { count: w.count, msBeforeNext: w.endsAt - now };
   }
 
+  hitChain(links: readonly WindowLink[], now: number): WindowCount[] {
+    const out: WindowCount[] = [];
+    for (const [spec, key] of links) {
+      const w = this.hit(spec, key, now);
+      out.push(w);
+      if (w.count > spec.points) break;
+    }
+    return out;
+  }
+
   peek(spec: WindowSpec, key: WindowKey, now: number): WindowCount | undefined {
     const w = this.windows.get(spec.name)?.get(key);
     return w && w.endsAt > now ? { count: w.count, msBeforeNext: w.endsAt - now } : undefined;
@@ -73,35 +91,48 @@ export class LocalWindowCounters implements WindowCounters {
 }
 
 /**
- * rate-limiter-flexible's increment script (same keys, same values, same expiry), for many keys at once: ARGV holds
- * each key's increment and window in seconds; the answer is each key's count and milliseconds left, in order. Its keys
- * stay readable by the library's own `get` and `reward` (peek, refund).
+ * rate-limiter-flexible's increment (same keys, same values, same expiry) for every call of a batch, in order. ARGV
+ * holds, per call, its number of links and then each link's key (an index into KEYS), window in seconds and points;
+ * a call stops after the first window it takes over its points. The answer holds, per call, how many windows it
+ * reached and then each one's count and milliseconds left. Its keys stay readable by the library's `get` and `reward`.
  */
-const INCR_MANY = `local out = {}
-for i = 1, #KEYS do
-  redis.call('set', KEYS[i], 0, 'EX', ARGV[2 * i], 'NX')
-  local count = redis.call('incrby', KEYS[i], ARGV[2 * i - 1])
-  local ttl = redis.call('pttl', KEYS[i])
-  if ttl == -1 then
-    redis.call('expire', KEYS[i], ARGV[2 * i])
-    ttl = 1000 * ARGV[2 * i]
+const INCR_CHAINS = `local out = {}
+local a = 1
+while a <= #ARGV do
+  local n = tonumber(ARGV[a])
+  local first = a + 1
+  a = first + 3 * n
+  local reached = {}
+  for j = 0, n - 1 do
+    local key = KEYS[tonumber(ARGV[first + 3 * j])]
+    local seconds = ARGV[first + 3 * j + 1]
+    redis.call('set', key, 0, 'EX', seconds, 'NX')
+    local count = redis.call('incr', key)
+    local ttl = redis.call('pttl', key)
+    if ttl == -1 then
+      redis.call('expire', key, seconds)
+      ttl = 1000 * seconds
+    end
+    reached[#reached + 1] = count
+    reached[#reached + 1] = ttl
+    if count > tonumber(ARGV[first + 3 * j + 2]) then break end
   end
-  out[#out + 1] = count
-  out[#out + 1] = ttl
+  out[#out + 1] = #reached / 2
+  for _, v in ipairs(reached) do out[#out + 1] = v end
 end
 return out`;
 
 /** Counts shared by every node through Redis (atomic Lua scripts: our batched increment, the library's peek and refund), on Redis' clock. */
 export class RedisWindowCounters implements WindowCounters {
   private readonly limiters = new Map<string, RateLimiterRedis>();
-  /** This turn's calls by Redis key: how long a new window lasts, and who waits for a count. */
-  private batch: Map<string, { seconds: number; waiting: Array<{ resolve: (w: WindowCount) => void; reject: (e: unknown) => void }> }> | undefined;
+  /** This turn's calls, in order: their chains, and who waits for the counts. */
+  private batch: Array<{ links: readonly WindowLink[]; resolve: (w: WindowCount[]) => void; reject: (e: unknown) => void }> | undefined;
 
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
   ) {
-    if (!("sprocketIncrMany" in redis)) redis.defineCommand("sprocketIncrMany", { lua: INCR_MANY });
+    if (!("sprocketIncrChains" in redis)) redis.defineCommand("sprocketIncrChains", { lua: INCR_CHAINS });
   }
 
   private limiter(spec: WindowSpec): RateLimiterRedis {
@@ -119,46 +150,55 @@ export class RedisWindowCounters implements WindowCounters {
     return limiter;
   }
 
-  /**
-   * Counts one call. The calls of one turn of the event loop go to Redis together, as one script call for all their
-   * keys: each key gets one INCRBY of its number of calls, and the callers take its counts in the order they came, as
-   * if each had incremented alone. On PostgreSQL + Redis two separate script calls per CRM call (rate-limiter-flexible's
-   * own, each with a promise chain and a result object) were a round trip each and most of the Redis work per request
-   * (issue #24). The counts stay exact across nodes: the script is atomic, so no node admits more than the limit.
-   */
   hit(spec: WindowSpec, key: WindowKey): Promise<WindowCount> {
+    return this.hitChain([[spec, key]]).then(([w]) => w!);
+  }
+
+  /**
+   * The calls of one turn of the event loop go to Redis together, as one script call that counts each in the order it
+   * came, as if each had gone alone. On PostgreSQL + Redis, a CRM call's two windows were two round trips through
+   * rate-limiter-flexible (a promise chain and a result object each), most of the Redis work per request (issue #24);
+   * now a turn's calls share one. The counts stay exact across nodes: the script is atomic.
+   */
+  hitChain(links: readonly WindowLink[]): Promise<WindowCount[]> {
     if (!this.batch) {
-      this.batch = new Map();
+      this.batch = [];
       setImmediate(this.flush);
     }
-    const redisKey = `${this.prefix}:rl:${spec.name}:${key}`;
-    let entry = this.batch.get(redisKey);
-    if (!entry) {
-      entry = { seconds: Math.floor(spec.durationMs / 1000), waiting: [] };
-      this.batch.set(redisKey, entry);
-    }
-    const waiting = entry.waiting;
-    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+    const batch = this.batch;
+    return new Promise((resolve, reject) => batch.push({ links, resolve, reject }));
   }
 
   private readonly flush = () => {
     const batch = this.batch!;
     this.batch = undefined;
-    const keys = [...batch.keys()];
-    const args: Array<string | number> = [keys.length, ...keys];
-    for (const entry of batch.values()) args.push(entry.waiting.length, entry.seconds);
-    (this.redis as Redis & { sprocketIncrMany(...args: Array<string | number>): Promise<number[]> }).sprocketIncrMany(...args).then(
-      (out) => {
-        keys.forEach((key, i) => {
-          const { waiting } = batch.get(key)!;
-          const [count, ttl] = [out[2 * i]!, out[2 * i + 1]!];
-          waiting.forEach((w, k) => w.resolve({ count: count - waiting.length + k + 1, msBeforeNext: ttl }));
-        });
-      },
-      (error: unknown) => {
-        for (const { waiting } of batch.values()) for (const w of waiting) w.reject(error);
-      },
-    );
+    const keys = new Map<string, number>();
+    const args: Array<string | number> = [];
+    for (const { links } of batch) {
+      args.push(links.length);
+      for (const [spec, key] of links) {
+        const redisKey = `${this.prefix}:rl:${spec.name}:${key}`;
+        let index = keys.get(redisKey);
+        if (index === undefined) keys.set(redisKey, (index = keys.size + 1));
+        args.push(index, Math.floor(spec.durationMs / 1000), spec.points);
+      }
+    }
+    (this.redis as Redis & { sprocketIncrChains(...args: Array<string | number>): Promise<number[]> })
+      .sprocketIncrChains(keys.size, ...keys.keys(), ...args)
+      .then(
+        (out) => {
+          let i = 0;
+          for (const call of batch) {
+            const reached = out[i++]!;
+            const counts: WindowCount[] = [];
+            for (let j = 0; j < reached; j++, i += 2) counts.push({ count: out[i]!, msBeforeNext: out[i + 1]! });
+            call.resolve(counts);
+          }
+        },
+        (error: unknown) => {
+          for (const call of batch) call.reject(error);
+        },
+      );
   };
 
   async peek(spec: WindowSpec, key: WindowKey): Promise<WindowCount | undefined> {
