@@ -20,11 +20,6 @@ export interface WindowCount {
  */
 export interface WindowCounters {
   hit(spec: WindowSpec, key: WindowKey, now: number): WindowCount | Promise<WindowCount>;
-  /**
-   * Counts one call against windows in turn, stopping after the first one it takes over its points (a call refused by
-   * its app's 10-second window does not use the account's daily budget): the counts of the windows it reached.
-   */
-  hitChain(links: readonly WindowLink[], now: number): WindowCount[] | Promise<WindowCount[]>;
   peek(spec: WindowSpec, key: WindowKey, now: number): WindowCount | undefined | Promise<WindowCount | undefined>;
   /** Gives back one call taken by `hit` in the same window (a reservation that turned out not to count). */
   refund(spec: WindowSpec, key: WindowKey, now: number): void | Promise<void>;
@@ -63,16 +58,6 @@ export class LocalWindowCounters implements WindowCounters {
     return { count: w.count, msBeforeNext: w.endsAt - now };
   }
 
-  hitChain(links: readonly WindowLink[], now: number): WindowCount[] {
-    const out: WindowCount[] = [];
-    for (const [spec, key] of links) {
-      const w = this.hit(spec, key, now);
-      out.push(w);
-      if (w.count > spec.points) break;
-    }
-    return out;
-  }
-
   peek(spec: WindowSpec, key: WindowKey, now: number): WindowCount | undefined {
     const w = this.windows.get(spec.name)?.get(key);
     return w && w.endsAt > now ? { count: w.count, msBeforeNext: w.endsAt - now } : undefined;
@@ -107,7 +92,7 @@ while a <= #ARGV do
     local key = KEYS[tonumber(ARGV[first + 3 * j])]
     local seconds = ARGV[first + 3 * j + 1]
     redis.call('set', key, 0, 'EX', seconds, 'NX')
-    local count = redis.call('incr', key)
+    local count = redis.call('incrby', key, 1)
     local ttl = redis.call('pttl', key)
     if ttl == -1 then
       redis.call('expire', key, seconds)
@@ -155,6 +140,8 @@ export class RedisWindowCounters implements WindowCounters {
   }
 
   /**
+   * Counts one call against windows in turn, stopping after the first one it takes over its points (a call refused by
+   * its app's 10-second window does not use the account's daily budget): the counts of the windows it reached.
    * The calls of one turn of the event loop go to Redis together, as one script call that counts each in the order it
    * came, as if each had gone alone. On PostgreSQL + Redis, a CRM call's two windows were two round trips through
    * rate-limiter-flexible (a promise chain and a result object each), most of the Redis work per request (issue #24);
