@@ -8,6 +8,7 @@ import { refuseLocalLockfileEntries, refuseLocalManifestSpecs } from "./local-de
 import { isLockOutOfStep, isNotOnRegistry, npmFailure, withoutServerPaths, type NpmFailure } from "./npm-output";
 import { hasDependencies, readPackageJson, type PackageManifest } from "./package-manifest";
 import { NPM_FLAGS, runNpm } from "./run-npm";
+import { placeFromStore, planFromStore, storeInstalledTree } from "./package-store";
 import { findWorkspaces, type Workspace } from "./workspaces";
 import { pinnedManifest, yarnLockPins, type YarnPins } from "./yarn-lock";
 
@@ -97,7 +98,16 @@ export async function installDependencies(options: InstallDependenciesOptions): 
   }
   let install = inFlight.get(finalDir);
   if (!install) {
-    install = installInto({ options, manifest, lockfile: lockfile && lockfileName, workspaces, yarn, folder, finalDir });
+    install = installInto({
+      options,
+      manifest,
+      lockfile: lockfile && lockfileName,
+      lockfileBytes: lockfile,
+      workspaces,
+      yarn,
+      folder,
+      finalDir,
+    });
     inFlight.set(finalDir, install);
     install.finally(() => inFlight.delete(finalDir)).catch(() => undefined);
   }
@@ -109,6 +119,7 @@ interface InstallJob {
   manifest: PackageManifest;
   /** The npm lock file's name when there is one. */
   lockfile: string | null;
+  lockfileBytes: Buffer | null;
   workspaces: Workspace[];
   yarn: YarnPins | null;
   folder: string;
@@ -130,6 +141,7 @@ async function installInto(job: InstallJob): Promise<InstallNote[]> {
       JSON.stringify(pinned ? pinnedManifest(job.manifest, job.yarn!.pins) : job.manifest, null, 2),
     );
     if (job.lockfile) await copyFile(options.lockfilePath!, join(staging, job.lockfile));
+    if (await fromStore(job, staging)) return await finish(job, staging, []);
     // npm links each workspace from node_modules and installs its dependencies: it needs their package.json files.
     for (const workspace of job.workspaces) {
       await mkdir(join(staging, workspace.folder), { recursive: true });
@@ -183,21 +195,49 @@ async function installInto(job: InstallJob): Promise<InstallNote[]> {
         throw installFailed(command, job.folder, ran.failed, failure, withoutServerPaths(ran.output, serverPaths));
       }
     }
-    await writeFile(join(staging, NOTES_FILE), JSON.stringify({ notes }));
     // The build identity installed it; the server owns it from now on, so no later build can change a cached tree.
     if (runAs) await chownTree(staging, process.getuid?.() ?? 0, process.getgid?.() ?? 0);
-    // Public npm packages: readable by the build identity that bundles them (mkdtemp made the folder 0700).
-    await chmod(staging, 0o755);
-    await rename(staging, job.finalDir).catch(async (error: NodeJS.ErrnoException) => {
-      // Another process finished the same key first; its copy is as good as ours.
-      if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
-      await rm(staging, { recursive: true, force: true });
-    });
-    return notes;
+    // Later builds with a new lock file over the same packages take them from the store instead of running npm.
+    await storeInstalledTree(options.cacheDir, staging).catch((error: Error) =>
+      options.log?.(`The shared package store could not keep this install's packages: ${error.message}`),
+    );
+    return await finish(job, staging, notes);
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
+}
+
+/**
+ * A lock file whose packages are all in the shared store is installed from it, without npm or the registry; anything
+ * else (a package missing, no lock file, workspaces, a yarn.lock) goes to npm, with a build log line saying why.
+ */
+async function fromStore(job: InstallJob, staging: string): Promise<boolean> {
+  const { options } = job;
+  if (job.lockfileBytes === null || job.workspaces.length > 0 || job.yarn !== null) return false;
+  const plan = await planFromStore(options.cacheDir, job.lockfileBytes, job.manifest as Record<string, unknown>);
+  if (!plan.ok) {
+    options.log?.(`Not installing from the shared package store: ${plan.reason}. npm installs from the registry.`);
+    return false;
+  }
+  await placeFromStore(staging, plan.placements);
+  options.log?.(
+    `Installed ${plan.placements.length} packages from the shared package store (lock file ${job.lockfile}), without the registry.`,
+  );
+  return true;
+}
+
+/** Moves a finished install into the cache under its key, with the notes a cache hit repeats. */
+async function finish(job: InstallJob, staging: string, notes: InstallNote[]): Promise<InstallNote[]> {
+  await writeFile(join(staging, NOTES_FILE), JSON.stringify({ notes }));
+  // Public npm packages: readable by the build identity that bundles them (mkdtemp made the folder 0700).
+  await chmod(staging, 0o755);
+  await rename(staging, job.finalDir).catch(async (error: NodeJS.ErrnoException) => {
+    // Another process finished the same key first; its copy is as good as ours.
+    if (error.code !== "ENOTEMPTY" && error.code !== "EEXIST") throw error;
+    await rm(staging, { recursive: true, force: true });
+  });
+  return notes;
 }
 
 /**

@@ -64,17 +64,55 @@ describe("installDependencies", () => {
     expect((await readdir(cacheDir)).filter((name) => name.startsWith(".installing-"))).toEqual([]);
   }, 120_000);
 
-  it("uses npm ci with a lockfile, under a key of its own", async () => {
+  it("installs a new lock file from the shared package store, without npm, under a key of its own", async () => {
     const plain = await project("plain", { name: "fns", dependencies: { "is-number": "7.0.0" } });
     const withoutLock = await installDependencies({ ...plain, cacheDir });
     const lockfile = await readFile(join(cacheDir, withoutLock.cacheKey, "package-lock.json"), "utf8");
-    const locked = await project("locked", { name: "fns", dependencies: { "is-number": "7.0.0" } }, lockfile);
-    const installed = await installDependencies({ ...locked, cacheDir });
+    // The package.json the lock file was made from (an earlier test's, with a dev dependency, may have made it).
+    const { dependencies, devDependencies } = JSON.parse(lockfile).packages[""];
+    const locked = await project("locked", { name: "fns", dependencies, devDependencies }, lockfile);
+    const log: string[] = [];
+    // npm cannot start here: the tree comes from the packages the first install left in the store.
+    const installed = await installDependencies({ ...locked, cacheDir, npmCommand: NO_NPM, log: (m) => log.push(m) });
     expect(installed.cacheKey).not.toBe(withoutLock.cacheKey);
     expect(installed.cached).toBe(false);
+    expect(log).toEqual(["Installed 1 packages from the shared package store (lock file package-lock.json), without the registry."]);
     expect(JSON.parse(await readFile(join(installed.nodeModulesDir!, "is-number/package.json"), "utf8")).version).toBe("7.0.0");
+    expect(await readdir(join(installed.nodeModulesDir!, "is-number"))).toEqual(
+      await readdir(join(withoutLock.nodeModulesDir!, "is-number")),
+    );
     expect(await installDependencies({ ...locked, cacheDir, npmCommand: NO_NPM })).toEqual({ ...installed, cached: true });
   }, 120_000);
+
+  it("goes to npm and the registry, saying so in the build log, when the store lacks a package of the lock file", async () => {
+    const lockfile = {
+      name: "fns",
+      lockfileVersion: 3,
+      requires: true,
+      packages: {
+        "": { name: "fns", dependencies: { "is-odd": "3.0.1" } },
+        "node_modules/is-odd": {
+          version: "3.0.1",
+          resolved: "https://registry.npmjs.org/is-odd/-/is-odd-3.0.1.tgz",
+          integrity: "sha512-CQpnWPrDwmP1+SMHXZhtLtJv90yiyVfluGsX5iNCVkrhQtU3TQHsUWPG9wkdk9Lgd5yNpAg9jQEo90CBaXgWMA==",
+          dependencies: { "is-number": "^6.0.0" },
+        },
+        "node_modules/is-odd/node_modules/is-number": {
+          version: "6.0.0",
+          resolved: "https://registry.npmjs.org/is-number/-/is-number-6.0.0.tgz",
+          integrity: "sha512-Wu1VHeILBK8KAWJUAiSZQX94GmOE45Rg6/538fKwiloUu21KncEkYGPqob2oSZ5mUT73vLGrHQjKw3KMPwfDzg==",
+        },
+      },
+    };
+    const spec = await project("store-miss", { name: "fns", dependencies: { "is-odd": "3.0.1" } }, JSON.stringify(lockfile));
+    const log: string[] = [];
+    const error = await installDependencies({ ...spec, cacheDir, npmCommand: NO_NPM, log: (m) => log.push(m) }).catch((e: unknown) => e);
+    expect(log[0]).toBe(
+      "Not installing from the shared package store: 2 of 2 packages are not in it (is-odd@3.0.1, is-number@6.0.0). npm installs from the registry.",
+    );
+    expect(log[1]).toMatch(/^Running npm ci /);
+    expect((error as BuildError).message).toMatch(/^npm ci could not start/);
+  });
 
   it("treats a lockfile path that does not exist as no lockfile", async () => {
     const spec = await project("nolock", { dependencies: { "is-number": "7.0.0" } });

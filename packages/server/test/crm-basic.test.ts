@@ -53,6 +53,20 @@ describe("basic API through the official SDK", () => {
     expect(archived.archivedAt).toBeInstanceOf(Date);
   });
 
+  it("writes a get's body as JSON.stringify would, whatever the values hold (the get has a serializer of its own)", async () => {
+    // Quotes, backslashes, control characters, non-ASCII, U+2028 and a lone surrogate: each has its own escape rule.
+    const tricky = 'say "hi" \\ back\n\ttab \u0001 é 😀 \u2028 \ud800 end';
+    const created = await rawCall(server, token, "POST", "/crm/v3/objects/contacts", {
+      properties: { email: "tricky@example.com", firstname: tricky, lastname: "" },
+    });
+    const res = await fetch(`${server.url}/crm/v3/objects/contacts/${created.body!.id}?properties=firstname,lastname,email,unknown`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const text = await res.text();
+    expect(text).toBe(JSON.stringify(JSON.parse(text)));
+    expect(JSON.parse(text).properties).toMatchObject({ firstname: tricky, lastname: null, email: "tricky@example.com" });
+  });
+
   it("refuses a duplicate email with 409 CONFLICT naming the existing id", async () => {
     const first = await client.crm.contacts.basicApi.create({ properties: { email: "dup@example.com" }, associations: [] });
     const err = await apiError(client.crm.contacts.basicApi.create({ properties: { email: "DUP@example.com" }, associations: [] }));

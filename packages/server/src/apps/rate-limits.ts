@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
 import { DomainError } from "../errors/domain-error";
 import { after, type MaybePromise } from "../util/maybe-async";
-import { LocalWindowCounters, RedisWindowCounters, type WindowCount, type WindowCounters, type WindowSpec } from "./window-counters";
+import { LocalWindowCounters, RedisWindowCounters, type WindowCount, type WindowSpec } from "./window-counters";
 
 export interface AccountLimits {
   tenSecondly: number;
@@ -49,7 +49,7 @@ export function limitPlan(l: AccountLimits): LimitPlan {
  * search at N requests a second per account. Counted in memory on one node, in Redis across nodes.
  */
 export class ApiLimits {
-  private readonly counters: WindowCounters;
+  private readonly counters: LocalWindowCounters | RedisWindowCounters;
   /** The UTC date, worked out once a day rather than on every call. */
   private today = { from: 0, to: 0, date: "" };
 
@@ -75,22 +75,38 @@ export class ApiLimits {
         };
       });
     }
-    return after(this.counters.hit(plan.interval, appId, now), (interval) => {
+    const dayKey = this.dayKey(accountId, now);
+    // In memory the two windows are counted one after the other, without the chain's arrays: the embedded gate is on
+    // every CRM call's budget (bench/auth). Through Redis they are one chain, one round trip.
+    if (this.counters instanceof LocalWindowCounters) {
+      const interval = this.counters.hit(plan.interval, appId, now);
       this.check(plan.interval, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return after(this.counters.hit(plan.daily, this.dayKey(accountId, now), now), (day) => {
-        this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
-        const remaining = plan.interval.points - interval.count;
-        return {
-          "x-hubspot-ratelimit-daily": fixed.daily,
-          "x-hubspot-ratelimit-daily-remaining": String(plan.daily.points - day.count),
-          "x-hubspot-ratelimit-interval-milliseconds": "10000",
-          "x-hubspot-ratelimit-max": fixed.max,
-          "x-hubspot-ratelimit-remaining": String(remaining),
-          "x-hubspot-ratelimit-secondly": fixed.secondly,
-          "x-hubspot-ratelimit-secondly-remaining": remaining < plan.secondly ? String(remaining) : fixed.secondly,
-        };
-      });
+      return this.standardHeaders(plan, appId, accountId, interval, this.counters.hit(plan.daily, dayKey, now), now);
+    }
+    const links = [
+      [plan.interval, appId],
+      [plan.daily, dayKey],
+    ] as const;
+    return this.counters.hitChain(links).then(([interval, day]) => {
+      this.check(plan.interval, interval!, "TEN_SECONDLY_ROLLING", appId, accountId);
+      return this.standardHeaders(plan, appId, accountId, interval!, day!, now);
     });
+  }
+
+  /** Checks the day's count and writes HubSpot's seven rate-limit headers for a call its 10-second window admitted. */
+  private standardHeaders(plan: LimitPlan, appId: number, accountId: number, interval: WindowCount, day: WindowCount, now: number) {
+    this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
+    const fixed = plan.fixedHeaders;
+    const remaining = plan.interval.points - interval.count;
+    return {
+      "x-hubspot-ratelimit-daily": fixed.daily,
+      "x-hubspot-ratelimit-daily-remaining": String(plan.daily.points - day.count),
+      "x-hubspot-ratelimit-interval-milliseconds": "10000",
+      "x-hubspot-ratelimit-max": fixed.max,
+      "x-hubspot-ratelimit-remaining": String(remaining),
+      "x-hubspot-ratelimit-secondly": fixed.secondly,
+      "x-hubspot-ratelimit-secondly-remaining": remaining < plan.secondly ? String(remaining) : fixed.secondly,
+    };
   }
 
   /** Counts one CRM call made with a console session; throws HubSpot's 429 over the user's limit. */

@@ -5,7 +5,7 @@ import { absentAs, parseBody } from "../util/parse-body";
 import type { Access, ObjectType } from "./object-types";
 import { after, type MaybePromise } from "../util/maybe-async";
 import { objectNotFound } from "./object-store";
-import { objectView } from "./object-view";
+import { objectView, viewJson } from "./object-view";
 import { listObjects, readObject, type ViewOptions } from "./object-reads";
 import { decodeAfter, encodeAfter, nextPaging } from "./paging-cursor";
 import { boolParam, intParam, listParam, stringParam, type Query } from "./query-params";
@@ -73,7 +73,7 @@ export function registerCrud(app: FastifyInstance, p: Platform, base: string, ty
     const by = { idProperty: stringParam(q, "idProperty"), archived: boolParam(q, "archived") };
     const { accountId } = callerOf(request);
     return after(typeOf(request, "read"), (t) =>
-      after(readObject(p, accountId, t, request.params.id, by, viewOptions(q)), (view) => void json(reply, 200, view)),
+      after(readObject(p, accountId, t, request.params.id, by, viewOptions(q)), (view) => void json(reply, 200, viewJson(view))),
     );
   });
 

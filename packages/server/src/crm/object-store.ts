@@ -5,6 +5,7 @@ import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
 import { readNow } from "../store/sqlite-now";
+import { readPrepared } from "../store/pg-prepared";
 import type { MaybePromise } from "../util/maybe-async";
 
 type Db = Kysely<Database>;
@@ -101,12 +102,14 @@ export async function getObjects(
   return out;
 }
 
-/** One record, read at once when the store allows it (see store/sqlite-now.ts). */
+/** One record, read at once when the store allows it (see store/sqlite-now.ts), else by a named statement on PostgreSQL. */
 export function getObject(db: Db, accountId: number, t: ObjectType, id: number, archived: boolean): MaybePromise<StoredObject | undefined> {
   const query = readOneQuery(db);
   const parameters = [accountId, t.id, archived ? 1 : 0, id];
   const now = readNow(db, query.sql, parameters);
   if (now) return now[0] ? decodeRow(rowOf(now[0])) : undefined;
+  const prepared = readPrepared(db, "sprocket_crm_read_one", query.sql, parameters);
+  if (prepared) return prepared.then((rows) => (rows[0] ? decodeRow(rowOf(rows[0])) : undefined));
   return db.executeQuery<Row>({ ...query, parameters }).then((r) => (r.rows[0] ? decodeRow(r.rows[0]) : undefined));
 }
 

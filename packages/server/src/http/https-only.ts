@@ -19,6 +19,8 @@ const PLAIN_HTTP_PATHS = new Set(["/healthz", "/readyz", "/localdevauth/v1/auth/
  * `hs` CLI speaks HTTPS only. `httpsPort` is read per request: the listener's port is known only once it listens.
  */
 export function registerHttpsPolicy(app: FastifyInstance, p: Platform, httpsPort: () => number | undefined): void {
+  // Without an HTTPS listener the hook would only ever call done(): 3 µs of every CRM call's budget (issue #24).
+  if (p.config.httpsPort === undefined) return;
   app.addHook("onRequest", (request, reply, done) => {
     if (request.protocol === "https") {
       reply.header("strict-transport-security", HSTS);

@@ -5,6 +5,7 @@ import pg from "pg";
 import { Kysely, PostgresDialect } from "kysely";
 import { registerReader, sqliteDialect } from "./sqlite-now";
 import { withStatementCache } from "./statement-cache";
+import { registerPool } from "./pg-prepared";
 import type { Database } from "./schema";
 
 export type Engine = "sqlite" | "postgres";
@@ -46,6 +47,7 @@ export function openPostgres(url: string, poolSize = 10): Store {
   // use; without a listener its error would be thrown from the pool and kill the node.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  registerPool(db, pool);
   return { db, engine: "postgres", file: undefined, close: () => db.destroy() };
 }
 
