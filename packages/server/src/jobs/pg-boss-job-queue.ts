@@ -54,6 +54,9 @@ export class PgBossJobQueue implements JobQueue {
       supervise: true,
       // Cron schedules (`schedule`): pg-boss's timekeeper queues each tick's job once for all nodes.
       schedule: true,
+      ...(opts.cronCheckSeconds
+        ? { cronMonitorIntervalSeconds: opts.cronCheckSeconds, cronWorkerIntervalSeconds: opts.cronCheckSeconds }
+        : {}),
       // Expiry is how a dead node's job comes back, so maintenance runs about once a lease (one node at a time).
       maintenanceIntervalSeconds: Math.min(this.leaseSec, 60),
     });

@@ -11,6 +11,11 @@ export interface SqlJobQueueOptions {
   /** How long a claim lasts without a heartbeat; a worker that dies is replaced after this. */
   leaseMs: number;
   pollMs: number;
+  /**
+   * pg-boss only: how often its timekeeper looks for due cron schedules (its default, 30 s, unless given). The job
+   * table serves schedules on its own poll; the schedule test asks pg-boss for 1 s so it waits seconds, not a minute.
+   */
+  cronCheckSeconds?: number;
   log: { error(obj: object, msg: string): void; warn(obj: object, msg: string): void };
 }
 
