@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Platform } from "../platform";
 import { invalid, notFound } from "../errors/domain-error";
 import { absentAs, parseBody } from "../util/parse-body";
-import { resolveObjectType, type ObjectType } from "./object-types";
+import type { ObjectType } from "./object-types";
 import { parseObjectId } from "./object-store";
 import { associate, associatedPage, defaultSpec, dissociate, labelsBetween, requireLive } from "./associations";
 import { typesBetween } from "./association-types";
@@ -13,7 +13,8 @@ import { batchResponse, standardError } from "./batch-response";
 import { decodeAfter, encodeAfter, nextPaging } from "./paging-cursor";
 import { intParam, stringParam } from "./query-params";
 import { associationSpecInput, checkBatchSize, inTransaction } from "./object-writes";
-import { baseUrlOf, callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
+import { baseUrlOf, callerOf, json, noContent, queryOf, routeConfig, type RouteConfig } from "./route-kit";
+import type { TypeOf } from "./object-routes";
 import { labelInput } from "./property-definitions";
 import { associationChanges } from "./crm-events";
 
@@ -26,17 +27,32 @@ function idOf(t: ObjectType, raw: string): number {
   return id;
 }
 
-/** v4 associations starting at one object type, under one of its path names. */
+/** v4 associations starting at one standard object type, under one of its path names. */
 export function registerAssociationRoutes(app: FastifyInstance, p: Platform, from: ObjectType, alias: string): void {
-  const read = routeConfig(from.readScopes);
-  const write = routeConfig(from.writeScopes);
+  registerAssociations(app, p, alias, () => from, routeConfig(from.readScopes), routeConfig(from.writeScopes));
+}
+
+/**
+ * v4 associations starting at the type `segment` names: a standard type's alias, or `:objectType` for custom types
+ * (which `fromOf` looks up in the caller's account, checking its scopes). The far end may be any type of the account.
+ */
+export function registerAssociations(
+  app: FastifyInstance,
+  p: Platform,
+  segment: string,
+  fromOf: TypeOf,
+  read: RouteConfig,
+  write: RouteConfig,
+): void {
+  const alias = segment;
   const objectBase = `/crm/v4/objects/${alias}/:objectId/associations`;
   const db = p.store.db;
   type PairParams = { objectId: string; toObjectType: string; toObjectId: string };
 
   app.put<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const specs = parseBody(z.array(associationSpecInput).min(1), absentAs(request.body, []), "AssociationSpec[]");
     const fromId = idOf(from, request.params.objectId);
     const toId = idOf(to, request.params.toObjectId);
@@ -58,7 +74,8 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
 
   app.delete<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const fromId = idOf(from, request.params.objectId);
     const toId = idOf(to, request.params.toObjectId);
     await inTransaction(p, (trx) => dissociate(trx, accountId, from, to, [{ fromId, toId }]));
@@ -72,10 +89,12 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
     async (request, reply) => {
       const startedAt = Date.now();
       const { accountId, source } = callerOf(request);
-      const to = resolveObjectType(request.params.toObjectType);
+      const from = await fromOf(request, "write");
+      const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
       const fromId = idOf(from, request.params.objectId);
       const toId = idOf(to, request.params.toObjectId);
-      const spec = defaultSpec(from, to);
+      const spec = await defaultSpec(db, accountId, from, to);
+      const inverse = await defaultSpec(db, accountId, to, from);
       await inTransaction(p, async (trx) => {
         await requireLive(trx, accountId, from, [fromId]);
         await requireLive(trx, accountId, to, [toId]);
@@ -84,7 +103,7 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
       p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], false, p.clock.now(), source));
       const results = [
         { from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: spec },
-        { from: { id: String(toId) }, to: { id: String(fromId) }, associationSpec: defaultSpec(to, from) },
+        { from: { id: String(toId) }, to: { id: String(fromId) }, associationSpec: inverse },
       ];
       return json(reply, 200, batchResponse(results, [], startedAt, 200).body);
     },
@@ -92,7 +111,8 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
 
   app.get<{ Params: { objectId: string; toObjectType: string } }>(`${objectBase}/:toObjectType`, read, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "read");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const fromId = idOf(from, request.params.objectId);
     await requireLive(db, accountId, from, [fromId]);
     const q = queryOf(request);
@@ -106,20 +126,26 @@ export function registerAssociationRoutes(app: FastifyInstance, p: Platform, fro
     });
   });
 
-  registerBatchAssociationRoutes(app, p, from, alias);
-  registerLabelRoutes(app, p, from, alias);
+  registerBatchAssociationRoutes(app, p, alias, fromOf, read, write);
+  registerLabelRoutes(app, p, alias, fromOf, read, write);
 }
 
-function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from: ObjectType, alias: string): void {
-  const read = routeConfig(from.readScopes);
-  const write = routeConfig(from.writeScopes);
+function registerBatchAssociationRoutes(
+  app: FastifyInstance,
+  p: Platform,
+  alias: string,
+  fromOf: TypeOf,
+  read: RouteConfig,
+  write: RouteConfig,
+): void {
   const base = `/crm/v4/associations/${alias}/:toObjectType/batch`;
   type Params = { toObjectType: string };
 
   app.post<{ Params: Params }>(`${base}/create`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(
       z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) }),
       absentAs(request.body, {}),
@@ -166,14 +192,15 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
   app.post<{ Params: Params }>(`${base}/associate/default`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(
       z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) }),
       absentAs(request.body, {}),
       "BatchInputPublicDefaultAssociationMultiPost",
     );
     checkBatchSize(inputs.length);
-    const spec = defaultSpec(from, to);
+    const spec = await defaultSpec(p.store.db, accountId, from, to);
     const { results, errors } = await inTransaction(p, async (trx) => {
       const pairs = inputs.map((i) => ({ fromId: parseObjectId(i.from.id), toId: parseObjectId(i.to.id), specs: [spec] }));
       const { live, errors } = await splitLive(trx, accountId, from, to, pairs);
@@ -205,7 +232,8 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
   app.post<{ Params: Params }>(`${base}/read`, read, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "read");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(
       z.object({ inputs: z.array(z.object({ id: idInput, after: z.string().optional() })) }),
       absentAs(request.body, {}),
@@ -223,7 +251,8 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
   const archiveInput = z.object({ inputs: z.array(z.object({ from: objectId, to: z.array(objectId) })) });
   app.post<{ Params: Params }>(`${base}/archive`, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(archiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiArchive");
     checkBatchSize(inputs.length);
     const pairs = inputs
@@ -239,7 +268,8 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
   });
   app.post<{ Params: Params }>(`${base}/labels/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(labelsArchiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiPost");
     checkBatchSize(inputs.length);
     await inTransaction(p, async (trx) => {
@@ -254,9 +284,14 @@ function registerBatchAssociationRoutes(app: FastifyInstance, p: Platform, from:
 }
 
 /** USER_DEFINED association labels between two object types. */
-function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType, alias: string): void {
-  const read = routeConfig(from.readScopes);
-  const write = routeConfig(from.writeScopes);
+function registerLabelRoutes(
+  app: FastifyInstance,
+  p: Platform,
+  alias: string,
+  fromOf: TypeOf,
+  read: RouteConfig,
+  write: RouteConfig,
+): void {
   const base = `/crm/v4/associations/${alias}/:toObjectType/labels`;
   type Params = { toObjectType: string };
   const specView = (d: { category: string; typeId: number; label: string | null }) => ({
@@ -267,13 +302,15 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
 
   app.get<{ Params: Params }>(base, read, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "read");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     return json(reply, 200, { results: (await typesBetween(p.store.db, accountId, from.id, to.id)).map(specView) });
   });
 
   app.post<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const input = parseBody(
       z.object({
         label: labelInput,
@@ -289,7 +326,8 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
 
   app.put<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const input = parseBody(
       z.object({ associationTypeId: z.number().int(), label: labelInput, inverseLabel: labelInput.optional() }),
       absentAs(request.body, {}),
@@ -301,7 +339,8 @@ function registerLabelRoutes(app: FastifyInstance, p: Platform, from: ObjectType
 
   app.delete<{ Params: Params & { associationTypeId: string } }>(`${base}/:associationTypeId`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const to = resolveObjectType(request.params.toObjectType);
+    const from = await fromOf(request, "write");
+    const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const typeId = Number(request.params.associationTypeId);
     if (!Number.isInteger(typeId)) throw invalid(`associationTypeId must be an integer (got ${request.params.associationTypeId}).`);
     await deleteAssociationLabel(p, accountId, from, to, typeId);
