@@ -3,7 +3,8 @@ import type { ReactNode } from "react";
 import { AppShell, Button, Group, NavLink, ScrollArea, Select, Text } from "@mantine/core";
 import { Link, useLocation } from "wouter";
 import { AppHomeNav } from "./apps/app-home-nav";
-import { crmObjectTypes } from "./crm/object-types";
+import type { CrmObjectType } from "./crm/object-types";
+import { useCrmObjectTypes } from "./crm/use-object-types";
 import { paths, pathInAccount } from "./paths";
 import { isSuperAdmin, useSession, useSessionActions } from "./session";
 
@@ -14,11 +15,11 @@ interface NavItem {
   match: string;
 }
 
-function navSections(accountId: number, superAdmin: boolean): { label: string; items: NavItem[] }[] {
+function navSections(accountId: number, superAdmin: boolean, crmTypes: CrmObjectType[]): { label: string; items: NavItem[] }[] {
   return [
     {
       label: "CRM",
-      items: crmObjectTypes.map((type) => ({
+      items: crmTypes.map((type) => ({
         label: type.plural,
         href: paths.crmIndex(accountId, type.objectTypeId),
         match: `/contacts/${accountId}/(objects|record)/${type.objectTypeId}(/|$)`,
@@ -79,7 +80,8 @@ export function Shell({ children }: { children: ReactNode }) {
   const session = useSession();
   const { signOut } = useSessionActions();
   const [location, navigate] = useLocation();
-  const sections = navSections(session.accountId, isSuperAdmin(session));
+  const { types } = useCrmObjectTypes();
+  const sections = navSections(session.accountId, isSuperAdmin(session), types);
   return (
     <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="lg">
       <AppShell.Header px="md">

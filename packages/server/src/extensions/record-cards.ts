@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import { resolveObjectType } from "@sprocket/project-format";
+import type { Platform } from "../platform";
+import { DomainError } from "../errors/domain-error";
 import type { Database } from "../store/schema";
 import type { DeployedCard, DeployedExtension } from "../apps/provision";
 import type { AppComponentsTable } from "../apps/tables";
@@ -37,15 +38,28 @@ export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: r
     .where("app_components.kind", "in", kinds)
     .orderBy("private_apps.name");
 
-/** The live cards of the account's apps that belong on a record of this object type (by name, singular or id). */
-export async function recordCards(db: Kysely<Database>, accountId: number, objectType: string): Promise<RecordCard[]> {
-  const wanted = resolveObjectType(objectType)?.name ?? objectType;
-  const rows = await liveComponents(db, accountId, ["card"]).execute();
+/**
+ * The live cards of the account's apps that belong on a record of this object type. Both sides may name a type any way
+ * HubSpot does (name, singular, type id; a custom object as p_<name>, p<portal>_<name> or 2-<n>): they meet on the
+ * type id the account's registry gives them. A card on a custom object this account lacks shows nowhere.
+ */
+export async function recordCards(p: Platform, accountId: number, objectType: string): Promise<RecordCard[]> {
+  const typeId = (name: string) =>
+    Promise.resolve(p.crm.types.resolve(accountId, name)).then(
+      (t) => t,
+      (error: unknown) => {
+        if (error instanceof DomainError) return undefined;
+        throw error;
+      },
+    );
+  const wanted = (await typeId(objectType))?.id;
+  if (wanted === undefined) return [];
+  const rows = await liveComponents(p.store.db, accountId, ["card"]).execute();
   const cards: RecordCard[] = [];
   for (const row of rows) {
     const card = JSON.parse(row.config) as DeployedCard;
-    const types = card.objectTypes.map((t) => resolveObjectType(t)?.name ?? t);
-    if (!types.includes(wanted)) continue;
+    const types = await Promise.all(card.objectTypes.map(typeId));
+    if (!types.some((t) => t?.id === wanted)) continue;
     cards.push({
       appId: row.app_id,
       appName: row.app_name,
@@ -54,7 +68,7 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
       cardUid: card.uid,
       title: card.title,
       location: card.location,
-      objectTypes: types,
+      objectTypes: card.objectTypes.map((name, i) => types[i]?.name ?? name),
       bundleUrl: bundleUrl(row.app_id, row.build_id, card.uid),
     });
   }

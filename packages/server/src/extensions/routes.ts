@@ -31,7 +31,7 @@ export const extensionRoutes =
         const type = request.query.objectTypeId ?? request.query.objectType;
         if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
         const { accountId, userId } = request.user!;
-        const [results, viewer] = await Promise.all([recordCards(p.store.db, accountId, type), cardViewer(p.store.db, accountId, userId)]);
+        const [results, viewer] = await Promise.all([recordCards(p, accountId, type), cardViewer(p.store.db, accountId, userId)]);
         return { results, ...viewer };
       },
     );

@@ -6,7 +6,8 @@ import { ErrorNotice } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { crmApi } from "./crm-api";
-import { crmObjectTypes, type CrmObjectType } from "./object-types";
+import { canAssociate, type CrmObjectType } from "./object-types";
+import { useCrmObjectTypes } from "./use-object-types";
 
 const SHOWN = 10;
 
@@ -52,14 +53,15 @@ function AssociatedType({ from, id, to }: { from: CrmObjectType; id: string; to:
 }
 
 export function AssociationsPanel({ type, id }: { type: CrmObjectType; id: string }) {
+  const { types } = useCrmObjectTypes();
   return (
     <Paper withBorder p="md" component="section" aria-labelledby="associations-title">
       <Title order={2} size="h4" id="associations-title" mb="sm">
         Associations
       </Title>
       <Stack gap="md">
-        {crmObjectTypes
-          .filter((other) => other.objectTypeId !== type.objectTypeId)
+        {types
+          .filter((other) => canAssociate(type, other))
           .map((other) => (
             <AssociatedType key={other.name} from={type} id={id} to={other} />
           ))}

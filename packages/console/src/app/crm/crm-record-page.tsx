@@ -14,7 +14,8 @@ import { DeleteRecordButton } from "./delete-record";
 import { useLiveCardBuilds } from "./live-card-builds";
 import type { RecordPageActions } from "./record-cards";
 import { recordCardsQuery } from "./record-cards-query";
-import { objectTypeById, type CrmObjectType } from "./object-types";
+import type { CrmObjectType } from "./object-types";
+import { useObjectType } from "./use-object-types";
 import { PropertyPanel } from "./property-panel";
 
 // The extension host (its worker protocol and component set) loads only where cards are shown.
@@ -22,7 +23,9 @@ const loadRecordCards = () => import("./record-cards");
 const RecordCards = lazy(loadRecordCards);
 
 export default function CrmRecordPage({ params }: { params: { objectTypeId: string; objectId: string } }) {
-  const type = objectTypeById(params.objectTypeId);
+  const { type, pending, error } = useObjectType(params.objectTypeId);
+  if (pending) return <Loading />;
+  if (error) return <ErrorNotice error={error} />;
   if (!type) return <UnknownObjectType objectTypeId={params.objectTypeId} />;
   if (!/^\d+$/.test(params.objectId)) return <RecordNotFound type={type} id={params.objectId} />;
   return <CrmRecord key={`${type.objectTypeId}/${params.objectId}`} type={type} id={params.objectId} />;

@@ -1,9 +1,10 @@
-// The standard CRM objects the console lists, with HubSpot's ids and default columns.
+// The CRM objects the console lists: HubSpot's standard ones, with their ids and default columns, and the account's
+// custom objects, from their schemas.
 
 export interface CrmObjectType {
   objectTypeId: string;
-  /** The path segment of /crm/v3/objects/{name}. */
-  name: "contacts" | "companies" | "deals" | "tickets";
+  /** The path segment of /crm/v3/objects/{name}: "contacts", or a custom object's "p_<name>". */
+  name: string;
   singular: string;
   plural: string;
   /** Columns shown until the user picks others (HubSpot's default properties). */
@@ -12,6 +13,8 @@ export interface CrmObjectType {
   createFields: string[];
   /** How a record is named in titles and association lists. */
   displayName(properties: Record<string, string | null | undefined>): string;
+  /** A custom object's: the types its schema defines associations with (the only ones its records can link to). */
+  associatedTypeIds?: string[];
 }
 
 const named =
@@ -22,7 +25,7 @@ const named =
       .filter(Boolean)
       .join(" ");
 
-export const crmObjectTypes: CrmObjectType[] = [
+export const standardObjectTypes: CrmObjectType[] = [
   {
     objectTypeId: "0-1",
     name: "contacts",
@@ -61,6 +64,40 @@ export const crmObjectTypes: CrmObjectType[] = [
   },
 ];
 
-export function objectTypeById(objectTypeId: string): CrmObjectType | undefined {
-  return crmObjectTypes.find((type) => type.objectTypeId === objectTypeId || type.name === objectTypeId);
+/** A custom object's schema as GET /crm/v3/schemas answers it (the fields the console uses). */
+export interface ObjectSchema {
+  objectTypeId: string;
+  name: string;
+  labels: { singular?: string; plural?: string };
+  primaryDisplayProperty?: string;
+  secondaryDisplayProperties?: string[];
+  requiredProperties: string[];
+  associations: { fromObjectTypeId: string; toObjectTypeId: string }[];
+}
+
+export function customObjectType(schema: ObjectSchema): CrmObjectType {
+  const primary = schema.primaryDisplayProperty ?? "hs_object_id";
+  const secondary = schema.secondaryDisplayProperties ?? [];
+  return {
+    objectTypeId: schema.objectTypeId,
+    name: `p_${schema.name}`,
+    singular: schema.labels.singular ?? schema.name,
+    plural: schema.labels.plural ?? schema.name,
+    defaultColumns: [primary, ...secondary.filter((name) => name !== primary), "createdate"],
+    createFields: [...new Set([primary, ...schema.requiredProperties, ...secondary])],
+    displayName: named(primary),
+    associatedTypeIds: schema.associations.map((a) => a.toObjectTypeId),
+  };
+}
+
+/** Whether records of the two types can be associated: two different standard ones, or a pair a custom schema defines. */
+export function canAssociate(a: CrmObjectType, b: CrmObjectType): boolean {
+  if (!a.associatedTypeIds && !b.associatedTypeIds) return a.objectTypeId !== b.objectTypeId;
+  return !!a.associatedTypeIds?.includes(b.objectTypeId) || !!b.associatedTypeIds?.includes(a.objectTypeId);
+}
+
+/** A type by its id or path name (custom ones also by p_<name>). */
+export function findType(types: readonly CrmObjectType[], objectTypeId: string): CrmObjectType | undefined {
+  const wanted = objectTypeId.toLowerCase();
+  return types.find((type) => type.objectTypeId === wanted || type.name.toLowerCase() === wanted);
 }
