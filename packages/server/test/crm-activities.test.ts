@@ -201,4 +201,76 @@ describe("pipelines", () => {
     const unknown = await rawCall(server, token, "GET", "/crm/v3/pipelines/widgets");
     expect(unknown.status).toBe(400);
   });
+  it("creates, updates, replaces and archives pipelines and stages with HubSpot's checks, and audits each change", async () => {
+    const pipelines = client.crm.pipelines.pipelinesApi;
+    const stages = client.crm.pipelines.pipelineStagesApi;
+    const deal = (label: string, displayOrder: number, probability?: string) => ({
+      label,
+      displayOrder,
+      metadata: probability === undefined ? {} : { probability },
+    });
+    const renewals = await pipelines.create("deals", {
+      label: "Renewals",
+      displayOrder: 1,
+      stages: [deal("Open", 0, "0.5"), deal("Lost", 1, "0.0")],
+    });
+    expect(renewals.id).toMatch(/^\d+$/);
+    expect(renewals.stages.map((st) => [st.label, st.metadata])).toEqual([
+      ["Open", { probability: "0.5", isClosed: "false" }],
+      ["Lost", { probability: "0.0", isClosed: "false" }],
+    ]);
+    expect((await pipelines.getAll("deals")).results.map((x) => x.label)).toEqual(["Sales Pipeline", "Renewals"]);
+    const [open, lost] = renewals.stages;
+
+    // HubSpot's checks: unique pipeline labels, unique stage labels, a probability on every deal stage, a ticket state.
+    expect(
+      (await apiError(pipelines.create("deals", { label: "sales pipeline", displayOrder: 2, stages: [deal("A", 0, "0.1")] }))).code,
+    ).toBe(409);
+    const noProbability = await apiError(pipelines.create("deals", { label: "Other", displayOrder: 2, stages: [deal("A", 0)] }));
+    expect(noProbability.code).toBe(400);
+    expect(noProbability.body.message).toContain("metadata.probability");
+    expect((await apiError(stages.create("deals", renewals.id, deal("open", 3, "0.3")))).code).toBe(400);
+    expect((await apiError(stages.create("tickets", "0", { label: "Escalated", displayOrder: 5, metadata: {} }))).code).toBe(400);
+    const escalated = await stages.create("tickets", "0", { label: "Escalated", displayOrder: 5, metadata: { ticketState: "OPEN" } });
+    expect(escalated.metadata).toEqual({ ticketState: "OPEN", isClosed: "false" });
+    expect((await apiError(pipelines.archive("tickets", "0"))).code).toBe(400);
+
+    // A deal in the new pipeline: its stage is now one of dealstage's options.
+    const inOpen = await client.crm.deals.basicApi.create({
+      properties: { dealname: "Renewal 1", pipeline: renewals.id, dealstage: open!.id },
+      associations: [],
+    });
+    const options = (await client.crm.properties.coreApi.getByName("deals", "dealstage")).options.map((o) => o.value);
+    expect(options).toEqual(expect.arrayContaining(["closedwon", open!.id, lost!.id]));
+    const inUse = await apiError(stages.archive("deals", renewals.id, open!.id));
+    expect(inUse.code).toBe(409);
+    expect(inUse.body.message).toContain("move them to another stage first");
+
+    const relabelled = await stages.update("deals", renewals.id, lost!.id, { label: "Churned", metadata: { isClosed: "true" } });
+    expect(relabelled).toMatchObject({ label: "Churned", metadata: { probability: "0.0", isClosed: "true" } });
+    await stages.archive("deals", renewals.id, lost!.id);
+    expect((await apiError(stages.getById("deals", renewals.id, lost!.id))).code).toBe(404);
+
+    // Replace keeps a stage of the same label (and the deal in it), and adds the rest.
+    const replaced = await pipelines.replace("deals", renewals.id, {
+      label: "Renewals 2027",
+      displayOrder: 1,
+      stages: [deal("Open", 0, "0.6"), deal("Negotiation", 1, "0.8")],
+    });
+    expect(replaced.stages.map((st) => st.label)).toEqual(["Open", "Negotiation"]);
+    expect(replaced.stages[0]!.id).toBe(open!.id);
+    const patched = await pipelines.update("deals", renewals.id, { label: "Renewals" });
+    expect(patched.label).toBe("Renewals");
+
+    expect((await apiError(pipelines.archive("deals", renewals.id, true))).code).toBe(409);
+    await client.crm.deals.basicApi.archive(inOpen.id);
+    await pipelines.archive("deals", renewals.id, true);
+    expect((await pipelines.getAll("deals")).results.map((x) => x.id)).toEqual(["default"]);
+
+    const audit = await client.crm.pipelines.pipelineAuditsApi.getAudit("deals", renewals.id);
+    expect(audit.results.map((a) => a.action)).toEqual(["DELETE", "UPDATE", "UPDATE", "CREATE"]);
+    expect(audit.results[3]).toMatchObject({ identifier: renewals.id, portalId: accountId });
+    const stageAudit = await client.crm.pipelines.pipelineStageAuditsApi.getAudit("deals", lost!.id);
+    expect(stageAudit.results.map((a) => a.action)).toEqual(["DELETE", "UPDATE", "CREATE"]);
+  });
 });

@@ -11,6 +11,7 @@ import { appFetchMigration } from "./008-app-fetch";
 import { webhooksMigration } from "./009-webhooks";
 import { oauthMigration } from "./010-oauth";
 import { crmObjectSchemasMigration } from "./011-crm-object-schemas";
+import { crmPipelinesMigration } from "./012-crm-pipelines";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -25,4 +26,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "009-webhooks": webhooksMigration,
   "010-oauth": oauthMigration,
   "011-crm-object-schemas": crmObjectSchemasMigration,
+  "012-crm-pipelines": crmPipelinesMigration,
 };
