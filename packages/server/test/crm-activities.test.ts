@@ -204,7 +204,11 @@ describe("pipelines", () => {
   it("creates, updates, replaces and archives pipelines and stages with HubSpot's checks, and audits each change", async () => {
     const pipelines = client.crm.pipelines.pipelinesApi;
     const stages = client.crm.pipelines.pipelineStagesApi;
-    const deal = (label: string, displayOrder: number, probability?: string) => ({
+    const deal = (
+      label: string,
+      displayOrder: number,
+      probability?: string,
+    ): { label: string; displayOrder: number; metadata: Record<string, string> } => ({
       label,
       displayOrder,
       metadata: probability === undefined ? {} : { probability },
