@@ -7,6 +7,7 @@ import type { CrmTables } from "../crm/tables";
 import type { FunctionTables } from "../functions/tables";
 import type { ClusterTables } from "../cluster/tables";
 import type { WebhookTables } from "../webhooks/tables";
+import type { HubdbTables } from "../hubdb/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -79,4 +80,14 @@ export interface AccountTables {
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
 export interface Database
-  extends AccountTables, AppTables, LogTables, ProjectTables, JobTables, CrmTables, FunctionTables, ClusterTables, WebhookTables {}
+  extends
+    AccountTables,
+    AppTables,
+    LogTables,
+    ProjectTables,
+    JobTables,
+    CrmTables,
+    FunctionTables,
+    ClusterTables,
+    WebhookTables,
+    HubdbTables {}

@@ -12,6 +12,7 @@ import { webhooksMigration } from "./009-webhooks";
 import { oauthMigration } from "./010-oauth";
 import { crmObjectSchemasMigration } from "./011-crm-object-schemas";
 import { crmPipelinesMigration } from "./012-crm-pipelines";
+import { hubdbMigration } from "./013-hubdb";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -27,4 +28,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "010-oauth": oauthMigration,
   "011-crm-object-schemas": crmObjectSchemasMigration,
   "012-crm-pipelines": crmPipelinesMigration,
+  "013-hubdb": hubdbMigration,
 };
