@@ -44,14 +44,15 @@ export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: r
  * type id the account's registry gives them. A card on a custom object this account lacks shows nowhere.
  */
 export async function recordCards(p: Platform, accountId: number, objectType: string): Promise<RecordCard[]> {
-  const typeId = (name: string) =>
-    Promise.resolve(p.crm.types.resolve(accountId, name)).then(
-      (t) => t,
-      (error: unknown) => {
-        if (error instanceof DomainError) return undefined;
-        throw error;
-      },
-    );
+  // The registry answers a cached type at once and throws at once for an unknown one: `await` inside `try` takes both.
+  const typeId = async (name: string) => {
+    try {
+      return await p.crm.types.resolve(accountId, name);
+    } catch (error) {
+      if (error instanceof DomainError) return undefined;
+      throw error;
+    }
+  };
   const wanted = (await typeId(objectType))?.id;
   if (wanted === undefined) return [];
   const rows = await liveComponents(p.store.db, accountId, ["card"]).execute();
