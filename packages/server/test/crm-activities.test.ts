@@ -340,6 +340,12 @@ describe("HubDB", () => {
     const live = await hubdb.rowsBatchApi.readTableRows("stores", { inputs: [berlin!.id!, bern!.id!] });
     expect(live.results!.map((r) => [r.values.city, r.values.size])).toEqual([["Berlin", 130]]);
 
+    const copy = await hubdb.rowsApi.cloneDraftTableRow("stores", berlin!.id!, "berlin-2");
+    expect(copy).toMatchObject({ name: "berlin-2", values: { city: "Berlin", size: 130 } });
+    const [copied] = (await hubdb.rowsBatchApi.cloneDraftTableRows("stores", { inputs: [{ id: copy.id! }] })).results!;
+    await hubdb.rowsBatchApi.purgeDraftTableRows("stores", { inputs: [copy.id!, copied!.id!] });
+    expect((await hubdb.rowsApi.readDraftTableRows("stores")).results).toHaveLength(3);
+
     await hubdb.tablesApi.unpublishTable("stores");
     expect((await apiError(hubdb.rowsApi.getTableRows("stores"))).code).toBe(404);
     await hubdb.tablesApi.publishDraftTable("stores");

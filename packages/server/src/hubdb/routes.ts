@@ -22,6 +22,9 @@ const BASE = "/cms/v3/hubdb/tables";
 const idsInput = z.object({ inputs: z.array(z.union([z.string(), z.number()]).transform(String)).max(100) });
 const createInputs = z.object({ inputs: z.array(rowInput).max(100) });
 const updateInputs = z.object({ inputs: z.array(rowInput.extend({ id: z.union([z.string(), z.number()]).transform(String) })).max(100) });
+const cloneInputs = z.object({
+  inputs: z.array(z.object({ id: z.union([z.string(), z.number()]).transform(String), name: z.string().optional() })).max(100),
+});
 const cloneInput = z.object({ newName: z.string().optional(), newLabel: z.string().optional(), copyRows: z.boolean().default(false) });
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -327,6 +330,31 @@ function registerRows(app: FastifyInstance, p: Platform, table: TableOf, side: S
         )
       : [];
     return json(reply, 201, batchAnswer(rows, startedAt));
+  });
+
+  /** Copies rows' drafts (or published values, for a row purged from the draft) into new draft rows, renamed if asked. */
+  const clone = async (t: StoredTable, inputs: Array<{ id: string; name?: string | undefined }>) => {
+    const now = p.clock.now();
+    const all = await tableRows(db, t.accountId, t.id);
+    const contents = inputs.map((input) => {
+      const r = all.find((x) => String(x.id) === input.id);
+      const from = r?.draft ?? r?.published;
+      if (!from) throw notFound(`The row ${input.id} does not exist in table ${t.name}.`);
+      return { ...from, ...(input.name !== undefined ? { name: input.name } : {}), updatedAt: now };
+    });
+    return contents.length ? insert(t, contents) : [];
+  };
+  app.post<{ Params: Params }>(`${BASE}/:table/rows/:rowId/draft/clone`, scope, async (request, reply) => {
+    const t = await table(request);
+    const name = stringParam(queryOf(request), "name");
+    const [row] = await clone(t, [{ id: request.params.rowId, ...(name !== undefined ? { name } : {}) }]);
+    return json(reply, 200, row);
+  });
+  app.post<{ Params: Params }>(`${BASE}/:table/rows/draft/batch/clone`, scope, async (request, reply) => {
+    const startedAt = Date.now();
+    const t = await table(request);
+    const { inputs } = parseBody(cloneInputs, absentAs(request.body, {}), "BatchInputHubDbTableRowBatchCloneRequest");
+    return json(reply, 200, batchAnswer(await clone(t, inputs), startedAt));
   });
 
   /** Writes rows' drafts: PATCH merges into the draft (or the published values when there is none), PUT replaces. */
