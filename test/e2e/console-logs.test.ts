@@ -8,6 +8,8 @@ import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { ProjectApi } from "../../packages/server/test/support/project-api";
+import { crmClient } from "../../packages/server/test/support/crm-client";
+import { WebhookReceiver, deployWebhooksApp } from "../../packages/server/test/support/webhook-receiver";
 import { newSpanId, newTraceId } from "../../packages/server/src/logs/trace-context";
 import { filterQuery, matchesFilters, noFilters, type LogFilters } from "../../packages/console/src/app/apps/log-filters";
 import type { LogEvent, LogKind } from "@sprocket/contract";
@@ -76,7 +78,10 @@ const noHorizontalScroll = (page: Page) =>
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
-  server = await startTestServer({ env: { SPROCKET_FUNCTION_TIMEOUT_MS: "5000" } });
+  // The webhooks test's receiver is on loopback, which the operator setting allows; a retry waits 20 ms.
+  server = await startTestServer({
+    env: { SPROCKET_FUNCTION_TIMEOUT_MS: "5000", SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "true", SPROCKET_WEBHOOK_RETRY_DELAYS_MS: "20" },
+  });
   accountId = server.bootstrap.info.accountId;
   Object.assign(admin, server.bootstrap.info.superAdmin);
   developer = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
@@ -430,5 +435,55 @@ describe("private app logs in the console", () => {
     expect(await noHorizontalScroll(page)).toBe(true);
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it("lists webhook deliveries with their tries, follows new ones live, and opens a try's body, answer and trace", async () => {
+    const receiver = new WebhookReceiver();
+    await receiver.listen();
+    try {
+      const appId = await deployWebhooksApp(developer, `${receiver.origin}/hooks`, async (uid) => {
+        const apps = await developer.call("GET", "/api/v1/private-apps");
+        return apps.body.results.find((a: { uid: string }) => a.uid === uid).appId;
+      });
+      const { client } = await crmClient(server, accountId);
+      // The first try gets a 500 and is retried.
+      receiver.answers.push(500);
+      const first = await client.crm.contacts.basicApi.create({
+        properties: { email: "first@example.com", firstname: "Ada" },
+        associations: [],
+      });
+      await expect.poll(() => receiver.received.length).toBe(2);
+
+      const { context, page, errors } = await openPage();
+      await signIn(page, `/private-apps/${accountId}/${appId}/logs?type=webhooks`);
+      const tries = page.getByTestId("webhook-row");
+      await expect.poll(() => tries.count()).toBe(2);
+      expect(await tries.nth(0).textContent()).toMatch(/delivered.*200.*2\s*2/);
+      expect(await tries.nth(1).textContent()).toMatch(/retrying.*500.*1\s*2/);
+
+      await page.getByText("Live", { exact: true }).click();
+      await page.getByText("Following new events").waitFor();
+      await client.crm.contacts.basicApi.create({ properties: { email: "second@example.com" }, associations: [] });
+      await expect.poll(() => tries.count()).toBe(3);
+      expect(await tries.nth(0).textContent()).toMatch(/delivered.*200.*1\s*1/);
+      await shot(page, "webhooks");
+
+      await tries.nth(2).click();
+      const detail = page.getByTestId("webhook-detail");
+      await page.getByRole("dialog", { name: "Webhook delivery, try 1" }).waitFor();
+      expect(await detail.getByLabel("Request body").textContent()).toContain(`"objectId": ${first.id}`);
+      expect(await detail.getByLabel("Response").textContent()).toBe(`${receiver.origin}/hooks answered 500: try later`);
+      await shot(page, "webhook-detail");
+      await detail.getByRole("link", { name: "View log trace" }).click();
+      await page.waitForURL(/\/log-traces\?traceId=[0-9a-f]{32}$/);
+      const spans = page.getByTestId("trace-span");
+      await expect.poll(() => spans.count()).toBe(2);
+      expect(await spans.nth(0).getAttribute("data-status")).toBe("ERROR");
+      expect(await spans.nth(1).textContent()).toContain("try 2: 200");
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      await receiver.close();
+    }
   });
 });

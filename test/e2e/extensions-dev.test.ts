@@ -1,4 +1,5 @@
-// `sprocket project dev`: a save is built and deployed, and an open record page shows the new card without a reload.
+// `sprocket project dev`: a save is pushed into a dev session, and an open record page shows the new card without a
+// reload and without a new build.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser } from "playwright-core";
 import { spawn, type ChildProcess } from "node:child_process";
@@ -19,7 +20,9 @@ let dev: ChildProcess | undefined;
 let output = "";
 let env: NodeJS.ProcessEnv;
 
-const liveBuilds = () => [...output.matchAll(/Build #(\d+) is live/g)].map((m) => Number(m[1]));
+/** The versions of the example card the dev session has shown, one per push that changed it. */
+const shownVersions = () =>
+  [...output.matchAll(/example-card v(\d+) showing on open pages, \d+ ms after the (start|save)/g)].map((m) => Number(m[1]));
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -63,12 +66,15 @@ describe("sprocket project dev", () => {
     expect(result.stderr).toContain('--debounce must be a number of milliseconds (got "soon")');
   });
 
-  it("deploys on save and the open record page re-mounts the changed card", async () => {
+  it("shows a save on the open record page from the dev session, with no new build, and ends the session on Ctrl-C", async () => {
     const project = path.join(work, "seed-example");
     dev = spawn(process.execPath, [BIN, "project", "dev", project], { env: { ...process.env, ...env, NO_COLOR: "1" } });
     dev.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
     dev.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    await expect.poll(liveBuilds, { timeout: 120_000, interval: 200 }).toHaveLength(1);
+    // A project never deployed is deployed once (build #1), then the session serves its cards.
+    await expect.poll(shownVersions, { timeout: 120_000, interval: 200 }).toEqual([1]);
+    expect(output).toContain("Deployed build #1");
+    const sessionId = Number(/Dev session (\d+) for seed-example/.exec(output)![1]);
 
     const { token } = await createTestApp(server.platform, server.bootstrap.info.accountId, {
       uid: "crm-writer",
@@ -85,6 +91,7 @@ describe("sprocket project dev", () => {
     await page.getByRole("tab", { name: "Apps" }).click();
     const card = page.getByRole("region", { name: /^Example card/ });
     await card.getByText("Hello Demo, send some text to the serverless function.").waitFor();
+    expect(Number(await card.getAttribute("data-dev-session"))).toBe(sessionId);
     // Marks this document: it must still be the same one when the new card shows.
     await page.evaluate(() => ((globalThis as any).beforeTheSave = true));
 
@@ -93,18 +100,27 @@ describe("sprocket project dev", () => {
       file,
       readFileSync(file, "utf8").replace("send some text to the serverless function.", "this text was saved while the page was open."),
     );
-    await expect.poll(liveBuilds, { timeout: 120_000, interval: 200 }).toHaveLength(2);
+    await expect.poll(shownVersions, { timeout: 60_000, interval: 200 }).toEqual([1, 2]);
     await card.getByText("Hello Demo, this text was saved while the page was open.").waitFor({ timeout: 10_000 });
     expect(await page.evaluate(() => (globalThis as any).beforeTheSave)).toBe(true);
-    expect(Number(await card.getAttribute("data-build-id"))).toBe(liveBuilds()[1]);
-    // The new build still answers.
+    // Still build #1: the save made no build.
+    expect(Number(await card.getAttribute("data-build-id"))).toBe(1);
+    const builds = await runCli(["project", "list-builds", "--project", "seed-example", "--json"], env);
+    expect(JSON.parse(builds.stdout).results.map((b: { buildId: number }) => b.buildId)).toEqual([1]);
+    const history = await runCli(["project", "list-builds", "--project", "seed-example"], env);
+    expect(history.stdout).toContain(`Dev session ${sessionId} open: 2 saves shown`);
+    // The card's function runs from the deployed build.
     await card.getByLabel("Text").fill("after the edit");
     await card.getByRole("button", { name: "Send" }).click();
     await card.getByText("You entered: after the edit").waitFor();
     expect(errors).toEqual([]);
-    await close();
 
     dev.kill("SIGINT");
     expect(await new Promise((resolve) => dev!.once("exit", (code) => resolve(code)))).toBe(0);
+    expect(output).toContain(`Dev session ${sessionId} closed`);
+    // The session's end is announced: the page goes back to build #1's card, whose text is the deployed one.
+    await card.getByText("Hello Demo, send some text to the serverless function.").waitFor({ timeout: 10_000 });
+    expect(await card.getAttribute("data-dev-session")).toBeNull();
+    await close();
   });
 });

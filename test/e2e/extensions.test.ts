@@ -380,7 +380,7 @@ describe("app cards on record pages", () => {
       expect.arrayContaining([
         "img-src 'self' data: https:",
         "script-src 'self'",
-        "connect-src 'self'",
+        "connect-src 'self' http://localhost:* ws://localhost:*",
         "worker-src 'self'",
         "default-src 'self'",
       ]),

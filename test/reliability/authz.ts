@@ -41,6 +41,11 @@ const ADMIN_ONLY: Array<[string, (w: World) => string]> = [
   ["POST", (w) => `/api/v1/private-apps/${w.a.appId}/token/reveal`],
   ["POST", (w) => `/api/v1/private-apps/${w.a.appId}/token/expire-old`],
   ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/security-events`],
+  ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/workflow-actions`],
+  ["GET", (w) => `/api/v1/private-apps/${w.a.appId}/logs/workflow-actions`],
+  ["GET", () => "/api/v1/workflow-actions"],
+  ["GET", () => "/api/v1/workflows"],
+  ["GET", () => "/api/v1/app-installs"],
   ["GET", () => "/cms/v3/functions/secrets"],
 ];
 
@@ -60,12 +65,12 @@ export const authzGroup: CaseGroup<AuthWorld> = {
       name: "routes without authentication are the public ones only",
       run: async (w) => {
         const PUBLIC =
-          /^(\/healthz|\/readyz|\/api\/v1\/session|\/localdevauth\/v1\/auth\/refresh|\/oauth\/v2\/private-apps\/get\/access-token-info|\/oauth\/authorize$|\/oauth\/v1\/(token$|access-tokens\/:token$|refresh-tokens\/:token$)|\/git-webhooks\/|\/content\/filemapper\/v1\/cms-cli-usage|\/assets\/\*|\/extension-host\/\*|\/\*)/;
+          /^(\/healthz|\/readyz|\/api\/v1\/session|\/api\/v1\/invites\/:token|\/localdevauth\/v1\/auth\/refresh|\/oauth\/v2\/private-apps\/get\/access-token-info|\/oauth\/authorize$|\/oauth\/v1\/(token$|access-tokens\/:token$|refresh-tokens\/:token$)|\/git-webhooks\/|\/content\/filemapper\/v1\/cms-cli-usage|\/assets\/\*|\/extension-host\/\*|\/\*)/;
         const open = routeCatalogue(w.server.app).filter((r) => r.auth === "none");
         const unexpected = open.filter((r) => !PUBLIC.test(r.url));
         check(unexpected.length === 0, `routes without authentication: ${unexpected.map((r) => `${r.method} ${r.url}`).join(", ")}`);
         // Endpoint functions are public too, on their own listener (functions/endpoint-server.ts), never on this one.
-        return `${open.length} public routes, all expected (health, sign-in, key exchange, token introspection, OAuth install and token endpoints, signed webhooks, console files)`;
+        return `${open.length} public routes, all expected (health, sign-in, invite links, key exchange, token introspection, OAuth install and token endpoints, signed webhooks, console files)`;
       },
     },
     {

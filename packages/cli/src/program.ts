@@ -3,6 +3,7 @@ import { registerAccounts, registerAuth } from "./commands/auth";
 import { registerAdmin } from "./commands/admin";
 import { registerProjectValidate } from "./commands/project-validate";
 import { registerProjectCreate } from "./commands/project-create";
+import { registerProjectMigrate } from "./commands/project-migrate";
 import { registerProjectUpload } from "./commands/project-upload";
 import { registerProjectDeploy } from "./commands/project-deploy";
 import { registerProjectListBuilds } from "./commands/project-list-builds";
@@ -14,8 +15,10 @@ import { registerProjectOpen } from "./commands/project-open";
 import { registerServer } from "./commands/server-start";
 import { registerApps } from "./commands/apps";
 import { registerSecrets } from "./commands/secrets";
+import { registerConnectedApps } from "./commands/connected-apps";
 import { registerFunction } from "./commands/function-run";
 import { registerLogs } from "./commands/logs";
+import { registerWorkflows } from "./commands/workflows";
 import { examples } from "./examples";
 import { version } from "./version";
 
@@ -40,15 +43,18 @@ export function createProgram(): Command {
   registerAccounts(program);
   registerAdmin(program);
   registerApps(program);
+  registerConnectedApps(program);
   registerSecrets(program);
   registerFunction(program);
   registerLogs(program);
+  registerWorkflows(program);
   const project = program
     .command("project")
     .description("work with projects: validate, upload, deploy, builds")
     .addHelpText("after", examples("sprocket project upload", "sprocket project list-builds", "sprocket project deploy --build 3"));
   registerProjectValidate(project);
   registerProjectCreate(project);
+  registerProjectMigrate(project);
   registerProjectUpload(project);
   registerProjectDeploy(project);
   registerProjectListBuilds(project);

@@ -6,6 +6,9 @@ import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { ProjectApi } from "../../server/test/support/project-api";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
 import { runCli } from "./run-cli";
+import { createTestApp } from "../../server/test/support/test-apps";
+import { createAccount } from "../../server/src/accounts/account-service";
+import { checkAuthorize, grantInstall } from "../../server/src/oauth/oauth-service";
 
 const PROJECT = path.resolve(import.meta.dirname, "../../server/test/fixtures/functions-project");
 
@@ -32,7 +35,14 @@ afterAll(async () => {
 describe("sprocket apps, secrets and function run", () => {
   it("lists apps, shows and rotates a token, and the old token stops working", async () => {
     const list = JSON.parse((await runCli(["apps", "list", "--json"], env)).stdout);
-    expect(list).toMatchObject({ limit: 20, count: 1, results: [{ uid: "functions-suite" }] });
+    expect(list).toMatchObject({
+      limit: 20,
+      count: 1,
+      results: [{ uid: "functions-suite", projectName: "functions-suite", activeBuildNumber: 1 }],
+    });
+    // The table names the project and its build number, as `project list-builds` does.
+    const table = (await runCli(["apps", "list"], env)).stdout;
+    expect(table).toMatch(/│ functions-suite\s+│ Functions suite\s+│ functions-suite\s+│ #1\s+│/);
     const shown = (await runCli(["apps", "token", "show", "functions-suite"], env)).stdout.trim();
     expect(shown).toMatch(/^pat-na1-/);
     const rotated = JSON.parse((await runCli(["apps", "token", "rotate", "functions-suite", "--json"], env)).stdout);
@@ -69,3 +79,51 @@ describe("sprocket apps, secrets and function run", () => {
     expect((await runCli(["apps", "token", "show", "functions-suite"], env)).code).toBe(1);
   });
 });
+
+describe("sprocket apps installs and connected-apps", () => {
+  it("shows the developer an OAuth app's installs; the installed account lists it and uninstalls it", async () => {
+    const { appId } = await createTestApp(server.platform, server.bootstrap.info.accountId, {
+      uid: "cli-oauth",
+      scopes: ["crm.objects.contacts.read"],
+      app: { name: "CLI OAuth app", oauth: { distribution: "private", redirectUrls: ["http://localhost:3000/cb"] }, optionalScopes: [] },
+    });
+    const customer = await createAccount(server.platform, {
+      name: "CLI customer",
+      admin: { email: "owner@cli-customer.example", password: "cli-customer-password-1" },
+    });
+    const row = await server.platform.store.db
+      .selectFrom("private_apps")
+      .select("client_id")
+      .where("id", "=", appId)
+      .executeTakeFirstOrThrow();
+    const checked = await checkAuthorize(server.platform, {
+      clientId: row.client_id!,
+      redirectUri: "http://localhost:3000/cb",
+      scope: "crm.objects.contacts.read",
+    });
+    const ownerId = (await userIdOf("owner@cli-customer.example"))!;
+    await grantInstall(server.platform, checked, customer.accountId, { userId: ownerId, label: "owner", address: null });
+
+    const installs = JSON.parse((await runCli(["apps", "installs", "cli-oauth", "--json"], env)).stdout);
+    expect(installs.results).toEqual([
+      expect.objectContaining({ accountId: customer.accountId, accountName: "CLI customer", scopes: ["crm.objects.contacts.read"] }),
+    ]);
+
+    const customerEnv = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
+    expect((await runCli(["auth", "--server", server.url, "--personal-access-key", customer.personalAccessKey], customerEnv)).code).toBe(0);
+    const listed = await runCli(["connected-apps", "list"], customerEnv);
+    expect(listed.stdout).toContain("CLI OAuth app");
+    expect(listed.stdout).toContain("owner@cli-customer.example");
+    // Not interactive: it asks for --force rather than uninstalling unasked.
+    expect((await runCli(["connected-apps", "uninstall", String(appId)], customerEnv)).code).toBe(2);
+    expect((await runCli(["connected-apps", "uninstall", "no-such-app", "--force"], customerEnv)).stderr).toContain("CLI OAuth app");
+    const removed = await runCli(["connected-apps", "uninstall", "CLI OAuth app", "--force", "--json"], customerEnv);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ uninstalled: appId });
+    expect((await runCli(["connected-apps", "list"], customerEnv)).stdout).toContain("No apps are installed in this account.");
+  });
+});
+
+async function userIdOf(email: string): Promise<number | undefined> {
+  const user = await server.platform.store.db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirst();
+  return user?.id;
+}

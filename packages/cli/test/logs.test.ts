@@ -128,7 +128,7 @@ describe("sprocket logs", () => {
     const message = "\u001b[1A\u001b[2Kline1\nline2 forged\r\u001b]0;PWNED-TITLE\u0007\u009b31m\u007f";
     await ingestExtensionEvents(
       server.platform,
-      { accountId, userId: user.id, via: "session" },
+      { accountId, userId: user.id, email: "admin@sprocket.local", via: "session" },
       {
         appId: escapes.appId,
         cardUid: "evil-card",

@@ -105,9 +105,13 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
   });
 
   it("creates projects from the shipped templates, which upload and deploy", async () => {
-    for (const template of ["getting-started", "minimal-async"]) {
+    for (const template of ["getting-started", "minimal-async", "unified-app"]) {
       const name = `from-${template}`;
-      const created = await runCli(["project", "create", name, "--template", template, "--dest", work], env);
+      // No --template: HubSpot's CLI defaults to a 2026.03 project, and so does this one.
+      const created = await runCli(
+        ["project", "create", name, ...(template === "unified-app" ? [] : ["--template", template]), "--dest", work],
+        env,
+      );
       expect(created.code).toBe(0);
       const up = await runCli(["project", "upload", path.join(work, name), "--json"], env);
       // The minimal-async template's function reads the secret GREETING, which this account does not have yet.
@@ -116,6 +120,9 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
       );
       expect(JSON.parse(up.stdout).deploy.status).toBe("SUCCESS");
     }
+    expect(JSON.parse(fs.readFileSync(path.join(work, "from-unified-app/hsproject.json"), "utf8")).platformVersion).toBe("2026.03");
+    const greeted = await runCli(["function", "run", "from-unified-app-app", "greet", "--params", '{"text":"hi"}', "--json"], env);
+    expect(JSON.parse(greeted.stdout).response).toEqual({ message: "The app function received: hi" });
     const unknown = await runCli(["project", "create", "x", "--template", "nope", "--dest", work], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("getting-started, minimal-async");

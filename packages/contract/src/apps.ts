@@ -22,7 +22,11 @@ export const privateAppSummary = z.object({
   description: z.string(),
   scopes: z.array(z.string()),
   projectId: z.number().nullable(),
+  /** The project that made the app; null when that project was deleted. */
+  projectName: z.string().nullable(),
+  /** Sprocket's internal build id; people know the build by `activeBuildNumber`, its number in the project (`#N`). */
   activeBuildId: z.number().nullable(),
+  activeBuildNumber: z.number().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
   auth: appAuth,
@@ -57,6 +61,8 @@ export const appComponent = z.object({
   kind: z.enum(APP_COMPONENT_KINDS),
   name: z.string(),
   buildId: z.number(),
+  /** The build's number in its project, as the project page and `hs` name it. */
+  buildNumber: z.number().nullable(),
   config: z.record(z.string(), z.unknown()),
 });
 
@@ -70,6 +76,8 @@ export const privateAppDetail = privateAppSummary.extend({
   /** Absent when the app has no live token. */
   token: tokenState.optional(),
   components: z.array(appComponent),
+  /** The number in the project of each of its builds, by internal id: log events (function runs) name builds by id. */
+  builds: z.array(z.object({ buildId: z.number(), number: z.number() })),
 });
 
 export const tokenReveal = z.object({ token: z.string() });
@@ -94,3 +102,32 @@ export type ClientSecretReveal = z.infer<typeof clientSecretReveal>;
 export type AppComponentKind = (typeof APP_COMPONENT_KINDS)[number];
 export type OldTokensExpired = z.infer<typeof oldTokensExpired>;
 export type AppFunctions = z.infer<typeof appFunctions>;
+
+/** An OAuth app installed into the caller's account (Settings › Connected apps, `sprocket account apps`). */
+export const connectedApp = z.object({
+  installId: z.number(),
+  appId: z.number(),
+  appName: z.string(),
+  /** The account the app was uploaded to. */
+  developerAccountId: z.number(),
+  scopes: z.array(z.string()),
+  installedAt: z.string(),
+  /** The email of the super admin who installed it. */
+  installedBy: z.string(),
+});
+export const connectedAppList = z.object({ results: z.array(connectedApp) });
+
+/** One live install of the caller's OAuth app, for its developer (the app's Auth tab, `sprocket apps installs`). */
+export const appInstall = z.object({
+  installId: z.number(),
+  accountId: z.number(),
+  accountName: z.string(),
+  scopes: z.array(z.string()),
+  installedAt: z.string(),
+});
+export const appInstallList = z.object({ results: z.array(appInstall) });
+
+export type ConnectedApp = z.infer<typeof connectedApp>;
+export type ConnectedAppList = z.infer<typeof connectedAppList>;
+export type AppInstall = z.infer<typeof appInstall>;
+export type AppInstallList = z.infer<typeof appInstallList>;

@@ -36,5 +36,9 @@ export const SECURITY_EVENT_TYPES = [
   "CLIENT_SECRET_ROTATED",
   "APP_INSTALLED",
   "APP_UNINSTALLED",
+  "USER_INVITED",
+  "INVITE_ACCEPTED",
+  "APP_INSTALL_REFUSED",
+  "OAUTH_CODE_REUSED",
 ] as const;
 export type SecurityEventType = (typeof SECURITY_EVENT_TYPES)[number];

@@ -40,6 +40,22 @@ export const personalAccessKeyList = z.object({ results: z.array(personalAccessK
 /** The new key, shown this once. */
 export const createdPersonalAccessKey = z.object({ id: z.number(), name: z.string(), personalAccessKey: z.string() });
 
+/** `POST /api/v1/account-invites` (super admins): whom to invite, with which role. */
+export const inviteRequest = z.object({ email: z.email().max(254), role });
+/** The one-time link, shown to the admin this once (and written to the server log: there is no mail server). */
+export const createdInvite = z.object({ id: z.number(), email: z.string(), role, expiresAt: z.number(), url: z.string() });
+/** Invitations not yet used, newest first; `expiresAt` in epoch milliseconds. */
+export const pendingInviteList = z.object({
+  results: z.array(z.object({ id: z.number(), email: z.string(), role, createdAt: z.number(), expiresAt: z.number() })),
+});
+/** `GET /api/v1/invites/:token`: what the link opens, for its page. `existingUser`: sign in with the current password instead of setting one. */
+export const inviteInfo = z.object({ email: z.string(), accountId: z.number(), accountName: z.string(), role, existingUser: z.boolean() });
+export const inviteAcceptance = z.object({
+  password: z.string().min(1).max(200),
+  firstName: z.string().max(100).optional(),
+  lastName: z.string().max(100).optional(),
+});
+
 export type SignInResult = z.infer<typeof signInResult>;
 export type SessionInfo = z.infer<typeof sessionInfo>;
 export type SessionState = z.infer<typeof sessionState>;
@@ -47,3 +63,8 @@ export type AccountList = z.infer<typeof accountList>;
 export type Member = z.infer<typeof member>;
 export type PersonalAccessKey = z.infer<typeof personalAccessKey>;
 export type CreatedPersonalAccessKey = z.infer<typeof createdPersonalAccessKey>;
+export type InviteRequest = z.infer<typeof inviteRequest>;
+export type CreatedInvite = z.infer<typeof createdInvite>;
+export type PendingInviteList = z.infer<typeof pendingInviteList>;
+export type InviteInfo = z.infer<typeof inviteInfo>;
+export type InviteAcceptance = z.infer<typeof inviteAcceptance>;

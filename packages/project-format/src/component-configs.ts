@@ -110,6 +110,10 @@ const workflowAction = z.strictObject({
     .record(z.string(), z.looseObject({ actionName: text }))
     .meta({ description: 'Labels per language, e.g. { "en": { "actionName": "Notify" } }.' }),
   objectTypes: z.array(text).optional(),
+  objectRequestOptions: z
+    .looseObject({ properties: stringList })
+    .optional()
+    .meta({ description: "Properties of the enrolled record sent with each execution, in object.properties." }),
   functions: z.array(z.looseObject({})).optional(),
 });
 
@@ -135,7 +139,14 @@ const appObject = z.strictObject({
   settings: z.looseObject({}).optional(),
 });
 
-const appObjectAssociation = z.strictObject({ firstObjectType: text, secondObjectType: text, labels: z.looseObject({}).optional() });
+const appObjectAssociation = z.strictObject({
+  firstObjectType: text,
+  secondObjectType: text,
+  // How many records one record may be associated with, each way (HubSpot's generated projects write them).
+  firstToSecondBaseLimit: z.number().int().positive().optional(),
+  secondToFirstBaseLimit: z.number().int().positive().optional(),
+  labels: z.looseObject({}).optional(),
+});
 
 const appEvent = z.strictObject({
   name: text,

@@ -39,3 +39,5 @@ export { deprecatedPlatformVersions, isKnownPlatform, isLegacyPlatform, platform
 export { componentTypes, internalType, type ComponentRole, type ComponentType } from "./component-types";
 export { componentJsonSchemas } from "./component-json-schemas";
 export { uidProblem } from "./uid";
+export type { WorkflowActionConfig } from "./component-configs";
+export type { AppEventConfig, AppObjectAssociationConfig, AppObjectConfig } from "./component-configs";

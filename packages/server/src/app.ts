@@ -11,6 +11,8 @@ import { functionRoutes } from "./functions/routes";
 import { extensionRoutes } from "./extensions/routes";
 import { fetchProxyRoutes } from "./extensions/fetch-proxy";
 import { webhookRoutes } from "./webhooks/routes";
+import { workflowRoutes } from "./workflows/routes";
+import { timelineRoutes } from "./timeline/routes";
 import { crmRoutes } from "./crm/routes";
 import { hubdbRoutes } from "./hubdb/routes";
 import { logsPlugin } from "./logs/plugin";
@@ -85,6 +87,8 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   await app.register(extensionRoutes(p));
   await app.register(fetchProxyRoutes(p));
   await app.register(webhookRoutes(p));
+  await app.register(workflowRoutes(p));
+  await app.register(timelineRoutes(p));
   await app.register((await import("./console/plugin")).consolePlugin);
   return app;
 }

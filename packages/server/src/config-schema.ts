@@ -109,7 +109,7 @@ export const settingsShape = {
   SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: wholeNumber(0, 100_000).default(DEFAULT_MAX_IDLE_RUNNERS),
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTIONS_PORT: port.optional(),
-  // Webhooks
+  // Webhooks, and workflow action calls (an actionUrl is reached and retried as a targetUrl is)
   SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_WEBHOOK_BATCH_MS: wholeNumber(0, 60_000, " of ms").default(100),
   SPROCKET_WEBHOOK_RETRY_DELAYS_MS: retryDelays.prefault(DEFAULT_WEBHOOK_RETRY_DELAYS_MS),

@@ -34,6 +34,7 @@ import { buildSettings } from "./projects/build-settings";
 import { clearBuildScratch, registerProjectJobs } from "./projects/projects-jobs";
 import { CrmEvents } from "./crm/crm-events";
 import { followCrmEventsForWebhooks, registerWebhookJobs } from "./webhooks/webhooks-domain";
+import { WorkflowTriggers, followCrmEventsForWorkflows, registerWorkflowJobs } from "./workflows/workflow-runner";
 
 export interface PlatformOptions {
   clock?: Clock;
@@ -107,6 +108,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
       events: new CrmEvents((e) => reportFailure(e, "a CRM event listener")),
       types: new ObjectTypeRegistry(store.db, clock),
     },
+    workflows: { triggers: new WorkflowTriggers(store.db, clock) },
     functions: { runners, files: new FunctionFiles(store.db, config.dataDir) },
     liveBuilds: new LiveBuilds(),
     async start() {
@@ -116,6 +118,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
         await followDeploysForRunners(platform),
         await platform.liveBuilds.follow(platform.cluster),
         await followCrmEventsForWebhooks(platform),
+        followCrmEventsForWorkflows(platform),
       );
       await clearBuildScratch(platform);
       await platform.jobs.start();
@@ -138,5 +141,6 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
   registerProjectJobs(platform);
   registerLogRetention(platform);
   registerWebhookJobs(platform);
+  registerWorkflowJobs(platform);
   return platform;
 }

@@ -18,6 +18,7 @@ import type { LiveBuilds } from "./extensions/live-builds";
 import type { PropertyDefinitions } from "./crm/property-service";
 import type { GraphqlSchemas } from "./crm/graphql/schema-cache";
 import type { CrmEvents } from "./crm/crm-events";
+import type { WorkflowTriggers } from "./workflows/workflow-runner";
 
 /**
  * What every domain gets, built once by `createPlatform` (create-platform.ts) and never changed afterwards: the
@@ -51,6 +52,8 @@ export interface Platform {
    * writes announce after their commit (webhooks listen).
    */
   crm: { properties: PropertyDefinitions; graphqlSchemas: GraphqlSchemas; events: CrmEvents; types: ObjectTypeRegistry };
+  /** The account's workflow triggers, cached for enrolment (every CRM change is matched against them). */
+  workflows: { triggers: WorkflowTriggers };
   /** Starts the background work: deploy reactions, the job queue and its schedules. Call once the API listens. */
   start(): Promise<void>;
   /** Stops the background work and closes what the platform opened; the HTTP listeners are closed first by their owner. */

@@ -194,6 +194,7 @@ describe("the wire contract", () => {
       "webhooks",
     ]);
     await read(contract.clientSecretReveal, `/api/v1/private-apps/${cardAppId}/client-secret/reveal`, { method: "POST" });
+    await read(contract.webhookDeliveryPage, `/api/v1/private-apps/${cardAppId}/logs/webhooks`);
     const pages = await read(contract.appPagesAnswer, `/api/v1/app-pages?appId=${cardAppId}`, { session: true });
     expect(pages.results).toEqual([expect.objectContaining({ uid: "app-settings", type: "settings", location: "settings" })]);
   });

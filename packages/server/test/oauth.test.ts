@@ -252,7 +252,7 @@ describe("install into another account, HubSpot's OAuth 2.0 endpoints, the app t
     const stale = await codeFor(owner);
     clock.advance(30 * 60 * 1000 + 1);
     expect((await rawCall(server, tokens.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(401);
-    expect((await apiError(exchange(stale))).body).toMatchObject({ status: "BAD_AUTH_CODE" });
+    expect((await apiError(exchange(stale))).body).toMatchObject({ status: "EXPIRED_AUTH_CODE" });
     const again = await oauthClient().oauth.tokensApi.create(
       "refresh_token",
       undefined,
@@ -280,6 +280,14 @@ describe("hostile cases", () => {
     expect((await apiError(exchange(code, OTHER_REDIRECT))).body).toMatchObject({ status: "MISMATCH_REDIRECT_URI_AUTH_CODE" });
     const first = await exchange(code);
     expect((await apiError(exchange(code))).body).toMatchObject({ status: "BAD_AUTH_CODE" });
+    // B's super admins see the replay in B's security log, with where it came from.
+    const replay = await server.platform.store.db
+      .selectFrom("security_events")
+      .select(["type", "actor_label", "address"])
+      .where("account_id", "=", accountB)
+      .where("type", "=", "OAUTH_CODE_REUSED")
+      .execute();
+    expect(replay).toEqual([{ type: "OAUTH_CODE_REUSED", actor_label: `OAuth client ${clientId}`, address: "127.0.0.1" }]);
     // The replay also kills what the first exchange issued.
     expect(
       (
@@ -324,11 +332,23 @@ describe("hostile cases", () => {
     expect(page.status).toBe(403);
     expect(page.text).toContain("not a super admin");
     expect((await consent(user, accountB)).body).toMatchObject({ status: "NOT_SUPER_ADMIN" });
+    const refused = await server.platform.store.db
+      .selectFrom("security_events")
+      .select(["type", "actor_label"])
+      .where("account_id", "=", accountB)
+      .where("type", "=", "APP_INSTALL_REFUSED")
+      .execute();
+    expect(refused).toEqual([{ type: "APP_INSTALL_REFUSED", actor_label: plainUserB.email }]);
     const owner = await signIn(superAdminB);
     expect((await consent({ ...owner, csrfToken: "forged" }, accountB)).status).toBe(403);
     // B's owner is no member of A at all.
     expect((await consent(owner, accountA)).body).toMatchObject({ status: "NOT_SUPER_ADMIN" });
-    expect((await consentPage(undefined)).status).toBe(401);
+    // Signed out: to the console's sign-in, which sends the browser back to this install link.
+    const signedOut = await fetch(installUrl({}), { redirect: "manual" });
+    expect(signedOut.status).toBe(302);
+    const login = new URL(signedOut.headers.get("location")!, server.url);
+    expect(login.pathname).toBe("/login");
+    expect(new URL(login.searchParams.get("next")!, server.url).searchParams.get("client_id")).toBe(clientId);
   });
 
   it("A's own tokens cannot read B's data: without an install there is no way in", async () => {

@@ -7,6 +7,7 @@ import { appClientSecret } from "../src/apps/client-secret";
 import { crmClient, liftLimits } from "./support/crm-client";
 import { ProjectApi } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
+import { openEventStream } from "./support/event-stream";
 import { WebhookReceiver, deployWebhooksApp, type ReceivedDelivery } from "./support/webhook-receiver";
 
 let server: TestServer;
@@ -256,11 +257,41 @@ describe("webhook deliveries", () => {
       expect(r.traceId).toMatch(/^[0-9a-f]{32}$/);
       expect(r.eventCount).toBe(r.events.length);
     }
+    // A retried delivery's tries share a trace: the Log Traces tab shows both.
+    const retried = results.find((r) => r.status === 500)!;
+    const trace = await server.app.inject({
+      method: "GET",
+      url: `/api/v1/private-apps/${appId}/traces/${retried.traceId}`,
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    expect(trace.statusCode).toBe(200);
+    expect(
+      trace.json().spans.map((s: { name: string; status: string }) => [s.name.replace(receiver.origin, "<receiver>"), s.status]),
+    ).toEqual([
+      ["webhook to <receiver>/hubspot/events, try 1: 500", "ERROR"],
+      ["webhook to <receiver>/hubspot/events, try 2: 200", "OK"],
+    ]);
     const badFilter = await server.app.inject({
       method: "GET",
       url: `/api/v1/private-apps/${appId}/logs/webhooks?outcome=nope`,
       headers: { authorization: `Bearer ${adminToken}` },
     });
     expect(badFilter.statusCode).toBe(400);
+  });
+
+  it("follows new tries live on the Webhooks log's event stream", async () => {
+    const stream = await openEventStream(`${server.url}/api/v1/private-apps/${appId}/logs/webhooks/stream`, {
+      authorization: `Bearer ${adminToken}`,
+    });
+    try {
+      await stream.until(": following");
+      const contact = await client.crm.contacts.basicApi.create({ properties: { email: "live@example.com" }, associations: [] });
+      const text = await stream.until(`"objectId":${contact.id}`);
+      const data = text.split("\n").find((line) => line.startsWith("data: ") && line.includes(`"objectId":${contact.id}`))!;
+      expect(text).toContain("event: webhook\n");
+      expect(JSON.parse(data.slice("data: ".length))).toMatchObject({ outcome: "delivered", status: 200, attempt: 1, eventCount: 1 });
+    } finally {
+      stream.close();
+    }
   });
 });

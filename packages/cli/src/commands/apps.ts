@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { OldTokensExpired, PrivateAppList, PrivateAppSummary, TokenReveal, TokenRotation } from "@sprocket/contract";
+import type { AppInstallList, OldTokensExpired, PrivateAppList, PrivateAppSummary, TokenReveal, TokenRotation } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { CliError } from "../cli-error";
 import { examples } from "../examples";
@@ -7,6 +7,7 @@ import { ok, printJson, printTable } from "../output";
 import { confirm } from "../prompt";
 import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
+import { registerAppActions } from "./workflows";
 
 interface Flags {
   account?: string;
@@ -16,8 +17,8 @@ interface Flags {
 export function registerApps(program: Command): void {
   const apps = program
     .command("apps")
-    .description("private apps: list them, manage their access tokens")
-    .addHelpText("after", examples("sprocket apps list", "sprocket apps token show my-app"));
+    .description("private apps: list them, manage their access tokens, see an OAuth app's installs")
+    .addHelpText("after", examples("sprocket apps list", "sprocket apps token show my-app", "sprocket apps installs my-oauth-app"));
 
   apps
     .command("list")
@@ -29,8 +30,16 @@ export function registerApps(program: Command): void {
       const res = await clientFor(flags).call<PrivateAppList>("GET", "/api/v1/private-apps");
       if (flags.json) return void printJson(res);
       printTable(
-        ["Id", "Uid", "Name", "Scopes", "Build"],
-        res.results.map((a) => [a.appId, text(a.uid), text(a.name), text(a.scopes.join(", ")), a.activeBuildId ?? "-"]),
+        ["Id", "Uid", "Name", "Project", "Build", "Scopes"],
+        res.results.map((a) => [
+          a.appId,
+          text(a.uid),
+          text(a.name),
+          text(a.projectName ?? "-"),
+          // The project's build number, as `project list-builds` and the console name it (not the internal id).
+          a.activeBuildNumber === null ? "-" : `#${a.activeBuildNumber}`,
+          text(a.scopes.join(", ")),
+        ]),
       );
       process.stdout.write(pc.dim(`${res.count} of ${res.limit} private apps\n`));
     });
@@ -83,6 +92,24 @@ export function registerApps(program: Command): void {
       const res = await clientFor(flags).call<OldTokensExpired>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/expire-old`);
       if (flags.json) printJson(res);
       else ok(res.expired ? "The old token no longer works." : "There was no old token in its grace period.");
+    });
+
+  registerAppActions(apps);
+
+  apps
+    .command("installs <app>")
+    .description("the accounts an OAuth app of this account is installed in, since when, with which scopes")
+    .option(...ACCOUNT_OPTION)
+    .option("--json", "print as JSON")
+    .addHelpText("after", examples("sprocket apps installs my-oauth-app", "sprocket apps installs 12 --json"))
+    .action(async (app: string, flags: Flags) => {
+      const res = await clientFor(flags).call<AppInstallList>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}/installs`);
+      if (flags.json) return void printJson(res);
+      if (res.results.length === 0) return void process.stdout.write("No account has installed this app yet.\n");
+      printTable(
+        ["Account", "Name", "Installed", "Scopes"],
+        res.results.map((i) => [i.accountId, text(i.accountName), i.installedAt, text(i.scopes.join(", "))]),
+      );
     });
 
   apps

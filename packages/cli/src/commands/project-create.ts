@@ -10,11 +10,17 @@ export function registerProjectCreate(project: Command): void {
   project
     .command("create <name>")
     .description(`create a project from a template shipped with the CLI (${templateNames().join(", ")})`)
-    .option("--template <template>", "the template", "getting-started")
+    // HubSpot's CLI creates 2026.03 projects unless told otherwise (`hs project create --platform-version`), so the
+    // default template is the *-hsmeta.json one; getting-started and minimal-async keep the 2023.2 format.
+    .option(
+      "--template <template>",
+      "the template: unified-app (platform 2026.03, *-hsmeta.json), or 2023.2's getting-started and minimal-async",
+      "unified-app",
+    )
     .option("--dest <dir>", "the parent folder (default: the current one)", ".")
     .addHelpText(
       "after",
-      examples("sprocket project create my-project", "sprocket project create my-project --template minimal-async --dest ~/code"),
+      examples("sprocket project create my-project", "sprocket project create my-project --template getting-started --dest ~/code"),
     )
     .action((name: string, flags: { template: string; dest: string }) => {
       if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name))

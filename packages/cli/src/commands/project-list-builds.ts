@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { BuildPage } from "@sprocket/contract";
+import type { BuildPage, DevSessionList } from "@sprocket/contract";
 import { ACCOUNT_OPTION, clientFor } from "../account-client";
 import { examples } from "../examples";
 import { printJson, printTable } from "../output";
@@ -18,10 +18,17 @@ export function registerProjectListBuilds(project: Command): void {
     .addHelpText("after", examples("sprocket project list-builds", "sprocket project list-builds --project my-project --limit 5 --json"))
     .action(async (flags: { limit: string; project?: string; account?: string; json?: boolean }) => {
       const name = await projectName(flags);
-      const { results } = await clientFor(flags).call<BuildPage>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, {
+      const client = clientFor(flags);
+      const { results } = await client.call<BuildPage>("GET", `/dfs/v1/projects/${projectPath(name)}/builds`, {
         query: { limit: flags.limit },
       });
       if (flags.json) return printJson({ results });
+      // `sprocket project dev` makes no build per save: each session is one line above the builds.
+      const sessions = (await client.call<DevSessionList>("GET", `/api/v1/projects/${projectPath(name)}/dev-sessions`)).results;
+      for (const s of sessions)
+        process.stdout.write(
+          `Dev session ${s.sessionId} ${s.status === "OPEN" ? pc.yellow("open") : "ended"}: ${s.saves} save${s.saves === 1 ? "" : "s"} shown, opened ${text(s.openedAt)} by ${text(s.userEmail ?? "someone removed")}\n`,
+        );
       if (results.length === 0) return void process.stdout.write(`Project "${name}" has no builds yet.\n`);
       const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(text(s)));
       printTable(

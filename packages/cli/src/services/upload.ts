@@ -68,7 +68,7 @@ export async function uploadProject(client: SprocketClient, dir: string, opts: U
 }
 
 /** HubSpot's CLI creates the project on first upload: GET by-name, and POST when that is a 404. */
-async function ensureRemoteProject(client: SprocketClient, name: string, progress: Progress): Promise<void> {
+export async function ensureRemoteProject(client: SprocketClient, name: string, progress: Progress): Promise<void> {
   try {
     await client.call("GET", `/developer/projects/v1/by-name/${projectPath(name)}`);
   } catch (e) {
@@ -79,7 +79,7 @@ async function ensureRemoteProject(client: SprocketClient, name: string, progres
 }
 
 /** The files under srcDir, at the zip root: exactly the set that was validated (upload ignore rules and .hsignore applied). */
-async function zipSource(files: ReadonlyMap<string, Uint8Array>, srcDir: string): Promise<Buffer> {
+export async function zipSource(files: ReadonlyMap<string, Uint8Array>, srcDir: string): Promise<Buffer> {
   const { zipEntries } = await import("@sprocket/builder");
   // srcDir "." (the project root) is modelled as "": every file is under it.
   const prefix = srcDir === "" ? "" : `${srcDir}/`;
@@ -95,10 +95,10 @@ async function accountSecretWarnings(client: SprocketClient, files: ProjectFiles
 }
 
 /** A valid project's warnings (a hidden folder, an unknown function name) go to standard error before the upload. */
-async function printWarnings(diagnostics: Diagnostic[], files: ProjectFiles): Promise<void> {
+export async function printWarnings(diagnostics: Diagnostic[], files: ProjectFiles): Promise<void> {
   if (diagnostics.length === 0) return;
   const { renderDiagnostics, sortDiagnostics } = await import("@sprocket/project-format");
   process.stderr.write(renderDiagnostics(sortDiagnostics(diagnostics), files, { color: pcErr.isColorSupported }) + "\n");
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
+export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;

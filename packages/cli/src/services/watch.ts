@@ -11,25 +11,29 @@ export function ignoredByWatch(dir: string): (file: string) => boolean {
 }
 
 /**
- * Runs `onChange` once now, then again after each burst of changes under `dir` (a burst ends `debounceMs` after its
- * last change), with the time of that last change. One run at a time: changes during a run lead to exactly one more.
+ * Runs `onChange` once now (with no list of changed files), then again after each burst of changes under `dir` (a burst
+ * ends `debounceMs` after its last change), with the time of that last change and the files changed since the last run. One run at a time: changes during a run lead to exactly one more.
  * A run that throws is reported and watching goes on. Returns on SIGINT or SIGTERM, once the run under way is done.
  */
 export async function watchProject(
   dir: string,
-  onChange: (changedAt: number) => Promise<unknown>,
+  onChange: (changedAt: number, changedFiles?: string[]) => Promise<unknown>,
   opts: { debounceMs: number },
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   /** When the change still waiting for a run happened. */
   let waiting: number | undefined;
+  /** Files changed since the last run started; undefined before the first run, which has no list. */
+  let changed: Set<string> | undefined;
   let running: Promise<void> | undefined;
   const runWhileWaiting = async () => {
     while (waiting !== undefined) {
       const changedAt = waiting;
+      const files = changed && [...changed];
       waiting = undefined;
+      changed = new Set();
       try {
-        await onChange(changedAt);
+        await onChange(changedAt, files);
       } catch (e) {
         problem((e as Error).message);
       }
@@ -44,8 +48,9 @@ export async function watchProject(
 
   const { watch } = await import("chokidar");
   const watcher = watch(dir, { ignoreInitial: true, ignored: ignoredByWatch(dir) });
-  watcher.on("all", () => {
+  watcher.on("all", (_event, file) => {
     const changedAt = Date.now();
+    changed?.add(file);
     clearTimeout(timer);
     timer = setTimeout(() => run(changedAt), opts.debounceMs);
   });

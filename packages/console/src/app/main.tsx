@@ -1,5 +1,6 @@
 // The console's entry: providers, the session gate and the routes (each page is its own chunk).
 import "@mantine/core/styles.css";
+import "./console.css";
 import { lazy, StrictMode, Suspense, useEffect, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { MantineProvider } from "@mantine/core";
@@ -11,6 +12,7 @@ import { pathInAccount, paths } from "./paths";
 import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
 import { Shell } from "./shell";
 import { SignInPage } from "./sign-in-page";
+import { InvitePage } from "./invite-page";
 
 const CrmIndexPage = lazy(() => import("./crm/crm-index-page"));
 const CrmRecordPage = lazy(() => import("./crm/crm-record-page"));
@@ -21,6 +23,7 @@ const PrivateAppsPage = lazy(() => import("./apps/private-apps-page"));
 const PrivateAppPage = lazy(() => import("./apps/private-app-page"));
 const AppHomePage = lazy(() => import("./apps/app-home-page"));
 const SettingsPage = lazy(() => import("./settings/settings-page"));
+const WorkflowsPage = lazy(() => import("./workflows/workflows-page"));
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -62,6 +65,18 @@ function AccountGate({ children }: { children: ReactNode }) {
   return <Loading label={`Switching to account ${urlAccount}`} />;
 }
 
+/** Where `/login?next=` may send the browser once signed in: only an app's install link (a server page: a full load). */
+const INSTALL_LINK = /^\/oauth\/authorize\?[^#\\]*$/;
+
+function AfterSignIn({ fallback }: { fallback: string }) {
+  const next = new URLSearchParams(window.location.search).get("next");
+  const install = next !== null && INSTALL_LINK.test(next) ? next : undefined;
+  useEffect(() => {
+    if (install) window.location.replace(install);
+  }, [install]);
+  return install ? <Loading label="Back to the app install" /> : <Redirect to={fallback} replace />;
+}
+
 function Pages() {
   const session = useSession();
   const [location] = useLocation();
@@ -81,11 +96,12 @@ function Pages() {
           <Route path="/private-apps/:accountId/:appId/:tab" component={PrivateAppPage} />
           <Route path="/app/:accountId/:appId" component={AppHomePage} />
           <Route path="/settings/:accountId/:page" component={SettingsPage} />
+          <Route path="/workflows/:accountId" component={WorkflowsPage} />
           <Route path="/">
             <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
           </Route>
           <Route path="/login">
-            <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
+            <AfterSignIn fallback={paths.crmIndex(session.accountId, "0-1")} />
           </Route>
           <Route>
             <NotFound title="Page not found" back={{ href: paths.crmIndex(session.accountId, "0-1"), label: "Back to contacts" }}>
@@ -100,6 +116,10 @@ function Pages() {
 
 function App() {
   const session = useSessionQuery();
+  const [location] = useLocation();
+  // An invite link works whoever is signed in, or nobody: accepting it signs the invitee in.
+  const invite = /^\/invite\/([^/]+)$/.exec(location);
+  if (invite) return <InvitePage token={decodeURIComponent(invite[1]!)} />;
   if (session.isPending) return <Loading label="Starting" />;
   if (session.isError) return <ErrorNotice error={session.error} title="Cannot reach the server" />;
   if (!session.data) return <SignInPage />;

@@ -1,7 +1,7 @@
 // Who is signed in, in which account; sign-in, sign-out and the account switch.
 import { createContext, useContext, useEffect, type ReactNode } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import type { SessionInfo, SessionState } from "@sprocket/contract";
+import type { InviteAcceptance, SessionInfo, SessionState } from "@sprocket/contract";
 import { api, onSignedOut, setCsrfToken } from "./api-client";
 
 const SessionContext = createContext<SessionInfo | undefined>(undefined);
@@ -50,6 +50,10 @@ export function useSessionActions() {
       await api("DELETE", "/api/v1/session").catch(() => undefined);
       setCsrfToken(undefined);
       replaceSession(null);
+    },
+    async acceptInvite(token: string, body: InviteAcceptance) {
+      await api("POST", `/api/v1/invites/${encodeURIComponent(token)}/accept`, body);
+      replaceSession(await fetchSession());
     },
     async switchAccount(accountId: number) {
       await api("PUT", "/api/v1/session/account", { accountId });

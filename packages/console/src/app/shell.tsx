@@ -1,6 +1,7 @@
 // The frame around every page: navigation, account switcher, sign-out.
-import type { ReactNode } from "react";
-import { AppShell, Button, Group, NavLink, ScrollArea, Select, Text } from "@mantine/core";
+import { useEffect, type ReactNode } from "react";
+import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Select, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import { Link, useLocation } from "wouter";
 import { AppHomeNav } from "./apps/app-home-nav";
 import type { CrmObjectType } from "./crm/object-types";
@@ -32,6 +33,10 @@ function navSections(accountId: number, superAdmin: boolean, crmTypes: CrmObject
         ...(superAdmin ? [{ label: "Private apps", href: paths.privateApps(accountId), match: `/private-apps/${accountId}(/|$)` }] : []),
       ],
     },
+    // Workflows run apps' actions and write to any record of their type: super admins only, as private apps.
+    ...(superAdmin
+      ? [{ label: "Automation", items: [{ label: "Workflows", href: paths.workflows(accountId), match: `/workflows/${accountId}(/|$)` }] }]
+      : []),
     {
       label: "Settings",
       items: [
@@ -42,6 +47,9 @@ function navSections(accountId: number, superAdmin: boolean, crmTypes: CrmObject
           match: `/settings/${accountId}/personal-access-keys`,
         },
         { label: "Secrets", href: paths.settings(accountId, "secrets"), match: `/settings/${accountId}/secrets` },
+        ...(superAdmin
+          ? [{ label: "Connected apps", href: paths.settings(accountId, "connected-apps"), match: `/settings/${accountId}/connected-apps` }]
+          : []),
       ],
     },
   ];
@@ -54,7 +62,7 @@ function AccountSwitcher() {
   if (session.accounts.length < 2) {
     const account = session.accounts.find((a) => a.id === session.accountId);
     return (
-      <Text size="sm" c="dimmed">
+      <Text size="sm" c="dimmed" truncate="end">
         {account?.name ?? "Account"} · {session.accountId}
       </Text>
     );
@@ -63,7 +71,7 @@ function AccountSwitcher() {
     <Select
       aria-label="Account"
       size="xs"
-      w={260}
+      w={{ base: 150, sm: 260 }}
       allowDeselect={false}
       data={session.accounts.map((a) => ({ value: String(a.id), label: `${a.name} (${a.id})` }))}
       value={String(session.accountId)}
@@ -82,21 +90,39 @@ export function Shell({ children }: { children: ReactNode }) {
   const [location, navigate] = useLocation();
   const { types } = useCrmObjectTypes();
   const sections = navSections(session.accountId, isSuperAdmin(session), types);
+  // Below the `sm` breakpoint the navigation folds behind a menu button; choosing a page folds it again.
+  const [navOpen, nav] = useDisclosure(false);
+  const closeNav = nav.close;
+  useEffect(() => closeNav(), [location, closeNav]);
   return (
-    <AppShell header={{ height: 52 }} navbar={{ width: 220, breakpoint: 0 }} padding="lg">
-      <AppShell.Header px="md">
-        <Group h="100%" justify="space-between" wrap="nowrap">
-          <Text fw={700} size="lg" component={Link} href="/" c="dark" td="none">
-            Sprocket
-          </Text>
-          <Group gap="sm" wrap="nowrap">
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: 220, breakpoint: "sm", collapsed: { mobile: !navOpen } }}
+      padding={{ base: "xs", sm: "lg" }}
+    >
+      <AppShell.Header px={{ base: "xs", sm: "md" }}>
+        <Group h="100%" justify="space-between" wrap="nowrap" gap="xs">
+          <Group gap="xs" wrap="nowrap">
+            <Burger
+              opened={navOpen}
+              onClick={nav.toggle}
+              hiddenFrom="sm"
+              size="sm"
+              aria-label={navOpen ? "Close navigation" : "Open navigation"}
+            />
+            <Text fw={700} size="lg" component={Link} href="/" c="dark" td="none">
+              Sprocket
+            </Text>
+          </Group>
+          <Group gap="sm" wrap="nowrap" miw={0}>
             <AccountSwitcher />
-            <Text size="sm" data-testid="signed-in-as">
+            <Text size="sm" data-testid="signed-in-as" visibleFrom="sm">
               {session.email}
             </Text>
             <Button
               variant="default"
               size="xs"
+              style={{ flexShrink: 0 }}
               onClick={async () => {
                 await signOut();
                 navigate("/");
@@ -132,7 +158,7 @@ export function Shell({ children }: { children: ReactNode }) {
           <AppHomeNav />
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main>{children}</AppShell.Main>
+      <AppShell.Main className="sprocket-main">{children}</AppShell.Main>
     </AppShell>
   );
 }

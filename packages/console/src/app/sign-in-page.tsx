@@ -25,7 +25,7 @@ export function SignInPage() {
 
   return (
     <Center mih="100vh" bg="gray.0" component="main">
-      <Paper withBorder shadow="sm" p="xl" radius="md" w={380}>
+      <Paper withBorder shadow="sm" p="xl" radius="md" w="min(380px, 94vw)">
         <form onSubmit={submit} aria-labelledby="sign-in-title" noValidate>
           <Stack>
             <div>

@@ -9,6 +9,7 @@ export interface DeveloperPrincipal {
   accountId: number;
   userId: number;
   keyId: number;
+  email: string;
 }
 
 export async function createPersonalAccessKey(p: Platform, accountId: number, userId: number, name: string) {
@@ -111,9 +112,16 @@ export async function exchangePersonalAccessKey(p: Platform, key: string, portal
 export async function resolveDeveloperToken(p: Platform, token: string): Promise<DeveloperPrincipal | undefined> {
   const row = await p.store.db
     .selectFrom("developer_tokens")
-    .select(["key_id", "account_id", "user_id", "expires_at"])
-    .where("token_hash", "=", sha256(token))
+    .innerJoin("users", "users.id", "developer_tokens.user_id")
+    .select([
+      "developer_tokens.key_id",
+      "developer_tokens.account_id",
+      "developer_tokens.user_id",
+      "developer_tokens.expires_at",
+      "users.email",
+    ])
+    .where("developer_tokens.token_hash", "=", sha256(token))
     .executeTakeFirst();
   if (!row || row.expires_at <= p.clock.now()) return undefined;
-  return { accountId: row.account_id, userId: row.user_id, keyId: row.key_id };
+  return { accountId: row.account_id, userId: row.user_id, keyId: row.key_id, email: row.email };
 }

@@ -1,10 +1,15 @@
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import { z } from "zod";
 import {
   accountList,
+  createdInvite,
   createdPersonalAccessKey,
+  inviteAcceptance,
+  inviteInfo,
+  inviteRequest,
   memberList,
+  pendingInviteList,
   personalAccessKeyList,
   sessionState,
   signInRequest,
@@ -19,14 +24,37 @@ import { accountsOfUser, getAccount, roleIn } from "./account-service";
 import { listMembers, setMemberRole } from "./members";
 import { createPersonalAccessKey, exchangePersonalAccessKey, listPersonalAccessKeys, revokePersonalAccessKey } from "./access-keys";
 import { SESSION_TTL_MS, recordSignInFailure, resolveSession, signIn, signOut, switchAccount } from "./sessions";
+import { acceptInvite, createInvite, describeInvite, listPendingInvites } from "./invites";
+import { actorOf } from "../apps/routes";
 
 const refreshBody = z.object({ encodedOAuthRefreshToken: z.string().min(1) });
+
+type OpenedSession = { sessionId: string; csrfToken: string; userId: number; accountId: number };
 
 export const accountRoutes =
   (p: Platform): FastifyPluginAsync =>
   async (app) => {
     // Sign-in and sign-out set the session cookie; other routes read it with sessionIdOf (http/authenticate.ts).
     await app.register(cookie);
+
+    function setSessionCookie(request: FastifyRequest, reply: FastifyReply, session: OpenedSession) {
+      reply.setCookie(sessionCookieName(request), session.sessionId, {
+        path: "/",
+        httpOnly: true,
+        sameSite: "lax",
+        // Over HTTPS, or behind a TLS proxy: the request's scheme (X-Forwarded-Proto from a trusted proxy) or the public URL's.
+        secure: request.protocol === "https" || p.config.publicUrl?.startsWith("https:") === true,
+        maxAge: SESSION_TTL_MS / 1000,
+      });
+      return { userId: session.userId, accountId: session.accountId, csrfToken: session.csrfToken };
+    }
+
+    async function requireSuperAdmin(request: FastifyRequest, what: string) {
+      const user = request.user!;
+      if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin")
+        throw new DomainError("forbidden", `Only super admins ${what}.`);
+      return user;
+    }
     app.post("/localdevauth/v1/auth/refresh", async (request) => {
       const body = parseBody(refreshBody, request.body, "the personal access key exchange");
       const portalId = (request.query as { portalId?: string }).portalId;
@@ -54,15 +82,7 @@ export const accountRoutes =
         throw new DomainError("unauthenticated", "Wrong email or password.");
       }
       await refund();
-      reply.setCookie(sessionCookieName(request), session.sessionId, {
-        path: "/",
-        httpOnly: true,
-        sameSite: "lax",
-        // Over HTTPS, or behind a TLS proxy: the request's scheme (X-Forwarded-Proto from a trusted proxy) or the public URL's.
-        secure: request.protocol === "https" || p.config.publicUrl?.startsWith("https:") === true,
-        maxAge: SESSION_TTL_MS / 1000,
-      });
-      return { userId: session.userId, accountId: session.accountId, csrfToken: session.csrfToken };
+      return setSessionCookie(request, reply, session);
     });
 
     // Answers 200 either way: the console asks this before anyone signs in, and a 401 there is no error.
@@ -93,13 +113,42 @@ export const accountRoutes =
       results: await listMembers(p, request.user!.accountId),
     }));
     app.put<{ Params: { userId: string } }>("/api/v1/account-users/:userId/role", { config: { auth: "user" } }, async (request) => {
-      const { accountId, userId } = request.user!;
-      if ((await roleIn(p, accountId, userId)) !== "super_admin") throw new DomainError("forbidden", "Only super admins change roles.");
+      const { accountId } = request.user!;
+      await requireSuperAdmin(request, "change roles");
       const { role } = parseBody(z.object({ role: z.enum(["super_admin", "admin", "user"]) }), request.body, "the role change");
       const target = Number(request.params.userId);
       if (!Number.isSafeInteger(target)) throw invalid(`"${request.params.userId}" is not a user id.`);
       await setMemberRole(p, accountId, target, role);
       return { userId: target, role };
+    });
+
+    // Invitations: super admins invite by email; the one-time link lets the invitee in (invites.ts).
+    app.get("/api/v1/account-invites", { config: { auth: "user" }, ...responds(pendingInviteList) }, async (request) => {
+      const { accountId } = await requireSuperAdmin(request, "see invitations");
+      return { results: await listPendingInvites(p, accountId) };
+    });
+    app.post("/api/v1/account-invites", { config: { auth: "user" }, ...responds(createdInvite, 201) }, async (request, reply) => {
+      const { accountId } = await requireSuperAdmin(request, "invite people");
+      const body = parseBody(inviteRequest, request.body, "the invitation");
+      const invite = await createInvite(p, accountId, body, actorOf(request));
+      // On the public URL (behind a proxy, maybe under a path), else the address the admin reached.
+      const base = (p.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
+      const url = `${base}/invite/${invite.token}`;
+      // There is no mail server: the server log is where an operator finds a link the admin did not copy.
+      request.log.info({ accountId, email: invite.email, role: invite.role, url }, `Invite link for ${invite.email}: ${url}`);
+      return reply.status(201).send({ id: invite.id, email: invite.email, role: invite.role, expiresAt: invite.expiresAt, url });
+    });
+    app.get<{ Params: { token: string } }>("/api/v1/invites/:token", responds(inviteInfo), async (request) =>
+      describeInvite(p, request.params.token),
+    );
+    app.post<{ Params: { token: string } }>("/api/v1/invites/:token/accept", responds(signInResult), async (request, reply) => {
+      const body = parseBody(inviteAcceptance, request.body, "the invitation");
+      const { email } = await describeInvite(p, request.params.token);
+      // Counted like a sign-in: for someone who already has a login, the password is checked here.
+      const refund = await p.limits.reserveSignIn(email, request.ip, p.clock.now());
+      const session = await acceptInvite(p, request.params.token, body, request.ip);
+      await refund();
+      return setSessionCookie(request, reply, session);
     });
 
     // Personal access keys of the signed-in user, in the session's account.

@@ -23,6 +23,11 @@ export async function signIn(p: Platform, email: string, password: string) {
   const accounts = await accountsOfUser(p, user.id);
   const first = accounts[0];
   if (!first) return undefined;
+  return openSession(p, user.id, first.id);
+}
+
+/** A new console session of a user in one of their accounts (sign-in, or an accepted invite). */
+export async function openSession(p: Platform, userId: number, accountId: number) {
   const sessionId = randomToken("");
   const csrfToken = randomToken("", 24);
   const now = p.clock.now();
@@ -30,14 +35,14 @@ export async function signIn(p: Platform, email: string, password: string) {
     .insertInto("sessions")
     .values({
       id_hash: sha256(sessionId),
-      user_id: user.id,
-      account_id: first.id,
+      user_id: userId,
+      account_id: accountId,
       csrf_token: csrfToken,
       expires_at: now + SESSION_TTL_MS,
       created_at: now,
     })
     .execute();
-  return { sessionId, csrfToken, userId: user.id, accountId: first.id };
+  return { sessionId, csrfToken, userId, accountId };
 }
 
 /** A SIGN_IN_FAILED event in each account of a known user (the password itself is never recorded); unknown emails have no account to tell. */

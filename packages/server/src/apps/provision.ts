@@ -2,10 +2,14 @@ import type { Kysely } from "kysely";
 import { internalType, type ExtensionModel, type FeatureModel } from "@sprocket/project-format";
 import type { Database } from "../store/schema";
 import type { AppComponentsTable } from "./tables";
+import { noticesForInstalls } from "./app-reach";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { mintAppToken } from "./app-tokens";
 import { authColumns, becameOAuthApp } from "../oauth/oauth-apps";
+import { registerWorkflowActions, removeWorkflowActionsOf } from "../workflows/action-registry";
+import { installAccounts, provisionAppObjects } from "../crm/app-objects";
+import { provisionEventTemplates } from "../timeline/event-templates";
 
 export interface DeployedCard {
   uid: string;
@@ -114,20 +118,33 @@ export interface RemovedApp {
  */
 export async function appsRemoved(p: Platform, removed: readonly RemovedApp[]): Promise<void> {
   p.apps.tokens.invalidate();
-  await Promise.all(removed.map((r) => p.cluster.announceDeploy({ ...r, buildId: null }))).catch((err: unknown) =>
-    p.log.error({ err, appIds: removed.map((r) => r.appId) }, "could not announce the removal of apps"),
-  );
+  await noticesForInstalls(
+    p.store.db,
+    removed.map((r) => ({ ...r, buildId: null })),
+  )
+    .then((notices) => Promise.all(notices.map((n) => p.cluster.announceDeploy(n))))
+    .catch((err: unknown) => p.log.error({ err, appIds: removed.map((r) => r.appId) }, "could not announce the removal of apps"));
 }
 
 /**
  * Inside the deploy's transaction: create or update each app by uid (a token is minted on create), replace its
- * components, set its active build, and remove the project's apps that are no longer listed.
+ * components, create or update its app objects and their association types (in its account and every account it is
+ * installed into) and its event templates, set its active build, and remove the project's apps that are no longer
+ * listed.
  */
 export async function provisionApps(
   trx: Kysely<Database>,
   p: Platform,
   input: { accountId: number; projectId: number; buildId: number; apps: DeployedApp[] },
-): Promise<{ appIds: Record<string, number>; created: string[]; updated: string[]; removed: string[]; removedApps: RemovedApp[] }> {
+): Promise<{
+  appIds: Record<string, number>;
+  created: string[];
+  updated: string[];
+  removed: string[];
+  removedApps: RemovedApp[];
+  /** The app objects made or updated, per account, whose cached types and properties to drop once this commits. */
+  appObjectTypes: { accountId: number; typeId: string }[];
+}> {
   const now = p.clock.now();
   const { accountId, projectId, buildId } = input;
   const result = {
@@ -136,6 +153,7 @@ export async function provisionApps(
     updated: [] as string[],
     removed: [] as string[],
     removedApps: [] as RemovedApp[],
+    appObjectTypes: [] as { accountId: number; typeId: string }[],
   };
 
   const wanted = new Set(input.apps.map((a) => a.uid));
@@ -209,6 +227,15 @@ export async function provisionApps(
       config: JSON.stringify(c.config),
     }));
     if (rows.length) await trx.insertInto("app_components").values(rows).execute();
+    const features = app.features ?? [];
+    await registerWorkflowActions(trx, accountId, appId, buildId, features, now);
+    const appObjects = await provisionAppObjects(trx, p, { accountId, appId, features });
+    await provisionEventTemplates(trx, p, { appId, features, appObjects });
+    result.appObjectTypes.push(...[...appObjects.values()].map((t) => ({ accountId, typeId: t.id })));
+    for (const installed of await installAccounts(trx, appId, accountId)) {
+      const types = await provisionAppObjects(trx, p, { accountId: installed, appId, features });
+      result.appObjectTypes.push(...[...types.values()].map((t) => ({ accountId: installed, typeId: t.id })));
+    }
   }
   return result;
 }
@@ -229,4 +256,5 @@ export async function deleteApp(db: Kysely<Database>, appId: number, now: number
   await db.updateTable("private_apps").set({ deleted_at: now, active_build_id: null }).where("id", "=", appId).execute();
   await db.updateTable("app_tokens").set({ revoked_at: now }).where("app_id", "=", appId).where("revoked_at", "is", null).execute();
   await db.deleteFrom("app_components").where("app_id", "=", appId).execute();
+  await removeWorkflowActionsOf(db, appId, now);
 }

@@ -12,11 +12,12 @@ import {
 } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
+import { actorLabel } from "../http/authenticate";
 import { forbidden } from "../errors/domain-error";
 import { absentAs, parseBody } from "../util/parse-body";
 import { roleIn } from "../accounts/account-service";
 import { listSecurityEvents, type Actor } from "../logs/security-events";
-import { appComponents, findApp, listApps } from "./app-queries";
+import { appComponents, findApp, listApps, projectBuildNumbers, projectRefs } from "./app-queries";
 import { withEndpointUrl } from "../functions/endpoint-url";
 import { tokenState } from "./app-tokens";
 import type { Selectable } from "kysely";
@@ -36,11 +37,11 @@ import {
 
 export const actorOf = (request: FastifyRequest): Actor => ({
   userId: request.user?.userId ?? null,
-  label: request.session?.email ?? (request.user ? `user ${request.user.userId} (CLI)` : "unknown"),
+  label: request.user ? actorLabel(request.user) : "unknown",
   address: request.ip,
 });
 
-function appView(app: Selectable<PrivateAppsTable>): PrivateAppSummary {
+function appView(app: Selectable<PrivateAppsTable>, refs: Awaited<ReturnType<typeof projectRefs>>): PrivateAppSummary {
   return {
     appId: app.id,
     uid: app.uid,
@@ -48,7 +49,9 @@ function appView(app: Selectable<PrivateAppsTable>): PrivateAppSummary {
     description: app.description,
     scopes: JSON.parse(app.scopes) as string[],
     projectId: app.project_id,
+    projectName: refs.projectName(app.project_id),
     activeBuildId: app.active_build_id,
+    activeBuildNumber: refs.buildNumber(app.active_build_id),
     createdAt: new Date(app.created_at).toISOString(),
     updatedAt: new Date(app.updated_at).toISOString(),
     auth: authView(app),
@@ -93,7 +96,8 @@ export const appRoutes =
     app.get("/api/v1/private-apps", { ...user, ...responds(privateAppList) }, async (request) => {
       const { accountId } = await requireSuperAdmin(request);
       const apps = await listApps(p.store.db, accountId);
-      return { limit: await appLimitOf(p, accountId), count: apps.length, results: apps.map(appView) };
+      const refs = await projectRefs(p.store.db, apps);
+      return { limit: await appLimitOf(p, accountId), count: apps.length, results: apps.map((a) => appView(a, refs)) };
     });
 
     app.get<{ Params: { app: string } }>("/api/v1/private-apps/:app", { ...user, ...responds(privateAppDetail) }, async (request) => {
@@ -102,7 +106,12 @@ export const appRoutes =
       const components = (await appComponents(p.store.db, found.id)).map((c) =>
         c.kind === "function" ? { ...c, config: withEndpointUrl(p, accountId, c.config) } : c,
       );
-      return { ...appView(found), token: await tokenState(p, found.id), components };
+      return {
+        ...appView(found, await projectRefs(p.store.db, [found])),
+        token: await tokenState(p, found.id),
+        components,
+        builds: await projectBuildNumbers(p.store.db, found.project_id),
+      };
     });
 
     app.post<{ Params: { app: string } }>(

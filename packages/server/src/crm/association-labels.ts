@@ -14,11 +14,13 @@ export interface LabelInput {
 const labelNotFound = (from: ObjectType, to: ObjectType, typeId: number) =>
   notFound(`No USER_DEFINED association type ${typeId} from ${from.name} to ${to.name}.`);
 
+/** A USER_DEFINED label; an app's INTEGRATOR_DEFINED types change only with its deploys. */
 function findLabel(db: Db, accountId: number, from: ObjectType, to: ObjectType, typeId: number) {
   return db
     .selectFrom("crm_association_labels")
     .selectAll()
     .where("account_id", "=", accountId)
+    .where("category", "=", "USER_DEFINED")
     .where("from_type", "=", from.id)
     .where("to_type", "=", to.id)
     .where("type_id", "=", typeId)

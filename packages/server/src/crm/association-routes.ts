@@ -4,6 +4,7 @@ import type { Platform } from "../platform";
 import { invalid, notFound } from "../errors/domain-error";
 import { absentAs, parseBody } from "../util/parse-body";
 import type { ObjectType } from "./object-types";
+import type { TypeOf } from "./object-routes";
 import { parseObjectId } from "./object-store";
 import { associate, associatedPage, defaultSpec, dissociate, labelsBetween, requireLive } from "./associations";
 import { typesBetween } from "./association-types";
@@ -13,8 +14,7 @@ import { batchResponse, standardError } from "./batch-response";
 import { decodeAfter, encodeAfter, nextPaging } from "./paging-cursor";
 import { intParam, stringParam } from "./query-params";
 import { associationSpecInput, checkBatchSize, inTransaction } from "./object-writes";
-import { baseUrlOf, callerOf, json, noContent, queryOf, routeConfig, type RouteConfig } from "./route-kit";
-import type { TypeOf } from "./object-routes";
+import { baseUrlOf, callerOf, json, noContent, queryOf, type RouteConfig } from "./route-kit";
 import { labelInput } from "./property-definitions";
 import { associationChanges } from "./crm-events";
 
@@ -27,31 +27,25 @@ function idOf(t: ObjectType, raw: string): number {
   return id;
 }
 
-/** v4 associations starting at one standard object type, under one of its path names. */
-export function registerAssociationRoutes(app: FastifyInstance, p: Platform, from: ObjectType, alias: string): void {
-  registerAssociations(app, p, alias, () => from, routeConfig(from.readScopes), routeConfig(from.writeScopes));
-}
-
 /**
- * v4 associations starting at the type `segment` names: a standard type's alias, or `:objectType` for custom types
- * (which `fromOf` looks up in the caller's account, checking its scopes). The far end may be any type of the account.
+ * v4 associations starting at one object type, under one of its path names; `alias` may be the `:objectType`
+ * parameter that `typeOf` resolves (custom and app objects). The other side is any type of the caller's account.
  */
-export function registerAssociations(
+export function registerAssociationRoutes(
   app: FastifyInstance,
   p: Platform,
-  segment: string,
-  fromOf: TypeOf,
+  alias: string,
+  typeOf: TypeOf,
   read: RouteConfig,
   write: RouteConfig,
 ): void {
-  const alias = segment;
   const objectBase = `/crm/v4/objects/${alias}/:objectId/associations`;
   const db = p.store.db;
   type PairParams = { objectId: string; toObjectType: string; toObjectId: string };
 
   app.put<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const specs = parseBody(z.array(associationSpecInput).min(1), absentAs(request.body, []), "AssociationSpec[]");
     const fromId = idOf(from, request.params.objectId);
@@ -74,7 +68,7 @@ export function registerAssociations(
 
   app.delete<{ Params: PairParams }>(`${objectBase}/:toObjectType/:toObjectId`, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const fromId = idOf(from, request.params.objectId);
     const toId = idOf(to, request.params.toObjectId);
@@ -89,12 +83,11 @@ export function registerAssociations(
     async (request, reply) => {
       const startedAt = Date.now();
       const { accountId, source } = callerOf(request);
-      const from = await fromOf(request, "write");
+      const from = await typeOf(request, "write");
       const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
       const fromId = idOf(from, request.params.objectId);
       const toId = idOf(to, request.params.toObjectId);
-      const spec = await defaultSpec(db, accountId, from, to);
-      const inverse = await defaultSpec(db, accountId, to, from);
+      const spec = await defaultSpec(p.store.db, accountId, from, to);
       await inTransaction(p, async (trx) => {
         await requireLive(trx, accountId, from, [fromId]);
         await requireLive(trx, accountId, to, [toId]);
@@ -103,7 +96,7 @@ export function registerAssociations(
       p.crm.events.emit(associationChanges(accountId, from, to, [{ fromId, toId }], false, p.clock.now(), source));
       const results = [
         { from: { id: String(fromId) }, to: { id: String(toId) }, associationSpec: spec },
-        { from: { id: String(toId) }, to: { id: String(fromId) }, associationSpec: inverse },
+        { from: { id: String(toId) }, to: { id: String(fromId) }, associationSpec: await defaultSpec(p.store.db, accountId, to, from) },
       ];
       return json(reply, 200, batchResponse(results, [], startedAt, 200).body);
     },
@@ -111,7 +104,7 @@ export function registerAssociations(
 
   app.get<{ Params: { objectId: string; toObjectType: string } }>(`${objectBase}/:toObjectType`, read, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const from = await fromOf(request, "read");
+    const from = await typeOf(request, "read");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const fromId = idOf(from, request.params.objectId);
     await requireLive(db, accountId, from, [fromId]);
@@ -119,22 +112,23 @@ export function registerAssociations(
     const limit = intParam(q, "limit", 500, 500);
     const page = (await associatedPage(db, accountId, from, to, [fromId], decodeAfter(stringParam(q, "after")), limit)).get(fromId)!;
     const last = page.results[page.results.length - 1];
-    const path = `/crm/v4/objects/${alias}/${fromId}/associations/${request.params.toObjectType}`;
+    const fromPath = (request.params as { objectType?: string }).objectType ?? alias;
+    const path = `/crm/v4/objects/${fromPath}/${fromId}/associations/${request.params.toObjectType}`;
     return json(reply, 200, {
       results: page.results,
       ...(page.more && last ? { paging: nextPaging(baseUrlOf(p, request), path, encodeAfter(Number(last.toObjectId))) } : {}),
     });
   });
 
-  registerBatchAssociationRoutes(app, p, alias, fromOf, read, write);
-  registerLabelRoutes(app, p, alias, fromOf, read, write);
+  registerBatchAssociationRoutes(app, p, alias, typeOf, read, write);
+  registerLabelRoutes(app, p, alias, typeOf, read, write);
 }
 
 function registerBatchAssociationRoutes(
   app: FastifyInstance,
   p: Platform,
   alias: string,
-  fromOf: TypeOf,
+  typeOf: TypeOf,
   read: RouteConfig,
   write: RouteConfig,
 ): void {
@@ -144,7 +138,7 @@ function registerBatchAssociationRoutes(
   app.post<{ Params: Params }>(`${base}/create`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(
       z.object({ inputs: z.array(z.object({ from: objectId, to: objectId, types: z.array(associationSpecInput).min(1) })) }),
@@ -192,7 +186,7 @@ function registerBatchAssociationRoutes(
   app.post<{ Params: Params }>(`${base}/associate/default`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(
       z.object({ inputs: z.array(z.object({ from: objectId, to: objectId })) }),
@@ -232,7 +226,7 @@ function registerBatchAssociationRoutes(
   app.post<{ Params: Params }>(`${base}/read`, read, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
-    const from = await fromOf(request, "read");
+    const from = await typeOf(request, "read");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(
       z.object({ inputs: z.array(z.object({ id: idInput, after: z.string().optional() })) }),
@@ -251,7 +245,7 @@ function registerBatchAssociationRoutes(
   const archiveInput = z.object({ inputs: z.array(z.object({ from: objectId, to: z.array(objectId) })) });
   app.post<{ Params: Params }>(`${base}/archive`, write, async (request, reply) => {
     const { accountId, source } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(archiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiArchive");
     checkBatchSize(inputs.length);
@@ -268,7 +262,7 @@ function registerBatchAssociationRoutes(
   });
   app.post<{ Params: Params }>(`${base}/labels/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const { inputs } = parseBody(labelsArchiveInput, absentAs(request.body, {}), "BatchInputPublicAssociationMultiPost");
     checkBatchSize(inputs.length);
@@ -288,7 +282,7 @@ function registerLabelRoutes(
   app: FastifyInstance,
   p: Platform,
   alias: string,
-  fromOf: TypeOf,
+  typeOf: TypeOf,
   read: RouteConfig,
   write: RouteConfig,
 ): void {
@@ -302,14 +296,14 @@ function registerLabelRoutes(
 
   app.get<{ Params: Params }>(base, read, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const from = await fromOf(request, "read");
+    const from = await typeOf(request, "read");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     return json(reply, 200, { results: (await typesBetween(p.store.db, accountId, from.id, to.id)).map(specView) });
   });
 
   app.post<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const input = parseBody(
       z.object({
@@ -326,7 +320,7 @@ function registerLabelRoutes(
 
   app.put<{ Params: Params }>(base, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const input = parseBody(
       z.object({ associationTypeId: z.number().int(), label: labelInput, inverseLabel: labelInput.optional() }),
@@ -339,7 +333,7 @@ function registerLabelRoutes(
 
   app.delete<{ Params: Params & { associationTypeId: string } }>(`${base}/:associationTypeId`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
-    const from = await fromOf(request, "write");
+    const from = await typeOf(request, "write");
     const to = await p.crm.types.resolve(accountId, request.params.toObjectType);
     const typeId = Number(request.params.associationTypeId);
     if (!Number.isInteger(typeId)) throw invalid(`associationTypeId must be an integer (got ${request.params.associationTypeId}).`);

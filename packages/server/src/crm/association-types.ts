@@ -113,16 +113,20 @@ export async function typesBetween(
   const user = rows
     .filter((r) => r.from_type === fromType && r.to_type === toType)
     .map((r): AssociationTypeDef => {
-      const inverse = rows.find((x) => x.name === r.name && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id);
+      const inverse = rows.find(
+        (x) =>
+          x.name === r.name && x.category === r.category && x.from_type === toType && x.to_type === fromType && x.type_id !== r.type_id,
+      );
+      const unlabeled = r.unlabeled === 1;
       return {
         typeId: r.type_id,
-        category: "USER_DEFINED",
+        category: r.category as AssociationCategory,
         fromType,
         toType,
-        label: r.label,
+        label: unlabeled ? null : r.label,
         name: r.name,
         inverseId: inverse?.type_id ?? r.type_id,
-        unlabeled: false,
+        unlabeled,
       };
     });
   const custom = isCustomTypeId(fromType) || isCustomTypeId(toType) ? await customTypesBetween(db, accountId, fromType, toType) : [];
@@ -157,8 +161,18 @@ export function decodeCustomTypeId(typeId: number): { schemaId: number; index: n
   };
 }
 
-/** A schema's association definitions; one stored before definitions existed has one per associated standard object. */
-export function schemaAssociations(s: { name: string; definition: SchemaDefinition; createdAt: number }): SchemaAssociation[] {
+/**
+ * A schema's association definitions; one stored before definitions existed has one per associated standard object.
+ * An app object's `associatedObjects` come from its app's `app-object-association` components, whose types are the
+ * app's INTEGRATOR_DEFINED ones (in the labels table), so only definitions added through the schemas API count.
+ */
+export function schemaAssociations(s: {
+  name: string;
+  appId: number | null;
+  definition: SchemaDefinition;
+  createdAt: number;
+}): SchemaAssociation[] {
+  if (s.appId !== null) return s.definition.associations ?? [];
   return (
     s.definition.associations ??
     s.definition.associatedObjects.flatMap((upper) => {
@@ -203,6 +217,7 @@ async function customTypesBetween(
     const self = `2-${r.id}`;
     const list = schemaAssociations({
       name: r.name,
+      appId: r.app_id,
       definition: JSON.parse(r.definition) as SchemaDefinition,
       createdAt: Number(r.created_at),
     });

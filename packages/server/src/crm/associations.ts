@@ -74,6 +74,10 @@ export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, 
     const target = (await customTargetOf(db, accountId, from, spec.associationTypeId)) ?? (await labelTargetOf(db, accountId, from, spec));
     if (target) return target;
   }
+  if (spec.associationCategory === "INTEGRATOR_DEFINED") {
+    const target = await labelTargetOf(db, accountId, from, spec);
+    if (target) return target;
+  }
   throw invalid(`${spec.associationCategory} association type ${spec.associationTypeId} does not start at ${from.name}.`, [
     {
       message: "Unknown association type",
@@ -83,6 +87,7 @@ export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, 
   ]);
 }
 
+/** The far end of an account's label or an app's INTEGRATOR_DEFINED type (both kept in the labels table). */
 async function labelTargetOf(db: Db, accountId: number, from: ObjectType, spec: AssociationSpec): Promise<string | undefined> {
   const user = await db
     .selectFrom("crm_association_labels")
@@ -90,6 +95,7 @@ async function labelTargetOf(db: Db, accountId: number, from: ObjectType, spec: 
     .where("account_id", "=", accountId)
     .where("from_type", "=", from.id)
     .where("type_id", "=", spec.associationTypeId)
+    .where("category", "=", spec.associationCategory)
     .executeTakeFirst();
   return user?.to_type;
 }
@@ -108,6 +114,7 @@ async function customTargetOf(db: Db, accountId: number, from: ObjectType, typeI
   if (!row) return undefined;
   const a = schemaAssociations({
     name: row.name,
+    appId: row.app_id,
     definition: JSON.parse(row.definition) as SchemaDefinition,
     createdAt: Number(row.created_at),
   })[code.index];

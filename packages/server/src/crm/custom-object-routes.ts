@@ -6,7 +6,7 @@ import { registerCrud, type TypeOf } from "./object-routes";
 import { registerSearch } from "./search-routes";
 import { registerProperties } from "./property-routes";
 import { registerBatch } from "./batch-routes";
-import { registerAssociations } from "./association-routes";
+import { registerAssociationRoutes } from "./association-routes";
 import { scopesFor } from "./object-types";
 import { callerOf, routeConfig } from "./route-kit";
 
@@ -25,8 +25,8 @@ function customTypeOf(p: Platform): TypeOf {
 }
 
 /**
- * Basic CRUD, batch, search, v4 associations and the properties API on custom objects (HubSpot's `client.crm.objects`,
- * `client.crm.associations.v4`, `client.crm.properties`).
+ * Basic CRUD, batch, search, v4 associations and the properties API on custom and app objects (HubSpot's
+ * `client.crm.objects`, `client.crm.associations.v4`, `client.crm.properties`).
  */
 export function registerCustomObjectRoutes(app: FastifyInstance, p: Platform): void {
   const authOnly = routeConfig([]);
@@ -34,6 +34,6 @@ export function registerCustomObjectRoutes(app: FastifyInstance, p: Platform): v
   registerCrud(app, p, "/crm/v3/objects/:objectType", typeOf, authOnly, authOnly);
   registerBatch(app, p, "/crm/v3/objects/:objectType/batch", typeOf, authOnly, authOnly);
   registerSearch(app, p, "/crm/v3/objects/:objectType/search", typeOf, routeConfig([], "search"));
-  registerAssociations(app, p, ":objectType", typeOf, authOnly, authOnly);
+  registerAssociationRoutes(app, p, ":objectType", typeOf, authOnly, authOnly);
   registerProperties(app, p, "/crm/v3/properties/:objectType", typeOf, authOnly, authOnly);
 }

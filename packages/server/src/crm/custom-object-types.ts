@@ -27,7 +27,11 @@ export interface CustomObjectSchema {
   /** The `<n>` of "2-<n>". */
   id: number;
   accountId: number;
+  /** The schemas API's name; an app object's is its fully qualified name, a<appId>_<name>. */
   name: string;
+  /** The app that owns an app object, and its `app-object` component's uid (both null for a schemas API schema). */
+  appId: number | null;
+  componentUid: string | null;
   definition: SchemaDefinition;
   createdAt: number;
   updatedAt: number;
@@ -36,15 +40,19 @@ export interface CustomObjectSchema {
 export const CUSTOM_READ_SCOPES = ["crm.objects.custom.read"];
 export const CUSTOM_WRITE_SCOPES = ["crm.objects.custom.write"];
 
-/** HubSpot's name for a custom object across portals: p<portalId>_<name>. */
-export const fullyQualifiedName = (s: CustomObjectSchema) => `p${s.accountId}_${s.name}`;
+/** HubSpot's name for a custom object across portals: p<portalId>_<name>; an app object's is a<appId>_<name>. */
+export const fullyQualifiedName = (s: CustomObjectSchema) => (s.appId === null ? `p${s.accountId}_${s.name}` : s.name);
 
-/** A custom object type as the CRM routes and services see any type; a path may name it p_<name>, 2-<n> or its fqn. */
+/**
+ * A custom object type as the CRM routes and services see any type; a path may name it p_<name>, 2-<n> or its fqn
+ * (an app object: 2-<n> or a<appId>_<name>).
+ */
 export function customObjectType(s: CustomObjectSchema): ObjectType & { aliases: string[] } {
   const id = `2-${s.id}`;
+  const name = s.appId === null ? `p_${s.name}` : s.name;
   return {
     id,
-    name: `p_${s.name}`,
+    name,
     singular: s.name,
     upper: s.name.toUpperCase(),
     readScopes: CUSTOM_READ_SCOPES,
@@ -56,6 +64,6 @@ export function customObjectType(s: CustomObjectSchema): ObjectType & { aliases:
       s.definition.searchableProperties.length > 0 ? s.definition.searchableProperties : [s.definition.primaryDisplayProperty],
     lastModifiedProperty: "hs_lastmodifieddate",
     mergeable: false,
-    aliases: [`p_${s.name}`, id, fullyQualifiedName(s)].map((a) => a.toLowerCase()),
+    aliases: [...new Set([name, id, fullyQualifiedName(s)])].map((a) => a.toLowerCase()),
   };
 }

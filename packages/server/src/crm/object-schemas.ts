@@ -71,10 +71,28 @@ export async function createSchema(p: Platform, accountId: number, body: unknown
     if (taken) throw new DomainError("conflict", `Object type with name ${name} already exists.`);
     const row = await trx
       .insertInto("crm_object_schemas")
-      .values({ account_id: accountId, name, definition: JSON.stringify(definition), archived: 0, created_at: now, updated_at: now })
+      .values({
+        account_id: accountId,
+        name,
+        app_id: null,
+        component_uid: null,
+        definition: JSON.stringify(definition),
+        archived: 0,
+        created_at: now,
+        updated_at: now,
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
-    const s: CustomObjectSchema = { id: Number(row.id), accountId, name, definition, createdAt: now, updatedAt: now };
+    const s: CustomObjectSchema = {
+      id: Number(row.id),
+      accountId,
+      name,
+      appId: null,
+      componentUid: null,
+      definition,
+      createdAt: now,
+      updatedAt: now,
+    };
     const t = customObjectType(s);
     for (const prop of input.properties)
       await p.crm.properties.create(trx, accountId, t, { ...prop, groupName: prop.groupName ?? CUSTOM_GROUP });
@@ -110,7 +128,7 @@ export async function schemaView(p: Platform, s: CustomObjectSchema): Promise<Re
     requiredProperties: s.definition.requiredProperties,
     searchableProperties: s.definition.searchableProperties,
     properties: [...defs.values()].filter((d) => !d.hubspotDefined).map(propertyView),
-    associations: schemaAssociations(s).map((a, i) => associationDefinitionView(s, i, a)),
+    associations: [...schemaAssociations(s).map((a, i) => associationDefinitionView(s, i, a)), ...(await appAssociationViews(p, s))],
     archived: false,
     createdAt: at(s.createdAt),
     updatedAt: at(s.updatedAt),
@@ -128,6 +146,32 @@ function associationDefinitionView(s: CustomObjectSchema, index: number, a: Sche
     createdAt: at,
     updatedAt: at,
   };
+}
+
+/**
+ * An app object's app-object associations (its app's INTEGRATOR_DEFINED types from it), which HubSpot's schema lists
+ * beside the others. They have no date of their own: the app object's stand in.
+ */
+async function appAssociationViews(p: Platform, s: CustomObjectSchema) {
+  if (s.appId === null) return [];
+  const self = `2-${s.id}`;
+  const rows = await p.store.db
+    .selectFrom("crm_association_labels")
+    .select(["type_id", "to_type", "name"])
+    .where("account_id", "=", s.accountId)
+    .where("app_id", "=", s.appId)
+    .where("from_type", "=", self)
+    .where("unlabeled", "=", 1)
+    .orderBy("type_id")
+    .execute();
+  return rows.map((r) => ({
+    id: String(r.type_id),
+    fromObjectTypeId: self,
+    toObjectTypeId: r.to_type,
+    name: r.name,
+    createdAt: new Date(s.createdAt).toISOString(),
+    updatedAt: new Date(s.updatedAt).toISOString(),
+  }));
 }
 
 const associationInput = z.object({

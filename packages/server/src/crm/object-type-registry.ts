@@ -74,6 +74,8 @@ export class ObjectTypeRegistry {
       id: Number(r.id),
       accountId,
       name: r.name,
+      appId: r.app_id === null ? null : Number(r.app_id),
+      componentUid: r.component_uid,
       definition: JSON.parse(r.definition) as SchemaDefinition,
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),

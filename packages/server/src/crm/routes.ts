@@ -12,6 +12,7 @@ import { registerPipelineRoutes } from "./pipeline-routes";
 import { PIPELINE_OBJECT_TYPES } from "./pipelines";
 import { registerCustomObjectRoutes } from "./custom-object-routes";
 import { registerSchemaRoutes } from "./schema-routes";
+import { routeConfig } from "./route-kit";
 
 /**
  * The CRM API. Each object type gets concrete routes under each of its path names (contacts, contact, 0-1) so that
@@ -25,7 +26,7 @@ export function crmRoutes(p: Platform): FastifyPluginAsync {
         registerBatchRoutes(app, p, t, alias);
         registerSearchRoute(app, p, t, alias);
         registerPropertyRoutes(app, p, t, alias);
-        registerAssociationRoutes(app, p, t, alias);
+        registerAssociationRoutes(app, p, alias, () => t, routeConfig(t.readScopes), routeConfig(t.writeScopes));
         if (PIPELINE_OBJECT_TYPES.includes(t.id)) registerPipelineRoutes(app, p, t, alias);
       }
     }

@@ -69,7 +69,10 @@ export interface CrmAssociationsTable {
   category: string;
 }
 
-/** USER_DEFINED association labels, one row per direction. */
+/**
+ * Association types of an account, one row per direction: USER_DEFINED labels, and the INTEGRATOR_DEFINED types an
+ * app's `app-object-association` components define (`app_id` set; `unlabeled` the plain type, its label empty).
+ */
 export interface CrmAssociationLabelsTable {
   account_id: number;
   from_type: string;
@@ -77,6 +80,9 @@ export interface CrmAssociationLabelsTable {
   type_id: number;
   label: string;
   name: string;
+  category: Generated<string>;
+  app_id: number | null;
+  unlabeled: Generated<Flag>;
 }
 
 export interface CrmOwnersTable {
@@ -99,6 +105,9 @@ export interface CrmObjectSchemasTable {
   id: Generated<number>;
   account_id: number;
   name: string;
+  /** An app object's app and `app-object` component uid; null for a schema made through the schemas API. */
+  app_id: number | null;
+  component_uid: string | null;
   definition: string;
   archived: Flag;
   created_at: Millis;
@@ -129,6 +138,35 @@ export interface CrmPipelineAuditsTable {
   created_at: Millis;
 }
 
+/** An `app-event` component's timeline event template; `tokens` is the JSON of HubSpot's token definitions. */
+export interface TimelineEventTemplatesTable {
+  id: Generated<number>;
+  app_id: number;
+  component_uid: string;
+  name: string;
+  /** The object type id events of the template attach to ("0-1", "2-7"). */
+  object_type: string;
+  header_template: string | null;
+  detail_template: string | null;
+  tokens: string;
+  archived: Flag;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** One timeline event on one record; `tokens` and `extra_data` are JSON. Events are never changed once sent. */
+export interface TimelineEventsTable {
+  account_id: number;
+  template_id: number;
+  event_id: string;
+  object_type_id: string;
+  object_id: number;
+  timestamp: Millis;
+  tokens: string;
+  extra_data: string | null;
+  created_at: Millis;
+}
+
 export interface CrmTables {
   crm_objects: CrmObjectsTable;
   crm_property_values: CrmPropertyValuesTable;
@@ -141,4 +179,6 @@ export interface CrmTables {
   crm_object_schemas: CrmObjectSchemasTable;
   crm_pipelines: CrmPipelinesTable;
   crm_pipeline_audits: CrmPipelineAuditsTable;
+  timeline_event_templates: TimelineEventTemplatesTable;
+  timeline_events: TimelineEventsTable;
 }

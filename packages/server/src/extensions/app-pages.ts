@@ -4,12 +4,16 @@ import type { Database } from "../store/schema";
 import type { DeployedExtension } from "../apps/provision";
 import { bundleUrl, liveComponents } from "./record-cards";
 import { PAGE_KINDS } from "./hosted-kinds";
+import { servedDevBundles } from "../dev-sessions/sessions";
 
-/** The app pages and settings pages of the account's live builds (of one app, if given), apps by name. */
-export async function appPages(db: Kysely<Database>, accountId: number, appId?: number): Promise<AppPage[]> {
+/**
+ * The app pages and settings pages of the account's live builds (of one app, if given), apps by name, each from an open
+ * dev session's bundle when one serves it.
+ */
+export async function appPages(db: Kysely<Database>, accountId: number, now: number, appId?: number): Promise<AppPage[]> {
   let query = liveComponents(db, accountId, PAGE_KINDS).orderBy("app_components.name");
   if (appId !== undefined) query = query.where("private_apps.id", "=", appId);
-  const rows = await query.execute();
+  const [rows, dev] = await Promise.all([query.execute(), servedDevBundles(db, accountId, now)]);
   return rows.map((row) => {
     const page = JSON.parse(row.config) as DeployedExtension & { type: AppPage["type"] };
     return {
@@ -20,7 +24,7 @@ export async function appPages(db: Kysely<Database>, accountId: number, appId?: 
       uid: page.uid,
       type: page.type,
       location: page.type === "settings" ? "settings" : "home",
-      bundleUrl: bundleUrl(row.app_id, row.build_id, page.uid),
+      bundleUrl: dev.get(`${row.app_id}:${page.uid}`)?.bundleUrl ?? bundleUrl(row.app_id, row.build_id, page.uid),
     };
   });
 }

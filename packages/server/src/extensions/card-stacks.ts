@@ -35,8 +35,8 @@ async function cardBundle(p: Platform, accountId: number, appId: number, buildId
   const key = `${accountId}/${appId}/${buildId}/${cardUid}`;
   let bundle = maps.get(key);
   if (!bundle) {
-    const path = await cardBundlePath(p.store.db, accountId, appId, buildId, cardUid);
-    const json = path ? (await loadBuildArtifact(p.store.db, accountId, buildId))?.get(`${path}.map`) : undefined;
+    const found = await cardBundlePath(p.store.db, accountId, appId, buildId, cardUid);
+    const json = found ? (await loadBuildArtifact(p.store.db, found.ownerAccountId, buildId))?.get(`${found.path}.map`) : undefined;
     bundle = { map: json ? parseSourceMap(json.toString("utf8")) : null, keepNames: false };
     if (maps.size >= MAPS_KEPT) maps.delete(maps.keys().next().value!);
     maps.set(key, bundle);

@@ -4,7 +4,7 @@ import type { Platform } from "../platform";
 import { ApiError } from "../http/api-error";
 import { notFound } from "../errors/domain-error";
 import { parseBody } from "../util/parse-body";
-import { findApp } from "../apps/app-queries";
+import { findReachingApp } from "../apps/app-reach";
 import { appClientSecret } from "../apps/client-secret";
 import { identifier } from "../logs/extension-events";
 import { newSpanId, newTraceId, parseTraceparent } from "../logs/trace-context";
@@ -59,7 +59,7 @@ export const fetchProxyRoutes =
       async (request) => {
         const { accountId, userId } = request.user!;
         const input = parseBody(fetchBody, request.body, "the hubspot.fetch request");
-        const found = await findApp(p.store.db, accountId, request.params.appId);
+        const found = await findReachingApp(p.store.db, accountId, request.params.appId);
         // Cards, app pages and settings pages all call hubspot.fetch; `cardUid` names whichever is asking.
         const card = await p.store.db
           .selectFrom("app_components")

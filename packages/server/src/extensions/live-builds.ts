@@ -1,4 +1,4 @@
-import type { ClusterEvents, DeployNotice } from "../cluster/cluster-events";
+import type { ClusterEvents, DeployNotice, DevSessionNotice } from "../cluster/cluster-events";
 
 /** An app of the account whose live build changed (null: the app was deleted or has no live build). */
 export interface LiveBuildChange {
@@ -7,19 +7,31 @@ export interface LiveBuildChange {
   previousBuildId: number | null;
 }
 
-type Listener = (change: LiveBuildChange) => void;
+/** An app of the account whose cards or pages a dev session now serves differently (a save, or the session's start or end). */
+export interface DevBundleChange {
+  appId: number | null;
+  sessionId: number;
+}
+
+export type LiveChange = { event: "build"; data: LiveBuildChange } | { event: "dev"; data: DevBundleChange };
+
+type Listener = (change: LiveChange) => void;
 
 /**
- * Tells open record pages when an app's live build changes, so they re-mount its cards. It hears the notices every
- * node gets once a deploy (or an app's removal) has committed, wherever it ran, and hands each to the listeners of
- * its account.
+ * Tells open record pages when an app's live build changes, or a dev session serves it other bundles, so they re-mount
+ * its cards. It hears the notices every node gets once a deploy (or an app's removal, or a dev session's push) has
+ * committed, wherever it ran, and hands each to the listeners of its account.
  */
 export class LiveBuilds {
   private readonly listeners = new Map<number, Set<Listener>>();
 
   /** Starts hearing the deployment's notices; resolves to the way to stop. */
-  follow(cluster: ClusterEvents): Promise<() => void> {
-    return cluster.onDeploy((notice) => this.tell(notice));
+  async follow(cluster: ClusterEvents): Promise<() => void> {
+    const stops = [
+      await cluster.onDeploy((notice) => this.tellDeploy(notice)),
+      await cluster.onDevSession((notice) => this.tellDev(notice)),
+    ];
+    return () => stops.forEach((stop) => stop());
   }
 
   /** Starts telling `listener` about the account's changes; the returned function stops it. */
@@ -33,8 +45,16 @@ export class LiveBuilds {
     };
   }
 
-  private tell({ accountId, appId, buildId, previousBuildId }: DeployNotice): void {
+  private tellDeploy({ accountId, appId, buildId, previousBuildId }: DeployNotice): void {
     if (buildId === previousBuildId) return;
-    for (const listener of this.listeners.get(accountId) ?? []) listener({ appId, buildId, previousBuildId });
+    this.tell(accountId, { event: "build", data: { appId, buildId, previousBuildId } });
+  }
+
+  private tellDev({ accountId, appId, sessionId }: DevSessionNotice): void {
+    this.tell(accountId, { event: "dev", data: { appId, sessionId } });
+  }
+
+  private tell(accountId: number, change: LiveChange): void {
+    for (const listener of this.listeners.get(accountId) ?? []) listener(change);
   }
 }

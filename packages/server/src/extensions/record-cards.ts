@@ -5,6 +5,8 @@ import type { Database } from "../store/schema";
 import type { DeployedCard, DeployedExtension } from "../apps/provision";
 import type { AppComponentsTable } from "../apps/tables";
 import { HOSTED_KINDS } from "./hosted-kinds";
+import { appReaches } from "../apps/app-reach";
+import { servedDevBundles } from "../dev-sessions/sessions";
 
 export interface RecordCard {
   appId: number;
@@ -16,12 +18,14 @@ export interface RecordCard {
   location: string;
   objectTypes: string[];
   bundleUrl: string;
+  /** Set when an open dev session serves this card: `bundleUrl` is then the session's bundle, not the build's. */
+  devSessionId?: number;
 }
 
 export const bundleUrl = (appId: number, buildId: number, cardUid: string) =>
   `/api/v1/card-bundles/${appId}/${buildId}/${encodeURIComponent(cardUid)}.js`;
 
-/** The components of the given kinds in the account's live apps, with their app, apps by name. */
+/** The components of the given kinds in the live apps that reach the account (its own, and OAuth apps installed there), apps by name. */
 export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: readonly AppComponentsTable["kind"][]) =>
   db
     .selectFrom("app_components")
@@ -33,17 +37,18 @@ export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: r
       "app_components.build_id",
       "app_components.config",
     ])
-    .where("private_apps.account_id", "=", accountId)
+    .where(appReaches(accountId))
     .where("private_apps.deleted_at", "is", null)
     .where("app_components.kind", "in", kinds)
     .orderBy("private_apps.name");
 
 /**
- * The live cards of the account's apps that belong on a record of this object type. Both sides may name a type any way
- * HubSpot does (name, singular, type id; a custom object as p_<name>, p<portal>_<name> or 2-<n>): they meet on the
- * type id the account's registry gives them. A card on a custom object this account lacks shows nowhere.
+ * The live cards of the account's apps that belong on a record of this object type, each from an open dev session's
+ * bundle when one serves it. Both sides may name a type any way HubSpot does (name, singular, type id; a custom object
+ * as p_<name>, p<portal>_<name> or 2-<n>): they meet on the type id the account's registry gives them. A card on a
+ * custom object this account lacks shows nowhere.
  */
-export async function recordCards(p: Platform, accountId: number, objectType: string): Promise<RecordCard[]> {
+export async function recordCards(p: Platform, accountId: number, objectType: string, now: number): Promise<RecordCard[]> {
   // The registry answers a cached type at once and throws at once for an unknown one: `await` inside `try` takes both.
   const typeId = async (name: string) => {
     try {
@@ -55,12 +60,16 @@ export async function recordCards(p: Platform, accountId: number, objectType: st
   };
   const wanted = (await typeId(objectType))?.id;
   if (wanted === undefined) return [];
-  const rows = await liveComponents(p.store.db, accountId, ["card"]).execute();
+  const [rows, dev] = await Promise.all([
+    liveComponents(p.store.db, accountId, ["card"]).execute(),
+    servedDevBundles(p.store.db, accountId, now),
+  ]);
   const cards: RecordCard[] = [];
   for (const row of rows) {
     const card = JSON.parse(row.config) as DeployedCard;
     const types = await Promise.all(card.objectTypes.map(typeId));
     if (!types.some((t) => t?.id === wanted)) continue;
+    const served = dev.get(`${row.app_id}:${card.uid}`);
     cards.push({
       appId: row.app_id,
       appName: row.app_name,
@@ -70,31 +79,35 @@ export async function recordCards(p: Platform, accountId: number, objectType: st
       title: card.title,
       location: card.location,
       objectTypes: card.objectTypes.map((name, i) => types[i]?.name ?? name),
-      bundleUrl: bundleUrl(row.app_id, row.build_id, card.uid),
+      bundleUrl: served?.bundleUrl ?? bundleUrl(row.app_id, row.build_id, card.uid),
+      ...(served ? { devSessionId: served.sessionId } : {}),
     });
   }
   return cards;
 }
 
-/** The path of a live card's (or app page's) bundle in its build artifact, if the app still serves it from that build. */
+/**
+ * Where a live card's (or app page's) bundle is: its path in the build artifact and the account that owns the build
+ * (the developer account, for an OAuth app installed into this one), if the app still serves it from that build here.
+ */
 export async function cardBundlePath(
   db: Kysely<Database>,
   accountId: number,
   appId: number,
   buildId: number,
   cardUid: string,
-): Promise<string | undefined> {
+): Promise<{ path: string; ownerAccountId: number } | undefined> {
   const row = await db
     .selectFrom("app_components")
     .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
-    .select("app_components.config")
-    .where("private_apps.account_id", "=", accountId)
+    .select(["app_components.config", "private_apps.account_id"])
+    .where(appReaches(accountId))
     .where("app_components.app_id", "=", appId)
     .where("app_components.build_id", "=", buildId)
     .where("app_components.kind", "in", HOSTED_KINDS)
     .where("app_components.name", "=", cardUid)
     .executeTakeFirst();
-  return row ? (JSON.parse(row.config) as DeployedCard | DeployedExtension).bundle : undefined;
+  return row ? { path: (JSON.parse(row.config) as DeployedCard | DeployedExtension).bundle, ownerAccountId: row.account_id } : undefined;
 }
 
 /** Who views the cards, as HubSpot's `context.user` and `context.portal` describe them. */

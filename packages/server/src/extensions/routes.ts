@@ -10,6 +10,7 @@ import { responds } from "../http/response-schema";
 import { appPages } from "./app-pages";
 import { mapCardStack } from "./card-stacks";
 import { EventStreams } from "../http/event-stream";
+import { localDevServers } from "../dev-sessions/sessions";
 
 /** A card's stack as its worker reports it (the console cuts none; 16 KB is far more than V8's ten frames). */
 const cardStack = z.object({ stack: z.string().max(16 * 1024) }).strict();
@@ -31,8 +32,13 @@ export const extensionRoutes =
         const type = request.query.objectTypeId ?? request.query.objectType;
         if (!type) throw new DomainError("invalid", "Give objectTypeId (e.g. 0-1) or objectType (e.g. contacts).");
         const { accountId, userId } = request.user!;
-        const [results, viewer] = await Promise.all([recordCards(p, accountId, type), cardViewer(p.store.db, accountId, userId)]);
-        return { results, ...viewer };
+        const now = p.clock.now();
+        const [results, viewer, devServers] = await Promise.all([
+          recordCards(p, accountId, type, now),
+          cardViewer(p.store.db, accountId, userId),
+          localDevServers(p.store.db, accountId, userId, now),
+        ]);
+        return { results, ...viewer, localDevServers: devServers };
       },
     );
 
@@ -46,7 +52,7 @@ export const extensionRoutes =
           throw new DomainError("invalid", `"${appId}" is not an app id: give the number from the app list.`);
         const { accountId, userId } = request.user!;
         const [results, viewer] = await Promise.all([
-          appPages(p.store.db, accountId, appId === undefined ? undefined : Number(appId)),
+          appPages(p.store.db, accountId, p.clock.now(), appId === undefined ? undefined : Number(appId)),
           cardViewer(p.store.db, accountId, userId),
         ]);
         return { results, ...viewer };
@@ -54,12 +60,14 @@ export const extensionRoutes =
     );
 
     // Server-sent events: `event: build` with {appId, buildId, previousBuildId} whenever an app of the account goes live
-    // with another build (or goes away). A comment goes out first, so the page knows it is subscribed.
+    // with another build (or goes away), and `event: dev` with {appId, sessionId} when a dev session serves an app's
+    // cards or pages other bundles (a save, or the session's start or end). A comment goes out first, so the page
+    // knows it is subscribed.
     app.get("/api/v1/record-cards/stream", { config: { auth: "user" } }, async (request, reply) => {
       const { accountId } = request.user!;
       // The platform hears every deploy from its start, so the stream's first comment means it is subscribed.
       const stream = streams.start(reply, "watching live builds");
-      stream.onClose(p.liveBuilds.subscribe(accountId, (change) => stream.send("build", change)));
+      stream.onClose(p.liveBuilds.subscribe(accountId, (change) => stream.send(change.event, change.data)));
     });
 
     // A failed card's stack for its details on the record page, in the project's files (the same mapping as the
@@ -77,11 +85,11 @@ export const extensionRoutes =
         const cardUid = request.params.card.replace(/\.js$/, "");
         const appId = Number(request.params.appId);
         const buildId = Number(request.params.buildId);
-        const path =
+        const found =
           Number.isInteger(appId) && Number.isInteger(buildId)
             ? await cardBundlePath(p.store.db, accountId, appId, buildId, cardUid)
             : undefined;
-        const source = path ? (await loadBuildArtifact(p.store.db, accountId, buildId))?.get(path) : undefined;
+        const source = found ? (await loadBuildArtifact(p.store.db, found.ownerAccountId, buildId))?.get(found.path) : undefined;
         if (!source) throw notFound(`No live card or page ${cardUid} in build ${request.params.buildId} of app ${request.params.appId}.`);
         // A build's bundle never changes: the URL names the build.
         return reply

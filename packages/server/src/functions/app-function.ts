@@ -3,10 +3,14 @@ import type { Database } from "../store/schema";
 import type { DeployedFunction } from "../apps/provision";
 import { DomainError } from "../errors/domain-error";
 import { endpointPath } from "./endpoint-url";
+import { appReaches, liveInstallIn } from "../apps/app-reach";
 
 export interface DeployedAppFunction {
   appId: number;
+  /** The account that deployed the app and owns its build. */
   accountId: number;
+  /** For an OAuth app: its install in the account the call is for, whose data and token the function gets. */
+  install: { id: number; accountId: number } | null;
   buildId: number;
   fn: DeployedFunction;
   /** Every function bundle of the app's build: they share one runner folder. */
@@ -20,16 +24,24 @@ function functionNotFound(message: string): DomainError {
   return new DomainError("not_found", message, { subCategory: "FUNCTION_NOT_FOUND" });
 }
 
-/** The live function `name` of a live app in the account, from the app's active build. */
+/** The account a function call acts in: the install's for an installed OAuth app, else the app's own. */
+export const runAccountOf = (target: Pick<DeployedAppFunction, "accountId" | "install">) => target.install?.accountId ?? target.accountId;
+
+/**
+ * The live function `name` of a live app that reaches the account (its own private app, or an OAuth app installed
+ * into it), from the app's active build.
+ */
 export async function findAppFunction(db: Kysely<Database>, accountId: number, appId: number, name: string): Promise<DeployedAppFunction> {
   const app = await db
     .selectFrom("private_apps")
-    .select(["id", "active_build_id"])
+    .select(["id", "account_id", "auth_type", "active_build_id"])
     .where("id", "=", appId)
-    .where("account_id", "=", accountId)
+    .where(appReaches(accountId))
     .where("deleted_at", "is", null)
     .executeTakeFirst();
-  if (!app || app.active_build_id === null) throw functionNotFound(`No deployed private app ${appId} in account ${accountId}.`);
+  if (!app || app.active_build_id === null)
+    throw functionNotFound(`No deployed private app ${appId} in account ${accountId}, and no OAuth app ${appId} installed into it.`);
+  const install = app.auth_type === "oauth" ? ((await liveInstallIn(db, appId, accountId)) ?? null) : null;
   const rows = await db
     .selectFrom("app_components")
     .select(["name", "config"])
@@ -42,7 +54,14 @@ export async function findAppFunction(db: Kysely<Database>, accountId: number, a
     const known = fns.map((f) => f.name).join(", ") || "none";
     throw functionNotFound(`App ${appId} has no function "${name}" (its functions: ${known}). Check the name in serverless.json.`);
   }
-  return { appId, accountId, buildId: app.active_build_id, fn, bundles: fns.map((f) => f.bundle) };
+  return {
+    appId,
+    accountId: app.account_id,
+    install: install && { id: install.id, accountId: install.account_id },
+    buildId: app.active_build_id,
+    fn,
+    bundles: fns.map((f) => f.bundle),
+  };
 }
 
 /** Public endpoints (`serverless.json` endpoint) of one account's live apps, matched by path and method. */
@@ -75,6 +94,8 @@ export async function findEndpointFunction(
     matches.push({
       appId: row.app_id,
       accountId: row.account_id,
+      // Public endpoints belong to the account that deployed the app (HubSpot's OAuth apps have none).
+      install: null,
       buildId: row.active_build_id,
       fn,
       bundles: all.map((r) => (JSON.parse(r.config) as DeployedFunction).bundle),

@@ -5,7 +5,7 @@ import path from "node:path";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { loadBuildArtifact } from "../projects/build-artifact";
-import type { DeployedAppFunction } from "./app-function";
+import { runAccountOf, type DeployedAppFunction } from "./app-function";
 
 type AppBuild = Pick<DeployedAppFunction, "accountId" | "appId" | "buildId">;
 
@@ -30,14 +30,18 @@ export class FunctionFiles {
     this.root = path.join(os.tmpdir(), `sprocket-functions-${tag}`);
   }
 
-  /** Where one app's function bundles of one build are unpacked: per app, as a project build can hold several apps. */
+  /**
+   * Where one app's function bundles of one build are unpacked for the account they run for: per app, as a project
+   * build can hold several apps, and per account, as each account's runner user owns its folder (an installed OAuth
+   * app's runs in account B use a copy of their own).
+   */
   dirOf(build: AppBuild): string {
     return path.join(this.root, `${build.accountId}-${build.appId}-${build.buildId}`);
   }
 
-  /** The folder holding one app's function bundles of one build, unpacked once per node. */
-  appFunctionDir(target: AppBuild & { bundles: readonly string[] }): Promise<string> {
-    const dir = this.dirOf(target);
+  /** The folder holding one app's function bundles of one build for the account the call is for, unpacked once per node. */
+  appFunctionDir(target: AppBuild & Pick<DeployedAppFunction, "install" | "bundles">): Promise<string> {
+    const dir = this.dirOf({ ...target, accountId: runAccountOf(target) });
     if (fs.existsSync(dir)) return Promise.resolve(dir);
     let pending = this.inflight.get(dir);
     if (!pending) {

@@ -2,6 +2,7 @@ import type { Platform } from "../platform";
 import type { DeployNotice } from "../cluster/cluster-events";
 import { appComponents } from "../apps/app-queries";
 import { findAppFunction, runnerBuildKey } from "./app-function";
+import { DomainError } from "../errors/domain-error";
 
 type AppBuild = { accountId: number; appId: number; buildId: number };
 
@@ -38,8 +39,12 @@ async function prewarm(p: Platform, n: DeployNotice): Promise<void> {
   if (!pool.ready || n.buildId === null) return;
   const fn = (await appComponents(p.store.db, n.appId)).find((c) => c.kind === "function");
   if (!fn) return;
-  // Resolved exactly as an invocation resolves it, so the warm runner is the one the next call gets.
-  const target = await findAppFunction(p.store.db, n.accountId, n.appId, fn.name);
-  if (target.buildId !== n.buildId) return;
+  // Resolved exactly as an invocation resolves it, so the warm runner is the one the next call gets. An OAuth app
+  // runs nowhere in its developer account unless installed there too: nothing to warm then.
+  const target = await findAppFunction(p.store.db, n.accountId, n.appId, fn.name).catch((err: unknown) => {
+    if (err instanceof DomainError && err.kind === "not_found") return undefined;
+    throw err;
+  });
+  if (target?.buildId !== n.buildId) return;
   await pool.prewarm(runnerBuildKey(n.accountId, n.appId, n.buildId), await p.functions.files.appFunctionDir(target), n.accountId);
 }

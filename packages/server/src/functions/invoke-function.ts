@@ -4,7 +4,8 @@ import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
 import { revealAppToken } from "../apps/app-tokens";
 import { newSpanId, newTraceId, parseTraceparent, traceparent as formatTraceparent } from "../logs/trace-context";
-import { runnerBuildKey, type DeployedAppFunction } from "./app-function";
+import { runAccountOf, runnerBuildKey, type DeployedAppFunction } from "./app-function";
+import { installAccessToken } from "../oauth/oauth-service";
 import { secretValues } from "./secret-store";
 import { recordFunctionRun } from "../logs/function-runs";
 import { withProjectStacks } from "./function-stacks";
@@ -37,21 +38,28 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const pool = p.functions.runners;
   if (!pool.ready) throw new DomainError("unavailable", "Functions are not running on this node.");
   const { target } = call;
-  const token = await revealAppToken(p, target.appId);
-  if (!token) throw new DomainError("unauthenticated", `App ${target.appId} has no live access token; rotate it in the app's Auth tab.`);
+  // An installed OAuth app acts in the installed account with that install's token; a private app with its own.
+  const accountId = runAccountOf(target);
+  const token = target.install ? await installAccessToken(p, target.appId, target.install.id) : await revealAppToken(p, target.appId);
+  if (!token)
+    throw target.install
+      ? new DomainError("unauthenticated", `App ${target.appId} is no longer installed in account ${accountId}.`)
+      : new DomainError("unauthenticated", `App ${target.appId} has no live access token; rotate it in the app's Auth tab.`);
 
   const parent = parseTraceparent(call.traceparent);
   const traceId = parent?.traceId ?? newTraceId();
   const spanId = newSpanId();
   const [secrets, propertiesToSend, bundleDir] = await Promise.all([
+    // Secrets are the developer's, set in the account that deployed the app.
     secretValues(p, target.accountId, target.fn.secrets),
     readRecordProperties(http, token, call.objectQuery, call.propertiesToSend ?? [], formatTraceparent(traceId, spanId)),
     p.functions.files.appFunctionDir(target),
   ]);
-  const buildKey = runnerBuildKey(target.accountId, target.appId, target.buildId);
+  // Runners are kept per account acted in, so that no state of one install's runs is ever seen by another's.
+  const buildKey = runnerBuildKey(accountId, target.appId, target.buildId);
   const ran = await pool.invoke({
     buildKey,
-    accountId: target.accountId,
+    accountId,
     bundleDir,
     file: target.fn.bundle,
     functionName: target.fn.name,
@@ -65,7 +73,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
         HS_HUBLET: "na1",
         HS_SERVERLESS_FUNCTION_ID: `${target.appId}-${target.fn.name}`,
       },
-      accountId: target.accountId,
+      accountId,
       ...call.extraContext,
     },
     secrets,
@@ -74,7 +82,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const result = withProjectStacks(ran, bundleDir);
   const parentSpanId = parent?.parentId ?? null;
   recordFunctionRun(p, {
-    accountId: target.accountId,
+    accountId,
     appId: target.appId,
     buildId: target.buildId,
     functionName: target.fn.name,

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { appFunctions, secretChange, secretList, secretRequest } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { responds } from "../http/response-schema";
+import { actorLabel } from "../http/authenticate";
 import { DomainError } from "../errors/domain-error";
 import { parseBody } from "../util/parse-body";
 import { findApp } from "../apps/app-queries";
@@ -70,7 +71,7 @@ export const functionRoutes =
           ...(body.objectQuery ? { objectQuery: body.objectQuery, propertiesToSend: body.objectQuery.objectPropertyNames ?? [] } : {}),
           ...(body.event ? { event: body.event } : {}),
           traceparent: header(request, "traceparent"),
-          invoker: { userId: user.userId, label: request.session?.email ?? `user ${user.userId} (CLI)` },
+          invoker: { userId: user.userId, label: actorLabel(user) },
         });
         if (run.result.outcome !== "SUCCESS") throw failedRun(body.serverlessFunction, run);
         return {
@@ -87,7 +88,7 @@ export const functionRoutes =
     const admins = { config: { auth: "user" as const, permission: "develop" as const } };
     const actor = (request: FastifyRequest) => ({
       userId: request.user!.userId,
-      label: request.session?.email ?? `user ${request.user!.userId} (CLI)`,
+      label: actorLabel(request.user!),
       address: request.ip,
     });
 

@@ -1,18 +1,13 @@
+import { SECRET_NAME_PATTERN, SECRET_NAME_RULE } from "@sprocket/contract";
 import type { Platform } from "../platform";
 import { DomainError, invalid, notFound } from "../errors/domain-error";
 import { recordSecurityEvent, type Actor } from "../logs/security-events";
 
-/** HubSpot's rule for secret names; they become environment variables. */
-export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 export const MAX_SECRETS_PER_ACCOUNT = 50;
 const MAX_SECRET_BYTES = 64 * 1024;
 
 function checkSecret(name: string, value: string): void {
-  if (!SECRET_NAME.test(name)) {
-    throw invalid(
-      `"${name}" is not a valid secret name: use letters, digits and underscores, starting with a letter or underscore (at most 64).`,
-    );
-  }
+  if (!SECRET_NAME_PATTERN.test(name)) throw invalid(`"${name}" is not a valid secret name: ${SECRET_NAME_RULE}.`);
   if (Buffer.byteLength(value) > MAX_SECRET_BYTES) throw invalid(`The value of ${name} is larger than 64 KB.`);
 }
 

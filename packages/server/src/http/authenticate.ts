@@ -14,8 +14,13 @@ export type AuthKind = "none" | "developer" | "session" | "user" | "app";
 export interface UserPrincipal {
   accountId: number;
   userId: number;
+  /** How logs and security events name the person (never a bare user id). */
+  email: string;
   via: "session" | "developer";
 }
+
+/** How logs and security events name a person: their email, marked when the call came from the CLI (a developer token). */
+export const actorLabel = (user: UserPrincipal): string => (user.via === "developer" ? `${user.email} (CLI)` : user.email);
 
 export const SESSION_COOKIE = "sprocket_session";
 /** Over HTTPS: a browser keeps a `__Host-` cookie only if it is Secure, Path=/ and bound to this very host. */
@@ -71,7 +76,7 @@ const developer: Authenticator = async (p, request) => {
     throw new DomainError("forbidden", `This token belongs to account ${principal.accountId}, not ${String(portalId)}.`);
   }
   request.developer = principal;
-  request.user = { accountId: principal.accountId, userId: principal.userId, via: "developer" };
+  request.user = { accountId: principal.accountId, userId: principal.userId, email: principal.email, via: "developer" };
 };
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -84,7 +89,7 @@ const session: Authenticator = async (p, request) => {
     throw new DomainError("forbidden", "Missing or wrong CSRF token (send the x-csrf-token header from GET /api/v1/session).");
   }
   request.session = principal;
-  request.user = { accountId: principal.accountId, userId: principal.userId, via: "session" };
+  request.user = { accountId: principal.accountId, userId: principal.userId, email: principal.email, via: "session" };
 };
 
 /** The CLI's bearer token when there is an Authorization header, else the console's session cookie. */

@@ -14,7 +14,7 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
 export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { accountId: number; appId?: number }): Promise<Trace> {
   const id = traceId.toLowerCase();
   if (!TRACE_ID.test(id)) throw notFound(`"${traceId}" is not a trace ID: trace IDs are 32 hexadecimal characters.`);
-  const [calls, runs, extensions, security] = await Promise.all([
+  const [calls, runs, extensions, security, deliveries] = await Promise.all([
     db
       .selectFrom("api_calls")
       .selectAll()
@@ -43,6 +43,13 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
       .where("account_id", "=", scope.accountId)
       .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
       .execute(),
+    db
+      .selectFrom("webhook_deliveries")
+      .select(["span_id", "target_url", "attempt", "outcome", "status", "duration_ms", "created_at"])
+      .where("trace_id", "=", id)
+      .where("account_id", "=", scope.accountId)
+      .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
+      .execute(),
   ]);
   const views: LogEvent[] = [
     ...calls.map((r) => apiCallView(r, true)),
@@ -50,8 +57,9 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
     ...extensions.map(extensionEventView),
     ...security.map(securityEventView),
   ];
-  if (views.length === 0) throw notFound(`No events with trace ID ${id}. Traces are kept for the retention period (30 days by default).`);
-  const start = Math.min(...views.map((v) => v.timestamp));
+  if (views.length + deliveries.length === 0)
+    throw notFound(`No events with trace ID ${id}. Traces are kept for the retention period (30 days by default).`);
+  const start = Math.min(...views.map((v) => v.timestamp), ...deliveries.map((d) => Number(d.created_at)));
 
   const spans = new Map<string, TraceSpan>();
   const spanOf = (key: string, parent: string | null): TraceSpan => {
@@ -90,6 +98,14 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
     span.durationMs = described.durationMs;
     if (described.failed) span.status = "ERROR";
   }
+  // A webhook delivery's tries share its trace, one span each; they are not log events, so their spans hold no event.
+  for (const d of deliveries) {
+    const span = spanOf(d.span_id, null);
+    span.offsetMs = Number(d.created_at) - start;
+    span.durationMs = Number(d.duration_ms);
+    span.name = `webhook to ${d.target_url}, try ${d.attempt}: ${d.status ?? "no answer"}`;
+    if (d.outcome !== "delivered") span.status = "ERROR";
+  }
   const roots: TraceSpan[] = [];
   for (const span of spans.values()) {
     if (!span.name) span.name = "logs";
@@ -104,7 +120,13 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
   };
   sortTree(roots);
   const end = Math.max(...[...spans.values()].map((s) => s.offsetMs + s.durationMs));
-  return { traceId: id, startedAt: new Date(start).toISOString(), durationMs: end, eventCount: views.length, spans: roots };
+  return {
+    traceId: id,
+    startedAt: new Date(start).toISOString(),
+    durationMs: end,
+    eventCount: views.length + deliveries.length,
+    spans: roots,
+  };
 }
 
 function describe(v: LogEvent): { name: string; durationMs: number; failed: boolean } {

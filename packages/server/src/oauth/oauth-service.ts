@@ -8,6 +8,8 @@ import { recordSecurityEvent, type Actor } from "../logs/security-events";
 import { appClientSecret } from "../apps/client-secret";
 import { oauthError } from "./oauth-errors";
 import { DomainError } from "../errors/domain-error";
+import { provisionInstalledAppObjects } from "../crm/app-objects";
+import type { AppInstall, ConnectedApp } from "@sprocket/contract";
 
 /** HubSpot's lifetimes: access tokens 30 minutes; codes are for one exchange, soon after consent. */
 export const ACCESS_TOKEN_SECONDS = 1800;
@@ -96,7 +98,8 @@ export async function checkAuthorize(p: Platform, req: AuthorizeRequest): Promis
 
 /**
  * The signed-in user grants the app into one of their accounts: only a super admin may (as in HubSpot). The install is
- * made (or its scopes replaced on a re-install) and a single-use code is returned for the redirect.
+ * made (or its scopes replaced on a re-install), the app's app objects are made in the account, and a single-use code
+ * is returned for the redirect.
  */
 export async function grantInstall(
   p: Platform,
@@ -104,11 +107,23 @@ export async function grantInstall(
   accountId: number,
   actor: Actor & { userId: number },
 ): Promise<string> {
-  if ((await roleIn(p, accountId, actor.userId)) !== "super_admin")
+  const role = await roleIn(p, accountId, actor.userId);
+  if (role !== "super_admin") {
+    // A member trying to grant an app access goes on the account's record; a stranger naming someone else's
+    // account does not get to write into its log.
+    if (role)
+      await recordSecurityEvent(p.store.db, p.clock.now(), {
+        accountId,
+        appId: checked.app.id,
+        type: "APP_INSTALL_REFUSED",
+        actor,
+        details: { app: checked.app.name, role, scopes: checked.scopes },
+      });
     throw oauthError("NOT_SUPER_ADMIN", `Only a super admin of account ${accountId} can install apps into it.`, "forbidden");
+  }
   const now = p.clock.now();
   const code = randomToken("", 32);
-  await p.store.db.transaction().execute(async (trx) => {
+  const appObjects = await p.store.db.transaction().execute(async (trx) => {
     const live = await trx
       .selectFrom("app_installs")
       .select("id")
@@ -151,10 +166,32 @@ export async function grantInstall(
       actor,
       details: { app: checked.app.name, installId, scopes: checked.scopes, reinstall: Boolean(live) },
     });
+    return provisionInstalledAppObjects(trx, p, checked.app.id, accountId);
   });
-  // A re-install may have narrowed the scopes that cached tokens carry.
+  // A re-install may have narrowed the scopes that cached tokens carry; the app's objects are new to the account.
   p.apps.tokens.invalidate();
+  p.crm.types.invalidate(accountId);
+  for (const t of appObjects.values()) p.crm.properties.invalidate(accountId, t.id);
+  await announceInstallChange(p, checked.app.id, accountId, "installed");
   return code;
+}
+
+/**
+ * To every node, as a deploy into the installed account: the app's build went live there (its cards appear on open
+ * record pages, its webhooks start) or went away (its cards, runners, webhooks and cached tokens go at once). The
+ * change stands whether or not the notice gets out: requests read installs from the store.
+ */
+async function announceInstallChange(p: Platform, appId: number, accountId: number, change: "installed" | "uninstalled"): Promise<void> {
+  const app = await p.store.db.selectFrom("private_apps").select("active_build_id").where("id", "=", appId).executeTakeFirst();
+  const live = app?.active_build_id ?? null;
+  await p.cluster
+    .announceDeploy({
+      accountId,
+      appId,
+      buildId: change === "installed" ? live : null,
+      previousBuildId: change === "installed" ? null : live,
+    })
+    .catch((err: unknown) => p.log.error({ err, appId, accountId }, `could not announce that an app was ${change}`));
 }
 
 export interface TokenRequest {
@@ -173,15 +210,15 @@ export interface TokenResponse {
   expires_in: number;
 }
 
-/** POST /oauth/v1/token: a code or a refresh token for a fresh 30-minute access token. */
-export async function issueTokens(p: Platform, req: TokenRequest): Promise<TokenResponse> {
+/** POST /oauth/v1/token: a code or a refresh token for a fresh 30-minute access token. `address`: the caller's. */
+export async function issueTokens(p: Platform, req: TokenRequest, address: string | null): Promise<TokenResponse> {
   if (req.grant_type !== "authorization_code" && req.grant_type !== "refresh_token")
     throw oauthError(
       "BAD_GRANT_TYPE",
       `grant_type must be "authorization_code" or "refresh_token", not ${JSON.stringify(req.grant_type ?? null)}.`,
     );
   const app = await authenticateClient(p, req);
-  return req.grant_type === "authorization_code" ? exchangeCode(p, app, req) : refreshAccess(p, app, req);
+  return req.grant_type === "authorization_code" ? exchangeCode(p, app, req, address) : refreshAccess(p, app, req);
 }
 
 async function authenticateClient(p: Platform, req: TokenRequest): Promise<OAuthApp> {
@@ -194,7 +231,7 @@ async function authenticateClient(p: Platform, req: TokenRequest): Promise<OAuth
   return app;
 }
 
-async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest): Promise<TokenResponse> {
+async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest, address: string | null): Promise<TokenResponse> {
   const now = p.clock.now();
   const row = req.code
     ? await p.store.db
@@ -205,16 +242,29 @@ async function exchangeCode(p: Platform, app: OAuthApp, req: TokenRequest): Prom
         .executeTakeFirst()
     : undefined;
   if (row?.used_at != null && row.refresh_token_id !== null) {
-    // A code presented twice may have been stolen: what its first exchange issued dies too (OAuth 2.1, 4.1.3).
-    await p.store.db
-      .updateTable("app_tokens")
-      .set({ revoked_at: now })
-      .where("id", "=", row.refresh_token_id)
-      .where("revoked_at", "is", null)
-      .execute();
+    // A code presented twice may have been stolen: what its first exchange issued dies too (OAuth 2.1, 4.1.3), and
+    // the installed account's super admins see it happened.
+    const refreshTokenId = row.refresh_token_id;
+    await p.store.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable("app_tokens")
+        .set({ revoked_at: now })
+        .where("id", "=", refreshTokenId)
+        .where("revoked_at", "is", null)
+        .execute();
+      const install = await trx.selectFrom("app_installs").select("account_id").where("id", "=", row.install_id).executeTakeFirstOrThrow();
+      await recordSecurityEvent(trx, now, {
+        accountId: install.account_id,
+        appId: app.id,
+        type: "OAUTH_CODE_REUSED",
+        actor: { userId: null, label: `OAuth client ${app.clientId}`, address },
+        details: { app: app.name, installId: row.install_id, revokedRefreshTokenId: refreshTokenId },
+      });
+    });
   }
-  if (!row || row.used_at !== null || row.expires_at <= now)
-    throw oauthError("BAD_AUTH_CODE", "missing, unknown, expired or already used code");
+  if (!row || row.used_at !== null) throw oauthError("BAD_AUTH_CODE", "missing, unknown or already used code");
+  // HubSpot tells an expired code apart (its SDK users report EXPIRED_AUTH_CODE): the app should start the install again.
+  if (row.expires_at <= now) throw oauthError("EXPIRED_AUTH_CODE", "the code expired: codes are good for 10 minutes after consent");
   if (row.redirect_uri !== req.redirect_uri)
     throw oauthError("MISMATCH_REDIRECT_URI_AUTH_CODE", "redirect_uri does not match the redirect_uri the code was issued for");
   return p.store.db.transaction().execute(async (trx) => {
@@ -257,6 +307,31 @@ async function refreshAccess(p: Platform, app: OAuthApp, req: TokenRequest): Pro
     access_token: await mintAccessToken(p.store.db, p, app.id, install),
     expires_in: ACCESS_TOKEN_SECONDS,
   };
+}
+
+/** A function run may take the function timeout (15 s at most): a token left with less than this is not handed out. */
+const FUNCTION_TOKEN_MARGIN_MS = 5 * 60 * 1000;
+
+/**
+ * An access token of a live install for the app's functions in the installed account (their
+ * `PRIVATE_APP_ACCESS_TOKEN`): the install's newest access token while it has five minutes left, else a fresh one, so
+ * that runs do not mint a token each. Undefined once the install is gone.
+ */
+export async function installAccessToken(p: Platform, appId: number, installId: number): Promise<string | undefined> {
+  const db = p.store.db;
+  const install = await liveInstall(db, installId);
+  if (!install || install.app_id !== appId) return undefined;
+  const now = p.clock.now();
+  const current = await db
+    .selectFrom("app_tokens")
+    .select("token_sealed")
+    .where("install_id", "=", installId)
+    .where("kind", "=", "access")
+    .where("revoked_at", "is", null)
+    .where("expires_at", ">", now + FUNCTION_TOKEN_MARGIN_MS)
+    .orderBy("id", "desc")
+    .executeTakeFirst();
+  return current ? p.box.open(current.token_sealed) : mintAccessToken(db, p, appId, install);
 }
 
 const liveInstall = (db: Kysely<Database>, installId: number) =>
@@ -380,16 +455,17 @@ export async function revokeRefreshToken(p: Platform, token: string): Promise<vo
 }
 
 /** The OAuth apps installed into an account. */
-export async function listInstalls(p: Platform, accountId: number) {
+export async function listInstalls(p: Platform, accountId: number): Promise<ConnectedApp[]> {
   const rows = await p.store.db
     .selectFrom("app_installs")
     .innerJoin("private_apps", "private_apps.id", "app_installs.app_id")
+    .innerJoin("users", "users.id", "app_installs.installed_by")
     .select([
       "app_installs.id",
       "app_installs.app_id",
       "app_installs.scopes",
       "app_installs.installed_at",
-      "app_installs.installed_by",
+      "users.email",
       "private_apps.name",
       "private_apps.account_id as developer_account_id",
     ])
@@ -405,14 +481,33 @@ export async function listInstalls(p: Platform, accountId: number) {
     developerAccountId: r.developer_account_id,
     scopes: JSON.parse(r.scopes) as string[],
     installedAt: new Date(r.installed_at).toISOString(),
-    installedBy: r.installed_by,
+    installedBy: r.email,
+  }));
+}
+
+/** The live installs of one of the developer account's OAuth apps: where it runs, since when, with which scopes. */
+export async function installsOfApp(p: Platform, appId: number): Promise<AppInstall[]> {
+  const rows = await p.store.db
+    .selectFrom("app_installs")
+    .innerJoin("accounts", "accounts.id", "app_installs.account_id")
+    .select(["app_installs.id", "app_installs.account_id", "accounts.name", "app_installs.scopes", "app_installs.installed_at"])
+    .where("app_installs.app_id", "=", appId)
+    .where("app_installs.uninstalled_at", "is", null)
+    .orderBy("app_installs.id")
+    .execute();
+  return rows.map((r) => ({
+    installId: r.id,
+    accountId: r.account_id,
+    accountName: r.name,
+    scopes: JSON.parse(r.scopes) as string[],
+    installedAt: new Date(r.installed_at).toISOString(),
   }));
 }
 
 /** Uninstalls at once: every token of the install dies on this node now, on others within the token cache's second. */
 export async function uninstall(p: Platform, accountId: number, installId: number, actor: Actor): Promise<void> {
   const now = p.clock.now();
-  await p.store.db.transaction().execute(async (trx) => {
+  const appId = await p.store.db.transaction().execute(async (trx) => {
     const install = await trx
       .selectFrom("app_installs")
       .select(["id", "app_id"])
@@ -429,6 +524,8 @@ export async function uninstall(p: Platform, accountId: number, installId: numbe
       .where("revoked_at", "is", null)
       .execute();
     await recordSecurityEvent(trx, now, { accountId, appId: install.app_id, type: "APP_UNINSTALLED", actor, details: { installId } });
+    return install.app_id;
   });
   p.apps.tokens.invalidate();
+  await announceInstallChange(p, appId, accountId, "uninstalled");
 }

@@ -8,10 +8,15 @@ import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
 import { accountsOfUser, roleIn } from "../accounts/account-service";
 import { actorOf } from "../apps/routes";
 import { consentPage } from "./consent-page";
+import { appInstallList, connectedAppList } from "@sprocket/contract";
+import { responds } from "../http/response-schema";
+import { findApp } from "../apps/app-queries";
+import { DomainError } from "../errors/domain-error";
 import {
   accessTokenInfo,
   checkAuthorize,
   grantInstall,
+  installsOfApp,
   issueTokens,
   listInstalls,
   refreshTokenInfo,
@@ -76,13 +81,8 @@ export const oauthRoutes =
       const checked = await checkAuthorize(p, authorizeRequest(q));
       const id = sessionIdOf(request);
       const session = id ? await resolveSession(p, id) : undefined;
-      if (!session) {
-        return html(
-          reply,
-          401,
-          `<!doctype html><title>Sign in</title><p>Sign in to the <a href="/">console</a> first, then open this install link again.</p>`,
-        );
-      }
+      // As on HubSpot: sign in first, then back to this very install link (the console only follows /oauth/authorize?…).
+      if (!session) return reply.redirect(`/login?${new URLSearchParams({ next: request.url })}`, 302);
       const accounts = (await accountsOfUser(p, session.userId)).filter((a) => a.role === "super_admin");
       const params = Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)) as Record<string, string>;
       return html(
@@ -107,7 +107,7 @@ export const oauthRoutes =
     });
 
     app.post("/oauth/v1/token", async (request) =>
-      issueTokens(p, parseBody(z.record(z.string(), z.string()), request.body ?? {}, "the token request") as TokenRequest),
+      issueTokens(p, parseBody(z.record(z.string(), z.string()), request.body ?? {}, "the token request") as TokenRequest, request.ip),
     );
 
     app.get<{ Params: { token: string } }>("/oauth/v1/access-tokens/:token", async (request) => accessTokenInfo(p, request.params.token));
@@ -120,14 +120,33 @@ export const oauthRoutes =
     const superAdmin = async (request: FastifyRequest) => {
       const user = request.user!;
       if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin")
-        throw forbidden("Only super admins can see and uninstall the apps installed into this account.");
+        throw forbidden("Only super admins can see the apps installed into this account and uninstall them, or see an app's installs.");
       return user;
     };
 
-    app.get("/api/v1/app-installs", { config: { auth: "user" } }, async (request) => {
+    app.get("/api/v1/app-installs", { config: { auth: "user" }, ...responds(connectedAppList) }, async (request) => {
       const { accountId } = await superAdmin(request);
       return { results: await listInstalls(p, accountId) };
     });
+
+    // The developer's side: the accounts an OAuth app of theirs is installed in.
+    app.get<{ Params: { app: string } }>(
+      "/api/v1/private-apps/:app/installs",
+      { config: { auth: "user" }, ...responds(appInstallList) },
+      async (request) => {
+        const { accountId } = await superAdmin(request);
+        const found = await findApp(p.store.db, accountId, request.params.app);
+        if (found.auth_type !== "oauth")
+          throw new DomainError(
+            "invalid",
+            `${found.uid} is a private app with a static token: only OAuth apps are installed into accounts.`,
+            {
+              subCategory: "NOT_AN_OAUTH_APP",
+            },
+          );
+        return { results: await installsOfApp(p, found.id) };
+      },
+    );
 
     app.delete<{ Params: { installId: string } }>(
       "/api/v1/app-installs/:installId",

@@ -3,6 +3,7 @@ import type { Database } from "../store/schema";
 import type { Platform } from "../platform";
 import type { JobHandler } from "../jobs/job-queue";
 import type { DeployNotice } from "../cluster/cluster-events";
+import { noticesForInstalls } from "../apps/app-reach";
 
 const projectApps = (db: Kysely<Database>, projectId: number) =>
   db.selectFrom("private_apps").select(["id", "account_id", "active_build_id"]).where("project_id", "=", projectId).execute();
@@ -28,9 +29,12 @@ export function announceDeploys(
       await handler.run(payload, ctx);
       const done = await db.selectFrom("deploys").select(["project_id", "status"]).where("id", "=", payload.deployId).executeTakeFirst();
       if (done?.status !== "SUCCESS") return;
-      const notices: DeployNotice[] = (await projectApps(db, done.project_id))
-        .filter((a) => a.active_build_id !== null || before.get(a.id) != null)
-        .map((a) => ({ accountId: a.account_id, appId: a.id, buildId: a.active_build_id, previousBuildId: before.get(a.id) ?? null }));
+      const notices: DeployNotice[] = await noticesForInstalls(
+        db,
+        (await projectApps(db, done.project_id))
+          .filter((a) => a.active_build_id !== null || before.get(a.id) != null)
+          .map((a) => ({ accountId: a.account_id, appId: a.id, buildId: a.active_build_id, previousBuildId: before.get(a.id) ?? null })),
+      );
       // The deploy stands whether or not the notice gets out: nodes still read the active build per request.
       await Promise.all(notices.map((n) => p.cluster.announceDeploy(n))).catch((err: unknown) =>
         log.error({ err, deployId: payload.deployId }, "could not announce a deploy"),

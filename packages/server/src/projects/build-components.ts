@@ -119,22 +119,22 @@ async function buildFunctions(
   }
 }
 
-const extensionLabels: Record<ExtensionType, string> = {
+export const extensionLabels: Record<ExtensionType, string> = {
   page: "Page",
   pages: "Pages",
   settings: "Settings page",
   "crm-bulk-action": "Bulk action",
 };
 
-type Installed = Pick<InstalledDependencies, "nodeModulesDir" | "workspaces">;
+export type Installed = Pick<InstalledDependencies, "nodeModulesDir" | "workspaces">;
 const NOTHING_INSTALLED: Installed = { nodeModulesDir: null, workspaces: {} };
 
 /**
  * Installs the package.json of a folder, if it has one, from its npm lock file (npm-shrinkwrap.json before
  * package-lock.json, as npm reads them) or else its yarn.lock; hands the install's warnings to `warn`.
  */
-async function install(
-  paths: ComponentBuildPaths,
+export async function install(
+  paths: Pick<ComponentBuildPaths, "srcDir" | "depsCacheDir" | "runAs">,
   dir: string,
   signal: AbortSignal,
   warn: (messages: string[]) => void,

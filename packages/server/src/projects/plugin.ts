@@ -8,6 +8,8 @@ import { buildRoutes } from "./build-routes";
 import { deployRoutes } from "./deploy-routes";
 import { gitWebhookRoutes } from "./git-webhook-routes";
 import { hubspotCliRoutes } from "../hubspot-cli/routes";
+import { devSessionRoutes } from "../dev-sessions/routes";
+import { hsLocalDevRoutes } from "../dev-sessions/hs-local-dev-routes";
 
 /** The projects domain over HTTP; its build and deploy workers run on the platform's job queue (projects-jobs.ts). */
 export const projectsPlugin =
@@ -21,4 +23,6 @@ export const projectsPlugin =
     await app.register(deployRoutes(ctx));
     await app.register(gitWebhookRoutes(ctx));
     await app.register(hubspotCliRoutes(ctx));
+    await app.register(devSessionRoutes(ctx));
+    await app.register(hsLocalDevRoutes(ctx));
   };

@@ -62,7 +62,7 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
     }
   }
   try {
-    await db.transaction().execute(async (trx) => {
+    const provisioned = await db.transaction().execute(async (trx) => {
       const result = await provisionApps(trx, ctx.p, {
         accountId: deploy.account_id,
         projectId: deploy.project_id,
@@ -91,9 +91,16 @@ export async function runDeploy(ctx: ProjectsContext, deployId: number): Promise
         .set({ status: "SUCCESS", finished_at: finishedAt, subdeploys: JSON.stringify(done) })
         .where("id", "=", deployId)
         .execute();
+      return result;
     });
-    // Tokens minted and apps removed are what they are now; every node also drops its cache on the deploy notice.
+    // Tokens minted, apps removed and app objects made (here and in the apps' installs) are what they are now; every
+    // node also drops its token cache on the deploy notice (and its object types within a second).
     ctx.p.apps.tokens.invalidate();
+    ctx.p.crm.types.invalidate(deploy.account_id);
+    for (const { accountId, typeId } of provisioned.appObjectTypes) {
+      ctx.p.crm.types.invalidate(accountId);
+      ctx.p.crm.properties.invalidate(accountId, typeId);
+    }
   } catch (e) {
     // A domain's refusal (an app uid taken, the app limit reached) fails the deploy for good; anything else (the
     // store gone, a crash) and a service that is merely unavailable leave it to the job queue's retry.

@@ -7,6 +7,8 @@ import type { CrmTables } from "../crm/tables";
 import type { FunctionTables } from "../functions/tables";
 import type { ClusterTables } from "../cluster/tables";
 import type { WebhookTables } from "../webhooks/tables";
+import type { WorkflowTables } from "../workflows/tables";
+import type { DevSessionTables } from "../dev-sessions/tables";
 import type { HubdbTables } from "../hubdb/tables";
 
 /** Epoch milliseconds. */
@@ -69,6 +71,21 @@ export interface DeveloperTokensTable {
   expires_at: Millis;
 }
 
+export interface AccountInvitesTable {
+  id: Generated<number>;
+  account_id: number;
+  /** Lower-cased. */
+  email: string;
+  role: "super_admin" | "admin" | "user";
+  /** sha256 of the one-time link's token. */
+  token_hash: string;
+  invited_by: number | null;
+  created_at: Millis;
+  expires_at: Millis;
+  /** Set when the link was used; a used link opens nothing again. */
+  accepted_at: Millis | null;
+}
+
 export interface AccountTables {
   accounts: AccountsTable;
   users: UsersTable;
@@ -76,6 +93,7 @@ export interface AccountTables {
   sessions: SessionsTable;
   personal_access_keys: PersonalAccessKeysTable;
   developer_tokens: DeveloperTokensTable;
+  account_invites: AccountInvitesTable;
 }
 
 /** Every domain declares its own tables in `<domain>/tables.ts`; the store sees their union. */
@@ -90,4 +108,6 @@ export interface Database
     FunctionTables,
     ClusterTables,
     WebhookTables,
+    WorkflowTables,
+    DevSessionTables,
     HubdbTables {}

@@ -11,11 +11,12 @@ export interface Batch {
 }
 
 /**
- * Gathers an app's events for `windowMs` (or until 100 are waiting) and hands them on as one batch, as HubSpot
- * batches what happens close together into one request.
+ * Gathers an app's events in one account for `windowMs` (or until 100 are waiting) and hands them on as one batch, as
+ * HubSpot batches what happens close together into one request. An OAuth app installed in several accounts gets a
+ * batch per account: each delivery's events carry one `portalId`.
  */
 export class EventBatcher {
-  private readonly pending = new Map<number, { batch: Batch; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<string, { batch: Batch; timer: NodeJS.Timeout }>();
 
   constructor(
     private readonly windowMs: number,
@@ -23,25 +24,26 @@ export class EventBatcher {
   ) {}
 
   add(accountId: number, app: AppWebhooks, event: WebhookEvent): void {
-    let open = this.pending.get(app.appId);
+    const key = `${accountId}/${app.appId}`;
+    let open = this.pending.get(key);
     if (!open) {
-      open = { batch: { accountId, app, events: [] }, timer: setTimeout(() => this.flush(app.appId), this.windowMs) };
-      this.pending.set(app.appId, open);
+      open = { batch: { accountId, app, events: [] }, timer: setTimeout(() => this.flush(key), this.windowMs) };
+      this.pending.set(key, open);
     }
     open.batch.events.push(event);
-    if (open.batch.events.length >= MAX_EVENTS_PER_REQUEST) this.flush(app.appId);
+    if (open.batch.events.length >= MAX_EVENTS_PER_REQUEST) this.flush(key);
   }
 
   /** Hands on every waiting batch now (the server is stopping). */
   flushAll(): void {
-    for (const appId of [...this.pending.keys()]) this.flush(appId);
+    for (const key of [...this.pending.keys()]) this.flush(key);
   }
 
-  private flush(appId: number): void {
-    const open = this.pending.get(appId);
+  private flush(key: string): void {
+    const open = this.pending.get(key);
     if (!open) return;
     clearTimeout(open.timer);
-    this.pending.delete(appId);
+    this.pending.delete(key);
     this.send(open.batch);
   }
 }

@@ -2,6 +2,7 @@ import pLimit, { type LimitFunction } from "p-limit";
 import type { Platform } from "../platform";
 import type { JobHandler } from "../jobs/job-queue";
 import { appClientSecret } from "../apps/client-secret";
+import { appReaches } from "../apps/app-reach";
 import { SIGNATURE_HEADER, TIMESTAMP_HEADER, signatureV3 } from "../extensions/request-signature";
 import { FetchRefused, sendOutbound } from "../http/outbound-request";
 import { newSpanId } from "../logs/trace-context";
@@ -55,6 +56,14 @@ export function deliveryJobHandler(p: Platform): JobHandler<DeliveryJob> {
 
   async function deliver(job: DeliveryJob, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
+    // An OAuth app uninstalled from the account since the events were queued gets no more of its events, retries included.
+    const reaches = await p.store.db
+      .selectFrom("private_apps")
+      .select("id")
+      .where("id", "=", job.appId)
+      .where(appReaches(job.accountId))
+      .executeTakeFirst();
+    if (!reaches) return;
     const url = new URL(job.targetUrl);
     const body = JSON.stringify(job.events.map((e) => ({ ...e, attemptNumber: job.attempt - 1 })));
     const timestamp = Date.now();

@@ -3,6 +3,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { CrmEvent } from "../crm/crm-events";
 import { findObjectType } from "../crm/object-types";
+import { appReaches } from "../apps/app-reach";
 
 /** One active subscription of a deployed webhooks component. */
 export interface Subscription {
@@ -85,8 +86,9 @@ export function matches(s: Subscription, event: CrmEvent): boolean {
 }
 
 /**
- * The webhooks components of the apps live in each account, read once per account and kept until a deploy in that
- * account changes them (the root forgets an account on every deploy notice, from whichever node deployed).
+ * The webhooks components of the apps live in each account (its own, and OAuth apps installed there), read once per
+ * account and kept until a deploy, install or uninstall in that account changes them (the root forgets an account on
+ * every deploy notice, from whichever node; installs are announced as deploys into the installed account).
  */
 export class WebhookSubscriptions {
   private readonly byAccount = new Map<number, Promise<AppWebhooks[]>>();
@@ -112,7 +114,7 @@ export class WebhookSubscriptions {
       .selectFrom("app_components")
       .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
       .select(["app_components.app_id", "app_components.config"])
-      .where("private_apps.account_id", "=", accountId)
+      .where(appReaches(accountId))
       .where("private_apps.deleted_at", "is", null)
       .where("app_components.kind", "=", "webhooks")
       .execute();

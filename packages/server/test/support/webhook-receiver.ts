@@ -72,6 +72,7 @@ export class WebhookReceiver {
 const WEBHOOK_FIXTURES = {
   "webhooks-app": { file: "src/app/webhooks/webhooks-hsmeta.json", appUid: "webhooks-app" },
   "webhooks-legacy": { file: "src/app/webhooks/webhooks.json", appUid: "webhooks-legacy-app" },
+  "public-app-getting-started": { file: "src/app/webhooks/webhooks.json", appUid: "getting-started-public-app" },
 };
 
 /** Deploys a webhooks fixture with its targetUrl pointed at `targetUrl`; answers the deployed app's id. */

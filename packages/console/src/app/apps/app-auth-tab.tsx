@@ -10,6 +10,7 @@ import { useSession } from "../session";
 import type { PrivateAppDetail, TokenReveal, TokenRotation } from "@sprocket/contract";
 import { AppClientSecret } from "./app-client-secret";
 import { AppOAuthDetails } from "./app-oauth-details";
+import { AppInstalls } from "./app-installs";
 
 export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
   const { accountId } = useSession();
@@ -58,6 +59,7 @@ export function AppAuthTab({ app }: { app: PrivateAppDetail }) {
     <Stack gap="lg" maw={900}>
       {/* An OAuth app has no static token: accounts install it and its backend gets tokens from /oauth/v1/token. */}
       {app.auth?.type === "oauth" ? <AppOAuthDetails auth={app.auth} /> : null}
+      {app.auth?.type === "oauth" ? <AppInstalls appId={app.appId} /> : null}
       <Paper withBorder p="md" component="section" aria-labelledby="token-title" display={app.auth?.type === "oauth" ? "none" : undefined}>
         <Title order={2} size="h4" id="token-title" mb="xs">
           Access token

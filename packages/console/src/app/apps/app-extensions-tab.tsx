@@ -6,6 +6,7 @@ import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { useOverview } from "./app-overview-tab";
+import { BuildLink } from "./build-link";
 import type { PrivateAppDetail } from "@sprocket/contract";
 
 const list = (value: unknown) => (Array.isArray(value) && value.length ? value.map(String).join(", ") : "—");
@@ -60,7 +61,9 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
                     </Table.Td>
                     <Table.Td>{String(card.config.location ?? "—")}</Table.Td>
                     <Table.Td>{list(card.config.objectTypes)}</Table.Td>
-                    <Table.Td>#{card.buildId}</Table.Td>
+                    <Table.Td>
+                      <BuildLink app={app} buildId={card.buildId} />
+                    </Table.Td>
                     <Table.Td data-testid="card-renders">{count(s?.renders)}</Table.Td>
                     <Table.Td>
                       {errors > 0 ? (
@@ -121,7 +124,9 @@ export function AppExtensionsTab({ app }: { app: PrivateAppDetail }) {
                       {endpoint ? `${endpoint.methods.join(", ")} ${endpoint.url ?? `/_hcms/api/${endpoint.path}`}` : "—"}
                     </Table.Td>
                     <Table.Td>{list(fn.config.secrets)}</Table.Td>
-                    <Table.Td>#{fn.buildId}</Table.Td>
+                    <Table.Td>
+                      <BuildLink app={app} buildId={fn.buildId} />
+                    </Table.Td>
                   </Table.Tr>
                 );
               })}

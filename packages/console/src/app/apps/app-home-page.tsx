@@ -8,11 +8,13 @@ import { paths } from "../paths";
 import { useSession } from "../session";
 import { AppPageFrame } from "./app-page-frame";
 import { appPagesQuery, homePageOf } from "./app-pages-query";
+import { useLiveCardBuilds } from "../crm/live-card-builds";
 
 export default function AppHomePage({ params }: { params: { appId: string } }) {
   const { accountId } = useSession();
   const appId = Number(params.appId);
   const pages = useQuery({ ...appPagesQuery(accountId, appId), enabled: Number.isInteger(appId) });
+  useLiveCardBuilds(accountId);
   const home = homePageOf(pages.data, appId);
   useDocumentTitle(`${home?.appName ?? "App"} · Home · Sprocket`);
   if (!Number.isInteger(appId)) return <EmptyState title="No such app">“{params.appId}” is not an app id.</EmptyState>;

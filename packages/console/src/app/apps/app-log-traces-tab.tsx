@@ -193,7 +193,11 @@ export function AppLogTracesTab({ app }: { app: PrivateAppDetail }) {
           </Button>
         </Group>
       </form>
-      {!valid ? (
+      {traceId && !valid ? (
+        <NotFound title="Trace not found" back={{ href: paths.privateApp(accountId, app.appId, "logs"), label: `${app.name}'s logs` }}>
+          “{traceId}” is not a trace ID: trace IDs are 32 hexadecimal characters. Copy one from a log entry's details.
+        </NotFound>
+      ) : !valid ? (
         <EmptyState title="No trace chosen">Enter a trace ID, or open one from the Logs tab with "View log trace".</EmptyState>
       ) : trace.isPending ? (
         <Loading label="Loading trace" />
@@ -218,7 +222,7 @@ export function AppLogTracesTab({ app }: { app: PrivateAppDetail }) {
           <Waterfall trace={trace.data} onOpen={setOpen} />
         </Stack>
       )}
-      <LogDetailDrawer event={open} appId={app.appId} onClose={() => setOpen(null)} showTraceLink={false} />
+      <LogDetailDrawer event={open} app={app} onClose={() => setOpen(null)} showTraceLink={false} />
     </Stack>
   );
 }

@@ -1,4 +1,4 @@
-// The Logs tab: API calls, Serverless functions, Extensions and Security, each filtered, paged newest first, optionally
+// The Logs tab: API calls, Serverless functions, Extensions, Security and Webhooks, each filtered, paged newest first, optionally
 // following new events live; a row opens its details in a side panel.
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Badge, Group, Select, Stack, Switch, Tabs, Text, TextInput } from "@mantine/core";
@@ -9,6 +9,7 @@ import { api } from "../api-client";
 import { EmptyState, ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 import { FILTERS_BY_KIND, LOG_KINDS, type LogEvent, type LogKind, type LogPage, type PrivateAppDetail } from "@sprocket/contract";
+import { WebhooksLog } from "./app-webhooks-log";
 import { LogDetailDrawer } from "./log-detail-drawer";
 import {
   filterQuery,
@@ -21,7 +22,7 @@ import {
   statusOptions,
   type LogFilters,
 } from "./log-filters";
-import { useLogStream, type StreamState } from "./log-stream";
+import { liveLabels, useLogStream } from "./log-stream";
 import { LogTable } from "./log-table";
 import { logKindLabels } from "./log-types";
 
@@ -49,13 +50,6 @@ function FilterSelect(props: {
     />
   );
 }
-
-const liveLabels: Record<StreamState, string> = {
-  off: "",
-  connecting: "Connecting…",
-  following: "Following new events",
-  reconnecting: "Reconnecting…",
-};
 
 function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
   const { accountId } = useSession();
@@ -195,14 +189,19 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
           loadMore={loadMore}
         />
       )}
-      <LogDetailDrawer event={open} appId={app.appId} onClose={() => setOpen(null)} />
+      <LogDetailDrawer event={open} app={app} onClose={() => setOpen(null)} />
     </Stack>
   );
 }
 
+// Webhook deliveries are not log events of the shared log tables (each is a try of a queued job), so their tab sits
+// after the kinds with a list of its own.
+const WEBHOOKS = "webhooks";
+
 export function AppLogsTab({ app }: { app: PrivateAppDetail }) {
   const [params, setParams] = useSearchParams();
-  const kind = LOG_KINDS.find((k) => k === params.get("type")) ?? "api-calls";
+  const type = params.get("type");
+  const kind = type === WEBHOOKS ? WEBHOOKS : (LOG_KINDS.find((k) => k === type) ?? "api-calls");
   return (
     <Tabs value={kind} onChange={(value) => value && setParams({ type: value }, { replace: true })} variant="pills" keepMounted={false}>
       <Tabs.List mb="md" aria-label="Log types">
@@ -211,12 +210,16 @@ export function AppLogsTab({ app }: { app: PrivateAppDetail }) {
             {logKindLabels[k]}
           </Tabs.Tab>
         ))}
+        <Tabs.Tab value={WEBHOOKS}>Webhooks</Tabs.Tab>
       </Tabs.List>
       {LOG_KINDS.map((k) => (
         <Tabs.Panel key={k} value={k}>
           <LogList app={app} kind={k} />
         </Tabs.Panel>
       ))}
+      <Tabs.Panel value={WEBHOOKS}>
+        <WebhooksLog app={app} />
+      </Tabs.Panel>
     </Tabs>
   );
 }

@@ -7,6 +7,7 @@ import { ErrorNotice, formatDate, Loading } from "../page-parts";
 import { useSession } from "../session";
 import { OVERVIEW_RANGES, type Overview, type OverviewRange, type PrivateAppDetail } from "@sprocket/contract";
 import { formatMs } from "./log-types";
+import { BuildLink, ProjectLink } from "./build-link";
 
 // A lazy chunk: it carries the chart library.
 const OverviewCharts = lazy(() => import("./overview-charts"));
@@ -35,7 +36,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <Text size="xs" c="dimmed" component="dt">
         {label}
       </Text>
-      <Text size="sm" component="dd" m={0}>
+      <Text size="sm" component="dd" m={0} style={{ overflowWrap: "anywhere" }}>
         {children}
       </Text>
     </div>
@@ -68,10 +69,15 @@ export function AppOverviewTab({ app }: { app: PrivateAppDetail }) {
   return (
     <Stack gap="lg">
       <Paper withBorder p="md">
-        <SimpleGrid cols={4} component="dl" m={0}>
+        <SimpleGrid cols={{ base: 2, sm: 5 }} component="dl" m={0}>
           <Fact label="App ID">{app.appId}</Fact>
           <Fact label="uid">{app.uid}</Fact>
-          <Fact label="Active build">{app.activeBuildId ?? "—"}</Fact>
+          <Fact label="Project">
+            <ProjectLink projectName={app.projectName} />
+          </Fact>
+          <Fact label="Active build">
+            <BuildLink app={app} buildId={app.activeBuildId} />
+          </Fact>
           <Fact label="Updated">{formatDate(app.updatedAt)}</Fact>
         </SimpleGrid>
         {app.description ? (

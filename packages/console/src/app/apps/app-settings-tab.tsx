@@ -4,11 +4,13 @@ import { EmptyState, ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 import { AppPageFrame } from "./app-page-frame";
 import { appPagesQuery } from "./app-pages-query";
+import { useLiveCardBuilds } from "../crm/live-card-builds";
 import type { PrivateAppDetail } from "@sprocket/contract";
 
 export function AppSettingsTab({ app }: { app: PrivateAppDetail }) {
   const { accountId } = useSession();
   const pages = useQuery(appPagesQuery(accountId, app.appId));
+  useLiveCardBuilds(accountId);
   if (pages.isPending) return <Loading />;
   if (pages.isError) return <ErrorNotice error={pages.error} title="Cannot load the app's settings page" />;
   const settings = pages.data.results.find((page) => page.location === "settings");

@@ -6,7 +6,17 @@ import { api } from "../api-client";
 import { ErrorNotice, formatDate, Loading } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import type { ApiCallEvent, ExtensionEvent, FunctionRunEvent, LogEvent, LogKind, SecurityEvent } from "@sprocket/contract";
+import type {
+  ApiCallEvent,
+  ExtensionEvent,
+  FunctionRunEvent,
+  LogEvent,
+  LogKind,
+  PrivateAppDetail,
+  SecurityEvent,
+} from "@sprocket/contract";
+import { useMemberEmail } from "../member-emails";
+import { BuildLink } from "./build-link";
 import { failed, formatMs } from "./log-types";
 
 const kindOfEvent: Record<LogEvent["kind"], LogKind> = {
@@ -126,7 +136,7 @@ function ApiCallDetail({ e }: { e: ApiCallEvent }) {
   );
 }
 
-function FunctionRunDetail({ e }: { e: FunctionRunEvent }) {
+function FunctionRunDetail({ e, app }: { e: FunctionRunEvent; app: PrivateAppDetail }) {
   return (
     <>
       <Facts
@@ -141,7 +151,7 @@ function FunctionRunDetail({ e }: { e: FunctionRunEvent }) {
           ["Duration", formatMs(e.durationMs)],
           ["Memory", e.peakRssBytes === null ? "—" : `${(e.peakRssBytes / 1024 / 1024).toFixed(1)} MB peak`],
           ["Invoked by", e.invoker.label],
-          ["Build", `#${e.buildId}`],
+          ["Build", <BuildLink key="b" app={app} buildId={e.buildId} />],
           ["Time", formatDate(e.createdAt)],
           ["Span", <Code key="sp">{e.spanId}</Code>],
           ["Parent span", e.parentSpanId ? <Code key="ps">{e.parentSpanId}</Code> : "—"],
@@ -181,6 +191,7 @@ function FunctionRunDetail({ e }: { e: FunctionRunEvent }) {
 }
 
 function ExtensionDetail({ e }: { e: ExtensionEvent }) {
+  const emailOf = useMemberEmail();
   return (
     <>
       <Facts
@@ -195,7 +206,7 @@ function ExtensionDetail({ e }: { e: ExtensionEvent }) {
           ["Card", e.cardUid],
           ["Location", e.location],
           ["Record", e.objectTypeId ? `${e.objectTypeId} / ${e.objectId ?? "—"}` : "—"],
-          ["User", e.userId === null ? "—" : `#${e.userId}`],
+          ["User", emailOf(e.userId)],
           ["Render time", formatMs(e.durationMs)],
           ["Time", formatDate(e.createdAt)],
           ["Span", <Code key="sp">{e.spanId}</Code>],
@@ -230,12 +241,12 @@ function SecurityDetail({ e }: { e: SecurityEvent }) {
   );
 }
 
-function EventDetail({ e }: { e: LogEvent }) {
+function EventDetail({ e, app }: { e: LogEvent; app: PrivateAppDetail }) {
   switch (e.kind) {
     case "api-call":
       return <ApiCallDetail e={e} />;
     case "function-run":
-      return <FunctionRunDetail e={e} />;
+      return <FunctionRunDetail e={e} app={app} />;
     case "extension-event":
       return <ExtensionDetail e={e} />;
     case "security-event":
@@ -257,12 +268,12 @@ function useEventDetail(event: LogEvent | null) {
 
 export function LogDetailDrawer({
   event,
-  appId,
+  app,
   onClose,
   showTraceLink = true,
 }: {
   event: LogEvent | null;
-  appId: number;
+  app: PrivateAppDetail;
   onClose: () => void;
   showTraceLink?: boolean;
 }) {
@@ -291,7 +302,7 @@ export function LogDetailDrawer({
           </Group>
           <Group gap="sm">
             {showTraceLink ? (
-              <Anchor component={Link} href={tracePath(accountId, appId, shown.traceId)} size="sm">
+              <Anchor component={Link} href={tracePath(accountId, app.appId, shown.traceId)} size="sm">
                 View log trace
               </Anchor>
             ) : null}
@@ -305,7 +316,7 @@ export function LogDetailDrawer({
           </Group>
           {detail.isFetching && !detail.data ? <Loading label="Loading details" /> : null}
           {detail.isError ? <ErrorNotice error={detail.error} /> : null}
-          <EventDetail e={shown} />
+          <EventDetail e={shown} app={app} />
         </Stack>
       ) : null}
     </Drawer>

@@ -50,7 +50,7 @@ const columns: Record<LogKind, Column[]> = {
     { header: "Time", width: 150, cell: time },
     {
       header: "Outcome",
-      width: 110,
+      width: 120,
       cell: (e) =>
         e.kind === "function-run" ? (
           <Badge color={e.outcome === "SUCCESS" ? "teal" : "red"} variant="light">
@@ -67,7 +67,7 @@ const columns: Record<LogKind, Column[]> = {
     { header: "Time", width: 150, cell: time },
     {
       header: "Event",
-      width: 150,
+      width: 180,
       cell: (e) =>
         e.kind === "extension-event" ? (
           <Badge
@@ -80,7 +80,7 @@ const columns: Record<LogKind, Column[]> = {
     },
     {
       header: "Level",
-      width: 80,
+      width: 105,
       cell: (e) =>
         e.kind === "extension-event" ? (
           <Badge color={levelColors[e.level]} variant="dot">
@@ -96,7 +96,7 @@ const columns: Record<LogKind, Column[]> = {
     { header: "Time", width: 150, cell: time },
     {
       header: "Event",
-      width: 200,
+      width: 240,
       cell: (e) =>
         e.kind === "security-event" ? (
           <Badge variant="light" tt="none">
@@ -111,6 +111,8 @@ const columns: Record<LogKind, Column[]> = {
 };
 
 const ROW_HEIGHT = 41;
+/** The width a column without its own takes at least: below it, the table scrolls sideways instead of squeezing badges. */
+const FLEXIBLE_MIN_WIDTH = 220;
 
 export function LogTable(props: {
   kind: LogKind;
@@ -144,12 +146,19 @@ export function LogTable(props: {
     else requestAnimationFrame(() => row()?.focus());
   };
   const cols = columns[kind];
+  const minWidth = cols.reduce((sum, c) => sum + (c.width ?? FLEXIBLE_MIN_WIDTH), 0);
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   return (
     <>
       <div ref={scrollRef} style={{ height: "max(320px, calc(100vh - 420px))", overflow: "auto" }} data-testid="log-scroll">
-        <Table stickyHeader highlightOnHover style={{ tableLayout: "fixed" }} aria-rowcount={rows.length + 1} data-testid="log-table">
+        <Table
+          stickyHeader
+          highlightOnHover
+          style={{ tableLayout: "fixed", minWidth }}
+          aria-rowcount={rows.length + 1}
+          data-testid="log-table"
+        >
           <Table.Thead>
             <Table.Tr>
               {cols.map((c) => (

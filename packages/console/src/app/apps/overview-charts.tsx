@@ -49,12 +49,16 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
     withTooltip: true,
     withLegend: true,
     legendProps: { verticalAlign: "bottom" as const, height: 30 },
+    xAxisLabel: overview.range === "1w" ? "Day and time" : "Time",
+    // Counts: whole-number ticks (recharts would otherwise pick 0, 1.5, 3 or skip to 4).
+    yAxisProps: { allowDecimals: false },
   };
   return (
-    <SimpleGrid cols={2}>
+    <SimpleGrid cols={{ base: 1, md: 2 }}>
       <ChartPanel title="API calls by status" summary={`${totals.apiCalls} calls, ${totals.apiErrors} with status 400 or above.`}>
         <BarChart
           {...common}
+          yAxisLabel="Calls"
           type="stacked"
           series={[
             { name: "2xx", color: "teal.6" },
@@ -67,6 +71,7 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
       <ChartPanel title="Function runs by outcome" summary={`${totals.functionRuns} runs, ${totals.functionErrors} not successful.`}>
         <BarChart
           {...common}
+          yAxisLabel="Runs"
           type="stacked"
           series={(outcomes.length ? outcomes : ["SUCCESS"]).map((o) => ({ name: o, color: outcomeColors[o] ?? "gray.6" }))}
         />
@@ -77,6 +82,7 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
       >
         <BarChart
           {...common}
+          yAxisLabel="Renders"
           type="stacked"
           series={[
             { name: "rendered", color: "teal.6", label: "Rendered" },
@@ -88,7 +94,13 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
         title="Errors"
         summary={`${totals.apiErrors + totals.functionErrors + totals.renderFailures + totals.extensionErrors} errors in the range.`}
       >
-        <LineChart {...common} curveType="linear" withDots={false} series={[{ name: "errors", color: "red.6", label: "Errors" }]} />
+        <LineChart
+          {...common}
+          yAxisLabel="Errors"
+          curveType="linear"
+          withDots={false}
+          series={[{ name: "errors", color: "red.6", label: "Errors" }]}
+        />
       </ChartPanel>
       <ChartPanel
         title="Duration percentiles"
@@ -99,6 +111,8 @@ export default function OverviewCharts({ overview }: { overview: Overview }) {
           data={percentiles}
           dataKey="kind"
           unit=" ms"
+          xAxisLabel="Kind"
+          yAxisLabel="Duration (ms)"
           withLegend
           withTooltip
           legendProps={{ verticalAlign: "bottom", height: 30 }}

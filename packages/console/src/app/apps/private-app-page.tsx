@@ -1,4 +1,4 @@
-// One private app: Overview, Auth, Logs, Log Traces and Extensions tabs, each at its own URL.
+// One private app: Overview, Auth, Logs, Log Traces, Extensions, Workflow actions and Settings tabs, each at its own URL.
 import { Anchor, Breadcrumbs, Tabs, Text } from "@mantine/core";
 import { useDocumentTitle } from "@mantine/hooks";
 import { useQuery } from "@tanstack/react-query";
@@ -15,6 +15,7 @@ import { AppLogTracesTab } from "./app-log-traces-tab";
 import { AppOverviewTab } from "./app-overview-tab";
 import type { PrivateAppDetail } from "@sprocket/contract";
 import { AppSettingsTab } from "./app-settings-tab";
+import { AppWorkflowActionsTab } from "./app-workflow-actions-tab";
 
 const tabLabels: Record<AppTab, string> = {
   overview: "Overview",
@@ -22,6 +23,7 @@ const tabLabels: Record<AppTab, string> = {
   logs: "Logs",
   "log-traces": "Log Traces",
   extensions: "Extensions",
+  "workflow-actions": "Workflow actions",
   settings: "Settings",
 };
 
@@ -87,6 +89,9 @@ export default function PrivateAppPage({ params }: { params: { appId: string; ta
         </Tabs.Panel>
         <Tabs.Panel value="extensions">
           <AppExtensionsTab app={detail} />
+        </Tabs.Panel>
+        <Tabs.Panel value="workflow-actions">
+          <AppWorkflowActionsTab app={detail} />
         </Tabs.Panel>
         <Tabs.Panel value="settings">
           <AppSettingsTab app={detail} />

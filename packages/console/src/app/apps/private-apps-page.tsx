@@ -9,6 +9,7 @@ import { paths } from "../paths";
 import { useSession } from "../session";
 import type { PrivateAppList } from "@sprocket/contract";
 import { AppHomeLink } from "./app-home-link";
+import { ProjectLink } from "./build-link";
 
 export default function PrivateAppsPage() {
   useDocumentTitle("Private apps · Sprocket");
@@ -46,11 +47,12 @@ export default function PrivateAppsPage() {
         </EmptyState>
       ) : null}
       {apps.data && apps.data.results.length > 0 ? (
-        <Table striped highlightOnHover>
+        <Table striped highlightOnHover data-testid="private-apps">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>
               <Table.Th>App ID</Table.Th>
+              <Table.Th>Project</Table.Th>
               <Table.Th>Scopes</Table.Th>
               <Table.Th>Updated</Table.Th>
             </Table.Tr>
@@ -70,6 +72,15 @@ export default function PrivateAppsPage() {
                   ) : null}
                 </Table.Td>
                 <Table.Td>{app.appId}</Table.Td>
+                <Table.Td>
+                  <ProjectLink projectName={app.projectName} />
+                  {app.activeBuildNumber === null ? null : (
+                    <Text span size="sm" c="dimmed">
+                      {" "}
+                      #{app.activeBuildNumber}
+                    </Text>
+                  )}
+                </Table.Td>
                 <Table.Td>
                   <Badge variant="light">{app.scopes.length}</Badge>
                 </Table.Td>

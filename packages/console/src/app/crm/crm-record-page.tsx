@@ -17,6 +17,7 @@ import { recordCardsQuery } from "./record-cards-query";
 import type { CrmObjectType } from "./object-types";
 import { useObjectType } from "./use-object-types";
 import { PropertyPanel } from "./property-panel";
+import { TimelinePanel } from "./timeline-panel";
 
 // The extension host (its worker protocol and component set) loads only where cards are shown.
 const loadRecordCards = () => import("./record-cards");
@@ -74,17 +75,20 @@ function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
       {record.isPending && !properties.isError ? <Loading /> : null}
       {record.data && properties.data ? (
         <Grid gutter="md">
-          <Grid.Col span={{ base: 5, lg: 4 }}>
+          <Grid.Col span={{ base: 12, sm: 5, lg: 4 }}>
             <PropertyPanel type={type} record={record.data} properties={properties.data} onSaved={() => void record.refetch()} />
           </Grid.Col>
-          <Grid.Col span={{ base: 7, lg: 5 }}>
+          <Grid.Col span={{ base: 12, sm: 7, lg: 5 }}>
             <Tabs defaultValue="overview" keepMounted>
               <Tabs.List mb="md">
                 <Tabs.Tab value="overview">Overview</Tabs.Tab>
                 <Tabs.Tab value="apps">Apps</Tabs.Tab>
               </Tabs.List>
               <Tabs.Panel value="overview">
-                <AssociationsPanel type={type} id={id} />
+                <Stack gap="md">
+                  <TimelinePanel type={type} id={id} />
+                  <AssociationsPanel type={type} id={id} />
+                </Stack>
               </Tabs.Panel>
               <Tabs.Panel value="apps">
                 <Suspense fallback={<Loading label="Loading cards" />}>

@@ -1,9 +1,12 @@
 // The CRM objects the console lists: HubSpot's standard ones, with their ids and default columns, and the account's
-// custom objects, from their schemas.
+// custom objects and app objects, from their schemas.
 
 export interface CrmObjectType {
   objectTypeId: string;
-  /** The path segment of /crm/v3/objects/{name}: "contacts", or a custom object's "p_<name>". */
+  /**
+   * The path segment of /crm/v3/objects/{name}: "contacts", or a custom object's fully qualified name (p<portal>_<name>;
+   * an app object's a<appId>_<name>).
+   */
   name: string;
   singular: string;
   plural: string;
@@ -13,7 +16,10 @@ export interface CrmObjectType {
   createFields: string[];
   /** How a record is named in titles and association lists. */
   displayName(properties: Record<string, string | null | undefined>): string;
-  /** A custom object's: the types its schema defines associations with (the only ones its records can link to). */
+  /**
+   * A custom or app object's: the types its schema defines associations with (an app object's include its app's
+   * app-object associations), the only ones its records can link to.
+   */
   associatedTypeIds?: string[];
 }
 
@@ -64,10 +70,11 @@ export const standardObjectTypes: CrmObjectType[] = [
   },
 ];
 
-/** A custom object's schema as GET /crm/v3/schemas answers it (the fields the console uses). */
+/** A custom or app object's schema as GET /crm/v3/schemas answers it (the fields the console uses). */
 export interface ObjectSchema {
   objectTypeId: string;
   name: string;
+  fullyQualifiedName: string;
   labels: { singular?: string; plural?: string };
   primaryDisplayProperty?: string;
   secondaryDisplayProperties?: string[];
@@ -80,7 +87,7 @@ export function customObjectType(schema: ObjectSchema): CrmObjectType {
   const secondary = schema.secondaryDisplayProperties ?? [];
   return {
     objectTypeId: schema.objectTypeId,
-    name: `p_${schema.name}`,
+    name: schema.fullyQualifiedName,
     singular: schema.labels.singular ?? schema.name,
     plural: schema.labels.plural ?? schema.name,
     defaultColumns: [primary, ...secondary.filter((name) => name !== primary), "createdate"],
@@ -96,7 +103,7 @@ export function canAssociate(a: CrmObjectType, b: CrmObjectType): boolean {
   return !!a.associatedTypeIds?.includes(b.objectTypeId) || !!b.associatedTypeIds?.includes(a.objectTypeId);
 }
 
-/** A type by its id or path name (custom ones also by p_<name>). */
+/** A type by its id or path name (custom ones also by their fully qualified name). */
 export function findType(types: readonly CrmObjectType[], objectTypeId: string): CrmObjectType | undefined {
   const wanted = objectTypeId.toLowerCase();
   return types.find((type) => type.objectTypeId === wanted || type.name.toLowerCase() === wanted);

@@ -2,16 +2,20 @@
 // chunk) while the record itself is still loading.
 import type { ExtensionLocation, ExtensionUser } from "../../extension-host/contract";
 import { api, ApiRequestError } from "../api-client";
+import type { LocalDevServer } from "./local-dev-servers";
 
 /** One card of GET /api/v1/record-cards (see docs/console.md). */
 export interface RecordCard {
   appId: number;
   appName: string;
+  appUid: string;
   buildId: number;
   cardUid: string;
   title: string;
   location: ExtensionLocation;
   bundleUrl: string;
+  /** Set while an open dev session serves this card (`bundleUrl` is then the session's, or its local dev server's). */
+  devSessionId?: number;
 }
 
 /** The cards, and the viewer as HubSpot's `context.user` and `context.portal`. */
@@ -19,6 +23,8 @@ export interface RecordCardsAnswer {
   results: RecordCard[];
   user: ExtensionUser;
   portal: { id: number; timezone: string };
+  /** The viewer's open `hs project dev` sessions' local dev servers, whose bundles replace the live build's. */
+  localDevServers?: LocalDevServer[];
 }
 
 export const recordCardsQuery = (accountId: number, objectTypeId: string) => ({

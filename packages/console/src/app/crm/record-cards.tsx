@@ -12,6 +12,7 @@ import { cardHostData } from "./card-host-data";
 import { ExtensionAlerts, type ShownAlert } from "./extension-alerts";
 import { mountHostedExtension } from "./hosted-extension";
 import { recordCardsQuery, type RecordCard, type RecordCardsAnswer } from "./record-cards-query";
+import { useLocalDevBundles } from "./local-dev-servers";
 
 /** What the record page does for its cards. */
 export interface RecordPageActions {
@@ -76,12 +77,21 @@ function CardFrame({ card, record, viewer, version, page }: CardFrameProps) {
     if (version !== firstVersion.current) void mounted.current?.refreshProperties();
   }, [version]);
   return (
-    <Paper withBorder p="sm" miw={0} component="section" aria-label={`${card.title} (${card.appName})`} data-build-id={card.buildId}>
+    <Paper
+      withBorder
+      p="sm"
+      miw={0}
+      component="section"
+      aria-label={`${card.title} (${card.appName})`}
+      data-build-id={card.buildId}
+      data-dev-session={card.devSessionId}
+    >
       <Title order={3} size="h6" mb={4}>
         {card.title}
       </Title>
       <Text size="xs" c="dimmed" mb="xs">
         {card.appName}
+        {card.devSessionId === undefined ? "" : ` · from dev session ${card.devSessionId}`}
       </Text>
       <ExtensionAlerts alerts={alerts} onDismiss={(key) => setAlerts((shown) => shown.filter((a) => a.key !== key))} />
       <div ref={element} />
@@ -105,7 +115,13 @@ export default function RecordCards({ record, location, version, reloads, page }
   // The console has no help desk workspace: a ticket's help desk sidebar cards show in its record sidebar, the place
   // nearest to it (they keep their own location in their context).
   const shown = location === "crm.record.sidebar" ? ["crm.record.sidebar", "helpdesk.sidebar"] : [location];
-  const here = (cards.data?.results ?? []).filter((card) => shown.includes(card.location));
+  const local = useLocalDevBundles(cards.data?.localDevServers);
+  const here = (cards.data?.results ?? [])
+    .filter((card) => shown.includes(card.location))
+    .map((card) => {
+      const served = local.get(`${card.appUid}::${card.cardUid}`);
+      return served ? { ...card, bundleUrl: served.bundleUrl, devSessionId: served.sessionId } : card;
+    });
   const where = location === "crm.record.tab" ? "this tab" : "the sidebar";
   if (cards.isError) return <ErrorNotice error={cards.error} title="Cannot list app cards" />;
   if (cards.isSuccess && here.length === 0)

@@ -22,6 +22,8 @@ export default function BuildDurationChart({ builds }: { builds: Build[] }) {
         dataKey="build"
         series={[{ name: "seconds", color: "blue.6", label: "Duration (s)" }]}
         tickLine="y"
+        xAxisLabel="Build"
+        yAxisLabel="Seconds"
         withTooltip
       />
     </figure>

@@ -7,6 +7,7 @@ import { ApiRequestError } from "../api-client";
 import { ErrorNotice, formatDate, isNotFound, Loading, NotFound, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
+import { useMemberEmail } from "../member-emails";
 import type { BuildError, SubBuild } from "@sprocket/contract";
 import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
 import { DeployProgress } from "./deploy-progress";
@@ -78,6 +79,7 @@ export default function BuildPage({ params }: { params: { name: string; buildId:
   const buildId = Number(params.buildId);
   useDocumentTitle(`Build #${params.buildId} · ${name} · Sprocket`);
   const session = useSession();
+  const emailOf = useMemberEmail();
   const { accountId } = session;
   const queryClient = useQueryClient();
   const build = useQuery({
@@ -132,7 +134,7 @@ export default function BuildPage({ params }: { params: { name: string; buildId:
         </Badge>
       </PageTitle>
       <Text size="sm" mb="md">
-        {b.uploadMessage || "No message"} · {buildSource(b)} · by {buildAuthor(b, session)} · {formatDate(b.createdAt)} · took{" "}
+        {b.uploadMessage || "No message"} · {buildSource(b)} · by {buildAuthor(b, emailOf)} · {formatDate(b.createdAt)} · took{" "}
         {formatDuration(durationMs(b.startedAt, b.finishedAt))} · platform {b.platformVersion ?? "—"}
       </Text>
       {deploy.isSuccess ? <DeployProgress project={name} deployId={deploy.data.id} /> : null}

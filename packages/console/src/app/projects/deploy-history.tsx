@@ -5,15 +5,16 @@ import { Link } from "wouter";
 import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
+import { useMemberEmail } from "../member-emails";
 import type { Deploy, DeployStatus } from "@sprocket/contract";
 import { deployStatusLabel, durationMs, formatDuration, isFinished, projectsApi, statusColor } from "./project-types";
 
 const PAGE = 20;
 
 /** Who deployed: the user's email, or the auto-deploy of a build. */
-export function deployActor(deploy: Deploy): string {
+export function deployActor(deploy: Deploy, emailOf: (userId: number | null) => string): string {
   if (deploy.userEmail) return deploy.userEmail;
-  return deploy.source === "AUTO_DEPLOY" ? "Auto-deploy" : deploy.userId === null ? "—" : `user ${deploy.userId}`;
+  return deploy.source === "AUTO_DEPLOY" ? "Auto-deploy" : emailOf(deploy.userId);
 }
 
 export function DeployStatusBadge({ status, size = "sm" }: { status: DeployStatus; size?: "sm" | "lg" }) {
@@ -72,6 +73,7 @@ export function DeployHistory({ project }: { project: string }) {
 }
 
 function DeployRow({ deploy, project, accountId }: { deploy: Deploy; project: string; accountId: number }) {
+  const emailOf = useMemberEmail();
   return (
     <>
       <Table.Tr data-testid={`deploy-${deploy.deployId}`} data-status={deploy.status}>
@@ -84,7 +86,7 @@ function DeployRow({ deploy, project, accountId }: { deploy: Deploy; project: st
             Build #{deploy.buildId}
           </Anchor>
         </Table.Td>
-        <Table.Td>{deployActor(deploy)}</Table.Td>
+        <Table.Td>{deployActor(deploy, emailOf)}</Table.Td>
         <Table.Td>{formatDate(deploy.enqueuedAt)}</Table.Td>
         <Table.Td>{formatDuration(durationMs(deploy.startedAt, deploy.finishedAt))}</Table.Td>
       </Table.Tr>

@@ -6,8 +6,11 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "wouter";
 import { EmptyState, ErrorNotice, formatDate, isNotFound, Loading, NotFound, PageTitle } from "../page-parts";
 import { paths } from "../paths";
-import { useSession } from "../session";
+import { isSuperAdmin, useSession } from "../session";
+import { useMemberEmail } from "../member-emails";
+import { ProjectApps } from "./project-apps";
 import { DeployHistory } from "./deploy-history";
+import { DevSessions } from "./dev-sessions";
 import { ProjectSettings } from "./project-settings";
 import { buildAuthor, buildSource, durationMs, formatDuration, projectsApi, statusColor } from "./project-types";
 
@@ -20,6 +23,7 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
   useDocumentTitle(`${name} · Projects · Sprocket`);
   const session = useSession();
   const { accountId } = session;
+  const emailOf = useMemberEmail();
   // The tab is in the URL, so a deploy's result can link to the deploy history.
   const [search, setSearch] = useSearchParams();
   const tab = search.get("tab") ?? "builds";
@@ -60,6 +64,7 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
       >
         {name}
       </PageTitle>
+      {isSuperAdmin(session) ? <ProjectApps project={name} /> : null}
       <Tabs
         value={tab}
         onChange={(value) => setSearch(value && value !== "builds" ? { tab: value } : {}, { replace: true })}
@@ -71,6 +76,7 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
           <Tabs.Tab value="settings">Settings</Tabs.Tab>
         </Tabs.List>
         <Tabs.Panel value="builds">
+          <DevSessions project={name} />
           {builds.isError ? <ErrorNotice error={builds.error} /> : null}
           {builds.isPending ? <Loading /> : null}
           {builds.isSuccess && rows.length === 0 ? (
@@ -125,7 +131,7 @@ export default function ProjectPage({ params }: { params: { name: string } }) {
                       </Text>
                     </Table.Td>
                     <Table.Td>{buildSource(build)}</Table.Td>
-                    <Table.Td>{buildAuthor(build, session)}</Table.Td>
+                    <Table.Td>{buildAuthor(build, emailOf)}</Table.Td>
                     <Table.Td>{formatDate(build.createdAt)}</Table.Td>
                     <Table.Td>{formatDuration(durationMs(build.startedAt, build.finishedAt))}</Table.Td>
                   </Table.Tr>

@@ -7,6 +7,7 @@ import type {
   DeployPage,
   DeployRequest,
   DeployStatus,
+  DevSessionList,
   LinkedProject,
   Project,
   ProjectList,
@@ -24,6 +25,7 @@ export const projectsApi = {
   get: (project: string) => api<Project>("GET", `/developer/projects/v1/by-name/${name(project)}`),
   builds: (project: string, limit: number, after?: string) =>
     api<BuildPage>("GET", `/dfs/v1/projects/${name(project)}/builds?limit=${limit}${after ? `&after=${after}` : ""}`),
+  devSessions: (project: string) => api<DevSessionList>("GET", `/api/v1/projects/${name(project)}/dev-sessions`).then((r) => r.results),
   build: (project: string, buildId: number) => api<Build>("GET", `/dfs/v1/projects/${name(project)}/builds/${buildId}/status`),
   deploy: (project: string, buildId: number, skipRemovalWarning: boolean) =>
     api<QueuedDeploy>("POST", "/dfs/deploy/v1/deploys/queue/async", {
@@ -53,11 +55,10 @@ export function buildSource(build: Build): string {
   return s.type === "HUBSPOT_USER" ? "CLI upload" : (s.type ?? "—");
 }
 
-export function buildAuthor(build: Build, me: { userId: number; email: string }): string {
+/** Who started a build: a git commit's author, or the uploading user by email (`emailOf` from useMemberEmail). */
+export function buildAuthor(build: Build, emailOf: (userId: number | undefined) => string): string {
   const s = build.activitySource;
-  if (s.authorName) return s.authorName;
-  if (s.userId === undefined) return "—";
-  return s.userId === me.userId ? me.email : `user ${s.userId}`;
+  return s.authorName ?? emailOf(s.userId);
 }
 
 export function durationMs(from: string | null, to: string | null): number | undefined {

@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { Alert, Button, Group, PasswordInput, Stack, Table, TextInput } from "@mantine/core";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { SecretList, SecretRequest } from "@sprocket/contract";
+import { SECRET_NAME_PATTERN, SECRET_NAME_RULE, type SecretList, type SecretRequest } from "@sprocket/contract";
 import { api } from "../api-client";
 import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { useSession } from "../session";
@@ -16,6 +16,8 @@ export function Secrets() {
   const [saved, setSaved] = useState<string>();
   const secrets = useQuery({ queryKey: key, queryFn: () => api<SecretList>("GET", "/cms/v3/functions/secrets") });
   const exists = secrets.data?.secrets.some((s) => s.name === name.trim()) ?? false;
+  // Said while typing, with the rule, rather than a button that greys out without a reason.
+  const nameError = name.trim() && !SECRET_NAME_PATTERN.test(name.trim()) ? `Not a valid secret name: ${SECRET_NAME_RULE}.` : undefined;
   const save = useMutation({
     // HubSpot's API: POST adds, PUT replaces an existing value.
     mutationFn: () =>
@@ -39,17 +41,26 @@ export function Secrets() {
           save.mutate();
         }}
       >
-        <Group align="flex-end">
+        <Group align="flex-start">
           <TextInput
             label="Secret name"
             placeholder="e.g. MAPBOX_ACCESS_TOKEN"
             value={name}
             onChange={(e) => setName(e.currentTarget.value)}
             maxLength={64}
-            error={save.error?.message}
+            w={300}
+            description="Letters, digits and _; it becomes an environment variable"
+            error={nameError ?? save.error?.message}
           />
-          <PasswordInput label="Value" value={value} onChange={(e) => setValue(e.currentTarget.value)} autoComplete="off" w={320} />
-          <Button type="submit" disabled={!name.trim() || !value} loading={save.isPending}>
+          <PasswordInput
+            label="Value"
+            value={value}
+            onChange={(e) => setValue(e.currentTarget.value)}
+            autoComplete="off"
+            w={300}
+            description="Never shown again"
+          />
+          <Button type="submit" mt={45} disabled={!name.trim() || !value || nameError !== undefined} loading={save.isPending}>
             {exists ? "Replace value" : "Add secret"}
           </Button>
         </Group>

@@ -1,19 +1,20 @@
-// The account's members and their roles; super admins change roles (only super admins see private apps and tokens).
+// The account's members and their roles; super admins change roles (only super admins see private apps and tokens)
+// and invite people by email.
 import { Badge, Select, Table, Text } from "@mantine/core";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import type { Member, Role } from "@sprocket/contract";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { Role } from "@sprocket/contract";
 import { api } from "../api-client";
+import { useMembers } from "../member-emails";
 import { ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
-
-const roleLabels: Record<Role, string> = { super_admin: "Super admin", admin: "Admin", user: "User" };
-const roleOptions = Object.entries(roleLabels).map(([value, label]) => ({ value, label }));
+import { InvitePeople } from "./invite-people";
+import { roleLabels, roleOptions } from "./roles";
 
 export function UsersAndRoles() {
   const session = useSession();
   const queryClient = useQueryClient();
   const key = ["account-users", session.accountId];
-  const members = useQuery({ queryKey: key, queryFn: () => api<{ results: Member[] }>("GET", "/api/v1/account-users") });
+  const members = useMembers();
   const change = useMutation({
     mutationFn: ({ userId, role }: { userId: number; role: Role }) => api("PUT", `/api/v1/account-users/${userId}/role`, { role }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: key }),
@@ -24,11 +25,12 @@ export function UsersAndRoles() {
       <Text size="sm" c="dimmed" mb="sm">
         Signed in as {session.email}. Only super admins can see private apps and their tokens{canChange ? "" : ", and change roles"}.
       </Text>
+      {canChange ? <InvitePeople /> : null}
       {members.isPending ? <Loading /> : null}
       {members.isError ? <ErrorNotice error={members.error} /> : null}
       {change.error ? <ErrorNotice error={change.error} /> : null}
       {members.data ? (
-        <Table>
+        <Table aria-label="Users">
           <Table.Thead>
             <Table.Tr>
               <Table.Th>Name</Table.Th>

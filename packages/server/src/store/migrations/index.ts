@@ -11,8 +11,12 @@ import { appFetchMigration } from "./008-app-fetch";
 import { webhooksMigration } from "./009-webhooks";
 import { oauthMigration } from "./010-oauth";
 import { crmObjectSchemasMigration } from "./011-crm-object-schemas";
-import { crmPipelinesMigration } from "./012-crm-pipelines";
-import { hubdbMigration } from "./013-hubdb";
+import { workflowActionsMigration } from "./012-workflow-actions";
+import { appObjectsEventsMigration } from "./013-app-objects-events";
+import { accountInvitesMigration } from "./014-account-invites";
+import { devSessionsMigration } from "./015-dev-sessions";
+import { crmPipelinesMigration } from "./016-crm-pipelines";
+import { hubdbMigration } from "./017-hubdb";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -27,6 +31,10 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "009-webhooks": webhooksMigration,
   "010-oauth": oauthMigration,
   "011-crm-object-schemas": crmObjectSchemasMigration,
-  "012-crm-pipelines": crmPipelinesMigration,
-  "013-hubdb": hubdbMigration,
+  "012-workflow-actions": workflowActionsMigration,
+  "013-app-objects-events": appObjectsEventsMigration,
+  "014-account-invites": accountInvitesMigration,
+  "015-dev-sessions": devSessionsMigration,
+  "016-crm-pipelines": crmPipelinesMigration,
+  "017-hubdb": hubdbMigration,
 };
