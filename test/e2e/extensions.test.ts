@@ -2,7 +2,8 @@
 // functions, secrets and propertiesToSend, failures with trace ids, alerts, record refreshes and extension events.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, Page } from "playwright-core";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { ProjectApi } from "../../packages/server/test/support/project-api";
@@ -132,6 +133,102 @@ describe("app cards on record pages", () => {
       .getByRole("region", { name: "Help desk card (Probe app)" })
       .getByText(`helpdesk.sidebar card on ticket ${ticketId}`)
       .waitFor();
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("lists a custom object in the navigation, creates and deletes its records, and shows cards that target it by p_ name or type id", async () => {
+    const custom = (
+      await createTestApp(server.platform, accountId, {
+        uid: "custom-writer",
+        scopes: ["crm.schemas.custom.write", "crm.objects.custom.write", "crm.objects.custom.read", "crm.objects.contacts.write"],
+      })
+    ).token;
+    const call = async (method: string, url: string, body: unknown) => {
+      const res = await fetch(server.url + url, {
+        method,
+        headers: { authorization: `Bearer ${custom}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+      return (await res.json()) as any;
+    };
+    const schema = await call("POST", "/crm/v3/schemas", {
+      name: "auctions",
+      labels: { singular: "Auction", plural: "Auctions" },
+      primaryDisplayProperty: "lot",
+      requiredProperties: ["lot"],
+      properties: [{ name: "lot", label: "Lot", type: "string", fieldType: "text" }],
+      associatedObjects: ["CONTACT"],
+    });
+    const typeId: string = schema.objectTypeId;
+    const [definition] = schema.associations;
+    const clock = await call("POST", "/crm/v3/objects/p_auctions", {
+      properties: { lot: "Clock" },
+      associations: [{ to: { id: contactId }, types: [{ associationCategory: "USER_DEFINED", associationTypeId: Number(definition.id) }] }],
+    });
+    // A card that names the type by its id, which only exists now: a project written for this account.
+    const dir = mkdtempSync(path.join(tmpdir(), "sprocket-custom-card-"));
+    const files: Record<string, string> = {
+      "hsproject.json": JSON.stringify({ name: "custom-object-cards", srcDir: "src", platformVersion: "2025.1" }),
+      "src/app/app.json": JSON.stringify({
+        name: "Type id app",
+        description: "A card on a custom object named by its type id.",
+        uid: "type-id-app",
+        scopes: ["crm.objects.custom.read"],
+        public: false,
+        extensions: { crm: { cards: [{ file: "cards/card.json" }] } },
+      }),
+      "src/app/cards/card.json": JSON.stringify({
+        type: "crm-card",
+        data: {
+          title: "By type id",
+          uid: "by-type-id",
+          location: "crm.record.sidebar",
+          module: { file: "Card.jsx" },
+          objectTypes: [{ name: typeId }],
+        },
+      }),
+      "src/app/cards/Card.jsx": `import React from "react";\nimport { Text, hubspot } from "@hubspot/ui-extensions";\nhubspot.extend(({ context }) => <Text>Record {context.crm.objectId} by type id</Text>);\n`,
+      "src/app/cards/package.json": JSON.stringify({
+        name: "c",
+        version: "0.1.0",
+        private: true,
+        dependencies: { "@hubspot/ui-extensions": "latest", react: "^18.2.0" },
+      }),
+    };
+    for (const [name, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      writeFileSync(path.join(dir, name), text);
+    }
+    await deployProject(api, dir);
+
+    const { page, errors, close } = await signedInPage(browser, server.url, login);
+    await page.goto(`/contacts/${accountId}/objects/0-1`);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Auctions" }).click();
+    await page.getByRole("heading", { name: "Auctions" }).waitFor();
+    await page.getByRole("button", { name: "Create auction" }).click();
+    const form = page.getByRole("dialog", { name: "Create auction" });
+    await form.getByLabel("Lot", { exact: true }).fill("Vase");
+    await form.getByRole("button", { name: "Create", exact: true }).click();
+    await form.waitFor({ state: "hidden" });
+    await page.getByLabel("Search auctions").fill("Vase");
+    await page.getByRole("link", { name: "Vase" }).click();
+    await page.getByRole("button", { name: "Delete", exact: true }).click();
+    await page.getByRole("dialog", { name: "Delete Vase?" }).getByRole("button", { name: "Delete auction" }).click();
+    await page.waitForURL(`**/contacts/${accountId}/objects/${typeId}`);
+    await page.getByLabel("Search auctions").fill("Vase");
+    await page.getByText("No auctions match “Vase”").waitFor();
+
+    await page.goto(recordPath(accountId, typeId, clock.id));
+    await page.getByRole("region", { name: "Associations" }).getByRole("link", { name: "Ada Lovelace" }).waitFor();
+    const sidebar = page.getByRole("complementary", { name: "App cards in the sidebar" });
+    await sidebar.getByRole("region", { name: "Auction card (Probe app)" }).getByText(`Lot Clock (${typeId} ${clock.id})`).waitFor();
+    await sidebar.getByRole("region", { name: "By type id (Type id app)" }).getByText(`Record ${clock.id} by type id`).waitFor();
+    await shot(page, "custom-object-record");
+    // The contact's page lists the auction among its associations.
+    await page.goto(recordPath(accountId, "0-1", contactId));
+    await page.getByRole("region", { name: "Associations" }).getByRole("link", { name: "Clock" }).waitFor();
     expect(errors).toEqual([]);
     await close();
   });

@@ -129,7 +129,7 @@ export function checkObjectTypes(c: Checker, obj: JsonObject, key: string, style
         "CARD_OBJECT_TYPE_UNKNOWN",
         { file: obj.doc.file, doc: obj.doc, node: nameNode, pointer: namePointer },
         `unknown object type '${name}'${guess ? `; did you mean '${guess}'?` : ""}`,
-        `Use one of ${objectTypeNames(style)}, or a custom object's name starting with p_.`,
+        `Use one of ${objectTypeNames(style)}, or a custom object's name starting with p_ (or its type id, 2-<n>).`,
       );
       return;
     }

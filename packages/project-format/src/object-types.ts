@@ -18,7 +18,7 @@ export const objectTypeCatalogue: readonly ObjectTypeInfo[] = [
   { name: "line_items", objectTypeId: "0-8", singular: "LINE_ITEM" },
 ];
 
-/** A card's object type after resolving aliases; custom objects keep their `p_` name and have no fixed id. */
+/** A card's object type after resolving aliases; custom objects keep the name they are given and have no fixed id. */
 export interface ObjectTypeRef {
   name: string;
   objectTypeId?: string;
@@ -27,9 +27,10 @@ export interface ObjectTypeRef {
 const byAlias = new Map<string, ObjectTypeInfo>();
 for (const t of objectTypeCatalogue) for (const alias of [t.name, t.singular, t.objectTypeId]) byAlias.set(alias.toLowerCase(), t);
 
-const customName = /^p_[a-z0-9_]+$/i;
+/** A custom object as HubSpot names it: `p_<name>`, `p<portalId>_<name>` or its type id `2-<n>` (one portal's). */
+const customName = /^(p\d*_[a-z0-9_]+|2-\d+)$/i;
 
-/** Accepts `contacts`, `CONTACT`, `contact`, `0-1` and custom `p_<name>`. */
+/** Accepts `contacts`, `CONTACT`, `contact`, `0-1` and custom `p_<name>`, `p<portalId>_<name>`, `2-<n>`. */
 export function resolveObjectType(input: string): ObjectTypeRef | undefined {
   const info = byAlias.get(input.toLowerCase());
   if (info) return { name: info.name, objectTypeId: info.objectTypeId };

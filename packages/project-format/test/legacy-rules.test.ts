@@ -229,9 +229,16 @@ describe("card JSON", () => {
     });
   });
 
-  it("accepts custom objects by their p_ name", () => {
-    const result = validateProject(editJson(seed, card, (j) => (j.data.objectTypes = [{ name: "deals" }, { name: "p_pets" }])));
-    expect(result.project?.apps[0]?.cards[0]?.objectTypes).toEqual([{ name: "deals", objectTypeId: "0-3" }, { name: "p_pets" }]);
+  it("accepts custom objects by their p_ name, fully qualified name or type id", () => {
+    const result = validateProject(
+      editJson(seed, card, (j) => (j.data.objectTypes = [{ name: "deals" }, { name: "p_pets" }, { name: "p123_pets" }, { name: "2-77" }])),
+    );
+    expect(result.project?.apps[0]?.cards[0]?.objectTypes).toEqual([
+      { name: "deals", objectTypeId: "0-3" },
+      { name: "p_pets" },
+      { name: "p123_pets" },
+      { name: "2-77" },
+    ]);
   });
 
   it("needs the module file to exist next to the card JSON", () => {

@@ -14,6 +14,7 @@ import { webhookRoutes } from "./webhooks/routes";
 import { workflowRoutes } from "./workflows/routes";
 import { timelineRoutes } from "./timeline/routes";
 import { crmRoutes } from "./crm/routes";
+import { hubdbRoutes } from "./hubdb/routes";
 import { logsPlugin } from "./logs/plugin";
 import type { MaybePromise } from "./util/maybe-async";
 import { requirePermission } from "./accounts/permissions";
@@ -81,6 +82,7 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   await app.register(appRoutes(p));
   await app.register(oauthRoutes(p));
   await app.register(crmRoutes(p));
+  await app.register(hubdbRoutes(p));
   await app.register(functionRoutes(p));
   await app.register(extensionRoutes(p));
   await app.register(fetchProxyRoutes(p));

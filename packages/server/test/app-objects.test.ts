@@ -108,6 +108,25 @@ describe("an app object deployed from a 2025.2 project", () => {
     expect((await client.crm.associations.v4.basicApi.getPage(fqn, carId, "contacts")).results.map((r) => r.toObjectId)).toEqual([
       contactId,
     ]);
+    // The app object's schema lists the app's type (and no USER_DEFINED one from its associatedObjects), and a v3
+    // create may name it.
+    const { client: schemas } = await crmClient(server, accountId, ["crm.schemas.custom.read"]);
+    expect((await schemas.crm.schemas.coreApi.getById(fqn)).associations).toEqual([
+      expect.objectContaining({ id: String(definitions.results[0]!.typeId), fromObjectTypeId: typeId, toObjectTypeId: "0-1" }),
+    ]);
+    const sold = await client.crm.objects.basicApi.create(fqn, {
+      properties: { [prop("model")]: "Model Y" },
+      associations: [
+        {
+          to: { id: contactId },
+          types: [{ associationCategory: "INTEGRATOR_DEFINED" as never, associationTypeId: definitions.results[0]!.typeId }],
+        },
+      ],
+    });
+    expect((await client.crm.associations.v4.basicApi.getPage(fqn, sold.id, "contacts")).results.map((r) => r.toObjectId)).toEqual([
+      contactId,
+    ]);
+    await client.crm.objects.basicApi.archive(fqn, sold.id);
   });
 });
 
@@ -223,6 +242,9 @@ describe("scopes and redeploys", () => {
   });
 
   it("keeps records, associations, templates and events through a redeploy, and updates the definitions", async () => {
+    // A definition the account adds through the schemas API is the account's: redeploys keep it.
+    const { client: schemaWriter } = await crmClient(server, accountId, ["crm.schemas.custom.write"]);
+    const added = await schemaWriter.crm.schemas.coreApi.createAssociation(fqn, { fromObjectTypeId: typeId, toObjectTypeId: "0-2" });
     await deployFixture();
     const { app } = await liveApp();
     const features = nextVersion(app.features!);
@@ -262,6 +284,7 @@ describe("scopes and redeploys", () => {
     const schema = await schemas.crm.schemas.coreApi.getById(fqn);
     expect(schema.objectTypeId).toBe(typeId);
     expect(schema.labels.plural).toBe("Garage Vehicles");
+    expect(schema.associations.map((a) => [a.id, a.toObjectTypeId])).toContainEqual([added.id, "0-2"]);
     expect((await client.crm.associations.v4.basicApi.getPage(fqn, carId, "contacts")).results).toHaveLength(1);
     const timeline = await api.call("GET", `/api/v1/timeline?objectTypeId=0-1&objectId=${contactId}`);
     expect(timeline.body.results.map((e: { eventTemplateId: string; header: string }) => [e.eventTemplateId, e.header])[0]).toEqual([

@@ -117,6 +117,126 @@ describe("custom objects: schemas API and the generic objects API", () => {
     expect(car.properties.colour).toBe("yellow");
   });
 
+  it("serves batch read, create, update, upsert and archive on the custom type", async () => {
+    const created = await client.crm.objects.batchApi.create("p_cars", {
+      inputs: [
+        { properties: { model: "Mini", vin: "B1" }, associations: [] },
+        { properties: { model: "Golf", vin: "B2" }, associations: [] },
+      ],
+    });
+    expect(created.status).toBe("COMPLETE");
+    const ids = created.results.map((r) => r.id);
+    const read = await client.crm.objects.batchApi.read(typeId, {
+      inputs: [{ id: "B2" }, { id: "B1" }],
+      idProperty: "vin",
+      properties: ["model"],
+      propertiesWithHistory: [],
+    });
+    expect(read.results.map((r) => r.properties.model).sort()).toEqual(["Golf", "Mini"]);
+    const updated = await client.crm.objects.batchApi.update(`p${accountId}_cars`, {
+      inputs: [{ id: ids[0]!, properties: { year: "1959" } }],
+    });
+    expect(updated.results[0]!.properties.year).toBe("1959");
+    const upserted = await client.crm.objects.batchApi.upsert("p_cars", {
+      inputs: [{ id: "B3", idProperty: "vin", properties: { model: "Polo" } }],
+    });
+    expect(upserted.results[0]).toMatchObject({ _new: true, properties: { vin: "B3", model: "Polo" } });
+    await client.crm.objects.batchApi.archive("p_cars", { inputs: [...ids, upserted.results[0]!.id].map((id) => ({ id })) });
+    const gone = await rawCall(server, token, "POST", "/crm/v3/objects/p_cars/batch/read", {
+      inputs: ids.map((id) => ({ id })),
+      properties: [],
+    });
+    expect(gone.status).toBe(207);
+    expect(gone.body?.errors[0]).toMatchObject({ category: "OBJECT_NOT_FOUND" });
+  });
+
+  it("associates custom records with contacts (v3 and v4, both ways) and with another custom type once defined", async () => {
+    const contact = await client.crm.contacts.basicApi.create({
+      properties: { email: `owner-${Date.now()}@example.com` },
+      associations: [],
+    });
+    const [type] = (await client.crm.associations.v4.schema.definitionsApi.getAll("p_cars", "contacts")).results;
+    expect(type).toMatchObject({ category: "USER_DEFINED" });
+    const [back] = (await client.crm.associations.v4.schema.definitionsApi.getAll("contacts", typeId)).results;
+    expect(back!.typeId).toBe(type!.typeId + 1);
+    const schema = await client.crm.schemas.coreApi.getById("p_cars");
+    expect(schema.associations).toEqual([
+      expect.objectContaining({ id: String(type!.typeId), fromObjectTypeId: typeId, toObjectTypeId: "0-1", name: "cars_to_contact" }),
+    ]);
+
+    // v3: a create names the type id only, which says the target is a contact.
+    const car = await client.crm.objects.basicApi.create("p_cars", {
+      properties: { model: "DS", vin: "A1" },
+      associations: [
+        { to: { id: contact.id }, types: [{ associationCategory: "USER_DEFINED" as never, associationTypeId: type!.typeId }] },
+      ],
+    });
+    const withContacts = await client.crm.objects.basicApi.getById("p_cars", car.id, ["model"], undefined, ["contacts"]);
+    expect(withContacts.associations?.contacts?.results).toEqual([{ id: contact.id, type: "cars_to_contact" }]);
+    const fromContact = await client.crm.contacts.basicApi.getById(contact.id, ["email"], undefined, ["p_cars"]);
+    expect(fromContact.associations?.p_cars?.results.map((r) => r.id)).toEqual([car.id]);
+
+    // v4, from the contact's side, and batch reads from either side.
+    const second = await client.crm.objects.basicApi.create("p_cars", { properties: { model: "2CV", vin: "A2" }, associations: [] });
+    await client.crm.associations.v4.basicApi.createDefault("contacts", contact.id, "p_cars", second.id);
+    const page = await client.crm.associations.v4.basicApi.getPage(typeId, car.id, "contacts");
+    expect(page.results.map((r) => [String(r.toObjectId), r.associationTypes.map((t) => t.typeId)])).toEqual([
+      [contact.id, [type!.typeId]],
+    ]);
+    const batch = await client.crm.associations.v4.batchApi.getPage("contacts", "p_cars", { inputs: [{ id: contact.id }] });
+    expect(batch.results[0]!.to.map((t) => String(t.toObjectId)).sort()).toEqual([car.id, second.id].sort());
+    await client.crm.associations.v4.batchApi.archive("p_cars", "contacts", {
+      inputs: [{ _from: { id: second.id }, to: [{ id: contact.id }] }],
+    });
+    expect(
+      (await client.crm.associations.v4.basicApi.getPage("contacts", contact.id, "p_cars")).results.map((r) => String(r.toObjectId)),
+    ).toEqual([car.id]);
+
+    // No definition between cars and deals: HubSpot's 400.
+    const deal = await client.crm.deals.basicApi.create({ properties: { dealname: "D" }, associations: [] });
+    expect((await apiError(client.crm.associations.v4.basicApi.createDefault("p_cars", car.id, "deals", deal.id))).code).toBe(400);
+
+    // A second custom type, and a definition from cars to it.
+    const garages = await client.crm.schemas.coreApi.create({
+      name: "garages",
+      labels: { singular: "Garage", plural: "Garages" },
+      requiredProperties: [],
+      properties: [{ name: "title", label: "Title", type: "string" as never, fieldType: "text" as never }],
+      associatedObjects: [],
+    } as never);
+    const def = await client.crm.schemas.coreApi.createAssociation("p_cars", {
+      fromObjectTypeId: typeId,
+      toObjectTypeId: "p_garages",
+      name: "parked_in",
+    });
+    expect(def).toMatchObject({ fromObjectTypeId: typeId, toObjectTypeId: garages.objectTypeId, name: "parked_in" });
+    expect(
+      (
+        await apiError(
+          client.crm.schemas.coreApi.createAssociation("p_cars", {
+            fromObjectTypeId: typeId,
+            toObjectTypeId: "p_garages",
+            name: "parked_in",
+          }),
+        )
+      ).code,
+    ).toBe(409);
+    const garage = await client.crm.objects.basicApi.create("p_garages", { properties: { title: "Home" }, associations: [] });
+    await client.crm.associations.v4.batchApi.create("p_garages", "p_cars", {
+      inputs: [
+        {
+          _from: { id: garage.id },
+          to: { id: car.id },
+          types: [{ associationCategory: "USER_DEFINED" as never, associationTypeId: Number(def.id) + 1 }],
+        },
+      ],
+    });
+    const parked = await client.crm.associations.v4.basicApi.getPage("p_cars", car.id, "p_garages");
+    expect(parked.results).toEqual([
+      { toObjectId: garage.id, associationTypes: [{ category: "USER_DEFINED", typeId: Number(def.id), label: null }] },
+    ]);
+  });
+
   it("keeps a custom type to its account", async () => {
     const other = (await createAccount(server.platform, { name: "Other", admin: { email: `crm-custom-other-${Date.now()}@example.com` } }))
       .accountId;

@@ -4,7 +4,8 @@ import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Select, Text } fr
 import { useDisclosure } from "@mantine/hooks";
 import { Link, useLocation } from "wouter";
 import { AppHomeNav } from "./apps/app-home-nav";
-import { useCrmObjectTypes, type CrmObjectType } from "./crm/object-types";
+import type { CrmObjectType } from "./crm/object-types";
+import { useCrmObjectTypes } from "./crm/use-object-types";
 import { paths, pathInAccount } from "./paths";
 import { isSuperAdmin, useSession, useSessionActions } from "./session";
 

@@ -106,7 +106,7 @@ async function upsertSchema(
   const now = p.clock.now();
   const existing = await trx
     .selectFrom("crm_object_schemas")
-    .select(["id", "name", "created_at"])
+    .select(["id", "name", "definition", "created_at"])
     .where("account_id", "=", accountId)
     .where("app_id", "=", appId)
     .where("component_uid", "=", uid)
@@ -118,6 +118,10 @@ async function upsertSchema(
         uid,
         `its name is ${existing.name.slice(prefix.length).toUpperCase()} since its first deploy and cannot change.`,
       );
+    // Definitions added through the schemas API are the account's, not the project's: a redeploy keeps them (in place,
+    // since a definition's place fixes its type ids).
+    const added = (JSON.parse(existing.definition) as SchemaDefinition).associations;
+    if (added) definition.associations = added;
     await trx
       .updateTable("crm_object_schemas")
       .set({ definition: JSON.stringify(definition), archived: 0, updated_at: now })

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
-import { objectTypeById } from "./object-types";
+import { findObjectType, objectTypeById } from "./object-types";
+import type { SchemaAssociation, SchemaDefinition } from "./custom-object-types";
 
 export type AssociationCategory = "HUBSPOT_DEFINED" | "USER_DEFINED" | "INTEGRATOR_DEFINED";
 
@@ -19,7 +20,6 @@ export interface AssociationTypeDef {
 
 type Row = [typeId: number, from: string, to: string, label: string | null, inverseId: number, unlabeled: boolean];
 
-/** HubSpot's ids (its SDK's AssociationTypes enum): primary (labelled) and unlabeled types per ordered pair. */
 /**
  * Activities to contacts, companies, deals and tickets. HubSpot's ids, per activity: [to contact, to company, to deal,
  * to ticket], each inverse being one less (contactToNote 201 / noteToContact 202, …).
@@ -129,18 +129,104 @@ export async function typesBetween(
         unlabeled,
       };
     });
-  return [...BUILT_IN_TYPES.filter((t) => t.fromType === fromType && t.toType === toType), ...user];
+  const custom = isCustomTypeId(fromType) || isCustomTypeId(toType) ? await customTypesBetween(db, accountId, fromType, toType) : [];
+  return [...BUILT_IN_TYPES.filter((t) => t.fromType === fromType && t.toType === toType), ...custom, ...user];
 }
 
-/** The plain type between two object types: HubSpot's for standard pairs, an app's for pairs with an app object. */
-export async function unlabeledType(
+/** The plain type every association of the pair carries (built-in, or a custom object's definition). */
+export const plainType = (types: readonly AssociationTypeDef[]) => types.find((t) => t.unlabeled);
+
+/**
+ * A custom object's association definitions get type ids in a band of their own, far above the account's labels
+ * (which count up from 1000): the schema's id and the definition's place fix them, so they need no table of their own
+ * and a type id alone says which schema and definition it is.
+ */
+const CUSTOM_TYPE_BASE = 1_000_000;
+/** At most 100 definitions per schema, each with a forward and an inverse id. */
+export const MAX_SCHEMA_ASSOCIATIONS = 100;
+
+export const isCustomTypeId = (objectTypeId: string) => objectTypeId.startsWith("2-");
+
+const customTypeId = (schemaId: number, index: number, inverse: boolean) =>
+  CUSTOM_TYPE_BASE + schemaId * MAX_SCHEMA_ASSOCIATIONS * 2 + index * 2 + (inverse ? 1 : 0);
+
+/** Which schema and definition a custom association type id stands for, if it is one. */
+export function decodeCustomTypeId(typeId: number): { schemaId: number; index: number; inverse: boolean } | undefined {
+  if (typeId < CUSTOM_TYPE_BASE) return undefined;
+  const rest = typeId - CUSTOM_TYPE_BASE;
+  return {
+    schemaId: Math.floor(rest / (MAX_SCHEMA_ASSOCIATIONS * 2)),
+    index: Math.floor((rest % (MAX_SCHEMA_ASSOCIATIONS * 2)) / 2),
+    inverse: rest % 2 === 1,
+  };
+}
+
+/**
+ * A schema's association definitions; one stored before definitions existed has one per associated standard object.
+ * An app object's `associatedObjects` come from its app's `app-object-association` components, whose types are the
+ * app's INTEGRATOR_DEFINED ones (in the labels table), so only definitions added through the schemas API count.
+ */
+export function schemaAssociations(s: {
+  name: string;
+  appId: number | null;
+  definition: SchemaDefinition;
+  createdAt: number;
+}): SchemaAssociation[] {
+  if (s.appId !== null) return s.definition.associations ?? [];
+  return (
+    s.definition.associations ??
+    s.definition.associatedObjects.flatMap((upper) => {
+      const t = findObjectType(upper);
+      return t ? [{ toObjectTypeId: t.id, name: `${s.name}_to_${t.singular}`, createdAt: s.createdAt }] : [];
+    })
+  );
+}
+
+/** One definition as its forward type (schema → target) or its inverse (target → schema). */
+export function customAssociationType(schemaId: number, index: number, a: SchemaAssociation, inverse: boolean): AssociationTypeDef {
+  const self = `2-${schemaId}`;
+  return {
+    typeId: customTypeId(schemaId, index, inverse),
+    category: "USER_DEFINED",
+    fromType: inverse ? a.toObjectTypeId : self,
+    toType: inverse ? self : a.toObjectTypeId,
+    label: null,
+    name: a.name,
+    inverseId: customTypeId(schemaId, index, !inverse),
+    unlabeled: true,
+  };
+}
+
+async function customTypesBetween(
   db: Kysely<Database>,
   accountId: number,
   fromType: string,
   toType: string,
-): Promise<AssociationTypeDef | undefined> {
-  const builtIn = BUILT_IN_TYPES.find((t) => t.fromType === fromType && t.toType === toType && t.unlabeled);
-  return builtIn ?? (await typesBetween(db, accountId, fromType, toType)).find((t) => t.unlabeled);
+): Promise<AssociationTypeDef[]> {
+  const ids = [fromType, toType].filter(isCustomTypeId).map((t) => Number(t.slice(2)));
+  if (ids.some((id) => !Number.isSafeInteger(id))) return [];
+  const rows = await db
+    .selectFrom("crm_object_schemas")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("archived", "=", 0)
+    .where("id", "in", ids)
+    .execute();
+  const out: AssociationTypeDef[] = [];
+  for (const r of rows) {
+    const self = `2-${r.id}`;
+    const list = schemaAssociations({
+      name: r.name,
+      appId: r.app_id,
+      definition: JSON.parse(r.definition) as SchemaDefinition,
+      createdAt: Number(r.created_at),
+    });
+    list.forEach((a, i) => {
+      if (self === fromType && a.toObjectTypeId === toType) out.push(customAssociationType(Number(r.id), i, a, false));
+      if (self === toType && a.toObjectTypeId === fromType) out.push(customAssociationType(Number(r.id), i, a, true));
+    });
+  }
+  return out;
 }
 
 export async function nextUserTypeId(db: Kysely<Database>, accountId: number): Promise<number> {

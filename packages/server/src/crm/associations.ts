@@ -1,8 +1,17 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { DomainError, invalid } from "../errors/domain-error";
-import { objectTypeById, type ObjectType } from "./object-types";
-import { BUILT_IN_TYPES, typesBetween, unlabeledType, type AssociationCategory, type AssociationTypeDef } from "./association-types";
+import type { ObjectType } from "./object-types";
+import type { SchemaDefinition } from "./custom-object-types";
+import {
+  BUILT_IN_TYPES,
+  decodeCustomTypeId,
+  plainType,
+  schemaAssociations,
+  typesBetween,
+  type AssociationCategory,
+  type AssociationTypeDef,
+} from "./association-types";
 
 type Db = Kysely<Database>;
 
@@ -57,18 +66,18 @@ function pickType(types: readonly AssociationTypeDef[], spec: AssociationSpec, f
   return def;
 }
 
-/** The v3 create body names only `to.id` and a type id; the type id says which object type `to` is. */
-export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, spec: AssociationSpec): Promise<ObjectType> {
+/** The v3 create body names only `to.id` and a type id; the type id says which object type (its id) `to` is. */
+export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, spec: AssociationSpec): Promise<string> {
   const builtIn = BUILT_IN_TYPES.find((x) => x.typeId === spec.associationTypeId && x.fromType === from.id);
-  if (builtIn && spec.associationCategory === "HUBSPOT_DEFINED") return objectTypeById(builtIn.toType);
-  const user = await db
-    .selectFrom("crm_association_labels")
-    .select("to_type")
-    .where("account_id", "=", accountId)
-    .where("from_type", "=", from.id)
-    .where("type_id", "=", spec.associationTypeId)
-    .executeTakeFirst();
-  if (user && spec.associationCategory === "USER_DEFINED") return objectTypeById(user.to_type);
+  if (builtIn && spec.associationCategory === "HUBSPOT_DEFINED") return builtIn.toType;
+  if (spec.associationCategory === "USER_DEFINED") {
+    const target = (await customTargetOf(db, accountId, from, spec.associationTypeId)) ?? (await labelTargetOf(db, accountId, from, spec));
+    if (target) return target;
+  }
+  if (spec.associationCategory === "INTEGRATOR_DEFINED") {
+    const target = await labelTargetOf(db, accountId, from, spec);
+    if (target) return target;
+  }
   throw invalid(`${spec.associationCategory} association type ${spec.associationTypeId} does not start at ${from.name}.`, [
     {
       message: "Unknown association type",
@@ -76,6 +85,43 @@ export async function targetTypeOf(db: Db, accountId: number, from: ObjectType, 
       context: { associationTypeId: [String(spec.associationTypeId)] },
     },
   ]);
+}
+
+/** The far end of an account's label or an app's INTEGRATOR_DEFINED type (both kept in the labels table). */
+async function labelTargetOf(db: Db, accountId: number, from: ObjectType, spec: AssociationSpec): Promise<string | undefined> {
+  const user = await db
+    .selectFrom("crm_association_labels")
+    .select("to_type")
+    .where("account_id", "=", accountId)
+    .where("from_type", "=", from.id)
+    .where("type_id", "=", spec.associationTypeId)
+    .where("category", "=", spec.associationCategory)
+    .executeTakeFirst();
+  return user?.to_type;
+}
+
+/** The far end of a custom object's association type that starts at `from`. */
+async function customTargetOf(db: Db, accountId: number, from: ObjectType, typeId: number): Promise<string | undefined> {
+  const code = decodeCustomTypeId(typeId);
+  if (!code) return undefined;
+  const row = await db
+    .selectFrom("crm_object_schemas")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("id", "=", code.schemaId)
+    .where("archived", "=", 0)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const a = schemaAssociations({
+    name: row.name,
+    appId: row.app_id,
+    definition: JSON.parse(row.definition) as SchemaDefinition,
+    createdAt: Number(row.created_at),
+  })[code.index];
+  const self = `2-${code.schemaId}`;
+  if (!a) return undefined;
+  if (!code.inverse) return from.id === self ? a.toObjectTypeId : undefined;
+  return from.id === a.toObjectTypeId ? self : undefined;
 }
 
 /**
@@ -92,7 +138,7 @@ export async function associate(
   if (pairs.length === 0) return;
   const forward = await typesBetween(db, accountId, from.id, to.id);
   const backward = await typesBetween(db, accountId, to.id, from.id);
-  const plain = forward.find((t) => t.unlabeled);
+  const plain = plainType(forward);
   const rows: Database["crm_associations"][] = [];
   for (const { fromId, toId, specs } of pairs) {
     const defs = specs.map((s) => pickType(forward, s, from, to));
@@ -136,7 +182,7 @@ export function associationsFrom(db: Db, accountId: number, fromId: number) {
 
 /** The default (unlabeled) association, as PUT …/associations/default and batch/associate/default make it. */
 export async function defaultSpec(db: Db, accountId: number, from: ObjectType, to: ObjectType): Promise<AssociationSpec> {
-  const plain = await unlabeledType(db, accountId, from.id, to.id);
+  const plain = plainType(await typesBetween(db, accountId, from.id, to.id));
   if (!plain)
     throw invalid(`${from.name} and ${to.name} have no default association type.`, [
       { message: "No default association", code: "INVALID_ASSOCIATION_TYPE" },

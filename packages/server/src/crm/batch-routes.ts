@@ -19,7 +19,8 @@ import {
   updateInput,
   updateRecords,
 } from "./object-writes";
-import { callerOf, json, noContent, queryOf, routeConfig } from "./route-kit";
+import { callerOf, json, noContent, queryOf, routeConfig, type RouteConfig } from "./route-kit";
+import type { TypeOf } from "./object-routes";
 import { REMOVAL_SOURCE, deletions, eventBase, propertyChanges } from "./crm-events";
 
 const idInput = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
@@ -31,15 +32,27 @@ const readInput = z.object({
 });
 const upsertInput = z.object({ inputs: z.array(updateInput) });
 
-/** POST …/batch/{read,create,update,upsert,archive}: up to 100 inputs, 207 when some fail. */
+/** POST …/batch/{read,create,update,upsert,archive} for one standard type under one of its path names. */
 export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: ObjectType, alias: string): void {
-  const base = `/crm/v3/objects/${alias}/batch`;
-  const read = routeConfig(t.readScopes);
-  const write = routeConfig(t.writeScopes);
+  registerBatch(app, p, `/crm/v3/objects/${alias}/batch`, () => t, routeConfig(t.readScopes), routeConfig(t.writeScopes));
+}
 
+/**
+ * The batch routes under `base`, up to 100 inputs, 207 when some fail; `base` may hold an `:objectType` parameter that
+ * `typeOf` resolves (custom objects).
+ */
+export function registerBatch(
+  app: FastifyInstance,
+  p: Platform,
+  base: string,
+  typeOf: TypeOf,
+  read: RouteConfig,
+  write: RouteConfig,
+): void {
   app.post(`${base}/read`, read, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId } = callerOf(request);
+    const t = await typeOf(request, "read");
     const body = parseBody(readInput, absentAs(request.body, {}), "BatchReadInputSimplePublicObjectId");
     checkBatchSize(body.inputs.length);
     const db = p.store.db;
@@ -79,6 +92,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/create`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
+    const t = await typeOf(request, "write");
     const { inputs } = parseBody(
       z.object({ inputs: z.array(createInput) }),
       absentAs(request.body, {}),
@@ -100,6 +114,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/update`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
+    const t = await typeOf(request, "write");
     const { inputs } = parseBody(
       z.object({ inputs: z.array(updateInput) }),
       absentAs(request.body, {}),
@@ -119,6 +134,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
   app.post(`${base}/upsert`, write, async (request, reply) => {
     const startedAt = Date.now();
     const { accountId, source } = callerOf(request);
+    const t = await typeOf(request, "write");
     const { inputs } = parseBody(upsertInput, absentAs(request.body, {}), "BatchInputSimplePublicObjectBatchInputUpsert");
     checkBatchSize(inputs.length);
     const defs = await p.crm.properties.live(accountId, t.id);
@@ -182,6 +198,7 @@ export function registerBatchRoutes(app: FastifyInstance, p: Platform, t: Object
 
   app.post(`${base}/archive`, write, async (request, reply) => {
     const { accountId } = callerOf(request);
+    const t = await typeOf(request, "write");
     const { inputs } = parseBody(
       z.object({ inputs: z.array(z.object({ id: idInput })) }),
       absentAs(request.body, {}),

@@ -5,6 +5,7 @@ import { after } from "../util/maybe-async";
 import { registerCrud, type TypeOf } from "./object-routes";
 import { registerSearch } from "./search-routes";
 import { registerProperties } from "./property-routes";
+import { registerBatch } from "./batch-routes";
 import { registerAssociationRoutes } from "./association-routes";
 import { scopesFor } from "./object-types";
 import { callerOf, routeConfig } from "./route-kit";
@@ -24,14 +25,15 @@ function customTypeOf(p: Platform): TypeOf {
 }
 
 /**
- * Basic CRUD, search, the properties API and v4 associations on custom objects (HubSpot's `client.crm.objects`,
- * `client.crm.properties`, `client.crm.associations.v4`).
+ * Basic CRUD, batch, search, v4 associations and the properties API on custom and app objects (HubSpot's
+ * `client.crm.objects`, `client.crm.associations.v4`, `client.crm.properties`).
  */
 export function registerCustomObjectRoutes(app: FastifyInstance, p: Platform): void {
   const authOnly = routeConfig([]);
   const typeOf = customTypeOf(p);
   registerCrud(app, p, "/crm/v3/objects/:objectType", typeOf, authOnly, authOnly);
+  registerBatch(app, p, "/crm/v3/objects/:objectType/batch", typeOf, authOnly, authOnly);
   registerSearch(app, p, "/crm/v3/objects/:objectType/search", typeOf, routeConfig([], "search"));
-  registerProperties(app, p, "/crm/v3/properties/:objectType", typeOf, authOnly, authOnly);
   registerAssociationRoutes(app, p, ":objectType", typeOf, authOnly, authOnly);
+  registerProperties(app, p, "/crm/v3/properties/:objectType", typeOf, authOnly, authOnly);
 }

@@ -9,6 +9,18 @@ export interface SchemaDefinition {
   requiredProperties: string[];
   searchableProperties: string[];
   associatedObjects: string[];
+  /**
+   * The association definitions this schema owns, in creation order (a definition's place fixes its type ids, see
+   * association-types.ts). Absent on schemas stored before associations: their associatedObjects stand for them.
+   */
+  associations?: SchemaAssociation[];
+}
+
+/** One association definition of a custom object: from this type to `toObjectTypeId` (a standard or custom type id). */
+export interface SchemaAssociation {
+  toObjectTypeId: string;
+  name: string;
+  createdAt: number;
 }
 
 export interface CustomObjectSchema {

@@ -1,6 +1,6 @@
 import type { Platform } from "../platform";
 import { invalid } from "../errors/domain-error";
-import { findObjectType, type ObjectType } from "./object-types";
+import type { ObjectType } from "./object-types";
 import {
   archiveObjects,
   getObjects,
@@ -65,7 +65,9 @@ export async function mergeObjects(
     for (const l of links) {
       if (Number(l.to_id) === primary.id) continue;
       const spec = { associationCategory: l.category, associationTypeId: l.type_id } as AssociationSpec;
-      await associate(trx, accountId, t, findObjectType(l.to_type)!, [{ fromId: primary.id, toId: Number(l.to_id), specs: [spec] }]);
+      await associate(trx, accountId, t, await p.crm.types.resolve(accountId, l.to_type), [
+        { fromId: primary.id, toId: Number(l.to_id), specs: [spec] },
+      ]);
     }
     return { merged: merged!, before: primary.properties, fill };
   });

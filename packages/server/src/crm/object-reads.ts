@@ -1,6 +1,7 @@
 import type { Platform } from "../platform";
 import { after, type MaybePromise } from "../util/maybe-async";
-import { findObjectType, type ObjectType } from "./object-types";
+import type { ObjectType } from "./object-types";
+import { DomainError } from "../errors/domain-error";
 import type { PropertyDef } from "./property-definitions";
 import { getObject, objectNotFound, pageObjects, resolveIds, type StoredObject } from "./object-store";
 import { attachHistory, objectView, selectProperties } from "./object-view";
@@ -25,11 +26,27 @@ function viewsOf(p: Platform, accountId: number, t: ObjectType, objects: StoredO
   return after(p.crm.properties.live(accountId, t.id), (defs) => {
     const names = selectProperties(t, defs, opts.properties);
     const views = objects.map((o) => objectView(t, o, names));
-    const targets = [...new Set(opts.associations.map((n) => findObjectType(n)).filter((x): x is ObjectType => !!x))];
-    return opts.propertiesWithHistory.length === 0 && targets.length === 0
+    return opts.propertiesWithHistory.length === 0 && opts.associations.length === 0
       ? views
-      : addExtras(p.store.db, accountId, t, defs, objects, views, opts.propertiesWithHistory, targets);
+      : associationTargets(p, accountId, opts.associations).then((targets) =>
+          addExtras(p.store.db, accountId, t, defs, objects, views, opts.propertiesWithHistory, targets),
+        );
   });
+}
+
+/** The types `associations=` names, custom ones included; HubSpot leaves out names it does not know. */
+async function associationTargets(p: Platform, accountId: number, names: readonly string[]): Promise<ObjectType[]> {
+  const found = await Promise.all(
+    names.map(async (n) => {
+      try {
+        return await p.crm.types.resolve(accountId, n);
+      } catch (error) {
+        if (error instanceof DomainError) return undefined;
+        throw error;
+      }
+    }),
+  );
+  return [...new Set(found.filter((x): x is ObjectType => !!x))];
 }
 
 async function addExtras(

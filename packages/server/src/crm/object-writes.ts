@@ -106,7 +106,7 @@ export async function createRecords(
       now,
       source,
     );
-    for (const [i, a] of accepted.entries()) await createAssociations(trx, accountId, t, objects[i]!.id, a.input.associations ?? []);
+    for (const [i, a] of accepted.entries()) await createAssociations(p, trx, accountId, t, objects[i]!.id, a.input.associations ?? []);
     return objects;
   });
   const base = eventBase(accountId, t.id, now, source);
@@ -120,6 +120,7 @@ export async function createRecords(
 }
 
 async function createAssociations(
+  p: Platform,
   trx: Db,
   accountId: number,
   t: ObjectType,
@@ -128,7 +129,7 @@ async function createAssociations(
 ): Promise<void> {
   for (const a of list) {
     const toId = parseObjectId(a.to.id);
-    const target = await targetTypeOf(trx, accountId, t, a.types[0]!);
+    const target = await p.crm.types.resolve(accountId, await targetTypeOf(trx, accountId, t, a.types[0]!));
     if (toId === undefined) throw new DomainError("not_found", `No ${target.name} with id ${a.to.id} exists.`);
     await requireLive(trx, accountId, target, [toId]);
     await associate(trx, accountId, t, target, [{ fromId, toId, specs: a.types as AssociationSpec[] }]);

@@ -1,5 +1,9 @@
 import { DomainError } from "../errors/domain-error";
+import type { Kysely } from "kysely";
+import type { Database } from "../store/schema";
 import { DEAL_STAGES } from "./default-properties";
+
+type Db = Kysely<Database>;
 
 /** One stage as HubSpot's pipelines API sends it; metadata values are strings there too. */
 export interface PipelineStage {
@@ -88,21 +92,50 @@ const BUILT_IN_PIPELINES: Record<string, Pipeline[]> = {
   ],
 };
 
-/** Object types that have pipelines. */
+/** Object types that have pipelines, and the properties that hold a record's pipeline and stage. */
+export const PIPELINE_PROPERTIES: Record<string, { pipeline: string; stage: string }> = {
+  "0-3": { pipeline: "pipeline", stage: "dealstage" },
+  "0-5": { pipeline: "hs_pipeline", stage: "hs_pipeline_stage" },
+};
 export const PIPELINE_OBJECT_TYPES = Object.keys(BUILT_IN_PIPELINES);
 
-export function pipelinesOf(objectTypeId: string): Pipeline[] {
-  return BUILT_IN_PIPELINES[objectTypeId] ?? [];
+/** HubSpot lists pipelines and stages by display order, then label. */
+export const byDisplayOrder = <T extends { displayOrder: number; label: string }>(a: T, b: T) =>
+  a.displayOrder - b.displayOrder || a.label.localeCompare(b.label);
+
+/**
+ * The account's pipelines of a type: HubSpot's built-in ones as the account left them, and its own. With `archived`,
+ * the archived ones too (ids stay taken).
+ */
+export async function accountPipelines(db: Db, accountId: number, objectTypeId: string, archived = false): Promise<Pipeline[]> {
+  const rows = await db
+    .selectFrom("crm_pipelines")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("object_type_id", "=", objectTypeId)
+    .execute();
+  const byId = new Map((BUILT_IN_PIPELINES[objectTypeId] ?? []).map((x) => [x.id, x]));
+  for (const r of rows) byId.set(r.pipeline_id, { ...(JSON.parse(r.definition) as Pipeline), archived: r.archived === 1 });
+  return [...byId.values()].filter((x) => archived || !x.archived).sort(byDisplayOrder);
 }
 
-export function pipelineById(objectTypeId: string, pipelineId: string): Pipeline {
-  const found = pipelinesOf(objectTypeId).find((p) => p.id === pipelineId);
+/** A pipeline as the API shows it: its live stages, in order. */
+export const pipelineView = (x: Pipeline): Pipeline => ({ ...x, stages: x.stages.filter((st) => !st.archived).sort(byDisplayOrder) });
+
+export async function pipelineById(db: Db, accountId: number, objectTypeId: string, pipelineId: string): Promise<Pipeline> {
+  const found = (await accountPipelines(db, accountId, objectTypeId)).find((x) => x.id === pipelineId);
   if (!found) throw new DomainError("not_found", `Unable to find pipeline ${pipelineId}`);
   return found;
 }
 
-export function stageById(objectTypeId: string, pipelineId: string, stageId: string): PipelineStage {
-  const found = pipelineById(objectTypeId, pipelineId).stages.find((s) => s.id === stageId);
+export async function stageById(
+  db: Db,
+  accountId: number,
+  objectTypeId: string,
+  pipelineId: string,
+  stageId: string,
+): Promise<PipelineStage> {
+  const found = (await pipelineById(db, accountId, objectTypeId, pipelineId)).stages.find((st) => st.id === stageId && !st.archived);
   if (!found) throw new DomainError("not_found", `Unable to find stage ${stageId} in pipeline ${pipelineId}`);
   return found;
 }

@@ -14,6 +14,7 @@ import {
   type PropertyType,
 } from "./default-properties";
 import type { ObjectType } from "./object-types";
+import { PIPELINE_PROPERTIES, accountPipelines, pipelineView } from "./pipelines";
 
 /** A property as this account sees it: HubSpot's default, possibly changed by the account, or the account's own. */
 export interface PropertyDef extends PropertySpec {
@@ -49,7 +50,33 @@ export async function allProperties(db: Db, accountId: number, typeId: string): 
       ...(row.archived ? { archivedAt: row.updated_at } : {}),
     });
   }
+  const holders = PIPELINE_PROPERTIES[typeId];
+  if (holders) await pipelineOptions(db, accountId, typeId, holders, defs);
   return defs;
+}
+
+/** The pipeline and stage properties offer the account's live pipelines and their stages, as HubSpot's do. */
+async function pipelineOptions(
+  db: Db,
+  accountId: number,
+  typeId: string,
+  holders: { pipeline: string; stage: string },
+  defs: Map<string, PropertyDef>,
+): Promise<void> {
+  const pipelines = (await accountPipelines(db, accountId, typeId)).map(pipelineView);
+  const option = (value: string, label: string, displayOrder: number) => ({ value, label, displayOrder, hidden: false });
+  const set = (name: string, options: PropertyDef["options"]) => {
+    const def = defs.get(name);
+    if (def) defs.set(name, { ...def, options });
+  };
+  set(
+    holders.pipeline,
+    pipelines.map((x, i) => option(x.id, x.label, i)),
+  );
+  set(
+    holders.stage,
+    pipelines.flatMap((x) => x.stages).map((st, i) => option(st.id, st.label, i)),
+  );
 }
 
 /** HubSpot's `Property` body. */

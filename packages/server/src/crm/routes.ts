@@ -27,7 +27,7 @@ export function crmRoutes(p: Platform): FastifyPluginAsync {
         registerSearchRoute(app, p, t, alias);
         registerPropertyRoutes(app, p, t, alias);
         registerAssociationRoutes(app, p, alias, () => t, routeConfig(t.readScopes), routeConfig(t.writeScopes));
-        if (PIPELINE_OBJECT_TYPES.includes(t.id)) registerPipelineRoutes(app, t, alias);
+        if (PIPELINE_OBJECT_TYPES.includes(t.id)) registerPipelineRoutes(app, p, t, alias);
       }
     }
     registerCustomObjectRoutes(app, p);

@@ -114,6 +114,30 @@ export interface CrmObjectSchemasTable {
   updated_at: Millis;
 }
 
+/** An account's own pipeline, or its version of a built-in one; `definition` is the JSON of the pipeline and its stages. */
+export interface CrmPipelinesTable {
+  account_id: number;
+  object_type_id: string;
+  pipeline_id: string;
+  definition: string;
+  archived: Flag;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** One change the pipelines API made to a pipeline (`stage_id` null) or one of its stages; `raw` is the JSON after it. */
+export interface CrmPipelineAuditsTable {
+  id: Generated<number>;
+  account_id: number;
+  object_type_id: string;
+  pipeline_id: string;
+  stage_id: string | null;
+  action: "CREATE" | "UPDATE" | "DELETE";
+  source_id: string;
+  raw: string;
+  created_at: Millis;
+}
+
 /** An `app-event` component's timeline event template; `tokens` is the JSON of HubSpot's token definitions. */
 export interface TimelineEventTemplatesTable {
   id: Generated<number>;
@@ -153,6 +177,8 @@ export interface CrmTables {
   crm_association_labels: CrmAssociationLabelsTable;
   crm_owners: CrmOwnersTable;
   crm_object_schemas: CrmObjectSchemasTable;
+  crm_pipelines: CrmPipelinesTable;
+  crm_pipeline_audits: CrmPipelineAuditsTable;
   timeline_event_templates: TimelineEventTemplatesTable;
   timeline_events: TimelineEventsTable;
 }

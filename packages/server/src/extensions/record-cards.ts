@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
-import { resolveObjectType } from "@sprocket/project-format";
+import type { Platform } from "../platform";
+import { DomainError } from "../errors/domain-error";
 import type { Database } from "../store/schema";
 import type { DeployedCard, DeployedExtension } from "../apps/provision";
 import type { AppComponentsTable } from "../apps/tables";
@@ -42,17 +43,32 @@ export const liveComponents = (db: Kysely<Database>, accountId: number, kinds: r
     .orderBy("private_apps.name");
 
 /**
- * The live cards of the account's apps that belong on a record of this object type (by name, singular or id), each
- * from an open dev session's bundle when one serves it.
+ * The live cards of the account's apps that belong on a record of this object type, each from an open dev session's
+ * bundle when one serves it. Both sides may name a type any way HubSpot does (name, singular, type id; a custom object
+ * as p_<name>, p<portal>_<name> or 2-<n>): they meet on the type id the account's registry gives them. A card on a
+ * custom object this account lacks shows nowhere.
  */
-export async function recordCards(db: Kysely<Database>, accountId: number, objectType: string, now: number): Promise<RecordCard[]> {
-  const wanted = resolveObjectType(objectType)?.name ?? objectType;
-  const [rows, dev] = await Promise.all([liveComponents(db, accountId, ["card"]).execute(), servedDevBundles(db, accountId, now)]);
+export async function recordCards(p: Platform, accountId: number, objectType: string, now: number): Promise<RecordCard[]> {
+  // The registry answers a cached type at once and throws at once for an unknown one: `await` inside `try` takes both.
+  const typeId = async (name: string) => {
+    try {
+      return await p.crm.types.resolve(accountId, name);
+    } catch (error) {
+      if (error instanceof DomainError) return undefined;
+      throw error;
+    }
+  };
+  const wanted = (await typeId(objectType))?.id;
+  if (wanted === undefined) return [];
+  const [rows, dev] = await Promise.all([
+    liveComponents(p.store.db, accountId, ["card"]).execute(),
+    servedDevBundles(p.store.db, accountId, now),
+  ]);
   const cards: RecordCard[] = [];
   for (const row of rows) {
     const card = JSON.parse(row.config) as DeployedCard;
-    const types = card.objectTypes.map((t) => resolveObjectType(t)?.name ?? t);
-    if (!types.includes(wanted)) continue;
+    const types = await Promise.all(card.objectTypes.map(typeId));
+    if (!types.some((t) => t?.id === wanted)) continue;
     const served = dev.get(`${row.app_id}:${card.uid}`);
     cards.push({
       appId: row.app_id,
@@ -62,7 +78,7 @@ export async function recordCards(db: Kysely<Database>, accountId: number, objec
       cardUid: card.uid,
       title: card.title,
       location: card.location,
-      objectTypes: types,
+      objectTypes: card.objectTypes.map((name, i) => types[i]?.name ?? name),
       bundleUrl: served?.bundleUrl ?? bundleUrl(row.app_id, row.build_id, card.uid),
       ...(served ? { devSessionId: served.sessionId } : {}),
     });

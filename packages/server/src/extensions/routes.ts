@@ -34,7 +34,7 @@ export const extensionRoutes =
         const { accountId, userId } = request.user!;
         const now = p.clock.now();
         const [results, viewer, devServers] = await Promise.all([
-          recordCards(p.store.db, accountId, type, now),
+          recordCards(p, accountId, type, now),
           cardViewer(p.store.db, accountId, userId),
           localDevServers(p.store.db, accountId, userId, now),
         ]);

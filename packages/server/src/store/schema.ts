@@ -9,6 +9,7 @@ import type { ClusterTables } from "../cluster/tables";
 import type { WebhookTables } from "../webhooks/tables";
 import type { WorkflowTables } from "../workflows/tables";
 import type { DevSessionTables } from "../dev-sessions/tables";
+import type { HubdbTables } from "../hubdb/tables";
 
 /** Epoch milliseconds. */
 export type Millis = number;
@@ -108,4 +109,5 @@ export interface Database
     ClusterTables,
     WebhookTables,
     WorkflowTables,
-    DevSessionTables {}
+    DevSessionTables,
+    HubdbTables {}

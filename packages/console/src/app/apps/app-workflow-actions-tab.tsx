@@ -5,7 +5,7 @@ import { Alert, Badge, Button, Code, Group, Paper, Select, Stack, Table, Text, T
 import { useMutation, useQuery } from "@tanstack/react-query";
 import type { ActionCall, ActionTestRequest, PrivateAppDetail, WorkflowAction, WorkflowActionList } from "@sprocket/contract";
 import { api, errorText } from "../api-client";
-import { crmObjectTypes } from "../crm/object-types";
+import { standardObjectTypes } from "../crm/object-types";
 import { EmptyState, ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
 
@@ -52,7 +52,7 @@ function CallResult({ call }: { call: ActionCall }) {
 }
 
 function TestAction({ app, action }: { app: PrivateAppDetail; action: WorkflowAction }) {
-  const [objectType, setObjectType] = useState(crmObjectTypes[0]!.name as string);
+  const [objectType, setObjectType] = useState(standardObjectTypes[0]!.name);
   const [objectId, setObjectId] = useState("");
   const [inputs, setInputs] = useState<Record<string, string>>({});
   const test = useMutation({
@@ -69,7 +69,7 @@ function TestAction({ app, action }: { app: PrivateAppDetail; action: WorkflowAc
       <Group align="end">
         <Select
           label="Object type"
-          data={crmObjectTypes.map((t) => ({ value: t.name, label: t.plural }))}
+          data={standardObjectTypes.map((t) => ({ value: t.name, label: t.plural }))}
           value={objectType}
           onChange={(v) => v && setObjectType(v)}
           allowDeselect={false}

@@ -6,7 +6,8 @@ import { ErrorNotice } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
 import { crmApi } from "./crm-api";
-import { useCrmObjectTypes, type CrmObjectType } from "./object-types";
+import { canAssociate, type CrmObjectType } from "./object-types";
+import { useCrmObjectTypes } from "./use-object-types";
 
 const SHOWN = 10;
 
@@ -60,7 +61,7 @@ export function AssociationsPanel({ type, id }: { type: CrmObjectType; id: strin
       </Title>
       <Stack gap="md">
         {types
-          .filter((other) => other.objectTypeId !== type.objectTypeId)
+          .filter((other) => canAssociate(type, other))
           .map((other) => (
             <AssociatedType key={other.name} from={type} id={id} to={other} />
           ))}

@@ -1,15 +1,10 @@
 // CRM reads for cards (Crm* components, data hooks), answered by the CRM API with the page's session.
 import type { CrmHostData } from "../../extension-host";
 import { crmApi } from "./crm-api";
-import { objectTypeById } from "./object-types";
+import { findType, standardObjectTypes } from "./object-types";
 
-function typeName(objectTypeId: string): string {
-  const type = objectTypeById(objectTypeId);
-  if (type) return type.name;
-  // Custom and app objects: the CRM API takes their type id (2-<n>) as the path segment.
-  if (/^2-\d+$/.test(objectTypeId)) return objectTypeId;
-  throw new Error(`Unsupported object type ${objectTypeId}`);
-}
+/** The API path name of a type a card names; the CRM API itself resolves custom objects (p_<name>, 2-<n>). */
+const typeName = (objectTypeId: string) => findType(standardObjectTypes, objectTypeId)?.name ?? objectTypeId;
 
 export const cardHostData: CrmHostData = {
   async fetchProperties(record, names) {

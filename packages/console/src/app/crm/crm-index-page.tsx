@@ -24,16 +24,18 @@ import { useSession } from "../session";
 import { crmApi, type PropertyDefinition } from "./crm-api";
 import { CreateRecordModal } from "./create-record";
 import { UnknownObjectType } from "./crm-not-found";
-import { useObjectType, type CrmObjectType } from "./object-types";
+import type { CrmObjectType } from "./object-types";
+import { useObjectType } from "./use-object-types";
 
 /** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. */
 const SEARCH_WINDOW = 10_000;
 type Sort = { propertyName: string; direction: "ASCENDING" | "DESCENDING" };
 
 export default function CrmIndexPage({ params }: { params: { objectTypeId: string } }) {
-  const { type, pending } = useObjectType(params.objectTypeId);
+  const { type, pending, error } = useObjectType(params.objectTypeId);
   useDocumentTitle(`${type?.plural ?? "Records"} · Sprocket`);
-  if (!type && pending) return <Loading />;
+  if (pending) return <Loading />;
+  if (error) return <ErrorNotice error={error} />;
   if (!type) return <UnknownObjectType objectTypeId={params.objectTypeId} />;
   // A fresh state per object type.
   return <CrmIndex key={type.objectTypeId} type={type} />;

@@ -2,14 +2,16 @@
 import { NotFound } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import { crmObjectTypes, type CrmObjectType } from "./object-types";
+import type { CrmObjectType } from "./object-types";
+import { useCrmObjectTypes } from "./use-object-types";
 
 export function UnknownObjectType({ objectTypeId }: { objectTypeId: string }) {
   const { accountId } = useSession();
+  const { types } = useCrmObjectTypes();
   return (
     <NotFound title="Object type not found" back={{ href: paths.crmIndex(accountId, "0-1"), label: "Back to contacts" }}>
       The console has no object type “{objectTypeId}”. It shows{" "}
-      {crmObjectTypes.map((t) => `${t.plural.toLowerCase()} (${t.objectTypeId})`).join(", ")}.
+      {types.map((t) => `${t.plural.toLowerCase()} (${t.objectTypeId})`).join(", ")}.
     </NotFound>
   );
 }

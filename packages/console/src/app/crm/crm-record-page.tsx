@@ -14,7 +14,8 @@ import { DeleteRecordButton } from "./delete-record";
 import { useLiveCardBuilds } from "./live-card-builds";
 import type { RecordPageActions } from "./record-cards";
 import { recordCardsQuery } from "./record-cards-query";
-import { useObjectType, type CrmObjectType } from "./object-types";
+import type { CrmObjectType } from "./object-types";
+import { useObjectType } from "./use-object-types";
 import { PropertyPanel } from "./property-panel";
 import { TimelinePanel } from "./timeline-panel";
 
@@ -23,8 +24,9 @@ const loadRecordCards = () => import("./record-cards");
 const RecordCards = lazy(loadRecordCards);
 
 export default function CrmRecordPage({ params }: { params: { objectTypeId: string; objectId: string } }) {
-  const { type, pending } = useObjectType(params.objectTypeId);
-  if (!type && pending) return <Loading />;
+  const { type, pending, error } = useObjectType(params.objectTypeId);
+  if (pending) return <Loading />;
+  if (error) return <ErrorNotice error={error} />;
   if (!type) return <UnknownObjectType objectTypeId={params.objectTypeId} />;
   if (!/^\d+$/.test(params.objectId)) return <RecordNotFound type={type} id={params.objectId} />;
   return <CrmRecord key={`${type.objectTypeId}/${params.objectId}`} type={type} id={params.objectId} />;

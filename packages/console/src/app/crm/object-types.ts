@@ -1,12 +1,12 @@
 // The CRM objects the console lists: HubSpot's standard ones, with their ids and default columns, and the account's
-// custom objects and app objects, read from the schemas API.
-import { useQuery } from "@tanstack/react-query";
-import { api } from "../api-client";
-import { useSession } from "../session";
+// custom objects and app objects, from their schemas.
 
 export interface CrmObjectType {
   objectTypeId: string;
-  /** The path segment of /crm/v3/objects/{name}: the plural name of a standard type, the type id of a custom one. */
+  /**
+   * The path segment of /crm/v3/objects/{name}: "contacts", or a custom object's fully qualified name (p<portal>_<name>;
+   * an app object's a<appId>_<name>).
+   */
   name: string;
   singular: string;
   plural: string;
@@ -16,6 +16,11 @@ export interface CrmObjectType {
   createFields: string[];
   /** How a record is named in titles and association lists. */
   displayName(properties: Record<string, string | null | undefined>): string;
+  /**
+   * A custom or app object's: the types its schema defines associations with (an app object's include its app's
+   * app-object associations), the only ones its records can link to.
+   */
+  associatedTypeIds?: string[];
 }
 
 const named =
@@ -26,7 +31,7 @@ const named =
       .filter(Boolean)
       .join(" ");
 
-export const crmObjectTypes: CrmObjectType[] = [
+export const standardObjectTypes: CrmObjectType[] = [
   {
     objectTypeId: "0-1",
     name: "contacts",
@@ -65,45 +70,41 @@ export const crmObjectTypes: CrmObjectType[] = [
   },
 ];
 
-/** What the console reads of HubSpot's ObjectSchema. */
-interface SchemaSummary {
+/** A custom or app object's schema as GET /crm/v3/schemas answers it (the fields the console uses). */
+export interface ObjectSchema {
   objectTypeId: string;
-  labels: { singular: string; plural: string };
-  primaryDisplayProperty: string;
-  secondaryDisplayProperties: string[];
+  name: string;
+  fullyQualifiedName: string;
+  labels: { singular?: string; plural?: string };
+  primaryDisplayProperty?: string;
+  secondaryDisplayProperties?: string[];
+  requiredProperties: string[];
+  associations: { fromObjectTypeId: string; toObjectTypeId: string }[];
 }
 
-function customObjectType(schema: SchemaSummary): CrmObjectType {
-  const shown = [schema.primaryDisplayProperty, ...schema.secondaryDisplayProperties];
+export function customObjectType(schema: ObjectSchema): CrmObjectType {
+  const primary = schema.primaryDisplayProperty ?? "hs_object_id";
+  const secondary = schema.secondaryDisplayProperties ?? [];
   return {
     objectTypeId: schema.objectTypeId,
-    name: schema.objectTypeId,
-    singular: schema.labels.singular,
-    plural: schema.labels.plural,
-    defaultColumns: [...shown, "createdate"],
-    createFields: shown,
-    displayName: named(schema.primaryDisplayProperty),
+    name: schema.fullyQualifiedName,
+    singular: schema.labels.singular ?? schema.name,
+    plural: schema.labels.plural ?? schema.name,
+    defaultColumns: [primary, ...secondary.filter((name) => name !== primary), "createdate"],
+    createFields: [...new Set([primary, ...schema.requiredProperties, ...secondary])],
+    displayName: named(primary),
+    associatedTypeIds: schema.associations.map((a) => a.toObjectTypeId),
   };
 }
 
-/** The standard types, then the account's custom and app objects (oldest first) once the schemas API has answered. */
-export function useCrmObjectTypes(): { types: CrmObjectType[]; pending: boolean } {
-  const { accountId } = useSession();
-  const schemas = useQuery({
-    queryKey: ["crm-schemas", accountId],
-    queryFn: () => api<{ results: SchemaSummary[] }>("GET", "/crm/v3/schemas").then((r) => r.results.map(customObjectType)),
-    staleTime: 60_000,
-  });
-  return { types: [...crmObjectTypes, ...(schemas.data ?? [])], pending: schemas.isPending };
+/** Whether records of the two types can be associated: two different standard ones, or a pair a custom schema defines. */
+export function canAssociate(a: CrmObjectType, b: CrmObjectType): boolean {
+  if (!a.associatedTypeIds && !b.associatedTypeIds) return a.objectTypeId !== b.objectTypeId;
+  return !!a.associatedTypeIds?.includes(b.objectTypeId) || !!b.associatedTypeIds?.includes(a.objectTypeId);
 }
 
-/** The type a URL names (id, or a standard type's plural name), and whether the custom types are still loading. */
-export function useObjectType(objectTypeId: string): { type: CrmObjectType | undefined; pending: boolean } {
-  const { types, pending } = useCrmObjectTypes();
-  return { type: types.find((type) => type.objectTypeId === objectTypeId || type.name === objectTypeId), pending };
-}
-
-/** A standard type by id or name; a custom type's id is its own path segment, so cards on custom objects read it as is. */
-export function objectTypeById(objectTypeId: string): CrmObjectType | undefined {
-  return crmObjectTypes.find((type) => type.objectTypeId === objectTypeId || type.name === objectTypeId);
+/** A type by its id or path name (custom ones also by their fully qualified name). */
+export function findType(types: readonly CrmObjectType[], objectTypeId: string): CrmObjectType | undefined {
+  const wanted = objectTypeId.toLowerCase();
+  return types.find((type) => type.objectTypeId === wanted || type.name.toLowerCase() === wanted);
 }

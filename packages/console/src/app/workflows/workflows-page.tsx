@@ -7,7 +7,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { InputMapping, Workflow, WorkflowAction, WorkflowInput, WorkflowList } from "@sprocket/contract";
 import { api, errorText } from "../api-client";
 import { workflowActionsQuery } from "../apps/app-workflow-actions-tab";
-import { crmObjectTypes, objectTypeById } from "../crm/object-types";
+import { findType, standardObjectTypes } from "../crm/object-types";
 import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
 import { useSession } from "../session";
 
@@ -113,7 +113,7 @@ function NewWorkflowForm({ actions, onCreated }: { actions: WorkflowAction[]; on
           <TextInput label="Name" value={name} onChange={(e) => setName(e.currentTarget.value)} required w={240} />
           <Select
             label="Enrol"
-            data={crmObjectTypes.map((t) => ({ value: t.objectTypeId, label: t.plural }))}
+            data={standardObjectTypes.map((t) => ({ value: t.objectTypeId, label: t.plural }))}
             value={objectType}
             onChange={(v) => v && setObjectType(v)}
             allowDeselect={false}
@@ -212,7 +212,7 @@ export default function WorkflowsPage() {
               {workflows.data.results.map((w) => (
                 <Table.Tr key={w.id}>
                   <Table.Td>{w.name}</Table.Td>
-                  <Table.Td>{objectTypeById(w.objectTypeId)?.plural ?? w.objectTypeId}</Table.Td>
+                  <Table.Td>{findType(standardObjectTypes, w.objectTypeId)?.plural ?? w.objectTypeId}</Table.Td>
                   <Table.Td>{triggerText(w)}</Table.Td>
                   <Table.Td>
                     {w.actionName}{" "}

@@ -15,6 +15,8 @@ import { workflowActionsMigration } from "./012-workflow-actions";
 import { appObjectsEventsMigration } from "./013-app-objects-events";
 import { accountInvitesMigration } from "./014-account-invites";
 import { devSessionsMigration } from "./015-dev-sessions";
+import { crmPipelinesMigration } from "./016-crm-pipelines";
+import { hubdbMigration } from "./017-hubdb";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -33,4 +35,6 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "013-app-objects-events": appObjectsEventsMigration,
   "014-account-invites": accountInvitesMigration,
   "015-dev-sessions": devSessionsMigration,
+  "016-crm-pipelines": crmPipelinesMigration,
+  "017-hubdb": hubdbMigration,
 };
