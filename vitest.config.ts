@@ -40,6 +40,10 @@ export default defineConfig({
     // Most suites wait on servers, browsers and child processes rather than compute: three files at a time keep two
     // cores busy (vitest's default on two cores is one file at a time).
     maxWorkers: 3,
+    // Files share a worker's module graph instead of importing the server, the SDK and the browser driver afresh:
+    // imports were a third of CI's CPU. Safe because nothing here keeps state in modules (the composition root holds
+    // it, one per server a test starts) and no suite mocks modules.
+    isolate: false,
     // One npm dependency cache for every server a test starts: the builder's cache is content-addressed and safe to
     // share, so each dependency set is installed once per machine, not once per test file. Server processes inherit
     // it; in-process servers get the same folder from test/support/test-server.ts (SHARED_DEPS_CACHE).

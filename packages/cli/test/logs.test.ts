@@ -52,10 +52,13 @@ beforeAll(async () => {
   expect(await usage(app.token, "?from=function", { traceparent: traceparent(traceId, run.spanId) })).toBe(200);
   expect(await usage(app.token, "?plain=1")).toBe(200);
   // The recorder writes after the response is sent: flush until both calls are stored (and fail here if they never are).
-  await vi.waitFor(async () => {
-    await server.platform.logs.flush();
-    expect((await server.platform.store.db.selectFrom("api_calls").select("id").execute()).length).toBeGreaterThanOrEqual(2);
-  });
+  await vi.waitFor(
+    async () => {
+      await server.platform.logs.flush();
+      expect((await server.platform.store.db.selectFrom("api_calls").select("id").execute()).length).toBeGreaterThanOrEqual(2);
+    },
+    { timeout: 10_000 },
+  );
 });
 afterAll(async () => {
   await server.stop();

@@ -110,9 +110,9 @@ describe("webhook deliveries", () => {
 
   it("sends propertyChange only for the subscribed property, and a legacy deletion in HubSpot's legacy form", async () => {
     const contact = await client.crm.contacts.basicApi.create({ properties: { email: "grace@example.com" }, associations: [] });
-    await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(1));
+    await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(1), { timeout: 10_000 });
     await client.crm.contacts.basicApi.update(contact.id, { properties: { lastname: "Hopper", firstname: "Grace" } });
-    await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(2));
+    await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(2), { timeout: 10_000 });
     expect(eventsOf(contact.id)[1]).toMatchObject({
       subscriptionType: "object.propertyChange",
       propertyName: "firstname",

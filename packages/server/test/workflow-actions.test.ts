@@ -219,8 +219,9 @@ describe("workflow actions", () => {
       expect(enrols(live, writeBacks[0]!)).toBe(false);
       // A person's next change enrols it again: two more calls, and no third from a loop by then.
       await client.crm.contacts.basicApi.update(contact.id, { properties: { jobtitle: "Manager" } });
-      await vi.waitFor(async () =>
-        expect((await calls(`?workflowId=${workflowId}`)).filter((c) => c.outcome === "succeeded")).toHaveLength(2),
+      await vi.waitFor(
+        async () => expect((await calls(`?workflowId=${workflowId}`)).filter((c) => c.outcome === "succeeded")).toHaveLength(2),
+        { timeout: 10_000 },
       );
       expect(receiver.of(contact.id)).toHaveLength(3);
     } finally {
