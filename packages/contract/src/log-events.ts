@@ -8,11 +8,14 @@ import { EXTENSION_EVENT_TYPES, EXTENSION_LOG_LEVELS, LOG_KINDS, SECURITY_EVENT_
 const timestamp = z.number();
 const isoTime = z.string();
 const nullableText = z.string().nullable();
+/** The name of the event's account, on an OAuth app's Logs tabs only: its developer sees the rows of every account it was installed in. */
+const accountName = z.string().optional();
 
 export const apiCallEvent = z.object({
   id: z.number(),
   kind: z.literal("api-call"),
   accountId: z.number(),
+  accountName,
   appId: z.number(),
   tokenId: z.number(),
   method: z.string(),
@@ -40,6 +43,7 @@ export const functionRunEvent = z.object({
   id: z.number(),
   kind: z.literal("function-run"),
   accountId: z.number(),
+  accountName,
   appId: z.number(),
   buildId: z.number(),
   functionName: z.string(),
@@ -62,6 +66,7 @@ export const extensionEvent = z.object({
   id: z.number(),
   kind: z.literal("extension-event"),
   accountId: z.number(),
+  accountName,
   appId: z.number(),
   userId: z.number().nullable(),
   eventType: z.enum(EXTENSION_EVENT_TYPES),

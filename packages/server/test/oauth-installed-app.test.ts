@@ -2,7 +2,8 @@
 // into customer account B through the consent page in Chromium; the SDK exchanges and refreshes its tokens and reads
 // B's contacts; B's contact creation reaches the app's webhook with B's portalId; its card shows on a B contact, its
 // function answering with B's data through the install's token; B's super admin uninstalls it in Settings › Connected
-// apps; the card leaves the open record page and the tokens are refused.
+// apps; the card leaves the open record page and the tokens are refused. A's developer sees the calls in B on the app's
+// Logs tab.
 import { Client } from "@hubspot/api-client";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -138,6 +139,18 @@ describe("a public app uploaded to account A, installed into account B", () => {
       .getByRole("table", { name: "Installs" })
       .getByRole("row", { name: new RegExp(`Customer B \\(${b.accountId}\\)`) });
     await expect.poll(() => install.textContent()).toContain("crm.objects.contacts.write");
+    // Its Logs tab lists the app's calls in B, naming B; a row opens through the app's detail route.
+    await server.platform.logs.flush();
+    await authTab.goto(`/private-apps/${server.bootstrap.info.accountId}/${app.appId}/logs`);
+    const bCall = authTab
+      .getByTestId("log-row")
+      .filter({ hasText: `Customer B (${b.accountId})` })
+      .first();
+    await bCall.waitFor();
+    const detail = authTab.waitForResponse((r) => r.url().includes(`/api/v1/private-apps/${app.appId}/logs/api-calls/`));
+    await bCall.click();
+    expect((await detail).status()).toBe(200);
+    await authTab.getByTestId("detail-account").getByText(`in Customer B (${b.accountId})`).waitFor();
     await developer.close();
 
     // Settings › Connected apps, in a second tab: uninstall, confirmed; the record page drops the card by itself.

@@ -20,6 +20,7 @@ const OTHER_REDIRECT = "https://sync.example.com/oauth/callback";
 const SCOPE = "oauth crm.objects.contacts.read";
 const superAdminB = { email: "owner@b.example", password: "b-owner-password-1" };
 const plainUserB = { email: "user@b.example", password: "b-user-password-1" };
+const superAdminC = { email: "owner@c.example", password: "c-owner-password-1" };
 
 interface Session {
   cookie: string;
@@ -149,6 +150,52 @@ describe("an OAuth app deployed from its developer account", () => {
   }, 240_000);
 });
 
+/**
+ * A's developer reads the app's calls in B on the app's Logs tabs, each naming B (list, account filter, detail, trace,
+ * overview); B's super admin sees them only account-wide in B, and a third account's super admin not at all.
+ */
+async function logsSeenAcrossInstalls(ownerB: Session) {
+  const get = async (url: string, headers: Record<string, string>) => {
+    const res = await server.app.inject({ method: "GET", url, headers });
+    return { status: res.statusCode, body: res.json() as Record<string, any> };
+  };
+  const developer = { authorization: `Bearer ${await api.bearer()}` };
+  const logs = `/api/v1/private-apps/${appId}/logs/api-calls`;
+  const list = await get(logs, developer);
+  expect(list.status).toBe(200);
+  const call = list.body.results.find((e: { status: number }) => e.status === 200);
+  expect(call).toMatchObject({ accountId: accountB, accountName: "Customer B", appId, method: "GET" });
+  expect((await get(`${logs}?account=${accountB}`, developer)).body.results).toHaveLength(list.body.results.length);
+  expect((await get(`${logs}?account=${accountA}`, developer)).body.results).toEqual([]);
+  expect((await get(`${logs}?account=999999`, developer)).status).toBe(400);
+  expect((await get(`${logs}/${call.id}`, developer)).body).toMatchObject({ id: call.id, accountId: accountB, accountName: "Customer B" });
+  const trace = await get(`/api/v1/private-apps/${appId}/traces/${call.traceId}`, developer);
+  expect(trace.body.spans[0].event).toMatchObject({ id: call.id, accountName: "Customer B" });
+  expect((await get(`/api/v1/private-apps/${appId}/overview?range=1h`, developer)).body.totals.apiCalls).toBe(list.body.results.length);
+  // The developer's account-wide routes stay A's own.
+  expect((await get(`/api/v1/logs/api-calls/${call.id}`, developer)).status).toBe(404);
+
+  // B's super admin: the app is not B's, and B's account-wide list shows B's rows without other accounts' names.
+  const asB = { cookie: ownerB.cookie };
+  expect((await get(logs, asB)).status).toBe(404);
+  expect((await get(`${logs}/${call.id}`, asB)).status).toBe(404);
+  const inB = (await get(`/api/v1/logs/api-calls/${call.id}`, asB)).body;
+  expect(inB).toMatchObject({ id: call.id, accountId: accountB, appId });
+  expect(inB).not.toHaveProperty("accountName");
+  expect((await get(`/api/v1/logs/api-calls?account=${accountA}`, asB)).status).toBe(400);
+
+  // Another developer's super admin, of an account the app never was installed in.
+  await createAccount(server.platform, { name: "Developer C", admin: superAdminC });
+  const asC = { cookie: (await signIn(superAdminC)).cookie };
+  for (const url of [
+    logs,
+    `${logs}/${call.id}`,
+    `/api/v1/private-apps/${appId}/traces/${call.traceId}`,
+    `/api/v1/logs/api-calls/${call.id}`,
+  ])
+    expect((await get(url, asC)).status).toBe(404);
+}
+
 describe("install into another account, HubSpot's OAuth 2.0 endpoints, the app token gate", () => {
   it("installs into B, reads B's contacts with the SDK, refreshes, introspects, uninstalls", async () => {
     const { client: bOwnClient } = await crmClient(server, accountB);
@@ -190,6 +237,7 @@ describe("install into another account, HubSpot's OAuth 2.0 endpoints, the app t
       .execute();
     expect(logged.length).toBeGreaterThan(0);
     expect(new Set(logged.map((l) => l.account_id))).toEqual(new Set([accountB]));
+    await logsSeenAcrossInstalls(owner);
 
     const refreshed = await oauthClient().oauth.tokensApi.create(
       "refresh_token",
@@ -222,6 +270,8 @@ describe("install into another account, HubSpot's OAuth 2.0 endpoints, the app t
       headers: { cookie: owner.cookie, "x-csrf-token": owner.csrfToken },
     });
     expect(removed.status).toBe(204);
+    // Uninstalled, what the app did in B stays its developer's to read.
+    expect((await api.call("GET", `/api/v1/private-apps/${appId}/logs/api-calls?account=${accountB}`)).body.results).not.toEqual([]);
 
     expect((await apiError(asApp.crm.contacts.basicApi.getPage(1))).code).toBe(401);
     expect((await rawCall(server, refreshed.accessToken, "GET", "/crm/v3/objects/contacts")).status).toBe(401);

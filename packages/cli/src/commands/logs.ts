@@ -14,6 +14,7 @@ import { terminalText as text } from "../terminal-text";
 interface ListFlags {
   account?: string;
   app?: string;
+  inAccount?: string;
   function?: string;
   since?: string;
   until?: string;
@@ -87,6 +88,23 @@ const COLUMNS: { [K in Kind]: { head: string[]; cells(row: LogEventOfKind[K]): s
   },
 };
 
+/** An OAuth app's events name the account they happened in (the server names it on the app's routes only). */
+const accountOf = (row: LogEvent) =>
+  "accountName" in row && row.accountName !== undefined ? `${text(row.accountName)} (${row.accountId})` : undefined;
+
+/** The kind's columns, with an Account column after the time when the rows come from an OAuth app's installs. */
+function columnsFor<K extends Kind>(kind: K, rows: readonly LogEvent[]): { head: string[]; cells(row: LogEventOfKind[K]): string[] } {
+  const { head, cells } = COLUMNS[kind] as { head: string[]; cells(row: LogEventOfKind[K]): string[] };
+  if (!rows.some((r) => accountOf(r) !== undefined)) return { head, cells };
+  return {
+    head: [head[0]!, "Account", ...head.slice(1)],
+    cells: (row) => {
+      const [first, ...rest] = cells(row);
+      return [first!, accountOf(row) ?? text(row.accountId), ...rest];
+    },
+  };
+}
+
 const SUBCOMMANDS: Array<[string, Kind, string]> = [
   ["api", "api-calls", "API calls made with private apps' tokens"],
   ["functions", "functions", "serverless function runs"],
@@ -124,6 +142,8 @@ export function registerLogs(program: Command): void {
     if (kind === "api-calls") cmd.option("--method <method>", "GET, POST, …");
     if (kind === "functions") cmd.option("--function <name>", "one function");
     if (kind === "extensions") cmd.option("--level <level>", "DEBUG, INFO, WARN or ERROR").option("--card <uid>", "one card");
+    if (kind !== "security")
+      cmd.option("--in-account <id>", "with --app of an OAuth app: only the events of this account it is installed in");
     cmd.action((flags: ListFlags) => listOrFollow(kind, flags));
   }
   logs
@@ -165,10 +185,11 @@ async function listOrFollow<K extends Kind>(kind: K, flags: ListFlags): Promise<
       function: flags.function,
       card: flags.card,
       q: flags.search,
+      account: flags.inAccount,
       limit,
     },
   });
-  const { head, cells } = COLUMNS[kind];
+  const { head, cells } = columnsFor(kind, page.results);
   if (!flags.follow) {
     if (flags.json) return void printJson(page);
     if (page.results.length === 0)
@@ -176,21 +197,22 @@ async function listOrFollow<K extends Kind>(kind: K, flags: ListFlags): Promise<
     // Oldest first, as in a terminal log; newest at the bottom.
     printTable(head, [...page.results].reverse().map(cells));
     if (page.paging) process.stdout.write(pc.dim(`Older events exist: narrow with --since/--until or raise --limit.\n`));
-    if (kind === "functions") await printFailures(client, page.results as FunctionRunEvent[]);
+    if (kind === "functions") await printFailures(client, path, page.results as FunctionRunEvent[]);
     return;
   }
   for (const row of [...page.results].reverse()) printEvent(row, flags.json, cells);
-  await follow(client.account, kind, flags, (row) => printEvent(row, flags.json, cells));
+  await follow(client.account, kind, flags, (row) => printEvent(row, flags.json, columnsFor(kind, [row]).cells));
 }
 
 /** How many of the listed failed runs `logs functions` explains below its table (newest first). */
 const FAILURES_SHOWN = 5;
 
 /** Below the table, the newest failed runs with what they logged and where they failed (their detail has both). */
-async function printFailures(client: SprocketClient, rows: FunctionRunEvent[]): Promise<void> {
+async function printFailures(client: SprocketClient, listPath: string, rows: FunctionRunEvent[]): Promise<void> {
   const failed = rows.filter((r) => r.outcome !== "SUCCESS");
+  // The list's own route: an OAuth app's runs in the accounts it is installed in are not the account-wide route's.
   const details = await Promise.all(
-    failed.slice(0, FAILURES_SHOWN).map((r) => client.call<FunctionRunEvent>("GET", `/api/v1/logs/functions/${encodeURIComponent(r.id)}`)),
+    failed.slice(0, FAILURES_SHOWN).map((r) => client.call<FunctionRunEvent>("GET", `${listPath}/${encodeURIComponent(r.id)}`)),
   );
   for (const run of details) {
     process.stdout.write(
@@ -230,6 +252,7 @@ async function follow<K extends Kind>(
     throw new CliError(body?.message ? text(body.message) : `Cannot follow ${kind} logs (HTTP ${res.status}).`);
   }
   const wanted = (row: LogEvent) =>
+    (!flags.inAccount || row.accountId === Number(flags.inAccount)) &&
     (!flags.function || (row.kind === "function-run" && row.functionName === flags.function)) &&
     (!flags.method || (row.kind === "api-call" && row.method === flags.method.toUpperCase())) &&
     (!flags.card || (row.kind === "extension-event" && row.cardUid === flags.card)) &&

@@ -3,14 +3,13 @@ import type { Platform } from "../platform";
 import type { EventStream, EventStreams } from "../http/event-stream";
 import type { LogEntry, LogKind } from "./log-bus";
 import { securityEventView } from "./log-views";
+import { accountsOf, type Scope } from "./app-log-scope";
 
 /** Security events are written by other domains inside their transactions, not through the sink: the stream polls them. */
 const SECURITY_POLL_MS = 500;
 
-export interface FollowFilter {
-  accountId: number;
+export interface FollowFilter extends Scope {
   kind?: LogKind;
-  appId?: number;
 }
 
 /**
@@ -22,9 +21,13 @@ export async function followLogs(p: Platform, streams: EventStreams, reply: Fast
   // Taken before the comment line goes out: an event stored after a client saw it must come after this id.
   let lastId = pollSecurity ? ((await latestSecurityId(p, filter.accountId)) ?? 0) : 0;
   let stream: EventStream | undefined;
-  const send = (e: LogEntry) => stream?.send(e.kind, e.view, `${e.kind}-${e.view.id}`);
+  const send = (e: LogEntry) => {
+    const name = filter.accounts?.get(e.accountId);
+    stream?.send(e.kind, name === undefined ? e.view : { ...e.view, accountName: name }, `${e.kind}-${e.view.id}`);
+  };
+  // An OAuth app's follower sees the accounts it was installed in as the stream began (a later install: on reconnecting).
   const matches = (e: LogEntry) =>
-    e.accountId === filter.accountId &&
+    accountsOf(filter, e.kind).includes(e.accountId) &&
     (filter.kind === undefined || e.kind === filter.kind) &&
     (filter.appId === undefined || e.appId === filter.appId);
   // Events reach a follower only once the bus listens; the comment line the stream starts with promises that it does.

@@ -6,6 +6,7 @@ import { parseBody } from "../util/parse-body";
 import { FILTERS_BY_KIND, type LogEvent, type LogKind, type LogPage } from "@sprocket/contract";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 import { parseTime } from "./time-range";
+import { accountsOf, withAccountName, type Scope } from "./app-log-scope";
 
 const listQuery = z
   .object({
@@ -25,6 +26,10 @@ const listQuery = z
       .string()
       .regex(/^\d+\.\d+$/, "must be the paging.next.before value of the previous page")
       .optional(),
+    account: z
+      .string()
+      .regex(/^\d{1,15}$/, "must be an account ID")
+      .optional(),
     portalId: z.string().optional(),
   })
   .strict();
@@ -38,6 +43,8 @@ export interface ListFilter {
   function?: string;
   card?: string;
   q?: string;
+  /** One account of those the scope reads: an OAuth app's developer narrowing to one install. */
+  account?: number;
   limit: number;
   before?: { at: number; id: number };
 }
@@ -72,6 +79,7 @@ export function parseListQuery(kind: LogKind, query: unknown, now: number): List
     ...(parsed.function ? { function: parsed.function } : {}),
     ...(parsed.card ? { card: parsed.card } : {}),
     ...(parsed.q ? { q: parsed.q } : {}),
+    ...(parsed.account ? { account: Number(parsed.account) } : {}),
     limit: parsed.limit,
     ...(at !== undefined && id !== undefined ? { before: { at, id } } : {}),
   };
@@ -82,15 +90,17 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 /** Case-insensitive "contains" on both engines (PostgreSQL's LIKE is case-sensitive, SQLite's is not). */
 const contains = (column: string, text: string) => sql<boolean>`lower(${sql.ref(column)}) like lower(${likePattern(text)}) escape '\\'`;
 
-export interface Scope {
-  accountId: number;
-  appId?: number;
-}
-
 /** Newest first, paged by a (time, id) cursor so that pages stay stable while new events arrive. */
 export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope, f: ListFilter): Promise<LogPage> {
   const table = TABLE_OF[kind];
-  let q = db.selectFrom(table).selectAll().where("account_id", "=", scope.accountId);
+  const readable = accountsOf(scope, kind);
+  const accounts = f.account === undefined ? readable : readable.filter((a) => a === f.account);
+  if (accounts.length === 0) {
+    throw invalid(`Account ${f.account} has no ${kind} events here: use one of ${readable.join(", ")}.`, [
+      { message: "account: not an account of these logs", in: "account" },
+    ]);
+  }
+  let q = db.selectFrom(table).selectAll().where("account_id", "in", accounts);
   if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
   if (f.since !== undefined) q = q.where("created_at", ">=", f.since);
   if (f.until !== undefined) q = q.where("created_at", "<", f.until);
@@ -107,7 +117,7 @@ export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
-    results: page.map((r) => viewOf(kind, r, false)),
+    results: page.map((r) => withAccountName(scope, viewOf(kind, r, false))),
     ...(rows.length > f.limit && last ? { paging: { next: { before: `${last.created_at}.${last.id}` } } } : {}),
   };
 }
@@ -167,8 +177,15 @@ export function viewOf(kind: LogKind, row: AnyLogRow, detail: boolean): LogEvent
 }
 
 /** One event with everything stored about it (bodies and headers of failed calls, logs and stack of runs). */
-export async function getLog(db: Kysely<Database>, kind: LogKind, accountId: number, id: number): Promise<LogEvent> {
-  const row = await db.selectFrom(TABLE_OF[kind]).selectAll().where("account_id", "=", accountId).where("id", "=", id).executeTakeFirst();
-  if (!row) throw notFound(`No ${kind} log event ${id} in account ${accountId}.`);
-  return viewOf(kind, row as AnyLogRow, true);
+export async function getLog(db: Kysely<Database>, kind: LogKind, scope: Scope, id: number): Promise<LogEvent> {
+  const row = await db
+    .selectFrom(TABLE_OF[kind])
+    .selectAll()
+    .where("account_id", "in", accountsOf(scope, kind))
+    .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (!row)
+    throw notFound(`No ${kind} log event ${id} ${scope.appId === undefined ? `in account ${scope.accountId}` : `of app ${scope.appId}`}.`);
+  return withAccountName(scope, viewOf(kind, row as AnyLogRow, true));
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Overview, OverviewBucket, OverviewRange } from "@sprocket/contract";
 import { invalid } from "../errors/domain-error";
+import { accountsOf, type Scope } from "./app-log-scope";
 
 const RANGES = {
   "1h": { windowMs: 3_600_000, bucketMs: 300_000 },
@@ -28,10 +29,12 @@ function percentiles(values: number[]): { p50: number | null; p95: number | null
 /** The Overview tab: counts per time bucket for charts, totals, p50/p95 durations and per-card counts over the range. */
 export async function appOverview(
   db: Kysely<Database>,
-  scope: { accountId: number; appId: number },
+  scope: Scope & { appId: number },
   range: OverviewRange,
   now: number,
 ): Promise<Overview> {
+  // Security events are not charted, so an OAuth app's overview counts every account it was installed in.
+  const accounts = accountsOf(scope, "api-calls");
   const { windowMs, bucketMs } = RANGES[range];
   // Buckets line up with multiples of their size, so charts drawn a minute apart show the same buckets.
   const end = Math.floor(now / bucketMs) * bucketMs + bucketMs;
@@ -41,7 +44,7 @@ export async function appOverview(
   const callsInRange = () =>
     db
       .selectFrom("api_calls")
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .where("app_id", "=", scope.appId)
       .where("created_at", ">=", start)
       .where("created_at", "<", end);
@@ -53,7 +56,7 @@ export async function appOverview(
       .execute(),
     db
       .selectFrom("function_runs")
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .where("app_id", "=", scope.appId)
       .where("created_at", ">=", start)
       .where("created_at", "<", end)
@@ -62,7 +65,7 @@ export async function appOverview(
       .execute(),
     db
       .selectFrom("extension_events")
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .where("app_id", "=", scope.appId)
       .where("created_at", ">=", start)
       .where("created_at", "<", end)
@@ -73,7 +76,7 @@ export async function appOverview(
     callsInRange().select("duration_ms").orderBy("created_at", "desc").limit(PERCENTILE_SAMPLE).execute(),
     db
       .selectFrom("function_runs")
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .where("app_id", "=", scope.appId)
       .where("created_at", ">=", start)
       .where("created_at", "<", end)
@@ -84,7 +87,7 @@ export async function appOverview(
     // Per card, for the Extensions tab: renders, failed renders, logger.error lines and the latest render.
     db
       .selectFrom("extension_events")
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .where("app_id", "=", scope.appId)
       .where("created_at", ">=", start)
       .where("created_at", "<", end)

@@ -13,6 +13,7 @@ import { EventStreams } from "../http/event-stream";
 import { getLog, listLogs, parseListQuery } from "./log-queries";
 import { appOverview, parseRange } from "./overview";
 import { loadTrace } from "./trace-tree";
+import { appLogScope } from "./app-log-scope";
 
 function logKind(value: string): LogKind {
   if ((LOG_KINDS as readonly string[]).includes(value)) return value as LogKind;
@@ -36,10 +37,14 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       if ((await roleIn(p, user.accountId, user.userId)) !== "super_admin") throw forbidden("Only super admins can read private app logs.");
       return user;
     }
+    // The app's owner account reads its logs; an OAuth app's include the accounts it was installed in (app-log-scope.ts).
     const appScope = async (request: FastifyRequest<AppParams>) => {
       const { accountId } = await superAdmin(request);
-      const found = await findApp(p.store.db, accountId, request.params.appId);
-      return { accountId, appId: found.id };
+      return appLogScope(p.store.db, accountId, await findApp(p.store.db, accountId, request.params.appId));
+    };
+    const eventId = (id: string) => {
+      if (!/^\d{1,15}$/.test(id)) throw notFound(`"${id}" is not a log event ID.`);
+      return Number(id);
     };
     const user = { config: { auth: "user" as const } };
 
@@ -68,9 +73,18 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
     app.get<{ Params: { kind: string; id: string } }>("/api/v1/logs/:kind/:id", { ...user, ...responds(logEvent) }, async (request) => {
       const kind = logKind(request.params.kind);
       const { accountId } = await superAdmin(request);
-      if (!/^\d{1,15}$/.test(request.params.id)) throw notFound(`"${request.params.id}" is not a log event ID.`);
-      return getLog(p.store.db, kind, accountId, Number(request.params.id));
+      return getLog(p.store.db, kind, { accountId }, eventId(request.params.id));
     });
+
+    // The app's Logs tabs open rows through this one: an OAuth app's rows of other accounts are not the account-wide route's.
+    app.get<AppParams & { Params: { kind: string; id: string } }>(
+      "/api/v1/private-apps/:appId/logs/:kind/:id",
+      { ...user, ...responds(logEvent) },
+      async (request) => {
+        const kind = logKind(request.params.kind);
+        return getLog(p.store.db, kind, await appScope(request), eventId(request.params.id));
+      },
+    );
 
     app.get<AppParams & { Params: { traceId: string } }>(
       "/api/v1/private-apps/:appId/traces/:traceId",
@@ -99,12 +113,8 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       const { kind, app: appRef, ...rest } = request.query;
       const unknown = Object.keys(rest).filter((k) => k !== "portalId");
       if (unknown.length > 0) throw invalid(`Unknown parameter ${unknown[0]} for the log stream; use kind and app.`);
-      const appId = appRef ? (await findApp(p.store.db, accountId, appRef)).id : undefined;
-      await followLogs(p, streams, reply, {
-        accountId,
-        ...(kind ? { kind: logKind(kind) } : {}),
-        ...(appId !== undefined ? { appId } : {}),
-      });
+      const scope = appRef ? await appLogScope(p.store.db, accountId, await findApp(p.store.db, accountId, appRef)) : { accountId };
+      await followLogs(p, streams, reply, { ...scope, ...(kind ? { kind: logKind(kind) } : {}) });
     });
   };
   // Not encapsulated: the recorder's hooks must see the routes of every other domain.

@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import { notFound } from "../errors/domain-error";
 import type { LogEvent, Trace, TraceSpan } from "@sprocket/contract";
+import { accountsOf, withAccountName, type Scope } from "./app-log-scope";
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 
 const TRACE_ID = /^[0-9a-f]{32}$/;
@@ -11,29 +12,31 @@ const TRACE_ID = /^[0-9a-f]{32}$/;
  * extension's `logger.*` lines under its render) are that span's logs; a span whose parent is not stored (or who has
  * none) is a root.
  */
-export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { accountId: number; appId?: number }): Promise<Trace> {
+export async function loadTrace(db: Kysely<Database>, traceId: string, scope: Scope): Promise<Trace> {
   const id = traceId.toLowerCase();
   if (!TRACE_ID.test(id)) throw notFound(`"${traceId}" is not a trace ID: trace IDs are 32 hexadecimal characters.`);
+  // An OAuth app's deliveries run where its calls and runs do: in the accounts it was installed in.
+  const accounts = accountsOf(scope, "api-calls");
   const [calls, runs, extensions, security, deliveries] = await Promise.all([
     db
       .selectFrom("api_calls")
       .selectAll()
       .where("trace_id", "=", id)
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
       .execute(),
     db
       .selectFrom("function_runs")
       .selectAll()
       .where("trace_id", "=", id)
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
       .execute(),
     db
       .selectFrom("extension_events")
       .selectAll()
       .where("trace_id", "=", id)
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
       .execute(),
     db
@@ -47,16 +50,16 @@ export async function loadTrace(db: Kysely<Database>, traceId: string, scope: { 
       .selectFrom("webhook_deliveries")
       .select(["span_id", "target_url", "attempt", "outcome", "status", "duration_ms", "created_at"])
       .where("trace_id", "=", id)
-      .where("account_id", "=", scope.accountId)
+      .where("account_id", "in", accounts)
       .$if(scope.appId !== undefined, (q) => q.where("app_id", "=", scope.appId!))
       .execute(),
   ]);
   const views: LogEvent[] = [
     ...calls.map((r) => apiCallView(r, true)),
     ...runs.map((r) => functionRunView(r, true)),
-    ...extensions.map(extensionEventView),
+    ...extensions.map((r) => extensionEventView(r)),
     ...security.map(securityEventView),
-  ];
+  ].map((v) => withAccountName(scope, v));
   if (views.length + deliveries.length === 0)
     throw notFound(`No events with trace ID ${id}. Traces are kept for the retention period (30 days by default).`);
   const start = Math.min(...views.map((v) => v.timestamp), ...deliveries.map((d) => Number(d.created_at)));

@@ -3,14 +3,22 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { Badge, Group, Select, Stack, Switch, Tabs, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "wouter";
 import { api } from "../api-client";
 import { EmptyState, ErrorNotice, Loading } from "../page-parts";
 import { useSession } from "../session";
-import { FILTERS_BY_KIND, LOG_KINDS, type LogEvent, type LogKind, type LogPage, type PrivateAppDetail } from "@sprocket/contract";
+import {
+  FILTERS_BY_KIND,
+  LOG_KINDS,
+  type AppInstallList,
+  type LogEvent,
+  type LogKind,
+  type LogPage,
+  type PrivateAppDetail,
+} from "@sprocket/contract";
 import { WebhooksLog } from "./app-webhooks-log";
-import { LogDetailDrawer } from "./log-detail-drawer";
+import { accountLabel, LogDetailDrawer } from "./log-detail-drawer";
 import {
   filterQuery,
   levels,
@@ -103,11 +111,29 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
   const functions = app.components.filter((c) => c.kind === "function").map((c) => ({ value: c.name, label: c.name }));
   const cards = app.components.filter((c) => c.kind === "card").map((c) => ({ value: c.name, label: String(c.config.title ?? c.name) }));
   const filtered = query !== "";
+  // An OAuth app's rows come from every account it is (or was) installed in; its security events are the owner's alone.
+  const perAccount = app.auth.type === "oauth" && kind !== "security";
+  const installs = useQuery({
+    queryKey: ["app-installs-of", app.appId],
+    queryFn: () => api<AppInstallList>("GET", `/api/v1/private-apps/${app.appId}/installs`),
+    enabled: perAccount,
+  });
+  const accountOptions = useMemo(() => {
+    // Live installs, and the accounts of the rows loaded (an uninstalled account's rows stay readable).
+    const known = new Map<string, string>();
+    for (const i of installs.data?.results ?? []) known.set(String(i.accountId), `${i.accountName} (${i.accountId})`);
+    for (const e of rows) known.set(String(e.accountId), accountLabel(e));
+    if (filters.account && !known.has(filters.account)) known.set(filters.account, filters.account);
+    return [{ value: "", label: "Any account" }, ...[...known].map(([value, label]) => ({ value, label }))];
+  }, [installs.data, rows, filters.account]);
 
   return (
     <Stack gap="sm">
       <Group gap="sm" align="flex-end" role="search" aria-label={`Filter ${logKindLabels[kind]} logs`}>
         <FilterSelect label="Time" value={filters.since} options={sinceOptions} onChange={set("since")} />
+        {perAccount ? (
+          <FilterSelect label="Account" w={200} value={filters.account} options={accountOptions} onChange={set("account")} />
+        ) : null}
         {applies.includes("status") ? (
           <FilterSelect
             label={kind === "api-calls" ? "Status" : kind === "functions" ? "Outcome" : "Event"}
@@ -183,6 +209,7 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
         <LogTable
           kind={kind}
           rows={rows}
+          showAccount={perAccount}
           onOpen={setOpen}
           hasMore={list.hasNextPage}
           loadingMore={list.isFetchingNextPage}

@@ -30,6 +30,10 @@ export const logKindOf = (e: LogEvent): LogKind => kindOfEvent[e.kind];
 export const levelColors: Record<string, string> = { DEBUG: "gray", INFO: "blue", WARN: "yellow", ERROR: "red" };
 export const statusColor = (status: number) => (status >= 500 ? "red" : status >= 400 ? "orange" : status >= 300 ? "blue" : "teal");
 
+/** An OAuth app's rows name the account they happened in: "Customer B (1234)". */
+export const accountLabel = (e: LogEvent) =>
+  "accountName" in e && e.accountName ? `${e.accountName} (${e.accountId})` : String(e.accountId);
+
 export const tracePath = (accountId: number, appId: number, traceId: string) =>
   `${paths.privateApp(accountId, appId, "log-traces")}?traceId=${traceId}`;
 
@@ -255,13 +259,14 @@ function EventDetail({ e, app }: { e: LogEvent; app: PrivateAppDetail }) {
 }
 
 /** Lists carry a summary; calls and runs have more (headers, bodies, logs, stack) at their detail route. */
-function useEventDetail(event: LogEvent | null) {
+function useEventDetail(event: LogEvent | null, appId: number) {
   const { accountId } = useSession();
   const kind = event ? logKindOf(event) : undefined;
   const more = kind === "api-calls" || kind === "functions";
   return useQuery({
     queryKey: ["log-event", accountId, kind, event?.id],
-    queryFn: () => api<LogEvent>("GET", `/api/v1/logs/${kind}/${event!.id}`),
+    // The app's route: an OAuth app's rows of the accounts it is installed in are not this account's.
+    queryFn: () => api<LogEvent>("GET", `/api/v1/private-apps/${appId}/logs/${kind}/${event!.id}`),
     enabled: event !== null && more,
   });
 }
@@ -278,7 +283,7 @@ export function LogDetailDrawer({
   showTraceLink?: boolean;
 }) {
   const { accountId } = useSession();
-  const detail = useEventDetail(event);
+  const detail = useEventDetail(event, app.appId);
   const shown = detail.data ?? event;
   return (
     <Drawer
@@ -299,6 +304,11 @@ export function LogDetailDrawer({
               Trace ID
             </Text>
             <Code data-testid="detail-trace-id">{shown.traceId}</Code>
+            {"accountName" in shown && shown.accountName !== undefined ? (
+              <Text size="xs" c="dimmed" data-testid="detail-account">
+                in {accountLabel(shown)}
+              </Text>
+            ) : null}
           </Group>
           <Group gap="sm">
             {showTraceLink ? (

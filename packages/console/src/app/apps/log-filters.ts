@@ -11,9 +11,11 @@ export interface LogFilters {
   function: string;
   card: string;
   q: string;
+  /** An OAuth app's: one account it is installed in, by ID, or "" for all. */
+  account: string;
 }
 
-export const noFilters: LogFilters = { since: "", status: "", level: "", method: "", function: "", card: "", q: "" };
+export const noFilters: LogFilters = { since: "", status: "", level: "", method: "", function: "", card: "", q: "", account: "" };
 
 export const sinceOptions = [
   { value: "", label: "Any time" },
@@ -71,6 +73,8 @@ export function filterQuery(kind: LogKind, f: LogFilters): URLSearchParams {
   const params = new URLSearchParams();
   if (f.since) params.set("since", f.since);
   for (const name of FILTERS_BY_KIND[kind]) if (f[name]) params.set(name, f[name]);
+  // Security events are the owner account's alone, so the account filter does not apply to them.
+  if (f.account && kind !== "security") params.set("account", f.account);
   return params;
 }
 
@@ -112,6 +116,7 @@ function searchMatches(e: LogEvent, q: string): boolean {
 export function matchesFilters(kind: LogKind, f: LogFilters, e: LogEvent, now: number): boolean {
   const since = /^(\d+)([mhd])$/.exec(f.since);
   if (since && e.timestamp < now - Number(since[1]) * UNITS[since[2]!]!) return false;
+  if (f.account && kind !== "security" && e.accountId !== Number(f.account)) return false;
   const applies = FILTERS_BY_KIND[kind];
   if (applies.includes("status") && f.status && !statusMatches(kind, f.status, e)) return false;
   if (applies.includes("method") && f.method && e.kind === "api-call" && e.method !== f.method) return false;

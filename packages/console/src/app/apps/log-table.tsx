@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "react";
 import { Badge, Button, Center, Code, Table, Text } from "@mantine/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { levelColors, statusColor } from "./log-detail-drawer";
+import { accountLabel, levelColors, statusColor } from "./log-detail-drawer";
 import type { LogEvent, LogKind } from "@sprocket/contract";
 import { formatMs } from "./log-types";
 
@@ -110,6 +110,9 @@ const columns: Record<LogKind, Column[]> = {
   ],
 };
 
+/** An OAuth app's rows come from every account it is installed in: this column, after the time, names each one's. */
+const accountColumn: Column = { header: "Account", width: 180, cell: (e) => clip(accountLabel(e)) };
+
 const ROW_HEIGHT = 41;
 /** The width a column without its own takes at least: below it, the table scrolls sideways instead of squeezing badges. */
 const FLEXIBLE_MIN_WIDTH = 220;
@@ -117,6 +120,8 @@ const FLEXIBLE_MIN_WIDTH = 220;
 export function LogTable(props: {
   kind: LogKind;
   rows: LogEvent[];
+  /** OAuth apps only (not for security events, which are the owner account's). */
+  showAccount?: boolean;
   onOpen: (e: LogEvent) => void;
   hasMore: boolean;
   loadingMore: boolean;
@@ -145,7 +150,7 @@ export function LogTable(props: {
     if (now) now.focus({ preventScroll: true });
     else requestAnimationFrame(() => row()?.focus());
   };
-  const cols = columns[kind];
+  const cols = props.showAccount ? [columns[kind][0]!, accountColumn, ...columns[kind].slice(1)] : columns[kind];
   const minWidth = cols.reduce((sum, c) => sum + (c.width ?? FLEXIBLE_MIN_WIDTH), 0);
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
