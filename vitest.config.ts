@@ -37,9 +37,10 @@ export default defineConfig({
     hookTimeout: 180_000,
     // expect.poll waits on the same servers and browsers; its default second lost to a scrypt sign-in once in CI.
     expect: { poll: { timeout: 15_000 } },
-    // Most suites wait on servers, browsers and child processes rather than compute: three files at a time keep two
-    // cores busy (vitest's default on two cores is one file at a time).
-    maxWorkers: 3,
+    // Most suites wait on servers, browsers, child processes and timers rather than compute: a full run at three files
+    // at a time kept 1.2 of two cores busy (user+sys over wall time), so four run at once (vitest's default on two
+    // cores is one file at a time).
+    maxWorkers: 4,
     // Files share a worker's module graph instead of importing the server, the SDK and the browser driver afresh:
     // imports were a third of CI's CPU. Safe because nothing here keeps state in modules (the composition root holds
     // it, one per server a test starts) and no suite mocks modules.
