@@ -20,6 +20,8 @@ import { ALL_CRM_SCOPES } from "../packages/server/test/support/crm-client";
 import { launchChromium, recordPath, signedInPage } from "../test/e2e/fixtures/card-projects";
 import { startBenchServer } from "../bench/support/bench-server";
 import { findObjectType } from "../packages/server/src/crm/object-types";
+import { findOAuthApp, grantInstall } from "../packages/server/src/oauth/oauth-service";
+import type { Platform } from "../packages/server/src/platform";
 import { recordPropertiesFor } from "./record-properties";
 
 /** How long a card may take to report its first render before the harness calls it silent. */
@@ -67,6 +69,30 @@ function findProjects(dir: string): string[] {
   };
   walk(path.resolve(dir));
   return found.sort();
+}
+
+/**
+ * An OAuth app's cards show only in accounts it is installed in, as on HubSpot, where its developer installs it into a
+ * test account: the harness installs each deployed OAuth app into the project's own account, with its required scopes.
+ */
+async function installOAuthApps(platform: Platform, accountId: number, email: string): Promise<void> {
+  const db = platform.store.db;
+  const user = await db.selectFrom("users").select("id").where("email", "=", email).executeTakeFirstOrThrow();
+  const apps = await db
+    .selectFrom("private_apps")
+    .select("client_id")
+    .where("auth_type", "=", "oauth")
+    .where("deleted_at", "is", null)
+    .execute();
+  for (const { client_id } of apps) {
+    const app = await findOAuthApp(db, client_id!);
+    if (!app) continue;
+    await grantInstall(platform, { app, redirectUri: app.redirectUrls[0] ?? "", scopes: app.requiredScopes }, accountId, {
+      userId: Number(user.id),
+      label: email,
+      address: null,
+    });
+  }
 }
 
 /** The first line of each problem a build or deploy reported, as HubSpot's CLI would show it. */
@@ -135,6 +161,7 @@ async function runProject(dir: string, browser: Browser, label: string): Promise
       (r) => JSON.parse(r.config) as DeployedCardRow,
     );
     if (cards.length === 0) return row("deployed", "no cards");
+    await installOAuthApps(server.platform, accountId, superAdmin.email);
     const { token } = await createTestApp(server.platform, accountId, { uid: "corpus-crm", scopes: [...ALL_CRM_SCOPES, "e-commerce"] });
     const rendered = new Set<string>();
     const cardErrors: string[] = [];
