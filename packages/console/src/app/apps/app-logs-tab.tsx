@@ -1,7 +1,7 @@
 // The Logs tab: API calls, Serverless functions, Extensions, Security and Webhooks, each filtered, paged newest first, optionally
 // following new events live; a row opens its details in a side panel.
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { Badge, Group, Select, Stack, Switch, Tabs, Text, TextInput } from "@mantine/core";
+import { Group, Select, Stack, Switch, Tabs, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useSearchParams } from "wouter";
@@ -30,7 +30,8 @@ import {
   statusOptions,
   type LogFilters,
 } from "./log-filters";
-import { liveLabels, useLogStream } from "./log-stream";
+import { useLogStream } from "./log-stream";
+import { LogListStatus } from "./log-list-status";
 import { LogTable } from "./log-table";
 import { logKindLabels } from "./log-types";
 
@@ -182,19 +183,14 @@ function LogList({ app, kind }: { app: PrivateAppDetail; kind: LogKind }) {
         />
         <Switch label="Live" checked={liveOn} onChange={(e) => setLiveOn(e.currentTarget.checked)} mb={6} />
       </Group>
-      <Group gap="xs" aria-live="polite" mih={20}>
-        {list.data ? (
-          <Text size="xs" c="dimmed" data-testid="log-count">
-            {rows.length} {rows.length === 1 ? "event" : "events"}
-            {list.hasNextPage ? " loaded, older ones below" : ""}
-          </Text>
-        ) : null}
-        {liveOn ? (
-          <Badge size="sm" variant="dot" color={stream === "following" ? "teal" : "orange"} data-testid="live-state">
-            {liveLabels[stream]}
-          </Badge>
-        ) : null}
-      </Group>
+      <LogListStatus
+        loaded={list.data !== undefined}
+        count={rows.length}
+        noun={["event", "events"]}
+        hasNextPage={list.hasNextPage}
+        liveOn={liveOn}
+        stream={stream}
+      />
       {list.isPending ? (
         <Loading />
       ) : list.isError ? (

@@ -9,7 +9,8 @@ import { EmptyState, ErrorNotice, formatDate, Loading } from "../page-parts";
 import { useSession } from "../session";
 import type { PrivateAppDetail, WebhookDelivery, WebhookDeliveryPage, WebhookOutcome } from "@sprocket/contract";
 import { statusColor, tracePath } from "./log-detail-drawer";
-import { liveLabels, useEventStream } from "./log-stream";
+import { useEventStream } from "./log-stream";
+import { LogListStatus } from "./log-list-status";
 import { formatMs } from "./log-types";
 
 const PAGE_SIZE = 100;
@@ -85,19 +86,14 @@ export function WebhooksLog({ app }: { app: PrivateAppDetail }) {
         />
         <Switch label="Live" checked={liveOn} onChange={(e) => setLiveOn(e.currentTarget.checked)} mb={6} />
       </Group>
-      <Group gap="xs" aria-live="polite" mih={20}>
-        {list.data ? (
-          <Text size="xs" c="dimmed" data-testid="log-count">
-            {rows.length} {rows.length === 1 ? "try" : "tries"}
-            {list.hasNextPage ? " loaded, older ones below" : ""}
-          </Text>
-        ) : null}
-        {liveOn ? (
-          <Badge size="sm" variant="dot" color={stream === "following" ? "teal" : "orange"} data-testid="live-state">
-            {liveLabels[stream]}
-          </Badge>
-        ) : null}
-      </Group>
+      <LogListStatus
+        loaded={list.data !== undefined}
+        count={rows.length}
+        noun={["try", "tries"]}
+        hasNextPage={list.hasNextPage}
+        liveOn={liveOn}
+        stream={stream}
+      />
       {list.isPending ? (
         <Loading />
       ) : list.isError ? (
