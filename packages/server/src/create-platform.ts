@@ -28,6 +28,7 @@ import { LimitPlans } from "./apps/limit-plans";
 import { authenticateApp } from "./apps/app-auth";
 import { FunctionRunners } from "./functions/function-runners";
 import { FunctionFiles } from "./functions/build-files";
+import { FunctionConfigs } from "./functions/function-configs";
 import { followDeploysForRunners } from "./functions/follow-deploys";
 import { LiveBuilds } from "./extensions/live-builds";
 import { buildSettings } from "./projects/build-settings";
@@ -86,12 +87,14 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
         },
   );
   const stopFollowing: Array<() => void> = [];
+  const box = new SecretBox(key);
+  const tokens = new AppTokens(store.db, clock);
   let closing: Promise<void> | undefined;
 
   const platform: Platform = {
     config,
     store,
-    box: new SecretBox(key),
+    box,
     clock,
     log,
     limits: new ApiLimits(redis, config.redisPrefix),
@@ -101,7 +104,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
     addresses,
     authenticators: { ...userAuthenticators, app: authenticateApp },
     builds,
-    apps: { tokens: new AppTokens(store.db, clock), limitPlans: new LimitPlans(store.db, clock) },
+    apps: { tokens, limitPlans: new LimitPlans(store.db, clock) },
     crm: {
       properties,
       graphqlSchemas: new GraphqlSchemas(store.db, properties),
@@ -109,7 +112,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
       types: new ObjectTypeRegistry(store.db, clock),
     },
     workflows: { triggers: new WorkflowTriggers(store.db, clock) },
-    functions: { runners, files: new FunctionFiles(store.db, config.dataDir) },
+    functions: { runners, files: new FunctionFiles(store.db, config.dataDir), configs: new FunctionConfigs(store.db, clock, box, tokens) },
     liveBuilds: new LiveBuilds(),
     async start() {
       // What each domain does when an app's live build changes, on whichever node the deploy ran.

@@ -14,6 +14,7 @@ import type { AppTokens } from "./apps/app-tokens";
 import type { LimitPlans } from "./apps/limit-plans";
 import type { FunctionRunners } from "./functions/function-runners";
 import type { FunctionFiles } from "./functions/build-files";
+import type { FunctionConfigs } from "./functions/function-configs";
 import type { LiveBuilds } from "./extensions/live-builds";
 import type { PropertyDefinitions } from "./crm/property-service";
 import type { GraphqlSchemas } from "./crm/graphql/schema-cache";
@@ -44,7 +45,7 @@ export interface Platform {
   authenticators: Authenticators;
   builds: BuildSettings;
   apps: { tokens: AppTokens; limitPlans: LimitPlans };
-  functions: { runners: FunctionRunners; files: FunctionFiles };
+  functions: { runners: FunctionRunners; files: FunctionFiles; configs: FunctionConfigs };
   liveBuilds: LiveBuilds;
   /**
    * CRM property definitions, cached for this platform (every object read and write needs them), the GraphQL schemas

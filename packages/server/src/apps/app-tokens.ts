@@ -4,6 +4,7 @@ import type { Database } from "../store/schema";
 import type { Clock, Platform } from "../platform";
 import { sha256 } from "../crypto/opaque-token";
 import type { MaybePromise } from "../util/maybe-async";
+import type { SecretBox } from "../crypto/secret-box";
 
 /** HubSpot's private-app token shape; secret scanners already know it. */
 export const APP_TOKEN_PATTERN = /^pat-[a-z]{2}\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -65,6 +66,7 @@ const MAX_CACHED = 10_000;
  */
 export class AppTokens {
   private readonly cache = new Map<string, CachedToken>();
+  private readonly invalidated: Array<() => void> = [];
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,6 +79,12 @@ export class AppTokens {
    */
   invalidate(): void {
     this.cache.clear();
+    for (const listener of this.invalidated) listener();
+  }
+
+  /** Runs `listener` at every `invalidate`: other per-node caches of apps (functions/function-configs.ts) go with this one. */
+  onInvalidate(listener: () => void): void {
+    this.invalidated.push(listener);
   }
 
   /** The token's app, at once from the cache, else after one indexed read. */
@@ -176,9 +184,14 @@ export async function tokenState(p: Platform, appId: number): Promise<TokenState
   };
 }
 
-export async function revealAppToken(p: Platform, appId: number): Promise<string | undefined> {
-  const [current] = await liveTokens(p.store.db, appId, p.clock.now());
-  return current ? p.box.open(current.token_sealed) : undefined;
+export function revealAppToken(p: Platform, appId: number): Promise<string | undefined> {
+  return liveAppToken(p.store.db, p.box, appId, p.clock.now());
+}
+
+/** The app's current static token in plain text, or undefined when it has none live. */
+export async function liveAppToken(db: Kysely<Database>, box: SecretBox, appId: number, now: number): Promise<string | undefined> {
+  const [current] = await liveTokens(db, appId, now);
+  return current ? box.open(current.token_sealed) : undefined;
 }
 
 /**

@@ -2,7 +2,6 @@ import type { Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { DeployedFunction } from "../apps/provision";
 import { DomainError } from "../errors/domain-error";
-import { endpointPath } from "./endpoint-url";
 import { appReaches, liveInstallIn } from "../apps/app-reach";
 
 export interface DeployedAppFunction {
@@ -62,46 +61,6 @@ export async function findAppFunction(db: Kysely<Database>, accountId: number, a
     fn,
     bundles: fns.map((f) => f.bundle),
   };
-}
-
-/** Public endpoints (`serverless.json` endpoint) of one account's live apps, matched by path and method. */
-export async function findEndpointFunction(
-  db: Kysely<Database>,
-  path: string,
-  method: string,
-  accountId: number,
-): Promise<DeployedAppFunction[]> {
-  const rows = await db
-    .selectFrom("app_components")
-    .innerJoin("private_apps", "private_apps.id", "app_components.app_id")
-    .select(["private_apps.id as app_id", "private_apps.account_id", "private_apps.active_build_id", "app_components.config"])
-    .where("app_components.kind", "=", "function")
-    .where("private_apps.deleted_at", "is", null)
-    .where("private_apps.account_id", "=", accountId)
-    .execute();
-  const matches: DeployedAppFunction[] = [];
-  for (const row of rows) {
-    const fn = JSON.parse(row.config) as DeployedFunction;
-    const endpoint = fn.endpoint;
-    if (!endpoint || endpointPath(endpoint.path) !== endpointPath(path) || row.active_build_id === null) continue;
-    if (endpoint.methods.length && !endpoint.methods.map((m) => m.toUpperCase()).includes(method)) continue;
-    const all = await db
-      .selectFrom("app_components")
-      .select("config")
-      .where("app_id", "=", row.app_id)
-      .where("kind", "=", "function")
-      .execute();
-    matches.push({
-      appId: row.app_id,
-      accountId: row.account_id,
-      // Public endpoints belong to the account that deployed the app (HubSpot's OAuth apps have none).
-      install: null,
-      buildId: row.active_build_id,
-      fn,
-      bundles: all.map((r) => (JSON.parse(r.config) as DeployedFunction).bundle),
-    });
-  }
-  return matches;
 }
 
 /** The serverless.json entries of the functions an app's active build deployed. */

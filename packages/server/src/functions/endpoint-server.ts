@@ -6,7 +6,6 @@ import type { Platform } from "../platform";
 import { ApiError } from "../http/api-error";
 import { clientError, frameworkError, registerErrorHandling } from "../http/error-handler";
 import { registerJsonParser } from "../http/json-body";
-import { findEndpointFunction } from "./app-function";
 import { invokeAppFunction, type FunctionRun } from "./invoke-function";
 import { BadFunctionOutput, endpointResponse } from "./endpoint-response";
 
@@ -48,7 +47,7 @@ export async function buildEndpointServer(p: Platform, api: FastifyInstance): Pr
   const handle = async (request: FastifyRequest<{ Params: { accountId?: string; "*": string } }>, reply: FastifyReply) => {
     const path = request.params["*"];
     const accountId = accountOf(request);
-    const matches = await findEndpointFunction(p.store.db, path, request.method, accountId);
+    const matches = await p.functions.configs.findEndpoint(accountId, path, request.method);
     if (matches.length === 0)
       throw new ApiError(
         404,

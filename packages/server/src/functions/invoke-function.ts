@@ -2,7 +2,6 @@ import type { FastifyInstance } from "fastify";
 import type { InvocationResult } from "@sprocket/runtime";
 import type { Platform } from "../platform";
 import { DomainError } from "../errors/domain-error";
-import { revealAppToken } from "../apps/app-tokens";
 import { newSpanId, newTraceId, parseTraceparent, traceparent as formatTraceparent } from "../logs/trace-context";
 import { runAccountOf, runnerBuildKey, type DeployedAppFunction } from "./app-function";
 import { installAccessToken } from "../oauth/oauth-service";
@@ -40,7 +39,7 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const { target } = call;
   // An installed OAuth app acts in the installed account with that install's token; a private app with its own.
   const accountId = runAccountOf(target);
-  const token = target.install ? await installAccessToken(p, target.appId, target.install.id) : await revealAppToken(p, target.appId);
+  const token = target.install ? await installAccessToken(p, target.appId, target.install.id) : await p.functions.configs.appToken(target.appId);
   if (!token)
     throw target.install
       ? new DomainError("unauthenticated", `App ${target.appId} is no longer installed in account ${accountId}.`)
