@@ -67,6 +67,8 @@ const MAX_CACHED = 10_000;
 export class AppTokens {
   private readonly cache = new Map<string, CachedToken>();
   private readonly invalidated: Array<() => void> = [];
+  private readonly loading = new Map<string, Promise<CachedToken>>();
+  private generation = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -79,6 +81,8 @@ export class AppTokens {
    */
   invalidate(): void {
     this.cache.clear();
+    this.loading.clear();
+    this.generation++;
     for (const listener of this.invalidated) listener();
   }
 
@@ -93,10 +97,19 @@ export class AppTokens {
     const entry = this.cache.get(token);
     if (entry && now - entry.cachedAt <= CACHE_MS && now >= entry.cachedAt) return this.principalOf(entry, now);
     if (!APP_TOKEN_PATTERN.test(token) && !OAUTH_ACCESS_TOKEN_PATTERN.test(token)) return undefined;
-    return this.load(token, now).then((loaded) => this.principalOf(loaded, now));
+    // Requests that miss together share one read: when an entry expires under load, every request arriving during the
+    // read's round trip would otherwise read the same row again.
+    let loading = this.loading.get(token);
+    if (!loading) {
+      const started = this.load(token, now, this.generation);
+      const done = () => void (this.loading.get(token) === started && this.loading.delete(token));
+      started.then(done, done);
+      this.loading.set(token, (loading = started));
+    }
+    return loading.then((loaded) => this.principalOf(loaded, now));
   }
 
-  private async load(token: string, now: number): Promise<CachedToken> {
+  private async load(token: string, now: number, generation: number): Promise<CachedToken> {
     const row = await this.db
       .selectFrom("app_tokens")
       .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
@@ -134,7 +147,8 @@ export class AppTokens {
       lastUsedAt: row?.last_used_at ?? null,
     };
     if (this.cache.size > MAX_CACHED) this.cache.clear();
-    this.cache.set(token, entry);
+    // Read before a change was committed and invalidated: the answer serves the requests that waited for it, no later ones.
+    if (generation === this.generation) this.cache.set(token, entry);
     return entry;
   }
 

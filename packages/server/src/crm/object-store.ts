@@ -5,7 +5,7 @@ import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
 import { readNow } from "../store/sqlite-now";
-import { readPrepared } from "../store/pg-prepared";
+import { readPoint, type PointRead } from "../store/pg-prepared";
 import type { MaybePromise } from "../util/maybe-async";
 
 type Db = Kysely<Database>;
@@ -102,16 +102,32 @@ export async function getObjects(
   return out;
 }
 
-/** One record, read at once when the store allows it (see store/sqlite-now.ts), else by a named statement on PostgreSQL. */
+/**
+ * One record, read at once when the store allows it (see store/sqlite-now.ts), else on PostgreSQL with the turn's other
+ * reads (store/pg-prepared.ts).
+ */
 export function getObject(db: Db, accountId: number, t: ObjectType, id: number, archived: boolean): MaybePromise<StoredObject | undefined> {
   const query = readOneQuery(db);
   const parameters = [accountId, t.id, archived ? 1 : 0, id];
   const now = readNow(db, query.sql, parameters);
   if (now) return now[0] ? decodeRow(rowOf(now[0])) : undefined;
-  const prepared = readPrepared(db, "sprocket_crm_read_one", query.sql, parameters);
+  const prepared = readPoint(db, PG_READ_ONE, parameters);
   if (prepared) return prepared.then((rows) => (rows[0] ? decodeRow(rowOf(rows[0])) : undefined));
   return db.executeQuery<Row>({ ...query, parameters }).then((r) => (r.rows[0] ? decodeRow(r.rows[0]) : undefined));
 }
+
+/** The single-record read on PostgreSQL, batched with the turn's others; its keys are `parameters` above, in order. */
+const PG_READ_ONE: PointRead = {
+  name: "sprocket_crm_read_one",
+  table: "crm_objects",
+  columns: COLUMNS,
+  keys: [
+    ["account_id", "bigint"],
+    ["object_type_id", "text"],
+    ["archived", "integer"],
+    ["id", "bigint"],
+  ],
+};
 
 /**
  * The single-record read, compiled once per engine: building and compiling it with Kysely took longer than SQLite

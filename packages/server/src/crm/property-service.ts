@@ -20,6 +20,7 @@ const CACHE_MS = 1000;
  */
 export class PropertyDefinitions {
   private readonly cache = new Map<string, { at: number; defs: Map<string, PropertyDef> }>();
+  private readonly loading = new Map<string, Promise<Map<string, PropertyDef>>>();
 
   constructor(
     private readonly db: Db,
@@ -32,15 +33,28 @@ export class PropertyDefinitions {
     const key = `${accountId}:${typeId}`;
     const hit = this.cache.get(key);
     if (hit && now - hit.at < CACHE_MS && now >= hit.at) return hit.defs;
-    return after(allProperties(this.db, accountId, typeId), (all) => {
-      const defs = new Map([...all].filter(([, d]) => !d.archived));
-      this.cache.set(key, { at: now, defs });
-      return defs;
+    // Reads that miss together share one (PostgreSQL): at an expiry under load, every get during its round trip missed.
+    const loading = this.loading.get(key);
+    if (loading) return loading;
+    let started: Promise<Map<string, PropertyDef>> | undefined;
+    const defs = after(allProperties(this.db, accountId, typeId), (all) => {
+      const live = new Map([...all].filter(([, d]) => !d.archived));
+      // Not when `invalidate` came meanwhile: the change it announced may not be in this read.
+      if (started === undefined || this.loading.get(key) === started) this.cache.set(key, { at: now, defs: live });
+      return live;
     });
+    if (defs instanceof Promise) {
+      started = defs;
+      const done = () => void (this.loading.get(key) === defs && this.loading.delete(key));
+      defs.then(done, done);
+      this.loading.set(key, defs);
+    }
+    return defs;
   }
 
   invalidate(accountId: number, typeId: string): void {
     this.cache.delete(`${accountId}:${typeId}`);
+    this.loading.delete(`${accountId}:${typeId}`);
   }
 
   /** Creates one property; `trx` may be the transaction of a larger write (batch create). */
