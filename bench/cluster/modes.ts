@@ -98,4 +98,3 @@ export async function prepare(mode: Mode): Promise<{ crmUrl: string; fnUrl: stri
     token,
   };
 }
-

@@ -64,7 +64,9 @@ try {
     self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0));
   });
   const total = [...self.values()].reduce((a, b) => a + b, 0);
-  process.stdout.write(`CPU profile: ${(total / served).toFixed(1)} µs sampled per request (${Math.round(served)} requests); self time per request:\n`);
+  process.stdout.write(
+    `CPU profile: ${(total / served).toFixed(1)} µs sampled per request (${Math.round(served)} requests); self time per request:\n`,
+  );
   for (const [where, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
     process.stdout.write(`  ${(us / served).toFixed(2).padStart(6)} µs  ${where}\n`);
 } finally {
