@@ -3,7 +3,7 @@ import type { Platform } from "../src/platform";
 import { createAccount } from "../src/accounts/account-service";
 import { objectTypeById } from "../src/crm/object-types";
 import { createRecords } from "../src/crm/object-writes";
-import { getObjects, objectExists } from "../src/crm/object-store";
+import { getObject, getObjects, objectExists } from "../src/crm/object-store";
 import { associate, associationsFrom, labelsBetween } from "../src/crm/associations";
 import { mergeObjects } from "../src/crm/object-merge";
 import { gdprDelete } from "../src/crm/object-removal";
@@ -46,6 +46,24 @@ async function domainError(call: Promise<unknown>): Promise<DomainError> {
   expect(e).toBeInstanceOf(DomainError);
   return e as DomainError;
 }
+
+// On PostgreSQL the reads of one turn go as one statement (store/pg-prepared.ts, readPoint): each must get its own answer.
+describe("getObject, several in one turn", () => {
+  it("answers each read with its own record, or none", async () => {
+    const [a, b] = [await create(contacts, { firstname: "Ada" }), await create(contacts, { firstname: "Bo" })];
+    const reads = await Promise.all([
+      getObject(p.store.db, accountId, contacts, b, false),
+      getObject(p.store.db, accountId, contacts, a, false),
+      getObject(p.store.db, accountId, contacts, a + b + 1000, false),
+      getObject(p.store.db, accountId, companies, a, false),
+      getObject(p.store.db, accountId, contacts, a, true),
+      getObject(p.store.db, accountId + 1, contacts, b, false),
+      getObject(p.store.db, accountId, contacts, b, false),
+    ]);
+    expect(reads.map((r) => r?.properties.firstname)).toEqual(["Bo", "Ada", undefined, undefined, undefined, undefined, "Bo"]);
+    expect(reads[1]).toMatchObject({ id: a, typeId: "0-1", archived: false });
+  });
+});
 
 describe("mergeObjects", () => {
   it("keeps the primary's values, fills its gaps, archives the merged record and moves its associations", async () => {

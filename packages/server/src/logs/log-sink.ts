@@ -92,12 +92,15 @@ export interface SinkWriter {
 
 /** The writer on the store's own connection (PostgreSQL; SQLite uses a thread of its own, see sqlite-log-writer.ts). */
 export const storeWriter = (db: Kysely<Database>): SinkWriter => ({
-  write: (statements) =>
-    db.transaction().execute(async (trx) => {
-      const ids: number[][] = [];
-      for (const s of statements) ids.push((await trx.executeQuery<{ id: number }>(s)).rows.map((r) => Number(r.id)));
-      return ids;
-    }),
+  write: async (statements) =>
+    // One statement is atomic alone: BEGIN and COMMIT would be two more round trips on the request pool per flush.
+    statements.length === 1
+      ? [(await db.executeQuery<{ id: number }>(statements[0]!)).rows.map((r) => Number(r.id))]
+      : db.transaction().execute(async (trx) => {
+          const ids: number[][] = [];
+          for (const s of statements) ids.push((await trx.executeQuery<{ id: number }>(s)).rows.map((r) => Number(r.id)));
+          return ids;
+        }),
   close: async () => {},
 });
 
