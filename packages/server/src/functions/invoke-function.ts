@@ -39,7 +39,9 @@ export async function invokeAppFunction(p: Platform, http: FastifyInstance, call
   const { target } = call;
   // An installed OAuth app acts in the installed account with that install's token; a private app with its own.
   const accountId = runAccountOf(target);
-  const token = target.install ? await installAccessToken(p, target.appId, target.install.id) : await p.functions.configs.appToken(target.appId);
+  const token = target.install
+    ? await installAccessToken(p, target.appId, target.install.id)
+    : await p.functions.configs.appToken(target.appId);
   if (!token)
     throw target.install
       ? new DomainError("unauthenticated", `App ${target.appId} is no longer installed in account ${accountId}.`)
