@@ -485,33 +485,41 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
   }
 }
 
-for (const events of SIZES) for (const engine of ENGINES) await measure(engine, events);
-
 // ---------------------------------------------------------------- results, merged with earlier runs' other sizes
-const file = path.join(import.meta.dirname, "../results/logs.json");
-type Results = { series: Series[]; ratios: Ratio[] };
-const previous: Results = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Results) : { series: [], ratios: [] };
-for (const old of previous.series) {
-  const now = series.get(old.id);
-  if (!now) series.set(old.id, old);
-  else now.points = [...old.points.filter((p) => !now.points.some((q) => q.x === p.x)), ...now.points].sort((a, b) => a.x - b.x);
+/** Written after each size, so that a long run that is stopped keeps what it measured. */
+function writeResults() {
+  const file = path.join(import.meta.dirname, "../results/logs.json");
+  type Results = { series: Series[]; ratios: Ratio[] };
+  const previous: Results = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Results) : { series: [], ratios: [] };
+  for (const old of previous.series) {
+    const now = series.get(old.id);
+    if (!now) series.set(old.id, old);
+    else now.points = [...old.points.filter((p) => !now.points.some((q) => q.x === p.x)), ...now.points].sort((a, b) => a.x - b.x);
+  }
+  const ratioIds = new Set(ratios.map((r) => r.id));
+  const cpu = os.cpus();
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(
+    file,
+    `${JSON.stringify(
+      {
+        bench: "logs",
+        command: `BENCH_SIZES=${SIZES.join(",")} BENCH_ENGINES=${ENGINES.join(",")} npx tsx --conditions=sprocket-source bench/logs/run.ts`,
+        measuredAt: new Date().toISOString(),
+        machine: `${cpu[0]?.model ?? "cpu"}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, load ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`,
+        series: [...series.values()],
+        ratios: [...previous.ratios.filter((r) => !ratioIds.has(r.id)), ...ratios],
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  say(`results: ${file}`);
 }
-const ratioIds = new Set(ratios.map((r) => r.id));
-const cpu = os.cpus();
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(
-  file,
-  `${JSON.stringify(
-    {
-      bench: "logs",
-      command: `BENCH_SIZES=${SIZES.join(",")} BENCH_ENGINES=${ENGINES.join(",")} npx tsx --conditions=sprocket-source bench/logs/run.ts`,
-      measuredAt: new Date().toISOString(),
-      machine: `${cpu[0]?.model ?? "cpu"}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, load ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`,
-      series: [...series.values()],
-      ratios: [...previous.ratios.filter((r) => !ratioIds.has(r.id)), ...ratios],
-    },
-    null,
-    2,
-  )}\n`,
-);
-say(`results: ${file}`);
+
+for (const events of SIZES) {
+  for (const engine of ENGINES) {
+    await measure(engine, events);
+    writeResults();
+  }
+}

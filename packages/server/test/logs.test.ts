@@ -404,6 +404,52 @@ describe("filters and paging", () => {
     expect((await call("GET", "/api/v1/logs/api-calls?limit=200", { token: admin })).body.results.length).toBeGreaterThanOrEqual(6);
   });
 
+  it("answers status and method filters newest first across methods and statuses, paging included", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const at = clock.now() - 60_000;
+    const calls: Array<[string, number]> = [
+      ["GET", 200],
+      ["GET", 404],
+      ["POST", 400],
+      ["GET", 500],
+      ["DELETE", 404],
+      ["POST", 201],
+      ["GET", 404],
+    ];
+    await server.platform.store.db
+      .insertInto("api_calls")
+      .values(
+        calls.map(([method, status], i) => ({
+          account_id: accountId,
+          app_id: appId,
+          token_id: 1,
+          method,
+          path: `/crm/v3/objects/contacts/${i}`,
+          query: "",
+          status,
+          duration_ms: 1,
+          trace_id: newTraceId(),
+          span_id: newSpanId(),
+          created_at: at + i,
+        })),
+      )
+      .execute();
+    const paths = async (query: string) =>
+      (await logs(appId, "api-calls", query)).body.results.map((r: { path: string }) => Number(r.path.split("/").pop()));
+    expect(await paths("?status=4xx")).toEqual([6, 4, 2, 1]);
+    expect(await paths("?status=error")).toEqual([6, 4, 3, 2, 1]);
+    expect(await paths("?status=404")).toEqual([6, 4, 1]);
+    expect(await paths("?status=success")).toEqual([5, 0]);
+    expect(await paths("?status=3xx")).toEqual([]);
+    expect(await paths("?method=GET")).toEqual([6, 3, 1, 0]);
+    expect(await paths("?method=PUT")).toEqual([]);
+    expect(await paths("?method=GET&status=error&q=contacts/1")).toEqual([1]);
+    expect(await paths(`?status=error&until=${at + 4}`)).toEqual([3, 2, 1]);
+    const first = (await logs(appId, "api-calls", "?status=4xx&limit=3")).body;
+    expect(first.results.map((r: { path: string }) => r.path)).toHaveLength(3);
+    expect(await paths(`?status=4xx&limit=3&before=${first.paging.next.before}`)).toEqual([1]);
+  });
+
   it("rejects bad filters with messages naming them", async () => {
     const cases: Array<[string, string, string]> = [
       ["functions", "?method=GET", 'The filter "method" does not apply to functions logs'],
