@@ -341,11 +341,15 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
     const listSql = (extra: string) =>
       `select * from api_calls where account_id in ($1) and app_id = $2${extra} order by created_at desc, id desc limit 101`;
     say(
-      `  plan, trace lookup: ${await planOf("select * from api_calls where trace_id = $1 and account_id in ($2) and app_id = $3", ["x", target.accountId, target.appId])}`,
+      `  plan, trace lookup: ${await planOf("select * from api_calls where trace_id = $1 and account_id in ($2) and +app_id = $3", ["x", target.accountId, target.appId])}`,
     );
     say(`  plan, first page: ${await planOf(listSql(""), [target.accountId, target.appId])}`);
-    say(`  plan, first page status=404: ${await planOf(listSql(" and status = 404"), [target.accountId, target.appId])}`);
-    say(`  plan, first page 3xx: ${await planOf(listSql(" and status >= 300 and status < 400"), [target.accountId, target.appId])}`);
+    say(
+      `  plan, one (method, status) pair of a filtered page: ${await planOf(listSql(" and method = 'GET' and status = 404"), [target.accountId, target.appId])}`,
+    );
+    say(
+      `  plan, overview's calls in a range: ${await planOf("select count(*) from api_calls where account_id in ($1) and app_id = $2 and created_at >= $3", [target.accountId, target.appId, 0])}`,
+    );
 
     // Trace lookup: traces of the app measured, drawn at random times of the seeded window.
     const traces: string[] = [];
