@@ -291,7 +291,18 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
     SPROCKET_LOG_RETENTION_DAYS: String(DAYS),
     ...(engine === "postgres" ? { SPROCKET_DATABASE_URL: dbUrl, SPROCKET_DATABASE_ALLOW_SUPERUSER: "true" } : {}),
   };
-  const server = await startServer(loadConfig({ port: 0, dataDir }, env), { clock });
+  /** The bench's files and database go, whatever happened. */
+  const cleanUp = async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (admin) {
+      await admin.query(`drop database if exists ${dbName} with (force)`);
+      await admin.end();
+    }
+  };
+  const server = await startServer(loadConfig({ port: 0, dataDir }, env), { clock }).catch(async (e: unknown) => {
+    await cleanUp();
+    throw e;
+  });
   try {
     const crm = await crmReads(server);
     const target: Target = { accountId: server.bootstrap.info.accountId, appId: crm.appId, start: Date.now() - DAYS * DAY_MS + 60_000 };
@@ -481,11 +492,7 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
     await client?.end();
   } finally {
     await server.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (admin) {
-      await admin.query(`drop database if exists ${dbName} with (force)`);
-      await admin.end();
-    }
+    await cleanUp();
   }
 }
 
