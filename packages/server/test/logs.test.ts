@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { sql } from "kysely";
+import { sql, type CompiledQuery } from "kysely";
 import { buildApp } from "../src/app";
 import { createAccount } from "../src/accounts/account-service";
 import { recordFunctionRun } from "../src/logs/function-runs";
+import { pruneLogs } from "../src/logs/retention";
 import { newSpanId, newTraceId, traceparent } from "../src/logs/trace-context";
 import { manualClock, startTestServer, type TestServer } from "./support/test-server";
 import { createTestApp } from "./support/test-apps";
@@ -403,6 +404,52 @@ describe("filters and paging", () => {
     expect((await call("GET", "/api/v1/logs/api-calls?limit=200", { token: admin })).body.results.length).toBeGreaterThanOrEqual(6);
   });
 
+  it("answers status and method filters newest first across methods and statuses, paging included", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const at = clock.now() - 60_000;
+    const calls: Array<[string, number]> = [
+      ["GET", 200],
+      ["GET", 404],
+      ["POST", 400],
+      ["GET", 500],
+      ["DELETE", 404],
+      ["POST", 201],
+      ["GET", 404],
+    ];
+    await server.platform.store.db
+      .insertInto("api_calls")
+      .values(
+        calls.map(([method, status], i) => ({
+          account_id: accountId,
+          app_id: appId,
+          token_id: 1,
+          method,
+          path: `/crm/v3/objects/contacts/${i}`,
+          query: "",
+          status,
+          duration_ms: 1,
+          trace_id: newTraceId(),
+          span_id: newSpanId(),
+          created_at: at + i,
+        })),
+      )
+      .execute();
+    const paths = async (query: string) =>
+      (await logs(appId, "api-calls", query)).body.results.map((r: { path: string }) => Number(r.path.split("/").pop()));
+    expect(await paths("?status=4xx")).toEqual([6, 4, 2, 1]);
+    expect(await paths("?status=error")).toEqual([6, 4, 3, 2, 1]);
+    expect(await paths("?status=404")).toEqual([6, 4, 1]);
+    expect(await paths("?status=success")).toEqual([5, 0]);
+    expect(await paths("?status=3xx")).toEqual([]);
+    expect(await paths("?method=GET")).toEqual([6, 3, 1, 0]);
+    expect(await paths("?method=PUT")).toEqual([]);
+    expect(await paths("?method=GET&status=error&q=contacts/1")).toEqual([1]);
+    expect(await paths(`?status=error&until=${at + 4}`)).toEqual([3, 2, 1]);
+    const first = (await logs(appId, "api-calls", "?status=4xx&limit=3")).body;
+    expect(first.results.map((r: { path: string }) => r.path)).toHaveLength(3);
+    expect(await paths(`?status=4xx&limit=3&before=${first.paging.next.before}`)).toEqual([1]);
+  });
+
   it("rejects bad filters with messages naming them", async () => {
     const cases: Array<[string, string, string]> = [
       ["functions", "?method=GET", 'The filter "method" does not apply to functions logs'],
@@ -702,5 +749,35 @@ describe("retention", () => {
     expect((await logs(appId, "functions")).body.results).toHaveLength(0);
     expect((await logs(appId, "security")).body.results).toHaveLength(0);
     expect((await logs(fresh.appId, "api-calls")).body.results).toHaveLength(1);
+  });
+
+  it("deletes in chunks that carry on from the last one's time, ties across a chunk's end included", async () => {
+    const db = server.platform.store.db;
+    const row = (at: number) => ({
+      account_id: 999_001,
+      app_id: 999_001,
+      token_id: 1,
+      method: "GET",
+      path: "/crm/v3/objects/contacts",
+      query: "",
+      status: 200,
+      duration_ms: 1,
+      trace_id: newTraceId(),
+      span_id: newSpanId(),
+      created_at: at,
+    });
+    // Seven rows before the cutoff, three of them at one time that a chunk of two ends in; two after it.
+    await db.insertInto("api_calls").values([1, 2, 3, 3, 3, 4, 5, 10, 11].map(row)).execute();
+    const chunks: number[] = [];
+    const run = async (statement: CompiledQuery) => {
+      const ids = (await db.executeQuery<{ id: number }>(statement)).rows.map((r) => Number(r.id));
+      chunks.push(ids.length);
+      return ids;
+    };
+    const deleted = await pruneLogs(db, run, 10, { chunk: 2, pause: async () => {} });
+    expect(deleted.api_calls).toBe(7);
+    expect(chunks.slice(0, 4)).toEqual([2, 2, 2, 1]);
+    const left = await db.selectFrom("api_calls").select("created_at").where("app_id", "=", 999_001).orderBy("created_at").execute();
+    expect(left.map((r) => Number(r.created_at))).toEqual([10, 11]);
   });
 });

@@ -100,26 +100,88 @@ export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope
       { message: "account: not an account of these logs", in: "account" },
     ]);
   }
-  let q = db.selectFrom(table).selectAll().where("account_id", "in", accounts);
-  if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
-  if (f.since !== undefined) q = q.where("created_at", ">=", f.since);
-  if (f.until !== undefined) q = q.where("created_at", "<", f.until);
-  if (f.before) {
-    const { at, id } = f.before;
-    q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
+  const base = (filter: ListFilter) => {
+    let q = db.selectFrom(table).selectAll().where("account_id", "in", accounts);
+    if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
+    if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+    if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
+    if (filter.before) {
+      const { at, id } = filter.before;
+      q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
+    }
+    for (const condition of conditions(kind, filter)) q = q.where(condition);
+    return q
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(f.limit + 1);
+  };
+  let rows: Array<Selectable<Database[typeof table]>>;
+  if (kind === "api-calls" && scope.appId !== undefined && (f.status !== undefined || f.method !== undefined)) {
+    const pairs = await methodStatusPairs(db, scope.appId, f.method, statusRange(f.status));
+    if (pairs.length === 0) return { results: [] };
+    // Each pair's newest rows come in index order from (app, method, status, time); the first page is the newest of those.
+    const { status: _status, method: _method, ...rest } = f;
+    const members = pairs.map((p) =>
+      db.selectFrom(base(rest).where("method", "=", p.method).where("status", "=", Number(p.status)).as("pair")).selectAll(),
+    );
+    const union = members.slice(1).reduce((u, m) => u.unionAll(m), members[0]!);
+    rows = (await db
+      .selectFrom(union.as("pairs"))
+      .selectAll()
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
+      .limit(f.limit + 1)
+      .execute()) as Array<Selectable<Database[typeof table]>>;
+  } else {
+    rows = (await base(f).execute()) as Array<Selectable<Database[typeof table]>>;
   }
-  for (const condition of conditions(kind, f)) q = q.where(condition);
-  const rows = (await q
-    .orderBy("created_at", "desc")
-    .orderBy("id", "desc")
-    .limit(f.limit + 1)
-    .execute()) as Array<Selectable<Database[typeof table]>>;
   const page = rows.slice(0, f.limit);
   const last = page[page.length - 1];
   return {
     results: page.map((r) => withAccountName(scope, viewOf(kind, r, false))),
     ...(rows.length > f.limit && last ? { paging: { next: { before: `${last.created_at}.${last.id}` } } } : {}),
   };
+}
+
+/** The statuses a filter of API calls covers, lowest and highest. */
+function statusRange(status: string | undefined): [number, number] {
+  if (status === undefined) return [0, 999];
+  const cls = /^([1-5])xx$/i.exec(status);
+  if (cls) return [Number(cls[1]) * 100, Number(cls[1]) * 100 + 99];
+  if (status === "error") return [400, 999];
+  if (status === "success") return [0, 399];
+  return [Number(status), Number(status)];
+}
+
+/**
+ * The (method, status) pairs an app's API calls have within a status range (of one method, when the filter names
+ * one), found by seeking from one to the next in the (app, method, status, time) index: a few dozen probes, whatever
+ * the number of calls.
+ */
+async function methodStatusPairs(
+  db: Kysely<Database>,
+  appId: number,
+  method: string | undefined,
+  [low, high]: [number, number],
+): Promise<Array<{ method: string; status: number }>> {
+  const methods = method
+    ? sql`methods(m) as (select cast(${method} as text))`
+    : sql`methods(m) as (
+        select (select method from api_calls where app_id = ${appId} order by method limit 1)
+        union all
+        select (select method from api_calls where app_id = ${appId} and method > m order by method limit 1) from methods where m is not null
+      )`;
+  const { rows } = await sql<{ method: string; status: number }>`
+    with recursive ${methods},
+    codes(m, s) as (
+      select m, (select status from api_calls where app_id = ${appId} and method = m and status >= ${low} and status <= ${high} order by status limit 1)
+      from methods where m is not null
+      union all
+      select m, (select status from api_calls where app_id = ${appId} and method = m and status > s and status <= ${high} order by status limit 1)
+      from codes where s is not null
+    )
+    select m as method, s as status from codes where s is not null`.execute(db);
+  return rows;
 }
 
 function conditions(kind: LogKind, f: ListFilter): Array<RawBuilder<boolean>> {

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 import type { Database } from "../store/schema";
 import type { Clock } from "../platform";
 import type { LogsConfig } from "../config";
@@ -26,6 +26,7 @@ export class Logs {
   readonly sink: LogSink;
   readonly exporter: OtlpExporter | undefined;
   private pruning: Promise<unknown> = Promise.resolve();
+  private closing = false;
 
   /** `onError` is where background failures (a failed INSERT, an unreachable collector) are reported: the server log. */
   constructor(
@@ -34,7 +35,7 @@ export class Logs {
     readonly options: LogsOptions,
     readonly onError: (error: unknown, what: string) => void,
     readonly bus: LogBus = new InProcessLogBus(),
-    writer: SinkWriter = storeWriter(db),
+    private readonly writer: SinkWriter = storeWriter(db),
   ) {
     this.exporter = options.otlpEndpoint ? new OtlpExporter(options.otlpEndpoint, (e) => this.onError(e, "OTLP export")) : undefined;
     this.sink = new LogSink(
@@ -49,9 +50,16 @@ export class Logs {
     );
   }
 
-  /** Deletes what is older than the retention period; returns the rows deleted per table. */
+  /**
+   * Deletes what is older than the retention period; returns the rows deleted per table. The chunks go through the
+   * sink's writer: on SQLite its thread, whose connection is not the request thread's (a chunk run there stopped every
+   * request while it ran), and which writes the log INSERTs between two chunks.
+   */
   prune(): Promise<Record<string, number>> {
-    const next = this.pruning.then(() => pruneLogs(this.db, this.clock.now() - this.options.retentionDays * DAY_MS));
+    const run = async (statement: CompiledQuery) => (await this.writer.write([statement]))[0]!;
+    const next = this.pruning.then(() =>
+      pruneLogs(this.db, run, this.clock.now() - this.options.retentionDays * DAY_MS, { stopped: () => this.closing }),
+    );
     this.pruning = next.catch(() => undefined);
     return next;
   }
@@ -64,8 +72,10 @@ export class Logs {
 
   /** Writes what is pending and waits for the export and a prune under way: call before the store closes. */
   async close(): Promise<void> {
+    // A prune under way stops after its chunk (the next run carries on), before the writer it deletes through closes.
+    this.closing = true;
+    await this.pruning;
     await this.sink.close();
     await this.exporter?.close();
-    await this.pruning;
   }
 }

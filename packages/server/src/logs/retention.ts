@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type CompiledQuery, type Kysely } from "kysely";
 import type { Database } from "../store/schema";
 
 const LOG_TABLES = [
@@ -9,28 +9,71 @@ const LOG_TABLES = [
   "webhook_deliveries",
   "workflow_action_calls",
 ] as const;
-/** Rows per DELETE: big enough to be quick, small enough that no statement holds its locks for long. */
-const CHUNK = 5000;
+export type LogTable = (typeof LOG_TABLES)[number];
 
-/** Deletes every log row older than `cutoff`, table by table, in chunks found through the time index. */
-export async function pruneLogs(db: Kysely<Database>, cutoff: number): Promise<Record<(typeof LOG_TABLES)[number], number>> {
-  const deleted = {
-    api_calls: 0,
-    function_runs: 0,
-    extension_events: 0,
-    security_events: 0,
-    webhook_deliveries: 0,
-    workflow_action_calls: 0,
-  };
+/**
+ * Rows per DELETE. On SQLite a chunk holds the one write lock while it runs, and a server write that wants it waits
+ * (its thread blocked in SQLite's busy handler): a thousand rows with their four index entries each take a few
+ * milliseconds, the longest wait a retention run can give a write.
+ */
+export const PRUNE_CHUNK = 1000;
+
+/**
+ * Runs one chunk's DELETE in a transaction of its own and answers the first column of the rows it returned. On SQLite
+ * this is the log writer thread's connection (sqlite-log-writer.ts), so deleting costs the request thread nothing and
+ * takes turns with the log INSERTs; on PostgreSQL the store's pool.
+ */
+export type ChunkRunner = (statement: CompiledQuery) => Promise<number[]>;
+
+export interface PruneOptions {
+  chunk?: number;
+  /** Waits between chunks; by default as long as the chunk took, so that retention has the lock at most half the time. */
+  pause?: (chunkMs: number) => Promise<void>;
+  /** Asked between chunks: true ends the run early (the server is closing). */
+  stopped?: () => boolean;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Deletes every log row older than `cutoff`, table by table, oldest first in chunks found through the time index. Each
+ * chunk starts where the last one ended (its newest `created_at`): on PostgreSQL the deleted rows' index entries stay
+ * until vacuum, and a scan from the start of the index would step over all of them again on every chunk.
+ */
+export async function pruneLogs(
+  db: Kysely<Database>,
+  run: ChunkRunner,
+  cutoff: number,
+  opts: PruneOptions = {},
+): Promise<Record<LogTable, number>> {
+  const chunk = opts.chunk ?? PRUNE_CHUNK;
+  const pause = opts.pause ?? sleep;
+  const deleted = Object.fromEntries(LOG_TABLES.map((t) => [t, 0])) as Record<LogTable, number>;
   for (const table of LOG_TABLES) {
+    let from = Number.MIN_SAFE_INTEGER;
     for (;;) {
-      const result = await db
+      const statement = db
         .deleteFrom(table)
-        .where("id", "in", db.selectFrom(table).select("id").where("created_at", "<", cutoff).limit(CHUNK))
-        .executeTakeFirst();
-      const n = Number(result.numDeletedRows);
-      deleted[table] += n;
-      if (n < CHUNK) break;
+        .where(
+          "id",
+          "in",
+          db
+            .selectFrom(table)
+            .select("id")
+            .where("created_at", ">=", from)
+            .where("created_at", "<", cutoff)
+            .orderBy("created_at")
+            .limit(chunk),
+        )
+        // Answered as `id` because that is the column the log writers read back from an INSERT.
+        .returning(sql<number>`created_at`.as("id"))
+        .compile();
+      const started = performance.now();
+      const times = await run(statement);
+      deleted[table] += times.length;
+      if (times.length < chunk || opts.stopped?.()) break;
+      from = Math.max(from, ...times);
+      await pause(performance.now() - started);
     }
   }
   return deleted;

@@ -17,6 +17,7 @@ import { accountInvitesMigration } from "./014-account-invites";
 import { devSessionsMigration } from "./015-dev-sessions";
 import { crmPipelinesMigration } from "./016-crm-pipelines";
 import { hubdbMigration } from "./017-hubdb";
+import { apiCallStatusIndexMigration } from "./018-api-call-status-index";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -37,4 +38,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "015-dev-sessions": devSessionsMigration,
   "016-crm-pipelines": crmPipelinesMigration,
   "017-hubdb": hubdbMigration,
+  "018-api-call-status-index": apiCallStatusIndexMigration,
 };
