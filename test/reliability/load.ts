@@ -11,7 +11,7 @@ import { freePort, spawnServer, type ServerProcess } from "../../packages/server
 import { type CaseGroup, type Profile, check } from "./case";
 import { developerToken } from "./world";
 
-interface LoadWorld {
+export interface LoadWorld {
   db: TestDatabase;
   server: ServerProcess;
   token: string;
@@ -34,18 +34,18 @@ function sampleRss(pid: number): { stop(): number } {
 /** Clients of one kind opened together; the kinds take turns (see sustainedLoad). */
 const CONNECTIONS_PER_GROUP = 5;
 
-interface Mix {
+export interface Mix {
   name: string;
   share: number;
   requests: autocannon.Request[];
   headers: Record<string, string>;
 }
 
-async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
-  const { clients, seconds, warmupSeconds } = profile.load;
+/** The full profile's mix of kinds of request, each with its share of the clients (bench/functions/mixed.ts runs it too). */
+export function loadMixes(w: LoadWorld): Mix[] {
   const json = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
   let n = 0;
-  const mixes: Mix[] = [
+  return [
     {
       name: "reads",
       share: 0.35,
@@ -98,7 +98,22 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
       requests: [{ method: "GET", path: "/crm/v3/objects/contacts?limit=1" }],
     },
   ];
-  const rss = sampleRss(w.server.child.pid!);
+}
+
+/** What one kind of request got: its answers after the warm-up (ms, sorted), status codes and failures. */
+export interface MixTally {
+  m: Mix;
+  sustained: number[];
+  burstWorst: number;
+  codes: Map<number, number>;
+  errors: number;
+  timeouts: number;
+  total: number;
+}
+
+/** Runs the kinds at once against the server, `clients` shared by their shares, for the warm-up and then `seconds`. */
+export async function runMix(url: string, mixes: Mix[], load: Profile["load"]): Promise<MixTally[]> {
+  const { clients, seconds, warmupSeconds } = load;
   // Latencies are taken from each answer, and only for requests sent after the warm-up: when 200 clients connect at
   // once to a node already busy with the first of them, the last connections wait seconds to be accepted, and their
   // first requests with them. That burst is reported on its own; the bound is for the load once it is sustained.
@@ -107,16 +122,8 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
   // each kind's clients open in groups of a few, the kinds taking turns, so that no kind waits behind all the others.
   // With one autocannon per kind, the last kinds (functions, the limited app) were still not connected after the
   // warm-up on a loaded machine, and measured as starved.
-  const tallies = mixes.map((m) => ({
-    m,
-    sustained: [] as number[],
-    burstWorst: 0,
-    codes: new Map<number, number>(),
-    errors: 0,
-    timeouts: 0,
-    total: 0,
-  }));
-  const groups: Array<{ tally: (typeof tallies)[number]; connections: number }> = [];
+  const tallies: MixTally[] = mixes.map((m) => ({ m, sustained: [], burstWorst: 0, codes: new Map(), errors: 0, timeouts: 0, total: 0 }));
+  const groups: Array<{ tally: MixTally; connections: number }> = [];
   const left = tallies.map(({ m }) => Math.max(1, Math.round(clients * m.share)));
   while (left.some((n) => n > 0)) {
     tallies.forEach((tally, i) => {
@@ -131,7 +138,7 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
         new Promise<void>((resolve, reject) => {
           const instance = autocannon(
             {
-              url: w.server.url,
+              url,
               connections,
               duration: warmupSeconds + seconds,
               timeout: 30,
@@ -155,13 +162,20 @@ async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
         }),
     ),
   );
+  for (const tally of tallies) tally.sustained.sort((a, b) => a - b);
+  return tallies;
+}
+
+async function sustainedLoad(w: LoadWorld, profile: Profile): Promise<string> {
+  const { clients, seconds, warmupSeconds } = profile.load;
+  const rss = sampleRss(w.server.child.pid!);
+  const tallies = await runMix(w.server.url, loadMixes(w), profile.load);
   const peak = rss.stop();
   const problems: string[] = [];
   const parts: string[] = [];
   let worstP99 = 0;
   let worstBurst = 0;
   for (const { m, sustained, burstWorst, codes: byCode, errors, timeouts, total } of tallies) {
-    sustained.sort((a, b) => a - b);
     const codes = [...byCode];
     const bad = codes.filter(([code]) => code >= 300 && code !== 429);
     const limited = codes.find(([code]) => code === 429)?.[1] ?? 0;
