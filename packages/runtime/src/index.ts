@@ -1,6 +1,7 @@
 export {
   createRunnerPool,
   DEFAULT_MAX_IDLE_RUNNERS,
+  DEFAULT_MAX_RUNNERS_PER_BUILD,
   DEFAULT_RUNNER_IDLE_MS,
   type RunnerPool,
   type RunnerPoolOptions,

@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import type { Socket } from "node:net";
 import { type ChildMessage, HEADER_BYTES, type InvokeMessage } from "./child-protocol";
@@ -20,6 +21,8 @@ export interface ProcessRunnerOptions {
 const WATCHDOG_INTERVAL_MS = 50;
 const LOG_LEVELS = new Set<LogLevel>(["log", "info", "warn", "error", "debug"]);
 const MB = 1024 * 1024;
+/** Scratch space for pickUpAnswer's reads; what is read is copied out, so one buffer serves every runner. */
+const PICK_UP_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const RESULT_OUTCOMES = new Set(["SUCCESS", "ERROR", "INVALID_RESPONSE", "INVALID_FUNCTION"]);
 
 export function processRunnerFactory(options: ProcessRunnerOptions): RunnerFactory {
@@ -62,6 +65,7 @@ class ProcessRunner implements Runner {
   private markReady: () => void = () => undefined;
   /** Why a runner was stopped before it said it was ready (a protocol violation). */
   private startFailure: string | undefined;
+  private readonly reader: FrameReader;
 
   constructor(
     readonly spec: RunnerSpec,
@@ -100,11 +104,11 @@ class ProcessRunner implements Runner {
     // Nobody may be waiting on `ready` yet (a warm spare); the failure is reported on first use.
     this.ready.catch(() => undefined);
 
-    const reader = new FrameReader(
+    const reader = (this.reader = new FrameReader(
       () => ({ header: HEADER_BYTES, body: this.active ? Math.max(this.active.limits.payloadBytes, this.active.limits.logBytes) : 0 }),
       (header, body) => this.onMessage(header, body),
       (reason) => this.violation(reason),
-    );
+    ));
     this.channel.on("data", (chunk: Buffer) => reader.push(chunk));
     // The child's end of the pipe closing is seen through the process's own exit.
     this.channel.on("error", () => undefined);
@@ -178,11 +182,37 @@ class ProcessRunner implements Runner {
         watchdog: setInterval(() => this.watchMemory(active), WATCHDOG_INTERVAL_MS),
       };
       this.active = active;
+      setImmediate(this.pickUpAnswer);
       this.channel.write(encodeFrame(message), (error) => {
         if (error) this.kill(active, "CRASHED", { type: "CRASHED", message: `Lost the runner's channel: ${error.message}` });
       });
     });
   }
+
+  /**
+   * Reads the runner's answer at the end of the event-loop turn that sent the call, when it is already there. The
+   * channel's own reads happen only in the poll phase of the next turn: a busy node (200 clients) spends about 200 ms
+   * per turn, so every call held its runner, and its client, for a whole extra turn, where a CRM read takes one. A
+   * cheap function has answered long before the turn's other requests are done, and this setImmediate (the check
+   * phase, right after them) finds its frame; otherwise the read fails with EAGAIN (the socket is non-blocking) and the
+   * poll phase reads it as before. Both readers feed the same FrameReader, on the one thread, so the order is kept.
+   */
+  private readonly pickUpAnswer = (): void => {
+    while (this.active && this.alive) {
+      // Looked up each time: a closed channel's descriptor number may already belong to another socket.
+      const fd = this.channel.destroyed ? undefined : (this.channel as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+      if (typeof fd !== "number" || fd < 0) return;
+      let read: number;
+      try {
+        read = readSync(fd, PICK_UP_BUFFER);
+      } catch {
+        return; // EAGAIN: not answered yet. Anything else: the channel's own handlers see it.
+      }
+      // End of stream: the exit handler reports it.
+      if (read === 0) return;
+      this.reader.push(Buffer.from(PICK_UP_BUFFER.subarray(0, read)));
+    }
+  };
 
   async close(): Promise<void> {
     if (this.active) this.kill(this.active, "CRASHED", { type: "CRASHED", message: "The runner was shut down" });

@@ -12,7 +12,7 @@ export interface RunnerPoolOptions {
   hubspotApiBaseUrl: string;
   /** Idle started runners kept ready per build once the build is known (default 1). */
   warmPerBuild?: number;
-  /** Most runners alive per build; further invocations wait (default 4). */
+  /** Most runners alive per build, busy or idle; further invocations wait (default DEFAULT_MAX_RUNNERS_PER_BUILD). */
   maxPerBuild?: number;
   /** An idle runner is stopped after this long unused (default 5 minutes), and not replaced until its build is called. */
   idleMs?: number;
@@ -58,6 +58,13 @@ export interface RunnerPoolStats {
 
 /** Default idle time: long enough for a card's burst of calls, short enough that a thousand quiet apps cost nothing. */
 export const DEFAULT_RUNNER_IDLE_MS = 5 * 60_000;
+/**
+ * Default cap on one build's runners. Each runs one call at a time, and a call holds its runner for at least one turn
+ * of the server's event loop (the answer is read on the next turn): under a mixed load of 200 clients a turn took
+ * about 200 ms, so 4 runners capped an app at about 17 calls a second however cheap its function. Only busy builds
+ * grow to this; idle runners past the node's idle cap are stopped.
+ */
+export const DEFAULT_MAX_RUNNERS_PER_BUILD = 16;
 /** Default cap on idle runners: about 16 × 45 MB of warm processes, whatever the number of apps on the node. */
 export const DEFAULT_MAX_IDLE_RUNNERS = 16;
 
@@ -90,7 +97,7 @@ function count(name: string, value: number, min: number): number {
 
 export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const warmPerBuild = count("warmPerBuild", options.warmPerBuild ?? 1, 0);
-  const maxPerBuild = count("maxPerBuild", options.maxPerBuild ?? 4, 1);
+  const maxPerBuild = count("maxPerBuild", options.maxPerBuild ?? DEFAULT_MAX_RUNNERS_PER_BUILD, 1);
   const idleMs = count("idleMs", options.idleMs ?? DEFAULT_RUNNER_IDLE_MS, 1);
   const maxIdle = count("maxIdle", options.maxIdle ?? DEFAULT_MAX_IDLE_RUNNERS, 0);
   const spares = Math.min(warmPerBuild, maxIdle);
