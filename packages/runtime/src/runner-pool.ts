@@ -1,7 +1,7 @@
 import type { InvocationResult } from "./invocation";
 import { checkAccountId, checkBundleDir, checkInvokeRequest, type InvokeRequest } from "./invoke-request";
 import { DEFAULT_LIMITS, type RunnerLimits, resolveLimits } from "./limits";
-import { processRunnerFactory } from "./process-runner";
+import { processRunners } from "./process-runner";
 import type { Runner, RunnerFactory } from "./runner";
 import { runnerEntries } from "./runner-entries";
 import { giveBuildDir, runnerIdentity } from "./runner-identity";
@@ -31,6 +31,11 @@ export interface RunnerPoolOptions {
    * Default false: only public addresses and the HubSpot API base URL (child/network-guard.ts).
    */
   allowPrivateNetwork?: boolean;
+  /**
+   * Started runners bound to no build, kept for cold calls (default DEFAULT_SPARE_RUNNERS; process runners only): a
+   * first call to an idle app takes one instead of waiting for a process to start (process-runner.ts).
+   */
+  spareRunners?: number;
   /** Another runner kind (container, microVM); default: sandboxed Node child processes. */
   createRunner?: RunnerFactory;
 }
@@ -53,6 +58,8 @@ export interface RunnerPool {
 export interface RunnerPoolStats {
   runners: number;
   idle: number;
+  /** Spares alive: started, bound to no build, not counted in `runners`. */
+  spares: number;
   builds: string[];
 }
 
@@ -60,6 +67,8 @@ export interface RunnerPoolStats {
 export const DEFAULT_RUNNER_IDLE_MS = 5 * 60_000;
 /** Default cap on idle runners: about 16 × 45 MB of warm processes, whatever the number of apps on the node. */
 export const DEFAULT_MAX_IDLE_RUNNERS = 16;
+/** Default spares: enough for cold calls that come one after another; each costs a started Node process (~30 MB). */
+export const DEFAULT_SPARE_RUNNERS = 2;
 
 interface Build {
   key: string;
@@ -109,7 +118,19 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const poolLimits = resolveLimits(DEFAULT_LIMITS, options.limits);
   const separateAccounts = options.separateAccounts ?? process.getuid?.() === 0;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
-  const createRunner = options.createRunner ?? processRunnerFactory({ entries: runnerEntries(), separateAccounts });
+  const processes = options.createRunner
+    ? undefined
+    : processRunners({
+        entries: runnerEntries(),
+        separateAccounts,
+        spares: {
+          count: count("spareRunners", options.spareRunners ?? DEFAULT_SPARE_RUNNERS, 0),
+          heapMb: poolLimits.heapMb,
+          hubspotApiBaseUrl: baseUrl.href,
+          allowPrivateNetwork,
+        },
+      });
+  const createRunner = options.createRunner ?? processes!.create;
 
   const builds = new Map<string, Build>();
   const started = new WeakSet<Runner>();
@@ -296,7 +317,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     },
 
     stats() {
-      return { runners: living.size, idle: idleRunners.size, builds: [...builds.keys()] };
+      return { runners: living.size, idle: idleRunners.size, spares: processes?.spares() ?? 0, builds: [...builds.keys()] };
     },
 
     async close() {
@@ -304,7 +325,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       const all = [...builds.values()];
       const stopping = Promise.all(all.map(stop));
       // Busy runners too, those of builds evicted earlier included: their calls end as CRASHED.
-      await Promise.all([...living].map((r) => r.close()));
+      await Promise.all([...living].map((r) => r.close()).concat(processes?.close() ?? []));
       await stopping;
       for (const build of all) for (const waiter of build.waiters.splice(0)) waiter.wake();
     },

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_MAX_IDLE_RUNNERS, DEFAULT_RUNNER_IDLE_MS } from "@sprocket/runtime";
+import { DEFAULT_MAX_IDLE_RUNNERS, DEFAULT_RUNNER_IDLE_MS, DEFAULT_SPARE_RUNNERS } from "@sprocket/runtime";
 import { trustProxySetting } from "./http/trust-proxy";
 import type { ServerConfig } from "./config";
 
@@ -107,6 +107,8 @@ export const settingsShape = {
   SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTION_RUNNER_IDLE_MS: wholeNumber(100, 24 * 60 * 60 * 1000).default(DEFAULT_RUNNER_IDLE_MS),
   SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: wholeNumber(0, 100_000).default(DEFAULT_MAX_IDLE_RUNNERS),
+  // A handful: each is a started process whatever the load, and only back-to-back cold calls need more than one.
+  SPROCKET_FUNCTION_SPARE_RUNNERS: wholeNumber(0, 32).default(DEFAULT_SPARE_RUNNERS),
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTIONS_PORT: port.optional(),
   // Webhooks, and workflow action calls (an actionUrl is reached and retried as a targetUrl is)
@@ -187,7 +189,11 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     functionLimits,
     gitPrivateHosts: s.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS,
     functionAllowPrivateNetwork: s.SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK,
-    functionRunners: { idleMs: s.SPROCKET_FUNCTION_RUNNER_IDLE_MS, maxIdle: s.SPROCKET_FUNCTION_MAX_IDLE_RUNNERS },
+    functionRunners: {
+      idleMs: s.SPROCKET_FUNCTION_RUNNER_IDLE_MS,
+      maxIdle: s.SPROCKET_FUNCTION_MAX_IDLE_RUNNERS,
+      spareRunners: s.SPROCKET_FUNCTION_SPARE_RUNNERS,
+    },
     cardFetchAllowPrivateNetwork: s.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK,
     webhooks: {
       allowPrivateNetwork: s.SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK,

@@ -34,8 +34,11 @@ export interface ServerConfig {
   gitPrivateHosts: "all" | string[];
   /** Let functions connect to loopback, private and link-local addresses (off: public hosts and this node's API only). */
   functionAllowPrivateNetwork: boolean;
-  /** Idle runners are stopped after `idleMs` unused, and at most `maxIdle` are kept across all apps of the node. */
-  functionRunners: { idleMs: number; maxIdle: number };
+  /**
+   * Idle runners are stopped after `idleMs` unused, and at most `maxIdle` are kept across all apps of the node;
+   * `spareRunners` started runners bound to no app wait for cold calls.
+   */
+  functionRunners: { idleMs: number; maxIdle: number; spareRunners: number };
   /** Let cards' `hubspot.fetch` reach http:// URLs and loopback, private and link-local addresses (off: public https only). */
   cardFetchAllowPrivateNetwork: boolean;
   webhooks: WebhooksConfig;

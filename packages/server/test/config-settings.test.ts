@@ -26,6 +26,7 @@ const BAD: Record<SettingName, string> = {
   SPROCKET_FUNCTION_ALLOW_PRIVATE_NETWORK: "on",
   SPROCKET_FUNCTION_RUNNER_IDLE_MS: "10",
   SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "-1",
+  SPROCKET_FUNCTION_SPARE_RUNNERS: "33",
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: "on",
   SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "yes",
   SPROCKET_WEBHOOK_BATCH_MS: "soon",
@@ -81,12 +82,10 @@ describe("every setting", () => {
     );
   });
 
-  it("takes the runners' idle time and idle cap as written, and defaults them to the runtime's", () => {
-    expect(loadConfig({}, { SPROCKET_FUNCTION_RUNNER_IDLE_MS: "250", SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "0" }).functionRunners).toEqual({
-      idleMs: 250,
-      maxIdle: 0,
-    });
-    expect(loadConfig({}, {}).functionRunners).toEqual({ idleMs: 300_000, maxIdle: 16 });
+  it("takes the runners' idle time, idle cap and spares as written, and defaults them to the runtime's", () => {
+    const env = { SPROCKET_FUNCTION_RUNNER_IDLE_MS: "250", SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "0", SPROCKET_FUNCTION_SPARE_RUNNERS: "0" };
+    expect(loadConfig({}, env).functionRunners).toEqual({ idleMs: 250, maxIdle: 0, spareRunners: 0 });
+    expect(loadConfig({}, {}).functionRunners).toEqual({ idleMs: 300_000, maxIdle: 16, spareRunners: 2 });
   });
 
   it("has no test hook a setting can turn on: only code passes them", () => {
