@@ -67,12 +67,12 @@ function coldRunner(spec: RunnerSpec, options: ProcessRunnerOptions): ProcessRun
 /**
  * Process runners with spares: a cold call's runner start (Node's own start, the permission model, the preload and
  * the entry script: about twice `node -e 0`) happens before the call instead of during it. A spare is started bound
- * to no build and may read one path only, a link in a folder of its own (0711, root's) that does not exist yet; a
- * spare started as root runs nothing but the runner's own scripts. Taking one for a build makes the link point at
- * the build folder (already given to the account's user by then) and sends it the build's account user, which it
- * takes for good before it loads any function code (child/entry.ts). So a bound spare can read exactly what a runner
- * started for that build could: its build folder, through the link. A replacement is started once the taken spare is
- * ready, so it does not compete with the call it serves.
+ * to no build and may read one folder only besides the runner's scripts: its own, empty, root's (0711, in a 0711
+ * folder of spares); a spare started as root runs nothing but the runner's own scripts. Taking one for a build makes
+ * a link `build` in that folder to the build folder (already given to the account's user by then) and sends it the
+ * account's user, which it takes for good before it loads any function code (child/entry.ts). So a bound spare can
+ * read exactly what a runner started for that build could: its build folder. A replacement is started once the taken spare is
+ * done with its first call (or gone), so that its start does not compete with that call.
  */
 export function processRunners(options: ProcessRunnerOptions & { spares: SpareRunnerOptions }): ProcessRunners {
   const { count } = options.spares;
@@ -113,13 +113,12 @@ export function processRunners(options: ProcessRunnerOptions & { spares: SpareRu
       if (index < 0) return coldRunner(spec, options);
       const [spare] = spares.splice(index, 1) as [ProcessRunner];
       try {
-        spare.bind(spec, options.separateAccounts ? runnerIdentity(spec.accountId) : undefined);
+        spare.bind(spec, options.separateAccounts ? runnerIdentity(spec.accountId) : undefined, refill);
       } catch {
         void spare.close();
         refill();
         return coldRunner(spec, options);
       }
-      spare.ready.then(refill, refill);
       return spare;
     },
     spares: () => spares.length,
@@ -181,6 +180,8 @@ class ProcessRunner implements Runner {
   private active: ActiveInvocation | undefined;
   private nextId = 1;
   private markReady: () => void = () => undefined;
+  /** A spare's: start its replacement once the first call is over. */
+  private afterFirstCall: (() => void) | undefined;
   /** Why a runner was stopped before it said it was ready (a protocol violation). */
   private startFailure: string | undefined;
 
@@ -249,6 +250,7 @@ class ProcessRunner implements Runner {
           this.failStart(new RuntimeError("RUNNER_START_FAILED", `Runner for ${what} failed to start: ${detail}`));
         }
         this.settleOnExit(code, signal);
+        this.firstCallOver();
         resolve();
         for (const listener of this.exitListeners) listener();
       };
@@ -276,9 +278,10 @@ class ProcessRunner implements Runner {
    * Gives the runner its build, once: a spare's link now points at the build folder, and it takes `identity` (the
    * account's user) before it says it is ready. Frames written before the child reads are kept in the pipe.
    */
-  bind(spec: RunnerSpec, identity: RunnerIdentity | undefined): void {
+  bind(spec: RunnerSpec, identity: RunnerIdentity | undefined, afterFirstCall?: () => void): void {
     if (this.bound) throw new Error("bind() on a runner that serves a build already");
     this.bound = spec;
+    this.afterFirstCall = afterFirstCall;
     if (!this.alive) return;
     if (this.launch.slot) symlinkSync(spec.bundleDir, this.launch.buildDir);
     const message: BindMessage = { type: "bind", ...(identity ? { identity } : {}) };
@@ -449,9 +452,17 @@ class ProcessRunner implements Runner {
     this.finish(active, { ...base, value });
   }
 
+  private firstCallOver(): void {
+    const callback = this.afterFirstCall;
+    this.afterFirstCall = undefined;
+    callback?.();
+  }
+
   private finish(active: ActiveInvocation, result: Pick<InvocationResult, "outcome" | "truncated" | "value" | "error">): void {
     if (this.active !== active) return;
     this.active = undefined;
+    // After the result has gone back (below), not before: a process start takes a core for a while.
+    setImmediate(() => this.firstCallOver());
     clearTimeout(active.timer);
     clearInterval(active.watchdog);
     const durationMs = performance.now() - active.started;
