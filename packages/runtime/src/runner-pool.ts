@@ -32,8 +32,9 @@ export interface RunnerPoolOptions {
    */
   allowPrivateNetwork?: boolean;
   /**
-   * Started runners bound to no build, kept for cold calls (default DEFAULT_SPARE_RUNNERS; process runners only): a
-   * first call to an idle app takes one instead of waiting for a process to start (process-runner.ts).
+   * Started runners bound to no build, kept for cold calls (process runners only): a first call to an idle app takes
+   * one instead of waiting for a process to start (process-runner.ts). Default 0 here, so that a pool made for one
+   * job starts no process it was not asked for; the server's setting defaults to DEFAULT_SPARE_RUNNERS.
    */
   spareRunners?: number;
   /** Another runner kind (container, microVM); default: sandboxed Node child processes. */
@@ -67,7 +68,7 @@ export interface RunnerPoolStats {
 export const DEFAULT_RUNNER_IDLE_MS = 5 * 60_000;
 /** Default cap on idle runners: about 16 × 45 MB of warm processes, whatever the number of apps on the node. */
 export const DEFAULT_MAX_IDLE_RUNNERS = 16;
-/** Default spares: enough for cold calls that come one after another; each costs a started Node process (~30 MB). */
+/** The server's default spares: enough for cold calls that come one after another; each is a started process (~40 MB). */
 export const DEFAULT_SPARE_RUNNERS = 2;
 
 interface Build {
@@ -124,7 +125,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
         entries: runnerEntries(),
         separateAccounts,
         spares: {
-          count: count("spareRunners", options.spareRunners ?? DEFAULT_SPARE_RUNNERS, 0),
+          count: count("spareRunners", options.spareRunners ?? 0, 0),
           heapMb: poolLimits.heapMb,
           hubspotApiBaseUrl: baseUrl.href,
           allowPrivateNetwork,
