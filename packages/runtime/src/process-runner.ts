@@ -48,7 +48,7 @@ export function processRunnerFactory(options: ProcessRunnerOptions): RunnerFacto
 }
 
 /** A runner started for its build: it reads the build folder itself, and starts as the account's user. */
-function coldRunner(spec: RunnerSpec, options: ProcessRunnerOptions): ProcessRunner {
+function coldRunner(spec: RunnerSpec, options: ProcessRunnerOptions, afterFirstCall?: () => void): ProcessRunner {
   const runner = new ProcessRunner(
     {
       readDir: spec.bundleDir,
@@ -60,7 +60,7 @@ function coldRunner(spec: RunnerSpec, options: ProcessRunnerOptions): ProcessRun
     },
     options.entries,
   );
-  runner.bind(spec, undefined);
+  runner.bind(spec, undefined, afterFirstCall);
   return runner;
 }
 
@@ -71,8 +71,8 @@ function coldRunner(spec: RunnerSpec, options: ProcessRunnerOptions): ProcessRun
  * folder of spares); a spare started as root runs nothing but the runner's own scripts. Taking one for a build makes
  * a link `build` in that folder to the build folder (already given to the account's user by then) and sends it the
  * account's user, which it takes for good before it loads any function code (child/entry.ts). So a bound spare can
- * read exactly what a runner started for that build could: its build folder. A replacement is started once the taken spare is
- * done with its first call (or gone), so that its start does not compete with that call.
+ * read exactly what a runner started for that build could: its build folder. Spares are topped up once a runner taken
+ * or started cold for a call is done with its first call (or gone), so that their start does not compete with it.
  */
 export function processRunners(options: ProcessRunnerOptions & { spares: SpareRunnerOptions }): ProcessRunners {
   const { count } = options.spares;
@@ -92,7 +92,7 @@ export function processRunners(options: ProcessRunnerOptions & { spares: SpareRu
     mkdirSync(slot, { mode: 0o711 });
     const spare = new ProcessRunner({ ...options.spares, readDir: slot, buildDir: path.join(slot, "build"), slot }, options.entries);
     spares.push(spare);
-    // A spare that dies unbound is not replaced until the next one is taken: a spare that cannot start would fail again.
+    // A spare that dies unbound is replaced after the next call only: one that cannot start would fail again, in a loop.
     spare.onExit(() => {
       const index = spares.indexOf(spare);
       if (index >= 0) spares.splice(index, 1);
@@ -110,14 +110,13 @@ export function processRunners(options: ProcessRunnerOptions & { spares: SpareRu
       const fits =
         spec.heapMb === heapMb && spec.hubspotApiBaseUrl === hubspotApiBaseUrl && spec.allowPrivateNetwork === allowPrivateNetwork;
       const index = fits ? spares.findIndex((candidate) => candidate.reusable) : -1;
-      if (index < 0) return coldRunner(spec, options);
+      if (index < 0) return coldRunner(spec, options, fits ? refill : undefined);
       const [spare] = spares.splice(index, 1) as [ProcessRunner];
       try {
         spare.bind(spec, options.separateAccounts ? runnerIdentity(spec.accountId) : undefined, refill);
       } catch {
         void spare.close();
-        refill();
-        return coldRunner(spec, options);
+        return coldRunner(spec, options, refill);
       }
       return spare;
     },
