@@ -3,16 +3,21 @@
  * Reports, against baselines measured in the same run:
  * - the node's resident memory (this process and its runner children, summed from /proc) before the calls, at its
  *   peak during them, and once the idle time has retired every runner;
- * - the most runners alive at once (the idle cap bounds them, whatever the number of apps);
+ * - the most runners alive at once, spares included (the idle cap and the spare count bound them, whatever the number
+ *   of apps);
  * - p50/p99 of a first call to an idle app (HTTP, token, runner spawn, module load, call) against `node -e 0`, and of
  *   the warm call right after it (everything but the runner start).
  * The apps share one real build (one upload, built and deployed as usual) and are provisioned in bulk with the deploy's
  * own provisioning code, so there are N apps with N runner keys and N unpacked folders without N builds.
- * Run: npx tsx --conditions=sprocket-source bench/runners/run.ts   (BENCH_APPS=100 for a quick run; BENCH_IDLE_MS)
+ * Run: npx tsx --conditions=sprocket-source bench/runners/run.ts   (BENCH_APPS=100 for a quick run; BENCH_IDLE_MS;
+ * BENCH_SPARES sets SPROCKET_FUNCTION_SPARE_RUNNERS, default the server's). Each run writes its point (x = apps) into
+ * bench/results/runners.json, keeping the other sizes' points, so that 10, 100 and 1,000 apps make one curve (not with
+ * BENCH_SPARES set: that run is a comparison).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { provisionApps, type DeployedApp } from "../../packages/server/src/apps/provision";
@@ -23,13 +28,18 @@ import { fmt } from "../support/load";
 
 const APPS = Number(process.env.BENCH_APPS ?? 1_000);
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5_000);
+const SPARES = process.env.BENCH_SPARES;
+const RESULTS = fileURLToPath(new URL("../results/runners.json", import.meta.url));
 const PROJECT = fileURLToPath(new URL("../../packages/server/test/fixtures/functions-project", import.meta.url));
 
 const percentile = (samples: number[], q: number) =>
   [...samples].sort((a, b) => a - b)[Math.min(samples.length - 1, Math.floor(samples.length * q))]!;
 
-/** Resident bytes of this process and all its descendants, from /proc (statm's resident pages). */
-function treeRss(): number {
+/**
+ * Resident bytes of this process and all its descendants, from /proc (statm's resident pages); with `only`, of the
+ * descendants whose command line matches it.
+ */
+function treeRss(only?: string): number {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -46,7 +56,9 @@ function treeRss(): number {
   while (visit.length) {
     const pid = visit.pop()!;
     try {
-      bytes += Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * 4096;
+      if (!only || fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(only)) {
+        bytes += Number(fs.readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * 4096;
+      }
     } catch {
       continue;
     }
@@ -68,6 +80,7 @@ function spawnEmptyNode(): Promise<number> {
 const server = await startBenchServer({
   SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE,
   SPROCKET_FUNCTION_RUNNER_IDLE_MS: String(IDLE_MS),
+  ...(SPARES !== undefined ? { SPROCKET_FUNCTION_SPARE_RUNNERS: SPARES } : {}),
 });
 const p = server.platform;
 const pool = p.functions.runners;
@@ -110,12 +123,17 @@ const call = async (appId: number) => {
     throw new Error(`app ${appId} answered ${res.status} ${JSON.stringify(body)}`);
 };
 
+/** Runners serving builds plus spares: every runner process the node has. */
+const runnersAlive = () => pool.stats().runners + pool.stats().spares;
+const spareCount = p.config.functionRunners.spareRunners;
+// The spares are started with the pool (at the deploy's prewarm): they are part of the node's memory from the start.
+while (pool.stats().spares < spareCount) await new Promise((resolve) => setTimeout(resolve, 50));
 const baselineRss = treeRss();
 let peakRss = baselineRss;
 let mostRunners = 0;
 const sample = () => {
   peakRss = Math.max(peakRss, treeRss());
-  mostRunners = Math.max(mostRunners, pool.stats().runners);
+  mostRunners = Math.max(mostRunners, runnersAlive());
 };
 const sampler = setInterval(sample, 100);
 /**
@@ -130,13 +148,13 @@ async function timeCalls(appIds: number[], times: number, baseline: number[] | u
       await call(appId);
       round.push(performance.now() - t0);
     }
-    mostRunners = Math.max(mostRunners, pool.stats().runners);
+    mostRunners = Math.max(mostRunners, runnersAlive());
     baseline?.push(await spawnEmptyNode());
   }
   return samples;
 }
 const idle = async () => {
-  while (pool.stats().runners > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  while (pool.stats().runners > 0 || pool.stats().spares < spareCount) await new Promise((resolve) => setTimeout(resolve, 100));
 };
 
 // 1. Every app's first call after its deploy: unpacks its folder and starts its runner.
@@ -153,19 +171,85 @@ sample();
 clearInterval(sampler);
 await idle();
 const idleRss = treeRss();
+// What is left of the runners when idle: the spares.
+const idleRunnersRss = treeRss("child-entry.cjs");
 
 const mb = (bytes: number) => `${fmt(bytes / 2 ** 20)} MB`;
 const ms = (samples: number[]) => `p50 ${fmt(percentile(samples, 0.5), 1)} ms, p99 ${fmt(percentile(samples, 0.99), 1)} ms`;
 const spawnP50 = percentile(spawnBaseline, 0.5);
+const ratio = percentile(idleFirst, 0.5) / spawnP50;
+const loadAverage = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
 process.stdout.write(
   [
-    `${fmt(APPS)} apps on one node (${os.cpus().length} cores, Node ${process.version}; idle time ${fmt(IDLE_MS)} ms, idle cap ${p.config.functionRunners.maxIdle})`,
+    `${fmt(APPS)} apps on one node (${os.cpus().length} cores, Node ${process.version}; idle time ${fmt(IDLE_MS)} ms, idle cap ${p.config.functionRunners.maxIdle}, spares ${spareCount}; load average ${loadAverage})`,
     `node -e 0 (baseline, spawned after each sampled app's calls): p50 ${fmt(spawnP50, 1)} ms`,
-    `first call to an idle app (${sampled.length} apps): ${ms(idleFirst)}; p50 / node -e 0 = ${(percentile(idleFirst, 0.5) / spawnP50).toFixed(2)}`,
+    `first call to an idle app (${sampled.length} apps): ${ms(idleFirst)}; p50 / node -e 0 = ${ratio.toFixed(2)}`,
     `first call after deploy, unpacking the app's folder too (${fmt(APPS)} apps, ${fmt(callSeconds, 1)} s): ${ms(afterDeploy)}`,
     `the same apps' second call, warm: ${ms(warm)}`,
-    `RSS (node + runners): before ${mb(baselineRss)}, peak ${mb(peakRss)}, after idle ${mb(idleRss)} (${(idleRss / baselineRss).toFixed(2)}× before); most runners alive at once ${mostRunners}`,
+    `RSS (node + runners): before ${mb(baselineRss)}, peak ${mb(peakRss)}, after idle ${mb(idleRss)} (${(idleRss / baselineRss).toFixed(2)}× before; runner processes, i.e. the spares, ${mb(idleRunnersRss)} of it); most runners alive at once ${mostRunners} (spares included)`,
   ].join("\n") + "\n",
 );
+
+// One point per size; the other sizes' points are kept from their own runs.
+interface Series {
+  id: string;
+  title: string;
+  unit: string;
+  xLabel: string;
+  points: Array<{ x: number; y: number; label?: string }>;
+  goal?: number;
+}
+const previous = fs.existsSync(RESULTS) ? (JSON.parse(fs.readFileSync(RESULTS, "utf8")) as { series: Series[] }) : { series: [] };
+const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+const when = new Date().toISOString().slice(0, 10);
+const point = (id: string, title: string, unit: string, y: number, goal?: number): Series => {
+  const points = (previous.series.find((s) => s.id === id)?.points ?? []).filter((pt) => pt.x !== APPS);
+  points.push({ x: APPS, y: round(y), label: `${when}, load ${loadAverage.split(" ")[0]}` });
+  points.sort((a, b) => a.x - b.x);
+  return { id, title, unit, xLabel: "apps", points, ...(goal !== undefined ? { goal } : {}) };
+};
+const series = [
+  point("peak-rss", "node + runners resident memory, peak during the calls", "MB", peakRss / 2 ** 20, 1536),
+  point("idle-rss", "node + runners resident memory after the idle time (spares included)", "MB", idleRss / 2 ** 20),
+  point("before-rss", "node + runners resident memory before the calls (spares included)", "MB", baselineRss / 2 ** 20),
+  point("idle-first-p50", "first call to an idle app, p50", "ms", percentile(idleFirst, 0.5)),
+  point("idle-first-p99", "first call to an idle app, p99", "ms", percentile(idleFirst, 0.99)),
+  point("node-e-0-p50", "node -e 0 (interleaved baseline), p50", "ms", spawnP50),
+  point("idle-first-ratio", "first call to an idle app / node -e 0 (p50)", "ratio", ratio, 1.5),
+  point("warm-p50", "warm call right after, p50", "ms", percentile(warm, 0.5)),
+  point("most-runners", "most runner processes alive at once (spares included)", "runners", mostRunners),
+];
+const ratioSeries = series.find((s) => s.id === "idle-first-ratio")!;
+const largest = ratioSeries.points[ratioSeries.points.length - 1]!;
+const peakSeries = series.find((s) => s.id === "peak-rss")!;
+const largestPeak = peakSeries.points[peakSeries.points.length - 1]!;
+const result = {
+  bench: "runners",
+  command: "npx tsx --conditions=sprocket-source bench/runners/run.ts   (BENCH_APPS=10, 100, and the default 1,000)",
+  measuredAt: new Date().toISOString(),
+  machine: `${os.cpus()[0]?.model ?? "unknown cpu"}, ${os.cpus().length} cores, ${fmt(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, load average ${loadAverage} (last run: ${fmt(APPS)} apps)`,
+  series,
+  ratios: [
+    {
+      id: "idle-first-ratio",
+      title: `first call to an idle app / node -e 0, p50, at ${fmt(largest.x)} apps`,
+      value: largest.y,
+      goal: 1.5,
+      met: largest.y <= 1.5,
+    },
+    {
+      id: "peak-rss-gb",
+      title: `peak RSS in GB at ${fmt(largestPeak.x)} apps`,
+      value: round(largestPeak.y / 1024, 2),
+      goal: 1.5,
+      met: largestPeak.y / 1024 < 1.5,
+    },
+  ],
+};
+// A run with another spare count is a comparison, not the node's figures: it leaves the results file alone.
+if (SPARES === undefined) {
+  fs.mkdirSync(path.dirname(RESULTS), { recursive: true });
+  fs.writeFileSync(RESULTS, JSON.stringify(result, null, 2) + "\n");
+}
 await server.stop();
 fs.rmSync(p.functions.files.root, { recursive: true, force: true });

@@ -1,5 +1,18 @@
 import type { FunctionContext, InvocationError, LogLevel } from "./invocation";
 
+/**
+ * Parent → child, first and once, as a frame's header (frames.ts) on the runner's fd 3: the runner now serves one
+ * build. Until it comes the runner loads nothing of any build and takes no invocation.
+ */
+export interface BindMessage {
+  type: "bind";
+  /**
+   * The account's runner user (runner-identity.ts) for a spare started as root, taken before any function code is
+   * loaded; absent when the runner was started under its identity already (or accounts are not separated).
+   */
+  identity?: { uid: number; gid: number };
+}
+
 /** Parent → child, as a frame's header (frames.ts) on the runner's fd 3. */
 export interface InvokeMessage {
   type: "invoke";

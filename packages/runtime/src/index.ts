@@ -3,6 +3,7 @@ export {
   DEFAULT_MAX_IDLE_RUNNERS,
   DEFAULT_MAX_RUNNERS_PER_BUILD,
   DEFAULT_RUNNER_IDLE_MS,
+  DEFAULT_SPARE_RUNNERS,
   type RunnerPool,
   type RunnerPoolOptions,
   type RunnerPoolStats,
@@ -11,7 +12,7 @@ export type { InvokeRequest } from "./invoke-request";
 export type { FunctionContext, InvocationError, InvocationResult, LogEntry, LogLevel, Outcome, PlatformSecrets } from "./invocation";
 export { DEFAULT_LIMITS, type RunnerLimits } from "./limits";
 export type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
-export { processRunnerFactory, type ProcessRunnerOptions } from "./process-runner";
+export { processRunnerFactory, processRunners, type ProcessRunnerOptions, type ProcessRunners } from "./process-runner";
 export { runnerEntries, type RunnerEntries } from "./runner-entries";
 export { RuntimeError, type RuntimeErrorCode } from "./runtime-error";
 export { invokeInProcess } from "./in-process";

@@ -1,21 +1,41 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdirSync, mkdtempSync, readSync, rmSync, symlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { performance } from "node:perf_hooks";
 import type { Socket } from "node:net";
-import { type ChildMessage, HEADER_BYTES, type InvokeMessage } from "./child-protocol";
+import { type BindMessage, type ChildMessage, HEADER_BYTES, type InvokeMessage } from "./child-protocol";
 import { encodeFrame, FrameReader } from "./frames";
 import type { InvocationError, InvocationResult, LogEntry, LogLevel, Outcome } from "./invocation";
 import type { RunnerLimits } from "./limits";
 import { readResidentMemory, resetPeakMemory } from "./process-memory";
 import type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
 import type { RunnerEntries } from "./runner-entries";
-import { runnerIdentity } from "./runner-identity";
+import { type RunnerIdentity, runnerIdentity } from "./runner-identity";
 import { RuntimeError } from "./runtime-error";
 
 export interface ProcessRunnerOptions {
   entries: RunnerEntries;
   /** Run each account's runners as its own user (runner-identity.ts; needs root); false keeps the parent's identity. */
   separateAccounts: boolean;
+}
+
+export interface SpareRunnerOptions {
+  /** How many started runners bound to no build are kept ready (0: every runner starts cold). */
+  count: number;
+  /** The pool's heap size, network base URL and policy: a spare serves only specs that match them. */
+  heapMb: number;
+  hubspotApiBaseUrl: string;
+  allowPrivateNetwork: boolean;
+}
+
+/** Process runners, with up to `spares.count` spares kept started; `close` stops the spares not taken. */
+export interface ProcessRunners {
+  create: RunnerFactory;
+  /** How many spares are alive (started or starting, bound to nothing). */
+  spares(): number;
+  close(): Promise<void>;
 }
 
 const WATCHDOG_INTERVAL_MS = 50;
@@ -26,7 +46,104 @@ const PICK_UP_BUFFER = Buffer.allocUnsafe(64 * 1024);
 const RESULT_OUTCOMES = new Set(["SUCCESS", "ERROR", "INVALID_RESPONSE", "INVALID_FUNCTION"]);
 
 export function processRunnerFactory(options: ProcessRunnerOptions): RunnerFactory {
-  return (spec) => new ProcessRunner(spec, options);
+  return (spec) => coldRunner(spec, options);
+}
+
+/** A runner started for its build: it reads the build folder itself, and starts as the account's user. */
+function coldRunner(spec: RunnerSpec, options: ProcessRunnerOptions, afterFirstCall?: () => void): ProcessRunner {
+  const runner = new ProcessRunner(
+    {
+      readDir: spec.bundleDir,
+      buildDir: spec.bundleDir,
+      heapMb: spec.heapMb,
+      hubspotApiBaseUrl: spec.hubspotApiBaseUrl,
+      allowPrivateNetwork: spec.allowPrivateNetwork,
+      ...(options.separateAccounts ? { identity: runnerIdentity(spec.accountId) } : {}),
+    },
+    options.entries,
+  );
+  runner.bind(spec, undefined, afterFirstCall);
+  return runner;
+}
+
+/**
+ * Process runners with spares: a cold call's runner start (Node's own start, the permission model, the preload and
+ * the entry script: about twice `node -e 0`) happens before the call instead of during it. A spare is started bound
+ * to no build and may read one folder only besides the runner's scripts: its own, empty, root's (0711, in a 0711
+ * folder of spares); a spare started as root runs nothing but the runner's own scripts. Taking one for a build makes
+ * a link `build` in that folder to the build folder (already given to the account's user by then) and sends it the
+ * account's user, which it takes for good before it loads any function code (child/entry.ts). So a bound spare can
+ * read exactly what a runner started for that build could: its build folder. Spares are topped up once a runner taken
+ * or started cold for a call is done with its first call (or gone), so that their start does not compete with it.
+ */
+export function processRunners(options: ProcessRunnerOptions & { spares: SpareRunnerOptions }): ProcessRunners {
+  const { count } = options.spares;
+  const spares: ProcessRunner[] = [];
+  let slots: string | undefined;
+  let closed = false;
+
+  const start = () => {
+    if (!slots) {
+      slots = mkdtempSync(path.join(os.tmpdir(), "sprocket-spares-"));
+      // Runner users must pass through it to reach their link, but not list it.
+      chmodSync(slots, 0o711);
+    }
+    // The spare's own folder exists before it starts (the permission model grants a missing path as a file, not as
+    // a folder); the link to its build is made inside it at bind.
+    const slot = path.join(slots, randomBytes(16).toString("hex"));
+    mkdirSync(slot, { mode: 0o711 });
+    const spare = new ProcessRunner({ ...options.spares, readDir: slot, buildDir: path.join(slot, "build"), slot }, options.entries);
+    spares.push(spare);
+    // A spare that dies unbound is replaced after the next call only: one that cannot start would fail again, in a loop.
+    spare.onExit(() => {
+      const index = spares.indexOf(spare);
+      if (index >= 0) spares.splice(index, 1);
+    });
+  };
+  const refill = () => {
+    while (!closed && spares.length < count) start();
+  };
+  // Started after the current turn: the pool is created for a first call, which should not wait for them.
+  if (count > 0) setImmediate(refill);
+
+  return {
+    create(spec) {
+      const { heapMb, hubspotApiBaseUrl, allowPrivateNetwork } = options.spares;
+      const fits =
+        spec.heapMb === heapMb && spec.hubspotApiBaseUrl === hubspotApiBaseUrl && spec.allowPrivateNetwork === allowPrivateNetwork;
+      const index = fits ? spares.findIndex((candidate) => candidate.reusable) : -1;
+      if (index < 0) return coldRunner(spec, options, fits ? refill : undefined);
+      const [spare] = spares.splice(index, 1) as [ProcessRunner];
+      try {
+        spare.bind(spec, options.separateAccounts ? runnerIdentity(spec.accountId) : undefined, refill);
+      } catch {
+        void spare.close();
+        return coldRunner(spec, options, refill);
+      }
+      return spare;
+    },
+    spares: () => spares.length,
+    async close() {
+      closed = true;
+      await Promise.all(spares.splice(0).map((spare) => spare.close()));
+      if (slots) rmSync(slots, { recursive: true, force: true });
+    },
+  };
+}
+
+/** How a runner process is started; the build it serves comes with bind(). */
+interface Launch {
+  /** The one folder it may read besides the runner's scripts: the build folder, or a spare's own folder. */
+  readDir: string;
+  /** The build folder as the runner reads it: the build folder itself, or the spare's link to it, made at bind. */
+  buildDir: string;
+  /** A spare's own folder, removed when it exits. */
+  slot?: string;
+  heapMb: number;
+  hubspotApiBaseUrl: string;
+  allowPrivateNetwork: boolean;
+  /** Start as this user (a runner started for its build); a spare takes it at bind. */
+  identity?: RunnerIdentity;
 }
 
 interface ActiveInvocation {
@@ -53,6 +170,7 @@ class ProcessRunner implements Runner {
   readonly ready: Promise<void>;
   private readonly child: ChildProcess;
   private readonly channel: Socket;
+  private bound: RunnerSpec | undefined;
   private started = false;
   private failStart: (error: Error) => void = () => undefined;
   private readonly exited: Promise<void>;
@@ -63,36 +181,41 @@ class ProcessRunner implements Runner {
   private active: ActiveInvocation | undefined;
   private nextId = 1;
   private markReady: () => void = () => undefined;
+  /** A spare's: start its replacement once the first call is over. */
+  private afterFirstCall: (() => void) | undefined;
   /** Why a runner was stopped before it said it was ready (a protocol violation). */
   private startFailure: string | undefined;
   private readonly reader: FrameReader;
 
   constructor(
-    readonly spec: RunnerSpec,
-    options: ProcessRunnerOptions,
+    private readonly launch: Launch,
+    entries: RunnerEntries,
   ) {
-    const { entries, separateAccounts } = options;
     this.child = spawn(
       process.execPath,
       [
         "--experimental-permission",
-        `--allow-fs-read=${spec.bundleDir}`,
+        `--allow-fs-read=${launch.readDir}`,
         `--allow-fs-read=${entries.entry}`,
         `--allow-fs-read=${entries.preload}`,
         "--disable-warning=ExperimentalWarning",
-        `--max-old-space-size=${spec.heapMb}`,
+        // A spare reads its build through a link: a module's path stays under the link (the permission model checks
+        // the path as given, and would refuse the folder's real path). The same for every runner, so that a build
+        // resolves its modules the same way whichever runner serves it.
+        "--preserve-symlinks",
+        `--max-old-space-size=${launch.heapMb}`,
         "--require",
         entries.preload,
         entries.entry,
-        spec.bundleDir,
-        spec.hubspotApiBaseUrl,
-        spec.allowPrivateNetwork ? "allow-private-network" : "public-network-only",
+        launch.buildDir,
+        launch.hubspotApiBaseUrl,
+        launch.allowPrivateNetwork ? "allow-private-network" : "public-network-only",
       ],
       // An empty environment: each invocation sets exactly its own secrets over the channel (fd 3).
       {
         stdio: ["ignore", "pipe", "pipe", "pipe"],
         env: {},
-        ...(separateAccounts ? runnerIdentity(spec.accountId) : {}),
+        ...(launch.identity ?? {}),
       },
     );
     this.channel = this.child.stdio[3] as Socket;
@@ -122,17 +245,49 @@ class ProcessRunner implements Runner {
         if (!this.alive) return;
         this.alive = false;
         this.clean = false;
+        if (launch.slot) rmSync(launch.slot, { recursive: true, force: true });
         if (!this.started) {
           const detail = this.startFailure ?? spawnError?.message ?? (this.stderrTail.trim() || `exit code ${code}, signal ${signal}`);
-          this.failStart(new RuntimeError("RUNNER_START_FAILED", `Runner for build ${spec.buildKey} failed to start: ${detail}`));
+          const what = this.bound ? `build ${this.bound.buildKey}` : "a spare";
+          this.failStart(new RuntimeError("RUNNER_START_FAILED", `Runner for ${what} failed to start: ${detail}`));
         }
         this.settleOnExit(code, signal);
+        this.firstCallOver();
         resolve();
         for (const listener of this.exitListeners) listener();
       };
       this.child.on("close", (code, signal) => onEnd(code, signal));
       this.child.on("error", (error) => onEnd(null, null, error));
     });
+  }
+
+  /** A path in the build folder as this runner reads it: through its link for a spare. */
+  private seen(file: string): string {
+    return this.launch.buildDir + file.slice(this.spec.bundleDir.length);
+  }
+
+  /** What the runner says about its files, in the build folder's own path (stacks are mapped from it). */
+  private told(text: string): string {
+    return this.launch.slot ? text.replaceAll(this.launch.buildDir, this.spec.bundleDir) : text;
+  }
+
+  get spec(): RunnerSpec {
+    if (!this.bound) throw new Error("A spare runner serves no build yet");
+    return this.bound;
+  }
+
+  /**
+   * Gives the runner its build, once: a spare's link now points at the build folder, and it takes `identity` (the
+   * account's user) before it says it is ready. Frames written before the child reads are kept in the pipe.
+   */
+  bind(spec: RunnerSpec, identity: RunnerIdentity | undefined, afterFirstCall?: () => void): void {
+    if (this.bound) throw new Error("bind() on a runner that serves a build already");
+    this.bound = spec;
+    this.afterFirstCall = afterFirstCall;
+    if (!this.alive) return;
+    if (this.launch.slot) symlinkSync(spec.bundleDir, this.launch.buildDir);
+    const message: BindMessage = { type: "bind", ...(identity ? { identity } : {}) };
+    this.channel.write(encodeFrame(message), () => undefined);
   }
 
   get reusable(): boolean {
@@ -153,7 +308,7 @@ class ProcessRunner implements Runner {
       type: "invoke",
       id: this.nextId++,
       functionName: invocation.functionName,
-      file: invocation.file,
+      file: this.seen(invocation.file),
       env: invocation.env,
       context: invocation.context,
       traceparent: invocation.traceparent,
@@ -250,7 +405,7 @@ class ProcessRunner implements Runner {
       active.truncated = true;
     }
     active.logBytesLeft -= Math.min(bytes, active.logBytesLeft);
-    active.logs.push({ level, message, ts });
+    active.logs.push({ level, message: this.told(message), ts });
   }
 
   /** Raw writes to stdout/stderr (outside console.*) count as `log`/`error` lines of the current invocation. */
@@ -303,7 +458,10 @@ class ProcessRunner implements Runner {
     if (message.truncated) active.truncated = true;
     const base = { outcome: message.outcome, truncated: active.truncated };
     if (message.outcome !== "SUCCESS") {
-      this.finish(active, { ...base, error: invocationError(message.error, message.outcome) });
+      const error = invocationError(message.error, message.outcome);
+      error.message = this.told(error.message);
+      if (error.stack !== undefined) error.stack = this.told(error.stack);
+      this.finish(active, { ...base, error });
       return;
     }
     let value: unknown;
@@ -322,9 +480,17 @@ class ProcessRunner implements Runner {
     this.finish(active, { ...base, value });
   }
 
+  private firstCallOver(): void {
+    const callback = this.afterFirstCall;
+    this.afterFirstCall = undefined;
+    callback?.();
+  }
+
   private finish(active: ActiveInvocation, result: Pick<InvocationResult, "outcome" | "truncated" | "value" | "error">): void {
     if (this.active !== active) return;
     this.active = undefined;
+    // After the result has gone back (below), not before: a process start takes a core for a while.
+    setImmediate(() => this.firstCallOver());
     clearTimeout(active.timer);
     clearInterval(active.watchdog);
     const durationMs = performance.now() - active.started;

@@ -1,7 +1,7 @@
 import type { InvocationResult } from "./invocation";
 import { checkAccountId, checkBundleDir, checkInvokeRequest, type InvokeRequest } from "./invoke-request";
 import { DEFAULT_LIMITS, type RunnerLimits, resolveLimits } from "./limits";
-import { processRunnerFactory } from "./process-runner";
+import { processRunners } from "./process-runner";
 import type { Runner, RunnerFactory } from "./runner";
 import { runnerEntries } from "./runner-entries";
 import { giveBuildDir, runnerIdentity } from "./runner-identity";
@@ -31,6 +31,12 @@ export interface RunnerPoolOptions {
    * Default false: only public addresses and the HubSpot API base URL (child/network-guard.ts).
    */
   allowPrivateNetwork?: boolean;
+  /**
+   * Started runners bound to no build, kept for cold calls (process runners only): a first call to an idle app takes
+   * one instead of waiting for a process to start (process-runner.ts). Default 0 here, so that a pool made for one
+   * job starts no process it was not asked for; the server's setting defaults to DEFAULT_SPARE_RUNNERS.
+   */
+  spareRunners?: number;
   /** Another runner kind (container, microVM); default: sandboxed Node child processes. */
   createRunner?: RunnerFactory;
 }
@@ -53,6 +59,8 @@ export interface RunnerPool {
 export interface RunnerPoolStats {
   runners: number;
   idle: number;
+  /** Spares alive: started, bound to no build, not counted in `runners`. */
+  spares: number;
   builds: string[];
 }
 
@@ -67,6 +75,8 @@ export const DEFAULT_RUNNER_IDLE_MS = 5 * 60_000;
 export const DEFAULT_MAX_RUNNERS_PER_BUILD = 16;
 /** Default cap on idle runners: about 16 × 45 MB of warm processes, whatever the number of apps on the node. */
 export const DEFAULT_MAX_IDLE_RUNNERS = 16;
+/** The server's default spares: enough for cold calls that come one after another; each is a started process (~40 MB). */
+export const DEFAULT_SPARE_RUNNERS = 2;
 
 interface Build {
   key: string;
@@ -116,7 +126,19 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
   const poolLimits = resolveLimits(DEFAULT_LIMITS, options.limits);
   const separateAccounts = options.separateAccounts ?? process.getuid?.() === 0;
   const allowPrivateNetwork = options.allowPrivateNetwork ?? false;
-  const createRunner = options.createRunner ?? processRunnerFactory({ entries: runnerEntries(), separateAccounts });
+  const processes = options.createRunner
+    ? undefined
+    : processRunners({
+        entries: runnerEntries(),
+        separateAccounts,
+        spares: {
+          count: count("spareRunners", options.spareRunners ?? 0, 0),
+          heapMb: poolLimits.heapMb,
+          hubspotApiBaseUrl: baseUrl.href,
+          allowPrivateNetwork,
+        },
+      });
+  const createRunner = options.createRunner ?? processes!.create;
 
   const builds = new Map<string, Build>();
   const started = new WeakSet<Runner>();
@@ -303,7 +325,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
     },
 
     stats() {
-      return { runners: living.size, idle: idleRunners.size, builds: [...builds.keys()] };
+      return { runners: living.size, idle: idleRunners.size, spares: processes?.spares() ?? 0, builds: [...builds.keys()] };
     },
 
     async close() {
@@ -311,7 +333,7 @@ export function createRunnerPool(options: RunnerPoolOptions): RunnerPool {
       const all = [...builds.values()];
       const stopping = Promise.all(all.map(stop));
       // Busy runners too, those of builds evicted earlier included: their calls end as CRASHED.
-      await Promise.all([...living].map((r) => r.close()));
+      await Promise.all([...living].map((r) => r.close()).concat(processes?.close() ?? []));
       await stopping;
       for (const build of all) for (const waiter of build.waiters.splice(0)) waiter.wake();
     },

@@ -20,7 +20,8 @@ let pool: RunnerPool;
 beforeAll(async () => {
   await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
   const { port } = api.address() as AddressInfo;
-  pool = createRunnerPool({ hubspotApiBaseUrl: `http://127.0.0.1:${port}`, limits: { timeoutMs: 10_000, heapMb: 64 } });
+  // With spares, as the server runs: a spare is started as root and must take the account's user before B's code runs.
+  pool = createRunnerPool({ hubspotApiBaseUrl: `http://127.0.0.1:${port}`, limits: { timeoutMs: 10_000, heapMb: 64 }, spareRunners: 2 });
 });
 afterAll(async () => {
   await pool.close();

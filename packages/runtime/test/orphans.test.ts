@@ -31,7 +31,8 @@ describe("runners never outlive their pool's process", () => {
   it("exit when the owner is SIGKILLed while they are warm", async () => {
     const { host, report } = await runHost("warm");
     expect(report.outcome).toBe("SUCCESS");
-    expect(report.runners.length).toBeGreaterThanOrEqual(2);
+    // The build's two warm runners and at least one spare.
+    expect(report.runners.length).toBeGreaterThanOrEqual(3);
     host.kill("SIGKILL");
     await expectAllGone(report.runners);
   });

@@ -1,8 +1,8 @@
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createRunnerPool, RUNNER_ID_BASE, runnerIdentity } from "../src/index";
-import { FIXTURE_ACCOUNT, fixtureRequest, functionsDir, readableTempDir } from "./fixture-builds";
+import { copyOfBuild, FIXTURE_ACCOUNT, fixtureRequest, fixtureSources, functionsDir, readableTempDir } from "./fixture-builds";
 
 const pool = createRunnerPool({ hubspotApiBaseUrl: "http://127.0.0.1:9", limits: { timeoutMs: 5_000, heapMb: 64 } });
 // Stands for the platform's data folder: world-readable on disk, so only the sandbox keeps it out.
@@ -74,6 +74,48 @@ describe("processes", () => {
   it.runIf(process.getuid?.() === 0)("runs each account as its own user when the platform runs as root", async () => {
     const result = await pool.invoke(fixtureRequest("environment.js"));
     expect(result.value).toMatchObject({ uid: RUNNER_ID_BASE + FIXTURE_ACCOUNT, gid: RUNNER_ID_BASE + FIXTURE_ACCOUNT });
+  });
+});
+
+describe("spare runners", () => {
+  // No idle runner is kept, so every call takes a spare (started before the call, bound to no build until then).
+  const spared = createRunnerPool({
+    hubspotApiBaseUrl: "http://127.0.0.1:9",
+    limits: { timeoutMs: 5_000, heapMb: 64 },
+    maxIdle: 0,
+    spareRunners: 1,
+  });
+  const otherBuild = copyOfBuild(fixtureSources);
+  afterAll(() => spared.close());
+  const spare = async (file: string, parameters: Record<string, unknown> = {}) => {
+    await vi.waitFor(() => expect(spared.stats().spares).toBe(1), { timeout: 10_000, interval: 20 });
+    return spared.invoke(fixtureRequest(file, parameters));
+  };
+
+  it("serves a cold call from a runner started before it, as the account's user with no other group when root", async () => {
+    const started = performance.now();
+    const result = await spare("identity.js");
+    const value = result.value as { uid: number; gid: number; groups: number[]; uptimeMs: number };
+    expect(value.uptimeMs).toBeGreaterThan(performance.now() - started);
+    if (process.getuid?.() === 0) {
+      const id = RUNNER_ID_BASE + FIXTURE_ACCOUNT;
+      expect(value).toMatchObject({ uid: id, gid: id });
+      expect(new Set(value.groups)).toEqual(new Set([id]));
+    }
+  });
+
+  it("reads its own build, and neither another build nor the folder of spares", async () => {
+    expect(await spare("read-file.js", { path: "data.txt" })).toMatchObject({ outcome: "SUCCESS", value: "bundled data\n" });
+    const other = await spare("read-file.js", { path: path.join(otherBuild, "data.txt") });
+    expect(other).toMatchObject({ outcome: "ERROR", error: { code: "ERR_ACCESS_DENIED" } });
+    for (const up of ["../..", "../../.."]) {
+      expect(await spare("read-file.js", { path: up })).toMatchObject({ outcome: "ERROR", error: { code: "ERR_ACCESS_DENIED" } });
+    }
+  });
+
+  it("reports stacks in the build folder's own path, not the spare's link", async () => {
+    const result = await spare("throws.js");
+    expect(result.error?.stack).toContain(path.join(functionsDir, "throws.js"));
   });
 });
 

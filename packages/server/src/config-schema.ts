@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { DEFAULT_MAX_IDLE_RUNNERS, DEFAULT_MAX_RUNNERS_PER_BUILD, DEFAULT_RUNNER_IDLE_MS } from "@sprocket/runtime";
+import { DEFAULT_MAX_IDLE_RUNNERS, DEFAULT_MAX_RUNNERS_PER_BUILD, DEFAULT_RUNNER_IDLE_MS, DEFAULT_SPARE_RUNNERS } from "@sprocket/runtime";
 import { trustProxySetting } from "./http/trust-proxy";
 import type { ServerConfig } from "./config";
 
@@ -108,6 +108,8 @@ export const settingsShape = {
   SPROCKET_FUNCTION_RUNNER_IDLE_MS: wholeNumber(100, 24 * 60 * 60 * 1000).default(DEFAULT_RUNNER_IDLE_MS),
   SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: wholeNumber(0, 100_000).default(DEFAULT_MAX_IDLE_RUNNERS),
   SPROCKET_FUNCTION_MAX_RUNNERS_PER_APP: wholeNumber(1, 1_000).default(DEFAULT_MAX_RUNNERS_PER_BUILD),
+  // A handful: each is a started process whatever the load, and only back-to-back cold calls need more than one.
+  SPROCKET_FUNCTION_SPARE_RUNNERS: wholeNumber(0, 32).default(DEFAULT_SPARE_RUNNERS),
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: onOff.default(false),
   SPROCKET_FUNCTIONS_PORT: port.optional(),
   // Webhooks, and workflow action calls (an actionUrl is reached and retried as a targetUrl is)
@@ -192,6 +194,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
       idleMs: s.SPROCKET_FUNCTION_RUNNER_IDLE_MS,
       maxIdle: s.SPROCKET_FUNCTION_MAX_IDLE_RUNNERS,
       maxPerBuild: s.SPROCKET_FUNCTION_MAX_RUNNERS_PER_APP,
+      spareRunners: s.SPROCKET_FUNCTION_SPARE_RUNNERS,
     },
     cardFetchAllowPrivateNetwork: s.SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK,
     webhooks: {

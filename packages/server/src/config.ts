@@ -36,9 +36,10 @@ export interface ServerConfig {
   functionAllowPrivateNetwork: boolean;
   /**
    * Idle runners are stopped after `idleMs` unused, and at most `maxIdle` are kept across all apps of the node; one app
-   * build runs at most `maxPerBuild` calls at once (further calls wait for one of its runners).
+   * build runs at most `maxPerBuild` calls at once (further calls wait for one of its runners); `spareRunners` started
+   * runners bound to no app wait for cold calls.
    */
-  functionRunners: { idleMs: number; maxIdle: number; maxPerBuild: number };
+  functionRunners: { idleMs: number; maxIdle: number; maxPerBuild: number; spareRunners: number };
   /** Let cards' `hubspot.fetch` reach http:// URLs and loopback, private and link-local addresses (off: public https only). */
   cardFetchAllowPrivateNetwork: boolean;
   webhooks: WebhooksConfig;

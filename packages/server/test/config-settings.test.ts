@@ -27,6 +27,7 @@ const BAD: Record<SettingName, string> = {
   SPROCKET_FUNCTION_RUNNER_IDLE_MS: "10",
   SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "-1",
   SPROCKET_FUNCTION_MAX_RUNNERS_PER_APP: "0",
+  SPROCKET_FUNCTION_SPARE_RUNNERS: "33",
   SPROCKET_CARD_FETCH_ALLOW_PRIVATE_NETWORK: "on",
   SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "yes",
   SPROCKET_WEBHOOK_BATCH_MS: "soon",
@@ -82,14 +83,15 @@ describe("every setting", () => {
     );
   });
 
-  it("takes the runners' idle time, idle cap and cap per app as written, and defaults them to the runtime's", () => {
+  it("takes the runners' idle time, idle cap, cap per app and spares as written, and defaults them to the runtime's", () => {
     const env = {
       SPROCKET_FUNCTION_RUNNER_IDLE_MS: "250",
       SPROCKET_FUNCTION_MAX_IDLE_RUNNERS: "0",
       SPROCKET_FUNCTION_MAX_RUNNERS_PER_APP: "2",
+      SPROCKET_FUNCTION_SPARE_RUNNERS: "0",
     };
-    expect(loadConfig({}, env).functionRunners).toEqual({ idleMs: 250, maxIdle: 0, maxPerBuild: 2 });
-    expect(loadConfig({}, {}).functionRunners).toEqual({ idleMs: 300_000, maxIdle: 16, maxPerBuild: 16 });
+    expect(loadConfig({}, env).functionRunners).toEqual({ idleMs: 250, maxIdle: 0, maxPerBuild: 2, spareRunners: 0 });
+    expect(loadConfig({}, {}).functionRunners).toEqual({ idleMs: 300_000, maxIdle: 16, maxPerBuild: 16, spareRunners: 2 });
     expect(() => loadConfig({}, { SPROCKET_FUNCTION_MAX_RUNNERS_PER_APP: "0" })).toThrow(/SPROCKET_FUNCTION_MAX_RUNNERS_PER_APP/);
   });
 

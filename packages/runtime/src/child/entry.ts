@@ -8,7 +8,7 @@ import net from "node:net";
 import path from "node:path";
 import { format } from "node:util";
 import { callMain, describeError, serialiseResult } from "../call-main";
-import { type ChildMessage, ERROR_TEXT_BYTES, type InvokeMessage } from "../child-protocol";
+import { type BindMessage, type ChildMessage, ERROR_TEXT_BYTES, type InvokeMessage } from "../child-protocol";
 import { encodeFrame, FrameReader } from "../frames";
 import type { InvocationError, LogLevel } from "../invocation";
 
@@ -188,14 +188,42 @@ async function invoke(message: InvokeMessage): Promise<void> {
   });
 }
 
+let bound = false;
+
+/**
+ * The parent names what this runner serves. A spare started as root (so that it can serve any account) takes the
+ * account's user here, for good (setuid as root sets the real, effective and saved ids), before any function code
+ * is loaded; if the ids are not exactly the account's afterwards, it exits rather than run code as anyone else.
+ */
+function bind(message: BindMessage): void {
+  if (bound) return leave();
+  bound = true;
+  const identity = message.identity;
+  if (identity) {
+    try {
+      process.setgroups!([]);
+      process.setgid!(identity.gid);
+      process.setuid!(identity.uid);
+    } catch {
+      process.exit(1);
+    }
+    const ids = [process.getuid!(), process.geteuid!()];
+    const groups = [process.getgid!(), process.getegid!(), ...process.getgroups!()];
+    if (ids.some((id) => id !== identity.uid) || groups.some((id) => id !== identity.gid)) process.exit(1);
+  }
+  send({ type: "ready" });
+}
+
 // The parent is trusted: its frames need no caps.
 const fromParent = new FrameReader(
   () => ({ header: Infinity, body: Infinity }),
   (message) => {
-    if ((message as InvokeMessage).type === "invoke") void invoke(message as InvokeMessage);
+    const type = (message as { type?: unknown }).type;
+    if (type === "bind") bind(message as BindMessage);
+    else if (type === "invoke" && bound) void invoke(message as InvokeMessage);
+    else leave();
   },
   leave,
 );
 channel.on("data", (chunk: Buffer) => fromParent.push(chunk));
 setEnv({});
-send({ type: "ready" });

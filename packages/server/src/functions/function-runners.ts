@@ -43,7 +43,7 @@ export class FunctionRunners implements RunnerPool {
   }
 
   stats(): RunnerPoolStats {
-    return this.pool?.stats() ?? { runners: 0, idle: 0, builds: [] };
+    return this.pool?.stats() ?? { runners: 0, idle: 0, spares: 0, builds: [] };
   }
 
   async close(): Promise<void> {
