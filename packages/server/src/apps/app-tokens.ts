@@ -65,6 +65,12 @@ const MAX_CACHED = 10_000;
  */
 export class AppTokens {
   private readonly cache = new Map<string, CachedToken>();
+  /**
+   * Reads under way, per token: when a cached answer expires, every call that arrives before the read is back waits
+   * for that one read instead of starting its own (20 concurrent connections started up to 20 reads, and 20
+   * last-used updates, once a second per token).
+   */
+  private readonly loading = new Map<string, Promise<CachedToken>>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -77,6 +83,7 @@ export class AppTokens {
    */
   invalidate(): void {
     this.cache.clear();
+    this.loading.clear();
   }
 
   /** The token's app, at once from the cache, else after one indexed read. */
@@ -85,7 +92,14 @@ export class AppTokens {
     const entry = this.cache.get(token);
     if (entry && now - entry.cachedAt <= CACHE_MS && now >= entry.cachedAt) return this.principalOf(entry, now);
     if (!APP_TOKEN_PATTERN.test(token) && !OAUTH_ACCESS_TOKEN_PATTERN.test(token)) return undefined;
-    return this.load(token, now).then((loaded) => this.principalOf(loaded, now));
+    let pending = this.loading.get(token);
+    if (!pending) {
+      pending = this.load(token, now).finally(() => {
+        if (this.loading.get(token) === pending) this.loading.delete(token);
+      });
+      this.loading.set(token, pending);
+    }
+    return pending.then((loaded) => this.principalOf(loaded, now));
   }
 
   private async load(token: string, now: number): Promise<CachedToken> {
