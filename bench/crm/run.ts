@@ -1,6 +1,8 @@
 // CRM API: get-by-id through the whole stack against a bare Fastify route serving the same stored JSON, search
 // latency over 100,000 contacts on SQLite and PostgreSQL, and batch create per record against single creates.
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import Fastify from "fastify";
 import SQLite from "better-sqlite3";
 import pg from "pg";
@@ -44,7 +46,22 @@ async function call(url: string, token: string, method = "GET", body?: unknown):
   return { status: res.status, json: text ? JSON.parse(text) : undefined };
 }
 
+/** What bench/results/crm.json holds, filled in as the parts run. */
+const series: Array<{
+  id: string;
+  title: string;
+  unit: string;
+  xLabel: string;
+  points: Array<{ x: number; y: number; label?: string }>;
+  goal?: number;
+  baseline?: number;
+}> = [];
+const ratios: Array<{ id: string; title: string; value: number; goal?: number; met: boolean }> = [];
+const loadBefore = os.loadavg();
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]> {
   const out: number[] = [];
@@ -91,6 +108,33 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
     process.stdout.write(
       `  server thread CPU per request: ours ${fmt(cpu.ours, 1)} µs, baseline ${fmt(cpu.baseline, 1)} µs (medians), ratio ${cpu.ratio.toFixed(2)} (median of paired rounds)\n`,
     );
+  if (cpu) {
+    series.push({
+      id: "get-cpu",
+      title: "GET /crm/v3/objects/contacts/{id}: server-thread CPU per request (median round)",
+      unit: "µs",
+      xLabel: "contacts read",
+      points: [
+        { x: 1, y: round(cpu.ours), label: "Sprocket" },
+        { x: 1, y: round(cpu.baseline), label: "bare Fastify route" },
+      ],
+      baseline: round(cpu.baseline),
+    });
+    ratios.push({
+      id: "get-cpu-ratio",
+      title: "get-by-id: bare route's CPU per request over ours (median of paired rounds)",
+      value: round(cpu.ratio, 3),
+      goal: 0.6,
+      met: cpu.ratio >= 0.6,
+    });
+  }
+  ratios.push({
+    id: "get-throughput-ratio",
+    title: "get-by-id: our throughput over the bare route's (median of paired rounds)",
+    value: round(ratio, 3),
+    met: ratio >= 0.6,
+    goal: 0.6,
+  });
 
   // --- 3. batch create of 100 vs 100 single creates, per record ---------------------------------------------------
   let n = 0;
@@ -112,6 +156,16 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
   );
   const perRecordBatch = median(batch) / 100;
   const perRecordSingle = median(single);
+  series.push({
+    id: "create-per-record",
+    title: "Create: time per record, batch of 100 against single creates",
+    unit: "ms",
+    xLabel: "records per call",
+    points: [
+      { x: 1, y: round(perRecordSingle, 3) },
+      { x: 100, y: round(perRecordBatch, 3) },
+    ],
+  });
   process.stdout.write(
     `batch create (100 records): ${fmt(perRecordBatch, 3)} ms per record, single create ${fmt(perRecordSingle, 3)} ms per record, ratio ${(perRecordSingle / perRecordBatch).toFixed(2)} (times faster per record)\n`,
   );
@@ -188,6 +242,37 @@ try {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
   await admin.end().catch(() => undefined);
 }
+series.push({
+  id: "search-median",
+  title: "Search (two filters, a sort, 100 results): median latency per engine",
+  unit: "ms",
+  xLabel: "contacts",
+  points: [
+    { x: searchContacts, y: round(sqliteMs, 2), label: "sqlite" },
+    ...(pgMs !== undefined ? [{ x: searchContacts, y: round(pgMs, 2), label: "postgres" }] : []),
+  ],
+  goal: 20,
+});
+const cpuModel = os.cpus()[0]?.model ?? "unknown CPU";
+fs.mkdirSync(new URL("../results/", import.meta.url), { recursive: true });
+fs.writeFileSync(
+  new URL("../results/crm.json", import.meta.url),
+  `${JSON.stringify(
+    {
+      bench: "crm",
+      command: `${process.env.BENCH_CONTACTS ? `BENCH_CONTACTS=${process.env.BENCH_CONTACTS} ` : ""}${process.env.BENCH_ROUNDS ? `BENCH_ROUNDS=${process.env.BENCH_ROUNDS} ` : ""}npx tsx --conditions=sprocket-source bench/crm/run.ts`,
+      measuredAt: new Date().toISOString(),
+      machine: `${cpuModel}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, Node ${process.version}, load average ${loadBefore.map((l) => l.toFixed(1)).join(" ")} at the start, ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} at the end${process.env.BENCH_MACHINE_NOTE ? `, ${process.env.BENCH_MACHINE_NOTE}` : ""}`,
+      series,
+      ratios,
+    },
+    null,
+    2,
+  )}\n`,
+);
 process.stdout.write(
   `search median vs 20 ms target: sqlite ratio ${(sqliteMs / 20).toFixed(2)}${pgMs !== undefined ? `, postgres ratio ${(pgMs / 20).toFixed(2)}` : ""}\n`,
 );

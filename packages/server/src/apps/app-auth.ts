@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from "fastify";
 import type { Platform } from "../platform";
 import { DomainError, unauthenticated } from "../errors/domain-error";
 import { bearerToken, sessionIdOf, userAuthenticators } from "../http/authenticate";
@@ -42,30 +42,39 @@ const ALL_SCOPES: ReadonlySet<string> = new (class extends Set<string> {
  * Token, then scope, then rate limit: one straight line for every CRM call. With the token and the account's limits
  * cached and the counts in memory it runs without a promise (it is on every CRM call's budget).
  */
-export function authenticateApp(p: Platform, request: FastifyRequest, reply: FastifyReply): MaybePromise<void> {
+export function authenticateApp(
+  p: Platform,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: FastifyContextConfig,
+): MaybePromise<void> {
   const token = bearerToken(request);
   if (!token && sessionIdOf(request)) {
     // The console reads and edits CRM records through this same API, as the signed-in user (appId 0): no app's
     // limits, but the user's own (F12), so a session cookie is no way around rate limiting.
-    return after(userAuthenticators.session(p, request, reply), () => {
+    return after(userAuthenticators.session(p, request, reply, config), () => {
       request.app = { appId: 0, accountId: request.session!.accountId, tokenId: 0, scopes: ALL_SCOPES };
-      const { rateLimit = "standard" } = request.routeOptions.config;
+      const { rateLimit = "standard" } = config;
       if (rateLimit !== "none") return p.limits.consumeUser(rateLimit, request.session!.userId, p.clock.now());
     });
   }
   if (!token) throw unauthenticated();
-  return after(p.apps.tokens.resolve(token), (app) => admit(p, request, reply, app));
+  return after(p.apps.tokens.resolve(token), (app) => admit(p, request, reply, config, app));
 }
 
-function admit(p: Platform, request: FastifyRequest, reply: FastifyReply, app: AppPrincipal | undefined): MaybePromise<void> {
+function admit(
+  p: Platform,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  config: FastifyContextConfig,
+  app: AppPrincipal | undefined,
+): MaybePromise<void> {
   if (!app) throw unauthenticated();
   request.app = app;
-  const { scopes, rateLimit = "standard" } = request.routeOptions.config;
+  const { scopes, rateLimit = "standard" } = config;
   if (scopes && scopes.length > 0 && !scopes.some((s) => app.scopes.has(s))) throw missingScopes(scopes);
   if (rateLimit === "none") return;
   return after(p.apps.limitPlans.of(app.accountId), (plan) =>
-    after(p.limits.consume(rateLimit, app.appId, app.accountId, plan, p.clock.now()), (headers) => {
-      reply.headers(headers);
-    }),
+    p.limits.consume(rateLimit, app.appId, app.accountId, plan, p.clock.now(), reply),
   );
 }

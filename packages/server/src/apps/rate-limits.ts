@@ -11,6 +11,11 @@ export interface AccountLimits {
 
 export type LimitPolicy = "TEN_SECONDLY_ROLLING" | "DAILY" | "SECONDLY";
 
+/** Where the rate-limit headers go: a Fastify reply. */
+export interface HeaderSink {
+  header(name: string, value: string): unknown;
+}
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** An account's limits as the gate uses them: the windows and the headers that never change, worked out once. */
@@ -50,29 +55,32 @@ export function limitPlan(l: AccountLimits): LimitPlan {
  */
 export class ApiLimits {
   private readonly counters: LocalWindowCounters | RedisWindowCounters;
-  /** The UTC date, worked out once a day rather than on every call. */
-  private today = { from: 0, to: 0, date: "" };
+  /** The UTC date, worked out once a day rather than on every call, and each account's key for it. */
+  private today = { from: 0, to: 0, date: "", keys: new Map<number, string>() };
 
   constructor(redis?: Redis, prefix = "sprocket") {
     this.counters = redis ? new RedisWindowCounters(redis, prefix) : new LocalWindowCounters();
   }
 
-  /** Counts one call; returns the headers to send, or throws the 429 that HubSpot's SDK knows how to handle. */
+  /**
+   * Counts one call and writes its headers to `out`, or throws the 429 that HubSpot's SDK knows how to handle. The
+   * headers go straight to the reply, one call each, with the fixed values worked out once per plan: an object of
+   * seven headers copied into the reply key by key cost about a microsecond more per CRM call.
+   */
   consume(
     kind: "standard" | "search",
     appId: number,
     accountId: number,
     plan: LimitPlan,
     now: number,
-  ): MaybePromise<Record<string, string>> {
+    out: HeaderSink,
+  ): MaybePromise<void> {
     const fixed = plan.fixedHeaders;
     if (kind === "search") {
       return after(this.counters.hit(plan.search, accountId, now), (search) => {
         this.check(plan.search, search, "SECONDLY", appId, accountId);
-        return {
-          "x-hubspot-ratelimit-secondly": fixed.search,
-          "x-hubspot-ratelimit-secondly-remaining": String(plan.search.points - search.count),
-        };
+        out.header("x-hubspot-ratelimit-secondly", fixed.search);
+        out.header("x-hubspot-ratelimit-secondly-remaining", String(plan.search.points - search.count));
       });
     }
     const dayKey = this.dayKey(accountId, now);
@@ -81,7 +89,7 @@ export class ApiLimits {
     if (this.counters instanceof LocalWindowCounters) {
       const interval = this.counters.hit(plan.interval, appId, now);
       this.check(plan.interval, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return this.standardHeaders(plan, appId, accountId, interval, this.counters.hit(plan.daily, dayKey, now), now);
+      return this.standardHeaders(plan, appId, accountId, interval, this.counters.hit(plan.daily, dayKey, now), now, out);
     }
     const links = [
       [plan.interval, appId],
@@ -89,24 +97,31 @@ export class ApiLimits {
     ] as const;
     return this.counters.hitChain(links).then(([interval, day]) => {
       this.check(plan.interval, interval!, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return this.standardHeaders(plan, appId, accountId, interval!, day!, now);
+      return this.standardHeaders(plan, appId, accountId, interval!, day!, now, out);
     });
   }
 
   /** Checks the day's count and writes HubSpot's seven rate-limit headers for a call its 10-second window admitted. */
-  private standardHeaders(plan: LimitPlan, appId: number, accountId: number, interval: WindowCount, day: WindowCount, now: number) {
+  private standardHeaders(
+    plan: LimitPlan,
+    appId: number,
+    accountId: number,
+    interval: WindowCount,
+    day: WindowCount,
+    now: number,
+    out: HeaderSink,
+  ): void {
     this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
     const fixed = plan.fixedHeaders;
     const remaining = plan.interval.points - interval.count;
-    return {
-      "x-hubspot-ratelimit-daily": fixed.daily,
-      "x-hubspot-ratelimit-daily-remaining": String(plan.daily.points - day.count),
-      "x-hubspot-ratelimit-interval-milliseconds": "10000",
-      "x-hubspot-ratelimit-max": fixed.max,
-      "x-hubspot-ratelimit-remaining": String(remaining),
-      "x-hubspot-ratelimit-secondly": fixed.secondly,
-      "x-hubspot-ratelimit-secondly-remaining": remaining < plan.secondly ? String(remaining) : fixed.secondly,
-    };
+    const remainingText = String(remaining);
+    out.header("x-hubspot-ratelimit-daily", fixed.daily);
+    out.header("x-hubspot-ratelimit-daily-remaining", String(plan.daily.points - day.count));
+    out.header("x-hubspot-ratelimit-interval-milliseconds", "10000");
+    out.header("x-hubspot-ratelimit-max", fixed.max);
+    out.header("x-hubspot-ratelimit-remaining", remainingText);
+    out.header("x-hubspot-ratelimit-secondly", fixed.secondly);
+    out.header("x-hubspot-ratelimit-secondly-remaining", remaining < plan.secondly ? remainingText : fixed.secondly);
   }
 
   /** Counts one CRM call made with a console session; throws HubSpot's 429 over the user's limit. */
@@ -162,9 +177,15 @@ export class ApiLimits {
   private dayKey(accountId: number, now: number): string {
     if (now < this.today.from || now >= this.today.to) {
       const from = now - (now % DAY_MS);
-      this.today = { from, to: from + DAY_MS, date: new Date(from).toISOString().slice(0, 10) };
+      this.today = { from, to: from + DAY_MS, date: new Date(from).toISOString().slice(0, 10), keys: new Map() };
     }
-    return `${accountId}:${this.today.date}`;
+    // A key built anew on every call is a new string to allocate and hash for the window's map.
+    let key = this.today.keys.get(accountId);
+    if (key === undefined) {
+      key = `${accountId}:${this.today.date}`;
+      this.today.keys.set(accountId, key);
+    }
+    return key;
   }
 
   private check(spec: WindowSpec, w: WindowCount, policy: LimitPolicy, appId: number, accountId: number, retryMs = w.msBeforeNext): void {

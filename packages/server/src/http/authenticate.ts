@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyContextConfig, FastifyReply, FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import type { Platform } from "../platform";
 import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/access-keys";
@@ -56,7 +56,11 @@ declare module "fastify" {
   }
 }
 
-export type Authenticator = (p: Platform, request: FastifyRequest, reply: FastifyReply) => MaybePromise<void>;
+/**
+ * `config` is the route's own config, as the gate captured it when the route was added: `request.routeOptions` builds
+ * a new object of twelve fields on every read, and the app gate reads the config on every CRM call.
+ */
+export type Authenticator = (p: Platform, request: FastifyRequest, reply: FastifyReply, config: FastifyContextConfig) => MaybePromise<void>;
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -93,7 +97,8 @@ const session: Authenticator = async (p, request) => {
 };
 
 /** The CLI's bearer token when there is an Authorization header, else the console's session cookie. */
-const user: Authenticator = async (p, request, reply) => (bearerToken(request) ? developer(p, request, reply) : session(p, request, reply));
+const user: Authenticator = async (p, request, reply, config) =>
+  bearerToken(request) ? developer(p, request, reply, config) : session(p, request, reply, config);
 
 /** One authenticator per kind; the platform's map is built at the root (create-platform.ts), the private-apps domain giving "app". */
 export type Authenticators = Record<Exclude<AuthKind, "none">, Authenticator>;

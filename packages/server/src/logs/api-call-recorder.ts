@@ -6,7 +6,19 @@ import { redactBody, redactHeaders, redactQuery, redactText } from "./redact";
 /** Failed responses' bodies, caught on their way out (onSend) for the onResponse hook to store. */
 const failureBodies = new WeakMap<FastifyRequest, unknown>();
 
-const isRecorded = (request: FastifyRequest) => request.routeOptions.config.auth === "app" && (request.app?.appId ?? 0) > 0;
+/**
+ * A call made with an app's token. `request.app` is set only by the "app" routes' gate (apps/app-auth.ts), with appId
+ * 0 for the console's own session calls, so it says both what the route is and who called; `request.routeOptions`
+ * would build a twelve-field object on every response to say the first.
+ */
+const isRecorded = (request: FastifyRequest) => (request.app?.appId ?? 0) > 0;
+
+/** The last User-Agent and its redacted form: a client sends the same one on every call, and redacting runs three patterns. */
+let lastAgent = { raw: "", redacted: "" };
+function redactedAgent(raw: string): string {
+  if (raw !== lastAgent.raw) lastAgent = { raw, redacted: redactText(raw) };
+  return lastAgent.redacted;
+}
 
 /**
  * Records every call a private app makes with its token, after the response is sent. A `traceparent` header (a
@@ -42,7 +54,7 @@ function record(p: Platform, request: FastifyRequest, reply: FastifyReply): void
     query: q < 0 ? "" : redactQuery(request.url.slice(q + 1)),
     status: reply.statusCode,
     duration_ms: durationMs,
-    user_agent: request.headers["user-agent"] ? redactText(request.headers["user-agent"]) : null,
+    user_agent: request.headers["user-agent"] ? redactedAgent(request.headers["user-agent"]) : null,
     address: request.ip,
     trace_id: parent?.traceId ?? newTraceId(),
     span_id: newSpanId(),

@@ -1,0 +1,116 @@
+// Where a CRM get's server-thread time goes: node:inspector's CPU profiler (100 µs sampling) around one load round
+// against the real server, then one against the bare Fastify route, in the same process. Prints each function's
+// self time per request (its samples' time over the requests served), the largest first. Not part of bench/run.mjs:
+// a tool for finding cost, not a figure.
+import { Session } from "node:inspector/promises";
+import { randomBytes } from "node:crypto";
+import Fastify from "fastify";
+import SQLite from "better-sqlite3";
+import path from "node:path";
+import { buildApp, createAccount, type Platform } from "@sprocket/server";
+import type { AppPrincipal } from "../../packages/server/src/apps/app-tokens";
+import { startBenchServer } from "../support/bench-server";
+import { load } from "../support/load";
+import { provisionApps } from "../../packages/server/src/apps/provision";
+import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 4);
+const top = Number(process.env.PROFILE_TOP ?? 40);
+// PROFILE=auth: the gated server against its ungated twin (as bench/auth, API-call log off), instead of the bare route.
+const gate = process.env.PROFILE === "auth";
+
+const server = await startBenchServer({}, gate ? { recordApiCalls: false } : {});
+const p = server.platform;
+const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
+await p.store.db
+  .updateTable("accounts")
+  .set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000 })
+  .where("id", "=", accountId)
+  .execute();
+const app = {
+  uid: "bench",
+  name: "bench",
+  description: "",
+  scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
+  cards: [],
+  functions: [],
+};
+const { appIds } = await p.store.db
+  .transaction()
+  .execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
+const token = (await revealAppToken(p, appIds.bench!))!;
+const headers = { authorization: `Bearer ${token}` };
+const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
+  method: "POST",
+  headers: { ...headers, "content-type": "application/json" },
+  body: JSON.stringify({ properties: { email: "bench@example.com", firstname: "Bench", lastname: "Mark" } }),
+});
+const id = ((await created.json()) as { id: string }).id;
+
+const file = new SQLite(path.join(p.config.dataDir, "sprocket.db"), { readonly: true });
+const stmt = file.prepare("select properties from crm_objects where id = ?");
+const bare = Fastify({ logger: false });
+bare.get<{ Params: { id: string } }>("/doc/:id", async (req, reply) =>
+  reply.type("application/json").send((stmt.get(Number(req.params.id)) as { properties: string }).properties),
+);
+await bare.listen({ port: 0, host: "127.0.0.1" });
+let bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/doc/${id}`;
+const twin = gate
+  ? await buildApp({
+      ...p,
+      authenticators: {
+        ...p.authenticators,
+        app: (_p, request) => {
+          request.app = { appId: appIds.bench!, accountId, tokenId: 0, scopes: new Set(app.scopes) } satisfies AppPrincipal;
+        },
+      },
+    } satisfies Platform)
+  : undefined;
+if (twin) {
+  await twin.listen({ port: 0, host: "127.0.0.1" });
+  bareUrl = `http://127.0.0.1:${(twin.server.address() as { port: number }).port}/crm/v3/objects/contacts/${id}`;
+}
+const oursUrl = `${server.url}/crm/v3/objects/contacts/${id}`;
+
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+const session = new Session();
+session.connect();
+await session.post("Profiler.enable");
+await session.post("Profiler.setSamplingInterval", { interval: 100 });
+
+async function profile(label: string, url: string, h: Record<string, string> = {}) {
+  await load(url, { seconds: 2, headers: h });
+  await session.post("Profiler.start");
+  const r = await load(url, { seconds, headers: h });
+  const { profile } = await session.post("Profiler.stop");
+  const requests = r.requestsPerSec * seconds;
+  const nodes = new Map<number, Node>((profile.nodes as Node[]).map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  const samples = profile.samples!;
+  const deltas = profile.timeDeltas!;
+  for (let i = 0; i < samples.length; i++) {
+    const { functionName, url: file, lineNumber } = nodes.get(samples[i]!)!.callFrame;
+    const key = `${functionName || "(anonymous)"} ${file.replace(/^.*\/(node_modules|packages)\//, "$1/")}:${lineNumber + 1}`;
+    self.set(key, (self.get(key) ?? 0) + (deltas[i + 1] ?? 0));
+  }
+  const rows = [...self].sort((a, b) => b[1] - a[1]);
+  const total = rows.reduce((s, [, t]) => s + t, 0);
+  const idle = self.get("(idle) :0") ?? 0;
+  process.stdout.write(
+    `\n${label}: ${Math.round(requests)} requests, ${((total - idle) / requests).toFixed(1)} µs busy per request (profiler's count), ${r.errors + r.non2xx} errors\n`,
+  );
+  for (const [key, t] of rows.slice(0, top)) process.stdout.write(`${(t / requests).toFixed(2).padStart(7)} µs  ${key}\n`);
+  if (process.env.PROFILE_OUT)
+    (await import("node:fs")).writeFileSync(`${process.env.PROFILE_OUT}-${label}.cpuprofile`, JSON.stringify(profile));
+}
+
+await profile(gate ? "ungated" : "bare", bareUrl, gate ? headers : {});
+await profile("ours", oursUrl, headers);
+session.disconnect();
+file.close();
+await bare.close();
+await twin?.close();
+await server.stop();
