@@ -51,7 +51,8 @@ describe("bench/report.ts", () => {
     expect(section).toContain("| 1,000,000 | 18.8 (seeded in bulk) | 27.3 |");
     expect(section).toContain("| goal | 20 | 20 |");
     expect(section).toContain("| PostgreSQL / SQLite at 1M | 1.45 | 1.5 | met |");
-    expect(section).toContain("| 1M / 10k (SQLite) | 7.5 | – | **not met** |");
+    expect(section).toContain("| 1M / 10k (SQLite) | 7.5 | 5 | **not met** |");
+    expect(section).toContain("| RSS at 1M / baseline | 4.84 | – | – |"); // no goal: nothing to meet
     expect(section).toContain("](performance/search-ms-by-contacts.svg)");
     expect(section).toContain("`npx tsx --conditions=sprocket-source bench/search/run.ts`");
 

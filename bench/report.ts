@@ -182,7 +182,18 @@ export function chartSpec(result: BenchResult, chart: Chart): vl.TopLevelSpec {
   };
   // The colours of goal and baseline lines are given as they are (scale null), not mapped through the series' scale.
   const stroke = { field: "stroke", type: "nominal" as const, scale: null };
-  const y = { field: "y", type: "quantitative" as const, title: unit };
+  // Cost spanning decades too (validation of 1 against 100 components) is read on a log axis as well: on log-log, the
+  // slope is how it grows (1 is linear), where a linear y over a log x makes linear growth look explosive.
+  const ys = [...points.map((p) => p.y), ...lines.map((l) => l.y)];
+  const yLog = Math.min(...ys) > 0 && Math.max(...ys) / Math.min(...ys) >= 100;
+  const y = {
+    field: "y",
+    type: "quantitative" as const,
+    title: unit,
+    scale: yLog ? { type: "log" as const } : {},
+    // A log axis otherwise draws a grid line at every 2, 3, … 9 of each decade.
+    axis: yLog ? { tickCount: 4, format: "~s" } : {},
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     width: WIDTH,
@@ -304,7 +315,7 @@ export function renderSection(results: BenchResult[], chartsHref: string): strin
       out.push("| ratio | value | goal | met |", "| --- | ---: | ---: | --- |");
       for (const q of r.ratios)
         out.push(
-          `| ${cell(q.title)} | ${formatNumber(q.value)} | ${q.goal === undefined ? "–" : formatNumber(q.goal)} | ${q.met ? "met" : "**not met**"} |`,
+          `| ${cell(q.title)} | ${formatNumber(q.value)} | ${q.goal === undefined ? "–" : formatNumber(q.goal)} | ${q.goal === undefined ? "–" : q.met ? "met" : "**not met**"} |`,
         );
       out.push("");
     }

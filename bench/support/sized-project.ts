@@ -1,0 +1,43 @@
+// The seed-example project grown to a size: `n` cards (each its own module) and `n` functions in one app, so builds
+// and validation can be measured against the number of components, the rest of the project unchanged.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PROJECTS_DIR } from "../../fixtures/paths";
+
+const SEED = path.join(PROJECTS_DIR, "seed-example");
+
+/** Writes the project into a new temporary folder and returns it; the caller removes it. */
+export function writeSizedProject(n: number): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `sprocket-bench-project-${n}-`));
+  fs.cpSync(SEED, dir, { recursive: true });
+  const app = path.join(dir, "src", "app");
+  const read = (file: string) => fs.readFileSync(path.join(app, file), "utf8");
+  const card = JSON.parse(read("extensions/example-card.json")) as { data: Record<string, unknown> };
+  const module = read("extensions/Example.jsx");
+  const fn = read("app.functions/example-function.js");
+  const appJson = JSON.parse(read("app.json")) as { extensions: { crm: { cards: { file: string }[] } } };
+  const serverless = JSON.parse(read("app.functions/serverless.json")) as { appFunctions: Record<string, unknown> };
+
+  const cards: { file: string }[] = [];
+  const functions: Record<string, unknown> = {};
+  for (let i = 1; i <= n; i++) {
+    // Each card and function a file of its own, as a real project has: the build bundles every card module.
+    fs.writeFileSync(path.join(app, "extensions", `Example${i}.jsx`), module);
+    fs.writeFileSync(
+      path.join(app, "extensions", `example-card-${i}.json`),
+      JSON.stringify({
+        ...card,
+        data: { ...card.data, title: `Example card ${i}`, uid: `example-card-${i}`, module: { file: `Example${i}.jsx` } },
+      }),
+    );
+    cards.push({ file: `extensions/example-card-${i}.json` });
+    fs.writeFileSync(path.join(app, "app.functions", `example-function-${i}.js`), fn);
+    functions[i === 1 ? "myFunc" : `myFunc${i}`] = { file: `example-function-${i}.js`, secrets: [] };
+  }
+  for (const file of ["extensions/example-card.json", "extensions/Example.jsx", "app.functions/example-function.js"])
+    fs.rmSync(path.join(app, file));
+  fs.writeFileSync(path.join(app, "app.json"), JSON.stringify({ ...appJson, extensions: { crm: { cards } } }, null, 2));
+  fs.writeFileSync(path.join(app, "app.functions", "serverless.json"), JSON.stringify({ ...serverless, appFunctions: functions }, null, 2));
+  return dir;
+}
