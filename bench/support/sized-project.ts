@@ -22,8 +22,9 @@ export function writeSizedProject(n: number): string {
   const cards: { file: string }[] = [];
   const functions: Record<string, unknown> = {};
   for (let i = 1; i <= n; i++) {
-    // Each card and function a file of its own, as a real project has: the build bundles every card module.
-    fs.writeFileSync(path.join(app, "extensions", `Example${i}.jsx`), module);
+    // Each card and function a file of its own with its own content, as in a real project: nothing the build caches
+    // by content can stand in for the work of bundling it.
+    fs.writeFileSync(path.join(app, "extensions", `Example${i}.jsx`), `${module}\n// card ${i}\n`);
     fs.writeFileSync(
       path.join(app, "extensions", `example-card-${i}.json`),
       JSON.stringify({
@@ -32,7 +33,7 @@ export function writeSizedProject(n: number): string {
       }),
     );
     cards.push({ file: `extensions/example-card-${i}.json` });
-    fs.writeFileSync(path.join(app, "app.functions", `example-function-${i}.js`), fn);
+    fs.writeFileSync(path.join(app, "app.functions", `example-function-${i}.js`), `${fn}\n// function ${i}\n`);
     functions[i === 1 ? "myFunc" : `myFunc${i}`] = { file: `example-function-${i}.js`, secrets: [] };
   }
   for (const file of ["extensions/example-card.json", "extensions/Example.jsx", "app.functions/example-function.js"])
