@@ -105,15 +105,15 @@ const slug = (s: string) =>
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "") || "x";
 
-/** What the series' titles share ("search, SQLite" and "search, PostgreSQL" → "search"), if a whole word or more. */
+/** What the series' titles share up to a comma or colon ("search, SQLite" and "search, PostgreSQL" → "search"). */
 function commonTitle(series: Series[]): string | undefined {
   const titles = series.map((s) => s.title);
   let n = 0;
   while (titles.every((t) => n < t.length && t[n] === titles[0]![n])) n++;
   const shared = titles[0]!.slice(0, n);
-  const cut = titles.every((t) => t.length === n || /\W/.test(t[n]!)) ? shared : shared.replace(/\w+$/, "");
-  const title = cut.replace(/[\s,:;(—–-]+$/, "");
-  return title || undefined;
+  // Only a whole clause names the chart: "navigation → " shared by two different measures would not.
+  const end = Math.max(shared.lastIndexOf(","), shared.lastIndexOf(":"));
+  return end > 0 ? shared.slice(0, end).trim() : undefined;
 }
 
 /** Numbers as a reader wants them: 12,346 / 12.3 / 0.345, with no locale data involved (ICU differs between builds). */

@@ -1,5 +1,6 @@
 // The seed-example project grown to a size: `n` cards (each its own module) and `n` functions in one app, so builds
-// and validation can be measured against the number of components, the rest of the project unchanged.
+// and validation can be measured against the number of components, the rest of the project unchanged (n = 1 is the
+// seed itself).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -19,9 +20,11 @@ export function writeSizedProject(n: number): string {
   const appJson = JSON.parse(read("app.json")) as { extensions: { crm: { cards: { file: string }[] } } };
   const serverless = JSON.parse(read("app.functions/serverless.json")) as { appFunctions: Record<string, unknown> };
 
-  const cards: { file: string }[] = [];
-  const functions: Record<string, unknown> = {};
-  for (let i = 1; i <= n; i++) {
+  // The seed's own card and function stay as they are (same uid, same files), so a project grown from the seed on
+  // one server only adds components: a deploy that would remove one waits for confirmation.
+  const cards: { file: string }[] = [{ file: "extensions/example-card.json" }];
+  const functions: Record<string, unknown> = { ...serverless.appFunctions };
+  for (let i = 2; i <= n; i++) {
     // Each card and function a file of its own with its own content, as in a real project: nothing the build caches
     // by content can stand in for the work of bundling it.
     fs.writeFileSync(path.join(app, "extensions", `Example${i}.jsx`), `${module}\n// card ${i}\n`);
@@ -34,10 +37,8 @@ export function writeSizedProject(n: number): string {
     );
     cards.push({ file: `extensions/example-card-${i}.json` });
     fs.writeFileSync(path.join(app, "app.functions", `example-function-${i}.js`), `${fn}\n// function ${i}\n`);
-    functions[i === 1 ? "myFunc" : `myFunc${i}`] = { file: `example-function-${i}.js`, secrets: [] };
+    functions[`myFunc${i}`] = { file: `example-function-${i}.js`, secrets: [] };
   }
-  for (const file of ["extensions/example-card.json", "extensions/Example.jsx", "app.functions/example-function.js"])
-    fs.rmSync(path.join(app, file));
   fs.writeFileSync(path.join(app, "app.json"), JSON.stringify({ ...appJson, extensions: { crm: { cards } } }, null, 2));
   fs.writeFileSync(path.join(app, "app.functions", "serverless.json"), JSON.stringify({ ...serverless, appFunctions: functions }, null, 2));
   return dir;
