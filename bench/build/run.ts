@@ -94,7 +94,7 @@ for (const n of SIZES) {
       // The server creates the cache folder itself, readable by the builds' own uids; mkdtemp's 0700 folder is not.
       const coldRoot = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-cold-"));
       fs.chmodSync(coldRoot, 0o755);
-      [coldMs] = await pipeline(project, path.join(coldRoot, "deps"), 1);
+      coldMs = (await pipeline(project, path.join(coldRoot, "deps"), 1))[0]!;
       fs.rmSync(coldRoot, { recursive: true, force: true });
     }
   } finally {
