@@ -54,7 +54,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: ["packages/{project-format,builder,runtime,console}/test/**/*.test.ts"],
+          // bench/report.test.ts: the report generator, which needs no server.
+          include: ["packages/{project-format,builder,runtime,console}/test/**/*.test.ts", "bench/**/*.test.ts"],
         },
       },
       {

@@ -20,4 +20,9 @@ for (const name of benches) {
   });
   if (res.status !== 0) failed++;
 }
+// The charts and the generated part of docs/performance.md, from whatever bench/results/*.json now holds (a bench that
+// failed keeps its last result file).
+process.stdout.write("\n== bench/report.ts\n");
+const report = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "report.ts")], { stdio: "inherit" });
+if (report.status !== 0) failed++;
 process.exit(failed ? 1 : 0);
