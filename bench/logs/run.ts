@@ -437,7 +437,7 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
       }
       say(`  first page, ${label}: median ${fmt(median(samples), 1)} ms (${results} rows; goal < 200 ms)`);
       point(
-        `page-${engine}-${label.split(" ")[0]}`,
+        `page-${engine}-${label.split(" ")[0]!.replace(/[^A-Za-z0-9._-]+/g, "-")}`,
         `Logs tab first page, ${label}, ${engine}`,
         "ms",
         { x: events, y: Number(median(samples).toFixed(1)) },
