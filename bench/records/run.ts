@@ -314,109 +314,122 @@ const browser = await chromium.launch({
   executablePath: "/usr/bin/chromium",
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
 });
+/**
+ * Writes bench/results/records.json after every size, so a long run that is stopped keeps what it measured; runs of
+ * one engine or size at a time add to the file (its earlier points of other engines and sizes are kept).
+ */
+function writeResults(results: Measured[]): Array<{ title: string; value: number; met: boolean }> {
+  const file = path.resolve(import.meta.dirname, "../results/records.json");
+  const earlier: Measured[] = fs.existsSync(file) ? ((JSON.parse(fs.readFileSync(file, "utf8")) as { raw?: Measured[] }).raw ?? []) : [];
+  const all = [...earlier.filter((e) => !results.some((m) => m.engine === e.engine && m.size === e.size)), ...results].sort(
+    (a, b) => a.engine.localeCompare(b.engine) || a.size - b.size,
+  );
+
+  // Ratios: against the smallest size of the same engine (growth), the floor and the goals.
+  const series: unknown[] = [];
+  const ratios: unknown[] = [];
+  for (const engine of [...new Set(all.map((m) => m.engine))]) {
+    const rows = all.filter((x) => x.engine === engine);
+    const smallest = rows[0]!;
+    const largest = rows[rows.length - 1]!;
+    const s = (id: string, title: string, unit: string, y: (m: Measured) => number, extra: object = {}) =>
+      series.push({
+        id: `${engine}-${id}`,
+        title: `${title} (${engine})`,
+        unit,
+        xLabel: "contacts",
+        points: rows.map((m) => ({ x: m.size, y: +y(m).toFixed(3) })),
+        ...extra,
+      });
+    s(
+      "search-selective-median",
+      "Search, two filters + sort, selective (lastname EQ, lifecyclestage IN), median",
+      "ms",
+      (m) => m.search.selective.median,
+      { goal: 20 },
+    );
+    s(
+      "search-unselective-median",
+      "Search, two filters + sort, unselective (lifecyclestage EQ, hubspotscore GTE), median",
+      "ms",
+      (m) => m.search.unselective.median,
+      { goal: 20 },
+    );
+    s("search-unselective-p95", "Search, unselective, p95", "ms", (m) => m.search.unselective.p95);
+    s("get-by-id", "GET by id, median (floor)", "ms", (m) => m.getById);
+    s("paging-first", "List page of 100, first page", "ms", (m) => m.paging.first);
+    s("paging-last", "List page of 100, last page (by cursor)", "ms", (m) => m.paging.last);
+    s("console-contacts", "Console contacts page, cold visit to rows shown", "ms", (m) => m.consoleMs);
+    s("console-static", "Static page of the same server, cold visit", "ms", (m) => m.staticMs);
+    s("seed-rate", "Seed rate, batch create over HTTP (100 per call)", "contacts/s", (m) => m.seedPerSecond);
+    for (const v of ["selective", "unselective"] as const) {
+      ratios.push({
+        id: `${engine}-search-${v}-vs-goal`,
+        title: `Search ${v} median at ${largest.size} / 20 ms goal (${engine})`,
+        value: +(largest.search[v].median / 20).toFixed(3),
+        goal: 1,
+        met: largest.search[v].median < 20,
+      });
+      ratios.push({
+        id: `${engine}-search-${v}-growth`,
+        title: `Search ${v} median at ${largest.size} / at ${smallest.size} (${engine})`,
+        value: +(largest.search[v].median / smallest.search[v].median).toFixed(3),
+        met: true,
+      });
+      ratios.push({
+        id: `${engine}-search-${v}-vs-get`,
+        title: `Search ${v} median / GET by id median at ${largest.size} (${engine})`,
+        value: +(largest.search[v].median / largest.getById).toFixed(3),
+        met: true,
+      });
+    }
+    ratios.push({
+      id: `${engine}-paging-flat`,
+      title: `Last page / first page by cursor at ${largest.size} (${engine})`,
+      value: +(largest.paging.last / largest.paging.first).toFixed(3),
+      goal: 1.2,
+      met: largest.paging.last / largest.paging.first <= 1.2,
+    });
+    ratios.push({
+      id: `${engine}-console-growth`,
+      title: `Console contacts page at ${largest.size} / at ${smallest.size} (${engine})`,
+      value: +(largest.consoleMs / smallest.consoleMs).toFixed(3),
+      met: true,
+    });
+    ratios.push({
+      id: `${engine}-console-vs-static`,
+      title: `Console contacts page / static page at ${largest.size} (${engine})`,
+      value: +(largest.consoleMs / largest.staticMs).toFixed(3),
+      goal: 2,
+      met: largest.consoleMs / largest.staticMs <= 2,
+    });
+  }
+  const out = {
+    bench: "records",
+    command: `BENCH_SIZES=${SIZES.join(",")} BENCH_ENGINE=${process.env.BENCH_ENGINE ?? "both"} npx tsx --conditions=sprocket-source bench/records/run.ts`,
+    measuredAt: new Date().toISOString(),
+    machine: machine(),
+    series,
+    ratios,
+    raw: all,
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  say(`wrote ${path.relative(process.cwd(), file)}; load average ${loadAvg()}`);
+  return ratios as Array<{ title: string; value: number; met: boolean }>;
+}
+
 const results: Measured[] = [];
 try {
   for (const engine of ENGINES) {
     for (const size of [...SIZES].sort((a, b) => a - b)) {
       say(`${engine}, ${f(size, 0)} contacts (load average ${loadAvg()}):`);
       results.push(await measure(browser, engine, size));
+      writeResults(results);
     }
   }
 } finally {
   await browser.close();
 }
 
-// Runs of one engine or size at a time add to the file: its earlier points of other engines and sizes are kept.
-const file = path.resolve(import.meta.dirname, "../results/records.json");
-const earlier: Measured[] = fs.existsSync(file) ? ((JSON.parse(fs.readFileSync(file, "utf8")) as { raw?: Measured[] }).raw ?? []) : [];
-const all = [...earlier.filter((e) => !results.some((m) => m.engine === e.engine && m.size === e.size)), ...results].sort(
-  (a, b) => a.engine.localeCompare(b.engine) || a.size - b.size,
-);
-
-// Ratios: against the smallest size of the same engine (growth), the floor and the goals.
-const series: unknown[] = [];
-const ratios: unknown[] = [];
-for (const engine of [...new Set(all.map((m) => m.engine))]) {
-  const rows = all.filter((x) => x.engine === engine);
-  const smallest = rows[0]!;
-  const largest = rows[rows.length - 1]!;
-  const s = (id: string, title: string, unit: string, y: (m: Measured) => number, extra: object = {}) =>
-    series.push({
-      id: `${engine}-${id}`,
-      title: `${title} (${engine})`,
-      unit,
-      xLabel: "contacts",
-      points: rows.map((m) => ({ x: m.size, y: +y(m).toFixed(3) })),
-      ...extra,
-    });
-  s(
-    "search-selective-median",
-    "Search, two filters + sort, selective (lastname EQ, lifecyclestage IN), median",
-    "ms",
-    (m) => m.search.selective.median,
-    { goal: 20 },
-  );
-  s(
-    "search-unselective-median",
-    "Search, two filters + sort, unselective (lifecyclestage EQ, hubspotscore GTE), median",
-    "ms",
-    (m) => m.search.unselective.median,
-    { goal: 20 },
-  );
-  s("search-unselective-p95", "Search, unselective, p95", "ms", (m) => m.search.unselective.p95);
-  s("get-by-id", "GET by id, median (floor)", "ms", (m) => m.getById);
-  s("paging-first", "List page of 100, first page", "ms", (m) => m.paging.first);
-  s("paging-last", "List page of 100, last page (by cursor)", "ms", (m) => m.paging.last);
-  s("console-contacts", "Console contacts page, cold visit to rows shown", "ms", (m) => m.consoleMs);
-  s("console-static", "Static page of the same server, cold visit", "ms", (m) => m.staticMs);
-  s("seed-rate", "Seed rate, batch create over HTTP (100 per call)", "contacts/s", (m) => m.seedPerSecond);
-  for (const v of ["selective", "unselective"] as const) {
-    ratios.push({
-      id: `${engine}-search-${v}-vs-goal`,
-      title: `Search ${v} median at ${largest.size} / 20 ms goal (${engine})`,
-      value: +(largest.search[v].median / 20).toFixed(3),
-      goal: 1,
-      met: largest.search[v].median < 20,
-    });
-    ratios.push({
-      id: `${engine}-search-${v}-growth`,
-      title: `Search ${v} median at ${largest.size} / at ${smallest.size} (${engine})`,
-      value: +(largest.search[v].median / smallest.search[v].median).toFixed(3),
-      met: true,
-    });
-    ratios.push({
-      id: `${engine}-search-${v}-vs-get`,
-      title: `Search ${v} median / GET by id median at ${largest.size} (${engine})`,
-      value: +(largest.search[v].median / largest.getById).toFixed(3),
-      met: true,
-    });
-  }
-  ratios.push({
-    id: `${engine}-paging-flat`,
-    title: `Last page / first page by cursor at ${largest.size} (${engine})`,
-    value: +(largest.paging.last / largest.paging.first).toFixed(3),
-    goal: 1.2,
-    met: largest.paging.last / largest.paging.first <= 1.2,
-  });
-  ratios.push({
-    id: `${engine}-console-vs-static`,
-    title: `Console contacts page / static page at ${largest.size} (${engine})`,
-    value: +(largest.consoleMs / largest.staticMs).toFixed(3),
-    goal: 2,
-    met: largest.consoleMs / largest.staticMs <= 2,
-  });
-}
-const out = {
-  bench: "records",
-  command: `BENCH_SIZES=${SIZES.join(",")} BENCH_ENGINE=${process.env.BENCH_ENGINE ?? "both"} npx tsx --conditions=sprocket-source bench/records/run.ts`,
-  measuredAt: new Date().toISOString(),
-  machine: machine(),
-  series,
-  ratios,
-  raw: all,
-};
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
-say(`wrote ${path.relative(process.cwd(), file)}; load average ${loadAvg()}`);
-for (const r of ratios as Array<{ title: string; value: number; met: boolean }>)
-  say(`  ${r.title}: ${r.value}${r.met ? "" : " (not met)"}`);
+for (const r of writeResults(results)) say(`  ${r.title}: ${r.value}${r.met ? "" : " (not met)"}`);
