@@ -142,3 +142,84 @@ describe("search through the official SDK", () => {
     }
   });
 });
+
+// Enough records that every filter below matches more than the 2,000 the planner sizes a filter by, so the search
+// walks createdate's index and probes the filters per record; a rare lastname starts from its own set instead.
+describe("search over a few thousand records", () => {
+  const N = 2200;
+  let bulkToken: string;
+  const people: Array<{ id: number; score: number; stage: string; lastname: string }> = [];
+  const stages = ["subscriber", "lead", "opportunity", "customer"];
+
+  beforeAll(async () => {
+    const { accountId } = await createAccount(server.platform, {
+      name: "CRM search bulk",
+      admin: { email: `bulk-${Date.now()}@example.com` },
+    });
+    await liftLimits(server, accountId);
+    ({ token: bulkToken } = await crmClient(server, accountId));
+    for (let b = 0; b < N / 100; b++) {
+      const inputs = Array.from({ length: 100 }, (_, i) => {
+        const n = b * 100 + i;
+        return {
+          properties: { email: `p${n}@bulk.io`, lastname: `n${n % 50}`, hubspotscore: String(n % 100), lifecyclestage: stages[n % 4]! },
+        };
+      });
+      const res = await rawCall(server, bulkToken, "POST", "/crm/v3/objects/contacts/batch/create", { inputs });
+      for (const r of res.body!.results as Array<{ id: string; properties: Record<string, string> }>)
+        people.push({
+          id: Number(r.id),
+          score: Number(r.properties.hubspotscore),
+          stage: r.properties.lifecyclestage!,
+          lastname: r.properties.lastname!,
+        });
+    }
+  });
+
+  const search = async (body: Record<string, unknown>) => {
+    const res = await rawCall(server, bulkToken, "POST", "/crm/v3/objects/contacts/search", {
+      properties: ["hubspotscore"],
+      limit: 100,
+      ...body,
+    });
+    expect(res.status).toBe(200);
+    return { total: res.body!.total as number, ids: (res.body!.results as Array<{ id: string }>).map((r) => Number(r.id)) };
+  };
+
+  it("walks the sort's index for two broad filters, and falls back at the end of the matches", async () => {
+    // createdate is the batch's time: ties are broken by id, ascending.
+    const matches = people.filter((p) => p.score >= 5);
+    const byCreated = [...matches].sort((a, b) => b.id - a.id).map((p) => p.id);
+    const filterGroups = [
+      {
+        filters: [
+          { propertyName: "hubspotscore", operator: "GTE", value: "5" },
+          { propertyName: "lastname", operator: "HAS_PROPERTY" },
+        ],
+      },
+    ];
+    const first = await search({ filterGroups, sorts: [{ propertyName: "hs_object_id", direction: "DESCENDING" }] });
+    expect(first).toEqual({ total: matches.length, ids: byCreated.slice(0, 100) });
+    const tail = await search({ filterGroups, sorts: [{ propertyName: "hs_object_id", direction: "DESCENDING" }], after: "2050" });
+    expect(tail).toEqual({ total: matches.length, ids: byCreated.slice(2050) });
+  });
+
+  it("starts from a rare value's set and probes the other filter, sorted by a property", async () => {
+    const matches = people
+      .filter((p) => p.lastname === "n7" && (p.stage === "lead" || p.stage === "customer"))
+      .sort((a, b) => b.score - a.score || a.id - b.id);
+    const res = await search({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: "lastname", operator: "EQ", value: "n7" },
+            { propertyName: "lifecyclestage", operator: "IN", values: ["lead", "customer"] },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: "hubspotscore", direction: "DESCENDING" }],
+      limit: 10,
+    });
+    expect(res).toEqual({ total: matches.length, ids: matches.slice(0, 10).map((p) => p.id) });
+  });
+});

@@ -253,9 +253,12 @@ export async function checkUnique(
  */
 async function lockUniqueValues(db: Db, accountId: number, t: ObjectType, name: string, values: string[]): Promise<void> {
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-  for (const v of [...values].sort()) {
-    await sql`select pg_advisory_xact_lock(hashtextextended(${`crm-unique:${accountId}:${t.id}:${name}:${v}`}, 0))`.execute(db);
-  }
+  // One statement for the whole batch (a round trip per value was a third of a 100-record batch create): the locks
+  // are taken in the array's order, which `with ordinality` keeps.
+  const keys = [...values].sort().map((v) => `crm-unique:${accountId}:${t.id}:${name}:${v}`);
+  await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) with ordinality as u(k, n) order by n`.execute(
+    db,
+  );
 }
 
 const CHUNK = 500;
@@ -273,6 +276,7 @@ async function writeIndexAndHistory(
   changes: ReadonlyArray<{ id: number; values: Record<string, string | null> }>,
   now: number,
   source: WriteSource,
+  fresh = false,
 ): Promise<void> {
   const cleared: Array<{ id: number; name: string }> = [];
   const index: Database["crm_property_values"][] = [];
@@ -293,9 +297,10 @@ async function writeIndexAndHistory(
       });
     }
   }
-  // One delete per record keeps the statement count at O(records), not O(values).
+  // One delete per record keeps the statement count at O(records), not O(values); records just inserted have no
+  // index rows to clear (those deletes were 100 of a batch create's 105 statements).
   const byId = new Map<number, string[]>();
-  for (const c of cleared) byId.set(c.id, [...(byId.get(c.id) ?? []), c.name]);
+  if (!fresh) for (const c of cleared) byId.set(c.id, [...(byId.get(c.id) ?? []), c.name]);
   for (const [id, names] of byId)
     await db.deleteFrom("crm_property_values").where("object_id", "=", id).where("name", "in", names).execute();
   for (const part of chunks(index)) await db.insertInto("crm_property_values").values(part).execute();
@@ -356,7 +361,7 @@ export async function insertObjects(
     );
     for (const part of chunks(index)) await db.insertInto("crm_property_values").values(part).execute();
   } else {
-    await writeIndexAndHistory(db, accountId, t, defs, changes, now, source);
+    await writeIndexAndHistory(db, accountId, t, defs, changes, now, source, true);
   }
   return out;
 }

@@ -16,6 +16,7 @@ import {
   type StoredObject,
   type WriteSource,
 } from "./object-store";
+import { noteCrmWrites } from "./table-stats";
 import { associate, requireLive, targetTypeOf, type AssociationSpec } from "./associations";
 import { standardError, type StandardError } from "./batch-response";
 import { eventBase, propertyChanges } from "./crm-events";
@@ -109,6 +110,7 @@ export async function createRecords(
     for (const [i, a] of accepted.entries()) await createAssociations(p, trx, accountId, t, objects[i]!.id, a.input.associations ?? []);
     return objects;
   });
+  noteCrmWrites(p, created.length);
   const base = eventBase(accountId, t.id, now, source);
   p.crm.events.emit(
     created.flatMap((o, i) => [

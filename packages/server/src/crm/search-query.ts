@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from "kysely";
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from "kysely";
 import { z } from "zod";
 import type { Database } from "../store/schema";
 import { invalid } from "../errors/domain-error";
@@ -132,7 +132,8 @@ function needValues(f: Filter): Array<string | number | boolean> {
  * crm_objects column. The id sets of one group are intersected in a single subquery: planners then build each set
  * from its index once, instead of probing one set per row of another.
  */
-type Condition = { ids: RawBuilder<unknown>; negate: boolean } | { where: RawBuilder<unknown> };
+type Condition =
+  { ids: RawBuilder<unknown>; negate: boolean; probe?: (id: RawBuilder<unknown>) => RawBuilder<unknown> } | { where: RawBuilder<unknown> };
 
 function groupCondition(ctx: Ctx, filters: Filter[]): RawBuilder<unknown> {
   const conds = filters.map((f) => condition(ctx, f));
@@ -177,9 +178,11 @@ function condition(ctx: Ctx, f: Filter): Condition {
     }
   }
   const col = sql.ref(numeric ? "v.value_num" : "v.value_text");
+  // `probe` is the same filter asked of one record: a primary-key lookup on (object_id, name).
   const within = (cond: RawBuilder<unknown>, negate = false): Condition => ({
     ids: sql`select v.object_id from crm_property_values v where v.account_id = ${accountId} and v.object_type_id = ${t.id} and v.name = ${f.propertyName} and ${cond}`,
     negate,
+    probe: (id) => sql`exists (select 1 from crm_property_values v where v.object_id = ${id} and v.name = ${f.propertyName} and ${cond})`,
   });
   switch (op) {
     case "HAS_PROPERTY":
@@ -261,21 +264,25 @@ function queryCondition(ctx: Ctx, query: string): RawBuilder<unknown>[] {
   });
 }
 
-function orderBy(ctx: Ctx, sorts: SearchRequest["sorts"]): RawBuilder<unknown> {
+/** The ORDER BY, and whether it is on a crm_objects column (an index of crm_objects gives that order). */
+function orderBy(ctx: Ctx, sorts: SearchRequest["sorts"]): { order: RawBuilder<unknown>; byColumn: boolean } {
   if (sorts.length > 1) throw bad("Only one sort is allowed.", "TOO_MANY_SORTS");
   const s = sorts[0];
-  if (!s) return sql`o.id asc`;
+  if (!s) return { order: sql`o.id asc`, byColumn: true };
   const { propertyName, direction } = typeof s === "string" ? parseSortString(s) : s;
   const dir = sql.raw(direction === "DESCENDING" ? "desc" : "asc");
   const column = columnOf(ctx.t, propertyName);
-  if (column) return sql`${sql.ref(column)} ${dir}, o.id asc`;
+  if (column) return { order: sql`${sql.ref(column)} ${dir}, o.id asc`, byColumn: true };
   const def = ctx.defs.get(propertyName);
   if (!def)
     throw bad(`Unable to sort on property ${propertyName}: it does not exist on ${ctx.t.name}.`, "PROPERTY_DOESNT_EXIST", {
       propertyName: [propertyName],
     });
   const col = sql.ref(isNumericType(def) ? "s.value_num" : "s.value_text");
-  return sql`(select ${col} from crm_property_values s where s.object_id = o.id and s.name = ${propertyName}) ${dir} nulls last, o.id asc`;
+  return {
+    order: sql`(select ${col} from crm_property_values s where s.object_id = o.id and s.name = ${propertyName}) ${dir} nulls last, o.id asc`,
+    byColumn: false,
+  };
 }
 
 /** The SDK types sorts as strings: "createdate" or "-createdate" (descending). */
@@ -318,7 +325,27 @@ export function parseSearch(body: unknown): SearchRequest {
   return req;
 }
 
-/** Runs a search: groups ORed, filters ANDed, over live records only; total plus one page at an offset. */
+/**
+ * `total` counts matches up to HubSpot's reachable window (10,000) and no further: an exact count is a pass over
+ * every match (a million-contact account's unfiltered list counted a million index entries per page, 150 ms on
+ * SQLite), while no page past the window can be asked for. Clients see 10,000 for "10,000 or more".
+ */
+const COUNT_CAP = SEARCH_LIMITS.results;
+
+/**
+ * A walk in sort order reads at most this many records per record of the page (and at least WALK_MIN): a match rate
+ * under 1 in 20 is better served from the start set, to which a short walk falls back.
+ */
+const WALK_FACTOR = 20;
+const WALK_MIN = 5000;
+
+/** Up to this many index entries are read to size a filter's matches when choosing where a search starts. */
+const SIZE_PROBE = 2000;
+
+type Row = Parameters<typeof decodeRow>[0];
+const SELECT = sql`select o.id, o.object_type_id, o.archived, o.created_at, o.updated_at, o.archived_at, o.properties`;
+
+/** Runs a search: groups ORed, filters ANDed, over live records only; total (capped) plus one page at an offset. */
 export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchRequest): Promise<SearchResult> {
   const afterRaw = req.after === undefined || req.after === null || req.after === "" ? "0" : String(req.after);
   if (!/^\d{1,9}$/.test(afterRaw))
@@ -330,19 +357,115 @@ export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchReque
       "RESULT_LIMIT_EXCEEDED",
     );
   }
-  const groups = req.filterGroups.filter((g) => g.filters.length > 0).map((g) => groupCondition(ctx, g.filters));
-  const parts: RawBuilder<unknown>[] = [sql`o.account_id = ${ctx.accountId}`, sql`o.object_type_id = ${ctx.t.id}`, sql`o.archived = 0`];
+  const live = [sql`o.account_id = ${ctx.accountId}`, sql`o.object_type_id = ${ctx.t.id}`, sql`o.archived = 0`];
+  const { order, byColumn } = orderBy(ctx, req.sorts);
+  const filled = req.filterGroups.filter((g) => g.filters.length > 0);
+  const conds = filled.length === 1 ? filled[0]!.filters.map((f) => condition(ctx, f)) : undefined;
+  const text = req.query !== undefined && req.query.trim() !== "";
+  const simple = !text && filled.length <= 1 && (conds ?? []).every((c) => "where" in c || (!c.negate && c.probe !== undefined));
+  const plan = simple
+    ? await planSimple(db, conds ?? [], live, byColumn)
+    : { from: sql`crm_objects o`, where: genericWhere(ctx, req, filled, live), total: undefined, walk: undefined, count: undefined };
+  const page = (from: RawBuilder<unknown>, where: RawBuilder<unknown>) =>
+    sql<Row>`${SELECT} from ${from} where ${where} order by ${order} limit ${req.limit} offset ${offset}`.execute(db);
+  let rows = plan.walk
+    ? await page(
+        sql`(select o.* from crm_objects o where ${plan.walk.live} order by ${order} limit ${Math.max(WALK_MIN, WALK_FACTOR * (offset + req.limit))}) o`,
+        plan.walk.probes,
+      )
+    : undefined;
+  // A walk that found less than a page may have stopped short: the start set answers for sure.
+  if (!rows || rows.rows.length < req.limit) rows = await page(plan.from, plan.where);
+  const objects = rows.rows.map(decodeRow);
+  const total = plan.total ?? (await countMatches(db, plan.count ?? plan, objects.length, offset, req.limit));
+  return { total, objects, offset, limit: req.limit };
+}
+
+/** The total, capped: a short last page tells it without counting. */
+async function countMatches(
+  db: Kysely<Database>,
+  { from, where }: { from: RawBuilder<unknown>; where: RawBuilder<unknown> },
+  shown: number,
+  offset: number,
+  limit: number,
+): Promise<number> {
+  if (shown < limit && (shown > 0 || offset === 0)) return offset + shown;
+  const count = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1}) c`.execute(
+    db,
+  );
+  return Math.min(COUNT_CAP, Number(count.rows[0]?.n ?? 0));
+}
+
+/** Any search: each group's filters as intersected id sets (see groupCondition), groups ORed, text query words ANDed. */
+function genericWhere(
+  ctx: Ctx,
+  req: SearchRequest,
+  filled: SearchRequest["filterGroups"],
+  live: RawBuilder<unknown>[],
+): RawBuilder<unknown> {
+  const groups = filled.map((g) => groupCondition(ctx, g.filters));
+  const parts = [...live];
   if (groups.length > 0) parts.push(sql`(${sql.join(groups, sql` or `)})`);
   if (req.query && req.query.trim() !== "") parts.push(...queryCondition(ctx, req.query));
-  const where = sql.join(parts, sql` and `);
-  const order = orderBy(ctx, req.sorts);
-  const [count, rows] = await Promise.all([
-    sql<{ n: number }>`select count(*) as n from crm_objects o where ${where}`.execute(db),
-    sql<
-      Parameters<typeof decodeRow>[0]
-    >`select o.id, o.object_type_id, o.archived, o.created_at, o.updated_at, o.archived_at, o.properties from crm_objects o where ${where} order by ${order} limit ${req.limit} offset ${offset}`.execute(
-      db,
-    ),
-  ]);
-  return { total: Number(count.rows[0]?.n ?? 0), objects: rows.rows.map(decodeRow), offset, limit: req.limit };
+  return sql.join(parts, sql` and `);
+}
+
+/**
+ * One group of value filters (no negation, no association, no text query): the search starts from the filter with
+ * the fewest matches and asks the others of each of its records by primary key, so it reads about as many index
+ * entries as that filter matches, not the sum of all (intersecting `lifecyclestage IN (2 of 4)` with a rare
+ * lastname read half the index). When every filter matches more than SIZE_PROBE records and the sort is a column,
+ * it walks that column's index in order (a bounded stretch of it) instead and stops at the page's end: the first 100
+ * of 125,000 matches are found in the first thousand records.
+ */
+async function planSimple(
+  db: Kysely<Database>,
+  conds: Condition[],
+  live: RawBuilder<unknown>[],
+  byColumn: boolean,
+): Promise<{
+  from: RawBuilder<unknown>;
+  where: RawBuilder<unknown>;
+  total: number | undefined;
+  walk: { live: RawBuilder<unknown>; probes: RawBuilder<unknown> } | undefined;
+  count: { from: RawBuilder<unknown>; where: RawBuilder<unknown> } | undefined;
+}> {
+  const wheres = conds.flatMap((c) => ("where" in c ? [c.where] : []));
+  const sets = conds.flatMap((c) => ("ids" in c ? [{ ids: c.ids, probe: c.probe! }] : []));
+  const all = sql.join([...live, ...wheres], sql` and `);
+  if (sets.length === 0) return { from: sql`crm_objects o`, where: all, total: undefined, walk: undefined, count: undefined };
+  const sized = await sql<Record<string, number>>`select ${sql.join(
+    sets.map((s, i) => sql`(select count(*) from (${s.ids} limit ${SIZE_PROBE}) x) as ${sql.ref(`n${i}`)}`),
+  )}`.execute(db);
+  const sizes = sets.map((_, i) => Number(sized.rows[0]?.[`n${i}`] ?? 0));
+  const start = sizes.indexOf(Math.min(...sizes));
+  // The start set is joined, not `o.id in (…)`: SQLite keeps a CROSS JOIN's order, so it cannot choose to walk the
+  // sort's index past a million records for the few hundred this set holds; PostgreSQL orders joins by cost.
+  const join = db.getExecutor().adapter instanceof PostgresAdapter ? sql`join` : sql`cross join`;
+  const o = sql.ref("o.id");
+  const d = sql.ref("d.object_id");
+  const others = sets.filter((_, i) => i !== start);
+  const probes = others.map((s) => s.probe(o));
+  return {
+    from: sql`(${sets[start]!.ids}) d ${join} crm_objects o on o.id = d.object_id`,
+    where: sql.join([...live, ...wheres, ...probes], sql` and `),
+    // One filter matching fewer than SIZE_PROBE: its size is the total (the index holds live records only).
+    total: sets.length === 1 && wheres.length === 0 && sizes[start]! < SIZE_PROBE ? sizes[start] : undefined,
+    walk:
+      sizes[start]! >= SIZE_PROBE && byColumn
+        ? {
+            live: all,
+            probes: sql.join(
+              sets.map((s) => s.probe(o)),
+              sql` and `,
+            ),
+          }
+        : undefined,
+    // Counting needs no crm_objects row when no filter is on its columns: the index holds live records only, and
+    // those lookups were half a broad count's time.
+    count:
+      wheres.length === 0
+        ? { from: sql`(${sets[start]!.ids}) d`, where: sql.join([sql`1 = 1`, ...others.map((s) => s.probe(d))], sql` and `) }
+        : undefined,
+  };
 }

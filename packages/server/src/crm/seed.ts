@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Platform } from "../platform";
 import { objectTypeById } from "./object-types";
 import { insertObjects, type WriteSource } from "./object-store";
+import { noteCrmWrites } from "./table-stats";
 import { associate } from "./associations";
 import { createOwners } from "./owners";
 import { DEAL_STAGES, INDUSTRIES } from "./default-properties";
@@ -231,6 +232,7 @@ export async function seedCrm(
         insertObjects(trx, accountId, types[t], defs[t]!, part, now, SEED_SOURCE, { history }),
       );
       ids.push(...created.map((o) => o.id));
+      noteCrmWrites(p, created.length);
     }
     if (then) await then(ids);
     return ids;

@@ -1,0 +1,478 @@
+/**
+ * A million records (#24 item 3), per engine and size (10k / 100k / 1M contacts by default), each in a fresh server:
+ * - seed through the CRM batch create API over HTTP (100 per call, several calls in flight), records per second;
+ * - search with two filters and a sort (a selective and an unselective variant, values varied per query): median and
+ *   p95, against a GET by id in the same server (the floor) and against the same search at the run's smallest size;
+ * - list paging by cursor: the first page, pages at 10 %, 50 %, 90 % and the last page (flat: last/first ≈ 1);
+ * - the console's contacts page in Chromium against a static page served by the same server, in alternating visits.
+ * Run: npx tsx --conditions=sprocket-source bench/records/run.ts
+ *   BENCH_SIZES=10000,100000,1000000  BENCH_ENGINE=sqlite|postgres|both  BENCH_SEARCHES=60  BENCH_VISITS=7
+ */
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import pg from "pg";
+import { chromium, type Browser } from "playwright-core";
+import { buildApp, createAccount, createPlatform, loadConfig, type Platform } from "@sprocket/server";
+import { provisionApps } from "../../packages/server/src/apps/provision";
+import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
+import { encodeAfter } from "../../packages/server/src/crm/paging-cursor";
+import { insertObjects } from "../../packages/server/src/crm/object-store";
+import { findObjectType } from "../../packages/server/src/crm/object-types";
+import { inTransaction } from "../../packages/server/src/crm/object-writes";
+import { noteCrmWrites } from "../../packages/server/src/crm/table-stats";
+import { ensureTestRole, TEST_ROLE, testRoleUrl } from "../../packages/server/test/support/test-database";
+
+const SIZES = (process.env.BENCH_SIZES ?? "10000,100000,1000000").split(",").map(Number);
+const ENGINES = ((process.env.BENCH_ENGINE ?? "both") === "both" ? ["sqlite", "postgres"] : [process.env.BENCH_ENGINE!]) as Array<
+  "sqlite" | "postgres"
+>;
+const SEARCHES = Number(process.env.BENCH_SEARCHES ?? 60);
+const VISITS = Number(process.env.BENCH_VISITS ?? 7);
+const IN_FLIGHT = Number(process.env.BENCH_IN_FLIGHT ?? 6);
+/**
+ * `api` (the default): batch create over HTTP. `store`: the same records through the store's bulk insert (what
+ * batch create runs, 5,000 per transaction, history included) without HTTP, for a machine too busy to seed a million
+ * over the API in the time there is; the result file says which seeded each point.
+ */
+const SEED = (process.env.BENCH_SEED ?? "api") as "api" | "store";
+const PG_ADMIN = process.env.SPROCKET_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const SCOPES = ["crm.objects.contacts.read", "crm.objects.contacts.write"];
+
+// Value pools: lastname 1 in 500 (selective), lifecyclestage 1 in 4 and hubspotscore 0–99 (unselective).
+const LASTNAMES = Array.from({ length: 500 }, (_, i) => `Name${i.toString(36)}`);
+const FIRSTNAMES = ["Ada", "Alan", "Grace", "Linus", "Barbara", "Ken", "Margaret", "Dennis", "Frances", "Edsger"];
+const CITIES = Array.from({ length: 200 }, (_, i) => `City ${i}`);
+const STAGES = ["subscriber", "lead", "opportunity", "customer"];
+
+/** A deterministic generator, so every engine and size gets the same data shape and the same queries. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const pick = <T>(r: () => number, xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
+const median = (xs: number[]) => quantile(xs, 0.5);
+const f = (n: number, d = 1) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d });
+const say = (s: string) => process.stdout.write(`${s}\n`);
+
+interface Server {
+  url: string;
+  platform: Platform;
+  stop(): Promise<void>;
+}
+
+/** A fresh server with the console and one static page of the same server, on a scratch data dir (and PG database). */
+async function startServer(engine: "sqlite" | "postgres"): Promise<Server> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-bench-records-"));
+  let dropDb = async () => {};
+  const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent" };
+  if (engine === "postgres") {
+    const name = `bench_records_${process.pid}_${randomBytes(3).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: PG_ADMIN });
+    await admin.connect();
+    // Sprocket refuses a superuser role: the database belongs to the unprivileged test role, as in the tests.
+    await ensureTestRole(admin);
+    await admin.query(`CREATE DATABASE ${name} OWNER ${TEST_ROLE.name}`);
+    await admin.end();
+    env.SPROCKET_DATABASE_URL = testRoleUrl(name);
+    dropDb = async () => {
+      const c = new pg.Client({ connectionString: PG_ADMIN });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    };
+  }
+  const platform = await createPlatform(loadConfig({ port: 0, dataDir }, env));
+  const app = await buildApp(platform);
+  app.get("/bench/static.html", async (_request, reply) => reply.type("text/html").send(staticPage));
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  const address = app.server.address();
+  return {
+    url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
+    platform,
+    async stop() {
+      await app.close();
+      await platform.close();
+      await dropDb();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The static baseline: a table of 25 rows like the console's first page, so the browser lays out the same amount. */
+const staticPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Static</title></head><body><table>${Array.from(
+  { length: 25 },
+  (_, i) => `<tr><td${i === 0 ? ' id="ready"' : ""}>Contact ${i}</td><td>c${i}@example.com</td><td>lead</td></tr>`,
+).join("")}</table></body></html>`;
+
+/** An account with unthrottled limits and a private-app token, as a deploy would provision it. */
+async function appToken(p: Platform) {
+  const account = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
+  await p.store.db
+    .updateTable("accounts")
+    .set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000, search_limit_secondly: 1_000_000 })
+    .where("id", "=", account.accountId)
+    .execute();
+  const app = { uid: "bench", name: "bench", description: "", scopes: SCOPES, cards: [], functions: [] };
+  const { appIds } = await p.store.db
+    .transaction()
+    .execute((trx) => provisionApps(trx, p, { accountId: account.accountId, projectId: 1, buildId: 1, apps: [app] }));
+  return { account, token: (await revealAppToken(p, appIds.bench!))! };
+}
+
+async function call(url: string, token: string, method = "GET", body?: unknown): Promise<any> {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+async function timeMs(fn: () => Promise<unknown>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+
+/** The properties of contact `n` (a deterministic draw from the pools). */
+function contact(r: () => number, n: number): Record<string, string> {
+  return {
+    email: `c${n}@bench.example.com`,
+    firstname: pick(r, FIRSTNAMES),
+    lastname: pick(r, LASTNAMES),
+    city: pick(r, CITIES),
+    lifecyclestage: pick(r, STAGES),
+    hubspotscore: String(Math.floor(r() * 100)),
+  };
+}
+
+/** Seeds through the store's bulk insert (BENCH_SEED=store). */
+async function seedStore(p: Platform, accountId: number, size: number): Promise<{ ids: number[]; perSecond: number }> {
+  const r = rng(42);
+  const t = findObjectType("contacts")!;
+  const defs = await p.crm.properties.live(accountId, t.id);
+  const ids: number[] = [];
+  const started = performance.now();
+  let reported = started;
+  for (let at = 0; at < size; at += 5000) {
+    const part = Array.from({ length: Math.min(5000, size - at) }, (_, i) => ({ values: contact(r, at + i) }));
+    const now = Date.now();
+    const created = await inTransaction(p, (trx) =>
+      insertObjects(trx, accountId, t, defs, part, now, { sourceType: "INTEGRATION", sourceId: "bench" }),
+    );
+    ids.push(...created.map((o) => o.id));
+    noteCrmWrites(p, created.length);
+    if (performance.now() - reported > 30_000) {
+      reported = performance.now();
+      say(`    … ${f(ids.length, 0)} seeded, ${f(ids.length / ((reported - started) / 1000), 0)}/s`);
+    }
+  }
+  return { ids, perSecond: size / ((performance.now() - started) / 1000) };
+}
+
+/** Seeds `size` contacts through batch create, IN_FLIGHT calls at a time; returns their ids in order. */
+async function seed(base: string, token: string, size: number): Promise<{ ids: number[]; perSecond: number }> {
+  const r = rng(42);
+  const batches = Math.ceil(size / 100);
+  const ids: number[][] = new Array(batches);
+  let next = 0;
+  const started = performance.now();
+  let reported = started;
+  async function worker() {
+    for (let b = next++; b < batches; b = next++) {
+      const inputs = Array.from({ length: Math.min(100, size - b * 100) }, (_, i) => ({ properties: contact(r, b * 100 + i) }));
+      const out = await call(`${base}/crm/v3/objects/contacts/batch/create`, token, "POST", { inputs });
+      ids[b] = (out.results as Array<{ id: string }>).map((x) => Number(x.id)).sort((x, y) => x - y);
+      if (performance.now() - reported > 30_000) {
+        reported = performance.now();
+        say(`    … ${f(b * 100, 0)} seeded, ${f((b * 100) / ((reported - started) / 1000), 0)}/s`);
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  return { ids: ids.flat().sort((x, y) => x - y), perSecond: size / seconds };
+}
+
+type Variant = "selective" | "unselective";
+/** Two filters and a sort, values varied per query (the same sequence on every engine and size). */
+function searchBodies(variant: Variant, n: number) {
+  const r = rng(variant === "selective" ? 7 : 11);
+  return Array.from({ length: n }, () => ({
+    filterGroups: [
+      {
+        filters:
+          variant === "selective"
+            ? [
+                { propertyName: "lastname", operator: "EQ", value: pick(r, LASTNAMES) },
+                { propertyName: "lifecyclestage", operator: "IN", values: [pick(r, STAGES), pick(r, STAGES)] },
+              ]
+            : [
+                { propertyName: "lifecyclestage", operator: "EQ", value: pick(r, STAGES) },
+                { propertyName: "hubspotscore", operator: "GTE", value: String(20 + Math.floor(r() * 60)) },
+              ],
+      },
+    ],
+    sorts: [{ propertyName: "createdate", direction: "DESCENDING" }],
+    properties: ["email", "firstname", "lastname", "lifecyclestage", "hubspotscore"],
+    limit: 100,
+  }));
+}
+
+interface Measured {
+  engine: string;
+  size: number;
+  seededBy: string;
+  seedPerSecond: number;
+  seedSeconds: number;
+  search: Record<Variant, { median: number; p95: number; total: number }>;
+  getById: number;
+  paging: { first: number; p10: number; p50: number; p90: number; last: number };
+  consoleMs: number;
+  staticMs: number;
+}
+
+/** Time of one list page at `afterId` (0: the first page), median of `runs`. */
+async function pageMs(base: string, token: string, afterId: number, runs: number): Promise<number> {
+  const url = `${base}/crm/v3/objects/contacts?limit=100&properties=email,firstname,lastname${afterId ? `&after=${encodeAfter(afterId)}` : ""}`;
+  const out = await call(url, token);
+  if (out.results.length === 0) throw new Error(`empty page after ${afterId}`);
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push(await timeMs(() => call(url, token)));
+  return median(samples);
+}
+
+/** Console contacts page vs the static page, in alternating cold visits; medians. */
+async function consoleVisits(browser: Browser, base: string, login: { email: string; password: string }, accountId: number) {
+  const visit = async (url: string, ready: string, signIn: boolean) => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base });
+    if (signIn) await context.request.post("/api/v1/session", { data: login });
+    const page = await context.newPage();
+    const start = performance.now();
+    await page.goto(url);
+    await page.locator(ready).first().waitFor();
+    const ms = performance.now() - start;
+    await context.close();
+    return ms;
+  };
+  const contacts = () => visit(`/contacts/${accountId}/objects/0-1`, "table[aria-label=Contacts] tbody tr a", true);
+  const plain = () => visit("/bench/static.html", "#ready", false);
+  await contacts();
+  await plain();
+  const c: number[] = [];
+  const s: number[] = [];
+  for (let i = 0; i < VISITS; i++) {
+    s.push(await plain());
+    c.push(await contacts());
+  }
+  return { consoleMs: median(c), staticMs: median(s) };
+}
+
+async function measure(browser: Browser, engine: "sqlite" | "postgres", size: number): Promise<Measured> {
+  const server = await startServer(engine);
+  try {
+    const { account, token } = await appToken(server.platform);
+    const t0 = performance.now();
+    const { ids, perSecond } =
+      SEED === "store" ? await seedStore(server.platform, account.accountId, size) : await seed(server.url, token, size);
+    const seedSeconds = (performance.now() - t0) / 1000;
+    const seededBy = SEED === "store" ? "store bulk insert, no HTTP" : "batch create over HTTP";
+    say(`  ${engine} ${f(size, 0)}: seeded in ${f(seedSeconds)} s, ${f(perSecond, 0)} contacts/s (${seededBy})`);
+
+    const search = {} as Measured["search"];
+    const searchUrl = `${server.url}/crm/v3/objects/contacts/search`;
+    for (const variant of ["selective", "unselective"] as const) {
+      const bodies = searchBodies(variant, SEARCHES + 5);
+      const totals: number[] = [];
+      for (const b of bodies.slice(0, 5)) await call(searchUrl, token, "POST", b);
+      const samples: number[] = [];
+      for (const b of bodies.slice(5)) {
+        const t = performance.now();
+        const out = await call(searchUrl, token, "POST", b);
+        samples.push(performance.now() - t);
+        totals.push(out.total);
+      }
+      search[variant] = { median: median(samples), p95: quantile(samples, 0.95), total: median(totals) };
+      say(
+        `    search ${variant}: median ${f(search[variant].median, 2)} ms, p95 ${f(search[variant].p95, 2)} ms (median total ${f(median(totals), 0)})`,
+      );
+    }
+    const r = rng(3);
+    const gets: number[] = [];
+    for (let i = 0; i < SEARCHES; i++) {
+      const id = pick(r, ids);
+      gets.push(await timeMs(() => call(`${server.url}/crm/v3/objects/contacts/${id}`, token)));
+    }
+    const getById = median(gets);
+    say(`    GET by id: median ${f(getById, 2)} ms (floor)`);
+
+    const at = (q: number) => ids[Math.min(ids.length - 101, Math.floor(ids.length * q))]!;
+    const runs = 15;
+    const paging = {
+      first: await pageMs(server.url, token, 0, runs),
+      p10: await pageMs(server.url, token, at(0.1), runs),
+      p50: await pageMs(server.url, token, at(0.5), runs),
+      p90: await pageMs(server.url, token, at(0.9), runs),
+      last: await pageMs(server.url, token, ids[ids.length - 101]!, runs),
+    };
+    say(
+      `    list paging (100 per page): first ${f(paging.first, 2)}, 10% ${f(paging.p10, 2)}, 50% ${f(paging.p50, 2)}, 90% ${f(paging.p90, 2)}, last ${f(paging.last, 2)} ms; last/first ${f(paging.last / paging.first, 2)}`,
+    );
+
+    const visits = await consoleVisits(browser, server.url, account.superAdmin, account.accountId);
+    say(
+      `    console contacts page ${f(visits.consoleMs, 0)} ms vs static page ${f(visits.staticMs, 0)} ms: ratio ${f(visits.consoleMs / visits.staticMs, 2)}`,
+    );
+    return { engine, size, seededBy, seedPerSecond: perSecond, seedSeconds, search, getById, paging, ...visits };
+  } finally {
+    await server.stop();
+  }
+}
+
+const loadAvg = () => fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const machine = () =>
+  `${os.cpus()[0]?.model ?? "cpu"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, node ${process.version}, load average ${loadAvg()}`;
+
+say(`records bench: sizes ${SIZES.join(", ")}, engines ${ENGINES.join(", ")}; load average ${loadAvg()}`);
+const browser = await chromium.launch({
+  executablePath: "/usr/bin/chromium",
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+});
+/**
+ * Writes bench/results/records.json after every size, so a long run that is stopped keeps what it measured; runs of
+ * one engine or size at a time add to the file (its earlier points of other engines and sizes are kept).
+ */
+function writeResults(results: Measured[]): Array<{ title: string; value: number; met: boolean }> {
+  const file = path.resolve(import.meta.dirname, "../results/records.json");
+  const earlier: Measured[] = fs.existsSync(file) ? ((JSON.parse(fs.readFileSync(file, "utf8")) as { raw?: Measured[] }).raw ?? []) : [];
+  const all = [...earlier.filter((e) => !results.some((m) => m.engine === e.engine && m.size === e.size)), ...results].sort(
+    (a, b) => a.engine.localeCompare(b.engine) || a.size - b.size,
+  );
+
+  // Ratios: against the smallest size of the same engine (growth), the floor and the goals.
+  const series: unknown[] = [];
+  const ratios: unknown[] = [];
+  for (const engine of [...new Set(all.map((m) => m.engine))]) {
+    const rows = all.filter((x) => x.engine === engine);
+    const smallest = rows[0]!;
+    const largest = rows[rows.length - 1]!;
+    const s = (id: string, title: string, unit: string, y: (m: Measured) => number, extra: object = {}) =>
+      series.push({
+        id: `${engine}-${id}`,
+        title: `${title} (${engine})`,
+        unit,
+        xLabel: "contacts",
+        points: rows.map((m) => ({ x: m.size, y: +y(m).toFixed(3) })),
+        ...extra,
+      });
+    s(
+      "search-selective-median",
+      "Search, two filters + sort, selective (lastname EQ, lifecyclestage IN), median",
+      "ms",
+      (m) => m.search.selective.median,
+      { goal: 20 },
+    );
+    s(
+      "search-unselective-median",
+      "Search, two filters + sort, unselective (lifecyclestage EQ, hubspotscore GTE), median",
+      "ms",
+      (m) => m.search.unselective.median,
+      { goal: 20 },
+    );
+    s("search-unselective-p95", "Search, unselective, p95", "ms", (m) => m.search.unselective.p95);
+    s("get-by-id", "GET by id, median (floor)", "ms", (m) => m.getById);
+    s("paging-first", "List page of 100, first page", "ms", (m) => m.paging.first);
+    s("paging-last", "List page of 100, last page (by cursor)", "ms", (m) => m.paging.last);
+    s("console-contacts", "Console contacts page, cold visit to rows shown", "ms", (m) => m.consoleMs);
+    s("console-static", "Static page of the same server, cold visit", "ms", (m) => m.staticMs);
+    series.push({
+      id: `${engine}-seed-rate`,
+      title: `Seed rate, batch create over HTTP, 100 per call (${engine})`,
+      unit: "contacts/s",
+      xLabel: "contacts",
+      points: rows.filter((m) => m.seededBy !== "store bulk insert, no HTTP").map((m) => ({ x: m.size, y: Math.round(m.seedPerSecond) })),
+    });
+    for (const v of ["selective", "unselective"] as const) {
+      ratios.push({
+        id: `${engine}-search-${v}-vs-goal`,
+        title: `Search ${v} median at ${largest.size} / 20 ms goal (${engine})`,
+        value: +(largest.search[v].median / 20).toFixed(3),
+        goal: 1,
+        met: largest.search[v].median < 20,
+      });
+      ratios.push({
+        id: `${engine}-search-${v}-growth`,
+        title: `Search ${v} median at ${largest.size} / at ${smallest.size} (${engine})`,
+        value: +(largest.search[v].median / smallest.search[v].median).toFixed(3),
+        met: true,
+      });
+      ratios.push({
+        id: `${engine}-search-${v}-vs-get`,
+        title: `Search ${v} median / GET by id median at ${largest.size} (${engine})`,
+        value: +(largest.search[v].median / largest.getById).toFixed(3),
+        met: true,
+      });
+    }
+    ratios.push({
+      id: `${engine}-paging-flat`,
+      title: `Last page / first page by cursor at ${largest.size} (${engine})`,
+      value: +(largest.paging.last / largest.paging.first).toFixed(3),
+      goal: 1.2,
+      met: largest.paging.last / largest.paging.first <= 1.2,
+    });
+    ratios.push({
+      id: `${engine}-console-growth`,
+      title: `Console contacts page at ${largest.size} / at ${smallest.size} (${engine})`,
+      value: +(largest.consoleMs / smallest.consoleMs).toFixed(3),
+      met: true,
+    });
+    ratios.push({
+      id: `${engine}-console-vs-static`,
+      title: `Console contacts page / static page at ${largest.size} (${engine})`,
+      value: +(largest.consoleMs / largest.staticMs).toFixed(3),
+      goal: 2,
+      met: largest.consoleMs / largest.staticMs <= 2,
+    });
+  }
+  const out = {
+    bench: "records",
+    command: `BENCH_SIZES=${SIZES.join(",")} BENCH_ENGINE=${process.env.BENCH_ENGINE ?? "both"} npx tsx --conditions=sprocket-source bench/records/run.ts`,
+    measuredAt: new Date().toISOString(),
+    machine: machine(),
+    series,
+    ratios,
+    raw: all,
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  say(`wrote ${path.relative(process.cwd(), file)}; load average ${loadAvg()}`);
+  return ratios as Array<{ title: string; value: number; met: boolean }>;
+}
+
+const results: Measured[] = [];
+try {
+  for (const engine of ENGINES) {
+    for (const size of [...SIZES].sort((a, b) => a - b)) {
+      say(`${engine}, ${f(size, 0)} contacts (load average ${loadAvg()}):`);
+      results.push(await measure(browser, engine, size));
+      writeResults(results);
+    }
+  }
+} finally {
+  await browser.close();
+}
+
+for (const r of writeResults(results)) say(`  ${r.title}: ${r.value}${r.met ? "" : " (not met)"}`);
