@@ -326,13 +326,6 @@ export function parseSearch(body: unknown): SearchRequest {
 }
 
 /**
- * `total` counts matches up to HubSpot's reachable window (10,000) and no further: an exact count is a pass over
- * every match (a million-contact account's unfiltered list counted a million index entries per page, 150 ms on
- * SQLite), while no page past the window can be asked for. Clients see 10,000 for "10,000 or more".
- */
-const COUNT_CAP = SEARCH_LIMITS.results;
-
-/**
  * A walk in sort order reads at most this many records per record of the page (and at least WALK_MIN): a match rate
  * under 1 in 20 is better served from the start set, to which a short walk falls back.
  */
@@ -345,7 +338,7 @@ const SIZE_PROBE = 2000;
 type Row = Parameters<typeof decodeRow>[0];
 const SELECT = sql`select o.id, o.object_type_id, o.archived, o.created_at, o.updated_at, o.archived_at, o.properties`;
 
-/** Runs a search: groups ORed, filters ANDed, over live records only; total (capped) plus one page at an offset. */
+/** Runs a search: groups ORed, filters ANDed, over live records only; exact total plus one page at an offset. */
 export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchRequest): Promise<SearchResult> {
   const afterRaw = req.after === undefined || req.after === null || req.after === "" ? "0" : String(req.after);
   if (!/^\d{1,9}$/.test(afterRaw))
@@ -381,7 +374,10 @@ export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchReque
   return { total, objects, offset, limit: req.limit };
 }
 
-/** The total, capped: a short last page tells it without counting. */
+/**
+ * The exact total, as HubSpot's search gives it (clients show it as the record count): a short last page tells it
+ * without counting; otherwise one count over the matches.
+ */
 async function countMatches(
   db: Kysely<Database>,
   { from, where }: { from: RawBuilder<unknown>; where: RawBuilder<unknown> },
@@ -390,10 +386,8 @@ async function countMatches(
   limit: number,
 ): Promise<number> {
   if (shown < limit && (shown > 0 || offset === 0)) return offset + shown;
-  const count = await sql<{ n: number }>`select count(*) as n from (select 1 from ${from} where ${where} limit ${COUNT_CAP + 1}) c`.execute(
-    db,
-  );
-  return Math.min(COUNT_CAP, Number(count.rows[0]?.n ?? 0));
+  const count = await sql<{ n: number }>`select count(*) as n from ${from} where ${where}`.execute(db);
+  return Number(count.rows[0]?.n ?? 0);
 }
 
 /** Any search: each group's filters as intersected id sets (see groupCondition), groups ORed, text query words ANDed. */

@@ -27,7 +27,7 @@ import { UnknownObjectType } from "./crm-not-found";
 import type { CrmObjectType } from "./object-types";
 import { useObjectType } from "./use-object-types";
 
-/** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. The server counts no further. */
+/** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. */
 const SEARCH_WINDOW = 10_000;
 type Sort = { propertyName: string; direction: "ASCENDING" | "DESCENDING" };
 
@@ -131,9 +131,7 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
         />
         <Group gap="sm" wrap="nowrap">
           <Text size="sm" c="dimmed" aria-live="polite" data-testid="record-total">
-            {results.data
-              ? `${total.toLocaleString()}${total >= SEARCH_WINDOW ? "+" : ""} ${total === 1 ? type.singular.toLowerCase() : type.plural.toLowerCase()}`
-              : ""}
+            {results.data ? `${total.toLocaleString()} ${total === 1 ? type.singular.toLowerCase() : type.plural.toLowerCase()}` : ""}
           </Text>
           <ColumnChooser properties={properties.data ?? []} columns={columns} onChange={setColumns} />
         </Group>
@@ -230,7 +228,7 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
           </Button>
         </Group>
       </Group>
-      {total >= SEARCH_WINDOW ? (
+      {total > SEARCH_WINDOW ? (
         <Text size="xs" c="dimmed" mt="xs">
           Search shows the first {SEARCH_WINDOW.toLocaleString()} results; search or sort to reach the others.
         </Text>
