@@ -19,7 +19,8 @@ async function run(name: string, parameters: Record<string, unknown> = {}, heade
 }
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { SPROCKET_FUNCTION_TIMEOUT_MS: "1500" } });
+  // The production default of spare runners (test servers start with none), so these calls go through the spares.
+  server = await startTestServer({ env: { SPROCKET_FUNCTION_TIMEOUT_MS: "1500", SPROCKET_FUNCTION_SPARE_RUNNERS: "2" } });
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   const zip = await zipDirectory(path.join(PROJECT, "src"), { ignore: hubspotUploadIgnore });
   expect((await api.call("POST", "/developer/projects/v1", { body: { name: "functions-suite" } })).status).toBeLessThan(300);

@@ -44,7 +44,8 @@ export async function spawnServer(opts: {
     : [CLI, "server", "start", "--port", String(opts.port), "--data-dir", opts.dataDir];
   const child = spawn(process.execPath, args, {
     // The endpoint listener takes a free port too: port + 1 (its default) may be the next server's, as free ports go.
-    env: { ...process.env, SPROCKET_FUNCTIONS_PORT: "0", ...opts.env },
+    // No spare runners unless asked: see test-server.ts.
+    env: { ...process.env, SPROCKET_FUNCTIONS_PORT: "0", SPROCKET_FUNCTION_SPARE_RUNNERS: "0", ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -12,7 +12,8 @@ export interface TestPlatform {
 /** The platform over a fresh store of the engine under test, without an HTTP server: for suites of domain services. */
 export async function openTestPlatform(opts: { clock?: Clock } = {}): Promise<TestPlatform> {
   const db = await createTestDatabase();
-  const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent" };
+  // No spare runners: see test-server.ts.
+  const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent", SPROCKET_FUNCTION_SPARE_RUNNERS: "0" };
   if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
   const platform = await createPlatform(loadConfig({ port: 0, dataDir: db.dataDir }, env), opts);
   return {

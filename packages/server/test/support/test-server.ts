@@ -15,8 +15,14 @@ export interface TestServer extends RunningServer {
  */
 export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.ProcessEnv; demoCrm?: boolean } = {}): Promise<TestServer> {
   const db = await createTestDatabase();
-  // Builds share one warm dependency cache across suites.
-  const env: NodeJS.ProcessEnv = { SPROCKET_LOG_LEVEL: "silent", SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE, ...opts.env };
+  // Builds share one warm dependency cache across suites. No spare runners unless a suite asks (functions.test.ts
+  // runs with the default): each is a Node start at the first deploy, and a test run starts a hundred servers.
+  const env: NodeJS.ProcessEnv = {
+    SPROCKET_LOG_LEVEL: "silent",
+    SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE,
+    SPROCKET_FUNCTION_SPARE_RUNNERS: "0",
+    ...opts.env,
+  };
   if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
   const config = loadConfig({ port: 0, dataDir: db.dataDir }, env);
   const server = await startServer(config, {
