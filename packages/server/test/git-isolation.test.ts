@@ -154,7 +154,12 @@ describe("a git-linked build reads nothing outside its checkout (F3)", () => {
       expect(build.status).toBe("FAILURE");
       expect(build.subbuildStatuses[0].errorMessage).toMatch(/^git fetch failed/);
     } finally {
-      Object.assign(process.env, saved);
+      // Assigning undefined to process.env stores the string "undefined": a later Chromium in this worker then wrote
+      // its crash reports to ./undefined/chromium.
+      for (const [key, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     }
   });
   it("runs git with only its own environment, and as an unprivileged user when the server is root", async () => {
