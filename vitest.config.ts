@@ -7,31 +7,45 @@ import { BaseSequencer, type TestSpecification } from "vitest/node";
 // The order test files start in. A run is as long as its longest file plus the time that file waited for a worker.
 // Without a results cache (a fresh clone: CI) vitest starts the files project by project in path order, so the
 // reliability suite (test/…, after packages/…) started among the last and the run waited minutes on it alone. The
-// files below start first, longest first (from a whole run's per-file times); the rest keep vitest's order. Grouped by
-// project: a worker whose next file belongs to another project is replaced by a new one, which imports everything afresh.
+// files below start first, longest first (per-file times of a whole run at the last landing's commit, and of the
+// reliability groups as files); the rest keep vitest's order. Grouped by project: a worker whose next file belongs to
+// another project is replaced by a new one, which imports everything afresh.
 const SLOW_FIRST = [
-  "postgres:test/reliability/attacker.test.ts",
   "postgres:test/reliability/uploads.test.ts",
   "postgres:test/reliability/fuzz.test.ts",
-  "postgres:test/e2e/cluster.test.ts",
-  "postgres:test/reliability/load.test.ts",
-  "postgres:test/reliability/crash.test.ts",
+  "postgres:test/reliability/attacker.test.ts",
   "postgres:test/reliability/authz.test.ts",
+  "postgres:test/e2e/cluster.test.ts",
+  "postgres:packages/server/test/sign-in-throttle.test.ts",
   "postgres:test/reliability/console-security.test.ts",
+  "postgres:test/reliability/crash.test.ts",
+  "postgres:test/reliability/load.test.ts",
+  "postgres:packages/server/test/projects-crash.test.ts",
+  "postgres:packages/server/test/git-isolation.test.ts",
   "postgres:test/e2e/cluster-queue.test.ts",
   "sqlite:packages/server/test/hs-cli.test.ts",
-  "sqlite:test/reliability/attacker.test.ts",
   "sqlite:test/reliability/uploads.test.ts",
   "sqlite:test/reliability/fuzz.test.ts",
-  "sqlite:test/e2e/console-logs.test.ts",
-  "sqlite:test/e2e/console.test.ts",
-  "sqlite:test/e2e/hs-project-dev.test.ts",
-  "sqlite:test/e2e/console-ux.test.ts",
-  "sqlite:test/e2e/extensions.test.ts",
-  "sqlite:test/reliability/load.test.ts",
-  "sqlite:test/reliability/crash.test.ts",
+  "sqlite:test/reliability/attacker.test.ts",
   "sqlite:test/reliability/authz.test.ts",
+  "sqlite:packages/cli/test/project-commands.test.ts",
+  "sqlite:test/e2e/hs-project-dev.test.ts",
+  "sqlite:packages/cli/test/apps-functions.test.ts",
+  "sqlite:packages/server/test/sign-in-throttle.test.ts",
+  "sqlite:test/e2e/console.test.ts",
+  "sqlite:packages/server/test/projects-crash.test.ts",
+  "sqlite:packages/cli/test/project-migrate.test.ts",
+  "sqlite:test/e2e/extensions.test.ts",
+  "sqlite:packages/server/test/hs-cli-watch.test.ts",
+  "sqlite:packages/cli/test/logs.test.ts",
+  "sqlite:test/e2e/console-logs.test.ts",
+  "sqlite:packages/cli/test/auth.test.ts",
   "sqlite:test/reliability/console-security.test.ts",
+  "sqlite:test/reliability/crash.test.ts",
+  "sqlite:test/reliability/load.test.ts",
+  "sqlite:packages/cli/test/project-validate.test.ts",
+  "sqlite:test/e2e/console-ux.test.ts",
+  "sqlite:packages/cli/test/credentials.test.ts",
 ];
 
 class SlowFirstSequencer extends BaseSequencer {
