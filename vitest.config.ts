@@ -2,6 +2,63 @@ import os from "node:os";
 import path from "node:path";
 import { defaultClientConditions, defaultServerConditions } from "vite";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
+
+// The order test files start in. A run is as long as its longest file plus the time that file waited for a worker.
+// Without a results cache (a fresh clone: CI) vitest starts the files project by project in path order, so the
+// reliability suite (test/…, after packages/…) started among the last and the run waited minutes on it alone. The
+// files below start first, longest first (per-file times of a whole run at the last landing's commit, and of the
+// reliability groups as files); the rest keep vitest's order. Grouped by project: a worker whose next file belongs to
+// another project is replaced by a new one, which imports everything afresh.
+const SLOW_FIRST = [
+  "postgres:test/reliability/uploads.test.ts",
+  "postgres:test/reliability/fuzz.test.ts",
+  "postgres:test/reliability/attacker.test.ts",
+  "postgres:test/reliability/authz.test.ts",
+  "postgres:test/e2e/cluster.test.ts",
+  "postgres:packages/server/test/sign-in-throttle.test.ts",
+  "postgres:test/reliability/console-security.test.ts",
+  "postgres:test/reliability/crash.test.ts",
+  "postgres:test/reliability/load.test.ts",
+  "postgres:packages/server/test/projects-crash.test.ts",
+  "postgres:packages/server/test/git-isolation.test.ts",
+  "postgres:test/e2e/cluster-queue.test.ts",
+  "sqlite:packages/server/test/hs-cli.test.ts",
+  "sqlite:test/reliability/uploads.test.ts",
+  "sqlite:test/reliability/fuzz.test.ts",
+  "sqlite:test/reliability/attacker.test.ts",
+  "sqlite:test/reliability/authz.test.ts",
+  "sqlite:packages/cli/test/project-commands.test.ts",
+  "sqlite:test/e2e/hs-project-dev.test.ts",
+  "sqlite:packages/cli/test/apps-functions.test.ts",
+  "sqlite:packages/server/test/sign-in-throttle.test.ts",
+  "sqlite:test/e2e/console.test.ts",
+  "sqlite:packages/server/test/projects-crash.test.ts",
+  "sqlite:packages/cli/test/project-migrate.test.ts",
+  "sqlite:test/e2e/extensions.test.ts",
+  "sqlite:packages/server/test/hs-cli-watch.test.ts",
+  "sqlite:packages/cli/test/logs.test.ts",
+  "sqlite:test/e2e/console-logs.test.ts",
+  "sqlite:packages/cli/test/auth.test.ts",
+  "sqlite:test/reliability/console-security.test.ts",
+  "sqlite:test/reliability/crash.test.ts",
+  "sqlite:test/reliability/load.test.ts",
+  "sqlite:packages/cli/test/project-validate.test.ts",
+  "sqlite:test/e2e/console-ux.test.ts",
+  "sqlite:packages/cli/test/credentials.test.ts",
+];
+
+class SlowFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = SLOW_FIRST.indexOf(`${f.project.name}:${path.relative(f.project.config.root, f.moduleId)}`);
+      return i === -1 ? SLOW_FIRST.length : i;
+    };
+    // Array.prototype.sort is stable: files outside the list keep vitest's order after the listed ones.
+    return sorted.sort((a, b) => rank(a) - rank(b));
+  }
+}
 
 // Suites import the workspace packages' TypeScript sources, not their compiled dist/ (package.json `exports`).
 const sourceCondition = "sprocket-source";
@@ -41,6 +98,8 @@ export default defineConfig({
     // at a time kept 1.2 of two cores busy (user+sys over wall time), so four run at once (vitest's default on two
     // cores is one file at a time).
     maxWorkers: 4,
+    // The longest files start first (see the file).
+    sequence: { sequencer: SlowFirstSequencer },
     // Files share a worker's module graph instead of importing the server, the SDK and the browser driver afresh:
     // imports were a third of CI's CPU. Safe because nothing here keeps state in modules (the composition root holds
     // it, one per server a test starts) and no suite mocks modules.

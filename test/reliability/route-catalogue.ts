@@ -11,13 +11,17 @@ export interface RouteEntry {
 }
 
 const catalogues = new WeakMap<FastifyInstance, RouteEntry[]>();
+let collecting = false;
 
 /**
  * Collects the routes of every Fastify instance created from now on, through Fastify's `fastify.initialization`
  * diagnostics channel (published before any plugin registers). So a route added tomorrow is fuzzed and checked for
- * authentication without anyone listing it. Call before the servers start.
+ * authentication without anyone listing it. Call before the servers start; calling again (each group's test file does,
+ * and files share a worker) keeps the one subscription.
  */
 export function collectRoutes(): void {
+  if (collecting) return;
+  collecting = true;
   diagnostics.subscribe("fastify.initialization", (message) => {
     const app = (message as { fastify: FastifyInstance }).fastify;
     const routes: RouteEntry[] = [];

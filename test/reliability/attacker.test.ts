@@ -1,0 +1,4 @@
+import { attackerGroup } from "./attacker";
+import { describeGroup } from "./vitest-group";
+
+describeGroup(attackerGroup);

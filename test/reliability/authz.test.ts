@@ -1,0 +1,4 @@
+import { authzGroup } from "./authz";
+import { describeGroup } from "./vitest-group";
+
+describeGroup(authzGroup);

@@ -1,0 +1,4 @@
+import { consoleSecurityGroup } from "./console-security";
+import { describeGroup } from "./vitest-group";
+
+describeGroup(consoleSecurityGroup);

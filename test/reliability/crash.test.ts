@@ -1,0 +1,4 @@
+import { crashGroup } from "./crash";
+import { describeGroup } from "./vitest-group";
+
+describeGroup(crashGroup);

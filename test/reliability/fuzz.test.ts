@@ -1,0 +1,4 @@
+import { fuzzGroup } from "./fuzz";
+import { describeGroup } from "./vitest-group";
+
+describeGroup(fuzzGroup);

@@ -1,0 +1,4 @@
+import { loadGroup } from "./load";
+import { describeGroup } from "./vitest-group";
+
+describeGroup(loadGroup);

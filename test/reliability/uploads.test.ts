@@ -1,0 +1,4 @@
+import { uploadsGroup } from "./uploads";
+import { describeGroup } from "./vitest-group";
+
+describeGroup(uploadsGroup);
