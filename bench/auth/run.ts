@@ -1,12 +1,10 @@
 // The cost of the private-app gate: a CRM read through token auth, scope check and rate limit, against the very same
 // server and handler without any of them (its principal fixed), measured in the same run, in alternating rounds.
-import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import { buildApp, createAccount, type Platform } from "@sprocket/server";
-import { provisionApps } from "../../packages/server/src/apps/provision";
-import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
+import { buildApp, type Platform } from "@sprocket/server";
 import type { AppPrincipal } from "../../packages/server/src/apps/app-tokens";
+import { BENCH_APP_SCOPES, benchApp } from "../support/bench-app";
 import { startBenchServer } from "../support/bench-server";
 import { alternate, load } from "../support/load";
 
@@ -16,37 +14,11 @@ const loadBefore = os.loadavg();
 const server = await startBenchServer({}, { recordApiCalls: false });
 const p = server.platform;
 
-const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
-// Limits high enough that the bench measures their bookkeeping, not 429s.
-await p.store.db
-  .updateTable("accounts")
-  .set({ api_limit_ten_secondly: 1_000_000_000, api_limit_daily: 1_000_000_000 })
-  .where("id", "=", accountId)
-  .execute();
-const app = {
-  uid: "bench",
-  name: "bench",
-  description: "",
-  scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
-  cards: [],
-  functions: [],
-};
-const { appIds } = await p.store.db
-  .transaction()
-  .execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
-const appId = appIds.bench!;
-const token = (await revealAppToken(p, appId))!;
-
-const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
-  method: "POST",
-  headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-  body: JSON.stringify({ properties: { email: "ada@example.com", firstname: "Ada", lastname: "Lovelace" } }),
-});
-const contactId = ((await created.json()) as { id: string }).id;
+const { accountId, appId, token, contactId } = await benchApp(p, server.url, 1_000_000_000);
 
 // The ungated side is this very server (buildApp on the same platform's parts: options, hooks, routes, handler), its
 // authenticator map giving "app" one that only sets the principal: the ratio is the gate's cost alone.
-const principal: AppPrincipal = { appId, accountId, tokenId: 0, scopes: new Set(app.scopes) };
+const principal: AppPrincipal = { appId, accountId, tokenId: 0, scopes: new Set(BENCH_APP_SCOPES) };
 const ungated: Platform = {
   ...p,
   authenticators: {

@@ -3,16 +3,14 @@
 // self time per request (its samples' time over the requests served), the largest first. Not part of bench/run.mjs:
 // a tool for finding cost, not a figure.
 import { Session } from "node:inspector/promises";
-import { randomBytes } from "node:crypto";
 import Fastify from "fastify";
 import SQLite from "better-sqlite3";
 import path from "node:path";
-import { buildApp, createAccount, type Platform } from "@sprocket/server";
+import { buildApp, type Platform } from "@sprocket/server";
 import type { AppPrincipal } from "../../packages/server/src/apps/app-tokens";
+import { BENCH_APP_SCOPES, benchApp } from "../support/bench-app";
 import { startBenchServer } from "../support/bench-server";
 import { load } from "../support/load";
-import { provisionApps } from "../../packages/server/src/apps/provision";
-import { revealAppToken } from "../../packages/server/src/apps/app-tokens";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 4);
 const top = Number(process.env.PROFILE_TOP ?? 40);
@@ -21,31 +19,8 @@ const gate = process.env.PROFILE === "auth";
 
 const server = await startBenchServer({}, gate ? { recordApiCalls: false } : {});
 const p = server.platform;
-const { accountId } = await createAccount(p, { name: "bench", admin: { email: `bench-${randomBytes(4).toString("hex")}@example.com` } });
-await p.store.db
-  .updateTable("accounts")
-  .set({ api_limit_ten_secondly: 100_000_000, api_limit_daily: 1_000_000_000 })
-  .where("id", "=", accountId)
-  .execute();
-const app = {
-  uid: "bench",
-  name: "bench",
-  description: "",
-  scopes: ["crm.objects.contacts.read", "crm.objects.contacts.write"],
-  cards: [],
-  functions: [],
-};
-const { appIds } = await p.store.db
-  .transaction()
-  .execute((trx) => provisionApps(trx, p, { accountId, projectId: 1, buildId: 1, apps: [app] }));
-const token = (await revealAppToken(p, appIds.bench!))!;
+const { accountId, appId, token, contactId: id } = await benchApp(p, server.url, 100_000_000);
 const headers = { authorization: `Bearer ${token}` };
-const created = await fetch(`${server.url}/crm/v3/objects/contacts`, {
-  method: "POST",
-  headers: { ...headers, "content-type": "application/json" },
-  body: JSON.stringify({ properties: { email: "bench@example.com", firstname: "Bench", lastname: "Mark" } }),
-});
-const id = ((await created.json()) as { id: string }).id;
 
 const file = new SQLite(path.join(p.config.dataDir, "sprocket.db"), { readonly: true });
 const stmt = file.prepare("select properties from crm_objects where id = ?");
@@ -61,7 +36,7 @@ const twin = gate
       authenticators: {
         ...p.authenticators,
         app: (_p, request) => {
-          request.app = { appId: appIds.bench!, accountId, tokenId: 0, scopes: new Set(app.scopes) } satisfies AppPrincipal;
+          request.app = { appId, accountId, tokenId: 0, scopes: new Set(BENCH_APP_SCOPES) } satisfies AppPrincipal;
         },
       },
     } satisfies Platform)

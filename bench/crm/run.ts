@@ -8,6 +8,7 @@ import SQLite from "better-sqlite3";
 import pg from "pg";
 import path from "node:path";
 import { createAccount, seedCrm, type RunningServer } from "@sprocket/server";
+import type { BenchResult } from "../report";
 import { startBenchServer } from "../support/bench-server";
 import { alternate, fmt, load } from "../support/load";
 import { provisionApps } from "../../packages/server/src/apps/provision";
@@ -47,16 +48,8 @@ async function call(url: string, token: string, method = "GET", body?: unknown):
 }
 
 /** What bench/results/crm.json holds, filled in as the parts run. */
-const series: Array<{
-  id: string;
-  title: string;
-  unit: string;
-  xLabel: string;
-  points: Array<{ x: number; y: number; label?: string }>;
-  goal?: number;
-  baseline?: number;
-}> = [];
-const ratios: Array<{ id: string; title: string; value: number; goal?: number; met: boolean }> = [];
+const series: BenchResult["series"] = [];
+const ratios: BenchResult["ratios"] = [];
 const loadBefore = os.loadavg();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -22,6 +22,7 @@ import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { provisionApps, type DeployedApp } from "../../packages/server/src/apps/provision";
 import type { DeployedFunction } from "../../packages/server/src/apps/provision";
+import type { Series } from "../report";
 import { deployProjectDir, ProjectApi, SHARED_DEPS_CACHE } from "../../packages/server/test/support/project-api";
 import { startBenchServer } from "../support/bench-server";
 import { fmt } from "../support/load";
@@ -191,14 +192,6 @@ process.stdout.write(
 );
 
 // One point per size; the other sizes' points are kept from their own runs.
-interface Series {
-  id: string;
-  title: string;
-  unit: string;
-  xLabel: string;
-  points: Array<{ x: number; y: number; label?: string }>;
-  goal?: number;
-}
 const previous = fs.existsSync(RESULTS) ? (JSON.parse(fs.readFileSync(RESULTS, "utf8")) as { series: Series[] }) : { series: [] };
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const when = new Date().toISOString().slice(0, 10);

@@ -214,6 +214,12 @@ describe("app cards on record pages", () => {
     await form.waitFor({ state: "hidden" });
     await page.getByLabel("Search auctions").fill("Vase");
     await page.getByRole("link", { name: "Vase" }).click();
+    // The record's card reads the record once it mounts: deleting first made its read a 404 on a loaded machine.
+    const cards = page.getByRole("complementary", { name: "App cards in the sidebar" });
+    await cards
+      .getByRole("region", { name: "Auction card (Probe app)" })
+      .getByText(/^Lot Vase /)
+      .waitFor();
     await page.getByRole("button", { name: "Delete", exact: true }).click();
     await page.getByRole("dialog", { name: "Delete Vase?" }).getByRole("button", { name: "Delete auction" }).click();
     await page.waitForURL(`**/contacts/${accountId}/objects/${typeId}`);
@@ -222,9 +228,8 @@ describe("app cards on record pages", () => {
 
     await page.goto(recordPath(accountId, typeId, clock.id));
     await page.getByRole("region", { name: "Associations" }).getByRole("link", { name: "Ada Lovelace" }).waitFor();
-    const sidebar = page.getByRole("complementary", { name: "App cards in the sidebar" });
-    await sidebar.getByRole("region", { name: "Auction card (Probe app)" }).getByText(`Lot Clock (${typeId} ${clock.id})`).waitFor();
-    await sidebar.getByRole("region", { name: "By type id (Type id app)" }).getByText(`Record ${clock.id} by type id`).waitFor();
+    await cards.getByRole("region", { name: "Auction card (Probe app)" }).getByText(`Lot Clock (${typeId} ${clock.id})`).waitFor();
+    await cards.getByRole("region", { name: "By type id (Type id app)" }).getByText(`Record ${clock.id} by type id`).waitFor();
     await shot(page, "custom-object-record");
     // The contact's page lists the auction among its associations.
     await page.goto(recordPath(accountId, "0-1", contactId));
