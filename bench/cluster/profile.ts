@@ -1,12 +1,13 @@
 // Where a PostgreSQL + Redis node's time goes under bench/cluster's loads: PostgreSQL queries and Redis commands per
-// request (counted on pg's and ioredis' own client classes, by statement), then a CPU profile of the server thread
-// (node:inspector, 100 µs sampling) around one load round, as self time per request of the heaviest functions.
+// request (counted on pg's and ioredis' own client classes, by statement), then CPU profiles of the server thread
+// (node:inspector, 100 µs sampling) around one load round on each mode, the embedded one first, as self time per
+// request of the heaviest functions: each mode's, and the functions whose time differs most between the two.
 // Run: npx tsx --conditions=sprocket-source bench/cluster/profile.ts [crm|function]
 import { Session } from "node:inspector/promises";
 import pg from "pg";
 import { Redis } from "ioredis";
 import { load } from "../support/load";
-import { prepare, scaleOut } from "./modes";
+import { embedded, prepare, scaleOut, type Mode } from "./modes";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const which = process.argv[2] ?? "crm";
@@ -30,22 +31,8 @@ Redis.prototype.sendCommand = function (this: Redis, ...args: Parameters<typeof 
   return sendCommand.apply(this, args);
 };
 
-const mode = await scaleOut();
-try {
-  const t = await prepare(mode);
-  const url = which === "crm" ? t.crmUrl : t.fnUrl;
-  const opts = which === "crm" ? { seconds, headers: { authorization: `Bearer ${t.token}` } } : { seconds, connections: 4 };
-  await load(url, { ...opts, seconds: 2 });
-
-  counting = true;
-  const counted = await load(url, opts);
-  counting = false;
-  const requests = counted.requestsPerSec * seconds;
-  process.stdout.write(`${which}: ${Math.round(counted.requestsPerSec)} req/s\nPostgreSQL queries per request:\n`);
-  for (const [text, n] of [...queries].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${(n / requests).toFixed(3)}  ${text}\n`);
-  process.stdout.write("Redis commands per request:\n");
-  for (const [name, n] of [...commands].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${(n / requests).toFixed(3)}  ${name}\n`);
-
+/** Self time per request, in µs, by function and place, over one profiled load round. */
+async function profileRound(url: string, opts: Parameters<typeof load>[1]): Promise<{ self: Map<string, number>; served: number }> {
   const session = new Session();
   session.connect();
   await session.post("Profiler.enable");
@@ -61,14 +48,48 @@ try {
   (profile.samples ?? []).forEach((id, i) => {
     const { callFrame: f } = byId.get(id)!;
     const where = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*node_modules\//, "").replace(/^.*\/packages\//, "")}:${f.lineNumber + 1}`;
-    self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0));
+    self.set(where, (self.get(where) ?? 0) + (deltas[i] ?? 0) / served);
   });
-  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  return { self, served };
+}
+
+const printTop = (title: string, self: Map<string, number>, served: number) => {
+  const busy = [...self].filter(([where]) => !where.startsWith("(idle)")).reduce((a, [, us]) => a + us, 0);
   process.stdout.write(
-    `CPU profile: ${(total / served).toFixed(1)} µs sampled per request (${Math.round(served)} requests); self time per request:\n`,
+    `CPU profile, ${title}: ${busy.toFixed(1)} µs busy per request (${Math.round(served)} requests); self time per request:\n`,
   );
-  for (const [where, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
-    process.stdout.write(`  ${(us / served).toFixed(2).padStart(6)} µs  ${where}\n`);
+  for (const [where, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    process.stdout.write(`  ${us.toFixed(2).padStart(7)} µs  ${where}\n`);
+};
+
+const modes: Mode[] = [];
+try {
+  modes.push(await embedded(), await scaleOut());
+  const [inside, out] = [await prepare(modes[0]!), await prepare(modes[1]!)];
+  const target = (t: typeof inside) =>
+    which === "crm"
+      ? { url: t.crmUrl, opts: { seconds, headers: { authorization: `Bearer ${t.token}` } } }
+      : { url: t.fnUrl, opts: { seconds, connections: 4 } };
+  for (const t of [inside, out]) await load(target(t).url, { ...target(t).opts, seconds: 2 });
+
+  counting = true;
+  const counted = await load(target(out).url, target(out).opts);
+  counting = false;
+  const requests = counted.requestsPerSec * seconds;
+  process.stdout.write(`${which}, PostgreSQL + Redis: ${Math.round(counted.requestsPerSec)} req/s\nPostgreSQL queries per request:\n`);
+  for (const [text, n] of [...queries].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${(n / requests).toFixed(3)}  ${text}\n`);
+  process.stdout.write("Redis commands per request:\n");
+  for (const [name, n] of [...commands].sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${(n / requests).toFixed(3)}  ${name}\n`);
+
+  const a = await profileRound(target(inside).url, target(inside).opts);
+  const b = await profileRound(target(out).url, target(out).opts);
+  printTop("embedded", a.self, a.served);
+  printTop("PostgreSQL + Redis", b.self, b.served);
+  const names = new Set([...a.self.keys(), ...b.self.keys()]);
+  const diff = [...names].filter((w) => !w.startsWith("(idle)")).map((w) => [w, (b.self.get(w) ?? 0) - (a.self.get(w) ?? 0)] as const);
+  process.stdout.write("Most different, PostgreSQL + Redis minus embedded (µs per request):\n");
+  for (const [where, us] of diff.sort((x, y) => Math.abs(y[1]) - Math.abs(x[1])).slice(0, 30))
+    process.stdout.write(`  ${us.toFixed(2).padStart(7)} µs  ${where}\n`);
 } finally {
-  await mode.stop();
+  for (const m of modes) await m.stop();
 }

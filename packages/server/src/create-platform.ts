@@ -21,6 +21,7 @@ import { ObjectTypeRegistry } from "./crm/object-type-registry";
 import { GraphqlSchemas } from "./crm/graphql/schema-cache";
 import { RedisLogBus } from "./logs/redis-log-bus";
 import { SqliteLogWriter } from "./logs/sqlite-log-writer";
+import { PgLogWriter } from "./logs/pg-log-writer";
 import { pruneLogsAtStart, registerLogRetention } from "./logs/retention-job";
 import { ApiLimits } from "./apps/rate-limits";
 import { AppTokens } from "./apps/app-tokens";
@@ -70,7 +71,9 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
     ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => reportFailure(e, "Redis pub/sub"))
     : new InProcessPubSub();
   const bus = redis ? new RedisLogBus(pubsub, (e) => reportFailure(e, "log stream publish")) : undefined;
-  const logs = new Logs(store.db, clock, config.logs, reportFailure, bus, store.file ? new SqliteLogWriter(store.file) : undefined);
+  // Log rows are written on a thread of their own with a connection of its own, on either engine.
+  const logWriter = store.file ? new SqliteLogWriter(store.file) : new PgLogWriter(config.databaseUrl!);
+  const logs = new Logs(store.db, clock, config.logs, reportFailure, logWriter, bus);
   const builds = buildSettings(config);
   const addresses = new Addresses();
   // Functions call the HubSpot API host; their calls come back to this very node over loopback, the one local address

@@ -90,20 +90,6 @@ export interface SinkWriter {
   close(): Promise<void>;
 }
 
-/** The writer on the store's own connection (PostgreSQL; SQLite uses a thread of its own, see sqlite-log-writer.ts). */
-export const storeWriter = (db: Kysely<Database>): SinkWriter => ({
-  write: async (statements) =>
-    // One statement is atomic alone: BEGIN and COMMIT would be two more round trips on the request pool per flush.
-    statements.length === 1
-      ? [(await db.executeQuery<{ id: number }>(statements[0]!)).rows.map((r) => Number(r.id))]
-      : db.transaction().execute(async (trx) => {
-          const ids: number[][] = [];
-          for (const s of statements) ids.push((await trx.executeQuery<{ id: number }>(s)).rows.map((r) => Number(r.id)));
-          return ids;
-        }),
-  close: async () => {},
-});
-
 export const DEFAULT_SINK_OPTIONS: SinkOptions = { flushMs: 200, maxBatch: 500, maxPending: 50_000 };
 
 /**

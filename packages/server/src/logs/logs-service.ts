@@ -3,7 +3,7 @@ import type { Database } from "../store/schema";
 import type { Clock } from "../platform";
 import type { LogsConfig } from "../config";
 import { InProcessLogBus, type LogBus, type LogEntry } from "./log-bus";
-import { DEFAULT_SINK_OPTIONS, LogSink, storeWriter, type SinkOptions, type SinkWriter, type StoredRow } from "./log-sink";
+import { DEFAULT_SINK_OPTIONS, LogSink, type SinkOptions, type SinkWriter, type StoredRow } from "./log-sink";
 import { apiCallView, extensionEventView, functionRunView } from "./log-views";
 import { OtlpExporter } from "./otlp-export";
 import { pruneLogs } from "./retention";
@@ -34,8 +34,9 @@ export class Logs {
     private readonly clock: Clock,
     readonly options: LogsOptions,
     readonly onError: (error: unknown, what: string) => void,
+    /** The store's log writer thread (sqlite-log-writer.ts, pg-log-writer.ts). */
+    private readonly writer: SinkWriter,
     readonly bus: LogBus = new InProcessLogBus(),
-    private readonly writer: SinkWriter = storeWriter(db),
   ) {
     this.exporter = options.otlpEndpoint ? new OtlpExporter(options.otlpEndpoint, (e) => this.onError(e, "OTLP export")) : undefined;
     this.sink = new LogSink(
@@ -52,7 +53,7 @@ export class Logs {
 
   /**
    * Deletes what is older than the retention period; returns the rows deleted per table. The chunks go through the
-   * sink's writer: on SQLite its thread, whose connection is not the request thread's (a chunk run there stopped every
+   * sink's writer thread, whose connection is not the request thread's (on SQLite a chunk run there stopped every
    * request while it ran), and which writes the log INSERTs between two chunks.
    */
   prune(): Promise<Record<string, number>> {

@@ -19,9 +19,9 @@ export type LogTable = (typeof LOG_TABLES)[number];
 export const PRUNE_CHUNK = 1000;
 
 /**
- * Runs one chunk's DELETE in a transaction of its own and answers the first column of the rows it returned. On SQLite
- * this is the log writer thread's connection (sqlite-log-writer.ts), so deleting costs the request thread nothing and
- * takes turns with the log INSERTs; on PostgreSQL the store's pool.
+ * Runs one chunk's DELETE in a transaction of its own and answers the first column of the rows it returned: on the
+ * log writer thread's connection (sqlite-log-writer.ts, pg-log-writer.ts), so deleting costs the request thread nothing
+ * and takes turns with the log INSERTs.
  */
 export type ChunkRunner = (statement: CompiledQuery) => Promise<number[]>;
 

@@ -2,17 +2,12 @@
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import SQLite from "better-sqlite3";
 import { withStatementCache } from "../store/statement-cache";
+import type { WriteReply, WriteRequest } from "./log-writer-thread";
 
 export interface WriterData {
   file: string;
   pragmas: string[];
 }
-export interface WriteRequest {
-  id: number;
-  /** The statements of one flush; undefined asks the thread to close its connection. */
-  batch?: Array<{ sql: string; parameters: readonly unknown[] }>;
-}
-export type WriteReply = { id: number; ids?: number[][]; error?: string; closed?: true };
 
 const { file, pragmas } = workerData as WriterData;
 
