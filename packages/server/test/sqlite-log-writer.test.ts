@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openSqlite, type Store } from "../src/store/database";
 import { SqliteLogWriter } from "../src/logs/sqlite-log-writer";
 
-// The embedded store's log writer thread; PostgreSQL writes logs on its own pool.
+// The embedded store's log writer thread (PostgreSQL's: pg-log-writer.test.ts).
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-log-writer-"));
 const file = path.join(dir, "store.db");
 let store: Store;
