@@ -43,20 +43,18 @@ export function openSqlite(file: string): Store {
 }
 
 /**
- * A PostgreSQL node's pool: transactions may hold this many connections at once (the whole pool before issue #24's
- * item 5), and single statements (a CRM get's batched read, the lookups before a function's runner) have
- * STATEMENT_CONNECTIONS more that transactions never take (transaction-slots.ts).
+ * Connections of a PostgreSQL node's pool that transactions may not take (transaction-slots.ts): single statements
+ * (a CRM get's batched read, the lookups before a function's runner) get one within a round trip.
  */
-export const TRANSACTION_CONNECTIONS = 10;
-export const STATEMENT_CONNECTIONS = 3;
+const STATEMENT_CONNECTIONS = 3;
 
-export function openPostgres(url: string): Store {
-  const pool = new pg.Pool({ connectionString: url, max: TRANSACTION_CONNECTIONS + STATEMENT_CONNECTIONS });
+export function openPostgres(url: string, poolSize = 10): Store {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server ends (a restart, a failover, a dropped database) is discarded and replaced on next
   // use; without a listener its error would be thrown from the pool and kill the node.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  limitTransactions(db, TRANSACTION_CONNECTIONS);
+  limitTransactions(db, Math.max(1, poolSize - STATEMENT_CONNECTIONS));
   registerPool(db, pool);
   return { db, engine: "postgres", file: undefined, close: () => db.destroy() };
 }
