@@ -6,7 +6,6 @@ import { Kysely, PostgresDialect } from "kysely";
 import { registerReader, sqliteDialect } from "./sqlite-now";
 import { withStatementCache } from "./statement-cache";
 import { registerPool } from "./pg-prepared";
-import { limitTransactions } from "./transaction-slots";
 import type { Database } from "./schema";
 
 export type Engine = "sqlite" | "postgres";
@@ -42,19 +41,12 @@ export function openSqlite(file: string): Store {
   return { db, engine: "sqlite", file, close: () => db.destroy() };
 }
 
-/**
- * Connections of a PostgreSQL node's pool that transactions may not take (transaction-slots.ts): single statements
- * (a CRM get's batched read, the lookups before a function's runner) get one within a round trip.
- */
-const STATEMENT_CONNECTIONS = 3;
-
 export function openPostgres(url: string, poolSize = 10): Store {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection the server ends (a restart, a failover, a dropped database) is discarded and replaced on next
   // use; without a listener its error would be thrown from the pool and kill the node.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  limitTransactions(db, Math.max(1, poolSize - STATEMENT_CONNECTIONS));
   registerPool(db, pool);
   return { db, engine: "postgres", file: undefined, close: () => db.destroy() };
 }
