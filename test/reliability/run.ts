@@ -18,9 +18,16 @@ if (!profile) {
   console.error(`--profile must be short or full, not ${values.profile}`);
   process.exit(2);
 }
+if (values.engine && values.engine !== "sqlite" && values.engine !== "postgres") {
+  console.error(`--engine must be sqlite or postgres, not ${values.engine}`);
+  process.exit(2);
+}
 
 /** One engine, in this process (the test support picks the engine from SPROCKET_TEST_DB when it loads). */
 async function runEngine(engine: string): Promise<CaseResult[]> {
+  // `--engine postgres` alone used to run SQLite under PostgreSQL's name: the engine is read from the environment when
+  // the groups load, and only the child processes of a run on both engines had it set. The groups load below.
+  process.env.SPROCKET_TEST_DB = engine;
   collectRoutes();
   const { GROUPS } = await import("./groups");
   const results: CaseResult[] = [];

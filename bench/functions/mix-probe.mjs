@@ -1,0 +1,121 @@
+// Where a server's time goes under the reliability suite's load mix (issue #24 item 5), from inside the server process:
+// loaded with NODE_OPTIONS, so the real `sprocket server start` that test/reliability/load.ts spawns is measured as it
+// is. Written to <PROBE_DIR or the temp folder>/mix-probe-<pid>.txt: the event loop's delay every 5 s, then for one
+// window of the mix (PROBE_WAIT_MS after the 50th function call, PROBE_SPAN_MS long) the requests per second by kind and
+// status, PostgreSQL statements per function call (pg's Client.query), the wait for a pool connection (Pool.connect),
+// and the server thread's heaviest functions by self time (node:inspector, 200 µs sampling).
+//   SPROCKET_TEST_DB=postgres NODE_OPTIONS="--import $PWD/bench/functions/mix-probe.mjs" \
+//     npx tsx --conditions=sprocket-source test/reliability/run.ts --profile full --group sustained --engine postgres
+// Every process of the run loads it (the suite's own, the server, its log-writer thread); only a process that serves
+// function calls writes a window.
+import dc from "node:diagnostics_channel";
+import fs from "node:fs";
+import { Session } from "node:inspector/promises";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+const file = path.join(process.env.PROBE_DIR ?? os.tmpdir(), `mix-probe-${process.pid}.txt`);
+const write = (line) => fs.appendFileSync(file, `${line}\n`);
+const waitMs = Number(process.env.PROBE_WAIT_MS ?? 15_000);
+const spanMs = Number(process.env.PROBE_SPAN_MS ?? 20_000);
+
+let counting = false;
+const statements = new Map();
+const requests = new Map();
+const statuses = new Map();
+const poolWaits = [];
+const queued = [];
+const bump = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
+
+// The server's own pg, resolved from its package as the server resolves it.
+try {
+  const pg = createRequire(new URL("../../packages/server/package.json", import.meta.url))("pg");
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (...args) {
+    if (counting) {
+      const q = args[0];
+      bump(statements, (typeof q === "string" ? q : (q?.text ?? q?.name ?? "?")).replace(/\s+/g, " ").slice(0, 120));
+    }
+    return query.apply(this, args);
+  };
+  const connect = pg.Pool.prototype.connect;
+  pg.Pool.prototype.connect = function (callback) {
+    const start = performance.now();
+    if (counting) queued.push(this.waitingCount);
+    const got = () => counting && poolWaits.push(performance.now() - start);
+    if (callback) return connect.call(this, (error, client, done) => (got(), callback(error, client, done)));
+    return connect.call(this).then((client) => (got(), client));
+  };
+} catch {
+  // No pg in this process's reach: nothing to count.
+}
+
+/** The mix's kinds by URL (test/reliability/load.ts). */
+const kindOf = (url) =>
+  url.includes("/function/")
+    ? "function"
+    : url.includes("/search")
+      ? "search"
+      : url.startsWith("/crm/v3/objects/contacts?limit=1&") || url === "/crm/v3/objects/contacts?limit=1"
+        ? "limited"
+        : url.startsWith("/crm/v3/objects/contacts?")
+          ? "read"
+          : url.startsWith("/crm/v3/objects/contacts")
+            ? "write"
+            : "other";
+
+const delay = monitorEventLoopDelay({ resolution: 5 });
+delay.enable();
+setInterval(() => {
+  const ms = (n) => (n / 1e6).toFixed(0);
+  write(`event-loop delay p50 ${ms(delay.percentile(50))} p99 ${ms(delay.percentile(99))} max ${ms(delay.max)} ms`);
+  delay.reset();
+}, 5000).unref();
+
+let functionCalls = 0;
+dc.subscribe("http.server.request.start", ({ request }) => {
+  const kind = kindOf(request.url);
+  if (kind === "function" && ++functionCalls === 50) setTimeout(() => void window(), waitMs).unref();
+  if (counting) bump(requests, kind);
+});
+dc.subscribe("http.server.response.finish", ({ request, response }) => {
+  if (counting) bump(statuses, `${kindOf(request.url)} ${response.statusCode}`);
+});
+
+async function window() {
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.setSamplingInterval", { interval: 200 });
+  await session.post("Profiler.start");
+  counting = true;
+  const start = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, spanMs));
+  counting = false;
+  const { profile } = await session.post("Profiler.stop");
+  session.disconnect();
+  const seconds = (Date.now() - start) / 1000;
+  write(`window ${seconds} s, requests/s: ${[...requests].map(([k, n]) => `${k} ${(n / seconds).toFixed(0)}`).join(", ")}`);
+  write(`statuses: ${[...statuses].map(([k, n]) => `${k}: ${n}`).join(", ")}`);
+  const at = (list, p) => (list.sort((a, b) => a - b)[Math.floor(list.length * p)] ?? 0).toFixed(1);
+  write(
+    `pool connects ${poolWaits.length}: wait p50 ${at(poolWaits, 0.5)} p90 ${at(poolWaits, 0.9)} p99 ${at(poolWaits, 0.99)} ms; ` +
+      `already waiting p50 ${at(queued, 0.5)} p90 ${at(queued, 0.9)}`,
+  );
+  const calls = requests.get("function") ?? 1;
+  write("PostgreSQL statements: count (per function call)");
+  for (const [text, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30)) write(`  ${n} (${(n / calls).toFixed(2)})  ${text}`);
+  const self = new Map();
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  profile.samples.forEach((id, i) => {
+    const f = nodes.get(id).callFrame;
+    const where = `${f.functionName || "(anonymous)"} ${f.url.replace(/^.*node_modules\//, "").replace(/^.*\/packages\//, "")}:${f.lineNumber + 1}`;
+    self.set(where, (self.get(where) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  write(`server thread, self time over ${seconds} s (preemption on a loaded machine lands on the system call it interrupted):`);
+  for (const [where, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 40))
+    write(`  ${(us / 1e3).toFixed(0).padStart(7)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${where}`);
+}
