@@ -25,6 +25,7 @@ import { PgLogWriter } from "./logs/pg-log-writer";
 import { pruneLogsAtStart, registerLogRetention } from "./logs/retention-job";
 import { ApiLimits } from "./apps/rate-limits";
 import { AppTokens } from "./apps/app-tokens";
+import { DeveloperTokens } from "./accounts/developer-tokens";
 import { LimitPlans } from "./apps/limit-plans";
 import { authenticateApp } from "./apps/app-auth";
 import { FunctionRunners } from "./functions/function-runners";
@@ -107,6 +108,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
     addresses,
     authenticators: { ...userAuthenticators, app: authenticateApp },
     builds,
+    accounts: { developerTokens: new DeveloperTokens(store.db, clock) },
     apps: { tokens, limitPlans: new LimitPlans(store.db, clock) },
     crm: {
       properties,

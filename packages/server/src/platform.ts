@@ -11,6 +11,7 @@ import type { Authenticators } from "./http/authenticate";
 import type { Addresses } from "./http/addresses";
 import type { BuildSettings } from "./projects/build-settings";
 import type { AppTokens } from "./apps/app-tokens";
+import type { DeveloperTokens } from "./accounts/developer-tokens";
 import type { LimitPlans } from "./apps/limit-plans";
 import type { FunctionRunners } from "./functions/function-runners";
 import type { FunctionFiles } from "./functions/build-files";
@@ -44,6 +45,7 @@ export interface Platform {
   /** Who may call a route, per `config.auth` kind (http/authenticate.ts). */
   authenticators: Authenticators;
   builds: BuildSettings;
+  accounts: { developerTokens: DeveloperTokens };
   apps: { tokens: AppTokens; limitPlans: LimitPlans };
   functions: { runners: FunctionRunners; files: FunctionFiles; configs: FunctionConfigs };
   liveBuilds: LiveBuilds;

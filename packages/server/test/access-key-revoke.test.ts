@@ -90,4 +90,19 @@ describe("revoking a personal access key", () => {
     expect(await accounts(memberToken)).toBe(401);
     expect(await accounts(adminToken)).toBe(200);
   });
+
+  it("a resolved CLI token is answered from this node's cache until a revocation clears it", async () => {
+    const p = server.platform;
+    const key = await createPersonalAccessKey(p, server.bootstrap.info.accountId, 1, "cache check");
+    const token = await bearerFor(key.key);
+    const first = await p.accounts.developerTokens.resolve(token);
+    expect(first).toMatchObject({ accountId: server.bootstrap.info.accountId, keyId: key.id });
+    // A hit is answered without a read: synchronously, not as a promise.
+    const hit = p.accounts.developerTokens.resolve(token);
+    expect(hit).not.toBeInstanceOf(Promise);
+    expect(hit).toEqual(first);
+    await p.store.db.deleteFrom("developer_tokens").where("key_id", "=", key.id).execute();
+    p.accounts.developerTokens.invalidate();
+    expect(await p.accounts.developerTokens.resolve(token)).toBeUndefined();
+  });
 });

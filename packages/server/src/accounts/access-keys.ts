@@ -5,13 +5,6 @@ import { unauthenticated } from "../errors/domain-error";
 /** Developer bearer tokens live 30 minutes, like HubSpot's; the CLI refreshes them 5 minutes before expiry. */
 export const DEVELOPER_TOKEN_TTL_MS = 30 * 60 * 1000;
 
-export interface DeveloperPrincipal {
-  accountId: number;
-  userId: number;
-  keyId: number;
-  email: string;
-}
-
 export async function createPersonalAccessKey(p: Platform, accountId: number, userId: number, name: string) {
   const key = randomToken("spk_");
   const row = await p.store.db
@@ -47,24 +40,30 @@ export async function listPersonalAccessKeys(p: Platform, accountId: number, use
  * (the console lists only one's own keys, and key ids are sequential, so anything wider invites a sweep).
  */
 export async function revokePersonalAccessKey(p: Platform, accountId: number, userId: number, keyId: number): Promise<boolean> {
-  return p.store.db.transaction().execute(async (trx) => {
-    const res = await trx
-      .updateTable("personal_access_keys")
-      .set({ revoked_at: p.clock.now() })
-      .where("id", "=", keyId)
-      .where("account_id", "=", accountId)
-      .where("user_id", "=", userId)
-      .where("revoked_at", "is", null)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) return false;
-    await trx
-      .deleteFrom("developer_tokens")
-      .where("key_id", "=", keyId)
-      .where("account_id", "=", accountId)
-      .where("user_id", "=", userId)
-      .execute();
-    return true;
-  });
+  return p.store.db
+    .transaction()
+    .execute(async (trx) => {
+      const res = await trx
+        .updateTable("personal_access_keys")
+        .set({ revoked_at: p.clock.now() })
+        .where("id", "=", keyId)
+        .where("account_id", "=", accountId)
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) return false;
+      await trx
+        .deleteFrom("developer_tokens")
+        .where("key_id", "=", keyId)
+        .where("account_id", "=", accountId)
+        .where("user_id", "=", userId)
+        .execute();
+      return true;
+    })
+    .then((revoked) => {
+      if (revoked) p.accounts.developerTokens.invalidate();
+      return revoked;
+    });
 }
 
 /** `POST /localdevauth/v1/auth/refresh`: a personal access key in, a short-lived bearer token out. */
@@ -107,21 +106,4 @@ export async function exchangePersonalAccessKey(p: Platform, key: string, portal
     hubName: row.account_name,
     accountType: "STANDARD",
   };
-}
-
-export async function resolveDeveloperToken(p: Platform, token: string): Promise<DeveloperPrincipal | undefined> {
-  const row = await p.store.db
-    .selectFrom("developer_tokens")
-    .innerJoin("users", "users.id", "developer_tokens.user_id")
-    .select([
-      "developer_tokens.key_id",
-      "developer_tokens.account_id",
-      "developer_tokens.user_id",
-      "developer_tokens.expires_at",
-      "users.email",
-    ])
-    .where("developer_tokens.token_hash", "=", sha256(token))
-    .executeTakeFirst();
-  if (!row || row.expires_at <= p.clock.now()) return undefined;
-  return { accountId: row.account_id, userId: row.user_id, keyId: row.key_id, email: row.email };
 }

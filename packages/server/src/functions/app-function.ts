@@ -31,23 +31,23 @@ export const runAccountOf = (target: Pick<DeployedAppFunction, "accountId" | "in
  * into it), from the app's active build.
  */
 export async function findAppFunction(db: Kysely<Database>, accountId: number, appId: number, name: string): Promise<DeployedAppFunction> {
-  const app = await db
+  // One statement, the app and its functions together: under load every read waits for a pool connection of its own,
+  // and this runs before every card function call (the reliability mix on PostgreSQL, docs/decisions.md).
+  const rows = await db
     .selectFrom("private_apps")
-    .select(["id", "account_id", "auth_type", "active_build_id"])
-    .where("id", "=", appId)
+    .leftJoin("app_components", (join) =>
+      join.onRef("app_components.app_id", "=", "private_apps.id").on("app_components.kind", "=", "function"),
+    )
+    .select(["private_apps.account_id", "private_apps.auth_type", "private_apps.active_build_id", "app_components.config"])
+    .where("private_apps.id", "=", appId)
     .where(appReaches(accountId))
-    .where("deleted_at", "is", null)
-    .executeTakeFirst();
+    .where("private_apps.deleted_at", "is", null)
+    .execute();
+  const app = rows[0];
   if (!app || app.active_build_id === null)
     throw functionNotFound(`No deployed private app ${appId} in account ${accountId}, and no OAuth app ${appId} installed into it.`);
   const install = app.auth_type === "oauth" ? ((await liveInstallIn(db, appId, accountId)) ?? null) : null;
-  const rows = await db
-    .selectFrom("app_components")
-    .select(["name", "config"])
-    .where("app_id", "=", appId)
-    .where("kind", "=", "function")
-    .execute();
-  const fns = rows.map((r) => JSON.parse(r.config) as DeployedFunction);
+  const fns = rows.flatMap((r) => (r.config === null ? [] : [JSON.parse(r.config) as DeployedFunction]));
   const fn = fns.find((f) => f.name === name);
   if (!fn) {
     const known = fns.map((f) => f.name).join(", ") || "none";

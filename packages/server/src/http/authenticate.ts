@@ -1,7 +1,7 @@
 import type { FastifyContextConfig, FastifyReply, FastifyRequest } from "fastify";
 import cookie from "@fastify/cookie";
 import type { Platform } from "../platform";
-import { resolveDeveloperToken, type DeveloperPrincipal } from "../accounts/access-keys";
+import type { DeveloperPrincipal } from "../accounts/developer-tokens";
 import { resolveSession, type SessionPrincipal } from "../accounts/sessions";
 import { DomainError, unauthenticated } from "../errors/domain-error";
 import type { MaybePromise } from "../util/maybe-async";
@@ -72,7 +72,7 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 const developer: Authenticator = async (p, request) => {
   const token = bearerToken(request);
-  const principal = token ? await resolveDeveloperToken(p, token) : undefined;
+  const principal = token ? await p.accounts.developerTokens.resolve(token) : undefined;
   if (!principal) throw unauthenticated();
   // HubSpot's CLI appends ?portalId= to every call; it must name the token's own account.
   const portalId = (request.query as Record<string, unknown> | undefined)?.portalId;
