@@ -81,6 +81,8 @@ interface Ctx {
   accountId: number;
   t: ObjectType;
   defs: Map<string, PropertyDef>;
+  /** Set by runSearch: the store is SQLite (its planner takes index hints). */
+  sqlite?: boolean;
 }
 
 function bad(message: string, code: string, context?: Record<string, unknown>) {
@@ -178,11 +180,20 @@ function condition(ctx: Ctx, f: Filter): Condition {
     }
   }
   const col = sql.ref(numeric ? "v.value_num" : "v.value_text");
-  // `probe` is the same filter asked of one record: a primary-key lookup on (object_id, name).
-  const within = (cond: RawBuilder<unknown>, negate = false): Condition => ({
+  // `probe` is the same filter asked of one record: a primary-key lookup on (object_id, name). On SQLite that is two
+  // lookups (the key's index, then the row for its value); an EQ or IN names every column of the value index, whose
+  // entry alone answers, so SQLite is told to use it (it prefers the unique key): 2,000 probes at a million
+  // contacts took a third of the CPU time. PostgreSQL's key lookup was the faster of the two there (an IN is an
+  // array of keys per probe in the value index), so it keeps it.
+  const covered = ctx.sqlite ? sql.raw(numeric ? "crm_values_num" : "crm_values_text") : undefined;
+  const within = (cond: RawBuilder<unknown>, negate = false, exact = false): Condition => ({
     ids: sql`select v.object_id from crm_property_values v where v.account_id = ${accountId} and v.object_type_id = ${t.id} and v.name = ${f.propertyName} and ${cond}`,
     negate,
-    probe: (id) => sql`exists (select 1 from crm_property_values v where v.object_id = ${id} and v.name = ${f.propertyName} and ${cond})`,
+    probe:
+      exact && covered
+        ? (id) =>
+            sql`exists (select 1 from crm_property_values v indexed by ${covered} where v.account_id = ${accountId} and v.object_type_id = ${t.id} and v.name = ${f.propertyName} and ${cond} and v.object_id = ${id})`
+        : (id) => sql`exists (select 1 from crm_property_values v where v.object_id = ${id} and v.name = ${f.propertyName} and ${cond})`,
   });
   switch (op) {
     case "HAS_PROPERTY":
@@ -200,7 +211,7 @@ function condition(ctx: Ctx, f: Filter): Condition {
     case "NOT_IN":
       return within(sql`${col} in (${sql.join(needValues(f).map(toValue))})`, true);
     default:
-      return within(compare(col, op, f, toValue));
+      return within(compare(col, op, f, toValue), false, op === "EQ" || op === "IN");
   }
 }
 
@@ -264,15 +275,22 @@ function queryCondition(ctx: Ctx, query: string): RawBuilder<unknown>[] {
   });
 }
 
-/** The ORDER BY, and whether it is on a crm_objects column (an index of crm_objects gives that order). */
-function orderBy(ctx: Ctx, sorts: SearchRequest["sorts"]): { order: RawBuilder<unknown>; byColumn: boolean } {
+/** A sort on a crm_objects column, which an index of crm_objects gives in order. */
+interface SortColumn {
+  ref: RawBuilder<unknown>;
+  descending: boolean;
+}
+
+/** The ORDER BY, and its column when it is on a crm_objects column. */
+function orderBy(ctx: Ctx, sorts: SearchRequest["sorts"]): { order: RawBuilder<unknown>; column: SortColumn | undefined } {
   if (sorts.length > 1) throw bad("Only one sort is allowed.", "TOO_MANY_SORTS");
   const s = sorts[0];
-  if (!s) return { order: sql`o.id asc`, byColumn: true };
+  if (!s) return { order: sql`o.id asc`, column: { ref: sql`o.id`, descending: false } };
   const { propertyName, direction } = typeof s === "string" ? parseSortString(s) : s;
   const dir = sql.raw(direction === "DESCENDING" ? "desc" : "asc");
   const column = columnOf(ctx.t, propertyName);
-  if (column) return { order: sql`${sql.ref(column)} ${dir}, o.id asc`, byColumn: true };
+  if (column)
+    return { order: sql`${sql.ref(column)} ${dir}, o.id asc`, column: { ref: sql.ref(column), descending: direction === "DESCENDING" } };
   const def = ctx.defs.get(propertyName);
   if (!def)
     throw bad(`Unable to sort on property ${propertyName}: it does not exist on ${ctx.t.name}.`, "PROPERTY_DOESNT_EXIST", {
@@ -281,7 +299,7 @@ function orderBy(ctx: Ctx, sorts: SearchRequest["sorts"]): { order: RawBuilder<u
   const col = sql.ref(isNumericType(def) ? "s.value_num" : "s.value_text");
   return {
     order: sql`(select ${col} from crm_property_values s where s.object_id = o.id and s.name = ${propertyName}) ${dir} nulls last, o.id asc`,
-    byColumn: false,
+    column: undefined,
   };
 }
 
@@ -332,14 +350,19 @@ export function parseSearch(body: unknown): SearchRequest {
 const WALK_FACTOR = 20;
 const WALK_MIN = 5000;
 
-/** Up to this many index entries are read to size a filter's matches when choosing where a search starts. */
-const SIZE_PROBE = 2000;
+/**
+ * Up to this many index entries are read to size a filter's matches when choosing where a search starts. A filter
+ * matching fewer is a start set small enough to read whole; when all match more, the search walks the sort's index.
+ * At 2,000 a rare lastname of a million contacts (2,000 ± 45 matches) walked half the time, 5,000 records for none.
+ */
+const SIZE_PROBE = 5000;
 
 type Row = Parameters<typeof decodeRow>[0];
 const SELECT = sql`select o.id, o.object_type_id, o.archived, o.created_at, o.updated_at, o.archived_at, o.properties`;
 
 /** Runs a search: groups ORed, filters ANDed, over live records only; exact total plus one page at an offset. */
-export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchRequest): Promise<SearchResult> {
+export async function runSearch(db: Kysely<Database>, given: Ctx, req: SearchRequest): Promise<SearchResult> {
+  const ctx = { ...given, sqlite: !(db.getExecutor().adapter instanceof PostgresAdapter) };
   const afterRaw = req.after === undefined || req.after === null || req.after === "" ? "0" : String(req.after);
   if (!/^\d{1,9}$/.test(afterRaw))
     throw bad(`Invalid after=${JSON.stringify(req.after)}: pass back paging.next.after from a previous page.`, "INVALID_PAGING_CURSOR");
@@ -351,27 +374,53 @@ export async function runSearch(db: Kysely<Database>, ctx: Ctx, req: SearchReque
     );
   }
   const live = [sql`o.account_id = ${ctx.accountId}`, sql`o.object_type_id = ${ctx.t.id}`, sql`o.archived = 0`];
-  const { order, byColumn } = orderBy(ctx, req.sorts);
+  const { order, column } = orderBy(ctx, req.sorts);
   const filled = req.filterGroups.filter((g) => g.filters.length > 0);
   const conds = filled.length === 1 ? filled[0]!.filters.map((f) => condition(ctx, f)) : undefined;
   const text = req.query !== undefined && req.query.trim() !== "";
   const simple = !text && filled.length <= 1 && (conds ?? []).every((c) => "where" in c || (!c.negate && c.probe !== undefined));
   const plan = simple
-    ? await planSimple(db, conds ?? [], live, byColumn)
-    : { from: sql`crm_objects o`, where: genericWhere(ctx, req, filled, live), total: undefined, walk: undefined, count: undefined };
-  const page = (from: RawBuilder<unknown>, where: RawBuilder<unknown>) =>
-    sql<Row>`${SELECT} from ${from} where ${where} order by ${order} limit ${req.limit} offset ${offset}`.execute(db);
-  let rows = plan.walk
-    ? await page(
-        sql`(select o.* from crm_objects o where ${plan.walk.live} order by ${order} limit ${Math.max(WALK_MIN, WALK_FACTOR * (offset + req.limit))}) o`,
-        plan.walk.probes,
-      )
-    : undefined;
+    ? await planSimple(db, conds ?? [], live, column !== undefined)
+    : {
+        from: sql`crm_objects o`,
+        where: genericWhere(ctx, req, filled, live),
+        total: undefined,
+        walk: undefined,
+        count: undefined,
+        counted: false,
+      };
+  const page = (from: RawBuilder<unknown>, where: RawBuilder<unknown>, counted = false) =>
+    sql<
+      Row & { matches?: number | string }
+    >`${SELECT}${counted ? sql`, count(*) over () as matches` : sql``} from ${from} where ${where} order by ${order} limit ${req.limit} offset ${offset}`.execute(
+      db,
+    );
+  let rows =
+    plan.walk && column
+      ? await page(
+          sql`crm_objects o`,
+          sql`${plan.walk.live} and ${stretch(column, plan.walk.live, order, offset + req.limit)} and ${plan.walk.probes}`,
+        )
+      : undefined;
   // A walk that found less than a page may have stopped short: the start set answers for sure.
-  if (!rows || rows.rows.length < req.limit) rows = await page(plan.from, plan.where);
+  if (!rows || rows.rows.length < req.limit) rows = await page(plan.from, plan.where, plan.counted);
   const objects = rows.rows.map(decodeRow);
-  const total = plan.total ?? (await countMatches(db, plan.count ?? plan, objects.length, offset, req.limit));
+  const counted = rows.rows[0]?.matches;
+  const total =
+    plan.total ?? (counted !== undefined ? Number(counted) : await countMatches(db, plan.count ?? plan, objects.length, offset, req.limit));
   return { total, objects, offset, limit: req.limit };
+}
+
+/**
+ * The records a walk may read: up to the WALK_FACTOR × (offset + limit)-th in sort order (ties with it included), a
+ * prefix of the order, as a range of the sort column's index. The page query walks that index in order and stops at
+ * the page's last match, probing only the records it passes (a LIMIT on a subquery made it probe the whole stretch).
+ */
+function stretch(column: SortColumn, live: RawBuilder<unknown>, order: RawBuilder<unknown>, upTo: number): RawBuilder<unknown> {
+  const edge = sql`(select ${column.ref} from crm_objects o where ${live} order by ${order} limit 1 offset ${Math.max(WALK_MIN, WALK_FACTOR * upTo) - 1})`;
+  return column.descending
+    ? sql`${column.ref} >= coalesce(${edge}, ${Number.MIN_SAFE_INTEGER})`
+    : sql`${column.ref} <= coalesce(${edge}, ${Number.MAX_SAFE_INTEGER})`;
 }
 
 /**
@@ -408,9 +457,10 @@ function genericWhere(
  * One group of value filters (no negation, no association, no text query): the search starts from the filter with
  * the fewest matches and asks the others of each of its records by primary key, so it reads about as many index
  * entries as that filter matches, not the sum of all (intersecting `lifecyclestage IN (2 of 4)` with a rare
- * lastname read half the index). When every filter matches more than SIZE_PROBE records and the sort is a column,
- * it walks that column's index in order (a bounded stretch of it) instead and stops at the page's end: the first 100
- * of 125,000 matches are found in the first thousand records.
+ * lastname read half the index); that page counts the total as it sorts. When every filter matches more than
+ * SIZE_PROBE records and the sort is a column, it walks that column's index in order (a bounded stretch of it) instead
+ * and stops at the page's end: the first 100 of 125,000 matches are found in the first thousand records; the total
+ * is then counted from the filters' whole sets.
  */
 async function planSimple(
   db: Kysely<Database>,
@@ -423,34 +473,51 @@ async function planSimple(
   total: number | undefined;
   walk: { live: RawBuilder<unknown>; probes: RawBuilder<unknown> } | undefined;
   count: { from: RawBuilder<unknown>; where: RawBuilder<unknown> } | undefined;
+  /** The start-set page counts its matches as it sorts them (`count(*) over ()`): no second pass for the total. */
+  counted: boolean;
 }> {
   const wheres = conds.flatMap((c) => ("where" in c ? [c.where] : []));
   const sets = conds.flatMap((c) => ("ids" in c ? [{ ids: c.ids, probe: c.probe! }] : []));
   const all = sql.join([...live, ...wheres], sql` and `);
-  if (sets.length === 0) return { from: sql`crm_objects o`, where: all, total: undefined, walk: undefined, count: undefined };
+  if (sets.length === 0)
+    return { from: sql`crm_objects o`, where: all, total: undefined, walk: undefined, count: undefined, counted: false };
   const sized = await sql<Record<string, number>>`select ${sql.join(
     sets.map((s, i) => sql`(select count(*) from (${s.ids} limit ${SIZE_PROBE}) x) as ${sql.ref(`n${i}`)}`),
   )}`.execute(db);
-  const sizes = sets.map((_, i) => Number(sized.rows[0]?.[`n${i}`] ?? 0));
-  const start = sizes.indexOf(Math.min(...sizes));
+  // Smallest first: the start set, then the probes in the order most likely to turn a record down.
+  const bySize = sets.map((set, i) => ({ ...set, size: Number(sized.rows[0]?.[`n${i}`] ?? 0) })).sort((a, b) => a.size - b.size);
+  const start = bySize[0]!;
+  const others = bySize.slice(1);
+  const broad = start.size >= SIZE_PROBE;
   // The start set is joined, not `o.id in (…)`: SQLite keeps a CROSS JOIN's order, so it cannot choose to walk the
   // sort's index past a million records for the few hundred this set holds; PostgreSQL orders joins by cost.
-  const join = db.getExecutor().adapter instanceof PostgresAdapter ? sql`join` : sql`cross join`;
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const join = postgres ? sql`join` : sql`cross join`;
   const o = sql.ref("o.id");
   const d = sql.ref("d.object_id");
-  const others = sets.filter((_, i) => i !== start);
-  const probes = others.map((s) => s.probe(o));
+  // Broad sets are counted whole, each read once in index order: a million contacts' 250,000 leads probed one by one
+  // for a score cost more than reading both sets. SQLite merges them (INTERSECT sorts one side and walks both);
+  // PostgreSQL hashes one and joins the other (its INTERSECT hashes both, slower there).
+  const whole = postgres
+    ? sql`(${start.ids}) d ${sql.join(
+        others.map((s, i) => sql`join (${s.ids}) ${sql.ref(`d${i}`)} on ${sql.ref(`d${i}.object_id`)} = d.object_id`),
+        sql` `,
+      )}`
+    : sql`(${sql.join(
+        bySize.map((s) => s.ids),
+        sql` intersect `,
+      )}) d`;
   return {
-    from: sql`(${sets[start]!.ids}) d ${join} crm_objects o on o.id = d.object_id`,
-    where: sql.join([...live, ...wheres, ...probes], sql` and `),
+    from: sql`(${start.ids}) d ${join} crm_objects o on o.id = d.object_id`,
+    where: sql.join([...live, ...wheres, ...others.map((s) => s.probe(o))], sql` and `),
     // One filter matching fewer than SIZE_PROBE: its size is the total (the index holds live records only).
-    total: sets.length === 1 && wheres.length === 0 && sizes[start]! < SIZE_PROBE ? sizes[start] : undefined,
+    total: sets.length === 1 && wheres.length === 0 && !broad ? start.size : undefined,
     walk:
-      sizes[start]! >= SIZE_PROBE && byColumn
+      broad && byColumn
         ? {
             live: all,
             probes: sql.join(
-              sets.map((s) => s.probe(o)),
+              bySize.map((s) => s.probe(o)),
               sql` and `,
             ),
           }
@@ -458,8 +525,12 @@ async function planSimple(
     // Counting needs no crm_objects row when no filter is on its columns: the index holds live records only, and
     // those lookups were half a broad count's time.
     count:
-      wheres.length === 0
-        ? { from: sql`(${sets[start]!.ids}) d`, where: sql.join([sql`1 = 1`, ...others.map((s) => s.probe(d))], sql` and `) }
-        : undefined,
+      wheres.length > 0
+        ? undefined
+        : broad && others.length > 0
+          ? { from: whole, where: sql`1 = 1` }
+          : { from: sql`(${start.ids}) d`, where: sql.join([sql`1 = 1`, ...others.map((s) => s.probe(d))], sql` and `) },
+    // A page from a small start set reads every match to sort them; a broad one's window would hold them all.
+    counted: !broad,
   };
 }

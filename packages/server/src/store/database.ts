@@ -28,6 +28,10 @@ export const sqlitePragmas = (busyTimeoutMs: number) => [
   "synchronous = NORMAL",
   "foreign_keys = ON",
   `busy_timeout = ${busyTimeoutMs}`,
+  // Reads map the file instead of copying each page through a read call into a 16 MB page cache: a million contacts
+  // are a 1.7 GB file, and a search's scattered lookups missed that cache on nearly every page (a selective search's
+  // page query, 30 ms of CPU against 10). The build caps the mapping at 2 GB; pages past it are read as before.
+  `mmap_size = ${2 ** 31}`,
 ];
 
 export function openSqlite(file: string): Store {
