@@ -8,7 +8,7 @@ import {
   Group,
   Popover,
   ScrollArea,
-  Select,
+  NativeSelect,
   Stack,
   Table,
   Text,
@@ -182,15 +182,15 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
         </ScrollArea>
       ) : null}
       <Group justify="space-between" mt="sm">
-        <Select
+        {/* The browser's own select: Mantine's Select mounts a positioned dropdown (floating-ui) on the first screen. */}
+        <NativeSelect
           aria-label="Records per page"
           size="xs"
           w={140}
           data={["25", "50", "100"].map((n) => ({ value: n, label: `${n} per page` }))}
           value={String(pageSize)}
-          allowDeselect={false}
-          onChange={(value) => {
-            setPageSize(Number(value));
+          onChange={(event) => {
+            setPageSize(Number(event.currentTarget.value));
             restart();
           }}
         />
