@@ -27,23 +27,18 @@ export const PAGE_MODULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/workflows\/[^/]+\/?$/, "src/app/workflows/workflows-page.tsx"],
 ];
 
+/** A chunk and every chunk it imports, by manifest key. */
+function withImports(manifest: Record<string, ManifestChunk>, key: string, into = new Set<string>()): Set<string> {
+  if (into.has(key) || !manifest[key]) return into;
+  into.add(key);
+  for (const imported of manifest[key].imports ?? []) withImports(manifest, imported, into);
+  return into;
+}
+
 /** The JavaScript files a chunk needs that the entry does not already load (index.html names the entry's). */
 function chunkFiles(manifest: Record<string, ManifestChunk>, key: string): string[] {
-  const seen = new Set<string>();
-  const visit = (k: string) => {
-    if (seen.has(k) || !manifest[k]) return;
-    seen.add(k);
-    for (const i of manifest[k].imports ?? []) visit(i);
-  };
-  visit(key);
-  const entry = new Set<string>();
-  const visitEntry = (k: string) => {
-    if (entry.has(k) || !manifest[k]) return;
-    entry.add(k);
-    for (const i of manifest[k].imports ?? []) visitEntry(i);
-  };
-  visitEntry("index.html");
-  return [...seen].filter((k) => !entry.has(k)).map((k) => `/${manifest[k]!.file}`);
+  const entry = withImports(manifest, "index.html");
+  return [...withImports(manifest, key)].filter((k) => !entry.has(k)).map((k) => `/${manifest[k]!.file}`);
 }
 
 /**
