@@ -9,6 +9,8 @@ export default defineConfig({
   oxc: { jsx: { runtime: "automatic" } },
   build: {
     outDir: "dist/app",
+    // .vite/manifest.json: the server reads which chunks each page needs, to name them in its index.html.
+    manifest: true,
     emptyOutDir: true,
     target: "es2022",
     sourcemap: false,

@@ -95,6 +95,49 @@ describe("console", () => {
     expect(json.status).toBe(404);
   });
 
+  it("asks for the contacts page's session, chunk and first search at once, not one after another", async () => {
+    const url = `/contacts/${accountId}/objects/0-1`;
+    const html = await (await fetch(server.url + url, { headers: { accept: "text/html" } })).text();
+    const chunk = /<link rel="modulepreload" crossorigin href="(\/assets\/crm-index-page-[^"]+\.js)">/.exec(html)?.[1];
+    expect(chunk).toBeDefined();
+    expect(html).toContain('<link rel="preload" href="/api/v1/session" as="fetch" crossorigin="anonymous" />');
+    const { context, page, errors } = await openPage();
+    expect((await page.context().request.post("/api/v1/session", { data: admin })).status()).toBe(200);
+    const total = (await page
+      .context()
+      .request.post("/crm/v3/objects/contacts/search", {
+        data: { limit: 1 },
+        headers: { "x-csrf-token": (await (await page.context().request.get("/api/v1/session")).json()).csrfToken },
+      })
+      .then((r) => r.json())) as { total: number };
+    await page.goto(url);
+    await page.getByRole("table", { name: "Contacts" }).locator("tbody tr a").first().waitFor();
+    await expect.poll(() => page.getByTestId("record-total").textContent()).toBe(`${total.total.toLocaleString("en-US")} contacts`);
+    // In the page: the browser's own record of each request (this file is type-checked without the DOM's types).
+    const requests = await page.evaluate(() =>
+      (globalThis as any).performance.getEntriesByType("resource").map((e: any) => ({
+        path: new URL(e.name).pathname,
+        by: String(e.initiatorType),
+        start: Number(e.startTime),
+        end: Number(e.responseEnd),
+      })),
+    );
+    const at = (path: string) => requests.filter((r: { path: string }) => r.path === path);
+    // The session once, by index.html's preload. The page's chunk once, by the server's hint: asked for before the
+    // entry script had even arrived, so not by the entry's import() (which runs only once the entry has).
+    expect(at("/api/v1/session")).toEqual([expect.objectContaining({ by: "link" })]);
+    const entry = requests.find((r: { by: string }) => r.by === "script");
+    expect(at(chunk!)).toHaveLength(1);
+    expect(at(chunk!)[0].start).toBeLessThan(entry.end);
+    // The search is asked for before the shell's own lists, which the first rows do not need.
+    const search = at("/crm/v3/objects/contacts/search");
+    expect(search).toHaveLength(1);
+    expect(at("/crm/v3/properties/contacts")).toHaveLength(1);
+    for (const later of ["/crm/v3/schemas", "/api/v1/app-pages"]) expect(at(later)[0]!.start).toBeGreaterThan(search[0]!.start);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("refuses a wrong password and signs in and out", async () => {
     const { context, page, errors } = await openPage();
     await page.goto("/");

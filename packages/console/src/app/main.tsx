@@ -1,12 +1,14 @@
 // The console's entry: providers, the session gate and the routes (each page is its own chunk).
 import "@mantine/core/styles.css";
 import "./console.css";
-import { lazy, StrictMode, Suspense, useEffect, type ReactNode } from "react";
+import { StrictMode, Suspense, useEffect, type ReactNode } from "react";
 import { createRoot } from "react-dom/client";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Redirect, Route, Switch, useLocation } from "wouter";
 import { ApiRequestError } from "./api-client";
+import { startFirstScreen } from "./first-screen";
+import { lazyPage } from "./lazy-page";
 import { ErrorNotice, Loading, NotFound, PageBoundary } from "./page-parts";
 import { pathInAccount, paths } from "./paths";
 import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
@@ -14,16 +16,44 @@ import { Shell } from "./shell";
 import { SignInPage } from "./sign-in-page";
 import { InvitePage } from "./invite-page";
 
-const CrmIndexPage = lazy(() => import("./crm/crm-index-page"));
-const CrmRecordPage = lazy(() => import("./crm/crm-record-page"));
-const ProjectsPage = lazy(() => import("./projects/projects-page"));
-const ProjectPage = lazy(() => import("./projects/project-page"));
-const BuildPage = lazy(() => import("./projects/build-page"));
-const PrivateAppsPage = lazy(() => import("./apps/private-apps-page"));
-const PrivateAppPage = lazy(() => import("./apps/private-app-page"));
-const AppHomePage = lazy(() => import("./apps/app-home-page"));
-const SettingsPage = lazy(() => import("./settings/settings-page"));
-const WorkflowsPage = lazy(() => import("./workflows/workflows-page"));
+// Each page is its own chunk; the entry starts the first page's while it asks for the session (first-screen.ts).
+const CrmIndexPage = lazyPage(() => import("./crm/crm-index-page"));
+const CrmRecordPage = lazyPage(() => import("./crm/crm-record-page"));
+const ProjectsPage = lazyPage(() => import("./projects/projects-page"));
+const ProjectPage = lazyPage(() => import("./projects/project-page"));
+const BuildPage = lazyPage(() => import("./projects/build-page"));
+const PrivateAppsPage = lazyPage(() => import("./apps/private-apps-page"));
+const PrivateAppPage = lazyPage(() => import("./apps/private-app-page"));
+const AppHomePage = lazyPage(() => import("./apps/app-home-page"));
+const SettingsPage = lazyPage(() => import("./settings/settings-page"));
+const WorkflowsPage = lazyPage(() => import("./workflows/workflows-page"));
+
+/** The routes of the pages above (wouter reads each path's parameters from its literal type). */
+const ROUTES = {
+  crmIndex: "/contacts/:accountId/objects/:objectTypeId",
+  crmRecord: "/contacts/:accountId/record/:objectTypeId/:objectId",
+  projects: "/developer-projects/:accountId",
+  project: "/developer-projects/:accountId/project/:name",
+  build: "/developer-projects/:accountId/project/:name/build/:buildId",
+  privateApps: "/private-apps/:accountId",
+  privateApp: "/private-apps/:accountId/:appId/:tab",
+  appHome: "/app/:accountId/:appId",
+  settings: "/settings/:accountId/:page",
+  workflows: "/workflows/:accountId",
+} as const;
+
+const PRELOADS = [
+  { path: ROUTES.crmIndex, page: CrmIndexPage },
+  { path: ROUTES.crmRecord, page: CrmRecordPage },
+  { path: ROUTES.projects, page: ProjectsPage },
+  { path: ROUTES.project, page: ProjectPage },
+  { path: ROUTES.build, page: BuildPage },
+  { path: ROUTES.privateApps, page: PrivateAppsPage },
+  { path: ROUTES.privateApp, page: PrivateAppPage },
+  { path: ROUTES.appHome, page: AppHomePage },
+  { path: ROUTES.settings, page: SettingsPage },
+  { path: ROUTES.workflows, page: WorkflowsPage },
+];
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -84,19 +114,19 @@ function Pages() {
     <PageBoundary resetKey={location}>
       <Suspense fallback={<Loading />}>
         <Switch>
-          <Route path="/contacts/:accountId/objects/:objectTypeId" component={CrmIndexPage} />
-          <Route path="/contacts/:accountId/record/:objectTypeId/:objectId" component={CrmRecordPage} />
-          <Route path="/developer-projects/:accountId" component={ProjectsPage} />
-          <Route path="/developer-projects/:accountId/project/:name" component={ProjectPage} />
-          <Route path="/developer-projects/:accountId/project/:name/build/:buildId" component={BuildPage} />
-          <Route path="/private-apps/:accountId" component={PrivateAppsPage} />
+          <Route path={ROUTES.crmIndex} component={CrmIndexPage} />
+          <Route path={ROUTES.crmRecord} component={CrmRecordPage} />
+          <Route path={ROUTES.projects} component={ProjectsPage} />
+          <Route path={ROUTES.project} component={ProjectPage} />
+          <Route path={ROUTES.build} component={BuildPage} />
+          <Route path={ROUTES.privateApps} component={PrivateAppsPage} />
           <Route path="/private-apps/:accountId/:appId">
             {(params) => <Redirect to={`/private-apps/${params.accountId}/${params.appId}/overview`} replace />}
           </Route>
-          <Route path="/private-apps/:accountId/:appId/:tab" component={PrivateAppPage} />
-          <Route path="/app/:accountId/:appId" component={AppHomePage} />
-          <Route path="/settings/:accountId/:page" component={SettingsPage} />
-          <Route path="/workflows/:accountId" component={WorkflowsPage} />
+          <Route path={ROUTES.privateApp} component={PrivateAppPage} />
+          <Route path={ROUTES.appHome} component={AppHomePage} />
+          <Route path={ROUTES.settings} component={SettingsPage} />
+          <Route path={ROUTES.workflows} component={WorkflowsPage} />
           <Route path="/">
             <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
           </Route>
@@ -133,6 +163,8 @@ function App() {
     </SessionProvider>
   );
 }
+
+startFirstScreen(queryClient, window.location.pathname, PRELOADS);
 
 createRoot(document.getElementById("root")!).render(
   <StrictMode>

@@ -14,11 +14,14 @@ async function fetchSession(): Promise<SessionInfo | null> {
   return session;
 }
 
+/** Asked once per page load (the entry starts it, first-screen.ts); sign-in, sign-out and account switches set it. */
+export const sessionQuery = { queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: Infinity, retry: false } as const;
+
 export function useSessionQuery() {
   const queryClient = useQueryClient();
   // A 401 from some API: ask whether the session itself is gone (then the sign-in form shows) or only that API refused it.
   useEffect(() => onSignedOut(() => void queryClient.invalidateQueries({ queryKey: SESSION_KEY })), [queryClient]);
-  return useQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: Infinity, retry: false });
+  return useQuery(sessionQuery);
 }
 
 export function SessionProvider({ session, children }: { session: SessionInfo; children: ReactNode }) {

@@ -4,6 +4,7 @@ import type { FastifyPluginAsync } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { ApiError } from "../http/api-error";
 import { consoleAppDir, consoleBuildProblem, extensionHostDir } from "./console-dist";
+import { pageHtml } from "./page-preloads";
 import { cardWorkerCsp, consolePageHeaders } from "./security-headers";
 
 /**
@@ -17,6 +18,7 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
   const problem = consoleBuildProblem();
   if (problem) app.log.error(problem);
   const indexHtml = problem ? undefined : await readFile(`${consoleAppDir}index.html`);
+  const htmlFor = indexHtml ? await pageHtml(consoleAppDir, indexHtml) : undefined;
 
   if (!problem) {
     // Vite names assets by content hash: cache them for a year.
@@ -48,10 +50,10 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
     const path = request.url.split("?")[0] ?? "/";
     const wantsHtml = request.headers.accept?.includes("text/html") ?? false;
     if (!wantsHtml || API_PATH.test(path)) throw new ApiError(404, "RESOURCE_NOT_FOUND", `No route matches GET ${path}.`);
-    if (!indexHtml) throw new ApiError(503, "INTERNAL_ERROR", problem ?? "The web console is not built.");
+    if (!htmlFor) throw new ApiError(503, "INTERNAL_ERROR", problem ?? "The web console is not built.");
     return reply
       .headers({ ...consolePageHeaders, "cache-control": "no-cache" })
       .type("text/html; charset=utf-8")
-      .send(indexHtml);
+      .send(htmlFor(path));
   });
 };

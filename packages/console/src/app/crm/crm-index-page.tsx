@@ -8,7 +8,7 @@ import {
   Group,
   Popover,
   ScrollArea,
-  Select,
+  NativeSelect,
   Stack,
   Table,
   Text,
@@ -18,18 +18,19 @@ import {
 import { useDebouncedValue, useDocumentTitle, useLocalStorage } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
-import { EmptyState, ErrorNotice, formatDate, Loading, PageTitle } from "../page-parts";
+import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
-import { crmApi, type PropertyDefinition } from "./crm-api";
+import type { PropertyDefinition } from "./crm-api";
 import { CreateRecordModal } from "./create-record";
+import { displayValue } from "./display-value";
 import { UnknownObjectType } from "./crm-not-found";
+import { columnsStorageKey, INDEX_PAGE_SIZE, indexSearchQuery, propertiesQuery, type IndexSort } from "./index-queries";
 import type { CrmObjectType } from "./object-types";
 import { useObjectType } from "./use-object-types";
 
 /** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. */
 const SEARCH_WINDOW = 10_000;
-type Sort = { propertyName: string; direction: "ASCENDING" | "DESCENDING" };
 
 export default function CrmIndexPage({ params }: { params: { objectTypeId: string } }) {
   const { type, pending, error } = useObjectType(params.objectTypeId);
@@ -43,14 +44,16 @@ export default function CrmIndexPage({ params }: { params: { objectTypeId: strin
 
 function CrmIndex({ type }: { type: CrmObjectType }) {
   const { accountId } = useSession();
+  // Read at the first render (not in an effect), so the first search is the one the entry already started.
   const [columns, setColumns] = useLocalStorage<string[]>({
-    key: `sprocket.columns.${type.objectTypeId}`,
+    key: columnsStorageKey(type),
     defaultValue: type.defaultColumns,
+    getInitialValueInEffect: false,
   });
   const [search, setSearch] = useState("");
   const [query] = useDebouncedValue(search.trim(), 250);
-  const [sort, setSort] = useState<Sort>();
-  const [pageSize, setPageSize] = useState(25);
+  const [sort, setSort] = useState<IndexSort>();
+  const [pageSize, setPageSize] = useState(INDEX_PAGE_SIZE);
   // Cursors of the pages seen so far: cursors[n] is the `after` that gives page n.
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState(0);
@@ -60,26 +63,10 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
     setPage(0);
   };
 
-  const properties = useQuery({
-    queryKey: ["crm-properties", accountId, type.name],
-    queryFn: () => crmApi.properties(type.name),
-    staleTime: 300_000,
-  });
+  const properties = useQuery(propertiesQuery(accountId, type));
   const byName = useMemo(() => new Map((properties.data ?? []).map((p) => [p.name, p])), [properties.data]);
   const results = useQuery({
-    queryKey: ["crm-search", accountId, type.name, query, sort, columns, pageSize, cursors[page]],
-    queryFn: ({ signal }) =>
-      crmApi.search(
-        type.name,
-        {
-          ...(query ? { query } : {}),
-          ...(sort ? { sorts: [sort] } : {}),
-          properties: [...new Set([...columns, ...type.defaultColumns])],
-          limit: pageSize,
-          ...(cursors[page] ? { after: cursors[page] } : {}),
-        },
-        signal,
-      ),
+    ...indexSearchQuery(accountId, type, { query, sort, columns, pageSize, after: cursors[page] }),
     placeholderData: keepPreviousData,
   });
   const next = results.data?.paging?.next?.after;
@@ -195,15 +182,15 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
         </ScrollArea>
       ) : null}
       <Group justify="space-between" mt="sm">
-        <Select
+        {/* The browser's own select: Mantine's Select mounts a positioned dropdown (floating-ui) on the first screen. */}
+        <NativeSelect
           aria-label="Records per page"
           size="xs"
           w={140}
           data={["25", "50", "100"].map((n) => ({ value: n, label: `${n} per page` }))}
           value={String(pageSize)}
-          allowDeselect={false}
-          onChange={(value) => {
-            setPageSize(Number(value));
+          onChange={(event) => {
+            setPageSize(Number(event.currentTarget.value));
             restart();
           }}
         />
@@ -235,14 +222,6 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
       ) : null}
     </>
   );
-}
-
-export function displayValue(property: PropertyDefinition | undefined, value: string | null | undefined): string {
-  if (value === null || value === undefined || value === "") return "—";
-  if (property?.type === "datetime" || property?.type === "date") return formatDate(value);
-  if (property?.type === "enumeration") return property.options.find((o) => o.value === value)?.label ?? value;
-  if (property?.type === "bool") return value === "true" ? "Yes" : "No";
-  return value;
 }
 
 function ColumnChooser({

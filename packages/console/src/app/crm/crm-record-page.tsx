@@ -11,6 +11,7 @@ import { AssociationsPanel } from "./associations-panel";
 import { crmApi } from "./crm-api";
 import { RecordNotFound, UnknownObjectType } from "./crm-not-found";
 import { DeleteRecordButton } from "./delete-record";
+import { propertiesQuery } from "./index-queries";
 import { useLiveCardBuilds } from "./live-card-builds";
 import type { RecordPageActions } from "./record-cards";
 import { recordCardsQuery } from "./record-cards-query";
@@ -34,11 +35,7 @@ export default function CrmRecordPage({ params }: { params: { objectTypeId: stri
 
 function CrmRecord({ type, id }: { type: CrmObjectType; id: string }) {
   const { accountId } = useSession();
-  const properties = useQuery({
-    queryKey: ["crm-properties", accountId, type.name],
-    queryFn: () => crmApi.properties(type.name),
-    staleTime: 300_000,
-  });
+  const properties = useQuery(propertiesQuery(accountId, type));
   const names = (properties.data ?? []).map((p) => p.name);
   const record = useQuery({
     queryKey: ["crm-record", accountId, type.name, id],

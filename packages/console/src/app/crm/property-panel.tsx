@@ -5,7 +5,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ApiRequestError } from "../api-client";
 import { ErrorNotice } from "../page-parts";
 import { crmApi, isEditable, type CrmRecord, type PropertyDefinition } from "./crm-api";
-import { displayValue } from "./crm-index-page";
+import { displayValue } from "./display-value";
 import type { CrmObjectType } from "./object-types";
 
 /** Which property each error of a 400 body is about: `errors[].in`, `errors[].context.propertyName`, or the body's context. */
