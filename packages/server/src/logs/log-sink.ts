@@ -92,13 +92,22 @@ export interface SinkWriter {
 
 export const DEFAULT_SINK_OPTIONS: SinkOptions = { flushMs: 200, maxBatch: 500, maxPending: 50_000 };
 
+/** Stored rows, built on first call: only a follower or an exporter asks for them. */
+export type StoredRows = () => readonly StoredRow[];
+
+/** Waiting rows per table, as their INSERTs' parameters: up to ROWS_PER_STATEMENT rows' values per array, in COLUMNS order. */
+type Pending = Record<SinkTable, unknown[][]>;
+const nothingPending = (): Pending => ({ api_calls: [], function_runs: [], extension_events: [] });
+
 /**
- * Takes log rows on the request path (an array push), writes them in multi-row INSERTs off it: every `flushMs`, at
- * `maxBatch` rows, and on close. One flush runs at a time, so rows are written in the order they came. A row given to
- * `add` belongs to the sink: it is completed in place into the stored row handed to `onWritten`.
+ * Takes log rows on the request path, writes them in multi-row INSERTs off it: every `flushMs`, at `maxBatch` rows,
+ * and on close. One flush runs at a time, so rows are written in the order they came. A row is copied into its
+ * statement's parameters when it is added and the object is let go: kept as objects until the write came back (a
+ * flush's worth of rows, 100 to 200 ms), each row outlived the young generation and was copied by the GC, then
+ * completed with its id, then wrapped for `onWritten`, all on the request thread, for followers that are mostly absent.
  */
 export class LogSink {
-  private pending: { [T in SinkTable]: Array<Insertable<SinkTables[T]>> } = { api_calls: [], function_runs: [], extension_events: [] };
+  private pending = nothingPending();
   private count = 0;
   private timer: NodeJS.Timeout | undefined;
   private chain: Promise<void> = Promise.resolve();
@@ -110,7 +119,7 @@ export class LogSink {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly writer: SinkWriter,
-    private readonly onWritten: (rows: StoredRow[]) => void,
+    private readonly onWritten: (rows: StoredRows) => void,
     private readonly onError: (error: unknown) => void,
     private readonly opts: SinkOptions = DEFAULT_SINK_OPTIONS,
   ) {}
@@ -120,7 +129,11 @@ export class LogSink {
       this.dropped++;
       return;
     }
-    (this.pending[table] as Array<Insertable<SinkTables[T]>>).push(row);
+    const columns = COLUMNS[table];
+    const statements = this.pending[table];
+    let values = statements[statements.length - 1];
+    if (!values || values.length === columns.length * ROWS_PER_STATEMENT) statements.push((values = []));
+    for (const c of columns) values.push((row as Record<string, unknown>)[c] ?? null);
     this.count++;
     if (this.count >= this.opts.maxBatch) void this.flush();
     else this.timer ??= setTimeout(() => void this.flush(), this.opts.flushMs).unref();
@@ -132,7 +145,7 @@ export class LogSink {
     this.timer = undefined;
     if (this.count === 0) return this.chain;
     const batch = this.pending;
-    this.pending = { api_calls: [], function_runs: [], extension_events: [] };
+    this.pending = nothingPending();
     this.count = 0;
     this.chain = this.chain.then(() => this.write(batch));
     return this.chain;
@@ -145,29 +158,17 @@ export class LogSink {
   }
 
   /**
-   * One chunk in one transaction, as INSERTs of up to ROWS_PER_STATEMENT rows compiled once per size and reused:
-   * building and compiling a 500-row INSERT (8,500 values) on every flush made Kysely allocate more per logged call
-   * than the call's own handler did. Only the ids come back (reading back whole rows cost a third of the INSERT); ids
-   * are drawn in the order the rows are listed, so the ascending ids pair with the rows in order, whatever order
-   * RETURNING lists them in. The rows become the stored rows: absent columns set to null, the id added.
+   * Statements of up to ROWS_PER_STATEMENT rows, each INSERT compiled once per size and reused: building and
+   * compiling a 500-row INSERT (8,500 values) on every flush made Kysely allocate more per logged call than the call's
+   * own handler did. Only the ids come back (reading back whole rows cost a third of the INSERT); ids are drawn in the
+   * order the rows are listed, so the ascending ids pair with the rows in order, whatever order RETURNING lists them in.
    */
-  private async insert(table: SinkTable, rows: readonly object[]): Promise<void> {
-    const columns = COLUMNS[table];
-    const slices: Array<Array<Record<string, unknown>>> = [];
-    const statements: CompiledQuery[] = [];
-    for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const slice = rows.slice(i, i + ROWS_PER_STATEMENT) as Array<Record<string, unknown>>;
-      const parameters = new Array<unknown>(slice.length * columns.length);
-      let n = 0;
-      for (const row of slice) for (const c of columns) parameters[n++] = row[c] ??= null;
-      slices.push(slice);
-      statements.push({ ...this.compiledInsert(table, slice.length), parameters });
-    }
-    const ids = await this.writer.write(statements);
-    slices.forEach((slice, s) => {
-      const sorted = ids[s]!.sort((a, b) => a - b);
-      slice.forEach((row, k) => (row.id = sorted[k]));
-    });
+  private async insert(table: SinkTable, statements: readonly unknown[][]): Promise<number[][]> {
+    const width = COLUMNS[table].length;
+    const ids = await this.writer.write(
+      statements.map((parameters) => ({ ...this.compiledInsert(table, parameters.length / width), parameters })),
+    );
+    return ids.map((each) => each.sort((a, b) => a - b));
   }
 
   private compiledInsert(table: SinkTable, rowCount: number): CompiledQuery {
@@ -186,26 +187,43 @@ export class LogSink {
     return query;
   }
 
-  private async write(batch: typeof this.pending): Promise<void> {
-    const written: StoredRow[] = [];
+  /** Each chunk of `maxBatch` rows in one transaction; the stored rows (absent columns null, the id added) on demand. */
+  private async write(batch: Pending): Promise<void> {
+    const written: Array<{ table: SinkTable; statements: unknown[][]; ids: number[][] }> = [];
+    const perWrite = Math.max(1, Math.ceil(this.opts.maxBatch / ROWS_PER_STATEMENT));
     for (const table of TABLES) {
-      const rows = batch[table];
-      for (let i = 0; i < rows.length; i += this.opts.maxBatch) {
-        const chunk = rows.slice(i, i + this.opts.maxBatch);
+      const statements = batch[table];
+      for (let i = 0; i < statements.length; i += perWrite) {
+        const chunk = statements.slice(i, i + perWrite);
         try {
-          await this.insert(table, chunk);
-          for (const row of chunk) written.push({ table, row } as StoredRow);
+          written.push({ table, statements: chunk, ids: await this.insert(table, chunk) });
         } catch (e) {
-          this.dropped += chunk.length;
+          this.dropped += chunk.reduce((n, values) => n + values.length / COLUMNS[table].length, 0);
           this.onError(e);
         }
       }
     }
     if (written.length === 0) return;
+    let rows: StoredRow[] | undefined;
     try {
-      this.onWritten(written);
+      this.onWritten(() => (rows ??= written.flatMap(storedRows)));
     } catch (e) {
       this.onError(e);
     }
   }
+}
+
+/** The stored rows of written statements: each row's values under its column names, and its id. */
+function storedRows({ table, statements, ids }: { table: SinkTable; statements: unknown[][]; ids: number[][] }): StoredRow[] {
+  const columns = COLUMNS[table];
+  const out: StoredRow[] = [];
+  statements.forEach((values, s) => {
+    for (let r = 0, k = 0; k < values.length; r++) {
+      const row: Record<string, unknown> = {};
+      for (const c of columns) row[c] = values[k++];
+      row.id = ids[s]![r];
+      out.push({ table, row } as StoredRow);
+    }
+  });
+  return out;
 }

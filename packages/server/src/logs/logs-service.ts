@@ -43,8 +43,8 @@ export class Logs {
       db,
       writer,
       (rows) => {
-        this.bus.publish(() => rows.map(entryOf));
-        this.exporter?.export(rows);
+        this.bus.publish(() => rows().map(entryOf));
+        this.exporter?.export(rows());
       },
       (e) => this.onError(e, "log write"),
       options.sink ?? DEFAULT_SINK_OPTIONS,

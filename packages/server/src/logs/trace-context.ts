@@ -16,11 +16,16 @@ function randomHex(bytes: number): string {
   return pool.slice(offset - chars, offset);
 }
 
+/** The last millisecond's hex: calls arrive several to a millisecond under load, and each converted it anew. */
+let lastTime = { ms: -1, hex: "" };
+
 /** Twelve hex digits of a millisecond time, from two 24-bit halves (radix conversion of small integers is fast). */
 function timeHex(ms: number): string {
+  if (ms === lastTime.ms) return lastTime.hex;
   const hi = Math.floor(ms / 0x1000000);
   const lo = ms % 0x1000000;
-  return hi.toString(16).padStart(6, "0") + lo.toString(16).padStart(6, "0");
+  lastTime = { ms, hex: hi.toString(16).padStart(6, "0") + lo.toString(16).padStart(6, "0") };
+  return lastTime.hex;
 }
 
 /**
