@@ -192,8 +192,9 @@ const DIALECT = {
  * log-uniform over the APPS apps (app k's share near 1/(k+1): the first, the server's real app measured, about a
  * tenth); the other apps stand for other tenants (ids from 1,000,000, 200 accounts). Every tenth event is a call
  * from a function run, stored in the same trace. A trace id is the time in hex, then random digits (trace-context.ts).
+ * One INSERT … SELECT of the chunk's calls, then one of its runs, read back from the calls above `afterId`.
  */
-function seedStatements(engine: "sqlite" | "postgres", t: Target, first: number, last: number, events: number): string[] {
+function seedStatements(engine: "sqlite" | "postgres", t: Target, first: number, last: number, events: number, afterId: number): string[] {
   const d = DIALECT[engine];
   const cases = <T>(table: Array<[T, number]>, u: string, quote: (v: T) => string) => {
     let acc = 0;
@@ -201,64 +202,92 @@ function seedStatements(engine: "sqlite" | "postgres", t: Target, first: number,
   };
   const k = `${d.int(`exp(u_a * ln(${APPS + 1}))`)} - 1`;
   const at = `${t.start} + ${d.int(`i * ${DAYS * DAY_MS}.0 / ${events}`)}`;
-  // The draws are stored first: SQLite flattens subqueries, and a random() referred to twice would be drawn twice.
+  // The draws are materialized first: SQLite flattens subqueries, and a random() referred to twice would be drawn twice.
   return [
-    `create temp table draws as
-     select i, ${d.uniform} as u_a, ${d.uniform} as u_s, ${d.uniform} as u_m, ${d.uniform} as u_p, ${d.hex32} as h
-     from ${d.series(first, last)}`,
-    `create temp table seed as
-     select i, ${at} as at,
-            case when k = 0 then ${t.accountId} else ${1_000_000} + k % ${ACCOUNTS} end as account_id,
-            case when k = 0 then ${t.appId} else ${1_000_000} + k end as app_id,
-            ${cases(STATUSES, "u_s", String)} as status,
-            ${cases(METHODS, "u_m", (m) => `'${m}'`)} as method,
-            ${cases(
-              PATHS.map((p): [string, number] => [p, 1 / PATHS.length]),
-              "u_p",
-              (p) => `'${p}'`,
-            )} as path,
-            h
-     from (select i, case when ${k} > ${APPS - 1} then ${APPS - 1} else ${k} end as k, u_s, u_m, u_p, h from draws) a`,
     `insert into api_calls (${API_COLUMNS})
+     with draws as materialized (
+       select i, ${d.uniform} as u_a, ${d.uniform} as u_s, ${d.uniform} as u_m, ${d.uniform} as u_p, ${d.hex32} as h
+       from ${d.series(first, last)}
+     ),
+     seed as materialized (
+       select i, ${at} as at,
+              case when k = 0 then ${t.accountId} else ${1_000_000} + k % ${ACCOUNTS} end as account_id,
+              case when k = 0 then ${t.appId} else ${1_000_000} + k end as app_id,
+              ${cases(STATUSES, "u_s", String)} as status,
+              ${cases(METHODS, "u_m", (m) => `'${m}'`)} as method,
+              ${cases(
+                PATHS.map((p): [string, number] => [p, 1 / PATHS.length]),
+                "u_p",
+                (p) => `'${p}'`,
+              )} as path,
+              h
+       from (select i, case when ${k} > ${APPS - 1} then ${APPS - 1} else ${k} end as k, u_s, u_m, u_p, h from draws) a
+     )
      select account_id, app_id, 1, method, path, case when i % 3 = 0 then 'limit=10' else '' end, status,
             5 + ${d.uniform} * 60, '@hubspot/api-client', '10.0.0.7', ${d.timeHex("at")} || substr(h, 1, 20), substr(h, 17, 16),
             case when i % 10 = 0 then substr(h, 1, 16) end,
             case when status >= 400 then '{"content-type":"application/json"}' end, null,
             case when status >= 400 then '{"status":"error","message":"failed with ' || status || '"}' end, at
      from seed order by i`,
+    // A call made from a run has the run's span as its parent.
     `insert into function_runs (${RUN_COLUMNS})
      select account_id, app_id, 1, 'get-data', 'SUCCESS', 80, 50000000, '[]', null, null, null,
-            ${d.timeHex("at")} || substr(h, 1, 20), substr(h, 1, 16), null, 1, 'card', at - 5
-     from seed where i % 10 = 0 order by i`,
-    "drop table draws",
-    "drop table seed",
+            trace_id, parent_span_id, null, 1, 'card', created_at - 5
+     from api_calls where id > ${afterId} and parent_span_id is not null order by id`,
   ];
 }
 
 const SEED_CHUNK = 1_000_000;
+const SEEDED = "('api_calls', 'function_runs')";
 
-/** SQLite: through a connection of its own (the server's idles meanwhile), one transaction per million events. */
+/**
+ * SQLite: through a connection of its own (the server's idles meanwhile), one transaction per million events. The
+ * tables' secondary indexes and triggers (the path index's, migration 019) are dropped first and made again after
+ * from their own stored definitions, so they are the migrations' exactly: an index built once, sorted, costs a
+ * fraction of a row-by-row insert into it (the random trace ids above all), and the trigram index is rebuilt in one
+ * pass.
+ */
 function seedSqlite(file: string, t: Target, events: number) {
   const db = new SQLite(file);
-  db.pragma("journal_mode = WAL");
   db.pragma("synchronous = OFF");
   db.pragma("cache_size = -524288");
   db.pragma("temp_store = MEMORY");
   db.pragma("busy_timeout = 30000");
+  const saved = db
+    .prepare(`select type, name, sql from sqlite_master where tbl_name in ${SEEDED} and type in ('index', 'trigger') and sql is not null`)
+    .all() as Array<{ type: string; name: string; sql: string }>;
+  for (const { type, name } of saved) db.exec(`drop ${type} ${name}`);
+  const maxId = () => Number((db.prepare("select coalesce(max(id), 0) as n from api_calls").get() as { n: number }).n);
   for (let first = 0; first < events; first += SEED_CHUNK) {
-    db.transaction(() => {
-      for (const statement of seedStatements("sqlite", t, first, Math.min(events, first + SEED_CHUNK) - 1, events)) db.exec(statement);
-    })();
+    const statements = seedStatements("sqlite", t, first, Math.min(events, first + SEED_CHUNK) - 1, events, maxId());
+    db.transaction(() => statements.forEach((statement) => db.exec(statement)))();
   }
+  // The sorter spills to temporary files rather than holding an index's worth of keys in memory; two threads sort.
+  db.pragma("temp_store = FILE");
+  db.pragma("threads = 2");
+  for (const { sql } of saved.filter((s) => s.type === "index")) db.exec(sql);
+  // The rebuild migration 019 runs: the trigram index of every stored path, from api_calls.
+  db.exec("insert into api_calls_path(api_calls_path) values ('rebuild')");
+  for (const { sql } of saved.filter((s) => s.type === "trigger")) db.exec(sql);
   db.pragma("wal_checkpoint(TRUNCATE)");
   db.close();
 }
 
+/** PostgreSQL: the same, the indexes made again from pg_indexes' definitions with memory enough to sort in one go. */
 async function seedPostgres(client: pg.Client, t: Target, events: number) {
+  const { rows: saved } = await client.query<{ name: string; definition: string }>(
+    `select indexname as name, indexdef as definition from pg_indexes
+     where tablename in ${SEEDED} and indexname not in (select conname from pg_constraint)`,
+  );
+  for (const { name } of saved) await client.query(`drop index ${name}`);
+  await client.query("set synchronous_commit = off");
   for (let first = 0; first < events; first += SEED_CHUNK) {
-    for (const statement of seedStatements("postgres", t, first, Math.min(events, first + SEED_CHUNK) - 1, events))
+    const { rows } = await client.query<{ n: string }>("select coalesce(max(id), 0) as n from api_calls");
+    for (const statement of seedStatements("postgres", t, first, Math.min(events, first + SEED_CHUNK) - 1, events, Number(rows[0]!.n)))
       await client.query(statement);
   }
+  await client.query("set maintenance_work_mem = '1GB'");
+  for (const { definition } of saved) await client.query(definition);
   await client.query("vacuum analyze api_calls");
   await client.query("vacuum analyze function_runs");
 }
