@@ -23,10 +23,16 @@ export function apiCallPathSearchMigration(engine: Engine): Migration {
         for (const statement of SQLITE_PATH_SEARCH) await sql.raw(statement).execute(db);
         return;
       }
-      if (await trigramsAvailable(db)) {
-        await sql`create extension if not exists pg_trgm`.execute(db);
-        await sql.raw(PG_PATH_SEARCH_INDEX).execute(db);
-      }
+      if (!(await trigramsAvailable(db))) return;
+      await sql`create extension if not exists pg_trgm`.execute(db);
+      // Installed earlier by an operator, maybe into a schema of its own that is not on the search path.
+      const { rows } = await sql<{ schema: string }>`
+        select n.nspname as schema from pg_extension e join pg_namespace n on n.oid = e.extnamespace where e.extname = 'pg_trgm'`.execute(
+        db,
+      );
+      await sql`create index if not exists api_calls_path_trgm on api_calls using gin (lower(path) ${sql.id(rows[0]!.schema)}.gin_trgm_ops)`.execute(
+        db,
+      );
     },
   };
 }
@@ -46,11 +52,9 @@ const SQLITE_PATH_SEARCH = [
    end`,
 ];
 
-export const PG_PATH_SEARCH_INDEX = "create index api_calls_path_trgm on api_calls using gin (lower(path) gin_trgm_ops)";
-
 /**
  * Whether pg_trgm is installed in this database, or this role can install it: the server has it and the role is a
- * superuser, or the extension is trusted and the role may create objects in the database. Asked first because a failed
+ * superuser, or the extension is trusted and the role may create objects in the database and its schema. Asked first because a failed
  * CREATE EXTENSION would abort the migration's transaction.
  */
 async function trigramsAvailable(db: Kysely<unknown>): Promise<boolean> {
@@ -60,7 +64,8 @@ async function trigramsAvailable(db: Kysely<unknown>): Promise<boolean> {
         select 1 from pg_available_extension_versions v
         where v.name = 'pg_trgm' and v.version = (select default_version from pg_available_extensions where name = 'pg_trgm')
           and ((select rolsuper from pg_roles where rolname = current_user)
-            or (v.trusted and has_database_privilege(current_database(), 'CREATE')))
+            or (v.trusted and has_database_privilege(current_database(), 'CREATE')
+              and has_schema_privilege(current_schema(), 'CREATE')))
       ) as ok`.execute(db);
   return rows[0]?.ok === true;
 }
