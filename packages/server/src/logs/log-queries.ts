@@ -106,10 +106,18 @@ export async function listLogs(db: Kysely<Database>, engine: Engine, kind: LogKi
   const fromPathIndex = kind === "api-calls" && engine === "sqlite" && f.q ? await fewPathMatches(db, f.q) : undefined;
   const base = (filter: ListFilter) => {
     let q = db.selectFrom(table).selectAll().where("account_id", "in", accounts);
-    if (fromPathIndex) q = q.where(fromPathIndex);
-    if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
-    if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
-    if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
+    if (fromPathIndex) {
+      // The rows come from the path index by id: `+column` keeps SQLite from walking the (app, time) or time index
+      // instead and checking each of the app's calls against the matches (211 ms at 10M for a text nobody calls).
+      q = q.where(fromPathIndex);
+      if (scope.appId !== undefined) q = q.where(sql<boolean>`+app_id = ${scope.appId}`);
+      if (filter.since !== undefined) q = q.where(sql<boolean>`+created_at >= ${filter.since}`);
+      if (filter.until !== undefined) q = q.where(sql<boolean>`+created_at < ${filter.until}`);
+    } else {
+      if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
+      if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+      if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
+    }
     if (filter.before) {
       const { at, id } = filter.before;
       q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));
