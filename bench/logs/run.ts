@@ -224,6 +224,19 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
     say(
       `  plan, overview's calls in a range: ${await planOf("select count(*) from api_calls where account_id in ($1) and app_id = $2 and created_at >= $3", [target.accountId, target.appId, 0])}`,
     );
+    // As logs/log-queries.ts writes a search for a rare text: on SQLite from the trigram index by id (path-search.ts).
+    const rare = "%no-such-path%";
+    const search: [string, unknown[]] =
+      engine === "sqlite"
+        ? [
+            "select * from api_calls where account_id in ($1) and id in (select rowid from api_calls_path where path like $2) and +app_id = $3 and lower(path) like lower($4) escape '\\' order by created_at desc, id desc limit 101",
+            [target.accountId, rare, target.appId, rare],
+          ]
+        : [
+            "select * from api_calls where account_id in ($1) and app_id = $2 and lower(path) like lower($3) escape '\\' order by created_at desc, id desc limit 101",
+            [target.accountId, target.appId, rare],
+          ];
+    say(`  plan, path search for a rare text: ${await planOf(...search)}`);
 
     // Trace lookup: traces of the app measured, drawn at random times of the seeded window.
     const traces: string[] = [];
