@@ -8,9 +8,11 @@
  *   them): trace lookup over HTTP (the console's trace view route), the Logs tab's first page over HTTP (the route
  *   the console's API-calls tab calls, unfiltered and with each filter it offers), and retention deleting the oldest
  *   day's rows while a load of CRM reads runs: p99 during retention against the quiet p99 just before it.
+ * - The path index's cost to the log writer (write-cost.ts): API calls/s through the sink's writer with it and without.
  * Run: npx tsx --conditions=sprocket-source bench/logs/run.ts
  *   BENCH_SECONDS=3 per throughput round; BENCH_SIZES=1000000 (comma-separated); BENCH_ENGINES=sqlite,postgres;
- *   BENCH_SKIP_OVERHEAD=1 skips the logging on/off rounds; BENCH_SCRATCH=/tmp holds the SQLite files; PostgreSQL at
+ *   BENCH_SKIP_OVERHEAD=1 skips the logging on/off rounds, BENCH_SKIP_WRITE_COST=1 the writer's; BENCH_PRUNE_SECONDS
+ *   caps the wait for retention after its load (the close stops it); BENCH_SCRATCH=/tmp holds the SQLite files; PostgreSQL at
  *   BENCH_PG_URL (postgres://postgres@127.0.0.1:5432), one database per size, dropped afterwards. Points of a run are
  *   merged into bench/results/logs.json (same series and size replaced), so that sizes may be measured in separate runs.
  */
@@ -24,6 +26,8 @@ import { loadConfig, startServer, type RunningServer } from "@sprocket/server";
 import { startBenchServer } from "../support/bench-server";
 import { fmt, load, printRatio } from "../support/load";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
+import { DAY_MS, DAYS, seedPostgres, seedSqlite, type Target } from "./seed";
+import { measureWriteCost } from "./write-cost";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const SIZES = (process.env.BENCH_SIZES ?? "1000000").split(",").map(Number);
@@ -31,10 +35,7 @@ const ENGINES = (process.env.BENCH_ENGINES ?? "sqlite,postgres").split(",") as A
 const SCRATCH = process.env.BENCH_SCRATCH ?? os.tmpdir();
 const PG_URL = process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432";
 const LOOKUPS = 200;
-const DAYS = 5;
-const DAY_MS = 86_400_000;
-const APPS = 1000;
-const ACCOUNTS = 200;
+const PRUNE_CAP_SECONDS = Number(process.env.BENCH_PRUNE_SECONDS ?? Infinity);
 const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS ?? 10);
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -124,145 +125,6 @@ async function crmReads(server: RunningServer) {
   return { token, appId, url: `${server.url}/crm/v3/objects/contacts?limit=10` };
 }
 
-// ---------------------------------------------------------------- the data set
-/** Statuses as a CRM integration sees them: mostly 200, a few per cent of 4xx, rare 5xx, no 3xx at all. */
-const STATUSES: Array<[number, number]> = [
-  [200, 0.85],
-  [201, 0.06],
-  [204, 0.01],
-  [400, 0.02],
-  [401, 0.005],
-  [403, 0.003],
-  [404, 0.03],
-  [409, 0.002],
-  [429, 0.01],
-  [500, 0.007],
-  [502, 0.003],
-];
-const METHODS: Array<[string, number]> = [
-  ["GET", 0.7],
-  ["POST", 0.2],
-  ["PATCH", 0.07],
-  ["DELETE", 0.03],
-];
-const PATHS = [
-  "/crm/v3/objects/contacts",
-  "/crm/v3/objects/contacts/search",
-  "/crm/v3/objects/companies",
-  "/crm/v3/objects/deals",
-  "/crm/v3/objects/deals/batch/read",
-  "/crm/v4/associations/contacts/companies/batch/read",
-  "/crm/v3/properties/contacts",
-  "/crm/v3/objects/tickets",
-];
-interface Target {
-  accountId: number;
-  appId: number;
-  /** The seeded window: [start, start + DAYS days). */
-  start: number;
-}
-
-const API_COLUMNS =
-  "account_id, app_id, token_id, method, path, query, status, duration_ms, user_agent, address, trace_id, span_id, parent_span_id, request_headers, request_body, response_body, created_at";
-const RUN_COLUMNS =
-  "account_id, app_id, build_id, function_name, outcome, duration_ms, peak_rss_bytes, logs, error_type, error_message, error_stack, trace_id, span_id, parent_span_id, invoker_user_id, invoker_label, created_at";
-
-/** What differs between the engines in generating rows inside the database. */
-const DIALECT = {
-  sqlite: {
-    series: (first: number, last: number) =>
-      `(with recursive s(i) as (select ${first} union all select i + 1 from s where i < ${last}) select i from s) as g`,
-    uniform: "((random() & 4294967295) / 4294967296.0)",
-    hex32: "lower(hex(randomblob(16)))",
-    timeHex: (at: string) => `printf('%012x', ${at})`,
-    int: (x: string) => `cast(${x} as integer)`,
-  },
-  postgres: {
-    series: (first: number, last: number) => `generate_series(${first}, ${last}) as g(i)`,
-    uniform: "random()",
-    hex32: "md5(random()::text)",
-    timeHex: (at: string) => `lpad(to_hex(${at}), 12, '0')`,
-    int: (x: string) => `floor(${x})::bigint`,
-  },
-};
-
-/**
- * The statements seeding events [first, last] of `events`, generated inside the database (a million rows from
- * JavaScript through the driver took 86 s on SQLite here). Event i is at start + i/events of the window; its app is
- * log-uniform over the APPS apps (app k's share near 1/(k+1): the first, the server's real app measured, about a
- * tenth); the other apps stand for other tenants (ids from 1,000,000, 200 accounts). Every tenth event is a call
- * from a function run, stored in the same trace. A trace id is the time in hex, then random digits (trace-context.ts).
- */
-function seedStatements(engine: "sqlite" | "postgres", t: Target, first: number, last: number, events: number): string[] {
-  const d = DIALECT[engine];
-  const cases = <T>(table: Array<[T, number]>, u: string, quote: (v: T) => string) => {
-    let acc = 0;
-    return `case ${table.map(([v, share]) => `when ${u} < ${(acc += share)} then ${quote(v)}`).join(" ")} else ${quote(table[0]![0])} end`;
-  };
-  const k = `${d.int(`exp(u_a * ln(${APPS + 1}))`)} - 1`;
-  const at = `${t.start} + ${d.int(`i * ${DAYS * DAY_MS}.0 / ${events}`)}`;
-  // The draws are stored first: SQLite flattens subqueries, and a random() referred to twice would be drawn twice.
-  return [
-    `create temp table draws as
-     select i, ${d.uniform} as u_a, ${d.uniform} as u_s, ${d.uniform} as u_m, ${d.uniform} as u_p, ${d.hex32} as h
-     from ${d.series(first, last)}`,
-    `create temp table seed as
-     select i, ${at} as at,
-            case when k = 0 then ${t.accountId} else ${1_000_000} + k % ${ACCOUNTS} end as account_id,
-            case when k = 0 then ${t.appId} else ${1_000_000} + k end as app_id,
-            ${cases(STATUSES, "u_s", String)} as status,
-            ${cases(METHODS, "u_m", (m) => `'${m}'`)} as method,
-            ${cases(
-              PATHS.map((p): [string, number] => [p, 1 / PATHS.length]),
-              "u_p",
-              (p) => `'${p}'`,
-            )} as path,
-            h
-     from (select i, case when ${k} > ${APPS - 1} then ${APPS - 1} else ${k} end as k, u_s, u_m, u_p, h from draws) a`,
-    `insert into api_calls (${API_COLUMNS})
-     select account_id, app_id, 1, method, path, case when i % 3 = 0 then 'limit=10' else '' end, status,
-            5 + ${d.uniform} * 60, '@hubspot/api-client', '10.0.0.7', ${d.timeHex("at")} || substr(h, 1, 20), substr(h, 17, 16),
-            case when i % 10 = 0 then substr(h, 1, 16) end,
-            case when status >= 400 then '{"content-type":"application/json"}' end, null,
-            case when status >= 400 then '{"status":"error","message":"failed with ' || status || '"}' end, at
-     from seed order by i`,
-    `insert into function_runs (${RUN_COLUMNS})
-     select account_id, app_id, 1, 'get-data', 'SUCCESS', 80, 50000000, '[]', null, null, null,
-            ${d.timeHex("at")} || substr(h, 1, 20), substr(h, 1, 16), null, 1, 'card', at - 5
-     from seed where i % 10 = 0 order by i`,
-    "drop table draws",
-    "drop table seed",
-  ];
-}
-
-const SEED_CHUNK = 1_000_000;
-
-/** SQLite: through a connection of its own (the server's idles meanwhile), one transaction per million events. */
-function seedSqlite(file: string, t: Target, events: number) {
-  const db = new SQLite(file);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = OFF");
-  db.pragma("cache_size = -524288");
-  db.pragma("temp_store = MEMORY");
-  db.pragma("busy_timeout = 30000");
-  for (let first = 0; first < events; first += SEED_CHUNK) {
-    db.transaction(() => {
-      for (const statement of seedStatements("sqlite", t, first, Math.min(events, first + SEED_CHUNK) - 1, events)) db.exec(statement);
-    })();
-  }
-  db.pragma("wal_checkpoint(TRUNCATE)");
-  db.close();
-}
-
-async function seedPostgres(client: pg.Client, t: Target, events: number) {
-  for (let first = 0; first < events; first += SEED_CHUNK) {
-    for (const statement of seedStatements("postgres", t, first, Math.min(events, first + SEED_CHUNK) - 1, events))
-      await client.query(statement);
-  }
-  await client.query("vacuum analyze api_calls");
-  await client.query("vacuum analyze function_runs");
-}
-
 // ---------------------------------------------------------------- measuring one size on one engine
 /**
  * A fetch tried twice: seeding blocks this thread for minutes, and a keep-alive socket the server timed out meanwhile is
@@ -309,13 +171,14 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
     const seedStarted = performance.now();
     let client: pg.Client | undefined;
     let sqlite: SQLite.Database | undefined;
+    let indexSeconds: number;
     if (engine === "sqlite") {
-      seedSqlite(server.platform.store.file!, target, events);
+      indexSeconds = seedSqlite(server.platform.store.file!, target, events);
       sqlite = new SQLite(server.platform.store.file!, { readonly: true });
     } else {
       client = new pg.Client({ connectionString: dbUrl });
       await client.connect();
-      await seedPostgres(client, target, events);
+      indexSeconds = await seedPostgres(client, target, events);
     }
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const rowsQuery = async (sql: string, params: unknown[]) =>
@@ -324,7 +187,7 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
         : (await client!.query(sql, params)).rows;
     const appRows = Number((await rowsQuery("select count(*) as n from api_calls where app_id = $1", [target.appId]))[0]!.n);
     say(
-      `\n${engine}, ${fmt(events)} API-call events (+${fmt(events / 10)} function runs) seeded in ${fmt(seedSeconds)} s; the app measured has ${fmt(Number(appRows))}; load ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`,
+      `\n${engine}, ${fmt(events)} API-call events (+${fmt(events / 10)} function runs) seeded in ${fmt(seedSeconds)} s (indexes ${fmt(indexSeconds)} s of it); the app measured has ${fmt(Number(appRows))}; load ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`,
     );
     point(`seed-${engine}`, `Seeding rate, ${engine} (events/s)`, "events/s", { x: events, y: Math.round(events / seedSeconds) });
 
@@ -361,6 +224,19 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
     say(
       `  plan, overview's calls in a range: ${await planOf("select count(*) from api_calls where account_id in ($1) and app_id = $2 and created_at >= $3", [target.accountId, target.appId, 0])}`,
     );
+    // As logs/log-queries.ts writes a search for a rare text: on SQLite from the trigram index by id (path-search.ts).
+    const rare = "%no-such-path%";
+    const search: [string, unknown[]] =
+      engine === "sqlite"
+        ? [
+            "select * from api_calls where account_id in ($1) and id in (select rowid from api_calls_path where path like $2) and +app_id = $3 and lower(path) like lower($4) escape '\\' order by created_at desc, id desc limit 101",
+            [target.accountId, rare, target.appId, rare],
+          ]
+        : [
+            "select * from api_calls where account_id in ($1) and app_id = $2 and lower(path) like lower($3) escape '\\' order by created_at desc, id desc limit 101",
+            [target.accountId, target.appId, rare],
+          ];
+    say(`  plan, path search for a rare text: ${await planOf(...search)}`);
 
     // Trace lookup: traces of the app measured, drawn at random times of the seeded window.
     const traces: string[] = [];
@@ -457,12 +333,23 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
       return deleted;
     });
     const during = await load(crm.url, { seconds: LOAD_SECONDS, headers: readHeaders });
-    const deleted = await pruning;
-    const after = await load(crm.url, { seconds: LOAD_SECONDS, headers: readHeaders });
     const ratio = during.p99Ms / quiet.p99Ms;
-    say(
-      `  retention: deleted ${fmt(deleted.api_calls ?? 0)} API calls and ${fmt(deleted.function_runs ?? 0)} runs in ${fmt(pruneMs / 1000, 1)} s; CRM reads p99 quiet ${quiet.p99Ms} ms, during ${during.p99Ms} ms (ratio ${ratio.toFixed(2)}, goal <= 2), after ${after.p99Ms} ms; req/s ${fmt(quiet.requestsPerSec)} / ${fmt(during.requestsPerSec)}; errors ${during.errors + during.non2xx}`,
-    );
+    const reads = `CRM reads p99 quiet ${quiet.p99Ms} ms, during ${during.p99Ms} ms (ratio ${ratio.toFixed(2)}, goal <= 2); req/s ${fmt(quiet.requestsPerSec)} / ${fmt(during.requestsPerSec)}; errors ${during.errors + during.non2xx}`;
+    // A day of a big size takes the loaded VM an hour to delete: past the cap, the server's close stops the run.
+    const cap = new Promise<undefined>((resolve) => {
+      if (Number.isFinite(PRUNE_CAP_SECONDS)) setTimeout(() => resolve(undefined), PRUNE_CAP_SECONDS * 1000);
+    });
+    const deleted = await Promise.race([pruning, cap]);
+    if (deleted) {
+      const after = await load(crm.url, { seconds: LOAD_SECONDS, headers: readHeaders });
+      say(
+        `  retention: deleted ${fmt(deleted.api_calls ?? 0)} API calls and ${fmt(deleted.function_runs ?? 0)} runs in ${fmt(pruneMs / 1000, 1)} s; ${reads}; after ${after.p99Ms} ms`,
+      );
+      point(`retention-rate-${engine}`, `Retention delete rate, ${engine}`, "rows/s", {
+        x: events,
+        y: Math.round(((deleted.api_calls ?? 0) + (deleted.function_runs ?? 0)) / (pruneMs / 1000)),
+      });
+    } else say(`  retention: not done after ${PRUNE_CAP_SECONDS} s (stopped by the server's close); ${reads}`);
     point(
       `retention-p99-${engine}`,
       `CRM reads p99 during retention / quiet, ${engine}`,
@@ -470,10 +357,6 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
       { x: events, y: Number(ratio.toFixed(2)) },
       2,
     );
-    point(`retention-rate-${engine}`, `Retention delete rate, ${engine}`, "rows/s", {
-      x: events,
-      y: Math.round(((deleted.api_calls ?? 0) + (deleted.function_runs ?? 0)) / (pruneMs / 1000)),
-    });
     ratios.push({
       id: `retention-p99-${tag}`,
       title: `CRM reads p99 during retention / quiet, ${engine}, ${fmt(events)} events`,
@@ -526,6 +409,39 @@ function writeResults() {
     )}\n`,
   );
   say(`results: ${file}`);
+}
+
+// ---------------------------------------------------------------- the path index's cost to the log writer
+if (!process.env.BENCH_SKIP_WRITE_COST) {
+  for (const engine of ENGINES) {
+    const dataDir = fs.mkdtempSync(path.join(SCRATCH, "sprocket-logwrite-"));
+    const dbName = `bench_logs_write_${process.pid}`;
+    const admin = engine === "postgres" ? new pg.Client({ connectionString: `${PG_URL}/postgres` }) : undefined;
+    await admin?.connect();
+    await admin?.query(`create database ${dbName}`);
+    const env = {
+      SPROCKET_LOG_LEVEL: "silent",
+      ...(engine === "postgres" ? { SPROCKET_DATABASE_URL: `${PG_URL}/${dbName}`, SPROCKET_DATABASE_ALLOW_SUPERUSER: "true" } : {}),
+    };
+    const server = await startServer(loadConfig({ port: 0, dataDir }, env));
+    try {
+      const cost = await measureWriteCost(server.platform.store);
+      say(
+        `${engine}: log writer, API calls/s with the path index ${cost.withIndex.join(", ")}; without ${cost.without.join(", ")}; median pair ratio ${cost.ratio.toFixed(2)}; load ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`,
+      );
+      ratios.push({
+        id: `path-index-write-${engine}`,
+        title: `Log writer rows/s with the path index / without, ${engine}`,
+        value: cost.ratio,
+        met: true,
+      });
+    } finally {
+      await server.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await admin?.query(`drop database if exists ${dbName} with (force)`);
+      await admin?.end();
+    }
+  }
 }
 
 for (const events of SIZES) {

@@ -3,6 +3,7 @@ import { sql, type CompiledQuery } from "kysely";
 import { buildApp } from "../src/app";
 import { createAccount } from "../src/accounts/account-service";
 import { recordFunctionRun } from "../src/logs/function-runs";
+import { FEW_MATCHES } from "../src/logs/path-search";
 import { pruneLogs } from "../src/logs/retention";
 import { newSpanId, newTraceId, traceparent } from "../src/logs/trace-context";
 import { manualClock, startTestServer, type TestServer } from "./support/test-server";
@@ -448,6 +449,63 @@ describe("filters and paging", () => {
     const first = (await logs(appId, "api-calls", "?status=4xx&limit=3")).body;
     expect(first.results.map((r: { path: string }) => r.path)).toHaveLength(3);
     expect(await paths(`?status=4xx&limit=3&before=${first.paging.next.before}`)).toEqual([1]);
+  });
+
+  it("searches paths case-insensitively, literally and in step with retention, through the path index", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const db = server.platform.store.db;
+    const row = (app: number, path: string, at: number) => ({
+      account_id: app === appId ? accountId : 999_002,
+      app_id: app,
+      token_id: 1,
+      method: "GET",
+      path,
+      query: "",
+      status: 200,
+      duration_ms: 1,
+      trace_id: newTraceId(),
+      span_id: newSpanId(),
+      created_at: at,
+    });
+    // Another tenant's calls make "contacts" common (more than FEW_MATCHES rows): that search walks the app's calls.
+    const common = Array.from({ length: FEW_MATCHES + 1 }, (_, i) => row(999_002, `/crm/v3/objects/contacts/${i}`, 20 + i));
+    for (let i = 0; i < common.length; i += 1000)
+      await db
+        .insertInto("api_calls")
+        .values(common.slice(i, i + 1000))
+        .execute();
+    const at = clock.now() - 60_000;
+    const mine = ["/crm/v3/objects/Deals/100%_off", "/crm/v3/objects/deals/1x0", "/crm/v3/objects/contacts/ab", '/files/"quoted"\\back'];
+    await db
+      .insertInto("api_calls")
+      .values(mine.map((path, i) => row(appId, path, at + i)))
+      .execute();
+    const found = async (q: string, extra = "") =>
+      (await logs(appId, "api-calls", `?q=${encodeURIComponent(q)}${extra}`)).body.results.map((r: { path: string }) =>
+        mine.indexOf(r.path),
+      );
+    expect(await found("DEALS")).toEqual([1, 0]);
+    expect(await found("100%_off")).toEqual([0]);
+    expect(await found("0%_")).toEqual([0]);
+    expect(await found("1_0")).toEqual([]);
+    expect(await found("deals/1_0")).toEqual([]);
+    expect(await found("s/1x")).toEqual([1]);
+    expect(await found('d"\\')).toEqual([3]);
+    expect(await found("ab")).toEqual([2]);
+    expect(await found("contacts")).toEqual([2]);
+    expect(await found("no-such-path")).toEqual([]);
+    const first = (await logs(appId, "api-calls", "?q=deals&limit=1")).body;
+    expect(await found("deals", `&limit=1&before=${first.paging.next.before}`)).toEqual([0]);
+
+    await pruneLogs(db, async (s) => (await db.executeQuery<{ id: number }>(s)).rows.map((r) => Number(r.id)), 20 + common.length);
+    if (server.platform.store.engine === "sqlite") {
+      // Compares the trigram index with api_calls row by row: it throws if a delete or insert was missed.
+      await sql`insert into api_calls_path(api_calls_path, rank) values ('integrity-check', 1)`.execute(db);
+    } else {
+      const index = await sql`select 1 from pg_indexes where indexname = 'api_calls_path_trgm'`.execute(db);
+      expect(index.rows).toHaveLength(1);
+    }
+    expect(await found("contacts")).toEqual([2]);
   });
 
   it("rejects bad filters with messages naming them", async () => {

@@ -7,6 +7,8 @@ import { FILTERS_BY_KIND, type LogEvent, type LogKind, type LogPage } from "@spr
 import { apiCallView, extensionEventView, functionRunView, securityEventView } from "./log-views";
 import { parseTime } from "./time-range";
 import { accountsOf, withAccountName, type Scope } from "./app-log-scope";
+import { fewPathMatches } from "./path-search";
+import type { Engine } from "../store/database";
 
 const listQuery = z
   .object({
@@ -91,7 +93,7 @@ const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}
 const contains = (column: string, text: string) => sql<boolean>`lower(${sql.ref(column)}) like lower(${likePattern(text)}) escape '\\'`;
 
 /** Newest first, paged by a (time, id) cursor so that pages stay stable while new events arrive. */
-export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope, f: ListFilter): Promise<LogPage> {
+export async function listLogs(db: Kysely<Database>, engine: Engine, kind: LogKind, scope: Scope, f: ListFilter): Promise<LogPage> {
   const table = TABLE_OF[kind];
   const readable = accountsOf(scope, kind);
   const accounts = f.account === undefined ? readable : readable.filter((a) => a === f.account);
@@ -100,11 +102,22 @@ export async function listLogs(db: Kysely<Database>, kind: LogKind, scope: Scope
       { message: "account: not an account of these logs", in: "account" },
     ]);
   }
+  // PostgreSQL's planner weighs its trigram index (migration 019) against the (app, time) index itself; SQLite is told.
+  const fromPathIndex = kind === "api-calls" && engine === "sqlite" && f.q ? await fewPathMatches(db, f.q) : undefined;
   const base = (filter: ListFilter) => {
     let q = db.selectFrom(table).selectAll().where("account_id", "in", accounts);
-    if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
-    if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
-    if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
+    if (fromPathIndex) {
+      // The rows come from the path index by id: `+column` keeps SQLite from walking the (app, time) or time index
+      // instead and checking each of the app's calls against the matches (211 ms at 10M for a text nobody calls).
+      q = q.where(fromPathIndex);
+      if (scope.appId !== undefined) q = q.where(sql<boolean>`+app_id = ${scope.appId}`);
+      if (filter.since !== undefined) q = q.where(sql<boolean>`+created_at >= ${filter.since}`);
+      if (filter.until !== undefined) q = q.where(sql<boolean>`+created_at < ${filter.until}`);
+    } else {
+      if (scope.appId !== undefined) q = q.where("app_id", "=", scope.appId);
+      if (filter.since !== undefined) q = q.where("created_at", ">=", filter.since);
+      if (filter.until !== undefined) q = q.where("created_at", "<", filter.until);
+    }
     if (filter.before) {
       const { at, id } = filter.before;
       q = q.where((eb) => eb.or([eb("created_at", "<", at), eb.and([eb("created_at", "=", at), eb("id", "<", id)])]));

@@ -59,7 +59,7 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
       async (request) => {
         const kind = logKind(request.params.kind);
         const scope = await appScope(request);
-        return listLogs(p.store.db, kind, scope, parseListQuery(kind, request.query, p.clock.now()));
+        return listLogs(p.store.db, p.store.engine, kind, scope, parseListQuery(kind, request.query, p.clock.now()));
       },
     );
 
@@ -67,7 +67,7 @@ export const logsPlugin = (p: Platform): FastifyPluginAsync => {
     app.get<{ Params: { kind: string } }>("/api/v1/logs/:kind", { ...user, ...responds(logPage) }, async (request) => {
       const kind = logKind(request.params.kind);
       const { accountId } = await superAdmin(request);
-      return listLogs(p.store.db, kind, { accountId }, parseListQuery(kind, request.query, p.clock.now()));
+      return listLogs(p.store.db, p.store.engine, kind, { accountId }, parseListQuery(kind, request.query, p.clock.now()));
     });
 
     app.get<{ Params: { kind: string; id: string } }>("/api/v1/logs/:kind/:id", { ...user, ...responds(logEvent) }, async (request) => {

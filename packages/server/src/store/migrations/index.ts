@@ -18,6 +18,7 @@ import { devSessionsMigration } from "./015-dev-sessions";
 import { crmPipelinesMigration } from "./016-crm-pipelines";
 import { hubdbMigration } from "./017-hubdb";
 import { apiCallStatusIndexMigration } from "./018-api-call-status-index";
+import { apiCallPathSearchMigration } from "./019-api-call-path-search";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -39,4 +40,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "016-crm-pipelines": crmPipelinesMigration,
   "017-hubdb": hubdbMigration,
   "018-api-call-status-index": apiCallStatusIndexMigration,
+  "019-api-call-path-search": apiCallPathSearchMigration,
 };
