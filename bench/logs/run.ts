@@ -425,7 +425,7 @@ if (!process.env.BENCH_SKIP_WRITE_COST) {
     };
     const server = await startServer(loadConfig({ port: 0, dataDir }, env));
     try {
-      const cost = await measureWriteCost(server.platform.store);
+      const cost = await measureWriteCost(server.platform.store, engine === "postgres" ? `${PG_URL}/${dbName}` : undefined);
       say(
         `${engine}: log writer, API calls/s with the path index ${cost.withIndex.join(", ")}; without ${cost.without.join(", ")}; median pair ratio ${cost.ratio.toFixed(2)}; load ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`,
       );

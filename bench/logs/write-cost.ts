@@ -1,6 +1,6 @@
 /**
  * What the path index (migration 019) costs the log writer: API-call rows per second through the sink's real writer
- * (SQLite: the writer thread and its connection; PostgreSQL: the store's pool) with the index in place against the
+ * (the writer thread and its own connection, on either engine) with the index in place against the
  * index removed, in alternating rounds on one store so that the machine's drift hits both alike. Rows as the recorder
  * writes them, paths with record ids, 500 rows a flush.
  */
@@ -8,7 +8,8 @@ import type { Insertable, Kysely } from "kysely";
 import { sql } from "kysely";
 import type { Database } from "../../packages/server/src/store/schema";
 import type { Engine } from "../../packages/server/src/store/database";
-import { LogSink, storeWriter, type SinkWriter } from "../../packages/server/src/logs/log-sink";
+import { LogSink, type SinkWriter } from "../../packages/server/src/logs/log-sink";
+import { PgLogWriter } from "../../packages/server/src/logs/pg-log-writer";
 import { SqliteLogWriter } from "../../packages/server/src/logs/sqlite-log-writer";
 import type { ApiCallsTable } from "../../packages/server/src/logs/tables";
 import { newSpanId, newTraceId } from "../../packages/server/src/logs/trace-context";
@@ -24,8 +25,12 @@ export interface WriteCost {
   without: number[];
 }
 
-export async function measureWriteCost(store: { db: Kysely<Database>; engine: Engine; file?: string }): Promise<WriteCost> {
-  const writer: SinkWriter = store.engine === "sqlite" ? new SqliteLogWriter(store.file!) : storeWriter(store.db);
+/** `databaseUrl`: the PostgreSQL store's, for the writer thread's own connection. */
+export async function measureWriteCost(
+  store: { db: Kysely<Database>; engine: Engine; file?: string | undefined },
+  databaseUrl?: string,
+): Promise<WriteCost> {
+  const writer: SinkWriter = store.engine === "sqlite" ? new SqliteLogWriter(store.file!) : new PgLogWriter(databaseUrl!);
   const sink = new LogSink(
     store.db,
     writer,
