@@ -5,6 +5,7 @@ import type { Clock, Platform } from "../platform";
 import { sha256 } from "../crypto/opaque-token";
 import type { MaybePromise } from "../util/maybe-async";
 import type { SecretBox } from "../crypto/secret-box";
+import { TokenCache } from "../util/token-cache";
 
 /** HubSpot's private-app token shape; secret scanners already know it. */
 export const APP_TOKEN_PATTERN = /^pat-[a-z]{2}\d-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -47,42 +48,32 @@ export async function mintAppToken(db: Kysely<Database>, p: Platform, appId: num
 interface CachedToken {
   principal: AppPrincipal | undefined;
   expiresAt: number | null;
-  cachedAt: number;
   lastUsedAt: number | null;
 }
 
-/**
- * A short cache in front of the token lookup keeps auth off the database on hot paths; one second bounds how long
- * another node may still honour a token revoked elsewhere (this node clears it at once). Keyed by the token itself,
- * so a hit costs no hashing; only the database holds hashes.
- */
-const CACHE_MS = 1000;
 const LAST_USED_RESOLUTION_MS = 60_000;
-const MAX_CACHED = 10_000;
 
 /**
  * Private-app tokens and OAuth access tokens as the auth gate sees them: resolved through this node's cache. An OAuth
  * token acts on its install's account with the scopes granted there, and dies with the install.
  */
 export class AppTokens {
-  private readonly cache = new Map<string, CachedToken>();
+  private readonly tokens: TokenCache<CachedToken>;
   private readonly invalidated: Array<() => void> = [];
-  private readonly loading = new Map<string, Promise<CachedToken>>();
-  private generation = 0;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.tokens = new TokenCache(clock, (token) => this.load(token));
+  }
 
   /**
    * Forgets every cached answer. Call it once a change to tokens or apps has committed: cleared any earlier, a request
    * between the clearing and the commit would cache the old answer again.
    */
   invalidate(): void {
-    this.cache.clear();
-    this.loading.clear();
-    this.generation++;
+    this.tokens.clear();
     for (const listener of this.invalidated) listener();
   }
 
@@ -94,22 +85,13 @@ export class AppTokens {
   /** The token's app, at once from the cache, else after one indexed read. */
   resolve(token: string): MaybePromise<AppPrincipal | undefined> {
     const now = this.clock.now();
-    const entry = this.cache.get(token);
-    if (entry && now - entry.cachedAt <= CACHE_MS && now >= entry.cachedAt) return this.principalOf(entry, now);
+    const entry = this.tokens.fresh(token, now);
+    if (entry) return this.principalOf(entry, now);
     if (!APP_TOKEN_PATTERN.test(token) && !OAUTH_ACCESS_TOKEN_PATTERN.test(token)) return undefined;
-    // Requests that miss together share one read: when an entry expires under load, every request arriving during the
-    // read's round trip would otherwise read the same row again.
-    let loading = this.loading.get(token);
-    if (!loading) {
-      const started = this.load(token, now, this.generation);
-      const done = () => void (this.loading.get(token) === started && this.loading.delete(token));
-      started.then(done, done);
-      this.loading.set(token, (loading = started));
-    }
-    return loading.then((loaded) => this.principalOf(loaded, now));
+    return this.tokens.load(token).then((loaded) => this.principalOf(loaded, now));
   }
 
-  private async load(token: string, now: number, generation: number): Promise<CachedToken> {
+  private async load(token: string): Promise<CachedToken> {
     const row = await this.db
       .selectFrom("app_tokens")
       .innerJoin("private_apps", "private_apps.id", "app_tokens.app_id")
@@ -132,7 +114,7 @@ export class AppTokens {
       .executeTakeFirst();
     const alive = row && row.revoked_at === null && row.deleted_at === null && row.uninstalled_at === null;
     const scopes = row?.install_id != null ? row.granted_scopes : row?.scopes;
-    const entry: CachedToken = {
+    return {
       principal: alive
         ? {
             appId: row.app_id,
@@ -143,13 +125,8 @@ export class AppTokens {
           }
         : undefined,
       expiresAt: row?.expires_at ?? null,
-      cachedAt: now,
       lastUsedAt: row?.last_used_at ?? null,
     };
-    if (this.cache.size > MAX_CACHED) this.cache.clear();
-    // Read before a change was committed and invalidated: the answer serves the requests that waited for it, no later ones.
-    if (generation === this.generation) this.cache.set(token, entry);
-    return entry;
   }
 
   private principalOf(entry: CachedToken, now: number): MaybePromise<AppPrincipal | undefined> {

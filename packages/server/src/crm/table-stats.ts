@@ -30,7 +30,8 @@ export function noteCrmWrites(p: Platform, records: number): void {
     });
 }
 
-async function analyzeCrm(p: Platform): Promise<void> {
+/** Refreshes the CRM tables' planner statistics now (what `noteCrmWrites` starts in the background). */
+export async function analyzeCrm(p: Platform): Promise<void> {
   const db = p.store.db;
   if (p.store.engine === "postgres") {
     // VACUUM too: it marks the loaded pages all-visible, so the index-only scans of the search stop reading the table.

@@ -1,0 +1,59 @@
+import type { Clock } from "../platform";
+
+/**
+ * One second bounds how long another node may still honour a token revoked elsewhere (this node clears its cache at
+ * once), and keeps auth off the database on hot paths.
+ */
+export const TOKEN_CACHE_MS = 1000;
+const MAX_CACHED = 10_000;
+
+/**
+ * A node's short cache of token lookups (apps/app-tokens.ts, accounts/developer-tokens.ts), keyed by the token itself
+ * so that a hit costs no hashing; only the database holds hashes.
+ */
+export class TokenCache<T> {
+  private readonly cache = new Map<string, { value: T; cachedAt: number }>();
+  private readonly loading = new Map<string, Promise<T>>();
+  private generation = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly read: (token: string) => Promise<T>,
+  ) {}
+
+  /** The cached answer if it is fresh at `now`. */
+  fresh(token: string, now: number): T | undefined {
+    const entry = this.cache.get(token);
+    return entry && now - entry.cachedAt <= TOKEN_CACHE_MS && now >= entry.cachedAt ? entry.value : undefined;
+  }
+
+  /**
+   * The read's answer. Requests that miss together share one read: when an entry expires under load, every request
+   * arriving during the read's round trip would otherwise read the same row again.
+   */
+  load(token: string): Promise<T> {
+    let loading = this.loading.get(token);
+    if (!loading) {
+      const started = this.readAndKeep(token, this.clock.now(), this.generation);
+      const done = () => void (this.loading.get(token) === started && this.loading.delete(token));
+      started.then(done, done);
+      this.loading.set(token, (loading = started));
+    }
+    return loading;
+  }
+
+  /** Forgets every answer; call it once the change that made them stale has committed. */
+  clear(): void {
+    this.cache.clear();
+    this.loading.clear();
+    this.generation++;
+  }
+
+  private async readAndKeep(token: string, cachedAt: number, generation: number): Promise<T> {
+    const value = await this.read(token);
+    if (this.cache.size > MAX_CACHED) this.cache.clear();
+    // Read before a change was committed and cleared: the answer serves the requests that waited for it, no later ones.
+    if (generation === this.generation) this.cache.set(token, { value, cachedAt });
+    return value;
+  }
+}
