@@ -21,6 +21,14 @@ export default defineConfig({
       onwarn(warning, warn) {
         if (warning.code !== "MODULE_LEVEL_DIRECTIVE") warn(warning);
       },
+      output: {
+        // The shell and the contacts page (the first screen of `/`) with everything they import, in one chunk: left to
+        // rolldown, the modules the shell shares with other pages were split into 20-odd small files, fetched six at a
+        // time over the browser's connections. Other pages keep their own chunks and take what they share from this one.
+        codeSplitting: {
+          groups: [{ name: "first-screen", test: /src[\\/]app[\\/](main|crm[\\/]crm-index-page)\.tsx$/ }],
+        },
+      },
     },
   },
 });

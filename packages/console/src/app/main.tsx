@@ -16,7 +16,8 @@ import { Shell } from "./shell";
 import { SignInPage } from "./sign-in-page";
 import { InvitePage } from "./invite-page";
 
-// Each page is its own chunk; the entry starts the first page's while it asks for the session (first-screen.ts).
+// Each page is its own chunk, but for the contacts page, which the build puts in the shell's (vite.app.config.ts); the
+// entry starts the first page's while it asks for the session (first-screen.ts).
 const CrmIndexPage = lazyPage(() => import("./crm/crm-index-page"));
 const CrmRecordPage = lazyPage(() => import("./crm/crm-record-page"));
 const ProjectsPage = lazyPage(() => import("./projects/projects-page"));
