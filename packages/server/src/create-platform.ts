@@ -20,6 +20,7 @@ import { PropertyDefinitions } from "./crm/property-service";
 import { ObjectTypeRegistry } from "./crm/object-type-registry";
 import { GraphqlSchemas } from "./crm/graphql/schema-cache";
 import { RedisLogBus } from "./logs/redis-log-bus";
+import { FollowedFlag } from "./logs/followed-flag";
 import { SqliteLogWriter } from "./logs/sqlite-log-writer";
 import { PgLogWriter } from "./logs/pg-log-writer";
 import { pruneLogsAtStart, registerLogRetention } from "./logs/retention-job";
@@ -71,7 +72,13 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
   const pubsub = redis
     ? new RedisPubSub(redis, config.redisPrefix, new MessageSigner(key), (e) => reportFailure(e, "Redis pub/sub"))
     : new InProcessPubSub();
-  const bus = redis ? new RedisLogBus(pubsub, (e) => reportFailure(e, "log stream publish")) : undefined;
+  const bus = redis
+    ? new RedisLogBus(
+        pubsub,
+        new FollowedFlag(redis, `${config.redisPrefix}:logs:followed`, (e) => reportFailure(e, "log follower check")),
+        (e) => reportFailure(e, "log stream publish"),
+      )
+    : undefined;
   // Log rows are written on a thread of their own with a connection of its own, on either engine.
   const logWriter = store.file ? new SqliteLogWriter(store.file) : new PgLogWriter(config.databaseUrl!);
   const logs = new Logs(store.db, clock, config.logs, reportFailure, logWriter, bus);

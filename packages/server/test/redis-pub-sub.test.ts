@@ -5,6 +5,7 @@ import { RedisPubSub } from "../src/cluster/redis-pub-sub";
 import { MESSAGE_WINDOW_MS, MessageSigner } from "../src/cluster/signed-messages";
 import { ClusterEvents, type DeployNotice } from "../src/cluster/cluster-events";
 import { RedisLogBus } from "../src/logs/redis-log-bus";
+import { FollowedFlag } from "../src/logs/followed-flag";
 import type { LogEntry } from "../src/logs/log-bus";
 
 const REDIS_URL = process.env.SPROCKET_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -16,6 +17,7 @@ const secretKey = randomBytes(32);
 const clients = [new Redis(REDIS_URL), new Redis(REDIS_URL)] as const;
 const one = new RedisPubSub(clients[0], prefix, new MessageSigner(secretKey), (e) => errors.push(e));
 const two = new RedisPubSub(clients[1], prefix, new MessageSigner(secretKey), (e) => errors.push(e));
+const flagOf = (redis: Redis, deployment = prefix) => new FollowedFlag(redis, `${deployment}:logs:followed`, (e) => errors.push(e));
 /** What a function that reached Redis has: a plain connection, no key. */
 const intruder = new Redis(REDIS_URL);
 
@@ -38,8 +40,8 @@ describe("Redis pub/sub", () => {
   });
 
   it("delivers a log entry to a follower on another node once, and nothing after it stops", async () => {
-    const follower = new RedisLogBus(one, (e) => errors.push(e));
-    const writer = new RedisLogBus(two, (e) => errors.push(e));
+    const follower = new RedisLogBus(one, flagOf(clients[0]), (e) => errors.push(e));
+    const writer = new RedisLogBus(two, flagOf(clients[1]), (e) => errors.push(e));
     const heard: LogEntry[] = [];
     const stop = await follower.subscribe((e) => heard.push(e));
     const entry: LogEntry = { kind: "api-calls", accountId: 1, appId: 2, view: { id: 3, path: "/crm/v3/objects/contacts" } };
@@ -53,6 +55,41 @@ describe("Redis pub/sub", () => {
     writer.publish(() => [{ ...entry, view: { id: 5 } }]);
     await expect.poll(() => JSON.stringify(marker)).toContain('"id":5');
     expect(heard).toEqual([entry]);
+    expect(errors).toEqual([]);
+  });
+
+  it("publishes nothing while no node follows, and every event stored once a follower's subscription has resolved", async () => {
+    // A deployment of its own, so no follower of another test raised its flag.
+    const own = `sprocket-test-${randomBytes(6).toString("hex")}`;
+    const connections = [new Redis(REDIS_URL), new Redis(REDIS_URL)] as const;
+    const [followerNode, writerNode] = connections.map((c) => new RedisPubSub(c, own, new MessageSigner(secretKey), (e) => errors.push(e)));
+    const follower = new RedisLogBus(followerNode!, flagOf(connections[0], own), (e) => errors.push(e));
+    const writer = new RedisLogBus(writerNode!, flagOf(connections[1], own), (e) => errors.push(e));
+    const entry = (id: number): LogEntry => ({ kind: "functions", accountId: 1, appId: 2, view: { id } });
+    try {
+      // A raw subscriber raises no flag: it sees what is published without being a follower.
+      const marker: number[] = [];
+      await followerNode!.subscribe("logs", (m) => marker.push(...(m as LogEntry[]).map((e) => e.view.id)));
+      // The writer's first batch goes out while it has no answer yet; its check was sent before that PUBLISH.
+      writer.publish(() => [entry(1)]);
+      await expect.poll(() => marker).toEqual([1]);
+      // An empty batch asks again if the answer is getting old; the PING's reply comes after that answer's.
+      writer.publish(() => []);
+      await connections[1].ping();
+      let built = 0;
+      writer.publish(() => (built++, [entry(2)]));
+      expect(built).toBe(0);
+      const heard: number[] = [];
+      const stop = await follower.subscribe((e) => heard.push(e.view.id));
+      writer.publish(() => [entry(3)]);
+      await expect.poll(() => heard).toEqual([3]);
+      // Batches arrive in order on one channel: batch 2 was never published.
+      expect(marker).toEqual([1, 3]);
+      stop();
+    } finally {
+      await Promise.all([followerNode!.close(), writerNode!.close()]);
+      await Promise.all(connections.map((c) => c.quit()));
+    }
     expect(errors).toEqual([]);
   });
 });
