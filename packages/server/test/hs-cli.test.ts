@@ -10,7 +10,7 @@ const HS_2025_2 = path.join(import.meta.dirname, "fixtures/hs-2025-2-project");
 
 // Checks that build on each other form a chain (a describe whose tests run in order). The chains share nothing but the
 // server (each has its own project, or the account's secrets), so they run at the same time: an `hs` call is mostly the
-// CLI loading itself (seconds of CPU) and waiting on the server, and the 14 calls one after another took minutes.
+// CLI loading itself (seconds of CPU) and waiting on the server, and the calls one after another took minutes.
 const chain = (name: string, tests: () => void) => describe(name, { concurrent: true }, tests);
 
 // HubSpot's own CLI (@hubspot/cli, run as a child process) against a real server over HTTPS; each call takes seconds,
