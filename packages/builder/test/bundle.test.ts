@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECTS_DIR } from "../../../fixtures/paths";
+import { PROJECTS_DIR, SHARED_DEPS_CACHE } from "../../../fixtures/paths";
 import { promisify } from "node:util";
 import vm from "node:vm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -23,11 +23,12 @@ beforeAll(async () => {
   SEED_SRC = join(work, "seed-src");
   SEED_APP = join(SEED_SRC, "app");
   await cp(join(PROJECTS_DIR, "seed-example/src"), SEED_SRC, { recursive: true });
-  const cacheDir = join(work, "cache");
-  // Real installs of the seed project's dependencies (react, @hubspot/ui-extensions, @hubspot/api-client 7, axios).
+  // Real installs of the seed project's dependencies (react, @hubspot/ui-extensions, @hubspot/api-client 7, axios), in
+  // the cache the server's suites share: installing is dependency-cache.test.ts's subject, and each run installed the
+  // same four packages afresh here (npm's CPU) while the server's builds had them cached already.
   const [card, fn] = await Promise.all([
-    installDependencies({ packageJsonPath: join(SEED_APP, "extensions/package.json"), cacheDir }),
-    installDependencies({ packageJsonPath: join(SEED_APP, "app.functions/package.json"), cacheDir }),
+    installDependencies({ packageJsonPath: join(SEED_APP, "extensions/package.json"), cacheDir: SHARED_DEPS_CACHE }),
+    installDependencies({ packageJsonPath: join(SEED_APP, "app.functions/package.json"), cacheDir: SHARED_DEPS_CACHE }),
   ]);
   cardModules = card.nodeModulesDir!;
   functionModules = fn.nodeModulesDir!;

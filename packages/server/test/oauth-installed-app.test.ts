@@ -26,7 +26,7 @@ let api: ProjectApi;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  server = await startTestServer({ env: { SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" } });
+  server = await startTestServer({ demoCrm: false, env: { SPROCKET_WEBHOOK_ALLOW_PRIVATE_NETWORK: "true" } });
   receiver = new WebhookReceiver();
   await receiver.listen();
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);

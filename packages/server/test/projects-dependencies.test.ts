@@ -12,7 +12,7 @@ let server: TestServer;
 let api: ProjectApi;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ demoCrm: false });
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
 }, 120_000);
 afterAll(async () => {

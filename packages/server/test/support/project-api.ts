@@ -1,16 +1,11 @@
 import { readFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { PROJECTS_DIR } from "../../../../fixtures/paths";
 
 export const FIXTURES = PROJECTS_DIR;
 
-/**
- * One npm dependency cache for every test run on this machine: the builder's cache is content-addressed and
- * safe to share, so only the first run installs react, @hubspot/ui-extensions and the seed's function packages.
- */
-export const SHARED_DEPS_CACHE = path.join(os.tmpdir(), "sprocket-test-deps-cache");
+export { SHARED_DEPS_CACHE } from "../../../../fixtures/paths";
 
 export interface ApiResponse {
   status: number;

@@ -6,7 +6,7 @@ import path from "node:path";
 import type { TestHooks } from "../../src/config";
 
 const CLI = path.resolve(import.meta.dirname, "../../../cli/bin/sprocket.js");
-const WITH_HOOKS = path.resolve(import.meta.dirname, "server-with-hooks.ts");
+const WITH_HOOKS = path.resolve(import.meta.dirname, "server-with-hooks.js");
 
 /** A free loopback port, picked by the OS and released for the child to take. */
 export function freePort(): Promise<number> {
@@ -31,7 +31,7 @@ export interface ServerProcess {
 
 /**
  * The real `sprocket server start` as a child process, ready when it has printed its banner and /healthz answers; with
- * test hooks, the same start through server-with-hooks.ts (no flag or setting of the CLI can turn a hook on).
+ * test hooks, the same start through server-with-hooks.js (no flag or setting of the CLI can turn a hook on).
  */
 export async function spawnServer(opts: {
   port: number;
@@ -40,7 +40,7 @@ export async function spawnServer(opts: {
   testHooks?: TestHooks;
 }): Promise<ServerProcess> {
   const args = opts.testHooks
-    ? ["--import", "tsx", WITH_HOOKS, String(opts.port), opts.dataDir, JSON.stringify(opts.testHooks)]
+    ? [WITH_HOOKS, String(opts.port), opts.dataDir, JSON.stringify(opts.testHooks)]
     : [CLI, "server", "start", "--port", String(opts.port), "--data-dir", opts.dataDir];
   const child = spawn(process.execPath, args, {
     // The endpoint listener takes a free port too: port + 1 (its default) may be the next server's, as free ports go.
