@@ -58,10 +58,21 @@ async function openPage(): Promise<{ context: BrowserContext; page: Page; errors
   return { context, page, errors };
 }
 
-async function signIn(page: Page, url: string) {
-  expect((await page.context().request.post("/api/v1/session", { data: admin })).status()).toBe(200);
+// One signed-in tab shared by the tests: a fresh context is a new renderer process and a cold load of the console,
+// which was most of a test's CPU. Each test still loads its own URL and fails on the console errors since it began.
+let tab: Promise<{ page: Page; errors: string[] }> | undefined;
+
+/** The shared tab, signed in through the API, at `url`, with the errors since this call. */
+async function signedIn(url: string): Promise<{ page: Page; errors: string[] }> {
+  tab ??= openPage().then(async ({ page, errors }) => {
+    expect((await page.context().request.post("/api/v1/session", { data: admin })).status()).toBe(200);
+    return { page, errors };
+  });
+  const { page, errors } = await tab;
+  errors.length = 0;
   await page.goto(url);
   await page.getByTestId("signed-in-as").waitFor();
+  return { page, errors };
 }
 
 const shot = (page: Page, name: string) =>
@@ -116,8 +127,7 @@ describe("private app logs in the console", () => {
     expect((await call("GET", "/crm/v3/objects/companies", token)).status).toBe(403);
     await server.platform.logs.flush();
 
-    const { context, page, errors } = await openPage();
-    await signIn(page, `/private-apps/${accountId}/${appId}/overview`);
+    const { page, errors } = await signedIn(`/private-apps/${accountId}/${appId}/overview`);
     await expect.poll(() => page.getByTestId("total-api-calls").textContent()).toBe("7");
     await page.getByText("3 failed").first().waitFor();
     await page.getByRole("heading", { name: "API calls by status" }).waitFor();
@@ -178,7 +188,6 @@ describe("private app logs in the console", () => {
     await page.getByText("A trace ID is 32 hexadecimal characters.").waitFor();
     expect(await page.getByRole("button", { name: "Show trace" }).isDisabled()).toBe(true);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it("shows function runs with their logs and errors, and one trace holding a run and the API call it made", async () => {
@@ -189,8 +198,7 @@ describe("private app logs in the console", () => {
     const homeTrace = home.body.traceId as string;
     await server.platform.logs.flush();
 
-    const { context, page, errors } = await openPage();
-    await signIn(page, `/private-apps/${accountId}/${functionsAppId}/overview`);
+    const { page, errors } = await signedIn(`/private-apps/${accountId}/${functionsAppId}/overview`);
     await expect.poll(() => page.getByTestId("total-function-runs").textContent()).toBe("3");
     // callHome's own call to the API is the app's API call.
     await expect.poll(() => page.getByTestId("total-api-calls").textContent()).toBe("1");
@@ -254,15 +262,13 @@ describe("private app logs in the console", () => {
     await page.getByRole("dialog", { name: `GET ${USAGE}` }).waitFor();
     await shot(page, "trace-function-and-call");
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it("follows new API calls live", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { uid: "live-app", scopes: ["crm.objects.contacts.read"] });
     expect((await call("GET", USAGE, token)).status).toBe(200);
     await server.platform.logs.flush();
-    const { context, page, errors } = await openPage();
-    await signIn(page, `/private-apps/${accountId}/${appId}/logs?type=api-calls`);
+    const { page, errors } = await signedIn(`/private-apps/${accountId}/${appId}/logs?type=api-calls`);
     await expect.poll(() => rows(page).count()).toBe(1);
     await page.getByText("Live", { exact: true }).click();
     await expect.poll(() => page.getByTestId("live-state").textContent()).toBe("Following new events");
@@ -280,16 +286,13 @@ describe("private app logs in the console", () => {
     await page.getByText("Live", { exact: true }).click();
     expect(await page.getByRole("switch", { name: "Live" }).isChecked()).toBe(false);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it("shows an endpoint function's full URL, on the endpoint listener, on the Extensions tab", async () => {
-    const { context, page, errors } = await openPage();
-    await signIn(page, `/private-apps/${accountId}/${functionsAppId}/extensions`);
+    const { page, errors } = await signedIn(`/private-apps/${accountId}/${functionsAppId}/extensions`);
     const table = page.getByTestId("extension-functions");
     await expect.poll(() => table.textContent()).toContain(`GET ${server.functionsUrl}/${accountId}/_hcms/api/hello`);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it("shows each card's renders and errors on the Extensions tab and the render's log lines in its trace", async () => {
@@ -305,8 +308,7 @@ describe("private app logs in the console", () => {
       scopes: ["crm.objects.deals.read"],
       app: { cards: [card] },
     });
-    const { context, page, errors } = await openPage();
-    await signIn(page, `/private-apps/${accountId}/${appId}/extensions`);
+    const { page, errors } = await signedIn(`/private-apps/${accountId}/${appId}/extensions`);
     const { csrfToken } = (await (await page.context().request.get("/api/v1/session")).json()) as { csrfToken: string };
     const traceId = newTraceId();
     const spanId = newSpanId();
@@ -346,7 +348,6 @@ describe("private app logs in the console", () => {
     expect(await tree.getByTestId("trace-log-line").allTextContents()).toEqual(["INFOloading deal 7", "ERRORlookup failed: 503"]);
     await shot(page, "trace-render");
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it("filters live events exactly as the server filters pages", async () => {
@@ -406,8 +407,7 @@ describe("private app logs in the console", () => {
     }
     await server.platform.logs.flush();
 
-    const { context, page, errors } = await openPage();
-    await signIn(page, `/private-apps/${accountId}/${appId}/logs`);
+    const { page, errors } = await signedIn(`/private-apps/${accountId}/${appId}/logs`);
     await expect.poll(() => page.getByTestId("log-count").textContent()).toBe("100 events loaded, older ones below");
     expect(await rows(page).count()).toBeLessThan(40);
     const scroller = page.getByTestId("log-scroll");
@@ -434,7 +434,6 @@ describe("private app logs in the console", () => {
     await page.getByRole("dialog").waitFor({ state: "detached" });
     expect(await noHorizontalScroll(page)).toBe(true);
     expect(errors).toEqual([]);
-    await context.close();
   });
 
   it("lists webhook deliveries with their tries, follows new ones live, and opens a try's body, answer and trace", async () => {
@@ -454,8 +453,7 @@ describe("private app logs in the console", () => {
       });
       await expect.poll(() => receiver.received.length).toBe(2);
 
-      const { context, page, errors } = await openPage();
-      await signIn(page, `/private-apps/${accountId}/${appId}/logs?type=webhooks`);
+      const { page, errors } = await signedIn(`/private-apps/${accountId}/${appId}/logs?type=webhooks`);
       const tries = page.getByTestId("webhook-row");
       await expect.poll(() => tries.count()).toBe(2);
       expect(await tries.nth(0).textContent()).toMatch(/delivered.*200.*2\s*2/);
@@ -481,7 +479,6 @@ describe("private app logs in the console", () => {
       expect(await spans.nth(0).getAttribute("data-status")).toBe("ERROR");
       expect(await spans.nth(1).textContent()).toContain("try 2: 200");
       expect(errors).toEqual([]);
-      await context.close();
     } finally {
       await receiver.close();
     }

@@ -22,6 +22,16 @@ let browser: Browser;
 let accountId: number;
 let appId: number;
 let admin: { email: string; password: string };
+// The admin's signed-in tab, shared by the tests: a fresh context is a new renderer process and a cold load of the
+// console, which was most of a test's CPU. Each test still loads its own URL and fails on the errors since it began.
+let tab: { page: Page; errors: string[] };
+
+/** The shared tab at `url`, with the errors since this call. */
+async function open(url: string) {
+  tab.errors.length = 0;
+  await tab.page.goto(url);
+  return tab;
+}
 
 const shot = (page: Page, name: string) =>
   page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true, animations: "disabled" });
@@ -78,6 +88,7 @@ beforeAll(async () => {
   // Apps whose names sort differently as text and as people count.
   for (const uid of ["sort-app-10", "sort-app-2", "sort-app-1"]) await createTestApp(server.platform, accountId, { uid, scopes: [] });
   browser = await launchChromium();
+  tab = await signedInPage(browser, server.url, admin);
 }, 300_000);
 
 afterAll(async () => {
@@ -91,8 +102,7 @@ const allWhole = (page: Page, selector: string) =>
 
 describe("console UX", () => {
   it("names builds by their project number with links, links apps and projects both ways, and names people by email", async () => {
-    const { page, errors, close } = await signedInPage(browser, server.url, admin);
-    await page.goto(`/private-apps/${accountId}/${appId}/overview`);
+    const { page, errors } = await open(`/private-apps/${accountId}/${appId}/overview`);
     const facts = page.locator("dl").first();
     await facts.getByTestId("project-link").getByText("functions-suite").waitFor();
     expect(await facts.getByTestId("build-link").textContent()).toBe("#1");
@@ -128,12 +138,10 @@ describe("console UX", () => {
     const names = await list.locator("tbody tr td:first-child a:first-child").allTextContents();
     expect(names.filter((n) => n.startsWith("sort-app"))).toEqual(["sort-app-1", "sort-app-2", "sort-app-10"]);
     expect(errors).toEqual([]);
-    await close();
   });
 
   it("shows whole log badges, the render's user by email, and a clear not-found for a bad trace id", async () => {
-    const { page, errors, close } = await signedInPage(browser, server.url, admin);
-    await page.goto(`/private-apps/${accountId}/${appId}/logs?type=extensions`);
+    const { page, errors } = await open(`/private-apps/${accountId}/${appId}/logs?type=extensions`);
     await expect.poll(() => page.getByTestId("log-row").count()).toBe(3);
     expect(await allWhole(page, "[data-testid=log-row] .mantine-Badge-label")).toBe(true);
     await page.getByTestId("log-row").first().click();
@@ -146,12 +154,10 @@ describe("console UX", () => {
     await page.getByText("“not-a-trace” is not a trace ID").waitFor();
     await page.getByRole("link", { name: "Functions suite's logs" }).waitFor();
     expect(errors).toEqual([]);
-    await close();
   });
 
   it("refuses a bad secret name as it is typed, with the rule", async () => {
-    const { page, errors, close } = await signedInPage(browser, server.url, admin);
-    await page.goto(`/settings/${accountId}/secrets`);
+    const { page, errors } = await open(`/settings/${accountId}/secrets`);
     await page.getByLabel("Secret name").fill("1-BAD NAME");
     await page.getByLabel("Value", { exact: true }).fill("x");
     await page.getByText("Not a valid secret name: use letters, digits and underscores").waitFor();
@@ -160,12 +166,10 @@ describe("console UX", () => {
     expect(await page.getByRole("button", { name: "Add secret" }).isDisabled()).toBe(false);
     await shot(page, "secret-name");
     expect(errors).toEqual([]);
-    await close();
   });
 
   it("invites a person from Settings › Users; the link signs them in once, and they switch accounts from the header", async () => {
-    const { page, errors, close } = await signedInPage(browser, server.url, admin);
-    await page.goto(`/settings/${accountId}/users`);
+    const { page, errors } = await open(`/settings/${accountId}/users`);
     await page.getByLabel("Email").fill("invitee@example.com");
     await page.getByRole("textbox", { name: "Role", exact: true }).click();
     await page.getByRole("option", { name: "Admin", exact: true }).click();
@@ -175,7 +179,6 @@ describe("console UX", () => {
     await page.getByRole("table", { name: "Pending invitations" }).getByText("invitee@example.com").waitFor();
     await shot(page, "invite-created");
     expect(errors).toEqual([]);
-    await close();
 
     // The invitee, in a browser of their own with nobody signed in.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, baseURL: server.url });

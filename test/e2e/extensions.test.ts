@@ -22,6 +22,10 @@ let login: { email: string; password: string };
 let contactId: string;
 let companyId: string;
 let crmToken: string;
+// One signed-in tab for every test: a fresh context is a new renderer process and a cold load of the console and the
+// extension host, which was most of a test's CPU. Each test still loads its own record page and fails on the page's
+// errors since it began.
+let tab: { page: Page; errors: string[] };
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${engine}-${name}.png`), fullPage: true });
 
@@ -55,7 +59,8 @@ async function traceEvents(traceId: string): Promise<any[]> {
 
 beforeAll(async () => {
   mkdirSync(screenshots, { recursive: true });
-  server = await startTestServer();
+  // The tests make the records they open: the demo account's seeded CRM would be CPU spent on nothing here.
+  server = await startTestServer({ demoCrm: false });
   accountId = server.bootstrap.info.accountId;
   login = server.bootstrap.info.superAdmin;
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
@@ -79,6 +84,7 @@ beforeAll(async () => {
   companyId = (await crm("POST", "/crm/v3/objects/companies", { properties: { name: "Analytical Engines", domain: "engines.example" } }))
     .id;
   browser = await launchChromium();
+  tab = await signedInPage(browser, server.url, login);
 }, 600_000);
 
 afterAll(async () => {
@@ -86,16 +92,22 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** The shared tab at `url`, with the errors since this call. */
+async function open(url: string) {
+  tab.errors.length = 0;
+  await tab.page.goto(url);
+  return tab;
+}
+
 async function openContact() {
-  const opened = await signedInPage(browser, server.url, login);
-  await opened.page.goto(recordPath(accountId, "0-1", contactId));
+  const opened = await open(recordPath(accountId, "0-1", contactId));
   await opened.page.getByRole("tab", { name: "Apps" }).click();
   return opened;
 }
 
 describe("app cards on record pages", () => {
   it("runs the seed card on a contact: Send shows the function's answer and a success alert", async () => {
-    const { page, errors, close } = await openContact();
+    const { page, errors } = await openContact();
     const card = page.getByRole("region", { name: "Example card (Get started App with React)" });
     // context.user comes from the session: the bootstrap admin is Demo Admin.
     await card.getByText("Hello Demo, send some text to the serverless function.").waitFor();
@@ -107,12 +119,10 @@ describe("app cards on record pages", () => {
     expect(await alert.getAttribute("data-alert-type")).toBe("success");
     await shot(page, "seed-card");
     expect(errors).toEqual([]);
-    await close();
   });
 
   it("runs the minimal-async card in a company's sidebar with the secret's greeting and the company's properties", async () => {
-    const { page, errors, close } = await signedInPage(browser, server.url, login);
-    await page.goto(recordPath(accountId, "0-2", companyId));
+    const { page, errors } = await open(recordPath(accountId, "0-2", companyId));
     const sidebar = page.getByRole("complementary", { name: "App cards in the sidebar" });
     await sidebar
       .getByRole("region", { name: "Company summary (Minimal async app)" })
@@ -120,21 +130,18 @@ describe("app cards on record pages", () => {
       .waitFor();
     await shot(page, "company-sidebar");
     expect(errors).toEqual([]);
-    await close();
   });
 
   it("shows a ticket's help desk sidebar card in the record sidebar, where it still knows its own location", async () => {
     const ticketId = (await crm("POST", "/crm/v3/objects/tickets", { properties: { subject: "Printer on fire", hs_pipeline_stage: "1" } }))
       .id;
-    const { page, errors, close } = await signedInPage(browser, server.url, login);
-    await page.goto(recordPath(accountId, "0-5", ticketId));
+    const { page, errors } = await open(recordPath(accountId, "0-5", ticketId));
     const sidebar = page.getByRole("complementary", { name: "App cards in the sidebar" });
     await sidebar
       .getByRole("region", { name: "Help desk card (Probe app)" })
       .getByText(`helpdesk.sidebar card on ticket ${ticketId}`)
       .waitFor();
     expect(errors).toEqual([]);
-    await close();
   });
 
   it("lists a custom object in the navigation, creates and deletes its records, and shows cards that target it by p_ name or type id", async () => {
@@ -203,8 +210,7 @@ describe("app cards on record pages", () => {
     }
     await deployProject(api, dir);
 
-    const { page, errors, close } = await signedInPage(browser, server.url, login);
-    await page.goto(`/contacts/${accountId}/objects/0-1`);
+    const { page, errors } = await open(`/contacts/${accountId}/objects/0-1`);
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Auctions" }).click();
     await page.getByRole("heading", { name: "Auctions" }).waitFor();
     await page.getByRole("button", { name: "Create auction" }).click();
@@ -235,11 +241,10 @@ describe("app cards on record pages", () => {
     await page.goto(recordPath(accountId, "0-1", contactId));
     await page.getByRole("region", { name: "Associations" }).getByRole("link", { name: "Clock" }).waitFor();
     expect(errors).toEqual([]);
-    await close();
   });
 
   it("shows a throwing card's trace id while its neighbour keeps working, and stores the failure under that trace", async () => {
-    const { page, close } = await openContact();
+    const { page } = await openContact();
     const thrower = page.getByRole("region", { name: "Throwing card (Probe app)" });
     const failure = thrower.getByText(/This card failed to load\. Trace ID:/);
     await failure.waitFor();
@@ -268,12 +273,13 @@ describe("app cards on record pages", () => {
     const stack = events.find((e) => e.eventType === "LOG" && e.message.startsWith("Card failed")).message as string;
     expect(stack).toMatch(/^ {4}at app\/cards\/Thrower\.jsx:5:35$/m);
     expect(stack).not.toContain("/api/v1/card-bundles/");
-    await close();
   });
 
   it("shows a failed card's whole trace id inside its card, copies it and links to the trace", async () => {
-    const { page, close, errors } = await openContact();
-    // Narrow enough that the 32 characters of the id would overflow the card if they did not wrap.
+    const { page, errors } = await openContact();
+    // Narrow enough that the 32 characters of the id would overflow the card if they did not wrap (the shared tab's
+    // width comes back at the end).
+    const wide = page.viewportSize()!;
     await page.setViewportSize({ width: 700, height: 900 });
     await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.url });
     const thrower = page.getByRole("region", { name: "Throwing card (Probe app)" });
@@ -307,11 +313,11 @@ describe("app cards on record pages", () => {
     await page.waitForURL(`**/log-traces?traceId=${traceId}`);
     await page.getByTestId("trace-tree").getByText("render thrower-card").first().waitFor();
     expect(errors).toEqual([]);
-    await close();
+    await page.setViewportSize(wide);
   });
 
   it("shows a failing function's message with its trace id, as HubSpot does", async () => {
-    const { page, close } = await openContact();
+    const { page } = await openContact();
     const probe = page.getByRole("region", { name: "Probe card (Probe app)" });
     await probe.getByRole("button", { name: "Explode" }).click();
     const failed = probe.getByText(/^Failed: /);
@@ -321,11 +327,10 @@ describe("app cards on record pages", () => {
     const traceId = TRACE.exec(message)?.[1];
     // The function ran in the card's trace.
     expect(traceId).toBe(await probe.locator("[data-trace-id]").getAttribute("data-trace-id"));
-    await close();
   });
 
   it("stores RENDER_SUCCESS, logger lines and the function run under the card's trace id", async () => {
-    const { page, close } = await openContact();
+    const { page } = await openContact();
     const seed = page.getByRole("region", { name: "Example card (Get started App with React)" });
     await seed.getByRole("button", { name: "Send" }).waitFor();
     const seedTrace = (await seed.locator("[data-trace-id]").getAttribute("data-trace-id"))!;
@@ -356,11 +361,10 @@ describe("app cards on record pages", () => {
       cardUid: "probe-card",
       location: "crm.record.sidebar",
     });
-    await close();
   });
 
   it("refreshObjectProperties reads the record again for the page and the card; reloadPage starts the cards afresh", async () => {
-    const { page, errors, close } = await openContact();
+    const { page, errors } = await openContact();
     const probe = page.getByRole("region", { name: "Probe card (Probe app)" });
     await probe.getByText("First name: Ada").waitFor();
     await crm("PATCH", `/crm/v3/objects/contacts/${contactId}`, { properties: { firstname: "Augusta" } });
@@ -374,7 +378,6 @@ describe("app cards on record pages", () => {
     await probe.getByText("First name: Augusta").waitFor();
     expect(errors).toEqual([]);
     await crm("PATCH", `/crm/v3/objects/contacts/${contactId}`, { properties: { firstname: "Ada" } });
-    await close();
   });
 
   // HubSpot's flex-and-box example shows an https image; the console's CSP used to allow only 'self' and data: images.
@@ -391,7 +394,7 @@ describe("app cards on record pages", () => {
       ]),
     );
 
-    const { page, errors, close } = await openContact();
+    const { page, errors } = await openContact();
     // Served here, at the network layer: a request the CSP blocks never gets this far, and the image stays empty.
     const pixel = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
     await page.route("https://images.probe.example/**", (route) => route.fulfill({ status: 200, contentType: "image/png", body: pixel }));
@@ -410,6 +413,7 @@ describe("app cards on record pages", () => {
         .toBe(1);
     }
     expect(errors).toEqual([]);
-    await close();
+    // The shared tab's later loads go to the network again.
+    await page.unrouteAll();
   });
 });

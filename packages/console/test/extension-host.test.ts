@@ -115,10 +115,17 @@ afterAll(async () => {
 
 const pageErrors: string[] = [];
 
+// One tab for the record-page tests, loaded afresh by each: a new context per test was a new renderer process and a
+// cold load of the host. The catalogue test keeps a tab of its own (its size, its init script).
+let recordTab: Page | undefined;
+
 async function openRecordPage(): Promise<Page> {
-  const page = await browser.newPage();
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.exposeFunction("invokeServerless", invokeServerless);
+  if (!recordTab) {
+    recordTab = await browser.newPage();
+    recordTab.on("pageerror", (error) => pageErrors.push(error.message));
+    await recordTab.exposeFunction("invokeServerless", invokeServerless);
+  }
+  const page = recordTab;
   await page.goto(server.url);
   await page.waitForFunction(() => typeof (window as any).mountTestCard === "function");
   await page.evaluate(({ records, associations }) => Object.assign((window as any).crm, { records, associations }), {
@@ -162,7 +169,6 @@ describe("extension host in Chromium", () => {
     });
     expect(traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(call?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
-    await page.close();
   });
 
   it("runs the minimal-async Summary card with the summary its function computes from propertiesToSend", async () => {
@@ -173,7 +179,6 @@ describe("extension host in Chromium", () => {
     const call = invocations.find((entry) => entry.request.serverlessFunction === "summarize");
     expect(call?.request.objectQuery).toEqual({ objectId: 9001, objectTypeId: "0-2", objectPropertyNames: ["name", "domain"] });
     expect(call?.request.parameters).toEqual({ objectId: 9001 });
-    await page.close();
   });
 
   it("renders every registered component from a catalogue card, with working overlays, tabs and forms", async () => {
@@ -259,7 +264,6 @@ describe("extension host in Chromium", () => {
     await card.getByText("Legacy card for Ada").waitFor();
     await card.getByRole("button", { name: "Ask legacy" }).click();
     await card.getByText("This is coming from a serverless function! You entered: legacy").waitFor();
-    await page.close();
   });
 
   it("shows a failed card's trace id while its neighbour keeps working", async () => {
@@ -294,7 +298,6 @@ describe("extension host in Chromium", () => {
     for (const [slot, traceId] of Object.entries(failing)) {
       expect(errors.some((line) => line.card.extensibleCardId === slot && line.traceId === traceId)).toBe(true);
     }
-    await page.close();
   });
 
   it("backs the SDK hooks, hubspot.serverless and logger with the page's services", async () => {
@@ -321,7 +324,6 @@ describe("extension host in Chromium", () => {
     );
     expect(lines.every((line) => line.traceId === traceId && /^[0-9a-f]{16}$/.test(line.spanId))).toBe(true);
     await page.evaluate(() => ((window as any).crm.records["0-1/501"].firstname = "Ada"));
-    await page.close();
   });
 
   it("keeps a card away from the page's DOM, cookies and network", async () => {
@@ -341,7 +343,6 @@ describe("extension host in Chromium", () => {
     expect(text).not.toContain("page-secret");
     expect(await page.evaluate(() => document.cookie)).toContain("visible_cookie=page-secret");
     expect(server.secretHits).toEqual([]);
-    await page.close();
   });
 
   it("keeps origin storage, locks and other origin-wide channels away from a card, prototypes included", async () => {
@@ -352,13 +353,13 @@ describe("extension host in Chromium", () => {
     const lines = (await card.innerText()).split("\n").filter((line) => line.includes(": "));
     expect(lines).toHaveLength(13);
     expect(lines.filter((line) => !line.endsWith(": gone"))).toEqual([]);
-    await page.close();
   });
 
   it("keeps a card from moving the console tab: console paths go to the router, external pages open in a new tab only after a click", async () => {
     const page = await openRecordPage();
     const popups: Page[] = [];
-    page.context().on("page", (popup) => popups.push(popup));
+    const onPopup = (popup: Page) => popups.push(popup);
+    page.context().on("page", onPopup);
     const start = page.url();
     await mount(page, "navigate", "/cards/NavigateProbe.js", contextFor(contact, "Navigate"));
     const card = page.getByRole("region", { name: "navigate" });
@@ -391,7 +392,7 @@ describe("extension host in Chromium", () => {
     expect(server.externalHits).toEqual([{ url: "/external?from=card", referer: undefined }]);
     expect(page.url()).toBe(start);
     await popup.close();
-    await page.close();
+    page.context().off("page", onPopup);
   });
 
   it("refuses to mount a card with missing options, naming each problem", async () => {
@@ -407,6 +408,5 @@ describe("extension host in Chromium", () => {
     expect(message).toBe(
       "Cannot mount card: bundleUrl must be a non-empty URL; cardId must be a non-empty string; context must have location, user and portal; services.invoke must be a function",
     );
-    await page.close();
   });
 });
