@@ -36,7 +36,6 @@ const SLOW_FIRST = [
   "sqlite:packages/server/test/projects-crash.test.ts",
   "sqlite:packages/cli/test/project-migrate.test.ts",
   "sqlite:test/e2e/extensions.test.ts",
-  "sqlite:packages/server/test/hs-cli-watch.test.ts",
   "sqlite:packages/cli/test/logs.test.ts",
   "sqlite:test/e2e/console-logs.test.ts",
   "sqlite:packages/cli/test/auth.test.ts",
@@ -71,7 +70,6 @@ const storeSuites = ["packages/server/test/**/*.test.ts", "test/reliability/**/*
 const clientSuites = [
   "packages/cli/test/**/*.test.ts",
   "packages/server/test/hs-cli.test.ts",
-  "packages/server/test/hs-cli-watch.test.ts",
   "test/e2e/**/*.test.ts",
 ];
 // Several nodes over one PostgreSQL and one Redis: scale-out mode only.

@@ -53,7 +53,8 @@ export async function spawnServer(opts: {
   child.stderr!.on("data", (c: Buffer) => (out += c.toString()));
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${opts.port}`;
-  const until = Date.now() + 60_000;
+  // A hang guard, not a timing check: nodes racing the first-start set-up took 23 s at load 8–28 and over 60 s at 33–36.
+  const until = Date.now() + 180_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited: ${out}`);
     // The banner comes after the first-start bootstrap (account and key) is written.
