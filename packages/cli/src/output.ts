@@ -1,18 +1,19 @@
 import Table from "cli-table3";
 import { pc, pcErr } from "./terminal";
+import { streams } from "./streams";
 
 /** Scripts get JSON on stdout; people get tables and colour. */
 export function printJson(value: unknown): void {
-  process.stdout.write(JSON.stringify(value, null, 2) + "\n");
+  streams.out.write(JSON.stringify(value, null, 2) + "\n");
 }
 
 export function printTable(head: string[], rows: Array<Array<string | number>>): void {
   const table = new Table({ head: head.map((h) => pc.bold(h)), style: { head: [], border: [] } });
   table.push(...rows.map((r) => r.map(String)));
-  process.stdout.write(table.toString() + "\n");
+  streams.out.write(table.toString() + "\n");
 }
 
-export const ok = (message: string) => process.stdout.write(`${pc.green("✔")} ${message}\n`);
-export const info = (message: string) => process.stdout.write(`${message}\n`);
+export const ok = (message: string) => streams.out.write(`${pc.green("✔")} ${message}\n`);
+export const info = (message: string) => streams.out.write(`${message}\n`);
 /** A failure, on standard error. */
-export const problem = (message: string) => process.stderr.write(`${pcErr.red("✖")} ${message}\n`);
+export const problem = (message: string) => streams.err.write(`${pcErr.red("✖")} ${message}\n`);

@@ -20,6 +20,7 @@ import { registerFunction } from "./commands/function-run";
 import { registerLogs } from "./commands/logs";
 import { registerWorkflows } from "./commands/workflows";
 import { examples } from "./examples";
+import { streams } from "./streams";
 import { version } from "./version";
 
 /** Every command of the CLI, registered on a new program (parsed by main.ts; walked by the help test). */
@@ -29,6 +30,8 @@ export function createProgram(): Command {
     .version(version, "-v, --version")
     .showHelpAfterError()
     .exitOverride()
+    // Help, versions and usage errors go where the commands write (commander's own default is process.stdout/stderr).
+    .configureOutput({ writeOut: (text) => void streams.out.write(text), writeErr: (text) => void streams.err.write(text) })
     .addHelpText(
       "after",
       examples(

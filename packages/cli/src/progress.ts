@@ -1,5 +1,6 @@
 import type { Ora } from "ora";
 import { canAnimate, pc } from "./terminal";
+import { streams } from "./streams";
 
 /**
  * How a long task shows its steps on standard output. At a terminal, a spinner per step that ends as a ✔ or ✖ line;
@@ -12,7 +13,7 @@ export class Progress {
   async start(text: string): Promise<void> {
     if (this.quiet) return;
     const { default: ora } = await import("ora");
-    this.spinner = ora({ text, stream: process.stdout, isEnabled: canAnimate(process.stdout) }).start();
+    this.spinner = ora({ text, stream: streams.out, isEnabled: canAnimate(streams.out) }).start();
   }
   update(text: string): void {
     if (this.spinner) this.spinner.text = text;
@@ -30,7 +31,7 @@ export class Progress {
     if (this.quiet) return;
     const spinning = this.spinner?.isSpinning;
     if (spinning) this.spinner!.clear();
-    process.stdout.write(`${text}\n`);
+    streams.out.write(`${text}\n`);
     if (spinning) this.spinner!.render();
   }
 }

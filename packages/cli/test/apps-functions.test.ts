@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { ProjectApi } from "../../server/test/support/project-api";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
-import { runCli } from "./run-cli";
+import { runCli, runInProcess } from "./run-cli";
 import { createTestApp } from "../../server/test/support/test-apps";
 import { createAccount } from "../../server/src/accounts/account-service";
 import { checkAuthorize, grantInstall } from "../../server/src/oauth/oauth-service";
@@ -25,7 +25,7 @@ beforeAll(async () => {
   const build = await api.waitForBuild("functions-suite", upload.body.buildId);
   await api.waitForDeploy("functions-suite", Number(build.deployStatusTaskLocator.id));
   env = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
-  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env);
+  const auth = await runInProcess(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env);
   expect(auth.code).toBe(0);
 }, 240_000);
 afterAll(async () => {
@@ -34,18 +34,18 @@ afterAll(async () => {
 
 describe("sprocket apps, secrets and function run", () => {
   it("lists apps, shows and rotates a token, and the old token stops working", async () => {
-    const list = JSON.parse((await runCli(["apps", "list", "--json"], env)).stdout);
+    const list = JSON.parse((await runInProcess(["apps", "list", "--json"], env)).stdout);
     expect(list).toMatchObject({
       limit: 20,
       count: 1,
       results: [{ uid: "functions-suite", projectName: "functions-suite", activeBuildNumber: 1 }],
     });
     // The table names the project and its build number, as `project list-builds` does.
-    const table = (await runCli(["apps", "list"], env)).stdout;
+    const table = (await runInProcess(["apps", "list"], env)).stdout;
     expect(table).toMatch(/│ functions-suite\s+│ Functions suite\s+│ functions-suite\s+│ #1\s+│/);
-    const shown = (await runCli(["apps", "token", "show", "functions-suite"], env)).stdout.trim();
+    const shown = (await runInProcess(["apps", "token", "show", "functions-suite"], env)).stdout.trim();
     expect(shown).toMatch(/^pat-na1-/);
-    const rotated = JSON.parse((await runCli(["apps", "token", "rotate", "functions-suite", "--json"], env)).stdout);
+    const rotated = JSON.parse((await runInProcess(["apps", "token", "rotate", "functions-suite", "--json"], env)).stdout);
     expect(rotated.token).not.toBe(shown);
     const usage = (token: string) =>
       fetch(`${server.url}/account-info/v3/api-usage/daily/private-apps`, { headers: { authorization: `Bearer ${token}` } });
@@ -57,26 +57,26 @@ describe("sprocket apps, secrets and function run", () => {
     const add = await runCli(["secrets", "add", "GREETING"], env, "Hej\n");
     expect(add.code).toBe(0);
     expect(add.stdout + add.stderr).not.toContain("Hej");
-    const list = JSON.parse((await runCli(["secrets", "list", "--json"], env)).stdout);
+    const list = JSON.parse((await runInProcess(["secrets", "list", "--json"], env)).stdout);
     expect(list.results).toEqual(["GREETING"]);
-    const res = await runCli(["function", "run", "functions-suite", "echo", "--params", '{"text":"cli"}', "--json"], env);
+    const res = await runInProcess(["function", "run", "functions-suite", "echo", "--params", '{"text":"cli"}', "--json"], env);
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout).response).toMatchObject({ parameters: { text: "cli" }, greeting: "Hej" });
   });
 
   it("prints a failed run's message and trace id and exits 1", async () => {
-    const res = await runCli(["function", "run", "functions-suite", "fail"], env);
+    const res = await runInProcess(["function", "run", "functions-suite", "fail"], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("the lookup service said no");
     expect(res.stderr).toMatch(/Trace ID: [0-9a-f]{32}/);
   });
 
   it("refuses bad --params with exit 2 and deletes an app only with --force when not interactive", async () => {
-    expect((await runCli(["function", "run", "functions-suite", "echo", "--params", "{nope"], env)).code).toBe(2);
+    expect((await runInProcess(["function", "run", "functions-suite", "echo", "--params", "{nope"], env)).code).toBe(2);
     expect((await runCli(["apps", "delete", "functions-suite"], env)).code).toBe(2);
-    const deleted = await runCli(["apps", "delete", "functions-suite", "--force", "--json"], env);
+    const deleted = await runInProcess(["apps", "delete", "functions-suite", "--force", "--json"], env);
     expect(JSON.parse(deleted.stdout)).toMatchObject({ uid: "functions-suite" });
-    expect((await runCli(["apps", "token", "show", "functions-suite"], env)).code).toBe(1);
+    expect((await runInProcess(["apps", "token", "show", "functions-suite"], env)).code).toBe(1);
   });
 });
 
@@ -104,22 +104,24 @@ describe("sprocket apps installs and connected-apps", () => {
     const ownerId = (await userIdOf("owner@cli-customer.example"))!;
     await grantInstall(server.platform, checked, customer.accountId, { userId: ownerId, label: "owner", address: null });
 
-    const installs = JSON.parse((await runCli(["apps", "installs", "cli-oauth", "--json"], env)).stdout);
+    const installs = JSON.parse((await runInProcess(["apps", "installs", "cli-oauth", "--json"], env)).stdout);
     expect(installs.results).toEqual([
       expect.objectContaining({ accountId: customer.accountId, accountName: "CLI customer", scopes: ["crm.objects.contacts.read"] }),
     ]);
 
     const customerEnv = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
-    expect((await runCli(["auth", "--server", server.url, "--personal-access-key", customer.personalAccessKey], customerEnv)).code).toBe(0);
-    const listed = await runCli(["connected-apps", "list"], customerEnv);
+    expect(
+      (await runInProcess(["auth", "--server", server.url, "--personal-access-key", customer.personalAccessKey], customerEnv)).code,
+    ).toBe(0);
+    const listed = await runInProcess(["connected-apps", "list"], customerEnv);
     expect(listed.stdout).toContain("CLI OAuth app");
     expect(listed.stdout).toContain("owner@cli-customer.example");
     // Not interactive: it asks for --force rather than uninstalling unasked.
     expect((await runCli(["connected-apps", "uninstall", String(appId)], customerEnv)).code).toBe(2);
-    expect((await runCli(["connected-apps", "uninstall", "no-such-app", "--force"], customerEnv)).stderr).toContain("CLI OAuth app");
-    const removed = await runCli(["connected-apps", "uninstall", "CLI OAuth app", "--force", "--json"], customerEnv);
+    expect((await runInProcess(["connected-apps", "uninstall", "no-such-app", "--force"], customerEnv)).stderr).toContain("CLI OAuth app");
+    const removed = await runInProcess(["connected-apps", "uninstall", "CLI OAuth app", "--force", "--json"], customerEnv);
     expect(JSON.parse(removed.stdout)).toMatchObject({ uninstalled: appId });
-    expect((await runCli(["connected-apps", "list"], customerEnv)).stdout).toContain("No apps are installed in this account.");
+    expect((await runInProcess(["connected-apps", "list"], customerEnv)).stdout).toContain("No apps are installed in this account.");
   });
 });
 

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
-import { runCli } from "./run-cli";
+import { runCli, runInProcess } from "./run-cli";
 
 let server: TestServer;
 let env: NodeJS.ProcessEnv;
@@ -20,7 +20,7 @@ afterAll(async () => {
 describe("sprocket auth and accounts", () => {
   it("signs in with the key printed at first start and lists the account", async () => {
     const key = server.bootstrap.info.personalAccessKey;
-    const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo", "--json"], env);
+    const auth = await runInProcess(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo", "--json"], env);
     expect(auth.stderr).toBe("");
     expect(auth.code).toBe(0);
     expect(JSON.parse(auth.stdout)).toMatchObject({ name: "demo", accountId: server.bootstrap.info.accountId });
@@ -28,7 +28,7 @@ describe("sprocket auth and accounts", () => {
     expect(config).toContain("personalAccessKey");
     expect(fs.statSync(env.SPROCKET_CONFIG_PATH!).mode & 0o777).toBe(0o600);
 
-    const list = await runCli(["accounts", "list", "--json"], env);
+    const list = await runInProcess(["accounts", "list", "--json"], env);
     expect(list.code).toBe(0);
     expect(JSON.parse(list.stdout)).toEqual({
       defaultAccount: "demo",
@@ -43,9 +43,9 @@ describe("sprocket auth and accounts", () => {
       server.bootstrap.info.personalAccessKey + "\n",
     );
     expect(res.code).toBe(0);
-    const use = await runCli(["accounts", "use", "piped"], env);
+    const use = await runInProcess(["accounts", "use", "piped"], env);
     expect(use.code).toBe(0);
-    expect(JSON.parse((await runCli(["accounts", "list", "--json"], env)).stdout).defaultAccount).toBe("piped");
+    expect(JSON.parse((await runInProcess(["accounts", "list", "--json"], env)).stdout).defaultAccount).toBe("piped");
   });
 
   it("fails with exit 1 and the server's message for a wrong key", async () => {

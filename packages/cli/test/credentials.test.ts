@@ -7,7 +7,7 @@ import path from "node:path";
 import YAML from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
-import { runCli } from "./run-cli";
+import { runCli, runInProcess } from "./run-cli";
 
 let server: TestServer;
 let key: string;
@@ -30,7 +30,7 @@ describe("the config file", () => {
     fs.chmodSync(path.dirname(preexisting), 0o755);
     fs.writeFileSync(preexisting, "accounts: []\n", { mode: 0o644 });
     fs.chmodSync(preexisting, 0o644);
-    const res = await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], {
+    const res = await runInProcess(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], {
       SPROCKET_CONFIG_PATH: preexisting,
     });
     expect(res.stderr).toBe("");
@@ -42,8 +42,11 @@ describe("the config file", () => {
 
     const created = path.join(dir, "new", "nested", "config.yml");
     expect(
-      (await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: created }))
-        .code,
+      (
+        await runInProcess(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], {
+          SPROCKET_CONFIG_PATH: created,
+        })
+      ).code,
     ).toBe(0);
     expect(mode(created)).toBe(0o600);
     expect(mode(path.dirname(created))).toBe(0o700);
@@ -98,7 +101,7 @@ describe("redirects", () => {
     const redirecting = await listen((request) => ({ status: 307, headers: { location: `${elsewhere.url}${request.url}` } }));
     try {
       const config = path.join(tempDir(), "config.yml");
-      const res = await runCli(["auth", "--server", redirecting.url, "--personal-access-key", "spk_SECRET_redirected"], {
+      const res = await runInProcess(["auth", "--server", redirecting.url, "--personal-access-key", "spk_SECRET_redirected"], {
         SPROCKET_CONFIG_PATH: config,
       });
       expect(res.code).toBe(1);
@@ -119,14 +122,17 @@ describe("a revoked bearer token", () => {
   it("is exchanged again once, and the command succeeds", async () => {
     const config = path.join(tempDir(), "config.yml");
     expect(
-      (await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: config }))
-        .code,
+      (
+        await runInProcess(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], {
+          SPROCKET_CONFIG_PATH: config,
+        })
+      ).code,
     ).toBe(0);
     const cached = YAML.parse(fs.readFileSync(config, "utf8")).accounts[0].auth.tokenInfo.accessToken as string;
     // As when another session revoked the key's tokens (review-2 M1): the cached token answers 401 from now on.
     await server.platform.store.db.deleteFrom("developer_tokens").execute();
 
-    const res = await runCli(["apps", "list", "--json"], { SPROCKET_CONFIG_PATH: config });
+    const res = await runInProcess(["apps", "list", "--json"], { SPROCKET_CONFIG_PATH: config });
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ results: expect.any(Array) });
@@ -137,14 +143,17 @@ describe("a revoked bearer token", () => {
   it("reports the second 401: a revoked key is not exchanged again and again", async () => {
     const config = path.join(tempDir(), "config.yml");
     expect(
-      (await runCli(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], { SPROCKET_CONFIG_PATH: config }))
-        .code,
+      (
+        await runInProcess(["auth", "--server", server.url, "--personal-access-key", key, "--name", "demo"], {
+          SPROCKET_CONFIG_PATH: config,
+        })
+      ).code,
     ).toBe(0);
     const [row] = await server.platform.store.db.selectFrom("personal_access_keys").select("id").where("revoked_at", "is", null).execute();
     await server.platform.store.db.updateTable("personal_access_keys").set({ revoked_at: Date.now() }).where("id", "=", row!.id).execute();
     await server.platform.store.db.deleteFrom("developer_tokens").execute();
 
-    const res = await runCli(["apps", "list"], { SPROCKET_CONFIG_PATH: config });
+    const res = await runInProcess(["apps", "list"], { SPROCKET_CONFIG_PATH: config });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("The personal access key is unknown or has been revoked.");
     await server.platform.store.db.updateTable("personal_access_keys").set({ revoked_at: null }).where("id", "=", row!.id).execute();

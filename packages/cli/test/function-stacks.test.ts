@@ -6,7 +6,7 @@ import { hubspotUploadIgnore, zipDirectory } from "@sprocket/builder";
 import { PROJECTS_DIR } from "../../../fixtures/paths";
 import { ProjectApi } from "../../server/test/support/project-api";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
-import { runCli } from "./run-cli";
+import { runInProcess } from "./run-cli";
 
 let server: TestServer;
 let env: NodeJS.ProcessEnv;
@@ -20,9 +20,9 @@ beforeAll(async () => {
   const build = await api.waitForBuild("function-throws", upload.body.buildId);
   await api.waitForDeploy("function-throws", Number(build.deployStatusTaskLocator.id));
   env = { SPROCKET_CONFIG_PATH: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-")), "config.yml") };
-  expect((await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env)).code).toBe(
-    0,
-  );
+  expect(
+    (await runInProcess(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env)).code,
+  ).toBe(0);
 }, 240_000);
 afterAll(async () => {
   await server.stop();
@@ -35,7 +35,10 @@ describe("a failed function in the CLI", () => {
   let traceId: string;
 
   it("function run prints what the function logged and where it failed, in the project's files", async () => {
-    const res = await runCli(["function", "run", "function-throws-app", "proximity", "--params", '{"from":{"x":1},"to":{"x":2}}'], env);
+    const res = await runInProcess(
+      ["function", "run", "function-throws-app", "proximity", "--params", '{"from":{"x":1},"to":{"x":2}}'],
+      env,
+    );
     expect(res.code).toBe(1);
     const lines = res.stderr.split("\n");
     const at = (text: string) => lines.findIndex((line) => line.includes(text));
@@ -52,13 +55,13 @@ describe("a failed function in the CLI", () => {
 
   it("logs functions explains the failed run below its table; logs trace shows it under the run's span", async () => {
     await server.platform.logs.flush();
-    const list = await runCli(["logs", "functions", "--app", "function-throws-app"], env);
+    const list = await runInProcess(["logs", "functions", "--app", "function-throws-app"], env);
     expect(list.code).toBe(0);
     const failure = list.stdout.slice(list.stdout.indexOf("✖ proximity ERROR"));
     expect(failure).toContain('[log] measuring from {"x":1}');
     expect(failure).toContain(THROWN_AT);
     expect(failure).toContain(CALLED_AT);
-    const trace = await runCli(["logs", "trace", traceId], env);
+    const trace = await runInProcess(["logs", "trace", traceId], env);
     expect(trace.code).toBe(0);
     expect(trace.stdout).toMatch(/function proximity ERROR: No distance between/);
     expect(trace.stdout).toContain('[warn] to {"x":2}');

@@ -8,7 +8,7 @@ import { createTestApp } from "../../server/test/support/test-apps";
 import { recordFunctionRun } from "../../server/src/logs/function-runs";
 import { ingestExtensionEvents } from "../../server/src/logs/extension-events";
 import { newSpanId, newTraceId, traceparent } from "../../server/src/logs/trace-context";
-import { runCli } from "./run-cli";
+import { runInProcess } from "./run-cli";
 
 const BIN = path.resolve(import.meta.dirname, "../bin/sprocket.js");
 const USAGE = "/account-info/v3/api-usage/daily/private-apps";
@@ -30,7 +30,7 @@ beforeAll(async () => {
   env = { SPROCKET_CONFIG_PATH: path.join(dir, "config.yml") };
   expect(
     (
-      await runCli(
+      await runInProcess(
         ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
         env,
       )
@@ -66,12 +66,12 @@ afterAll(async () => {
 
 describe("sprocket logs", () => {
   it("lists API calls of an app as JSON and as a table", async () => {
-    const json = await runCli(["logs", "api", "--app", "logs-cli-app", "--json"], env);
+    const json = await runInProcess(["logs", "api", "--app", "logs-cli-app", "--json"], env);
     expect(json.stderr).toBe("");
     expect(json.code).toBe(0);
     const page = JSON.parse(json.stdout);
     expect(page.results.map((r: { query: string }) => r.query)).toEqual(["plain=1", "from=function"]);
-    const table = await runCli(["logs", "api", "--app", String(app.appId), "--since", "1h"], env);
+    const table = await runInProcess(["logs", "api", "--app", String(app.appId), "--since", "1h"], env);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain("GET");
     expect(table.stdout).toContain(`${USAGE}?plain=1`);
@@ -80,18 +80,18 @@ describe("sprocket logs", () => {
   });
 
   it("filters function runs by name and outcome across the account, showing their trace ids", async () => {
-    const res = await runCli(["logs", "functions", "--function", "get-data", "--status", "error"], env);
+    const res = await runInProcess(["logs", "functions", "--function", "get-data", "--status", "error"], env);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain("TIMEOUT");
     expect(res.stdout).toContain(traceId);
-    const none = await runCli(["logs", "functions", "--function", "other", "--json"], env);
+    const none = await runInProcess(["logs", "functions", "--function", "other", "--json"], env);
     expect(JSON.parse(none.stdout).results).toEqual([]);
-    const empty = await runCli(["logs", "extensions", "--app", "logs-cli-app"], env);
+    const empty = await runInProcess(["logs", "extensions", "--app", "logs-cli-app"], env);
     expect(empty.stdout).toContain("No extensions events");
   });
 
   it("prints a trace as a tree with the API call under the function that made it", async () => {
-    const res = await runCli(["logs", "trace", traceId], env);
+    const res = await runInProcess(["logs", "trace", traceId], env);
     expect(res.code).toBe(0);
     const lines = res.stdout.split("\n");
     expect(lines[0]).toContain(`Trace ${traceId}`);
@@ -102,22 +102,22 @@ describe("sprocket logs", () => {
     expect(lines[fn]).toContain("Timed out after 15000 ms");
     expect(call).toBeGreaterThan(fn);
     expect(lines[call]).toMatch(/^\s+└─ ✔ GET/);
-    const json = JSON.parse((await runCli(["logs", "trace", traceId, "--app", "logs-cli-app", "--json"], env)).stdout);
+    const json = JSON.parse((await runInProcess(["logs", "trace", traceId, "--app", "logs-cli-app", "--json"], env)).stdout);
     expect(json.spans[0].children[0].name).toBe(`GET ${USAGE}`);
   });
 
   it("explains bad input: unknown kinds and traces, bad times and limits", async () => {
-    expect((await runCli(["logs", "webhooks"], env)).code).toBe(2);
-    const limit = await runCli(["logs", "api", "--limit", "1000"], env);
+    expect((await runInProcess(["logs", "webhooks"], env)).code).toBe(2);
+    const limit = await runInProcess(["logs", "api", "--limit", "1000"], env);
     expect(limit.code).toBe(2);
     expect(limit.stderr).toContain("--limit must be a whole number from 1 to 200");
-    const since = await runCli(["logs", "api", "--since", "yesterday"], env);
+    const since = await runInProcess(["logs", "api", "--since", "yesterday"], env);
     expect(since.code).toBe(1);
     expect(since.stderr).toContain("since must be a duration back from now");
-    const trace = await runCli(["logs", "trace", "abc"], env);
+    const trace = await runInProcess(["logs", "trace", "abc"], env);
     expect(trace.code).toBe(1);
     expect(trace.stderr).toContain("trace IDs are 32 hexadecimal characters");
-    const noApp = await runCli(["logs", "api", "--app", "nope"], env);
+    const noApp = await runInProcess(["logs", "api", "--app", "nope"], env);
     expect(noApp.code).toBe(1);
     expect(noApp.stderr).toContain('No private app "nope"');
   });
@@ -158,18 +158,18 @@ describe("sprocket logs", () => {
     await server.platform.logs.flush();
     const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
-    const table = await runCli(["logs", "extensions", "--app", "escapes-app"], env);
+    const table = await runInProcess(["logs", "extensions", "--app", "escapes-app"], env);
     expect(table.code).toBe(0);
     expect(table.stdout).not.toMatch(raw);
     expect(table.stdout).toContain("␛[1A␛[2Kline1⏎line2 forged␍␛]0;PWNED-TI…");
-    const functions = await runCli(["logs", "functions", "--app", "escapes-app"], env);
+    const functions = await runInProcess(["logs", "functions", "--app", "escapes-app"], env);
     expect(functions.stdout).not.toMatch(raw);
     expect(functions.stdout).toContain("␛[2K␍deploy succeeded");
-    const trace = await runCli(["logs", "trace", forgedTrace], env);
+    const trace = await runInProcess(["logs", "trace", forgedTrace], env);
     expect(trace.stdout).not.toMatch(raw);
     expect(trace.stdout).toContain("line2 forged␍␛]0;PWNED-TITLE␇\\u{9b}31m␡");
 
-    const json = await runCli(["logs", "extensions", "--app", "escapes-app", "--json"], env);
+    const json = await runInProcess(["logs", "extensions", "--app", "escapes-app", "--json"], env);
     expect(JSON.parse(json.stdout).results[0].message).toBe(message);
 
     const child = spawn(process.execPath, [BIN, "logs", "extensions", "--app", "escapes-app", "--follow"], {

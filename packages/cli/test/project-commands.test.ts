@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
 import { FIXTURES } from "../../server/test/support/project-api";
-import { runCli } from "./run-cli";
+import { runCli, runInProcess } from "./run-cli";
 
 let server: TestServer;
 let env: NodeJS.ProcessEnv;
@@ -14,7 +14,7 @@ beforeAll(async () => {
   server = await startTestServer();
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-project-"));
   env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
-  const auth = await runCli(
+  const auth = await runInProcess(
     ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
     env,
   );
@@ -29,7 +29,7 @@ const db = () => server.platform.store.db;
 
 describe("sprocket project upload / list-builds / deploy / download / open / delete", () => {
   it("uploads seed-example, creating the project, and ends with a deployed build whose app, card and function are registered", async () => {
-    const res = await runCli(["project", "upload", path.join(FIXTURES, "seed-example"), "-m", "first"], env);
+    const res = await runInProcess(["project", "upload", path.join(FIXTURES, "seed-example"), "-m", "first"], env);
     expect(res.stderr).toBe("");
     expect(res.code).toBe(0);
     expect(res.stdout).toContain("Created project seed-example");
@@ -56,7 +56,7 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
   });
 
   it("refuses seed-verbatim locally with the validator's message and uploads nothing", async () => {
-    const res = await runCli(["project", "upload", path.join(FIXTURES, "seed-verbatim")], env);
+    const res = await runInProcess(["project", "upload", path.join(FIXTURES, "seed-verbatim")], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toMatch(/src\/app\/app\.json:\d+:\d+ error/);
     expect(res.stderr).toContain("/scopes/0");
@@ -66,41 +66,41 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
   });
 
   it("uploads with --skip-auto-deploy --json, lists builds and deploys build 1 again", async () => {
-    const up = await runCli(["project", "upload", path.join(FIXTURES, "seed-example"), "--skip-auto-deploy", "--json"], env);
+    const up = await runInProcess(["project", "upload", path.join(FIXTURES, "seed-example"), "--skip-auto-deploy", "--json"], env);
     expect(up.code).toBe(0);
     const result = JSON.parse(up.stdout);
     expect(result.build).toMatchObject({ buildId: 2, status: "SUCCESS", autoDeployId: 0 });
     expect(result.deploy).toBeUndefined();
 
-    const list = await runCli(["project", "list-builds", "--project", "seed-example", "--json"], env);
+    const list = await runInProcess(["project", "list-builds", "--project", "seed-example", "--json"], env);
     expect(JSON.parse(list.stdout).results.map((b: { buildId: number; isDeployed: boolean }) => [b.buildId, b.isDeployed])).toEqual([
       [2, false],
       [1, true],
     ]);
-    const table = await runCli(["project", "list-builds", "--project", "seed-example"], env);
+    const table = await runInProcess(["project", "list-builds", "--project", "seed-example"], env);
     expect(table.stdout).toContain("#2");
     expect(table.stdout).toContain("live");
 
-    const deploy = await runCli(["project", "deploy", "--project", "seed-example", "--build", "2"], env);
+    const deploy = await runInProcess(["project", "deploy", "--project", "seed-example", "--build", "2"], env);
     expect(deploy.code).toBe(0);
     expect(deploy.stdout).toContain("Deployed build #2");
-    const back = await runCli(["project", "deploy", "--project", "seed-example", "--build", "1", "--json"], env);
+    const back = await runInProcess(["project", "deploy", "--project", "seed-example", "--build", "1", "--json"], env);
     expect(back.code).toBe(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ buildId: 1, status: "SUCCESS" });
-    const missing = await runCli(["project", "deploy", "--project", "seed-example", "--build", "9"], env);
+    const missing = await runInProcess(["project", "deploy", "--project", "seed-example", "--build", "9"], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("has no build 9");
   });
 
   it("downloads a build's source and prints the console URL", async () => {
     const dest = path.join(work, "download");
-    const res = await runCli(["project", "download", "--project", "seed-example", "--build", "1", "--dest", dest], env);
+    const res = await runInProcess(["project", "download", "--project", "seed-example", "--build", "1", "--dest", dest], env);
     expect(res.code).toBe(0);
     expect(JSON.parse(fs.readFileSync(path.join(dest, "hsproject.json"), "utf8"))).toMatchObject({ name: "seed-example", srcDir: "src" });
     expect(fs.readFileSync(path.join(dest, "src/app/app.json"), "utf8")).toBe(
       fs.readFileSync(path.join(FIXTURES, "seed-example/src/app/app.json"), "utf8"),
     );
-    const open = await runCli(["project", "open", "--project", "seed-example"], env);
+    const open = await runInProcess(["project", "open", "--project", "seed-example"], env);
     expect(open.stdout.trim()).toBe(`${server.url}/developer-projects/${server.bootstrap.info.accountId}/project/seed-example`);
   });
 
@@ -108,12 +108,12 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
     for (const template of ["getting-started", "minimal-async", "unified-app"]) {
       const name = `from-${template}`;
       // No --template: HubSpot's CLI defaults to a 2026.03 project, and so does this one.
-      const created = await runCli(
+      const created = await runInProcess(
         ["project", "create", name, ...(template === "unified-app" ? [] : ["--template", template]), "--dest", work],
         env,
       );
       expect(created.code).toBe(0);
-      const up = await runCli(["project", "upload", path.join(work, name), "--json"], env);
+      const up = await runInProcess(["project", "upload", path.join(work, name), "--json"], env);
       // The minimal-async template's function reads the secret GREETING, which this account does not have yet.
       expect(up.stderr.match(/ (?:error|warning) [A-Z_]+/g) ?? []).toEqual(
         template === "minimal-async" ? [" warning FUNCTION_SECRET_MISSING"] : [],
@@ -121,9 +121,9 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
       expect(JSON.parse(up.stdout).deploy.status).toBe("SUCCESS");
     }
     expect(JSON.parse(fs.readFileSync(path.join(work, "from-unified-app/hsproject.json"), "utf8")).platformVersion).toBe("2026.03");
-    const greeted = await runCli(["function", "run", "from-unified-app-app", "greet", "--params", '{"text":"hi"}', "--json"], env);
+    const greeted = await runInProcess(["function", "run", "from-unified-app-app", "greet", "--params", '{"text":"hi"}', "--json"], env);
     expect(JSON.parse(greeted.stdout).response).toEqual({ message: "The app function received: hi" });
-    const unknown = await runCli(["project", "create", "x", "--template", "nope", "--dest", work], env);
+    const unknown = await runInProcess(["project", "create", "x", "--template", "nope", "--dest", work], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("getting-started, minimal-async");
   });
@@ -131,7 +131,7 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
   it("deletes a project only with confirmation, and then its apps are gone", async () => {
     const refused = await runCli(["project", "delete", "--project", "from-minimal-async"], env);
     expect(refused.code).toBe(2);
-    const res = await runCli(["project", "delete", "--project", "from-minimal-async", "--force"], env);
+    const res = await runInProcess(["project", "delete", "--project", "from-minimal-async", "--force"], env);
     expect(res.code).toBe(0);
     const app = await db()
       .selectFrom("private_apps")
@@ -139,7 +139,7 @@ describe("sprocket project upload / list-builds / deploy / download / open / del
       .where("uid", "=", "from-minimal-async-app")
       .executeTakeFirstOrThrow();
     expect(app.deleted_at).not.toBeNull();
-    const again = await runCli(["project", "delete", "--project", "from-minimal-async", "--force"], env);
+    const again = await runInProcess(["project", "delete", "--project", "from-minimal-async", "--force"], env);
     expect(again.code).toBe(1);
   });
 });

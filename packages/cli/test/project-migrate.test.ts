@@ -6,7 +6,7 @@ import { FIXTURES, ProjectApi } from "../../server/test/support/project-api";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
 import { fileText, loadProjectFromDir, validateProject } from "@sprocket/project-format";
 import { planMigration } from "../src/services/migrate";
-import { runCli } from "./run-cli";
+import { runInProcess } from "./run-cli";
 
 let server: TestServer;
 let api: ProjectApi;
@@ -18,7 +18,7 @@ beforeAll(async () => {
   api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-migrate-"));
   env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
-  const auth = await runCli(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env);
+  const auth = await runInProcess(["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey], env);
   expect(auth.code).toBe(0);
 });
 afterAll(async () => {
@@ -33,7 +33,7 @@ const copyFixture = (name: string, as = name) => {
 };
 
 async function upload(dir: string): Promise<void> {
-  const res = await runCli(["project", "upload", dir, "--json"], env);
+  const res = await runInProcess(["project", "upload", dir, "--json"], env);
   expect(res.code, res.stderr).toBe(0);
   expect(JSON.parse(res.stdout).deploy.status).toBe("SUCCESS");
 }
@@ -66,7 +66,7 @@ describe("sprocket project migrate", () => {
 
     // A file uploads leave out is the project's all the same: it moves with its folder.
     fs.writeFileSync(path.join(dir, "src/app/extensions/.env"), "LOCAL=1\n");
-    const res = await runCli(["project", "migrate", dir], env);
+    const res = await runInProcess(["project", "migrate", dir], env);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/app +unique-app-name +src\/app\/app-hsmeta\.json +← src\/app\/app\.json/);
     expect(res.stdout).toMatch(
@@ -96,7 +96,7 @@ describe("sprocket project migrate", () => {
     expect(await deployedApp("unique-app-name")).toEqual(before);
 
     // A second run finds nothing to do, and an archive from an earlier run is never overwritten silently.
-    const again = await runCli(["project", "migrate", dir], env);
+    const again = await runInProcess(["project", "migrate", dir], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("already on platform version 2026.03: nothing to migrate");
   });
@@ -114,7 +114,7 @@ describe("sprocket project migrate", () => {
     ]);
 
     const out = path.join(work, "migrate-legacy-2026");
-    const res = await runCli(["project", "migrate", source, "--out", out], env);
+    const res = await runInProcess(["project", "migrate", source, "--out", out], env);
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toContain("src/app/webhooks/webhooks-hsmeta.json  ← src/app/webhooks/webhooks.json");
     expect(res.stdout).toContain("note src/app/extensions/deals/Deal Summary.json names no uid: the card keeps 'deal-summary'");
@@ -133,11 +133,11 @@ describe("sprocket project migrate", () => {
 
     await upload(out);
     expect(await deployedApp("migrate-legacy-app")).toEqual(before);
-    const run = await runCli(["function", "run", "migrate-legacy-app", "score", "--params", '{"objectId":"5"}', "--json"], env);
+    const run = await runInProcess(["function", "run", "migrate-legacy-app", "score", "--params", '{"objectId":"5"}', "--json"], env);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).response).toEqual({ score: 60 });
 
-    const taken = await runCli(["project", "migrate", source, "--out", out], env);
+    const taken = await runInProcess(["project", "migrate", source, "--out", out], env);
     expect(taken.code).toBe(2);
     expect(taken.stderr).toContain("exists and is not empty; choose another --out, or add --force to replace it");
   });
@@ -147,7 +147,7 @@ describe("sprocket project migrate", () => {
     const listing = () => fs.readdirSync(dir, { recursive: true }).sort();
     const untouched = listing();
 
-    const dry = await runCli(["project", "migrate", dir, "--dry-run", "--json"], env);
+    const dry = await runInProcess(["project", "migrate", dir, "--dry-run", "--json"], env);
     expect(dry.code).toBe(0);
     const plan = JSON.parse(dry.stdout);
     expect(plan).toMatchObject({ from: "2023.2", to: "2026.03", dryRun: true });
@@ -171,7 +171,7 @@ describe("sprocket project migrate", () => {
     );
 
     fs.mkdirSync(path.join(dir, "archive"));
-    const archived = await runCli(["project", "migrate", dir], env);
+    const archived = await runInProcess(["project", "migrate", dir], env);
     expect(archived.code).toBe(2);
     expect(archived.stderr).toContain(
       "archive already exists (an earlier migration?); move it away, add --force to replace it, or use --out",

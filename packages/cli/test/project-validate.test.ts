@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURES } from "../../server/test/support/project-api";
 import { startTestServer, type TestServer } from "../../server/test/support/test-server";
-import { runCli } from "./run-cli";
+import { runCli, runInProcess } from "./run-cli";
 
 let server: TestServer;
 let work: string;
@@ -16,7 +16,7 @@ beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cli-validate-"));
   env = { SPROCKET_CONFIG_PATH: path.join(work, "config.yml") };
   signedOut = { SPROCKET_CONFIG_PATH: path.join(work, "nobody.yml") };
-  const auth = await runCli(
+  const auth = await runInProcess(
     ["auth", "--server", server.url, "--personal-access-key", server.bootstrap.info.personalAccessKey, "--name", "demo"],
     env,
   );
@@ -27,7 +27,7 @@ afterAll(async () => {
   fs.rmSync(work, { recursive: true, force: true });
 });
 
-const validate = (fixture: string, ...args: string[]) => runCli(["project", "validate", path.join(FIXTURES, fixture), ...args], env);
+const validate = (fixture: string, ...args: string[]) => runInProcess(["project", "validate", path.join(FIXTURES, fixture), ...args], env);
 const db = () => server.platform.store.db;
 
 describe("sprocket project validate: what a build would refuse or a card would trip over, before an upload", () => {
@@ -101,7 +101,7 @@ describe("sprocket project validate: what a build would refuse or a card would t
   });
 
   it("skips the secrets check with a note when not signed in, and still checks the rest", async () => {
-    const res = await runCli(["project", "validate", path.join(FIXTURES, "missing-secret"), "--json"], signedOut);
+    const res = await runInProcess(["project", "validate", path.join(FIXTURES, "missing-secret"), "--json"], signedOut);
     expect(res.code).toBe(0);
     expect(res.stderr).toContain("Secrets not checked against the account: Not signed in.");
     expect(JSON.parse(res.stdout)).toMatchObject({ ok: true, errors: 0, warnings: 0 });
@@ -110,7 +110,7 @@ describe("sprocket project validate: what a build would refuse or a card would t
 
 describe("sprocket project upload runs the same checks", () => {
   it("refuses a card that does not compile and uploads nothing", async () => {
-    const res = await runCli(["project", "upload", path.join(FIXTURES, "card-syntax-error")], env);
+    const res = await runInProcess(["project", "upload", path.join(FIXTURES, "card-syntax-error")], env);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain("src/app/extensions/Example.jsx:15:69 error SOURCE_COMPILE_ERROR");
     expect(res.stderr).toContain("nothing was uploaded");
@@ -119,7 +119,7 @@ describe("sprocket project upload runs the same checks", () => {
   });
 
   it("uploads the hidden-folder project with the warnings, and the server builds the app without the function, as HubSpot does", async () => {
-    const res = await runCli(["project", "upload", path.join(FIXTURES, "hidden-functions-folder")], env);
+    const res = await runInProcess(["project", "upload", path.join(FIXTURES, "hidden-functions-folder")], env);
     expect(res.code).toBe(0);
     expect(res.stderr).toContain("src/app/.functions:1:1 warning FOLDER_HIDDEN");
     expect(res.stderr).toContain("warning CARD_FUNCTION_UNKNOWN");

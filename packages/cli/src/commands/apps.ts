@@ -8,6 +8,7 @@ import { confirm } from "../prompt";
 import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
 import { registerAppActions } from "./workflows";
+import { streams } from "../streams";
 
 interface Flags {
   account?: string;
@@ -41,7 +42,7 @@ export function registerApps(program: Command): void {
           text(a.scopes.join(", ")),
         ]),
       );
-      process.stdout.write(pc.dim(`${res.count} of ${res.limit} private apps\n`));
+      streams.out.write(pc.dim(`${res.count} of ${res.limit} private apps\n`));
     });
 
   const token = apps
@@ -57,7 +58,7 @@ export function registerApps(program: Command): void {
     .action(async (app: string, flags: Flags) => {
       const res = await clientFor(flags).call<TokenReveal>("POST", `/api/v1/private-apps/${encodeURIComponent(app)}/token/reveal`);
       if (flags.json) printJson(res);
-      else process.stdout.write(`${res.token}\n`);
+      else streams.out.write(`${res.token}\n`);
     });
   token
     .command("rotate <app>")
@@ -80,7 +81,7 @@ export function registerApps(program: Command): void {
           ? "Rotated: the old token no longer works."
           : `Rotated: the old token works until ${new Date(res.previous!.expiresAt).toISOString()}.`,
       );
-      process.stdout.write(`${res.token}\n`);
+      streams.out.write(`${res.token}\n`);
     });
   token
     .command("expire-old <app>")
@@ -105,7 +106,7 @@ export function registerApps(program: Command): void {
     .action(async (app: string, flags: Flags) => {
       const res = await clientFor(flags).call<AppInstallList>("GET", `/api/v1/private-apps/${encodeURIComponent(app)}/installs`);
       if (flags.json) return void printJson(res);
-      if (res.results.length === 0) return void process.stdout.write("No account has installed this app yet.\n");
+      if (res.results.length === 0) return void streams.out.write("No account has installed this app yet.\n");
       printTable(
         ["Account", "Name", "Installed", "Scopes"],
         res.results.map((i) => [i.accountId, text(i.accountName), i.installedAt, text(i.scopes.join(", "))]),

@@ -6,6 +6,7 @@ import { configPath, readConfig, selectAccount, writeConfig } from "../config-fi
 import { ok, printJson, printTable } from "../output";
 import { promptHidden } from "../prompt";
 import { terminalText as text } from "../terminal-text";
+import { streams } from "../streams";
 
 export function registerAuth(program: Command): void {
   program
@@ -69,7 +70,7 @@ export function registerAccounts(program: Command): void {
         default: a.name === (config.defaultAccount ?? config.accounts[0]?.name),
       }));
       if (flags.json) printJson({ defaultAccount: config.defaultAccount ?? null, accounts: rows });
-      else if (rows.length === 0) process.stdout.write("No accounts yet. Run `sprocket auth --server URL`.\n");
+      else if (rows.length === 0) streams.out.write("No accounts yet. Run `sprocket auth --server URL`.\n");
       else
         printTable(
           ["", "Name", "Account", "Server"],

@@ -6,6 +6,7 @@ import { examples } from "../examples";
 import { ok, printJson, printTable } from "../output";
 import { confirm } from "../prompt";
 import { terminalText as text } from "../terminal-text";
+import { streams } from "../streams";
 
 interface Flags {
   account?: string;
@@ -28,7 +29,7 @@ export function registerConnectedApps(program: Command): void {
     .action(async (flags: Flags) => {
       const res = await clientFor(flags).call<ConnectedAppList>("GET", "/api/v1/app-installs");
       if (flags.json) return void printJson(res);
-      if (res.results.length === 0) return void process.stdout.write("No apps are installed in this account.\n");
+      if (res.results.length === 0) return void streams.out.write("No apps are installed in this account.\n");
       printTable(
         ["App id", "Name", "From account", "Scopes", "Installed by", "Installed"],
         res.results.map((i) => [

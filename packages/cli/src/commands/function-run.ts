@@ -8,6 +8,7 @@ import { printJson } from "../output";
 import { failedRunLines } from "../failed-run";
 import { pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
+import { streams } from "../streams";
 
 interface RunReply {
   traceId: string;
@@ -26,8 +27,7 @@ const shown = (value: unknown) => text(value, { multiline: true });
 
 function printFailedRun(body: FailedRunBody | undefined): void {
   const context = body?.errors?.[0]?.context;
-  for (const line of failedRunLines({ logs: context?.logs ?? [], stack: context?.exception?.[0] }, pcErr))
-    process.stderr.write(`${line}\n`);
+  for (const line of failedRunLines({ logs: context?.logs ?? [], stack: context?.exception?.[0] }, pcErr)) streams.err.write(`${line}\n`);
 }
 
 export function registerFunction(program: Command): void {
@@ -65,8 +65,8 @@ export function registerFunction(program: Command): void {
         throw e;
       }
       if (flags.json) return void printJson(reply);
-      for (const line of reply.logs) process.stderr.write(pcErr.dim(`[${text(line.level)}] ${shown(line.message)}\n`));
-      process.stdout.write(`${shown(typeof reply.response === "string" ? reply.response : JSON.stringify(reply.response, null, 2))}\n`);
-      process.stderr.write(pcErr.dim(`${reply.durationMs} ms · trace ${text(reply.traceId)}\n`));
+      for (const line of reply.logs) streams.err.write(pcErr.dim(`[${text(line.level)}] ${shown(line.message)}\n`));
+      streams.out.write(`${shown(typeof reply.response === "string" ? reply.response : JSON.stringify(reply.response, null, 2))}\n`);
+      streams.err.write(pcErr.dim(`${reply.durationMs} ms · trace ${text(reply.traceId)}\n`));
     });
 }

@@ -10,6 +10,7 @@ type FunctionRunEvent = LogEventOfKind["functions"];
 import { printJson, printTable } from "../output";
 import { pc, pcErr } from "../terminal";
 import { terminalText as text } from "../terminal-text";
+import { streams } from "../streams";
 
 interface ListFlags {
   account?: string;
@@ -165,7 +166,7 @@ export function registerLogs(program: Command): void {
         : `/api/v1/traces/${encodeURIComponent(traceId)}`;
       const trace = await clientFor(flags).call<Trace>("GET", path);
       if (flags.json) return void printJson(trace);
-      process.stdout.write(renderTrace(trace));
+      streams.out.write(renderTrace(trace));
     });
 }
 
@@ -193,10 +194,10 @@ async function listOrFollow<K extends Kind>(kind: K, flags: ListFlags): Promise<
   if (!flags.follow) {
     if (flags.json) return void printJson(page);
     if (page.results.length === 0)
-      return void process.stdout.write(pc.dim(`No ${kind} events${flags.since ? ` since ${flags.since}` : ""}.\n`));
+      return void streams.out.write(pc.dim(`No ${kind} events${flags.since ? ` since ${flags.since}` : ""}.\n`));
     // Oldest first, as in a terminal log; newest at the bottom.
     printTable(head, [...page.results].reverse().map(cells));
-    if (page.paging) process.stdout.write(pc.dim(`Older events exist: narrow with --since/--until or raise --limit.\n`));
+    if (page.paging) streams.out.write(pc.dim(`Older events exist: narrow with --since/--until or raise --limit.\n`));
     if (kind === "functions") await printFailures(client, path, page.results as FunctionRunEvent[]);
     return;
   }
@@ -215,13 +216,13 @@ async function printFailures(client: SprocketClient, listPath: string, rows: Fun
     failed.slice(0, FAILURES_SHOWN).map((r) => client.call<FunctionRunEvent>("GET", `${listPath}/${encodeURIComponent(r.id)}`)),
   );
   for (const run of details) {
-    process.stdout.write(
+    streams.out.write(
       `\n${pc.red("✖")} ${pc.bold(text(run.functionName))} ${outcome(run.outcome)}${run.error ? pc.red(`: ${text(run.error.message)}`) : ""}  ${time(run)}  ${short(run.traceId)}\n`,
     );
-    for (const line of failedRunLines(failedRunText(run), pc, "  ")) process.stdout.write(`${line}\n`);
+    for (const line of failedRunLines(failedRunText(run), pc, "  ")) streams.out.write(`${line}\n`);
   }
   if (failed.length > FAILURES_SHOWN)
-    process.stdout.write(pc.dim(`\n${failed.length - FAILURES_SHOWN} more failed runs: see each with sprocket logs trace <trace>.\n`));
+    streams.out.write(pc.dim(`\n${failed.length - FAILURES_SHOWN} more failed runs: see each with sprocket logs trace <trace>.\n`));
 }
 
 /** A function run's stored log lines and stack, as failedRunLines prints them. */
@@ -230,7 +231,7 @@ function failedRunText(run: FunctionRunEvent): FailedRunText {
 }
 
 function printEvent<E extends LogEvent>(row: E, json: boolean | undefined, cells: (row: E) => string[]): void {
-  process.stdout.write(json ? `${JSON.stringify(row)}\n` : `${cells(row).join("  ")}\n`);
+  streams.out.write(json ? `${JSON.stringify(row)}\n` : `${cells(row).join("  ")}\n`);
 }
 
 /** Reads the server's event stream until interrupted; events the server cannot filter for us are filtered here. */
@@ -267,7 +268,7 @@ async function follow<K extends Kind>(
       buffer = buffer.slice(end + 2);
       if (!announced) {
         announced = true;
-        process.stderr.write(pcErr.dim(`Following ${kind} logs${flags.app ? ` of app ${flags.app}` : ""} (Ctrl+C to stop)\n`));
+        streams.err.write(pcErr.dim(`Following ${kind} logs${flags.app ? ` of app ${flags.app}` : ""} (Ctrl+C to stop)\n`));
       }
       const data = message
         .split("\n")

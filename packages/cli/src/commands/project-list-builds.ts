@@ -6,6 +6,7 @@ import { printJson, printTable } from "../output";
 import { PROJECT_OPTION, projectName, projectPath } from "../services/session";
 import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
+import { streams } from "../streams";
 
 export function registerProjectListBuilds(project: Command): void {
   project
@@ -26,10 +27,10 @@ export function registerProjectListBuilds(project: Command): void {
       // `sprocket project dev` makes no build per save: each session is one line above the builds.
       const sessions = (await client.call<DevSessionList>("GET", `/api/v1/projects/${projectPath(name)}/dev-sessions`)).results;
       for (const s of sessions)
-        process.stdout.write(
+        streams.out.write(
           `Dev session ${s.sessionId} ${s.status === "OPEN" ? pc.yellow("open") : "ended"}: ${s.saves} save${s.saves === 1 ? "" : "s"} shown, opened ${text(s.openedAt)} by ${text(s.userEmail ?? "someone removed")}\n`,
         );
-      if (results.length === 0) return void process.stdout.write(`Project "${name}" has no builds yet.\n`);
+      if (results.length === 0) return void streams.out.write(`Project "${name}" has no builds yet.\n`);
       const colour = (s: string) => (s === "SUCCESS" ? pc.green(s) : s === "FAILURE" ? pc.red(s) : pc.yellow(text(s)));
       printTable(
         ["Build", "Status", "Deployed", "Source", "Message", "Created"],

@@ -16,6 +16,7 @@ import {
 } from "../services/migrate";
 import { findProjectDir, readLocalProject } from "../services/session";
 import { pc, pcErr } from "../terminal";
+import { streams } from "../streams";
 
 interface Flags {
   platformVersion: string;
@@ -59,7 +60,7 @@ export function registerProjectMigrate(project: Command): void {
       const local = await readLocalProject(projectDir);
       if (!local.model) {
         progress.fail("The project has errors");
-        process.stderr.write(renderDiagnostics(local.diagnostics, local.files, { color: pcErr.isColorSupported }) + "\n");
+        streams.err.write(renderDiagnostics(local.diagnostics, local.files, { color: pcErr.isColorSupported }) + "\n");
         throw new CliError("Fix the project first: only a project that validates can be migrated. Nothing was changed.");
       }
       progress.succeed(`Read ${local.model.name} (platform version ${local.model.platformVersion}, ${local.files.size} files)`);
@@ -76,7 +77,7 @@ export function registerProjectMigrate(project: Command): void {
       const same = checked.project && isDeepStrictEqual(deployedShape(checked.project), deployedShape(local.model));
       if (!checked.project || !same) {
         if (!checked.project)
-          process.stderr.write(renderDiagnostics(checked.diagnostics, plan.files, { color: pcErr.isColorSupported }) + "\n");
+          streams.err.write(renderDiagnostics(checked.diagnostics, plan.files, { color: pcErr.isColorSupported }) + "\n");
         throw new CliError(
           `The migrated project would ${checked.project ? "not deploy the same app" : "not validate"}; this is a Sprocket bug worth reporting. Nothing was changed.`,
         );
@@ -96,7 +97,7 @@ export function registerProjectMigrate(project: Command): void {
         const result = await readLocalProject(where.projectDir, { code: true });
         if (hasErrors(result.diagnostics)) {
           progress.fail("The migrated project has errors");
-          process.stderr.write(renderDiagnostics(result.diagnostics, result.files, { color: pcErr.isColorSupported }) + "\n");
+          streams.err.write(renderDiagnostics(result.diagnostics, result.files, { color: pcErr.isColorSupported }) + "\n");
           throw new CliError(
             `Migrated files are in ${where.projectDir} but do not validate${where.archive ? `; the old source is in ${where.archive}` : ""}.`,
           );

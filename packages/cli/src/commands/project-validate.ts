@@ -6,6 +6,7 @@ import { ok, printJson } from "../output";
 import { readLocalProject } from "../services/session";
 import { checkSecretsOnServer } from "../services/source-checks";
 import { pc, pcErr } from "../terminal";
+import { streams } from "../streams";
 
 export function registerProjectValidate(project: Command): void {
   project
@@ -23,10 +24,10 @@ export function registerProjectValidate(project: Command): void {
       const local = await readLocalProject(path.resolve(dir ?? "."), { code: true });
       const { files, model } = local;
       const secrets = model ? await checkSecretsOnServer(() => clientFor(flags), files, model) : [];
-      if (!Array.isArray(secrets)) process.stderr.write(pcErr.dim(`Secrets not checked against the account: ${secrets.skipped}`) + "\n");
+      if (!Array.isArray(secrets)) streams.err.write(pcErr.dim(`Secrets not checked against the account: ${secrets.skipped}`) + "\n");
       const diagnostics = sortDiagnostics([...local.diagnostics, ...(Array.isArray(secrets) ? secrets : [])]);
       if (flags.json) printJson(diagnosticsToJson(diagnostics));
-      else if (diagnostics.length) process.stdout.write(renderDiagnostics(diagnostics, files, { color: pc.isColorSupported }) + "\n");
+      else if (diagnostics.length) streams.out.write(renderDiagnostics(diagnostics, files, { color: pc.isColorSupported }) + "\n");
       if (hasErrors(diagnostics)) process.exitCode = 1;
       else if (!flags.json)
         ok(`${model?.name ?? "project"} is valid (${model?.apps.length ?? 0} app(s), platform ${model?.platformVersion}).`);

@@ -6,6 +6,7 @@ import { examples } from "../examples";
 import { ok, printJson, printTable } from "../output";
 import { promptHidden } from "../prompt";
 import { terminalText as text } from "../terminal-text";
+import { streams } from "../streams";
 
 interface Flags {
   account?: string;
@@ -51,7 +52,7 @@ export function registerSecrets(program: Command): void {
     .action(async (flags: Flags) => {
       const res = await clientFor(flags).call<SecretList>("GET", "/cms/v3/functions/secrets");
       if (flags.json) printJson(res);
-      else if (res.secrets.length === 0) process.stdout.write("No secrets yet. Add one with `sprocket secrets add NAME`.\n");
+      else if (res.secrets.length === 0) streams.out.write("No secrets yet. Add one with `sprocket secrets add NAME`.\n");
       else
         printTable(
           ["Name", "Updated"],

@@ -14,6 +14,7 @@ import { examples } from "../examples";
 import { ok, printJson, printTable } from "../output";
 import { pc } from "../terminal";
 import { terminalText as text } from "../terminal-text";
+import { streams } from "../streams";
 
 interface Flags {
   account?: string;
@@ -41,10 +42,10 @@ function recordRef(ref: string): { objectType: string; objectId: string } {
 function printCall(call: ActionCall): void {
   const status =
     call.status === null ? pc.red("no answer") : call.status < 300 ? pc.green(String(call.status)) : pc.red(String(call.status));
-  process.stdout.write(`${status} in ${Math.round(call.latencyMs)} ms · trace ${text(call.traceId)}\n`);
-  if (call.error) process.stdout.write(`${pc.red(text(call.error, { multiline: true }))}\n`);
-  if (call.outputFields) process.stdout.write(`outputFields: ${text(JSON.stringify(call.outputFields, null, 2), { multiline: true })}\n`);
-  else if (call.responseBody) process.stdout.write(`response: ${text(call.responseBody, { multiline: true })}\n`);
+  streams.out.write(`${status} in ${Math.round(call.latencyMs)} ms · trace ${text(call.traceId)}\n`);
+  if (call.error) streams.out.write(`${pc.red(text(call.error, { multiline: true }))}\n`);
+  if (call.outputFields) streams.out.write(`outputFields: ${text(JSON.stringify(call.outputFields, null, 2), { multiline: true })}\n`);
+  else if (call.responseBody) streams.out.write(`response: ${text(call.responseBody, { multiline: true })}\n`);
 }
 
 /** `sprocket apps actions ...`: the workflow actions of a deployed app, and "Test action". */

@@ -4,6 +4,7 @@ import type { Diagnostic, ProjectModel } from "@sprocket/project-format";
 import { CliError } from "../cli-error";
 import { pcErr } from "../terminal";
 import { checkProjectSources } from "./source-checks";
+import { streams } from "../streams";
 
 /** A project folder as an upload reads it: project-format's loader and validator, nothing parsed on the side. */
 export interface LocalProject {
@@ -59,7 +60,7 @@ export async function validLocalProject(
   const local = await readLocalProject(dir, opts);
   if (!local.model) {
     const { renderDiagnostics } = await import("@sprocket/project-format");
-    process.stderr.write(renderDiagnostics(local.diagnostics, local.files, { color: pcErr.isColorSupported }) + "\n");
+    streams.err.write(renderDiagnostics(local.diagnostics, local.files, { color: pcErr.isColorSupported }) + "\n");
     throw new CliError(`Project validation failed; ${consequence}.`);
   }
   return local as LocalProject & { model: ProjectModel };

@@ -9,6 +9,7 @@ import { pc, pcErr } from "../terminal";
 import { deployBuild, failureMessages, followBuild, followDeploy, type BuildView, type DeployView } from "./pipeline";
 import { projectPath, validLocalProject } from "./session";
 import { checkSecretsOnServer } from "./source-checks";
+import { streams } from "../streams";
 
 export interface UploadOptions {
   message: string;
@@ -98,7 +99,7 @@ async function accountSecretWarnings(client: SprocketClient, files: ProjectFiles
 export async function printWarnings(diagnostics: Diagnostic[], files: ProjectFiles): Promise<void> {
   if (diagnostics.length === 0) return;
   const { renderDiagnostics, sortDiagnostics } = await import("@sprocket/project-format");
-  process.stderr.write(renderDiagnostics(sortDiagnostics(diagnostics), files, { color: pcErr.isColorSupported }) + "\n");
+  streams.err.write(renderDiagnostics(sortDiagnostics(diagnostics), files, { color: pcErr.isColorSupported }) + "\n");
 }
 
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB`;
