@@ -67,11 +67,7 @@ const storeSuites = ["packages/server/test/**/*.test.ts", "test/reliability/**/*
 // Suites whose subject is a client of the server (the sprocket CLI, HubSpot's hs CLI, the console in Chromium) run on
 // the embedded store only: the store under them is the one the suites above already hold on both engines, and running
 // them twice cost CI a third of its time.
-const clientSuites = [
-  "packages/cli/test/**/*.test.ts",
-  "packages/server/test/hs-cli.test.ts",
-  "test/e2e/**/*.test.ts",
-];
+const clientSuites = ["packages/cli/test/**/*.test.ts", "packages/server/test/hs-cli.test.ts", "test/e2e/**/*.test.ts"];
 // Several nodes over one PostgreSQL and one Redis: scale-out mode only.
 const clusterSuites = ["test/e2e/cluster*.test.ts"];
 
