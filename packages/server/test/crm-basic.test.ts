@@ -53,7 +53,7 @@ describe("basic API through the official SDK", () => {
     expect(archived.archivedAt).toBeInstanceOf(Date);
   });
 
-  it("writes a get's body as JSON.stringify would, whatever the values hold (the get has a serializer of its own)", async () => {
+  it("writes a get's body as JSON.stringify would, whatever the values hold", async () => {
     // Quotes, backslashes, control characters, non-ASCII, U+2028 and a lone surrogate: each has its own escape rule.
     const tricky = 'say "hi" \\ back\n\ttab \u0001 é 😀 \u2028 \ud800 end';
     const created = await rawCall(server, token, "POST", "/crm/v3/objects/contacts", {

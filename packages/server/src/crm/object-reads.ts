@@ -23,15 +23,25 @@ type View = Record<string, unknown>;
  * history or associations asked for, the answer is built without a promise (a cached get runs start to end at once).
  */
 function viewsOf(p: Platform, accountId: number, t: ObjectType, objects: StoredObject[], opts: ViewOptions): MaybePromise<View[]> {
-  return after(p.crm.properties.live(accountId, t.id), (defs) => {
-    const names = selectProperties(t, defs, opts.properties);
-    const views = objects.map((o) => objectView(t, o, names));
-    return opts.propertiesWithHistory.length === 0 && opts.associations.length === 0
-      ? views
-      : associationTargets(p, accountId, opts.associations).then((targets) =>
-          addExtras(p.store.db, accountId, t, defs, objects, views, opts.propertiesWithHistory, targets),
-        );
-  });
+  return after(p.crm.properties.live(accountId, t.id), (defs) => viewsWith(p, accountId, t, defs, objects, opts));
+}
+
+/** The views of `objects` under definitions already in hand (a get has read them to resolve its id). */
+function viewsWith(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  objects: StoredObject[],
+  opts: ViewOptions,
+): MaybePromise<View[]> {
+  const names = selectProperties(t, defs, opts.properties);
+  const views = objects.map((o) => objectView(t, o, names));
+  return opts.propertiesWithHistory.length === 0 && opts.associations.length === 0
+    ? views
+    : associationTargets(p, accountId, opts.associations).then((targets) =>
+        addExtras(p.store.db, accountId, t, defs, objects, views, opts.propertiesWithHistory, targets),
+      );
 }
 
 /** The types `associations=` names, custom ones included; HubSpot leaves out names it does not know. */
@@ -104,7 +114,7 @@ export function readObject(
     after(resolveIds(db, accountId, t, defs, [rawId], by.idProperty), ([id]) =>
       after(id === undefined ? undefined : getObject(db, accountId, t, id, by.archived), (object) => {
         if (!object) throw objectNotFound(t, rawId);
-        return after(viewsOf(p, accountId, t, [object], opts), ([view]) => view!);
+        return after(viewsWith(p, accountId, t, defs, [object], opts), ([view]) => view!);
       }),
     ),
   );

@@ -54,40 +54,6 @@ export function objectView(t: ObjectType, o: StoredObject, names: readonly strin
   return view;
 }
 
-/** A string JSON carries as it is: printable ASCII without `"` or `\\`. Anything else goes through JSON.stringify. */
-const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
-const quoted = (s: string) => (PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
-
-/**
- * A view's JSON, byte for byte what JSON.stringify writes, built by hand for its known shape: strings, booleans and
- * the flat `properties` map, with anything else (history, associations) left to JSON.stringify. JSON.stringify's
- * generic walk was the largest single cost of a CRM get after the socket write (8 of about 150 µs in a CPU profile,
- * issue #24); this takes about 40% of its time.
- */
-export function viewJson(view: Record<string, unknown>): string {
-  let out = "{";
-  for (const key in view) {
-    const value = view[key];
-    if (value === undefined) continue;
-    out += (out.length === 1 ? '"' : ',"') + key + '":';
-    if (typeof value === "string") out += quoted(value);
-    else if (typeof value === "boolean") out += value ? "true" : "false";
-    else if (key === "properties") out += propertiesJson(value as Record<string, string | null>);
-    else out += JSON.stringify(value);
-  }
-  return out + "}";
-}
-
-function propertiesJson(properties: Record<string, string | null>): string {
-  let out = "{";
-  for (const name in properties) {
-    const value = properties[name];
-    if (value === undefined) continue;
-    out += (out.length === 1 ? "" : ",") + quoted(name) + ":" + (value === null ? "null" : quoted(value));
-  }
-  return out + "}";
-}
-
 /** Adds `propertiesWithHistory` to views, in one query for all of them. */
 export async function attachHistory(
   db: Kysely<Database>,
