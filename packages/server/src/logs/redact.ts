@@ -105,21 +105,81 @@ export function redactQuery(query: string): string {
 
 export const BODY_LIMIT = 8 * 1024;
 
-/** A request or response body as stored: JSON redacted field by field, anything else as text; then cut to the limit. */
+/**
+ * How far past the stored limit a body is still redacted. The token patterns match any long enough start of a token,
+ * so a token cut at the limit is still found when this much of what follows is read with it; what lies beyond is never
+ * stored, so it is never redacted either.
+ */
+const REDACT_MARGIN = 1024;
+
+/**
+ * A request or response body as stored: JSON redacted field by field, anything else as text; then cut to the limit.
+ * Only what can be stored is redacted: a failed call's body of several megabytes took seconds of the server thread
+ * when the whole of it was redacted and serialised first, for 8 KB kept.
+ */
 export function redactBody(body: unknown, limit = BODY_LIMIT): string | null {
   if (body === undefined || body === null || body === "") return null;
-  let text: string;
+  let value = body;
   if (typeof body === "string" || Buffer.isBuffer(body)) {
     const raw = body.toString();
     try {
-      text = JSON.stringify(redactValue(JSON.parse(raw)));
+      value = JSON.parse(raw);
     } catch {
-      text = redactText(raw);
+      if (raw.length <= limit + REDACT_MARGIN) return truncate(redactText(raw), limit);
+      return cut(redactText(raw.slice(0, limit + REDACT_MARGIN)), limit);
     }
-  } else {
-    text = JSON.stringify(redactValue(body));
   }
-  return truncate(text, limit);
+  const json = redactedJsonPrefix(value, limit);
+  return json.complete ? json.text : cut(json.text, limit);
+}
+
+const cut = (text: string, limit: number) => `${text.slice(0, limit)}… [truncated at ${limit} characters]`;
+
+/**
+ * `JSON.stringify(redactValue(value))` written only until it is longer than `budget` characters; `complete` is false
+ * when it stopped there (the text is then a start of the whole, or of it with a string cut short at the margin).
+ */
+function redactedJsonPrefix(value: unknown, budget: number): { text: string; complete: boolean } {
+  const parts: string[] = [];
+  let length = 0;
+  // Each writer answers false once the text is past the budget, and every caller stops there.
+  const push = (text: string) => {
+    parts.push(text);
+    length += text.length;
+    return length <= budget;
+  };
+  const omitted = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
+  const write = (v: unknown): boolean => {
+    if (typeof v === "string") {
+      const room = budget - length + REDACT_MARGIN;
+      if (v.length <= room) return push(JSON.stringify(redactText(v)));
+      push(JSON.stringify(redactText(v.slice(0, room))).slice(0, -1));
+      return false;
+    }
+    if (Array.isArray(v)) {
+      if (!push("[")) return false;
+      for (let i = 0; i < v.length; i++) {
+        if ((i > 0 && !push(",")) || !write(omitted(v[i]) ? null : v[i])) return false;
+      }
+      return push("]");
+    }
+    if (v !== null && typeof v === "object") {
+      if (!push("{")) return false;
+      let first = true;
+      // Keys first, values read one by one: a walk that stops at the budget reads no further value.
+      for (const k of Object.keys(v)) {
+        const item = (v as Record<string, unknown>)[k];
+        const shown = isSecretName(k) && item !== null && item !== "" ? REDACTED : item;
+        if (omitted(shown)) continue;
+        if (!push(`${first ? "" : ","}${JSON.stringify(k)}:`) || !write(shown)) return false;
+        first = false;
+      }
+      return push("}");
+    }
+    return push(JSON.stringify(v) ?? "null");
+  };
+  const complete = write(value);
+  return { text: parts.join(""), complete };
 }
 
 export function truncate(text: string, limit: number): string {
