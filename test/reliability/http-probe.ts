@@ -16,6 +16,15 @@ export interface ProbeResult {
   ms: number;
 }
 
+/** The body parsed as JSON, or undefined when it is not JSON. */
+const parseJson = (text: string): unknown => {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /** One request with a deadline: a server that does not answer in time fails the case as a hang, not the run. */
 export async function probe(baseUrl: string, p: Probe, timeoutMs = 10_000): Promise<ProbeResult> {
   const started = performance.now();
@@ -44,22 +53,8 @@ export async function probe(baseUrl: string, p: Probe, timeoutMs = 10_000): Prom
     if (signal.aborted) throw new Error(`${p.method} ${p.url}: the body did not finish within ${timeoutMs} ms`);
     throw e;
   }
-  let json: unknown;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json, ms: performance.now() - started };
+  return { status: res.status, headers: res.headers, text, json: parseJson(text), ms: performance.now() - started };
 }
-
-const parseJson = (text: string): unknown => {
-  try {
-    return text ? JSON.parse(text) : undefined;
-  } catch {
-    return undefined;
-  }
-};
 
 /**
  * Node's HTTP parser refuses a request line and headers over 16 KB before Fastify sees them (the server's
