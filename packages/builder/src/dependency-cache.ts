@@ -76,7 +76,7 @@ export async function installDependencies(options: InstallDependenciesOptions): 
     );
   const yarnLock =
     lockfile !== null || options.yarnLockPath === undefined ? null : await readFile(options.yarnLockPath, "utf8").catch(ignoreMissing);
-  const yarn = yarnLock === null ? null : yarnLockPins(yarnLock, manifest, shown("yarn.lock"));
+  const yarn = yarnLock === null ? null : await yarnLockPins(yarnLock, manifest, shown("yarn.lock"));
   const cacheKey = dependencyCacheKey(manifest, lockfile, workspaces, yarn);
   if (!hasDependencies(manifest) && !workspaces.some((w) => hasDependencies(w.manifest)))
     return { nodeModulesDir: null, cacheKey, cached: true, warnings: [], workspaces: workspaceDirs };

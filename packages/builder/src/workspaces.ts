@@ -1,6 +1,5 @@
 import { realpath } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import mapWorkspaces from "@npmcli/map-workspaces";
 import { BuildError } from "./build-error";
 import { refuseLocalManifestSpecs } from "./local-dependencies";
 import { readPackageJson, type PackageManifest } from "./package-manifest";
@@ -22,6 +21,9 @@ export async function findWorkspaces(packageDir: string, manifest: PackageManife
   if (manifest.workspaces === undefined) return [];
   let found: Map<string, string>;
   try {
+    // Loaded on first use: it is most of the builder's load time, and only an install with workspaces needs it
+    // (the CLI's validate and upload load the builder too).
+    const { default: mapWorkspaces } = await import("@npmcli/map-workspaces");
     found = await mapWorkspaces({ cwd: packageDir, pkg: { workspaces: manifest.workspaces } });
   } catch (error) {
     const reason = (error as Error).message

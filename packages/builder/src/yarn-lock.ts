@@ -1,4 +1,3 @@
-import { parseSyml } from "@yarnpkg/parsers";
 import { BuildError } from "./build-error";
 import type { PackageManifest } from "./package-manifest";
 
@@ -19,7 +18,9 @@ const LOCAL_PROTOCOL = /@(file|link|portal|exec):/;
  * refused as a package-lock.json's would be. Sprocket installs with npm (docs/decisions.md, Builds): yarn.lock's
  * versions are kept for the direct dependencies, whose ranges it lists verbatim; npm resolves the rest within ranges.
  */
-export function yarnLockPins(text: string, manifest: PackageManifest, shown: string): YarnPins {
+export async function yarnLockPins(text: string, manifest: PackageManifest, shown: string): Promise<YarnPins> {
+  // Loaded on first use, as workspaces.ts loads its parser: only an install from a yarn.lock needs it.
+  const { parseSyml } = await import("@yarnpkg/parsers");
   let parsed: Record<string, unknown>;
   try {
     // yarn's parser reads the classic format only under its "# yarn lockfile v1" header; a file that lost the header
