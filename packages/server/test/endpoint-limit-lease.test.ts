@@ -61,7 +61,7 @@ describe("the endpoint limit across nodes (leased calls)", () => {
     }
     expect(fromLease).toBe(1);
     let twoAdmitted = 0;
-    for (let refused = 0; refused < 3; ) {
+    for (let refused = 0; refused < 3;) {
       const t = await turn(two, accountId, 4000, 5);
       twoAdmitted += t.admitted;
       refused += 5 - t.admitted;
