@@ -31,21 +31,21 @@ describe("the endpoint limit across nodes (leased calls)", () => {
   it("admits exactly the minute's calls in total when both nodes keep calling past it", async () => {
     // 4,000 a minute: each node leases 4 calls at a time, while at least 64 are left.
     const accountId = nextAccount++;
-    const admitted = [0, 0];
-    const local = [0, 0];
+    const admitted: [number, number] = [0, 0];
+    const local: [number, number] = [0, 0];
     for (let round = 0; round < 1100; round++) {
       // Uneven and changing shares, so each node's lease runs out at other moments than the other's.
       const shares = [1 + (round % 4), 1 + (round % 3)];
       const turns = await Promise.all(nodes.map((node, i) => turn(node, accountId, 4000, shares[i]!)));
-      turns.forEach((t, i) => {
-        admitted[i] += t.admitted;
-        local[i] += t.local;
-      });
+      for (const i of [0, 1] as const) {
+        admitted[i] += turns[i]!.admitted;
+        local[i] += turns[i]!.local;
+      }
     }
-    expect(admitted[0]! + admitted[1]!).toBe(4000);
+    expect(admitted[0] + admitted[1]).toBe(4000);
     // Both nodes admitted most of their calls from leases, without a round trip.
-    expect(local[0]).toBeGreaterThan(admitted[0]! / 2);
-    expect(local[1]).toBeGreaterThan(admitted[1]! / 2);
+    expect(local[0]).toBeGreaterThan(admitted[0] / 2);
+    expect(local[1]).toBeGreaterThan(admitted[1] / 2);
   });
 
   it("holds what a node leased for that node: the other is refused meanwhile, and the calls are admitted when they come", async () => {
