@@ -171,7 +171,7 @@ export class ApiLimits {
    */
   endpointRetryAfter(accountId: number, perMinute: number, now: number): MaybePromise<number> {
     const spec: WindowSpec = { name: "endpoint", points: perMinute, durationMs: 60_000 };
-    return after(this.counters.hit(spec, accountId, now), (w) => (w.count > perMinute ? Math.max(1, Math.ceil(w.msBeforeNext / 1000)) : 0));
+    return after(this.counters.admit(spec, accountId, now), (ms) => Math.ceil(ms / 1000));
   }
 
   private dayKey(accountId: number, now: number): string {
