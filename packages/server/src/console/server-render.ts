@@ -54,19 +54,20 @@ export function withFirstScreen(page: string, rendered: { html: string; title: s
 }
 
 /**
- * `(request, page) => the page with its first screen, or undefined`. The console's render is imported on the first
- * page that needs it; without its build (an older console) nothing is rendered.
+ * `(request, path, page) => the page with its first screen, or undefined`. The console's render (`file`, its build) is
+ * imported on the first page that needs it; without it (an older console) nothing is rendered.
  */
-export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger) {
+export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger, file = serverRenderFile) {
   let module: Promise<ServerRender | undefined> | undefined;
-  const built = existsSync(serverRenderFile);
-  if (!built) log.warn(`The console's server render is not built (${serverRenderFile}): its pages render in the browser only.`);
+  const built = existsSync(file);
+  if (!built) log.warn(`The console's server render is not built (${file}): its pages render in the browser only.`);
 
   return async (request: FastifyRequest, path: string, page: string): Promise<string | undefined> => {
-    const sessionId = sessionIdOf(request);
-    if (!built || !sessionId || !RENDERED_PAGE.test(path)) return undefined;
+    if (!built || !RENDERED_PAGE.test(path)) return undefined;
     try {
-      module ??= (import(pathToFileURL(serverRenderFile).href) as Promise<ServerRender>).catch((error: unknown) => {
+      const sessionId = sessionIdOf(request);
+      if (!sessionId) return undefined;
+      module ??= (import(pathToFileURL(file).href) as Promise<ServerRender>).catch((error: unknown) => {
         log.error({ err: error }, "The console's server render does not load: its pages render in the browser only.");
         return undefined;
       });
