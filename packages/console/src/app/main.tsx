@@ -26,7 +26,10 @@ startFirstScreen(queryClient, window.location.pathname, PRELOADS);
 // The server rendered the type's default columns; a column choice of the browser's own renders afresh (its search is
 // another query).
 if (screen && type && storedColumns(type).join() === screen.columns.join()) {
-  hydrateRoot(root, <ConsoleRoot queryClient={queryClient} formats={screen.formats} />);
+  const formats = screen.formats;
+  // The hydration is the page's longest task (React renders the whole tree again): the browser paints the server's
+  // HTML first (the frame after this one), instead of after it.
+  requestAnimationFrame(() => setTimeout(() => hydrateRoot(root, <ConsoleRoot queryClient={queryClient} formats={formats} />)));
 } else {
   createRoot(root).render(<ConsoleRoot queryClient={queryClient} />);
 }

@@ -10,8 +10,6 @@ export type { ApiCall, FirstScreen };
 export interface RenderedScreen {
   /** The root element's content. */
   html: string;
-  /** The page's title, as the page sets it once it runs. */
-  title: string;
   /** What the browser's first render needs: embedded in the page as JSON. */
   screen: FirstScreen;
 }
@@ -21,8 +19,8 @@ export async function renderFirstScreen(path: string, call: ApiCall, formats: Re
   const screen = await loadFirstScreen(path, call, formats);
   if (!screen) return undefined;
   const queryClient = createQueryClient();
-  const type = seedFirstScreen(queryClient, screen);
+  seedFirstScreen(queryClient, screen);
   const html = renderToString(<ConsoleRoot queryClient={queryClient} ssrPath={path} formats={formats} />);
   queryClient.clear();
-  return { html, title: `${type?.plural ?? "Records"} · Sprocket`, screen };
+  return { html, screen };
 }

@@ -54,7 +54,7 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
     if (!wantsHtml || API_PATH.test(path)) throw new ApiError(404, "RESOURCE_NOT_FOUND", `No route matches GET ${path}.`);
     if (!htmlFor || !renderFirstScreen) throw new ApiError(503, "INTERNAL_ERROR", problem ?? "The web console is not built.");
     const page = htmlFor(path);
-    const rendered = await renderFirstScreen(request, path, page.toString("utf8"));
+    const rendered = renderFirstScreen(request, path, page.toString("utf8"));
     return (
       reply
         // A rendered page holds the user's data: for their browser only.

@@ -1,8 +1,9 @@
 // A signed-in user's first load of a CRM index page comes with its first screen rendered (issue #24 item 3): the
 // console's own React components, rendered by its SSR build (console/src/app/server-render.tsx) with the answers of
-// Sprocket's API for this user, and those answers embedded for the browser's hydration. Anything else, and any failure
-// here, gets the client-only page: a render problem never fails the page.
+// Sprocket's API for this user, and those answers embedded for the browser's hydration. Anything else gets the
+// client-only page, and so does a failed render (logged): a render problem never fails the page.
 import { existsSync } from "node:fs";
+import { PassThrough, type Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import { sessionIdOf, SESSION_COOKIE } from "../http/authenticate";
@@ -17,7 +18,7 @@ interface ServerRender {
     path: string,
     call: ApiCall,
     formats: { locale: string; timeZone: string },
-  ): Promise<{ html: string; title: string; screen: unknown } | undefined>;
+  ): Promise<{ html: string; screen: unknown } | undefined>;
 }
 
 /** The pages with a server-rendered first screen (the console renders nothing for others; this spares it the call). */
@@ -26,8 +27,6 @@ const RENDERED_PAGE = /^\/contacts\/\d+\/objects\/[^/]+\/?$/;
 /** JSON inside a `<script type="application/json">`: nothing in it may close the element or open a comment. */
 const scriptJson = (value: unknown) =>
   JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-
-const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The browser's first language, if Node knows it (numbers then read as the page will show them), else en-US. */
 function requestLocale(request: FastifyRequest): string {
@@ -39,40 +38,27 @@ function requestLocale(request: FastifyRequest): string {
   }
 }
 
-/** The built page with the first screen in its root element, and its data for the hydration. */
-export function withFirstScreen(page: string, rendered: { html: string; title: string; screen: unknown }): string {
-  return (
-    page
-      // The session is in the page: the early ask for it (index.html's preload) would go unused.
-      .replace(/\s*<link rel="preload" href="\/api\/v1\/session"[^>]*>/, "")
-      .replace("<title>Sprocket</title>", `<title>${escapeHtml(rendered.title)}</title>`)
-      .replace(
-        '<div id="root"></div>',
-        `<div id="root">${rendered.html}</div>\n    <script type="application/json" id="sprocket-first-screen">${scriptJson(rendered.screen)}</script>`,
-      )
-  );
-}
+const ROOT = '<div id="root"></div>';
 
 /**
- * `(request, path, page) => the page with its first screen, or undefined`. The console's render (`file`, its build) is
- * imported on the first page that needs it; without it (an older console) nothing is rendered.
+ * `(request, path, page) => the page, or undefined for a request the server renders nothing for`. The page is a stream:
+ * its head at once, so that the browser fetches the scripts and styles while the server renders, then the root with
+ * the first screen and its data (or empty, as the built page has it, when there is none). The console's render
+ * (`file`, its build) is imported on the first page that needs it; without it (an older console) nothing is rendered.
  */
 export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger, file = serverRenderFile) {
   let module: Promise<ServerRender | undefined> | undefined;
   const built = existsSync(file);
   if (!built) log.warn(`The console's server render is not built (${file}): its pages render in the browser only.`);
 
-  return async (request: FastifyRequest, path: string, page: string): Promise<string | undefined> => {
-    if (!built || !RENDERED_PAGE.test(path)) return undefined;
+  async function render(request: FastifyRequest, path: string, sessionId: string) {
     try {
-      const sessionId = sessionIdOf(request);
-      if (!sessionId) return undefined;
       module ??= (import(pathToFileURL(file).href) as Promise<ServerRender>).catch((error: unknown) => {
         log.error({ err: error }, "The console's server render does not load: its pages render in the browser only.");
         return undefined;
       });
-      const render = await module;
-      if (!render) return undefined;
+      const renderer = await module;
+      if (!renderer) return undefined;
       // The API itself, in-process, with this request's session: its authentication, CSRF check and account scoping.
       // The cookie is named for the in-process request's scheme (plain), the id read under this request's own.
       const call: ApiCall = async (method, url, { body, csrfToken } = {}) => {
@@ -90,11 +76,27 @@ export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger
         });
         return answer.statusCode === 200 ? answer.json() : undefined;
       };
-      const rendered = await render.renderFirstScreen(path, call, { locale: requestLocale(request), timeZone: "UTC" });
-      return rendered ? withFirstScreen(page, rendered) : undefined;
+      return await renderer.renderFirstScreen(path, call, { locale: requestLocale(request), timeZone: "UTC" });
     } catch (error) {
       request.log.error({ err: error }, `The console's server render of ${path} failed; serving the page unrendered.`);
       return undefined;
     }
+  }
+
+  return (request: FastifyRequest, path: string, page: string): Readable | undefined => {
+    const sessionId = built && RENDERED_PAGE.test(path) && page.includes(ROOT) ? sessionIdOf(request) : undefined;
+    if (!sessionId) return undefined;
+    const at = page.indexOf(ROOT);
+    const stream = new PassThrough();
+    // The session comes with the first screen: the early ask for it (index.html's preload) would go unused.
+    stream.write(page.slice(0, at).replace(/\s*<link rel="preload" href="\/api\/v1\/session"[^>]*>/, ""));
+    void render(request, path, sessionId).then((rendered) =>
+      stream.end(
+        (rendered
+          ? `<div id="root">${rendered.html}</div>\n    <script type="application/json" id="sprocket-first-screen">${scriptJson(rendered.screen)}</script>`
+          : ROOT) + page.slice(at + ROOT.length),
+      ),
+    );
+    return stream;
   };
 }
