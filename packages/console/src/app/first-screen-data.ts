@@ -48,17 +48,21 @@ export async function loadFirstScreen(path: string, call: ApiCall, formats: Requ
   const session = (await call("GET", SESSION_PATH)) as SessionState | undefined;
   if (!session?.signedIn || session.accountId !== Number(index[1])) return undefined;
   const get = <T>(url: string) => call("GET", url) as Promise<T | undefined>;
-  const [schemas, appPages] = await Promise.all([get<FirstScreen["schemas"]>(SCHEMAS_PATH), get<AppPagesAnswer>(appPagesPath())]);
-  const screen: FirstScreen = { path, formats, session, schemas, appPages, columns: [] };
-  const type = pageType(path, schemas);
-  if (!type) return screen;
-  screen.columns = type.defaultColumns;
-  const body = searchRequest(type, firstIndexView(type, screen.columns));
-  [screen.properties, screen.search] = (await Promise.all([
-    call("GET", crmPaths.properties(type.name)),
-    call("POST", crmPaths.search(type.name), { body, csrfToken: session.csrfToken }),
-  ])) as [FirstScreen["properties"], FirstScreen["search"]];
-  return screen;
+  const lists = Promise.all([get<FirstScreen["schemas"]>(SCHEMAS_PATH), get<AppPagesAnswer>(appPagesPath())]);
+  // A standard type's page asks for its rows alongside the shell's lists; a custom type's needs its schema first.
+  const type = pageType(path, undefined) ?? pageType(path, (await lists)[0]);
+  const columns = type?.defaultColumns ?? [];
+  const [[schemas, appPages], properties, search] = await Promise.all([
+    lists,
+    type ? (call("GET", crmPaths.properties(type.name)) as Promise<FirstScreen["properties"]>) : undefined,
+    type
+      ? (call("POST", crmPaths.search(type.name), {
+          body: searchRequest(type, firstIndexView(type, columns)),
+          csrfToken: session.csrfToken,
+        }) as Promise<FirstScreen["search"]>)
+      : undefined,
+  ]);
+  return { path, formats, session, schemas, appPages, columns, properties, search };
 }
 
 /** Puts the first screen's answers in the cache under the keys the shell and the page read, as their queries would. */

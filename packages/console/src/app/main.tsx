@@ -9,6 +9,10 @@ import { storedColumns } from "./crm/index-queries";
 import { startFirstScreen } from "./first-screen";
 import { seedFirstScreen, type FirstScreen } from "./first-screen-data";
 
+// The server sends a rendered page's head first and this script as `async` (server-render.ts), so that it loads and
+// runs while the server renders: the rows may still be on their way.
+if (document.readyState === "loading") await new Promise((parsed) => document.addEventListener("DOMContentLoaded", parsed, { once: true }));
+
 /** The first screen the server embedded (a JSON script element, which the page's CSP lets no one run), for this path. */
 function embeddedScreen(): FirstScreen | undefined {
   const text = document.getElementById("sprocket-first-screen")?.textContent;

@@ -88,8 +88,15 @@ export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger
     if (!sessionId) return undefined;
     const at = page.indexOf(ROOT);
     const stream = new PassThrough();
-    // The session comes with the first screen: the early ask for it (index.html's preload) would go unused.
-    stream.write(page.slice(0, at).replace(/\s*<link rel="preload" href="\/api\/v1\/session"[^>]*>/, ""));
+    stream.write(
+      page
+        .slice(0, at)
+        // The session comes with the first screen: the early ask for it (index.html's preload) would go unused.
+        .replace(/\s*<link rel="preload" href="\/api\/v1\/session"[^>]*>/, "")
+        // The entry runs as soon as it has loaded, while the server still renders (it waits for the rows itself,
+        // main.tsx), instead of after the whole page, which would put its evaluation before the first paint.
+        .replace('<script type="module" crossorigin', '<script type="module" async crossorigin'),
+    );
     void render(request, path, sessionId).then((rendered) =>
       stream.end(
         (rendered
