@@ -322,7 +322,6 @@ async function consoleVisits(browser: Browser, base: string, login: { email: str
       });
       observer.observe(g.document, { childList: true, subtree: true, characterData: true });
     }, ready);
-    const start = performance.now();
     await page.goto(url, { waitUntil: "commit" });
     const shown = await page.waitForFunction(
       () => {
@@ -361,9 +360,7 @@ async function consoleVisits(browser: Browser, base: string, login: { email: str
           kind: String(r.initiatorType),
         }));
       });
-      say(
-        `    one console visit, ${f(ms, 0)} ms to usable (the browser's clock); its requests, ms from navigation start → response end:`,
-      );
+      say(`    one console visit, ${f(ms, 0)} ms to usable (the browser's clock); its requests, ms from navigation start → response end:`);
       for (const e of entries)
         say(`      ${f(e.start, 0).padStart(6)} → ${f(e.end, 0).padStart(6)}  ${e.kind.padEnd(10)} ${e.name.replace(base, "")}`);
       const painted = await page.evaluate(() => (globalThis as any).performance.now() as number);

@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import { firstScreenRenderer } from "../src/console/server-render";
 
 const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", "server-render", name);
-const PAGE = '<html><head><title>Sprocket</title>\n    <link rel="preload" href="/api/v1/session" as="fetch" crossorigin="anonymous" />\n  </head><body><div id="root"></div></body></html>';
+const PAGE =
+  '<html><head><title>Sprocket</title>\n    <link rel="preload" href="/api/v1/session" as="fetch" crossorigin="anonymous" />\n  </head><body><div id="root"></div></body></html>';
 /** The page as sent once its head has gone out, when nothing was rendered: without the early ask for the session. */
 const UNRENDERED = '<html><head><title>Sprocket</title>\n  </head><body><div id="root"></div></body></html>';
 

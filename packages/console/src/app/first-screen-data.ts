@@ -74,6 +74,7 @@ export function seedFirstScreen(queryClient: QueryClient, screen: FirstScreen): 
   const type = pageType(screen.path, screen.schemas);
   if (!type) return undefined;
   if (screen.properties) queryClient.setQueryData(propertiesQuery(accountId, type).queryKey, screen.properties.results);
-  if (screen.search) queryClient.setQueryData(indexSearchQuery(accountId, type, firstIndexView(type, screen.columns)).queryKey, screen.search);
+  if (screen.search)
+    queryClient.setQueryData(indexSearchQuery(accountId, type, firstIndexView(type, screen.columns)).queryKey, screen.search);
   return type;
 }

@@ -52,8 +52,7 @@ export const crmPaths = {
 const query = (names: string[]) => names.map((name) => `properties=${encodeURIComponent(name)}`).join("&");
 
 export const crmApi = {
-  properties: (objectType: string) =>
-    api<{ results: PropertyDefinition[] }>("GET", crmPaths.properties(objectType)).then((r) => r.results),
+  properties: (objectType: string) => api<{ results: PropertyDefinition[] }>("GET", crmPaths.properties(objectType)).then((r) => r.results),
   search: (objectType: string, request: SearchRequest, signal?: AbortSignal) =>
     api<SearchPage>("POST", crmPaths.search(objectType), request, signal ? { signal } : {}),
   get: (objectType: string, id: string, properties: string[]) =>
