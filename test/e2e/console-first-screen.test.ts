@@ -1,10 +1,11 @@
 // A signed-in user's first load of a CRM index page comes server-rendered (the console's own components, with the
 // API's answers for that user) and the browser hydrates it; anyone else, and any other page, gets the client-only page.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { createAccount } from "../../packages/server/src/accounts/account-service";
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
+import { launchChromium } from "./fixtures/card-projects";
 
 let server: TestServer;
 let browser: Browser;
@@ -50,10 +51,7 @@ beforeAll(async () => {
   const { token } = await createTestApp(server.platform, other.accountId, { scopes: ["crm.objects.contacts.write"] });
   const [firstname, lastname] = other.contact.split(" ");
   expect((await call("POST", "/crm/v3/objects/contacts", token, { properties: { firstname, lastname } })).status).toBe(201);
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
