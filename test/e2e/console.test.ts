@@ -107,10 +107,11 @@ describe("console", () => {
     expect(json.status).toBe(404);
   });
 
-  it("asks for the contacts page's session, chunk and first search at once, not one after another", async () => {
+  it("loads the contacts page's scripts at once and asks the API nothing: the server rendered its first screen", async () => {
     const url = `/contacts/${accountId}/objects/0-1`;
     const html = await (await fetch(server.url + url, { headers: { accept: "text/html" } })).text();
-    // The shell and the contacts page are one chunk (vite.app.config.ts), named in index.html.
+    // The shell and the contacts page are one chunk (vite.app.config.ts), named in index.html. Signed out, the page
+    // asks for the session early.
     const chunk = /<link rel="modulepreload" crossorigin href="(\/assets\/first-screen-[^"]+\.js)">/.exec(html)?.[1];
     expect(chunk).toBeDefined();
     expect(html).toContain('<link rel="preload" href="/api/v1/session" as="fetch" crossorigin="anonymous" />');
@@ -123,32 +124,39 @@ describe("console", () => {
         headers: { "x-csrf-token": (await (await page.context().request.get("/api/v1/session")).json()).csrfToken },
       })
       .then((r) => r.json())) as { total: number };
+    const requestsOf = () =>
+      // In the page: the browser's own record of each request (this file is type-checked without the DOM's types).
+      page.evaluate(() =>
+        (globalThis as any).performance.getEntriesByType("resource").map((e: any) => ({
+          path: new URL(e.name).pathname,
+          by: String(e.initiatorType),
+          start: Number(e.startTime),
+          end: Number(e.responseEnd),
+        })),
+      );
     await page.goto(url);
     await page.getByRole("table", { name: "Contacts" }).locator("tbody tr a").first().waitFor();
     await expect.poll(() => page.getByTestId("record-total").textContent()).toBe(`${total.total.toLocaleString("en-US")} contacts`);
-    // In the page: the browser's own record of each request (this file is type-checked without the DOM's types).
-    const requests = await page.evaluate(() =>
-      (globalThis as any).performance.getEntriesByType("resource").map((e: any) => ({
-        path: new URL(e.name).pathname,
-        by: String(e.initiatorType),
-        start: Number(e.startTime),
-        end: Number(e.responseEnd),
-      })),
-    );
+    await page.waitForLoadState("networkidle");
+    const requests = await requestsOf();
     const at = (path: string) => requests.filter((r: { path: string }) => r.path === path);
-    // The session once, by index.html's preload. The page's chunk once, by its hint: asked for before the entry
-    // script had even arrived, so not by the entry's import() (which runs only once the entry has).
-    expect(at("/api/v1/session")).toEqual([expect.objectContaining({ by: "link" })]);
+    // The page's chunk once, by its hint: asked for before the entry script had even arrived.
     const entry = requests.find((r: { by: string }) => r.by === "script");
     expect(at(chunk!)).toHaveLength(1);
     expect(at(chunk!)[0].start).toBeLessThan(entry.end);
-    // A few script files, not the 20-odd small chunks rolldown splits the shared modules into by default.
+    // A few script files and the styles; the session, properties, search, schemas and app pages came with the page.
     expect(requests.filter((r: { path: string }) => r.path.endsWith(".js")).length).toBeLessThanOrEqual(3);
-    // The search is asked for before the shell's own lists, which the first rows do not need.
-    const search = at("/crm/v3/objects/contacts/search");
-    expect(search).toHaveLength(1);
-    expect(at("/crm/v3/properties/contacts")).toHaveLength(1);
-    for (const later of ["/crm/v3/schemas", "/api/v1/app-pages"]) expect(at(later)[0]!.start).toBeGreaterThan(search[0]!.start);
+    expect(requests.filter((r: { path: string }) => !r.path.startsWith("/assets/"))).toEqual([]);
+
+    // A column choice of the browser's own is another search: the page renders afresh and asks for that one alone.
+    await page.evaluate(() => (globalThis as any).localStorage.setItem("sprocket.columns.0-1", JSON.stringify(["email"])));
+    await page.reload();
+    await page.getByRole("columnheader", { name: "Email" }).waitFor();
+    await expect.poll(() => page.getByRole("columnheader").count()).toBe(2);
+    await page.waitForLoadState("networkidle");
+    const api = (await requestsOf()).filter((r: { path: string }) => !r.path.startsWith("/assets/"));
+    expect(api.map((r: { path: string }) => r.path)).toEqual(["/crm/v3/objects/contacts/search"]);
+    await page.evaluate(() => (globalThis as any).localStorage.clear());
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -1,178 +1,39 @@
-// The console's entry: providers, the session gate and the routes (each page is its own chunk).
+// The console's entry in the browser: hydrates the first screen the server rendered (server-render.tsx), or renders
+// the console from nothing (signed out, another page, or no server render).
 import "@mantine/core/styles.css";
 import "./console.css";
-import { StrictMode, Suspense, useEffect, type ReactNode } from "react";
-import { createRoot } from "react-dom/client";
-import { MantineProvider } from "@mantine/core";
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { Redirect, Route, Switch, useLocation } from "wouter";
-import { ApiRequestError } from "./api-client";
+import { createRoot, hydrateRoot } from "react-dom/client";
+import { setCsrfToken } from "./api-client";
+import { ConsoleRoot, PRELOADS, createQueryClient } from "./app";
+import { storedColumns } from "./crm/index-queries";
 import { startFirstScreen } from "./first-screen";
-import { lazyPage } from "./lazy-page";
-import { ErrorNotice, Loading, NotFound, PageBoundary } from "./page-parts";
-import { pathInAccount, paths } from "./paths";
-import { SessionProvider, useSession, useSessionActions, useSessionQuery } from "./session";
-import { Shell } from "./shell";
-import { SignInPage } from "./sign-in-page";
-import { InvitePage } from "./invite-page";
+import { seedFirstScreen, type FirstScreen } from "./first-screen-data";
 
-// Each page is its own chunk, but for the contacts page, which the build puts in the shell's (vite.app.config.ts); the
-// entry starts the first page's while it asks for the session (first-screen.ts).
-const CrmIndexPage = lazyPage(() => import("./crm/crm-index-page"));
-const CrmRecordPage = lazyPage(() => import("./crm/crm-record-page"));
-const ProjectsPage = lazyPage(() => import("./projects/projects-page"));
-const ProjectPage = lazyPage(() => import("./projects/project-page"));
-const BuildPage = lazyPage(() => import("./projects/build-page"));
-const PrivateAppsPage = lazyPage(() => import("./apps/private-apps-page"));
-const PrivateAppPage = lazyPage(() => import("./apps/private-app-page"));
-const AppHomePage = lazyPage(() => import("./apps/app-home-page"));
-const SettingsPage = lazyPage(() => import("./settings/settings-page"));
-const WorkflowsPage = lazyPage(() => import("./workflows/workflows-page"));
+// The server sends a rendered page's head first and this script as `async` (server-render.ts), so that it loads and
+// runs while the server renders: the rows may still be on their way.
+if (document.readyState === "loading") await new Promise((parsed) => document.addEventListener("DOMContentLoaded", parsed, { once: true }));
 
-/** The routes of the pages above (wouter reads each path's parameters from its literal type). */
-const ROUTES = {
-  crmIndex: "/contacts/:accountId/objects/:objectTypeId",
-  crmRecord: "/contacts/:accountId/record/:objectTypeId/:objectId",
-  projects: "/developer-projects/:accountId",
-  project: "/developer-projects/:accountId/project/:name",
-  build: "/developer-projects/:accountId/project/:name/build/:buildId",
-  privateApps: "/private-apps/:accountId",
-  privateApp: "/private-apps/:accountId/:appId/:tab",
-  appHome: "/app/:accountId/:appId",
-  settings: "/settings/:accountId/:page",
-  workflows: "/workflows/:accountId",
-} as const;
-
-const PRELOADS = [
-  { path: ROUTES.crmIndex, page: CrmIndexPage },
-  { path: ROUTES.crmRecord, page: CrmRecordPage },
-  { path: ROUTES.projects, page: ProjectsPage },
-  { path: ROUTES.project, page: ProjectPage },
-  { path: ROUTES.build, page: BuildPage },
-  { path: ROUTES.privateApps, page: PrivateAppsPage },
-  { path: ROUTES.privateApp, page: PrivateAppPage },
-  { path: ROUTES.appHome, page: AppHomePage },
-  { path: ROUTES.settings, page: SettingsPage },
-  { path: ROUTES.workflows, page: WorkflowsPage },
-];
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      staleTime: 15_000,
-      refetchOnWindowFocus: false,
-      // A 4xx will not change by asking again.
-      retry: (count, error) => count < 2 && !(error instanceof ApiRequestError && error.status < 500),
-    },
-  },
-});
-
-/** Pages carry the account in their URL, as HubSpot's do: follow it, or say why not. */
-function AccountGate({ children }: { children: ReactNode }) {
-  const session = useSession();
-  const { switchAccount } = useSessionActions();
-  const [location] = useLocation();
-  const urlAccount = Number(/^\/[a-z-]+\/(\d+)(\/|$)/.exec(location)?.[1] ?? session.accountId);
-  const member = session.accounts.some((a) => a.id === urlAccount);
-  const mismatch = urlAccount !== session.accountId;
-  useEffect(() => {
-    if (mismatch && member) void switchAccount(urlAccount);
-    // switchAccount is a new function on each render; the switch depends on the URL and the session only.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [mismatch, member, urlAccount]);
-  if (!mismatch) return children;
-  if (!member)
-    return (
-      <NotFound
-        title="Account not found"
-        back={{
-          href: pathInAccount(location, session.accountId),
-          label: `This page in ${session.accounts.find((a) => a.id === session.accountId)?.name ?? "your account"}`,
-        }}
-      >
-        Account {urlAccount} does not exist, or you are not one of its users.
-      </NotFound>
-    );
-  return <Loading label={`Switching to account ${urlAccount}`} />;
+/** The first screen the server embedded (a JSON script element, which the page's CSP lets no one run), for this path. */
+function embeddedScreen(): FirstScreen | undefined {
+  const text = document.getElementById("sprocket-first-screen")?.textContent;
+  const screen = text ? (JSON.parse(text) as FirstScreen) : undefined;
+  return screen?.path === window.location.pathname ? screen : undefined;
 }
 
-/** Where `/login?next=` may send the browser once signed in: only an app's install link (a server page: a full load). */
-const INSTALL_LINK = /^\/oauth\/authorize\?[^#\\]*$/;
-
-function AfterSignIn({ fallback }: { fallback: string }) {
-  const next = new URLSearchParams(window.location.search).get("next");
-  const install = next !== null && INSTALL_LINK.test(next) ? next : undefined;
-  useEffect(() => {
-    if (install) window.location.replace(install);
-  }, [install]);
-  return install ? <Loading label="Back to the app install" /> : <Redirect to={fallback} replace />;
-}
-
-function Pages() {
-  const session = useSession();
-  const [location] = useLocation();
-  return (
-    <PageBoundary resetKey={location}>
-      <Suspense fallback={<Loading />}>
-        <Switch>
-          <Route path={ROUTES.crmIndex} component={CrmIndexPage} />
-          <Route path={ROUTES.crmRecord} component={CrmRecordPage} />
-          <Route path={ROUTES.projects} component={ProjectsPage} />
-          <Route path={ROUTES.project} component={ProjectPage} />
-          <Route path={ROUTES.build} component={BuildPage} />
-          <Route path={ROUTES.privateApps} component={PrivateAppsPage} />
-          <Route path="/private-apps/:accountId/:appId">
-            {(params) => <Redirect to={`/private-apps/${params.accountId}/${params.appId}/overview`} replace />}
-          </Route>
-          <Route path={ROUTES.privateApp} component={PrivateAppPage} />
-          <Route path={ROUTES.appHome} component={AppHomePage} />
-          <Route path={ROUTES.settings} component={SettingsPage} />
-          <Route path={ROUTES.workflows} component={WorkflowsPage} />
-          <Route path="/">
-            <Redirect to={paths.crmIndex(session.accountId, "0-1")} replace />
-          </Route>
-          <Route path="/login">
-            <AfterSignIn fallback={paths.crmIndex(session.accountId, "0-1")} />
-          </Route>
-          <Route>
-            <NotFound title="Page not found" back={{ href: paths.crmIndex(session.accountId, "0-1"), label: "Back to contacts" }}>
-              There is no console page at {location}.
-            </NotFound>
-          </Route>
-        </Switch>
-      </Suspense>
-    </PageBoundary>
-  );
-}
-
-function App() {
-  const session = useSessionQuery();
-  const [location] = useLocation();
-  // An invite link works whoever is signed in, or nobody: accepting it signs the invitee in.
-  const invite = /^\/invite\/([^/]+)$/.exec(location);
-  if (invite) return <InvitePage token={decodeURIComponent(invite[1]!)} />;
-  if (session.isPending) return <Loading label="Starting" />;
-  if (session.isError) return <ErrorNotice error={session.error} title="Cannot reach the server" />;
-  if (!session.data) return <SignInPage />;
-  return (
-    <SessionProvider session={session.data}>
-      <Shell>
-        <AccountGate>
-          <Pages />
-        </AccountGate>
-      </Shell>
-    </SessionProvider>
-  );
-}
-
+const queryClient = createQueryClient();
+const root = document.getElementById("root")!;
+const screen = embeddedScreen();
+const type = screen ? seedFirstScreen(queryClient, screen) : undefined;
+if (screen) setCsrfToken(screen.session.csrfToken);
 startFirstScreen(queryClient, window.location.pathname, PRELOADS);
 
-createRoot(document.getElementById("root")!).render(
-  <StrictMode>
-    <MantineProvider>
-      <QueryClientProvider client={queryClient}>
-        <App />
-      </QueryClientProvider>
-    </MantineProvider>
-  </StrictMode>,
-);
+// The server rendered the type's default columns; a column choice of the browser's own renders afresh (its search is
+// another query).
+if (screen && type && storedColumns(type).join() === screen.columns.join()) {
+  const formats = screen.formats;
+  // The hydration is the page's longest task (React renders the whole tree again): the browser paints the server's
+  // HTML first (the frame after this one), instead of after it.
+  requestAnimationFrame(() => setTimeout(() => hydrateRoot(root, <ConsoleRoot queryClient={queryClient} formats={formats} />)));
+} else {
+  createRoot(root).render(<ConsoleRoot queryClient={queryClient} />);
+}

@@ -3,6 +3,7 @@ import { Alert, Anchor, Center, Loader, Stack, Text, Title } from "@mantine/core
 import { Component, type ReactNode } from "react";
 import { Link } from "wouter";
 import { ApiRequestError } from "./api-client";
+import type { Formats } from "./formats";
 
 export function Loading({ label = "Loading" }: { label?: string }) {
   return (
@@ -75,10 +76,13 @@ export function PageTitle({ children, actions }: { children: ReactNode; actions?
   );
 }
 
-export const formatDate = (value: string | number | null | undefined): string => {
+/** A date in the browser's locale and time zone, or in `formats` (a server-rendered first screen's, formats.tsx). */
+export const formatDate = (value: string | number | null | undefined, formats: Formats = {}): string => {
   if (value === null || value === undefined || value === "") return "—";
   const date = new Date(typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value);
-  return Number.isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+  return Number.isNaN(date.getTime())
+    ? String(value)
+    : date.toLocaleString(formats.locale, formats.timeZone ? { timeZone: formats.timeZone } : undefined);
 };
 
 /** A page that throws shows its error; the navigation around it keeps working. */

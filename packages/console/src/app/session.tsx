@@ -6,9 +6,10 @@ import { api, onSignedOut, setCsrfToken } from "./api-client";
 
 const SessionContext = createContext<SessionInfo | undefined>(undefined);
 const SESSION_KEY = ["session"] as const;
+export const SESSION_PATH = "/api/v1/session";
 
 async function fetchSession(): Promise<SessionInfo | null> {
-  const session = await api<SessionState>("GET", "/api/v1/session");
+  const session = await api<SessionState>("GET", SESSION_PATH);
   if (!session.signedIn) return null;
   setCsrfToken(session.csrfToken);
   return session;

@@ -6,6 +6,8 @@ import path from "node:path";
 const consolePackageDir = path.dirname(createRequire(import.meta.url).resolve("@sprocket/console/package.json"));
 export const consoleAppDir = path.join(consolePackageDir, "dist", "app") + path.sep;
 export const extensionHostDir = path.join(consolePackageDir, "dist", "extension-host") + path.sep;
+/** The console's server render of a first screen (its Vite SSR build), imported when a page first needs it. */
+export const serverRenderFile = path.join(consolePackageDir, "dist", "ssr", "server-render.js");
 
 /**
  * `npm install` builds the console (the root postinstall); the server never builds it. Returns why the console cannot

@@ -5,6 +5,7 @@ import fastifyStatic from "@fastify/static";
 import { ApiError } from "../http/api-error";
 import { consoleAppDir, consoleBuildProblem, extensionHostDir } from "./console-dist";
 import { pageHtml } from "./page-preloads";
+import { firstScreenRenderer } from "./server-render";
 import { cardWorkerCsp, consolePageHeaders } from "./security-headers";
 
 /**
@@ -19,6 +20,7 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
   if (problem) app.log.error(problem);
   const indexHtml = problem ? undefined : await readFile(`${consoleAppDir}index.html`);
   const htmlFor = indexHtml ? await pageHtml(consoleAppDir, indexHtml) : undefined;
+  const renderFirstScreen = problem ? undefined : firstScreenRenderer(app, app.log);
 
   if (!problem) {
     // Vite names assets by content hash: cache them for a year.
@@ -50,10 +52,15 @@ export const consolePlugin: FastifyPluginAsync = async (app) => {
     const path = request.url.split("?")[0] ?? "/";
     const wantsHtml = request.headers.accept?.includes("text/html") ?? false;
     if (!wantsHtml || API_PATH.test(path)) throw new ApiError(404, "RESOURCE_NOT_FOUND", `No route matches GET ${path}.`);
-    if (!htmlFor) throw new ApiError(503, "INTERNAL_ERROR", problem ?? "The web console is not built.");
-    return reply
-      .headers({ ...consolePageHeaders, "cache-control": "no-cache" })
-      .type("text/html; charset=utf-8")
-      .send(htmlFor(path));
+    if (!htmlFor || !renderFirstScreen) throw new ApiError(503, "INTERNAL_ERROR", problem ?? "The web console is not built.");
+    const page = htmlFor(path);
+    const rendered = renderFirstScreen(request, path, page.toString("utf8"));
+    return (
+      reply
+        // A rendered page holds the user's data: for their browser only.
+        .headers({ ...consolePageHeaders, "cache-control": rendered ? "private, no-cache" : "no-cache" })
+        .type("text/html; charset=utf-8")
+        .send(rendered ?? page)
+    );
   });
 };

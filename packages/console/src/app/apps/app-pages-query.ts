@@ -3,10 +3,12 @@
 import type { AppPagesAnswer } from "@sprocket/contract";
 import { api } from "../api-client";
 
+export const appPagesPath = (appId?: number) => (appId === undefined ? "/api/v1/app-pages" : `/api/v1/app-pages?appId=${appId}`);
+
 /** All the account's app pages, or one app's. */
 export const appPagesQuery = (accountId: number, appId?: number) => ({
   queryKey: appId === undefined ? (["app-pages", accountId] as const) : (["app-pages", accountId, appId] as const),
-  queryFn: () => api<AppPagesAnswer>("GET", appId === undefined ? "/api/v1/app-pages" : `/api/v1/app-pages?appId=${appId}`),
+  queryFn: () => api<AppPagesAnswer>("GET", appPagesPath(appId)),
 });
 
 /** The app's home page: a `page` in location home, or its `pages` component. */

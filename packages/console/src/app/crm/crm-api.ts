@@ -43,13 +43,18 @@ export interface AssociationRow {
   associationTypes: { category: string; typeId: number; label: string | null }[];
 }
 
+/** The two CRM calls a server-rendered index page makes for the browser (first-screen-data.ts), as crmApi makes them. */
+export const crmPaths = {
+  properties: (objectType: string) => `/crm/v3/properties/${objectType}`,
+  search: (objectType: string) => `/crm/v3/objects/${objectType}/search`,
+};
+
 const query = (names: string[]) => names.map((name) => `properties=${encodeURIComponent(name)}`).join("&");
 
 export const crmApi = {
-  properties: (objectType: string) =>
-    api<{ results: PropertyDefinition[] }>("GET", `/crm/v3/properties/${objectType}`).then((r) => r.results),
+  properties: (objectType: string) => api<{ results: PropertyDefinition[] }>("GET", crmPaths.properties(objectType)).then((r) => r.results),
   search: (objectType: string, request: SearchRequest, signal?: AbortSignal) =>
-    api<SearchPage>("POST", `/crm/v3/objects/${objectType}/search`, request, signal ? { signal } : {}),
+    api<SearchPage>("POST", crmPaths.search(objectType), request, signal ? { signal } : {}),
   get: (objectType: string, id: string, properties: string[]) =>
     api<CrmRecord>("GET", `/crm/v3/objects/${objectType}/${encodeURIComponent(id)}?${query(properties)}`),
   create: (objectType: string, properties: Record<string, string>) =>

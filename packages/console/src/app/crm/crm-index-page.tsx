@@ -18,6 +18,7 @@ import {
 import { useDebouncedValue, useDocumentTitle, useLocalStorage } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
+import { formatNumber, useFormats } from "../formats";
 import { EmptyState, ErrorNotice, Loading, PageTitle } from "../page-parts";
 import { paths } from "../paths";
 import { useSession } from "../session";
@@ -44,6 +45,7 @@ export default function CrmIndexPage({ params }: { params: { objectTypeId: strin
 
 function CrmIndex({ type }: { type: CrmObjectType }) {
   const { accountId } = useSession();
+  const formats = useFormats();
   // Read at the first render (not in an effect), so the first search is the one the entry already started.
   const [columns, setColumns] = useLocalStorage<string[]>({
     key: columnsStorageKey(type),
@@ -118,7 +120,7 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
         />
         <Group gap="sm" wrap="nowrap">
           <Text size="sm" c="dimmed" aria-live="polite" data-testid="record-total">
-            {results.data ? `${total.toLocaleString()} ${total === 1 ? type.singular.toLowerCase() : type.plural.toLowerCase()}` : ""}
+            {results.data ? `${formatNumber(total, formats)} ${total === 1 ? type.singular.toLowerCase() : type.plural.toLowerCase()}` : ""}
           </Text>
           <ColumnChooser properties={properties.data ?? []} columns={columns} onChange={setColumns} />
         </Group>
@@ -163,7 +165,7 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
                     </Anchor>
                   </Table.Td>
                   {columns.map((name) => (
-                    <Table.Td key={name}>{displayValue(byName.get(name), record.properties[name])}</Table.Td>
+                    <Table.Td key={name}>{displayValue(byName.get(name), record.properties[name], formats)}</Table.Td>
                   ))}
                 </Table.Tr>
               ))}
@@ -200,7 +202,7 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
           </Button>
           <Text size="sm" aria-live="polite">
             Page {page + 1}
-            {results.data ? ` of ${(lastPage + 1).toLocaleString()}` : ""}
+            {results.data ? ` of ${formatNumber(lastPage + 1, formats)}` : ""}
           </Text>
           <Button
             size="xs"
@@ -217,7 +219,7 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
       </Group>
       {total > SEARCH_WINDOW ? (
         <Text size="xs" c="dimmed" mt="xs">
-          Search shows the first {SEARCH_WINDOW.toLocaleString()} results; search or sort to reach the others.
+          Search shows the first {formatNumber(SEARCH_WINDOW, formats)} results; search or sort to reach the others.
         </Text>
       ) : null}
     </>

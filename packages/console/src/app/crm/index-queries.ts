@@ -34,24 +34,24 @@ export interface IndexView {
   after: string | undefined;
 }
 
-export const firstIndexView = (type: CrmObjectType): IndexView => ({
+/** The page's first view: the stored columns in the browser; the server renders the defaults (first-screen-data.ts). */
+export const firstIndexView = (type: CrmObjectType, columns = storedColumns(type)): IndexView => ({
   query: "",
   sort: undefined,
-  columns: storedColumns(type),
+  columns,
   pageSize: INDEX_PAGE_SIZE,
   after: undefined,
 });
 
+export const searchRequest = (type: CrmObjectType, view: IndexView): SearchRequest => ({
+  ...(view.query ? { query: view.query } : {}),
+  ...(view.sort ? { sorts: [view.sort] } : {}),
+  properties: [...new Set([...view.columns, ...type.defaultColumns])],
+  limit: view.pageSize,
+  ...(view.after ? { after: view.after } : {}),
+});
+
 export const indexSearchQuery = (accountId: number, type: CrmObjectType, view: IndexView) => ({
   queryKey: ["crm-search", accountId, type.name, view.query, view.sort, view.columns, view.pageSize, view.after],
-  queryFn: ({ signal }: { signal?: AbortSignal }) => {
-    const request: SearchRequest = {
-      ...(view.query ? { query: view.query } : {}),
-      ...(view.sort ? { sorts: [view.sort] } : {}),
-      properties: [...new Set([...view.columns, ...type.defaultColumns])],
-      limit: view.pageSize,
-      ...(view.after ? { after: view.after } : {}),
-    };
-    return crmApi.search(type.name, request, signal);
-  },
+  queryFn: ({ signal }: { signal?: AbortSignal }) => crmApi.search(type.name, searchRequest(type, view), signal),
 });

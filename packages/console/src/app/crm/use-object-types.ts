@@ -5,9 +5,12 @@ import { api } from "../api-client";
 import { useSession } from "../session";
 import { customObjectType, findType, standardObjectTypes, type CrmObjectType, type ObjectSchema } from "./object-types";
 
-const schemasQuery = (accountId: number) => ({
+export const SCHEMAS_PATH = "/crm/v3/schemas";
+export const schemaTypes = (answer: { results: ObjectSchema[] }) => answer.results.map(customObjectType);
+
+export const schemasQuery = (accountId: number) => ({
   queryKey: ["crm-schemas", accountId] as const,
-  queryFn: () => api<{ results: ObjectSchema[] }>("GET", "/crm/v3/schemas").then((r) => r.results.map(customObjectType)),
+  queryFn: () => api<{ results: ObjectSchema[] }>("GET", SCHEMAS_PATH).then(schemaTypes),
   // Schemas are made through the API, rarely: a page opened later sees a new one.
   staleTime: 30_000,
 });

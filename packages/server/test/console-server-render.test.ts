@@ -1,0 +1,66 @@
+// The console plugin's server render: its page when the render answers, the client-only page (and a logged error)
+// when it fails. The real render, its data and the hydration are test/e2e/console-first-screen.test.ts's.
+import path from "node:path";
+import Fastify from "fastify";
+import cookie from "@fastify/cookie";
+import { describe, expect, it } from "vitest";
+import { firstScreenRenderer } from "../src/console/server-render";
+
+const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", "server-render", name);
+const PAGE =
+  '<html><head><title>Sprocket</title>\n    <link rel="preload" href="/api/v1/session" as="fetch" crossorigin="anonymous" />\n  </head><body><div id="root"></div></body></html>';
+/** The page as sent once its head has gone out, when nothing was rendered: without the early ask for the session. */
+const UNRENDERED = '<html><head><title>Sprocket</title>\n  </head><body><div id="root"></div></body></html>';
+
+/** A Fastify app whose `/api/v1/session` answers with the cookie it got, and whose GET `/*` renders through `file`. */
+async function appWith(file: string) {
+  const logs: Array<{ level: number; msg: string }> = [];
+  const app = Fastify({ logger: { level: "info", stream: { write: (line: string) => void logs.push(JSON.parse(line)) } } });
+  // As the server's session routes do (the cookie parser loads with the plugin).
+  await app.register(cookie);
+  app.get("/api/v1/session", async (request) => ({ cookie: request.headers.cookie }));
+  const render = firstScreenRenderer(app, app.log, file);
+  app.get("/*", async (request, reply) => {
+    return reply.type("text/html").send(render(request, request.url, PAGE) ?? PAGE);
+  });
+  await app.ready();
+  return { app, logs };
+}
+
+describe("the console's server render in the server", () => {
+  it("serves the client-only page and logs the error when the render fails, never a 500", async () => {
+    const { app, logs } = await appWith(fixture("throws.mjs"));
+    const res = await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "sprocket_session=s1" } });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe(UNRENDERED);
+    expect(logs.filter((l) => l.level === 50).map((l) => l.msg)).toEqual([
+      "The console's server render of /contacts/1/objects/0-1 failed; serving the page unrendered.",
+    ]);
+    await app.close();
+  });
+
+  it("renders only a signed-in request's CRM index pages, calling the API with its session", async () => {
+    const { app } = await appWith(fixture("renders.mjs"));
+    const rendered = await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "other=1; sprocket_session=s%201" } });
+    expect(rendered.body).toContain('<div id="root"><p>/contacts/1/objects/0-1</p></div>');
+    // The session cookie alone, named for the in-process request's scheme.
+    expect(rendered.body).toContain('"session":{"cookie":"sprocket_session=s%201"}');
+    for (const [url, cookie] of [
+      ["/contacts/1/objects/0-1", undefined],
+      ["/contacts/1/record/0-1/5", "sprocket_session=s1"],
+    ] as const) {
+      expect((await app.inject({ url, headers: cookie ? { cookie } : {} })).body).toBe(PAGE);
+    }
+    await app.close();
+  });
+
+  it("writes the data as JSON that cannot close its script element", async () => {
+    const { app } = await appWith(fixture("renders.mjs"));
+    const page = (await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "sprocket_session=s1" } })).body;
+    expect(page).toContain('"text":"\\u003c/script\\u003e\\u003cscript\\u003ealert(1)\\u003c/script\\u003e"');
+    expect(page.match(/<\/script>/g)).toHaveLength(1);
+    // The session came with the page: the early ask for it is gone.
+    expect(page).not.toContain("/api/v1/session");
+    await app.close();
+  });
+});

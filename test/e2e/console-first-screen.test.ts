@@ -1,0 +1,175 @@
+// A signed-in user's first load of a CRM index page comes server-rendered (the console's own components, with the
+// API's answers for that user) and the browser hydrates it; anyone else, and any other page, gets the client-only page.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser } from "playwright-core";
+import { createAccount } from "../../packages/server/src/accounts/account-service";
+import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
+import { createTestApp } from "../../packages/server/test/support/test-apps";
+import { launchChromium } from "./fixtures/card-projects";
+
+let server: TestServer;
+let browser: Browser;
+let accountId: number;
+const admin = { email: "", password: "" };
+/** A second account, with a contact only it has, and its own super admin. */
+const other = { accountId: 0, email: "", password: "", contact: "Zebediah Outsider" };
+
+const EMBED = '<script type="application/json" id="sprocket-first-screen">';
+
+async function call(method: string, url: string, token: string, body?: unknown) {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** A session cookie for `who`, as the browser keeps it after signing in. */
+async function sessionCookie(who: { email: string; password: string }): Promise<string> {
+  const res = await fetch(`${server.url}/api/v1/session`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(who),
+  });
+  expect(res.status).toBe(200);
+  return res.headers.getSetCookie()[0]!.split(";")[0]!;
+}
+
+/** Whether the page holds `text` (a boolean, so that a failure does not print the whole page). */
+const holds = (html: string, text: string | RegExp) => (typeof text === "string" ? html.includes(text) : text.test(html));
+
+const page = (url: string, cookie?: string) =>
+  fetch(server.url + url, { headers: { accept: "text/html", "accept-language": "en-US", ...(cookie ? { cookie } : {}) } });
+
+beforeAll(async () => {
+  server = await startTestServer();
+  accountId = server.bootstrap.info.accountId;
+  Object.assign(admin, server.bootstrap.info.superAdmin);
+  const created = await createAccount(server.platform, { name: "Other account", admin: { email: "other-admin@example.com" } });
+  Object.assign(other, { accountId: created.accountId, email: "other-admin@example.com", password: created.superAdmin.password });
+  const { token } = await createTestApp(server.platform, other.accountId, { scopes: ["crm.objects.contacts.write"] });
+  const [firstname, lastname] = other.contact.split(" ");
+  expect((await call("POST", "/crm/v3/objects/contacts", token, { properties: { firstname, lastname } })).status).toBe(201);
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("the console's server-rendered first screen", () => {
+  it("renders a signed-in user's contacts page, with its rows, total and data, for that user only", async () => {
+    const res = await page(`/contacts/${accountId}/objects/0-1`, await sessionCookie(admin));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toBe("private, no-cache");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    const html = await res.text();
+    expect(holds(html, /<table [^>]*aria-label="Contacts"/)).toBe(true);
+    expect(holds(html, /data-testid="record-total">200 contacts</)).toBe(true);
+    expect(holds(html, new RegExp(`<a [^>]*href="/contacts/${accountId}/record/0-1/\\d+"`))).toBe(true);
+    expect(holds(html, EMBED)).toBe(true);
+    // The session is in the page: index.html's early ask for it is gone.
+    expect(holds(html, 'rel="preload" href="/api/v1/session"')).toBe(false);
+    expect(holds(html, other.contact.split(" ")[0]!)).toBe(false);
+  });
+
+  it("never renders another account's data: a URL naming it renders nothing, whatever the user is", async () => {
+    const cookie = await sessionCookie(admin);
+    for (const type of ["0-1", "contacts"]) {
+      const html = await (await page(`/contacts/${other.accountId}/objects/${type}`, cookie)).text();
+      expect(holds(html, EMBED)).toBe(false);
+      expect(holds(html, other.contact.split(" ")[0]!)).toBe(false);
+      expect(holds(html, '<div id="root"></div>')).toBe(true);
+    }
+    // Its own user sees it.
+    const own = await (await page(`/contacts/${other.accountId}/objects/0-1`, await sessionCookie(other))).text();
+    expect(holds(own, other.contact)).toBe(true);
+  });
+
+  it("renders nothing for someone signed out, a forged session or another page", async () => {
+    for (const [url, cookie, cacheControl] of [
+      [`/contacts/${accountId}/objects/0-1`, undefined, "no-cache"],
+      // Sent as a rendered page would be (its head goes out before the session is checked), with an empty root.
+      [`/contacts/${accountId}/objects/0-1`, "sprocket_session=not-a-session", "private, no-cache"],
+      [`/contacts/${accountId}/record/0-1/1`, await sessionCookie(admin), "no-cache"],
+      [`/settings/${accountId}/users`, await sessionCookie(admin), "no-cache"],
+    ] as const) {
+      const res = await page(url, cookie);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("cache-control")).toBe(cacheControl);
+      const html = await res.text();
+      expect(holds(html, EMBED)).toBe(false);
+      expect(holds(html, '<div id="root"></div>')).toBe(true);
+    }
+  });
+
+  it("keeps a hostile label inside the page's data and title, never as markup", async () => {
+    const { token } = await createTestApp(server.platform, accountId, { scopes: ["crm.schemas.custom.write", "crm.objects.custom.write"] });
+    const label = "</script><script>alert(1)</script><!--";
+    const schema = await call("POST", "/crm/v3/schemas", token, {
+      name: "gadget",
+      labels: { singular: "Gadget", plural: label },
+      primaryDisplayProperty: "gadget_name",
+      requiredProperties: ["gadget_name"],
+      properties: [{ name: "gadget_name", label: "Name", type: "string", fieldType: "text" }],
+      associatedObjects: [],
+    });
+    expect(schema.status).toBe(201);
+    const html = await (await page(`/contacts/${accountId}/objects/${schema.body.objectTypeId}`, await sessionCookie(admin))).text();
+    expect(holds(html, EMBED)).toBe(true);
+    expect(holds(html, label)).toBe(false);
+    expect(html.split("<script").length).toBe(3); // the entry and the data, nothing the label opened
+    expect(holds(html, /<h1 [^>]*>&lt;\/script&gt;&lt;script&gt;alert\(1\)&lt;\/script&gt;&lt;!--<\/h1>/)).toBe(true);
+    const context = await browser.newContext({ baseURL: server.url });
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on("console", (message) => void (message.type() === "error" && errors.push(message.text())));
+    tab.on("pageerror", (error) => errors.push(error.message));
+    tab.on("dialog", (dialog) => void errors.push(`dialog: ${dialog.message()}`));
+    expect((await context.request.post("/api/v1/session", { data: admin })).status()).toBe(200);
+    await tab.goto(`/contacts/${accountId}/objects/${schema.body.objectTypeId}`);
+    await tab.getByRole("heading", { name: label }).waitFor();
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it("hydrates in Chromium: no mismatch, the server's nodes kept, the page working", async () => {
+    const context = await browser.newContext({ baseURL: server.url, locale: "en-US", timezoneId: "Europe/Paris" });
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on("console", (message) => void (["error", "warning"].includes(message.type()) && errors.push(message.text())));
+    tab.on("pageerror", (error) => errors.push(error.message));
+    // Counts the root's children removed: a render from nothing replaces the server's, a hydration keeps them.
+    await tab.addInitScript(() => {
+      const g = globalThis as any;
+      g.removedFromRoot = 0;
+      g.document.addEventListener("readystatechange", () => {
+        const root = g.document.getElementById("root");
+        if (root && !g.observed) {
+          g.observed = true;
+          new g.MutationObserver((records: any[]) => {
+            for (const record of records) g.removedFromRoot += record.removedNodes.length;
+          }).observe(root, { childList: true });
+        }
+      });
+    });
+    expect((await context.request.post("/api/v1/session", { data: admin })).status()).toBe(200);
+    await tab.goto(`/contacts/${accountId}/objects/0-1`);
+    const rows = tab.getByRole("table", { name: "Contacts" }).locator("tbody tr");
+    await rows.first().waitFor();
+    // The server wrote dates in UTC; once hydrated, the page shows them in the browser's own time zone.
+    const created = await tab.evaluate(() => {
+      const screen = JSON.parse((globalThis as any).document.getElementById("sprocket-first-screen").textContent);
+      return new Date(screen.search.results[0].properties.createdate).toLocaleString();
+    });
+    await expect.poll(() => rows.first().locator("td").last().textContent()).toBe(created);
+    // Working: a search is React's, run in the browser.
+    await tab.getByLabel("Search contacts").fill("no such contact");
+    await expect.poll(() => tab.getByTestId("record-total").textContent()).toBe("0 contacts");
+    expect(await tab.evaluate(() => [(globalThis as any).observed, (globalThis as any).removedFromRoot])).toEqual([true, 0]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
