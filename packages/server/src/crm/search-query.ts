@@ -280,8 +280,8 @@ function rowCheck(ctx: Ctx, name: string, values: Array<string | number>, probe:
     const v = sql`json_extract(o.properties, ${`$."${name}"`})`;
     return sql`(case when ${v} not glob '*[^ -~]*' then substr(lower(${v}), 1, 600) in (${wanted}) else ${probe} end)`;
   }
-  const v = sql`(o.properties::json ->> cast(${name} as text))`;
-  return sql`(case when ${v} ~ '^[ -~]*$' then substr(translate(${v}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 1, 600) in (${wanted}) else ${probe} end)`;
+  // The JSON is parsed once per record (a subquery names the value): a CASE naming the extraction twice parsed it twice.
+  return sql`(select case when x.v ~ '^[ -~]*$' then substr(translate(x.v, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 1, 600) in (${wanted}) else ${probe} end from (select o.properties::json ->> cast(${name} as text) as v) x)`;
 }
 
 /** `associations.contact EQ 51`: records associated with that contact. */
