@@ -452,7 +452,10 @@ async function measure(browser: Browser, engine: "sqlite" | "postgres", size: nu
       // The planned search answers as the plain one does (the group given twice takes the plain plan: each group's
       // filters intersected as whole id sets): same page, same exact total.
       for (const b of bodies.slice(0, 2)) {
-        const answer = (out: { total: number; results: Array<{ id: string }> }) => ({ total: out.total, ids: out.results.map((x) => x.id) });
+        const answer = (out: { total: number; results: Array<{ id: string }> }) => ({
+          total: out.total,
+          ids: out.results.map((x) => x.id),
+        });
         const planned = answer(await call(searchUrl, token, "POST", b));
         const plain = answer(await call(searchUrl, token, "POST", { ...b, filterGroups: [...b.filterGroups, ...b.filterGroups] }));
         if (JSON.stringify(planned) !== JSON.stringify(plain))

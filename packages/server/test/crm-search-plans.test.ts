@@ -131,7 +131,9 @@ describe("a filter asked of the record's stored properties answers as the value 
     const inputs = Array.from({ length: 300 }, (_, i) => ({
       values: { email: `r${i}@rows.io`, firstname: i < 60 ? "rc" : "other", ...(i % 7 === 3 ? {} : { city: cities[i % cities.length]! }) },
     }));
-    await inTransaction(p, (trx) => insertObjects(trx, accountId, t, defs, inputs, Date.now(), { sourceType: "INTEGRATION", sourceId: "test" }));
+    await inTransaction(p, (trx) =>
+      insertObjects(trx, accountId, t, defs, inputs, Date.now(), { sourceType: "INTEGRATION", sourceId: "test" }),
+    );
     search = async (body) => {
       const res = await runSearch(p.store.db, { accountId, t, defs }, parseSearch({ limit: 100, ...body }));
       return { total: res.total, ids: res.objects.map((o) => o.id) };
@@ -152,7 +154,9 @@ describe("a filter asked of the record's stored properties answers as the value 
     expect(planned.total).toBe(expected.length);
     for (const value of cities) {
       const one = [filters[0]!, { propertyName: "city", operator: "EQ", value }];
-      expect(await search({ filterGroups: [{ filters: one }] })).toEqual(await search({ filterGroups: [{ filters: one }, { filters: one }] }));
+      expect(await search({ filterGroups: [{ filters: one }] })).toEqual(
+        await search({ filterGroups: [{ filters: one }, { filters: one }] }),
+      );
     }
   });
 });

@@ -557,10 +557,7 @@ async function planSimple(
       broad && byColumn
         ? {
             live: all,
-            probes: sql.join(
-              bySize.map(onRow),
-              sql` and `,
-            ),
+            probes: sql.join(bySize.map(onRow), sql` and `),
           }
         : undefined,
     // Counting needs no crm_objects row when no filter is on its columns: the index holds live records only, and
