@@ -494,8 +494,8 @@ function genericWhere(
 
 /**
  * One group of value filters (no negation, no association, no text query): the search starts from the filter with
- * the fewest matches and asks the others of each of its records by primary key, so it reads about as many index
- * entries as that filter matches, not the sum of all (intersecting `lifecyclestage IN (2 of 4)` with a rare
+ * the fewest matches and asks the others of each of its records (from the record's row where rowCheck can, else by
+ * primary key), so it reads about as many index entries as that filter matches, not the sum of all (intersecting `lifecyclestage IN (2 of 4)` with a rare
  * lastname read half the index); that page counts the total as it sorts. When every filter matches more than
  * SIZE_PROBE records and the sort is a column, it walks that column's index in order (a bounded stretch of it) instead
  * and stops at the page's end: the first 100 of 125,000 matches are found in the first thousand records; the total
