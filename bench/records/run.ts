@@ -2,7 +2,8 @@
  * A million records (#24 item 3), per engine and size (10k / 100k / 1M contacts by default), each in a fresh server:
  * - seed through the CRM batch create API over HTTP (100 per call, several calls in flight), records per second;
  * - search with two filters and a sort (a selective and an unselective variant, values varied per query): median and
- *   p95, against a GET by id in the same server (the floor) and against the same search at the run's smallest size;
+ *   p95, CPU per search, against a GET by id in the same server (the floor) and against the same search at the run's
+ *   smallest size; two queries of each variant are checked against the plain plan (same page, same total);
  * - list paging by cursor: the first page, pages at 10 %, 50 %, 90 % and the last page (flat: last/first ≈ 1);
  * - the console's contacts page in Chromium against a static page served by the same server, in alternating visits.
  * Run: npx tsx --conditions=sprocket-source bench/records/run.ts
@@ -77,6 +78,8 @@ const say = (s: string) => process.stdout.write(`${s}\n`);
 interface Server {
   url: string;
   platform: Platform;
+  /** PostgreSQL: the database's name, whose backends' CPU a search is charged (cpuMeter). */
+  database: string | undefined;
   /** The seeded account of an earlier run (BENCH_KEEP), if there is one. */
   kept: Kept | undefined;
   keep(k: Kept): void;
@@ -132,6 +135,7 @@ async function startServer(engine: "sqlite" | "postgres", size: number): Promise
   return {
     url: `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`,
     platform,
+    database: engine === "postgres" ? new URL(env.SPROCKET_DATABASE_URL!).pathname.slice(1) : undefined,
     kept,
     keep: (k) => fs.writeFileSync(keptFile, JSON.stringify(k)),
     async stop() {
@@ -173,6 +177,33 @@ async function call(url: string, token: string, method = "GET", body?: unknown):
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${text.slice(0, 300)}`);
   return text ? JSON.parse(text) : undefined;
+}
+
+/**
+ * CPU milliseconds used so far by this process (the server runs in it, with the bench's own HTTP client) and, on
+ * PostgreSQL, by the database's backends (their /proc/<pid>/stat, 10 ms ticks: read as a mean over many searches).
+ * On a loaded machine the wall time of a search is mostly waiting for a core; its CPU is the figure to compare.
+ * Backends that end between two readings lose their share (the pool keeps its connections while searches run).
+ */
+async function cpuMeter(database: string | undefined): Promise<{ read(): Promise<number>; end(): Promise<void> }> {
+  const backendsCpu = new Map<number, number>();
+  const admin = database ? new pg.Client({ connectionString: PG_ADMIN }) : undefined;
+  await admin?.connect();
+  const read = async () => {
+    const own = process.cpuUsage();
+    if (!admin) return (own.user + own.system) / 1000;
+    const { rows } = await admin.query<{ pid: number }>("select pid from pg_stat_activity where datname = $1", [database]);
+    for (const { pid } of rows) {
+      try {
+        const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+        backendsCpu.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
+      } catch {
+        // Ended meanwhile, or a server on another machine: nothing to add.
+      }
+    }
+    return (own.user + own.system) / 1000 + [...backendsCpu.values()].reduce((a, b) => a + b, 0);
+  };
+  return { read, end: async () => void (await admin?.end()) };
 }
 
 async function timeMs(fn: () => Promise<unknown>): Promise<number> {
@@ -272,7 +303,7 @@ interface Measured {
   seededBy: string;
   seedPerSecond: number;
   seedSeconds: number;
-  search: Record<Variant, { median: number; p95: number; total: number }>;
+  search: Record<Variant, { median: number; p95: number; total: number; cpuMs?: number }>;
   getById: number;
   paging: { first: number; p10: number; p50: number; p90: number; last: number };
   consoleMs: number;
@@ -452,16 +483,32 @@ async function measure(browser: Browser, engine: "sqlite" | "postgres", size: nu
       const bodies = searchBodies(variant, SEARCHES + 5);
       const totals: number[] = [];
       for (const b of bodies.slice(0, 5)) await call(searchUrl, token, "POST", b);
+      // The planned search answers as the plain one does (the group given twice takes the plain plan: each group's
+      // filters intersected as whole id sets): same page, same exact total.
+      for (const b of bodies.slice(0, 2)) {
+        const answer = (out: { total: number; results: Array<{ id: string }> }) => ({
+          total: out.total,
+          ids: out.results.map((x) => x.id),
+        });
+        const planned = answer(await call(searchUrl, token, "POST", b));
+        const plain = answer(await call(searchUrl, token, "POST", { ...b, filterGroups: [...b.filterGroups, ...b.filterGroups] }));
+        if (JSON.stringify(planned) !== JSON.stringify(plain))
+          throw new Error(`search ${variant}: the planned answer differs from the plain plan's for ${JSON.stringify(b.filterGroups)}`);
+      }
       const samples: number[] = [];
+      const cpu = await cpuMeter(server.database);
+      const cpuBefore = await cpu.read();
       for (const b of bodies.slice(5)) {
         const t = performance.now();
         const out = await call(searchUrl, token, "POST", b);
         samples.push(performance.now() - t);
         totals.push(out.total);
       }
-      search[variant] = { median: median(samples), p95: quantile(samples, 0.95), total: median(totals) };
+      const cpuMs = ((await cpu.read()) - cpuBefore) / SEARCHES;
+      await cpu.end();
+      search[variant] = { median: median(samples), p95: quantile(samples, 0.95), total: median(totals), cpuMs };
       say(
-        `    search ${variant}: median ${f(search[variant].median, 2)} ms, p95 ${f(search[variant].p95, 2)} ms (median total ${f(median(totals), 0)})`,
+        `    search ${variant}: median ${f(search[variant].median, 2)} ms, p95 ${f(search[variant].p95, 2)} ms, CPU ${f(cpuMs, 1)} ms per search (median total ${f(median(totals), 0)}; load average ${loadAvg()})`,
       );
     }
     const r = rng(3);

@@ -98,4 +98,65 @@ describe("planned searches match the plain plan", () => {
     expect(await same(rare, { ...createdDesc, after: "500" })).toEqual({ total: N / 50 / 2, ids: [] });
     await same([...rare, { propertyName: "hubspotscore", operator: "EQ", value: "7" }], createdDesc);
   });
+
+  it("a text IN on a walk of the sort's index is asked of each record's stored properties", async () => {
+    const res = await same(
+      [
+        { propertyName: "hubspotscore", operator: "GTE", value: "10" },
+        { propertyName: "lifecyclestage", operator: "IN", values: ["LEAD", "subscriber", "customer", "lead"] },
+      ],
+      createdDesc,
+    );
+    // Of every hundred records, scores 10–99 (90) whose record number is not 2 modulo 4 (67 of them).
+    expect(res.total).toBe((N / 100) * 67);
+    expect(res.ids).toHaveLength(100);
+  });
+});
+
+describe("a filter asked of the record's stored properties answers as the value index does", () => {
+  // The value index holds `value.toLowerCase().slice(0, 600)`: SQL's case folding agrees with JavaScript's on
+  // printable ASCII only, so every other value must be probed in the index (the Kelvin sign lowercases to k, and
+  // SQLite's lower() leaves Á as it is).
+  const cities = ["Paris", "PARIS", "paris", "Párís", "PÁRÍS", "İstanbul", "istanbul", "\u212Aiel", "Kiel", "tab\tKiel"];
+  cities.push(`${"A".repeat(600)}B`, `${"a".repeat(599)}`, "");
+  const asked = ["PARIS", "párís", "kiel", "Istanbul", "a".repeat(600), "tab\tkiel", ""];
+  let search: typeof run;
+
+  beforeAll(async () => {
+    const p = server.platform;
+    const { accountId } = await createAccount(p, { name: "search row checks", admin: { email: `rows-${Date.now()}@example.com` } });
+    const defs = await p.crm.properties.live(accountId, t.id);
+    // 60 records named `rc` (the start set) and 240 others with the same cities, so the city filter matches more
+    // records than the name and is the one asked of each record; every seventh record has no city.
+    const inputs = Array.from({ length: 300 }, (_, i) => ({
+      values: { email: `r${i}@rows.io`, firstname: i < 60 ? "rc" : "other", ...(i % 7 === 3 ? {} : { city: cities[i % cities.length]! }) },
+    }));
+    await inTransaction(p, (trx) =>
+      insertObjects(trx, accountId, t, defs, inputs, Date.now(), { sourceType: "INTEGRATION", sourceId: "test" }),
+    );
+    search = async (body) => {
+      const res = await runSearch(p.store.db, { accountId, t, defs }, parseSearch({ limit: 100, ...body }));
+      return { total: res.total, ids: res.objects.map((o) => o.id) };
+    };
+  }, 60_000);
+
+  it("case-folded ASCII from the row; other letters, control characters and long values as the index has them", async () => {
+    const filters = [
+      { propertyName: "firstname", operator: "EQ", value: "rc" },
+      { propertyName: "city", operator: "IN", values: asked },
+    ];
+    const planned = await search({ filterGroups: [{ filters }] });
+    expect(planned).toEqual(await search({ filterGroups: [{ filters }, { filters }] }));
+    const wanted = new Set(asked.map((a) => a.toLowerCase()));
+    const expected = Array.from({ length: 60 }, (_, i) => i).filter(
+      (i) => i % 7 !== 3 && wanted.has(cities[i % cities.length]!.toLowerCase().slice(0, 600)),
+    );
+    expect(planned.total).toBe(expected.length);
+    for (const value of cities) {
+      const one = [filters[0]!, { propertyName: "city", operator: "EQ", value }];
+      expect(await search({ filterGroups: [{ filters: one }] })).toEqual(
+        await search({ filterGroups: [{ filters: one }, { filters: one }] }),
+      );
+    }
+  });
 });
