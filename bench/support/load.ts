@@ -9,16 +9,18 @@ export interface LoadResult {
   non2xx: number;
   /** CPU time of this process's main thread (the servers') per request, in µs; undefined where /proc is missing. */
   serverCpuUs: number | undefined;
+  /** The part of it spent in the kernel (system time: the socket's reads and writes, epoll), in µs. */
+  serverSysUs: number | undefined;
 }
 
 /**
  * The main thread's CPU time in clock ticks (user + system, 10 ms each), from /proc. Unlike throughput it leaves out
  * the load generator and the moments the machine gives the thread no CPU, so it is much steadier on a shared machine.
  */
-function mainThreadTicks(): number | undefined {
+function mainThreadTicks(): { user: number; sys: number } | undefined {
   try {
     const fields = fs.readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1]!.split(" ");
-    return Number(fields[11]) + Number(fields[12]);
+    return { user: Number(fields[11]), sys: Number(fields[12]) };
   } catch {
     return undefined;
   }
@@ -42,11 +44,13 @@ export async function load(
     ...(opts.body ? { body: opts.body } : {}),
   });
   const after = mainThreadTicks();
+  const perRequest = (ticksOf: (t: { user: number; sys: number }) => number) =>
+    ticks === undefined || after === undefined || result.requests.total === 0
+      ? undefined
+      : ((ticksOf(after) - ticksOf(ticks)) * 10_000) / result.requests.total;
   return {
-    serverCpuUs:
-      ticks === undefined || after === undefined || result.requests.total === 0
-        ? undefined
-        : ((after - ticks) * 10_000) / result.requests.total,
+    serverCpuUs: perRequest((t) => t.user + t.sys),
+    serverSysUs: perRequest((t) => t.sys),
     requestsPerSec: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
