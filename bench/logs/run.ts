@@ -385,11 +385,14 @@ function writeResults() {
   const file = path.join(import.meta.dirname, "../results/logs.json");
   type Results = { series: Series[]; ratios: Ratio[] };
   const previous: Results = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as Results) : { series: [], ratios: [] };
-  for (const old of previous.series) {
-    const now = series.get(old.id);
-    if (!now) series.set(old.id, old);
-    else now.points = [...old.points.filter((p) => !now.points.some((q) => q.x === p.x)), ...now.points].sort((a, b) => a.x - b.x);
-  }
+  // Merged into copies: after a run's first size, `series` holding the file's points too would keep a stale point
+  // beside the new one of a later size (two 10M points after BENCH_SIZES=1000000,10000000).
+  const merged = [...series.values()].map((now) => {
+    const old = previous.series.find((s) => s.id === now.id);
+    const kept = old?.points.filter((p) => !now.points.some((q) => q.x === p.x)) ?? [];
+    return { ...now, points: [...kept, ...now.points].sort((a, b) => a.x - b.x) };
+  });
+  const others = previous.series.filter((old) => !series.has(old.id));
   const ratioIds = new Set(ratios.map((r) => r.id));
   const cpu = os.cpus();
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -401,7 +404,7 @@ function writeResults() {
         command: `BENCH_SIZES=${SIZES.join(",")} BENCH_ENGINES=${ENGINES.join(",")} npx tsx --conditions=sprocket-source bench/logs/run.ts`,
         measuredAt: new Date().toISOString(),
         machine: `${cpu[0]?.model ?? "cpu"}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB, node ${process.version}, load ${fs.readFileSync("/proc/loadavg", "utf8").trim()}`,
-        series: [...series.values()],
+        series: [...merged, ...others],
         ratios: [...previous.ratios.filter((r) => !ratioIds.has(r.id)), ...ratios],
       },
       null,
