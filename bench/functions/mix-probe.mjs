@@ -75,13 +75,31 @@ setInterval(() => {
 }, 5000).unref();
 
 let functionCalls = 0;
+// The server's own time per request by kind (the parser's start to the response's end), and the turns of the event
+// loop it took: what a client's latency holds besides waiting to be read.
+const started = new WeakMap();
+const serverMs = new Map();
+const serverTurns = new Map();
+let turn = 0;
+const countTurns = () => {
+  turn++;
+  if (counting) setImmediate(countTurns);
+};
 dc.subscribe("http.server.request.start", ({ request }) => {
   const kind = kindOf(request.url);
   if (kind === "function" && ++functionCalls === 50) setTimeout(() => void window(), waitMs).unref();
   if (counting) bump(requests, kind);
+  started.set(request, [performance.now(), turn]);
 });
 dc.subscribe("http.server.response.finish", ({ request, response }) => {
-  if (counting) bump(statuses, `${kindOf(request.url)} ${response.statusCode}`);
+  if (!counting) return;
+  const kind = kindOf(request.url);
+  bump(statuses, `${kind} ${response.statusCode}`);
+  const [at, from] = started.get(request) ?? [];
+  if (at === undefined) return;
+  if (!serverMs.has(kind)) (serverMs.set(kind, []), serverTurns.set(kind, []));
+  serverMs.get(kind).push(performance.now() - at);
+  serverTurns.get(kind).push(turn - from);
 });
 
 async function window() {
@@ -91,15 +109,22 @@ async function window() {
   await session.post("Profiler.setSamplingInterval", { interval: 200 });
   await session.post("Profiler.start");
   counting = true;
+  const firstTurn = turn;
+  setImmediate(countTurns);
   const start = Date.now();
   await new Promise((resolve) => setTimeout(resolve, spanMs));
   counting = false;
   const { profile } = await session.post("Profiler.stop");
   session.disconnect();
   const seconds = (Date.now() - start) / 1000;
-  write(`window ${seconds} s, requests/s: ${[...requests].map(([k, n]) => `${k} ${(n / seconds).toFixed(0)}`).join(", ")}`);
-  write(`statuses: ${[...statuses].map(([k, n]) => `${k}: ${n}`).join(", ")}`);
   const at = (list, p) => (list.sort((a, b) => a - b)[Math.floor(list.length * p)] ?? 0).toFixed(1);
+  write(`window ${seconds} s, requests/s: ${[...requests].map(([k, n]) => `${k} ${(n / seconds).toFixed(0)}`).join(", ")}`);
+  write(`event-loop turns ${turn - firstTurn}: ${((seconds * 1000) / (turn - firstTurn)).toFixed(1)} ms a turn`);
+  for (const [kind, list] of serverMs)
+    write(
+      `server time ${kind}: p50 ${at(list, 0.5)} p90 ${at(list, 0.9)} p99 ${at(list, 0.99)} ms; turns p50 ${at(serverTurns.get(kind), 0.5)} p90 ${at(serverTurns.get(kind), 0.9)} mean ${(serverTurns.get(kind).reduce((a, b) => a + b, 0) / list.length).toFixed(2)}`,
+    );
+  write(`statuses: ${[...statuses].map(([k, n]) => `${k}: ${n}`).join(", ")}`);
   write(
     `pool connects ${poolWaits.length}: wait p50 ${at(poolWaits, 0.5)} p90 ${at(poolWaits, 0.9)} p99 ${at(poolWaits, 0.99)} ms; ` +
       `already waiting p50 ${at(queued, 0.5)} p90 ${at(queued, 0.9)}`,
