@@ -97,7 +97,10 @@ dc.subscribe("http.server.response.finish", ({ request, response }) => {
   bump(statuses, `${kind} ${response.statusCode}`);
   const [at, from] = started.get(request) ?? [];
   if (at === undefined) return;
-  if (!serverMs.has(kind)) (serverMs.set(kind, []), serverTurns.set(kind, []));
+  if (!serverMs.has(kind)) {
+    serverMs.set(kind, []);
+    serverTurns.set(kind, []);
+  }
   serverMs.get(kind).push(performance.now() - at);
   serverTurns.get(kind).push(turn - from);
 });
