@@ -5,6 +5,7 @@ import type { SecretBox } from "../crypto/secret-box";
 import type { AppTokens } from "../apps/app-tokens";
 import { liveAppToken } from "../apps/app-tokens";
 import type { DeployedFunction } from "../apps/provision";
+import { REFRESH_AFTER_MS, TOKEN_CACHE_MS } from "../util/token-cache";
 import { endpointPath } from "./endpoint-url";
 import { findAppFunction, type DeployedAppFunction } from "./app-function";
 
@@ -19,13 +20,15 @@ interface Endpoint {
 interface Cached<T> {
   at: number;
   value: Promise<T>;
+  /** A read started ahead of the expiry (REFRESH_AFTER_MS), which replaces this entry when it answers. */
+  refreshing?: boolean;
 }
 
 /**
  * How long an answer is reused when no change is heard of: the bound on staleness if a deploy notice is lost (they
  * are at most once), as the token cache's second bounds a revocation on another node.
  */
-const CACHE_MS = 1000;
+const CACHE_MS = TOKEN_CACHE_MS;
 const MAX_CACHED = 10_000;
 
 /**
@@ -35,7 +38,7 @@ const MAX_CACHED = 10_000;
  * dropped whenever the node's token cache is (`AppTokens.invalidate`): after a deploy, an app's removal, an install
  * change or a token change has committed on this node, and on every node at the deploy notice. A node that misses a
  * notice serves the old build for at most CACHE_MS. Loads in flight are shared, so an expiry under load costs one
- * read, not one per waiting request.
+ * read, not one per waiting request, and a hit past REFRESH_AFTER_MS reads again in the background (util/token-cache.ts).
  */
 export class FunctionConfigs {
   private readonly endpoints = new Map<number, Cached<Endpoint[]>>();
@@ -87,7 +90,18 @@ export class FunctionConfigs {
   private cached<K, T>(map: Map<K, Cached<T>>, key: K, load: () => Promise<T>): Promise<T> {
     const now = this.clock.now();
     const hit = map.get(key);
-    if (hit && now - hit.at <= CACHE_MS && now >= hit.at) return hit.value;
+    if (hit && now - hit.at <= CACHE_MS && now >= hit.at) {
+      if (now - hit.at > REFRESH_AFTER_MS && !hit.refreshing) {
+        hit.refreshing = true;
+        const next: Cached<T> = { at: now, value: load() };
+        // Not after an invalidation (the map no longer holds `hit`): that read may have started before the change.
+        next.value.then(
+          () => map.get(key) === hit && map.set(key, next),
+          () => undefined,
+        );
+      }
+      return hit.value;
+    }
     if (map.size >= MAX_CACHED) map.clear();
     const entry: Cached<T> = { at: now, value: load() };
     map.set(key, entry);
