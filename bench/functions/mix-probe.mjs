@@ -2,8 +2,9 @@
 // loaded with NODE_OPTIONS, so the real `sprocket server start` that test/reliability/load.ts spawns is measured as it
 // is. Written to <PROBE_DIR or the temp folder>/mix-probe-<pid>.txt: the event loop's delay every 5 s, then for one
 // window of the mix (PROBE_WAIT_MS after the 50th function call, PROBE_SPAN_MS long) the requests per second by kind and
-// status, PostgreSQL statements per function call (pg's Client.query), the wait for a pool connection (Pool.connect),
-// and the server thread's heaviest functions by self time (node:inspector, 200 µs sampling).
+// status, each kind's time in the server (request start to response end) and the event-loop turns it spans, PostgreSQL
+// statements per function call (pg's Client.query), the wait for a pool connection (Pool.connect), and the server
+// thread's heaviest functions by self time (node:inspector, 200 µs sampling).
 //   SPROCKET_TEST_DB=postgres NODE_OPTIONS="--import $PWD/bench/functions/mix-probe.mjs" \
 //     npx tsx --conditions=sprocket-source test/reliability/run.ts --profile full --group sustained --engine postgres
 // Every process of the run loads it (the suite's own, the server, its log-writer thread); only a process that serves
@@ -75,13 +76,41 @@ setInterval(() => {
 }, 5000).unref();
 
 let functionCalls = 0;
+// The server's own time per request by kind (the parser's start to the response's end), and the turns of the event
+// loop it took: what a client's latency holds besides waiting to be read.
+const started = new WeakMap();
+const serverMs = new Map();
+const serverTurns = new Map();
+// A turn is counted at its check phase when a request started in it; an immediate re-armed every turn would keep an
+// idle loop from ever blocking in poll.
+let turn = 0;
+let armed = false;
+const countTurn = () => {
+  turn++;
+  armed = false;
+};
 dc.subscribe("http.server.request.start", ({ request }) => {
   const kind = kindOf(request.url);
   if (kind === "function" && ++functionCalls === 50) setTimeout(() => void window(), waitMs).unref();
   if (counting) bump(requests, kind);
+  started.set(request, [performance.now(), turn]);
+  if (!armed) {
+    armed = true;
+    setImmediate(countTurn);
+  }
 });
 dc.subscribe("http.server.response.finish", ({ request, response }) => {
-  if (counting) bump(statuses, `${kindOf(request.url)} ${response.statusCode}`);
+  if (!counting) return;
+  const kind = kindOf(request.url);
+  bump(statuses, `${kind} ${response.statusCode}`);
+  const [at, from] = started.get(request) ?? [];
+  if (at === undefined) return;
+  if (!serverMs.has(kind)) {
+    serverMs.set(kind, []);
+    serverTurns.set(kind, []);
+  }
+  serverMs.get(kind).push(performance.now() - at);
+  serverTurns.get(kind).push(turn - from);
 });
 
 async function window() {
@@ -91,15 +120,21 @@ async function window() {
   await session.post("Profiler.setSamplingInterval", { interval: 200 });
   await session.post("Profiler.start");
   counting = true;
+  const firstTurn = turn;
   const start = Date.now();
   await new Promise((resolve) => setTimeout(resolve, spanMs));
   counting = false;
   const { profile } = await session.post("Profiler.stop");
   session.disconnect();
   const seconds = (Date.now() - start) / 1000;
-  write(`window ${seconds} s, requests/s: ${[...requests].map(([k, n]) => `${k} ${(n / seconds).toFixed(0)}`).join(", ")}`);
-  write(`statuses: ${[...statuses].map(([k, n]) => `${k}: ${n}`).join(", ")}`);
   const at = (list, p) => (list.sort((a, b) => a - b)[Math.floor(list.length * p)] ?? 0).toFixed(1);
+  write(`window ${seconds} s, requests/s: ${[...requests].map(([k, n]) => `${k} ${(n / seconds).toFixed(0)}`).join(", ")}`);
+  write(`event-loop turns with a request starting ${turn - firstTurn}: ${((seconds * 1000) / (turn - firstTurn)).toFixed(1)} ms a turn`);
+  for (const [kind, list] of serverMs)
+    write(
+      `server time ${kind}: p50 ${at(list, 0.5)} p90 ${at(list, 0.9)} p99 ${at(list, 0.99)} ms; turns p50 ${at(serverTurns.get(kind), 0.5)} p90 ${at(serverTurns.get(kind), 0.9)} mean ${(serverTurns.get(kind).reduce((a, b) => a + b, 0) / list.length).toFixed(2)}`,
+    );
+  write(`statuses: ${[...statuses].map(([k, n]) => `${k}: ${n}`).join(", ")}`);
   write(
     `pool connects ${poolWaits.length}: wait p50 ${at(poolWaits, 0.5)} p90 ${at(poolWaits, 0.9)} p99 ${at(poolWaits, 0.99)} ms; ` +
       `already waiting p50 ${at(queued, 0.5)} p90 ${at(queued, 0.9)}`,

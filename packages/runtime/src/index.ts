@@ -12,7 +12,7 @@ export type { InvokeRequest } from "./invoke-request";
 export type { FunctionContext, InvocationError, InvocationResult, LogEntry, LogLevel, Outcome, PlatformSecrets } from "./invocation";
 export { DEFAULT_LIMITS, type RunnerLimits } from "./limits";
 export type { Runner, RunnerFactory, RunnerInvocation, RunnerSpec } from "./runner";
-export { processRunnerFactory, processRunners, type ProcessRunnerOptions, type ProcessRunners } from "./process-runner";
+export { pickUpAnswers, processRunnerFactory, processRunners, type ProcessRunnerOptions, type ProcessRunners } from "./process-runner";
 export { runnerEntries, type RunnerEntries } from "./runner-entries";
 export { RuntimeError, type RuntimeErrorCode } from "./runtime-error";
 export { invokeInProcess } from "./in-process";

@@ -67,10 +67,10 @@ export interface RunnerPoolStats {
 /** Default idle time: long enough for a card's burst of calls, short enough that a thousand quiet apps cost nothing. */
 export const DEFAULT_RUNNER_IDLE_MS = 5 * 60_000;
 /**
- * Default cap on one build's runners. Each runs one call at a time, and a call holds its runner for at least one turn
- * of the server's event loop (the answer is read on the next turn): under a mixed load of 200 clients a turn took
- * about 200 ms, so 4 runners capped an app at about 17 calls a second however cheap its function. Only busy builds
- * grow to this; idle runners past the node's idle cap are stopped.
+ * Default cap on one build's runners. Each runs one call at a time, and a call holds its runner until the server's
+ * event loop reads the answer (at the latest at the end of the turn): under a mixed load of 200 clients a turn took
+ * about 200 ms, and with the answer read a turn later 4 runners capped an app at about 17 calls a second however cheap
+ * its function. Only busy builds grow to this; idle runners past the node's idle cap are stopped.
  */
 export const DEFAULT_MAX_RUNNERS_PER_BUILD = 16;
 /** Default cap on idle runners: about 16 × 45 MB of warm processes, whatever the number of apps on the node. */

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createRunnerPool } from "../src/index";
+import { createRunnerPool, pickUpAnswers } from "../src/index";
 import { fixtureRequest } from "./fixture-builds";
 
 const pool = createRunnerPool({ hubspotApiBaseUrl: "http://127.0.0.1:9", limits: { timeoutMs: 5_000, heapMb: 64 } });
@@ -30,5 +30,29 @@ describe("a runner's answer under a busy event loop", () => {
       }, 0);
     });
     expect(seenAtNextTurn).toBe(true);
+  });
+
+  it("is read between the turn's requests by pickUpAnswers, before the turn's check phase", async () => {
+    await pool.invoke(fixtureRequest("hello.js", { name: "warm" }));
+    let answered = false;
+    const seenBeforeCheckPhase = await new Promise<boolean>((resolve) => {
+      // Three timers due together run in one timers phase, each followed by its microtasks: the first sends the call,
+      // the second stands for a request that holds the loop and then the next request's start, the third looks.
+      setTimeout(
+        () =>
+          void pool.invoke(fixtureRequest("hello.js", { name: "between" })).then((result) => {
+            expect(result).toMatchObject({ outcome: "SUCCESS", value: { message: "Hello, between" } });
+            answered = true;
+          }),
+        1,
+      );
+      setTimeout(() => {
+        const until = performance.now() + BUSY_MS;
+        while (performance.now() < until);
+        pickUpAnswers();
+      }, 1);
+      setTimeout(() => resolve(answered), 1);
+    });
+    expect(seenBeforeCheckPhase).toBe(true);
   });
 });

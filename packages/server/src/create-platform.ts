@@ -124,7 +124,11 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
       types: new ObjectTypeRegistry(store.db, clock),
     },
     workflows: { triggers: new WorkflowTriggers(store.db, clock) },
-    functions: { runners, files: new FunctionFiles(store.db, config.dataDir), configs: new FunctionConfigs(store.db, clock, box, tokens) },
+    functions: {
+      runners,
+      files: new FunctionFiles(store.db, config.dataDir),
+      configs: new FunctionConfigs(store.db, clock, box, tokens, !redis),
+    },
     liveBuilds: new LiveBuilds(),
     async start() {
       // What each domain does when an app's live build changes, on whichever node the deploy ran.

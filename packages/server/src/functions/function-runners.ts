@@ -1,11 +1,16 @@
+import dc from "node:diagnostics_channel";
 import {
   createRunnerPool,
+  pickUpAnswers,
   type InvocationResult,
   type InvokeRequest,
   type RunnerPool,
   type RunnerPoolOptions,
   type RunnerPoolStats,
 } from "@sprocket/runtime";
+
+/** Node's own channel, published as each HTTP request of any of this process's servers starts. */
+const REQUEST_START = "http.server.request.start";
 
 /**
  * The node's function runner pool. Functions call HubSpot's API host back through this node's API, whose address is
@@ -27,6 +32,8 @@ export class FunctionRunners implements RunnerPool {
     if (this.pool) return this.pool;
     const options = this.closed ? undefined : this.options();
     if (!options) throw new Error("Function runners are not ready: check `ready` first.");
+    // Runners' answers are read between the requests of a busy turn, not only at its end (pickUpAnswers).
+    dc.subscribe(REQUEST_START, pickUpAnswers);
     return (this.pool = createRunnerPool(options));
   }
 
@@ -48,6 +55,7 @@ export class FunctionRunners implements RunnerPool {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.pool) dc.unsubscribe(REQUEST_START, pickUpAnswers);
     await this.pool?.close();
   }
 }

@@ -7,7 +7,7 @@ import { actorLabel } from "../http/authenticate";
 import { DomainError } from "../errors/domain-error";
 import { parseBody } from "../util/parse-body";
 import { findApp } from "../apps/app-queries";
-import { appFunctionConfigs, findAppFunction } from "./app-function";
+import { appFunctionConfigs } from "./app-function";
 import { withEndpointUrl } from "./endpoint-url";
 import { invokeAppFunction, type FunctionRun } from "./invoke-function";
 import { deleteSecret, listSecrets, putSecret } from "./secret-store";
@@ -64,7 +64,7 @@ export const functionRoutes =
         const body = parseBody(executionBody, request.body, "the function execution");
         const appId = Number(request.params.appId);
         if (!Number.isInteger(appId)) throw new DomainError("invalid", `"${request.params.appId}" is not an app id.`);
-        const target = await findAppFunction(p.store.db, user.accountId, appId, body.serverlessFunction);
+        const target = await p.functions.configs.appFunction(user.accountId, appId, body.serverlessFunction);
         const run = await invokeAppFunction(p, root, {
           target,
           ...(body.parameters ? { parameters: body.parameters } : {}),
