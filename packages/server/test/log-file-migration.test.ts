@@ -2,11 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import SQLite from "better-sqlite3";
-import { Kysely, Migrator, SqliteDialect } from "kysely";
+import { Kysely, Migrator, SqliteDialect, sql } from "kysely";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openSqlite } from "../src/store/database";
 import { migrateToLatest } from "../src/store/migrate";
 import { migrations } from "../src/store/migrations";
+import { SqliteLogWriter } from "../src/logs/sqlite-log-writer";
 import { logsFileOf } from "../src/store/sqlite-connection";
 
 // Migration 020: an install from before it keeps its log rows in the main file; the first start moves them.
@@ -117,5 +118,26 @@ describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("the log file (migr
     expect(count(logs, "api_calls")).toBe(19);
     expect(logs.prepare("select count(*) as n from api_calls where path = '/partial'").get()).toEqual({ n: 0 });
     logs.close();
+  });
+
+  it("has the log writer thread commit to the log file only, so the server's cache of the main file stays valid", async () => {
+    const store = openSqlite(file);
+    await migrateToLatest(store);
+    // data_version changes when another connection commits to that file: the change that makes SQLite drop its cache.
+    const version = async (schema: string) =>
+      (await sql<{ data_version: number }>`pragma ${sql.raw(schema)}.data_version`.execute(store.db)).rows[0]!.data_version;
+    const before = { main: await version("main"), logs: await version("logs") };
+    const writer = new SqliteLogWriter(file);
+    try {
+      const [ids] = await writer.write([
+        sql`insert into api_calls (account_id, app_id, token_id, method, path, query, status, duration_ms, trace_id, span_id, created_at)
+          values (1, 1, 1, 'GET', '/x', '', 200, 1, 't', 's', 5) returning id`.compile(store.db),
+      ]);
+      expect(ids).toHaveLength(1);
+      expect({ main: await version("main"), logs: await version("logs") }).toEqual({ main: before.main, logs: before.logs + 1 });
+    } finally {
+      await writer.close();
+      await store.close();
+    }
   });
 });
