@@ -3,10 +3,10 @@ import type { WriterData } from "./sqlite-log-writer.worker";
 
 /**
  * Writes the log sink's INSERTs on a thread of its own, through a second connection to the store's SQLite files (the
- * rows go to the attached log file, sqlite-connection.ts). On
- * the request thread, storing every API call (four B-trees per row) took about a tenth of a CRM read's time; here it
- * runs beside requests. WAL lets both connections work at once; their write transactions take turns (the server's
- * own write waits at most one flush's INSERT).
+ * log tables live in the attached log file: store/sqlite-connection.ts). On the request thread, storing every API call
+ * (four B-trees per row) took about a tenth of a CRM read's time; here it runs beside requests. WAL lets both
+ * connections work at once; their write transactions take turns (the server's own write waits at most one flush's
+ * INSERT).
  */
 export class SqliteLogWriter extends LogWriterThread {
   constructor(file: string) {
