@@ -29,7 +29,7 @@ it("keeps the data dir 0700 and every file in it 0600 under a 0022 umask, and cl
     const files = [
       "secret.key",
       "bootstrap.json",
-      ...(testEngine === "sqlite" ? ["sprocket.db", "sprocket.db-wal", "sprocket.db-shm"] : []),
+      ...(testEngine === "sqlite" ? ["sprocket.db", "sprocket.db-wal", "sprocket.db-shm", "sprocket-logs.db"] : []),
     ];
     for (const file of files) expect(fs.existsSync(path.join(db.dataDir, file)), file).toBe(true);
     expect(

@@ -1,19 +1,20 @@
 // The log sink's SQLite writer thread (see sqlite-log-writer.ts): it runs each batch of INSERTs in one transaction.
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 import SQLite from "better-sqlite3";
+import { prepareSqliteConnection } from "../store/sqlite-connection";
 import { withStatementCache } from "../store/statement-cache";
 import type { WriteReply, WriteRequest } from "./log-writer-thread";
 
 export interface WriterData {
   file: string;
-  pragmas: string[];
+  busyTimeoutMs: number;
 }
 
-const { file, pragmas } = workerData as WriterData;
+const { file, busyTimeoutMs } = workerData as WriterData;
 
 function open(): SQLite.Database {
   const db = new SQLite(file);
-  for (const pragma of pragmas) db.pragma(pragma);
+  prepareSqliteConnection(db, file, busyTimeoutMs);
   return db;
 }
 

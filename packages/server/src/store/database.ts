@@ -5,6 +5,7 @@ import pg from "pg";
 import { Kysely, PostgresDialect } from "kysely";
 import { registerReader, sqliteDialect } from "./sqlite-now";
 import { withStatementCache } from "./statement-cache";
+import { prepareSqliteConnection } from "./sqlite-connection";
 import { registerPool } from "./pg-prepared";
 import type { Database } from "./schema";
 
@@ -14,7 +15,7 @@ export type Engine = "sqlite" | "postgres";
 export interface Store {
   db: Kysely<Database>;
   engine: Engine;
-  /** The SQLite file; undefined on PostgreSQL. */
+  /** The SQLite file (its log tables in `logsFileOf(file)`, attached); undefined on PostgreSQL. */
   file: string | undefined;
   close(): Promise<void>;
 }
@@ -22,22 +23,10 @@ export interface Store {
 // BIGINT columns hold epoch milliseconds and counters, all well inside Number's safe range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-/** Every connection to the store's file is set up alike: the server's, and the log writer thread's (which waits longer). */
-export const sqlitePragmas = (busyTimeoutMs: number) => [
-  "journal_mode = WAL",
-  "synchronous = NORMAL",
-  "foreign_keys = ON",
-  `busy_timeout = ${busyTimeoutMs}`,
-  // Reads map the file instead of copying each page through a read call into a 16 MB page cache: a million contacts
-  // are a 1.7 GB file, and a search's scattered lookups missed that cache on nearly every page (a selective search's
-  // page query, 30 ms of CPU against 10). The build caps the mapping at 2 GB; pages past it are read as before.
-  `mmap_size = ${2 ** 31}`,
-];
-
 export function openSqlite(file: string): Store {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
-  for (const pragma of sqlitePragmas(5000)) sqlite.pragma(pragma);
+  prepareSqliteConnection(sqlite, file, 5000);
   const statements = withStatementCache(sqlite);
   const { dialect, driver } = sqliteDialect(statements);
   const db = new Kysely<Database>({ dialect });

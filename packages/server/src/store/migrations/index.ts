@@ -19,6 +19,7 @@ import { crmPipelinesMigration } from "./016-crm-pipelines";
 import { hubdbMigration } from "./017-hubdb";
 import { apiCallStatusIndexMigration } from "./018-api-call-status-index";
 import { apiCallPathSearchMigration } from "./019-api-call-path-search";
+import { logFileMigration } from "./020-log-file";
 
 /** Ordered by name; append only. */
 export const migrations: Record<string, (engine: Engine) => Migration> = {
@@ -41,4 +42,5 @@ export const migrations: Record<string, (engine: Engine) => Migration> = {
   "017-hubdb": hubdbMigration,
   "018-api-call-status-index": apiCallStatusIndexMigration,
   "019-api-call-path-search": apiCallPathSearchMigration,
+  "020-log-file": logFileMigration,
 };
