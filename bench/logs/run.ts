@@ -26,6 +26,7 @@ import { loadConfig, startServer, type RunningServer } from "@sprocket/server";
 import { startBenchServer } from "../support/bench-server";
 import { fmt, load, printRatio } from "../support/load";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
+import { logsFileOf } from "../../packages/server/src/store/sqlite-connection";
 import { DAY_MS, DAYS, seedPostgres, seedSqlite, type Target } from "./seed";
 import { measureWriteCost } from "./write-cost";
 
@@ -174,7 +175,7 @@ async function measure(engine: "sqlite" | "postgres", events: number) {
     let indexSeconds: number;
     if (engine === "sqlite") {
       indexSeconds = seedSqlite(server.platform.store.file!, target, events);
-      sqlite = new SQLite(server.platform.store.file!, { readonly: true });
+      sqlite = new SQLite(logsFileOf(server.platform.store.file!), { readonly: true });
     } else {
       client = new pg.Client({ connectionString: dbUrl });
       await client.connect();

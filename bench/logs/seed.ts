@@ -2,6 +2,7 @@
 import { performance } from "node:perf_hooks";
 import SQLite from "better-sqlite3";
 import type pg from "pg";
+import { logsFileOf } from "../../packages/server/src/store/sqlite-connection";
 
 export const DAYS = 5;
 export const DAY_MS = 86_400_000;
@@ -131,7 +132,8 @@ const SEEDED = "('api_calls', 'function_runs')";
  * pass.
  */
 export function seedSqlite(file: string, t: Target, events: number) {
-  const db = new SQLite(file);
+  // The log tables live in the store's log file (migration 020), which the server's connections attach.
+  const db = new SQLite(logsFileOf(file));
   db.pragma("synchronous = OFF");
   db.pragma("cache_size = -524288");
   db.pragma("temp_store = MEMORY");
