@@ -6,6 +6,7 @@ import { createAccount } from "../../packages/server/src/accounts/account-servic
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { launchChromium } from "./fixtures/card-projects";
+import { bearerCall } from "./support/bearer-call";
 
 let server: TestServer;
 let browser: Browser;
@@ -16,14 +17,7 @@ const other = { accountId: 0, email: "", password: "", contact: "Zebediah Outsid
 
 const EMBED = '<script type="application/json" id="sprocket-first-screen">';
 
-async function call(method: string, url: string, token: string, body?: unknown) {
-  const res = await fetch(server.url + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call = (method: string, url: string, token: string, body?: unknown) => bearerCall(server.url, method, url, token, body);
 
 /** A session cookie for `who`, as the browser keeps it after signing in. */
 async function sessionCookie(who: { email: string; password: string }): Promise<string> {

@@ -7,6 +7,7 @@ import { createAccount } from "../../packages/server/src/accounts/account-servic
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { ProjectApi, zipFixtureSource } from "../../packages/server/test/support/project-api";
+import { bearerCall } from "./support/bearer-call";
 
 const screenshots = path.resolve(import.meta.dirname, "../../test-results/console");
 const engine = process.env.SPROCKET_TEST_DB ?? "sqlite";
@@ -16,14 +17,7 @@ let accountId: number;
 const admin = { email: "", password: "" };
 const member = { email: "member@example.com", password: "", ownAccountId: 0 };
 
-async function call(method: string, url: string, token: string, body?: unknown) {
-  const res = await fetch(server.url + url, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: res.status, body: (await res.json()) as any };
-}
+const call = (method: string, url: string, token: string, body?: unknown) => bearerCall(server.url, method, url, token, body);
 
 /** A page that fails the test on any console error or uncaught exception. */
 async function openPage(): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
