@@ -6,6 +6,7 @@ import { createAccount } from "../../packages/server/src/accounts/account-servic
 import { startTestServer, type TestServer } from "../../packages/server/test/support/test-server";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { launchChromium } from "./fixtures/card-projects";
+import { signInSession } from "../reliability/world";
 import { bearerCall } from "./support/bearer-call";
 
 let server: TestServer;
@@ -20,15 +21,7 @@ const EMBED = '<script type="application/json" id="sprocket-first-screen">';
 const call = (method: string, url: string, token: string, body?: unknown) => bearerCall(server.url, method, url, token, body);
 
 /** A session cookie for `who`, as the browser keeps it after signing in. */
-async function sessionCookie(who: { email: string; password: string }): Promise<string> {
-  const res = await fetch(`${server.url}/api/v1/session`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(who),
-  });
-  expect(res.status).toBe(200);
-  return res.headers.getSetCookie()[0]!.split(";")[0]!;
-}
+const sessionCookie = async (who: { email: string; password: string }) => (await signInSession(server.url, who.email, who.password)).cookie;
 
 /** Whether the page holds `text` (a boolean, so that a failure does not print the whole page). */
 const holds = (html: string, text: string | RegExp) => (typeof text === "string" ? html.includes(text) : text.test(html));
