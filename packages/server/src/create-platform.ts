@@ -59,7 +59,12 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
   makeDataDirPrivate(config.dataDir);
   try {
     await checkDatabaseRole(store, config.databaseAllowSuperuser);
-    await migrateToLatest(store);
+    const { logTablesRecreated } = await migrateToLatest(store);
+    if (logTablesRecreated) {
+      log.warn(
+        "sprocket-logs.db was missing or empty (a restore of sprocket.db alone?): its tables were made again, empty; the logs from before are not in it",
+      );
+    }
     if (config.redisUrl) redis = await openRedis(config.redisUrl);
   } catch (e) {
     await store.close();

@@ -120,6 +120,43 @@ describe.skipIf(process.env.SPROCKET_TEST_DB === "postgres")("the log file (migr
     logs.close();
   });
 
+  it("makes the log tables again, empty and as a new install has them, when sprocket.db is restored without the log file", async () => {
+    const schemaOf = (logsFile: string) => {
+      const logs = new SQLite(logsFile, { readonly: true });
+      const rows = logs.prepare("select type, name, sql from sqlite_master order by type, name").all();
+      logs.close();
+      return rows;
+    };
+    const fresh = openSqlite(file);
+    expect(await migrateToLatest(fresh)).toEqual({ logTablesRecreated: false });
+    await fresh.close();
+    const newInstall = schemaOf(logsFileOf(file));
+    expect(newInstall.length).toBeGreaterThan(4);
+
+    // The restore: the main file comes back, the log file does not.
+    for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(`${logsFileOf(file)}${suffix}`, { force: true });
+    const restored = openSqlite(file);
+    expect(await migrateToLatest(restored)).toEqual({ logTablesRecreated: true });
+    await restored.close();
+    expect(schemaOf(logsFileOf(file))).toEqual(newInstall);
+
+    const writer = new SqliteLogWriter(file);
+    const store = openSqlite(file);
+    try {
+      const [ids] = await writer.write([
+        sql`insert into api_calls (account_id, app_id, token_id, method, path, query, status, duration_ms, trace_id, span_id, created_at)
+          values (1, 1, 1, 'GET', '/after-restore', '', 200, 1, 't', 's', 5) returning id`.compile(store.db),
+      ]);
+      expect(ids).toHaveLength(1);
+      expect(await migrateToLatest(store)).toEqual({ logTablesRecreated: false });
+      const found = await sql<{ n: number }>`select count(*) as n from api_calls_path where path like '%after-restore%'`.execute(store.db);
+      expect(found.rows[0]!.n).toBe(1);
+    } finally {
+      await writer.close();
+      await store.close();
+    }
+  });
+
   it("has the log writer thread commit to the log file only, so the server's cache of the main file stays valid", async () => {
     const store = openSqlite(file);
     await migrateToLatest(store);

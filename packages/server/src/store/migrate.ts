@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationProvider } from "kysely";
 import type { Store } from "./database";
 import { migrations } from "./migrations";
+import { recreateMissingLogTables } from "./log-file-repair";
 
 /** Migrations live in code so that both engines run exactly the same list, in order. */
 class CodeMigrationProvider implements MigrationProvider {
@@ -12,11 +13,13 @@ class CodeMigrationProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(store: Store): Promise<void> {
+/** Migrates to the latest schema; says whether the log file had to be made again (log-file-repair.ts). */
+export async function migrateToLatest(store: Store): Promise<{ logTablesRecreated: boolean }> {
   const migrator = new Migrator({ db: store.db, provider: new CodeMigrationProvider(store) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {
     throw new Error(`Database migration ${failed?.migrationName ?? ""} failed: ${String(error instanceof Error ? error.message : error)}`);
   }
+  return { logTablesRecreated: await recreateMissingLogTables(store) };
 }

@@ -28,27 +28,39 @@ export function logFileMigration(engine: Engine): Migration {
       await transaction(db, async () => {
         // Left by a move that stopped before the originals were dropped: made again from the originals.
         await dropTables(db, LOGS_SCHEMA, created);
-        for (const table of tables(objects).filter((t) => !t.virtual)) {
-          await sql.raw(inSchema(table.sql)).execute(db);
-          await sql.raw(`insert into ${LOGS_SCHEMA}.${table.name} select * from main.${table.name}`).execute(db);
-        }
-        // AUTOINCREMENT's high-water marks, so that no id is given twice (retention may have deleted the newest rows).
-        const moved = MOVED.map((n) => `'${n}'`).join(", ");
-        await sql.raw(`delete from ${LOGS_SCHEMA}.sqlite_sequence where name in (${moved})`).execute(db);
-        await sql.raw(`insert into ${LOGS_SCHEMA}.sqlite_sequence select * from main.sqlite_sequence where name in (${moved})`).execute(db);
-        for (const index of objects.filter((o) => o.type === "index")) await sql.raw(inSchema(index.sql)).execute(db);
-        for (const table of tables(objects).filter((t) => t.virtual)) {
-          await sql.raw(inSchema(table.sql)).execute(db);
-          await sql.raw(`insert into ${LOGS_SCHEMA}.${table.name}(${table.name}) values ('rebuild')`).execute(db);
-        }
-        for (const trigger of objects.filter((o) => o.type === "trigger")) await sql.raw(inSchema(trigger.sql)).execute(db);
+        await createInLogFile(db, objects, async () => {
+          for (const table of tables(objects).filter((t) => !t.virtual)) {
+            await sql.raw(`insert into ${LOGS_SCHEMA}.${table.name} select * from main.${table.name}`).execute(db);
+          }
+          // AUTOINCREMENT's high-water marks, so that no id is given twice (retention may have deleted the newest rows).
+          const moved = MOVED.map((n) => `'${n}'`).join(", ");
+          await sql.raw(`delete from ${LOGS_SCHEMA}.sqlite_sequence where name in (${moved})`).execute(db);
+          await sql
+            .raw(`insert into ${LOGS_SCHEMA}.sqlite_sequence select * from main.sqlite_sequence where name in (${moved})`)
+            .execute(db);
+        });
       });
       await transaction(db, () => dropTables(db, "main", objects));
     },
   };
 }
 
-interface Definition {
+/**
+ * Makes the moved objects in the log file from their definitions: the tables, then `fill` (rows go in before the
+ * indexes, one sorted build each), the indexes, the trigram table built from the paths, and its triggers.
+ */
+export async function createInLogFile(db: Kysely<unknown>, objects: Definition[], fill: () => Promise<void>): Promise<void> {
+  for (const table of tables(objects).filter((t) => !t.virtual)) await sql.raw(inSchema(table.sql)).execute(db);
+  await fill();
+  for (const index of objects.filter((o) => o.type === "index")) await sql.raw(inSchema(index.sql)).execute(db);
+  for (const table of tables(objects).filter((t) => t.virtual)) {
+    await sql.raw(inSchema(table.sql)).execute(db);
+    await sql.raw(`insert into ${LOGS_SCHEMA}.${table.name}(${table.name}) values ('rebuild')`).execute(db);
+  }
+  for (const trigger of objects.filter((o) => o.type === "trigger")) await sql.raw(inSchema(trigger.sql)).execute(db);
+}
+
+export interface Definition {
   type: "table" | "index" | "trigger";
   name: string;
   sql: string;
@@ -59,7 +71,7 @@ interface Definition {
  * The moved objects' stored definitions in `schema`: the tables (a virtual table's shadow tables are its own business),
  * the indexes made by CREATE INDEX (not a primary key's) and the triggers.
  */
-async function definitions(db: Kysely<unknown>, schema: string): Promise<Definition[]> {
+export async function definitions(db: Kysely<unknown>, schema: string): Promise<Definition[]> {
   const { rows } = await sql<{ type: Definition["type"]; name: string; sql: string }>`
     select type, name, sql from ${sql.id(schema)}.sqlite_master
     where tbl_name in (${sql.join(MOVED.map((n) => sql.lit(n)))}) and type in ('table', 'index', 'trigger') and sql is not null order by rowid`.execute(
@@ -77,7 +89,7 @@ async function dropTables(db: Kysely<unknown>, schema: string, objects: Definiti
 }
 
 /** Runs `work` in one write transaction. The migrator runs SQLite migrations outside one (Kysely: no transactional DDL). */
-async function transaction(db: Kysely<unknown>, work: () => Promise<void>): Promise<void> {
+export async function transaction(db: Kysely<unknown>, work: () => Promise<void>): Promise<void> {
   await sql`begin immediate`.execute(db);
   try {
     await work();
