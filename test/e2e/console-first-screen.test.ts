@@ -156,6 +156,21 @@ describe("the console's server-rendered first screen", () => {
     await tab.getByLabel("Search contacts").fill("no such contact");
     await expect.poll(() => tab.getByTestId("record-total").textContent()).toBe("0 contacts");
     expect(await tab.evaluate(() => [(globalThis as any).observed, (globalThis as any).removedFromRoot])).toEqual([true, 0]);
+    // The page's stylesheet came inline; a record page's chunk asks for it too, and finds its (disabled) link there
+    // instead of adding one: no second copy of the styles after the record page's own.
+    const styles = () =>
+      tab.evaluate(() =>
+        [...(globalThis as any).document.querySelectorAll("link[rel=stylesheet]")].map(
+          (l: any) => `${l.disabled ? "disabled " : ""}${l.href}`,
+        ),
+      );
+    const before = await styles();
+    expect(before.filter((s) => s.startsWith("disabled "))).toHaveLength(1);
+    await tab.getByLabel("Search contacts").fill("");
+    await rows.first().locator("a").click();
+    await tab.waitForURL(/\/record\//);
+    await tab.getByLabel("Breadcrumb").waitFor();
+    expect((await styles()).filter((s) => !before.includes(s) && s.includes(before[0]!.split("/").pop()!))).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
   });

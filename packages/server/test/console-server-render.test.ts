@@ -13,15 +13,15 @@ const PAGE =
 const UNRENDERED = '<html><head><title>Sprocket</title>\n  </head><body><div id="root"></div></body></html>';
 
 /** A Fastify app whose `/api/v1/session` answers with the cookie it got, and whose GET `/*` renders through `file`. */
-async function appWith(file: string) {
+async function appWith(file: string, page = PAGE) {
   const logs: Array<{ level: number; msg: string }> = [];
   const app = Fastify({ logger: { level: "info", stream: { write: (line: string) => void logs.push(JSON.parse(line)) } } });
   // As the server's session routes do (the cookie parser loads with the plugin).
   await app.register(cookie);
   app.get("/api/v1/session", async (request) => ({ cookie: request.headers.cookie }));
-  const render = firstScreenRenderer(app, app.log, file);
+  const render = firstScreenRenderer(app, app.log, file, fixture("assets"));
   app.get("/*", async (request, reply) => {
-    return reply.type("text/html").send(render(request, request.url, PAGE) ?? PAGE);
+    return reply.type("text/html").send(render(request, request.url, page) ?? page);
   });
   await app.ready();
   return { app, logs };
@@ -61,6 +61,25 @@ describe("the console's server render in the server", () => {
     expect(page.match(/<\/script>/g)).toHaveLength(1);
     // The session came with the page: the early ask for it is gone.
     expect(page).not.toContain("/api/v1/session");
+    await app.close();
+  });
+
+  it("writes the page's stylesheets into a rendered page's head, their links kept disabled", async () => {
+    const links = ["page-Ab1.css", "closing-Cd2.css", "missing-Ef3.css"].map(
+      (f) => `<link rel="stylesheet" crossorigin href="/assets/${f}">`,
+    );
+    const { app } = await appWith(fixture("renders.mjs"), PAGE.replace("</head>", `${links.join("")}</head>`));
+    const rendered = (await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "sprocket_session=s1" } })).body;
+    expect(rendered).toContain(
+      `<style>.page{color:#123}\n</style><link disabled rel="stylesheet" crossorigin href="/assets/page-Ab1.css">`,
+    );
+    // A stylesheet that could close its element, or cannot be read, keeps its link.
+    expect(rendered).toContain(`${links[1]}${links[2]}</head>`);
+    expect(rendered.match(/<style>/g)).toHaveLength(1);
+    // A page the server does not render gets the built page, links and all.
+    const plain = (await app.inject({ url: "/contacts/1/record/0-1/5", headers: { cookie: "sprocket_session=s1" } })).body;
+    expect(plain).not.toContain("<style>");
+    expect(plain).toContain(links[0]);
     await app.close();
   });
 });

@@ -7,7 +7,8 @@ import { PassThrough, type Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import { sessionIdOf, SESSION_COOKIE } from "../http/authenticate";
-import { serverRenderFile } from "./console-dist";
+import { consoleAppDir, serverRenderFile } from "./console-dist";
+import { inlineStyles } from "./inline-styles";
 
 /** What the server renders with: one API call as the user, its JSON when it answered 200 (the console's `ApiCall`). */
 type ApiCall = (method: "GET" | "POST", path: string, options?: { body?: unknown; csrfToken?: string }) => Promise<unknown>;
@@ -46,7 +47,14 @@ const ROOT = '<div id="root"></div>';
  * the first screen and its data (or empty, as the built page has it, when there is none). The console's render
  * (`file`, its build) is imported on the first page that needs it; without it (an older console) nothing is rendered.
  */
-export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger, file = serverRenderFile) {
+export function firstScreenRenderer(
+  app: FastifyInstance,
+  log: FastifyBaseLogger,
+  file = serverRenderFile,
+  assetsDir = `${consoleAppDir}assets`,
+) {
+  /** The built page's head → the head a rendered page sends (made once: it reads the stylesheets). */
+  const heads = new Map<string, string>();
   let module: Promise<ServerRender | undefined> | undefined;
   const built = existsSync(file);
   if (!built) log.warn(`The console's server render is not built (${file}): its pages render in the browser only.`);
@@ -88,15 +96,21 @@ export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger
     if (!sessionId) return undefined;
     const at = page.indexOf(ROOT);
     const stream = new PassThrough();
-    stream.write(
-      page
-        .slice(0, at)
-        // The session comes with the first screen: the early ask for it (index.html's preload) would go unused.
-        .replace(/\s*<link rel="preload" href="\/api\/v1\/session"[^>]*>/, "")
-        // The entry runs as soon as it has loaded, while the server still renders (it waits for the rows itself,
-        // main.tsx), instead of after the whole page, which would put its evaluation before the first paint.
-        .replace('<script type="module" crossorigin', '<script type="module" async crossorigin'),
-    );
+    const plain = page.slice(0, at);
+    let head = heads.get(plain);
+    if (head === undefined) {
+      head = inlineStyles(
+        plain
+          // The session comes with the first screen: the early ask for it (index.html's preload) would go unused.
+          .replace(/\s*<link rel="preload" href="\/api\/v1\/session"[^>]*>/, "")
+          // The entry runs as soon as it has loaded, while the server still renders (it waits for the rows itself,
+          // main.tsx), instead of after the whole page, which would put its evaluation before the first paint.
+          .replace('<script type="module" crossorigin', '<script type="module" async crossorigin'),
+        assetsDir,
+      );
+      heads.set(plain, head);
+    }
+    stream.write(head);
     void render(request, path, sessionId).then((rendered) =>
       stream.end(
         (rendered
