@@ -30,24 +30,77 @@ const poolWaits = [];
 const queued = [];
 const bump = (map, key) => map.set(key, (map.get(key) ?? 0) + 1);
 
-// The server's own pg, resolved from its package as the server resolves it.
+// The server's own pg, resolved from its package as the server resolves it (PROBE_ROOT: another checkout's, so that a
+// "before" tree is measured by the same probe).
+const serverPackage = process.env.PROBE_ROOT
+  ? path.join(process.env.PROBE_ROOT, "packages/server/package.json")
+  : new URL("../../packages/server/package.json", import.meta.url);
+/** What a pool connection was taken for, by its first statement: a transaction, a search's statements, or a read. */
+const useOf = (text) =>
+  /^\s*begin/i.test(text)
+    ? "transaction"
+    : /count\(\*\)|o\.id, o\.object_type_id/.test(text)
+      ? "search"
+      : /from "crm_objects"/.test(text)
+        ? "crm read"
+        : /pgboss/.test(text)
+          ? "jobs"
+          : "other";
+// Per use: the wait for the connection, how long it was held, and the part of that with a statement in PostgreSQL.
+const uses = new Map();
+const useOfClient = new WeakMap();
 try {
-  const pg = createRequire(new URL("../../packages/server/package.json", import.meta.url))("pg");
+  const pg = createRequire(serverPackage)("pg");
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (...args) {
-    if (counting) {
-      const q = args[0];
-      bump(statements, (typeof q === "string" ? q : (q?.text ?? q?.name ?? "?")).replace(/\s+/g, " ").slice(0, 120));
+    const q = args[0];
+    const text = typeof q === "string" ? q : (q?.text ?? q?.name ?? "?");
+    if (counting) bump(statements, text.replace(/\s+/g, " ").slice(0, 120));
+    const held = useOfClient.get(this);
+    if (!held) return query.apply(this, args);
+    held.use ??= useOf(text);
+    held.statements++;
+    const start = performance.now();
+    const done = () => (held.inQuery += performance.now() - start);
+    const last = args.length - 1;
+    // pg's Pool.query passes a callback; Kysely awaits the promise.
+    if (typeof args[last] === "function") {
+      const callback = args[last];
+      args[last] = (...r) => (done(), callback(...r));
+      return query.apply(this, args);
     }
-    return query.apply(this, args);
+    const result = query.apply(this, args);
+    if (result && typeof result.then === "function") result.then(done, done);
+    return result;
   };
   const connect = pg.Pool.prototype.connect;
   pg.Pool.prototype.connect = function (callback) {
     const start = performance.now();
-    if (counting) queued.push(this.waitingCount);
-    const got = () => counting && poolWaits.push(performance.now() - start);
-    if (callback) return connect.call(this, (error, client, done) => (got(), callback(error, client, done)));
-    return connect.call(this).then((client) => (got(), client));
+    const measured = counting;
+    if (measured) queued.push(this.waitingCount);
+    const got = (client) => {
+      if (!client) return;
+      const at = performance.now();
+      if (measured) poolWaits.push(at - start);
+      const held = { use: undefined, statements: 0, inQuery: 0 };
+      useOfClient.set(client, held);
+      const release = client.release;
+      client.release = function (...a) {
+        useOfClient.delete(client);
+        if (measured && counting) {
+          const use = held.use ?? "none";
+          if (!uses.has(use)) uses.set(use, { waits: [], holds: [], inQuery: 0, statements: 0 });
+          const u = uses.get(use);
+          u.waits.push(at - start);
+          u.holds.push(performance.now() - at);
+          u.inQuery += held.inQuery;
+          u.statements += held.statements;
+        }
+        return release.apply(this, a);
+      };
+    };
+    if (callback) return connect.call(this, (error, client, done) => (got(client), callback(error, client, done)));
+    return connect.call(this).then((client) => (got(client), client));
   };
 } catch {
   // No pg in this process's reach: nothing to count.
@@ -113,6 +166,25 @@ dc.subscribe("http.server.response.finish", ({ request, response }) => {
   serverTurns.get(kind).push(turn - from);
 });
 
+/** CPU seconds used so far by this process and by every PostgreSQL backend on the machine (ticks of 10 ms). */
+function cpuSeconds() {
+  const of = (stat) => {
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  };
+  let postgres = 0;
+  for (const pid of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (stat.includes("(postgres)")) postgres += of(stat);
+    } catch {
+      // Ended meanwhile.
+    }
+  }
+  return { server: of(fs.readFileSync("/proc/self/stat", "utf8")), postgres };
+}
+
 async function window() {
   const session = new Session();
   session.connect();
@@ -120,6 +192,7 @@ async function window() {
   await session.post("Profiler.setSamplingInterval", { interval: 200 });
   await session.post("Profiler.start");
   counting = true;
+  const cpuBefore = cpuSeconds();
   const firstTurn = turn;
   const start = Date.now();
   await new Promise((resolve) => setTimeout(resolve, spanMs));
@@ -127,6 +200,14 @@ async function window() {
   const { profile } = await session.post("Profiler.stop");
   session.disconnect();
   const seconds = (Date.now() - start) / 1000;
+  const cpuAfter = cpuSeconds();
+  write(
+    `CPU over the window (cores): this server ${((cpuAfter.server - cpuBefore.server) / seconds).toFixed(2)}, ` +
+      `PostgreSQL's backends ${((cpuAfter.postgres - cpuBefore.postgres) / seconds).toFixed(2)}; load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")}`,
+  );
   const at = (list, p) => (list.sort((a, b) => a - b)[Math.floor(list.length * p)] ?? 0).toFixed(1);
   write(`window ${seconds} s, requests/s: ${[...requests].map(([k, n]) => `${k} ${(n / seconds).toFixed(0)}`).join(", ")}`);
   write(`event-loop turns with a request starting ${turn - firstTurn}: ${((seconds * 1000) / (turn - firstTurn)).toFixed(1)} ms a turn`);
@@ -139,6 +220,14 @@ async function window() {
     `pool connects ${poolWaits.length}: wait p50 ${at(poolWaits, 0.5)} p90 ${at(poolWaits, 0.9)} p99 ${at(poolWaits, 0.99)} ms; ` +
       `already waiting p50 ${at(queued, 0.5)} p90 ${at(queued, 0.9)}`,
   );
+  for (const [use, u] of [...uses].sort((a, b) => b[1].holds.length - a[1].holds.length)) {
+    const held = u.holds.reduce((a, b) => a + b, 0);
+    write(
+      `  pool use ${use}: ${(u.holds.length / seconds).toFixed(0)}/s, wait p50 ${at(u.waits, 0.5)} p99 ${at(u.waits, 0.99)} ms, ` +
+        `held p50 ${at(u.holds, 0.5)} p99 ${at(u.holds, 0.99)} ms, connections held on average ${(held / 1000 / seconds).toFixed(2)} ` +
+        `(in a statement ${(u.inQuery / 1000 / seconds).toFixed(2)}), ${(u.statements / u.holds.length).toFixed(1)} statements`,
+    );
+  }
   const calls = requests.get("function") ?? 1;
   write("PostgreSQL statements: count (per function call)");
   for (const [text, n] of [...statements].sort((a, b) => b[1] - a[1]).slice(0, 30)) write(`  ${n} (${(n / calls).toFixed(2)})  ${text}`);

@@ -2,6 +2,7 @@ import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_MAX_IDLE_RUNNERS, DEFAULT_MAX_RUNNERS_PER_BUILD, DEFAULT_RUNNER_IDLE_MS, DEFAULT_SPARE_RUNNERS } from "@sprocket/runtime";
 import { trustProxySetting } from "./http/trust-proxy";
+import { DEFAULT_POOL_SIZES } from "./store/pool-lanes";
 import type { ServerConfig } from "./config";
 
 const DEFAULT_PORT = 3900;
@@ -83,6 +84,12 @@ export const settingsShape = {
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL (leave it unset for the embedded SQLite store)")
     .optional(),
   SPROCKET_DATABASE_ALLOW_SUPERUSER: onOff.default(false),
+  SPROCKET_DATABASE_CONNECTIONS: wholeNumber(1, 1_000).default(DEFAULT_POOL_SIZES.pool),
+  // 0: none, every statement shares the pool above. Else a pool of their own (store/pool-lanes.ts), of at least 2: a
+  // session lock is held on one (cluster/advisory-lock.ts) while its work runs on the others.
+  SPROCKET_DATABASE_STATEMENT_CONNECTIONS: wholeNumber(0, 1_000)
+    .refine((n) => n !== 1, "must be 0 (statements share the pool) or at least 2")
+    .default(DEFAULT_POOL_SIZES.statements),
   SPROCKET_REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, "must be a redis:// or rediss:// URL")
@@ -181,6 +188,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     dataDir: path.resolve(s.SPROCKET_DATA_DIR),
     databaseUrl: s.SPROCKET_DATABASE_URL,
     databaseAllowSuperuser: s.SPROCKET_DATABASE_ALLOW_SUPERUSER,
+    databasePool: { pool: s.SPROCKET_DATABASE_CONNECTIONS, statements: s.SPROCKET_DATABASE_STATEMENT_CONNECTIONS },
     redisUrl: s.SPROCKET_REDIS_URL,
     redisPrefix: s.SPROCKET_REDIS_PREFIX,
     secretKey: s.SPROCKET_SECRET_KEY,

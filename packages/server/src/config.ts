@@ -1,5 +1,6 @@
 import type { TrustProxy } from "./http/trust-proxy";
 import { settingsSchema, type SettingName } from "./config-schema";
+import type { PoolSizes } from "./store/pool-lanes";
 
 /**
  * Everything the server can be told: from flags first, then the environment (config-schema.ts, the one place that
@@ -17,6 +18,8 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** SPROCKET_DATABASE_ALLOW_SUPERUSER: the operator accepts a PostgreSQL role that could read every tenant and run programs. */
   databaseAllowSuperuser: boolean;
+  /** PostgreSQL connections per node: one pool, or one for transactions and searches and one for other statements. */
+  databasePool: PoolSizes;
   redisUrl: string | undefined;
   /** Namespaces every Redis key, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;

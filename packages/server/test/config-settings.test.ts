@@ -14,6 +14,8 @@ const BAD: Record<SettingName, string> = {
   SPROCKET_DATA_DIR: "",
   SPROCKET_DATABASE_URL: "mysql://db/sprocket",
   SPROCKET_DATABASE_ALLOW_SUPERUSER: "yes",
+  SPROCKET_DATABASE_CONNECTIONS: "0",
+  SPROCKET_DATABASE_STATEMENT_CONNECTIONS: "1", // one would be taken by a session lock its own work waits behind
   SPROCKET_REDIS_URL: "http://redis:6379",
   SPROCKET_REDIS_PREFIX: "my prefix",
   SPROCKET_SECRET_KEY: "short",

@@ -31,7 +31,7 @@ const writerConnections = async () =>
 describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("the PostgreSQL log writer thread", () => {
   beforeAll(async () => {
     db = await createTestDatabase();
-    store = openPostgres(db.databaseUrl!, 2);
+    store = openPostgres(db.databaseUrl!, { pool: 2, statements: 0 });
     await sql`create table events (id bigint generated always as identity primary key, body text not null)`.execute(store.db);
   });
 

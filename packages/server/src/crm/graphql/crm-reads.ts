@@ -1,6 +1,7 @@
 import { sql, type Kysely } from "kysely";
 import DataLoader from "dataloader";
 import type { Database } from "../../store/schema";
+import type { Store } from "../../store/database";
 import { invalid } from "../../errors/domain-error";
 import type { ObjectType } from "../object-types";
 import type { PropertyDefinitions } from "../property-service";
@@ -12,14 +13,17 @@ import { searchBody, type FilterField, type SortChoice } from "./collection-args
 /** What every resolver of one GraphQL request works in. */
 export interface GraphqlContext {
   db: Kysely<Database>;
+  /** The store's `searchDb`, for the collections' searches. */
+  searchDb: Kysely<Database>;
   properties: PropertyDefinitions;
   accountId: number;
   /** One loader per association field and page: the items of a collection ask for their associations together. */
   associationLoaders: Map<string, DataLoader<number, CollectionPage>>;
 }
 
-export const newContext = (db: Kysely<Database>, properties: PropertyDefinitions, accountId: number): GraphqlContext => ({
-  db,
+export const newContext = (store: Store, properties: PropertyDefinitions, accountId: number): GraphqlContext => ({
+  db: store.db,
+  searchDb: store.searchDb,
   properties,
   accountId,
   associationLoaders: new Map(),
@@ -73,7 +77,7 @@ export async function collection(
   checkPaging(args.limit, args.offset);
   const defs = await ctx.properties.live(ctx.accountId, t.id);
   const req = parseSearch(searchBody(fields, args));
-  const r = await runSearch(ctx.db, { accountId: ctx.accountId, t, defs }, req);
+  const r = await runSearch(ctx.searchDb, { accountId: ctx.accountId, t, defs }, req);
   return page(t, r.objects, r.total, r.offset, r.limit);
 }
 

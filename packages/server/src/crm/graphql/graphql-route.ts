@@ -62,7 +62,7 @@ export function registerGraphqlRoute(app: FastifyInstance, p: Platform): void {
     const result = await execute({
       schema,
       document: checked.document,
-      contextValue: newContext(p.store.db, p.crm.properties, accountId),
+      contextValue: newContext(p.store, p.crm.properties, accountId),
       variableValues: variables,
       operationName,
     });
