@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Platform } from "../src/platform";
 import { createAccount } from "../src/accounts/account-service";
 import { objectTypeById } from "../src/crm/object-types";
@@ -13,6 +14,7 @@ import { PropertyDefinitions } from "../src/crm/property-service";
 import { DomainError } from "../src/errors/domain-error";
 import { openTestPlatform, type TestPlatform } from "./support/test-platform";
 import { manualClock } from "./support/test-server";
+import { testEngine } from "./support/test-database";
 
 const contacts = objectTypeById("0-1");
 const companies = objectTypeById("0-2");
@@ -62,6 +64,34 @@ describe("getObject, several in one turn", () => {
     ]);
     expect(reads.map((r) => r?.properties.firstname)).toEqual(["Bo", "Ada", undefined, undefined, undefined, undefined, "Bo"]);
     expect(reads[1]).toMatchObject({ id: a, typeId: "0-1", archived: false });
+  });
+
+  it.runIf(testEngine === "postgres")("reads the ids of one account and type in one statement, each id once", async () => {
+    const [a, b] = [await create(contacts, { firstname: "Cy" }), await create(contacts, { firstname: "Di" })];
+    const sent: unknown[] = [];
+    const query = pg.Pool.prototype.query;
+    const spy = vi.spyOn(pg.Pool.prototype, "query").mockImplementation(function (this: pg.Pool, ...args: unknown[]) {
+      sent.push((args[0] as { values?: unknown }).values);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query);
+    try {
+      const reads = await Promise.all([b, a, b, a + b + 1000].map((id) => getObject(p.store.db, accountId, contacts, id, false)));
+      expect(reads.map((r) => r?.properties.firstname)).toEqual(["Di", "Cy", "Di", undefined]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(sent).toEqual([[accountId, "0-1", 0, [b, a, a + b + 1000]]]);
+  });
+
+  it("fails a read whose statement fails, and only that one", async () => {
+    const a = await create(contacts, { firstname: "Ed" });
+    // An account id PostgreSQL's bigint cannot hold: its statement fails there (SQLite finds nothing).
+    const [good, bad] = await Promise.allSettled([
+      getObject(p.store.db, accountId, contacts, a, false),
+      getObject(p.store.db, 1e30, contacts, a, false),
+    ]);
+    expect(good).toMatchObject({ status: "fulfilled", value: { id: a, properties: { firstname: "Ed" } } });
+    expect(bad).toMatchObject(testEngine === "postgres" ? { status: "rejected" } : { status: "fulfilled", value: undefined });
   });
 });
 

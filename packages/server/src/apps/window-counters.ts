@@ -85,10 +85,13 @@ export class LocalWindowCounters implements WindowCounters {
 
 /**
  * rate-limiter-flexible's increment (same keys, same values, same expiry) for every call of a batch, in order. ARGV
- * holds, per call, its number of links, how many calls it asks to lease (below), and then each link's key (an index
- * into KEYS), window in seconds and points; a call stops after the first window it takes over its points. The answer
- * holds, per call, how many windows it reached, how many calls it leased, and then each reached window's count and
- * milliseconds left. Its keys stay readable by the library's `get` and `reward`.
+ * holds, per entry, how many calls it counts (the calls of one turn with the same chain share an entry), its number of
+ * links, how many calls it asks to lease (below; an entry that leases counts one call), and then each link's key (an
+ * index into KEYS), window in seconds and points. The entry's calls take a window together with one increment, in
+ * turn: those that take it over its points stop there, the others go on to the next link, exactly as if each had
+ * gone alone. The answer holds, per entry, how many windows it reached, how many calls it leased, and then each reached
+ * window's count after the entry, milliseconds left and how many of the entry's calls it counted. Its keys stay
+ * readable by the library's `get` and `reward`.
  *
  * A lease is taken from the call's last window once every window admitted the call, and never more than a sixteenth
  * of what that window has left: leases shrink as the limit nears, and in its last sixteen calls each call is counted
@@ -97,9 +100,10 @@ export class LocalWindowCounters implements WindowCounters {
 const INCR_CHAINS = `local out = {}
 local a = 1
 while a <= #ARGV do
-  local n = tonumber(ARGV[a])
-  local want = tonumber(ARGV[a + 1])
-  local first = a + 2
+  local going = tonumber(ARGV[a])
+  local n = tonumber(ARGV[a + 1])
+  local want = tonumber(ARGV[a + 2])
+  local first = a + 3
   a = first + 3 * n
   local reached = {}
   local key, count, points
@@ -108,7 +112,7 @@ while a <= #ARGV do
     local seconds = ARGV[first + 3 * j + 1]
     points = tonumber(ARGV[first + 3 * j + 2])
     redis.call('set', key, 0, 'EX', seconds, 'NX')
-    count = redis.call('incrby', key, 1)
+    count = redis.call('incrby', key, going)
     local ttl = redis.call('pttl', key)
     if ttl == -1 then
       redis.call('expire', key, seconds)
@@ -116,14 +120,16 @@ while a <= #ARGV do
     end
     reached[#reached + 1] = count
     reached[#reached + 1] = ttl
-    if count > points then break end
+    reached[#reached + 1] = going
+    going = math.max(0, math.min(going, points - (count - going)))
+    if going == 0 then break end
   end
   local leased = 0
-  if want > 0 and #reached == 2 * n and count <= points then
+  if want > 0 and going > 0 then
     leased = math.min(want, math.floor((points - count) / 16))
     if leased > 0 then redis.call('incrby', key, leased) end
   end
-  out[#out + 1] = #reached / 2
+  out[#out + 1] = #reached / 3
   out[#out + 1] = leased
   for _, v in ipairs(reached) do out[#out + 1] = v end
 end
@@ -192,10 +198,12 @@ export class RedisWindowCounters implements WindowCounters {
   /**
    * Counts one call against windows in turn, stopping after the first one it takes over its points (a call refused by
    * its app's 10-second window does not use the account's daily budget): the counts of the windows it reached.
-   * The calls of one turn of the event loop go to Redis together, as one script call that counts each in the order it
-   * came, as if each had gone alone. On PostgreSQL + Redis, a CRM call's two windows were two round trips through
-   * rate-limiter-flexible (a promise chain and a result object each), most of the Redis work per request (issue #24);
-   * now a turn's calls share one. The counts stay exact across nodes: the script is atomic.
+   * The calls of one turn of the event loop go to Redis together, as one script call that counts each as if it had
+   * gone alone: chain by chain, in the order each chain first came, a chain's calls in the order they came (a turn's
+   * calls were all under way at once, so any order of them is one they could have come in). On PostgreSQL + Redis, a
+   * CRM call's two windows were two round trips through rate-limiter-flexible (a promise chain and a result object
+   * each), most of the Redis work per request (issue #24); now a turn's calls share one, and a chain's calls one
+   * increment per window. The counts stay exact across nodes: the script is atomic.
    */
   hitChain(links: readonly WindowLink[]): Promise<WindowCount[]> {
     return this.send(links, undefined, 0);
@@ -243,10 +251,29 @@ export class RedisWindowCounters implements WindowCounters {
   private readonly flush = () => {
     const batch = this.batch!;
     this.batch = undefined;
+    // A turn's calls of one chain (a CRM call's app and day windows, say) are one entry: the script's work and the
+    // arguments grow with the chains of a turn, not its calls. A call that leases is an entry of its own.
+    const entries: Array<{ calls: BatchedCall[]; links: readonly WindowLink[]; want: number }> = [];
+    const chains = new Map<string, (typeof entries)[number]>();
+    for (const call of batch) {
+      if (call.lease) {
+        entries.push({ calls: [call], links: call.links, want: call.want });
+        continue;
+      }
+      let chain = "";
+      for (const [spec, key] of call.links) chain += `${spec.name}:${key}:${spec.points}:${spec.durationMs}|`;
+      const entry = chains.get(chain);
+      if (entry) entry.calls.push(call);
+      else {
+        const fresh = { calls: [call], links: call.links, want: 0 };
+        chains.set(chain, fresh);
+        entries.push(fresh);
+      }
+    }
     const keys = new Map<string, number>();
     const args: Array<string | number> = [];
-    for (const { links, want } of batch) {
-      args.push(links.length, want);
+    for (const { calls, links, want } of entries) {
+      args.push(calls.length, links.length, want);
       for (const [spec, key] of links) {
         const redisKey = `${this.prefix}:rl:${spec.name}:${key}`;
         let index = keys.get(redisKey);
@@ -261,17 +288,24 @@ export class RedisWindowCounters implements WindowCounters {
       .then(
         (out) => {
           let i = 0;
-          for (const call of batch) {
+          for (const { calls } of entries) {
             const reached = out[i++]!;
             const leased = out[i++]!;
-            const counts: WindowCount[] = [];
-            for (let j = 0; j < reached; j++, i += 2) counts.push({ count: out[i]!, msBeforeNext: out[i + 1]! });
-            if (call.lease) {
-              call.lease.asking = false;
-              call.lease.units = leased;
-              call.lease.until = sentAt + counts[counts.length - 1]!.msBeforeNext;
-            }
-            call.resolve(counts);
+            const windows = i;
+            i += 3 * reached;
+            // The entry's calls took each window in order: the c-th of the `going` calls it counted saw its count
+            // minus going, plus c + 1; a call went on to the next window only if it was among those counted there.
+            calls.forEach((call, c) => {
+              const counts: WindowCount[] = [];
+              for (let w = windows; w < i && c < out[w + 2]!; w += 3)
+                counts.push({ count: out[w]! - out[w + 2]! + c + 1, msBeforeNext: out[w + 1]! });
+              if (call.lease) {
+                call.lease.asking = false;
+                call.lease.units = leased;
+                call.lease.until = sentAt + counts[counts.length - 1]!.msBeforeNext;
+              }
+              call.resolve(counts);
+            });
           }
         },
         (error: unknown) => {

@@ -9,11 +9,12 @@ export function registerPool(db: object, pool: pg.Pool): void {
 
 /** A read of the rows whose key columns equal given values, which `readPoint` batches per turn of the event loop. */
 export interface PointRead {
-  /** Names the two statements (`<name>`, `<name>_batch`); one spec per name. */
+  /** Names the two statements (`<name>`, `<name>_any`); one spec per name. */
   name: string;
   table: string;
+  /** The columns read; they include the last key column, by which a batch's rows are matched to their reads. */
   columns: readonly string[];
-  /** The key columns in the order of a read's values, with their PostgreSQL types. */
+  /** The key columns in the order of a read's values, with their PostgreSQL types; a batch lists the last one's values. */
   keys: ReadonlyArray<readonly [column: string, type: string]>;
 }
 
@@ -26,58 +27,87 @@ interface Waiting {
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
- * The point reads of one spec made in one turn, sent as one statement at the turn's end (issue #24: a CRM get on
- * PostgreSQL). Under load a node reads several records per turn; one at a time, each paid a round trip, pg's per-query
- * work (config, parse, result) and PostgreSQL's per-statement work, which cost more than the index lookups. Batched,
- * the turn's keys go as one array per key column, unnested WITH ORDINALITY and joined to the table, and each row comes
- * back tagged with the read it answers. A turn with one read sends the plain named statement. A read sees what had
- * committed when its statement ran, as it did when it was sent alone, a few microseconds earlier.
+ * The point reads of one spec made in one turn, sent at the turn's end (issue #24: a CRM get on PostgreSQL). Under
+ * load a node reads several records per turn; one at a time, each paid a round trip, pg's per-query work (config,
+ * parse, result) and PostgreSQL's per-statement work, which cost more than the index lookups. The reads whose keys
+ * agree but for the last (a CRM get's account, object type and archived switch) are one statement,
+ * `last = any($n)` over their distinct last values (the record ids), and each row goes to the reads of its value; a
+ * group with one value sends the plain named statement. Every key stays in the statement's `where`, as when each read
+ * went alone, and a group's statement failing fails that group's reads only. A read sees what had committed when its
+ * statement ran, as it did when it was sent alone, a few microseconds earlier. (A turn's reads of every group as one
+ * statement, each key an array unnested and joined to the table, cost PostgreSQL a hash join over the whole of a small
+ * table, and pg four arrays to build: docs/decisions.md, Store.)
  */
 class PointReads {
-  private waiting: Waiting[] = [];
+  /** This turn's reads, by their keys but the last, then by the last key's value. */
+  private groups = new Map<string, Map<string, Waiting[]>>();
   private readonly one: string;
   private readonly many: string;
+  /** Where a row holds the last key's value. */
+  private readonly lastColumn: number;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly spec: PointRead,
   ) {
     const columns = spec.columns.map((c) => `t.${quote(c)}`).join(", ");
-    const table = quote(spec.table);
-    this.one = `select ${columns} from ${table} t where ${spec.keys.map(([c], i) => `t.${quote(c)} = $${i + 1}`).join(" and ")}`;
-    this.many =
-      `select k.n, ${columns} from unnest(${spec.keys.map(([, type], i) => `$${i + 1}::${type}[]`).join(", ")}) ` +
-      `with ordinality as k(${spec.keys.map(([c]) => quote(c)).join(", ")}, n) join ${table} t on ` +
-      spec.keys.map(([c]) => `t.${quote(c)} = k.${quote(c)}`).join(" and ");
+    const where = spec.keys.slice(0, -1).map(([c], i) => `t.${quote(c)} = $${i + 1} and `);
+    const [last, type] = spec.keys[spec.keys.length - 1]!;
+    const from = `select ${columns} from ${quote(spec.table)} t where ${where.join("")}t.${quote(last)}`;
+    this.one = `${from} = $${spec.keys.length}`;
+    this.many = `${from} = any($${spec.keys.length}::${type}[])`;
+    this.lastColumn = spec.columns.indexOf(last);
+    if (this.lastColumn < 0) throw new Error(`${spec.name}: the columns must include the last key, ${last}`);
   }
 
   read(values: readonly unknown[]): Promise<unknown[][]> {
     return new Promise((resolve, reject) => {
-      if (this.waiting.push({ values, resolve, reject }) === 1) setImmediate(() => this.send());
+      if (this.groups.size === 0) setImmediate(() => this.send());
+      const last = values.length - 1;
+      // A key's values are numbers and text, which never hold a NUL (PostgreSQL's text cannot).
+      let group = "";
+      for (let i = 0; i < last; i++) group += `${String(values[i])}\0`;
+      let byValue = this.groups.get(group);
+      if (!byValue) this.groups.set(group, (byValue = new Map()));
+      const value = String(values[last]);
+      const waiting = byValue.get(value);
+      if (waiting) waiting.push({ values, resolve, reject });
+      else byValue.set(value, [{ values, resolve, reject }]);
     });
   }
 
   private send(): void {
-    const batch = this.waiting;
-    this.waiting = [];
-    if (batch.length === 1) {
-      const [w] = batch as [Waiting];
-      this.pool.query<unknown[]>({ name: this.spec.name, text: this.one, values: w.values as unknown[], rowMode: "array" }).then(
-        (r) => w.resolve(r.rows),
-        (e: unknown) => w.reject(e),
+    const groups = this.groups;
+    this.groups = new Map();
+    for (const byValue of groups.values()) {
+      const reads = [...byValue.values()];
+      const keys = reads[0]![0]!.values;
+      if (reads.length === 1) {
+        const [waiting] = reads as [Waiting[]];
+        this.pool.query<unknown[]>({ name: this.spec.name, text: this.one, values: keys as unknown[], rowMode: "array" }).then(
+          (r) => waiting.forEach((w) => w.resolve(r.rows)),
+          (e: unknown) => waiting.forEach((w) => w.reject(e)),
+        );
+        continue;
+      }
+      const values = [...keys.slice(0, -1), reads.map((waiting) => waiting[0]!.values[keys.length - 1])];
+      this.pool.query<unknown[]>({ name: `${this.spec.name}_any`, text: this.many, values, rowMode: "array" }).then(
+        (r) => {
+          const rows = new Map<string, unknown[][]>();
+          for (const row of r.rows) {
+            const value = String(row[this.lastColumn]);
+            const found = rows.get(value);
+            if (found) found.push(row);
+            else rows.set(value, [row]);
+          }
+          for (const [value, waiting] of byValue) {
+            const found = rows.get(value) ?? [];
+            waiting.forEach((w) => w.resolve(found));
+          }
+        },
+        (e: unknown) => reads.forEach((waiting) => waiting.forEach((w) => w.reject(e))),
       );
-      return;
     }
-    const values = this.spec.keys.map((_, k) => batch.map((w) => w.values[k]));
-    this.pool.query<unknown[]>({ name: `${this.spec.name}_batch`, text: this.many, values, rowMode: "array" }).then(
-      (r) => {
-        const answers = batch.map((): unknown[][] => []);
-        // n counts the reads from 1, in the order they came.
-        for (const row of r.rows) answers[(row[0] as number) - 1]!.push(row.slice(1));
-        batch.forEach((w, i) => w.resolve(answers[i]!));
-      },
-      (e: unknown) => batch.forEach((w) => w.reject(e)),
-    );
   }
 }
 
