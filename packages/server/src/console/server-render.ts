@@ -78,7 +78,7 @@ export function firstScreenRenderer(app: FastifyInstance, log: FastifyBaseLogger
       };
       return await renderer.renderFirstScreen(path, call, { locale: requestLocale(request), timeZone: "UTC" });
     } catch (error) {
-      request.log.error({ err: error }, `The console's server render of ${path} failed; serving the page unrendered.`);
+      log.error({ err: error }, `The console's server render of ${path} failed; serving the page unrendered.`);
       return undefined;
     }
   }
