@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type onRequestHookHandler } from "fastify";
+import Fastify, { LogController, type FastifyInstance, type onRequestHookHandler } from "fastify";
 import type { Platform } from "./platform";
 import { clientError, frameworkError, registerErrorHandling } from "./http/error-handler";
 import { registerJsonParser } from "./http/json-body";
@@ -36,6 +36,8 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   // work on every CRM call's budget (issue #24). What goes unlogged is Fastify's own warnings about misuse (a reply sent
   // twice), which tests meet first.
   const app = Fastify({
+    // Without a logger Fastify still builds an `incoming request` line for its no-op logger on every request.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 8 * 1024 * 1024,
     // request.ip and request.protocol come from X-Forwarded-* only for the proxies the operator names (F13).
     trustProxy: fastifyTrustProxy(p.config.trustProxy),
