@@ -30,12 +30,14 @@ const fastifyTrustProxy = (t: TrustProxy) => (typeof t === "number" ? (_address:
 
 /** The API, the console and the CRM on one Fastify instance; every long-lived part comes from the platform. */
 export async function buildApp(p: Platform, opts: { httpsPort?: () => number | undefined } = {}): Promise<FastifyInstance> {
+  // No logger for Fastify: our code logs through p.log (errors with their correlation id, http/error-handler.ts). Given
+  // one, Fastify made a child logger for every request (and checked it), and added `finish` and `error` listeners and
+  // two timestamps to every response for the request lines we switch off (the API-call log records calls): per-request
+  // work on every CRM call's budget (issue #24). What goes unlogged is Fastify's own warnings about misuse (a reply sent
+  // twice), which tests meet first.
   const app = Fastify({
-    loggerInstance: p.log,
-    // Calls are recorded by the API-call log; pino's per-request lines would only repeat them.
+    // Without a logger Fastify still builds an `incoming request` line for its no-op logger on every request.
     logController: new LogController({ disableRequestLogging: true }),
-    // No child logger per request (pino's child() on every call): errors are logged with their correlation id.
-    childLoggerFactory: (logger) => logger,
     bodyLimit: 8 * 1024 * 1024,
     // request.ip and request.protocol come from X-Forwarded-* only for the proxies the operator names (F13).
     trustProxy: fastifyTrustProxy(p.config.trustProxy),
@@ -48,7 +50,7 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
     clientErrorHandler: clientError,
   });
   registerJsonParser(app);
-  registerErrorHandling(app);
+  registerErrorHandling(app, p.log);
   registerResponseSchemas(app);
   registerHttpsPolicy(app, p, opts.httpsPort ?? (() => undefined));
 
@@ -93,6 +95,6 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
   await app.register(webhookRoutes(p));
   await app.register(workflowRoutes(p));
   await app.register(timelineRoutes(p));
-  await app.register((await import("./console/plugin")).consolePlugin);
+  await app.register((await import("./console/plugin")).consolePlugin, { log: p.log });
   return app;
 }

@@ -178,7 +178,7 @@ describe("search filters with too many values (F9)", () => {
   it("maps an engine's own limit (SQLite's bound variables, PostgreSQL's bind message) to a 400, whatever list reaches it", async () => {
     // A route outside the CRM's caps, on the server's real store, with the server's error handling.
     const probe = Fastify();
-    registerErrorHandling(probe);
+    registerErrorHandling(probe, probe.log);
     probe.get("/too-many", async () =>
       server.platform.store.db
         .selectFrom("crm_objects")

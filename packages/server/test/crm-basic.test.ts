@@ -149,4 +149,31 @@ describe("basic API through the official SDK", () => {
     expect(unknown.code).toBe(400);
     expect(unknown.body.message).toBe("Unable to infer object type from: widgets");
   });
+
+  // Issue #24: a logger given to Fastify, or any onResponse hook, makes it add `finish` and `error` listeners to every
+  // response (and build a child logger per request), work on every CRM call's budget; the API-call log still records.
+  it("answers a get without adding listeners to the response, and still logs the call", async () => {
+    const { id } = await client.crm.contacts.basicApi.create({ properties: { email: "quiet@example.com" }, associations: [] });
+    const added: string[] = [];
+    const spy = (_req: unknown, res: { on: (event: string, fn: () => void) => unknown }) => {
+      const on = res.on.bind(res);
+      res.on = (event, fn) => (added.push(event), on(event, fn));
+    };
+    server.app.server.prependListener("request", spy);
+    try {
+      expect((await rawCall(server, token, "GET", `/crm/v3/objects/contacts/${id}`)).status).toBe(200);
+    } finally {
+      server.app.server.removeListener("request", spy);
+    }
+    expect(added).toEqual([]);
+    await server.platform.logs.sink.flush();
+    const logged = await server.platform.store.db
+      .selectFrom("api_calls")
+      .select(["status", "duration_ms"])
+      .where("path", "=", `/crm/v3/objects/contacts/${id}`)
+      .execute();
+    expect(logged).toHaveLength(1);
+    expect(logged[0]!.status).toBe(200);
+    expect(logged[0]!.duration_ms).toBeGreaterThan(0);
+  });
 });

@@ -8,7 +8,7 @@ const thrown = new Map<string, DomainError>();
 
 beforeAll(async () => {
   app = Fastify();
-  registerErrorHandling(app);
+  registerErrorHandling(app, app.log);
   app.get<{ Params: { name: string } }>("/throw/:name", async (request) => {
     throw thrown.get(request.params.name)!;
   });

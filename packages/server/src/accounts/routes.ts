@@ -135,7 +135,7 @@ export const accountRoutes =
       const base = (p.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, "");
       const url = `${base}/invite/${invite.token}`;
       // There is no mail server: the server log is where an operator finds a link the admin did not copy.
-      request.log.info({ accountId, email: invite.email, role: invite.role, url }, `Invite link for ${invite.email}: ${url}`);
+      p.log.info({ accountId, email: invite.email, role: invite.role, url }, `Invite link for ${invite.email}: ${url}`);
       return reply.status(201).send({ id: invite.id, email: invite.email, role: invite.role, expiresAt: invite.expiresAt, url });
     });
     app.get<{ Params: { token: string } }>("/api/v1/invites/:token", responds(inviteInfo), async (request) =>

@@ -1,6 +1,6 @@
 // The web console: the SPA at `/` (index.html for its routes), its hashed assets, and the extension host's files.
 import { readFile } from "node:fs/promises";
-import type { FastifyPluginAsync } from "fastify";
+import type { FastifyBaseLogger, FastifyPluginAsync } from "fastify";
 import fastifyStatic from "@fastify/static";
 import { ApiError } from "../http/api-error";
 import { consoleAppDir, consoleBuildProblem, extensionHostDir } from "./console-dist";
@@ -15,12 +15,13 @@ import { cardWorkerCsp, consolePageHeaders } from "./security-headers";
 const API_PATH =
   /^\/(api|_hcms|crm|dfs|developer|oauth|localdevauth|account-info|git-webhooks|project-components-external|filemanager|cms|extension-host|assets|health|[a-z0-9-]+\.com)(\/|$)/;
 
-export const consolePlugin: FastifyPluginAsync = async (app) => {
+/** `log`: the server's logger (Fastify is given none, app.ts). */
+export const consolePlugin: FastifyPluginAsync<{ log: FastifyBaseLogger }> = async (app, { log }) => {
   const problem = consoleBuildProblem();
-  if (problem) app.log.error(problem);
+  if (problem) log.error(problem);
   const indexHtml = problem ? undefined : await readFile(`${consoleAppDir}index.html`);
   const htmlFor = indexHtml ? await pageHtml(consoleAppDir, indexHtml) : undefined;
-  const renderFirstScreen = problem ? undefined : firstScreenRenderer(app, app.log);
+  const renderFirstScreen = problem ? undefined : firstScreenRenderer(app, log);
 
   if (!problem) {
     // Vite names assets by content hash: cache them for a year.

@@ -86,7 +86,7 @@ export function firstScreenRenderer(
       };
       return await renderer.renderFirstScreen(path, call, { locale: requestLocale(request), timeZone: "UTC" });
     } catch (error) {
-      request.log.error({ err: error }, `The console's server render of ${path} failed; serving the page unrendered.`);
+      log.error({ err: error }, `The console's server render of ${path} failed; serving the page unrendered.`);
       return undefined;
     }
   }

@@ -74,7 +74,8 @@ export function registerCrud(app: FastifyInstance, p: Platform, base: string, ty
   app.get<{ Params: { id: string } }>(`${base}/:id`, read, (request, reply): MaybePromise<void> => {
     const q = queryOf(request);
     const by = { idProperty: stringParam(q, "idProperty"), archived: boolParam(q, "archived") };
-    const { accountId } = callerOf(request);
+    // The account only: callerOf builds a write source (and its string id) that a read never uses.
+    const { accountId } = request.app!;
     return after(typeOf(request, "read"), (t) =>
       after(readObject(p, accountId, t, request.params.id, by, viewOptions(q)), (view) => void json(reply, 200, JSON.stringify(view))),
     );

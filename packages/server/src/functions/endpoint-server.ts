@@ -38,7 +38,7 @@ export async function buildEndpointServer(p: Platform, api: FastifyInstance): Pr
   registerJsonParser(app);
   // HubSpot hands a function any body; JSON is parsed, anything else arrives as text.
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
-  registerErrorHandling(app);
+  registerErrorHandling(app, p.log);
   app.addHook("onSend", async (_request, reply, payload) => {
     reply.headers(ENDPOINT_SECURITY_HEADERS);
     return payload;

@@ -1,16 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ApiError } from "./api-error";
 import { DomainError, type ErrorKind } from "../errors/domain-error";
 
 /** The one place where errors become HubSpot's error body, with JSON content type on every response. */
-export function registerErrorHandling(app: FastifyInstance): void {
+export function registerErrorHandling(app: FastifyInstance, log: FastifyBaseLogger): void {
   app.setErrorHandler((err: FastifyError | ApiError | DomainError, request, reply) => {
     const correlationId = randomUUID();
     const apiError = toApiError(err);
-    if (apiError.statusCode >= 500) request.log.error({ err, correlationId }, "request failed");
+    if (apiError.statusCode >= 500) log.error({ err, correlationId }, "request failed");
     if (apiError.extra.headers) reply.headers(apiError.extra.headers);
     return reply.status(apiError.statusCode).type("application/json").send(apiError.body(correlationId));
   });

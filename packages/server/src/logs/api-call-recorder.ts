@@ -3,9 +3,6 @@ import type { Platform } from "../platform";
 import { newSpanId, newTraceId, parseTraceparent } from "./trace-context";
 import { redactBody, redactHeaders, redactQuery, redactText } from "./redact";
 
-/** Failed responses' bodies, caught on their way out (onSend) for the onResponse hook to store. */
-const failureBodies = new WeakMap<FastifyRequest, unknown>();
-
 /**
  * A call made with an app's token. `request.app` is set only by the "app" routes' gate (apps/app-auth.ts), with appId
  * 0 for the console's own session calls, so it says both what the route is and who called; `request.routeOptions`
@@ -20,27 +17,38 @@ function redactedAgent(raw: string): string {
   return lastAgent.redacted;
 }
 
+declare module "fastify" {
+  interface FastifyRequest {
+    /** performance.now() when the request reached its route, for the API-call log's duration. */
+    receivedAt: number;
+  }
+}
+
 /**
- * Records every call a private app makes with its token, after the response is sent. A `traceparent` header (a
- * function calling back into the API) joins the call to the caller's trace; without one the call starts its own.
+ * Records every call a private app makes with its token, as its answer goes out: the status and, for a failure, the
+ * body are final there, and the duration runs to the moment the answer is handed to the socket. No onResponse hook:
+ * with one (or with a logger given to Fastify, app.ts) Fastify adds `finish` and `error` listeners to every response
+ * and takes two timestamps, and runs the hook after the write, on every CRM call's budget (issue #24). A
+ * `traceparent` header (a function calling back into the API) joins the call to the caller's trace; without one the
+ * call starts its own.
  */
 export function registerApiCallRecorder(app: FastifyInstance, p: Platform): void {
   if (!p.logs.options.recordApiCalls) return;
-  // Callback hooks: an async hook costs a promise and a microtask on every response, recorded or not.
-  app.addHook("onSend", (request, reply, payload, done) => {
-    if (reply.statusCode >= 400 && isRecorded(request)) failureBodies.set(request, payload);
-    done(null, payload);
-  });
-
-  app.addHook("onResponse", (request, reply, done) => {
-    if (isRecorded(request)) record(p, request, reply);
+  app.decorateRequest("receivedAt", 0);
+  // Callback hooks: an async hook costs a promise and a microtask on every request, recorded or not.
+  app.addHook("onRequest", (request, _reply, done) => {
+    request.receivedAt = performance.now();
     done();
+  });
+  app.addHook("onSend", (request, reply, payload, done) => {
+    if (isRecorded(request)) record(p, request, reply, payload);
+    done(null, payload);
   });
 }
 
-function record(p: Platform, request: FastifyRequest, reply: FastifyReply): void {
+function record(p: Platform, request: FastifyRequest, reply: FastifyReply, payload: unknown): void {
   const principal = request.app!;
-  const durationMs = Math.round(reply.elapsedTime * 1000) / 1000;
+  const durationMs = Math.round((performance.now() - request.receivedAt) * 1000) / 1000;
   const header = request.headers.traceparent;
   const parent = parseTraceparent(Array.isArray(header) ? header[0] : header);
   const failed = reply.statusCode >= 400;
@@ -61,7 +69,7 @@ function record(p: Platform, request: FastifyRequest, reply: FastifyReply): void
     parent_span_id: parent?.parentId ?? null,
     request_headers: failed ? JSON.stringify(redactHeaders(request.headers)) : null,
     request_body: failed ? redactBody(request.body) : null,
-    response_body: failed ? redactBody(failureBodies.get(request)) : null,
+    response_body: failed ? redactBody(payload) : null,
     created_at: Math.round(p.clock.now() - durationMs),
   });
 }

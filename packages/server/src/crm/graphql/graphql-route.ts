@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import { execute, GraphQLError, type GraphQLFormattedError } from "graphql";
 import { z } from "zod";
 import type { Platform } from "../../platform";
@@ -29,13 +29,13 @@ function requireScopes(request: FastifyRequest, reach: ReturnType<typeof queryRe
 }
 
 /** A resolver's error as GraphQL reports it: the CRM's own refusals (bad filter, unknown property) in its words, anything else masked and logged. */
-function formatError(request: FastifyRequest, e: GraphQLError): GraphQLFormattedError {
+function formatError(log: FastifyBaseLogger, e: GraphQLError): GraphQLFormattedError {
   const original = e.originalError as (Error & { category?: string; statusCode?: number }) | undefined;
   if (!original || original instanceof GraphQLError) return e.toJSON();
   if (typeof original.category === "string" && (original.statusCode ?? 400) < 500) {
     return { ...e.toJSON(), extensions: { classification: "DataFetchingException", category: original.category } };
   }
-  request.log.error({ err: original, path: e.path }, "GraphQL resolver failed");
+  log.error({ err: original, path: e.path }, "GraphQL resolver failed");
   return {
     message: "Internal error while fetching this field.",
     ...(e.locations ? { locations: e.locations } : {}),
@@ -66,7 +66,7 @@ export function registerGraphqlRoute(app: FastifyInstance, p: Platform): void {
       variableValues: variables,
       operationName,
     });
-    const errors = result.errors?.map((e) => formatError(request, e));
+    const errors = result.errors?.map((e) => formatError(p.log, e));
     if (!("data" in result)) return json(reply, 400, { errors });
     return json(reply, 200, { data: result.data, ...(errors ? { errors } : {}) });
   });
