@@ -129,17 +129,15 @@ async function warm(p: Platform, bodies: Array<Record<string, unknown>>) {
   );
 }
 
-const writeOn = (p: Platform, fn: Parameters<typeof inTransaction>[1]) => inTransaction(p, fn);
-
 beforeAll(async () => {
   server = await startTestServer({ env, demoCrm: false });
   const p = server.platform;
   ({ accountId } = await createAccount(p, { name: "search index", admin: { email: `index-${Date.now()}@example.com` } }));
   const defs = await p.crm.properties.live(accountId, t.id);
   const inputs = Array.from({ length: 1500 }, () => ({ createdAt: base + r.int(40) * 1000, values: randomValues() }));
-  const created = await writeOn(p, (trx) => insertObjects(trx, accountId, t, defs, inputs, base, SOURCE));
+  const created = await inTransaction(p, (trx) => insertObjects(trx, accountId, t, defs, inputs, base, SOURCE));
   const later = created.filter(() => r.next() < 0.15);
-  await writeOn(p, (trx) =>
+  await inTransaction(p, (trx) =>
     updateObjects(
       trx,
       accountId,
@@ -150,7 +148,7 @@ beforeAll(async () => {
       SOURCE,
     ),
   );
-  await writeOn(p, (trx) =>
+  await inTransaction(p, (trx) =>
     archiveObjects(
       trx,
       accountId,
@@ -243,7 +241,7 @@ describe("the in-memory search index", () => {
     const load = async (db: Platform["store"]["db"], id: number) => (await getObjects(db, accountId, t, [id], false, true)).get(id)!;
 
     // One node: the update commits, then the search that follows does not take the index built before it.
-    await writeOn(p, async (trx) =>
+    await inTransaction(p, async (trx) =>
       updateObjects(
         trx,
         accountId,
@@ -260,7 +258,7 @@ describe("the in-memory search index", () => {
     // Rebuilt on both nodes; then a write on the other node, seen here at once.
     await warm(p, [body]);
     await warm(other, [body]);
-    await writeOn(other, async (trx) =>
+    await inTransaction(other, async (trx) =>
       updateObjects(
         trx,
         accountId,
@@ -276,7 +274,7 @@ describe("the in-memory search index", () => {
 
     // Archived on one node: gone from the other's next search.
     await warm(p, [body]);
-    await writeOn(p, (trx) => archiveObjects(trx, accountId, t, [first!], Date.now()));
+    await inTransaction(p, (trx) => archiveObjects(trx, accountId, t, [first!], Date.now()));
     expect(await search(other, body, true)).toMatchObject({ total: 1, ids: [second] });
     await warm(other, [body]);
     expect(await search(other, body, true)).toMatchObject({ total: 1, ids: [second], fromMemory: true });

@@ -124,7 +124,8 @@ export class SearchIndex {
     const built = entry.built;
     const covers = built !== undefined && names.every((name) => built.values.has(name)) && (!order || built.orders.has(order));
     if (!covers || generation === undefined || built.generation !== generation) {
-      this.schedule(key, entry, accountId, typeId);
+      // A search naming a property or order not built yet waits for no throttle: a type has few of them.
+      this.schedule(key, entry, accountId, typeId, built !== undefined && built.generation === generation);
       return undefined;
     }
     built.usedAt = Date.now();
@@ -146,8 +147,8 @@ export class SearchIndex {
     return entry;
   }
 
-  private schedule(key: string, entry: Entry, accountId: number, typeId: string): void {
-    if (entry.building || Date.now() < entry.notBefore) return;
+  private schedule(key: string, entry: Entry, accountId: number, typeId: string, widen: boolean): void {
+    if (entry.building || (!widen && Date.now() < entry.notBefore)) return;
     entry.building = true;
     this.queue = this.queue.then(async () => {
       const started = Date.now();
