@@ -132,6 +132,11 @@ export class SearchIndex {
     return answer(built, query);
   }
 
+  /** Resolves when the builds scheduled so far have ended (the benchmark measures the index once it is built). */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.queue;
@@ -373,15 +378,21 @@ function apply(b: Built, term: Term, mask: Uint8Array): void {
       return;
     }
     if (test.kind === "in") {
+      const [only] = test.values as number[];
       const wanted = new Set(test.values as number[]);
-      for (let i = 0; i < n; i++) if (((wanted.has(numbers[i]!) ? 1 : 0) ^ keep) === 1) mask[i] = 0;
+      if (wanted.size === 1)
+        for (let i = 0; i < n; i++)
+          if (((numbers[i] === only ? 1 : 0) ^ keep) === 1) mask[i] = 0;
+          else for (let i = 0; i < n; i++) if (((wanted.has(numbers[i]!) ? 1 : 0) ^ keep) === 1) mask[i] = 0;
       return;
     }
-    const { low, lowInclusive, high, highInclusive } = test;
+    // One comparison each side: a strict bound is the inclusive bound of the next double (NaN, which nothing
+    // reaches, past infinity). A record without a number holds NaN, outside every range, as SQL's NULL is.
+    const low = test.lowInclusive ? test.low : nextUp(test.low);
+    const high = test.highInclusive ? test.high : -nextUp(-test.high);
     for (let i = 0; i < n; i++) {
       const x = numbers[i]!;
-      const hit = (x > low || (lowInclusive && x === low)) && (x < high || (highInclusive && x === high)) ? 1 : 0;
-      if ((hit ^ keep) === 1) mask[i] = 0;
+      if (((x >= low && x <= high ? 1 : 0) ^ keep) === 1) mask[i] = 0;
     }
     return;
   }
@@ -394,4 +405,16 @@ function apply(b: Built, term: Term, mask: Uint8Array): void {
       if (code !== undefined) table[code] = 1;
     }
   for (let i = 0; i < n; i++) if ((table[codes[i]!]! ^ keep) === 1) mask[i] = 0;
+}
+
+const bits = new Float64Array(1);
+const asInteger = new BigInt64Array(bits.buffer);
+
+/** The least double above x: x's bit pattern moved one step away from zero when positive, towards it when negative. */
+function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return NaN;
+  if (x === 0) return Number.MIN_VALUE;
+  bits[0] = x;
+  asInteger[0]! += x > 0 ? 1n : -1n;
+  return bits[0]!;
 }
