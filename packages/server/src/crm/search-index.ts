@@ -311,8 +311,8 @@ async function readValues(all: (text: string, params: unknown[]) => Promise<unkn
     if (rows.length < CHUNK) break;
     const [lastId, lastText] = rows[rows.length - 1]!;
     rows = await all(
-      `select object_id, value_text, value_num from crm_property_values where ${where} and (value_text > ? or (value_text = ? and object_id > ?)) order by value_text, object_id limit ?`,
-      [...base, lastText, lastText, lastId, CHUNK],
+      `select object_id, value_text, value_num from crm_property_values where ${where} and (value_text, object_id) > (?, ?) order by value_text, object_id limit ?`,
+      [...base, lastText, lastId, CHUNK],
     );
   }
   const starts = new Uint32Array(count + 2);
