@@ -179,7 +179,12 @@ export class SearchIndex {
     if (generation === undefined) return REBUILD_MIN_MS;
     const names = [...entry.names];
     const orders = [...entry.orders];
-    const built = await this.snapshot(async (all) => {
+    const built = await this.snapshot(async (read) => {
+      // A closing platform does not wait for the rest of a build.
+      const all = (text: string, params: unknown[]) => {
+        if (this.closed) throw new Error("search index closed");
+        return read(text, params);
+      };
       const base = [accountId, typeId];
       const ids: number[] = [];
       const created: number[] = [];
