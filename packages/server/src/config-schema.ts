@@ -118,7 +118,7 @@ export const settingsShape = {
   SPROCKET_WEBHOOK_RETRY_DELAYS_MS: retryDelays.prefault(DEFAULT_WEBHOOK_RETRY_DELAYS_MS),
   SPROCKET_FUNCTIONS_PUBLIC_URL: httpUrl("must be an http:// or https:// URL").optional(),
   SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
-  // CRM search: the in-memory index (crm/search-index.ts), about 60 bytes a record plus the properties searched
+  // CRM search: the in-memory index (crm/search-index.ts), 24 bytes a record, 8 per sort order, 8–16 per property searched
   SPROCKET_SEARCH_INDEX_MAX_RECORDS: wholeNumber(0, 100_000_000).default(2_000_000),
   SPROCKET_SEARCH_INDEX_MIN_RECORDS: wholeNumber(0, 100_000_000).default(10_000),
   // Builds
