@@ -125,6 +125,9 @@ export const settingsShape = {
   SPROCKET_WEBHOOK_RETRY_DELAYS_MS: retryDelays.prefault(DEFAULT_WEBHOOK_RETRY_DELAYS_MS),
   SPROCKET_FUNCTIONS_PUBLIC_URL: httpUrl("must be an http:// or https:// URL").optional(),
   SPROCKET_FUNCTIONS_CALLS_PER_MINUTE: wholeNumber(1, 1_000_000).default(600),
+  // CRM search: the in-memory index (crm/search-index.ts), 24 bytes a record, 8 per sort order, 8–16 per property searched
+  SPROCKET_SEARCH_INDEX_MAX_RECORDS: wholeNumber(0, 100_000_000).default(2_000_000),
+  SPROCKET_SEARCH_INDEX_MIN_RECORDS: wholeNumber(0, 100_000_000).default(10_000),
   // Builds
   SPROCKET_GIT_ALLOW_PRIVATE_HOSTS: gitPrivateHosts.default([]),
   SPROCKET_BUILD_UID: wholeNumber(1, 2 ** 32 - 2).default(DEFAULT_BUILD_UID),
@@ -211,6 +214,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
       retryDelaysMs: s.SPROCKET_WEBHOOK_RETRY_DELAYS_MS,
     },
     endpoints: { port: endpointPort, publicUrl: endpointUrl, callsPerMinute: s.SPROCKET_FUNCTIONS_CALLS_PER_MINUTE },
+    searchIndex: { maxRecords: s.SPROCKET_SEARCH_INDEX_MAX_RECORDS, minRecords: s.SPROCKET_SEARCH_INDEX_MIN_RECORDS },
     // Only root can switch users; otherwise the builder's confinement plugin is what holds.
     buildIdentity: process.getuid?.() === 0 ? { uid: s.SPROCKET_BUILD_UID, gid: s.SPROCKET_BUILD_UID } : undefined,
     logs: { retentionDays: s.SPROCKET_LOG_RETENTION_DAYS, otlpEndpoint: s.SPROCKET_OTLP_ENDPOINT },

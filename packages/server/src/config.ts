@@ -1,3 +1,4 @@
+import type { SearchIndexConfig } from "./crm/search-index";
 import type { TrustProxy } from "./http/trust-proxy";
 import { settingsSchema, type SettingName } from "./config-schema";
 import type { PoolSizes } from "./store/pool-lanes";
@@ -48,6 +49,8 @@ export interface ServerConfig {
   webhooks: WebhooksConfig;
   /** The listener of public endpoint functions (`/_hcms/api`), an origin apart from the console's. */
   endpoints: EndpointConfig;
+  /** The CRM search's in-memory index (crm/search-index.ts). */
+  searchIndex: SearchIndexConfig;
   /**
    * Who builds and npm installs run as when the server runs as root: a uid (and gid of the same number) that owns
    * nothing of the server's, so it cannot read the data dir. Undefined when the server is not root (it cannot switch

@@ -38,6 +38,9 @@ import { buildSettings } from "./projects/build-settings";
 import { clearBuildScratch, registerProjectJobs } from "./projects/projects-jobs";
 import { CrmEvents } from "./crm/crm-events";
 import { followCrmEventsForWebhooks, registerWebhookJobs } from "./webhooks/webhooks-domain";
+import { SearchIndex } from "./crm/search-index";
+import { LocalGenerations, RedisGenerations } from "./crm/search-generations";
+import { dataVersion } from "./store/sqlite-now";
 import { WorkflowTriggers, followCrmEventsForWorkflows, registerWorkflowJobs } from "./workflows/workflow-runner";
 
 export interface PlatformOptions {
@@ -127,6 +130,12 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
       graphqlSchemas: new GraphqlSchemas(store.db, properties),
       events: new CrmEvents((e) => reportFailure(e, "a CRM event listener")),
       types: new ObjectTypeRegistry(store.db, clock),
+      search: new SearchIndex(
+        store,
+        redis ? new RedisGenerations(redis, config.redisPrefix) : new LocalGenerations(() => dataVersion(store.db)),
+        config.searchIndex,
+        (e) => reportFailure(e, "a search index build"),
+      ),
     },
     workflows: { triggers: new WorkflowTriggers(store.db, clock) },
     functions: {
@@ -156,6 +165,7 @@ export async function createPlatform(config: ServerConfig, opts: PlatformOptions
         await runners.close();
         await logs.close();
         await pubsub.close();
+        await platform.crm.search.close();
         await Promise.all([store.close(), redis?.quit()]);
       })();
       return closing;

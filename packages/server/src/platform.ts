@@ -20,6 +20,7 @@ import type { LiveBuilds } from "./extensions/live-builds";
 import type { PropertyDefinitions } from "./crm/property-service";
 import type { GraphqlSchemas } from "./crm/graphql/schema-cache";
 import type { CrmEvents } from "./crm/crm-events";
+import type { SearchIndex } from "./crm/search-index";
 import type { WorkflowTriggers } from "./workflows/workflow-runner";
 
 /**
@@ -52,9 +53,15 @@ export interface Platform {
   /**
    * CRM property definitions, cached for this platform (every object read and write needs them), the GraphQL schemas
    * built from them, the object types each account has (standard and custom, likewise cached), and the events CRM
-   * writes announce after their commit (webhooks listen).
+   * writes announce after their commit (webhooks listen), and the in-memory search index with its write generations.
    */
-  crm: { properties: PropertyDefinitions; graphqlSchemas: GraphqlSchemas; events: CrmEvents; types: ObjectTypeRegistry };
+  crm: {
+    properties: PropertyDefinitions;
+    graphqlSchemas: GraphqlSchemas;
+    events: CrmEvents;
+    types: ObjectTypeRegistry;
+    search: SearchIndex;
+  };
   /** The account's workflow triggers, cached for enrolment (every CRM change is matched against them). */
   workflows: { triggers: WorkflowTriggers };
   /** Starts the background work: deploy reactions, the job queue and its schedules. Call once the API listens. */

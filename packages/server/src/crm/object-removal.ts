@@ -26,7 +26,7 @@ export async function gdprDelete(
   const id = await inTransaction(p, async (trx) => {
     const [id] = await resolveIds(trx, accountId, t, defs, [rawId], idProperty);
     if (id === undefined || !(await objectExists(trx, accountId, t, id))) throw objectNotFound(t, rawId);
-    await purgeObject(trx, accountId, id);
+    await purgeObject(trx, accountId, t, id);
     return id;
   });
   p.crm.events.emit(deletions(eventBase(accountId, t.id, p.clock.now(), REMOVAL_SOURCE), [id]));

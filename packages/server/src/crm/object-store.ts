@@ -4,6 +4,7 @@ import { DomainError, invalid, notFound } from "../errors/domain-error";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
+import { noteWrite } from "./search-generations";
 import { readNow } from "../store/sqlite-now";
 import { readPoint, type PointRead } from "../store/pg-prepared";
 import type { MaybePromise } from "../util/maybe-async";
@@ -318,6 +319,7 @@ export async function insertObjects(
   source: WriteSource,
   opts: { history?: boolean } = {},
 ): Promise<StoredObject[]> {
+  noteWrite(db, accountId, t.id);
   const out: StoredObject[] = [];
   for (const part of chunks(inputs)) {
     const rows = part.map((input) => {
@@ -376,6 +378,7 @@ export async function updateObjects(
   now: number,
   source: WriteSource,
 ): Promise<StoredObject[]> {
+  noteWrite(db, accountId, t.id);
   const changes: Array<{ id: number; values: Record<string, string | null> }> = [];
   const out: StoredObject[] = [];
   for (const { object, values } of updates) {
@@ -411,6 +414,7 @@ export async function archiveObjects(db: Db, accountId: number, t: ObjectType, i
     .execute();
   const liveIds = live.map((r) => Number(r.id));
   if (liveIds.length === 0) return [];
+  noteWrite(db, accountId, t.id);
   await db.updateTable("crm_objects").set({ archived: 1, archived_at: now, updated_at: now }).where("id", "in", liveIds).execute();
   await db.deleteFrom("crm_property_values").where("object_id", "in", liveIds).execute();
   await dropAssociations(db, accountId, liveIds);
@@ -440,7 +444,8 @@ export async function objectExists(db: Db, accountId: number, t: ObjectType, id:
 }
 
 /** GDPR delete: the record, its index, its history and its associations are gone for good. */
-export async function purgeObject(db: Db, accountId: number, id: number): Promise<void> {
+export async function purgeObject(db: Db, accountId: number, t: ObjectType, id: number): Promise<void> {
+  noteWrite(db, accountId, t.id);
   await db.deleteFrom("crm_property_values").where("object_id", "=", id).execute();
   await db.deleteFrom("crm_property_history").where("object_id", "=", id).where("account_id", "=", accountId).execute();
   await dropAssociations(db, accountId, [id]);

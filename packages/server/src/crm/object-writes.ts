@@ -17,6 +17,7 @@ import {
   type WriteSource,
 } from "./object-store";
 import { noteCrmWrites } from "./table-stats";
+import { writesOf } from "./search-generations";
 import { associate, requireLive, targetTypeOf, type AssociationSpec } from "./associations";
 import { standardError, type StandardError } from "./batch-response";
 import { eventBase, propertyChanges } from "./crm-events";
@@ -53,8 +54,21 @@ export function checkBatchSize(n: number): void {
 
 export type Db = Kysely<Database>;
 
-/** Runs `fn` in one transaction: everything in it goes through `trx` (on SQLite the store has a single connection). */
-export const inTransaction = <T>(p: Platform, fn: (trx: Db) => Promise<T>): Promise<T> => p.store.db.transaction().execute(fn);
+/**
+ * Runs `fn` in one transaction: everything in it goes through `trx` (on SQLite the store has a single connection).
+ * After the commit, before the caller answers, the search generations of the types it wrote records of move on
+ * (crm/search-generations.ts): a search that starts after the answer does not take an index built before the write.
+ */
+export async function inTransaction<T>(p: Platform, fn: (trx: Db) => Promise<T>): Promise<T> {
+  let written: string[] = [];
+  const result = await p.store.db.transaction().execute(async (trx) => {
+    const out = await fn(trx);
+    written = writesOf(trx);
+    return out;
+  });
+  await p.crm.search.written(written);
+  return result;
+}
 
 function traceContext(input: { objectWriteTraceId?: string | undefined }, index: number): Record<string, string[]> {
   return input.objectWriteTraceId ? { objectWriteTraceId: [input.objectWriteTraceId] } : { inputIndex: [String(index)] };

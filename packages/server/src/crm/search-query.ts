@@ -7,6 +7,7 @@ import { findObjectType, type ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { decodeRow, type StoredObject } from "./object-store";
 import { isNumericType, parseInstant } from "./property-values";
+import type { IndexColumn, IndexQuery, SearchIndex, Term } from "./search-index";
 
 /**
  * HubSpot's search limits (2024-08 changelog): groups, filters per group, filters in all, page size, reachable results;
@@ -83,6 +84,8 @@ interface Ctx {
   defs: Map<string, PropertyDef>;
   /** Set by runSearch: the store is SQLite (its planner takes index hints). */
   sqlite?: boolean;
+  /** The node's in-memory index (search-index.ts), asked first; the routes pass it, direct callers may not. */
+  index?: SearchIndex;
 }
 
 function bad(message: string, code: string, context?: Record<string, unknown>) {
@@ -417,6 +420,11 @@ export async function runSearch(db: Kysely<Database>, given: Ctx, req: SearchReq
   const filled = req.filterGroups.filter((g) => g.filters.length > 0);
   const conds = filled.length === 1 ? filled[0]!.filters.map((f) => condition(ctx, f)) : undefined;
   const text = req.query !== undefined && req.query.trim() !== "";
+  if (ctx.index && !text && filled.length <= 1) {
+    const query = indexQuery(ctx, filled[0]?.filters ?? [], req.sorts, offset, req.limit);
+    const found = query && (await fromIndex(db, ctx, ctx.index, query));
+    if (found) return found;
+  }
   const simple = !text && filled.length <= 1 && (conds ?? []).every((c) => "where" in c || (!c.negate && c.probe !== undefined));
   const plan = simple
     ? await planSimple(db, conds ?? [], live, column !== undefined)
@@ -571,4 +579,89 @@ async function planSimple(
     // A page from a small start set reads every match to sort them; a broad one's window would hold them all.
     counted: !broad,
   };
+}
+
+/** The crm_objects column behind a property a search may filter or sort on (columnOf's, by name). */
+function indexColumn(t: ObjectType, name: string): IndexColumn | undefined {
+  const column = columnOf(t, name);
+  return column === undefined ? undefined : (column.slice(2) as IndexColumn);
+}
+
+/**
+ * The search as the in-memory index asks it, or undefined where the index does not answer (associations, tokens, a
+ * text range, whose order is the database's collation, a sort on a property). Values are converted as the SQL plan
+ * converts them, after runSearch has checked the filters (condition, orderBy), so the errors are the plan's.
+ */
+function indexQuery(ctx: Ctx, filters: Filter[], sorts: SearchRequest["sorts"], offset: number, limit: number): IndexQuery | undefined {
+  const terms: Term[] = [];
+  for (const f of filters) {
+    const term = indexTerm(ctx, f);
+    if (!term) return undefined;
+    terms.push(term);
+  }
+  const s = sorts[0];
+  if (!s) return { terms, sort: { column: "id", descending: false }, offset, limit };
+  const { propertyName, direction } = typeof s === "string" ? parseSortString(s) : s;
+  const column = indexColumn(ctx.t, propertyName);
+  return column && { terms, sort: { column, descending: direction === "DESCENDING" }, offset, limit };
+}
+
+function indexTerm(ctx: Ctx, f: Filter): Term | undefined {
+  if (f.propertyName.startsWith("associations.")) return undefined;
+  const column = indexColumn(ctx.t, f.propertyName);
+  const def = ctx.defs.get(f.propertyName);
+  const numeric = column !== undefined || (def !== undefined && isNumericType(def));
+  const toValue = (raw: unknown) => (numeric ? numberOf(f, raw, def) : String(raw).toLowerCase());
+  const on: Term["on"] = column ? { column } : { name: f.propertyName, numeric };
+  const range = (low: number, lowInclusive: boolean, high: number, highInclusive: boolean): Term | undefined =>
+    numeric ? { on, test: { kind: "range", low, lowInclusive, high, highInclusive }, negate: false } : undefined;
+  const value = () => toValue(needValue(f, "value")) as number;
+  const values = () => [...new Set(needValues(f).map(toValue))];
+  switch (f.operator) {
+    case "HAS_PROPERTY":
+    case "NOT_HAS_PROPERTY":
+      return { on, test: { kind: "all" }, negate: f.operator === "NOT_HAS_PROPERTY" };
+    case "EQ":
+    case "NEQ":
+      return { on, test: { kind: "in", values: [toValue(needValue(f, "value"))] }, negate: f.operator === "NEQ" };
+    case "IN":
+    case "NOT_IN":
+      return { on, test: { kind: "in", values: values() }, negate: f.operator === "NOT_IN" };
+    case "LT":
+      return range(-Infinity, false, value(), false);
+    case "LTE":
+      return range(-Infinity, false, value(), true);
+    case "GT":
+      return range(value(), false, Infinity, false);
+    case "GTE":
+      return range(value(), true, Infinity, false);
+    case "BETWEEN":
+      return range(value(), true, toValue(needValue(f, "highValue")) as number, true);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The index's answer with its page's records read by id. A record changed since the index's snapshot (a write not yet
+ * acknowledged: its `updated_at` moved, or it is archived or gone) sends the search to the SQL plan, so a page never
+ * shows a record's new values beside its old match.
+ */
+async function fromIndex(db: Kysely<Database>, ctx: Ctx, index: SearchIndex, query: IndexQuery): Promise<SearchResult | undefined> {
+  const found = await index.search(ctx.accountId, ctx.t.id, query);
+  if (!found) return undefined;
+  const result = { total: found.total, offset: query.offset, limit: query.limit };
+  if (found.ids.length === 0) return { ...result, objects: [] };
+  const rows =
+    await sql<Row>`${SELECT} from crm_objects o where o.account_id = ${ctx.accountId} and o.object_type_id = ${ctx.t.id} and o.archived = 0 and o.id in (${sql.join(found.ids)})`.execute(
+      db,
+    );
+  const byId = new Map(rows.rows.map((r) => [Number(r.id), r]));
+  const objects: StoredObject[] = [];
+  for (const [i, id] of found.ids.entries()) {
+    const row = byId.get(id);
+    if (!row || Number(row.updated_at) !== found.updatedAt[i]) return undefined;
+    objects.push(decodeRow(row));
+  }
+  return { ...result, objects };
 }

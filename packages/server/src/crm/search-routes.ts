@@ -18,7 +18,7 @@ export function registerSearch(app: FastifyInstance, p: Platform, url: string, t
     const t = await typeOf(request, "read");
     const req = parseSearch(request.body);
     const defs = await p.crm.properties.live(accountId, t.id);
-    const { total, objects, offset, limit } = await runSearch(p.store.searchDb, { accountId, t, defs }, req);
+    const { total, objects, offset, limit } = await runSearch(p.store.searchDb, { accountId, t, defs, index: p.crm.search }, req);
     const names = selectProperties(t, defs, req.properties);
     const next = offset + objects.length;
     const more = next < total && next < SEARCH_LIMITS.results && objects.length === limit;

@@ -38,6 +38,15 @@ class TrackedSqliteDriver implements Driver {
     return this.statements.prepareRaw(sql).all(parameters as unknown[]) as unknown[][];
   }
 
+  /**
+   * `PRAGMA data_version`: it changes when another connection has committed to the main file. Safe while the
+   * connection is taken: a pragma read, and a write transaction (BEGIN IMMEDIATE) keeps other connections from
+   * committing meanwhile.
+   */
+  dataVersion(): number {
+    return (this.statements.prepareRaw("pragma data_version").get() as unknown[])[0] as number;
+  }
+
   private readonly endSnapshot = () => {
     if (!this.snapshot) return;
     this.snapshot = false;
@@ -101,4 +110,9 @@ export function registerReader(db: Kysely<any>, driver: TrackedSqliteDriver): vo
  */
 export function readNow(db: object, sql: string, parameters: readonly unknown[]): unknown[][] | undefined {
   return readers.get(db)?.read(sql, parameters);
+}
+
+/** The SQLite store's `PRAGMA data_version` (see TrackedSqliteDriver.dataVersion); undefined on PostgreSQL. */
+export function dataVersion(db: object): number | undefined {
+  return readers.get(db)?.dataVersion();
 }
