@@ -3,6 +3,7 @@ import { sql, type CompiledQuery } from "kysely";
 import { buildApp } from "../src/app";
 import { createAccount } from "../src/accounts/account-service";
 import { recordFunctionRun } from "../src/logs/function-runs";
+import { listLogs, parseListQuery } from "../src/logs/log-queries";
 import { FEW_MATCHES } from "../src/logs/path-search";
 import { pruneLogs } from "../src/logs/retention";
 import { newSpanId, newTraceId, traceparent } from "../src/logs/trace-context";
@@ -453,6 +454,69 @@ describe("filters and paging", () => {
     const first = (await logs(appId, "api-calls", "?status=4xx&limit=3")).body;
     expect(first.results.map((r: { path: string }) => r.path)).toHaveLength(3);
     expect(await paths(`?status=4xx&limit=3&before=${first.paging.next.before}`)).toEqual([1]);
+  });
+
+  it("reads a status filter's page by id from the (app, method, status, time) index, leaving out accounts the reader does not read", async () => {
+    const { appId } = await createTestApp(server.platform, accountId, { scopes: [] });
+    const db = server.platform.store.db;
+    const at = clock.now() - 60_000;
+    // The app's newest calls are of another account (as an OAuth app's are for a developer filtering by account).
+    const calls: Array<[number, number]> = [
+      [accountId, 404],
+      [accountId, 500],
+      [accountId, 200],
+      [999_003, 404],
+      [999_003, 503],
+    ];
+    await db
+      .insertInto("api_calls")
+      .values(
+        calls.map(([account, status], i) => ({
+          account_id: account,
+          app_id: appId,
+          token_id: 1,
+          method: "GET",
+          path: `/crm/v3/objects/contacts/${i}`,
+          query: "",
+          status,
+          duration_ms: 1,
+          trace_id: newTraceId(),
+          span_id: newSpanId(),
+          created_at: at + i,
+        })),
+      )
+      .execute();
+    const paths = async (query: string) =>
+      (await logs(appId, "api-calls", query)).body.results.map((r: { path: string }) => Number(r.path.split("/").pop()));
+    expect(await paths("?status=error")).toEqual([1, 0]);
+    expect(await paths("?status=error&since=" + (at + 1))).toEqual([1]);
+    expect(await paths("?status=200")).toEqual([2]);
+    if (server.platform.store.engine !== "sqlite") return;
+    // Every read of api_calls for a page of the reader's accounts is from an index alone or by id: no page of whole rows
+    // per (method, status).
+    const statements: CompiledQuery[] = [];
+    const spied = db.withPlugin({
+      transformQuery: ({ node, queryId }) => (statements.push(db.getExecutor().compileQuery(node, queryId)), node),
+      transformResult: async ({ result }) => result,
+    });
+    const page = await listLogs(
+      spied,
+      "sqlite",
+      "api-calls",
+      { accountId, appId },
+      parseListQuery("api-calls", { status: "error", until: String(at + 3) }, clock.now()),
+    );
+    expect(page.results).toHaveLength(2);
+    const reads: string[] = [];
+    for (const s of statements) {
+      const { rows } = await db.executeQuery<{ detail: string }>({
+        ...sql.raw(`explain query plan ${s.sql}`).compile(db),
+        parameters: s.parameters,
+      });
+      reads.push(...rows.map((r) => r.detail).filter((d) => /^(SCAN|SEARCH) api_calls\b/.test(d)));
+    }
+    expect(reads.length).toBeGreaterThan(0);
+    expect(reads.filter((d) => !/COVERING INDEX|INTEGER PRIMARY KEY/.test(d))).toEqual([]);
   });
 
   it("searches paths case-insensitively, literally and in step with retention, through the path index", async () => {
