@@ -92,4 +92,15 @@ describe("redactBody", () => {
     expect(redactBody(body)).toMatch(/… \[truncated at 8192 characters\]$/);
     expect(read).toBe(false);
   });
+
+  it("stores a body nested deeper than its walk goes as a start, where the walk overflowed the stack before", () => {
+    // 5,000 levels: JSON.parse takes it (the server's parser did), the recursive walk did not.
+    const deep = JSON.parse(`${"[".repeat(5_000)}1${"]".repeat(5_000)}`) as unknown;
+    const stored = redactBody(deep)!;
+    expect(stored.startsWith(`${"[".repeat(65)}"[nested deeper than 64 levels]"`)).toBe(true);
+    expect(stored).toMatch(/… \[truncated at 8192 characters\]$/);
+    expect(redactBody({ password: [[["hunter2"]]], deep: JSON.parse(`${'{"a":'.repeat(100)}1${"}".repeat(100)}`) })).toContain(
+      `"password":"${REDACTED}"`,
+    );
+  });
 });

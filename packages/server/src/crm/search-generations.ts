@@ -49,7 +49,7 @@ export class RedisGenerations implements SearchGenerations {
   }
   async bump(keys: readonly string[]): Promise<void> {
     const pipeline = this.redis.pipeline();
-    for (const key of keys) pipeline.incr(this.name(key));
+    for (const key of keys) pipeline.incrby(this.name(key), 1);
     const replies = await pipeline.exec();
     const failed = replies?.find(([error]) => error);
     if (failed) throw failed[0];

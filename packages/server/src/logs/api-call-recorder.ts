@@ -41,7 +41,12 @@ export function registerApiCallRecorder(app: FastifyInstance, p: Platform): void
     done();
   });
   app.addHook("onSend", (request, reply, payload, done) => {
-    if (isRecorded(request)) record(p, request, reply, payload);
+    // The answer goes out whatever happens to its record: a failure here would otherwise replace it.
+    try {
+      if (isRecorded(request)) record(p, request, reply, payload);
+    } catch (e) {
+      p.log.warn({ err: e }, "an API call could not be recorded");
+    }
     done(null, payload);
   });
 }

@@ -117,6 +117,9 @@ const REDACT_MARGIN = 1024;
  * Only what can be stored is redacted: a failed call's body of several megabytes took seconds of the server thread
  * when the whole of it was redacted and serialised first, for 8 KB kept.
  */
+/** How deep a stored body is written; past it the text stops (redactedJsonPrefix). */
+const MAX_DEPTH = 64;
+
 export function redactBody(body: unknown, limit = BODY_LIMIT): string | null {
   if (body === undefined || body === null || body === "") return null;
   let value = body;
@@ -149,7 +152,13 @@ function redactedJsonPrefix(value: unknown, budget: number): { text: string; com
     return length <= budget;
   };
   const omitted = (v: unknown) => v === undefined || typeof v === "function" || typeof v === "symbol";
+  let depth = 0;
   const write = (v: unknown): boolean => {
+    // A body nested thousands deep (a parser accepts it) would overflow the stack of this walk: the text stops there.
+    if (depth > MAX_DEPTH) {
+      push(JSON.stringify(`[nested deeper than ${MAX_DEPTH} levels]`));
+      return false;
+    }
     if (typeof v === "string") {
       const room = budget - length + REDACT_MARGIN;
       if (v.length <= room) return push(JSON.stringify(redactText(v)));
@@ -158,13 +167,16 @@ function redactedJsonPrefix(value: unknown, budget: number): { text: string; com
     }
     if (Array.isArray(v)) {
       if (!push("[")) return false;
+      depth++;
       for (let i = 0; i < v.length; i++) {
         if ((i > 0 && !push(",")) || !write(omitted(v[i]) ? null : v[i])) return false;
       }
+      depth--;
       return push("]");
     }
     if (v !== null && typeof v === "object") {
       if (!push("{")) return false;
+      depth++;
       let first = true;
       // Keys first, values read one by one: a walk that stops at the budget reads no further value.
       for (const k of Object.keys(v)) {
@@ -174,6 +186,7 @@ function redactedJsonPrefix(value: unknown, budget: number): { text: string; com
         if (!push(`${first ? "" : ","}${JSON.stringify(k)}:`) || !write(shown)) return false;
         first = false;
       }
+      depth--;
       return push("}");
     }
     return push(JSON.stringify(v) ?? "null");
