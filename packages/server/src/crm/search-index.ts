@@ -125,12 +125,18 @@ export class SearchIndex {
     const order = orderName(query.sort);
     for (const name of names) entry.names.add(name);
     if (order) entry.orders.add(order);
-    const generation = await this.generations.read(key);
     const built = entry.built;
-    const covers = built !== undefined && names.every((name) => built.values.has(name)) && (!order || built.orders.has(order));
+    if (!built) {
+      // Nothing to check a generation against (a type under minRecords, or not built yet): no read of it, which on a
+      // cluster is a Redis round trip on every search of every small type.
+      this.schedule(key, entry, accountId, typeId, false);
+      return undefined;
+    }
+    const generation = await this.generations.read(key);
+    const covers = names.every((name) => built.values.has(name)) && (!order || built.orders.has(order));
     if (!covers || generation === undefined || built.generation !== generation) {
       // A search naming a property or order not built yet waits for no throttle: a type has few of them.
-      this.schedule(key, entry, accountId, typeId, built !== undefined && built.generation === generation);
+      this.schedule(key, entry, accountId, typeId, built.generation === generation);
       return undefined;
     }
     built.usedAt = Date.now();
