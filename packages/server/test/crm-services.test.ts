@@ -112,6 +112,7 @@ describe("createRecords", () => {
       { properties: { email: "Create-A@example.com", firstname: "A", lastname: "" } },
       { properties: { firstname: "B", phone: "it's \\ 'quoted'" } },
       { properties: { email: "create-c@example.com", hs_lead_status: "NEW" } },
+      { properties: {} },
     ];
     const { created } = await createRecords(p, accountId, contacts, inputs, source, false);
     const ids = created.map((o) => o.id);
@@ -120,6 +121,7 @@ describe("createRecords", () => {
       { email: "Create-A@example.com", firstname: "A" },
       { firstname: "B", phone: "it's \\ 'quoted'" },
       { email: "create-c@example.com", hs_lead_status: "NEW" },
+      {},
     ]);
     for (const o of created) expect((await getObject(p.store.db, accountId, contacts, o.id, false))?.properties).toEqual(o.properties);
     expect(await indexOf(ids)).toEqual(
