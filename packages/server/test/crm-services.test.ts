@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Platform } from "../src/platform";
 import { createAccount } from "../src/accounts/account-service";
 import { objectTypeById } from "../src/crm/object-types";
-import { createRecords } from "../src/crm/object-writes";
+import { createRecords, type CreateInput } from "../src/crm/object-writes";
 import { getObject, getObjects, idsByUniqueValue, objectExists, propertyHistory } from "../src/crm/object-store";
 import { writePool } from "../src/store/pg-prepared";
 import { associate, associationsFrom, labelsBetween } from "../src/crm/associations";
@@ -108,7 +108,7 @@ describe("createRecords", () => {
       .execute();
 
   it("writes the records in input order with their index and history, and a held unique value writes nothing", async () => {
-    const inputs = [
+    const inputs: CreateInput[] = [
       { properties: { email: "Create-A@example.com", firstname: "A", lastname: "" } },
       { properties: { firstname: "B", phone: "it's \\ 'quoted'" } },
       { properties: { email: "create-c@example.com", hs_lead_status: "NEW" } },
