@@ -39,13 +39,15 @@ const serverPackage = process.env.PROBE_ROOT
 const useOf = (text) =>
   /^\s*begin/i.test(text)
     ? "transaction"
-    : /count\(\*\)|o\.id, o\.object_type_id/.test(text)
-      ? "search"
-      : /from "crm_objects"/.test(text)
-        ? "crm read"
-        : /pgboss/.test(text)
-          ? "jobs"
-          : "other";
+    : /^\s*(select pg_advisory_xact_lock|with holders|with input)/.test(text)
+      ? "create (one query)"
+      : /count\(\*\)|o\.id, o\.object_type_id/.test(text)
+        ? "search"
+        : /from "crm_objects"/.test(text)
+          ? "crm read"
+          : /pgboss/.test(text)
+            ? "jobs"
+            : "other";
 // Per use: the wait for the connection, how long it was held, and the part of that with a statement in PostgreSQL.
 const uses = new Map();
 const useOfClient = new WeakMap();

@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Platform } from "../src/platform";
 import { createAccount } from "../src/accounts/account-service";
 import { objectTypeById } from "../src/crm/object-types";
-import { createRecords } from "../src/crm/object-writes";
-import { getObject, getObjects, objectExists } from "../src/crm/object-store";
+import { createRecords, type CreateInput } from "../src/crm/object-writes";
+import { getObject, getObjects, idsByUniqueValue, objectExists, propertyHistory } from "../src/crm/object-store";
+import { writePool } from "../src/store/pg-prepared";
 import { associate, associationsFrom, labelsBetween } from "../src/crm/associations";
 import { mergeObjects } from "../src/crm/object-merge";
 import { gdprDelete } from "../src/crm/object-removal";
@@ -92,6 +93,124 @@ describe("getObject, several in one turn", () => {
     ]);
     expect(good).toMatchObject({ status: "fulfilled", value: { id: a, properties: { firstname: "Ed" } } });
     expect(bad).toMatchObject(testEngine === "postgres" ? { status: "rejected" } : { status: "fulfilled", value: undefined });
+  });
+});
+
+describe("createRecords", () => {
+  const indexOf = (ids: number[]) =>
+    p.store.db
+      .selectFrom("crm_property_values")
+      .select(["object_id", "name", "value_text", "value_num", "object_type_id"])
+      .where("account_id", "=", accountId)
+      .where("object_id", "in", ids)
+      .orderBy("object_id")
+      .orderBy("name")
+      .execute();
+
+  it("writes the records in input order with their index and history, and a held unique value writes nothing", async () => {
+    const inputs: CreateInput[] = [
+      { properties: { email: "Create-A@example.com", firstname: "A", lastname: "" } },
+      { properties: { firstname: "B", phone: "it's \\ 'quoted'" } },
+      { properties: { email: "create-c@example.com", hs_lead_status: "NEW" } },
+      { properties: {} },
+    ];
+    const { created } = await createRecords(p, accountId, contacts, inputs, source, false);
+    const ids = created.map((o) => o.id);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(created.map((o) => o.properties)).toEqual([
+      { email: "Create-A@example.com", firstname: "A" },
+      { firstname: "B", phone: "it's \\ 'quoted'" },
+      { email: "create-c@example.com", hs_lead_status: "NEW" },
+      {},
+    ]);
+    for (const o of created) expect((await getObject(p.store.db, accountId, contacts, o.id, false))?.properties).toEqual(o.properties);
+    expect(await indexOf(ids)).toEqual(
+      created.flatMap((o) =>
+        Object.entries(o.properties)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, v]) => ({ object_id: o.id, name, value_text: v.toLowerCase(), value_num: null, object_type_id: "0-1" })),
+      ),
+    );
+    const history = await propertyHistory(p.store.db, accountId, ids, ["email", "firstname", "lastname", "phone", "hs_lead_status"]);
+    expect(history).toEqual(
+      created.flatMap((o) =>
+        Object.entries(o.properties)
+          .sort(([a], [b]) => (a < b ? -1 : 1))
+          .map(([name, value]) => ({ object_id: o.id, name, value, timestamp: clock.now(), source_type: "INTEGRATION", source_id: "1" })),
+      ),
+    );
+
+    const refused = await domainError(
+      createRecords(
+        p,
+        accountId,
+        contacts,
+        [{ properties: { email: "create-d@example.com" } }, { properties: { email: "CREATE-a@example.com" } }],
+        source,
+        false,
+      ),
+    );
+    expect(refused.kind).toBe("conflict");
+    expect(refused.message).toBe(`Contact already exists. Existing ID: ${ids[0]}`);
+    expect([
+      ...(await idsByUniqueValue(p.store.db, accountId, contacts, "email", ["create-d@example.com", "create-a@example.com"])),
+    ]).toEqual([["create-a@example.com", ids[0]]]);
+  });
+
+  it("refuses a unique value given twice in one batch as before", async () => {
+    const e = await domainError(
+      createRecords(
+        p,
+        accountId,
+        contacts,
+        [{ properties: { email: "twice@example.com" } }, { properties: { email: "Twice@example.com" } }],
+        source,
+        false,
+      ),
+    );
+    expect(e.message).toBe('Duplicate email "Twice@example.com" within one request.');
+  });
+
+  // Issue #24 item 5: a create was seven statements (BEGIN, locks, holders, record, index, history, COMMIT), each a
+  // round trip holding the connection the reads queue for.
+  it.runIf(testEngine === "postgres")(
+    "sends a create of records with unique values as one query, holding one connection once",
+    async () => {
+      const pool = writePool(p.store.db)!;
+      const taken = new Set<unknown>();
+      const onAcquire = (client: unknown) => taken.add(client);
+      pool.on("acquire", onAcquire);
+      const sent: string[] = [];
+      const query = pg.Client.prototype.query;
+      const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+        if (taken.has(this)) sent.push(typeof args[0] === "string" ? args[0] : String((args[0] as { text?: string }).text));
+        return (query as (...a: unknown[]) => unknown).apply(this, args);
+      } as typeof query);
+      let created;
+      try {
+        ({ created } = await createRecords(
+          p,
+          accountId,
+          contacts,
+          [{ properties: { email: "one-trip-a@example.com", lastname: "load" } }, { properties: { email: "one-trip-b@example.com" } }],
+          source,
+          false,
+        ));
+      } finally {
+        spy.mockRestore();
+        pool.off("acquire", onAcquire);
+      }
+      expect(taken.size).toBe(1);
+      expect(sent).toHaveLength(1);
+      expect(created.map((o) => o.properties.email)).toEqual(["one-trip-a@example.com", "one-trip-b@example.com"]);
+    },
+  );
+
+  it.runIf(testEngine === "postgres")("fails a value PostgreSQL's text cannot hold as before, writing nothing", async () => {
+    await expect(
+      createRecords(p, accountId, contacts, [{ properties: { email: "nul@example.com", firstname: "a\u0000b" } }], source, false),
+    ).rejects.toMatchObject({ code: "22021" });
+    expect((await idsByUniqueValue(p.store.db, accountId, contacts, "email", ["nul@example.com"])).size).toBe(0);
   });
 });
 

@@ -220,6 +220,42 @@ export function uniqueConflict(t: ObjectType, name: string, existingId: number):
   return new DomainError("conflict", message, { context: { id: [String(existingId)], propertyName: [name] } });
 }
 
+/** The unique values a write claims, per unique property in `defs`' order: lower-cased value → the writing record's id. */
+export type UniqueClaims = Array<{ name: string; seen: Map<string, number | undefined> }>;
+
+/** One unique property's claims, or "duplicate" when the batch itself gives one value twice. */
+function claimsOf(
+  def: PropertyDef,
+  writes: ReadonlyArray<{ id?: number; values: Record<string, string | null> }>,
+): Map<string, number | undefined> | { duplicate: string } {
+  const seen = new Map<string, number | undefined>();
+  for (const w of writes) {
+    if (w.values[def.name] == null) continue;
+    const v = w.values[def.name]!.toLowerCase();
+    if (seen.has(v)) return { duplicate: w.values[def.name]! };
+    seen.set(v, w.id);
+  }
+  return seen;
+}
+
+/**
+ * The write's unique claims, reading nothing; undefined when the batch gives a unique value twice (`checkUnique`
+ * reports that, after the 409s of the properties before it).
+ */
+export function uniqueClaims(
+  defs: Map<string, PropertyDef>,
+  writes: ReadonlyArray<{ id?: number; values: Record<string, string | null> }>,
+): UniqueClaims | undefined {
+  const out: UniqueClaims = [];
+  for (const def of defs.values()) {
+    if (!def.hasUniqueValue) continue;
+    const seen = claimsOf(def, writes);
+    if (!(seen instanceof Map)) return undefined;
+    if (seen.size > 0) out.push({ name: def.name, seen });
+  }
+  return out;
+}
+
 /** Throws a 409 if a write would give a unique value to two live records (counting the batch itself). */
 export async function checkUnique(
   db: Db,
@@ -230,22 +266,21 @@ export async function checkUnique(
 ): Promise<void> {
   for (const def of defs.values()) {
     if (!def.hasUniqueValue) continue;
-    const claims = writes.filter((w) => w.values[def.name] != null);
-    if (claims.length === 0) continue;
-    const seen = new Map<string, number | undefined>();
-    for (const w of claims) {
-      const v = w.values[def.name]!.toLowerCase();
-      if (seen.has(v))
-        throw invalid(`Duplicate ${def.name} "${w.values[def.name]}" within one request.`, [
-          { message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" },
-        ]);
-      seen.set(v, w.id);
-    }
+    const seen = claimsOf(def, writes);
+    if (!(seen instanceof Map))
+      throw invalid(`Duplicate ${def.name} "${seen.duplicate}" within one request.`, [
+        { message: "Duplicate unique value", in: def.name, code: "DUPLICATE_UNIQUE_VALUE" },
+      ]);
+    if (seen.size === 0) continue;
     await lockUniqueValues(db, accountId, t, def.name, [...seen.keys()]);
     const holders = await idsByUniqueValue(db, accountId, t, def.name, [...seen.keys()]);
     for (const [v, holder] of holders) if (seen.get(v) !== holder) throw uniqueConflict(t, def.name, holder);
   }
 }
+
+/** The advisory lock keys of unique values, in the order they are taken (see lockUniqueValues). */
+export const uniqueLockKeys = (accountId: number, t: ObjectType, name: string, values: readonly string[]): string[] =>
+  [...values].sort().map((v) => `crm-unique:${accountId}:${t.id}:${name}:${v}`);
 
 /**
  * On PostgreSQL two transactions could both see a value free and both claim it (READ COMMITTED); a transaction-scoped
@@ -256,7 +291,7 @@ async function lockUniqueValues(db: Db, accountId: number, t: ObjectType, name: 
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
   // One statement for the whole batch (a round trip per value was a third of a 100-record batch create): the locks
   // are taken in the array's order, which `with ordinality` keeps.
-  const keys = [...values].sort().map((v) => `crm-unique:${accountId}:${t.id}:${name}:${v}`);
+  const keys = uniqueLockKeys(accountId, t, name, values);
   await sql`select pg_advisory_xact_lock(hashtextextended(k, 0)) from unnest(${keys}::text[]) with ordinality as u(k, n) order by n`.execute(
     db,
   );

@@ -12,12 +12,15 @@ import {
   insertObjects,
   parseObjectId,
   resolveIds,
+  uniqueClaims,
   updateObjects,
   type StoredObject,
   type WriteSource,
 } from "./object-store";
 import { noteCrmWrites } from "./table-stats";
-import { writesOf } from "./search-generations";
+import { generationKey, writesOf } from "./search-generations";
+import { pgCreate } from "./pg-create";
+import { writePool } from "../store/pg-prepared";
 import { associate, requireLive, targetTypeOf, type AssociationSpec } from "./associations";
 import { standardError, type StandardError } from "./batch-response";
 import { eventBase, propertyChanges } from "./crm-events";
@@ -104,26 +107,28 @@ export async function createRecords(
   });
   if (allProblems.length > 0) throw propertyValuesError(allProblems, accountId);
   const now = p.clock.now();
-  const created = await inTransaction(p, async (trx) => {
-    await checkUnique(
-      trx,
-      accountId,
-      t,
-      defs,
-      accepted.map((a) => ({ values: a.values })),
-    );
-    const objects = await insertObjects(
-      trx,
-      accountId,
-      t,
-      defs,
-      accepted.map((a) => ({ values: a.values })),
-      now,
-      source,
-    );
-    for (const [i, a] of accepted.entries()) await createAssociations(p, trx, accountId, t, objects[i]!.id, a.input.associations ?? []);
-    return objects;
-  });
+  const created =
+    (await createInOneMessage(p, accountId, t, defs, accepted, now, source)) ??
+    (await inTransaction(p, async (trx) => {
+      await checkUnique(
+        trx,
+        accountId,
+        t,
+        defs,
+        accepted.map((a) => ({ values: a.values })),
+      );
+      const objects = await insertObjects(
+        trx,
+        accountId,
+        t,
+        defs,
+        accepted.map((a) => ({ values: a.values })),
+        now,
+        source,
+      );
+      for (const [i, a] of accepted.entries()) await createAssociations(p, trx, accountId, t, objects[i]!.id, a.input.associations ?? []);
+      return objects;
+    }));
   noteCrmWrites(p, created.length);
   const base = eventBase(accountId, t.id, now, source);
   p.crm.events.emit(
@@ -133,6 +138,33 @@ export async function createRecords(
     ]),
   );
   return { created, errors };
+}
+
+/**
+ * On PostgreSQL, records without associations are created in one round trip (crm/pg-create.ts), then the type's search
+ * generation moves on as `inTransaction` moves it; undefined where that does not apply, for the transaction path.
+ */
+async function createInOneMessage(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  defs: Map<string, PropertyDef>,
+  accepted: ReadonlyArray<{ input: CreateInput; values: Record<string, string | null> }>,
+  now: number,
+  source: WriteSource,
+): Promise<StoredObject[] | undefined> {
+  const pool = writePool(p.store.db);
+  if (!pool || accepted.length === 0 || accepted.some((a) => (a.input.associations ?? []).length > 0)) return undefined;
+  const claims = uniqueClaims(
+    defs,
+    accepted.map((a) => ({ values: a.values })),
+  );
+  if (!claims) return undefined;
+  const result = await pgCreate(pool, accountId, t, defs, accepted, claims, now, source);
+  if (!result) return undefined;
+  if ("conflict" in result) throw result.conflict;
+  await p.crm.search.written([generationKey(accountId, t.id)]);
+  return result.created;
 }
 
 async function createAssociations(

@@ -57,7 +57,7 @@ export function openPostgres(url: string, sizes: PoolSizes = DEFAULT_POOL_SIZES)
   }
   const statements = open(sizes.statements);
   const db = new Kysely<Database>({ dialect: new LaneDialect({ transactions: pool, statements }) });
-  registerPool(db, statements);
+  registerPool(db, statements, pool);
   // Searches beside the transactions: however many run, and however long, reads find the statements' pool free. The
   // pool ends with `db`.
   const searchDb = new Kysely<Database>({ dialect: new PostgresDialect({ pool: { connect: () => pool.connect(), end: async () => {} } }) });

@@ -1,10 +1,20 @@
 import type pg from "pg";
 
 const pools = new WeakMap<object, pg.Pool>();
+const writePools = new WeakMap<object, pg.Pool>();
 
-/** Ties a PostgreSQL store's Kysely instance to its pool, for `readPoint`. */
-export function registerPool(db: object, pool: pg.Pool): void {
+/**
+ * Ties a PostgreSQL store's Kysely instance to its pools: `pool` for `readPoint`, `writes` (the pool its transactions
+ * take connections from) for `writePool`.
+ */
+export function registerPool(db: object, pool: pg.Pool, writes: pg.Pool = pool): void {
   pools.set(db, pool);
+  writePools.set(db, writes);
+}
+
+/** The pool a PostgreSQL store's transactions use, for writes sent as one message (crm/pg-create.ts); else undefined. */
+export function writePool(db: object): pg.Pool | undefined {
+  return writePools.get(db);
 }
 
 /** A read of the rows whose key columns equal given values, which `readPoint` batches per turn of the event loop. */
