@@ -3,8 +3,7 @@ import type { Database } from "../store/schema";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { propertyHistory, type StoredObject } from "./object-store";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { isoTime as iso } from "../util/iso-time";
 
 /**
  * Which properties a response carries: the requested ones that exist (null when unset), or the type's defaults; the
@@ -29,7 +28,7 @@ const withSystem = (t: ObjectType, names: readonly string[]) => [
 
 /** What a read without `properties` answers with: the same for every read of a type, so worked out once. */
 const defaults = new Map<ObjectType, readonly string[]>();
-function defaultSelection(t: ObjectType): readonly string[] {
+export function defaultSelection(t: ObjectType): readonly string[] {
   let names = defaults.get(t);
   if (!names) defaults.set(t, (names = withSystem(t, t.defaultProperties)));
   return names;
@@ -39,7 +38,8 @@ function defaultSelection(t: ObjectType): readonly string[] {
 export function objectView(t: ObjectType, o: StoredObject, names: readonly string[] | "all"): Record<string, unknown> {
   const id = String(o.id);
   const createdAt = iso(o.createdAt);
-  const updatedAt = iso(o.updatedAt);
+  // A record never updated since its creation (most of them) formats its one time once.
+  const updatedAt = o.updatedAt === o.createdAt ? createdAt : iso(o.updatedAt);
   let properties: Record<string, string | null>;
   if (names === "all") properties = { ...o.properties, createdate: createdAt, [t.lastModifiedProperty]: updatedAt, hs_object_id: id };
   else {
