@@ -16,10 +16,30 @@ export function selectProperties(
 ): readonly string[] | "all" {
   if (requested === "all") return "all";
   if (requested.length === 0) return defaultSelection(t);
-  return withSystem(
+  // The same names asked of the same definitions give the same selection: worked out once per definitions map (the
+  // property cache makes a new one whenever it reloads them), which a get with `properties=` paid for on every call.
+  let known = selections.get(defs);
+  if (!known) selections.set(defs, (known = new Map()));
+  const key = requested.join(",");
+  const hit = known.get(key);
+  if (hit && hit.t === t && sameNames(hit.requested, requested)) return hit.names;
+  const names = withSystem(
     t,
     requested.filter((n) => defs.has(n)),
   );
+  if (known.size >= MAX_SELECTIONS) known.clear();
+  known.set(key, { t, requested: [...requested], names });
+  return names;
+}
+
+const selections = new WeakMap<Map<string, PropertyDef>, Map<string, { t: ObjectType; requested: string[]; names: readonly string[] }>>();
+const MAX_SELECTIONS = 256;
+
+/** The key joins names with commas, which a name in a JSON body may hold too: a hit is checked name by name. */
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const withSystem = (t: ObjectType, names: readonly string[]) => [
