@@ -3,8 +3,8 @@ import { after, type MaybePromise } from "../util/maybe-async";
 import type { ObjectType } from "./object-types";
 import { DomainError } from "../errors/domain-error";
 import type { PropertyDef } from "./property-definitions";
-import { getObject, objectNotFound, pageObjects, resolveIds, type StoredObject } from "./object-store";
-import { attachHistory, objectView, selectProperties } from "./object-view";
+import { getObject, objectNotFound, pageObjects, parseObjectId, resolveIds, type StoredObject } from "./object-store";
+import { attachHistory, defaultSelection, objectView, selectProperties } from "./object-view";
 import { v3Associations } from "./associations";
 import type { Db } from "./object-writes";
 
@@ -109,6 +109,12 @@ export function readObject(
   by: { idProperty: string | undefined; archived: boolean },
   opts: ViewOptions,
 ): MaybePromise<View> {
+  if (opts.propertiesWithHistory.length === 0 && opts.associations.length === 0 && (!by.idProperty || by.idProperty === "hs_object_id"))
+    return opts.properties.length === 0
+      ? viewById(p, accountId, t, rawId, by.archived, defaultSelection(t))
+      : after(p.crm.properties.live(accountId, t.id), (defs) =>
+          viewById(p, accountId, t, rawId, by.archived, selectProperties(t, defs, opts.properties)),
+        );
   const db = p.store.db;
   return after(p.crm.properties.live(accountId, t.id), (defs) =>
     after(resolveIds(db, accountId, t, defs, [rawId], by.idProperty), ([id]) =>
@@ -118,4 +124,23 @@ export function readObject(
       }),
     ),
   );
+}
+
+/**
+ * The common get, by record id with its properties only, the same answer as the general path above without its arrays
+ * of one record and their callbacks; the type's default selection needs no property definitions at all.
+ */
+function viewById(
+  p: Platform,
+  accountId: number,
+  t: ObjectType,
+  rawId: string,
+  archived: boolean,
+  names: readonly string[] | "all",
+): MaybePromise<View> {
+  const id = parseObjectId(rawId);
+  return after(id === undefined ? undefined : getObject(p.store.db, accountId, t, id, archived), (object) => {
+    if (!object) throw objectNotFound(t, rawId);
+    return objectView(t, object, names);
+  });
 }

@@ -3,8 +3,7 @@ import type { Database } from "../store/schema";
 import type { ObjectType } from "./object-types";
 import type { PropertyDef } from "./property-definitions";
 import { propertyHistory, type StoredObject } from "./object-store";
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { isoTime as iso } from "../util/iso-time";
 
 /**
  * Which properties a response carries: the requested ones that exist (null when unset), or the type's defaults; the
@@ -17,10 +16,30 @@ export function selectProperties(
 ): readonly string[] | "all" {
   if (requested === "all") return "all";
   if (requested.length === 0) return defaultSelection(t);
-  return withSystem(
+  // The same names asked of the same definitions give the same selection: worked out once per definitions map (the
+  // property cache makes a new one whenever it reloads them), which a get with `properties=` paid for on every call.
+  let known = selections.get(defs);
+  if (!known) selections.set(defs, (known = new Map()));
+  const key = requested.join(",");
+  const hit = known.get(key);
+  if (hit && hit.t === t && sameNames(hit.requested, requested)) return hit.names;
+  const names = withSystem(
     t,
     requested.filter((n) => defs.has(n)),
   );
+  if (known.size >= MAX_SELECTIONS) known.clear();
+  known.set(key, { t, requested: [...requested], names });
+  return names;
+}
+
+const selections = new WeakMap<Map<string, PropertyDef>, Map<string, { t: ObjectType; requested: string[]; names: readonly string[] }>>();
+const MAX_SELECTIONS = 256;
+
+/** The key joins names with commas, which a name in a JSON body may hold too: a hit is checked name by name. */
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const withSystem = (t: ObjectType, names: readonly string[]) => [
@@ -29,7 +48,7 @@ const withSystem = (t: ObjectType, names: readonly string[]) => [
 
 /** What a read without `properties` answers with: the same for every read of a type, so worked out once. */
 const defaults = new Map<ObjectType, readonly string[]>();
-function defaultSelection(t: ObjectType): readonly string[] {
+export function defaultSelection(t: ObjectType): readonly string[] {
   let names = defaults.get(t);
   if (!names) defaults.set(t, (names = withSystem(t, t.defaultProperties)));
   return names;
@@ -39,7 +58,8 @@ function defaultSelection(t: ObjectType): readonly string[] {
 export function objectView(t: ObjectType, o: StoredObject, names: readonly string[] | "all"): Record<string, unknown> {
   const id = String(o.id);
   const createdAt = iso(o.createdAt);
-  const updatedAt = iso(o.updatedAt);
+  // A record never updated since its creation (most of them) formats its one time once.
+  const updatedAt = o.updatedAt === o.createdAt ? createdAt : iso(o.updatedAt);
   let properties: Record<string, string | null>;
   if (names === "all") properties = { ...o.properties, createdate: createdAt, [t.lastModifiedProperty]: updatedAt, hs_object_id: id };
   else {

@@ -5,11 +5,19 @@ export type Query = Record<string, string | string[] | undefined>;
 /** HubSpot's SDK repeats list parameters (`?properties=a&properties=b`); its spec says comma lists. Both are accepted. */
 export function listParam(q: Query, name: string): string[] {
   const raw = q[name];
-  if (raw === undefined) return [];
-  return (Array.isArray(raw) ? raw : [raw])
-    .flatMap((v) => v.split(","))
-    .map((v) => v.trim())
-    .filter((v) => v !== "");
+  const out: string[] = [];
+  if (raw === undefined) return out;
+  // One pass into one array (a get's `properties=` is parsed on every call; flatMap, map and filter made three).
+  if (typeof raw === "string") addItems(raw, out);
+  else for (const v of raw) addItems(v, out);
+  return out;
+}
+
+function addItems(list: string, out: string[]): void {
+  for (const v of list.split(",")) {
+    const item = v.trim();
+    if (item !== "") out.push(item);
+  }
 }
 
 export function stringParam(q: Query, name: string): string | undefined {

@@ -30,12 +30,15 @@ class TrackedSqliteDriver implements Driver {
   /** The rows of `query` now, as arrays, or undefined when the connection is taken. */
   read(sql: string, parameters: readonly unknown[]): unknown[][] | undefined {
     if (this.taken) return undefined;
-    if (!this.snapshot) {
-      this.statements.prepare("begin").run();
-      this.snapshot = true;
-      setImmediate(this.endSnapshot);
-    }
+    if (!this.snapshot) this.beginSnapshot();
     return this.statements.prepareRaw(sql).all(parameters as unknown[]) as unknown[][];
+  }
+
+  /** The first row of `query` now, as an array (null when there is none), or undefined when the connection is taken. */
+  readFirst(sql: string, parameters: readonly unknown[]): unknown[] | null | undefined {
+    if (this.taken) return undefined;
+    if (!this.snapshot) this.beginSnapshot();
+    return (this.statements.prepareRaw(sql).get(parameters as unknown[]) as unknown[] | undefined) ?? null;
   }
 
   /**
@@ -45,6 +48,12 @@ class TrackedSqliteDriver implements Driver {
    */
   dataVersion(): number {
     return (this.statements.prepareRaw("pragma data_version").get() as unknown[])[0] as number;
+  }
+
+  private beginSnapshot(): void {
+    this.statements.prepare("begin").run();
+    this.snapshot = true;
+    setImmediate(this.endSnapshot);
   }
 
   private readonly endSnapshot = () => {
@@ -110,6 +119,14 @@ export function registerReader(db: Kysely<any>, driver: TrackedSqliteDriver): vo
  */
 export function readNow(db: object, sql: string, parameters: readonly unknown[]): unknown[][] | undefined {
   return readers.get(db)?.read(sql, parameters);
+}
+
+/**
+ * The first row of a read (null when none), now, as `readNow` reads: better-sqlite3's `get` stops at the first row and
+ * builds no array of rows around it (a point read by primary key in a loop: 1.28 against 1.45 µs).
+ */
+export function readFirstNow(db: object, sql: string, parameters: readonly unknown[]): unknown[] | null | undefined {
+  return readers.get(db)?.readFirst(sql, parameters);
 }
 
 /** The SQLite store's `PRAGMA data_version` (see TrackedSqliteDriver.dataVersion); undefined on PostgreSQL. */
