@@ -166,6 +166,8 @@ describe("the console's server-rendered first screen", () => {
         ),
       );
     await expect.poll(async () => (await styles()).filter((s) => s.startsWith("disabled "))).toEqual([]);
+    // Once the stylesheet has loaded, the page's own subset of it is gone (later in the document, it would win).
+    await expect.poll(() => tab.evaluate(() => (globalThis as any).document.querySelectorAll("style[data-first-screen]").length)).toBe(0);
     const before = await styles();
     expect(before).toHaveLength(1);
     await tab.getByLabel("Search contacts").fill("");

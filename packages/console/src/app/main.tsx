@@ -11,7 +11,19 @@ if (document.readyState === "loading") await new Promise((parsed) => document.ad
 // Mantine and the pages is tens of milliseconds of the main thread, and an `async` script that arrived before the
 // HTML's end ran them ahead of the first frame. The browser has the chunk already (the page's modulepreload hints).
 if (document.getElementById("sprocket-first-screen")) await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));
-// A rendered page came with the rules its first screen uses (the server's inline-styles.ts) and the stylesheet's link
-// disabled: the whole stylesheet now, for the rest of what the console shows.
-for (const link of document.querySelectorAll("link[rel=stylesheet][disabled]")) link.removeAttribute("disabled");
+// A rendered page came with the rules its first screen uses (`<style data-first-screen>`, the server's inline-styles.ts)
+// and the stylesheet's link disabled: the whole stylesheet now, for the rest of what the console shows. Once it has
+// loaded, the subset goes: it comes later in the document, and would win over rules of the stylesheet it left out.
+const disabled = [...document.querySelectorAll("link[rel=stylesheet][disabled]")];
+let loading = disabled.length;
+for (const link of disabled) {
+  link.addEventListener(
+    "load",
+    () => {
+      if (--loading === 0) for (const style of document.querySelectorAll("style[data-first-screen]")) style.remove();
+    },
+    { once: true },
+  );
+  link.removeAttribute("disabled");
+}
 await import("./start");

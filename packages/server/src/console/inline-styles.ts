@@ -2,7 +2,7 @@
 // as it has arrived, without a stylesheet request that the server would answer only after the render. Only the rules
 // the rendered HTML can match go in (a first screen uses a fraction of Mantine's 196 KB, and the browser parses each
 // rule and tests its selectors against the page before the first paint); the whole stylesheet follows once the page has
-// painted (main.tsx enables its link), for everything the page does after that.
+// painted (main.tsx enables its link, then drops the subset), for everything the page does after that.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
@@ -102,6 +102,13 @@ function classesOf(html: string): Set<string> {
   return classes;
 }
 
+/**
+ * The attribute of the page's own `<style>`: main.tsx removes it once the stylesheet's link has loaded. Later in the
+ * document than the link, it would otherwise win over the rules it left out (a class the page shows later whose rule
+ * the stylesheet puts after one of the subset's).
+ */
+const FIRST_SCREEN = "data-first-screen";
+
 export interface PageStyles {
   /** The built page's head with each stylesheet's link `disabled` (never fetched until main.tsx enables it). */
   head: string;
@@ -139,14 +146,14 @@ export function pageStyles(head: string, assetsDir: string): PageStyles {
   const bySet = new Map<string, string>();
   return {
     head: withLinks,
-    all: all ? `<style>${all}</style>` : "",
+    all: all ? `<style ${FIRST_SCREEN}>${all}</style>` : "",
     forHtml(html) {
       if (sheets.length === 0) return "";
       const classes = classesOf(html);
       const key = [...classes].sort().join(" ");
       let style = bySet.get(key);
       if (style === undefined) {
-        style = `<style>${sheets.map((blocks) => subset(blocks, classes)).join("")}</style>`;
+        style = `<style ${FIRST_SCREEN}>${sheets.map((blocks) => subset(blocks, classes)).join("")}</style>`;
         if (bySet.size >= 64) bySet.clear();
         bySet.set(key, style);
       }
