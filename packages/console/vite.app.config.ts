@@ -25,8 +25,13 @@ export default defineConfig({
         // The shell and the contacts page (the first screen of `/`) with everything they import, in one chunk: left to
         // rolldown, the modules the shell shares with other pages were split into 20-odd small files, fetched six at a
         // time over the browser's connections. Other pages keep their own chunks and take what they share from this one.
+        // The entry (main.tsx) imports that chunk only once a server-rendered page has painted; Vite's preload helper,
+        // which the entry needs at once, is a chunk of its own, or the entry would import (and evaluate) all of it.
         codeSplitting: {
-          groups: [{ name: "first-screen", test: /src[\\/]app[\\/](main|crm[\\/]crm-index-page)\.tsx$/ }],
+          groups: [
+            { name: "preload-helper", test: /vite[\\/]preload-helper/, priority: 2 },
+            { name: "first-screen", test: /src[\\/]app[\\/](start|crm[\\/]crm-index-page)\.tsx$/, priority: 1 },
+          ],
         },
       },
     },

@@ -156,16 +156,20 @@ describe("the console's server-rendered first screen", () => {
     await tab.getByLabel("Search contacts").fill("no such contact");
     await expect.poll(() => tab.getByTestId("record-total").textContent()).toBe("0 contacts");
     expect(await tab.evaluate(() => [(globalThis as any).observed, (globalThis as any).removedFromRoot])).toEqual([true, 0]);
-    // The page's stylesheet came inline; a record page's chunk asks for it too, and finds its (disabled) link there
-    // instead of adding one: no second copy of the styles after the record page's own.
+    // The page came with the rules its first screen uses, its stylesheet's link disabled in the head; once the page has
+    // painted, that link is enabled (the whole stylesheet, for the rest of the console). A record page's chunk asks for
+    // the stylesheet too, and finds the link there instead of adding one: no second copy after the record page's own.
     const styles = () =>
       tab.evaluate(() =>
         [...(globalThis as any).document.querySelectorAll("link[rel=stylesheet]")].map(
-          (l: any) => `${l.disabled ? "disabled " : ""}${l.href}`,
+          (l: any) => `${l.hasAttribute("disabled") ? "disabled " : ""}${l.href}`,
         ),
       );
+    await expect.poll(async () => (await styles()).filter((s) => s.startsWith("disabled "))).toEqual([]);
+    // Once the stylesheet has loaded, the page's own subset of it is gone (later in the document, it would win).
+    await expect.poll(() => tab.evaluate(() => (globalThis as any).document.querySelectorAll("style[data-first-screen]").length)).toBe(0);
     const before = await styles();
-    expect(before.filter((s) => s.startsWith("disabled "))).toHaveLength(1);
+    expect(before).toHaveLength(1);
     await tab.getByLabel("Search contacts").fill("");
     await rows.first().locator("a").click();
     await tab.waitForURL(/\/record\//);

@@ -1,5 +1,6 @@
 // The console plugin's server render: its page when the render answers, the client-only page (and a logged error)
 // when it fails. The real render, its data and the hydration are test/e2e/console-first-screen.test.ts's.
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import Fastify from "fastify";
 import cookie from "@fastify/cookie";
@@ -42,7 +43,7 @@ describe("the console's server render in the server", () => {
   it("renders only a signed-in request's CRM index pages, calling the API with its session", async () => {
     const { app } = await appWith(fixture("renders.mjs"));
     const rendered = await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "other=1; sprocket_session=s%201" } });
-    expect(rendered.body).toContain('<div id="root"><p>/contacts/1/objects/0-1</p></div>');
+    expect(rendered.body).toContain('<div id="root"><p class="page">/contacts/1/objects/0-1</p></div>');
     // The session cookie alone, named for the in-process request's scheme.
     expect(rendered.body).toContain('"session":{"cookie":"sprocket_session=s%201"}');
     for (const [url, cookie] of [
@@ -64,22 +65,33 @@ describe("the console's server render in the server", () => {
     await app.close();
   });
 
-  it("writes the page's stylesheets into a rendered page's head, their links kept disabled", async () => {
+  it("writes the rules a rendered page's HTML can match before it, the stylesheets' links kept disabled in the head", async () => {
     const links = ["page-Ab1.css", "closing-Cd2.css", "missing-Ef3.css"].map(
       (f) => `<link rel="stylesheet" crossorigin href="/assets/${f}">`,
     );
-    const { app } = await appWith(fixture("renders.mjs"), PAGE.replace("</head>", `${links.join("")}</head>`));
+    const built = PAGE.replace("</head>", `${links.join("")}</head>`);
+    const { app } = await appWith(fixture("renders.mjs"), built);
     const rendered = (await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "sprocket_session=s1" } })).body;
+    // The rules of the classes the HTML has (selector by selector, inside @media too), those without a class, and
+    // at-rules such as @keyframes whole; not the dark scheme's (the page is light) nor rules of other classes.
     expect(rendered).toContain(
-      `<style>.page{color:#123}\n</style><link disabled rel="stylesheet" crossorigin href="/assets/page-Ab1.css">`,
+      '<style data-first-screen>.page{color:#123}@media (min-width:1px){.page{margin:0}}:root{--x:1}@keyframes spin{0%{opacity:0}to{opacity:1}}</style><div id="root"><p class="page">',
     );
+    expect(rendered).toContain(`<link disabled rel="stylesheet" crossorigin href="/assets/page-Ab1.css">`);
     // A stylesheet that could close its element, or cannot be read, keeps its link.
     expect(rendered).toContain(`${links[1]}${links[2]}</head>`);
-    expect(rendered.match(/<style>/g)).toHaveLength(1);
+    expect(rendered.match(/<style/g)).toHaveLength(1);
     // A page the server does not render gets the built page, links and all.
     const plain = (await app.inject({ url: "/contacts/1/record/0-1/5", headers: { cookie: "sprocket_session=s1" } })).body;
-    expect(plain).not.toContain("<style>");
+    expect(plain).not.toContain("<style");
     expect(plain).toContain(links[0]);
     await app.close();
+    // A render that fails sends the client-only page with every rule: its link is disabled in the head already sent.
+    const failed = await appWith(fixture("throws.mjs"), built);
+    const unrendered = (await failed.app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "sprocket_session=s1" } })).body;
+    const css = readFileSync(fixture("assets/page-Ab1.css"), "utf8");
+    expect(unrendered).toContain(`<style data-first-screen>${css}</style><div id="root"></div>`);
+    expect(unrendered).toContain(`<link disabled rel="stylesheet" crossorigin href="/assets/page-Ab1.css">`);
+    await failed.app.close();
   });
 });

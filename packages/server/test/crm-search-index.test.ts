@@ -182,6 +182,9 @@ describe("the in-memory search index", () => {
       limit: 1 + r.int(60),
       ...(r.next() < 0.3 ? { after: String(r.int(200)) } : {}),
     }));
+    // No filter at all (a CRM index page's first search): every record, in each order, first pages and later ones.
+    for (const sorts of SORTS)
+      for (const after of [undefined, "3", "1990"]) bodies.push({ filterGroups: [], sorts, limit: 25, ...(after ? { after } : {}) });
     // Every property and order these name, built once, then every answer from memory.
     await warm(p, [
       ...SORTS.map((sorts) => ({ sorts })),

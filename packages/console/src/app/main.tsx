@@ -1,39 +1,29 @@
-// The console's entry in the browser: hydrates the first screen the server rendered (server-render.tsx), or renders
-// the console from nothing (signed out, another page, or no server render).
+// The console's entry in the browser: its styles, then the console itself (start.tsx), which hydrates the first screen
+// the server rendered (server-render.tsx) or renders the console from nothing (signed out, another page, no render).
 import "@mantine/core/styles.css";
 import "./console.css";
-import { createRoot, hydrateRoot } from "react-dom/client";
-import { setCsrfToken } from "./api-client";
-import { ConsoleRoot, PRELOADS, createQueryClient } from "./app";
-import { storedColumns } from "./crm/index-queries";
-import { startFirstScreen } from "./first-screen";
-import { seedFirstScreen, type FirstScreen } from "./first-screen-data";
 
-// The server sends a rendered page's head first and this script as `async` (server-render.ts), so that it loads and
-// runs while the server renders: the rows may still be on their way.
+// The server sends a rendered page's head first and this script as `async` (server-render.ts), so that it loads while
+// the server renders: the rows may still be on their way.
 if (document.readyState === "loading") await new Promise((parsed) => document.addEventListener("DOMContentLoaded", parsed, { once: true }));
 
-/** The first screen the server embedded (a JSON script element, which the page's CSP lets no one run), for this path. */
-function embeddedScreen(): FirstScreen | undefined {
-  const text = document.getElementById("sprocket-first-screen")?.textContent;
-  const screen = text ? (JSON.parse(text) as FirstScreen) : undefined;
-  return screen?.path === window.location.pathname ? screen : undefined;
+// A server-rendered page is painted before the console's modules are evaluated (issue #24 item 3): evaluating React,
+// Mantine and the pages is tens of milliseconds of the main thread, and an `async` script that arrived before the
+// HTML's end ran them ahead of the first frame. The browser has the chunk already (the page's modulepreload hints).
+if (document.getElementById("sprocket-first-screen")) await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));
+// A rendered page came with the rules its first screen uses (`<style data-first-screen>`, the server's inline-styles.ts)
+// and the stylesheet's link disabled: the whole stylesheet now, for the rest of what the console shows. Once it has
+// loaded, the subset goes: it comes later in the document, and would win over rules of the stylesheet it left out.
+const disabled = [...document.querySelectorAll("link[rel=stylesheet][disabled]")];
+let loading = disabled.length;
+for (const link of disabled) {
+  link.addEventListener(
+    "load",
+    () => {
+      if (--loading === 0) for (const style of document.querySelectorAll("style[data-first-screen]")) style.remove();
+    },
+    { once: true },
+  );
+  link.removeAttribute("disabled");
 }
-
-const queryClient = createQueryClient();
-const root = document.getElementById("root")!;
-const screen = embeddedScreen();
-const type = screen ? seedFirstScreen(queryClient, screen) : undefined;
-if (screen) setCsrfToken(screen.session.csrfToken);
-startFirstScreen(queryClient, window.location.pathname, PRELOADS);
-
-// The server rendered the type's default columns; a column choice of the browser's own renders afresh (its search is
-// another query).
-if (screen && type && storedColumns(type).join() === screen.columns.join()) {
-  const formats = screen.formats;
-  // The hydration is the page's longest task (React renders the whole tree again): the browser paints the server's
-  // HTML first (the frame after this one), instead of after it.
-  requestAnimationFrame(() => setTimeout(() => hydrateRoot(root, <ConsoleRoot queryClient={queryClient} formats={formats} />)));
-} else {
-  createRoot(root).render(<ConsoleRoot queryClient={queryClient} />);
-}
+await import("./start");

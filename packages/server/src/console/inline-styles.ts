@@ -1,25 +1,163 @@
-// A server-rendered page's stylesheets, written into its head (issue #24 item 3): the browser can paint the rendered
-// HTML as soon as it has arrived, without a stylesheet request that the server would answer only after the render.
+// A server-rendered page's styles, written into the page (issue #24 item 3): the browser paints the rendered HTML as soon
+// as it has arrived, without a stylesheet request that the server would answer only after the render. Only the rules
+// the rendered HTML can match go in (a first screen uses a fraction of Mantine's 196 KB, and the browser parses each
+// rule and tests its selectors against the page before the first paint); the whole stylesheet follows once the page has
+// painted (main.tsx enables its link, then drops the subset), for everything the page does after that.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 
 /** The built page's stylesheet links (Vite writes them so), by the asset's name. */
 const STYLESHEET = /<link rel="stylesheet" crossorigin href="\/assets\/([\w.-]+\.css)">/g;
 
+/** A rule (`selectors` with its declaration block, as written), or an at-rule holding rules (`@media`, `@supports`). */
+type Block = { selectors: string[]; text: string } | { at: string; blocks: Block[] } | { raw: string };
+
+/** At-rules whose blocks hold rules, which are kept or dropped one by one. Other at-rules (`@keyframes`) are kept whole. */
+const GROUPING = /^@(media|supports|container|layer)\b/;
+
+/** The index just past the block that opens at `open` (a `{`), skipping strings. */
+function blockEnd(css: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < css.length; i++) {
+    const c = css[i];
+    if (c === '"' || c === "'") {
+      i = css.indexOf(c, i + 1);
+      if (i < 0) break;
+    } else if (c === "{") depth++;
+    else if (c === "}" && --depth === 0) return i + 1;
+  }
+  throw new Error("unbalanced stylesheet");
+}
+
+/** `list` split at its top-level commas (not those inside `:where(…)` or `[…]`). */
+function splitSelectors(list: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i];
+    if (c === "(" || c === "[") depth++;
+    else if (c === ")" || c === "]") depth--;
+    else if (c === "," && depth === 0) {
+      out.push(list.slice(from, i));
+      from = i + 1;
+    }
+  }
+  out.push(list.slice(from));
+  return out.map((s) => s.trim());
+}
+
+/** The stylesheet's rules, at-rules and statements, in order. Comments are left out. */
+function parse(css: string): Block[] {
+  const blocks: Block[] = [];
+  let i = 0;
+  while (i < css.length) {
+    const rest = css.slice(i).match(/^\s*(\/\*[\s\S]*?\*\/\s*)*/)![0].length;
+    i += rest;
+    if (i >= css.length) break;
+    const open = css.indexOf("{", i);
+    const semi = css.indexOf(";", i);
+    if (css[i] === "@" && semi >= 0 && (open < 0 || semi < open)) {
+      blocks.push({ raw: css.slice(i, semi + 1) });
+      i = semi + 1;
+      continue;
+    }
+    if (open < 0) throw new Error("unbalanced stylesheet");
+    const prelude = css.slice(i, open).trim();
+    const end = blockEnd(css, open);
+    if (GROUPING.test(prelude)) blocks.push({ at: prelude, blocks: parse(css.slice(open + 1, end - 1)) });
+    else if (prelude.startsWith("@")) blocks.push({ raw: css.slice(i, end) });
+    else blocks.push({ selectors: splitSelectors(prelude), text: css.slice(open, end) });
+    i = end;
+  }
+  return blocks;
+}
+
+const CLASS = /\.(-?[_a-zA-Z][\w-]*)/g;
+/** Rules for the dark colour scheme: the rendered page is light (`data-mantine-color-scheme` on `<html>`). */
+const DARK = "[data-mantine-color-scheme=dark]";
+
+/** The rules of `blocks` that can match a page whose elements have (at most) the classes in `classes`, as CSS text. */
+function subset(blocks: Block[], classes: ReadonlySet<string>): string {
+  let out = "";
+  for (const block of blocks) {
+    if ("raw" in block) out += block.raw;
+    else if ("at" in block) {
+      const inner = subset(block.blocks, classes);
+      if (inner) out += `${block.at}{${inner}}`;
+    } else {
+      const kept = block.selectors.filter(
+        (selector) => !selector.includes(DARK) && [...selector.matchAll(CLASS)].every((m) => classes.has(m[1]!)),
+      );
+      if (kept.length > 0) out += kept.join(",") + block.text;
+    }
+  }
+  return out;
+}
+
+/** The classes the elements of `html` have. */
+function classesOf(html: string): Set<string> {
+  const classes = new Set<string>();
+  for (const m of html.matchAll(/\sclass="([^"]*)"/g)) for (const name of m[1]!.split(/\s+/)) if (name) classes.add(name);
+  return classes;
+}
+
 /**
- * `head` with each stylesheet of `assetsDir` inline, its link kept but `disabled` (never fetched): the console's
- * chunk loader looks for a page's stylesheets among the document's links and would otherwise add them a second time
- * when a later page imports them. A file that cannot be read, or could close its element, keeps its plain link.
+ * The attribute of the page's own `<style>`: main.tsx removes it once the stylesheet's link has loaded. Later in the
+ * document than the link, it would otherwise win over the rules it left out (a class the page shows later whose rule
+ * the stylesheet puts after one of the subset's).
  */
-export function inlineStyles(head: string, assetsDir: string): string {
-  return head.replace(STYLESHEET, (link, file: string) => {
+const FIRST_SCREEN = "data-first-screen";
+
+export interface PageStyles {
+  /** The built page's head with each stylesheet's link `disabled` (never fetched until main.tsx enables it). */
+  head: string;
+  /** A `<style>` element with the rules `html` (a rendered first screen) can match, to go before it in the body. */
+  forHtml(html: string): string;
+  /** A `<style>` element with every rule: the page when nothing was rendered, which gets no stylesheet otherwise. */
+  all: string;
+}
+
+/**
+ * The styles of a server-rendered page whose head is `head` (the built page's, which links its stylesheets in
+ * `assetsDir`). Each stylesheet's link stays in the head, `disabled`: the console's chunk loader looks for a page's
+ * stylesheets among the document's links and would otherwise add them a second time when a later page imports them,
+ * and main.tsx enables it once the page has painted. A file that cannot be read, could close its element or cannot
+ * be split into rules keeps its plain link and is not written into the page.
+ */
+export function pageStyles(head: string, assetsDir: string): PageStyles {
+  const sheets: Block[][] = [];
+  let all = "";
+  const withLinks = head.replace(STYLESHEET, (link, file: string) => {
     let css: string;
+    let blocks: Block[];
     try {
       css = readFileSync(path.join(assetsDir, file), "utf8");
+      blocks = parse(css);
     } catch {
       return link;
     }
     if (/<\/style/i.test(css)) return link;
-    return `<style>${css}</style>${link.replace("<link ", "<link disabled ")}`;
+    sheets.push(blocks);
+    all += css;
+    return link.replace("<link ", "<link disabled ");
   });
+  // A first screen's classes are those of its components, the same from page to page: one subset per set of them.
+  const bySet = new Map<string, string>();
+  return {
+    head: withLinks,
+    all: all ? `<style ${FIRST_SCREEN}>${all}</style>` : "",
+    forHtml(html) {
+      if (sheets.length === 0) return "";
+      const classes = classesOf(html);
+      const key = [...classes].sort().join(" ");
+      let style = bySet.get(key);
+      if (style === undefined) {
+        style = `<style ${FIRST_SCREEN}>${sheets.map((blocks) => subset(blocks, classes)).join("")}</style>`;
+        if (bySet.size >= 64) bySet.clear();
+        bySet.set(key, style);
+      }
+      return style;
+    },
+  };
 }

@@ -6,13 +6,13 @@ import { readFile } from "node:fs/promises";
 interface ManifestChunk {
   file: string;
   imports?: string[];
+  dynamicImports?: string[];
 }
 
 /**
  * Console URLs → the page module that renders them (the console's routes, main.tsx). A module missing from the
  * manifest (renamed) only loses its hint; the console's test checks that each one is there. The contacts index (and
- * `/`, which leads there) is not here: the console's build puts that page in the entry's own chunk, which index.html
- * names already.
+ * `/`, which leads there) is not here: the console's build puts that page in the shell's chunk, which every page names.
  */
 export const PAGE_MODULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/^\/contacts\/[^/]+\/record\/[^/]+\/[^/]+\/?$/, "src/app/crm/crm-record-page.tsx"],
@@ -34,33 +34,43 @@ function withImports(manifest: Record<string, ManifestChunk>, key: string, into 
   return into;
 }
 
-/** The JavaScript files a chunk needs that the entry does not already load (index.html names the entry's). */
-function chunkFiles(manifest: Record<string, ManifestChunk>, key: string): string[] {
-  const entry = withImports(manifest, "index.html");
-  return [...withImports(manifest, key)].filter((k) => !entry.has(k)).map((k) => `/${manifest[k]!.file}`);
+/** The JavaScript files of `keys` and what they import, but those in `loaded`, by URL. */
+function chunkFiles(manifest: Record<string, ManifestChunk>, keys: readonly string[], loaded: ReadonlySet<string>): string[] {
+  const all = new Set<string>();
+  for (const key of keys) withImports(manifest, key, all);
+  return [...all].filter((k) => !loaded.has(k)).map((k) => `/${manifest[k]!.file}`);
+}
+
+/** `html` with `<link rel="modulepreload">` for `files` at the end of its head. */
+function withHints(html: string, files: readonly string[]): string {
+  // The same attributes as Vite's own hints, so the module fetch that follows reuses the preloaded response.
+  const links = files.map((file) => `<link rel="modulepreload" crossorigin href="${file}">`).join("\n    ");
+  return files.length === 0 ? html : html.replace("</head>", `  ${links}\n  </head>`);
 }
 
 /**
- * The index.html to serve for a path: the built one with `<link rel="modulepreload">` for its page's chunks, made
- * once per page module. Without a manifest (an older build), the built one for every path.
+ * The index.html to serve for a path: the built one with `<link rel="modulepreload">` for the shell's chunks (the
+ * entry imports them once the page is parsed, main.tsx, so Vite's index.html does not name them) and for its page's,
+ * made once per page module. Without a manifest (an older build), the built one for every path.
  */
 export async function pageHtml(appDir: string, indexHtml: Buffer): Promise<(path: string) => Buffer> {
   const manifest = await readFile(`${appDir}.vite/manifest.json`, "utf8")
     .then((text) => JSON.parse(text) as Record<string, ManifestChunk>)
     .catch(() => undefined);
   if (!manifest) return () => indexHtml;
-  const html = indexHtml.toString("utf8");
+  const entry = withImports(manifest, "index.html");
+  const shellKeys = manifest["index.html"]?.dynamicImports ?? [];
+  const shell = new Set(entry);
+  for (const key of shellKeys) withImports(manifest, key, shell);
+  const shellHtml = withHints(indexHtml.toString("utf8"), chunkFiles(manifest, shellKeys, entry));
   const byModule = new Map<string, Buffer>();
   for (const [, module] of PAGE_MODULES) {
     if (byModule.has(module) || !manifest[module]) continue;
-    // The same attributes as Vite's own hints, so the module fetch that follows reuses the preloaded response.
-    const links = chunkFiles(manifest, module)
-      .map((file) => `<link rel="modulepreload" crossorigin href="${file}">`)
-      .join("\n    ");
-    byModule.set(module, Buffer.from(html.replace("</head>", `  ${links}\n  </head>`)));
+    byModule.set(module, Buffer.from(withHints(shellHtml, chunkFiles(manifest, [module], shell))));
   }
+  const plain = Buffer.from(shellHtml);
   return (path) => {
     const module = PAGE_MODULES.find(([pattern]) => pattern.test(path))?.[1];
-    return (module ? byModule.get(module) : undefined) ?? indexHtml;
+    return (module ? byModule.get(module) : undefined) ?? plain;
   };
 }

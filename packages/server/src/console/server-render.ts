@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from "fastify";
 import { sessionIdOf, SESSION_COOKIE } from "../http/authenticate";
 import { consoleAppDir, serverRenderFile } from "./console-dist";
-import { inlineStyles } from "./inline-styles";
+import { pageStyles, type PageStyles } from "./inline-styles";
 
 /** What the server renders with: one API call as the user, its JSON when it answered 200 (the console's `ApiCall`). */
 type ApiCall = (method: "GET" | "POST", path: string, options?: { body?: unknown; csrfToken?: string }) => Promise<unknown>;
@@ -53,8 +53,8 @@ export function firstScreenRenderer(
   file = serverRenderFile,
   assetsDir = `${consoleAppDir}assets`,
 ) {
-  /** The built page's head → the head a rendered page sends (made once: it reads the stylesheets). */
-  const heads = new Map<string, string>();
+  /** The built page's head → the head a rendered page sends and its styles (made once: it reads the stylesheets). */
+  const heads = new Map<string, PageStyles>();
   let module: Promise<ServerRender | undefined> | undefined;
   const built = existsSync(file);
   if (!built) log.warn(`The console's server render is not built (${file}): its pages render in the browser only.`);
@@ -97,9 +97,9 @@ export function firstScreenRenderer(
     const at = page.indexOf(ROOT);
     const stream = new PassThrough();
     const plain = page.slice(0, at);
-    let head = heads.get(plain);
-    if (head === undefined) {
-      head = inlineStyles(
+    let styles = heads.get(plain);
+    if (styles === undefined) {
+      styles = pageStyles(
         plain
           // The session comes with the first screen: the early ask for it (index.html's preload) would go unused.
           .replace(/\s*<link rel="preload" href="\/api\/v1\/session"[^>]*>/, "")
@@ -108,14 +108,17 @@ export function firstScreenRenderer(
           .replace('<script type="module" crossorigin', '<script type="module" async crossorigin'),
         assetsDir,
       );
-      heads.set(plain, head);
+      heads.set(plain, styles);
     }
+    const { head, forHtml, all } = styles;
     stream.write(head);
+    // The styles go before the root: the rules its HTML can match when rendered, all of them when not (the head's
+    // stylesheet links are disabled).
     void render(request, path, sessionId).then((rendered) =>
       stream.end(
         (rendered
-          ? `<div id="root">${rendered.html}</div>\n    <script type="application/json" id="sprocket-first-screen">${scriptJson(rendered.screen)}</script>`
-          : ROOT) + page.slice(at + ROOT.length),
+          ? `${forHtml(rendered.html)}<div id="root">${rendered.html}</div>\n    <script type="application/json" id="sprocket-first-screen">${scriptJson(rendered.screen)}</script>`
+          : all + ROOT) + page.slice(at + ROOT.length),
       ),
     );
     return stream;

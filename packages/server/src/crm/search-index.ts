@@ -425,6 +425,7 @@ function holds(b: Built, term: Term, i: number): boolean {
 }
 
 function answerAll(b: Built, q: IndexQuery): IndexAnswer {
+  if (q.terms.length === 0) return answerEvery(b, q);
   const n = b.n;
   const mask = new Uint8Array(n).fill(1);
   for (const term of q.terms) apply(b, term, mask);
@@ -443,6 +444,23 @@ function answerAll(b: Built, q: IndexQuery): IndexAnswer {
     updatedAt.push(b.updated_at[i]!);
   }
   return { total, ids, updatedAt };
+}
+
+/**
+ * A search without filters (the console's index pages, a list in the API's order): every record matches, so the total
+ * is the snapshot's size and the page a slice of the order, without a pass over the records.
+ */
+function answerEvery(b: Built, q: IndexQuery): IndexAnswer {
+  const order = q.sort.column === "id" ? undefined : b.orders.get(orderName(q.sort)!)!;
+  const reverse = q.sort.column === "id" && q.sort.descending;
+  const ids: number[] = [];
+  const updatedAt: number[] = [];
+  for (let k = q.offset; k < Math.min(b.n, q.offset + q.limit); k++) {
+    const i = order ? order[k]! : reverse ? b.n - 1 - k : k;
+    ids.push(b.id[i]!);
+    updatedAt.push(b.updated_at[i]!);
+  }
+  return { total: b.n, ids, updatedAt };
 }
 
 /** Clears the mask where the term does not hold. Each test is a loop of its own: a closure per record cost 3×. */
