@@ -75,7 +75,7 @@ describe("the console's server render in the server", () => {
     // The rules of the classes the HTML has (selector by selector, inside @media too), those without a class, and
     // at-rules such as @keyframes whole; not the dark scheme's (the page is light) nor rules of other classes.
     expect(rendered).toContain(
-      '<style data-first-screen>.page{color:#123}@media (min-width:1px){.page{margin:0}}:root{--x:1}@keyframes spin{0%{opacity:0}to{opacity:1}}</style><div id="root"><p class="page">',
+      '<style data-first-screen>.page{color:#123}.page::after{content:"}"}@media (min-width:1px){.page{margin:0}}:root{--x:1}@keyframes spin{0%{opacity:0}to{opacity:1}}</style><div id="root"><p class="page">',
     );
     expect(rendered).toContain(`<link disabled rel="stylesheet" crossorigin href="/assets/page-Ab1.css">`);
     // A stylesheet that could close its element, or cannot be read, keeps its link.

@@ -5,72 +5,47 @@
 // painted (main.tsx enables its link, then drops the subset), for everything the page does after that.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import postcss, { type ChildNode } from "postcss";
 
 /** The built page's stylesheet links (Vite writes them so), by the asset's name. */
 const STYLESHEET = /<link rel="stylesheet" crossorigin href="\/assets\/([\w.-]+\.css)">/g;
 
-/** A rule (`selectors` with its declaration block, as written), or an at-rule holding rules (`@media`, `@supports`). */
+/**
+ * A rule (its selectors, each as written, and its declaration block as text), an at-rule holding rules (`@media`,
+ * `@supports`), kept or dropped rule by rule, or anything else (`@keyframes`, `@font-face`, `@import`) kept whole.
+ */
 type Block = { selectors: string[]; text: string } | { at: string; blocks: Block[] } | { raw: string };
 
 /** At-rules whose blocks hold rules, which are kept or dropped one by one. Other at-rules (`@keyframes`) are kept whole. */
-const GROUPING = /^@(media|supports|container|layer)\b/;
+const GROUPING = new Set(["media", "supports", "container", "layer"]);
 
-/** The index just past the block that opens at `open` (a `{`), skipping strings. */
-function blockEnd(css: string, open: number): number {
-  let depth = 0;
-  for (let i = open; i < css.length; i++) {
-    const c = css[i];
-    if (c === '"' || c === "'") {
-      i = css.indexOf(c, i + 1);
-      if (i < 0) break;
-    } else if (c === "{") depth++;
-    else if (c === "}" && --depth === 0) return i + 1;
-  }
-  throw new Error("unbalanced stylesheet");
-}
-
-/** `list` split at its top-level commas (not those inside `:where(…)` or `[…]`). */
-function splitSelectors(list: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let from = 0;
-  for (let i = 0; i < list.length; i++) {
-    const c = list[i];
-    if (c === "(" || c === "[") depth++;
-    else if (c === ")" || c === "]") depth--;
-    else if (c === "," && depth === 0) {
-      out.push(list.slice(from, i));
-      from = i + 1;
-    }
-  }
-  out.push(list.slice(from));
-  return out.map((s) => s.trim());
-}
-
-/** The stylesheet's rules, at-rules and statements, in order. Comments are left out. */
+/**
+ * The stylesheet's rules, at-rules and statements, in order, each as `css` writes it (parsed by postcss: Mantine's
+ * stylesheet holds strings, escapes and nested parentheses and brackets in its selectors, which a hand-written
+ * splitter would have to know about one by one). Comments are left out.
+ */
 function parse(css: string): Block[] {
-  const blocks: Block[] = [];
-  let i = 0;
-  while (i < css.length) {
-    const rest = css.slice(i).match(/^\s*(\/\*[\s\S]*?\*\/\s*)*/)![0].length;
-    i += rest;
-    if (i >= css.length) break;
-    const open = css.indexOf("{", i);
-    const semi = css.indexOf(";", i);
-    if (css[i] === "@" && semi >= 0 && (open < 0 || semi < open)) {
-      blocks.push({ raw: css.slice(i, semi + 1) });
-      i = semi + 1;
-      continue;
+  /** `node`'s text in `css`, from `from` (an offset in it) to its end. */
+  const text = (node: ChildNode, from = node.source!.start!.offset) => css.slice(from, node.source!.end!.offset);
+  const blocksOf = (nodes: readonly ChildNode[]): Block[] => {
+    const blocks: Block[] = [];
+    for (const node of nodes) {
+      if (node.type === "comment") continue;
+      if (node.type === "rule") {
+        // The declaration block: what follows the selector as written (postcss's `selector` drops its comments).
+        const written = (node.raws.selector as { raw?: string } | undefined)?.raw ?? node.selector;
+        const open = node.source!.start!.offset + written.length + (node.raws.between?.length ?? 0);
+        blocks.push({ selectors: node.selectors, text: text(node, open) });
+      } else if (node.type === "atrule" && node.nodes && GROUPING.has(node.name.toLowerCase())) {
+        blocks.push({ at: `@${node.name}${node.raws.afterName ?? " "}${node.params}`, blocks: blocksOf(node.nodes) });
+      } else {
+        const raw = text(node);
+        blocks.push({ raw: node.type === "atrule" && !node.nodes && !raw.endsWith(";") ? `${raw};` : raw });
+      }
     }
-    if (open < 0) throw new Error("unbalanced stylesheet");
-    const prelude = css.slice(i, open).trim();
-    const end = blockEnd(css, open);
-    if (GROUPING.test(prelude)) blocks.push({ at: prelude, blocks: parse(css.slice(open + 1, end - 1)) });
-    else if (prelude.startsWith("@")) blocks.push({ raw: css.slice(i, end) });
-    else blocks.push({ selectors: splitSelectors(prelude), text: css.slice(open, end) });
-    i = end;
-  }
-  return blocks;
+    return blocks;
+  };
+  return blocksOf(postcss.parse(css).nodes);
 }
 
 const CLASS = /\.(-?[_a-zA-Z][\w-]*)/g;
