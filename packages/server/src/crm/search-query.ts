@@ -426,6 +426,36 @@ export async function runSearch(db: Kysely<Database>, given: Ctx, req: SearchReq
     if (found) return found;
   }
   const simple = !text && filled.length <= 1 && (conds ?? []).every((c) => "where" in c || (!c.negate && c.probe !== undefined));
+  const planned = (on: Kysely<Database>) => sqlSearch(on, ctx, req, { offset, live, order, column, filled, conds, simple });
+  // On PostgreSQL the plan's statements (the sizing, the page, the walk's fallback, the count) share one connection
+  // taken once: each take of the pool is a wait in its queue behind every other request's, and under load that wait,
+  // not the statements, was most of a search's time. Inside a transaction the connection is already the caller's.
+  return ctx.sqlite || db.isTransaction ? planned(db) : db.connection().execute(planned);
+}
+
+/** The SQL plan of runSearch, every statement on `db` (one connection on PostgreSQL). */
+async function sqlSearch(
+  db: Kysely<Database>,
+  ctx: Ctx & { sqlite: boolean },
+  req: SearchRequest,
+  {
+    offset,
+    live,
+    order,
+    column,
+    filled,
+    conds,
+    simple,
+  }: {
+    offset: number;
+    live: RawBuilder<unknown>[];
+    order: RawBuilder<unknown>;
+    column: SortColumn | undefined;
+    filled: SearchRequest["filterGroups"];
+    conds: Condition[] | undefined;
+    simple: boolean;
+  },
+): Promise<SearchResult> {
   const plan = simple
     ? await planSimple(db, conds ?? [], live, column !== undefined)
     : {
