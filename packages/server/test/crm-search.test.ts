@@ -234,7 +234,7 @@ describe("search over a few thousand records", () => {
 // Issue #24 item 5: a search's plan was a pool use per statement (the filters' sizes, then the page, then perhaps the
 // count), each a wait in the pool's queue behind every other request's under load.
 describe.runIf(testEngine === "postgres")("a search's statements on PostgreSQL", () => {
-  it("take one connection from the pool once", async () => {
+  it("take one connection from the pool once, for one statement where one filter matches few", async () => {
     const p = server.platform;
     const t = objectTypeById("0-1");
     const defs = await p.crm.properties.live(accountId, t.id);
@@ -265,6 +265,6 @@ describe.runIf(testEngine === "postgres")("a search's statements on PostgreSQL",
     expect(found.total).toBe(1);
     const searching = uses.filter((u) => u.sent.some((text) => /crm_objects o|crm_property_values/.test(text)));
     expect(searching).toHaveLength(1);
-    expect(searching[0]!.sent.length).toBeGreaterThan(1);
+    expect(searching[0]!.sent).toHaveLength(1);
   });
 });

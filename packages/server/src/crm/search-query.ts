@@ -456,6 +456,25 @@ async function sqlSearch(
     simple: boolean;
   },
 ): Promise<SearchResult> {
+  const sets = (conds ?? []).flatMap((c) => ("ids" in c ? [c] : []));
+  if (!ctx.sqlite && simple && sets.length === 1) {
+    // One filter's set (beside any column conditions): planSimple's size check and the page it then chooses for a set
+    // under SIZE_PROBE, as one statement, the page gated on the size (an InitPlan: a broad set's page is not read).
+    // No rows (a broad set, no matches, an offset past them) and the plan below answers as before.
+    const wheres = (conds ?? []).flatMap((c) => ("where" in c ? [c.where] : []));
+    const size = sql`(select count(*) from (${sets[0]!.ids} limit ${SIZE_PROBE}) x)`;
+    const rows = await sql<
+      Row & { matches: number | string; sized: number | string }
+    >`${SELECT}, count(*) over () as matches, ${size} as sized from (${sets[0]!.ids}) d join crm_objects o on o.id = d.object_id where ${sql.join(
+      [...live, ...wheres, sql`${size} < ${SIZE_PROBE}`],
+      sql` and `,
+    )} order by ${order} limit ${req.limit} offset ${offset}`.execute(db);
+    const first = rows.rows[0];
+    if (first) {
+      const total = Number(wheres.length === 0 ? first.sized : first.matches);
+      return { total, objects: rows.rows.map(decodeRow), offset, limit: req.limit };
+    }
+  }
   const plan = simple
     ? await planSimple(db, conds ?? [], live, column !== undefined)
     : {
