@@ -1,20 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Client } from "@hubspot/api-client";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { crmClient, liftLimits, rawCall } from "./support/crm-client";
 import { createAccount } from "../src/accounts/account-service";
+import { objectTypeById } from "../src/crm/object-types";
+import { parseSearch, runSearch } from "../src/crm/search-query";
+import { writePool } from "../src/store/pg-prepared";
+import { testEngine } from "./support/test-database";
 
 let server: TestServer;
 let client: Client;
 let token: string;
+let accountId: number;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
   server = await startTestServer();
-  const { accountId } = await createAccount(server.platform, {
+  ({ accountId } = await createAccount(server.platform, {
     name: "CRM search",
     admin: { email: `crm-search-${Date.now()}@example.com` },
-  });
+  }));
   await liftLimits(server, accountId);
   ({ client, token } = await crmClient(server, accountId));
   const people: Array<Record<string, string>> = [
@@ -222,5 +228,43 @@ describe("search over a few thousand records", () => {
       limit: 10,
     });
     expect(res).toEqual({ total: matches.length, ids: matches.slice(0, 10).map((p) => p.id) });
+  });
+});
+
+// Issue #24 item 5: a search's plan was a pool use per statement (the filters' sizes, then the page, then perhaps the
+// count), each a wait in the pool's queue behind every other request's under load.
+describe.runIf(testEngine === "postgres")("a search's statements on PostgreSQL", () => {
+  it("take one connection from the pool once, for one statement where one filter matches few", async () => {
+    const p = server.platform;
+    const t = objectTypeById("0-1");
+    const defs = await p.crm.properties.live(accountId, t.id);
+    const pool = writePool(p.store.db)!;
+    // Each take of a connection, with the statements sent on it until the next take (the pool also serves the
+    // server's own background work meanwhile, told apart by what it sends).
+    const uses: Array<{ client: unknown; sent: string[] }> = [];
+    const onAcquire = (client: unknown) => uses.push({ client, sent: [] });
+    pool.on("acquire", onAcquire);
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const use = uses.findLast((u) => u.client === this);
+      use?.sent.push(typeof args[0] === "string" ? args[0] : String((args[0] as { text?: string }).text));
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query);
+    let found;
+    try {
+      found = await runSearch(
+        p.store.searchDb,
+        { accountId, t, defs },
+        parseSearch({ filterGroups: [{ filters: [{ propertyName: "lastname", operator: "EQ", value: "smith" }] }], limit: 10 }),
+      );
+    } finally {
+      spy.mockRestore();
+      pool.off("acquire", onAcquire);
+    }
+    expect(found.objects.map((o) => String(o.id))).toEqual([ids.Ann]);
+    expect(found.total).toBe(1);
+    const searching = uses.filter((u) => u.sent.some((text) => /crm_objects o|crm_property_values/.test(text)));
+    expect(searching).toHaveLength(1);
+    expect(searching[0]!.sent).toHaveLength(1);
   });
 });

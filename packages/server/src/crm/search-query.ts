@@ -426,6 +426,55 @@ export async function runSearch(db: Kysely<Database>, given: Ctx, req: SearchReq
     if (found) return found;
   }
   const simple = !text && filled.length <= 1 && (conds ?? []).every((c) => "where" in c || (!c.negate && c.probe !== undefined));
+  const planned = (on: Kysely<Database>) => sqlSearch(on, ctx, req, { offset, live, order, column, filled, conds, simple });
+  // On PostgreSQL the plan's statements (the sizing, the page, the walk's fallback, the count) share one connection
+  // taken once: each take of the pool is a wait in its queue behind every other request's, and under load that wait,
+  // not the statements, was most of a search's time. Inside a transaction the connection is already the caller's.
+  return ctx.sqlite || db.isTransaction ? planned(db) : db.connection().execute(planned);
+}
+
+/** The SQL plan of runSearch, every statement on `db` (one connection on PostgreSQL). */
+async function sqlSearch(
+  db: Kysely<Database>,
+  ctx: Ctx & { sqlite: boolean },
+  req: SearchRequest,
+  {
+    offset,
+    live,
+    order,
+    column,
+    filled,
+    conds,
+    simple,
+  }: {
+    offset: number;
+    live: RawBuilder<unknown>[];
+    order: RawBuilder<unknown>;
+    column: SortColumn | undefined;
+    filled: SearchRequest["filterGroups"];
+    conds: Condition[] | undefined;
+    simple: boolean;
+  },
+): Promise<SearchResult> {
+  const sets = (conds ?? []).flatMap((c) => ("ids" in c ? [c] : []));
+  if (!ctx.sqlite && simple && sets.length === 1) {
+    // One filter's set (beside any column conditions): planSimple's size check and the page it then chooses for a set
+    // under SIZE_PROBE, as one statement, the page gated on the size (an InitPlan: a broad set's page is not read).
+    // No rows (a broad set, no matches, an offset past them) and the plan below answers as before.
+    const wheres = (conds ?? []).flatMap((c) => ("where" in c ? [c.where] : []));
+    const size = sql`(select count(*) from (${sets[0]!.ids} limit ${SIZE_PROBE}) x)`;
+    const rows = await sql<
+      Row & { matches: number | string; sized: number | string }
+    >`${SELECT}, count(*) over () as matches, ${size} as sized from (${sets[0]!.ids}) d join crm_objects o on o.id = d.object_id where ${sql.join(
+      [...live, ...wheres, sql`${size} < ${SIZE_PROBE}`],
+      sql` and `,
+    )} order by ${order} limit ${req.limit} offset ${offset}`.execute(db);
+    const first = rows.rows[0];
+    if (first) {
+      const total = Number(wheres.length === 0 ? first.sized : first.matches);
+      return { total, objects: rows.rows.map(decodeRow), offset, limit: req.limit };
+    }
+  }
   const plan = simple
     ? await planSimple(db, conds ?? [], live, column !== undefined)
     : {
