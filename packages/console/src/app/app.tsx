@@ -4,6 +4,7 @@ import { StrictMode, Suspense, useEffect, type ReactNode } from "react";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Redirect, Route, Router, Switch, useLocation } from "wouter";
+import { useTransitionLocation } from "./transition-location";
 import { ApiRequestError } from "./api-client";
 import { FormatProvider, type Formats } from "./formats";
 import CrmIndexPage from "./crm/crm-index-page";
@@ -173,7 +174,7 @@ export function ConsoleRoot({ queryClient, ssrPath, formats }: { queryClient: Qu
     <StrictMode>
       <MantineProvider>
         <QueryClientProvider client={queryClient}>
-          <Router {...(ssrPath ? { ssrPath } : {})}>
+          <Router {...(ssrPath ? { ssrPath } : { hook: useTransitionLocation })}>
             <FormatProvider first={formats}>
               <App />
             </FormatProvider>
