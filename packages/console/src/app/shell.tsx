@@ -57,7 +57,6 @@ function navSections(accountId: number, superAdmin: boolean, crmTypes: CrmObject
 
 function AccountSwitcher() {
   const session = useSession();
-  const { switchAccount } = useSessionActions();
   const [location, navigate] = useLocation();
   if (session.accounts.length < 2) {
     const account = session.accounts.find((a) => a.id === session.accountId);
@@ -75,10 +74,11 @@ function AccountSwitcher() {
       allowDeselect={false}
       data={session.accounts.map((a) => ({ value: String(a.id), label: `${a.name} (${a.id})` }))}
       value={String(session.accountId)}
-      onChange={async (value) => {
-        if (!value) return;
-        await switchAccount(Number(value));
-        navigate(pathInAccount(location, Number(value)));
+      // The URL names the account and AccountGate (app.tsx) follows it with the one switch. Switching here too, then
+      // navigating, raced the gate: the new session could render beside the old URL (the location updates in a
+      // transition, transition-location.ts), and the gate switched back to the URL's account.
+      onChange={(value) => {
+        if (value) navigate(pathInAccount(location, Number(value)));
       }}
     />
   );
