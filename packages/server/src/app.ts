@@ -44,8 +44,9 @@ export async function buildApp(p: Platform, opts: { httpsPort?: () => number | u
     rewriteUrl: (req) => (req.url ?? "/").replace(DOMAIN_PREFIX, ""),
     // Repeated query keys arrive as arrays, comma lists are split by each route that takes lists.
     // compile: find-my-way turns each method's tree into generated code once the routes are registered. Walking the
-    // tree of ~400 routes cost a CRM get 3 µs against 1 for a one-route server (issue #24's CPU profile).
-    routerOptions: { ignoreTrailingSlash: false, compile: true },
+    // tree of ~400 routes cost a CRM get 3 µs against 1 for a one-route server (issue #24's CPU profile); the compile
+    // costs a start about half a second of CPU, which the in-process test servers skip (SPROCKET_ROUTER_COMPILE).
+    routerOptions: { ignoreTrailingSlash: false, compile: p.config.routerCompile },
     frameworkErrors: frameworkError,
     clientErrorHandler: clientError,
   });

@@ -77,6 +77,9 @@ export const settingsShape = {
   SPROCKET_HOST: nonEmpty.default("127.0.0.1"),
   SPROCKET_PUBLIC_URL: httpUrl("must be an http:// or https:// URL").optional(),
   SPROCKET_TRUST_PROXY: trustProxySetting.default(false),
+  // find-my-way turns each method's route tree into generated code at start: about 2 µs less per request, about half a
+  // second more per start on a 2 GHz core. Off, the tree is walked, with the same matches.
+  SPROCKET_ROUTER_COMPILE: onOff.default(true),
   // Storage and scale-out
   SPROCKET_DATA_DIR: nonEmpty.default(".sprocket"),
   SPROCKET_DATABASE_URL: z
@@ -197,6 +200,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     secretKey: s.SPROCKET_SECRET_KEY,
     publicUrl: s.SPROCKET_PUBLIC_URL,
     trustProxy: s.SPROCKET_TRUST_PROXY,
+    routerCompile: s.SPROCKET_ROUTER_COMPILE,
     logLevel: s.SPROCKET_LOG_LEVEL,
     functionLimits,
     gitPrivateHosts: s.SPROCKET_GIT_ALLOW_PRIVATE_HOSTS,

@@ -28,6 +28,8 @@ export interface ServerConfig {
   publicUrl: string | undefined;
   /** Which proxies' X-Forwarded-* headers to believe (client address, scheme); false unless told. */
   trustProxy: TrustProxy;
+  /** Whether the router compiles its trees to code at start (faster lookups) or walks them (a faster start). */
+  routerCompile: boolean;
   logLevel: string;
   /** Overrides of the function runners' limits (timeout, heap, log bytes); unset ones keep the runtime's defaults. */
   functionLimits: { timeoutMs?: number; heapMb?: number; logBytes?: number };

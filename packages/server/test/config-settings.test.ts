@@ -11,6 +11,7 @@ const BAD: Record<SettingName, string> = {
   SPROCKET_HOST: "",
   SPROCKET_PUBLIC_URL: "sprocket.example.com",
   SPROCKET_TRUST_PROXY: "the balancer",
+  SPROCKET_ROUTER_COMPILE: "compiled",
   SPROCKET_DATA_DIR: "",
   SPROCKET_DATABASE_URL: "mysql://db/sprocket",
   SPROCKET_DATABASE_ALLOW_SUPERUSER: "yes",

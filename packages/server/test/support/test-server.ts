@@ -21,6 +21,10 @@ export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.Proces
     SPROCKET_LOG_LEVEL: "silent",
     SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE,
     SPROCKET_FUNCTION_SPARE_RUNNERS: "0",
+    // Compiling the ~2,000 routes (HEAD included) to code was a third of a start's CPU, paid by every server a suite
+    // starts and won back only over thousands of requests. Servers started as processes (server-process.ts: the e2e,
+    // CLI and cluster suites) and the benchmarks keep the default, so those suites exercise the compiled router.
+    SPROCKET_ROUTER_COMPILE: "false",
     ...opts.env,
   };
   if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
