@@ -1,5 +1,6 @@
 // The console SPA: `vite build -c vite.app.config.ts` writes dist/app/, which the server serves at `/`.
 import { defineConfig } from "vite";
+import { writeCssBlocks } from "../server/src/console/css-blocks.ts";
 
 export default defineConfig({
   root: import.meta.dirname,
@@ -7,6 +8,16 @@ export default defineConfig({
   // The extension host's worker globals use `process.env.NODE_ENV`, like React itself.
   define: { "process.env.NODE_ENV": JSON.stringify("production") },
   oxc: { jsx: { runtime: "automatic" } },
+  plugins: [
+    {
+      // Each stylesheet's rules beside it, split once here rather than by every server process at its first rendered
+      // page (server/src/console/css-blocks.ts).
+      name: "sprocket-css-blocks",
+      writeBundle(options, bundle) {
+        writeCssBlocks(options.dir!, Object.keys(bundle));
+      },
+    },
+  ],
   build: {
     outDir: "dist/app",
     // .vite/manifest.json: the server reads which chunks each page needs, to name them in its index.html.

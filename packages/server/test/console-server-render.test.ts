@@ -1,10 +1,12 @@
 // The console plugin's server render: its page when the render answers, the client-only page (and a logged error)
 // when it fails. The real render, its data and the hydration are test/e2e/console-first-screen.test.ts's.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import Fastify from "fastify";
 import cookie from "@fastify/cookie";
 import { describe, expect, it } from "vitest";
+import { cssBlocks, writeCssBlocks } from "../src/console/css-blocks";
 import { firstScreenRenderer } from "../src/console/server-render";
 
 const fixture = (name: string) => path.join(import.meta.dirname, "fixtures", "server-render", name);
@@ -14,13 +16,13 @@ const PAGE =
 const UNRENDERED = '<html><head><title>Sprocket</title>\n  </head><body><div id="root"></div></body></html>';
 
 /** A Fastify app whose `/api/v1/session` answers with the cookie it got, and whose GET `/*` renders through `file`. */
-async function appWith(file: string, page = PAGE) {
+async function appWith(file: string, page = PAGE, assets = fixture("assets")) {
   const logs: Array<{ level: number; msg: string }> = [];
   const app = Fastify({ logger: { level: "info", stream: { write: (line: string) => void logs.push(JSON.parse(line)) } } });
   // As the server's session routes do (the cookie parser loads with the plugin).
   await app.register(cookie);
   app.get("/api/v1/session", async (request) => ({ cookie: request.headers.cookie }));
-  const render = firstScreenRenderer(app, app.log, file, fixture("assets"));
+  const render = firstScreenRenderer(app, app.log, file, assets);
   app.get("/*", async (request, reply) => {
     return reply.type("text/html").send(render(request, request.url, page) ?? page);
   });
@@ -93,5 +95,29 @@ describe("the console's server render in the server", () => {
     expect(unrendered).toContain(`<style data-first-screen>${css}</style><div id="root"></div>`);
     expect(unrendered).toContain(`<link disabled rel="stylesheet" crossorigin href="/assets/page-Ab1.css">`);
     await failed.app.close();
+  });
+
+  it("takes a stylesheet's rules from the file the console's build writes beside it, not parsing it again", async () => {
+    const assets = mkdtempSync(path.join(os.tmpdir(), "sprocket-css-blocks-"));
+    const css = readFileSync(fixture("assets/page-Ab1.css"), "utf8");
+    writeFileSync(path.join(assets, "page-Ab1.css"), css);
+    writeFileSync(path.join(assets, "other-Gh4.js"), "");
+    writeCssBlocks(assets, ["page-Ab1.css", "other-Gh4.js"]);
+    expect(JSON.parse(readFileSync(path.join(assets, "page-Ab1.css.blocks.json"), "utf8"))).toEqual(cssBlocks(css));
+    expect(() => readFileSync(path.join(assets, "other-Gh4.js.blocks.json"))).toThrow();
+    // Rules the stylesheet does not hold: the page's subset can only have come from the written file.
+    writeFileSync(
+      path.join(assets, "page-Ab1.css.blocks.json"),
+      JSON.stringify([
+        { selectors: [".page"], text: "{color:#456}" },
+        { selectors: [".other"], text: "{color:#789}" },
+      ]),
+    );
+    const built = PAGE.replace("</head>", '<link rel="stylesheet" crossorigin href="/assets/page-Ab1.css"></head>');
+    const { app } = await appWith(fixture("renders.mjs"), built, assets);
+    const rendered = (await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "sprocket_session=s1" } })).body;
+    expect(rendered).toContain('<style data-first-screen>.page{color:#456}</style><div id="root">');
+    await app.close();
+    rmSync(assets, { recursive: true });
   });
 });

@@ -1,9 +1,10 @@
 // The frame around every page: navigation, account switcher, sign-out.
 import { useEffect, type ReactNode } from "react";
-import { AppShell, Burger, Button, Group, NavLink, ScrollArea, Select, Text } from "@mantine/core";
+import { AppShell, Burger, Button, Group, ScrollArea, Select, Text } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { Link, useLocation } from "wouter";
 import { AppHomeNav } from "./apps/app-home-nav";
+import { NavItem, NavTitle } from "./nav-parts";
 import type { CrmObjectType } from "./crm/object-types";
 import { useCrmObjectTypes } from "./crm/use-object-types";
 import { paths, pathInAccount } from "./paths";
@@ -137,22 +138,10 @@ export function Shell({ children }: { children: ReactNode }) {
         <ScrollArea py="sm">
           {sections.map((section) => (
             <div key={section.label} role="group" aria-labelledby={`nav-${section.label}`}>
-              <Text id={`nav-${section.label}`} size="xs" fw={700} c="dimmed" tt="uppercase" px="md" pt="sm" pb={4}>
-                {section.label}
-              </Text>
-              {section.items.map((item) => {
-                const active = new RegExp(`^${item.match}`).test(location);
-                return (
-                  <NavLink
-                    key={item.href}
-                    component={Link}
-                    href={item.href}
-                    label={item.label}
-                    active={active}
-                    aria-current={active ? "page" : undefined}
-                  />
-                );
-              })}
+              <NavTitle id={`nav-${section.label}`}>{section.label}</NavTitle>
+              {section.items.map((item) => (
+                <NavItem key={item.href} href={item.href} label={item.label} active={new RegExp(`^${item.match}`).test(location)} />
+              ))}
             </div>
           ))}
           <AppHomeNav />

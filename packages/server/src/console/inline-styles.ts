@@ -5,48 +5,10 @@
 // painted (main.tsx enables its link, then drops the subset), for everything the page does after that.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import postcss, { type ChildNode } from "postcss";
+import { readCssBlocks, type Block } from "./css-blocks";
 
 /** The built page's stylesheet links (Vite writes them so), by the asset's name. */
 const STYLESHEET = /<link rel="stylesheet" crossorigin href="\/assets\/([\w.-]+\.css)">/g;
-
-/**
- * A rule (its selectors, each as written, and its declaration block as text), an at-rule holding rules (`@media`,
- * `@supports`), kept or dropped rule by rule, or anything else (`@keyframes`, `@font-face`, `@import`) kept whole.
- */
-type Block = { selectors: string[]; text: string } | { at: string; blocks: Block[] } | { raw: string };
-
-/** At-rules whose blocks hold rules, which are kept or dropped one by one. Other at-rules (`@keyframes`) are kept whole. */
-const GROUPING = new Set(["media", "supports", "container", "layer"]);
-
-/**
- * The stylesheet's rules, at-rules and statements, in order, each as `css` writes it (parsed by postcss: Mantine's
- * stylesheet holds strings, escapes and nested parentheses and brackets in its selectors, which a hand-written
- * splitter would have to know about one by one). Comments are left out.
- */
-function parse(css: string): Block[] {
-  /** `node`'s text in `css`, from `from` (an offset in it) to its end. */
-  const text = (node: ChildNode, from = node.source!.start!.offset) => css.slice(from, node.source!.end!.offset);
-  const blocksOf = (nodes: readonly ChildNode[]): Block[] => {
-    const blocks: Block[] = [];
-    for (const node of nodes) {
-      if (node.type === "comment") continue;
-      if (node.type === "rule") {
-        // The declaration block: what follows the selector as written (postcss's `selector` drops its comments).
-        const written = (node.raws.selector as { raw?: string } | undefined)?.raw ?? node.selector;
-        const open = node.source!.start!.offset + written.length + (node.raws.between?.length ?? 0);
-        blocks.push({ selectors: node.selectors, text: text(node, open) });
-      } else if (node.type === "atrule" && node.nodes && GROUPING.has(node.name.toLowerCase())) {
-        blocks.push({ at: `@${node.name}${node.raws.afterName ?? " "}${node.params}`, blocks: blocksOf(node.nodes) });
-      } else {
-        const raw = text(node);
-        blocks.push({ raw: node.type === "atrule" && !node.nodes && !raw.endsWith(";") ? `${raw};` : raw });
-      }
-    }
-    return blocks;
-  };
-  return blocksOf(postcss.parse(css).nodes);
-}
 
 const CLASS = /\.(-?[_a-zA-Z][\w-]*)/g;
 /** Rules for the dark colour scheme: the rendered page is light (`data-mantine-color-scheme` on `<html>`). */
@@ -107,8 +69,9 @@ export function pageStyles(head: string, assetsDir: string): PageStyles {
     let css: string;
     let blocks: Block[];
     try {
-      css = readFileSync(path.join(assetsDir, file), "utf8");
-      blocks = parse(css);
+      const at = path.join(assetsDir, file);
+      css = readFileSync(at, "utf8");
+      blocks = readCssBlocks(at, css);
     } catch {
       return link;
     }
