@@ -121,7 +121,6 @@ fs.writeFileSync(
                 points: [
                   { x: 1, y: r(cpu.ours), label: "gated" },
                   { x: 1, y: r(cpu.baseline), label: "ungated" },
-                  ...(linesCpu ? [{ x: 1, y: r(linesCpu), label: "ungated, sending the seven rate-limit lines" }] : []),
                 ],
                 baseline: r(cpu.baseline),
               },
