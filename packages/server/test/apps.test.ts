@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import http from "node:http";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createAccount } from "../src/accounts/account-service";
 import { createPersonalAccessKey } from "../src/accounts/access-keys";
 import { manualClock, startTestServer, type TestServer } from "./support/test-server";
@@ -212,6 +214,82 @@ describe("limits", () => {
     const next = await usage(token);
     expect(next.status).toBe(200);
     expect(next.headers.get("x-hubspot-ratelimit-remaining")).toBe("9");
+  });
+
+  it("sends HubSpot's rate-limit header lines, these and in this order, on CRM calls and searches", async () => {
+    const other = await createAccount(server.platform, {
+      name: "Lines",
+      admin: { email: `lines-${randomBytes(4).toString("hex")}@x.test` },
+    });
+    await server.platform.store.db
+      .updateTable("accounts")
+      .set({ api_limit_ten_secondly: 3, api_limit_daily: 50, search_limit_secondly: 4 })
+      .where("id", "=", other.accountId)
+      .execute();
+    server.platform.apps.limitPlans.forget(other.accountId);
+    const { token } = await createTestApp(server.platform, other.accountId, { scopes: ["crm.objects.contacts.read"] });
+    // The raw lines as sent (node:http keeps their order and spelling), every header but the date's value.
+    const lines = (method: string, path: string, body?: string) =>
+      new Promise<string[]>((resolve, reject) => {
+        const req = http.request(
+          server.url + path,
+          { method, headers: { authorization: `Bearer ${token}`, ...(body ? { "content-type": "application/json" } : {}) } },
+          (res) => {
+            res.resume();
+            const raw = res.rawHeaders;
+            const out: string[] = [`${res.statusCode}`];
+            for (let i = 0; i < raw.length; i += 2) out.push(`${raw[i]}: ${/^date$/i.test(raw[i]!) ? "…" : raw[i + 1]}`);
+            res.on("end", () => resolve(out));
+          },
+        );
+        req.on("error", reject);
+        req.end(body);
+      });
+    const get = (remaining: number, secondlyRemaining: number, dailyRemaining: number) => [
+      "200",
+      "x-hubspot-ratelimit-daily: 50",
+      `x-hubspot-ratelimit-daily-remaining: ${dailyRemaining}`,
+      "x-hubspot-ratelimit-interval-milliseconds: 10000",
+      "x-hubspot-ratelimit-max: 3",
+      `x-hubspot-ratelimit-remaining: ${remaining}`,
+      "x-hubspot-ratelimit-secondly: 1",
+      `x-hubspot-ratelimit-secondly-remaining: ${secondlyRemaining}`,
+      "content-type: application/json; charset=utf-8",
+      "content-length: 14",
+      "Date: …",
+      "Connection: keep-alive",
+      "Keep-Alive: timeout=72",
+    ];
+    expect(await lines("GET", "/crm/v3/objects/contacts?limit=1")).toEqual(get(2, 1, 49));
+    expect(await lines("GET", "/crm/v3/objects/contacts?limit=1")).toEqual(get(1, 1, 48));
+    expect(await lines("GET", "/crm/v3/objects/contacts?limit=1")).toEqual(get(0, 0, 47));
+    expect(await lines("POST", "/crm/v3/objects/contacts/search", "{}")).toEqual([
+      "200",
+      "x-hubspot-ratelimit-secondly: 4",
+      "x-hubspot-ratelimit-secondly-remaining: 3",
+      "content-type: application/json; charset=utf-8",
+      "content-length: 24",
+      "Date: …",
+      "Connection: keep-alive",
+      "Keep-Alive: timeout=72",
+    ]);
+  });
+
+  it("reads the clock once for a private-app call whose token and limits are cached", async () => {
+    const { token } = await createTestApp(server.platform, accountId, { scopes: ["crm.objects.contacts.read"] });
+    const p = server.platform;
+    const request = { headers: { authorization: `Bearer ${token}` } } as unknown as FastifyRequest;
+    const reply = { header: () => reply } as unknown as FastifyReply;
+    const config = { auth: "app" as const, scopes: ["crm.objects.contacts.read"], rateLimit: "standard" as const };
+    // The first call reads the token and the account's limits; the second has both cached and answers at once.
+    await p.authenticators.app(p, request, reply, config);
+    const reads = vi.spyOn(clock, "now");
+    try {
+      expect(p.authenticators.app(p, request, reply, config)).toBeUndefined();
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it("answers past the daily budget with the DAILY 429, shared by the account's apps", async () => {

@@ -82,9 +82,8 @@ export class AppTokens {
     this.invalidated.push(listener);
   }
 
-  /** The token's app, at once from the cache, else after one indexed read. */
-  resolve(token: string): MaybePromise<AppPrincipal | undefined> {
-    const now = this.clock.now();
+  /** The token's app, at once from the cache, else after one indexed read; `now` for a caller that has read the clock. */
+  resolve(token: string, now = this.clock.now()): MaybePromise<AppPrincipal | undefined> {
     const entry = this.tokens.fresh(token, now);
     if (entry) return this.principalOf(entry, now);
     if (!APP_TOKEN_PATTERN.test(token) && !OAUTH_ACCESS_TOKEN_PATTERN.test(token)) return undefined;

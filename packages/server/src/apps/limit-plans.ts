@@ -17,8 +17,8 @@ export class LimitPlans {
     private readonly clock: Clock,
   ) {}
 
-  of(accountId: number): MaybePromise<LimitPlan> {
-    const now = this.clock.now();
+  /** The account's plan; `now` for a caller that has read the clock. */
+  of(accountId: number, now = this.clock.now()): MaybePromise<LimitPlan> {
     const hit = this.cache.get(accountId);
     if (hit && now - hit.at < LIMITS_CACHE_MS && now >= hit.at) return hit.plan;
     // Calls that miss together share one read (at an expiry under load, every call during its round trip missed).
