@@ -4,7 +4,7 @@ import type { Platform } from "../src/platform";
 import { createAccount } from "../src/accounts/account-service";
 import { objectTypeById } from "../src/crm/object-types";
 import { createRecords, type CreateInput } from "../src/crm/object-writes";
-import { getObject, getObjects, idsByUniqueValue, objectExists, propertyHistory } from "../src/crm/object-store";
+import { getObject, getObjects, idsByUniqueValue, objectExists, pageObjects, propertyHistory } from "../src/crm/object-store";
 import { writePool } from "../src/store/pg-prepared";
 import { associate, associationsFrom, labelsBetween } from "../src/crm/associations";
 import { mergeObjects } from "../src/crm/object-merge";
@@ -93,6 +93,54 @@ describe("getObject, several in one turn", () => {
     ]);
     expect(good).toMatchObject({ status: "fulfilled", value: { id: a, properties: { firstname: "Ed" } } });
     expect(bad).toMatchObject(testEngine === "postgres" ? { status: "rejected" } : { status: "fulfilled", value: undefined });
+  });
+});
+
+// Issue #24 item 5: on PostgreSQL the same page asked again while its statement waits for a pool connection joins it
+// (store/pg-prepared.ts, readShared) instead of queueing a pool use of its own.
+describe("pageObjects, the same page at once", () => {
+  it("answers each read with its own page, a page asked after another was sent with what committed since", async () => {
+    const owner = (await createAccount(p, { name: "CRM pages", admin: { email: `crm-pages-${Date.now()}@example.com` } })).accountId;
+    const make = async (firstname: string) =>
+      (await createRecords(p, owner, contacts, [{ properties: { firstname } }], source, false)).created[0]!.id;
+    const [a, b] = [await make("Al"), await make("Bea")];
+    await createRecords(p, owner, companies, [{ properties: { name: "Co" } }], source, false);
+    const page = (afterId: number, limit = 10, t = contacts) => pageObjects(p.store.db, owner, t, { afterId, limit, archived: false });
+    const names = (objects: Array<{ properties: Record<string, string> }>) =>
+      objects.map((o) => o.properties.firstname ?? o.properties.name);
+
+    // Statements that read a page, each with the connection it was sent on, and the pool's takes of those connections.
+    const pages: unknown[] = [];
+    const takes: unknown[] = [];
+    const onAcquire = (client: unknown) => takes.push(client);
+    const pool = writePool(p.store.db);
+    pool?.on("acquire", onAcquire);
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const text = typeof args[0] === "string" ? args[0] : String((args[0] as { text?: string }).text);
+      if (/"id" > \$4/.test(text)) pages.push(this);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query);
+    let reads;
+    try {
+      reads = await Promise.all([page(0), page(0), page(a), page(0), page(0, 1), page(0, 10, companies), page(0)]);
+    } finally {
+      spy.mockRestore();
+      pool?.off("acquire", onAcquire);
+    }
+    expect(reads.map(names)).toEqual([["Al", "Bea"], ["Al", "Bea"], ["Bea"], ["Al", "Bea"], ["Al"], ["Co"], ["Al", "Bea"]]);
+    expect(reads[0]![1]).toMatchObject({ id: b, typeId: "0-1", archived: false });
+    // Each read decodes its own records: one caller's changes are not another's.
+    expect(reads[0]![0]).not.toBe(reads[1]![0]);
+    if (testEngine === "postgres") {
+      // Four distinct pages: four statements, each on a connection of its own take (before, one per read: seven).
+      expect(pages).toHaveLength(4);
+      expect(takes.filter((client) => pages.includes(client))).toHaveLength(4);
+    }
+
+    const c = await make("Cal");
+    expect(names(await page(0))).toEqual(["Al", "Bea", "Cal"]);
+    expect((await page(b)).map((o) => o.id)).toEqual([c]);
   });
 });
 

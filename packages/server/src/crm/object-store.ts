@@ -6,7 +6,7 @@ import type { PropertyDef } from "./property-definitions";
 import { indexValue } from "./property-values";
 import { noteWrite } from "./search-generations";
 import { readFirstNow } from "../store/sqlite-now";
-import { readPoint, type PointRead } from "../store/pg-prepared";
+import { readPoint, readShared, type PointRead } from "../store/pg-prepared";
 import type { MaybePromise } from "../util/maybe-async";
 
 type Db = Kysely<Database>;
@@ -528,6 +528,9 @@ export async function pageObjects(
   t: ObjectType,
   opts: { afterId: number; limit: number; archived: boolean },
 ): Promise<StoredObject[]> {
+  const parameters = [accountId, t.id, opts.archived ? 1 : 0, opts.afterId, opts.limit];
+  const shared = readShared(db, PG_PAGE.name, PG_PAGE.text, parameters);
+  if (shared) return (await shared).map((row) => decodeRow(rowOf(row)));
   const rows = await db
     .selectFrom("crm_objects")
     .select(COLUMNS)
@@ -540,5 +543,14 @@ export async function pageObjects(
     .execute();
   return rows.map(decodeRow);
 }
+
+/**
+ * A page of a list on PostgreSQL, shared by the same page's reads while it waits for a connection (store/pg-prepared.ts
+ * `readShared`); its parameters are `pageObjects`' in order, its statement the Kysely query's.
+ */
+const PG_PAGE = {
+  name: "sprocket_crm_page",
+  text: `select ${COLUMNS.map((c) => `"${c}"`).join(", ")} from "crm_objects" where "account_id" = $1 and "object_type_id" = $2 and "archived" = $3 and "id" > $4 order by "id" limit $5`,
+};
 
 export { COLUMNS as OBJECT_COLUMNS };

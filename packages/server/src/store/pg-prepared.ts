@@ -137,3 +137,45 @@ export function readPoint(db: object, spec: PointRead, values: readonly unknown[
   if (!reads) specs.set(spec.name, (reads = new PointReads(pool, spec)));
   return reads.read(values);
 }
+
+/** The reads waiting for a connection, by statement and values, per pool (`readShared`). */
+const queued = new WeakMap<pg.Pool, Map<string, Promise<unknown[][]>>>();
+
+/**
+ * The rows (arrays) of the named statement `text` with `values`, when `db` is a PostgreSQL store outside a transaction
+ * (else undefined, and the caller goes through Kysely). A read asked for while the same statement with the same values
+ * is still waiting for a pool connection joins it instead of queueing a use of its own (issue #24 item 5: under load a
+ * read spent most of its time in the pool's queue, and a node serving many clients of one list asked the same page
+ * many times in that wait). The statement is sent once it has its connection, after every read that joined it was
+ * asked for, so each sees what had committed when it was asked, as when it went alone; once sent, nothing joins it.
+ * The rows are shared: callers must not change them.
+ */
+export function readShared(db: object, name: string, text: string, values: readonly unknown[]): Promise<unknown[][]> | undefined {
+  const pool = pools.get(db);
+  if (!pool) return undefined;
+  let waiting = queued.get(pool);
+  if (!waiting) queued.set(pool, (waiting = new Map()));
+  // Values are numbers and text, which never hold a NUL (PostgreSQL's text cannot).
+  const key = `${name}\0${values.map(String).join("\0")}`;
+  const joined = waiting.get(key);
+  if (joined) return joined;
+  const read = (async () => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } finally {
+      waiting.delete(key);
+    }
+    try {
+      const result = await client.query<unknown[]>({ name, text, values: values as unknown[], rowMode: "array" });
+      client.release();
+      return result.rows;
+    } catch (error) {
+      // As pg's Pool.query does: a connection whose query failed is not handed out again.
+      client.release(error as Error);
+      throw error;
+    }
+  })();
+  waiting.set(key, read);
+  return read;
+}
