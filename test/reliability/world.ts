@@ -67,7 +67,7 @@ async function tenant(server: TestServer, label: string): Promise<Tenant> {
     .insertInto("users")
     .values({
       email: memberEmail,
-      password_hash: await hashPassword(memberPassword),
+      password_hash: await hashPassword(memberPassword, p.config.passwordHashCost),
       first_name: "Plain",
       last_name: "User",
       created_at: p.clock.now(),

@@ -3,6 +3,12 @@ import type { Clock } from "../../src/platform";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 import { SHARED_DEPS_CACHE } from "./project-api";
 
+/**
+ * scrypt at N = 2^10 instead of the default 2^15: a hash is 32 times cheaper, and every account a test creates and
+ * every sign-in is one (the password-spraying test alone is 50). sign-in-throttle.test.ts signs in at the default cost.
+ */
+export const TEST_PASSWORD_HASH_COST = "10";
+
 export interface TestServer extends RunningServer {
   db: TestDatabase;
   /** Stops the server and drops its database. */
@@ -17,10 +23,12 @@ export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.Proces
   const db = await createTestDatabase();
   // Builds share one warm dependency cache across suites. No spare runners unless a suite asks (functions.test.ts
   // runs with the default): each is a Node start at the first deploy, and a test run starts a hundred servers.
+  // Passwords at the lowest hash cost: see TEST_PASSWORD_HASH_COST.
   const env: NodeJS.ProcessEnv = {
     SPROCKET_LOG_LEVEL: "silent",
     SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE,
     SPROCKET_FUNCTION_SPARE_RUNNERS: "0",
+    SPROCKET_PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
     ...opts.env,
   };
   if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
