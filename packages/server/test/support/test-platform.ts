@@ -1,7 +1,7 @@
 import { createPlatform, loadConfig } from "../../src/index";
 import type { Clock, Platform } from "../../src/platform";
 import { createTestDatabase, type TestDatabase } from "./test-database";
-import { TEST_PASSWORD_HASH_COST } from "./test-server";
+import { TEST_PASSWORD_HASH_COST } from "./password-cost";
 
 export interface TestPlatform {
   platform: Platform;

@@ -2,12 +2,7 @@ import { loadConfig, startServer, type RunningServer } from "../../src/index";
 import type { Clock } from "../../src/platform";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 import { SHARED_DEPS_CACHE } from "./project-api";
-
-/**
- * scrypt at N = 2^10 instead of the default 2^15: a hash is 32 times cheaper, and every account a test creates and
- * every sign-in is one (the password-spraying test alone is 50). sign-in-throttle.test.ts signs in at the default cost.
- */
-export const TEST_PASSWORD_HASH_COST = "10";
+import { TEST_PASSWORD_HASH_COST } from "./password-cost";
 
 export interface TestServer extends RunningServer {
   db: TestDatabase;
