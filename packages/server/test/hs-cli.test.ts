@@ -22,8 +22,7 @@ describe("HubSpot's hs CLI against Sprocket", { timeout: 600_000 }, () => {
   let seed: string;
 
   beforeAll(async () => {
-    // Projects and secrets only: no demo CRM records (seeding them is most of a start).
-    server = await startTestServer({ demoCrm: false, env: { SPROCKET_HTTPS_PORT: "0" } });
+    server = await startTestServer({ env: { SPROCKET_HTTPS_PORT: "0" } });
     hs = await HsCli.for(server);
     api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
     seed = await hs.copyProject(path.join(FIXTURES, "seed-example"));
