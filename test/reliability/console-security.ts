@@ -86,7 +86,7 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
       name: "CSRF token required on every state-changing request",
       run: async (w) => {
         // The routes are those of this process's own server build: the same code the child runs.
-        const local = await startTestServer();
+        const local = await startTestServer({ demoCrm: false });
         const routes = routeCatalogue(local.app).filter(
           (r) => ["session", "user", "app"].includes(r.auth) && !["GET", "TRACE"].includes(r.method),
         );

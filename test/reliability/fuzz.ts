@@ -1,3 +1,4 @@
+import { findObjectType } from "../../packages/server/src/crm/object-types";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { ALL_CRM_SCOPES } from "../../packages/server/test/support/crm-client";
 import { type CaseGroup, type Profile, check } from "./case";
@@ -63,6 +64,22 @@ async function heal(world: World): Promise<void> {
   }
 }
 
+/**
+ * The routes grouped by what they run: a built-in CRM object type's routes are registered under each of its path names
+ * (contacts, contact, 0-1) with the same handler and type (crm/routes.ts), so the names of one type form one group.
+ */
+function byObjectType(routes: RouteEntry[]): RouteEntry[][] {
+  const groups = new Map<string, RouteEntry[]>();
+  for (const route of routes) {
+    const key = `${route.method} ${route.url
+      .split("/")
+      .map((segment) => findObjectType(segment)?.id ?? segment)
+      .join("/")}`;
+    groups.set(key, [...(groups.get(key) ?? []), route]);
+  }
+  return [...groups.values()];
+}
+
 async function fuzzRoutes(world: World, profile: Profile, select: (r: RouteEntry) => boolean): Promise<string> {
   // fetch cannot send TRACE; the router treats it like any other method.
   const routes = routeCatalogue(world.server.app).filter((r) => r.method !== "TRACE" && select(r));
@@ -72,9 +89,13 @@ async function fuzzRoutes(world: World, profile: Profile, select: (r: RouteEntry
   const statuses = new Map<number, number>();
   let requests = 0;
   let slowest = 0;
-  for (const route of routes) {
+  const requested = new Set<RouteEntry>();
+  for (const names of profile.fuzzAliasesShare ? byObjectType(routes) : routes.map((route) => [route])) {
     let changed = false;
-    for (let i = 0; i < profile.fuzzPerRoute; i++) {
+    // Each of a type's names gets a request; the route's requests go to them in turn.
+    for (let i = 0; i < Math.max(profile.fuzzPerRoute, names.length); i++) {
+      const route = names[i % names.length]!;
+      requested.add(route);
       const url = fillPath(r, route.url, world.a) + randomQuery(r);
       const headers = { ...randomHeaders(r), ...credentials(r, route, world.a) };
       const hasBody = route.method !== "GET" && route.method !== "DELETE" && route.method !== "OPTIONS" && route.method !== "TRACE";
@@ -96,6 +117,7 @@ async function fuzzRoutes(world: World, profile: Profile, select: (r: RouteEntry
     }
     if (changed) await heal(world);
   }
+  check(requested.size === routes.length, `${routes.length - requested.size} of ${routes.length} routes got no request`);
   check(failures.length === 0, `${failures.length} of ${requests} requests failed (seed ${SEED}): ${failures.slice(0, 3).join(" | ")}`);
   const byClass = [...statuses].reduce<Record<string, number>>(
     (acc, [s, n]) => ((acc[`${String(s)[0]}xx`] = (acc[`${String(s)[0]}xx`] ?? 0) + n), acc),

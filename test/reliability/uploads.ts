@@ -96,7 +96,8 @@ const zipCases: Array<ReliabilityCase<UploadWorld>> = [
 export const uploadsGroup: CaseGroup<UploadWorld> = {
   name: "hostile uploads",
   async open() {
-    const server = await startTestServer();
+    // Projects only: no demo CRM records (seeding them is most of a start).
+    const server = await startTestServer({ demoCrm: false });
     const api = new ProjectApi(server.url, server.bootstrap.info.personalAccessKey);
     for (const name of ["hostile", "hostile-json"]) await api.call("POST", "/developer/projects/v1", { body: { name } });
     const marker = `sprocket-escape-${randomBytes(4).toString("hex")}`;

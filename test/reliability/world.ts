@@ -67,7 +67,7 @@ async function tenant(server: TestServer, label: string): Promise<Tenant> {
     .insertInto("users")
     .values({
       email: memberEmail,
-      password_hash: await hashPassword(memberPassword),
+      password_hash: await hashPassword(memberPassword, p.config.passwordHashCost),
       first_name: "Plain",
       last_name: "User",
       created_at: p.clock.now(),
@@ -89,8 +89,15 @@ async function tenant(server: TestServer, label: string): Promise<Tenant> {
   };
 }
 
-/** A real server on loopback over the engine under test, with two accounts (A and B) and their credentials. */
-export async function openWorld(opts: { clock?: Clock } = {}): Promise<World> {
-  const server = await startTestServer({ env: { SPROCKET_LOG_LEVEL: "silent" }, ...(opts.clock ? { clock: opts.clock } : {}) });
+/**
+ * A real server on loopback over the engine under test, with two accounts (A and B) and their credentials. The cases
+ * use A and B only: the demo account's CRM is not seeded (most of a start).
+ */
+export async function openWorld(opts: { clock?: Clock; env?: NodeJS.ProcessEnv } = {}): Promise<World> {
+  const server = await startTestServer({
+    demoCrm: false,
+    env: { SPROCKET_LOG_LEVEL: "silent", ...opts.env },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   return { server, a: await tenant(server, "a"), b: await tenant(server, "b") };
 }

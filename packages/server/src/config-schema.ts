@@ -1,6 +1,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { DEFAULT_MAX_IDLE_RUNNERS, DEFAULT_MAX_RUNNERS_PER_BUILD, DEFAULT_RUNNER_IDLE_MS, DEFAULT_SPARE_RUNNERS } from "@sprocket/runtime";
+import { DEFAULT_PASSWORD_HASH_COST } from "./crypto/password";
 import { trustProxySetting } from "./http/trust-proxy";
 import { DEFAULT_POOL_SIZES } from "./store/pool-lanes";
 import type { ServerConfig } from "./config";
@@ -102,6 +103,9 @@ export const settingsShape = {
     .regex(/^[\w.:-]+$/, "may hold letters, digits and _ . : - only")
     .default("sprocket"),
   SPROCKET_SECRET_KEY: secretKey.optional(),
+  // Console passwords: scrypt's N is 2 to this power. At most OWASP's 2^17 (128 MB a hash); below the default for test
+  // suites, whose every account and sign-in is a hash.
+  SPROCKET_PASSWORD_HASH_COST: wholeNumber(10, 17).default(DEFAULT_PASSWORD_HASH_COST),
   // Logs
   SPROCKET_LOG_LEVEL: z
     .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], {
@@ -198,6 +202,7 @@ export const settingsSchema = z.object(settingsShape).transform((s, ctx): EnvCon
     redisUrl: s.SPROCKET_REDIS_URL,
     redisPrefix: s.SPROCKET_REDIS_PREFIX,
     secretKey: s.SPROCKET_SECRET_KEY,
+    passwordHashCost: s.SPROCKET_PASSWORD_HASH_COST,
     publicUrl: s.SPROCKET_PUBLIC_URL,
     trustProxy: s.SPROCKET_TRUST_PROXY,
     routerCompile: s.SPROCKET_ROUTER_COMPILE,

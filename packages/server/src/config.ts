@@ -25,6 +25,8 @@ export interface ServerConfig {
   /** Namespaces every Redis key, so several deployments (or test runs) can share one Redis. */
   redisPrefix: string;
   secretKey: Buffer | undefined;
+  /** scrypt's N = 2^passwordHashCost for console passwords hashed from now on (crypto/password.ts). */
+  passwordHashCost: number;
   publicUrl: string | undefined;
   /** Which proxies' X-Forwarded-* headers to believe (client address, scheme); false unless told. */
   trustProxy: TrustProxy;

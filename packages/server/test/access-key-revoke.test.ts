@@ -62,7 +62,13 @@ describe("revoking a personal access key", () => {
     const email = `member-${Date.now()}@m1.test`;
     const { id: memberId } = await p.store.db
       .insertInto("users")
-      .values({ email, password_hash: await hashPassword("member-pw-1"), first_name: "M", last_name: "One", created_at: p.clock.now() })
+      .values({
+        email,
+        password_hash: await hashPassword("member-pw-1", p.config.passwordHashCost),
+        first_name: "M",
+        last_name: "One",
+        created_at: p.clock.now(),
+      })
       .returning("id")
       .executeTakeFirstOrThrow();
     await p.store.db.insertInto("memberships").values({ account_id: accountId, user_id: memberId, role: "user" }).execute();

@@ -20,6 +20,7 @@ const BAD: Record<SettingName, string> = {
   SPROCKET_REDIS_URL: "http://redis:6379",
   SPROCKET_REDIS_PREFIX: "my prefix",
   SPROCKET_SECRET_KEY: "short",
+  SPROCKET_PASSWORD_HASH_COST: "9", // below 2^10
   SPROCKET_LOG_LEVEL: "loud",
   SPROCKET_LOG_RETENTION_DAYS: "0",
   SPROCKET_OTLP_ENDPOINT: "collector:4318",

@@ -107,7 +107,7 @@ beforeAll(async () => {
     .insertInto("users")
     .values({
       email: plainUserB.email,
-      password_hash: await hashPassword(plainUserB.password),
+      password_hash: await hashPassword(plainUserB.password, server.platform.config.passwordHashCost),
       first_name: "Plain",
       last_name: "User",
       created_at: clock.now(),

@@ -23,7 +23,13 @@ async function member(role: Role, label: string): Promise<Member> {
   const password = `${label}-password-1`;
   const { id } = await p.store.db
     .insertInto("users")
-    .values({ email, password_hash: await hashPassword(password), first_name: label, last_name: "Member", created_at: p.clock.now() })
+    .values({
+      email,
+      password_hash: await hashPassword(password, p.config.passwordHashCost),
+      first_name: label,
+      last_name: "Member",
+      created_at: p.clock.now(),
+    })
     .returning("id")
     .executeTakeFirstOrThrow();
   await p.store.db.insertInto("memberships").values({ account_id: accountId, user_id: id, role }).execute();

@@ -145,10 +145,14 @@ describe("without proxy trust (the default)", () => {
   });
 });
 
-describe("an https public URL", () => {
+// Test servers hash passwords at a lower cost (test-server.ts); this one keeps production's default.
+describe("an https public URL, at the default password hash cost", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ demoCrm: false, env: { SPROCKET_PUBLIC_URL: "https://crm.example.com" } });
+    server = await startTestServer({
+      demoCrm: false,
+      env: { SPROCKET_PUBLIC_URL: "https://crm.example.com", SPROCKET_PASSWORD_HASH_COST: undefined },
+    });
   });
   afterAll(async () => {
     await server.stop();
@@ -157,7 +161,20 @@ describe("an https public URL", () => {
   it("marks the session cookie Secure even when the proxy is not trusted", async () => {
     const info = server.bootstrap.info;
     const res = await signIn(server, info.superAdmin.email, info.superAdmin.password);
+    expect(res.statusCode).toBe(200);
     expect(String(res.headers["set-cookie"])).toMatch(/;\s*Secure/i);
+  });
+
+  it("stores and checks the operator's password at scrypt's N = 2^15; a wrong one and an unknown email are refused", async () => {
+    const info = server.bootstrap.info;
+    const user = await server.platform.store.db
+      .selectFrom("users")
+      .select("password_hash")
+      .where("email", "=", info.superAdmin.email.toLowerCase())
+      .executeTakeFirstOrThrow();
+    expect(user.password_hash).toMatch(/^scrypt\$32768\$/);
+    expect((await signIn(server, info.superAdmin.email, "wrong")).statusCode).toBe(401);
+    expect((await signIn(server, `nobody-${Date.now()}@throttle.test`, info.superAdmin.password)).statusCode).toBe(401);
   });
 });
 

@@ -137,7 +137,7 @@ export const accountsAttacks: Array<ReliabilityCase<World>> = [
   {
     name: "L5: beside an HTTPS listener, plain HTTP is redirected and the HTTPS session is a Secure __Host- cookie with HSTS",
     run: async () => {
-      const server = await startTestServer({ env: { SPROCKET_HTTPS_PORT: "0" } });
+      const server = await startTestServer({ demoCrm: false, env: { SPROCKET_HTTPS_PORT: "0" } });
       try {
         const credentials = JSON.stringify({
           email: server.bootstrap.info.superAdmin.email,

@@ -22,7 +22,7 @@ export interface CreatedAccount {
 /** Creates an account, its super admin (reused if the email already exists) and a first personal access key. */
 export async function createAccount(p: Platform, input: NewAccount): Promise<CreatedAccount> {
   const password = input.admin.password ?? randomBytes(12).toString("base64url");
-  const passwordHash = await hashPassword(password);
+  const passwordHash = await hashPassword(password, p.config.passwordHashCost);
   const now = p.clock.now();
   return p.store.db.transaction().execute(async (trx) => {
     const accountId = await freeAccountId(trx);

@@ -115,7 +115,7 @@ export async function acceptInvite(
   } else if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw invalid(`Choose a password of at least ${MIN_PASSWORD_LENGTH} characters.`);
   }
-  const passwordHash = user ? undefined : await hashPassword(input.password);
+  const passwordHash = user ? undefined : await hashPassword(input.password, p.config.passwordHashCost);
   const now = p.clock.now();
   const userId = await p.store.db.transaction().execute(async (trx) => {
     const used = await trx

@@ -1,6 +1,6 @@
 import type { Platform } from "../platform";
 import { randomToken, sha256 } from "../crypto/opaque-token";
-import { verifyPassword } from "../crypto/password";
+import { unmatchableHash, verifyPassword } from "../crypto/password";
 import { recordSecurityEvent } from "../logs/security-events";
 import { accountsOfUser, type Role } from "./account-service";
 
@@ -18,7 +18,7 @@ export interface SessionPrincipal {
 export async function signIn(p: Platform, email: string, password: string) {
   const user = await p.store.db.selectFrom("users").selectAll().where("email", "=", email.toLowerCase()).executeTakeFirst();
   // Verify against a dummy hash when the user is unknown so timing does not reveal which emails exist.
-  const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH);
+  const ok = await verifyPassword(password, user?.password_hash ?? unmatchableHash(p.config.passwordHashCost));
   if (!user || !ok) return undefined;
   const accounts = await accountsOfUser(p, user.id);
   const first = accounts[0];
@@ -59,8 +59,6 @@ export async function recordSignInFailure(p: Platform, email: string, address: s
     });
   }
 }
-
-const DUMMY_HASH = "scrypt$32768$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
 export async function resolveSession(p: Platform, sessionId: string): Promise<SessionPrincipal | undefined> {
   const row = await p.store.db

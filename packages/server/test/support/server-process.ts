@@ -4,6 +4,7 @@ import net from "node:net";
 import path from "node:path";
 
 import type { TestHooks } from "../../src/config";
+import { TEST_PASSWORD_HASH_COST } from "./password-cost";
 
 const CLI = path.resolve(import.meta.dirname, "../../../cli/bin/sprocket.js");
 const WITH_HOOKS = path.resolve(import.meta.dirname, "server-with-hooks.js");
@@ -44,8 +45,14 @@ export async function spawnServer(opts: {
     : [CLI, "server", "start", "--port", String(opts.port), "--data-dir", opts.dataDir];
   const child = spawn(process.execPath, args, {
     // The endpoint listener takes a free port too: port + 1 (its default) may be the next server's, as free ports go.
-    // No spare runners unless asked: see test-server.ts.
-    env: { ...process.env, SPROCKET_FUNCTIONS_PORT: "0", SPROCKET_FUNCTION_SPARE_RUNNERS: "0", ...opts.env },
+    // No spare runners unless asked, cheap password hashes: see test-server.ts.
+    env: {
+      ...process.env,
+      SPROCKET_FUNCTIONS_PORT: "0",
+      SPROCKET_FUNCTION_SPARE_RUNNERS: "0",
+      SPROCKET_PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
+      ...opts.env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -2,6 +2,7 @@ import { loadConfig, startServer, type RunningServer } from "../../src/index";
 import type { Clock } from "../../src/platform";
 import { createTestDatabase, type TestDatabase } from "./test-database";
 import { SHARED_DEPS_CACHE } from "./project-api";
+import { TEST_PASSWORD_HASH_COST } from "./password-cost";
 
 export interface TestServer extends RunningServer {
   db: TestDatabase;
@@ -17,6 +18,7 @@ export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.Proces
   const db = await createTestDatabase();
   // Builds share one warm dependency cache across suites. No spare runners unless a suite asks (functions.test.ts
   // runs with the default): each is a Node start at the first deploy, and a test run starts a hundred servers.
+  // Passwords at the lowest hash cost: see TEST_PASSWORD_HASH_COST.
   const env: NodeJS.ProcessEnv = {
     SPROCKET_LOG_LEVEL: "silent",
     SPROCKET_DEPS_CACHE_DIR: SHARED_DEPS_CACHE,
@@ -25,6 +27,7 @@ export async function startTestServer(opts: { clock?: Clock; env?: NodeJS.Proces
     // starts and won back only over thousands of requests. Servers started as processes (server-process.ts: the e2e,
     // CLI and cluster suites) and the benchmarks keep the default, so those suites exercise the compiled router.
     SPROCKET_ROUTER_COMPILE: "false",
+    SPROCKET_PASSWORD_HASH_COST: TEST_PASSWORD_HASH_COST,
     ...opts.env,
   };
   if (db.databaseUrl) env.SPROCKET_DATABASE_URL = db.databaseUrl;
