@@ -209,7 +209,10 @@ describe("console UX", () => {
     await invitee.getByRole("textbox", { name: "Account" }).click();
     await invitee.getByRole("option", { name: new RegExp(`Ivy's own account \\(${second.accountId}\\)`) }).click();
     await invitee.waitForURL(`**/settings/${second.accountId}/users`);
-    await invitee.getByRole("textbox", { name: "Account" }).and(invitee.locator(`[value*="(${second.accountId})"]`)).waitFor();
+    await invitee
+      .getByRole("textbox", { name: "Account" })
+      .and(invitee.locator(`[value*="(${second.accountId})"]`))
+      .waitFor();
     const session = await context.request.get(`${server.url}/api/v1/session`);
     expect(((await session.json()) as { accountId: number }).accountId).toBe(second.accountId);
     expect(switches).toEqual([{ accountId: second.accountId }]);
