@@ -112,7 +112,7 @@ export default defineConfig({
     // Most suites wait on servers, browsers, child processes and timers rather than compute: a full run at three files
     // at a time kept 1.2 of two cores busy (user+sys over wall time), so four run at once (vitest's default on two
     // cores is one file at a time).
-    maxWorkers: 5,
+    maxWorkers: 4,
     // The longest files start first (see the file).
     sequence: { sequencer: SlowFirstSequencer },
     // Files share a worker's module graph instead of importing the server, the SDK and the browser driver afresh:
