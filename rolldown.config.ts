@@ -84,11 +84,32 @@ function sandboxScript(pkg: string, source: string, file: string, keep: string[]
   };
 }
 
-const workspaces = (readJson(path.join(root, "package.json")).workspaces ?? []).filter(
-  (dir) => !readJson(path.join(root, dir, "package.json")).scripts?.build,
-);
+const allWorkspaces = readJson(path.join(root, "package.json")).workspaces ?? [];
+const workspaces = allWorkspaces.filter((dir) => !readJson(path.join(root, dir, "package.json")).scripts?.build);
 
 /** Everything `npm run build` compiles but the console. */
 export const builds: BuildOptions[] = [...workspaces.map((dir) => packageModules(path.join(root, dir))), ...sandboxScripts];
+
+/**
+ * What the builds above read, relative to the repository (folders whole), with the lock file standing for the packages
+ * in node_modules they resolve against and for rolldown's own version: a dist/ built from other contents is stale
+ * (scripts/dist-stamp.ts). A new input of a build belongs here.
+ */
+const buildInputs: string[] = [
+  "package.json",
+  "package-lock.json",
+  "rolldown.config.ts",
+  "tsconfig.base.json",
+  ...allWorkspaces.map((dir) => path.join(dir, "package.json")),
+  ...workspaces.map((dir) => path.join(dir, "src")),
+];
+
+/** The builds with what they read and where the stamp of their last result is kept (scripts/dist-stamp.ts). */
+export const packageBuild = {
+  root,
+  builds,
+  inputs: buildInputs,
+  stampFile: path.join(root, "node_modules", ".cache", "sprocket-dist-stamp.json"),
+};
 
 export default defineConfig(builds);

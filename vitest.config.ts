@@ -128,8 +128,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          // bench/report.test.ts: the report generator, which needs no server.
-          include: ["packages/{project-format,builder,runtime,console}/test/**/*.test.ts", "bench/**/*.test.ts"],
+          // bench/report.test.ts: the report generator, which needs no server; scripts/: the build's stamp.
+          include: ["packages/{project-format,builder,runtime,console}/test/**/*.test.ts", "bench/**/*.test.ts", "scripts/**/*.test.ts"],
         },
       },
       {
