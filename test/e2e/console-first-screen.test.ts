@@ -152,6 +152,40 @@ describe("the console's server-rendered first screen", () => {
     await context.close();
   });
 
+  it("opens the column chooser at the first click (mounted then), and a ticked property becomes a column", async () => {
+    const context = await browser.newContext({ baseURL: server.url, locale: "en-US" });
+    const tab = await context.newPage();
+    const errors: string[] = [];
+    tab.on("console", (message) => void (["error", "warning"].includes(message.type()) && errors.push(message.text())));
+    tab.on("pageerror", (error) => errors.push(error.message));
+    expect((await context.request.post("/api/v1/session", { data: admin })).status()).toBe(200);
+    await tab.goto(`/contacts/${accountId}/objects/0-1`);
+    const table = tab.getByRole("table", { name: "Contacts" });
+    await table.locator("tbody tr").first().waitFor();
+    const choose = tab.getByRole("button", { name: "Edit columns" });
+    expect(await choose.getAttribute("aria-expanded")).toBe("false");
+    // React's, once hydrated: a click before that would be lost.
+    await expect
+      .poll(() =>
+        tab.evaluate(() =>
+          Object.keys((globalThis as any).document.querySelector("[data-testid=record-total]")).some((k) => k.startsWith("__react")),
+        ),
+      )
+      .toBe(true);
+    await choose.click();
+    const columns = tab.getByRole("group", { name: "Columns" });
+    await columns.getByLabel("City").check();
+    await expect.poll(() => table.locator("thead th").allTextContents()).toContain("City");
+    await tab.keyboard.press("Escape");
+    await columns.waitFor({ state: "hidden" });
+    // The Popover, now mounted, toggles as before.
+    await tab.getByRole("button", { name: "Edit columns" }).click();
+    await columns.getByLabel("City").uncheck();
+    await expect.poll(() => table.locator("thead th").allTextContents()).not.toContain("City");
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("hydrates in Chromium: no mismatch, the server's nodes kept, the page working", async () => {
     const context = await browser.newContext({ baseURL: server.url, locale: "en-US", timezoneId: "Europe/Paris" });
     const tab = await context.newPage();
