@@ -29,6 +29,16 @@ const holds = (html: string, text: string | RegExp) => (typeof text === "string"
 const page = (url: string, cookie?: string) =>
   fetch(server.url + url, { headers: { accept: "text/html", "accept-language": "en-US", ...(cookie ? { cookie } : {}) } });
 
+/** A tab of a fresh context with `options`, and the console errors and warnings and page errors it reports. */
+async function watchedTab(options: { timezoneId?: string } = {}) {
+  const context = await browser.newContext({ baseURL: server.url, locale: "en-US", ...options });
+  const tab = await context.newPage();
+  const errors: string[] = [];
+  tab.on("console", (message) => void (["error", "warning"].includes(message.type()) && errors.push(message.text())));
+  tab.on("pageerror", (error) => errors.push(error.message));
+  return { context, tab, errors };
+}
+
 beforeAll(async () => {
   server = await startTestServer();
   accountId = server.bootstrap.info.accountId;
@@ -126,11 +136,7 @@ describe("the console's server-rendered first screen", () => {
     // A link clicked while the page hydrates moves the location before every part has hydrated (the flake of
     // app-objects.test.ts: errors 418, 425 and 422 after a click on the navigation right after load). Forced here: the
     // path changes right after start.tsx has checked it and called hydrateRoot, before React's first render.
-    const context = await browser.newContext({ baseURL: server.url, locale: "en-US" });
-    const tab = await context.newPage();
-    const errors: string[] = [];
-    tab.on("console", (message) => void (["error", "warning"].includes(message.type()) && errors.push(message.text())));
-    tab.on("pageerror", (error) => errors.push(error.message));
+    const { context, tab, errors } = await watchedTab();
     const projects = `/developer-projects/${accountId}`;
     await tab.addInitScript((to: string) => {
       const g = globalThis as any;
@@ -153,11 +159,7 @@ describe("the console's server-rendered first screen", () => {
   });
 
   it("opens the column chooser at the first click (mounted then), and a ticked property becomes a column", async () => {
-    const context = await browser.newContext({ baseURL: server.url, locale: "en-US" });
-    const tab = await context.newPage();
-    const errors: string[] = [];
-    tab.on("console", (message) => void (["error", "warning"].includes(message.type()) && errors.push(message.text())));
-    tab.on("pageerror", (error) => errors.push(error.message));
+    const { context, tab, errors } = await watchedTab();
     expect((await context.request.post("/api/v1/session", { data: admin })).status()).toBe(200);
     await tab.goto(`/contacts/${accountId}/objects/0-1`);
     const table = tab.getByRole("table", { name: "Contacts" });
@@ -187,11 +189,7 @@ describe("the console's server-rendered first screen", () => {
   });
 
   it("hydrates in Chromium: no mismatch, the server's nodes kept, the page working", async () => {
-    const context = await browser.newContext({ baseURL: server.url, locale: "en-US", timezoneId: "Europe/Paris" });
-    const tab = await context.newPage();
-    const errors: string[] = [];
-    tab.on("console", (message) => void (["error", "warning"].includes(message.type()) && errors.push(message.text())));
-    tab.on("pageerror", (error) => errors.push(error.message));
+    const { context, tab, errors } = await watchedTab({ timezoneId: "Europe/Paris" });
     // Counts the root's children removed: a render from nothing replaces the server's, a hydration keeps them.
     await tab.addInitScript(() => {
       const g = globalThis as any;

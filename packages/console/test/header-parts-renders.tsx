@@ -1,19 +1,9 @@
 // The header as Mantine's components write it and as header-parts.tsx does, rendered on the server as the console's
 // first screen is (header-parts.test.ts compares them). The Mantine tree is the header shell.tsx had before.
-import type { ReactNode } from "react";
-import { renderToString } from "react-dom/server";
-import { Burger, Button, Group, MantineProvider, Text } from "@mantine/core";
-import { Link, Router } from "wouter";
+import { Burger, Button, Group, Text } from "@mantine/core";
+import { Link } from "wouter";
+import { renderWithMantine as render } from "./mantine-render";
 import { AccountName, HeaderButton, HeaderEnd, HeaderRow, HeaderStart, HomeLink, MenuButton, SignedInAs } from "../src/app/header-parts";
-
-const render = (node: ReactNode) =>
-  renderToString(
-    <MantineProvider>
-      <Router ssrPath="/contacts/1/objects/0-1">{node}</Router>
-    </MantineProvider>,
-  )
-    // Mantine's provider writes its own <style> elements first, the same for both.
-    .replace(/^(<style[^>]*>[^<]*<\/style>)+/, "");
 
 const noop = () => {};
 
