@@ -1,19 +1,9 @@
 // The navigation's items as Mantine's components write them and as nav-parts.tsx does, rendered on the server as the
 // console's first screen is (nav-parts.test.ts compares them).
-import type { ReactNode } from "react";
-import { renderToString } from "react-dom/server";
-import { MantineProvider, NavLink, Text } from "@mantine/core";
-import { Link, Router } from "wouter";
+import { NavLink, Text } from "@mantine/core";
+import { Link } from "wouter";
+import { renderWithMantine as render } from "./mantine-render";
 import { NavItem, NavTitle } from "../src/app/nav-parts";
-
-const render = (node: ReactNode) =>
-  renderToString(
-    <MantineProvider>
-      <Router ssrPath="/contacts/1/objects/0-1">{node}</Router>
-    </MantineProvider>,
-  )
-    // Mantine's provider writes its own <style> elements first, the same for both.
-    .replace(/^(<style[^>]*>[^<]*<\/style>)+/, "");
 
 export const titles = (label: string) => ({
   mantine: render(

@@ -4,7 +4,7 @@ import { StrictMode, Suspense, useEffect, type ReactNode } from "react";
 import { MantineProvider } from "@mantine/core";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { Redirect, Route, Router, Switch, useLocation } from "wouter";
-import { useTransitionLocation } from "./transition-location";
+import { TransitionLocation, useTransitionLocation } from "./transition-location";
 import { ApiRequestError } from "./api-client";
 import { FormatProvider, type Formats } from "./formats";
 import CrmIndexPage from "./crm/crm-index-page";
@@ -166,19 +166,35 @@ function App() {
 }
 
 /**
- * The whole console. `ssrPath` is the server's (the browser's router reads `location`); `formats` are the number and
- * date formats of the server's render, kept by the browser until its first render has hydrated (formats.tsx).
+ * The whole console. `screen` is a server-rendered first screen: its path and its number and date formats, which the
+ * server renders with (`onServer`; the browser's router reads `location`) and the browser hydrates with, kept until its
+ * first render has hydrated (transition-location.ts, formats.tsx).
  */
-export function ConsoleRoot({ queryClient, ssrPath, formats }: { queryClient: QueryClient; ssrPath?: string; formats?: Formats }) {
+export function ConsoleRoot({
+  queryClient,
+  screen,
+  onServer = false,
+}: {
+  queryClient: QueryClient;
+  screen?: { path: string; formats: Formats };
+  onServer?: boolean;
+}) {
+  const tree = (
+    <FormatProvider first={screen?.formats}>
+      <App />
+    </FormatProvider>
+  );
   return (
     <StrictMode>
       <MantineProvider>
         <QueryClientProvider client={queryClient}>
-          <Router {...(ssrPath ? { ssrPath } : { hook: useTransitionLocation })}>
-            <FormatProvider first={formats}>
-              <App />
-            </FormatProvider>
-          </Router>
+          {onServer && screen ? (
+            <Router ssrPath={screen.path}>{tree}</Router>
+          ) : (
+            <TransitionLocation first={screen?.path}>
+              <Router hook={useTransitionLocation}>{tree}</Router>
+            </TransitionLocation>
+          )}
         </QueryClientProvider>
       </MantineProvider>
     </StrictMode>

@@ -20,7 +20,7 @@ export async function renderFirstScreen(path: string, call: ApiCall, formats: Re
   if (!screen) return undefined;
   const queryClient = createQueryClient();
   seedFirstScreen(queryClient, screen);
-  const html = renderToString(<ConsoleRoot queryClient={queryClient} ssrPath={path} formats={formats} />);
+  const html = renderToString(<ConsoleRoot queryClient={queryClient} screen={{ path, formats }} onServer />);
   queryClient.clear();
   return { html, screen };
 }

@@ -1,9 +1,10 @@
 // The frame around every page: navigation, account switcher, sign-out.
 import { useEffect, type ReactNode } from "react";
-import { AppShell, Burger, Button, Group, ScrollArea, Select, Text } from "@mantine/core";
+import { AppShell, ScrollArea, Select } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
-import { Link, useLocation } from "wouter";
+import { useLocation } from "wouter";
 import { AppHomeNav } from "./apps/app-home-nav";
+import { AccountName, HeaderButton, HeaderEnd, HeaderRow, HeaderStart, HomeLink, MenuButton, SignedInAs } from "./header-parts";
 import { NavItem, NavTitle } from "./nav-parts";
 import type { CrmObjectType } from "./crm/object-types";
 import { useCrmObjectTypes } from "./crm/use-object-types";
@@ -62,9 +63,9 @@ function AccountSwitcher() {
   if (session.accounts.length < 2) {
     const account = session.accounts.find((a) => a.id === session.accountId);
     return (
-      <Text size="sm" c="dimmed" truncate="end">
+      <AccountName>
         {account?.name ?? "Account"} · {session.accountId}
-      </Text>
+      </AccountName>
     );
   }
   return (
@@ -102,37 +103,25 @@ export function Shell({ children }: { children: ReactNode }) {
       padding={{ base: "xs", sm: "lg" }}
     >
       <AppShell.Header px={{ base: "xs", sm: "md" }}>
-        <Group h="100%" justify="space-between" wrap="nowrap" gap="xs">
-          <Group gap="xs" wrap="nowrap">
-            <Burger
-              opened={navOpen}
-              onClick={nav.toggle}
-              hiddenFrom="sm"
-              size="sm"
-              aria-label={navOpen ? "Close navigation" : "Open navigation"}
-            />
-            <Text fw={700} size="lg" component={Link} href="/" c="dark" td="none">
-              Sprocket
-            </Text>
-          </Group>
-          <Group gap="sm" wrap="nowrap" miw={0}>
+        {/* Plain elements with Mantine's classes (header-parts.tsx). */}
+        <HeaderRow>
+          <HeaderStart>
+            <MenuButton opened={navOpen} onClick={nav.toggle} label={navOpen ? "Close navigation" : "Open navigation"} />
+            <HomeLink>Sprocket</HomeLink>
+          </HeaderStart>
+          <HeaderEnd>
             <AccountSwitcher />
-            <Text size="sm" data-testid="signed-in-as" visibleFrom="sm">
-              {session.email}
-            </Text>
-            <Button
-              variant="default"
-              size="xs"
-              style={{ flexShrink: 0 }}
+            <SignedInAs email={session.email} />
+            <HeaderButton
               onClick={async () => {
                 await signOut();
                 navigate("/");
               }}
             >
               Sign out
-            </Button>
-          </Group>
-        </Group>
+            </HeaderButton>
+          </HeaderEnd>
+        </HeaderRow>
       </AppShell.Header>
       <AppShell.Navbar component="nav" aria-label="Main">
         <ScrollArea py="sm">

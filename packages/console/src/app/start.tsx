@@ -25,10 +25,9 @@ startFirstScreen(queryClient, window.location.pathname, PRELOADS);
 // The server rendered the type's default columns; a column choice of the browser's own renders afresh (its search is
 // another query).
 if (screen && type && storedColumns(type).join() === screen.columns.join()) {
-  const formats = screen.formats;
   // The page has painted (main.tsx waited for a frame): the hydration, the page's longest task (React renders the whole
   // tree again), comes after it.
-  hydrateRoot(root, <ConsoleRoot queryClient={queryClient} formats={formats} />, {
+  hydrateRoot(root, <ConsoleRoot queryClient={queryClient} screen={{ path: screen.path, formats: screen.formats }} />, {
     // React recovers from a hydration mismatch by rendering the boundary in the browser, and reports only a minified
     // error number; the component stack says which part of the page differed from the server's render.
     onRecoverableError: (error, info) => console.error(error, info.componentStack ?? ""),

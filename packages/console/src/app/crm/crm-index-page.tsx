@@ -246,11 +246,20 @@ function ColumnChooser({
   onChange: (columns: string[]) => void;
 }) {
   const [filter, setFilter] = useState("");
+  // Mantine's Popover (its floating position, transition and focus trap) is mounted at the first click, opened, rather
+  // than rendered and hydrated with the first screen (issue #24 item 3): until then the button alone.
+  const [wanted, setWanted] = useState(false);
   const visible = properties.filter(
     (p) => !p.hidden && (p.label.toLowerCase().includes(filter.toLowerCase()) || p.name.includes(filter.toLowerCase())),
   );
+  if (!wanted)
+    return (
+      <Button size="xs" variant="default" aria-haspopup="dialog" aria-expanded={false} onClick={() => setWanted(true)}>
+        Edit columns
+      </Button>
+    );
   return (
-    <Popover position="bottom-end" width={300} shadow="md" trapFocus>
+    <Popover position="bottom-end" width={300} shadow="md" trapFocus defaultOpened>
       <Popover.Target>
         <Button size="xs" variant="default">
           Edit columns
