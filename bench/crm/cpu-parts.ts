@@ -12,11 +12,10 @@ import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Fastify from "fastify";
-import SQLite from "better-sqlite3";
 import { buildApp, type Platform } from "@sprocket/server";
 import type { AppPrincipal } from "../../packages/server/src/apps/app-tokens";
 import { BENCH_APP_SCOPES, benchApp } from "../support/bench-app";
+import { bareRoute } from "../support/bare-route";
 import { startBenchServer } from "../support/bench-server";
 import { load } from "../support/load";
 
@@ -67,14 +66,8 @@ const ungated = gate
     } satisfies Platform)
   : undefined;
 await ungated?.listen({ port: 0, host: "127.0.0.1" });
-const file = new SQLite(path.join(server.platform.config.dataDir, "sprocket.db"), { readonly: true });
-const stmt = file.prepare("select properties from crm_objects where id = ?");
-const bare = Fastify({ logger: false });
-bare.get<{ Params: { id: string } }>("/doc/:id", async (req, reply) =>
-  reply.type("application/json").send((stmt.get(Number(req.params.id)) as { properties: string }).properties),
-);
-await bare.listen({ port: 0, host: "127.0.0.1" });
-const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/doc/${id}`;
+const bare = bareRoute(server.platform.config.dataDir);
+const bareUrl = `${await bare.listen()}/doc/${id}`;
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "sprocket-cpu-parts-"));
 
 const headers = { authorization: `Bearer ${token}` };
@@ -150,7 +143,6 @@ process.stdout.write(`| part | ${sides.map((s) => s.label).join(" | ")} |\n|---|
 for (const part of partNames.sort((a, b) => (a === "total" ? -1 : b === "total" ? 1 : cell(1, b) - cell(1, a))))
   process.stdout.write(`| ${part} | ${sides.map((_, s) => cell(s, part).toFixed(2)).join(" | ")} |\n`);
 fs.rmSync(scratch, { recursive: true, force: true });
-file.close();
 await bare.close();
 await ungated?.close();
 await server.stop();
