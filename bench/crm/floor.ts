@@ -4,10 +4,8 @@
 // which the profile's wall time showed as twice the bare route's. Not part of bench/run.mjs: a tool for finding
 // where the floor is, not a figure.
 import os from "node:os";
-import path from "node:path";
-import Fastify from "fastify";
-import SQLite from "better-sqlite3";
 import { benchApp } from "../support/bench-app";
+import { bareRoute } from "../support/bare-route";
 import { startBenchServer } from "../support/bench-server";
 import { load, type LoadResult } from "../support/load";
 
@@ -22,20 +20,14 @@ const sample = await fetch(oursUrl, { headers });
 const body = await sample.text();
 const rateLimitHeaders = [...sample.headers].filter(([name]) => name.startsWith("x-hubspot-ratelimit-"));
 
-const file = new SQLite(path.join(server.platform.config.dataDir, "sprocket.db"), { readonly: true });
-const stmt = file.prepare("select properties from crm_objects where id = ?");
-const bare = Fastify({ logger: false });
-bare.get<{ Params: { id: string } }>("/doc/:id", async (req, reply) =>
-  reply.type("application/json").send((stmt.get(Number(req.params.id)) as { properties: string }).properties),
-);
+const bare = bareRoute(server.platform.config.dataDir);
 // The same read, then our get's headers and body: what the bare route would cost if it sent what HubSpot's API sends.
-bare.get<{ Params: { id: string } }>("/same-bytes/:id", async (req, reply) => {
-  stmt.get(Number(req.params.id));
+bare.app.get<{ Params: { id: string } }>("/same-bytes/:id", async (req, reply) => {
+  bare.read(Number(req.params.id));
   for (const [name, value] of rateLimitHeaders) reply.header(name, value);
   return reply.type("application/json").send(body);
 });
-await bare.listen({ port: 0, host: "127.0.0.1" });
-const bareBase = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+const bareBase = await bare.listen();
 
 const sides = [
   { label: "bare route", run: () => load(`${bareBase}/doc/${id}`, { seconds }) },
@@ -63,6 +55,5 @@ for (const [s, side] of sides.entries()) {
     `${side.label.padEnd(22)} ${median(rs.map((r) => r.serverCpuUs!)).toFixed(1)} µs (kernel ${mean(rs.map((r) => r.serverSysUs!)).toFixed(1)} on average), bare/this ${ratio.toFixed(2)}, ${Math.round(median(rs.map((r) => r.requestsPerSec)))} req/s\n`,
   );
 }
-file.close();
 await bare.close();
 await server.stop();

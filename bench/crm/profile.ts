@@ -3,12 +3,10 @@
 // self time per request (its samples' time over the requests served), the largest first. Not part of bench/run.mjs:
 // a tool for finding cost, not a figure.
 import { Session } from "node:inspector/promises";
-import Fastify from "fastify";
-import SQLite from "better-sqlite3";
-import path from "node:path";
 import { buildApp, type Platform } from "@sprocket/server";
 import type { AppPrincipal } from "../../packages/server/src/apps/app-tokens";
 import { BENCH_APP_SCOPES, benchApp } from "../support/bench-app";
+import { bareRoute } from "../support/bare-route";
 import { startBenchServer } from "../support/bench-server";
 import { load } from "../support/load";
 
@@ -22,14 +20,8 @@ const p = server.platform;
 const { accountId, appId, token, contactId: id } = await benchApp(p, server.url, 100_000_000);
 const headers = { authorization: `Bearer ${token}` };
 
-const file = new SQLite(path.join(p.config.dataDir, "sprocket.db"), { readonly: true });
-const stmt = file.prepare("select properties from crm_objects where id = ?");
-const bare = Fastify({ logger: false });
-bare.get<{ Params: { id: string } }>("/doc/:id", async (req, reply) =>
-  reply.type("application/json").send((stmt.get(Number(req.params.id)) as { properties: string }).properties),
-);
-await bare.listen({ port: 0, host: "127.0.0.1" });
-let bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/doc/${id}`;
+const bare = bareRoute(p.config.dataDir);
+let bareUrl = `${await bare.listen()}/doc/${id}`;
 const twin = gate
   ? await buildApp({
       ...p,
@@ -85,7 +77,6 @@ async function profile(label: string, url: string, h: Record<string, string> = {
 await profile(gate ? "ungated" : "bare", bareUrl, gate ? headers : {});
 await profile("ours", oursUrl, headers);
 session.disconnect();
-file.close();
 await bare.close();
 await twin?.close();
 await server.stop();

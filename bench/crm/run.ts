@@ -3,12 +3,10 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
-import Fastify from "fastify";
-import SQLite from "better-sqlite3";
 import pg from "pg";
-import path from "node:path";
 import { createAccount, seedCrm, type RunningServer } from "@sprocket/server";
 import type { BenchResult } from "../report";
+import { bareRoute } from "../support/bare-route";
 import { startBenchServer } from "../support/bench-server";
 import { alternate, fmt, load } from "../support/load";
 import { provisionApps } from "../../packages/server/src/apps/provision";
@@ -76,14 +74,8 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
   const id = created.json.id as string;
 
   // Baseline: the same row from the same SQLite file, one prepared statement, no auth, no limits, no view.
-  const file = new SQLite(path.join(server.platform.config.dataDir, "sprocket.db"), { readonly: true });
-  const stmt = file.prepare("select properties from crm_objects where id = ?");
-  const bare = Fastify({ logger: false });
-  bare.get<{ Params: { id: string } }>("/doc/:id", async (req, reply) =>
-    reply.type("application/json").send((stmt.get(Number(req.params.id)) as { properties: string }).properties),
-  );
-  await bare.listen({ port: 0, host: "127.0.0.1" });
-  const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}/doc/${id}`;
+  const bare = bareRoute(server.platform.config.dataDir);
+  const bareUrl = `${await bare.listen()}/doc/${id}`;
   const oursUrl = `${server.url}/crm/v3/objects/contacts/${id}`;
   const headers = { authorization: `Bearer ${token}` };
 
@@ -163,7 +155,6 @@ async function timed(fn: () => Promise<unknown>, runs: number): Promise<number[]
     `batch create (100 records): ${fmt(perRecordBatch, 3)} ms per record, single create ${fmt(perRecordSingle, 3)} ms per record, ratio ${(perRecordSingle / perRecordBatch).toFixed(2)} (times faster per record)\n`,
   );
 
-  file.close();
   await bare.close();
   await server.stop();
 }
