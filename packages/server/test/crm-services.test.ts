@@ -70,9 +70,10 @@ describe("getObject, several in one turn", () => {
   it.runIf(testEngine === "postgres")("reads the ids of one account and type in one statement, each id once", async () => {
     const [a, b] = [await create(contacts, { firstname: "Cy" }), await create(contacts, { firstname: "Di" })];
     const sent: unknown[] = [];
-    const query = pg.Pool.prototype.query;
-    const spy = vi.spyOn(pg.Pool.prototype, "query").mockImplementation(function (this: pg.Pool, ...args: unknown[]) {
-      sent.push((args[0] as { values?: unknown }).values);
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const { name, values } = args[0] as { name?: string; values?: unknown };
+      if (name?.startsWith("sprocket_crm_read_one")) sent.push(values);
       return (query as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof query);
     try {
