@@ -411,6 +411,29 @@ describe("PropertyDefinitions", () => {
     expect(after.has("favourite_engine")).toBe(true);
   });
 
+  it("reads a type again in the background past half the cache time, so a read at the expiry does not wait", async () => {
+    const own = new PropertyDefinitions(p.store.db, clock);
+    expect((await own.live(accountId, companies.id)).has("board_seats")).toBe(false);
+    await p.store.db.transaction().execute((trx) =>
+      p.crm.properties.create(trx, accountId, companies, {
+        name: "board_seats",
+        label: "Board seats",
+        type: "number",
+        fieldType: "number",
+        groupName: "companyinformation",
+      }),
+    );
+    clock.advance(600);
+    // Still the first read's answer, without a promise; the next read has started.
+    expect((own.live(accountId, companies.id) as Map<string, unknown>).has("board_seats")).toBe(false);
+    for (let i = 0; i < 300 && !(own.live(accountId, companies.id) as Map<string, unknown>).has("board_seats"); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect((own.live(accountId, companies.id) as Map<string, unknown>).has("board_seats")).toBe(true);
+    // Past the first read's expiry: the background read's answer, as fresh as a read started at 600 ms.
+    clock.advance(500);
+    expect(own.live(accountId, companies.id)).not.toBeInstanceOf(Promise);
+  });
+
   it("belongs to one platform: another over the same store keeps its own cache", async () => {
     const own = new PropertyDefinitions(p.store.db, clock);
     const before = await own.live(accountId, companies.id);
