@@ -70,9 +70,10 @@ describe("getObject, several in one turn", () => {
   it.runIf(testEngine === "postgres")("reads the ids of one account and type in one statement, each id once", async () => {
     const [a, b] = [await create(contacts, { firstname: "Cy" }), await create(contacts, { firstname: "Di" })];
     const sent: unknown[] = [];
-    const query = pg.Pool.prototype.query;
-    const spy = vi.spyOn(pg.Pool.prototype, "query").mockImplementation(function (this: pg.Pool, ...args: unknown[]) {
-      sent.push((args[0] as { values?: unknown }).values);
+    const query = pg.Client.prototype.query;
+    const spy = vi.spyOn(pg.Client.prototype, "query").mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+      const { name, values } = args[0] as { name?: string; values?: unknown };
+      if (name?.startsWith("sprocket_crm_read_one")) sent.push(values);
       return (query as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof query);
     try {
@@ -408,6 +409,29 @@ describe("PropertyDefinitions", () => {
     );
     const after = await p.crm.properties.live(accountId, contacts.id);
     expect(after.has("favourite_engine")).toBe(true);
+  });
+
+  it("reads a type again in the background past half the cache time, so a read at the expiry does not wait", async () => {
+    const own = new PropertyDefinitions(p.store.db, clock);
+    expect((await own.live(accountId, companies.id)).has("board_seats")).toBe(false);
+    await p.store.db.transaction().execute((trx) =>
+      p.crm.properties.create(trx, accountId, companies, {
+        name: "board_seats",
+        label: "Board seats",
+        type: "number",
+        fieldType: "number",
+        groupName: "companyinformation",
+      }),
+    );
+    clock.advance(600);
+    // Still the first read's answer, without a promise; the next read has started.
+    expect((own.live(accountId, companies.id) as Map<string, unknown>).has("board_seats")).toBe(false);
+    for (let i = 0; i < 300 && !(own.live(accountId, companies.id) as Map<string, unknown>).has("board_seats"); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect((own.live(accountId, companies.id) as Map<string, unknown>).has("board_seats")).toBe(true);
+    // Past the first read's expiry: the background read's answer, as fresh as a read started at 600 ms.
+    clock.advance(500);
+    expect(own.live(accountId, companies.id)).not.toBeInstanceOf(Promise);
   });
 
   it("belongs to one platform: another over the same store keeps its own cache", async () => {

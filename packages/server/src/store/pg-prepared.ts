@@ -94,14 +94,14 @@ class PointReads {
       const keys = reads[0]![0]!.values;
       if (reads.length === 1) {
         const [waiting] = reads as [Waiting[]];
-        this.pool.query<unknown[]>({ name: this.spec.name, text: this.one, values: keys as unknown[], rowMode: "array" }).then(
+        queryAhead(this.pool, { name: this.spec.name, text: this.one, values: keys as unknown[] }).then(
           (r) => waiting.forEach((w) => w.resolve(r.rows)),
           (e: unknown) => waiting.forEach((w) => w.reject(e)),
         );
         continue;
       }
       const values = [...keys.slice(0, -1), reads.map((waiting) => waiting[0]!.values[keys.length - 1])];
-      this.pool.query<unknown[]>({ name: `${this.spec.name}_any`, text: this.many, values, rowMode: "array" }).then(
+      queryAhead(this.pool, { name: `${this.spec.name}_any`, text: this.many, values }).then(
         (r) => {
           const rows = new Map<string, unknown[][]>();
           for (const row of r.rows) {
@@ -159,23 +159,64 @@ export function readShared(db: object, name: string, text: string, values: reado
   const key = `${name}\0${values.map(String).join("\0")}`;
   const joined = waiting.get(key);
   if (joined) return joined;
-  const read = (async () => {
+  const read = queryAhead(pool, { name, text, values: values as unknown[] }, () => waiting.delete(key)).then((r) => r.rows);
+  waiting.set(key, read);
+  return read;
+}
+
+/** What a pool's queue looks like inside pg-pool (3.x): waiting `connect` calls in order, served from the front. */
+interface PoolInternals {
+  _pendingQueue?: unknown;
+  options?: { max?: number };
+}
+
+/** Per pool: the uses that asked to go ahead and have not given their connection back, and their items in its queue. */
+const ahead = new WeakMap<pg.Pool, { uses: number; queued: WeakSet<object> }>();
+
+/**
+ * A named statement's rows (arrays) on a connection taken ahead of the pool's queue (issue #24 item 5), for the
+ * one-statement reads that many requests share (`readPoint`, `readShared`). Under load the queue is kept full by the
+ * uses that each serve one request and hold their connection longest (a create, a search's statements, a transaction),
+ * and a read, which holds its connection for one short statement and answers every request that joined it, waited a
+ * whole pass of that queue. Serving it first is shortest-first: a queued write waits one short statement more, the
+ * reads it passes wait a pass less. So that writes keep their share, at most half the pool's connections (at least
+ * one) go to uses that went ahead; past that a use queues in turn. Uses that went ahead are served among themselves in
+ * the order they asked. pg-pool has no priority of its own, so the item its `connect` has just queued (the queue's
+ * last) is moved; should its queue ever look different, every use queues in turn, as before. `taken` runs once a
+ * connection is had (or the take failed), before the statement is sent.
+ */
+async function queryAhead(pool: pg.Pool, config: { name: string; text: string; values: unknown[] }, taken?: () => void) {
+  let state = ahead.get(pool);
+  if (!state) ahead.set(pool, (state = { uses: 0, queued: new WeakSet() }));
+  const { _pendingQueue: queue, options } = pool as unknown as PoolInternals;
+  const before = Array.isArray(queue) ? queue.length : -1;
+  const connecting = pool.connect();
+  state.uses++;
+  const bound = Math.max(1, Math.floor((options?.max ?? 10) / 2));
+  if (Array.isArray(queue) && queue.length === before + 1 && state.uses <= bound) {
+    const item = queue.pop() as object;
+    let at = 0;
+    while (at < queue.length && state.queued.has(queue[at] as object)) at++;
+    queue.splice(at, 0, item);
+    state.queued.add(item);
+  }
+  try {
     let client: pg.PoolClient;
     try {
-      client = await pool.connect();
+      client = await connecting;
     } finally {
-      waiting.delete(key);
+      taken?.();
     }
     try {
-      const result = await client.query<unknown[]>({ name, text, values: values as unknown[], rowMode: "array" });
+      const result = await client.query<unknown[]>({ ...config, rowMode: "array" });
       client.release();
-      return result.rows;
+      return result;
     } catch (error) {
       // As pg's Pool.query does: a connection whose query failed is not handed out again.
       client.release(error as Error);
       throw error;
     }
-  })();
-  waiting.set(key, read);
-  return read;
+  } finally {
+    state.uses--;
+  }
 }
