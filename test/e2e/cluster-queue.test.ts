@@ -4,14 +4,10 @@ import { openStore, migrateToLatest, type Store } from "../../packages/server/sr
 import { PgBossJobQueue } from "../../packages/server/src/jobs/pg-boss-job-queue";
 import type { JobContext, JobHandler } from "../../packages/server/src/jobs/job-queue";
 import { createTestDatabase, type TestDatabase } from "../../packages/server/test/support/test-database";
+import { until } from "../../packages/server/test/support/until";
 
 const log = { error: () => {}, warn: () => {} };
 const node = (store: Store) => new PgBossJobQueue(store.db, { leaseMs: 2000, pollMs: 50, log });
-
-/** Resolves when `check` holds, polling; the test's own timeout bounds the wait. */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 20));
-}
 
 // pg-boss lives in PostgreSQL; under the sqlite project there is no such queue to test.
 describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("PgBossJobQueue", () => {

@@ -3,11 +3,7 @@ import pg from "pg";
 import { sql } from "kysely";
 import { openPostgres, type Store } from "../src/store/database";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
-
-/** Resolves once `check` holds, asking again every few milliseconds (the wait is for a state, not a time). */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  while (!(await check())) await new Promise((r) => setTimeout(r, 20));
-}
+import { until } from "./support/until";
 
 describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("a PostgreSQL store with a pool for statements", () => {
   let db: TestDatabase;

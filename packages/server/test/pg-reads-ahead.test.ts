@@ -3,11 +3,7 @@ import { sql } from "kysely";
 import { openPostgres, type Store } from "../src/store/database";
 import { readShared, writePool } from "../src/store/pg-prepared";
 import { createTestDatabase, type TestDatabase } from "./support/test-database";
-
-/** Resolves once `check` holds, asking again every few milliseconds (the wait is for a state, not a time). */
-async function until(check: () => boolean): Promise<void> {
-  while (!check()) await new Promise((r) => setTimeout(r, 20));
-}
+import { until } from "./support/until";
 
 // Issue #24 item 5: a shared one-statement read takes the next free connection before the writes queued for one, with at
 // most half the pool's connections going to such reads (store/pg-prepared.ts, queryAhead).
