@@ -83,6 +83,8 @@ interface Server {
   /** The seeded account of an earlier run (BENCH_KEEP), if there is one. */
   kept: Kept | undefined;
   keep(k: Kept): void;
+  /** Serves `html` at /bench/same-page.html: the console's rendered first screen as a static file (sameScreen). */
+  serveSamePage(html: string): void;
   stop(): Promise<void>;
 }
 interface Kept {
@@ -130,6 +132,8 @@ async function startServer(engine: "sqlite" | "postgres", size: number): Promise
   const platform = await createPlatform(loadConfig({ port: 0, dataDir }, env));
   const app = await buildApp(platform);
   app.get("/bench/static.html", async (_request, reply) => reply.type("text/html").send(staticPage));
+  let samePage = "";
+  app.get("/bench/same-page.html", async (_request, reply) => reply.type("text/html").send(samePage));
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   return {
@@ -138,6 +142,7 @@ async function startServer(engine: "sqlite" | "postgres", size: number): Promise
     database: engine === "postgres" ? new URL(env.SPROCKET_DATABASE_URL!).pathname.slice(1) : undefined,
     kept,
     keep: (k) => fs.writeFileSync(keptFile, JSON.stringify(k)),
+    serveSamePage: (html) => (samePage = html),
     async stop() {
       await app.close();
       await platform.close();
@@ -147,11 +152,23 @@ async function startServer(engine: "sqlite" | "postgres", size: number): Promise
   };
 }
 
-/** The static baseline: a table of 25 rows like the console's first page, so the browser lays out the same amount. */
+/**
+ * The static baseline: a table of 25 rows like the console's first page. It has none of the console's styles or shell,
+ * so the browser lays out less than the console's first screen; `sameScreen` is a second baseline that does not.
+ */
 const staticPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Static</title></head><body><table>${Array.from(
   { length: 25 },
   (_, i) => `<tr><td${i === 0 ? ' id="ready"' : ""}>Contact ${i}</td><td>c${i}@example.com</td><td>lead</td></tr>`,
 ).join("")}</table></body></html>`;
+
+/**
+ * The second baseline: the server's render of the contacts page as it was just served, without its scripts, its module
+ * hints and its embedded data, as a static file. It is the same first screen (markup and inline styles) with none of
+ * the server's work behind it and none of the console's JavaScript: what the page costs the browser alone.
+ */
+function sameScreen(rendered: string): string {
+  return rendered.replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, "").replace(/<link rel="modulepreload"[^>]*>/g, "");
+}
 
 /** An account with unthrottled limits and a private-app token, as a deploy would provision it. */
 async function appToken(p: Platform) {
@@ -337,6 +354,7 @@ async function consoleVisits(
   accountId: number,
   size: number,
   settle: () => Promise<void>,
+  serveSamePage: (html: string) => void,
 ) {
   const visit = async (url: string, ready: Ready, signIn: boolean, trace = false) => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: base, locale: "en-US" });
@@ -410,6 +428,7 @@ async function consoleVisits(
   const usable = { selector: "table[aria-label=Contacts] tbody tr a", total: `${size.toLocaleString("en-US")} contacts` };
   const contacts = (trace = false) => visit(`/contacts/${accountId}/objects/0-1`, usable, true, trace);
   const plain = () => visit("/bench/static.html", { selector: "#ready" }, false);
+  const same = () => visit("/bench/same-page.html", usable, false);
   await contacts();
   await plain();
   // The warm-up visit's search started the in-memory index's build (crm/search-index.ts; seconds at a million, on the
@@ -419,10 +438,18 @@ async function consoleVisits(
   say(
     `    the search index was built ${f((performance.now() - settling) / 1000, 1)} s after the warm-up visit (load average ${loadAvg()})`,
   );
+  const signedIn = await browser.newContext({ baseURL: base });
+  await signedIn.request.post("/api/v1/session", { data: login });
+  const rendered = await signedIn.request.get(`/contacts/${accountId}/objects/0-1`, { headers: { accept: "text/html" } });
+  serveSamePage(sameScreen(await rendered.text()));
+  await signedIn.close();
+  await same();
   const c: Array<Awaited<ReturnType<typeof visit>>> = [];
   const s: Array<Awaited<ReturnType<typeof visit>>> = [];
+  const m: Array<Awaited<ReturnType<typeof visit>>> = [];
   for (let i = 0; i < VISITS; i++) {
     s.push(await plain());
+    m.push(await same());
     c.push(await contacts());
   }
   if (TRACE) await contacts(true);
@@ -430,6 +457,8 @@ async function consoleVisits(
   return {
     consoleMs: median(c.map((v) => v.ms)),
     staticMs: median(s.map((v) => v.ms)),
+    samePageMs: median(m.map((v) => v.ms)),
+    samePageCpuMs: median(m.map((v) => v.cpuMs)),
     consoleCpuMs: median(c.map((v) => v.cpuMs)),
     staticCpuMs: median(s.map((v) => v.cpuMs)),
     consoleIdleCpuMs: median(c.map((v) => v.idleCpuMs)),
@@ -468,11 +497,20 @@ async function consoleFigures(
   account: Pick<Awaited<ReturnType<typeof appToken>>["account"], "accountId" | "superAdmin">,
   size: number,
 ) {
-  const visits = await consoleVisits(browser, server.url, account.superAdmin, account.accountId, size, () =>
-    server.platform.crm.search.idle(),
+  const visits = await consoleVisits(
+    browser,
+    server.url,
+    account.superAdmin,
+    account.accountId,
+    size,
+    () => server.platform.crm.search.idle(),
+    server.serveSamePage,
   );
   say(
     `    console contacts page ${f(visits.consoleMs, 0)} ms vs static page ${f(visits.staticMs, 0)} ms: ratio ${f(visits.consoleMs / visits.staticMs, 2)}; its load event at ${f(visits.consoleLoadMs, 0)} ms (load average ${loadAvg()})`,
+  );
+  say(
+    `    the same first screen as a static file (no scripts) ${f(visits.samePageMs, 0)} ms, renderer CPU ${f(visits.samePageCpuMs, 0)} ms: console over it ${f(visits.consoleMs / visits.samePageMs, 2)}, it over the static page ${f(visits.samePageMs / visits.staticMs, 2)}`,
   );
   say(
     `    renderer main-thread CPU (CDP ThreadTime, median) ${f(visits.consoleCpuMs, 0)} ms vs ${f(visits.staticCpuMs, 0)} ms when usable, ${f(visits.consoleIdleCpuMs, 0)} vs ${f(visits.staticIdleCpuMs, 0)} ms once the network is idle; the contacts page made ${visits.requests}`,
