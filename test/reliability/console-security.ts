@@ -1,3 +1,4 @@
+import pLimit from "p-limit";
 import { buildApp, createPlatform, loadConfig } from "../../packages/server/src/index";
 import { createTestApp } from "../../packages/server/test/support/test-apps";
 import { createTestDatabase, type TestDatabase } from "../../packages/server/test/support/test-database";
@@ -5,7 +6,6 @@ import { freePort, spawnServer, type ServerProcess } from "../../packages/server
 import type { BootstrapInfo } from "../../packages/server/src/index";
 import { type CaseGroup, check } from "./case";
 import { isHubSpotError, probe, type Probe } from "./http-probe";
-import { inLanes } from "./lanes";
 import { routeCatalogue, type RouteEntry } from "./route-catalogue";
 import { signInSession, type Session } from "./world";
 import fs from "node:fs";
@@ -101,15 +101,21 @@ export const consoleSecurityGroup: CaseGroup<ConsoleWorld> = {
         const misses: string[] = [];
         // Over the child's socket, as a browser sends them (its debug log is the last case's subject), a few at a time:
         // one after another, the 2,400 requests were most of the group's time.
-        await inLanes(requests, 8, async ({ r, csrf }) => {
-          const res = await call(w, {
-            method: r.method,
-            url: r.url.replace(/:[A-Za-z]+/g, String(w.appId)).replace("*", "x"),
-            headers: { cookie: w.admin.cookie, "content-type": "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
-            body: "{}",
-          });
-          if (res.status !== 403 || !isHubSpotError(res.json)) misses.push(`${r.method} ${r.url} (${csrf ?? "no token"}) → ${res.status}`);
-        });
+        const limit = pLimit(8);
+        await Promise.all(
+          requests.map(({ r, csrf }) =>
+            limit(async () => {
+              const res = await call(w, {
+                method: r.method,
+                url: r.url.replace(/:[A-Za-z]+/g, String(w.appId)).replace("*", "x"),
+                headers: { cookie: w.admin.cookie, "content-type": "application/json", ...(csrf ? { "x-csrf-token": csrf } : {}) },
+                body: "{}",
+              });
+              if (res.status !== 403 || !isHubSpotError(res.json))
+                misses.push(`${r.method} ${r.url} (${csrf ?? "no token"}) → ${res.status}`);
+            }),
+          ),
+        );
         check(routes.length > 0, "no state-changing session routes were registered");
         check(misses.length === 0, `${misses.length} requests went through without the CSRF token: ${misses.slice(0, 4).join(" | ")}`);
         return `${routes.length} state-changing routes × (no token, wrong token): 403 each`;
