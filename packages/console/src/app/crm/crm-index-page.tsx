@@ -1,20 +1,6 @@
 // A CRM object's index: server-side search, sort, paging and a column choice kept per object type.
 import { useMemo, useState } from "react";
-import {
-  Anchor,
-  Button,
-  Checkbox,
-  Code,
-  Group,
-  Popover,
-  ScrollArea,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  UnstyledButton,
-} from "@mantine/core";
+import { Anchor, Button, Checkbox, Code, Popover, ScrollArea, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue, useDocumentTitle, useLocalStorage } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
@@ -28,12 +14,29 @@ import { displayValue } from "./display-value";
 import { UnknownObjectType } from "./crm-not-found";
 import { columnsStorageKey, INDEX_PAGE_SIZE, indexSearchQuery, propertiesQuery, type IndexSort } from "./index-queries";
 import type { CrmObjectType } from "./object-types";
+import {
+  FooterNote,
+  FooterRow,
+  HeaderCell,
+  MainButton,
+  PageNumber,
+  PageSizeSelect,
+  Pagination,
+  RecordCount,
+  SearchInput,
+  SmallButton,
+  SortHeaderCell,
+  ToolbarEnd,
+  ToolbarRow,
+} from "./index-parts";
 import { useObjectType } from "./use-object-types";
 
 /** The classes Mantine gives a `striped highlightOnHover` table's rows and cells, and an Anchor, by its own modules. */
 const ROW = `${Table.classes.tr} mantine-Table-tr`;
 const CELL = `${Table.classes.td} mantine-Table-td`;
 const LINK = `mantine-focus-auto ${Anchor.classes.root} ${Text.classes.root} mantine-Text-root mantine-Anchor-root`;
+
+const PAGE_SIZES = ["25", "50", "100"].map((n) => ({ value: n, label: `${n} per page` }));
 
 /** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. */
 const SEARCH_WINDOW = 10_000;
@@ -95,9 +98,9 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
     <>
       <PageTitle
         actions={
-          <Button onClick={() => setCreating(true)} disabled={!properties.data}>
+          <MainButton onClick={() => setCreating(true)} disabled={!properties.data}>
             Create {type.singular.toLowerCase()}
-          </Button>
+          </MainButton>
         }
       >
         {type.plural}
@@ -111,25 +114,23 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
           onCreated={() => setCreating(false)}
         />
       ) : null}
-      <Group justify="space-between" mb="sm" wrap="nowrap">
-        <TextInput
-          aria-label={`Search ${type.plural.toLowerCase()}`}
-          placeholder={`Search ${type.plural.toLowerCase()}`}
-          type="search"
-          w={320}
+      {/* The toolbar, the column headers and the paging are plain elements with Mantine's classes (index-parts.tsx). */}
+      <ToolbarRow>
+        <SearchInput
+          label={`Search ${type.plural.toLowerCase()}`}
           value={search}
           onChange={(event) => {
             setSearch(event.currentTarget.value);
             restart();
           }}
         />
-        <Group gap="sm" wrap="nowrap">
-          <Text size="sm" c="dimmed" aria-live="polite" data-testid="record-total">
+        <ToolbarEnd>
+          <RecordCount>
             {results.data ? `${formatNumber(total, formats)} ${total === 1 ? type.singular.toLowerCase() : type.plural.toLowerCase()}` : ""}
-          </Text>
+          </RecordCount>
           <ColumnChooser properties={properties.data ?? []} columns={columns} onChange={setColumns} />
-        </Group>
-      </Group>
+        </ToolbarEnd>
+      </ToolbarRow>
       {results.isError ? <ErrorNotice error={results.error} /> : null}
       {results.isPending ? <Loading /> : null}
       {results.data ? (
@@ -142,24 +143,22 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
             style={{ opacity: results.isPlaceholderData ? 0.6 : 1 }}
           >
             <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Name</Table.Th>
+              <tr className={ROW} data-with-row-border="true" data-striped="odd" data-hover="true">
+                <HeaderCell>Name</HeaderCell>
                 {columns.map((name) => {
                   const direction = sort?.propertyName === name ? sort.direction : undefined;
                   return (
-                    <Table.Th
+                    <SortHeaderCell
                       key={name}
-                      scope="col"
-                      aria-sort={direction === "ASCENDING" ? "ascending" : direction === "DESCENDING" ? "descending" : "none"}
+                      sort={direction === "ASCENDING" ? "ascending" : direction === "DESCENDING" ? "descending" : "none"}
+                      onClick={() => toggleSort(name)}
                     >
-                      <UnstyledButton onClick={() => toggleSort(name)} fw={700} fz="sm">
-                        {byName.get(name)?.label ?? name}
-                        <span aria-hidden="true">{direction === "ASCENDING" ? " ▲" : direction === "DESCENDING" ? " ▼" : ""}</span>
-                      </UnstyledButton>
-                    </Table.Th>
+                      {byName.get(name)?.label ?? name}
+                      <span aria-hidden="true">{direction === "ASCENDING" ? " ▲" : direction === "DESCENDING" ? " ▼" : ""}</span>
+                    </SortHeaderCell>
                   );
                 })}
-              </Table.Tr>
+              </tr>
             </Table.Thead>
             <Table.Tbody>
               {/* The rows are plain elements with the classes and attributes Mantine's Table.Tr, Table.Td and Anchor
@@ -193,30 +192,26 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
           ) : null}
         </ScrollArea>
       ) : null}
-      <Group justify="space-between" mt="sm">
+      <FooterRow>
         {/* The browser's own select: Mantine's Select mounts a positioned dropdown (floating-ui) on the first screen. */}
-        <NativeSelect
-          aria-label="Records per page"
-          size="xs"
-          w={140}
-          data={["25", "50", "100"].map((n) => ({ value: n, label: `${n} per page` }))}
+        <PageSizeSelect
+          label="Records per page"
+          options={PAGE_SIZES}
           value={String(pageSize)}
           onChange={(event) => {
             setPageSize(Number(event.currentTarget.value));
             restart();
           }}
         />
-        <Group gap="xs" component="nav" aria-label="Pagination">
-          <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage(page - 1)}>
+        <Pagination>
+          <SmallButton disabled={page === 0} onClick={() => setPage(page - 1)}>
             Previous
-          </Button>
-          <Text size="sm" aria-live="polite">
+          </SmallButton>
+          <PageNumber>
             Page {page + 1}
             {results.data ? ` of ${formatNumber(lastPage + 1, formats)}` : ""}
-          </Text>
-          <Button
-            size="xs"
-            variant="default"
+          </PageNumber>
+          <SmallButton
             disabled={!next || page >= lastPage}
             onClick={() => {
               setCursors((known) => [...known.slice(0, page + 1), next]);
@@ -224,13 +219,11 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
             }}
           >
             Next
-          </Button>
-        </Group>
-      </Group>
+          </SmallButton>
+        </Pagination>
+      </FooterRow>
       {total > SEARCH_WINDOW ? (
-        <Text size="xs" c="dimmed" mt="xs">
-          Search shows the first {formatNumber(SEARCH_WINDOW, formats)} results; search or sort to reach the others.
-        </Text>
+        <FooterNote>Search shows the first {formatNumber(SEARCH_WINDOW, formats)} results; search or sort to reach the others.</FooterNote>
       ) : null}
     </>
   );
@@ -254,9 +247,9 @@ function ColumnChooser({
   );
   if (!wanted)
     return (
-      <Button size="xs" variant="default" aria-haspopup="dialog" aria-expanded={false} onClick={() => setWanted(true)}>
+      <SmallButton aria-haspopup="dialog" aria-expanded={false} onClick={() => setWanted(true)}>
         Edit columns
-      </Button>
+      </SmallButton>
     );
   return (
     <Popover position="bottom-end" width={300} shadow="md" trapFocus defaultOpened>
