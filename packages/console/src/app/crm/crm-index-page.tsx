@@ -68,6 +68,9 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState(0);
   const [creating, setCreating] = useState(false);
+  // Mantine's Modal (its portal, transition and focus trap; about 2 ms of a server render, issue #24 item 3) is mounted
+  // at the first "Create", opened, rather than rendered and hydrated closed with the first screen.
+  const [createWanted, setCreateWanted] = useState(false);
   const restart = () => {
     setCursors([undefined]);
     setPage(0);
@@ -98,14 +101,20 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
     <>
       <PageTitle
         actions={
-          <MainButton onClick={() => setCreating(true)} disabled={!properties.data}>
+          <MainButton
+            onClick={() => {
+              setCreateWanted(true);
+              setCreating(true);
+            }}
+            disabled={!properties.data}
+          >
             Create {type.singular.toLowerCase()}
           </MainButton>
         }
       >
         {type.plural}
       </PageTitle>
-      {properties.data ? (
+      {properties.data && createWanted ? (
         <CreateRecordModal
           type={type}
           properties={properties.data}
