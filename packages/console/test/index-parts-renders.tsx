@@ -1,4 +1,4 @@
-// A CRM index's toolbar, column headers and paging as Mantine's components write them (as crm-index-page.tsx had them)
+// A CRM index's toolbar, table, column headers and paging as Mantine's components write them (as crm-index-page.tsx had them)
 // and as index-parts.tsx does, rendered on the server as the console's first screen is (index-parts.test.ts compares).
 import { Button, Group, NativeSelect, Table, Text, TextInput, UnstyledButton } from "@mantine/core";
 import { renderWithMantine as render } from "./mantine-render";
@@ -6,6 +6,7 @@ import {
   FooterNote,
   FooterRow,
   HeaderCell,
+  IndexTable,
   MainButton,
   PageNumber,
   PageSizeSelect,
@@ -14,6 +15,8 @@ import {
   SearchInput,
   SmallButton,
   SortHeaderCell,
+  TableBody,
+  TableHead,
   ToolbarEnd,
   ToolbarRow,
 } from "../src/app/crm/index-parts";
@@ -63,37 +66,47 @@ export const mainButton = (disabled: boolean) => ({
   ),
 });
 
-/** The header row: the name's cell and a sortable column's, sorted `sort`. */
-export const headerCells = (sort: "ascending" | "descending" | "none") => ({
-  mantine: render(
-    <Table>
-      <Table.Thead>
-        <Table.Tr>
-          <Table.Th scope="col">Name</Table.Th>
-          <Table.Th scope="col" aria-sort={sort}>
-            <UnstyledButton onClick={noop} fw={700} fz="sm">
+/** The table around its header row (the name's cell and a sortable column's, sorted `sort`) and a row, `busy` or not. */
+export const table = (sort: "ascending" | "descending" | "none", busy: boolean) => {
+  const row = (
+    <tr className={`${Table.classes.tr} mantine-Table-tr`} data-with-row-border="true" data-striped="odd" data-hover="true">
+      <td className={`${Table.classes.td} mantine-Table-td`}>Ada</td>
+      <td className={`${Table.classes.td} mantine-Table-td`}>ada@example.com</td>
+    </tr>
+  );
+  return {
+    mantine: render(
+      <Table striped highlightOnHover aria-label="Contacts" aria-busy={busy} style={{ opacity: busy ? 0.6 : 1 }}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th scope="col">Name</Table.Th>
+            <Table.Th scope="col" aria-sort={sort}>
+              <UnstyledButton onClick={noop} fw={700} fz="sm">
+                {"Email"}
+                <span aria-hidden="true">{sort === "ascending" ? " ▲" : ""}</span>
+              </UnstyledButton>
+            </Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>{row}</Table.Tbody>
+      </Table>,
+    ),
+    plain: render(
+      <IndexTable label="Contacts" busy={busy} opacity={busy ? 0.6 : 1}>
+        <TableHead>
+          <tr className={`${Table.classes.tr} mantine-Table-tr`} data-with-row-border="true" data-striped="odd" data-hover="true">
+            <HeaderCell>Name</HeaderCell>
+            <SortHeaderCell sort={sort} onClick={noop}>
               {"Email"}
               <span aria-hidden="true">{sort === "ascending" ? " ▲" : ""}</span>
-            </UnstyledButton>
-          </Table.Th>
-        </Table.Tr>
-      </Table.Thead>
-    </Table>,
-  ),
-  plain: render(
-    <Table>
-      <Table.Thead>
-        <Table.Tr>
-          <HeaderCell>Name</HeaderCell>
-          <SortHeaderCell sort={sort} onClick={noop}>
-            {"Email"}
-            <span aria-hidden="true">{sort === "ascending" ? " ▲" : ""}</span>
-          </SortHeaderCell>
-        </Table.Tr>
-      </Table.Thead>
-    </Table>,
-  ),
-});
+            </SortHeaderCell>
+          </tr>
+        </TableHead>
+        <TableBody>{row}</TableBody>
+      </IndexTable>,
+    ),
+  };
+};
 
 /** The paging below the table, on its first page (`previous` disabled) or a later one, `next` enabled or not. */
 export const footer = (page: number, hasNext: boolean) => ({

@@ -2,7 +2,7 @@
 // headers and paging: the server renders the page with one build and the browser may hydrate it with another, and the
 // page's CSS subset and Mantine's stylesheet select on those classes and attributes.
 import { describe, expect, it } from "vitest";
-import { footer, headerCells, mainButton, toolbar } from "./index-parts-renders";
+import { footer, mainButton, table, toolbar } from "./index-parts-renders";
 
 /** An input's id is React's `useId`, which depends on where the element sits in the tree: both must have one. */
 const ID = /id="mantine-R[\w-]+"/g;
@@ -26,9 +26,15 @@ describe("the CRM index's plain elements", () => {
     expect(plain).toBe(mantine);
   });
 
-  it.each(["none", "ascending", "descending"] as const)("are Mantine's header cells (sort %s)", (sort) => {
-    const { mantine, plain } = headerCells(sort);
+  it.each([
+    ["none", false],
+    ["ascending", true],
+    ["descending", false],
+  ] as const)("are Mantine's table and header cells (sort %s, busy: %s)", (sort, busy) => {
+    const { mantine, plain } = table(sort, busy);
     expect(mantine).toContain(`aria-sort="${sort}"`);
+    expect(mantine).toContain(`aria-busy="${busy}"`);
+    expect(mantine).toContain("<tbody");
     expect(plain).toBe(mantine);
   });
 

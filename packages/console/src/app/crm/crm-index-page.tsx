@@ -18,6 +18,7 @@ import {
   FooterNote,
   FooterRow,
   HeaderCell,
+  IndexTable,
   MainButton,
   PageNumber,
   PageSizeSelect,
@@ -26,12 +27,14 @@ import {
   SearchInput,
   SmallButton,
   SortHeaderCell,
+  TableBody,
+  TableHead,
   ToolbarEnd,
   ToolbarRow,
 } from "./index-parts";
 import { useObjectType } from "./use-object-types";
 
-/** The classes Mantine gives a `striped highlightOnHover` table's rows and cells, and an Anchor, by its own modules. */
+/** The classes Mantine gives a `striped highlightOnHover` table's rows and cells (IndexTable), and an Anchor. */
 const ROW = `${Table.classes.tr} mantine-Table-tr`;
 const CELL = `${Table.classes.td} mantine-Table-td`;
 const LINK = `mantine-focus-auto ${Anchor.classes.root} ${Text.classes.root} mantine-Text-root mantine-Anchor-root`;
@@ -144,14 +147,8 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
       {results.isPending ? <Loading /> : null}
       {results.data ? (
         <ScrollArea type="auto">
-          <Table
-            striped
-            highlightOnHover
-            aria-label={type.plural}
-            aria-busy={results.isFetching}
-            style={{ opacity: results.isPlaceholderData ? 0.6 : 1 }}
-          >
-            <Table.Thead>
+          <IndexTable label={type.plural} busy={results.isFetching} opacity={results.isPlaceholderData ? 0.6 : 1}>
+            <TableHead>
               <tr className={ROW} data-with-row-border="true" data-striped="odd" data-hover="true">
                 <HeaderCell>Name</HeaderCell>
                 {columns.map((name) => {
@@ -168,8 +165,8 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
                   );
                 })}
               </tr>
-            </Table.Thead>
-            <Table.Tbody>
+            </TableHead>
+            <TableBody>
               {/* The rows are plain elements with the classes and attributes Mantine's Table.Tr, Table.Td and Anchor
                   give them (ROW, CELL, LINK): the same look and markup, without a style-props pass per cell (most of
                   a rendered page's server CPU, docs/decisions.md). */}
@@ -187,8 +184,8 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
                   ))}
                 </tr>
               ))}
-            </Table.Tbody>
-          </Table>
+            </TableBody>
+          </IndexTable>
           {results.data.results.length === 0 ? (
             query ? (
               <EmptyState title={`No ${type.plural.toLowerCase()} match “${query}”`} />

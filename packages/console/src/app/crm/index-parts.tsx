@@ -1,5 +1,5 @@
 // A CRM index's toolbar, column headers and paging as plain elements with the classes, attributes and styles Mantine's
-// Group, TextInput, NativeSelect, Text, Button, Table.Th and UnstyledButton give them (issue #24 item 3), as the rows
+// Group, TextInput, NativeSelect, Text, Button, Table, Table.Thead, Table.Tbody, Table.Th and UnstyledButton give them (issue #24 item 3), as the rows
 // are: the same markup (index-parts.test.ts compares it with Mantine's render), without Mantine's props, style-props
 // and class-names pass per element (the two inputs alone were a fifth of the page's server render).
 import type { ChangeEvent, CSSProperties, ReactNode } from "react";
@@ -227,6 +227,32 @@ export const FooterNote = ({ children }: { children: ReactNode }) => (
     {children}
   </p>
 );
+
+const TABLE = `${Table.classes.table} mantine-Table-table`;
+/** Table's default vertical spacing (7px) as its style prop. */
+const TABLE_SPACING = "calc(0.4375rem * var(--mantine-scale))";
+
+/**
+ * `<Table striped highlightOnHover aria-label aria-busy style={{ opacity }}>`: the rows' `data-striped` and `data-hover`
+ * (crm-index-page.tsx's ROW) are what `striped` and `highlightOnHover` would give them.
+ */
+export const IndexTable = ({ label, busy, opacity, children }: { label: string; busy: boolean; opacity: number; children: ReactNode }) => (
+  <table
+    style={{ "--table-vertical-spacing": TABLE_SPACING, opacity } as CSSProperties}
+    className={TABLE}
+    aria-label={label}
+    aria-busy={busy}
+  >
+    {children}
+  </table>
+);
+
+const THEAD = `${Table.classes.thead} mantine-Table-thead`;
+const TBODY = `${Table.classes.tbody} mantine-Table-tbody`;
+/** `<Table.Thead>`. */
+export const TableHead = ({ children }: { children: ReactNode }) => <thead className={THEAD}>{children}</thead>;
+/** `<Table.Tbody>`. */
+export const TableBody = ({ children }: { children: ReactNode }) => <tbody className={TBODY}>{children}</tbody>;
 
 const TH = `${Table.classes.th} mantine-Table-th`;
 const SORT_BUTTON = `mantine-focus-auto ${UNSTYLED_BUTTON}`;
