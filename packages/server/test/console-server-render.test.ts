@@ -45,7 +45,7 @@ describe("the console's server render in the server", () => {
   it("renders only a signed-in request's CRM index pages, calling the API with its session", async () => {
     const { app } = await appWith(fixture("renders.mjs"));
     const rendered = await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "other=1; sprocket_session=s%201" } });
-    expect(rendered.body).toContain('<div id="root"><p class="page">/contacts/1/objects/0-1</p></div>');
+    expect(rendered.body).toContain('<div id="root"><p class="page" style="padding:var(--inline)">/contacts/1/objects/0-1</p></div>');
     // The session cookie alone, named for the in-process request's scheme.
     expect(rendered.body).toContain('"session":{"cookie":"sprocket_session=s%201"}');
     for (const [url, cookie] of [
@@ -75,9 +75,10 @@ describe("the console's server render in the server", () => {
     const { app } = await appWith(fixture("renders.mjs"), built);
     const rendered = (await app.inject({ url: "/contacts/1/objects/0-1", headers: { cookie: "sprocket_session=s1" } })).body;
     // The rules of the classes the HTML has (selector by selector, inside @media too), those without a class, and
-    // at-rules such as @keyframes whole; not the dark scheme's (the page is light) nor rules of other classes.
+    // at-rules such as @keyframes whole; not the dark scheme's (the page is light) nor rules of other classes. Of the
+    // custom properties, those a kept rule or the HTML uses and those they are defined with, not the others.
     expect(rendered).toContain(
-      '<style data-first-screen>.page{color:#123}.page::after{content:"}"}@media (min-width:1px){.page{margin:0}}:root{--x:1}@keyframes spin{0%{opacity:0}to{opacity:1}}</style><div id="root"><p class="page">',
+      '<style data-first-screen>.page{color:#123;margin:var(--used)}.page::after{content:"}"}@media (min-width:1px){.page{margin:0}}:root{--used:var(--deep);--deep:2;--inline:3}@keyframes spin{0%{opacity:0}to{opacity:1}}</style><div id="root"><p class="page"',
     );
     expect(rendered).toContain(`<link disabled rel="stylesheet" crossorigin href="/assets/page-Ab1.css">`);
     // A stylesheet that could close its element, or cannot be read, keeps its link.

@@ -186,7 +186,10 @@ export function ConsoleRoot({
   );
   return (
     <StrictMode>
-      <MantineProvider>
+      {/* Mantine's default theme, whose variables are all in its stylesheet: the provider's own block of them would be
+          an empty <style> (it drops every variable equal to the default) after computing all of them on each render,
+          1–2 ms of a server render (mantine-provider.test.ts). A theme of the console's own would need the block back. */}
+      <MantineProvider withCssVariables={false}>
         <QueryClientProvider client={queryClient}>
           {onServer && screen ? (
             <Router ssrPath={screen.path}>{tree}</Router>

@@ -3,18 +3,22 @@
 // navigation: the same markup (header-parts.test.ts compares it with Mantine's render), without a theme, style-props
 // and class-names pass per element on the server and in the hydration.
 import type { CSSProperties, ReactNode } from "react";
-import { Burger, Button, Group, Text, UnstyledButton } from "@mantine/core";
+import { Burger } from "@mantine/core";
 import { Link } from "wouter";
+import {
+  BUTTON,
+  BUTTON_INNER,
+  BUTTON_LABEL,
+  DEFAULT_XS_BUTTON_STYLE,
+  GROUP,
+  groupStyle as group,
+  TEXT,
+  textSize,
+  UNSTYLED_BUTTON,
+} from "./mantine-markup";
 
-const GROUP = `${Group.classes.root} mantine-Group-root`;
-/** `<Group gap wrap="nowrap" justify>`'s style props, in Mantine's order. */
-const groupStyle = (gap: "xs" | "sm", justify: "flex-start" | "space-between"): CSSProperties =>
-  ({
-    "--group-gap": `var(--mantine-spacing-${gap})`,
-    "--group-align": "center",
-    "--group-justify": justify,
-    "--group-wrap": "nowrap",
-  }) as CSSProperties;
+/** `<Group gap wrap="nowrap" justify>`'s style props. */
+const groupStyle = (gap: "xs" | "sm", justify: "flex-start" | "space-between") => group(gap, justify, "nowrap") as CSSProperties;
 
 /** The header's row: `<Group h="100%" justify="space-between" wrap="nowrap" gap="xs">`. */
 export const HeaderRow = ({ children }: { children: ReactNode }) => (
@@ -37,7 +41,7 @@ export const HeaderEnd = ({ children }: { children: ReactNode }) => (
   </div>
 );
 
-const BURGER = `mantine-focus-auto ${Burger.classes.root} mantine-Burger-root ${UnstyledButton.classes.root} mantine-UnstyledButton-root mantine-hidden-from-sm`;
+const BURGER = `mantine-focus-auto ${Burger.classes.root} mantine-Burger-root ${UNSTYLED_BUTTON} mantine-hidden-from-sm`;
 const BURGER_LINES = `${Burger.classes.burger} mantine-Burger-burger`;
 const BURGER_STYLE = { "--burger-size": "var(--burger-size-sm)" } as CSSProperties;
 
@@ -48,11 +52,6 @@ export const MenuButton = ({ opened, onClick, label }: { opened: boolean; onClic
   </button>
 );
 
-const TEXT = `mantine-focus-auto ${Text.classes.root} mantine-Text-root`;
-const textSize = (size: "sm" | "lg") => ({
-  "--text-fz": `var(--mantine-font-size-${size})`,
-  "--text-lh": `var(--mantine-line-height-${size})`,
-});
 const HOME_STYLE = { ...textSize("lg"), color: "var(--mantine-color-dark-text)", fontWeight: 700, textDecoration: "none" } as CSSProperties;
 const SMALL_STYLE = textSize("sm") as CSSProperties;
 const DIMMED_STYLE = { ...textSize("sm"), color: "var(--mantine-color-dimmed)" } as CSSProperties;
@@ -78,20 +77,8 @@ export const SignedInAs = ({ email }: { email: string }) => (
   </p>
 );
 
-const BUTTON = `mantine-focus-auto mantine-active ${Button.classes.root} mantine-Button-root ${UnstyledButton.classes.root} mantine-UnstyledButton-root`;
-const BUTTON_INNER = `${Button.classes.inner} mantine-Button-inner`;
-const BUTTON_LABEL = `${Button.classes.label} mantine-Button-label`;
 /** `<Button variant="default" size="xs" style={{ flexShrink: 0 }}>`'s style props and style, in Mantine's order. */
-const BUTTON_STYLE = {
-  "--button-height": "var(--button-height-xs)",
-  "--button-padding-x": "var(--button-padding-x-xs)",
-  "--button-fz": "var(--mantine-font-size-xs)",
-  "--button-bg": "var(--mantine-color-default)",
-  "--button-hover": "var(--mantine-color-default-hover)",
-  "--button-color": "var(--mantine-color-default-color)",
-  "--button-bd": "calc(0.0625rem * var(--mantine-scale)) solid var(--mantine-color-default-border)",
-  flexShrink: 0,
-} as CSSProperties;
+const BUTTON_STYLE = { ...DEFAULT_XS_BUTTON_STYLE, flexShrink: 0 } as CSSProperties;
 
 /** `<Button variant="default" size="xs" style={{ flexShrink: 0 }} onClick>`: the header's small buttons. */
 export const HeaderButton = ({ onClick, children }: { onClick: () => void; children: ReactNode }) => (

@@ -1,6 +1,6 @@
 // Small pieces every page uses: loading, empty and error states.
 import { Alert, Anchor, Center, Loader, Stack, Text, Title } from "@mantine/core";
-import { Component, type ReactNode } from "react";
+import { Component, type CSSProperties, type ReactNode } from "react";
 import { Link } from "wouter";
 import { ApiRequestError } from "./api-client";
 import type { Formats } from "./formats";
@@ -63,16 +63,35 @@ export function ErrorNotice({ error, title = "Something went wrong" }: { error: 
   );
 }
 
+const TITLE_STACK = `${Stack.classes.root} mantine-Stack-root`;
+const TITLE_STACK_STYLE = {
+  "--stack-gap": "0rem",
+  "--stack-align": "stretch",
+  "--stack-justify": "flex-start",
+  marginBottom: "var(--mantine-spacing-md)",
+} as CSSProperties;
+const TITLE_ROW_STYLE = { display: "flex", alignItems: "center", justifyContent: "space-between", gap: 16, flexWrap: "wrap" } as const;
+const TITLE = `${Title.classes.root} mantine-Title-root`;
+const TITLE_STYLE = {
+  "--title-fw": "var(--mantine-h2-font-weight)",
+  "--title-lh": "var(--mantine-h2-line-height)",
+  "--title-fz": "var(--mantine-h2-font-size)",
+} as CSSProperties;
+
+/**
+ * A page's heading and its actions: `<Stack gap={0} mb="md">` around `<Title order={1} size="h2">`, as plain elements
+ * with Mantine's classes and styles (a first screen's, issue #24 item 3; page-title.test.ts compares the markup).
+ */
 export function PageTitle({ children, actions }: { children: ReactNode; actions?: ReactNode }) {
   return (
-    <Stack gap={0} mb="md">
-      <div style={{ display: "flex", alignItems: "center", justifyContent: "space-between", gap: 16, flexWrap: "wrap" }}>
-        <Title order={1} size="h2">
+    <div style={TITLE_STACK_STYLE} className={TITLE_STACK}>
+      <div style={TITLE_ROW_STYLE}>
+        <h1 style={TITLE_STYLE} className={TITLE} data-size="h2" data-order="1">
           {children}
-        </Title>
+        </h1>
         {actions}
       </div>
-    </Stack>
+    </div>
   );
 }
 

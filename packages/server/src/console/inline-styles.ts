@@ -5,6 +5,7 @@
 // painted (main.tsx enables its link, then drops the subset), for everything the page does after that.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import postcss from "postcss";
 import { readCssBlocks, type Block } from "./css-blocks";
 
 /** The built page's stylesheet links (Vite writes them so), by the asset's name. */
@@ -14,19 +15,87 @@ const CLASS = /\.(-?[_a-zA-Z][\w-]*)/g;
 /** Rules for the dark colour scheme: the rendered page is light (`data-mantine-color-scheme` on `<html>`). */
 const DARK = "[data-mantine-color-scheme=dark]";
 
-/** The rules of `blocks` that can match a page whose elements have (at most) the classes in `classes`, as CSS text. */
-function subset(blocks: Block[], classes: ReadonlySet<string>): string {
-  let out = "";
+/** A custom property's use. */
+const VAR = /var\(\s*(--[\w-]+)/g;
+const usesOf = (text: string, into: Set<string>) => {
+  for (const m of text.matchAll(VAR)) into.add(m[1]!);
+};
+
+/** A kept rule that defines custom properties (Mantine's `:root` rules, its components'): selectors and declarations. */
+interface Definitions {
+  selectors: string;
+  /** Each declaration's text and, for a custom property, its name. */
+  declarations: { text: string; name?: string }[];
+}
+
+/**
+ * A rule's declarations when it defines a custom property and holds nothing but declarations, else undefined (kept as
+ * written); parsed once per rule (the blocks are read once per process).
+ */
+const parsed = new WeakMap<Block, Definitions["declarations"] | undefined>();
+function definitionsOf(block: Block & { text: string }): Definitions["declarations"] | undefined {
+  if (parsed.has(block)) return parsed.get(block);
+  const rule = postcss.parse(`a${block.text}`).first;
+  const nodes = rule?.type === "rule" ? rule.nodes : [];
+  const declarations = nodes.every((node) => node.type === "decl")
+    ? nodes.map((d) => ({ text: `${d.prop}:${d.value}${d.important ? "!important" : ""}`, name: d.variable ? d.prop : undefined }))
+    : [];
+  const found = declarations.some((d) => d.name) ? declarations : undefined;
+  parsed.set(block, found);
+  return found;
+}
+
+/**
+ * The rules of `blocks` that can match a page whose elements have (at most) the classes in `classes`: CSS text, with
+ * the rules that define custom properties left as `Definitions` for `pruned` to write.
+ */
+function subset(blocks: Block[], classes: ReadonlySet<string>): (string | Definitions)[] {
+  const out: (string | Definitions)[] = [];
   for (const block of blocks) {
-    if ("raw" in block) out += block.raw;
+    if ("raw" in block) out.push(block.raw);
     else if ("at" in block) {
       const inner = subset(block.blocks, classes);
-      if (inner) out += `${block.at}{${inner}}`;
+      if (inner.length > 0) out.push(`${block.at}{`, ...inner, "}");
     } else {
       const kept = block.selectors.filter(
         (selector) => !selector.includes(DARK) && [...selector.matchAll(CLASS)].every((m) => classes.has(m[1]!)),
       );
-      if (kept.length > 0) out += kept.join(",") + block.text;
+      if (kept.length === 0) continue;
+      const declarations = block.text.includes("--") ? definitionsOf(block) : undefined;
+      out.push(declarations ? { selectors: kept.join(","), declarations } : kept.join(",") + block.text);
+    }
+  }
+  return out;
+}
+
+/**
+ * `parts` as CSS text, each custom property defined only if something uses it: a kept rule, the page's HTML (`uses`:
+ * its inline styles and the `<style>` elements Mantine renders into it) or a property kept so. Mantine's `:root` rules
+ * define about 350, of which the contacts page uses about 60; the browser parses every one before the first paint.
+ */
+function pruned(parts: (string | Definitions)[], uses: ReadonlySet<string>): string {
+  const used = new Set(uses);
+  for (const part of parts)
+    if (typeof part === "string") usesOf(part, used);
+    else for (const d of part.declarations) if (!d.name) usesOf(d.text, used);
+  const definitions = parts.filter((part): part is Definitions => typeof part !== "string");
+  // The properties the used ones are defined with, until nothing more is added.
+  for (let added = true; added;) {
+    added = false;
+    for (const { declarations } of definitions)
+      for (const d of declarations)
+        if (d.name && used.has(d.name)) {
+          const before = used.size;
+          usesOf(d.text, used);
+          added ||= used.size > before;
+        }
+  }
+  let out = "";
+  for (const part of parts) {
+    if (typeof part === "string") out += part;
+    else {
+      const kept = part.declarations.filter((d) => !d.name || used.has(d.name)).map((d) => d.text);
+      if (kept.length > 0) out += `${part.selectors}{${kept.join(";")}}`;
     }
   }
   return out;
@@ -49,7 +118,10 @@ const FIRST_SCREEN = "data-first-screen";
 export interface PageStyles {
   /** The built page's head with each stylesheet's link `disabled` (never fetched until main.tsx enables it). */
   head: string;
-  /** A `<style>` element with the rules `html` (a rendered first screen) can match, to go before it in the body. */
+  /**
+   * A `<style>` element with the rules `html` (a rendered first screen) can match and the custom properties they and
+   * `html` use, to go before it in the body.
+   */
   forHtml(html: string): string;
   /** A `<style>` element with every rule: the page when nothing was rendered, which gets no stylesheet otherwise. */
   all: string;
@@ -88,10 +160,12 @@ export function pageStyles(head: string, assetsDir: string): PageStyles {
     forHtml(html) {
       if (sheets.length === 0) return "";
       const classes = classesOf(html);
-      const key = [...classes].sort().join(" ");
+      const uses = new Set<string>();
+      usesOf(html, uses);
+      const key = `${[...classes].sort().join(" ")} ${[...uses].sort().join(" ")}`;
       let style = bySet.get(key);
       if (style === undefined) {
-        style = `<style ${FIRST_SCREEN}>${sheets.map((blocks) => subset(blocks, classes)).join("")}</style>`;
+        style = `<style ${FIRST_SCREEN}>${sheets.map((blocks) => pruned(subset(blocks, classes), uses)).join("")}</style>`;
         if (bySet.size >= 64) bySet.clear();
         bySet.set(key, style);
       }

@@ -1,20 +1,6 @@
 // A CRM object's index: server-side search, sort, paging and a column choice kept per object type.
 import { useMemo, useState } from "react";
-import {
-  Anchor,
-  Button,
-  Checkbox,
-  Code,
-  Group,
-  Popover,
-  ScrollArea,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  UnstyledButton,
-} from "@mantine/core";
+import { Anchor, Button, Checkbox, Code, Popover, ScrollArea, Stack, Table, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue, useDocumentTitle, useLocalStorage } from "@mantine/hooks";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { Link } from "wouter";
@@ -28,12 +14,32 @@ import { displayValue } from "./display-value";
 import { UnknownObjectType } from "./crm-not-found";
 import { columnsStorageKey, INDEX_PAGE_SIZE, indexSearchQuery, propertiesQuery, type IndexSort } from "./index-queries";
 import type { CrmObjectType } from "./object-types";
+import {
+  FooterNote,
+  FooterRow,
+  HeaderCell,
+  IndexTable,
+  MainButton,
+  PageNumber,
+  PageSizeSelect,
+  Pagination,
+  RecordCount,
+  SearchInput,
+  SmallButton,
+  SortHeaderCell,
+  TableBody,
+  TableHead,
+  ToolbarEnd,
+  ToolbarRow,
+} from "./index-parts";
 import { useObjectType } from "./use-object-types";
 
-/** The classes Mantine gives a `striped highlightOnHover` table's rows and cells, and an Anchor, by its own modules. */
+/** The classes Mantine gives a `striped highlightOnHover` table's rows and cells (IndexTable), and an Anchor. */
 const ROW = `${Table.classes.tr} mantine-Table-tr`;
 const CELL = `${Table.classes.td} mantine-Table-td`;
 const LINK = `mantine-focus-auto ${Anchor.classes.root} ${Text.classes.root} mantine-Text-root mantine-Anchor-root`;
+
+const PAGE_SIZES = ["25", "50", "100"].map((n) => ({ value: n, label: `${n} per page` }));
 
 /** HubSpot's search stops at 10,000 results; deeper pages need a narrower search. */
 const SEARCH_WINDOW = 10_000;
@@ -65,6 +71,9 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState(0);
   const [creating, setCreating] = useState(false);
+  // Mantine's Modal (its portal, transition and focus trap; about 2 ms of a server render, issue #24 item 3) is mounted
+  // at the first "Create", opened, rather than rendered and hydrated closed with the first screen.
+  const [createWanted, setCreateWanted] = useState(false);
   const restart = () => {
     setCursors([undefined]);
     setPage(0);
@@ -95,14 +104,20 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
     <>
       <PageTitle
         actions={
-          <Button onClick={() => setCreating(true)} disabled={!properties.data}>
+          <MainButton
+            onClick={() => {
+              setCreateWanted(true);
+              setCreating(true);
+            }}
+            disabled={!properties.data}
+          >
             Create {type.singular.toLowerCase()}
-          </Button>
+          </MainButton>
         }
       >
         {type.plural}
       </PageTitle>
-      {properties.data ? (
+      {properties.data && createWanted ? (
         <CreateRecordModal
           type={type}
           properties={properties.data}
@@ -111,57 +126,47 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
           onCreated={() => setCreating(false)}
         />
       ) : null}
-      <Group justify="space-between" mb="sm" wrap="nowrap">
-        <TextInput
-          aria-label={`Search ${type.plural.toLowerCase()}`}
-          placeholder={`Search ${type.plural.toLowerCase()}`}
-          type="search"
-          w={320}
+      {/* The toolbar, the column headers and the paging are plain elements with Mantine's classes (index-parts.tsx). */}
+      <ToolbarRow>
+        <SearchInput
+          label={`Search ${type.plural.toLowerCase()}`}
           value={search}
           onChange={(event) => {
             setSearch(event.currentTarget.value);
             restart();
           }}
         />
-        <Group gap="sm" wrap="nowrap">
-          <Text size="sm" c="dimmed" aria-live="polite" data-testid="record-total">
+        <ToolbarEnd>
+          <RecordCount>
             {results.data ? `${formatNumber(total, formats)} ${total === 1 ? type.singular.toLowerCase() : type.plural.toLowerCase()}` : ""}
-          </Text>
+          </RecordCount>
           <ColumnChooser properties={properties.data ?? []} columns={columns} onChange={setColumns} />
-        </Group>
-      </Group>
+        </ToolbarEnd>
+      </ToolbarRow>
       {results.isError ? <ErrorNotice error={results.error} /> : null}
       {results.isPending ? <Loading /> : null}
       {results.data ? (
         <ScrollArea type="auto">
-          <Table
-            striped
-            highlightOnHover
-            aria-label={type.plural}
-            aria-busy={results.isFetching}
-            style={{ opacity: results.isPlaceholderData ? 0.6 : 1 }}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th scope="col">Name</Table.Th>
+          <IndexTable label={type.plural} busy={results.isFetching} opacity={results.isPlaceholderData ? 0.6 : 1}>
+            <TableHead>
+              <tr className={ROW} data-with-row-border="true" data-striped="odd" data-hover="true">
+                <HeaderCell>Name</HeaderCell>
                 {columns.map((name) => {
                   const direction = sort?.propertyName === name ? sort.direction : undefined;
                   return (
-                    <Table.Th
+                    <SortHeaderCell
                       key={name}
-                      scope="col"
-                      aria-sort={direction === "ASCENDING" ? "ascending" : direction === "DESCENDING" ? "descending" : "none"}
+                      sort={direction === "ASCENDING" ? "ascending" : direction === "DESCENDING" ? "descending" : "none"}
+                      onClick={() => toggleSort(name)}
                     >
-                      <UnstyledButton onClick={() => toggleSort(name)} fw={700} fz="sm">
-                        {byName.get(name)?.label ?? name}
-                        <span aria-hidden="true">{direction === "ASCENDING" ? " ▲" : direction === "DESCENDING" ? " ▼" : ""}</span>
-                      </UnstyledButton>
-                    </Table.Th>
+                      {byName.get(name)?.label ?? name}
+                      <span aria-hidden="true">{direction === "ASCENDING" ? " ▲" : direction === "DESCENDING" ? " ▼" : ""}</span>
+                    </SortHeaderCell>
                   );
                 })}
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
+              </tr>
+            </TableHead>
+            <TableBody>
               {/* The rows are plain elements with the classes and attributes Mantine's Table.Tr, Table.Td and Anchor
                   give them (ROW, CELL, LINK): the same look and markup, without a style-props pass per cell (most of
                   a rendered page's server CPU, docs/decisions.md). */}
@@ -179,8 +184,8 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
                   ))}
                 </tr>
               ))}
-            </Table.Tbody>
-          </Table>
+            </TableBody>
+          </IndexTable>
           {results.data.results.length === 0 ? (
             query ? (
               <EmptyState title={`No ${type.plural.toLowerCase()} match “${query}”`} />
@@ -193,30 +198,26 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
           ) : null}
         </ScrollArea>
       ) : null}
-      <Group justify="space-between" mt="sm">
+      <FooterRow>
         {/* The browser's own select: Mantine's Select mounts a positioned dropdown (floating-ui) on the first screen. */}
-        <NativeSelect
-          aria-label="Records per page"
-          size="xs"
-          w={140}
-          data={["25", "50", "100"].map((n) => ({ value: n, label: `${n} per page` }))}
+        <PageSizeSelect
+          label="Records per page"
+          options={PAGE_SIZES}
           value={String(pageSize)}
           onChange={(event) => {
             setPageSize(Number(event.currentTarget.value));
             restart();
           }}
         />
-        <Group gap="xs" component="nav" aria-label="Pagination">
-          <Button size="xs" variant="default" disabled={page === 0} onClick={() => setPage(page - 1)}>
+        <Pagination>
+          <SmallButton disabled={page === 0} onClick={() => setPage(page - 1)}>
             Previous
-          </Button>
-          <Text size="sm" aria-live="polite">
+          </SmallButton>
+          <PageNumber>
             Page {page + 1}
             {results.data ? ` of ${formatNumber(lastPage + 1, formats)}` : ""}
-          </Text>
-          <Button
-            size="xs"
-            variant="default"
+          </PageNumber>
+          <SmallButton
             disabled={!next || page >= lastPage}
             onClick={() => {
               setCursors((known) => [...known.slice(0, page + 1), next]);
@@ -224,13 +225,11 @@ function CrmIndex({ type }: { type: CrmObjectType }) {
             }}
           >
             Next
-          </Button>
-        </Group>
-      </Group>
+          </SmallButton>
+        </Pagination>
+      </FooterRow>
       {total > SEARCH_WINDOW ? (
-        <Text size="xs" c="dimmed" mt="xs">
-          Search shows the first {formatNumber(SEARCH_WINDOW, formats)} results; search or sort to reach the others.
-        </Text>
+        <FooterNote>Search shows the first {formatNumber(SEARCH_WINDOW, formats)} results; search or sort to reach the others.</FooterNote>
       ) : null}
     </>
   );
@@ -254,9 +253,9 @@ function ColumnChooser({
   );
   if (!wanted)
     return (
-      <Button size="xs" variant="default" aria-haspopup="dialog" aria-expanded={false} onClick={() => setWanted(true)}>
+      <SmallButton aria-haspopup="dialog" aria-expanded={false} onClick={() => setWanted(true)}>
         Edit columns
-      </Button>
+      </SmallButton>
     );
   return (
     <Popover position="bottom-end" width={300} shadow="md" trapFocus defaultOpened>
