@@ -88,6 +88,20 @@ describe("provisioning and tokens", () => {
     expect(JSON.stringify(events.body)).not.toContain(rotated.body.token);
   });
 
+  it("caches a token per spelling of its header, and a rotation ends every spelling at once", async () => {
+    const { appId, token } = await createTestApp(server.platform, accountId, { scopes: ["tickets"] });
+    const path = "/account-info/v3/api-usage/daily/private-apps";
+    const spellings = [`Bearer ${token}`, `bearer  ${token}`];
+    const statuses = () =>
+      Promise.all(spellings.map(async (authorization) => (await fetch(server.url + path, { headers: { authorization } })).status));
+    expect(await statuses()).toEqual([200, 200]);
+    // Both are cached now: each spelling is an entry of its own, and the rotation's invalidation clears them all.
+    expect(await statuses()).toEqual([200, 200]);
+    const rotated = await call("POST", `/api/v1/private-apps/${appId}/token/rotate`, { token: await adminToken(), body: { mode: "now" } });
+    expect(rotated.status).toBe(200);
+    expect(await statuses()).toEqual([401, 401]);
+  });
+
   it("rotates later: the old token lives seven days, or until expired now", async () => {
     const { appId, token } = await createTestApp(server.platform, accountId, { scopes: ["tickets"] });
     const rotated = await call("POST", `/api/v1/private-apps/${appId}/token/rotate`, {

@@ -49,4 +49,21 @@ describe("a node's token cache", () => {
     await answerAll();
     expect(cache.fresh("t", clock.now())).toBeUndefined();
   });
+
+  it("keeps an answer under the caller's key and reads with the token, in the background too", async () => {
+    const clock = manualClock();
+    const asked: string[] = [];
+    const cache = new TokenCache(clock, (token) => {
+      asked.push(token);
+      return Promise.resolve(asked.length);
+    });
+    expect(await cache.load("Bearer t", "t")).toBe(1);
+    expect(cache.fresh("Bearer t", clock.now(), "t")).toBe(1);
+    expect(cache.fresh("t", clock.now())).toBeUndefined();
+    clock.advance(REFRESH_AFTER_MS + 1);
+    expect(cache.fresh("Bearer t", clock.now(), "t")).toBe(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(cache.fresh("Bearer t", clock.now(), "t")).toBe(2);
+    expect(asked).toEqual(["t", "t"]);
+  });
 });

@@ -62,7 +62,7 @@ export function authenticateApp(
   // The clock is read once for the token, the limits and the windows: Date.now() is 60-150 ns on a KVM guest, and
   // the ungated route reads it not at all. Only a step that waited for the database reads it again.
   const now = p.clock.now();
-  const app = p.apps.tokens.resolve(token, now);
+  const app = p.apps.tokens.resolve(token, now, request.headers.authorization);
   if (app instanceof Promise) return app.then((a) => admit(p, request, reply, config, a, p.clock.now()));
   return admit(p, request, reply, config, app, now);
 }

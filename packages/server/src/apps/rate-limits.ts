@@ -55,11 +55,16 @@ export function limitPlan(l: AccountLimits): LimitPlan {
  */
 export class ApiLimits {
   private readonly counters: LocalWindowCounters | RedisWindowCounters;
+  /** `counters` by kind, so the CRM gate picks its path without `instanceof`, a builtin call on every call (issue #24). */
+  private readonly local: LocalWindowCounters | undefined;
+  private readonly shared: RedisWindowCounters | undefined;
   /** The UTC date, worked out once a day rather than on every call, and each account's key for it. */
   private today = { from: 0, to: 0, date: "", keys: new Map<number, string>() };
 
   constructor(redis?: Redis, prefix = "sprocket") {
-    this.counters = redis ? new RedisWindowCounters(redis, prefix) : new LocalWindowCounters();
+    this.local = redis ? undefined : new LocalWindowCounters();
+    this.shared = redis ? new RedisWindowCounters(redis, prefix) : undefined;
+    this.counters = this.local ?? this.shared!;
   }
 
   /**
@@ -86,18 +91,21 @@ export class ApiLimits {
     const dayKey = this.dayKey(accountId, now);
     // In memory the two windows are counted one after the other, without the chain's arrays: the embedded gate is on
     // every CRM call's budget (bench/auth). Through Redis they are one chain, one round trip.
-    if (this.counters instanceof LocalWindowCounters) {
-      const interval = this.counters.hit(plan.interval, appId, now);
-      this.check(plan.interval, interval, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return this.standardHeaders(plan, appId, accountId, interval, this.counters.hit(plan.daily, dayKey, now), now, out);
+    const local = this.local;
+    if (local) {
+      // The windows' own counts, read before anything else counts: no count object per window.
+      const interval = local.take(plan.interval, appId, now);
+      const intervalCount = interval.count;
+      if (intervalCount > plan.interval.points) throw tooManyRequests("TEN_SECONDLY_ROLLING", interval.endsAt - now, appId, accountId);
+      return this.standardHeaders(plan, appId, accountId, intervalCount, local.take(plan.daily, dayKey, now).count, now, out);
     }
     const links = [
       [plan.interval, appId],
       [plan.daily, dayKey],
     ] as const;
-    return this.counters.hitChain(links).then(([interval, day]) => {
+    return this.shared!.hitChain(links).then(([interval, day]) => {
       this.check(plan.interval, interval!, "TEN_SECONDLY_ROLLING", appId, accountId);
-      return this.standardHeaders(plan, appId, accountId, interval!, day!, now, out);
+      return this.standardHeaders(plan, appId, accountId, interval!.count, day!.count, now, out);
     });
   }
 
@@ -106,17 +114,17 @@ export class ApiLimits {
     plan: LimitPlan,
     appId: number,
     accountId: number,
-    interval: WindowCount,
-    day: WindowCount,
+    intervalCount: number,
+    dayCount: number,
     now: number,
     out: HeaderSink,
   ): void {
-    this.check(plan.daily, day, "DAILY", appId, accountId, msUntilUtcMidnight(now));
+    if (dayCount > plan.daily.points) throw tooManyRequests("DAILY", msUntilUtcMidnight(now), appId, accountId);
     const fixed = plan.fixedHeaders;
-    const remaining = plan.interval.points - interval.count;
+    const remaining = plan.interval.points - intervalCount;
     const remainingText = String(remaining);
     out.header("x-hubspot-ratelimit-daily", fixed.daily);
-    out.header("x-hubspot-ratelimit-daily-remaining", String(plan.daily.points - day.count));
+    out.header("x-hubspot-ratelimit-daily-remaining", String(plan.daily.points - dayCount));
     out.header("x-hubspot-ratelimit-interval-milliseconds", "10000");
     out.header("x-hubspot-ratelimit-max", fixed.max);
     out.header("x-hubspot-ratelimit-remaining", remainingText);

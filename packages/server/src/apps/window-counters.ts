@@ -47,6 +47,15 @@ export class LocalWindowCounters implements WindowCounters {
   private nextSweep = 0;
 
   hit(spec: WindowSpec, key: WindowKey, now: number): WindowCount {
+    const w = this.take(spec, key, now);
+    return { count: w.count, msBeforeNext: w.endsAt - now };
+  }
+
+  /**
+   * Counts one call and answers with the key's window itself, read at once (the next call changes it): the CRM gate's
+   * two windows a call, without a count object each (issue #24).
+   */
+  take(spec: WindowSpec, key: WindowKey, now: number): { readonly count: number; readonly endsAt: number } {
     if (now >= this.nextSweep) this.sweep(now);
     let named = this.windows.get(spec.name);
     if (!named) {
@@ -59,7 +68,7 @@ export class LocalWindowCounters implements WindowCounters {
       named.set(key, w);
     }
     w.count++;
-    return { count: w.count, msBeforeNext: w.endsAt - now };
+    return w;
   }
 
   admit(spec: WindowSpec, key: WindowKey, now: number): number {

@@ -29,12 +29,15 @@ export class TokenCache<T> {
     private readonly read: (token: string) => Promise<T>,
   ) {}
 
-  /** The cached answer if it is fresh at `now`; past REFRESH_AFTER_MS the next read starts in the background. */
-  fresh(token: string, now: number): T | undefined {
-    const entry = this.cache.get(token);
+  /**
+   * The cached answer if it is fresh at `now`; past REFRESH_AFTER_MS the next read starts in the background. `key` is
+   * what the answer is cached under: the token, or a string holding it that the caller has at hand (see AppTokens).
+   */
+  fresh(key: string, now: number, token = key): T | undefined {
+    const entry = this.cache.get(key);
     if (!entry || now - entry.cachedAt > TOKEN_CACHE_MS || now < entry.cachedAt) return undefined;
     // A failed read leaves the entry to expire; the next miss reads again.
-    if (now - entry.cachedAt > REFRESH_AFTER_MS && !this.loading.has(token)) this.load(token).catch(() => undefined);
+    if (now - entry.cachedAt > REFRESH_AFTER_MS && !this.loading.has(key)) this.load(key, token).catch(() => undefined);
     return entry.value;
   }
 
@@ -42,13 +45,13 @@ export class TokenCache<T> {
    * The read's answer. Requests that miss together share one read: when an entry expires under load, every request
    * arriving during the read's round trip would otherwise read the same row again.
    */
-  load(token: string): Promise<T> {
-    let loading = this.loading.get(token);
+  load(key: string, token = key): Promise<T> {
+    let loading = this.loading.get(key);
     if (!loading) {
-      const started = this.readAndKeep(token, this.clock.now(), this.generation);
-      const done = () => void (this.loading.get(token) === started && this.loading.delete(token));
+      const started = this.readAndKeep(key, token, this.clock.now(), this.generation);
+      const done = () => void (this.loading.get(key) === started && this.loading.delete(key));
       started.then(done, done);
-      this.loading.set(token, (loading = started));
+      this.loading.set(key, (loading = started));
     }
     return loading;
   }
@@ -60,11 +63,11 @@ export class TokenCache<T> {
     this.generation++;
   }
 
-  private async readAndKeep(token: string, cachedAt: number, generation: number): Promise<T> {
+  private async readAndKeep(key: string, token: string, cachedAt: number, generation: number): Promise<T> {
     const value = await this.read(token);
     if (this.cache.size > MAX_CACHED) this.cache.clear();
     // Read before a change was committed and cleared: the answer serves the requests that waited for it, no later ones.
-    if (generation === this.generation) this.cache.set(token, { value, cachedAt });
+    if (generation === this.generation) this.cache.set(key, { value, cachedAt });
     return value;
   }
 }
