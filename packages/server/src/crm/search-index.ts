@@ -428,9 +428,8 @@ function answerAll(b: Built, q: IndexQuery): IndexAnswer {
   if (q.terms.length === 0) return answerEvery(b, q);
   const n = b.n;
   const mask = new Uint8Array(n).fill(1);
-  for (const term of q.terms) apply(b, term, mask);
-  let total = 0;
-  for (let i = 0; i < n; i++) total += mask[i]!;
+  let total = n;
+  for (const term of q.terms) total = apply(b, term, mask);
   const order = q.sort.column === "id" ? undefined : b.orders.get(orderName(q.sort)!)!;
   const reverse = q.sort.column === "id" && q.sort.descending;
   const ids: number[] = [];
@@ -463,36 +462,42 @@ function answerEvery(b: Built, q: IndexQuery): IndexAnswer {
   return { total: b.n, ids, updatedAt };
 }
 
-/** Clears the mask where the term does not hold. Each test is a loop of its own: a closure per record cost 3×. */
-function apply(b: Built, term: Term, mask: Uint8Array): void {
+/**
+ * Clears the mask where the term does not hold and returns how many records it still holds. Each test is a loop of its
+ * own (a closure per record cost 3×), and each loop is branch-free: `mask[i] &= hit ^ flip`, with the comparisons made
+ * numbers by unary `+`. On random values a branch per record is mispredicted about as often as it is taken: at a
+ * million contacts the branching loops took 5 ms (a text IN) and 7 ms (a range) where these take 2.5 and 2, and the
+ * count rides along in the same pass instead of a pass of its own (1.3 ms).
+ */
+function apply(b: Built, term: Term, mask: Uint8Array): number {
   const n = b.n;
-  const keep = term.negate ? 0 : 1;
+  const flip = term.negate ? 1 : 0;
   const { test } = term;
+  let total = 0;
   if ("column" in term.on || term.on.numeric) {
     const numbers = "column" in term.on ? b[term.on.column] : b.values.get(term.on.name)!.numbers;
     if (test.kind === "all") {
       if ("column" in term.on) {
         if (term.negate) mask.fill(0);
+        for (let i = 0; i < n; i++) total += mask[i]!;
       } else {
         const codes = b.values.get(term.on.name)!.codes;
-        for (let i = 0; i < n; i++) if (((codes[i] !== 0 ? 1 : 0) ^ keep) === 1) mask[i] = 0;
+        for (let i = 0; i < n; i++) total += mask[i]! &= +(codes[i] !== 0) ^ flip;
       }
-      return;
+      return total;
     }
     if (!numbers) {
       // No record has a number here: nothing matches, everything does when negated.
       if (!term.negate) mask.fill(0);
-      return;
+      for (let i = 0; i < n; i++) total += mask[i]!;
+      return total;
     }
     if (test.kind === "in") {
       const [only] = test.values as number[];
       const wanted = new Set(test.values as number[]);
-      if (wanted.size === 1) {
-        for (let i = 0; i < n; i++) if (((numbers[i] === only ? 1 : 0) ^ keep) === 1) mask[i] = 0;
-      } else {
-        for (let i = 0; i < n; i++) if (((wanted.has(numbers[i]!) ? 1 : 0) ^ keep) === 1) mask[i] = 0;
-      }
-      return;
+      if (wanted.size === 1) for (let i = 0; i < n; i++) total += mask[i]! &= +(numbers[i] === only) ^ flip;
+      else for (let i = 0; i < n; i++) total += mask[i]! &= +wanted.has(numbers[i]!) ^ flip;
+      return total;
     }
     // One comparison each side: a strict bound is the inclusive bound of the next double (NaN, which nothing
     // reaches, past infinity). A record without a number holds NaN, outside every range, as SQL's NULL is.
@@ -500,9 +505,9 @@ function apply(b: Built, term: Term, mask: Uint8Array): void {
     const high = test.highInclusive ? test.high : -nextUp(-test.high);
     for (let i = 0; i < n; i++) {
       const x = numbers[i]!;
-      if (((x >= low && x <= high ? 1 : 0) ^ keep) === 1) mask[i] = 0;
+      total += mask[i]! &= (+(x >= low) & +(x <= high)) ^ flip;
     }
-    return;
+    return total;
   }
   const { codes, dictionary, count } = b.values.get(term.on.name)!;
   const table = new Uint8Array(count + 1);
@@ -512,7 +517,8 @@ function apply(b: Built, term: Term, mask: Uint8Array): void {
       const code = dictionary.get(String(v));
       if (code !== undefined) table[code] = 1;
     }
-  for (let i = 0; i < n; i++) if ((table[codes[i]!]! ^ keep) === 1) mask[i] = 0;
+  for (let i = 0; i < n; i++) total += mask[i]! &= table[codes[i]!]! ^ flip;
+  return total;
 }
 
 const bits = new Float64Array(1);
