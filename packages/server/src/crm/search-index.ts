@@ -479,18 +479,16 @@ function apply(b: Built, term: Term, mask: Uint8Array): number {
     if (test.kind === "all") {
       if ("column" in term.on) {
         if (term.negate) mask.fill(0);
-        for (let i = 0; i < n; i++) total += mask[i]!;
-      } else {
-        const codes = b.values.get(term.on.name)!.codes;
-        for (let i = 0; i < n; i++) total += mask[i]! &= +(codes[i] !== 0) ^ flip;
+        return ones(mask);
       }
+      const codes = b.values.get(term.on.name)!.codes;
+      for (let i = 0; i < n; i++) total += mask[i]! &= +(codes[i] !== 0) ^ flip;
       return total;
     }
     if (!numbers) {
       // No record has a number here: nothing matches, everything does when negated.
       if (!term.negate) mask.fill(0);
-      for (let i = 0; i < n; i++) total += mask[i]!;
-      return total;
+      return ones(mask);
     }
     if (test.kind === "in") {
       const [only] = test.values as number[];
@@ -518,6 +516,13 @@ function apply(b: Built, term: Term, mask: Uint8Array): number {
       if (code !== undefined) table[code] = 1;
     }
   for (let i = 0; i < n; i++) total += mask[i]! &= table[codes[i]!]! ^ flip;
+  return total;
+}
+
+/** The records a mask still holds: for the tests that leave it as it is or clear it whole. */
+function ones(mask: Uint8Array): number {
+  let total = 0;
+  for (let i = 0; i < mask.length; i++) total += mask[i]!;
   return total;
 }
 
