@@ -145,14 +145,18 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("three nodes over on
     expect((await n3.api.call("GET", card1!.bundleUrl)).status).toBe(404);
 
     // Each build and deploy ran once, through pg-boss; the SQL job table of the embedded mode stayed empty.
-    const jobs = await jobRows(cluster.db.databaseUrl!);
-    expect(jobs.sqlJobs).toBe(0);
-    expect(jobs.pgBoss).toEqual([
-      { name: "projects.build", state: "completed" },
-      { name: "projects.deploy", state: "completed" },
-      { name: "projects.build", state: "completed" },
-      { name: "projects.deploy", state: "completed" },
-    ]);
+    // Polled: pg-boss marks a job completed after its handler returns, which is after the deploy reads SUCCESS.
+    await expect
+      .poll(() => jobRows(cluster.db.databaseUrl!))
+      .toEqual({
+        sqlJobs: 0,
+        pgBoss: [
+          { name: "projects.build", state: "completed" },
+          { name: "projects.deploy", state: "completed" },
+          { name: "projects.build", state: "completed" },
+          { name: "projects.deploy", state: "completed" },
+        ],
+      });
   });
 
   it("ignores a deploy notice PUBLISHed raw on Redis (review 2, M2), and follows a real one from another node", async () => {
@@ -238,9 +242,12 @@ describe.runIf(process.env.SPROCKET_TEST_DB === "postgres")("a node killed in th
     });
     expect(build.status).toBe("SUCCESS");
     expect((await heir!.api.waitForDeploy("orphaned", build.autoDeployId)).status).toBe("SUCCESS");
-    expect((await jobRows(cluster.db.databaseUrl!)).pgBoss).toEqual([
-      { name: "projects.build", state: "completed" },
-      { name: "projects.deploy", state: "completed" },
-    ]);
+    // The deploy's status commits inside the job's handler; pg-boss marks the job completed after the handler returns.
+    await expect
+      .poll(async () => (await jobRows(cluster.db.databaseUrl!)).pgBoss)
+      .toEqual([
+        { name: "projects.build", state: "completed" },
+        { name: "projects.deploy", state: "completed" },
+      ]);
   });
 });
