@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { CompiledQuery } from "kysely";
 import type { SinkWriter } from "./log-sink";
@@ -71,16 +73,15 @@ export class LogWriterThread implements SinkWriter {
 }
 
 /**
- * Compiled (dist/), the thread runs the .js module beside this one. From the sources (tests, tsx) it runs the .ts, and
- * a worker thread inherits no loader (nor does Node 20 apply `--import tsx` to a worker's entry): an entry given as
- * code registers tsx in the thread first.
+ * The thread runs the compiled module in dist/, also when this file runs from the sources (tests, tsx scripts), as the
+ * function runner's child does (runtime's runner-entries.ts): the test run and `npm run bench` compile dist/ from the
+ * current sources first. A worker thread inherits no loader, so from the sources it once registered tsx in the thread:
+ * a loader thread of its own transpiling the store's modules, about two seconds of CPU for every server started, which
+ * the test run's in-process servers paid some 140 times (a third of CI's CPU outside the suites' own processes).
  */
 function startWorker(module: string, workerData: unknown): Worker {
-  if (!import.meta.url.endsWith(".ts")) return new Worker(new URL(`./${module}.js`, import.meta.url), { workerData });
-  const source = new URL(`./${module}.ts`, import.meta.url).href;
-  // A promise chain: an eval'd entry runs as a script, where top-level await is not allowed.
-  return new Worker(`import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(source)}); });`, {
-    eval: true,
-    workerData,
-  });
+  const compiled = import.meta.url.endsWith(".ts") ? `../../dist/logs/${module}.js` : `./${module}.js`;
+  const url = new URL(compiled, import.meta.url);
+  if (!existsSync(url)) throw new Error(`The log writer's script ${fileURLToPath(url)} is missing: run \`npm run build\` (npm install does).`);
+  return new Worker(url, { workerData });
 }
