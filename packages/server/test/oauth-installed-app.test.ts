@@ -78,6 +78,9 @@ describe("a public app uploaded to account A, installed into account B", () => {
     await page.getByLabel("Install into account").selectOption(String(b.accountId));
     await page.getByRole("button", { name: "Connect app" }).click();
     await expect.poll(() => landed?.searchParams.get("state")).toBe("s-22");
+    // The route answers as the request leaves; the page commits the callback's navigation after. A goto before that
+    // interrupts it and fails (seen under a profiler's load).
+    await page.waitForURL(`${REDIRECT}**`);
 
     // Installed, its webhook hears B's contacts (and never A's, where it is not installed).
     const { client: aAdmin } = await crmClient(server, server.bootstrap.info.accountId, ["crm.objects.contacts.write"]);

@@ -7,6 +7,10 @@ import { ProjectApi } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { WebhookReceiver, deployWebhooksApp } from "./support/webhook-receiver";
 
+// Deliveries go out from the queue after the write commits, and retries after their back-off: vi.waitFor's default
+// second is not enough on a CI machine with both cores taken (a retry's wait failed at 1.4 s).
+const DELIVERED = { timeout: 15_000 } as const;
+
 let server: TestServer;
 let receiver: WebhookReceiver;
 let appId: number;
@@ -42,7 +46,7 @@ describe("legacy webhooks.json", () => {
       properties: { email: "legacy@example.com", lastname: "Babbage", firstname: "Charles" },
       associations: [],
     });
-    await vi.waitFor(() => expect(receiver.events()).toHaveLength(2));
+    await vi.waitFor(() => expect(receiver.events()).toHaveLength(2), DELIVERED);
     const [got] = receiver.received;
     expect(got!.url).toBe("/legacy");
     expect(got!.events).toEqual([
@@ -77,10 +81,12 @@ describe("legacy webhooks.json", () => {
     await deployWebhooksApp(api, `${receiver.origin}/moved`, findAppId, "webhooks-legacy");
     const { client } = await crmClient(server, server.bootstrap.info.accountId);
     const contact = await client.crm.contacts.basicApi.create({ properties: { email: "moved@example.com" }, associations: [] });
-    await vi.waitFor(() =>
-      expect(receiver.received.filter((r) => r.events.some((e) => String(e.objectId) === contact.id)).map((r) => r.url)).toEqual([
-        "/moved",
-      ]),
+    await vi.waitFor(
+      () =>
+        expect(receiver.received.filter((r) => r.events.some((e) => String(e.objectId) === contact.id)).map((r) => r.url)).toEqual([
+          "/moved",
+        ]),
+      DELIVERED,
     );
   });
 });

@@ -6,6 +6,10 @@ import { ProjectApi } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { WebhookReceiver, deployWebhooksApp } from "./support/webhook-receiver";
 
+// Deliveries go out from the queue after the write commits, and retries after their back-off: vi.waitFor's default
+// second is not enough on a CI machine with both cores taken (a retry's wait failed at 1.4 s).
+const DELIVERED = { timeout: 15_000 } as const;
+
 let server: TestServer;
 let receiver: WebhookReceiver;
 let appId: number;
@@ -43,7 +47,7 @@ describe("a webhooks targetUrl on a private address", () => {
         .where("app_id", "=", appId)
         .where("events", "like", `%"objectId":${contact.id},%`)
         .execute();
-    await vi.waitFor(async () => expect(await rows()).toHaveLength(1));
+    await vi.waitFor(async () => expect(await rows()).toHaveLength(1), DELIVERED);
     const [row] = await rows();
     expect(row).toMatchObject({ attempt: 1, outcome: "failed", status: null });
     expect(row!.error).toMatch(

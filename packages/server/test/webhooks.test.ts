@@ -10,6 +10,10 @@ import { startTestServer, type TestServer } from "./support/test-server";
 import { openEventStream } from "./support/event-stream";
 import { WebhookReceiver, deployWebhooksApp, type ReceivedDelivery } from "./support/webhook-receiver";
 
+// Deliveries go out from the queue after the write commits, and retries after their back-off: vi.waitFor's default
+// second is not enough on a CI machine with both cores taken (a retry's wait failed at 1.4 s).
+const DELIVERED = { timeout: 15_000 } as const;
+
 let server: TestServer;
 let receiver: WebhookReceiver;
 let client: Client;
@@ -120,7 +124,7 @@ describe("webhook deliveries", () => {
     });
 
     await client.crm.contacts.basicApi.archive(contact.id);
-    await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(3));
+    await vi.waitFor(() => expect(eventsOf(contact.id)).toHaveLength(3), DELIVERED);
     const deletion = eventsOf(contact.id)[2]!;
     expect(deletion).toMatchObject({ subscriptionType: "contact.deletion", changeFlag: "DELETED", objectId: Number(contact.id) });
     // Legacy subscriptions carry the object type in their name, not in objectTypeId.
@@ -135,7 +139,7 @@ describe("webhook deliveries", () => {
       ),
     );
     await client.crm.contacts.basicApi.merge({ primaryObjectId: a!.id, objectIdToMerge: b!.id });
-    await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("object.merge"));
+    await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("object.merge"), DELIVERED);
     expect(eventsOf(a!.id).find((e) => e.subscriptionType === "object.merge")).toMatchObject({
       changeFlag: "MERGED",
       objectTypeId: "0-1",
@@ -144,7 +148,7 @@ describe("webhook deliveries", () => {
       newObjectId: Number(a!.id),
     });
     await client.crm.contacts.batchApi.archive({ inputs: [{ id: a!.id }] });
-    await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("contact.deletion"));
+    await vi.waitFor(() => expect(eventsOf(a!.id).map((e) => e.subscriptionType)).toContain("contact.deletion"), DELIVERED);
   });
 
   it("tells association changes from the subscribed side, made and removed", async () => {
@@ -153,9 +157,9 @@ describe("webhook deliveries", () => {
     const changes = () =>
       receiver.events().filter((e) => e.subscriptionType === "contact.associationChange" && String(e.fromObjectId) === contact.id);
     await client.crm.associations.v4.basicApi.createDefault("contacts", contact.id, "companies", company.id);
-    await vi.waitFor(() => expect(changes()).toHaveLength(1));
+    await vi.waitFor(() => expect(changes()).toHaveLength(1), DELIVERED);
     await client.crm.associations.v4.basicApi.archive("contacts", contact.id, "companies", company.id);
-    await vi.waitFor(() => expect(changes()).toHaveLength(2));
+    await vi.waitFor(() => expect(changes()).toHaveLength(2), DELIVERED);
     const common = {
       associationType: "CONTACT_TO_COMPANY",
       fromObjectId: Number(contact.id),
@@ -174,7 +178,7 @@ describe("webhook deliveries", () => {
       inputs: ["a", "b", "c"].map((x) => ({ properties: { email: `${x}@batch.example`, firstname: x.toUpperCase() }, associations: [] })),
     });
     const ids = res.results.map((r) => r.id);
-    await vi.waitFor(() => expect(ids.flatMap(eventsOf)).toHaveLength(6));
+    await vi.waitFor(() => expect(ids.flatMap(eventsOf)).toHaveLength(6), DELIVERED);
     const requests = new Set(ids.flatMap((id) => deliveriesOf(id)));
     expect(requests.size).toBe(1);
     const [request] = [...requests];
@@ -190,7 +194,7 @@ describe("webhook deliveries", () => {
   it("retries a failed delivery with back-off and delivers it once", async () => {
     receiver.answers.push(500);
     const contact = await client.crm.contacts.basicApi.create({ properties: { email: "retry@example.com" }, associations: [] });
-    await vi.waitFor(() => expect(deliveriesOf(contact.id).map((d) => d.status)).toEqual([500, 200]));
+    await vi.waitFor(() => expect(deliveriesOf(contact.id).map((d) => d.status)).toEqual([500, 200]), DELIVERED);
     const [failed, delivered] = deliveriesOf(contact.id);
     expect(failed!.events[0]!.attemptNumber).toBe(0);
     expect(delivered!.events[0]!.attemptNumber).toBe(1);
@@ -204,7 +208,7 @@ describe("webhook deliveries", () => {
         .orderBy("id")
         .execute();
     // Each try is logged once its answer is in.
-    await vi.waitFor(async () => expect(await logged()).toHaveLength(2));
+    await vi.waitFor(async () => expect(await logged()).toHaveLength(2), DELIVERED);
     const rows = await logged();
     expect(rows.map((r) => [r.attempt, r.outcome, r.status])).toEqual([
       [1, "retrying", 500],
@@ -227,7 +231,7 @@ describe("webhook deliveries", () => {
       });
       created.push(...res.results.map((r) => r.id));
     }
-    await vi.waitFor(() => expect(receiver.heldCount()).toBe(2));
+    await vi.waitFor(() => expect(receiver.heldCount()).toBe(2), DELIVERED);
     receiver.release();
     await vi.waitFor(() => expect(created.flatMap(eventsOf)).toHaveLength(600), { timeout: 20_000 });
     expect(receiver.maxInFlight).toBe(2);
@@ -242,7 +246,7 @@ describe("webhook deliveries", () => {
         headers: { authorization: `Bearer ${adminToken}` },
       });
     // A try is logged once its answer is in: the last may still be on its way to the store.
-    await vi.waitFor(async () => expect((await list()).json().results).toHaveLength(receiver.received.length));
+    await vi.waitFor(async () => expect((await list()).json().results).toHaveLength(receiver.received.length), DELIVERED);
     const res = await list();
     expect(res.statusCode).toBe(200);
     const results = res.json().results as Array<Record<string, any>>;

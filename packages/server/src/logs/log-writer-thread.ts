@@ -82,6 +82,7 @@ export class LogWriterThread implements SinkWriter {
 function startWorker(module: string, workerData: unknown): Worker {
   const compiled = import.meta.url.endsWith(".ts") ? `../../dist/logs/${module}.js` : `./${module}.js`;
   const url = new URL(compiled, import.meta.url);
-  if (!existsSync(url)) throw new Error(`The log writer's script ${fileURLToPath(url)} is missing: run \`npm run build\` (npm install does).`);
+  if (!existsSync(url))
+    throw new Error(`The log writer's script ${fileURLToPath(url)} is missing: run \`npm run build\` (npm install does).`);
   return new Worker(url, { workerData });
 }
