@@ -5,11 +5,7 @@ import { appClientSecret } from "../src/apps/client-secret";
 import { crmClient } from "./support/crm-client";
 import { ProjectApi } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
-import { WebhookReceiver, deployWebhooksApp } from "./support/webhook-receiver";
-
-// Deliveries go out from the queue after the write commits, and retries after their back-off: vi.waitFor's default
-// second is not enough on a CI machine with both cores taken (a retry's wait failed at 1.4 s).
-const DELIVERED = { timeout: 15_000 } as const;
+import { DELIVERED, WebhookReceiver, deployWebhooksApp } from "./support/webhook-receiver";
 
 let server: TestServer;
 let receiver: WebhookReceiver;

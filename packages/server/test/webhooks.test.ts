@@ -8,11 +8,7 @@ import { crmClient, liftLimits } from "./support/crm-client";
 import { ProjectApi } from "./support/project-api";
 import { startTestServer, type TestServer } from "./support/test-server";
 import { openEventStream } from "./support/event-stream";
-import { WebhookReceiver, deployWebhooksApp, type ReceivedDelivery } from "./support/webhook-receiver";
-
-// Deliveries go out from the queue after the write commits, and retries after their back-off: vi.waitFor's default
-// second is not enough on a CI machine with both cores taken (a retry's wait failed at 1.4 s).
-const DELIVERED = { timeout: 15_000 } as const;
+import { DELIVERED, WebhookReceiver, deployWebhooksApp, type ReceivedDelivery } from "./support/webhook-receiver";
 
 let server: TestServer;
 let receiver: WebhookReceiver;

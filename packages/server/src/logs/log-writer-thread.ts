@@ -76,8 +76,8 @@ export class LogWriterThread implements SinkWriter {
  * The thread runs the compiled module in dist/, also when this file runs from the sources (tests, tsx scripts), as the
  * function runner's child does (runtime's runner-entries.ts): the test run and `npm run bench` compile dist/ from the
  * current sources first. A worker thread inherits no loader, so from the sources it once registered tsx in the thread:
- * a loader thread of its own transpiling the store's modules, about two seconds of CPU for every server started, which
- * the test run's in-process servers paid some 140 times (a third of CI's CPU outside the suites' own processes).
+ * a loader thread of its own transpiling the store's modules, two to three seconds of CPU for every server started, which
+ * a CI run's in-process servers paid some 140 times (decisions.md, "Running TypeScript").
  */
 function startWorker(module: string, workerData: unknown): Worker {
   const compiled = import.meta.url.endsWith(".ts") ? `../../dist/logs/${module}.js` : `./${module}.js`;

@@ -5,6 +5,13 @@ import os from "node:os";
 import path from "node:path";
 import { FIXTURES, deployProjectDir, type ProjectApi } from "./project-api";
 
+/**
+ * How long a suite waits for a delivery: deliveries go out from the queue after the write commits, and retries after
+ * their back-off, so vi.waitFor's default second is too short on a CI machine with both cores taken (a retry landed
+ * 1.4 s after its first try).
+ */
+export const DELIVERED = { timeout: 15_000 } as const;
+
 export interface ReceivedDelivery {
   url: string;
   headers: http.IncomingHttpHeaders;
