@@ -21,7 +21,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * A count as header text. Not String(n): V8 keeps each number it turns into a string in a heap-wide cache, so every
  * call's new count (the day's remaining calls differ on every call) outlived the next scavenge and was promoted: in
- * bench/auth each scavenge took half as long again as on the same server sending constant lines, 0.25-0.3 µs per CRM
+ * bench/auth a scavenge took 1.4-2.5 times as long as on the same server sending constant lines, 0.25-0.3 µs per CRM
  * call (issue #24). toFixed(0) makes the same digits outside that cache.
  */
 const countText = (n: number): string => n.toFixed(0);
