@@ -62,9 +62,9 @@ const storeSuites = ["packages/server/test/**/*.test.ts", "test/reliability/**/*
 const clientSuites = ["packages/cli/test/**/*.test.ts", "packages/server/test/hs-cli.test.ts", "test/e2e/**/*.test.ts"];
 // Store suites whose subject sits above the store: configuration, the builder and its sandbox, function runners,
 // listeners and HTTP framing, the console's server render, HubSpot's CLI protocol, hostile uploads and the console's
-// origin, the sign-in throttle (in memory or Redis, never the database). The store calls they make are the ones the
-// CRM, accounts, apps, projects, logs and reliability suites run on both engines, so they run on SQLite only: a second
-// run on PostgreSQL found nothing the first did not and cost CI minutes.
+// origin, the sign-in throttle (in memory or Redis, never the database), the rate-limit lines' counts. The store calls
+// they make are the ones the CRM, accounts, apps, projects, logs and reliability suites run on both engines, so they
+// run on SQLite only: a second run on PostgreSQL found nothing the first did not and cost CI minutes.
 const aboveTheStore = [
   "packages/server/test/apps-sdk-retry.test.ts",
   "packages/server/test/card-fetch.test.ts",
@@ -82,6 +82,7 @@ const aboveTheStore = [
   "packages/server/test/projects-git.test.ts",
   "packages/server/test/projects-hsmeta-features.test.ts",
   "packages/server/test/projects-hubspot-accepts.test.ts",
+  "packages/server/test/rate-limit-headers.test.ts",
   "packages/server/test/redact-body.test.ts",
   "packages/server/test/request-signature.test.ts",
   "packages/server/test/router-compile.test.ts",
