@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ApiLimits, limitPlan } from "../src/apps/rate-limits";
+import { ApiLimits, limitPlan, type LimitPlan } from "../src/apps/rate-limits";
 
 /** The seven lines' counts as text (apps/rate-limits.ts builds them from tables, not String or toFixed). */
 describe("rate-limit header counts", () => {
-  const headersOf = (limits: ApiLimits, plan: ReturnType<typeof limitPlan>, now: number) => {
+  const headersOf = (limits: ApiLimits, plan: LimitPlan, now: number) => {
     const lines = new Map<string, string>();
     void limits.consume("standard", 1, 1, plan, now, { header: (name, value) => lines.set(name, value) });
     return lines;
