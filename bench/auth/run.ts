@@ -28,9 +28,13 @@ const ungated: Platform = {
     },
   },
 };
-const bare = await buildApp(ungated);
-await bare.listen({ port: 0, host: "127.0.0.1" });
-const bareUrl = `http://127.0.0.1:${(bare.server.address() as { port: number }).port}`;
+/** A side: this server's app built on `platform`, listening on a loopback port of its own. */
+async function side(platform: Platform) {
+  const app = await buildApp(platform);
+  await app.listen({ port: 0, host: "127.0.0.1" });
+  return { app, url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}` };
+}
+const { app: bare, url: bareUrl } = await side(ungated);
 
 const path = `/crm/v3/objects/contacts/${contactId}`;
 // Both sides get the very same request, token included (the ungated side ignores it): the ratio is then the checks'
@@ -43,7 +47,7 @@ const headers = { authorization: `Bearer ${token}` };
 // the bytes, and the load generator's parsing of them on the same two cores).
 const first = await fetch(server.url + path, { headers });
 const rateLimitLines = [...first.headers].filter(([name]) => name.startsWith("x-hubspot-ratelimit-"));
-const sending = await buildApp({
+const { app: sending, url: sendingUrl } = await side({
   ...ungated,
   authenticators: {
     ...ungated.authenticators,
@@ -53,8 +57,6 @@ const sending = await buildApp({
     },
   },
 });
-await sending.listen({ port: 0, host: "127.0.0.1" });
-const sendingUrl = `http://127.0.0.1:${(sending.server.address() as { port: number }).port}`;
 
 // A fourth side, not in the goal's ratio: the least a gate keeping HubSpot's contract can do per call. One map
 // lookup of the Authorization header, the route's scope check, one clock read, two counts and the seven lines, their
@@ -78,7 +80,7 @@ const [daily, dailyRemaining, interval, max, remaining, secondly, secondlyRemain
 let windowEnds = 0;
 let intervalCalls = 0;
 let dayCalls = 0;
-const least = await buildApp({
+const { app: least, url: leastUrl } = await side({
   ...ungated,
   authenticators: {
     ...ungated.authenticators,
@@ -104,8 +106,6 @@ const least = await buildApp({
     },
   },
 });
-await least.listen({ port: 0, host: "127.0.0.1" });
-const leastUrl = `http://127.0.0.1:${(least.server.address() as { port: number }).port}`;
 
 await load(server.url + path, { seconds: 1, headers });
 await load(bareUrl + path, { seconds: 1, headers });
