@@ -1,5 +1,5 @@
 import fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { readZipEntries } from "@sprocket/builder";
 import yazl from "yazl";
 import { loadConfig, openStore, type Store } from "../src/index";
@@ -27,8 +27,12 @@ beforeAll(async () => {
   db = await createTestDatabase();
   port = await freePort();
 });
+// A test that fails or times out mid-way leaves its server holding the port: the next test's start would fail on it.
+afterEach(async () => {
+  await running?.kill("SIGKILL");
+  running = undefined;
+});
 afterAll(async () => {
-  await running?.kill("SIGTERM");
   await db.drop();
 });
 
