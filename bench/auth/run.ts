@@ -59,9 +59,9 @@ const { app: sending, url: sendingUrl } = await side({
 });
 
 // A fourth side, not in the goal's ratio: the least a gate keeping HubSpot's contract can do per call. One map
-// lookup of the Authorization header, the route's scope check, one clock read, two counts and the seven lines, their
-// counts read from a table; none of the real gate's expiry, revocation, per-account plans, per-app windows or
-// 429s. Against the ungated side it is the floor any gate starts from on this machine; the real gate over it is
+// lookup of the Authorization header, the route's scope check, one clock read for a 10-second window's reset, two
+// counts and the seven lines, their counts read from a table; none of the real gate's scheme check, expiry,
+// revocation, per-account plans, per-app windows, day keys or 429s. Against the ungated side it is the floor any gate starts from on this machine; the real gate over it is
 // what ours does beyond that floor.
 const leastTokens = new Map([[headers.authorization, principal]]);
 const countTexts = Array.from({ length: 1000 }, (_, i) => String(i));
