@@ -115,35 +115,31 @@ await load(leastUrl + path, { seconds: 1, headers });
 // floor's pair (the least gate, ungated) is back to back too.
 const withLines: LoadResult[] = [];
 const leastGate: LoadResult[] = [];
-const gatedPairs: LoadResult[] = [];
-const ungatedRounds: LoadResult[] = [];
 const {
   ours: gated,
   baseline,
   ratio,
   cpu,
+  rounds,
 } = await alternate(
   async () => {
     const g = await load(server.url + path, { seconds, headers });
-    gatedPairs.push(g);
     withLines.push(await load(sendingUrl + path, { seconds, headers }));
     return g;
   },
   async () => {
     leastGate.push(await load(leastUrl + path, { seconds, headers }));
-    const u = await load(bareUrl + path, { seconds, headers });
-    ungatedRounds.push(u);
-    return u;
+    return load(bareUrl + path, { seconds, headers });
   },
 );
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
 const linesCpu = withLines.every((r) => r.serverCpuUs) ? median(withLines.map((r) => r.serverCpuUs!)) : undefined;
 // The checks' code: the third side over the gated one, each round's pair (adjacent rounds).
-const codeRatio = linesCpu ? median(withLines.map((r, i) => r.serverCpuUs! / gatedPairs[i]!.serverCpuUs!)) : undefined;
+const codeRatio = linesCpu ? median(withLines.map((r, i) => r.serverCpuUs! / rounds.ours[i]!.serverCpuUs!)) : undefined;
 // The floor: ungated over the least gate, and the least gate over ours, each round's own sides.
 const leastCpu = leastGate.every((r) => r.serverCpuUs) ? median(leastGate.map((r) => r.serverCpuUs!)) : undefined;
-const floorRatio = leastCpu ? median(leastGate.map((r, i) => ungatedRounds[i]!.serverCpuUs! / r.serverCpuUs!)) : undefined;
-const beyondFloor = leastCpu ? median(leastGate.map((r, i) => r.serverCpuUs! / gatedPairs[i]!.serverCpuUs!)) : undefined;
+const floorRatio = leastCpu ? median(leastGate.map((r, i) => rounds.baseline[i]!.serverCpuUs! / r.serverCpuUs!)) : undefined;
+const beyondFloor = leastCpu ? median(leastGate.map((r, i) => r.serverCpuUs! / rounds.ours[i]!.serverCpuUs!)) : undefined;
 
 const cost = 1 - ratio;
 process.stdout.write(

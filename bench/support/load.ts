@@ -73,7 +73,14 @@ export async function alternate(
   ours: () => Promise<LoadResult>,
   baseline: () => Promise<LoadResult>,
   rounds = Number(process.env.BENCH_ROUNDS ?? 7),
-): Promise<{ ours: LoadResult; baseline: LoadResult; ratio: number; cpu: { ours: number; baseline: number; ratio: number } | undefined }> {
+): Promise<{
+  ours: LoadResult;
+  baseline: LoadResult;
+  ratio: number;
+  cpu: { ours: number; baseline: number; ratio: number } | undefined;
+  /** Every round's results, in order, for ratios of further sides run in the same rounds. */
+  rounds: { ours: LoadResult[]; baseline: LoadResult[] };
+}> {
   const a: LoadResult[] = [];
   const b: LoadResult[] = [];
   for (let i = 0; i < rounds; i++) {
@@ -92,6 +99,7 @@ export async function alternate(
     ours: mid(a, (r) => r.requestsPerSec),
     baseline: mid(b, (r) => r.requestsPerSec),
     ratio: mid(ratios, (r) => r),
+    rounds: { ours: a, baseline: b },
     cpu:
       cpu.length === rounds
         ? {
